@@ -75,7 +75,8 @@ function depthBelow(byId: Map<number, OrgNode>, org: OrgNode, ancestorId: number
   return undefined;
 }
 
-function matches(byId: Map<number, OrgNode>, org: OrgNode, m: OrgMatch): boolean {
+/** byId is only consulted for subtreeOf. */
+export function orgMatches(byId: Map<number, OrgNode>, org: OrgNode, m: OrgMatch): boolean {
   if (m.sectors && !m.sectors.includes(org.sector)) return false;
   if (m.kinds && !m.kinds.includes(org.kind)) return false;
   if (m.levels && !m.levels.includes(org.level)) return false;
@@ -96,7 +97,7 @@ const count = <K extends string>(keys: K[]) =>
  */
 export function selectScope(orgs: OrgNode[], match: OrgMatch, plan: ScopePlan = []): ScopeSummary {
   const byId = new Map(orgs.map((o) => [o.id, o]));
-  const selected = orgs.filter((o) => matches(byId, o, match));
+  const selected = orgs.filter((o) => orgMatches(byId, o, match));
   if (selected.length === 0) {
     throw new AppError('EMPTY_SCOPE', '述职范围为空：没有符合条件的党组织，请调整范围', 400, { field: 'scope' });
   }
@@ -177,7 +178,7 @@ export function computeRoutes(orgs: OrgNode[], rules: RouteRule[], reporterIds: 
   checkRules(rules, byId);
   const all = new Map<number, Route>();
   for (const org of orgs) {
-    const ruleIndex = rules.findIndex((r) => matches(byId, org, r.match));
+    const ruleIndex = rules.findIndex((r) => orgMatches(byId, org, r.match));
     const reportTo = ruleIndex >= 0 ? rules[ruleIndex].reportTo : org.parentId;
     if (reportTo !== null) all.set(org.id, { reportTo, ruleIndex: ruleIndex >= 0 ? ruleIndex : null });
   }

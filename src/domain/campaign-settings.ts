@@ -1,0 +1,435 @@
+/**
+ * Everything a campaign (方案) fixes at the start that later phases read. Where the seeds differ,
+ * the rule is a setting here and each seed's values live in campaign-templates.ts (R-CAMP-7).
+ */
+import { z } from 'zod';
+import { AppError } from './errors';
+import { SECTOR_CODES, SECTORS, sectorLabel, type Sector } from './org-taxonomy';
+import { orgMatchSchema, orgMatches, routeRuleSchema, scopePlanSchema, type OrgNode } from './routes';
+import { addDays, phaseLabel, phasePlanSchema, validatePhasePlans, type PhaseKey } from './campaign-phases';
+
+export const GRADES = [
+  { code: 'good', label: '好' },
+  { code: 'fairly_good', label: '较好' },
+  { code: 'average', label: '一般' },
+  { code: 'poor', label: '差' },
+] as const;
+export type Grade = (typeof GRADES)[number]['code'];
+export const GRADE_CODES = GRADES.map((g) => g.code) as [Grade, ...Grade[]];
+export const gradeLabel = (g: Grade) => GRADES.find((x) => x.code === g)!.label;
+
+/** Checks run on a report before submission; the campaign decides which of them block it. */
+export const REPORT_CHECKS = [
+  { code: 'length', label: '字数上限' },
+  { code: 'achievements_share', label: '成绩篇幅比例' },
+  { code: 'required_sections', label: '必备内容' },
+  { code: 'rectification_items', label: '回应上年度整改事项' },
+  { code: 'key_content_items', label: '回应年度重点内容' },
+] as const;
+export type ReportCheck = (typeof REPORT_CHECKS)[number]['code'];
+
+/** Who may read the published reports (R-REP-7: "在一定范围内公布"). */
+export const AUDIENCES = [
+  { code: 'committee', label: '仅本级党委' },
+  { code: 'own_organization', label: '述职党组织的党员群众' },
+  { code: 'campaign_scope', label: '参加述职评议考核的各基层党组织和党员群众' },
+  { code: 'public', label: '社会公开' },
+] as const;
+
+export const COMPOSITE_PARTS = [
+  { key: 'report', label: '述职评议' },
+  { key: 'ballots', label: '现场测评' },
+  { key: 'field', label: '实地考核' },
+  { key: 'survey', label: '满意度调查' },
+  { key: 'daily', label: '平时掌握' },
+] as const;
+
+const codes = <T extends readonly { code: string }[]>(list: T) =>
+  list.map((x) => x.code) as [T[number]['code'], ...T[number]['code'][]];
+const date = z.iso.date();
+const text = z.string().trim().min(1);
+const fraction = z
+  .object({ num: z.number().int().nonnegative(), den: z.number().int().positive() })
+  .refine((f) => f.num <= f.den, { message: '比例应在0到1之间' });
+export type Fraction = z.infer<typeof fraction>;
+
+const quotaSchema = z.object({
+  grades: z.array(z.enum(GRADE_CODES)).min(1).refine((g) => new Set(g).size === g.length, { message: '等次重复' }),
+  op: z.enum(['max', 'min']),
+  share: z.union([fraction, z.object({ count: z.number().int().nonnegative() })]),
+  rounding: z.enum(['floor', 'ceil', 'round']),
+  /** 'warn' where the seed gives a guide rather than a hard limit (003: "40%左右"). */
+  enforcement: z.enum(['block', 'warn']),
+});
+export type QuotaRule = z.infer<typeof quotaSchema>;
+
+const ballotFormSchema = z.object({
+  title: text,
+  /** "XX" stands for the organization being rated, as in the seed's forms. */
+  overall: text,
+  problems: text,
+  suggestions: text,
+  note: text,
+});
+export type BallotForm = z.infer<typeof ballotFormSchema>;
+
+const reporterTierSchema = z.object({
+  key: text,
+  label: text,
+  match: orgMatchSchema.pick({ sectors: true, kinds: true, levels: true }),
+  charLimit: z.number().int().positive().nullable(),
+  speakingMinutes: z.number().int().positive().nullable(),
+  writtenOnlyAllowed: z.boolean(),
+});
+export type ReporterTier = z.infer<typeof reporterTierSchema>;
+
+const percent = z.number().int().min(0).max(100);
+
+export const settingsSchema = z.object({
+  organizing: z.object({
+    mode: z.enum(['top_down', 'bottom_up']),
+    /** Deadlines by which lower levels finish their own rounds (R-CAMP-2, 002's 12-25 / 1-15 / 1-31). */
+    stages: z.array(z.object({ key: text, label: text, completeBy: date })),
+  }),
+  scopePlan: scopePlanSchema,
+  routes: z.array(routeRuleSchema),
+  keyContentItems: z.array(z.object({ id: text, title: text, description: z.string() })).min(1),
+  /** First matching tier wins (R-REP-1, R-REP-8, R-MEET-4). */
+  reporterTiers: z.array(reporterTierSchema).min(1),
+  report: z.object({
+    achievementsMaxShare: fraction.nullable(),
+    requiredSections: z.array(z.object({ key: text, title: text, minChars: z.number().int().nonnegative() })),
+    blockingChecks: z.array(z.enum(codes(REPORT_CHECKS))),
+    dueDaysBeforeMeeting: z.number().int().nonnegative(),
+    lateSubmissionAllowed: z.boolean(),
+    supervisorSignOffRequired: z.boolean(),
+    paperCopyRequired: z.boolean(),
+    attachments: z.object({ allowed: z.boolean(), maxSizeMb: z.number().positive() }),
+    publicationAudience: z.enum(codes(AUDIENCES)),
+  }),
+  meeting: z.object({
+    downwardReview: z.boolean(),
+    selfCommitteeReport: z.object({ enabled: z.boolean(), completeBy: date.nullable() }),
+    observers: z.object({ required: z.boolean(), byGroup: z.boolean() }),
+    ballotForms: z.object({ reporter: ballotFormSchema, downward: ballotFormSchema.nullable() }),
+  }),
+  ballots: z.object({
+    /** Weight 0: attends without rating (观察员). The others' weights share the ballot score. */
+    categories: z.array(z.object({ key: text, label: text, weight: percent })).min(1),
+    /** Smaller groups are not broken out, so nobody's ballot can be inferred. */
+    minGroupSize: z.number().int().positive(),
+  }),
+  grading: z.object({
+    points: z.object({ good: percent, fairly_good: percent, average: percent, poor: percent }),
+    quotas: z.array(quotaSchema),
+    autoPoor: z.object({
+      averageOrPoorShareAbove: fraction.nullable(),
+      majorError: z.boolean(),
+      accountability: z.boolean(),
+    }),
+    compositeWeights: z.object({ report: percent, ballots: percent, field: percent, survey: percent, daily: percent }),
+  }),
+  fieldAssessment: z.object({ enabled: z.boolean() }),
+  survey: z.object({ enabled: z.boolean(), sampleSize: z.number().int().nonnegative() }),
+  keyManagement: z.object({ enabled: z.boolean(), minShares: z.record(z.enum(SECTOR_CODES), fraction) }),
+  summary: z.object({ dueDaysAfterRound: z.number().int().nonnegative(), resultsDueDate: date.nullable() }),
+  phases: z.array(phasePlanSchema),
+});
+export type CampaignSettings = z.infer<typeof settingsSchema>;
+
+const FIELD_LABELS: Record<string, string> = {
+  organizing: '组织方式', mode: '方式', stages: '分级完成时限', key: '编号', label: '名称', completeBy: '完成时间',
+  scopePlan: '范围构成', sectors: '领域', count: '数量', routes: '述职路由', match: '适用范围', kinds: '组织类别',
+  levels: '层级', subtreeOf: '所属上级', maxDepth: '层数', orgIds: '党组织', reportTo: '听取述职的党组织',
+  keyContentItems: '重点内容', id: '编号', title: '标题', description: '说明', reporterTiers: '述职对象类别',
+  charLimit: '字数上限', speakingMinutes: '发言时间（分钟）', writtenOnlyAllowed: '可书面述职', report: '述职报告',
+  achievementsMaxShare: '成绩篇幅比例', num: '分子', den: '分母', requiredSections: '必备内容', minChars: '最少字数',
+  blockingChecks: '阻止提交的检查', dueDaysBeforeMeeting: '会前报送天数', lateSubmissionAllowed: '允许逾期报送',
+  supervisorSignOffRequired: '主管领导审阅签字', paperCopyRequired: '报送纸质版', attachments: '附件',
+  allowed: '允许', maxSizeMb: '大小上限（MB）', publicationAudience: '公开范围', meeting: '述职评议会',
+  downwardReview: '下评', selfCommitteeReport: '向本级党委述职', enabled: '开展', observers: '上级派员指导',
+  required: '必须', byGroup: '分组指导', ballotForms: '评议表', reporter: '述职评议表', downward: '下评评议表',
+  overall: '总体评价', problems: '问题不足', suggestions: '意见建议', note: '填表说明', ballots: '测评',
+  categories: '参评人员类别', weight: '权重', minGroupSize: '最小统计人数', grading: '综合评价', points: '等次分值',
+  quotas: '等次比例', grades: '等次', op: '方式', share: '比例', rounding: '取整方式', enforcement: '约束方式',
+  autoPoor: '自动定为“差”', averageOrPoorShareAbove: '“一般”“差”票比例', majorError: '重大失误',
+  accountability: '被问责', compositeWeights: '综合评价权重', fieldAssessment: '实地考核', survey: '满意度调查',
+  sampleSize: '样本数', keyManagement: '重点管理', minShares: '最低比例', summary: '总结报告',
+  dueDaysAfterRound: '报送时限（天）', resultsDueDate: '结果报送截止日期', phases: '阶段', start: '开始日期', end: '结束日期',
+  ...Object.fromEntries(GRADES.map((g) => [g.code, g.label])),
+  ...Object.fromEntries(SECTORS.map((s) => [s.code, s.label])),
+  ...Object.fromEntries(COMPOSITE_PARTS.map((p) => [p.key, p.label])),
+};
+
+const fieldName = (path: PropertyKey[]) =>
+  path.map((p) => (typeof p === 'number' ? `第${p + 1}项` : FIELD_LABELS[String(p)] ?? String(p))).join('·');
+
+/** zod's own wording is for developers; organizers read these. */
+const zhIssue: z.core.$ZodErrorMap = (iss) => {
+  switch (iss.code) {
+    case 'invalid_type':
+      return iss.input === undefined ? '必须填写' : '类型不正确';
+    case 'too_small':
+      if (iss.origin === 'string') return '不能为空';
+      if (iss.origin === 'array') return `至少需要${iss.minimum}项`;
+      return iss.inclusive ? `不能小于${iss.minimum}` : `必须大于${iss.minimum}`;
+    case 'too_big':
+      return iss.origin === 'number' ? `不能大于${iss.maximum}` : `不能超过${iss.maximum}`;
+    case 'invalid_format':
+      return iss.format === 'date' ? '日期格式应为YYYY-MM-DD' : '格式不正确';
+    case 'invalid_value':
+      return '不是允许的选项';
+    default:
+      return '取值无效';
+  }
+};
+
+const invalid = (field: string, message: string) => new AppError('INVALID_SETTINGS', message, 400, { field });
+
+export const shareText = (f: Fraction) =>
+  (f.num * 100) % f.den === 0 ? `${(f.num * 100) / f.den}%` : `${f.num}/${f.den}`;
+
+export function gradeSetLabel(grades: Grade[]): string {
+  const idx = [...new Set(grades)].map((g) => GRADE_CODES.indexOf(g)).sort((a, b) => a - b);
+  const contiguous = idx.every((v, i) => i === 0 || v === idx[i - 1] + 1);
+  const [first, last] = [idx[0], idx[idx.length - 1]];
+  if (idx.length === 1) return GRADES[first].label;
+  if (idx.length === GRADES.length) return '全部等次';
+  if (contiguous && last === GRADES.length - 1) return `${GRADES[first].label}及以下`;
+  if (contiguous && first === 0) return `${GRADES[last].label}及以上`;
+  return idx.map((i) => GRADES[i].label).join('、');
+}
+
+const quotaBound = (q: QuotaRule) =>
+  `${q.op === 'max' ? '不超过' : '不少于'}${'count' in q.share ? `${q.share.count}个` : shareText(q.share)}`;
+const quotaText = (q: QuotaRule) => `${gradeSetLabel(q.grades)}${quotaBound(q)}`;
+
+/**
+ * Whether some distribution of grade shares meets every fractional quota at once. The shares form a
+ * 3-simplex, so if the region is non-empty one of its vertices lies where three constraints are tight.
+ */
+function sharesFeasible(quotas: QuotaRule[]): boolean {
+  const n = GRADES.length;
+  const rows: { a: number[]; b: number }[] = GRADE_CODES.map((_, g) => ({ a: GRADE_CODES.map((__, k) => (k === g ? -1 : 0)), b: 0 }));
+  for (const q of quotas) {
+    if ('count' in q.share) continue;
+    const sign = q.op === 'max' ? 1 : -1;
+    rows.push({ a: GRADE_CODES.map((g) => (q.grades.includes(g) ? sign : 0)), b: (sign * q.share.num) / q.share.den });
+  }
+  const eps = 1e-9;
+  const pick = (from: number, chosen: number[]): boolean => {
+    if (chosen.length === n - 1) {
+      const x = solve([...chosen.map((i) => rows[i].a), Array(n).fill(1)], [...chosen.map((i) => rows[i].b), 1]);
+      return x !== undefined && rows.every((r) => r.a.reduce((s, c, k) => s + c * x[k], 0) <= r.b + eps);
+    }
+    for (let i = from; i < rows.length; i++) if (pick(i + 1, [...chosen, i])) return true;
+    return false;
+  };
+  return pick(0, []);
+}
+
+/** Gaussian elimination; undefined when the system is singular. */
+function solve(m: number[][], v: number[]): number[] | undefined {
+  const a = m.map((row, i) => [...row, v[i]]);
+  const n = a.length;
+  for (let c = 0; c < n; c++) {
+    const p = a.reduce((best, _, r) => (r >= c && Math.abs(a[r][c]) > Math.abs(a[best][c]) ? r : best), c);
+    if (Math.abs(a[p][c]) < 1e-12) return undefined;
+    [a[c], a[p]] = [a[p], a[c]];
+    for (let r = 0; r < n; r++) {
+      if (r === c) continue;
+      const f = a[r][c] / a[c][c];
+      for (let k = c; k <= n; k++) a[r][k] -= f * a[c][k];
+    }
+  }
+  return a.map((row, i) => row[n] / row[i]);
+}
+
+function countsFeasible(a: QuotaRule, b: QuotaRule): boolean {
+  if (!('count' in a.share) || !('count' in b.share) || a.op === b.op) return true;
+  const sameSet = a.grades.length === b.grades.length && a.grades.every((g) => b.grades.includes(g));
+  const [min, max] = a.op === 'min' ? [a.share.count, b.share.count] : [b.share.count, a.share.count];
+  return !sameSet || min <= max;
+}
+
+function checkQuotas(quotas: QuotaRule[]) {
+  const conflict = (names: string, index: number) =>
+    invalid(`grading.quotas.${index}`, `等次比例要求无法同时满足：${names}`);
+  quotas.forEach((q, i) => {
+    if (!sharesFeasible([q])) throw conflict(`「${quotaText(q)}」`, i);
+  });
+  for (let j = 1; j < quotas.length; j++) {
+    for (let i = 0; i < j; i++) {
+      if (!sharesFeasible([quotas[i], quotas[j]]) || !countsFeasible(quotas[i], quotas[j])) {
+        throw conflict(`「${quotaText(quotas[i])}」与「${quotaText(quotas[j])}」`, j);
+      }
+    }
+  }
+  if (!sharesFeasible(quotas)) throw conflict(quotas.map((q) => `「${quotaText(q)}」`).join('、'), quotas.length - 1);
+}
+
+function checkUnique(items: { key: string }[], path: string, what: string) {
+  const seen = new Set<string>();
+  items.forEach((it, i) => {
+    if (seen.has(it.key)) throw invalid(`${path}.${i}.key`, `${what}编号重复：${it.key}`);
+    seen.add(it.key);
+  });
+}
+
+function checkWeights(s: CampaignSettings) {
+  const w = s.grading.compositeWeights;
+  const total = COMPOSITE_PARTS.reduce((sum, p) => sum + w[p.key], 0);
+  if (total !== 100) throw invalid('grading.compositeWeights', `综合评价各项权重之和应为100，当前为${total}`);
+  if (!s.fieldAssessment.enabled && w.field > 0) {
+    throw invalid('grading.compositeWeights.field', '未开展实地考核，「实地考核」权重应为0');
+  }
+  if (!s.survey.enabled && w.survey > 0) {
+    throw invalid('grading.compositeWeights.survey', '未开展满意度调查，「满意度调查」权重应为0');
+  }
+  const ballotTotal = s.ballots.categories.reduce((sum, c) => sum + c.weight, 0);
+  if (ballotTotal !== 100) throw invalid('ballots.categories', `参评人员各类别权重之和应为100，当前为${ballotTotal}`);
+  const points = GRADE_CODES.map((g) => s.grading.points[g]);
+  points.forEach((p, i) => {
+    if (i > 0 && p >= points[i - 1]) {
+      throw invalid(`grading.points.${GRADE_CODES[i]}`, `等次分值应依次递减：「${GRADES[i].label}」不应高于或等于「${GRADES[i - 1].label}」`);
+    }
+  });
+}
+
+function checkDates(s: CampaignSettings) {
+  validatePhasePlans(s.phases);
+  const at = (key: PhaseKey) => s.phases.findIndex((p) => p.key === key);
+  const reports = s.phases[at('reports')];
+  const meeting = s.phases[at('meeting')];
+  const due = addDays(meeting.start, -s.report.dueDaysBeforeMeeting);
+  if (reports.end > due) {
+    throw invalid(
+      `phases.${at('reports')}.end`,
+      `述职报告应在述职评议会召开${s.report.dueDaysBeforeMeeting}天前报送，「述职报告」阶段应不晚于${due}结束`,
+    );
+  }
+  const summaryAt = at('summary');
+  if (summaryAt >= 0) {
+    const roundEnd = s.phases
+      .filter((p) => (['meeting', 'field', 'evaluation', 'feedback'] as PhaseKey[]).includes(p.key))
+      .reduce((latest, p) => (p.end > latest ? p.end : latest), '');
+    const limit = addDays(roundEnd, s.summary.dueDaysAfterRound);
+    if (s.phases[summaryAt].end > limit) {
+      throw invalid(
+        `phases.${summaryAt}.end`,
+        `总结报告应在述职评议考核工作结束后${s.summary.dueDaysAfterRound}日内完成，「总结」阶段应不晚于${limit}结束`,
+      );
+    }
+  }
+  s.organizing.stages.forEach((st, i) => {
+    const prev = s.organizing.stages[i - 1];
+    if (prev && st.completeBy < prev.completeBy) {
+      throw invalid(`organizing.stages.${i}.completeBy`, `「${st.label}」的完成时间早于前一级「${prev.label}」`);
+    }
+  });
+}
+
+/** Parses and checks a campaign's settings; throws AppError naming the field at fault, in Chinese. */
+export function validateSettings(input: unknown): CampaignSettings {
+  const parsed = settingsSchema.safeParse(input, { error: zhIssue });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw invalid(issue.path.join('.'), `${fieldName(issue.path)}：${issue.message}`);
+  }
+  const s = parsed.data;
+  checkUnique(s.reporterTiers, 'reporterTiers', '述职对象类别');
+  checkUnique(s.keyContentItems.map((k) => ({ key: k.id })), 'keyContentItems', '重点内容');
+  checkUnique(s.report.requiredSections, 'report.requiredSections', '必备内容');
+  checkUnique(s.ballots.categories, 'ballots.categories', '参评人员类别');
+  checkUnique(s.organizing.stages, 'organizing.stages', '分级完成时限');
+  checkWeights(s);
+  checkQuotas(s.grading.quotas);
+  checkDates(s);
+  if (s.survey.enabled && s.survey.sampleSize === 0) throw invalid('survey.sampleSize', '开展满意度调查时，样本数应大于0');
+  if (s.meeting.downwardReview && !s.meeting.ballotForms.downward) {
+    throw invalid('meeting.ballotForms.downward', '开展“下评”须设置下评评议表');
+  }
+  return s;
+}
+
+/** The tier whose limits apply to a reporter; nobody may fall outside every tier unnoticed. */
+export function reporterTier(settings: CampaignSettings, org: OrgNode): ReporterTier {
+  const tier = settings.reporterTiers.find((t) => orgMatches(new Map(), org, t.match));
+  if (!tier) {
+    throw new AppError('NO_REPORTER_TIER', `「${org.name}」不属于任何述职对象类别，无法确定字数上限和发言时间`, 400, {
+      field: 'reporterTiers',
+    });
+  }
+  return tier;
+}
+
+const yesNo = (b: boolean) => (b ? '是' : '否');
+const cnDate = (d: string) => `${Number(d.slice(0, 4))}年${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日`;
+const ROUNDING = { floor: '向下取整', ceil: '向上取整', round: '四舍五入' } as const;
+
+/** Label/value lines in Chinese for showing a campaign's settings to people. */
+export function describeSettings(s: CampaignSettings): { label: string; value: string }[] {
+  const lines: { label: string; value: string }[] = [];
+  const add = (label: string, value: string) => lines.push({ label, value });
+
+  add('组织方式', s.organizing.mode === 'top_down' ? '自上而下、分级开展' : '自下而上、压茬进行');
+  for (const st of s.organizing.stages) add(st.label, `${cnDate(st.completeBy)}前完成`);
+  if (s.scopePlan.length) add('述职范围', s.scopePlan.map((e) => `${e.label}${e.count}个`).join('、'));
+  for (const r of s.routes) add('述职路由', r.reportTo === null ? `${r.label}（待指定听取述职的党组织）` : r.label);
+  s.keyContentItems.forEach((k, i) => add(`重点内容（${i + 1}）`, k.title));
+  for (const t of s.reporterTiers) {
+    const parts = [
+      t.charLimit === null ? '书面述职报告不限字数' : `书面述职报告${t.charLimit}字以内`,
+      t.speakingMinutes === null ? '' : `现场述职发言${t.speakingMinutes}分钟`,
+      t.writtenOnlyAllowed ? '可书面述职' : '',
+    ];
+    add(t.label, parts.filter(Boolean).join('，'));
+  }
+  const r = s.report;
+  if (r.achievementsMaxShare) add('成绩部分篇幅', `不超过${shareText(r.achievementsMaxShare)}`);
+  if (r.requiredSections.length) {
+    add('必备内容', r.requiredSections.map((x) => (x.minChars ? `${x.title}（不少于${x.minChars}字）` : x.title)).join('、'));
+  }
+  add('阻止提交的检查', r.blockingChecks.map((c) => REPORT_CHECKS.find((x) => x.code === c)!.label).join('、') || '无');
+  add('述职报告报送时间', `述职评议会召开${r.dueDaysBeforeMeeting}天前`);
+  add('允许逾期报送', yesNo(r.lateSubmissionAllowed));
+  add('主管领导审阅签字', yesNo(r.supervisorSignOffRequired));
+  add('报送加盖公章的纸质版', yesNo(r.paperCopyRequired));
+  add('附件（视频、幻灯片等）', r.attachments.allowed ? `允许，单个不超过${r.attachments.maxSizeMb}MB` : '不允许');
+  add('述职报告公开范围', AUDIENCES.find((a) => a.code === r.publicationAudience)!.label);
+
+  const m = s.meeting;
+  add('下评（书记向下一级党组织书记报告并接受评议）', yesNo(m.downwardReview));
+  add('向本级党委述职', m.selfCommitteeReport.enabled
+    ? `是${m.selfCommitteeReport.completeBy ? `，${cnDate(m.selfCommitteeReport.completeBy)}前完成` : ''}`
+    : '否');
+  add('上级派员参加述职评议会', m.observers.required ? (m.observers.byGroup ? '是，分组指导' : '是') : '否');
+  add('评议表', [m.ballotForms.reporter.title, m.ballotForms.downward?.title].filter(Boolean).join('、'));
+  add('参评人员', s.ballots.categories.map((c) => (c.weight ? `${c.label}（权重${c.weight}%）` : `${c.label}（不参加测评）`)).join('、'));
+  add('分类统计最少人数', `${s.ballots.minGroupSize}人`);
+
+  const g = s.grading;
+  add('等次分值', GRADES.map((x) => `${x.label}${g.points[x.code]}分`).join('，'));
+  for (const q of g.quotas) {
+    add(`${gradeSetLabel(q.grades)}等次比例`, `${quotaBound(q)}（${ROUNDING[q.rounding]}）${q.enforcement === 'warn' ? '，作为参考' : ''}`);
+  }
+  const auto = [
+    g.autoPoor.averageOrPoorShareAbove && `现场测评“一般”“差”票超过${shareText(g.autoPoor.averageOrPoorShareAbove)}`,
+    g.autoPoor.majorError && '年度基层党建工作出现重大失误造成严重影响',
+    g.autoPoor.accountability && '党组织书记抓基层党建工作不力被问责追责',
+  ].filter(Boolean);
+  add('直接确定为“差”', auto.length ? auto.join('；') : '无');
+  add('综合评价权重', COMPOSITE_PARTS.filter((p) => g.compositeWeights[p.key] > 0)
+    .map((p) => `${p.label}${g.compositeWeights[p.key]}%`).join('，'));
+
+  add('实地考核', yesNo(s.fieldAssessment.enabled));
+  add('满意度调查', s.survey.enabled ? `是，每单位约${s.survey.sampleSize}人` : '否');
+  if (s.keyManagement.enabled) {
+    const shares = Object.entries(s.keyManagement.minShares) as [Sector, Fraction][];
+    add('重点管理', shares.map(([sec, f]) => `${sectorLabel(sec)}不低于${shareText(f)}`).join('，'));
+  }
+  add('总结报告', `工作结束后${s.summary.dueDaysAfterRound}日内报送`);
+  if (s.summary.resultsDueDate) add('评议结果报送截止', cnDate(s.summary.resultsDueDate));
+  for (const p of s.phases) add(`「${phaseLabel(p.key)}」阶段`, `${cnDate(p.start)}至${cnDate(p.end)}`);
+  return lines;
+}
