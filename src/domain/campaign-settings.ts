@@ -158,11 +158,13 @@ const FIELD_LABELS: Record<string, string> = {
   dueDaysAfterRound: '报送时限（天）', resultsDueDate: '结果报送截止日期', phases: '阶段', start: '开始日期', end: '结束日期',
   ...Object.fromEntries(GRADES.map((g) => [g.code, g.label])),
   ...Object.fromEntries(SECTORS.map((s) => [s.code, s.label])),
-  ...Object.fromEntries(COMPOSITE_PARTS.map((p) => [p.key, p.label])),
 };
 
+// Composite parts reuse top-level key names ('report', 'ballots'…) with other meanings.
+const segmentName = (p: PropertyKey, parent: PropertyKey | undefined) =>
+  (parent === 'compositeWeights' && COMPOSITE_PARTS.find((c) => c.key === p)?.label) || FIELD_LABELS[String(p)] || String(p);
 const fieldName = (path: PropertyKey[]) =>
-  path.map((p) => (typeof p === 'number' ? `第${p + 1}项` : FIELD_LABELS[String(p)] ?? String(p))).join('·');
+  path.map((p, i) => (typeof p === 'number' ? `第${p + 1}项` : segmentName(p, path[i - 1]))).join('·');
 
 /** zod's own wording is for developers; organizers read these. */
 const zhIssue: z.core.$ZodErrorMap = (iss) => {
