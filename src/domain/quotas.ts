@@ -59,6 +59,21 @@ export function shareToFraction(share: Share): [bigint, bigint] {
   return [num, den];
 }
 
+/** A well-formed share between 0 and 1 inclusive. */
+export function isValidShare(share: unknown): share is Share {
+  const wellFormed =
+    typeof share === 'number'
+      ? Number.isFinite(share)
+      : typeof share === 'object' &&
+        share !== null &&
+        Number.isInteger((share as Fraction).num) &&
+        Number.isInteger((share as Fraction).den) &&
+        (share as Fraction).den > 0;
+  if (!wellFormed) return false;
+  const [num, den] = shareToFraction(share as Share);
+  return num >= 0n && num <= den;
+}
+
 export function shareLabel(share: Share): string {
   if (typeof share !== 'number') return `${share.num}/${share.den}`;
   return `${Number((share * 100).toPrecision(12))}%`;
@@ -217,15 +232,7 @@ function checkShape(rule: QuotaRule, index: number): void {
     throw ruleError(index, rule, '个数应为非负整数');
   }
   if (rule.share !== undefined) {
-    const s = rule.share;
-    const wellFormed =
-      typeof s === 'number'
-        ? Number.isFinite(s)
-        : Number.isInteger(s?.num) && Number.isInteger(s?.den) && s.den > 0;
-    if (!wellFormed) throw ruleError(index, rule, '比例格式不正确');
-    const [num, den] = shareToFraction(s);
-    if (num < 0n) throw ruleError(index, rule, '比例不能为负数');
-    if (num > den) throw ruleError(index, rule, '比例不能大于1（100%）');
+    if (!isValidShare(rule.share)) throw ruleError(index, rule, '比例应在0到1（100%）之间');
     if (!rule.rounding || !(rule.rounding in ROUNDING_LABELS)) {
       throw ruleError(index, rule, '须指定取整方式（向下取整、向上取整或四舍五入）');
     }
