@@ -49,8 +49,8 @@ export interface GradingPolicy {
   quotaRules: QuotaRule[];
   /** Defaults to 003's rules. */
   autoPoor?: AutoPoorRules;
-  /** Whether overriding an automatic 差 blocks locking (the default) or only warns. */
-  autoPoorEnforcement?: 'block' | 'warn';
+  /** Whether overriding an automatic 差 blocks locking (true, the default) or only warns. */
+  autoPoorHard?: boolean;
 }
 
 export interface Suggested {
@@ -220,7 +220,7 @@ export function validateDecision(decision: Decision): void {
 
 /**
  * What stands between the final grades and locking them. Missing reasons always block; an overridden
- * automatic 差 and a broken quota rule block unless the policy sets them to 'warn'.
+ * automatic 差 and a broken quota rule block unless the policy marks them not hard.
  */
 export function lockCheck(decisions: readonly Decision[], policy: GradingPolicy) {
   const blockers: string[] = [];
@@ -229,7 +229,7 @@ export function lockCheck(decisions: readonly Decision[], policy: GradingPolicy)
     const problem = missingReason(d);
     if (problem) blockers.push(problem);
     if (d.autoReasons.length > 0 && d.final !== 'poor') {
-      (policy.autoPoorEnforcement === 'warn' ? warnings : blockers).push(
+      (policy.autoPoorHard === false ? warnings : blockers).push(
         `「${d.name}」符合自动定为“差”的情形（${d.autoReasons.join('；')}），最终等次为${GRADE_LABELS[d.final]}`,
       );
     }
@@ -239,7 +239,7 @@ export function lockCheck(decisions: readonly Decision[], policy: GradingPolicy)
     policy.quotaRules,
   );
   for (const c of checks.filter((x) => !x.ok)) {
-    (c.rule.enforcement === 'warn' ? warnings : blockers).push(`等次比例要求「${c.label}」未满足：${c.message}`);
+    (c.rule.hard === false ? warnings : blockers).push(`等次比例要求「${c.label}」未满足：${c.message}`);
   }
   return { canLock: blockers.length === 0, blockers, warnings, checks };
 }

@@ -25,8 +25,8 @@ export interface QuotaRule {
   count?: number;
   /** Required with share; 'round' rounds half up. */
   rounding?: Rounding;
-  /** 'block' (the default) stops the final grades being locked while broken; 'warn' only warns (003's "40%左右"). */
-  enforcement?: 'block' | 'warn';
+  /** A hard rule (the default) stops the final grades being locked while broken; false only warns (003's "40%左右"). */
+  hard?: boolean;
 }
 
 export interface QuotaCheck {
