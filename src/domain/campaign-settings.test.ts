@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { AppError } from './errors';
-import { describeSettings, gradeSetLabel, reporterTier, validateSettings, type CampaignSettings, type QuotaRule } from './campaign-settings';
+import { describeSettings, reporterTier, validateSettings, type CampaignSettings } from './campaign-settings';
+import type { QuotaRule } from './quotas';
 import { buildFromTemplate } from './campaign-templates';
 import type { OrgNode } from './routes';
 
@@ -21,48 +22,49 @@ function thrown(fn: () => unknown): AppError {
   throw new Error('expected an AppError');
 }
 
-const quota = (grades: QuotaRule['grades'], op: QuotaRule['op'], num: number, den: number): QuotaRule =>
-  ({ grades, op, share: { num, den }, rounding: 'round', enforcement: 'block' });
-const withQuotas = (quotas: QuotaRule[]) => edited((s) => { s.grading.quotas = quotas; });
+type Quota = CampaignSettings['grading']['quotas'][number];
+const quota = (grades: QuotaRule['grades'], op: QuotaRule['op'], share: number): Quota =>
+  ({ grades, op, share, rounding: 'round', hard: true });
+const withQuotas = (quotas: Quota[]) => edited((s) => { s.grading.quotas = quotas; });
 
 describe('validateSettings: grade quotas', () => {
   it('R-GRADE-2: refuses 好 ≥ 40% together with 较好 or below ≥ 80%, naming both', () => {
     const e = thrown(() => validateSettings(withQuotas([
-      quota(['good'], 'min', 2, 5),
-      quota(['fairly_good', 'average', 'poor'], 'min', 4, 5),
+      quota(['good'], 'min', 0.4),
+      quota(['fair', 'average', 'poor'], 'min', 0.8),
     ])));
-    expect(e.message).toBe('等次比例要求无法同时满足：「好不少于40%」与「较好及以下不少于80%」');
+    expect(e.message).toContain('「好不少于40%」');
+    expect(e.message).toContain('「较好及以下不少于80%」');
     expect(e.details).toEqual({ field: 'grading.quotas.1' });
   });
 
   it('R-GRADE-2: accepts 好 ≤ 1/3 together with 较好 or below ≥ 80% (好 can be 20%)', () => {
-    const s = withQuotas([quota(['good'], 'max', 1, 3), quota(['fairly_good', 'average', 'poor'], 'min', 4, 5)]);
+    const s = withQuotas([{ ...quota(['good'], 'max', 0), share: { num: 1, den: 3 } }, quota(['fair', 'average', 'poor'], 'min', 0.8)]);
     expect(validateSettings(s).grading.quotas).toHaveLength(2);
   });
 
   it('R-GRADE-2: refuses three quotas that conflict only together', () => {
-    const quotas = [quota(['good'], 'min', 2, 5), quota(['fairly_good'], 'min', 2, 5), quota(['average', 'poor'], 'min', 3, 10)];
+    const quotas = [quota(['good'], 'min', 0.4), quota(['fair'], 'min', 0.4), quota(['average', 'poor'], 'min', 0.3)];
+    for (const pair of [[0, 1], [0, 2], [1, 2]]) {
+      expect(() => validateSettings(withQuotas(pair.map((i) => quotas[i])))).not.toThrow();
+    }
     const e = thrown(() => validateSettings(withQuotas(quotas)));
-    expect(e.message).toBe('等次比例要求无法同时满足：「好不少于40%」、「较好不少于40%」、「一般及以下不少于30%」');
-  });
-
-  it('R-GRADE-2: refuses a cap on every grade below 100%, and count bounds that cross', () => {
-    const all = ['good', 'fairly_good', 'average', 'poor'] as QuotaRule['grades'];
-    expect(thrown(() => validateSettings(withQuotas([quota(all, 'max', 1, 2)]))).message).toContain('「全部等次不超过50%」');
-    const counts: QuotaRule[] = [
-      { grades: ['poor'], op: 'min', share: { count: 3 }, rounding: 'round', enforcement: 'block' },
-      { grades: ['poor'], op: 'max', share: { count: 2 }, rounding: 'round', enforcement: 'block' },
-    ];
-    expect(thrown(() => validateSettings(withQuotas(counts))).message).toBe('等次比例要求无法同时满足：「差不少于3个」与「差不超过2个」');
+    expect(e.message).toContain('「一般及以下不少于30%」');
+    expect(e.details).toEqual({ field: 'grading.quotas.2' });
   });
 
   it('R-GRADE-2: refuses a share outside 0–1, naming the field in Chinese', () => {
-    const e = thrown(() => validateSettings(withQuotas([quota(['good'], 'max', 4, 3)])));
+    const e = thrown(() => validateSettings(withQuotas([{ ...quota(['good'], 'max', 0), share: { num: 4, den: 3 } }])));
     expect(e.message).toBe('综合评价·等次比例·第1项·比例：比例应在0到1之间');
     expect(e.details).toEqual({ field: 'grading.quotas.0.share' });
-    const a = thrown(() => validateSettings(edited((s) => { s.report.achievementsMaxShare = { num: 4, den: 3 }; })));
-    expect(a.message).toBe('述职报告·成绩篇幅比例：比例应在0到1之间');
+    const a = thrown(() => validateSettings(edited((s) => { s.report.achievementsMaxShare = 1.5; })));
+    expect(a.message).toBe('述职报告·成绩篇幅比例：不能大于1');
     expect(a.details).toEqual({ field: 'report.achievementsMaxShare' });
+  });
+
+  it('R-GRADE-2: refuses a quota with both a share and a count', () => {
+    const e = thrown(() => validateSettings(withQuotas([{ ...quota(['good'], 'max', 0.3), count: 2 }])));
+    expect(e.details).toEqual({ field: 'grading.quotas.0' });
   });
 });
 
@@ -83,6 +85,7 @@ describe('validateSettings: weights, limits and keys', () => {
   it('R-GRADE-1: names a composite part apart from the top-level section of the same key', () => {
     const e = thrown(() => validateSettings(edited((s) => { s.grading.compositeWeights.report = 101; })));
     expect(e.message).toBe('综合评价·综合评价权重·述职评议：不能大于100');
+    expect(e.details).toEqual({ field: 'grading.compositeWeights.report' });
   });
 
   it('evaluator category weights must sum to 100', () => {
@@ -158,15 +161,15 @@ describe('describeSettings', () => {
     );
   });
 
-  it('shows unbound routes and the 004 weights', () => {
-    expect(lines('002')).toContain('述职路由：社区党组织 → 社区工委（待指定听取述职的党组织）');
-    expect(lines('004')).toContain('综合评价权重：述职评议20%，现场测评20%，实地考核30%，满意度调查20%，平时掌握10%');
+  it('R-GRADE-2: shows a guide quota as a guide', () => {
+    expect(lines('003')).toContain('较好及以下等次比例：不少于40%（四舍五入），作为参考');
   });
 
-  it('names grade sets', () => {
-    expect(gradeSetLabel(['poor', 'average'])).toBe('一般及以下');
-    expect(gradeSetLabel(['good', 'fairly_good'])).toBe('较好及以上');
-    expect(gradeSetLabel(['good', 'poor'])).toBe('好、差');
+  it('shows unbound routes, the 004 weights and key-management shares', () => {
+    expect(lines('002')).toContain('述职路由：社区党组织 → 社区工委（待指定听取述职的党组织）');
+    const weights = lines('004').find((l) => l.startsWith('综合评价权重：'))!.split(/[：，]/);
+    expect(weights).toEqual(expect.arrayContaining(['述职评议20%', '测评得分20%', '实地考核30%', '满意度20%', '平时掌握10%']));
+    expect(lines('004').find((l) => l.startsWith('重点管理：'))).toMatch(/^重点管理：农村不低于10%，社区不低于5%/);
   });
 });
 

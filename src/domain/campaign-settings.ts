@@ -4,19 +4,12 @@
  */
 import { z } from 'zod';
 import { AppError } from './errors';
-import { SECTOR_CODES, SECTORS, sectorLabel, type Sector } from './org-taxonomy';
+import { COMPONENT_LABELS, COMPONENTS } from './composite';
+import { GRADE_LABELS, GRADES, gradeSetLabel } from './grades';
+import { ruleLabel, shareLabel, validateQuotaRules, type Share } from './quotas';
+import { SECTOR_CODES, SECTORS, sectorLabel } from './org-taxonomy';
 import { orgMatchSchema, orgMatches, routeRuleSchema, scopePlanSchema, type OrgNode } from './routes';
 import { addDays, phaseLabel, phasePlanSchema, validatePhasePlans, type PhaseKey } from './campaign-phases';
-
-export const GRADES = [
-  { code: 'good', label: '好' },
-  { code: 'fairly_good', label: '较好' },
-  { code: 'average', label: '一般' },
-  { code: 'poor', label: '差' },
-] as const;
-export type Grade = (typeof GRADES)[number]['code'];
-export const GRADE_CODES = GRADES.map((g) => g.code) as [Grade, ...Grade[]];
-export const gradeLabel = (g: Grade) => GRADES.find((x) => x.code === g)!.label;
 
 /** Checks run on a report before submission; the campaign decides which of them block it. */
 export const REPORT_CHECKS = [
@@ -36,32 +29,28 @@ export const AUDIENCES = [
   { code: 'public', label: '社会公开' },
 ] as const;
 
-export const COMPOSITE_PARTS = [
-  { key: 'report', label: '述职评议' },
-  { key: 'ballots', label: '现场测评' },
-  { key: 'field', label: '实地考核' },
-  { key: 'survey', label: '满意度调查' },
-  { key: 'daily', label: '平时掌握' },
-] as const;
-
 const codes = <T extends readonly { code: string }[]>(list: T) =>
   list.map((x) => x.code) as [T[number]['code'], ...T[number]['code'][]];
 const date = z.iso.date();
 const text = z.string().trim().min(1);
-const fraction = z
-  .object({ num: z.number().int().nonnegative(), den: z.number().int().positive() })
-  .refine((f) => f.num <= f.den, { message: '比例应在0到1之间' });
-export type Fraction = z.infer<typeof fraction>;
+/** A fraction ({num: 1, den: 3}) or a decimal (0.4), as quotas.ts reads shares. */
+const share = z.union([
+  z
+    .object({ num: z.number().int().nonnegative(), den: z.number().int().positive() })
+    .refine((f) => f.num <= f.den, { message: '比例应在0到1之间' }),
+  z.number().min(0).max(1),
+]);
 
+/** The shape quotas.ts checks; its own validation (shape and joint feasibility) runs on top. */
 const quotaSchema = z.object({
-  grades: z.array(z.enum(GRADE_CODES)).min(1).refine((g) => new Set(g).size === g.length, { message: '等次重复' }),
+  grades: z.array(z.enum(GRADES)).min(1),
   op: z.enum(['max', 'min']),
-  share: z.union([fraction, z.object({ count: z.number().int().nonnegative() })]),
-  rounding: z.enum(['floor', 'ceil', 'round']),
-  /** 'warn' where the seed gives a guide rather than a hard limit (003: "40%左右"). */
-  enforcement: z.enum(['block', 'warn']),
+  share: share.optional(),
+  count: z.number().int().nonnegative().optional(),
+  rounding: z.enum(['floor', 'ceil', 'round']).optional(),
+  /** false where the seed gives a guide rather than a limit (003: "40%左右"). */
+  hard: z.boolean(),
 });
-export type QuotaRule = z.infer<typeof quotaSchema>;
 
 const ballotFormSchema = z.object({
   title: text,
@@ -97,7 +86,7 @@ export const settingsSchema = z.object({
   /** First matching tier wins (R-REP-1, R-REP-8, R-MEET-4). */
   reporterTiers: z.array(reporterTierSchema).min(1),
   report: z.object({
-    achievementsMaxShare: fraction.nullable(),
+    achievementsMaxShare: share.nullable(),
     requiredSections: z.array(z.object({ key: text, title: text, minChars: z.number().int().nonnegative() })),
     blockingChecks: z.array(z.enum(codes(REPORT_CHECKS))),
     dueDaysBeforeMeeting: z.number().int().nonnegative(),
@@ -120,18 +109,19 @@ export const settingsSchema = z.object({
     minGroupSize: z.number().int().positive(),
   }),
   grading: z.object({
-    points: z.object({ good: percent, fairly_good: percent, average: percent, poor: percent }),
+    points: z.object({ good: percent, fair: percent, average: percent, poor: percent }),
     quotas: z.array(quotaSchema),
     autoPoor: z.object({
-      averageOrPoorShareAbove: fraction.nullable(),
+      averageOrPoorShareAbove: share.nullable(),
       majorError: z.boolean(),
       accountability: z.boolean(),
     }),
-    compositeWeights: z.object({ report: percent, ballots: percent, field: percent, survey: percent, daily: percent }),
+    /** Keys of composite.ts's COMPONENTS, so compositeScore takes them as they are. */
+    compositeWeights: z.record(z.enum(COMPONENTS), percent),
   }),
   fieldAssessment: z.object({ enabled: z.boolean() }),
   survey: z.object({ enabled: z.boolean(), sampleSize: z.number().int().nonnegative() }),
-  keyManagement: z.object({ enabled: z.boolean(), minShares: z.record(z.enum(SECTOR_CODES), fraction) }),
+  keyManagement: z.object({ enabled: z.boolean(), minShares: z.record(z.enum(SECTOR_CODES), share) }),
   summary: z.object({ dueDaysAfterRound: z.number().int().nonnegative(), resultsDueDate: date.nullable() }),
   phases: z.array(phasePlanSchema),
 });
@@ -151,18 +141,20 @@ const FIELD_LABELS: Record<string, string> = {
   required: '必须', byGroup: '分组指导', ballotForms: '评议表', reporter: '述职评议表', downward: '下评评议表',
   overall: '总体评价', problems: '问题不足', suggestions: '意见建议', note: '填表说明', ballots: '测评',
   categories: '参评人员类别', weight: '权重', minGroupSize: '最小统计人数', grading: '综合评价', points: '等次分值',
-  quotas: '等次比例', grades: '等次', op: '方式', share: '比例', rounding: '取整方式', enforcement: '约束方式',
+  quotas: '等次比例', grades: '等次', op: '方式', share: '比例', rounding: '取整方式',
   autoPoor: '自动定为“差”', averageOrPoorShareAbove: '“一般”“差”票比例', majorError: '重大失误',
   accountability: '被问责', compositeWeights: '综合评价权重', fieldAssessment: '实地考核', survey: '满意度调查',
   sampleSize: '样本数', keyManagement: '重点管理', minShares: '最低比例', summary: '总结报告',
   dueDaysAfterRound: '报送时限（天）', resultsDueDate: '结果报送截止日期', phases: '阶段', start: '开始日期', end: '结束日期',
-  ...Object.fromEntries(GRADES.map((g) => [g.code, g.label])),
+  hard: '硬性约束',
+  ...GRADE_LABELS,
   ...Object.fromEntries(SECTORS.map((s) => [s.code, s.label])),
 };
 
-// Composite parts reuse top-level key names ('report', 'ballots'…) with other meanings.
+const COMPONENT_NAMES: Record<string, string> = COMPONENT_LABELS;
+// Composite parts reuse top-level key names ('report', 'ballots') with other meanings.
 const segmentName = (p: PropertyKey, parent: PropertyKey | undefined) =>
-  (parent === 'compositeWeights' && COMPOSITE_PARTS.find((c) => c.key === p)?.label) || FIELD_LABELS[String(p)] || String(p);
+  (parent === 'compositeWeights' ? COMPONENT_NAMES[String(p)] : undefined) ?? FIELD_LABELS[String(p)] ?? String(p);
 const fieldName = (path: PropertyKey[]) =>
   path.map((p, i) => (typeof p === 'number' ? `第${p + 1}项` : segmentName(p, path[i - 1]))).join('·');
 
@@ -188,86 +180,16 @@ const zhIssue: z.core.$ZodErrorMap = (iss) => {
 
 const invalid = (field: string, message: string) => new AppError('INVALID_SETTINGS', message, 400, { field });
 
-export const shareText = (f: Fraction) =>
-  (f.num * 100) % f.den === 0 ? `${(f.num * 100) / f.den}%` : `${f.num}/${f.den}`;
-
-export function gradeSetLabel(grades: Grade[]): string {
-  const idx = [...new Set(grades)].map((g) => GRADE_CODES.indexOf(g)).sort((a, b) => a - b);
-  const contiguous = idx.every((v, i) => i === 0 || v === idx[i - 1] + 1);
-  const [first, last] = [idx[0], idx[idx.length - 1]];
-  if (idx.length === 1) return GRADES[first].label;
-  if (idx.length === GRADES.length) return '全部等次';
-  if (contiguous && last === GRADES.length - 1) return `${GRADES[first].label}及以下`;
-  if (contiguous && first === 0) return `${GRADES[last].label}及以上`;
-  return idx.map((i) => GRADES[i].label).join('、');
-}
-
-const quotaBound = (q: QuotaRule) =>
-  `${q.op === 'max' ? '不超过' : '不少于'}${'count' in q.share ? `${q.share.count}个` : shareText(q.share)}`;
-const quotaText = (q: QuotaRule) => `${gradeSetLabel(q.grades)}${quotaBound(q)}`;
-
-/**
- * Whether some distribution of grade shares meets every fractional quota at once. The shares form a
- * 3-simplex, so if the region is non-empty one of its vertices lies where three constraints are tight.
- */
-function sharesFeasible(quotas: QuotaRule[]): boolean {
-  const n = GRADES.length;
-  const rows: { a: number[]; b: number }[] = GRADE_CODES.map((_, g) => ({ a: GRADE_CODES.map((__, k) => (k === g ? -1 : 0)), b: 0 }));
-  for (const q of quotas) {
-    if ('count' in q.share) continue;
-    const sign = q.op === 'max' ? 1 : -1;
-    rows.push({ a: GRADE_CODES.map((g) => (q.grades.includes(g) ? sign : 0)), b: (sign * q.share.num) / q.share.den });
+/** quotas.ts names rules by their position in its own list; here they sit under grading.quotas. */
+function checkQuotas(quotas: CampaignSettings['grading']['quotas']) {
+  try {
+    validateQuotaRules(quotas);
+  } catch (e) {
+    if (!(e instanceof AppError)) throw e;
+    const d = e.details as { index?: number; indices?: number[] } | undefined;
+    const index = d?.index ?? d?.indices?.at(-1);
+    throw invalid(index === undefined ? 'grading.quotas' : `grading.quotas.${index}`, e.message);
   }
-  const eps = 1e-9;
-  const pick = (from: number, chosen: number[]): boolean => {
-    if (chosen.length === n - 1) {
-      const x = solve([...chosen.map((i) => rows[i].a), Array(n).fill(1)], [...chosen.map((i) => rows[i].b), 1]);
-      return x !== undefined && rows.every((r) => r.a.reduce((s, c, k) => s + c * x[k], 0) <= r.b + eps);
-    }
-    for (let i = from; i < rows.length; i++) if (pick(i + 1, [...chosen, i])) return true;
-    return false;
-  };
-  return pick(0, []);
-}
-
-/** Gaussian elimination; undefined when the system is singular. */
-function solve(m: number[][], v: number[]): number[] | undefined {
-  const a = m.map((row, i) => [...row, v[i]]);
-  const n = a.length;
-  for (let c = 0; c < n; c++) {
-    const p = a.reduce((best, _, r) => (r >= c && Math.abs(a[r][c]) > Math.abs(a[best][c]) ? r : best), c);
-    if (Math.abs(a[p][c]) < 1e-12) return undefined;
-    [a[c], a[p]] = [a[p], a[c]];
-    for (let r = 0; r < n; r++) {
-      if (r === c) continue;
-      const f = a[r][c] / a[c][c];
-      for (let k = c; k <= n; k++) a[r][k] -= f * a[c][k];
-    }
-  }
-  return a.map((row, i) => row[n] / row[i]);
-}
-
-function countsFeasible(a: QuotaRule, b: QuotaRule): boolean {
-  if (!('count' in a.share) || !('count' in b.share) || a.op === b.op) return true;
-  const sameSet = a.grades.length === b.grades.length && a.grades.every((g) => b.grades.includes(g));
-  const [min, max] = a.op === 'min' ? [a.share.count, b.share.count] : [b.share.count, a.share.count];
-  return !sameSet || min <= max;
-}
-
-function checkQuotas(quotas: QuotaRule[]) {
-  const conflict = (names: string, index: number) =>
-    invalid(`grading.quotas.${index}`, `等次比例要求无法同时满足：${names}`);
-  quotas.forEach((q, i) => {
-    if (!sharesFeasible([q])) throw conflict(`「${quotaText(q)}」`, i);
-  });
-  for (let j = 1; j < quotas.length; j++) {
-    for (let i = 0; i < j; i++) {
-      if (!sharesFeasible([quotas[i], quotas[j]]) || !countsFeasible(quotas[i], quotas[j])) {
-        throw conflict(`「${quotaText(quotas[i])}」与「${quotaText(quotas[j])}」`, j);
-      }
-    }
-  }
-  if (!sharesFeasible(quotas)) throw conflict(quotas.map((q) => `「${quotaText(q)}」`).join('、'), quotas.length - 1);
 }
 
 function checkUnique(items: { key: string }[], path: string, what: string) {
@@ -280,7 +202,7 @@ function checkUnique(items: { key: string }[], path: string, what: string) {
 
 function checkWeights(s: CampaignSettings) {
   const w = s.grading.compositeWeights;
-  const total = COMPOSITE_PARTS.reduce((sum, p) => sum + w[p.key], 0);
+  const total = COMPONENTS.reduce((sum, c) => sum + w[c], 0);
   if (total !== 100) throw invalid('grading.compositeWeights', `综合评价各项权重之和应为100，当前为${total}`);
   if (!s.fieldAssessment.enabled && w.field > 0) {
     throw invalid('grading.compositeWeights.field', '未开展实地考核，「实地考核」权重应为0');
@@ -290,10 +212,10 @@ function checkWeights(s: CampaignSettings) {
   }
   const ballotTotal = s.ballots.categories.reduce((sum, c) => sum + c.weight, 0);
   if (ballotTotal !== 100) throw invalid('ballots.categories', `参评人员各类别权重之和应为100，当前为${ballotTotal}`);
-  const points = GRADE_CODES.map((g) => s.grading.points[g]);
-  points.forEach((p, i) => {
-    if (i > 0 && p >= points[i - 1]) {
-      throw invalid(`grading.points.${GRADE_CODES[i]}`, `等次分值应依次递减：「${GRADES[i].label}」不应高于或等于「${GRADES[i - 1].label}」`);
+  GRADES.forEach((g, i) => {
+    const prev = GRADES[i - 1];
+    if (prev && s.grading.points[g] >= s.grading.points[prev]) {
+      throw invalid(`grading.points.${g}`, `等次分值应依次递减：「${GRADE_LABELS[g]}」不应高于或等于「${GRADE_LABELS[prev]}」`);
     }
   });
 }
@@ -388,7 +310,7 @@ export function describeSettings(s: CampaignSettings): { label: string; value: s
     add(t.label, parts.filter(Boolean).join('，'));
   }
   const r = s.report;
-  if (r.achievementsMaxShare) add('成绩部分篇幅', `不超过${shareText(r.achievementsMaxShare)}`);
+  if (r.achievementsMaxShare !== null) add('成绩部分篇幅', `不超过${shareLabel(r.achievementsMaxShare)}`);
   if (r.requiredSections.length) {
     add('必备内容', r.requiredSections.map((x) => (x.minChars ? `${x.title}（不少于${x.minChars}字）` : x.title)).join('、'));
   }
@@ -411,24 +333,25 @@ export function describeSettings(s: CampaignSettings): { label: string; value: s
   add('分类统计最少人数', `${s.ballots.minGroupSize}人`);
 
   const g = s.grading;
-  add('等次分值', GRADES.map((x) => `${x.label}${g.points[x.code]}分`).join('，'));
+  add('等次分值', GRADES.map((x) => `${GRADE_LABELS[x]}${g.points[x]}分`).join('，'));
   for (const q of g.quotas) {
-    add(`${gradeSetLabel(q.grades)}等次比例`, `${quotaBound(q)}（${ROUNDING[q.rounding]}）${q.enforcement === 'warn' ? '，作为参考' : ''}`);
+    const bound = ruleLabel(q).slice(gradeSetLabel(q.grades).length);
+    add(`${gradeSetLabel(q.grades)}等次比例`, `${bound}${q.rounding ? `（${ROUNDING[q.rounding]}）` : ''}${q.hard ? '' : '，作为参考'}`);
   }
   const auto = [
-    g.autoPoor.averageOrPoorShareAbove && `现场测评“一般”“差”票超过${shareText(g.autoPoor.averageOrPoorShareAbove)}`,
+    g.autoPoor.averageOrPoorShareAbove !== null && `现场测评“一般”“差”票超过${shareLabel(g.autoPoor.averageOrPoorShareAbove)}`,
     g.autoPoor.majorError && '年度基层党建工作出现重大失误造成严重影响',
     g.autoPoor.accountability && '党组织书记抓基层党建工作不力被问责追责',
   ].filter(Boolean);
   add('直接确定为“差”', auto.length ? auto.join('；') : '无');
-  add('综合评价权重', COMPOSITE_PARTS.filter((p) => g.compositeWeights[p.key] > 0)
-    .map((p) => `${p.label}${g.compositeWeights[p.key]}%`).join('，'));
+  add('综合评价权重', COMPONENTS.filter((c) => g.compositeWeights[c] > 0)
+    .map((c) => `${COMPONENT_LABELS[c]}${g.compositeWeights[c]}%`).join('，'));
 
   add('实地考核', yesNo(s.fieldAssessment.enabled));
   add('满意度调查', s.survey.enabled ? `是，每单位约${s.survey.sampleSize}人` : '否');
   if (s.keyManagement.enabled) {
-    const shares = Object.entries(s.keyManagement.minShares) as [Sector, Fraction][];
-    add('重点管理', shares.map(([sec, f]) => `${sectorLabel(sec)}不低于${shareText(f)}`).join('，'));
+    const shares = Object.entries(s.keyManagement.minShares) as [string, Share][];
+    add('重点管理', shares.map(([sec, f]) => `${sectorLabel(sec)}不低于${shareLabel(f)}`).join('，'));
   }
   add('总结报告', `工作结束后${s.summary.dueDaysAfterRound}日内报送`);
   if (s.summary.resultsDueDate) add('评议结果报送截止', cnDate(s.summary.resultsDueDate));

@@ -48,7 +48,7 @@ describe('000 national method', () => {
   it('R-CAMP-7/R-GRADE-2: 较好 or below must take a share; field assessment before the meeting; observers', () => {
     const s = build('000', 2024);
     expect(s.grading.quotas).toEqual([
-      { grades: ['fairly_good', 'average', 'poor'], op: 'min', share: { num: 2, den: 5 }, rounding: 'round', enforcement: 'warn' },
+      { grades: ['fair', 'average', 'poor'], op: 'min', share: 0.4, rounding: 'round', hard: false },
     ]);
     expect(s.fieldAssessment.enabled).toBe(true);
     expect(s.meeting.observers.required).toBe(true);
@@ -76,7 +76,7 @@ describe('001 university', () => {
   });
 
   it('R-CAMP-7/R-GRADE-2: 好 ≤ 1/3, rounded down', () => {
-    expect(s.grading.quotas).toEqual([{ grades: ['good'], op: 'max', share: { num: 1, den: 3 }, rounding: 'floor', enforcement: 'block' }]);
+    expect(s.grading.quotas).toEqual([{ grades: ['good'], op: 'max', share: { num: 1, den: 3 }, rounding: 'floor', hard: true }]);
   });
 
   it('R-CAMP-7/R-REP-4: sealed paper copy signed by the supervising leader, due 12-20; meeting early January', () => {
@@ -178,12 +178,12 @@ describe('003 township', () => {
 
   it('R-CAMP-7/R-GRADE-2: 较好 or below about 40%', () => {
     expect(s.grading.quotas).toEqual([
-      { grades: ['fairly_good', 'average', 'poor'], op: 'min', share: { num: 2, den: 5 }, rounding: 'round', enforcement: 'warn' },
+      { grades: ['fair', 'average', 'poor'], op: 'min', share: 0.4, rounding: 'round', hard: false },
     ]);
   });
 
   it('R-CAMP-7/R-GRADE-3: 一般+差 over 10%, a major error, or accountability make it 差', () => {
-    expect(s.grading.autoPoor).toEqual({ averageOrPoorShareAbove: { num: 1, den: 10 }, majorError: true, accountability: true });
+    expect(s.grading.autoPoor).toEqual({ averageOrPoorShareAbove: 0.1, majorError: true, accountability: true });
   });
 
   it('R-CAMP-1: eight items, the last naming this year and the next', () => {
@@ -215,10 +215,9 @@ describe('004 city', () => {
 
   it('R-CAMP-7/R-USE-4: key management of at least 10% rural and 5% community and others', () => {
     expect(s.keyManagement.enabled).toBe(true);
-    expect(s.keyManagement.minShares.rural).toEqual({ num: 1, den: 10 });
+    expect(s.keyManagement.minShares.rural).toBe(0.1);
     const others = Object.entries(s.keyManagement.minShares).filter(([k]) => k !== 'rural').map(([, f]) => f);
-    expect(others).toHaveLength(7);
-    expect(others.every((f) => f.num === 1 && f.den === 20)).toBe(true);
+    expect(others).toEqual(Array(7).fill(0.05));
   });
 
   it('R-CAMP-7/R-SUM-1/R-CAMP-5: summary within 15 days; own-committee reports by the end of January', () => {

@@ -5,6 +5,8 @@
 import { AppError } from './errors';
 import type { PhaseKey } from './campaign-phases';
 import { validateSettings, type BallotForm, type CampaignSettings } from './campaign-settings';
+import { DEFAULT_GRADE_POINTS } from './composite';
+import { DEFAULT_MIN_GROUP } from './tally';
 import type { OrgKind } from './org-taxonomy';
 
 export interface CampaignTemplate {
@@ -50,8 +52,7 @@ const DOWNWARD_FORM: BallotForm = {
 const COMMITTEE_KINDS: OrgKind[] = [
   'committee', 'working_committee', 'leading_group', 'work_committee', 'organ_working_committee',
 ];
-const LOWER_GRADES = ['fairly_good', 'average', 'poor'] as const;
-const SHARE_40 = { num: 2, den: 5 };
+const LOWER_GRADES = ['fair', 'average', 'poor'] as const;
 
 /** What every template shares unless its seed says otherwise. */
 function defaults(): Omit<CampaignSettings, 'keyContentItems' | 'reporterTiers' | 'phases'> {
@@ -85,10 +86,10 @@ function defaults(): Omit<CampaignSettings, 'keyContentItems' | 'reporterTiers' 
         { key: 'grassroots', label: '基层党员干部群众代表', weight: 30 },
         { key: 'observers', label: '上级组织部门观察员', weight: 0 },
       ],
-      minGroupSize: 5, // not in seed: default
+      minGroupSize: DEFAULT_MIN_GROUP, // not in seed: default
     },
     grading: {
-      points: { good: 100, fairly_good: 80, average: 60, poor: 40 }, // not in seed: default
+      points: DEFAULT_GRADE_POINTS, // not in seed: default
       quotas: [],
       autoPoor: { averageOrPoorShareAbove: null, majorError: false, accountability: false },
       compositeWeights: { report: 40, ballots: 40, field: 0, survey: 0, daily: 20 }, // not in seed: default
@@ -99,14 +100,14 @@ function defaults(): Omit<CampaignSettings, 'keyContentItems' | 'reporterTiers' 
       enabled: false,
       // 004 四(三), kept so switching it on starts from the seed's shares.
       minShares: {
-        rural: { num: 1, den: 10 },
-        community: { num: 1, den: 20 },
-        organ: { num: 1, den: 20 },
-        soe: { num: 1, den: 20 },
-        university: { num: 1, den: 20 },
-        institution: { num: 1, den: 20 },
-        non_public: { num: 1, den: 20 },
-        social_org: { num: 1, den: 20 },
+        rural: 0.1,
+        community: 0.05,
+        organ: 0.05,
+        soe: 0.05,
+        university: 0.05,
+        institution: 0.05,
+        non_public: 0.05,
+        social_org: 0.05,
       },
     },
     summary: { dueDaysAfterRound: 15, resultsDueDate: null }, // not in seed: default (004's 15 days)
@@ -139,7 +140,7 @@ const national: CampaignTemplate = {
       grading: {
         ...d.grading,
         // §6: "评价为“较好”或以下等次的应占一定比例"; not in seed: default share (003's 40%).
-        quotas: [{ grades: [...LOWER_GRADES], op: 'min', share: SHARE_40, rounding: 'round', enforcement: 'warn' }],
+        quotas: [{ grades: [...LOWER_GRADES], op: 'min', share: 0.4, rounding: 'round', hard: false }],
         compositeWeights: { report: 30, ballots: 30, field: 30, survey: 0, daily: 10 }, // not in seed: default
       },
       // §6: 述职评议前，上级党组织一般应对基层党建工作情况进行实地考核.
@@ -196,7 +197,7 @@ const university: CampaignTemplate = {
       grading: {
         ...d.grading,
         // 评价为“好”等次的比例一般不超过三分之一.
-        quotas: [{ grades: ['good'], op: 'max', share: { num: 1, den: 3 }, rounding: 'floor', enforcement: 'block' }],
+        quotas: [{ grades: ['good'], op: 'max', share: { num: 1, den: 3 }, rounding: 'floor', hard: true }],
         compositeWeights: { report: 30, ballots: 30, field: 30, survey: 0, daily: 10 }, // not in seed: default
       },
       // 依据述职评述和实地考察结果.
@@ -267,7 +268,7 @@ const county: CampaignTemplate = {
       grading: {
         ...d.grading,
         // 评价等次要有所区分，不能唯票定档: at least one below 好, as a guide.
-        quotas: [{ grades: [...LOWER_GRADES], op: 'min', share: { count: 1 }, rounding: 'round', enforcement: 'warn' }],
+        quotas: [{ grades: [...LOWER_GRADES], op: 'min', count: 1, hard: false }],
       },
       // 各党委（工委）、党总支要于2019年1月20日前将述职评议情况报告和评议结果报县委组织部.
       summary: { ...d.summary, resultsDueDate: on(year, '+01-20') },
@@ -331,9 +332,9 @@ const township: CampaignTemplate = {
       grading: {
         ...d.grading,
         // 评价为“较好”或以下等次的应占40%左右的比例: "左右" makes it a guide, not a hard floor.
-        quotas: [{ grades: [...LOWER_GRADES], op: 'min', share: SHARE_40, rounding: 'round', enforcement: 'warn' }],
+        quotas: [{ grades: [...LOWER_GRADES], op: 'min', share: 0.4, rounding: 'round', hard: false }],
         // 现场测评“一般”“差”票超过10%、重大失误造成严重影响或被问责追责的，确定为“差”.
-        autoPoor: { averageOrPoorShareAbove: { num: 1, den: 10 }, majorError: true, accountability: true },
+        autoPoor: { averageOrPoorShareAbove: 0.1, majorError: true, accountability: true },
       },
       // 于12月中下旬完成; not in seed: exact days.
       phases: phases(year, [
