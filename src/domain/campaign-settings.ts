@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { AppError } from './errors';
 import { COMPONENT_LABELS, COMPONENTS } from './composite';
 import { GRADE_LABELS, GRADES, gradeSetLabel } from './grades';
-import { ruleLabel, shareLabel, validateQuotaRules, type Share } from './quotas';
+import { shareLabel, validateQuotaRules, type Share } from './quotas';
 import { SECTOR_CODES, SECTORS, sectorLabel } from './org-taxonomy';
 import { orgMatchSchema, orgMatches, routeRuleSchema, scopePlanSchema, type OrgNode } from './routes';
 import { addDays, phaseLabel, phasePlanSchema, validatePhasePlans, type PhaseKey } from './campaign-phases';
@@ -335,7 +335,7 @@ export function describeSettings(s: CampaignSettings): { label: string; value: s
   const g = s.grading;
   add('等次分值', GRADES.map((x) => `${GRADE_LABELS[x]}${g.points[x]}分`).join('，'));
   for (const q of g.quotas) {
-    const bound = ruleLabel(q).slice(gradeSetLabel(q.grades).length);
+    const bound = `${q.op === 'max' ? '不超过' : '不少于'}${q.share === undefined ? `${q.count}个` : shareLabel(q.share)}`;
     add(`${gradeSetLabel(q.grades)}等次比例`, `${bound}${q.rounding ? `（${ROUNDING[q.rounding]}）` : ''}${q.hard ? '' : '，作为参考'}`);
   }
   const auto = [
