@@ -147,11 +147,14 @@ export function suggestGrades(standings: readonly Standing[], policy: GradingPol
   const suggested: Suggested[] = groups.flatMap((group, i) => {
     const grade = groupGrades[i];
     const rankText = `排名第${group[0].rank}${group.length > 1 ? `（并列${group.length}个）` : ''}`;
+    // 好 is only "capped" when someone ranked lower did not get it.
     const why =
-      grade === 'good'
-        ? `好等次名额上限${freeCounts.good}个`
-        : whyNotBetter(grade, groups[groupGrades.indexOf(grade)].length, counts, rules);
-    const explanation = `${rankText}，${why}，建议为${GRADE_LABELS[grade]}`;
+      grade !== 'good'
+        ? `${whyNotBetter(grade, groups[groupGrades.indexOf(grade)].length, counts, rules)}，`
+        : freeCounts.good < free.length
+          ? `好等次名额上限${freeCounts.good}个，`
+          : '';
+    const explanation = `${rankText}，${why}建议为${GRADE_LABELS[grade]}`;
     return group.map((s) => ({ reporterId: s.reporterId, rank: s.rank, grade, autoReasons: [], explanation }));
   });
   for (const { s, reasons } of auto) {
@@ -186,7 +189,7 @@ function whyNotBetter(grade: Grade, size: number, counts: GradeCounts, rules: re
   const worse = checkCounts(moved, rules).filter(
     (c, i) => !c.ok && Math.abs(c.delta) > (before[i].ok ? 0 : Math.abs(before[i].delta)),
   );
-  return `${GRADE_LABELS[better]}等次名额已满（再增加将使${worse.map((c) => c.message).join('、')}）`;
+  return `未能定为${GRADE_LABELS[better]}（定为${GRADE_LABELS[better]}将使${worse.map((c) => c.message).join('、')}）`;
 }
 
 /** The per-rule bins of any assignment, e.g. one the committee changed: "好超出2个；较好及以下还差1个". */
