@@ -140,15 +140,12 @@ export function quotaSummary(checks: readonly QuotaCheck[]): string {
   return broken.length ? broken.map((c) => c.message).join('；') : '符合等次比例要求';
 }
 
-/** How far counts are from satisfying the rules, in reporters (0 = all rules hold). */
-export const violation = (counts: GradeCounts, rules: readonly QuotaRule[]): number =>
-  checkCounts(counts, rules).reduce((sum, c) => sum + (c.ok ? 0 : Math.abs(c.delta)), 0);
-
 /**
  * The grade counts of a best-first assignment where reporters can only be cut at `cuts` (positions in
  * rank order, ascending, from 0 to the number of free reporters; ties are never split) and `fixedPoor`
- * more reporters are already 差. Chooses the least total violation, then as many 好 as possible, then
- * 较好, then 一般 — the better ranks get the better grades as far as the rules allow.
+ * more reporters are already 差. Chooses the least total violation (the reporters by which the rules are
+ * missed, summed over the rules), then as many 好 as possible, then 较好, then 一般 — the better ranks
+ * get the better grades as far as the rules allow.
  */
 export function bestCounts(
   cuts: readonly number[],
