@@ -7,7 +7,7 @@
  */
 import { invalid } from './errors';
 import { isValidShare, shareLabel, shareToFraction, type Share } from './quotas';
-import { exactJaccard, findNearCopies, type NearCopy, type SimilarityCandidate } from './similarity';
+import { exactJaccard, findNearCopies, shingleSet, type NearCopy, type SimilarityCandidate } from './similarity';
 import { splitSentences, type Span } from './text-diff';
 import { countChars, offsetAfterChars } from './word-count';
 
@@ -521,9 +521,9 @@ function tenureCheck(a: Analysis, tenure: { start: string; asOf: string }, fail:
 }
 
 function nearCopyCheck(input: CheckReportInput, threshold: number, fail: Fail): CheckResult {
-  const text = reportText(input.sections);
-  const previous = input.previousReportText === undefined ? null : exactJaccard(text, input.previousReportText);
-  const matches: NearCopy[] = input.otherReports?.length ? findNearCopies(text, input.otherReports, threshold) : [];
+  const shingles = shingleSet(reportText(input.sections));
+  const previous = input.previousReportText === undefined ? null : exactJaccard(shingles, input.previousReportText);
+  const matches: NearCopy[] = input.otherReports?.length ? findNearCopies(shingles, input.otherReports, threshold) : [];
   const details = { previous, matches, threshold };
   const pct = (x: number) => `${Math.round(x * 100)}%`;
   const parts: string[] = [];

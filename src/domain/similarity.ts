@@ -32,20 +32,48 @@ function mix(h: number, k: number): number {
   return (Math.imul(rotl(h ^ k, 13), 5) + 0xe6546b64) | 0;
 }
 
-/** Hashes of the text's 3-gram shingles, sorted and distinct. Case, width, spaces and punctuation do not count. */
-function shingleHashes(text: string): Uint32Array {
-  const cps = Array.from(text.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ''), (c) => c.codePointAt(0)!);
-  const n = cps.length - SHINGLE + 1;
-  if (n <= 0) return new Uint32Array(0);
-  const hashes = new Uint32Array(n);
-  for (let i = 0; i < n; i++) hashes[i] = fmix32(mix(mix(mix(SEED, cps[i]), cps[i + 1]), cps[i + 2]) ^ SHINGLE);
-  hashes.sort();
-  let distinct = 0;
-  for (let i = 0; i < n; i++) if (i === 0 || hashes[i] !== hashes[i - 1]) hashes[distinct++] = hashes[i];
-  return hashes.subarray(0, distinct);
+// Which code points take part in shingles: letters and digits. Classified once each, as the regex is slow per character.
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+const keptBmp = new Uint8Array(0x10000).fill(2);
+function isKept(cp: number): boolean {
+  if (cp >= 0x10000) return LETTER_OR_DIGIT.test(String.fromCodePoint(cp));
+  if (keptBmp[cp] === 2) keptBmp[cp] = LETTER_OR_DIGIT.test(String.fromCharCode(cp)) ? 1 : 0;
+  return keptBmp[cp] === 1;
 }
 
-function jaccardOfSorted(a: Uint32Array, b: Uint32Array): number {
+/** A text's shingles as sorted, distinct hashes; make it once to compare one text with many. */
+export interface ShingleSet {
+  readonly hashes: Uint32Array;
+}
+
+/** The text's 3-gram shingles. Case, width, spaces and punctuation do not count. */
+export function shingleSet(text: string): ShingleSet {
+  const s = text.normalize('NFKC').toLowerCase();
+  const hashes = new Uint32Array(s.length);
+  let n = 0;
+  let kept = 0;
+  let a = 0;
+  let b = 0;
+  for (let i = 0; i < s.length; ) {
+    const cp = s.codePointAt(i)!;
+    i += cp > 0xffff ? 2 : 1;
+    if (!isKept(cp)) continue;
+    if (++kept >= SHINGLE) hashes[n++] = fmix32(mix(mix(mix(SEED, a), b), cp) ^ SHINGLE);
+    a = b;
+    b = cp;
+  }
+  const sorted = hashes.subarray(0, n).sort();
+  let distinct = 0;
+  for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[distinct++] = sorted[i];
+  return { hashes: sorted.subarray(0, distinct) };
+}
+
+const setOf = (x: string | ShingleSet) => (typeof x === 'string' ? shingleSet(x) : x);
+
+/** Exact Jaccard index of two texts' shingle sets (0 when either has no shingle). */
+export function exactJaccard(x: string | ShingleSet, y: string | ShingleSet): number {
+  const a = setOf(x).hashes;
+  const b = setOf(y).hashes;
   if (a.length === 0 || b.length === 0) return 0;
   let i = 0;
   let j = 0;
@@ -59,11 +87,6 @@ function jaccardOfSorted(a: Uint32Array, b: Uint32Array): number {
     else j++;
   }
   return common / (a.length + b.length - common);
-}
-
-/** Exact Jaccard index of two texts' shingle sets (0 when either has no shingle). */
-export function exactJaccard(a: string, b: string): number {
-  return jaccardOfSorted(shingleHashes(a), shingleHashes(b));
 }
 
 function signatureOf(hashes: Uint32Array, k: number): Uint32Array {
@@ -97,9 +120,9 @@ function checkSize(k: number) {
 }
 
 /** MinHash signature of a text's shingle set; all bins are EMPTY (0xffffffff) when the text has no shingle. */
-export function minhashSignature(text: string, k = DEFAULT_SIGNATURE_SIZE): Uint32Array {
+export function minhashSignature(text: string | ShingleSet, k = DEFAULT_SIGNATURE_SIZE): Uint32Array {
   checkSize(k);
-  return signatureOf(shingleHashes(text), k);
+  return signatureOf(setOf(text).hashes, k);
 }
 
 /** Estimated Jaccard index: the share of equal bins. 0 when either text had no shingle. */
@@ -132,13 +155,13 @@ export interface NearCopy {
  * Candidates whose similarity to `target` reaches `threshold`, most similar first. Similarity is the
  * exact Jaccard index where the candidate's text is given, the MinHash estimate otherwise.
  */
-export function findNearCopies(target: string, candidates: readonly SimilarityCandidate[], threshold: number): NearCopy[] {
+export function findNearCopies(target: string | ShingleSet, candidates: readonly SimilarityCandidate[], threshold: number): NearCopy[] {
   if (!(threshold > 0 && threshold <= 1)) throw invalid('similarityThreshold', '相似度阈值应大于0且不超过1');
   if (candidates.length === 0) return [];
   const k = candidates[0].signature.length;
   checkSize(k);
-  const hashes = shingleHashes(target);
-  const sig = signatureOf(hashes, k);
+  const shingles = setOf(target);
+  const sig = signatureOf(shingles.hashes, k);
   const found: NearCopy[] = [];
   for (const c of candidates) {
     if (c.signature.length !== k) {
@@ -146,7 +169,7 @@ export function findNearCopies(target: string, candidates: readonly SimilarityCa
     }
     const estimate = estimateJaccard(sig, c.signature);
     if (c.text !== undefined && estimate >= threshold - ESTIMATE_MARGIN) {
-      const jaccard = jaccardOfSorted(hashes, shingleHashes(c.text));
+      const jaccard = exactJaccard(shingles, c.text);
       if (jaccard >= threshold) found.push({ id: c.id, label: c.label, estimate, jaccard });
     } else if (c.text === undefined && estimate >= threshold) {
       found.push({ id: c.id, label: c.label, estimate, jaccard: null });
