@@ -1,0 +1,159 @@
+import type { Role } from '../../domain/roles';
+
+export type { Role };
+
+export interface SessionUser {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  scopeOrgId: number | null;
+  orgId: number | null;
+}
+
+export interface SessionResponse {
+  user: SessionUser;
+  csrfToken: string;
+}
+
+export interface Option {
+  code: string;
+  label: string;
+}
+
+export interface Meta {
+  kinds: Option[];
+  sectors: Option[];
+  levels: Option[];
+  roles: Option[];
+}
+
+export interface OrgNode {
+  id: number;
+  parentId: number | null;
+  name: string;
+  code: string;
+  kind: string;
+  sector: string;
+  level: string;
+  childCount: number;
+}
+
+export interface OrgSearchHit extends OrgNode {
+  pathNames: string[];
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+export interface Secretary {
+  id: number;
+  name: string;
+  position: string;
+  /** YYYY-MM-DD */
+  tenureStart: string;
+  tenureEnd: string | null;
+  phone: string | null;
+}
+
+export interface Member {
+  id: number;
+  name: string;
+  position: string;
+  phone: string | null;
+}
+
+export interface OrgDetail {
+  org: OrgNode & { createdAt?: string };
+  ancestors: { id: number; name: string }[];
+  secretary: Secretary | null;
+  secretaryHistory: Secretary[];
+  members: Member[];
+}
+
+export interface OrgInput {
+  name: string;
+  code: string;
+  kind: string;
+  sector: string;
+  level: string;
+}
+
+export interface SecretaryInput {
+  name: string;
+  position: string;
+  tenureStart: string;
+  phone?: string | null;
+}
+
+export interface MemberInput {
+  name: string;
+  position: string;
+  phone?: string | null;
+}
+
+export interface ImportResult {
+  orgs: number;
+  secretaries: number;
+}
+
+export interface ImportRowError {
+  row: number;
+  column: string;
+  message: string;
+}
+
+export interface Account {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  scopeOrgId: number | null;
+  scopeOrgName: string | null;
+  orgId: number | null;
+  orgName: string | null;
+  lockedUntil: string | null;
+  disabled: boolean;
+}
+
+export interface AccountCreateInput {
+  username: string;
+  displayName: string;
+  password: string;
+  role: Role;
+  scopeOrgId?: number | null;
+  orgId?: number | null;
+}
+
+export interface AccountUpdateInput {
+  displayName?: string;
+  role?: Role;
+  scopeOrgId?: number | null;
+  orgId?: number | null;
+  disabled?: boolean;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actorName: string;
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  result: 'success' | 'failure' | string;
+  ip: string | null;
+  detail: unknown;
+}
+
+export interface AuditQuery {
+  q?: string;
+  action?: string;
+  actor?: string;
+  result?: 'success' | 'failure';
+  from?: string;
+  to?: string;
+  offset: number;
+  limit: number;
+}

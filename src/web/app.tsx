@@ -1,0 +1,224 @@
+import {
+  ApartmentOutlined,
+  AuditOutlined,
+  LogoutOutlined,
+  MenuOutlined,
+  TeamOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
+import { App as AntApp, Button, ConfigProvider, Drawer, Grid, Layout, Menu, Result, Spin, Tag } from 'antd';
+import zhCN from 'antd/locale/zh_CN';
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
+import { Link, Navigate, Outlet, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
+import { AuthProvider, useAuth, useUser } from './auth/auth-context';
+import { ErrorBoundary } from './components/error-boundary';
+import { canOpen, homePath, SECTION_PATHS, sectionsFor, type Section } from './lib/access';
+import { MetaProvider, useMeta } from './lib/meta';
+import { bindMessageApi } from './lib/notify';
+
+const LoginPage = lazy(() => import('./pages/login'));
+const OrgTreePage = lazy(() => import('./pages/organizations/org-tree-page'));
+const AccountsPage = lazy(() => import('./pages/accounts/accounts-page'));
+const AuditPage = lazy(() => import('./pages/audit/audit-page'));
+
+const THEME = {
+  token: { colorPrimary: '#c8161d', borderRadius: 6 },
+};
+
+const SECTION_MENU: Record<Section, { label: string; icon: ReactNode }> = {
+  orgs: { label: '组织架构', icon: <ApartmentOutlined /> },
+  accounts: { label: '账号管理', icon: <TeamOutlined /> },
+  audit: { label: '审计日志', icon: <AuditOutlined /> },
+};
+
+/** Hands antd's context-aware message instance to the API client, which lives outside React. */
+function MessageBinder() {
+  const { message } = AntApp.useApp();
+  useEffect(() => {
+    bindMessageApi(message);
+    return () => bindMessageApi(null);
+  }, [message]);
+  return null;
+}
+
+const PageLoading = () => (
+  <div className="full-center" style={{ minHeight: 240 }}>
+    <Spin size="large" />
+  </div>
+);
+
+function RequireAuth({ children }: { children: ReactNode }) {
+  const { user } = useAuth();
+  const location = useLocation();
+  if (user === undefined) {
+    return (
+      <div className="full-center">
+        <Spin size="large" description="正在加载…" />
+      </div>
+    );
+  }
+  if (!user) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
+  return <>{children}</>;
+}
+
+function RequireSection({ section, children }: { section: Section; children: ReactNode }) {
+  const user = useUser();
+  if (!canOpen(user.role, section)) {
+    return <Result status="403" title="无权访问" subTitle="当前角色无权访问此页面。" extra={<Link to={homePath(user.role)}>返回首页</Link>} />;
+  }
+  return <>{children}</>;
+}
+
+function HomeRedirect() {
+  const user = useUser();
+  return <Navigate to={homePath(user.role)} replace />;
+}
+
+function AdminLayout() {
+  const user = useUser();
+  const { logout } = useAuth();
+  const { roleLabel } = useMeta();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const screens = Grid.useBreakpoint();
+  const isDesktop = screens.lg ?? true;
+  const [drawerOpen, setDrawerOpen] = useState(false);
+  const [loggingOut, setLoggingOut] = useState(false);
+
+  const sections = sectionsFor(user.role);
+  const selected = sections.find((s) => location.pathname.startsWith(SECTION_PATHS[s]));
+  const menu = (
+    <Menu
+      mode="inline"
+      selectedKeys={selected ? [selected] : []}
+      items={sections.map((s) => ({ key: s, icon: SECTION_MENU[s].icon, label: SECTION_MENU[s].label }))}
+      onClick={({ key }) => {
+        setDrawerOpen(false);
+        navigate(SECTION_PATHS[key as Section]);
+      }}
+      style={{ borderInlineEnd: 'none' }}
+      data-testid="nav-menu"
+    />
+  );
+
+  const onLogout = async () => {
+    setLoggingOut(true);
+    await logout();
+    setLoggingOut(false);
+    navigate('/login', { replace: true });
+  };
+
+  return (
+    <Layout className="app-layout">
+      <Layout.Header className="app-header">
+        {!isDesktop && (
+          <Button type="text" icon={<MenuOutlined />} aria-label="打开菜单" onClick={() => setDrawerOpen(true)} />
+        )}
+        <Link to={homePath(user.role)} className="app-brand">
+          述评考
+        </Link>
+        <div className="app-header-spacer" />
+        <div className="app-user" data-testid="current-user">
+          <UserOutlined />
+          <span className="app-user-name" title={user.displayName}>
+            {user.displayName}
+          </span>
+          {screens.sm !== false && <Tag color="red" style={{ marginInlineEnd: 0 }}>{roleLabel(user.role)}</Tag>}
+        </div>
+        <Button icon={<LogoutOutlined />} onClick={onLogout} loading={loggingOut} data-testid="logout" size={isDesktop ? 'middle' : 'small'}>
+          退出登录
+        </Button>
+      </Layout.Header>
+      <Layout hasSider={isDesktop}>
+        {isDesktop ? (
+          <Layout.Sider width={200} theme="light" style={{ borderInlineEnd: '1px solid #f0f0f0' }}>
+            {menu}
+          </Layout.Sider>
+        ) : (
+          <Drawer
+            placement="left"
+            open={drawerOpen}
+            onClose={() => setDrawerOpen(false)}
+            size={240}
+            title="述评考"
+            styles={{ body: { padding: 0 } }}
+          >
+            {menu}
+          </Drawer>
+        )}
+        <Layout.Content className="app-content">
+          <ErrorBoundary resetKey={location.pathname}>
+            <Suspense fallback={<PageLoading />}>
+              <Outlet />
+            </Suspense>
+          </ErrorBoundary>
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}
+
+function AppRoutes() {
+  return (
+    <Routes>
+      <Route
+        path="/login"
+        element={
+          <Suspense fallback={<PageLoading />}>
+            <LoginPage />
+          </Suspense>
+        }
+      />
+      <Route
+        element={
+          <RequireAuth>
+            <AdminLayout />
+          </RequireAuth>
+        }
+      >
+        <Route index element={<HomeRedirect />} />
+        <Route
+          path="orgs/:orgId?"
+          element={
+            <RequireSection section="orgs">
+              <OrgTreePage />
+            </RequireSection>
+          }
+        />
+        <Route
+          path="accounts"
+          element={
+            <RequireSection section="accounts">
+              <AccountsPage />
+            </RequireSection>
+          }
+        />
+        <Route
+          path="audit"
+          element={
+            <RequireSection section="audit">
+              <AuditPage />
+            </RequireSection>
+          }
+        />
+        <Route path="no-access" element={<Result status="403" title="无可用功能" subTitle="当前账号的角色暂无可访问的页面，请联系管理员。" />} />
+        <Route path="*" element={<Result status="404" title="页面不存在" extra={<Link to="/">返回首页</Link>} />} />
+      </Route>
+    </Routes>
+  );
+}
+
+export function Root() {
+  return (
+    <ConfigProvider locale={zhCN} theme={THEME}>
+      <AntApp>
+        <MessageBinder />
+        <MetaProvider>
+          <AuthProvider>
+            <AppRoutes />
+          </AuthProvider>
+        </MetaProvider>
+      </AntApp>
+    </ConfigProvider>
+  );
+}

@@ -1,0 +1,95 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { authApi } from '../api/auth';
+import { isApiError, onUnauthorized, setCsrfToken } from '../api/client';
+import type { SessionUser } from '../api/types';
+import { notify } from '../lib/notify';
+
+export const SESSION_EXPIRED_TEXT = '会话已超时，请重新登录';
+
+export type SignOutReason = 'expired' | 'signed-out' | null;
+
+interface AuthValue {
+  /** undefined while the first /api/auth/me is in flight. */
+  user: SessionUser | null | undefined;
+  signOutReason: SignOutReason;
+  login: (username: string, password: string) => Promise<SessionUser>;
+  logout: () => Promise<void>;
+}
+
+const AuthContext = createContext<AuthValue | null>(null);
+
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const [user, setUser] = useState<SessionUser | null | undefined>(undefined);
+  const [signOutReason, setSignOutReason] = useState<SignOutReason>(null);
+  const userRef = useRef(user);
+  useEffect(() => {
+    userRef.current = user;
+  }, [user]);
+
+  useEffect(() => {
+    let live = true;
+    authApi
+      .me()
+      .then((s) => {
+        if (!live) return;
+        setCsrfToken(s.csrfToken);
+        setUser(s.user);
+      })
+      .catch((e: unknown) => {
+        if (!live) return;
+        setCsrfToken(null);
+        setUser(null);
+        if (isApiError(e) && e.code === 'SESSION_EXPIRED') setSignOutReason('expired');
+        else if (isApiError(e) && e.status !== 401) notify.error(e.message);
+      });
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  // Any request answering 401 means the session is gone; RequireAuth then sends the user to login.
+  useEffect(() => {
+    onUnauthorized((error) => {
+      setCsrfToken(null);
+      if (userRef.current && error.code === 'SESSION_EXPIRED') notify.warning(SESSION_EXPIRED_TEXT);
+      setUser(null);
+      setSignOutReason(error.code === 'SESSION_EXPIRED' ? 'expired' : null);
+    });
+    return () => onUnauthorized(null);
+  }, []);
+
+  const login = useCallback(async (username: string, password: string) => {
+    const s = await authApi.login(username, password);
+    setCsrfToken(s.csrfToken);
+    setSignOutReason(null);
+    setUser(s.user);
+    return s.user;
+  }, []);
+
+  const logout = useCallback(async () => {
+    try {
+      await authApi.logout();
+    } catch {
+      // Signed out locally either way; the server session also times out on its own.
+    }
+    setCsrfToken(null);
+    setSignOutReason('signed-out');
+    setUser(null);
+  }, []);
+
+  const value = useMemo(() => ({ user, signOutReason, login, logout }), [user, signOutReason, login, logout]);
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+export function useAuth(): AuthValue {
+  const value = useContext(AuthContext);
+  if (!value) throw new Error('useAuth outside AuthProvider');
+  return value;
+}
+
+/** The signed-in user; only for components rendered behind RequireAuth. */
+export function useUser(): SessionUser {
+  const { user } = useAuth();
+  if (!user) throw new Error('useUser without a signed-in user');
+  return user;
+}

@@ -1,0 +1,41 @@
+import dayjs from 'dayjs';
+
+export const TIME_ZONE = 'Asia/Shanghai';
+
+const dateTimeFormat = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: TIME_ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hour12: false,
+});
+
+const dateFormat = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** An ISO instant shown as Beijing time, e.g. 2025-01-20 14:03:05. */
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const parts = Object.fromEntries(dateTimeFormat.formatToParts(d).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour === '24' ? '00' : parts.hour}:${parts.minute}:${parts.second}`;
+}
+
+/** Today's calendar date in Beijing (YYYY-MM-DD), whatever the browser's own time zone. */
+export function todayInShanghai(now: Date = new Date()): string {
+  return dateFormat.format(now);
+}
+
+/** R-REP-5: a secretary in office for less than 3 months (counted in calendar months). */
+export function isShortTenure(tenureStart: string, today: string = todayInShanghai()): boolean {
+  const start = dayjs(tenureStart, 'YYYY-MM-DD');
+  if (!start.isValid()) return false;
+  return start.add(3, 'month').format('YYYY-MM-DD') > today;
+}
+
+/** Start and end of Beijing calendar days as ISO instants with the +08:00 offset the API accepts. */
+export const shanghaiDayStart = (date: string) => `${date}T00:00:00+08:00`;
+export const shanghaiDayEnd = (date: string) => `${date}T23:59:59.999+08:00`;

@@ -1,0 +1,260 @@
+import { KeyOutlined, PlusOutlined, ReloadOutlined, SearchOutlined, StopOutlined, UnlockOutlined, EditOutlined, CheckCircleOutlined } from '@ant-design/icons';
+import { Button, Card, Input, Popconfirm, Select, Space, Table, type TableColumnsType, Tag, Tooltip, Typography } from 'antd';
+import { useCallback, useEffect, useState } from 'react';
+import type { Account, Page, Role } from '../../api/types';
+import { usersApi } from '../../api/users';
+import { useUser } from '../../auth/auth-context';
+import { toOptions, useMeta } from '../../lib/meta';
+import { notify } from '../../lib/notify';
+import { formatDateTime } from '../../lib/time';
+import { useDebounced } from '../../lib/use-debounced';
+import { CreateAccountModal, EditAccountModal, PasswordModal } from './account-forms';
+
+const ROLE_COLORS: Partial<Record<Role, string>> = {
+  org_admin: 'red',
+  secretary: 'blue',
+  leader: 'purple',
+  assessor: 'cyan',
+  observer: 'geekblue',
+  auditor: 'gold',
+};
+
+export default function AccountsPage() {
+  const me = useUser();
+  const { roles, roleLabel } = useMeta();
+  const [term, setTerm] = useState('');
+  const q = useDebounced(term.trim(), 300);
+  const [role, setRole] = useState<Role | undefined>();
+  const [page, setPage] = useState(1);
+  const [pageSize, setPageSize] = useState(20);
+  const [data, setData] = useState<Page<Account>>({ items: [], total: 0 });
+  const [loading, setLoading] = useState(false);
+  const [reloadTick, setReloadTick] = useState(0);
+  const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<Account | null>(null);
+  const [resetting, setResetting] = useState<Account | null>(null);
+  const [busyId, setBusyId] = useState<number | null>(null);
+
+  useEffect(() => {
+    document.title = '账号管理 · 述评考';
+  }, []);
+
+  useEffect(() => setPage(1), [q, role]);
+
+  useEffect(() => {
+    let live = true;
+    setLoading(true);
+    usersApi
+      .list({ q: q || undefined, role, offset: (page - 1) * pageSize, limit: pageSize })
+      .then((res) => live && setData(res))
+      .catch(() => undefined)
+      .finally(() => live && setLoading(false));
+    return () => {
+      live = false;
+    };
+  }, [q, role, page, pageSize, reloadTick]);
+
+  const reload = useCallback(() => setReloadTick((t) => t + 1), []);
+  const replace = (a: Account) => setData((d) => ({ ...d, items: d.items.map((x) => (x.id === a.id ? a : x)) }));
+
+  const setDisabled = async (a: Account, disabled: boolean) => {
+    setBusyId(a.id);
+    try {
+      const res = await usersApi.update(a.id, { disabled });
+      replace(res.user);
+      notify.success(disabled ? `已停用账号：${a.username}` : `已启用账号：${a.username}`);
+    } catch (e) {
+      // update() is silent for the forms; here the message is the only place to show it.
+      notify.error(e instanceof Error ? e.message : '操作失败');
+    } finally {
+      setBusyId(null);
+    }
+  };
+
+  const unlock = async (a: Account) => {
+    setBusyId(a.id);
+    try {
+      await usersApi.unlock(a.id);
+      replace({ ...a, lockedUntil: null });
+      notify.success(`已解锁账号：${a.username}`);
+    } catch {
+      // Already reported by the client.
+    } finally {
+      setBusyId(null);
+    }
+  };
+
+  const columns: TableColumnsType<Account> = [
+    { title: '用户名', dataIndex: 'username', key: 'username', width: 140, fixed: 'left' },
+    { title: '姓名', dataIndex: 'displayName', key: 'displayName', width: 120 },
+    {
+      title: '角色',
+      dataIndex: 'role',
+      key: 'role',
+      width: 130,
+      render: (r: Role) => <Tag color={ROLE_COLORS[r]}>{roleLabel(r)}</Tag>,
+    },
+    {
+      title: '管理范围 / 所在组织',
+      key: 'scope',
+      render: (_, a) => (
+        <div style={{ minWidth: 160 }}>
+          {a.scopeOrgName && <div>范围：{a.scopeOrgName}</div>}
+          {a.orgName && <div style={{ color: 'rgba(0,0,0,0.55)' }}>所在：{a.orgName}</div>}
+          {!a.scopeOrgName && !a.orgName && '—'}
+        </div>
+      ),
+    },
+    {
+      title: '状态',
+      key: 'status',
+      width: 150,
+      render: (_, a) => (
+        <Space size={4} wrap>
+          {a.disabled ? <Tag color="default">已停用</Tag> : <Tag color="green">正常</Tag>}
+          {a.lockedUntil && (
+            <Tooltip title={`锁定至 ${formatDateTime(a.lockedUntil)}`}>
+              <Tag color="orange">已锁定</Tag>
+            </Tooltip>
+          )}
+        </Space>
+      ),
+    },
+    {
+      title: '操作',
+      key: 'actions',
+      width: 300,
+      render: (_, a) => {
+        const self = a.id === me.id;
+        return (
+          <Space size={0} wrap>
+            <Button type="link" size="small" icon={<EditOutlined />} onClick={() => setEditing(a)}>
+              编辑
+            </Button>
+            <Button type="link" size="small" icon={<KeyOutlined />} onClick={() => setResetting(a)}>
+              重置密码
+            </Button>
+            {a.lockedUntil && (
+              <Popconfirm title="解锁账号" description={`确定解锁「${a.username}」吗？`} okText="解锁" cancelText="取消" onConfirm={() => unlock(a)}>
+                <Button type="link" size="small" icon={<UnlockOutlined />} loading={busyId === a.id}>
+                  解锁
+                </Button>
+              </Popconfirm>
+            )}
+            {!self &&
+              (a.disabled ? (
+                <Popconfirm title="启用账号" description={`确定启用「${a.username}」吗？`} okText="启用" cancelText="取消" onConfirm={() => setDisabled(a, false)}>
+                  <Button type="link" size="small" icon={<CheckCircleOutlined />} loading={busyId === a.id}>
+                    启用
+                  </Button>
+                </Popconfirm>
+              ) : (
+                <Popconfirm
+                  title="停用账号"
+                  description={`停用后「${a.username}」将无法登录，已登录的会话立即失效。确定停用吗？`}
+                  okText="停用"
+                  okButtonProps={{ danger: true }}
+                  cancelText="取消"
+                  onConfirm={() => setDisabled(a, true)}
+                >
+                  <Button type="link" size="small" danger icon={<StopOutlined />} loading={busyId === a.id}>
+                    停用
+                  </Button>
+                </Popconfirm>
+              ))}
+          </Space>
+        );
+      },
+    },
+  ];
+
+  return (
+    <Card
+      size="small"
+      title="账号管理"
+      className="page-card"
+      extra={
+        <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="account-create">
+          新建账号
+        </Button>
+      }
+    >
+      <div className="filters">
+        <Input
+          allowClear
+          prefix={<SearchOutlined />}
+          placeholder="搜索用户名或姓名"
+          value={term}
+          onChange={(e) => setTerm(e.target.value)}
+          style={{ width: 240 }}
+          maxLength={64}
+          data-testid="account-search"
+        />
+        <Select<Role>
+          allowClear
+          placeholder="全部角色"
+          value={role}
+          onChange={setRole}
+          options={toOptions(roles) as { value: Role; label: string }[]}
+          style={{ width: 160 }}
+          data-testid="account-role-filter"
+        />
+        <Button icon={<ReloadOutlined />} onClick={reload}>
+          刷新
+        </Button>
+      </div>
+      <Table<Account>
+        rowKey="id"
+        size="middle"
+        loading={loading}
+        columns={columns}
+        dataSource={data.items}
+        scroll={{ x: 1000 }}
+        pagination={{
+          current: page,
+          pageSize,
+          total: data.total,
+          showSizeChanger: true,
+          pageSizeOptions: [10, 20, 50, 100],
+          showTotal: (t) => `共 ${t} 个账号`,
+          onChange: (p, s) => {
+            setPage(s !== pageSize ? 1 : p);
+            setPageSize(s);
+          },
+        }}
+        data-testid="accounts-table"
+      />
+      <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginTop: 8, marginBottom: 0 }}>
+        仅列出您管理范围内的账号。账号连续输错密码会被临时锁定，可在此解锁。
+      </Typography.Paragraph>
+
+      <CreateAccountModal
+        open={creating}
+        onClose={() => setCreating(false)}
+        onSaved={(a) => {
+          setCreating(false);
+          notify.success(`已创建账号：${a.username}`);
+          reload();
+        }}
+      />
+      <EditAccountModal
+        account={editing}
+        selfId={me.id}
+        onClose={() => setEditing(null)}
+        onSaved={(a) => {
+          setEditing(null);
+          notify.success('账号已保存');
+          replace(a);
+        }}
+      />
+      <PasswordModal
+        account={resetting}
+        onClose={() => setResetting(null)}
+        onSaved={() => {
+          notify.success(`已重置「${resetting?.username ?? ''}」的密码`);
+          setResetting(null);
+        }}
+      />
+    </Card>
+  );
+}

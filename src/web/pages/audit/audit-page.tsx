@@ -1,0 +1,217 @@
+import { ReloadOutlined, SearchOutlined } from '@ant-design/icons';
+import { Button, Card, DatePicker, Input, Select, Table, type TableColumnsType, Tag, Typography } from 'antd';
+import type { Dayjs } from 'dayjs';
+import { useCallback, useEffect, useState } from 'react';
+import { auditApi } from '../../api/audit';
+import type { AuditEntry, Page } from '../../api/types';
+import { formatDateTime, shanghaiDayEnd, shanghaiDayStart } from '../../lib/time';
+import { useDebounced } from '../../lib/use-debounced';
+
+/** Chinese names of the audited actions; the filter matches by prefix, so 'org' covers all 'org.*'. */
+const ACTIONS: { value: string; label: string }[] = [
+  { value: 'auth', label: '登录与会话（全部）' },
+  { value: 'auth.login', label: '登录' },
+  { value: 'auth.logout', label: '退出登录' },
+  { value: 'auth.lock', label: '账号锁定' },
+  { value: 'account', label: '账号管理（全部）' },
+  { value: 'account.create', label: '新建账号' },
+  { value: 'account.update', label: '修改账号' },
+  { value: 'account.password', label: '重置密码' },
+  { value: 'account.unlock', label: '解锁账号' },
+  { value: 'org', label: '组织架构（全部）' },
+  { value: 'org.create', label: '新建组织' },
+  { value: 'org.update', label: '修改组织' },
+  { value: 'org.move', label: '移动组织' },
+  { value: 'org.import', label: '批量导入' },
+  { value: 'org.secretary.appoint', label: '更换书记' },
+  { value: 'org.member.add', label: '添加班子成员' },
+  { value: 'org.member.update', label: '修改班子成员' },
+  { value: 'org.member.remove', label: '删除班子成员' },
+];
+const ACTION_LABEL = new Map(ACTIONS.map((a) => [a.value, a.label.replace(/（全部）$/, '')]));
+
+const TARGET_LABEL: Record<string, string> = {
+  user: '账号',
+  organization: '组织',
+  secretary: '书记',
+  member: '班子成员',
+  session: '会话',
+};
+
+type RangeValue = [Dayjs | null, Dayjs | null] | null;
+
+function DetailView({ detail }: { detail: unknown }) {
+  if (detail === null || detail === undefined || (typeof detail === 'object' && !Object.keys(detail as object).length)) {
+    return <Typography.Text type="secondary">无详细信息</Typography.Text>;
+  }
+  return <pre className="audit-detail">{JSON.stringify(detail, null, 2)}</pre>;
+}
+
+export default function AuditPage() {
+  const [range, setRange] = useState<RangeValue>(null);
+  const [action, setAction] = useState<string | undefined>();
+  const [result, setResult] = useState<'success' | 'failure' | undefined>();
+  const [actorTerm, setActorTerm] = useState('');
+  const [keywordTerm, setKeywordTerm] = useState('');
+  const actor = useDebounced(actorTerm.trim(), 400);
+  const q = useDebounced(keywordTerm.trim(), 400);
+  const [page, setPage] = useState(1);
+  const [pageSize, setPageSize] = useState(50);
+  const [data, setData] = useState<Page<AuditEntry>>({ items: [], total: 0 });
+  const [loading, setLoading] = useState(false);
+  const [tick, setTick] = useState(0);
+
+  const from = range?.[0] ? shanghaiDayStart(range[0].format('YYYY-MM-DD')) : undefined;
+  const to = range?.[1] ? shanghaiDayEnd(range[1].format('YYYY-MM-DD')) : undefined;
+
+  useEffect(() => {
+    document.title = '审计日志 · 述评考';
+  }, []);
+
+  useEffect(() => setPage(1), [from, to, action, result, actor, q]);
+
+  useEffect(() => {
+    let live = true;
+    setLoading(true);
+    auditApi
+      .search({ q: q || undefined, action, actor: actor || undefined, result, from, to, offset: (page - 1) * pageSize, limit: pageSize })
+      .then((res) => live && setData(res))
+      .catch(() => undefined)
+      .finally(() => live && setLoading(false));
+    return () => {
+      live = false;
+    };
+  }, [q, action, actor, result, from, to, page, pageSize, tick]);
+
+  const resetFilters = useCallback(() => {
+    setRange(null);
+    setAction(undefined);
+    setResult(undefined);
+    setActorTerm('');
+    setKeywordTerm('');
+  }, []);
+
+  const columns: TableColumnsType<AuditEntry> = [
+    {
+      title: '时间（北京时间）',
+      dataIndex: 'at',
+      key: 'at',
+      width: 180,
+      render: (v: string) => <span style={{ whiteSpace: 'nowrap' }}>{formatDateTime(v)}</span>,
+    },
+    { title: '操作人', dataIndex: 'actorName', key: 'actorName', width: 120 },
+    {
+      title: '操作',
+      dataIndex: 'action',
+      key: 'action',
+      width: 170,
+      render: (v: string) => (
+        <div>
+          <div>{ACTION_LABEL.get(v) ?? v}</div>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {v}
+          </Typography.Text>
+        </div>
+      ),
+    },
+    {
+      title: '对象',
+      key: 'target',
+      width: 140,
+      render: (_, r) => `${TARGET_LABEL[r.targetType] ?? r.targetType}${r.targetId ? ` #${r.targetId}` : ''}`,
+    },
+    {
+      title: '结果',
+      dataIndex: 'result',
+      key: 'result',
+      width: 80,
+      render: (v: string) => (v === 'success' ? <Tag color="green">成功</Tag> : v === 'failure' ? <Tag color="red">失败</Tag> : <Tag>{v}</Tag>),
+    },
+    { title: 'IP 地址', dataIndex: 'ip', key: 'ip', width: 140, render: (v: string | null) => v ?? '—' },
+  ];
+
+  return (
+    <Card size="small" title="审计日志" className="page-card">
+      <div className="filters">
+        <DatePicker.RangePicker
+          value={range}
+          onChange={(v) => setRange(v)}
+          allowEmpty={[true, true]}
+          placeholder={['开始日期', '结束日期']}
+          style={{ width: 260 }}
+          data-testid="audit-range"
+        />
+        <Select
+          allowClear
+          showSearch={{ optionFilterProp: 'label' }}
+          placeholder="操作类型"
+          value={action}
+          onChange={setAction}
+          options={ACTIONS}
+          style={{ width: 190 }}
+          data-testid="audit-action"
+        />
+        <Input
+          allowClear
+          placeholder="操作人"
+          value={actorTerm}
+          onChange={(e) => setActorTerm(e.target.value)}
+          style={{ width: 140 }}
+          maxLength={64}
+          data-testid="audit-actor"
+        />
+        <Select
+          allowClear
+          placeholder="结果"
+          value={result}
+          onChange={setResult}
+          options={[
+            { value: 'success', label: '成功' },
+            { value: 'failure', label: '失败' },
+          ]}
+          style={{ width: 110 }}
+          data-testid="audit-result"
+        />
+        <Input
+          allowClear
+          prefix={<SearchOutlined />}
+          placeholder="关键词（对象编号、详情）"
+          value={keywordTerm}
+          onChange={(e) => setKeywordTerm(e.target.value)}
+          style={{ width: 220 }}
+          maxLength={100}
+          data-testid="audit-keyword"
+        />
+        <Button onClick={resetFilters}>重置</Button>
+        <Button icon={<ReloadOutlined />} onClick={() => setTick((t) => t + 1)}>
+          刷新
+        </Button>
+      </div>
+      <Table<AuditEntry>
+        rowKey="id"
+        size="small"
+        loading={loading}
+        columns={columns}
+        dataSource={data.items}
+        scroll={{ x: 860 }}
+        expandable={{ expandedRowRender: (r) => <DetailView detail={r.detail} /> }}
+        pagination={{
+          current: page,
+          pageSize,
+          total: data.total,
+          showSizeChanger: true,
+          pageSizeOptions: [20, 50, 100, 200],
+          showTotal: (t) => `共 ${t} 条`,
+          onChange: (p, s) => {
+            setPage(s !== pageSize ? 1 : p);
+            setPageSize(s);
+          },
+        }}
+        data-testid="audit-table"
+      />
+      <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginTop: 8, marginBottom: 0 }}>
+        审计日志只可查询，不可修改或删除。时间均按北京时间（Asia/Shanghai）显示和筛选。
+      </Typography.Paragraph>
+    </Card>
+  );
+}
