@@ -4,6 +4,13 @@ import { defineConfig } from 'vite';
 
 const fromRoot = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
+/**
+ * Requests for the API server. With root at src/web, the dev server also serves the client's own
+ * modules from /api/*.ts (src/web/api/), so those must not be forwarded.
+ */
+export const API_PROXY_PATH = '^/api/(?!.*\\.(?:tsx?|jsx?|mjs|css)(?:\\?|$))';
+const apiProxy = (target: string) => ({ [API_PROXY_PATH]: { target, changeOrigin: false } });
+
 // The admin SPA lives in src/web; the server serves dist/web with an SPA fallback.
 export default defineConfig({
   root: fromRoot('./src/web'),
@@ -28,9 +35,9 @@ export default defineConfig({
   },
   server: {
     port: 5173,
-    proxy: { '/api': { target: 'http://localhost:3000', changeOrigin: false } },
+    proxy: apiProxy('http://localhost:3000'),
   },
   preview: {
-    proxy: { '/api': { target: 'http://localhost:3000', changeOrigin: false } },
+    proxy: apiProxy('http://localhost:3000'),
   },
 });

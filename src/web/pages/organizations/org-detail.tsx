@@ -335,27 +335,25 @@ export function OrgDetail({ orgId, canEdit, onOpen, onUpdated, onCreated, onMove
         </Card>
       </Space>
 
+      {/* One form for both edit and create, so its fields (and test ids) exist once on the page. */}
       <OrgFormModal
-        open={dialog?.kind === 'edit'}
-        org={org}
+        open={dialog?.kind === 'edit' || dialog?.kind === 'create'}
+        org={dialog?.kind === 'edit' ? org : undefined}
+        parent={dialog?.kind === 'create' ? { id: org.id, name: org.name, level: org.level, sector: org.sector } : undefined}
         onClose={close}
         onSaved={(saved) => {
+          const creating = dialog?.kind === 'create';
           close();
-          notify.success('组织信息已保存');
-          const merged = { ...org, ...saved, childCount: org.childCount };
-          setDetail((d) => (d ? { ...d, org: merged } : d));
-          onUpdated(merged);
-        }}
-      />
-      <OrgFormModal
-        open={dialog?.kind === 'create'}
-        parent={{ id: org.id, name: org.name, level: org.level, sector: org.sector }}
-        onClose={close}
-        onSaved={(created) => {
-          close();
-          notify.success(`已新建：${created.name}`);
-          setDetail((d) => (d ? { ...d, org: { ...d.org, childCount: d.org.childCount + 1 } } : d));
-          onCreated(org.id, created);
+          if (creating) {
+            notify.success(`已新建：${saved.name}`);
+            setDetail((d) => (d ? { ...d, org: { ...d.org, childCount: d.org.childCount + 1 } } : d));
+            onCreated(org.id, saved);
+          } else {
+            notify.success('组织信息已保存');
+            const merged = { ...org, ...saved, childCount: org.childCount };
+            setDetail((d) => (d ? { ...d, org: merged } : d));
+            onUpdated(merged);
+          }
         }}
       />
       <MoveModal open={dialog?.kind === 'move'} detail={detail} onClose={close} onPick={confirmMove} />

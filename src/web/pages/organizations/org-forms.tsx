@@ -8,6 +8,14 @@ import { showFormError } from '../../lib/form-errors';
 import { toOptions, useMeta } from '../../lib/meta';
 import { todayInShanghai } from '../../lib/time';
 
+/** The usual level of a new child: one tier down; grassroots units nest within grassroots. */
+const LEVEL_BELOW: Record<string, string> = {
+  province: 'city',
+  city: 'county',
+  county: 'township',
+  township: 'grassroots',
+  grassroots: 'grassroots',
+};
 const CODE_RULE = /^[A-Za-z0-9_-]{1,64}$/;
 const PHONE_RULE = /^[0-9+\-\s()（）转]{5,30}$/;
 
@@ -42,12 +50,15 @@ export function OrgFormModal({ open, org, parent, onClose, onSaved }: OrgFormMod
   const { submitting, run } = useSubmit();
   const editing = !!org;
 
+  // Fill the form once per opening; `org`/`parent` are rebuilt on every render of the caller.
+  const opening = open ? (org ? `edit:${org.id}` : `create:${parent?.id}`) : '';
   useEffect(() => {
-    if (!open) return;
+    if (!opening) return;
     form.resetFields();
     if (org) form.setFieldsValue({ name: org.name, code: org.code, kind: org.kind, sector: org.sector, level: org.level });
-    else form.setFieldsValue({ sector: parent?.sector, level: parent?.level === 'township' ? 'grassroots' : undefined });
-  }, [open, org, parent, form]);
+    else form.setFieldsValue({ sector: parent?.sector, level: parent?.level ? LEVEL_BELOW[parent.level] : undefined });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [opening, form]);
 
   const submit = () =>
     form.validateFields().then((values) =>
@@ -60,7 +71,9 @@ export function OrgFormModal({ open, org, parent, onClose, onSaved }: OrgFormMod
           showFormError(form, e);
         }
       }),
-    );
+    )
+    // A failed validation is already shown on the fields.
+    .catch(() => undefined);
 
   return (
     <Modal
@@ -144,7 +157,9 @@ export function SecretaryModal({ open, orgId, current, onClose, onSaved }: Secre
           showFormError(form, e);
         }
       }),
-    );
+    )
+    // A failed validation is already shown on the fields.
+    .catch(() => undefined);
 
   return (
     <Modal
@@ -219,7 +234,9 @@ export function MemberModal({ open, orgId, member, onClose, onSaved }: MemberMod
           showFormError(form, e);
         }
       }),
-    );
+    )
+    // A failed validation is already shown on the fields.
+    .catch(() => undefined);
 
   return (
     <Modal

@@ -73,7 +73,7 @@ function OrgBrowser({ orgId, canEdit }: { orgId: number | null; canEdit: boolean
 
   return (
     <div>
-      {canEdit && (
+      {canEdit && showList && (
         <Card size="small" style={{ marginBottom: 12 }}>
           <ImportPanel onImported={() => void tree.current?.reloadAll()} />
         </Card>
@@ -103,6 +103,7 @@ function OrgBrowser({ orgId, canEdit }: { orgId: number | null; canEdit: boolean
                 ref={tree}
                 selectedId={orgId}
                 height={treeHeight}
+                visible={!searching && showList}
                 onSelect={(org: OrgNode) => open(org.id, false)}
               />
             </div>

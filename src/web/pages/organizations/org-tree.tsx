@@ -27,6 +27,8 @@ interface Props {
   selectedId: number | null;
   onSelect: (org: OrgNode) => void;
   height: number;
+  /** False while the tree is hidden (search results shown); scrolling waits until it is back. */
+  visible?: boolean;
   ref?: Ref<OrgTreeHandle>;
 }
 
@@ -38,7 +40,7 @@ const keyOf = (id: number) => String(id);
  * The organization tree, loaded one level and one page (200) at a time and rendered with
  * virtual scrolling, so a province of 100,000 organizations stays responsive.
  */
-export function OrgTree({ selectedId, onSelect, height, ref }: Props) {
+export function OrgTree({ selectedId, onSelect, height, visible = true, ref }: Props) {
   const { kindLabel } = useMeta();
   const [roots, setRoots] = useState<OrgNode[] | null>(null);
   const [rootsFailed, setRootsFailed] = useState(false);
@@ -51,6 +53,7 @@ export function OrgTree({ selectedId, onSelect, height, ref }: Props) {
     pagesRef.current = pages;
   }, [pages]);
   const treeRef = useRef<ComponentRef<typeof Tree>>(null);
+  const pendingScroll = useRef<number | null>(null);
 
   const remember = (items: OrgNode[]) => {
     for (const n of items) nodes.current.set(n.id, n);
@@ -129,8 +132,8 @@ export function OrgTree({ selectedId, onSelect, height, ref }: Props) {
         }
         setExpandedKeys((keys) => [...new Set([...keys, ...ancestorIds.filter((a) => nodes.current.has(a)).map(keyOf)])]);
         if (nodes.current.has(id)) {
-          // Wait for the expanded rows to render before scrolling the virtual list.
-          requestAnimationFrame(() => treeRef.current?.scrollTo({ key: keyOf(id), align: 'auto', offset: 40 }));
+          pendingScroll.current = id;
+          setScrollTick((t) => t + 1);
         }
       },
     }),
@@ -172,6 +175,18 @@ export function OrgTree({ selectedId, onSelect, height, ref }: Props) {
     };
     return (roots ?? []).map(build);
   }, [roots, pages]);
+
+  // A hidden virtual list cannot measure its rows, so scroll only once it is visible and rendered.
+  const [scrollTick, setScrollTick] = useState(0);
+  useEffect(() => {
+    const id = pendingScroll.current;
+    if (!visible || id == null) return;
+    const frame = requestAnimationFrame(() => {
+      pendingScroll.current = null;
+      treeRef.current?.scrollTo({ key: keyOf(id), align: 'auto', offset: 40 });
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [visible, scrollTick, treeData]);
 
   const loadedKeys = useMemo(() => [...pages.keys()].map(keyOf), [pages]);
 
