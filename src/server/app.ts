@@ -1,0 +1,98 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
+import swagger from '@fastify/swagger';
+import fastifyStatic from '@fastify/static';
+import {
+  jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Database } from './db/connect';
+import { type AppConfig, type Clock, systemClock } from './http/context';
+import { registerErrorHandling } from './http/errors';
+import { registerSessions } from './http/session';
+import { DEFAULT_COST } from './modules/auth/password-hash';
+import { authRoutes } from './modules/auth/routes';
+import { organizationRoutes } from './modules/organizations/routes';
+import { accountRoutes } from './modules/accounts/routes';
+import { auditRoutes } from './modules/audit/routes';
+import { metaRoutes } from './modules/meta/routes';
+
+// Chinese validation messages from zod itself, so every 400 reads naturally to users.
+z.config(z.locales.zhCN());
+
+export const defaultConfig: AppConfig = {
+  lockoutAttempts: 5,
+  lockoutMinutes: 10,
+  idleTimeoutMinutes: 30,
+  loginRatePerMinute: 20,
+  cookieSecure: false,
+  passwordCost: DEFAULT_COST,
+};
+
+export interface BuildAppOptions {
+  database: Database;
+  clock?: Clock;
+  config?: Partial<AppConfig>;
+  logger?: FastifyServerOptions['logger'];
+}
+
+export async function buildApp(opts: BuildAppOptions) {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    // Behind nginx the client address comes from X-Forwarded-For; rate limits and audit need it.
+    trustProxy: true,
+    bodyLimit: 2 * 1024 * 1024,
+    // Deeply nested JSON is refused by the schema; this keeps parsing itself bounded.
+    maxParamLength: 200,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorate('deps', {
+    database: opts.database,
+    db: opts.database.db,
+    clock: opts.clock ?? systemClock,
+    config: { ...defaultConfig, ...opts.config },
+  });
+
+  await app.register(cookie);
+  await app.register(multipart, { limits: { fileSize: 20 * 1024 * 1024, files: 1, fields: 10, parts: 12 } });
+  await app.register(swagger, {
+    openapi: { info: { title: '述评考 API', version: '0.1.0' } },
+    transform: jsonSchemaTransform,
+  });
+  registerErrorHandling(app);
+  registerSessions(app);
+
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get('/api/health', {
+    config: { public: true },
+    schema: { tags: ['system'], response: { 200: z.object({ status: z.literal('ok'), db: z.enum(['pglite', 'postgres']) }) } },
+  }, async () => {
+    await app.deps.db.execute(sql`select 1`);
+    return { status: 'ok' as const, db: app.deps.database.kind };
+  });
+  app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(authRoutes);
+  await app.register(metaRoutes);
+  await app.register(organizationRoutes);
+  await app.register(accountRoutes);
+  await app.register(auditRoutes);
+
+  const webDir = app.deps.config.webDir;
+  if (webDir && existsSync(path.join(webDir, 'index.html'))) {
+    await app.register(fastifyStatic, { root: path.resolve(webDir), wildcard: false });
+    // Client-side routes (/orgs/12, /audit…) all load the SPA; unknown /api paths stay JSON 404s.
+    app.setNotFoundHandler((req, reply) => {
+      if (req.url.startsWith('/api/') || req.method !== 'GET') {
+        return reply.status(404).send({ code: 'NOT_FOUND', message: '请求的接口不存在' });
+      }
+      return reply.sendFile('index.html');
+    });
+  }
+  return app;
+}

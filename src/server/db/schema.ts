@@ -1,0 +1,135 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial, boolean, date, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+/**
+ * The party-organization tree (R-ORG-1). `path` is the materialized chain of ids ("/1/7/42/") so a
+ * subtree is one indexed prefix scan; it is plain text rather than ltree so that PostgreSQL-compatible
+ * domestic databases without contrib extensions can run the same schema.
+ */
+export const organizations = pgTable(
+  'organizations',
+  {
+    id: serial('id').primaryKey(),
+    parentId: integer('parent_id').references((): any => organizations.id),
+    name: text('name').notNull(),
+    code: text('code').notNull(),
+    kind: text('kind').notNull(),
+    sector: text('sector').notNull(),
+    level: text('level').notNull(),
+    path: text('path').notNull(),
+    depth: integer('depth').notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('organizations_code_uq').on(t.code),
+    index('organizations_parent_idx').on(t.parentId, t.code),
+    index('organizations_path_idx').using('btree', sql`${t.path} text_pattern_ops`),
+    index('organizations_name_idx').on(t.name),
+  ],
+);
+
+/** Secretaries keep their history: appointing a new one closes the current tenure. */
+export const secretaries = pgTable(
+  'secretaries',
+  {
+    id: serial('id').primaryKey(),
+    orgId: integer('org_id').notNull().references(() => organizations.id),
+    name: text('name').notNull(),
+    position: text('position').notNull(),
+    phone: text('phone'),
+    tenureStart: date('tenure_start').notNull(),
+    tenureEnd: date('tenure_end'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('secretaries_org_idx').on(t.orgId),
+    uniqueIndex('secretaries_current_uq').on(t.orgId).where(sql`${t.tenureEnd} is null`),
+  ],
+);
+
+export const committeeMembers = pgTable(
+  'committee_members',
+  {
+    id: serial('id').primaryKey(),
+    orgId: integer('org_id').notNull().references(() => organizations.id),
+    name: text('name').notNull(),
+    position: text('position').notNull(),
+    phone: text('phone'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('committee_members_org_idx').on(t.orgId)],
+);
+
+export const users = pgTable(
+  'users',
+  {
+    id: serial('id').primaryKey(),
+    username: text('username').notNull(),
+    displayName: text('display_name').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    role: text('role').notNull(),
+    /** Subtree an admin/leader/observer/assessor/auditor may see. */
+    scopeOrgId: integer('scope_org_id').references(() => organizations.id),
+    /** A secretary's own organization. */
+    orgId: integer('org_id').references(() => organizations.id),
+    failedAttempts: integer('failed_attempts').notNull().default(0),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    disabled: boolean('disabled').notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('users_username_uq').on(t.username)],
+);
+
+/** Server-side sessions so that any app process can serve any request. `id` is a hash of the cookie. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: integer('user_id').notNull().references(() => users.id),
+    csrfToken: text('csrf_token').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+/** Login attempts per client address, for the login rate limit shared by all app processes. */
+export const loginAttempts = pgTable(
+  'login_attempts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    ip: text('ip').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('login_attempts_ip_at_idx').on(t.ip, t.at)],
+);
+
+/**
+ * One row per state change. The application only ever inserts here. `scopePath` is the tree path
+ * the change concerns, so an auditor of one county reads only that county's rows.
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    actorId: integer('actor_id'),
+    actorName: text('actor_name').notNull(),
+    action: text('action').notNull(),
+    targetType: text('target_type').notNull(),
+    targetId: text('target_id'),
+    result: text('result').notNull(),
+    ip: text('ip'),
+    scopePath: text('scope_path'),
+    detail: jsonb('detail'),
+  },
+  (t) => [
+    index('audit_log_at_idx').on(t.at),
+    index('audit_log_scope_idx').using('btree', sql`${t.scopePath} text_pattern_ops`),
+  ],
+);

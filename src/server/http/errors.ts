@@ -1,0 +1,87 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AppError } from '../../domain/errors';
+
+/** Chinese names of common fields, so a validation message names the field the user sees. */
+const FIELD_LABELS: Record<string, string> = {
+  name: '名称', code: '编码', kind: '组织类别', sector: '领域', level: '层级', parentId: '上级组织',
+  newParentId: '新上级组织', username: '用户名', password: '密码', displayName: '姓名', role: '角色',
+  scopeOrgId: '管理范围', orgId: '所在组织', position: '职务', tenureStart: '任职时间', phone: '联系电话',
+  q: '关键词', offset: '偏移量', limit: '每页条数', id: '编号', from: '开始时间', to: '结束时间',
+  file: '文件', year: '年度', title: '标题', reason: '原因', comment: '意见', date: '日期',
+};
+
+export function fieldLabel(pathParts: (string | number)[]): string {
+  const key = pathParts.filter((p) => typeof p === 'string').at(-1) as string | undefined;
+  const dotted = pathParts.join('.');
+  if (!key) return dotted || '请求';
+  const label = FIELD_LABELS[key];
+  return label ? `${label}（${dotted}）` : dotted;
+}
+
+const PG_DATA_ERROR = /^22/; // data exceptions: invalid text representation, value out of range…
+
+function fastifyClientError(err: FastifyError): { status: number; code: string; message: string } | null {
+  switch (err.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: '不支持的请求内容类型' };
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+    case 'FST_REQ_FILE_TOO_LARGE':
+    case 'FST_FILES_LIMIT':
+    case 'FST_PARTS_LIMIT':
+    case 'FST_FIELDS_LIMIT':
+      return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: '上传内容超过大小限制' };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { status: 400, code: 'EMPTY_BODY', message: '请求体不能为空' };
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return { status: 400, code: 'BAD_REQUEST', message: '请求长度不正确' };
+    case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+      return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: '请以文件上传方式（multipart/form-data）提交' };
+    default:
+      break;
+  }
+  if (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    return { status: 400, code: 'INVALID_JSON', message: '请求体不是有效的JSON' };
+  }
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+    return { status: err.statusCode, code: 'BAD_REQUEST', message: '请求格式错误' };
+  }
+  return null;
+}
+
+export function registerErrorHandling(app: FastifyInstance) {
+  app.setErrorHandler((err: FastifyError & { details?: unknown }, req, reply) => {
+    if (err instanceof AppError) {
+      return reply.status(err.status).send({ code: err.code, message: err.message, details: err.details });
+    }
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const first = err.validation[0];
+      const where = err.validationContext === 'querystring' ? '查询参数' : err.validationContext === 'params' ? '路径参数' : '';
+      const pathParts = (first?.instancePath ?? '').split('/').filter(Boolean);
+      const message = `${where}字段「${fieldLabel(pathParts)}」无效：${first?.message ?? '格式不正确'}`;
+      return reply.status(400).send({
+        code: 'VALIDATION',
+        message,
+        details: { field: pathParts.join('.'), issues: err.validation.map((v) => ({ field: v.instancePath, message: v.message })) },
+      });
+    }
+    const client = fastifyClientError(err);
+    if (client) return reply.status(client.status).send({ code: client.code, message: client.message });
+    const pgCode = (err as { code?: string }).code;
+    if (typeof pgCode === 'string' && PG_DATA_ERROR.test(pgCode)) {
+      return reply.status(400).send({ code: 'INVALID_VALUE', message: '数据格式或取值超出允许范围' });
+    }
+    if (pgCode === '23505') {
+      return reply.status(409).send({ code: 'DUPLICATE', message: '数据重复，与已有记录冲突' });
+    }
+    if (pgCode === '23503') {
+      return reply.status(409).send({ code: 'REFERENCE', message: '引用的数据不存在或仍被使用' });
+    }
+    req.log.error({ err, reqId: req.id }, 'unhandled error');
+    return reply.status(500).send({ code: 'INTERNAL', message: `服务器内部错误（请求编号 ${req.id}）` });
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    reply.status(404).send({ code: 'NOT_FOUND', message: '请求的接口不存在' });
+  });
+}

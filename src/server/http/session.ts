@@ -1,0 +1,119 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { eq, sql } from 'drizzle-orm';
+import { AppError } from '../../domain/errors';
+import type { Role } from '../../domain/roles';
+import { type DbOrTx, queryRows } from '../db/connect';
+import { sessions } from '../db/schema';
+import type { AuthUser } from './context';
+
+export const SESSION_COOKIE = 'sp_sid';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+// Refreshing last_seen on every request would turn each read into a write.
+const TOUCH_INTERVAL_MS = 30_000;
+
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export async function createSession(db: DbOrTx, userId: number, now: Date) {
+  const token = randomBytes(32).toString('base64url');
+  const csrfToken = randomBytes(24).toString('base64url');
+  await db.insert(sessions).values({ id: hashToken(token), userId, csrfToken, createdAt: now, lastSeenAt: now });
+  return { token, csrfToken };
+}
+
+export function setSessionCookie(app: FastifyInstance, reply: FastifyReply, token: string) {
+  reply.setCookie(SESSION_COOKIE, token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: app.deps.config.cookieSecure,
+  });
+}
+
+function tokensEqual(a: string, b: string) {
+  const x = Buffer.from(a), y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+interface SessionRow {
+  session_id: string;
+  csrf_token: string;
+  last_seen_at: string | Date;
+  user_id: number;
+  username: string;
+  display_name: string;
+  role: Role;
+  scope_org_id: number | null;
+  org_id: number | null;
+  disabled: boolean;
+  scope_path: string | null;
+}
+
+/** Loads the session on every /api request, enforces the idle timeout and CSRF. */
+export function registerSessions(app: FastifyInstance) {
+  app.decorateRequest('user', null);
+  app.decorateRequest('sessionId', null);
+  app.decorateRequest('csrfToken', null);
+  app.decorateRequest('sessionExpired', false);
+
+  app.addHook('onRequest', async (req) => {
+    if (!req.url.startsWith('/api/')) return;
+    const token = req.cookies[SESSION_COOKIE];
+    if (token && token.length <= 200) {
+      const { db, clock, config } = app.deps;
+      const id = hashToken(token);
+      const [row] = await queryRows<SessionRow>(db, sql`
+        select s.id as session_id, s.csrf_token, s.last_seen_at, u.id as user_id, u.username,
+               u.display_name, u.role, u.scope_org_id, u.org_id, u.disabled, o.path as scope_path
+        from sessions s
+        join users u on u.id = s.user_id
+        left join organizations o on o.id = coalesce(u.scope_org_id, u.org_id)
+        where s.id = ${id}`);
+      if (row) {
+        const now = clock.now();
+        const lastSeen = new Date(row.last_seen_at);
+        const idleMs = now.getTime() - lastSeen.getTime();
+        if (idleMs > config.idleTimeoutMinutes * 60_000 || row.disabled) {
+          await db.delete(sessions).where(eq(sessions.id, id));
+          req.sessionExpired = true;
+        } else {
+          if (idleMs > TOUCH_INTERVAL_MS) {
+            await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, id));
+          }
+          req.sessionId = id;
+          req.csrfToken = row.csrf_token;
+          req.user = {
+            id: row.user_id,
+            username: row.username,
+            displayName: row.display_name,
+            role: row.role,
+            scopeOrgId: row.scope_org_id,
+            orgId: row.org_id,
+            scopePath: row.scope_path,
+          } satisfies AuthUser;
+        }
+      }
+    }
+    if (SAFE_METHODS.has(req.method) || req.routeOptions.config?.public) return;
+    // Every state-changing request of a signed-in user must echo the token of its own session.
+    if (req.user) {
+      const sent = req.headers['x-csrf-token'];
+      if (typeof sent !== 'string' || !tokensEqual(sent, req.csrfToken!)) {
+        throw new AppError('CSRF', '请求缺少有效的安全令牌（CSRF），请刷新页面后重试', 403);
+      }
+    }
+  });
+}
+
+/** The signed-in user, or 401. */
+export function requireUser(req: FastifyRequest): AuthUser {
+  if (req.user) return req.user;
+  if (req.sessionExpired) throw new AppError('SESSION_EXPIRED', '会话已超时，请重新登录', 401);
+  throw new AppError('UNAUTHENTICATED', '请先登录', 401);
+}
+
+export function requireRole(req: FastifyRequest, ...roles: Role[]): AuthUser {
+  const user = requireUser(req);
+  if (!roles.includes(user.role)) throw new AppError('FORBIDDEN', '当前角色无权进行此操作', 403);
+  return user;
+}

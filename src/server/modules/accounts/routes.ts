@@ -1,0 +1,74 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ROLE_CODES } from '../../../domain/roles';
+import { actorOf } from '../../http/audit';
+import { requireUser } from '../../http/session';
+import { createAccount, listAccounts, setAccountPassword, unlockAccount, updateAccount } from './manage-accounts';
+
+const Id = z.coerce.number().int().positive().max(2_147_483_647);
+const AccountOut = z.object({
+  id: z.number(), username: z.string(), displayName: z.string(), role: z.string(),
+  scopeOrgId: z.number().nullable(), scopeOrgName: z.string().nullable(),
+  orgId: z.number().nullable(), orgName: z.string().nullable(),
+  lockedUntil: z.string().nullable(), disabled: z.boolean(),
+});
+const Ok = z.object({ ok: z.boolean() });
+
+export async function accountRoutes(app: FastifyInstance) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['accounts'];
+  const { db, clock, config } = app.deps;
+
+  r.get('/api/users', {
+    schema: {
+      tags,
+      querystring: z.object({
+        q: z.string().trim().max(64).optional(), role: z.enum(ROLE_CODES).optional(),
+        offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+        limit: z.coerce.number().int().min(1).max(100).default(20),
+      }),
+      response: { 200: z.object({ items: z.array(AccountOut), total: z.number() }) },
+    },
+  }, async (req) => listAccounts(db, requireUser(req), clock.now(), req.query));
+
+  r.post('/api/users', {
+    schema: {
+      tags,
+      body: z.object({
+        username: z.string().trim().regex(/^[A-Za-z0-9_.-]{3,32}$/, '用户名为3-32位字母、数字、下划线、点或短横线'),
+        displayName: z.string().trim().min(1).max(50),
+        password: z.string().min(1).max(128),
+        role: z.enum(ROLE_CODES),
+        scopeOrgId: Id.nullable().optional(),
+        orgId: Id.nullable().optional(),
+      }).strict(),
+      response: { 200: z.object({ user: AccountOut }) },
+    },
+  }, async (req) => ({ user: await createAccount(db, requireUser(req), actorOf(req), config, req.body) }));
+
+  r.patch('/api/users/:id', {
+    schema: {
+      tags, params: z.object({ id: Id }),
+      body: z.object({
+        displayName: z.string().trim().min(1).max(50).optional(), role: z.enum(ROLE_CODES).optional(),
+        scopeOrgId: Id.nullable().optional(), orgId: Id.nullable().optional(), disabled: z.boolean().optional(),
+      }).strict(),
+      response: { 200: z.object({ user: AccountOut }) },
+    },
+  }, async (req) => ({ user: await updateAccount(db, requireUser(req), actorOf(req), req.params.id, req.body) }));
+
+  r.post('/api/users/:id/unlock', {
+    schema: { tags, params: z.object({ id: Id }), response: { 200: Ok } },
+  }, async (req) => {
+    await unlockAccount(db, requireUser(req), actorOf(req), req.params.id);
+    return { ok: true };
+  });
+
+  r.post('/api/users/:id/password', {
+    schema: { tags, params: z.object({ id: Id }), body: z.object({ password: z.string().min(1).max(128) }).strict(), response: { 200: Ok } },
+  }, async (req) => {
+    await setAccountPassword(db, requireUser(req), actorOf(req), config, req.params.id, req.body.password);
+    return { ok: true };
+  });
+}

@@ -1,0 +1,56 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { ROLE_CODES } from '../../../domain/roles';
+import { sessions } from '../../db/schema';
+import { actorOf, writeAudit } from '../../http/audit';
+import { requireUser, SESSION_COOKIE, setSessionCookie } from '../../http/session';
+import { login } from './login';
+
+export const UserOut = z.object({
+  id: z.number(),
+  username: z.string(),
+  displayName: z.string(),
+  role: z.enum(ROLE_CODES),
+  scopeOrgId: z.number().nullable(),
+  orgId: z.number().nullable(),
+});
+
+export async function authRoutes(app: FastifyInstance) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.post('/api/auth/login', {
+    config: { public: true },
+    schema: {
+      tags: ['auth'],
+      body: z.object({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(256) }),
+      response: { 200: z.object({ user: UserOut, csrfToken: z.string() }) },
+    },
+  }, async (req, reply) => {
+    const result = await login(app.deps, { ...req.body, ip: req.ip });
+    // A fresh token on every login: a session id planted before login is never promoted.
+    if (req.sessionId) await app.deps.db.delete(sessions).where(eq(sessions.id, req.sessionId));
+    setSessionCookie(app, reply, result.token);
+    return { user: result.user, csrfToken: result.csrfToken };
+  });
+
+  r.post('/api/auth/logout', {
+    schema: { tags: ['auth'], response: { 200: z.object({ ok: z.boolean() }) } },
+  }, async (req, reply) => {
+    const user = requireUser(req);
+    await app.deps.db.transaction(async (tx) => {
+      await tx.delete(sessions).where(eq(sessions.id, req.sessionId!));
+      await writeAudit(tx, actorOf(req), { action: 'auth.logout', targetType: 'user', targetId: user.id });
+    });
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return { ok: true };
+  });
+
+  r.get('/api/auth/me', {
+    schema: { tags: ['auth'], response: { 200: z.object({ user: UserOut, csrfToken: z.string() }) } },
+  }, async (req) => {
+    const user = requireUser(req);
+    return { user, csrfToken: req.csrfToken! };
+  });
+}

@@ -1,0 +1,96 @@
+import ExcelJS from 'exceljs';
+import { inArray, sql } from 'drizzle-orm';
+import { AppError } from '../../../domain/errors';
+import { type ExistingOrg, planOrgImport, type RawOrgRow } from '../../../domain/org-import';
+import { pathWithin } from '../../../domain/roles';
+import { type DbOrTx, queryRows } from '../../db/connect';
+import { organizations, secretaries } from '../../db/schema';
+import { type AuditActor, writeAudit } from '../../http/audit';
+import type { AuthUser } from '../../http/context';
+import { ORG_COLUMNS, ORG_SHEET_NAME } from './spreadsheet-columns';
+
+const MAX_ROWS = 200_000;
+const BATCH = 1000;
+
+function cellText(cell: ExcelJS.Cell): string {
+  const v = cell.value;
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  if (v == null) return '';
+  return String(cell.text ?? '').trim();
+}
+
+export async function readOrgSheet(file: Buffer): Promise<RawOrgRow[]> {
+  const wb = new ExcelJS.Workbook();
+  try {
+    await wb.xlsx.load(file as unknown as ArrayBuffer);
+  } catch {
+    throw new AppError('INVALID_FILE', '无法读取文件：请上传用导入模板填写的 .xlsx 文件', 400, { field: 'file' });
+  }
+  const ws = wb.getWorksheet(ORG_SHEET_NAME) ?? wb.worksheets[0];
+  if (!ws) throw new AppError('INVALID_FILE', '文件中没有工作表', 400, { field: 'file' });
+  const header = ORG_COLUMNS.map((_, i) => cellText(ws.getRow(1).getCell(i + 1)).replace(/\*$/, ''));
+  const expected = ORG_COLUMNS.map((c) => c.header);
+  if (header.join('|') !== expected.join('|')) {
+    throw new AppError('TEMPLATE_MISMATCH', `表头与导入模板不一致，应为：${expected.join('、')}`, 400, { field: 'file' });
+  }
+  if (ws.rowCount - 1 > MAX_ROWS) {
+    throw new AppError('TOO_MANY_ROWS', `一次最多导入${MAX_ROWS}行`, 400, { field: 'file' });
+  }
+  const rows: RawOrgRow[] = [];
+  ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+    if (rowNumber === 1) return;
+    const values = ORG_COLUMNS.map((_, i) => cellText(row.getCell(i + 1)));
+    if (values.every((v) => v === '')) return;
+    const rec = Object.fromEntries(ORG_COLUMNS.map((c, i) => [c.key, values[i]]));
+    rows.push({ row: rowNumber, ...(rec as Omit<RawOrgRow, 'row'>) });
+  });
+  return rows;
+}
+
+async function loadExisting(db: DbOrTx, user: AuthUser, codes: string[]) {
+  const existing = new Map<string, ExistingOrg>();
+  for (let i = 0; i < codes.length; i += 5000) {
+    const chunk = codes.slice(i, i + 5000);
+    const found = await db
+      .select({ id: organizations.id, code: organizations.code, path: organizations.path, depth: organizations.depth })
+      .from(organizations)
+      .where(inArray(organizations.code, chunk));
+    for (const f of found) existing.set(f.code, { id: f.id, path: f.path, depth: f.depth, inScope: pathWithin(f.path, user.scopePath) });
+  }
+  return existing;
+}
+
+/** R-ORG-4: all rows are checked first; one bad row means nothing is imported. */
+export async function importOrgs(db: DbOrTx, user: AuthUser, actor: AuditActor, file: Buffer, today: string) {
+  if (user.role !== 'org_admin' || !user.scopePath) throw new AppError('FORBIDDEN', '只有组织部管理员可以导入', 403);
+  const rows = await readOrgSheet(file);
+  const codes = [...new Set(rows.flatMap((r) => [r.code, r.parentCode]).filter(Boolean))];
+  return db.transaction(async (tx) => {
+    const existing = await loadExisting(tx, user, codes);
+    const { errors, plan } = planOrgImport(rows, existing, today);
+    if (errors.length) {
+      throw new AppError('IMPORT_INVALID', `导入文件有${errors.length}处错误，未导入任何数据，请修改后重新上传`, 400, { errors: errors.slice(0, 1000), total: errors.length });
+    }
+    // Ids are taken from the sequence up front so every path can be computed before inserting.
+    const idRows = await queryRows<{ id: number }>(tx, sql`select nextval(pg_get_serial_sequence('organizations', 'id'))::int as id from generate_series(1, ${plan.length})`);
+    const ids = idRows.map((r) => Number(r.id));
+    const placed = new Map<string, { id: number; path: string; depth: number }>();
+    const orgRows = plan.map((p, i) => {
+      const parent = 'existingId' in p.parent ? { id: p.parent.existingId, path: p.parent.path, depth: p.parent.depth } : placed.get(p.parent.code)!;
+      const me = { id: ids[i], path: `${parent.path}${ids[i]}/`, depth: parent.depth + 1 };
+      placed.set(p.code, me);
+      return { id: me.id, parentId: parent.id, name: p.name, code: p.code, kind: p.kind, sector: p.sector, level: p.level, path: me.path, depth: me.depth, createdAt: actor.at, updatedAt: actor.at };
+    });
+    for (let i = 0; i < orgRows.length; i += BATCH) await tx.insert(organizations).values(orgRows.slice(i, i + BATCH));
+    const secRows = plan.filter((p) => p.secretary).map((p) => ({
+      orgId: placed.get(p.code)!.id, name: p.secretary!.name, position: p.secretary!.position,
+      tenureStart: p.secretary!.tenureStart, phone: p.secretary!.phone,
+    }));
+    for (let i = 0; i < secRows.length; i += BATCH) await tx.insert(secretaries).values(secRows.slice(i, i + BATCH));
+    await writeAudit(tx, actor, {
+      action: 'org.import', targetType: 'organization', scopePath: user.scopePath,
+      detail: { orgs: orgRows.length, secretaries: secRows.length, firstCode: orgRows[0]?.code, lastCode: orgRows.at(-1)?.code },
+    });
+    return { orgs: orgRows.length, secretaries: secRows.length };
+  });
+}

@@ -1,0 +1,82 @@
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/connect';
+import { committeeMembers, organizations, secretaries } from '../../db/schema';
+import { notFound } from '../../../domain/errors';
+
+export type OrgRow = typeof organizations.$inferSelect;
+
+export const orgNodeColumns = {
+  id: organizations.id,
+  parentId: organizations.parentId,
+  name: organizations.name,
+  code: organizations.code,
+  kind: organizations.kind,
+  sector: organizations.sector,
+  level: organizations.level,
+  path: organizations.path,
+  childCount: sql<number>`(select count(*)::int from organizations c where c.parent_id = ${organizations.id})`.as('child_count'),
+};
+
+export async function getOrg(db: DbOrTx, id: number): Promise<OrgRow> {
+  const [row] = await db.select().from(organizations).where(eq(organizations.id, id));
+  if (!row) throw notFound('组织');
+  return row;
+}
+
+export async function getOrgByCode(db: DbOrTx, code: string) {
+  const [row] = await db.select().from(organizations).where(eq(organizations.code, code));
+  return row;
+}
+
+export async function listChildren(db: DbOrTx, parentId: number, offset: number, limit: number) {
+  const items = await db
+    .select(orgNodeColumns)
+    .from(organizations)
+    .where(eq(organizations.parentId, parentId))
+    .orderBy(asc(organizations.code))
+    .offset(offset)
+    .limit(limit);
+  const [{ total }] = await db
+    .select({ total: sql<number>`count(*)::int` })
+    .from(organizations)
+    .where(eq(organizations.parentId, parentId));
+  return { items, total };
+}
+
+export async function orgNodeById(db: DbOrTx, id: number) {
+  const [row] = await db.select(orgNodeColumns).from(organizations).where(eq(organizations.id, id));
+  if (!row) throw notFound('组织');
+  return row;
+}
+
+/** Names of the ancestors in a path, root first. */
+export async function ancestorsOf(db: DbOrTx, path: string) {
+  const ids = path.split('/').filter(Boolean).map(Number).slice(0, -1);
+  if (!ids.length) return [];
+  const rows = await db
+    .select({ id: organizations.id, name: organizations.name })
+    .from(organizations)
+    .where(inArray(organizations.id, ids));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => byId.get(id)!).filter(Boolean);
+}
+
+export async function currentSecretary(db: DbOrTx, orgId: number) {
+  const [row] = await db
+    .select()
+    .from(secretaries)
+    .where(and(eq(secretaries.orgId, orgId), isNull(secretaries.tenureEnd)));
+  return row ?? null;
+}
+
+export async function secretaryHistory(db: DbOrTx, orgId: number) {
+  return db
+    .select()
+    .from(secretaries)
+    .where(eq(secretaries.orgId, orgId))
+    .orderBy(sql`${secretaries.tenureStart} desc, ${secretaries.id} desc`);
+}
+
+export async function membersOf(db: DbOrTx, orgId: number) {
+  return db.select().from(committeeMembers).where(eq(committeeMembers.orgId, orgId)).orderBy(asc(committeeMembers.id));
+}

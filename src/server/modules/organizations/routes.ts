@@ -1,0 +1,170 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError } from '../../../domain/errors';
+import { KIND_CODES, LEVEL_CODES, SECTOR_CODES } from '../../../domain/org-taxonomy';
+import { actorOf } from '../../http/audit';
+import { requireUser } from '../../http/session';
+import { appointSecretary } from './appoint-secretary';
+import { treeChildren, treeRoots } from './browse-tree';
+import { createOrg } from './create-org';
+import { exportOrgs } from './export-orgs';
+import { getOrgDetail } from './get-org';
+import { importOrgs } from './import-orgs';
+import { buildImportTemplate } from './import-template';
+import { addMember, removeMember, updateMember } from './members';
+import { moveOrg } from './move-org';
+import { searchOrgs } from './search-orgs';
+import { updateOrg } from './update-org';
+
+const Id = z.coerce.number().int().positive().max(2_147_483_647);
+const IdParams = z.object({ id: Id });
+const Text = (max: number) => z.string().trim().min(1).max(max);
+const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(s)), '不是有效日期');
+const Code = z.string().trim().regex(/^[A-Za-z0-9_-]{1,64}$/, '只能包含字母、数字、短横线或下划线，最长64位');
+const Phone = z.string().trim().max(30).nullable().optional();
+
+const OrgNode = z.object({
+  id: z.number(), parentId: z.number().nullable(), name: z.string(), code: z.string(),
+  kind: z.string(), sector: z.string(), level: z.string(), childCount: z.number(),
+});
+const OrgOut = OrgNode.omit({ childCount: true });
+const SecretaryOut = z.object({
+  id: z.number(), name: z.string(), position: z.string(), phone: z.string().nullable(),
+  tenureStart: z.string(), tenureEnd: z.string().nullable(),
+});
+const MemberOut = z.object({ id: z.number(), name: z.string(), position: z.string(), phone: z.string().nullable() });
+const Page = { offset: z.coerce.number().int().min(0).max(10_000_000).default(0) };
+
+function contentDisposition(name: string) {
+  return `attachment; filename="export.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+export async function organizationRoutes(app: FastifyInstance) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const db = () => app.deps.db;
+  const tags = ['organizations'];
+
+  r.get('/api/orgs/roots', { schema: { tags, response: { 200: z.object({ items: z.array(OrgNode) }) } } },
+    async (req) => treeRoots(db(), requireUser(req)));
+
+  r.get('/api/orgs/:id/children', {
+    schema: {
+      tags, params: IdParams,
+      querystring: z.object({ ...Page, limit: z.coerce.number().int().min(1).max(500).default(200) }),
+      response: { 200: z.object({ items: z.array(OrgNode), total: z.number() }) },
+    },
+  }, async (req) => treeChildren(db(), requireUser(req), req.params.id, req.query.offset, req.query.limit));
+
+  r.get('/api/orgs/search', {
+    schema: {
+      tags,
+      querystring: z.object({
+        q: z.string().trim().max(100).optional(),
+        sector: z.enum(SECTOR_CODES).optional(),
+        kind: z.enum(KIND_CODES).optional(),
+        ...Page,
+        limit: z.coerce.number().int().min(1).max(100).default(20),
+      }),
+      response: { 200: z.object({ items: z.array(OrgNode.extend({ pathNames: z.array(z.string()) })), total: z.number() }) },
+    },
+  }, async (req) => searchOrgs(db(), requireUser(req), req.query));
+
+  r.get('/api/orgs/import/template', { schema: { tags } }, async (req, reply) => {
+    requireUser(req);
+    reply.header('content-type', XLSX).header('content-disposition', contentDisposition('组织与书记导入模板.xlsx'));
+    return reply.send(await buildImportTemplate());
+  });
+
+  r.post('/api/orgs/import', {
+    schema: { tags, consumes: ['multipart/form-data'], response: { 200: z.object({ orgs: z.number(), secretaries: z.number() }) } },
+  }, async (req) => {
+    const user = requireUser(req);
+    if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', '请以文件上传方式（multipart/form-data）提交', 415);
+    const file = await req.file();
+    if (!file) throw new AppError('VALIDATION', '请选择要导入的 .xlsx 文件', 400, { field: 'file' });
+    const buffer = await file.toBuffer();
+    if (file.file.truncated) throw new AppError('PAYLOAD_TOO_LARGE', '上传内容超过大小限制', 413);
+    const today = app.deps.clock.now().toISOString().slice(0, 10);
+    return importOrgs(db(), user, actorOf(req), buffer, today);
+  });
+
+  r.get('/api/orgs/:id/export', { schema: { tags, params: IdParams } }, async (req, reply) => {
+    const { name, buffer } = await exportOrgs(db(), requireUser(req), req.params.id);
+    reply.header('content-type', XLSX).header('content-disposition', contentDisposition(name));
+    return reply.send(buffer);
+  });
+
+  r.get('/api/orgs/:id', {
+    schema: {
+      tags, params: IdParams,
+      response: {
+        200: z.object({
+          org: OrgNode, ancestors: z.array(z.object({ id: z.number(), name: z.string() })),
+          secretary: SecretaryOut.nullable(), secretaryHistory: z.array(SecretaryOut), members: z.array(MemberOut),
+        }),
+      },
+    },
+  }, async (req) => getOrgDetail(db(), requireUser(req), req.params.id));
+
+  r.post('/api/orgs', {
+    schema: {
+      tags,
+      body: z.object({
+        parentId: Id, name: Text(100), code: Code,
+        kind: z.enum(KIND_CODES), sector: z.enum(SECTOR_CODES), level: z.enum(LEVEL_CODES),
+      }).strict(),
+      response: { 200: z.object({ org: OrgOut }) },
+    },
+  }, async (req) => ({ org: await createOrg(db(), requireUser(req), actorOf(req), req.body) }));
+
+  r.patch('/api/orgs/:id', {
+    schema: {
+      tags, params: IdParams,
+      body: z.object({
+        name: Text(100).optional(), code: Code.optional(), kind: z.enum(KIND_CODES).optional(),
+        sector: z.enum(SECTOR_CODES).optional(), level: z.enum(LEVEL_CODES).optional(),
+      }).strict(),
+      response: { 200: z.object({ org: OrgOut }) },
+    },
+  }, async (req) => ({ org: await updateOrg(db(), requireUser(req), actorOf(req), req.params.id, req.body) }));
+
+  r.post('/api/orgs/:id/move', {
+    schema: { tags, params: IdParams, body: z.object({ newParentId: Id }).strict(), response: { 200: z.object({ org: OrgOut }) } },
+  }, async (req) => ({ org: await moveOrg(db(), requireUser(req), actorOf(req), req.params.id, req.body.newParentId) }));
+
+  r.put('/api/orgs/:id/secretary', {
+    schema: {
+      tags, params: IdParams,
+      body: z.object({ name: Text(50), position: Text(50), tenureStart: IsoDate, phone: Phone }).strict(),
+      response: { 200: z.object({ secretary: SecretaryOut }) },
+    },
+  }, async (req) => {
+    const today = app.deps.clock.now().toISOString().slice(0, 10);
+    if (req.body.tenureStart > today) throw new AppError('VALIDATION', '任职时间不能晚于今天', 400, { field: 'tenureStart' });
+    return { secretary: await appointSecretary(db(), requireUser(req), actorOf(req), req.params.id, req.body) };
+  });
+
+  r.post('/api/orgs/:id/members', {
+    schema: {
+      tags, params: IdParams, body: z.object({ name: Text(50), position: Text(50), phone: Phone }).strict(),
+      response: { 200: z.object({ member: MemberOut }) },
+    },
+  }, async (req) => ({ member: await addMember(db(), requireUser(req), actorOf(req), req.params.id, req.body) }));
+
+  r.patch('/api/members/:id', {
+    schema: {
+      tags, params: IdParams,
+      body: z.object({ name: Text(50).optional(), position: Text(50).optional(), phone: Phone }).strict(),
+      response: { 200: z.object({ member: MemberOut }) },
+    },
+  }, async (req) => ({ member: await updateMember(db(), requireUser(req), actorOf(req), req.params.id, req.body) }));
+
+  r.delete('/api/members/:id', {
+    schema: { tags, params: IdParams, response: { 200: z.object({ ok: z.boolean() }) } },
+  }, async (req) => {
+    await removeMember(db(), requireUser(req), actorOf(req), req.params.id);
+    return { ok: true };
+  });
+}

@@ -1,0 +1,11 @@
+import { openPglite } from '/work/main/src/server/db/connect';
+const db = await openPglite(undefined);
+await db.migrate();
+console.log((await db.pglite!.query("select count(*) from information_schema.tables where table_schema='public'")).rows);
+const dump = await db.pglite!.dumpDataDir('gzip');
+console.log(dump.size);
+const db2 = await openPglite(undefined, dump);
+console.log((await db2.pglite!.query("select count(*) from information_schema.tables where table_schema='public'")).rows);
+const dump2 = await db.pglite!.dumpDataDir('none');
+const db3 = await openPglite(undefined, dump2);
+console.log((await db3.pglite!.query("select count(*) from information_schema.tables where table_schema='public'")).rows);

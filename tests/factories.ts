@@ -1,0 +1,127 @@
+import { eq } from 'drizzle-orm';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../src/server/app';
+import type { Db } from '../src/server/db/connect';
+import { organizations, secretaries, users } from '../src/server/db/schema';
+import type { AppConfig } from '../src/server/http/context';
+import { hashPassword, type HashCost } from '../src/server/modules/auth/password-hash';
+import type { Role } from '../src/domain/roles';
+import { freshDatabase } from './setup/db';
+
+/** Cheap hashing in tests only; production keeps the memory-hard default. */
+export const TEST_COST: HashCost = { N: 1024, r: 8, p: 1 };
+export const TEST_PASSWORD = 'Test#Pass2025';
+
+export function testClock(start = new Date('2025-11-20T02:00:00Z')) {
+  let now = start.getTime();
+  return {
+    now: () => new Date(now),
+    advance: (ms: number) => void (now += ms),
+    set: (d: Date) => void (now = d.getTime()),
+  };
+}
+
+export async function setupTestApp(opts: { config?: Partial<AppConfig>; start?: Date } = {}) {
+  const database = await freshDatabase();
+  const clock = testClock(opts.start);
+  const app = await buildApp({ database, clock, config: { passwordCost: TEST_COST, ...opts.config } });
+  return {
+    app,
+    database,
+    db: database.db,
+    clock,
+    close: async () => {
+      await app.close();
+      await database.close();
+    },
+  };
+}
+
+let seq = 0;
+export async function buildOrg(
+  db: Db,
+  o: { parent?: { id: number; path: string; depth: number }; name?: string; code?: string; kind?: string; sector?: string; level?: string } = {},
+) {
+  seq++;
+  const [row] = await db
+    .insert(organizations)
+    .values({
+      parentId: o.parent?.id ?? null,
+      name: o.name ?? `测试党组织${seq}`,
+      code: o.code ?? `T${seq}-${Math.random().toString(36).slice(2, 8)}`,
+      kind: o.kind ?? 'branch',
+      sector: o.sector ?? 'rural',
+      level: o.level ?? 'grassroots',
+      path: '',
+      depth: o.parent ? o.parent.depth + 1 : 0,
+    })
+    .returning();
+  const path = `${o.parent?.path ?? '/'}${row.id}/`;
+  const [saved] = await db.update(organizations).set({ path }).where(eq(organizations.id, row.id)).returning();
+  return saved;
+}
+
+export async function buildSecretary(db: Db, orgId: number, o: { name?: string; tenureStart?: string } = {}) {
+  const [row] = await db
+    .insert(secretaries)
+    .values({ orgId, name: o.name ?? '张书记', position: '书记', tenureStart: o.tenureStart ?? '2020-01-01' })
+    .returning();
+  return row;
+}
+
+export async function buildUser(db: Db, o: { role: Role; username?: string; scopeOrgId?: number; orgId?: number; password?: string }) {
+  const [row] = await db
+    .insert(users)
+    .values({
+      username: o.username ?? `u${++seq}`,
+      displayName: `用户${seq}`,
+      role: o.role,
+      passwordHash: await hashPassword(o.password ?? TEST_PASSWORD, TEST_COST),
+      scopeOrgId: o.scopeOrgId ?? null,
+      orgId: o.orgId ?? null,
+    })
+    .returning();
+  return row;
+}
+
+/** Two counties, each with a township and two villages: the smallest tree that shows scoping. */
+export async function buildTwoCounties(db: Db) {
+  const countyA = await buildOrg(db, { name: '甲县委', code: 'A', kind: 'committee', sector: 'organ', level: 'county' });
+  const townA = await buildOrg(db, { parent: countyA, name: '甲一镇党委', code: 'A-T1', kind: 'committee', level: 'township' });
+  const villageA1 = await buildOrg(db, { parent: townA, name: '甲一镇东村党支部', code: 'A-T1-V1' });
+  const villageA2 = await buildOrg(db, { parent: townA, name: '甲一镇西村党支部', code: 'A-T1-V2' });
+  const countyB = await buildOrg(db, { name: '乙县委', code: 'B', kind: 'committee', sector: 'organ', level: 'county' });
+  const townB = await buildOrg(db, { parent: countyB, name: '乙一镇党委', code: 'B-T1', kind: 'committee', level: 'township' });
+  const villageB1 = await buildOrg(db, { parent: townB, name: '乙一镇南村党支部', code: 'B-T1-V1' });
+  return { countyA, townA, villageA1, villageA2, countyB, townB, villageB1 };
+}
+
+export interface Session {
+  cookie: string;
+  csrf: string;
+  request(opts: InjectOptions): Promise<LightMyRequestResponse>;
+  get(url: string): Promise<LightMyRequestResponse>;
+  post(url: string, body?: unknown): Promise<LightMyRequestResponse>;
+  patch(url: string, body?: unknown): Promise<LightMyRequestResponse>;
+  put(url: string, body?: unknown): Promise<LightMyRequestResponse>;
+  delete(url: string): Promise<LightMyRequestResponse>;
+}
+
+export async function signIn(app: FastifyInstance, username: string, password = TEST_PASSWORD): Promise<Session> {
+  const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
+  if (res.statusCode !== 200) throw new Error(`login failed for ${username}: ${res.statusCode} ${res.body}`);
+  const cookie = res.cookies.find((c) => c.name === 'sp_sid')!;
+  const csrf = res.json().csrfToken as string;
+  const request = (opts: InjectOptions) =>
+    app.inject({ ...opts, headers: { cookie: `sp_sid=${cookie.value}`, 'x-csrf-token': csrf, ...opts.headers } });
+  return {
+    cookie: cookie.value,
+    csrf,
+    request,
+    get: (url) => request({ method: 'GET', url }),
+    post: (url, body) => request({ method: 'POST', url, payload: body as object }),
+    patch: (url, body) => request({ method: 'PATCH', url, payload: body as object }),
+    put: (url, body) => request({ method: 'PUT', url, payload: body as object }),
+    delete: (url) => request({ method: 'DELETE', url }),
+  };
+}
