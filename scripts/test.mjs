@@ -1,0 +1,55 @@
+// Runs every test: unit + integration on PGlite, then the integration suite again on a
+// PostgreSQL 15 server this script starts on a free port and stops afterwards.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, chmodSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+const PG_BIN = '/usr/lib/postgresql/15/bin';
+const run = (args, env = {}) => spawnSync('npx', args, { stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+let failed = 0;
+console.log('== unit + integration (PGlite) ==');
+failed |= run(['vitest', 'run']);
+
+if (!existsSync(`${PG_BIN}/initdb`)) {
+  console.error(`PostgreSQL 15 not found in ${PG_BIN}; install it with: apt-get install -y postgresql`);
+  process.exit(1);
+}
+const dir = mkdtempSync(path.join(os.tmpdir(), 'shuping-pg-'));
+chmodSync(dir, 0o777);
+const asPostgres = (cmd, args) => {
+  const isRoot = process.getuid?.() === 0;
+  return isRoot
+    ? execFileSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { stdio: 'pipe' })
+    : execFileSync(cmd, args, { stdio: 'pipe' });
+};
+const port = await freePort();
+const data = path.join(dir, 'data');
+try {
+  asPostgres(`${PG_BIN}/initdb`, ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8']);
+  asPostgres(`${PG_BIN}/pg_ctl`, ['-D', data, '-l', path.join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=on -c synchronous_commit=on -c max_connections=200`, 'start']);
+  console.log(`== integration (PostgreSQL 15 on port ${port}) ==`);
+  failed |= run(['vitest', 'run', 'tests/integration'], { TEST_DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/postgres` });
+} finally {
+  try { asPostgres(`${PG_BIN}/pg_ctl`, ['-D', data, '-m', 'fast', '-w', 'stop']); } catch {}
+  rmSync(dir, { recursive: true, force: true });
+}
+
+if (process.env.SKIP_E2E !== '1') {
+  console.log('== e2e (Chromium) ==');
+  failed |= run(['vite', 'build', '--logLevel', 'warn']);
+  failed |= run(['vitest', 'run', '--config', 'vitest.e2e.config.ts']);
+}
+process.exit(failed ? 1 : 0);
