@@ -46,8 +46,6 @@ export async function buildApp(opts: BuildAppOptions) {
     // Behind nginx the client address comes from X-Forwarded-For; rate limits and audit need it.
     trustProxy: true,
     bodyLimit: 2 * 1024 * 1024,
-    // Deeply nested JSON is refused by the schema; this keeps parsing itself bounded.
-    maxParamLength: 200,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -86,13 +84,6 @@ export async function buildApp(opts: BuildAppOptions) {
   const webDir = app.deps.config.webDir;
   if (webDir && existsSync(path.join(webDir, 'index.html'))) {
     await app.register(fastifyStatic, { root: path.resolve(webDir), wildcard: false });
-    // Client-side routes (/orgs/12, /audit…) all load the SPA; unknown /api paths stay JSON 404s.
-    app.setNotFoundHandler((req, reply) => {
-      if (req.url.startsWith('/api/') || req.method !== 'GET') {
-        return reply.status(404).send({ code: 'NOT_FOUND', message: '请求的接口不存在' });
-      }
-      return reply.sendFile('index.html');
-    });
   }
   return app;
 }

@@ -81,7 +81,11 @@ export function registerErrorHandling(app: FastifyInstance) {
     return reply.status(500).send({ code: 'INTERNAL', message: `服务器内部错误（请求编号 ${req.id}）` });
   });
 
+  // Client-side routes (/orgs/12, /audit…) load the SPA when it is served; unknown /api paths stay JSON 404s.
   app.setNotFoundHandler((req, reply) => {
-    reply.status(404).send({ code: 'NOT_FOUND', message: '请求的接口不存在' });
+    if (!req.url.startsWith('/api/') && req.method === 'GET' && typeof reply.sendFile === 'function' && app.deps.config.webDir) {
+      return reply.sendFile('index.html');
+    }
+    return reply.status(404).send({ code: 'NOT_FOUND', message: '请求的接口不存在' });
   });
 }
