@@ -41,8 +41,8 @@ it('admin logs in, searches the tree, opens an organization, imports a spreadshe
   await page.getByTestId('login-submit').click();
   await page.getByTestId('org-tree').waitFor();
 
-  await page.getByTestId('org-search').locator('input').first().fill('前进村');
-  await page.getByTestId('org-search-hit').first().click();
+  await page.getByTestId('org-search').fill('前进村');
+  await page.locator('.org-search-hit').first().click();
   await expect.poll(() => page.getByTestId('org-detail-name').textContent()).toContain('前进村');
   await expect.poll(async () => (await page.getByTestId('secretary-name').textContent())?.trim().length ?? 0).toBeGreaterThan(1);
 
