@@ -34,7 +34,7 @@ afterAll(async () => t.close());
 const count = async (table: string) => (await queryRows<{ n: number }>(t.db, sql.raw(`select count(*)::int as n from ${table}`)))[0].n;
 
 describe('R-ORG-1 access matrix: every role × every route of the foundation, allowed and denied', () => {
-  const cases: [string, (ids: typeof tree) => [string, string, unknown?], Record<string, number>][] = [
+  const cases: [string, (ids: typeof tree, user: string) => [string, string, unknown?], Record<string, number>][] = [
     ['read village A1', (i) => ['GET', `/api/orgs/${i.villageA1.id}`], { adminA: 200, adminB: 403, townA: 200, secA1: 200, leaderA: 200, assessorA: 200, observerA: 200, auditorA: 403 }],
     ['read village A2', (i) => ['GET', `/api/orgs/${i.villageA2.id}`], { adminA: 200, adminB: 403, townA: 200, secA1: 403, leaderA: 200, assessorA: 200, observerA: 200, auditorA: 403 }],
     ['read county B', (i) => ['GET', `/api/orgs/${i.countyB.id}`], { adminA: 403, adminB: 200, townA: 403, secA1: 403, leaderA: 403, assessorA: 403, observerA: 403, auditorA: 403 }],
@@ -44,13 +44,20 @@ describe('R-ORG-1 access matrix: every role × every route of the foundation, al
     ['add member in B', (i) => ['POST', `/api/orgs/${i.villageB1.id}/members`, { name: '王五', position: '组织委员' }], { adminA: 403, adminB: 200, townA: 403, secA1: 403, leaderA: 403, assessorA: 403, observerA: 403, auditorA: 403 }],
     ['export county A', (i) => ['GET', `/api/orgs/${i.countyA.id}/export`], { adminA: 200, adminB: 403, townA: 403, secA1: 403, leaderA: 200, assessorA: 200, observerA: 200, auditorA: 403 }],
     ['list accounts', () => ['GET', '/api/users'], { adminA: 200, adminB: 200, townA: 200, secA1: 403, leaderA: 403, assessorA: 403, observerA: 403, auditorA: 403 }],
+    ['tree roots', () => ['GET', '/api/orgs/roots'], { adminA: 200, adminB: 200, townA: 200, secA1: 200, leaderA: 200, assessorA: 200, observerA: 200, auditorA: 403 }],
+    ['import template', () => ['GET', '/api/orgs/import/template'], { adminA: 200, adminB: 200, townA: 200, secA1: 200, leaderA: 200, assessorA: 200, observerA: 200, auditorA: 200 }],
+    ['create org under town A', (i, u) => ['POST', '/api/orgs', { parentId: i.townA.id, name: `新支部${u}`, code: `NEW-${u}`, kind: 'branch', sector: 'rural', level: 'grassroots' }], { adminA: 200, adminB: 403, townA: 200, secA1: 403, leaderA: 403, assessorA: 403, observerA: 403, auditorA: 403 }],
+    ['appoint secretary in B', (i) => ['PUT', `/api/orgs/${i.villageB1.id}/secretary`, { name: '钱七', position: '书记', tenureStart: '2024-01-01' }], { adminA: 403, adminB: 200, townA: 403, secA1: 403, leaderA: 403, assessorA: 403, observerA: 403, auditorA: 403 }],
+    ['move town B village', (i) => ['POST', `/api/orgs/${i.villageB1.id}/move`, { newParentId: i.countyB.id }], { adminA: 403, adminB: 200, townA: 403, secA1: 403, leaderA: 403, assessorA: 403, observerA: 403, auditorA: 403 }],
+    ['create account in county A', (i, u) => ['POST', '/api/users', { username: `acct_${u}`, displayName: '新账号', password: 'Strong#Pass99', role: 'observer', scopeOrgId: i.townA.id }], { adminA: 200, adminB: 403, townA: 200, secA1: 403, leaderA: 403, assessorA: 403, observerA: 403, auditorA: 403 }],
+    ['meta', () => ['GET', '/api/meta'], { adminA: 200, adminB: 200, townA: 200, secA1: 200, leaderA: 200, assessorA: 200, observerA: 200, auditorA: 200 }],
     ['read audit log', () => ['GET', '/api/audit'], { adminA: 403, adminB: 403, townA: 403, secA1: 403, leaderA: 403, assessorA: 403, observerA: 403, auditorA: 200 }],
   ];
   for (const [name, req, expected] of cases) {
     it(name, async () => {
-      const [method, url, body] = req(tree);
       const got: Record<string, number> = {};
       for (const user of Object.keys(expected)) {
+        const [method, url, body] = req(tree, user);
         got[user] = (await s[user].request({ method: method as 'GET', url, payload: body as object })).statusCode;
       }
       expect(got).toEqual(expected);
@@ -62,6 +69,18 @@ describe('R-ORG-1 access matrix: every role × every route of the foundation, al
       const res = await t.app.inject({ method: 'GET', url });
       expect(res.statusCode).toBe(401);
       expect(res.json().code).toBe('UNAUTHENTICATED');
+    }
+  });
+
+  it('account changes (edit, unlock, password) only inside the admin\'s subtree', async () => {
+    const target = await buildUser(t.db, { role: 'leader', username: 'target_b', scopeOrgId: tree.countyB.id });
+    for (const [url, method, body] of [
+      [`/api/users/${target.id}`, 'PATCH', { displayName: '改名' }],
+      [`/api/users/${target.id}/unlock`, 'POST', undefined],
+      [`/api/users/${target.id}/password`, 'POST', { password: 'Another#Pass77' }],
+    ] as const) {
+      const codes = await Promise.all(['adminA', 'adminB', 'secA1', 'auditorA'].map(async (u) => (await s[u].request({ method, url, payload: body })).statusCode));
+      expect(codes).toEqual([403, 200, 403, 403]);
     }
   });
 
@@ -170,7 +189,7 @@ describe('R-ORG-4 spreadsheet import', () => {
 
 describe('audit log', () => {
   it('records state changes and the database refuses to alter them', async () => {
-    const rows = await queryRows<{ action: string }>(t.db, sql`select action from audit_log where action = 'org.secretary.appoint'`);
+    const rows = await queryRows<{ action: string }>(t.db, sql`select action from audit_log where action = 'org.secretary.appoint' and target_id = ${String(tree.villageA1.id)}`);
     expect(rows.length).toBe(1);
     // Drizzle wraps the driver error; the trigger's message is on its cause.
     const refusal = (q: Promise<unknown>) => q.then(() => 'allowed', (e: { cause?: Error }) => String(e.cause?.message));
