@@ -3,7 +3,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import { AppError, notFound } from '../../../domain/errors';
 import { assertPasswordAcceptable } from '../../../domain/password-policy';
 import type { Role } from '../../../domain/roles';
-import type { DbOrTx } from '../../db/connect';
+import { type DbOrTx, escapeLike } from '../../db/connect';
 import { organizations, sessions, users } from '../../db/schema';
 import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AppConfig, AuthUser } from '../../http/context';
@@ -13,7 +13,6 @@ import { assertAccountAdmin, assertAccountInScope } from './policy';
 
 const scopeOrg = alias(organizations, 'scope_org');
 const ownOrg = alias(organizations, 'own_org');
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 const accountColumns = {
   id: users.id, username: users.username, displayName: users.displayName, role: users.role,

@@ -1,9 +1,8 @@
 import { and, desc, eq, gte, ilike, like, lte, or, sql, type SQL } from 'drizzle-orm';
-import type { DbOrTx } from '../../db/connect';
+import { type DbOrTx, escapeLike } from '../../db/connect';
 import { auditLog } from '../../db/schema';
 import type { AuthUser } from '../../http/context';
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export interface AuditQuery {
   q?: string;

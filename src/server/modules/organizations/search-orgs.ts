@@ -1,5 +1,5 @@
 import { and, asc, eq, ilike, inArray, like, sql, type SQL } from 'drizzle-orm';
-import type { DbOrTx } from '../../db/connect';
+import { type DbOrTx, escapeLike } from '../../db/connect';
 import { organizations } from '../../db/schema';
 import type { AuthUser } from '../../http/context';
 import { assertTreeReader } from './policy';
@@ -13,7 +13,6 @@ export interface SearchInput {
   limit: number;
 }
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** Name search within the user's scope; each hit carries its path of names for display. */
 export async function searchOrgs(db: DbOrTx, user: AuthUser, input: SearchInput) {
