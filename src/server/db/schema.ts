@@ -133,3 +133,4 @@ export const auditLog = pgTable(
     index('audit_log_scope_idx').using('btree', sql`${t.scopePath} text_pattern_ops`),
   ],
 );
+export * from './schema-campaigns';
