@@ -134,3 +134,4 @@ export const auditLog = pgTable(
   ],
 );
 export * from './schema-campaigns';
+export * from './schema-meetings';
