@@ -35,6 +35,16 @@ export const campaigns = pgTable(
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     publishedAt: timestamp('published_at', { withTimezone: true }),
+    /**
+     * The OrgMatch (src/domain/routes.ts) that selects the reporting organizations (R-ORG-3). Kept
+     * as the organizer's criteria rather than a frozen id list so a draft follows tree edits; the
+     * list is frozen into campaign_reporters at publication.
+     */
+    scopeMatch: jsonb('scope_match').notNull().default({}),
+    /** Why the upper level returned the filed plan (R-CAMP-3); cleared on the next filing. */
+    filingReturnReason: text('filing_return_reason'),
+    filedAt: timestamp('filed_at', { withTimezone: true }),
+    filingReviewedAt: timestamp('filing_reviewed_at', { withTimezone: true }),
   },
   (t) => [
     uniqueIndex('campaigns_organizer_year_uq').on(t.organizerOrgId, t.year),
