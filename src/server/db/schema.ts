@@ -136,3 +136,4 @@ export const auditLog = pgTable(
 export * from './schema-campaigns';
 export * from './schema-meetings';
 export * from './schema-oversight';
+export * from './schema-reports';
