@@ -137,3 +137,4 @@ export * from './schema-campaigns';
 export * from './schema-meetings';
 export * from './schema-oversight';
 export * from './schema-reports';
+export * from './schema-ballots';
