@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CODE_LENGTH, codeFromBytes, codeShape, fillForm, formatCode, normalizeCode, paperBallots, paperDifferences, roomCodeFromBytes,
+} from './ballot-codes';
+
+const bytes = (...n: number[]) => Uint8Array.from(n);
+
+describe('ballot codes (R-VOTE-3)', () => {
+  it('makes codes with a check character that catches a single mistyped character', () => {
+    const code = codeFromBytes(bytes(1, 2, 3, 4, 5, 6, 7, 8, 9, 10));
+    expect(code).toHaveLength(CODE_LENGTH);
+    expect(codeShape(code)).toBe('ok');
+    const typo = (code[0] === 'A' ? 'B' : 'A') + code.slice(1);
+    expect(codeShape(typo)).toBe('typo');
+    expect(codeShape(code.slice(1))).toBe('malformed');
+    expect(codeShape(code.slice(0, -1) + 'O')).toBe('malformed');
+  });
+
+  it('reads a code typed with spaces, dashes and lower case', () => {
+    const code = codeFromBytes(bytes(200, 17, 3, 99, 5, 6, 250, 8, 9, 10));
+    expect(normalizeCode(` ${formatCode(code).toLowerCase()} `)).toBe(code);
+    expect(formatCode('ABCDEFGHJKM')).toBe('ABCD-EFGH-JKM');
+  });
+
+  it('makes six-digit room codes', () => {
+    expect(roomCodeFromBytes(bytes(0, 0, 0, 7))).toBe('000007');
+    expect(roomCodeFromBytes(bytes(255, 255, 255, 255))).toMatch(/^\d{6}$/);
+  });
+
+  it('fills the organization name into the seed form text', () => {
+    expect(fillForm({ overall: '您对XX党组织书记…' }, '前进村党支部').overall).toBe('您对前进村党支部党组织书记…');
+  });
+});
+
+describe('paper double entry (R-VOTE-4)', () => {
+  const entry = { counts: { good: 3, fair: 1, average: 0, poor: 1, invalid: 1 }, problems: ['甲', '乙'], suggestions: [] };
+  it('matches equal entries regardless of text order and names every difference', () => {
+    expect(paperDifferences(entry, { ...entry, problems: ['乙', ' 甲'] })).toEqual([]);
+    const d = paperDifferences(entry, { ...entry, counts: { ...entry.counts, good: 4 }, suggestions: ['丙'] });
+    expect(d).toHaveLength(2);
+    expect(d[0]).toContain('「好」票数不一致：3 与 4');
+  });
+  it('expands a tally into one input per form, texts on separate forms', () => {
+    const out = paperBallots('r1', 'rep', entry);
+    expect(out).toHaveLength(6);
+    expect(out.filter((b) => b.grade === null)).toHaveLength(1);
+    expect(out.filter((b) => b.problems)).toHaveLength(2);
+  });
+  it('refuses more texts than forms', () => {
+    expect(() => paperBallots('r1', 'rep', { ...entry, counts: { good: 1, fair: 0, average: 0, poor: 0, invalid: 0 } })).toThrow(/多于表数/);
+  });
+});
