@@ -20,6 +20,8 @@ import { organizationRoutes } from './modules/organizations/routes';
 import { accountRoutes } from './modules/accounts/routes';
 import { auditRoutes } from './modules/audit/routes';
 import { metaRoutes } from './modules/meta/routes';
+import { campaignRoutes } from './modules/campaigns/routes';
+import { oversightRoutes } from './modules/oversight/routes';
 
 // Chinese validation messages from zod itself, so every 400 reads naturally to users.
 z.config(z.locales.zhCN());
@@ -80,6 +82,8 @@ export async function buildApp(opts: BuildAppOptions) {
   await app.register(organizationRoutes);
   await app.register(accountRoutes);
   await app.register(auditRoutes);
+  await app.register(campaignRoutes);
+  await app.register(oversightRoutes);
 
   const webDir = app.deps.config.webDir;
   if (webDir && existsSync(path.join(webDir, 'index.html'))) {

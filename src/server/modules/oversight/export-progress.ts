@@ -1,0 +1,52 @@
+import ExcelJS from 'exceljs';
+import { CAMPAIGN_STATE_LABELS, type CampaignState } from '../../../domain/campaign-phases';
+import { levelLabel } from '../../../domain/org-taxonomy';
+import type { DbOrTx } from '../../db/connect';
+import type { AuthUser } from '../../http/context';
+import { loadProgress, type ProgressFilter } from './get-progress';
+import { assertViewProgress } from './policy';
+import { getCampaignRef } from './repo';
+import { shanghaiToday } from './today';
+import { styleSheet, xlsxDate } from './xlsx';
+
+export const FILING_LABELS: Record<string, string> = {
+  not_required: '无需报备', pending: '待报备', filed: '已报备', acknowledged: '已确认', returned: '已退回',
+};
+
+/** The progress table as the page shows it (same filters), for 组织部 to file or forward. */
+export async function exportProgress(db: DbOrTx, user: AuthUser, now: Date, campaignId: number, filter: ProgressFilter) {
+  const campaign = await getCampaignRef(db, campaignId);
+  assertViewProgress(user, campaign);
+  const { items } = await loadProgress(db, user, campaignId, shanghaiToday(now), filter);
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('进度');
+  ws.columns = [
+    { header: '组织单位', key: 'organizer', width: 28 },
+    { header: '层级', key: 'level', width: 10 },
+    { header: '方案名称', key: 'title', width: 36 },
+    { header: '状态', key: 'state', width: 10 },
+    { header: '报备状态', key: 'filing', width: 10 },
+    { header: '完成时限', key: 'completeBy', width: 12, style: { numFmt: 'yyyy-mm-dd' } },
+    { header: '是否逾期', key: 'overdue', width: 10 },
+    { header: '当前阶段', key: 'openPhases', width: 18 },
+    { header: '已关闭阶段数', key: 'closed', width: 12 },
+    { header: '阶段总数', key: 'phases', width: 10 },
+    { header: '述职对象数', key: 'reporters', width: 12 },
+    { header: '观察员数', key: 'observers', width: 10 },
+  ];
+  for (const r of items) {
+    ws.addRow({
+      organizer: `${'　'.repeat(r.depth)}${r.organizerName}`,
+      level: levelLabel(r.organizerLevel as never) ?? r.organizerLevel,
+      title: r.title,
+      state: CAMPAIGN_STATE_LABELS[r.state as CampaignState] ?? r.state,
+      filing: FILING_LABELS[r.filingState] ?? r.filingState,
+      completeBy: xlsxDate(r.completeBy),
+      overdue: r.overdue ? '逾期' : '',
+      openPhases: r.openPhases.map((p) => p.label).join('、'),
+      closed: r.phasesClosed, phases: r.phasesTotal, reporters: r.reporters, observers: r.observers,
+    });
+  }
+  styleSheet(ws);
+  return { name: `${campaign.title}-进度.xlsx`, buffer: Buffer.from(await wb.xlsx.writeBuffer()) };
+}

@@ -1,0 +1,127 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { PHASE_KEYS, phaseLabel, type PhaseKey } from '../../../domain/campaign-phases';
+import { type DbOrTx, escapeLike, queryRows } from '../../db/connect';
+import type { AuthUser } from '../../http/context';
+import { presentCampaign } from './list-observers';
+import { assertViewProgress } from './policy';
+import { descendantsCte, getCampaignRef } from './repo';
+import { shanghaiToday } from './today';
+
+export interface ProgressFilter {
+  q?: string;
+  state?: string;
+  filing?: string;
+  overdue?: boolean;
+}
+
+interface ProgressSqlRow {
+  id: number;
+  parentId: number | null;
+  depth: number;
+  title: string;
+  year: number;
+  state: string;
+  filingState: string;
+  completeBy: string | null;
+  overdue: boolean;
+  organizerOrgId: number;
+  organizerName: string;
+  organizerLevel: string;
+  phasesTotal: number;
+  phasesClosed: number;
+  openPhases: string[];
+  reporters: number;
+  observers: number;
+}
+
+/**
+ * Rows of the campaign and every sub-campaign below it (R-CAMP-2), one query: the recursive CTE
+ * walks parent_id, the phase counts come from the jsonb plan, reporters and observers are grouped
+ * once for the whole tree. Rows whose organizer lies outside the user's scope are left out.
+ */
+function progressRows(rootId: number, user: AuthUser, today: string): SQL {
+  return sql`
+    with recursive ${descendantsCte(rootId)},
+    rows as (
+      select c.id, c.parent_id as "parentId", t.depth, c.title, c.year, c.state, c.filing_state as "filingState",
+        c.complete_by::text as "completeBy",
+        (c.complete_by is not null and c.complete_by < ${today}::date and c.state not in ('closed', 'archived')) as overdue,
+        o.id as "organizerOrgId", o.name as "organizerName", o.level as "organizerLevel", o.path as "organizerPath",
+        ph.total as "phasesTotal", ph.closed as "phasesClosed", ph.open as "openPhases",
+        coalesce(rep.n, 0) as reporters, coalesce(obs.n, 0) as observers
+      from tree t
+      join campaigns c on c.id = t.id
+      join organizations o on o.id = c.organizer_org_id
+      cross join lateral (
+        select count(*)::int as total,
+          (count(*) filter (where e->>'state' = 'closed'))::int as closed,
+          coalesce(jsonb_agg(e->>'key' order by i) filter (where e->>'state' = 'open'), '[]'::jsonb) as open
+        from jsonb_array_elements(case when jsonb_typeof(c.phases) = 'array' then c.phases else '[]'::jsonb end) with ordinality as x(e, i)
+      ) ph
+      left join (
+        select campaign_id, count(*)::int as n from campaign_reporters
+        where removed_at is null and campaign_id in (select id from tree) group by campaign_id
+      ) rep on rep.campaign_id = c.id
+      left join (
+        select sub_campaign_id, count(distinct user_id)::int as n from observer_assignments
+        where removed_at is null and sub_campaign_id in (select id from tree) group by sub_campaign_id
+      ) obs on obs.sub_campaign_id = c.id
+      where o.path like ${`${escapeLike(user.scopePath ?? '\u0000')}%`}
+    )`;
+}
+
+function filterOf(f: ProgressFilter): SQL {
+  const conds: SQL[] = [sql`true`];
+  if (f.state) conds.push(sql`state = ${f.state}`);
+  if (f.filing) conds.push(sql`"filingState" = ${f.filing}`);
+  if (f.overdue !== undefined) conds.push(sql`overdue = ${f.overdue}`);
+  if (f.q) {
+    const like = `%${escapeLike(f.q)}%`;
+    conds.push(sql`("organizerName" ilike ${like} or title ilike ${like})`);
+  }
+  return sql`where ${sql.join(conds, sql` and `)}`;
+}
+
+const openPhaseLabels = (keys: string[]) =>
+  keys.filter((k): k is PhaseKey => (PHASE_KEYS as string[]).includes(k)).map((k) => ({ key: k, label: phaseLabel(k) }));
+
+export async function loadProgress(db: DbOrTx, user: AuthUser, campaignId: number, today: string, filter: ProgressFilter, page?: { offset: number; limit: number }) {
+  const base = progressRows(campaignId, user, today);
+  const paging = page ? sql`offset ${page.offset} limit ${page.limit}` : sql``;
+  const rows = await queryRows<ProgressSqlRow & { total: number }>(db, sql`
+    ${base}
+    select id, "parentId", depth, title, year, state, "filingState", "completeBy", overdue, "organizerOrgId", "organizerName",
+      "organizerLevel", "phasesTotal", "phasesClosed", "openPhases", reporters, observers, count(*) over ()::int as total
+    from rows ${filterOf(filter)}
+    order by depth, "organizerPath" ${paging}`);
+  return {
+    total: rows[0]?.total ?? 0,
+    items: rows.map(({ total: _t, openPhases, ...r }) => ({ ...r, openPhases: openPhaseLabels(openPhases) })),
+  };
+}
+
+/** Counters over the whole tree (not the filtered page), for the header and the chart. */
+async function loadSummary(db: DbOrTx, user: AuthUser, campaignId: number, today: string) {
+  const [s] = await queryRows<{ total: number; subCampaigns: number; overdue: number; byState: Record<string, number>; byFiling: Record<string, number>; reporters: number; observers: number }>(db, sql`
+    ${progressRows(campaignId, user, today)}
+    select count(*)::int as total,
+      (count(*) filter (where depth > 0))::int as "subCampaigns",
+      (count(*) filter (where overdue))::int as overdue,
+      coalesce((select jsonb_object_agg(state, n) from (select state, count(*)::int n from rows where depth > 0 group by state) s), '{}'::jsonb) as "byState",
+      coalesce((select jsonb_object_agg("filingState", n) from (select "filingState", count(*)::int n from rows where depth > 0 group by "filingState") f), '{}'::jsonb) as "byFiling",
+      coalesce(sum(reporters), 0)::int as reporters,
+      coalesce(sum(observers), 0)::int as observers
+    from rows`);
+  return s;
+}
+
+export interface ProgressQuery extends ProgressFilter { offset: number; limit: number }
+
+export async function getProgress(db: DbOrTx, user: AuthUser, now: Date, campaignId: number, query: ProgressQuery) {
+  const campaign = await getCampaignRef(db, campaignId);
+  assertViewProgress(user, campaign);
+  const today = shanghaiToday(now);
+  const { offset, limit, ...filter } = query;
+  const { items, total } = await loadProgress(db, user, campaignId, today, filter, { offset, limit });
+  return { campaign: presentCampaign(campaign), today, summary: await loadSummary(db, user, campaignId, today), items, total };
+}
