@@ -1,6 +1,7 @@
 import {
   ApartmentOutlined,
   AuditOutlined,
+  FileDoneOutlined,
   LogoutOutlined,
   MenuOutlined,
   TeamOutlined,
@@ -20,6 +21,9 @@ const LoginPage = lazy(() => import('./pages/login'));
 const OrgTreePage = lazy(() => import('./pages/organizations/org-tree-page'));
 const AccountsPage = lazy(() => import('./pages/accounts/accounts-page'));
 const AuditPage = lazy(() => import('./pages/audit/audit-page'));
+const CampaignListPage = lazy(() => import('./pages/campaigns/campaign-list-page'));
+const CampaignNewPage = lazy(() => import('./pages/campaigns/campaign-new-page'));
+const CampaignDetailPage = lazy(() => import('./pages/campaigns/campaign-detail-page'));
 
 const THEME = {
   token: { colorPrimary: '#c8161d', borderRadius: 6 },
@@ -27,6 +31,7 @@ const THEME = {
 
 const SECTION_MENU: Record<Section, { label: string; icon: ReactNode }> = {
   orgs: { label: '组织架构', icon: <ApartmentOutlined /> },
+  campaigns: { label: '述职评议考核', icon: <FileDoneOutlined /> },
   accounts: { label: '账号管理', icon: <TeamOutlined /> },
   audit: { label: '审计日志', icon: <AuditOutlined /> },
 };
@@ -182,6 +187,30 @@ function AppRoutes() {
           element={
             <RequireSection section="orgs">
               <OrgTreePage />
+            </RequireSection>
+          }
+        />
+        <Route
+          path="campaigns"
+          element={
+            <RequireSection section="campaigns">
+              <CampaignListPage />
+            </RequireSection>
+          }
+        />
+        <Route
+          path="campaigns/new"
+          element={
+            <RequireSection section="campaigns">
+              <CampaignNewPage />
+            </RequireSection>
+          }
+        />
+        <Route
+          path="campaigns/:id"
+          element={
+            <RequireSection section="campaigns">
+              <CampaignDetailPage />
             </RequireSection>
           }
         />

@@ -1,6 +1,6 @@
 import type { Role } from '../api/types';
 
-export type Section = 'orgs' | 'accounts' | 'audit';
+export type Section = 'orgs' | 'campaigns' | 'accounts' | 'audit';
 
 /**
  * Which sections each role opens. Mirrors the server's policies (the server decides; this only
@@ -10,12 +10,15 @@ export type Section = 'orgs' | 'accounts' | 'audit';
  */
 const SECTIONS: Record<Section, readonly Role[]> = {
   orgs: ['org_admin', 'secretary', 'leader', 'assessor', 'observer'],
+  // 述职评议考核: organized by the department admin, followed by leaders, assessors and observers.
+  campaigns: ['org_admin', 'leader', 'assessor', 'observer'],
   accounts: ['org_admin'],
   audit: ['auditor'],
 };
 
 export const SECTION_PATHS: Record<Section, string> = {
   orgs: '/orgs',
+  campaigns: '/campaigns',
   accounts: '/accounts',
   audit: '/audit',
 };
@@ -32,3 +35,7 @@ export function homePath(role: Role): string {
 
 /** Only the organization department admin changes organizations, secretaries and members. */
 export const canEditOrgs = (role: Role) => role === 'org_admin';
+
+/** Creating a campaign, editing its plan, publishing, phases, scope and filings: the department admin. */
+export const canCreateCampaigns = (role: Role) => role === 'org_admin';
+export const canManageCampaigns = (role: Role) => role === 'org_admin';

@@ -1,0 +1,134 @@
+import { ArrowLeftOutlined, EyeOutlined, FundOutlined, TeamOutlined, CarOutlined, ScheduleOutlined } from '@ant-design/icons';
+import { Button, Card, Result, Skeleton, Space, Tabs, Typography } from 'antd';
+import { useCallback, useEffect, useState } from 'react';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import { isApiError } from '../../api/client';
+import { campaignsApi, type CampaignDetail } from '../../api/campaigns';
+import { useUser } from '../../auth/auth-context';
+import { canManageCampaigns } from '../../lib/access';
+import { FilingsTab } from './filings-tab';
+import { FilingTag, StateTag } from './labels';
+import { OverviewTab } from './overview-tab';
+import { ReportersTab } from './reporters-tab';
+import { ScopeTab } from './scope-tab';
+import { SettingsTab } from './settings-tab';
+import './campaigns.css';
+
+const TABS = ['overview', 'settings', 'scope', 'reporters', 'subs'] as const;
+type TabKey = (typeof TABS)[number];
+
+export default function CampaignDetailPage() {
+  const { id: raw } = useParams<{ id: string }>();
+  const id = raw && /^\d+$/.test(raw) ? Number(raw) : null;
+  const user = useUser();
+  const navigate = useNavigate();
+  const [params, setParams] = useSearchParams();
+  const tab = (TABS as readonly string[]).includes(params.get('tab') ?? '') ? (params.get('tab') as TabKey) : 'overview';
+  const [campaign, setCampaign] = useState<CampaignDetail | null>(null);
+  const [error, setError] = useState<{ status: number; message: string } | null>(null);
+
+  const load = useCallback(() => {
+    if (id === null) return;
+    setError(null);
+    campaignsApi
+      .detail(id)
+      .then(setCampaign)
+      .catch((e) => setError({ status: isApiError(e) ? e.status : 0, message: isApiError(e) ? e.message : '加载失败' }));
+  }, [id]);
+
+  useEffect(() => {
+    setCampaign(null);
+    load();
+  }, [load]);
+
+  useEffect(() => {
+    if (campaign) document.title = `${campaign.title} · 述评考`;
+  }, [campaign]);
+
+  if (id === null || error?.status === 404) {
+    return <Result status="404" title="方案不存在" extra={<Link to="/campaigns">返回列表</Link>} />;
+  }
+  if (error) {
+    return (
+      <Result
+        status={error.status === 403 ? '403' : 'warning'}
+        title={error.message}
+        extra={
+          <Space>
+            <Button onClick={load}>重试</Button>
+            <Link to="/campaigns">返回列表</Link>
+          </Space>
+        }
+      />
+    );
+  }
+  if (!campaign) {
+    return (
+      <Card size="small" className="page-card">
+        <Skeleton active paragraph={{ rows: 8 }} />
+      </Card>
+    );
+  }
+
+  // The server decides; the detail may say what this user can do, else the role rule applies.
+  const canManage = campaign.can?.manage ?? canManageCampaigns(user.role);
+  const published = campaign.state !== 'draft';
+  const base = `/campaigns/${campaign.id}`;
+
+  const items = [
+    { key: 'overview', label: '概况', children: <OverviewTab campaign={campaign} canManage={canManage} onChanged={setCampaign} /> },
+    {
+      key: 'settings',
+      label: '方案设置',
+      children: <SettingsTab campaign={campaign} editable={canManage && campaign.state === 'draft'} onChanged={setCampaign} />,
+    },
+    { key: 'scope', label: '述职范围', children: <ScopeTab campaign={campaign} canManage={canManage} onChanged={setCampaign} /> },
+    ...(published ? [{ key: 'reporters', label: '述职对象', children: <ReportersTab campaign={campaign} canManage={canManage} /> }] : []),
+    {
+      key: 'subs',
+      label: campaign.parentId ? '方案报备' : '下级方案',
+      children: <FilingsTab campaign={campaign} canManage={canManage} onChanged={setCampaign} />,
+    },
+  ];
+
+  return (
+    <Card size="small" className="page-card">
+      <div className="campaign-header">
+        <Button type="text" size="small" icon={<ArrowLeftOutlined />} onClick={() => navigate('/campaigns')} aria-label="返回列表" />
+        <Typography.Title level={4} data-testid="campaign-title">
+          {campaign.title}
+        </Typography.Title>
+        <StateTag state={campaign.state} />
+        <FilingTag state={campaign.filingState} />
+      </div>
+      {published && (
+        <div className="campaign-links" data-testid="campaign-links">
+          <Link to={`${base}/progress`}>
+            <Button size="small" icon={<FundOutlined />}>工作进度</Button>
+          </Link>
+          <Link to={`${base}/meetings`}>
+            <Button size="small" icon={<ScheduleOutlined />}>述职评议会</Button>
+          </Link>
+          <Link to={`${base}/observers`}>
+            <Button size="small" icon={<EyeOutlined />}>派员指导</Button>
+          </Link>
+          <Link to={`${base}/visits`}>
+            <Button size="small" icon={<CarOutlined />}>调研走访</Button>
+          </Link>
+          {campaign.children?.length > 0 && (
+            <Link to={`${base}?tab=subs`}>
+              <Button size="small" icon={<TeamOutlined />}>下级方案 {campaign.children.length}</Button>
+            </Link>
+          )}
+        </div>
+      )}
+      <Tabs
+        activeKey={items.some((i) => i.key === tab) ? tab : 'overview'}
+        onChange={(k) => setParams(k === 'overview' ? {} : { tab: k }, { replace: true })}
+        items={items}
+        destroyOnHidden={false}
+        data-testid="campaign-tabs"
+      />
+    </Card>
+  );
+}

@@ -1,0 +1,153 @@
+import { ArrowLeftOutlined, CheckCircleFilled } from '@ant-design/icons';
+import { Button, Card, Col, Descriptions, Empty, Form, InputNumber, Row, Skeleton, Space, Typography } from 'antd';
+import { useEffect, useState } from 'react';
+import { useNavigate } from 'react-router-dom';
+import { campaignsApi, type CampaignTemplateInfo } from '../../api/campaigns';
+import { orgsApi } from '../../api/orgs';
+import { useUser } from '../../auth/auth-context';
+import { OrgSelect, type OrgRef } from '../../components/org-select';
+import { showFormError } from '../../lib/form-errors';
+import { notify } from '../../lib/notify';
+
+interface Values {
+  year: number;
+  organizerOrgId: number;
+}
+
+export default function CampaignNewPage() {
+  const user = useUser();
+  const navigate = useNavigate();
+  const [form] = Form.useForm<Values>();
+  const [templates, setTemplates] = useState<CampaignTemplateInfo[] | null>(null);
+  const [templateId, setTemplateId] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [scopeOrg, setScopeOrg] = useState<OrgRef | null>(null);
+
+  // The admin's own scope root is the usual organizer (县委 for the county admin).
+  useEffect(() => {
+    if (!user.scopeOrgId) return;
+    orgsApi
+      .detail(user.scopeOrgId)
+      .then((d) => {
+        setScopeOrg({ id: d.org.id, name: d.org.name });
+        if (!form.getFieldValue('organizerOrgId')) form.setFieldValue('organizerOrgId', d.org.id);
+      })
+      .catch(() => undefined);
+  }, [user.scopeOrgId, form]);
+
+  useEffect(() => {
+    document.title = '新建述职评议考核 · 述评考';
+    campaignsApi
+      .templates()
+      .then((r) => setTemplates(r.items))
+      .catch(() => setTemplates([]));
+  }, []);
+
+  const submit = async (values: Values) => {
+    if (!templateId) {
+      notify.warning('请先选择一个模板');
+      return;
+    }
+    setSaving(true);
+    try {
+      const res = await campaignsApi.create({ templateId, year: values.year, organizerOrgId: values.organizerOrgId });
+      notify.success('已创建述职评议考核方案（草稿）');
+      navigate(`/campaigns/${res.campaign.id}`);
+    } catch (e) {
+      showFormError(form, e);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <Card
+      size="small"
+      className="page-card"
+      title={
+        <Space>
+          <Button type="text" size="small" icon={<ArrowLeftOutlined />} onClick={() => navigate('/campaigns')} aria-label="返回" />
+          新建述职评议考核
+        </Space>
+      }
+    >
+      <Typography.Title level={5} style={{ marginTop: 0 }}>
+        第一步：选择模板
+      </Typography.Title>
+      <Typography.Paragraph type="secondary">
+        每个模板按一份实际方案设置了述职范围、重点内容、字数和发言时间、测评与等次比例等，创建后可在“方案设置”中逐项调整。
+      </Typography.Paragraph>
+      {templates === null ? (
+        <Skeleton active />
+      ) : templates.length === 0 ? (
+        <Empty description="没有可用的模板" />
+      ) : (
+        <Row gutter={[12, 12]} data-testid="template-cards">
+          {templates.map((t) => {
+            const active = t.id === templateId;
+            return (
+              <Col key={t.id} xs={24} md={12} xl={8}>
+                <Card
+                  size="small"
+                  hoverable
+                  onClick={() => setTemplateId(t.id)}
+                  data-testid={`template-${t.id}`}
+                  style={{ height: '100%', borderColor: active ? '#c8161d' : undefined, borderWidth: active ? 2 : 1 }}
+                  title={
+                    <Space size={6} style={{ whiteSpace: 'normal' }}>
+                      {active && <CheckCircleFilled style={{ color: '#c8161d' }} />}
+                      <span style={{ whiteSpace: 'normal' }}>{t.name}</span>
+                    </Space>
+                  }
+                >
+                  <Typography.Paragraph style={{ fontSize: 13 }} ellipsis={{ rows: 4, expandable: 'collapsible' }}>
+                    {t.description}
+                  </Typography.Paragraph>
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                    依据：{t.seedId}
+                  </Typography.Text>
+                  <Descriptions
+                    size="small"
+                    column={1}
+                    style={{ marginTop: 8 }}
+                    items={t.summary.slice(0, active ? undefined : 6).map((l, i) => ({ key: i, label: l.label, children: l.value }))}
+                    styles={{ label: { width: 120, fontSize: 12 }, content: { fontSize: 12 } }}
+                  />
+                  {!active && t.summary.length > 6 && (
+                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                      选中后显示全部 {t.summary.length} 项设置
+                    </Typography.Text>
+                  )}
+                </Card>
+              </Col>
+            );
+          })}
+        </Row>
+      )}
+
+      <Typography.Title level={5}>第二步：年度与组织单位</Typography.Title>
+      <Form<Values>
+        form={form}
+        layout="vertical"
+        initialValues={{ year: new Date().getFullYear() }}
+        onFinish={submit}
+        style={{ maxWidth: 560 }}
+      >
+        <Form.Item name="year" label="考核年度" rules={[{ required: true, message: '请填写年度' }]}>
+          <InputNumber<number> min={2000} max={2099} precision={0} style={{ width: 160 }} data-testid="campaign-year" />
+        </Form.Item>
+        <Form.Item
+          name="organizerOrgId"
+          label="组织单位（听取述职的党组织）"
+          rules={[{ required: true, message: '请选择组织单位' }]}
+          extra="例如县委，本级方案发布后为下级党委（工委）生成各自的方案。"
+        >
+          <OrgSelect initial={scopeOrg} data-testid="campaign-organizer" />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" loading={saving} disabled={!templateId} data-testid="campaign-create-submit">
+          创建方案
+        </Button>
+      </Form>
+    </Card>
+  );
+}
