@@ -1,0 +1,84 @@
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { describeSettings } from '../../../domain/campaign-settings';
+import { CAMPAIGN_STATE_LABELS } from '../../../domain/campaign-phases';
+import { AppError } from '../../../domain/errors';
+import type { DbOrTx } from '../../db/connect';
+import { campaignReporters } from '../../db/schema';
+import type { AuthUser } from '../../http/context';
+import { assertCampaignReader, campaignAccess, canWriteCampaign } from './policy';
+import { childCampaigns, getCampaign, type Campaign } from './repo';
+import { presentPhases, presentSummary } from './present';
+import { FILING_STATE_LABELS, type CampaignDetailT } from './schemas';
+
+type FilingState = keyof typeof FILING_STATE_LABELS;
+
+export async function isReporterOrg(db: DbOrTx, campaignId: number, orgId: number | null) {
+  if (orgId === null) return false;
+  const [row] = await db.select({ id: campaignReporters.id }).from(campaignReporters)
+    .where(and(eq(campaignReporters.campaignId, campaignId), eq(campaignReporters.orgId, orgId), isNull(campaignReporters.removedAt)))
+    .limit(1);
+  return !!row;
+}
+
+/** Reads a campaign as the user may see it; throws 403 when they may not see it at all. */
+export async function readableCampaign(db: DbOrTx, user: AuthUser, id: number) {
+  assertCampaignReader(user);
+  const found = await getCampaign(db, id);
+  const access = campaignAccess(user, found.organizer.path, user.role === 'secretary' && await isReporterOrg(db, id, user.orgId));
+  if (!access) throw new AppError('FORBIDDEN', '无权查看该述职评议考核', 403);
+  return { ...found, access };
+}
+
+async function parentCanWrite(db: DbOrTx, user: AuthUser, c: Campaign) {
+  if (c.parentId === null) return false;
+  const { organizer } = await getCampaign(db, c.parentId);
+  return canWriteCampaign(user, organizer.path);
+}
+
+export async function getCampaignDetail(db: DbOrTx, user: AuthUser, id: number): Promise<CampaignDetailT> {
+  const { campaign: c, organizer, access } = await readableCampaign(db, user, id);
+  const full = access === 'full';
+  let parent: CampaignDetailT['parent'] = null;
+  if (c.parentId !== null) {
+    const p = await getCampaign(db, c.parentId);
+    parent = { id: p.campaign.id, title: p.campaign.title, organizer: { id: p.organizer.id, name: p.organizer.name }, state: p.campaign.state };
+  }
+  const children = full ? await childCampaigns(db, c.id) : [];
+  const [counts] = await db.select({
+    reporters: sql<number>`count(*) filter (where ${campaignReporters.removedAt} is null and ${campaignReporters.role} = 'reporter')::int`,
+    downward: sql<number>`count(*) filter (where ${campaignReporters.removedAt} is null and ${campaignReporters.role} = 'downward')::int`,
+    removed: sql<number>`count(*) filter (where ${campaignReporters.removedAt} is not null)::int`,
+  }).from(campaignReporters).where(eq(campaignReporters.campaignId, c.id));
+  const canEdit = canWriteCampaign(user, organizer.path);
+  const filingState = c.filingState as FilingState;
+  const editableFiling = ['not_required', 'pending', 'returned'].includes(filingState);
+  return {
+    campaign: presentSummary(c, organizer),
+    access,
+    settings: full ? (c.settings as unknown as Record<string, unknown>) : null,
+    lines: describeSettings(c.settings),
+    phases: presentPhases(c.phases),
+    organizingMode: c.settings.organizing.mode,
+    organizingModeLabel: c.settings.organizing.mode === 'top_down' ? '自上而下、分级开展' : '自下而上、压茬进行',
+    scopeMatch: full ? c.scopeMatch : null,
+    filing: {
+      state: filingState, stateLabel: FILING_STATE_LABELS[filingState], note: c.filingNote, returnReason: c.filingReturnReason,
+      filedAt: c.filedAt?.toISOString() ?? null, reviewedAt: c.filingReviewedAt?.toISOString() ?? null,
+    },
+    parent,
+    children: children.map((ch) => ({
+      id: ch.id, title: ch.title, organizer: { id: ch.organizerOrgId, name: ch.organizerName },
+      state: ch.state as Campaign['state'], stateLabel: CAMPAIGN_STATE_LABELS[ch.state as Campaign['state']],
+      filingState: ch.filingState as FilingState, filingStateLabel: FILING_STATE_LABELS[ch.filingState as FilingState],
+      completeBy: ch.completeBy,
+    })),
+    counts: { ...counts, subCampaigns: children.length },
+    permissions: {
+      canEdit: canEdit && c.state === 'draft' && editableFiling,
+      canPublish: canEdit && c.state === 'draft' && (c.parentId === null || filingState === 'acknowledged'),
+      canFile: canEdit && c.parentId !== null && c.state === 'draft' && ['pending', 'returned'].includes(filingState),
+      canReviewFiling: filingState === 'filed' && await parentCanWrite(db, user, c),
+    },
+  };
+}
+

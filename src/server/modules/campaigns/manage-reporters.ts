@@ -1,0 +1,99 @@
+import { and, eq } from 'drizzle-orm';
+import { AppError, notFound } from '../../../domain/errors';
+import { reporterTier } from '../../../domain/campaign-settings';
+import { pathWithin } from '../../../domain/roles';
+import type { DbOrTx } from '../../db/connect';
+import { campaignReporters } from '../../db/schema';
+import { type AuditActor, writeAudit } from '../../http/audit';
+import type { AuthUser } from '../../http/context';
+import { today } from './guards';
+import { assertWrite } from './policy';
+import { currentSecretaries, getCampaign, loadTree, type Campaign } from './repo';
+
+function assertPublished(c: Campaign) {
+  if (c.state !== 'published') {
+    throw new AppError('CAMPAIGN_NOT_PUBLISHED', '只有已发布、尚未结束的述职评议考核才能调整述职对象', 409, { field: 'state' });
+  }
+}
+
+async function getReporter(db: DbOrTx, campaignId: number, rid: number) {
+  const [row] = await db.select().from(campaignReporters)
+    .where(and(eq(campaignReporters.id, rid), eq(campaignReporters.campaignId, campaignId)));
+  if (!row) throw notFound('述职对象');
+  return row;
+}
+
+/** A scope change after publication: one organization added, with the reason audited (R-ORG-3). */
+export async function addReporter(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, orgId: number, reason: string) {
+  return db.transaction(async (tx) => {
+    const { campaign: c, organizer } = await getCampaign(tx, id, { lock: true });
+    assertWrite(user, organizer.path);
+    assertPublished(c);
+    const org = (await loadTree(tx, organizer.path)).find((o) => o.id === orgId);
+    if (!org) throw new AppError('UNKNOWN_ORG', '该党组织不存在或不在本组织体系内', 400, { field: 'orgId' });
+    if (!pathWithin(org.path, user.scopePath)) throw new AppError('FORBIDDEN', `「${org.name}」不在您的管理范围内`, 403);
+    if (organizer.path.startsWith(org.path)) {
+      throw new AppError('INVALID_REPORTER', '组织单位本身及其上级不能作为述职对象', 400, { field: 'orgId' });
+    }
+    const tier = reporterTier(c.settings, org);
+    const secretary = (await currentSecretaries(tx, [orgId])).get(orgId) ?? null;
+    const [existing] = await tx.select().from(campaignReporters).where(and(
+      eq(campaignReporters.campaignId, id), eq(campaignReporters.orgId, orgId), eq(campaignReporters.role, 'reporter'),
+    ));
+    if (existing && existing.removedAt === null) {
+      throw new AppError('REPORTER_EXISTS', `「${org.name}」已在述职名单中`, 409, { field: 'orgId' });
+    }
+    const values = {
+      reportToOrgId: organizer.id, routeRuleIndex: null, secretaryId: secretary?.id ?? null, tierKey: tier.key,
+      writtenOnly: tier.writtenOnlyAllowed, removedAt: null, removedReason: null,
+    };
+    // Re-adding keeps the one row per organization and role; the audit log keeps the removal.
+    const [row] = existing
+      ? await tx.update(campaignReporters).set(values).where(eq(campaignReporters.id, existing.id)).returning()
+      : await tx.insert(campaignReporters).values({ ...values, campaignId: id, orgId, role: 'reporter', createdAt: actor.at }).returning();
+    await writeAudit(tx, actor, {
+      action: 'campaign.reporter.add', targetType: 'campaign', targetId: id, scopePath: organizer.path,
+      detail: { reporterId: row.id, orgId, org: org.name, reason, readded: !!existing },
+    });
+    return { id: row.id };
+  });
+}
+
+/** Removal keeps the row with when and why, so the reporter never disappears silently (R-ORG-3). */
+export async function removeReporter(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, rid: number, reason: string) {
+  return db.transaction(async (tx) => {
+    const { campaign: c, organizer } = await getCampaign(tx, id, { lock: true });
+    assertWrite(user, organizer.path);
+    assertPublished(c);
+    const r = await getReporter(tx, id, rid);
+    if (r.removedAt) throw new AppError('REPORTER_REMOVED', '该述职对象已移出名单', 409);
+    await tx.update(campaignReporters).set({ removedAt: actor.at, removedReason: reason }).where(eq(campaignReporters.id, rid));
+    await writeAudit(tx, actor, {
+      action: 'campaign.reporter.remove', targetType: 'campaign', targetId: id, scopePath: organizer.path,
+      detail: { reporterId: rid, orgId: r.orgId, role: r.role, reason },
+    });
+    return { id: rid };
+  });
+}
+
+/** 向本级党委述职 (R-CAMP-5): the day the reporter reported to its own committee. */
+export async function recordSelfCommittee(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, rid: number, date: string) {
+  return db.transaction(async (tx) => {
+    const { campaign: c, organizer } = await getCampaign(tx, id, { lock: true });
+    assertWrite(user, organizer.path);
+    assertPublished(c);
+    const self = c.settings.meeting.selfCommitteeReport;
+    if (!self.enabled) {
+      throw new AppError('SELF_COMMITTEE_DISABLED', '本次方案未要求向本级党委述职', 400, { field: 'meeting.selfCommitteeReport' });
+    }
+    if (date > today(actor.at)) throw new AppError('VALIDATION', '述职日期不能晚于今天', 400, { field: 'date' });
+    const r = await getReporter(tx, id, rid);
+    if (r.removedAt) throw new AppError('REPORTER_REMOVED', '该述职对象已移出名单', 409);
+    await tx.update(campaignReporters).set({ selfCommitteeReportedOn: date }).where(eq(campaignReporters.id, rid));
+    await writeAudit(tx, actor, {
+      action: 'campaign.reporter.self_committee', targetType: 'campaign', targetId: id, scopePath: organizer.path,
+      detail: { reporterId: rid, orgId: r.orgId, date, previous: r.selfCommitteeReportedOn, late: self.completeBy !== null && date > self.completeBy },
+    });
+    return { id: rid, selfCommitteeReportedOn: date, late: self.completeBy !== null && date > self.completeBy };
+  });
+}

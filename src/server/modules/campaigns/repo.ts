@@ -1,0 +1,107 @@
+import { and, eq, inArray, isNull, like, sql } from 'drizzle-orm';
+import { notFound } from '../../../domain/errors';
+import type { CampaignSettings } from '../../../domain/campaign-settings';
+import type { CampaignState, Phase } from '../../../domain/campaign-phases';
+import type { OrgMatch, OrgNode } from '../../../domain/routes';
+import type { Level, OrgKind, Sector } from '../../../domain/org-taxonomy';
+import { type DbOrTx, escapeLike } from '../../db/connect';
+import { campaigns, organizations, secretaries, users } from '../../db/schema';
+
+export type CampaignRow = typeof campaigns.$inferSelect;
+
+/** The jsonb columns typed as the domain reads them. */
+export interface Campaign extends Omit<CampaignRow, 'settings' | 'phases' | 'scopeMatch' | 'state'> {
+  settings: CampaignSettings;
+  phases: Phase[];
+  scopeMatch: OrgMatch;
+  state: CampaignState;
+}
+
+export interface OrgRef {
+  id: number;
+  name: string;
+  path: string;
+  kind: string;
+  level: string;
+  parentId: number | null;
+}
+
+export const asCampaign = (row: CampaignRow) => row as unknown as Campaign;
+
+const orgRefColumns = {
+  id: organizations.id, name: organizations.name, path: organizations.path,
+  kind: organizations.kind, level: organizations.level, parentId: organizations.parentId,
+};
+
+export async function getOrgRef(db: DbOrTx, id: number): Promise<OrgRef> {
+  const [row] = await db.select(orgRefColumns).from(organizations).where(eq(organizations.id, id));
+  if (!row) throw notFound('党组织');
+  return row;
+}
+
+/** The campaign with its organizer; `lock` serializes concurrent changes of one campaign. */
+export async function getCampaign(db: DbOrTx, id: number, opts: { lock?: boolean } = {}) {
+  const q = db.select().from(campaigns).where(eq(campaigns.id, id));
+  const [row] = opts.lock ? await q.for('update') : await q;
+  if (!row) throw notFound('述职评议考核');
+  const organizer = await getOrgRef(db, row.organizerOrgId);
+  return { campaign: asCampaign(row), organizer };
+}
+
+export type TreeOrg = OrgNode & { path: string; code: string };
+
+/**
+ * Every organization of the organizer's root tree. Route rules may send a reporter to a body
+ * outside the organizer's own subtree (社区党组织 → 社区工委), so the whole tree is the universe.
+ */
+export async function loadTree(db: DbOrTx, organizerPath: string): Promise<TreeOrg[]> {
+  const rootPath = `/${organizerPath.split('/').filter(Boolean)[0]}/`;
+  const rows = await db
+    .select({
+      id: organizations.id, parentId: organizations.parentId, name: organizations.name, code: organizations.code,
+      kind: organizations.kind, sector: organizations.sector, level: organizations.level, path: organizations.path,
+    })
+    .from(organizations)
+    .where(like(organizations.path, `${escapeLike(rootPath)}%`))
+    .orderBy(organizations.depth, organizations.code);
+  return rows.map((r) => ({ ...r, kind: r.kind as OrgKind, sector: r.sector as Sector, level: r.level as Level }));
+}
+
+export async function currentSecretaries(db: DbOrTx, orgIds: number[]) {
+  if (!orgIds.length) return new Map<number, typeof secretaries.$inferSelect>();
+  const rows = await db
+    .select()
+    .from(secretaries)
+    .where(and(inArray(secretaries.orgId, orgIds), isNull(secretaries.tenureEnd)));
+  return new Map(rows.map((r) => [r.orgId, r]));
+}
+
+/** Organizations whose secretary can sign in (an enabled 书记 account bound to the organization). */
+export async function orgsWithSecretaryAccount(db: DbOrTx, orgIds: number[]): Promise<Set<number>> {
+  if (!orgIds.length) return new Set();
+  const rows = await db
+    .select({ orgId: users.orgId })
+    .from(users)
+    .where(and(eq(users.role, 'secretary'), eq(users.disabled, false), inArray(users.orgId, orgIds)));
+  return new Set(rows.map((r) => r.orgId!));
+}
+
+export async function orgNames(db: DbOrTx, ids: number[]): Promise<Map<number, string>> {
+  const unique = [...new Set(ids)];
+  if (!unique.length) return new Map();
+  const rows = await db.select({ id: organizations.id, name: organizations.name }).from(organizations).where(inArray(organizations.id, unique));
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+export async function childCampaigns(db: DbOrTx, parentId: number) {
+  return db
+    .select({
+      id: campaigns.id, title: campaigns.title, state: campaigns.state, filingState: campaigns.filingState,
+      completeBy: campaigns.completeBy, organizerOrgId: campaigns.organizerOrgId, organizerName: organizations.name,
+    })
+    .from(campaigns)
+    .innerJoin(organizations, eq(organizations.id, campaigns.organizerOrgId))
+    .where(eq(campaigns.parentId, parentId))
+    .orderBy(organizations.depth, organizations.code);
+}
+

@@ -1,0 +1,134 @@
+/**
+ * /api/campaigns and /api/campaign-templates (issue 3). Request and response schemas live in
+ * ./schemas.ts; the web imports their inferred types from there.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actorOf } from '../../http/audit';
+import { requireUser } from '../../http/session';
+import { createCampaign } from './create-campaign';
+import { endCampaign } from './end-campaign';
+import { exportReporters } from './export-reporters';
+import { reviewFiling, submitFiling } from './file-plan';
+import { getCampaignDetail } from './get-campaign';
+import { listCampaigns } from './list-campaigns';
+import { listGaps } from './list-gaps';
+import { listReporters } from './list-reporters';
+import { listTemplates } from './list-templates';
+import { addReporter, recordSelfCommittee, removeReporter } from './manage-reporters';
+import { previewScope } from './preview-scope';
+import { publishCampaign } from './publish-campaign';
+import {
+  AddReporterBody, CampaignDetail, CampaignSummary, CreateBody, FilingReturnBody, FilingSubmitBody,
+  GapsOut, GapsQuery, IdParams, ListQuery, PhaseBody, PhaseOut, PhaseParams, PublishOut, RemoveReporterBody,
+  ReporterParams, ReportersOut, ReportersQuery, ScopeBody, ScopePreview, SelfCommitteeBody, SettingsBody, TemplateOut,
+} from './schemas';
+import { changePhase } from './transition-phase';
+import { updateScope } from './update-scope';
+import { updateSettings } from './update-settings';
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const contentDisposition = (name: string) => `attachment; filename="export.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`;
+const Summary = z.object({ campaign: CampaignSummary });
+
+export async function campaignRoutes(app: FastifyInstance) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const db = () => app.deps.db;
+  const now = () => app.deps.clock.now();
+  const tags = ['campaigns'];
+
+  r.get('/api/campaign-templates', {
+    schema: {
+      tags,
+      querystring: z.object({ year: z.coerce.number().int().min(2000).max(2099).optional() }),
+      response: { 200: z.object({ items: z.array(TemplateOut) }) },
+    },
+  }, async (req) => {
+    requireUser(req);
+    return { items: listTemplates(req.query.year ?? now().getUTCFullYear()) };
+  });
+
+  r.get('/api/campaigns', {
+    schema: { tags, querystring: ListQuery, response: { 200: z.object({ items: z.array(CampaignSummary), total: z.number() }) } },
+  }, async (req) => listCampaigns(db(), requireUser(req), req.query));
+
+  r.post('/api/campaigns', {
+    schema: { tags, body: CreateBody, response: { 200: Summary } },
+  }, async (req) => ({ campaign: await createCampaign(db(), requireUser(req), actorOf(req), req.body) }));
+
+  r.get('/api/campaigns/:id', {
+    schema: { tags, params: IdParams, response: { 200: CampaignDetail } },
+  }, async (req) => getCampaignDetail(db(), requireUser(req), req.params.id));
+
+  r.put('/api/campaigns/:id/settings', {
+    schema: { tags, params: IdParams, body: SettingsBody, response: { 200: Summary } },
+  }, async (req) => ({ campaign: await updateSettings(db(), requireUser(req), actorOf(req), req.params.id, req.body) }));
+
+  r.put('/api/campaigns/:id/scope', {
+    schema: { tags, params: IdParams, body: ScopeBody, response: { 200: Summary.extend({ total: z.number() }) } },
+  }, async (req) => updateScope(db(), requireUser(req), actorOf(req), req.params.id, req.body.match));
+
+  r.get('/api/campaigns/:id/scope/preview', {
+    schema: { tags, params: IdParams, response: { 200: ScopePreview } },
+  }, async (req) => previewScope(db(), requireUser(req), req.params.id, now()));
+
+  r.get('/api/campaigns/:id/gaps', {
+    schema: { tags, params: IdParams, querystring: GapsQuery, response: { 200: GapsOut } },
+  }, async (req) => listGaps(db(), requireUser(req), req.params.id, req.query, now()));
+
+  r.post('/api/campaigns/:id/publish', {
+    schema: { tags, params: IdParams, response: { 200: PublishOut } },
+  }, async (req) => publishCampaign(db(), requireUser(req), actorOf(req), req.params.id));
+
+  r.post('/api/campaigns/:id/phases/:key/:action', {
+    schema: { tags, params: PhaseParams, body: PhaseBody.optional(), response: { 200: z.object({ phases: z.array(PhaseOut) }) } },
+  }, async (req) => changePhase(
+    db(), requireUser(req), actorOf(req), req.params.id, req.params.key, req.params.action, req.body?.reason,
+  ));
+
+  for (const action of ['close', 'archive'] as const) {
+    r.post(`/api/campaigns/:id/${action}`, {
+      schema: { tags, params: IdParams, response: { 200: Summary } },
+    }, async (req) => ({ campaign: await endCampaign(db(), requireUser(req), actorOf(req), req.params.id, action) }));
+  }
+
+  r.get('/api/campaigns/:id/reporters', {
+    schema: { tags, params: IdParams, querystring: ReportersQuery, response: { 200: ReportersOut } },
+  }, async (req) => listReporters(db(), requireUser(req), req.params.id, req.query, now()));
+
+  r.get('/api/campaigns/:id/reporters/export', {
+    schema: { tags, params: IdParams, querystring: ReportersQuery.omit({ offset: true, limit: true }) },
+  }, async (req, reply) => {
+    const { name, buffer } = await exportReporters(db(), requireUser(req), req.params.id, req.query, now());
+    reply.header('content-type', XLSX).header('content-disposition', contentDisposition(name));
+    return reply.send(buffer);
+  });
+
+  r.post('/api/campaigns/:id/reporters', {
+    schema: { tags, params: IdParams, body: AddReporterBody, response: { 200: z.object({ id: z.number() }) } },
+  }, async (req) => addReporter(db(), requireUser(req), actorOf(req), req.params.id, req.body.orgId, req.body.reason));
+
+  r.post('/api/campaigns/:id/reporters/:rid/remove', {
+    schema: { tags, params: ReporterParams, body: RemoveReporterBody, response: { 200: z.object({ id: z.number() }) } },
+  }, async (req) => removeReporter(db(), requireUser(req), actorOf(req), req.params.id, req.params.rid, req.body.reason));
+
+  r.post('/api/campaigns/:id/reporters/:rid/self-committee', {
+    schema: {
+      tags, params: ReporterParams, body: SelfCommitteeBody,
+      response: { 200: z.object({ id: z.number(), selfCommitteeReportedOn: z.string(), late: z.boolean() }) },
+    },
+  }, async (req) => recordSelfCommittee(db(), requireUser(req), actorOf(req), req.params.id, req.params.rid, req.body.date));
+
+  r.post('/api/campaigns/:id/filing/submit', {
+    schema: { tags, params: IdParams, body: FilingSubmitBody.optional(), response: { 200: Summary } },
+  }, async (req) => ({ campaign: await submitFiling(db(), requireUser(req), actorOf(req), req.params.id, req.body?.note) }));
+
+  r.post('/api/campaigns/:id/filing/acknowledge', {
+    schema: { tags, params: IdParams, response: { 200: Summary } },
+  }, async (req) => ({ campaign: await reviewFiling(db(), requireUser(req), actorOf(req), req.params.id, 'acknowledge') }));
+
+  r.post('/api/campaigns/:id/filing/return', {
+    schema: { tags, params: IdParams, body: FilingReturnBody, response: { 200: Summary } },
+  }, async (req) => ({ campaign: await reviewFiling(db(), requireUser(req), actorOf(req), req.params.id, 'return', req.body.reason) }));
+}

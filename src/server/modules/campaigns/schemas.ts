@@ -1,0 +1,191 @@
+/**
+ * Request and response shapes of /api/campaigns and /api/campaign-templates. The web pages import
+ * the inferred types from here (`import type`), so a change shows up in their type check.
+ */
+import { z } from 'zod';
+import { PHASE_KEYS } from '../../../domain/campaign-phases';
+import { orgMatchSchema } from '../../../domain/routes';
+import { KIND_CODES, SECTOR_CODES } from '../../../domain/org-taxonomy';
+
+export const Id = z.coerce.number().int().positive().max(2_147_483_647);
+export const IdParams = z.object({ id: Id });
+export const Reason = z.string().trim().min(1, '请填写理由').max(500);
+const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(s)), '不是有效日期');
+
+export const CAMPAIGN_STATES = ['draft', 'published', 'closed', 'archived'] as const;
+export const FILING_STATES = ['not_required', 'pending', 'filed', 'acknowledged', 'returned'] as const;
+export const FILING_STATE_LABELS: Record<(typeof FILING_STATES)[number], string> = {
+  not_required: '无需报备',
+  pending: '待报备',
+  filed: '已报备，待上级审核',
+  acknowledged: '上级已确认',
+  returned: '上级已退回',
+};
+
+const Line = z.object({ label: z.string(), value: z.string() });
+const OrgRefOut = z.object({ id: z.number(), name: z.string() });
+
+export const TemplateOut = z.object({
+  id: z.string(), seedId: z.string(), name: z.string(), description: z.string(), lines: z.array(Line),
+});
+
+export const CampaignSummary = z.object({
+  id: z.number(),
+  parentId: z.number().nullable(),
+  title: z.string(),
+  year: z.number(),
+  templateId: z.string(),
+  state: z.enum(CAMPAIGN_STATES),
+  stateLabel: z.string(),
+  organizer: OrgRefOut,
+  filingState: z.enum(FILING_STATES),
+  filingStateLabel: z.string(),
+  /** Deadline for this level from the parent's organizing stages (R-CAMP-2). */
+  completeBy: z.string().nullable(),
+  publishedAt: z.string().nullable(),
+  updatedAt: z.string(),
+});
+export type CampaignSummaryT = z.infer<typeof CampaignSummary>;
+
+export const PhaseOut = z.object({
+  key: z.enum(PHASE_KEYS), label: z.string(), start: z.string(), end: z.string(),
+  state: z.enum(['not_started', 'open', 'closed']), stateLabel: z.string(),
+  openedOn: z.string().nullable(), closedOn: z.string().nullable(), reopenReason: z.string().nullable(),
+});
+
+const ChildOut = z.object({
+  id: z.number(), title: z.string(), organizer: OrgRefOut, state: z.enum(CAMPAIGN_STATES), stateLabel: z.string(),
+  filingState: z.enum(FILING_STATES), filingStateLabel: z.string(), completeBy: z.string().nullable(),
+});
+
+export const CampaignDetail = z.object({
+  campaign: CampaignSummary,
+  /** 'summary' for a secretary whose organization reports: no settings, no sub-campaigns. */
+  access: z.enum(['full', 'summary']),
+  /** CampaignSettings (src/domain/campaign-settings.ts); null for summary access. */
+  settings: z.record(z.string(), z.unknown()).nullable(),
+  /** describeSettings(): the settings as Chinese label/value lines. */
+  lines: z.array(Line),
+  phases: z.array(PhaseOut),
+  organizingMode: z.enum(['top_down', 'bottom_up']),
+  organizingModeLabel: z.string(),
+  scopeMatch: orgMatchSchema.nullable(),
+  filing: z.object({
+    state: z.enum(FILING_STATES), stateLabel: z.string(), note: z.string().nullable(), returnReason: z.string().nullable(),
+    filedAt: z.string().nullable(), reviewedAt: z.string().nullable(),
+  }),
+  /** Only title, organizer and state of the level above (a township admin sees no more of it). */
+  parent: z.object({ id: z.number(), title: z.string(), organizer: OrgRefOut, state: z.enum(CAMPAIGN_STATES) }).nullable(),
+  children: z.array(ChildOut),
+  counts: z.object({ reporters: z.number(), removed: z.number(), downward: z.number(), subCampaigns: z.number() }),
+  permissions: z.object({
+    canEdit: z.boolean(), canPublish: z.boolean(), canFile: z.boolean(), canReviewFiling: z.boolean(),
+  }),
+});
+export type CampaignDetailT = z.infer<typeof CampaignDetail>;
+
+export const CreateBody = z.object({
+  templateId: z.string().trim().min(1).max(10),
+  year: z.number().int().min(2000).max(2099),
+  organizerOrgId: Id,
+}).strict();
+
+export const ListQuery = z.object({
+  q: z.string().trim().max(100).optional(),
+  year: z.coerce.number().int().min(2000).max(2099).optional(),
+  state: z.enum(CAMPAIGN_STATES).optional(),
+  /** Only top-level campaigns (no parent), or only sub-campaigns of one campaign. */
+  parentId: Id.optional(),
+  topLevel: z.enum(['true', 'false']).optional(),
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+/** The settings are validated by validateSettings() in the use case, for its Chinese messages. */
+export const SettingsBody = z.object({
+  settings: z.record(z.string(), z.unknown()),
+  title: z.string().trim().min(1).max(100).optional(),
+}).strict();
+
+export const ScopeBody = z.object({ match: orgMatchSchema.strict() }).strict();
+
+const Count = z.object({ code: z.string(), label: z.string(), count: z.number() });
+export const GapOut = z.object({
+  orgId: z.number(), orgName: z.string(), sector: z.string(), kind: z.string(),
+  type: z.enum(['no_secretary', 'no_account', 'short_tenure', 'no_route', 'no_tier', 'removed']),
+  label: z.string(), detail: z.string(), reportToName: z.string().nullable(),
+});
+export const GapCount = z.object({ type: GapOut.shape.type, label: z.string(), count: z.number() });
+
+export const ScopePreview = z.object({
+  total: z.number(),
+  bySector: z.array(Count),
+  byKind: z.array(Count),
+  planGaps: z.array(z.string()),
+  /** How many report to each body: the organizer itself, and each lower body that gets a sub-campaign. */
+  byReportTo: z.array(z.object({
+    orgId: z.number(), name: z.string(), isOrganizer: z.boolean(), direct: z.number(), total: z.number(),
+    ruleLabels: z.array(z.string()),
+  })),
+  unboundRules: z.array(z.string()),
+  gapCounts: z.array(GapCount),
+});
+
+export const GapsQuery = z.object({
+  type: GapOut.shape.type.optional(),
+  q: z.string().trim().max(100).optional(),
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export const GapsOut = z.object({ items: z.array(GapOut), total: z.number(), counts: z.array(GapCount) });
+
+export const PublishOut = z.object({
+  campaign: CampaignSummary,
+  reporters: z.number(),
+  downward: z.number(),
+  subCampaigns: z.array(z.object({ id: z.number(), organizer: OrgRefOut, completeBy: z.string().nullable(), orgCount: z.number() })),
+});
+
+export const PhaseParams = z.object({ id: Id, key: z.enum(PHASE_KEYS), action: z.enum(['open', 'close', 'reopen']) });
+export const PhaseBody = z.object({ reason: z.string().trim().max(500).optional() }).strict();
+
+export const ROLE_LABELS = { reporter: '述职', downward: '下评' } as const;
+export const ReporterOut = z.object({
+  id: z.number(),
+  org: z.object({ id: z.number(), name: z.string(), code: z.string(), sector: z.string(), sectorLabel: z.string(), kind: z.string(), kindLabel: z.string() }),
+  role: z.enum(['reporter', 'downward']),
+  roleLabel: z.string(),
+  reportTo: OrgRefOut,
+  routeRuleLabel: z.string().nullable(),
+  secretary: z.object({ id: z.number(), name: z.string(), tenureStart: z.string(), shortTenure: z.boolean() }).nullable(),
+  hasAccount: z.boolean(),
+  tierKey: z.string(),
+  tierLabel: z.string(),
+  charLimit: z.number().nullable(),
+  speakingMinutes: z.number().nullable(),
+  writtenOnly: z.boolean(),
+  selfCommitteeReportedOn: z.string().nullable(),
+  removedAt: z.string().nullable(),
+  removedReason: z.string().nullable(),
+});
+export type ReporterOutT = z.infer<typeof ReporterOut>;
+
+export const ReportersQuery = z.object({
+  q: z.string().trim().max(100).optional(),
+  sector: z.enum(SECTOR_CODES).optional(),
+  kind: z.enum(KIND_CODES).optional(),
+  reportTo: Id.optional(),
+  role: z.enum(['reporter', 'downward']).optional(),
+  status: z.enum(['active', 'removed', 'all']).default('all'),
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export const ReportersOut = z.object({ items: z.array(ReporterOut), total: z.number() });
+
+export const AddReporterBody = z.object({ orgId: Id, reason: Reason }).strict();
+export const RemoveReporterBody = z.object({ reason: Reason }).strict();
+export const ReporterParams = z.object({ id: Id, rid: Id });
+export const SelfCommitteeBody = z.object({ date: IsoDate }).strict();
+
+export const FilingSubmitBody = z.object({ note: z.string().trim().max(2000).optional() }).strict();
+export const FilingReturnBody = z.object({ reason: Reason }).strict();
