@@ -30,6 +30,8 @@ export const organizations = pgTable(
     index('organizations_parent_idx').on(t.parentId, t.code),
     index('organizations_path_idx').using('btree', sql`${t.path} text_pattern_ops`),
     index('organizations_name_idx').on(t.name),
+    // Substring search by name (R-ORG-1) over 100,000 organizations; pg_trgm handles CJK under a UTF-8 locale.
+    index('organizations_name_trgm_idx').using('gin', sql`${t.name} gin_trgm_ops`),
   ],
 );
 
@@ -138,3 +140,4 @@ export * from './schema-meetings';
 export * from './schema-oversight';
 export * from './schema-reports';
 export * from './schema-ballots';
+export * from './schema-organizations';
