@@ -1,0 +1,159 @@
+import { and, asc, eq, ilike, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { validateSettings } from '../../../domain/campaign-settings';
+import { AppError } from '../../../domain/errors';
+import { escapeLike, type DbOrTx } from '../../db/connect';
+import { campaignReporters, campaigns, meetingAgendaItems, meetings, organizations, reports } from '../../db/schema';
+import type { AuthUser } from '../../http/context';
+import { computeDueDate } from './due-date';
+import { STATE_LABELS, type ReportState } from './review-states';
+
+const reportTo = alias(organizations, 'report_to');
+
+interface Row {
+  reporterId: number;
+  campaignId: number;
+  campaignTitle: string;
+  settings: unknown;
+  phases: unknown;
+  orgId: number;
+  orgName: string;
+  reportToName: string;
+  reportId: number | null;
+  state: string | null;
+  charCount: number | null;
+  submittedAt: Date | null;
+  updatedAt: Date | null;
+  publishedAt: Date | null;
+  meetingDate: string | null;
+}
+
+// The latest meeting a reporter is on the agenda of (a correlated subquery keeps the row count 1:1).
+const meetingDate = sql<string | null>`(
+  select max(${meetings.meetingDate})::text from ${meetingAgendaItems}
+  join ${meetings} on ${meetings.id} = ${meetingAgendaItems.meetingId}
+  where ${meetingAgendaItems.reporterId} = ${campaignReporters.id})`;
+
+function baseQuery(db: DbOrTx, where: SQL | undefined) {
+  return db
+    .select({
+      reporterId: campaignReporters.id,
+      campaignId: campaigns.id,
+      campaignTitle: campaigns.title,
+      settings: campaigns.settings,
+      phases: campaigns.phases,
+      orgId: organizations.id,
+      orgName: organizations.name,
+      reportToName: reportTo.name,
+      reportId: reports.id,
+      state: reports.state,
+      charCount: reports.charCount,
+      submittedAt: reports.submittedAt,
+      updatedAt: reports.updatedAt,
+      publishedAt: reports.publishedAt,
+      meetingDate,
+    })
+    .from(campaignReporters)
+    .innerJoin(campaigns, eq(campaigns.id, campaignReporters.campaignId))
+    .innerJoin(organizations, eq(organizations.id, campaignReporters.orgId))
+    .innerJoin(reportTo, eq(reportTo.id, campaignReporters.reportToOrgId))
+    .leftJoin(reports, eq(reports.reporterId, campaignReporters.id))
+    .where(where);
+}
+
+function present(r: Row, today: string) {
+  const settings = validateSettings(r.settings);
+  const phase = (r.phases as { key: string; start: string }[]).find((p) => p.key === 'meeting');
+  const due = computeDueDate({
+    meetingDate: r.meetingDate,
+    meetingPhaseStart: phase?.start ?? null,
+    dueDaysBeforeMeeting: settings.report.dueDaysBeforeMeeting,
+    today,
+    submitted: r.submittedAt !== null,
+  });
+  const state = (r.state ?? 'none') as ReportState | 'none';
+  return {
+    task: '撰写述职报告',
+    reporterId: r.reporterId,
+    campaignId: r.campaignId,
+    campaignTitle: r.campaignTitle,
+    orgId: r.orgId,
+    orgName: r.orgName,
+    reportToName: r.reportToName,
+    reportId: r.reportId,
+    state,
+    stateLabel: state === 'none' ? '未开始' : STATE_LABELS[state],
+    charCount: r.charCount ?? 0,
+    submittedAt: r.submittedAt?.toISOString() ?? null,
+    updatedAt: r.updatedAt?.toISOString() ?? null,
+    publishedAt: r.publishedAt?.toISOString() ?? null,
+    meetingDate: due.meetingDate,
+    dueDate: due.dueDate,
+    daysLeft: due.daysLeft,
+    overdue: due.overdue,
+    // Reminder shown on the task list in the last three days before the due date.
+    dueSoon: !due.overdue && r.submittedAt === null && due.daysLeft !== null && due.daysLeft <= 3,
+    lateSubmissionAllowed: settings.report.lateSubmissionAllowed,
+  };
+}
+export type TaskItem = ReturnType<typeof present>;
+
+/** A secretary's "撰写述职报告" tasks: their organization in every published campaign. */
+export async function listMyTasks(db: DbOrTx, user: AuthUser, today: string) {
+  if (user.role !== 'secretary' || !user.orgId) return { items: [] as TaskItem[] };
+  const rows = await baseQuery(db, and(eq(campaignReporters.orgId, user.orgId), isNull(campaignReporters.removedAt), eq(campaigns.state, 'published')))
+    .orderBy(asc(campaigns.year), asc(campaignReporters.id));
+  return { items: rows.map((r) => present(r, today)) };
+}
+
+export interface QueueQuery {
+  campaignId?: number;
+  state?: string;
+  q?: string;
+  overdue?: boolean;
+  offset: number;
+  limit: number;
+}
+
+/**
+ * The reviewer's queue: reporters routed to a body within the reviewer's scope (R-ORG-2), with their
+ * report's state; reports waiting for review first. The due date depends on each reporter's meeting,
+ * so the overdue filter narrows in SQL to reports not yet handed in and decides the date in code.
+ */
+export async function listReviewQueue(db: DbOrTx, user: AuthUser, q: QueueQuery, today: string) {
+  if (!['leader', 'org_admin'].includes(user.role) || !user.scopePath) {
+    throw new AppError('FORBIDDEN', '当前角色无权审核述职报告', 403);
+  }
+  const conds: (SQL | undefined)[] = [
+    sql`${reportTo.path} like ${`${escapeLike(user.scopePath)}%`}`,
+    isNull(campaignReporters.removedAt),
+    or(eq(campaigns.state, 'published'), eq(campaigns.state, 'closed')),
+    q.campaignId ? eq(campaigns.id, q.campaignId) : undefined,
+    q.q ? ilike(organizations.name, `%${escapeLike(q.q)}%`) : undefined,
+  ];
+  if (q.state === 'none') conds.push(isNull(reports.id));
+  else if (q.state === 'pending') conds.push(or(eq(reports.state, 'submitted'), eq(reports.state, 'resubmitted')));
+  else if (q.state) conds.push(eq(reports.state, q.state));
+  if (q.overdue) conds.push(isNull(reports.submittedAt));
+  const where = and(...conds);
+  const pendingFirst = sql`case when ${reports.state} in ('submitted','resubmitted') then 0 else 1 end`;
+  const rows = await baseQuery(db, where).orderBy(pendingFirst, asc(organizations.name), asc(campaignReporters.id)).limit(q.overdue ? 100_000 : q.limit).offset(q.overdue ? 0 : q.offset);
+  let items = rows.map((r) => present(r, today));
+  let total: number;
+  if (q.overdue) {
+    items = items.filter((i) => i.overdue);
+    total = items.length;
+    items = items.slice(q.offset, q.offset + q.limit);
+  } else {
+    const [{ n }] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(campaignReporters)
+      .innerJoin(campaigns, eq(campaigns.id, campaignReporters.campaignId))
+      .innerJoin(organizations, eq(organizations.id, campaignReporters.orgId))
+      .innerJoin(reportTo, eq(reportTo.id, campaignReporters.reportToOrgId))
+      .leftJoin(reports, eq(reports.reporterId, campaignReporters.id))
+      .where(where);
+    total = Number(n);
+  }
+  return { items, total };
+}

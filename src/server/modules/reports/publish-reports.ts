@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import { and, asc, eq, isNotNull, isNull } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { AUDIENCES, validateSettings } from '../../../domain/campaign-settings';
+import { AppError, notFound } from '../../../domain/errors';
+import type { ReportSection } from '../../../domain/report-checks';
+import type { DbOrTx } from '../../db/connect';
+import { campaignReporters, campaigns, organizations, reports } from '../../db/schema';
+import { type AuditActor, writeAudit } from '../../http/audit';
+import type { AuthUser } from '../../http/context';
+import { reportDeadline } from './get-report';
+import { assertPublish, canReadPublished } from './policy';
+import { loadReporter, scopeOf, stateOf } from './repo';
+import { isFinal, STATE_LABELS } from './review-states';
+import { countReport, orderSections, sectionSlots } from './sections';
+
+/**
+ * R-REP-7: after the meeting, the approved (or, where required, signed) reports are published to the
+ * campaign's audience. A report whose meeting has not been held yet, or that is not final, stays
+ * unpublished and is listed with the reason. A public link is made only for a 'public' audience.
+ */
+export async function publishReports(db: DbOrTx, user: AuthUser, actor: AuditActor, campaignId: number, today: string) {
+  return db.transaction(async (tx) => {
+    const organizer = alias(organizations, 'organizer');
+    const [c] = await tx
+      .select({ id: campaigns.id, settings: campaigns.settings, organizerPath: organizer.path, state: campaigns.state })
+      .from(campaigns)
+      .innerJoin(organizer, eq(organizer.id, campaigns.organizerOrgId))
+      .where(eq(campaigns.id, campaignId));
+    if (!c) throw notFound('述职评议考核');
+    assertPublish(user, c.organizerPath);
+    const settings = validateSettings(c.settings);
+    const rows = await tx
+      .select({ report: reports, orgName: organizations.name })
+      .from(reports)
+      .innerJoin(campaignReporters, eq(campaignReporters.id, reports.reporterId))
+      .innerJoin(organizations, eq(organizations.id, reports.orgId))
+      .where(and(eq(reports.campaignId, campaignId), isNull(reports.publishedAt), isNull(campaignReporters.removedAt)))
+      .orderBy(asc(reports.id))
+      .for('update', { of: reports });
+    const published: string[] = [];
+    const skipped: { orgName: string; reason: string }[] = [];
+    for (const { report, orgName } of rows) {
+      const state = stateOf(report);
+      if (!isFinal(state, settings.report.supervisorSignOffRequired)) {
+        skipped.push({ orgName, reason: `述职报告为「${STATE_LABELS[state]}」，尚未${settings.report.supervisorSignOffRequired ? '经主管领导审阅签字' : '审核通过'}` });
+        continue;
+      }
+      const ctx = await loadReporter(tx, report.reporterId);
+      const due = await reportDeadline(tx, ctx, today, true);
+      if (!due.meetingHeld) {
+        skipped.push({ orgName, reason: due.meetingDate ? `述职评议会（${due.meetingDate}）尚未召开` : '尚未安排述职评议会' });
+        continue;
+      }
+      const publicToken = settings.report.publicationAudience === 'public' ? randomBytes(18).toString('base64url') : null;
+      await tx.update(reports).set({ publishedAt: actor.at, publicToken }).where(eq(reports.id, report.id));
+      await writeAudit(tx, actor, {
+        action: 'report.publish', targetType: 'report', targetId: report.id, scopePath: ctx.orgPath,
+        detail: { audience: settings.report.publicationAudience, publicLink: publicToken !== null },
+      });
+      published.push(orgName);
+    }
+    const audience = AUDIENCES.find((a) => a.code === settings.report.publicationAudience)!.label;
+    return { published, skipped, audience };
+  });
+}
+
+/** Published reports the user may read, by the campaign's audience. */
+export async function listPublished(db: DbOrTx, user: AuthUser, q: { campaignId?: number; offset: number; limit: number }) {
+  const rows = await db
+    .select({ id: reports.id, reporterId: reports.reporterId, campaignId: reports.campaignId, orgName: organizations.name, campaignTitle: campaigns.title, publishedAt: reports.publishedAt, charCount: reports.charCount })
+    .from(reports)
+    .innerJoin(organizations, eq(organizations.id, reports.orgId))
+    .innerJoin(campaigns, eq(campaigns.id, reports.campaignId))
+    .where(and(isNotNull(reports.publishedAt), q.campaignId ? eq(reports.campaignId, q.campaignId) : undefined))
+    .orderBy(asc(campaigns.id), asc(organizations.name));
+  const reporterOrgs = new Map<number, Set<number>>();
+  const readable = [];
+  for (const r of rows) {
+    const ctx = await loadReporter(db, r.reporterId);
+    if (!reporterOrgs.has(r.campaignId)) {
+      const orgs = await db.select({ orgId: campaignReporters.orgId }).from(campaignReporters).where(eq(campaignReporters.campaignId, r.campaignId));
+      reporterOrgs.set(r.campaignId, new Set(orgs.map((o) => o.orgId)));
+    }
+    const scope = { ...scopeOf(ctx), isCampaignReporterOrg: (id: number) => reporterOrgs.get(r.campaignId)!.has(id) };
+    if (canReadPublished(user, scope, ctx.settings.report.publicationAudience)) {
+      readable.push({ ...r, publishedAt: r.publishedAt!.toISOString() });
+    }
+  }
+  return { items: readable.slice(q.offset, q.offset + q.limit), total: readable.length };
+}
+
+/** The read-only text behind a public link (only made where the audience is 'public'). */
+export async function readPublicReport(db: DbOrTx, token: string) {
+  const [row] = await db.select().from(reports).where(and(eq(reports.publicToken, token), isNotNull(reports.publishedAt)));
+  if (!row) throw new AppError('NOT_FOUND', '链接无效或报告未公开', 404);
+  const ctx = await loadReporter(db, row.reporterId);
+  if (ctx.settings.report.publicationAudience !== 'public') throw new AppError('NOT_FOUND', '链接无效或报告未公开', 404);
+  const sections = orderSections(row.sections as ReportSection[], sectionSlots(ctx.settings, true)).filter((s) => s.text.trim());
+  return { orgName: ctx.orgName, campaignTitle: ctx.campaignTitle, publishedAt: row.publishedAt!.toISOString(), charCount: countReport(sections), sections };
+}

@@ -1,0 +1,80 @@
+import { eq } from 'drizzle-orm';
+import { AppError } from '../../../domain/errors';
+import type { ReportSection } from '../../../domain/report-checks';
+import { minhashSignature } from '../../../domain/similarity';
+import type { DbOrTx, Tx } from '../../db/connect';
+import { reports, reportVersions } from '../../db/schema';
+import { type AuditActor, writeAudit } from '../../http/audit';
+import type { AuthUser } from '../../http/context';
+import { assertActor } from './policy';
+import { getReportRow, loadReporter, scopeOf, stateOf, type ReporterContext, type ReportRow } from './repo';
+import { isEditable, STATE_LABELS } from './review-states';
+import { runChecks } from './run-checks';
+import { countReport, reportText, usedSections } from './sections';
+
+/** Loads a report for a change by its author: locked, in a state that can be edited, campaign open. */
+export async function lockForAuthor(tx: Tx, user: AuthUser, id: number) {
+  const row = await getReportRow(tx, id, true);
+  const ctx = await loadReporter(tx, row.reporterId);
+  assertActor(user, scopeOf(ctx), 'author');
+  if (ctx.campaignState !== 'published') throw new AppError('CAMPAIGN_NOT_OPEN', '该述职评议考核未发布或已结束，不能修改述职报告', 409);
+  return { row, ctx };
+}
+
+export function assertEditable(row: ReportRow) {
+  const state = stateOf(row);
+  if (!isEditable(state)) {
+    throw new AppError('REPORT_LOCKED', `述职报告当前为「${STATE_LABELS[state]}」，不能修改`, 409);
+  }
+}
+
+function checkSections(sections: ReportSection[]) {
+  const seen = new Set<string>();
+  for (const s of sections) {
+    if (seen.has(s.key)) throw new AppError('VALIDATION', `述职报告的「${s.title || s.key}」部分重复`, 400, { field: 'sections' });
+    seen.add(s.key);
+  }
+}
+
+/** Writes the working copy with its 字数, MinHash signature and the on-behalf mark (R-REP-5). */
+export async function writeSections(tx: DbOrTx, ctx: ReporterContext, row: ReportRow, sections: ReportSection[], today: string, at: Date) {
+  checkSections(sections);
+  const checks = await runChecks(tx, ctx, row.id, sections, today);
+  const used = usedSections(sections);
+  const charCount = countReport(sections);
+  await tx
+    .update(reports)
+    .set({
+      sections,
+      charCount,
+      signature: used.length ? Array.from(minhashSignature(reportText(used))) : null,
+      onBehalf: checks.onBehalf,
+      updatedAt: at,
+    })
+    .where(eq(reports.id, row.id));
+  return { charCount, checks };
+}
+
+export async function freezeVersion(
+  tx: DbOrTx,
+  row: ReportRow,
+  v: { reason: 'submission' | 'upload'; sections: ReportSection[]; charCount: number; unknownHeadings?: string[]; fileName?: string; userId: number; at: Date },
+) {
+  const versionNo = row.versionNo + 1;
+  await tx.insert(reportVersions).values({
+    reportId: row.id, versionNo, reason: v.reason, sections: v.sections, charCount: v.charCount,
+    unknownHeadings: v.unknownHeadings ?? [], fileName: v.fileName ?? null, createdBy: v.userId, createdAt: v.at,
+  });
+  await tx.update(reports).set({ versionNo }).where(eq(reports.id, row.id));
+  return versionNo;
+}
+
+export async function saveReport(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, sections: ReportSection[], today: string) {
+  return db.transaction(async (tx) => {
+    const { row, ctx } = await lockForAuthor(tx, user, id);
+    assertEditable(row);
+    const { charCount } = await writeSections(tx, ctx, row, sections, today, actor.at);
+    await writeAudit(tx, actor, { action: 'report.save', targetType: 'report', targetId: id, scopePath: ctx.orgPath, detail: { charCount } });
+    return { charCount };
+  });
+}
