@@ -65,6 +65,8 @@ export function planOrgImport(
   const err = (row: number, column: string, message: string) => errors.push({ row, column, message });
   const firstRowOfCode = new Map<string, number>();
   const candidates: PlannedOrg[] = [];
+  // A set, not a scan of `rows` per row: a scan made a 100,000-row file quadratic.
+  const codesInFile = new Set(rows.map((r) => r.code).filter(Boolean));
 
   if (rows.length === 0) err(0, '', '文件中没有数据行');
 
@@ -110,7 +112,7 @@ export function planOrgImport(
       if (ex) {
         if (!ex.inScope) err(r.row, '上级组织编码', `上级组织「${r.parentCode}」不在您的管理范围内`);
         else parent = { existingId: ex.id, path: ex.path, depth: ex.depth };
-      } else if (rows.some((o) => o.code === r.parentCode)) {
+      } else if (codesInFile.has(r.parentCode)) {
         parent = { code: r.parentCode };
       } else {
         err(r.row, '上级组织编码', `上级组织编码「${r.parentCode}」在系统和本文件中都不存在`);
