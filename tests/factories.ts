@@ -125,3 +125,29 @@ export async function signIn(app: FastifyInstance, username: string, password = 
     delete: (url) => request({ method: 'DELETE', url }),
   };
 }
+
+/**
+ * A campaign row straight from a template (no HTTP), for tests of modules that need one.
+ * `reporterOrgIds` are inserted as reporters to the organizer (first tier, current secretary not snapshotted).
+ */
+export async function buildCampaign(
+  db: Db,
+  o: { organizerOrgId: number; templateId?: string; year?: number; state?: 'draft' | 'published' | 'closed' | 'archived'; parentId?: number; reporterOrgIds?: number[] },
+) {
+  const { buildFromTemplate } = await import('../src/domain/campaign-templates');
+  const { startPhases } = await import('../src/domain/campaign-phases');
+  const { campaigns, campaignReporters } = await import('../src/server/db/schema');
+  const built = buildFromTemplate(o.templateId ?? '002', o.year ?? 2025);
+  const [row] = await db.insert(campaigns).values({
+    organizerOrgId: o.organizerOrgId, year: o.year ?? 2025, title: built.title, templateId: built.templateId,
+    settings: built.settings, phases: startPhases(built.settings.phases), scopeMatch: { subtreeOf: o.organizerOrgId },
+    state: o.state ?? 'draft', parentId: o.parentId ?? null, filingState: o.parentId ? 'pending' : 'not_required',
+  }).returning();
+  const tierKey = built.settings.reporterTiers[0].key;
+  if (o.reporterOrgIds?.length) {
+    await db.insert(campaignReporters).values(o.reporterOrgIds.map((orgId) => ({
+      campaignId: row.id, orgId, reportToOrgId: o.organizerOrgId, tierKey,
+    })));
+  }
+  return row;
+}
