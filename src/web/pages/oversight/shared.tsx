@@ -1,0 +1,89 @@
+import { Button, Result, Segmented, Space, Tag, Typography } from 'antd';
+import type { ReactNode } from 'react';
+import { Link, useLocation, useNavigate } from 'react-router-dom';
+import { isApiError } from '../../api/client';
+import type { CampaignBrief, PhaseWindow } from '../../api/oversight';
+
+export const STATE_LABELS: Record<string, { label: string; color: string }> = {
+  draft: { label: '草稿', color: 'default' },
+  published: { label: '已发布', color: 'processing' },
+  closed: { label: '已结束', color: 'success' },
+  archived: { label: '已归档', color: 'default' },
+};
+
+export const FILING_LABELS: Record<string, { label: string; color: string }> = {
+  not_required: { label: '无需报备', color: 'default' },
+  pending: { label: '待报备', color: 'warning' },
+  filed: { label: '已报备', color: 'processing' },
+  acknowledged: { label: '已确认', color: 'success' },
+  returned: { label: '已退回', color: 'error' },
+};
+
+export const ROLE_LABELS: Record<string, string> = {
+  org_admin: '组织部管理员', leader: '领导/审核人', assessor: '考评组成员', observer: '观察员',
+};
+
+export const StateTag = ({ state }: { state: string }) => {
+  const s = STATE_LABELS[state];
+  return <Tag color={s?.color}>{s?.label ?? state}</Tag>;
+};
+export const FilingTag = ({ state }: { state: string }) => {
+  const s = FILING_LABELS[state];
+  return <Tag color={s?.color}>{s?.label ?? state}</Tag>;
+};
+
+export function phaseWindow(p: PhaseWindow | null | undefined): string {
+  if (!p?.start) return '未安排';
+  return p.start === p.end || !p.end ? p.start : `${p.start} 至 ${p.end}`;
+}
+
+const TABS = [
+  { value: 'progress', label: '进度' },
+  { value: 'observers', label: '观察员' },
+  { value: 'visits', label: '调研走访' },
+];
+
+/** Title line shared by the three oversight pages of one campaign, with a switch between them. */
+export function CampaignHeader({ campaign, extra }: { campaign: CampaignBrief | null; extra?: ReactNode }) {
+  const navigate = useNavigate();
+  const location = useLocation();
+  const current = TABS.find((t) => location.pathname.endsWith(`/${t.value}`))?.value ?? 'progress';
+  return (
+    <div className="oversight-header" style={{ display: 'flex', flexWrap: 'wrap', gap: 12, alignItems: 'center', marginBottom: 12 }}>
+      <div style={{ flex: '1 1 320px', minWidth: 0 }}>
+        <Typography.Title level={4} style={{ margin: 0 }}>
+          {campaign ? campaign.title : '述职评议考核'}
+        </Typography.Title>
+        {campaign && (
+          <Typography.Text type="secondary">
+            组织单位：{campaign.organizerName} · {campaign.year}年度 · <Link to={`/campaigns/${campaign.id}`}>方案详情</Link>
+          </Typography.Text>
+        )}
+      </div>
+      <Space wrap>
+        {campaign && (
+          <Segmented
+            options={TABS}
+            value={current}
+            onChange={(v) => navigate(`/campaigns/${campaign.id}/${v as string}`)}
+          />
+        )}
+        {extra}
+      </Space>
+    </div>
+  );
+}
+
+/** A refused or missing campaign reads as a page, not as a toast over an empty table. */
+export function LoadError({ error }: { error: unknown }) {
+  const status = isApiError(error) ? error.status : 0;
+  const message = isApiError(error) ? error.message : '加载失败，请稍后重试';
+  return (
+    <Result
+      status={status === 403 ? '403' : status === 404 ? '404' : 'error'}
+      title={status === 403 ? '无权访问' : status === 404 ? '不存在' : '加载失败'}
+      subTitle={message}
+      extra={<Button onClick={() => window.location.reload()}>重新加载</Button>}
+    />
+  );
+}
