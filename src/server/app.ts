@@ -22,6 +22,7 @@ import { auditRoutes } from './modules/audit/routes';
 import { metaRoutes } from './modules/meta/routes';
 import { campaignRoutes } from './modules/campaigns/routes';
 import { oversightRoutes } from './modules/oversight/routes';
+import { ballotRoutes } from './modules/ballots/routes';
 
 // Chinese validation messages from zod itself, so every 400 reads naturally to users.
 z.config(z.locales.zhCN());
@@ -84,6 +85,7 @@ export async function buildApp(opts: BuildAppOptions) {
   await app.register(auditRoutes);
   await app.register(campaignRoutes);
   await app.register(oversightRoutes);
+  await app.register(ballotRoutes);
 
   const webDir = app.deps.config.webDir;
   if (webDir && existsSync(path.join(webDir, 'index.html'))) {

@@ -4,6 +4,7 @@ import {
   FileDoneOutlined,
   LogoutOutlined,
   MenuOutlined,
+  ScheduleOutlined,
   TeamOutlined,
   UserOutlined,
 } from '@ant-design/icons';
@@ -24,6 +25,10 @@ const AuditPage = lazy(() => import('./pages/audit/audit-page'));
 const CampaignListPage = lazy(() => import('./pages/campaigns/campaign-list-page'));
 const CampaignNewPage = lazy(() => import('./pages/campaigns/campaign-new-page'));
 const CampaignDetailPage = lazy(() => import('./pages/campaigns/campaign-detail-page'));
+const ProgressPage = lazy(() => import('./pages/oversight/progress-page'));
+const ObserversPage = lazy(() => import('./pages/oversight/observers-page'));
+const VisitsPage = lazy(() => import('./pages/oversight/visits-page'));
+const MyTasksPage = lazy(() => import('./pages/oversight/my-tasks-page'));
 
 const THEME = {
   token: { colorPrimary: '#c8161d', borderRadius: 6 },
@@ -32,6 +37,7 @@ const THEME = {
 const SECTION_MENU: Record<Section, { label: string; icon: ReactNode }> = {
   orgs: { label: '组织架构', icon: <ApartmentOutlined /> },
   campaigns: { label: '述职评议考核', icon: <FileDoneOutlined /> },
+  tasks: { label: '我的任务', icon: <ScheduleOutlined /> },
   accounts: { label: '账号管理', icon: <TeamOutlined /> },
   audit: { label: '审计日志', icon: <AuditOutlined /> },
 };
@@ -227,6 +233,38 @@ function AppRoutes() {
           element={
             <RequireSection section="audit">
               <AuditPage />
+            </RequireSection>
+          }
+        />
+        <Route
+          path="campaigns/:id/progress"
+          element={
+            <RequireSection section="campaigns">
+              <ProgressPage />
+            </RequireSection>
+          }
+        />
+        <Route
+          path="campaigns/:id/observers"
+          element={
+            <RequireSection section="campaigns">
+              <ObserversPage />
+            </RequireSection>
+          }
+        />
+        <Route
+          path="campaigns/:id/visits"
+          element={
+            <RequireSection section="campaigns">
+              <VisitsPage />
+            </RequireSection>
+          }
+        />
+        <Route
+          path="my-tasks"
+          element={
+            <RequireSection section="tasks">
+              <MyTasksPage />
             </RequireSection>
           }
         />

@@ -1,6 +1,6 @@
 import type { Role } from '../api/types';
 
-export type Section = 'orgs' | 'campaigns' | 'accounts' | 'audit';
+export type Section = 'orgs' | 'campaigns' | 'accounts' | 'audit' | 'tasks';
 
 /**
  * Which sections each role opens. Mirrors the server's policies (the server decides; this only
@@ -14,6 +14,8 @@ const SECTIONS: Record<Section, readonly Role[]> = {
   campaigns: ['org_admin', 'leader', 'assessor', 'observer'],
   accounts: ['org_admin'],
   audit: ['auditor'],
+  // 我的任务: observer assignments (R-CAMP-6); any staff role can be sent, so it is last and never the home page.
+  tasks: ['org_admin', 'leader', 'assessor', 'observer'],
 };
 
 export const SECTION_PATHS: Record<Section, string> = {
@@ -21,6 +23,7 @@ export const SECTION_PATHS: Record<Section, string> = {
   campaigns: '/campaigns',
   accounts: '/accounts',
   audit: '/audit',
+  tasks: '/my-tasks',
 };
 
 export const canOpen = (role: Role, section: Section) => SECTIONS[section].includes(role);
