@@ -20,6 +20,7 @@ import { organizationRoutes } from './modules/organizations/routes';
 import { accountRoutes } from './modules/accounts/routes';
 import { auditRoutes } from './modules/audit/routes';
 import { metaRoutes } from './modules/meta/routes';
+import { reportRoutes } from './modules/reports/routes';
 import { campaignRoutes } from './modules/campaigns/routes';
 import { oversightRoutes } from './modules/oversight/routes';
 import { ballotRoutes } from './modules/ballots/routes';
@@ -86,6 +87,7 @@ export async function buildApp(opts: BuildAppOptions) {
   await app.register(campaignRoutes);
   await app.register(oversightRoutes);
   await app.register(ballotRoutes);
+  await app.register(reportRoutes);
 
   const webDir = app.deps.config.webDir;
   if (webDir && existsSync(path.join(webDir, 'index.html'))) {

@@ -1,0 +1,277 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError } from '../../../domain/errors';
+import { actorOf } from '../../http/audit';
+import { requireUser } from '../../http/session';
+import { compareVersions } from './compare-versions';
+import { MAX_DOCX_BYTES } from './docx-import';
+import { downloadReport } from './download-report';
+import { getReport } from './get-report';
+import { listMyTasks, listReviewQueue } from './list-tasks';
+import { addAttachment, attachmentLimitFor, readAttachment, removeAttachment } from './manage-attachments';
+import { addRectificationItem, listRectificationItems, removeRectificationItem } from './manage-rectification-items';
+import { openReport } from './open-report';
+import { listPublished, publishReports, readPublicReport } from './publish-reports';
+import { getReportRow, loadReporter, scopeOf } from './repo';
+import { assertActor } from './policy';
+import { REPORT_STATES, REVIEW_ACTIONS } from './review-states';
+import { runChecks } from './run-checks';
+import { saveReport } from './save-report';
+import { shanghaiDate } from './today';
+import { transitionReport } from './transition-report';
+import { uploadReportDocx } from './upload-docx';
+
+const Id = z.coerce.number().int().positive().max(2_147_483_647);
+const IdParams = z.object({ id: Id });
+const Section = z.object({
+  key: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, '部分编号格式不正确'),
+  title: z.string().trim().max(200),
+  text: z.string().max(100_000, '单个部分不能超过10万字符'),
+});
+const Sections = z.array(Section).max(30);
+const Place = z.object({ sectionKey: z.string(), offset: z.number(), length: z.number(), excerpt: z.string() });
+const CheckResult = z.object({
+  id: z.string(), level: z.enum(['pass', 'advice', 'blocker']), message: z.string(),
+  places: z.array(Place).optional(), details: z.record(z.string(), z.unknown()).optional(),
+});
+const Checks = z.object({ results: z.array(CheckResult), blocking: z.boolean() });
+const Deadline = z.object({
+  meetingDate: z.string().nullable(), meetingSource: z.enum(['meeting', 'phase']).nullable(), dueDate: z.string().nullable(),
+  daysLeft: z.number().nullable(), overdue: z.boolean(), meetingHeld: z.boolean(),
+});
+const Share = z.union([z.object({ num: z.number(), den: z.number() }), z.number()]).nullable();
+const ReportView = z.object({
+  report: z.object({
+    id: z.number(), reporterId: z.number(), state: z.enum(REPORT_STATES), stateLabel: z.string(), onBehalf: z.boolean(),
+    charCount: z.number(), versionNo: z.number(), submittedAt: z.string().nullable(), approvedAt: z.string().nullable(),
+    signedAt: z.string().nullable(), publishedAt: z.string().nullable(), publicToken: z.string().nullable(),
+    updatedAt: z.string(), sections: Sections,
+  }),
+  reporter: z.object({
+    campaignId: z.number(), campaignTitle: z.string(), year: z.number(), orgId: z.number(), orgName: z.string(),
+    reportToName: z.string(), secretaryName: z.string().nullable(), tenureStart: z.string().nullable(),
+    tierLabel: z.string().nullable(), charLimit: z.number().nullable(), speakingMinutes: z.number().nullable(),
+  }),
+  slots: z.array(z.object({ key: z.string(), title: z.string(), required: z.boolean(), minChars: z.number() })),
+  rules: z.object({
+    achievementsMaxShare: Share, blockingChecks: z.array(z.string()), lateSubmissionAllowed: z.boolean(),
+    supervisorSignOffRequired: z.boolean(), attachments: z.object({ allowed: z.boolean(), maxSizeMb: z.number() }),
+    publicationAudience: z.string(),
+    keyContentItems: z.array(z.object({ id: z.string(), title: z.string() })),
+    rectificationItems: z.array(z.object({ id: z.number(), reference: z.string().nullable(), text: z.string() })),
+  }),
+  deadline: Deadline,
+  checks: Checks.nullable(),
+  events: z.array(z.object({
+    id: z.number(), action: z.string(), fromState: z.string(), toState: z.string(), comment: z.string(),
+    versionNo: z.number(), actorName: z.string(), at: z.string(),
+  })),
+  versions: z.array(z.object({
+    versionNo: z.number(), reason: z.string(), charCount: z.number(), fileName: z.string().nullable(),
+    unknownHeadings: z.array(z.string()), createdAt: z.string(),
+  })),
+  attachments: z.array(z.object({ id: z.number(), fileName: z.string(), mimeType: z.string(), size: z.number(), createdAt: z.string() })),
+  can: z.object({ edit: z.boolean(), submit: z.boolean(), review: z.boolean(), sign: z.boolean(), publish: z.boolean(), final: z.boolean() }),
+});
+const TaskItem = z.object({
+  task: z.string(), reporterId: z.number(), campaignId: z.number(), campaignTitle: z.string(), orgId: z.number(),
+  orgName: z.string(), reportToName: z.string(), reportId: z.number().nullable(), state: z.string(), stateLabel: z.string(),
+  charCount: z.number(), submittedAt: z.string().nullable(), updatedAt: z.string().nullable(), publishedAt: z.string().nullable(),
+  meetingDate: z.string().nullable(), dueDate: z.string().nullable(), daysLeft: z.number().nullable(), overdue: z.boolean(),
+  dueSoon: z.boolean(), lateSubmissionAllowed: z.boolean(),
+});
+const RectItem = z.object({ id: z.number(), reference: z.string().nullable(), text: z.string() });
+const Ok = z.object({ ok: z.literal(true) });
+
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+const disposition = (name: string) => `attachment; filename="report.docx"; filename*=UTF-8''${encodeURIComponent(name)}`;
+
+async function readUpload(req: FastifyRequest, maxBytes: number, what: string) {
+  if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', '请以文件上传方式（multipart/form-data）提交', 415);
+  const file = await req.file({ limits: { fileSize: maxBytes, files: 1 } });
+  if (!file) throw new AppError('VALIDATION', `请选择要上传的${what}`, 400, { field: 'file' });
+  const content = await file.toBuffer();
+  if (file.file.truncated) {
+    throw new AppError('PAYLOAD_TOO_LARGE', `${what}不能超过${Math.round((maxBytes / 1024 / 1024) * 10) / 10}MB`, 413, { field: 'file' });
+  }
+  return { name: file.filename, mimeType: file.mimetype, content };
+}
+
+export async function reportRoutes(app: FastifyInstance) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const db = () => app.deps.db;
+  const today = () => shanghaiDate(app.deps.clock.now());
+  const tags = ['reports'];
+
+  r.get('/api/reports/tasks', { schema: { tags, response: { 200: z.object({ items: z.array(TaskItem) }) } } },
+    async (req) => listMyTasks(db(), requireUser(req), today()));
+
+  r.get('/api/reports/queue', {
+    schema: {
+      tags,
+      querystring: z.object({
+        campaignId: Id.optional(),
+        state: z.enum([...REPORT_STATES, 'none', 'pending']).optional(),
+        q: z.string().trim().max(100).optional(),
+        overdue: z.enum(['true', 'false']).optional(),
+        offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+        limit: z.coerce.number().int().min(1).max(100).default(20),
+      }),
+      response: { 200: z.object({ items: z.array(TaskItem), total: z.number() }) },
+    },
+  }, async (req) => listReviewQueue(db(), requireUser(req), { ...req.query, overdue: req.query.overdue === 'true' }, today()));
+
+  r.get('/api/reports/published', {
+    schema: {
+      tags,
+      querystring: z.object({
+        campaignId: Id.optional(),
+        offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+        limit: z.coerce.number().int().min(1).max(100).default(20),
+      }),
+      response: {
+        200: z.object({
+          items: z.array(z.object({ id: z.number(), reporterId: z.number(), campaignId: z.number(), orgName: z.string(), campaignTitle: z.string(), publishedAt: z.string(), charCount: z.number() })),
+          total: z.number(),
+        }),
+      },
+    },
+  }, async (req) => listPublished(db(), requireUser(req), req.query));
+
+  r.post('/api/reports/open', {
+    schema: { tags, body: z.object({ reporterId: Id }).strict(), response: { 200: z.object({ id: z.number() }) } },
+  }, async (req) => ({ id: await openReport(db(), requireUser(req), actorOf(req), req.body.reporterId) }));
+
+  r.post('/api/reports/publish', {
+    schema: {
+      tags, body: z.object({ campaignId: Id }).strict(),
+      response: { 200: z.object({ published: z.array(z.string()), skipped: z.array(z.object({ orgName: z.string(), reason: z.string() })), audience: z.string() }) },
+    },
+  }, async (req) => publishReports(db(), requireUser(req), actorOf(req), req.body.campaignId, today()));
+
+  r.get('/api/reports/:id', { schema: { tags, params: IdParams, response: { 200: ReportView } } },
+    async (req) => getReport(db(), requireUser(req), req.params.id, today()));
+
+  r.put('/api/reports/:id/sections', {
+    schema: { tags, params: IdParams, body: z.object({ sections: Sections }).strict(), response: { 200: z.object({ charCount: z.number() }) } },
+  }, async (req) => saveReport(db(), requireUser(req), actorOf(req), req.params.id, req.body.sections, today()));
+
+  // Checks on text not yet saved, so the editor shows what they find while the secretary types.
+  r.post('/api/reports/:id/check', {
+    schema: { tags, params: IdParams, body: z.object({ sections: Sections }).strict(), response: { 200: Checks } },
+  }, async (req) => {
+    const user = requireUser(req);
+    const row = await getReportRow(db(), req.params.id);
+    const ctx = await loadReporter(db(), row.reporterId);
+    assertActor(user, scopeOf(ctx), 'author');
+    const keys = new Set<string>();
+    for (const s of req.body.sections) {
+      if (keys.has(s.key)) throw new AppError('VALIDATION', `述职报告的「${s.title || s.key}」部分重复`, 400, { field: 'sections' });
+      keys.add(s.key);
+    }
+    const out = await runChecks(db(), ctx, row.id, req.body.sections, today());
+    return { results: out.results, blocking: out.blocking };
+  });
+
+  r.post('/api/reports/:id/docx', {
+    schema: {
+      tags, params: IdParams, consumes: ['multipart/form-data'],
+      response: {
+        200: z.object({
+          versionNo: z.number(), charCount: z.number(), unknownHeadings: z.array(z.string()),
+          sections: z.array(z.object({ key: z.string(), title: z.string() })),
+        }),
+      },
+    },
+  }, async (req) => {
+    const user = requireUser(req);
+    const file = await readUpload(req, MAX_DOCX_BYTES, 'Word文件');
+    return uploadReportDocx(db(), user, actorOf(req), req.params.id, file.content, file.name, today());
+  });
+
+  r.post('/api/reports/:id/transitions', {
+    schema: {
+      tags, params: IdParams,
+      body: z.object({ action: z.enum(REVIEW_ACTIONS), comment: z.string().max(2000).default('') }).strict(),
+      response: { 200: z.object({ state: z.enum(REPORT_STATES), versionNo: z.number() }) },
+    },
+  }, async (req) => transitionReport(db(), requireUser(req), actorOf(req), req.params.id, req.body.action, req.body.comment, today()));
+
+  r.get('/api/reports/:id/versions/:versionNo/docx', {
+    schema: { tags, params: z.object({ id: Id, versionNo: z.coerce.number().int().min(0).max(100_000) }) },
+  }, async (req, reply) => {
+    const { buffer, fileName } = await downloadReport(db(), requireUser(req), req.params.id, req.params.versionNo, app.deps.clock.now());
+    reply.header('content-type', DOCX).header('content-disposition', disposition(fileName));
+    return reply.send(buffer);
+  });
+
+  r.get('/api/reports/:id/diff', {
+    schema: {
+      tags, params: IdParams,
+      querystring: z.object({ from: z.coerce.number().int().min(0).max(100_000), to: z.coerce.number().int().min(0).max(100_000) }),
+      response: {
+        200: z.object({
+          from: z.number(), to: z.number(), changed: z.number(),
+          rows: z.array(z.object({ kind: z.enum(['same', 'changed', 'removed', 'added']), left: z.string().nullable(), right: z.string().nullable() })),
+        }),
+      },
+    },
+  }, async (req) => compareVersions(db(), requireUser(req), req.params.id, req.query.from, req.query.to));
+
+  r.post('/api/reports/:id/attachments', {
+    schema: {
+      tags, params: IdParams, consumes: ['multipart/form-data'],
+      response: { 200: z.object({ id: z.number(), fileName: z.string(), size: z.number() }) },
+    },
+  }, async (req) => {
+    const user = requireUser(req);
+    const limit = await attachmentLimitFor(db(), user, req.params.id);
+    const file = await readUpload(req, limit.bytes, '附件');
+    return addAttachment(db(), user, actorOf(req), req.params.id, file);
+  });
+
+  r.get('/api/reports/:id/attachments/:attachmentId', {
+    schema: { tags, params: z.object({ id: Id, attachmentId: Id }) },
+  }, async (req, reply) => {
+    const a = await readAttachment(db(), requireUser(req), req.params.id, req.params.attachmentId);
+    reply
+      .header('content-type', a.mimeType)
+      .header('content-disposition', `attachment; filename="attachment"; filename*=UTF-8''${encodeURIComponent(a.fileName)}`);
+    return reply.send(a.content);
+  });
+
+  r.delete('/api/reports/:id/attachments/:attachmentId', {
+    schema: { tags, params: z.object({ id: Id, attachmentId: Id }), response: { 200: Ok } },
+  }, async (req) => {
+    await removeAttachment(db(), requireUser(req), actorOf(req), req.params.id, req.params.attachmentId);
+    return { ok: true as const };
+  });
+
+  r.get('/api/reporters/:id/rectification-items', {
+    schema: { tags, params: IdParams, response: { 200: z.object({ items: z.array(RectItem) }) } },
+  }, async (req) => listRectificationItems(db(), requireUser(req), req.params.id));
+
+  r.post('/api/reporters/:id/rectification-items', {
+    schema: {
+      tags, params: IdParams,
+      body: z.object({ reference: z.string().trim().max(50).nullable().optional(), text: z.string().trim().min(2, '请填写整改事项内容').max(2000) }).strict(),
+      response: { 200: RectItem },
+    },
+  }, async (req) => addRectificationItem(db(), requireUser(req), actorOf(req), req.params.id, req.body));
+
+  r.delete('/api/reporters/:id/rectification-items/:itemId', {
+    schema: { tags, params: z.object({ id: Id, itemId: Id }), response: { 200: Ok } },
+  }, async (req) => {
+    await removeRectificationItem(db(), requireUser(req), actorOf(req), req.params.id, req.params.itemId);
+    return { ok: true as const };
+  });
+
+  r.get('/api/public/reports/:token', {
+    config: { public: true },
+    schema: {
+      tags, params: z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{10,64}$/, '链接无效') }),
+      response: { 200: z.object({ orgName: z.string(), campaignTitle: z.string(), publishedAt: z.string(), charCount: z.number(), sections: Sections }) },
+    },
+  }, async (req) => readPublicReport(db(), req.params.token));
+}
