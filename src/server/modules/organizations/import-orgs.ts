@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { inArray, sql } from 'drizzle-orm';
 import { AppError } from '../../../domain/errors';
-import { type ExistingOrg, planOrgImport, type RawOrgRow } from '../../../domain/org-import';
+import { type ExistingOrg, type ImportRowError, planOrgImport, type RawOrgRow } from '../../../domain/org-import';
 import { pathWithin } from '../../../domain/roles';
 import { type DbOrTx, queryRows } from '../../db/connect';
 import { organizations, secretaries } from '../../db/schema';
@@ -35,8 +35,15 @@ function sheetName(reader: any, sheetNo: string): string | undefined {
  * the event loop between chunks so other requests keep being served while a big file is read.
  * Reads the sheet named like the template's, else the first one.
  */
-export async function readOrgSheet(file: Buffer | Readable): Promise<RawOrgRow[]> {
-  const input = Buffer.isBuffer(file) ? Readable.from([file]) : file;
+export async function readOrgSheet(file: Buffer, onProgress?: (bytesRead: number) => void): Promise<RawOrgRow[]> {
+  // Chunks, so progress can be told from how much of the file the unzipper has taken.
+  const CHUNK = 256 * 1024;
+  const input = Readable.from((function* () {
+    for (let at = 0; at < file.length; at += CHUNK) {
+      onProgress?.(at);
+      yield file.subarray(at, at + CHUNK);
+    }
+  })());
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
     worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore',
   });
@@ -75,6 +82,19 @@ export async function readOrgSheet(file: Buffer | Readable): Promise<RawOrgRow[]
   return chosen.rows;
 }
 
+function invalidRows(errors: ImportRowError[]) {
+  return new AppError('IMPORT_INVALID', `导入文件有${errors.length}处错误，未导入任何数据，请修改后重新上传`, 400, { errors: errors.slice(0, 1000), total: errors.length });
+}
+
+function sameOrgs(a: Map<string, ExistingOrg>, b: Map<string, ExistingOrg>) {
+  if (a.size !== b.size) return false;
+  for (const [code, x] of a) {
+    const y = b.get(code);
+    if (!y || y.id !== x.id || y.path !== x.path || y.inScope !== x.inScope) return false;
+  }
+  return true;
+}
+
 async function loadExisting(db: DbOrTx, user: AuthUser, codes: string[]) {
   const existing = new Map<string, ExistingOrg>();
   for (let i = 0; i < codes.length; i += 5000) {
@@ -88,16 +108,41 @@ async function loadExisting(db: DbOrTx, user: AuthUser, codes: string[]) {
   return existing;
 }
 
-/** R-ORG-4: all rows are checked first; one bad row means nothing is imported. */
-export async function importOrgs(db: DbOrTx, user: AuthUser, actor: AuditActor, file: Buffer, today: string) {
+export type ImportPhase = 'reading' | 'checking' | 'writing';
+
+export function assertCanImport(user: AuthUser) {
   if (user.role !== 'org_admin' || !user.scopePath) throw new AppError('FORBIDDEN', '只有组织部管理员可以导入', 403);
-  const rows = await readOrgSheet(file);
+}
+
+/** R-ORG-4: all rows are checked first; one bad row means nothing is imported. */
+export async function importOrgs(
+  db: DbOrTx, user: AuthUser, actor: AuditActor, file: Buffer, today: string,
+  progress?: (phase: ImportPhase, done: number, total: number) => Promise<void> | void,
+) {
+  assertCanImport(user);
+  let lastReport = -1;
+  const rows = await readOrgSheet(file, (bytes) => {
+    // A report per ~5% of the file is plenty for a progress bar.
+    if (progress && bytes - lastReport >= file.length / 20) {
+      lastReport = bytes;
+      void progress('reading', bytes, file.length);
+    }
+  });
+  await progress?.('checking', 0, rows.length);
   const codes = [...new Set(rows.flatMap((r) => [r.code, r.parentCode]).filter(Boolean))];
+  const existingOutside = await loadExisting(db, user, codes);
+  const precheck = planOrgImport(rows, existingOutside, today);
+  if (precheck.errors.length) throw invalidRows(precheck.errors);
+  await progress?.('writing', 0, rows.length);
+  // Checked again inside the transaction: another import may have taken a code meanwhile. The
+  // first pass keeps a file full of mistakes from ever holding the (single, on PGlite) connection.
   return db.transaction(async (tx) => {
     const existing = await loadExisting(tx, user, codes);
-    const { errors, plan } = planOrgImport(rows, existing, today);
-    if (errors.length) {
-      throw new AppError('IMPORT_INVALID', `导入文件有${errors.length}处错误，未导入任何数据，请修改后重新上传`, 400, { errors: errors.slice(0, 1000), total: errors.length });
+    let plan = precheck.plan;
+    if (!sameOrgs(existing, existingOutside)) {
+      const again = planOrgImport(rows, existing, today);
+      if (again.errors.length) throw invalidRows(again.errors);
+      plan = again.plan;
     }
     // Ids are taken from the sequence up front so every path can be computed before inserting.
     const idRows = await queryRows<{ id: number }>(tx, sql`select nextval(pg_get_serial_sequence('organizations', 'id'))::int as id from generate_series(1, ${plan.length})`);

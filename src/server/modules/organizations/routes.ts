@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../../domain/errors';
@@ -10,7 +10,8 @@ import { treeChildren, treeRoots } from './browse-tree';
 import { createOrg } from './create-org';
 import { exportOrgs } from './export-orgs';
 import { getOrgDetail } from './get-org';
-import { importOrgs } from './import-orgs';
+import { getImportJob, type ImportJobRow, startImportJob } from './import-job';
+import { assertCanImport, importOrgs } from './import-orgs';
 import { buildImportTemplate } from './import-template';
 import { addMember, removeMember, updateMember } from './members';
 import { moveOrg } from './move-org';
@@ -34,6 +35,25 @@ const SecretaryOut = z.object({
   tenureStart: z.string(), tenureEnd: z.string().nullable(),
 });
 const MemberOut = z.object({ id: z.number(), name: z.string(), position: z.string(), phone: z.string().nullable() });
+const ImportResult = z.object({ orgs: z.number(), secretaries: z.number() });
+const ImportJobOut = z.object({
+  id: z.number(), fileName: z.string(),
+  status: z.enum(['reading', 'checking', 'writing', 'done', 'failed']),
+  /** Bytes of the file while reading, rows afterwards. */
+  processed: z.number(), total: z.number().nullable(),
+  result: ImportResult.nullable(),
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown() }).nullable(),
+  createdAt: z.string(),
+});
+function presentJob(job: ImportJobRow): z.infer<typeof ImportJobOut> {
+  return {
+    id: job.id, fileName: job.fileName, status: job.status as z.infer<typeof ImportJobOut>['status'],
+    processed: job.processed, total: job.total,
+    result: (job.result as z.infer<typeof ImportResult> | null) ?? null,
+    error: (job.error as { code: string; message: string; details: unknown } | null) ?? null,
+    createdAt: job.createdAt.toISOString(),
+  };
+}
 const Page = { offset: z.coerce.number().int().min(0).max(10_000_000).default(0) };
 
 function contentDisposition(name: string) {
@@ -77,18 +97,40 @@ export async function organizationRoutes(app: FastifyInstance) {
     return reply.send(await buildImportTemplate());
   });
 
-  r.post('/api/orgs/import', {
-    schema: { tags, consumes: ['multipart/form-data'], response: { 200: z.object({ orgs: z.number(), secretaries: z.number() }) } },
-  }, async (req) => {
-    const user = requireUser(req);
+  const readUpload = async (req: FastifyRequest) => {
     if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', '请以文件上传方式（multipart/form-data）提交', 415);
     const file = await req.file();
     if (!file) throw new AppError('VALIDATION', '请选择要导入的 .xlsx 文件', 400, { field: 'file' });
     const buffer = await file.toBuffer();
     if (file.file.truncated) throw new AppError('PAYLOAD_TOO_LARGE', '上传内容超过大小限制', 413);
-    const today = app.deps.clock.now().toISOString().slice(0, 10);
-    return importOrgs(db(), user, actorOf(req), buffer, today);
+    return { buffer, fileName: file.filename || 'upload.xlsx' };
+  };
+  const today = () => app.deps.clock.now().toISOString().slice(0, 10);
+
+  // Synchronous import, for scripts and small files: answers when everything is written (or nothing).
+  r.post('/api/orgs/import', {
+    schema: { tags, consumes: ['multipart/form-data'], response: { 200: ImportResult } },
+  }, async (req) => {
+    const user = requireUser(req);
+    assertCanImport(user);
+    const { buffer } = await readUpload(req);
+    return importOrgs(db(), user, actorOf(req), buffer, today());
   });
+
+  // The page's import: answers at once with a job whose progress the page polls (100,000 rows take a while).
+  r.post('/api/orgs/import-jobs', {
+    schema: { tags, consumes: ['multipart/form-data'], response: { 202: z.object({ job: ImportJobOut }) } },
+  }, async (req, reply) => {
+    const user = requireUser(req);
+    assertCanImport(user);
+    const { buffer, fileName } = await readUpload(req);
+    const job = await startImportJob(db(), user, actorOf(req), buffer, fileName, today(), (err) => app.log.error({ err }, 'org import job failed'));
+    return reply.status(202).send({ job: presentJob(job) });
+  });
+
+  r.get('/api/orgs/import-jobs/:id', {
+    schema: { tags, params: IdParams, response: { 200: z.object({ job: ImportJobOut }) } },
+  }, async (req) => ({ job: presentJob(await getImportJob(db(), requireUser(req), req.params.id)) }));
 
   r.get('/api/orgs/:id/export', { schema: { tags, params: IdParams } }, async (req, reply) => {
     const { name, buffer } = await exportOrgs(db(), requireUser(req), req.params.id);
