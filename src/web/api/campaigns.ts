@@ -1,82 +1,40 @@
-import { downloadFile, http, type Query } from './client';
-import type { Page } from './types';
+import type { z } from 'zod';
+import { downloadFile, http } from './client';
+import type {
+  CampaignDetail as CampaignDetailSchema, CampaignSummary as CampaignSummarySchema, GapOut, GapsOut, PhaseOut,
+  PublishOut, ReporterOut, ReportersOut, ReportersQuery, ScopePreview as ScopePreviewSchema, TemplateOut,
+} from '../../server/modules/campaigns/schemas';
 import type { CampaignSettings } from '../../domain/campaign-settings';
-import type { CampaignState, Phase, PhaseKey } from '../../domain/campaign-phases';
+import type { CampaignState, PhaseKey } from '../../domain/campaign-phases';
 import type { OrgMatch } from '../../domain/routes';
 
-export type { CampaignSettings, CampaignState, Phase, PhaseKey, OrgMatch };
+export type { CampaignSettings, CampaignState, PhaseKey, OrgMatch };
 
-export type FilingState = 'not_required' | 'pending' | 'filed' | 'acknowledged' | 'returned';
-
-export interface CampaignTemplateInfo {
-  id: string;
-  seedId: string;
-  name: string;
-  description: string;
-  /** Chinese label/value lines of the template's settings (describeSettings). */
-  summary: { label: string; value: string }[];
+// The server's zod schemas are the contract; these are their inferred shapes.
+export type CampaignTemplateInfo = z.infer<typeof TemplateOut>;
+export type CampaignSummary = z.infer<typeof CampaignSummarySchema>;
+export type CampaignDetail = z.infer<typeof CampaignDetailSchema>;
+export type CampaignChild = CampaignDetail['children'][number];
+export type Phase = z.infer<typeof PhaseOut>;
+export type ScopePreview = z.infer<typeof ScopePreviewSchema>;
+export type Gap = z.infer<typeof GapOut>;
+export type GapType = Gap['type'];
+export type Gaps = z.infer<typeof GapsOut>;
+export type Reporter = z.infer<typeof ReporterOut>;
+export type Reporters = z.infer<typeof ReportersOut>;
+type ReportersQueryIn = z.input<typeof ReportersQuery>;
+export interface ReporterQuery {
+  q?: string;
+  sector?: ReportersQueryIn['sector'];
+  kind?: ReportersQueryIn['kind'];
+  reportTo?: number;
+  role?: ReportersQueryIn['role'];
+  status?: ReportersQueryIn['status'];
+  offset?: number;
+  limit?: number;
 }
-
-export interface CampaignSummary {
-  id: number;
-  parentId: number | null;
-  parentTitle: string | null;
-  organizerOrgId: number;
-  organizerName: string;
-  year: number;
-  title: string;
-  templateId: string;
-  state: CampaignState;
-  filingState: FilingState;
-  filingNote: string | null;
-  completeBy: string | null;
-  publishedAt: string | null;
-  createdAt: string;
-}
-
-export interface CampaignDetail extends CampaignSummary {
-  settings: CampaignSettings;
-  phases: Phase[];
-  scope: OrgMatch | null;
-  summary: { label: string; value: string }[];
-  children: CampaignSummary[];
-  /** What the signed-in user may do here, as the server decides it. */
-  can?: Partial<Record<string, boolean>>;
-}
-
-export interface ScopePreview {
-  total: number;
-  bySector: Record<string, number>;
-  byKind: Record<string, number>;
-  planGaps: string[];
-  routes: { reportToOrgId: number; reportToName: string; count: number; ruleLabel: string | null }[];
-  gaps: ScopeGap[];
-  subCampaigns: { orgId: number; name: string }[];
-}
-
-export interface ScopeGap {
-  orgId: number;
-  orgName: string;
-  code: string;
-  message: string;
-}
-
-export interface Reporter {
-  id: number;
-  orgId: number;
-  orgName: string;
-  sector: string;
-  kind: string;
-  reportToOrgId: number;
-  reportToName: string;
-  role: string;
-  secretaryName: string | null;
-  tierKey: string;
-  tierLabel?: string;
-  selfCommitteeReportedOn: string | null;
-  removedAt: string | null;
-  removedReason: string | null;
-}
+export type PublishResult = z.infer<typeof PublishOut>;
+export type FilingState = CampaignSummary['filingState'];
 
 export interface CampaignListQuery {
   q?: string;
@@ -86,42 +44,39 @@ export interface CampaignListQuery {
   limit: number;
 }
 
-export interface ReporterQuery extends Query {
-  q?: string;
-  sector?: string;
-  kind?: string;
-  reportTo?: number;
-  removed?: boolean;
-  offset: number;
-  limit: number;
-}
-
-type Ok = { campaign: CampaignDetail };
+type Ok = { campaign: CampaignSummary };
 
 export const campaignsApi = {
-  templates: () => http.get<{ items: CampaignTemplateInfo[] }>('/api/campaign-templates'),
-  list: (query: CampaignListQuery) => http.get<Page<CampaignSummary>>('/api/campaigns', { ...query }),
-  detail: (id: number) => http.get<CampaignDetail>(`/api/campaigns/${id}`),
+  templates: (year?: number) => http.get<{ items: CampaignTemplateInfo[] }>('/api/campaign-templates', { year }),
+  list: (query: CampaignListQuery) => http.get<{ items: CampaignSummary[]; total: number }>('/api/campaigns', { ...query }),
+  detail: (id: number) => http.get<CampaignDetail>(`/api/campaigns/${id}`, undefined, { silent: true }),
   create: (input: { templateId: string; year: number; organizerOrgId: number }) =>
     http.post<Ok>('/api/campaigns', input, { silent: true }),
   saveSettings: (id: number, settings: CampaignSettings) =>
     http.put<Ok>(`/api/campaigns/${id}/settings`, { settings }, { silent: true }),
-  saveScope: (id: number, match: OrgMatch) => http.put<Ok>(`/api/campaigns/${id}/scope`, { match }, { silent: true }),
+  saveScope: (id: number, match: OrgMatch) =>
+    http.put<Ok & { total: number }>(`/api/campaigns/${id}/scope`, { match }, { silent: true }),
   preview: (id: number) => http.get<ScopePreview>(`/api/campaigns/${id}/scope/preview`, undefined, { silent: true }),
-  publish: (id: number) => http.post<Ok>(`/api/campaigns/${id}/publish`),
+  gaps: (id: number, query: { type?: GapType; q?: string; offset: number; limit: number }) =>
+    http.get<Gaps>(`/api/campaigns/${id}/gaps`, query),
+  publish: (id: number) => http.post<PublishResult>(`/api/campaigns/${id}/publish`),
   phase: (id: number, key: PhaseKey, action: 'open' | 'close' | 'reopen', reason?: string) =>
-    http.post<Ok>(`/api/campaigns/${id}/phases/${key}/${action}`, reason ? { reason } : {}),
+    http.post<{ phases: Phase[] }>(`/api/campaigns/${id}/phases/${key}/${action}`, reason ? { reason } : {}),
   transition: (id: number, action: 'close' | 'archive') => http.post<Ok>(`/api/campaigns/${id}/${action}`),
-  reporters: (id: number, query: ReporterQuery) => http.get<Page<Reporter>>(`/api/campaigns/${id}/reporters`, query),
+  reporters: (id: number, query: ReporterQuery) =>
+    http.get<Reporters>(`/api/campaigns/${id}/reporters`, { ...query }),
   addReporter: (id: number, orgId: number, reason: string) =>
-    http.post<unknown>(`/api/campaigns/${id}/reporters`, { orgId, reason }),
+    http.post<{ id: number }>(`/api/campaigns/${id}/reporters`, { orgId, reason }, { silent: true }),
   removeReporter: (id: number, rid: number, reason: string) =>
-    http.post<unknown>(`/api/campaigns/${id}/reporters/${rid}/remove`, { reason }),
-  selfCommittee: (id: number, rid: number, date: string | null) =>
-    http.post<unknown>(`/api/campaigns/${id}/reporters/${rid}/self-committee`, { date }),
-  exportReporters: (id: number, title: string) =>
-    downloadFile(`/api/campaigns/${id}/reporters/export`, `${title}-述职对象.xlsx`),
-  gaps: (id: number) => http.get<{ items: ScopeGap[] }>(`/api/campaigns/${id}/gaps`),
-  filing: (id: number, action: 'submit' | 'acknowledge' | 'return', note?: string) =>
-    http.post<Ok>(`/api/campaigns/${id}/filing/${action}`, note ? { note } : {}),
+    http.post<{ id: number }>(`/api/campaigns/${id}/reporters/${rid}/remove`, { reason }, { silent: true }),
+  selfCommittee: (id: number, rid: number, date: string) =>
+    http.post<{ id: number; selfCommitteeReportedOn: string; late: boolean }>(
+      `/api/campaigns/${id}/reporters/${rid}/self-committee`,
+      { date },
+    ),
+  exportReporters: (id: number, title: string, query: Omit<ReporterQuery, 'offset' | 'limit'> = {}) =>
+    downloadFile(`/api/campaigns/${id}/reporters/export`, `${title}-述职对象.xlsx`, { ...query }),
+  submitFiling: (id: number, note?: string) => http.post<Ok>(`/api/campaigns/${id}/filing/submit`, note ? { note } : {}),
+  acknowledgeFiling: (id: number) => http.post<Ok>(`/api/campaigns/${id}/filing/acknowledge`),
+  returnFiling: (id: number, reason: string) => http.post<Ok>(`/api/campaigns/${id}/filing/return`, { reason }),
 };

@@ -24,7 +24,7 @@ export default function CampaignDetailPage() {
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
   const tab = (TABS as readonly string[]).includes(params.get('tab') ?? '') ? (params.get('tab') as TabKey) : 'overview';
-  const [campaign, setCampaign] = useState<CampaignDetail | null>(null);
+  const [detail, setDetail] = useState<CampaignDetail | null>(null);
   const [error, setError] = useState<{ status: number; message: string } | null>(null);
 
   const load = useCallback(() => {
@@ -32,18 +32,18 @@ export default function CampaignDetailPage() {
     setError(null);
     campaignsApi
       .detail(id)
-      .then(setCampaign)
+      .then(setDetail)
       .catch((e) => setError({ status: isApiError(e) ? e.status : 0, message: isApiError(e) ? e.message : '加载失败' }));
   }, [id]);
 
   useEffect(() => {
-    setCampaign(null);
+    setDetail(null);
     load();
   }, [load]);
 
   useEffect(() => {
-    if (campaign) document.title = `${campaign.title} · 述评考`;
-  }, [campaign]);
+    if (detail) document.title = `${detail.campaign.title} · 述评考`;
+  }, [detail]);
 
   if (id === null || error?.status === 404) {
     return <Result status="404" title="方案不存在" extra={<Link to="/campaigns">返回列表</Link>} />;
@@ -62,7 +62,7 @@ export default function CampaignDetailPage() {
       />
     );
   }
-  if (!campaign) {
+  if (!detail) {
     return (
       <Card size="small" className="page-card">
         <Skeleton active paragraph={{ rows: 8 }} />
@@ -70,25 +70,27 @@ export default function CampaignDetailPage() {
     );
   }
 
-  // The server decides; the detail may say what this user can do, else the role rule applies.
-  const canManage = campaign.can?.manage ?? canManageCampaigns(user.role);
+  const campaign = detail.campaign;
+  // The server decides each action; full access plus the admin role is exactly its write rule.
+  const canManage = detail.access === 'full' && canManageCampaigns(user.role);
+  const full = detail.access === 'full';
   const published = campaign.state !== 'draft';
   const base = `/campaigns/${campaign.id}`;
 
   const items = [
-    { key: 'overview', label: '概况', children: <OverviewTab campaign={campaign} canManage={canManage} onChanged={setCampaign} /> },
-    {
-      key: 'settings',
-      label: '方案设置',
-      children: <SettingsTab campaign={campaign} editable={canManage && campaign.state === 'draft'} onChanged={setCampaign} />,
-    },
-    { key: 'scope', label: '述职范围', children: <ScopeTab campaign={campaign} canManage={canManage} onChanged={setCampaign} /> },
-    ...(published ? [{ key: 'reporters', label: '述职对象', children: <ReportersTab campaign={campaign} canManage={canManage} /> }] : []),
-    {
-      key: 'subs',
-      label: campaign.parentId ? '方案报备' : '下级方案',
-      children: <FilingsTab campaign={campaign} canManage={canManage} onChanged={setCampaign} />,
-    },
+    { key: 'overview', label: '概况', children: <OverviewTab detail={detail} onChanged={load} canManage={canManage} /> },
+    ...(full
+      ? [
+          { key: 'settings', label: '方案设置', children: <SettingsTab detail={detail} editable={detail.permissions.canEdit} onChanged={load} /> },
+          { key: 'scope', label: '述职范围', children: <ScopeTab detail={detail} canManage={canManage} onChanged={load} /> },
+          ...(published ? [{ key: 'reporters', label: `述职对象（${detail.counts.reporters + detail.counts.downward}）`, children: <ReportersTab detail={detail} canManage={canManage} /> }] : []),
+          {
+            key: 'subs',
+            label: campaign.parentId ? `方案报备 · 下级方案（${detail.children.length}）` : `下级方案（${detail.children.length}）`,
+            children: <FilingsTab detail={detail} canManage={canManage} onChanged={load} />,
+          },
+        ]
+      : []),
   ];
 
   return (
@@ -101,7 +103,7 @@ export default function CampaignDetailPage() {
         <StateTag state={campaign.state} />
         <FilingTag state={campaign.filingState} />
       </div>
-      {published && (
+      {published && full && (
         <div className="campaign-links" data-testid="campaign-links">
           <Link to={`${base}/progress`}>
             <Button size="small" icon={<FundOutlined />}>工作进度</Button>
@@ -115,9 +117,9 @@ export default function CampaignDetailPage() {
           <Link to={`${base}/visits`}>
             <Button size="small" icon={<CarOutlined />}>调研走访</Button>
           </Link>
-          {campaign.children?.length > 0 && (
+          {detail.children.length > 0 && (
             <Link to={`${base}?tab=subs`}>
-              <Button size="small" icon={<TeamOutlined />}>下级方案 {campaign.children.length}</Button>
+              <Button size="small" icon={<TeamOutlined />}>下级方案 {detail.children.length}</Button>
             </Link>
           )}
         </div>

@@ -1,9 +1,8 @@
 import { PlusOutlined, ReloadOutlined, SearchOutlined } from '@ant-design/icons';
 import { Button, Card, Input, InputNumber, Select, Space, Table, type TableColumnsType, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { campaignsApi, type CampaignState, type CampaignSummary } from '../../api/campaigns';
-import type { Page } from '../../api/types';
 import { useUser } from '../../auth/auth-context';
 import { canCreateCampaigns } from '../../lib/access';
 import { useDebounced } from '../../lib/use-debounced';
@@ -23,9 +22,31 @@ export default function CampaignListPage() {
   const [state, setState] = useState<CampaignState | undefined>();
   const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = useState(20);
-  const [data, setData] = useState<Page<CampaignSummary>>({ items: [], total: 0 });
+  const [data, setData] = useState<{ items: CampaignSummary[]; total: number }>({ items: [], total: 0 });
   const [loading, setLoading] = useState(false);
   const [tick, setTick] = useState(0);
+  const [parents, setParents] = useState<Record<number, string>>({});
+  const asked = useRef(new Set<number>());
+
+  // A sub-campaign row names its parent; a township admin may not list the county's campaign, but
+  // its own campaign's detail carries the parent's title.
+  useEffect(() => {
+    const onPage = new Map(data.items.map((c) => [c.id, c.title]));
+    for (const c of data.items) {
+      if (c.parentId === null || asked.current.has(c.parentId)) continue;
+      const parentId = c.parentId;
+      asked.current.add(parentId);
+      const known = onPage.get(parentId);
+      if (known) {
+        setParents((m) => ({ ...m, [parentId]: known }));
+        continue;
+      }
+      campaignsApi
+        .detail(c.id)
+        .then((d) => d.parent && setParents((m) => ({ ...m, [parentId]: d.parent!.title })))
+        .catch(() => asked.current.delete(parentId));
+    }
+  }, [data]);
 
   useEffect(() => {
     document.title = '述职评议考核 · 述评考';
@@ -56,14 +77,14 @@ export default function CampaignListPage() {
           </Link>
           {c.parentId && (
             <div style={{ color: 'rgba(0,0,0,0.55)', fontSize: 12 }}>
-              上级方案：<Link to={`/campaigns/${c.parentId}`}>{c.parentTitle ?? `#${c.parentId}`}</Link>
+              上级方案：<Link to={`/campaigns/${c.parentId}`}>{parents[c.parentId] ?? '…'}</Link>
             </div>
           )}
         </div>
       ),
     },
     { title: '年度', dataIndex: 'year', key: 'year', width: 80 },
-    { title: '组织单位', dataIndex: 'organizerName', key: 'organizer', width: 220, ellipsis: true },
+    { title: '组织单位', key: 'organizer', width: 220, ellipsis: true, render: (_, c) => c.organizer.name },
     {
       title: '状态',
       key: 'state',

@@ -8,6 +8,7 @@ import { useUser } from '../../auth/auth-context';
 import { OrgSelect, type OrgRef } from '../../components/org-select';
 import { showFormError } from '../../lib/form-errors';
 import { notify } from '../../lib/notify';
+import { useDebounced } from '../../lib/use-debounced';
 
 interface Values {
   year: number;
@@ -37,11 +38,21 @@ export default function CampaignNewPage() {
 
   useEffect(() => {
     document.title = '新建述职评议考核 · 述评考';
-    campaignsApi
-      .templates()
-      .then((r) => setTemplates(r.items))
-      .catch(() => setTemplates([]));
   }, []);
+
+  // Template dates fall in the chosen year, so the summaries are fetched for it.
+  const year = Form.useWatch('year', form) as number | undefined;
+  const templateYear = useDebounced(year && year >= 2000 && year <= 2099 ? year : undefined, 400);
+  useEffect(() => {
+    let live = true;
+    campaignsApi
+      .templates(templateYear)
+      .then((r) => live && setTemplates(r.items))
+      .catch(() => live && setTemplates((t) => t ?? []));
+    return () => {
+      live = false;
+    };
+  }, [templateYear]);
 
   const submit = async (values: Values) => {
     if (!templateId) {
@@ -110,12 +121,12 @@ export default function CampaignNewPage() {
                     size="small"
                     column={1}
                     style={{ marginTop: 8 }}
-                    items={t.summary.slice(0, active ? undefined : 6).map((l, i) => ({ key: i, label: l.label, children: l.value }))}
+                    items={t.lines.slice(0, active ? undefined : 6).map((l, i) => ({ key: i, label: l.label, children: l.value }))}
                     styles={{ label: { width: 120, fontSize: 12 }, content: { fontSize: 12 } }}
                   />
-                  {!active && t.summary.length > 6 && (
+                  {!active && t.lines.length > 6 && (
                     <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                      选中后显示全部 {t.summary.length} 项设置
+                      选中后显示全部 {t.lines.length} 项设置
                     </Typography.Text>
                   )}
                 </Card>

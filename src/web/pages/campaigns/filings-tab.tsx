@@ -1,36 +1,34 @@
 import { Alert, Button, Card, Descriptions, Input, Modal, Popconfirm, Space, Table, type TableColumnsType, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { campaignsApi, type CampaignDetail, type CampaignSummary } from '../../api/campaigns';
+import { campaignsApi, type CampaignChild, type CampaignDetail } from '../../api/campaigns';
 import { notify } from '../../lib/notify';
 import { formatDateTime } from '../../lib/time';
 import { cnDate, FilingTag, StateTag } from './labels';
 
 interface Props {
-  campaign: CampaignDetail;
+  detail: CampaignDetail;
   canManage: boolean;
-  onChanged: (c: CampaignDetail) => void;
+  onChanged: () => void;
 }
-
-type FilingExtra = { filingReturnReason?: string | null; filedAt?: string | null; filingReviewedAt?: string | null };
 
 /**
  * 方案报备 (R-CAMP-3) from both sides: a sub-campaign files its plan with the level above; the
  * level above sees every sub-campaign's filing and acknowledges it or returns it with a reason.
  */
-export function FilingsTab({ campaign, canManage, onChanged }: Props) {
+export function FilingsTab({ detail, canManage, onChanged }: Props) {
+  const campaign = detail.campaign;
+  const filing = detail.filing;
   const [busy, setBusy] = useState<string | null>(null);
-  const [noteFor, setNoteFor] = useState<'submit' | CampaignSummary | null>(null);
+  const [noteFor, setNoteFor] = useState<'submit' | CampaignChild | null>(null);
   const [text, setText] = useState('');
-  const own = campaign as CampaignDetail & FilingExtra;
 
-  const act = async (key: string, id: number, action: 'submit' | 'acknowledge' | 'return', note: string | undefined, done: string) => {
+  const act = async (key: string, fn: () => Promise<unknown>, done: string) => {
     setBusy(key);
     try {
-      const res = await campaignsApi.filing(id, action, note);
+      await fn();
       notify.success(done);
-      // The server answers with the campaign it changed; re-read ours when that was a child.
-      onChanged(id === campaign.id ? res.campaign : await campaignsApi.detail(campaign.id));
+      onChanged();
       return true;
     } catch {
       return false;
@@ -39,14 +37,14 @@ export function FilingsTab({ campaign, canManage, onChanged }: Props) {
     }
   };
 
-  const columns: TableColumnsType<CampaignSummary> = [
+  const columns: TableColumnsType<CampaignChild> = [
     {
       title: '下级方案',
       key: 'title',
       render: (_, c) => (
         <div style={{ minWidth: 200 }}>
           <Link to={`/campaigns/${c.id}`}>{c.title}</Link>
-          <div style={{ fontSize: 12, color: 'rgba(0,0,0,0.55)' }}>{c.organizerName}</div>
+          <div style={{ fontSize: 12, color: 'rgba(0,0,0,0.55)' }}>{c.organizer.name}</div>
         </div>
       ),
     },
@@ -62,7 +60,6 @@ export function FilingsTab({ campaign, canManage, onChanged }: Props) {
       ),
     },
     { title: '完成时限', key: 'due', width: 130, render: (_, c) => cnDate(c.completeBy) },
-    { title: '报备说明', key: 'note', width: 200, ellipsis: true, render: (_, c) => c.filingNote ?? '—' },
     {
       title: '操作',
       key: 'actions',
@@ -72,10 +69,10 @@ export function FilingsTab({ campaign, canManage, onChanged }: Props) {
           <Space size={0}>
             <Popconfirm
               title="确认收到报备"
-              description={`确认「${c.organizerName}」报备的方案？`}
+              description={`确认「${c.organizer.name}」报备的方案？确认后下级即可发布。`}
               okText="确认"
               cancelText="取消"
-              onConfirm={() => act(`ack:${c.id}`, c.id, 'acknowledge', undefined, `已确认「${c.organizerName}」的方案报备`)}
+              onConfirm={() => act(`ack:${c.id}`, () => campaignsApi.acknowledgeFiling(c.id), `已确认「${c.organizer.name}」的方案报备`)}
             >
               <Button type="link" size="small" loading={busy === `ack:${c.id}`} data-testid={`filing-ack-${c.id}`}>
                 确认
@@ -98,7 +95,7 @@ export function FilingsTab({ campaign, canManage, onChanged }: Props) {
     },
   ];
 
-  const canSubmit = canManage && campaign.parentId !== null && ['pending', 'returned'].includes(campaign.filingState);
+  const canSubmit = detail.permissions.canFile;
   const returning = noteFor && noteFor !== 'submit' ? noteFor : null;
 
   return (
@@ -109,16 +106,20 @@ export function FilingsTab({ campaign, canManage, onChanged }: Props) {
             size="small"
             column={{ xs: 1, md: 2 }}
             items={[
-              { key: 'parent', label: '上级方案', children: <Link to={`/campaigns/${campaign.parentId}`}>{campaign.parentTitle ?? `#${campaign.parentId}`}</Link> },
-              { key: 'state', label: '报备状态', children: <FilingTag state={campaign.filingState} /> },
+              {
+                key: 'parent',
+                label: '上级方案',
+                children: detail.parent ? `${detail.parent.title}（${detail.parent.organizer.name}）` : '—',
+              },
+              { key: 'state', label: '报备状态', children: <FilingTag state={filing.state} /> },
               { key: 'due', label: '本级完成时限', children: cnDate(campaign.completeBy) },
-              ...(own.filedAt ? [{ key: 'filed', label: '报备时间', children: formatDateTime(own.filedAt) }] : []),
-              ...(campaign.filingNote ? [{ key: 'note', label: '报备说明', children: campaign.filingNote }] : []),
-              ...(own.filingReviewedAt ? [{ key: 'rev', label: '上级处理时间', children: formatDateTime(own.filingReviewedAt) }] : []),
+              ...(filing.filedAt ? [{ key: 'filed', label: '报备时间', children: formatDateTime(filing.filedAt) }] : []),
+              ...(filing.note ? [{ key: 'note', label: '报备说明', children: filing.note }] : []),
+              ...(filing.reviewedAt ? [{ key: 'rev', label: '上级处理时间', children: formatDateTime(filing.reviewedAt) }] : []),
             ]}
           />
-          {campaign.filingState === 'returned' && own.filingReturnReason && (
-            <Alert type="error" showIcon style={{ marginTop: 8 }} message="上级退回了本级方案" description={`退回理由：${own.filingReturnReason}`} />
+          {filing.state === 'returned' && filing.returnReason && (
+            <Alert type="error" showIcon style={{ marginTop: 8 }} title="上级退回了本级方案，请修改后重新报备" description={`退回理由：${filing.returnReason}`} data-testid="filing-return-reason" />
           )}
           {canSubmit && (
             <Button
@@ -130,21 +131,21 @@ export function FilingsTab({ campaign, canManage, onChanged }: Props) {
               }}
               data-testid="filing-submit"
             >
-              {campaign.filingState === 'returned' ? '修改后重新报备' : '向上级报备方案'}
+              {filing.state === 'returned' ? '重新报备' : '向上级报备方案'}
             </Button>
           )}
         </Card>
       )}
 
-      <Card size="small" title={`下级方案（${campaign.children?.length ?? 0}）`}>
-        {campaign.children?.length ? (
-          <Table<CampaignSummary>
+      <Card size="small" title={`下级方案（${detail.children.length}）`}>
+        {detail.children.length ? (
+          <Table<CampaignChild>
             rowKey="id"
             size="small"
             columns={columns}
-            dataSource={campaign.children}
+            dataSource={detail.children}
             scroll={{ x: 820 }}
-            pagination={campaign.children.length > 20 ? { pageSize: 20, showSizeChanger: false } : false}
+            pagination={detail.children.length > 20 ? { pageSize: 20, showSizeChanger: false } : false}
             data-testid="sub-campaigns-table"
           />
         ) : (
@@ -154,15 +155,15 @@ export function FilingsTab({ campaign, canManage, onChanged }: Props) {
 
       <Modal
         open={noteFor !== null}
-        title={returning ? `退回「${returning.organizerName}」的方案` : '向上级报备方案'}
+        title={returning ? `退回「${returning.organizer.name}」的方案` : '向上级报备方案'}
         okText={returning ? '退回' : '报备'}
         okButtonProps={{ danger: !!returning, disabled: !!returning && !text.trim(), loading: busy !== null }}
         cancelText="取消"
         onCancel={() => setNoteFor(null)}
         onOk={async () => {
           const ok = returning
-            ? await act(`ret:${returning.id}`, returning.id, 'return', text.trim(), `已退回「${returning.organizerName}」的方案`)
-            : await act('submit', campaign.id, 'submit', text.trim() || undefined, '已向上级报备方案');
+            ? await act(`ret:${returning.id}`, () => campaignsApi.returnFiling(returning.id, text.trim()), `已退回「${returning.organizer.name}」的方案`)
+            : await act('submit', () => campaignsApi.submitFiling(campaign.id, text.trim() || undefined), '已向上级报备方案');
           if (ok) setNoteFor(null);
         }}
         destroyOnHidden

@@ -4,8 +4,7 @@ import {
 } from 'antd';
 import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
-import { campaignsApi, type CampaignDetail, type Reporter } from '../../api/campaigns';
-import type { Page } from '../../api/types';
+import { campaignsApi, type CampaignDetail, type CampaignSettings, type Reporter, type ReporterQuery } from '../../api/campaigns';
 import { OrgSelect } from '../../components/org-select';
 import { showFormError } from '../../lib/form-errors';
 import { toOptions, useMeta } from '../../lib/meta';
@@ -14,20 +13,22 @@ import { useDebounced } from '../../lib/use-debounced';
 import { cnDate } from './labels';
 
 interface Props {
-  campaign: CampaignDetail;
+  detail: CampaignDetail;
   canManage: boolean;
 }
 
-export function ReportersTab({ campaign, canManage }: Props) {
-  const { sectors, kinds, sectorLabel, kindLabel } = useMeta();
+export function ReportersTab({ detail, canManage }: Props) {
+  const campaign = detail.campaign;
+  const { sectors, kinds } = useMeta();
   const [term, setTerm] = useState('');
   const q = useDebounced(term.trim(), 300);
-  const [sector, setSector] = useState<string | undefined>();
-  const [kind, setKind] = useState<string | undefined>();
+  const [sector, setSector] = useState<ReporterQuery['sector']>();
+  const [kind, setKind] = useState<ReporterQuery['kind']>();
+  const [role, setRole] = useState<ReporterQuery['role']>();
   const [showRemoved, setShowRemoved] = useState(false);
   const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = useState(20);
-  const [data, setData] = useState<Page<Reporter>>({ items: [], total: 0 });
+  const [data, setData] = useState<{ items: Reporter[]; total: number }>({ items: [], total: 0 });
   const [loading, setLoading] = useState(false);
   const [tick, setTick] = useState(0);
   const [adding, setAdding] = useState(false);
@@ -35,9 +36,9 @@ export function ReportersTab({ campaign, canManage }: Props) {
   const [exporting, setExporting] = useState(false);
   const [busyId, setBusyId] = useState<number | null>(null);
   const active = campaign.state === 'published' && canManage;
-  const selfCommittee = campaign.settings.meeting.selfCommitteeReport.enabled;
+  const selfCommittee = !!(detail.settings as unknown as CampaignSettings | null)?.meeting.selfCommitteeReport.enabled;
 
-  useEffect(() => setPage(1), [q, sector, kind, showRemoved]);
+  useEffect(() => setPage(1), [q, sector, kind, role, showRemoved]);
   useEffect(() => {
     let live = true;
     setLoading(true);
@@ -46,7 +47,8 @@ export function ReportersTab({ campaign, canManage }: Props) {
         q: q || undefined,
         sector,
         kind,
-        removed: showRemoved ? true : undefined,
+        role,
+        status: showRemoved ? 'all' : 'active',
         offset: (page - 1) * pageSize,
         limit: pageSize,
       })
@@ -56,15 +58,16 @@ export function ReportersTab({ campaign, canManage }: Props) {
     return () => {
       live = false;
     };
-  }, [campaign.id, q, sector, kind, showRemoved, page, pageSize, tick]);
+  }, [campaign.id, q, sector, kind, role, showRemoved, page, pageSize, tick]);
 
   const reload = () => setTick((t) => t + 1);
 
-  const setSelfDate = async (r: Reporter, date: string | null) => {
+  const setSelfDate = async (r: Reporter, date: string) => {
     setBusyId(r.id);
     try {
-      await campaignsApi.selfCommittee(campaign.id, r.id, date);
-      notify.success(date ? `已记录「${r.orgName}」向本级党委述职的日期` : '已清除日期');
+      const res = await campaignsApi.selfCommittee(campaign.id, r.id, date);
+      if (res.late) notify.warning(`已记录「${r.org.name}」向本级党委述职的日期，晚于方案要求的完成时间`);
+      else notify.success(`已记录「${r.org.name}」向本级党委述职的日期`);
       reload();
     } catch {
       // shown by the client
@@ -80,11 +83,11 @@ export function ReportersTab({ campaign, canManage }: Props) {
       render: (_, r) => (
         <div style={{ minWidth: 180 }}>
           <div>
-            {r.orgName}
-            {r.role === 'downward' && <Tag color="purple" style={{ marginInlineStart: 6 }}>下评</Tag>}
+            {r.org.name}
+            {r.role === 'downward' && <Tag color="purple" style={{ marginInlineStart: 6 }}>{r.roleLabel}</Tag>}
           </div>
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-            {sectorLabel(r.sector)} · {kindLabel(r.kind)}
+            {r.org.sectorLabel} · {r.org.kindLabel}
           </Typography.Text>
         </div>
       ),
@@ -92,11 +95,49 @@ export function ReportersTab({ campaign, canManage }: Props) {
     {
       title: '书记',
       key: 'secretary',
-      width: 110,
-      render: (_, r) => r.secretaryName ?? <Tag color="orange">未配备</Tag>,
+      width: 150,
+      render: (_, r) => (
+        <Space size={2} wrap>
+          {r.secretary ? r.secretary.name : <Tag color="orange">未配备书记</Tag>}
+          {r.secretary?.shortTenure && (
+            <Tooltip title={`任职不满3个月（${r.secretary.tenureStart}起），可代表党组织述职`}>
+              <Tag color="gold">新任</Tag>
+            </Tooltip>
+          )}
+          {r.secretary && !r.hasAccount && <Tag color="orange">无账号</Tag>}
+        </Space>
+      ),
     },
-    { title: '述职对象类别', key: 'tier', width: 180, ellipsis: true, render: (_, r) => r.tierLabel ?? r.tierKey },
-    { title: '向谁述职', dataIndex: 'reportToName', key: 'reportTo', width: 200, ellipsis: true },
+        {
+      title: '述职对象类别',
+      key: 'tier',
+      width: 200,
+      render: (_, r) => (
+        <div>
+          <div>{r.tierLabel}</div>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {[r.charLimit ? `${r.charLimit}字以内` : '不限字数', r.speakingMinutes ? `发言${r.speakingMinutes}分钟` : '', r.writtenOnly ? '可书面述职' : '']
+              .filter(Boolean)
+              .join('，')}
+          </Typography.Text>
+        </div>
+      ),
+    },
+    {
+      title: '向谁述职',
+      key: 'reportTo',
+      width: 200,
+      render: (_, r) => (
+        <div>
+          <div>{r.reportTo.name}</div>
+          {r.routeRuleLabel && (
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {r.routeRuleLabel}
+            </Typography.Text>
+          )}
+        </div>
+      ),
+    },
     ...(selfCommittee
       ? [
           {
@@ -110,7 +151,8 @@ export function ReportersTab({ campaign, canManage }: Props) {
                   placeholder="选择日期"
                   value={r.selfCommitteeReportedOn ? dayjs(r.selfCommitteeReportedOn) : null}
                   disabled={busyId === r.id}
-                  onChange={(d) => setSelfDate(r, d ? d.format('YYYY-MM-DD') : null)}
+                  allowClear={false}
+                  onChange={(d) => d && setSelfDate(r, d.format('YYYY-MM-DD'))}
                   data-testid={`self-committee-${r.id}`}
                 />
               ) : (
@@ -162,8 +204,19 @@ export function ReportersTab({ campaign, canManage }: Props) {
           maxLength={64}
           data-testid="reporter-search"
         />
-        <Select allowClear placeholder="全部领域" value={sector} onChange={setSector} options={toOptions(sectors)} style={{ width: 170 }} />
-        <Select allowClear placeholder="全部类别" value={kind} onChange={setKind} options={toOptions(kinds)} style={{ width: 130 }} />
+        <Select allowClear placeholder="全部领域" value={sector} onChange={setSector} options={toOptions(sectors) as { value: NonNullable<ReporterQuery['sector']>; label: string }[]} style={{ width: 170 }} />
+        <Select allowClear placeholder="全部类别" value={kind} onChange={setKind} options={toOptions(kinds) as { value: NonNullable<ReporterQuery['kind']>; label: string }[]} style={{ width: 130 }} />
+        <Select
+          allowClear
+          placeholder="述职与下评"
+          value={role}
+          onChange={setRole}
+          options={[
+            { value: 'reporter', label: '述职' },
+            { value: 'downward', label: '下评' },
+          ]}
+          style={{ width: 120 }}
+        />
         <Space size={4}>
           <Switch size="small" checked={showRemoved} onChange={setShowRemoved} />
           <span>含已移出</span>
@@ -177,7 +230,7 @@ export function ReportersTab({ campaign, canManage }: Props) {
           onClick={async () => {
             setExporting(true);
             try {
-              await campaignsApi.exportReporters(campaign.id, campaign.title);
+              await campaignsApi.exportReporters(campaign.id, campaign.title, { q: q || undefined, sector, kind, role, status: showRemoved ? 'all' : 'active' });
             } catch {
               // shown by the client
             } finally {
@@ -231,7 +284,7 @@ export function ReportersTab({ campaign, canManage }: Props) {
         campaignId={campaign.id}
         onClose={() => setRemoving(null)}
         onSaved={() => {
-          notify.success(`已将「${removing?.orgName ?? ''}」移出述职对象`);
+          notify.success(`已将「${removing?.org.name ?? ''}」移出述职对象`);
           setRemoving(null);
           reload();
         }}
@@ -287,7 +340,7 @@ function RemoveReporterModal({ reporter, campaignId, onClose, onSaved }: { repor
   return (
     <Modal
       open={!!reporter}
-      title={`移出述职对象：${reporter?.orgName ?? ''}`}
+      title={`移出述职对象：${reporter?.org.name ?? ''}`}
       okText="移出"
       okButtonProps={{ danger: true }}
       cancelText="取消"

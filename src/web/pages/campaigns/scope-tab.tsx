@@ -1,22 +1,23 @@
 import { ReloadOutlined, SaveOutlined, SendOutlined, WarningOutlined } from '@ant-design/icons';
 import {
-  Alert, App, Button, Card, Col, Empty, Form, InputNumber, List, Row, Select, Space, Spin, Statistic, Table, Tag, Typography,
+  Alert, App, Button, Card, Col, Empty, Form, Input, InputNumber, Row, Select, Space, Spin, Statistic, Table, Tag, Typography,
 } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { isApiError } from '../../api/client';
-import { campaignsApi, type CampaignDetail, type OrgMatch, type ScopePreview } from '../../api/campaigns';
+import { campaignsApi, type CampaignDetail, type Gap, type Gaps, type GapType, type OrgMatch, type ScopePreview } from '../../api/campaigns';
 import { OrgIdSelect, OrgMultiSelect } from '../../components/org-pickers';
-import { showFormError } from '../../lib/form-errors';
 import { toOptions, useMeta } from '../../lib/meta';
 import { notify } from '../../lib/notify';
+import { useDebounced } from '../../lib/use-debounced';
+import { showSettingsError } from './settings-form';
 
 interface Props {
-  campaign: CampaignDetail;
+  detail: CampaignDetail;
   canManage: boolean;
-  onChanged: (c: CampaignDetail) => void;
+  onChanged: () => void;
 }
 
-/** Drops empty criteria so "不限" is sent as absent rather than as an empty list that matches nothing. */
+/** Drops empty criteria so "不限" is sent as absent rather than as an empty list. */
 function cleanMatch(v: OrgMatch): OrgMatch {
   const out: OrgMatch = {};
   if (v.sectors?.length) out.sectors = v.sectors;
@@ -30,45 +31,50 @@ function cleanMatch(v: OrgMatch): OrgMatch {
   return out;
 }
 
-export function ScopeTab({ campaign, canManage, onChanged }: Props) {
+export function ScopeTab({ detail, canManage, onChanged }: Props) {
+  const c = detail.campaign;
   const { modal } = App.useApp();
   const [form] = Form.useForm<OrgMatch>();
-  const { sectors, kinds, levels, sectorLabel, kindLabel } = useMeta();
+  const { sectors, kinds, levels } = useMeta();
   const [preview, setPreview] = useState<ScopePreview | null>(null);
   const [previewError, setPreviewError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [saving, setSaving] = useState(false);
-  const editable = canManage && campaign.state === 'draft';
+  const [gapsTick, setGapsTick] = useState(0);
+  const editable = detail.permissions.canEdit;
+  const draft = c.state === 'draft';
 
   useEffect(() => {
     form.resetFields();
-    form.setFieldsValue(campaign.scope ?? {});
-  }, [campaign.scope, form]);
+    form.setFieldsValue(detail.scopeMatch ?? {});
+  }, [detail.scopeMatch, form]);
 
   const load = useCallback(() => {
+    if (!draft) return;
     setLoading(true);
     setPreviewError(null);
     campaignsApi
-      .preview(campaign.id)
+      .preview(c.id)
       .then(setPreview)
       .catch((e) => {
         setPreview(null);
-        // An empty or unbound scope is a normal state of a draft, shown in place rather than as a toast.
+        // An empty scope is a normal state of a new draft: shown in place rather than as a toast.
         setPreviewError(isApiError(e) ? e.message : '无法预览述职范围');
       })
       .finally(() => setLoading(false));
-  }, [campaign.id]);
+    setGapsTick((t) => t + 1);
+  }, [c.id, draft]);
 
-  useEffect(load, [load, campaign]);
+  useEffect(load, [load, detail]);
 
   const save = async () => {
     setSaving(true);
     try {
-      const res = await campaignsApi.saveScope(campaign.id, cleanMatch(form.getFieldsValue(true) as OrgMatch));
-      onChanged(res.campaign);
-      notify.success('述职范围已保存');
+      const res = await campaignsApi.saveScope(c.id, cleanMatch(form.getFieldsValue(true) as OrgMatch));
+      notify.success(`述职范围已保存，共 ${res.total} 个党组织`);
+      onChanged();
     } catch (e) {
-      showFormError(form, e, { 'match.subtreeOf': 'subtreeOf', 'match.orgIds': 'orgIds', 'match.sectors': 'sectors', 'match.kinds': 'kinds' });
+      showSettingsError(form, e);
     } finally {
       setSaving(false);
     }
@@ -76,52 +82,77 @@ export function ScopeTab({ campaign, canManage, onChanged }: Props) {
 
   const publish = () => {
     if (!preview) return;
-    const subs = preview.subCampaigns ?? [];
+    const subs = preview.byReportTo.filter((b) => !b.isOrganizer);
+    const own = preview.byReportTo.find((b) => b.isOrganizer);
+    const gapTotal = preview.gapCounts.reduce((s, g) => s + g.count, 0);
     modal.confirm({
       title: '发布本次述职评议考核',
-      width: 560,
+      width: 600,
       okText: '确认发布',
       cancelText: '取消',
       content: (
         <div data-testid="publish-confirm">
           <p>
-            将确定 <b>{preview.total}</b> 个述职党组织（
-            {Object.entries(preview.bySector)
-              .map(([s, n]) => `${sectorLabel(s)}${n}个`)
-              .join('、')}
-            ），分别向 {preview.routes.length} 个党组织述职。
+            述职范围共 <b>{preview.total}</b> 个党组织（{preview.bySector.map((s) => `${s.label}${s.count}个`).join('、')}）。
+          </p>
+          <p>
+            其中 <b>{own?.direct ?? 0}</b> 个向{own?.name ?? '本级'}述职，成为本方案的述职对象
+            {detail.settings && (detail.settings as { meeting?: { downwardReview?: boolean } }).meeting?.downwardReview ? '；本级书记另接受“下评”' : ''}。
           </p>
           {subs.length > 0 && (
             <p>
-              并为以下 <b>{subs.length}</b> 个下级党组织生成各自的方案（须向本级报备）：
-              {subs.slice(0, 20).map((s) => s.name).join('、')}
-              {subs.length > 20 && ` 等`}
+              其余 {subs.reduce((s, b) => s + b.total, 0)} 个由下级党组织听取，将生成 <b>{subs.length}</b> 个下级方案（下级须向本级报备后发布）：
+              {subs.slice(0, 12).map((b) => `${b.name}（${b.total}个）`).join('、')}
+              {subs.length > 12 && ` 等`}
             </p>
           )}
-          {preview.gaps.length > 0 && (
-            <p style={{ color: '#d46b08' }}>有 {preview.gaps.length} 个党组织存在问题（见“需处理的问题”），发布后仍列在述职对象中，请尽快处理。</p>
+          {gapTotal > 0 && (
+            <p style={{ color: '#d46b08' }}>
+              需处理的问题 {gapTotal} 项（{preview.gapCounts.map((g) => `${g.label}${g.count}`).join('、')}），发布后这些党组织仍在述职对象中，请尽快处理。
+            </p>
           )}
           {preview.planGaps.length > 0 && <p style={{ color: '#d46b08' }}>与方案计划不一致：{preview.planGaps.join('；')}</p>}
-          <p>发布后方案设置不能再修改，范围调整将记入审计日志。</p>
+          <p>发布后方案设置和范围条件不能再修改，述职对象的增减须说明理由并记入审计日志。</p>
         </div>
       ),
       onOk: async () => {
         try {
-          const res = await campaignsApi.publish(campaign.id);
-          onChanged(res.campaign);
-          notify.success(subs.length ? `已发布，并生成 ${subs.length} 个下级方案` : '已发布');
+          const res = await campaignsApi.publish(c.id);
+          notify.success(
+            res.subCampaigns.length
+              ? `已发布：述职对象 ${res.reporters} 个，生成下级方案 ${res.subCampaigns.length} 个`
+              : `已发布：述职对象 ${res.reporters} 个`,
+          );
+          onChanged();
         } catch {
-          // shown by the client; keep the dialog closed so the user can read the message
+          // the client showed the server's message
         }
       },
     });
   };
 
+  const unbound = preview?.unboundRules ?? [];
+
   return (
     <Space orientation="vertical" size={12} style={{ width: '100%' }}>
-      <Card size="small" title="述职范围条件">
+      <Card size="small" title="述职范围条件" extra={<Typography.Text type="secondary">各条件同时满足；留空表示不限</Typography.Text>}>
         <Form<OrgMatch> form={form} layout="vertical" disabled={!editable} data-testid="scope-form">
           <Row gutter={12}>
+            <Col xs={24} md={12}>
+              <Form.Item name="subtreeOf" label="所属上级党组织（其下各级，不含本身）">
+                <OrgIdSelect placeholder="不限" data-testid="scope-subtree" />
+              </Form.Item>
+            </Col>
+            <Col xs={24} md={4}>
+              <Form.Item name="maxDepth" label="向下层数" extra="1 = 直接下级">
+                <InputNumber<number> min={1} precision={0} placeholder="不限" style={{ width: '100%' }} />
+              </Form.Item>
+            </Col>
+            <Col xs={24} md={8}>
+              <Form.Item name="levels" label="层级">
+                <Select mode="multiple" allowClear options={toOptions(levels)} placeholder="不限" />
+              </Form.Item>
+            </Col>
             <Col xs={24} md={8}>
               <Form.Item name="sectors" label="领域">
                 <Select mode="multiple" allowClear options={toOptions(sectors)} placeholder="不限" data-testid="scope-sectors" />
@@ -130,21 +161,6 @@ export function ScopeTab({ campaign, canManage, onChanged }: Props) {
             <Col xs={24} md={8}>
               <Form.Item name="kinds" label="组织类别">
                 <Select mode="multiple" allowClear options={toOptions(kinds)} placeholder="不限" data-testid="scope-kinds" />
-              </Form.Item>
-            </Col>
-            <Col xs={24} md={8}>
-              <Form.Item name="levels" label="层级">
-                <Select mode="multiple" allowClear options={toOptions(levels)} placeholder="不限" />
-              </Form.Item>
-            </Col>
-            <Col xs={24} md={12}>
-              <Form.Item name="subtreeOf" label="所属上级党组织（其下级，不含本身）">
-                <OrgIdSelect placeholder="不限" data-testid="scope-subtree" />
-              </Form.Item>
-            </Col>
-            <Col xs={24} md={4}>
-              <Form.Item name="maxDepth" label="向下层数" extra="1 = 直接下级">
-                <InputNumber<number> min={1} precision={0} placeholder="不限" style={{ width: '100%' }} />
               </Form.Item>
             </Col>
             <Col xs={24} md={8}>
@@ -160,44 +176,68 @@ export function ScopeTab({ campaign, canManage, onChanged }: Props) {
               保存并预览
             </Button>
           )}
-          <Button icon={<ReloadOutlined />} onClick={load} loading={loading}>
-            刷新预览
-          </Button>
-          {editable && (
-            <Button type="primary" danger icon={<SendOutlined />} disabled={!preview || loading} onClick={publish} data-testid="campaign-publish">
+          {draft && (
+            <Button icon={<ReloadOutlined />} onClick={load} loading={loading}>
+              刷新预览
+            </Button>
+          )}
+          {draft && canManage && (
+            <Button
+              type="primary"
+              danger
+              icon={<SendOutlined />}
+              disabled={!detail.permissions.canPublish || !preview || loading || unbound.length > 0}
+              onClick={publish}
+              data-testid="campaign-publish"
+            >
               发布
             </Button>
           )}
-          {!editable && campaign.state !== 'draft' && <Typography.Text type="secondary">方案已发布，述职对象的增减在“述职对象”中进行并记入审计日志。</Typography.Text>}
+          {draft && canManage && !detail.permissions.canPublish && c.parentId !== null && (
+            <Typography.Text type="warning">本级方案须先向上级报备并经确认后才能发布（见“方案报备”）。</Typography.Text>
+          )}
+          {!draft && <Typography.Text type="secondary">方案已发布，述职对象的增减在“述职对象”中进行，须说明理由并记入审计日志。</Typography.Text>}
         </Space>
       </Card>
 
-      <Spin spinning={loading}>
-        {previewError && <Alert type="warning" showIcon message={previewError} data-testid="scope-preview-error" />}
-        {preview && <PreviewView preview={preview} sectorLabel={sectorLabel} kindLabel={kindLabel} />}
-        {!preview && !previewError && !loading && <Empty description="暂无预览" />}
-      </Spin>
+      {draft && (
+        <Spin spinning={loading}>
+          {previewError && <Alert type="warning" showIcon title={previewError} data-testid="scope-preview-error" />}
+          {unbound.length > 0 && (
+            <Alert
+              type="error"
+              showIcon
+              style={{ marginBottom: 12 }}
+              title="以下述职路由规则尚未指定听取述职的党组织，请在“方案设置 · 述职路由”中指定后再发布"
+              description={unbound.join('；')}
+              data-testid="scope-unbound-rules"
+            />
+          )}
+          {preview ? <PreviewView preview={preview} /> : !previewError && !loading && <Empty description="暂无预览" />}
+        </Spin>
+      )}
+      <GapsCard campaignId={c.id} tick={gapsTick} />
     </Space>
   );
 }
 
-function PreviewView({ preview, sectorLabel, kindLabel }: { preview: ScopePreview; sectorLabel: (c: string) => string; kindLabel: (c: string) => string }) {
+function PreviewView({ preview }: { preview: ScopePreview }) {
   return (
     <Space orientation="vertical" size={12} style={{ width: '100%' }} data-testid="scope-preview">
       <Card size="small" title="范围统计">
         <Row gutter={[16, 12]}>
           <Col xs={12} md={4}>
-            <Statistic title="述职党组织" value={preview.total} suffix="个" />
+            <Statistic title="述职党组织" value={preview.total} suffix="个" data-testid="scope-total" />
           </Col>
           <Col xs={12} md={4}>
-            <Statistic title="将生成下级方案" value={preview.subCampaigns?.length ?? 0} suffix="个" />
+            <Statistic title="将生成下级方案" value={preview.byReportTo.filter((b) => !b.isOrganizer).length} suffix="个" />
           </Col>
           <Col xs={24} md={8}>
             <Typography.Text type="secondary">按领域</Typography.Text>
             <div className="campaign-counts" data-testid="scope-by-sector">
-              {Object.entries(preview.bySector).map(([s, n]) => (
-                <Tag key={s}>
-                  {sectorLabel(s)} {n}
+              {preview.bySector.map((s) => (
+                <Tag key={s.code}>
+                  {s.label} {s.count}
                 </Tag>
               ))}
             </div>
@@ -205,9 +245,9 @@ function PreviewView({ preview, sectorLabel, kindLabel }: { preview: ScopePrevie
           <Col xs={24} md={8}>
             <Typography.Text type="secondary">按组织类别</Typography.Text>
             <div className="campaign-counts">
-              {Object.entries(preview.byKind).map(([k, n]) => (
-                <Tag key={k}>
-                  {kindLabel(k)} {n}
+              {preview.byKind.map((k) => (
+                <Tag key={k.code}>
+                  {k.label} {k.count}
                 </Tag>
               ))}
             </div>
@@ -218,7 +258,7 @@ function PreviewView({ preview, sectorLabel, kindLabel }: { preview: ScopePrevie
             style={{ marginTop: 12 }}
             type="warning"
             showIcon
-            message="与方案计划的构成不一致"
+            title="与方案计划的构成不一致"
             description={<ul style={{ margin: 0, paddingInlineStart: 18 }}>{preview.planGaps.map((g) => <li key={g}>{g}</li>)}</ul>}
             data-testid="scope-plan-gaps"
           />
@@ -226,47 +266,100 @@ function PreviewView({ preview, sectorLabel, kindLabel }: { preview: ScopePrevie
       </Card>
       <Card size="small" title="听取述职的党组织">
         <Table
-          rowKey={(r) => r.reportToOrgId}
+          rowKey="orgId"
           size="small"
-          pagination={preview.routes.length > 20 ? { pageSize: 20, size: 'small' } : false}
-          dataSource={preview.routes}
+          pagination={preview.byReportTo.length > 20 ? { pageSize: 20, size: 'small' } : false}
+          dataSource={preview.byReportTo}
           data-testid="scope-routes"
+          scroll={{ x: 640 }}
           columns={[
-            { title: '听取述职的党组织', dataIndex: 'reportToName', key: 'name' },
-            { title: '述职党组织数', dataIndex: 'count', key: 'count', width: 120 },
-            { title: '依据', key: 'rule', width: 280, render: (_, r) => r.ruleLabel ?? <Typography.Text type="secondary">上级党组织（默认）</Typography.Text> },
+            {
+              title: '听取述职的党组织',
+              key: 'name',
+              render: (_, r) => (
+                <Space size={4} wrap>
+                  {r.name}
+                  {r.isOrganizer ? <Tag color="red">本级</Tag> : <Tag color="blue">生成下级方案</Tag>}
+                </Space>
+              ),
+            },
+            { title: '直接述职', dataIndex: 'direct', key: 'direct', width: 100 },
+            { title: '含下级合计', dataIndex: 'total', key: 'total', width: 110 },
+            {
+              title: '依据',
+              key: 'rule',
+              width: 260,
+              render: (_, r) => (r.ruleLabels.length ? r.ruleLabels.join('；') : <Typography.Text type="secondary">上级党组织（默认）</Typography.Text>),
+            },
           ]}
-          scroll={{ x: 560 }}
         />
       </Card>
-      <Card
-        size="small"
-        title={
-          <Space>
-            <WarningOutlined style={{ color: preview.gaps.length ? '#fa8c16' : undefined }} />
-            需处理的问题（{preview.gaps.length}）
-          </Space>
-        }
-      >
-        {preview.gaps.length === 0 ? (
-          <Typography.Text type="secondary">范围内的党组织均已配备书记和账号。</Typography.Text>
-        ) : (
-          <List
-            size="small"
-            dataSource={preview.gaps}
-            pagination={preview.gaps.length > 10 ? { pageSize: 10, size: 'small' } : false}
-            data-testid="scope-gaps"
-            renderItem={(g) => (
-              <List.Item>
-                <Space wrap>
-                  <span>{g.orgName}</span>
-                  <Tag color="orange">{g.message}</Tag>
-                </Space>
-              </List.Item>
-            )}
-          />
-        )}
-      </Card>
     </Space>
+  );
+}
+
+/** R-ORG-3: everyone in scope that cannot simply go ahead is listed, never dropped. */
+function GapsCard({ campaignId, tick }: { campaignId: number; tick: number }) {
+  const [type, setType] = useState<GapType | undefined>();
+  const [term, setTerm] = useState('');
+  const q = useDebounced(term.trim(), 300);
+  const [page, setPage] = useState(1);
+  const [data, setData] = useState<Gaps | null>(null);
+  const [loading, setLoading] = useState(false);
+  const pageSize = 20;
+
+  useEffect(() => setPage(1), [type, q]);
+  useEffect(() => {
+    let live = true;
+    setLoading(true);
+    campaignsApi
+      .gaps(campaignId, { type, q: q || undefined, offset: (page - 1) * pageSize, limit: pageSize })
+      .then((r) => live && setData(r))
+      .catch(() => live && setData(null))
+      .finally(() => live && setLoading(false));
+    return () => {
+      live = false;
+    };
+  }, [campaignId, type, q, page, tick]);
+
+  const total = data?.counts.reduce((s, c) => s + c.count, 0) ?? 0;
+  return (
+    <Card
+      size="small"
+      title={
+        <Space>
+          <WarningOutlined style={{ color: total ? '#fa8c16' : undefined }} />
+          需处理的问题（{total}）
+        </Space>
+      }
+      data-testid="scope-gaps"
+    >
+      <div className="filters">
+        <Select<GapType>
+          allowClear
+          placeholder="全部问题"
+          value={type}
+          onChange={setType}
+          options={(data?.counts ?? []).map((c) => ({ value: c.type, label: `${c.label}（${c.count}）` }))}
+          style={{ width: 200 }}
+        />
+        <Input allowClear placeholder="搜索党组织" value={term} onChange={(e) => setTerm(e.target.value)} style={{ width: 200 }} maxLength={64} />
+      </div>
+      <Table<Gap>
+        rowKey={(g) => `${g.orgId}:${g.type}`}
+        size="small"
+        loading={loading}
+        dataSource={data?.items ?? []}
+        locale={{ emptyText: '范围内的党组织均已配备书记和账号，没有需处理的问题' }}
+        scroll={{ x: 720 }}
+        pagination={{ current: page, pageSize, total: data?.total ?? 0, showSizeChanger: false, onChange: setPage, showTotal: (t) => `共 ${t} 项` }}
+        columns={[
+          { title: '党组织', dataIndex: 'orgName', key: 'org' },
+          { title: '问题', key: 'type', width: 150, render: (_, g) => <Tag color="orange">{g.label}</Tag> },
+          { title: '说明', dataIndex: 'detail', key: 'detail', width: 280 },
+          { title: '向谁述职', key: 'to', width: 200, render: (_, g) => g.reportToName ?? '—' },
+        ]}
+      />
+    </Card>
   );
 }

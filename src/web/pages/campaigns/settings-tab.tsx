@@ -8,16 +8,16 @@ import { PHASES } from '../../../domain/campaign-phases';
 import { AUDIENCES, REPORT_CHECKS } from '../../../domain/campaign-settings';
 import { COMPONENT_LABELS, COMPONENTS } from '../../../domain/composite';
 import { GRADE_LABELS, GRADES } from '../../../domain/grades';
-import { campaignsApi, type CampaignDetail } from '../../api/campaigns';
+import { campaignsApi, type CampaignDetail, type CampaignSettings } from '../../api/campaigns';
 import { OrgIdSelect, OrgMultiSelect } from '../../components/org-pickers';
 import { toOptions, useMeta } from '../../lib/meta';
 import { notify } from '../../lib/notify';
 import { fromForm, shareRule, showSettingsError, toForm, type SettingsForm } from './settings-form';
 
 interface Props {
-  campaign: CampaignDetail;
+  detail: CampaignDetail;
   editable: boolean;
-  onChanged: (c: CampaignDetail) => void;
+  onChanged: () => void;
 }
 
 /** Dates stay YYYY-MM-DD strings in the form, as the API and the domain rules read them. */
@@ -47,13 +47,15 @@ function RemoveButton({ onClick, disabled }: { onClick: () => void; disabled: bo
   return <Button type="text" danger icon={<DeleteOutlined />} onClick={onClick} disabled={disabled} aria-label="删除" />;
 }
 
-export function SettingsTab({ campaign, editable, onChanged }: Props) {
+export function SettingsTab({ detail, editable, onChanged }: Props) {
+  const campaign = detail.campaign;
+  const settings = detail.settings as unknown as CampaignSettings;
   const [form] = Form.useForm<SettingsForm>();
   const { sectors, kinds, levels } = useMeta();
   const [saving, setSaving] = useState(false);
   const [open, setOpen] = useState<string[]>(['keyContentItems', 'phases']);
   const [dirty, setDirty] = useState(false);
-  const initial = useMemo(() => toForm(campaign.settings), [campaign.settings]);
+  const initial = useMemo(() => toForm(settings), [settings]);
 
   useEffect(() => {
     form.resetFields();
@@ -76,8 +78,8 @@ export function SettingsTab({ campaign, editable, onChanged }: Props) {
     setSaving(true);
     try {
       const values = form.getFieldsValue(true) as SettingsForm;
-      const res = await campaignsApi.saveSettings(campaign.id, fromForm(values, campaign.settings, campaign.year));
-      onChanged(res.campaign);
+      await campaignsApi.saveSettings(campaign.id, fromForm(values, settings, campaign.year));
+      onChanged();
       notify.success('方案设置已保存');
     } catch (e) {
       const at = showSettingsError(form, e);
@@ -294,7 +296,7 @@ export function SettingsTab({ campaign, editable, onChanged }: Props) {
           <Row gutter={16}>
             <Col xs={24} sm={12} md={8}>
               <Form.Item name={['report', 'dueDaysBeforeMeeting']} label="会前报送天数" rules={req('请填写天数')}>
-                <InputNumber<number> min={0} precision={0} addonAfter="天" style={{ width: '100%' }} />
+                <InputNumber<number> min={0} precision={0} suffix="天" style={{ width: '100%' }} />
               </Form.Item>
             </Col>
             <Col xs={24} sm={12} md={8}>
@@ -332,7 +334,7 @@ export function SettingsTab({ campaign, editable, onChanged }: Props) {
                       <Input placeholder="如：突出问题" style={{ width: 200 }} />
                     </Form.Item>
                     <Form.Item name={[f.name, 'minChars']} rules={req('请填写字数')}>
-                      <InputNumber<number> min={0} precision={0} addonBefore="不少于" addonAfter="字" style={{ width: 200 }} />
+                      <InputNumber<number> min={0} precision={0} prefix="不少于" suffix="字" style={{ width: 200 }} />
                     </Form.Item>
                     <RemoveButton onClick={() => remove(f.name)} disabled={!editable} />
                   </Space>
@@ -397,7 +399,7 @@ export function SettingsTab({ campaign, editable, onChanged }: Props) {
                       <Input placeholder="参评人员类别" style={{ width: 240 }} />
                     </Form.Item>
                     <Form.Item name={[f.name, 'weight']} rules={req('请填写权重')}>
-                      <InputNumber<number> min={0} max={100} precision={0} addonAfter="%" style={{ width: 130 }} />
+                      <InputNumber<number> min={0} max={100} precision={0} suffix="%" style={{ width: 130 }} />
                     </Form.Item>
                     <RemoveButton onClick={() => remove(f.name)} disabled={!editable} />
                   </Space>
@@ -418,7 +420,7 @@ export function SettingsTab({ campaign, editable, onChanged }: Props) {
             )}
           </Form.List>
           <Form.Item name={['ballots', 'minGroupSize']} label="分类统计最少人数" style={{ marginTop: 16 }} extra="人数少于此数的类别不单独统计，避免推断个人投票">
-            <InputNumber<number> min={1} precision={0} addonAfter="人" style={{ width: 160 }} />
+            <InputNumber<number> min={1} precision={0} suffix="人" style={{ width: 160 }} />
           </Form.Item>
         </>
       ),
@@ -432,7 +434,7 @@ export function SettingsTab({ campaign, editable, onChanged }: Props) {
           <Space wrap style={{ display: 'flex', marginTop: 8 }}>
             {GRADES.map((g) => (
               <Form.Item key={g} name={['grading', 'points', g]} rules={req('请填写分值')}>
-                <InputNumber<number> min={0} max={100} precision={0} addonBefore={GRADE_LABELS[g]} addonAfter="分" style={{ width: 160 }} />
+                <InputNumber<number> min={0} max={100} precision={0} prefix={GRADE_LABELS[g]} suffix="分" style={{ width: 160 }} />
               </Form.Item>
             ))}
           </Space>
@@ -455,7 +457,7 @@ export function SettingsTab({ campaign, editable, onChanged }: Props) {
                       {() =>
                         form.getFieldValue(['grading', 'quotas', f.name, 'by']) === 'count' ? (
                           <Form.Item name={[f.name, 'count']} rules={req('请填写个数')}>
-                            <InputNumber<number> min={0} precision={0} addonAfter="个" style={{ width: 120 }} />
+                            <InputNumber<number> min={0} precision={0} suffix="个" style={{ width: 120 }} />
                           </Form.Item>
                         ) : (
                           <Form.Item name={[f.name, 'share']} rules={[...req('请填写比例'), shareRule]}>
@@ -511,7 +513,7 @@ export function SettingsTab({ campaign, editable, onChanged }: Props) {
           <Space wrap style={{ display: 'flex', marginTop: 8 }}>
             {COMPONENTS.map((c) => (
               <Form.Item key={c} name={['grading', 'compositeWeights', c]} rules={req('请填写权重')}>
-                <InputNumber<number> min={0} max={100} precision={0} addonBefore={COMPONENT_LABELS[c]} addonAfter="%" style={{ width: 190 }} />
+                <InputNumber<number> min={0} max={100} precision={0} prefix={COMPONENT_LABELS[c]} suffix="%" style={{ width: 190 }} />
               </Form.Item>
             ))}
           </Space>
@@ -524,7 +526,7 @@ export function SettingsTab({ campaign, editable, onChanged }: Props) {
               <Switch checkedChildren="开展" unCheckedChildren="不开展" />
             </Form.Item>
             <Form.Item name={['survey', 'sampleSize']} label="每单位样本数">
-              <InputNumber<number> min={0} precision={0} addonAfter="人" style={{ width: 140 }} />
+              <InputNumber<number> min={0} precision={0} suffix="人" style={{ width: 140 }} />
             </Form.Item>
             <Form.Item name={['keyManagement', 'enabled']} label="列入重点管理" valuePropName="checked">
               <Switch checkedChildren="开展" unCheckedChildren="不开展" />
@@ -609,7 +611,7 @@ export function SettingsTab({ campaign, editable, onChanged }: Props) {
       children: (
         <Space wrap size="large" align="start">
           <Form.Item name={['summary', 'dueDaysAfterRound']} label="工作结束后报送时限">
-            <InputNumber<number> min={0} precision={0} addonAfter="日内" style={{ width: 160 }} />
+            <InputNumber<number> min={0} precision={0} suffix="日内" style={{ width: 160 }} />
           </Form.Item>
           <Form.Item name={['summary', 'resultsDueDate']} label="评议结果报送截止" {...dateProps}>
             <DatePicker placeholder="不限" />
@@ -634,7 +636,7 @@ export function SettingsTab({ campaign, editable, onChanged }: Props) {
           type="info"
           showIcon
           style={{ marginBottom: 12 }}
-          message={campaign.state === 'draft' ? '您无权修改本方案的设置。' : '方案已发布，设置不能再修改（阶段的开启与关闭在“概况”中进行）。'}
+          title={campaign.state !== 'draft' ? '方案已发布，设置不能再修改（阶段的开启与关闭在“概况”中进行）。' : campaign.filingState === 'filed' ? '方案已报上级备案，等待审核期间不能修改。' : campaign.filingState === 'acknowledged' ? '方案已经上级确认备案，不能再修改。' : '您无权修改本方案的设置。'}
         />
       )}
       <Collapse
