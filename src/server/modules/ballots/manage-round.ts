@@ -1,0 +1,211 @@
+import { randomBytes } from 'node:crypto';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { roomCodeFromBytes } from '../../../domain/ballot-codes';
+import { AppError, conflict } from '../../../domain/errors';
+import { reconcile, type Mismatch } from '../../../domain/tally';
+import type { Db } from '../../db/connect';
+import {
+  ballotCodeBatches, ballotCodes, ballotCodeUses, ballotPaperTallies, ballotRounds, ballots,
+} from '../../db/schema';
+import { type AuditActor, writeAudit } from '../../http/audit';
+import type { AuthUser } from '../../http/context';
+import { assertManage } from './policy';
+import { type Anonymity, codeCounts, getMeetingContext, getRound, meetingReporters, usesByReporter } from './repo';
+import { matchedPaper } from './paper-tallies';
+
+export const newRoomCode = () => roomCodeFromBytes(randomBytes(4));
+
+const STATE_LABELS: Record<string, string> = {
+  draft: '未开始', open: '投票中', closed: '已结束（待发布）', released: '已发布', void: '已作废', purged: '已清除',
+};
+export const stateLabel = (s: string) => STATE_LABELS[s] ?? s;
+
+/** A rehearsal round (purged afterwards) or the one real round of a meeting. */
+export async function createRound(db: Db, user: AuthUser, actor: AuditActor, meetingId: number, mode: 'rehearsal' | 'real') {
+  const ctx = await getMeetingContext(db, meetingId);
+  assertManage(user, ctx.organizerPath);
+  if ((await meetingReporters(db, meetingId)).length === 0) {
+    throw new AppError('NO_REPORTERS', '该述职评议会尚未安排述职对象，请先设置议程', 409);
+  }
+  return db.transaction(async (tx) => {
+    const live = await tx.select({ id: ballotRounds.id, mode: ballotRounds.mode, state: ballotRounds.state }).from(ballotRounds)
+      .where(and(eq(ballotRounds.meetingId, meetingId), inArray(ballotRounds.state, ['draft', 'open'])));
+    if (live.length) throw conflict('ROUND_IN_PROGRESS', '该会议已有未结束的测评轮次，请先结束或清除');
+    const real = await tx.select({ id: ballotRounds.id }).from(ballotRounds)
+      .where(and(eq(ballotRounds.meetingId, meetingId), eq(ballotRounds.mode, 'real')));
+    if (real.length) throw conflict('REAL_ROUND_EXISTS', '该会议已进行过正式测评，不能再新建测评轮次');
+    const [round] = await tx.insert(ballotRounds)
+      .values({ meetingId, mode, roomCode: newRoomCode(), createdBy: user.id }).returning();
+    await writeAudit(tx, actor, {
+      action: 'ballot_round.create', targetType: 'ballot_round', targetId: round!.id, scopePath: ctx.organizerPath,
+      detail: { meetingId, mode },
+    });
+    return round!;
+  });
+}
+
+/** Opens voting and freezes the anonymity settings from the campaign (never reverted). */
+export async function openVoting(db: Db, user: AuthUser, actor: AuditActor, roundId: number) {
+  return db.transaction(async (tx) => {
+    const { round, ctx } = await getRound(tx, roundId, { lock: true });
+    assertManage(user, ctx.organizerPath);
+    if (round.state !== 'draft') throw conflict('NOT_DRAFT', `测评${stateLabel(round.state)}，不能开始投票`);
+    const issued = await codeCounts(tx, roundId);
+    if (issued.reduce((s, c) => s + c.issued, 0) === 0) throw conflict('NO_CODES', '尚未生成投票码，请先打印投票条');
+    const anonymity: Anonymity = {
+      minGroupSize: ctx.settings.ballots.minGroupSize,
+      categories: ctx.settings.ballots.categories.map((c) => ({ key: c.key, label: c.label })),
+    };
+    const [row] = await tx.update(ballotRounds)
+      .set({ state: 'open', anonymity, openedAt: actor.at }).where(eq(ballotRounds.id, roundId)).returning();
+    await writeAudit(tx, actor, {
+      action: 'ballot_round.open', targetType: 'ballot_round', targetId: roundId, scopePath: ctx.organizerPath,
+      detail: { anonymity },
+    });
+    return row!;
+  });
+}
+
+export async function rotateRoomCode(db: Db, user: AuthUser, actor: AuditActor, roundId: number) {
+  return db.transaction(async (tx) => {
+    const { round, ctx } = await getRound(tx, roundId, { lock: true });
+    assertManage(user, ctx.organizerPath);
+    if (!['draft', 'open'].includes(round.state)) throw conflict('ROUND_ENDED', '测评已结束，无需更换会场码');
+    const [row] = await tx.update(ballotRounds).set({ roomCode: newRoomCode() }).where(eq(ballotRounds.id, roundId)).returning();
+    await writeAudit(tx, actor, { action: 'ballot_round.rotate_room_code', targetType: 'ballot_round', targetId: roundId, scopePath: ctx.organizerPath });
+    return row!;
+  });
+}
+
+export interface ReporterReconciliation {
+  reporterId: number;
+  name: string;
+  ballotsCounted: number;
+  mismatches: Mismatch[];
+  void: boolean;
+}
+
+/** R-VOTE-5 per reporter: codes issued/used by category, attendees, paper issued/collected, ballots counted. */
+export async function reconcileRound(db: Db, roundId: number, attendees: number) {
+  const { round } = await getRound(db, roundId);
+  const codes = await codeCounts(db, roundId);
+  const uses = await usesByReporter(db, roundId);
+  const paper = round.paperCounts as Record<string, { issued: number; collected: number }>;
+  const paperIssued = Object.values(paper).reduce((s, p) => s + p.issued, 0);
+  const paperCollected = Object.values(paper).reduce((s, p) => s + p.collected, 0);
+  const phone = await db.select({ reporterId: ballots.reporterId, n: sql<number>`count(*)::int` }).from(ballots)
+    .where(eq(ballots.roundId, roundId)).groupBy(ballots.reporterId);
+  const phoneBy = new Map(phone.map((p) => [p.reporterId, Number(p.n)]));
+  const { forms } = await matchedPaper(db, roundId);
+  const reporters = await meetingReporters(db, round.meetingId);
+  return reporters.map((r): ReporterReconciliation => {
+    const paperForms = forms.filter((f) => f.reporterId === String(r.reporterId)).length;
+    const ballotsCounted = (phoneBy.get(r.reporterId) ?? 0) + paperForms;
+    const result = reconcile({
+      codes: codes.map((c) => ({
+        category: c.category, issued: c.issued,
+        used: uses.find((u) => u.reporterId === r.reporterId && u.category === c.category)?.used ?? 0,
+      })),
+      attendees, paperIssued, paperCollected, ballotsCounted,
+    });
+    return { reporterId: r.reporterId, name: r.orgName, ballotsCounted, ...result };
+  });
+}
+
+/**
+ * Closes phone voting. Attendees signed in are given here because the meetings module keeps no sign-in table
+ * yet. Paper forms are usually entered after this; the reconciliation runs when results are released.
+ */
+export async function closeVoting(db: Db, user: AuthUser, actor: AuditActor, roundId: number, attendees: number) {
+  return db.transaction(async (tx) => {
+    const { round, ctx } = await getRound(tx, roundId, { lock: true });
+    assertManage(user, ctx.organizerPath);
+    if (round.state !== 'open') throw conflict('NOT_OPEN', `测评${stateLabel(round.state)}，不能结束投票`);
+    const [row] = await tx.update(ballotRounds).set({ state: 'closed', attendees, closedAt: actor.at })
+      .where(eq(ballotRounds.id, roundId)).returning();
+    await writeAudit(tx, actor, {
+      action: 'ballot_round.close', targetType: 'ballot_round', targetId: roundId, scopePath: ctx.organizerPath, detail: { attendees },
+    });
+    return row!;
+  });
+}
+
+/**
+ * Releases the results after the count reconciliation (R-VOTE-5). More ballots than codes issued plus paper
+ * collected voids the round for good; any other mismatch needs a written explanation; paper entries that do
+ * not match (or were entered once) must be resolved first.
+ */
+export async function releaseResults(db: Db, user: AuthUser, actor: AuditActor, roundId: number, explanation: string | undefined) {
+  return db.transaction(async (tx) => {
+    const { round, ctx } = await getRound(tx, roundId, { lock: true });
+    assertManage(user, ctx.organizerPath);
+    if (round.state === 'void') throw conflict('ROUND_VOID', '计票数超过投票码发放数与纸质表收回数之和，本轮测评无效，结果不能发布');
+    if (round.state !== 'closed') throw conflict('NOT_CLOSED', `测评${stateLabel(round.state)}，不能发布结果`);
+    const { pending } = await matchedPaper(tx, roundId);
+    if (pending.length) {
+      throw new AppError('PAPER_PENDING', `有${pending.length}组纸质表录入尚未经两人一致确认，请先处理`, 409, { pending });
+    }
+    const rows = await reconcileRound(tx as unknown as Db, roundId, round.attendees ?? 0);
+    const mismatches = rows.filter((r) => r.mismatches.length)
+      .map((r) => ({ reporterId: r.reporterId, name: r.name, mismatches: r.mismatches }));
+    if (rows.some((r) => r.void)) {
+      const [row] = await tx.update(ballotRounds).set({ state: 'void', mismatches }).where(eq(ballotRounds.id, roundId)).returning();
+      await writeAudit(tx, actor, {
+        action: 'ballot_round.void', targetType: 'ballot_round', targetId: roundId, scopePath: ctx.organizerPath, detail: { mismatches },
+      });
+      return row!;
+    }
+    const text = explanation?.trim() ?? '';
+    if (mismatches.length && text.length < 10) {
+      throw new AppError('EXPLANATION_REQUIRED', '票数核对存在不一致，发布结果前须书面说明原因（不少于10字）', 400, { field: 'explanation', mismatches });
+    }
+    const [row] = await tx.update(ballotRounds)
+      .set({ state: 'released', mismatches, explanation: text || null, releasedAt: actor.at })
+      .where(eq(ballotRounds.id, roundId)).returning();
+    await writeAudit(tx, actor, {
+      action: 'ballot_round.release', targetType: 'ballot_round', targetId: roundId, scopePath: ctx.organizerPath,
+      detail: { explanation: text || null, mismatches: mismatches.length },
+    });
+    return row!;
+  });
+}
+
+/** Deletes every ballot, code and paper entry of a rehearsal; a real round's ballots are never deleted. */
+export async function purgeRehearsal(db: Db, user: AuthUser, actor: AuditActor, roundId: number) {
+  return db.transaction(async (tx) => {
+    const { round, ctx } = await getRound(tx, roundId, { lock: true });
+    assertManage(user, ctx.organizerPath);
+    if (round.mode !== 'rehearsal') throw conflict('REAL_ROUND', '正式测评的选票不能清除');
+    if (round.state === 'purged') throw conflict('ALREADY_PURGED', '该演练已清除');
+    const codeIds = tx.select({ id: ballotCodes.id }).from(ballotCodes).where(eq(ballotCodes.roundId, roundId));
+    const removed = await tx.delete(ballots).where(eq(ballots.roundId, roundId)).returning({ id: ballots.id });
+    await tx.delete(ballotCodeUses).where(inArray(ballotCodeUses.codeId, codeIds));
+    await tx.delete(ballotCodes).where(eq(ballotCodes.roundId, roundId));
+    await tx.delete(ballotCodeBatches).where(eq(ballotCodeBatches.roundId, roundId));
+    await tx.delete(ballotPaperTallies).where(eq(ballotPaperTallies.roundId, roundId));
+    await tx.update(ballotRounds).set({ state: 'purged' }).where(eq(ballotRounds.id, roundId));
+    await writeAudit(tx, actor, {
+      action: 'ballot_round.purge', targetType: 'ballot_round', targetId: roundId, scopePath: ctx.organizerPath,
+      detail: { ballots: removed.length },
+    });
+    return { ballots: removed.length };
+  });
+}
+
+/** Paper forms issued and collected per category (R-VOTE-4), before closing. */
+export async function setPaperCounts(
+  db: Db, user: AuthUser, actor: AuditActor, roundId: number, counts: Record<string, { issued: number; collected: number }>,
+) {
+  return db.transaction(async (tx) => {
+    const { round, ctx } = await getRound(tx, roundId, { lock: true });
+    assertManage(user, ctx.organizerPath);
+    if (!['draft', 'open', 'closed'].includes(round.state)) throw conflict('ROUND_ENDED', '测评结果已发布或作废，不能修改纸质表数量');
+    const keys = new Set(ctx.settings.ballots.categories.map((c) => c.key));
+    for (const k of Object.keys(counts)) {
+      if (!keys.has(k)) throw new AppError('VALIDATION', `参评人员类别「${k}」不在本次考核的设置中`, 400, { field: 'counts' });
+    }
+    const [row] = await tx.update(ballotRounds).set({ paperCounts: counts }).where(eq(ballotRounds.id, roundId)).returning();
+    await writeAudit(tx, actor, { action: 'ballot_round.paper_counts', targetType: 'ballot_round', targetId: roundId, scopePath: ctx.organizerPath, detail: { counts } });
+    return row!;
+  });
+}

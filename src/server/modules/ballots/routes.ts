@@ -1,0 +1,254 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError } from '../../../domain/errors';
+import { GRADES } from '../../../domain/grades';
+import { actorOf } from '../../http/audit';
+import { requireUser } from '../../http/session';
+import { castBallots, openVoteSheet } from './cast-ballots';
+import { computeResults } from './compute-results';
+import { paperFormsDocx, resultsXlsx } from './exports';
+import { issueCodes, slipsPdf } from './issue-codes';
+import { LiveCounts } from './live';
+import {
+  closeVoting, createRound, openVoting, purgeRehearsal, reconcileRound, releaseResults, rotateRoomCode, setPaperCounts, stateLabel,
+} from './manage-round';
+import { deletePaperTally, enterPaperTally, listPaperTallies } from './paper-tallies';
+import { assertManage, assertRead } from './policy';
+import { codeCounts, getMeetingContext, getRound } from './repo';
+import { ballotRounds } from '../../db/schema';
+import { desc, eq } from 'drizzle-orm';
+
+const Id = z.coerce.number().int().positive().max(2_147_483_647);
+const IdParams = z.object({ id: Id });
+const Count = z.number().int().min(0).max(100_000);
+const MAX_TEXT = 500;
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+const disposition = (name: string, fallback: string) =>
+  `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+
+const RoundOut = z.object({
+  id: z.number(), meetingId: z.number(), mode: z.string(), state: z.string(), stateLabel: z.string(), roomCode: z.string(),
+  anonymity: z.unknown(), attendees: z.number().nullable(), paperCounts: z.unknown(), mismatches: z.unknown(),
+  explanation: z.string().nullable(), openedAt: z.date().nullable(), closedAt: z.date().nullable(), releasedAt: z.date().nullable(),
+});
+const presentRound = (r: typeof ballotRounds.$inferSelect) => ({
+  id: r.id, meetingId: r.meetingId, mode: r.mode, state: r.state, stateLabel: stateLabel(r.state), roomCode: r.roomCode,
+  anonymity: r.anonymity, attendees: r.attendees, paperCounts: r.paperCounts, mismatches: r.mismatches,
+  explanation: r.explanation, openedAt: r.openedAt, closedAt: r.closedAt, releasedAt: r.releasedAt,
+});
+const Text = z.string().max(MAX_TEXT, `不能超过${MAX_TEXT}字`).optional();
+const VoteAuth = { code: z.string().min(1, '请输入投票码').max(40), roomCode: z.string().min(1, '请输入会场码').max(12) };
+const Problem = z.object({ code: z.string(), message: z.string() });
+const PaperCounts = z.object({ good: Count, fair: Count, average: Count, poor: Count, invalid: Count }).strict();
+
+export async function ballotRoutes(app: FastifyInstance) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const db = () => app.deps.db;
+  const tags = ['ballots'];
+  const live = new LiveCounts(app.deps.database, app.log);
+  app.addHook('onClose', async () => live.close());
+
+  /** An administrator's browser must not cast: a session proves a person, which anonymity forbids. */
+  const refuseSignedIn = (req: { user: unknown }) => {
+    if (req.user) throw new AppError('SIGNED_IN_CANNOT_VOTE', '已登录管理账号的浏览器不能投票，请用本人手机扫描投票条上的二维码', 403);
+  };
+
+  // ---- public: the phone page -------------------------------------------------------------------------
+  r.post('/api/vote/sheet', {
+    config: { public: true },
+    schema: {
+      tags, body: z.object(VoteAuth).strict(),
+      response: {
+        200: z.object({
+          meetingTitle: z.string(), categoryLabel: z.string(), rehearsal: z.boolean(),
+          reporters: z.array(z.object({
+            reporterId: z.number(), name: z.string(), secretaryName: z.string().nullable(), downward: z.boolean(), done: z.boolean(),
+            form: z.object({ title: z.string(), overall: z.string(), problems: z.string(), suggestions: z.string(), note: z.string() }),
+          })),
+        }),
+        '4xx': Problem,
+      },
+    },
+  }, async (req) => {
+    refuseSignedIn(req);
+    return openVoteSheet(db(), req.body.code, req.body.roomCode);
+  });
+
+  r.post('/api/vote/ballots', {
+    config: { public: true },
+    schema: {
+      tags,
+      body: z.object({
+        ...VoteAuth,
+        ballots: z.array(z.object({
+          reporterId: Id, grade: z.enum(GRADES), problems: Text, suggestions: Text,
+        }).strict()).min(1, '请至少评价一位述职对象').max(200),
+      }).strict(),
+      response: { 200: z.object({ accepted: z.array(z.number()), alreadyVoted: z.array(z.number()) }), '4xx': Problem },
+    },
+  }, async (req) => {
+    refuseSignedIn(req);
+    const out = await castBallots(db(), req.body.code, req.body.roomCode, req.body.ballots);
+    live.poke(out.meetingId);
+    return { accepted: out.accepted, alreadyVoted: out.alreadyVoted };
+  });
+
+  // ---- the organizer ----------------------------------------------------------------------------------
+  r.get('/api/meetings/:id/ballot-rounds', {
+    schema: { tags, params: IdParams, response: { 200: z.object({ items: z.array(RoundOut) }) } },
+  }, async (req) => {
+    const ctx = await getMeetingContext(db(), req.params.id);
+    assertManage(requireUser(req), ctx.organizerPath);
+    const rows = await db().select().from(ballotRounds).where(eq(ballotRounds.meetingId, req.params.id)).orderBy(desc(ballotRounds.id));
+    return { items: rows.map(presentRound) };
+  });
+
+  r.post('/api/meetings/:id/ballot-rounds', {
+    schema: { tags, params: IdParams, body: z.object({ mode: z.enum(['rehearsal', 'real']) }).strict(), response: { 200: RoundOut } },
+  }, async (req) => presentRound(await createRound(db(), requireUser(req), actorOf(req), req.params.id, req.body.mode)));
+
+  r.get('/api/ballot-rounds/:id', {
+    schema: {
+      tags, params: IdParams,
+      response: { 200: RoundOut.extend({ codes: z.array(z.object({ category: z.string(), issued: z.number(), used: z.number() })) }) },
+    },
+  }, async (req) => {
+    const { round, ctx } = await getRound(db(), req.params.id);
+    assertManage(requireUser(req), ctx.organizerPath);
+    return { ...presentRound(round), codes: await codeCounts(db(), round.id) };
+  });
+
+  r.post('/api/ballot-rounds/:id/codes', {
+    schema: {
+      tags, params: IdParams,
+      body: z.object({ category: z.string().min(1).max(64), count: z.number().int().min(1).max(2000) }).strict(),
+      produces: ['application/pdf'],
+    },
+  }, async (req, reply) => {
+    const batch = await issueCodes(db(), requireUser(req), actorOf(req), req.params.id, req.body.category, req.body.count);
+    const origin = `${req.protocol}://${req.host}`;
+    const pdf = await slipsPdf(origin, batch);
+    reply.header('content-type', 'application/pdf')
+      .header('cache-control', 'no-store')
+      .header('content-disposition', disposition(`测评投票条-${batch.categoryLabel}-第${batch.batchId}批.pdf`, 'slips.pdf'));
+    return reply.send(pdf);
+  });
+
+  const transition = (path: string, body: z.ZodTypeAny, fn: (req: any) => Promise<typeof ballotRounds.$inferSelect>) =>
+    r.post(path, { schema: { tags, params: IdParams, body, response: { 200: RoundOut } } }, async (req) => presentRound(await fn(req)));
+  const Empty = z.object({}).strict().optional();
+  transition('/api/ballot-rounds/:id/open', Empty, (req) => openVoting(db(), requireUser(req), actorOf(req), req.params.id));
+  transition('/api/ballot-rounds/:id/room-code', Empty, (req) => rotateRoomCode(db(), requireUser(req), actorOf(req), req.params.id));
+  transition('/api/ballot-rounds/:id/close', z.object({ attendees: Count }).strict(),
+    (req) => closeVoting(db(), requireUser(req), actorOf(req), req.params.id, req.body.attendees));
+  transition('/api/ballot-rounds/:id/release', z.object({ explanation: z.string().max(2000).optional() }).strict(),
+    (req) => releaseResults(db(), requireUser(req), actorOf(req), req.params.id, req.body.explanation));
+  transition('/api/ballot-rounds/:id/paper-counts',
+    z.object({ counts: z.record(z.string().max(64), z.object({ issued: Count, collected: Count }).strict()) }).strict(),
+    (req) => setPaperCounts(db(), requireUser(req), actorOf(req), req.params.id, req.body.counts));
+
+  r.post('/api/ballot-rounds/:id/purge', {
+    schema: { tags, params: IdParams, body: z.object({ confirm: z.literal(true) }).strict(), response: { 200: z.object({ ballots: z.number() }) } },
+  }, async (req) => purgeRehearsal(db(), requireUser(req), actorOf(req), req.params.id));
+
+  r.get('/api/ballot-rounds/:id/reconciliation', {
+    schema: {
+      tags, params: IdParams,
+      querystring: z.object({ attendees: z.coerce.number().int().min(0).max(100_000).optional() }),
+      response: {
+        200: z.object({
+          codes: z.array(z.object({ category: z.string(), issued: z.number(), used: z.number() })),
+          reporters: z.array(z.object({ reporterId: z.number(), name: z.string(), ballotsCounted: z.number(), void: z.boolean(), mismatches: z.array(Problem) })),
+        }),
+      },
+    },
+  }, async (req) => {
+    const { round, ctx } = await getRound(db(), req.params.id);
+    assertManage(requireUser(req), ctx.organizerPath);
+    return {
+      codes: await codeCounts(db(), round.id),
+      reporters: await reconcileRound(db(), round.id, req.query.attendees ?? round.attendees ?? 0),
+    };
+  });
+
+  r.get('/api/ballot-rounds/:id/paper-tallies', {
+    schema: { tags, params: IdParams, response: { 200: z.object({ items: z.array(z.object({
+      reporterId: z.number(), category: z.string(), status: z.string(), differences: z.array(z.string()),
+      entries: z.array(z.object({ id: z.number(), entryNo: z.number(), enteredBy: z.string(), counts: PaperCounts, problems: z.array(z.string()), suggestions: z.array(z.string()) })),
+    })) }) } },
+  }, async (req) => {
+    const { ctx } = await getRound(db(), req.params.id);
+    assertManage(requireUser(req), ctx.organizerPath);
+    return { items: await listPaperTallies(db(), req.params.id) };
+  });
+
+  r.post('/api/ballot-rounds/:id/paper-tallies', {
+    schema: {
+      tags, params: IdParams,
+      body: z.object({
+        reporterId: Id, category: z.string().min(1).max(64), counts: PaperCounts,
+        problems: z.array(z.string().max(MAX_TEXT)).max(2000).default([]), suggestions: z.array(z.string().max(MAX_TEXT)).max(2000).default([]),
+      }).strict(),
+      response: { 200: z.object({ id: z.number(), entryNo: z.number() }) },
+    },
+  }, async (req) => {
+    const row = await enterPaperTally(db(), requireUser(req), actorOf(req), req.params.id, req.body);
+    return { id: row.id, entryNo: row.entryNo };
+  });
+
+  r.delete('/api/ballot-rounds/:id/paper-tallies/:tallyId', {
+    schema: { tags, params: z.object({ id: Id, tallyId: Id }), response: { 200: z.object({ ok: z.literal(true) }) } },
+  }, async (req) => {
+    await deletePaperTally(db(), requireUser(req), actorOf(req), req.params.id, req.params.tallyId);
+    return { ok: true as const };
+  });
+
+  const Row = z.object({
+    valid: z.number(), invalid: z.number(), counts: z.record(z.string(), z.number()), percents: z.record(z.string(), z.number()),
+    averageOrPoor: z.number(), averageOrPoorPercent: z.number(),
+  });
+  r.get('/api/ballot-rounds/:id/results', {
+    schema: {
+      tags, params: IdParams,
+      response: { 200: z.object({
+        round: z.object({ id: z.number(), mode: z.string(), state: z.string(), explanation: z.string().nullable(), mismatches: z.unknown() }),
+        meetingTitle: z.string(), minGroupSize: z.number(), note: z.string(),
+        results: z.array(z.object({
+          reporterId: z.string(), name: z.string(), downward: z.boolean(), rank: z.number(), score: z.number(), overall: Row,
+          byCategory: z.array(Row.extend({ category: z.string(), label: z.string() })),
+          pooled: z.object({ labels: z.array(z.string()), row: Row.nullable() }).nullable(),
+          problems: z.array(z.string()).nullable(), suggestions: z.array(z.string()).nullable(),
+        })),
+      }) },
+    },
+  }, async (req) => computeResults(db(), requireUser(req), req.params.id));
+
+  r.get('/api/ballot-rounds/:id/results.xlsx', { schema: { tags, params: IdParams } }, async (req, reply) => {
+    const { name, buffer } = await resultsXlsx(db(), requireUser(req), req.params.id);
+    reply.header('content-type', XLSX).header('content-disposition', disposition(name, 'results.xlsx'));
+    return reply.send(buffer);
+  });
+
+  r.get('/api/meetings/:id/paper-forms.docx', { schema: { tags, params: IdParams } }, async (req, reply) => {
+    const buffer = await paperFormsDocx(db(), requireUser(req), req.params.id);
+    reply.header('content-type', DOCX).header('content-disposition', disposition('测评评议表（纸质）.docx', 'forms.docx'));
+    return reply.send(buffer);
+  });
+
+  /** Server-sent events for the console: counts received per reporter, within a second of each cast. */
+  r.get('/api/meetings/:id/live', { schema: { tags, params: IdParams } }, async (req, reply) => {
+    const ctx = await getMeetingContext(db(), req.params.id);
+    assertRead(requireUser(req), ctx.organizerPath);
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no',
+    });
+    const beat = setInterval(() => res.write(': keep-alive\n\n'), 25_000);
+    res.on('close', () => clearInterval(beat));
+    await live.subscribe(req.params.id, res);
+  });
+
+}
