@@ -73,23 +73,23 @@ export default function MyTasksPage() {
 
   const columns: TableColumnsType<Task> = [
     {
-      title: '指导单位', key: 'unit', width: 220,
+      title: '指导单位', key: 'unit', width: 230,
       render: (_, t) => (
         <div>
           <div>{t.organizerName}</div>
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t.subCampaignTitle}</Typography.Text>
+          <div><Typography.Text type="secondary" style={{ fontSize: 12 }}>派出单位：{t.senderName}</Typography.Text></div>
         </div>
       ),
     },
-    { title: '派出单位', dataIndex: 'senderName', width: 150 },
     {
-      title: '组别', key: 'group', width: 150,
+      title: '组别', key: 'group', width: 130,
       render: (_, t) => (t.groupName
         ? <>{t.groupName}{t.isLeader ? <Tag color="red" style={{ marginInlineStart: 4 }}>组长</Tag> : t.leaderName ? <div><Typography.Text type="secondary" style={{ fontSize: 12 }}>组长：{t.leaderName}</Typography.Text></div> : null}</>
         : '—'),
     },
     {
-      title: '述职评议会', key: 'meeting', width: 220,
+      title: '述职评议会', key: 'meeting', width: 210,
       render: (_, t) => (
         <div>
           <div>{phaseWindow(t.meeting)}</div>
@@ -98,12 +98,12 @@ export default function MyTasksPage() {
       ),
     },
     {
-      title: '完成时限', dataIndex: 'completeBy', width: 130,
+      title: '完成时限', dataIndex: 'completeBy', width: 120,
       render: (v: string | null) => (v ? <>{v}{v < today && <Tag color="orange" style={{ marginInlineStart: 4 }}>已过</Tag>}</> : '—'),
     },
-    { title: '任务说明', dataIndex: 'note', width: 180, render: (v: string | null) => v ?? '—' },
+    { title: '任务说明', dataIndex: 'note', width: 160, render: (v: string | null) => v ?? '—' },
     {
-      title: '观察记录', key: 'observation', width: 220,
+      title: '观察记录', key: 'observation', width: 200,
       render: (_, t) => (t.observationNote
         ? <><Typography.Paragraph ellipsis={{ rows: 2, tooltip: t.observationNote }} style={{ margin: 0 }}>{t.observationNote}</Typography.Paragraph>
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>{formatDateTime(t.observedAt)}</Typography.Text></>
@@ -126,7 +126,7 @@ export default function MyTasksPage() {
           options={[{ value: 'pending', label: '待记录' }, { value: 'recorded', label: '已记录' }]} />
       </div>
       <Table<Task>
-        rowKey="id" size="small" columns={columns} dataSource={items} loading={loading} scroll={{ x: 1300 }}
+        rowKey="id" size="small" columns={columns} dataSource={items} loading={loading} scroll={{ x: 1150 }}
         locale={{ emptyText: '暂无选派任务' }}
         pagination={{
           current: page, pageSize, total, showSizeChanger: true, showTotal: (n) => `共 ${n} 项`,
