@@ -44,7 +44,19 @@ export function OrgIdSelect({ value, onChange, ...rest }: SingleProps) {
       live = false;
     };
   }, [value, initial?.id]);
-  return <OrgSelect {...rest} value={value ?? null} initial={initial} onChange={(v) => onChange?.(v)} />;
+  // OrgSelect reads `initial` when it mounts, so it is remounted once the name is known.
+  return (
+    <OrgSelect
+      key={initial?.id ?? 'none'}
+      {...rest}
+      value={value ?? null}
+      initial={initial}
+      onChange={(v, org) => {
+        if (org) setInitial(org);
+        onChange?.(v);
+      }}
+    />
+  );
 }
 
 interface MultiProps {

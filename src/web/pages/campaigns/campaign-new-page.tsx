@@ -153,7 +153,7 @@ export default function CampaignNewPage() {
           rules={[{ required: true, message: '请选择组织单位' }]}
           extra="例如县委，本级方案发布后为下级党委（工委）生成各自的方案。"
         >
-          <OrgSelect initial={scopeOrg} data-testid="campaign-organizer" />
+          <OrgSelect key={scopeOrg?.id ?? 'none'} initial={scopeOrg} data-testid="campaign-organizer" />
         </Form.Item>
         <Button type="primary" htmlType="submit" loading={saving} disabled={!templateId} data-testid="campaign-create-submit">
           创建方案

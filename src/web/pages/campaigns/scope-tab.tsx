@@ -343,7 +343,7 @@ function GapsCard({ campaignId, tick }: { campaignId: number; tick: number }) {
           options={(data?.counts ?? []).map((c) => ({ value: c.type, label: `${c.label}（${c.count}）` }))}
           style={{ width: 200 }}
         />
-        <Input allowClear placeholder="搜索党组织" value={term} onChange={(e) => setTerm(e.target.value)} style={{ width: 200 }} maxLength={64} />
+        <Input allowClear placeholder="搜索党组织" value={term} onChange={(e) => setTerm(e.target.value)} style={{ width: 200 }} maxLength={64} data-testid="gaps-search" />
       </div>
       <Table<Gap>
         rowKey={(g) => `${g.orgId}:${g.type}`}

@@ -1,0 +1,140 @@
+import path from 'node:path';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { buildApp } from '../../src/server/app';
+import { seedDemo, DEMO_PASSWORD } from '../../src/server/db/demo-seed';
+import { freshDatabase } from '../setup/db';
+import { TEST_COST } from '../factories';
+
+let browser: Browser;
+let base: string;
+let close: () => Promise<void>;
+const SHOTS = process.env.E2E_SHOTS; // a folder to save screenshots of the main pages, when set
+
+beforeAll(async () => {
+  const database = await freshDatabase();
+  await seedDemo(database.db, { now: new Date(), passwordCost: TEST_COST });
+  const app = await buildApp({ database, config: { passwordCost: TEST_COST, webDir: path.resolve('dist/web') } });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const addr = app.server.address() as { port: number };
+  base = `http://127.0.0.1:${addr.port}`;
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  close = async () => {
+    await browser.close();
+    await app.close();
+    await database.close();
+  };
+});
+afterAll(async () => close?.());
+
+async function login(username: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+  await page.goto(`${base}/login`);
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(DEMO_PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('nav-menu').waitFor();
+  return page;
+}
+
+const shot = async (page: Page, name: string) => {
+  if (SHOTS) await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+};
+
+/** Opens an antd Select (OrgSelect and friends), types to search and picks the option that contains `text`. */
+async function pick(page: Page, select: Locator, text: string) {
+  await select.click();
+  await select.locator('input').fill(text);
+  const option = page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text }).first();
+  await option.waitFor();
+  await option.click();
+}
+
+const openTab = (page: Page, name: string | RegExp) => page.getByRole('tab', { name }).click();
+
+it('R-CAMP-7 R-CAMP-1 R-ORG-2 R-ORG-3 R-CAMP-2 R-CAMP-3: county admin creates from the template, binds routes, previews, publishes; the township files, is acknowledged and publishes its round', async () => {
+  // County: create the 2025 campaign from the county template (002).
+  const admin = await login('admin');
+  await admin.goto(`${base}/campaigns`);
+  await admin.getByTestId('campaign-create').click();
+  await admin.getByTestId('template-002').click();
+  await expect.poll(() => admin.getByTestId('template-002').textContent()).toContain('乡镇党委和县直系统党委');
+  await admin.getByTestId('campaign-year').fill('2025');
+  // The admin's own scope root (县委) is filled in as the organizer.
+  await expect.poll(() => admin.getByTestId('campaign-organizer').textContent()).toContain('中共清河县委员会');
+  await shot(admin, 'campaign-new');
+  await admin.getByTestId('campaign-create-submit').click();
+  await expect.poll(() => admin.getByTestId('campaign-title').textContent()).toContain('2025');
+  const countyUrl = admin.url();
+  await expect.poll(() => admin.getByTestId('settings-summary').textContent()).toContain('重点内容（7）');
+
+  // Bind the template's three route rules to this county's work committees (R-ORG-2).
+  await openTab(admin, '方案设置');
+  await admin.getByText('述职路由（默认向上级党组织述职）').click();
+  await pick(admin, admin.getByTestId('route-orgs-0'), '清河县人民医院党委');
+  await pick(admin, admin.getByTestId('route-target-0'), '中共清河县直属机关工作委员会');
+  await pick(admin, admin.getByTestId('route-target-1'), '中共清河县社区工作委员会');
+  await pick(admin, admin.getByTestId('route-target-2'), '中共清河县非公有制经济组织和社会组织工作委员会');
+  await admin.getByTestId('settings-save').click();
+  await admin.getByText('方案设置已保存').waitFor();
+
+  // Scope: the whole county; the preview counts by sector and by hearing body, and lists gaps (R-ORG-3).
+  await openTab(admin, '述职范围');
+  await admin.getByTestId('scope-save').click();
+  await admin.getByText(/述职范围已保存，共 \d+ 个党组织/).waitFor();
+  await expect.poll(() => admin.getByTestId('scope-routes').textContent()).toContain('中共清河县社区工作委员会');
+  await expect.poll(() => admin.getByTestId('scope-routes').textContent()).toContain('中共青山镇委员会');
+  await expect.poll(() => admin.getByTestId('scope-by-sector').textContent()).toContain('农村');
+  // The two new branches without a secretary are listed, not skipped.
+  await expect.poll(() => admin.getByTestId('scope-gaps').textContent()).toMatch(/需处理的问题（\d+）/);
+  await admin.getByTestId('gaps-search').fill('新组建');
+  await expect.poll(() => admin.getByTestId('scope-gaps').textContent()).toContain('县数据局机关党支部（新组建）');
+  await expect.poll(() => admin.getByTestId('scope-gaps').textContent()).toContain('无现任书记');
+  await shot(admin, 'campaign-scope');
+
+  await admin.getByTestId('campaign-publish').click();
+  await expect.poll(() => admin.getByTestId('publish-confirm').textContent()).toMatch(/将生成 \d+ 个下级方案/);
+  await admin.getByRole('button', { name: '确认发布' }).click();
+  await expect.poll(() => admin.getByTestId('campaign-state').first().textContent(), { timeout: 20_000 }).toContain('已发布');
+  await openTab(admin, /下级方案/);
+  await expect.poll(() => admin.getByTestId('sub-campaigns-table').textContent()).toContain('中共青山镇委员会');
+  await shot(admin, 'campaign-subs');
+
+  // Township: sees its sub-campaign with the parent named, files its plan upward (R-CAMP-3).
+  const town = await login('town_admin');
+  await town.goto(`${base}/campaigns`);
+  const row = town.getByTestId('campaigns-table').locator('tr', { hasText: '中共青山镇委员会' }).first();
+  await expect.poll(() => row.textContent()).toContain('待报备');
+  await expect.poll(() => row.textContent()).toContain('中共清河县委员会');
+  await row.getByTestId('campaign-link').click();
+  await openTab(town, /方案报备/);
+  await town.getByTestId('filing-submit').click();
+  await town.getByTestId('filing-note').fill('按县委方案执行，重点内容不作调整。');
+  await town.getByRole('button', { name: '报 备' }).or(town.getByRole('button', { name: '报备', exact: true })).click();
+  await expect.poll(() => town.getByTestId('filing-state').first().textContent()).toContain('已报备');
+  const townUrl = town.url();
+
+  // County acknowledges the filing.
+  await admin.goto(countyUrl);
+  await openTab(admin, /下级方案/);
+  const subRow = admin.getByTestId('sub-campaigns-table').locator('tr', { hasText: '中共青山镇委员会' });
+  await subRow.getByRole('button', { name: '确认' }).click();
+  await admin.locator('.ant-popconfirm').getByRole('button', { name: /确\s*认/ }).click();
+  await expect.poll(() => subRow.textContent()).toContain('上级已确认');
+
+  // Township publishes its own round.
+  await town.goto(townUrl);
+  await openTab(town, '述职范围');
+  await town.getByTestId('campaign-publish').click();
+  await town.getByRole('button', { name: '确认发布' }).click();
+  await expect.poll(() => town.getByTestId('campaign-state').first().textContent(), { timeout: 20_000 }).toContain('已发布');
+  await openTab(town, /述职对象/);
+  await expect.poll(() => town.getByTestId('reporters-table').textContent()).toContain('前进村');
+  await shot(town, 'campaign-reporters');
+
+  await admin.close();
+  await town.close();
+});
