@@ -391,7 +391,8 @@ describe('filing and the lower levels (R-CAMP-3, R-CAMP-2)', () => {
   });
 
   it('R-CAMP-2 publication recurses: the 县直工委 round spawns a round for the 系统党委 under it', async () => {
-    expect((await s.adminA.post(`/api/campaigns/${jz}/filing/submit`)).statusCode).toBe(200);
+    const filed = await s.adminA.post(`/api/campaigns/${jz}/filing/submit`);
+    expect(filed.statusCode, filed.body).toBe(200);
     expect((await s.adminA.post(`/api/campaigns/${jz}/filing/acknowledge`)).statusCode).toBe(200);
     const res = await s.adminA.post(`/api/campaigns/${jz}/publish`);
     expect(res.statusCode, res.body).toBe(200);

@@ -82,7 +82,7 @@ export async function campaignRoutes(app: FastifyInstance) {
   }, async (req) => publishCampaign(db(), requireUser(req), actorOf(req), req.params.id));
 
   r.post('/api/campaigns/:id/phases/:key/:action', {
-    schema: { tags, params: PhaseParams, body: PhaseBody.optional(), response: { 200: z.object({ phases: z.array(PhaseOut) }) } },
+    schema: { tags, params: PhaseParams, body: PhaseBody.nullish(), response: { 200: z.object({ phases: z.array(PhaseOut) }) } },
   }, async (req) => changePhase(
     db(), requireUser(req), actorOf(req), req.params.id, req.params.key, req.params.action, req.body?.reason,
   ));
@@ -121,7 +121,7 @@ export async function campaignRoutes(app: FastifyInstance) {
   }, async (req) => recordSelfCommittee(db(), requireUser(req), actorOf(req), req.params.id, req.params.rid, req.body.date));
 
   r.post('/api/campaigns/:id/filing/submit', {
-    schema: { tags, params: IdParams, body: FilingSubmitBody.optional(), response: { 200: Summary } },
+    schema: { tags, params: IdParams, body: FilingSubmitBody.nullish(), response: { 200: Summary } },
   }, async (req) => ({ campaign: await submitFiling(db(), requireUser(req), actorOf(req), req.params.id, req.body?.note) }));
 
   r.post('/api/campaigns/:id/filing/acknowledge', {
