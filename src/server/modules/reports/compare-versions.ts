@@ -6,13 +6,13 @@ import type { DbOrTx } from '../../db/connect';
 import { reportVersions } from '../../db/schema';
 import type { AuthUser } from '../../http/context';
 import { assertReadReport } from './policy';
-import { getReportRow, loadReporter, scopeOf } from './repo';
+import { getReportRow, loadReporter, readScopeOf } from './repo';
 import { reportText, usedSections } from './sections';
 
 export async function readableReport(db: DbOrTx, user: AuthUser, id: number) {
   const row = await getReportRow(db, id);
   const ctx = await loadReporter(db, row.reporterId);
-  assertReadReport(user, scopeOf(ctx), {
+  assertReadReport(user, await readScopeOf(db, ctx, user.role === 'secretary' ? user.orgId : null), {
     everSubmitted: row.submittedAt !== null, published: row.publishedAt !== null, audience: ctx.settings.report.publicationAudience,
   });
   return { row, ctx };

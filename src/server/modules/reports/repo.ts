@@ -149,3 +149,17 @@ export async function otherSignatures(db: DbOrTx, campaignId: number, exceptRepo
 }
 
 export const stateOf = (r: ReportRow) => r.state as ReportState;
+
+/** The report's scope for reading, knowing whether a secretary's organization reports in the same campaign (R-REP-7). */
+export async function readScopeOf(db: DbOrTx, ctx: ReporterContext, userOrgId: number | null): Promise<ReportScope> {
+  let inCampaign = false;
+  if (userOrgId !== null) {
+    const [hit] = await db
+      .select({ id: campaignReporters.id })
+      .from(campaignReporters)
+      .where(and(eq(campaignReporters.campaignId, ctx.campaignId), eq(campaignReporters.orgId, userOrgId), isNull(campaignReporters.removedAt)))
+      .limit(1);
+    inCampaign = Boolean(hit);
+  }
+  return { ...scopeOf(ctx), isCampaignReporterOrg: (id) => inCampaign && id === userOrgId };
+}

@@ -91,10 +91,16 @@ async function readUpload(req: FastifyRequest, maxBytes: number, what: string) {
   if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', '请以文件上传方式（multipart/form-data）提交', 415);
   const file = await req.file({ limits: { fileSize: maxBytes, files: 1 } });
   if (!file) throw new AppError('VALIDATION', `请选择要上传的${what}`, 400, { field: 'file' });
-  const content = await file.toBuffer();
-  if (file.file.truncated) {
-    throw new AppError('PAYLOAD_TOO_LARGE', `${what}不能超过${Math.round((maxBytes / 1024 / 1024) * 10) / 10}MB`, 413, { field: 'file' });
+  const tooLarge = () =>
+    new AppError('PAYLOAD_TOO_LARGE', `${what}不能超过${Math.round((maxBytes / 1024 / 1024) * 100) / 100}MB`, 413, { field: 'file' });
+  let content: Buffer;
+  try {
+    content = await file.toBuffer();
+  } catch (e) {
+    if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
+    throw e;
   }
+  if (file.file.truncated) throw tooLarge();
   return { name: file.filename, mimeType: file.mimetype, content };
 }
 
