@@ -24,6 +24,8 @@ export default defineConfig({
     reportCompressedSize: true,
     chunkSizeWarningLimit: 900,
     rolldownOptions: {
+      // Second entry: the phone vote page (src/web/vote), plain TS without React, served at /vote/.
+      input: { main: fromRoot('./src/web/index.html'), vote: fromRoot('./src/web/vote/index.html') },
       output: {
         // React and the router change rarely: their own long-cached chunk. antd is left to the
         // automatic splitter so each lazy page only pulls in the components it uses.
