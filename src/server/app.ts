@@ -24,6 +24,7 @@ import { reportRoutes } from './modules/reports/routes';
 import { campaignRoutes } from './modules/campaigns/routes';
 import { oversightRoutes } from './modules/oversight/routes';
 import { ballotRoutes } from './modules/ballots/routes';
+import { meetingRoutes } from './modules/meetings/routes';
 
 // Chinese validation messages from zod itself, so every 400 reads naturally to users.
 z.config(z.locales.zhCN());
@@ -87,6 +88,7 @@ export async function buildApp(opts: BuildAppOptions) {
   await app.register(campaignRoutes);
   await app.register(oversightRoutes);
   await app.register(ballotRoutes);
+  await app.register(meetingRoutes);
   await app.register(reportRoutes);
 
   const webDir = app.deps.config.webDir;
