@@ -1,0 +1,166 @@
+/**
+ * .docx in 党政机关公文 layout (GB/T 9704-2012, see ../shared/FORMATS.md) for 通报, 反馈意见, 总结报告
+ * and 会议记录: A4, 37/28/35/26 mm margins, 3号仿宋 body with a 2-character first-line indent, 2号小标宋
+ * title, heading levels 一、(黑体) （一）(楷体) 1.(仿宋 bold) （1）(仿宋), `— 1 —` page numbers outside
+ * (odd pages right, even left), signature and date right-aligned. Fonts are named in the file; the
+ * reader's Word supplies them, with the usual fallbacks named alongside.
+ */
+import {
+  AlignmentType, BorderStyle, Document, Footer, LineRuleType, Packer, PageNumber, Paragraph, Table, TableCell,
+  TableRow, TextRun, VerticalAlign, WidthType,
+} from 'docx';
+
+/** Font names as a 组织部 machine has them. */
+export const GONGWEN_FONTS = {
+  title: '方正小标宋简体',
+  body: '仿宋_GB2312',
+  heading1: '黑体',
+  heading2: '楷体_GB2312',
+  pageNumber: '宋体',
+  /** Latin text inside the body: Times New Roman is what GB/T 9704 samples use. */
+  latin: 'Times New Roman',
+} as const;
+
+const PT = 2; // docx sizes are half-points
+const SIZE = { title: 22 * PT, body: 16 * PT, pageNumber: 14 * PT, table: 14 * PT } as const;
+const MM = 56.7; // twips per millimetre
+/** 22 lines in the 225 mm text block: a fixed line pitch of about 28.9 pt. */
+const LINE = Math.round((225 * MM) / 22);
+
+export type GongwenBlock =
+  | { type: 'heading1'; text: string }
+  | { type: 'heading2'; text: string }
+  | { type: 'heading3'; text: string }
+  | { type: 'heading4'; text: string }
+  | { type: 'paragraph'; text: string; indent?: boolean }
+  /** A simple bordered table, header row first; 4号 text so it fits the 156 mm block. */
+  | { type: 'table'; header: string[]; rows: (string | number)[][]; widths?: number[] }
+  | { type: 'blank' };
+
+export interface GongwenDoc {
+  title: string;
+  /** Optional subtitle line under the title (e.g. the meeting date and place), 3号楷体 centred. */
+  subtitle?: string;
+  blocks: GongwenBlock[];
+  /** 署名, e.g. 中共某某镇委员会 */
+  signature?: string;
+  /** 成文日期 as YYYY-MM-DD; printed 2025年12月26日. */
+  date?: string;
+}
+
+const run = (text: string, font: string, size: number, o: { bold?: boolean } = {}) =>
+  new TextRun({ text, size, bold: o.bold, font: { ascii: GONGWEN_FONTS.latin, hAnsi: GONGWEN_FONTS.latin, eastAsia: font } });
+
+const spacing = { line: LINE, lineRule: LineRuleType.EXACT, before: 0, after: 0 };
+
+/** The date as 公文 writes it: Arabic numerals, no leading zeros. */
+export function gongwenDate(iso: string): string {
+  const [y, m, d] = iso.split('-').map(Number);
+  return `${y}年${m}月${d}日`;
+}
+
+function para(text: string, font: string, o: { bold?: boolean; indent?: boolean; align?: (typeof AlignmentType)[keyof typeof AlignmentType] } = {}) {
+  return new Paragraph({
+    spacing,
+    alignment: o.align ?? AlignmentType.JUSTIFIED,
+    indent: o.indent === false ? undefined : { firstLineChars: 200, firstLine: 2 * 16 * 20 },
+    children: [run(text, font, SIZE.body, { bold: o.bold })],
+  });
+}
+
+function cell(text: string, width: number, header: boolean) {
+  return new TableCell({
+    width: { size: width, type: WidthType.DXA },
+    verticalAlign: VerticalAlign.CENTER,
+    children: [new Paragraph({
+      alignment: header ? AlignmentType.CENTER : AlignmentType.LEFT,
+      children: [run(text, header ? GONGWEN_FONTS.heading1 : GONGWEN_FONTS.body, SIZE.table)],
+    })],
+  });
+}
+
+function table(header: string[], rows: (string | number)[][], widths?: number[]) {
+  const total = Math.round(156 * MM);
+  const w = widths ?? header.map(() => Math.floor(total / header.length));
+  const line = { style: BorderStyle.SINGLE, size: 4, color: '000000' };
+  return new Table({
+    width: { size: total, type: WidthType.DXA },
+    columnWidths: w,
+    borders: { top: line, bottom: line, left: line, right: line, insideHorizontal: line, insideVertical: line },
+    rows: [
+      new TableRow({ tableHeader: true, children: header.map((h, i) => cell(h, w[i], true)) }),
+      ...rows.map((r) => new TableRow({ children: r.map((v, i) => cell(String(v), w[i], false)) })),
+    ],
+  });
+}
+
+function block(b: GongwenBlock): (Paragraph | Table)[] {
+  switch (b.type) {
+    case 'heading1': return [para(b.text, GONGWEN_FONTS.heading1)];
+    case 'heading2': return [para(b.text, GONGWEN_FONTS.heading2)];
+    case 'heading3': return [para(b.text, GONGWEN_FONTS.body, { bold: true })];
+    case 'heading4': return [para(b.text, GONGWEN_FONTS.body)];
+    case 'paragraph': return [para(b.text, GONGWEN_FONTS.body, { indent: b.indent })];
+    case 'table': return [table(b.header, b.rows, b.widths), para('', GONGWEN_FONTS.body)];
+    case 'blank': return [para('', GONGWEN_FONTS.body)];
+  }
+}
+
+/** `— 1 —` in 4号宋体, kept one character in from the outer edge. */
+function pageNumberFooter(align: 'right' | 'left') {
+  const font = GONGWEN_FONTS.pageNumber;
+  return new Footer({
+    children: [new Paragraph({
+      alignment: align === 'right' ? AlignmentType.RIGHT : AlignmentType.LEFT,
+      indent: align === 'right' ? { right: 14 * 20 } : { left: 14 * 20 },
+      children: [
+        new TextRun({ text: '— ', size: SIZE.pageNumber, font: { ascii: font, hAnsi: font, eastAsia: font } }),
+        new TextRun({ children: [PageNumber.CURRENT], size: SIZE.pageNumber, font: { ascii: font, hAnsi: font, eastAsia: font } }),
+        new TextRun({ text: ' —', size: SIZE.pageNumber, font: { ascii: font, hAnsi: font, eastAsia: font } }),
+      ],
+    })],
+  });
+}
+
+export function gongwenDocument(doc: GongwenDoc): Document {
+  const children: (Paragraph | Table)[] = [
+    new Paragraph({ alignment: AlignmentType.CENTER, spacing: { line: Math.round(LINE * 1.2), lineRule: LineRuleType.EXACT }, children: [run(doc.title, GONGWEN_FONTS.title, SIZE.title)] }),
+  ];
+  if (doc.subtitle) children.push(para(doc.subtitle, GONGWEN_FONTS.heading2, { indent: false, align: AlignmentType.CENTER }));
+  children.push(para('', GONGWEN_FONTS.body));
+  for (const b of doc.blocks) children.push(...block(b));
+  if (doc.signature || doc.date) {
+    children.push(para('', GONGWEN_FONTS.body), para('', GONGWEN_FONTS.body));
+    // About four characters of space after the signature and the date (FORMATS.md).
+    const right = { right: 4 * 16 * 20 };
+    if (doc.signature) children.push(new Paragraph({ spacing, alignment: AlignmentType.RIGHT, indent: right, children: [run(doc.signature, GONGWEN_FONTS.body, SIZE.body)] }));
+    if (doc.date) children.push(new Paragraph({ spacing, alignment: AlignmentType.RIGHT, indent: right, children: [run(gongwenDate(doc.date), GONGWEN_FONTS.body, SIZE.body)] }));
+  }
+  return new Document({
+    evenAndOddHeaderAndFooters: true,
+    styles: {
+      default: {
+        document: {
+          run: { size: SIZE.body, font: { ascii: GONGWEN_FONTS.latin, hAnsi: GONGWEN_FONTS.latin, eastAsia: GONGWEN_FONTS.body } },
+        },
+      },
+    },
+    sections: [{
+      properties: {
+        page: {
+          size: { width: Math.round(210 * MM), height: Math.round(297 * MM) },
+          margin: {
+            top: Math.round(37 * MM), bottom: Math.round(35 * MM), left: Math.round(28 * MM), right: Math.round(26 * MM),
+            footer: Math.round(28 * MM) - 14 * 20,
+          },
+        },
+      },
+      footers: { default: pageNumberFooter('right'), even: pageNumberFooter('left') },
+      children,
+    }],
+  });
+}
+
+export async function gongwenBuffer(doc: GongwenDoc): Promise<Buffer> {
+  return Packer.toBuffer(gongwenDocument(doc));
+}

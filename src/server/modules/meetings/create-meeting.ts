@@ -1,0 +1,28 @@
+import { AppError } from '../../../domain/errors';
+import type { DbOrTx } from '../../db/connect';
+import { meetings } from '../../db/schema';
+import { type AuditActor, writeAudit } from '../../http/audit';
+import type { AuthUser } from '../../http/context';
+import { assertManage } from './policy';
+import { getCampaignCtx } from './repo';
+import type { MeetingInputT } from './schemas';
+
+/** A campaign may hold several meetings (by group or tier, R-MEET-1); a closed round takes no new ones. */
+export async function createMeeting(db: DbOrTx, user: AuthUser, actor: AuditActor, campaignId: number, input: MeetingInputT) {
+  return db.transaction(async (tx) => {
+    const campaign = await getCampaignCtx(tx, campaignId);
+    assertManage(user, campaign.organizerPath);
+    if (campaign.state === 'closed' || campaign.state === 'archived') {
+      throw new AppError('CAMPAIGN_CLOSED', '述职评议考核已结束，不能再安排述职评议会', 409);
+    }
+    const [row] = await tx.insert(meetings).values({
+      campaignId, title: input.title, meetingDate: input.meetingDate, place: input.place,
+      chair: input.chair ?? null, recorder: input.recorder ?? null, createdAt: actor.at, updatedAt: actor.at,
+    }).returning();
+    await writeAudit(tx, actor, {
+      action: 'meeting.create', targetType: 'meeting', targetId: row.id, scopePath: campaign.organizerPath,
+      detail: { campaignId, ...input },
+    });
+    return row;
+  });
+}

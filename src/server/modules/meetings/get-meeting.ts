@@ -1,0 +1,36 @@
+import type { DbOrTx } from '../../db/connect';
+import type { AuthUser } from '../../http/context';
+import { assertRead, canComment, canManage } from './policy';
+import {
+  presentAgendaItem, presentAttendance, presentCampaign, presentComment, presentMeeting, presentReporterOption,
+  presentTimer, STEPS,
+} from './present';
+import {
+  agendaItems, assignedObservers, attendanceRows, campaignReporterInfo, commentCounts, commentRows, getMeeting,
+} from './repo';
+import type { MeetingDetailT } from './schemas';
+
+/** Everything the staff page and the console show; both poll it, so it is one read. */
+export async function getMeetingDetail(db: DbOrTx, user: AuthUser, id: number, now: Date): Promise<MeetingDetailT> {
+  const { meeting, campaign } = await getMeeting(db, id);
+  assertRead(user, campaign.organizerPath);
+  const s = campaign.settings;
+  const [agenda, reporters, attendance, observers, comments] = await Promise.all([
+    agendaItems(db, id), campaignReporterInfo(db, campaign.id), attendanceRows(db, id),
+    assignedObservers(db, campaign.id), commentRows(db, id),
+  ]);
+  const counts = await commentCounts(db, agenda.map((a) => a.id));
+  const onAgenda = new Set(agenda.map((a) => a.reporterId));
+  return {
+    meeting: presentMeeting(meeting, agenda.length),
+    campaign: presentCampaign(campaign),
+    agenda: agenda.map((a) => presentAgendaItem(a, s, counts.get(a.id) ?? 0)),
+    availableReporters: reporters.filter((r) => !onAgenda.has(r.id)).map((r) => presentReporterOption(r, s)),
+    attendance: presentAttendance(s, attendance),
+    observers,
+    comments: comments.map(presentComment),
+    timer: presentTimer(meeting, now),
+    steps: STEPS,
+    permissions: { manage: canManage(user, campaign.organizerPath), comment: canComment(user, campaign.organizerPath) },
+  };
+}

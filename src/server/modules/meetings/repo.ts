@@ -1,0 +1,135 @@
+import { and, asc, count, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { AppError, notFound } from '../../../domain/errors';
+import type { CampaignSettings } from '../../../domain/campaign-settings';
+import type { TimerState, TimerStatus } from '../../../domain/meeting-timer';
+import type { DbOrTx } from '../../db/connect';
+import {
+  campaignReporters, campaigns, meetingAgendaItems, meetingAttendance, meetingComments, meetings,
+  observerAssignments, organizations, secretaries, users,
+} from '../../db/schema';
+
+export type MeetingRow = typeof meetings.$inferSelect;
+
+export interface CampaignCtx {
+  id: number;
+  title: string;
+  year: number;
+  state: string;
+  settings: CampaignSettings;
+  organizerName: string;
+  organizerPath: string;
+}
+
+export async function getCampaignCtx(db: DbOrTx, campaignId: number): Promise<CampaignCtx> {
+  const [row] = await db
+    .select({
+      id: campaigns.id, title: campaigns.title, year: campaigns.year, state: campaigns.state, settings: campaigns.settings,
+      organizerName: organizations.name, organizerPath: organizations.path,
+    })
+    .from(campaigns)
+    .innerJoin(organizations, eq(organizations.id, campaigns.organizerOrgId))
+    .where(eq(campaigns.id, campaignId));
+  if (!row) throw notFound('述职评议考核');
+  return { ...row, settings: row.settings as CampaignSettings };
+}
+
+/** The meeting with its campaign; `lock` serializes concurrent changes of one meeting (timer, agenda). */
+export async function getMeeting(db: DbOrTx, id: number, opts: { lock?: boolean } = {}) {
+  const q = db.select().from(meetings).where(eq(meetings.id, id));
+  const [meeting] = opts.lock ? await q.for('update') : await q;
+  if (!meeting) throw notFound('述职评议会');
+  return { meeting, campaign: await getCampaignCtx(db, meeting.campaignId) };
+}
+
+export function assertOpen(meeting: MeetingRow) {
+  if (meeting.state === 'closed') throw new AppError('MEETING_CLOSED', '会议已结束，记录不能再修改', 409);
+}
+
+export const timerOf = (m: MeetingRow): TimerState => ({
+  itemId: m.timerItemId,
+  status: m.timerStatus as TimerStatus,
+  startedAt: m.timerStartedAt,
+  elapsedMs: m.timerElapsedMs,
+});
+
+export const timerColumns = (t: TimerState) => ({
+  timerItemId: t.itemId,
+  timerStatus: t.status,
+  timerStartedAt: t.startedAt,
+  timerElapsedMs: t.elapsedMs,
+});
+
+export interface ReporterInfo {
+  id: number;
+  role: string;
+  tierKey: string;
+  writtenOnly: boolean;
+  orgName: string;
+  orgCode: string;
+  secretaryName: string | null;
+}
+
+/** Active reporters of the campaign (removed ones never reach an agenda: R-ORG-3 keeps them in the roster only). */
+export async function campaignReporterInfo(db: DbOrTx, campaignId: number): Promise<ReporterInfo[]> {
+  return db
+    .select({
+      id: campaignReporters.id, role: campaignReporters.role, tierKey: campaignReporters.tierKey,
+      writtenOnly: campaignReporters.writtenOnly, orgName: organizations.name, orgCode: organizations.code,
+      secretaryName: secretaries.name,
+    })
+    .from(campaignReporters)
+    .innerJoin(organizations, eq(organizations.id, campaignReporters.orgId))
+    .leftJoin(secretaries, eq(secretaries.id, campaignReporters.secretaryId))
+    .where(and(eq(campaignReporters.campaignId, campaignId), isNull(campaignReporters.removedAt)))
+    .orderBy(organizations.depth, organizations.code);
+}
+
+export async function agendaItems(db: DbOrTx, meetingId: number) {
+  return db
+    .select({
+      id: meetingAgendaItems.id, reporterId: meetingAgendaItems.reporterId, position: meetingAgendaItems.position,
+      writtenOnly: meetingAgendaItems.writtenOnly, speakingMinutes: meetingAgendaItems.speakingMinutes,
+      speechStartedAt: meetingAgendaItems.speechStartedAt, speechEndedAt: meetingAgendaItems.speechEndedAt,
+      role: campaignReporters.role, tierKey: campaignReporters.tierKey, orgName: organizations.name,
+      secretaryName: secretaries.name,
+    })
+    .from(meetingAgendaItems)
+    .innerJoin(campaignReporters, eq(campaignReporters.id, meetingAgendaItems.reporterId))
+    .innerJoin(organizations, eq(organizations.id, campaignReporters.orgId))
+    .leftJoin(secretaries, eq(secretaries.id, campaignReporters.secretaryId))
+    .where(eq(meetingAgendaItems.meetingId, meetingId))
+    .orderBy(asc(meetingAgendaItems.position));
+}
+export type AgendaRow = Awaited<ReturnType<typeof agendaItems>>[number];
+
+export async function attendanceRows(db: DbOrTx, meetingId: number) {
+  return db.select().from(meetingAttendance).where(eq(meetingAttendance.meetingId, meetingId)).orderBy(meetingAttendance.id);
+}
+
+export async function commentRows(db: DbOrTx, meetingId: number) {
+  return db
+    .select()
+    .from(meetingComments)
+    .where(and(eq(meetingComments.meetingId, meetingId), isNull(meetingComments.deletedAt)))
+    .orderBy(asc(meetingComments.createdAt), asc(meetingComments.id));
+}
+
+export async function commentCounts(db: DbOrTx, itemIds: number[]): Promise<Map<number, number>> {
+  if (!itemIds.length) return new Map();
+  const rows = await db
+    .select({ itemId: meetingComments.agendaItemId, n: count() })
+    .from(meetingComments)
+    .where(and(inArray(meetingComments.agendaItemId, itemIds), isNull(meetingComments.deletedAt)))
+    .groupBy(meetingComments.agendaItemId);
+  return new Map(rows.map((r) => [r.itemId!, Number(r.n)]));
+}
+
+/** Observers sent by the upper level to this round (R-CAMP-6), from the oversight module's assignments. */
+export async function assignedObservers(db: DbOrTx, campaignId: number) {
+  return db
+    .select({ name: users.displayName, groupName: observerAssignments.groupName, isLeader: observerAssignments.isLeader })
+    .from(observerAssignments)
+    .innerJoin(users, eq(users.id, observerAssignments.userId))
+    .where(and(eq(observerAssignments.subCampaignId, campaignId), isNull(observerAssignments.removedAt)))
+    .orderBy(sql`${observerAssignments.isLeader} desc`, users.displayName);
+}

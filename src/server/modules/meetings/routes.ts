@@ -1,0 +1,138 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actorOf } from '../../http/audit';
+import { requireUser } from '../../http/session';
+import { addComment, deleteComment, editComment } from './comments';
+import { controlTimer } from './control-timer';
+import { createMeeting } from './create-meeting';
+import { meetingRecordDocx, meetingSheetXlsx } from './export-record';
+import { getMeetingDetail } from './get-meeting';
+import { listMeetings } from './list-meetings';
+import { presentComment, presentMeeting, presentTimer } from './present';
+import { saveAttendance } from './save-attendance';
+import {
+  AgendaInput, AttendanceInput, CommentInput, CommentOut, CommentParams, CommentPatch, IdParams, ListQuery,
+  MeetingDetail, MeetingInput, MeetingList, MeetingPatch, MeetingSummary, StepInput, TimerInput, TimerOut,
+} from './schemas';
+import { defaultAgendaEntries, setAgenda } from './set-agenda';
+import { closeMeeting, setStep } from './set-step';
+import { deleteMeeting, updateMeeting } from './update-meeting';
+import { getMeeting } from './repo';
+import { assertManage } from './policy';
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+const disposition = (name: string, fallback: string) =>
+  `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+const Ok = z.object({ ok: z.literal(true) });
+
+/** 述职评议会 (R-MEET-1…4): meetings of a campaign, agenda, attendance, comments, console timer, record. */
+export async function meetingRoutes(app: FastifyInstance) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const db = () => app.deps.db;
+  const now = () => app.deps.clock.now();
+  const tags = ['meetings'];
+  const detail = (req: Parameters<typeof requireUser>[0], id: number) => getMeetingDetail(db(), requireUser(req), id, now());
+
+  r.get('/api/campaigns/:id/meetings', {
+    schema: { tags, params: IdParams, querystring: ListQuery, response: { 200: MeetingList } },
+  }, async (req) => listMeetings(db(), requireUser(req), req.params.id, req.query));
+
+  r.post('/api/campaigns/:id/meetings', {
+    schema: { tags, params: IdParams, body: MeetingInput, response: { 200: MeetingSummary } },
+  }, async (req) => presentMeeting(await createMeeting(db(), requireUser(req), actorOf(req), req.params.id, req.body), 0));
+
+  r.get('/api/meetings/:id', {
+    schema: { tags, params: IdParams, response: { 200: MeetingDetail } },
+  }, async (req) => detail(req, req.params.id));
+
+  r.patch('/api/meetings/:id', {
+    schema: { tags, params: IdParams, body: MeetingPatch, response: { 200: MeetingDetail } },
+  }, async (req) => {
+    await updateMeeting(db(), requireUser(req), actorOf(req), req.params.id, req.body);
+    return detail(req, req.params.id);
+  });
+
+  r.delete('/api/meetings/:id', {
+    schema: { tags, params: IdParams, response: { 200: Ok } },
+  }, async (req) => {
+    await deleteMeeting(db(), requireUser(req), actorOf(req), req.params.id);
+    return { ok: true as const };
+  });
+
+  r.put('/api/meetings/:id/agenda', {
+    schema: { tags, params: IdParams, body: AgendaInput, response: { 200: MeetingDetail } },
+  }, async (req) => {
+    await setAgenda(db(), requireUser(req), actorOf(req), req.params.id, req.body.items);
+    return detail(req, req.params.id);
+  });
+
+  /** Every reporter of the campaign, in the default order (roster, 下评 last). */
+  r.post('/api/meetings/:id/agenda/default', {
+    schema: { tags, params: IdParams, response: { 200: MeetingDetail } },
+  }, async (req) => {
+    const user = requireUser(req);
+    const { campaign } = await getMeeting(db(), req.params.id);
+    assertManage(user, campaign.organizerPath);
+    await setAgenda(db(), user, actorOf(req), req.params.id, await defaultAgendaEntries(db(), campaign.id));
+    return detail(req, req.params.id);
+  });
+
+  r.put('/api/meetings/:id/step', {
+    schema: { tags, params: IdParams, body: StepInput, response: { 200: MeetingDetail } },
+  }, async (req) => {
+    await setStep(db(), requireUser(req), actorOf(req), req.params.id, req.body.step);
+    return detail(req, req.params.id);
+  });
+
+  r.post('/api/meetings/:id/timer', {
+    schema: { tags, params: IdParams, body: TimerInput, response: { 200: TimerOut } },
+  }, async (req) => {
+    const row = await controlTimer(db(), requireUser(req), actorOf(req), req.params.id, req.body.action, req.body.itemId);
+    return presentTimer(row, now());
+  });
+
+  r.put('/api/meetings/:id/attendance', {
+    schema: { tags, params: IdParams, body: AttendanceInput, response: { 200: MeetingDetail } },
+  }, async (req) => {
+    await saveAttendance(db(), requireUser(req), actorOf(req), req.params.id, req.body.rows);
+    return detail(req, req.params.id);
+  });
+
+  r.post('/api/meetings/:id/close', {
+    schema: { tags, params: IdParams, response: { 200: MeetingDetail } },
+  }, async (req) => {
+    await closeMeeting(db(), requireUser(req), actorOf(req), req.params.id);
+    return detail(req, req.params.id);
+  });
+
+  r.post('/api/meetings/:id/comments', {
+    schema: { tags, params: IdParams, body: CommentInput, response: { 200: CommentOut } },
+  }, async (req) => presentComment(await addComment(db(), requireUser(req), actorOf(req), req.params.id, req.body)));
+
+  r.patch('/api/meetings/:id/comments/:commentId', {
+    schema: { tags, params: CommentParams, body: CommentPatch, response: { 200: CommentOut } },
+  }, async (req) => presentComment(
+    await editComment(db(), requireUser(req), actorOf(req), req.params.id, req.params.commentId, req.body),
+  ));
+
+  r.delete('/api/meetings/:id/comments/:commentId', {
+    schema: { tags, params: CommentParams, response: { 200: Ok } },
+  }, async (req) => {
+    await deleteComment(db(), requireUser(req), actorOf(req), req.params.id, req.params.commentId);
+    return { ok: true as const };
+  });
+
+  r.get('/api/meetings/:id/record.docx', { schema: { tags, params: IdParams } }, async (req, reply) => {
+    const { name, buffer } = await meetingRecordDocx(db(), requireUser(req), req.params.id);
+    reply.header('content-type', DOCX).header('content-disposition', disposition(name, 'meeting-record.docx'));
+    return reply.send(buffer);
+  });
+
+  r.get('/api/meetings/:id/sheet.xlsx', { schema: { tags, params: IdParams } }, async (req, reply) => {
+    const { name, buffer } = await meetingSheetXlsx(db(), requireUser(req), req.params.id);
+    reply.header('content-type', XLSX).header('content-disposition', disposition(name, 'meeting.xlsx'));
+    return reply.send(buffer);
+  });
+}
