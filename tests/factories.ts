@@ -151,3 +151,25 @@ export async function buildCampaign(
   }
   return row;
 }
+
+/** One campaign reporter row (role 'downward' = 下评, R-CAMP-4) in the tier given. */
+export async function buildReporter(
+  db: Db,
+  o: { campaignId: number; orgId: number; reportToOrgId: number; tierKey: string; role?: 'reporter' | 'downward'; writtenOnly?: boolean; secretaryId?: number },
+) {
+  const { campaignReporters } = await import('../src/server/db/schema');
+  const [row] = await db.insert(campaignReporters).values({
+    campaignId: o.campaignId, orgId: o.orgId, reportToOrgId: o.reportToOrgId, tierKey: o.tierKey, role: o.role ?? 'reporter',
+    writtenOnly: o.writtenOnly ?? false, secretaryId: o.secretaryId ?? null,
+  }).returning();
+  return row;
+}
+
+/** A 述职评议会 row of a campaign, without agenda. */
+export async function buildMeeting(db: Db, o: { campaignId: number; title?: string; meetingDate?: string; place?: string }) {
+  const { meetings } = await import('../src/server/db/schema');
+  const [row] = await db.insert(meetings).values({
+    campaignId: o.campaignId, title: o.title ?? '述职评议会', meetingDate: o.meetingDate ?? '2026-01-10', place: o.place ?? '会议室',
+  }).returning();
+  return row;
+}
