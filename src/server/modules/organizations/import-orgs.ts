@@ -5,13 +5,13 @@ import { AppError } from '../../../domain/errors';
 import { type ExistingOrg, type ImportRowError, planOrgImport, type RawOrgRow } from '../../../domain/org-import';
 import { pathWithin } from '../../../domain/roles';
 import { type DbOrTx, queryRows } from '../../db/connect';
-import { organizations, secretaries } from '../../db/schema';
+import { organizations } from '../../db/schema';
 import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
 import { ORG_COLUMNS, ORG_SHEET_NAME } from './spreadsheet-columns';
 
 const MAX_ROWS = 200_000;
-const BATCH = 1000;
+const BATCH = 5000;
 
 function cellText(cell: ExcelJS.Cell): string {
   const v = cell.value;
@@ -152,14 +152,28 @@ export async function importOrgs(
       const parent = 'existingId' in p.parent ? { id: p.parent.existingId, path: p.parent.path, depth: p.parent.depth } : placed.get(p.parent.code)!;
       const me = { id: ids[i], path: `${parent.path}${ids[i]}/`, depth: parent.depth + 1 };
       placed.set(p.code, me);
-      return { id: me.id, parentId: parent.id, name: p.name, code: p.code, kind: p.kind, sector: p.sector, level: p.level, path: me.path, depth: me.depth, createdAt: actor.at, updatedAt: actor.at };
+      return { id: me.id, parent_id: parent.id, name: p.name, code: p.code, kind: p.kind, sector: p.sector, level: p.level, path: me.path, depth: me.depth };
     });
-    for (let i = 0; i < orgRows.length; i += BATCH) await tx.insert(organizations).values(orgRows.slice(i, i + BATCH));
+    // Rows travel as one JSON parameter per batch and are unpacked by json_to_recordset: building
+    // a 1,000-row multi-VALUES insert with the query builder cost more than PostgreSQL's work.
+    for (let i = 0; i < orgRows.length; i += BATCH) {
+      await tx.execute(sql`
+        insert into organizations (id, parent_id, name, code, kind, sector, level, path, depth, created_at, updated_at)
+        select r.id, r.parent_id, r.name, r.code, r.kind, r.sector, r.level, r.path, r.depth, ${actor.at}, ${actor.at}
+        from json_to_recordset(${JSON.stringify(orgRows.slice(i, i + BATCH))}::json)
+          as r(id int, parent_id int, name text, code text, kind text, sector text, level text, path text, depth int)`);
+    }
     const secRows = plan.filter((p) => p.secretary).map((p) => ({
-      orgId: placed.get(p.code)!.id, name: p.secretary!.name, position: p.secretary!.position,
-      tenureStart: p.secretary!.tenureStart, phone: p.secretary!.phone,
+      org_id: placed.get(p.code)!.id, name: p.secretary!.name, position: p.secretary!.position,
+      tenure_start: p.secretary!.tenureStart, phone: p.secretary!.phone,
     }));
-    for (let i = 0; i < secRows.length; i += BATCH) await tx.insert(secretaries).values(secRows.slice(i, i + BATCH));
+    for (let i = 0; i < secRows.length; i += BATCH) {
+      await tx.execute(sql`
+        insert into secretaries (org_id, name, position, tenure_start, phone)
+        select r.org_id, r.name, r.position, r.tenure_start, r.phone
+        from json_to_recordset(${JSON.stringify(secRows.slice(i, i + BATCH))}::json)
+          as r(org_id int, name text, position text, tenure_start date, phone text)`);
+    }
     await writeAudit(tx, actor, {
       action: 'org.import', targetType: 'organization', scopePath: user.scopePath,
       detail: { orgs: orgRows.length, secretaries: secRows.length, firstCode: orgRows[0]?.code, lastCode: orgRows.at(-1)?.code },

@@ -1,8 +1,8 @@
 import { CloseOutlined, DownloadOutlined, UploadOutlined } from '@ant-design/icons';
 import { Alert, Button, Modal, Progress, Space, Table, Typography, Upload } from 'antd';
 import { useState } from 'react';
-import { isApiError } from '../../api/client';
-import { IMPORT_TEMPLATE_URL, orgsApi } from '../../api/orgs';
+import { http, isApiError, uploadFile } from '../../api/client';
+import { IMPORT_TEMPLATE_URL } from '../../api/orgs';
 import type { ImportResult, ImportRowError } from '../../api/types';
 import { notify } from '../../lib/notify';
 
@@ -18,42 +18,74 @@ interface Failure {
   total: number;
 }
 
+interface ImportJob {
+  id: number;
+  status: 'reading' | 'checking' | 'writing' | 'done' | 'failed';
+  processed: number;
+  total: number | null;
+  result: ImportResult | null;
+  error: { code: string; message: string; details: unknown } | null;
+}
+
+// The upload takes the first fifth of the bar, reading the sheet most of the rest.
+const UPLOAD_SHARE = 20;
+const STAGES: Record<ImportJob['status'], { from: number; to: number; text: string }> = {
+  reading: { from: 20, to: 80, text: '正在读取表格…' },
+  checking: { from: 80, to: 85, text: '正在逐行校验…' },
+  writing: { from: 85, to: 99, text: '校验通过，正在写入（全部成功或全部不写入）…' },
+  done: { from: 100, to: 100, text: '导入完成' },
+  failed: { from: 100, to: 100, text: '导入失败' },
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 /** R-ORG-4: bulk import of organizations and secretaries from the .xlsx template, row errors listed. */
 export function ImportPanel({ onImported }: Props) {
   const [percent, setPercent] = useState<number | null>(null);
-  const [processing, setProcessing] = useState(false);
+  const [stage, setStage] = useState('正在上传文件…');
   const [result, setResult] = useState<ImportResult | null>(null);
   const [failure, setFailure] = useState<Failure | null>(null);
   const busy = percent !== null;
 
+  const showFailure = (code: string, message: string, details: unknown) => {
+    if (code === 'IMPORT_INVALID') {
+      const d = (details ?? {}) as { errors?: ImportRowError[]; total?: number };
+      const errors = d.errors ?? [];
+      setFailure({ message, errors, total: d.total ?? errors.length });
+    } else {
+      notify.error(message);
+    }
+  };
+
+  /** The server imports in the background (100,000 rows take a while); the bar follows its phases. */
   const upload = async (file: File) => {
     setResult(null);
     setFailure(null);
     setPercent(0);
-    setProcessing(false);
+    setStage('正在上传文件…');
     try {
-      const res = await orgsApi.importFile(file, {
+      let { job } = await uploadFile<{ job: ImportJob }>('/api/orgs/import-jobs', file, {
         silent: true,
-        onProgress: (p) => {
-          setPercent(p);
-          // Once the bytes are sent the server still checks every row before writing.
-          if (p >= 100) setProcessing(true);
-        },
+        onProgress: (p) => setPercent(Math.round((p * UPLOAD_SHARE) / 100)),
       });
-      setResult(res);
-      notify.success(`导入成功：组织 ${res.orgs} 个，书记 ${res.secretaries} 名`);
-      onImported(res);
-    } catch (e) {
-      if (isApiError(e) && e.code === 'IMPORT_INVALID') {
-        const details = (e.details ?? {}) as { errors?: ImportRowError[]; total?: number };
-        const errors = details.errors ?? [];
-        setFailure({ message: e.message, errors, total: details.total ?? errors.length });
-      } else if (isApiError(e) && e.status !== 401 && e.code !== 'ABORTED') {
-        notify.error(e.message);
+      while (job.status !== 'done' && job.status !== 'failed') {
+        const st = STAGES[job.status];
+        const within = job.status === 'reading' && job.total ? job.processed / job.total : 0;
+        setPercent(Math.round(st.from + (st.to - st.from) * within));
+        setStage(st.text);
+        await sleep(700);
+        ({ job } = await http.get<{ job: ImportJob }>(`/api/orgs/import-jobs/${job.id}`, undefined, { silent: true }));
       }
+      if (job.status === 'done' && job.result) {
+        setResult(job.result);
+        notify.success(`导入成功：组织 ${job.result.orgs} 个，书记 ${job.result.secretaries} 名`);
+        onImported(job.result);
+      } else if (job.error) {
+        showFailure(job.error.code, job.error.message, job.error.details);
+      }
+    } catch (e) {
+      if (isApiError(e) && e.status !== 401 && e.code !== 'ABORTED') showFailure(e.code, e.message, e.details);
     } finally {
       setPercent(null);
-      setProcessing(false);
     }
   };
 
@@ -93,7 +125,7 @@ export function ImportPanel({ onImported }: Props) {
         <div style={{ marginTop: 8, maxWidth: 420 }} data-testid="import-progress">
           <Progress percent={percent ?? 0} size="small" status="active" />
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-            {processing ? '文件已上传，正在逐行校验并导入，请稍候…' : '正在上传文件…'}
+            {stage}
           </Typography.Text>
         </div>
       )}
