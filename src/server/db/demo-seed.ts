@@ -174,3 +174,46 @@ export async function seedDemo(db: Db, opts: { now: Date; passwordCost?: HashCos
   });
   return { organizations: tree.length };
 }
+
+/**
+ * 清河县's 2025 round from the county template (002), published, so the township rounds exist:
+ * 青山镇 has filed its plan, 白水镇's was returned, the others are pending. Goes through the same use
+ * cases as the API (as the demo county admin), so the audit log shows how it came about.
+ * Separate from seedDemo because end-to-end tests create that round themselves in the browser.
+ */
+export async function seedDemoCampaign(db: Db, opts: { now: Date }) {
+  const { createCampaign } = await import('../modules/campaigns/create-campaign');
+  const { updateSettings } = await import('../modules/campaigns/update-settings');
+  const { publishCampaign } = await import('../modules/campaigns/publish-campaign');
+  const { reviewFiling, submitFiling } = await import('../modules/campaigns/file-plan');
+  const { getCampaign } = await import('../modules/campaigns/repo');
+  const account = async (username: string) => {
+    const [u] = await queryRows<{ id: number; display_name: string; scope_org_id: number; path: string }>(db, sql`
+      select u.id, u.display_name, u.scope_org_id, o.path from users u join organizations o on o.id = u.scope_org_id
+      where u.username = ${username}`);
+    return {
+      user: { id: u.id, username, displayName: u.display_name, role: 'org_admin' as const, scopeOrgId: u.scope_org_id, orgId: null, scopePath: u.path },
+      actor: { actorId: u.id, actorName: `${u.display_name}(${username})`, ip: null, at: opts.now },
+    };
+  };
+  const orgIds = new Map((await queryRows<{ code: string; id: number }>(db, sql`select code, id from organizations where code like 'QH%'`))
+    .map((r) => [r.code, r.id]));
+  const { user, actor } = await account('admin');
+  const town = await account('town_admin');
+
+  const created = await createCampaign(db, user, actor, { templateId: '002', year: 2025, organizerOrgId: orgIds.get('QH')! });
+  const { campaign } = await getCampaign(db, created.id);
+  const settings = structuredClone(campaign.settings);
+  // The demo county has no 系统党委 (its organ branches sit directly under the 县直工委), so that rule is dropped.
+  settings.routes = settings.routes.slice(1);
+  settings.routes[0].reportTo = orgIds.get('QH-SQ')!;
+  settings.routes[1].reportTo = orgIds.get('QH-FG')!;
+  await updateSettings(db, user, actor, created.id, { settings });
+  const published = await publishCampaign(db, user, actor, created.id);
+
+  const sub = (code: string) => published.subCampaigns.find((s) => s.organizer.id === orgIds.get(code))!.id;
+  await submitFiling(db, town.user, town.actor, sub('QH-T01'), '按县委方案执行，12月20日前召开述职评议会');
+  await submitFiling(db, user, actor, sub('QH-T02'), '拟采取书面述职');
+  await reviewFiling(db, user, actor, sub('QH-T02'), 'return', '村党组织书记应以现场述职为主，请调整后重新报备');
+  return { campaignId: created.id, subCampaigns: published.subCampaigns.length };
+}

@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, seedDemo, seedDemoCampaign } from '../../src/server/db/demo-seed';
+import { setupTestApp, signIn, TEST_COST, type Session } from '../factories';
+
+let t: Awaited<ReturnType<typeof setupTestApp>>;
+const s: Record<string, Session> = {};
+let seeded: { campaignId: number; subCampaigns: number };
+
+beforeAll(async () => {
+  t = await setupTestApp();
+  await seedDemo(t.db, { now: t.clock.now(), passwordCost: TEST_COST });
+  seeded = await seedDemoCampaign(t.db, { now: t.clock.now() });
+  for (const u of ['admin', 'town_admin', 'beiling_admin', 'secretary', 'auditor']) s[u] = await signIn(t.app, u, DEMO_PASSWORD);
+});
+afterAll(async () => t.close());
+
+describe('demo data: 清河县 2025 round (R-CAMP-2, R-CAMP-3, R-ORG-2)', () => {
+  it('is published with a sub-campaign per township and 工委 that hears reports', async () => {
+    const d = (await s.admin.get(`/api/campaigns/${seeded.campaignId}`)).json();
+    expect(d.campaign).toMatchObject({ state: 'published', year: 2025, organizer: { name: '中共清河县委员会' } });
+    // 15 towns with villages, 社区工委 (all communities by rule), 县直工委, 非公工委; the 街道 has only communities.
+    expect(d.children).toHaveLength(18);
+    const states = Object.fromEntries(d.children.map((c: any) => [c.organizer.name, c.filingState]));
+    expect(states['中共青山镇委员会']).toBe('filed');
+    expect(states['中共白水镇委员会']).toBe('returned');
+    expect(states['中共柳河镇委员会']).toBe('pending');
+    const sq = d.children.find((c: any) => c.organizer.name === '中共清河县社区工作委员会');
+    expect(sq.completeBy).toBe('2026-01-15');
+  });
+
+  it('北岭县\'s admin sees none of 清河县\'s campaigns', async () => {
+    expect((await s.beiling_admin.get('/api/campaigns')).json().total).toBe(0);
+    expect((await s.beiling_admin.get(`/api/campaigns/${seeded.campaignId}`)).statusCode).toBe(403);
+  });
+
+  it('the 青山镇 admin sees only its own round, with the county round named as parent', async () => {
+    const list = (await s.town_admin.get('/api/campaigns')).json();
+    expect(list.items.map((c: any) => c.organizer.name)).toEqual(['中共青山镇委员会']);
+    const d = (await s.town_admin.get(`/api/campaigns/${list.items[0].id}`)).json();
+    expect(d.parent).toMatchObject({ id: seeded.campaignId, organizer: { name: '中共清河县委员会' } });
+    expect(d.filing.state).toBe('filed');
+  });
+
+  it('the 前进村 secretary sees no round before the township publishes; the auditor none', async () => {
+    expect((await s.secretary.get('/api/campaigns')).json().total).toBe(0);
+    expect((await s.auditor.get('/api/campaigns')).statusCode).toBe(403);
+  });
+});
