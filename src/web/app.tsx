@@ -2,6 +2,7 @@ import {
   ApartmentOutlined,
   AuditOutlined,
   FileDoneOutlined,
+  FileTextOutlined,
   LogoutOutlined,
   MenuOutlined,
   ScheduleOutlined,
@@ -29,6 +30,9 @@ const ProgressPage = lazy(() => import('./pages/oversight/progress-page'));
 const ObserversPage = lazy(() => import('./pages/oversight/observers-page'));
 const VisitsPage = lazy(() => import('./pages/oversight/visits-page'));
 const MyTasksPage = lazy(() => import('./pages/oversight/my-tasks-page'));
+const ReportsHomePage = lazy(() => import('./pages/reports/reports-home-page'));
+const ReportPage = lazy(() => import('./pages/reports/report-page'));
+const OpenReporterReport = lazy(() => import('./pages/reports/report-page').then((m) => ({ default: m.OpenReporterReport })));
 
 const THEME = {
   token: { colorPrimary: '#c8161d', borderRadius: 6 },
@@ -37,6 +41,7 @@ const THEME = {
 const SECTION_MENU: Record<Section, { label: string; icon: ReactNode }> = {
   orgs: { label: '组织架构', icon: <ApartmentOutlined /> },
   campaigns: { label: '述职评议考核', icon: <FileDoneOutlined /> },
+  reports: { label: '述职报告', icon: <FileTextOutlined /> },
   tasks: { label: '我的任务', icon: <ScheduleOutlined /> },
   accounts: { label: '账号管理', icon: <TeamOutlined /> },
   audit: { label: '审计日志', icon: <AuditOutlined /> },
@@ -220,6 +225,9 @@ function AppRoutes() {
             </RequireSection>
           }
         />
+        <Route path="reports" element={<RequireSection section="reports"><ReportsHomePage /></RequireSection>} />
+        <Route path="reports/r/:reporterId" element={<RequireSection section="reports"><OpenReporterReport /></RequireSection>} />
+        <Route path="reports/:id" element={<RequireSection section="reports"><ReportPage /></RequireSection>} />
         <Route
           path="accounts"
           element={

@@ -1,6 +1,6 @@
 import type { Role } from '../api/types';
 
-export type Section = 'orgs' | 'campaigns' | 'accounts' | 'audit' | 'tasks';
+export type Section = 'orgs' | 'campaigns' | 'reports' | 'accounts' | 'audit' | 'tasks';
 
 /**
  * Which sections each role opens. Mirrors the server's policies (the server decides; this only
@@ -12,6 +12,8 @@ const SECTIONS: Record<Section, readonly Role[]> = {
   orgs: ['org_admin', 'secretary', 'leader', 'assessor', 'observer'],
   // 述职评议考核: organized by the department admin, followed by leaders, assessors and observers.
   campaigns: ['org_admin', 'leader', 'assessor', 'observer'],
+  // 述职报告: secretaries write, leaders and admins review, everyone in scope reads what is published (R-REP-7).
+  reports: ['org_admin', 'secretary', 'leader', 'assessor', 'observer'],
   accounts: ['org_admin'],
   audit: ['auditor'],
   // 我的任务: observer assignments (R-CAMP-6); any staff role can be sent, so it is last and never the home page.
@@ -21,6 +23,7 @@ const SECTIONS: Record<Section, readonly Role[]> = {
 export const SECTION_PATHS: Record<Section, string> = {
   orgs: '/orgs',
   campaigns: '/campaigns',
+  reports: '/reports',
   accounts: '/accounts',
   audit: '/audit',
   tasks: '/my-tasks',

@@ -1,0 +1,190 @@
+import { Alert, Button, Card, Empty, Input, List, Modal, Popconfirm, Select, Space, Spin, Switch, Table, Tabs, Tag, Typography } from 'antd';
+import { useCallback, useEffect, useState } from 'react';
+import { Link, useNavigate } from 'react-router-dom';
+import { reportsApi, type PublishedItem, type TaskItem } from '../../api/reports';
+import { useUser } from '../../auth/auth-context';
+import { useDebounced } from '../../lib/use-debounced';
+import { DueTag, formatTime, StateTag } from './labels';
+
+const PAGE = 20;
+
+/** The secretary's task "撰写述职报告", one per campaign their organization reports in. */
+function MyTasks() {
+  const [items, setItems] = useState<TaskItem[] | null>(null);
+  useEffect(() => {
+    reportsApi.tasks().then((r) => setItems(r.items)).catch(() => setItems([]));
+  }, []);
+  if (!items) return <Spin />;
+  if (!items.length) return <Empty description="当前没有需要撰写的述职报告" />;
+  return (
+    <List
+      data-testid="report-tasks"
+      dataSource={items}
+      renderItem={(t) => (
+        <Card size="small" style={{ marginBottom: 12 }}>
+          <Space direction="vertical" style={{ width: '100%' }}>
+            <Space wrap>
+              <Typography.Text strong>撰写述职报告</Typography.Text>
+              <StateTag state={t.state} label={t.stateLabel} />
+              <DueTag dueDate={t.dueDate} daysLeft={t.daysLeft} overdue={t.overdue} submitted={!!t.submittedAt} />
+            </Space>
+            <div>{t.campaignTitle}</div>
+            <Typography.Text type="secondary">
+              向{t.reportToName}述职{t.meetingDate ? `，述职评议会${t.meetingDate}` : ''}
+              {t.charCount ? `，当前${t.charCount}字` : ''}
+            </Typography.Text>
+            {t.dueSoon && <Alert type="warning" showIcon title={`请在${t.dueDate}前提交述职报告`} />}
+            <Link to={`/reports/r/${t.reporterId}`} data-testid="report-task-open">
+              <Button type="primary">{t.state === 'none' ? '开始撰写' : '打开'}</Button>
+            </Link>
+          </Space>
+        </Card>
+      )}
+    />
+  );
+}
+
+const STATE_FILTERS = [
+  { value: 'pending', label: '待审核' },
+  { value: 'none', label: '未开始' },
+  { value: 'draft', label: '草稿' },
+  { value: 'returned', label: '退回修改' },
+  { value: 'rewrite_ordered', label: '责令重写' },
+  { value: 'approved', label: '审核通过' },
+  { value: 'signed', label: '已审阅签字' },
+];
+
+/** Reports routed to bodies within the reviewer's scope, waiting ones first. */
+function ReviewQueue() {
+  const user = useUser();
+  const navigate = useNavigate();
+  const [state, setState] = useState<string | undefined>();
+  const [q, setQ] = useState('');
+  const [overdue, setOverdue] = useState(false);
+  const [campaignId, setCampaignId] = useState<number | undefined>();
+  const [page, setPage] = useState(1);
+  const [data, setData] = useState<{ items: TaskItem[]; total: number } | null>(null);
+  const [campaigns, setCampaigns] = useState(new Map<number, string>());
+  const debouncedQ = useDebounced(q, 300);
+
+  const load = useCallback(async () => {
+    const r = await reportsApi.queue({ state, q: debouncedQ || undefined, overdue, campaignId, offset: (page - 1) * PAGE, limit: PAGE });
+    setData(r);
+    setCampaigns((m) => {
+      const next = new Map(m);
+      for (const i of r.items) next.set(i.campaignId, i.campaignTitle);
+      return next;
+    });
+  }, [state, debouncedQ, overdue, campaignId, page]);
+  useEffect(() => void load().catch(() => setData({ items: [], total: 0 })), [load]);
+
+  const publish = async () => {
+    if (!campaignId) return;
+    const r = await reportsApi.publish(campaignId);
+    Modal.info({
+      title: '公开述职报告',
+      content: (
+        <div>
+          <p>公开范围：{r.audience}</p>
+          <p>已公开{r.published.length}份{r.published.length ? `：${r.published.join('、')}` : ''}</p>
+          {r.skipped.length > 0 && (
+            <>
+              <p>未公开{r.skipped.length}份：</p>
+              <ul>{r.skipped.map((s) => <li key={s.orgName}>{s.orgName}：{s.reason}</li>)}</ul>
+            </>
+          )}
+        </div>
+      ),
+    });
+    void load();
+  };
+
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Space wrap>
+        <Select
+          allowClear
+          placeholder="述职评议考核"
+          style={{ width: 260 }}
+          value={campaignId}
+          onChange={(v) => { setCampaignId(v); setPage(1); }}
+          options={[...campaigns].map(([value, label]) => ({ value, label }))}
+        />
+        <Select allowClear placeholder="状态" style={{ width: 140 }} value={state} onChange={(v) => { setState(v); setPage(1); }} options={STATE_FILTERS} data-testid="queue-state" />
+        <Input.Search allowClear placeholder="按党组织名称搜索" style={{ width: 220 }} value={q} onChange={(e) => { setQ(e.target.value); setPage(1); }} />
+        <Space>
+          <Switch checked={overdue} onChange={(v) => { setOverdue(v); setPage(1); }} />
+          只看逾期未交
+        </Space>
+        {user.role === 'org_admin' && (
+          <Popconfirm
+            title="公开所选述职评议考核中审核通过、且述职评议会已召开的述职报告？公开后报告只读。"
+            onConfirm={publish}
+            disabled={!campaignId}
+          >
+            <Button disabled={!campaignId}>公开述职报告</Button>
+          </Popconfirm>
+        )}
+      </Space>
+      <Table
+        data-testid="queue-table"
+        size="small"
+        rowKey="reporterId"
+        loading={!data}
+        dataSource={data?.items}
+        pagination={{ current: page, pageSize: PAGE, total: data?.total ?? 0, onChange: setPage, showTotal: (n) => `共${n}个述职对象`, showSizeChanger: false }}
+        scroll={{ x: 760 }}
+        onRow={(r) => ({ onClick: () => r.reportId && r.state !== 'draft' && navigate(`/reports/${r.reportId}`), style: { cursor: r.reportId ? 'pointer' : 'default' } })}
+        columns={[
+          { title: '党组织', dataIndex: 'orgName', render: (n, r) => (r.reportId && r.state !== 'draft' ? <Link to={`/reports/${r.reportId}`} data-testid="queue-open">{n}</Link> : n) },
+          { title: '述职评议考核', dataIndex: 'campaignTitle', responsive: ['lg'] },
+          { title: '状态', dataIndex: 'state', render: (s, r) => <StateTag state={s} label={r.stateLabel} /> },
+          { title: '字数', dataIndex: 'charCount', width: 70 },
+          { title: '报送截止', dataIndex: 'dueDate', render: (_, r) => <DueTag dueDate={r.dueDate} daysLeft={r.daysLeft} overdue={r.overdue} submitted={!!r.submittedAt} /> },
+          { title: '提交时间', dataIndex: 'submittedAt', render: (t) => (t ? formatTime(t) : '—'), responsive: ['md'] },
+        ]}
+      />
+    </Space>
+  );
+}
+
+/** Published reports the user may read (R-REP-7). */
+function Published() {
+  const [page, setPage] = useState(1);
+  const [data, setData] = useState<{ items: PublishedItem[]; total: number } | null>(null);
+  useEffect(() => {
+    reportsApi.published({ offset: (page - 1) * PAGE, limit: PAGE }).then(setData).catch(() => setData({ items: [], total: 0 }));
+  }, [page]);
+  return (
+    <Table
+      size="small"
+      rowKey="id"
+      loading={!data}
+      dataSource={data?.items}
+      locale={{ emptyText: '暂无公开的述职报告' }}
+      pagination={{ current: page, pageSize: PAGE, total: data?.total ?? 0, onChange: setPage, showSizeChanger: false }}
+      columns={[
+        { title: '党组织', dataIndex: 'orgName', render: (n, r) => <Link to={`/reports/${r.id}`}>{n}</Link> },
+        { title: '述职评议考核', dataIndex: 'campaignTitle' },
+        { title: '字数', dataIndex: 'charCount' },
+        { title: '公开时间', dataIndex: 'publishedAt', render: formatTime },
+      ]}
+    />
+  );
+}
+
+export default function ReportsHomePage() {
+  const user = useUser();
+  const reviewer = user.role === 'org_admin' || user.role === 'leader';
+  const items = [
+    ...(user.role === 'secretary' ? [{ key: 'tasks', label: '我的述职报告', children: <MyTasks /> }] : []),
+    ...(reviewer ? [{ key: 'queue', label: (<span>审核<Tag style={{ marginInlineStart: 6 }}>述职报告</Tag></span>), children: <ReviewQueue /> }] : []),
+    { key: 'published', label: '已公开的述职报告', children: <Published /> },
+  ];
+  return (
+    <div>
+      <Typography.Title level={4}>述职报告</Typography.Title>
+      <Tabs items={items} />
+    </div>
+  );
+}
