@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { conflict } from '../../../domain/errors';
 import { GRADES } from '../../../domain/grades';
@@ -13,7 +13,7 @@ import { matchedPaper } from './paper-tallies';
 import { stateLabel } from './manage-round';
 
 /** Unpredictable order for free texts and ballot lists: their order must say nothing about who or when. */
-export const cryptoRng = () => randomInt(0, 2 ** 48) / 2 ** 48;
+export const cryptoRng = () => randomBytes(6).readUIntBE(0, 6) / 2 ** 48;
 
 export interface ReporterResult extends Omit<ReporterTally, 'byCategory' | 'pooled'> {
   name: string;
