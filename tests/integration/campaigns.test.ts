@@ -560,6 +560,36 @@ describe('access: allowed and denied, including another county', () => {
     expect((await s.townA1.post('/api/campaigns', { templateId: '003', year: 2050, organizerOrgId: o.countyA.id })).statusCode).toBe(403);
   });
 
+  it('malformed input is a 4xx with a message, never a 500', async () => {
+    const cases: [string, string, unknown][] = [
+      ['PUT', `/api/campaigns/${county}/settings`, { settings: null }],
+      ['PUT', `/api/campaigns/${county}/scope`, { match: { subtreeOf: 'x' } }],
+      ['PUT', `/api/campaigns/${county}/scope`, { match: { color: 'red' } }],
+      ['POST', `/api/campaigns/${county}/phases/meeting/explode`, {}],
+      ['POST', `/api/campaigns/${county}/reporters`, { orgId: -1, reason: 'x' }],
+      ['POST', `/api/campaigns/${county}/reporters/999999/remove`, { reason: '测试' }],
+      ['POST', `/api/campaigns/${county}/reporters/999999/self-committee`, { date: '2025-02-30' }],
+      ['POST', '/api/campaigns', { templateId: '002', year: 1999, organizerOrgId: o.countyA.id }],
+      ['POST', '/api/campaigns', { templateId: '002', year: 2025, organizerOrgId: 999999 }],
+      ['GET', `/api/campaigns/${county}/reporters?limit=100000`, undefined],
+      ['GET', '/api/campaign-templates?year=abc', undefined],
+    ];
+    for (const [method, url, body] of cases) {
+      const res = await s.adminA.request({ method: method as 'GET', url, payload: body as object });
+      expect(res.statusCode, `${method} ${url} ${res.body}`).toBeGreaterThanOrEqual(400);
+      expect(res.statusCode, `${method} ${url}`).toBeLessThan(500);
+      expect(res.json().message).toMatch(/[\u4e00-\u9fa5]/);
+    }
+  });
+
+  it('lists the campaign routes in the OpenAPI document', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining([
+      '/api/campaign-templates', '/api/campaigns', '/api/campaigns/{id}/publish', '/api/campaigns/{id}/scope/preview',
+      '/api/campaigns/{id}/filing/submit', '/api/campaigns/{id}/reporters/{rid}/self-committee',
+    ]));
+  });
+
   it('unknown ids are 404, malformed ones 400', async () => {
     expect((await s.adminA.get('/api/campaigns/999999')).statusCode).toBe(404);
     expect((await s.adminA.get('/api/campaigns/abc')).statusCode).toBe(400);
