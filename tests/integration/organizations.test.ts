@@ -112,6 +112,20 @@ describe('tree operations', () => {
     expect((await s.townA.get(`/api/orgs/${tree.villageA2.id}`)).statusCode).toBe(403);
   });
 
+  it('R-ORG-1 lazy tree: every node reports how many children it has, so the page knows what can expand', async () => {
+    const roots = (await s.adminA.get('/api/orgs/roots')).json();
+    expect(roots.items).toMatchObject([{ id: tree.countyA.id, childCount: expect.any(Number) }]);
+    expect(roots.items[0].childCount).toBeGreaterThanOrEqual(1);
+    const towns = (await s.adminA.get(`/api/orgs/${tree.countyA.id}/children`)).json();
+    const townA = towns.items.find((i: { id: number }) => i.id === tree.townA.id);
+    const villages = (await s.adminA.get(`/api/orgs/${tree.townA.id}/children`)).json();
+    expect(townA.childCount).toBe(villages.total);
+    expect(villages.total).toBeGreaterThanOrEqual(1);
+    expect(villages.items.every((v: { childCount: number }) => v.childCount === 0)).toBe(true);
+    const hit = (await s.adminA.get(`/api/orgs/search?q=${encodeURIComponent('甲一镇党委')}`)).json().items[0];
+    expect(hit.childCount).toBe(villages.total);
+  });
+
   it('search finds by name with the path of names', async () => {
     const res = (await s.adminA.get(`/api/orgs/search?q=${encodeURIComponent('东村')}`)).json();
     expect(res.total).toBe(1);

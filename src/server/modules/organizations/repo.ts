@@ -14,7 +14,9 @@ export const orgNodeColumns = {
   sector: organizations.sector,
   level: organizations.level,
   path: organizations.path,
-  childCount: sql<number>`(select count(*)::int from organizations c where c.parent_id = ${organizations.id})`.as('child_count'),
+  // Qualified by hand: drizzle renders ${organizations.id} as a bare "id" in single-table selects, which
+  // inside this subquery meant c.id, so every node reported 0 children and the tree could not expand.
+  childCount: sql<number>`(select count(*)::int from organizations c where c.parent_id = "organizations"."id")`.as('child_count'),
 };
 
 export async function getOrg(db: DbOrTx, id: number): Promise<OrgRow> {
