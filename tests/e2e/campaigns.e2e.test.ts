@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, onTestFailed } from 'vitest';
 import { buildApp } from '../../src/server/app';
 import { seedDemo, DEMO_PASSWORD } from '../../src/server/db/demo-seed';
 import { freshDatabase } from '../setup/db';
@@ -30,8 +30,11 @@ beforeAll(async () => {
 });
 afterAll(async () => close?.());
 
+const open: Page[] = [];
+
 async function login(username: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+  open.push(page);
   await page.goto(`${base}/login`);
   await page.getByTestId('login-username').fill(username);
   await page.getByTestId('login-password').fill(DEMO_PASSWORD);
@@ -56,12 +59,18 @@ async function pick(page: Page, select: Locator, text: string) {
 const openTab = (page: Page, name: string | RegExp) => page.getByRole('tab', { name }).click();
 
 it('R-CAMP-7 R-CAMP-1 R-ORG-2 R-ORG-3 R-CAMP-2 R-CAMP-3: county admin creates from the template, binds routes, previews, publishes; the township files, is acknowledged and publishes its round', async () => {
+  onTestFailed(async () => {
+    for (const [i, p] of open.entries()) await shot(p, `failed-${i}`).catch(() => undefined);
+  });
   // County: create the 2025 campaign from the county template (002).
   const admin = await login('admin');
   await admin.goto(`${base}/campaigns`);
   await admin.getByTestId('campaign-create').click();
   await admin.getByTestId('template-002').click();
-  await expect.poll(() => admin.getByTestId('template-002').textContent()).toContain('乡镇党委和县直系统党委');
+  // The template's settings are shown in Chinese before anything is created (R-CAMP-7).
+  await admin.getByText(/的全部设置（\d+项/).click();
+  await expect.poll(() => admin.getByTestId('template-lines').textContent()).toContain('乡镇党委和县直系统党委');
+  await expect.poll(() => admin.getByTestId('template-lines').textContent()).toContain('不超过1/3');
   await admin.getByTestId('campaign-year').fill('2025');
   // The admin's own scope root (县委) is filled in as the organizer.
   await expect.poll(() => admin.getByTestId('campaign-organizer').textContent()).toContain('中共清河县委员会');
@@ -108,6 +117,7 @@ it('R-CAMP-7 R-CAMP-1 R-ORG-2 R-ORG-3 R-CAMP-2 R-CAMP-3: county admin creates fr
   await town.goto(`${base}/campaigns`);
   const row = town.getByTestId('campaigns-table').locator('tr', { hasText: '中共青山镇委员会' }).first();
   await expect.poll(() => row.textContent()).toContain('待报备');
+  await expect.poll(() => row.textContent()).toContain('上级方案：2025年度');
   await expect.poll(() => row.textContent()).toContain('中共清河县委员会');
   await row.getByTestId('campaign-link').click();
   await openTab(town, /方案报备/);
@@ -137,4 +147,5 @@ it('R-CAMP-7 R-CAMP-1 R-ORG-2 R-ORG-3 R-CAMP-2 R-CAMP-3: county admin creates fr
 
   await admin.close();
   await town.close();
-});
+  // Two users, three levels of pages and a publication that writes hundreds of rows: slower than one screen.
+}, 300_000);

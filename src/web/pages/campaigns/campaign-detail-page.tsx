@@ -86,7 +86,9 @@ export default function CampaignDetailPage() {
           ...(published ? [{ key: 'reporters', label: `述职对象（${detail.counts.reporters + detail.counts.downward}）`, children: <ReportersTab detail={detail} canManage={canManage} /> }] : []),
           {
             key: 'subs',
-            label: campaign.parentId ? `方案报备 · 下级方案（${detail.children.length}）` : `下级方案（${detail.children.length}）`,
+            label: campaign.parentId
+              ? detail.children.length ? `方案报备 · 下级方案（${detail.children.length}）` : '方案报备'
+              : `下级方案（${detail.children.length}）`,
             children: <FilingsTab detail={detail} canManage={canManage} onChanged={load} />,
           },
         ]

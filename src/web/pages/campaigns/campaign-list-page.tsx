@@ -31,7 +31,7 @@ export default function CampaignListPage() {
   // A sub-campaign row names its parent; a township admin may not list the county's campaign, but
   // its own campaign's detail carries the parent's title.
   useEffect(() => {
-    const onPage = new Map(data.items.map((c) => [c.id, c.title]));
+    const onPage = new Map(data.items.map((c) => [c.id, `${c.title}（${c.organizer.name}）`]));
     for (const c of data.items) {
       if (c.parentId === null || asked.current.has(c.parentId)) continue;
       const parentId = c.parentId;
@@ -43,7 +43,7 @@ export default function CampaignListPage() {
       }
       campaignsApi
         .detail(c.id)
-        .then((d) => d.parent && setParents((m) => ({ ...m, [parentId]: d.parent!.title })))
+        .then((d) => d.parent && setParents((m) => ({ ...m, [parentId]: `${d.parent!.title}（${d.parent!.organizer.name}）` })))
         .catch(() => asked.current.delete(parentId));
     }
   }, [data]);

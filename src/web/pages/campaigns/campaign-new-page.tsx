@@ -1,5 +1,5 @@
 import { ArrowLeftOutlined, CheckCircleFilled } from '@ant-design/icons';
-import { Button, Card, Col, Descriptions, Empty, Form, InputNumber, Row, Skeleton, Space, Typography } from 'antd';
+import { Button, Card, Col, Collapse, Descriptions, Empty, Form, InputNumber, Row, Skeleton, Space, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { campaignsApi, type CampaignTemplateInfo } from '../../api/campaigns';
@@ -23,6 +23,7 @@ export default function CampaignNewPage() {
   const [templateId, setTemplateId] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const [scopeOrg, setScopeOrg] = useState<OrgRef | null>(null);
+  const selected = templates?.find((t) => t.id === templateId) ?? null;
 
   // The admin's own scope root is the usual organizer (县委 for the county admin).
   useEffect(() => {
@@ -121,19 +122,39 @@ export default function CampaignNewPage() {
                     size="small"
                     column={1}
                     style={{ marginTop: 8 }}
-                    items={t.lines.slice(0, active ? undefined : 6).map((l, i) => ({ key: i, label: l.label, children: l.value }))}
-                    styles={{ label: { width: 120, fontSize: 12 }, content: { fontSize: 12 } }}
+                    items={t.lines
+                      .filter((l) => /组织方式|重点内容（1）|字以内|阶段/.test(l.label + l.value))
+                      .slice(0, 4)
+                      .map((l, i) => ({ key: i, label: l.label, children: l.value }))}
+                    styles={{ label: { width: 110, fontSize: 12 }, content: { fontSize: 12 } }}
                   />
-                  {!active && t.lines.length > 6 && (
-                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                      选中后显示全部 {t.lines.length} 项设置
-                    </Typography.Text>
-                  )}
                 </Card>
               </Col>
             );
           })}
         </Row>
+      )}
+
+      {selected && (
+        <Collapse
+          style={{ marginTop: 12 }}
+          items={[
+            {
+              key: 'all',
+              label: `所选模板「${selected.name}」的全部设置（${selected.lines.length}项，创建后可修改）`,
+              children: (
+                <Descriptions
+                  size="small"
+                  bordered
+                  column={{ xs: 1, lg: 2 }}
+                  items={selected.lines.map((l, i) => ({ key: i, label: l.label, children: l.value }))}
+                  styles={{ label: { width: 180 } }}
+                  data-testid="template-lines"
+                />
+              ),
+            },
+          ]}
+        />
       )}
 
       <Typography.Title level={5}>第二步：年度与组织单位</Typography.Title>
