@@ -33,6 +33,9 @@ const MyTasksPage = lazy(() => import('./pages/oversight/my-tasks-page'));
 const ReportsHomePage = lazy(() => import('./pages/reports/reports-home-page'));
 const ReportPage = lazy(() => import('./pages/reports/report-page'));
 const OpenReporterReport = lazy(() => import('./pages/reports/report-page').then((m) => ({ default: m.OpenReporterReport })));
+const MeetingListPage = lazy(() => import('./pages/meetings/meeting-list-page'));
+const MeetingDetailPage = lazy(() => import('./pages/meetings/meeting-detail-page'));
+const MeetingConsolePage = lazy(() => import('./pages/meetings/meeting-console-page'));
 
 const THEME = {
   token: { colorPrimary: '#c8161d', borderRadius: 6 },
@@ -185,6 +188,19 @@ function AppRoutes() {
           </Suspense>
         }
       />
+      {/* The projector page is full-screen: no admin menu or header. */}
+      <Route
+        path="/campaigns/:id/meetings/:meetingId/console"
+        element={
+          <RequireAuth>
+            <RequireSection section="campaigns">
+              <Suspense fallback={<PageLoading />}>
+                <MeetingConsolePage />
+              </Suspense>
+            </RequireSection>
+          </RequireAuth>
+        }
+      />
       <Route
         element={
           <RequireAuth>
@@ -257,6 +273,22 @@ function AppRoutes() {
           element={
             <RequireSection section="campaigns">
               <ObserversPage />
+            </RequireSection>
+          }
+        />
+        <Route
+          path="campaigns/:id/meetings"
+          element={
+            <RequireSection section="campaigns">
+              <MeetingListPage />
+            </RequireSection>
+          }
+        />
+        <Route
+          path="campaigns/:id/meetings/:meetingId"
+          element={
+            <RequireSection section="campaigns">
+              <MeetingDetailPage />
             </RequireSection>
           }
         />
