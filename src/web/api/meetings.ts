@@ -1,0 +1,61 @@
+import type { z } from 'zod';
+import { downloadFile, http } from './client';
+import type {
+  AgendaInput, AttendanceInput, CommentInput, CommentOutT, CommentPatch, MeetingDetailT, MeetingInput, MeetingListT,
+  MeetingSummaryT, TimerOutT,
+} from '../../server/modules/meetings/schemas';
+
+// The server's zod schemas are the contract; these are their inferred shapes.
+export type MeetingDetail = MeetingDetailT;
+export type MeetingSummary = MeetingSummaryT;
+export type MeetingList = MeetingListT;
+export type AgendaItem = MeetingDetailT['agenda'][number];
+export type ReporterOption = MeetingDetailT['availableReporters'][number];
+export type Attendance = MeetingDetailT['attendance'][number];
+export type MeetingComment = CommentOutT;
+export type Timer = TimerOutT;
+export type MeetingForm = z.input<typeof MeetingInput>;
+export type CommentForm = z.input<typeof CommentInput>;
+export type TimerAction = 'select' | 'start' | 'pause' | 'reset' | 'next';
+
+/** The ballots module's live count event (GET /api/meetings/:id/live): received per reporter, never grades. */
+export interface LiveCounts {
+  roundId: number | null;
+  mode: string | null;
+  state: string | null;
+  codes: { category: string; issued: number; used: number }[];
+  reporters: { reporterId: number; name: string; received: number }[];
+}
+export interface BallotRound {
+  id: number;
+  mode: string;
+  state: string;
+  stateLabel: string;
+  roomCode: string;
+}
+
+export const meetingsApi = {
+  list: (campaignId: number, query: { q?: string; offset?: number; limit?: number }) =>
+    http.get<MeetingList>(`/api/campaigns/${campaignId}/meetings`, query),
+  create: (campaignId: number, body: MeetingForm) =>
+    http.post<MeetingSummary>(`/api/campaigns/${campaignId}/meetings`, body, { silent: true }),
+  detail: (id: number, opts: { silent?: boolean } = {}) => http.get<MeetingDetail>(`/api/meetings/${id}`, undefined, opts),
+  update: (id: number, body: Partial<MeetingForm>) => http.patch<MeetingDetail>(`/api/meetings/${id}`, body, { silent: true }),
+  remove: (id: number) => http.del<{ ok: true }>(`/api/meetings/${id}`),
+  setAgenda: (id: number, items: z.input<typeof AgendaInput>['items']) => http.put<MeetingDetail>(`/api/meetings/${id}/agenda`, { items }),
+  defaultAgenda: (id: number) => http.post<MeetingDetail>(`/api/meetings/${id}/agenda/default`),
+  setStep: (id: number, step: string) => http.put<MeetingDetail>(`/api/meetings/${id}/step`, { step }),
+  timer: (id: number, action: TimerAction, itemId?: number) => http.post<Timer>(`/api/meetings/${id}/timer`, { action, itemId }),
+  saveAttendance: (id: number, rows: z.input<typeof AttendanceInput>['rows']) =>
+    http.put<MeetingDetail>(`/api/meetings/${id}/attendance`, { rows }),
+  close: (id: number) => http.post<MeetingDetail>(`/api/meetings/${id}/close`),
+  addComment: (id: number, body: CommentForm) => http.post<MeetingComment>(`/api/meetings/${id}/comments`, body),
+  editComment: (id: number, commentId: number, body: z.input<typeof CommentPatch>) =>
+    http.patch<MeetingComment>(`/api/meetings/${id}/comments/${commentId}`, body),
+  deleteComment: (id: number, commentId: number) => http.del<{ ok: true }>(`/api/meetings/${id}/comments/${commentId}`),
+  downloadRecord: (id: number) => downloadFile(`/api/meetings/${id}/record.docx`, '会议记录.docx'),
+  downloadSheet: (id: number) => downloadFile(`/api/meetings/${id}/sheet.xlsx`, '议程及参会人员.xlsx'),
+  /** The ballots module's rounds (room code); only the organizer's admins may read them. */
+  ballotRounds: (id: number) => http.get<{ items: BallotRound[] }>(`/api/meetings/${id}/ballot-rounds`, undefined, { silent: true }),
+  liveUrl: (id: number) => `/api/meetings/${id}/live`,
+};
