@@ -411,6 +411,20 @@ describe('R-CAMP-2 progress of a campaign and all its sub-campaigns on one page'
     }
   });
 
+  it('the overdue counter counts sub-campaigns only, like the bars; the top campaign shows lateness on its row', async () => {
+    try {
+      t.clock.set(new Date('2026-02-05T02:00:00Z')); // past 甲县's own 2026-01-31 deadline
+      s.adminA = await signIn(t.app, 'adminA');
+      const body = (await s.adminA.get(progressUrl(c.countyA))).json();
+      const overdueIds = body.items.filter((i: ProgressItem) => i.overdue).map((i: ProgressItem) => i.id).sort();
+      expect(overdueIds).toEqual([c.countyA, c.subA1, c.subA2].sort());
+      expect(body.summary.overdue).toBe(2);
+    } finally {
+      t.clock.set(new Date('2025-11-20T02:00:00Z'));
+      s.adminA = await signIn(t.app, 'adminA');
+    }
+  });
+
   it('a township admin sees only its own sub-campaign subtree; other counties and roles are denied', async () => {
     expect((await s.townA.get(progressUrl(c.countyA))).statusCode).toBe(403);
     const own = (await s.townA.get(progressUrl(c.subA1))).json();

@@ -100,13 +100,17 @@ export async function loadProgress(db: DbOrTx, user: AuthUser, campaignId: numbe
   };
 }
 
-/** Counters over the whole tree (not the filtered page), for the header and the chart. */
+/**
+ * Counters over the whole tree (not the filtered page), for the header and the chart. Every
+ * sub-campaign counter, overdue included, counts depth > 0 only so the figures agree with the bars;
+ * the top campaign's own lateness shows on its row.
+ */
 async function loadSummary(db: DbOrTx, user: AuthUser, campaignId: number, today: string) {
   const [s] = await queryRows<{ total: number; subCampaigns: number; overdue: number; byState: Record<string, number>; byFiling: Record<string, number>; reporters: number; observers: number }>(db, sql`
     ${progressRows(campaignId, user, today)}
     select count(*)::int as total,
       (count(*) filter (where depth > 0))::int as "subCampaigns",
-      (count(*) filter (where overdue))::int as overdue,
+      (count(*) filter (where overdue and depth > 0))::int as overdue,
       coalesce((select jsonb_object_agg(state, n) from (select state, count(*)::int n from rows where depth > 0 group by state) s), '{}'::jsonb) as "byState",
       coalesce((select jsonb_object_agg("filingState", n) from (select "filingState", count(*)::int n from rows where depth > 0 group by "filingState") f), '{}'::jsonb) as "byFiling",
       coalesce(sum(reporters), 0)::int as reporters,

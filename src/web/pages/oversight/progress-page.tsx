@@ -116,7 +116,7 @@ export default function ProgressPage() {
       />
       <Row gutter={[12, 12]} style={{ marginBottom: 12 }}>
         <Col xs={12} md={4}><Statistic title="下级方案" value={s?.subCampaigns ?? 0} /></Col>
-        <Col xs={12} md={4}><Statistic title="逾期未完成" value={s?.overdue ?? 0} styles={{ content: { color: s?.overdue ? '#c8161d' : undefined } }} /></Col>
+        <Col xs={12} md={4}><Statistic title="逾期未完成（下级方案）" value={s?.overdue ?? 0} styles={{ content: { color: s?.overdue ? '#c8161d' : undefined } }} /></Col>
         <Col xs={12} md={4}><Statistic title="已报备/已确认" value={filed} /></Col>
         <Col xs={12} md={4}><Statistic title="待报备/已退回" value={waiting} /></Col>
         <Col xs={12} md={4}><Statistic title="述职对象" value={s?.reporters ?? 0} /></Col>
@@ -132,7 +132,7 @@ export default function ProgressPage() {
         <Select allowClear placeholder="是否逾期" value={overdue} onChange={setOverdue} style={{ width: 120 }}
           options={[{ value: 'true', label: '逾期' }, { value: 'false', label: '未逾期' }]} data-testid="progress-overdue" />
         <Typography.Text type="secondary" style={{ alignSelf: 'center' }}>
-          今天（北京时间）{data?.today ?? ''} · 每30秒自动刷新{updatedAt ? ` · 更新于 ${updatedAt.toLocaleTimeString('zh-CN', { hour12: false })}` : ''}
+          统计与图表只计下级方案，本级方案的逾期见表格首行 · 今天（北京时间）{data?.today ?? ''} · 每30秒自动刷新{updatedAt ? ` · 更新于 ${updatedAt.toLocaleTimeString('zh-CN', { hour12: false })}` : ''}
         </Typography.Text>
       </div>
       <Table<ProgressRow>

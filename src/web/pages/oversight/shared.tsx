@@ -3,6 +3,8 @@ import type { ReactNode } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router-dom';
 import { isApiError } from '../../api/client';
 import type { CampaignBrief, PhaseWindow } from '../../api/oversight';
+import type { Role } from '../../api/types';
+import { useUser } from '../../auth/auth-context';
 
 export const STATE_LABELS: Record<string, { label: string; color: string }> = {
   draft: { label: '草稿', color: 'default' },
@@ -37,17 +39,24 @@ export function phaseWindow(p: PhaseWindow | null | undefined): string {
   return p.start === p.end || !p.end ? p.start : `${p.start} 至 ${p.end}`;
 }
 
-const TABS = [
-  { value: 'progress', label: '进度' },
-  { value: 'observers', label: '观察员' },
-  { value: 'visits', label: '调研走访' },
+/**
+ * The tabs and the roles that may open them; mirrors policy.ts of the oversight module
+ * (assertViewProgress, assertManageObservers, assertVisits) so no tab leads to a 403 page.
+ */
+export const OVERSIGHT_TABS: readonly { value: string; label: string; roles: readonly Role[] }[] = [
+  { value: 'progress', label: '进度', roles: ['org_admin', 'leader'] },
+  { value: 'observers', label: '观察员', roles: ['org_admin'] },
+  { value: 'visits', label: '调研走访', roles: ['org_admin', 'leader', 'assessor', 'observer'] },
 ];
+
+export const oversightTabsFor = (role: Role) => OVERSIGHT_TABS.filter((t) => t.roles.includes(role));
 
 /** Title line shared by the three oversight pages of one campaign, with a switch between them. */
 export function CampaignHeader({ campaign, extra }: { campaign: CampaignBrief | null; extra?: ReactNode }) {
   const navigate = useNavigate();
   const location = useLocation();
-  const current = TABS.find((t) => location.pathname.endsWith(`/${t.value}`))?.value ?? 'progress';
+  const tabs = oversightTabsFor(useUser().role).map(({ value, label }) => ({ value, label }));
+  const current = OVERSIGHT_TABS.find((t) => location.pathname.endsWith(`/${t.value}`))?.value ?? 'progress';
   return (
     <div className="oversight-header" style={{ display: 'flex', flexWrap: 'wrap', gap: 12, alignItems: 'center', marginBottom: 12 }}>
       <div style={{ flex: '1 1 320px', minWidth: 0 }}>
@@ -61,9 +70,9 @@ export function CampaignHeader({ campaign, extra }: { campaign: CampaignBrief | 
         )}
       </div>
       <Space wrap>
-        {campaign && (
+        {campaign && tabs.length > 1 && (
           <Segmented
-            options={TABS}
+            options={tabs}
             value={current}
             onChange={(v) => navigate(`/campaigns/${campaign.id}/${v as string}`)}
           />
