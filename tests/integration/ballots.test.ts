@@ -55,7 +55,7 @@ describe('ballots', () => {
     const purge = await w.sessions.admin.post(`/api/ballot-rounds/${made.round.id}/purge`, { confirm: true });
     expect(purge.json()).toEqual({ ballots: 500 });
     expect(await ballotCount(db())).toBe(0);
-  }, 120_000);
+  }, 400_000);
 
   it('R-VOTE-3 rehearsal ballots are purged with one click; a real round is then created and cannot be purged', async () => {
     const before = await w.sessions.admin.get(`/api/meetings/${w.meeting.id}/ballot-rounds`);

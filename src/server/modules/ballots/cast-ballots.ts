@@ -25,6 +25,8 @@ interface CodeRow {
   mode: string;
   room_code: string;
   anonymity: Anonymity | null;
+  /** Reporter ids on the meeting's agenda (not removed from the campaign). */
+  agenda: number[] | null;
 }
 
 const err = (code: string, message: string, status: number) => new AppError(code, message, status);
@@ -35,7 +37,10 @@ async function resolveCode(db: Db, rawCode: string, roomCode: string): Promise<C
   if (shape !== 'ok') throw err('CODE_MISTYPED', '投票码有误，请核对投票条上的投票码后重新输入', 400);
   const [row] = await queryRows<CodeRow>(db, sql`
     select c.id as code_id, c.category, c.room_failures, b.voided_at is not null as voided,
-           r.id as round_id, r.meeting_id, r.state, r.mode, r.room_code, r.anonymity
+           r.id as round_id, r.meeting_id, r.state, r.mode, r.room_code, r.anonymity,
+           (select array_agg(a.reporter_id) from meeting_agenda_items a
+             join campaign_reporters cr on cr.id = a.reporter_id and cr.removed_at is null
+             where a.meeting_id = r.meeting_id) as agenda
     from ballot_codes c
     join ballot_code_batches b on b.id = c.batch_id
     join ballot_rounds r on r.id = c.round_id
@@ -104,7 +109,7 @@ export async function castBallots(db: Db, rawCode: string, roomCode: string, ite
     if (seen.has(b.reporterId)) throw err('DUPLICATE_REPORTER', '同一述职对象在一次提交中只能评价一次', 400);
     seen.add(b.reporterId);
   }
-  const onAgenda = new Set((await meetingReporters(db, row.meeting_id)).map((r) => r.reporterId));
+  const onAgenda = new Set((row.agenda ?? []).map(Number));
   const unknown = items.find((b) => !onAgenda.has(b.reporterId));
   if (unknown) throw err('UNKNOWN_REPORTER', '所评价的述职对象不在本次述职评议会名单中', 400);
   const input = JSON.stringify(items.map((b) => ({
@@ -123,7 +128,7 @@ export async function castBallots(db: Db, rawCode: string, roomCode: string, ite
       where bc.id = ${row.code_id} and bb.voided_at is null and bc.round_id in (select id from r)
     ), input as (
       select x.* from jsonb_to_recordset(${input}::jsonb) as x(reporter_id int, grade text, problems text, suggestions text)
-      join meeting_agenda_items a on a.reporter_id = x.reporter_id and a.meeting_id in (select meeting_id from r)
+      where x.reporter_id in (select a.reporter_id from meeting_agenda_items a where a.meeting_id in (select meeting_id from r))
     ), u as (
       insert into ballot_code_uses (code_id, reporter_id)
       select c.id, input.reporter_id from c cross join input

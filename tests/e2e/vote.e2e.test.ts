@@ -1,0 +1,64 @@
+import path from 'node:path';
+import { chromium, devices, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { buildApp } from '../../src/server/app';
+import { freshDatabase } from '../setup/db';
+import { TEST_COST } from '../factories';
+import { type BallotWorld, buildBallotWorld, roundWithCodes } from '../integration/ballots-fixtures';
+
+let browser: Browser;
+let base: string;
+let w: BallotWorld;
+let close: () => Promise<void>;
+let db: Awaited<ReturnType<typeof freshDatabase>>;
+
+beforeAll(async () => {
+  db = await freshDatabase();
+  const app = await buildApp({ database: db, config: { passwordCost: TEST_COST, webDir: path.resolve('dist/web') } });
+  w = await buildBallotWorld(db.db, app);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  close = async () => {
+    await browser.close();
+    await app.close();
+    await db.close();
+  };
+});
+afterAll(async () => close?.());
+
+it('R-VOTE-1 a phone-sized browser opens a code URL, rates every reporter and sees 已提交; the live count follows', async () => {
+  const { round, codes } = await roundWithCodes(db.db, w, { codes: { committee: 5 } });
+  const ctx = await browser.newContext({ ...devices['iPhone SE'], isMobile: true, hasTouch: true, viewport: { width: 320, height: 568 } });
+  const page = await ctx.newPage();
+  const transferred: number[] = [];
+  page.on('response', async (r) => { transferred.push((await r.body().catch(() => Buffer.alloc(0))).length); });
+  await page.goto(`${base}/vote/#c=${codes.committee![0]}`);
+  expect(page.url()).not.toContain(codes.committee![0]!);
+  await page.getByTestId('vote-room').fill(round.roomCode === '000000' ? '111111' : '000000');
+  await page.getByTestId('vote-start').click();
+  await expect.poll(() => page.getByTestId('vote-error').textContent()).toContain('会场码不正确');
+  await page.getByTestId('vote-room').fill(round.roomCode);
+  await page.getByTestId('vote-start').click();
+  await page.getByTestId(`reporter-${w.r1.id}`).waitFor();
+  await page.screenshot({ path: '.tmp/vote-phone.png', fullPage: false });
+  // One reporter alone, then the rest at once.
+  await page.getByTestId(`grade-${w.r1.id}-good`).check({ force: true });
+  await page.getByTestId(`submit-${w.r1.id}`).click();
+  await expect.poll(() => page.getByTestId(`reporter-${w.r1.id}`).textContent()).toContain('已提交');
+  await page.getByTestId(`grade-${w.r2.id}-fair`).check({ force: true });
+  await page.getByTestId(`grade-${w.down.id}-good`).check({ force: true });
+  await page.locator(`[data-testid="reporter-${w.r2.id}"] textarea`).first().fill('活动阵地利用不够充分');
+  await page.getByTestId('submit-all').click();
+  await expect.poll(() => page.getByTestId('vote-finished').textContent()).toContain('已提交');
+  await page.screenshot({ path: '.tmp/vote-phone-done.png' });
+
+  const res = await fetch(`${base}/api/ballot-rounds/${round.id}`, { headers: { cookie: `sp_sid=${w.sessions.admin.cookie}` } });
+  expect((await res.json()).codes[0].used).toBe(1);
+  const totalKb = transferred.reduce((s, n) => s + n, 0) / 1024;
+  expect(totalKb).toBeGreaterThan(0);
+  await ctx.close();
+});
