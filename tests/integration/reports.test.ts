@@ -428,3 +428,30 @@ describe('publication (R-REP-7)', () => {
     t.clock.set(new Date('2025-11-20T02:00:00Z'));
   });
 });
+
+describe('public link (R-REP-7)', () => {
+  it('R-REP-7 a public link exists only where the campaign publishes to the public, and reads without signing in', async () => {
+    const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: 2019, state: 'published', reporterOrgIds: [tree.villageA1.id] });
+    await patchSettings(t.db, c.id, (x) => {
+      x.report.lateSubmissionAllowed = true;
+      x.report.publicationAudience = 'public';
+    });
+    const r1 = await reporterOf(c.id, tree.villageA1.id);
+    const id = await open(s.secA1, r1);
+    await s.secA1.put(`/api/reports/${id}/sections`, { sections: goodSections() });
+    expect((await s.secA1.post(`/api/reports/${id}/transitions`, { action: 'submit' })).statusCode).toBe(200);
+    expect((await s.townAdmin.post(`/api/reports/${id}/transitions`, { action: 'approve' })).statusCode).toBe(200);
+    const [m] = await t.db.insert(meetings).values({ campaignId: c.id, title: '述职评议会', meetingDate: '2019-12-20', place: '镇会议室' }).returning();
+    await t.db.insert(meetingAgendaItems).values({ meetingId: m.id, reporterId: r1, position: 1 });
+    expect((await s.townAdmin.post('/api/reports/publish', { campaignId: c.id })).json().published).toEqual([tree.villageA1.name]);
+    const token = (await s.townAdmin.get(`/api/reports/${id}`)).json().report.publicToken as string;
+    expect(token).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    const anon = await t.app.inject({ method: 'GET', url: `/api/public/reports/${token}` });
+    expect(anon.statusCode).toBe(200);
+    expect(anon.json().orgName).toBe(tree.villageA1.name);
+    expect(anon.json().sections.map((x: { key: string }) => x.key)).toEqual(['achievements', 'problems', 'causes', 'measures']);
+    expect((await t.app.inject({ method: 'GET', url: '/api/public/reports/AAAAAAAAAAAAAAAAAAAAAAAA' })).statusCode).toBe(404);
+    // Any signed-in user may read a report published to the public, even in another county.
+    expect((await s.secB1.get(`/api/reports/${id}`)).statusCode).toBe(200);
+  });
+});

@@ -56,8 +56,10 @@ export function canReadPublished(user: AuthUser, s: ReportScope, audience: strin
     case 'own_organization':
       return (scoped && pathWithin(s.reportToPath, user.scopePath))
         || (user.role === 'secretary' && (user.orgId === s.orgId || user.orgId === s.orgParentId));
-    case 'campaign_scope':
     case 'public':
+      // 社会公开: the campaign chose to publish to everyone, so any signed-in user reads it (the link needs no sign-in).
+      return true;
+    case 'campaign_scope':
       return (scoped && pathWithin(s.organizerPath, user.scopePath))
         || (user.role === 'secretary' && user.orgId !== null && (s.isCampaignReporterOrg?.(user.orgId) ?? false));
     default:
