@@ -52,8 +52,8 @@ export const campaignsApi = {
   detail: (id: number) => http.get<CampaignDetail>(`/api/campaigns/${id}`, undefined, { silent: true }),
   create: (input: { templateId: string; year: number; organizerOrgId: number }) =>
     http.post<Ok>('/api/campaigns', input, { silent: true }),
-  saveSettings: (id: number, settings: CampaignSettings) =>
-    http.put<Ok>(`/api/campaigns/${id}/settings`, { settings }, { silent: true }),
+  saveSettings: (id: number, settings: CampaignSettings, title?: string) =>
+    http.put<Ok>(`/api/campaigns/${id}/settings`, title ? { settings, title } : { settings }, { silent: true }),
   saveScope: (id: number, match: OrgMatch) =>
     http.put<Ok & { total: number }>(`/api/campaigns/${id}/scope`, { match }, { silent: true }),
   preview: (id: number) => http.get<ScopePreview>(`/api/campaigns/${id}/scope/preview`, undefined, { silent: true }),

@@ -10,8 +10,9 @@ export type Section = 'orgs' | 'campaigns' | 'reports' | 'accounts' | 'audit' | 
  */
 const SECTIONS: Record<Section, readonly Role[]> = {
   orgs: ['org_admin', 'secretary', 'leader', 'assessor', 'observer'],
-  // 述职评议考核: organized by the department admin, followed by leaders, assessors and observers.
-  campaigns: ['org_admin', 'leader', 'assessor', 'observer'],
+  // 述职评议考核: organized by the department admin, followed by leaders, assessors and observers;
+  // a secretary sees the campaigns its organization reports in (phases and requirements only).
+  campaigns: ['org_admin', 'leader', 'assessor', 'observer', 'secretary'],
   // 述职报告: secretaries write, leaders and admins review, everyone in scope reads what is published (R-REP-7).
   reports: ['org_admin', 'secretary', 'leader', 'assessor', 'observer'],
   accounts: ['org_admin'],

@@ -56,6 +56,8 @@ export function SettingsTab({ detail, editable, onChanged }: Props) {
   const [open, setOpen] = useState<string[]>(['keyContentItems', 'phases']);
   const [dirty, setDirty] = useState(false);
   const initial = useMemo(() => toForm(settings), [settings]);
+  const [title, setTitle] = useState(campaign.title);
+  useEffect(() => setTitle(campaign.title), [campaign.title]);
 
   useEffect(() => {
     form.resetFields();
@@ -78,7 +80,8 @@ export function SettingsTab({ detail, editable, onChanged }: Props) {
     setSaving(true);
     try {
       const values = form.getFieldsValue(true) as SettingsForm;
-      await campaignsApi.saveSettings(campaign.id, fromForm(values, settings, campaign.year));
+      const newTitle = title.trim() && title.trim() !== campaign.title ? title.trim() : undefined;
+      await campaignsApi.saveSettings(campaign.id, fromForm(values, settings, campaign.year), newTitle);
       onChanged();
       notify.success('方案设置已保存');
     } catch (e) {
@@ -639,6 +642,17 @@ export function SettingsTab({ detail, editable, onChanged }: Props) {
           title={campaign.state !== 'draft' ? '方案已发布，设置不能再修改（阶段的开启与关闭在“概况”中进行）。' : campaign.filingState === 'filed' ? '方案已报上级备案，等待审核期间不能修改。' : campaign.filingState === 'acknowledged' ? '方案已经上级确认备案，不能再修改。' : '您无权修改本方案的设置。'}
         />
       )}
+      <Form.Item label="方案名称" required>
+        <Input
+          value={title}
+          maxLength={100}
+          onChange={(e) => {
+            setTitle(e.target.value);
+            setDirty(true);
+          }}
+          data-testid="settings-title"
+        />
+      </Form.Item>
       <Collapse
         activeKey={open}
         onChange={(k) => setOpen(k as string[])}
@@ -656,6 +670,7 @@ export function SettingsTab({ detail, editable, onChanged }: Props) {
               onClick={() => {
                 form.resetFields();
                 form.setFieldsValue(initial);
+                setTitle(campaign.title);
                 setDirty(false);
               }}
             >
