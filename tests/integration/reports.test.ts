@@ -455,3 +455,17 @@ describe('public link (R-REP-7)', () => {
     expect((await s.secB1.get(`/api/reports/${id}`)).statusCode).toBe(200);
   });
 });
+
+describe('near-copy of last year (R-REP-3)', () => {
+  it('a report copied from the same organization\'s report of last year is flagged with the similarity; a rewritten one is not', async () => {
+    // villageA1 handed in its 2025 report in the review test above; this is its 2026 round.
+    const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: 2026, state: 'published', reporterOrgIds: [tree.villageA1.id] });
+    const id = await open(s.secA1, await reporterOf(c.id, tree.villageA1.id));
+    const copied = (await s.secA1.post(`/api/reports/${id}/check`, { sections: goodSections(0) })).json().results.find((r: { id: string }) => r.id === 'near_copy');
+    expect(copied.level).toBe('advice');
+    expect(copied.message).toMatch(/与本组织上年度述职报告的相似度为\d+%/);
+    const fresh = (await s.secA1.post(`/api/reports/${id}/check`, { sections: goodSections(1) })).json().results.find((r: { id: string }) => r.id === 'near_copy');
+    expect(fresh.level).toBe('pass');
+    expect(fresh.message).toMatch(/与上年度报告相似度\d+%/);
+  });
+});
