@@ -6,37 +6,19 @@ import { auditApi } from '../../api/audit';
 import type { AuditEntry, Page } from '../../api/types';
 import { formatDateTime, shanghaiDayEnd, shanghaiDayStart } from '../../lib/time';
 import { useDebounced } from '../../lib/use-debounced';
+import { ACTION_LABELS, AUDIT_MODULES, moduleOf, TARGET_LABELS } from './action-labels';
 
-/** Chinese names of the audited actions; the filter matches by prefix, so 'org' covers all 'org.*'. */
-const ACTIONS: { value: string; label: string }[] = [
-  { value: 'auth', label: '登录与会话（全部）' },
-  { value: 'auth.login', label: '登录' },
-  { value: 'auth.logout', label: '退出登录' },
-  { value: 'auth.lock', label: '账号锁定' },
-  { value: 'account', label: '账号管理（全部）' },
-  { value: 'account.create', label: '新建账号' },
-  { value: 'account.update', label: '修改账号' },
-  { value: 'account.password', label: '重置密码' },
-  { value: 'account.unlock', label: '解锁账号' },
-  { value: 'org', label: '组织架构（全部）' },
-  { value: 'org.create', label: '新建组织' },
-  { value: 'org.update', label: '修改组织' },
-  { value: 'org.move', label: '移动组织' },
-  { value: 'org.import', label: '批量导入' },
-  { value: 'org.secretary.appoint', label: '更换书记' },
-  { value: 'org.member.add', label: '添加班子成员' },
-  { value: 'org.member.update', label: '修改班子成员' },
-  { value: 'org.member.remove', label: '删除班子成员' },
-];
-const ACTION_LABEL = new Map(ACTIONS.map((a) => [a.value, a.label.replace(/（全部）$/, '')]));
+const MODULE_OPTIONS = AUDIT_MODULES.map((m) => ({ value: m.prefix, label: m.label }));
 
-const TARGET_LABEL: Record<string, string> = {
-  user: '账号',
-  organization: '组织',
-  secretary: '书记',
-  member: '班子成员',
-  session: '会话',
-};
+/** Actions of the chosen module, or of all modules grouped by module. */
+function actionOptions(prefix: string | undefined) {
+  const modules = prefix ? AUDIT_MODULES.filter((m) => m.prefix === prefix) : AUDIT_MODULES;
+  return modules.map((m) => ({
+    label: m.label,
+    title: m.label,
+    options: Object.entries(m.actions).map(([value, label]) => ({ value, label })),
+  }));
+}
 
 type RangeValue = [Dayjs | null, Dayjs | null] | null;
 
@@ -49,6 +31,7 @@ function DetailView({ detail }: { detail: unknown }) {
 
 export default function AuditPage() {
   const [range, setRange] = useState<RangeValue>(null);
+  const [modulePrefix, setModulePrefix] = useState<string | undefined>();
   const [action, setAction] = useState<string | undefined>();
   const [result, setResult] = useState<'success' | 'failure' | undefined>();
   const [actorTerm, setActorTerm] = useState('');
@@ -68,23 +51,27 @@ export default function AuditPage() {
     document.title = '审计日志 · 述评考';
   }, []);
 
-  useEffect(() => setPage(1), [from, to, action, result, actor, q]);
+  // The server filters by code prefix: an exact action is narrower than its module.
+  const actionFilter = action ?? modulePrefix;
+
+  useEffect(() => setPage(1), [from, to, actionFilter, result, actor, q]);
 
   useEffect(() => {
     let live = true;
     setLoading(true);
     auditApi
-      .search({ q: q || undefined, action, actor: actor || undefined, result, from, to, offset: (page - 1) * pageSize, limit: pageSize })
+      .search({ q: q || undefined, action: actionFilter, actor: actor || undefined, result, from, to, offset: (page - 1) * pageSize, limit: pageSize })
       .then((res) => live && setData(res))
       .catch(() => undefined)
       .finally(() => live && setLoading(false));
     return () => {
       live = false;
     };
-  }, [q, action, actor, result, from, to, page, pageSize, tick]);
+  }, [q, actionFilter, actor, result, from, to, page, pageSize, tick]);
 
   const resetFilters = useCallback(() => {
     setRange(null);
+    setModulePrefix(undefined);
     setAction(undefined);
     setResult(undefined);
     setActorTerm('');
@@ -100,6 +87,7 @@ export default function AuditPage() {
       render: (v: string) => <span style={{ whiteSpace: 'nowrap' }}>{formatDateTime(v)}</span>,
     },
     { title: '操作人', dataIndex: 'actorName', key: 'actorName', width: 120 },
+    { title: '模块', key: 'module', width: 120, render: (_, r) => moduleOf(r.action)?.label ?? '—' },
     {
       title: '操作',
       dataIndex: 'action',
@@ -107,7 +95,7 @@ export default function AuditPage() {
       width: 170,
       render: (v: string) => (
         <div>
-          <div>{ACTION_LABEL.get(v) ?? v}</div>
+          <div>{ACTION_LABELS.get(v) ?? v}</div>
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
             {v}
           </Typography.Text>
@@ -118,7 +106,7 @@ export default function AuditPage() {
       title: '对象',
       key: 'target',
       width: 140,
-      render: (_, r) => `${TARGET_LABEL[r.targetType] ?? r.targetType}${r.targetId ? ` #${r.targetId}` : ''}`,
+      render: (_, r) => `${TARGET_LABELS[r.targetType] ?? r.targetType}${r.targetId ? ` #${r.targetId}` : ''}`,
     },
     {
       title: '结果',
@@ -143,11 +131,23 @@ export default function AuditPage() {
         />
         <Select
           allowClear
+          placeholder="模块"
+          value={modulePrefix}
+          onChange={(v: string | undefined) => {
+            setModulePrefix(v);
+            if (action && v && !action.startsWith(v)) setAction(undefined);
+          }}
+          options={MODULE_OPTIONS}
+          style={{ width: 160 }}
+          data-testid="audit-module"
+        />
+        <Select
+          allowClear
           showSearch={{ optionFilterProp: 'label' }}
           placeholder="操作类型"
           value={action}
           onChange={setAction}
-          options={ACTIONS}
+          options={actionOptions(modulePrefix)}
           style={{ width: 190 }}
           data-testid="audit-action"
         />
@@ -193,7 +193,7 @@ export default function AuditPage() {
         loading={loading}
         columns={columns}
         dataSource={data.items}
-        scroll={{ x: 860 }}
+        scroll={{ x: 980 }}
         expandable={{ expandedRowRender: (r) => <DetailView detail={r.detail} /> }}
         pagination={{
           current: page,

@@ -1,0 +1,157 @@
+/**
+ * Chinese names of every audit action code the server writes (grep `action: '` under
+ * src/server/modules). Kept as one data table: a module row carries the code prefix the server's
+ * prefix filter uses, each action row the exact code. A code missing here still shows, raw.
+ * action-labels.test.ts compares this table with the codes in the server source, both ways.
+ */
+export interface AuditModule {
+  /** Prefix passed to the server's `action` filter (matched with LIKE 'prefix%'). */
+  prefix: string;
+  label: string;
+  actions: Record<string, string>;
+}
+
+export const AUDIT_MODULES: readonly AuditModule[] = [
+  {
+    prefix: 'auth.',
+    label: '登录与会话',
+    actions: {
+      'auth.login': '登录',
+      'auth.logout': '退出登录',
+      'auth.lock': '账号锁定',
+    },
+  },
+  {
+    prefix: 'account.',
+    label: '账号管理',
+    actions: {
+      'account.create': '新建账号',
+      'account.update': '修改账号',
+      'account.password': '重置密码',
+      'account.unlock': '解锁账号',
+    },
+  },
+  {
+    prefix: 'org.',
+    label: '组织架构',
+    actions: {
+      'org.create': '新建组织',
+      'org.update': '修改组织',
+      'org.move': '移动组织',
+      'org.import': '批量导入',
+      'org.secretary.appoint': '更换书记',
+      'org.member.add': '添加班子成员',
+      'org.member.update': '修改班子成员',
+      'org.member.remove': '删除班子成员',
+    },
+  },
+  {
+    prefix: 'campaign.',
+    label: '述职评议考核方案',
+    actions: {
+      'campaign.create': '新建方案',
+      'campaign.settings.update': '修改方案设置',
+      'campaign.scope.update': '修改述职范围',
+      'campaign.publish': '发布方案',
+      'campaign.subcampaign.create': '生成下级方案',
+      'campaign.filing.submit': '提交方案报备',
+      'campaign.filing.acknowledge': '确认方案报备',
+      'campaign.filing.return': '退回方案报备',
+      'campaign.phase.open': '开启阶段',
+      'campaign.phase.close': '结束阶段',
+      'campaign.phase.reopen': '重新开启阶段',
+      'campaign.reporter.add': '添加述职对象',
+      'campaign.reporter.remove': '移出述职对象',
+      'campaign.reporter.self_committee': '登记向本级党委述职',
+      'campaign.close': '结束方案',
+      'campaign.archive': '归档方案',
+    },
+  },
+  {
+    prefix: 'oversight.',
+    label: '督导与调研',
+    actions: {
+      'oversight.observer.assign': '选派观察员',
+      'oversight.observer.remove': '撤回观察员',
+      'oversight.observation.record': '填写观察记录',
+      'oversight.visit.create': '新增调研走访',
+      'oversight.visit.update': '修改调研走访',
+    },
+  },
+  {
+    prefix: 'report.',
+    label: '述职报告',
+    actions: {
+      'report.create': '新建述职报告',
+      'report.save': '保存述职报告',
+      'report.upload_docx': '上传 Word 报告',
+      'report.attachment_add': '添加附件',
+      'report.attachment_remove': '删除附件',
+      'report.rectification_item_add': '添加整改事项',
+      'report.rectification_item_remove': '删除整改事项',
+      'report.submit': '提交审核',
+      'report.return': '退回修改',
+      'report.order_rewrite': '责令重写',
+      'report.approve': '审核通过',
+      'report.sign': '签字确认',
+      'report.publish': '公开述职报告',
+    },
+  },
+  {
+    prefix: 'meeting.',
+    label: '述职评议会',
+    actions: {
+      'meeting.create': '新建会议',
+      'meeting.update': '修改会议',
+      'meeting.delete': '删除会议',
+      'meeting.agenda': '调整议程',
+      'meeting.attendance': '登记出席',
+      'meeting.step': '切换会议环节',
+      'meeting.timer': '操作计时器',
+      'meeting.close': '结束会议',
+      'meeting.comment.add': '添加评议意见',
+      'meeting.comment.edit': '修改评议意见',
+      'meeting.comment.delete': '删除评议意见',
+    },
+  },
+  {
+    prefix: 'ballot',
+    label: '民主测评',
+    actions: {
+      'ballot_round.create': '新建测评轮次',
+      'ballot_round.open': '开始测评',
+      'ballot_round.close': '结束测评',
+      'ballot_round.rotate_room_code': '更换会场码',
+      'ballot_round.paper_counts': '登记纸质表发放与回收数',
+      'ballot_round.release': '发布测评结果',
+      'ballot_round.void': '测评作废',
+      'ballot_round.purge': '清除演练数据',
+      'ballot_codes.issue': '发放测评码',
+      'ballot_paper.enter': '录入纸质测评表',
+      'ballot_paper.delete': '删除纸质测评表',
+    },
+  },
+];
+
+export const ACTION_LABELS: ReadonlyMap<string, string> = new Map(AUDIT_MODULES.flatMap((m) => Object.entries(m.actions)));
+
+export const TARGET_LABELS: Readonly<Record<string, string>> = {
+  user: '账号',
+  organization: '组织',
+  secretary: '书记',
+  member: '班子成员',
+  committee_member: '班子成员',
+  session: '会话',
+  campaign: '方案',
+  report: '述职报告',
+  prior_rectification_item: '整改事项',
+  meeting: '会议',
+  meeting_comment: '评议意见',
+  ballot_round: '测评轮次',
+  observer_assignment: '观察员选派',
+  research_visit: '调研走访',
+};
+
+/** The module of a code, by the longest matching prefix. */
+export const moduleOf = (code: string) =>
+  AUDIT_MODULES.filter((m) => code.startsWith(m.prefix)).sort((a, b) => b.prefix.length - a.prefix.length)[0];
