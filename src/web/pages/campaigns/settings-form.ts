@@ -69,6 +69,20 @@ function defaultDownwardForm(year: number) {
   return TEMPLATES.find((t) => t.id === '003')?.build(year).meeting.ballotForms.downward ?? null;
 }
 
+/**
+ * A cleared multi-select leaves an empty list, and an empty list matches nothing (routes.ts reads
+ * `sectors: []` as "no sector"), so criteria the organizer cleared are dropped to mean "不限".
+ * An explicit `orgIds` list is kept even when empty: the server then says the rule is unbound.
+ */
+function cleanCriteria<M extends { sectors?: unknown[]; kinds?: unknown[]; levels?: unknown[] }>(m: M | undefined): M {
+  const out = { ...(m ?? {}) } as M;
+  for (const k of ['sectors', 'kinds', 'levels'] as const) {
+    const list = out[k];
+    if (list === undefined || list === null || (Array.isArray(list) && list.length === 0)) delete out[k];
+  }
+  return out;
+}
+
 export function fromForm(v: SettingsForm, original: CampaignSettings, year: number): CampaignSettings {
   const { quotas, autoPoor, ...grading } = v.grading;
   const downwardReview = !!v.meeting.downwardReview;
@@ -94,6 +108,8 @@ export function fromForm(v: SettingsForm, original: CampaignSettings, year: numb
       ),
       autoPoor: { ...autoPoor, averageOrPoorShareAbove: share(autoPoor.averageOrPoorShareAbove) },
     },
+    reporterTiers: (v.reporterTiers ?? []).map((t) => ({ ...t, match: cleanCriteria(t.match) })),
+    routes: (v.routes ?? []).map((r) => ({ ...r, match: cleanCriteria(r.match) })),
     keyContentItems: (v.keyContentItems ?? []).map((k, i) => ({ id: k.id || `k${i + 1}`, title: k.title, description: k.description ?? '' })),
   };
 }
