@@ -13,10 +13,8 @@ import { addAttachment, attachmentLimitFor, readAttachment, removeAttachment } f
 import { addRectificationItem, listRectificationItems, removeRectificationItem } from './manage-rectification-items';
 import { openReport } from './open-report';
 import { listPublished, publishReports, readPublicReport } from './publish-reports';
-import { getReportRow, loadReporter, scopeOf } from './repo';
-import { assertActor } from './policy';
+import { previewChecks } from './preview-checks';
 import { REPORT_STATES, REVIEW_ACTIONS } from './review-states';
-import { runChecks } from './run-checks';
 import { saveReport } from './save-report';
 import { shanghaiDate } from './today';
 import { transitionReport } from './transition-report';
@@ -163,22 +161,9 @@ export async function reportRoutes(app: FastifyInstance) {
     schema: { tags, params: IdParams, body: z.object({ sections: Sections }).strict(), response: { 200: z.object({ charCount: z.number() }) } },
   }, async (req) => saveReport(db(), requireUser(req), actorOf(req), req.params.id, req.body.sections, today()));
 
-  // Checks on text not yet saved, so the editor shows what they find while the secretary types.
   r.post('/api/reports/:id/check', {
     schema: { tags, params: IdParams, body: z.object({ sections: Sections }).strict(), response: { 200: Checks } },
-  }, async (req) => {
-    const user = requireUser(req);
-    const row = await getReportRow(db(), req.params.id);
-    const ctx = await loadReporter(db(), row.reporterId);
-    assertActor(user, scopeOf(ctx), 'author');
-    const keys = new Set<string>();
-    for (const s of req.body.sections) {
-      if (keys.has(s.key)) throw new AppError('VALIDATION', `述职报告的「${s.title || s.key}」部分重复`, 400, { field: 'sections' });
-      keys.add(s.key);
-    }
-    const out = await runChecks(db(), ctx, row.id, req.body.sections, today());
-    return { results: out.results, blocking: out.blocking };
-  });
+  }, async (req) => previewChecks(db(), requireUser(req), req.params.id, req.body.sections, today()));
 
   r.post('/api/reports/:id/docx', {
     schema: {
