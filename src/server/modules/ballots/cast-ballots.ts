@@ -101,57 +101,70 @@ export interface BallotIn {
   suggestions?: string;
 }
 
-/** Casts one or several ballots with one code; returns which reporters were counted now and which already were. */
+/**
+ * Casts one or several ballots with one code; returns which reporters were counted now and which already were.
+ * The happy path is a single statement; only when it counts nothing is the code looked up again, to say why.
+ */
 export async function castBallots(db: Db, rawCode: string, roomCode: string, items: BallotIn[]) {
-  const row = await resolveCode(db, rawCode, roomCode);
   const seen = new Set<number>();
   for (const b of items) {
     if (seen.has(b.reporterId)) throw err('DUPLICATE_REPORTER', '同一述职对象在一次提交中只能评价一次', 400);
     seen.add(b.reporterId);
   }
-  const onAgenda = new Set((row.agenda ?? []).map(Number));
-  const unknown = items.find((b) => !onAgenda.has(b.reporterId));
-  if (unknown) throw err('UNKNOWN_REPORTER', '所评价的述职对象不在本次述职评议会名单中', 400);
+  const code = normalizeCode(rawCode);
+  if (codeShape(code) !== 'ok') throw err('CODE_MISTYPED', '投票码有误，请核对投票条上的投票码后重新输入', 400);
+  const room = roomCode.trim();
   const input = JSON.stringify(items.map((b) => ({
     reporter_id: b.reporterId, grade: b.grade,
     problems: b.problems?.trim() || null, suggestions: b.suggestions?.trim() || null,
   })));
-  // One statement: the round must still be open with this room code (FOR SHARE makes closing wait for
-  // votes in flight), the code live, each (code, reporter) use new — and only then the ballot is inserted.
-  const inserted = await queryRows<{ reporter_id: number }>(db, sql`
-    with r as (
-      select id, meeting_id from ballot_rounds
-      where id = ${row.round_id} and state = 'open' and room_code = ${roomCode.trim()} for share
-    ), c as (
-      select bc.id, bc.category from ballot_codes bc
+  // One statement: the code live and not locked, its round open with this room code (FOR SHARE makes closing
+  // wait for votes in flight), every reporter on the agenda (else nothing is counted), each (code, reporter)
+  // use new — and only then the ballot is inserted.
+  const inserted = await queryRows<{ reporter_id: number; meeting_id: number }>(db, sql`
+    with c as (
+      select bc.id, bc.category, bc.round_id from ballot_codes bc
       join ballot_code_batches bb on bb.id = bc.batch_id
-      where bc.id = ${row.code_id} and bb.voided_at is null and bc.round_id in (select id from r)
+      where bc.code_hash = ${hashCode(code)} and bb.voided_at is null and bc.room_failures < ${MAX_ROOM_FAILURES}
+    ), r as (
+      select id, meeting_id from ballot_rounds
+      where id in (select round_id from c) and state = 'open' and room_code = ${room} for share
     ), input as (
-      select x.* from jsonb_to_recordset(${input}::jsonb) as x(reporter_id int, grade text, problems text, suggestions text)
-      where x.reporter_id in (select a.reporter_id from meeting_agenda_items a where a.meeting_id in (select meeting_id from r))
+      select * from jsonb_to_recordset(${input}::jsonb) as x(reporter_id int, grade text, problems text, suggestions text)
+    ), ok as (
+      select c.id, c.category, r.id as round_id, r.meeting_id from c join r on r.id = c.round_id
+      where not exists (
+        select 1 from input i where i.reporter_id not in (
+          select a.reporter_id from meeting_agenda_items a
+          join campaign_reporters cr on cr.id = a.reporter_id and cr.removed_at is null
+          where a.meeting_id = r.meeting_id))
     ), u as (
       insert into ballot_code_uses (code_id, reporter_id)
-      select c.id, input.reporter_id from c cross join input
+      select ok.id, input.reporter_id from ok cross join input
       on conflict do nothing
       returning reporter_id
     ), b as (
       insert into ballots (round_id, reporter_id, category, grade, problems, suggestions)
-      select ${row.round_id}, input.reporter_id, c.category, input.grade, input.problems, input.suggestions
-      from u join input on input.reporter_id = u.reporter_id cross join c
+      select ok.round_id, input.reporter_id, ok.category, input.grade, input.problems, input.suggestions
+      from u join input on input.reporter_id = u.reporter_id cross join ok
       returning reporter_id
     )
-    select b.reporter_id, pg_notify(${LIVE_CHANNEL}, ${String(row.meeting_id)}) from b`);
-  const accepted = inserted.map((r) => Number(r.reporter_id));
-  if (accepted.length === 0) {
-    const [now] = await queryRows<{ state: string }>(db, sql`select state from ballot_rounds where id = ${row.round_id}`);
-    if (now?.state !== 'open') throw err('VOTING_CLOSED', '本轮测评已结束，不能再投票', 409);
+    select b.reporter_id, ok.meeting_id, pg_notify(${LIVE_CHANNEL}, ok.meeting_id::text) from b cross join ok`);
+  if (inserted.length === 0) {
+    // Nothing counted: find out why, for a clear message (this may count a wrong room code against the slip).
+    const row = await resolveCode(db, rawCode, roomCode);
+    const onAgenda = new Set((row.agenda ?? []).map(Number));
+    if (items.some((b) => !onAgenda.has(b.reporterId))) {
+      throw err('UNKNOWN_REPORTER', '所评价的述职对象不在本次述职评议会名单中', 400);
+    }
     throw err('CODE_USED', items.length === 1
       ? '您已对该述职对象投过票，每个投票码对每位述职对象只能投一次'
       : '您已对所选述职对象投过票，每个投票码对每位述职对象只能投一次', 409);
   }
+  const accepted = inserted.map((r) => Number(r.reporter_id));
   const acceptedSet = new Set(accepted);
   return {
-    meetingId: row.meeting_id,
+    meetingId: Number(inserted[0]!.meeting_id),
     accepted,
     alreadyVoted: items.map((b) => b.reporterId).filter((id) => !acceptedSet.has(id)),
   };
