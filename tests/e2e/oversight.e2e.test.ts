@@ -135,10 +135,13 @@ describe('oversight pages in the browser', () => {
     await modal.locator('.ant-modal-footer .ant-btn-primary').click();
     await modal.waitFor({ state: 'hidden' });
     const visits = page.getByTestId('visits-table');
+    await expect.poll(() => visits.innerText(), { timeout: WAIT }).toContain('前进村');
+    const row = visits.locator('tr.ant-table-row').filter({ hasText: '前进村' });
+    expect(await row.innerText()).toContain(today);
+    expect(await row.locator('td').nth(5).innerText()).toBe('2'); // 问题数
+    await row.locator('.ant-table-row-expand-icon').click();
     await expect.poll(() => visits.innerText(), { timeout: WAIT }).toContain('村务公开不及时');
     expect(await visits.innerText()).toContain('道路维修群众意见未回应');
-    expect(await visits.innerText()).toContain('前进村');
-    expect(await visits.innerText()).toContain(today);
     await page.close();
   }, TEST_TIMEOUT);
 
