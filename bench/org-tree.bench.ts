@@ -74,7 +74,14 @@ async function timeTreePage(browser: Browser, base: string, username: string, pa
   const page: Page = await ctx.newPage();
   // Generous: the machine is shared and a slow step should be measured, not aborted.
   page.setDefaultTimeout(180_000);
-  await page.goto(`${base}/login`);
+  // The login page has now and then not appeared on this loaded machine; a fresh navigation fixes it.
+  for (let attempt = 1; ; attempt++) {
+    await page.goto(`${base}/login`);
+    const shown = await page.getByTestId('login-username').waitFor({ timeout: 30_000 }).then(() => true, () => false);
+    if (shown) break;
+    await page.screenshot({ path: `/tmp/bench-login-${attempt}.png` });
+    if (attempt === 3) throw new Error(`login page did not appear at ${base} (see /tmp/bench-login-*.png)`);
+  }
   await page.getByTestId('login-username').fill(username);
   await page.getByTestId('login-password').fill(password);
   await page.getByTestId('login-submit').click();
