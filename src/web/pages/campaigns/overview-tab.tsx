@@ -1,4 +1,4 @@
-import { Button, Card, Descriptions, Input, Modal, Popconfirm, Space, Steps, Table, type TableColumnsType, Tag, Typography } from 'antd';
+import { Button, Card, Descriptions, Grid, Input, Modal, Popconfirm, Space, Steps, Table, type TableColumnsType, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { campaignsApi, type CampaignDetail, type Phase } from '../../api/campaigns';
@@ -16,6 +16,8 @@ const PHASE_COLORS = { not_started: 'default', open: 'green', closed: 'blue' } a
 
 export function OverviewTab({ detail, canManage, onChanged }: Props) {
   const c = detail.campaign;
+  // On a phone a label column beside the value leaves the value a few characters wide.
+  const wide = Grid.useBreakpoint().md ?? true;
   const [busy, setBusy] = useState<string | null>(null);
   const [reopening, setReopening] = useState<Phase | null>(null);
   const [reason, setReason] = useState('');
@@ -190,8 +192,9 @@ export function OverviewTab({ detail, canManage, onChanged }: Props) {
           size="small"
           column={1}
           bordered
+          layout={wide ? 'horizontal' : 'vertical'}
           items={detail.lines.map((l, i) => ({ key: i, label: l.label, children: l.value }))}
-          styles={{ label: { width: 220 } }}
+          styles={wide ? { label: { width: 220 } } : undefined}
           data-testid="settings-summary"
         />
       </Card>
