@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCode } from '../../src/domain/ballot-codes';
 import { buildApp } from '../../src/server/app';
 import { queryRows } from '../../src/server/db/connect';
-import { campaigns } from '../../src/server/db/schema';
+import { campaigns, meetingAttendance } from '../../src/server/db/schema';
 import { hashCode } from '../../src/server/modules/ballots/secret';
 import { freshDatabase } from '../setup/db';
 import { TEST_COST, testClock } from '../factories';
@@ -323,7 +323,17 @@ describe('void and slips', () => {
       const entry = { reporterId: w2.r1.id, category: 'grassroots', counts: { good: 20, fair: 0, average: 0, poor: 0, invalid: 0 } };
       await w2.sessions.admin.post(`/api/ballot-rounds/${made.round.id}/paper-tallies`, entry);
       await w2.sessions.admin2.post(`/api/ballot-rounds/${made.round.id}/paper-tallies`, entry);
-      expect((await w2.sessions.admin.post(`/api/ballot-rounds/${made.round.id}/close`, { attendees: 20 })).statusCode).toBe(200);
+      const noCount = await w2.sessions.admin.post(`/api/ballot-rounds/${made.round.id}/close`, {});
+      expect(noCount.statusCode).toBe(400);
+      expect(noCount.json().code).toBe('ATTENDEES_REQUIRED');
+      // Sign-in counts from the meetings module; observers (weight 0) attend without rating.
+      await d2.db.insert(meetingAttendance).values([
+        { meetingId: w2.meeting.id, categoryKey: 'committee', categoryLabel: '党委（扩大）会议成员', expected: 20, present: 18 },
+        { meetingId: w2.meeting.id, categoryKey: 'observers', categoryLabel: '上级组织部门观察员', expected: 2, present: 2 },
+      ]);
+      const closed = await w2.sessions.admin.post(`/api/ballot-rounds/${made.round.id}/close`, {});
+      expect(closed.statusCode).toBe(200);
+      expect(closed.json().attendees).toBe(18);
       const rel = await w2.sessions.admin.post(`/api/ballot-rounds/${made.round.id}/release`, { explanation: '无论如何说明，超过发放数都应作废本轮测评。' });
       expect(rel.json().state).toBe('void');
       const results = await w2.sessions.admin.get(`/api/ballot-rounds/${made.round.id}/results`);

@@ -5,7 +5,7 @@ import { AppError, conflict } from '../../../domain/errors';
 import { reconcile, type Mismatch } from '../../../domain/tally';
 import type { Db } from '../../db/connect';
 import {
-  ballotCodeBatches, ballotCodes, ballotCodeUses, ballotPaperTallies, ballotRounds, ballots,
+  ballotCodeBatches, ballotCodes, ballotCodeUses, ballotPaperTallies, ballotRounds, ballots, meetingAttendance,
 } from '../../db/schema';
 import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
@@ -113,14 +113,22 @@ export async function reconcileRound(db: Db, roundId: number, attendees: number)
 }
 
 /**
- * Closes phone voting. Attendees signed in are given here because the meetings module keeps no sign-in table
- * yet. Paper forms are usually entered after this; the reconciliation runs when results are released.
+ * Closes phone voting. Attendees signed in come from the meetings module's attendance (rating categories), or
+ * are given here (which wins). Paper forms are usually entered after this; the reconciliation runs when results are released.
  */
-export async function closeVoting(db: Db, user: AuthUser, actor: AuditActor, roundId: number, attendees: number) {
+export async function closeVoting(db: Db, user: AuthUser, actor: AuditActor, roundId: number, given: number | undefined) {
   return db.transaction(async (tx) => {
     const { round, ctx } = await getRound(tx, roundId, { lock: true });
     assertManage(user, ctx.organizerPath);
     if (round.state !== 'open') throw conflict('NOT_OPEN', `测评${stateLabel(round.state)}，不能结束投票`);
+    // Signed-in counts kept by the meetings module, for the categories that rate (observers attend without voting).
+    const rating = ctx.settings.ballots.categories.filter((c) => c.weight > 0).map((c) => c.key);
+    const present = await tx.select({ key: meetingAttendance.categoryKey, present: meetingAttendance.present })
+      .from(meetingAttendance).where(eq(meetingAttendance.meetingId, round.meetingId));
+    const attendees = given ?? (present.length ? present.filter((p) => rating.includes(p.key)).reduce((s, p) => s + p.present, 0) : undefined);
+    if (attendees === undefined) {
+      throw new AppError('ATTENDEES_REQUIRED', '会议尚未登记签到人数，请在会议签到中登记或在此填写签到人数', 400, { field: 'attendees' });
+    }
     const [row] = await tx.update(ballotRounds).set({ state: 'closed', attendees, closedAt: actor.at })
       .where(eq(ballotRounds.id, roundId)).returning();
     await writeAudit(tx, actor, {

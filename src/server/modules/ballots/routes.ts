@@ -141,7 +141,7 @@ export async function ballotRoutes(app: FastifyInstance) {
   const Empty = z.object({}).strict().optional();
   transition('/api/ballot-rounds/:id/open', Empty, (req) => openVoting(db(), requireUser(req), actorOf(req), req.params.id));
   transition('/api/ballot-rounds/:id/room-code', Empty, (req) => rotateRoomCode(db(), requireUser(req), actorOf(req), req.params.id));
-  transition('/api/ballot-rounds/:id/close', z.object({ attendees: Count }).strict(),
+  transition('/api/ballot-rounds/:id/close', z.object({ attendees: Count.optional() }).strict(),
     (req) => closeVoting(db(), requireUser(req), actorOf(req), req.params.id, req.body.attendees));
   transition('/api/ballot-rounds/:id/release', z.object({ explanation: z.string().max(2000).optional() }).strict(),
     (req) => releaseResults(db(), requireUser(req), actorOf(req), req.params.id, req.body.explanation));
