@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './app';
 import { openDatabase } from './db/connect';
-import { isDatabaseEmpty, seedDemo } from './db/demo-seed';
+import { isDatabaseEmpty, seedDemo, seedDemoCampaign } from './db/demo-seed';
 import { parseEnv } from './env';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -12,8 +12,11 @@ async function main() {
   const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: path.resolve(env.DATA_DIR), poolSize: env.DB_POOL_SIZE });
   await database.migrate();
   if (env.SEED_DEMO === 'auto' && (await isDatabaseEmpty(database.db))) {
-    const { organizations } = await seedDemo(database.db, { now: new Date() });
-    console.log(`已载入演示数据：${organizations} 个党组织；演示账号见 README.md`);
+    const now = new Date();
+    const { organizations } = await seedDemo(database.db, { now });
+    // The e2e specs create this round themselves in the browser, so only the product start seeds it.
+    await seedDemoCampaign(database.db, { now });
+    console.log(`已载入演示数据：${organizations} 个党组织及清河县2025年度述职评议考核；演示账号见 README.md`);
   }
   const app = await buildApp({
     database,
