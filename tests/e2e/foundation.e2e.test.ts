@@ -41,6 +41,11 @@ it('admin logs in, searches the tree, opens an organization, imports a spreadshe
   await page.getByTestId('login-submit').click();
   await page.getByTestId('org-tree').waitFor();
 
+  // R-ORG-1 lazy tree: a township opens and shows its villages (child counts drive the expander).
+  const town = page.locator('.ant-tree-treenode', { has: page.locator('.org-tree-title', { hasText: '中共青山镇委员会' }) });
+  await town.locator('.ant-tree-switcher').click();
+  await expect.poll(() => page.locator('.org-tree-title', { hasText: '前进村' }).count(), { timeout: 20_000 }).toBeGreaterThan(0);
+
   await page.getByTestId('org-search').fill('前进村');
   await page.locator('.org-search-hit').first().click();
   await expect.poll(() => page.getByTestId('org-detail-name').textContent()).toContain('前进村');
