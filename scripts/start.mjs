@@ -1,8 +1,26 @@
-// `npm start`: builds the web app when it is missing, then runs the server (PGlite unless DATABASE_URL is set).
+// `npm start`: builds the web app when it is missing or older than its sources, then runs the server
+// (PGlite unless DATABASE_URL is set).
 import { spawnSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
 
-if (!existsSync('dist/web/index.html') || process.env.REBUILD_WEB === '1') {
+/** Newest modification time under the given files/folders, so a `git pull` never serves a stale page. */
+function newestMtime(entries) {
+  let newest = 0;
+  const visit = (p) => {
+    const st = statSync(p);
+    if (st.isDirectory()) for (const name of readdirSync(p)) visit(path.join(p, name));
+    else newest = Math.max(newest, st.mtimeMs);
+  };
+  for (const e of entries) if (existsSync(e)) visit(e);
+  return newest;
+}
+
+const built = 'dist/web/index.html';
+const stale = !existsSync(built)
+  || process.env.REBUILD_WEB === '1'
+  || newestMtime(['src/web', 'src/domain', 'vite.config.ts', 'package-lock.json']) > statSync(built).mtimeMs;
+if (stale) {
   console.log('正在构建前端页面……');
   const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
