@@ -1,7 +1,8 @@
 // Issue 2 performance on a 100,000-organization tree: .xlsx import, subtree and search queries, and
 // the real tree page in Chromium. Every figure is printed next to a baseline measured in the same run
 // (the machine is shared, so absolute times swing; the ratios are what to compare between runs).
-//   npm run bench            (or: npx tsx bench/org-tree.bench.ts; BENCH_ORGS=20000 for a quicker run)
+//   npm run bench            (or: npx tsx bench/org-tree.bench.ts; BENCH_ORGS=20000 for a quicker run,
+//   BENCH_SKIP_BROWSER=1 to leave out the Chromium step)
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -192,6 +193,12 @@ async function main() {
   console.log(`name search over ${N} over HTTP: 6 chars ${searchLong.toFixed(1)} ms, 2 chars ${searchShort.toFixed(1)} ms, matching all ${searchAll.toFixed(1)} ms; ratio to pk read ${(searchLong / pk).toFixed(1)} / ${(searchShort / pk).toFixed(1)} / ${(searchAll / pk).toFixed(1)}`);
 
   // --- The real page in Chromium: the 100,000 tree against the small demo tree, same run, same browser.
+  // BENCH_SKIP_BROWSER=1 stops here (the import and query figures alone).
+  if (process.env.BENCH_SKIP_BROWSER) {
+    await app.close();
+    await database.close();
+    return;
+  }
   if (!existsSync('dist/web/index.html')) execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
   const demo = await openDb();
   await seedDemo(demo.db, { now: new Date(), passwordCost: cost });

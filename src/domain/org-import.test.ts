@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ExistingOrg, parseDateCell, planOrgImport, type RawOrgRow } from './org-import';
+import { type ExistingOrg, parseDateCell, PLAN_PAUSE_EVERY, planOrgImport, planOrgImportPausing, type RawOrgRow } from './org-import';
 
 const row = (n: number, code: string, parentCode: string, extra: Partial<RawOrgRow> = {}): RawOrgRow => ({
   row: n, code, name: `${code}党支部`, parentCode, kind: '党支部', sector: '农村', level: '基层',
@@ -48,5 +48,23 @@ describe('parseDateCell', () => {
     expect(parseDateCell('2024年3月5日')).toBe('2024-03-05');
     expect(parseDateCell('2024-02-30')).toBeNull();
     expect(parseDateCell('明年')).toBeNull();
+  });
+});
+
+describe('R-ORG-4 cooperative planning', () => {
+  it('pauses every few hundred rows and plans exactly as the one-go check does', async () => {
+    // Children listed before parents, plus one bad row, so both passes and the error path are covered.
+    const rows = Array.from({ length: 3 * PLAN_PAUSE_EVERY }, (_, i) => row(i + 2, `X${i}`, i === 0 ? 'A' : `X${i - 1}`)).reverse();
+    let pauses = 0;
+    const pause = async () => { pauses++; };
+    const ok = await planOrgImportPausing(rows, existing, '2025-01-01', pause);
+    expect(ok).toEqual(planOrgImport(rows, existing, '2025-01-01'));
+    expect(ok.plan.map((p) => p.code).slice(0, 2)).toEqual(['X0', 'X1']);
+    expect(pauses).toBeGreaterThanOrEqual(5);
+
+    const bad = [...rows, row(9999, 'X5', 'A')];
+    const failed = await planOrgImportPausing(bad, existing, '2025-01-01', pause);
+    expect(failed.plan).toEqual([]);
+    expect(failed.errors).toEqual([{ row: 9999, column: '组织编码', message: expect.stringContaining('重复') }]);
   });
 });

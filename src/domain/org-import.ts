@@ -52,15 +52,37 @@ export function parseDateCell(text: string): string | null {
   return `${m[1]}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
+export type OrgImportPlan = { errors: ImportRowError[]; plan: PlannedOrg[] };
+
+/** Rows checked between two pauses of the cooperative planner: about a millisecond of work. */
+export const PLAN_PAUSE_EVERY = 500;
+
 /**
  * Checks every row (R-ORG-4) and returns all errors at once, or a plan sorted so that every parent
  * comes before its children. Nothing is written unless the error list is empty.
  */
-export function planOrgImport(
-  rows: RawOrgRow[],
-  existing: Map<string, ExistingOrg>,
-  today: string,
-): { errors: ImportRowError[]; plan: PlannedOrg[] } {
+export function planOrgImport(rows: RawOrgRow[], existing: Map<string, ExistingOrg>, today: string): OrgImportPlan {
+  const steps = planSteps(rows, existing, today);
+  for (let s = steps.next(); ; s = steps.next()) if (s.done) return s.value;
+}
+
+/**
+ * The same check, pausing every few hundred rows with `pause` (the server passes a setImmediate)
+ * so that a 100,000-row file does not keep the event loop, and every other request, waiting.
+ */
+export async function planOrgImportPausing(
+  rows: RawOrgRow[], existing: Map<string, ExistingOrg>, today: string, pause: () => Promise<void>,
+): Promise<OrgImportPlan> {
+  const steps = planSteps(rows, existing, today);
+  for (let s = steps.next(); ; s = steps.next()) {
+    if (s.done) return s.value;
+    await pause();
+  }
+}
+
+/** Yields (nothing) every PLAN_PAUSE_EVERY rows of work; returns the result. */
+function* planSteps(rows: RawOrgRow[], existing: Map<string, ExistingOrg>, today: string): Generator<void, OrgImportPlan> {
+  let work = 0;
   const errors: ImportRowError[] = [];
   const err = (row: number, column: string, message: string) => errors.push({ row, column, message });
   const firstRowOfCode = new Map<string, number>();
@@ -71,6 +93,7 @@ export function planOrgImport(
   if (rows.length === 0) err(0, '', '文件中没有数据行');
 
   for (const r of rows) {
+    if (++work % PLAN_PAUSE_EVERY === 0) yield;
     const before = errors.length;
     if (!r.code) err(r.row, '组织编码', '组织编码不能为空');
     else if (!CODE_RE.test(r.code)) err(r.row, '组织编码', `组织编码「${r.code}」格式不正确：只能包含字母、数字、短横线或下划线，最长64位`);
@@ -137,6 +160,7 @@ export function planOrgImport(
   const failed = new Set<string>();
   const plan: PlannedOrg[] = [];
   for (const start of candidates) {
+    if (++work % PLAN_PAUSE_EVERY === 0) yield;
     const chain: PlannedOrg[] = [];
     const onChain = new Set<string>();
     let cur: PlannedOrg | undefined = start;
