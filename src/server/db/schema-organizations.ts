@@ -1,4 +1,4 @@
-import { index, integer, jsonb, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import { date, index, integer, jsonb, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
 import { users } from './schema';
 
 /**
@@ -25,4 +25,39 @@ export const orgImportJobs = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('org_import_jobs_user_idx').on(t.userId, t.id)],
+);
+
+/**
+ * Rows of a checked import waiting to be moved into organizations/secretaries (R-ORG-4). They are
+ * written in small batches so a big import never holds PGlite's only connection for long; one
+ * short final transaction then moves them set-based and deletes them. Paths are computed against
+ * `anchor` (the existing organization the row hangs under) and re-based on its current path at
+ * the move, so an anchor moved meanwhile cannot leave wrong paths.
+ */
+export const orgImportStaging = pgTable(
+  'org_import_staging',
+  {
+    jobId: integer('job_id').notNull().references(() => orgImportJobs.id, { onDelete: 'cascade' }),
+    /** Spreadsheet row, for the error message if the final check fails. */
+    row: integer('row').notNull(),
+    /** Taken from the organizations sequence when staged. */
+    id: integer('id').notNull(),
+    parentId: integer('parent_id').notNull(),
+    name: text('name').notNull(),
+    code: text('code').notNull(),
+    parentCode: text('parent_code').notNull(),
+    kind: text('kind').notNull(),
+    sector: text('sector').notNull(),
+    level: text('level').notNull(),
+    path: text('path').notNull(),
+    depth: integer('depth').notNull(),
+    anchorId: integer('anchor_id').notNull(),
+    anchorPath: text('anchor_path').notNull(),
+    anchorDepth: integer('anchor_depth').notNull(),
+    secretaryName: text('secretary_name'),
+    secretaryPosition: text('secretary_position'),
+    secretaryTenureStart: date('secretary_tenure_start'),
+    secretaryPhone: text('secretary_phone'),
+  },
+  (t) => [index('org_import_staging_job_idx').on(t.jobId, t.row)],
 );
