@@ -1,9 +1,11 @@
 import ExcelJS from 'exceljs';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFromTemplate, TEMPLATES } from '../../src/domain/campaign-templates';
 import type { Role } from '../../src/domain/roles';
 import { queryRows } from '../../src/server/db/connect';
+import { campaigns } from '../../src/server/db/schema';
+import { PHASES, type Phase } from '../../src/domain/campaign-phases';
 import { buildCampaign, buildOrg, buildSecretary, buildUser, setupTestApp, signIn, type Session } from '../factories';
 
 let t: Awaited<ReturnType<typeof setupTestApp>>;
@@ -291,11 +293,30 @@ describe('scope, routes and publication with cascade (R-ORG-2, R-ORG-3, R-CAMP-2
     expect(ws.rowCount).toBe(5);
   });
 
+  it('R-ORG-3 refuses to add an organization a sub-campaign already hears, or one already listed, naming who hears it', async () => {
+    const before = await countRows('campaign_reporters');
+    // 县卫健系统党委 is routed to the 县直工委, whose sub-campaign has it in scope.
+    const sub = await s.adminA.post(`/api/campaigns/${id}/reporters`, { orgId: o.sys.id, reason: '系统党委直接向县委述职' });
+    expect(sub.statusCode).toBe(409);
+    expect(sub.json()).toMatchObject({ code: 'REPORTER_IN_SUBCAMPAIGN', message: expect.stringContaining('「甲县直属机关工委」') });
+    // A village heard by its township's sub-campaign.
+    const village = await s.adminA.post(`/api/campaigns/${id}/reporters`, { orgId: o.v11.id, reason: '直接向县委述职' });
+    expect(village.statusCode).toBe(409);
+    expect(village.json().message).toContain('「甲一镇党委」');
+    const listed = await s.adminA.post(`/api/campaigns/${id}/reporters`, { orgId: o.townA1.id, reason: '重复' });
+    expect(listed.statusCode).toBe(409);
+    expect(listed.json()).toMatchObject({ code: 'REPORTER_EXISTS', message: expect.stringContaining('甲一镇党委') });
+    expect(await countRows('campaign_reporters')).toBe(before);
+    expect(await audits('campaign.reporter.add', id)).toBe(0);
+  });
+
   it('R-ORG-3 adds and removes a reporter after publication with a reason; the row is kept and both are audited', async () => {
-    const add = await s.adminA.post(`/api/campaigns/${id}/reporters`, { orgId: o.sys.id, reason: '系统党委直接向县委述职' });
+    // Founded after publication, so no level has it in scope yet.
+    o.fresh = await buildOrg(t.db, { parent: o.countyA, name: '县新设机关党支部', code: 'A-NEW', sector: 'organ' });
+    const add = await s.adminA.post(`/api/campaigns/${id}/reporters`, { orgId: o.fresh.id, reason: '新设党组织直接向县委述职' });
     expect(add.statusCode, add.body).toBe(200);
     const rid = add.json().id;
-    const dup = await s.adminA.post(`/api/campaigns/${id}/reporters`, { orgId: o.sys.id, reason: '重复' });
+    const dup = await s.adminA.post(`/api/campaigns/${id}/reporters`, { orgId: o.fresh.id, reason: '重复' });
     expect(dup.statusCode).toBe(409);
     const noReason = await s.adminA.post(`/api/campaigns/${id}/reporters/${rid}/remove`, { reason: ' ' });
     expect(noReason.statusCode).toBe(400);
@@ -303,10 +324,10 @@ describe('scope, routes and publication with cascade (R-ORG-2, R-ORG-3, R-CAMP-2
     expect(rm.statusCode, rm.body).toBe(200);
     const removed = (await s.adminA.get(`/api/campaigns/${id}/reporters?status=removed`)).json();
     expect(removed.items).toHaveLength(1);
-    expect(removed.items[0]).toMatchObject({ org: { id: o.sys.id }, removedReason: '已由县直工委听取' });
+    expect(removed.items[0]).toMatchObject({ org: { id: o.fresh.id }, removedReason: '已由县直工委听取' });
     expect(removed.items[0].removedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     const gaps = (await s.adminA.get(`/api/campaigns/${id}/gaps?type=removed`)).json();
-    expect(gaps.items.map((g: any) => g.orgName)).toEqual(['县卫健系统党委']);
+    expect(gaps.items.map((g: any) => g.orgName)).toEqual(['县新设机关党支部']);
     expect(await audits('campaign.reporter.add', id)).toBe(1);
     expect(await audits('campaign.reporter.remove', id)).toBe(1);
   });
@@ -498,6 +519,67 @@ describe('phases and the campaign lifecycle (R-CAMP-1)', () => {
     expect((await s.adminA.post(`/api/campaigns/${id}/archive`)).json().campaign.stateLabel).toBe('已归档');
     expect(await audits('campaign.close', id)).toBe(1);
     expect(await audits('campaign.archive', id)).toBe(1);
+  });
+});
+
+describe('order of the levels\' meetings (R-CAMP-2)', () => {
+  /** Closes every phase before the meeting, so only the order between levels can hold it back. */
+  async function readyForMeeting(id: number) {
+    const [row] = await t.db.select({ phases: campaigns.phases }).from(campaigns).where(eq(campaigns.id, id));
+    const before = PHASES.slice(0, PHASES.findIndex((p) => p.key === 'meeting')).map((p) => p.key as string);
+    const phases = (row.phases as Phase[]).map((p) => (before.includes(p.key) ? { ...p, state: 'closed', openedOn: '2025-11-01', closedOn: '2025-11-10' } : p));
+    await t.db.update(campaigns).set({ phases }).where(eq(campaigns.id, id));
+  }
+  async function tree(templateId: string, year: number, childOrgs: Org[]) {
+    const parent = await buildCampaign(t.db, { organizerOrgId: o.countyA.id, templateId, year, state: 'published' });
+    await readyForMeeting(parent.id);
+    const children = [];
+    for (const org of childOrgs) {
+      const c = await buildCampaign(t.db, { organizerOrgId: org.id, templateId, year, state: 'published', parentId: parent.id });
+      await readyForMeeting(c.id);
+      children.push(c.id);
+    }
+    return { parent: parent.id, children };
+  }
+  const move = (session: Session, id: number, action: 'open' | 'close') => session.post(`/api/campaigns/${id}/phases/meeting/${action}`, {});
+  const meetingOf = async (session: Session, id: number) => (await detail(session, id)).phases.find((p: any) => p.key === 'meeting').state;
+
+  it('R-CAMP-2 top-down: a township cannot open its meeting before the county has opened its own (409, nothing changes), then can', async () => {
+    const { parent, children: [town] } = await tree('001', 2050, [o.townA1]);
+    const early = await move(s.townA1, town, 'open');
+    expect(early.statusCode).toBe(409);
+    expect(early.json()).toMatchObject({ code: 'LEVEL_ORDER', message: expect.stringContaining('上级「甲县委」的述职评议会尚未开启') });
+    expect(await meetingOf(s.townA1, town)).toBe('not_started');
+    expect(await audits('campaign.phase.open', town)).toBe(0);
+
+    expect((await move(s.adminA, parent, 'open')).statusCode).toBe(200);
+    const allowed = await move(s.townA1, town, 'open');
+    expect(allowed.statusCode, allowed.body).toBe(200);
+    expect(await meetingOf(s.townA1, town)).toBe('open');
+    // Top-down, the county may close its meeting while the township's is still going on.
+    expect((await move(s.adminA, parent, 'close')).statusCode).toBe(200);
+  });
+
+  it('R-CAMP-2 bottom-up: the county cannot close its meeting while a township has not closed its own, naming it (409, nothing changes)', async () => {
+    const { parent, children: [town1, town2] } = await tree('002', 2051, [o.townA1, o.townA2]);
+    // Bottom-up, the lower levels may meet before the county opens its meeting.
+    expect((await move(s.townA1, town1, 'open')).statusCode).toBe(200);
+    expect((await move(s.townA1, town1, 'close')).statusCode).toBe(200);
+    expect((await move(s.adminA, parent, 'open')).statusCode).toBe(200);
+
+    const refused = await move(s.adminA, parent, 'close');
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().code).toBe('LEVEL_ORDER');
+    expect(refused.json().message).toContain('「甲二镇党委」的述职评议会尚未结束');
+    expect(refused.json().message).not.toContain('甲一镇党委');
+    expect(await meetingOf(s.adminA, parent)).toBe('open');
+    expect(await audits('campaign.phase.close', parent)).toBe(0);
+
+    expect((await move(s.townA2, town2, 'open')).statusCode).toBe(200);
+    expect((await move(s.townA2, town2, 'close')).statusCode).toBe(200);
+    const allowed = await move(s.adminA, parent, 'close');
+    expect(allowed.statusCode, allowed.body).toBe(200);
+    expect(await meetingOf(s.adminA, parent)).toBe('closed');
   });
 });
 

@@ -1,14 +1,15 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { AppError, notFound } from '../../../domain/errors';
 import { reporterTier } from '../../../domain/campaign-settings';
 import { pathWithin } from '../../../domain/roles';
+import { orgMatches, type OrgMatch } from '../../../domain/routes';
 import type { DbOrTx } from '../../db/connect';
-import { campaignReporters } from '../../db/schema';
+import { campaignReporters, campaigns, organizations } from '../../db/schema';
 import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
 import { today } from './guards';
 import { assertWrite } from './policy';
-import { currentSecretaries, getCampaign, loadTree, type Campaign } from './repo';
+import { currentSecretaries, getCampaign, loadTree, type Campaign, type TreeOrg } from './repo';
 
 function assertPublished(c: Campaign) {
   if (c.state !== 'published') {
@@ -23,13 +24,42 @@ async function getReporter(db: DbOrTx, campaignId: number, rid: number) {
   return row;
 }
 
+/**
+ * The sub-campaign (at any depth below) that already hears the organization, so that adding it here
+ * too would have it report twice (R-ORG-3). A draft's scope is its criteria; once published, its
+ * frozen reporters list is what counts, so an organization it removed may report here instead.
+ */
+async function heardBySubCampaign(db: DbOrTx, campaignId: number, tree: TreeOrg[], org: TreeOrg) {
+  const byId = new Map(tree.map((o) => [o.id, o]));
+  let level = [campaignId];
+  while (level.length) {
+    const subs = await db
+      .select({ id: campaigns.id, state: campaigns.state, scopeMatch: campaigns.scopeMatch, organizerName: organizations.name })
+      .from(campaigns)
+      .innerJoin(organizations, eq(organizations.id, campaigns.organizerOrgId))
+      .where(inArray(campaigns.parentId, level))
+      .orderBy(organizations.depth, organizations.code);
+    if (!subs.length) return null;
+    const drafts = subs.filter((x) => x.state === 'draft' && orgMatches(byId, org, x.scopeMatch as OrgMatch));
+    if (drafts.length) return drafts[0];
+    const [listed] = await db.select({ campaignId: campaignReporters.campaignId }).from(campaignReporters).where(and(
+      inArray(campaignReporters.campaignId, subs.map((x) => x.id)), eq(campaignReporters.orgId, org.id),
+      eq(campaignReporters.role, 'reporter'), isNull(campaignReporters.removedAt),
+    ));
+    if (listed) return subs.find((x) => x.id === listed.campaignId)!;
+    level = subs.map((x) => x.id);
+  }
+  return null;
+}
+
 /** A scope change after publication: one organization added, with the reason audited (R-ORG-3). */
 export async function addReporter(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, orgId: number, reason: string) {
   return db.transaction(async (tx) => {
     const { campaign: c, organizer } = await getCampaign(tx, id, { lock: true });
     assertWrite(user, organizer.path);
     assertPublished(c);
-    const org = (await loadTree(tx, organizer.path)).find((o) => o.id === orgId);
+    const tree = await loadTree(tx, organizer.path);
+    const org = tree.find((o) => o.id === orgId);
     if (!org) throw new AppError('UNKNOWN_ORG', '该党组织不存在或不在本组织体系内', 400, { field: 'orgId' });
     if (!pathWithin(org.path, user.scopePath)) throw new AppError('FORBIDDEN', `「${org.name}」不在您的管理范围内`, 403);
     if (organizer.path.startsWith(org.path)) {
@@ -41,7 +71,15 @@ export async function addReporter(db: DbOrTx, user: AuthUser, actor: AuditActor,
       eq(campaignReporters.campaignId, id), eq(campaignReporters.orgId, orgId), eq(campaignReporters.role, 'reporter'),
     ));
     if (existing && existing.removedAt === null) {
-      throw new AppError('REPORTER_EXISTS', `「${org.name}」已在述职名单中`, 409, { field: 'orgId' });
+      throw new AppError('REPORTER_EXISTS', `「${org.name}」已在本次述职名单中，不能重复添加`, 409, { field: 'orgId' });
+    }
+    const sub = await heardBySubCampaign(tx, id, tree, org);
+    if (sub) {
+      throw new AppError(
+        'REPORTER_IN_SUBCAMPAIGN',
+        `「${org.name}」已在「${sub.organizerName}」分级开展的述职评议考核范围内，由其听取述职，不能再向本级述职；如需改为向本级述职，请先由「${sub.organizerName}」将其移出述职范围`,
+        409, { field: 'orgId', subCampaignId: sub.id },
+      );
     }
     const values = {
       reportToOrgId: organizer.id, routeRuleIndex: null, secretaryId: secretary?.id ?? null, tierKey: tier.key,
