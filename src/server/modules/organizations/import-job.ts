@@ -1,7 +1,7 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray, lt } from 'drizzle-orm';
 import { AppError, notFound } from '../../../domain/errors';
 import type { DbOrTx } from '../../db/connect';
-import { orgImportJobs } from '../../db/schema';
+import { orgImportJobs, orgImportStaging } from '../../db/schema';
 import type { AuditActor } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
 import { assertCanImport, importOrgs } from './import-orgs';
@@ -13,8 +13,8 @@ const RUNNING = ['reading', 'checking', 'writing'];
 export type ImportJobRow = typeof orgImportJobs.$inferSelect;
 
 /**
- * Starts an import in the background and answers at once with the job (R-ORG-4 unchanged: the
- * import itself is still one transaction that writes everything or nothing). `log` receives
+ * Starts an import in the background and answers at once with the job (R-ORG-4 unchanged: rows
+ * are staged in short batches, then one short transaction moves everything or nothing). `log` receives
  * failures that are not the user's fault.
  */
 export async function startImportJob(
@@ -22,6 +22,9 @@ export async function startImportJob(
   log: (err: unknown) => void,
 ): Promise<ImportJobRow> {
   assertCanImport(user);
+  // Staging rows of a job whose process stopped mid-import are cleared by the next start.
+  await db.delete(orgImportStaging).where(inArray(orgImportStaging.jobId, db.select({ id: orgImportJobs.id }).from(orgImportJobs)
+    .where(and(inArray(orgImportJobs.status, RUNNING), lt(orgImportJobs.updatedAt, new Date(Date.now() - STALE_MS))))));
   const [job] = await db.insert(orgImportJobs)
     .values({ userId: user.id, fileName: fileName.slice(0, 200), status: 'reading', processed: 0, total: file.length })
     .returning();
@@ -38,7 +41,7 @@ async function runImportJob(
   try {
     const result = await importOrgs(db, user, actor, file, today, (phase, done, total) =>
       // A late "reading" report must not overwrite a later phase.
-      set({ status: phase, processed: done, total }, phase === 'reading' ? 'reading' : undefined).then(() => undefined));
+      set({ status: phase, processed: done, total }, phase === 'reading' ? 'reading' : undefined).then(() => undefined), id);
     await set({ status: 'done', processed: result.orgs, result });
   } catch (e) {
     const err = toAppError(e);
