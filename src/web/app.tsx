@@ -15,7 +15,7 @@ import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { Link, Navigate, Outlet, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { AuthProvider, useAuth, useUser } from './auth/auth-context';
 import { ErrorBoundary } from './components/error-boundary';
-import { canOpen, homePath, SECTION_PATHS, sectionsFor, type Section } from './lib/access';
+import { canCreateCampaigns, canOpen, homePath, SECTION_PATHS, sectionsFor, type Section } from './lib/access';
 import { MetaProvider, useMeta } from './lib/meta';
 import { bindMessageApi } from './lib/notify';
 
@@ -80,9 +80,10 @@ function RequireAuth({ children }: { children: ReactNode }) {
   return <>{children}</>;
 }
 
-function RequireSection({ section, children }: { section: Section; children: ReactNode }) {
+/** `allow` narrows a section for a page only some of its roles may use (creating a campaign: org_admin). */
+function RequireSection({ section, allow, children }: { section: Section; allow?: typeof canCreateCampaigns; children: ReactNode }) {
   const user = useUser();
-  if (!canOpen(user.role, section)) {
+  if (!canOpen(user.role, section) || (allow && !allow(user.role))) {
     return <Result status="403" title="无权访问" subTitle="当前角色无权访问此页面。" extra={<Link to={homePath(user.role)}>返回首页</Link>} />;
   }
   return <>{children}</>;
@@ -228,7 +229,7 @@ function AppRoutes() {
         <Route
           path="campaigns/new"
           element={
-            <RequireSection section="campaigns">
+            <RequireSection section="campaigns" allow={canCreateCampaigns}>
               <CampaignNewPage />
             </RequireSection>
           }
