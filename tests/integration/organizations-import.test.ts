@@ -112,3 +112,82 @@ describe('R-ORG-4 import as a background job with progress', () => {
     expect((await s.adminA.get('/api/orgs/import-jobs/abc')).statusCode).toBe(400);
   });
 });
+
+describe('R-ORG-4 a large import does not hold up other requests and leaves nothing behind', () => {
+  const N = 2500;
+  // Bounded by time, not by a count of loops: the machine is shared and its speed varies.
+  const until = () => Date.now() + 120_000;
+  const bulk = () => sheet(Array.from({ length: N }, (_, i) => [`A-K${i}`, `甲县批量党支部${i}`, 'A', '党支部', '农村', '基层', '', '', '', '']));
+  const staged = async (jobId: number) =>
+    (await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from org_import_staging where job_id = ${jobId}`))[0].n;
+  const status = async (jobId: number) =>
+    (await queryRows<{ status: string }>(t.db, sql`select status from org_import_jobs where id = ${jobId}`))[0].status;
+
+  it('serves a concurrent read between staging batches; nothing is visible until the final move', async () => {
+    const orgsBefore = await count('organizations');
+    const res = await upload(s.adminA, '/api/orgs/import-jobs', await bulk());
+    expect(res.statusCode, res.body).toBe(202);
+    const id = res.json().job.id;
+    // Reads issued while the job runs: a tree read over HTTP, then what is staged and visible.
+    const seen: { staged: number; orgs: number; status: string }[] = [];
+    for (const end = until(); Date.now() < end;) {
+      const roots = await s.adminA.get('/api/orgs/roots');
+      expect(roots.statusCode).toBe(200);
+      const now = { staged: await staged(id), orgs: await count('organizations'), status: await status(id) };
+      seen.push(now);
+      if (now.status === 'done' || now.status === 'failed') break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(seen.at(-1)!.status).toBe('done');
+    // Some read completed after part of the rows were staged and before the job finished: the import
+    // gave the connection away between batches, and the half-staged rows were not in organizations.
+    const midway = seen.filter((x) => x.staged > 0 && x.staged < N && x.status === 'writing');
+    expect(midway.length).toBeGreaterThan(0);
+    expect(midway.every((x) => x.orgs === orgsBefore)).toBe(true);
+    expect(await count('organizations')).toBe(orgsBefore + N);
+    expect(await staged(id)).toBe(0);
+  });
+
+  it('a code taken during the import fails the whole job with a row-numbered error and cleans its staging rows', async () => {
+    const file = sheet(Array.from({ length: N }, (_, i) => [`A-L${i}`, `甲县另批党支部${i}`, 'A', '党支部', '农村', '基层', '', '', '', '']));
+    const orgsBefore = await count('organizations');
+    const res = await upload(s.adminA, '/api/orgs/import-jobs', await file);
+    expect(res.statusCode, res.body).toBe(202);
+    const id = res.json().job.id;
+    // As soon as the first batch is staged, someone else takes the code of the file's row 2,002.
+    let taken = false;
+    for (const end = until(); Date.now() < end && !taken;) {
+      if ((await staged(id)) > 0) {
+        await t.db.execute(sql`insert into organizations (parent_id, name, code, kind, sector, level, path, depth)
+          values (${tree.countyA.id}, '同时新建的党支部', 'A-L2000', 'branch', 'rural', 'grassroots', ${`${tree.countyA.path}0/`}, 1)`);
+        taken = true;
+      }
+      const st = await status(id);
+      if (st === 'done' || st === 'failed') break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(taken).toBe(true);
+    const job = await finished(s.adminA, id);
+    expect(job.status).toBe('failed');
+    expect(job.error.code).toBe('IMPORT_INVALID');
+    expect(job.error.details.errors).toEqual([{ row: 2002, column: '组织编码', message: '组织编码「A-L2000」在导入期间已被占用' }]);
+    expect(await staged(id)).toBe(0);
+    expect(await count('org_import_staging')).toBe(0);
+    // Only the concurrently created organization exists; none of the file's.
+    expect(await count('organizations')).toBe(orgsBefore + 1);
+    expect((await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from organizations where code like 'A-L%'`))[0].n).toBe(1);
+  });
+
+  it('a job whose process stopped has its staging rows cleared by the next start', async () => {
+    const userId = (await queryRows<{ id: number }>(t.db, sql`select id from users where username = 'adminA'`))[0].id;
+    const [stale] = await queryRows<{ id: number }>(t.db, sql`insert into org_import_jobs (user_id, file_name, status, updated_at)
+      values (${userId}, 'x.xlsx', 'writing', now() - interval '1 hour') returning id`);
+    await t.db.execute(sql`insert into org_import_staging (job_id, row, id, parent_id, name, code, parent_code, kind, sector, level,
+      path, depth, anchor_id, anchor_path, anchor_depth) values (${stale.id}, 2, 999999, ${tree.countyA.id}, '残留', 'A-Z', '', 'branch',
+      'rural', 'grassroots', '/x/', 1, ${tree.countyA.id}, '/x/', 0)`);
+    const res = await upload(s.adminA, '/api/orgs/import-jobs', await sheet([['A-M1', '甲县M党支部', 'A', '党支部', '农村', '基层', '', '', '', '']]));
+    expect(res.statusCode, res.body).toBe(202);
+    expect(await staged(stale.id)).toBe(0);
+    expect((await finished(s.adminA, res.json().job.id)).status).toBe('done');
+  });
+});
