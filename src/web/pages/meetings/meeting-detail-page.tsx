@@ -13,6 +13,7 @@ import {
 } from '../../api/meetings';
 import { moveItem } from '../../../domain/meeting-agenda';
 import { notify } from '../../lib/notify';
+import { BallotsTab } from './ballots-tab';
 import { CommentEditor } from './comment-editor';
 import { MeetingFormModal } from './meeting-form';
 import { STATE_COLORS } from './meeting-list-page';
@@ -76,6 +77,7 @@ export default function MeetingDetailPage() {
           { key: 'agenda', label: '议程', children: <AgendaTab d={d} manage={manage} onChange={setD} /> },
           { key: 'attendance', label: '参会人员', children: <AttendanceTab d={d} manage={manage} onChange={setD} /> },
           { key: 'comments', label: `点评及问答（${d.comments.length}）`, children: <CommentsTab d={d} canWrite={d.permissions.comment && !closed} reload={load} /> },
+          { key: 'ballots', label: '测评', children: <BallotsTab meetingId={m.id} categories={d.attendance} canManage={d.permissions.manage} /> },
         ]} />
       </Card>
       <MeetingFormModal open={editing} title="编辑会议" initial={m} onCancel={() => setEditing(false)}

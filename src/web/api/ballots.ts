@@ -1,0 +1,147 @@
+import type { Grade } from '../../domain/grades';
+import { ApiError, buildUrl, downloadFile, http } from './client';
+import { notify } from '../lib/notify';
+
+// Shapes of src/server/modules/ballots/routes.ts responses (the routes declare them inline, so they are restated here).
+
+export type RoundMode = 'rehearsal' | 'real';
+export type RoundState = 'draft' | 'open' | 'closed' | 'released' | 'void' | 'purged';
+
+export interface Problem {
+  code: string;
+  message: string;
+}
+
+export interface BallotRound {
+  id: number;
+  meetingId: number;
+  mode: RoundMode;
+  state: RoundState;
+  stateLabel: string;
+  roomCode: string;
+  anonymity: unknown;
+  attendees: number | null;
+  paperCounts: unknown;
+  mismatches: unknown;
+  explanation: string | null;
+  openedAt: string | null;
+  closedAt: string | null;
+  releasedAt: string | null;
+}
+
+export interface CodeCount {
+  category: string;
+  issued: number;
+  used: number;
+}
+
+export interface BallotRoundDetail extends BallotRound {
+  codes: CodeCount[];
+}
+
+export interface Reconciliation {
+  codes: CodeCount[];
+  reporters: { reporterId: number; name: string; ballotsCounted: number; void: boolean; mismatches: Problem[] }[];
+}
+
+export interface TallyRow {
+  valid: number;
+  invalid: number;
+  counts: Record<Grade, number>;
+  /** Already a percentage to one decimal (src/domain/tally.ts percent). */
+  percents: Record<Grade, number>;
+  averageOrPoor: number;
+  averageOrPoorPercent: number;
+}
+
+export interface ReporterResult {
+  reporterId: string;
+  name: string;
+  downward: boolean;
+  rank: number;
+  score: number;
+  overall: TallyRow;
+  byCategory: (TallyRow & { category: string; label: string })[];
+  pooled: { labels: string[]; row: TallyRow | null } | null;
+  problems: string[] | null;
+  suggestions: string[] | null;
+}
+
+export interface RoundResults {
+  round: { id: number; mode: RoundMode; state: RoundState; explanation: string | null; mismatches: unknown };
+  meetingTitle: string;
+  minGroupSize: number;
+  note: string;
+  results: ReporterResult[];
+}
+
+/** GET /api/auth/me carries the CSRF token; needed because the code slips come back from a POST as a PDF. */
+async function csrfToken(): Promise<string | null> {
+  const me = await http.get<{ csrfToken?: string }>('/api/auth/me');
+  return me.csrfToken ?? null;
+}
+
+/** POST that answers a file (the code slips PDF): the generic client only downloads GETs. */
+async function postDownload(path: string, body: unknown, fallbackName: string): Promise<void> {
+  const token = await csrfToken();
+  let res: Response;
+  try {
+    res = await fetch(buildUrl(path), {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json', accept: 'application/pdf, application/json', ...(token ? { 'x-csrf-token': token } : {}) },
+      body: JSON.stringify(body),
+    });
+  } catch {
+    notify.error('网络连接失败，请检查网络后重试');
+    throw new ApiError('NETWORK', '网络连接失败，请检查网络后重试', 0);
+  }
+  if (!res.ok) {
+    const payload = (await res.json().catch(() => null)) as { code?: unknown; message?: unknown } | null;
+    const message = typeof payload?.message === 'string' && payload.message ? payload.message : `请求失败（${res.status}）`;
+    notify.error(message);
+    throw new ApiError(typeof payload?.code === 'string' ? payload.code : `HTTP_${res.status}`, message, res.status);
+  }
+  const blob = await res.blob();
+  const header = res.headers.get('content-disposition') ?? '';
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(header);
+  let name = fallbackName;
+  if (star) {
+    try {
+      name = decodeURIComponent(star[1]);
+    } catch {
+      /* keep the fallback */
+    }
+  }
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 30_000);
+}
+
+export const ballotsApi = {
+  rounds: (meetingId: number) => http.get<{ items: BallotRound[] }>(`/api/meetings/${meetingId}/ballot-rounds`),
+  create: (meetingId: number, mode: RoundMode) => http.post<BallotRound>(`/api/meetings/${meetingId}/ballot-rounds`, { mode }),
+  get: (roundId: number) => http.get<BallotRoundDetail>(`/api/ballot-rounds/${roundId}`),
+  /** Issues a new batch for a category (voiding the previous one) and downloads its PDF of slips. */
+  issueCodes: (roundId: number, category: string, count: number) =>
+    postDownload(`/api/ballot-rounds/${roundId}/codes`, { category, count }, 'slips.pdf'),
+  open: (roundId: number) => http.post<BallotRound>(`/api/ballot-rounds/${roundId}/open`, {}),
+  rotateRoomCode: (roundId: number) => http.post<BallotRound>(`/api/ballot-rounds/${roundId}/room-code`, {}),
+  close: (roundId: number, attendees?: number) =>
+    http.post<BallotRound>(`/api/ballot-rounds/${roundId}/close`, attendees === undefined ? {} : { attendees }),
+  release: (roundId: number, explanation?: string) =>
+    http.post<BallotRound>(`/api/ballot-rounds/${roundId}/release`, explanation ? { explanation } : {}),
+  paperCounts: (roundId: number, counts: Record<string, { issued: number; collected: number }>) =>
+    http.post<BallotRound>(`/api/ballot-rounds/${roundId}/paper-counts`, { counts }),
+  purge: (roundId: number) => http.post<{ ballots: number }>(`/api/ballot-rounds/${roundId}/purge`, { confirm: true }),
+  reconciliation: (roundId: number, attendees?: number) =>
+    http.get<Reconciliation>(`/api/ballot-rounds/${roundId}/reconciliation`, { attendees }),
+  results: (roundId: number) => http.get<RoundResults>(`/api/ballot-rounds/${roundId}/results`),
+  downloadResults: (roundId: number) => downloadFile(`/api/ballot-rounds/${roundId}/results.xlsx`, 'results.xlsx'),
+  downloadPaperForms: (meetingId: number) => downloadFile(`/api/meetings/${meetingId}/paper-forms.docx`, 'forms.docx'),
+};
