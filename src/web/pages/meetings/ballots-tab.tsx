@@ -95,10 +95,12 @@ function RoundPanel({ roundId, categories, canManage, onChanged }: {
   const [attendees, setAttendees] = useState<number | null>(null);
   const [explanation, setExplanation] = useState('');
   const [busy, setBusy] = useState(false);
+  const [paper, setPaper] = useState<Record<string, { issued: number; collected: number }>>({});
 
   const load = useCallback(async () => {
     const r = await ballotsApi.get(roundId);
     setRound(r);
+    setPaper({ ...((r.paperCounts ?? {}) as Record<string, { issued: number; collected: number }>) });
     setExplanation((cur) => cur || r.explanation || '');
     setRecon(['closed', 'released', 'void'].includes(r.state) ? await ballotsApi.reconciliation(roundId) : null);
     setResults(r.state === 'released' ? await ballotsApi.results(roundId) : null);
@@ -130,6 +132,10 @@ function RoundPanel({ roundId, categories, canManage, onChanged }: {
     return { key: c.categoryKey, label: c.categoryLabel, expected: c.expected, issued: n?.issued ?? 0, used: n?.used ?? 0 };
   });
   const canIssue = canManage && (state === 'draft' || state === 'open');
+  const canPaper = canManage && ['draft', 'open', 'closed'].includes(state);
+  const paperOf = (key: string) => paper[key] ?? { issued: 0, collected: 0 };
+  const setPaperOf = (key: string, field: 'issued' | 'collected', v: number | null) =>
+    setPaper((p) => ({ ...p, [key]: { ...paperOf(key), [field]: v ?? 0 } }));
 
   return (
     <Card size="small" title={(
@@ -190,6 +196,18 @@ function RoundPanel({ roundId, categories, canManage, onChanged }: {
             { title: '应到人数', dataIndex: 'expected', width: 100 },
             { title: '已发放', dataIndex: 'issued', width: 100 },
             { title: '已使用', dataIndex: 'used', width: 100 },
+            {
+              title: '纸质表发放', key: 'pi', width: 110,
+              render: (_: unknown, row: (typeof codeRows)[number]) => canPaper
+                ? <InputNumber min={0} max={100000} value={paperOf(row.key).issued} style={{ width: 80 }} onChange={(v) => setPaperOf(row.key, 'issued', v)} />
+                : paperOf(row.key).issued,
+            },
+            {
+              title: '纸质表收回', key: 'pc', width: 110,
+              render: (_: unknown, row: (typeof codeRows)[number]) => canPaper
+                ? <InputNumber min={0} max={100000} value={paperOf(row.key).collected} style={{ width: 80 }} onChange={(v) => setPaperOf(row.key, 'collected', v)} />
+                : paperOf(row.key).collected,
+            },
             ...(canIssue ? [{
               title: '生成投票码', key: 'issue', width: 300,
               render: (_: unknown, row: (typeof codeRows)[number]) => {
@@ -211,6 +229,12 @@ function RoundPanel({ roundId, categories, canManage, onChanged }: {
           ]}
         />
 
+        {canPaper && (
+          <Button loading={busy} onClick={() => act(() => ballotsApi.paperCounts(roundId, Object.fromEntries(
+            codeRows.map((row) => [row.key, paperOf(row.key)]),
+          )), '纸质表数量已保存')}>保存纸质表数量</Button>
+        )}
+
         {recon && <ReconciliationView recon={recon} round={round} />}
 
         {state === 'closed' && canManage && (
@@ -218,7 +242,11 @@ function RoundPanel({ roundId, categories, canManage, onChanged }: {
             <Input.TextArea rows={3} maxLength={2000} showCount value={explanation} onChange={(e) => setExplanation(e.target.value)}
               placeholder="核对不一致时须填写情况说明（如有人领码未投、纸质表未收回等）" />
             <Popconfirm title="确定发布结果？" description="发布后结果即可查看和导出；计票数超过发放数的，本轮测评作废。" okText="发布"
-              onConfirm={() => act(() => ballotsApi.release(roundId, explanation.trim() || undefined), '结果已处理')}>
+              onConfirm={() => act(async () => {
+                const out = await ballotsApi.release(roundId, explanation.trim() || undefined);
+                if (out.state === 'void') notify.warning('计票数超过发放数，本轮测评作废');
+                else notify.success('结果已发布');
+              })}>
               <Button type="primary" loading={busy} data-testid="release-results">发布结果</Button>
             </Popconfirm>
           </Space>
