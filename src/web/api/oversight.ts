@@ -1,5 +1,10 @@
 import { downloadFile, http } from './client';
 import type { Page } from './types';
+// Row types come from the server's use cases so the page and the API cannot drift apart.
+import type { AssignmentRow as Assignment, ObserverGroup, PhaseWindow } from '../../server/modules/oversight/list-observers';
+import type { TaskRow as Task } from '../../server/modules/oversight/list-my-tasks';
+
+export type { Assignment, ObserverGroup, PhaseWindow, Task };
 
 export interface CampaignBrief {
   id: number;
@@ -9,40 +14,6 @@ export interface CampaignBrief {
   state: string;
   organizerOrgId: number;
   organizerName: string;
-}
-
-export interface PhaseWindow {
-  start: string | null;
-  end: string | null;
-  state: string | null;
-}
-
-export interface Assignment {
-  id: number;
-  userId: number;
-  userName: string;
-  username: string;
-  role: string;
-  groupName: string | null;
-  isLeader: boolean;
-  note: string | null;
-  subCampaignId: number;
-  subCampaignTitle: string;
-  organizerName: string;
-  organizerLevel: string;
-  meeting: PhaseWindow | null;
-  completeBy: string | null;
-  observationNote: string | null;
-  observedAt: string | null;
-  createdAt: string;
-}
-
-export interface ObserverGroup {
-  groupName: string | null;
-  leaderName: string | null;
-  members: string[];
-  subCampaigns: { id: number; organizerName: string; meeting: PhaseWindow | null; completeBy: string | null }[];
-  assignments: number;
 }
 
 export interface Candidate {
@@ -59,26 +30,6 @@ export interface AssignInput {
   groupName?: string | null;
   leaderUserId?: number | null;
   note?: string | null;
-}
-
-export interface Task {
-  id: number;
-  campaignId: number;
-  campaignTitle: string;
-  senderName: string;
-  subCampaignId: number;
-  subCampaignTitle: string;
-  subCampaignState: string;
-  organizerName: string;
-  groupName: string | null;
-  isLeader: boolean;
-  leaderName: string | null;
-  note: string | null;
-  meeting: PhaseWindow | null;
-  meetings: { title: string; date: string; place: string }[];
-  completeBy: string | null;
-  observationNote: string | null;
-  observedAt: string | null;
 }
 
 export interface Visit {
