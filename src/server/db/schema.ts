@@ -141,3 +141,6 @@ export * from './schema-oversight';
 export * from './schema-reports';
 export * from './schema-ballots';
 export * from './schema-organizations';
+export * from './schema-assessment';
+export * from './schema-evaluation';
+export * from './schema-rectification';

@@ -1,0 +1,92 @@
+import {
+  bigserial, boolean, index, integer, jsonb, numeric, pgTable, serial, text, timestamp, uniqueIndex,
+} from 'drizzle-orm/pg-core';
+import { users } from './schema';
+import { campaignReporters, campaigns } from './schema-campaigns';
+
+const score = (name: string) => numeric(name, { precision: 7, scale: 2, mode: 'number' });
+
+/**
+ * What the organizer records per reporter for the composite (R-GRADE-1, R-GRADE-3): the 平时掌握 score
+ * with its note, and the facts that force 差 (a major error, an accountability case) with their notes.
+ */
+export const evaluationInputs = pgTable('evaluation_inputs', {
+  reporterId: integer('reporter_id').primaryKey().references(() => campaignReporters.id),
+  campaignId: integer('campaign_id').notNull().references(() => campaigns.id),
+  dailyScore: score('daily_score'),
+  dailyNote: text('daily_note'),
+  majorError: boolean('major_error').notNull().default(false),
+  majorErrorNote: text('major_error_note'),
+  accountability: boolean('accountability').notNull().default(false),
+  accountabilityNote: text('accountability_note'),
+  updatedBy: integer('updated_by').references(() => users.id),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [index('evaluation_inputs_campaign_idx').on(t.campaignId)]);
+
+/**
+ * The evaluation of one campaign: open (recomputed at will) → locked by the committee (R-GRADE-4).
+ * `summary` keeps the last computation's quota bins, formula text and counts for the page.
+ */
+export const evaluations = pgTable('evaluations', {
+  id: serial('id').primaryKey(),
+  campaignId: integer('campaign_id').notNull().references(() => campaigns.id),
+  state: text('state').notNull().default('open'),
+  summary: jsonb('summary'),
+  computedAt: timestamp('computed_at', { withTimezone: true }),
+  lockedAt: timestamp('locked_at', { withTimezone: true }),
+  lockedBy: integer('locked_by').references(() => users.id),
+  /** Committee meeting that decided (date/title), free text for the record. */
+  decisionNote: text('decision_note'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [uniqueIndex('evaluations_campaign_uq').on(t.campaignId)]);
+
+/**
+ * One row per reporter: components (0–100 each, null when not available), composite, ranks, the suggested
+ * grade with its reasons, and the committee's final grade and written opinion (R-GRADE-5).
+ * Rows are recomputed while the evaluation is open; after lock a trigger refuses any change.
+ */
+export const evaluationResults = pgTable('evaluation_results', {
+  reporterId: integer('reporter_id').primaryKey().references(() => campaignReporters.id),
+  campaignId: integer('campaign_id').notNull().references(() => campaigns.id),
+  /** { ballots, field, survey, daily, report } */
+  components: jsonb('components').notNull(),
+  composite: score('composite'),
+  rank: integer('rank'),
+  sectorRank: integer('sector_rank'),
+  /** { good, fair, average, poor, invalid } counted from the released real round (phone + paper). */
+  ballotCounts: jsonb('ballot_counts'),
+  averageOrPoorShare: numeric('average_or_poor_share', { precision: 6, scale: 4, mode: 'number' }),
+  autoPoorReasons: jsonb('auto_poor_reasons').notNull().default([]),
+  suggestedGrade: text('suggested_grade'),
+  suggestionReasons: jsonb('suggestion_reasons').notNull().default([]),
+  finalGrade: text('final_grade'),
+  finalReason: text('final_reason'),
+  opinionAchievements: text('opinion_achievements'),
+  opinionProblems: text('opinion_problems'),
+  opinionDirection: text('opinion_direction'),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [index('evaluation_results_campaign_rank_idx').on(t.campaignId, t.rank)]);
+
+/** Every change of a final grade: old, new, who, when, why (R-GRADE-4). Append-only (trigger). */
+export const gradeChanges = pgTable('grade_changes', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  campaignId: integer('campaign_id').notNull().references(() => campaigns.id),
+  reporterId: integer('reporter_id').notNull().references(() => campaignReporters.id),
+  oldGrade: text('old_grade'),
+  newGrade: text('new_grade').notNull(),
+  suggestedGrade: text('suggested_grade'),
+  reason: text('reason'),
+  changedBy: integer('changed_by').references(() => users.id),
+  changedAt: timestamp('changed_at', { withTimezone: true }).notNull(),
+}, (t) => [index('grade_changes_reporter_idx').on(t.reporterId, t.changedAt)]);
+
+/** A committee member's 同意/有疑问 on a suggested grade before the meeting. */
+export const evaluationReviews = pgTable('evaluation_reviews', {
+  id: serial('id').primaryKey(),
+  reporterId: integer('reporter_id').notNull().references(() => campaignReporters.id),
+  userId: integer('user_id').notNull().references(() => users.id),
+  /** agree | question */
+  stance: text('stance').notNull(),
+  note: text('note'),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [uniqueIndex('evaluation_reviews_uq').on(t.reporterId, t.userId)]);
