@@ -46,3 +46,15 @@ export const isSurveyLevel = (value: unknown): value is SurveyLevel => SURVEY_LE
 export const surveyLevelLabel = (level: SurveyLevel): string => SURVEY_LEVEL_LABELS[level];
 export const surveyLevelFromLabel = (label: string): SurveyLevel | undefined =>
   SURVEY_LEVELS.find((l) => SURVEY_LEVEL_LABELS[l] === label.trim() || l === label.trim());
+
+/**
+ * Points per survey answer for the survey component of the composite (R-GRADE-1, R-ASSESS-3): a unit's survey
+ * score is the mean of these over all its answers, on the same 100/80/60/0 scale as ballot grades. The
+ * evaluation SQL and the survey results page both use these numbers.
+ */
+export const SURVEY_LEVEL_POINTS: Record<SurveyLevel, number> = {
+  satisfied: 100,
+  fairly_satisfied: 80,
+  basically_satisfied: 60,
+  dissatisfied: 0,
+};
