@@ -15,6 +15,9 @@ export const evaluationInputs = pgTable('evaluation_inputs', {
   campaignId: integer('campaign_id').notNull().references(() => campaigns.id),
   dailyScore: score('daily_score'),
   dailyNote: text('daily_note'),
+  /** 述职评议 component (the committee's score of the report and speech) when the weights use it; entered like 平时掌握. */
+  reportScore: score('report_score'),
+  reportNote: text('report_note'),
   majorError: boolean('major_error').notNull().default(false),
   majorErrorNote: text('major_error_note'),
   accountability: boolean('accountability').notNull().default(false),
