@@ -241,7 +241,10 @@ describe('R-MEET-3 comments and Q&A per reporter', () => {
 
     const read = await s.observerA.get(`/api/meetings/${id}`);
     expect(read.statusCode).toBe(200);
-    expect(read.json().permissions).toEqual({ manage: false, comment: false });
+    expect(read.json().permissions).toEqual({ manage: false, comment: false, ballots: false });
+    // The 测评 tab follows the ballots module's policy: the organizer's admin runs the vote, a leader does not.
+    expect((await s.townA.get(`/api/meetings/${id}`)).json().permissions.ballots).toBe(true);
+    expect((await s.leaderA.get(`/api/meetings/${id}`)).json().permissions).toMatchObject({ comment: true, ballots: false });
     expect(read.json().comments.map((c: { kindLabel: string }) => c.kindLabel)).toEqual(['点评', '提问', '回答', '点评']);
     expect(read.json().agenda[0].commentCount).toBe(3);
     expect((await s.adminB.get(`/api/meetings/${id}`)).statusCode).toBe(403);

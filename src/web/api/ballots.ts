@@ -1,6 +1,7 @@
 import type { Grade } from '../../domain/grades';
 import { ApiError, buildUrl, downloadFile, http } from './client';
 import { notify } from '../lib/notify';
+import type { PaperPair, PaperTallyIn } from '../../server/modules/ballots/paper-tallies';
 
 // Shapes of src/server/modules/ballots/routes.ts responses (the routes declare them inline, so they are restated here).
 
@@ -75,6 +76,11 @@ export interface RoundResults {
   results: ReporterResult[];
 }
 
+/** One reporter × category of paper forms as the two clerks entered it (R-VOTE-4); the server's own shape. */
+export type PaperTallyPair = PaperPair;
+export type PaperTallyInput = PaperTallyIn;
+export type PaperTallyCounts = PaperPair['entries'][number]['counts'];
+
 /** GET /api/auth/me carries the CSRF token; needed because the code slips come back from a POST as a PDF. */
 async function csrfToken(): Promise<string | null> {
   const me = await http.get<{ csrfToken?: string }>('/api/auth/me');
@@ -141,6 +147,12 @@ export const ballotsApi = {
   purge: (roundId: number) => http.post<{ ballots: number }>(`/api/ballot-rounds/${roundId}/purge`, { confirm: true }),
   reconciliation: (roundId: number, attendees?: number) =>
     http.get<Reconciliation>(`/api/ballot-rounds/${roundId}/reconciliation`, { attendees }),
+  paperTallies: (roundId: number) => http.get<{ items: PaperTallyPair[] }>(`/api/ballot-rounds/${roundId}/paper-tallies`),
+  /** The server fills slot 1 or 2 and refuses a second entry by the same person. */
+  enterPaperTally: (roundId: number, body: PaperTallyInput) =>
+    http.post<{ id: number; entryNo: number }>(`/api/ballot-rounds/${roundId}/paper-tallies`, body),
+  deletePaperTally: (roundId: number, tallyId: number) =>
+    http.del<{ ok: true }>(`/api/ballot-rounds/${roundId}/paper-tallies/${tallyId}`),
   results: (roundId: number) => http.get<RoundResults>(`/api/ballot-rounds/${roundId}/results`),
   downloadResults: (roundId: number) => downloadFile(`/api/ballot-rounds/${roundId}/results.xlsx`, 'results.xlsx'),
   downloadPaperForms: (meetingId: number) => downloadFile(`/api/meetings/${meetingId}/paper-forms.docx`, 'forms.docx'),

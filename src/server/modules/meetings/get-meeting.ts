@@ -1,5 +1,6 @@
 import type { DbOrTx } from '../../db/connect';
 import type { AuthUser } from '../../http/context';
+import { canManageRounds } from '../ballots/policy';
 import { assertRead, canComment, canManage } from './policy';
 import {
   presentAgendaItem, presentAttendance, presentCampaign, presentComment, presentMeeting, presentReporterOption,
@@ -31,6 +32,9 @@ export async function getMeetingDetail(db: DbOrTx, user: AuthUser, id: number, n
     comments: comments.map(presentComment),
     timer: presentTimer(meeting, now),
     steps: STEPS,
-    permissions: { manage: canManage(user, campaign.organizerPath), comment: canComment(user, campaign.organizerPath) },
+    permissions: {
+      manage: canManage(user, campaign.organizerPath), comment: canComment(user, campaign.organizerPath),
+      ballots: canManageRounds(user, campaign.organizerPath),
+    },
   };
 }

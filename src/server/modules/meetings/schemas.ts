@@ -162,6 +162,10 @@ export const MeetingDetail = z.object({
   comments: z.array(CommentOut),
   timer: TimerOut,
   steps: z.array(z.object({ key: z.string(), label: z.string() })),
-  permissions: z.object({ manage: z.boolean(), comment: z.boolean() }),
+  permissions: z.object({
+    manage: z.boolean(), comment: z.boolean(),
+    /** May run the ballot rounds (the ballots module's policy); the web app shows the 测评 tab only then. */
+    ballots: z.boolean(),
+  }),
 });
 export type MeetingDetailT = z.infer<typeof MeetingDetail>;

@@ -10,6 +10,7 @@ import {
 } from '../../api/ballots';
 import type { Attendance } from '../../api/meetings';
 import { notify } from '../../lib/notify';
+import { PaperTallyPanel, type PaperReporter } from './paper-tally-panel';
 
 const STATE_COLORS: Record<string, string> = {
   draft: 'default', open: 'processing', closed: 'warning', released: 'success', void: 'error', purged: 'default',
@@ -20,11 +21,13 @@ interface Props {
   meetingId: number;
   /** Evaluator categories of the campaign, as the meeting's attendance lists them (weight 0 = 不参加测评). */
   categories: Attendance[];
+  /** The agenda's reporters, for the paper tallies (R-VOTE-4). */
+  reporters: PaperReporter[];
   canManage: boolean;
 }
 
 /** 测评 tab: ballot rounds of one meeting — codes, opening, closing, reconciliation, release and results (issue 5). */
-export function BallotsTab({ meetingId, categories, canManage }: Props) {
+export function BallotsTab({ meetingId, categories, reporters, canManage }: Props) {
   const [rounds, setRounds] = useState<BallotRound[] | null>(null);
   const [selected, setSelected] = useState<number | null>(null);
   const [mode, setMode] = useState<RoundMode>('rehearsal');
@@ -76,7 +79,7 @@ export function BallotsTab({ meetingId, categories, canManage }: Props) {
         />
       </Card>
       {selected !== null && (
-        <RoundPanel key={selected} roundId={selected} meetingId={meetingId} categories={categories} canManage={canManage}
+        <RoundPanel key={selected} roundId={selected} meetingId={meetingId} categories={categories} reporters={reporters} canManage={canManage}
           onChanged={() => loadRounds().catch(() => {})} />
       )}
     </Space>
@@ -85,8 +88,8 @@ export function BallotsTab({ meetingId, categories, canManage }: Props) {
 
 const fmt = (v: string | null) => (v ? new Date(v).toLocaleString('zh-CN', { hour12: false }) : '—');
 
-function RoundPanel({ roundId, categories, canManage, onChanged }: {
-  roundId: number; meetingId: number; categories: Attendance[]; canManage: boolean; onChanged: () => void;
+function RoundPanel({ roundId, categories, reporters, canManage, onChanged }: {
+  roundId: number; meetingId: number; categories: Attendance[]; reporters: PaperReporter[]; canManage: boolean; onChanged: () => void;
 }) {
   const [round, setRound] = useState<BallotRoundDetail | null>(null);
   const [recon, setRecon] = useState<Reconciliation | null>(null);
@@ -233,6 +236,12 @@ function RoundPanel({ roundId, categories, canManage, onChanged }: {
           <Button loading={busy} onClick={() => act(() => ballotsApi.paperCounts(roundId, Object.fromEntries(
             codeRows.map((row) => [row.key, paperOf(row.key)]),
           )), '纸质表数量已保存')}>保存纸质表数量</Button>
+        )}
+
+        {state !== 'purged' && (
+          <PaperTallyPanel roundId={roundId} reporters={reporters} editable={canPaper}
+            categories={rating.map((c) => ({ key: c.categoryKey, label: c.categoryLabel }))}
+            onChanged={() => load().catch(() => {})} />
         )}
 
         {recon && <ReconciliationView recon={recon} round={round} />}

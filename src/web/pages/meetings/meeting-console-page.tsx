@@ -127,7 +127,7 @@ export default function MeetingConsolePage() {
         </section>
 
         <aside className="console-side">
-          <BallotsArea meetingId={meetingId} agenda={d.agenda} canManage={d.permissions.manage} />
+          <BallotsArea meetingId={meetingId} agenda={d.agenda} canManage={d.permissions.ballots} />
           <div className="console-agenda">
             <div className="console-label">述职顺序</div>
             <ol>

@@ -77,7 +77,12 @@ export default function MeetingDetailPage() {
           { key: 'agenda', label: '议程', children: <AgendaTab d={d} manage={manage} onChange={setD} /> },
           { key: 'attendance', label: '参会人员', children: <AttendanceTab d={d} manage={manage} onChange={setD} /> },
           { key: 'comments', label: `点评及问答（${d.comments.length}）`, children: <CommentsTab d={d} canWrite={d.permissions.comment && !closed} reload={load} /> },
-          { key: 'ballots', label: '测评', children: <BallotsTab meetingId={m.id} categories={d.attendance} canManage={d.permissions.manage} /> },
+          // Only those who may run the vote see the tab (the ballots module's policy, sent as permissions.ballots).
+          ...(d.permissions.ballots ? [{
+            key: 'ballots', label: '测评',
+            children: <BallotsTab meetingId={m.id} categories={d.attendance} canManage={d.permissions.ballots}
+              reporters={d.agenda.map((a) => ({ reporterId: a.reporterId, name: a.orgName }))} />,
+          }] : []),
         ]} />
       </Card>
       <MeetingFormModal open={editing} title="编辑会议" initial={m} onCancel={() => setEditing(false)}
