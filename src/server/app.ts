@@ -25,6 +25,7 @@ import { campaignRoutes } from './modules/campaigns/routes';
 import { oversightRoutes } from './modules/oversight/routes';
 import { ballotRoutes } from './modules/ballots/routes';
 import { meetingRoutes } from './modules/meetings/routes';
+import { assessmentRoutes } from './modules/assessment/routes';
 
 // Chinese validation messages from zod itself, so every 400 reads naturally to users.
 z.config(z.locales.zhCN());
@@ -89,6 +90,7 @@ export async function buildApp(opts: BuildAppOptions) {
   await app.register(oversightRoutes);
   await app.register(ballotRoutes);
   await app.register(meetingRoutes);
+  await app.register(assessmentRoutes);
   await app.register(reportRoutes);
 
   const webDir = app.deps.config.webDir;

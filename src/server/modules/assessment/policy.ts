@@ -1,0 +1,39 @@
+import { AppError, conflict } from '../../../domain/errors';
+import { pathWithin } from '../../../domain/roles';
+import type { AuthUser } from '../../http/context';
+import type { CampaignRef } from './repo';
+
+const deny = (message: string) => new AppError('FORBIDDEN', message, 403);
+
+/** The campaign belongs to the user's level or below: its organizer lies in the user's subtree. */
+const covers = (user: AuthUser, c: CampaignRef) => pathWithin(c.organizerPath, user.scopePath);
+
+/** Checklists, teams, reopening: the organization department of the organizing level (or above). */
+export function assertOrganize(user: AuthUser, c: CampaignRef) {
+  if (user.role !== 'org_admin' || !covers(user, c)) throw deny('无权管理该述职评议考核的实地考核');
+}
+
+/** Reading every team's scores and progress: the organizer's admins and leaders. Never a secretary (grades before lock). */
+export function canViewAll(user: AuthUser, c: CampaignRef) {
+  return (user.role === 'org_admin' || user.role === 'leader') && covers(user, c);
+}
+
+export function assertViewAll(user: AuthUser, c: CampaignRef) {
+  if (!canViewAll(user, c)) throw deny('无权查看该述职评议考核的实地考核情况');
+}
+
+/** One reporter's sheet: those who see all, or an assessor of the team assigned to it. */
+export function assertViewReporter(user: AuthUser, c: CampaignRef, isMember: boolean) {
+  if (canViewAll(user, c)) return;
+  if (user.role === 'assessor' && isMember) return;
+  throw deny('无权查看该述职对象的实地考核评分');
+}
+
+/** Scoring: only an assessor who is a member of the team the reporter is assigned to. */
+export function assertScore(user: AuthUser, isMember: boolean) {
+  if (user.role !== 'assessor' || !isMember) throw deny('只有负责该述职对象的考评组成员可以评分');
+}
+
+export function assertNotArchived(c: CampaignRef) {
+  if (c.state === 'archived') throw conflict('CAMPAIGN_ARCHIVED', '该述职评议考核已归档，不能再修改实地考核');
+}
