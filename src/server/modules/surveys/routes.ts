@@ -1,0 +1,155 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError } from '../../../domain/errors';
+import { actorOf } from '../../http/audit';
+import { requireUser } from '../../http/session';
+import { getSurveyDetail } from './get-survey';
+import { issueTokens, tokensPdf, tokensXlsx } from './issue-tokens';
+import { closeSurvey, createSurvey, listSurveys, openSurvey, updateSurvey } from './manage-survey';
+import { addRespondent, importRespondents, listRespondents, removeRespondent, respondentTemplate } from './respondents';
+import { computeSurveyResults, surveyResultsXlsx } from './results';
+import { enterPaperResponse, openSurveySheet, submitSurvey } from './respond';
+import { drawSurveySample } from './sample';
+import { stateLabel } from './repo';
+import {
+  Answers, IdParams, ImportOut, PaperIn, RespondentIn, RespondentsOut, RespondentsQuery, SampleIn, SampleOut, SheetOut, SurveyCreateIn,
+  SurveyDetailOut, SurveyListOut, SurveyOut, SurveyResultsOut, SurveyUpdateIn, TokensIn,
+} from './schemas';
+import type { surveys } from '../../db/schema';
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const disposition = (name: string, fallback: string) =>
+  `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+const Problem = z.object({ code: z.string(), message: z.string() });
+const Ok = z.object({ ok: z.literal(true) });
+
+const present = (s: typeof surveys.$inferSelect) => ({
+  id: s.id, campaignId: s.campaignId, title: s.title, state: s.state, stateLabel: stateLabel(s.state), sampleSize: s.sampleSize,
+  seed: s.seed, sampledAt: s.sampledAt, openedAt: s.openedAt, closedAt: s.closedAt,
+});
+
+export async function surveyRoutes(app: FastifyInstance) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const db = () => app.deps.db;
+  const tags = ['surveys'];
+
+  /** A session names a person; an anonymous questionnaire is not answered from a signed-in browser (as ballots). */
+  const refuseSignedIn = (req: FastifyRequest) => {
+    if (req.user) throw new AppError('SIGNED_IN_CANNOT_ANSWER', '已登录管理账号的浏览器不能填写问卷，请用本人手机打开调查链接', 403);
+  };
+
+  // ---- public: the phone questionnaire -------------------------------------------------------------------
+  const Token = z.string().min(1, '请输入调查码').max(40);
+  r.post('/api/survey/sheet', {
+    config: { public: true },
+    schema: { tags, body: z.object({ token: Token }).strict(), response: { 200: SheetOut, '4xx': Problem } },
+  }, async (req) => {
+    refuseSignedIn(req);
+    return openSurveySheet(db(), req.body.token);
+  });
+
+  r.post('/api/survey/responses', {
+    config: { public: true },
+    schema: { tags, body: z.object({ token: Token, answers: Answers }).strict(), response: { 200: Ok, '4xx': Problem } },
+  }, async (req) => {
+    refuseSignedIn(req);
+    return submitSurvey(db(), req.body.token, req.body.answers);
+  });
+
+  // ---- the organizer --------------------------------------------------------------------------------------
+  r.get('/api/campaigns/:id/surveys', {
+    schema: { tags, params: IdParams, response: { 200: SurveyListOut } },
+  }, async (req) => {
+    const { campaign, items } = await listSurveys(db(), requireUser(req), req.params.id);
+    return { campaign: { id: campaign.id, title: campaign.title, surveyEnabled: !!campaign.settings.survey?.enabled, sampleSize: campaign.settings.survey?.sampleSize ?? null }, items: items.map(present) };
+  });
+
+  r.post('/api/campaigns/:id/surveys', {
+    schema: { tags, params: IdParams, body: SurveyCreateIn, response: { 200: SurveyOut } },
+  }, async (req) => present(await createSurvey(db(), requireUser(req), actorOf(req), req.params.id, req.body)));
+
+  r.get('/api/surveys/:id', {
+    schema: { tags, params: IdParams, response: { 200: SurveyDetailOut } },
+  }, async (req) => getSurveyDetail(db(), requireUser(req), req.params.id));
+
+  r.patch('/api/surveys/:id', {
+    schema: { tags, params: IdParams, body: SurveyUpdateIn, response: { 200: SurveyOut } },
+  }, async (req) => present(await updateSurvey(db(), requireUser(req), actorOf(req), req.params.id, req.body)));
+
+  const Empty = z.object({}).strict().optional();
+  r.post('/api/surveys/:id/open', { schema: { tags, params: IdParams, body: Empty, response: { 200: SurveyOut } } },
+    async (req) => present(await openSurvey(db(), requireUser(req), actorOf(req), req.params.id)));
+  r.post('/api/surveys/:id/close', { schema: { tags, params: IdParams, body: Empty, response: { 200: SurveyOut } } },
+    async (req) => present(await closeSurvey(db(), requireUser(req), actorOf(req), req.params.id)));
+
+  r.get('/api/surveys/:id/respondents', {
+    schema: { tags, params: IdParams, querystring: RespondentsQuery, response: { 200: RespondentsOut } },
+  }, async (req) => listRespondents(db(), requireUser(req), req.params.id, req.query));
+
+  r.post('/api/surveys/:id/respondents', {
+    schema: { tags, params: IdParams, body: RespondentIn, response: { 200: z.object({ id: z.number() }) } },
+  }, async (req) => ({ id: (await addRespondent(db(), requireUser(req), actorOf(req), req.params.id, req.body)).id }));
+
+  r.delete('/api/surveys/:id/respondents/:respondentId', {
+    schema: { tags, params: IdParams.extend({ respondentId: IdParams.shape.id }), response: { 200: Ok } },
+  }, async (req) => {
+    await removeRespondent(db(), requireUser(req), actorOf(req), req.params.id, req.params.respondentId);
+    return { ok: true as const };
+  });
+
+  r.get('/api/survey-respondents/template', { schema: { tags } }, async (req, reply) => {
+    requireUser(req);
+    reply.header('content-type', XLSX).header('content-disposition', disposition('满意度调查对象名单模板.xlsx', 'respondents.xlsx'));
+    return reply.send(await respondentTemplate());
+  });
+
+  r.post('/api/surveys/:id/respondents/import', {
+    schema: { tags, params: IdParams, consumes: ['multipart/form-data'], response: { 200: ImportOut } },
+  }, async (req) => {
+    const user = requireUser(req);
+    if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', '请以文件上传方式（multipart/form-data）提交', 415);
+    const file = await req.file({ limits: { fileSize: 10 * 1024 * 1024, files: 1 } });
+    if (!file) throw new AppError('VALIDATION', '请选择要导入的 .xlsx 文件', 400, { field: 'file' });
+    let buffer: Buffer;
+    try {
+      buffer = await file.toBuffer();
+    } catch (e) {
+      if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError('PAYLOAD_TOO_LARGE', '文件不能超过10MB', 413);
+      throw e;
+    }
+    return importRespondents(db(), user, actorOf(req), req.params.id, buffer);
+  });
+
+  r.post('/api/surveys/:id/sample', {
+    schema: { tags, params: IdParams, body: SampleIn, response: { 200: SampleOut } },
+  }, async (req) => drawSurveySample(db(), requireUser(req), actorOf(req), req.params.id, req.body.seed));
+
+  r.post('/api/surveys/:id/tokens', {
+    schema: { tags, params: IdParams, body: TokensIn, produces: ['application/pdf', XLSX] },
+  }, async (req, reply) => {
+    const batch = await issueTokens(db(), requireUser(req), actorOf(req), req.params.id, req.body.reporterId, req.body.count);
+    const origin = `${req.protocol}://${req.host}`;
+    const pdf = req.body.format === 'pdf';
+    const body = pdf ? await tokensPdf(origin, batch) : await tokensXlsx(origin, batch);
+    const name = `满意度调查链接-${batch.unitName}-${batch.tokens.length}份.${pdf ? 'pdf' : 'xlsx'}`;
+    reply.header('content-type', pdf ? 'application/pdf' : XLSX).header('cache-control', 'no-store')
+      .header('content-disposition', disposition(name, pdf ? 'survey-links.pdf' : 'survey-links.xlsx'));
+    return reply.send(body);
+  });
+
+  r.post('/api/surveys/:id/paper-responses', {
+    schema: { tags, params: IdParams, body: PaperIn, response: { 200: z.object({ ok: z.literal(true), paperResponses: z.number() }) } },
+  }, async (req) => enterPaperResponse(db(), requireUser(req), actorOf(req), req.params.id, req.body));
+
+  r.get('/api/surveys/:id/results', {
+    schema: { tags, params: IdParams, response: { 200: SurveyResultsOut } },
+  }, async (req) => computeSurveyResults(db(), requireUser(req), req.params.id));
+
+  r.get('/api/surveys/:id/results.xlsx', { schema: { tags, params: IdParams } }, async (req, reply) => {
+    const { name, buffer } = await surveyResultsXlsx(db(), requireUser(req), req.params.id);
+    reply.header('content-type', XLSX).header('content-disposition', disposition(name, 'survey-results.xlsx'));
+    return reply.send(buffer);
+  });
+}
+
