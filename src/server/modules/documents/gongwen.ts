@@ -38,6 +38,8 @@ export type GongwenBlock =
   | { type: 'blank' };
 
 export interface GongwenDoc {
+  /** 版头 of a numbered document (通报): 发文机关标志 in red 小标宋, 发文字号 centred, then the red separator line. */
+  masthead?: { issuer: string; docNumber?: string };
   title: string;
   /** Optional subtitle line under the title (e.g. the meeting date and place), 3号楷体 centred. */
   subtitle?: string;
@@ -46,6 +48,8 @@ export interface GongwenDoc {
   signature?: string;
   /** 成文日期 as YYYY-MM-DD; printed 2025年12月26日. */
   date?: string;
+  /** 主送机关 (or the person a 反馈意见 goes to), flush left under the title with a full-width colon. */
+  addressee?: string;
 }
 
 const run = (text: string, font: string, size: number, o: { bold?: boolean } = {}) =>
@@ -122,12 +126,32 @@ function pageNumberFooter(align: 'right' | 'left') {
   });
 }
 
+/** GB/T 9704 版头: red issuer mark, two blank lines, the number, a red line 4 mm below it, then two blank lines. */
+function masthead(m: NonNullable<GongwenDoc['masthead']>): Paragraph[] {
+  const red = 'C00000';
+  return [
+    new Paragraph({
+      alignment: AlignmentType.CENTER, spacing: { line: Math.round(LINE * 1.6), lineRule: LineRuleType.EXACT },
+      children: [new TextRun({ text: m.issuer, size: 30 * PT, color: red, font: { ascii: GONGWEN_FONTS.title, hAnsi: GONGWEN_FONTS.title, eastAsia: GONGWEN_FONTS.title } })],
+    }),
+    para('', GONGWEN_FONTS.body), para('', GONGWEN_FONTS.body),
+    new Paragraph({
+      spacing, alignment: AlignmentType.CENTER,
+      border: { bottom: { style: BorderStyle.SINGLE, size: 12, color: red, space: 11 } },
+      children: [run(m.docNumber ?? '', GONGWEN_FONTS.body, SIZE.body)],
+    }),
+    para('', GONGWEN_FONTS.body), para('', GONGWEN_FONTS.body),
+  ];
+}
+
 export function gongwenDocument(doc: GongwenDoc): Document {
   const children: (Paragraph | Table)[] = [
+    ...(doc.masthead ? masthead(doc.masthead) : []),
     new Paragraph({ alignment: AlignmentType.CENTER, spacing: { line: Math.round(LINE * 1.2), lineRule: LineRuleType.EXACT }, children: [run(doc.title, GONGWEN_FONTS.title, SIZE.title)] }),
   ];
   if (doc.subtitle) children.push(para(doc.subtitle, GONGWEN_FONTS.heading2, { indent: false, align: AlignmentType.CENTER }));
   children.push(para('', GONGWEN_FONTS.body));
+  if (doc.addressee) children.push(para(`${doc.addressee}：`, GONGWEN_FONTS.body, { indent: false, align: AlignmentType.LEFT }));
   for (const b of doc.blocks) children.push(...block(b));
   if (doc.signature || doc.date) {
     children.push(para('', GONGWEN_FONTS.body), para('', GONGWEN_FONTS.body));
