@@ -26,7 +26,10 @@ import { oversightRoutes } from './modules/oversight/routes';
 import { ballotRoutes } from './modules/ballots/routes';
 import { meetingRoutes } from './modules/meetings/routes';
 import { surveyRoutes } from './modules/surveys/routes';
+import { rectificationRoutes } from './modules/rectification/routes';
 import { assessmentRoutes } from './modules/assessment/routes';
+import { evaluationOutputRoutes } from './modules/evaluation/outputs-routes';
+import { evaluationRoutes } from './modules/evaluation/routes';
 
 // Chinese validation messages from zod itself, so every 400 reads naturally to users.
 z.config(z.locales.zhCN());
@@ -94,6 +97,9 @@ export async function buildApp(opts: BuildAppOptions) {
   await app.register(assessmentRoutes);
   await app.register(reportRoutes);
   await app.register(surveyRoutes);
+  await app.register(rectificationRoutes);
+  await app.register(evaluationOutputRoutes);
+  await app.register(evaluationRoutes);
 
   const webDir = app.deps.config.webDir;
   if (webDir && existsSync(path.join(webDir, 'index.html'))) {

@@ -131,6 +131,39 @@ export const AUDIT_MODULES: readonly AuditModule[] = [
       'ballot_paper.delete': '删除纸质测评表',
     },
   },
+  {
+    prefix: 'evaluation.output.',
+    label: '综合评价结果文书',
+    actions: {
+      'evaluation.output.feedback': '生成反馈意见',
+      'evaluation.output.notice': '生成结果通报',
+      'evaluation.output.cadre_file': '生成干部档案材料',
+      'evaluation.output.ranking': '生成综合评价排名表',
+    },
+  },
+  {
+    prefix: 'rectification.',
+    label: '问题整改',
+    actions: {
+      'rectification.item.create': '新建整改事项',
+      'rectification.item.update': '修改整改事项',
+      'rectification.item.delete': '删除整改事项',
+      'rectification.item.start': '开始整改',
+      'rectification.item.submit': '提交验收',
+      'rectification.progress.add': '填报整改进展',
+      'rectification.evidence.add': '上传佐证材料',
+      'rectification.verify.pass': '验收销号',
+      'rectification.verify.fail': '验收退回',
+      'rectification.verify.reopen': '重新整改',
+      'rectification.carry_over': '结转上年度整改事项',
+      'rectification.commitment.create': '起草公开承诺',
+      'rectification.commitment.update': '修改公开承诺',
+      'rectification.commitment.file': '公开承诺报组织部门',
+      'rectification.commitment.acknowledge': '确认公开承诺',
+      'rectification.commitment.return': '退回公开承诺',
+      'rectification.commitment.publish': '公开承诺',
+    },
+  },
 ];
 
 export const ACTION_LABELS: ReadonlyMap<string, string> = new Map(AUDIT_MODULES.flatMap((m) => Object.entries(m.actions)));
@@ -150,6 +183,8 @@ export const TARGET_LABELS: Readonly<Record<string, string>> = {
   ballot_round: '测评轮次',
   observer_assignment: '观察员选派',
   research_visit: '调研走访',
+  rectification_item: '整改事项',
+  commitment: '公开承诺',
 };
 
 /** The module of a code, by the longest matching prefix. */
