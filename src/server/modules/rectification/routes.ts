@@ -1,0 +1,170 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError } from '../../../domain/errors';
+import { RECT_STATUSES } from '../../../domain/rectification-status';
+import { actorOf } from '../../http/audit';
+import { requireUser } from '../../http/session';
+import { addProgress } from './add-progress';
+import { bulletinDocx } from './bulletin-docx';
+import { carryOver } from './carry-over';
+import { createItem } from './create-item';
+import { addEvidence, MAX_EVIDENCE_BYTES, readEvidence } from './evidence';
+import { getItem } from './get-item';
+import { getInbox } from './inbox';
+import { listCommitments } from './list-commitments';
+import { listItems } from './list-items';
+import { createCommitment, fileCommitment, updateCommitment } from './manage-commitments';
+import { shanghaiDate } from './repo';
+import { publishCommitments, reviewCommitment } from './review-commitments';
+import {
+  ActionIn, CarryOverOut, CommitmentsOut, Id, IdParams, InboxOut, ItemCreate, ItemDetailOut, ItemsOut, ItemsQuery,
+  ItemUpdate, ProgressIn, VerifyIn,
+} from './schemas';
+import { transitionItem } from './transition-item';
+import { deleteItem, updateItem } from './update-item';
+import { verifyItem } from './verify-item';
+
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+const disposition = (name: string, fallback: string) => `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+const IdOut = z.object({ id: z.number() });
+const Ok = z.object({ ok: z.literal(true) });
+const Content = z.string().trim().min(1, '承诺内容不能为空').max(10000);
+
+async function readUpload(req: FastifyRequest) {
+  if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', '请以文件上传方式（multipart/form-data）提交', 415);
+  const file = await req.file({ limits: { fileSize: MAX_EVIDENCE_BYTES, files: 1 } });
+  if (!file) throw new AppError('VALIDATION', '请选择要上传的佐证材料', 400, { field: 'file' });
+  const tooLarge = () => new AppError('PAYLOAD_TOO_LARGE', '佐证材料不能超过10MB', 413, { field: 'file' });
+  let content: Buffer;
+  try {
+    content = await file.toBuffer();
+  } catch (e) {
+    if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
+    throw e;
+  }
+  if (file.file.truncated) throw tooLarge();
+  const raw = (file.fields.progressId as { value?: unknown } | undefined)?.value;
+  const progressId = raw === undefined || raw === '' ? undefined : Number(raw);
+  if (progressId !== undefined && !(Number.isInteger(progressId) && progressId > 0)) {
+    throw new AppError('VALIDATION', '进展记录编号无效', 400, { field: 'progressId' });
+  }
+  return { file: { name: file.filename, mimeType: file.mimetype, content }, progressId };
+}
+
+export async function rectificationRoutes(app: FastifyInstance) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const db = () => app.deps.db;
+  // Overdue is "deadline before today" on the injected clock, so tests move time instead of data.
+  const today = () => shanghaiDate(app.deps.clock.now());
+  const tags = ['rectification'];
+
+  // —— Problem inbox (R-FIX-1) ——
+  r.get('/api/campaigns/:id/rectification/inbox', {
+    schema: { tags, params: IdParams, querystring: z.object({ orgId: Id.optional() }), response: { 200: InboxOut } },
+  }, async (req) => getInbox(db(), requireUser(req), req.params.id, req.query.orgId));
+
+  r.post('/api/campaigns/:id/rectification/items', {
+    schema: { tags, params: IdParams, body: ItemCreate, response: { 200: IdOut } },
+  }, async (req) => createItem(db(), requireUser(req), actorOf(req), req.params.id, req.body));
+
+  // —— Items (R-FIX-2) ——
+  r.get('/api/rectification/items', {
+    schema: { tags, querystring: ItemsQuery, response: { 200: ItemsOut } },
+  }, async (req) => listItems(db(), requireUser(req), today(), req.query));
+
+  r.get('/api/rectification/items/:id', {
+    schema: { tags, params: IdParams, response: { 200: ItemDetailOut } },
+  }, async (req) => getItem(db(), requireUser(req), today(), req.params.id));
+
+  r.patch('/api/rectification/items/:id', {
+    schema: { tags, params: IdParams, body: ItemUpdate, response: { 200: IdOut } },
+  }, async (req) => updateItem(db(), requireUser(req), actorOf(req), req.params.id, req.body));
+
+  r.delete('/api/rectification/items/:id', {
+    schema: { tags, params: IdParams, response: { 200: Ok } },
+  }, async (req) => {
+    await deleteItem(db(), requireUser(req), actorOf(req), req.params.id);
+    return { ok: true as const };
+  });
+
+  r.post('/api/rectification/items/:id/actions', {
+    schema: {
+      tags, params: IdParams, body: ActionIn,
+      response: { 200: z.object({ id: z.number(), status: z.enum(RECT_STATUSES), statusLabel: z.string() }) },
+    },
+  }, async (req) => transitionItem(db(), requireUser(req), actorOf(req), req.params.id, req.body.action, req.body.note));
+
+  r.post('/api/rectification/items/:id/progress', {
+    schema: { tags, params: IdParams, body: ProgressIn, response: { 200: IdOut } },
+  }, async (req) => addProgress(db(), requireUser(req), actorOf(req), req.params.id, req.body));
+
+  r.post('/api/rectification/items/:id/evidence', {
+    schema: {
+      tags, params: IdParams, consumes: ['multipart/form-data'],
+      response: { 200: z.object({ id: z.number(), fileName: z.string(), size: z.number() }) },
+    },
+  }, async (req) => {
+    const { file, progressId } = await readUpload(req);
+    return addEvidence(db(), requireUser(req), actorOf(req), req.params.id, file, progressId);
+  });
+
+  r.get('/api/rectification/items/:id/evidence/:evidenceId', {
+    schema: { tags, params: z.object({ id: Id, evidenceId: Id }) },
+  }, async (req, reply) => {
+    const e = await readEvidence(db(), requireUser(req), req.params.id, req.params.evidenceId);
+    return reply.header('content-type', e.mimeType).header('content-disposition', disposition(e.fileName, 'evidence')).send(e.content);
+  });
+
+  r.post('/api/rectification/items/:id/verifications', {
+    schema: {
+      tags, params: IdParams, body: VerifyIn,
+      response: {
+        200: z.object({ verificationId: z.number(), status: z.enum(RECT_STATUSES), statusLabel: z.string(), newItemId: z.number().nullable() }),
+      },
+    },
+  }, async (req) => verifyItem(db(), requireUser(req), actorOf(req), req.params.id, req.body));
+
+  // —— 通报 and carry-over (R-FIX-3, R-FIX-4) ——
+  r.get('/api/campaigns/:id/rectification/bulletin.docx', { schema: { tags, params: IdParams } }, async (req, reply) => {
+    const { name, buffer } = await bulletinDocx(db(), requireUser(req), today(), req.params.id);
+    return reply.header('content-type', DOCX).header('content-disposition', disposition(name, 'bulletin.docx')).send(buffer);
+  });
+
+  r.post('/api/campaigns/:id/rectification/carry-over', {
+    schema: { tags, params: IdParams, response: { 200: CarryOverOut } },
+  }, async (req) => carryOver(db(), requireUser(req), actorOf(req), req.params.id));
+
+  // —— 公开承诺 (R-FIX-3) ——
+  r.get('/api/campaigns/:id/commitments', {
+    schema: { tags, params: IdParams, response: { 200: CommitmentsOut } },
+  }, async (req) => listCommitments(db(), requireUser(req), req.params.id));
+
+  r.post('/api/campaigns/:id/commitments', {
+    schema: { tags, params: IdParams, body: z.object({ orgId: Id.optional(), content: Content }).strict(), response: { 200: IdOut } },
+  }, async (req) => createCommitment(db(), requireUser(req), actorOf(req), req.params.id, req.body));
+
+  r.post('/api/campaigns/:id/commitments/publish', {
+    schema: { tags, params: IdParams, response: { 200: z.object({ published: z.number() }) } },
+  }, async (req) => publishCommitments(db(), requireUser(req), actorOf(req), req.params.id));
+
+  r.patch('/api/commitments/:id', {
+    schema: { tags, params: IdParams, body: z.object({ content: Content }).strict(), response: { 200: IdOut } },
+  }, async (req) => updateCommitment(db(), requireUser(req), actorOf(req), req.params.id, req.body.content));
+
+  r.post('/api/commitments/:id/file', {
+    schema: { tags, params: IdParams, response: { 200: z.object({ id: z.number(), state: z.literal('filed') }) } },
+  }, async (req) => fileCommitment(db(), requireUser(req), actorOf(req), req.params.id));
+
+  r.post('/api/commitments/:id/review', {
+    schema: {
+      tags, params: IdParams,
+      body: z.discriminatedUnion('action', [
+        z.object({ action: z.literal('acknowledge') }).strict(),
+        z.object({ action: z.literal('return'), reason: z.string().trim().min(1, '请填写退回理由').max(500) }).strict(),
+      ]),
+      response: { 200: z.object({ id: z.number(), state: z.enum(['acknowledged', 'returned']) }) },
+    },
+  }, async (req) => reviewCommitment(db(), requireUser(req), actorOf(req), req.params.id, req.body.action,
+    req.body.action === 'return' ? req.body.reason : undefined));
+}

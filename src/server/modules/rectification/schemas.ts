@@ -1,0 +1,125 @@
+/**
+ * Request and response shapes of the rectification routes (R-FIX-1…4). The web pages import the inferred
+ * types from here (`import type`), so a change shows up in their type check.
+ */
+import { z } from 'zod';
+import { RECT_STATUSES } from '../../../domain/rectification-status';
+import { SOURCE_TYPES } from './inbox';
+
+export const Id = z.coerce.number<number | string>().int().positive().max(2_147_483_647);
+export const IdParams = z.object({ id: Id });
+const IsoDate = z.iso.date('日期格式应为 YYYY-MM-DD');
+const Opt = (max: number) => z.string().trim().max(max).nullable().optional();
+const BoolQuery = z.enum(['true', 'false']).transform((v) => v === 'true').optional();
+
+export const COMMITMENT_STATES = ['draft', 'filed', 'acknowledged', 'returned', 'published'] as const;
+export const COMMITMENT_STATE_LABELS: Record<(typeof COMMITMENT_STATES)[number], string> = {
+  draft: '草稿', filed: '已报组织部门', acknowledged: '组织部门已确认', returned: '已退回修改', published: '已公开',
+};
+
+export const InboxEntryOut = z.object({
+  key: z.string(), sourceType: z.enum(SOURCE_TYPES), sourceLabel: z.string(), sourceId: z.number().nullable(),
+  text: z.string(), detail: z.string().nullable(), itemId: z.number().nullable(),
+});
+export const InboxOut = z.object({
+  campaign: z.object({ id: z.number(), title: z.string(), year: z.number() }),
+  org: z.object({ id: z.number(), name: z.string() }),
+  entries: z.array(InboxEntryOut),
+  pending: z.number(),
+});
+
+export const ItemCreate = z.object({
+  orgId: Id,
+  /** An inbox entry's key; absent for manually entered 巡视/巡察 feedback and for sub-items. */
+  fromKey: z.string().max(200).optional(),
+  parentId: Id.optional(),
+  description: z.string().trim().max(2000).optional(),
+  rootCause: Opt(2000), owner: Opt(100), responsibleLeader: Opt(100), measures: Opt(5000),
+  deadline: IsoDate.nullable().optional(),
+  weight: z.number().int().min(1).max(100).optional(),
+  evidenceRequired: z.boolean().optional(),
+}).strict();
+
+export const ItemUpdate = z.object({
+  description: z.string().trim().min(1, '问题不能为空').max(2000).optional(),
+  rootCause: Opt(2000), owner: Opt(100), responsibleLeader: Opt(100), measures: Opt(5000),
+  deadline: IsoDate.nullable().optional(),
+  weight: z.number().int().min(1).max(100).optional(),
+  evidenceRequired: z.boolean().optional(),
+}).strict();
+
+export const ItemsQuery = z.object({
+  campaignId: Id.optional(),
+  orgId: Id.optional(),
+  status: z.enum(RECT_STATUSES).optional(),
+  overdue: BoolQuery,
+  source: z.enum(SOURCE_TYPES).optional(),
+  q: z.string().trim().max(100).optional(),
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+export const ItemRowOut = z.object({
+  id: z.number(), campaignId: z.number(), campaignTitle: z.string(), orgId: z.number(), orgName: z.string(),
+  upperOrgName: z.string().nullable(), parentId: z.number().nullable(), weight: z.number(),
+  sourceType: z.string(), sourceLabel: z.string(), sourceText: z.string().nullable(),
+  description: z.string(), rootCause: z.string().nullable(), owner: z.string().nullable(),
+  responsibleLeader: z.string().nullable(), measures: z.string().nullable(), deadline: z.string().nullable(),
+  status: z.enum(RECT_STATUSES), statusLabel: z.string(), overdue: z.boolean(), progress: z.number(),
+  evidenceRequired: z.boolean(), children: z.number(), carriedFromId: z.number().nullable(),
+  createdAt: z.string(), closedAt: z.string().nullable(),
+});
+
+export const ItemsOut = z.object({
+  today: z.string(),
+  items: z.array(ItemRowOut),
+  total: z.number(),
+  summary: z.object({ total: z.number(), overdue: z.number(), byStatus: z.record(z.string(), z.number()) }),
+});
+
+export const TimelineOut = z.object({
+  kind: z.enum(['progress', 'verification']), id: z.number(), at: z.string(), by: z.string().nullable(),
+  note: z.string().nullable(), percent: z.number().nullable(), result: z.string().nullable(), evidence: z.string().nullable(),
+});
+export const EvidenceOut = z.object({
+  id: z.number(), fileName: z.string(), mimeType: z.string(), size: z.number(), progressId: z.number().nullable(), createdAt: z.string(),
+});
+export const ItemDetailOut = z.object({
+  today: z.string(),
+  item: ItemRowOut,
+  subItems: z.array(ItemRowOut),
+  timeline: z.array(TimelineOut),
+  evidence: z.array(EvidenceOut),
+  reopenedAs: z.array(z.number()),
+  can: z.object({ edit: z.boolean(), verify: z.boolean() }),
+});
+
+export const ActionIn = z.object({ action: z.enum(['start', 'submit']), note: z.string().trim().max(2000).optional() }).strict();
+export const ProgressIn = z.object({
+  note: z.string().trim().min(1, '请填写进展情况').max(5000),
+  percent: z.number().int().min(0).max(100).optional(),
+}).strict();
+export const VerifyIn = z.object({
+  result: z.enum(['pass', 'fail', 'reopen']),
+  note: z.string().trim().max(2000).optional(),
+  evidence: z.string().trim().max(2000).optional(),
+  evidenceIds: z.array(Id).max(50).optional(),
+}).strict();
+
+export const CommitmentOut = z.object({
+  id: z.number(), campaignId: z.number(), orgId: z.number(), orgName: z.string(), content: z.string(),
+  state: z.enum(COMMITMENT_STATES), stateLabel: z.string(), returnReason: z.string().nullable(),
+  filedAt: z.string().nullable(), acknowledgedAt: z.string().nullable(), publishedAt: z.string().nullable(),
+  updatedAt: z.string(), canEdit: z.boolean(), canReview: z.boolean(),
+});
+export const CommitmentsOut = z.object({
+  campaign: z.object({ id: z.number(), title: z.string(), audience: z.string() }),
+  items: z.array(CommitmentOut),
+});
+
+export const CarryOverOut = z.object({
+  fromCampaign: z.object({ id: z.number(), title: z.string(), year: z.number() }),
+  carried: z.number(),
+  priorItems: z.number(),
+  skipped: z.array(z.object({ itemId: z.number(), orgName: z.string(), reason: z.string() })),
+});
