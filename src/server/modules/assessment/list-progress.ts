@@ -51,7 +51,8 @@ export async function computeProgress(db: DbOrTx, user: AuthUser, campaign: Camp
   const onlyMine = all ? sql`true` : sql`exists (select 1 from assessment_team_members m where m.team_id = t.id and m.user_id = ${user.id})`;
   const q = filter.q?.trim();
   const rows = await queryRows<Omit<ProgressRow, 'checklistId' | 'checklistTitle' | 'items' | 'scored' | 'failed' | 'score' | 'maxScored' | 'percent' | 'status'>>(db, sql`
-    select r.id as "reporterId", r.org_id as "orgId", o.name as "orgName", s.name as "secretaryName", r.tier_key as "tierKey",
+    select r.id as "reporterId", r.org_id as "orgId", o.name as "orgName", coalesce(s.name, (select cs.name from secretaries cs where cs.org_id = r.org_id and cs.tenure_end is null
+             order by cs.tenure_start desc limit 1)) as "secretaryName", r.tier_key as "tierKey",
            o.sector, t.id as "teamId", t.name as "teamName", ${isoTs(sql`a.completed_at`)} as "completedAt"
     from campaign_reporters r
     join organizations o on o.id = r.org_id

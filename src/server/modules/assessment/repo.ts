@@ -90,7 +90,8 @@ export interface ReporterCtx {
 export async function getReporterCtx(db: DbOrTx, reporterId: number): Promise<ReporterCtx> {
   const [row] = await queryRows<Omit<ReporterCtx, 'campaign'>>(db, sql`
     select r.id as "reporterId", r.campaign_id as "campaignId", r.org_id as "orgId", o.name as "orgName", o.path as "orgPath",
-           o.sector, r.tier_key as "tierKey", s.name as "secretaryName",
+           o.sector, r.tier_key as "tierKey", coalesce(s.name, (select cs.name from secretaries cs where cs.org_id = r.org_id and cs.tenure_end is null
+             order by cs.tenure_start desc limit 1)) as "secretaryName",
            a.id as "assignmentId", t.id as "teamId", t.name as "teamName", ${isoTs(sql`a.completed_at`)} as "completedAt"
     from campaign_reporters r
     join organizations o on o.id = r.org_id

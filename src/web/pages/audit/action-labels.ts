@@ -164,6 +164,25 @@ export const AUDIT_MODULES: readonly AuditModule[] = [
       'rectification.commitment.publish': '公开承诺',
     },
   },
+  {
+    prefix: 'assessment.',
+    label: '实地考核',
+    actions: {
+      'assessment.checklist.create': '新建考核细则',
+      'assessment.checklist.update': '修改考核细则',
+      'assessment.checklist.remove': '删除考核细则',
+      'assessment.item.create': '新增考核项目',
+      'assessment.item.update': '修改考核项目',
+      'assessment.item.remove': '删除考核项目',
+      'assessment.team.create': '新建考评组',
+      'assessment.team.update': '修改考评组',
+      'assessment.team.remove': '删除考评组',
+      'assessment.score.save': '实地考核评分',
+      'assessment.photo.add': '上传考核照片',
+      'assessment.complete': '提交实地考核',
+      'assessment.reopen': '退回实地考核',
+    },
+  },
 ];
 
 export const ACTION_LABELS: ReadonlyMap<string, string> = new Map(AUDIT_MODULES.flatMap((m) => Object.entries(m.actions)));
@@ -185,6 +204,10 @@ export const TARGET_LABELS: Readonly<Record<string, string>> = {
   research_visit: '调研走访',
   rectification_item: '整改事项',
   commitment: '公开承诺',
+  checklist: '考核细则',
+  checklist_item: '考核项目',
+  assessment_team: '考评组',
+  campaign_reporter: '述职对象',
 };
 
 /** The module of a code, by the longest matching prefix. */
