@@ -215,5 +215,6 @@ export async function seedDemoCampaign(db: Db, opts: { now: Date }) {
   await submitFiling(db, town.user, town.actor, sub('QH-T01'), '按县委方案执行，12月20日前召开述职评议会');
   await submitFiling(db, user, actor, sub('QH-T02'), '拟采取书面述职');
   await reviewFiling(db, user, actor, sub('QH-T02'), 'return', '村党组织书记应以现场述职为主，请调整后重新报备');
+  await (await import('../modules/assessment/demo')).seedDemoAssessment(db, { now: opts.now, campaignId: created.id });
   return { campaignId: created.id, subCampaigns: published.subCampaigns.length };
 }
