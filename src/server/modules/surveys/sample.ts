@@ -44,13 +44,13 @@ export async function drawSurveySample(db: Db, user: AuthUser, actor: AuditActor
     const byUnit = new Map<number, typeof rows>();
     for (const r of rows) byUnit.set(r.reporterId, [...(byUnit.get(r.reporterId) ?? []), r]);
     const draws: UnitDraw[] = [];
-    const chosen: Array<{ id: number; order: number }> = [];
+    const chosen: Array<{ id: number; ord: number }> = [];
     for (const unit of units) {
       const list = byUnit.get(unit.reporterId);
       if (!list) continue;
       const size = Math.min(survey.sampleSize, list.length);
       const picked = drawSample(list, size, unitSeed(seed, unit.orgCode), (r) => r.category);
-      picked.forEach((r, i) => chosen.push({ id: r.id, order: i + 1 }));
+      picked.forEach((r, i) => chosen.push({ id: r.id, ord: i + 1 }));
       draws.push({ reporterId: unit.reporterId, orgName: unit.orgName, listed: list.length, sampled: size, shortfall: survey.sampleSize - size });
     }
     // Links printed for an earlier draw go with it (nothing has been answered: the survey is a draft).
