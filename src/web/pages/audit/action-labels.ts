@@ -132,6 +132,22 @@ export const AUDIT_MODULES: readonly AuditModule[] = [
     },
   },
   {
+    prefix: 'survey.',
+    label: '满意度调查',
+    actions: {
+      'survey.create': '新建满意度调查',
+      'survey.update': '修改满意度调查问卷',
+      'survey.respondent_add': '添加调查对象',
+      'survey.respondent_remove': '删除调查对象',
+      'survey.respondent_import': '导入调查对象名单',
+      'survey.sample': '抽取调查对象',
+      'survey.tokens_issue': '发放调查链接',
+      'survey.open': '开始满意度调查',
+      'survey.close': '结束满意度调查',
+      'survey.paper_enter': '录入纸质问卷',
+    },
+  },
+  {
     prefix: 'evaluation.output.',
     label: '综合评价结果文书',
     actions: {
@@ -200,6 +216,7 @@ export const TARGET_LABELS: Readonly<Record<string, string>> = {
   meeting: '会议',
   meeting_comment: '评议意见',
   ballot_round: '测评轮次',
+  survey: '满意度调查',
   observer_assignment: '观察员选派',
   research_visit: '调研走访',
   rectification_item: '整改事项',
