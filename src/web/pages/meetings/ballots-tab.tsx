@@ -100,7 +100,10 @@ function RoundPanel({ roundId, categories, reporters, canManage, onChanged }: {
   const [busy, setBusy] = useState(false);
   const [paper, setPaper] = useState<Record<string, { issued: number; collected: number }>>({});
 
+  // Bumped on every reload so the paper entries (typed in by another clerk elsewhere) are re-read with the round.
+  const [version, setVersion] = useState(0);
   const load = useCallback(async () => {
+    setVersion((v) => v + 1);
     const r = await ballotsApi.get(roundId);
     setRound(r);
     setPaper({ ...((r.paperCounts ?? {}) as Record<string, { issued: number; collected: number }>) });
@@ -171,7 +174,7 @@ function RoundPanel({ roundId, categories, reporters, canManage, onChanged }: {
             )}
             {state === 'open' && (
               <>
-                <InputNumber min={0} max={100000} placeholder="签到人数（可选）" value={attendees} onChange={(v) => setAttendees(v)} style={{ width: 170 }} />
+                <InputNumber min={0} max={100000} placeholder="签到人数（可选）" value={attendees} onChange={(v) => setAttendees(v)} style={{ width: 170 }} data-testid="close-attendees" />
                 <Popconfirm title="确定结束投票？" description="结束后手机端不能再投票。签到人数不填则取会议签到登记的人数。" okText="结束投票"
                   okButtonProps={{ danger: true }}
                   onConfirm={() => act(() => ballotsApi.close(roundId, attendees ?? undefined), '已结束投票')}>
@@ -202,13 +205,13 @@ function RoundPanel({ roundId, categories, reporters, canManage, onChanged }: {
             {
               title: '纸质表发放', key: 'pi', width: 110,
               render: (_: unknown, row: (typeof codeRows)[number]) => canPaper
-                ? <InputNumber min={0} max={100000} value={paperOf(row.key).issued} style={{ width: 80 }} onChange={(v) => setPaperOf(row.key, 'issued', v)} />
+                ? <InputNumber min={0} max={100000} value={paperOf(row.key).issued} style={{ width: 80 }} onChange={(v) => setPaperOf(row.key, 'issued', v)} data-testid={`paper-issued-${row.key}`} />
                 : paperOf(row.key).issued,
             },
             {
               title: '纸质表收回', key: 'pc', width: 110,
               render: (_: unknown, row: (typeof codeRows)[number]) => canPaper
-                ? <InputNumber min={0} max={100000} value={paperOf(row.key).collected} style={{ width: 80 }} onChange={(v) => setPaperOf(row.key, 'collected', v)} />
+                ? <InputNumber min={0} max={100000} value={paperOf(row.key).collected} style={{ width: 80 }} onChange={(v) => setPaperOf(row.key, 'collected', v)} data-testid={`paper-collected-${row.key}`} />
                 : paperOf(row.key).collected,
             },
             ...(canIssue ? [{
@@ -233,13 +236,13 @@ function RoundPanel({ roundId, categories, reporters, canManage, onChanged }: {
         />
 
         {canPaper && (
-          <Button loading={busy} onClick={() => act(() => ballotsApi.paperCounts(roundId, Object.fromEntries(
+          <Button loading={busy} data-testid="paper-counts-save" onClick={() => act(() => ballotsApi.paperCounts(roundId, Object.fromEntries(
             codeRows.map((row) => [row.key, paperOf(row.key)]),
           )), '纸质表数量已保存')}>保存纸质表数量</Button>
         )}
 
         {state !== 'purged' && (
-          <PaperTallyPanel roundId={roundId} reporters={reporters} editable={canPaper}
+          <PaperTallyPanel roundId={roundId} reporters={reporters} editable={canPaper} version={version}
             categories={rating.map((c) => ({ key: c.categoryKey, label: c.categoryLabel }))}
             onChanged={() => load().catch(() => {})} />
         )}
@@ -249,7 +252,7 @@ function RoundPanel({ roundId, categories, reporters, canManage, onChanged }: {
         {state === 'closed' && canManage && (
           <Space direction="vertical" style={{ width: '100%' }}>
             <Input.TextArea rows={3} maxLength={2000} showCount value={explanation} onChange={(e) => setExplanation(e.target.value)}
-              placeholder="核对不一致时须填写情况说明（如有人领码未投、纸质表未收回等）" />
+              placeholder="核对不一致时须填写情况说明（如有人领码未投、纸质表未收回等）" data-testid="release-explanation" />
             <Popconfirm title="确定发布结果？" description="发布后结果即可查看和导出；计票数超过发放数的，本轮测评作废。" okText="发布"
               onConfirm={() => act(async () => {
                 const out = await ballotsApi.release(roundId, explanation.trim() || undefined);
@@ -280,7 +283,7 @@ function ReconciliationView({ recon, round }: { recon: Reconciliation; round: Ba
         { label: '签到人数', children: round.attendees ?? '—' },
       ]} />
       <Table
-        size="small" rowKey="reporterId" pagination={false} dataSource={recon.reporters}
+        size="small" rowKey="reporterId" pagination={false} dataSource={recon.reporters} data-testid="reconciliation"
         columns={[
           { title: '述职对象', dataIndex: 'name' },
           { title: '计票数', dataIndex: 'ballotsCounted', width: 100 },

@@ -46,8 +46,10 @@ const summary = (e: Entry) => COUNT_KEYS.map((k) => `${COUNT_LABELS[k]} ${e.coun
  * entries agree is counted. A mismatch is shown field by field so the clerks can check the forms and delete the
  * wrong entry, which is then typed in again.
  */
-export function PaperTallyPanel({ roundId, reporters, categories, editable, onChanged }: {
+export function PaperTallyPanel({ roundId, reporters, categories, editable, version, onChanged }: {
   roundId: number;
+  /** Changes when the round is reloaded; the entries are read again then. */
+  version: number;
   reporters: PaperReporter[];
   categories: PaperCategory[];
   /** Draft, open or closed rounds take entries; released or void ones are read-only. */
@@ -62,7 +64,7 @@ export function PaperTallyPanel({ roundId, reporters, categories, editable, onCh
   const load = useCallback(async () => setPairs((await ballotsApi.paperTallies(roundId)).items), [roundId]);
   useEffect(() => {
     load().catch(() => {});
-  }, [load]);
+  }, [load, version]);
 
   const byKey = new Map((pairs ?? []).map((p) => [`${p.reporterId}:${p.category}`, p]));
   const rows: Row[] = reporters.flatMap((r) => categories.map((c) => ({
@@ -88,7 +90,6 @@ export function PaperTallyPanel({ roundId, reporters, categories, editable, onCh
       });
       notify.success(`已保存第${out.entryNo === 1 ? '一' : '二'}次录入`);
       setEntering(null);
-      await load();
       onChanged();
     } catch {
       /* shown by the API client */
@@ -102,7 +103,6 @@ export function PaperTallyPanel({ roundId, reporters, categories, editable, onCh
     try {
       await ballotsApi.deletePaperTally(roundId, entry.id);
       notify.success(`已删除第${entry.entryNo === 1 ? '一' : '二'}次录入，请重新录入`);
-      await load();
       onChanged();
     } catch {
       /* shown by the API client */
