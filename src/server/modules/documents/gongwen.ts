@@ -6,7 +6,7 @@
  * reader's Word supplies them, with the usual fallbacks named alongside.
  */
 import {
-  AlignmentType, BorderStyle, Document, Footer, LineRuleType, Packer, PageNumber, Paragraph, Table, TableCell,
+  AlignmentType, BorderStyle, Document, Footer, LevelFormat, LineRuleType, Packer, PageNumber, Paragraph, Table, TableCell,
   TableRow, TextRun, VerticalAlign, WidthType,
 } from 'docx';
 
@@ -27,13 +27,26 @@ const MM = 56.7; // twips per millimetre
 /** 22 lines in the 225 mm text block: a fixed line pitch of about 28.9 pt. */
 const LINE = Math.round((225 * MM) / 22);
 
+/** A piece of body text with its emphasis (rich text, e.g. a 述职报告 written in the editor). */
+export interface GongwenRun {
+  text: string;
+  bold?: boolean;
+  italic?: boolean;
+  underline?: boolean;
+  strike?: boolean;
+}
+
 export type GongwenBlock =
   | { type: 'heading1'; text: string }
   | { type: 'heading2'; text: string }
   | { type: 'heading3'; text: string }
   | { type: 'heading4'; text: string }
   | { type: 'paragraph'; text: string; indent?: boolean }
-  /** A simple bordered table, header row first; 4号 text so it fits the 156 mm block. */
+  /** A body paragraph made of runs with bold / italic / underline / strike. */
+  | { type: 'richParagraph'; runs: GongwenRun[] }
+  /** Word-numbered items (1. 2. … or bullets), so Word's 字数 does not count the numbers either. */
+  | { type: 'list'; ordered: boolean; items: GongwenRun[][] }
+  /** A simple bordered table, header row first (none when `header` is empty); 4号 text so it fits the 156 mm block. */
   | { type: 'table'; header: string[]; rows: (string | number)[][]; widths?: number[] }
   | { type: 'blank' };
 
@@ -50,6 +63,8 @@ export interface GongwenDoc {
   date?: string;
   /** 主送机关 (or the person a 反馈意见 goes to), flush left under the title with a full-width colon. */
   addressee?: string;
+  /** A small right-aligned line after the date, e.g. a report's （全文1480字）. */
+  closingNote?: string;
 }
 
 const run = (text: string, font: string, size: number, o: { bold?: boolean } = {}) =>
@@ -83,17 +98,48 @@ function cell(text: string, width: number, header: boolean) {
   });
 }
 
+const richRuns = (runs: GongwenRun[]) =>
+  runs.map((r) => new TextRun({
+    text: r.text, size: SIZE.body, bold: r.bold, italics: r.italic, underline: r.underline ? {} : undefined, strike: r.strike,
+    font: { ascii: GONGWEN_FONTS.latin, hAnsi: GONGWEN_FONTS.latin, eastAsia: GONGWEN_FONTS.body },
+  }));
+
+const LIST_ORDERED = 'gongwen-ordered';
+const LIST_BULLET = 'gongwen-bullet';
+/** Each ordered list restarts at 1: one numbering instance per list in the document. */
+let listInstance = 0;
+
+function list(ordered: boolean, items: GongwenRun[][]) {
+  const instance = ++listInstance;
+  return items.map((runs) => new Paragraph({
+    spacing,
+    alignment: AlignmentType.JUSTIFIED,
+    numbering: { reference: ordered ? LIST_ORDERED : LIST_BULLET, level: 0, instance },
+    children: richRuns(runs),
+  }));
+}
+
+/** Numbering as the body text indents it: the number where a paragraph's first character would be. */
+const LIST_LEVEL_STYLE = { paragraph: { indent: { left: 2 * 16 * 20 + 420, hanging: 420 } } };
+const NUMBERING = {
+  config: [
+    { reference: LIST_ORDERED, levels: [{ level: 0, format: LevelFormat.DECIMAL, text: '%1.', alignment: AlignmentType.START, style: LIST_LEVEL_STYLE }] },
+    { reference: LIST_BULLET, levels: [{ level: 0, format: LevelFormat.BULLET, text: '•', alignment: AlignmentType.START, style: LIST_LEVEL_STYLE }] },
+  ],
+};
+
 function table(header: string[], rows: (string | number)[][], widths?: number[]) {
   const total = Math.round(156 * MM);
-  const w = widths ?? header.map(() => Math.floor(total / header.length));
+  const columns = header.length || Math.max(1, ...rows.map((r) => r.length));
+  const w = widths ?? Array.from({ length: columns }, () => Math.floor(total / columns));
   const line = { style: BorderStyle.SINGLE, size: 4, color: '000000' };
   return new Table({
     width: { size: total, type: WidthType.DXA },
     columnWidths: w,
     borders: { top: line, bottom: line, left: line, right: line, insideHorizontal: line, insideVertical: line },
     rows: [
-      new TableRow({ tableHeader: true, children: header.map((h, i) => cell(h, w[i], true)) }),
-      ...rows.map((r) => new TableRow({ children: r.map((v, i) => cell(String(v), w[i], false)) })),
+      ...(header.length ? [new TableRow({ tableHeader: true, children: header.map((h, i) => cell(h, w[i], true)) })] : []),
+      ...rows.map((r) => new TableRow({ children: r.map((v, i) => cell(String(v), w[i] ?? w[w.length - 1], false)) })),
     ],
   });
 }
@@ -105,6 +151,9 @@ function block(b: GongwenBlock): (Paragraph | Table)[] {
     case 'heading3': return [para(b.text, GONGWEN_FONTS.body, { bold: true })];
     case 'heading4': return [para(b.text, GONGWEN_FONTS.body)];
     case 'paragraph': return [para(b.text, GONGWEN_FONTS.body, { indent: b.indent })];
+    case 'richParagraph':
+      return [new Paragraph({ spacing, alignment: AlignmentType.JUSTIFIED, indent: { firstLineChars: 200, firstLine: 2 * 16 * 20 }, children: richRuns(b.runs) })];
+    case 'list': return list(b.ordered, b.items);
     case 'table': return [table(b.header, b.rows, b.widths), para('', GONGWEN_FONTS.body)];
     case 'blank': return [para('', GONGWEN_FONTS.body)];
   }
@@ -160,8 +209,12 @@ export function gongwenDocument(doc: GongwenDoc): Document {
     if (doc.signature) children.push(new Paragraph({ spacing, alignment: AlignmentType.RIGHT, indent: right, children: [run(doc.signature, GONGWEN_FONTS.body, SIZE.body)] }));
     if (doc.date) children.push(new Paragraph({ spacing, alignment: AlignmentType.RIGHT, indent: right, children: [run(gongwenDate(doc.date), GONGWEN_FONTS.body, SIZE.body)] }));
   }
+  if (doc.closingNote) {
+    children.push(new Paragraph({ spacing, alignment: AlignmentType.RIGHT, indent: { right: 4 * 16 * 20 }, children: [run(doc.closingNote, GONGWEN_FONTS.body, 12 * PT)] }));
+  }
   return new Document({
     evenAndOddHeaderAndFooters: true,
+    numbering: NUMBERING,
     styles: {
       default: {
         document: {
