@@ -44,7 +44,10 @@ export interface ReportSection {
   key: string;
   /** The heading as written, e.g. "二、存在问题及原因分析"; it counts towards the length. */
   title: string;
+  /** Plain text, one line per paragraph / list item / table row: what every check and the 字数 read. */
   text: string;
+  /** The sanitized editor HTML the text was derived from (decision 009); absent for plain-text sections. */
+  html?: string;
   /** Other section keys a combined heading also covers ("存在问题及原因分析" covers causes too). */
   alsoCovers?: string[];
 }
@@ -188,6 +191,18 @@ function headingOf(line: string, specs: readonly SectionSpec[]): { style: string
 }
 
 /**
+ * For each line, the section keys it starts (first-named first) if it is a section heading under the
+ * rule splitIntoSections applies (the first numbering style found decides), else null. Rich-text
+ * uploads use it to split blocks the same way plain text is split.
+ */
+export function sectionHeadings(lines: readonly string[], sectionTitles: readonly SectionSpec[] = []): ({ keys: string[] } | null)[] {
+  const specs = withDefaults(sectionTitles);
+  const headings = lines.map((l) => headingOf(l, specs));
+  const style = headings.find((h) => h && h.style !== 'none')?.style ?? 'none';
+  return headings.map((h) => (h && h.style === style ? { keys: h.keys } : null));
+}
+
+/**
  * Maps a plain text (a .docx after mammoth, or a paste) onto sections by its headings. Headings are
  * short lines naming a section ("一、存在的问题", "三、下步打算"); once the first numbered one is found
  * only headings numbered the same way count, so "（一）抓整改措施落实" inside a part stays text.
@@ -196,16 +211,14 @@ function headingOf(line: string, specs: readonly SectionSpec[]): { style: string
  * sections) add their titles and aliases to DEFAULT_SECTIONS.
  */
 export function splitIntoSections(plainText: string, sectionTitles: readonly SectionSpec[] = []): ReportSection[] {
-  const specs = withDefaults(sectionTitles);
   const lines = plainText.split(/\r\n|\r|\n/);
-  const headings = lines.map((l) => headingOf(l, specs));
-  const style = headings.find((h) => h && h.style !== 'none')?.style ?? 'none';
+  const headings = sectionHeadings(lines, sectionTitles);
   const preamble = { key: 'preamble', title: '', lines: [] as string[], alsoCovers: [] as string[] };
   const parts = [preamble];
   let current = preamble;
   lines.forEach((line, i) => {
     const h = headings[i];
-    if (!h || h.style !== style) return void current.lines.push(line);
+    if (!h) return void current.lines.push(line);
     const existing = parts.find((p) => p.key === h.keys[0]);
     if (existing) {
       existing.lines.push(line.trim());

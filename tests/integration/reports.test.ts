@@ -90,8 +90,8 @@ describe('authoring and .docx (R-REP-6)', () => {
     const zip = await JSZip.loadAsync(file);
     const xml = await zip.file('word/document.xml')!.async('string');
     expect(xml).toContain('仿宋_GB2312');
-    expect(xml).toContain('w:top="2097"'); // 37 mm top margin
-    expect(xml).toContain('w:left="1587"'); // 28 mm binding margin
+    expect(xml).toContain('w:top="2098"'); // 37 mm top margin (gongwen.ts rounds 56.7 twips/mm)
+    expect(xml).toContain('w:left="1588"'); // 28 mm binding margin
     const footers = Object.keys(zip.files).filter((f) => /footer\d*\.xml$/.test(f));
     expect(footers.length).toBeGreaterThanOrEqual(2); // odd and even page numbers
     expect(await zip.file('word/settings.xml')!.async('string')).toContain('evenAndOddHeaders');

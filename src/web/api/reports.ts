@@ -6,7 +6,10 @@ export type ReviewAction = 'submit' | 'return' | 'order_rewrite' | 'approve' | '
 export interface Section {
   key: string;
   title: string;
+  /** Plain text derived from `html` (what the checks and the 字数 read). */
   text: string;
+  /** Editor HTML; absent for sections stored before rich text (decision 009). */
+  html?: string;
 }
 export interface Place {
   sectionKey: string;

@@ -1,47 +1,50 @@
 /**
- * Reads a secretary's Word file (R-REP-6) into sections. mammoth turns the .docx into simple HTML;
- * headings (Word heading styles) and paragraphs become lines, table rows become one line each with
- * cells separated by a full-width space, and splitIntoSections maps the lines to the campaign's
- * sections by their headings. Headings that name no section are returned so the page can flag them.
+ * Reads a secretary's Word file (R-REP-6) into sections. mammoth turns the .docx into simple HTML,
+ * which is whitelisted and read into the editor's blocks (paragraphs, bold, lists, tables; decision
+ * 009); paragraphs, headings and list items are matched against the campaign's section headings by
+ * the same rule as plain text (sectionHeadings), and each section keeps its blocks as editor HTML
+ * with the plain text derived from them. Headings that name no section are returned so the page
+ * can flag them.
  */
 import mammoth from 'mammoth';
 import { AppError } from '../../../domain/errors';
-import { splitIntoSections, type ReportSection, type SectionSpec } from '../../../domain/report-checks';
+import { sectionHeadings, type ReportSection, type SectionSpec } from '../../../domain/report-checks';
+import { blocksToHtml, blocksToPlainText, type RichBlock } from '../../../domain/rich-text';
+import { safeBlocks } from './rich-text';
 
 export const MAX_DOCX_BYTES = 10 * 1024 * 1024;
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", nbsp: ' ' };
-const decode = (s: string) =>
-  s.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (m, e: string) => {
-    if (e[0] === '#') return String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : Number(e.slice(1)));
-    return ENTITIES[e] ?? m;
-  });
-const stripTags = (s: string) => decode(s.replace(/<br\s*\/?>/gi, '\n').replace(/<[^>]+>/g, '')).trim();
-
-interface Line {
+/** One heading candidate of the upload: a paragraph, a heading, one list item, or a whole table. */
+interface Unit {
   text: string;
   /** Word heading level (1–6), 0 for body text. */
   level: number;
+  block: RichBlock;
 }
 
-/** mammoth's HTML is flat and regular: h1–h6, p, ul/ol>li, table>tr>td>p. */
-function htmlToLines(html: string): Line[] {
-  const lines: Line[] = [];
-  const block = /<(h[1-6]|p|li|table)\b[^>]*>([\s\S]*?)<\/\1>/gi;
-  for (const m of html.matchAll(block)) {
-    const tag = m[1].toLowerCase();
-    if (tag === 'table') {
-      for (const row of m[2].matchAll(/<tr\b[^>]*>([\s\S]*?)<\/tr>/gi)) {
-        const cells = [...row[1].matchAll(/<t[dh]\b[^>]*>([\s\S]*?)<\/t[dh]>/gi)].map((c) => stripTags(c[1]).replace(/\n+/g, ' '));
-        const text = cells.filter(Boolean).join('　');
-        if (text) lines.push({ text, level: 0 });
-      }
-      continue;
+/** Lists are split into their items, so a numbered Word heading (a list item in mammoth's HTML) can start a section. */
+function unitsOf(blocks: RichBlock[]): Unit[] {
+  const units: Unit[] = [];
+  for (const b of blocks) {
+    if (b.type === 'list') {
+      for (const item of b.items) units.push({ text: blocksToPlainText([{ type: 'paragraph', runs: item }]), level: 0, block: { type: 'list', ordered: b.ordered, items: [item] } });
+    } else {
+      const text = blocksToPlainText([b]);
+      if (text) units.push({ text, level: b.type === 'heading' ? b.level : 0, block: b });
     }
-    const text = stripTags(m[2]);
-    if (text) lines.push({ text, level: tag.startsWith('h') ? Number(tag[1]) : 0 });
   }
-  return lines;
+  return units;
+}
+
+/** Units back into blocks: neighbouring one-item lists of the same kind join again. */
+function joinUnits(units: Unit[]): RichBlock[] {
+  const out: RichBlock[] = [];
+  for (const { block } of units) {
+    const last = out[out.length - 1];
+    if (block.type === 'list' && last?.type === 'list' && last.ordered === block.ordered) last.items.push(...block.items);
+    else out.push(block.type === 'list' ? { ...block, items: [...block.items] } : block);
+  }
+  return out;
 }
 
 export interface ParsedDocx {
@@ -66,16 +69,41 @@ export async function parseReportDocx(file: Buffer, fileName: string, specs: Sec
   } catch {
     throw bad('Word文件已损坏或无法读取，请检查后重新上传');
   }
-  const lines = htmlToLines(html);
-  if (!lines.length) throw bad('Word文件中没有文字内容');
+  const units = unitsOf(safeBlocks(html));
+  if (!units.length) throw bad('Word文件中没有文字内容');
   // A first short line naming the report is its title, not a section heading.
   let title: string | null = null;
-  if (/述职报告|述职材料/.test(lines[0].text) && [...lines[0].text].length <= 60) title = lines.shift()!.text;
-  const sections = splitIntoSections(lines.map((l) => l.text).join('\n'), specs);
+  if (units[0].block.type !== 'table' && /述职报告|述职材料/.test(units[0].text) && [...units[0].text].length <= 60) title = units.shift()!.text;
+  // Tables never start a section; everything else is split by the same rule as plain text.
+  const headings = sectionHeadings(units.map((u) => (u.block.type === 'table' ? '' : u.text)), specs);
+  const preamble = { key: 'preamble', title: '', units: [] as Unit[], alsoCovers: [] as string[] };
+  const parts = [preamble];
+  let current = preamble;
+  units.forEach((u, i) => {
+    const h = headings[i];
+    if (!h) return void current.units.push(u);
+    const existing = parts.find((p) => p.key === h.keys[0]);
+    if (existing) {
+      // A later heading for a part already seen continues it, the heading kept as a bold line.
+      existing.units.push({ ...u, block: { type: 'heading', level: 1, runs: [{ text: u.text }] } });
+      current = existing;
+    } else {
+      current = { key: h.keys[0], title: u.text.trim(), units: [], alsoCovers: h.keys.slice(1) };
+      parts.push(current);
+    }
+  });
+  const sections: ReportSection[] = parts
+    .map((p) => {
+      const blocks = joinUnits(p.units);
+      const s: ReportSection = { key: p.key, title: p.title, text: blocksToPlainText(blocks), html: blocksToHtml(blocks) };
+      return p.alsoCovers.length ? { ...s, alsoCovers: p.alsoCovers } : s;
+    })
+    .filter((p) => p.key !== 'preamble' || p.text);
   const titles = new Set(sections.map((s) => s.title));
   // Top-level headings only: the highest Word heading level used, or body lines numbered "一、".
-  const top = Math.min(7, ...lines.filter((l) => l.level > 0).map((l) => l.level));
-  const unknownHeadings = lines
+  const top = Math.min(7, ...units.filter((l) => l.level > 0).map((l) => l.level));
+  const unknownHeadings = units
+    .filter((l) => l.block.type !== 'table')
     .filter((l) => (l.level > 0 ? l.level === top : TOP_NUMBERED.test(l.text) && [...l.text].length <= 40 && !/[。；;]$/.test(l.text)))
     .map((l) => l.text.trim())
     .filter((t) => !titles.has(t));

@@ -4,10 +4,12 @@ import type { DbOrTx } from '../../db/connect';
 import type { AuthUser } from '../../http/context';
 import { assertActor } from './policy';
 import { getReportRow, loadReporter, scopeOf } from './repo';
+import { normalizeSections } from './rich-text';
 import { runChecks } from './run-checks';
 
 /** Checks on text not yet saved, so the editor shows what they find while the secretary types. Writes nothing. */
-export async function previewChecks(db: DbOrTx, user: AuthUser, id: number, sections: ReportSection[], today: string) {
+export async function previewChecks(db: DbOrTx, user: AuthUser, id: number, input: ReportSection[], today: string) {
+  const sections = normalizeSections(input);
   const row = await getReportRow(db, id);
   const ctx = await loadReporter(db, row.reporterId);
   assertActor(user, scopeOf(ctx), 'author');

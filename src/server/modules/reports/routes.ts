@@ -26,6 +26,8 @@ const Section = z.object({
   key: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, '部分编号格式不正确'),
   title: z.string().trim().max(200),
   text: z.string().max(100_000, '单个部分不能超过10万字符'),
+  /** Editor HTML (decision 009): sanitized on the server, which derives `text` from it. */
+  html: z.string().max(1_000_000, '单个部分内容过长').optional(),
 });
 const Sections = z.array(Section).max(30);
 const Place = z.object({ sectionKey: z.string(), offset: z.number(), length: z.number(), excerpt: z.string() });

@@ -10,6 +10,7 @@ import { assertActor } from './policy';
 import { getReportRow, loadReporter, scopeOf, stateOf, type ReporterContext, type ReportRow } from './repo';
 import { isEditable, STATE_LABELS } from './review-states';
 import { runChecks } from './run-checks';
+import { normalizeSections } from './rich-text';
 import { countReport, reportText, usedSections } from './sections';
 
 /** Loads a report for a change by its author: locked, in a state that can be edited, campaign open. */
@@ -69,7 +70,9 @@ export async function freezeVersion(
   return versionNo;
 }
 
-export async function saveReport(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, sections: ReportSection[], today: string) {
+export async function saveReport(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, input: ReportSection[], today: string) {
+  // Sanitized and measured before the transaction: bad input changes nothing.
+  const sections = normalizeSections(input);
   return db.transaction(async (tx) => {
     const { row, ctx } = await lockForAuthor(tx, user, id);
     assertEditable(row);

@@ -7,12 +7,14 @@ import {
 } from 'antd';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
+import { sectionHtml } from '../../../domain/rich-text';
 import { countChars } from '../../../domain/word-count';
 import { isApiError } from '../../api/client';
 import { reportsApi, type CheckResult, type DiffRow, type Place, type ReportView, type ReviewAction, type Section } from '../../api/reports';
 import { useUser } from '../../auth/auth-context';
 import { notify } from '../../lib/notify';
 import { ACTION_LABELS, DueTag, formatSize, formatTime, StateTag } from './labels';
+import { RichEditor, type RichEditorHandle } from './rich-editor';
 import './reports.css';
 
 const LEVEL_ICON = {
@@ -32,18 +34,6 @@ function editorSections(view: ReportView): Section[] {
 
 const totalChars = (sections: Section[]) =>
   sections.filter((s) => s.text.trim()).reduce((n, s) => n + countChars(s.title) + countChars(s.text), 0);
-
-function Highlighted({ text, place }: { text: string; place: Place | null }) {
-  if (!place) return <>{text}</>;
-  const end = place.offset + place.length;
-  return (
-    <>
-      {text.slice(0, place.offset)}
-      <mark className="report-mark">{text.slice(place.offset, end)}</mark>
-      {text.slice(end)}
-    </>
-  );
-}
 
 function ChecksPanel({ checks, onPlace, loading }: { checks: CheckResult[] | null; onPlace: (p: Place) => void; loading: boolean }) {
   if (!checks) return null;
@@ -297,8 +287,7 @@ export default function ReportPage() {
   const [checking, setChecking] = useState(false);
   const [saving, setSaving] = useState(false);
   const [submitting, setSubmitting] = useState(false);
-  const [focus, setFocus] = useState<Place | null>(null);
-  const areas = useRef(new Map<string, HTMLTextAreaElement>());
+  const editors = useRef(new Map<string, RichEditorHandle>());
 
   const load = useCallback(async () => {
     try {
@@ -370,15 +359,8 @@ export default function ReportPage() {
     }
   };
   const goTo = (p: Place) => {
-    setFocus(p);
-    const el = areas.current.get(p.sectionKey);
-    if (el) {
-      el.scrollIntoView({ behavior: 'smooth', block: 'center' });
-      el.focus();
-      el.setSelectionRange(p.offset, p.offset + p.length);
-    } else {
-      document.getElementById(`section-${p.sectionKey}`)?.scrollIntoView({ behavior: 'smooth', block: 'center' });
-    }
+    const ed = editors.current.get(p.sectionKey);
+    if (!ed?.locate(p.excerpt)) document.getElementById(`section-${p.sectionKey}`)?.scrollIntoView({ behavior: 'smooth', block: 'center' });
   };
   const slotOf = (key: string) => view.slots.find((s) => s.key === key);
   const unknownHeadings = view.versions[0]?.reason === 'upload' ? view.versions[0].unknownHeadings : [];
@@ -461,7 +443,6 @@ export default function ReportPage() {
           {sections.map((s) => {
             const slot = slotOf(s.key);
             const n = countChars(s.text);
-            const focusHere = focus?.sectionKey === s.key ? focus : null;
             return (
               <Card
                 key={s.key}
@@ -477,22 +458,20 @@ export default function ReportPage() {
                 }
                 extra={<span className="section-count">{n}字{slot?.minChars ? `（不少于${slot.minChars}字）` : ''}</span>}
               >
-                {can.edit ? (
-                  <Input.TextArea
+                {can.edit || s.text ? (
+                  <RichEditor
                     ref={(r) => {
-                      const el = r?.resizableTextArea?.textArea;
-                      if (el) areas.current.set(s.key, el);
+                      if (r) editors.current.set(s.key, r);
+                      else editors.current.delete(s.key);
                     }}
-                    autoSize={{ minRows: 3, maxRows: 24 }}
-                    value={s.text}
-                    onChange={(e) => update(s.key, { text: e.target.value })}
+                    html={s.html ?? sectionHtml(s)}
+                    editable={can.edit}
+                    onChange={(html, text) => update(s.key, { html, text })}
                     placeholder={slot?.key === 'preamble' ? '可简述本单位基本情况' : `请填写“${slot?.title ?? s.title}”`}
-                    data-testid={`section-text-${s.key}`}
+                    testId={can.edit ? `section-text-${s.key}` : `section-view-${s.key}`}
                   />
                 ) : (
-                  <div className="report-text" data-testid={`section-view-${s.key}`}>
-                    {s.text ? <Highlighted text={s.text} place={focusHere} /> : <Typography.Text type="secondary">（未填写）</Typography.Text>}
-                  </div>
+                  <Typography.Text type="secondary" data-testid={`section-view-${s.key}`}>（未填写）</Typography.Text>
                 )}
               </Card>
             );
