@@ -126,3 +126,26 @@ export const priorRectificationItems = pgTable(
   },
   (t) => [index('prior_rect_items_idx').on(t.campaignId, t.orgId)],
 );
+
+/**
+ * 催报: a reviewer or the organizer reminds a reporter whose report is not handed in (or is overdue).
+ * The secretary of the reporting organization sees it on their task list with the time and sender.
+ */
+export const reportReminders = pgTable(
+  'report_reminders',
+  {
+    id: serial('id').primaryKey(),
+    reporterId: integer('reporter_id').notNull().references(() => campaignReporters.id),
+    campaignId: integer('campaign_id').notNull().references(() => campaigns.id),
+    orgId: integer('org_id').notNull().references(() => organizations.id),
+    /** The report's state when reminded ('none' before it was opened), and whether it was overdue. */
+    reportState: text('report_state').notNull(),
+    overdue: boolean('overdue').notNull().default(false),
+    dueDate: text('due_date'),
+    message: text('message').notNull(),
+    senderId: integer('sender_id').references(() => users.id),
+    senderName: text('sender_name').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('report_reminders_reporter_idx').on(t.reporterId, t.createdAt), index('report_reminders_org_idx').on(t.orgId, t.createdAt)],
+);
