@@ -1,0 +1,116 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError } from '../../../domain/errors';
+import { actorOf } from '../../http/audit';
+import { requireUser } from '../../http/session';
+import { resetFinalGrade, reviewSuggestion, setFinalGrade, setOpinion } from './decide';
+import { getEvaluation, gradeHistory, listInputs } from './get-evaluation';
+import { importInputs, inputsTemplate, saveInputs } from './inputs';
+import { lockEvaluation, previewLock } from './lock';
+import { myResult } from './my-result';
+import { assertManage } from './policy';
+import { recomputeEvaluation } from './recompute';
+import { evaluationContext } from './repo';
+import {
+  DecisionBody, EvaluationOut, EvaluationQuery, HistoryOut, IdParams, InputsBody, InputsOut, LockBody, LockPreviewOut, MineOut,
+  Ok, OpinionBody, ReporterParams, ReviewBody, SummaryOut,
+} from './schemas';
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** 综合评价 (R-GRADE-1…5): inputs, recompute, committee decision, reviews, lock; the secretary's own result. */
+export async function evaluationRoutes(app: FastifyInstance) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const db = () => app.deps.db;
+  const tags = ['evaluation'];
+  const base = '/api/campaigns/:id/evaluation';
+
+  r.get(base, {
+    schema: { tags, params: IdParams, querystring: EvaluationQuery, response: { 200: EvaluationOut } },
+  }, async (req) => getEvaluation(db(), requireUser(req), req.params.id, req.query));
+
+  r.post(`${base}/recompute`, {
+    schema: { tags, params: IdParams, response: { 200: SummaryOut } },
+  }, async (req) => {
+    const user = requireUser(req);
+    const { organizerPath } = await evaluationContext(db(), req.params.id);
+    assertManage(user, organizerPath);
+    const actor = actorOf(req);
+    return recomputeEvaluation(db(), req.params.id, { actor, now: actor.at });
+  });
+
+  r.get(`${base}/inputs`, {
+    schema: { tags, params: IdParams, response: { 200: InputsOut } },
+  }, async (req) => listInputs(db(), requireUser(req), req.params.id));
+
+  r.put(`${base}/inputs`, {
+    schema: { tags, params: IdParams, body: InputsBody, response: { 200: z.object({ saved: z.number() }) } },
+  }, async (req) => saveInputs(db(), requireUser(req), actorOf(req), req.params.id, req.body.rows.map((x) => ({
+    reporterId: x.reporterId, dailyScore: x.dailyScore, dailyNote: x.dailyNote ?? null, reportScore: x.reportScore ?? null,
+    reportNote: x.reportNote ?? null, majorError: x.majorError, majorErrorNote: x.majorErrorNote ?? null,
+    accountability: x.accountability, accountabilityNote: x.accountabilityNote ?? null,
+  }))));
+
+  r.get(`${base}/inputs/template.xlsx`, {
+    schema: { tags, params: IdParams },
+  }, async (req, reply) => {
+    const buf = await inputsTemplate(db(), requireUser(req), req.params.id);
+    reply.header('content-type', XLSX)
+      .header('content-disposition', `attachment; filename="inputs.xlsx"; filename*=UTF-8''${encodeURIComponent('平时掌握等录入表.xlsx')}`);
+    return reply.send(buf);
+  });
+
+  r.post(`${base}/inputs/import`, {
+    schema: { tags, params: IdParams, consumes: ['multipart/form-data'], response: { 200: z.object({ saved: z.number() }) } },
+  }, async (req) => {
+    const user = requireUser(req);
+    if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', '请以文件上传方式（multipart/form-data）提交', 415);
+    const file = await req.file();
+    if (!file) throw new AppError('VALIDATION', '请选择要导入的 .xlsx 文件', 400, { field: 'file' });
+    const buffer = await file.toBuffer();
+    if (file.file.truncated) throw new AppError('PAYLOAD_TOO_LARGE', '上传内容超过大小限制', 413);
+    return importInputs(db(), user, actorOf(req), req.params.id, buffer);
+  });
+
+  r.put(`${base}/results/:reporterId/decision`, {
+    schema: { tags, params: ReporterParams, body: DecisionBody, response: { 200: z.object({ changed: z.boolean() }) } },
+  }, async (req) => setFinalGrade(db(), requireUser(req), actorOf(req), req.params.id, req.params.reporterId,
+    { grade: req.body.grade, reason: req.body.reason ?? null }));
+
+  r.delete(`${base}/results/:reporterId/decision`, {
+    schema: { tags, params: ReporterParams, response: { 200: z.object({ changed: z.boolean() }) } },
+  }, async (req) => resetFinalGrade(db(), requireUser(req), actorOf(req), req.params.id, req.params.reporterId));
+
+  r.put(`${base}/results/:reporterId/opinion`, {
+    schema: { tags, params: ReporterParams, body: OpinionBody, response: { 200: Ok } },
+  }, async (req) => {
+    await setOpinion(db(), requireUser(req), actorOf(req), req.params.id, req.params.reporterId, {
+      achievements: req.body.achievements ?? null, problems: req.body.problems ?? null, direction: req.body.direction ?? null,
+    });
+    return { ok: true as const };
+  });
+
+  r.put(`${base}/results/:reporterId/review`, {
+    schema: { tags, params: ReporterParams, body: ReviewBody, response: { 200: Ok } },
+  }, async (req) => {
+    await reviewSuggestion(db(), requireUser(req), actorOf(req), req.params.id, req.params.reporterId, req.body);
+    return { ok: true as const };
+  });
+
+  r.get(`${base}/results/:reporterId/history`, {
+    schema: { tags, params: ReporterParams, response: { 200: HistoryOut } },
+  }, async (req) => gradeHistory(db(), requireUser(req), req.params.id, req.params.reporterId));
+
+  r.get(`${base}/lock`, {
+    schema: { tags, params: IdParams, response: { 200: LockPreviewOut } },
+  }, async (req) => previewLock(db(), requireUser(req), req.params.id));
+
+  r.post(`${base}/lock`, {
+    schema: { tags, params: IdParams, body: LockBody, response: { 200: z.object({ locked: z.literal(true), warnings: z.array(z.string()) }) } },
+  }, async (req) => lockEvaluation(db(), requireUser(req), actorOf(req), req.params.id, req.body.decisionNote));
+
+  r.get(`${base}/mine`, {
+    schema: { tags, params: IdParams, response: { 200: MineOut } },
+  }, async (req) => myResult(db(), requireUser(req), req.params.id));
+}
