@@ -29,6 +29,7 @@ import { surveyRoutes } from './modules/surveys/routes';
 import { rectificationRoutes } from './modules/rectification/routes';
 import { assessmentRoutes } from './modules/assessment/routes';
 import { evaluationOutputRoutes } from './modules/evaluation/outputs-routes';
+import { evaluationRoutes } from './modules/evaluation/routes';
 
 // Chinese validation messages from zod itself, so every 400 reads naturally to users.
 z.config(z.locales.zhCN());
@@ -98,6 +99,7 @@ export async function buildApp(opts: BuildAppOptions) {
   await app.register(surveyRoutes);
   await app.register(rectificationRoutes);
   await app.register(evaluationOutputRoutes);
+  await app.register(evaluationRoutes);
 
   const webDir = app.deps.config.webDir;
   if (webDir && existsSync(path.join(webDir, 'index.html'))) {

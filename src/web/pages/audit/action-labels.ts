@@ -148,6 +148,18 @@ export const AUDIT_MODULES: readonly AuditModule[] = [
     },
   },
   {
+    prefix: 'evaluation.',
+    label: '综合评价',
+    actions: {
+      'evaluation.inputs': '录入平时掌握等评价信息',
+      'evaluation.recompute': '计算综合评价',
+      'evaluation.decide': '确定等次',
+      'evaluation.opinion': '填写综合评价意见',
+      'evaluation.review': '党委成员表态',
+      'evaluation.lock': '锁定综合评价结果',
+    },
+  },
+  {
     prefix: 'evaluation.output.',
     label: '综合评价结果文书',
     actions: {
