@@ -1,6 +1,7 @@
 import {
   ApartmentOutlined,
   AuditOutlined,
+  CheckSquareOutlined,
   FileDoneOutlined,
   FileTextOutlined,
   LogoutOutlined,
@@ -36,6 +37,8 @@ const OpenReporterReport = lazy(() => import('./pages/reports/report-page').then
 const MeetingListPage = lazy(() => import('./pages/meetings/meeting-list-page'));
 const MeetingDetailPage = lazy(() => import('./pages/meetings/meeting-detail-page'));
 const MeetingConsolePage = lazy(() => import('./pages/meetings/meeting-console-page'));
+const RectificationPage = lazy(() => import('./pages/rectification/rectification-page'));
+const RectificationItemPage = lazy(() => import('./pages/rectification/item-page'));
 
 const THEME = {
   token: { colorPrimary: '#c8161d', borderRadius: 6 },
@@ -45,6 +48,7 @@ const SECTION_MENU: Record<Section, { label: string; icon: ReactNode }> = {
   orgs: { label: '组织架构', icon: <ApartmentOutlined /> },
   campaigns: { label: '述职评议考核', icon: <FileDoneOutlined /> },
   reports: { label: '述职报告', icon: <FileTextOutlined /> },
+  rectification: { label: '问题整改', icon: <CheckSquareOutlined /> },
   tasks: { label: '我的任务', icon: <ScheduleOutlined /> },
   accounts: { label: '账号管理', icon: <TeamOutlined /> },
   audit: { label: '审计日志', icon: <AuditOutlined /> },
@@ -245,6 +249,8 @@ function AppRoutes() {
         <Route path="reports" element={<RequireSection section="reports"><ReportsHomePage /></RequireSection>} />
         <Route path="reports/r/:reporterId" element={<RequireSection section="reports"><OpenReporterReport /></RequireSection>} />
         <Route path="reports/:id" element={<RequireSection section="reports"><ReportPage /></RequireSection>} />
+        <Route path="rectification" element={<RequireSection section="rectification"><RectificationPage /></RequireSection>} />
+        <Route path="rectification/items/:id" element={<RequireSection section="rectification"><RectificationItemPage /></RequireSection>} />
         <Route
           path="accounts"
           element={

@@ -1,6 +1,6 @@
 import type { Role } from '../api/types';
 
-export type Section = 'orgs' | 'campaigns' | 'reports' | 'accounts' | 'audit' | 'tasks';
+export type Section = 'orgs' | 'campaigns' | 'reports' | 'rectification' | 'accounts' | 'audit' | 'tasks';
 
 /**
  * Which sections each role opens. Mirrors the server's policies (the server decides; this only
@@ -15,6 +15,8 @@ const SECTIONS: Record<Section, readonly Role[]> = {
   campaigns: ['org_admin', 'leader', 'assessor', 'observer', 'secretary'],
   // 述职报告: secretaries write, leaders and admins review, everyone in scope reads what is published (R-REP-7).
   reports: ['org_admin', 'secretary', 'leader', 'assessor', 'observer'],
+  // 问题整改 (R-FIX): secretaries keep their own lists, the upper level verifies, observers read.
+  rectification: ['org_admin', 'secretary', 'leader', 'assessor', 'observer'],
   accounts: ['org_admin'],
   audit: ['auditor'],
   // 我的任务: observer assignments (R-CAMP-6); any staff role can be sent, so it is last and never the home page.
@@ -25,6 +27,7 @@ export const SECTION_PATHS: Record<Section, string> = {
   orgs: '/orgs',
   campaigns: '/campaigns',
   reports: '/reports',
+  rectification: '/rectification',
   accounts: '/accounts',
   audit: '/audit',
   tasks: '/my-tasks',

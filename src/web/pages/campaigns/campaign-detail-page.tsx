@@ -1,4 +1,4 @@
-import { ArrowLeftOutlined, EyeOutlined, FundOutlined, TeamOutlined, CarOutlined, ScheduleOutlined } from '@ant-design/icons';
+import { ArrowLeftOutlined, EyeOutlined, FundOutlined, TeamOutlined, CarOutlined, ScheduleOutlined, CheckSquareOutlined } from '@ant-design/icons';
 import { Button, Card, Result, Skeleton, Space, Tabs, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
@@ -119,11 +119,22 @@ export default function CampaignDetailPage() {
           <Link to={`${base}/visits`}>
             <Button size="small" icon={<CarOutlined />}>调研走访</Button>
           </Link>
+          <Link to={`/rectification?campaignId=${campaign.id}`}>
+            <Button size="small" icon={<CheckSquareOutlined />}>问题整改</Button>
+          </Link>
           {detail.children.length > 0 && (
             <Link to={`${base}?tab=subs`}>
               <Button size="small" icon={<TeamOutlined />}>下级方案 {detail.children.length}</Button>
             </Link>
           )}
+        </div>
+      )}
+      {published && !full && (
+        <div className="campaign-links">
+          {/* A secretary follows their own organization's rectification of this round. */}
+          <Link to={`/rectification?campaignId=${campaign.id}`}>
+            <Button size="small" icon={<CheckSquareOutlined />}>问题整改</Button>
+          </Link>
         </div>
       )}
       <Tabs
