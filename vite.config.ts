@@ -25,7 +25,11 @@ export default defineConfig({
     chunkSizeWarningLimit: 900,
     rolldownOptions: {
       // Second entry: the phone vote page (src/web/vote), plain TS without React, served at /vote/.
-      input: { main: fromRoot('./src/web/index.html'), vote: fromRoot('./src/web/vote/index.html') },
+      input: {
+        main: fromRoot('./src/web/index.html'), vote: fromRoot('./src/web/vote/index.html'),
+        // The survey questionnaire: a second page of the vote entry, same stylesheet, no React.
+        survey: fromRoot('./src/web/vote/survey.html'),
+      },
       output: {
         // React and the router change rarely: their own long-cached chunk. antd is left to the
         // automatic splitter so each lazy page only pulls in the components it uses.
