@@ -23,6 +23,8 @@ export async function carryOver(db: DbOrTx, user: AuthUser, actor: AuditActor, c
   return db.transaction(async (tx) => {
     const campaign = await campaignOf(tx, campaignId);
     assertOrganizerAdmin(user, campaign.organizerPath, '结转上年度整改事项');
+    // Two carry-overs at once would both see "not yet carried"; the campaign row lock makes the second wait.
+    await tx.execute(sql`select id from campaigns where id = ${campaignId} for update`);
     const [prev] = await queryRows<{ id: number; title: string; year: number }>(tx, sql`
       select id, title, year from campaigns
       where organizer_org_id = ${campaign.organizerOrgId} and year < ${campaign.year} order by year desc limit 1`);

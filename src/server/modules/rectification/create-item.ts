@@ -54,6 +54,8 @@ export async function createItem(db: DbOrTx, user: AuthUser, actor: AuditActor, 
     if (!org) throw notFound('党组织');
     assertKeepItems(user, { orgId: input.orgId, orgPath: org.path });
     const rep = await requireReporter(tx, campaignId, input.orgId);
+    // Serializes item creation per organization, so two clicks on one inbox entry make one item.
+    await tx.execute(sql`select id from campaign_reporters where id = ${rep.id} for update`);
     assertDeadline(input.deadline, today);
     assertEvidenceWaiver(user, input.evidenceRequired);
 
