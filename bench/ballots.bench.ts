@@ -18,7 +18,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { codeFromBytes } from '../src/domain/ballot-codes';
 import { GRADES } from '../src/domain/grades';
 import { buildApp } from '../src/server/app';
-import { type Database, openPglite, openPostgres, queryRows } from '../src/server/db/connect';
+import { type Database, definePrepared, openPglite, openPostgres, preparedRows, queryRows } from '../src/server/db/connect';
 import { hashCode } from '../src/server/modules/ballots/secret';
 import { buildBallotWorld, roundWithCodes } from '../tests/integration/ballots-fixtures';
 
@@ -87,7 +87,8 @@ async function run(label: string, database: Database) {
   const app = await buildApp({ database, config: { passwordCost: { N: 1024, r: 8, p: 1 } } });
   await database.db.execute(sql`create table if not exists bench_raw (id uuid primary key default gen_random_uuid(), round_id int, reporter_id int, grade text)`);
   // The baseline: the cheapest public write this stack can do — one row, no checks — through the same app, hooks,
-  // zod validation and response serialization as the vote route.
+  // zod validation, response serialization and prepared-statement path as the vote route.
+  const rawInsert = definePrepared('bench_raw_insert', 'insert into bench_raw (round_id, reporter_id, grade) values (1, $1::int, $2::text)', ['int', 'text']);
   app.withTypeProvider<ZodTypeProvider>().post('/api/bench/raw', {
     config: { public: true },
     schema: {
@@ -95,7 +96,7 @@ async function run(label: string, database: Database) {
       response: { 200: z.object({ ok: z.boolean() }) },
     },
   }, async (req) => {
-    await database.db.execute(sql`insert into bench_raw (round_id, reporter_id, grade) values (1, ${req.body.reporterId}, ${req.body.grade})`);
+    await preparedRows(database.db, rawInsert, [req.body.reporterId, req.body.grade]);
     return { ok: true };
   });
   const w = await buildBallotWorld(database.db, app);

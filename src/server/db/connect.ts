@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import type { SQL } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -105,3 +105,74 @@ export async function queryRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
 
 /** Escapes LIKE wildcards in user input so a search for "50%" means the text "50%". */
 export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * A hot statement parsed and planned once per connection and then only executed: planning a statement of
+ * several CTEs costs more than running it (ballot casting). `text` uses $1…$n and no other `$`; `types` are
+ * the parameter types, needed by PGlite's SQL-level PREPARE.
+ */
+export interface PreparedStatement {
+  name: string;
+  text: string;
+  types: string[];
+}
+
+export function definePrepared(name: string, text: string, types: string[]): PreparedStatement {
+  // The text is part of the name, so a changed statement never meets an old plan under the same name.
+  let h = 0;
+  for (let i = 0; i < text.length; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
+  return { name: `${name}_${(h >>> 0).toString(36)}`, text, types };
+}
+
+type Param = string | number | null;
+const pglitePrepared = new WeakMap<PGlite, Map<string, Promise<unknown>>>();
+
+/**
+ * Every value becomes hex-encoded UTF-8 (or a checked integer): EXECUTE takes literals only, and hex cannot
+ * break out of a literal whatever the session's string settings are.
+ */
+function pgliteLiteral(v: Param, type: string): string {
+  if (v === null) return `null::${type}`;
+  if (typeof v === 'number') {
+    if (!Number.isSafeInteger(v)) throw new Error('prepared statement: only integers are passed as numbers');
+    return `${v}::${type}`;
+  }
+  return `convert_from(decode('${Buffer.from(v, 'utf8').toString('hex')}', 'hex'), 'UTF8')::${type}`;
+}
+
+/** Runs a {@link PreparedStatement}; inside a transaction it falls back to an ordinary parameterized query. */
+export async function preparedRows<T>(db: DbOrTx, stmt: PreparedStatement, values: Param[]): Promise<T[]> {
+  const client = (db as { $client?: unknown }).$client;
+  if (client instanceof pg.Pool) {
+    // node-postgres keeps named statements per pooled connection and prepares on first use on each.
+    const res = await client.query({ name: stmt.name, text: stmt.text, values });
+    return res.rows as T[];
+  }
+  if (client instanceof PGlite) {
+    let prepared = pglitePrepared.get(client);
+    if (!prepared) pglitePrepared.set(client, (prepared = new Map()));
+    const run = async () => {
+      let ready = prepared.get(stmt.name);
+      if (!ready) {
+        ready = client.exec(`prepare ${stmt.name}(${stmt.types.join(', ')}) as ${stmt.text}`);
+        prepared.set(stmt.name, ready);
+        ready.catch(() => prepared.delete(stmt.name));
+      }
+      await ready;
+      const args = values.map((v, i) => pgliteLiteral(v, stmt.types[i]!)).join(', ');
+      const [res] = await client.exec(`execute ${stmt.name}(${args})`);
+      return (res?.rows ?? []) as T[];
+    };
+    try {
+      return await run();
+    } catch (e) {
+      // 26000: the session lost its prepared statements (DEALLOCATE/DISCARD ALL); prepare again once.
+      if ((e as { code?: string }).code !== '26000') throw e;
+      prepared.delete(stmt.name);
+      return run();
+    }
+  }
+  const parts = stmt.text.split(/\$(\d+)/);
+  const chunks: SQL[] = parts.map((p, i) => (i % 2 === 0 ? sql.raw(p) : sql`${values[Number(p) - 1]}`));
+  return queryRows<T>(db, sql.join(chunks));
+}

@@ -3,7 +3,7 @@ import { codeShape, fillForm, MAX_ROOM_FAILURES, normalizeCode } from '../../../
 import type { BallotForm } from '../../../domain/campaign-settings';
 import { AppError } from '../../../domain/errors';
 import type { Grade } from '../../../domain/grades';
-import { type Db, queryRows } from '../../db/connect';
+import { type Db, definePrepared, preparedRows, queryRows } from '../../db/connect';
 import { type Anonymity, getMeetingContext, meetingReporters } from './repo';
 import { hashCode } from './secret';
 
@@ -13,6 +13,74 @@ import { hashCode } from './secret';
  * single INSERT statement is what decides, so two phones racing with one code yield exactly one ballot.
  */
 export const LIVE_CHANNEL = 'ballot_counts';
+
+/**
+ * The cast: one statement, prepared once per connection (planning it cost more than running it). The code live
+ * and not locked, its round open with this room code (FOR SHARE makes closing wait for votes in flight), every
+ * reporter on the agenda (else nothing is counted), each (code, reporter) use new — and only then the ballot is
+ * inserted. $1 code hash, $2 room code, $3 the ballots as JSON.
+ * No pg_notify here: NOTIFY takes a database-wide lock from before commit until after the commit's WAL flush,
+ * which serialized every cast behind one fsync; live counts are notified after commit instead (notifyCounts).
+ */
+const CAST = definePrepared('cast_ballots', `
+  with c as (
+    select bc.id, bc.category, bc.round_id from ballot_codes bc
+    join ballot_code_batches bb on bb.id = bc.batch_id
+    where bc.code_hash = $1::text and bb.voided_at is null and bc.room_failures < ${Number(MAX_ROOM_FAILURES)}
+  ), r as (
+    select id, meeting_id from ballot_rounds
+    where id in (select round_id from c) and state = 'open' and room_code = $2::text for share
+  ), input as (
+    select * from jsonb_to_recordset($3::jsonb) as x(reporter_id int, grade text, problems text, suggestions text)
+  ), ok as (
+    select c.id, c.category, r.id as round_id, r.meeting_id from c join r on r.id = c.round_id
+    where not exists (
+      select 1 from input i where i.reporter_id not in (
+        select a.reporter_id from meeting_agenda_items a
+        join campaign_reporters cr on cr.id = a.reporter_id and cr.removed_at is null
+        where a.meeting_id = r.meeting_id))
+  ), u as (
+    insert into ballot_code_uses (code_id, reporter_id)
+    select ok.id, input.reporter_id from ok cross join input
+    on conflict do nothing
+    returning reporter_id
+  ), b as (
+    insert into ballots (round_id, reporter_id, category, grade, problems, suggestions)
+    select ok.round_id, input.reporter_id, ok.category, input.grade, input.problems, input.suggestions
+    from u join input on input.reporter_id = u.reporter_id cross join ok
+    returning reporter_id
+  )
+  select b.reporter_id, ok.meeting_id from b cross join ok`, ['text', 'text', 'jsonb']);
+
+/** Live counts may lag a burst by this much; a meeting is notified at most once per window per process. */
+const NOTIFY_WINDOW_MS = 200;
+const notifyWindows = new WeakMap<object, Map<number, { pending: boolean }>>();
+
+/**
+ * Wakes the live-count listeners of every app process on this database (LISTEN ballot_counts), after the
+ * ballot committed: the first cast of a quiet meeting notifies at once, a burst then yields one more
+ * notification at the end of each window. The payload is the meeting id only.
+ */
+export function notifyCounts(db: Db, meetingId: number) {
+  let windows = notifyWindows.get(db);
+  if (!windows) notifyWindows.set(db, (windows = new Map()));
+  const open = windows.get(meetingId);
+  if (open) {
+    open.pending = true;
+    return;
+  }
+  const send = () => { db.execute(sql`select pg_notify(${LIVE_CHANNEL}, ${String(meetingId)})`).catch(() => { /* closed or shutting down */ }); };
+  const state = { pending: false };
+  windows.set(meetingId, state);
+  send();
+  const tick = () => {
+    if (!state.pending) return void windows.delete(meetingId);
+    state.pending = false;
+    send();
+    setTimeout(tick, NOTIFY_WINDOW_MS).unref();
+  };
+  setTimeout(tick, NOTIFY_WINDOW_MS).unref();
+}
 
 interface CodeRow {
   code_id: number;
@@ -118,38 +186,7 @@ export async function castBallots(db: Db, rawCode: string, roomCode: string, ite
     reporter_id: b.reporterId, grade: b.grade,
     problems: b.problems?.trim() || null, suggestions: b.suggestions?.trim() || null,
   })));
-  // One statement: the code live and not locked, its round open with this room code (FOR SHARE makes closing
-  // wait for votes in flight), every reporter on the agenda (else nothing is counted), each (code, reporter)
-  // use new — and only then the ballot is inserted.
-  const inserted = await queryRows<{ reporter_id: number; meeting_id: number }>(db, sql`
-    with c as (
-      select bc.id, bc.category, bc.round_id from ballot_codes bc
-      join ballot_code_batches bb on bb.id = bc.batch_id
-      where bc.code_hash = ${hashCode(code)} and bb.voided_at is null and bc.room_failures < ${MAX_ROOM_FAILURES}
-    ), r as (
-      select id, meeting_id from ballot_rounds
-      where id in (select round_id from c) and state = 'open' and room_code = ${room} for share
-    ), input as (
-      select * from jsonb_to_recordset(${input}::jsonb) as x(reporter_id int, grade text, problems text, suggestions text)
-    ), ok as (
-      select c.id, c.category, r.id as round_id, r.meeting_id from c join r on r.id = c.round_id
-      where not exists (
-        select 1 from input i where i.reporter_id not in (
-          select a.reporter_id from meeting_agenda_items a
-          join campaign_reporters cr on cr.id = a.reporter_id and cr.removed_at is null
-          where a.meeting_id = r.meeting_id))
-    ), u as (
-      insert into ballot_code_uses (code_id, reporter_id)
-      select ok.id, input.reporter_id from ok cross join input
-      on conflict do nothing
-      returning reporter_id
-    ), b as (
-      insert into ballots (round_id, reporter_id, category, grade, problems, suggestions)
-      select ok.round_id, input.reporter_id, ok.category, input.grade, input.problems, input.suggestions
-      from u join input on input.reporter_id = u.reporter_id cross join ok
-      returning reporter_id
-    )
-    select b.reporter_id, ok.meeting_id, pg_notify(${LIVE_CHANNEL}, ok.meeting_id::text) from b cross join ok`);
+  const inserted = await preparedRows<{ reporter_id: number; meeting_id: number }>(db, CAST, [hashCode(code), room, input]);
   if (inserted.length === 0) {
     // Nothing counted: find out why, for a clear message (this may count a wrong room code against the slip).
     const row = await resolveCode(db, rawCode, roomCode);
@@ -161,10 +198,12 @@ export async function castBallots(db: Db, rawCode: string, roomCode: string, ite
       ? '您已对该述职对象投过票，每个投票码对每位述职对象只能投一次'
       : '您已对所选述职对象投过票，每个投票码对每位述职对象只能投一次', 409);
   }
+  const meetingId = Number(inserted[0]!.meeting_id);
+  notifyCounts(db, meetingId);
   const accepted = inserted.map((r) => Number(r.reporter_id));
   const acceptedSet = new Set(accepted);
   return {
-    meetingId: Number(inserted[0]!.meeting_id),
+    meetingId,
     accepted,
     alreadyVoted: items.map((b) => b.reporterId).filter((id) => !acceptedSet.has(id)),
   };
