@@ -39,6 +39,10 @@ const MeetingDetailPage = lazy(() => import('./pages/meetings/meeting-detail-pag
 const MeetingConsolePage = lazy(() => import('./pages/meetings/meeting-console-page'));
 const RectificationPage = lazy(() => import('./pages/rectification/rectification-page'));
 const RectificationItemPage = lazy(() => import('./pages/rectification/item-page'));
+const AssessmentAdminPage = lazy(() => import('./pages/assessment/assessment-admin-page'));
+const MyAssessmentsPage = lazy(() => import('./pages/assessment/my-assessments-page'));
+const ScoringSheetPage = lazy(() => import('./pages/assessment/scoring-sheet'));
+const OrganizerSheetPage = lazy(() => import('./pages/assessment/scoring-sheet').then((m) => ({ default: m.OrganizerSheetPage })));
 
 const THEME = {
   token: { colorPrimary: '#c8161d', borderRadius: 6 },
@@ -49,6 +53,7 @@ const SECTION_MENU: Record<Section, { label: string; icon: ReactNode }> = {
   campaigns: { label: '述职评议考核', icon: <FileDoneOutlined /> },
   reports: { label: '述职报告', icon: <FileTextOutlined /> },
   rectification: { label: '问题整改', icon: <CheckSquareOutlined /> },
+  assess: { label: '实地考核', icon: <FileDoneOutlined /> },
   tasks: { label: '我的任务', icon: <ScheduleOutlined /> },
   accounts: { label: '账号管理', icon: <TeamOutlined /> },
   audit: { label: '审计日志', icon: <AuditOutlined /> },
@@ -249,6 +254,10 @@ function AppRoutes() {
         <Route path="reports" element={<RequireSection section="reports"><ReportsHomePage /></RequireSection>} />
         <Route path="reports/r/:reporterId" element={<RequireSection section="reports"><OpenReporterReport /></RequireSection>} />
         <Route path="reports/:id" element={<RequireSection section="reports"><ReportPage /></RequireSection>} />
+        <Route path="assess" element={<RequireSection section="assess"><MyAssessmentsPage /></RequireSection>} />
+        <Route path="assess/:reporterId" element={<RequireSection section="assess"><ScoringSheetPage /></RequireSection>} />
+        <Route path="campaigns/:id/assessment" element={<RequireSection section="campaigns"><AssessmentAdminPage /></RequireSection>} />
+        <Route path="campaigns/:id/assessment/reporters/:reporterId" element={<RequireSection section="campaigns"><OrganizerSheetPage /></RequireSection>} />
         <Route path="rectification" element={<RequireSection section="rectification"><RectificationPage /></RequireSection>} />
         <Route path="rectification/items/:id" element={<RequireSection section="rectification"><RectificationItemPage /></RequireSection>} />
         <Route

@@ -1,6 +1,6 @@
 import type { Role } from '../api/types';
 
-export type Section = 'orgs' | 'campaigns' | 'reports' | 'rectification' | 'accounts' | 'audit' | 'tasks';
+export type Section = 'assess' | 'orgs' | 'campaigns' | 'reports' | 'rectification' | 'accounts' | 'audit' | 'tasks';
 
 /**
  * Which sections each role opens. Mirrors the server's policies (the server decides; this only
@@ -9,6 +9,8 @@ export type Section = 'orgs' | 'campaigns' | 'reports' | 'rectification' | 'acco
  * organization tree within its scope (a secretary: their own organization).
  */
 const SECTIONS: Record<Section, readonly Role[]> = {
+  // 实地考核 on the phone: first for assessors, so it is their home page.
+  assess: ['assessor'],
   orgs: ['org_admin', 'secretary', 'leader', 'assessor', 'observer'],
   // 述职评议考核: organized by the department admin, followed by leaders, assessors and observers;
   // a secretary sees the campaigns its organization reports in (phases and requirements only).
@@ -28,6 +30,7 @@ export const SECTION_PATHS: Record<Section, string> = {
   campaigns: '/campaigns',
   reports: '/reports',
   rectification: '/rectification',
+  assess: '/assess',
   accounts: '/accounts',
   audit: '/audit',
   tasks: '/my-tasks',

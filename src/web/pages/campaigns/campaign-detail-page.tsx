@@ -119,6 +119,9 @@ export default function CampaignDetailPage() {
           <Link to={`${base}/visits`}>
             <Button size="small" icon={<CarOutlined />}>调研走访</Button>
           </Link>
+          <Link to={`${base}/assessment`}>
+            <Button size="small" icon={<FundOutlined />}>实地考核</Button>
+          </Link>
           <Link to={`/rectification?campaignId=${campaign.id}`}>
             <Button size="small" icon={<CheckSquareOutlined />}>问题整改</Button>
           </Link>
