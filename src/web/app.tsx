@@ -39,6 +39,7 @@ const MeetingDetailPage = lazy(() => import('./pages/meetings/meeting-detail-pag
 const MeetingConsolePage = lazy(() => import('./pages/meetings/meeting-console-page'));
 const RectificationPage = lazy(() => import('./pages/rectification/rectification-page'));
 const RectificationItemPage = lazy(() => import('./pages/rectification/item-page'));
+const EvaluationPage = lazy(() => import('./pages/evaluation/evaluation-page'));
 const AssessmentAdminPage = lazy(() => import('./pages/assessment/assessment-admin-page'));
 const MyAssessmentsPage = lazy(() => import('./pages/assessment/my-assessments-page'));
 const ScoringSheetPage = lazy(() => import('./pages/assessment/scoring-sheet'));
@@ -258,6 +259,7 @@ function AppRoutes() {
         <Route path="assess/:reporterId" element={<RequireSection section="assess"><ScoringSheetPage /></RequireSection>} />
         <Route path="campaigns/:id/assessment" element={<RequireSection section="campaigns"><AssessmentAdminPage /></RequireSection>} />
         <Route path="campaigns/:id/assessment/reporters/:reporterId" element={<RequireSection section="campaigns"><OrganizerSheetPage /></RequireSection>} />
+        <Route path="campaigns/:id/evaluation" element={<RequireSection section="campaigns"><EvaluationPage /></RequireSection>} />
         <Route path="rectification" element={<RequireSection section="rectification"><RectificationPage /></RequireSection>} />
         <Route path="rectification/items/:id" element={<RequireSection section="rectification"><RectificationItemPage /></RequireSection>} />
         <Route

@@ -1,4 +1,5 @@
 import { ArrowLeftOutlined, EyeOutlined, FundOutlined, TeamOutlined, CarOutlined, ScheduleOutlined, CheckSquareOutlined } from '@ant-design/icons';
+import { TrophyOutlined } from '@ant-design/icons';
 import { Button, Card, Result, Skeleton, Space, Tabs, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
@@ -113,6 +114,9 @@ export default function CampaignDetailPage() {
           <Link to={`${base}/meetings`}>
             <Button size="small" icon={<ScheduleOutlined />}>述职评议会</Button>
           </Link>
+          <Link to={`${base}/evaluation`}>
+            <Button size="small" icon={<TrophyOutlined />} data-testid="campaign-evaluation-link">综合评价</Button>
+          </Link>
           <Link to={`${base}/observers`}>
             <Button size="small" icon={<EyeOutlined />}>派员指导</Button>
           </Link>
@@ -134,6 +138,10 @@ export default function CampaignDetailPage() {
       )}
       {published && !full && (
         <div className="campaign-links">
+          {/* A secretary sees their own grade and opinion here once the committee has locked them. */}
+          <Link to={`${base}/evaluation`}>
+            <Button size="small" icon={<TrophyOutlined />}>我的评价结果</Button>
+          </Link>
           {/* A secretary follows their own organization's rectification of this round. */}
           <Link to={`/rectification?campaignId=${campaign.id}`}>
             <Button size="small" icon={<CheckSquareOutlined />}>问题整改</Button>

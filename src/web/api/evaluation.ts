@@ -1,0 +1,48 @@
+import { downloadFile, http, uploadFile } from './client';
+import type {
+  EvaluationItem as EvaluationItemT, EvaluationOutT, HistoryOutT, InputRowT, InputsOutT, LockPreviewOutT, MineOutT, SummaryOutT,
+} from '../../server/modules/evaluation/schemas';
+
+// The server's zod schemas are the contract; these are their inferred shapes.
+export type Evaluation = EvaluationOutT;
+export type EvaluationItem = EvaluationItemT;
+export type EvaluationSummary = SummaryOutT;
+export type InputRow = InputRowT;
+export type Inputs = InputsOutT;
+export type GradeHistory = HistoryOutT;
+export type LockPreview = LockPreviewOutT;
+export type MyResult = MineOutT;
+export type Grade = 'good' | 'fair' | 'average' | 'poor';
+
+export interface EvaluationQuery {
+  q?: string;
+  sector?: string;
+  grade?: Grade;
+  autoPoor?: boolean;
+  offset: number;
+  limit: number;
+}
+
+const base = (id: number) => `/api/campaigns/${id}/evaluation`;
+
+export const evaluationApi = {
+  get: (id: number, q: EvaluationQuery) =>
+    http.get<Evaluation>(base(id), { ...q, autoPoor: q.autoPoor ? 'true' : undefined }, { silent: true }),
+  recompute: (id: number) => http.post<EvaluationSummary>(`${base(id)}/recompute`),
+  inputs: (id: number) => http.get<Inputs>(`${base(id)}/inputs`),
+  saveInputs: (id: number, rows: InputRow[]) => http.put<{ saved: number }>(`${base(id)}/inputs`, { rows }, { silent: true }),
+  inputsTemplate: (id: number) => downloadFile(`${base(id)}/inputs/template.xlsx`, '平时掌握等录入表.xlsx'),
+  importInputs: (id: number, file: Blob) => uploadFile<{ saved: number }>(`${base(id)}/inputs/import`, file, { silent: true }),
+  decide: (id: number, reporterId: number, grade: Grade, reason: string | null) =>
+    http.put<{ changed: boolean }>(`${base(id)}/results/${reporterId}/decision`, { grade, reason }, { silent: true }),
+  resetDecision: (id: number, reporterId: number) => http.del<{ changed: boolean }>(`${base(id)}/results/${reporterId}/decision`),
+  opinion: (id: number, reporterId: number, body: { achievements: string | null; problems: string | null; direction: string | null }) =>
+    http.put<{ ok: true }>(`${base(id)}/results/${reporterId}/opinion`, body, { silent: true }),
+  review: (id: number, reporterId: number, stance: 'agree' | 'question', note: string | null) =>
+    http.put<{ ok: true }>(`${base(id)}/results/${reporterId}/review`, { stance, note }, { silent: true }),
+  history: (id: number, reporterId: number) => http.get<GradeHistory>(`${base(id)}/results/${reporterId}/history`),
+  lockPreview: (id: number) => http.get<LockPreview>(`${base(id)}/lock`),
+  lock: (id: number, decisionNote: string) =>
+    http.post<{ locked: true; warnings: string[] }>(`${base(id)}/lock`, { confirm: true, decisionNote }, { silent: true }),
+  mine: (id: number) => http.get<MyResult>(`${base(id)}/mine`),
+};
