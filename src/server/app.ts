@@ -25,6 +25,7 @@ import { campaignRoutes } from './modules/campaigns/routes';
 import { oversightRoutes } from './modules/oversight/routes';
 import { ballotRoutes } from './modules/ballots/routes';
 import { meetingRoutes } from './modules/meetings/routes';
+import { resultRoutes } from './modules/results/routes';
 import { surveyRoutes } from './modules/surveys/routes';
 import { rectificationRoutes } from './modules/rectification/routes';
 import { assessmentRoutes } from './modules/assessment/routes';
@@ -93,6 +94,7 @@ export async function buildApp(opts: BuildAppOptions) {
   await app.register(campaignRoutes);
   await app.register(oversightRoutes);
   await app.register(ballotRoutes);
+  await app.register(resultRoutes);
   await app.register(meetingRoutes);
   await app.register(assessmentRoutes);
   await app.register(reportRoutes);

@@ -211,6 +211,26 @@ export const AUDIT_MODULES: readonly AuditModule[] = [
       'assessment.reopen': '退回实地考核',
     },
   },
+  {
+    prefix: 'results.',
+    label: '结果运用',
+    actions: {
+      'results.derive': '生成结果运用清单',
+      'results.follow_up.record': '记录约谈/整改/加强情况',
+      'results.follow_up.done': '办结结果运用事项',
+      'results.follow_up.accountability': '登记追责问责',
+      'results.key.propose': '提出重点管理名单',
+      'results.key.add': '增列重点管理对象',
+      'results.key.remove': '调出重点管理对象',
+      'results.key.confirm': '确认重点管理对象',
+      'results.key.upgrade': '重点管理对象晋位升级',
+      'results.performance.import': '导入绩效考核结果',
+      'results.summary.save': '保存总结报告',
+      'results.summary.submit': '上报总结报告',
+      'results.summary.receive': '接收下级总结报告',
+      'results.summary.docx': '生成总结报告',
+    },
+  },
 ];
 
 export const ACTION_LABELS: ReadonlyMap<string, string> = new Map(AUDIT_MODULES.flatMap((m) => Object.entries(m.actions)));

@@ -1,0 +1,27 @@
+import { AppError } from '../../../domain/errors';
+import { pathWithin, type Role } from '../../../domain/roles';
+import type { AuthUser } from '../../http/context';
+import type { CampaignRef } from '../oversight/repo';
+
+const deny = (message: string) => new AppError('FORBIDDEN', message, 403);
+const covers = (user: AuthUser, c: CampaignRef) => pathWithin(c.organizerPath, user.scopePath);
+const READ_ROLES: readonly Role[] = ['org_admin', 'leader'];
+
+/** The organizing level's organization department applies the results (R-USE-1…5) and writes the summary (R-SUM-1). */
+export function assertManageResults(user: AuthUser, c: CampaignRef) {
+  if (user.role !== 'org_admin' || !covers(user, c)) throw deny('无权办理该述职评议考核的结果运用');
+}
+
+export function assertViewResults(user: AuthUser, c: CampaignRef) {
+  if (!READ_ROLES.includes(user.role) || !covers(user, c)) throw deny('无权查看该述职评议考核的结果运用');
+}
+
+/**
+ * The level above receives the summary report (R-SUM-2): an organization-department account whose subtree holds
+ * the organizer's upper organization — so the organizer's own staff cannot mark their own report as received.
+ */
+export function assertReceiveSummary(user: AuthUser, parentPath: string | null) {
+  if (user.role !== 'org_admin' || !parentPath || !pathWithin(parentPath, user.scopePath)) {
+    throw deny('只有上级组织部门可以接收总结报告');
+  }
+}

@@ -1,0 +1,218 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError } from '../../../domain/errors';
+import { actorOf } from '../../http/audit';
+import { requireUser } from '../../http/session';
+import { campaignDashboard } from './dashboard';
+import { deriveResultFlags } from './derive-flags';
+import { addAccountability, listFollowUps, recordFollowUp } from './follow-ups';
+import { adjustKeyManagement, exportKeyManagement, listKeyManagement, proposeKeyList } from './key-management';
+import { exportFlags, listFlags } from './list-flags';
+import { exportParallel, importPerformance, parallelView, performanceTemplate } from './performance';
+import {
+  getSummary, receiveSummary, resultsTable, saveSummary, SUMMARY_SECTIONS, submitSummary, summaryDocx, summaryInbox,
+} from './summary-report';
+
+const Id = z.coerce.number().int().positive().max(2_147_483_647);
+const CampaignParams = z.object({ id: Id });
+const Text = (max: number) => z.string().trim().min(1).max(max);
+const IsoDate = z.iso.date('日期格式应为 YYYY-MM-DD');
+const Search = z.string().trim().max(100).optional();
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+const disposition = (name: string, ext: string) => `attachment; filename="export.${ext}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+
+const FlagOut = z.object({
+  id: z.number(), reporterId: z.number(), orgId: z.number(), orgName: z.string(), orgCode: z.string(),
+  secretaryName: z.string().nullable(), grade: z.string().nullable(), code: z.string(), label: z.string(), detail: z.string(),
+});
+const FollowUpOut = z.object({
+  id: z.number(), campaignId: z.number(), reporterId: z.number(), orgId: z.number(), orgName: z.string(),
+  assigneeOrgId: z.number(), assigneeName: z.string(), kind: z.string(), dueDate: z.string().nullable(), state: z.string(),
+  overdue: z.boolean(), recordDate: z.string().nullable(), recordBy: z.string().nullable(), recordContent: z.string().nullable(),
+});
+const KeyItemOut = z.object({
+  id: z.number(), orgId: z.number(), orgName: z.string(), sector: z.string(), sectorLabel: z.string(),
+  compositeRank: z.number().nullable(), state: z.string(), stateLabel: z.string(), addedManually: z.boolean(),
+  reason: z.string().nullable(), upgradeNote: z.string().nullable(), grade: z.string().nullable(), composite: z.number().nullable(),
+});
+const KeySectorOut = z.object({
+  sector: z.string(), sectorLabel: z.string(), total: z.number(), required: z.number(), listed: z.number(), onList: z.number(), short: z.number(),
+});
+const ParallelQuery = z.object({
+  honours: z.coerce.number().int().min(0).max(100_000).default(0),
+  margin: z.coerce.number().min(1).max(5).default(1.5),
+  ratio: z.coerce.number().min(0).max(100).default(20),
+});
+const ParallelRowOut = z.object({
+  orgId: z.number(), orgCode: z.string(), name: z.string(), partyRank: z.number().nullable(), partyScore: z.number().nullable(),
+  grade: z.string().nullable(), gradeLabel: z.string().nullable(), performanceRank: z.number().nullable(), performanceScore: z.number().nullable(),
+  converted: z.number().nullable(), candidate: z.boolean(), honour: z.boolean(), note: z.string(),
+});
+const SectionKeys = SUMMARY_SECTIONS.map((s) => s.key) as ['overview', 'achievements', 'problems', 'nextSteps'];
+const SummaryOut = z.object({
+  campaignId: z.number(), title: z.string(), organizerName: z.string(), state: z.string(), dueDate: z.string().nullable(),
+  resultsDueDate: z.string().nullable(), overdue: z.boolean(), dueSoon: z.boolean(),
+  sections: z.record(z.string(), z.string()), submittedAt: z.string().nullable(), receivedAt: z.string().nullable(),
+  figures: z.object({
+    reporters: z.number(), meetings: z.number(), ballots: z.number(), fieldDone: z.number(), surveyResponses: z.number(),
+    items: z.number(), closed: z.number(), grades: z.record(z.string(), z.number()),
+  }),
+});
+
+export async function resultRoutes(app: FastifyInstance) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { db, clock } = app.deps;
+  const tags = ['results'];
+
+  r.post('/api/campaigns/:id/results/derive', {
+    schema: {
+      tags, params: CampaignParams,
+      body: z.object({
+        talkDueDays: z.number().int().min(1).max(365).default(30),
+        rectifyDueDays: z.number().int().min(1).max(730).default(90),
+        strengthenDueDays: z.number().int().min(1).max(730).default(180),
+      }).strict(),
+      response: { 200: z.object({ flags: z.number(), followUps: z.number() }) },
+    },
+  }, async (req) => deriveResultFlags(db, requireUser(req), actorOf(req), req.params.id, req.body));
+
+  r.get('/api/campaigns/:id/results/flags', {
+    schema: { tags, params: CampaignParams, querystring: z.object({ code: z.enum(['no_excellent', 'talk', 'rectify', 'three_years_fair']).optional(), q: Search }), response: { 200: z.object({ items: z.array(FlagOut) }) } },
+  }, async (req) => ({ items: await listFlags(db, requireUser(req), req.params.id, req.query) }));
+
+  r.get('/api/campaigns/:id/results/flags.xlsx', { schema: { tags, params: CampaignParams } }, async (req, reply) => {
+    const buffer = await exportFlags(db, requireUser(req), req.params.id);
+    return reply.header('content-type', XLSX).header('content-disposition', disposition('结果运用清单.xlsx', 'xlsx')).send(buffer);
+  });
+
+  r.get('/api/campaigns/:id/results/follow-ups', {
+    schema: {
+      tags, params: CampaignParams,
+      querystring: z.object({
+        kind: z.enum(['talk', 'rectify', 'strengthen', 'accountability']).optional(), state: z.enum(['open', 'done']).optional(), q: Search,
+        overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+      }),
+      response: { 200: z.object({ items: z.array(FollowUpOut) }) },
+    },
+  }, async (req) => ({
+    items: (await listFollowUps(db, requireUser(req), clock.now(), req.params.id, req.query)).map(({ assigneePath: _p, ...row }) => row),
+  }));
+
+  r.post('/api/result-follow-ups/:id/record', {
+    schema: {
+      tags, params: z.object({ id: Id }),
+      body: z.object({ recordDate: IsoDate, recordBy: Text(200), recordContent: Text(5000), done: z.boolean().default(false) }).strict(),
+      response: { 200: z.object({ id: z.number(), state: z.string() }) },
+    },
+  }, async (req) => recordFollowUp(db, requireUser(req), actorOf(req), req.params.id, req.body));
+
+  r.post('/api/campaigns/:id/results/accountability', {
+    schema: {
+      tags, params: CampaignParams,
+      body: z.object({ reporterId: Id, note: Text(5000), dueDate: IsoDate.nullable().default(null) }).strict(),
+      response: { 200: z.object({ id: z.number() }) },
+    },
+  }, async (req) => addAccountability(db, requireUser(req), actorOf(req), req.params.id, req.body));
+
+  r.post('/api/campaigns/:id/key-management/propose', {
+    schema: { tags, params: CampaignParams, response: { 200: z.object({ added: z.number(), sectors: z.array(z.object({ sector: z.string(), total: z.number(), required: z.number(), listed: z.number() })) }) } },
+  }, async (req) => proposeKeyList(db, requireUser(req), actorOf(req), req.params.id));
+
+  r.get('/api/campaigns/:id/key-management', {
+    schema: {
+      tags, params: CampaignParams,
+      querystring: z.object({ state: z.enum(['proposed', 'listed', 'removed', 'upgraded']).optional(), sector: z.string().max(40).optional() }),
+      response: { 200: z.object({ items: z.array(KeyItemOut), sectors: z.array(KeySectorOut) }) },
+    },
+  }, async (req) => listKeyManagement(db, requireUser(req), req.params.id, req.query));
+
+  r.post('/api/campaigns/:id/key-management', {
+    schema: {
+      tags, params: CampaignParams, body: z.object({ orgId: Id, reason: Text(2000) }).strict(),
+      response: { 200: z.object({ id: z.number(), state: z.string() }) },
+    },
+  }, async (req) => adjustKeyManagement(db, requireUser(req), actorOf(req), req.params.id, null, { action: 'add', ...req.body }));
+
+  r.post('/api/campaigns/:id/key-management/:itemId', {
+    schema: {
+      tags, params: z.object({ id: Id, itemId: Id }),
+      body: z.discriminatedUnion('action', [
+        z.object({ action: z.literal('remove'), reason: Text(2000) }).strict(),
+        z.object({ action: z.literal('confirm') }).strict(),
+        z.object({ action: z.literal('upgrade'), note: Text(2000) }).strict(),
+      ]),
+      response: { 200: z.object({ id: z.number(), state: z.string() }) },
+    },
+  }, async (req) => adjustKeyManagement(db, requireUser(req), actorOf(req), req.params.id, req.params.itemId, req.body));
+
+  r.get('/api/campaigns/:id/key-management.xlsx', { schema: { tags, params: CampaignParams } }, async (req, reply) => {
+    const buffer = await exportKeyManagement(db, requireUser(req), req.params.id);
+    return reply.header('content-type', XLSX).header('content-disposition', disposition('重点管理名单.xlsx', 'xlsx')).send(buffer);
+  });
+
+  r.get('/api/results/performance-template.xlsx', { schema: { tags } }, async (req, reply) => {
+    requireUser(req);
+    return reply.header('content-type', XLSX).header('content-disposition', disposition('绩效考核结果导入模板.xlsx', 'xlsx')).send(await performanceTemplate());
+  });
+
+  r.post('/api/campaigns/:id/performance/import', {
+    schema: { tags, params: CampaignParams, consumes: ['multipart/form-data'], response: { 200: z.object({ imported: z.number() }) } },
+  }, async (req) => {
+    const user = requireUser(req);
+    if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', '请以文件上传方式（multipart/form-data）提交', 415);
+    const file = await req.file();
+    if (!file) throw new AppError('NO_FILE', '请选择要导入的 .xlsx 文件', 400);
+    return importPerformance(db, user, actorOf(req), req.params.id, await file.toBuffer());
+  });
+
+  r.get('/api/campaigns/:id/performance/parallel', {
+    schema: {
+      tags, params: CampaignParams, querystring: ParallelQuery,
+      response: { 200: z.object({ locked: z.boolean(), candidates: z.number(), honours: z.number(), margin: z.number(), ratio: z.number(), rows: z.array(ParallelRowOut) }) },
+    },
+  }, async (req) => parallelView(db, requireUser(req), req.params.id, req.query));
+
+  r.get('/api/campaigns/:id/performance/parallel.xlsx', { schema: { tags, params: CampaignParams, querystring: ParallelQuery } }, async (req, reply) => {
+    const buffer = await exportParallel(db, requireUser(req), req.params.id, req.query);
+    return reply.header('content-type', XLSX).header('content-disposition', disposition('平行考核结果.xlsx', 'xlsx')).send(buffer);
+  });
+
+  r.get('/api/campaigns/:id/summary', { schema: { tags, params: CampaignParams, response: { 200: SummaryOut } } },
+    async (req) => getSummary(db, requireUser(req), clock.now(), req.params.id));
+
+  r.put('/api/campaigns/:id/summary', {
+    schema: {
+      tags, params: CampaignParams,
+      body: z.object(Object.fromEntries(SectionKeys.map((k) => [k, z.string().max(20_000).optional()])) as Record<(typeof SectionKeys)[number], z.ZodOptional<z.ZodString>>).strict(),
+      response: { 200: z.object({ saved: z.boolean() }) },
+    },
+  }, async (req) => saveSummary(db, requireUser(req), actorOf(req), req.params.id, req.body));
+
+  r.post('/api/campaigns/:id/summary/submit', { schema: { tags, params: CampaignParams, response: { 200: z.object({ state: z.string() }) } } },
+    async (req) => submitSummary(db, requireUser(req), actorOf(req), req.params.id));
+
+  r.post('/api/campaigns/:id/summary/receive', { schema: { tags, params: CampaignParams, response: { 200: z.object({ state: z.string() }) } } },
+    async (req) => receiveSummary(db, requireUser(req), actorOf(req), req.params.id));
+
+  r.get('/api/campaigns/:id/summary.docx', { schema: { tags, params: CampaignParams } }, async (req, reply) => {
+    const { name, buffer } = await summaryDocx(db, requireUser(req), actorOf(req), req.params.id);
+    return reply.header('content-type', DOCX).header('content-disposition', disposition(name, 'docx')).send(buffer);
+  });
+
+  r.get('/api/campaigns/:id/results-table.xlsx', { schema: { tags, params: CampaignParams } }, async (req, reply) => {
+    const buffer = await resultsTable(db, requireUser(req), req.params.id);
+    return reply.header('content-type', XLSX).header('content-disposition', disposition('综合评价结果表.xlsx', 'xlsx')).send(buffer);
+  });
+
+  r.get('/api/summary-reports/inbox', {
+    schema: {
+      tags,
+      response: { 200: z.object({ items: z.array(z.object({ campaignId: z.number(), title: z.string(), year: z.number(), organizerName: z.string(), state: z.string(), submittedAt: z.string() })) }) },
+    },
+  }, async (req) => ({ items: await summaryInbox(db, requireUser(req)) }));
+
+  r.get('/api/campaigns/:id/dashboard', { schema: { tags, params: CampaignParams } },
+    async (req) => campaignDashboard(db, requireUser(req), clock.now(), req.params.id));
+}
