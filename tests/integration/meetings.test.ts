@@ -6,9 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/domain/roles';
 import { queryRows } from '../../src/server/db/connect';
 import { observerAssignments } from '../../src/server/db/schema';
+import { buildApp } from '../../src/server/app';
 import {
   buildCampaign, buildMeeting, buildOrg, buildReporter, buildSecretary, buildTwoCounties, buildUser, setupTestApp,
-  signIn, type Session,
+  signIn, TEST_COST, type Session,
 } from '../factories';
 
 let t: Awaited<ReturnType<typeof setupTestApp>>;
@@ -349,6 +350,77 @@ describe('R-REP-8 console timer and agenda step (R-MEET-1)', () => {
     expect((await s.adminB.post(`/api/meetings/${id}/timer`, { action: 'start' })).statusCode).toBe(403);
     expect(await audits('meeting.step')).toBe(5);
     expect(await audits('meeting.timer')).toBeGreaterThanOrEqual(5);
+  });
+});
+
+/** Reads server-sent events from a fetch body; `next(ms)` resolves with the next event or null after `ms`. */
+function sseReader(body: ReadableStream<Uint8Array>) {
+  const reader = body.getReader();
+  let buf = '';
+  let pending: Promise<ReadableStreamReadResult<Uint8Array>> | null = null;
+  return async (ms: number): Promise<{ event: string; data: any } | null> => {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const i = buf.indexOf('\n\n');
+      if (i >= 0) {
+        const block = buf.slice(0, i);
+        buf = buf.slice(i + 2);
+        const event = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (event && data) return { event, data: JSON.parse(data) };
+        continue;
+      }
+      pending ??= reader.read();
+      const left = deadline - Date.now();
+      if (left <= 0) return null;
+      const got = await Promise.race([pending, new Promise<null>((r) => setTimeout(() => r(null), left))]);
+      if (got === null) return null;
+      pending = null;
+      if (got.done) throw new Error('stream ended');
+      buf += new TextDecoder().decode(got.value);
+    }
+  };
+}
+
+describe('live console: changes pushed by server-sent events (decision 007)', () => {
+  it('a timer, step or ballot round change reaches a screen on another app process within a second; refusals send nothing', async () => {
+    const id = await newMeeting('推送测试');
+    await s.townA.post(`/api/meetings/${id}/agenda/default`);
+    // A second app on the same database hears changes made through the first only via LISTEN/NOTIFY.
+    const other = await buildApp({ database: t.database, clock: t.clock, config: { passwordCost: TEST_COST } });
+    await other.listen({ port: 0, host: '127.0.0.1' });
+    const ctrl = new AbortController();
+    try {
+      const port = (other.server.address() as { port: number }).port;
+      const denied = await fetch(`http://127.0.0.1:${port}/api/meetings/${id}/events`, { headers: { cookie: `sp_sid=${s.adminB.cookie}` } });
+      expect(denied.status).toBe(403);
+      const res = await fetch(`http://127.0.0.1:${port}/api/meetings/${id}/events`, {
+        headers: { cookie: `sp_sid=${s.observerA.cookie}` }, signal: ctrl.signal,
+      });
+      expect(res.headers.get('content-type')).toContain('text/event-stream');
+      const next = sseReader(res.body!);
+      expect((await next(5000))?.event).toBe('ready');
+
+      const changes: Array<[string, () => Promise<{ statusCode: number }>]> = [
+        ['timer', () => s.townA.post(`/api/meetings/${id}/timer`, { action: 'next' })],
+        ['step', () => s.townA.put(`/api/meetings/${id}/step`, { step: 'questions' })],
+        ['ballot round', () => s.townA.post(`/api/meetings/${id}/ballot-rounds`, { mode: 'rehearsal' })],
+      ];
+      for (const [name, change] of changes) {
+        expect((await change()).statusCode, name).toBe(200);
+        // Within a second of the change being acknowledged (the request itself is not the push's latency).
+        const started = Date.now();
+        const ev = await next(1000);
+        expect(ev, name).toEqual({ event: 'changed', data: { meetingId: id } });
+        expect(Date.now() - started, name).toBeLessThan(1000);
+      }
+      expect((await s.leaderA.put(`/api/meetings/${id}/step`, { step: 'rating' })).statusCode).toBe(403);
+      expect((await s.townA.put(`/api/meetings/${id}/step`, { step: 'party' })).statusCode).toBe(400);
+      expect(await next(400)).toBeNull();
+    } finally {
+      ctrl.abort();
+      await other.close();
+    }
   });
 });
 

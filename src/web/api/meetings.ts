@@ -58,4 +58,6 @@ export const meetingsApi = {
   /** The ballots module's rounds (room code); only the organizer's admins may read them. */
   ballotRounds: (id: number) => http.get<{ items: BallotRound[] }>(`/api/meetings/${id}/ballot-rounds`, undefined, { silent: true }),
   liveUrl: (id: number) => `/api/meetings/${id}/live`,
+  /** Server-sent `changed` events whenever the meeting (timer, step, agenda, comments, ballot round) changes. */
+  eventsUrl: (id: number) => `/api/meetings/${id}/events`,
 };

@@ -5,7 +5,8 @@ import { AppError } from '../../../domain/errors';
 import { GRADES } from '../../../domain/grades';
 import { actorOf } from '../../http/audit';
 import { requireUser } from '../../http/session';
-import { castBallots, openVoteSheet } from './cast-ballots';
+import { castBallots, LIVE_CHANNEL, openVoteSheet } from './cast-ballots';
+import { MEETING_CHANNEL } from '../meetings/live';
 import { computeResults } from './compute-results';
 import { paperFormsDocx, resultsXlsx } from './exports';
 import { issueCodes, slipsPdf } from './issue-codes';
@@ -17,7 +18,7 @@ import { deletePaperTally, enterPaperTally, listPaperTallies } from './paper-tal
 import { assertManage, assertRead } from './policy';
 import { codeCounts, getMeetingContext, getRound } from './repo';
 import { ballotRounds } from '../../db/schema';
-import { desc, eq } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 
 const Id = z.coerce.number().int().positive().max(2_147_483_647);
 const IdParams = z.object({ id: Id });
@@ -49,6 +50,19 @@ export async function ballotRoutes(app: FastifyInstance) {
   const tags = ['ballots'];
   const live = new LiveCounts(app.deps.database, app.log);
   app.addHook('onClose', async () => live.close());
+
+  /**
+   * A round's state changed (created, codes printed, opened, closed, released): the consoles on every app process
+   * hear it through the database — the meeting channel makes them re-read the round (room code, QR), the counts
+   * channel re-sends the live counts with the new state. Best effort: the pages also poll slowly.
+   */
+  const announce = async (meetingId: number) => {
+    try {
+      await db().execute(sql`select pg_notify(${MEETING_CHANNEL}, ${String(meetingId)}), pg_notify(${LIVE_CHANNEL}, ${String(meetingId)})`);
+    } catch (e) {
+      app.log.warn({ err: e }, 'ballot round notify failed');
+    }
+  };
 
   /** An administrator's browser must not cast: a session proves a person, which anonymity forbids. */
   const refuseSignedIn = (req: { user: unknown }) => {
@@ -107,7 +121,11 @@ export async function ballotRoutes(app: FastifyInstance) {
 
   r.post('/api/meetings/:id/ballot-rounds', {
     schema: { tags, params: IdParams, body: z.object({ mode: z.enum(['rehearsal', 'real']) }).strict(), response: { 200: RoundOut } },
-  }, async (req) => presentRound(await createRound(db(), requireUser(req), actorOf(req), req.params.id, req.body.mode)));
+  }, async (req) => {
+    const round = await createRound(db(), requireUser(req), actorOf(req), req.params.id, req.body.mode);
+    await announce(round.meetingId);
+    return presentRound(round);
+  });
 
   r.get('/api/ballot-rounds/:id', {
     schema: {
@@ -128,6 +146,8 @@ export async function ballotRoutes(app: FastifyInstance) {
     },
   }, async (req, reply) => {
     const batch = await issueCodes(db(), requireUser(req), actorOf(req), req.params.id, req.body.category, req.body.count);
+    const { round } = await getRound(db(), req.params.id);
+    await announce(round.meetingId);
     const origin = `${req.protocol}://${req.host}`;
     const pdf = await slipsPdf(origin, batch);
     reply.header('content-type', 'application/pdf')
@@ -137,7 +157,11 @@ export async function ballotRoutes(app: FastifyInstance) {
   });
 
   const transition = (path: string, body: z.ZodTypeAny, fn: (req: any) => Promise<typeof ballotRounds.$inferSelect>) =>
-    r.post(path, { schema: { tags, params: IdParams, body, response: { 200: RoundOut } } }, async (req) => presentRound(await fn(req)));
+    r.post(path, { schema: { tags, params: IdParams, body, response: { 200: RoundOut } } }, async (req) => {
+      const round = await fn(req);
+      await announce(round.meetingId);
+      return presentRound(round);
+    });
   const Empty = z.object({}).strict().optional();
   transition('/api/ballot-rounds/:id/open', Empty, (req) => openVoting(db(), requireUser(req), actorOf(req), req.params.id));
   transition('/api/ballot-rounds/:id/room-code', Empty, (req) => rotateRoomCode(db(), requireUser(req), actorOf(req), req.params.id));

@@ -9,6 +9,7 @@ import { createMeeting } from './create-meeting';
 import { meetingRecordDocx, meetingSheetXlsx } from './export-record';
 import { getMeetingDetail } from './get-meeting';
 import { listMeetings } from './list-meetings';
+import { MeetingEvents, notifyMeeting } from './live';
 import { presentComment, presentMeeting, presentTimer } from './present';
 import { saveAttendance } from './save-attendance';
 import {
@@ -19,7 +20,7 @@ import { defaultAgendaEntries, setAgenda } from './set-agenda';
 import { closeMeeting, setStep } from './set-step';
 import { deleteMeeting, updateMeeting } from './update-meeting';
 import { getMeeting } from './repo';
-import { assertManage } from './policy';
+import { assertManage, assertRead } from './policy';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
@@ -34,6 +35,22 @@ export async function meetingRoutes(app: FastifyInstance) {
   const now = () => app.deps.clock.now();
   const tags = ['meetings'];
   const detail = (req: Parameters<typeof requireUser>[0], id: number) => getMeetingDetail(db(), requireUser(req), id, now());
+  const events = new MeetingEvents(app.deps.database, app.log);
+  app.addHook('onClose', async () => events.close());
+
+  // Every successful change under /api/meetings/:id (timer, step, agenda, attendance, comments, close) is announced
+  // to the open consoles through the database, once the response is out; a failed notify only costs latency,
+  // as the pages keep a slow poll.
+  app.addHook('onResponse', async (req, reply) => {
+    if (req.method === 'GET' || reply.statusCode >= 400 || !req.routeOptions.url?.startsWith('/api/meetings/:id')) return;
+    const id = Number((req.params as { id?: unknown }).id);
+    if (!Number.isInteger(id)) return;
+    try {
+      await notifyMeeting(db(), id);
+    } catch (e) {
+      req.log.warn({ err: e }, 'meeting change notify failed');
+    }
+  });
 
   r.get('/api/campaigns/:id/meetings', {
     schema: { tags, params: IdParams, querystring: ListQuery, response: { 200: MeetingList } },
@@ -122,6 +139,21 @@ export async function meetingRoutes(app: FastifyInstance) {
   }, async (req) => {
     await deleteComment(db(), requireUser(req), actorOf(req), req.params.id, req.params.commentId);
     return { ok: true as const };
+  });
+
+  /** Server-sent events for the console and the organizer's page: `changed` whenever the meeting changes. */
+  r.get('/api/meetings/:id/events', { schema: { tags, params: IdParams } }, async (req, reply) => {
+    const user = requireUser(req);
+    const { campaign } = await getMeeting(db(), req.params.id);
+    assertRead(user, campaign.organizerPath);
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no',
+    });
+    const beat = setInterval(() => res.write(': keep-alive\n\n'), 25_000);
+    res.on('close', () => clearInterval(beat));
+    await events.subscribe(req.params.id, res);
   });
 
   r.get('/api/meetings/:id/record.docx', { schema: { tags, params: IdParams } }, async (req, reply) => {

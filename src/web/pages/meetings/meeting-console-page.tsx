@@ -3,7 +3,7 @@ import {
 } from '@ant-design/icons';
 import { Button, Drawer, Select, Space, Spin } from 'antd';
 import QRCode from 'qrcode';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { isApiError } from '../../api/client';
 import { meetingsApi, type BallotRound, type LiveCounts, type MeetingDetail, type TimerAction } from '../../api/meetings';
@@ -12,7 +12,9 @@ import { formatClock, timerView } from '../../../domain/meeting-timer';
 import { CommentEditor } from './comment-editor';
 import './meeting-console.css';
 
+/** Changes arrive as server-sent events; polling is the fallback: often while the stream is down, rarely while it is up. */
 const POLL_MS = 2000;
+const SLOW_POLL_MS = 15_000;
 
 /**
  * /campaigns/:id/meetings/:meetingId/console — the projector (R-MEET-1, R-REP-8): who speaks, who is
@@ -29,9 +31,15 @@ export default function MeetingConsolePage() {
   const [busy, setBusy] = useState(false);
   const [commenting, setCommenting] = useState(false);
 
+  const [changes, setChanges] = useState(0);
+  // Loads can overlap (an event during a poll); only the latest one may set the state.
+  const seq = useRef(0);
+
   const load = useCallback(async () => {
+    const mine = ++seq.current;
     try {
       const detail = await meetingsApi.detail(meetingId, { silent: true });
+      if (mine !== seq.current) return;
       setOffset(Date.parse(detail.timer.serverNow) - Date.now());
       setD(detail);
       setError(null);
@@ -41,14 +49,36 @@ export default function MeetingConsolePage() {
   }, [meetingId]);
 
   useEffect(() => {
-    void load();
-    const poll = setInterval(() => void load(), POLL_MS);
+    let streaming = false;
+    let last = 0;
+    const reload = () => {
+      last = Date.now();
+      void load();
+    };
+    reload();
+    const es = new EventSource(meetingsApi.eventsUrl(meetingId));
+    // 'ready' also follows a reconnect, when changes may have been missed.
+    es.addEventListener('ready', () => {
+      streaming = true;
+      reload();
+    });
+    es.addEventListener('changed', () => {
+      reload();
+      setChanges((n) => n + 1);
+    });
+    es.onerror = () => {
+      streaming = false;
+    };
+    const poll = setInterval(() => {
+      if (Date.now() - last >= (streaming ? SLOW_POLL_MS : POLL_MS)) reload();
+    }, 1000);
     const tick = setInterval(() => setNow(Date.now()), 200);
     return () => {
+      es.close();
       clearInterval(poll);
       clearInterval(tick);
     };
-  }, [load]);
+  }, [load, meetingId]);
 
   const act = async (fn: () => Promise<unknown>) => {
     setBusy(true);
@@ -127,7 +157,7 @@ export default function MeetingConsolePage() {
         </section>
 
         <aside className="console-side">
-          <BallotsArea meetingId={meetingId} agenda={d.agenda} canManage={d.permissions.ballots} />
+          <BallotsArea meetingId={meetingId} agenda={d.agenda} canManage={d.permissions.ballots} changes={changes} />
           <div className="console-agenda">
             <div className="console-label">述职顺序</div>
             <ol>
@@ -157,7 +187,11 @@ export default function MeetingConsolePage() {
  * open, and ballots received per reporter over its live stream. Counts only — the distribution stays
  * hidden until the round is released (R-VOTE-5).
  */
-function BallotsArea({ meetingId, agenda, canManage }: { meetingId: number; agenda: MeetingDetail['agenda']; canManage: boolean }) {
+function BallotsArea({ meetingId, agenda, canManage, changes }: {
+  meetingId: number; agenda: MeetingDetail['agenda']; canManage: boolean;
+  /** Counts the meeting's change events; a round opened or closed is re-read at once. */
+  changes: number;
+}) {
   const [round, setRound] = useState<BallotRound | null | 'unavailable'>(null);
   const [live, setLive] = useState<LiveCounts | null>(null);
   const [qr, setQr] = useState<string | null>(null);
@@ -170,12 +204,12 @@ function BallotsArea({ meetingId, agenda, canManage }: { meetingId: number; agen
       .then((r) => !stop && setRound(r.items.find((x) => x.state !== 'purged') ?? null))
       .catch(() => !stop && setRound('unavailable'));
     void fetchRound();
-    const t = setInterval(fetchRound, 5000);
+    const t = setInterval(fetchRound, SLOW_POLL_MS);
     return () => {
       stop = true;
       clearInterval(t);
     };
-  }, [meetingId, canManage]);
+  }, [meetingId, canManage, changes]);
 
   useEffect(() => {
     const es = new EventSource(meetingsApi.liveUrl(meetingId));
