@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
-  index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex, uuid,
+  bigserial, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
 import { users } from './schema';
 import { campaignReporters } from './schema-campaigns';
@@ -129,4 +129,19 @@ export const ballotPaperTallies = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('ballot_paper_tallies_uq').on(t.roundId, t.reporterId, t.category, t.entryNo)],
+);
+
+/**
+ * Failed code attempts on the phone page (unknown codes) per client address, for the per-address limit shared by
+ * all app processes (like login_attempts). Deliberately no code, round or reporter: a failed attempt counts
+ * nothing, and successful votes never write here, so nothing in this table can be joined to a ballot.
+ */
+export const voteFailures = pgTable(
+  'vote_failures',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    ip: text('ip').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('vote_failures_ip_at_idx').on(t.ip, t.at)],
 );
