@@ -90,6 +90,7 @@ export const AUDIT_MODULES: readonly AuditModule[] = [
       'report.rectification_item_add': '添加整改事项',
       'report.rectification_item_remove': '删除整改事项',
       'report.submit': '提交审核',
+      'report.remind': '催报',
       'report.return': '退回修改',
       'report.order_rewrite': '责令重写',
       'report.approve': '审核通过',
