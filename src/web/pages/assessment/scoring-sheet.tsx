@@ -146,7 +146,8 @@ export function ScoringSheet({ reporterId, backTo }: { reporterId: number; backT
         keep();
         return;
       }
-      await assessmentApi.score(reporterId, { ...entry });
+      const { reporterId: _reporter, ...body } = entry;
+      await assessmentApi.score(reporterId, body);
       dirty.current.delete(item.id);
       await load();
     } catch (e) {
