@@ -37,6 +37,8 @@ const OpenReporterReport = lazy(() => import('./pages/reports/report-page').then
 const MeetingListPage = lazy(() => import('./pages/meetings/meeting-list-page'));
 const MeetingDetailPage = lazy(() => import('./pages/meetings/meeting-detail-page'));
 const MeetingConsolePage = lazy(() => import('./pages/meetings/meeting-console-page'));
+const SurveyListPage = lazy(() => import('./pages/surveys/survey-list-page'));
+const SurveyDetailPage = lazy(() => import('./pages/surveys/survey-detail-page'));
 const RectificationPage = lazy(() => import('./pages/rectification/rectification-page'));
 const RectificationItemPage = lazy(() => import('./pages/rectification/item-page'));
 const EvaluationPage = lazy(() => import('./pages/evaluation/evaluation-page'));
@@ -307,6 +309,22 @@ function AppRoutes() {
           element={
             <RequireSection section="campaigns">
               <MeetingDetailPage />
+            </RequireSection>
+          }
+        />
+        <Route
+          path="campaigns/:id/surveys"
+          element={
+            <RequireSection section="campaigns">
+              <SurveyListPage />
+            </RequireSection>
+          }
+        />
+        <Route
+          path="campaigns/:id/surveys/:surveyId"
+          element={
+            <RequireSection section="campaigns">
+              <SurveyDetailPage />
             </RequireSection>
           }
         />

@@ -11,6 +11,7 @@ import { addRespondent, importRespondents, listRespondents, removeRespondent, re
 import { computeSurveyResults, surveyResultsXlsx } from './results';
 import { enterPaperResponse, openSurveySheet, submitSurvey } from './respond';
 import { drawSurveySample } from './sample';
+import { canManage } from './policy';
 import { stateLabel } from './repo';
 import {
   Answers, IdParams, ImportOut, PaperIn, RespondentIn, RespondentsOut, RespondentsQuery, SampleIn, SampleOut, SheetOut, SurveyCreateIn,
@@ -61,8 +62,13 @@ export async function surveyRoutes(app: FastifyInstance) {
   r.get('/api/campaigns/:id/surveys', {
     schema: { tags, params: IdParams, response: { 200: SurveyListOut } },
   }, async (req) => {
-    const { campaign, items } = await listSurveys(db(), requireUser(req), req.params.id);
-    return { campaign: { id: campaign.id, title: campaign.title, surveyEnabled: !!campaign.settings.survey?.enabled, sampleSize: campaign.settings.survey?.sampleSize ?? null }, items: items.map(present) };
+    const user = requireUser(req);
+    const { campaign, items } = await listSurveys(db(), user, req.params.id);
+    return {
+      campaign: { id: campaign.id, title: campaign.title, surveyEnabled: !!campaign.settings.survey?.enabled, sampleSize: campaign.settings.survey?.sampleSize ?? null },
+      canManage: canManage(user, campaign.organizerPath),
+      items: items.map(present),
+    };
   });
 
   r.post('/api/campaigns/:id/surveys', {

@@ -16,6 +16,7 @@ export const SurveyOut = z.object({
 
 export const SurveyListOut = z.object({
   campaign: z.object({ id: z.number(), title: z.string(), surveyEnabled: z.boolean(), sampleSize: z.number().nullable() }),
+  canManage: z.boolean(),
   items: z.array(SurveyOut),
 });
 

@@ -1,5 +1,6 @@
 import { ArrowLeftOutlined, EyeOutlined, FundOutlined, TeamOutlined, CarOutlined, ScheduleOutlined, CheckSquareOutlined } from '@ant-design/icons';
 import { TrophyOutlined } from '@ant-design/icons';
+import { SmileOutlined } from '@ant-design/icons';
 import { Button, Card, Result, Skeleton, Space, Tabs, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
@@ -122,6 +123,9 @@ export default function CampaignDetailPage() {
           </Link>
           <Link to={`${base}/visits`}>
             <Button size="small" icon={<CarOutlined />}>调研走访</Button>
+          </Link>
+          <Link to={`${base}/surveys`}>
+            <Button size="small" icon={<SmileOutlined />}>满意度调查</Button>
           </Link>
           <Link to={`${base}/assessment`}>
             <Button size="small" icon={<FundOutlined />}>实地考核</Button>

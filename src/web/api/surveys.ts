@@ -1,0 +1,81 @@
+import type { z } from 'zod';
+import { ApiError, buildUrl, downloadFile, http, uploadFile } from './client';
+import { notify } from '../lib/notify';
+import type {
+  RespondentIn, RespondentsOut, SampleOut, SurveyDetailOut, SurveyListOut, SurveyOut, SurveyResultsOut, SurveyUpdateIn,
+} from '../../server/modules/surveys/schemas';
+
+// The server's zod schemas are the contract; these are their inferred shapes (dates arrive as ISO strings).
+type Dated<T> = { [K in keyof T]: T[K] extends Date | null ? string | null : T[K] };
+export type Survey = Dated<z.infer<typeof SurveyOut>>;
+export type SurveyList = Omit<z.infer<typeof SurveyListOut>, 'items'> & { items: Survey[] };
+export type SurveyDetail = Omit<z.infer<typeof SurveyDetailOut>, 'survey'> & { survey: Survey };
+export type SurveyUnit = SurveyDetail['units'][number];
+export type Respondents = z.infer<typeof RespondentsOut>;
+export type Respondent = Respondents['items'][number];
+export type SampleResult = z.infer<typeof SampleOut>;
+export type SurveyResults = z.infer<typeof SurveyResultsOut>;
+export type SurveyPatch = z.input<typeof SurveyUpdateIn>;
+export type RespondentInput = z.input<typeof RespondentIn>;
+
+export interface RespondentQuery {
+  reporterId?: number;
+  q?: string;
+  category?: 'two_reps' | 'resident';
+  sampled?: 'true' | 'false';
+  offset: number;
+  limit: number;
+}
+
+/** POST answering a file (the links .xlsx / PDF): plaintext tokens exist only in this response. */
+async function postDownload(path: string, body: unknown, fallbackName: string): Promise<void> {
+  const me = await http.get<{ csrfToken?: string }>('/api/auth/me');
+  let res: Response;
+  try {
+    res = await fetch(buildUrl(path), {
+      method: 'POST', credentials: 'same-origin',
+      headers: { 'content-type': 'application/json', ...(me.csrfToken ? { 'x-csrf-token': me.csrfToken } : {}) },
+      body: JSON.stringify(body),
+    });
+  } catch {
+    notify.error('网络连接失败，请检查网络后重试');
+    throw new ApiError('NETWORK', '网络连接失败，请检查网络后重试', 0);
+  }
+  if (!res.ok) {
+    const payload = (await res.json().catch(() => null)) as { code?: unknown; message?: unknown } | null;
+    const message = typeof payload?.message === 'string' && payload.message ? payload.message : `请求失败（${res.status}）`;
+    notify.error(message);
+    throw new ApiError(typeof payload?.code === 'string' ? payload.code : `HTTP_${res.status}`, message, res.status);
+  }
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(res.headers.get('content-disposition') ?? '');
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = star ? decodeURIComponent(star[1]!) : fallbackName;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 30_000);
+}
+
+export const surveysApi = {
+  list: (campaignId: number) => http.get<SurveyList>(`/api/campaigns/${campaignId}/surveys`),
+  create: (campaignId: number, body: { title?: string; sampleSize?: number }) => http.post<Survey>(`/api/campaigns/${campaignId}/surveys`, body),
+  detail: (id: number) => http.get<SurveyDetail>(`/api/surveys/${id}`, undefined, { silent: true }),
+  update: (id: number, body: SurveyPatch) => http.patch<Survey>(`/api/surveys/${id}`, body),
+  open: (id: number) => http.post<Survey>(`/api/surveys/${id}/open`, {}),
+  close: (id: number) => http.post<Survey>(`/api/surveys/${id}/close`, {}),
+  respondents: (id: number, query: RespondentQuery) => http.get<Respondents>(`/api/surveys/${id}/respondents`, { ...query }),
+  addRespondent: (id: number, body: RespondentInput) => http.post<{ id: number }>(`/api/surveys/${id}/respondents`, body, { silent: true }),
+  removeRespondent: (id: number, respondentId: number) => http.del<{ ok: true }>(`/api/surveys/${id}/respondents/${respondentId}`),
+  template: () => downloadFile('/api/survey-respondents/template', '满意度调查对象名单模板.xlsx'),
+  importRespondents: (id: number, file: File) =>
+    uploadFile<{ imported: number; units: number }>(`/api/surveys/${id}/respondents/import`, file, { silent: true }),
+  sample: (id: number, seed?: string) => http.post<SampleResult>(`/api/surveys/${id}/sample`, seed ? { seed } : {}),
+  issueLinks: (id: number, body: { reporterId: number; count?: number; format: 'pdf' | 'xlsx' }) =>
+    postDownload(`/api/surveys/${id}/tokens`, body, body.format === 'pdf' ? 'survey-links.pdf' : 'survey-links.xlsx'),
+  paper: (id: number, body: { reporterId: number; answers: Record<string, string> }) =>
+    http.post<{ ok: true; paperResponses: number }>(`/api/surveys/${id}/paper-responses`, body, { silent: true }),
+  results: (id: number) => http.get<SurveyResults>(`/api/surveys/${id}/results`),
+  exportResults: (id: number) => downloadFile(`/api/surveys/${id}/results.xlsx`, 'survey-results.xlsx'),
+};
