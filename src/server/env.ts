@@ -1,10 +1,35 @@
 import { z } from 'zod';
 
+const emptyAsUnset = (v: unknown) => (v === '' ? undefined : v);
+const HEX64 = /^[0-9a-f]{64}$/i;
+
+/**
+ * The key of the ballot code hashes (decision 006). In production it must be given, the same on every app process:
+ * a key generated per machine would make slips printed by one process unknown to another, and losing it voids
+ * every printed slip. Elsewhere a generated key under DATA_DIR is used (secret.ts).
+ */
+const ballotSecretFields = {
+  NODE_ENV: z.string().optional(),
+  DATA_DIR: z.string().default('./data'),
+  BALLOT_CODE_SECRET: z.preprocess(
+    emptyAsUnset,
+    z.string().regex(HEX64, 'BALLOT_CODE_SECRET 应为64位十六进制字符（可用 openssl rand -hex 32 生成）').optional(),
+  ),
+};
+const requireSecretInProduction = (env: { NODE_ENV?: string; BALLOT_CODE_SECRET?: string }, ctx: z.RefinementCtx) => {
+  if (env.NODE_ENV === 'production' && !env.BALLOT_CODE_SECRET) {
+    ctx.addIssue({
+      code: 'custom', path: ['BALLOT_CODE_SECRET'],
+      message: '生产环境（NODE_ENV=production）必须设置 BALLOT_CODE_SECRET：64位十六进制字符，所有应用进程相同，可用 openssl rand -hex 32 生成',
+    });
+  }
+};
+
 /** Environment parsed once at boot; bad config stops the process before it listens. */
 const EnvSchema = z.object({
+  ...ballotSecretFields,
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
-  DATA_DIR: z.string().default('./data'),
   DATABASE_URL: z.preprocess(
     (v) => (v === '' ? undefined : v),
     z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL 必须以 postgres:// 开头').optional(),
@@ -17,14 +42,26 @@ const EnvSchema = z.object({
   SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
   COOKIE_SECURE: z.enum(['true', 'false']).default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-});
+}).superRefine(requireSecretInProduction);
 export type Env = z.infer<typeof EnvSchema>;
 
-export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  const parsed = EnvSchema.safeParse(source);
+function parseWith<T>(schema: z.ZodType<T>, source: NodeJS.ProcessEnv): T {
+  const parsed = schema.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`环境变量配置错误:\n${lines.join('\n')}`);
   }
   return parsed.data;
+}
+
+export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  return parseWith(EnvSchema, source);
+}
+
+const BallotSecretSchema = z.object(ballotSecretFields).superRefine(requireSecretInProduction);
+export type BallotSecretEnv = z.infer<typeof BallotSecretSchema>;
+
+/** Only the fields the ballot code key needs, for code paths that run without main.ts (tests, scripts, bench). */
+export function parseBallotSecretEnv(source: NodeJS.ProcessEnv = process.env): BallotSecretEnv {
+  return parseWith(BallotSecretSchema, source);
 }

@@ -4,11 +4,17 @@ import { buildApp } from './app';
 import { openDatabase } from './db/connect';
 import { isDatabaseEmpty, seedDemo, seedDemoCampaign } from './db/demo-seed';
 import { parseEnv } from './env';
+import { initCodeSecret } from './modules/ballots/secret';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 async function main() {
   const env = parseEnv();
+  const secret = initCodeSecret(env);
+  if (secret === 'generated') console.log(`已生成投票码密钥：${path.join(path.resolve(env.DATA_DIR), 'ballot-code.key')}（请妥善备份，丢失后已印制的投票条全部失效）`);
+  if (secret !== 'env' && env.DATABASE_URL) {
+    console.warn('提示：使用 PostgreSQL 时请为所有应用进程设置相同的 BALLOT_CODE_SECRET，否则各进程印制的投票条互不通用');
+  }
   const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: path.resolve(env.DATA_DIR), poolSize: env.DB_POOL_SIZE });
   await database.migrate();
   if (env.SEED_DEMO === 'auto' && (await isDatabaseEmpty(database.db))) {

@@ -11,6 +11,7 @@ import { computeResults } from './compute-results';
 import { paperFormsDocx, resultsXlsx } from './exports';
 import { issueCodes, slipsPdf } from './issue-codes';
 import { LiveCounts } from './live';
+import { VoteLimiter } from './vote-limit';
 import {
   closeVoting, createRound, openVoting, purgeRehearsal, reconcileRound, releaseResults, rotateRoomCode, setPaperCounts, stateLabel,
 } from './manage-round';
@@ -50,6 +51,7 @@ export async function ballotRoutes(app: FastifyInstance) {
   const tags = ['ballots'];
   const live = new LiveCounts(app.deps.database, app.log);
   app.addHook('onClose', async () => live.close());
+  const limiter = new VoteLimiter(db, app.deps.clock);
 
   /**
    * A round's state changed (created, codes printed, opened, closed, released): the consoles on every app process
@@ -87,7 +89,7 @@ export async function ballotRoutes(app: FastifyInstance) {
     },
   }, async (req) => {
     refuseSignedIn(req);
-    return openVoteSheet(db(), req.body.code, req.body.roomCode);
+    return limiter.guard(req.ip, () => openVoteSheet(db(), req.body.code, req.body.roomCode));
   });
 
   r.post('/api/vote/ballots', {
@@ -104,7 +106,7 @@ export async function ballotRoutes(app: FastifyInstance) {
     },
   }, async (req) => {
     refuseSignedIn(req);
-    const out = await castBallots(db(), req.body.code, req.body.roomCode, req.body.ballots);
+    const out = await limiter.guard(req.ip, () => castBallots(db(), req.body.code, req.body.roomCode, req.body.ballots));
     live.poke(out.meetingId);
     return { accepted: out.accepted, alreadyVoted: out.alreadyVoted };
   });
