@@ -13,6 +13,7 @@ import { notify } from '../../lib/notify';
 import { useDebounced } from '../../lib/use-debounced';
 import { DecisionModal, HistoryModal, InputModal, LockModal, OpinionModal, ReviewModal } from './dialogs';
 import { COMPONENT_LABEL, COMPONENT_ORDER, GRADE_COLOR, GRADE_LABEL, GRADE_OPTIONS } from './labels';
+import { OutputsPanel } from './outputs-panel';
 
 const GradeTag = ({ grade }: { grade: Grade | null }) => (grade ? <Tag color={GRADE_COLOR[grade]}>{GRADE_LABEL[grade]}</Tag> : <span>—</span>);
 
@@ -35,6 +36,7 @@ function MyResultView() {
   if (!data) return <Card loading />;
   if (!data.locked) return <Result status="info" title={data.orgName} subTitle={data.message} data-testid="mine-hidden" />;
   return (
+    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
     <Card title={`${data.orgName} 综合评价结果`} data-testid="mine-result">
       <Descriptions column={1} bordered size="small">
         <Descriptions.Item label="综合评价等次"><GradeTag grade={(data.finalGrade ?? null) as Grade | null} /></Descriptions.Item>
@@ -43,6 +45,8 @@ function MyResultView() {
         <Descriptions.Item label="努力方向">{data.opinion?.direction ?? '—'}</Descriptions.Item>
       </Descriptions>
     </Card>
+    <OutputsPanel campaignId={campaignId} locked />
+    </Space>
   );
 }
 
@@ -141,7 +145,7 @@ function EvaluationView() {
       ),
     },
     {
-      title: '确定等次', key: 'final', width: 200,
+      title: '确定等次', key: 'final', width: 260,
       render: (_, r) => {
         const final = (r.finalGrade ?? r.suggestedGrade) as Grade | null;
         const changed = r.finalGrade !== null && r.finalGrade !== r.suggestedGrade;
@@ -260,6 +264,7 @@ function EvaluationView() {
           </Space>
         )}
       </Card>
+      {data && data.state !== 'none' && <OutputsPanel campaignId={campaignId} locked={locked} />}
       <Card size="small">
         <Space wrap style={{ marginBottom: 12 }}>
           <Input allowClear prefix={<SearchOutlined />} placeholder="党组织名称或编码" value={term} style={{ width: 240 }}
@@ -270,7 +275,7 @@ function EvaluationView() {
             onChange={(v) => { setGrade(v); setPage(1); }} />
           <Checkbox checked={autoPoor} onChange={(e) => { setAutoPoor(e.target.checked); setPage(1); }}>仅看自动定为差</Checkbox>
         </Space>
-        <Table rowKey="reporterId" size="small" columns={columns} dataSource={data?.items ?? []} loading={loading} scroll={{ x: 1400 }}
+        <Table rowKey="reporterId" size="small" columns={columns} dataSource={data?.items ?? []} loading={loading} scroll={{ x: 1700 }}
           data-testid="evaluation-table"
           pagination={{
             current: page, pageSize, total: data?.total ?? 0, showSizeChanger: true, pageSizeOptions: [20, 50, 100, 200],
