@@ -121,7 +121,7 @@ function ItemsTab({ campaignId }: { campaignId?: number }) {
   return (
     <>
       {data && (
-        <Space wrap size="large" style={{ marginBottom: 12 }}>
+        <Space wrap size="large" style={{ marginBottom: 12, display: 'flex' }}>
           <Statistic title="整改事项" value={data.summary.total} />
           <Statistic title="已销号" value={data.summary.byStatus.closed ?? 0} />
           <Statistic title="待验收" value={data.summary.byStatus.pending_verification ?? 0} />
