@@ -66,6 +66,17 @@ export interface TaskItem {
   reportToName: string; reportId: number | null; state: ReportState | 'none'; stateLabel: string; charCount: number;
   submittedAt: string | null; updatedAt: string | null; publishedAt: string | null; meetingDate: string | null;
   dueDate: string | null; daysLeft: number | null; overdue: boolean; dueSoon: boolean; lateSubmissionAllowed: boolean;
+  lastRemindedAt: string | null;
+  /** 催报 received, newest first (the secretary's own tasks only). */
+  reminders?: Reminder[];
+}
+export interface Reminder {
+  id: number; at: string; senderName: string; message: string; overdue: boolean;
+}
+export interface RemindInput {
+  reporterIds?: number[];
+  all?: { campaignId?: number; q?: string; overdue?: boolean; state?: 'none' | 'draft' | 'returned' | 'rewrite_ordered' };
+  message?: string;
 }
 export interface RectItem {
   id: number;
@@ -114,6 +125,8 @@ export const reportsApi = {
   addRectItem: (reporterId: number, input: { reference?: string | null; text: string }) =>
     http.post<RectItem>(`/api/reporters/${reporterId}/rectification-items`, input),
   removeRectItem: (reporterId: number, itemId: number) => http.del<{ ok: true }>(`/api/reporters/${reporterId}/rectification-items/${itemId}`),
+  remind: (input: RemindInput) =>
+    http.post<{ sent: string[]; skipped: { orgName: string; reason: string }[] }>('/api/reports/reminders', input),
   publish: (campaignId: number) =>
     http.post<{ published: string[]; skipped: { orgName: string; reason: string }[]; audience: string }>('/api/reports/publish', { campaignId }),
 };

@@ -1,9 +1,9 @@
-import { and, asc, eq, ilike, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { validateSettings } from '../../../domain/campaign-settings';
 import { AppError } from '../../../domain/errors';
 import { escapeLike, type DbOrTx } from '../../db/connect';
-import { campaignReporters, campaigns, meetingAgendaItems, meetings, organizations, reports } from '../../db/schema';
+import { campaignReporters, campaigns, meetingAgendaItems, meetings, organizations, reportReminders, reports } from '../../db/schema';
 import type { AuthUser } from '../../http/context';
 import { computeDueDate } from './due-date';
 import { STATE_LABELS, type ReportState } from './review-states';
@@ -18,6 +18,7 @@ interface Row {
   phases: unknown;
   orgId: number;
   orgName: string;
+  orgPath: string;
   reportToName: string;
   reportId: number | null;
   state: string | null;
@@ -26,6 +27,7 @@ interface Row {
   updatedAt: Date | null;
   publishedAt: Date | null;
   meetingDate: string | null;
+  lastRemindedAt: string | null;
 }
 
 // The latest meeting a reporter is on the agenda of (a correlated subquery keeps the row count 1:1).
@@ -34,7 +36,12 @@ const meetingDate = sql<string | null>`(
   join ${meetings} on ${meetings.id} = ${meetingAgendaItems.meetingId}
   where ${meetingAgendaItems.reporterId} = ${campaignReporters.id})`;
 
-function baseQuery(db: DbOrTx, where: SQL | undefined) {
+// The latest 催报 of a reporter, as an ISO instant (a correlated subquery keeps the row count 1:1).
+const lastRemindedAt = sql<string | null>`(
+  select to_char(max(${reportReminders.createdAt}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') from ${reportReminders}
+  where ${reportReminders.reporterId} = ${campaignReporters.id})`;
+
+export function baseQuery(db: DbOrTx, where: SQL | undefined) {
   return db
     .select({
       reporterId: campaignReporters.id,
@@ -44,6 +51,7 @@ function baseQuery(db: DbOrTx, where: SQL | undefined) {
       phases: campaigns.phases,
       orgId: organizations.id,
       orgName: organizations.name,
+      orgPath: organizations.path,
       reportToName: reportTo.name,
       reportId: reports.id,
       state: reports.state,
@@ -52,6 +60,7 @@ function baseQuery(db: DbOrTx, where: SQL | undefined) {
       updatedAt: reports.updatedAt,
       publishedAt: reports.publishedAt,
       meetingDate,
+      lastRemindedAt,
     })
     .from(campaignReporters)
     .innerJoin(campaigns, eq(campaigns.id, campaignReporters.campaignId))
@@ -61,7 +70,7 @@ function baseQuery(db: DbOrTx, where: SQL | undefined) {
     .where(where);
 }
 
-function present(r: Row, today: string) {
+export function present(r: Row, today: string) {
   const settings = validateSettings(r.settings);
   const phase = (r.phases as { key: string; start: string }[]).find((p) => p.key === 'meeting');
   const due = computeDueDate({
@@ -94,17 +103,45 @@ function present(r: Row, today: string) {
     // Reminder shown on the task list in the last three days before the due date.
     dueSoon: !due.overdue && r.submittedAt === null && due.daysLeft !== null && due.daysLeft <= 3,
     lateSubmissionAllowed: settings.report.lateSubmissionAllowed,
+    lastRemindedAt: r.lastRemindedAt,
   };
 }
 export type TaskItem = ReturnType<typeof present>;
 
 /** A secretary's "撰写述职报告" tasks: their organization in every published campaign. */
 export async function listMyTasks(db: DbOrTx, user: AuthUser, today: string) {
-  if (user.role !== 'secretary' || !user.orgId) return { items: [] as TaskItem[] };
+  if (user.role !== 'secretary' || !user.orgId) return { items: [] as (TaskItem & { reminders: Reminder[] })[] };
   const rows = await baseQuery(db, and(eq(campaignReporters.orgId, user.orgId), isNull(campaignReporters.removedAt), eq(campaigns.state, 'published')))
     .orderBy(asc(campaigns.year), asc(campaignReporters.id));
-  return { items: rows.map((r) => present(r, today)) };
+  const reminders = await remindersOf(db, rows.map((r) => r.reporterId));
+  return { items: rows.map((r) => ({ ...present(r, today), reminders: reminders.get(r.reporterId) ?? [] })) };
 }
+
+export interface Reminder { id: number; at: string; senderName: string; message: string; overdue: boolean }
+
+/** The latest reminders per reporter, for a secretary's task list. */
+export async function remindersOf(db: DbOrTx, reporterIds: number[], perReporter = 5) {
+  if (!reporterIds.length) return new Map<number, Reminder[]>();
+  // The newest few per reporter, ranked in SQL so one much-reminded reporter does not crowd out the rest.
+  const ranked = db
+    .select({
+      id: reportReminders.id, reporterId: reportReminders.reporterId, at: reportReminders.createdAt, senderName: reportReminders.senderName,
+      message: reportReminders.message, overdue: reportReminders.overdue,
+      rn: sql<number>`row_number() over (partition by ${reportReminders.reporterId} order by ${reportReminders.createdAt} desc, ${reportReminders.id} desc)`.as('rn'),
+    })
+    .from(reportReminders)
+    .where(inArray(reportReminders.reporterId, reporterIds))
+    .as('ranked');
+  const rows = await db.select().from(ranked).where(sql`${ranked.rn} <= ${perReporter}`).orderBy(desc(ranked.at), desc(ranked.id));
+  const out = new Map<number, Reminder[]>();
+  for (const r of rows) {
+    const list = out.get(r.reporterId) ?? [];
+    list.push({ id: r.id, at: new Date(r.at).toISOString(), senderName: r.senderName, message: r.message, overdue: r.overdue });
+    out.set(r.reporterId, list);
+  }
+  return out;
+}
+
 
 export interface QueueQuery {
   campaignId?: number;

@@ -16,6 +16,7 @@ import { listPublished, publishReports, readPublicReport } from './publish-repor
 import { previewChecks } from './preview-checks';
 import { REPORT_STATES, REVIEW_ACTIONS } from './review-states';
 import { saveReport } from './save-report';
+import { MAX_REMINDERS, sendReminders } from './send-reminders';
 import { shanghaiDate } from './today';
 import { transitionReport } from './transition-report';
 import { uploadReportDocx } from './upload-docx';
@@ -79,7 +80,9 @@ const TaskItem = z.object({
   orgName: z.string(), reportToName: z.string(), reportId: z.number().nullable(), state: z.string(), stateLabel: z.string(),
   charCount: z.number(), submittedAt: z.string().nullable(), updatedAt: z.string().nullable(), publishedAt: z.string().nullable(),
   meetingDate: z.string().nullable(), dueDate: z.string().nullable(), daysLeft: z.number().nullable(), overdue: z.boolean(),
-  dueSoon: z.boolean(), lateSubmissionAllowed: z.boolean(),
+  dueSoon: z.boolean(), lateSubmissionAllowed: z.boolean(), lastRemindedAt: z.string().nullable(),
+  /** 催报 received (the secretary's own task list only), newest first. */
+  reminders: z.array(z.object({ id: z.number(), at: z.string(), senderName: z.string(), message: z.string(), overdue: z.boolean() })).optional(),
 });
 const RectItem = z.object({ id: z.number(), reference: z.string().nullable(), text: z.string() });
 const Ok = z.object({ ok: z.literal(true) });
@@ -127,6 +130,21 @@ export async function reportRoutes(app: FastifyInstance) {
       response: { 200: z.object({ items: z.array(TaskItem), total: z.number() }) },
     },
   }, async (req) => listReviewQueue(db(), requireUser(req), { ...req.query, overdue: req.query.overdue === 'true' }, today()));
+
+  r.post('/api/reports/reminders', {
+    schema: {
+      tags,
+      body: z.object({
+        reporterIds: z.array(Id).min(1).max(MAX_REMINDERS).optional(),
+        all: z.object({
+          campaignId: Id.optional(), q: z.string().trim().max(100).optional(), overdue: z.boolean().optional(),
+          state: z.enum(['none', 'draft', 'returned', 'rewrite_ordered']).optional(),
+        }).strict().optional(),
+        message: z.string().trim().max(200, '催报内容不能超过200字').optional(),
+      }).strict(),
+      response: { 200: z.object({ sent: z.array(z.string()), skipped: z.array(z.object({ orgName: z.string(), reason: z.string() })) }) },
+    },
+  }, async (req) => sendReminders(db(), requireUser(req), actorOf(req), req.body, today()));
 
   r.get('/api/reports/published', {
     schema: {

@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Empty, Input, List, Modal, Popconfirm, Select, Space, Spin, Switch, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Empty, Input, List, Modal, Popconfirm, Select, Space, Spin, Switch, Table, Tabs, Tag, Typography, type ButtonProps } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { reportsApi, type PublishedItem, type TaskItem } from '../../api/reports';
@@ -34,6 +34,24 @@ function MyTasks() {
               {t.charCount ? `，当前${t.charCount}字` : ''}
             </Typography.Text>
             {t.dueSoon && <Alert type="warning" showIcon title={`请在${t.dueDate}前提交述职报告`} />}
+            {!!t.reminders?.length && !t.submittedAt && (
+              <Alert
+                type={t.reminders[0].overdue ? 'error' : 'warning'}
+                showIcon
+                data-testid="report-task-reminder"
+                title={`催报：${t.reminders[0].message}`}
+                description={
+                  <div>
+                    {t.reminders.map((r) => (
+                      <div key={r.id}>
+                        <Typography.Text type="secondary">{formatTime(r.at)} · {r.senderName}</Typography.Text>
+                        {r !== t.reminders![0] && <span>：{r.message}</span>}
+                      </div>
+                    ))}
+                  </div>
+                }
+              />
+            )}
             <Link to={`/reports/r/${t.reporterId}`} data-testid="report-task-open">
               <Button type="primary">{t.state === 'none' ? '开始撰写' : '打开'}</Button>
             </Link>
@@ -78,6 +96,35 @@ function ReviewQueue() {
   }, [state, debouncedQ, overdue, campaignId, page]);
   useEffect(() => void load().catch(() => setData({ items: [], total: 0 })), [load]);
 
+  const [selected, setSelected] = useState<number[]>([]);
+  const remindable = (r: TaskItem) => ['none', 'draft', 'returned', 'rewrite_ordered'].includes(r.state);
+  const showRemindResult = (r: { sent: string[]; skipped: { orgName: string; reason: string }[] }) => {
+    Modal.info({
+      title: '催报',
+      content: (
+        <div data-testid="remind-result">
+          <p>已催报{r.sent.length}个{r.sent.length ? `：${r.sent.join('、')}` : ''}</p>
+          {r.skipped.length > 0 && (
+            <>
+              <p>未催报{r.skipped.length}个：</p>
+              <ul>{r.skipped.map((x) => <li key={x.orgName}>{x.orgName}：{x.reason}</li>)}</ul>
+            </>
+          )}
+        </div>
+      ),
+    });
+    setSelected([]);
+    void load();
+  };
+  const remind = async (reporterIds: number[]) => showRemindResult(await reportsApi.remind({ reporterIds }));
+  const remindAll = async () => {
+    // The list as shown: a state filter that cannot be reminded (待审核, 通过…) leaves nothing to send.
+    const awaiting = ['none', 'draft', 'returned', 'rewrite_ordered'] as const;
+    const st = awaiting.find((a) => a === state);
+    if (state && !st) return showRemindResult({ sent: [], skipped: [] });
+    showRemindResult(await reportsApi.remind({ all: { campaignId, q: debouncedQ || undefined, overdue, state: st } }));
+  };
+
   const publish = async () => {
     if (!campaignId) return;
     const r = await reportsApi.publish(campaignId);
@@ -116,6 +163,16 @@ function ReviewQueue() {
           <Switch checked={overdue} onChange={(v) => { setOverdue(v); setPage(1); }} />
           只看逾期未交
         </Space>
+        <Button disabled={!selected.length} onClick={() => remind(selected)} data-testid="remind-selected">
+          催报所选{selected.length ? `（${selected.length}）` : ''}
+        </Button>
+        <Popconfirm
+          title={`向${overdue ? '逾期未交的' : '当前列表中尚未提交的'}全部述职对象发送催报提醒？`}
+          onConfirm={remindAll}
+          okButtonProps={{ 'data-testid': 'confirm-remind-all' } as ButtonProps}
+        >
+          <Button data-testid="remind-all">全部催报</Button>
+        </Popconfirm>
         {user.role === 'org_admin' && (
           <Popconfirm
             title="公开所选述职评议考核中审核通过、且述职评议会已召开的述职报告？公开后报告只读。"
@@ -133,7 +190,12 @@ function ReviewQueue() {
         loading={!data}
         dataSource={data?.items}
         pagination={{ current: page, pageSize: PAGE, total: data?.total ?? 0, onChange: setPage, showTotal: (n) => `共${n}个述职对象`, showSizeChanger: false }}
-        scroll={{ x: 760 }}
+        scroll={{ x: 860 }}
+        rowSelection={{
+          selectedRowKeys: selected,
+          onChange: (keys) => setSelected(keys as number[]),
+          getCheckboxProps: (r) => ({ disabled: !remindable(r) }),
+        }}
         onRow={(r) => ({ onClick: () => r.reportId && r.state !== 'draft' && navigate(`/reports/${r.reportId}`), style: { cursor: r.reportId ? 'pointer' : 'default' } })}
         columns={[
           { title: '党组织', dataIndex: 'orgName', render: (n, r) => (r.reportId && r.state !== 'draft' ? <Link to={`/reports/${r.reportId}`} data-testid="queue-open">{n}</Link> : n) },
@@ -142,6 +204,18 @@ function ReviewQueue() {
           { title: '字数', dataIndex: 'charCount', width: 70 },
           { title: '报送截止', dataIndex: 'dueDate', render: (_, r) => <DueTag dueDate={r.dueDate} daysLeft={r.daysLeft} overdue={r.overdue} submitted={!!r.submittedAt} /> },
           { title: '提交时间', dataIndex: 'submittedAt', render: (t) => (t ? formatTime(t) : '—'), responsive: ['md'] },
+          {
+            title: '催报',
+            dataIndex: 'lastRemindedAt',
+            render: (at, r) => (
+              <Space size={4} wrap onClick={(e) => e.stopPropagation()}>
+                {remindable(r) && (
+                  <Button size="small" onClick={() => remind([r.reporterId])} data-testid="remind-one">催报</Button>
+                )}
+                {at && <Typography.Text type="secondary" style={{ fontSize: 12 }}>上次{formatTime(at)}</Typography.Text>}
+              </Space>
+            ),
+          },
         ]}
       />
     </Space>
