@@ -79,6 +79,23 @@ const lock = () => t.db.update(evaluations)
   .set({ state: 'locked', lockedAt: new Date('2026-01-20T02:00:00Z'), decisionNote: '镇党委2026年第2次会议' })
   .where(eq(evaluations.campaignId, campaignId));
 
+describe('evaluation outputs API', () => {
+  it('is described in the OpenAPI document with its query options', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const paths = res.json().paths as Record<string, { get?: { parameters?: { name: string }[] } }>;
+    expect(paths['/api/campaigns/{id}/evaluation/outputs/notice']?.get?.parameters?.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['id', 'issuer', 'docNumber', 'addressee', 'date']));
+    expect(paths['/api/campaigns/{id}/evaluation/outputs/feedback-letters/{reporterId}']?.get).toBeDefined();
+  });
+
+  it('refuses a malformed query with a Chinese 400', async () => {
+    const res = await s.townAdmin!.get(`${base()}/notice?date=2026-13-45`);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().message).toMatch(/[\u4e00-\u9fa5]/);
+  });
+});
+
 describe('evaluation outputs before the lock', () => {
   it('refuses every document with a Chinese 409 and writes no audit row', async () => {
     for (const path of ['/notice', '/ranking', '/cadre-sheets', '/feedback-letters', `/feedback-letters/${rep.east}`]) {
