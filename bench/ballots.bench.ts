@@ -27,6 +27,8 @@ const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 500);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? CLIENTS * 10);
 const PG_POOL = Number(process.env.BENCH_PG_POOL ?? 20);
 const PG_BIN = '/usr/lib/postgresql/15/bin';
+/** Extra server settings to try, e.g. BENCH_PG_OPTS='-c commit_delay=200 -c commit_siblings=5' (printed with the figures). */
+const PG_OPTS = process.env.BENCH_PG_OPTS ?? '';
 
 const p99 = (xs: ArrayLike<number>) => {
   const s = Float64Array.from(xs).sort();
@@ -144,7 +146,7 @@ async function run(label: string, database: Database) {
     const others = (p: Phase) => [...p.statuses].filter(([s]) => s !== 200).map(([s, n]) => `${n}×${s}`).join(' ') || 'none';
 
     console.log(`\n[${label}] ${CLIENTS} concurrent clients, ${REQUESTS} requests per phase, each code used once`
-      + ` (${os.cpus().length} cores, node ${process.version}${database.kind === 'postgres' ? `, pool ${PG_POOL}, synchronous_commit=${sc}` : ''})`);
+      + ` (${os.cpus().length} cores, node ${process.version}${database.kind === 'postgres' ? `, pool ${PG_POOL}, synchronous_commit=${sc}${PG_OPTS ? `, ${PG_OPTS}` : ''}` : ''})`);
     console.log(`  load average before/after   : ${load0} / ${load1}`);
     console.log(`  raw single-row insert       : ${rawPerSec.toFixed(0)} req/s, p99 ${rawP99.toFixed(1)} ms (before/after: ${raw1.perSec.toFixed(0)} / ${raw2.perSec.toFixed(0)} req/s)`);
     console.log(`  cast ballot                 : ${cast.perSec.toFixed(0)} ballots/s, p99 ${cast.p99.toFixed(1)} ms`);
@@ -195,7 +197,7 @@ async function withPostgres(fn: (url: string) => Promise<void>) {
   try {
     asPg(`${PG_BIN}/initdb`, ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8']);
     asPg(`${PG_BIN}/pg_ctl`, ['-D', data, '-l', path.join(dir, 'log'), '-w', '-o',
-      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=on -c synchronous_commit=on -c max_connections=200`, 'start']);
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=on -c synchronous_commit=on -c max_connections=200 ${PG_OPTS}`, 'start']);
     await fn(`postgres://postgres@127.0.0.1:${port}/postgres`);
   } finally {
     try { asPg(`${PG_BIN}/pg_ctl`, ['-D', data, '-m', 'fast', '-w', 'stop']); } catch { /* already stopped */ }
