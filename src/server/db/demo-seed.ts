@@ -216,5 +216,6 @@ export async function seedDemoCampaign(db: Db, opts: { now: Date }) {
   await submitFiling(db, user, actor, sub('QH-T02'), '拟采取书面述职');
   await reviewFiling(db, user, actor, sub('QH-T02'), 'return', '村党组织书记应以现场述职为主，请调整后重新报备');
   await (await import('../modules/assessment/demo')).seedDemoAssessment(db, { now: opts.now, campaignId: created.id });
+  await (await import('../modules/surveys/demo')).seedDemoSurvey(db, { now: opts.now, campaignId: created.id });
   return { campaignId: created.id, subCampaigns: published.subCampaigns.length };
 }
