@@ -327,6 +327,15 @@ describe('R-FIX-2 status transitions, overdue on the injected clock, verificatio
     expect(own.statusCode).toBe(400);
     const submit = await act(s.secA1, parent, 'submit');
     expect([submit.statusCode, submit.json().code]).toEqual([409, 'SUB_ITEMS_OPEN']);
+    // An overdue sub-item is escalated itself; the normal list keeps sub-items under their item.
+    t.clock.set(shanghaiNoon('2026-03-02'));
+    const escalated = (await s.townAdmin.get(`/api/rectification/items?overdue=true&campaignId=${campaignId}&limit=500`)).json().items.map((i: { id: number }) => i.id);
+    expect(escalated).toEqual(expect.arrayContaining([a, b]));
+    expect(escalated).not.toContain(parent); // due 2026-03-31
+    const all = (await s.townAdmin.get(`/api/rectification/items?campaignId=${campaignId}&limit=500`)).json().items.map((i: { id: number }) => i.id);
+    expect(all).toContain(parent);
+    expect(all).not.toContain(a);
+    t.clock.set(shanghaiNoon('2025-12-02'));
   });
 });
 

@@ -58,7 +58,8 @@ export interface ItemsQuery {
  * with `overdue=true` it is the escalation list the upper level watches (R-FIX-2).
  */
 export async function listItems(db: DbOrTx, user: AuthUser, today: string, query: ItemsQuery) {
-  const base: SQL[] = [visibleTo(user), sql`i.parent_id is null`];
+  // Sub-items show under their item, except in the escalation list: an overdue sub-item is escalated itself.
+  const base: SQL[] = [visibleTo(user), query.overdue === true ? sql`true` : sql`i.parent_id is null`];
   if (query.campaignId) base.push(sql`i.campaign_id = ${query.campaignId}`);
   if (query.orgId) base.push(sql`i.org_id = ${query.orgId}`);
   if (query.source) base.push(sql`i.source_type = ${query.source}`);
