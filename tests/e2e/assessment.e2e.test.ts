@@ -117,6 +117,13 @@ describe('实地考核 on a phone (R-ASSESS-1)', () => {
     await row.getByRole('link', { name: orgName }).click();
     await admin.getByTestId('completed-banner').waitFor();
     expect(await admin.getByTestId('completed-banner').innerText()).toContain('1 项不合格');
+    // The checklist editor shows the demo checklist with its total; the team lists the assessor.
+    await admin.goto(`${base}/campaigns/${campaignId}/assessment?tab=checklists`);
+    await admin.getByText('合计 100 分').waitFor();
+    await admin.goto(`${base}/campaigns/${campaignId}/assessment?tab=teams`);
+    const team = admin.locator('tr', { hasText: '第一考评组' });
+    await expect.poll(() => team.innerText(), { timeout: WAIT }).toContain('清河县考评组成员');
+    expect(await team.innerText()).toContain('1/3');
     await admin.context().close();
   }, TEST_TIMEOUT);
 });

@@ -41,7 +41,7 @@ async function checkReporters(tx: DbOrTx, campaignId: number, reporterIds: numbe
     from campaign_reporters r join organizations o on o.id = r.org_id
     left join assessment_assignments a on a.reporter_id = r.id
     left join assessment_teams t on t.id = a.team_id
-    where r.id in (${ids(reporterIds)}) and r.campaign_id = ${campaignId} and r.removed_at is null`);
+    where r.id in (${ids(reporterIds)}) and r.campaign_id = ${campaignId} and r.removed_at is null and r.role = 'reporter'`);
   const found = new Set(rows.map((r) => r.id));
   const missing = reporterIds.filter((id) => !found.has(id));
   if (missing.length) throw bad('reporterIds', `述职对象（编号 ${missing.join('、')}）不属于本次述职评议考核`);
