@@ -157,6 +157,8 @@ it('R-VOTE-1…5 R-MEET-1 a whole 测评: open, console, phones, live count, pap
   await until(() => mismatch.textContent()).toContain('「好」票数不一致：1 与 2');
   await until(() => clerk2.page.getByTestId(`paper-status-${w.r1.id}-grassroots`).textContent()).toBe('两次不一致，未计入');
   await clerk2.page.screenshot({ path: '.tmp/meeting-round-paper-mismatch.png', fullPage: true });
+  // Clerk 1 sees the mismatch too, without reloading.
+  await until(() => page.getByTestId('paper-mismatch-count').textContent()).toBe('不一致 1');
 
   // Releasing now is refused: the mismatch must be resolved first.
   await clerk2.page.getByTestId('release-explanation').fill('备用投票码未发放，纸质表由两人录入。');
@@ -173,13 +175,14 @@ it('R-VOTE-1…5 R-MEET-1 a whole 测评: open, console, phones, live count, pap
   await until(() => clerk2.page.getByTestId('paper-mismatch-count').textContent()).toBe('不一致 0');
   await clerk2.ctx.close();
 
+  // Clerk 1's screen followed clerk 2's entries without a reload (server-sent events).
+  await until(() => page.getByTestId(`paper-status-${w.r1.id}-grassroots`).textContent()).toBe('两次一致，已计入');
+
   // Back at clerk 1: the reconciliation lists the count mismatches; release needs the explanation.
   await page.getByRole('button', { name: /刷\s*新/ }).click();
   const recon = page.getByTestId('reconciliation');
   await until(() => recon.locator('tbody tr', { hasText: w.villageA1.name }).locator('td').nth(1).textContent()).toBe('4');
   await until(() => recon.textContent()).toMatch(/计票数|发放/);
-  // Clerk 2's resolution reached clerk 1's screen with the refresh.
-  await until(() => page.getByTestId(`paper-status-${w.r1.id}-grassroots`).textContent()).toBe('两次一致，已计入');
   await page.getByTestId('release-explanation').fill('');
   await page.getByTestId('release-results').click();
   await confirm(page);

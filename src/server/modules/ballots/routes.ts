@@ -6,7 +6,7 @@ import { GRADES } from '../../../domain/grades';
 import { actorOf } from '../../http/audit';
 import { requireUser } from '../../http/session';
 import { castBallots, LIVE_CHANNEL, openVoteSheet } from './cast-ballots';
-import { MEETING_CHANNEL } from '../meetings/live';
+import { MEETING_CHANNEL, notifyMeeting } from '../meetings/live';
 import { computeResults } from './compute-results';
 import { paperFormsDocx, resultsXlsx } from './exports';
 import { issueCodes, slipsPdf } from './issue-codes';
@@ -63,6 +63,16 @@ export async function ballotRoutes(app: FastifyInstance) {
       await db().execute(sql`select pg_notify(${MEETING_CHANNEL}, ${String(meetingId)}), pg_notify(${LIVE_CHANNEL}, ${String(meetingId)})`);
     } catch (e) {
       app.log.warn({ err: e }, 'ballot round notify failed');
+    }
+  };
+
+  /** The other clerk's screen re-reads the paper entries when one is entered or deleted (meeting channel only). */
+  const paperChanged = async (roundId: number) => {
+    try {
+      const { round } = await getRound(db(), roundId);
+      await notifyMeeting(db(), round.meetingId);
+    } catch (e) {
+      app.log.warn({ err: e }, 'paper entry notify failed');
     }
   };
 
@@ -221,6 +231,7 @@ export async function ballotRoutes(app: FastifyInstance) {
     },
   }, async (req) => {
     const row = await enterPaperTally(db(), requireUser(req), actorOf(req), req.params.id, req.body);
+    await paperChanged(req.params.id);
     return { id: row.id, entryNo: row.entryNo };
   });
 
@@ -228,6 +239,7 @@ export async function ballotRoutes(app: FastifyInstance) {
     schema: { tags, params: z.object({ id: Id, tallyId: Id }), response: { 200: z.object({ ok: z.literal(true) }) } },
   }, async (req) => {
     await deletePaperTally(db(), requireUser(req), actorOf(req), req.params.id, req.params.tallyId);
+    await paperChanged(req.params.id);
     return { ok: true as const };
   });
 

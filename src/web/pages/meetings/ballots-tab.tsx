@@ -88,7 +88,7 @@ export function BallotsTab({ meetingId, categories, reporters, canManage }: Prop
 
 const fmt = (v: string | null) => (v ? new Date(v).toLocaleString('zh-CN', { hour12: false }) : '—');
 
-function RoundPanel({ roundId, categories, reporters, canManage, onChanged }: {
+function RoundPanel({ roundId, meetingId, categories, reporters, canManage, onChanged }: {
   roundId: number; meetingId: number; categories: Attendance[]; reporters: PaperReporter[]; canManage: boolean; onChanged: () => void;
 }) {
   const [round, setRound] = useState<BallotRoundDetail | null>(null);
@@ -242,7 +242,7 @@ function RoundPanel({ roundId, categories, reporters, canManage, onChanged }: {
         )}
 
         {state !== 'purged' && (
-          <PaperTallyPanel roundId={roundId} reporters={reporters} editable={canPaper} version={version}
+          <PaperTallyPanel meetingId={meetingId} roundId={roundId} reporters={reporters} editable={canPaper} version={version}
             categories={rating.map((c) => ({ key: c.categoryKey, label: c.categoryLabel }))}
             onChanged={() => load().catch(() => {})} />
         )}

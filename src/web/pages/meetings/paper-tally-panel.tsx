@@ -5,6 +5,7 @@ import {
 import { useCallback, useEffect, useState } from 'react';
 import { GRADE_LABELS, GRADES } from '../../../domain/grades';
 import { ballotsApi, type PaperTallyCounts, type PaperTallyPair } from '../../api/ballots';
+import { meetingsApi } from '../../api/meetings';
 import { notify } from '../../lib/notify';
 
 type CountKey = keyof PaperTallyCounts;
@@ -46,7 +47,8 @@ const summary = (e: Entry) => COUNT_KEYS.map((k) => `${COUNT_LABELS[k]} ${e.coun
  * entries agree is counted. A mismatch is shown field by field so the clerks can check the forms and delete the
  * wrong entry, which is then typed in again.
  */
-export function PaperTallyPanel({ roundId, reporters, categories, editable, version, onChanged }: {
+export function PaperTallyPanel({ meetingId, roundId, reporters, categories, editable, version, onChanged }: {
+  meetingId: number;
   roundId: number;
   /** Changes when the round is reloaded; the entries are read again then. */
   version: number;
@@ -65,6 +67,14 @@ export function PaperTallyPanel({ roundId, reporters, categories, editable, vers
   useEffect(() => {
     load().catch(() => {});
   }, [load, version]);
+  // The two clerks sit at different screens: each sees the other's entry (and a mismatch) within a second.
+  useEffect(() => {
+    const es = new EventSource(meetingsApi.eventsUrl(meetingId));
+    es.addEventListener('changed', () => {
+      load().catch(() => {});
+    });
+    return () => es.close();
+  }, [meetingId, load]);
 
   const byKey = new Map((pairs ?? []).map((p) => [`${p.reporterId}:${p.category}`, p]));
   const rows: Row[] = reporters.flatMap((r) => categories.map((c) => ({
