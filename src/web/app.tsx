@@ -42,6 +42,8 @@ const SurveyDetailPage = lazy(() => import('./pages/surveys/survey-detail-page')
 const RectificationPage = lazy(() => import('./pages/rectification/rectification-page'));
 const RectificationItemPage = lazy(() => import('./pages/rectification/item-page'));
 const EvaluationPage = lazy(() => import('./pages/evaluation/evaluation-page'));
+const ResultsPage = lazy(() => import('./pages/results/results-page'));
+const SummaryInboxPage = lazy(() => import('./pages/results/summary-inbox-page'));
 const AssessmentAdminPage = lazy(() => import('./pages/assessment/assessment-admin-page'));
 const MyAssessmentsPage = lazy(() => import('./pages/assessment/my-assessments-page'));
 const ScoringSheetPage = lazy(() => import('./pages/assessment/scoring-sheet'));
@@ -262,6 +264,8 @@ function AppRoutes() {
         <Route path="campaigns/:id/assessment" element={<RequireSection section="campaigns"><AssessmentAdminPage /></RequireSection>} />
         <Route path="campaigns/:id/assessment/reporters/:reporterId" element={<RequireSection section="campaigns"><OrganizerSheetPage /></RequireSection>} />
         <Route path="campaigns/:id/evaluation" element={<RequireSection section="campaigns"><EvaluationPage /></RequireSection>} />
+        <Route path="campaigns/:id/results" element={<RequireSection section="campaigns"><ResultsPage /></RequireSection>} />
+        <Route path="summary-inbox" element={<RequireSection section="campaigns"><SummaryInboxPage /></RequireSection>} />
         <Route path="rectification" element={<RequireSection section="rectification"><RectificationPage /></RequireSection>} />
         <Route path="rectification/items/:id" element={<RequireSection section="rectification"><RectificationItemPage /></RequireSection>} />
         <Route

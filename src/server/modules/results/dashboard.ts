@@ -1,5 +1,4 @@
 import { sql } from 'drizzle-orm';
-import { GRADES } from '../../../domain/grades';
 import { sectorLabel } from '../../../domain/org-taxonomy';
 import { type DbOrTx, queryRows } from '../../db/connect';
 import type { AuthUser } from '../../http/context';
@@ -23,10 +22,11 @@ export async function campaignDashboard(db: DbOrTx, user: AuthUser, now: Date, c
     where r.campaign_id = ${campaignId} and r.role = 'reporter' and r.removed_at is null
     group by o.sector, er.final_grade`);
   const sectors = [...new Set(gradeRows.map((g) => g.sector))].sort();
+  const n = (sector: string, grade: string | null) =>
+    gradeRows.filter((r) => r.sector === sector && (grade === null ? !r.grade : r.grade === grade)).reduce((a, r) => a + r.n, 0);
   const gradeBySector = sectors.map((sector) => ({
     sector, sectorLabel: sectorLabel(sector),
-    ...Object.fromEntries(GRADES.map((g) => [g, gradeRows.filter((r) => r.sector === sector && r.grade === g).reduce((a, r) => a + r.n, 0)])),
-    ungraded: gradeRows.filter((r) => r.sector === sector && !r.grade).reduce((a, r) => a + r.n, 0),
+    good: n(sector, 'good'), fair: n(sector, 'fair'), average: n(sector, 'average'), poor: n(sector, 'poor'), ungraded: n(sector, null),
   }));
   const rectification = await queryRows<{ orgId: number; orgName: string; total: number; closed: number; pending: number; overdue: number }>(db, sql`
     select i.org_id as "orgId", o.name as "orgName", count(*)::int as total,

@@ -11,8 +11,9 @@ import { adjustKeyManagement, exportKeyManagement, listKeyManagement, proposeKey
 import { exportFlags, listFlags } from './list-flags';
 import { exportParallel, importPerformance, parallelView, performanceTemplate } from './performance';
 import {
-  getSummary, receiveSummary, resultsTable, saveSummary, SUMMARY_SECTIONS, submitSummary, summaryDocx, summaryInbox,
+  getSummary, receiveSummary, resultsTable, saveSummary, submitSummary, summaryDocx, summaryInbox,
 } from './summary-report';
+import { FlagOut, FollowUpOut, KeyItemOut, KeySectorOut, ParallelQuery, ParallelRowOut, SectionKeys, SummaryOut, DashboardOut } from './schemas';
 
 const Id = z.coerce.number().int().positive().max(2_147_483_647);
 const CampaignParams = z.object({ id: Id });
@@ -22,44 +23,6 @@ const Search = z.string().trim().max(100).optional();
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const disposition = (name: string, ext: string) => `attachment; filename="export.${ext}"; filename*=UTF-8''${encodeURIComponent(name)}`;
-
-const FlagOut = z.object({
-  id: z.number(), reporterId: z.number(), orgId: z.number(), orgName: z.string(), orgCode: z.string(),
-  secretaryName: z.string().nullable(), grade: z.string().nullable(), code: z.string(), label: z.string(), detail: z.string(),
-});
-const FollowUpOut = z.object({
-  id: z.number(), campaignId: z.number(), reporterId: z.number(), orgId: z.number(), orgName: z.string(),
-  assigneeOrgId: z.number(), assigneeName: z.string(), kind: z.string(), dueDate: z.string().nullable(), state: z.string(),
-  overdue: z.boolean(), recordDate: z.string().nullable(), recordBy: z.string().nullable(), recordContent: z.string().nullable(),
-});
-const KeyItemOut = z.object({
-  id: z.number(), orgId: z.number(), orgName: z.string(), sector: z.string(), sectorLabel: z.string(),
-  compositeRank: z.number().nullable(), state: z.string(), stateLabel: z.string(), addedManually: z.boolean(),
-  reason: z.string().nullable(), upgradeNote: z.string().nullable(), grade: z.string().nullable(), composite: z.number().nullable(),
-});
-const KeySectorOut = z.object({
-  sector: z.string(), sectorLabel: z.string(), total: z.number(), required: z.number(), listed: z.number(), onList: z.number(), short: z.number(),
-});
-const ParallelQuery = z.object({
-  honours: z.coerce.number().int().min(0).max(100_000).default(0),
-  margin: z.coerce.number().min(1).max(5).default(1.5),
-  ratio: z.coerce.number().min(0).max(100).default(20),
-});
-const ParallelRowOut = z.object({
-  orgId: z.number(), orgCode: z.string(), name: z.string(), partyRank: z.number().nullable(), partyScore: z.number().nullable(),
-  grade: z.string().nullable(), gradeLabel: z.string().nullable(), performanceRank: z.number().nullable(), performanceScore: z.number().nullable(),
-  converted: z.number().nullable(), candidate: z.boolean(), honour: z.boolean(), note: z.string(),
-});
-const SectionKeys = SUMMARY_SECTIONS.map((s) => s.key) as ['overview', 'achievements', 'problems', 'nextSteps'];
-const SummaryOut = z.object({
-  campaignId: z.number(), title: z.string(), organizerName: z.string(), state: z.string(), dueDate: z.string().nullable(),
-  resultsDueDate: z.string().nullable(), overdue: z.boolean(), dueSoon: z.boolean(),
-  sections: z.record(z.string(), z.string()), submittedAt: z.string().nullable(), receivedAt: z.string().nullable(),
-  figures: z.object({
-    reporters: z.number(), meetings: z.number(), ballots: z.number(), fieldDone: z.number(), surveyResponses: z.number(),
-    items: z.number(), closed: z.number(), grades: z.record(z.string(), z.number()),
-  }),
-});
 
 export async function resultRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -213,6 +176,6 @@ export async function resultRoutes(app: FastifyInstance) {
     },
   }, async (req) => ({ items: await summaryInbox(db, requireUser(req)) }));
 
-  r.get('/api/campaigns/:id/dashboard', { schema: { tags, params: CampaignParams } },
+  r.get('/api/campaigns/:id/dashboard', { schema: { tags, params: CampaignParams, response: { 200: DashboardOut } } },
     async (req) => campaignDashboard(db, requireUser(req), clock.now(), req.params.id));
 }

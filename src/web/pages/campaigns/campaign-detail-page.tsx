@@ -133,6 +133,9 @@ export default function CampaignDetailPage() {
           <Link to={`/rectification?campaignId=${campaign.id}`}>
             <Button size="small" icon={<CheckSquareOutlined />}>问题整改</Button>
           </Link>
+          <Link to={`${base}/results`}>
+            <Button size="small" icon={<FundOutlined />} data-testid="campaign-results-link">结果运用与总结</Button>
+          </Link>
           {detail.children.length > 0 && (
             <Link to={`${base}?tab=subs`}>
               <Button size="small" icon={<TeamOutlined />}>下级方案 {detail.children.length}</Button>

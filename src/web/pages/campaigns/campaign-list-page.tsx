@@ -106,9 +106,13 @@ export default function CampaignListPage() {
       className="page-card"
       extra={
         canCreateCampaigns(user.role) && (
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate('/campaigns/new')} data-testid="campaign-create">
-            新建
-          </Button>
+          <>
+            {/* R-SUM-2: the levels below report their rounds here. */}
+            <Button onClick={() => navigate('/summary-inbox')} style={{ marginRight: 8 }}>下级总结报告</Button>
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate('/campaigns/new')} data-testid="campaign-create">
+              新建
+            </Button>
+          </>
         )
       }
     >

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+/** Response shapes of the results routes; the web client infers its types from them. */
+export const FlagOut = z.object({
+  id: z.number(), reporterId: z.number(), orgId: z.number(), orgName: z.string(), orgCode: z.string(),
+  secretaryName: z.string().nullable(), grade: z.string().nullable(), code: z.string(), label: z.string(), detail: z.string(),
+});
+export const FollowUpOut = z.object({
+  id: z.number(), campaignId: z.number(), reporterId: z.number(), orgId: z.number(), orgName: z.string(),
+  assigneeOrgId: z.number(), assigneeName: z.string(), kind: z.string(), dueDate: z.string().nullable(), state: z.string(),
+  overdue: z.boolean(), recordDate: z.string().nullable(), recordBy: z.string().nullable(), recordContent: z.string().nullable(),
+});
+export const KeyItemOut = z.object({
+  id: z.number(), orgId: z.number(), orgName: z.string(), sector: z.string(), sectorLabel: z.string(),
+  compositeRank: z.number().nullable(), state: z.string(), stateLabel: z.string(), addedManually: z.boolean(),
+  reason: z.string().nullable(), upgradeNote: z.string().nullable(), grade: z.string().nullable(), composite: z.number().nullable(),
+});
+export const KeySectorOut = z.object({
+  sector: z.string(), sectorLabel: z.string(), total: z.number(), required: z.number(), listed: z.number(), onList: z.number(), short: z.number(),
+});
+export const ParallelQuery = z.object({
+  honours: z.coerce.number().int().min(0).max(100_000).default(0),
+  margin: z.coerce.number().min(1).max(5).default(1.5),
+  ratio: z.coerce.number().min(0).max(100).default(20),
+});
+export const ParallelRowOut = z.object({
+  orgId: z.number(), orgCode: z.string(), name: z.string(), partyRank: z.number().nullable(), partyScore: z.number().nullable(),
+  grade: z.string().nullable(), gradeLabel: z.string().nullable(), performanceRank: z.number().nullable(), performanceScore: z.number().nullable(),
+  converted: z.number().nullable(), candidate: z.boolean(), honour: z.boolean(), note: z.string(),
+});
+/** The keys of SUMMARY_SECTIONS (summary-report.ts), repeated here so the web client imports no server code. */
+export const SectionKeys = ['overview', 'achievements', 'problems', 'nextSteps'] as const;
+export const SummaryOut = z.object({
+  campaignId: z.number(), title: z.string(), organizerName: z.string(), state: z.string(), dueDate: z.string().nullable(),
+  resultsDueDate: z.string().nullable(), overdue: z.boolean(), dueSoon: z.boolean(),
+  sections: z.record(z.string(), z.string()), submittedAt: z.string().nullable(), receivedAt: z.string().nullable(),
+  figures: z.object({
+    reporters: z.number(), meetings: z.number(), ballots: z.number(), fieldDone: z.number(), surveyResponses: z.number(),
+    items: z.number(), closed: z.number(), grades: z.record(z.string(), z.number()),
+  }),
+});
+
+
+const Count = z.number();
+export const DashboardOut = z.object({
+  campaign: z.object({ id: z.number(), title: z.string(), year: z.number(), parentId: z.number().nullable(), organizerName: z.string() }),
+  locked: z.boolean(),
+  gradeBySector: z.array(z.object({
+    sector: z.string(), sectorLabel: z.string(), good: Count, fair: Count, average: Count, poor: Count, ungraded: Count,
+  })),
+  rectification: z.array(z.object({ orgId: z.number(), orgName: z.string(), total: Count, closed: Count, pending: Count, overdue: Count })),
+  keyManagement: z.array(z.object({ sector: z.string(), sectorLabel: z.string(), listed: Count, upgraded: Count })),
+  subCampaigns: z.array(z.object({
+    id: z.number(), title: z.string(), organizerName: z.string(), state: z.string(), reporters: Count, graded: Count,
+    items: Count, closed: Count, overdue: Count,
+  })),
+  years: z.array(z.number()),
+  rankChanges: z.array(z.object({ orgId: z.number(), orgName: z.string(), ranks: z.record(z.string(), z.number()), change: z.number().nullable() })),
+});

@@ -1,0 +1,50 @@
+import type { z } from 'zod';
+import { downloadFile, http, uploadFile } from './client';
+import type {
+  DashboardOut, FlagOut, FollowUpOut, KeyItemOut, KeySectorOut, ParallelRowOut, SummaryOut,
+} from '../../server/modules/results/schemas';
+
+// The server's zod schemas are the contract; these are their inferred shapes.
+export type ResultFlag = z.infer<typeof FlagOut>;
+export type FollowUp = z.infer<typeof FollowUpOut>;
+export type KeyItem = z.infer<typeof KeyItemOut>;
+export type KeySector = z.infer<typeof KeySectorOut>;
+export type ParallelRow = z.infer<typeof ParallelRowOut>;
+export type Summary = z.infer<typeof SummaryOut>;
+export type Dashboard = z.infer<typeof DashboardOut>;
+export type SummarySectionKey = 'overview' | 'achievements' | 'problems' | 'nextSteps';
+export interface ParallelOptions { honours: number; margin: number; ratio: number }
+
+const base = (id: number) => `/api/campaigns/${id}`;
+
+export const resultsApi = {
+  derive: (id: number) => http.post<{ flags: number; followUps: number }>(`${base(id)}/results/derive`, {}),
+  flags: (id: number, query: { code?: string; q?: string }) => http.get<{ items: ResultFlag[] }>(`${base(id)}/results/flags`, query),
+  exportFlags: (id: number) => downloadFile(`${base(id)}/results/flags.xlsx`, '结果运用清单.xlsx'),
+  followUps: (id: number, query: { kind?: string; state?: string; q?: string; overdue?: boolean }) =>
+    http.get<{ items: FollowUp[] }>(`${base(id)}/results/follow-ups`, query),
+  recordFollowUp: (followUpId: number, body: { recordDate: string; recordBy: string; recordContent: string; done: boolean }) =>
+    http.post<{ id: number; state: string }>(`/api/result-follow-ups/${followUpId}/record`, body, { silent: true }),
+  accountability: (id: number, body: { reporterId: number; note: string; dueDate: string | null }) =>
+    http.post<{ id: number }>(`${base(id)}/results/accountability`, body, { silent: true }),
+  proposeKeys: (id: number) => http.post<{ added: number }>(`${base(id)}/key-management/propose`, {}),
+  keys: (id: number, query: { state?: string; sector?: string }) =>
+    http.get<{ items: KeyItem[]; sectors: KeySector[] }>(`${base(id)}/key-management`, query),
+  addKey: (id: number, orgId: number, reason: string) => http.post<{ id: number }>(`${base(id)}/key-management`, { orgId, reason }, { silent: true }),
+  actKey: (id: number, itemId: number, body: { action: 'remove'; reason: string } | { action: 'confirm' } | { action: 'upgrade'; note: string }) =>
+    http.post<{ id: number; state: string }>(`${base(id)}/key-management/${itemId}`, body, { silent: true }),
+  exportKeys: (id: number) => downloadFile(`${base(id)}/key-management.xlsx`, '重点管理名单.xlsx'),
+  performanceTemplate: () => downloadFile('/api/results/performance-template.xlsx', '绩效考核结果导入模板.xlsx'),
+  importPerformance: (id: number, file: File) => uploadFile<{ imported: number }>(`${base(id)}/performance/import`, file, { silent: true }),
+  parallel: (id: number, o: ParallelOptions) =>
+    http.get<{ locked: boolean; candidates: number; rows: ParallelRow[] } & ParallelOptions>(`${base(id)}/performance/parallel`, { ...o }),
+  exportParallel: (id: number, o: ParallelOptions) => downloadFile(`${base(id)}/performance/parallel.xlsx`, '平行考核结果.xlsx', { ...o }),
+  summary: (id: number) => http.get<Summary>(`${base(id)}/summary`),
+  saveSummary: (id: number, sections: Partial<Record<SummarySectionKey, string>>) => http.put<{ saved: boolean }>(`${base(id)}/summary`, sections),
+  submitSummary: (id: number) => http.post<{ state: string }>(`${base(id)}/summary/submit`, {}),
+  receiveSummary: (id: number) => http.post<{ state: string }>(`${base(id)}/summary/receive`, {}),
+  summaryDocx: (id: number) => downloadFile(`${base(id)}/summary.docx`, '总结报告.docx'),
+  resultsTable: (id: number) => downloadFile(`${base(id)}/results-table.xlsx`, '综合评价结果表.xlsx'),
+  inbox: () => http.get<{ items: { campaignId: number; title: string; year: number; organizerName: string; state: string; submittedAt: string }[] }>('/api/summary-reports/inbox'),
+  dashboard: (id: number) => http.get<Dashboard>(`${base(id)}/dashboard`),
+};

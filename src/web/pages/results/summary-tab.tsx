@@ -1,0 +1,82 @@
+import { DownloadOutlined, SaveOutlined, SendOutlined } from '@ant-design/icons';
+import { Alert, Button, Descriptions, Form, Input, Popconfirm, Space, Tag } from 'antd';
+import { useCallback, useEffect, useState } from 'react';
+import { isApiError } from '../../api/client';
+import { resultsApi, type Summary, type SummarySectionKey } from '../../api/results';
+import { notify } from '../../lib/notify';
+
+const SECTIONS: { key: SummarySectionKey; title: string }[] = [
+  { key: 'overview', title: '基本情况' },
+  { key: 'achievements', title: '主要成效和经验做法' },
+  { key: 'problems', title: '存在的问题' },
+  { key: 'nextSteps', title: '下一步工作打算和建议' },
+];
+const STATE: Record<string, { label: string; color: string }> = {
+  draft: { label: '草稿', color: 'default' }, submitted: { label: '已上报', color: 'blue' }, received: { label: '上级已接收', color: 'green' },
+};
+
+/** 总结报告 (R-SUM-1, R-SUM-2): figures from the records, sections written by the organizer, submitted upward. */
+export function SummaryTab({ campaignId, canManage }: { campaignId: number; canManage: boolean }) {
+  const [data, setData] = useState<Summary | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [form] = Form.useForm();
+  const [saving, setSaving] = useState(false);
+  const load = useCallback(() => {
+    resultsApi.summary(campaignId).then((d) => { setData(d); setError(null); form.setFieldsValue(d.sections); })
+      .catch((e) => setError(isApiError(e) ? e.message : '加载失败'));
+  }, [campaignId, form]);
+  useEffect(load, [load]);
+  if (error) return <Alert type="warning" showIcon message={error} />;
+  if (!data) return null;
+  const editable = canManage && data.state === 'draft';
+  const save = async () => {
+    setSaving(true);
+    try {
+      await resultsApi.saveSummary(campaignId, form.getFieldsValue());
+      notify.success('已保存');
+      load();
+    } catch { /* shown by the client */ } finally { setSaving(false); }
+  };
+  const submit = async () => {
+    try {
+      await resultsApi.saveSummary(campaignId, form.getFieldsValue());
+      await resultsApi.submitSummary(campaignId);
+      notify.success('已上报上级组织部门');
+      load();
+    } catch { /* shown by the client */ }
+  };
+  const f = data.figures;
+  return (
+    <Space direction="vertical" style={{ width: '100%' }} size="middle" data-testid="summary-tab">
+      {data.overdue && <Alert type="error" showIcon message={`总结报告应于${data.dueDate}前上报，已逾期`} />}
+      {data.dueSoon && <Alert type="warning" showIcon message={`总结报告应于${data.dueDate}前上报`} />}
+      <Descriptions size="small" bordered column={{ xs: 1, sm: 2, md: 4 }}>
+        <Descriptions.Item label="状态"><Tag color={STATE[data.state]?.color}>{STATE[data.state]?.label ?? data.state}</Tag></Descriptions.Item>
+        <Descriptions.Item label="上报期限">{data.dueDate ?? '—'}</Descriptions.Item>
+        <Descriptions.Item label="述职对象">{f.reporters}</Descriptions.Item>
+        <Descriptions.Item label="述职评议会">{f.meetings}场</Descriptions.Item>
+        <Descriptions.Item label="有效测评票">{f.ballots}</Descriptions.Item>
+        <Descriptions.Item label="实地考核">{f.fieldDone}个单位</Descriptions.Item>
+        <Descriptions.Item label="问题/已销号">{f.items}/{f.closed}</Descriptions.Item>
+        <Descriptions.Item label="等次">好{f.grades.good ?? 0} 较好{f.grades.fair ?? 0} 一般{f.grades.average ?? 0} 差{f.grades.poor ?? 0}</Descriptions.Item>
+      </Descriptions>
+      <Form form={form} layout="vertical" disabled={!editable}>
+        {SECTIONS.map((s) => (
+          <Form.Item key={s.key} name={s.key} label={s.title}>
+            <Input.TextArea autoSize={{ minRows: 3, maxRows: 12 }} maxLength={20000} showCount />
+          </Form.Item>
+        ))}
+      </Form>
+      <Space wrap>
+        {editable && <Button icon={<SaveOutlined />} loading={saving} onClick={save}>保存</Button>}
+        <Button icon={<DownloadOutlined />} onClick={() => resultsApi.summaryDocx(campaignId)} data-testid="summary-docx">下载总结报告（.docx）</Button>
+        <Button icon={<DownloadOutlined />} onClick={() => resultsApi.resultsTable(campaignId)}>下载结果表（.xlsx）</Button>
+        {editable && (
+          <Popconfirm title="上报后不能再修改，确定上报？" onConfirm={submit} okText="上报" cancelText="取消">
+            <Button type="primary" icon={<SendOutlined />}>上报上级</Button>
+          </Popconfirm>
+        )}
+      </Space>
+    </Space>
+  );
+}
