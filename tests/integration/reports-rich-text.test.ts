@@ -3,7 +3,7 @@ import mammoth from 'mammoth';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countChars } from '../../src/domain/word-count';
-import { campaignReporters, reports } from '../../src/server/db/schema';
+import { campaignReporters, meetingAgendaItems, meetings, reports } from '../../src/server/db/schema';
 import { buildCampaign, buildSecretary, buildTwoCounties, buildUser, setupTestApp, signIn, type Session } from '../factories';
 import { goodSections, patchSettings, upload } from './reports-helpers';
 
@@ -126,5 +126,43 @@ describe('rich-text sections (decision 009)', () => {
     expect((await mammoth.extractRawText({ buffer: dl.rawPayload })).value).toContain('第二段：补充1项。');
     // Saved back without HTML (an older client): kept as plain text.
     expect((await s.secA1.put(`/api/reports/${id}/sections`, { sections: plain })).statusCode).toBe(200);
+  });
+
+  it('R-REP-7 the public link is a read-only page without sign-in: rich text rendered, anything unsafe stripped, no script allowed', async () => {
+    const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: 2019, state: 'published', reporterOrgIds: [tree.villageA1.id] });
+    await patchSettings(t.db, c.id, (x) => {
+      x.report.lateSubmissionAllowed = true;
+      x.report.publicationAudience = 'public';
+    });
+    const [r] = await t.db.select().from(campaignReporters).where(eq(campaignReporters.campaignId, c.id));
+    const id = (await s.secA1.post('/api/reports/open', { reporterId: r.id })).json().id;
+    expect((await s.secA1.put(`/api/reports/${id}/sections`, { sections: richSections() })).statusCode).toBe(200);
+    expect((await s.secA1.post(`/api/reports/${id}/transitions`, { action: 'submit' })).statusCode).toBe(200);
+    expect((await s.townAdmin.post(`/api/reports/${id}/transitions`, { action: 'approve' })).statusCode).toBe(200);
+    const [m] = await t.db.insert(meetings).values({ campaignId: c.id, title: '述职评议会', meetingDate: '2019-12-20', place: '镇会议室' }).returning();
+    await t.db.insert(meetingAgendaItems).values({ meetingId: m.id, reporterId: r.id, position: 1 });
+    expect((await s.townAdmin.post('/api/reports/publish', { campaignId: c.id })).json().published).toEqual([tree.villageA1.name]);
+    // Even HTML that reached the database unsanitized (an old row, a manual fix) is made safe when rendered.
+    const [row] = await t.db.select().from(reports).where(eq(reports.id, id));
+    const tampered = (row.sections as { key: string; html?: string }[]).map((x) =>
+      x.key === 'problems' ? { ...x, html: '<p>问题<img src=x onerror="alert(1)"><script>alert(2)</script></p><p onmouseover="alert(3)">二是</p>' } : x);
+    await t.db.update(reports).set({ sections: tampered }).where(eq(reports.id, id));
+    const token = row.publicToken!;
+    expect(token).toBeTruthy();
+
+    const res = await t.app.inject({ method: 'GET', url: `/p/reports/${token}` }); // no cookie
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/html');
+    expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(res.headers['content-security-policy']).not.toContain('script-src');
+    const html = res.body;
+    expect(html).toContain(`${tree.villageA1.name}书记抓基层党建工作述职报告`);
+    expect(html).toContain('<strong>支委会12次</strong>');
+    expect(html).toContain('<ol><li><p>发展党员2名');
+    expect(html).toContain('<td><p>主题党日</p></td>');
+    expect(html).toContain('<p>问题</p><p>二是</p>');
+    for (const bad of ['<script', 'onerror', 'onmouseover', 'alert(', '<img']) expect(html).not.toContain(bad);
+    expect((await t.app.inject({ method: 'GET', url: '/p/reports/AAAAAAAAAAAAAAAAAAAAAAAA' })).statusCode).toBe(404);
+    expect((await t.app.inject({ method: 'GET', url: '/p/reports/<script>' })).statusCode).toBe(404);
   });
 });

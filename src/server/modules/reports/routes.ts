@@ -14,6 +14,7 @@ import { addRectificationItem, listRectificationItems, removeRectificationItem }
 import { openReport } from './open-report';
 import { listPublished, publishReports, readPublicReport } from './publish-reports';
 import { previewChecks } from './preview-checks';
+import { notFoundPage, PUBLIC_PAGE_CSP, renderPublicReport } from './public-page';
 import { REPORT_STATES, REVIEW_ACTIONS } from './review-states';
 import { saveReport } from './save-report';
 import { MAX_REMINDERS, sendReminders } from './send-reminders';
@@ -285,4 +286,21 @@ export async function reportRoutes(app: FastifyInstance) {
       response: { 200: z.object({ orgName: z.string(), campaignTitle: z.string(), publishedAt: z.string(), charCount: z.number(), sections: Sections }) },
     },
   }, async (req) => readPublicReport(db(), req.params.token));
+
+  // The public link as a read-only page (no sign-in, no SPA): /p/reports/<token>.
+  r.get('/p/reports/:token', { config: { public: true }, schema: { hide: true, params: z.object({ token: z.string().max(100) }) } }, async (req, reply) => {
+    reply
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('content-security-policy', PUBLIC_PAGE_CSP)
+      .header('x-content-type-options', 'nosniff')
+      .header('referrer-policy', 'no-referrer')
+      .header('cache-control', 'no-store');
+    if (!/^[A-Za-z0-9_-]{10,64}$/.test(req.params.token)) return reply.code(404).send(notFoundPage());
+    try {
+      return reply.send(await renderPublicReport(db(), req.params.token));
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'NOT_FOUND') return reply.code(404).send(notFoundPage());
+      throw e;
+    }
+  });
 }

@@ -375,6 +375,9 @@ export default function ReportPage() {
         <DueTag dueDate={deadline.dueDate} daysLeft={deadline.daysLeft} overdue={deadline.overdue} submitted={!!report.submittedAt} />
         {report.onBehalf && <Tag color="purple">代表党组织述职（书记任职不足3个月）</Tag>}
         {report.publishedAt && <Tag color="green">已公开</Tag>}
+        {report.publicToken && (
+          <a href={`/p/reports/${report.publicToken}`} target="_blank" rel="noreferrer" data-testid="report-public-link">公开链接</a>
+        )}
       </Space>
       <Descriptions size="small" column={{ xs: 1, sm: 2, lg: 3 }} style={{ marginBottom: 12 }}>
         <Descriptions.Item label="述职评议考核">{reporter.campaignTitle}</Descriptions.Item>
