@@ -9,7 +9,7 @@ import { createSurvey, openSurvey, updateSurvey } from '../../src/server/modules
 import { addRespondent } from '../../src/server/modules/surveys/respondents';
 import { drawSurveySample } from '../../src/server/modules/surveys/sample';
 import { freshDatabase } from '../setup/db';
-import { buildCampaign, buildTwoCounties, buildUser, TEST_COST } from '../factories';
+import { buildCampaign, buildTwoCounties, buildUser, signIn, TEST_COST } from '../factories';
 
 process.env.BALLOT_CODE_SECRET ??= 'ab'.repeat(32);
 
@@ -18,6 +18,8 @@ let base: string;
 let close: () => Promise<void>;
 let db: Awaited<ReturnType<typeof freshDatabase>>;
 let tokens: string[];
+let adminCookie: string;
+let pageUrl: string;
 
 beforeAll(async () => {
   db = await freshDatabase();
@@ -36,6 +38,8 @@ beforeAll(async () => {
   await drawSurveySample(db.db, user, actor, survey.id, 'e2e');
   tokens = (await issueTokens(db.db, user, actor, survey.id, reporter!.id, 2)).tokens;
   await openSurvey(db.db, user, actor, survey.id);
+  adminCookie = (await signIn(app, admin.username)).cookie;
+  pageUrl = `/campaigns/${campaign.id}/surveys/${survey.id}`;
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
   browser = await chromium.launch({
@@ -73,5 +77,22 @@ it('R-ASSESS-3 a phone opens a survey link, answers every item once and cannot a
   const again = await ctx.newPage();
   await again.goto(`${base}/vote/survey.html#t=${tokens[0]}`);
   await expect.poll(() => again.getByTestId('survey-error').textContent()).toContain('已提交过问卷');
+  await ctx.close();
+});
+
+it('the organizer\'s survey page shows units, the drawn list with its seed, and results after the phone answer', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await ctx.addCookies([{ name: 'sp_sid', value: adminCookie, url: base }]);
+  const page = await ctx.newPage();
+  await page.goto(`${base}${pageUrl}`);
+  await expect.poll(() => page.getByTestId('survey-state').textContent()).toBe('调查中');
+  expect(await page.getByTestId('survey-seed').textContent()).toContain('e2e');
+  await page.getByRole('tab', { name: '调查对象' }).click();
+  await expect.poll(() => page.getByTestId('respondent-table').textContent()).toContain('村民');
+  await page.getByRole('tab', { name: '结果' }).click();
+  await expect.poll(() => page.getByTestId('survey-results').textContent()).toContain('甲一镇东村党支部');
+  // One response: item 1 满意, item 2 基本满意 → 满意 50.0%, score (100 + 60) / 2.
+  expect(await page.getByTestId('survey-results').textContent()).toContain('80.00');
+  await page.screenshot({ path: '.tmp/survey-admin.png' });
   await ctx.close();
 });
