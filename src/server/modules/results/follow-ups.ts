@@ -89,7 +89,7 @@ export async function recordFollowUp(db: DbOrTx, user: AuthUser, actor: AuditAct
       ...(input.done ? { state: 'done', doneAt: actor.at, doneBy: user.id } : {}),
     }).where(eq(resultFollowUps.id, id));
     await writeAudit(tx, actor, {
-      action: input.done ? 'results.follow_up.done' : 'results.follow_up.record', targetType: 'result_follow_up', targetId: id,
+      ...(input.done ? { action: 'results.follow_up.done' } : { action: 'results.follow_up.record' }), targetType: 'result_follow_up', targetId: id,
       scopePath: campaign.organizerPath, detail: { kind: row.kind, orgName: row.orgName, ...input },
     });
     return { id, state: input.done ? 'done' : row.state };
