@@ -132,7 +132,8 @@ export function suggestGrades(standings: readonly Standing[], policy: GradingPol
     if (last && last[0].rank === s.rank) last.push(s);
     else groups.push([s]);
   }
-  const cuts = groups.reduce((acc, g) => [...acc, acc[acc.length - 1] + g.length], [0]);
+  const cuts = [0];
+  for (const g of groups) cuts.push(cuts[cuts.length - 1] + g.length);
   const { counts, violation } = bestCounts(cuts, auto.length, rules);
   const freeCounts: GradeCounts = { ...counts, poor: counts.poor - auto.length };
 
@@ -144,16 +145,26 @@ export function suggestGrades(standings: readonly Standing[], policy: GradingPol
     position += group.length;
   }
   const checks = checkCounts(counts, rules);
+  // The reason depends on the grade only (the best-ranked group holding it), so it is worked out once per grade.
+  const whyByGrade = new Map<Grade, string>();
+  const whyOf = (grade: Grade) => {
+    let why = whyByGrade.get(grade);
+    if (why === undefined) {
+      why =
+        grade !== 'good'
+          ? `${whyNotBetter(grade, groups[groupGrades.indexOf(grade)].length, counts, rules)}，`
+          : freeCounts.good < free.length
+            ? `好等次名额上限${freeCounts.good}个，`
+            : '';
+      whyByGrade.set(grade, why);
+    }
+    return why;
+  };
   const suggested: Suggested[] = groups.flatMap((group, i) => {
     const grade = groupGrades[i];
     const rankText = `排名第${group[0].rank}${group.length > 1 ? `（并列${group.length}个）` : ''}`;
     // 好 is only "capped" when someone ranked lower did not get it.
-    const why =
-      grade !== 'good'
-        ? `${whyNotBetter(grade, groups[groupGrades.indexOf(grade)].length, counts, rules)}，`
-        : freeCounts.good < free.length
-          ? `好等次名额上限${freeCounts.good}个，`
-          : '';
+    const why = whyOf(grade);
     const explanation = `${rankText}，${why}建议为${GRADE_LABELS[grade]}`;
     return group.map((s) => ({ reporterId: s.reporterId, rank: s.rank, grade, autoReasons: [], explanation }));
   });
