@@ -96,7 +96,7 @@ function rng(seed: number) {
 
 const SETS = [['good'], ['good', 'fair'], ['fair', 'average', 'poor'], ['average', 'poor'], ['poor'], ['good', 'poor']] as const;
 
-describe('bestCounts search pruning'', () => {
+describe('bestCounts search pruning', () => {
   it('R-GRADE-2 gives the same minimum violation as the exhaustive search on 3,000 random cases', () => {
     const r = rng(20260115);
     for (let t = 0; t < 3000; t++) {
