@@ -164,5 +164,11 @@ describe('rich-text sections (decision 009)', () => {
     for (const bad of ['<script', 'onerror', 'onmouseover', 'alert(', '<img']) expect(html).not.toContain(bad);
     expect((await t.app.inject({ method: 'GET', url: '/p/reports/AAAAAAAAAAAAAAAAAAAAAAAA' })).statusCode).toBe(404);
     expect((await t.app.inject({ method: 'GET', url: '/p/reports/<script>' })).statusCode).toBe(404);
+    // The published list (one query) filters by organization name; a secretary elsewhere in the tree reads a public report too.
+    const namedRes = await s.secA2.get(`/api/reports/published?q=${encodeURIComponent('东村')}`);
+    expect(namedRes.statusCode, namedRes.body).toBe(200);
+    const named = namedRes.json();
+    expect(named.items.map((i: { id: number }) => i.id)).toEqual([id]);
+    expect((await s.townAdmin.get(`/api/reports/published?q=${encodeURIComponent('不存在的村')}`)).json()).toEqual({ items: [], total: 0 });
   });
 });

@@ -103,7 +103,7 @@ export interface PublishedItem {
 export const reportsApi = {
   tasks: () => http.get<{ items: TaskItem[] }>('/api/reports/tasks'),
   queue: (q: QueueQuery) => http.get<{ items: TaskItem[]; total: number }>('/api/reports/queue', { ...q, overdue: q.overdue ? 'true' : undefined }),
-  published: (q: { campaignId?: number; offset?: number; limit?: number }) =>
+  published: (q: { campaignId?: number; q?: string; offset?: number; limit?: number }) =>
     http.get<{ items: PublishedItem[]; total: number }>('/api/reports/published', q),
   open: (reporterId: number) => http.post<{ id: number }>('/api/reports/open', { reporterId }),
   get: (id: number) => http.get<ReportView>(`/api/reports/${id}`),

@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { and, asc, eq, isNotNull, isNull } from 'drizzle-orm';
+import { and, asc, eq, ilike, isNotNull, isNull, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { AUDIENCES, validateSettings } from '../../../domain/campaign-settings';
 import { AppError, notFound } from '../../../domain/errors';
 import type { ReportSection } from '../../../domain/report-checks';
-import type { DbOrTx } from '../../db/connect';
+import { escapeLike, type DbOrTx } from '../../db/connect';
 import { campaignReporters, campaigns, organizations, reports } from '../../db/schema';
 import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
 import { reportDeadline } from './get-report';
 import { assertPublish, canReadPublished } from './policy';
-import { loadReporter, scopeOf, stateOf } from './repo';
+import { loadReporter, stateOf } from './repo';
 import { isFinal, STATE_LABELS } from './review-states';
 import { countReport, orderSections, sectionSlots } from './sections';
 
@@ -65,26 +65,50 @@ export async function publishReports(db: DbOrTx, user: AuthUser, actor: AuditAct
   });
 }
 
-/** Published reports the user may read, by the campaign's audience. */
-export async function listPublished(db: DbOrTx, user: AuthUser, q: { campaignId?: number; offset: number; limit: number }) {
+/**
+ * Published reports the user may read, by the campaign's audience — in one query: the tree paths the
+ * policy needs come joined, and whether the user's own organization reports in the same campaign
+ * (the 'campaign_scope' audience) is a subquery, so nothing is read per report.
+ */
+export async function listPublished(db: DbOrTx, user: AuthUser, q: { campaignId?: number; q?: string; offset: number; limit: number }) {
+  const reportTo = alias(organizations, 'report_to');
+  const organizer = alias(organizations, 'organizer');
+  const userOrg = user.role === 'secretary' ? user.orgId : null;
+  const inCampaign = userOrg === null
+    ? sql<boolean>`false`
+    : sql<boolean>`${reports.campaignId} in (select cr.campaign_id from campaign_reporters cr where cr.org_id = ${userOrg} and cr.removed_at is null)`;
   const rows = await db
-    .select({ id: reports.id, reporterId: reports.reporterId, campaignId: reports.campaignId, orgName: organizations.name, campaignTitle: campaigns.title, publishedAt: reports.publishedAt, charCount: reports.charCount })
+    .select({
+      id: reports.id, reporterId: reports.reporterId, campaignId: reports.campaignId, orgName: organizations.name,
+      campaignTitle: campaigns.title, publishedAt: reports.publishedAt, charCount: reports.charCount,
+      settings: campaigns.settings, orgId: organizations.id, orgPath: organizations.path, orgParentId: organizations.parentId,
+      reportToPath: reportTo.path, organizerPath: organizer.path, inCampaign,
+    })
     .from(reports)
+    .innerJoin(campaignReporters, eq(campaignReporters.id, reports.reporterId))
     .innerJoin(organizations, eq(organizations.id, reports.orgId))
+    .innerJoin(reportTo, eq(reportTo.id, campaignReporters.reportToOrgId))
     .innerJoin(campaigns, eq(campaigns.id, reports.campaignId))
-    .where(and(isNotNull(reports.publishedAt), q.campaignId ? eq(reports.campaignId, q.campaignId) : undefined))
+    .innerJoin(organizer, eq(organizer.id, campaigns.organizerOrgId))
+    .where(and(
+      isNotNull(reports.publishedAt),
+      q.campaignId ? eq(reports.campaignId, q.campaignId) : undefined,
+      q.q ? ilike(organizations.name, `%${escapeLike(q.q)}%`) : undefined,
+    ))
     .orderBy(asc(campaigns.id), asc(organizations.name));
-  const reporterOrgs = new Map<number, Set<number>>();
+  const audiences = new Map<number, string>();
   const readable = [];
   for (const r of rows) {
-    const ctx = await loadReporter(db, r.reporterId);
-    if (!reporterOrgs.has(r.campaignId)) {
-      const orgs = await db.select({ orgId: campaignReporters.orgId }).from(campaignReporters).where(eq(campaignReporters.campaignId, r.campaignId));
-      reporterOrgs.set(r.campaignId, new Set(orgs.map((o) => o.orgId)));
-    }
-    const scope = { ...scopeOf(ctx), isCampaignReporterOrg: (id: number) => reporterOrgs.get(r.campaignId)!.has(id) };
-    if (canReadPublished(user, scope, ctx.settings.report.publicationAudience)) {
-      readable.push({ ...r, publishedAt: r.publishedAt!.toISOString() });
+    if (!audiences.has(r.campaignId)) audiences.set(r.campaignId, validateSettings(r.settings).report.publicationAudience);
+    const scope = {
+      orgId: r.orgId, orgPath: r.orgPath, orgParentId: r.orgParentId, reportToPath: r.reportToPath, organizerPath: r.organizerPath,
+      isCampaignReporterOrg: (id: number) => Boolean(r.inCampaign) && id === userOrg,
+    };
+    if (canReadPublished(user, scope, audiences.get(r.campaignId)!)) {
+      readable.push({
+        id: r.id, reporterId: r.reporterId, campaignId: r.campaignId, orgName: r.orgName, campaignTitle: r.campaignTitle,
+        publishedAt: r.publishedAt!.toISOString(), charCount: r.charCount,
+      });
     }
   }
   return { items: readable.slice(q.offset, q.offset + q.limit), total: readable.length };

@@ -152,6 +152,7 @@ export async function reportRoutes(app: FastifyInstance) {
       tags,
       querystring: z.object({
         campaignId: Id.optional(),
+        q: z.string().trim().max(100).optional(),
         offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
         limit: z.coerce.number().int().min(1).max(100).default(20),
       }),

@@ -225,25 +225,31 @@ function ReviewQueue() {
 /** Published reports the user may read (R-REP-7). */
 function Published() {
   const [page, setPage] = useState(1);
+  const [q, setQ] = useState('');
+  const debouncedQ = useDebounced(q, 300);
   const [data, setData] = useState<{ items: PublishedItem[]; total: number } | null>(null);
   useEffect(() => {
-    reportsApi.published({ offset: (page - 1) * PAGE, limit: PAGE }).then(setData).catch(() => setData({ items: [], total: 0 }));
-  }, [page]);
+    reportsApi.published({ q: debouncedQ || undefined, offset: (page - 1) * PAGE, limit: PAGE }).then(setData).catch(() => setData({ items: [], total: 0 }));
+  }, [page, debouncedQ]);
   return (
-    <Table
-      size="small"
-      rowKey="id"
-      loading={!data}
-      dataSource={data?.items}
-      locale={{ emptyText: '暂无公开的述职报告' }}
-      pagination={{ current: page, pageSize: PAGE, total: data?.total ?? 0, onChange: setPage, showSizeChanger: false }}
-      columns={[
-        { title: '党组织', dataIndex: 'orgName', render: (n, r) => <Link to={`/reports/${r.id}`}>{n}</Link> },
-        { title: '述职评议考核', dataIndex: 'campaignTitle' },
-        { title: '字数', dataIndex: 'charCount' },
-        { title: '公开时间', dataIndex: 'publishedAt', render: formatTime },
-      ]}
-    />
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Input.Search allowClear placeholder="按党组织名称搜索" style={{ maxWidth: 260 }} value={q} onChange={(e) => { setQ(e.target.value); setPage(1); }} data-testid="published-search" />
+      <Table
+        size="small"
+        rowKey="id"
+        loading={!data}
+        dataSource={data?.items}
+        locale={{ emptyText: '暂无公开的述职报告' }}
+        pagination={{ current: page, pageSize: PAGE, total: data?.total ?? 0, onChange: setPage, showSizeChanger: false }}
+        scroll={{ x: 560 }}
+        columns={[
+          { title: '党组织', dataIndex: 'orgName', render: (n, r) => <Link to={`/reports/${r.id}`}>{n}</Link> },
+          { title: '述职评议考核', dataIndex: 'campaignTitle' },
+          { title: '字数', dataIndex: 'charCount' },
+          { title: '公开时间', dataIndex: 'publishedAt', render: formatTime },
+        ]}
+      />
+    </Space>
   );
 }
 
