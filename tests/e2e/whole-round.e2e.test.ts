@@ -1,0 +1,329 @@
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import mammoth from 'mammoth';
+import { eq, sql } from 'drizzle-orm';
+import { users } from '../../src/server/db/schema';
+import { chromium, devices, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { buildApp } from '../../src/server/app';
+import { queryRows } from '../../src/server/db/connect';
+import { issueCodes } from '../../src/server/modules/ballots/issue-codes';
+import { freshDatabase } from '../setup/db';
+import { buildOrg, buildSecretary, buildUser, signIn, testClock, TEST_COST, TEST_PASSWORD, type Session } from '../factories';
+import { goodSections, upload } from '../integration/reports-helpers';
+
+process.env.BALLOT_CODE_SECRET ??= 'ab'.repeat(32);
+
+/**
+ * Issue 7, "a whole round, end to end": the township template (003) with 20 village reporters, from the campaign's
+ * creation to the summary report. Bulk steps go through the HTTP API (app.inject with each role's session); the steps a
+ * user must see go through Chromium: a phone vote, the console count, the evaluation override and lock, the 通报, the
+ * verification of a rectification item, and the results pages.
+ */
+let browser: Browser;
+let base: string;
+let db: Awaited<ReturnType<typeof freshDatabase>>;
+let app: Awaited<ReturnType<typeof buildApp>>;
+let t: { countyA: Org; townA: Org; countyB: Org };
+type Org = Awaited<ReturnType<typeof buildOrg>>;
+const villages: Array<{ id: number; name: string }> = [];
+const s: Record<string, Session> = {};
+const secretaries: Session[] = [];
+
+const WAIT = 60_000;
+// The server's clock is injected: reports are due in December 2025, the meeting is in January, an item falls overdue in April.
+const clock = testClock(new Date('2025-11-20T02:00:00Z'));
+const until = <T>(fn: () => Promise<T> | T, timeout = WAIT) => expect.poll(fn, { timeout });
+const ok = async (p: Promise<{ statusCode: number; body: string; json: () => any }>) => {
+  const res = await p;
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json();
+};
+
+beforeAll(async () => {
+  db = await freshDatabase();
+  app = await buildApp({ database: db, clock, config: { passwordCost: TEST_COST, loginRatePerMinute: 1000, idleTimeoutMinutes: 60 * 24 * 365, webDir: path.resolve(process.env.E2E_WEB_DIR ?? 'dist/web') } });
+  const countyA = await buildOrg(db.db, { name: '甲县委', code: 'A', kind: 'committee', sector: 'organ', level: 'county' });
+  const townA = await buildOrg(db.db, { parent: countyA, name: '甲一镇党委', code: 'A-T1', kind: 'committee', level: 'township' });
+  const countyB = await buildOrg(db.db, { name: '乙县委', code: 'B', kind: 'committee', sector: 'organ', level: 'county' });
+  t = { countyA, townA, countyB };
+  await buildSecretary(db.db, t.townA.id, { name: '镇党委书记' });
+  for (let i = 1; i <= 20; i++) {
+    const v = await buildOrg(db.db, { parent: t.townA, name: `甲一镇第${String(i).padStart(2, '0')}村党支部`, code: `A-T1-W${String(i).padStart(2, '0')}` });
+    await buildSecretary(db.db, v.id, { name: `书记${i}` });
+    await buildUser(db.db, { role: 'secretary', username: `wr_sec${i}`, orgId: v.id });
+    villages.push(v);
+  }
+  const accounts: Array<[string, Parameters<typeof buildUser>[1]]> = [
+    ['wr_town', { role: 'org_admin', scopeOrgId: t.townA.id }],
+    ['wr_town2', { role: 'org_admin', scopeOrgId: t.townA.id }],
+    ['wr_county', { role: 'org_admin', scopeOrgId: t.countyA.id }],
+    ['wr_countyB', { role: 'org_admin', scopeOrgId: t.countyB.id }],
+    ['wr_leader', { role: 'leader', scopeOrgId: t.townA.id }],
+    ['wr_observer', { role: 'observer', scopeOrgId: t.townA.id }],
+    ['wr_assessor', { role: 'assessor', scopeOrgId: t.townA.id }],
+  ];
+  for (const [username, o] of accounts) {
+    await buildUser(db.db, { ...o, username });
+    s[username] = await signIn(app, username);
+  }
+  for (let i = 1; i <= 20; i++) secretaries.push(await signIn(app, `wr_sec${i}`));
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}, 300_000);
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await db?.close();
+});
+
+async function signedIn(username: string, opts: { phone?: boolean } = {}): Promise<{ ctx: BrowserContext; page: Page }> {
+  const ctx = await browser.newContext(opts.phone
+    ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }
+    : { viewport: { width: 1600, height: 900 }, acceptDownloads: true });
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(WAIT);
+  await page.goto(`${base}/login`);
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(TEST_PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+  return { ctx, page };
+}
+
+it('R-USE R-FIX R-SUM a township round with 20 reporters from creation to the summary report', async () => {
+  const town = s.wr_town!;
+  // ---- campaign from template 003, published ----------------------------------------------------------------
+  const created = await ok(town.post('/api/campaigns', { templateId: '003', year: 2025, organizerOrgId: t.townA.id }));
+  const campaignId = created.campaign.id as number;
+  expect(created.campaign.state).toBe('draft');
+  const published = await ok(town.post(`/api/campaigns/${campaignId}/publish`));
+  expect(published.campaign.state).toBe('published');
+  const roster = (await ok(town.get(`/api/campaigns/${campaignId}/reporters`))).items as Array<{ id: number; org: { id: number; name: string }; role: string }>;
+  const reporterOf = new Map(roster.filter((r) => r.role === 'reporter').map((r) => [r.org.id, r.id]));
+  const rid = villages.map((v) => reporterOf.get(v.id)!);
+  expect(rid.every((id) => typeof id === 'number')).toBe(true);
+  // The county admin of another county cannot open the round.
+  expect([403, 404]).toContain((await s.wr_countyB!.get(`/api/campaigns/${campaignId}`)).statusCode);
+
+  // ---- reports: each secretary writes and submits, the township approves --------------------------------------
+  for (let i = 0; i < 20; i++) {
+    const sec = secretaries[i]!;
+    const reportId = (await ok(sec.post('/api/reports/open', { reporterId: rid[i] }))).id as number;
+    await ok(sec.put(`/api/reports/${reportId}/sections`, { sections: goodSections(i % 2) }));
+    expect((await ok(sec.post(`/api/reports/${reportId}/transitions`, { action: 'submit', comment: '请审核' }))).state).toBe('submitted');
+    expect((await ok(town.post(`/api/reports/${reportId}/transitions`, { action: 'approve', comment: '同意' }))).state).toBe('approved');
+  }
+  // A secretary cannot read another's report.
+  const [otherReport] = await queryRows<{ id: number }>(db.db, sql`select id from reports where reporter_id = ${rid[1]}`);
+  expect((await secretaries[0]!.get(`/api/reports/${otherReport!.id}`)).statusCode).toBe(403);
+
+  clock.set(new Date('2026-01-10T01:00:00Z'));
+  // ---- meeting, ballots: phones (API + one real phone page), paper with double entry ----------------------------
+  const meeting = await ok(town.post(`/api/campaigns/${campaignId}/meetings`, { title: '甲一镇2025年度述职评议会', meetingDate: '2026-01-10', place: '镇会议室' }));
+  const meetingId = meeting.id as number;
+  await ok(town.post(`/api/meetings/${meetingId}/agenda/default`));
+  const round = await ok(town.post(`/api/meetings/${meetingId}/ballot-rounds`, { mode: 'real' }));
+  const [townUser] = await db.db.select().from(users).where(eq(users.username, 'wr_town'));
+  const codes = (await issueCodes(db.db, { ...townUser!, scopePath: t.townA.path } as never,
+    { actorId: townUser!.id, actorName: 'e2e', ip: null, at: new Date() }, round.id, 'committee', 20)).codes;
+  await ok(town.post(`/api/ballot-rounds/${round.id}/open`, {}));
+  // 19 phones through the API: 第05村 gets one 差 and two 一般 out of 20 (15 % ≥ the automatic-差 line);
+  // the others get fewer 好 the further down the roster, so the ranks are distinct.
+  const gradeFor = (voter: number, i: number) => {
+    if (i === 4) return voter < 2 ? 'average' : voter === 2 ? 'poor' : 'good';
+    return voter < i ? 'fair' : 'good';
+  };
+  for (let voter = 0; voter < 19; voter++) {
+    const res = await app.inject({ method: 'POST', url: '/api/vote/ballots', payload: {
+      code: codes[voter], roomCode: round.roomCode,
+      ballots: rid.map((reporterId, i) => ({ reporterId, grade: gradeFor(voter, i), ...(i === 4 && voter === 2 ? { problems: '村务公开不及时' } : {}) })),
+    } });
+    expect(res.statusCode, res.body).toBe(200);
+  }
+  // The console (projector) shows the count; the 20th phone votes on its own page.
+  const admin = await signedIn('wr_town');
+  const projector = admin.page;
+  await projector.goto(`${base}/campaigns/${campaignId}/meetings/${meetingId}/console`);
+  await until(() => projector.getByTestId('console-room-code').textContent()).toBe(round.roomCode);
+  const countOf = async (name: string) => (await projector.getByTestId('console-ballots').locator('tbody tr', { hasText: name }).locator('td').nth(1).textContent())?.trim();
+  await until(() => countOf(villages[0]!.name)).toBe('19');
+  const phoneCtx = await browser.newContext({ ...devices['Galaxy S5'], isMobile: true, hasTouch: true, viewport: { width: 360, height: 640 } });
+  const phone = await phoneCtx.newPage();
+  phone.setDefaultTimeout(WAIT);
+  await phone.goto(`${base}/vote/#c=${codes[19]}`);
+  await phone.getByTestId('vote-room').fill(round.roomCode);
+  await phone.getByTestId('vote-start').click();
+  for (const [i, id] of rid.entries()) await phone.getByTestId(`grade-${id}-${gradeFor(19, i)}`).check({ force: true });
+  // The 下评 card (the township's own secretary) is on the same sheet.
+  const down = roster.find((r) => r.role === 'downward');
+  if (down) await phone.getByTestId(`grade-${down.id}-good`).check({ force: true });
+  await phone.getByTestId('submit-all').click();
+  await until(() => phone.getByTestId('vote-finished').textContent()).toContain('已提交');
+  await phoneCtx.close();
+  await until(() => countOf(villages[0]!.name)).toBe('20');
+  expect(await projector.getByTestId('console-ballots').textContent()).not.toMatch(/较好|一般|差/);
+  await ok(town.post(`/api/ballot-rounds/${round.id}/close`, { attendees: 22 }));
+  // Paper forms of the 下评 category: two clerks enter the same counts; only matched entries count.
+  if (down) {
+    await ok(town.post(`/api/ballot-rounds/${round.id}/paper-counts`, { counts: { grassroots: { issued: 2, collected: 2 } } }));
+    const entry = { reporterId: down.id, category: 'grassroots', counts: { good: 2, fair: 0, average: 0, poor: 0, invalid: 0 }, problems: [], suggestions: [] };
+    await ok(town.post(`/api/ballot-rounds/${round.id}/paper-tallies`, entry));
+    const same = await town.post(`/api/ballot-rounds/${round.id}/paper-tallies`, entry);
+    expect(same.statusCode).toBe(409);
+    await ok(s.wr_town2!.post(`/api/ballot-rounds/${round.id}/paper-tallies`, entry));
+    const tallies = (await ok(town.get(`/api/ballot-rounds/${round.id}/paper-tallies`))).items;
+    expect(tallies[0].status).not.toBe('mismatch');
+  }
+  const released = await town.post(`/api/ballot-rounds/${round.id}/release`, { explanation: '签到22人，投票码20张全部使用，纸质表2份由两人录入。' });
+  expect(released.statusCode, released.body).toBe(200);
+  expect(released.json().state).toBe('released');
+
+  // ---- field scores: the village checklist, one team, two reporters scored and completed ------------------------
+  await ok(town.post(`/api/campaigns/${campaignId}/checklists/from-template`, { kind: 'village' }));
+  const [assessor] = await queryRows<{ id: number }>(db.db, sql`select id from users where username = 'wr_assessor'`);
+  await ok(town.post(`/api/campaigns/${campaignId}/assessment-teams`, { name: '第一考评组', memberIds: [assessor!.id], reporterIds: [rid[0], rid[4]] }));
+  for (const [k, reporterId] of [rid[0]!, rid[4]!].entries()) {
+    const sheet = await ok(s.wr_assessor!.get(`/api/assessment/reporters/${reporterId}`));
+    expect(sheet.items.length).toBeGreaterThan(0);
+    for (const item of sheet.items as Array<{ id: number; maxPoints: number }>) {
+      const failed = k === 1 && item === sheet.items[0];
+      await ok(s.wr_assessor!.put(`/api/assessment/reporters/${reporterId}/scores`, {
+        clientId: randomUUID(), itemId: item.id, score: failed ? 0 : item.maxPoints, failed, ...(failed ? { note: '党群服务中心大门紧锁' } : {}),
+      }));
+    }
+    await ok(s.wr_assessor!.post(`/api/assessment/reporters/${reporterId}/complete`));
+  }
+
+  // ---- before the lock: the secretary sees no grade; other county denied ------------------------------------
+  const evalUrl = `/api/campaigns/${campaignId}/evaluation`;
+  const mineBefore = await ok(secretaries[4]!.get(`${evalUrl}/mine`));
+  expect(mineBefore.locked).toBe(false);
+  expect(JSON.stringify(mineBefore)).not.toMatch(/good|fair|average|poor|rank/);
+  expect((await secretaries[4]!.get(evalUrl)).statusCode).toBe(403);
+  expect((await s.wr_countyB!.get(evalUrl)).statusCode).toBe(403);
+
+  // ---- evaluation page: recompute, automatic 差, override with a reason, lock, 通报 ---------------------------
+  const page = admin.page;
+  await page.goto(`${base}/campaigns/${campaignId}`);
+  await page.getByTestId('campaign-evaluation-link').click();
+  await page.waitForURL((u) => u.pathname.endsWith('/evaluation'));
+  await page.getByTestId('recompute').click();
+  await page.getByRole('button', { name: /计\s*算/ }).last().click();
+  const rows = page.locator('[data-testid="evaluation-table"] tbody tr.ant-table-row');
+  await until(() => rows.count()).toBeGreaterThanOrEqual(20);
+  await until(() => page.getByTestId('auto-poor').count()).toBe(1);
+  const poorRow = rows.filter({ hasText: villages[4]!.name });
+  await until(() => poorRow.getByTestId('auto-poor').count()).toBe(1);
+  const top = rows.nth(0);
+  await until(() => top.textContent()).toContain(villages[0]!.name);
+  await top.getByTestId('decide').click();
+  await page.getByTestId('decision-grade').click();
+  await page.locator('.ant-select-item-option').filter({ hasText: /^较好$/ }).click();
+  await until(() => page.getByTestId('decision-save').isDisabled()).toBe(true);
+  await page.getByTestId('decision-reason').fill('党委会议研究认为其阵地建设整改滞后');
+  await page.getByTestId('decision-save').click();
+  await until(() => top.textContent()).toContain('理由：党委会议研究认为其阵地建设整改滞后');
+  // The leader and the observer of the township read the table; the observer cannot decide.
+  expect((await s.wr_leader!.get(evalUrl)).statusCode).toBe(200);
+  const observerView = await s.wr_observer!.get(evalUrl);
+  expect([200, 403]).toContain(observerView.statusCode);
+  expect((await s.wr_observer!.put(`${evalUrl}/results/${rid[1]}/decision`, { grade: 'good', reason: '观察员' })).statusCode).toBe(403);
+
+  await page.getByTestId('lock').click();
+  await page.getByTestId('lock-note').fill('2026年1月15日镇党委会议');
+  await page.getByTestId('lock-check').click();
+  await page.getByTestId('lock-confirm').click();
+  await page.getByTestId('locked-banner').waitFor({ timeout: WAIT });
+  expect(await page.getByTestId('eval-state').textContent()).toContain('已锁定');
+  const noticeButton = page.getByRole('button', { name: /下载结果通报/ });
+  await until(() => noticeButton.isEnabled()).toBe(true);
+  await noticeButton.click();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /生成并下载/ }).click()]);
+  expect(download.suggestedFilename()).toMatch(/\.docx$/);
+  const notice = (await mammoth.extractRawText({ path: (await download.path())! })).value;
+  expect(notice).toContain(villages[4]!.name);
+
+  // After the lock the secretary sees their own grade, and only that.
+  const mineAfter = await ok(secretaries[4]!.get(`${evalUrl}/mine`));
+  expect(mineAfter).toMatchObject({ locked: true, finalGrade: 'poor', orgName: villages[4]!.name });
+  const mineTop = await ok(secretaries[0]!.get(`${evalUrl}/mine`));
+  expect(mineTop.finalGrade).toBe('fair');
+  expect((await secretaries[4]!.get(evalUrl)).statusCode).toBe(403);
+
+  clock.set(new Date('2026-01-20T02:00:00Z'));
+  // ---- rectification: two items of 第05村; one verified and closed in the browser, one overdue ---------------
+  const item = (description: string) => town.post(`/api/campaigns/${campaignId}/rectification/items`, {
+    orgId: villages[4]!.id, description, owner: '书记5', responsibleLeader: '李镇长', measures: '逐月检查', deadline: '2026-03-31',
+  });
+  const closeId = (await ok(item('村务公开不及时'))).id as number;
+  const lateId = (await ok(item('党群服务中心大门紧锁'))).id as number;
+  const sec5 = secretaries[4]!;
+  await ok(sec5.post(`/api/rectification/items/${closeId}/actions`, { action: 'start' }));
+  await ok(sec5.post(`/api/rectification/items/${closeId}/progress`, { note: '每月5日公开', percent: 100 }));
+  await ok(upload(sec5, `/api/rectification/items/${closeId}/evidence`, Buffer.from('%PDF-1.4 公开栏照片'), '公开栏.pdf', 'application/pdf') as never);
+  await ok(sec5.post(`/api/rectification/items/${closeId}/actions`, { action: 'submit' }));
+  await ok(sec5.post(`/api/rectification/items/${lateId}/actions`, { action: 'start' }));
+  // A secretary of another village sees neither item.
+  expect((await secretaries[0]!.get(`/api/rectification/items/${closeId}`)).statusCode).toBe(403);
+
+  await page.goto(`${base}/rectification/items/${closeId}`);
+  await page.getByTestId('verify').click();
+  await page.locator('.ant-modal').getByText('公开栏.pdf').click();
+  await page.getByLabel('验收意见').fill('公开栏已核实');
+  await page.locator('.ant-modal').getByRole('button', { name: /确\s*定|OK/ }).click();
+  await until(() => page.getByTestId('rect-status').first().innerText()).toBe('已销号');
+  // April: the second item is past its deadline and still 整改中.
+  clock.set(new Date('2026-04-05T02:00:00Z'));
+  const late = await ok(town.get(`/api/rectification/items/${lateId}`));
+  expect(JSON.stringify(late)).toMatch(/overdue/i);
+  await page.goto(`${base}/rectification?campaignId=${campaignId}`);
+  const table = page.getByTestId('rect-table');
+  await until(() => table.innerText()).toContain('党群服务中心大门紧锁');
+  expect(await table.innerText()).toContain('已逾期');
+
+  // ---- results: flags, follow-ups, key management --------------------------------------------------------
+  await ok(town.post(`/api/campaigns/${campaignId}/results/derive`, {}));
+  const flags = (await ok(town.get(`/api/campaigns/${campaignId}/results/flags`))).items as Array<{ orgId?: number; orgName?: string; code: string }>;
+  expect(JSON.stringify(flags)).toContain(villages[4]!.name);
+  const talks = (await ok(town.get(`/api/campaigns/${campaignId}/results/follow-ups?kind=talk`))).items;
+  expect(JSON.stringify(talks)).toContain(villages[4]!.name);
+  expect((await secretaries[4]!.get(`/api/campaigns/${campaignId}/results/flags`)).statusCode).toBe(403);
+  expect((await s.wr_countyB!.get(`/api/campaigns/${campaignId}/results/flags`)).statusCode).toBe(403);
+  expect((await s.wr_leader!.get(`/api/campaigns/${campaignId}/results/flags`)).statusCode).toBe(200);
+  await ok(town.post(`/api/campaigns/${campaignId}/key-management/propose`));
+  // 10 % of 20 rural organizations: the two lowest composite ranks are proposed; the 差 village is added with a reason.
+  const key = await ok(town.get(`/api/campaigns/${campaignId}/key-management`));
+  expect(key.items.map((k: { orgName: string }) => k.orgName).sort()).toEqual([villages[18]!.name, villages[19]!.name]);
+  await ok(town.post(`/api/campaigns/${campaignId}/key-management`, { orgId: villages[4]!.id, reason: '综合评价为差，列入重点管理' }));
+  const keyAfter = await ok(town.get(`/api/campaigns/${campaignId}/key-management`));
+  expect(keyAfter.items.find((k: { orgId: number }) => k.orgId === villages[4]!.id)).toMatchObject({ addedManually: true, grade: 'poor' });
+
+  // ---- summary report: written, downloaded and read back -----------------------------------------------
+  const summary = await ok(town.get(`/api/campaigns/${campaignId}/summary`));
+  expect(summary.figures).toMatchObject({ items: 2, closed: 1 });
+  expect(summary.figures.grades.poor).toBe(1);
+  await ok(town.put(`/api/campaigns/${campaignId}/summary`, { achievements: '20名村党组织书记全部述职，压实了书记抓党建责任。' }));
+  // The results page: the flags tab lists the 差 village, the summary tab downloads the report.
+  await page.goto(`${base}/campaigns/${campaignId}/results?tab=flags`);
+  await until(() => page.getByTestId('flags-table').innerText()).toContain(villages[4]!.name);
+  await page.goto(`${base}/campaigns/${campaignId}/results?tab=summary`);
+  await until(() => page.getByTestId('summary-tab').innerText()).toContain('差1');
+  const [summaryDl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('summary-docx').click()]);
+  expect(summaryDl.suggestedFilename()).toMatch(/\.docx$/);
+  const text = (await mammoth.extractRawText({ path: (await summaryDl.path())! })).value;
+  expect(text).toContain('压实了书记抓党建责任。');
+  expect(text).toContain('差1个');
+  expect(text).toContain(villages[4]!.name);
+  expect(text).toContain('党群服务中心大门紧锁');
+  expect(text).toContain('未销号问题1个，其中逾期1个：党群服务中心大门紧锁');
+  // Submitted upward: the county sees it in its inbox, the other county does not.
+  await ok(town.post(`/api/campaigns/${campaignId}/summary/submit`));
+  expect(JSON.stringify(await ok(s.wr_county!.get('/api/summary-reports/inbox')))).toContain(String(campaignId));
+  expect(JSON.stringify((await s.wr_countyB!.get('/api/summary-reports/inbox')).json())).not.toContain('甲一镇');
+  await admin.ctx.close();
+}, 600_000);
