@@ -405,4 +405,22 @@ describe('surveys (R-ASSESS-3)', () => {
     expect(logLines.length).toBeGreaterThan(0);
     expect(tokens.some((t) => logLines.some((l) => l.includes(t)))).toBe(false);
   });
+  it('limits guessed tokens per address (shared with ballot codes), not mistyped ones, and leaves other addresses alone', async () => {
+    const { codeFromBytes } = await import('../../src/domain/ballot-codes');
+    const { randomBytes } = await import('node:crypto');
+    const guess = (token: string, remoteAddress = '10.9.9.9') =>
+      app.inject({ method: 'POST', url: '/api/survey/sheet', payload: { token }, remoteAddress });
+    // A mistyped token (check character wrong) is caught before any lookup and never counts.
+    const typo = tokens[1]!.slice(0, -1) + (tokens[1]!.endsWith('2') ? '3' : '2');
+    for (let i = 0; i < 35; i++) expect((await guess(typo)).statusCode).toBe(400);
+    for (let i = 0; i < 30; i++) expect((await guess(codeFromBytes(randomBytes(16)))).statusCode).toBe(404);
+    const blocked = await guess(tokens[1]!);
+    expect(blocked.statusCode).toBe(429);
+    expect(blocked.json()).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(blocked.json().message).toContain('无效调查码');
+    // Another address reaches the survey itself (closed by the test before: 409, not the limit).
+    const other = await guess(tokens[1]!, '10.9.9.10');
+    expect(other.statusCode).toBe(409);
+    expect(other.json().code).not.toBe('RATE_LIMITED');
+  });
 });

@@ -18,6 +18,7 @@ const REFRESH_MS = 2000;
  * never write here.
  */
 const COUNTED = new Set(['CODE_UNKNOWN']);
+const VOTE_MESSAGE = '当前网络输入无效投票码的次数过多';
 
 /**
  * Per-address limit on failed code attempts for /api/vote/*, shared by all app processes through `vote_failures`.
@@ -30,7 +31,16 @@ export class VoteLimiter {
   private refreshedAt = 0;
   private refreshing: Promise<void> | null = null;
 
-  constructor(private db: () => Db, private clock: Clock) {}
+  /**
+   * The survey links reuse this limiter with their own unknown-token code (`counted`), on the same table: guessing
+   * either kind of code from one address adds up.
+   */
+  constructor(
+    private db: () => Db,
+    private clock: Clock,
+    private counted: ReadonlySet<string> = COUNTED,
+    private what: string = VOTE_MESSAGE,
+  ) {}
 
   /** Throws RATE_LIMITED (429) while the address is blocked. */
   async check(ip: string) {
@@ -42,7 +52,7 @@ export class VoteLimiter {
       this.blocked.delete(ip);
       return;
     }
-    throw new AppError('RATE_LIMITED', `当前网络输入无效投票码的次数过多，请${Math.ceil(left / 60_000)}分钟后再试，或向会场工作人员求助`, 429);
+    throw new AppError('RATE_LIMITED', `${this.what}，请${Math.ceil(left / 60_000)}分钟后再试，或向会场工作人员求助`, 429);
   }
 
   /** Runs one vote request: refused while blocked; an unknown code is recorded against the address. */
@@ -51,7 +61,7 @@ export class VoteLimiter {
     try {
       return await fn();
     } catch (e) {
-      if (e instanceof AppError && COUNTED.has(e.code)) await this.recordFailure(ip);
+      if (e instanceof AppError && this.counted.has(e.code)) await this.recordFailure(ip);
       throw e;
     }
   }

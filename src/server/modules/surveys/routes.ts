@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../../domain/errors';
+import { VoteLimiter } from '../ballots/vote-limit';
 import { actorOf } from '../../http/audit';
 import { requireUser } from '../../http/session';
 import { getSurveyDetail } from './get-survey';
@@ -42,12 +43,14 @@ export async function surveyRoutes(app: FastifyInstance) {
 
   // ---- public: the phone questionnaire -------------------------------------------------------------------
   const Token = z.string().min(1, '请输入调查码').max(40);
+  // Guessing tokens is limited per address like ballot codes; a mistyped token is caught by its check character.
+  const limiter = new VoteLimiter(db, app.deps.clock, new Set(['TOKEN_UNKNOWN']), '当前网络输入无效调查码的次数过多');
   r.post('/api/survey/sheet', {
     config: { public: true },
     schema: { tags, body: z.object({ token: Token }).strict(), response: { 200: SheetOut, '4xx': Problem } },
   }, async (req) => {
     refuseSignedIn(req);
-    return openSurveySheet(db(), req.body.token);
+    return limiter.guard(req.ip, () => openSurveySheet(db(), req.body.token));
   });
 
   r.post('/api/survey/responses', {
@@ -55,7 +58,7 @@ export async function surveyRoutes(app: FastifyInstance) {
     schema: { tags, body: z.object({ token: Token, answers: Answers }).strict(), response: { 200: Ok, '4xx': Problem } },
   }, async (req) => {
     refuseSignedIn(req);
-    return submitSurvey(db(), req.body.token, req.body.answers);
+    return limiter.guard(req.ip, () => submitSurvey(db(), req.body.token, req.body.answers));
   });
 
   // ---- the organizer --------------------------------------------------------------------------------------
