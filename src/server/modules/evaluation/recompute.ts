@@ -113,7 +113,12 @@ export async function recomputeEvaluation(db: Db, campaignId: number, options: R
     const numerator = sql.raw(COMPONENTS.map((c) => term(c, cols[c])).join(' + '));
     const denominator = sql.raw(COMPONENTS.map((c) => present(c, cols[c])).join(' + '));
 
+    const timing = phaseTimer();
+    // Everything per reporter is computed once into a transaction-local table; evaluation_results is then written
+    // once, with the suggestion, instead of an insert followed by an update of every row (each update also fires
+    // the lock trigger).
     await tx.execute(sql`
+      create temp table evaluation_recompute on commit drop as
       with ${ballotAggregate(campaignId)},
       rep as (
         select cr.id as reporter_id, o.sector
@@ -129,7 +134,6 @@ export async function recomputeEvaluation(db: Db, campaignId: number, options: R
               + bc.poor * ${points.poor})::numeric / bc.valid * cw.weight end)
             / nullif(sum(case when bc.valid > 0 then cw.weight end), 0), 2) as score
         from by_category bc join cw on cw.key = bc.category
-        where bc.reporter_id in (select reporter_id from rep)
         group by bc.reporter_id
       ),
       fld as (
@@ -141,16 +145,21 @@ export async function recomputeEvaluation(db: Db, campaignId: number, options: R
         group by a.reporter_id
       ),
       srv as (
-        select r.reporter_id, round(avg(${surveyPoints}), 2) as score
+        -- The answers of one response are summed in a lateral (one jsonb unpacking per response), then per reporter:
+        -- the same mean as avg() over every answer (unknown levels count in neither sum).
+        select r.reporter_id, round(sum(a.points)::numeric / nullif(sum(a.n), 0), 2) as score
         from survey_responses r join surveys s on s.id = r.survey_id
-        cross join lateral jsonb_each_text(r.answers) a
+        cross join lateral (
+          select sum(${surveyPoints}) as points, count(${surveyPoints}) as n from jsonb_each_text(r.answers) a
+        ) a
         where s.campaign_id = ${campaignId} and s.state = 'closed'
         group by r.reporter_id
       ),
       c as (
         select rep.reporter_id, rep.sector, bal.score as ballots, fld.score as field, srv.score as survey,
           ei.daily_score as daily, ei.report_score as report,
-          bal.good, bal.fair, bal.average, bal.poor, bal.invalid, bal.valid
+          bal.good, bal.fair, bal.average, bal.poor, bal.invalid, bal.valid,
+          ei.major_error, ei.major_error_note, ei.accountability, ei.accountability_note
         from rep
         left join bal on bal.reporter_id = rep.reporter_id
         left join fld on fld.reporter_id = rep.reporter_id
@@ -161,53 +170,70 @@ export async function recomputeEvaluation(db: Db, campaignId: number, options: R
         select c.*, case when (${denominator}) > 0 then round((${numerator}) / (${denominator}), 2) end as composite
         from c
       )
-      insert into evaluation_results (reporter_id, campaign_id, components, composite, rank, sector_rank, ballot_counts,
-        average_or_poor_share, auto_poor_reasons, suggested_grade, suggestion_reasons, updated_at)
-      select s.reporter_id, ${campaignId},
-        jsonb_build_object('ballots', s.ballots, 'field', s.field, 'survey', s.survey, 'daily', s.daily, 'report', s.report),
+      select s.reporter_id,
+        jsonb_build_object('ballots', s.ballots, 'field', s.field, 'survey', s.survey, 'daily', s.daily, 'report', s.report) as components,
         s.composite,
-        case when s.composite is not null then rank() over (order by s.composite desc nulls last) end,
-        case when s.composite is not null then rank() over (partition by s.sector order by s.composite desc nulls last) end,
+        case when s.composite is not null then rank() over (order by s.composite desc nulls last) end as rank,
+        case when s.composite is not null then rank() over (partition by s.sector order by s.composite desc nulls last) end as sector_rank,
         jsonb_build_object('good', coalesce(s.good, 0), 'fair', coalesce(s.fair, 0), 'average', coalesce(s.average, 0),
-          'poor', coalesce(s.poor, 0), 'invalid', coalesce(s.invalid, 0)),
-        case when s.valid > 0 then round((s.average + s.poor)::numeric / s.valid, 4) end,
-        '[]'::jsonb, null, '[]'::jsonb, ${now.toISOString()}::timestamptz
+          'poor', coalesce(s.poor, 0), 'invalid', coalesce(s.invalid, 0)) as ballot_counts,
+        case when s.valid > 0 then round((s.average + s.poor)::numeric / s.valid, 4) end as average_or_poor_share,
+        s.major_error, s.major_error_note, s.accountability, s.accountability_note
       from scored s
-      on conflict (reporter_id) do update set
-        components = excluded.components, composite = excluded.composite, rank = excluded.rank,
-        sector_rank = excluded.sector_rank, ballot_counts = excluded.ballot_counts,
-        average_or_poor_share = excluded.average_or_poor_share, auto_poor_reasons = '[]'::jsonb,
-        suggested_grade = null, suggestion_reasons = '[]'::jsonb, updated_at = excluded.updated_at
     `);
-    // Reporters removed from the campaign since the last computation leave the table.
-    await tx.execute(sql`
-      delete from evaluation_results er where er.campaign_id = ${campaignId} and not exists (
-        select 1 from campaign_reporters cr where cr.id = er.reporter_id and cr.role = 'reporter' and cr.removed_at is null)`);
+    timing('aggregate');
 
-    await refuseIncomplete(tx, campaignId, weights);
+    await refuseIncomplete(tx, weights);
+    timing('checks');
 
     const rows = await queryRows<{
       reporter_id: number; rank: number; ballot_counts: Record<Grade | 'invalid', number>;
       major_error: boolean | null; major_error_note: string | null; accountability: boolean | null; accountability_note: string | null;
     }>(tx, sql`
-      select er.reporter_id, er.rank, er.ballot_counts, ei.major_error, ei.major_error_note, ei.accountability, ei.accountability_note
-      from evaluation_results er left join evaluation_inputs ei on ei.reporter_id = er.reporter_id
-      where er.campaign_id = ${campaignId}`);
+      select reporter_id, rank, ballot_counts, major_error, major_error_note, accountability, accountability_note
+      from evaluation_recompute`);
+    timing('read standings');
     const standings: Standing[] = rows.map((r) => standingOf(r));
     const suggestion = suggestGrades(standings, policy);
-    const payload = JSON.stringify(suggestion.grades.map((g) => ({
-      id: Number(g.reporterId), g: g.grade, a: g.autoReasons, s: [g.explanation],
-    })));
+    // Rows with the same grade, reasons and explanation (a rank group) share one payload entry: far less JSON to send.
+    const groups = new Map<string, { g: Grade; a: string[]; s: string[]; ids: number[] }>();
+    for (const g of suggestion.grades) {
+      const key = JSON.stringify([g.grade, g.autoReasons, g.explanation]);
+      let group = groups.get(key);
+      if (!group) groups.set(key, group = { g: g.grade, a: g.autoReasons, s: [g.explanation], ids: [] });
+      group.ids.push(Number(g.reporterId));
+    }
+    const payload = JSON.stringify([...groups.values()]);
+    timing('suggestGrades');
+
     await tx.execute(sql`
-      update evaluation_results er set suggested_grade = x.g, auto_poor_reasons = x.a, suggestion_reasons = x.s
-      from jsonb_to_recordset(${payload}::jsonb) as x(id int, g text, a jsonb, s jsonb)
-      where er.reporter_id = x.id and er.campaign_id = ${campaignId}`);
+      insert into evaluation_results (reporter_id, campaign_id, components, composite, rank, sector_rank, ballot_counts,
+        average_or_poor_share, auto_poor_reasons, suggested_grade, suggestion_reasons, updated_at)
+      select t.reporter_id, ${campaignId}, t.components, t.composite, t.rank, t.sector_rank, t.ballot_counts,
+        t.average_or_poor_share, coalesce(x.a, '[]'::jsonb), x.g, coalesce(x.s, '[]'::jsonb), ${now.toISOString()}::timestamptz
+      from evaluation_recompute t left join (
+        select u.id, x.g, x.a, x.s from json_to_recordset(${payload}::json) as x(g text, a jsonb, s jsonb, ids int[])
+        cross join lateral unnest(x.ids) as u(id)
+      ) x on x.id = t.reporter_id
+      on conflict (reporter_id) do update set
+        components = excluded.components, composite = excluded.composite, rank = excluded.rank,
+        sector_rank = excluded.sector_rank, ballot_counts = excluded.ballot_counts,
+        average_or_poor_share = excluded.average_or_poor_share, auto_poor_reasons = excluded.auto_poor_reasons,
+        suggested_grade = excluded.suggested_grade, suggestion_reasons = excluded.suggestion_reasons,
+        updated_at = excluded.updated_at
+    `);
+    timing('write results');
+    // Reporters removed from the campaign since the last computation leave the table.
+    await tx.execute(sql`
+      delete from evaluation_results er where er.campaign_id = ${campaignId} and not exists (
+        select 1 from campaign_reporters cr where cr.id = er.reporter_id and cr.role = 'reporter' and cr.removed_at is null)`);
+    timing('delete removed');
 
     const [stats] = await queryRows<Record<string, number>>(tx, sql.raw(`
       select count(*)::int as n, ${COMPONENTS.map((c) => `count(*) filter (where components->>'${c}' is null)::int as ${c}`).join(', ')},
         (select count(*)::int from ballot_rounds r join meetings m on m.id = r.meeting_id
           where m.campaign_id = ${Number(campaignId)} and r.mode = 'real' and r.state = 'released') as released
-      from evaluation_results where campaign_id = ${Number(campaignId)}`));
+      from evaluation_recompute`));
     const summary: EvaluationSummary = {
       n: stats!.n,
       computedAt: now.toISOString(),
@@ -232,8 +258,20 @@ export async function recomputeEvaluation(db: Db, campaignId: number, options: R
         detail: { n: summary.n, bins: summary.bins, autoPoor: summary.autoPoor, unmet: summary.unmet },
       });
     }
+    timing('summary');
     return summary;
   }));
+}
+
+/** BENCH_TIMING=1 (bench/evaluation.bench.ts) logs the seconds of each phase of a recompute; a no-op otherwise. */
+function phaseTimer() {
+  if (process.env.BENCH_TIMING !== '1') return (_phase: string) => {};
+  let t = process.hrtime.bigint();
+  return (phase: string) => {
+    const now = process.hrtime.bigint();
+    console.log(`    recompute phase ${phase.padEnd(16)}: ${(Number(now - t) / 1e9).toFixed(3)} s`);
+    t = now;
+  };
 }
 
 export function standingOf(r: {
@@ -270,10 +308,10 @@ async function checkRoundCategories(tx: DbOrTx, campaignId: number, settings: Ca
 }
 
 /** The domain refuses a composite with every component missing, and ballots only in weight-0 categories. */
-async function refuseIncomplete(tx: DbOrTx, campaignId: number, weights: Partial<Record<Component, number>>) {
+async function refuseIncomplete(tx: DbOrTx, weights: Partial<Record<Component, number>>) {
   const names = async (where: ReturnType<typeof sql>) => (await queryRows<{ name: string }>(tx, sql`
-    select o.name from evaluation_results er join campaign_reporters cr on cr.id = er.reporter_id
-    join organizations o on o.id = cr.org_id where er.campaign_id = ${campaignId} and ${where}
+    select o.name from evaluation_recompute er join campaign_reporters cr on cr.id = er.reporter_id
+    join organizations o on o.id = cr.org_id where ${where}
     order by o.code limit 6`)).map((r) => r.name);
   const list = (xs: string[]) => `${xs.slice(0, 5).join('、')}${xs.length > 5 ? '等' : ''}`;
   const zeroWeight = await names(sql`er.components->>'ballots' is null and (
