@@ -109,8 +109,10 @@ describe('rich-text sections (decision 009)', () => {
       const text = (v: typeof view) => v.report.sections.find((x: { key: string }) => x.key === key).text;
       expect(text(again)).toBe(text(view));
     }
-    // The titles come back numbered (一、) and the signature, date and 字数 lines join the last part, as in any Word file.
+    // The titles come back numbered (一、); the signature, date and 字数 closing lines are not taken as report text.
     expect(again.report.sections.find((x: { key: string }) => x.key === 'achievements').title).toBe('一、工作成效');
+    const measures = (v: typeof view) => v.report.sections.find((x: { key: string }) => x.key === 'measures').text;
+    expect(measures(again)).toBe(measures(view));
   });
 
   it('a report stored as plain text before rich text still opens, checks, downloads and saves', async () => {

@@ -47,6 +47,25 @@ function joinUnits(units: Unit[]): RichBlock[] {
   return out;
 }
 
+const CLOSING_COUNT = /^（全文\d+字）$/;
+const CLOSING_DATE = /^\d{4}年\d{1,2}月\d{1,2}日$/;
+
+/**
+ * The closing lines our own .docx download ends with — the 字数 note, the date and the signature above it — are not
+ * report text: a secretary who edits the downloaded file and uploads it again must not find them in the last section
+ * (they would also count as 字数 twice). The signature is dropped only when a date follows it, as 公文 places it.
+ */
+function dropClosingLines(units: Unit[]) {
+  const last = () => units[units.length - 1];
+  const isText = (u: Unit | undefined) => !!u && u.block.type !== 'table' && u.level === 0;
+  if (isText(last()) && CLOSING_COUNT.test(last()!.text.trim())) units.pop();
+  if (isText(last()) && CLOSING_DATE.test(last()!.text.trim())) {
+    units.pop();
+    const sig = last();
+    if (isText(sig) && [...sig!.text.trim()].length <= 40 && !/[。；;：:，,]/.test(sig!.text)) units.pop();
+  }
+}
+
 export interface ParsedDocx {
   sections: ReportSection[];
   unknownHeadings: string[];
@@ -74,6 +93,7 @@ export async function parseReportDocx(file: Buffer, fileName: string, specs: Sec
   // A first short line naming the report is its title, not a section heading.
   let title: string | null = null;
   if (units[0].block.type !== 'table' && /述职报告|述职材料/.test(units[0].text) && [...units[0].text].length <= 60) title = units.shift()!.text;
+  dropClosingLines(units);
   // Tables never start a section; everything else is split by the same rule as plain text.
   const headings = sectionHeadings(units.map((u) => (u.block.type === 'table' ? '' : u.text)), specs);
   const preamble = { key: 'preamble', title: '', units: [] as Unit[], alsoCovers: [] as string[] };
