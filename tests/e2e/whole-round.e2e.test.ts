@@ -212,6 +212,11 @@ it('R-USE R-FIX R-SUM a township round with 20 reporters from creation to the su
   expect(JSON.stringify(mineBefore)).not.toMatch(/good|fair|average|poor|rank/);
   expect((await secretaries[4]!.get(evalUrl)).statusCode).toBe(403);
   expect((await s.wr_countyB!.get(evalUrl)).statusCode).toBe(403);
+  // In the browser too: the secretary's evaluation page says the grade is not out yet.
+  const sec5Browser = await signedIn('wr_sec5');
+  await sec5Browser.page.goto(`${base}/campaigns/${campaignId}/evaluation`);
+  await until(() => sec5Browser.page.getByTestId('mine-hidden').innerText()).toContain('综合评价等次经党委研究确定后公布');
+  expect(await sec5Browser.page.locator('body').innerText()).not.toMatch(/较好|一般|差/);
 
   // ---- evaluation page: recompute, automatic 差, override with a reason, lock, 通报 ---------------------------
   const page = admin.page;
@@ -259,6 +264,10 @@ it('R-USE R-FIX R-SUM a township round with 20 reporters from creation to the su
   const mineTop = await ok(secretaries[0]!.get(`${evalUrl}/mine`));
   expect(mineTop.finalGrade).toBe('fair');
   expect((await secretaries[4]!.get(evalUrl)).statusCode).toBe(403);
+  await sec5Browser.page.reload();
+  await until(() => sec5Browser.page.getByTestId('mine-result').innerText()).toContain('差');
+  expect(await sec5Browser.page.locator('body').innerText()).not.toContain(villages[0]!.name);
+  await sec5Browser.ctx.close();
 
   clock.set(new Date('2026-01-20T02:00:00Z'));
   // ---- rectification: two items of 第05村; one verified and closed in the browser, one overdue ---------------
@@ -317,7 +326,7 @@ it('R-USE R-FIX R-SUM a township round with 20 reporters from creation to the su
   // ---- summary report: written, downloaded and read back -----------------------------------------------
   const summary = await ok(town.get(`/api/campaigns/${campaignId}/summary`));
   expect(summary.figures).toMatchObject({ items: 2, closed: 1 });
-  expect(summary.figures.grades.poor).toBe(1);
+  expect(summary.figures).toMatchObject({ reporters: 20, meetings: 1, fieldDone: 2, grades: { poor: 1 } });
   await ok(town.put(`/api/campaigns/${campaignId}/summary`, { achievements: '20名村党组织书记全部述职，压实了书记抓党建责任。' }));
   // The results page: the flags tab lists the 差 village, the summary tab downloads the report.
   await page.goto(`${base}/campaigns/${campaignId}/results?tab=flags`);
