@@ -58,7 +58,7 @@ export const policyOf = (settings: CampaignSettings) => ({
 
 /** Phone ballots and matched paper tallies of the campaign's released real rounds, per reporter and category. */
 function ballotAggregate(campaignId: number) {
-  const count = (g: string) => sql.raw(`count(*) filter (where b.grade = '${g}')::int as ${g}`);
+  const count = (g: string) => sql.raw(`coalesce(sum(b.n) filter (where b.grade = '${g}'), 0)::int as ${g}`);
   const paper = (k: string) => sql.raw(`(t1.counts->>'${k}')::int as ${k}`);
   const same = (k: string) => sql.raw(`(t1.counts->>'${k}') is not distinct from (t2.counts->>'${k}')`);
   // paperDifferences compares the free texts trimmed, without empties, in any order.
@@ -70,8 +70,10 @@ function ballotAggregate(campaignId: number) {
       where m.campaign_id = ${campaignId} and r.mode = 'real' and r.state = 'released'
     ),
     votes as (
+      -- One count per reporter × category × grade (a single aggregate over the ballots), pivoted afterwards.
       select b.reporter_id, b.category, ${count('good')}, ${count('fair')}, ${count('average')}, ${count('poor')}, 0 as invalid
-      from ballots b where b.round_id in (select id from rounds)
+      from (select reporter_id, category, grade, count(*)::int as n from ballots where round_id in (select id from rounds)
+        group by reporter_id, category, grade) b
       group by b.reporter_id, b.category
       union all
       select t1.reporter_id, t1.category, ${paper('good')}, ${paper('fair')}, ${paper('average')}, ${paper('poor')}, ${paper('invalid')}
@@ -139,9 +141,12 @@ export async function recomputeEvaluation(db: Db, campaignId: number, options: R
       fld as (
         select a.reporter_id, round(100 * sum(fs.score) / nullif(sum(ci.max_points), 0), 2) as score
         from assessment_assignments a
+        join assessment_teams t on t.id = a.team_id
         join field_scores fs on fs.reporter_id = a.reporter_id
         join checklist_items ci on ci.id = fs.item_id
-        where a.completed_at is not null and a.reporter_id in (select reporter_id from rep)
+        -- The campaign through the team (hash joins over all scores) rather than a probe per reporter; reporters
+        -- removed from the campaign drop out at the join with rep below.
+        where a.completed_at is not null and t.campaign_id = ${campaignId}
         group by a.reporter_id
       ),
       srv as (
@@ -221,6 +226,14 @@ export async function recomputeEvaluation(db: Db, campaignId: number, options: R
         average_or_poor_share = excluded.average_or_poor_share, auto_poor_reasons = excluded.auto_poor_reasons,
         suggested_grade = excluded.suggested_grade, suggestion_reasons = excluded.suggestion_reasons,
         updated_at = excluded.updated_at
+      -- A row whose figures did not change is not rewritten (no new row version, index entries or lock-trigger call):
+      -- a recompute after a few corrections touches only those reporters; updated_at stays the time of the last change.
+      where (evaluation_results.components, evaluation_results.composite, evaluation_results.rank,
+          evaluation_results.sector_rank, evaluation_results.ballot_counts, evaluation_results.average_or_poor_share,
+          evaluation_results.auto_poor_reasons, evaluation_results.suggested_grade, evaluation_results.suggestion_reasons)
+        is distinct from (excluded.components, excluded.composite, excluded.rank, excluded.sector_rank,
+          excluded.ballot_counts, excluded.average_or_poor_share, excluded.auto_poor_reasons, excluded.suggested_grade,
+          excluded.suggestion_reasons)
     `);
     timing('write results');
     // Reporters removed from the campaign since the last computation leave the table.
