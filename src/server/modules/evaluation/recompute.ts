@@ -203,7 +203,7 @@ export async function recomputeEvaluation(db: Db, campaignId: number, options: R
     // Rows with the same grade, reasons and explanation (a rank group) share one payload entry: far less JSON to send.
     const groups = new Map<string, { g: Grade; a: string[]; s: string[]; ids: number[] }>();
     for (const g of suggestion.grades) {
-      const key = JSON.stringify([g.grade, g.autoReasons, g.explanation]);
+      const key = `${g.grade}\u0000${g.explanation}\u0000${g.autoReasons.join('\u0001')}`;
       let group = groups.get(key);
       if (!group) groups.set(key, group = { g: g.grade, a: g.autoReasons, s: [g.explanation], ids: [] });
       group.ids.push(Number(g.reporterId));
