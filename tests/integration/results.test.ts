@@ -56,7 +56,8 @@ beforeAll(async () => {
   await gradedCampaign(2023, ['fair'], [tree.villageA1]);
   await gradedCampaign(2024, ['fair', 'fair'], [tree.villageA1, tree.villageA2]);
   const orgs = [...villages, ...communities];
-  const grades: Grade[] = ['good', 'fair', 'good', 'good', 'fair', 'fair', 'fair', 'fair', 'fair', 'average', 'fair', 'average', 'fair', 'poor'];
+  // villages[9] (rank 10) is 差 mid-table, as an automatic 差 can be.
+  const grades: Grade[] = ['good', 'fair', 'good', 'good', 'fair', 'fair', 'fair', 'fair', 'fair', 'poor', 'fair', 'average', 'fair', 'poor'];
   // Order so villageA1 and villageA2 (first two orgs) get 较好: rank 2 and 5 in this campaign.
   const ordered = [villages[2], tree.villageA1, villages[3], villages[4], tree.villageA2, ...villages.slice(5), ...communities];
   const current = await gradedCampaign(2025, grades, ordered, false);
@@ -138,7 +139,10 @@ describe('R-USE-4 key management', () => {
     const list = (await s.townA.get(`/api/campaigns/${campaignOf[2025]}/key-management`)).json();
     const rural = list.sectors.find((x: { sector: string }) => x.sector === 'rural');
     const community = list.sectors.find((x: { sector: string }) => x.sector === 'community');
-    expect(rural).toMatchObject({ total: 12, required: 2, onList: 2, short: 0 });
+    expect(rural).toMatchObject({ total: 12, required: 2, onList: 3, short: 0 });
+    // The two weakest by rank, plus the mid-table 差.
+    expect(list.items.filter((i: { sector: string }) => i.sector === 'rural').map((i: { compositeRank: number }) => i.compositeRank)).toEqual([12, 11, 10]);
+    expect(list.items.find((i: { compositeRank: number }) => i.compositeRank === 10).reason).toContain('等次为“差”');
     expect(community).toMatchObject({ total: 2, required: 1, onList: 1, short: 0 });
     // The weakest community is the last-ranked organization (rank 14).
     expect(list.items.find((i: { sector: string }) => i.sector === 'community').compositeRank).toBe(14);
@@ -150,6 +154,7 @@ describe('R-USE-4 key management', () => {
     expect(noReason.statusCode).toBe(400);
     const removed = await s.townA.post(`/api/campaigns/${campaignOf[2025]}/key-management/${items[0].id}`, { action: 'remove', reason: '已在年中完成软弱涣散整顿' });
     expect(removed.json().state).toBe('removed');
+    expect((await s.townA.post(`/api/campaigns/${campaignOf[2025]}/key-management/${items[2].id}`, { action: 'remove', reason: '等次经复核，另行帮扶' })).json().state).toBe('removed');
     let list = (await s.townA.get(`/api/campaigns/${campaignOf[2025]}/key-management`)).json();
     expect(list.sectors.find((x: { sector: string }) => x.sector === 'rural').short).toBe(1);
     const outside = await s.townA.post(`/api/campaigns/${campaignOf[2025]}/key-management`, { orgId: tree.villageB1.id, reason: '外县' });
@@ -163,7 +168,7 @@ describe('R-USE-4 key management', () => {
     await s.townA.post(`/api/campaigns/${campaignOf[2025]}/key-management/${items[1].id}`, { action: 'confirm' });
     const up = await s.townA.post(`/api/campaigns/${campaignOf[2025]}/key-management/${items[1].id}`, { action: 'upgrade', note: '班子配强，晋位为先进' });
     expect(up.json().state).toBe('upgraded');
-    expect(await count('audit_log', "action like 'results.key.%'")).toBe(5);
+    expect(await count('audit_log', "action like 'results.key.%'")).toBe(6);
   });
 });
 
@@ -222,7 +227,7 @@ describe('R-SUM-1/R-SUM-2 summary report upward', () => {
     const sum = res.json();
     expect(sum.state).toBe('draft');
     expect(sum.dueDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    expect(sum.figures).toMatchObject({ reporters: 14, items: 2, closed: 1, grades: { good: 3, fair: 8, average: 2, poor: 1 } });
+    expect(sum.figures).toMatchObject({ reporters: 14, items: 2, closed: 1, grades: { good: 3, fair: 8, average: 1, poor: 2 } });
     expect(sum.sections.overview).toContain('共确定述职对象14个');
   });
 
@@ -232,7 +237,7 @@ describe('R-SUM-1/R-SUM-2 summary report upward', () => {
     expect(res.statusCode).toBe(200);
     const { value } = await mammoth.extractRawText({ buffer: res.rawPayload });
     expect(value).toContain('压实了书记抓党建责任。');
-    expect(value).toContain('好3个，较好8个，一般2个，差1个');
+    expect(value).toContain('好3个，较好8个，一般1个，差2个');
     expect(value).toContain(villages[2].name);
     expect(value).toContain('未销号问题1个，其中逾期1个：组织生活不规范');
     expect(value).toContain(`方向12`); // the committee's direction for the unit, as the suggestion

@@ -24,7 +24,7 @@ async function minShares(db: DbOrTx, campaignId: number): Promise<Record<string,
 }
 
 /**
- * Proposes the weakest per sector by composite rank (R-USE-4) from the locked results. Organizations already on
+ * Proposes the weakest per sector by composite rank (R-USE-4) from the locked results, and every 差. Organizations already on
  * the list (in any state) keep their row: a re-run after adjustments never undoes them.
  */
 export async function proposeKeyList(db: DbOrTx, user: AuthUser, actor: AuditActor, campaignId: number) {
@@ -38,6 +38,16 @@ export async function proposeKeyList(db: DbOrTx, user: AuthUser, actor: AuditAct
     DEFAULT_OTHER_KEY_SHARE,
   );
   const reporterOf = new Map(reporters.map((r) => [String(r.orgId), r.reporterId]));
+  // "至少" allows more than the floor: an organization the committee graded 差 is among the weakest whatever its
+  // composite rank (an automatic 差 can sit mid-table), so it is proposed too.
+  const chosen = new Set(listed.map((l) => l.orgId));
+  for (const r of reporters) {
+    if (r.grade !== 'poor' || chosen.has(String(r.orgId))) continue;
+    listed.push({
+      orgId: String(r.orgId), name: r.orgName, sector: r.sector, rank: r.rank!, fromBottom: 0,
+      reason: `综合评价等次为“差”，列入重点管理（综合排名第${r.rank}名）`,
+    });
+  }
   return db.transaction(async (tx) => {
     let added = 0;
     for (const l of listed) {
