@@ -373,6 +373,18 @@ describe('R-FIX-3 commitments (公开承诺) and the progress 通报', () => {
     expect(seen.map((k: { content: string; state: string }) => [k.content, k.state])).toEqual([['一、2026年3月底前完成阵地改造。', 'published']]);
     expect((await s.secB1.get(`/api/campaigns/${campaignId}/commitments`)).json().items).toEqual([]);
     expect(await count('audit_log', `target_type = 'commitment' and target_id = '${id}'`)).toBe(6);
+    // With the commitment, the unit's rectification progress is published to the same audience (R-FIX-3):
+    // problems, measures, deadlines and status, without evidence or notes.
+    const progress = (await s.secA2.get(`/api/campaigns/${campaignId}/rectification/published-progress`)).json();
+    expect(progress.units.map((u: { orgId: number }) => u.orgId)).toEqual([tree.villageA1.id]);
+    const unit = progress.units[0];
+    expect(unit.commitments[0].content).toBe('一、2026年3月底前完成阵地改造。');
+    const [{ n }] = await queryRows<{ n: number }>(t.db, sql`
+      select count(*)::int as n from rectification_items where campaign_id = ${campaignId} and org_id = ${tree.villageA1.id} and parent_id is null`);
+    expect(unit.total).toBe(n);
+    expect(n).toBeGreaterThan(0);
+    expect(Object.keys(unit.items[0]).sort()).toEqual(['deadline', 'description', 'measures', 'overdue', 'progress', 'status', 'statusLabel']);
+    expect((await s.secB1.get(`/api/campaigns/${campaignId}/rectification/published-progress`)).json().units).toEqual([]);
   });
 
   it('the 通报 .docx lists items per unit with status and overdue; only the organizer\'s staff export it', async () => {

@@ -13,6 +13,7 @@ import { addEvidence, MAX_EVIDENCE_BYTES, readEvidence } from './evidence';
 import { getItem } from './get-item';
 import { getInbox } from './inbox';
 import { listCommitments } from './list-commitments';
+import { publishedProgress } from './published-progress';
 import { listItems } from './list-items';
 import { createCommitment, fileCommitment, updateCommitment } from './manage-commitments';
 import { shanghaiDate } from './repo';
@@ -143,6 +144,25 @@ export async function rectificationRoutes(app: FastifyInstance) {
   r.post('/api/campaigns/:id/commitments', {
     schema: { tags, params: IdParams, body: z.object({ orgId: Id.optional(), content: Content }).strict(), response: { 200: IdOut } },
   }, async (req) => createCommitment(db(), requireUser(req), actorOf(req), req.params.id, req.body));
+
+  r.get('/api/campaigns/:id/rectification/published-progress', {
+    schema: {
+      tags, params: IdParams,
+      response: {
+        200: z.object({
+          campaign: z.object({ id: z.number(), title: z.string(), audience: z.string() }),
+          units: z.array(z.object({
+            orgId: z.number(), orgName: z.string(), total: z.number(), closed: z.number(),
+            commitments: z.array(z.object({ content: z.string(), publishedAt: z.string().nullable() })),
+            items: z.array(z.object({
+              description: z.string(), measures: z.string().nullable(), deadline: z.string().nullable(), status: z.string(),
+              statusLabel: z.string(), progress: z.number(), overdue: z.boolean(),
+            })),
+          })),
+        }),
+      },
+    },
+  }, async (req) => publishedProgress(db(), requireUser(req), today(), req.params.id));
 
   r.post('/api/campaigns/:id/commitments/publish', {
     schema: { tags, params: IdParams, response: { 200: z.object({ published: z.number() }) } },

@@ -1,4 +1,5 @@
 import { DownloadOutlined, ImportOutlined, PlusOutlined } from '@ant-design/icons';
+import { PublishedProgressTab } from './published-progress-tab';
 import {
   Alert, Button, Card, Empty, Form, Grid, Input, List, Modal, Progress, Select, Space, Statistic, Table,
   type TableColumnsType, Tabs, Tag, Typography,
@@ -61,6 +62,10 @@ export default function RectificationPage() {
           {
             key: 'commitments', label: '公开承诺',
             children: campaignId ? <CommitmentsTab campaignId={campaignId} /> : <Empty description="请先选择述职评议考核" />,
+          },
+          {
+            key: 'published', label: '公开的整改进展',
+            children: campaignId ? <PublishedProgressTab campaignId={campaignId} /> : <Empty description="请先选择述职评议考核" />,
           },
         ]}
       />
