@@ -91,8 +91,13 @@ it('R-CAMP-7 R-CAMP-1 R-ORG-2 R-ORG-3 R-CAMP-2 R-CAMP-3: county admin creates fr
   await pick(admin, admin.getByTestId('route-target-0'), '中共清河县直属机关工作委员会');
   await pick(admin, admin.getByTestId('route-target-1'), '中共清河县社区工作委员会');
   await pick(admin, admin.getByTestId('route-target-2'), '中共清河县非公有制经济组织和社会组织工作委员会');
-  await admin.getByTestId('settings-save').click();
-  await admin.getByText('方案设置已保存').waitFor();
+  // Wait on the answer itself (and show it when it is not a success) rather than only on the 3-second toast:
+  // a CI run once timed out here with no way to tell whether the save failed or the toast was missed.
+  const [saved] = await Promise.all([
+    admin.waitForResponse((r) => r.url().endsWith('/settings') && r.request().method() === 'PUT', { timeout: 60_000 }),
+    admin.getByTestId('settings-save').click(),
+  ]);
+  expect(saved.status(), await saved.text()).toBe(200);
 
   // Scope: the whole county; the preview counts by sector and by hearing body, and lists gaps (R-ORG-3).
   await openTab(admin, '述职范围');
