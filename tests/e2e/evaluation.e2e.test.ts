@@ -84,7 +84,8 @@ it('R-GRADE-1…4 the organizer computes, overrides one grade with a reason, loc
   await rows.nth(0).getByTestId('decide').click();
   await page.getByTestId('decision-grade').click();
   await page.locator('.ant-select-item-option').filter({ hasText: /^较好$/ }).click();
-  await expect.poll(() => page.getByTestId('decision-save').isDisabled()).toBe(true);
+  // expect.poll's default is one second, too short for a loaded CI machine (a clean-clone run failed here).
+  await expect.poll(() => page.getByTestId('decision-save').isDisabled(), { timeout: 10_000 }).toBe(true);
   await page.getByTestId('decision-reason').fill('党委会议研究认为其软弱涣散整顿进度滞后');
   await page.getByTestId('decision-save').click();
   await expect.poll(() => rows.nth(0).textContent(), { timeout: 10_000 }).toContain('理由：党委会议研究认为其软弱涣散整顿进度滞后');
