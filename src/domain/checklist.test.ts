@@ -15,7 +15,7 @@ const thrown = (f: () => unknown) => {
 const item = { section: '班子建设', title: '组织生活', maxPoints: 10, method: 'site' };
 
 describe('checklist items', () => {
-  it('accepts a valid item and refuses zero or negative points, too many decimals and unknown methods, in Chinese', () => {
+  it('R-ASSESS-2 accepts a valid item and refuses zero or negative points, too many decimals and unknown methods (only 看现场, 查资料, 访群众), in Chinese', () => {
     expect(() => validateItem(item)).not.toThrow();
     expect(() => validateItem({ ...item, maxPoints: 2.5, method: 'interview' })).not.toThrow();
     expect(thrown(() => validateItem({ ...item, maxPoints: 0 })).message).toBe('分值必须大于0');

@@ -274,7 +274,7 @@ describe('evaluation — township seed (003), 20 reporters', () => {
     expect((await leader.get(url(T.campaign.id))).statusCode).toBe(200);
   });
 
-  it('R-GRADE-4 an override without a reason is refused; with a reason it is recorded in grade_changes (old, new, suggested, who, why)', async () => {
+  it('R-GRADE-4 R-GRADE-5 an override without a reason is refused; with a reason it is recorded in grade_changes (old, new, suggested, who, why); member stances and the written opinion are saved', async () => {
     const page = (await admin.get(url(T.campaign.id, '?limit=500'))).json();
     const target = page.items.find((x: { suggestedGrade: string; autoPoorReasons: string[] }) => x.suggestedGrade === 'good');
     const refused = await admin.put(url(T.campaign.id, `/results/${target.reporterId}/decision`), { grade: 'fair' });
