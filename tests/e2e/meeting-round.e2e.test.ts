@@ -52,8 +52,13 @@ async function signedIn(username: string): Promise<{ ctx: BrowserContext; page: 
 /** expect.poll with room for a loaded machine (the default gives up after one second). */
 const until = <T>(fn: () => Promise<T> | T, timeout = 15_000) => expect.poll(fn, { timeout });
 
-/** The OK button of the open Popconfirm (its text often repeats the trigger's). */
-const confirm = (page: Page) => page.locator('.ant-popconfirm:visible .ant-btn-primary').last().click();
+/**
+ * The OK button of the open Popconfirm (its text often repeats the trigger's). A popconfirm that is still fading
+ * out (an action that was just refused) is skipped; `title` picks one when two can be on screen at once.
+ */
+const confirm = (page: Page, title?: string) => page
+  .locator('.ant-popconfirm:not(.ant-popover-hidden):not([class*="-leave"])', title ? { hasText: title } : {})
+  .last().locator('.ant-popconfirm-buttons .ant-btn').last().click();
 
 async function openBallotsTab(page: Page) {
   await page.goto(`${base}/campaigns/${w.campaign.id}/meetings/${w.meeting.id}`);
@@ -168,7 +173,7 @@ it('R-VOTE-1…5 R-MEET-1 a whole 测评: open, console, phones, live count, pap
 
   // Clerk 2 checks the forms, deletes the wrong entry and enters it again.
   await clerk2.page.getByTestId(`paper-delete-${w.r1.id}-grassroots-2`).click();
-  await confirm(clerk2.page);
+  await confirm(clerk2.page, '删除第二次录入');
   await until(() => clerk2.page.getByTestId(`paper-status-${w.r1.id}-grassroots`).textContent()).toBe('待第二次录入');
   await enterPaper(clerk2.page, w.r1.id, { good: 1, fair: 1 }, ['阵地建设滞后']);
   await until(() => clerk2.page.getByTestId(`paper-status-${w.r1.id}-grassroots`).textContent()).toBe('两次一致，已计入');
