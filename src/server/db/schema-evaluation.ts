@@ -1,7 +1,9 @@
 import {
-  bigserial, boolean, index, integer, jsonb, numeric, pgTable, serial, text, timestamp, uniqueIndex,
+  bigint, bigserial, boolean, index, integer, jsonb, numeric, pgTable, primaryKey, serial, text, timestamp, uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import { users } from './schema';
+import { surveys } from './schema-assessment';
+import { ballotRounds } from './schema-ballots';
 import { campaignReporters, campaigns } from './schema-campaigns';
 
 const score = (name: string) => numeric(name, { precision: 7, scale: 2, mode: 'number' });
@@ -93,3 +95,38 @@ export const evaluationReviews = pgTable('evaluation_reviews', {
   note: text('note'),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [uniqueIndex('evaluation_reviews_uq').on(t.reporterId, t.userId)]);
+
+/**
+ * Phone ballots of a released real round counted once per reporter × category (R-VOTE-2: counts only — no ballot id,
+ * code, text or person; the same figures the round's results already give, the minimum-group hiding applies where
+ * they are shown). A released round never changes again (casting needs an open round, ballots of a real round cannot
+ * be deleted), so the recompute reads these ~reporters×categories rows instead of every ballot. Written when the
+ * round is released, or by the first recompute that finds a released round without them (evaluation_tallied).
+ */
+export const evaluationBallotTallies = pgTable('evaluation_ballot_tallies', {
+  roundId: integer('round_id').notNull().references(() => ballotRounds.id),
+  reporterId: integer('reporter_id').notNull().references(() => campaignReporters.id),
+  category: text('category').notNull(),
+  good: integer('good').notNull(),
+  fair: integer('fair').notNull(),
+  average: integer('average').notNull(),
+  poor: integer('poor').notNull(),
+}, (t) => [primaryKey({ columns: [t.roundId, t.reporterId, t.category] })]);
+
+/**
+ * A closed survey's answers per unit: the sum of the answers' points and their number (the mean is points / answers,
+ * as avg() over every answer). Closed is final, so written once, like the ballot tallies. No response id or token.
+ */
+export const evaluationSurveyTallies = pgTable('evaluation_survey_tallies', {
+  surveyId: integer('survey_id').notNull().references(() => surveys.id),
+  reporterId: integer('reporter_id').notNull().references(() => campaignReporters.id),
+  points: bigint('points', { mode: 'number' }).notNull(),
+  answers: integer('answers').notNull(),
+}, (t) => [primaryKey({ columns: [t.surveyId, t.reporterId] })]);
+
+/** Which released rounds ('round') and closed surveys ('survey') are tallied — a source with no rows is tallied too. */
+export const evaluationTallied = pgTable('evaluation_tallied', {
+  kind: text('kind').notNull(),
+  sourceId: integer('source_id').notNull(),
+  talliedAt: timestamp('tallied_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.kind, t.sourceId] })]);
