@@ -3,6 +3,19 @@ import { z } from 'zod';
 const emptyAsUnset = (v: unknown) => (v === '' ? undefined : v);
 const HEX64 = /^[0-9a-f]{64}$/i;
 
+/** A 64-hex key from the environment; an empty value counts as unset. */
+const hexKey = (name: string) => z.preprocess(
+  emptyAsUnset,
+  z.string().regex(HEX64, `${name} 应为64位十六进制字符（可用 openssl rand -hex 32 生成）`).optional(),
+);
+/** In production a key must be given, the same on every app process (a key generated per machine differs between them). */
+const requireInProduction = <K extends string>(name: K, why: string) =>
+  (env: { NODE_ENV?: string } & { [k in K]?: string }, ctx: z.RefinementCtx) => {
+    if (env.NODE_ENV === 'production' && !env[name]) {
+      ctx.addIssue({ code: 'custom', path: [name], message: `生产环境（NODE_ENV=production）必须设置 ${name}：${why}` });
+    }
+  };
+
 /**
  * The key of the ballot code hashes (decision 006). In production it must be given, the same on every app process:
  * a key generated per machine would make slips printed by one process unknown to another, and losing it voids
@@ -11,23 +24,25 @@ const HEX64 = /^[0-9a-f]{64}$/i;
 const ballotSecretFields = {
   NODE_ENV: z.string().optional(),
   DATA_DIR: z.string().default('./data'),
-  BALLOT_CODE_SECRET: z.preprocess(
-    emptyAsUnset,
-    z.string().regex(HEX64, 'BALLOT_CODE_SECRET 应为64位十六进制字符（可用 openssl rand -hex 32 生成）').optional(),
-  ),
+  BALLOT_CODE_SECRET: hexKey('BALLOT_CODE_SECRET'),
 };
-const requireSecretInProduction = (env: { NODE_ENV?: string; BALLOT_CODE_SECRET?: string }, ctx: z.RefinementCtx) => {
-  if (env.NODE_ENV === 'production' && !env.BALLOT_CODE_SECRET) {
-    ctx.addIssue({
-      code: 'custom', path: ['BALLOT_CODE_SECRET'],
-      message: '生产环境（NODE_ENV=production）必须设置 BALLOT_CODE_SECRET：64位十六进制字符，所有应用进程相同，可用 openssl rand -hex 32 生成',
-    });
-  }
+const requireSecretInProduction = requireInProduction('BALLOT_CODE_SECRET', '64位十六进制字符，所有应用进程相同，可用 openssl rand -hex 32 生成');
+
+/**
+ * The key of the audit log chain (decision 013): every audit row carries HMAC(key, row + previous hash). Same rules as
+ * the ballot key: required in production and shared by all app processes; elsewhere generated under DATA_DIR.
+ */
+const auditKeyFields = {
+  NODE_ENV: z.string().optional(),
+  DATA_DIR: z.string().default('./data'),
+  AUDIT_CHAIN_KEY: hexKey('AUDIT_CHAIN_KEY'),
 };
+const requireAuditKeyInProduction = requireInProduction('AUDIT_CHAIN_KEY', '64位十六进制字符，所有应用进程相同并妥善备份（审计链校验需要它），可用 openssl rand -hex 32 生成');
 
 /** Environment parsed once at boot; bad config stops the process before it listens. */
 const EnvSchema = z.object({
   ...ballotSecretFields,
+  ...auditKeyFields,
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   DATABASE_URL: z.preprocess(
@@ -42,7 +57,7 @@ const EnvSchema = z.object({
   SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
   COOKIE_SECURE: z.enum(['true', 'false']).default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-}).superRefine(requireSecretInProduction);
+}).superRefine(requireSecretInProduction).superRefine(requireAuditKeyInProduction);
 export type Env = z.infer<typeof EnvSchema>;
 
 function parseWith<T>(schema: z.ZodType<T>, source: NodeJS.ProcessEnv): T {
@@ -64,4 +79,12 @@ export type BallotSecretEnv = z.infer<typeof BallotSecretSchema>;
 /** Only the fields the ballot code key needs, for code paths that run without main.ts (tests, scripts, bench). */
 export function parseBallotSecretEnv(source: NodeJS.ProcessEnv = process.env): BallotSecretEnv {
   return parseWith(BallotSecretSchema, source);
+}
+
+const AuditKeySchema = z.object(auditKeyFields).superRefine(requireAuditKeyInProduction);
+export type AuditKeyEnv = z.infer<typeof AuditKeySchema>;
+
+/** Only the fields the audit chain key needs, for code paths that run without main.ts (tests, the verify tool). */
+export function parseAuditKeyEnv(source: NodeJS.ProcessEnv = process.env): AuditKeyEnv {
+  return parseWith(AuditKeySchema, source);
 }

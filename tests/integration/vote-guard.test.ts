@@ -32,7 +32,8 @@ describe('BALLOT_CODE_SECRET through env.ts', () => {
     expect(() => parseEnv({ NODE_ENV: 'production' })).toThrow(/BALLOT_CODE_SECRET: 生产环境（NODE_ENV=production）必须设置 BALLOT_CODE_SECRET/);
     expect(() => parseEnv({ NODE_ENV: 'production', BALLOT_CODE_SECRET: '' })).toThrow(/必须设置/);
     expect(() => parseEnv({ BALLOT_CODE_SECRET: 'secret' })).toThrow(/BALLOT_CODE_SECRET 应为64位十六进制字符/);
-    expect(parseEnv({ NODE_ENV: 'production', BALLOT_CODE_SECRET: HEX }).BALLOT_CODE_SECRET).toBe(HEX);
+    // AUDIT_CHAIN_KEY is required in production as well (audit chain, decision 013).
+    expect(parseEnv({ NODE_ENV: 'production', BALLOT_CODE_SECRET: HEX, AUDIT_CHAIN_KEY: HEX }).BALLOT_CODE_SECRET).toBe(HEX);
     expect(parseEnv({}).BALLOT_CODE_SECRET).toBeUndefined();
   });
 
