@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
-  bigserial, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex, uuid,
+  bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
 import { users } from './schema';
 import { campaignReporters } from './schema-campaigns';
@@ -73,6 +73,13 @@ export const ballotCodes = pgTable(
     category: text('category').notNull(),
     codeHash: text('code_hash').notNull(),
     roomFailures: integer('room_failures').notNull().default(0),
+    /**
+     * Set when the round closes or the batch is voided. The cast locks its code row (FOR SHARE) and requires this
+     * false, so closing — which updates these rows — waits for votes in flight, and a vote that starts after
+     * re-checks the row and is refused. The lock sits on one code, not on the round row every phone shares
+     * (many sharers of one row cost a MultiXact each and halved throughput).
+     */
+    closed: boolean('closed').notNull().default(false),
   },
   (t) => [uniqueIndex('ballot_codes_hash_uq').on(t.codeHash), index('ballot_codes_batch_idx').on(t.batchId)],
 );
