@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
-  bigserial, boolean, date, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex,
+  bigint, bigserial, boolean, date, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -114,11 +114,18 @@ export const loginAttempts = pgTable(
 /**
  * One row per state change. The application only ever inserts here. `scopePath` is the tree path
  * the change concerns, so an auditor of one county reads only that county's rows.
+ * Chain (decision 013): `seq` is the gapless chain position, `hash` = HMAC(key, row incl. seq and prevHash) with
+ * `alg` ('hmac-sm3' or 'hmac-sha256'). The chain columns are null only on rows older than the chain until the
+ * first start seals them.
  */
 export const auditLog = pgTable(
   'audit_log',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    prevHash: text('prev_hash'),
+    hash: text('hash'),
+    alg: text('alg'),
     at: timestamp('at', { withTimezone: true }).notNull(),
     actorId: integer('actor_id'),
     actorName: text('actor_name').notNull(),
@@ -133,6 +140,7 @@ export const auditLog = pgTable(
   (t) => [
     index('audit_log_at_idx').on(t.at),
     index('audit_log_scope_idx').using('btree', sql`${t.scopePath} text_pattern_ops`),
+    uniqueIndex('audit_log_seq_idx').on(t.seq),
   ],
 );
 export * from './schema-campaigns';
