@@ -1,7 +1,6 @@
-import { createHmac, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { createHmac } from 'node:crypto';
 import { type BallotSecretEnv, parseBallotSecretEnv } from '../../env';
+import { type KeySource, loadHexKey } from '../../key-file';
 
 /**
  * The key of the code hashes. Only HMAC(key, code) is stored, so a copy of the database alone cannot be
@@ -11,31 +10,12 @@ import { type BallotSecretEnv, parseBallotSecretEnv } from '../../env';
  */
 let cached: Buffer | null = null;
 
-export type SecretSource = 'env' | 'file' | 'generated';
+export type SecretSource = KeySource;
 
 /** Sets up the key at startup (main.ts), so a bad or missing key stops the process before it listens. */
 export function initCodeSecret(env: BallotSecretEnv): SecretSource {
-  if (env.BALLOT_CODE_SECRET) {
-    cached = Buffer.from(env.BALLOT_CODE_SECRET, 'hex');
-    return 'env';
-  }
-  const dir = path.resolve(env.DATA_DIR);
-  const file = path.join(dir, 'ballot-code.key');
-  let source: SecretSource = 'file';
-  if (!existsSync(file)) {
-    mkdirSync(dir, { recursive: true });
-    // 'wx' fails if another process created it meanwhile; then that one's key is read below.
-    try {
-      writeFileSync(file, randomBytes(32).toString('hex'), { flag: 'wx', mode: 0o600 });
-      chmodSync(file, 0o600);
-      source = 'generated';
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    }
-  }
-  const text = readFileSync(file, 'utf8').trim();
-  if (!/^[0-9a-f]{64}$/i.test(text)) throw new Error(`投票码密钥文件 ${file} 内容无效（应为64位十六进制字符）`);
-  cached = Buffer.from(text, 'hex');
+  const { key, source } = loadHexKey({ envValue: env.BALLOT_CODE_SECRET, dataDir: env.DATA_DIR, fileName: 'ballot-code.key', label: '投票码密钥' });
+  cached = key;
   return source;
 }
 
