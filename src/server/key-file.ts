@@ -9,12 +9,14 @@ export type KeySource = 'env' | 'file' | 'generated';
  * otherwise it is generated once into DATA_DIR/<fileName> (0600) and reused on every later start. Used by the
  * ballot code key and the audit chain key, which must both survive restarts and be shared by all processes.
  */
-export function loadHexKey(opts: { envValue?: string; dataDir: string; fileName: string; label: string }): { key: Buffer; source: KeySource } {
+export function loadHexKey(opts: { envValue?: string; dataDir: string; fileName: string; label: string; create?: boolean }): { key: Buffer; source: KeySource } {
   if (opts.envValue) return { key: Buffer.from(opts.envValue, 'hex'), source: 'env' };
   const dir = path.resolve(opts.dataDir);
   const file = path.join(dir, opts.fileName);
   let source: KeySource = 'file';
   if (!existsSync(file)) {
+    // A checking tool must not invent a key: every row would then simply look forged.
+    if (opts.create === false) throw new Error(`未找到${opts.label}：既没有设置环境变量，也没有文件 ${file}`);
     mkdirSync(dir, { recursive: true });
     // 'wx' fails if another process created it meanwhile; then that one's key is read below.
     try {

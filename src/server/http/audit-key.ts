@@ -10,8 +10,8 @@ import { type KeySource, loadHexKey } from '../key-file';
  */
 let cached: Buffer | null = null;
 
-export function initAuditKey(env: AuditKeyEnv): KeySource {
-  const { key, source } = loadHexKey({ envValue: env.AUDIT_CHAIN_KEY, dataDir: env.DATA_DIR, fileName: 'audit-chain.key', label: '审计链密钥' });
+export function initAuditKey(env: AuditKeyEnv, opts: { create?: boolean } = {}): KeySource {
+  const { key, source } = loadHexKey({ envValue: env.AUDIT_CHAIN_KEY, dataDir: env.DATA_DIR, fileName: 'audit-chain.key', label: '审计链密钥', create: opts.create });
   cached = key;
   return source;
 }
