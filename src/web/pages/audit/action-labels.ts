@@ -232,6 +232,13 @@ export const AUDIT_MODULES: readonly AuditModule[] = [
       'results.summary.docx': '生成总结报告',
     },
   },
+  {
+    prefix: 'audit.',
+    label: '审计日志',
+    actions: {
+      'audit.purge': '审计日志保留期清理',
+    },
+  },
 ];
 
 export const ACTION_LABELS: ReadonlyMap<string, string> = new Map(AUDIT_MODULES.flatMap((m) => Object.entries(m.actions)));
