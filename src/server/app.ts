@@ -14,6 +14,7 @@ import type { Database } from './db/connect';
 import { type AppConfig, type Clock, systemClock } from './http/context';
 import { registerErrorHandling } from './http/errors';
 import { registerSessions } from './http/session';
+import { fastifyTrustProxy } from './http/trust-proxy';
 import { DEFAULT_COST } from './modules/auth/password-hash';
 import { authRoutes } from './modules/auth/routes';
 import { organizationRoutes } from './modules/organizations/routes';
@@ -54,8 +55,9 @@ export interface BuildAppOptions {
 export async function buildApp(opts: BuildAppOptions) {
   const app = Fastify({
     logger: opts.logger ?? false,
-    // Behind nginx the client address comes from X-Forwarded-For; rate limits and audit need it.
-    trustProxy: true,
+    // Behind nginx the client address comes from X-Forwarded-For; rate limits and audit need it. Only from the
+    // configured proxies (env TRUST_PROXY): believed from anyone, it would let a client pick its own address.
+    trustProxy: fastifyTrustProxy(opts.config?.trustProxy),
     bodyLimit: 2 * 1024 * 1024,
   });
   app.setValidatorCompiler(validatorCompiler);
