@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseTrustProxy } from './http/trust-proxy';
 
 const emptyAsUnset = (v: unknown) => (v === '' ? undefined : v);
 const HEX64 = /^[0-9a-f]{64}$/i;
@@ -57,6 +58,9 @@ const EnvSchema = z.object({
   SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
   COOKIE_SECURE: z.enum(['true', 'false']).default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: z.string().optional().transform((v, ctx) => parseTrustProxy(v, ctx)),
+  /** Names this process in an X-Served-By response header (scale-out checks: which process answered). */
+  SERVED_BY: z.preprocess(emptyAsUnset, z.string().regex(/^[\w.-]{1,64}$/, 'SERVED_BY 只能包含字母、数字、点、下划线和连字符（最多64个）').optional()),
 }).superRefine(requireSecretInProduction).superRefine(requireAuditKeyInProduction);
 export type Env = z.infer<typeof EnvSchema>;
 

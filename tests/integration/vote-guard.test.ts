@@ -80,7 +80,8 @@ describe('phone endpoints', () => {
   beforeAll(async () => {
     resetCodeSecretForTests();
     database = await freshDatabase();
-    app = await buildApp({ database, clock, config: { passwordCost: TEST_COST } });
+    // app.inject comes from 127.0.0.1: trusted as the proxy, so `from(ip)` (X-Forwarded-For) names the client.
+    app = await buildApp({ database, clock, config: { passwordCost: TEST_COST, trustProxy: ['loopback'] } });
     w = await buildBallotWorld(database.db, app);
     const made = await roundWithCodes(database.db, w, { codes: { committee: 20 } });
     roundId = made.round.id;
@@ -131,7 +132,7 @@ describe('phone endpoints', () => {
     });
 
     it('the limit holds on another app process on the same database, and ends with the window', async () => {
-      const other = await buildApp({ database, clock, config: { passwordCost: TEST_COST } });
+      const other = await buildApp({ database, clock, config: { passwordCost: TEST_COST, trustProxy: ['loopback'] } });
       try {
         const res = await vote(other, one(codes[11]!), from(guesser));
         expect(res.statusCode).toBe(429);

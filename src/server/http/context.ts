@@ -1,6 +1,7 @@
 import type { Role } from '../../domain/roles';
 import type { Database, Db } from '../db/connect';
 import type { HashCost } from '../modules/auth/password-hash';
+import type { TrustProxy } from './trust-proxy';
 
 export interface Clock {
   now(): Date;
@@ -27,6 +28,8 @@ export interface AppConfig {
   passwordCost: HashCost;
   /** Folder of the built web app; absent in API-only tests. */
   webDir?: string;
+  /** Peers trusted to tell the client address in X-Forwarded-For (env TRUST_PROXY); absent: nobody. */
+  trustProxy?: TrustProxy;
 }
 
 export interface AppDeps {
