@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './app';
+import { prepareDatabase } from './db/boot';
 import { openDatabase } from './db/connect';
-import { isDatabaseEmpty, seedDemo, seedDemoCampaign } from './db/demo-seed';
 import { parseEnv } from './env';
 import { initCodeSecret } from './modules/ballots/secret';
 
@@ -16,14 +16,9 @@ async function main() {
     console.warn('提示：使用 PostgreSQL 时请为所有应用进程设置相同的 BALLOT_CODE_SECRET，否则各进程印制的投票条互不通用');
   }
   const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: path.resolve(env.DATA_DIR), poolSize: env.DB_POOL_SIZE });
-  await database.migrate();
-  if (env.SEED_DEMO === 'auto' && (await isDatabaseEmpty(database.db))) {
-    const now = new Date();
-    const { organizations } = await seedDemo(database.db, { now });
-    // The e2e specs create this round themselves in the browser, so only the product start seeds it.
-    await seedDemoCampaign(database.db, { now });
-    console.log(`已载入演示数据：${organizations} 个党组织及清河县2025年度述职评议考核；演示账号见 README.md`);
-  }
+  // Several processes may start at once on one PostgreSQL: migrations and the demo seed run under a lock (boot.ts).
+  const { seeded } = await prepareDatabase(database, { databaseUrl: env.DATABASE_URL, seedDemo: env.SEED_DEMO });
+  if (seeded !== null) console.log(`已载入演示数据：${seeded} 个党组织及清河县2025年度述职评议考核；演示账号见 README.md`);
   const app = await buildApp({
     database,
     logger: { level: env.LOG_LEVEL },
@@ -33,6 +28,7 @@ async function main() {
       idleTimeoutMinutes: env.IDLE_TIMEOUT_MINUTES,
       loginRatePerMinute: env.LOGIN_RATE_PER_MINUTE,
       cookieSecure: env.COOKIE_SECURE === 'true',
+      trustProxy: env.TRUST_PROXY,
       webDir: path.join(root, 'dist/web'),
     },
   });
@@ -45,6 +41,8 @@ async function main() {
     await database.close();
     process.exit(0);
   };
+  // Prepended so the header is set before Fastify handles the request; also on hijacked (event-stream) replies.
+  if (env.SERVED_BY) app.server.prependListener('request', (_req, res) => res.setHeader('x-served-by', env.SERVED_BY!));
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   await app.listen({ port: env.PORT, host: env.HOST });

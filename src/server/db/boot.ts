@@ -1,0 +1,51 @@
+import pg from 'pg';
+import type { HashCost } from '../modules/auth/password-hash';
+import type { Database } from './connect';
+import { isDatabaseEmpty, seedDemo, seedDemoCampaign } from './demo-seed';
+
+/**
+ * Held for the whole boot (migrations + demo seed); a different key from the migration lock in connect.ts, which
+ * migrate() still takes inside. Any number that does not collide with other applications sharing the server.
+ */
+export const BOOT_LOCK_KEY = 727_002;
+
+export interface PrepareOptions {
+  /** The PostgreSQL URL, for the lock's own connection (absent: PGlite, one process only). */
+  databaseUrl?: string;
+  seedDemo: 'auto' | 'never';
+  now?: Date;
+  passwordCost?: HashCost;
+  /** Tests only: run without the lock, to show what it prevents. */
+  unguarded?: boolean;
+}
+
+/**
+ * Migrates and, on an empty database, loads the demo data — once, however many app processes start together on
+ * one PostgreSQL (systemd starting shuping@1..N at once). "Is it empty? then seed" is a check-then-act race: two
+ * processes would both see an empty database and the second would die on a duplicate organization code. So the
+ * whole boot runs under a session advisory lock on a connection of its own (not from the pool: with
+ * DB_POOL_SIZE=1 the migration would wait for the pool's only connection forever). If the process dies, the
+ * connection closes and PostgreSQL releases the lock.
+ */
+export async function prepareDatabase(database: Database, opts: PrepareOptions): Promise<{ seeded: number | null }> {
+  const work = async () => {
+    await database.migrate();
+    if (opts.seedDemo !== 'auto' || !(await isDatabaseEmpty(database.db))) return { seeded: null };
+    const now = opts.now ?? new Date();
+    const { organizations } = await seedDemo(database.db, { now, passwordCost: opts.passwordCost });
+    // The e2e specs create this round themselves in the browser, so only the product start seeds it.
+    await seedDemoCampaign(database.db, { now });
+    return { seeded: organizations };
+  };
+  if (database.kind !== 'postgres' || !opts.databaseUrl || opts.unguarded) return work();
+  const client = new pg.Client({ connectionString: opts.databaseUrl, application_name: 'shuping-boot' });
+  client.on('error', () => { /* surfaced by the query that fails */ });
+  await client.connect();
+  try {
+    await client.query('select pg_advisory_lock($1)', [BOOT_LOCK_KEY]);
+    return await work();
+  } finally {
+    await client.query('select pg_advisory_unlock($1)', [BOOT_LOCK_KEY]).catch(() => {});
+    await client.end().catch(() => {});
+  }
+}
