@@ -61,6 +61,9 @@ export async function startPostgres(extraOpts = ''): Promise<PgServer> {
       // A power cut takes the whole server at once: SIGKILL the postmaster and every backend, then wait until
       // they are gone (a surviving backend would hold the shared memory and block the restart).
       const p = pid();
+      // Freeze the postmaster first: under load it forks a backend per new connection, and one forked between
+      // listing the children and killing it would be orphaned, keep the shared memory and make start() fail.
+      try { process.kill(p, 'SIGSTOP'); } catch { /* gone */ }
       let children: number[] = [];
       try { children = execFileSync('pgrep', ['-P', String(p)], { stdio: 'pipe' }).toString().trim().split('\n').map(Number); } catch { /* none */ }
       for (const q of [p, ...children]) { try { process.kill(q, 'SIGKILL'); } catch { /* gone */ } }
