@@ -12,6 +12,7 @@ import type { AuthUser } from '../../http/context';
 import { assertManage } from './policy';
 import { type Anonymity, codeCounts, getMeetingContext, getRound, meetingReporters, usesByReporter } from './repo';
 import { matchedPaper } from './paper-tallies';
+import { tallyReleasedRound } from '../evaluation/tallies';
 
 export const newRoomCode = () => roomCodeFromBytes(randomBytes(4));
 
@@ -170,6 +171,8 @@ export async function releaseResults(db: Db, user: AuthUser, actor: AuditActor, 
     const [row] = await tx.update(ballotRounds)
       .set({ state: 'released', mismatches, explanation: text || null, releasedAt: actor.at })
       .where(eq(ballotRounds.id, roundId)).returning();
+    // Released is final: the counts per reporter × category are written once, for the composite evaluation.
+    await tallyReleasedRound(tx, ctx.meeting.campaignId, roundId);
     await writeAudit(tx, actor, {
       action: 'ballot_round.release', targetType: 'ballot_round', targetId: roundId, scopePath: ctx.organizerPath,
       detail: { explanation: text || null, mismatches: mismatches.length },

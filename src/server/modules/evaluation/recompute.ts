@@ -5,10 +5,10 @@ import { AppError } from '../../../domain/errors';
 import { suggestGrades, type AutoPoorRules, type Standing } from '../../../domain/grade-suggestion';
 import { GRADES, type Grade } from '../../../domain/grades';
 import type { QuotaRule } from '../../../domain/quotas';
-import { SURVEY_LEVEL_POINTS, SURVEY_LEVELS } from '../../../domain/grades';
 import { type Db, type DbOrTx, queryRows } from '../../db/connect';
 import { type AuditActor, writeAudit } from '../../http/audit';
 import { assertOpen, evaluationContext, lockedError, mapLocked } from './repo';
+import { tallyCampaign } from './tallies';
 
 /**
  * Recomputes the composite evaluation of a campaign for all reporters at once (R-GRADE-1…3):
@@ -56,9 +56,8 @@ export const policyOf = (settings: CampaignSettings) => ({
   autoPoor: settings.grading.autoPoor as AutoPoorRules,
 });
 
-/** Phone ballots and matched paper tallies of the campaign's released real rounds, per reporter and category. */
+/** Phone ballot tallies and matched paper tallies of the campaign's released real rounds, per reporter and category. */
 function ballotAggregate(campaignId: number) {
-  const count = (g: string) => sql.raw(`coalesce(sum(b.n) filter (where b.grade = '${g}'), 0)::int as ${g}`);
   const paper = (k: string) => sql.raw(`(t1.counts->>'${k}')::int as ${k}`);
   const same = (k: string) => sql.raw(`(t1.counts->>'${k}') is not distinct from (t2.counts->>'${k}')`);
   // paperDifferences compares the free texts trimmed, without empties, in any order.
@@ -70,11 +69,9 @@ function ballotAggregate(campaignId: number) {
       where m.campaign_id = ${campaignId} and r.mode = 'real' and r.state = 'released'
     ),
     votes as (
-      -- One count per reporter × category × grade (a single aggregate over the ballots), pivoted afterwards.
-      select b.reporter_id, b.category, ${count('good')}, ${count('fair')}, ${count('average')}, ${count('poor')}, 0 as invalid
-      from (select reporter_id, category, grade, count(*)::int as n from ballots where round_id in (select id from rounds)
-        group by reporter_id, category, grade) b
-      group by b.reporter_id, b.category
+      -- Phone ballots as tallied once per released round (tallies.ts): reporters × categories rows, not every ballot.
+      select b.reporter_id, b.category, b.good, b.fair, b.average, b.poor, 0 as invalid
+      from evaluation_ballot_tallies b where b.round_id in (select id from rounds)
       union all
       select t1.reporter_id, t1.category, ${paper('good')}, ${paper('fair')}, ${paper('average')}, ${paper('poor')}, ${paper('invalid')}
       from ballot_paper_tallies t1
@@ -97,8 +94,14 @@ export async function recomputeEvaluation(db: Db, campaignId: number, options: R
     // The big aggregate looks expensive to the planner, whose JIT compilation then costs more than the query itself
     // (17–25 s of 22 s at 3,000 reporters in bench/evaluation.bench.ts); local to this transaction.
     await tx.execute(sql`select set_config('jit', 'off', true)`);
+    // The per-reporter hash aggregates and the two rank sorts of a province (300,000 groups) stay in memory.
+    await tx.execute(sql`select set_config('work_mem', '256MB', true)`);
     const { campaign, organizerPath, evaluation } = await evaluationContext(tx, campaignId, { lock: true });
     assertOpen(evaluation);
+    const timing = phaseTimer();
+    // Rounds released and surveys closed without their tallies (data from before migration 0015, direct inserts).
+    await tallyCampaign(tx, campaignId);
+    timing('tally new sources');
     const settings = campaign.settings;
     const weights = activeWeights(settings);
     const policy = policyOf(settings);
@@ -107,7 +110,6 @@ export async function recomputeEvaluation(db: Db, campaignId: number, options: R
     const points = settings.grading.points;
     const categoryWeights = JSON.stringify(settings.ballots.categories.map((c) => ({ key: c.key, weight: c.weight })));
     const w = (c: Component) => weights[c] ?? 0;
-    const surveyPoints = sql.raw(`case a.value ${SURVEY_LEVELS.map((l) => `when '${l}' then ${SURVEY_LEVEL_POINTS[l]}`).join(' ')} end`);
     // Weighted components only: a component with weight 0 neither counts nor rescales the others (compositeScore).
     const present = (c: Component, col: string) => (w(c) > 0 ? `(case when ${col} is not null then ${w(c)} else 0 end)` : '0');
     const term = (c: Component, col: string) => (w(c) > 0 ? `coalesce(${col} * ${w(c)}, 0)` : '0');
@@ -115,7 +117,6 @@ export async function recomputeEvaluation(db: Db, campaignId: number, options: R
     const numerator = sql.raw(COMPONENTS.map((c) => term(c, cols[c])).join(' + '));
     const denominator = sql.raw(COMPONENTS.map((c) => present(c, cols[c])).join(' + '));
 
-    const timing = phaseTimer();
     // Everything per reporter is computed once into a transaction-local table; evaluation_results is then written
     // once, with the suggestion, instead of an insert followed by an update of every row (each update also fires
     // the lock trigger).
@@ -150,15 +151,11 @@ export async function recomputeEvaluation(db: Db, campaignId: number, options: R
         group by a.reporter_id
       ),
       srv as (
-        -- The answers of one response are summed in a lateral (one jsonb unpacking per response), then per reporter:
-        -- the same mean as avg() over every answer (unknown levels count in neither sum).
-        select r.reporter_id, round(sum(a.points)::numeric / nullif(sum(a.n), 0), 2) as score
-        from survey_responses r join surveys s on s.id = r.survey_id
-        cross join lateral (
-          select sum(${surveyPoints}) as points, count(${surveyPoints}) as n from jsonb_each_text(r.answers) a
-        ) a
+        -- Closed surveys as tallied once (tallies.ts): the mean over every known answer of the unit, all surveys together.
+        select t.reporter_id, round(sum(t.points)::numeric / nullif(sum(t.answers), 0), 2) as score
+        from evaluation_survey_tallies t join surveys s on s.id = t.survey_id
         where s.campaign_id = ${campaignId} and s.state = 'closed'
-        group by r.reporter_id
+        group by t.reporter_id
       ),
       c as (
         select rep.reporter_id, rep.sector, bal.score as ballots, fld.score as field, srv.score as survey,
@@ -175,13 +172,13 @@ export async function recomputeEvaluation(db: Db, campaignId: number, options: R
         select c.*, case when (${denominator}) > 0 then round((${numerator}) / (${denominator}), 2) end as composite
         from c
       )
-      select s.reporter_id,
-        jsonb_build_object('ballots', s.ballots, 'field', s.field, 'survey', s.survey, 'daily', s.daily, 'report', s.report) as components,
-        s.composite,
+      -- Plain columns: the checks, the standings and the summary read them without unpacking jsonb; the jsonb documents
+      -- of evaluation_results are built only when writing.
+      select s.reporter_id, s.ballots, s.field, s.survey, s.daily, s.report, s.composite,
         case when s.composite is not null then rank() over (order by s.composite desc nulls last) end as rank,
         case when s.composite is not null then rank() over (partition by s.sector order by s.composite desc nulls last) end as sector_rank,
-        jsonb_build_object('good', coalesce(s.good, 0), 'fair', coalesce(s.fair, 0), 'average', coalesce(s.average, 0),
-          'poor', coalesce(s.poor, 0), 'invalid', coalesce(s.invalid, 0)) as ballot_counts,
+        coalesce(s.good, 0) as good, coalesce(s.fair, 0) as fair, coalesce(s.average, 0) as average,
+        coalesce(s.poor, 0) as poor, coalesce(s.invalid, 0) as invalid,
         case when s.valid > 0 then round((s.average + s.poor)::numeric / s.valid, 4) end as average_or_poor_share,
         s.major_error, s.major_error_note, s.accountability, s.accountability_note
       from scored s
@@ -191,59 +188,78 @@ export async function recomputeEvaluation(db: Db, campaignId: number, options: R
     await refuseIncomplete(tx, weights);
     timing('checks');
 
-    const rows = await queryRows<{
-      reporter_id: number; rank: number; ballot_counts: Record<Grade | 'invalid', number>;
-      major_error: boolean | null; major_error_note: string | null; accountability: boolean | null; accountability_note: string | null;
-    }>(tx, sql`
-      select reporter_id, rank, ballot_counts, major_error, major_error_note, accountability, accountability_note
-      from evaluation_recompute`);
+    const standings = await readStandings(tx);
     timing('read standings');
-    const standings: Standing[] = rows.map((r) => standingOf(r));
     const suggestion = suggestGrades(standings, policy);
-    // Rows with the same grade, reasons and explanation (a rank group) share one payload entry: far less JSON to send.
-    const groups = new Map<string, { g: Grade; a: string[]; s: string[]; ids: number[] }>();
-    for (const g of suggestion.grades) {
-      const key = `${g.grade}\u0000${g.explanation}\u0000${g.autoReasons.join('\u0001')}`;
-      let group = groups.get(key);
-      if (!group) groups.set(key, group = { g: g.grade, a: g.autoReasons, s: [g.explanation], ids: [] });
-      group.ids.push(Number(g.reporterId));
-    }
-    const payload = JSON.stringify([...groups.values()]);
+    // Rows with the same grade, reasons and explanation (a rank group) share one group entry; each reporter is sent
+    // as its id and its group's position in two integer arrays — far less to build, send and parse than JSON per row.
+    // A group's explanation is one string object shared by its rows (suggestGrades builds it once per group).
+    const groups: Array<{ k: number; g: Grade; a: string[]; s: string[] }> = [];
+    const groupOf = new Map<string, number>();
+    const ids = new Array<number>(suggestion.grades.length);
+    const keys = new Array<number>(suggestion.grades.length);
+    suggestion.grades.forEach((g, i) => {
+      const key = g.autoReasons.length ? `${g.explanation}\u0000${g.autoReasons.join('\u0001')}` : g.explanation;
+      let k = groupOf.get(key);
+      if (k === undefined) {
+        k = groups.length;
+        groupOf.set(key, k);
+        groups.push({ k, g: g.grade, a: g.autoReasons, s: [g.explanation] });
+      }
+      ids[i] = Number(g.reporterId);
+      keys[i] = k;
+    });
     timing('suggestGrades');
 
+    // Unchanged rows are filtered out by one hash join against the stored rows before the upsert, so a recompute
+    // after a few corrections writes only those reporters (no new row version, index entries or lock-trigger call);
+    // updated_at stays the time of the last change.
     await tx.execute(sql`
+      with sug as (
+        select u.id, x.g, x.a, x.s
+        from unnest(${`{${ids.join(',')}}`}::int[], ${`{${keys.join(',')}}`}::int[]) as u(id, k)
+        join json_to_recordset(${JSON.stringify(groups)}::json) as x(k int, g text, a jsonb, s jsonb) on x.k = u.k
+      ),
+      fresh as (
+        select t.reporter_id,
+          jsonb_build_object('ballots', t.ballots, 'field', t.field, 'survey', t.survey, 'daily', t.daily, 'report', t.report) as components,
+          t.composite, t.rank, t.sector_rank,
+          jsonb_build_object('good', t.good, 'fair', t.fair, 'average', t.average, 'poor', t.poor, 'invalid', t.invalid) as ballot_counts,
+          t.average_or_poor_share, coalesce(x.a, '[]'::jsonb) as auto_poor_reasons, x.g as suggested_grade,
+          coalesce(x.s, '[]'::jsonb) as suggestion_reasons
+        from evaluation_recompute t left join sug x on x.id = t.reporter_id
+      )
       insert into evaluation_results (reporter_id, campaign_id, components, composite, rank, sector_rank, ballot_counts,
         average_or_poor_share, auto_poor_reasons, suggested_grade, suggestion_reasons, updated_at)
-      select t.reporter_id, ${campaignId}, t.components, t.composite, t.rank, t.sector_rank, t.ballot_counts,
-        t.average_or_poor_share, coalesce(x.a, '[]'::jsonb), x.g, coalesce(x.s, '[]'::jsonb), ${now.toISOString()}::timestamptz
-      from evaluation_recompute t left join (
-        select u.id, x.g, x.a, x.s from json_to_recordset(${payload}::json) as x(g text, a jsonb, s jsonb, ids int[])
-        cross join lateral unnest(x.ids) as u(id)
-      ) x on x.id = t.reporter_id
+      select f.reporter_id, ${campaignId}, f.components, f.composite, f.rank, f.sector_rank, f.ballot_counts,
+        f.average_or_poor_share, f.auto_poor_reasons, f.suggested_grade, f.suggestion_reasons, ${now.toISOString()}::timestamptz
+      from fresh f left join evaluation_results er on er.reporter_id = f.reporter_id
+      where er.reporter_id is null
+        or (er.components, er.composite, er.rank, er.sector_rank, er.ballot_counts, er.average_or_poor_share,
+            er.auto_poor_reasons, er.suggested_grade, er.suggestion_reasons)
+          is distinct from (f.components, f.composite, f.rank, f.sector_rank, f.ballot_counts, f.average_or_poor_share,
+            f.auto_poor_reasons, f.suggested_grade, f.suggestion_reasons)
       on conflict (reporter_id) do update set
         components = excluded.components, composite = excluded.composite, rank = excluded.rank,
         sector_rank = excluded.sector_rank, ballot_counts = excluded.ballot_counts,
         average_or_poor_share = excluded.average_or_poor_share, auto_poor_reasons = excluded.auto_poor_reasons,
         suggested_grade = excluded.suggested_grade, suggestion_reasons = excluded.suggestion_reasons,
         updated_at = excluded.updated_at
-      -- A row whose figures did not change is not rewritten (no new row version, index entries or lock-trigger call):
-      -- a recompute after a few corrections touches only those reporters; updated_at stays the time of the last change.
-      where (evaluation_results.components, evaluation_results.composite, evaluation_results.rank,
-          evaluation_results.sector_rank, evaluation_results.ballot_counts, evaluation_results.average_or_poor_share,
-          evaluation_results.auto_poor_reasons, evaluation_results.suggested_grade, evaluation_results.suggestion_reasons)
-        is distinct from (excluded.components, excluded.composite, excluded.rank, excluded.sector_rank,
-          excluded.ballot_counts, excluded.average_or_poor_share, excluded.auto_poor_reasons, excluded.suggested_grade,
-          excluded.suggestion_reasons)
     `);
     timing('write results');
-    // Reporters removed from the campaign since the last computation leave the table.
-    await tx.execute(sql`
-      delete from evaluation_results er where er.campaign_id = ${campaignId} and not exists (
-        select 1 from campaign_reporters cr where cr.id = er.reporter_id and cr.role = 'reporter' and cr.removed_at is null)`);
+    const [{ n: stored } = { n: 0 }] = await queryRows<{ n: number }>(tx, sql`
+      select count(*)::int as n from evaluation_results where campaign_id = ${campaignId}`);
+    // Reporters removed from the campaign since the last computation leave the table. Every reporter computed has a
+    // row now, so there is none to remove when the counts agree (the usual case; skips an anti-join of the province).
+    if (Number(stored) !== standings.length) {
+      await tx.execute(sql`
+        delete from evaluation_results er where er.campaign_id = ${campaignId} and not exists (
+          select 1 from campaign_reporters cr where cr.id = er.reporter_id and cr.role = 'reporter' and cr.removed_at is null)`);
+    }
     timing('delete removed');
 
     const [stats] = await queryRows<Record<string, number>>(tx, sql.raw(`
-      select count(*)::int as n, ${COMPONENTS.map((c) => `count(*) filter (where components->>'${c}' is null)::int as ${c}`).join(', ')},
+      select count(*)::int as n, ${COMPONENTS.map((c) => `count(*) filter (where ${c} is null)::int as ${c}`).join(', ')},
         (select count(*)::int from ballot_rounds r join meetings m on m.id = r.meeting_id
           where m.campaign_id = ${Number(campaignId)} and r.mode = 'real' and r.state = 'released') as released
       from evaluation_recompute`));
@@ -302,6 +318,30 @@ export function standingOf(r: {
   };
 }
 
+/**
+ * The standings suggestGrades needs, read as one packed text ("id,rank,good,fair,average,poor;…") — parsing 300,000
+ * rows of objects costs the driver seconds — and the few notes of major errors and accountability cases apart.
+ */
+async function readStandings(tx: DbOrTx): Promise<Standing[]> {
+  const [packed] = await queryRows<{ p: string | null }>(tx, sql`
+    select string_agg(concat_ws(',', reporter_id, coalesce(rank, 0), good, fair, average, poor), ';') as p from evaluation_recompute`);
+  const flagged = new Map((await queryRows<{
+    reporter_id: number; major_error: boolean | null; major_error_note: string | null; accountability: boolean | null; accountability_note: string | null;
+  }>(tx, sql`
+    select reporter_id, major_error, major_error_note, accountability, accountability_note
+    from evaluation_recompute where major_error or accountability`)).map((r) => [Number(r.reporter_id), r]));
+  if (!packed?.p) return [];
+  return packed.p.split(';').map((row) => {
+    const [id, rank, good, fair, average, poor] = row.split(',').map(Number) as [number, number, number, number, number, number];
+    const f = flagged.get(id);
+    return standingOf({
+      reporter_id: id, rank, ballot_counts: { good, fair, average, poor, invalid: 0 },
+      major_error: f?.major_error ?? null, major_error_note: f?.major_error_note ?? null,
+      accountability: f?.accountability ?? null, accountability_note: f?.accountability_note ?? null,
+    });
+  });
+}
+
 /** Ballots of a category without a weight cannot be scored (ballotScore refuses them too). */
 async function checkRoundCategories(tx: DbOrTx, campaignId: number, settings: CampaignSettings) {
   const rows = await queryRows<{ key: string }>(tx, sql`
@@ -327,9 +367,7 @@ async function refuseIncomplete(tx: DbOrTx, weights: Partial<Record<Component, n
     join organizations o on o.id = cr.org_id where ${where}
     order by o.code limit 6`)).map((r) => r.name);
   const list = (xs: string[]) => `${xs.slice(0, 5).join('、')}${xs.length > 5 ? '等' : ''}`;
-  const zeroWeight = await names(sql`er.components->>'ballots' is null and (
-    (er.ballot_counts->>'good')::int + (er.ballot_counts->>'fair')::int + (er.ballot_counts->>'average')::int
-      + (er.ballot_counts->>'poor')::int) > 0`);
+  const zeroWeight = await names(sql`er.ballots is null and er.good + er.fair + er.average + er.poor > 0`);
   if (zeroWeight.length) {
     throw new AppError('BALLOT_WEIGHTS_ZERO', `${list(zeroWeight)}的有效测评票都来自权重为0的评议人类别，无法计算测评得分`, 400);
   }

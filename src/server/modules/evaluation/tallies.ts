@@ -1,0 +1,77 @@
+import { type SQL, sql } from 'drizzle-orm';
+import { SURVEY_LEVEL_POINTS, SURVEY_LEVELS } from '../../../domain/grades';
+import type { DbOrTx } from '../../db/connect';
+
+/**
+ * The recompute's inputs that can no longer change, counted once (migration 0015):
+ *
+ * - a released real round's phone ballots per reporter × category × grade (casting needs an open round and the
+ *   ballots of a real round cannot be deleted — trigger ballots_keep_real — so released means final);
+ * - a closed survey's answers per unit as the sum of points and the number of answers (answering and paper entry
+ *   need an open survey; closed is final).
+ *
+ * Anonymity (R-VOTE-2, R-ASSESS-3): the tallies hold counts only — no ballot or response id, code, token, text or
+ * time — i.e. the figures the round's results and the survey results already give; the minimum-group hiding is
+ * applied where counts are shown (the ballots module's results), and the recompute uses all counts as before.
+ *
+ * The ballots module releases a round and the surveys module closes a survey; both call these in the same
+ * transaction, and every recompute tallies first whatever released round or closed survey of the campaign is not
+ * tallied yet (data written before migration 0015, rows inserted directly by tests or imports). evaluation_tallied
+ * marks a source as tallied, also when it had no rows; its primary key makes two racing tallies write once.
+ */
+const roundsOf = (campaignId: number, roundId?: number) => sql`
+  select r.id from ballot_rounds r join meetings m on m.id = r.meeting_id
+  where m.campaign_id = ${campaignId} and r.mode = 'real' and r.state = 'released'
+    ${roundId === undefined ? sql`` : sql`and r.id = ${roundId}`}
+    and not exists (select 1 from evaluation_tallied t where t.kind = 'round' and t.source_id = r.id)`;
+
+const surveysOf = (campaignId: number, surveyId?: number) => sql`
+  select s.id from surveys s
+  where s.campaign_id = ${campaignId} and s.state = 'closed'
+    ${surveyId === undefined ? sql`` : sql`and s.id = ${surveyId}`}
+    and not exists (select 1 from evaluation_tallied t where t.kind = 'survey' and t.source_id = s.id)`;
+
+async function tallyRounds(db: DbOrTx, sources: SQL) {
+  const count = (g: string) => sql.raw(`count(*) filter (where b.grade = '${g}')::int`);
+  await db.execute(sql`
+    with todo as (
+      insert into evaluation_tallied (kind, source_id) select 'round', x.id from (${sources}) x
+      on conflict do nothing returning source_id
+    )
+    insert into evaluation_ballot_tallies (round_id, reporter_id, category, good, fair, average, poor)
+    select b.round_id, b.reporter_id, b.category, ${count('good')}, ${count('fair')}, ${count('average')}, ${count('poor')}
+    from ballots b where b.round_id in (select source_id from todo)
+    group by b.round_id, b.reporter_id, b.category`);
+}
+
+async function tallySurveys(db: DbOrTx, sources: SQL) {
+  const points = sql.raw(`case a.value ${SURVEY_LEVELS.map((l) => `when '${l}' then ${SURVEY_LEVEL_POINTS[l]}`).join(' ')} end`);
+  // Unknown levels count in neither sum (the mean is the same as avg() over every known answer).
+  await db.execute(sql`
+    with todo as (
+      insert into evaluation_tallied (kind, source_id) select 'survey', x.id from (${sources}) x
+      on conflict do nothing returning source_id
+    )
+    insert into evaluation_survey_tallies (survey_id, reporter_id, points, answers)
+    select r.survey_id, r.reporter_id, coalesce(sum(a.points), 0), coalesce(sum(a.n), 0)
+    from survey_responses r
+    cross join lateral (select sum(${points}) as points, count(${points}) as n from jsonb_each_text(r.answers) a) a
+    where r.survey_id in (select source_id from todo)
+    group by r.survey_id, r.reporter_id`);
+}
+
+/** Called by releaseResults in its transaction, after the round is marked released. */
+export async function tallyReleasedRound(db: DbOrTx, campaignId: number, roundId: number) {
+  await tallyRounds(db, roundsOf(campaignId, roundId));
+}
+
+/** Called by closeSurvey in its transaction, after the survey is marked closed. */
+export async function tallyClosedSurvey(db: DbOrTx, campaignId: number, surveyId: number) {
+  await tallySurveys(db, surveysOf(campaignId, surveyId));
+}
+
+/** Every released round and closed survey of the campaign not tallied yet (the recompute's first step). */
+export async function tallyCampaign(db: DbOrTx, campaignId: number) {
+  await tallyRounds(db, roundsOf(campaignId));
+  await tallySurveys(db, surveysOf(campaignId));
+}
