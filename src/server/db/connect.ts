@@ -11,6 +11,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import pg from 'pg';
+import { claimDataDir } from './data-dir-lock';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -40,15 +41,29 @@ const MIGRATION_LOCK_KEY = 727_001;
 
 export async function openPglite(dataDir: string | undefined, loadDataDir?: Blob): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
+  // One process per data directory (PGlite is single-process): a second server, a backup or a CLI tool on the same
+  // directory is refused with the holder's pid instead of corrupting pages (data-dir-lock.ts).
+  const release = dataDir ? claimDataDir(dataDir, 'server') : () => {};
   // pg_trgm backs the organization name search index (migration 0008); PostgreSQL takes it from contrib.
   const client = new PGlite({ dataDir, extensions: { pg_trgm }, ...(loadDataDir ? { loadDataDir } : {}) });
-  await client.waitReady;
+  try {
+    await client.waitReady;
+  } catch (e) {
+    release();
+    throw e;
+  }
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
     db,
     kind: 'pglite',
     pglite: client,
-    close: () => client.close(),
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        release();
+      }
+    },
     listen: async (channel, onMessage) => {
       const unsub = await client.listen(channel, onMessage);
       return unsub;
