@@ -4,10 +4,11 @@ import type { Database } from './connect';
 import { isDatabaseEmpty, seedDemo, seedDemoCampaign } from './demo-seed';
 
 /**
- * Held for the whole boot (migrations + demo seed); a different key from the migration lock in connect.ts, which
- * migrate() still takes inside. Any number that does not collide with other applications sharing the server.
+ * Held for the whole boot (migrations + demo seed). It must differ from every other advisory lock of the app:
+ * migrate() still takes the migration lock (727_001, connect.ts) inside, and the seed writes audit rows, which take
+ * the audit chain lock (727_002, http/audit.ts) — the same key here would make the boot wait for itself forever.
  */
-export const BOOT_LOCK_KEY = 727_002;
+export const BOOT_LOCK_KEY = 727_100;
 
 export interface PrepareOptions {
   /** The PostgreSQL URL, for the lock's own connection (absent: PGlite, one process only). */
