@@ -1,4 +1,8 @@
 import { sql } from 'drizzle-orm';
+import type pg from 'pg';
+import { normalizeCode } from '../../src/domain/ballot-codes';
+import { CAST } from '../../src/server/modules/ballots/cast-ballots';
+import { hashCode } from '../../src/server/modules/ballots/secret';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app';
 import { definePrepared, preparedRows, queryRows } from '../../src/server/db/connect';
@@ -31,6 +35,88 @@ const NASTY = [
 ];
 
 describe('ballot cast statement', () => {
+  // First: the other tests leave their round open.
+  it('closing waits for votes in flight: no ballot lands after the close, every acknowledged one is counted', async () => {
+    const n = 60;
+    const { round, codes } = await roundWithCodes(database.db, w, { mode: 'rehearsal', codes: { committee: n } });
+    const acks: boolean[] = [];
+    const votes = codes.committee!.map(async (code, i) => {
+      // Spread the votes around the close so some are in flight while it runs (on PostgreSQL they truly overlap).
+      await new Promise((r) => setTimeout(r, i % 20));
+      const res = await vote(app, { code, roomCode: round.roomCode, ballots: [{ reporterId: w.r1.id, grade: 'good' }] });
+      acks[i] = res.statusCode === 200;
+      if (!acks[i]) expect(res.json().code, res.body).toBe('VOTING_CLOSED');
+    });
+    await new Promise((r) => setTimeout(r, 8));
+    const closed = await w.sessions.admin.post(`/api/ballot-rounds/${round.id}/close`, { attendees: n });
+    expect(closed.statusCode, closed.body).toBe(200);
+    const inRound = async () => Number((await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from ballots where round_id = ${round.id}`))[0]!.n);
+    const atClose = await inRound();
+    await Promise.all(votes);
+    expect(await inRound()).toBe(atClose);
+    expect(acks.filter(Boolean).length).toBe(atClose);
+    const [codesOpen] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from ballot_codes where round_id = ${round.id} and not closed`);
+    expect(Number(codesOpen!.n)).toBe(0);
+    // Rehearsal: cleared, so the next test counts from zero.
+    expect((await w.sessions.admin.post(`/api/ballot-rounds/${round.id}/purge`, { confirm: true })).json()).toEqual({ ballots: atClose });
+  }, 120_000);
+
+  // Deterministic on PostgreSQL (PGlite runs one statement at a time, so nothing is ever in flight there): a
+  // second connection holds a vote, or a close, half-way, and the other side must wait for it.
+  it.skipIf(!process.env.TEST_DATABASE_URL)('on PostgreSQL a vote in flight is counted before the close returns; a vote during the close is refused', async () => {
+    const pool = (database.db as unknown as { $client: pg.Pool }).$client;
+    const waitingOnLock = async () => {
+      for (let i = 0; i < 200; i++) {
+        const r = await pool.query(`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`);
+        if (r.rows[0].n > 0) return true;
+        await new Promise((res) => setTimeout(res, 25));
+      }
+      return false;
+    };
+    const roundCount = async (id: number) => Number((await pool.query('select count(*)::int as n from ballots where round_id = $1', [id])).rows[0].n);
+
+    // 1. A vote holds its code row (uncommitted); closing waits for it, and it is counted.
+    const a = await roundWithCodes(database.db, w, { mode: 'rehearsal', codes: { committee: 2 } });
+    const held = await pool.connect();
+    try {
+      await held.query('begin');
+      const input = JSON.stringify([{ reporter_id: w.r1.id, grade: 'good', problems: null, suggestions: null }]);
+      const cast = await held.query({ text: CAST.text, values: [hashCode(normalizeCode(a.codes.committee![0]!)), a.round.roomCode, input] });
+      expect(cast.rowCount).toBe(1);
+      let closedAt = -1;
+      const closing = w.sessions.admin.post(`/api/ballot-rounds/${a.round.id}/close`, { attendees: 2 }).then(async (res) => {
+        closedAt = await roundCount(a.round.id);
+        return res;
+      });
+      expect(await waitingOnLock()).toBe(true);
+      await held.query('commit');
+      expect((await closing).statusCode).toBe(200);
+      expect(closedAt).toBe(1);
+    } finally {
+      held.release();
+    }
+    await w.sessions.admin.post(`/api/ballot-rounds/${a.round.id}/purge`, { confirm: true });
+
+    // 2. A close holds the codes (uncommitted); a vote arriving now waits, then finds voting closed.
+    const b = await roundWithCodes(database.db, w, { mode: 'rehearsal', codes: { committee: 2 } });
+    const closer = await pool.connect();
+    try {
+      await closer.query('begin');
+      await closer.query('update ballot_codes set closed = true where round_id = $1', [b.round.id]);
+      const voting = vote(app, { code: b.codes.committee![0]!, roomCode: b.round.roomCode, ballots: [{ reporterId: w.r1.id, grade: 'good' }] });
+      expect(await waitingOnLock()).toBe(true);
+      await closer.query(`update ballot_rounds set state = 'closed', attendees = 2 where id = $1`, [b.round.id]);
+      await closer.query('commit');
+      const res = await voting;
+      expect(res.statusCode).toBe(409);
+      expect(res.json().code).toBe('VOTING_CLOSED');
+      expect(await roundCount(b.round.id)).toBe(0);
+    } finally {
+      closer.release();
+    }
+    await w.sessions.admin.post(`/api/ballot-rounds/${b.round.id}/purge`, { confirm: true });
+  }, 120_000);
+
   it('stores free texts exactly as sent, SQL-looking or not, and a quote in the room code is only a wrong room code', async () => {
     const { round, codes } = await roundWithCodes(database.db, w, { mode: 'rehearsal', codes: { committee: NASTY.length + 1 } });
     for (const [i, text] of NASTY.entries()) {

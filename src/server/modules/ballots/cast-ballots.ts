@@ -15,21 +15,24 @@ import { hashCode } from './secret';
 export const LIVE_CHANNEL = 'ballot_counts';
 
 /**
- * The cast: one statement, prepared once per connection (planning it cost more than running it). The code live
- * and not locked, its round open with this room code (FOR SHARE makes closing wait for votes in flight), every
+ * The cast: one statement, prepared once per connection (planning it cost more than running it). The code live,
+ * not closed and not locked (FOR SHARE of the code row: closing updates every code of the round, so it waits for
+ * votes in flight, and a vote that started before the close committed re-reads the row and finds it closed),
+ * its round open with this room code, every
  * reporter on the agenda (else nothing is counted), each (code, reporter) use new — and only then the ballot is
  * inserted. $1 code hash, $2 room code, $3 the ballots as JSON.
  * No pg_notify here: NOTIFY takes a database-wide lock from before commit until after the commit's WAL flush,
  * which serialized every cast behind one fsync; live counts are notified after commit instead (notifyCounts).
  */
-const CAST = definePrepared('cast_ballots', `
+export const CAST = definePrepared('cast_ballots', `
   with c as (
     select bc.id, bc.category, bc.round_id from ballot_codes bc
     join ballot_code_batches bb on bb.id = bc.batch_id
-    where bc.code_hash = $1::text and bb.voided_at is null and bc.room_failures < ${Number(MAX_ROOM_FAILURES)}
+    where bc.code_hash = $1::text and not bc.closed and bb.voided_at is null and bc.room_failures < ${Number(MAX_ROOM_FAILURES)}
+    for share of bc
   ), r as (
     select id, meeting_id from ballot_rounds
-    where id in (select round_id from c) and state = 'open' and room_code = $2::text for share
+    where id in (select round_id from c) and state = 'open' and room_code = $2::text
   ), input as (
     select * from jsonb_to_recordset($3::jsonb) as x(reporter_id int, grade text, problems text, suggestions text)
   ), ok as (

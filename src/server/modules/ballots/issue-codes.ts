@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import { codeFromBytes, formatCode } from '../../../domain/ballot-codes';
@@ -43,6 +43,8 @@ export async function issueCodes(
     const voided = await tx.update(ballotCodeBatches).set({ voidedAt: actor.at })
       .where(and(eq(ballotCodeBatches.roundId, roundId), eq(ballotCodeBatches.category, category), isNull(ballotCodeBatches.voidedAt)))
       .returning({ id: ballotCodeBatches.id });
+    // A vote in flight with an old slip finishes first or finds its code closed (see CAST in cast-ballots.ts).
+    if (voided.length) await tx.update(ballotCodes).set({ closed: true }).where(inArray(ballotCodes.batchId, voided.map((v) => v.id)));
     const [batch] = await tx.insert(ballotCodeBatches).values({ roundId, category, count, createdBy: user.id }).returning();
     const codes = new Set<string>();
     while (codes.size < count) codes.add(codeFromBytes(randomBytes(10)));

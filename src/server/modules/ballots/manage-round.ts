@@ -130,6 +130,9 @@ export async function closeVoting(db: Db, user: AuthUser, actor: AuditActor, rou
     if (attendees === undefined) {
       throw new AppError('ATTENDEES_REQUIRED', '会议尚未登记签到人数，请在会议签到中登记或在此填写签到人数', 400, { field: 'attendees' });
     }
+    // Closing the codes first waits for every vote in flight (each holds its code row FOR SHARE until it commits);
+    // a vote arriving after finds its code closed. See CAST in cast-ballots.ts.
+    await tx.update(ballotCodes).set({ closed: true }).where(eq(ballotCodes.roundId, roundId));
     const [row] = await tx.update(ballotRounds).set({ state: 'closed', attendees, closedAt: actor.at })
       .where(eq(ballotRounds.id, roundId)).returning();
     await writeAudit(tx, actor, {
