@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyServerOptions, type RouteOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
@@ -12,7 +12,7 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from './db/connect';
 import { type AppConfig, type Clock, systemClock } from './http/context';
-import { registerErrorHandling } from './http/errors';
+import { frameworkErrors, registerErrorHandling } from './http/errors';
 import { registerSessions } from './http/session';
 import { fastifyTrustProxy } from './http/trust-proxy';
 import { DEFAULT_COST } from './modules/auth/password-hash';
@@ -50,6 +50,8 @@ export interface BuildAppOptions {
   clock?: Clock;
   config?: Partial<AppConfig>;
   logger?: FastifyServerOptions['logger'];
+  /** Sees every route as it is registered (the access-matrix test enumerates the whole API with it). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 export async function buildApp(opts: BuildAppOptions) {
@@ -59,7 +61,10 @@ export async function buildApp(opts: BuildAppOptions) {
     // configured proxies (env TRUST_PROXY): believed from anyone, it would let a client pick its own address.
     trustProxy: fastifyTrustProxy(opts.config?.trustProxy),
     bodyLimit: 2 * 1024 * 1024,
+    // Malformed or over-long URLs answer { code, message } like every other error (found by bench/fuzz.ts).
+    frameworkErrors,
   });
+  if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorate('deps', {
