@@ -82,14 +82,54 @@ export async function openPostgres(url: string, poolSize = 20): Promise<Database
     kind: 'postgres',
     close: () => pool.end(),
     listen: async (channel, onMessage) => {
-      const client = await pool.connect();
-      client.on('notification', (n) => {
-        if (n.channel === channel && n.payload !== undefined) onMessage(n.payload);
-      });
-      await client.query(`LISTEN "${channel.replace(/"/g, '')}"`);
+      const quoted = `"${channel.replace(/"/g, '')}"`;
+      let current: { client: pg.PoolClient; detach: () => void } | null = null;
+      let closed = false;
+      let retry: NodeJS.Timeout | null = null;
+      const again = () => {
+        if (closed || retry) return;
+        retry = setTimeout(() => { retry = null; connect().catch(again); }, 1000);
+        retry.unref();
+      };
+      const connect = async () => {
+        const client = await pool.connect();
+        let dropped = false;
+        // A checked-out client whose server goes away (restart, kill, network) emits 'error': the pool only
+        // listens on idle clients, and an unhandled 'error' event ends the Node process. Drop it and listen again
+        // on a new connection once the server is back (notifications sent meanwhile are lost; the pages poll too).
+        const notify = (n: pg.Notification) => {
+          if (n.channel === channel && n.payload !== undefined) onMessage(n.payload);
+        };
+        const detach = () => { client.removeListener('error', drop); client.removeListener('notification', notify); };
+        const drop = () => {
+          if (dropped) return;
+          dropped = true;
+          if (current?.client === client) current = null;
+          client.release(true);
+          again();
+        };
+        client.on('error', drop);
+        client.on('notification', notify);
+        try {
+          await client.query(`LISTEN ${quoted}`);
+        } catch (e) {
+          if (!dropped) { dropped = true; client.release(true); }
+          throw e;
+        }
+        if (closed) { detach(); return void client.release(); }
+        current = { client, detach };
+      };
+      await connect();
       return async () => {
-        await client.query(`UNLISTEN "${channel.replace(/"/g, '')}"`).catch(() => {});
-        client.release();
+        closed = true;
+        if (retry) clearTimeout(retry);
+        const held = current;
+        current = null;
+        if (!held) return;
+        await held.client.query(`UNLISTEN ${quoted}`).catch(() => {});
+        // Back to the pool, which watches idle clients itself; a client that died meanwhile is destroyed.
+        held.detach();
+        try { held.client.release(); } catch { /* already released */ }
       };
     },
     // The advisory lock is held on one dedicated connection so two processes starting together
