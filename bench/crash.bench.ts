@@ -1,0 +1,514 @@
+// Issue 8, crash safety: phones cast ballots over HTTP against the real server (src/server/main.ts as a child
+// process) while this script kill -9s the app (kind A) or the PostgreSQL server (kind B) at a seeded random moment,
+// restarts what it killed and goes on. Afterwards, in SQL and through the reconciliation route:
+//   - every ballot acknowledged with 200 is stored exactly once (one code use per (code, reporter), ballots per
+//     reporter = code uses per reporter: no code left both unused and counted, no use without its ballot);
+//   - a request whose outcome the phone never learned (reset, timeout, 5xx) is all or nothing: every reporter of
+//     that submission, or none; a request refused before it reached the server (ECONNREFUSED) or with a 4xx left nothing;
+//   - a phone retrying such a request is told the truth (409 when it counted, 200 when it did not);
+//   - after closing the round, the reconciliation route's counts equal the raw counts;
+//   - the checker itself is proven each run: one acknowledged ballot is deleted in a rolled-back transaction and the
+//     checker must report it.
+// Then the same with the app on embedded PGlite (kind A only: the engine lives in the app process).
+//   npm run proof:crash   (CRASH_ROUNDS=20 per kind, CRASH_SEED=<n> to replay, CRASH_CLIENTS=100 concurrent phones,
+//                          CRASH_ONLY=postgres|pglite, CRASH_CODES_PER_ROUND=1500)
+// Exits 1 on any violation. kill -9 of a process is not a power cut: the OS page cache survives it (see README).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import { codeFromBytes } from '../src/domain/ballot-codes';
+import { GRADES } from '../src/domain/grades';
+import { buildApp } from '../src/server/app';
+import { type Database, type Db, openPglite, openPostgres, queryRows } from '../src/server/db/connect';
+import { hashCode } from '../src/server/modules/ballots/secret';
+import { buildBallotWorld, roundWithCodes } from '../tests/integration/ballots-fixtures';
+import { signIn } from '../tests/factories';
+import { freePort, PG_BIN, type PgServer, startPostgres } from './lib/pg-server';
+
+const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 20);
+const SEED = Number(process.env.CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const CLIENTS = Number(process.env.CRASH_CLIENTS ?? 100);
+const PER_ROUND = Number(process.env.CRASH_CODES_PER_ROUND ?? 1500);
+const ONLY = process.env.CRASH_ONLY; // 'postgres' | 'pglite'
+/** A phone gives up after this long; the request's outcome is then unknown to it. */
+const REQUEST_TIMEOUT_MS = 15_000;
+const KILL_AFTER_MS: [number, number] = [300, 5000];
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+
+/** mulberry32: small, seedable, good enough to place kills and pick reporters reproducibly. */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const rand = rng(SEED);
+const between = (lo: number, hi: number) => Math.floor(lo + rand() * (hi - lo));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+
+type Outcome = 'acked' | 'refused' | 'rejected' | 'unknown';
+interface Sent {
+  code: string;
+  reporters: number[];
+  body: string;
+  round: number;
+  outcome: Outcome;
+  status: number;
+  accepted: number[];
+  detail: string;
+}
+interface RoundRow {
+  n: number;
+  kind: 'A app' | 'B postgres';
+  killAfterMs: number;
+  sent: number;
+  acked: number;
+  unknown: number;
+  refused: number;
+  rejected: number;
+  recoveryMs: number;
+  appDied: boolean;
+}
+
+// ---- the app as a child process -------------------------------------------------------------------------
+
+interface AppProc { child: ChildProcess; log: string[]; exited: Promise<number | null> }
+
+function spawnApp(env: Record<string, string>): AppProc {
+  // node --import tsx: one process, so SIGKILL hits the server itself (npx/npm would put a wrapper in between).
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const log: string[] = [];
+  const keep = (b: Buffer) => {
+    for (const line of b.toString().split('\n')) if (line.trim()) log.push(line.slice(0, 400));
+    if (log.length > 200) log.splice(0, log.length - 200);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, log, exited };
+}
+
+function request(port: number, method: string, urlPath: string, body?: string, headers: Record<string, string> = {}, agent?: http.Agent) {
+  return new Promise<{ status: number; text: string; error?: string }>((resolve) => {
+    const req = http.request({
+      host: '127.0.0.1', port, path: urlPath, method, agent: agent ?? false, timeout: REQUEST_TIMEOUT_MS,
+      headers: { ...(body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}), ...headers },
+    }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => { text += c; });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      res.on('error', (e) => resolve({ status: 0, text, error: (e as NodeJS.ErrnoException).code ?? e.message }));
+    });
+    req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })));
+    req.on('error', (e) => resolve({ status: 0, text: '', error: (e as NodeJS.ErrnoException).code ?? e.message }));
+    req.end(body);
+  });
+}
+
+async function waitHealthy(port: number, app: AppProc, timeoutMs = 120_000) {
+  const t0 = Date.now();
+  while (Date.now() - t0 < timeoutMs) {
+    if (app.child.exitCode !== null || app.child.signalCode !== null) {
+      throw new Error(`app exited while starting:\n${app.log.slice(-20).join('\n')}`);
+    }
+    const r = await request(port, 'GET', '/api/health');
+    if (r.status === 200) return Date.now() - t0;
+    await sleep(100);
+  }
+  throw new Error(`app not healthy after ${timeoutMs} ms:\n${app.log.slice(-20).join('\n')}`);
+}
+
+/**
+ * The console's live counts stay open during the meeting (server-sent events), which makes the app hold a LISTEN
+ * connection: the connection a database restart breaks while no query runs on it. Reopened whenever it closes.
+ */
+function liveConsole(port: number, meetingId: number, cookie: string) {
+  let stopped = false;
+  let current: http.ClientRequest | null = null;
+  const open = () => {
+    if (stopped) return;
+    current = http.get({ host: '127.0.0.1', port, path: `/api/meetings/${meetingId}/live`, headers: { cookie: `sp_sid=${cookie}` } }, (res) => {
+      res.on('data', () => {});
+      res.on('close', () => setTimeout(open, 300));
+      res.on('error', () => {});
+    });
+    current.on('error', () => setTimeout(open, 300));
+  };
+  open();
+  return { stop() { stopped = true; current?.destroy(); } };
+}
+
+// ---- the phones -----------------------------------------------------------------------------------------
+
+/** CLIENTS phones on keep-alive connections, each taking the next unused code until stopped. */
+function startLoad(port: number, queue: Sent[], sent: Sent[], roundNo: number) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
+  let stopping = false;
+  const loops = Array.from({ length: CLIENTS }, async () => {
+    while (!stopping) {
+      const s = queue.shift();
+      if (!s) return;
+      s.round = roundNo;
+      sent.push(s);
+      const r = await request(port, 'POST', '/api/vote/ballots', s.body, {}, agent);
+      s.status = r.status;
+      if (r.status === 200) {
+        s.outcome = 'acked';
+        s.accepted = (JSON.parse(r.text) as { accepted: number[] }).accepted;
+      } else if (r.status === 0 && r.error === 'ECONNREFUSED') {
+        // The connection was refused: the request never reached a server.
+        s.outcome = 'refused';
+        s.detail = r.error;
+      } else if (r.status >= 400 && r.status < 500) {
+        s.outcome = 'rejected';
+        s.detail = r.text.slice(0, 200);
+      } else {
+        s.outcome = 'unknown';
+        s.detail = r.error ?? `${r.status} ${r.text.slice(0, 120)}`;
+      }
+    }
+  });
+  return {
+    async stop() {
+      stopping = true;
+      await Promise.all(loops);
+      agent.destroy();
+    },
+    async done() {
+      await Promise.all(loops);
+      agent.destroy();
+    },
+  };
+}
+
+// ---- the checks -----------------------------------------------------------------------------------------
+
+interface Verdict { violations: string[]; unknownPresent: number; unknownAbsent: number; presentByRound: Map<number, number> }
+
+/** Compares what the phones were told with the code uses stored (read from `db`, which may be a transaction). */
+async function checkAgainstAcks(db: Db, roundId: number, sent: Sent[], unsent: Sent[]): Promise<Verdict> {
+  const violations: string[] = [];
+  const rows = await queryRows<{ code_hash: string; reporter_id: number; n: number }>(db, sql`
+    select c.code_hash, u.reporter_id, count(*)::int as n
+    from ballot_code_uses u join ballot_codes c on c.id = u.code_id
+    where c.round_id = ${roundId} group by c.code_hash, u.reporter_id`);
+  const uses = new Map<string, Map<number, number>>();
+  for (const r of rows) {
+    const m = uses.get(r.code_hash) ?? new Map<number, number>();
+    m.set(Number(r.reporter_id), Number(r.n));
+    uses.set(r.code_hash, m);
+  }
+  const v = (msg: string) => { if (violations.length < 50) violations.push(msg); else if (violations.length === 50) violations.push('…'); };
+  let unknownPresent = 0;
+  let unknownAbsent = 0;
+  const presentByRound = new Map<number, number>();
+  const known = new Set<string>();
+  for (const s of sent) {
+    const h = hashCode(s.code);
+    known.add(h);
+    const got = uses.get(h) ?? new Map<number, number>();
+    for (const [rep, n] of got) {
+      if (n !== 1) v(`code …${s.code.slice(-4)} reporter ${rep}: ${n} uses`);
+      if (!s.reporters.includes(rep)) v(`code …${s.code.slice(-4)}: a use for reporter ${rep} it never rated`);
+    }
+    if (s.outcome === 'acked') {
+      if (s.accepted.length !== s.reporters.length) v(`code …${s.code.slice(-4)}: acknowledged ${s.accepted.length} of ${s.reporters.length} on first use`);
+      for (const rep of s.accepted) if (got.get(rep) !== 1) v(`acknowledged ballot missing: code …${s.code.slice(-4)} reporter ${rep} (round ${s.round})`);
+    } else if (s.outcome === 'refused' || s.outcome === 'rejected') {
+      if (got.size) v(`code …${s.code.slice(-4)} was ${s.outcome} (${s.detail}) yet ${got.size} uses are stored`);
+    } else if (got.size === 0) {
+      unknownAbsent++;
+    } else if (got.size === s.reporters.length) {
+      unknownPresent++;
+      presentByRound.set(s.round, (presentByRound.get(s.round) ?? 0) + 1);
+    } else {
+      v(`unknown-outcome request half stored: code …${s.code.slice(-4)} has ${got.size} of ${s.reporters.length} reporters`);
+    }
+  }
+  for (const s of unsent) known.add(hashCode(s.code));
+  for (const h of uses.keys()) if (!known.has(h)) v(`uses for a code this run never had (${h.slice(0, 8)}…)`);
+  for (const s of unsent) if (uses.has(hashCode(s.code))) v(`code …${s.code.slice(-4)} never sent yet used`);
+
+  // No code left both unused and counted: ballots per reporter and category equal code uses per reporter and category.
+  const mismatch = await queryRows<{ reporter_id: number; category: string; ballots: number; uses: number }>(db, sql`
+    with b as (select reporter_id, category, count(*)::int as n from ballots where round_id = ${roundId} group by 1, 2),
+         u as (select u.reporter_id, c.category, count(*)::int as n from ballot_code_uses u
+               join ballot_codes c on c.id = u.code_id where c.round_id = ${roundId} group by 1, 2)
+    select coalesce(b.reporter_id, u.reporter_id) as reporter_id, coalesce(b.category, u.category) as category,
+           coalesce(b.n, 0) as ballots, coalesce(u.n, 0) as uses
+    from b full join u on u.reporter_id = b.reporter_id and u.category = b.category
+    where coalesce(b.n, 0) <> coalesce(u.n, 0)`);
+  for (const m of mismatch) v(`reporter ${m.reporter_id} (${m.category}): ${m.ballots} ballots but ${m.uses} code uses`);
+  // And the ballots per reporter are exactly the acknowledged plus the unknown-outcome requests that counted.
+  const expected = new Map<number, number>();
+  for (const s of sent) {
+    const counted = s.outcome === 'acked' ? s.accepted : s.outcome === 'unknown' && uses.has(hashCode(s.code)) ? s.reporters : [];
+    for (const rep of counted) expected.set(rep, (expected.get(rep) ?? 0) + 1);
+  }
+  const stored = await queryRows<{ reporter_id: number; n: number }>(db, sql`
+    select reporter_id, count(*)::int as n from ballots where round_id = ${roundId} group by reporter_id`);
+  const storedBy = new Map(stored.map((r) => [Number(r.reporter_id), Number(r.n)]));
+  for (const rep of new Set([...expected.keys(), ...storedBy.keys()])) {
+    if ((expected.get(rep) ?? 0) !== (storedBy.get(rep) ?? 0)) v(`reporter ${rep}: ${storedBy.get(rep) ?? 0} ballots stored, ${expected.get(rep) ?? 0} expected`);
+  }
+  return { violations, unknownPresent, unknownAbsent, presentByRound };
+}
+
+const UNDO = new Error('undo the self-test');
+/** Run on an interrupted run too: no app child or PostgreSQL server may outlive this script. */
+const cleanups: Array<() => void> = [];
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    for (const c of cleanups.reverse()) { try { c(); } catch { /* best effort */ } }
+    process.exit(130);
+  });
+}
+
+// ---- one run --------------------------------------------------------------------------------------------
+
+interface Target {
+  label: 'postgres' | 'pglite';
+  open(): Promise<Database>;
+  appEnv: Record<string, string>;
+  pg?: PgServer;
+}
+
+async function runTarget(t: Target) {
+  const kinds: Array<RoundRow['kind']> = t.pg
+    ? [...Array(ROUNDS).fill('A app'), ...Array(ROUNDS).fill('B postgres')]
+    : Array(ROUNDS).fill('A app');
+  for (let i = kinds.length - 1; i > 0; i--) { const j = between(0, i + 1); [kinds[i], kinds[j]] = [kinds[j]!, kinds[i]!]; }
+
+  // The world, from this process on the same database: campaign, meeting with three reporters, an open real round,
+  // and the codes (hashes inserted straight into the printed batch, as bench/ballots.bench.ts does).
+  const setupDb = await t.open();
+  await setupDb.migrate();
+  const setupApp = await buildApp({ database: setupDb, config: { passwordCost: { N: 1024, r: 8, p: 1 } } });
+  const w = await buildBallotWorld(setupDb.db, setupApp);
+  const { round, codes: first } = await roundWithCodes(setupDb.db, w, { mode: 'real', codes: { committee: 1 } });
+  const [batch] = await queryRows<{ id: number }>(setupDb.db, sql`select id from ballot_code_batches where round_id = ${round.id}`);
+  const total = PER_ROUND * kinds.length;
+  const codes = new Set<string>([first.committee![0]!]);
+  while (codes.size < total) codes.add(codeFromBytes(Uint8Array.from({ length: 10 }, () => between(0, 256))));
+  const all = [...codes];
+  for (let i = 1; i < all.length; i += 1000) {
+    const chunk = all.slice(i, i + 1000).map((c) => sql`(${batch!.id}, ${round.id}, 'committee', ${hashCode(c)})`);
+    await setupDb.db.execute(sql`insert into ballot_codes (batch_id, round_id, category, code_hash) values ${sql.join(chunk, sql`, `)}`);
+  }
+  const reporters = [w.r1.id, w.r2.id, w.down.id];
+  const queue: Sent[] = all.map((code) => {
+    // One to three reporters per submission, as the phone page sends them (several at once after a full sheet).
+    const pick = reporters.filter(() => rand() < 0.6);
+    const reps = pick.length ? pick : [reporters[between(0, 3)]!];
+    const ballots = reps.map((id) => ({ reporterId: id, grade: GRADES[between(0, 4)], ...(rand() < 0.3 ? { problems: '会议记录不全' } : {}) }));
+    return { code, reporters: reps, body: JSON.stringify({ code, roomCode: round.roomCode, ballots }), round: 0, outcome: 'unknown', status: 0, accepted: [], detail: 'not sent' };
+  });
+  const adminCookie = w.sessions.admin.cookie;
+  await setupApp.close();
+  await setupDb.close();
+
+  const port = await freePort();
+  const env = {
+    ...t.appEnv, PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: 'never', LOG_LEVEL: 'warn',
+    BALLOT_CODE_SECRET: process.env.BALLOT_CODE_SECRET!, IDLE_TIMEOUT_MINUTES: '600', DB_POOL_SIZE: '20',
+  };
+  let proc = spawnApp(env);
+  cleanups.push(() => { proc.child.kill('SIGKILL'); });
+  await waitHealthy(port, proc);
+  let live = liveConsole(port, w.meeting.id, adminCookie);
+  const sent: Sent[] = [];
+  const table: RoundRow[] = [];
+  const findings: string[] = [];
+  const load0 = load();
+  const t0 = Date.now();
+
+  for (let n = 1; n <= kinds.length; n++) {
+    const kind = kinds[n - 1]!;
+    const slice = queue.splice(0, PER_ROUND);
+    const before = sent.length;
+    const killAfterMs = between(...KILL_AFTER_MS);
+    const phones = startLoad(port, slice, sent, n);
+    await sleep(killAfterMs);
+    let appDied = false;
+    if (kind === 'A app') {
+      proc.child.kill('SIGKILL');
+      await proc.exited;
+    } else {
+      t.pg!.kill9();
+    }
+    await phones.stop();
+    queue.unshift(...slice); // what this round did not send goes to the next one
+    const r0 = Date.now();
+    if (kind === 'B postgres') {
+      await sleep(between(0, 1500)); // the database stays away a moment while the app keeps serving
+      t.pg!.start();
+      if (proc.child.exitCode !== null || proc.child.signalCode !== null) {
+        appDied = true;
+        findings.push(`round ${n}: the app exited when PostgreSQL was killed:\n    ${proc.log.slice(-8).join('\n    ')}`);
+        proc = spawnApp(env);
+      }
+    } else {
+      live.stop();
+      proc = spawnApp(env);
+    }
+    await waitHealthy(port, proc);
+    if (kind === 'A app' || appDied) live = liveConsole(port, w.meeting.id, adminCookie);
+    const mine = sent.slice(before);
+    table.push({
+      n, kind, killAfterMs, sent: mine.length,
+      acked: mine.filter((s) => s.outcome === 'acked').length,
+      unknown: mine.filter((s) => s.outcome === 'unknown').length,
+      refused: mine.filter((s) => s.outcome === 'refused').length,
+      rejected: mine.filter((s) => s.outcome === 'rejected').length,
+      recoveryMs: Date.now() - r0, appDied,
+    });
+    process.stdout.write(`  round ${n}/${kinds.length} ${kind}: ${mine.length} sent, ${table.at(-1)!.acked} acknowledged\n`);
+  }
+  // A last batch with nothing killed: the app and database serve normally after all the crashes.
+  const tail = queue.splice(0, Math.min(200, queue.length));
+  await startLoad(port, tail, sent, kinds.length + 1).done();
+  const tailOk = sent.filter((s) => s.round === kinds.length + 1 && s.outcome === 'acked').length;
+  if (tailOk !== tail.length) findings.push(`after the last restart only ${tailOk} of ${tail.length} casts were accepted`);
+  live.stop();
+  proc.child.kill('SIGTERM');
+  // A clean stop must not hang on connections the crashes broke.
+  const stopped = await Promise.race([proc.exited.then(() => true), sleep(20_000).then(() => false)]);
+  if (!stopped) {
+    findings.push(`the app did not stop within 20 s of SIGTERM:\n    ${proc.log.slice(-8).join('\n    ')}`);
+    proc.child.kill('SIGKILL');
+    await proc.exited;
+  }
+  const elapsed = (Date.now() - t0) / 1000;
+
+  // ---- verify, from this process -------------------------------------------------------------------------
+  console.log('  verifying…');
+  const database = await t.open();
+  const app = await buildApp({ database, config: { passwordCost: { N: 1024, r: 8, p: 1 } } });
+  const violations: string[] = [];
+  try {
+    const verdict = await checkAgainstAcks(database.db, round.id, sent, queue);
+    violations.push(...verdict.violations);
+
+    // A phone retrying a request it never heard back from is told the truth.
+    let retriedCounted = 0;
+    let retriedNew = 0;
+    for (const s of sent.filter((x) => x.outcome === 'unknown')) {
+      const present = (await queryRows<{ n: number }>(database.db, sql`
+        select count(*)::int as n from ballot_code_uses u join ballot_codes c on c.id = u.code_id where c.code_hash = ${hashCode(s.code)}`))[0]!.n > 0;
+      const res = await app.inject({ method: 'POST', url: '/api/vote/ballots', payload: JSON.parse(s.body), remoteAddress: `10.8.${between(0, 255)}.${between(1, 255)}` });
+      if (present && res.statusCode === 409) retriedCounted++;
+      else if (!present && res.statusCode === 200 && (res.json() as { accepted: number[] }).accepted.length === s.reporters.length) {
+        retriedNew++;
+        s.outcome = 'acked';
+        s.accepted = s.reporters;
+      } else violations.push(`retry of code …${s.code.slice(-4)} (stored before: ${present}) answered ${res.statusCode} ${res.body.slice(0, 100)}`);
+    }
+    const after = await checkAgainstAcks(database.db, round.id, sent, queue);
+    violations.push(...after.violations.map((x) => `after retries: ${x}`));
+
+    // Close the round and compare the reconciliation route with raw counts.
+    const admin = await signIn(app, w.users.admin.username);
+    const issued = all.length;
+    const close = await admin.post(`/api/ballot-rounds/${round.id}/close`, { attendees: issued });
+    if (close.statusCode !== 200) violations.push(`close: ${close.statusCode} ${close.body}`);
+    const rec = await admin.get(`/api/ballot-rounds/${round.id}/reconciliation`);
+    const recBody = rec.json() as { codes: Array<{ category: string; issued: number; used: number }>; reporters: Array<{ reporterId: number; ballotsCounted: number }> };
+    const [raw] = await queryRows<{ issued: number; used: number; ballots: number }>(database.db, sql`
+      select (select count(*)::int from ballot_codes where round_id = ${round.id}) as issued,
+             (select count(distinct u.code_id)::int from ballot_code_uses u join ballot_codes c on c.id = u.code_id where c.round_id = ${round.id}) as used,
+             (select count(*)::int from ballots where round_id = ${round.id}) as ballots`);
+    const recCodes = recBody.codes.find((c) => c.category === 'committee');
+    if (recCodes?.issued !== raw!.issued || recCodes?.used !== raw!.used) {
+      violations.push(`reconciliation codes ${JSON.stringify(recCodes)} vs raw issued ${raw!.issued}, used ${raw!.used}`);
+    }
+    const recBallots = recBody.reporters.reduce((s, r) => s + r.ballotsCounted, 0);
+    if (recBallots !== raw!.ballots) violations.push(`reconciliation counts ${recBallots} ballots, raw ${raw!.ballots}`);
+
+    // The checker must catch what it is there to catch (stored code uses cannot be deleted in a real round, a
+    // trigger refuses it): (1) a request the phones were told succeeded whose code the database never saw — a
+    // still-unsent code marked acknowledged; (2) a ballot without its code use, inserted in a rolled-back transaction.
+    const checks: string[] = [];
+    const ghost = queue[0];
+    if (ghost) {
+      const fake: Sent = { ...ghost, outcome: 'acked', accepted: ghost.reporters, round: 0 };
+      const v1 = await checkAgainstAcks(database.db, round.id, [...sent, fake], queue.slice(1));
+      checks.push(v1.violations.some((x) => x.startsWith('acknowledged ballot missing')) ? 'caught a lost acknowledged ballot' : 'MISSED a lost acknowledged ballot');
+    }
+    await database.db.transaction(async (tx) => {
+      await tx.execute(sql`insert into ballots (round_id, reporter_id, category, grade) values (${round.id}, ${w.r1.id}, 'committee', 'good')`);
+      const v2 = await checkAgainstAcks(tx as unknown as Db, round.id, sent, queue);
+      checks.push(v2.violations.some((x) => x.includes('ballots but')) ? 'caught a ballot without its code use' : 'MISSED a ballot without its code use');
+      throw UNDO;
+    }).catch((e) => { if (e !== UNDO) throw e; });
+    const selfTest = checks.join(', ');
+    if (selfTest.includes('MISSED') || checks.length < 2) violations.push(`self-test: ${selfTest}`);
+
+    // ---- report ----------------------------------------------------------------------------------------
+    console.log(`\n[${t.label}] ${table.length} rounds (${table.filter((r) => r.kind === 'A app').length} app kill -9, ${table.filter((r) => r.kind === 'B postgres').length} PostgreSQL kill -9),`
+      + ` seed ${SEED}, ${CLIENTS} concurrent phones, kill at ${KILL_AFTER_MS.join('–')} ms, ${elapsed.toFixed(0)} s, load ${load0} → ${load()} (${os.cpus().length} cores)`);
+    console.log('  round kind         kill@ms   sent  acked unknown(stored/absent) refused 4xx recovery-ms');
+    for (const r of table) {
+      const stored = verdict.presentByRound.get(r.n) ?? 0;
+      console.log(`  ${String(r.n).padStart(5)} ${r.kind.padEnd(12)} ${String(r.killAfterMs).padStart(7)} ${String(r.sent).padStart(6)} ${String(r.acked).padStart(6)}`
+        + ` ${`${r.unknown} (${stored}/${r.unknown - stored})`.padStart(22)} ${String(r.refused).padStart(7)} ${String(r.rejected).padStart(3)} ${String(r.recoveryMs).padStart(11)}${r.appDied ? '  APP DIED' : ''}`);
+    }
+    const sum = (k: keyof RoundRow) => table.reduce((s, r) => s + Number(r[k]), 0);
+    const ackedFirst = sent.filter((s) => s.outcome === 'acked').length - retriedNew;
+    console.log(`  total: ${sum('sent')} sent in rounds + ${tail.length} after; ${ackedFirst} acknowledged; ${verdict.unknownPresent + verdict.unknownAbsent} unknown outcome`
+      + ` (${verdict.unknownPresent} stored whole, ${verdict.unknownAbsent} absent whole, 0 partial allowed); ${sum('refused')} refused before reaching a server; ${sum('rejected')} 4xx`);
+    console.log(`  stored: ${raw!.ballots} ballots, ${raw!.used} codes used of ${raw!.issued}; reconciliation: ${recBallots} ballots, ${recCodes?.used} used`);
+    console.log(`  retries of unknown-outcome requests: ${retriedCounted} told "already voted" (409), ${retriedNew} accepted now`);
+    console.log(`  checker self-test: ${selfTest}`);
+    for (const f of findings) console.log(`  FINDING: ${f}`);
+    if (violations.length) {
+      console.log(`  FAIL: ${violations.length} violation(s)`);
+      for (const x of violations) console.log(`    - ${x}`);
+    } else {
+      console.log('  PASS: every acknowledged ballot stored exactly once; unknown outcomes all-or-nothing; ballots = code uses; reconciliation = raw counts');
+    }
+    return violations.length === 0 && findings.length === 0;
+  } finally {
+    await app.close();
+    await database.close();
+  }
+}
+
+process.env.BALLOT_CODE_SECRET = 'e1'.repeat(32);
+console.log(`crash proof: CRASH_SEED=${SEED} CRASH_ROUNDS=${ROUNDS} CRASH_CLIENTS=${CLIENTS} CRASH_CODES_PER_ROUND=${PER_ROUND}`);
+let ok = true;
+if (ONLY !== 'pglite') {
+  if (!existsSync(`${PG_BIN}/initdb`)) {
+    console.log('\n[postgres] skipped: PostgreSQL 15 not installed');
+  } else {
+    const pg = await startPostgres();
+    cleanups.push(() => pg.dispose());
+    try {
+      ok = (await runTarget({ label: 'postgres', pg, open: () => openPostgres(pg.url, 5), appEnv: { DATABASE_URL: pg.url } })) && ok;
+    } finally {
+      pg.dispose();
+    }
+  }
+}
+if (ONLY !== 'postgres') {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'shuping-crash-pglite-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  try {
+    ok = (await runTarget({ label: 'pglite', open: () => openPglite(dir), appEnv: { DATA_DIR: dir } })) && ok;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+process.exit(ok ? 0 : 1);
