@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError } from '../../domain/errors';
 
@@ -20,6 +20,12 @@ export function fieldLabel(pathParts: (string | number)[]): string {
 }
 
 const PG_DATA_ERROR = /^22/; // data exceptions: invalid text representation, value out of range…
+/**
+ * Parse errors of a malformed multipart body. busboy (under @fastify/multipart) throws them as plain Errors without
+ * a status from `req.file()`, inside whichever upload route is running; matching them once here covers every upload
+ * route (found by bench/fuzz.ts: "no boundary", a part without headers, a body cut short each gave a 500).
+ */
+const MULTIPART_PARSE_ERROR = /^(Multipart: Boundary not found|Unexpected end of (form|multipart data)|Malformed (part header|content type|urlencoded form)|Unsupported content type)/;
 
 function fastifyClientError(err: FastifyError): { status: number; code: string; message: string } | null {
   switch (err.code) {
@@ -40,6 +46,9 @@ function fastifyClientError(err: FastifyError): { status: number; code: string; 
     default:
       break;
   }
+  if (!err.code && !err.statusCode && MULTIPART_PARSE_ERROR.test(err.message ?? '')) {
+    return { status: 400, code: 'BAD_MULTIPART', message: '上传内容格式不正确，请重新选择文件上传' };
+  }
   if (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
     return { status: 400, code: 'INVALID_JSON', message: '请求体不是有效的JSON' };
   }
@@ -47,6 +56,18 @@ function fastifyClientError(err: FastifyError): { status: number; code: string; 
     return { status: err.statusCode, code: 'BAD_REQUEST', message: '请求格式错误' };
   }
   return null;
+}
+
+/**
+ * Errors the router raises before any route, hook or error handler runs (Fastify's `frameworkErrors` option): a path
+ * that is not valid percent-encoded UTF-8 (/api/orgs/%C0%AE) and a path parameter longer than the router allows.
+ * Without this Fastify answers with its own English `{ error, code, message, statusCode }`.
+ */
+export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: FastifyReply) {
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return reply.status(414).send({ code: 'URL_TOO_LONG', message: '请求地址过长' });
+  }
+  return reply.status(400).send({ code: 'BAD_URL', message: '请求地址格式不正确' });
 }
 
 export function registerErrorHandling(app: FastifyInstance) {
