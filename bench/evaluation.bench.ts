@@ -6,7 +6,9 @@
 //   BENCH_ONLY=postgres|pglite, BENCH_BALLOTS_PER_REPORTER=30, BENCH_SURVEY_PER_REPORTER=10,
 //   BENCH_KEEP=/dir (keep the generated databases there and reuse them on the next run),
 //   BENCH_EXPLAIN=1 (PostgreSQL: auto_explain prints the plan of every statement over 0.5 s; BENCH_PG_JIT=off with it)
-// The data are generated set-based (generate_series), in chunks of reporters so PGlite's memory stays bounded.
+// The data are generated set-based (generate_series), in chunks of reporters so PGlite's memory stays bounded; the
+// tallies that releasing each round and closing the survey write in the app (evaluation/tallies.ts) are written as
+// part of the generation and timed apart — the recompute reads them, as it does in the app.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
