@@ -10,6 +10,7 @@ import { currentRound } from '../ballots/repo';
 import { assertRead } from './policy';
 import { presentAttendance, ROLE_LABELS } from './present';
 import { agendaItems, assignedObservers, attendanceRows, commentRows, getMeeting } from './repo';
+import { readTogether } from '../../db/parallel';
 
 /** Excel has no time zones: write the Asia/Shanghai wall-clock time people saw in the room. */
 const shanghai = (d: Date | null) => (d ? new Date(d.getTime() + 8 * 3600_000) : null);
@@ -19,9 +20,9 @@ const cnIndex = (i: number) => (i < 10 ? CN_NUM[i] : i < 20 ? `十${CN_NUM[i - 1
 async function load(db: DbOrTx, user: AuthUser, id: number) {
   const { meeting, campaign } = await getMeeting(db, id);
   assertRead(user, campaign.organizerPath);
-  const [agenda, attendance, comments, observers] = await Promise.all([
-    agendaItems(db, id), attendanceRows(db, id), commentRows(db, id), assignedObservers(db, campaign.id),
-  ]);
+  const [agenda, attendance, comments, observers] = await readTogether(db, [
+    () => agendaItems(db, id), () => attendanceRows(db, id), () => commentRows(db, id), () => assignedObservers(db, campaign.id),
+  ] as const);
   return { meeting, campaign, agenda, attendance: presentAttendance(campaign.settings, attendance), comments, observers };
 }
 

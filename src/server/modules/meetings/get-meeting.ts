@@ -10,16 +10,17 @@ import {
   agendaItems, assignedObservers, attendanceRows, campaignReporterInfo, commentCounts, commentRows, getMeeting,
 } from './repo';
 import type { MeetingDetailT } from './schemas';
+import { readTogether } from '../../db/parallel';
 
 /** Everything the staff page and the console show; both poll it, so it is one read. */
 export async function getMeetingDetail(db: DbOrTx, user: AuthUser, id: number, now: Date): Promise<MeetingDetailT> {
   const { meeting, campaign } = await getMeeting(db, id);
   assertRead(user, campaign.organizerPath);
   const s = campaign.settings;
-  const [agenda, reporters, attendance, observers, comments] = await Promise.all([
-    agendaItems(db, id), campaignReporterInfo(db, campaign.id), attendanceRows(db, id),
-    assignedObservers(db, campaign.id), commentRows(db, id),
-  ]);
+  const [agenda, reporters, attendance, observers, comments] = await readTogether(db, [
+    () => agendaItems(db, id), () => campaignReporterInfo(db, campaign.id), () => attendanceRows(db, id),
+    () => assignedObservers(db, campaign.id), () => commentRows(db, id),
+  ] as const);
   const counts = await commentCounts(db, agenda.map((a) => a.id));
   const onAgenda = new Set(agenda.map((a) => a.reporterId));
   return {

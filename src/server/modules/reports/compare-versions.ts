@@ -8,6 +8,7 @@ import type { AuthUser } from '../../http/context';
 import { assertReadReport } from './policy';
 import { getReportRow, loadReporter, readScopeOf } from './repo';
 import { reportText, usedSections } from './sections';
+import { readTogether } from '../../db/parallel';
 
 export async function readableReport(db: DbOrTx, user: AuthUser, id: number) {
   const row = await getReportRow(db, id);
@@ -32,7 +33,7 @@ export async function compareVersions(db: DbOrTx, user: AuthUser, id: number, fr
     if (n === 0) return reportText(usedSections(row.sections as ReportSection[]));
     return reportText(usedSections((await loadVersion(db, id, n)).sections as ReportSection[]));
   };
-  const [a, b] = await Promise.all([text(from), text(to)]);
+  const [a, b] = await readTogether(db, [() => text(from), () => text(to)] as const);
   const rows = sideBySide(diffTexts(a, b));
   return { from, to, rows, changed: rows.filter((r) => r.kind !== 'same').length };
 }

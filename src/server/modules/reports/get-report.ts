@@ -9,6 +9,7 @@ import { getReportRow, loadReporter, meetingOf, readScopeOf, rectificationItemsO
 import { isEditable, isFinal, STATE_LABELS } from './review-states';
 import { runChecks } from './run-checks';
 import { countReport, sectionSlots } from './sections';
+import { readTogether } from '../../db/parallel';
 
 export async function reportDeadline(db: DbOrTx, ctx: ReporterContext, today: string, submitted: boolean) {
   const m = await meetingOf(db, ctx);
@@ -36,23 +37,23 @@ export async function getReport(db: DbOrTx, user: AuthUser, id: number, today: s
   const state = stateOf(row);
   const sections = row.sections as ReportSection[];
   const signOff = ctx.settings.report.supervisorSignOffRequired;
-  const [checks, deadline, events, versions, attachments, secretary, items] = await Promise.all([
-    author || reviewer ? runChecks(db, ctx, row.id, sections, today) : Promise.resolve(null),
-    reportDeadline(db, ctx, today, row.submittedAt !== null),
-    db.select().from(reportReviewEvents).where(eq(reportReviewEvents.reportId, id)).orderBy(asc(reportReviewEvents.at), asc(reportReviewEvents.id)),
-    db
+  const [checks, deadline, events, versions, attachments, secretary, items] = await readTogether(db, [
+    () => author || reviewer ? runChecks(db, ctx, row.id, sections, today) : Promise.resolve(null),
+    () => reportDeadline(db, ctx, today, row.submittedAt !== null),
+    () => db.select().from(reportReviewEvents).where(eq(reportReviewEvents.reportId, id)).orderBy(asc(reportReviewEvents.at), asc(reportReviewEvents.id)),
+    () => db
       .select({ versionNo: reportVersions.versionNo, reason: reportVersions.reason, charCount: reportVersions.charCount, fileName: reportVersions.fileName, unknownHeadings: reportVersions.unknownHeadings, createdAt: reportVersions.createdAt })
       .from(reportVersions)
       .where(eq(reportVersions.reportId, id))
       .orderBy(desc(reportVersions.versionNo)),
-    db
+    () => db
       .select({ id: reportAttachments.id, fileName: reportAttachments.fileName, mimeType: reportAttachments.mimeType, size: reportAttachments.size, createdAt: reportAttachments.createdAt })
       .from(reportAttachments)
       .where(and(eq(reportAttachments.reportId, id), isNull(reportAttachments.removedAt)))
       .orderBy(asc(reportAttachments.id)),
-    secretaryOf(db, ctx),
-    author || reviewer ? rectificationItemsOf(db, ctx.campaignId, ctx.orgId) : Promise.resolve([]),
-  ]);
+    () => secretaryOf(db, ctx),
+    () => author || reviewer ? rectificationItemsOf(db, ctx.campaignId, ctx.orgId) : Promise.resolve([]),
+  ] as const);
   const onBehalf = checks?.onBehalf ?? row.onBehalf;
   const lateBlocked = state === 'draft' && deadline.overdue && !ctx.settings.report.lateSubmissionAllowed;
   const tier = ctx.settings.reporterTiers.find((t) => t.key === ctx.tierKey) ?? null;

@@ -7,6 +7,7 @@ import { checkReport, reportText, type CheckResult, type ReportCheckSettings, ty
 import type { DbOrTx } from '../../db/connect';
 import { otherSignatures, previousYearReport, rectificationItemsOf, secretaryOf, type ReporterContext } from './repo';
 import { usedSections } from './sections';
+import { readTogether } from '../../db/parallel';
 
 export interface ChecksOutcome {
   results: CheckResult[];
@@ -28,12 +29,12 @@ export async function runChecks(
   const tier = s.reporterTiers.find((t) => t.key === ctx.tierKey) ?? null;
   // The tier is frozen on the reporter at publication (campaigns module); none means no limit to check.
   const charLimit = tier?.charLimit ?? null;
-  const [items, previous, others, secretary] = await Promise.all([
-    rectificationItemsOf(db, ctx.campaignId, ctx.orgId),
-    previousYearReport(db, ctx.orgId, ctx.campaignYear),
-    reportId === null ? Promise.resolve([]) : otherSignatures(db, ctx.campaignId, reportId),
-    secretaryOf(db, ctx),
-  ]);
+  const [items, previous, others, secretary] = await readTogether(db, [
+    () => rectificationItemsOf(db, ctx.campaignId, ctx.orgId),
+    () => previousYearReport(db, ctx.orgId, ctx.campaignYear),
+    () => (reportId === null ? Promise.resolve([]) : otherSignatures(db, ctx.campaignId, reportId)),
+    () => secretaryOf(db, ctx),
+  ] as const);
   const settings: ReportCheckSettings = {
     charLimit,
     achievementsMaxShare: s.report.achievementsMaxShare,
