@@ -94,7 +94,11 @@ export function registerSessions(app: FastifyInstance) {
         }
       }
     }
-    if (SAFE_METHODS.has(req.method) || req.routeOptions.config?.public) return;
+    if (req.routeOptions.config?.public) return;
+    // Anonymous callers of a known non-public route are refused here, before body parsing and zod validation, so
+    // the answer is 401 whatever they send and a handler that forgot requireUser is still closed.
+    if (!req.user && req.routeOptions.url) requireUser(req);
+    if (SAFE_METHODS.has(req.method)) return;
     // Every state-changing request of a signed-in user must echo the token of its own session.
     if (req.user) {
       const sent = req.headers['x-csrf-token'];
