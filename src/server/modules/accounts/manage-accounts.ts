@@ -118,7 +118,10 @@ export async function updateAccount(db: DbOrTx, admin: AuthUser, actor: AuditAct
     const binding = input.role || input.scopeOrgId !== undefined || input.orgId !== undefined
       ? await resolveBinding(tx, admin, role, input.scopeOrgId ?? before.scopeOrgId, input.orgId ?? before.orgId)
       : {};
-    await tx.update(users).set({ displayName: input.displayName, role: input.role, disabled: input.disabled, ...binding }).where(eq(users.id, id));
+    const values = { displayName: input.displayName, role: input.role, disabled: input.disabled, ...binding };
+    // An empty PATCH used to reach Drizzle's "no values to set" and answer 500 (found by the access matrix).
+    if (Object.values(values).every((v) => v === undefined)) throw new AppError('VALIDATION', '没有需要修改的内容', 400);
+    await tx.update(users).set(values).where(eq(users.id, id));
     // Changed rights take effect at once: the user signs in again.
     if (input.role || input.disabled || 'scopeOrgId' in binding) await tx.delete(sessions).where(eq(sessions.userId, id));
     const after = await accountById(tx, id);
