@@ -3,7 +3,7 @@ import { applicableChecklist, fieldPercent } from '../../../domain/checklist';
 import { AppError } from '../../../domain/errors';
 import { type DbOrTx, escapeLike, queryRows } from '../../db/connect';
 import type { AuthUser } from '../../http/context';
-import { canViewAll } from './policy';
+import { assertViewProgress, canViewAll } from './policy';
 import { type CampaignRef, getCampaignRef, isoTs, listChecklistRows } from './repo';
 
 export type ProgressStatus = 'unassigned' | 'not_started' | 'in_progress' | 'completed';
@@ -47,7 +47,10 @@ export interface ProgressFilter {
  */
 export async function computeProgress(db: DbOrTx, user: AuthUser, campaign: CampaignRef, filter: ProgressFilter = {}) {
   const all = canViewAll(user, campaign);
-  if (!all && user.role !== 'assessor') throw new AppError('FORBIDDEN', '无权查看该述职评议考核的实地考核情况', 403);
+  const [member] = all ? [{ n: 1 }] : await queryRows<{ n: number }>(db, sql`
+    select count(*)::int as n from assessment_team_members m join assessment_teams t on t.id = m.team_id
+    where t.campaign_id = ${campaign.id} and m.user_id = ${user.id}`);
+  assertViewProgress(user, campaign, member!.n > 0);
   const onlyMine = all ? sql`true` : sql`exists (select 1 from assessment_team_members m where m.team_id = t.id and m.user_id = ${user.id})`;
   const q = filter.q?.trim();
   const rows = await queryRows<Omit<ProgressRow, 'checklistId' | 'checklistTitle' | 'items' | 'scored' | 'failed' | 'score' | 'maxScored' | 'percent' | 'status'>>(db, sql`

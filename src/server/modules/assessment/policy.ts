@@ -22,6 +22,16 @@ export function assertViewAll(user: AuthUser, c: CampaignRef) {
   if (!canViewAll(user, c)) throw deny('无权查看该述职评议考核的实地考核情况');
 }
 
+/**
+ * Scoring progress: those who see all, or an assessor who sits on one of this campaign's teams. Another county's
+ * assessor used to get a 200 with an empty list for any campaign (found by the access matrix).
+ */
+export function assertViewProgress(user: AuthUser, c: CampaignRef, memberOfCampaignTeam: boolean) {
+  if (canViewAll(user, c)) return;
+  if (user.role === 'assessor' && memberOfCampaignTeam) return;
+  throw deny('无权查看该述职评议考核的实地考核情况');
+}
+
 /** One reporter's sheet: those who see all, or an assessor of the team assigned to it. */
 export function assertViewReporter(user: AuthUser, c: CampaignRef, isMember: boolean) {
   if (canViewAll(user, c)) return;
