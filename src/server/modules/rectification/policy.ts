@@ -36,6 +36,15 @@ export function assertKeepItems(user: AuthUser, p: OrgPlace) {
   if (!canKeepItems(user, p)) throw deny('只有本组织书记或上级组织部门可以维护整改事项');
 }
 
+/**
+ * Deleting a not-started item: the upper level, or the own secretary for an item they created themselves. A problem
+ * the upper level recorded (巡察 feedback, 点评…) is not the unit's to delete (found by the access matrix, issue 8).
+ */
+export function assertDeleteItem(user: AuthUser, p: OrgPlace, createdBy: number | null) {
+  assertKeepItems(user, p);
+  if (!isSubtreeAdmin(user, p) && createdBy !== user.id) throw deny('上级记录的整改事项不能由本组织删除');
+}
+
 /** Strictly the upper level: nobody verifies their own organization's rectification. */
 export const canVerify = (user: AuthUser, p: OrgPlace) =>
   VERIFIERS.includes(user.role) && pathWithin(p.orgPath, user.scopePath) && user.scopeOrgId !== p.orgId;

@@ -4,7 +4,7 @@ import { type DbOrTx, queryRows } from '../../db/connect';
 import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
 import { assertDeadline, assertEvidenceWaiver, type ItemFields } from './create-item';
-import { assertKeepItems } from './policy';
+import { assertDeleteItem, assertKeepItems } from './policy';
 import { loadItem, rollUpParent } from './repo';
 
 const COLUMNS: Record<keyof ItemFields, string> = {
@@ -41,7 +41,8 @@ export async function updateItem(db: DbOrTx, user: AuthUser, actor: AuditActor, 
 export async function deleteItem(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number) {
   return db.transaction(async (tx) => {
     const item = await loadItem(tx, id, true);
-    assertKeepItems(user, item);
+    const [creator] = await queryRows<{ createdBy: number | null }>(tx, sql`select created_by as "createdBy" from rectification_items where id = ${id}`);
+    assertDeleteItem(user, item, creator?.createdBy ?? null);
     const [used] = await queryRows<{ n: number }>(tx, sql`
       select ((select count(*) from rectification_progress where item_id = ${id})
         + (select count(*) from rectification_evidence where item_id = ${id})
