@@ -86,7 +86,7 @@ export function checkChainRow(prev: ChainCursor, row: ChainRow & { hash: string 
   if (row.seq !== prev.seq + 1) {
     if (row.seq <= prev.seq) breaks.push({ seq: row.seq, reason: 'gap', message: `序号未递增（前一条为 ${prev.seq}）` });
     else breaks.push({ seq: prev.seq + 1, reason: 'gap', message: `缺少序号 ${prev.seq + 1}${row.seq - 1 > prev.seq + 1 ? `–${row.seq - 1}` : ''} 的记录（被删除）` });
-  } else if (row.prevHash !== prev.hash) {
+  } else if (row.hash !== null && row.prevHash !== prev.hash) {
     breaks.push({ seq: row.seq, reason: 'prev_mismatch', message: '前序哈希与上一条记录不符（记录被插入、删除或调换）' });
   }
   if (row.hash === null) {
