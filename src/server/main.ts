@@ -4,6 +4,8 @@ import { buildApp } from './app';
 import { prepareDatabase } from './db/boot';
 import { openDatabase } from './db/connect';
 import { parseEnv } from './env';
+import { sealAuditChain } from './http/audit';
+import { initAuditKey } from './http/audit-key';
 import { initCodeSecret } from './modules/ballots/secret';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -15,9 +17,16 @@ async function main() {
   if (secret !== 'env' && env.DATABASE_URL) {
     console.warn('提示：使用 PostgreSQL 时请为所有应用进程设置相同的 BALLOT_CODE_SECRET，否则各进程印制的投票条互不通用');
   }
+  const auditKey = initAuditKey(env);
+  if (auditKey === 'generated') console.log(`已生成审计链密钥：${path.join(path.resolve(env.DATA_DIR), 'audit-chain.key')}（请妥善备份，校验审计日志需要它）`);
+  if (auditKey !== 'env' && env.DATABASE_URL) {
+    console.warn('提示：使用 PostgreSQL 时请为所有应用进程设置相同的 AUDIT_CHAIN_KEY，否则审计链无法校验');
+  }
   const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: path.resolve(env.DATA_DIR), poolSize: env.DB_POOL_SIZE });
   // Several processes may start at once on one PostgreSQL: migrations and the demo seed run under a lock (boot.ts).
   const { seeded } = await prepareDatabase(database, { databaseUrl: env.DATABASE_URL, seedDemo: env.SEED_DEMO });
+  // Audit rows written before the chain existed (migration 0017) are sealed once, so the log verifies from the first start.
+  await sealAuditChain(database.db);
   if (seeded !== null) console.log(`已载入演示数据：${seeded} 个党组织及清河县2025年度述职评议考核；演示账号见 README.md`);
   const app = await buildApp({
     database,
