@@ -35,7 +35,8 @@ const PER_ROUND = Number(process.env.CRASH_CODES_PER_ROUND ?? 1500);
 const ONLY = process.env.CRASH_ONLY; // 'postgres' | 'pglite'
 /** A phone gives up after this long; the request's outcome is then unknown to it. */
 const REQUEST_TIMEOUT_MS = 15_000;
-const KILL_AFTER_MS: [number, number] = [300, 5000];
+/** The kill comes this long after the round's first acknowledged ballot (seeded). */
+const KILL_AFTER_MS: [number, number] = [100, 3000];
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 
 /** mulberry32: small, seedable, good enough to place kills and pick reporters reproducibly. */
@@ -157,6 +158,9 @@ function liveConsole(port: number, meetingId: number, cookie: string) {
 function startLoad(port: number, queue: Sent[], sent: Sent[], roundNo: number) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
   let stopping = false;
+  let acked = () => {};
+  /** Resolves at the round's first 200: the kill is placed after it, amid a stream of commits, not before the first. */
+  const firstAck = new Promise<void>((resolve) => { acked = resolve; });
   const loops = Array.from({ length: CLIENTS }, async () => {
     while (!stopping) {
       const s = queue.shift();
@@ -168,6 +172,7 @@ function startLoad(port: number, queue: Sent[], sent: Sent[], roundNo: number) {
       if (r.status === 200) {
         s.outcome = 'acked';
         s.accepted = (JSON.parse(r.text) as { accepted: number[] }).accepted;
+        acked();
       } else if (r.status === 0 && r.error === 'ECONNREFUSED') {
         // The connection was refused: the request never reached a server.
         s.outcome = 'refused';
@@ -182,6 +187,7 @@ function startLoad(port: number, queue: Sent[], sent: Sent[], roundNo: number) {
     }
   });
   return {
+    firstAck,
     async stop() {
       stopping = true;
       await Promise.all(loops);
@@ -341,6 +347,7 @@ async function runTarget(t: Target) {
     const before = sent.length;
     const killAfterMs = between(...KILL_AFTER_MS);
     const phones = startLoad(port, slice, sent, n);
+    await Promise.race([phones.firstAck, sleep(60_000)]);
     await sleep(killAfterMs);
     let appDied = false;
     if (kind === 'A app') {
@@ -458,7 +465,7 @@ async function runTarget(t: Target) {
 
     // ---- report ----------------------------------------------------------------------------------------
     console.log(`\n[${t.label}] ${table.length} rounds (${table.filter((r) => r.kind === 'A app').length} app kill -9, ${table.filter((r) => r.kind === 'B postgres').length} PostgreSQL kill -9),`
-      + ` seed ${SEED}, ${CLIENTS} concurrent phones, kill at ${KILL_AFTER_MS.join('–')} ms, ${elapsed.toFixed(0)} s, load ${load0} → ${load()} (${os.cpus().length} cores)`);
+      + ` seed ${SEED}, ${CLIENTS} concurrent phones, kill ${KILL_AFTER_MS.join('–')} ms after the round's first 200, ${elapsed.toFixed(0)} s, load ${load0} → ${load()} (${os.cpus().length} cores)`);
     console.log('  round kind         kill@ms   sent  acked unknown(stored/absent) refused 4xx recovery-ms');
     for (const r of table) {
       const stored = verdict.presentByRound.get(r.n) ?? 0;
