@@ -29,6 +29,8 @@ export const STATE_BEFORE_ACCESS: Record<string, number> = {
   'DELETE /api/campaigns/:id/evaluation/results/:reporterId/decision': 409, // NOT_COMPUTED
   'PUT /api/campaigns/:id/evaluation/results/:reporterId/opinion': 409, // NOT_COMPUTED
   'PUT /api/campaigns/:id/evaluation/results/:reporterId/review': 409, // NOT_COMPUTED
+  // A secretary whose organization does not report in this campaign (county B's) is refused as invalid input.
+  'POST /api/campaigns/:id/commitments': 400,
 };
 
 const ALL_A = 'adminA townAdminA secretaryA leaderA assessorA observerA';
@@ -236,7 +238,7 @@ export const ALLOW: Record<string, string> = {
   'POST /api/rectification/items/:id/progress': `${ADM} ${SEC}`,
   'POST /api/rectification/items/:id/evidence': `${ADM} ${SEC}`,
   'GET /api/rectification/items/:id/evidence/:evidenceId': ALL_A,
-  'POST /api/rectification/items/:id/verifications': ADM,
+  'POST /api/rectification/items/:id/verifications': LEAD, // the upper level, never the unit itself
   'GET /api/campaigns/:id/rectification/bulletin.docx': LEAD,
   'POST /api/campaigns/:id/rectification/carry-over': ADM,
   // commitments: the list and the published progress answer every signed-in user with only what
