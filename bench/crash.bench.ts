@@ -386,9 +386,10 @@ async function runTarget(t: Target) {
   }
   // A last batch with nothing killed: the app and database serve normally after all the crashes.
   const tail = queue.splice(0, Math.min(200, queue.length));
+  const tailN = tail.length; // startLoad empties the array it is given
   await startLoad(port, tail, sent, kinds.length + 1).done();
   const tailOk = sent.filter((s) => s.round === kinds.length + 1 && s.outcome === 'acked').length;
-  if (tailOk !== tail.length) findings.push(`after the last restart only ${tailOk} of ${tail.length} casts were accepted`);
+  if (tailOk !== tailN) findings.push(`after the last restart only ${tailOk} of ${tailN} casts were accepted`);
   live.stop();
   proc.child.kill('SIGTERM');
   // A clean stop must not hang on connections the crashes broke.
@@ -474,7 +475,7 @@ async function runTarget(t: Target) {
     }
     const sum = (k: keyof RoundRow) => table.reduce((s, r) => s + Number(r[k]), 0);
     const ackedFirst = sent.filter((s) => s.outcome === 'acked').length - retriedNew;
-    console.log(`  total: ${sum('sent')} sent in rounds + ${tail.length} after; ${ackedFirst} acknowledged; ${verdict.unknownPresent + verdict.unknownAbsent} unknown outcome`
+    console.log(`  total: ${sum('sent')} sent in rounds + ${tailN} after; ${ackedFirst} acknowledged; ${verdict.unknownPresent + verdict.unknownAbsent} unknown outcome`
       + ` (${verdict.unknownPresent} stored whole, ${verdict.unknownAbsent} absent whole, 0 partial allowed); ${sum('refused')} refused before reaching a server; ${sum('rejected')} 4xx`);
     console.log(`  stored: ${raw!.ballots} ballots, ${raw!.used} codes used of ${raw!.issued}; reconciliation: ${recBallots} ballots, ${recCodes?.used} used`);
     console.log(`  retries of unknown-outcome requests: ${retriedCounted} told "already voted" (409), ${retriedNew} accepted now`);
