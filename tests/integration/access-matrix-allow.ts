@@ -72,6 +72,7 @@ export const ALLOW: Record<string, string> = {
   'POST /api/users/:id/password': ADM,
   // audit: the auditor only
   'GET /api/audit': 'auditor',
+  'GET /api/audit/verify': 'auditor', // the chain check (issue 8 audit integrity)
   // campaigns
   'GET /api/campaign-templates': EVERYONE, // the template catalogue, no county data
   'GET /api/campaigns': `${ALL_A} ${ALL_B}`,
