@@ -449,8 +449,9 @@ async function runTarget(t: Target) {
     // trigger refuses it): (1) a request the phones were told succeeded whose code the database never saw — a
     // still-unsent code marked acknowledged; (2) a ballot without its code use, inserted in a rolled-back transaction.
     const checks: string[] = [];
-    const ghost = queue[0];
-    if (ghost) {
+    // (when every code was sent, a fresh code the database never had plays the part)
+    const ghost = queue[0] ?? { ...sent[0]!, code: codeFromBytes(Uint8Array.from({ length: 10 }, () => between(0, 256))) };
+    {
       const fake: Sent = { ...ghost, outcome: 'acked', accepted: ghost.reporters, round: 0 };
       const v1 = await checkAgainstAcks(database.db, round.id, [...sent, fake], queue.slice(1));
       checks.push(v1.violations.some((x) => x.startsWith('acknowledged ballot missing')) ? 'caught a lost acknowledged ballot' : 'MISSED a lost acknowledged ballot');
