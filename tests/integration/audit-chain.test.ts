@@ -113,6 +113,17 @@ describe('audit chain through real routes (decision 013)', () => {
     expect(report.algs['hmac-sha256']).toBe(1);
   });
 
+  it('the auditor checks the chain from the audit page (GET /api/audit/verify); nobody else may', async () => {
+    await buildUser(t.db, { role: 'auditor', username: 'chainAuditor', scopeOrgId: tree.countyA.id });
+    const auditor = await signIn(t.app, 'chainAuditor');
+    const res = await auditor.get('/api/audit/verify');
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({ ok: true, head: 1, breakCount: 0, breaks: [] });
+    expect(body.checked).toBe(body.tail.seq);
+    expect((await admin.get('/api/audit/verify')).statusCode).toBe(403);
+  });
+
   it('the app cannot change or remove a row: the trigger refuses', async () => {
     expect((await createOrg()).statusCode).toBe(200);
     expect((await chainRows(t.db)).length).toBeGreaterThanOrEqual(2);

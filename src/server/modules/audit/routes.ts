@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { AppError } from '../../../domain/errors';
 import { requireRole } from '../../http/session';
 import { searchAudit } from './search-audit';
+import { verifyAuditChain } from './verify-chain';
 
 export async function auditRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -30,4 +32,34 @@ export async function auditRoutes(app: FastifyInstance) {
       },
     },
   }, async (req) => searchAudit(app.deps.db, requireRole(req, 'auditor'), req.query));
+
+  // The whole chain (decision 013), as `npm run audit:verify` checks it; reveals counts and seq numbers, no row content.
+  let running = false;
+  r.get('/api/audit/verify', {
+    schema: {
+      tags: ['audit'],
+      response: {
+        200: z.object({
+          ok: z.boolean(),
+          checked: z.number(),
+          head: z.number().nullable(),
+          tail: z.object({ seq: z.number(), hash: z.string().nullable() }).nullable(),
+          algs: z.record(z.string(), z.number()),
+          breakCount: z.number(),
+          breaks: z.array(z.object({ seq: z.number(), reason: z.string(), message: z.string() })),
+        }),
+      },
+    },
+  }, async (req) => {
+    requireRole(req, 'auditor');
+    // One check at a time per process: it reads the whole log.
+    if (running) throw new AppError('AUDIT_VERIFY_RUNNING', '审计链校验正在进行，请稍后再试', 409);
+    running = true;
+    try {
+      const { ok, checked, head, tail, algs, breakCount, breaks } = await verifyAuditChain(app.deps.db);
+      return { ok, checked, head, tail, algs, breakCount, breaks };
+    } finally {
+      running = false;
+    }
+  });
 }

@@ -1,8 +1,8 @@
 import { ReloadOutlined, SearchOutlined } from '@ant-design/icons';
-import { Button, Card, DatePicker, Input, Select, Table, type TableColumnsType, Tag, Typography } from 'antd';
+import { Alert, Button, Card, DatePicker, Input, Select, Table, type TableColumnsType, Tag, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
-import { auditApi } from '../../api/audit';
+import { type AuditChainReport, auditApi } from '../../api/audit';
 import type { AuditEntry, Page } from '../../api/types';
 import { formatDateTime, shanghaiDayEnd, shanghaiDayStart } from '../../lib/time';
 import { useDebounced } from '../../lib/use-debounced';
@@ -43,6 +43,12 @@ export default function AuditPage() {
   const [data, setData] = useState<Page<AuditEntry>>({ items: [], total: 0 });
   const [loading, setLoading] = useState(false);
   const [tick, setTick] = useState(0);
+  const [chain, setChain] = useState<AuditChainReport | null>(null);
+  const [verifying, setVerifying] = useState(false);
+  const verifyChain = useCallback(() => {
+    setVerifying(true);
+    auditApi.verify().then(setChain).catch(() => undefined).finally(() => setVerifying(false));
+  }, []);
 
   const from = range?.[0] ? shanghaiDayStart(range[0].format('YYYY-MM-DD')) : undefined;
   const to = range?.[1] ? shanghaiDayEnd(range[1].format('YYYY-MM-DD')) : undefined;
@@ -119,7 +125,24 @@ export default function AuditPage() {
   ];
 
   return (
-    <Card size="small" title="审计日志" className="page-card">
+    <Card
+      size="small"
+      title="审计日志"
+      className="page-card"
+      extra={<Button size="small" loading={verifying} onClick={verifyChain} data-testid="audit-verify">校验审计链</Button>}
+    >
+      {chain && (
+        <Alert
+          style={{ marginBottom: 12 }}
+          type={chain.ok ? 'success' : 'error'}
+          showIcon
+          closable
+          onClose={() => setChain(null)}
+          message={chain.ok
+            ? `审计链完整：已校验 ${chain.checked} 条记录（序号 ${chain.head ?? '-'}–${chain.tail?.seq ?? '-'}，${Object.entries(chain.algs).map(([k, v]) => `${k}×${v}`).join('，')}）`
+            : `审计链断裂：共 ${chain.breakCount} 处，首个断点序号 ${chain.breaks[0]?.seq}：${chain.breaks[0]?.message}`}
+        />
+      )}
       <div className="filters">
         <DatePicker.RangePicker
           value={range}
