@@ -41,7 +41,7 @@ beforeAll(async () => {
   const org = await admin.patch(`/api/orgs/${w.villageA1.id}`, { name: ORG });
   expect(org.statusCode, org.body).toBe(200);
   const [agenda] = await queryRows<{ id: number }>(db.db, sql`select id from meeting_agenda_items where meeting_id = ${w.meeting.id} order by position limit 1`);
-  const comment = await admin.post(`/api/meetings/${w.meeting.id}/comments`, { agendaItemId: agenda!.id, kind: 'comment', authorName: COMMENT, authorRole: COMMENT, body: COMMENT });
+  const comment = await admin.post(`/api/meetings/${w.meeting.id}/comments`, { agendaItemId: agenda!.id, kind: 'comment', authorName: '王部长', authorRole: '组织部长', body: COMMENT });
   expect(comment.statusCode, comment.body).toBe(200);
   // Directly where the text comes from a long flow tested elsewhere (campaign creation, report approval and publication).
   await db.db.execute(sql`update campaigns set title = ${TITLE} where id = ${w.campaign.id}`);
