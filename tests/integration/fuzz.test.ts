@@ -74,5 +74,9 @@ describe('fuzzing every route', () => {
       const res = await w.sessions.admin.patch(`/api/orgs/${w.villageA2.id}`, { name });
       expect(res.statusCode, name).toBeLessThan(500);
     }
+    // PostgreSQL rejects NUL in text (22021); Drizzle wraps that error, and it used to answer 500.
+    const nul = await w.sessions.admin.patch(`/api/orgs/${w.villageA2.id}`, { name: '甲\u0000乙' });
+    expect(nul.statusCode).toBe(400);
+    expect(nul.json()).toMatchObject({ code: 'INVALID_VALUE' });
   });
 });

@@ -88,7 +88,9 @@ export function registerErrorHandling(app: FastifyInstance) {
     }
     const client = fastifyClientError(err);
     if (client) return reply.status(client.status).send({ code: client.code, message: client.message });
-    const pgCode = (err as { code?: string }).code;
+    // Drizzle wraps the driver's error (DrizzleQueryError): the SQLSTATE is on its cause. Without this a NUL in a
+    // text field (22021) answered 500 (found by tests/integration/fuzz.test.ts).
+    const pgCode = (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code;
     if (typeof pgCode === 'string' && PG_DATA_ERROR.test(pgCode)) {
       return reply.status(400).send({ code: 'INVALID_VALUE', message: '数据格式或取值超出允许范围' });
     }
