@@ -44,7 +44,8 @@ beforeAll(async () => {
   const comment = await admin.post(`/api/meetings/${w.meeting.id}/comments`, { agendaItemId: agenda!.id, kind: 'comment', authorName: '王部长', authorRole: '组织部长', body: COMMENT });
   expect(comment.statusCode, comment.body).toBe(200);
   // Directly where the text comes from a long flow tested elsewhere (campaign creation, report approval and publication).
-  await db.db.execute(sql`update campaigns set title = ${TITLE} where id = ${w.campaign.id}`);
+  // The public link is served only where the campaign publishes to everyone.
+  await db.db.execute(sql`update campaigns set title = ${TITLE}, settings = jsonb_set(settings, '{report,publicationAudience}', '"public"') where id = ${w.campaign.id}`);
   [{ id: itemId }] = await queryRows<{ id: number }>(db.db, sql`
     insert into rectification_items (campaign_id, org_id, reporter_id, source_type, description, owner, measures, status)
     values (${w.campaign.id}, ${w.villageA1.id}, ${w.r1.id}, 'inspection', ${ITEM}, ${ITEM}, ${ITEM}, 'in_progress') returning id`);
@@ -97,6 +98,7 @@ describe('stored script payloads render inert', () => {
     await page.goto(`${base}/campaigns/${w.campaign.id}`);
     await assertInert(page, '方案XSS');
     await page.goto(`${base}/campaigns/${w.campaign.id}/meetings/${w.meeting.id}`);
+    await page.getByRole('tab', { name: /点评及问答/ }).click();
     await assertInert(page, '点评XSS');
     await page.goto(`${base}/rectification?campaignId=${w.campaign.id}`);
     await assertInert(page, '整改XSS');
