@@ -12,7 +12,7 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from './db/connect';
 import { type AppConfig, type Clock, systemClock } from './http/context';
-import { frameworkErrors, registerErrorHandling } from './http/errors';
+import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './http/errors';
 import { registerSessions } from './http/session';
 import { fastifyTrustProxy } from './http/trust-proxy';
 import { DEFAULT_COST } from './modules/auth/password-hash';
@@ -63,6 +63,7 @@ export async function buildApp(opts: BuildAppOptions) {
     bodyLimit: 2 * 1024 * 1024,
     // Malformed or over-long URLs answer { code, message } like every other error (found by bench/fuzz.ts).
     frameworkErrors,
+    clientErrorHandler,
   });
   if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
   app.setValidatorCompiler(validatorCompiler);

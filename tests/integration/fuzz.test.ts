@@ -79,4 +79,20 @@ describe('fuzzing every route', () => {
     expect(nul.statusCode).toBe(400);
     expect(nul.json()).toMatchObject({ code: 'INVALID_VALUE' });
   });
+
+  it('an empty committee member PATCH is a 400, not a 500 from an UPDATE without columns', async () => {
+    const made = await w.sessions.admin.post(`/api/orgs/${w.villageA2.id}/members`, { name: '张委员', position: '组织委员' });
+    expect(made.statusCode, made.body).toBe(200);
+    const empty = await w.sessions.admin.patch(`/api/members/${made.json().member.id}`, {});
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json()).toMatchObject({ code: 'VALIDATION' });
+  });
+
+  it("headers over the HTTP parser's limit (a huge query string) answer a Chinese { code, message } 431", async () => {
+    if (!t.app.server.listening) await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = t.app.server.address() as import('node:net').AddressInfo;
+    const res = await fetch(`http://127.0.0.1:${port}/api/campaigns?year=${'A'.repeat(20_000)}`);
+    expect(res.status).toBe(431);
+    expect(await res.json()).toEqual({ code: 'HEADERS_TOO_LARGE', message: '请求头过长（网址或Cookie过长），请缩短后重试' });
+  });
 });

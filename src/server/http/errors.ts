@@ -63,6 +63,26 @@ function fastifyClientError(err: FastifyError): { status: number; code: string; 
  * that is not valid percent-encoded UTF-8 (/api/orgs/%C0%AE) and a path parameter longer than the router allows.
  * Without this Fastify answers with its own English `{ error, code, message, statusCode }`.
  */
+/**
+ * Errors Node's HTTP parser raises before a request exists (headers over the limit — e.g. a huge query string —,
+ * malformed request lines, timeouts): the same { code, message } as everything else, not Fastify's English default
+ * (found by bench/fuzz.ts over a real socket).
+ */
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: import('node:net').Socket) {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, text, body] = err.code === 'HPE_HEADER_OVERFLOW'
+    ? [431, 'Request Header Fields Too Large', { code: 'HEADERS_TOO_LARGE', message: '请求头过长（网址或Cookie过长），请缩短后重试' }]
+    : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'Request Timeout', { code: 'REQUEST_TIMEOUT', message: '请求超时，请重试' }]
+      : [400, 'Bad Request', { code: 'BAD_REQUEST', message: '请求格式不正确' }];
+  const json = Buffer.from(JSON.stringify(body));
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${text}\r\nContent-Length: ${json.length}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n`);
+    socket.write(json);
+  }
+  socket.destroy(err);
+}
+
 export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: FastifyReply) {
   if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
     return reply.status(414).send({ code: 'URL_TOO_LONG', message: '请求地址过长' });

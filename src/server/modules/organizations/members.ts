@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { notFound } from '../../../domain/errors';
+import { AppError, notFound } from '../../../domain/errors';
 import type { DbOrTx } from '../../db/connect';
 import { committeeMembers } from '../../db/schema';
 import { type AuditActor, writeAudit } from '../../http/audit';
@@ -32,6 +32,8 @@ async function memberWithOrg(tx: DbOrTx, user: AuthUser, id: number) {
 }
 
 export async function updateMember(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, input: Partial<MemberInput>) {
+  // An empty change would be an UPDATE without columns (a 500 from the ORM; found by bench/fuzz.ts).
+  if (!Object.values(input).some((v) => v !== undefined)) throw new AppError('VALIDATION', '请至少修改一项（姓名、职务或电话）', 400);
   return db.transaction(async (tx) => {
     const { m, org } = await memberWithOrg(tx, user, id);
     const [after] = await tx.update(committeeMembers).set(input).where(eq(committeeMembers.id, id)).returning();
