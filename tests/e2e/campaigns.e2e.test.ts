@@ -141,7 +141,12 @@ it('R-CAMP-7 R-CAMP-1 R-ORG-2 R-ORG-3 R-CAMP-2 R-CAMP-3: county admin creates fr
   await openTab(admin, /下级方案/);
   const subRow = admin.getByTestId('sub-campaigns-table').locator('tr', { hasText: '中共青山镇委员会' });
   await subRow.getByRole('button', { name: '确认' }).click();
-  await admin.locator('.ant-popconfirm').getByRole('button', { name: /确\s*认/ }).click();
+  // Click only a popconfirm that has finished appearing (a loaded CI run clicked one mid-animation and nothing was
+  // sent), and wait for the acknowledgement itself before reading the row.
+  const acknowledged = admin.waitForResponse((r) => r.url().endsWith('/filing/acknowledge') && r.request().method() === 'POST');
+  await admin.locator('.ant-popconfirm:not(.ant-popover-hidden):not([class*="-appear"]):not([class*="-enter"]):not([class*="-leave"])')
+    .getByRole('button', { name: /确\s*认/ }).click();
+  expect((await acknowledged).status()).toBe(200);
   await poll(() => subRow.textContent()).toContain('上级已确认');
 
   // Township publishes its own round.
