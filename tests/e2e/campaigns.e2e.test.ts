@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { type Browser, type Locator, type Page } from 'playwright-core';
+import { launchChromium } from './lib/browser';
 import { afterAll, beforeAll, expect, it, onTestFailed } from 'vitest';
 import { buildApp } from '../../src/server/app';
 import { seedDemo, DEMO_PASSWORD } from '../../src/server/db/demo-seed';
@@ -19,10 +20,7 @@ beforeAll(async () => {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address() as { port: number };
   base = `http://127.0.0.1:${addr.port}`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   close = async () => {
     await browser.close();
     await app.close();

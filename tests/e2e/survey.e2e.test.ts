@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { chromium, devices, type Browser } from 'playwright-core';
+import { devices, type Browser } from 'playwright-core';
+import { launchChromium } from './lib/browser';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app';
 import { queryRows } from '../../src/server/db/connect';
@@ -42,10 +43,7 @@ beforeAll(async () => {
   pageUrl = `/campaigns/${campaign.id}/surveys/${survey.id}`;
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   close = async () => {
     await browser.close();
     await app.close();

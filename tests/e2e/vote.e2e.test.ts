@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { chromium, devices, type Browser } from 'playwright-core';
+import { devices, type Browser } from 'playwright-core';
+import { launchChromium } from './lib/browser';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app';
 import { freshDatabase } from '../setup/db';
@@ -18,10 +19,7 @@ beforeAll(async () => {
   w = await buildBallotWorld(db.db, app);
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   close = async () => {
     await browser.close();
     await app.close();

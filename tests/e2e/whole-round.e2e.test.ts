@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import mammoth from 'mammoth';
 import { eq, sql } from 'drizzle-orm';
 import { users } from '../../src/server/db/schema';
-import { chromium, devices, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { devices, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { launchChromium } from './lib/browser';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app';
 import { queryRows } from '../../src/server/db/connect';
@@ -70,10 +71,7 @@ beforeAll(async () => {
   for (let i = 1; i <= 20; i++) secretaries.push(await signIn(app, `wr_sec${i}`));
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 }, 300_000);
 afterAll(async () => {
   await browser?.close();

@@ -4,7 +4,8 @@
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import mammoth from 'mammoth';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium } from './lib/browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app';
 import { queryRows } from '../../src/server/db/connect';
@@ -59,10 +60,7 @@ beforeAll(async () => {
 
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   close = async () => {
     await browser.close();
     await app.close();

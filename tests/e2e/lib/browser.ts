@@ -1,0 +1,28 @@
+import { chromium, type Browser } from 'playwright-core';
+
+/**
+ * Debian's Chromium as every spec launches it. Its pages report prefers-reduced-motion, so the app turns antd's
+ * motion off (src/web/app.tsx): a click then lands on a popconfirm or modal that is fully there, not one still fading
+ * in or out — the cause of the e2e flakes seen on loaded CI machines. Chromium has no working switch for this
+ * (--force-prefers-reduced-motion does not change the media query here), so every context gets Playwright's
+ * reducedMotion option unless a spec asks otherwise.
+ */
+export async function launchChromium(): Promise<Browser> {
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const newContext = browser.newContext.bind(browser);
+  const newPage = browser.newPage.bind(browser);
+  browser.newContext = (options = {}) => newContext({ reducedMotion: 'reduce', ...options });
+  browser.newPage = (options = {}) => newPage({ reducedMotion: 'reduce', ...options });
+  // Guard the assumption above: without it the specs would silently fall back to animated popups.
+  const page = await browser.newPage();
+  const reduced = await page.evaluate(() => window.matchMedia('(prefers-reduced-motion: reduce)').matches);
+  await page.close();
+  if (!reduced) {
+    await browser.close();
+    throw new Error('Chromium did not report prefers-reduced-motion: reduce');
+  }
+  return browser;
+}
