@@ -221,3 +221,70 @@ describe('final decision', () => {
     expect(quotaBins(['good', 'fair', 'fair'], rules).summary).toBe('符合等次比例要求');
   });
 });
+
+describe('suggested grades, properties over random campaigns', () => {
+  // A seeded generator so a failure names a reproducible case (mulberry32).
+  const rng = (seed: number) => () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const POLICIES: GradingPolicy[] = [
+    TOWNSHIP,
+    { quotaRules: [GOOD_THIRD, { grades: LOWER, op: 'min', share: 0.4, rounding: 'round', hard: false }] },
+    { quotaRules: [GOOD_THIRD], autoPoor: { averageOrPoorShareAbove: 0.15, majorError: false, accountability: true } },
+    { quotaRules: [{ grades: ['good'], op: 'max', count: 3 }], autoPoor: { averageOrPoorShareAbove: null, majorError: true, accountability: false } },
+    { quotaRules: [] },
+  ];
+  const campaign = (next: () => number, n: number): Standing[] => {
+    const out: Standing[] = [];
+    let rank = 1;
+    for (let i = 0; i < n; i++) {
+      if (i > 0 && next() > 0.3) rank = i + 1; // about a third of the reporters tie with the one before
+      const counts = { good: Math.floor(next() * 30), fair: Math.floor(next() * 10), average: Math.floor(next() * 4), poor: Math.floor(next() * 3) };
+      if (next() < 0.05) Object.assign(counts, { good: 0, fair: 0, average: 0, poor: 0 });
+      out.push({
+        reporterId: `r${i}`, rank, ballots: { counts },
+        majorError: next() < 0.05 ? '重大失误' : null, accountability: next() < 0.05 ? '被问责' : null,
+      });
+    }
+    return out;
+  };
+  const byReporter = (s: ReturnType<typeof suggestGrades>) =>
+    Object.fromEntries(s.grades.map((g) => [g.reporterId, { rank: g.rank, grade: g.grade, autoReasons: g.autoReasons, explanation: g.explanation }]));
+  const ORDER: Grade[] = ['good', 'fair', 'average', 'poor'];
+
+  it('R-GRADE-2/R-GRADE-3: the input order does not matter; ties share a grade; grades never improve down the ranking', () => {
+    const next = rng(20261129);
+    for (let c = 0; c < 400; c++) {
+      const policy = POLICIES[c % POLICIES.length]!;
+      const standings = campaign(next, Math.floor(next() * 40));
+      const base = suggestGrades(standings, policy);
+      // Any order of the same standings: reversed, and shuffled.
+      const shuffled = [...standings];
+      for (let i = shuffled.length - 1; i > 0; i--) {
+        const j = Math.floor(next() * (i + 1));
+        [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+      }
+      for (const other of [[...standings].reverse(), shuffled]) {
+        const s = suggestGrades(other, policy);
+        expect(byReporter(s), `case ${c}`).toEqual(byReporter(base));
+        expect(s.checks, `case ${c}`).toEqual(base.checks);
+        expect(s.unmet, `case ${c}`).toBe(base.unmet);
+      }
+      expect(base.grades.map((g) => g.rank), `case ${c}`).toEqual(standings.map((s) => s.rank).sort((a, b) => a - b));
+      const free = base.grades.filter((g) => g.autoReasons.length === 0);
+      for (let i = 1; i < free.length; i++) {
+        const [a, b] = [free[i - 1]!, free[i]!];
+        if (a.rank === b.rank) expect(b.grade, `case ${c} tie at ${a.rank}`).toBe(a.grade);
+        else expect(ORDER.indexOf(b.grade), `case ${c} rank ${b.rank}`).toBeGreaterThanOrEqual(ORDER.indexOf(a.grade));
+      }
+      for (const s of standings) {
+        const g = base.grades.find((x) => x.reporterId === s.reporterId)!;
+        expect(g.autoReasons, `case ${c} ${s.reporterId}`).toEqual(autoPoorReasons(s, policy.autoPoor));
+        if (g.autoReasons.length) expect(g.grade).toBe('poor');
+      }
+    }
+  });
+});

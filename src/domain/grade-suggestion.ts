@@ -72,15 +72,27 @@ export interface Suggestion {
 }
 
 export function autoPoorReasons(standing: Standing, rules: AutoPoorRules = AUTO_POOR_003): string[] {
+  return autoPoorReasonsWith(standing, rules, rules.averageOrPoorShareAbove === null ? null : shareToFraction(rules.averageOrPoorShareAbove));
+}
+
+/** low / valid > num / den, exactly: in doubles while both products are exact integers, else in BigInt. */
+function above(low: number, valid: number, [num, den]: readonly [bigint, bigint], nd: readonly [number, number]): boolean {
+  const left = low * nd[1];
+  const right = nd[0] * valid;
+  if (Number.isSafeInteger(left) && Number.isSafeInteger(right)) return left > right;
+  return BigInt(low) * den > num * BigInt(valid);
+}
+
+/** autoPoorReasons with the share's fraction worked out once for a whole campaign (300,000 standings). */
+function autoPoorReasonsWith(standing: Standing, rules: AutoPoorRules, fraction: [bigint, bigint] | null): string[] {
   const reasons: string[] = [];
   const { counts } = standing.ballots;
-  const valid = GRADES.reduce((s, g) => s + counts[g], 0);
+  const valid = counts.good + counts.fair + counts.average + counts.poor;
   const low = counts.average + counts.poor;
   const share = rules.averageOrPoorShareAbove;
-  if (share !== null) {
-    const [num, den] = shareToFraction(share);
+  if (share !== null && fraction !== null) {
     // Compared in integers: 5 of 50 is exactly 10% and is not "超过10%".
-    if (valid > 0 && BigInt(low) * den > num * BigInt(valid)) {
+    if (valid > 0 && above(low, valid, fraction, [Number(fraction[0]), Number(fraction[1])])) {
       reasons.push(`现场测评“一般”“差”票${low}张，占有效票${percent(low, valid)}%，超过${shareLabel(share)}`);
     }
   }
@@ -93,6 +105,8 @@ export function autoPoorReasons(standing: Standing, rules: AutoPoorRules = AUTO_
   return reasons;
 }
 
+const isCount = (n: number) => Number.isInteger(n) && n >= 0;
+
 function checkStandings(standings: readonly Standing[]) {
   const seen = new Set<string>();
   for (const s of standings) {
@@ -103,7 +117,8 @@ function checkStandings(standings: readonly Standing[]) {
     if (!Number.isInteger(s.rank) || s.rank < 1) {
       throw new AppError('VALIDATION', `述职对象（${s.reporterId}）的排名应为正整数`, 400, { field: 'rank' });
     }
-    if (!GRADES.every((g) => Number.isInteger(s.ballots.counts[g]) && s.ballots.counts[g] >= 0)) {
+    const c = s.ballots.counts;
+    if (!(isCount(c.good) && isCount(c.fair) && isCount(c.average) && isCount(c.poor))) {
       throw new AppError('VALIDATION', `述职对象（${s.reporterId}）的测评票数应为非负整数`, 400, { field: 'ballots' });
     }
   }
@@ -119,12 +134,21 @@ export function suggestGrades(standings: readonly Standing[], policy: GradingPol
   validateQuotaRules(policy.quotaRules);
   checkStandings(standings);
   const rules = policy.quotaRules;
-  const withReasons = standings.map((s) => ({ s, reasons: autoPoorReasons(s, policy.autoPoor) }));
-  const auto = withReasons.filter((x) => x.reasons.length > 0);
-  const free = withReasons
-    .filter((x) => x.reasons.length === 0)
-    .map((x) => x.s)
-    .sort((a, b) => a.rank - b.rank);
+  const autoRules = policy.autoPoor ?? AUTO_POOR_003;
+  const fraction = autoRules.averageOrPoorShareAbove === null ? null : shareToFraction(autoRules.averageOrPoorShareAbove);
+  // One pass, no intermediate object per reporter: a province has 300,000 standings.
+  const auto: Array<{ s: Standing; reasons: string[] }> = [];
+  const free: Standing[] = [];
+  let sorted = true;
+  for (const s of standings) {
+    const reasons = autoPoorReasonsWith(s, autoRules, fraction);
+    if (reasons.length > 0) auto.push({ s, reasons });
+    else {
+      if (free.length && free[free.length - 1].rank > s.rank) sorted = false;
+      free.push(s);
+    }
+  }
+  if (!sorted) free.sort((a, b) => a.rank - b.rank);
 
   const groups: Standing[][] = [];
   for (const s of free) {
@@ -160,13 +184,14 @@ export function suggestGrades(standings: readonly Standing[], policy: GradingPol
     }
     return why;
   };
-  const suggested: Suggested[] = groups.flatMap((group, i) => {
+  const suggested: Suggested[] = [];
+  groups.forEach((group, i) => {
     const grade = groupGrades[i];
     const rankText = `排名第${group[0].rank}${group.length > 1 ? `（并列${group.length}个）` : ''}`;
     // 好 is only "capped" when someone ranked lower did not get it.
     const why = whyOf(grade);
     const explanation = `${rankText}，${why}建议为${GRADE_LABELS[grade]}`;
-    return group.map((s) => ({ reporterId: s.reporterId, rank: s.rank, grade, autoReasons: [], explanation }));
+    for (const s of group) suggested.push({ reporterId: s.reporterId, rank: s.rank, grade, autoReasons: [], explanation });
   });
   for (const { s, reasons } of auto) {
     suggested.push({
