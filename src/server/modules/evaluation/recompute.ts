@@ -80,11 +80,6 @@ function ballotAggregate(campaignId: number) {
       where t1.entry_no = 1 and t1.round_id in (select id from rounds)
         and ${same('good')} and ${same('fair')} and ${same('average')} and ${same('poor')} and ${same('invalid')}
         and ${norm('t1.problems')} = ${norm('t2.problems')} and ${norm('t1.suggestions')} = ${norm('t2.suggestions')}
-    ),
-    by_category as (
-      select reporter_id, category, sum(good)::int as good, sum(fair)::int as fair, sum(average)::int as average,
-        sum(poor)::int as poor, sum(invalid)::int as invalid, (sum(good) + sum(fair) + sum(average) + sum(poor))::int as valid
-      from votes group by reporter_id, category
     )`;
 }
 
@@ -108,7 +103,17 @@ export async function recomputeEvaluation(db: Db, campaignId: number, options: R
     await checkRoundCategories(tx, campaignId, settings);
 
     const points = settings.grading.points;
-    const categoryWeights = JSON.stringify(settings.ballots.categories.map((c) => ({ key: c.key, weight: c.weight })));
+    // Per category k: its valid ballots v<k> and points p<k>; the score sums p/v × weight over the categories with
+    // valid ballots and divides by their weights — the same numeric expressions as ballotScore, per reporter.
+    const categories = settings.ballots.categories.map((c, k) => ({ key: c.key, weight: c.weight, k }));
+    const perCategory = sql.join(categories.map(({ key, k }) => sql`
+      (sum(good + fair + average + poor) filter (where category = ${key}))::int as ${sql.raw(`v${k}`)},
+      (sum(good * ${points.good} + fair * ${points.fair} + average * ${points.average} + poor * ${points.poor})
+        filter (where category = ${key}))::int as ${sql.raw(`p${k}`)}`), sql`,`);
+    const ballotNumerator = sql.join(categories.map(({ weight, k }) => sql.raw(
+      `coalesce(case when v${k} > 0 then p${k}::numeric / v${k} * ${Number(weight)}::numeric end, 0)`)), sql` + `);
+    const ballotDenominator = sql.join(categories.map(({ weight, k }) => sql.raw(
+      `(case when v${k} > 0 then ${Number(weight)}::numeric else 0 end)`)), sql` + `);
     const w = (c: Component) => weights[c] ?? 0;
     // Weighted components only: a component with weight 0 neither counts nor rescales the others (compositeScore).
     const present = (c: Component, col: string) => (w(c) > 0 ? `(case when ${col} is not null then ${w(c)} else 0 end)` : '0');
@@ -128,16 +133,19 @@ export async function recomputeEvaluation(db: Db, campaignId: number, options: R
         from campaign_reporters cr join organizations o on o.id = cr.org_id
         where cr.campaign_id = ${campaignId} and cr.role = 'reporter' and cr.removed_at is null
       ),
-      cw as (select * from jsonb_to_recordset(${categoryWeights}::jsonb) as x(key text, weight numeric)),
       bal as (
         -- ballotScore: each category's average points weighted by the category weights of the categories present.
-        select bc.reporter_id, sum(bc.good)::int as good, sum(bc.fair)::int as fair, sum(bc.average)::int as average,
-          sum(bc.poor)::int as poor, sum(bc.invalid)::int as invalid, sum(bc.valid)::int as valid,
-          round(sum(case when bc.valid > 0 then (bc.good * ${points.good} + bc.fair * ${points.fair} + bc.average * ${points.average}
-              + bc.poor * ${points.poor})::numeric / bc.valid * cw.weight end)
-            / nullif(sum(case when bc.valid > 0 then cw.weight end), 0), 2) as score
-        from by_category bc join cw on cw.key = bc.category
-        group by bc.reporter_id
+        -- One aggregate per reporter with a column set per category (the categories are the campaign's, a handful)
+        -- instead of grouping by reporter × category first and again by reporter: at 300,000 reporters the second
+        -- hash aggregate with its numeric arithmetic over 900,000 groups cost more than the scan itself.
+        select reporter_id, good, fair, average, poor, invalid, valid,
+          round((${ballotNumerator}) / nullif(${ballotDenominator}, 0), 2) as score
+        from (
+          select reporter_id, sum(good)::int as good, sum(fair)::int as fair, sum(average)::int as average,
+            sum(poor)::int as poor, sum(invalid)::int as invalid, (sum(good) + sum(fair) + sum(average) + sum(poor))::int as valid,
+            ${perCategory}
+          from votes group by reporter_id
+        ) v
       ),
       fld as (
         select a.reporter_id, round(100 * sum(fs.score) / nullif(sum(ci.max_points), 0), 2) as score
