@@ -20,6 +20,13 @@ let team1 = 0;
 const count = async (table: string, where = 'true') =>
   (await queryRows<{ n: number }>(t.db, sql.raw(`select count(*)::int as n from ${table} where ${where}`)))[0].n;
 const audits = (action: string) => count('audit_log', `action = '${action}'`);
+/** The evaluation's sums of a completed assessment, and whether they belong to its current submission. */
+const fieldTally = async (reporterId: number) => {
+  const [row] = await queryRows<{ score: string; max: string; current: boolean }>(t.db, sql`
+    select f.score, f.max_points as max, f.completed_at = a.completed_at as current
+    from evaluation_field_tallies f join assessment_assignments a on a.reporter_id = f.reporter_id where f.reporter_id = ${reporterId}`);
+  return row ? { score: Number(row.score), max: Number(row.max), current: row.current } : null;
+};
 const score = (who: string, reporterId: number, body: Record<string, unknown>) =>
   s[who].put(`/api/assessment/reporters/${reporterId}/scores`, { clientId: randomUUID(), failed: false, ...body });
 
@@ -259,6 +266,8 @@ describe('scoring (assessor on the phone)', () => {
     const progress = (await s.adminA.get(`/api/campaigns/${campaignId}/assessment/progress?status=completed`)).json();
     expect(progress.items).toHaveLength(1);
     expect(progress.items[0]).toMatchObject({ reporterId: rep.town, percent: 75, status: 'completed', teamName: '第一考评组' });
+    // The submission sums the scores once for the evaluation (evaluation_field_tallies): 15 of 20 points.
+    expect(await fieldTally(rep.town)).toEqual({ score: 15, max: 20, current: true });
   });
 
   it('reopen: organizer only, with a reason; audited', async () => {
@@ -269,6 +278,7 @@ describe('scoring (assessor on the phone)', () => {
     expect(ok.statusCode, ok.body).toBe(200);
     const [a] = await queryRows<{ detail: { reason: string } }>(t.db, sql`select detail from audit_log where action = 'assessment.reopen'`);
     expect(a.detail.reason).toBe('台账项需复核');
+    expect(await fieldTally(rep.town)).toBeNull();
     expect((await score('assessorA1', rep.town, { itemId: items[2].id, score: 4 })).statusCode).toBe(200);
   });
 
@@ -301,6 +311,20 @@ describe('scoring (assessor on the phone)', () => {
     expect((await s.adminA.delete(`/api/checklist-items/${items[0].id}`)).json().code).toBe('ITEM_SCORED');
     expect((await s.adminA.patch(`/api/checklist-items/${items[0].id}`, { maxPoints: 5 })).json().code).toBe('ITEM_SCORED_ABOVE');
     expect((await s.adminA.delete(`/api/checklists/${checklistId}`)).json().code).toBe('CHECKLIST_SCORED');
+  });
+
+  it('raising the points of a scored item drops the field sums of the completed assessments scored on it', async () => {
+    expect((await s.assessorA1.post(`/api/assessment/reporters/${rep.town}/complete`)).statusCode).toBe(200);
+    const before = await fieldTally(rep.town);
+    expect(before).toMatchObject({ score: 14, current: true });
+    // Another edit of the item (its guidance) leaves the sums alone.
+    expect((await s.adminA.patch(`/api/checklist-items/${items[0].id}`, { guidance: '查阅会议记录' })).statusCode).toBe(200);
+    expect(await fieldTally(rep.town)).toEqual(before);
+    const max = Number((await queryRows<{ m: string }>(t.db, sql`select max_points as m from checklist_items where id = ${items[0].id}`))[0]!.m);
+    expect((await s.adminA.patch(`/api/checklist-items/${items[0].id}`, { maxPoints: max + 5 })).statusCode).toBe(200);
+    expect(await fieldTally(rep.town)).toBeNull();
+    expect((await s.adminA.patch(`/api/checklist-items/${items[0].id}`, { maxPoints: max })).statusCode).toBe(200);
+    expect((await s.adminA.post(`/api/assessment/reporters/${rep.town}/reopen`, { reason: '恢复原状' })).statusCode).toBe(200);
   });
 
   it('exports scores per reporter and per item as .xlsx', async () => {

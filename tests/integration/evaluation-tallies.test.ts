@@ -240,4 +240,48 @@ describe('evaluation recompute over the tallies (township seed, 20 reporters)', 
     const { ranked } = await expected();
     for (const x of ranked) expect(after.find((r) => Number(r.reporter_id) === x.item.r.id).rank).toBe(x.rank);
   });
+
+  it('R-GRADE-1 field scores count as summed for the current submission: missing sums are made, stale ones never count', async () => {
+    const s = structuredClone(settings);
+    s.grading.compositeWeights = { ballots: 40, field: 30, survey: 20, daily: 10, report: 0 };
+    await db().update(campaigns).set({ settings: s }).where(eq(campaigns.id, campaignId));
+    const one = async <T,>(q: ReturnType<typeof sql>) => (await queryRows<T>(db(), q))[0]!;
+    const { id: checklistId } = await one<{ id: number }>(sql`
+      insert into checklists (campaign_id, title) values (${campaignId}, '村党组织考核细则') returning id`);
+    const items = await queryRows<{ id: number }>(db(), sql`
+      insert into checklist_items (checklist_id, section, position, title, max_points, method)
+      values (${checklistId}, '组织建设', 1, '三会一课', 10, 'documents'), (${checklistId}, '阵地建设', 2, '活动场所', 15, 'site')
+      returning id`);
+    const { id: teamId } = await one<{ id: number }>(sql`insert into assessment_teams (campaign_id, name) values (${campaignId}, '第一组') returning id`);
+    const five = reporters.slice(0, 5);
+    const scores = [[8, 12], [10, 15], [6.5, 9], [0, 0], [9, 14]];
+    for (const [i, r] of five.entries()) {
+      // Completed directly (older data or an import): no tally written; the fifth is still being scored.
+      await db().execute(sql`insert into assessment_assignments (team_id, reporter_id, completed_at)
+        values (${teamId}, ${r.id}, ${i < 4 ? '2026-01-15T02:00:00Z' : null})`);
+      for (const [k, item] of items.entries()) {
+        await db().execute(sql`insert into field_scores (reporter_id, item_id, score, scored_at)
+          values (${r.id}, ${item.id}, ${scores[i]![k]!}, now())`);
+      }
+    }
+    const field = async () => {
+      const rows = await stored();
+      return five.map((r) => {
+        const v = rows.find((x) => Number(x.reporter_id) === r.id).components.field;
+        return v === null ? null : Number(v);
+      });
+    };
+    await recomputeEvaluation(db(), campaignId, { now });
+    // 100 × points / 25, half up to two decimals; the one still being scored has none.
+    expect(await field()).toEqual([80, 100, 62, 0, null]);
+    expect((await one<{ n: number }>(sql`select count(*)::int as n from evaluation_field_tallies`)).n).toBe(4);
+
+    // Reopened and resubmitted with a new score, directly: the old sum's completed_at no longer matches, so it is redone.
+    await db().execute(sql`update field_scores set score = 4 where reporter_id = ${five[0]!.id} and item_id = ${items[0]!.id}`);
+    await db().execute(sql`update assessment_assignments set completed_at = '2026-01-16T02:00:00Z' where reporter_id = ${five[0]!.id}`);
+    // Reopened and not resubmitted: its sum is left behind but must not count.
+    await db().execute(sql`update assessment_assignments set completed_at = null where reporter_id = ${five[1]!.id}`);
+    await recomputeEvaluation(db(), campaignId, { now });
+    expect(await field()).toEqual([64, null, 62, 0, null]);
+  });
 });

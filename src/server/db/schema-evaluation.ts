@@ -124,6 +124,20 @@ export const evaluationSurveyTallies = pgTable('evaluation_survey_tallies', {
   answers: integer('answers').notNull(),
 }, (t) => [primaryKey({ columns: [t.surveyId, t.reporterId] })]);
 
+/**
+ * A completed field assessment's sums (migration 0018): the reporter's field scores and the points of their items,
+ * summed when the team submits (completeAssessment). Valid only while completed_at equals the assignment's: a reopen
+ * deletes it, a new submission rewrites it, raising an item's points deletes the tallies of the reporters scored on
+ * it, and the recompute tallies any completed assignment without a matching row (older data, direct inserts).
+ * Scores cannot change while an assessment is completed (score-item refuses), so the sums are final until then.
+ */
+export const evaluationFieldTallies = pgTable('evaluation_field_tallies', {
+  reporterId: integer('reporter_id').primaryKey().references(() => campaignReporters.id, { onDelete: 'cascade' }),
+  completedAt: timestamp('completed_at', { withTimezone: true }).notNull(),
+  score: numeric('score').notNull(),
+  maxPoints: numeric('max_points').notNull(),
+});
+
 /** Which released rounds ('round') and closed surveys ('survey') are tallied — a source with no rows is tallied too. */
 export const evaluationTallied = pgTable('evaluation_tallied', {
   kind: text('kind').notNull(),

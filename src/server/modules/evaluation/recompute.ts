@@ -148,15 +148,13 @@ export async function recomputeEvaluation(db: Db, campaignId: number, options: R
         ) v
       ),
       fld as (
-        select a.reporter_id, round(100 * sum(fs.score) / nullif(sum(ci.max_points), 0), 2) as score
+        -- Completed field assessments as summed at submission (tallies.ts), matched on completed_at so a stale sum
+        -- never counts; the campaign through the team, reporters removed from it drop out at the join with rep below.
+        select a.reporter_id, round(100 * f.score / nullif(f.max_points, 0), 2) as score
         from assessment_assignments a
         join assessment_teams t on t.id = a.team_id
-        join field_scores fs on fs.reporter_id = a.reporter_id
-        join checklist_items ci on ci.id = fs.item_id
-        -- The campaign through the team (hash joins over all scores) rather than a probe per reporter; reporters
-        -- removed from the campaign drop out at the join with rep below.
-        where a.completed_at is not null and t.campaign_id = ${campaignId}
-        group by a.reporter_id
+        join evaluation_field_tallies f on f.reporter_id = a.reporter_id and f.completed_at = a.completed_at
+        where t.campaign_id = ${campaignId}
       ),
       srv as (
         -- Closed surveys as tallied once (tallies.ts): the mean over every known answer of the unit, all surveys together.

@@ -3,7 +3,8 @@ import { SURVEY_LEVEL_POINTS, SURVEY_LEVELS } from '../../../domain/grades';
 import type { DbOrTx } from '../../db/connect';
 
 /**
- * The recompute's inputs that can no longer change, counted once (migration 0015):
+ * The recompute's inputs that can no longer change, counted once (migrations 0015 and 0018; the field assessments'
+ * sums are described at tallyAssessments):
  *
  * - a released real round's phone ballots per reporter × category × grade (casting needs an open round and the
  *   ballots of a real round cannot be deleted — trigger ballots_keep_real — so released means final);
@@ -60,6 +61,36 @@ async function tallySurveys(db: DbOrTx, sources: SQL) {
     group by r.survey_id, r.reporter_id`);
 }
 
+/**
+ * The field assessments' sums (evaluation_field_tallies) of the completed assignments chosen by `where`, unless a tally
+ * with the same completed_at is there already. A completed assignment without scores gets a row of zeros, so it is
+ * not re-tallied on every recompute (its field score stays missing: 0 points of 0).
+ */
+async function tallyAssessments(db: DbOrTx, where: SQL) {
+  await db.execute(sql`
+    insert into evaluation_field_tallies (reporter_id, completed_at, score, max_points)
+    select a.reporter_id, a.completed_at, coalesce(sum(fs.score), 0), coalesce(sum(ci.max_points), 0)
+    from assessment_assignments a
+    left join (field_scores fs join checklist_items ci on ci.id = fs.item_id) on fs.reporter_id = a.reporter_id
+    where a.completed_at is not null and ${where}
+      and not exists (select 1 from evaluation_field_tallies f where f.reporter_id = a.reporter_id and f.completed_at = a.completed_at)
+    group by a.reporter_id, a.completed_at
+    on conflict (reporter_id) do update set completed_at = excluded.completed_at, score = excluded.score,
+      max_points = excluded.max_points`);
+}
+
+/** Called by completeAssessment in its transaction, after the assignment is marked completed. */
+export async function tallyCompletedAssessment(db: DbOrTx, reporterId: number) {
+  await tallyAssessments(db, sql`a.reporter_id = ${reporterId}`);
+}
+
+/** Called when a reporter's field scores may count differently: a reopened assessment, an item's points changed. */
+export async function dropFieldTallies(db: DbOrTx, reporters: { reporterId: number } | { itemId: number }) {
+  await db.execute('reporterId' in reporters
+    ? sql`delete from evaluation_field_tallies where reporter_id = ${reporters.reporterId}`
+    : sql`delete from evaluation_field_tallies where reporter_id in (select reporter_id from field_scores where item_id = ${reporters.itemId})`);
+}
+
 /** Called by releaseResults in its transaction, after the round is marked released. */
 export async function tallyReleasedRound(db: DbOrTx, campaignId: number, roundId: number) {
   await tallyRounds(db, roundsOf(campaignId, roundId));
@@ -74,4 +105,5 @@ export async function tallyClosedSurvey(db: DbOrTx, campaignId: number, surveyId
 export async function tallyCampaign(db: DbOrTx, campaignId: number) {
   await tallyRounds(db, roundsOf(campaignId));
   await tallySurveys(db, surveysOf(campaignId));
+  await tallyAssessments(db, sql`a.team_id in (select id from assessment_teams where campaign_id = ${campaignId})`);
 }
