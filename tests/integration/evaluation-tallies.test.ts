@@ -239,6 +239,18 @@ describe('evaluation recompute over the tallies (township seed, 20 reporters)', 
     }
     const { ranked } = await expected();
     for (const x of ranked) expect(after.find((r) => Number(r.reporter_id) === x.item.r.id).rank).toBe(x.rank);
+
+    // An organization moved to another sector: only sector ranks change (no score, rank or suggestion does), and
+    // those rows are rewritten too (the fingerprint covers every computed column, not only what the page shows).
+    const moved = reporters[1]!;
+    const other = moved.sector === 'rural' ? 'community' : 'rural';
+    await db().execute(sql`update organizations set sector = ${other} where id = (select org_id from campaign_reporters where id = ${moved.id})`);
+    moved.sector = other;
+    await recomputeEvaluation(db(), campaignId, { now: new Date('2026-01-23T02:00:00Z') });
+    const resectored = await stored();
+    const { ranked: again } = await expected();
+    for (const x of again) expect(resectored.find((r) => Number(r.reporter_id) === x.item.r.id).sector_rank, `reporter ${x.item.r.id}`).toBe(x.groupRank);
+    expect(resectored.filter((r, i) => r.sector_rank !== after[i].sector_rank).length).toBeGreaterThan(1);
   });
 
   it('R-GRADE-1 field scores count as summed for the current submission: missing sums are made, stale ones never count', async () => {

@@ -70,6 +70,12 @@ export const evaluationResults = pgTable('evaluation_results', {
   opinionProblems: text('opinion_problems'),
   opinionDirection: text('opinion_direction'),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  /**
+   * A 64-bit hash of every computed column above as the last recompute wrote them (migration 0019): the next recompute
+   * compares hashes instead of 300,000 rows of jsonb and rewrites only rows whose figures changed. Only the recompute
+   * writes the computed columns; null (older rows) means "rewrite". Never read in JS (mode number would round it).
+   */
+  fingerprint: bigint('fingerprint', { mode: 'number' }),
 }, (t) => [index('evaluation_results_campaign_rank_idx').on(t.campaignId, t.rank)]);
 
 /** Every change of a final grade: old, new, who, when, why (R-GRADE-4). Append-only (trigger). */
