@@ -91,6 +91,9 @@ export async function recomputeEvaluation(db: Db, campaignId: number, options: R
     await tx.execute(sql`select set_config('jit', 'off', true)`);
     // The per-reporter hash aggregates and the two rank sorts of a province (300,000 groups) stay in memory.
     await tx.execute(sql`select set_config('work_mem', '256MB', true)`);
+    // Its aggregates have about as many groups as rows (one per reporter): workers' partial aggregates then merged by
+    // the leader took longer than one process (300,000 reporters: 9.0 s vs 8.1 s in psql on 2 idle cores).
+    await tx.execute(sql`select set_config('max_parallel_workers_per_gather', '0', true)`);
     const { campaign, organizerPath, evaluation } = await evaluationContext(tx, campaignId, { lock: true });
     assertOpen(evaluation);
     const timing = phaseTimer();
