@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ballotScore, compositeScore, rank, rankNote, round2, validateWeights, type Weights } from './composite';
+import { ballotScore, competitionRanks, compositeScore, rank, rankNote, round2, validateWeights, type Weights } from './composite';
 import type { AppError } from './errors';
 
 const W: Weights = { ballots: 40, field: 30, survey: 20, daily: 10 };
@@ -153,5 +153,29 @@ describe('ranking', () => {
 
   it('refuses a score that is not a number', () => {
     expect(thrown(() => rank([1, Number.NaN], (x) => x)).message).toBe('排名依据的得分不是有效数字');
+  });
+});
+
+describe('ranking a whole campaign (competitionRanks)', () => {
+  it('R-GRADE-1 equals rank() overall and by group on random scores with many ties, unranked entries left null', () => {
+    let seed = 7;
+    const next = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (let c = 0; c < 200; c++) {
+      const n = Math.floor(next() * 60);
+      // Two decimals from a narrow range, so ties are common; about one in ten has no score.
+      const scores = Array.from({ length: n }, () => (next() < 0.1 ? null : Math.round((80 + next() * 3) * 100) / 100));
+      const groups = Array.from({ length: n }, () => Math.floor(next() * 3));
+      const fast = competitionRanks(scores, groups);
+      const items = scores.map((s, i) => ({ i, s })).filter((x) => x.s !== null);
+      const slow = rank(items, (x) => x.s!, { groupOf: (x) => String(groups[x.i]) });
+      const want = { rank: scores.map(() => null as number | null), groupRank: scores.map(() => null as number | null) };
+      for (const r of slow) {
+        want.rank[r.item.i] = r.rank;
+        want.groupRank[r.item.i] = r.groupRank;
+      }
+      expect(fast, `case ${c}`).toEqual(want);
+    }
+    expect(competitionRanks([90, 95, 90, null, 80]).rank).toEqual([2, 1, 2, null, 4]);
+    expect(() => competitionRanks([90, Number.NaN])).toThrow('排名依据的得分不是有效数字');
   });
 });

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { CampaignSettings } from '../../../domain/campaign-settings';
-import { COMPONENT_LABELS, COMPONENTS, rankNote, validateWeights, type Component } from '../../../domain/composite';
+import { COMPONENT_LABELS, COMPONENTS, competitionRanks, rankNote, validateWeights, type Component } from '../../../domain/composite';
 import { AppError } from '../../../domain/errors';
 import { suggestGrades, type AutoPoorRules, type Standing } from '../../../domain/grade-suggestion';
 import { GRADES, type Grade } from '../../../domain/grades';
@@ -13,12 +13,13 @@ import { tallyCampaign } from './tallies';
 /**
  * Recomputes the composite evaluation of a campaign for all reporters at once (R-GRADE-1…3):
  *
- * 1. one INSERT … SELECT … ON CONFLICT aggregates every component in SQL (GROUP BY over ballots, matched paper
- *    tallies, field scores, survey answers, organizer inputs), computes the composite with the campaign's weights
- *    and both ranks with window functions, and writes evaluation_results;
- * 2. the domain's suggestGrades (quotas, automatic 差) runs on the aggregated rows — one row per reporter, no
- *    ballots — and one UPDATE … FROM jsonb_to_recordset writes the suggestions back;
- * 3. evaluations.summary keeps the quota bins for the page.
+ * 1. tallies.ts first counts any released round, closed survey or completed field assessment not counted yet;
+ * 2. one CREATE TEMP TABLE … AS aggregates every component per reporter in SQL (ballot tallies and matched paper
+ *    tallies, field sums, survey tallies, organizer inputs) and computes the composite with the campaign's weights;
+ * 3. in JS: the packed standings are read, ranked (competitionRanks, overall and per sector) and given the domain's
+ *    suggestGrades (quotas, automatic 差) — one row per reporter, no ballots;
+ * 4. one INSERT … ON CONFLICT writes the rows whose fingerprint changed, with the suggestion;
+ * 5. evaluations.summary keeps the quota bins for the page.
  *
  * The SQL arithmetic mirrors composite.ts (ballotScore, compositeScore; components rounded half up to two
  * decimals first); tests/integration/evaluation.test.ts checks it against the domain on the same rows.
@@ -89,7 +90,7 @@ export async function recomputeEvaluation(db: Db, campaignId: number, options: R
     // The big aggregate looks expensive to the planner, whose JIT compilation then costs more than the query itself
     // (17–25 s of 22 s at 3,000 reporters in bench/evaluation.bench.ts); local to this transaction.
     await tx.execute(sql`select set_config('jit', 'off', true)`);
-    // The per-reporter hash aggregates and the two rank sorts of a province (300,000 groups) stay in memory.
+    // The per-reporter hash aggregates of a province (300,000 groups) stay in memory.
     await tx.execute(sql`select set_config('work_mem', '256MB', true)`);
     // Its aggregates have about as many groups as rows (one per reporter): workers' partial aggregates then merged by
     // the leader took longer than one process (300,000 reporters: 9.0 s vs 8.1 s in psql on 2 idle cores).
@@ -187,9 +188,9 @@ export async function recomputeEvaluation(db: Db, campaignId: number, options: R
       )
       -- Plain columns: the checks, the standings and the summary read them without unpacking jsonb; the jsonb documents
       -- of evaluation_results are built only when writing.
-      select s.reporter_id, s.ballots, s.field, s.survey, s.daily, s.report, s.composite,
-        case when s.composite is not null then rank() over (order by s.composite desc nulls last) end as rank,
-        case when s.composite is not null then rank() over (partition by s.sector order by s.composite desc nulls last) end as sector_rank,
+      -- The ranks are worked out in JS from the packed composites (competitionRanks): two window sorts of 300,000 wide
+      -- rows took 1.8 s here.
+      select s.reporter_id, s.sector, s.ballots, s.field, s.survey, s.daily, s.report, s.composite,
         coalesce(s.good, 0) as good, coalesce(s.fair, 0) as fair, coalesce(s.average, 0) as average,
         coalesce(s.poor, 0) as poor, coalesce(s.invalid, 0) as invalid,
         case when s.valid > 0 then round((s.average + s.poor)::numeric / s.valid, 4) end as average_or_poor_share,
@@ -201,7 +202,7 @@ export async function recomputeEvaluation(db: Db, campaignId: number, options: R
     await refuseIncomplete(tx, weights);
     timing('checks');
 
-    const standings = await readStandings(tx);
+    const { standings, ranks } = await readStandings(tx);
     timing('read standings');
     const suggestion = suggestGrades(standings, policy);
     // Rows with the same grade, reasons and explanation (a rank group) share one group entry; each reporter is sent
@@ -211,6 +212,8 @@ export async function recomputeEvaluation(db: Db, campaignId: number, options: R
     const groupOf = new Map<string, number>();
     const ids = new Array<number>(suggestion.grades.length);
     const keys = new Array<number>(suggestion.grades.length);
+    const rankCol = new Array<number | null>(suggestion.grades.length);
+    const sectorRankCol = new Array<number | null>(suggestion.grades.length);
     suggestion.grades.forEach((g, i) => {
       const key = g.autoReasons.length ? `${g.explanation}\u0000${g.autoReasons.join('\u0001')}` : g.explanation;
       let k = groupOf.get(key);
@@ -221,6 +224,9 @@ export async function recomputeEvaluation(db: Db, campaignId: number, options: R
       }
       ids[i] = Number(g.reporterId);
       keys[i] = k;
+      const r = ranks.get(ids[i]!)!;
+      rankCol[i] = r[0];
+      sectorRankCol[i] = r[1];
     });
     timing('suggestGrades');
 
@@ -232,7 +238,7 @@ export async function recomputeEvaluation(db: Db, campaignId: number, options: R
     // would make (null, 5) and (5, null) alike). A collision (2^-64 per changed row) would leave that row as it was.
     const v = (col: string) => `coalesce((${col})::text, '~')`;
     const fingerprint = sql.raw(`hashtextextended(concat_ws('|', ${[
-      't.ballots', 't.field', 't.survey', 't.daily', 't.report', 't.composite', 't.rank', 't.sector_rank',
+      't.ballots', 't.field', 't.survey', 't.daily', 't.report', 't.composite', 'x.rank', 'x.sector_rank',
       't.good', 't.fair', 't.average', 't.poor', 't.invalid', 't.average_or_poor_share', 'x.h',
     ].map(v).join(', ')}), 0)`);
     await tx.execute(sql`
@@ -241,12 +247,13 @@ export async function recomputeEvaluation(db: Db, campaignId: number, options: R
         from json_to_recordset(${JSON.stringify(groups)}::json) as x(k int, g text, a jsonb, s jsonb)
       ),
       sug as (
-        select u.id, grp.g, grp.a, grp.s, grp.h
-        from unnest(${`{${ids.join(',')}}`}::int[], ${`{${keys.join(',')}}`}::int[]) as u(id, k)
+        select u.id, u.rank, u.sector_rank, grp.g, grp.a, grp.s, grp.h
+        from unnest(${intArray(ids)}::int[], ${intArray(keys)}::int[], ${intArray(rankCol)}::int[],
+          ${intArray(sectorRankCol)}::int[]) as u(id, k, rank, sector_rank)
         join grp on grp.k = u.k
       ),
       fresh as (
-        select t.*, x.g, x.a, x.s, ${fingerprint} as fp
+        select t.*, x.rank, x.sector_rank, x.g, x.a, x.s, ${fingerprint} as fp
         from evaluation_recompute t left join sug x on x.id = t.reporter_id
       )
       insert into evaluation_results (reporter_id, campaign_id, components, composite, rank, sector_rank, ballot_counts,
@@ -338,35 +345,49 @@ export function standingOf(r: {
   };
 }
 
+/** A PostgreSQL int[] literal ("{1,NULL,3}") for unnest: one parameter instead of one per value. */
+const intArray = (xs: ReadonlyArray<number | null>) => `{${xs.map((x) => (x === null ? 'NULL' : x)).join(',')}}`;
+
 /**
- * The standings suggestGrades needs, read as one packed text ("id,rank,good,fair,average,poor;…") — parsing 300,000
- * rows of objects costs the driver seconds — and the few notes of major errors and accountability cases apart.
+ * The standings suggestGrades needs and every reporter's ranks, read as one packed text
+ * ("id,composite,sector,good,fair,average,poor;…", sector as its position in the campaign's sector list) — parsing
+ * 300,000 rows of objects costs the driver seconds — and the few notes of major errors and accountability cases apart.
+ * The ranks are competition ranks of the composite (rounded to two decimals), overall and per sector, as rank() in
+ * composite.ts; unranked (no composite) reporters never reach the suggestion, refuseIncomplete stops them first.
  */
-async function readStandings(tx: DbOrTx): Promise<Standing[]> {
+async function readStandings(tx: DbOrTx): Promise<{ standings: Standing[]; ranks: Map<number, [number | null, number | null]> }> {
   const [packed] = await queryRows<{ p: string | null }>(tx, sql`
-    select string_agg(concat_ws(',', reporter_id, coalesce(rank, 0), good, fair, average, poor), ';') as p from evaluation_recompute`);
+    with sectors as (select array_agg(distinct sector) as a from evaluation_recompute)
+    select string_agg(concat_ws(',', reporter_id, coalesce(composite::text, ''), array_position((select a from sectors), sector),
+      good, fair, average, poor), ';') as p from evaluation_recompute`);
   const flagged = new Map((await queryRows<{
     reporter_id: number; major_error: boolean | null; major_error_note: string | null; accountability: boolean | null; accountability_note: string | null;
   }>(tx, sql`
     select reporter_id, major_error, major_error_note, accountability, accountability_note
     from evaluation_recompute where major_error or accountability`)).map((r) => [Number(r.reporter_id), r]));
-  if (!packed?.p) return [];
+  const ranks = new Map<number, [number | null, number | null]>();
+  if (!packed?.p) return { standings: [], ranks };
   // Built field by field rather than through standingOf (Object.fromEntries per row): 300,000 rows in ~0.1 s, not 1 s.
-  const rows = packed.p.split(';');
-  const out = new Array<Standing>(rows.length);
+  const rows = packed.p.split(';').map((row) => row.split(','));
+  const { rank, groupRank } = competitionRanks(
+    rows.map((r) => (r[1] === '' ? null : Number(r[1]))),
+    Int32Array.from(rows, (r) => Number(r[2])),
+  );
+  const standings = new Array<Standing>(rows.length);
   for (let i = 0; i < rows.length; i++) {
-    const [id, rank, good, fair, average, poor] = rows[i]!.split(',');
+    const [id, , , good, fair, average, poor] = rows[i]!;
     const reporterId = Number(id);
     const f = flagged.get(reporterId);
-    out[i] = {
+    ranks.set(reporterId, [rank[i]!, groupRank[i]!]);
+    standings[i] = {
       reporterId: id!,
-      rank: Number(rank),
+      rank: rank[i] ?? 0,
       ballots: { counts: { good: Number(good), fair: Number(fair), average: Number(average), poor: Number(poor) } },
       majorError: f?.major_error ? (f.major_error_note?.trim() || '已记录') : null,
       accountability: f?.accountability ? (f.accountability_note?.trim() || '已记录') : null,
     };
   }
-  return out;
+  return { standings, ranks };
 }
 
 /** Ballots of a category without a weight cannot be scored (ballotScore refuses them too). */
