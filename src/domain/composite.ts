@@ -211,7 +211,8 @@ export function competitionRanks(scores: ReadonlyArray<number | null>, groups?: 
       }
     }
   });
-  return { rank, groupRank };
+  /** order: the ranked positions, best first (equal scores in input order). */
+  return { rank, groupRank, order };
 }
 
 /** The tie rule in words, for the note under a ranking table. */
