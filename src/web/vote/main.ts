@@ -4,6 +4,7 @@
  * bar and kept in sessionStorage only, so a refresh still works and a shared phone does not keep it.
  */
 import './vote.css';
+import { app, el, post, readFragmentSecret, showAlert, store } from './common';
 
 type Grade = 'good' | 'fair' | 'average' | 'poor';
 const GRADES: Array<[Grade, string]> = [['good', '好'], ['fair', '较好'], ['average', '一般'], ['poor', '差']];
@@ -13,45 +14,10 @@ interface Form { title: string; overall: string; problems: string; suggestions: 
 interface Reporter { reporterId: number; name: string; secretaryName: string | null; downward: boolean; done: boolean; form: Form }
 interface Sheet { meetingTitle: string; categoryLabel: string; rehearsal: boolean; reporters: Reporter[] }
 
-const app = document.getElementById('app')!;
-const store = sessionStorage;
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...kids: Array<Node | string>) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  e.append(...kids);
-  return e;
-}
-
-async function post<T>(url: string, body: unknown): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), credentials: 'same-origin' });
-  } catch {
-    throw new Error('网络连接失败，请检查网络后重试');
-  }
-  const data = await res.json().catch(() => ({ message: `服务器暂时无法响应（${res.status}），请稍后重试` }));
-  if (!res.ok) throw new Error(data.message ?? '提交失败，请重试');
-  return data as T;
-}
-
-function readCode(): string {
-  const m = /[#&]c=([^&]+)/.exec(location.hash);
-  if (m) {
-    store.setItem('vote.code', decodeURIComponent(m[1]!));
-    history.replaceState(null, '', location.pathname);
-  }
-  return store.getItem('vote.code') ?? '';
-}
-
-function showError(where: HTMLElement, message: string) {
-  where.querySelector('.err')?.remove();
-  where.prepend(el('div', { class: 'err', role: 'alert', 'data-testid': 'vote-error' }, message));
-  where.scrollIntoView({ block: 'start' });
-}
+const showError = (where: HTMLElement, message: string) => showAlert(where, message, 'vote-error');
 
 function start() {
-  const code = readCode();
+  const code = readFragmentSecret('c', 'vote.code');
   const codeInput = el('input', { type: 'text', autocomplete: 'off', autocapitalize: 'characters', maxlength: '20', 'data-testid': 'vote-code', placeholder: '投票条上的投票码' }) as HTMLInputElement;
   codeInput.value = code;
   const room = el('input', { inputmode: 'numeric', pattern: '[0-9]*', maxlength: '6', autocomplete: 'off', 'data-testid': 'vote-room', placeholder: '6位数字' }) as HTMLInputElement;

@@ -4,49 +4,15 @@
  * never send to a server; it is moved to sessionStorage and removed from the address bar (as ballot codes).
  */
 import './vote.css';
+import { app, el, post, readFragmentSecret, showAlert, store } from './common';
 
 interface Level { value: string; label: string }
 interface Sheet { title: string; unitName: string; items: Array<{ id: number; text: string }>; levels: Level[] }
 
-const app = document.getElementById('app')!;
-const store = sessionStorage;
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...kids: Array<Node | string>) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  e.append(...kids);
-  return e;
-}
-
-async function post<T>(url: string, body: unknown): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), credentials: 'same-origin' });
-  } catch {
-    throw new Error('网络连接失败，请检查网络后重试');
-  }
-  const data = await res.json().catch(() => ({ message: `服务器暂时无法响应（${res.status}），请稍后重试` }));
-  if (!res.ok) throw new Error(data.message ?? '提交失败，请重试');
-  return data as T;
-}
-
-function readToken(): string {
-  const m = /[#&]t=([^&]+)/.exec(location.hash);
-  if (m) {
-    store.setItem('survey.token', decodeURIComponent(m[1]!));
-    history.replaceState(null, '', location.pathname);
-  }
-  return store.getItem('survey.token') ?? '';
-}
-
-function showError(where: HTMLElement, message: string) {
-  where.querySelector('.err')?.remove();
-  where.prepend(el('div', { class: 'err', role: 'alert', 'data-testid': 'survey-error' }, message));
-  where.scrollIntoView({ block: 'start' });
-}
+const showError = (where: HTMLElement, message: string) => showAlert(where, message, 'survey-error');
 
 function start(message?: string) {
-  const token = readToken();
+  const token = readFragmentSecret('t', 'survey.token');
   const input = el('input', { type: 'text', autocomplete: 'off', autocapitalize: 'characters', maxlength: '20', 'data-testid': 'survey-token', placeholder: '调查卡上的调查码' }) as HTMLInputElement;
   input.value = token;
   const go = el('button', { type: 'submit', 'data-testid': 'survey-start' }, '开始填写') as HTMLButtonElement;
