@@ -1,34 +1,8 @@
 /**
  * Issue 8 access matrix, part 3 of 3 (routes split in registration order; data in access-matrix-allow.ts,
  * what the run proves in access-matrix-world.ts). Summary table printed; docs/operations.md "## Access matrix".
+ * The suite itself is in access-matrix-part.ts; the parts are separate files so vitest runs them in parallel.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { printSummary, runMatrix } from './access-matrix-run';
-import { buildMatrixWorld, type MatrixWorld, setupMatrixApp, tableCounts } from './access-matrix-world';
+import { describeMatrixPart } from './access-matrix-part';
 
-const PART = { index: 2, of: 3 };
-let t: Awaited<ReturnType<typeof setupMatrixApp>>;
-let world: MatrixWorld;
-beforeAll(async () => {
-  t = await setupMatrixApp();
-  world = await buildMatrixWorld(t.app, t.db);
-}, 120_000);
-afterAll(async () => t?.close());
-
-describe('access matrix part 3/3: every role × every route, county B and the auditor on county A objects', () => {
-  it('anonymous → 401, no unexpected allow, every refusal a 403/404 past validation, refused requests change nothing', async () => {
-    // audit_log: allowed downloads are audited by design (the CSRF sweep in access-session.test.ts counts it too).
-    const before = await tableCounts(t.db, ['sessions', 'audit_log']);
-    const m = await runMatrix(t.app, world, t.routes, PART);
-    printSummary('part 3/3', m);
-    expect(m.unclassified, 'routes without a row in access-matrix-allow.ts').toEqual([]);
-    expect(m.anonymousNot401).toEqual([]);
-    expect(m.unexpectedAllows).toEqual([]);
-    expect(m.inconclusive).toEqual([]);
-    expect(m.leaks).toEqual([]);
-    expect(m.allowedFailures).toEqual([]);
-    expect(m.table.length).toBeGreaterThan(60);
-    // Allowed reads ran too (they write only last_seen and download audit rows), so every other count is unchanged.
-    expect(await tableCounts(t.db, ['sessions', 'audit_log'])).toEqual(before);
-  }, 300_000);
-});
+describeMatrixPart(3);
