@@ -10,7 +10,6 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -21,6 +20,7 @@ import { buildApp } from '../src/server/app';
 import { type Database, definePrepared, openPglite, openPostgres, preparedRows, queryRows } from '../src/server/db/connect';
 import { hashCode } from '../src/server/modules/ballots/secret';
 import { buildBallotWorld, roundWithCodes } from '../tests/integration/ballots-fixtures';
+import { loadAverage as load, p99, type Phase, startLoadClient } from './lib/http-load';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 500);
 /** Requests per measured phase: every client sends several in a row over its keep-alive connection. */
@@ -29,58 +29,6 @@ const PG_POOL = Number(process.env.BENCH_PG_POOL ?? 20);
 const PG_BIN = '/usr/lib/postgresql/15/bin';
 /** Extra server settings to try, e.g. BENCH_PG_OPTS='-c commit_delay=200 -c commit_siblings=5' (printed with the figures). */
 const PG_OPTS = process.env.BENCH_PG_OPTS ?? '';
-
-const p99 = (xs: ArrayLike<number>) => {
-  const s = Float64Array.from(xs).sort();
-  return s[Math.min(s.length - 1, Math.ceil(s.length * 0.99) - 1)]!;
-};
-const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
-
-/**
- * The load generator runs in its own thread with keep-alive sockets (node:http, one per client), so parsing
- * responses and building requests does not share the server's event loop and each request is one round trip.
- */
-const CLIENT_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const http = require('node:http');
-const { port, clients } = workerData;
-const agent = new http.Agent({ keepAlive: true, maxSockets: clients, maxFreeSockets: clients });
-const send = (path, body) => new Promise((resolve) => {
-  const t = process.hrtime.bigint();
-  const req = http.request({ host: '127.0.0.1', port, path, method: 'POST', agent,
-    headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-    res.on('data', () => {});
-    res.on('end', () => resolve([res.statusCode, Number(process.hrtime.bigint() - t) / 1e6]));
-  });
-  req.on('error', () => resolve([0, Number(process.hrtime.bigint() - t) / 1e6]));
-  req.end(body);
-});
-parentPort.on('message', async ({ path, bodies }) => {
-  const lat = new Float64Array(bodies.length), status = new Uint16Array(bodies.length);
-  let next = 0;
-  const t0 = process.hrtime.bigint();
-  await Promise.all(Array.from({ length: Math.min(clients, bodies.length) }, async () => {
-    for (let i = next++; i < bodies.length; i = next++) [status[i], lat[i]] = await send(path, bodies[i]);
-  }));
-  parentPort.postMessage({ totalMs: Number(process.hrtime.bigint() - t0) / 1e6, lat, status });
-});`;
-
-interface Phase { ok: number; n: number; perSec: number; p99: number; statuses: Map<number, number>; lat: Float64Array }
-
-function startClient(port: number) {
-  const worker = new Worker(CLIENT_SOURCE, { eval: true, workerData: { port, clients: CLIENTS } });
-  const run = (urlPath: string, bodies: unknown[]) => new Promise<Phase>((resolve, reject) => {
-    worker.once('message', ({ totalMs, lat, status }: { totalMs: number; lat: Float64Array; status: Uint16Array }) => {
-      const statuses = new Map<number, number>();
-      for (const s of status) statuses.set(s, (statuses.get(s) ?? 0) + 1);
-      const ok = statuses.get(200) ?? 0;
-      resolve({ ok, n: bodies.length, perSec: (ok / totalMs) * 1000, p99: p99(lat), statuses, lat });
-    });
-    worker.once('error', reject);
-    worker.postMessage({ path: urlPath, bodies: bodies.map((b) => JSON.stringify(b)) });
-  });
-  return { run, stop: () => worker.terminate() };
-}
 
 const rawBodies = (n: number, reporterId: number) => Array.from({ length: n }, (_, i) => ({ reporterId, grade: GRADES[i % 4] }));
 
@@ -103,7 +51,8 @@ async function run(label: string, database: Database) {
   });
   const w = await buildBallotWorld(database.db, app);
   await app.listen({ port: 0, host: '127.0.0.1' });
-  const client = startClient((app.server.address() as net.AddressInfo).port);
+  // The keep-alive load client in its own thread (bench/lib/http-load.ts), so it does not share the server's event loop.
+  const client = startLoadClient((app.server.address() as net.AddressInfo).port, CLIENTS);
   /** A round open with `n` single-use codes (added straight to the printed batch: 2,000 is the per-batch limit). */
   const openRound = async (mode: 'rehearsal' | 'real', n: number) => {
     const { round, codes } = await roundWithCodes(database.db, w, { mode, codes: { committee: 1 } });

@@ -1,4 +1,4 @@
-// Keep-alive HTTP load from a worker thread (the approach of bench/ballots.bench.ts, shared here for the scale-out
+// Keep-alive HTTP load from a worker thread, shared by bench/ballots.bench.ts and the scale-out
 // proof): `clients` concurrent node:http connections, each sending its next request when the previous answered,
 // so parsing responses does not share the server's event loop and each request is one round trip.
 import os from 'node:os';
