@@ -1,21 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
-import PDFDocument from 'pdfkit';
-import QRCode from 'qrcode';
-import { codeFromBytes, formatCode } from '../../../domain/ballot-codes';
+import { codeFromBytes } from '../../../domain/ballot-codes';
 import { AppError, conflict } from '../../../domain/errors';
 import { type Db, queryRows } from '../../db/connect';
 import { ballotCodeBatches, ballotCodes } from '../../db/schema';
 import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
+import { qrSlipsPdf } from '../documents/qr-slips';
 import { assertManage } from './policy';
 import { getRound } from './repo';
 import { hashCode } from './secret';
 import { stateLabel } from './manage-round';
-
-const FONT_FILE = '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc';
-const FONT_NAME = 'NotoSansCJKsc-Regular';
 
 /** The URL in the QR code. The code rides in the fragment, which browsers never send to a server or a log. */
 export const voteUrl = (origin: string, code: string) => `${origin}/vote/#c=${code}`;
@@ -67,37 +62,14 @@ export async function issueCodes(
 export async function slipsPdf(
   origin: string, batch: { codes: string[]; meetingTitle: string; categoryLabel: string; rehearsal: boolean },
 ): Promise<Buffer> {
-  if (!existsSync(FONT_FILE)) throw new AppError('FONT_MISSING', '服务器缺少中文字体（fonts-noto-cjk），无法生成投票条', 503);
-  const doc = new PDFDocument({ size: 'A4', margin: 0, info: { Title: '测评投票条' } });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<void>((resolve) => doc.on('end', () => resolve()));
-  doc.registerFont('cjk', FONT_FILE, FONT_NAME);
-  doc.font('cjk');
-  const mm = 72 / 25.4;
-  const cols = 2, rows = 5, marginX = 10 * mm, marginY = 10 * mm;
-  const w = (210 * mm - 2 * marginX) / cols, h = (297 * mm - 2 * marginY) / rows;
-  batch.codes.forEach((code, i) => {
-    const k = i % (cols * rows);
-    if (i > 0 && k === 0) doc.addPage();
-    const x = marginX + (k % cols) * w, y = marginY + Math.floor(k / cols) * h;
-    doc.save().dash(3, { space: 3 }).lineWidth(0.5).strokeColor('#999').rect(x, y, w, h).stroke().restore();
-    const qr = QRCode.create(voteUrl(origin, code), { errorCorrectionLevel: 'M' });
-    const n = qr.modules.size, side = 36 * mm, cell = side / (n + 8);
-    const qx = x + 4 * mm, qy = y + (h - side) / 2;
-    for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) {
-      if (qr.modules.data[r * n + c]) doc.rect(qx + (c + 4) * cell, qy + (r + 4) * cell, cell, cell);
-    }
-    doc.fillColor('#000').fill();
-    const tx = qx + side + 3 * mm, tw = w - side - 11 * mm;
-    doc.fontSize(11).text(batch.rehearsal ? '测评投票条（演练）' : '测评投票条', tx, y + 7 * mm, { width: tw });
-    doc.fontSize(8).fillColor('#333').text(batch.meetingTitle, { width: tw });
-    doc.text(`参评人员类别：${batch.categoryLabel}`, { width: tw });
-    doc.moveDown(0.4).fontSize(14).fillColor('#000').text(formatCode(code), { width: tw, characterSpacing: 1 });
-    doc.moveDown(0.3).fontSize(7.5).fillColor('#333')
-      .text('用手机扫描二维码，输入会场大屏上显示的6位会场码后投票。本条一人一张，投票匿名，用后作废。', { width: tw });
+  // Only batch-wide words go on the slips (no voter), so a printed code says nothing about who voted with it.
+  return qrSlipsPdf({
+    codes: batch.codes,
+    link: (code) => voteUrl(origin, code),
+    documentTitle: '测评投票条',
+    slipName: '投票条',
+    heading: batch.rehearsal ? '测评投票条（演练）' : '测评投票条',
+    details: [batch.meetingTitle, `参评人员类别：${batch.categoryLabel}`],
+    instructions: '用手机扫描二维码，输入会场大屏上显示的6位会场码后投票。本条一人一张，投票匿名，用后作废。',
   });
-  doc.end();
-  await done;
-  return Buffer.concat(chunks);
 }

@@ -1,9 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { and, eq, isNull } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
-import PDFDocument from 'pdfkit';
-import QRCode from 'qrcode';
 import { codeFromBytes, formatCode } from '../../../domain/ballot-codes';
 import { AppError, conflict } from '../../../domain/errors';
 import type { Db } from '../../db/connect';
@@ -11,11 +8,9 @@ import { surveyTokens } from '../../db/schema';
 import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
 import { hashCode } from '../ballots/secret';
+import { qrSlipsPdf } from '../documents/qr-slips';
 import { assertManage } from './policy';
 import { assertState, emptyUnitCounts, getSurvey, getUnit, unitCounts } from './repo';
-
-const FONT_FILE = '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc';
-const FONT_NAME = 'NotoSansCJKsc-Regular';
 
 /**
  * Survey tokens are ballot-style codes (same alphabet and check character) hashed with the ballot code key under
@@ -94,37 +89,14 @@ export async function tokensXlsx(origin: string, batch: TokenBatch): Promise<Buf
 
 /** A4, 2 × 5 slips per page with the QR code and the code, as the ballot slips. */
 export async function tokensPdf(origin: string, batch: TokenBatch): Promise<Buffer> {
-  if (!existsSync(FONT_FILE)) throw new AppError('FONT_MISSING', '服务器缺少中文字体（fonts-noto-cjk），无法生成调查卡', 503);
-  const doc = new PDFDocument({ size: 'A4', margin: 0, info: { Title: '满意度调查卡' } });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<void>((resolve) => doc.on('end', () => resolve()));
-  doc.registerFont('cjk', FONT_FILE, FONT_NAME);
-  doc.font('cjk');
-  const mm = 72 / 25.4;
-  const cols = 2, rows = 5, marginX = 10 * mm, marginY = 10 * mm;
-  const w = (210 * mm - 2 * marginX) / cols, h = (297 * mm - 2 * marginY) / rows;
-  batch.tokens.forEach((token, i) => {
-    const k = i % (cols * rows);
-    if (i > 0 && k === 0) doc.addPage();
-    const x = marginX + (k % cols) * w, y = marginY + Math.floor(k / cols) * h;
-    doc.save().dash(3, { space: 3 }).lineWidth(0.5).strokeColor('#999').rect(x, y, w, h).stroke().restore();
-    const qr = QRCode.create(surveyUrl(origin, token), { errorCorrectionLevel: 'M' });
-    const n = qr.modules.size, side = 36 * mm, cell = side / (n + 8);
-    const qx = x + 4 * mm, qy = y + (h - side) / 2;
-    for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) {
-      if (qr.modules.data[r * n + c]) doc.rect(qx + (c + 4) * cell, qy + (r + 4) * cell, cell, cell);
-    }
-    doc.fillColor('#000').fill();
-    const tx = qx + side + 3 * mm, tw = w - side - 11 * mm;
-    doc.fontSize(11).text('满意度调查卡', tx, y + 7 * mm, { width: tw });
-    doc.fontSize(8).fillColor('#333').text(batch.surveyTitle, { width: tw });
-    doc.text(`调查单位：${batch.unitName}`, { width: tw });
-    doc.moveDown(0.4).fontSize(14).fillColor('#000').text(formatCode(token), { width: tw, characterSpacing: 1 });
-    doc.moveDown(0.3).fontSize(7.5).fillColor('#333')
-      .text('用手机扫描二维码填写问卷。本卡一人一张，只能提交一次；问卷匿名，不记录您的身份。', { width: tw });
+  // The unit is on every card but no respondent: any card goes to any sampled person (R-ASSESS-3).
+  return qrSlipsPdf({
+    codes: batch.tokens,
+    link: (token) => surveyUrl(origin, token),
+    documentTitle: '满意度调查卡',
+    slipName: '调查卡',
+    heading: '满意度调查卡',
+    details: [batch.surveyTitle, `调查单位：${batch.unitName}`],
+    instructions: '用手机扫描二维码填写问卷。本卡一人一张，只能提交一次；问卷匿名，不记录您的身份。',
   });
-  doc.end();
-  await done;
-  return Buffer.from(Buffer.concat(chunks));
 }
