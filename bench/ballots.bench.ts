@@ -4,9 +4,8 @@
 // Also prints the vote page's transfer size (gzip) from dist/web.
 //   npx tsx bench/ballots.bench.ts     (BENCH_CLIENTS=500 concurrent clients, BENCH_REQUESTS=5000 per phase)
 // Exits non-zero if a single acknowledged ballot is missing from the database (or one too many is there).
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,12 +20,12 @@ import { type Database, definePrepared, openPglite, openPostgres, preparedRows, 
 import { hashCode } from '../src/server/modules/ballots/secret';
 import { buildBallotWorld, roundWithCodes } from '../tests/integration/ballots-fixtures';
 import { loadAverage as load, p99, type Phase, startLoadClient } from './lib/http-load';
+import { withPostgres } from './lib/pg-server';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 500);
 /** Requests per measured phase: every client sends several in a row over its keep-alive connection. */
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? CLIENTS * 10);
 const PG_POOL = Number(process.env.BENCH_PG_POOL ?? 20);
-const PG_BIN = '/usr/lib/postgresql/15/bin';
 /** Extra server settings to try, e.g. BENCH_PG_OPTS='-c commit_delay=200 -c commit_siblings=5' (printed with the figures). */
 const PG_OPTS = process.env.BENCH_PG_OPTS ?? '';
 
@@ -124,39 +123,9 @@ function voteTransferKb() {
   console.log(`\nvote page transfer (gzip): html ${(sizes[0]! / 1024).toFixed(1)} KB + JS/CSS ${(jsCss / 1024).toFixed(1)} KB = ${(sizes.reduce((s, n) => s + n, 0) / 1024).toFixed(1)} KB (budget: JS+CSS ≤ 30 KB)`);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function withPostgres(fn: (url: string) => Promise<void>) {
-  if (!existsSync(`${PG_BIN}/initdb`)) return console.log('\n[postgres] skipped: PostgreSQL 15 not installed');
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'shuping-bench-pg-'));
-  chmodSync(dir, 0o777);
-  const asPg = (cmd: string, args: string[]) => (process.getuid?.() === 0
-    ? execFileSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { stdio: 'pipe' })
-    : execFileSync(cmd, args, { stdio: 'pipe' }));
-  const port = await freePort();
-  const data = path.join(dir, 'data');
-  try {
-    asPg(`${PG_BIN}/initdb`, ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8']);
-    asPg(`${PG_BIN}/pg_ctl`, ['-D', data, '-l', path.join(dir, 'log'), '-w', '-o',
-      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=on -c synchronous_commit=on -c max_connections=200 ${PG_OPTS}`, 'start']);
-    await fn(`postgres://postgres@127.0.0.1:${port}/postgres`);
-  } finally {
-    try { asPg(`${PG_BIN}/pg_ctl`, ['-D', data, '-m', 'fast', '-w', 'stop']); } catch { /* already stopped */ }
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 process.env.BALLOT_CODE_SECRET ??= 'cd'.repeat(32);
 const only = process.env.BENCH_ONLY; // 'pglite' | 'postgres'
 if (only !== 'postgres') await run('pglite', await openPglite(undefined));
-if (only !== 'pglite') await withPostgres(async (url) => run('postgres', await openPostgres(url, PG_POOL)));
+if (only !== 'pglite') await withPostgres(async (url) => run('postgres', await openPostgres(url, PG_POOL)), PG_OPTS);
 voteTransferKb();
 process.exit(process.exitCode ?? 0);
