@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import type { Database } from '../../db/connect';
+import { SseHub } from '../../http/sse-hub';
 import { LIVE_CHANNEL } from './cast-ballots';
 import { codeCounts, currentRound, meetingReporters, receivedCounts } from './repo';
 
@@ -11,18 +12,15 @@ import { codeCounts, currentRound, meetingReporters, receivedCounts } from './re
  * its own notifications. Bursts are coalesced: one recount per meeting per 150 ms.
  */
 export class LiveCounts {
-  private clients = new Map<number, Set<ServerResponse>>();
-  private timers = new Map<number, NodeJS.Timeout>();
-  private unlisten: (() => Promise<void>) | null = null;
-  private listening: Promise<void> | null = null;
+  private hub: SseHub;
 
-  constructor(private database: Database, private log: FastifyInstance['log']) {}
-
-  private ensureListening() {
-    this.listening ??= this.database.listen(LIVE_CHANNEL, (payload) => this.poke(Number(payload)))
-      .then((u) => { this.unlisten = u; })
-      .catch((e) => { this.log.warn({ err: e }, 'LISTEN for live ballot counts failed; same-process updates only'); });
-    return this.listening;
+  constructor(private database: Database, private log: FastifyInstance['log']) {
+    this.hub = new SseHub(database, log, {
+      channel: LIVE_CHANNEL,
+      debounceMs: 150,
+      listenFailed: 'LISTEN for live ballot counts failed; same-process updates only',
+      push: (meetingId, clients) => this.push(meetingId, clients),
+    });
   }
 
   async snapshot(meetingId: number) {
@@ -39,41 +37,24 @@ export class LiveCounts {
   }
 
   async subscribe(meetingId: number, res: ServerResponse) {
-    await this.ensureListening();
-    const set = this.clients.get(meetingId) ?? new Set();
-    set.add(res);
-    this.clients.set(meetingId, set);
-    res.on('close', () => {
-      set.delete(res);
-      if (set.size === 0) this.clients.delete(meetingId);
-    });
+    await this.hub.subscribe(meetingId, res);
     res.write(`event: counts\ndata: ${JSON.stringify(await this.snapshot(meetingId))}\n\n`);
   }
 
   poke(meetingId: number) {
-    if (!Number.isInteger(meetingId) || !this.clients.has(meetingId) || this.timers.has(meetingId)) return;
-    this.timers.set(meetingId, setTimeout(() => {
-      this.timers.delete(meetingId);
-      void this.push(meetingId);
-    }, 150));
+    this.hub.poke(meetingId);
   }
 
-  private async push(meetingId: number) {
-    const set = this.clients.get(meetingId);
-    if (!set?.size) return;
+  private async push(meetingId: number, clients: ReadonlySet<ServerResponse>) {
     try {
       const data = `event: counts\ndata: ${JSON.stringify(await this.snapshot(meetingId))}\n\n`;
-      for (const res of set) res.write(data);
+      for (const res of clients) res.write(data);
     } catch (e) {
       this.log.warn({ err: e }, 'live ballot counts push failed');
     }
   }
 
-  async close() {
-    for (const t of this.timers.values()) clearTimeout(t);
-    for (const set of this.clients.values()) for (const res of set) res.end();
-    this.clients.clear();
-    await this.listening;
-    await this.unlisten?.();
+  close() {
+    return this.hub.close();
   }
 }

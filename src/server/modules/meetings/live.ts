@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import type { Database, DbOrTx } from '../../db/connect';
+import { SseHub } from '../../http/sse-hub';
 
 /**
  * Live console state (decision 007): when a meeting's timer, step, agenda, comments or ballot round change, every
@@ -17,48 +18,32 @@ export async function notifyMeeting(db: DbOrTx, meetingId: number) {
 }
 
 export class MeetingEvents {
-  private clients = new Map<number, Set<ServerResponse>>();
-  private timers = new Map<number, NodeJS.Timeout>();
-  private unlisten: (() => Promise<void>) | null = null;
-  private listening: Promise<void> | null = null;
+  private hub: SseHub;
 
-  constructor(private database: Database, private log: FastifyInstance['log']) {}
-
-  private ensureListening() {
-    this.listening ??= this.database.listen(MEETING_CHANNEL, (payload) => this.poke(Number(payload)))
-      .then((u) => { this.unlisten = u; })
-      .catch((e) => { this.log.warn({ err: e }, 'LISTEN for meeting changes failed; consoles fall back to polling'); });
-    return this.listening;
+  constructor(database: Database, log: FastifyInstance['log']) {
+    this.hub = new SseHub(database, log, {
+      channel: MEETING_CHANNEL,
+      /** Several changes within 100 ms (a click that moves timer and step) reach the screens as one event. */
+      debounceMs: 100,
+      listenFailed: 'LISTEN for meeting changes failed; consoles fall back to polling',
+      push: (meetingId, clients) => {
+        const data = `event: changed\ndata: {"meetingId":${meetingId}}\n\n`;
+        for (const res of clients) res.write(data);
+      },
+    });
   }
 
   async subscribe(meetingId: number, res: ServerResponse) {
-    await this.ensureListening();
-    const set = this.clients.get(meetingId) ?? new Set();
-    set.add(res);
-    this.clients.set(meetingId, set);
-    res.on('close', () => {
-      set.delete(res);
-      if (set.size === 0) this.clients.delete(meetingId);
-    });
+    await this.hub.subscribe(meetingId, res);
     // The first event tells the page the stream is up, so it can slow its fallback poll.
     res.write(`retry: 3000\nevent: ready\ndata: {"meetingId":${meetingId}}\n\n`);
   }
 
-  /** Several changes within 100 ms (a click that moves timer and step) reach the screens as one event. */
   poke(meetingId: number) {
-    if (!Number.isInteger(meetingId) || !this.clients.has(meetingId) || this.timers.has(meetingId)) return;
-    this.timers.set(meetingId, setTimeout(() => {
-      this.timers.delete(meetingId);
-      const data = `event: changed\ndata: {"meetingId":${meetingId}}\n\n`;
-      for (const res of this.clients.get(meetingId) ?? []) res.write(data);
-    }, 100));
+    this.hub.poke(meetingId);
   }
 
-  async close() {
-    for (const t of this.timers.values()) clearTimeout(t);
-    for (const set of this.clients.values()) for (const res of set) res.end();
-    this.clients.clear();
-    await this.listening;
-    await this.unlisten?.();
+  close() {
+    return this.hub.close();
   }
 }
