@@ -9,9 +9,7 @@
 // The data are generated set-based (generate_series), in chunks of reporters so PGlite's memory stays bounded; the
 // tallies that releasing each round and closing the survey write in the app (evaluation/tallies.ts) are written as
 // part of the generation and timed apart — the recompute reads them, as it does in the app.
-import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -19,6 +17,7 @@ import { buildFromTemplate } from '../src/domain/campaign-templates';
 import { startPhases } from '../src/domain/campaign-phases';
 import { type Database, openPglite, openPostgres, queryRows } from '../src/server/db/connect';
 import { tallyCampaign } from '../src/server/modules/evaluation/tallies';
+import { withPostgres } from './lib/pg-server';
 
 const REPORTERS = Number(process.env.BENCH_REPORTERS ?? 300_000);
 const BALLOTS_PER = Number(process.env.BENCH_BALLOTS_PER_REPORTER ?? 30);
@@ -28,7 +27,6 @@ const PER_MEETING = 1000;
 const ITEMS = 5;
 const SURVEY_ITEMS = 5;
 const CHUNK = 20_000;
-const PG_BIN = '/usr/lib/postgresql/15/bin';
 const EXPLAIN = process.env.BENCH_EXPLAIN === '1';
 /** A directory to keep the generated databases in and reuse on the next run (generation of 300,000 takes minutes). */
 const KEEP = process.env.BENCH_KEEP ? path.resolve(process.env.BENCH_KEEP) : null;
@@ -255,54 +253,29 @@ async function run(label: string, database: Database, loaded: Awaited<ReturnType
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function withPostgres(fn: (url: string) => Promise<void>) {
-  if (!existsSync(`${PG_BIN}/initdb`)) return console.log('\n[postgres] skipped: PostgreSQL 15 not installed');
-  const dir = KEEP ? path.join(KEEP, 'pg') : mkdtempSync(path.join(os.tmpdir(), 'shuping-bench-eval-'));
-  mkdirSync(dir, { recursive: true });
-  chmodSync(dir, 0o777);
-  const asPg = (cmd: string, args: string[]) => (process.getuid?.() === 0
-    ? execFileSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { stdio: 'pipe' })
-    : execFileSync(cmd, args, { stdio: 'pipe' }));
-  const port = await freePort();
-  const data = path.join(dir, 'data');
-  const log = path.join(dir, 'log');
+/** The server of bench/lib/pg-server.ts with more memory, kept in BENCH_KEEP/pg when set; BENCH_EXPLAIN prints plans. */
+async function withServer(fn: (url: string) => Promise<void>) {
   // Defaults but for memory a small server would be given; fsync stays on.
-  const opts = [`-p ${port}`, `-k ${dir}`, '-c listen_addresses=127.0.0.1', '-c fsync=on', '-c shared_buffers=512MB',
-    '-c work_mem=64MB', '-c maintenance_work_mem=256MB', '-c max_wal_size=4GB',
+  const opts = ['-c shared_buffers=512MB', '-c work_mem=64MB', '-c maintenance_work_mem=256MB', '-c max_wal_size=4GB',
     ...(EXPLAIN ? ['-c shared_preload_libraries=auto_explain', '-c auto_explain.log_min_duration=500',
       '-c auto_explain.log_analyze=on', '-c auto_explain.log_nested_statements=on', '-c log_min_duration_statement=200',
       `-c jit=${process.env.BENCH_PG_JIT ?? 'on'}`] : [])];
-  try {
-    if (!existsSync(data)) asPg(`${PG_BIN}/initdb`, ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8']);
-    asPg(`${PG_BIN}/pg_ctl`, ['-D', data, '-l', log, '-w', '-o', opts.join(' '), 'start']);
-    await fn(`postgres://postgres@127.0.0.1:${port}/postgres`);
+  await withPostgres(async (url, pg) => {
+    await fn(url);
     if (EXPLAIN) {
       // Durations and plans only: the parameter dumps of the suggestion UPDATE would drown them.
-      const plans = readFileSync(log, 'utf8').split('\n')
+      const plans = readFileSync(pg.logFile, 'utf8').split('\n')
         .filter((l) => !/checkpoint|DETAIL:\s+parameters/.test(l) && (/duration:|^\s|->/.test(l)))
         .map((l) => (l.length > 300 ? `${l.slice(0, 300)}…` : l)).join('\n');
       console.log(`\n[postgres] auto_explain (statements over 0.5 s):\n${plans.slice(-60_000)}`);
     }
-  } finally {
-    try { asPg(`${PG_BIN}/pg_ctl`, ['-D', data, '-m', 'fast', '-w', 'stop']); } catch { /* already stopped */ }
-    if (!KEEP) rmSync(dir, { recursive: true, force: true });
-  }
+  }, opts.join(' '), KEEP ? path.join(KEEP, 'pg') : undefined);
 }
 
 const loaded = await loadRecompute();
 const only = process.env.BENCH_ONLY; // 'pglite' | 'postgres'
 if (only !== 'pglite') {
-  await withPostgres(async (url) => run('postgres', await openPostgres(url, 4), loaded,
+  await withServer(async (url) => run('postgres', await openPostgres(url, 4), loaded,
     () => openPostgres(`${url}?options=${encodeURIComponent('-c jit=off')}`, 1)));
 }
 if (only !== 'postgres') {

@@ -1,7 +1,7 @@
 // A throwaway PostgreSQL 15 server for benchmarks and proof scripts: initdb in a temp dir (as the `postgres` user when
 // run as root, since initdb refuses root), started on a free port with fsync and synchronous_commit on.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,17 +34,26 @@ export interface PgServer {
   stop(): void;
   /** SIGKILL to the postmaster, as a power cut would leave it (the children exit when they notice). */
   kill9(): void;
-  /** Stops the server and deletes its directory. */
+  /** The server's log (pg_ctl -l). */
+  logFile: string;
+  /** Stops the server and deletes its directory (a keepDir is kept). */
   dispose(): void;
 }
 
-export async function startPostgres(extraOpts = ''): Promise<PgServer> {
+/**
+ * keepDir: a directory whose server is kept between runs (bench/evaluation.bench.ts BENCH_KEEP: generating a province
+ * takes half an hour); initdb only when it has no data yet, and dispose() stops the server without deleting it.
+ */
+export async function startPostgres(extraOpts = '', keepDir?: string): Promise<PgServer> {
   if (!existsSync(`${PG_BIN}/initdb`)) throw new Error(`PostgreSQL 15 not found in ${PG_BIN}; apt-get install -y postgresql`);
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'shuping-bench-pg-'));
+  const dir = keepDir ?? mkdtempSync(path.join(os.tmpdir(), 'shuping-bench-pg-'));
+  mkdirSync(dir, { recursive: true });
   chmodSync(dir, 0o777);
   const port = await freePort();
   const dataDir = path.join(dir, 'data');
-  asPg(`${PG_BIN}/initdb`, ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8']);
+  if (!keepDir || !existsSync(dataDir)) {
+    asPg(`${PG_BIN}/initdb`, ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8']);
+  }
   const start = () => asPg(`${PG_BIN}/pg_ctl`, ['-D', dataDir, '-l', path.join(dir, 'log'), '-w', '-o',
     `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=on -c synchronous_commit=on -c max_connections=300 ${extraOpts}`, 'start']);
   const stop = () => { try { asPg(`${PG_BIN}/pg_ctl`, ['-D', dataDir, '-m', 'fast', '-w', 'stop']); } catch { /* not running */ } };
@@ -73,19 +82,20 @@ export async function startPostgres(extraOpts = ''): Promise<PgServer> {
         execFileSync('sleep', ['0.1']);
       }
     },
+    logFile: path.join(dir, 'log'),
     dispose() {
       stop();
-      rmSync(dir, { recursive: true, force: true });
+      if (!keepDir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
 
 /** Runs fn against a fresh server, then removes it; prints a skip line when PostgreSQL is not installed. */
-export async function withPostgres(fn: (url: string) => Promise<void>, extraOpts = '') {
+export async function withPostgres(fn: (url: string, pg: PgServer) => Promise<void>, extraOpts = '', keepDir?: string) {
   if (!existsSync(`${PG_BIN}/initdb`)) return console.log('\n[postgres] skipped: PostgreSQL 15 not installed');
-  const pg = await startPostgres(extraOpts);
+  const pg = await startPostgres(extraOpts, keepDir);
   try {
-    await fn(pg.url);
+    await fn(pg.url, pg);
   } finally {
     pg.dispose();
   }
