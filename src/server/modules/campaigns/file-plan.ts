@@ -40,7 +40,11 @@ export async function reviewFiling(
 ) {
   return db.transaction(async (tx) => {
     const { campaign: c, organizer } = await getCampaign(tx, id, { lock: true });
-    if (c.parentId === null) throw new AppError('FILING_NOT_REQUIRED', '本方案为最上一级，没有需要审核的报备', 400, { field: 'filingState' });
+    if (c.parentId === null) {
+      // Access first: someone outside the campaign's scope learns nothing about it, not even that it is top-level.
+      assertWrite(user, organizer.path);
+      throw new AppError('FILING_NOT_REQUIRED', '本方案为最上一级，没有需要审核的报备', 400, { field: 'filingState' });
+    }
     const parent = await getCampaign(tx, c.parentId);
     assertWrite(user, parent.organizer.path);
     if (c.filingState !== 'filed') {
