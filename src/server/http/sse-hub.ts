@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import type { Database } from '../db/connect';
 
@@ -62,4 +62,19 @@ export class SseHub {
     await this.listening;
     await this.unlisten?.();
   }
+}
+
+/**
+ * Takes the response over from Fastify as an event stream: no caching, no proxy buffering (nginx honours
+ * x-accel-buffering), and a comment line every 25 s so idle proxies and phones on mobile networks keep it open.
+ */
+export function openEventStream(reply: FastifyReply): ServerResponse {
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no',
+  });
+  const beat = setInterval(() => res.write(': keep-alive\n\n'), 25_000);
+  res.on('close', () => clearInterval(beat));
+  return res;
 }

@@ -5,6 +5,7 @@ import { AppError } from '../../../domain/errors';
 import { GRADES } from '../../../domain/grades';
 import { actorOf } from '../../http/audit';
 import { requireUser } from '../../http/session';
+import { openEventStream } from '../../http/sse-hub';
 import { castBallots, LIVE_CHANNEL, openVoteSheet } from './cast-ballots';
 import { MEETING_CHANNEL, notifyMeeting } from '../meetings/live';
 import { computeResults } from './compute-results';
@@ -279,14 +280,7 @@ export async function ballotRoutes(app: FastifyInstance) {
   r.get('/api/meetings/:id/live', { schema: { tags, params: IdParams } }, async (req, reply) => {
     const ctx = await getMeetingContext(db(), req.params.id);
     assertRead(requireUser(req), ctx.organizerPath);
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no',
-    });
-    const beat = setInterval(() => res.write(': keep-alive\n\n'), 25_000);
-    res.on('close', () => clearInterval(beat));
-    await live.subscribe(req.params.id, res);
+    await live.subscribe(req.params.id, openEventStream(reply));
   });
 
 }

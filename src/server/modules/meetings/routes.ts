@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../../http/audit';
 import { requireUser } from '../../http/session';
+import { openEventStream } from '../../http/sse-hub';
 import { addComment, deleteComment, editComment } from './comments';
 import { controlTimer } from './control-timer';
 import { createMeeting } from './create-meeting';
@@ -146,14 +147,7 @@ export async function meetingRoutes(app: FastifyInstance) {
     const user = requireUser(req);
     const { campaign } = await getMeeting(db(), req.params.id);
     assertRead(user, campaign.organizerPath);
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no',
-    });
-    const beat = setInterval(() => res.write(': keep-alive\n\n'), 25_000);
-    res.on('close', () => clearInterval(beat));
-    await events.subscribe(req.params.id, res);
+    await events.subscribe(req.params.id, openEventStream(reply));
   });
 
   r.get('/api/meetings/:id/record.docx', { schema: { tags, params: IdParams } }, async (req, reply) => {
