@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { type Browser, type Page } from 'playwright-core';
-import { launchChromium } from './lib/browser';
+import { serveAndLaunch } from './lib/browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app';
 import { queryRows, type Database } from '../../src/server/db/connect';
@@ -25,14 +25,7 @@ beforeAll(async () => {
   // Also seeds the demo checklist and 第一考评组 with the `assessor` account (seedDemoAssessment).
   campaignId = (await seedDemoCampaign(database.db, { now })).campaignId;
   const app = await buildApp({ database, config: { passwordCost: TEST_COST, webDir: path.resolve('dist/web') } });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  browser = await launchChromium();
-  close = async () => {
-    await browser.close();
-    await app.close();
-    await database.close();
-  };
+  ({ base, browser, close } = await serveAndLaunch(app, database));
 });
 afterAll(async () => close?.());
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { type Browser } from 'playwright-core';
-import { launchChromium } from './lib/browser';
+import { serveAndLaunch } from './lib/browser';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { GRADES, type Grade } from '../../src/domain/grades';
@@ -46,14 +46,7 @@ beforeAll(async () => {
   });
   await db.db.insert(ballots).values(rows);
   await buildUser(db.db, { role: 'org_admin', username: 'e2e_eval', scopeOrgId: t.countyA.id });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  browser = await launchChromium();
-  close = async () => {
-    await browser.close();
-    await app.close();
-    await db.close();
-  };
+  ({ base, browser, close } = await serveAndLaunch(app, db));
 });
 afterAll(async () => close?.());
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { type Browser } from 'playwright-core';
-import { launchChromium } from './lib/browser';
+import { serveAndLaunch } from './lib/browser';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app';
 import { seedDemo, DEMO_PASSWORD } from '../../src/server/db/demo-seed';
@@ -19,15 +19,7 @@ beforeAll(async () => {
   const database = await freshDatabase();
   await seedDemo(database.db, { now: new Date(), passwordCost: TEST_COST });
   const app = await buildApp({ database, config: { passwordCost: TEST_COST, webDir: path.resolve('dist/web') } });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const addr = app.server.address() as { port: number };
-  base = `http://127.0.0.1:${addr.port}`;
-  browser = await launchChromium();
-  close = async () => {
-    await browser.close();
-    await app.close();
-    await database.close();
-  };
+  ({ base, browser, close } = await serveAndLaunch(app, database));
 });
 afterAll(async () => close?.());
 

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser } from 'playwright-core';
-import { launchChromium } from './lib/browser';
+import { serveAndLaunch } from './lib/browser';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app';
 import { issueCodes } from '../../src/server/modules/ballots/issue-codes';
@@ -35,14 +35,7 @@ beforeAll(async () => {
   }
   await buildReporter(db.db, { campaignId, orgId: t.townA.id, reportToOrgId: t.townA.id, tierKey: 'sub_committees', role: 'downward' });
   admin = await buildUser(db.db, { role: 'org_admin', username: 'e2e_admin', scopeOrgId: t.countyA.id });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  browser = await launchChromium();
-  close = async () => {
-    await browser.close();
-    await app.close();
-    await db.close();
-  };
+  ({ base, browser, close } = await serveAndLaunch(app, db));
 });
 afterAll(async () => close?.());
 

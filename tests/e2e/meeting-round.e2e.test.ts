@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { devices, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { launchChromium } from './lib/browser';
+import { serveAndLaunch } from './lib/browser';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app';
 import { issueCodes } from '../../src/server/modules/ballots/issue-codes';
@@ -16,6 +16,7 @@ import { type BallotWorld, buildBallotWorld } from '../integration/ballots-fixtu
  * explanation, and the released results show counts and shares.
  */
 let browser: Browser;
+let close: (() => Promise<void>) | undefined;
 let base: string;
 let w: BallotWorld;
 let db: Awaited<ReturnType<typeof freshDatabase>>;
@@ -25,16 +26,10 @@ beforeAll(async () => {
   db = await freshDatabase();
   app = await buildApp({ database: db, config: { passwordCost: TEST_COST, webDir: path.resolve('dist/web') } });
   w = await buildBallotWorld(db.db, app);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  browser = await launchChromium();
+  ({ base, browser, close } = await serveAndLaunch(app, db));
   mkdirSync('.tmp', { recursive: true });
 });
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await db?.close();
-});
+afterAll(async () => close?.());
 
 async function signedIn(username: string): Promise<{ ctx: BrowserContext; page: Page }> {
   const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });

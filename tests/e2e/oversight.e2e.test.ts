@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { type Browser, type Page } from 'playwright-core';
-import { launchChromium } from './lib/browser';
+import { serveAndLaunch } from './lib/browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app';
 import { DEMO_PASSWORD, seedDemo, seedDemoCampaign } from '../../src/server/db/demo-seed';
@@ -28,15 +28,7 @@ beforeAll(async () => {
     update campaigns c set complete_by = case o.code when 'QH-T01' then '2099-12-31'::date else '2000-01-01'::date end
     from organizations o where o.id = c.organizer_org_id and c.parent_id = ${campaignId} and o.code in ('QH-T01', 'QH-T02')`);
   const app = await buildApp({ database, config: { passwordCost: TEST_COST, webDir: path.resolve('dist/web') } });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const addr = app.server.address() as { port: number };
-  base = `http://127.0.0.1:${addr.port}`;
-  browser = await launchChromium();
-  close = async () => {
-    await browser.close();
-    await app.close();
-    await database.close();
-  };
+  ({ base, browser, close } = await serveAndLaunch(app, database));
 });
 afterAll(async () => close?.());
 

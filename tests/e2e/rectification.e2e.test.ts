@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { type Browser, type Page } from 'playwright-core';
-import { launchChromium } from './lib/browser';
+import { serveAndLaunch } from './lib/browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app';
 import { queryRows } from '../../src/server/db/connect';
@@ -40,14 +40,7 @@ beforeAll(async () => {
     passwordHash: await hashPassword(DEMO_PASSWORD, TEST_COST),
   });
   const app = await buildApp({ database, config: { passwordCost: TEST_COST, webDir: path.resolve(process.env.E2E_WEB_DIR ?? 'dist/web') } });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  browser = await launchChromium();
-  close = async () => {
-    await browser.close();
-    await app.close();
-    await database.close();
-  };
+  ({ base, browser, close } = await serveAndLaunch(app, database));
 });
 afterAll(async () => close?.());
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { type Browser, type Page } from 'playwright-core';
-import { launchChromium } from './lib/browser';
+import { serveAndLaunch } from './lib/browser';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app';
 import { seedDemo, DEMO_PASSWORD } from '../../src/server/db/demo-seed';
@@ -32,14 +32,7 @@ beforeAll(async () => {
   writeFileSync(docxPath, await makeReportDocx({ sections: parts }));
 
   const app = await buildApp({ database, config: { passwordCost: TEST_COST, webDir: path.resolve('dist/web') } });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  browser = await launchChromium();
-  close = async () => {
-    await browser.close();
-    await app.close();
-    await database.close();
-  };
+  ({ base, browser, close } = await serveAndLaunch(app, database));
 });
 afterAll(async () => close?.());
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { devices, type Browser } from 'playwright-core';
-import { launchChromium } from './lib/browser';
+import { serveAndLaunch } from './lib/browser';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app';
 import { queryRows } from '../../src/server/db/connect';
@@ -41,14 +41,7 @@ beforeAll(async () => {
   await openSurvey(db.db, user, actor, survey.id);
   adminCookie = (await signIn(app, admin.username)).cookie;
   pageUrl = `/campaigns/${campaign.id}/surveys/${survey.id}`;
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  browser = await launchChromium();
-  close = async () => {
-    await browser.close();
-    await app.close();
-    await db.close();
-  };
+  ({ base, browser, close } = await serveAndLaunch(app, db));
 });
 afterAll(async () => close?.());
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { devices, type Browser } from 'playwright-core';
-import { launchChromium } from './lib/browser';
+import { serveAndLaunch } from './lib/browser';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app';
 import { freshDatabase } from '../setup/db';
@@ -17,14 +17,7 @@ beforeAll(async () => {
   db = await freshDatabase();
   const app = await buildApp({ database: db, config: { passwordCost: TEST_COST, webDir: path.resolve('dist/web') } });
   w = await buildBallotWorld(db.db, app);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  browser = await launchChromium();
-  close = async () => {
-    await browser.close();
-    await app.close();
-    await db.close();
-  };
+  ({ base, browser, close } = await serveAndLaunch(app, db));
 });
 afterAll(async () => close?.());
 

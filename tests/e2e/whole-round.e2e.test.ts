@@ -4,7 +4,7 @@ import mammoth from 'mammoth';
 import { eq, sql } from 'drizzle-orm';
 import { users } from '../../src/server/db/schema';
 import { devices, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { launchChromium } from './lib/browser';
+import { serveAndLaunch } from './lib/browser';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app';
 import { queryRows } from '../../src/server/db/connect';
@@ -22,6 +22,7 @@ process.env.BALLOT_CODE_SECRET ??= 'ab'.repeat(32);
  * verification of a rectification item, and the results pages.
  */
 let browser: Browser;
+let close: (() => Promise<void>) | undefined;
 let base: string;
 let db: Awaited<ReturnType<typeof freshDatabase>>;
 let app: Awaited<ReturnType<typeof buildApp>>;
@@ -69,15 +70,9 @@ beforeAll(async () => {
     s[username] = await signIn(app, username);
   }
   for (let i = 1; i <= 20; i++) secretaries.push(await signIn(app, `wr_sec${i}`));
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  browser = await launchChromium();
+  ({ base, browser, close } = await serveAndLaunch(app, db));
 }, 300_000);
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await db?.close();
-});
+afterAll(async () => close?.());
 
 async function signedIn(username: string, opts: { phone?: boolean } = {}): Promise<{ ctx: BrowserContext; page: Page }> {
   const ctx = await browser.newContext(opts.phone

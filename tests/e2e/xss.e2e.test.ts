@@ -5,7 +5,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import mammoth from 'mammoth';
 import { type Browser, type Page } from 'playwright-core';
-import { launchChromium } from './lib/browser';
+import { serveAndLaunch } from './lib/browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app';
 import { queryRows } from '../../src/server/db/connect';
@@ -58,14 +58,7 @@ beforeAll(async () => {
   code = codes.committee![0]!;
   roomCode = round.roomCode;
 
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  browser = await launchChromium();
-  close = async () => {
-    await browser.close();
-    await app.close();
-    await db.close();
-  };
+  ({ base, browser, close } = await serveAndLaunch(app, db));
 });
 afterAll(async () => close?.());
 

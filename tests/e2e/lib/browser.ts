@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser } from 'playwright-core';
 
 /**
@@ -25,4 +27,20 @@ export async function launchChromium(): Promise<Browser> {
     throw new Error('Chromium did not report prefers-reduced-motion: reduce');
   }
   return browser;
+}
+
+/**
+ * Every spec's start: the app on a free local port, Chromium, and one close that stops them in reverse order and
+ * closes the spec's database.
+ */
+export async function serveAndLaunch(app: FastifyInstance, database: { close(): Promise<void> }) {
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const browser = await launchChromium();
+  const close = async () => {
+    await browser.close();
+    await app.close();
+    await database.close();
+  };
+  return { base, browser, close };
 }
