@@ -15,6 +15,8 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { buildFromTemplate } from '../src/domain/campaign-templates';
 import { startPhases } from '../src/domain/campaign-phases';
+import type { Standing } from '../src/domain/grade-suggestion';
+import { GRADES, type Grade } from '../src/domain/grades';
 import { type Database, openPglite, openPostgres, queryRows } from '../src/server/db/connect';
 import { tallyCampaign } from '../src/server/modules/evaluation/tallies';
 import { withPostgres } from './lib/pg-server';
@@ -44,14 +46,31 @@ async function loadRecompute(): Promise<{ recompute: Recompute; suggest: Suggest
     recompute: (db, id) => mod.recomputeEvaluation(db, id, { now: new Date('2026-01-20T02:00:00Z') }),
     suggest: async (db, id) => {
       const [c] = await queryRows<{ settings: Parameters<typeof mod.policyOf>[0] }>(db, sql`select settings from campaigns where id = ${id}`);
-      const rows = await queryRows<Parameters<typeof mod.standingOf>[0]>(db, sql`
+      const rows = await queryRows<StandingRow>(db, sql`
         select er.reporter_id, er.rank, er.ballot_counts, ei.major_error, ei.major_error_note, ei.accountability, ei.accountability_note
         from evaluation_results er left join evaluation_inputs ei on ei.reporter_id = er.reporter_id where er.campaign_id = ${id}`);
-      const standings = rows.map(mod.standingOf);
+      const standings = rows.map(standingOf);
       const t0 = process.hrtime.bigint();
       suggestGrades(standings, mod.policyOf(c!.settings));
       return { seconds: secs(t0), groups: new Set(standings.map((x) => x.rank)).size };
     },
+  };
+}
+
+interface StandingRow {
+  reporter_id: number; rank: number; ballot_counts: Record<Grade | 'invalid', number>;
+  major_error: boolean | null; major_error_note: string | null; accountability: boolean | null; accountability_note: string | null;
+}
+
+/** A stored result as suggestGrades' input, as the recompute builds it. */
+function standingOf(r: StandingRow): Standing {
+  const counts = Object.fromEntries(GRADES.map((g) => [g, Number(r.ballot_counts[g] ?? 0)])) as Record<Grade, number>;
+  return {
+    reporterId: String(r.reporter_id),
+    rank: Number(r.rank),
+    ballots: { counts },
+    majorError: r.major_error ? (r.major_error_note?.trim() || '已记录') : null,
+    accountability: r.accountability ? (r.accountability_note?.trim() || '已记录') : null,
   };
 }
 

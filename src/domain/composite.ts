@@ -79,9 +79,30 @@ export function ballotScore(
   for (const g of groups) {
     if (weights[g.category] === undefined) throw bad('categoryWeights', `评议人类别「${g.category}」未设置权重`);
   }
-  const present = groups.reduce((s, g) => s + weights[g.category], 0);
-  if (present === 0) throw bad('categoryWeights', '有测评票的评议人类别权重均为0，无法计算测评得分');
-  return round2(groups.reduce((s, g) => s + (g.total / g.valid) * weights[g.category], 0) / present);
+  const score = weightedBallotMean(groups.map((g) => g.total), groups.map((g) => g.valid), groups.map((g) => weights[g.category]!));
+  if (Number.isNaN(score)) throw bad('categoryWeights', '有测评票的评议人类别权重均为0，无法计算测评得分');
+  return score;
+}
+
+/**
+ * ballotScore's weighted arithmetic on plain arrays (the recompute of 300,000 reporters calls it per reporter, so the
+ * stored score is this code's, not a copy of it): Σ total/valid × weight over the categories with valid ballots,
+ * divided by their weights. null without any valid ballot; NaN when those categories all weigh 0.
+ */
+export function weightedBallotMean(totals: ArrayLike<number>, valids: ArrayLike<number>, weights: ArrayLike<number>): number | null {
+  let present = 0;
+  let any = false;
+  for (let k = 0; k < valids.length; k++) {
+    if (valids[k]! > 0) {
+      any = true;
+      present += weights[k]!;
+    }
+  }
+  if (!any) return null;
+  if (present === 0) return Number.NaN;
+  let sum = 0;
+  for (let k = 0; k < valids.length; k++) if (valids[k]! > 0) sum += (totals[k]! / valids[k]!) * weights[k]!;
+  return round2(sum / present);
 }
 
 export interface CompositeResult {
@@ -113,7 +134,7 @@ export function compositeScore(scores: Partial<Record<Component, number | null>>
   if (present.length === 0) throw bad('scores', '各项得分均缺失，无法计算综合得分');
   const presentWeight = present.reduce((s, c) => s + weights[c]!, 0);
   const effective = (c: Component) => (weights[c]! * 100) / presentWeight;
-  const score = round2(present.reduce((s, c) => s + (scores[c]! * effective(c)) / 100, 0));
+  const score = compositeValue(scores, weights)!;
   const terms = present.map((c) => `${COMPONENT_LABELS[c]}×${shown(effective(c))}%`).join(' + ');
   const values = present.map((c) => `${shown(scores[c]!)}×${shown(effective(c))}%`).join(' + ');
   const note = missing.length
@@ -122,6 +143,25 @@ export function compositeScore(scores: Partial<Record<Component, number | null>>
         .join('，')}）`
     : null;
   return { score, formula: `综合得分 = ${terms} = ${values} = ${shown(score)}`, missing, note };
+}
+
+/**
+ * compositeScore's arithmetic without its checks and texts (the recompute calls it per reporter): the weighted
+ * components present, their weights rescaled to 100 %, rounded half up to two decimals; null when none is present.
+ */
+export function compositeValue(scores: Partial<Record<Component, number | null>>, weights: Weights): number | null {
+  let presentWeight = 0;
+  for (const c of COMPONENTS) {
+    const w = weights[c] ?? 0;
+    if (w > 0 && scores[c] !== null && scores[c] !== undefined) presentWeight += w;
+  }
+  if (presentWeight === 0) return null;
+  let sum = 0;
+  for (const c of COMPONENTS) {
+    const w = weights[c] ?? 0;
+    if (w > 0 && scores[c] !== null && scores[c] !== undefined) sum += (scores[c]! * ((w * 100) / presentWeight)) / 100;
+  }
+  return round2(sum);
 }
 
 export interface Ranked<T> {
