@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ballotScore, competitionRanks, compositeScore, rank, rankNote, round2, validateWeights, type Weights } from './composite';
+import { ballotScore, competitionRanks, compositeScore, rank, rankNote, round2, roundHalfUp, validateWeights, type Weights } from './composite';
+import { mulberry32 } from './sampling';
 import type { AppError } from './errors';
 
 const W: Weights = { ballots: 40, field: 30, survey: 20, daily: 10 };
@@ -99,6 +100,18 @@ describe('composite score', () => {
     expect(r.score).toBe(80.02);
     expect(r.formula).toBe('综合得分 = 测评得分×100% = 80.02×100% = 80.02');
     expect(round2(1.005)).toBe(1.01);
+  });
+
+  it('roundHalfUp skips the 12-digit pass only where it cannot change the result', () => {
+    const full = (x: number, d: number) => Math.round(Number((x * 10 ** d).toPrecision(12))) / 10 ** d;
+    const rnd = mulberry32(7);
+    const xs: number[] = [1.005, 100.49999999999999, 0.125, 2.675, 84.445, -1.005, -0.125, 0, 100, Number.NaN];
+    for (let i = 0; i < 20_000; i++) {
+      // Ratios of small integers, as the scores are, many of them exactly on a half, plus noise of a few ulps.
+      const v = Math.floor(rnd() * 20_000) / (1 + Math.floor(rnd() * 400));
+      xs.push(v, v + Number.EPSILON * v * (rnd() - 0.5) * 8, Math.floor(rnd() * 20_000) / 200 + 0.005, (rnd() - 0.5) * 1e6);
+    }
+    for (const x of xs) for (const d of [2, 4]) expect(Object.is(roundHalfUp(x, d), full(x, d)), `${x} to ${d}`).toBe(true);
   });
 
   it('refuses missing everything, scores out of range and scores without a weight', () => {

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { CampaignSettings } from '../../../domain/campaign-settings';
 import {
-  COMPONENT_LABELS, COMPONENTS, competitionRanks, compositeValue, rankNote, round2, validateWeights, weightedBallotMean, type Component,
+  COMPONENT_LABELS, COMPONENTS, competitionRanks, compositeValue, rankNote, round2, roundHalfUp, validateWeights, weightedBallotMean, type Component,
 } from '../../../domain/composite';
 import { AppError } from '../../../domain/errors';
 import { suggestGrades, type AutoPoorRules, type Standing } from '../../../domain/grade-suggestion';
@@ -145,14 +145,16 @@ export async function recomputeEvaluation(db: Db, campaignId: number, options: R
         groupHashes.push(hash53(`${g.grade}\u0000${key}`));
       }
       const i = order[pos]!;
-      const row = rows.row(i, rank[i] ?? null, groupRank[i] ?? null);
+      const r = rank[i] ?? null;
+      const sr = groupRank[i] ?? null;
       // Unchanged rows are not written (no new row version, index entries or lock-trigger call), so a recompute after
       // a few corrections writes only those reporters and updated_at stays the time of the last change. The comparison
       // is of a 53-bit hash of everything written (evaluation_results.fingerprint); a collision (2^-53 per changed row)
       // would leave that row as it was.
-      const fp = hash53(`${row.join('|')}|${groupHashes[k]}`);
+      ROW[rows.fill(ROW, i, r, sr)] = groupHashes[k]!;
+      const fp = hash53(15);
       const id = inputs.id[i]!;
-      if (inputs.fingerprint.get(id) !== fp) changed.push(id, row, k, fp, !inputs.fingerprint.has(id));
+      if (inputs.fingerprint.get(id) !== fp) changed.push(id, rows.row(i, r, sr), k, fp, !inputs.fingerprint.has(id));
     });
     timing('fingerprints');
 
@@ -299,14 +301,16 @@ async function checkRoundCategories(tx: DbOrTx, campaignId: number, settings: Ca
 const arrayText = (xs: ReadonlyArray<number | null>) => `{${xs.map((x) => (x === null ? 'NULL' : x)).join(',')}}`;
 
 /**
- * cyrb53 (bryc, public domain): a 53-bit string hash, exact as a JS number and as a bigint. 300,000 rows of a province
- * hash in about 0.05 s; node:crypto's digests cost a Hash object per row.
+ * cyrb53 (bryc, public domain): a 53-bit hash, exact as a JS number and as a bigint, of a string or of the first
+ * `count` numbers of ROW (their 64-bit patterns, null as NaN). A province's 300,000 rows hash in a few hundredths of a
+ * second; a text per row (join) cost 1–2 s and node:crypto's digests a Hash object per row.
  */
-export function hash53(str: string, seed = 0): number {
-  let h1 = 0xdeadbeef ^ seed;
-  let h2 = 0x41c6ce57 ^ seed;
-  for (let i = 0; i < str.length; i++) {
-    const ch = str.charCodeAt(i);
+export function hash53(input: string | number): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  const n = typeof input === 'string' ? input.length : input * 2;
+  for (let i = 0; i < n; i++) {
+    const ch = typeof input === 'string' ? input.charCodeAt(i) : ROW_WORDS[i]!;
     h1 = Math.imul(h1 ^ ch, 2654435761);
     h2 = Math.imul(h2 ^ ch, 1597334677);
   }
@@ -316,6 +320,9 @@ export function hash53(str: string, seed = 0): number {
   h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
+/** The values of one result row being fingerprinted (hash53 of a count). */
+const ROW = new Float64Array(16);
+const ROW_WORDS = new Uint32Array(ROW.buffer);
 
 /** One packed text ("1,92.35,;…", see parsePacked) read as numbers, `columns` per row. */
 async function readPacked(tx: DbOrTx, query: ReturnType<typeof sql>, columns: number): Promise<Float64Array> {
@@ -341,11 +348,25 @@ async function readInputs(tx: DbOrTx, campaignId: number, settings: CampaignSett
   const n = rep.length / 2;
   const id = new Float64Array(n);
   const sector = new Int32Array(n);
-  const index = new Map<number, number>();
+  let min = Infinity;
+  let max = -Infinity;
   for (let i = 0; i < n; i++) {
     id[i] = rep[i * 2]!;
     sector[i] = rep[i * 2 + 1]!;
-    index.set(id[i]!, i);
+    min = Math.min(min, id[i]!);
+    max = Math.max(max, id[i]!);
+  }
+  // A campaign's reporters are mostly consecutive ids: an array indexed by id − min finds them without hashing
+  // (1,500,000 lookups of a province); a Map when they are spread out.
+  let index: (id: number) => number | undefined;
+  if (n > 0 && max - min < 4 * n + 1024) {
+    const at = new Int32Array(max - min + 1).fill(-1);
+    for (let i = 0; i < n; i++) at[id[i]! - min] = i;
+    index = (x) => (x >= min && x <= max && at[x - min]! >= 0 ? at[x - min] : undefined);
+  } else {
+    const at = new Map<number, number>();
+    for (let i = 0; i < n; i++) at.set(id[i]!, i);
+    index = (x) => at.get(x);
   }
 
   const points = settings.grading.points;
@@ -408,9 +429,6 @@ async function readInputs(tx: DbOrTx, campaignId: number, settings: CampaignSett
 
 type Inputs = Awaited<ReturnType<typeof readInputs>>;
 
-/** round2 at four decimals: the share of 一般+差 among the valid ballots, as stored. */
-const round4 = (x: number): number => Math.round(Number((x * 10000).toPrecision(12))) / 10000;
-
 /**
  * The components, composite and ballot counts of every reporter, with the domain's own arithmetic (ballotScore's
  * weightedBallotMean, compositeValue, round2): the stored scores are the domain's by construction.
@@ -421,7 +439,7 @@ function scoreReporters(inputs: Inputs, weights: Partial<Record<Component, numbe
   const C = 6;
   const comp = new Float64Array(n * C).fill(Number.NaN);
   const counts = new Int32Array(n * 5);
-  const at = (id: number) => inputs.index.get(id);
+  const at = inputs.index;
   const { bal, BCOLS, categories } = inputs;
   const totals = new Float64Array(categories);
   const valids = new Float64Array(categories);
@@ -463,7 +481,7 @@ function scoreReporters(inputs: Inputs, weights: Partial<Record<Component, numbe
     composite[i] = compositeValue(scores, weights);
     comp[o + 5] = composite[i] ?? Number.NaN;
     const valid = counts[i * 5]! + counts[i * 5 + 1]! + counts[i * 5 + 2]! + counts[i * 5 + 3]!;
-    if (valid > 0) share[i] = round4((counts[i * 5 + 2]! + counts[i * 5 + 3]!) / valid);
+    if (valid > 0) share[i] = roundHalfUp((counts[i * 5 + 2]! + counts[i * 5 + 3]!) / valid, 4);
     if (scores.ballots === null && valid > 0) zeroWeight.push(inputs.id[i]!);
     if (composite[i] === null) none.push(inputs.id[i]!);
   }
@@ -471,12 +489,19 @@ function scoreReporters(inputs: Inputs, weights: Partial<Record<Component, numbe
     composite, missing, zeroWeight, none,
     /** good, fair, average, poor, invalid of reporter i at i * 5 …. */
     counts,
-    /** The written values of reporter i, in the order of the write's unnest (rank and sector rank given). */
+    /** The 14 written values of reporter i, in the order of the write's unnest, into `out` (null as NaN); returns 14. */
+    fill(out: Float64Array, i: number, rank: number | null, sectorRank: number | null): number {
+      for (let j = 0; j < C; j++) out[j] = comp[i * C + j]!;
+      out[6] = rank ?? Number.NaN;
+      out[7] = sectorRank ?? Number.NaN;
+      for (let g = 0; g < 5; g++) out[8 + g] = counts[i * 5 + g]!;
+      out[13] = share[i]!;
+      return 14;
+    },
     row(i: number, rank: number | null, sectorRank: number | null): Array<number | null> {
-      const o = i * C;
-      const c = i * 5;
-      return [num(comp[o]!), num(comp[o + 1]!), num(comp[o + 2]!), num(comp[o + 3]!), num(comp[o + 4]!), num(comp[o + 5]!),
-        rank, sectorRank, counts[c]!, counts[c + 1]!, counts[c + 2]!, counts[c + 3]!, counts[c + 4]!, num(share[i]!)];
+      const out = new Float64Array(14);
+      this.fill(out, i, rank, sectorRank);
+      return Array.from(out, num);
     },
   };
 }
