@@ -339,12 +339,65 @@ const num = (x: number) => (Number.isNaN(x) ? null : x);
  * 300,000 rows about 2 s more. Reporters are the campaign's current ones in any order; `index` finds them by id.
  */
 async function readInputs(tx: DbOrTx, campaignId: number, settings: CampaignSettings) {
-  const rep = await readPacked(tx, sql`
+  const points = settings.grading.points;
+  // Per category with a weight: its valid ballots and their points (a weight-0 category, 观察员, adds nothing to the
+  // score; its ballots still count in the totals). Settings validation makes the weights sum to 100; a campaign edited
+  // in the database could still have none.
+  const weighted = settings.ballots.categories.filter((c) => c.weight > 0);
+  if (!weighted.length) throw new AppError('BALLOT_WEIGHTS_ZERO', '考核方案中参评人员各类别权重均为0，无法计算测评得分', 400, { field: 'ballots.categories' });
+  const perCategory = sql.join(weighted.map(({ key }, k) => sql`
+    coalesce(sum(good + fair + average + poor) filter (where category = ${key}), 0) as ${sql.raw(`v${k}`)},
+    coalesce(sum(good * ${points.good} + fair * ${points.fair} + average * ${points.average} + poor * ${points.poor})
+      filter (where category = ${key}), 0) as ${sql.raw(`p${k}`)}`), sql`,`);
+  const categoryColumns = sql.raw(weighted.map((_, k) => `v${k}, p${k}`).join(', '));
+  // One aggregate per reporter with a column pair per category instead of grouping by reporter × category first.
+  const BCOLS = 6 + 2 * weighted.length;
+  const repQ = readPacked(tx, sql`
     with rep as (
       select cr.id, o.sector from campaign_reporters cr join organizations o on o.id = cr.org_id
       where cr.campaign_id = ${campaignId} and cr.role = 'reporter' and cr.removed_at is null
     ), sectors as (select array_agg(distinct sector) as a from rep)
     select string_agg(concat_ws(',', id, array_position((select a from sectors), sector)), ';') as p from rep`, 2);
+  const balQ = readPacked(tx, sql`
+    with ${ballotAggregate(campaignId)}
+    select string_agg(concat_ws(',', reporter_id, good, fair, average, poor, invalid, ${categoryColumns}), ';') as p from (
+      select reporter_id, sum(good) as good, sum(fair) as fair, sum(average) as average, sum(poor) as poor, sum(invalid) as invalid,
+        ${perCategory}
+      from votes group by reporter_id
+    ) v`, BCOLS);
+  // Completed field assessments as summed at submission (tallies.ts), matched on completed_at so a stale sum never
+  // counts (one assignment per reporter).
+  const fldQ = readPacked(tx, sql`
+    select string_agg(concat_ws(',', a.reporter_id, f.score, f.max_points), ';') as p
+    from assessment_assignments a
+    join assessment_teams t on t.id = a.team_id
+    join evaluation_field_tallies f on f.reporter_id = a.reporter_id and f.completed_at = a.completed_at
+    where t.campaign_id = ${campaignId}`, 3);
+  // Closed surveys as tallied once (tallies.ts): every known answer of the unit, all surveys together.
+  const srvQ = readPacked(tx, sql`
+    select string_agg(concat_ws(',', reporter_id, points, answers), ';') as p from (
+      select t.reporter_id, sum(t.points) as points, sum(t.answers) as answers
+      from evaluation_survey_tallies t join surveys s on s.id = t.survey_id
+      where s.campaign_id = ${campaignId} and s.state = 'closed'
+      group by t.reporter_id
+    ) s`, 3);
+  const inpQ = readPacked(tx, sql`
+    select string_agg(concat_ws(',', ei.reporter_id, coalesce(ei.daily_score::text, ''), coalesce(ei.report_score::text, '')), ';') as p
+    from evaluation_inputs ei join campaign_reporters cr on cr.id = ei.reporter_id
+    where cr.campaign_id = ${campaignId}`, 3);
+  // Stored rows, removed reporters' included (the delete below counts them).
+  const storedQ = readPacked(tx, sql`
+    select string_agg(concat_ws(',', reporter_id, coalesce(fingerprint::text, '')), ';') as p
+    from evaluation_results where campaign_id = ${campaignId}`, 2);
+  const flaggedQ = queryRows<{
+    reporter_id: number; major_error: boolean | null; major_error_note: string | null; accountability: boolean | null; accountability_note: string | null;
+  }>(tx, sql`
+    select ei.reporter_id, ei.major_error, ei.major_error_note, ei.accountability, ei.accountability_note
+    from evaluation_inputs ei join campaign_reporters cr on cr.id = ei.reporter_id
+    where cr.campaign_id = ${campaignId} and (ei.major_error or ei.accountability)`);
+  // Sent together: the driver queues them on the transaction's connection, and each text is parsed while the server
+  // computes the next one. Promise.all also takes every rejection (a failed query aborts the rest of the transaction).
+  const [rep, bal, fld, srv, inp, stored, flaggedRows] = await Promise.all([repQ, balQ, fldQ, srvQ, inpQ, storedQ, flaggedQ]);
   const n = rep.length / 2;
   const id = new Float64Array(n);
   const sector = new Int32Array(n);
@@ -369,58 +422,9 @@ async function readInputs(tx: DbOrTx, campaignId: number, settings: CampaignSett
     index = (x) => at.get(x);
   }
 
-  const points = settings.grading.points;
-  // Per category with a weight: its valid ballots and their points (a weight-0 category, 观察员, adds nothing to the
-  // score; its ballots still count in the totals). Settings validation makes the weights sum to 100; a campaign edited
-  // in the database could still have none.
-  const weighted = settings.ballots.categories.filter((c) => c.weight > 0);
-  if (!weighted.length) throw new AppError('BALLOT_WEIGHTS_ZERO', '考核方案中参评人员各类别权重均为0，无法计算测评得分', 400, { field: 'ballots.categories' });
-  const perCategory = sql.join(weighted.map(({ key }, k) => sql`
-    coalesce(sum(good + fair + average + poor) filter (where category = ${key}), 0) as ${sql.raw(`v${k}`)},
-    coalesce(sum(good * ${points.good} + fair * ${points.fair} + average * ${points.average} + poor * ${points.poor})
-      filter (where category = ${key}), 0) as ${sql.raw(`p${k}`)}`), sql`,`);
-  const categoryColumns = sql.raw(weighted.map((_, k) => `v${k}, p${k}`).join(', '));
-  // One aggregate per reporter with a column pair per category instead of grouping by reporter × category first.
-  const BCOLS = 6 + 2 * weighted.length;
-  const bal = await readPacked(tx, sql`
-    with ${ballotAggregate(campaignId)}
-    select string_agg(concat_ws(',', reporter_id, good, fair, average, poor, invalid, ${categoryColumns}), ';') as p from (
-      select reporter_id, sum(good) as good, sum(fair) as fair, sum(average) as average, sum(poor) as poor, sum(invalid) as invalid,
-        ${perCategory}
-      from votes group by reporter_id
-    ) v`, BCOLS);
-  // Completed field assessments as summed at submission (tallies.ts), matched on completed_at so a stale sum never
-  // counts (one assignment per reporter).
-  const fld = await readPacked(tx, sql`
-    select string_agg(concat_ws(',', a.reporter_id, f.score, f.max_points), ';') as p
-    from assessment_assignments a
-    join assessment_teams t on t.id = a.team_id
-    join evaluation_field_tallies f on f.reporter_id = a.reporter_id and f.completed_at = a.completed_at
-    where t.campaign_id = ${campaignId}`, 3);
-  // Closed surveys as tallied once (tallies.ts): every known answer of the unit, all surveys together.
-  const srv = await readPacked(tx, sql`
-    select string_agg(concat_ws(',', reporter_id, points, answers), ';') as p from (
-      select t.reporter_id, sum(t.points) as points, sum(t.answers) as answers
-      from evaluation_survey_tallies t join surveys s on s.id = t.survey_id
-      where s.campaign_id = ${campaignId} and s.state = 'closed'
-      group by t.reporter_id
-    ) s`, 3);
-  const inp = await readPacked(tx, sql`
-    select string_agg(concat_ws(',', ei.reporter_id, coalesce(ei.daily_score::text, ''), coalesce(ei.report_score::text, '')), ';') as p
-    from evaluation_inputs ei join campaign_reporters cr on cr.id = ei.reporter_id
-    where cr.campaign_id = ${campaignId}`, 3);
-  // Stored rows, removed reporters' included (the delete below counts them).
-  const stored = await readPacked(tx, sql`
-    select string_agg(concat_ws(',', reporter_id, coalesce(fingerprint::text, '')), ';') as p
-    from evaluation_results where campaign_id = ${campaignId}`, 2);
   const fingerprint = new Map<number, number>();
   for (let j = 0; j < stored.length; j += 2) fingerprint.set(stored[j]!, stored[j + 1]!);
-  const flagged = new Map((await queryRows<{
-    reporter_id: number; major_error: boolean | null; major_error_note: string | null; accountability: boolean | null; accountability_note: string | null;
-  }>(tx, sql`
-    select ei.reporter_id, ei.major_error, ei.major_error_note, ei.accountability, ei.accountability_note
-    from evaluation_inputs ei join campaign_reporters cr on cr.id = ei.reporter_id
-    where cr.campaign_id = ${campaignId} and (ei.major_error or ei.accountability)`)).map((r) => [Number(r.reporter_id), r]));
+  const flagged = new Map(flaggedRows.map((r) => [Number(r.reporter_id), r]));
   return {
     id, sector, index, bal, BCOLS, categories: weighted.length, categoryWeights: weighted.map((c) => c.weight),
     fld, srv, inp, fingerprint, flagged,
