@@ -105,7 +105,7 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 /** The evaluation from the raw rows with the domain functions only (no tally, no SQL arithmetic). */
-async function expected() {
+async function expected(list = reporters) {
   const phone = await queryRows<{ reporter_id: number; category: string; grade: Grade; n: number }>(db(), sql`
     select b.reporter_id, b.category, b.grade, count(*)::int as n from ballots b join ballot_rounds r on r.id = b.round_id
     join meetings m on m.id = r.meeting_id where m.campaign_id = ${campaignId} and r.state = 'released' group by 1, 2, 3`);
@@ -116,7 +116,7 @@ async function expected() {
     select reporter_id, daily_score, major_error_note, accountability_note from evaluation_inputs where campaign_id = ${campaignId}`);
   const categoryWeights = Object.fromEntries(settings.ballots.categories.map((c) => [c.key, c.weight]));
   const weights = settings.grading.compositeWeights as Partial<Record<Component, number>>;
-  const rows = reporters.map((r) => {
+  const rows = list.map((r) => {
     const cats = new Map<string, Record<Grade, number>>();
     for (const b of phone.filter((x) => Number(x.reporter_id) === r.id)) {
       const c = cats.get(b.category) ?? { good: 0, fair: 0, average: 0, poor: 0 };
@@ -251,6 +251,23 @@ describe('evaluation recompute over the tallies (township seed, 20 reporters)', 
     const { ranked: again } = await expected();
     for (const x of again) expect(resectored.find((r) => Number(r.reporter_id) === x.item.r.id).sector_rank, `reporter ${x.item.r.id}`).toBe(x.groupRank);
     expect(resectored.filter((r, i) => r.sector_rank !== after[i].sector_rank).length).toBeGreaterThan(1);
+  });
+
+  it('a reporter removed from the campaign leaves the results; its ballots no longer count; the others rank without it', async () => {
+    const gone = reporters[4]!;
+    await db().execute(sql`update campaign_reporters set removed_at = now() where id = ${gone.id}`);
+    const summary = await recomputeEvaluation(db(), campaignId, { now: new Date('2026-01-24T02:00:00Z') });
+    expect(summary.n).toBe(19);
+    const rows = await stored();
+    expect(rows.map((r) => Number(r.reporter_id))).toEqual(reporters.filter((r) => r !== gone).map((r) => r.id));
+    const { ranked, suggestion } = await expected(reporters.filter((r) => r !== gone));
+    for (const x of ranked) expect(rows.find((r) => Number(r.reporter_id) === x.item.r.id).rank, `reporter ${x.item.r.id}`).toBe(x.rank);
+    for (const g of suggestion.grades) expect(rows.find((r) => String(r.reporter_id) === g.reporterId).suggested_grade).toBe(g.grade);
+    expect(summary.autoPoor).toBe(suggestion.grades.filter((g) => g.autoReasons.length).length);
+
+    await db().execute(sql`update campaign_reporters set removed_at = null where id = ${gone.id}`);
+    expect((await recomputeEvaluation(db(), campaignId, { now: new Date('2026-01-25T02:00:00Z') })).n).toBe(20);
+    expect(await stored()).toHaveLength(20);
   });
 
   it('R-GRADE-1 field scores count as summed for the current submission: missing sums are made, stale ones never count', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePacked } from './recompute';
+import { hash53, idIndex, parsePacked, ROW } from './recompute';
 
 describe('parsePacked (the recompute reads 300,000 standings as one text)', () => {
   it('gives the same numbers as Number() on each field, NaN for an empty one', () => {
@@ -20,5 +20,37 @@ describe('parsePacked (the recompute reads 300,000 standings as one text)', () =
   it('refuses what it cannot read rather than guessing', () => {
     expect(() => parsePacked('1,2;3', 2)).toThrow('3 values for 2 rows of 2');
     expect(() => parsePacked('1,2e5', 2)).toThrow('unexpected character');
+  });
+});
+
+describe('idIndex (the recompute finds 300,000 reporters by id)', () => {
+  it('finds every id and nothing else, with consecutive ids (array) and spread ones (Map)', () => {
+    for (const ids of [[7, 5, 6, 9, 8], [1, 1_000_000, 42, 3], [5_000_000, 5_000_001]]) {
+      const at = idIndex(Float64Array.from(ids));
+      ids.forEach((id, i) => expect(at(id)).toBe(i));
+      for (const other of [0, 4, 10, 2, 999_999, 4_999_999, 5_000_002, Number.NaN]) if (!ids.includes(other)) expect(at(other)).toBeUndefined();
+    }
+    expect(idIndex(new Float64Array(0))(1)).toBeUndefined();
+  });
+});
+
+describe('hash53 (the fingerprint of a result row)', () => {
+  it('is the published cyrb53 on strings and tells rows apart by any one value, null (NaN) from 0 included', () => {
+    // The values published with cyrb53 (github.com/bryc/code, jshash/experimental/cyrb53.js).
+    expect(['a', 'b', 'revenge', 'revenue'].map((x) => hash53(x))).toEqual([7929297801672961, 8684336938537663, 4051478007546757, 8309097637345594]);
+    const row = (values: number[]) => {
+      ROW.fill(0);
+      values.forEach((v, i) => { ROW[i] = v; });
+      return hash53(values.length);
+    };
+    const base = [92.35, 88, Number.NaN, 60, 0, 85.12, 3, 1, 20, 8, 2, 0, 0, 0.0667, 123456789];
+    const h = row(base);
+    expect(Number.isSafeInteger(h)).toBe(true);
+    expect(row(base)).toBe(h);
+    for (let i = 0; i < base.length; i++) {
+      const changed = [...base];
+      changed[i] = Number.isNaN(base[i]!) ? 0 : base[i] === 0 ? Number.NaN : base[i]! + 0.01;
+      expect(row(changed), `value ${i}`).not.toBe(h);
+    }
   });
 });

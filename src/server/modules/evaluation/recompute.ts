@@ -16,16 +16,17 @@ import { tallyCampaign } from './tallies';
  * Recomputes the composite evaluation of a campaign for all reporters at once (R-GRADE-1…3):
  *
  * 1. tallies.ts first counts any released round, closed survey or completed field assessment not counted yet;
- * 2. one CREATE TEMP TABLE … AS aggregates every component per reporter in SQL (ballot tallies and matched paper
- *    tallies, field sums, survey tallies, organizer inputs) and computes the composite with the campaign's weights;
- * 3. in JS: the packed standings are read, ranked (competitionRanks, overall and per sector) and given the domain's
- *    suggestGrades (quotas, automatic 差) — one row per reporter, no ballots;
- * 4. one INSERT … ON CONFLICT writes the rows whose fingerprint changed, with the suggestion;
+ * 2. readInputs: each source aggregated per reporter in SQL (ballot tallies and matched paper tallies, field sums,
+ *    survey tallies, organizer inputs, the stored rows' fingerprints), each read as one packed text;
+ * 3. in JS, per reporter, with the domain's own arithmetic (weightedBallotMean, compositeValue, round2): components and
+ *    composite; then ranks (competitionRanks, overall and per sector) and the domain's suggestGrades (quotas, automatic 差);
+ * 4. one INSERT … ON CONFLICT writes the rows whose fingerprint (hash53 of every written value) changed;
  * 5. evaluations.summary keeps the quota bins for the page.
  *
- * The SQL arithmetic mirrors composite.ts (ballotScore, compositeScore; components rounded half up to two
- * decimals first); tests/integration/evaluation.test.ts checks it against the domain on the same rows.
+ * Each source is read in one statement; they run back to back in this transaction, which holds the evaluation's row
+ * lock, so decisions and organizer inputs cannot change meanwhile (a round released in those seconds counts next time).
  * Final grades, reasons and opinions already entered are kept. Refused once the committee has locked.
+ * Figures at 300,000 reporters: docs/decisions/015-evaluation-at-province-scale.md.
  */
 export interface RecomputeOptions {
   actor?: AuditActor;
@@ -321,8 +322,30 @@ export function hash53(input: string | number): number {
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 /** The values of one result row being fingerprinted (hash53 of a count). */
-const ROW = new Float64Array(16);
+export const ROW = new Float64Array(16);
 const ROW_WORDS = new Uint32Array(ROW.buffer);
+
+/**
+ * Position of each id in `ids` (undefined: not there). A campaign's reporters are mostly consecutive ids: an array
+ * indexed by id − min finds them without hashing (1,500,000 lookups of a province); a Map when they are spread out.
+ */
+export function idIndex(ids: ArrayLike<number>): (id: number) => number | undefined {
+  const n = ids.length;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    min = Math.min(min, ids[i]!);
+    max = Math.max(max, ids[i]!);
+  }
+  if (n > 0 && max - min < 4 * n + 1024) {
+    const at = new Int32Array(max - min + 1).fill(-1);
+    for (let i = 0; i < n; i++) at[ids[i]! - min] = i;
+    return (x) => (x >= min && x <= max && at[x - min]! >= 0 ? at[x - min] : undefined);
+  }
+  const at = new Map<number, number>();
+  for (let i = 0; i < n; i++) at.set(ids[i]!, i);
+  return (x) => at.get(x);
+}
 
 /** One packed text ("1,92.35,;…", see parsePacked) read as numbers, `columns` per row. */
 async function readPacked(tx: DbOrTx, query: ReturnType<typeof sql>, columns: number): Promise<Float64Array> {
@@ -401,27 +424,11 @@ async function readInputs(tx: DbOrTx, campaignId: number, settings: CampaignSett
   const n = rep.length / 2;
   const id = new Float64Array(n);
   const sector = new Int32Array(n);
-  let min = Infinity;
-  let max = -Infinity;
   for (let i = 0; i < n; i++) {
     id[i] = rep[i * 2]!;
     sector[i] = rep[i * 2 + 1]!;
-    min = Math.min(min, id[i]!);
-    max = Math.max(max, id[i]!);
   }
-  // A campaign's reporters are mostly consecutive ids: an array indexed by id − min finds them without hashing
-  // (1,500,000 lookups of a province); a Map when they are spread out.
-  let index: (id: number) => number | undefined;
-  if (n > 0 && max - min < 4 * n + 1024) {
-    const at = new Int32Array(max - min + 1).fill(-1);
-    for (let i = 0; i < n; i++) at[id[i]! - min] = i;
-    index = (x) => (x >= min && x <= max && at[x - min]! >= 0 ? at[x - min] : undefined);
-  } else {
-    const at = new Map<number, number>();
-    for (let i = 0; i < n; i++) at.set(id[i]!, i);
-    index = (x) => at.get(x);
-  }
-
+  const index = idIndex(id);
   const fingerprint = new Map<number, number>();
   for (let j = 0; j < stored.length; j += 2) fingerprint.set(stored[j]!, stored[j + 1]!);
   const flagged = new Map(flaggedRows.map((r) => [Number(r.reporter_id), r]));
