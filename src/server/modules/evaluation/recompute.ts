@@ -347,10 +347,24 @@ export function idIndex(ids: ArrayLike<number>): (id: number) => number | undefi
   return (x) => at.get(x);
 }
 
-/** One packed text ("1,92.35,;…", see parsePacked) read as numbers, `columns` per row. */
-async function readPacked(tx: DbOrTx, query: ReturnType<typeof sql>, columns: number): Promise<Float64Array> {
-  const [row] = await queryRows<{ p: string | null }>(tx, query);
-  return row?.p ? parsePacked(row.p, columns) : new Float64Array(0);
+/**
+ * Packed texts ("1,92.35,;…", see parsePacked) read as numbers, one query after the other on the transaction's
+ * connection; each text is parsed while the server computes the next one (the driver takes one query at a time).
+ */
+async function readPacked(tx: DbOrTx, queries: ReadonlyArray<readonly [ReturnType<typeof sql>, number]>): Promise<Float64Array[]> {
+  const out: Float64Array[] = [];
+  let previous: { p: string; columns: number } | null = null;
+  const parse = (x: { p: string; columns: number }) => (x.p ? parsePacked(x.p, x.columns) : new Float64Array(0));
+  for (const [query, columns] of queries) {
+    const running = queryRows<{ p: string | null }>(tx, query);
+    // Its rejection is awaited below; this only keeps a parse error meanwhile from leaving it unhandled.
+    running.catch(() => {});
+    if (previous) out.push(parse(previous));
+    const [row] = await running;
+    previous = { p: row?.p ?? '', columns };
+  }
+  if (previous) out.push(parse(previous));
+  return out;
 }
 
 const num = (x: number) => (Number.isNaN(x) ? null : x);
@@ -375,52 +389,50 @@ async function readInputs(tx: DbOrTx, campaignId: number, settings: CampaignSett
   const categoryColumns = sql.raw(weighted.map((_, k) => `v${k}, p${k}`).join(', '));
   // One aggregate per reporter with a column pair per category instead of grouping by reporter × category first.
   const BCOLS = 6 + 2 * weighted.length;
-  const repQ = readPacked(tx, sql`
+  const repQ = [sql`
     with rep as (
       select cr.id, o.sector from campaign_reporters cr join organizations o on o.id = cr.org_id
       where cr.campaign_id = ${campaignId} and cr.role = 'reporter' and cr.removed_at is null
     ), sectors as (select array_agg(distinct sector) as a from rep)
-    select string_agg(concat_ws(',', id, array_position((select a from sectors), sector)), ';') as p from rep`, 2);
-  const balQ = readPacked(tx, sql`
+    select string_agg(concat_ws(',', id, array_position((select a from sectors), sector)), ';') as p from rep`, 2] as const;
+  const balQ = [sql`
     with ${ballotAggregate(campaignId)}
     select string_agg(concat_ws(',', reporter_id, good, fair, average, poor, invalid, ${categoryColumns}), ';') as p from (
       select reporter_id, sum(good) as good, sum(fair) as fair, sum(average) as average, sum(poor) as poor, sum(invalid) as invalid,
         ${perCategory}
       from votes group by reporter_id
-    ) v`, BCOLS);
+    ) v`, BCOLS] as const;
   // Completed field assessments as summed at submission (tallies.ts), matched on completed_at so a stale sum never
   // counts (one assignment per reporter).
-  const fldQ = readPacked(tx, sql`
+  const fldQ = [sql`
     select string_agg(concat_ws(',', a.reporter_id, f.score, f.max_points), ';') as p
     from assessment_assignments a
     join assessment_teams t on t.id = a.team_id
     join evaluation_field_tallies f on f.reporter_id = a.reporter_id and f.completed_at = a.completed_at
-    where t.campaign_id = ${campaignId}`, 3);
+    where t.campaign_id = ${campaignId}`, 3] as const;
   // Closed surveys as tallied once (tallies.ts): every known answer of the unit, all surveys together.
-  const srvQ = readPacked(tx, sql`
+  const srvQ = [sql`
     select string_agg(concat_ws(',', reporter_id, points, answers), ';') as p from (
       select t.reporter_id, sum(t.points) as points, sum(t.answers) as answers
       from evaluation_survey_tallies t join surveys s on s.id = t.survey_id
       where s.campaign_id = ${campaignId} and s.state = 'closed'
       group by t.reporter_id
-    ) s`, 3);
-  const inpQ = readPacked(tx, sql`
+    ) s`, 3] as const;
+  const inpQ = [sql`
     select string_agg(concat_ws(',', ei.reporter_id, coalesce(ei.daily_score::text, ''), coalesce(ei.report_score::text, '')), ';') as p
     from evaluation_inputs ei join campaign_reporters cr on cr.id = ei.reporter_id
-    where cr.campaign_id = ${campaignId}`, 3);
+    where cr.campaign_id = ${campaignId}`, 3] as const;
   // Stored rows, removed reporters' included (the delete below counts them).
-  const storedQ = readPacked(tx, sql`
+  const storedQ = [sql`
     select string_agg(concat_ws(',', reporter_id, coalesce(fingerprint::text, '')), ';') as p
-    from evaluation_results where campaign_id = ${campaignId}`, 2);
-  const flaggedQ = queryRows<{
+    from evaluation_results where campaign_id = ${campaignId}`, 2] as const;
+  const [rep, bal, fld, srv, inp, stored] = await readPacked(tx, [repQ, balQ, fldQ, srvQ, inpQ, storedQ]);
+  const flaggedRows = await queryRows<{
     reporter_id: number; major_error: boolean | null; major_error_note: string | null; accountability: boolean | null; accountability_note: string | null;
   }>(tx, sql`
     select ei.reporter_id, ei.major_error, ei.major_error_note, ei.accountability, ei.accountability_note
     from evaluation_inputs ei join campaign_reporters cr on cr.id = ei.reporter_id
     where cr.campaign_id = ${campaignId} and (ei.major_error or ei.accountability)`);
-  // Sent together: the driver queues them on the transaction's connection, and each text is parsed while the server
-  // computes the next one. Promise.all also takes every rejection (a failed query aborts the rest of the transaction).
-  const [rep, bal, fld, srv, inp, stored, flaggedRows] = await Promise.all([repQ, balQ, fldQ, srvQ, inpQ, storedQ, flaggedQ]);
   const n = rep.length / 2;
   const id = new Float64Array(n);
   const sector = new Int32Array(n);
