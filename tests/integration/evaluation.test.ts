@@ -403,6 +403,21 @@ describe('evaluation — township seed (003), 20 reporters', () => {
 });
 
 describe('evaluation — rounding at small sizes', () => {
+  it('R-GRADE-3 in a tie, each reporter keeps its own automatic 差 (the tied one without it does not get it)', async () => {
+    const seven = await township({ n: 7, name: '七同' });
+    // Scores 100, 99, 94, 94, 91, 91, 85: the first of one tie and the second of the other have 15 % 一般+差.
+    const counts = [{ good: 20 }, { good: 19, fair: 1 }, { good: 17, average: 3 }, { good: 14, fair: 6 },
+      { good: 11, fair: 9 }, { good: 17, average: 2, poor: 1 }, { good: 5, fair: 15 }];
+    const votes = new Map<number, Votes>(seven.reporters.map((r, i) => [r.id, { committee: counts[i]! }]));
+    await releasedRound(seven.campaign.id, votes, seven.settings);
+    expect((await admin.post(url(seven.campaign.id, '/recompute'))).statusCode).toBe(200);
+    const page = (await admin.get(url(seven.campaign.id))).json();
+    const byId = (i: number) => page.items.find((x: { reporterId: number }) => Number(x.reporterId) === seven.reporters[i]!.id);
+    expect([2, 3, 4, 5].map((i) => byId(i).rank)).toEqual([3, 3, 5, 5]);
+    expect(seven.reporters.map((_, i) => byId(i).autoPoorReasons.length > 0)).toEqual([false, false, true, false, false, true, false]);
+    expect([2, 3, 4, 5].map((i) => byId(i).suggestedGrade === 'poor')).toEqual([true, false, false, true]);
+  });
+
   it('R-GRADE-2 7 reporters with 好 ≤ 1/3 rounded down: at most 2 好 (7 × 1/3 = 2.33 → 2)', async () => {
     const seven = await township({ n: 7, name: '七村' });
     await setSettings(seven.campaign.id, (s) => {

@@ -136,7 +136,7 @@ export async function recomputeEvaluation(db: Db, campaignId: number, options: R
     const groupHashes: number[] = [];
     const groupOf = new Map<string, number>();
     const changed = emptyColumns();
-    suggestion.grades.forEach((g, pos) => {
+    suggestion.grades.forEach((g) => {
       const key = g.autoReasons.length ? `${g.explanation}\u0000${g.autoReasons.join('\u0001')}` : g.explanation;
       let k = groupOf.get(key);
       if (k === undefined) {
@@ -145,7 +145,8 @@ export async function recomputeEvaluation(db: Db, campaignId: number, options: R
         groups.push({ k, g: g.grade, a: g.autoReasons, s: [g.explanation] });
         groupHashes.push(hash53(`${g.grade}\u0000${key}`));
       }
-      const i = order[pos]!;
+      // By id: within a tie suggestGrades need not keep the input order.
+      const i = inputs.index(Number(g.reporterId))!;
       const r = rank[i] ?? null;
       const sr = groupRank[i] ?? null;
       // Unchanged rows are not written (no new row version, index entries or lock-trigger call), so a recompute after
