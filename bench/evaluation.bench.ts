@@ -242,8 +242,8 @@ async function run(label: string, database: Database, loaded: Awaited<ReturnType
     const [, base2] = await timed(baseline);
     const base = (base1 + base2) / 2;
     const best = Math.min(t1, t2);
-    console.log(`  recomputeEvaluation, first (insert)     : ${t1.toFixed(2)} s`);
-    console.log(`  recomputeEvaluation, again (update)     : ${t2.toFixed(2)} s`);
+    console.log(`  recomputeEvaluation, first             : ${t1.toFixed(2)} s (writes every row that is new or changed since the last run)`);
+    console.log(`  recomputeEvaluation, again             : ${t2.toFixed(2)} s (no input changed: computes everything, writes nothing)`);
     console.log(`  rows/second                             : ${fmt(Math.round(inputRows / best))} input rows/s (ballots + field scores + survey responses + reporters), ${fmt(Math.round(rows.reporters / best))} reporters/s`);
     console.log(`  ratio recompute/baseline                : ${(best / base).toFixed(2)} (baseline ${base.toFixed(2)} s, before/after ${base1.toFixed(2)} / ${base2.toFixed(2)} s)`);
     const sg = await suggest(db, cid);
