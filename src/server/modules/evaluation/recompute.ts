@@ -62,7 +62,8 @@ export const policyOf = (settings: CampaignSettings) => ({
 
 /** Phone ballot tallies and matched paper tallies of the campaign's released real rounds, per reporter and category. */
 function ballotAggregate(campaignId: number) {
-  const paper = (k: string) => sql.raw(`(t1.counts->>'${k}')::int as ${k}`);
+  // A count missing from an entry counts 0 (both entries alike: they must match to count at all).
+  const paper = (k: string) => sql.raw(`coalesce((t1.counts->>'${k}')::int, 0) as ${k}`);
   const same = (k: string) => sql.raw(`(t1.counts->>'${k}') is not distinct from (t2.counts->>'${k}')`);
   // paperDifferences compares the free texts trimmed, without empties, in any order.
   const norm = (col: string) => sql.raw(`(select coalesce(jsonb_agg(v order by v collate "C"), '[]'::jsonb) from
