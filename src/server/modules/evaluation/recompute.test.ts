@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hash53, idIndex, parsePacked, ROW } from './recompute';
+import { hash53, hashNumbers, idIndex, parsePacked } from './recompute';
 
 describe('parsePacked (the recompute reads 300,000 standings as one text)', () => {
   it('gives the same numbers as Number() on each field, NaN for an empty one', () => {
@@ -34,15 +34,11 @@ describe('idIndex (the recompute finds 300,000 reporters by id)', () => {
   });
 });
 
-describe('hash53 (the fingerprint of a result row)', () => {
+describe('hash53 and hashNumbers (the fingerprint of a result row)', () => {
   it('is the published cyrb53 on strings and tells rows apart by any one value, null (NaN) from 0 included', () => {
     // The values published with cyrb53 (github.com/bryc/code, jshash/experimental/cyrb53.js).
     expect(['a', 'b', 'revenge', 'revenue'].map((x) => hash53(x))).toEqual([7929297801672961, 8684336938537663, 4051478007546757, 8309097637345594]);
-    const row = (values: number[]) => {
-      ROW.fill(0);
-      values.forEach((v, i) => { ROW[i] = v; });
-      return hash53(values.length);
-    };
+    const row = (values: number[]) => hashNumbers(values);
     const base = [92.35, 88, Number.NaN, 60, 0, 85.12, 3, 1, 20, 8, 2, 0, 0, 0.0667, 123456789];
     const h = row(base);
     expect(Number.isSafeInteger(h)).toBe(true);
@@ -52,5 +48,7 @@ describe('hash53 (the fingerprint of a result row)', () => {
       changed[i] = Number.isNaN(base[i]!) ? 0 : base[i] === 0 ? Number.NaN : base[i]! + 0.01;
       expect(row(changed), `value ${i}`).not.toBe(h);
     }
+    expect(row(base.slice(0, 14))).not.toBe(h);
+    expect(() => hashNumbers(new Float64Array(17))).toThrow('at most 16');
   });
 });

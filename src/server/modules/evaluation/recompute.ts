@@ -20,7 +20,7 @@ import { tallyCampaign } from './tallies';
  *    survey tallies, organizer inputs, the stored rows' fingerprints), each read as one packed text;
  * 3. in JS, per reporter, with the domain's own arithmetic (weightedBallotMean, compositeValue, round2): components and
  *    composite; then ranks (competitionRanks, overall and per sector) and the domain's suggestGrades (quotas, automatic 差);
- * 4. one INSERT … ON CONFLICT writes the rows whose fingerprint (hash53 of every written value) changed;
+ * 4. one INSERT … ON CONFLICT writes the rows whose fingerprint (hashNumbers of every written value) changed;
  * 5. evaluations.summary keeps the quota bins for the page.
  *
  * Each source is read in one statement; they run back to back in this transaction, which holds the evaluation's row
@@ -137,6 +137,8 @@ export async function recomputeEvaluation(db: Db, campaignId: number, options: R
     const groupHashes: number[] = [];
     const groupOf = new Map<string, number>();
     const changed = emptyColumns();
+    // The 14 written values of the row being fingerprinted and its group's hash.
+    const row = new Float64Array(15);
     suggestion.grades.forEach((g) => {
       const key = g.autoReasons.length ? `${g.explanation}\u0000${g.autoReasons.join('\u0001')}` : g.explanation;
       let k = groupOf.get(key);
@@ -154,8 +156,8 @@ export async function recomputeEvaluation(db: Db, campaignId: number, options: R
       // a few corrections writes only those reporters and updated_at stays the time of the last change. The comparison
       // is of a 53-bit hash of everything written (evaluation_results.fingerprint); a collision (2^-53 per changed row)
       // would leave that row as it was.
-      ROW[rows.fill(ROW, i, r, sr)] = groupHashes[k]!;
-      const fp = hash53(15);
+      row[rows.fill(row, i, r, sr)] = groupHashes[k]!;
+      const fp = hashNumbers(row);
       if (inputs.storedFp[i] !== fp) changed.push(inputs.id[i]!, rows.row(i, r, sr), k, fp, !inputs.hasRow[i]);
     });
     timing('fingerprints');
@@ -303,28 +305,44 @@ async function checkRoundCategories(tx: DbOrTx, campaignId: number, settings: Ca
 const arrayText = (xs: ReadonlyArray<number | null>) => `{${xs.map((x) => (x === null ? 'NULL' : x)).join(',')}}`;
 
 /**
- * cyrb53 (bryc, public domain): a 53-bit hash, exact as a JS number and as a bigint, of a string or of the first
- * `count` numbers of ROW (their 64-bit patterns, null as NaN). A province's 300,000 rows hash in a few hundredths of a
- * second; a text per row (join) cost 1–2 s and node:crypto's digests a Hash object per row.
+ * cyrb53 (bryc, public domain): a 53-bit hash, exact as a JS number and as a bigint. hash53 hashes a string,
+ * hashNumbers the 64-bit patterns of up to 16 numbers (null written as NaN). A province's 300,000 rows hash in a few
+ * hundredths of a second; a text per row (join) cost 1–2 s and node:crypto's digests a Hash object per row.
  */
-export function hash53(input: string | number): number {
+export function hash53(str: string): number {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
-  const n = typeof input === 'string' ? input.length : input * 2;
-  for (let i = 0; i < n; i++) {
-    const ch = typeof input === 'string' ? input.charCodeAt(i) : ROW_WORDS[i]!;
+  for (let i = 0; i < str.length; i++) {
+    const ch = str.charCodeAt(i);
     h1 = Math.imul(h1 ^ ch, 2654435761);
     h2 = Math.imul(h2 ^ ch, 1597334677);
   }
+  return cyrb53Final(h1, h2);
+}
+
+const SCRATCH = new Float64Array(16);
+const SCRATCH_WORDS = new Uint32Array(SCRATCH.buffer);
+
+export function hashNumbers(values: ArrayLike<number>): number {
+  if (values.length > SCRATCH.length) throw new Error(`hashNumbers: at most ${SCRATCH.length} values`);
+  for (let j = 0; j < values.length; j++) SCRATCH[j] = values[j]!;
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < values.length * 2; i++) {
+    const w = SCRATCH_WORDS[i]!;
+    h1 = Math.imul(h1 ^ w, 2654435761);
+    h2 = Math.imul(h2 ^ w, 1597334677);
+  }
+  return cyrb53Final(h1, h2);
+}
+
+function cyrb53Final(h1: number, h2: number): number {
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
   h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
   h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
-/** The values of one result row being fingerprinted (hash53 of a count). */
-export const ROW = new Float64Array(16);
-const ROW_WORDS = new Uint32Array(ROW.buffer);
 
 /**
  * Position of each id in `ids` (undefined: not there). A campaign's reporters are mostly consecutive ids: an array
