@@ -61,6 +61,30 @@ describe('ballot cast statement', () => {
     expect((await w.sessions.admin.post(`/api/ballot-rounds/${round.id}/purge`, { confirm: true })).json()).toEqual({ ballots: atClose });
   }, 120_000);
 
+  it('votes racing the close are each counted (acknowledged) or refused with VOTING_CLOSED, never a server error', async () => {
+    // 240 phones against one close, over several rounds so the close lands at different moments of the burst.
+    for (const closeAfter of [5, 20, 45]) {
+      const n = 240;
+      const { round, codes } = await roundWithCodes(database.db, w, { mode: 'rehearsal', codes: { committee: n } });
+      const answers: Array<{ status: number; code?: string }> = [];
+      const votes = codes.committee!.map(async (code, i) => {
+        await new Promise((r) => setTimeout(r, (i * 7) % 60));
+        const res = await vote(app, { code, roomCode: round.roomCode, ballots: [{ reporterId: w.r1.id, grade: 'good' }, { reporterId: w.r2.id, grade: 'fair' }] });
+        answers[i] = { status: res.statusCode, code: res.statusCode === 200 ? undefined : res.json().code };
+      });
+      await new Promise((r) => setTimeout(r, closeAfter));
+      const closed = await w.sessions.admin.post(`/api/ballot-rounds/${round.id}/close`, { attendees: n });
+      expect(closed.statusCode, closed.body).toBe(200);
+      await Promise.all(votes);
+      const refused = answers.filter((a) => a.status !== 200);
+      expect(refused.filter((a) => a.code !== 'VOTING_CLOSED'), JSON.stringify(refused.slice(0, 5))).toEqual([]);
+      const acked = answers.length - refused.length;
+      const [stored] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from ballots where round_id = ${round.id}`);
+      expect(Number(stored!.n)).toBe(acked * 2);
+      expect((await w.sessions.admin.post(`/api/ballot-rounds/${round.id}/purge`, { confirm: true })).statusCode).toBe(200);
+    }
+  }, 240_000);
+
   // Deterministic on PostgreSQL (PGlite runs one statement at a time, so nothing is ever in flight there): a
   // second connection holds a vote, or a close, half-way, and the other side must wait for it.
   it.skipIf(!process.env.TEST_DATABASE_URL)('on PostgreSQL a vote in flight is counted before the close returns; a vote during the close is refused', async () => {

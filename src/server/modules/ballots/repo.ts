@@ -42,7 +42,7 @@ export async function getMeetingContext(db: DbOrTx, meetingId: number): Promise<
 /** The round with its meeting context; `lock` serializes state changes of one round. */
 export async function getRound(db: DbOrTx, roundId: number, opts: { lock?: boolean } = {}) {
   const q = db.select().from(ballotRounds).where(eq(ballotRounds.id, roundId));
-  const [round] = opts.lock ? await q.for('update') : await q;
+  const [round] = opts.lock ? await q.for('no key update') : await q;
   if (!round) throw notFound('测评轮次');
   return { round, ctx: await getMeetingContext(db, round.meetingId) };
 }

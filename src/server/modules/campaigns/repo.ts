@@ -42,7 +42,7 @@ export async function getOrgRef(db: DbOrTx, id: number): Promise<OrgRef> {
 /** The campaign with its organizer; `lock` serializes concurrent changes of one campaign. */
 export async function getCampaign(db: DbOrTx, id: number, opts: { lock?: boolean } = {}) {
   const q = db.select().from(campaigns).where(eq(campaigns.id, id));
-  const [row] = opts.lock ? await q.for('update') : await q;
+  const [row] = opts.lock ? await q.for('no key update') : await q;
   if (!row) throw notFound('述职评议考核');
   const organizer = await getOrgRef(db, row.organizerOrgId);
   return { campaign: asCampaign(row), organizer };

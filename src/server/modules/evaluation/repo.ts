@@ -27,7 +27,7 @@ export async function mapLocked<T>(work: () => Promise<T>): Promise<T> {
 export async function evaluationContext(db: DbOrTx, campaignId: number, opts: { lock?: boolean } = {}) {
   const { campaign, organizer } = await getCampaign(db, campaignId, opts);
   const q = db.select().from(evaluations).where(eq(evaluations.campaignId, campaignId));
-  const [evaluation] = opts.lock ? await q.for('update') : await q;
+  const [evaluation] = opts.lock ? await q.for('no key update') : await q;
   return { campaign, organizerPath: organizer.path, organizer, evaluation: evaluation ?? null };
 }
 

@@ -46,7 +46,7 @@ async function loadComment(tx: DbOrTx, user: AuthUser, meetingId: number, commen
   assertComment(user, campaign.organizerPath);
   const [row] = await tx.select().from(meetingComments)
     .where(and(eq(meetingComments.id, commentId), eq(meetingComments.meetingId, meetingId), isNull(meetingComments.deletedAt)))
-    .for('update');
+    .for('no key update');
   if (!row) throw notFound('点评记录');
   assertOpen(meeting);
   return { row, campaign };

@@ -36,7 +36,7 @@ export async function getCampaignCtx(db: DbOrTx, campaignId: number): Promise<Ca
 /** The meeting with its campaign; `lock` serializes concurrent changes of one meeting (timer, agenda). */
 export async function getMeeting(db: DbOrTx, id: number, opts: { lock?: boolean } = {}) {
   const q = db.select().from(meetings).where(eq(meetings.id, id));
-  const [meeting] = opts.lock ? await q.for('update') : await q;
+  const [meeting] = opts.lock ? await q.for('no key update') : await q;
   if (!meeting) throw notFound('述职评议会');
   return { meeting, campaign: await getCampaignCtx(db, meeting.campaignId) };
 }

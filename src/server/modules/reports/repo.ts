@@ -91,7 +91,7 @@ export async function findReportByReporter(db: DbOrTx, reporterId: number) {
 
 export async function getReportRow(db: DbOrTx, id: number, forUpdate = false) {
   const q = db.select().from(reports).where(eq(reports.id, id));
-  const [row] = forUpdate ? await q.for('update') : await q;
+  const [row] = forUpdate ? await q.for('no key update') : await q;
   if (!row) throw notFound('述职报告');
   return row;
 }

@@ -132,7 +132,7 @@ export async function adjustKeyManagement(db: DbOrTx, user: AuthUser, actor: Aud
       return { id: row.id, state: 'listed' };
     }
     const [row] = await tx.select().from(keyManagement)
-      .where(and(eq(keyManagement.id, id ?? 0), eq(keyManagement.campaignId, campaignId))).for('update');
+      .where(and(eq(keyManagement.id, id ?? 0), eq(keyManagement.campaignId, campaignId))).for('no key update');
     if (!row) throw notFound('重点管理对象');
     const allowed: Record<string, string[]> = { remove: ['proposed', 'listed'], confirm: ['proposed'], upgrade: ['listed'] };
     if (!allowed[a.action].includes(row.state)) {

@@ -32,7 +32,7 @@ export async function getSurveyCampaign(db: DbOrTx, campaignId: number): Promise
 /** The survey with its campaign; `lock` serializes state changes, sampling, link issuing and paper entry. */
 export async function getSurvey(db: DbOrTx, id: number, opts: { lock?: boolean } = {}) {
   const q = db.select().from(surveys).where(eq(surveys.id, id));
-  const [survey] = opts.lock ? await q.for('update') : await q;
+  const [survey] = opts.lock ? await q.for('no key update') : await q;
   if (!survey) throw notFound('满意度调查');
   return { survey, campaign: await getSurveyCampaign(db, survey.campaignId) };
 }
