@@ -1,19 +1,19 @@
 import { sql } from 'drizzle-orm';
 import type pg from 'pg';
 import { normalizeCode } from '../../src/domain/ballot-codes';
-import { CAST } from '../../src/server/modules/ballots/cast-ballots';
+import { inboxName } from '../../src/server/modules/ballots/inbox';
 import { hashCode } from '../../src/server/modules/ballots/secret';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app';
 import { definePrepared, preparedRows, queryRows } from '../../src/server/db/connect';
 import { freshDatabase } from '../setup/db';
 import { TEST_COST, testClock } from '../factories';
-import { ballotCount, type BallotWorld, buildBallotWorld, roundWithCodes, vote } from './ballots-fixtures';
+import { ballotCount, type BallotWorld, buildBallotWorld, roundBallotRows, roundWithCodes, vote } from './ballots-fixtures';
 
 /**
- * The cast runs as a prepared statement; on PGlite its values travel as literals of an EXECUTE. Whatever a phone
- * sends must arrive in the ballot byte for byte and never become SQL; the live-count notification is sent after
- * the ballot committed, outside its statement.
+ * The code lookup runs as a prepared statement (on PGlite its values travel as literals of an EXECUTE) and ballots
+ * are written in batches (mixer.ts). Whatever a phone sends must arrive in the ballot byte for byte and never
+ * become SQL; a batch and a close never interleave, so a vote racing the close is counted or refused, never lost.
  */
 let app: Awaited<ReturnType<typeof buildApp>>;
 let database: Awaited<ReturnType<typeof freshDatabase>>;
@@ -50,7 +50,7 @@ describe('ballot cast statement', () => {
     await new Promise((r) => setTimeout(r, 8));
     const closed = await w.sessions.admin.post(`/api/ballot-rounds/${round.id}/close`, { attendees: n });
     expect(closed.statusCode, closed.body).toBe(200);
-    const inRound = async () => Number((await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from ballots where round_id = ${round.id}`))[0]!.n);
+    const inRound = async () => (await roundBallotRows(database.db, round.id)).length;
     const atClose = await inRound();
     await Promise.all(votes);
     expect(await inRound()).toBe(atClose);
@@ -79,8 +79,7 @@ describe('ballot cast statement', () => {
       const refused = answers.filter((a) => a.status !== 200);
       expect(refused.filter((a) => a.code !== 'VOTING_CLOSED'), JSON.stringify(refused.slice(0, 5))).toEqual([]);
       const acked = answers.length - refused.length;
-      const [stored] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from ballots where round_id = ${round.id}`);
-      expect(Number(stored!.n)).toBe(acked * 2);
+      expect((await roundBallotRows(database.db, round.id)).length).toBe(acked * 2);
       expect((await w.sessions.admin.post(`/api/ballot-rounds/${round.id}/purge`, { confirm: true })).statusCode).toBe(200);
     }
   }, 240_000);
@@ -97,16 +96,18 @@ describe('ballot cast statement', () => {
       }
       return false;
     };
-    const roundCount = async (id: number) => Number((await pool.query('select count(*)::int as n from ballots where round_id = $1', [id])).rows[0].n);
+    // A rehearsal's ballots stay in its inbox until the purge (inbox.ts).
+    const roundCount = async (id: number) => Number((await pool.query(`select count(*)::int as n from ${inboxName(id)}`)).rows[0].n);
 
-    // 1. A vote holds its code row (uncommitted); closing waits for it, and it is counted.
+    // 1. A batch holds the round (uncommitted); closing waits for it, and its ballot is counted.
     const a = await roundWithCodes(database.db, w, { mode: 'rehearsal', codes: { committee: 2 } });
     const held = await pool.connect();
     try {
       await held.query('begin');
-      const input = JSON.stringify([{ reporter_id: w.r1.id, grade: 'good', problems: null, suggestions: null }]);
-      const cast = await held.query({ text: CAST.text, values: [hashCode(normalizeCode(a.codes.committee![0]!)), a.round.roomCode, input] });
-      expect(cast.rowCount).toBe(1);
+      await held.query('select 1 from ballot_rounds where id = $1 for share', [a.round.id]);
+      const [code] = (await held.query('select id from ballot_codes where code_hash = $1', [hashCode(normalizeCode(a.codes.committee![0]!))])).rows;
+      await held.query('insert into ballot_code_uses (code_id, reporter_id) values ($1, $2)', [code.id, w.r1.id]);
+      await held.query(`insert into ${inboxName(a.round.id)} (reporter_id, category, grade) values ($1, 'committee', 'good')`, [w.r1.id]);
       let closedAt = -1;
       const closing = w.sessions.admin.post(`/api/ballot-rounds/${a.round.id}/close`, { attendees: 2 }).then(async (res) => {
         closedAt = await roundCount(a.round.id);
@@ -126,6 +127,7 @@ describe('ballot cast statement', () => {
     const closer = await pool.connect();
     try {
       await closer.query('begin');
+      await closer.query('select 1 from ballot_rounds where id = $1 for no key update', [b.round.id]);
       await closer.query('update ballot_codes set closed = true where round_id = $1', [b.round.id]);
       const voting = vote(app, { code: b.codes.committee![0]!, roomCode: b.round.roomCode, ballots: [{ reporterId: w.r1.id, grade: 'good' }] });
       expect(await waitingOnLock()).toBe(true);
@@ -147,7 +149,7 @@ describe('ballot cast statement', () => {
       const res = await vote(app, { code: codes.committee![i]!, roomCode: round.roomCode, ballots: [{ reporterId: w.r1.id, grade: 'fair', problems: text, suggestions: `建议${text}`.slice(0, 500) }] });
       expect(res.statusCode, text).toBe(200);
     }
-    const stored = await queryRows<{ problems: string; suggestions: string }>(database.db, sql`select problems, suggestions from ballots where round_id = ${round.id}`);
+    const stored = await roundBallotRows(database.db, round.id);
     // trimmed like every free text
     expect(stored.map((s) => s.problems).sort()).toEqual(NASTY.map((t) => t.trim()).sort());
     expect(stored.map((s) => s.suggestions).sort()).toEqual(NASTY.map((t) => `建议${t}`.slice(0, 500).trim()).sort());
@@ -160,6 +162,8 @@ describe('ballot cast statement', () => {
     expect((await vote(app, { code: last, roomCode: round.roomCode, ballots: [{ reporterId: w.r1.id, grade: 'good' }] })).statusCode).toBe(200);
     expect((await vote(app, { code: last, roomCode: round.roomCode, ballots: [{ reporterId: w.r1.id, grade: 'good' }] })).json().code).toBe('CODE_USED');
     expect(await ballotCount(database.db)).toBe(NASTY.length + 1);
+    expect((await w.sessions.admin.post(`/api/ballot-rounds/${round.id}/close`, { attendees: NASTY.length + 1 })).statusCode).toBe(200);
+    expect((await w.sessions.admin.post(`/api/ballot-rounds/${round.id}/purge`, { confirm: true })).statusCode).toBe(200);
   }, 120_000);
 
   it('a prepared statement passes integers, nulls and texts, also inside a transaction', async () => {
@@ -172,4 +176,27 @@ describe('ballot cast statement', () => {
     expect(inTx).toEqual([{ n: 7, t: text, z: null }]);
     await expect(preparedRows(database.db, echo, [1.5, text, null])).rejects.toThrow();
   });
+
+  // Last: a meeting has one real round, and after it no rehearsal can be created.
+  it('a real round: votes racing the close are stored in batches or at the close, or refused with VOTING_CLOSED; never a 5xx', async () => {
+    const n = 240;
+    const { round, codes } = await roundWithCodes(database.db, w, { mode: 'real', codes: { committee: n } });
+    const answers: Array<{ status: number; code?: string }> = [];
+    const votes = codes.committee!.map(async (code, i) => {
+      await new Promise((r) => setTimeout(r, (i * 7) % 60));
+      const res = await vote(app, { code, roomCode: round.roomCode, ballots: [{ reporterId: w.r1.id, grade: 'good' }, { reporterId: w.r2.id, grade: 'fair' }] });
+      answers[i] = { status: res.statusCode, code: res.statusCode === 200 ? undefined : res.json().code };
+    });
+    await new Promise((r) => setTimeout(r, 30));
+    const closed = await w.sessions.admin.post(`/api/ballot-rounds/${round.id}/close`, { attendees: n });
+    expect(closed.statusCode, closed.body).toBe(200);
+    await Promise.all(votes);
+    const refused = answers.filter((a) => a.status !== 200);
+    expect(refused.filter((a) => a.code !== 'VOTING_CLOSED'), JSON.stringify(refused.slice(0, 5))).toEqual([]);
+    const acked = answers.length - refused.length;
+    expect((await roundBallotRows(database.db, round.id)).length).toBe(acked * 2);
+    const [uses] = await queryRows<{ n: number }>(database.db, sql`
+      select count(*)::int as n from ballot_code_uses u join ballot_codes c on c.id = u.code_id where c.round_id = ${round.id}`);
+    expect(Number(uses!.n)).toBe(acked * 2);
+  }, 240_000);
 });

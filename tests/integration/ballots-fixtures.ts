@@ -2,7 +2,8 @@ import { eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { buildFromTemplate } from '../../src/domain/campaign-templates';
 import { startPhases } from '../../src/domain/campaign-phases';
-import type { Db } from '../../src/server/db/connect';
+import { type Db, queryRows } from '../../src/server/db/connect';
+import { roundBallots } from '../../src/server/modules/ballots/inbox';
 import { campaignReporters, campaigns, meetingAgendaItems, meetings } from '../../src/server/db/schema';
 import { issueCodes } from '../../src/server/modules/ballots/issue-codes';
 import { buildOrg, buildSecretary, buildTwoCounties, buildUser, signIn, type Session } from '../factories';
@@ -76,10 +77,19 @@ export async function roundWithCodes(
 export const vote = (app: FastifyInstance, body: unknown, headers: Record<string, string> = {}) =>
   app.inject({ method: 'POST', url: '/api/vote/ballots', payload: body as object, headers });
 
+/** Phone ballots stored anywhere: mixed into `ballots`, or in a round's inbox (voting, rehearsals). */
 export const ballotCount = async (db: Db) => {
-  const res = (await db.execute(sql`select count(*)::int as n from ballots`)) as unknown as { rows: Array<{ n: number }> };
-  return Number(res.rows[0]!.n);
+  const inboxes = await queryRows<{ name: string }>(db, sql`
+    select tablename as name from pg_tables where schemaname = current_schema() and tablename like 'ballot\_inbox\_r%'`);
+  let n = Number((await queryRows<{ n: number }>(db, sql`select count(*)::int as n from ballots`))[0]!.n);
+  for (const t of inboxes) n += Number((await queryRows<{ n: number }>(db, sql`select count(*)::int as n from ${sql.identifier(t.name)}`))[0]!.n);
+  return n;
 };
+
+/** The phone ballots of one round, wherever they are stored now. */
+export const roundBallotRows = async (db: Db, roundId: number) => queryRows<{
+  reporter_id: number; category: string; grade: string; problems: string | null; suggestions: string | null;
+}>(db, sql`select * from ${await roundBallots(db, roundId)} b`);
 
 export { eq };
 export type { Session };

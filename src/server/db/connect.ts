@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +26,11 @@ export type DbKind = 'pglite' | 'postgres';
 export interface Database {
   db: Db;
   kind: DbKind;
+  /**
+   * This process's handle on the database, random per open. On PostgreSQL it is the connections'
+   * application_name (`shuping:<id>`), so a process can tell which other app processes are connected.
+   */
+  instanceId: string;
   close(): Promise<void>;
   /** Listen to a NOTIFY channel (live counts fan out through the database). */
   listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
@@ -35,6 +41,9 @@ export interface Database {
 }
 
 export const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+/** application_name of every app connection on PostgreSQL, followed by the process's instance id. */
+export const APP_NAME_PREFIX = 'shuping:';
 
 // Any number that does not collide with other applications sharing the server.
 const MIGRATION_LOCK_KEY = 727_001;
@@ -56,6 +65,7 @@ export async function openPglite(dataDir: string | undefined, loadDataDir?: Blob
   return {
     db,
     kind: 'pglite',
+    instanceId: randomBytes(6).toString('hex'),
     pglite: client,
     close: async () => {
       try {
@@ -73,13 +83,15 @@ export async function openPglite(dataDir: string | undefined, loadDataDir?: Blob
 }
 
 export async function openPostgres(url: string, poolSize = 20): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const instanceId = randomBytes(6).toString('hex');
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: `${APP_NAME_PREFIX}${instanceId}` });
   // An idle client that errors (server restart) must not crash the process.
   pool.on('error', () => {});
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   return {
     db,
     kind: 'postgres',
+    instanceId,
     close: () => pool.end(),
     listen: async (channel, onMessage) => {
       const quoted = `"${channel.replace(/"/g, '')}"`;

@@ -31,6 +31,11 @@ export const ballotRounds = pgTable(
     /** Mismatches found by the reconciliation at closing (R-VOTE-5), and the written explanation. */
     mismatches: jsonb('mismatches'),
     explanation: text('explanation'),
+    /**
+     * What the close did to leave no link between a ballot and its code, slip, time or address (decision 016):
+     * inbox mixed and dropped, write-ahead log purged, and the server settings that would keep a copy (warnings).
+     */
+    secrecy: jsonb('secrecy'),
     openedAt: timestamp('opened_at', { withTimezone: true }),
     closedAt: timestamp('closed_at', { withTimezone: true }),
     releasedAt: timestamp('released_at', { withTimezone: true }),

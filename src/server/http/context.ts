@@ -30,6 +30,11 @@ export interface AppConfig {
   webDir?: string;
   /** Peers trusted to tell the client address in X-Forwarded-For (env TRUST_PROXY); absent: nobody. */
   trustProxy?: TrustProxy;
+  /**
+   * How long a phone's vote request waits for its ballots' batch to be stored before it answers "pending" and the
+   * phone asks again (decision 016). Below a proxy's read timeout (nginx: 60 s).
+   */
+  voteWaitMs?: number;
 }
 
 export interface AppDeps {

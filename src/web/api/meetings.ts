@@ -24,7 +24,7 @@ export interface LiveCounts {
   mode: string | null;
   state: string | null;
   codes: { category: string; issued: number; used: number }[];
-  reporters: { reporterId: number; name: string; received: number }[];
+  reporters: { reporterId: number; name: string; received: number; waiting: number }[];
 }
 export interface BallotRound {
   id: number;

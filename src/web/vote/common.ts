@@ -42,8 +42,8 @@ export function readFragmentSecret(param: string, key: string): string {
 }
 
 /** One alert per container (a new one replaces the last), scrolled into view; `testId` differs per page for the tests. */
-export function showAlert(where: HTMLElement, message: string, testId: string) {
-  where.querySelector('.err')?.remove();
-  where.prepend(el('div', { class: 'err', role: 'alert', 'data-testid': testId }, message));
+export function showAlert(where: HTMLElement, message: string, testId: string, kind: 'err' | 'info' = 'err') {
+  where.querySelector('.err, .info')?.remove();
+  where.prepend(el('div', { class: kind, role: kind === 'err' ? 'alert' : 'status', 'data-testid': testId }, message));
   where.scrollIntoView({ block: 'start' });
 }

@@ -15,6 +15,8 @@ interface Reporter { reporterId: number; name: string; secretaryName: string | n
 interface Sheet { meetingTitle: string; categoryLabel: string; rehearsal: boolean; reporters: Reporter[] }
 
 const showError = (where: HTMLElement, message: string) => showAlert(where, message, 'vote-error');
+const showWaiting = (where: HTMLElement, n: number) => showAlert(where,
+  `已收到您的${n}张选票。为保护匿名，选票将与其他人的选票一起保存，请勿关闭本页面……`, 'vote-waiting', 'info');
 
 function start() {
   const code = readFragmentSecret('c', 'vote.code');
@@ -65,13 +67,22 @@ function render(sheet: Sheet, auth: { code: string; roomCode: string }) {
       return showError(where, ids.length === 1 ? '请先选择总体评价（好、较好、一般、差）' : '还有述职对象未选择总体评价，请逐一选择后再全部提交');
     }
     button.disabled = true;
+    let body = ballots.map((b) => ({
+      reporterId: b.reporterId, grade: b.grade, ...(b.problems ? { problems: b.problems } : {}), ...(b.suggestions ? { suggestions: b.suggestions } : {}),
+    }));
     try {
-      const res = await post<{ accepted: number[]; alreadyVoted: number[] }>('/api/vote/ballots', { ...auth, ballots: ballots.map((b) => ({
-        reporterId: b.reporterId, grade: b.grade, ...(b.problems ? { problems: b.problems } : {}), ...(b.suggestions ? { suggestions: b.suggestions } : {}),
-      })) });
-      for (const id of [...res.accepted, ...res.alreadyVoted]) {
-        const r = sheet.reporters.find((x) => x.reporterId === id)!;
-        r.done = true;
+      // A ballot is stored only together with at least the minimum group of others (匿名保护); until then the server
+      // answers "pending" and this page asks again with the same ballots — never a second ballot.
+      for (;;) {
+        const res = await post<{ accepted: number[]; alreadyVoted: number[]; pending: number[] }>('/api/vote/ballots', { ...auth, ballots: body });
+        for (const id of [...res.accepted, ...res.alreadyVoted]) {
+          const r = sheet.reporters.find((x) => x.reporterId === id)!;
+          r.done = true;
+        }
+        if (!res.pending?.length) break;
+        body = body.filter((b) => res.pending.includes(b.reporterId));
+        showWaiting(where, res.pending.length);
+        await new Promise((r) => setTimeout(r, 1500));
       }
       render(sheet, auth);
     } catch (e) {

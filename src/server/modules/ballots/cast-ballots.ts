@@ -3,57 +3,34 @@ import { codeShape, fillForm, MAX_ROOM_FAILURES, normalizeCode } from '../../../
 import type { BallotForm } from '../../../domain/campaign-settings';
 import { AppError } from '../../../domain/errors';
 import type { Grade } from '../../../domain/grades';
-import { type Db, definePrepared, preparedRows, queryRows } from '../../db/connect';
+import { type Db, definePrepared, preparedRows } from '../../db/connect';
+import type { BallotMixer, Outcome } from './mixer';
 import { type Anonymity, getMeetingContext, meetingReporters } from './repo';
 import { hashCode } from './secret';
 
 /**
  * Casting (R-VOTE-2, R-VOTE-3). Nothing here writes an audit row or logs: a ballot must leave no trace that
- * links it to a code, a device or a person. The checks before the statement only choose the message; the
- * single INSERT statement is what decides, so two phones racing with one code yield exactly one ballot.
+ * links it to a code, a device, a time or a person. The lookup below only checks the code and chooses the
+ * message; the ballot is then handed to the mixer (mixer.ts), which stores it in a batch of at least the
+ * round's minimum group, and a phone is told "counted" only once that batch committed (decision 016).
  */
 export const LIVE_CHANNEL = 'ballot_counts';
 
 /**
- * The cast: one statement, prepared once per connection (planning it cost more than running it). The code live,
- * not closed and not locked (FOR SHARE of the code row: closing updates every code of the round, so it waits for
- * votes in flight, and a vote that started before the close committed re-reads the row and finds it closed),
- * its round open with this room code, every
- * reporter on the agenda (else nothing is counted), each (code, reporter) use new — and only then the ballot is
- * inserted. $1 code hash, $2 room code, $3 the ballots as JSON.
- * No pg_notify here: NOTIFY takes a database-wide lock from before commit until after the commit's WAL flush,
- * which serialized every cast behind one fsync; live counts are notified after commit instead (notifyCounts).
+ * The code, its round, the meeting's agenda and the reporters this code has rated, in one statement prepared once
+ * per connection (planning it cost more than running it). $1 the code hash.
  */
-export const CAST = definePrepared('cast_ballots', `
-  with c as (
-    select bc.id, bc.category, bc.round_id from ballot_codes bc
-    join ballot_code_batches bb on bb.id = bc.batch_id
-    where bc.code_hash = $1::text and not bc.closed and bb.voided_at is null and bc.room_failures < ${Number(MAX_ROOM_FAILURES)}
-    for share of bc
-  ), r as (
-    select id, meeting_id from ballot_rounds
-    where id in (select round_id from c) and state = 'open' and room_code = $2::text
-  ), input as (
-    select * from jsonb_to_recordset($3::jsonb) as x(reporter_id int, grade text, problems text, suggestions text)
-  ), ok as (
-    select c.id, c.category, r.id as round_id, r.meeting_id from c join r on r.id = c.round_id
-    where not exists (
-      select 1 from input i where i.reporter_id not in (
-        select a.reporter_id from meeting_agenda_items a
-        join campaign_reporters cr on cr.id = a.reporter_id and cr.removed_at is null
-        where a.meeting_id = r.meeting_id))
-  ), u as (
-    insert into ballot_code_uses (code_id, reporter_id)
-    select ok.id, input.reporter_id from ok cross join input
-    on conflict do nothing
-    returning reporter_id
-  ), b as (
-    insert into ballots (round_id, reporter_id, category, grade, problems, suggestions)
-    select ok.round_id, input.reporter_id, ok.category, input.grade, input.problems, input.suggestions
-    from u join input on input.reporter_id = u.reporter_id cross join ok
-    returning reporter_id
-  )
-  select b.reporter_id, ok.meeting_id from b cross join ok`, ['text', 'text', 'jsonb']);
+const LOOKUP = definePrepared('vote_lookup', `
+  select c.id as code_id, c.category, c.room_failures, b.voided_at is not null as voided,
+         r.id as round_id, r.meeting_id, r.state, r.mode, r.room_code, r.anonymity,
+         (select array_agg(a.reporter_id) from meeting_agenda_items a
+           join campaign_reporters cr on cr.id = a.reporter_id and cr.removed_at is null
+           where a.meeting_id = r.meeting_id) as agenda,
+         (select array_agg(u.reporter_id) from ballot_code_uses u where u.code_id = c.id) as used
+  from ballot_codes c
+  join ballot_code_batches b on b.id = c.batch_id
+  join ballot_rounds r on r.id = c.round_id
+  where c.code_hash = $1::text`, ['text']);
 
 /** Live counts may lag a burst by this much; a meeting is notified at most once per window per process. */
 const NOTIFY_WINDOW_MS = 200;
@@ -98,6 +75,8 @@ interface CodeRow {
   anonymity: Anonymity | null;
   /** Reporter ids on the meeting's agenda (not removed from the campaign). */
   agenda: number[] | null;
+  /** Reporter ids this code has rated. */
+  used: number[] | null;
 }
 
 const err = (code: string, message: string, status: number) => new AppError(code, message, status);
@@ -106,16 +85,7 @@ async function resolveCode(db: Db, rawCode: string, roomCode: string): Promise<C
   const code = normalizeCode(rawCode);
   const shape = codeShape(code);
   if (shape !== 'ok') throw err('CODE_MISTYPED', '投票码有误，请核对投票条上的投票码后重新输入', 400);
-  const [row] = await queryRows<CodeRow>(db, sql`
-    select c.id as code_id, c.category, c.room_failures, b.voided_at is not null as voided,
-           r.id as round_id, r.meeting_id, r.state, r.mode, r.room_code, r.anonymity,
-           (select array_agg(a.reporter_id) from meeting_agenda_items a
-             join campaign_reporters cr on cr.id = a.reporter_id and cr.removed_at is null
-             where a.meeting_id = r.meeting_id) as agenda
-    from ballot_codes c
-    join ballot_code_batches b on b.id = c.batch_id
-    join ballot_rounds r on r.id = c.round_id
-    where c.code_hash = ${hashCode(code)}`);
+  const [row] = await preparedRows<CodeRow>(db, LOOKUP, [hashCode(code)]);
   if (!row) throw err('CODE_UNKNOWN', '投票码无效，请核对投票条上的投票码后重新输入', 404);
   if (row.voided) throw err('CODE_VOIDED', '该投票码已作废（投票条已重新印制），请向工作人员领取新的投票条', 410);
   if (row.state === 'draft') throw err('VOTING_NOT_OPEN', '测评尚未开始，请等待主持人宣布开始投票', 409);
@@ -130,10 +100,7 @@ async function resolveCode(db: Db, rawCode: string, roomCode: string): Promise<C
   return row;
 }
 
-async function usedReporters(db: Db, codeId: number): Promise<Set<number>> {
-  const rows = await queryRows<{ reporter_id: number }>(db, sql`select reporter_id from ballot_code_uses where code_id = ${codeId}`);
-  return new Set(rows.map((r) => Number(r.reporter_id)));
-}
+const numbers = (a: Array<number | string> | null) => new Set((a ?? []).map(Number));
 
 export interface VoteSheet {
   meetingTitle: string;
@@ -146,7 +113,7 @@ export interface VoteSheet {
 export async function openVoteSheet(db: Db, rawCode: string, roomCode: string): Promise<VoteSheet> {
   const row = await resolveCode(db, rawCode, roomCode);
   const ctx = await getMeetingContext(db, row.meeting_id);
-  const used = await usedReporters(db, row.code_id);
+  const used = numbers(row.used);
   const forms = ctx.settings.meeting.ballotForms;
   const list = await meetingReporters(db, row.meeting_id);
   return {
@@ -172,42 +139,73 @@ export interface BallotIn {
   suggestions?: string;
 }
 
+/** What a phone is told: stored now, stored before (this code had rated them), or still waiting for company. */
+export interface CastAnswer {
+  meetingId: number;
+  accepted: number[];
+  alreadyVoted: number[];
+  pending: number[];
+}
+
 /**
- * Casts one or several ballots with one code; returns which reporters were counted now and which already were.
- * The happy path is a single statement; only when it counts nothing is the code looked up again, to say why.
+ * Casts one or several ballots with one code. The code is checked here (the messages); the ballots go to the
+ * mixer and this waits up to `waitMs` for their batch to commit. Ballots still waiting then are answered as
+ * pending: the phone keeps them and asks again, and asking again is the same ballot, never a second one.
  */
-export async function castBallots(db: Db, rawCode: string, roomCode: string, items: BallotIn[]) {
+export async function castBallots(
+  db: Db, mixer: BallotMixer, rawCode: string, roomCode: string, items: BallotIn[], waitMs: number,
+): Promise<CastAnswer> {
   const seen = new Set<number>();
   for (const b of items) {
     if (seen.has(b.reporterId)) throw err('DUPLICATE_REPORTER', '同一述职对象在一次提交中只能评价一次', 400);
     seen.add(b.reporterId);
   }
-  const code = normalizeCode(rawCode);
-  if (codeShape(code) !== 'ok') throw err('CODE_MISTYPED', '投票码有误，请核对投票条上的投票码后重新输入', 400);
-  const room = roomCode.trim();
-  const input = JSON.stringify(items.map((b) => ({
-    reporter_id: b.reporterId, grade: b.grade,
-    problems: b.problems?.trim() || null, suggestions: b.suggestions?.trim() || null,
-  })));
-  const inserted = await preparedRows<{ reporter_id: number; meeting_id: number }>(db, CAST, [hashCode(code), room, input]);
-  if (inserted.length === 0) {
-    // Nothing counted: find out why, for a clear message (this may count a wrong room code against the slip).
-    const row = await resolveCode(db, rawCode, roomCode);
-    const onAgenda = new Set((row.agenda ?? []).map(Number));
-    if (items.some((b) => !onAgenda.has(b.reporterId))) {
-      throw err('UNKNOWN_REPORTER', '所评价的述职对象不在本次述职评议会名单中', 400);
-    }
+  const row = await resolveCode(db, rawCode, roomCode);
+  const onAgenda = numbers(row.agenda);
+  if (items.some((b) => !onAgenda.has(b.reporterId))) {
+    throw err('UNKNOWN_REPORTER', '所评价的述职对象不在本次述职评议会名单中', 400);
+  }
+  const used = numbers(row.used);
+  const fresh = items.filter((b) => !used.has(b.reporterId));
+  if (fresh.length === 0) {
     throw err('CODE_USED', items.length === 1
       ? '您已对该述职对象投过票，每个投票码对每位述职对象只能投一次'
       : '您已对所选述职对象投过票，每个投票码对每位述职对象只能投一次', 409);
   }
-  const meetingId = Number(inserted[0]!.meeting_id);
-  notifyCounts(db, meetingId);
-  const accepted = inserted.map((r) => Number(r.reporter_id));
-  const acceptedSet = new Set(accepted);
-  return {
+  const meetingId = Number(row.meeting_id);
+  // A rehearsal is purged afterwards and says so on every phone: it is stored at once, so a room can try its phones.
+  const k = row.mode === 'real' ? Math.max(1, Number(row.anonymity?.minGroupSize ?? 1)) : 1;
+  const waits = mixer.submit({ id: Number(row.round_id), meetingId, k }, fresh.map((b) => ({
+    codeId: Number(row.code_id), category: row.category, reporterId: b.reporterId, grade: b.grade,
+    problems: b.problems?.trim() || null, suggestions: b.suggestions?.trim() || null,
+  })));
+  const outcomes = new Map<number, Outcome | 'waiting'>(waits.map((w) => [w.reporterId, 'waiting']));
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((res) => { timer = setTimeout(res, waitMs); });
+  try {
+    await Promise.race([
+      Promise.all(waits.map(async (w) => { outcomes.set(w.reporterId, await w.done); })),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+  const pick = (o: Outcome | 'waiting') => [...outcomes].filter(([, v]) => v === o).map(([id]) => id);
+  const answer: CastAnswer = {
     meetingId,
-    accepted,
-    alreadyVoted: items.map((b) => b.reporterId).filter((id) => !acceptedSet.has(id)),
+    accepted: pick('accepted'),
+    alreadyVoted: [...items.filter((b) => used.has(b.reporterId)).map((b) => b.reporterId), ...pick('already')],
+    pending: pick('waiting'),
   };
+  if (pick('closed').length && !answer.accepted.length && !answer.pending.length) {
+    // Voting ended (or the slip was reprinted) while the ballots waited: the lookup now names which.
+    await resolveCode(db, rawCode, roomCode);
+    throw err('VOTING_CLOSED', '本轮测评已结束，不能再投票', 409);
+  }
+  if (!answer.accepted.length && !answer.pending.length) {
+    throw err('CODE_USED', items.length === 1
+      ? '您已对该述职对象投过票，每个投票码对每位述职对象只能投一次'
+      : '您已对所选述职对象投过票，每个投票码对每位述职对象只能投一次', 409);
+  }
+  return answer;
 }

@@ -6,13 +6,16 @@ import { LIVE_CHANNEL } from './cast-ballots';
 import { codeCounts, currentRound, meetingReporters, receivedCounts } from './repo';
 
 /**
- * Live counts for the console (R-VOTE-5): ballots received per reporter, never the grades. A cast notifies
- * through the database (pg_notify in the casting statement), so every app process on one PostgreSQL hears
+ * Live counts for the console (R-VOTE-5): ballots received per reporter, never the grades. A stored batch notifies
+ * through the database (pg_notify after its commit), so every app process on one PostgreSQL hears
  * it; the casting process also wakes its own listeners directly, which covers an engine whose LISTEN misses
  * its own notifications. Bursts are coalesced: one recount per meeting per 150 ms.
  */
 export class LiveCounts {
   private hub: SseHub;
+
+  /** Ballots waiting in this process for their batch (mixer.ts), shown apart from those stored. */
+  waiting: (roundId: number) => Map<number, number> = () => new Map();
 
   constructor(private database: Database, private log: FastifyInstance['log']) {
     this.hub = new SseHub(database, log, {
@@ -28,11 +31,14 @@ export class LiveCounts {
     const round = await currentRound(db, meetingId);
     if (!round) return { roundId: null, mode: null, state: null, codes: [], reporters: [] };
     const counts = await receivedCounts(db, round.id);
+    const waiting = this.waiting(round.id);
     const reporters = await meetingReporters(db, meetingId);
     return {
       roundId: round.id, mode: round.mode, state: round.state,
       codes: await codeCounts(db, round.id),
-      reporters: reporters.map((r) => ({ reporterId: r.reporterId, name: r.orgName, received: counts.get(r.reporterId) ?? 0 })),
+      reporters: reporters.map((r) => ({
+        reporterId: r.reporterId, name: r.orgName, received: counts.get(r.reporterId) ?? 0, waiting: waiting.get(r.reporterId) ?? 0,
+      })),
     };
   }
 

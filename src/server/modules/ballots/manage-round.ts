@@ -1,23 +1,29 @@
 import { randomBytes } from 'node:crypto';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { roomCodeFromBytes } from '../../../domain/ballot-codes';
 import { AppError, conflict } from '../../../domain/errors';
 import { reconcile, type Mismatch } from '../../../domain/tally';
-import type { Db } from '../../db/connect';
+import type { Database, Db, DbOrTx } from '../../db/connect';
 import {
   ballotCodeBatches, ballotCodes, ballotCodeUses, ballotPaperTallies, ballotRounds, ballots, meetingAttendance,
 } from '../../db/schema';
 import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
 import { assertManage } from './policy';
-import { type Anonymity, codeCounts, getMeetingContext, getRound, meetingReporters, usesByReporter } from './repo';
+import {
+  type Anonymity, codeCounts, getMeetingContext, getRound, type MeetingContext, meetingReporters, receivedCounts, type RoundRow, usesByReporter,
+} from './repo';
+import { gatherWaiting } from './closing';
+import { createInbox, dropInbox, mixIntoBallots } from './inbox';
+import { type BallotMixer, type Outcome, VOTE_NOT_SAVED, writeBatch } from './mixer';
+import { purgeTraces } from './traces';
 import { matchedPaper } from './paper-tallies';
 import { tallyReleasedRound } from '../evaluation/tallies';
 
 export const newRoomCode = () => roomCodeFromBytes(randomBytes(4));
 
 const STATE_LABELS: Record<string, string> = {
-  draft: '未开始', open: '投票中', closed: '已结束（待发布）', released: '已发布', void: '已作废', purged: '已清除',
+  draft: '未开始', open: '投票中', closing: '正在结束投票', closed: '已结束（待发布）', released: '已发布', void: '已作废', purged: '已清除',
 };
 export const stateLabel = (s: string) => STATE_LABELS[s] ?? s;
 
@@ -30,7 +36,7 @@ export async function createRound(db: Db, user: AuthUser, actor: AuditActor, mee
   }
   return db.transaction(async (tx) => {
     const live = await tx.select({ id: ballotRounds.id, mode: ballotRounds.mode, state: ballotRounds.state }).from(ballotRounds)
-      .where(and(eq(ballotRounds.meetingId, meetingId), inArray(ballotRounds.state, ['draft', 'open'])));
+      .where(and(eq(ballotRounds.meetingId, meetingId), inArray(ballotRounds.state, ['draft', 'open', 'closing'])));
     if (live.length) throw conflict('ROUND_IN_PROGRESS', '该会议已有未结束的测评轮次，请先结束或清除');
     const real = await tx.select({ id: ballotRounds.id }).from(ballotRounds)
       .where(and(eq(ballotRounds.meetingId, meetingId), eq(ballotRounds.mode, 'real')));
@@ -59,6 +65,7 @@ export async function openVoting(db: Db, user: AuthUser, actor: AuditActor, roun
     };
     const [row] = await tx.update(ballotRounds)
       .set({ state: 'open', anonymity, openedAt: actor.at }).where(eq(ballotRounds.id, roundId)).returning();
+    await createInbox(tx, roundId);
     await writeAudit(tx, actor, {
       action: 'ballot_round.open', targetType: 'ballot_round', targetId: roundId, scopePath: ctx.organizerPath,
       detail: { anonymity },
@@ -94,9 +101,7 @@ export async function reconcileRound(db: Db, roundId: number, attendees: number)
   const paper = round.paperCounts as Record<string, { issued: number; collected: number }>;
   const paperIssued = Object.values(paper).reduce((s, p) => s + p.issued, 0);
   const paperCollected = Object.values(paper).reduce((s, p) => s + p.collected, 0);
-  const phone = await db.select({ reporterId: ballots.reporterId, n: sql<number>`count(*)::int` }).from(ballots)
-    .where(eq(ballots.roundId, roundId)).groupBy(ballots.reporterId);
-  const phoneBy = new Map(phone.map((p) => [p.reporterId, Number(p.n)]));
+  const phoneBy = await receivedCounts(db, roundId);
   const { forms } = await matchedPaper(db, roundId);
   const reporters = await meetingReporters(db, round.meetingId);
   return reporters.map((r): ReporterReconciliation => {
@@ -113,15 +118,24 @@ export async function reconcileRound(db: Db, roundId: number, attendees: number)
   });
 }
 
+export interface CloseDeps {
+  database: Database;
+  mixer: BallotMixer;
+}
+
 /**
- * Closes phone voting. Attendees signed in come from the meetings module's attendance (rating categories), or
- * are given here (which wins). Paper forms are usually entered after this; the reconciliation runs when results are released.
+ * Closes phone voting (decision 016). Attendees signed in come from the meetings module's attendance (rating
+ * categories), or are given here (which wins). On PostgreSQL the round is first marked 'closing' and the other app
+ * processes write the ballots waiting with them; then, in one transaction, the ballots waiting here are written,
+ * every code is closed, and a real round's inbox is moved into `ballots` in a random order and dropped. After the
+ * commit the write-ahead log that still held the batches is switched out and checkpointed away, and what the
+ * server keeps regardless is written on the round. Paper forms are usually entered after this; the
+ * reconciliation runs when results are released.
  */
-export async function closeVoting(db: Db, user: AuthUser, actor: AuditActor, roundId: number, given: number | undefined) {
-  return db.transaction(async (tx) => {
-    const { round, ctx } = await getRound(tx, roundId, { lock: true });
-    assertManage(user, ctx.organizerPath);
-    if (round.state !== 'open') throw conflict('NOT_OPEN', `测评${stateLabel(round.state)}，不能结束投票`);
+export async function closeVoting(
+  db: Db, user: AuthUser, actor: AuditActor, roundId: number, given: number | undefined, deps: CloseDeps,
+) {
+  const attendeesOf = async (tx: DbOrTx, round: RoundRow, ctx: MeetingContext) => {
     // Signed-in counts kept by the meetings module, for the categories that rate (observers attend without voting).
     const rating = ctx.settings.ballots.categories.filter((c) => c.weight > 0).map((c) => c.key);
     const present = await tx.select({ key: meetingAttendance.categoryKey, present: meetingAttendance.present })
@@ -130,16 +144,53 @@ export async function closeVoting(db: Db, user: AuthUser, actor: AuditActor, rou
     if (attendees === undefined) {
       throw new AppError('ATTENDEES_REQUIRED', '会议尚未登记签到人数，请在会议签到中登记或在此填写签到人数', 400, { field: 'attendees' });
     }
-    // Closing the codes first waits for every vote in flight (each holds its code row FOR SHARE until it commits);
-    // a vote arriving after finds its code closed. See CAST in cast-ballots.ts.
-    await tx.update(ballotCodes).set({ closed: true }).where(eq(ballotCodes.roundId, roundId));
-    const [row] = await tx.update(ballotRounds).set({ state: 'closed', attendees, closedAt: actor.at })
-      .where(eq(ballotRounds.id, roundId)).returning();
-    await writeAudit(tx, actor, {
-      action: 'ballot_round.close', targetType: 'ballot_round', targetId: roundId, scopePath: ctx.organizerPath, detail: { attendees },
+    return attendees;
+  };
+  const canClose = (state: string) => {
+    if (state !== 'open' && state !== 'closing') throw conflict('NOT_OPEN', `测评${stateLabel(state)}，不能结束投票`);
+  };
+  {
+    const { round, ctx } = await getRound(db, roundId);
+    assertManage(user, ctx.organizerPath);
+    canClose(round.state);
+    await attendeesOf(db, round, ctx);
+  }
+  if (deps.database.kind === 'postgres') {
+    await db.update(ballotRounds).set({ state: 'closing' }).where(and(eq(ballotRounds.id, roundId), eq(ballotRounds.state, 'open')));
+    await gatherWaiting(deps.database, roundId);
+  }
+  const drained = await deps.mixer.drain(roundId);
+  let outcome: Map<string, Outcome> = new Map();
+  let row: RoundRow;
+  let mixed = 0;
+  try {
+    row = await db.transaction(async (tx) => {
+      const { round, ctx } = await getRound(tx, roundId, { lock: true });
+      assertManage(user, ctx.organizerPath);
+      canClose(round.state);
+      const attendees = await attendeesOf(tx, round, ctx);
+      // What waited here joins the round in this transaction: it shares its xmin with every ballot of the round.
+      outcome = await writeBatch(tx, roundId, drained.items, 1);
+      await tx.update(ballotCodes).set({ closed: true }).where(eq(ballotCodes.roundId, roundId));
+      if (round.mode === 'real') mixed = await mixIntoBallots(tx, roundId);
+      const [updated] = await tx.update(ballotRounds).set({ state: 'closed', attendees, closedAt: actor.at })
+        .where(eq(ballotRounds.id, roundId)).returning();
+      await writeAudit(tx, actor, {
+        action: 'ballot_round.close', targetType: 'ballot_round', targetId: roundId, scopePath: ctx.organizerPath, detail: { attendees },
+      });
+      return updated!;
     });
-    return row!;
-  });
+  } catch (e) {
+    if (e instanceof AppError) drained.restore();
+    else drained.fail(VOTE_NOT_SAVED());
+    throw e;
+  }
+  drained.settle(outcome);
+  if (row.mode !== 'real') return row;
+  const traces = await purgeTraces(deps.database);
+  const secrecy = { mixed, ...traces, at: actor.at.toISOString() };
+  const [withReport] = await db.update(ballotRounds).set({ secrecy }).where(eq(ballotRounds.id, roundId)).returning();
+  return withReport ?? row;
 }
 
 /**
@@ -185,24 +236,29 @@ export async function releaseResults(db: Db, user: AuthUser, actor: AuditActor, 
 }
 
 /** Deletes every ballot, code and paper entry of a rehearsal; a real round's ballots are never deleted. */
-export async function purgeRehearsal(db: Db, user: AuthUser, actor: AuditActor, roundId: number) {
+export async function purgeRehearsal(db: Db, user: AuthUser, actor: AuditActor, roundId: number, mixer?: BallotMixer) {
   return db.transaction(async (tx) => {
     const { round, ctx } = await getRound(tx, roundId, { lock: true });
     assertManage(user, ctx.organizerPath);
     if (round.mode !== 'rehearsal') throw conflict('REAL_ROUND', '正式测评的选票不能清除');
     if (round.state === 'purged') throw conflict('ALREADY_PURGED', '该演练已清除');
     const codeIds = tx.select({ id: ballotCodes.id }).from(ballotCodes).where(eq(ballotCodes.roundId, roundId));
+    const inInbox = [...(await receivedCounts(tx, roundId)).values()].reduce((a, n) => a + n, 0);
+    // Dropping the inbox removes its file; rows deleted from `ballots` (rounds from before the inbox) would stay
+    // readable in free space until the table is rewritten.
+    await dropInbox(tx, roundId);
     const removed = await tx.delete(ballots).where(eq(ballots.roundId, roundId)).returning({ id: ballots.id });
     await tx.delete(ballotCodeUses).where(inArray(ballotCodeUses.codeId, codeIds));
     await tx.delete(ballotCodes).where(eq(ballotCodes.roundId, roundId));
     await tx.delete(ballotCodeBatches).where(eq(ballotCodeBatches.roundId, roundId));
     await tx.delete(ballotPaperTallies).where(eq(ballotPaperTallies.roundId, roundId));
     await tx.update(ballotRounds).set({ state: 'purged' }).where(eq(ballotRounds.id, roundId));
+    mixer?.forget(roundId);
     await writeAudit(tx, actor, {
       action: 'ballot_round.purge', targetType: 'ballot_round', targetId: roundId, scopePath: ctx.organizerPath,
-      detail: { ballots: removed.length },
+      detail: { ballots: inInbox },
     });
-    return { ballots: removed.length };
+    return { ballots: inInbox };
   });
 }
 

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, ne, sql } from 'drizzle-orm';
 import { notFound } from '../../../domain/errors';
 import type { CampaignSettings } from '../../../domain/campaign-settings';
 import { type DbOrTx, queryRows } from '../../db/connect';
+import { roundBallots } from './inbox';
 import {
   ballotRounds, campaignReporters, campaigns, meetingAgendaItems, meetings, organizations, secretaries,
 } from '../../db/schema';
@@ -78,10 +79,10 @@ export async function meetingReporters(db: DbOrTx, meetingId: number): Promise<M
     .orderBy(asc(meetingAgendaItems.position), asc(meetingAgendaItems.id));
 }
 
-/** Phone ballots received per reporter (the live count; never the distribution). */
+/** Phone ballots stored per reporter, in the inbox or mixed (the live count; never the distribution). */
 export async function receivedCounts(db: DbOrTx, roundId: number) {
   const rows = await queryRows<{ reporter_id: number; n: string | number }>(db, sql`
-    select reporter_id, count(*) as n from ballots where round_id = ${roundId} group by reporter_id`);
+    select reporter_id, count(*) as n from ${await roundBallots(db, roundId)} b group by reporter_id`);
   return new Map(rows.map((r) => [Number(r.reporter_id), Number(r.n)]));
 }
 

@@ -6,7 +6,9 @@ import { GRADES } from '../../../domain/grades';
 import { actorOf } from '../../http/audit';
 import { requireUser } from '../../http/session';
 import { openEventStream } from '../../http/sse-hub';
-import { castBallots, LIVE_CHANNEL, openVoteSheet } from './cast-ballots';
+import { castBallots, LIVE_CHANNEL, notifyCounts, openVoteSheet } from './cast-ballots';
+import { answerClosings } from './closing';
+import { BallotMixer } from './mixer';
 import { MEETING_CHANNEL, notifyMeeting } from '../meetings/live';
 import { computeResults } from './compute-results';
 import { paperFormsDocx, resultsXlsx } from './exports';
@@ -53,6 +55,15 @@ export async function ballotRoutes(app: FastifyInstance) {
   const live = new LiveCounts(app.deps.database, app.log);
   app.addHook('onClose', async () => live.close());
   const limiter = new VoteLimiter(db, app.deps.clock);
+  const mixer = new BallotMixer(db, {
+    committed: (meetingId) => { notifyCounts(db(), meetingId); live.poke(meetingId); },
+    failed: (e) => app.log.warn({ err: e }, 'a ballot batch could not be stored; its phones were told to send again'),
+  });
+  live.waiting = (roundId) => mixer.waiting(roundId);
+  const unanswer = await answerClosings(app.deps.database, mixer, (e) => app.log.warn({ err: e }, 'writing waiting ballots for a close failed'));
+  app.addHook('onClose', async () => unanswer());
+  const voteWaitMs = app.deps.config.voteWaitMs ?? 20_000;
+  const closeDeps = { database: app.deps.database, mixer };
 
   /**
    * A round's state changed (created, codes printed, opened, closed, released): the consoles on every app process
@@ -84,6 +95,7 @@ export async function ballotRoutes(app: FastifyInstance) {
 
   // ---- public: the phone page -------------------------------------------------------------------------
   r.post('/api/vote/sheet', {
+    logLevel: 'warn',
     config: { public: true },
     schema: {
       tags, body: z.object(VoteAuth).strict(),
@@ -104,6 +116,8 @@ export async function ballotRoutes(app: FastifyInstance) {
   });
 
   r.post('/api/vote/ballots', {
+    // No request line in the log for a vote: its time and address must not be kept next to anything (decision 016).
+    logLevel: 'warn',
     config: { public: true },
     schema: {
       tags,
@@ -113,13 +127,18 @@ export async function ballotRoutes(app: FastifyInstance) {
           reporterId: Id, grade: z.enum(GRADES), problems: Text, suggestions: Text,
         }).strict()).min(1, '请至少评价一位述职对象').max(200),
       }).strict(),
-      response: { 200: z.object({ accepted: z.array(z.number()), alreadyVoted: z.array(z.number()) }), '4xx': Problem },
+      response: {
+        200: z.object({ accepted: z.array(z.number()), alreadyVoted: z.array(z.number()), pending: z.array(z.number()) }),
+        202: z.object({ accepted: z.array(z.number()), alreadyVoted: z.array(z.number()), pending: z.array(z.number()) }),
+        '4xx': Problem, 503: Problem,
+      },
     },
-  }, async (req) => {
+  }, async (req, reply) => {
     refuseSignedIn(req);
-    const out = await limiter.guard(req.ip, () => castBallots(db(), req.body.code, req.body.roomCode, req.body.ballots));
-    live.poke(out.meetingId);
-    return { accepted: out.accepted, alreadyVoted: out.alreadyVoted };
+    const out = await limiter.guard(req.ip, () => castBallots(db(), mixer, req.body.code, req.body.roomCode, req.body.ballots, voteWaitMs));
+    // 202: some ballots are waiting to be stored with at least the minimum group; the phone asks again.
+    reply.code(out.pending.length ? 202 : 200);
+    return { accepted: out.accepted, alreadyVoted: out.alreadyVoted, pending: out.pending };
   });
 
   // ---- the organizer ----------------------------------------------------------------------------------
@@ -179,7 +198,7 @@ export async function ballotRoutes(app: FastifyInstance) {
   transition('/api/ballot-rounds/:id/open', Empty, (req) => openVoting(db(), requireUser(req), actorOf(req), req.params.id));
   transition('/api/ballot-rounds/:id/room-code', Empty, (req) => rotateRoomCode(db(), requireUser(req), actorOf(req), req.params.id));
   transition('/api/ballot-rounds/:id/close', z.object({ attendees: Count.optional() }).strict(),
-    (req) => closeVoting(db(), requireUser(req), actorOf(req), req.params.id, req.body.attendees));
+    (req) => closeVoting(db(), requireUser(req), actorOf(req), req.params.id, req.body.attendees, closeDeps));
   transition('/api/ballot-rounds/:id/release', z.object({ explanation: z.string().max(2000).optional() }).strict(),
     (req) => releaseResults(db(), requireUser(req), actorOf(req), req.params.id, req.body.explanation));
   transition('/api/ballot-rounds/:id/paper-counts',
@@ -188,7 +207,7 @@ export async function ballotRoutes(app: FastifyInstance) {
 
   r.post('/api/ballot-rounds/:id/purge', {
     schema: { tags, params: IdParams, body: z.object({ confirm: z.literal(true) }).strict(), response: { 200: z.object({ ballots: z.number() }) } },
-  }, async (req) => purgeRehearsal(db(), requireUser(req), actorOf(req), req.params.id));
+  }, async (req) => purgeRehearsal(db(), requireUser(req), actorOf(req), req.params.id, mixer));
 
   r.get('/api/ballot-rounds/:id/reconciliation', {
     schema: {

@@ -228,7 +228,7 @@ function BallotsArea({ meetingId, agenda, canManage, changes }: {
   }, [voteUrl]);
 
   const open = round && round !== 'unavailable' && round.state === 'open';
-  const received = new Map(live?.reporters.map((r) => [r.reporterId, r.received]) ?? []);
+  const received = new Map(live?.reporters.map((r) => [r.reporterId, r]) ?? []);
   return (
     <div className="console-ballots" data-testid="console-ballots">
       <div className="console-label">现场测评</div>
@@ -250,7 +250,16 @@ function BallotsArea({ meetingId, agenda, canManage, changes }: {
         <table className="console-counts">
           <thead><tr><th>述职对象</th><th>已收票数</th></tr></thead>
           <tbody>
-            {agenda.map((a) => <tr key={a.id}><td>{a.orgName}</td><td>{received.get(a.reporterId) ?? 0}</td></tr>)}
+            {agenda.map((a) => {
+              const r = received.get(a.reporterId);
+              // Waiting ballots are stored together once the minimum group is reached, or at the close (匿名保护).
+              return (
+                <tr key={a.id}>
+                  <td>{a.orgName}</td>
+                  <td>{r?.received ?? 0}{r?.waiting ? <span className="console-waiting">（另有{r.waiting}张待成批保存）</span> : null}</td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       )}

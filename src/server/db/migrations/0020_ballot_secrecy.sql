@@ -1,0 +1,1 @@
+ALTER TABLE "ballot_rounds" ADD COLUMN "secrecy" jsonb;
