@@ -24,7 +24,7 @@ export async function post<T>(url: string, body: unknown): Promise<T> {
     throw new Error('网络连接失败，请检查网络后重试');
   }
   const data = await res.json().catch(() => ({ message: `服务器暂时无法响应（${res.status}），请稍后重试` }));
-  if (!res.ok) throw new Error(data.message ?? '提交失败，请重试');
+  if (!res.ok) throw Object.assign(new Error(data.message ?? '提交失败，请重试'), { code: data.code as string | undefined });
   return data as T;
 }
 

@@ -73,8 +73,15 @@ function render(sheet: Sheet, auth: { code: string; roomCode: string }) {
     try {
       // A ballot is stored only together with at least the minimum group of others (匿名保护); until then the server
       // answers "pending" and this page asks again with the same ballots — never a second ballot.
-      for (;;) {
-        const res = await post<{ accepted: number[]; alreadyVoted: number[]; pending: number[] }>('/api/vote/ballots', { ...auth, ballots: body });
+      for (let again = false; ; again = true) {
+        let res: { accepted: number[]; alreadyVoted: number[]; pending: number[] };
+        try {
+          res = await post('/api/vote/ballots', { ...auth, ballots: body });
+        } catch (e) {
+          // Asked again after "pending": "already voted" means the ballots this page sent were stored meanwhile.
+          if (!again || (e as { code?: string }).code !== 'CODE_USED') throw e;
+          res = { accepted: [], alreadyVoted: body.map((b) => b.reporterId), pending: [] };
+        }
         for (const id of [...res.accepted, ...res.alreadyVoted]) {
           const r = sheet.reporters.find((x) => x.reporterId === id)!;
           r.done = true;

@@ -11,6 +11,7 @@ import { assertManage } from './policy';
 import { getRound } from './repo';
 import { hashCode } from './secret';
 import { stateLabel } from './manage-round';
+import { shuffle } from './mixer';
 
 /** The URL in the QR code. The code rides in the fragment, which browsers never send to a server or a log. */
 export const voteUrl = (origin: string, code: string) => `${origin}/vote/#c=${code}`;
@@ -44,8 +45,10 @@ export async function issueCodes(
     const codes = new Set<string>();
     while (codes.size < count) codes.add(codeFromBytes(randomBytes(10)));
     const list = [...codes];
-    for (let i = 0; i < list.length; i += 500) {
-      await tx.insert(ballotCodes).values(list.slice(i, i + 500).map((c) => ({
+    // Rows in an order unrelated to the printed one: a code's id says nothing about its place in the PDF.
+    const stored = shuffle(list);
+    for (let i = 0; i < stored.length; i += 500) {
+      await tx.insert(ballotCodes).values(stored.slice(i, i + 500).map((c) => ({
         batchId: batch!.id, roundId, category, codeHash: hashCode(c),
       })));
     }

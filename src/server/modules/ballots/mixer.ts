@@ -129,8 +129,7 @@ export class BallotMixer {
 
   /**
    * Queues the ballots of one code. A ballot already waiting for the same code and reporter (the phone asking
-   * again, or a second phone with the same slip) is not queued twice: its outcome is shared, and a second phone
-   * that sent something different is told "already voted" once the first is stored.
+   * again, or a second phone with the same slip) is not queued twice.
    */
   submit(round: { id: number; meetingId: number; k: number }, ballots: QueuedBallot[]): Array<{ reporterId: number; done: Promise<Outcome> }> {
     let q = this.rounds.get(round.id);
@@ -142,10 +141,9 @@ export class BallotMixer {
     const out = ballots.map((b) => {
       const key = keyOf(b.codeId, b.reporterId);
       const same = q.pending.get(key) ?? q.inflight.get(key);
-      if (same) {
-        const identical = same.grade === b.grade && same.problems === b.problems && same.suggestions === b.suggestions;
-        return { reporterId: b.reporterId, done: identical ? same.done : same.done.then((o) => (o === 'accepted' ? 'already' : o)) };
-      }
+      // Only one of them is the ballot; the other learns it was "already" cast once that one is stored (the
+      // phone that asked again after "pending" reads that as done: it knows it sent this ballot).
+      if (same) return { reporterId: b.reporterId, done: same.done.then((o): Outcome => (o === 'accepted' ? 'already' : o)) };
       let settle!: (o: Outcome) => void;
       let fail!: (e: unknown) => void;
       const done = new Promise<Outcome>((res, rej) => { settle = res; fail = rej; });
