@@ -55,7 +55,7 @@ export async function startPostgres(extraOpts = '', keepDir?: string): Promise<P
     asPg(`${PG_BIN}/initdb`, ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8']);
   }
   const start = () => asPg(`${PG_BIN}/pg_ctl`, ['-D', dataDir, '-l', path.join(dir, 'log'), '-w', '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=on -c synchronous_commit=on -c max_connections=300 ${extraOpts}`, 'start']);
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=on -c synchronous_commit=on -c max_connections=300 -c wal_recycle=off ${extraOpts}`, 'start']);
   const stop = () => { try { asPg(`${PG_BIN}/pg_ctl`, ['-D', dataDir, '-m', 'fast', '-w', 'stop']); } catch { /* not running */ } };
   const pid = () => Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
   start();

@@ -24,7 +24,8 @@ let app: Awaited<ReturnType<typeof buildApp>>;
 
 beforeAll(async () => {
   db = await freshDatabase();
-  app = await buildApp({ database: db, config: { passwordCost: TEST_COST, webDir: path.resolve('dist/web') } });
+  // A short wait: a phone learns "pending" quickly and asks again (decision 016).
+  app = await buildApp({ database: db, config: { passwordCost: TEST_COST, webDir: path.resolve('dist/web'), voteWaitMs: 1000 } });
   w = await buildBallotWorld(db.db, app);
   ({ base, browser, close } = await serveAndLaunch(app, db));
   mkdirSync('.tmp', { recursive: true });
@@ -76,7 +77,6 @@ async function phoneVote(code: string, roomCode: string, grades: Record<number, 
   for (const [id, grade] of Object.entries(grades)) await phone.getByTestId(`grade-${id}-${grade}`).check({ force: true });
   await phone.locator(`[data-testid="reporter-${w.r2.id}"] textarea`).first().fill('村集体经济增收办法不多');
   await phone.getByTestId('submit-all').click();
-  await until(() => phone.getByTestId('vote-finished').textContent()).toContain('已提交');
   return { ctx, phone };
 }
 
@@ -125,25 +125,29 @@ it('R-VOTE-1…5 R-MEET-1 a whole 测评: open, console, phones, live count, pap
   await projector.evaluate(() => { (window as unknown as { stayed: boolean }).stayed = true; });
 
   // Phones (360×640) scan their slips and rate every reporter on one page.
+  // Two phones are fewer than the minimum group (5): their ballots wait, shown apart, and are stored at the close.
   const p1 = await phoneVote(codes[0]!, roomCode, { [w.r1.id]: 'good', [w.r2.id]: 'fair', [w.down.id]: 'good' });
-  await until(() => countOf(w.villageA1.name), 5000).toBe('1');
+  await until(() => countOf(w.villageA1.name), 5000).toBe('0（另有1张待成批保存）');
+  await until(() => p1.phone.getByTestId('vote-waiting').textContent()).toContain('保护匿名');
   await p1.phone.screenshot({ path: '.tmp/meeting-round-phone.png' });
   const p2 = await phoneVote(codes[1]!, roomCode, { [w.r1.id]: 'fair', [w.r2.id]: 'good', [w.down.id]: 'average' });
-  await until(() => countOf(w.villageA1.name), 5000).toBe('2');
-  await until(() => countOf(w.villageA2.name)).toBe('2');
-  await until(() => countOf(w.townA.name)).toBe('2');
+  await until(() => countOf(w.villageA1.name), 5000).toBe('0（另有2张待成批保存）');
+  await until(() => countOf(w.villageA2.name)).toBe('0（另有2张待成批保存）');
+  await until(() => countOf(w.townA.name)).toBe('0（另有2张待成批保存）');
   // Counts only, never the distribution, and no reload happened.
   expect(await projector.getByTestId('console-ballots').textContent()).not.toMatch(/较好|一般|差/);
   expect(await projector.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
   await projector.screenshot({ path: '.tmp/meeting-round-console.png' });
-  await p1.ctx.close();
-  await p2.ctx.close();
 
-  // Close voting with the number signed in.
+  // Close voting with the number signed in: the two waiting phones are stored by the close and say so.
   await page.getByTestId('close-attendees').fill('12');
   await page.getByTestId('close-voting').click();
   await confirm(page);
   await until(() => page.getByTestId('reconciliation').isVisible()).toBe(true);
+  await until(() => p1.phone.getByTestId('vote-finished').textContent()).toContain('已提交');
+  await until(() => p2.phone.getByTestId('vote-finished').textContent()).toContain('已提交');
+  await p1.ctx.close();
+  await p2.ctx.close();
 
   // Paper double entry: clerk 1, then clerk 2 mistypes one count; the mismatch is shown side by side.
   await enterPaper(page, w.r1.id, { good: 1, fair: 1 }, ['阵地建设滞后']);

@@ -81,7 +81,16 @@ interface CodeRow {
 
 const err = (code: string, message: string, status: number) => new AppError(code, message, status);
 
-async function resolveCode(db: Db, rawCode: string, roomCode: string): Promise<CodeRow> {
+const codeUsed = (n: number) => err('CODE_USED', n === 1
+  ? '您已对该述职对象投过票，每个投票码对每位述职对象只能投一次'
+  : '您已对所选述职对象投过票，每个投票码对每位述职对象只能投一次', 409);
+
+/**
+ * Checks the code and room code and returns the code's row. `asking` are the reporters a vote is for: when voting
+ * has ended and this code had rated all of them, the answer is "already voted", not "closed" — a phone that was
+ * told "pending" asks again after the close stored its ballots, and must learn they were counted.
+ */
+async function resolveCode(db: Db, rawCode: string, roomCode: string, asking?: number[]): Promise<CodeRow> {
   const code = normalizeCode(rawCode);
   const shape = codeShape(code);
   if (shape !== 'ok') throw err('CODE_MISTYPED', '投票码有误，请核对投票条上的投票码后重新输入', 400);
@@ -89,7 +98,11 @@ async function resolveCode(db: Db, rawCode: string, roomCode: string): Promise<C
   if (!row) throw err('CODE_UNKNOWN', '投票码无效，请核对投票条上的投票码后重新输入', 404);
   if (row.voided) throw err('CODE_VOIDED', '该投票码已作废（投票条已重新印制），请向工作人员领取新的投票条', 410);
   if (row.state === 'draft') throw err('VOTING_NOT_OPEN', '测评尚未开始，请等待主持人宣布开始投票', 409);
-  if (row.state !== 'open') throw err('VOTING_CLOSED', '本轮测评已结束，不能再投票', 409);
+  if (row.state !== 'open') {
+    const used = numbers(row.used);
+    if (asking?.length && asking.every((id) => used.has(id))) throw codeUsed(asking.length);
+    throw err('VOTING_CLOSED', '本轮测评已结束，不能再投票', 409);
+  }
   if (row.room_failures >= MAX_ROOM_FAILURES) {
     throw err('CODE_LOCKED', '会场码输错次数过多，该投票码已停用，请向工作人员求助', 423);
   }
@@ -160,18 +173,14 @@ export async function castBallots(
     if (seen.has(b.reporterId)) throw err('DUPLICATE_REPORTER', '同一述职对象在一次提交中只能评价一次', 400);
     seen.add(b.reporterId);
   }
-  const row = await resolveCode(db, rawCode, roomCode);
+  const row = await resolveCode(db, rawCode, roomCode, items.map((b) => b.reporterId));
   const onAgenda = numbers(row.agenda);
   if (items.some((b) => !onAgenda.has(b.reporterId))) {
     throw err('UNKNOWN_REPORTER', '所评价的述职对象不在本次述职评议会名单中', 400);
   }
   const used = numbers(row.used);
   const fresh = items.filter((b) => !used.has(b.reporterId));
-  if (fresh.length === 0) {
-    throw err('CODE_USED', items.length === 1
-      ? '您已对该述职对象投过票，每个投票码对每位述职对象只能投一次'
-      : '您已对所选述职对象投过票，每个投票码对每位述职对象只能投一次', 409);
-  }
+  if (fresh.length === 0) throw codeUsed(items.length);
   const meetingId = Number(row.meeting_id);
   // A rehearsal is purged afterwards and says so on every phone: it is stored at once, so a room can try its phones.
   const k = row.mode === 'real' ? Math.max(1, Number(row.anonymity?.minGroupSize ?? 1)) : 1;
@@ -199,13 +208,9 @@ export async function castBallots(
   };
   if (pick('closed').length && !answer.accepted.length && !answer.pending.length) {
     // Voting ended (or the slip was reprinted) while the ballots waited: the lookup now names which.
-    await resolveCode(db, rawCode, roomCode);
+    await resolveCode(db, rawCode, roomCode, items.map((b) => b.reporterId));
     throw err('VOTING_CLOSED', '本轮测评已结束，不能再投票', 409);
   }
-  if (!answer.accepted.length && !answer.pending.length) {
-    throw err('CODE_USED', items.length === 1
-      ? '您已对该述职对象投过票，每个投票码对每位述职对象只能投一次'
-      : '您已对所选述职对象投过票，每个投票码对每位述职对象只能投一次', 409);
-  }
+  if (!answer.accepted.length && !answer.pending.length) throw codeUsed(items.length);
   return answer;
 }

@@ -235,9 +235,9 @@ export async function releaseResults(db: Db, user: AuthUser, actor: AuditActor, 
   });
 }
 
-/** Deletes every ballot, code and paper entry of a rehearsal; a real round's ballots are never deleted. */
-export async function purgeRehearsal(db: Db, user: AuthUser, actor: AuditActor, roundId: number, mixer?: BallotMixer) {
-  return db.transaction(async (tx) => {
+/** Deletes every ballot, code and paper entry of a rehearsal, and the WAL that held them; a real round's ballots are never deleted. */
+export async function purgeRehearsal(db: Db, user: AuthUser, actor: AuditActor, roundId: number, deps?: CloseDeps) {
+  const out = await db.transaction(async (tx) => {
     const { round, ctx } = await getRound(tx, roundId, { lock: true });
     assertManage(user, ctx.organizerPath);
     if (round.mode !== 'rehearsal') throw conflict('REAL_ROUND', '正式测评的选票不能清除');
@@ -253,13 +253,16 @@ export async function purgeRehearsal(db: Db, user: AuthUser, actor: AuditActor, 
     await tx.delete(ballotCodeBatches).where(eq(ballotCodeBatches.roundId, roundId));
     await tx.delete(ballotPaperTallies).where(eq(ballotPaperTallies.roundId, roundId));
     await tx.update(ballotRounds).set({ state: 'purged' }).where(eq(ballotRounds.id, roundId));
-    mixer?.forget(roundId);
+    deps?.mixer.forget(roundId);
     await writeAudit(tx, actor, {
       action: 'ballot_round.purge', targetType: 'ballot_round', targetId: roundId, scopePath: ctx.organizerPath,
       detail: { ballots: inInbox },
     });
     return { ballots: inInbox };
   });
+  // Rehearsal texts may be real opinions too: the WAL that held them goes the way a real round's does.
+  if (deps) await purgeTraces(deps.database);
+  return out;
 }
 
 /** Paper forms issued and collected per category (R-VOTE-4), before closing. */

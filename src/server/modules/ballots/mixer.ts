@@ -124,7 +124,7 @@ export class BallotMixer {
 
   constructor(
     private db: () => Db,
-    private hooks: { committed(meetingId: number): void; failed(err: unknown): void },
+    private hooks: { queued(meetingId: number): void; committed(meetingId: number): void; failed(err: unknown): void },
   ) {}
 
   /**
@@ -151,6 +151,7 @@ export class BallotMixer {
       q.pending.set(key, { ...b, key, done, settle, fail });
       return { reporterId: b.reporterId, done };
     });
+    this.hooks.queued(q.meetingId);
     this.kick(q);
     return out;
   }

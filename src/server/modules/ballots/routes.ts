@@ -56,6 +56,7 @@ export async function ballotRoutes(app: FastifyInstance) {
   app.addHook('onClose', async () => live.close());
   const limiter = new VoteLimiter(db, app.deps.clock);
   const mixer = new BallotMixer(db, {
+    queued: (meetingId) => live.poke(meetingId),
     committed: (meetingId) => { notifyCounts(db(), meetingId); live.poke(meetingId); },
     failed: (e) => app.log.warn({ err: e }, 'a ballot batch could not be stored; its phones were told to send again'),
   });
@@ -207,7 +208,7 @@ export async function ballotRoutes(app: FastifyInstance) {
 
   r.post('/api/ballot-rounds/:id/purge', {
     schema: { tags, params: IdParams, body: z.object({ confirm: z.literal(true) }).strict(), response: { 200: z.object({ ballots: z.number() }) } },
-  }, async (req) => purgeRehearsal(db(), requireUser(req), actorOf(req), req.params.id, mixer));
+  }, async (req) => purgeRehearsal(db(), requireUser(req), actorOf(req), req.params.id, closeDeps));
 
   r.get('/api/ballot-rounds/:id/reconciliation', {
     schema: {
