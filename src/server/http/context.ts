@@ -1,5 +1,6 @@
 import type { Role } from '../../domain/roles';
 import type { Database, Db } from '../db/connect';
+import type { AuditAnchorConfig, AuditAnchors } from '../modules/audit/anchors';
 import type { HashCost } from '../modules/auth/password-hash';
 import type { TrustProxy } from './trust-proxy';
 
@@ -30,6 +31,8 @@ export interface AppConfig {
   webDir?: string;
   /** Peers trusted to tell the client address in X-Forwarded-For (env TRUST_PROXY); absent: nobody. */
   trustProxy?: TrustProxy;
+  /** Signed anchors of the audit chain head outside the database (decision 016); main.ts always sets it. */
+  auditAnchors?: AuditAnchorConfig;
 }
 
 export interface AppDeps {
@@ -37,6 +40,8 @@ export interface AppDeps {
   db: Db;
   clock: Clock;
   config: AppConfig;
+  /** The anchor writer of this process; null when config.auditAnchors is absent (API-only tests). */
+  auditAnchors: AuditAnchors | null;
 }
 
 declare module 'fastify' {
