@@ -152,6 +152,19 @@ describe('audit chain through real routes (decision 013)', () => {
     }))).toContain('append-only');
   });
 
+  it('a change whose audit row cannot be written does not happen (the audit write is part of its transaction)', async () => {
+    const before = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from organizations`);
+    await t.db.execute(sql`alter table audit_log add constraint audit_blocked_for_test check (action <> 'org.create') not valid`);
+    try {
+      expect((await createOrg()).statusCode).toBe(500);
+    } finally {
+      await t.db.execute(sql`alter table audit_log drop constraint audit_blocked_for_test`);
+    }
+    expect(await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from organizations`)).toEqual(before);
+    expect((await createOrg()).statusCode).toBe(200);
+    expect((await verifyAuditChain(t.db)).ok).toBe(true);
+  });
+
   it('an edited detail is reported at its seq (hash mismatch), and only there; restoring it heals the chain', async () => {
     const [row] = await queryRows<{ detail: unknown }>(t.db, sql`select detail from audit_log where seq = 3`);
     await asDba(t.db, sql`update audit_log set detail = jsonb_set(detail, '{name}', '"改过的名字"') where seq = 3`);
