@@ -66,7 +66,7 @@ async function main() {
       if (r.ok) console.log('结果：完整');
       else {
         const label = (b: (typeof r.breaks)[number]) => `序号 ${b.seq}（${b.reason} ${CHAIN_BREAK_LABELS[b.reason as ChainBreakReason]}）：${b.message}`;
-        console.log(`结果：断裂，共 ${r.breakCount} 处；首个断点 ${label(r.breaks[0]!)}`);
+        console.log(`结果：断裂，共 ${r.breakCount} 处（${Object.entries(r.reasons).map(([k, v]) => `${CHAIN_BREAK_LABELS[k as ChainBreakReason]}×${v}`).join('，')}）；首个断点 ${label(r.breaks[0]!)}`);
         for (const b of r.breaks.slice(1)) console.log(`  ${label(b)}`);
         if (r.breakCount > r.breaks.length) console.log(`  ……另有 ${r.breakCount - r.breaks.length} 处未列出`);
       }

@@ -10,6 +10,8 @@ export interface AuditChainReport {
   /** Signed anchors of the chain head kept outside the database (decision 016); null when not set up. */
   anchors: { total: number; purged: number; lastSeq: number | null; lastAt: string | null; unanchoredFrom: number | null; keyId: string | null } | null;
   breakCount: number;
+  /** Breaks per reason (unsealed, anchor_mismatch, …). */
+  reasons: Record<string, number>;
   breaks: { seq: number; reason: string; message: string }[];
 }
 

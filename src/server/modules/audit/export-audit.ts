@@ -70,7 +70,7 @@ export async function exportAudit(
   title.font = { bold: true, size: 14 };
   const parsed = line ? parseAnchors(line, 'export').anchors[0] : undefined;
   if (parsed) {
-    as.addRow(['签名时间（UTC）', parsed.at.toISOString()]);
+    as.addRow(['签名时间（北京时间）', `${shanghai(parsed.at.toISOString()).toISOString().slice(0, 19).replace('T', ' ')}（UTC ${parsed.at.toISOString()}）`]);
     as.addRow(['链尾序号', parsed.seq]);
     as.addRow(['记录数', `${parsed.rows}（序号 ${parsed.head}–${parsed.seq}）`]);
     as.addRow(['链尾哈希', parsed.hash]);

@@ -69,6 +69,7 @@ export async function auditRoutes(app: FastifyInstance) {
             unanchoredFrom: z.number().nullable(), keyId: z.string().nullable(),
           }).nullable(),
           breakCount: z.number(),
+          reasons: z.record(z.string(), z.number()),
           breaks: z.array(z.object({ seq: z.number(), reason: z.string(), message: z.string() })),
         }),
       },
@@ -80,8 +81,8 @@ export async function auditRoutes(app: FastifyInstance) {
     running = true;
     try {
       const anchors = app.deps.auditAnchors ? await app.deps.auditAnchors.load() : undefined;
-      const { ok, checked, head, tail, algs, anchors: anchorSummary, breakCount, breaks } = await verifyAuditChain(app.deps.db, { anchors });
-      return { ok, checked, head, tail, algs, anchors: anchorSummary, breakCount, breaks };
+      const { ok, checked, head, tail, algs, anchors: anchorSummary, breakCount, reasons, breaks } = await verifyAuditChain(app.deps.db, { anchors });
+      return { ok, checked, head, tail, algs, anchors: anchorSummary, breakCount, reasons, breaks };
     } finally {
       running = false;
     }

@@ -30,9 +30,10 @@ export interface ChainReport {
   algs: Record<string, number>;
   /** Null when no anchors were given (anchoring not set up). */
   anchors: AnchorSummary | null;
-  /** The first breaks in seq order (at most 20) and how many there are in all. */
+  /** The first breaks in seq order (at most 20), how many there are in all, and how many of each reason. */
   breaks: ChainBreak[];
   breakCount: number;
+  reasons: Partial<Record<ChainBreak['reason'], number>>;
 }
 
 const MAX_LISTED = 20;
@@ -59,9 +60,10 @@ export async function verifyAuditChain(
   opts: { batch?: number; anchor?: { seq: number; hash: string }; anchors?: Pick<LoadedAnchors, 'anchors' | 'problems' | 'keyId'> } = {},
 ): Promise<ChainReport> {
   const batch = opts.batch ?? 1000;
-  const report: ChainReport = { ok: true, checked: 0, head: null, tail: null, checkpoint: null, algs: {}, anchors: null, breaks: [], breakCount: 0 };
+  const report: ChainReport = { ok: true, checked: 0, head: null, tail: null, checkpoint: null, algs: {}, anchors: null, breaks: [], breakCount: 0, reasons: {} };
   const add = (b: ChainBreak) => {
     report.breakCount++;
+    report.reasons[b.reason] = (report.reasons[b.reason] ?? 0) + 1;
     if (report.breaks.length < MAX_LISTED) report.breaks.push(b);
   };
   const pins: Pin[] = [];

@@ -2,11 +2,15 @@ import { DownloadOutlined, ReloadOutlined, SearchOutlined } from '@ant-design/ic
 import { Alert, Button, Card, DatePicker, Input, Select, Table, type TableColumnsType, Tag, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
+import { CHAIN_BREAK_LABELS } from '../../../domain/audit-chain';
 import { type AuditChainReport, auditApi } from '../../api/audit';
 import type { AuditEntry, Page } from '../../api/types';
 import { formatDateTime, shanghaiDayEnd, shanghaiDayStart } from '../../lib/time';
 import { useDebounced } from '../../lib/use-debounced';
 import { ACTION_LABELS, AUDIT_MODULES, moduleOf, TARGET_LABELS } from './action-labels';
+
+/** Reasons of a chain break (src/domain/audit-chain.ts CHAIN_BREAK_LABELS). */
+const BREAK_LABELS: Record<string, string> = CHAIN_BREAK_LABELS;
 
 const MODULE_OPTIONS = AUDIT_MODULES.map((m) => ({ value: m.prefix, label: m.label }));
 
@@ -156,7 +160,7 @@ export default function AuditPage() {
           onClose={() => setChain(null)}
           message={chain.ok
             ? `审计链完整：已校验 ${chain.checked} 条记录（序号 ${chain.head ?? '-'}–${chain.tail?.seq ?? '-'}，${Object.entries(chain.algs).map(([k, v]) => `${k}×${v}`).join('，')}）`
-            : `审计链断裂：共 ${chain.breakCount} 处，首个断点序号 ${chain.breaks[0]?.seq}：${chain.breaks[0]?.message}`}
+            : `审计链断裂：共 ${chain.breakCount} 处（${Object.entries(chain.reasons).map(([k, v]) => `${BREAK_LABELS[k] ?? k}×${v}`).join('，')}），首个断点序号 ${chain.breaks[0]?.seq}：${chain.breaks[0]?.message}`}
           description={chain.anchors
             ? `锚点：已核对 ${chain.anchors.total} 个签名锚点${chain.anchors.lastSeq !== null ? `，最近锚定至序号 ${chain.anchors.lastSeq}（${formatDateTime(chain.anchors.lastAt!)}）` : ''}；签名公钥指纹 ${chain.anchors.keyId ?? '-'}。导出时会签发新锚点，请打印或另存到本机以外。`
             : '本系统未启用审计链锚点，无法发现链尾被截断。'}
