@@ -40,9 +40,10 @@ async function main() {
   const given = values(args, '--anchors').map((f) => path.resolve(f));
   const [publicKeyFile] = values(args, '--public-key');
   const key = loadAnchorPublicKey(paths, publicKeyFile);
-  // Anchoring is in use once the app has made its key, or when anchor files are named: then missing anchors are a break.
+  // Anchoring is in use once the app has made its key or written its log, or when anchor files are named: then missing
+  // anchors, or anchors without the key to check them, are breaks.
   const files = given.length ? given : existsSync(anchorLogFile(paths)) ? [anchorLogFile(paths)] : [];
-  const anchors = key || given.length ? await loadAnchors(files, key) : undefined;
+  const anchors = key || files.length ? await loadAnchors(files, key) : undefined;
 
   const { database, where } = await openConfigured();
   const started = Date.now();
