@@ -40,7 +40,7 @@ const data = path.join(dir, 'data');
 try {
   asPostgres(`${PG_BIN}/initdb`, ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8']);
   // wal_recycle off: WAL segments a checkpoint no longer needs are deleted, not renamed for reuse with their old
-  // contents (decision 016); track_commit_timestamp on: one more thing the ballot relink attack test can try.
+  // contents (decision 017); track_commit_timestamp on: one more thing the ballot relink attack test can try.
   asPostgres(`${PG_BIN}/pg_ctl`, ['-D', data, '-l', path.join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=on -c synchronous_commit=on -c max_connections=200 -c wal_recycle=off -c track_commit_timestamp=on`, 'start']);
   console.log(`== integration (PostgreSQL 15 on port ${port}) ==`);
   failed |= run(['vitest', 'run', 'tests/integration'], { TEST_DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/postgres`, TEST_PG_DATA_DIR: data });

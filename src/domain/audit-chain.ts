@@ -61,7 +61,17 @@ export function canonicalAuditRow(r: ChainRow): string {
   ]);
 }
 
-export type ChainBreakReason = 'gap' | 'prev_mismatch' | 'hash_mismatch' | 'unsealed' | 'unknown_alg' | 'head_missing';
+export type ChainBreakReason =
+  | 'gap' | 'prev_mismatch' | 'hash_mismatch' | 'unsealed' | 'unknown_alg' | 'head_missing'
+  // Against the anchors kept outside the database (decision 016):
+  | 'truncated' | 'anchor_mismatch' | 'anchor_rows' | 'anchor_invalid' | 'anchor_missing';
+
+/** Short Chinese names of the reasons, for the verify tool and the audit page. */
+export const CHAIN_BREAK_LABELS: Record<ChainBreakReason, string> = {
+  gap: '缺号', prev_mismatch: '前序哈希不符', hash_mismatch: '哈希不符', unsealed: '未封链（无哈希）', unknown_alg: '未知算法',
+  head_missing: '链首缺失', truncated: '链尾被截断', anchor_mismatch: '与锚点不符', anchor_rows: '记录数与锚点不符',
+  anchor_invalid: '锚点无效', anchor_missing: '没有锚点',
+};
 
 export interface ChainBreak {
   seq: number;
@@ -90,7 +100,7 @@ export function checkChainRow(prev: ChainCursor, row: ChainRow & { hash: string 
     breaks.push({ seq: row.seq, reason: 'prev_mismatch', message: '前序哈希与上一条记录不符（记录被插入、删除或调换）' });
   }
   if (row.hash === null) {
-    breaks.push({ seq: row.seq, reason: 'unsealed', message: '记录没有链哈希' });
+    breaks.push({ seq: row.seq, reason: 'unsealed', message: '记录没有链哈希（插入、改写或清空哈希的记录；应用只在写入时封链，从不补封）' });
   } else if (!CHAIN_ALGS.includes(row.alg as ChainAlg)) {
     breaks.push({ seq: row.seq, reason: 'unknown_alg', message: `未知的链算法 ${row.alg}` });
   } else if (mac(row.alg as ChainAlg, canonicalAuditRow(row)) !== row.hash) {

@@ -19,6 +19,7 @@ import { DEFAULT_COST } from './modules/auth/password-hash';
 import { authRoutes } from './modules/auth/routes';
 import { organizationRoutes } from './modules/organizations/routes';
 import { accountRoutes } from './modules/accounts/routes';
+import { AuditAnchors } from './modules/audit/anchors';
 import { auditRoutes } from './modules/audit/routes';
 import { metaRoutes } from './modules/meta/routes';
 import { reportRoutes } from './modules/reports/routes';
@@ -68,12 +69,28 @@ export async function buildApp(opts: BuildAppOptions) {
   if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  const clock = opts.clock ?? systemClock;
+  const anchorConfig = opts.config?.auditAnchors;
+  const auditAnchors = anchorConfig ? new AuditAnchors(opts.database.db, anchorConfig, () => clock.now()) : null;
   app.decorate('deps', {
     database: opts.database,
     db: opts.database.db,
-    clock: opts.clock ?? systemClock,
+    clock,
     config: { ...defaultConfig, ...opts.config },
+    auditAnchors,
   });
+  if (auditAnchors) {
+    // Anchor the head at start, while it grows, and on shutdown (decision 016). A failed write is logged, not fatal:
+    // the chain itself is intact, only the window since the last anchor grows.
+    const logError = (err: unknown) => app.log.error({ err }, 'audit anchor not written');
+    app.addHook('onReady', async () => {
+      await auditAnchors.write('start').catch(logError);
+      auditAnchors.start(logError);
+    });
+    app.addHook('onClose', async () => {
+      await auditAnchors.stop().catch(logError);
+    });
+  }
 
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: 20 * 1024 * 1024, files: 1, fields: 10, parts: 12 } });

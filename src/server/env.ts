@@ -59,6 +59,10 @@ const EnvSchema = z.object({
   COOKIE_SECURE: z.enum(['true', 'false']).default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: z.string().optional().transform((v, ctx) => parseTrustProxy(v, ctx)),
+  /** Audit chain anchors (decision 016): minutes between anchors while the log grows; key and log default under DATA_DIR. */
+  AUDIT_ANCHOR_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
+  AUDIT_ANCHOR_KEY_FILE: z.preprocess(emptyAsUnset, z.string().optional()),
+  AUDIT_ANCHOR_LOG: z.preprocess(emptyAsUnset, z.string().optional()),
   /** Names this process in an X-Served-By response header (scale-out checks: which process answered). */
   SERVED_BY: z.preprocess(emptyAsUnset, z.string().regex(/^[\w.-]{1,64}$/, 'SERVED_BY 只能包含字母、数字、点、下划线和连字符（最多64个）').optional()),
 }).superRefine(requireSecretInProduction).superRefine(requireAuditKeyInProduction);

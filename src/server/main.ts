@@ -4,8 +4,8 @@ import { buildApp } from './app';
 import { prepareDatabase } from './db/boot';
 import { openDatabase } from './db/connect';
 import { parseEnv } from './env';
-import { sealAuditChain } from './http/audit';
 import { initAuditKey } from './http/audit-key';
+import { anchorKeyFile } from './modules/audit/anchors';
 import { initCodeSecret } from './modules/ballots/secret';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -25,8 +25,6 @@ async function main() {
   const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: path.resolve(env.DATA_DIR), poolSize: env.DB_POOL_SIZE });
   // Several processes may start at once on one PostgreSQL: migrations and the demo seed run under a lock (boot.ts).
   const { seeded } = await prepareDatabase(database, { databaseUrl: env.DATABASE_URL, seedDemo: env.SEED_DEMO });
-  // Audit rows written before the chain existed (migration 0017) are sealed once, so the log verifies from the first start.
-  await sealAuditChain(database.db);
   if (seeded !== null) console.log(`已载入演示数据：${seeded} 个党组织及清河县2025年度述职评议考核；演示账号见 README.md`);
   const app = await buildApp({
     database,
@@ -39,8 +37,18 @@ async function main() {
       cookieSecure: env.COOKIE_SECURE === 'true',
       trustProxy: env.TRUST_PROXY,
       webDir: path.join(root, 'dist/web'),
+      auditAnchors: {
+        dataDir: path.resolve(env.DATA_DIR),
+        keyFile: env.AUDIT_ANCHOR_KEY_FILE,
+        logFile: env.AUDIT_ANCHOR_LOG,
+        intervalMs: env.AUDIT_ANCHOR_MINUTES * 60_000,
+      },
     },
   });
+  const signer = app.deps.auditAnchors?.signer;
+  if (signer?.source === 'generated') {
+    console.log(`已生成审计锚点签名密钥：${anchorKeyFile({ dataDir: env.DATA_DIR, keyFile: env.AUDIT_ANCHOR_KEY_FILE })}（公钥指纹 ${signer.keyId}；请把 audit-anchor.pub 交审计员另存）`);
+  }
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;

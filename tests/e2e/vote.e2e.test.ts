@@ -16,7 +16,7 @@ let app: Awaited<ReturnType<typeof buildApp>>;
 
 beforeAll(async () => {
   db = await freshDatabase();
-  // A short wait: the phone learns "pending" quickly and asks again (decision 016).
+  // A short wait: the phone learns "pending" quickly and asks again (decision 017).
   app = await buildApp({ database: db, config: { passwordCost: TEST_COST, webDir: path.resolve('dist/web'), voteWaitMs: 1000 } });
   w = await buildBallotWorld(db.db, app);
   ({ base, browser, close } = await serveAndLaunch(app, db));

@@ -131,7 +131,7 @@ it('R-USE R-FIX R-SUM a township round with 20 reporters from creation to the su
     if (i === 4) return voter < 2 ? 'average' : voter === 2 ? 'poor' : 'good';
     return voter < i ? 'fair' : 'good';
   };
-  // Sent together, as a room votes: ballots are stored in batches of at least the minimum group (decision 016); a
+  // Sent together, as a room votes: ballots are stored in batches of at least the minimum group (decision 017); a
   // remainder smaller than that waits (202) and is stored with later ballots or at the close.
   const phones = await Promise.all(Array.from({ length: 19 }, (_, voter) => app.inject({ method: 'POST', url: '/api/vote/ballots', payload: {
     code: codes[voter], roomCode: round.roomCode,

@@ -67,6 +67,7 @@ export const ALLOW: Record<string, string> = {
   // audit: the auditor only
   'GET /api/audit': 'auditor',
   'GET /api/audit/verify': 'auditor', // the chain check (issue 8 audit integrity)
+  'GET /api/audit/export': 'auditor', // the .xlsx export with a signed anchor (issue 15 audit integrity)
   // campaigns
   'GET /api/campaign-templates': EVERYONE, // the template catalogue, no county data
   'GET /api/campaigns': `${ALL_A} ${ALL_B}`,

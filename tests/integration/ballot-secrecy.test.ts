@@ -14,7 +14,7 @@ import { TEST_COST, testClock } from '../factories';
 import { type BallotWorld, buildBallotWorld, roundWithCodes, vote } from './ballots-fixtures';
 
 /**
- * Issue 14, decision 016: the relink attack of an operator who, after the round closes, holds the whole database
+ * Issue 14, decision 017: the relink attack of an operator who, after the round closes, holds the whole database
  * (every table and system column: xmin, ctid), its files and write-ahead log, the server log, the key that hashes
  * the codes, the printed slips and who received which slip. 60 ballots are cast with known codes in a known order,
  * each carrying a unique marker text; every method below tries to say which slip (so which person) cast which
@@ -22,7 +22,7 @@ import { type BallotWorld, buildBallotWorld, roundWithCodes, vote } from './ball
  *
  * The bound: a method that pairs the n-th ballot it ranks with the n-th slip is a random permutation of 60 when it
  * knows nothing, whose number of correct pairs is about Poisson(1): P(≥ 8) < 1e-5. So no method may link more
- * than 7 of 60. Before decision 016, same-xmin linked 60 of 60, and so did xmin order, ctid order and WAL order.
+ * than 7 of 60. Before decision 017, same-xmin linked 60 of 60, and so did xmin order, ctid order and WAL order.
  *
  * Runs on PGlite (its data directory is a temporary folder here) and, with TEST_DATABASE_URL, on PostgreSQL; the
  * file methods there need TEST_PG_DATA_DIR (scripts/test.mjs sets it, and starts the server with
@@ -102,7 +102,7 @@ async function ourDataFiles() {
   return { heap: files(dataDir, (r) => r.startsWith(path.join('base', String(db!.oid)))), wal: files(dataDir, (r) => r.startsWith('pg_wal')) };
 }
 
-/** The round's phone ballots wherever they are now: an inbox table while voting (decision 016), or `ballots`. */
+/** The round's phone ballots wherever they are now: an inbox table while voting (decision 017), or `ballots`. */
 async function storedBallots(roundId: number) {
   const inboxes = await queryRows<{ t: string }>(database.db, sql`
     select tablename as t from pg_tables where schemaname = current_schema() and tablename = ${`ballot_inbox_r${roundId}`}`);
@@ -124,7 +124,7 @@ const ctidKey = (ctid: string) => {
   return block! * 100_000 + item!;
 };
 
-describe('ballot secrecy against the operator (R-VOTE-2, decision 016)', () => {
+describe('ballot secrecy against the operator (R-VOTE-2, decision 017)', () => {
   it('a purged rehearsal leaves no ballot text readable anywhere in the data directory, WAL included', async () => {
     const { round, codes } = await roundWithCodes(database.db, w, { mode: 'rehearsal', codes: { committee: 12 } });
     const answers = await Promise.all(codes.committee!.map((code, i) =>

@@ -23,7 +23,7 @@ beforeAll(async () => {
   database = await freshDatabase();
   // Request logging at trace level, captured, so the test can prove no log line carries a code.
   const stream = new Writable({ write(chunk, _enc, cb) { logLines.push(String(chunk)); cb(); } });
-  // voteWaitMs: a ballot still waiting for its minimum group answers 202 "pending" quickly (decision 016).
+  // voteWaitMs: a ballot still waiting for its minimum group answers 202 "pending" quickly (decision 017).
   app = await buildApp({ database, clock, config: { passwordCost: TEST_COST, voteWaitMs: 3000 }, logger: { level: 'trace', stream } });
   w = await buildBallotWorld(database.db, app);
 }, 60_000);

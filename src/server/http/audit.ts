@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { asc, isNull, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import { canonicalAuditRow, type ChainRow, GENESIS_PREV } from '../../domain/audit-chain';
 import { type DbOrTx, queryRows, type Tx } from '../db/connect';
@@ -51,37 +51,9 @@ async function lockedTail(tx: Tx): Promise<{ tail: Tail | null; id: number }> {
 }
 
 /**
- * Seals rows that predate the chain (migration 0017 numbered them, only the key can hash them). They sit at the
- * head of the chain, so the tail is unsealed exactly when some are left. Runs under the chain lock.
- */
-async function sealUnsealed(tx: Tx): Promise<string> {
-  let prev = GENESIS_PREV;
-  const [before] = await queryRows<{ seq: string | number; hash: string }>(tx, sql`
-    select seq, hash from audit_log where hash is not null order by seq desc limit 1`);
-  if (before) prev = before.hash;
-  for (;;) {
-    const rows = await tx.select().from(auditLog).where(isNull(auditLog.hash)).orderBy(asc(auditLog.seq)).limit(500);
-    if (rows.length === 0) return prev;
-    for (const r of rows) {
-      const alg = chainWriteAlg();
-      const hash = chainMac(alg, canonicalAuditRow({ ...r, prevHash: prev, alg }));
-      await tx.update(auditLog).set({ prevHash: prev, alg, hash }).where(sql`${auditLog.id} = ${r.id}`);
-      prev = hash;
-    }
-  }
-}
-
-/** Seals rows older than the chain, if any; main.ts runs it at start so a fresh upgrade verifies at once. */
-export async function sealAuditChain(db: DbOrTx): Promise<void> {
-  await db.transaction(async (tx) => {
-    const { tail } = await lockedTail(tx);
-    if (tail && tail.hash === null) await sealUnsealed(tx);
-  });
-}
-
-/**
- * Writes the audit row; call it inside the transaction of the change it records, preferably as its last
- * statement: from here to commit the transaction holds the chain lock. Given the database itself (no
+ * Writes the audit row, sealed: its hash is computed here, inside the writing transaction, and nowhere else — no
+ * row is ever sealed later (decision 016). Call it inside the transaction of the change it records, preferably as
+ * its last statement: from here to commit the transaction holds the chain lock. Given the database itself (no
  * transaction), it opens one of its own.
  */
 export async function writeAudit(db: DbOrTx, actor: AuditActor, entry: AuditEntry): Promise<void> {
@@ -91,7 +63,9 @@ export async function writeAudit(db: DbOrTx, actor: AuditActor, entry: AuditEntr
   }
   const tx = db as Tx;
   const { tail, id } = await lockedTail(tx);
-  const prevHash = !tail ? GENESIS_PREV : tail.hash ?? (await sealUnsealed(tx));
+  // A tail without a hash was not written by the app (inserted, or blanked by someone with the database): it stays
+  // unsealed and the verifier reports it. Sealing it now would vouch for whatever it says (decision 016).
+  const prevHash = !tail ? GENESIS_PREV : tail.hash ?? '';
   // Hash what jsonb will hold: JSON.stringify drops undefined members and turns Dates into strings.
   const detail = entry.detail === undefined ? null : (JSON.parse(JSON.stringify(entry.detail)) as unknown);
   const alg = chainWriteAlg();

@@ -1,5 +1,6 @@
 import type { Role } from '../../domain/roles';
 import type { Database, Db } from '../db/connect';
+import type { AuditAnchorConfig, AuditAnchors } from '../modules/audit/anchors';
 import type { HashCost } from '../modules/auth/password-hash';
 import type { TrustProxy } from './trust-proxy';
 
@@ -32,9 +33,11 @@ export interface AppConfig {
   trustProxy?: TrustProxy;
   /**
    * How long a phone's vote request waits for its ballots' batch to be stored before it answers "pending" and the
-   * phone asks again (decision 016). Below a proxy's read timeout (nginx: 60 s).
+   * phone asks again (decision 017). Below a proxy's read timeout (nginx: 60 s).
    */
   voteWaitMs?: number;
+  /** Signed anchors of the audit chain head outside the database (decision 016); main.ts always sets it. */
+  auditAnchors?: AuditAnchorConfig;
 }
 
 export interface AppDeps {
@@ -42,6 +45,8 @@ export interface AppDeps {
   db: Db;
   clock: Clock;
   config: AppConfig;
+  /** The anchor writer of this process; null when config.auditAnchors is absent (API-only tests). */
+  auditAnchors: AuditAnchors | null;
 }
 
 declare module 'fastify' {

@@ -28,7 +28,8 @@ export async function purgeAuditLog(db: DbOrTx, opts: { olderThanDays: number; n
     const through = span.young == null ? Number(span.tail) : Number(span.young) - 1;
     if (through < Number(span.head)) return { deleted: 0, throughSeq: null };
     const [last] = await tx.select({ hash: auditLog.hash }).from(auditLog).where(sql`${auditLog.seq} = ${through}`);
-    if (!last?.hash) throw new AppError('CONFLICT', '待清理的审计记录尚未封链，请先启动一次应用', 409);
+    // The checkpoint needs that row's hash; a row without one was not written by the app (decision 016): investigate.
+    if (!last?.hash) throw new AppError('CONFLICT', `序号 ${through} 的审计记录没有链哈希（未封链），不能清理：请先用 npm run audit:verify 查明原因`, 409);
     await tx.execute(sql`select set_config('shupingkao.audit_purge', 'on', true)`);
     const deleted = await tx.delete(auditLog)
       .where(and(gte(auditLog.seq, Number(span.head)), lte(auditLog.seq, through)))

@@ -2,9 +2,23 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../../domain/errors';
+import { actorOf } from '../../http/audit';
 import { requireRole } from '../../http/session';
+import { exportAudit } from './export-audit';
 import { searchAudit } from './search-audit';
 import { verifyAuditChain } from './verify-chain';
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** The audit page's filters (search and export take the same). */
+const Filters = {
+  q: z.string().trim().max(100).optional(),
+  action: z.string().trim().max(64).optional(),
+  actor: z.string().trim().max(64).optional(),
+  result: z.enum(['success', 'failure']).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+};
 
 export async function auditRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -12,12 +26,7 @@ export async function auditRoutes(app: FastifyInstance) {
     schema: {
       tags: ['audit'],
       querystring: z.object({
-        q: z.string().trim().max(100).optional(),
-        action: z.string().trim().max(64).optional(),
-        actor: z.string().trim().max(64).optional(),
-        result: z.enum(['success', 'failure']).optional(),
-        from: z.iso.datetime({ offset: true }).optional(),
-        to: z.iso.datetime({ offset: true }).optional(),
+        ...Filters,
         offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
         limit: z.coerce.number().int().min(1).max(200).default(50),
       }),
@@ -33,7 +42,17 @@ export async function auditRoutes(app: FastifyInstance) {
     },
   }, async (req) => searchAudit(app.deps.db, requireRole(req, 'auditor'), req.query));
 
-  // The whole chain (decision 013), as `npm run audit:verify` checks it; reveals counts and seq numbers, no row content.
+  // The rows of the current filter as .xlsx, with an anchor of the chain head signed now (decision 016) to print.
+  r.get('/api/audit/export', { schema: { tags: ['audit'], querystring: z.object(Filters) } }, async (req, reply) => {
+    const auditor = requireRole(req, 'auditor');
+    const { name, buffer } = await exportAudit(app.deps.db, auditor, actorOf(req), req.query, app.deps.auditAnchors);
+    return reply.header('content-type', XLSX)
+      .header('content-disposition', `attachment; filename="audit.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`)
+      .send(buffer);
+  });
+
+  // The whole chain (decision 013) and this process's anchors (decision 016), as `npm run audit:verify` checks them;
+  // reveals counts, seq numbers and hashes, no row content.
   let running = false;
   r.get('/api/audit/verify', {
     schema: {
@@ -45,7 +64,12 @@ export async function auditRoutes(app: FastifyInstance) {
           head: z.number().nullable(),
           tail: z.object({ seq: z.number(), hash: z.string().nullable() }).nullable(),
           algs: z.record(z.string(), z.number()),
+          anchors: z.object({
+            total: z.number(), purged: z.number(), lastSeq: z.number().nullable(), lastAt: z.string().nullable(),
+            unanchoredFrom: z.number().nullable(), keyId: z.string().nullable(),
+          }).nullable(),
           breakCount: z.number(),
+          reasons: z.record(z.string(), z.number()),
           breaks: z.array(z.object({ seq: z.number(), reason: z.string(), message: z.string() })),
         }),
       },
@@ -56,8 +80,9 @@ export async function auditRoutes(app: FastifyInstance) {
     if (running) throw new AppError('AUDIT_VERIFY_RUNNING', '审计链校验正在进行，请稍后再试', 409);
     running = true;
     try {
-      const { ok, checked, head, tail, algs, breakCount, breaks } = await verifyAuditChain(app.deps.db);
-      return { ok, checked, head, tail, algs, breakCount, breaks };
+      const anchors = app.deps.auditAnchors ? await app.deps.auditAnchors.load() : undefined;
+      const { ok, checked, head, tail, algs, anchors: anchorSummary, breakCount, reasons, breaks } = await verifyAuditChain(app.deps.db, { anchors });
+      return { ok, checked, head, tail, algs, anchors: anchorSummary, breakCount, reasons, breaks };
     } finally {
       running = false;
     }

@@ -12,7 +12,7 @@ import { hashCode } from './secret';
  * Casting (R-VOTE-2, R-VOTE-3). Nothing here writes an audit row or logs: a ballot must leave no trace that
  * links it to a code, a device, a time or a person. The lookup below only checks the code and chooses the
  * message; the ballot is then handed to the mixer (mixer.ts), which stores it in a batch of at least the
- * round's minimum group, and a phone is told "counted" only once that batch committed (decision 016).
+ * round's minimum group, and a phone is told "counted" only once that batch committed (decision 017).
  */
 export const LIVE_CHANNEL = 'ballot_counts';
 

@@ -7,7 +7,7 @@ import type { BallotMixer } from './mixer';
  * a round it first marks it 'closing' (no new ballot is taken anywhere), then asks the others, through the
  * database, to write what waits with them at once, and waits until each has answered (or `maxMs`). Those last
  * batches may be smaller than the minimum group; they are mixed with every other ballot of the round moments
- * later, so the exposure is the few seconds of the close (decision 016). With PGlite there is one process only.
+ * later, so the exposure is the few seconds of the close (decision 017). With PGlite there is one process only.
  */
 export const CLOSING_CHANNEL = 'ballot_round_closing';
 const FLUSHED_CHANNEL = 'ballot_round_flushed';

@@ -2,7 +2,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import { type DbOrTx, queryRows } from '../../db/connect';
 
 /**
- * A round's inbox (decision 016): while voting, ballots are written here in batches of at least the round's
+ * A round's inbox (decision 017): while voting, ballots are written here in batches of at least the round's
  * minimum group; at the close of a real round they are moved to `ballots` in a random order by one statement and
  * the inbox table is dropped, which removes its file — deleting rows would leave their text readable in the
  * table's free space. A rehearsal's ballots stay in its inbox until the purge drops it, so they never touch

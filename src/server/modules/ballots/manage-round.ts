@@ -124,7 +124,7 @@ export interface CloseDeps {
 }
 
 /**
- * Closes phone voting (decision 016). Attendees signed in come from the meetings module's attendance (rating
+ * Closes phone voting (decision 017). Attendees signed in come from the meetings module's attendance (rating
  * categories), or are given here (which wins). On PostgreSQL the round is first marked 'closing' and the other app
  * processes write the ballots waiting with them; then, in one transaction, the ballots waiting here are written,
  * every code is closed, and a real round's inbox is moved into `ballots` in a random order and dropped. After the

@@ -5,7 +5,7 @@ import { type Db, type DbOrTx, queryRows } from '../../db/connect';
 import { appendToInbox } from './inbox';
 
 /**
- * The ballot mixer (decision 016). A phone's ballot is stored together with its "this code rated this reporter"
+ * The ballot mixer (decision 017). A phone's ballot is stored together with its "this code rated this reporter"
  * row — they must commit atomically, or a crash could burn a code without its ballot — and whatever commits
  * together shares a transaction id (xmin) and sits side by side in the write-ahead log. So a ballot is not written
  * when it arrives: it waits here, in this process's memory, until at least `k` ballots (the round's frozen minimum

@@ -117,7 +117,7 @@ export async function ballotRoutes(app: FastifyInstance) {
   });
 
   r.post('/api/vote/ballots', {
-    // No request line in the log for a vote: its time and address must not be kept next to anything (decision 016).
+    // No request line in the log for a vote: its time and address must not be kept next to anything (decision 017).
     logLevel: 'warn',
     config: { public: true },
     schema: {

@@ -5,7 +5,7 @@ import { type Database, queryRows } from '../../db/connect';
  * After a real round's ballots were mixed and its inbox dropped, the write-ahead log still holds the batches as
  * they were written during voting (each batch next to its codes' uses). A WAL switch and a checkpoint make every
  * older segment unneeded, and with wal_recycle off PostgreSQL deletes those files instead of renaming them for
- * reuse with their old contents (decision 016). What the server is set to keep anyway is reported, in Chinese, on
+ * reuse with their old contents (decision 017). What the server is set to keep anyway is reported, in Chinese, on
  * the round, so the organizer knows what this close could not remove.
  */
 export interface TraceReport {

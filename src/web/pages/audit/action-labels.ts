@@ -237,6 +237,7 @@ export const AUDIT_MODULES: readonly AuditModule[] = [
     label: '审计日志',
     actions: {
       'audit.purge': '审计日志保留期清理',
+      'audit.export': '导出审计日志',
     },
   },
 ];
@@ -265,6 +266,7 @@ export const TARGET_LABELS: Readonly<Record<string, string>> = {
   checklist_item: '考核项目',
   assessment_team: '考评组',
   campaign_reporter: '述职对象',
+  audit_log: '审计日志',
 };
 
 /** The module of a code, by the longest matching prefix. */

@@ -1,12 +1,16 @@
-import { ReloadOutlined, SearchOutlined } from '@ant-design/icons';
+import { DownloadOutlined, ReloadOutlined, SearchOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, DatePicker, Input, Select, Table, type TableColumnsType, Tag, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
+import { CHAIN_BREAK_LABELS } from '../../../domain/audit-chain';
 import { type AuditChainReport, auditApi } from '../../api/audit';
 import type { AuditEntry, Page } from '../../api/types';
 import { formatDateTime, shanghaiDayEnd, shanghaiDayStart } from '../../lib/time';
 import { useDebounced } from '../../lib/use-debounced';
 import { ACTION_LABELS, AUDIT_MODULES, moduleOf, TARGET_LABELS } from './action-labels';
+
+/** Reasons of a chain break (src/domain/audit-chain.ts CHAIN_BREAK_LABELS). */
+const BREAK_LABELS: Record<string, string> = CHAIN_BREAK_LABELS;
 
 const MODULE_OPTIONS = AUDIT_MODULES.map((m) => ({ value: m.prefix, label: m.label }));
 
@@ -45,6 +49,7 @@ export default function AuditPage() {
   const [tick, setTick] = useState(0);
   const [chain, setChain] = useState<AuditChainReport | null>(null);
   const [verifying, setVerifying] = useState(false);
+  const [exporting, setExporting] = useState(false);
   const verifyChain = useCallback(() => {
     setVerifying(true);
     auditApi.verify().then(setChain).catch(() => undefined).finally(() => setVerifying(false));
@@ -59,6 +64,14 @@ export default function AuditPage() {
 
   // The server filters by code prefix: an exact action is narrower than its module.
   const actionFilter = action ?? modulePrefix;
+
+  const exportXlsx = () => {
+    setExporting(true);
+    auditApi
+      .exportXlsx({ q: q || undefined, action: actionFilter, actor: actor || undefined, result, from, to })
+      .catch(() => undefined)
+      .finally(() => setExporting(false));
+  };
 
   useEffect(() => setPage(1), [from, to, actionFilter, result, actor, q]);
 
@@ -129,7 +142,14 @@ export default function AuditPage() {
       size="small"
       title="审计日志"
       className="page-card"
-      extra={<Button size="small" loading={verifying} onClick={verifyChain} data-testid="audit-verify">校验审计链</Button>}
+      extra={(
+        <>
+          <Button size="small" icon={<DownloadOutlined />} loading={exporting} onClick={exportXlsx} style={{ marginRight: 8 }} data-testid="audit-export">
+            导出（含锚点）
+          </Button>
+          <Button size="small" loading={verifying} onClick={verifyChain} data-testid="audit-verify">校验审计链</Button>
+        </>
+      )}
     >
       {chain && (
         <Alert
@@ -140,7 +160,10 @@ export default function AuditPage() {
           onClose={() => setChain(null)}
           message={chain.ok
             ? `审计链完整：已校验 ${chain.checked} 条记录（序号 ${chain.head ?? '-'}–${chain.tail?.seq ?? '-'}，${Object.entries(chain.algs).map(([k, v]) => `${k}×${v}`).join('，')}）`
-            : `审计链断裂：共 ${chain.breakCount} 处，首个断点序号 ${chain.breaks[0]?.seq}：${chain.breaks[0]?.message}`}
+            : `审计链断裂：共 ${chain.breakCount} 处（${Object.entries(chain.reasons).map(([k, v]) => `${BREAK_LABELS[k] ?? k}×${v}`).join('，')}），首个断点序号 ${chain.breaks[0]?.seq}：${chain.breaks[0]?.message}`}
+          description={chain.anchors
+            ? `锚点：已核对 ${chain.anchors.total} 个签名锚点${chain.anchors.lastSeq !== null ? `，最近锚定至序号 ${chain.anchors.lastSeq}（${formatDateTime(chain.anchors.lastAt!)}）` : ''}；签名公钥指纹 ${chain.anchors.keyId ?? '-'}。导出时会签发新锚点，请打印或另存到本机以外。`
+            : '本系统未启用审计链锚点，无法发现链尾被截断。'}
         />
       )}
       <div className="filters">
