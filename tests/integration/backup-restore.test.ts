@@ -86,6 +86,7 @@ let source: Side;
 let backup: BackupResult;
 let adminUsername: string;
 let before: DataSums;
+let inboxTable: string;
 
 beforeAll(async () => {
   const made = await migratedSide();
@@ -95,11 +96,13 @@ beforeAll(async () => {
   try {
     const w = await buildBallotWorld(database.db, app);
     adminUsername = w.users.admin.username;
-    const { round, codes } = await roundWithCodes(database.db, w, { codes: { committee: 4 } });
-    for (const code of codes.committee!.slice(0, 2)) {
-      const res = await vote(app, { code, roomCode: round.roomCode, ballots: w.reporters.map((r) => ({ reporterId: r.id, grade: 'good', problems: '问题：“引号”\n换行 \\ 反斜杠' })) });
-      expect(res.statusCode).toBe(200);
-    }
+    // Five phones at once (the minimum group): a batch of 15 ballots stored in the round's inbox while voting is
+    // still open — a backup taken during voting must carry them (decision 017).
+    const { round, codes } = await roundWithCodes(database.db, w, { codes: { committee: 6 } });
+    inboxTable = `public.ballot_inbox_r${round.id}`;
+    const res = await Promise.all(codes.committee!.slice(0, 5).map((code) =>
+      vote(app, { code, roomCode: round.roomCode, ballots: w.reporters.map((r) => ({ reporterId: r.id, grade: 'good', problems: '问题：“引号”\n换行 \\ 反斜杠' })) })));
+    expect(res.map((r) => r.statusCode)).toEqual([200, 200, 200, 200, 200]);
     before = await sumsOn(database);
   } finally {
     await app.close();
@@ -125,8 +128,8 @@ describe('backup and restore', () => {
     const m = backup.manifest;
     expect(m.database).toEqual(before);
     const byTable = new Map(m.database.tables.map((t) => [t.table, t.rows]));
-    expect(byTable.get('public.ballots')).toBe(6);
-    expect(byTable.get('public.ballot_codes')).toBe(4);
+    expect(byTable.get(inboxTable)).toBe(15);
+    expect(byTable.get('public.ballot_codes')).toBe(6);
     expect(byTable.get('public.audit_log')).toBeGreaterThan(0);
     expect(m.database.migration.applied).toBeGreaterThan(10);
     expect(m.secrets.map((s) => [s.name, s.source])).toEqual([['audit-chain.key', 'file'], ['ballot-code.key', 'file']]);
@@ -147,8 +150,8 @@ describe('backup and restore', () => {
     const app = await buildApp({ database, config: { passwordCost: TEST_COST } });
     try {
       await signIn(app, adminUsername);
-      const n = await database.db.execute(sql`select count(*)::int as n from ballots`) as unknown as { rows: Array<{ n: number }> };
-      expect(Number(n.rows[0]!.n)).toBe(6);
+      const n = await database.db.execute(sql`select count(*)::int as n from ${sql.identifier(inboxTable.split('.')[1]!)}`) as unknown as { rows: Array<{ n: number }> };
+      expect(Number(n.rows[0]!.n)).toBe(15);
     } finally {
       await app.close();
       await database.close();
