@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type pg from 'pg';
 import { normalizeCode } from '../../src/domain/ballot-codes';
 import { inboxName } from '../../src/server/modules/ballots/inbox';
+import { writeBatch } from '../../src/server/modules/ballots/mixer';
 import { hashCode } from '../../src/server/modules/ballots/secret';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app';
@@ -176,6 +177,26 @@ describe('ballot cast statement', () => {
     expect(inTx).toEqual([{ n: 7, t: text, z: null }]);
     await expect(preparedRows(database.db, echo, [1.5, text, null])).rejects.toThrow();
   });
+
+  it('a batch whose group would fall below the minimum (a code used meanwhile) stores nothing; without it, five are stored', async () => {
+    const { round, codes } = await roundWithCodes(database.db, w, { mode: 'rehearsal', codes: { committee: 6 } });
+    const ids = await Promise.all(codes.committee!.map(async (c) => Number((await queryRows<{ id: number }>(database.db,
+      sql`select id from ballot_codes where code_hash = ${hashCode(normalizeCode(c))}`))[0]!.id)));
+    // The first code rated r1 on another process a moment ago.
+    await database.db.execute(sql`insert into ballot_code_uses (code_id, reporter_id) values (${ids[0]!}, ${w.r1.id})`);
+    const item = (codeId: number) => ({ codeId, category: 'committee', reporterId: w.r1.id, grade: 'good', problems: null, suggestions: null });
+    const usesOf = async () => Number((await queryRows<{ n: number }>(database.db, sql`
+      select count(*)::int as n from ballot_code_uses u join ballot_codes c on c.id = u.code_id where c.round_id = ${round.id}`))[0]!.n);
+    const err = await writeBatch(database.db, round.id, ids.slice(0, 5).map(item), 5).catch((e) => e);
+    expect(err?.answered).toEqual(new Map([[`${ids[0]}:${w.r1.id}`, 'already']]));
+    expect(await usesOf()).toBe(1);
+    expect((await roundBallotRows(database.db, round.id)).length).toBe(0);
+    const out = await writeBatch(database.db, round.id, ids.map(item), 5);
+    expect([...out.values()].sort()).toEqual(['accepted', 'accepted', 'accepted', 'accepted', 'accepted', 'already']);
+    expect((await roundBallotRows(database.db, round.id)).length).toBe(5);
+    expect((await w.sessions.admin.post(`/api/ballot-rounds/${round.id}/close`, { attendees: 6 })).statusCode).toBe(200);
+    expect((await w.sessions.admin.post(`/api/ballot-rounds/${round.id}/purge`, { confirm: true })).statusCode).toBe(200);
+  }, 120_000);
 
   // Last: a meeting has one real round, and after it no rehearsal can be created.
   it('a real round: votes racing the close are stored in batches or at the close, or refused with VOTING_CLOSED; never a 5xx', async () => {

@@ -27,25 +27,6 @@ export async function inboxExists(db: DbOrTx, roundId: number): Promise<boolean>
   return Boolean(row?.t);
 }
 
-export interface InboxBallot {
-  reporterId: number;
-  category: string;
-  grade: string;
-  problems: string | null;
-  suggestions: string | null;
-}
-
-/** Appends ballots in the order given (the caller shuffles them), in one statement. */
-export async function appendToInbox(db: DbOrTx, roundId: number, rows: InboxBallot[]) {
-  if (!rows.length) return;
-  const json = JSON.stringify(rows.map((r) => ({ r: r.reporterId, c: r.category, g: r.grade, p: r.problems, s: r.suggestions })));
-  await db.execute(sql`insert into ${inbox(roundId)} (reporter_id, category, grade, problems, suggestions)
-    select x.r, x.c, x.g, x.p, x.s
-    from jsonb_array_elements(${json}::jsonb) with ordinality as e(v, ord)
-    cross join lateral jsonb_to_record(e.v) as x(r int, c text, g text, p text, s text)
-    order by e.ord`);
-}
-
 /**
  * Moves a real round's inbox into `ballots` in an order drawn from the server's strong random source
  * (gen_random_uuid), so every ballot of the round gets this one transaction's xmin and a random place on disk,

@@ -163,6 +163,7 @@ export async function closeVoting(
   let outcome: Map<string, Outcome> = new Map();
   let row: RoundRow;
   let mixed = 0;
+  let mixMs = 0;
   try {
     row = await db.transaction(async (tx) => {
       const { round, ctx } = await getRound(tx, roundId, { lock: true });
@@ -172,7 +173,9 @@ export async function closeVoting(
       // What waited here joins the round in this transaction: it shares its xmin with every ballot of the round.
       outcome = await writeBatch(tx, roundId, drained.items, 1);
       await tx.update(ballotCodes).set({ closed: true }).where(eq(ballotCodes.roundId, roundId));
+      const t0 = performance.now();
       if (round.mode === 'real') mixed = await mixIntoBallots(tx, roundId);
+      mixMs = Math.round(performance.now() - t0);
       const [updated] = await tx.update(ballotRounds).set({ state: 'closed', attendees, closedAt: actor.at })
         .where(eq(ballotRounds.id, roundId)).returning();
       await writeAudit(tx, actor, {
@@ -187,8 +190,9 @@ export async function closeVoting(
   }
   drained.settle(outcome);
   if (row.mode !== 'real') return row;
+  const t1 = performance.now();
   const traces = await purgeTraces(deps.database);
-  const secrecy = { mixed, ...traces, at: actor.at.toISOString() };
+  const secrecy = { mixed, ...traces, at: actor.at.toISOString(), mixMs, walMs: Math.round(performance.now() - t1) };
   const [withReport] = await db.update(ballotRounds).set({ secrecy }).where(eq(ballotRounds.id, roundId)).returning();
   return withReport ?? row;
 }

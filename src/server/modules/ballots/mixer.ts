@@ -1,8 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { AppError } from '../../../domain/errors';
-import { type Db, type DbOrTx, queryRows } from '../../db/connect';
-import { appendToInbox } from './inbox';
+import { type Db, type DbOrTx, definePrepared, preparedRows, queryRows } from '../../db/connect';
+import { inboxName } from './inbox';
 
 /**
  * The ballot mixer (decision 017). A phone's ballot is stored together with its "this code rated this reporter"
@@ -73,50 +73,81 @@ class Undersized extends Error {
   constructor(public readonly answered: Map<string, Outcome>) { super('a batch group fell below the minimum'); }
 }
 
+type Status = 'inserted' | 'used' | 'closed';
+const outcomeOf = (st: Status): Outcome => (st === 'inserted' ? 'accepted' : st === 'used' ? 'already' : 'closed');
+
 /**
- * Writes one batch in the caller's transaction: the round locked FOR SHARE (a close holds it FOR NO KEY UPDATE,
- * so a batch and a close never interleave and never deadlock), one statement for the code uses, one for the
- * ballots. With `k` > 1, a group that ends up smaller than k (a code raced in from another process) undoes the
- * whole batch. Returns each ballot's outcome.
+ * One batch as one statement, prepared once per connection and round (the inbox's name is in its text; planning
+ * costs more than running it, and on PGlite nothing else runs meanwhile): the round locked FOR SHARE (a close holds
+ * it FOR NO KEY UPDATE, so a batch and a close never interleave and never deadlock), the code uses inserted in
+ * code-id order, each (reporter, category) group checked to be at least $3 (else ballot_batch_guard aborts the
+ * statement, SQLSTATE SB001), and the ballots inserted in the order of `ord`, a random permutation.
+ * $1 the ballots as JSON, $2 the round, $3 the minimum group.
  */
-export async function writeBatch(tx: DbOrTx, roundId: number, items: QueuedBallot[], k: number): Promise<Map<string, Outcome>> {
-  await tx.execute(sql`select 1 from ballot_rounds where id = ${roundId} for share`);
-  const input = JSON.stringify(items.map((b) => ({ code_id: b.codeId, reporter_id: b.reporterId })));
-  const rows = await queryRows<{ code_id: number; reporter_id: number; status: 'inserted' | 'used' | 'closed' }>(tx, sql`
-    with input as (
-      select * from jsonb_to_recordset(${input}::jsonb) as x(code_id int, reporter_id int)
-    ), live as (
-      select bc.id from ballot_codes bc
-      join ballot_code_batches bb on bb.id = bc.batch_id
-      join ballot_rounds r on r.id = bc.round_id
-      where bc.round_id = ${roundId} and bc.id in (select code_id from input)
-        and not bc.closed and bb.voided_at is null and r.state in ('open', 'closing')
-    ), u as (
-      insert into ballot_code_uses (code_id, reporter_id)
-      select i.code_id, i.reporter_id from input i where i.code_id in (select id from live)
-      order by i.code_id, i.reporter_id
-      on conflict do nothing
-      returning code_id, reporter_id
-    )
-    select i.code_id, i.reporter_id,
-           case when u.code_id is not null then 'inserted' when i.code_id in (select id from live) then 'used' else 'closed' end as status
-    from input i left join u on u.code_id = i.code_id and u.reporter_id = i.reporter_id`);
-  const outcome = new Map<string, Outcome>();
-  for (const r of rows) {
-    outcome.set(keyOf(Number(r.code_id), Number(r.reporter_id)), r.status === 'inserted' ? 'accepted' : r.status === 'used' ? 'already' : 'closed');
-  }
-  const stored = items.filter((b) => outcome.get(keyOf(b.codeId, b.reporterId)) === 'accepted');
-  if (k > 1) {
-    const sizes = new Map<string, number>();
-    for (const b of stored) sizes.set(groupOf(b), (sizes.get(groupOf(b)) ?? 0) + 1);
-    if ([...sizes.values()].some((n) => n < k)) {
-      throw new Undersized(new Map([...outcome].filter(([, o]) => o !== 'accepted')));
-    }
-  }
-  await appendToInbox(tx, roundId, shuffle(stored).map((b) => ({
-    reporterId: b.reporterId, category: b.category, grade: b.grade, problems: b.problems, suggestions: b.suggestions,
+const batchStatement = (roundId: number) => definePrepared(`ballot_batch_r${Math.trunc(roundId)}`, `
+  with lock as (
+    select id from ballot_rounds where id = $2::int and state in ('open', 'closing') for share
+  ), input as (
+    select * from jsonb_to_recordset($1::jsonb)
+      as x(code_id int, reporter_id int, ord int, category text, grade text, problems text, suggestions text)
+  ), live as (
+    select bc.id from ballot_codes bc join ballot_code_batches bb on bb.id = bc.batch_id
+    where bc.round_id in (select id from lock) and bc.id in (select code_id from input)
+      and not bc.closed and bb.voided_at is null
+  ), u as (
+    insert into ballot_code_uses (code_id, reporter_id)
+    select i.code_id, i.reporter_id from input i where i.code_id in (select id from live)
+    order by i.code_id, i.reporter_id
+    on conflict do nothing
+    returning code_id, reporter_id
+  ), stored as (
+    select i.* from input i join u on u.code_id = i.code_id and u.reporter_id = i.reporter_id
+  ), guard as (
+    select ballot_batch_guard(coalesce(min(n), $3::int) >= $3::int) as ok
+    from (select count(*) as n from stored group by reporter_id, category) g
+  ), b as (
+    insert into ${inboxName(roundId)} (reporter_id, category, grade, problems, suggestions)
+    select s.reporter_id, s.category, s.grade, s.problems, s.suggestions from stored s cross join guard where guard.ok
+    order by s.ord
+    returning 1
+  )
+  select i.code_id, i.reporter_id,
+         case when u.code_id is not null then 'inserted' when i.code_id in (select id from live) then 'used' else 'closed' end as status,
+         (select count(*) from b)::int as written
+  from input i left join u on u.code_id = i.code_id and u.reporter_id = i.reporter_id`, ['jsonb', 'int', 'int']);
+
+const UNDERSIZED = 'SB001';
+
+/**
+ * Writes one batch: on the database directly (prepared, one round trip), or inside the caller's transaction (the
+ * close). With `k` > 1, a group that would end up smaller than k (a code raced in from another process) stores
+ * nothing: the batch's outcomes are then read without writing, so those ballots can be answered and the rest wait.
+ */
+export async function writeBatch(db: DbOrTx, roundId: number, items: QueuedBallot[], k: number): Promise<Map<string, Outcome>> {
+  const order = shuffle(items.map((_, i) => i));
+  const input = JSON.stringify(items.map((b, i) => ({
+    code_id: b.codeId, reporter_id: b.reporterId, ord: order[i], category: b.category, grade: b.grade, problems: b.problems, suggestions: b.suggestions,
   })));
-  return outcome;
+  try {
+    const rows = await preparedRows<{ code_id: number; reporter_id: number; status: Status }>(db, batchStatement(roundId), [input, roundId, k]);
+    return new Map(rows.map((r) => [keyOf(Number(r.code_id), Number(r.reporter_id)), outcomeOf(r.status)]));
+  } catch (e) {
+    // The round's inbox is gone: it was closed (and mixed) or purged meanwhile.
+    if ((e as { code?: string }).code === '42P01') return new Map(items.map((b) => [keyOf(b.codeId, b.reporterId), 'closed' as Outcome]));
+    if ((e as { code?: string }).code !== UNDERSIZED) throw e;
+    const rows = await queryRows<{ code_id: number; reporter_id: number; status: Status }>(db, sql`
+      with input as (select * from jsonb_to_recordset(${input}::jsonb) as x(code_id int, reporter_id int))
+      select i.code_id, i.reporter_id,
+             case when bc.id is null or bc.closed or bb.voided_at is not null or r.state not in ('open', 'closing') then 'closed'
+                  when exists (select 1 from ballot_code_uses u where u.code_id = i.code_id and u.reporter_id = i.reporter_id) then 'used'
+                  else 'inserted' end as status
+      from input i
+      left join ballot_codes bc on bc.id = i.code_id and bc.round_id = ${roundId}
+      left join ballot_code_batches bb on bb.id = bc.batch_id
+      left join ballot_rounds r on r.id = bc.round_id`);
+    throw new Undersized(new Map(rows.filter((r) => r.status !== 'inserted')
+      .map((r) => [keyOf(Number(r.code_id), Number(r.reporter_id)), outcomeOf(r.status)])));
+  }
 }
 
 export class BallotMixer {
@@ -224,7 +255,9 @@ export class BallotMixer {
       q.again = true;
       return;
     }
-    q.flushing = this.run(q).finally(() => { q.flushing = null; });
+    // One turn of the event loop first: votes whose code lookup finished meanwhile join this batch, so a busy
+    // meeting writes few large batches rather than one per phone.
+    q.flushing = new Promise<void>((res) => setImmediate(res)).then(() => this.run(q)).finally(() => { q.flushing = null; });
   }
 
   /** The ballots of every group that has reached k (all of them once the round is closing elsewhere). */
@@ -235,7 +268,9 @@ export class BallotMixer {
     const groups = new Map<string, Waiting[]>();
     for (const b of all) {
       const g = groupOf(b);
-      groups.set(g, [...(groups.get(g) ?? []), b]);
+      const list = groups.get(g);
+      if (list) list.push(b);
+      else groups.set(g, [b]);
     }
     return [...groups.values()].filter((g) => g.length >= q.k).flat();
   }
@@ -254,7 +289,7 @@ export class BallotMixer {
       }
       try {
         const k = q.flushAll ? 1 : q.k;
-        const outcome = await this.db().transaction((tx) => writeBatch(tx, q.roundId, batch, k));
+        const outcome = await writeBatch(this.db(), q.roundId, batch, k);
         for (const b of batch) {
           q.inflight.delete(b.key);
           b.settle(outcome.get(b.key) ?? 'closed');
