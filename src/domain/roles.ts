@@ -14,3 +14,11 @@ export const ROLE_CODES = Object.keys(ROLES) as [Role, ...Role[]];
 export function pathWithin(path: string, scopePath: string | null | undefined): boolean {
   return !!scopePath && path.startsWith(scopePath);
 }
+
+/**
+ * Whether `path` lies on the branch of the tree a scope stands on: inside the subtree, or above it (the scope's own
+ * superiors, whose campaigns a township or a village takes part in). Anything else is another county's (issue 15).
+ */
+export function onBranch(path: string, scopePath: string | null | undefined): boolean {
+  return !!scopePath && (path.startsWith(scopePath) || scopePath.startsWith(path));
+}

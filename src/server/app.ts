@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import Fastify, { type FastifyServerOptions, type RouteOptions } from 'fastify';
 import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import fastifyStatic from '@fastify/static';
@@ -42,8 +43,39 @@ export const defaultConfig: AppConfig = {
   lockoutMinutes: 10,
   idleTimeoutMinutes: 30,
   loginRatePerMinute: 20,
-  cookieSecure: false,
+  cookieSecure: 'auto',
   passwordCost: DEFAULT_COST,
+};
+
+/**
+ * Response headers of every answer (issue 15, 等保 通信传输/应用安全): @fastify/helmet's set with our CSP. Scripts only
+ * from our own files (Vite emits no inline script); styles may be inline because antd writes its CSS-in-JS into
+ * <style> elements and React into style attributes — with images, fonts and connections held to our origin, an
+ * injected style has nowhere to send anything. No framing (clickjacking), no Referer (the phone pages carry their
+ * one-time token in the URL fragment; nothing of ours needs the header). No upgrade-insecure-requests: many county
+ * installations run plain HTTP on the intranet, where it would break every request. HSTS is ignored by browsers over
+ * HTTP and applies once the site is served over TLS; without includeSubDomains, so other hosts of the domain are not
+ * forced onto TLS. The public report page (/p/reports/…) sets its own stricter CSP, which replaces this one.
+ */
+export const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  scriptSrcAttr: ["'none'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:', 'blob:'],
+  fontSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};
+const securityHeaders = {
+  global: true,
+  contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+  frameguard: { action: 'deny' as const },
+  referrerPolicy: { policy: 'no-referrer' as const },
+  strictTransportSecurity: { maxAge: 180 * 24 * 3600, includeSubDomains: false },
 };
 
 export interface BuildAppOptions {
@@ -93,6 +125,7 @@ export async function buildApp(opts: BuildAppOptions) {
   }
 
   await app.register(cookie);
+  await app.register(helmet, securityHeaders);
   await app.register(multipart, { limits: { fileSize: 20 * 1024 * 1024, files: 1, fields: 10, parts: 12 } });
   await app.register(swagger, {
     openapi: { info: { title: '述评考 API', version: '0.1.0' } },

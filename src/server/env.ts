@@ -56,7 +56,8 @@ const EnvSchema = z.object({
   IDLE_TIMEOUT_MINUTES: z.coerce.number().int().min(1).default(30),
   LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
-  COOKIE_SECURE: z.enum(['true', 'false']).default('false'),
+  /** auto: Secure when the request came over TLS (directly or, with TRUST_PROXY, X-Forwarded-Proto: https). */
+  COOKIE_SECURE: z.enum(['true', 'false', 'auto']).default('auto'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: z.string().optional().transform((v, ctx) => parseTrustProxy(v, ctx)),
   /** Audit chain anchors (decision 016): minutes between anchors while the log grows; key and log default under DATA_DIR. */

@@ -34,7 +34,7 @@ async function main() {
       lockoutMinutes: env.LOCKOUT_MINUTES,
       idleTimeoutMinutes: env.IDLE_TIMEOUT_MINUTES,
       loginRatePerMinute: env.LOGIN_RATE_PER_MINUTE,
-      cookieSecure: env.COOKIE_SECURE === 'true',
+      cookieSecure: env.COOKIE_SECURE === 'auto' ? 'auto' : env.COOKIE_SECURE === 'true',
       trustProxy: env.TRUST_PROXY,
       webDir: path.join(root, 'dist/web'),
       auditAnchors: {

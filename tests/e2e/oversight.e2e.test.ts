@@ -145,16 +145,17 @@ describe('oversight pages in the browser', () => {
     await page.close();
   }, TEST_TIMEOUT);
 
-  it('R-CAMP-2 R-CAMP-6 R-PREP-2 北岭县 admin gets 无权访问 on 清河县 progress, observers and visits, and no data', async () => {
+  it('R-CAMP-2 R-CAMP-6 R-PREP-2 北岭县 admin finds no 清河县 progress, observers or visits: not found, no data', async () => {
     const page = await login('beiling_admin');
     for (const tab of ['progress', 'observers', 'visits']) {
       await page.goto(`${base}/campaigns/${campaignId}/${tab}`);
-      await page.getByText('无权访问').waitFor();
+      // Another county's campaign answers as one that does not exist (issue 15).
+      await page.getByText('不存在', { exact: true }).waitFor();
       expect(await page.locator('body').innerText(), tab).not.toContain('青山镇');
     }
     for (const api of ['progress', 'observers', 'visits']) {
       const res = await page.request.get(`${base}/api/campaigns/${campaignId}/${api}`);
-      expect(res.status(), api).toBe(403);
+      expect(res.status(), api).toBe(404);
     }
     await page.close();
   }, TEST_TIMEOUT);

@@ -23,8 +23,8 @@ export const STREAMS = new Set(['GET /api/meetings/:id/events', 'GET /api/meetin
  * a proof of denial either; listed so the gap is visible (issue 8 report) and the test fails if it changes.
  */
 export const STATE_BEFORE_ACCESS: Record<string, number> = {
-  // A secretary whose organization does not report in this campaign (county B's) is refused as invalid input.
-  'POST /api/campaigns/:id/commitments': 400,
+  // (Issue 15 closed the one there was: county B's secretary drafting a commitment in county A's campaign got a 400
+  // "not a reporter" — now the campaign is not found for them, like a missing id.)
 };
 
 const ALL_A = 'adminA townAdminA secretaryA leaderA assessorA observerA';

@@ -15,6 +15,8 @@ export interface MatrixResult {
   unclassified: string[];
   unmapped: string[];
   leaks: string[];
+  /** Out-of-scope callers answered otherwise than for an id that does not exist (the answer tells that it exists). */
+  existenceLeaks: string[];
   stateFirst: number;
   requests: number;
 }
@@ -29,6 +31,29 @@ async function streamStatus(s: Session, req: InjectOptions) {
   return { statusCode: res.statusCode, body };
 }
 
+/**
+ * Callers for whom every county A object is out of scope: county B's six roles and the auditor (no organization
+ * scope). Refused, they must get exactly the answer of an id that exists nowhere, or the status tells them which
+ * county A ids exist (issue 15). County A's own roles may get a 403: the object is theirs to know about.
+ */
+const OUT_OF_SCOPE: readonly UserKey[] = [...B_USERS, 'auditor'];
+/** An id no table holds (the world's objects number in the hundreds). */
+const MISSING_ID = 999_999;
+
+/** Null when the refusal equals the answer for missing ids, else both answers. */
+async function differsFromMissing(s: Session, got: { statusCode: number; body: string }, missingReq: InjectOptions, stream: boolean) {
+  const other = stream ? await streamStatus(s, missingReq) : await s.request(missingReq);
+  const answer = (x: { statusCode: number; body: string }) => {
+    try {
+      const { code, message } = JSON.parse(x.body) as { code?: string; message?: string };
+      return `${x.statusCode} ${code} ${message}`;
+    } catch {
+      return `${x.statusCode} ${x.body.slice(0, 120)}`;
+    }
+  };
+  return answer(got) === answer(other) ? null : `${answer(got)} ≠ missing id: ${answer(other)}`;
+}
+
 /** Who may succeed on a route: the declared roles of county A (county B users and the auditor only where named). */
 export function allowedUsers(key: string): Set<UserKey> {
   const spec = ALLOW[key];
@@ -41,8 +66,9 @@ export function allowedUsers(key: string): Set<UserKey> {
  * then county A's own roles and the auditor: outside the allow-list never 2xx; inside it reads run, writes are skipped.
  */
 export async function runMatrix(app: FastifyInstance, world: MatrixWorld, routes: RouteInfo[], part: { index: number; of: number }): Promise<MatrixResult> {
-  const res: MatrixResult = { table: [], unexpectedAllows: [], inconclusive: [], anonymousNot401: [], allowedFailures: [], unclassified: [], unmapped: [], leaks: [], stateFirst: 0, requests: 0 };
+  const res: MatrixResult = { table: [], unexpectedAllows: [], inconclusive: [], anonymousNot401: [], allowedFailures: [], unclassified: [], unmapped: [], leaks: [], existenceLeaks: [], stateFirst: 0, requests: 0 };
   const unmapped = new Set<string>();
+  const missingIds = Object.fromEntries(Object.keys(world.ids).map((k) => [k, MISSING_ID])) as MatrixWorld['ids'];
   // Parts split the routes in registration order so each test file stays well under a minute.
   const mine = routes.filter((r) => !r.public);
   const size = Math.ceil(mine.length / part.of);
@@ -50,6 +76,8 @@ export async function runMatrix(app: FastifyInstance, world: MatrixWorld, routes
     if (!(r.key in ALLOW)) res.unclassified.push(r.key);
     const allow = allowedUsers(r.key);
     const req = buildRequest(r, world.ids, unmapped);
+    // The same request with every id (path, body, query) replaced by one that exists nowhere.
+    const missingReq = buildRequest(r, missingIds, new Set());
     const row = { route: r.key, allowed: 0, denied: 0, skipped: 0 };
     const anon = await app.inject(req);
     res.requests++;
@@ -70,6 +98,8 @@ export async function runMatrix(app: FastifyInstance, world: MatrixWorld, routes
         }
       } else if (code < 300) {
         res.unexpectedAllows.push(`${r.key} as ${u} → ${code}`);
+      } else if (OUT_OF_SCOPE.includes(u) && (res.requests++, await differsFromMissing(world.s[u], got, missingReq, STREAMS.has(r.key)))) {
+        res.existenceLeaks.push(`${r.key} as ${u}: ${await differsFromMissing(world.s[u], got, missingReq, STREAMS.has(r.key))}`);
       } else if (STATE_BEFORE_ACCESS[r.key] === code) {
         res.stateFirst++;
       } else if (!DENIED.has(code)) {

@@ -174,8 +174,8 @@ describe('fixes found by the matrix', () => {
     expect(res.json().code).toBe('VALIDATION');
   });
 
-  it("another county's assessor is refused the scoring progress of county A's campaign (was a 200 with an empty list)", async () => {
-    expect((await world.s.assessorB.get(`/api/campaigns/${world.ids.campaign}/assessment/progress`)).statusCode).toBe(403);
+  it("another county's assessor is refused the scoring progress of county A's campaign (was a 200 with an empty list; issue 15: as if it did not exist)", async () => {
+    expect((await world.s.assessorB.get(`/api/campaigns/${world.ids.campaign}/assessment/progress`)).statusCode).toBe(404);
     expect((await world.s.assessorA.get(`/api/campaigns/${world.ids.campaign}/assessment/progress`)).statusCode).toBe(200);
   });
 });

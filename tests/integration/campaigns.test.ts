@@ -360,7 +360,7 @@ describe('filing and the lower levels (R-CAMP-3, R-CAMP-2)', () => {
     expect(d.parent).toMatchObject({ id: parentId, title: expect.any(String) });
     expect(d.permissions).toMatchObject({ canEdit: true, canFile: true, canPublish: false, canReviewFiling: false });
     expect((await s.townA1.get(`/api/campaigns/${parentId}`)).statusCode).toBe(403);
-    expect((await s.townA1.get(`/api/campaigns/${town2}`)).statusCode).toBe(403);
+    expect((await s.townA1.get(`/api/campaigns/${town2}`)).statusCode).toBe(404);
     const list = (await s.townA1.get('/api/campaigns')).json();
     expect(list.items.map((c: any) => c.id)).toEqual([town1]);
   });
@@ -380,7 +380,7 @@ describe('filing and the lower levels (R-CAMP-3, R-CAMP-2)', () => {
     // While the plan is with the county, the township cannot change it, nor review its own filing.
     expect((await saveSettings(s.townA1, town1, () => {})).statusCode).toBe(409);
     expect((await s.townA1.post(`/api/campaigns/${town1}/filing/acknowledge`)).statusCode).toBe(403);
-    expect((await s.adminB.post(`/api/campaigns/${town1}/filing/acknowledge`)).statusCode).toBe(403);
+    expect((await s.adminB.post(`/api/campaigns/${town1}/filing/acknowledge`)).statusCode).toBe(404);
     expect((await s.adminA.post(`/api/campaigns/${town1}/filing/return`, {})).statusCode).toBe(400);
 
     const ret = await s.adminA.post(`/api/campaigns/${town1}/filing/return`, { reason: '请补充社区党组织书记述职安排' });
@@ -594,7 +594,7 @@ describe('access: allowed and denied, including another county', () => {
 
   it('reads the county campaign only within scope; a reporting secretary gets the summary', async () => {
     const expected: Record<string, number> = {
-      adminA: 200, adminB: 403, townA1: 403, secTown: 200, secV11: 403, leaderA: 200, observerA: 200, auditorA: 403,
+      adminA: 200, adminB: 404, townA1: 403, secTown: 200, secV11: 403, leaderA: 200, observerA: 200, auditorA: 403,
     };
     const got: Record<string, number> = {};
     for (const user of Object.keys(expected)) got[user] = (await s[user].get(`/api/campaigns/${county}`)).statusCode;
@@ -619,7 +619,7 @@ describe('access: allowed and denied, including another county', () => {
       ['POST', `/api/campaigns`, { templateId: '002', year: 2025, organizerOrgId: o.countyA.id }],
     ] as [string, string, object?][]) {
       const res = await s.adminB.request({ method: method as 'GET', url, payload: body });
-      expect(res.statusCode, `${method} ${url}`).toBe(403);
+      expect(res.statusCode, `${method} ${url}`).toBe(404);
     }
   });
 

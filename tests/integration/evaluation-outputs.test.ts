@@ -225,8 +225,8 @@ describe('evaluation outputs after the lock', () => {
     for (const who of ['otherCounty', 'leader', 'secForeign']) {
       for (const path of ['', '/notice', '/ranking', '/cadre-sheets', '/feedback-letters', `/feedback-letters/${rep.east}`]) {
         const res = await s[who]!.get(base() + path);
-        expect(res.statusCode, `${who} ${path}`).toBe(403);
-        expect(res.json().code).toBe('FORBIDDEN');
+        expect(res.statusCode, `${who} ${path}`).toBe(who === 'leader' ? 403 : 404);
+        expect(res.json().code).toBe(who === 'leader' ? 'FORBIDDEN' : 'NOT_FOUND');
       }
     }
     expect((await s.townAdmin!.get(`${base()}/feedback-letters/999999`)).statusCode).toBe(404);

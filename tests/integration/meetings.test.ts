@@ -73,7 +73,7 @@ describe('R-MEET-1 meetings of a campaign: access per role', () => {
     for (const u of ['adminA', 'townA', 'adminB', 'leaderA', 'assessorA', 'observerA', 'secA1', 'auditorA']) {
       got[u] = (await s[u].post(`/api/campaigns/${campaignId}/meetings`, body)).statusCode;
     }
-    expect(got).toEqual({ adminA: 200, townA: 200, adminB: 403, leaderA: 403, assessorA: 403, observerA: 403, secA1: 403, auditorA: 403 });
+    expect(got).toEqual({ adminA: 200, townA: 200, adminB: 404, leaderA: 403, assessorA: 403, observerA: 403, secA1: 403, auditorA: 403 });
     expect(await count('meetings', `campaign_id = ${campaignId}`)).toBe(2);
     expect(await audits('meeting.create')).toBe(2);
   });
@@ -83,7 +83,7 @@ describe('R-MEET-1 meetings of a campaign: access per role', () => {
     for (const u of ['adminA', 'leaderA', 'assessorA', 'observerA', 'adminB', 'leaderB', 'secA1', 'auditorA']) {
       got[u] = (await s[u].get(`/api/campaigns/${campaignId}/meetings`)).statusCode;
     }
-    expect(got).toEqual({ adminA: 200, leaderA: 200, assessorA: 200, observerA: 200, adminB: 403, leaderB: 403, secA1: 403, auditorA: 403 });
+    expect(got).toEqual({ adminA: 200, leaderA: 200, assessorA: 200, observerA: 200, adminB: 404, leaderB: 404, secA1: 403, auditorA: 403 });
     const page = (await s.adminA.get(`/api/campaigns/${campaignId}/meetings?limit=1`)).json();
     expect(page.total).toBe(2);
     expect(page.items).toHaveLength(1);
@@ -116,7 +116,7 @@ describe('R-MEET-1 meetings of a campaign: access per role', () => {
     const patched = await s.townA.patch(`/api/meetings/${id}`, { place: '党群服务中心' });
     expect(patched.statusCode).toBe(200);
     expect(patched.json().meeting.place).toBe('党群服务中心');
-    expect((await s.adminB.patch(`/api/meetings/${id}`, { place: '乙' })).statusCode).toBe(403);
+    expect((await s.adminB.patch(`/api/meetings/${id}`, { place: '乙' })).statusCode).toBe(404);
     expect((await s.leaderA.delete(`/api/meetings/${id}`)).statusCode).toBe(403);
     expect((await s.townA.delete(`/api/meetings/${id}`)).statusCode).toBe(200);
     expect((await s.townA.get(`/api/meetings/${id}`)).statusCode).toBe(404);
@@ -168,7 +168,7 @@ describe('R-MEET-1 agenda and R-REP-8 speaking minutes', () => {
   it('only the organizer\'s admins set the agenda', async () => {
     const items = [{ reporterId: rep.v1, writtenOnly: false }];
     for (const u of ['leaderA', 'observerA', 'adminB', 'secA1']) {
-      expect((await s[u].put(`/api/meetings/${id}/agenda`, { items })).statusCode, u).toBe(403);
+      expect((await s[u].put(`/api/meetings/${id}/agenda`, { items })).statusCode, u).toBe(u === 'adminB' ? 404 : 403);
     }
   });
 });
@@ -238,7 +238,7 @@ describe('R-MEET-3 comments and Q&A per reporter', () => {
     expect((await post('townA', { ...comment, agendaItemId: null, authorName: '王书记', body: '集中点评：整体较好。' })).statusCode).toBe(200);
     const denied: Record<string, number> = {};
     for (const u of ['observerA', 'assessorA', 'adminB', 'leaderB', 'secA1']) denied[u] = (await post(u, comment)).statusCode;
-    expect(denied).toEqual({ observerA: 403, assessorA: 403, adminB: 403, leaderB: 403, secA1: 403 });
+    expect(denied).toEqual({ observerA: 403, assessorA: 403, adminB: 404, leaderB: 404, secA1: 403 });
 
     const read = await s.observerA.get(`/api/meetings/${id}`);
     expect(read.statusCode).toBe(200);
@@ -248,8 +248,8 @@ describe('R-MEET-3 comments and Q&A per reporter', () => {
     expect((await s.leaderA.get(`/api/meetings/${id}`)).json().permissions).toMatchObject({ comment: true, ballots: false });
     expect(read.json().comments.map((c: { kindLabel: string }) => c.kindLabel)).toEqual(['点评', '提问', '回答', '点评']);
     expect(read.json().agenda[0].commentCount).toBe(3);
-    expect((await s.adminB.get(`/api/meetings/${id}`)).statusCode).toBe(403);
-    expect((await s.leaderB.get(`/api/meetings/${id}`)).statusCode).toBe(403);
+    expect((await s.adminB.get(`/api/meetings/${id}`)).statusCode).toBe(404);
+    expect((await s.leaderB.get(`/api/meetings/${id}`)).statusCode).toBe(404);
   });
 
   it('refuses an empty text, an unknown kind and an item of another meeting', async () => {
@@ -347,7 +347,7 @@ describe('R-REP-8 console timer and agenda step (R-MEET-1)', () => {
     expect((await s.townA.put(`/api/meetings/${id}/step`, { step: 'party' })).statusCode).toBe(400);
     expect((await s.leaderA.put(`/api/meetings/${id}/step`, { step: 'rating' })).statusCode).toBe(403);
     expect((await s.leaderA.post(`/api/meetings/${id}/timer`, { action: 'start' })).statusCode).toBe(403);
-    expect((await s.adminB.post(`/api/meetings/${id}/timer`, { action: 'start' })).statusCode).toBe(403);
+    expect((await s.adminB.post(`/api/meetings/${id}/timer`, { action: 'start' })).statusCode).toBe(404);
     expect(await audits('meeting.step')).toBe(5);
     expect(await audits('meeting.timer')).toBeGreaterThanOrEqual(5);
   });
@@ -393,7 +393,7 @@ describe('live console: changes pushed by server-sent events (decision 007)', ()
     try {
       const port = (other.server.address() as { port: number }).port;
       const denied = await fetch(`http://127.0.0.1:${port}/api/meetings/${id}/events`, { headers: { cookie: `sp_sid=${s.adminB.cookie}` } });
-      expect(denied.status).toBe(403);
+      expect(denied.status).toBe(404);
       const res = await fetch(`http://127.0.0.1:${port}/api/meetings/${id}/events`, {
         headers: { cookie: `sp_sid=${s.observerA.cookie}` }, signal: ctrl.signal,
       });
@@ -456,7 +456,7 @@ describe('meeting record exports', () => {
     expect(xml).toMatch(/w:left="1588"/);
     const footers = Object.keys(zip.files).filter((f) => f.startsWith('word/footer'));
     expect(footers.length).toBe(2);
-    expect((await s.adminB.get(`/api/meetings/${id}/record.docx`)).statusCode).toBe(403);
+    expect((await s.adminB.get(`/api/meetings/${id}/record.docx`)).statusCode).toBe(404);
   });
 
   it('agenda and attendance .xlsx: Chinese headers frozen, numbers as numbers', async () => {
@@ -478,7 +478,7 @@ describe('meeting record exports', () => {
 
 it('another county\'s campaign is out of reach for county A staff', async () => {
   const m = await buildMeeting(t.db, { campaignId: otherCampaignId });
-  expect((await s.adminA.get(`/api/meetings/${m.id}`)).statusCode).toBe(403);
-  expect((await s.adminA.post(`/api/meetings/${m.id}/agenda/default`)).statusCode).toBe(403);
+  expect((await s.adminA.get(`/api/meetings/${m.id}`)).statusCode).toBe(404);
+  expect((await s.adminA.post(`/api/meetings/${m.id}/agenda/default`)).statusCode).toBe(404);
   expect((await s.adminB.post(`/api/meetings/${m.id}/agenda/default`)).statusCode).toBe(200);
 });

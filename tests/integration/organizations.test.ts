@@ -35,21 +35,21 @@ const count = async (table: string) => (await queryRows<{ n: number }>(t.db, sql
 
 describe('R-ORG-1 access matrix: every role × every route of the foundation, allowed and denied', () => {
   const cases: [string, (ids: typeof tree, user: string) => [string, string, unknown?], Record<string, number>][] = [
-    ['read village A1', (i) => ['GET', `/api/orgs/${i.villageA1.id}`], { adminA: 200, adminB: 403, townA: 200, secA1: 200, leaderA: 200, assessorA: 200, observerA: 200, auditorA: 403 }],
-    ['read village A2', (i) => ['GET', `/api/orgs/${i.villageA2.id}`], { adminA: 200, adminB: 403, townA: 200, secA1: 403, leaderA: 200, assessorA: 200, observerA: 200, auditorA: 403 }],
-    ['read county B', (i) => ['GET', `/api/orgs/${i.countyB.id}`], { adminA: 403, adminB: 200, townA: 403, secA1: 403, leaderA: 403, assessorA: 403, observerA: 403, auditorA: 403 }],
-    ['children of county A', (i) => ['GET', `/api/orgs/${i.countyA.id}/children`], { adminA: 200, adminB: 403, townA: 403, secA1: 403, leaderA: 200, assessorA: 200, observerA: 200, auditorA: 403 }],
+    ['read village A1', (i) => ['GET', `/api/orgs/${i.villageA1.id}`], { adminA: 200, adminB: 404, townA: 200, secA1: 200, leaderA: 200, assessorA: 200, observerA: 200, auditorA: 403 }],
+    ['read village A2', (i) => ['GET', `/api/orgs/${i.villageA2.id}`], { adminA: 200, adminB: 404, townA: 200, secA1: 404, leaderA: 200, assessorA: 200, observerA: 200, auditorA: 403 }],
+    ['read county B', (i) => ['GET', `/api/orgs/${i.countyB.id}`], { adminA: 404, adminB: 200, townA: 404, secA1: 404, leaderA: 404, assessorA: 404, observerA: 404, auditorA: 404 }],
+    ['children of county A', (i) => ['GET', `/api/orgs/${i.countyA.id}/children`], { adminA: 200, adminB: 404, townA: 403, secA1: 403, leaderA: 200, assessorA: 200, observerA: 200, auditorA: 403 }],
     ['search', () => ['GET', '/api/orgs/search?q=村'], { adminA: 200, adminB: 200, townA: 200, secA1: 200, leaderA: 200, assessorA: 200, observerA: 200, auditorA: 403 }],
-    ['edit village A2', (i) => ['PATCH', `/api/orgs/${i.villageA2.id}`, { name: '甲一镇西村党支部' }], { adminA: 200, adminB: 403, townA: 200, secA1: 403, leaderA: 403, assessorA: 403, observerA: 403, auditorA: 403 }],
-    ['add member in B', (i) => ['POST', `/api/orgs/${i.villageB1.id}/members`, { name: '王五', position: '组织委员' }], { adminA: 403, adminB: 200, townA: 403, secA1: 403, leaderA: 403, assessorA: 403, observerA: 403, auditorA: 403 }],
-    ['export county A', (i) => ['GET', `/api/orgs/${i.countyA.id}/export`], { adminA: 200, adminB: 403, townA: 403, secA1: 403, leaderA: 200, assessorA: 200, observerA: 200, auditorA: 403 }],
+    ['edit village A2', (i) => ['PATCH', `/api/orgs/${i.villageA2.id}`, { name: '甲一镇西村党支部' }], { adminA: 200, adminB: 404, townA: 200, secA1: 404, leaderA: 403, assessorA: 403, observerA: 403, auditorA: 403 }],
+    ['add member in B', (i) => ['POST', `/api/orgs/${i.villageB1.id}/members`, { name: '王五', position: '组织委员' }], { adminA: 404, adminB: 200, townA: 404, secA1: 404, leaderA: 404, assessorA: 404, observerA: 404, auditorA: 404 }],
+    ['export county A', (i) => ['GET', `/api/orgs/${i.countyA.id}/export`], { adminA: 200, adminB: 404, townA: 403, secA1: 403, leaderA: 200, assessorA: 200, observerA: 200, auditorA: 403 }],
     ['list accounts', () => ['GET', '/api/users'], { adminA: 200, adminB: 200, townA: 200, secA1: 403, leaderA: 403, assessorA: 403, observerA: 403, auditorA: 403 }],
     ['tree roots', () => ['GET', '/api/orgs/roots'], { adminA: 200, adminB: 200, townA: 200, secA1: 200, leaderA: 200, assessorA: 200, observerA: 200, auditorA: 403 }],
     ['import template', () => ['GET', '/api/orgs/import/template'], { adminA: 200, adminB: 200, townA: 200, secA1: 200, leaderA: 200, assessorA: 200, observerA: 200, auditorA: 200 }],
-    ['create org under town A', (i, u) => ['POST', '/api/orgs', { parentId: i.townA.id, name: `新支部${u}`, code: `NEW-${u}`, kind: 'branch', sector: 'rural', level: 'grassroots' }], { adminA: 200, adminB: 403, townA: 200, secA1: 403, leaderA: 403, assessorA: 403, observerA: 403, auditorA: 403 }],
-    ['appoint secretary in B', (i) => ['PUT', `/api/orgs/${i.villageB1.id}/secretary`, { name: '钱七', position: '书记', tenureStart: '2024-01-01' }], { adminA: 403, adminB: 200, townA: 403, secA1: 403, leaderA: 403, assessorA: 403, observerA: 403, auditorA: 403 }],
-    ['move town B village', (i) => ['POST', `/api/orgs/${i.villageB1.id}/move`, { newParentId: i.countyB.id }], { adminA: 403, adminB: 200, townA: 403, secA1: 403, leaderA: 403, assessorA: 403, observerA: 403, auditorA: 403 }],
-    ['create account in county A', (i, u) => ['POST', '/api/users', { username: `acct_${u}`, displayName: '新账号', password: 'Strong#Pass99', role: 'observer', scopeOrgId: i.townA.id }], { adminA: 200, adminB: 403, townA: 200, secA1: 403, leaderA: 403, assessorA: 403, observerA: 403, auditorA: 403 }],
+    ['create org under town A', (i, u) => ['POST', '/api/orgs', { parentId: i.townA.id, name: `新支部${u}`, code: `NEW-${u}`, kind: 'branch', sector: 'rural', level: 'grassroots' }], { adminA: 200, adminB: 404, townA: 200, secA1: 403, leaderA: 403, assessorA: 403, observerA: 403, auditorA: 403 }],
+    ['appoint secretary in B', (i) => ['PUT', `/api/orgs/${i.villageB1.id}/secretary`, { name: '钱七', position: '书记', tenureStart: '2024-01-01' }], { adminA: 404, adminB: 200, townA: 404, secA1: 404, leaderA: 404, assessorA: 404, observerA: 404, auditorA: 404 }],
+    ['move town B village', (i) => ['POST', `/api/orgs/${i.villageB1.id}/move`, { newParentId: i.countyB.id }], { adminA: 404, adminB: 200, townA: 404, secA1: 404, leaderA: 404, assessorA: 404, observerA: 404, auditorA: 404 }],
+    ['create account in county A', (i, u) => ['POST', '/api/users', { username: `acct_${u}`, displayName: '新账号', password: 'Strong#Pass99', role: 'observer', scopeOrgId: i.townA.id }], { adminA: 200, adminB: 404, townA: 200, secA1: 403, leaderA: 403, assessorA: 403, observerA: 403, auditorA: 403 }],
     ['meta', () => ['GET', '/api/meta'], { adminA: 200, adminB: 200, townA: 200, secA1: 200, leaderA: 200, assessorA: 200, observerA: 200, auditorA: 200 }],
     ['read audit log', () => ['GET', '/api/audit'], { adminA: 403, adminB: 403, townA: 403, secA1: 403, leaderA: 403, assessorA: 403, observerA: 403, auditorA: 200 }],
   ];
@@ -80,13 +80,14 @@ describe('R-ORG-1 access matrix: every role × every route of the foundation, al
       [`/api/users/${target.id}/password`, 'POST', { password: 'Another#Pass77' }],
     ] as const) {
       const codes = await Promise.all(['adminA', 'adminB', 'secA1', 'auditorA'].map(async (u) => (await s[u].request({ method, url, payload: body })).statusCode));
-      expect(codes).toEqual([403, 200, 403, 403]);
+      expect(codes).toEqual([404, 200, 403, 403]);
     }
   });
 
   it('an admin of county A cannot create an account scoped to county B', async () => {
     const res = await s.adminA.post('/api/users', { username: 'sneaky', displayName: '越权', password: 'Strong#Pass99', role: 'org_admin', scopeOrgId: tree.countyB.id });
-    expect(res.statusCode).toBe(403);
+    // Another county's organization is answered as a missing one (issue 15).
+    expect(res.statusCode).toBe(404);
   });
 });
 
@@ -108,8 +109,8 @@ describe('tree operations', () => {
     expect(moved.statusCode).toBe(200);
     const children = (await s.adminA.get(`/api/orgs/${town2.id}/children`)).json();
     expect(children.items.map((c: { code: string }) => c.code)).toEqual(['A-T1-V2']);
-    // The township admin of 甲一镇 no longer sees the moved village.
-    expect((await s.townA.get(`/api/orgs/${tree.villageA2.id}`)).statusCode).toBe(403);
+    // The township admin of 甲一镇 no longer sees the moved village: off its branch, as if it did not exist.
+    expect((await s.townA.get(`/api/orgs/${tree.villageA2.id}`)).statusCode).toBe(404);
   });
 
   it('R-ORG-1 lazy tree: every node reports how many children it has, so the page knows what can expand', async () => {

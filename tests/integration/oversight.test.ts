@@ -105,10 +105,10 @@ describe('R-CAMP-6 observers sent to lower-level meetings, by group (002 分组�
     const body = { userIds: [uid.observerA], subCampaignIds: [c.subSub] };
     const got: Record<string, number> = {};
     for (const u of ['adminB', 'townA', 'leaderA', 'observerA', 'secA1', 'auditorA']) got[u] = (await s[u].post(observersUrl(c.countyA), body)).statusCode;
-    expect(got).toEqual({ adminB: 403, townA: 403, leaderA: 403, observerA: 403, secA1: 403, auditorA: 403 });
-    for (const u of ['adminB', 'townA', 'observerA']) expect((await s[u].get(observersUrl(c.countyA))).statusCode).toBe(403);
-    expect((await s.adminB.get(`${observersUrl(c.countyA)}/export`)).statusCode).toBe(403);
-    expect((await s.adminB.delete(`${observersUrl(c.countyA)}/${groupIds[0]}`)).statusCode).toBe(403);
+    expect(got).toEqual({ adminB: 404, townA: 403, leaderA: 403, observerA: 403, secA1: 403, auditorA: 403 });
+    for (const u of ['adminB', 'townA', 'observerA']) expect((await s[u].get(observersUrl(c.countyA))).statusCode).toBe(u === 'adminB' ? 404 : 403);
+    expect((await s.adminB.get(`${observersUrl(c.countyA)}/export`)).statusCode).toBe(404);
+    expect((await s.adminB.delete(`${observersUrl(c.countyA)}/${groupIds[0]}`)).statusCode).toBe(404);
     expect(await count('observer_assignments')).toBe(before);
     expect(await count('observer_assignments', 'removed_at is not null')).toBe(0);
   });
@@ -268,8 +268,8 @@ describe('R-PREP-2 unannounced research visits (不打招呼、随机走访)', (
     const before = await count('research_visits');
     const got: Record<string, number> = {};
     for (const u of ['adminB', 'townA', 'secA1', 'auditorA', 'observerB']) got[u] = (await s[u].post(visitsUrl(c.countyA), good())).statusCode;
-    expect(got).toEqual({ adminB: 403, townA: 403, secA1: 403, auditorA: 403, observerB: 403 });
-    for (const u of ['adminB', 'townA', 'secA1']) expect((await s[u].get(visitsUrl(c.countyA))).statusCode).toBe(403);
+    expect(got).toEqual({ adminB: 404, townA: 403, secA1: 403, auditorA: 403, observerB: 404 });
+    for (const u of ['adminB', 'townA', 'secA1']) expect((await s[u].get(visitsUrl(c.countyA))).statusCode).toBe(u === 'adminB' ? 404 : 403);
     expect(await count('research_visits')).toBe(before);
   });
 
@@ -339,7 +339,7 @@ describe('R-PREP-2 unannounced research visits (不打招呼、随机走访)', (
     const before = await snapshot();
     const url = `${visitsUrl(c.countyA)}/${visitId}`;
     expect((await s.leaderA.patch(url, { seen: '改写' })).statusCode).toBe(403);
-    expect((await s.adminB.patch(url, { seen: '改写' })).statusCode).toBe(403);
+    expect((await s.adminB.patch(url, { seen: '改写' })).statusCode).toBe(404);
     const cases: [unknown, number][] = [
       [{ orgId: tree.villageB1.id, seen: '改写' }, 400],
       [{ visitedOn: '2026-01-01' }, 400],
@@ -349,7 +349,7 @@ describe('R-PREP-2 unannounced research visits (不打招呼、随机走访)', (
       [{ authorId: uid.leaderA }, 400],
     ];
     for (const [body, status] of cases) expect((await s.adminA.patch(url, body)).statusCode, JSON.stringify(body)).toBe(status);
-    expect((await s.adminA.patch(`${visitsUrl(c.countyB)}/${visitId}`, { seen: '改写' })).statusCode).toBe(403);
+    expect((await s.adminA.patch(`${visitsUrl(c.countyB)}/${visitId}`, { seen: '改写' })).statusCode).toBe(404);
     expect((await s.adminA.patch(`${visitsUrl(c.subA1)}/${visitId}`, { seen: '改写' })).statusCode).toBe(404);
     expect(await snapshot()).toEqual(before);
   });
@@ -431,10 +431,10 @@ describe('R-CAMP-2 progress of a campaign and all its sub-campaigns on one page'
     expect(own.items.map((i: ProgressItem) => i.id).sort()).toEqual([c.subA1, c.subSub].sort());
     const got: Record<string, number> = {};
     for (const u of ['adminA', 'leaderA', 'adminB', 'townA', 'observerA', 'secA1', 'auditorA']) got[u] = (await s[u].get(progressUrl(c.countyA))).statusCode;
-    expect(got).toEqual({ adminA: 200, leaderA: 200, adminB: 403, townA: 403, observerA: 403, secA1: 403, auditorA: 403 });
-    expect((await s.adminA.get(progressUrl(c.countyB))).statusCode).toBe(403);
-    expect((await s.adminA.get(progressUrl(c.subB))).statusCode).toBe(403);
-    expect((await s.adminB.get(`${progressUrl(c.countyA)}/export`)).statusCode).toBe(403);
+    expect(got).toEqual({ adminA: 200, leaderA: 200, adminB: 404, townA: 403, observerA: 403, secA1: 403, auditorA: 403 });
+    expect((await s.adminA.get(progressUrl(c.countyB))).statusCode).toBe(404);
+    expect((await s.adminA.get(progressUrl(c.subB))).statusCode).toBe(404);
+    expect((await s.adminB.get(`${progressUrl(c.countyA)}/export`)).statusCode).toBe(404);
     expect((await s.adminA.get(progressUrl(999999))).statusCode).toBe(404);
   });
 

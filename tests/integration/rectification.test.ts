@@ -3,7 +3,17 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/server/db/connect';
 import { buildCampaign, buildMeeting, buildTwoCounties, buildUser, setupTestApp, signIn, type Session } from '../factories';
-import { goodSections, upload } from './reports-helpers';
+import { goodSections, patchSettings, upload } from './reports-helpers';
+
+/** Sets a campaign's publication audience (R-REP-7 setting); returns the one it had. */
+async function patchAudience(id: number, audience: string) {
+  let was = '';
+  await patchSettings(t.db, id, (x) => {
+    was = x.report.publicationAudience;
+    x.report.publicationAudience = audience as typeof x.report.publicationAudience;
+  });
+  return was;
+}
 
 let t: Awaited<ReturnType<typeof setupTestApp>>;
 let tree: Awaited<ReturnType<typeof buildTwoCounties>>;
@@ -168,7 +178,7 @@ describe('R-FIX-1 problem inbox: every source lands in one list per organization
   it('the inbox is denied across counties, to another village\'s secretary and to the auditor', async () => {
     for (const who of ['adminB', 'secA2', 'secB1', 'auditor']) {
       const res = await s[who].get(`/api/campaigns/${campaignId}/rectification/inbox?orgId=${tree.villageA1.id}`);
-      expect(res.statusCode, who).toBe(403);
+      expect(res.statusCode, who).toBe(['adminB', 'secB1'].includes(who) ? 404 : 403);
     }
   });
 });
@@ -254,7 +264,7 @@ describe('R-FIX-2 status transitions, overdue on the injected clock, verificatio
     const before = await count('rectification_verifications');
     expect((await verify(s.secA1, id, { result: 'pass', evidence: '自查' })).statusCode).toBe(403);
     expect((await verify(s.observerA, id, { result: 'pass', evidence: '看过' })).statusCode).toBe(403);
-    expect((await verify(s.adminB, id, { result: 'pass', evidence: '看过' })).statusCode).toBe(403);
+    expect((await verify(s.adminB, id, { result: 'pass', evidence: '看过' })).statusCode).toBe(404);
     const bare = await verify(s.townAdmin, id, { result: 'pass' });
     expect([bare.statusCode, bare.json().message]).toEqual([400, '验收销号须注明或选择佐证材料（该事项要求提供佐证）']);
     const fail = await verify(s.townAdmin, id, { result: 'fail' });
@@ -284,7 +294,7 @@ describe('R-FIX-2 status transitions, overdue on the injected clock, verificatio
     expect(d.timeline.at(-1).evidence).toContain('会议记录.pdf');
     const file = await s.townAdmin.get(`/api/rectification/items/${id}/evidence/${ok.json().id}`);
     expect(file.rawPayload.toString()).toBe('%PDF-1.4 记录');
-    expect((await s.secA2.get(`/api/rectification/items/${id}/evidence/${ok.json().id}`)).statusCode).toBe(403);
+    expect((await s.secA2.get(`/api/rectification/items/${id}/evidence/${ok.json().id}`)).statusCode).toBe(404);
     // A closed item is a record: no edits, no progress.
     expect((await s.secA1.patch(`/api/rectification/items/${id}`, { owner: '别人' })).statusCode).toBe(409);
     expect((await s.secA1.post(`/api/rectification/items/${id}/progress`, { note: '再改' })).statusCode).toBe(409);
@@ -356,7 +366,7 @@ describe('R-FIX-3 commitments (公开承诺) and the progress 通报', () => {
     expect((await s.secA1.post(`/api/commitments/${id}/file`)).json().state).toBe('filed');
     expect((await s.secA1.patch(`/api/commitments/${id}`, { content: '改' })).statusCode).toBe(409);
     // Only the organizer's organization department reviews.
-    expect((await s.adminB.post(`/api/commitments/${id}/review`, { action: 'acknowledge' })).statusCode).toBe(403);
+    expect((await s.adminB.post(`/api/commitments/${id}/review`, { action: 'acknowledge' })).statusCode).toBe(404);
     expect((await s.secA1.post(`/api/commitments/${id}/review`, { action: 'acknowledge' })).statusCode).toBe(403);
     expect((await s.townAdmin.post(`/api/commitments/${id}/review`, { action: 'return' })).statusCode).toBe(400);
     expect((await s.townAdmin.post(`/api/commitments/${id}/review`, { action: 'return', reason: '请写明时限' })).json().state).toBe('returned');
@@ -371,7 +381,12 @@ describe('R-FIX-3 commitments (公开承诺) and the progress 通报', () => {
     // Template 003 publishes to 参加述职评议考核的各基层党组织: the other village reads it, another county does not.
     const seen = (await s.secA2.get(`/api/campaigns/${campaignId}/commitments`)).json().items;
     expect(seen.map((k: { content: string; state: string }) => [k.content, k.state])).toEqual([['一、2026年3月底前完成阵地改造。', 'published']]);
-    expect((await s.secB1.get(`/api/campaigns/${campaignId}/commitments`)).json().items).toEqual([]);
+    // Another county gets what a missing campaign gets, and not the campaign's title (issue 15).
+    const missing = await s.secB1.get('/api/campaigns/999999/commitments');
+    for (const url of [`/api/campaigns/${campaignId}/commitments`, `/api/campaigns/${campaignId}/rectification/published-progress`]) {
+      const other = await s.secB1.get(url);
+      expect([other.statusCode, other.json()], url).toEqual([404, missing.json()]);
+    }
     expect(await count('audit_log', `target_type = 'commitment' and target_id = '${id}'`)).toBe(6);
     // With the commitment, the unit's rectification progress is published to the same audience (R-FIX-3):
     // problems, measures, deadlines and status, without evidence or notes.
@@ -384,7 +399,12 @@ describe('R-FIX-3 commitments (公开承诺) and the progress 通报', () => {
     expect(unit.total).toBe(n);
     expect(n).toBeGreaterThan(0);
     expect(Object.keys(unit.items[0]).sort()).toEqual(['deadline', 'description', 'measures', 'overdue', 'progress', 'status', 'statusLabel']);
-    expect((await s.secB1.get(`/api/campaigns/${campaignId}/rectification/published-progress`)).json().units).toEqual([]);
+    // Published to everyone (社会公开), the commitment and the campaign it belongs to are there for another county too.
+    const was = await patchAudience(campaignId, 'public');
+    const open = (await s.secB1.get(`/api/campaigns/${campaignId}/rectification/published-progress`)).json();
+    expect(open.units.map((u: { orgId: number }) => u.orgId)).toEqual([tree.villageA1.id]);
+    expect(open.campaign.id).toBe(campaignId);
+    await patchAudience(campaignId, was);
   });
 
   it('the 通报 .docx lists items per unit with status and overdue; only the organizer\'s staff export it', async () => {
@@ -399,7 +419,7 @@ describe('R-FIX-3 commitments (公开承诺) and the progress 通报', () => {
     expect(value).toMatch(/逾期/);
     expect(value).toContain('甲一镇党委');
     for (const who of ['secA1', 'adminB', 'observerA']) {
-      expect((await s[who].get(`/api/campaigns/${campaignId}/rectification/bulletin.docx`)).statusCode, who).toBe(403);
+      expect((await s[who].get(`/api/campaigns/${campaignId}/rectification/bulletin.docx`)).statusCode, who).toBe(who === 'adminB' ? 404 : 403);
     }
   });
 });
@@ -416,7 +436,7 @@ describe('R-FIX-4 / R-PREP-1 carry-over into next year\'s campaign and its repor
     const closedInspections = await count('rectification_items', `campaign_id = ${campaignId} and parent_id is null and source_type = 'inspection' and status = 'closed'`);
     expect(closedInspections).toBe(1); // the verified one still goes to the preparation list
     expect((await s.secA1.post(`/api/campaigns/${next}/rectification/carry-over`)).statusCode).toBe(403);
-    expect((await s.adminB.post(`/api/campaigns/${next}/rectification/carry-over`)).statusCode).toBe(403);
+    expect((await s.adminB.post(`/api/campaigns/${next}/rectification/carry-over`)).statusCode).toBe(404);
     const res = await s.townAdmin.post(`/api/campaigns/${next}/rectification/carry-over`);
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ fromCampaign: { id: campaignId, year: 2025 }, carried: open.length, priorItems: open.length + closedInspections, skipped: [] });
@@ -473,15 +493,15 @@ describe('access: own organization, the upper level\'s subtree, never across cou
   it('single items: another village, another county denied; an observer reads but changes nothing', async () => {
     const [anItem] = await queryRows<{ id: number }>(t.db, sql`
       select id from rectification_items where org_id = ${tree.villageA1.id} and status = 'in_progress' order by id limit 1`);
-    for (const who of ['secA2', 'adminB', 'secB1']) expect((await s[who].get(`/api/rectification/items/${anItem.id}`)).statusCode, who).toBe(403);
+    for (const who of ['secA2', 'adminB', 'secB1']) expect((await s[who].get(`/api/rectification/items/${anItem.id}`)).statusCode, who).toBe(404);
     const seen = await item(s.observerA, anItem.id);
     expect(seen.can).toEqual({ edit: false, verify: false });
     expect((await item(s.leaderA, anItem.id)).can.verify).toBe(true);
     const before = await count('rectification_progress');
     expect((await s.observerA.post(`/api/rectification/items/${anItem.id}/progress`, { note: '观察员' })).statusCode).toBe(403);
     expect((await s.observerA.patch(`/api/rectification/items/${anItem.id}`, { owner: '观察员' })).statusCode).toBe(403);
-    expect((await s.secA2.post(`/api/rectification/items/${anItem.id}/progress`, { note: '西村' })).statusCode).toBe(403);
-    expect((await s.adminB.patch(`/api/rectification/items/${anItem.id}`, { owner: '乙县' })).statusCode).toBe(403);
+    expect((await s.secA2.post(`/api/rectification/items/${anItem.id}/progress`, { note: '西村' })).statusCode).toBe(404);
+    expect((await s.adminB.patch(`/api/rectification/items/${anItem.id}`, { owner: '乙县' })).statusCode).toBe(404);
     expect(await count('rectification_progress')).toBe(before);
   });
 });

@@ -184,8 +184,8 @@ describe('review (R-REP-4)', () => {
     expect((await s.secA1.put(`/api/reports/${id}/sections`, { sections: goodSections(1) })).statusCode).toBe(409);
     // The secretary cannot approve their own report; another county's admin and leader cannot either.
     expect((await s.secA1.post(`/api/reports/${id}/transitions`, { action: 'approve' })).statusCode).toBe(403);
-    expect((await s.adminB.post(`/api/reports/${id}/transitions`, { action: 'approve' })).statusCode).toBe(403);
-    expect((await s.leaderB.post(`/api/reports/${id}/transitions`, { action: 'return', comment: '不行' })).statusCode).toBe(403);
+    expect((await s.adminB.post(`/api/reports/${id}/transitions`, { action: 'approve' })).statusCode).toBe(404);
+    expect((await s.leaderB.post(`/api/reports/${id}/transitions`, { action: 'return', comment: '不行' })).statusCode).toBe(404);
     // Returning needs reasons.
     const noReason = await s.townAdmin.post(`/api/reports/${id}/transitions`, { action: 'return', comment: ' ' });
     expect(noReason.statusCode).toBe(400);
@@ -312,8 +312,8 @@ describe('access', () => {
     expect((await s.countyAdmin.get('/api/reports/queue')).json().total).toBe(queue.total);
     const bQueue = (await s.adminB.get('/api/reports/queue')).json();
     expect(bQueue.items.map((i: { orgId: number }) => i.orgId)).toEqual([tree.villageB1.id]);
-    expect((await s.adminB.get(`/api/reports/${a1}`)).statusCode).toBe(403);
-    expect((await s.leaderB.get(`/api/reports/${a1}/diff?from=1&to=2`)).statusCode).toBe(403);
+    expect((await s.adminB.get(`/api/reports/${a1}`)).statusCode).toBe(404);
+    expect((await s.leaderB.get(`/api/reports/${a1}/diff?from=1&to=2`)).statusCode).toBe(404);
     expect((await s.secA1.get('/api/reports/queue')).statusCode).toBe(403);
     // Filters: waiting for review, by name.
     const pending = (await s.townAdmin.get('/api/reports/queue?state=pending')).json();
@@ -328,7 +328,7 @@ describe('checks against the database (R-REP-3, R-PREP-1)', () => {
     const reporter = await reporterOf(c.id, tree.villageA2.id);
     // Only the admin of the body heard enters them; not the secretary, not another county.
     expect((await s.secA2.post(`/api/reporters/${reporter}/rectification-items`, { text: '村务公开不及时' })).statusCode).toBe(403);
-    expect((await s.adminB.post(`/api/reporters/${reporter}/rectification-items`, { text: '村务公开不及时' })).statusCode).toBe(403);
+    expect((await s.adminB.post(`/api/reporters/${reporter}/rectification-items`, { text: '村务公开不及时' })).statusCode).toBe(404);
     expect((await s.townAdmin.post(`/api/reporters/${reporter}/rectification-items`, { text: '' })).statusCode).toBe(400);
     const item = await s.townAdmin.post(`/api/reporters/${reporter}/rectification-items`, { reference: 'ZG-2022-03', text: '流动党员管理松散，长期不参加组织生活' });
     expect(item.statusCode).toBe(200);
@@ -402,7 +402,7 @@ describe('publication (R-REP-7)', () => {
     await t.db.insert(meetingAgendaItems).values({ meetingId: m.id, reporterId: r1, position: 1 });
 
     expect((await s.secA1.post('/api/reports/publish', { campaignId: c.id })).statusCode).toBe(403);
-    expect((await s.adminB.post('/api/reports/publish', { campaignId: c.id })).statusCode).toBe(403);
+    expect((await s.adminB.post('/api/reports/publish', { campaignId: c.id })).statusCode).toBe(404);
     const early = (await s.townAdmin.post('/api/reports/publish', { campaignId: c.id })).json();
     expect(early.published).toEqual([]);
     expect(early.skipped[0].reason).toContain('尚未召开');
@@ -420,7 +420,7 @@ describe('publication (R-REP-7)', () => {
     expect(read.statusCode).toBe(200);
     expect(read.json().checks).toBeNull();
     expect(read.json().can.edit).toBe(false);
-    expect((await s.secB1.get(`/api/reports/${id}`)).statusCode).toBe(403);
+    expect((await s.secB1.get(`/api/reports/${id}`)).statusCode).toBe(404);
     expect((await s.secA2.get('/api/reports/published')).json().items.map((i: { id: number }) => i.id)).toContain(id);
     expect((await s.secB1.get('/api/reports/published')).json().items.map((i: { id: number }) => i.id)).not.toContain(id);
     expect((await s.secA1.put(`/api/reports/${id}/sections`, { sections: goodSections(1) })).statusCode).toBe(409);

@@ -104,7 +104,7 @@ describe('R-USE-1…3 result flags from the locked decision', () => {
   it('records a talk (date, who, content) and closes it; a future date or another county is refused', async () => {
     const [talk] = (await s.townA.get(`/api/campaigns/${campaignOf[2025]}/results/follow-ups?kind=talk`)).json().items;
     const body = { recordDate: '2026-01-09', recordBy: '镇党委书记 王某', recordContent: '指出问题，提出整改要求', done: true };
-    expect((await s.countyB.post(`/api/result-follow-ups/${talk.id}/record`, body)).statusCode).toBe(403);
+    expect((await s.countyB.post(`/api/result-follow-ups/${talk.id}/record`, body)).statusCode).toBe(404);
     const future = await s.townA.post(`/api/result-follow-ups/${talk.id}/record`, { ...body, recordDate: '2026-02-01' });
     expect(future.statusCode).toBe(400);
     expect(future.json().message).toContain('不能晚于今天');
@@ -126,7 +126,7 @@ describe('R-USE-1…3 result flags from the locked decision', () => {
 
   it('keeps other roles and counties out', async () => {
     expect((await s.secretary.get(`/api/campaigns/${campaignOf[2025]}/results/flags`)).statusCode).toBe(403);
-    expect((await s.countyB.get(`/api/campaigns/${campaignOf[2025]}/results/flags`)).statusCode).toBe(403);
+    expect((await s.countyB.get(`/api/campaigns/${campaignOf[2025]}/results/flags`)).statusCode).toBe(404);
     expect((await s.leaderTown.get(`/api/campaigns/${campaignOf[2025]}/results/flags`)).statusCode).toBe(200);
     expect((await s.leaderTown.post(`/api/campaigns/${campaignOf[2025]}/results/derive`, {})).statusCode).toBe(403);
   });
@@ -249,7 +249,7 @@ describe('R-SUM-1/R-SUM-2 summary report upward', () => {
     const edit = await s.townA.put(`/api/campaigns/${campaignOf[2025]}/summary`, { nextSteps: '改' });
     expect(edit.statusCode).toBe(409);
     expect((await s.townA.post(`/api/campaigns/${campaignOf[2025]}/summary/receive`)).statusCode).toBe(403);
-    expect((await s.countyB.post(`/api/campaigns/${campaignOf[2025]}/summary/receive`)).statusCode).toBe(403);
+    expect((await s.countyB.post(`/api/campaigns/${campaignOf[2025]}/summary/receive`)).statusCode).toBe(404);
     const inbox = (await s.countyA.get('/api/summary-reports/inbox')).json().items;
     expect(inbox.map((i: { campaignId: number }) => i.campaignId)).toEqual([campaignOf[2025]]);
     expect((await s.countyB.get('/api/summary-reports/inbox')).json().items).toEqual([]);
@@ -268,6 +268,6 @@ describe('dashboard', () => {
     expect(d.years).toEqual([2023, 2024, 2025]);
     const a2 = d.rankChanges.find((r: { orgId: number }) => r.orgId === tree.villageA2.id);
     expect(a2).toMatchObject({ ranks: { 2024: 2, 2025: 5 }, change: -3 });
-    expect((await s.countyB.get(`/api/campaigns/${campaignOf[2025]}/dashboard`)).statusCode).toBe(403);
+    expect((await s.countyB.get(`/api/campaigns/${campaignOf[2025]}/dashboard`)).statusCode).toBe(404);
   });
 });

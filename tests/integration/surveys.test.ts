@@ -336,13 +336,13 @@ describe('surveys (R-ASSESS-3)', () => {
   it('scopes access: another county and secretaries see nothing; a leader reads results but no names', async () => {
     for (const url of [`/api/surveys/${surveyId}`, `/api/surveys/${surveyId}/results`, `/api/surveys/${surveyId}/respondents`, `/api/campaigns/${w.campaign.id}/surveys`]) {
       const res = await w.s.otherCounty.get(url);
-      expect(res.statusCode, url).toBe(403);
+      expect(res.statusCode, url).toBe(404);
       expect(res.json().message).toMatch(HAN);
       expect((await w.s.secretary.get(url)).statusCode, url).toBe(403);
     }
-    expect((await w.s.otherCounty.post(`/api/surveys/${surveyId}/tokens`, { reporterId: w.r1 })).statusCode).toBe(403);
-    expect((await w.s.otherCounty.post(`/api/surveys/${surveyId}/close`, {})).statusCode).toBe(403);
-    expect((await w.s.otherCounty.post(`/api/surveys/${surveyId}/paper-responses`, { reporterId: w.r1, answers: all('satisfied') })).statusCode).toBe(403);
+    expect((await w.s.otherCounty.post(`/api/surveys/${surveyId}/tokens`, { reporterId: w.r1 })).statusCode).toBe(404);
+    expect((await w.s.otherCounty.post(`/api/surveys/${surveyId}/close`, {})).statusCode).toBe(404);
+    expect((await w.s.otherCounty.post(`/api/surveys/${surveyId}/paper-responses`, { reporterId: w.r1, answers: all('satisfied') })).statusCode).toBe(404);
     expect((await w.s.leader.get(`/api/surveys/${surveyId}/results`)).statusCode).toBe(200);
     expect((await w.s.leader.get(`/api/surveys/${surveyId}/respondents`)).statusCode).toBe(403);
     expect((await w.s.leader.post(`/api/surveys/${surveyId}/sample`, {})).statusCode).toBe(403);

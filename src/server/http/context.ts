@@ -25,7 +25,8 @@ export interface AppConfig {
   lockoutMinutes: number;
   idleTimeoutMinutes: number;
   loginRatePerMinute: number;
-  cookieSecure: boolean;
+  /** The session cookie's Secure flag: always, never, or 'auto' = when the request came over TLS (env COOKIE_SECURE). */
+  cookieSecure: boolean | 'auto';
   passwordCost: HashCost;
   /** Folder of the built web app; absent in API-only tests. */
   webDir?: string;

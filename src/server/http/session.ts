@@ -21,12 +21,21 @@ export async function createSession(db: DbOrTx, userId: number, now: Date) {
   return { token, csrfToken };
 }
 
+/**
+ * Secure when configured so, or with COOKIE_SECURE=auto (the default) when the request came over TLS: Fastify's
+ * req.protocol is 'https' for a TLS socket or, behind a proxy trusted by TRUST_PROXY, when it sent
+ * X-Forwarded-Proto: https. A cookie without Secure set over TLS would also be sent over plain HTTP to the same host.
+ */
+export function cookieIsSecure(setting: boolean | 'auto', req: FastifyRequest) {
+  return setting === 'auto' ? req.protocol === 'https' : setting;
+}
+
 export function setSessionCookie(app: FastifyInstance, reply: FastifyReply, token: string) {
   reply.setCookie(SESSION_COOKIE, token, {
     path: '/',
     httpOnly: true,
     sameSite: 'strict',
-    secure: app.deps.config.cookieSecure,
+    secure: cookieIsSecure(app.deps.config.cookieSecure, reply.request),
   });
 }
 

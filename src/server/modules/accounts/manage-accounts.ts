@@ -62,12 +62,12 @@ async function resolveBinding(db: DbOrTx, admin: AuthUser, role: Role, scopeOrgI
   if (role === 'secretary') {
     if (!orgId) throw new AppError('VALIDATION', '书记账号必须指定所在组织', 400, { field: 'orgId' });
     const org = await getOrg(db, orgId);
-    assertAccountInScope(admin, org.path);
+    assertAccountInScope(admin, org.path, '组织');
     return { scopeOrgId: null, orgId };
   }
   if (!scopeOrgId) throw new AppError('VALIDATION', '该角色必须指定管理范围（组织）', 400, { field: 'scopeOrgId' });
   const org = await getOrg(db, scopeOrgId);
-  assertAccountInScope(admin, org.path);
+  assertAccountInScope(admin, org.path, '组织');
   return { scopeOrgId, orgId: orgId ?? null };
 }
 

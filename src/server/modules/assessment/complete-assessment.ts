@@ -12,7 +12,7 @@ import { checklistFor, getReporterCtx, isTeamMember, listScores } from './repo';
 /** The team submits a reporter's assessment once every item of its checklist is scored. */
 export async function completeAssessment(db: DbOrTx, user: AuthUser, actor: AuditActor, reporterId: number) {
   return db.transaction(async (tx) => {
-    const ctx = await getReporterCtx(tx, reporterId);
+    const ctx = await getReporterCtx(tx, reporterId, user);
     assertScore(user, await isTeamMember(tx, ctx.teamId, user.id));
     assertNotArchived(ctx.campaign);
     if (ctx.completedAt) throw conflict('ASSESSMENT_COMPLETED', `${ctx.orgName}的实地考核已提交`);
@@ -42,7 +42,7 @@ export async function completeAssessment(db: DbOrTx, user: AuthUser, actor: Audi
 /** Only the organizer reopens a submitted assessment, and says why (kept in the audit log). */
 export async function reopenAssessment(db: DbOrTx, user: AuthUser, actor: AuditActor, reporterId: number, reason: string) {
   return db.transaction(async (tx) => {
-    const ctx = await getReporterCtx(tx, reporterId);
+    const ctx = await getReporterCtx(tx, reporterId, user);
     assertOrganize(user, ctx.campaign);
     assertNotArchived(ctx.campaign);
     const done = await tx.update(assessmentAssignments).set({ completedAt: null, completedBy: null })

@@ -27,7 +27,7 @@ export async function createChecklist(db: DbOrTx, user: AuthUser, actor: AuditAc
     }
   });
   return db.transaction(async (tx) => {
-    const campaign = await getCampaignRef(tx, campaignId);
+    const campaign = await getCampaignRef(tx, campaignId, user);
     assertOrganize(user, campaign);
     assertNotArchived(campaign);
     const appliesTo = checkAppliesTo(campaign, input.appliesTo);
@@ -54,7 +54,7 @@ export async function createChecklist(db: DbOrTx, user: AuthUser, actor: AuditAc
 export async function createFromTemplate(
   db: DbOrTx, user: AuthUser, actor: AuditActor, campaignId: number, input: { kind: TemplateKind; appliesTo?: AppliesTo },
 ) {
-  const campaign = await getCampaignRef(db, campaignId);
+  const campaign = await getCampaignRef(db, campaignId, user);
   assertOrganize(user, campaign);
   const t = templateChecklist(input.kind, campaign.settings as never);
   return createChecklist(db, user, actor, campaignId, { title: t.title, appliesTo: input.appliesTo ?? t.appliesTo, items: t.items }, `template:${input.kind}`);

@@ -14,7 +14,7 @@ const header = (ws: ExcelJS.Worksheet) => {
 
 /** 实地考核得分: one row per reporter (as the progress table, same filters) and one per scored item. */
 export async function exportScores(db: DbOrTx, user: AuthUser, campaignId: number, filter: ProgressFilter) {
-  const campaign = await getCampaignRef(db, campaignId);
+  const campaign = await getCampaignRef(db, campaignId, user);
   assertViewAll(user, campaign);
   const { items } = await computeProgress(db, user, campaign, { ...filter, offset: 0, limit: undefined });
   const wb = new ExcelJS.Workbook();

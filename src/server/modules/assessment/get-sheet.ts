@@ -7,7 +7,7 @@ import { checklistFor, getReporterCtx, isTeamMember, listScores } from './repo';
 
 /** One reporter's scoring sheet: its checklist by section with the scores given so far. */
 export async function getSheet(db: DbOrTx, user: AuthUser, reporterId: number) {
-  const ctx = await getReporterCtx(db, reporterId);
+  const ctx = await getReporterCtx(db, reporterId, user);
   const member = await isTeamMember(db, ctx.teamId, user.id);
   assertViewReporter(user, ctx.campaign, member);
   const list = await checklistFor(db, ctx);

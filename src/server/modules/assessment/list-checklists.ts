@@ -17,7 +17,7 @@ export interface ChecklistView {
 
 /** The campaign's checklists with items, per-section and overall totals (shown while editing). */
 export async function listChecklists(db: DbOrTx, user: AuthUser, campaignId: number) {
-  const campaign = await getCampaignRef(db, campaignId);
+  const campaign = await getCampaignRef(db, campaignId, user);
   assertViewAll(user, campaign);
   const lists = await listChecklistRows(db, campaignId);
   const items = await listItems(db, lists.map((l) => l.id));

@@ -104,7 +104,7 @@ export async function computeProgress(db: DbOrTx, user: AuthUser, campaign: Camp
 }
 
 export async function listProgress(db: DbOrTx, user: AuthUser, campaignId: number, filter: ProgressFilter) {
-  const campaign = await getCampaignRef(db, campaignId);
+  const campaign = await getCampaignRef(db, campaignId, user);
   const res = await computeProgress(db, user, campaign, filter);
   return {
     campaign: { id: campaign.id, title: campaign.title, year: campaign.year, state: campaign.state, organizerName: campaign.organizerName },

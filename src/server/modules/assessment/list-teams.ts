@@ -16,7 +16,7 @@ export interface TeamRow {
 
 /** Teams with members and assigned reporters; `q` matches the team name, a member or a reporter. */
 export async function listTeams(db: DbOrTx, user: AuthUser, campaignId: number, filter: { q?: string; offset?: number; limit?: number }) {
-  const campaign = await getCampaignRef(db, campaignId);
+  const campaign = await getCampaignRef(db, campaignId, user);
   assertViewAll(user, campaign);
   const q = filter.q?.trim();
   const like = q ? `%${escapeLike(q)}%` : null;
@@ -41,7 +41,7 @@ export async function listTeams(db: DbOrTx, user: AuthUser, campaignId: number, 
 
 /** Assessor accounts that may join a team: enabled, inside the organizer's subtree. */
 export async function listTeamCandidates(db: DbOrTx, user: AuthUser, campaignId: number, q?: string) {
-  const campaign = await getCampaignRef(db, campaignId);
+  const campaign = await getCampaignRef(db, campaignId, user);
   assertOrganize(user, campaign);
   const like = q?.trim() ? `%${escapeLike(q.trim())}%` : null;
   const items = await queryRows<{ id: number; displayName: string; username: string; scopeOrgName: string | null }>(db, sql`

@@ -17,9 +17,10 @@ async function loadItem(tx: DbOrTx, id: number) {
   return item;
 }
 
-async function organizerOf(tx: DbOrTx, user: AuthUser, checklistId: number) {
+/** `what`: the object the caller named (a checklist or one of its items), for the not-found of another county's. */
+async function organizerOf(tx: DbOrTx, user: AuthUser, checklistId: number, what = '考核细则') {
   const list = await getChecklist(tx, checklistId);
-  const campaign = await getCampaignRef(tx, list.campaignId);
+  const campaign = await getCampaignRef(tx, list.campaignId, user, what);
   assertOrganize(user, campaign);
   assertNotArchived(campaign);
   return campaign;
@@ -47,9 +48,9 @@ export async function addItem(db: DbOrTx, user: AuthUser, actor: AuditActor, che
 export async function updateItem(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, input: Partial<ItemInput> & { position?: number }) {
   return db.transaction(async (tx) => {
     const item = await loadItem(tx, id);
+    const campaign = await organizerOf(tx, user, item.checklistId, '考核项目');
     const merged = { ...item, ...input, guidance: input.guidance ?? item.guidance };
     validateItem(merged);
-    const campaign = await organizerOf(tx, user, item.checklistId);
     if (input.maxPoints !== undefined) {
       const [{ top }] = await queryRows<{ top: number | null }>(tx, sql`select max(score)::float8 as top from field_scores where item_id = ${id}`);
       if (top != null && top > input.maxPoints) {
@@ -73,7 +74,7 @@ export async function updateItem(db: DbOrTx, user: AuthUser, actor: AuditActor, 
 export async function removeItem(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number) {
   return db.transaction(async (tx) => {
     const item = await loadItem(tx, id);
-    const campaign = await organizerOf(tx, user, item.checklistId);
+    const campaign = await organizerOf(tx, user, item.checklistId, '考核项目');
     const [{ scored }] = await queryRows<{ scored: number }>(tx, sql`select count(*)::int as scored from field_scores where item_id = ${id}`);
     if (scored) throw conflict('ITEM_SCORED', `该考核项目已有${scored}条评分，不能删除`);
     await tx.update(checklistItems).set({ removedAt: actor.at }).where(eq(checklistItems.id, id));

@@ -55,7 +55,7 @@ export async function createTeam(db: DbOrTx, user: AuthUser, actor: AuditActor, 
   const memberIds = [...new Set(input.memberIds)];
   const reporterIds = [...new Set(input.reporterIds)];
   return db.transaction(async (tx) => {
-    const campaign = await getCampaignRef(tx, campaignId);
+    const campaign = await getCampaignRef(tx, campaignId, user);
     assertOrganize(user, campaign);
     assertNotArchived(campaign);
     const name = input.name.trim();
@@ -90,7 +90,7 @@ async function loadTeam(tx: DbOrTx, id: number) {
 export async function updateTeam(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, input: Partial<TeamInput>) {
   return db.transaction(async (tx) => {
     const team = await loadTeam(tx, id);
-    const campaign = await getCampaignRef(tx, team.campaign_id);
+    const campaign = await getCampaignRef(tx, team.campaign_id, user, '考评组');
     assertOrganize(user, campaign);
     assertNotArchived(campaign);
     const patch: Partial<typeof assessmentTeams.$inferInsert> = {};
@@ -141,7 +141,7 @@ export async function updateTeam(db: DbOrTx, user: AuthUser, actor: AuditActor, 
 export async function removeTeam(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number) {
   return db.transaction(async (tx) => {
     const team = await loadTeam(tx, id);
-    const campaign = await getCampaignRef(tx, team.campaign_id);
+    const campaign = await getCampaignRef(tx, team.campaign_id, user, '考评组');
     assertOrganize(user, campaign);
     assertNotArchived(campaign);
     const [{ completed }] = await queryRows<{ completed: number }>(tx, sql`

@@ -26,7 +26,7 @@ export async function addPhoto(
   const mimeType = photoType(file.content);
   if (!mimeType) throw new AppError('UNSUPPORTED_MEDIA_TYPE', '照片只能是 JPG、PNG 或 WebP 格式', 415, { field: 'file' });
   return db.transaction(async (tx) => {
-    const ctx = await getReporterCtx(tx, reporterId);
+    const ctx = await getReporterCtx(tx, reporterId, user);
     assertScore(user, await isTeamMember(tx, ctx.teamId, user.id));
     assertNotArchived(ctx.campaign);
     if (ctx.completedAt) throw conflict('ASSESSMENT_COMPLETED', `${ctx.orgName}的实地考核已提交，如需修改请组织部门退回`);
@@ -48,7 +48,7 @@ export async function addPhoto(
 }
 
 export async function readPhoto(db: DbOrTx, user: AuthUser, reporterId: number, photoId: number) {
-  const ctx = await getReporterCtx(db, reporterId);
+  const ctx = await getReporterCtx(db, reporterId, user);
   assertViewReporter(user, ctx.campaign, await isTeamMember(db, ctx.teamId, user.id));
   const [photo] = await db.select({ mimeType: fieldScorePhotos.mimeType, fileName: fieldScorePhotos.fileName, content: fieldScorePhotos.content, scoreId: fieldScorePhotos.scoreId })
     .from(fieldScorePhotos).where(eq(fieldScorePhotos.id, photoId));

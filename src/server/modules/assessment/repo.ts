@@ -2,6 +2,8 @@ import { sql, type SQL } from 'drizzle-orm';
 import { applicableChecklist, type AppliesTo } from '../../../domain/checklist';
 import { notFound } from '../../../domain/errors';
 import { type DbOrTx, queryRows } from '../../db/connect';
+import type { AuthUser } from '../../http/context';
+import { hideOffBranch } from '../../http/scope';
 
 export interface CampaignRef {
   id: number;
@@ -14,13 +16,18 @@ export interface CampaignRef {
   settings: unknown;
 }
 
-export async function getCampaignRef(db: DbOrTx, id: number): Promise<CampaignRef> {
+/**
+ * With a `viewer`, a campaign off the viewer's branch is not found, exactly as a missing id of `what` (the object the
+ * caller named: the campaign itself, or a checklist, item or team of it) — issue 15.
+ */
+export async function getCampaignRef(db: DbOrTx, id: number, viewer?: AuthUser, what = '述职评议考核'): Promise<CampaignRef> {
   const [row] = await queryRows<CampaignRef>(db, sql`
     select c.id, c.title, c.year, c.state, c.organizer_org_id as "organizerOrgId", o.name as "organizerName",
            o.path as "organizerPath", c.settings
     from campaigns c join organizations o on o.id = c.organizer_org_id
     where c.id = ${id}`);
   if (!row) throw notFound('述职评议考核');
+  hideOffBranch(viewer, row.organizerPath, what);
   return row;
 }
 
@@ -87,7 +94,7 @@ export interface ReporterCtx {
   completedAt: string | null;
 }
 
-export async function getReporterCtx(db: DbOrTx, reporterId: number): Promise<ReporterCtx> {
+export async function getReporterCtx(db: DbOrTx, reporterId: number, viewer?: AuthUser): Promise<ReporterCtx> {
   const [row] = await queryRows<Omit<ReporterCtx, 'campaign'>>(db, sql`
     select r.id as "reporterId", r.campaign_id as "campaignId", r.org_id as "orgId", o.name as "orgName", o.path as "orgPath",
            o.sector, r.tier_key as "tierKey", coalesce(s.name, (select cs.name from secretaries cs where cs.org_id = r.org_id and cs.tenure_end is null
@@ -100,7 +107,7 @@ export async function getReporterCtx(db: DbOrTx, reporterId: number): Promise<Re
     left join assessment_teams t on t.id = a.team_id and t.removed_at is null
     where r.id = ${reporterId} and r.removed_at is null`);
   if (!row) throw notFound('述职对象');
-  const campaign = await getCampaignRef(db, row.campaignId);
+  const campaign = await getCampaignRef(db, row.campaignId, viewer, '述职对象');
   return { ...row, teamId: row.teamName == null ? null : row.teamId, campaign };
 }
 

@@ -5,6 +5,7 @@ import { METHOD_CODES } from '../../../domain/checklist';
 import { AppError } from '../../../domain/errors';
 import { SECTOR_CODES } from '../../../domain/org-taxonomy';
 import { actorOf } from '../../http/audit';
+import { sendUpload } from '../../http/download';
 import { requireUser } from '../../http/session';
 import { completeAssessment, reopenAssessment } from './complete-assessment';
 import { createChecklist, createFromTemplate } from './create-checklist';
@@ -284,8 +285,6 @@ export async function assessmentRoutes(app: FastifyInstance) {
     schema: { tags, params: z.object({ id: Id, photoId: Id }) },
   }, async (req, reply) => {
     const p = await readPhoto(db(), requireUser(req), req.params.id, req.params.photoId);
-    return reply.header('content-type', p.mimeType)
-      .header('content-disposition', `inline; filename="photo"; filename*=UTF-8''${encodeURIComponent(p.fileName)}`)
-      .send(p.content);
+    return sendUpload(reply, p, 'photo', { inlineImages: true });
   });
 }

@@ -40,7 +40,7 @@ const savedShape = sql`id, item_id as "itemId", score::float8 as score, failed, 
  */
 export async function scoreItem(db: DbOrTx, user: AuthUser, actor: AuditActor, reporterId: number, input: ScoreInput): Promise<SavedScore> {
   return db.transaction(async (tx) => {
-    const ctx = await getReporterCtx(tx, reporterId);
+    const ctx = await getReporterCtx(tx, reporterId, user);
     assertScore(user, await isTeamMember(tx, ctx.teamId, user.id));
 
     const [again] = await queryRows<Omit<SavedScore, 'duplicate' | 'scoredAt'> & { reporterId: number; scoredAt: string }>(tx, sql`

@@ -15,7 +15,7 @@ export async function updateChecklist(
 ) {
   return db.transaction(async (tx) => {
     const list = await getChecklist(tx, id);
-    const campaign = await getCampaignRef(tx, list.campaignId);
+    const campaign = await getCampaignRef(tx, list.campaignId, user, '考核细则');
     assertOrganize(user, campaign);
     assertNotArchived(campaign);
     const patch: Partial<typeof checklists.$inferInsert> = { updatedAt: actor.at };
@@ -35,7 +35,7 @@ export async function updateChecklist(
 export async function removeChecklist(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number) {
   return db.transaction(async (tx) => {
     const list = await getChecklist(tx, id);
-    const campaign = await getCampaignRef(tx, list.campaignId);
+    const campaign = await getCampaignRef(tx, list.campaignId, user, '考核细则');
     assertOrganize(user, campaign);
     assertNotArchived(campaign);
     const [{ scored }] = await queryRows<{ scored: number }>(tx, sql`

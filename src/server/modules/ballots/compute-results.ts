@@ -29,7 +29,7 @@ export interface ReporterResult extends Omit<ReporterTally, 'byCategory' | 'pool
  * category only where the group reaches the minimum frozen at opening. Hidden until released.
  */
 export async function computeResults(db: DbOrTx, user: AuthUser, roundId: number) {
-  const { round, ctx } = await getRound(db, roundId);
+  const { round, ctx } = await getRound(db, roundId, { viewer: user });
   assertRead(user, ctx.organizerPath);
   if (round.state !== 'released') {
     throw conflict('RESULTS_HIDDEN', round.state === 'void'

@@ -39,7 +39,7 @@ function formTable(form: BallotForm) {
  * the organizer (R-CAMP-4), one table per page. No number or mark that could identify the evaluator.
  */
 export async function paperFormsDocx(db: DbOrTx, user: AuthUser, meetingId: number): Promise<Buffer> {
-  const ctx = await getMeetingContext(db, meetingId);
+  const ctx = await getMeetingContext(db, meetingId, user);
   assertManage(user, ctx.organizerPath);
   const forms = ctx.settings.meeting.ballotForms;
   const reporters = await meetingReporters(db, meetingId);

@@ -25,7 +25,7 @@ export async function issueCodes(
   db: Db, user: AuthUser, actor: AuditActor, roundId: number, category: string, count: number,
 ): Promise<{ batchId: number; codes: string[]; meetingTitle: string; categoryLabel: string; rehearsal: boolean }> {
   const result = await db.transaction(async (tx) => {
-    const { round, ctx } = await getRound(tx, roundId, { lock: true });
+    const { round, ctx } = await getRound(tx, roundId, { lock: true, viewer: user });
     assertManage(user, ctx.organizerPath);
     if (!['draft', 'open'].includes(round.state)) throw conflict('ROUND_ENDED', `测评${stateLabel(round.state)}，不能再印制投票条`);
     const cat = ctx.settings.ballots.categories.find((c) => c.key === category);

@@ -29,7 +29,7 @@ export const stateLabel = (s: string) => STATE_LABELS[s] ?? s;
 
 /** A rehearsal round (purged afterwards) or the one real round of a meeting. */
 export async function createRound(db: Db, user: AuthUser, actor: AuditActor, meetingId: number, mode: 'rehearsal' | 'real') {
-  const ctx = await getMeetingContext(db, meetingId);
+  const ctx = await getMeetingContext(db, meetingId, user);
   assertManage(user, ctx.organizerPath);
   if ((await meetingReporters(db, meetingId)).length === 0) {
     throw new AppError('NO_REPORTERS', '该述职评议会尚未安排述职对象，请先设置议程', 409);
@@ -54,7 +54,7 @@ export async function createRound(db: Db, user: AuthUser, actor: AuditActor, mee
 /** Opens voting and freezes the anonymity settings from the campaign (never reverted). */
 export async function openVoting(db: Db, user: AuthUser, actor: AuditActor, roundId: number) {
   return db.transaction(async (tx) => {
-    const { round, ctx } = await getRound(tx, roundId, { lock: true });
+    const { round, ctx } = await getRound(tx, roundId, { lock: true, viewer: user });
     assertManage(user, ctx.organizerPath);
     if (round.state !== 'draft') throw conflict('NOT_DRAFT', `测评${stateLabel(round.state)}，不能开始投票`);
     const issued = await codeCounts(tx, roundId);
@@ -76,7 +76,7 @@ export async function openVoting(db: Db, user: AuthUser, actor: AuditActor, roun
 
 export async function rotateRoomCode(db: Db, user: AuthUser, actor: AuditActor, roundId: number) {
   return db.transaction(async (tx) => {
-    const { round, ctx } = await getRound(tx, roundId, { lock: true });
+    const { round, ctx } = await getRound(tx, roundId, { lock: true, viewer: user });
     assertManage(user, ctx.organizerPath);
     if (!['draft', 'open'].includes(round.state)) throw conflict('ROUND_ENDED', '测评已结束，无需更换会场码');
     const [row] = await tx.update(ballotRounds).set({ roomCode: newRoomCode() }).where(eq(ballotRounds.id, roundId)).returning();
@@ -204,7 +204,7 @@ export async function closeVoting(
  */
 export async function releaseResults(db: Db, user: AuthUser, actor: AuditActor, roundId: number, explanation: string | undefined) {
   return db.transaction(async (tx) => {
-    const { round, ctx } = await getRound(tx, roundId, { lock: true });
+    const { round, ctx } = await getRound(tx, roundId, { lock: true, viewer: user });
     assertManage(user, ctx.organizerPath);
     if (round.state === 'void') throw conflict('ROUND_VOID', '计票数超过投票码发放数与纸质表收回数之和，本轮测评无效，结果不能发布');
     if (round.state !== 'closed') throw conflict('NOT_CLOSED', `测评${stateLabel(round.state)}，不能发布结果`);
@@ -274,7 +274,7 @@ export async function setPaperCounts(
   db: Db, user: AuthUser, actor: AuditActor, roundId: number, counts: Record<string, { issued: number; collected: number }>,
 ) {
   return db.transaction(async (tx) => {
-    const { round, ctx } = await getRound(tx, roundId, { lock: true });
+    const { round, ctx } = await getRound(tx, roundId, { lock: true, viewer: user });
     assertManage(user, ctx.organizerPath);
     if (!['draft', 'open', 'closed'].includes(round.state)) throw conflict('ROUND_ENDED', '测评结果已发布或作废，不能修改纸质表数量');
     const keys = new Set(ctx.settings.ballots.categories.map((c) => c.key));

@@ -27,7 +27,7 @@ export interface PaperTallyIn extends PaperEntry {
 export async function enterPaperTally(db: Db, user: AuthUser, actor: AuditActor, roundId: number, input: PaperTallyIn) {
   checkPaperEntry(input);
   return db.transaction(async (tx) => {
-    const { round, ctx } = await getRound(tx, roundId, { lock: true });
+    const { round, ctx } = await getRound(tx, roundId, { lock: true, viewer: user });
     assertManage(user, ctx.organizerPath);
     if (!['open', 'draft', 'closed'].includes(round.state)) throw conflict('ROUND_ENDED', '测评结果已发布或作废，不能再录入纸质表');
     if (!ctx.settings.ballots.categories.some((c) => c.key === input.category)) {
@@ -58,7 +58,7 @@ export async function enterPaperTally(db: Db, user: AuthUser, actor: AuditActor,
 
 export async function deletePaperTally(db: Db, user: AuthUser, actor: AuditActor, roundId: number, tallyId: number) {
   return db.transaction(async (tx) => {
-    const { round, ctx } = await getRound(tx, roundId, { lock: true });
+    const { round, ctx } = await getRound(tx, roundId, { lock: true, viewer: user });
     assertManage(user, ctx.organizerPath);
     if (!['open', 'draft', 'closed'].includes(round.state)) throw conflict('ROUND_ENDED', '测评结果已发布或作废，不能修改纸质表录入');
     const [row] = await tx.delete(ballotPaperTallies)

@@ -6,6 +6,8 @@ import { roundBallots } from './inbox';
 import {
   ballotRounds, campaignReporters, campaigns, meetingAgendaItems, meetings, organizations, secretaries,
 } from '../../db/schema';
+import type { AuthUser } from '../../http/context';
+import { hideOffBranch } from '../../http/scope';
 
 export type RoundRow = typeof ballotRounds.$inferSelect;
 
@@ -21,7 +23,8 @@ export interface MeetingContext {
   organizerName: string;
 }
 
-export async function getMeetingContext(db: DbOrTx, meetingId: number): Promise<MeetingContext> {
+/** With a `viewer`, a meeting off the viewer's branch is not found, like a missing id (issue 15). */
+export async function getMeetingContext(db: DbOrTx, meetingId: number, viewer?: AuthUser): Promise<MeetingContext> {
   const [row] = await db
     .select({
       id: meetings.id, title: meetings.title, campaignId: meetings.campaignId, settings: campaigns.settings,
@@ -32,6 +35,7 @@ export async function getMeetingContext(db: DbOrTx, meetingId: number): Promise<
     .innerJoin(organizations, eq(organizations.id, campaigns.organizerOrgId))
     .where(eq(meetings.id, meetingId));
   if (!row) throw notFound('述职评议会');
+  hideOffBranch(viewer, row.organizerPath, '述职评议会');
   return {
     meeting: { id: row.id, title: row.title, campaignId: row.campaignId },
     settings: row.settings as CampaignSettings,
@@ -41,11 +45,13 @@ export async function getMeetingContext(db: DbOrTx, meetingId: number): Promise<
 }
 
 /** The round with its meeting context; `lock` serializes state changes of one round. */
-export async function getRound(db: DbOrTx, roundId: number, opts: { lock?: boolean } = {}) {
+export async function getRound(db: DbOrTx, roundId: number, opts: { lock?: boolean; viewer?: AuthUser } = {}) {
   const q = db.select().from(ballotRounds).where(eq(ballotRounds.id, roundId));
   const [round] = opts.lock ? await q.for('no key update') : await q;
   if (!round) throw notFound('测评轮次');
-  return { round, ctx: await getMeetingContext(db, round.meetingId) };
+  const ctx = await getMeetingContext(db, round.meetingId);
+  hideOffBranch(opts.viewer, ctx.organizerPath, '测评轮次');
+  return { round, ctx };
 }
 
 /** The round the console follows: the newest one not purged. */

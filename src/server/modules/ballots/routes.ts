@@ -146,7 +146,7 @@ export async function ballotRoutes(app: FastifyInstance) {
   r.get('/api/meetings/:id/ballot-rounds', {
     schema: { tags, params: IdParams, response: { 200: z.object({ items: z.array(RoundOut) }) } },
   }, async (req) => {
-    const ctx = await getMeetingContext(db(), req.params.id);
+    const ctx = await getMeetingContext(db(), req.params.id, requireUser(req));
     assertManage(requireUser(req), ctx.organizerPath);
     const rows = await db().select().from(ballotRounds).where(eq(ballotRounds.meetingId, req.params.id)).orderBy(desc(ballotRounds.id));
     return { items: rows.map(presentRound) };
@@ -166,7 +166,7 @@ export async function ballotRoutes(app: FastifyInstance) {
       response: { 200: RoundOut.extend({ codes: z.array(z.object({ category: z.string(), issued: z.number(), used: z.number() })) }) },
     },
   }, async (req) => {
-    const { round, ctx } = await getRound(db(), req.params.id);
+    const { round, ctx } = await getRound(db(), req.params.id, { viewer: requireUser(req) });
     assertManage(requireUser(req), ctx.organizerPath);
     return { ...presentRound(round), codes: await codeCounts(db(), round.id) };
   });
@@ -222,7 +222,7 @@ export async function ballotRoutes(app: FastifyInstance) {
       },
     },
   }, async (req) => {
-    const { round, ctx } = await getRound(db(), req.params.id);
+    const { round, ctx } = await getRound(db(), req.params.id, { viewer: requireUser(req) });
     assertManage(requireUser(req), ctx.organizerPath);
     return {
       codes: await codeCounts(db(), round.id),
@@ -236,7 +236,7 @@ export async function ballotRoutes(app: FastifyInstance) {
       entries: z.array(z.object({ id: z.number(), entryNo: z.number(), enteredBy: z.string(), counts: PaperCounts, problems: z.array(z.string()), suggestions: z.array(z.string()) })),
     })) }) } },
   }, async (req) => {
-    const { ctx } = await getRound(db(), req.params.id);
+    const { ctx } = await getRound(db(), req.params.id, { viewer: requireUser(req) });
     assertManage(requireUser(req), ctx.organizerPath);
     return { items: await listPaperTallies(db(), req.params.id) };
   });
@@ -298,7 +298,7 @@ export async function ballotRoutes(app: FastifyInstance) {
 
   /** Server-sent events for the console: counts received per reporter, within a second of each cast. */
   r.get('/api/meetings/:id/live', { schema: { tags, params: IdParams } }, async (req, reply) => {
-    const ctx = await getMeetingContext(db(), req.params.id);
+    const ctx = await getMeetingContext(db(), req.params.id, requireUser(req));
     assertRead(requireUser(req), ctx.organizerPath);
     await live.subscribe(req.params.id, openEventStream(reply));
   });

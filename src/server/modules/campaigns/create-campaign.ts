@@ -22,7 +22,7 @@ export const yearTaken = (orgName: string, year: number) =>
 /** A draft from a template: settings as the seed sets them, phases not started, scope = the organizer's subtree. */
 export async function createCampaign(db: DbOrTx, user: AuthUser, actor: AuditActor, input: CreateInput) {
   return db.transaction(async (tx) => {
-    const organizer = await getOrgRef(tx, input.organizerOrgId);
+    const organizer = await getOrgRef(tx, input.organizerOrgId, user);
     assertCreate(user, organizer.path);
     const built = buildFromTemplate(input.templateId, input.year);
     const [existing] = await tx.select({ id: campaigns.id }).from(campaigns)

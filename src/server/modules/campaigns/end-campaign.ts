@@ -11,7 +11,7 @@ import { presentSummary } from './present';
 /** published → closed (every phase closed) → archived. */
 export async function endCampaign(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, action: 'close' | 'archive') {
   return db.transaction(async (tx) => {
-    const { campaign: c, organizer } = await getCampaign(tx, id, { lock: true });
+    const { campaign: c, organizer } = await getCampaign(tx, id, { lock: true, viewer: user });
     assertWrite(user, organizer.path);
     const state = transitionCampaign(c.state, action, c.phases);
     const [row] = await tx.update(campaigns).set({ state, updatedAt: actor.at }).where(eq(campaigns.id, id)).returning();

@@ -7,7 +7,7 @@ import { queryReporters, type ReporterFilter } from './list-reporters';
 
 /** The reporters list as 组织部 keeps it: one row per reporter, filters as on the page. */
 export async function exportReporters(db: DbOrTx, user: AuthUser, id: number, f: ReporterFilter, now: Date) {
-  const { campaign: c, organizer } = await getCampaign(db, id);
+  const { campaign: c, organizer } = await getCampaign(db, id, { viewer: user });
   assertFullRead(user, organizer.path);
   const { items } = await queryReporters(db, c, f, null, now);
   const wb = new ExcelJS.Workbook();

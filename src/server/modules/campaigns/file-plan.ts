@@ -13,7 +13,7 @@ import { presentSummary } from './present';
 /** 方案报备 (R-CAMP-3): the lower level files its adjusted draft with the level above. */
 export async function submitFiling(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, note?: string) {
   return db.transaction(async (tx) => {
-    const { campaign: c, organizer } = await getCampaign(tx, id, { lock: true });
+    const { campaign: c, organizer } = await getCampaign(tx, id, { lock: true, viewer: user });
     assertWrite(user, organizer.path);
     if (c.parentId === null) throw new AppError('FILING_NOT_REQUIRED', '本方案为最上一级，无需向上级报备', 400, { field: 'filingState' });
     if (c.state !== 'draft') throw new AppError('FILING_STATE', '方案已发布，无需再报备', 409, { field: 'state' });
@@ -39,7 +39,7 @@ export async function reviewFiling(
   db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, decision: 'acknowledge' | 'return', reason?: string,
 ) {
   return db.transaction(async (tx) => {
-    const { campaign: c, organizer } = await getCampaign(tx, id, { lock: true });
+    const { campaign: c, organizer } = await getCampaign(tx, id, { lock: true, viewer: user });
     if (c.parentId === null) {
       // Access first: someone outside the campaign's scope learns nothing about it, not even that it is top-level.
       assertWrite(user, organizer.path);

@@ -23,7 +23,7 @@ export async function isReporterOrg(db: DbOrTx, campaignId: number, orgId: numbe
 /** Reads a campaign as the user may see it; throws 403 when they may not see it at all. */
 export async function readableCampaign(db: DbOrTx, user: AuthUser, id: number) {
   assertCampaignReader(user);
-  const found = await getCampaign(db, id);
+  const found = await getCampaign(db, id, { viewer: user });
   const access = campaignAccess(user, found.organizer.path, user.role === 'secretary' && await isReporterOrg(db, id, user.orgId));
   if (!access) throw new AppError('FORBIDDEN', '无权查看该述职评议考核', 403);
   return { ...found, access };

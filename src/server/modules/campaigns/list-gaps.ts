@@ -14,7 +14,7 @@ import { computeScope, draftGaps, gapsOf, type Gap, type GapType } from './scope
 export async function listGaps(
   db: DbOrTx, user: AuthUser, id: number, f: { type?: GapType; q?: string; offset: number; limit: number }, now: Date,
 ) {
-  const { campaign: c, organizer } = await getCampaign(db, id);
+  const { campaign: c, organizer } = await getCampaign(db, id, { viewer: user });
   assertFullRead(user, organizer.path);
   let gaps: Gap[];
   if (c.state === 'draft') {

@@ -89,7 +89,7 @@ export async function queryReporters(db: DbOrTx, c: Campaign, f: ReporterFilter,
 export async function listReporters(
   db: DbOrTx, user: AuthUser, id: number, f: ReporterFilter & { offset: number; limit: number }, now: Date,
 ) {
-  const { campaign: c, organizer } = await getCampaign(db, id);
+  const { campaign: c, organizer } = await getCampaign(db, id, { viewer: user });
   assertFullRead(user, organizer.path);
   return queryReporters(db, c, f, { offset: f.offset, limit: f.limit }, now);
 }

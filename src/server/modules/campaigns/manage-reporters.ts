@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { AppError, notFound } from '../../../domain/errors';
 import { reporterTier } from '../../../domain/campaign-settings';
-import { pathWithin } from '../../../domain/roles';
+import { onBranch, pathWithin } from '../../../domain/roles';
 import { orgMatches, type OrgMatch } from '../../../domain/routes';
 import type { DbOrTx } from '../../db/connect';
 import { campaignReporters, campaigns, organizations } from '../../db/schema';
@@ -55,12 +55,13 @@ async function heardBySubCampaign(db: DbOrTx, campaignId: number, tree: TreeOrg[
 /** A scope change after publication: one organization added, with the reason audited (R-ORG-3). */
 export async function addReporter(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, orgId: number, reason: string) {
   return db.transaction(async (tx) => {
-    const { campaign: c, organizer } = await getCampaign(tx, id, { lock: true });
+    const { campaign: c, organizer } = await getCampaign(tx, id, { lock: true, viewer: user });
     assertWrite(user, organizer.path);
     assertPublished(c);
     const tree = await loadTree(tx, organizer.path);
     const org = tree.find((o) => o.id === orgId);
-    if (!org) throw new AppError('UNKNOWN_ORG', '该党组织不存在或不在本组织体系内', 400, { field: 'orgId' });
+    // Another county's organization is answered as a missing one: its name must not come back (issue 15).
+    if (!org || !onBranch(org.path, user.scopePath)) throw new AppError('UNKNOWN_ORG', '该党组织不存在或不在本组织体系内', 400, { field: 'orgId' });
     if (!pathWithin(org.path, user.scopePath)) throw new AppError('FORBIDDEN', `「${org.name}」不在您的管理范围内`, 403);
     if (organizer.path.startsWith(org.path)) {
       throw new AppError('INVALID_REPORTER', '组织单位本身及其上级不能作为述职对象', 400, { field: 'orgId' });
@@ -100,7 +101,7 @@ export async function addReporter(db: DbOrTx, user: AuthUser, actor: AuditActor,
 /** Removal keeps the row with when and why, so the reporter never disappears silently (R-ORG-3). */
 export async function removeReporter(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, rid: number, reason: string) {
   return db.transaction(async (tx) => {
-    const { campaign: c, organizer } = await getCampaign(tx, id, { lock: true });
+    const { campaign: c, organizer } = await getCampaign(tx, id, { lock: true, viewer: user });
     assertWrite(user, organizer.path);
     assertPublished(c);
     const r = await getReporter(tx, id, rid);
@@ -117,7 +118,7 @@ export async function removeReporter(db: DbOrTx, user: AuthUser, actor: AuditAct
 /** 向本级党委述职 (R-CAMP-5): the day the reporter reported to its own committee. */
 export async function recordSelfCommittee(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, rid: number, date: string) {
   return db.transaction(async (tx) => {
-    const { campaign: c, organizer } = await getCampaign(tx, id, { lock: true });
+    const { campaign: c, organizer } = await getCampaign(tx, id, { lock: true, viewer: user });
     assertWrite(user, organizer.path);
     assertPublished(c);
     const self = c.settings.meeting.selfCommitteeReport;

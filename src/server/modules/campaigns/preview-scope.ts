@@ -17,7 +17,7 @@ export function countGaps(gaps: Gap[]) {
  * (the organizer and each lower body that gets a sub-campaign), and the gaps to fix first.
  */
 export async function previewScope(db: DbOrTx, user: AuthUser, id: number, now: Date) {
-  const { campaign: c, organizer } = await getCampaign(db, id);
+  const { campaign: c, organizer } = await getCampaign(db, id, { viewer: user });
   assertFullRead(user, organizer.path);
   const input = { settings: c.settings, scopeMatch: c.scopeMatch, organizer };
   const scope = await computeScope(db, input, { strict: false });

@@ -39,7 +39,7 @@ export function stageDeadline(settings: CampaignSettings, body: Pick<OrgNode, 'k
  */
 export async function publishCampaign(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number) {
   return db.transaction(async (tx) => {
-    const { campaign: c, organizer } = await getCampaign(tx, id, { lock: true });
+    const { campaign: c, organizer } = await getCampaign(tx, id, { lock: true, viewer: user });
     assertWrite(user, organizer.path);
     const state = transitionCampaign(c.state, 'publish', c.phases);
     if (c.parentId !== null && c.filingState !== 'acknowledged') {

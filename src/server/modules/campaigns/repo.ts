@@ -6,6 +6,8 @@ import type { OrgMatch, OrgNode } from '../../../domain/routes';
 import type { Level, OrgKind, Sector } from '../../../domain/org-taxonomy';
 import { type DbOrTx, escapeLike } from '../../db/connect';
 import { campaigns, organizations, secretaries, users } from '../../db/schema';
+import type { AuthUser } from '../../http/context';
+import { hideOffBranch } from '../../http/scope';
 
 export type CampaignRow = typeof campaigns.$inferSelect;
 
@@ -33,18 +35,23 @@ const orgRefColumns = {
   kind: organizations.kind, level: organizations.level, parentId: organizations.parentId,
 };
 
-export async function getOrgRef(db: DbOrTx, id: number): Promise<OrgRef> {
+export async function getOrgRef(db: DbOrTx, id: number, viewer?: AuthUser): Promise<OrgRef> {
   const [row] = await db.select(orgRefColumns).from(organizations).where(eq(organizations.id, id));
   if (!row) throw notFound('党组织');
+  hideOffBranch(viewer, row.path, '党组织');
   return row;
 }
 
-/** The campaign with its organizer; `lock` serializes concurrent changes of one campaign. */
-export async function getCampaign(db: DbOrTx, id: number, opts: { lock?: boolean } = {}) {
+/**
+ * The campaign with its organizer; `lock` serializes concurrent changes of one campaign. With a `viewer`, a campaign
+ * off the viewer's branch of the tree is not found, exactly like a missing id (issue 15).
+ */
+export async function getCampaign(db: DbOrTx, id: number, opts: { lock?: boolean; viewer?: AuthUser } = {}) {
   const q = db.select().from(campaigns).where(eq(campaigns.id, id));
   const [row] = opts.lock ? await q.for('no key update') : await q;
   if (!row) throw notFound('述职评议考核');
   const organizer = await getOrgRef(db, row.organizerOrgId);
+  hideOffBranch(opts.viewer, organizer.path, '述职评议考核');
   return { campaign: asCampaign(row), organizer };
 }
 

@@ -34,7 +34,7 @@ export async function changePhase(
   db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, key: PhaseKey, action: 'open' | 'close' | 'reopen', reason?: string,
 ) {
   return db.transaction(async (tx) => {
-    const { campaign: c, organizer } = await getCampaign(tx, id, { lock: true });
+    const { campaign: c, organizer } = await getCampaign(tx, id, { lock: true, viewer: user });
     assertWrite(user, organizer.path);
     const phases = transitionPhase(c.phases, key, action, { campaignState: c.state, today: today(actor.at), reason });
     // After the campaign's own checks, so a phase already open or closed is reported as such.

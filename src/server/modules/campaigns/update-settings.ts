@@ -29,7 +29,7 @@ export async function updateSettings(
   db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, input: { settings: unknown; title?: string },
 ) {
   return db.transaction(async (tx) => {
-    const { campaign: c, organizer } = await getCampaign(tx, id, { lock: true });
+    const { campaign: c, organizer } = await getCampaign(tx, id, { lock: true, viewer: user });
     assertWrite(user, organizer.path);
     assertEditable(c);
     const settings = validateSettings(input.settings);

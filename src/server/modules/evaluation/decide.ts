@@ -13,9 +13,9 @@ import { assertOpen, campaignReporter, evaluationContext, mapLocked } from './re
  * The reporter's result row of an open evaluation that has been computed; refused otherwise, before writing. Access is
  * checked first, so a caller outside the campaign learns nothing of its state (computed, locked, who reports).
  */
-async function openResult(tx: Parameters<Parameters<Db['transaction']>[0]>[0], campaignId: number, reporterId: number,
+async function openResult(tx: Parameters<Parameters<Db['transaction']>[0]>[0], user: AuthUser, campaignId: number, reporterId: number,
   assertAccess: (organizerPath: string) => void) {
-  const ctx = await evaluationContext(tx, campaignId, { lock: true });
+  const ctx = await evaluationContext(tx, campaignId, { lock: true, viewer: user });
   assertAccess(ctx.organizerPath);
   const reporter = await campaignReporter(tx, campaignId, reporterId);
   assertOpen(ctx.evaluation);
@@ -32,7 +32,7 @@ async function openResult(tx: Parameters<Parameters<Db['transaction']>[0]>[0], c
 export async function setFinalGrade(db: Db, user: AuthUser, actor: AuditActor, campaignId: number, reporterId: number,
   input: { grade: Grade; reason?: string | null }) {
   return mapLocked(() => db.transaction(async (tx) => {
-    const { organizerPath, reporter, result } = await openResult(tx, campaignId, reporterId, (p) => assertManage(user, p));
+    const { organizerPath, reporter, result } = await openResult(tx, user, campaignId, reporterId, (p) => assertManage(user, p));
     const reason = input.reason?.trim() || null;
     validateDecision({
       reporterId: String(reporterId), name: reporter.orgName, suggested: result.suggestedGrade as Grade, final: input.grade,
@@ -55,7 +55,7 @@ export async function setFinalGrade(db: Db, user: AuthUser, actor: AuditActor, c
 
 /** Back to the suggestion: the final grade becomes the suggested one (a change like any other, recorded). */
 export async function resetFinalGrade(db: Db, user: AuthUser, actor: AuditActor, campaignId: number, reporterId: number) {
-  assertManage(user, (await evaluationContext(db, campaignId)).organizerPath);
+  assertManage(user, (await evaluationContext(db, campaignId, { viewer: user })).organizerPath);
   const [row] = await db.select({ g: evaluationResults.suggestedGrade }).from(evaluationResults)
     .where(and(eq(evaluationResults.reporterId, reporterId), eq(evaluationResults.campaignId, campaignId)));
   if (!row?.g) throw conflict('NOT_COMPUTED', '尚未计算综合评价，请先点击“重新计算”');
@@ -66,7 +66,7 @@ export async function resetFinalGrade(db: Db, user: AuthUser, actor: AuditActor,
 export async function setOpinion(db: Db, user: AuthUser, actor: AuditActor, campaignId: number, reporterId: number,
   input: { achievements: string | null; problems: string | null; direction: string | null }) {
   return mapLocked(() => db.transaction(async (tx) => {
-    const { organizerPath, reporter } = await openResult(tx, campaignId, reporterId, (p) => assertManage(user, p));
+    const { organizerPath, reporter } = await openResult(tx, user, campaignId, reporterId, (p) => assertManage(user, p));
     const clean = (s: string | null) => (s?.trim() ? s.trim() : null);
     await tx.update(evaluationResults).set({
       opinionAchievements: clean(input.achievements), opinionProblems: clean(input.problems),
@@ -83,7 +83,7 @@ export async function setOpinion(db: Db, user: AuthUser, actor: AuditActor, camp
 export async function reviewSuggestion(db: Db, user: AuthUser, actor: AuditActor, campaignId: number, reporterId: number,
   input: { stance: 'agree' | 'question'; note?: string | null }) {
   return mapLocked(() => db.transaction(async (tx) => {
-    const { organizerPath, reporter, result } = await openResult(tx, campaignId, reporterId, (p) => assertReview(user, p));
+    const { organizerPath, reporter, result } = await openResult(tx, user, campaignId, reporterId, (p) => assertReview(user, p));
     const note = input.note?.trim() || null;
     if (input.stance === 'question' && !note) {
       throw new AppError('VALIDATION', '标记“有疑问”时请写明疑问', 400, { field: 'note' });

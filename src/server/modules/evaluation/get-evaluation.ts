@@ -38,7 +38,7 @@ const num = (v: string | number | null | undefined) => (v === null || v === unde
  * Readers only (policy.ts); secretaries never reach this.
  */
 export async function getEvaluation(db: DbOrTx, user: AuthUser, campaignId: number, query: EvaluationQuery) {
-  const { campaign, organizerPath, evaluation } = await evaluationContext(db, campaignId);
+  const { campaign, organizerPath, evaluation } = await evaluationContext(db, campaignId, { viewer: user });
   assertRead(user, organizerPath);
   const weights = campaign.settings.grading.compositeWeights as Partial<Record<Component, number>>;
   const filters: SQL[] = [sql`er.campaign_id = ${campaignId}`];
@@ -133,7 +133,7 @@ export async function getEvaluation(db: DbOrTx, user: AuthUser, campaignId: numb
 
 /** Inputs for every reporter of the campaign, computed or not (the entry tab lists them all). */
 export async function listInputs(db: DbOrTx, user: AuthUser, campaignId: number) {
-  const { organizerPath } = await evaluationContext(db, campaignId);
+  const { organizerPath } = await evaluationContext(db, campaignId, { viewer: user });
   assertRead(user, organizerPath);
   const rows = await queryRows<{
     reporter_id: number; org_name: string; org_code: string; sector: string; daily_score: string | null; daily_note: string | null;
@@ -159,7 +159,7 @@ export async function listInputs(db: DbOrTx, user: AuthUser, campaignId: number)
 
 /** One reporter's grade history (R-GRADE-4: old, new, suggested, who, when, why). */
 export async function gradeHistory(db: DbOrTx, user: AuthUser, campaignId: number, reporterId: number) {
-  const { organizerPath } = await evaluationContext(db, campaignId);
+  const { organizerPath } = await evaluationContext(db, campaignId, { viewer: user });
   assertRead(user, organizerPath);
   const rows = await queryRows<{ old_grade: Grade | null; new_grade: Grade; suggested_grade: Grade | null; reason: string | null;
     changed_by: string | null; changed_at: string | Date }>(db, sql`

@@ -46,7 +46,7 @@ export async function saveInputs(db: Db, user: AuthUser, actor: AuditActor, camp
   if (rows.length === 0) throw fail('没有要保存的记录', 'rows');
   if (new Set(rows.map((r) => r.reporterId)).size !== rows.length) throw fail('同一述职对象出现了多次', 'reporterId');
   return mapLocked(() => db.transaction(async (tx) => {
-    const { organizerPath, evaluation } = await evaluationContext(tx, campaignId, { lock: true });
+    const { organizerPath, evaluation } = await evaluationContext(tx, campaignId, { lock: true, viewer: user });
     assertManage(user, organizerPath);
     assertOpen(evaluation);
     const ids = rows.map((r) => r.reporterId);
@@ -90,7 +90,7 @@ const HEADERS = ['组织编码', '党组织', '平时掌握得分', '平时掌�
 
 /** The import sheet, pre-filled with every reporter and what is already entered. */
 export async function inputsTemplate(db: Db, user: AuthUser, campaignId: number): Promise<Buffer> {
-  const { organizerPath } = await evaluationContext(db, campaignId);
+  const { organizerPath } = await evaluationContext(db, campaignId, { viewer: user });
   assertManage(user, organizerPath);
   const rows = await db.select({ code: organizations.code, name: organizations.name, i: evaluationInputs }).from(campaignReporters)
     .innerJoin(organizations, eq(organizations.id, campaignReporters.orgId))
@@ -119,7 +119,7 @@ const cellText = (v: ExcelJS.CellValue): string => {
 
 /** Bulk entry: rows matched by 组织编码 among the campaign's reporters; any bad row refuses the whole file. */
 export async function importInputs(db: Db, user: AuthUser, actor: AuditActor, campaignId: number, buffer: Buffer) {
-  const { organizerPath } = await evaluationContext(db, campaignId);
+  const { organizerPath } = await evaluationContext(db, campaignId, { viewer: user });
   assertManage(user, organizerPath);
   const wb = new ExcelJS.Workbook();
   try {

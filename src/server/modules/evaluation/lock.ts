@@ -28,7 +28,7 @@ async function decisions(db: DbOrTx, campaignId: number): Promise<Decision[]> {
 
 /** What blocks the lock now, for the page's confirmation dialog. */
 export async function previewLock(db: Db, user: AuthUser, campaignId: number) {
-  const { campaign, organizerPath, evaluation } = await evaluationContext(db, campaignId);
+  const { campaign, organizerPath, evaluation } = await evaluationContext(db, campaignId, { viewer: user });
   assertManage(user, organizerPath);
   if (!evaluation) return { canLock: false, blockers: ['尚未计算综合评价，请先点击“重新计算”'], warnings: [] };
   if (evaluation.state === 'locked') return { canLock: false, blockers: ['综合评价已锁定'], warnings: [] };
@@ -52,7 +52,7 @@ async function staleInputs(db: DbOrTx, campaignId: number, computedAt: Date | nu
  */
 export async function lockEvaluation(db: Db, user: AuthUser, actor: AuditActor, campaignId: number, decisionNote: string) {
   return mapLocked(() => db.transaction(async (tx) => {
-    const { campaign, organizerPath, evaluation } = await evaluationContext(tx, campaignId, { lock: true });
+    const { campaign, organizerPath, evaluation } = await evaluationContext(tx, campaignId, { lock: true, viewer: user });
     assertManage(user, organizerPath);
     assertOpen(evaluation);
     if (!evaluation) throw conflict('NOT_COMPUTED', '尚未计算综合评价，请先点击“重新计算”');

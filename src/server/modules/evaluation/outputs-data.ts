@@ -15,6 +15,7 @@ import {
   campaignReporters, campaigns, evaluationResults, evaluations, organizations, secretaries,
 } from '../../db/schema';
 import type { AuthUser } from '../../http/context';
+import { hideOffBranch } from '../../http/scope';
 
 export interface OutputCampaign {
   id: number;
@@ -56,7 +57,8 @@ export const canManageOutputs = (user: AuthUser, organizerPath: string) =>
 
 const forbidden = () => new AppError('FORBIDDEN', '无权生成该述职评议考核的结果文书', 403);
 
-async function campaignRow(db: DbOrTx, campaignId: number) {
+/** A campaign off the viewer's branch is not found, like a missing id (issue 15). */
+async function campaignRow(db: DbOrTx, campaignId: number, viewer: AuthUser) {
   const [row] = await db
     .select({
       id: campaigns.id, year: campaigns.year, title: campaigns.title, settings: campaigns.settings,
@@ -66,6 +68,7 @@ async function campaignRow(db: DbOrTx, campaignId: number) {
     .innerJoin(organizations, eq(organizations.id, campaigns.organizerOrgId))
     .where(eq(campaigns.id, campaignId));
   if (!row) throw notFound('述职评议考核');
+  hideOffBranch(viewer, row.organizerPath, '述职评议考核');
   return row;
 }
 
@@ -79,7 +82,7 @@ async function evaluationOf(db: DbOrTx, campaignId: number) {
 
 /** Where the caller stands for the outputs panel: no grade or name is returned here. */
 export async function outputsStatus(db: DbOrTx, user: AuthUser, campaignId: number) {
-  const c = await campaignRow(db, campaignId);
+  const c = await campaignRow(db, campaignId, user);
   const manage = canManageOutputs(user, c.organizerPath);
   let ownReporterId: number | null = null;
   if (!manage && user.role === 'secretary' && user.orgId !== null) {
@@ -107,7 +110,7 @@ const notLocked = (what: string) =>
 export async function loadLocked(
   db: DbOrTx, user: AuthUser, campaignId: number, what: string, opts: { reporterId?: number } = {},
 ): Promise<{ campaign: OutputCampaign; rows: OutputRow[] }> {
-  const c = await campaignRow(db, campaignId);
+  const c = await campaignRow(db, campaignId, user);
   if (!canManageOutputs(user, c.organizerPath)) {
     if (opts.reporterId === undefined || user.role !== 'secretary' || user.orgId === null) throw forbidden();
     const [r] = await db

@@ -3,6 +3,7 @@ import { AppError } from '../../../domain/errors';
 import type { DbOrTx } from '../../db/connect';
 import { campaignReporters, evaluations, organizations, secretaries } from '../../db/schema';
 import { getCampaign } from '../campaigns/repo';
+import type { AuthUser } from '../../http/context';
 
 export type EvaluationRow = typeof evaluations.$inferSelect;
 
@@ -24,7 +25,7 @@ export async function mapLocked<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /** The campaign with its organizer path and the evaluation row (null before the first computation). */
-export async function evaluationContext(db: DbOrTx, campaignId: number, opts: { lock?: boolean } = {}) {
+export async function evaluationContext(db: DbOrTx, campaignId: number, opts: { lock?: boolean; viewer?: AuthUser } = {}) {
   const { campaign, organizer } = await getCampaign(db, campaignId, opts);
   const q = db.select().from(evaluations).where(eq(evaluations.campaignId, campaignId));
   const [evaluation] = opts.lock ? await q.for('no key update') : await q;

@@ -34,7 +34,7 @@ export async function evaluationRoutes(app: FastifyInstance) {
     schema: { tags, params: IdParams, response: { 200: SummaryOut } },
   }, async (req) => {
     const user = requireUser(req);
-    const { organizerPath } = await evaluationContext(db(), req.params.id);
+    const { organizerPath } = await evaluationContext(db(), req.params.id, { viewer: user });
     assertManage(user, organizerPath);
     const actor = actorOf(req);
     return recomputeEvaluation(db(), req.params.id, { actor, now: actor.at });

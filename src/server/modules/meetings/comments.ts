@@ -22,7 +22,7 @@ export interface CommentInput {
  */
 export async function addComment(db: DbOrTx, user: AuthUser, actor: AuditActor, meetingId: number, input: CommentInput) {
   return db.transaction(async (tx) => {
-    const { meeting, campaign } = await getMeeting(tx, meetingId);
+    const { meeting, campaign } = await getMeeting(tx, meetingId, { viewer: user });
     assertComment(user, campaign.organizerPath);
     assertOpen(meeting);
     if (input.agendaItemId != null) {
@@ -42,7 +42,7 @@ export async function addComment(db: DbOrTx, user: AuthUser, actor: AuditActor, 
 }
 
 async function loadComment(tx: DbOrTx, user: AuthUser, meetingId: number, commentId: number) {
-  const { meeting, campaign } = await getMeeting(tx, meetingId);
+  const { meeting, campaign } = await getMeeting(tx, meetingId, { viewer: user });
   assertComment(user, campaign.organizerPath);
   const [row] = await tx.select().from(meetingComments)
     .where(and(eq(meetingComments.id, commentId), eq(meetingComments.meetingId, meetingId), isNull(meetingComments.deletedAt)))

@@ -21,7 +21,7 @@ export async function controlTimer(
   db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, action: TimerAction, itemId?: number,
 ) {
   return db.transaction(async (tx) => {
-    const { meeting, campaign } = await getMeeting(tx, id, { lock: true });
+    const { meeting, campaign } = await getMeeting(tx, id, { lock: true, viewer: user });
     assertManage(user, campaign.organizerPath);
     assertOpen(meeting);
     const items = await agendaItems(tx, id);

@@ -10,7 +10,7 @@ import type { MeetingInputT } from './schemas';
 /** A campaign may hold several meetings (by group or tier, R-MEET-1); a closed round takes no new ones. */
 export async function createMeeting(db: DbOrTx, user: AuthUser, actor: AuditActor, campaignId: number, input: MeetingInputT) {
   return db.transaction(async (tx) => {
-    const campaign = await getCampaignCtx(tx, campaignId);
+    const campaign = await getCampaignCtx(tx, campaignId, user);
     assertManage(user, campaign.organizerPath);
     if (campaign.state === 'closed' || campaign.state === 'archived') {
       throw new AppError('CAMPAIGN_CLOSED', '述职评议考核已结束，不能再安排述职评议会', 409);

@@ -18,7 +18,7 @@ const CN_NUM = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '
 const cnIndex = (i: number) => (i < 10 ? CN_NUM[i] : i < 20 ? `十${CN_NUM[i - 10] ?? ''}` : String(i + 1));
 
 async function load(db: DbOrTx, user: AuthUser, id: number) {
-  const { meeting, campaign } = await getMeeting(db, id);
+  const { meeting, campaign } = await getMeeting(db, id, { viewer: user });
   assertRead(user, campaign.organizerPath);
   const [agenda, attendance, comments, observers] = await readTogether(db, [
     () => agendaItems(db, id), () => attendanceRows(db, id), () => commentRows(db, id), () => assignedObservers(db, campaign.id),

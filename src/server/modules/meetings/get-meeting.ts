@@ -14,7 +14,7 @@ import { readTogether } from '../../db/parallel';
 
 /** Everything the staff page and the console show; both poll it, so it is one read. */
 export async function getMeetingDetail(db: DbOrTx, user: AuthUser, id: number, now: Date): Promise<MeetingDetailT> {
-  const { meeting, campaign } = await getMeeting(db, id);
+  const { meeting, campaign } = await getMeeting(db, id, { viewer: user });
   assertRead(user, campaign.organizerPath);
   const s = campaign.settings;
   const [agenda, reporters, attendance, observers, comments] = await readTogether(db, [

@@ -10,7 +10,7 @@ import type { MeetingListT } from './schemas';
 export async function listMeetings(
   db: DbOrTx, user: AuthUser, campaignId: number, q: { q?: string; offset: number; limit: number },
 ): Promise<MeetingListT> {
-  const campaign = await getCampaignCtx(db, campaignId);
+  const campaign = await getCampaignCtx(db, campaignId, user);
   assertRead(user, campaign.organizerPath);
   const conds: SQL[] = [eq(meetings.campaignId, campaignId)];
   if (q.q) conds.push(ilike(meetings.title, `%${escapeLike(q.q)}%`));

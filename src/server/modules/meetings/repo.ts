@@ -7,6 +7,8 @@ import {
   campaignReporters, campaigns, meetingAgendaItems, meetingAttendance, meetingComments, meetings,
   observerAssignments, organizations, secretaries, users,
 } from '../../db/schema';
+import type { AuthUser } from '../../http/context';
+import { hideOffBranch } from '../../http/scope';
 
 export type MeetingRow = typeof meetings.$inferSelect;
 
@@ -20,7 +22,8 @@ export interface CampaignCtx {
   organizerPath: string;
 }
 
-export async function getCampaignCtx(db: DbOrTx, campaignId: number): Promise<CampaignCtx> {
+/** With a `viewer`, a campaign off the viewer's branch is not found, like a missing id (issue 15). */
+export async function getCampaignCtx(db: DbOrTx, campaignId: number, viewer?: AuthUser): Promise<CampaignCtx> {
   const [row] = await db
     .select({
       id: campaigns.id, title: campaigns.title, year: campaigns.year, state: campaigns.state, settings: campaigns.settings,
@@ -30,15 +33,18 @@ export async function getCampaignCtx(db: DbOrTx, campaignId: number): Promise<Ca
     .innerJoin(organizations, eq(organizations.id, campaigns.organizerOrgId))
     .where(eq(campaigns.id, campaignId));
   if (!row) throw notFound('述职评议考核');
+  hideOffBranch(viewer, row.organizerPath, '述职评议考核');
   return { ...row, settings: row.settings as CampaignSettings };
 }
 
 /** The meeting with its campaign; `lock` serializes concurrent changes of one meeting (timer, agenda). */
-export async function getMeeting(db: DbOrTx, id: number, opts: { lock?: boolean } = {}) {
+export async function getMeeting(db: DbOrTx, id: number, opts: { lock?: boolean; viewer?: AuthUser } = {}) {
   const q = db.select().from(meetings).where(eq(meetings.id, id));
   const [meeting] = opts.lock ? await q.for('no key update') : await q;
   if (!meeting) throw notFound('述职评议会');
-  return { meeting, campaign: await getCampaignCtx(db, meeting.campaignId) };
+  const campaign = await getCampaignCtx(db, meeting.campaignId);
+  hideOffBranch(opts.viewer, campaign.organizerPath, '述职评议会');
+  return { meeting, campaign };
 }
 
 export function assertOpen(meeting: MeetingRow) {

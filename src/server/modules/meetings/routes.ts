@@ -91,7 +91,7 @@ export async function meetingRoutes(app: FastifyInstance) {
     schema: { tags, params: IdParams, response: { 200: MeetingDetail } },
   }, async (req) => {
     const user = requireUser(req);
-    const { campaign } = await getMeeting(db(), req.params.id);
+    const { campaign } = await getMeeting(db(), req.params.id, { viewer: user });
     assertManage(user, campaign.organizerPath);
     await setAgenda(db(), user, actorOf(req), req.params.id, await defaultAgendaEntries(db(), campaign.id));
     return detail(req, req.params.id);
@@ -145,7 +145,7 @@ export async function meetingRoutes(app: FastifyInstance) {
   /** Server-sent events for the console and the organizer's page: `changed` whenever the meeting changes. */
   r.get('/api/meetings/:id/events', { schema: { tags, params: IdParams } }, async (req, reply) => {
     const user = requireUser(req);
-    const { campaign } = await getMeeting(db(), req.params.id);
+    const { campaign } = await getMeeting(db(), req.params.id, { viewer: user });
     assertRead(user, campaign.organizerPath);
     await events.subscribe(req.params.id, openEventStream(reply));
   });

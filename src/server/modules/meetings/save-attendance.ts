@@ -17,7 +17,7 @@ export interface AttendanceRowInput {
 /** 应到 / 实到 per category of the campaign's ballot settings (R-MEET-2). */
 export async function saveAttendance(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, rows: AttendanceRowInput[]) {
   return db.transaction(async (tx) => {
-    const { meeting, campaign } = await getMeeting(tx, id, { lock: true });
+    const { meeting, campaign } = await getMeeting(tx, id, { lock: true, viewer: user });
     assertManage(user, campaign.organizerPath);
     assertOpen(meeting);
     const categories = new Map(campaign.settings.ballots.categories.map((c) => [c.key, c]));

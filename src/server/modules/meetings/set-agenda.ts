@@ -14,7 +14,7 @@ import { assertOpen, campaignReporterInfo, getMeeting } from './repo';
  */
 export async function setAgenda(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, entries: AgendaEntry[]) {
   return db.transaction(async (tx) => {
-    const { meeting, campaign } = await getMeeting(tx, id, { lock: true });
+    const { meeting, campaign } = await getMeeting(tx, id, { lock: true, viewer: user });
     assertManage(user, campaign.organizerPath);
     assertOpen(meeting);
     const reporters = await campaignReporterInfo(tx, campaign.id);

@@ -11,7 +11,7 @@ import { assertOpen, getMeeting, timerColumns, timerOf } from './repo';
 /** The agenda step on the projector (R-MEET-1); setting one opens the meeting. */
 export async function setStep(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, step: MeetingStep) {
   return db.transaction(async (tx) => {
-    const { meeting, campaign } = await getMeeting(tx, id, { lock: true });
+    const { meeting, campaign } = await getMeeting(tx, id, { lock: true, viewer: user });
     assertManage(user, campaign.organizerPath);
     assertOpen(meeting);
     const [row] = await tx.update(meetings)
@@ -28,7 +28,7 @@ export async function setStep(db: DbOrTx, user: AuthUser, actor: AuditActor, id:
 /** Ends the meeting: the record (comments, attendance, agenda) is final from here on. */
 export async function closeMeeting(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number) {
   return db.transaction(async (tx) => {
-    const { meeting, campaign } = await getMeeting(tx, id, { lock: true });
+    const { meeting, campaign } = await getMeeting(tx, id, { lock: true, viewer: user });
     assertManage(user, campaign.organizerPath);
     assertOpen(meeting);
     const timer = pauseTimer(timerOf(meeting), actor.at);

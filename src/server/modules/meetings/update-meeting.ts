@@ -10,7 +10,7 @@ import type { MeetingInputT } from './schemas';
 
 export async function updateMeeting(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, input: Partial<MeetingInputT>) {
   return db.transaction(async (tx) => {
-    const { meeting, campaign } = await getMeeting(tx, id, { lock: true });
+    const { meeting, campaign } = await getMeeting(tx, id, { lock: true, viewer: user });
     assertManage(user, campaign.organizerPath);
     assertOpen(meeting);
     const changes = Object.fromEntries(
@@ -30,7 +30,7 @@ export async function updateMeeting(db: DbOrTx, user: AuthUser, actor: AuditActo
  */
 export async function deleteMeeting(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number) {
   await db.transaction(async (tx) => {
-    const { meeting, campaign } = await getMeeting(tx, id, { lock: true });
+    const { meeting, campaign } = await getMeeting(tx, id, { lock: true, viewer: user });
     assertManage(user, campaign.organizerPath);
     if (meeting.state !== 'preparing') throw new AppError('MEETING_STARTED', '会议已开始或已结束，不能删除', 409);
     const [{ n: comments }] = await tx.select({ n: count() }).from(meetingComments).where(eq(meetingComments.meetingId, id));

@@ -17,7 +17,7 @@ export interface AppointInput {
 /** A new secretary ends the current one's tenure the day before; history is never overwritten. */
 export async function appointSecretary(db: DbOrTx, user: AuthUser, actor: AuditActor, orgId: number, input: AppointInput) {
   return db.transaction(async (tx) => {
-    const org = await getOrg(tx, orgId);
+    const org = await getOrg(tx, orgId, user);
     assertWrite(user, org.path);
     const current = await currentSecretary(tx, orgId);
     if (current) {

@@ -13,7 +13,7 @@ export async function treeRoots(db: DbOrTx, user: AuthUser) {
 /** One page of children, so a node with thousands of children never loads at once. */
 export async function treeChildren(db: DbOrTx, user: AuthUser, parentId: number, offset: number, limit: number) {
   assertTreeReader(user);
-  const parent = await getOrg(db, parentId);
+  const parent = await getOrg(db, parentId, user);
   assertRead(user, parent.path);
   if (user.role === 'secretary') return { items: [], total: 0 };
   return listChildren(db, parentId, offset, limit);

@@ -19,7 +19,7 @@ export interface CreateOrgInput {
 
 export async function createOrg(db: DbOrTx, user: AuthUser, actor: AuditActor, input: CreateOrgInput) {
   return db.transaction(async (tx) => {
-    const parent = await getOrg(tx, input.parentId);
+    const parent = await getOrg(tx, input.parentId, user);
     assertWrite(user, parent.path);
     if (await getOrgByCode(tx, input.code)) {
       throw new AppError('DUPLICATE_CODE', `组织编码「${input.code}」已存在`, 409, { field: 'code' });

@@ -9,7 +9,7 @@ import { getOrg } from './repo';
 
 /** The subtree in the import layout, so an export can be edited and imported elsewhere. */
 export async function exportOrgs(db: DbOrTx, user: AuthUser, rootId: number): Promise<{ name: string; buffer: Buffer }> {
-  const root = await getOrg(db, rootId);
+  const root = await getOrg(db, rootId, user);
   assertRead(user, root.path);
   const rows = await queryRows<Record<string, string | null>>(db, sql`
     select o.code, o.name, p.code as parent_code, o.kind, o.sector, o.level,

@@ -5,7 +5,7 @@ import { ancestorsOf, currentSecretary, membersOf, orgNodeById, secretaryHistory
 import { readTogether } from '../../db/parallel';
 
 export async function getOrgDetail(db: DbOrTx, user: AuthUser, id: number) {
-  const org = await orgNodeById(db, id);
+  const org = await orgNodeById(db, id, user);
   assertRead(user, org.path);
   const [ancestors, secretary, history, members] = await readTogether(db, [
     () => ancestorsOf(db, org.path),

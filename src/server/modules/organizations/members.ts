@@ -15,7 +15,7 @@ export interface MemberInput {
 
 export async function addMember(db: DbOrTx, user: AuthUser, actor: AuditActor, orgId: number, input: MemberInput) {
   return db.transaction(async (tx) => {
-    const org = await getOrg(tx, orgId);
+    const org = await getOrg(tx, orgId, user);
     assertWrite(user, org.path);
     const [m] = await tx.insert(committeeMembers).values({ orgId, ...input, phone: input.phone ?? null }).returning();
     await writeAudit(tx, actor, { action: 'org.member.add', targetType: 'committee_member', targetId: m.id, scopePath: org.path, detail: { name: m.name } });
@@ -26,7 +26,7 @@ export async function addMember(db: DbOrTx, user: AuthUser, actor: AuditActor, o
 async function memberWithOrg(tx: DbOrTx, user: AuthUser, id: number) {
   const [m] = await tx.select().from(committeeMembers).where(eq(committeeMembers.id, id));
   if (!m) throw notFound('班子成员');
-  const org = await getOrg(tx, m.orgId);
+  const org = await getOrg(tx, m.orgId, user, '班子成员');
   assertWrite(user, org.path);
   return { m, org };
 }

@@ -10,8 +10,8 @@ import { getOrg } from './repo';
 /** Moves an organization with its whole subtree under a new parent (a change of 隶属关系). */
 export async function moveOrg(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, newParentId: number) {
   return db.transaction(async (tx) => {
-    const org = await getOrg(tx, id);
-    const target = await getOrg(tx, newParentId);
+    const org = await getOrg(tx, id, user);
+    const target = await getOrg(tx, newParentId, user);
     assertWrite(user, org.path);
     assertWrite(user, target.path);
     if (org.path === user.scopePath) {

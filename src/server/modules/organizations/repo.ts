@@ -2,6 +2,8 @@ import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/connect';
 import { committeeMembers, organizations, secretaries } from '../../db/schema';
 import { notFound } from '../../../domain/errors';
+import type { AuthUser } from '../../http/context';
+import { hideOffBranch } from '../../http/scope';
 
 export type OrgRow = typeof organizations.$inferSelect;
 
@@ -19,9 +21,14 @@ export const orgNodeColumns = {
   childCount: sql<number>`(select count(*)::int from organizations c where c.parent_id = "organizations"."id")`.as('child_count'),
 };
 
-export async function getOrg(db: DbOrTx, id: number): Promise<OrgRow> {
+/**
+ * With a `viewer`, an organization off the viewer's branch of the tree (another county's) is not found, exactly as a
+ * missing id of `what` (the organization, or the member the caller named) — issue 15.
+ */
+export async function getOrg(db: DbOrTx, id: number, viewer?: AuthUser, what = '组织'): Promise<OrgRow> {
   const [row] = await db.select().from(organizations).where(eq(organizations.id, id));
-  if (!row) throw notFound('组织');
+  if (!row) throw notFound(what);
+  hideOffBranch(viewer, row.path, what);
   return row;
 }
 
@@ -45,9 +52,10 @@ export async function listChildren(db: DbOrTx, parentId: number, offset: number,
   return { items, total };
 }
 
-export async function orgNodeById(db: DbOrTx, id: number) {
+export async function orgNodeById(db: DbOrTx, id: number, viewer?: AuthUser) {
   const [row] = await db.select(orgNodeColumns).from(organizations).where(eq(organizations.id, id));
   if (!row) throw notFound('组织');
+  hideOffBranch(viewer, row.path, '组织');
   return row;
 }
 

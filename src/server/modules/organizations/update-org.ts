@@ -17,7 +17,7 @@ export interface UpdateOrgInput {
 
 export async function updateOrg(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, input: UpdateOrgInput) {
   return db.transaction(async (tx) => {
-    const before = await getOrg(tx, id);
+    const before = await getOrg(tx, id, user);
     assertWrite(user, before.path);
     if (input.code && input.code !== before.code && (await getOrgByCode(tx, input.code))) {
       throw new AppError('DUPLICATE_CODE', `组织编码「${input.code}」已存在`, 409, { field: 'code' });

@@ -24,7 +24,7 @@ const bad = (field: string, message: string, code = 'VALIDATION') => new AppErro
  */
 export async function assignObservers(db: DbOrTx, user: AuthUser, actor: AuditActor, campaignId: number, input: AssignInput) {
   return db.transaction(async (tx) => {
-    const campaign = await getCampaignRef(tx, campaignId);
+    const campaign = await getCampaignRef(tx, campaignId, user);
     assertManageObservers(user, campaign);
     if (campaign.state === 'archived') throw conflict('CAMPAIGN_ARCHIVED', '该述职评议考核已归档，不能再选派观察员');
 

@@ -10,7 +10,7 @@ const window = (m: { start: string; end: string } | null) => (m ? (m.start === m
 
 /** 分组名单 as 002 attaches it: group, leader, members, the units each group guides — plus one row per task. */
 export async function exportObserverGroups(db: DbOrTx, user: AuthUser, campaignId: number) {
-  const campaign = await getCampaignRef(db, campaignId);
+  const campaign = await getCampaignRef(db, campaignId, user);
   assertManageObservers(user, campaign);
   const groups = await loadGroups(db, campaignId);
   const rows = await loadAssignments(db, campaignId, {});

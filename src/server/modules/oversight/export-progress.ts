@@ -15,7 +15,7 @@ export const FILING_LABELS: Record<string, string> = {
 
 /** The progress table as the page shows it (same filters), for 组织部 to file or forward. */
 export async function exportProgress(db: DbOrTx, user: AuthUser, now: Date, campaignId: number, filter: ProgressFilter) {
-  const campaign = await getCampaignRef(db, campaignId);
+  const campaign = await getCampaignRef(db, campaignId, user);
   assertViewProgress(user, campaign);
   const { items } = await loadProgress(db, user, campaignId, shanghaiToday(now), filter);
   const wb = new ExcelJS.Workbook();

@@ -122,7 +122,7 @@ async function loadSummary(db: DbOrTx, user: AuthUser, campaignId: number, today
 export interface ProgressQuery extends ProgressFilter { offset: number; limit: number }
 
 export async function getProgress(db: DbOrTx, user: AuthUser, now: Date, campaignId: number, query: ProgressQuery) {
-  const campaign = await getCampaignRef(db, campaignId);
+  const campaign = await getCampaignRef(db, campaignId, user);
   assertViewProgress(user, campaign);
   const today = shanghaiToday(now);
   const { offset, limit, ...filter } = query;

@@ -86,7 +86,7 @@ export async function loadGroups(db: DbOrTx, campaignId: number): Promise<Observ
 }
 
 export async function listObservers(db: DbOrTx, user: AuthUser, campaignId: number, query: ListObserversQuery) {
-  const campaign = await getCampaignRef(db, campaignId);
+  const campaign = await getCampaignRef(db, campaignId, user);
   assertManageObservers(user, campaign);
   const items = await loadAssignments(db, campaignId, query, query);
   const [{ total }] = await queryRows<{ total: number }>(db, sql`
@@ -100,7 +100,7 @@ export const presentCampaign = (c: CampaignRef) => ({
 
 /** Accounts the admin may send: staff roles whose scope lies within the admin's own. */
 export async function listObserverCandidates(db: DbOrTx, user: AuthUser, campaignId: number, q: string | undefined) {
-  const campaign = await getCampaignRef(db, campaignId);
+  const campaign = await getCampaignRef(db, campaignId, user);
   assertManageObservers(user, campaign);
   const like = q ? `%${escapeLike(q)}%` : null;
   const items = await queryRows<{ id: number; displayName: string; username: string; role: string; scopeOrgName: string | null }>(db, sql`

@@ -10,7 +10,7 @@ import { getCampaignRef } from './repo';
 /** Withdraws one assignment; the row stays (with any observation note) for the record. */
 export async function removeObserver(db: DbOrTx, user: AuthUser, actor: AuditActor, campaignId: number, assignmentId: number) {
   await db.transaction(async (tx) => {
-    const campaign = await getCampaignRef(tx, campaignId);
+    const campaign = await getCampaignRef(tx, campaignId, user);
     assertManageObservers(user, campaign);
     const [row] = await tx
       .update(observerAssignments)

@@ -1,6 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { notFound } from '../../../domain/errors';
 import { type DbOrTx, queryRows } from '../../db/connect';
+import type { AuthUser } from '../../http/context';
+import { hideOffBranch } from '../../http/scope';
 
 export interface CampaignRef {
   id: number;
@@ -13,13 +15,18 @@ export interface CampaignRef {
   organizerPath: string;
 }
 
-export async function getCampaignRef(db: DbOrTx, id: number): Promise<CampaignRef> {
+/**
+ * With a `viewer`, a campaign off the viewer's branch is not found, exactly as a missing id of `what` (the object the
+ * caller named) — issue 15.
+ */
+export async function getCampaignRef(db: DbOrTx, id: number, viewer?: AuthUser, what = '述职评议考核'): Promise<CampaignRef> {
   const [row] = await queryRows<CampaignRef>(db, sql`
     select c.id, c.parent_id as "parentId", c.title, c.year, c.state, c.organizer_org_id as "organizerOrgId",
            o.name as "organizerName", o.path as "organizerPath"
     from campaigns c join organizations o on o.id = c.organizer_org_id
     where c.id = ${id}`);
   if (!row) throw notFound('述职评议考核');
+  hideOffBranch(viewer, row.organizerPath, what);
   return row;
 }
 

@@ -19,7 +19,7 @@ export function assertVisitDate(visitedOn: string, today: string) {
 }
 
 export async function visitCampaign(db: DbOrTx, user: AuthUser, campaignId: number) {
-  const campaign = await getCampaignRef(db, campaignId);
+  const campaign = await getCampaignRef(db, campaignId, user);
   assertVisits(user, campaign);
   return campaign;
 }

@@ -10,7 +10,7 @@ import { loadItem, rollUpParent } from './repo';
 /** A progress note (进展) with an optional percentage; an item with sub-items takes its percentage from them. */
 export async function addProgress(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, input: { note: string; percent?: number }) {
   return db.transaction(async (tx) => {
-    const item = await loadItem(tx, id, true);
+    const item = await loadItem(tx, id, true, user);
     assertKeepItems(user, item);
     if (item.status !== 'in_progress') {
       throw conflict('TRANSITION_REFUSED', item.status === 'not_started' ? '请先“开始整改”再填报进展' : '只有“整改中”的事项才能填报进展');

@@ -14,7 +14,7 @@ const cnIndex = (i: number) => (i < 10 ? CN[i] : i < 20 ? `十${CN[i - 10] ?? ''
  * deadline and status, overdue marked.
  */
 export async function bulletinDocx(db: DbOrTx, user: AuthUser, today: string, campaignId: number) {
-  const campaign = await campaignOf(db, campaignId);
+  const campaign = await campaignOf(db, campaignId, user);
   assertBulletin(user, campaign.organizerPath);
   const rows = await queryRows<{
     orgId: number; orgName: string; description: string; owner: string | null; deadline: string | null;

@@ -21,7 +21,7 @@ export const carryReference = (itemId: number) => `ZG-${itemId}`;
  */
 export async function carryOver(db: DbOrTx, user: AuthUser, actor: AuditActor, campaignId: number) {
   return db.transaction(async (tx) => {
-    const campaign = await campaignOf(tx, campaignId);
+    const campaign = await campaignOf(tx, campaignId, user);
     assertOrganizerAdmin(user, campaign.organizerPath, '结转上年度整改事项');
     // Two carry-overs at once would both see "not yet carried"; the campaign row lock makes the second wait.
     await tx.execute(sql`select id from campaigns where id = ${campaignId} for update`);

@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { notFound } from '../../../domain/errors';
 import { type DbOrTx, queryRows } from '../../db/connect';
+import type { AuthUser } from '../../http/context';
+import { hideOffBranch } from '../../http/scope';
 import { isoTs } from './repo';
 
 export interface CommitmentRow {
@@ -22,8 +24,10 @@ export const commitmentSelect = sql`
   join organizations oo on oo.id = c.organizer_org_id
   left join campaign_reporters r on r.id = k.reporter_id left join organizations rt on rt.id = r.report_to_org_id`;
 
-export async function loadCommitment(db: DbOrTx, id: number, forUpdate = false): Promise<CommitmentRow> {
+/** With a `viewer`, a commitment of an organization off the viewer's branch is not found, like a missing id (issue 15). */
+export async function loadCommitment(db: DbOrTx, id: number, forUpdate = false, viewer?: AuthUser): Promise<CommitmentRow> {
   const [row] = await queryRows<CommitmentRow>(db, sql`${commitmentSelect} where k.id = ${id} ${forUpdate ? sql`for update of k` : sql``}`);
   if (!row) throw notFound('公开承诺');
+  hideOffBranch(viewer, row.orgPath, '公开承诺');
   return row;
 }

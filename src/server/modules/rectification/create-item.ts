@@ -49,7 +49,7 @@ export function assertEvidenceWaiver(user: AuthUser, evidenceRequired: boolean |
 export async function createItem(db: DbOrTx, user: AuthUser, actor: AuditActor, campaignId: number, input: CreateItemInput) {
   const today = shanghaiDate(actor.at);
   return db.transaction(async (tx) => {
-    const campaign = await campaignOf(tx, campaignId);
+    const campaign = await campaignOf(tx, campaignId, user);
     const [org] = await queryRows<{ path: string }>(tx, sql`select path from organizations where id = ${input.orgId}`);
     if (!org) throw notFound('党组织');
     assertKeepItems(user, { orgId: input.orgId, orgPath: org.path });

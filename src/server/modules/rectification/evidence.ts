@@ -18,7 +18,7 @@ export async function addEvidence(
   file: { name: string; mimeType: string; content: Buffer }, progressId?: number,
 ) {
   return db.transaction(async (tx) => {
-    const item = await loadItem(tx, id, true);
+    const item = await loadItem(tx, id, true, user);
     assertKeepItems(user, item);
     if (item.status === 'closed') throw conflict('ITEM_CLOSED', '已销号的整改事项不能再上传佐证材料');
     if (file.content.length === 0) throw new AppError('VALIDATION', '佐证材料是空文件', 400, { field: 'file' });
@@ -45,7 +45,7 @@ export async function addEvidence(
 }
 
 export async function readEvidence(db: DbOrTx, user: AuthUser, id: number, evidenceId: number) {
-  const item = await loadItem(db, id);
+  const item = await loadItem(db, id, false, user);
   assertReadItems(user, item);
   const [e] = await db.select().from(rectificationEvidence)
     .where(and(eq(rectificationEvidence.id, evidenceId), eq(rectificationEvidence.itemId, id)));

@@ -7,7 +7,7 @@ import { isoTs, loadItem } from './repo';
 
 /** One item with its sub-items, the progress timeline (notes and verifications by time) and its evidence. */
 export async function getItem(db: DbOrTx, user: AuthUser, today: string, id: number) {
-  const ctx = await loadItem(db, id);
+  const ctx = await loadItem(db, id, false, user);
   assertReadItems(user, ctx);
   type Raw = Omit<ItemRow, 'sourceLabel' | 'statusLabel'>;
   const [item] = await queryRows<Raw>(db, sql`select ${itemColumns(today)} ${itemFrom} where i.id = ${id}`);

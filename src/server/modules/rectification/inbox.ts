@@ -188,7 +188,7 @@ export async function inboxEntries(db: DbOrTx, user: AuthUser, campaign: Campaig
 
 /** The problem inbox of one organization in one campaign (R-FIX-1): every source in one list. */
 export async function getInbox(db: DbOrTx, user: AuthUser, campaignId: number, orgId: number | undefined) {
-  const campaign = await campaignOf(db, campaignId);
+  const campaign = await campaignOf(db, campaignId, user);
   const target = orgId ?? (user.role === 'secretary' ? user.orgId : null);
   if (!target) throw new AppError('VALIDATION', '请选择党组织', 400, { field: 'orgId' });
   const [org] = await queryRows<{ path: string }>(db, sql`select path from organizations where id = ${target}`);

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { pathWithin } from '../../../domain/roles';
+import { notFound } from '../../../domain/errors';
+import { onBranch, pathWithin } from '../../../domain/roles';
 import { type DbOrTx, queryRows } from '../../db/connect';
 import type { AuthUser } from '../../http/context';
 import { canReadPublished } from '../reports/policy';
@@ -10,7 +11,8 @@ import { campaignOf } from './repo';
 
 /**
  * Commitments of a campaign as this user may see them: the secretary their own at every stage; the upper
- * level its subtree once filed; anyone in the campaign's publication audience the published ones.
+ * level its subtree once filed; anyone in the campaign's publication audience the published ones. Also the source
+ * of the published rectification progress (published-progress.ts).
  */
 export async function listCommitments(db: DbOrTx, user: AuthUser, campaignId: number) {
   const campaign = await campaignOf(db, campaignId);
@@ -26,6 +28,10 @@ export async function listCommitments(db: DbOrTx, user: AuthUser, campaignId: nu
       organizerPath: k.organizerPath, isCampaignReporterOrg: (id) => reporterOrgs.has(id),
     }, k.audience);
   });
+  // Any signed-in user may ask (published commitments go to the campaign's audience, possibly everyone), but a
+  // campaign of another county with nothing the caller may read is not found, like a missing id: its title and its
+  // existence stay in that county (issue 15).
+  if (!visible.length && !onBranch(campaign.organizerPath, user.scopePath)) throw notFound('述职评议考核');
   return {
     campaign: { id: campaign.id, title: campaign.title, audience: campaign.settings.report?.publicationAudience ?? 'committee' },
     items: visible.map((k) => ({

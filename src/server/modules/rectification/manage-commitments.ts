@@ -11,7 +11,7 @@ import { campaignOf, requireReporter } from './repo';
 /** 公开承诺 (R-FIX-3): the secretary drafts for their own organization only. */
 export async function createCommitment(db: DbOrTx, user: AuthUser, actor: AuditActor, campaignId: number, input: { orgId?: number; content: string }) {
   return db.transaction(async (tx) => {
-    await campaignOf(tx, campaignId);
+    await campaignOf(tx, campaignId, user);
     const orgId = input.orgId ?? user.orgId ?? 0;
     assertDraftCommitment(user, orgId);
     const rep = await requireReporter(tx, campaignId, orgId);
@@ -32,7 +32,7 @@ export async function createCommitment(db: DbOrTx, user: AuthUser, actor: AuditA
 /** Edits while the draft is the secretary's own: never after filing, unless it came back. */
 export async function updateCommitment(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, content: string) {
   return db.transaction(async (tx) => {
-    const k = await loadCommitment(tx, id, true);
+    const k = await loadCommitment(tx, id, true, user);
     assertDraftCommitment(user, k.orgId);
     if (!['draft', 'returned'].includes(k.state)) throw conflict('COMMITMENT_FILED', '承诺已报组织部门，不能再修改');
     await tx.update(commitments).set({ content, updatedAt: actor.at }).where(sql`id = ${id}`);
@@ -47,7 +47,7 @@ export async function updateCommitment(db: DbOrTx, user: AuthUser, actor: AuditA
 /** 报组织部门备案. */
 export async function fileCommitment(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number) {
   return db.transaction(async (tx) => {
-    const k = await loadCommitment(tx, id, true).catch(() => {
+    const k = await loadCommitment(tx, id, true, user).catch(() => {
       throw notFound('公开承诺');
     });
     assertDraftCommitment(user, k.orgId);

@@ -3,6 +3,8 @@ import type { CampaignSettings } from '../../../domain/campaign-settings';
 import { AppError, notFound } from '../../../domain/errors';
 import { rollupProgress, type RectStatus } from '../../../domain/rectification-status';
 import { type DbOrTx, queryRows } from '../../db/connect';
+import type { AuthUser } from '../../http/context';
+import { hideOffBranch } from '../../http/scope';
 
 /** Deadlines are calendar dates in Asia/Shanghai; the app clock runs in UTC. */
 const fmt = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
@@ -22,12 +24,14 @@ export interface CampaignCtx {
   settings: CampaignSettings;
 }
 
-export async function campaignOf(db: DbOrTx, id: number): Promise<CampaignCtx> {
+/** With a `viewer`, a campaign off the viewer's branch is not found, like a missing id (issue 15). */
+export async function campaignOf(db: DbOrTx, id: number, viewer?: AuthUser): Promise<CampaignCtx> {
   const [row] = await queryRows<CampaignCtx>(db, sql`
     select c.id, c.title, c.year, c.state, c.organizer_org_id as "organizerOrgId", o.name as "organizerName",
            o.path as "organizerPath", c.settings
     from campaigns c join organizations o on o.id = c.organizer_org_id where c.id = ${id}`);
   if (!row) throw notFound('述职评议考核');
+  hideOffBranch(viewer, row.organizerPath, '述职评议考核');
   return row;
 }
 
@@ -76,8 +80,11 @@ export interface ItemCtx {
   children: number;
 }
 
-/** An item with its organization's place; `forUpdate` locks the row for a transition. */
-export async function loadItem(db: DbOrTx, id: number, forUpdate = false): Promise<ItemCtx> {
+/**
+ * An item with its organization's place; `forUpdate` locks the row for a transition. With a `viewer`, an item of an
+ * organization off the viewer's branch is not found, like a missing id (issue 15).
+ */
+export async function loadItem(db: DbOrTx, id: number, forUpdate = false, viewer?: AuthUser): Promise<ItemCtx> {
   const [row] = await queryRows<ItemCtx>(db, sql`
     select i.id, i.campaign_id as "campaignId", i.org_id as "orgId", o.path as "orgPath", o.name as "orgName",
            i.parent_id as "parentId", i.status, i.deadline::text as deadline, i.description, i.owner, i.measures,
@@ -87,6 +94,7 @@ export async function loadItem(db: DbOrTx, id: number, forUpdate = false): Promi
     from rectification_items i join organizations o on o.id = i.org_id
     where i.id = ${id} ${forUpdate ? sql`for update of i` : sql``}`);
   if (!row) throw notFound('整改事项');
+  hideOffBranch(viewer, row.orgPath, '整改事项');
   return row;
 }
 

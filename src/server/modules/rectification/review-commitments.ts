@@ -13,7 +13,7 @@ export async function reviewCommitment(
   db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, action: 'acknowledge' | 'return', reason?: string,
 ) {
   return db.transaction(async (tx) => {
-    const k = await loadCommitment(tx, id, true);
+    const k = await loadCommitment(tx, id, true, user);
     assertOrganizerAdmin(user, k.organizerPath, '确认或退回公开承诺');
     if (k.state !== 'filed') throw conflict('TRANSITION_REFUSED', '只有已报送的承诺才能确认或退回');
     const state = action === 'acknowledge' ? ('acknowledged' as const) : ('returned' as const);
@@ -31,7 +31,7 @@ export async function reviewCommitment(
 /** Publishes every acknowledged commitment of the campaign to its publication audience (R-FIX-3). */
 export async function publishCommitments(db: DbOrTx, user: AuthUser, actor: AuditActor, campaignId: number) {
   return db.transaction(async (tx) => {
-    const campaign = await campaignOf(tx, campaignId);
+    const campaign = await campaignOf(tx, campaignId, user);
     assertOrganizerAdmin(user, campaign.organizerPath, '公开承诺');
     const rows = await queryRows<{ id: number }>(tx, sql`
       update commitments set state = 'published', published_at = ${actor.at}, updated_at = ${actor.at}

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AppError } from '../../../domain/errors';
 import { RECT_STATUSES } from '../../../domain/rectification-status';
 import { actorOf } from '../../http/audit';
+import { sendUpload } from '../../http/download';
 import { requireUser } from '../../http/session';
 import { addProgress } from './add-progress';
 import { bulletinDocx } from './bulletin-docx';
@@ -114,7 +115,7 @@ export async function rectificationRoutes(app: FastifyInstance) {
     schema: { tags, params: z.object({ id: Id, evidenceId: Id }) },
   }, async (req, reply) => {
     const e = await readEvidence(db(), requireUser(req), req.params.id, req.params.evidenceId);
-    return reply.header('content-type', e.mimeType).header('content-disposition', disposition(e.fileName, 'evidence')).send(e.content);
+    return sendUpload(reply, e, 'evidence');
   });
 
   r.post('/api/rectification/items/:id/verifications', {

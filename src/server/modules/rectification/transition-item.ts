@@ -14,7 +14,7 @@ import { loadItem, rollUpParent } from './repo';
  */
 export async function transitionItem(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, action: 'start' | 'submit', note?: string) {
   return db.transaction(async (tx) => {
-    const item = await loadItem(tx, id, true);
+    const item = await loadItem(tx, id, true, user);
     assertKeepItems(user, item);
     const { status } = applyAction({ id: String(item.id), status: item.status }, action, note);
     if (action === 'start') {

@@ -15,7 +15,7 @@ const COLUMNS: Record<keyof ItemFields, string> = {
 /** Edits the problem, responsibility or rectification columns; a closed (销号) item is a record and stays as it is. */
 export async function updateItem(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, input: ItemFields) {
   return db.transaction(async (tx) => {
-    const item = await loadItem(tx, id, true);
+    const item = await loadItem(tx, id, true, user);
     assertKeepItems(user, item);
     if (item.status === 'closed') throw conflict('ITEM_CLOSED', '已销号的整改事项不能修改；如需重新整改，请由上级发起“重新整改”');
     assertDeadline(input.deadline, item.createdOn);
@@ -40,7 +40,7 @@ export async function updateItem(db: DbOrTx, user: AuthUser, actor: AuditActor, 
 /** Only an item nothing has happened to yet may be deleted (typed by mistake); anything else is history. */
 export async function deleteItem(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number) {
   return db.transaction(async (tx) => {
-    const item = await loadItem(tx, id, true);
+    const item = await loadItem(tx, id, true, user);
     const [creator] = await queryRows<{ createdBy: number | null }>(tx, sql`select created_by as "createdBy" from rectification_items where id = ${id}`);
     assertDeleteItem(user, item, creator?.createdBy ?? null);
     const [used] = await queryRows<{ n: number }>(tx, sql`

@@ -22,7 +22,7 @@ export interface VerifyInput {
  */
 export async function verifyItem(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, input: VerifyInput) {
   return db.transaction(async (tx) => {
-    const item = await loadItem(tx, id, true);
+    const item = await loadItem(tx, id, true, user);
     assertVerify(user, item);
     const outcome = applyAction({ id: String(item.id), status: item.status }, input.result, input.note);
     let evidence = input.evidence?.trim() || null;

@@ -9,10 +9,23 @@ import { assertReadReport } from './policy';
 import { getReportRow, loadReporter, readScopeOf } from './repo';
 import { reportText, usedSections } from './sections';
 import { readTogether } from '../../db/parallel';
+import { hideOffBranch } from '../../http/scope';
 
-export async function readableReport(db: DbOrTx, user: AuthUser, id: number) {
+/**
+ * The report and its reporter as a reader may load them: a report published to the public (社会公开) exists for every
+ * signed-in user; any other off the reader's branch of the tree is not found, like a missing id (issue 15).
+ */
+export async function loadForReading(db: DbOrTx, user: AuthUser, id: number) {
   const row = await getReportRow(db, id);
   const ctx = await loadReporter(db, row.reporterId);
+  if (!(row.publishedAt !== null && ctx.settings.report.publicationAudience === 'public')) {
+    hideOffBranch(user, [ctx.orgPath, ctx.reportToPath, ctx.organizerPath], '述职报告');
+  }
+  return { row, ctx };
+}
+
+export async function readableReport(db: DbOrTx, user: AuthUser, id: number) {
+  const { row, ctx } = await loadForReading(db, user, id);
   assertReadReport(user, await readScopeOf(db, ctx, user.role === 'secretary' ? user.orgId : null), {
     everSubmitted: row.submittedAt !== null, published: row.publishedAt !== null, audience: ctx.settings.report.publicationAudience,
   });

@@ -5,7 +5,8 @@ import { reportAttachments, reportReviewEvents, reportVersions } from '../../db/
 import type { AuthUser } from '../../http/context';
 import { computeDueDate } from './due-date';
 import { assertReadReport, isAuthor, isReviewer, isSupervisor } from './policy';
-import { getReportRow, loadReporter, meetingOf, readScopeOf, rectificationItemsOf, secretaryOf, stateOf, type ReporterContext } from './repo';
+import { meetingOf, readScopeOf, rectificationItemsOf, secretaryOf, stateOf, type ReporterContext } from './repo';
+import { loadForReading } from './compare-versions';
 import { isEditable, isFinal, STATE_LABELS } from './review-states';
 import { runChecks } from './run-checks';
 import { countReport, sectionSlots } from './sections';
@@ -27,8 +28,7 @@ export async function reportDeadline(db: DbOrTx, ctx: ReporterContext, today: st
 
 /** Everything the report page shows: text, checks, deadline, history, versions, what the user may do. */
 export async function getReport(db: DbOrTx, user: AuthUser, id: number, today: string) {
-  const row = await getReportRow(db, id);
-  const ctx = await loadReporter(db, row.reporterId);
+  const { row, ctx } = await loadForReading(db, user, id);
   const scope = await readScopeOf(db, ctx, user.role === 'secretary' ? user.orgId : null);
   const published = row.publishedAt !== null;
   assertReadReport(user, scope, { everSubmitted: row.submittedAt !== null, published, audience: ctx.settings.report.publicationAudience });

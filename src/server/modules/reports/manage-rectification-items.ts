@@ -12,7 +12,7 @@ import { loadReporter, rectificationItemsOf, scopeOf } from './repo';
  * admin of the body heard until issue 7's rectification module supplies them automatically.
  */
 export async function listRectificationItems(db: DbOrTx, user: AuthUser, reporterId: number) {
-  const ctx = await loadReporter(db, reporterId);
+  const ctx = await loadReporter(db, reporterId, user);
   const scope = scopeOf(ctx);
   if (!isAuthor(user, scope)) {
     try {
@@ -26,7 +26,7 @@ export async function listRectificationItems(db: DbOrTx, user: AuthUser, reporte
 
 export async function addRectificationItem(db: DbOrTx, user: AuthUser, actor: AuditActor, reporterId: number, input: { reference?: string | null; text: string }) {
   return db.transaction(async (tx) => {
-    const ctx = await loadReporter(tx, reporterId);
+    const ctx = await loadReporter(tx, reporterId, user);
     assertManageItems(user, scopeOf(ctx));
     const [row] = await tx
       .insert(priorRectificationItems)
@@ -39,7 +39,7 @@ export async function addRectificationItem(db: DbOrTx, user: AuthUser, actor: Au
 
 export async function removeRectificationItem(db: DbOrTx, user: AuthUser, actor: AuditActor, reporterId: number, itemId: number) {
   return db.transaction(async (tx) => {
-    const ctx = await loadReporter(tx, reporterId);
+    const ctx = await loadReporter(tx, reporterId, user);
     assertManageItems(user, scopeOf(ctx));
     const [gone] = await tx
       .update(priorRectificationItems)

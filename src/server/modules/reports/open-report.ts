@@ -12,7 +12,7 @@ import { findReportByReporter, loadReporter, scopeOf } from './repo';
  */
 export async function openReport(db: DbOrTx, user: AuthUser, actor: AuditActor, reporterId: number): Promise<number> {
   return db.transaction(async (tx) => {
-    const ctx = await loadReporter(tx, reporterId);
+    const ctx = await loadReporter(tx, reporterId, user);
     const scope = scopeOf(ctx);
     const existing = await findReportByReporter(tx, reporterId);
     if (existing) {

@@ -11,7 +11,7 @@ import { runChecks } from './run-checks';
 export async function previewChecks(db: DbOrTx, user: AuthUser, id: number, input: ReportSection[], today: string) {
   const sections = normalizeSections(input);
   const row = await getReportRow(db, id);
-  const ctx = await loadReporter(db, row.reporterId);
+  const ctx = await loadReporter(db, row.reporterId, user, '述职报告');
   assertActor(user, scopeOf(ctx), 'author');
   const keys = new Set<string>();
   for (const s of sections) {

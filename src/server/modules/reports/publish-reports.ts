@@ -13,6 +13,7 @@ import { assertPublish, canReadPublished } from './policy';
 import { loadReporter, stateOf } from './repo';
 import { isFinal, STATE_LABELS } from './review-states';
 import { countReport, orderSections, sectionSlots } from './sections';
+import { hideOffBranch } from '../../http/scope';
 
 /**
  * R-REP-7: after the meeting, the approved (or, where required, signed) reports are published to the
@@ -28,6 +29,7 @@ export async function publishReports(db: DbOrTx, user: AuthUser, actor: AuditAct
       .innerJoin(organizer, eq(organizer.id, campaigns.organizerOrgId))
       .where(eq(campaigns.id, campaignId));
     if (!c) throw notFound('述职评议考核');
+    hideOffBranch(user, c.organizerPath, '述职评议考核');
     assertPublish(user, c.organizerPath);
     const settings = validateSettings(c.settings);
     const rows = await tx

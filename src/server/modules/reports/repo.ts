@@ -10,6 +10,8 @@ import {
 } from '../../db/schema';
 import type { ReportScope } from './policy';
 import type { ReportState } from './review-states';
+import type { AuthUser } from '../../http/context';
+import { hideOffBranch } from '../../http/scope';
 
 const reportTo = alias(organizations, 'report_to');
 const organizer = alias(organizations, 'organizer');
@@ -38,7 +40,12 @@ export interface ReporterContext {
   removed: boolean;
 }
 
-export async function loadReporter(db: DbOrTx, reporterId: number): Promise<ReporterContext> {
+/**
+ * With a `viewer`, a reporter none of whose places (organization, the body it reports to, the organizer) lies on the
+ * viewer's branch is not found, exactly as a missing id of `what` (the reporter, or the report the caller named) —
+ * issue 15.
+ */
+export async function loadReporter(db: DbOrTx, reporterId: number, viewer?: AuthUser, what = '述职对象'): Promise<ReporterContext> {
   const [r] = await db
     .select({
       reporterId: campaignReporters.id,
@@ -67,6 +74,7 @@ export async function loadReporter(db: DbOrTx, reporterId: number): Promise<Repo
     .innerJoin(organizer, eq(organizer.id, campaigns.organizerOrgId))
     .where(eq(campaignReporters.id, reporterId));
   if (!r) throw notFound('述职对象');
+  hideOffBranch(viewer, [r.orgPath, r.reportToPath, r.organizerPath], what);
   const { removedAt, settings, phases, ...rest } = r;
   return {
     ...rest,

@@ -9,6 +9,7 @@ import { MAX_DOCX_BYTES } from './docx-import';
 import { downloadReport } from './download-report';
 import { getReport } from './get-report';
 import { listMyTasks, listReviewQueue } from './list-tasks';
+import { sendUpload } from '../../http/download';
 import { addAttachment, attachmentLimitFor, readAttachment, removeAttachment } from './manage-attachments';
 import { addRectificationItem, listRectificationItems, removeRectificationItem } from './manage-rectification-items';
 import { openReport } from './open-report';
@@ -248,10 +249,7 @@ export async function reportRoutes(app: FastifyInstance) {
     schema: { tags, params: z.object({ id: Id, attachmentId: Id }) },
   }, async (req, reply) => {
     const a = await readAttachment(db(), requireUser(req), req.params.id, req.params.attachmentId);
-    reply
-      .header('content-type', a.mimeType)
-      .header('content-disposition', `attachment; filename="attachment"; filename*=UTF-8''${encodeURIComponent(a.fileName)}`);
-    return reply.send(a.content);
+    return sendUpload(reply, a, 'attachment');
   });
 
   r.delete('/api/reports/:id/attachments/:attachmentId', {

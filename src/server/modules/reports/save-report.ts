@@ -16,7 +16,7 @@ import { countReport, reportText, usedSections } from './sections';
 /** Loads a report for a change by its author: locked, in a state that can be edited, campaign open. */
 export async function lockForAuthor(tx: Tx, user: AuthUser, id: number) {
   const row = await getReportRow(tx, id, true);
-  const ctx = await loadReporter(tx, row.reporterId);
+  const ctx = await loadReporter(tx, row.reporterId, user, '述职报告');
   assertActor(user, scopeOf(ctx), 'author');
   if (ctx.campaignState !== 'published') throw new AppError('CAMPAIGN_NOT_OPEN', '该述职评议考核未发布或已结束，不能修改述职报告', 409);
   return { row, ctx };

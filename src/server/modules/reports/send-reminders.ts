@@ -4,6 +4,7 @@
  * rewritten — one at a time or all of a filtered list. Each reminder is a row the secretary sees on
  * their task list with time and sender, and an audit row, written in one transaction.
  */
+import { onBranch } from '../../../domain/roles';
 import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { AppError } from '../../../domain/errors';
@@ -40,11 +41,13 @@ export async function sendReminders(db: DbOrTx, user: AuthUser, actor: AuditActo
   if (input.reporterIds?.length) {
     const ids = [...new Set(input.reporterIds)];
     // Every named reporter must exist and be within the sender's scope, or nothing is sent.
-    const known = await db
-      .select({ id: campaignReporters.id, ok: sql<boolean>`${inScope}` })
+    const rows = await db
+      .select({ id: campaignReporters.id, ok: sql<boolean>`${inScope}`, path: reportTo.path })
       .from(campaignReporters)
       .innerJoin(reportTo, eq(reportTo.id, campaignReporters.reportToOrgId))
       .where(inArray(campaignReporters.id, ids));
+    // Another county's reporter is answered as a missing one (issue 15).
+    const known = rows.filter((k) => onBranch(k.path, user.scopePath));
     if (known.length !== ids.length) throw new AppError('NOT_FOUND', '所选述职对象不存在', 404);
     if (known.some((k) => !k.ok)) throw new AppError('FORBIDDEN', '只能向本级及下级听取述职的对象催报', 403);
     where = and(inArray(campaignReporters.id, ids), isNull(campaignReporters.removedAt));

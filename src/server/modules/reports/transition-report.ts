@@ -28,7 +28,7 @@ export async function transitionReport(
 ) {
   return db.transaction(async (tx) => {
     const row = await getReportRow(tx, id, true);
-    const ctx = await loadReporter(tx, row.reporterId);
+    const ctx = await loadReporter(tx, row.reporterId, user, '述职报告');
     assertActor(user, scopeOf(ctx), actorOfAction(action));
     const signOffRequired = ctx.settings.report.supervisorSignOffRequired;
     const from = stateOf(row);

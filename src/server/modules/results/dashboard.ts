@@ -11,7 +11,7 @@ import { getCampaignRef, today } from './repo';
  * organizer. Everything is aggregated in SQL so a province-sized campaign answers in a few queries.
  */
 export async function campaignDashboard(db: DbOrTx, user: AuthUser, now: Date, campaignId: number) {
-  const campaign = await getCampaignRef(db, campaignId);
+  const campaign = await getCampaignRef(db, campaignId, user);
   assertViewResults(user, campaign);
   const day = today(now);
   const [evaluation] = await queryRows<{ state: string }>(db, sql`select state from evaluations where campaign_id = ${campaignId}`);

@@ -29,7 +29,7 @@ const FOLLOW_UP_OF: Partial<Record<string, { kind: string; due: keyof DeriveOpti
  * what is missing, so it is safe after a late lock of last year's round; nothing already recorded is touched.
  */
 export async function deriveResultFlags(db: DbOrTx, user: AuthUser, actor: AuditActor, campaignId: number, opts: DeriveOptions) {
-  const campaign = await getCampaignRef(db, campaignId);
+  const campaign = await getCampaignRef(db, campaignId, user);
   assertManageResults(user, campaign);
   const { lockedAt } = await assertLocked(db, campaignId);
   const reporters = (await gradedReporters(db, campaignId)).filter((r) => r.grade);

@@ -41,7 +41,7 @@ const SELECT = sql`
   from result_follow_ups f join organizations o on o.id = f.org_id join organizations a on a.id = f.assignee_org_id`;
 
 export async function listFollowUps(db: DbOrTx, user: AuthUser, now: Date, campaignId: number, filter: { kind?: string; state?: string; q?: string; overdue?: boolean }) {
-  const campaign = await getCampaignRef(db, campaignId);
+  const campaign = await getCampaignRef(db, campaignId, user);
   assertViewResults(user, campaign);
   const day = today(now);
   const rows = await queryRows<Omit<FollowUpRow, 'overdue'>>(db, sql`${SELECT}
@@ -80,7 +80,7 @@ export interface FollowUpRecord {
 export async function recordFollowUp(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, input: FollowUpRecord) {
   return db.transaction(async (tx) => {
     const row = await loadForUpdate(tx, id);
-    const campaign = await getCampaignRef(tx, row.campaignId);
+    const campaign = await getCampaignRef(tx, row.campaignId, user, '结果运用事项');
     assertAct(user, row, campaign.organizerPath);
     if (row.state === 'done') throw new AppError('FOLLOW_UP_DONE', '该事项已办结，不能再修改记录', 409);
     if (input.recordDate > today(actor.at)) throw new AppError('VALIDATION', '办理日期不能晚于今天', 400, { field: 'recordDate' });
@@ -99,7 +99,7 @@ export async function recordFollowUp(db: DbOrTx, user: AuthUser, actor: AuditAct
 /** 问责 is decided case by case (R-USE-2 "serious cases"), so it is added by hand with its note. */
 export async function addAccountability(db: DbOrTx, user: AuthUser, actor: AuditActor, campaignId: number, input: { reporterId: number; note: string; dueDate: string | null }) {
   return db.transaction(async (tx) => {
-    const campaign = await getCampaignRef(tx, campaignId);
+    const campaign = await getCampaignRef(tx, campaignId, user);
     assertManageResults(user, campaign);
     const [r] = await queryRows<{ orgId: number; reportToOrgId: number }>(tx, sql`
       select org_id as "orgId", report_to_org_id as "reportToOrgId" from campaign_reporters

@@ -28,7 +28,7 @@ async function minShares(db: DbOrTx, campaignId: number): Promise<Record<string,
  * the list (in any state) keep their row: a re-run after adjustments never undoes them.
  */
 export async function proposeKeyList(db: DbOrTx, user: AuthUser, actor: AuditActor, campaignId: number) {
-  const campaign = await getCampaignRef(db, campaignId);
+  const campaign = await getCampaignRef(db, campaignId, user);
   assertManageResults(user, campaign);
   await assertLocked(db, campaignId);
   const reporters = (await gradedReporters(db, campaignId)).filter((r) => r.rank !== null);
@@ -66,7 +66,7 @@ export async function proposeKeyList(db: DbOrTx, user: AuthUser, actor: AuditAct
 }
 
 export async function listKeyManagement(db: DbOrTx, user: AuthUser, campaignId: number, filter: { state?: string; sector?: string }) {
-  const campaign = await getCampaignRef(db, campaignId);
+  const campaign = await getCampaignRef(db, campaignId, user);
   assertViewResults(user, campaign);
   const rows = await queryRows<{
     id: number; orgId: number; orgName: string; sector: string; compositeRank: number | null; state: string;
@@ -115,7 +115,7 @@ export type KeyAction =
 /** Adjustments need a reason (R-USE-4 "adjusted with reasons"); 晋位升级 ends the tracking with a note. */
 export async function adjustKeyManagement(db: DbOrTx, user: AuthUser, actor: AuditActor, campaignId: number, id: number | null, a: KeyAction) {
   return db.transaction(async (tx) => {
-    const campaign = await getCampaignRef(tx, campaignId);
+    const campaign = await getCampaignRef(tx, campaignId, user);
     assertManageResults(user, campaign);
     if (a.action === 'add') {
       const [r] = await queryRows<{ reporterId: number; sector: string; rank: number | null }>(tx, sql`

@@ -28,7 +28,7 @@ export interface FlagRow {
 }
 
 export async function listFlags(db: DbOrTx, user: AuthUser, campaignId: number, filter: { code?: string; q?: string }) {
-  const campaign = await getCampaignRef(db, campaignId);
+  const campaign = await getCampaignRef(db, campaignId, user);
   assertViewResults(user, campaign);
   const rows = await queryRows<Omit<FlagRow, 'label'>>(db, sql`
     select f.id, f.reporter_id as "reporterId", f.org_id as "orgId", o.name as "orgName", o.code as "orgCode",

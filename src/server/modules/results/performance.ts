@@ -36,7 +36,7 @@ const cellText = (v: ExcelJS.CellValue): string => {
  * All or nothing: any bad row → row-numbered Chinese errors and nothing saved. Re-import replaces the figures.
  */
 export async function importPerformance(db: DbOrTx, user: AuthUser, actor: AuditActor, campaignId: number, file: Buffer) {
-  const campaign = await getCampaignRef(db, campaignId);
+  const campaign = await getCampaignRef(db, campaignId, user);
   assertManageResults(user, campaign);
   const wb = new ExcelJS.Workbook();
   try {
@@ -94,7 +94,7 @@ export async function importPerformance(db: DbOrTx, user: AuthUser, actor: Audit
 
 /** Party-building beside performance, the converted points and the honour candidates (R-USE-5). */
 export async function parallelView(db: DbOrTx, user: AuthUser, campaignId: number, opts: ParallelOptions) {
-  const campaign = await getCampaignRef(db, campaignId);
+  const campaign = await getCampaignRef(db, campaignId, user);
   assertViewResults(user, campaign);
   validateParallelOptions(opts);
   const reporters = await gradedReporters(db, campaignId);

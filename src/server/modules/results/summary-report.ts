@@ -90,7 +90,7 @@ async function loadRow(db: DbOrTx, campaignId: number) {
 }
 
 export async function getSummary(db: DbOrTx, user: AuthUser, now: Date, campaignId: number) {
-  const campaign = await getCampaignRef(db, campaignId);
+  const campaign = await getCampaignRef(db, campaignId, user);
   const meta = await campaignMeta(db, campaignId);
   const row = await loadRow(db, campaignId);
   await assertReadSummary(db, user, campaign, row?.state, meta.parentPath);
@@ -116,7 +116,7 @@ export async function getSummary(db: DbOrTx, user: AuthUser, now: Date, campaign
 
 export async function saveSummary(db: DbOrTx, user: AuthUser, actor: AuditActor, campaignId: number, sections: SummarySections) {
   return db.transaction(async (tx) => {
-    const campaign = await getCampaignRef(tx, campaignId);
+    const campaign = await getCampaignRef(tx, campaignId, user);
     assertManageResults(user, campaign);
     const meta = await campaignMeta(tx, campaignId);
     const row = await loadRow(tx, campaignId);
@@ -135,7 +135,7 @@ export async function saveSummary(db: DbOrTx, user: AuthUser, actor: AuditActor,
 
 export async function submitSummary(db: DbOrTx, user: AuthUser, actor: AuditActor, campaignId: number) {
   return db.transaction(async (tx) => {
-    const campaign = await getCampaignRef(tx, campaignId);
+    const campaign = await getCampaignRef(tx, campaignId, user);
     assertManageResults(user, campaign);
     const [locked] = await queryRows<{ state: string }>(tx, sql`select state from evaluations where campaign_id = ${campaignId}`);
     if (locked?.state !== 'locked') throw new AppError('EVALUATION_NOT_LOCKED', '综合评价结果尚未锁定，不能上报总结报告', 409);
@@ -152,7 +152,7 @@ export async function submitSummary(db: DbOrTx, user: AuthUser, actor: AuditActo
 
 export async function receiveSummary(db: DbOrTx, user: AuthUser, actor: AuditActor, campaignId: number) {
   return db.transaction(async (tx) => {
-    const campaign = await getCampaignRef(tx, campaignId);
+    const campaign = await getCampaignRef(tx, campaignId, user);
     const meta = await campaignMeta(tx, campaignId);
     assertReceiveSummary(user, meta.parentPath);
     const row = await loadRow(tx, campaignId);
@@ -216,14 +216,14 @@ export async function summaryDocx(db: DbOrTx, user: AuthUser, actor: AuditActor,
     date: today(actor.at),
   });
   await writeAudit(db, actor, {
-    action: 'results.summary.docx', targetType: 'campaign', targetId: campaignId, scopePath: (await getCampaignRef(db, campaignId)).organizerPath,
+    action: 'results.summary.docx', targetType: 'campaign', targetId: campaignId, scopePath: (await getCampaignRef(db, campaignId, user)).organizerPath,
     detail: { state: s.state },
   });
   return { name: `${s.title}总结报告.docx`, buffer };
 }
 
 export async function resultsTable(db: DbOrTx, user: AuthUser, campaignId: number): Promise<Buffer> {
-  const campaign = await getCampaignRef(db, campaignId);
+  const campaign = await getCampaignRef(db, campaignId, user);
   await assertReadSummary(db, user, campaign, (await loadRow(db, campaignId))?.state, (await campaignMeta(db, campaignId)).parentPath);
   const reporters = await gradedReporters(db, campaignId);
   const wb = new ExcelJS.Workbook();

@@ -5,7 +5,7 @@ import { emptyUnitCounts, getSurvey, listItems, stateLabel, surveyUnits, unitCou
 
 /** The survey page: questionnaire, seed and per-unit counts (list, sample, links, responses). No names. */
 export async function getSurveyDetail(db: Db, user: AuthUser, id: number) {
-  const { survey, campaign } = await getSurvey(db, id);
+  const { survey, campaign } = await getSurvey(db, id, { viewer: user });
   assertRead(user, campaign.organizerPath);
   const counts = await unitCounts(db, id);
   const units = await surveyUnits(db, survey.campaignId);

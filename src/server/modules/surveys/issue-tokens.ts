@@ -31,7 +31,7 @@ export async function issueTokens(
   db: Db, user: AuthUser, actor: AuditActor, surveyId: number, reporterId: number, countIn?: number,
 ) {
   return db.transaction(async (tx) => {
-    const { survey, campaign } = await getSurvey(tx, surveyId, { lock: true });
+    const { survey, campaign } = await getSurvey(tx, surveyId, { lock: true, viewer: user });
     assertManage(user, campaign.organizerPath);
     assertState(survey, ['draft', 'open'], '发放调查链接');
     const unit = await getUnit(tx, survey.campaignId, reporterId);

@@ -17,7 +17,7 @@ const checkSampleSize = (n: number) => {
 
 /** Surveys of a campaign, newest first. */
 export async function listSurveys(db: Db, user: AuthUser, campaignId: number) {
-  const campaign = await getSurveyCampaign(db, campaignId);
+  const campaign = await getSurveyCampaign(db, campaignId, user);
   assertRead(user, campaign.organizerPath);
   const rows = await db.select().from(surveys).where(eq(surveys.campaignId, campaignId)).orderBy(asc(surveys.id));
   return { campaign, items: rows };
@@ -29,7 +29,7 @@ export async function listSurveys(db: Db, user: AuthUser, campaignId: number) {
  */
 export async function createSurvey(db: Db, user: AuthUser, actor: AuditActor, campaignId: number, input: { title?: string; sampleSize?: number }) {
   return db.transaction(async (tx) => {
-    const campaign = await getSurveyCampaign(tx, campaignId);
+    const campaign = await getSurveyCampaign(tx, campaignId, user);
     assertManage(user, campaign.organizerPath);
     const sampleSize = checkSampleSize(input.sampleSize ?? (campaign.settings.survey?.sampleSize || DEFAULT_SAMPLE_SIZE));
     const title = input.title?.trim() || `${campaign.year}年度基层党建工作满意度调查`;
@@ -48,7 +48,7 @@ export async function updateSurvey(
   db: Db, user: AuthUser, actor: AuditActor, id: number, input: { title?: string; sampleSize?: number; items?: string[] },
 ) {
   return db.transaction(async (tx) => {
-    const { survey, campaign } = await getSurvey(tx, id, { lock: true });
+    const { survey, campaign } = await getSurvey(tx, id, { lock: true, viewer: user });
     assertManage(user, campaign.organizerPath);
     assertState(survey, ['draft'], '修改问卷');
     const title = input.title === undefined ? survey.title : input.title.trim();
@@ -79,7 +79,7 @@ export async function updateSurvey(
 /** draft → open: a questionnaire and a draw for every unit with a list (R-ASSESS-3). */
 export async function openSurvey(db: Db, user: AuthUser, actor: AuditActor, id: number) {
   return db.transaction(async (tx) => {
-    const { survey, campaign } = await getSurvey(tx, id, { lock: true });
+    const { survey, campaign } = await getSurvey(tx, id, { lock: true, viewer: user });
     assertManage(user, campaign.organizerPath);
     assertState(survey, ['draft'], '开始调查');
     const [items] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from survey_items where survey_id = ${id}`);
@@ -98,7 +98,7 @@ export async function openSurvey(db: Db, user: AuthUser, actor: AuditActor, id: 
 /** open → closed. The row lock waits for link answers in flight (they hold the survey row FOR SHARE). */
 export async function closeSurvey(db: Db, user: AuthUser, actor: AuditActor, id: number) {
   return db.transaction(async (tx) => {
-    const { survey, campaign } = await getSurvey(tx, id, { lock: true });
+    const { survey, campaign } = await getSurvey(tx, id, { lock: true, viewer: user });
     assertManage(user, campaign.organizerPath);
     assertState(survey, ['open'], '结束调查');
     const [saved] = await tx.update(surveys).set({ state: 'closed', closedAt: actor.at }).where(eq(surveys.id, id)).returning();

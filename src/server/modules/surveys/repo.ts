@@ -4,6 +4,8 @@ import { AppError, notFound } from '../../../domain/errors';
 import { SURVEY_STATE_LABELS, type SurveyState } from '../../../domain/surveys';
 import { type DbOrTx, queryRows } from '../../db/connect';
 import { campaignReporters, campaigns, organizations, surveyItems, surveys } from '../../db/schema';
+import type { AuthUser } from '../../http/context';
+import { hideOffBranch } from '../../http/scope';
 
 export type SurveyRow = typeof surveys.$inferSelect;
 
@@ -16,7 +18,8 @@ export interface SurveyCampaign {
   organizerPath: string;
 }
 
-export async function getSurveyCampaign(db: DbOrTx, campaignId: number): Promise<SurveyCampaign> {
+/** With a `viewer`, a campaign off the viewer's branch is not found, like a missing id (issue 15). */
+export async function getSurveyCampaign(db: DbOrTx, campaignId: number, viewer?: AuthUser): Promise<SurveyCampaign> {
   const [row] = await db
     .select({
       id: campaigns.id, title: campaigns.title, year: campaigns.year, settings: campaigns.settings,
@@ -26,15 +29,18 @@ export async function getSurveyCampaign(db: DbOrTx, campaignId: number): Promise
     .innerJoin(organizations, eq(organizations.id, campaigns.organizerOrgId))
     .where(eq(campaigns.id, campaignId));
   if (!row) throw notFound('述职评议考核');
+  hideOffBranch(viewer, row.organizerPath, '述职评议考核');
   return { ...row, settings: row.settings as CampaignSettings };
 }
 
 /** The survey with its campaign; `lock` serializes state changes, sampling, link issuing and paper entry. */
-export async function getSurvey(db: DbOrTx, id: number, opts: { lock?: boolean } = {}) {
+export async function getSurvey(db: DbOrTx, id: number, opts: { lock?: boolean; viewer?: AuthUser } = {}) {
   const q = db.select().from(surveys).where(eq(surveys.id, id));
   const [survey] = opts.lock ? await q.for('no key update') : await q;
   if (!survey) throw notFound('满意度调查');
-  return { survey, campaign: await getSurveyCampaign(db, survey.campaignId) };
+  const campaign = await getSurveyCampaign(db, survey.campaignId);
+  hideOffBranch(opts.viewer, campaign.organizerPath, '满意度调查');
+  return { survey, campaign };
 }
 
 export const stateLabel = (state: string) => SURVEY_STATE_LABELS[state as SurveyState] ?? state;

@@ -92,7 +92,7 @@ export async function enterPaperResponse(
   db: Db, user: AuthUser, actor: AuditActor, surveyId: number, input: { reporterId: number; answers: Record<string, unknown> },
 ) {
   return db.transaction(async (tx) => {
-    const { survey, campaign } = await getSurvey(tx, surveyId, { lock: true });
+    const { survey, campaign } = await getSurvey(tx, surveyId, { lock: true, viewer: user });
     assertManage(user, campaign.organizerPath);
     assertState(survey, ['open'], '录入纸质问卷');
     const unit = await getUnit(tx, survey.campaignId, input.reporterId);

@@ -26,7 +26,7 @@ export interface RespondentQuery {
 
 /** The respondent list with names and phones: the organizer's department only (personal data). */
 export async function listRespondents(db: Db, user: AuthUser, surveyId: number, query: RespondentQuery) {
-  const { campaign } = await getSurvey(db, surveyId);
+  const { campaign } = await getSurvey(db, surveyId, { viewer: user });
   assertManage(user, campaign.organizerPath);
   const where: SQL[] = [eq(surveyRespondents.surveyId, surveyId)];
   if (query.reporterId) where.push(eq(surveyRespondents.reporterId, query.reporterId));
@@ -58,7 +58,7 @@ export async function addRespondent(
 ) {
   const r = checkRespondent(input);
   return db.transaction(async (tx) => {
-    const { survey, campaign } = await getSurvey(tx, surveyId, { lock: true });
+    const { survey, campaign } = await getSurvey(tx, surveyId, { lock: true, viewer: user });
     assertManage(user, campaign.organizerPath);
     assertState(survey, ['draft'], '修改调查对象名单');
     const unit = await getUnit(tx, survey.campaignId, input.reporterId);
@@ -80,7 +80,7 @@ export async function addRespondent(
 
 export async function removeRespondent(db: Db, user: AuthUser, actor: AuditActor, surveyId: number, respondentId: number) {
   await db.transaction(async (tx) => {
-    const { survey, campaign } = await getSurvey(tx, surveyId, { lock: true });
+    const { survey, campaign } = await getSurvey(tx, surveyId, { lock: true, viewer: user });
     assertManage(user, campaign.organizerPath);
     assertState(survey, ['draft'], '修改调查对象名单');
     const [row] = await tx.select().from(surveyRespondents)
@@ -146,13 +146,13 @@ async function readSheet(file: Buffer): Promise<RawRespondentRow[]> {
  */
 export async function importRespondents(db: Db, user: AuthUser, actor: AuditActor, surveyId: number, file: Buffer) {
   {
-    const { survey, campaign } = await getSurvey(db, surveyId);
+    const { survey, campaign } = await getSurvey(db, surveyId, { viewer: user });
     assertManage(user, campaign.organizerPath);
     assertState(survey, ['draft'], '导入调查对象名单');
   }
   const rows = await readSheet(file);
   return db.transaction(async (tx) => {
-    const { survey, campaign } = await getSurvey(tx, surveyId, { lock: true });
+    const { survey, campaign } = await getSurvey(tx, surveyId, { lock: true, viewer: user });
     assertState(survey, ['draft'], '导入调查对象名单');
     const units = await surveyUnits(tx, survey.campaignId);
     const { planned, errors } = planRespondentImport(rows, units);

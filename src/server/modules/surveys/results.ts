@@ -25,7 +25,7 @@ export interface UnitResult {
  * answers — the survey component the evaluation uses). Aggregated in SQL over jsonb answers; never per respondent.
  */
 export async function computeSurveyResults(db: Db, user: AuthUser, surveyId: number) {
-  const { survey, campaign } = await getSurvey(db, surveyId);
+  const { survey, campaign } = await getSurvey(db, surveyId, { viewer: user });
   assertRead(user, campaign.organizerPath);
   const items = await listItems(db, surveyId);
   const rows = await queryRows<{ reporter_id: number; item_id: string; level: string; n: number | string }>(db, sql`

@@ -34,7 +34,7 @@ export async function drawSurveySample(db: Db, user: AuthUser, actor: AuditActor
   const seed = (seedIn ?? '').trim() || generateSeed();
   if (seed.length > 64) throw new AppError('VALIDATION', '随机种子不能超过64个字符', 400, { field: 'seed' });
   return db.transaction(async (tx) => {
-    const { survey, campaign } = await getSurvey(tx, surveyId, { lock: true });
+    const { survey, campaign } = await getSurvey(tx, surveyId, { lock: true, viewer: user });
     assertManage(user, campaign.organizerPath);
     assertState(survey, ['draft'], '重新抽样');
     const units = await surveyUnits(tx, survey.campaignId);
