@@ -1,14 +1,17 @@
-// Issue 8, crash safety: phones cast ballots over HTTP against the real server (src/server/main.ts as a child
-// process) while this script kill -9s the app (kind A) or the PostgreSQL server (kind B) at a seeded random moment,
-// restarts what it killed and goes on. Afterwards, in SQL and through the reconciliation route:
-//   - every ballot acknowledged with 200 is stored exactly once (one code use per (code, reporter), ballots per
-//     reporter = code uses per reporter: no code left both unused and counted, no use without its ballot);
-//   - a request whose outcome the phone never learned (reset, timeout, 5xx) is all or nothing: every reporter of
-//     that submission, or none; a request refused before it reached the server (ECONNREFUSED) or with a 4xx left nothing;
-//   - a phone retrying such a request is told the truth (409 when it counted, 200 when it did not);
-//   - after closing the round, the reconciliation route's counts equal the raw counts;
-//   - the checker itself is proven each run: one acknowledged ballot is deleted in a rolled-back transaction and the
-//     checker must report it.
+// Issue 8 and issue 14, crash safety: phones cast ballots over HTTP against the real server (src/server/main.ts as a
+// child process) while this script kill -9s the app (kind A) or the PostgreSQL server (kind B) at a seeded random
+// moment, restarts what it killed and goes on. Ballots are stored in batches of at least the round's minimum group
+// (decision 017): a phone may be told "pending" (202) and asks again every 1.5 s, as the phone page does, also
+// across restarts (a killed app forgets what waited in its memory; the phone still has it). At the end the round is
+// closed under fire — the app, then PostgreSQL, killed at a random moment of the close — and closed again.
+// Afterwards, in SQL and through the reconciliation route, per ballot (one code, one reporter):
+//   - every ballot acknowledged (200, or "already voted" when asking again after "pending") is stored exactly once;
+//   - a ballot whose outcome the phone never learned (reset, timeout, 5xx, still pending at the end) is stored or
+//     absent, never half (ballots per reporter and category = code uses per reporter and category); a request
+//     refused before it reached the server (ECONNREFUSED) or answered 4xx left nothing;
+//   - a phone retrying after the close is told the truth ("already voted" when all its ballots counted, else closed);
+//   - the reconciliation route's counts equal the raw counts;
+//   - the checker itself is proven each run (a lost acknowledged ballot, a ballot without its code use).
 // Then the same with the app on embedded PGlite (kind A only: the engine lives in the app process).
 //   npm run proof:crash   (CRASH_ROUNDS=20 per kind, CRASH_SEED=<n> to replay, CRASH_CLIENTS=100 concurrent phones,
 //                          CRASH_ONLY=postgres|pglite, CRASH_CODES_PER_ROUND=1500)
@@ -55,15 +58,22 @@ const between = (lo: number, hi: number) => Math.floor(lo + rand() * (hi - lo));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
-type Outcome = 'acked' | 'refused' | 'rejected' | 'unknown';
+/** One phone, one code: what it sent and what it was told, per reporter. */
 interface Sent {
   code: string;
   reporters: number[];
-  body: string;
+  /** The ballots as sent, by reporter (asking again sends the same ones). */
+  ballots: Map<number, object>;
+  roomCode: string;
   round: number;
-  outcome: Outcome;
-  status: number;
-  accepted: number[];
+  /** The first answer: refused (never reached a server) and rejected (4xx) mean nothing was stored. */
+  first: 'acked' | 'pending' | 'refused' | 'rejected' | 'unknown' | 'unsent';
+  /** Reporters whose ballot the phone was told is counted. */
+  acked: Set<number>;
+  /** Reporters told "pending", still to ask about. */
+  waiting: number[];
+  /** Reporters whose outcome the phone did not learn (a failed request). */
+  unknown: Set<number>;
   detail: string;
 }
 interface RoundRow {
@@ -72,6 +82,7 @@ interface RoundRow {
   killAfterMs: number;
   sent: number;
   acked: number;
+  pending: number;
   unknown: number;
   refused: number;
   rejected: number;
@@ -132,6 +143,12 @@ async function waitHealthy(port: number, app: AppProc, timeoutMs = 120_000) {
   throw new Error(`app not healthy after ${timeoutMs} ms:\n${app.log.slice(-20).join('\n')}`);
 }
 
+/** The session's CSRF token (GET /api/auth/me answers it), for the organizer's close. */
+async function csrfOf(port: number, cookie: string) {
+  const r = await request(port, 'GET', '/api/auth/me', undefined, { cookie: `sp_sid=${cookie}` });
+  try { return String((JSON.parse(r.text) as { csrfToken?: string }).csrfToken ?? ''); } catch { return ''; }
+}
+
 /**
  * The console's live counts stay open during the meeting (server-sent events), which makes the app hold a LISTEN
  * connection: the connection a database restart breaks while no query runs on it. Reopened whenever it closes.
@@ -154,6 +171,61 @@ function liveConsole(port: number, meetingId: number, cookie: string) {
 
 // ---- the phones -----------------------------------------------------------------------------------------
 
+const bodyOf = (s: Sent, reporters: number[]) =>
+  JSON.stringify({ code: s.code, roomCode: s.roomCode, ballots: reporters.map((id) => s.ballots.get(id)) });
+
+/** Reads a vote answer into the phone's state; `asking` are the reporters this request was about. */
+function takeAnswer(s: Sent, asking: number[], r: { status: number; text: string; error?: string }, again: boolean) {
+  const json = () => { try { return JSON.parse(r.text) as { code?: string; accepted?: number[]; alreadyVoted?: number[]; pending?: number[] }; } catch { return {}; } };
+  if (r.status === 200 || r.status === 202) {
+    const b = json();
+    for (const id of [...(b.accepted ?? []), ...(again ? b.alreadyVoted ?? [] : [])]) { s.acked.add(id); s.unknown.delete(id); }
+    s.waiting = b.pending ?? [];
+    return r.status === 200 ? 'acked' : 'pending';
+  }
+  if (again && r.status === 409 && json().code === 'CODE_USED') {
+    // Asked again after "pending": the page reads "already voted" as stored.
+    for (const id of asking) { s.acked.add(id); s.unknown.delete(id); }
+    s.waiting = [];
+    return 'acked';
+  }
+  if (r.status === 0 && r.error === 'ECONNREFUSED') return 'refused';
+  if (r.status >= 400 && r.status < 500) {
+    s.detail = r.text.slice(0, 200);
+    if (again) { for (const id of asking) s.unknown.add(id); s.waiting = []; }
+    return 'rejected';
+  }
+  s.detail = r.error ?? `${r.status} ${r.text.slice(0, 120)}`;
+  for (const id of asking) if (!s.acked.has(id)) s.unknown.add(id);
+  return 'unknown';
+}
+
+/**
+ * The phones that were told "pending": each asks again every 1.5 s with the same ballots until it hears a final
+ * answer, across kills and restarts, until stopped.
+ */
+function startAsking(port: () => number, sent: Sent[]) {
+  let stopped = false;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 50 });
+  const loop = (async () => {
+    while (!stopped) {
+      await sleep(1500);
+      const waiting = sent.filter((s) => s.waiting.length);
+      await Promise.all(waiting.map(async (s) => {
+        const asking = [...s.waiting];
+        const r = await request(port(), 'POST', '/api/vote/ballots', bodyOf(s, asking), {}, agent);
+        // A refused or failed request leaves the ballots waiting on the phone: it asks again next time.
+        if (r.status === 0 || r.status >= 500) return;
+        takeAnswer(s, asking, r, true);
+      }));
+    }
+  })();
+  return {
+    waiting: () => sent.filter((s) => s.waiting.length).length,
+    async stop() { stopped = true; await loop; agent.destroy(); },
+  };
+}
+
 /** CLIENTS phones on keep-alive connections, each taking the next unused code until stopped. */
 function startLoad(port: number, queue: Sent[], sent: Sent[], roundNo: number) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
@@ -167,23 +239,9 @@ function startLoad(port: number, queue: Sent[], sent: Sent[], roundNo: number) {
       if (!s) return;
       s.round = roundNo;
       sent.push(s);
-      const r = await request(port, 'POST', '/api/vote/ballots', s.body, {}, agent);
-      s.status = r.status;
-      if (r.status === 200) {
-        s.outcome = 'acked';
-        s.accepted = (JSON.parse(r.text) as { accepted: number[] }).accepted;
-        acked();
-      } else if (r.status === 0 && r.error === 'ECONNREFUSED') {
-        // The connection was refused: the request never reached a server.
-        s.outcome = 'refused';
-        s.detail = r.error;
-      } else if (r.status >= 400 && r.status < 500) {
-        s.outcome = 'rejected';
-        s.detail = r.text.slice(0, 200);
-      } else {
-        s.outcome = 'unknown';
-        s.detail = r.error ?? `${r.status} ${r.text.slice(0, 120)}`;
-      }
+      const r = await request(port, 'POST', '/api/vote/ballots', bodyOf(s, s.reporters), {}, agent);
+      s.first = takeAnswer(s, s.reporters, r, false);
+      if (s.first === 'acked' || s.first === 'pending') acked();
     }
   });
   return {
@@ -204,7 +262,7 @@ function startLoad(port: number, queue: Sent[], sent: Sent[], roundNo: number) {
 
 interface Verdict { violations: string[]; unknownPresent: number; unknownAbsent: number; presentByRound: Map<number, number> }
 
-/** Compares what the phones were told with the code uses stored (read from `db`, which may be a transaction). */
+/** Compares what the phones were told with the code uses and ballots stored (read from `db`, which may be a transaction). */
 async function checkAgainstAcks(db: Db, roundId: number, sent: Sent[], unsent: Sent[]): Promise<Verdict> {
   const violations: string[] = [];
   const rows = await queryRows<{ code_hash: string; reporter_id: number; n: number }>(db, sql`
@@ -222,6 +280,7 @@ async function checkAgainstAcks(db: Db, roundId: number, sent: Sent[], unsent: S
   let unknownAbsent = 0;
   const presentByRound = new Map<number, number>();
   const known = new Set<string>();
+  const expected = new Map<number, number>();
   for (const s of sent) {
     const h = hashCode(s.code);
     known.add(h);
@@ -230,25 +289,26 @@ async function checkAgainstAcks(db: Db, roundId: number, sent: Sent[], unsent: S
       if (n !== 1) v(`code …${s.code.slice(-4)} reporter ${rep}: ${n} uses`);
       if (!s.reporters.includes(rep)) v(`code …${s.code.slice(-4)}: a use for reporter ${rep} it never rated`);
     }
-    if (s.outcome === 'acked') {
-      if (s.accepted.length !== s.reporters.length) v(`code …${s.code.slice(-4)}: acknowledged ${s.accepted.length} of ${s.reporters.length} on first use`);
-      for (const rep of s.accepted) if (got.get(rep) !== 1) v(`acknowledged ballot missing: code …${s.code.slice(-4)} reporter ${rep} (round ${s.round})`);
-    } else if (s.outcome === 'refused' || s.outcome === 'rejected') {
-      if (got.size) v(`code …${s.code.slice(-4)} was ${s.outcome} (${s.detail}) yet ${got.size} uses are stored`);
-    } else if (got.size === 0) {
-      unknownAbsent++;
-    } else if (got.size === s.reporters.length) {
-      unknownPresent++;
-      presentByRound.set(s.round, (presentByRound.get(s.round) ?? 0) + 1);
-    } else {
-      v(`unknown-outcome request half stored: code …${s.code.slice(-4)} has ${got.size} of ${s.reporters.length} reporters`);
+    for (const rep of s.reporters) {
+      const stored = got.get(rep) === 1;
+      if (s.acked.has(rep)) {
+        if (!stored) v(`acknowledged ballot missing: code …${s.code.slice(-4)} reporter ${rep} (round ${s.round})`);
+      } else if (s.first === 'refused' || s.first === 'rejected') {
+        if (stored) v(`code …${s.code.slice(-4)} was ${s.first} (${s.detail}) yet reporter ${rep} is stored`);
+      } else if (stored) {
+        unknownPresent++;
+        presentByRound.set(s.round, (presentByRound.get(s.round) ?? 0) + 1);
+      } else {
+        unknownAbsent++;
+      }
+      if (stored && (s.acked.has(rep) || (s.first !== 'refused' && s.first !== 'rejected'))) expected.set(rep, (expected.get(rep) ?? 0) + 1);
     }
   }
   for (const s of unsent) known.add(hashCode(s.code));
   for (const h of uses.keys()) if (!known.has(h)) v(`uses for a code this run never had (${h.slice(0, 8)}…)`);
   for (const s of unsent) if (uses.has(hashCode(s.code))) v(`code …${s.code.slice(-4)} never sent yet used`);
 
-  // No code left both unused and counted: ballots per reporter and category equal code uses per reporter and category.
+  // No ballot without its code use and no code use without its ballot, per reporter and category.
   const mismatch = await queryRows<{ reporter_id: number; category: string; ballots: number; uses: number }>(db, sql`
     with b as (select reporter_id, category, count(*)::int as n from ballots where round_id = ${roundId} group by 1, 2),
          u as (select u.reporter_id, c.category, count(*)::int as n from ballot_code_uses u
@@ -258,12 +318,7 @@ async function checkAgainstAcks(db: Db, roundId: number, sent: Sent[], unsent: S
     from b full join u on u.reporter_id = b.reporter_id and u.category = b.category
     where coalesce(b.n, 0) <> coalesce(u.n, 0)`);
   for (const m of mismatch) v(`reporter ${m.reporter_id} (${m.category}): ${m.ballots} ballots but ${m.uses} code uses`);
-  // And the ballots per reporter are exactly the acknowledged plus the unknown-outcome requests that counted.
-  const expected = new Map<number, number>();
-  for (const s of sent) {
-    const counted = s.outcome === 'acked' ? s.accepted : s.outcome === 'unknown' && uses.has(hashCode(s.code)) ? s.reporters : [];
-    for (const rep of counted) expected.set(rep, (expected.get(rep) ?? 0) + 1);
-  }
+  // And the ballots per reporter are exactly the acknowledged plus the unknown-outcome ones that counted.
   const stored = await queryRows<{ reporter_id: number; n: number }>(db, sql`
     select reporter_id, count(*)::int as n from ballots where round_id = ${roundId} group by reporter_id`);
   const storedBy = new Map(stored.map((r) => [Number(r.reporter_id), Number(r.n)]));
@@ -319,8 +374,8 @@ async function runTarget(t: Target) {
     // One to three reporters per submission, as the phone page sends them (several at once after a full sheet).
     const pick = reporters.filter(() => rand() < 0.6);
     const reps = pick.length ? pick : [reporters[between(0, 3)]!];
-    const ballots = reps.map((id) => ({ reporterId: id, grade: GRADES[between(0, 4)], ...(rand() < 0.3 ? { problems: '会议记录不全' } : {}) }));
-    return { code, reporters: reps, body: JSON.stringify({ code, roomCode: round.roomCode, ballots }), round: 0, outcome: 'unknown', status: 0, accepted: [], detail: 'not sent' };
+    const ballots = new Map(reps.map((id) => [id, { reporterId: id, grade: GRADES[between(0, 4)], ...(rand() < 0.3 ? { problems: '会议记录不全' } : {}) }]));
+    return { code, reporters: reps, ballots, roomCode: round.roomCode, round: 0, first: 'unsent', acked: new Set(), waiting: [], unknown: new Set(), detail: 'not sent' } satisfies Sent;
   });
   const adminCookie = w.sessions.admin.cookie;
   await setupApp.close();
@@ -336,6 +391,7 @@ async function runTarget(t: Target) {
   await waitHealthy(port, proc);
   let live = liveConsole(port, w.meeting.id, adminCookie);
   const sent: Sent[] = [];
+  const asking = startAsking(() => port, sent);
   const table: RoundRow[] = [];
   const findings: string[] = [];
   const load0 = load();
@@ -376,10 +432,11 @@ async function runTarget(t: Target) {
     const mine = sent.slice(before);
     table.push({
       n, kind, killAfterMs, sent: mine.length,
-      acked: mine.filter((s) => s.outcome === 'acked').length,
-      unknown: mine.filter((s) => s.outcome === 'unknown').length,
-      refused: mine.filter((s) => s.outcome === 'refused').length,
-      rejected: mine.filter((s) => s.outcome === 'rejected').length,
+      acked: mine.filter((s) => s.first === 'acked').length,
+      pending: mine.filter((s) => s.first === 'pending').length,
+      unknown: mine.filter((s) => s.first === 'unknown').length,
+      refused: mine.filter((s) => s.first === 'refused').length,
+      rejected: mine.filter((s) => s.first === 'rejected').length,
       recoveryMs: Date.now() - r0, appDied,
     });
     process.stdout.write(`  round ${n}/${kinds.length} ${kind}: ${mine.length} sent, ${table.at(-1)!.acked} acknowledged\n`);
@@ -388,8 +445,57 @@ async function runTarget(t: Target) {
   const tail = queue.splice(0, Math.min(200, queue.length));
   const tailN = tail.length; // startLoad empties the array it is given
   await startLoad(port, tail, sent, kinds.length + 1).done();
-  const tailOk = sent.filter((s) => s.round === kinds.length + 1 && s.outcome === 'acked').length;
-  if (tailOk !== tailN) findings.push(`after the last restart only ${tailOk} of ${tailN} casts were accepted`);
+  const tailOk = sent.filter((s) => s.round === kinds.length + 1 && (s.first === 'acked' || s.first === 'pending')).length;
+  if (tailOk !== tailN) findings.push(`after the last restart only ${tailOk} of ${tailN} casts were answered`);
+
+  // The close under fire: the app killed at a random moment of a close, then (PostgreSQL) the database killed at a
+  // random moment of the next; then closed for good. Whatever each kill cut short, what was acknowledged stays.
+  const closeLog: string[] = [];
+  const close = () => request(port, 'POST', `/api/ballot-rounds/${round.id}/close`, JSON.stringify({ attendees: total }), {
+    cookie: `sp_sid=${adminCookie}`, 'x-csrf-token': csrf,
+  });
+  const csrf = await csrfOf(port, adminCookie);
+  {
+    const attempt = close();
+    const at = between(0, 300);
+    await sleep(at);
+    proc.child.kill('SIGKILL');
+    await proc.exited;
+    const r = await attempt;
+    closeLog.push(`app kill -9 ${at} ms into the close (answer ${r.status || r.error})`);
+    live.stop();
+    proc = spawnApp(env);
+    await waitHealthy(port, proc);
+    live = liveConsole(port, w.meeting.id, adminCookie);
+  }
+  if (t.pg) {
+    const csrf2 = await csrfOf(port, adminCookie);
+    const attempt = request(port, 'POST', `/api/ballot-rounds/${round.id}/close`, JSON.stringify({ attendees: total }), { cookie: `sp_sid=${adminCookie}`, 'x-csrf-token': csrf2 });
+    const at = between(0, 300);
+    await sleep(at);
+    t.pg.kill9();
+    const r = await attempt;
+    closeLog.push(`PostgreSQL kill -9 ${at} ms into the close (answer ${r.status || r.error})`);
+    await sleep(between(0, 1500));
+    t.pg.start();
+    if (proc.child.exitCode !== null || proc.child.signalCode !== null) {
+      findings.push('the app exited when PostgreSQL was killed during the close');
+      proc = spawnApp(env);
+    }
+    await waitHealthy(port, proc);
+  }
+  for (let i = 0; ; i++) {
+    const r = await request(port, 'POST', `/api/ballot-rounds/${round.id}/close`, JSON.stringify({ attendees: total }), {
+      cookie: `sp_sid=${adminCookie}`, 'x-csrf-token': await csrfOf(port, adminCookie),
+    });
+    if (r.status === 200 || (r.status === 409 && r.text.includes('NOT_OPEN'))) { closeLog.push(`closed (${r.status === 200 ? 'now' : 'by an earlier attempt'})`); break; }
+    if (i === 10) { findings.push(`the round could not be closed: ${r.status} ${r.text.slice(0, 200)}`); break; }
+    await sleep(1000);
+  }
+  // The phones still waiting ask once more: the close stored what waited with a live app, and says so.
+  for (let i = 0; i < 10 && asking.waiting() > 0; i++) await sleep(1000);
+  await asking.stop();
+  for (const s of sent) for (const id of s.waiting) s.unknown.add(id);
   live.stop();
   proc.child.kill('SIGTERM');
   // A clean stop must not hang on connections the crashes broke.
@@ -410,29 +516,26 @@ async function runTarget(t: Target) {
     const verdict = await checkAgainstAcks(database.db, round.id, sent, queue);
     violations.push(...verdict.violations);
 
-    // A phone retrying a request it never heard back from is told the truth.
+    // A phone retrying after the close is told the truth: "already voted" when all its ballots counted, else closed.
     let retriedCounted = 0;
-    let retriedNew = 0;
-    for (const s of sent.filter((x) => x.outcome === 'unknown')) {
-      const present = (await queryRows<{ n: number }>(database.db, sql`
-        select count(*)::int as n from ballot_code_uses u join ballot_codes c on c.id = u.code_id where c.code_hash = ${hashCode(s.code)}`))[0]!.n > 0;
-      const res = await app.inject({ method: 'POST', url: '/api/vote/ballots', payload: JSON.parse(s.body), remoteAddress: `10.8.${between(0, 255)}.${between(1, 255)}` });
-      if (present && res.statusCode === 409) retriedCounted++;
-      else if (!present && res.statusCode === 200 && (res.json() as { accepted: number[] }).accepted.length === s.reporters.length) {
-        retriedNew++;
-        s.outcome = 'acked';
-        s.accepted = s.reporters;
-      } else violations.push(`retry of code …${s.code.slice(-4)} (stored before: ${present}) answered ${res.statusCode} ${res.body.slice(0, 100)}`);
+    let retriedClosed = 0;
+    for (const s of sent.filter((x) => x.unknown.size)) {
+      const asking = [...s.unknown];
+      const usedRows = await queryRows<{ reporter_id: number }>(database.db, sql`
+        select u.reporter_id from ballot_code_uses u join ballot_codes c on c.id = u.code_id where c.code_hash = ${hashCode(s.code)}`);
+      const used = new Set(usedRows.map((r) => Number(r.reporter_id)));
+      const all = asking.every((id) => used.has(id));
+      const res = await app.inject({ method: 'POST', url: '/api/vote/ballots', payload: JSON.parse(bodyOf(s, asking)), remoteAddress: `10.8.${between(0, 255)}.${between(1, 255)}` });
+      const code = res.statusCode === 409 ? (res.json() as { code: string }).code : '';
+      if (all && code === 'CODE_USED') retriedCounted++;
+      else if (!all && code === 'VOTING_CLOSED') retriedClosed++;
+      else violations.push(`retry of code …${s.code.slice(-4)} (all stored before: ${all}) answered ${res.statusCode} ${res.body.slice(0, 100)}`);
     }
-    const after = await checkAgainstAcks(database.db, round.id, sent, queue);
-    violations.push(...after.violations.map((x) => `after retries: ${x}`));
 
-    // Close the round and compare the reconciliation route with raw counts.
+    // The reconciliation route against raw counts.
     const admin = await signIn(app, w.users.admin.username);
     const issued = all.length;
-    const close = await admin.post(`/api/ballot-rounds/${round.id}/close`, { attendees: issued });
-    if (close.statusCode !== 200) violations.push(`close: ${close.statusCode} ${close.body}`);
-    const rec = await admin.get(`/api/ballot-rounds/${round.id}/reconciliation`);
+    const rec = await admin.get(`/api/ballot-rounds/${round.id}/reconciliation?attendees=${issued}`);
     const recBody = rec.json() as { codes: Array<{ category: string; issued: number; used: number }>; reporters: Array<{ reporterId: number; ballotsCounted: number }> };
     const [raw] = await queryRows<{ issued: number; used: number; ballots: number }>(database.db, sql`
       select (select count(*)::int from ballot_codes where round_id = ${round.id}) as issued,
@@ -444,6 +547,9 @@ async function runTarget(t: Target) {
     }
     const recBallots = recBody.reporters.reduce((s, r) => s + r.ballotsCounted, 0);
     if (recBallots !== raw!.ballots) violations.push(`reconciliation counts ${recBallots} ballots, raw ${raw!.ballots}`);
+    const [state] = await queryRows<{ state: string; inbox: string | null }>(database.db, sql`
+      select state, to_regclass(${`ballot_inbox_r${round.id}`})::text as inbox from ballot_rounds where id = ${round.id}`);
+    if (state?.state !== 'closed' || state.inbox) violations.push(`after the close: state ${state?.state}, inbox ${state?.inbox ?? 'dropped'}`);
 
     // The checker must catch what it is there to catch (stored code uses cannot be deleted in a real round, a
     // trigger refuses it): (1) a request the phones were told succeeded whose code the database never saw — a
@@ -452,7 +558,7 @@ async function runTarget(t: Target) {
     // (when every code was sent, a fresh code the database never had plays the part)
     const ghost = queue[0] ?? { ...sent[0]!, code: codeFromBytes(Uint8Array.from({ length: 10 }, () => between(0, 256))) };
     {
-      const fake: Sent = { ...ghost, outcome: 'acked', accepted: ghost.reporters, round: 0 };
+      const fake: Sent = { ...ghost, first: 'acked', acked: new Set(ghost.reporters), unknown: new Set(), waiting: [], round: 0 };
       const v1 = await checkAgainstAcks(database.db, round.id, [...sent, fake], queue.slice(1));
       checks.push(v1.violations.some((x) => x.startsWith('acknowledged ballot missing')) ? 'caught a lost acknowledged ballot' : 'MISSED a lost acknowledged ballot');
     }
@@ -468,25 +574,26 @@ async function runTarget(t: Target) {
     // ---- report ----------------------------------------------------------------------------------------
     console.log(`\n[${t.label}] ${table.length} rounds (${table.filter((r) => r.kind === 'A app').length} app kill -9, ${table.filter((r) => r.kind === 'B postgres').length} PostgreSQL kill -9),`
       + ` seed ${SEED}, ${CLIENTS} concurrent phones, kill ${KILL_AFTER_MS.join('–')} ms after the round's first 200, ${elapsed.toFixed(0)} s, load ${load0} → ${load()} (${os.cpus().length} cores)`);
-    console.log('  round kind         kill@ms   sent  acked unknown(stored/absent) refused 4xx recovery-ms');
+    console.log('  round kind         kill@ms   sent  acked pending unknown refused 4xx recovery-ms   (first answers; ballots stored of the unknown ones below)');
     for (const r of table) {
-      const stored = verdict.presentByRound.get(r.n) ?? 0;
       console.log(`  ${String(r.n).padStart(5)} ${r.kind.padEnd(12)} ${String(r.killAfterMs).padStart(7)} ${String(r.sent).padStart(6)} ${String(r.acked).padStart(6)}`
-        + ` ${`${r.unknown} (${stored}/${r.unknown - stored})`.padStart(22)} ${String(r.refused).padStart(7)} ${String(r.rejected).padStart(3)} ${String(r.recoveryMs).padStart(11)}${r.appDied ? '  APP DIED' : ''}`);
+        + ` ${String(r.pending).padStart(7)} ${String(r.unknown).padStart(7)} ${String(r.refused).padStart(7)} ${String(r.rejected).padStart(3)} ${String(r.recoveryMs).padStart(11)}${r.appDied ? '  APP DIED' : ''}`);
     }
     const sum = (k: keyof RoundRow) => table.reduce((s, r) => s + Number(r[k]), 0);
-    const ackedFirst = sent.filter((s) => s.outcome === 'acked').length - retriedNew;
-    console.log(`  total: ${sum('sent')} sent in rounds + ${tailN} after; ${ackedFirst} acknowledged; ${verdict.unknownPresent + verdict.unknownAbsent} unknown outcome`
-      + ` (${verdict.unknownPresent} stored whole, ${verdict.unknownAbsent} absent whole, 0 partial allowed); ${sum('refused')} refused before reaching a server; ${sum('rejected')} 4xx`);
+    const ballots = sent.reduce((n, s) => n + s.reporters.length, 0);
+    const ackedBallots = sent.reduce((n, s) => n + s.acked.size, 0);
+    console.log(`  total: ${sum('sent')} phones in rounds + ${tailN} after, ${ballots} ballots; ${ackedBallots} acknowledged (${sent.filter((s) => s.first === 'pending').length} phones first told "pending");`
+      + ` ${verdict.unknownPresent + verdict.unknownAbsent} ballots of unknown outcome (${verdict.unknownPresent} stored, ${verdict.unknownAbsent} absent); ${sum('refused')} phones refused before reaching a server; ${sum('rejected')} 4xx`);
+    console.log(`  close under fire: ${closeLog.join('; ')}`);
     console.log(`  stored: ${raw!.ballots} ballots, ${raw!.used} codes used of ${raw!.issued}; reconciliation: ${recBallots} ballots, ${recCodes?.used} used`);
-    console.log(`  retries of unknown-outcome requests: ${retriedCounted} told "already voted" (409), ${retriedNew} accepted now`);
+    console.log(`  retries after the close: ${retriedCounted} told "already voted" (all counted), ${retriedClosed} told "voting closed" (not all counted)`);
     console.log(`  checker self-test: ${selfTest}`);
     for (const f of findings) console.log(`  FINDING: ${f}`);
     if (violations.length) {
       console.log(`  FAIL: ${violations.length} violation(s)`);
       for (const x of violations) console.log(`    - ${x}`);
     } else {
-      console.log('  PASS: every acknowledged ballot stored exactly once; unknown outcomes all-or-nothing; ballots = code uses; reconciliation = raw counts');
+      console.log('  PASS: every acknowledged ballot stored exactly once; refused and rejected left nothing; ballots = code uses; retries told the truth; reconciliation = raw counts');
     }
     return violations.length === 0 && findings.length === 0;
   } finally {
