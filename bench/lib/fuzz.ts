@@ -387,7 +387,7 @@ interface Change { tbl: string; op: string; old: Record<string, unknown> | null;
 /** Changes a rejected request may make by design (FAILURE_RECORDING / FAILURE_COLUMNS); the rest are violations. */
 export function unexpectedChanges(changes: Change[], status: number): Change[] {
   return changes.filter((c) => {
-    if (c.tbl === 'login_attempts' || c.tbl === 'vote_failures' || c.tbl === 'survey_failures' || c.tbl === 'org_import_staging') return false;
+    if (c.tbl === 'login_attempts' || c.tbl === 'login_guards' || c.tbl === 'vote_failures' || c.tbl === 'survey_failures' || c.tbl === 'org_import_staging') return false;
     if (c.tbl === 'org_import_jobs' && c.new?.status !== 'done') return false;
     if (c.tbl === 'audit_log' && c.op === 'INSERT' && (c.new?.result === 'failure' || c.new?.action === 'auth.lock')) return false;
     // A request on the session of a disabled or idle-expired account ends that session (and answers 401).
