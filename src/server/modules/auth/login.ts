@@ -67,7 +67,10 @@ export async function checkPassword(
     return;
   }
   if (slot.locks) {
-    await audit('auth.lock', 'success', { reason: o.account ? 'bad_password' : 'unknown_user', minutes: config.lockoutMinutes });
+    await writeAudit(db, o.actor, {
+      action: 'auth.lock', targetType: 'user', targetId: o.account?.id ?? null, scopePath: o.scopePath,
+      detail: { reason: o.account ? 'bad_password' : 'unknown_user', minutes: config.lockoutMinutes },
+    });
     throw new AppError('ACCOUNT_LOCKED', `密码连续错误${config.lockoutAttempts}次，账号已锁定${config.lockoutMinutes}分钟`, 423);
   }
   await audit(o.action, 'failure', { reason: o.account ? 'bad_password' : 'unknown_user' });
