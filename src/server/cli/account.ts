@@ -64,19 +64,22 @@ async function main() {
     } else {
       const [u] = await db.select().from(users).where(eq(users.username, username));
       if (!u) throw new Error(`账号「${username}」不存在`);
+      // The row goes to the account's subtree, like the app's account rows (a 三员 at system level: none).
+      const [bound] = await db.select({ path: organizations.path }).from(organizations).where(eq(organizations.id, u.scopeOrgId ?? u.orgId ?? -1));
+      const scopePath = bound?.path ?? null;
       if (command === 'password') {
         const password = temporaryPassword();
         const passwordHash = await hashPassword(password);
         await db.transaction(async (tx) => {
           await tx.update(users).set({ passwordHash, mustChangePassword: true, passwordChangedAt: now }).where(eq(users.id, u.id));
           await tx.delete(sessions).where(eq(sessions.userId, u.id));
-          await writeAudit(tx, actor, { action: 'account.password', targetType: 'user', targetId: u.id, detail: { via: 'cli' } });
+          await writeAudit(tx, actor, { action: 'account.password', targetType: 'user', targetId: u.id, scopePath, detail: { via: 'cli' } });
         });
         console.log(`已重置「${username}」的密码（${where}）。临时密码（仅显示一次，首次登录须修改）：${password}`);
       } else {
         await db.transaction(async (tx) => {
           await unlockUsername(tx, username);
-          await writeAudit(tx, actor, { action: 'account.unlock', targetType: 'user', targetId: u.id, detail: { via: 'cli' } });
+          await writeAudit(tx, actor, { action: 'account.unlock', targetType: 'user', targetId: u.id, scopePath, detail: { via: 'cli' } });
         });
         console.log(`已解除「${username}」的登录锁定（${where}）`);
       }
