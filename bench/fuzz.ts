@@ -46,7 +46,7 @@ try {
   console.log(`status histogram: ${histogram(stats.statuses)}`);
   console.log(`5xx: ${fivexx}`);
   console.log(`rejected-only batches checked against table checksums: ${stats.batchesChecked}`);
-  console.log(`tables allowed to change on rejected requests: ${Object.entries(FAILURE_RECORDING).map(([t, f]) => `${t} (${f.why})`).join('; ')}; columns users.failed_attempts/locked_until, ballot_codes.room_failures`);
+  console.log(`tables allowed to change on rejected requests: ${Object.entries(FAILURE_RECORDING).map(([t, f]) => `${t} (${f.why})`).join('; ')}; column ballot_codes.room_failures`);
   console.log(`uncaughtException: ${uncaught}, unhandledRejection: ${unhandled}`);
   console.log(`elapsed: ${secs.toFixed(1)} s, ${(stats.requests / secs).toFixed(0)} req/s, seed ${SEED}`);
   console.log(`time in requests: ${(stats.sendMs / 1000).toFixed(1)} s, in change log + checksums: ${(stats.checkMs / 1000).toFixed(1)} s`);

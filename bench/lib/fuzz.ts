@@ -349,6 +349,7 @@ export function generate(route: Route, r: Rng, ids: number[], opts: { valid?: bo
  */
 export const FAILURE_RECORDING: Record<string, { why: string; exclude: string }> = {
   login_attempts: { why: 'login rate limit counts every attempt per client address', exclude: 'true' },
+  login_guards: { why: 'sign-in attempts are counted per typed username and address before the password is checked (lockout)', exclude: 'true' },
   vote_failures: { why: 'unknown ballot codes are counted per client address (phone page limit)', exclude: 'true' },
   survey_failures: { why: 'unknown survey links are counted per client address, like vote_failures', exclude: 'true' },
   audit_log: { why: "failed logins and lockouts are audited (result = 'failure', action auth.lock)", exclude: "x.result = 'failure' or x.action = 'auth.lock'" },
@@ -358,7 +359,6 @@ export const FAILURE_RECORDING: Record<string, { why: string; exclude: string }>
 };
 /** Columns that record failures inside otherwise compared rows. */
 const FAILURE_COLUMNS: Record<string, string[]> = {
-  users: ['failed_attempts', 'locked_until'],
   ballot_codes: ['room_failures'],
 };
 
@@ -387,7 +387,7 @@ interface Change { tbl: string; op: string; old: Record<string, unknown> | null;
 /** Changes a rejected request may make by design (FAILURE_RECORDING / FAILURE_COLUMNS); the rest are violations. */
 export function unexpectedChanges(changes: Change[], status: number): Change[] {
   return changes.filter((c) => {
-    if (c.tbl === 'login_attempts' || c.tbl === 'vote_failures' || c.tbl === 'survey_failures' || c.tbl === 'org_import_staging') return false;
+    if (c.tbl === 'login_attempts' || c.tbl === 'login_guards' || c.tbl === 'vote_failures' || c.tbl === 'survey_failures' || c.tbl === 'org_import_staging') return false;
     if (c.tbl === 'org_import_jobs' && c.new?.status !== 'done') return false;
     if (c.tbl === 'audit_log' && c.op === 'INSERT' && (c.new?.result === 'failure' || c.new?.action === 'auth.lock')) return false;
     // A request on the session of a disabled or idle-expired account ends that session (and answers 401).
@@ -492,7 +492,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzStats> {
   let session = await createSession(db, o.adminId, app.deps.clock.now());
   const repairAdmin = async () => {
     // A fuzzed but valid request may disable, lock or log out the fuzzing admin; put it back between batches.
-    await db.update(users).set({ disabled: false, failedAttempts: 0, lockedUntil: null }).where(eq(users.id, o.adminId));
+    await db.update(users).set({ disabled: false, mustChangePassword: false }).where(eq(users.id, o.adminId));
     session = await createSession(db, o.adminId, app.deps.clock.now());
   };
 

@@ -19,3 +19,24 @@ export function assertPasswordAcceptable(password: string, username?: string): v
   const problem = passwordProblems(password, username);
   if (problem) throw new AppError('WEAK_PASSWORD', problem, 400, { field: 'password' });
 }
+
+/** Where a user's password stands: must it be changed before anything else, when does it expire, warn now? */
+export interface PasswordState {
+  mustChange: boolean;
+  /** 'reset': an administrator set it (or forced a change); 'expired': older than the maximum age. */
+  reason: 'reset' | 'expired' | null;
+  expiresAt: string | null;
+  warn: boolean;
+}
+
+const DAY_MS = 86_400_000;
+
+export function passwordState(o: { mustChange: boolean; changedAt: Date; now: Date; maxAgeDays: number; warnDays: number }): PasswordState {
+  const expires = o.maxAgeDays > 0 ? new Date(o.changedAt.getTime() + o.maxAgeDays * DAY_MS) : null;
+  const expired = !!expires && o.now >= expires;
+  if (o.mustChange || expired) {
+    return { mustChange: true, reason: o.mustChange ? 'reset' : 'expired', expiresAt: expires?.toISOString() ?? null, warn: false };
+  }
+  const warn = !!expires && expires.getTime() - o.now.getTime() <= o.warnDays * DAY_MS;
+  return { mustChange: false, reason: null, expiresAt: expires?.toISOString() ?? null, warn };
+}

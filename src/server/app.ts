@@ -15,6 +15,7 @@ import type { Database } from './db/connect';
 import { type AppConfig, type Clock, systemClock } from './http/context';
 import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './http/errors';
 import { registerSessions } from './http/session';
+import { SessionStreams } from './http/session-streams';
 import { fastifyTrustProxy } from './http/trust-proxy';
 import { DEFAULT_COST } from './modules/auth/password-hash';
 import { authRoutes } from './modules/auth/routes';
@@ -41,6 +42,10 @@ z.config(z.locales.zhCN());
 export const defaultConfig: AppConfig = {
   lockoutAttempts: 5,
   lockoutMinutes: 10,
+  lockoutGlobalAttempts: 30,
+  passwordMaxAgeDays: 90,
+  passwordWarnDays: 7,
+  streamCheckMs: 15_000,
   idleTimeoutMinutes: 30,
   loginRatePerMinute: 20,
   cookieSecure: 'auto',
@@ -124,6 +129,8 @@ export async function buildApp(opts: BuildAppOptions) {
     });
   }
 
+  app.decorate('sessionStreams', new SessionStreams(app.deps, app.log));
+  app.addHook('onClose', async () => app.sessionStreams.close());
   await app.register(cookie);
   await app.register(helmet, securityHeaders);
   await app.register(multipart, { limits: { fileSize: 20 * 1024 * 1024, files: 1, fields: 10, parts: 12 } });

@@ -53,6 +53,10 @@ const EnvSchema = z.object({
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
   LOCKOUT_ATTEMPTS: z.coerce.number().int().min(1).default(5),
   LOCKOUT_MINUTES: z.coerce.number().int().min(1).default(10),
+  LOCKOUT_GLOBAL_ATTEMPTS: z.coerce.number().int().min(1).default(30),
+  /** 等保: passwords are changed periodically; 0 turns expiry off. */
+  PASSWORD_MAX_AGE_DAYS: z.coerce.number().int().min(0).max(3650).default(90),
+  PASSWORD_WARN_DAYS: z.coerce.number().int().min(0).max(365).default(7),
   IDLE_TIMEOUT_MINUTES: z.coerce.number().int().min(1).default(30),
   LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   SEED_DEMO: z.enum(['auto', 'never']).default('auto'),

@@ -32,6 +32,9 @@ async function main() {
     config: {
       lockoutAttempts: env.LOCKOUT_ATTEMPTS,
       lockoutMinutes: env.LOCKOUT_MINUTES,
+      lockoutGlobalAttempts: env.LOCKOUT_GLOBAL_ATTEMPTS,
+      passwordMaxAgeDays: env.PASSWORD_MAX_AGE_DAYS,
+      passwordWarnDays: env.PASSWORD_WARN_DAYS,
       idleTimeoutMinutes: env.IDLE_TIMEOUT_MINUTES,
       loginRatePerMinute: env.LOGIN_RATE_PER_MINUTE,
       cookieSecure: env.COOKIE_SECURE === 'auto' ? 'auto' : env.COOKIE_SECURE === 'true',

@@ -4,13 +4,14 @@ import {
   CheckSquareOutlined,
   FileDoneOutlined,
   FileTextOutlined,
+  KeyOutlined,
   LogoutOutlined,
   MenuOutlined,
   ScheduleOutlined,
   TeamOutlined,
   UserOutlined,
 } from '@ant-design/icons';
-import { App as AntApp, Button, ConfigProvider, Drawer, Grid, Layout, Menu, Result, Spin, Tag } from 'antd';
+import { Alert, App as AntApp, Button, ConfigProvider, Drawer, Grid, Layout, Menu, Result, Spin, Tag } from 'antd';
 import zhCN from 'antd/locale/zh_CN';
 import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { Link, Navigate, Outlet, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
@@ -19,6 +20,9 @@ import { ErrorBoundary } from './components/error-boundary';
 import { canCreateCampaigns, canOpen, homePath, SECTION_PATHS, sectionsFor, type Section } from './lib/access';
 import { MetaProvider, useMeta } from './lib/meta';
 import { bindMessageApi } from './lib/notify';
+import { formatDateTime } from './lib/time';
+// Not lazy: the dialog is part of the header, and the page is the same form.
+import ChangePasswordPage, { ChangePasswordModal } from './pages/accounts/change-password';
 
 const LoginPage = lazy(() => import('./pages/login'));
 const OrgTreePage = lazy(() => import('./pages/organizations/org-tree-page'));
@@ -84,7 +88,7 @@ const PageLoading = () => (
 );
 
 function RequireAuth({ children }: { children: ReactNode }) {
-  const { user } = useAuth();
+  const { user, password } = useAuth();
   const location = useLocation();
   if (user === undefined) {
     return (
@@ -94,7 +98,26 @@ function RequireAuth({ children }: { children: ReactNode }) {
     );
   }
   if (!user) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
+  // Until a password set by an administrator (or an expired one) is changed, the server refuses everything else.
+  if (password?.mustChange) return <Navigate to="/change-password" replace state={{ from: location.pathname + location.search }} />;
   return <>{children}</>;
+}
+
+/** The expiry warning (PASSWORD_WARN_DAYS before PASSWORD_MAX_AGE_DAYS), on every page until the password is changed. */
+function PasswordExpiryWarning({ onChange }: { onChange: () => void }) {
+  const { password } = useAuth();
+  if (!password?.warn || !password.expiresAt) return null;
+  const days = Math.max(0, Math.ceil((Date.parse(password.expiresAt) - Date.now()) / 86_400_000));
+  return (
+    <Alert
+      type="warning"
+      showIcon
+      banner
+      title={`您的密码将于 ${formatDateTime(password.expiresAt)} 过期（约${days}天后），过期后须修改密码才能继续使用。`}
+      action={<Button size="small" onClick={onChange} data-testid="pw-expiry-change">立即修改</Button>}
+      data-testid="pw-expiry-warning"
+    />
+  );
 }
 
 /** `allow` narrows a section for a page only some of its roles may use (creating a campaign: org_admin). */
@@ -121,6 +144,7 @@ function AdminLayout() {
   const isDesktop = screens.lg ?? true;
   const [drawerOpen, setDrawerOpen] = useState(false);
   const [loggingOut, setLoggingOut] = useState(false);
+  const [changingPassword, setChangingPassword] = useState(false);
 
   const sections = sectionsFor(user.role);
   const selected = sections.find((s) => location.pathname.startsWith(SECTION_PATHS[s]));
@@ -162,9 +186,13 @@ function AdminLayout() {
           </span>
           {screens.sm !== false && <Tag color="red" style={{ marginInlineEnd: 0 }}>{roleLabel(user.role)}</Tag>}
         </div>
+        <Button icon={<KeyOutlined />} onClick={() => setChangingPassword(true)} data-testid="change-password" size={isDesktop ? 'middle' : 'small'} aria-label="修改密码">
+          {screens.sm !== false && '修改密码'}
+        </Button>
         <Button icon={<LogoutOutlined />} onClick={onLogout} loading={loggingOut} data-testid="logout" size={isDesktop ? 'middle' : 'small'}>
           退出登录
         </Button>
+        <ChangePasswordModal open={changingPassword} onClose={() => setChangingPassword(false)} />
       </Layout.Header>
       <Layout hasSider={isDesktop}>
         {isDesktop ? (
@@ -184,6 +212,7 @@ function AdminLayout() {
           </Drawer>
         )}
         <Layout.Content className="app-content">
+          <PasswordExpiryWarning onChange={() => setChangingPassword(true)} />
           <ErrorBoundary resetKey={location.pathname}>
             <Suspense fallback={<PageLoading />}>
               <Outlet />
@@ -203,6 +232,14 @@ function AppRoutes() {
         element={
           <Suspense fallback={<PageLoading />}>
             <LoginPage />
+          </Suspense>
+        }
+      />
+      <Route
+        path="/change-password"
+        element={
+          <Suspense fallback={<PageLoading />}>
+            <ChangePasswordPage />
           </Suspense>
         }
       />

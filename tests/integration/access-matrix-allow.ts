@@ -14,6 +14,21 @@ export const PUBLIC_ROUTES = [
   'GET /api/public/reports/:token', 'GET /p/reports/:token',
 ];
 
+/**
+ * Outside county A's business roles, nobody allowed on a route may see county A's names (all begin with 甲) in its
+ * answer — county B's users, the system-level auditor, and county A's 三员 on the routes every user may call (the
+ * 三员 read no business data). Except where reading county A is the user's duty: listed here.
+ */
+export const SEES_COUNTY_A: Record<string, string[]> = {
+  'GET /api/audit': ['auditor', 'auditorA'],
+  'GET /api/users': ['sysAdminA', 'secAdminA'],
+  'GET /api/orgs/roots': ['sysAdminA', 'secAdminA'],
+  'GET /api/orgs/:id/children': ['sysAdminA', 'secAdminA'],
+  'GET /api/orgs/search': ['sysAdminA', 'secAdminA'],
+  'GET /api/orgs/:id': ['sysAdminA'],
+  'GET /api/orgs/:id/export': ['sysAdminA'],
+};
+
 /** Server-sent event streams: allowed users get an endless response; the status is taken from the headers. */
 export const STREAMS = new Set(['GET /api/meetings/:id/events', 'GET /api/meetings/:id/live']);
 
@@ -27,9 +42,19 @@ export const STATE_BEFORE_ACCESS: Record<string, number> = {
   // "not a reporter" — now the campaign is not found for them, like a missing id.)
 };
 
+/** The business roles of each county; the 三员 (decision 019) are named on each row where they are allowed. */
 const ALL_A = 'adminA townAdminA secretaryA leaderA assessorA observerA';
 const ALL_B = 'adminB townAdminB secretaryB leaderB assessorB observerB';
+const SYS_A = 'sysAdminA secAdminA auditorA';
+const SYS_B = 'sysAdminB secAdminB auditorB';
 const EVERYONE = `${ALL_A} ${ALL_B} auditor`;
+/**
+ * Every signed-in user, the 三员 included: their own session, blank forms and catalogues, and lists of "my" things or
+ * of what is published to everyone — empty or public for the 三员, which the runner checks (SEES_COUNTY_A).
+ */
+const ALL_USERS = `${EVERYONE} ${SYS_A} ${SYS_B}`;
+/** 系统管理员 of county A keeps organization data and accounts beside the business admins. */
+const ORG_ADM = 'adminA townAdminA sysAdminA';
 /** Organizer admins: the county admin and the township admin (the campaign's organizer). */
 const ADM = 'adminA townAdminA';
 const COUNTY_ADM = 'adminA';
@@ -39,37 +64,41 @@ const SEC = 'secretaryA';
 
 export const ALLOW: Record<string, string> = {
   // auth, own session
-  'POST /api/auth/logout': EVERYONE,
-  'GET /api/auth/me': EVERYONE,
+  'POST /api/auth/logout': ALL_USERS,
+  'GET /api/auth/me': ALL_USERS,
+  'POST /api/auth/password': ALL_USERS, // one's own password, the current one required
   // organizations (the village of county A; the county admin manages structure, a township admin edits within)
-  'GET /api/orgs/roots': `${ALL_A} ${ALL_B}`,
-  'GET /api/orgs/:id/children': ALL_A,
-  'GET /api/orgs/search': `${ALL_A} ${ALL_B}`,
-  'GET /api/orgs/import/template': EVERYONE,
-  'POST /api/orgs/import': `${ADM} adminB townAdminB`,
-  'POST /api/orgs/import-jobs': `${ADM} adminB townAdminB`,
+  'GET /api/orgs/roots': `${ALL_A} ${ALL_B} sysAdminA secAdminA sysAdminB secAdminB`,
+  'GET /api/orgs/:id/children': `${ALL_A} sysAdminA secAdminA`, // the security admin browses names to bind accounts
+  'GET /api/orgs/search': `${ALL_A} ${ALL_B} sysAdminA secAdminA sysAdminB secAdminB`,
+  'GET /api/orgs/import/template': ALL_USERS,
+  'POST /api/orgs/import': `${ORG_ADM} adminB townAdminB sysAdminB`,
+  'POST /api/orgs/import-jobs': `${ORG_ADM} adminB townAdminB sysAdminB`,
   'GET /api/orgs/import-jobs/:id': ADM,
-  'GET /api/orgs/:id/export': ALL_A,
-  'GET /api/orgs/:id': ALL_A,
-  'POST /api/orgs': ADM,
-  'PATCH /api/orgs/:id': ADM,
-  'POST /api/orgs/:id/move': ADM,
-  'PUT /api/orgs/:id/secretary': ADM,
-  'POST /api/orgs/:id/members': ADM,
-  'PATCH /api/members/:id': ADM,
-  'DELETE /api/members/:id': ADM,
-  // accounts (the user addressed is county A's secretary)
-  'GET /api/users': `${ADM} adminB townAdminB`,
-  'POST /api/users': `${ADM} adminB townAdminB`,
-  'PATCH /api/users/:id': ADM,
-  'POST /api/users/:id/unlock': ADM,
-  'POST /api/users/:id/password': ADM,
-  // audit: the auditor only
-  'GET /api/audit': 'auditor',
-  'GET /api/audit/verify': 'auditor', // the chain check (issue 8 audit integrity)
-  'GET /api/audit/export': 'auditor', // the .xlsx export with a signed anchor (issue 15 audit integrity)
+  'GET /api/orgs/:id/export': `${ALL_A} sysAdminA`,
+  'GET /api/orgs/:id': `${ALL_A} sysAdminA`,
+  'POST /api/orgs': ORG_ADM,
+  'PATCH /api/orgs/:id': ORG_ADM,
+  'POST /api/orgs/:id/move': ORG_ADM,
+  'PUT /api/orgs/:id/secretary': ORG_ADM,
+  'POST /api/orgs/:id/members': ORG_ADM,
+  'PATCH /api/members/:id': ORG_ADM,
+  'DELETE /api/members/:id': ORG_ADM,
+  // accounts (the user addressed is county A's secretary). 三员分立 (decision 019): the business admins and the 系统管理员
+  // keep accounts (create, edit, disable, set a password), the 安全管理员 roles, unlocking and forced password changes.
+  'GET /api/users': `${ADM} adminB townAdminB sysAdminA secAdminA sysAdminB secAdminB`,
+  'POST /api/users': `${ORG_ADM} adminB townAdminB sysAdminB`,
+  'PATCH /api/users/:id': `${ORG_ADM} secAdminA`, // the security admin: the role only
+  'POST /api/users/:id/unlock': 'secAdminA',
+  'POST /api/users/:id/password': ORG_ADM,
+  'POST /api/users/:id/expire-password': 'secAdminA',
+  'GET /api/security/policy': 'secAdminA secAdminB', // the settings from the environment, read-only
+  // audit: the auditors only (the county auditors their subtree's rows, the system-level one all)
+  'GET /api/audit': 'auditor auditorA auditorB',
+  'GET /api/audit/verify': 'auditor auditorA auditorB', // the chain check: counts and seq numbers, no row content
+  'GET /api/audit/export': 'auditor auditorA auditorB', // the .xlsx export with a signed anchor (issue 15 audit integrity)
   // campaigns
-  'GET /api/campaign-templates': EVERYONE, // the template catalogue, no county data
+  'GET /api/campaign-templates': ALL_USERS, // the template catalogue, no county data
   'GET /api/campaigns': `${ALL_A} ${ALL_B}`,
   'POST /api/campaigns': `${ADM} adminB townAdminB`,
   'GET /api/campaigns/:id': `${READ} ${SEC}`,
@@ -96,7 +125,7 @@ export const ALLOW: Record<string, string> = {
   'GET /api/campaigns/:id/observers/export': ADM,
   'POST /api/campaigns/:id/observers': ADM,
   'DELETE /api/campaigns/:id/observers/:assignmentId': ADM,
-  'GET /api/my/tasks': EVERYONE, // the caller's own observer tasks
+  'GET /api/my/tasks': ALL_USERS, // the caller's own observer tasks
   'POST /api/my/tasks/:id/observation': 'observerA',
   'GET /api/campaigns/:id/visits': READ,
   'POST /api/campaigns/:id/visits': READ,
@@ -134,7 +163,7 @@ export const ALLOW: Record<string, string> = {
   'POST /api/campaigns/:id/key-management': ADM,
   'POST /api/campaigns/:id/key-management/:itemId': ADM,
   'GET /api/campaigns/:id/key-management.xlsx': LEAD,
-  'GET /api/results/performance-template.xlsx': EVERYONE, // a blank form
+  'GET /api/results/performance-template.xlsx': ALL_USERS, // a blank form
   'POST /api/campaigns/:id/performance/import': ADM,
   'GET /api/campaigns/:id/performance/parallel': LEAD,
   'GET /api/campaigns/:id/performance/parallel.xlsx': LEAD,
@@ -180,7 +209,7 @@ export const ALLOW: Record<string, string> = {
   'DELETE /api/assessment-teams/:id': ADM,
   'GET /api/campaigns/:id/assessment/progress': `${LEAD} assessorA`,
   'GET /api/campaigns/:id/assessment/export': LEAD,
-  'GET /api/assessment/my': EVERYONE, // own teams only (empty for other roles)
+  'GET /api/assessment/my': ALL_USERS, // own teams only (empty for other roles)
   'GET /api/assessment/reporters/:id': `${LEAD} assessorA`,
   'PUT /api/assessment/reporters/:id/scores': 'assessorA',
   'POST /api/assessment/reporters/:id/complete': 'assessorA',
@@ -188,10 +217,10 @@ export const ALLOW: Record<string, string> = {
   'POST /api/assessment/reporters/:id/items/:itemId/photos': 'assessorA',
   'GET /api/assessment/reporters/:id/photos/:photoId': `${LEAD} assessorA`,
   // reports: the secretary writes their own; admins/leaders review
-  'GET /api/reports/tasks': EVERYONE,
+  'GET /api/reports/tasks': ALL_USERS,
   'GET /api/reports/queue': `${LEAD} adminB townAdminB leaderB`,
   'POST /api/reports/reminders': `${LEAD} adminB townAdminB leaderB`,
-  'GET /api/reports/published': EVERYONE,
+  'GET /api/reports/published': ALL_USERS,
   'POST /api/reports/open': `${LEAD} ${SEC}`,
   'POST /api/reports/publish': ADM,
   'GET /api/reports/:id': `${LEAD} ${SEC}`,
@@ -217,7 +246,7 @@ export const ALLOW: Record<string, string> = {
   'GET /api/surveys/:id/respondents': ADM,
   'POST /api/surveys/:id/respondents': ADM,
   'DELETE /api/surveys/:id/respondents/:respondentId': ADM,
-  'GET /api/survey-respondents/template': EVERYONE,
+  'GET /api/survey-respondents/template': ALL_USERS,
   'POST /api/surveys/:id/respondents/import': ADM,
   'POST /api/surveys/:id/sample': ADM,
   'POST /api/surveys/:id/tokens': ADM,
@@ -240,9 +269,9 @@ export const ALLOW: Record<string, string> = {
   'POST /api/campaigns/:id/rectification/carry-over': ADM,
   // commitments: the list and the published progress answer every signed-in user with only what
   // canReadPublished lets them see (the campaign's publication audience); county B sees no county A unit.
-  'GET /api/campaigns/:id/commitments': EVERYONE,
+  'GET /api/campaigns/:id/commitments': ALL_USERS,
   'POST /api/campaigns/:id/commitments': SEC,
-  'GET /api/campaigns/:id/rectification/published-progress': EVERYONE,
+  'GET /api/campaigns/:id/rectification/published-progress': ALL_USERS,
   'POST /api/campaigns/:id/commitments/publish': ADM,
   'PATCH /api/commitments/:id': SEC,
   'POST /api/commitments/:id/file': SEC,

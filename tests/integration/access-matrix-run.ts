@@ -1,7 +1,9 @@
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import type { Session } from '../factories';
-import { ALLOW, STATE_BEFORE_ACCESS, STREAMS } from './access-matrix-allow';
+import { ALLOW, SEES_COUNTY_A, STATE_BEFORE_ACCESS, STREAMS } from './access-matrix-allow';
 import { A_USERS, B_USERS, buildRequest, type MatrixWorld, type RouteInfo, type UserKey, USERS } from './access-matrix-world';
+
+const BUSINESS_A: readonly string[] = ['adminA', 'townAdminA', 'secretaryA', 'leaderA', 'assessorA', 'observerA'];
 
 // A signed-in user is refused with 403 or 404; a 401 would mean the session was lost mid-run, which proves nothing.
 const DENIED = new Set([403, 404]);
@@ -92,8 +94,9 @@ export async function runMatrix(app: FastifyInstance, world: MatrixWorld, routes
       if (isAllowed) {
         row.allowed++;
         if (code >= 500) res.allowedFailures.push(`${r.key} as ${u} → ${code} ${got.body.slice(0, 160)}`);
-        // County B (and the auditor) may list their own things; county A's names (all start with 甲) must not appear.
-        if (code < 300 && !A_USERS.includes(u as (typeof A_USERS)[number]) && got.body.includes('甲')) {
+        // County B, the system-level auditor and county A's 三员 may list their own things; county A's names (all start
+        // with 甲) must not appear — except where reading them is the user's duty (SEES_COUNTY_A).
+        if (code < 300 && !BUSINESS_A.includes(u) && !SEES_COUNTY_A[r.key]?.includes(u) && got.body.includes('甲')) {
           res.leaks.push(`${r.key} as ${u} shows county A data`);
         }
       } else if (code < 300) {

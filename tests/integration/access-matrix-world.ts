@@ -36,9 +36,12 @@ export interface RouteInfo {
   query?: z.ZodType;
 }
 
-/** Users of the matrix: the same six roles in county A (owner of every object) and county B, an auditor, anonymous. */
-export const A_USERS = ['adminA', 'townAdminA', 'secretaryA', 'leaderA', 'assessorA', 'observerA'] as const;
-export const B_USERS = ['adminB', 'townAdminB', 'secretaryB', 'leaderB', 'assessorB', 'observerB'] as const;
+/**
+ * Users of the matrix: the same nine roles in county A (owner of every object) and county B — the six business roles
+ * and the three 三员 (系统管理员, 安全管理员, 安全审计员, decision 019) — a system-level auditor (no scope), anonymous.
+ */
+export const A_USERS = ['adminA', 'townAdminA', 'secretaryA', 'leaderA', 'assessorA', 'observerA', 'sysAdminA', 'secAdminA', 'auditorA'] as const;
+export const B_USERS = ['adminB', 'townAdminB', 'secretaryB', 'leaderB', 'assessorB', 'observerB', 'sysAdminB', 'secAdminB', 'auditorB'] as const;
 export const USERS = [...A_USERS, ...B_USERS, 'auditor'] as const;
 export type UserKey = (typeof USERS)[number];
 
@@ -77,7 +80,12 @@ export async function buildMatrixWorld(app: FastifyInstance, db: Db) {
     buildUser(db, { role, username, ...o });
   await mk('assessor', 'assessorA', { scopeOrgId: w.townA.id });
   await mk('observer', 'observerA', { scopeOrgId: w.countyA.id });
-  await mk('auditor', 'auditor', {});
+  await mk('auditor', 'auditor', {}); // system level: every subtree and the rows of none
+  for (const [c, county] of [['A', w.countyA.id], ['B', w.countyB.id]] as const) {
+    await mk('sys_admin', `sysAdmin${c}`, { scopeOrgId: county });
+    await mk('security_admin', `secAdmin${c}`, { scopeOrgId: county });
+    await mk('auditor', `auditor${c}`, { scopeOrgId: county });
+  }
   await buildSecretary(db, w.villageB1.id, { name: '乙村书记' });
   await mk('org_admin', 'townAdminB', { scopeOrgId: w.townB.id });
   await mk('secretary', 'secretaryB', { orgId: w.villageB1.id });
@@ -94,7 +102,10 @@ export async function buildMatrixWorld(app: FastifyInstance, db: Db) {
     adminA: w.sessions.admin, townAdminA: w.sessions.admin2, secretaryA: w.sessions.secretary, leaderA: w.sessions.leader,
     adminB: w.sessions.otherCounty,
   } as Record<UserKey, Session>;
-  for (const u of ['assessorA', 'observerA', 'auditor', 'townAdminB', 'secretaryB', 'leaderB', 'assessorB', 'observerB'] as const) {
+  for (const u of [
+    'assessorA', 'observerA', 'auditor', 'townAdminB', 'secretaryB', 'leaderB', 'assessorB', 'observerB',
+    'sysAdminA', 'secAdminA', 'auditorA', 'sysAdminB', 'secAdminB', 'auditorB',
+  ] as const) {
     s[u] = await signIn(app, u);
   }
   const admin = s.adminA;

@@ -46,3 +46,23 @@ describe('demo data: 清河县 2025 round (R-CAMP-2, R-CAMP-3, R-ORG-2)', () => 
     expect((await s.auditor.get('/api/campaigns')).statusCode).toBe(403);
   });
 });
+
+describe('demo accounts (README table, decision 019)', () => {
+  it('one account per role, the 三员 included; each signs in with the published password and is not sent to change it', async () => {
+    const { ROLE_CODES } = await import('../../src/domain/roles');
+    const roles = new Set<string>();
+    for (const u of ['admin', 'town_admin', 'beiling_admin', 'univ_admin', 'secretary', 'leader', 'assessor', 'observer', 'auditor', 'sysadmin', 'secadmin', 'sysauditor']) {
+      const res = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: u, password: DEMO_PASSWORD } });
+      expect(res.statusCode, u).toBe(200);
+      expect(res.json().password.mustChange, u).toBe(false);
+      roles.add(res.json().user.role);
+    }
+    expect([...roles].sort()).toEqual([...ROLE_CODES].sort());
+    // The system-level 系统管理员 sees every county's accounts; the 安全管理员 the settings.
+    const sys = await signIn(t.app, 'sysadmin', DEMO_PASSWORD);
+    const names = ((await sys.get('/api/users?limit=100')).json().items as Array<{ username: string }>).map((a) => a.username);
+    expect(names).toEqual(expect.arrayContaining(['admin', 'beiling_admin', 'univ_admin', 'secadmin']));
+    const sec = await signIn(t.app, 'secadmin', DEMO_PASSWORD);
+    expect((await sec.get('/api/security/policy')).json()).toMatchObject({ passwordMaxAgeDays: 90, lockoutAttempts: 5 });
+  });
+});

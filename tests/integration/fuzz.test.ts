@@ -42,7 +42,7 @@ describe('fuzzing every route', () => {
     expect(stats.batchesChecked).toBeGreaterThan(0);
     expect(uncaught).toBe(0);
     // Tables that may change on rejected requests are few and named (docs/operations.md lists why).
-    expect(Object.keys(FAILURE_RECORDING).sort()).toEqual(['audit_log', 'login_attempts', 'org_import_jobs', 'org_import_staging', 'sessions', 'survey_failures', 'vote_failures']);
+    expect(Object.keys(FAILURE_RECORDING).sort()).toEqual(['audit_log', 'login_attempts', 'login_guards', 'org_import_jobs', 'org_import_staging', 'sessions', 'survey_failures', 'vote_failures']);
   }, 120_000);
 
   // Regressions found by the fuzzer, each answered at the source (src/server/http/errors.ts).

@@ -72,20 +72,21 @@ describe('R-ORG-1 access matrix: every role × every route of the foundation, al
     }
   });
 
-  it('account changes (edit, unlock, password) only inside the admin\'s subtree', async () => {
+  it('account changes (edit, password) only inside the admin\'s subtree; unlocking is the security admin\'s (decision 019)', async () => {
     const target = await buildUser(t.db, { role: 'leader', username: 'target_b', scopeOrgId: tree.countyB.id });
-    for (const [url, method, body] of [
-      [`/api/users/${target.id}`, 'PATCH', { displayName: '改名' }],
-      [`/api/users/${target.id}/unlock`, 'POST', undefined],
-      [`/api/users/${target.id}/password`, 'POST', { password: 'Another#Pass77' }],
+    for (const [url, method, body, expected] of [
+      // Another county's account answers as a missing one (issue 15); unlocking is no business admin's duty at all.
+      [`/api/users/${target.id}`, 'PATCH', { displayName: '改名' }, [404, 200, 403, 403]],
+      [`/api/users/${target.id}/unlock`, 'POST', undefined, [403, 403, 403, 403]],
+      [`/api/users/${target.id}/password`, 'POST', { password: 'Another#Pass77' }, [404, 200, 403, 403]],
     ] as const) {
       const codes = await Promise.all(['adminA', 'adminB', 'secA1', 'auditorA'].map(async (u) => (await s[u].request({ method, url, payload: body })).statusCode));
-      expect(codes).toEqual([404, 200, 403, 403]);
+      expect(codes).toEqual(expected);
     }
   });
 
   it('an admin of county A cannot create an account scoped to county B', async () => {
-    const res = await s.adminA.post('/api/users', { username: 'sneaky', displayName: '越权', password: 'Strong#Pass99', role: 'org_admin', scopeOrgId: tree.countyB.id });
+    const res = await s.adminA.post('/api/users', { username: 'sneaky', displayName: '越权', password: 'Strong#Pass99', role: 'observer', scopeOrgId: tree.countyB.id });
     // Another county's organization is answered as a missing one (issue 15).
     expect(res.statusCode).toBe(404);
   });

@@ -163,12 +163,17 @@ export async function seedDemo(db: Db, opts: { now: Date; passwordCost?: HashCos
       { username: 'leader', displayName: '清河县委分管领导', role: 'leader', scope: 'QH' },
       { username: 'assessor', displayName: '清河县考评组成员', role: 'assessor', scope: 'QH' },
       { username: 'observer', displayName: '上级组织部观察员', role: 'observer', scope: 'QH' },
-      { username: 'auditor', displayName: '清河县审计员', role: 'auditor', scope: 'QH' },
+      { username: 'auditor', displayName: '清河县安全审计员', role: 'auditor', scope: 'QH' },
       { username: 'beiling_admin', displayName: '北岭县委组织部管理员', role: 'org_admin', scope: 'BL' },
       { username: 'univ_admin', displayName: '东山大学党委组织部管理员', role: 'org_admin', scope: 'DS' },
+      // 三员 at system level (no scope: every county and the university; decision 019).
+      { username: 'sysadmin', displayName: '系统管理员', role: 'sys_admin' },
+      { username: 'secadmin', displayName: '安全管理员', role: 'security_admin' },
+      { username: 'sysauditor', displayName: '系统安全审计员', role: 'auditor' },
     ];
+    // The demo passwords are published in README, so they are not "set by an administrator": no forced change.
     await tx.insert(users).values(accounts.map((a) => ({
-      username: a.username, displayName: a.displayName, role: a.role, passwordHash,
+      username: a.username, displayName: a.displayName, role: a.role, passwordHash, passwordChangedAt: opts.now,
       scopeOrgId: a.scope ? ids.get(a.scope)!.id : null, orgId: a.org ? ids.get(a.org)!.id : null,
     })));
   });

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
-  bigint, bigserial, boolean, date, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex,
+  bigint, bigserial, boolean, date, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -79,12 +79,32 @@ export const users = pgTable(
     scopeOrgId: integer('scope_org_id').references(() => organizations.id),
     /** A secretary's own organization. */
     orgId: integer('org_id').references(() => organizations.id),
-    failedAttempts: integer('failed_attempts').notNull().default(0),
-    lockedUntil: timestamp('locked_until', { withTimezone: true }),
     disabled: boolean('disabled').notNull().default(false),
+    /** Set when an administrator chose the password (or forced a change): the user must change it before anything else. */
+    mustChangePassword: boolean('must_change_password').notNull().default(false),
+    /** When the current password was set; it expires PASSWORD_MAX_AGE_DAYS later. */
+    passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }).notNull().defaultNow(),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('users_username_uq').on(t.username)],
+);
+
+/**
+ * Sign-in guard (issue 15): attempts per typed username — whether or not such an account exists, so the answers do not
+ * tell — and client address (`ip`), plus one row per username with ip '*' for the slower global limit. An attempt is
+ * counted here in one statement BEFORE its password is checked, so a burst can never get more checks than the limit.
+ */
+export const loginGuards = pgTable(
+  'login_guards',
+  {
+    username: text('username').notNull(),
+    ip: text('ip').notNull(),
+    /** Attempts since the last success or lock, counted when they start. */
+    attempts: integer('attempts').notNull().default(0),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.username, t.ip] }), index('login_guards_updated_idx').on(t.updatedAt)],
 );
 
 /** Server-side sessions so that any app process can serve any request. `id` is a hash of the cookie. */

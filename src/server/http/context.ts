@@ -1,3 +1,4 @@
+import type { PasswordState } from '../../domain/password-policy';
 import type { Role } from '../../domain/roles';
 import type { Database, Db } from '../db/connect';
 import type { AuditAnchorConfig, AuditAnchors } from '../modules/audit/anchors';
@@ -16,13 +17,21 @@ export interface AuthUser {
   role: Role;
   scopeOrgId: number | null;
   orgId: number | null;
-  /** Tree path of the scope organization (secretaries: of their own organization). */
+  /** Tree path of the scope organization (secretaries: of their own organization); '/' for a system-level 三员 account. */
   scopePath: string | null;
 }
 
 export interface AppConfig {
+  /** Wrong passwords per (username, client address) before that address is locked out for lockoutMinutes. */
   lockoutAttempts: number;
   lockoutMinutes: number;
+  /** Wrong passwords per username from all addresses together before every address is locked out (slower). */
+  lockoutGlobalAttempts: number;
+  /** Days a password lasts (0: never expires), and how many days before that the user is warned. */
+  passwordMaxAgeDays: number;
+  passwordWarnDays: number;
+  /** How often an open event stream re-checks its session (ends it after logout, idle expiry, disable). */
+  streamCheckMs: number;
   idleTimeoutMinutes: number;
   loginRatePerMinute: number;
   /** The session cookie's Secure flag: always, never, or 'auto' = when the request came over TLS (env COOKIE_SECURE). */
@@ -53,12 +62,16 @@ export interface AppDeps {
 declare module 'fastify' {
   interface FastifyInstance {
     deps: AppDeps;
+    /** Open event streams by session, ended when their session ends (session-streams.ts). */
+    sessionStreams: import('./session-streams').SessionStreams;
   }
   interface FastifyRequest {
     user: AuthUser | null;
     sessionId: string | null;
     csrfToken: string | null;
     sessionExpired: boolean;
+    /** The signed-in user's password state (must change, expiry warning), set by the session hook. */
+    passwordState: PasswordState | null;
   }
   interface FastifyContextConfig {
     /** Routes reachable without a session (login, ballot casting, health). */

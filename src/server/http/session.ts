@@ -2,7 +2,8 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { eq, sql } from 'drizzle-orm';
 import { AppError } from '../../domain/errors';
-import type { Role } from '../../domain/roles';
+import { passwordState } from '../../domain/password-policy';
+import { isSystemRole, type Role } from '../../domain/roles';
 import { type DbOrTx, queryRows } from '../db/connect';
 import { sessions } from '../db/schema';
 import type { AuthUser } from './context';
@@ -55,7 +56,20 @@ interface SessionRow {
   scope_org_id: number | null;
   org_id: number | null;
   disabled: boolean;
+  must_change_password: boolean;
+  password_changed_at: string | Date;
   scope_path: string | null;
+}
+
+/** What a session whose password must be changed may still do (issue 15): read itself, change it, sign out. */
+const WHILE_PASSWORD_CHANGE = new Set(['GET /api/auth/me', 'POST /api/auth/password', 'POST /api/auth/logout']);
+
+/**
+ * Requests that are not the user's activity, so they never keep an idle session alive: polls the pages make on a
+ * timer (they send `x-background: 1`) and event streams (EventSource sends `accept: text/event-stream`).
+ */
+function isBackground(req: FastifyRequest) {
+  return req.headers['x-background'] === '1' || (req.headers.accept ?? '').includes('text/event-stream');
 }
 
 /** Loads the session on every /api request, enforces the idle timeout and CSRF. */
@@ -64,6 +78,7 @@ export function registerSessions(app: FastifyInstance) {
   app.decorateRequest('sessionId', null);
   app.decorateRequest('csrfToken', null);
   app.decorateRequest('sessionExpired', false);
+  app.decorateRequest('passwordState', null);
 
   app.addHook('onRequest', async (req) => {
     if (!req.url.startsWith('/api/')) return;
@@ -73,7 +88,8 @@ export function registerSessions(app: FastifyInstance) {
       const id = hashToken(token);
       const [row] = await queryRows<SessionRow>(db, sql`
         select s.id as session_id, s.csrf_token, s.last_seen_at, u.id as user_id, u.username,
-               u.display_name, u.role, u.scope_org_id, u.org_id, u.disabled, o.path as scope_path
+               u.display_name, u.role, u.scope_org_id, u.org_id, u.disabled, u.must_change_password,
+               u.password_changed_at, o.path as scope_path
         from sessions s
         join users u on u.id = s.user_id
         left join organizations o on o.id = coalesce(u.scope_org_id, u.org_id)
@@ -86,7 +102,7 @@ export function registerSessions(app: FastifyInstance) {
           await db.delete(sessions).where(eq(sessions.id, id));
           req.sessionExpired = true;
         } else {
-          if (idleMs > TOUCH_INTERVAL_MS) {
+          if (idleMs > TOUCH_INTERVAL_MS && !isBackground(req)) {
             await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, id));
           }
           req.sessionId = id;
@@ -98,8 +114,13 @@ export function registerSessions(app: FastifyInstance) {
             role: row.role,
             scopeOrgId: row.scope_org_id,
             orgId: row.org_id,
-            scopePath: row.scope_path,
+            // A 三员 account without a scope works at system level: '/' is the prefix of every tree path.
+            scopePath: row.scope_path ?? (isSystemRole(row.role) && row.scope_org_id === null ? '/' : null),
           } satisfies AuthUser;
+          req.passwordState = passwordState({
+            mustChange: row.must_change_password, changedAt: new Date(row.password_changed_at), now,
+            maxAgeDays: config.passwordMaxAgeDays, warnDays: config.passwordWarnDays,
+          });
         }
       }
     }
@@ -107,6 +128,9 @@ export function registerSessions(app: FastifyInstance) {
     // Anonymous callers of a known non-public route are refused here, before body parsing and zod validation, so
     // the answer is 401 whatever they send and a handler that forgot requireUser is still closed.
     if (!req.user && req.routeOptions.url) requireUser(req);
+    if (req.passwordState?.mustChange && req.routeOptions.url && !WHILE_PASSWORD_CHANGE.has(`${req.method} ${req.routeOptions.url}`)) {
+      throw new AppError('PASSWORD_CHANGE_REQUIRED', req.passwordState.reason === 'expired' ? '密码已过期，请先修改密码' : '请先修改初始密码后再继续使用', 403);
+    }
     if (SAFE_METHODS.has(req.method)) return;
     // Every state-changing request of a signed-in user must echo the token of its own session.
     if (req.user) {

@@ -67,10 +67,14 @@ export class SseHub {
 /**
  * Takes the response over from Fastify as an event stream: no caching, no proxy buffering (nginx honours
  * x-accel-buffering), and a comment line every 25 s so idle proxies and phones on mobile networks keep it open.
+ * The stream is bound to the caller's session and ends with it (session-streams.ts).
  */
 export function openEventStream(reply: FastifyReply): ServerResponse {
+  const sessionId = reply.request.sessionId;
+  if (!sessionId) throw new Error('event streams are for signed-in users only');
   reply.hijack();
   const res = reply.raw;
+  reply.server.sessionStreams.add(sessionId, res);
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no',
   });

@@ -147,7 +147,8 @@ export const ballotsApi = {
   purge: (roundId: number) => http.post<{ ballots: number }>(`/api/ballot-rounds/${roundId}/purge`, { confirm: true }),
   reconciliation: (roundId: number, attendees?: number) =>
     http.get<Reconciliation>(`/api/ballot-rounds/${roundId}/reconciliation`, { attendees }),
-  paperTallies: (roundId: number) => http.get<{ items: PaperTallyPair[] }>(`/api/ballot-rounds/${roundId}/paper-tallies`),
+  paperTallies: (roundId: number, opts: { background?: boolean } = {}) =>
+    http.get<{ items: PaperTallyPair[] }>(`/api/ballot-rounds/${roundId}/paper-tallies`, undefined, opts),
   /** The server fills slot 1 or 2 and refuses a second entry by the same person. */
   enterPaperTally: (roundId: number, body: PaperTallyInput) =>
     http.post<{ id: number; entryNo: number }>(`/api/ballot-rounds/${roundId}/paper-tallies`, body),

@@ -24,10 +24,16 @@ export interface RequestOptions {
   /** Do not show the error with message.error; the caller presents it (forms, login, import). */
   silent?: boolean;
   signal?: AbortSignal;
+  /**
+   * A request the page makes on a timer or on a pushed event, not on the user's action: sent with `x-background: 1`
+   * so the server does not count it as activity and the idle timeout still ends an unattended session (issue 15).
+   */
+  background?: boolean;
 }
 
 let csrfToken: string | null = null;
 let unauthorizedHandler: ((error: ApiError) => void) | null = null;
+let passwordChangeHandler: ((error: ApiError) => void) | null = null;
 
 /** The token from login or /api/auth/me; echoed in `x-csrf-token` on every non-GET request. */
 export function setCsrfToken(token: string | null) {
@@ -37,6 +43,11 @@ export function setCsrfToken(token: string | null) {
 /** Called when a request answers 401 (signed out, or SESSION_EXPIRED after idling). */
 export function onUnauthorized(handler: ((error: ApiError) => void) | null) {
   unauthorizedHandler = handler;
+}
+
+/** Called when a request is refused with PASSWORD_CHANGE_REQUIRED (the password expired or was reset meanwhile). */
+export function onPasswordChangeRequired(handler: ((error: ApiError) => void) | null) {
+  passwordChangeHandler = handler;
 }
 
 export function buildUrl(path: string, query?: Query): string {
@@ -85,6 +96,10 @@ function handleFailure(error: ApiError, path: string, silent: boolean | undefine
     unauthorizedHandler(error);
     throw error;
   }
+  if (error.code === 'PASSWORD_CHANGE_REQUIRED' && passwordChangeHandler) {
+    passwordChangeHandler(error);
+    throw error;
+  }
   if (!silent) notify.error(error.message);
   throw error;
 }
@@ -99,6 +114,7 @@ async function send(method: string, path: string, opts: RequestOptions): Promise
     body = JSON.stringify(opts.body);
   }
   if (!SAFE.has(method) && csrfToken) headers['x-csrf-token'] = csrfToken;
+  if (opts.background) headers['x-background'] = '1';
   return fetch(buildUrl(path, opts.query), { method, headers, body, credentials: 'same-origin', signal: opts.signal });
 }
 

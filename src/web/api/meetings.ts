@@ -39,7 +39,7 @@ export const meetingsApi = {
     http.get<MeetingList>(`/api/campaigns/${campaignId}/meetings`, query),
   create: (campaignId: number, body: MeetingForm) =>
     http.post<MeetingSummary>(`/api/campaigns/${campaignId}/meetings`, body, { silent: true }),
-  detail: (id: number, opts: { silent?: boolean } = {}) => http.get<MeetingDetail>(`/api/meetings/${id}`, undefined, opts),
+  detail: (id: number, opts: { silent?: boolean; background?: boolean } = {}) => http.get<MeetingDetail>(`/api/meetings/${id}`, undefined, opts),
   update: (id: number, body: Partial<MeetingForm>) => http.patch<MeetingDetail>(`/api/meetings/${id}`, body, { silent: true }),
   remove: (id: number) => http.del<{ ok: true }>(`/api/meetings/${id}`),
   setAgenda: (id: number, items: z.input<typeof AgendaInput>['items']) => http.put<MeetingDetail>(`/api/meetings/${id}/agenda`, { items }),
@@ -56,7 +56,8 @@ export const meetingsApi = {
   downloadRecord: (id: number) => downloadFile(`/api/meetings/${id}/record.docx`, '会议记录.docx'),
   downloadSheet: (id: number) => downloadFile(`/api/meetings/${id}/sheet.xlsx`, '议程及参会人员.xlsx'),
   /** The ballots module's rounds (room code); only the organizer's admins may read them. */
-  ballotRounds: (id: number) => http.get<{ items: BallotRound[] }>(`/api/meetings/${id}/ballot-rounds`, undefined, { silent: true }),
+  ballotRounds: (id: number, opts: { background?: boolean } = {}) =>
+    http.get<{ items: BallotRound[] }>(`/api/meetings/${id}/ballot-rounds`, undefined, { silent: true, ...opts }),
   liveUrl: (id: number) => `/api/meetings/${id}/live`,
   /** Server-sent `changed` events whenever the meeting (timer, step, agenda, comments, ballot round) changes. */
   eventsUrl: (id: number) => `/api/meetings/${id}/events`,

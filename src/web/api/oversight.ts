@@ -127,7 +127,7 @@ export const oversightApi = {
   updateVisit: (id: number, visitId: number, patch: VisitPatch) =>
     http.patch<{ id: number }>(`${base(id)}/visits/${visitId}`, patch, { silent: true }),
 
-  progress: (id: number, query: ProgressFilter & { offset: number; limit: number }, opts: { signal?: AbortSignal } = {}) =>
+  progress: (id: number, query: ProgressFilter & { offset: number; limit: number }, opts: { signal?: AbortSignal; background?: boolean } = {}) =>
     http.get<Progress>(`${base(id)}/progress`, { ...query }, { silent: true, ...opts }),
   exportProgress: (id: number, filter: ProgressFilter) => downloadFile(`${base(id)}/progress/export`, '进度.xlsx', { ...filter }),
 };

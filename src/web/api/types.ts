@@ -1,6 +1,7 @@
-import type { Role } from '../../domain/roles';
+import type { PasswordState } from '../../domain/password-policy';
+import type { AccountAction, Role } from '../../domain/roles';
 
-export type { Role };
+export type { AccountAction, PasswordState, Role };
 
 export interface SessionUser {
   id: number;
@@ -14,6 +15,18 @@ export interface SessionUser {
 export interface SessionResponse {
   user: SessionUser;
   csrfToken: string;
+  password: PasswordState;
+}
+
+export interface SecurityPolicy {
+  passwordRule: string;
+  passwordMaxAgeDays: number;
+  passwordWarnDays: number;
+  lockoutAttempts: number;
+  lockoutMinutes: number;
+  lockoutGlobalAttempts: number;
+  idleTimeoutMinutes: number;
+  loginRatePerMinute: number;
 }
 
 export interface Option {
@@ -116,6 +129,9 @@ export interface Account {
   orgName: string | null;
   lockedUntil: string | null;
   disabled: boolean;
+  mustChangePassword: boolean;
+  /** What the signed-in user may do to this account (decided by the server, decision 019). */
+  actions: Exclude<AccountAction, 'create'>[];
 }
 
 export interface AccountCreateInput {

@@ -1,5 +1,5 @@
 import { http } from './client';
-import type { Account, AccountCreateInput, AccountUpdateInput, Page, Role } from './types';
+import type { Account, AccountCreateInput, AccountUpdateInput, Page, Role, SecurityPolicy } from './types';
 
 export interface AccountQuery {
   q?: string;
@@ -16,4 +16,6 @@ export const usersApi = {
   unlock: (id: number) => http.post<{ ok: boolean }>(`/api/users/${id}/unlock`),
   setPassword: (id: number, password: string) =>
     http.post<{ ok: boolean }>(`/api/users/${id}/password`, { password }, { silent: true }),
+  expirePassword: (id: number) => http.post<{ ok: boolean }>(`/api/users/${id}/expire-password`),
+  securityPolicy: () => http.get<SecurityPolicy>('/api/security/policy'),
 };

@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { authApi } from '../api/auth';
-import { isApiError, onUnauthorized, setCsrfToken } from '../api/client';
-import type { SessionUser } from '../api/types';
+import { isApiError, onPasswordChangeRequired, onUnauthorized, setCsrfToken } from '../api/client';
+import type { PasswordState, SessionUser } from '../api/types';
 import { notify } from '../lib/notify';
 
 export const SESSION_EXPIRED_TEXT = '会话已超时，请重新登录';
@@ -12,8 +12,12 @@ interface AuthValue {
   /** undefined while the first /api/auth/me is in flight. */
   user: SessionUser | null | undefined;
   signOutReason: SignOutReason;
-  login: (username: string, password: string) => Promise<SessionUser>;
+  /** Must the password be changed before anything else; when does it expire (warn before). */
+  password: PasswordState | null;
+  login: (username: string, password: string) => Promise<{ user: SessionUser; password: PasswordState }>;
   logout: () => Promise<void>;
+  /** Changes the signed-in user's own password (the current one required) and reloads the session's state. */
+  changePassword: (currentPassword: string, newPassword: string) => Promise<void>;
 }
 
 const AuthContext = createContext<AuthValue | null>(null);
@@ -21,6 +25,7 @@ const AuthContext = createContext<AuthValue | null>(null);
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<SessionUser | null | undefined>(undefined);
   const [signOutReason, setSignOutReason] = useState<SignOutReason>(null);
+  const [password, setPassword] = useState<PasswordState | null>(null);
   const userRef = useRef(user);
   useEffect(() => {
     userRef.current = user;
@@ -33,6 +38,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       .then((s) => {
         if (!live) return;
         setCsrfToken(s.csrfToken);
+        setPassword(s.password);
         setUser(s.user);
       })
       .catch((e: unknown) => {
@@ -58,12 +64,26 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     return () => onUnauthorized(null);
   }, []);
 
+  // The password expired (or an administrator reset it) while signed in: the app shows the change page.
+  useEffect(() => {
+    onPasswordChangeRequired(() => setPassword((p) => ({ expiresAt: p?.expiresAt ?? null, warn: false, mustChange: true, reason: p?.reason ?? 'expired' })));
+    return () => onPasswordChangeRequired(null);
+  }, []);
+
   const login = useCallback(async (username: string, password: string) => {
     const s = await authApi.login(username, password);
     setCsrfToken(s.csrfToken);
     setSignOutReason(null);
+    setPassword(s.password);
     setUser(s.user);
-    return s.user;
+    return { user: s.user, password: s.password };
+  }, []);
+
+  const changePassword = useCallback(async (currentPassword: string, newPassword: string) => {
+    await authApi.changePassword(currentPassword, newPassword);
+    const s = await authApi.me();
+    setCsrfToken(s.csrfToken);
+    setPassword(s.password);
   }, []);
 
   const logout = useCallback(async () => {
@@ -74,10 +94,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     }
     setCsrfToken(null);
     setSignOutReason('signed-out');
+    setPassword(null);
     setUser(null);
   }, []);
 
-  const value = useMemo(() => ({ user, signOutReason, login, logout }), [user, signOutReason, login, logout]);
+  const value = useMemo(
+    () => ({ user, signOutReason, password, login, logout, changePassword }),
+    [user, signOutReason, password, login, logout, changePassword],
+  );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
 

@@ -4,14 +4,15 @@ export type Section = 'assess' | 'orgs' | 'campaigns' | 'reports' | 'rectificati
 
 /**
  * Which sections each role opens. Mirrors the server's policies (the server decides; this only
- * hides what would be refused): the auditor reads the audit log and nothing else (三员分立),
- * account management belongs to the organization department admin, every other role reads the
- * organization tree within its scope (a secretary: their own organization).
+ * hides what would be refused). 三员分立 (decision 019): the 安全审计员 reads the audit log and nothing
+ * else; the 系统管理员 keeps accounts and the organization tree; the 安全管理员 roles, unlocking and
+ * forced password changes on the accounts page; the business 组织部管理员 keeps the business accounts
+ * below it. Every business role reads the organization tree within its scope (a secretary: their own).
  */
 const SECTIONS: Record<Section, readonly Role[]> = {
   // 实地考核 on the phone: first for assessors, so it is their home page.
   assess: ['assessor'],
-  orgs: ['org_admin', 'secretary', 'leader', 'assessor', 'observer'],
+  orgs: ['org_admin', 'secretary', 'leader', 'assessor', 'observer', 'sys_admin'],
   // 述职评议考核: organized by the department admin, followed by leaders, assessors and observers;
   // a secretary sees the campaigns its organization reports in (phases and requirements only).
   campaigns: ['org_admin', 'leader', 'assessor', 'observer', 'secretary'],
@@ -19,7 +20,7 @@ const SECTIONS: Record<Section, readonly Role[]> = {
   reports: ['org_admin', 'secretary', 'leader', 'assessor', 'observer'],
   // 问题整改 (R-FIX): secretaries keep their own lists, the upper level verifies, observers read.
   rectification: ['org_admin', 'secretary', 'leader', 'assessor', 'observer'],
-  accounts: ['org_admin'],
+  accounts: ['org_admin', 'sys_admin', 'security_admin'],
   audit: ['auditor'],
   // 我的任务: observer assignments (R-CAMP-6); any staff role can be sent, so it is last and never the home page.
   tasks: ['org_admin', 'leader', 'assessor', 'observer'],
@@ -46,8 +47,8 @@ export function homePath(role: Role): string {
   return first ? SECTION_PATHS[first] : '/no-access';
 }
 
-/** Only the organization department admin changes organizations, secretaries and members. */
-export const canEditOrgs = (role: Role) => role === 'org_admin';
+/** The organization department admin and the 系统管理员 change organizations, secretaries and members. */
+export const canEditOrgs = (role: Role) => role === 'org_admin' || role === 'sys_admin';
 
 /** Creating a campaign, editing its plan, publishing, phases, scope and filings: the department admin. */
 export const canCreateCampaigns = (role: Role) => role === 'org_admin';

@@ -31,7 +31,8 @@ export default function LoginPage() {
     setError(null);
     try {
       const signedIn = await login(values.username.trim(), values.password);
-      navigate(from && from !== '/login' ? from : homePath(signedIn.role), { replace: true });
+      // A password that must be changed first: RequireAuth sends the user on to /change-password.
+      navigate(from && from !== '/login' ? from : homePath(signedIn.user.role), { replace: true });
     } catch (e) {
       // INVALID_CREDENTIALS, ACCOUNT_LOCKED (with the unlock time), RATE_LIMITED: the server's words.
       setError(isApiError(e) ? e.message : '登录失败，请稍后重试');

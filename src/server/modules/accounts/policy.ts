@@ -1,19 +1,53 @@
 import { AppError, notFound } from '../../../domain/errors';
-import { onBranch, pathWithin } from '../../../domain/roles';
+import { type AccountAction, accountActionsOf, mayActOnAccount, onBranch, pathWithin, type Role, ROLES } from '../../../domain/roles';
 import type { AuthUser } from '../../http/context';
 
-/** Only an organization-department admin manages accounts, and only inside their own subtree. */
-export function assertAccountAdmin(user: AuthUser) {
-  if (user.role !== 'org_admin' || !user.scopePath) throw new AppError('FORBIDDEN', '只有组织部管理员可以管理账号', 403);
+/**
+ * 三员分立 for accounts (decision 019): what each role may do is in src/domain/roles.ts (duties and ranks); here the
+ * scope and self rules. A target is within reach when its tree path lies in the actor's subtree (a system-level 三员
+ * account, scope '/', reaches every account, also those bound to no organization).
+ */
+export interface AccountTarget {
+  id: number;
+  role: Role;
+  path: string | null;
 }
+
+export function assertAccountDuty(user: AuthUser, ...actions: AccountAction[]) {
+  const mine = accountActionsOf(user.role);
+  if (!user.scopePath || !actions.some((a) => mine.includes(a))) throw new AppError('FORBIDDEN', '当前角色无权管理账号', 403);
+}
+
+export const withinReach = (actor: AuthUser, path: string | null) =>
+  actor.scopePath === '/' || (!!path && pathWithin(path, actor.scopePath));
 
 /**
  * An account (or organization, `what`) of another county is answered as a missing id, so the answer does not tell
- * which exist (issue 15); one on the admin's own branch but outside the subtree (a superior's) keeps the 403.
+ * which exist (issue 15); one on the actor's own branch but out of reach (a superior's) keeps the 403.
  */
-export function assertAccountInScope(admin: AuthUser, targetPath: string | null, what = '账号') {
-  if (targetPath && !onBranch(targetPath, admin.scopePath)) throw notFound(what);
-  if (!targetPath || !pathWithin(targetPath, admin.scopePath)) {
-    throw new AppError('FORBIDDEN', '该账号不在您的管理范围内', 403);
+export function assertAccountInScope(actor: AuthUser, path: string | null, what = '账号') {
+  if (actor.scopePath !== '/' && path && !onBranch(path, actor.scopePath)) throw notFound(what);
+  if (!withinReach(actor, path)) throw new AppError('FORBIDDEN', '该账号不在您的管理范围内', 403);
+}
+
+/** Whether `actor` may perform `action` on `target`: in scope, not their own account, and of a lower rank. */
+export function mayAct(actor: AuthUser, action: AccountAction, target: AccountTarget): boolean {
+  return target.id !== actor.id && withinReach(actor, target.path) && mayActOnAccount(actor.role, action, target.role);
+}
+
+export function assertMayAct(actor: AuthUser, action: AccountAction, target: AccountTarget) {
+  assertAccountInScope(actor, target.path);
+  if (target.id === actor.id) {
+    throw new AppError('FORBIDDEN', '不能在账号管理中修改自己的账号（修改本人密码请使用“修改密码”）', 403);
+  }
+  if (!mayActOnAccount(actor.role, action, target.role)) {
+    throw new AppError('FORBIDDEN', `${ROLES[actor.role]}无权对${ROLES[target.role]}账号进行此操作（三员分立：不能管理同级或更高级别的账号）`, 403);
+  }
+}
+
+/** Roles `actor` may give a new account or change an account to (strictly below its own rank). */
+export function assertMayAssign(actor: AuthUser, role: Role, action: 'create' | 'role') {
+  if (!mayActOnAccount(actor.role, action, role)) {
+    throw new AppError('FORBIDDEN', `${ROLES[actor.role]}不能授予「${ROLES[role]}」角色`, 403, { field: 'role' });
   }
 }

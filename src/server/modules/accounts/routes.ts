@@ -3,15 +3,18 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ROLE_CODES } from '../../../domain/roles';
 import { actorOf } from '../../http/audit';
-import { requireUser } from '../../http/session';
-import { createAccount, listAccounts, setAccountPassword, unlockAccount, updateAccount } from './manage-accounts';
+import { PASSWORD_RULE_TEXT } from '../../../domain/password-policy';
+import { requireRole, requireUser } from '../../http/session';
+import { createAccount, expireAccountPassword, ROW_ACTIONS, listAccounts, setAccountPassword, unlockAccount, updateAccount } from './manage-accounts';
 
 const Id = z.coerce.number().int().positive().max(2_147_483_647);
 const AccountOut = z.object({
   id: z.number(), username: z.string(), displayName: z.string(), role: z.string(),
   scopeOrgId: z.number().nullable(), scopeOrgName: z.string().nullable(),
   orgId: z.number().nullable(), orgName: z.string().nullable(),
-  lockedUntil: z.string().nullable(), disabled: z.boolean(),
+  lockedUntil: z.string().nullable(), disabled: z.boolean(), mustChangePassword: z.boolean(),
+  /** What the caller may do to this account (三员分立, decision 019); the page offers exactly these. */
+  actions: z.array(z.enum(ROW_ACTIONS)),
 });
 const Ok = z.object({ ok: z.boolean() });
 
@@ -56,7 +59,12 @@ export async function accountRoutes(app: FastifyInstance) {
       }).strict(),
       response: { 200: z.object({ user: AccountOut }) },
     },
-  }, async (req) => ({ user: await updateAccount(db, requireUser(req), actorOf(req), req.params.id, req.body) }));
+  }, async (req) => {
+    const user = await updateAccount(db, requireUser(req), actorOf(req), req.params.id, req.body);
+    // Sessions the change ended take their open streams with them.
+    await app.sessionStreams.check();
+    return { user };
+  });
 
   r.post('/api/users/:id/unlock', {
     schema: { tags, params: z.object({ id: Id }), response: { 200: Ok } },
@@ -69,6 +77,36 @@ export async function accountRoutes(app: FastifyInstance) {
     schema: { tags, params: z.object({ id: Id }), body: z.object({ password: z.string().min(1).max(128) }).strict(), response: { 200: Ok } },
   }, async (req) => {
     await setAccountPassword(db, requireUser(req), actorOf(req), config, req.params.id, req.body.password);
+    await app.sessionStreams.check();
     return { ok: true };
+  });
+
+  r.post('/api/users/:id/expire-password', {
+    schema: { tags, params: z.object({ id: Id }), response: { 200: Ok } },
+  }, async (req) => {
+    await expireAccountPassword(db, requireUser(req), actorOf(req), req.params.id);
+    await app.sessionStreams.check();
+    return { ok: true };
+  });
+
+  // The settings the 安全管理员 answers for; they come from the environment (README, settings), so they are shown here
+  // and changed by the operator, with a restart, not from the page.
+  r.get('/api/security/policy', {
+    schema: {
+      tags,
+      response: {
+        200: z.object({
+          passwordRule: z.string(), passwordMaxAgeDays: z.number(), passwordWarnDays: z.number(), lockoutAttempts: z.number(),
+          lockoutMinutes: z.number(), lockoutGlobalAttempts: z.number(), idleTimeoutMinutes: z.number(), loginRatePerMinute: z.number(),
+        }),
+      },
+    },
+  }, async (req) => {
+    requireRole(req, 'security_admin');
+    return {
+      passwordRule: PASSWORD_RULE_TEXT, passwordMaxAgeDays: config.passwordMaxAgeDays, passwordWarnDays: config.passwordWarnDays,
+      lockoutAttempts: config.lockoutAttempts, lockoutMinutes: config.lockoutMinutes, lockoutGlobalAttempts: config.lockoutGlobalAttempts,
+      idleTimeoutMinutes: config.idleTimeoutMinutes, loginRatePerMinute: config.loginRatePerMinute,
+    };
   });
 }

@@ -16,15 +16,15 @@ export interface AuditQuery {
 }
 
 /**
- * An auditor reads the rows of their own subtree, plus rows with no tree scope (sign-ins, which
- * belong to no organization) only when their scope is a root.
+ * An auditor reads the rows of their own subtree. Rows of no subtree — sign-ins with unknown usernames, the actions of
+ * system-level 三员 accounts, operator tools — are read only by a system-level auditor (scope '/', no organization),
+ * who reads everything. Sign-in rows carry the account's subtree (login.ts), so one county's auditor never sees
+ * another county's users sign in.
  */
 export async function searchAudit(db: DbOrTx, auditor: AuthUser, q: AuditQuery) {
-  const scope = auditor.scopePath ?? '/__none__/';
-  const isRoot = scope.split('/').filter(Boolean).length === 1;
-  const conds: SQL[] = [
-    isRoot ? or(like(auditLog.scopePath, `${escapeLike(scope)}%`), sql`${auditLog.scopePath} is null`)! : like(auditLog.scopePath, `${escapeLike(scope)}%`),
-  ];
+  const scope = auditor.scopePath;
+  const conds: SQL[] = [];
+  if (scope !== '/') conds.push(scope ? like(auditLog.scopePath, `${escapeLike(scope)}%`) : sql`false`);
   if (q.action) conds.push(like(auditLog.action, `${escapeLike(q.action)}%`));
   if (q.actor) conds.push(ilike(auditLog.actorName, `%${escapeLike(q.actor)}%`));
   if (q.result) conds.push(eq(auditLog.result, q.result));

@@ -1,10 +1,12 @@
-import { and, eq, gte, lt, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { AppError } from '../../../domain/errors';
+import { passwordState } from '../../../domain/password-policy';
 import type { Role } from '../../../domain/roles';
-import type { AppDeps } from '../../http/context';
-import { writeAudit } from '../../http/audit';
+import { type DbOrTx, queryRows } from '../../db/connect';
+import type { AppConfig, AppDeps } from '../../http/context';
+import { type AuditActor, writeAudit } from '../../http/audit';
 import { createSession } from '../../http/session';
-import { loginAttempts, users } from '../../db/schema';
+import { clearAttempts, overRateLimit, reserveAttempt } from './login-guard';
 import { dummyPasswordHash, verifyPassword } from './password-hash';
 
 export interface LoginInput {
@@ -13,64 +15,95 @@ export interface LoginInput {
   ip: string;
 }
 
+interface Account {
+  id: number;
+  username: string;
+  display_name: string;
+  role: Role;
+  scope_org_id: number | null;
+  org_id: number | null;
+  password_hash: string;
+  disabled: boolean;
+  must_change_password: boolean;
+  password_changed_at: string | Date;
+  scope_path: string | null;
+}
+
+/** The account and the tree path its sign-in rows belong to (an auditor reads only their subtree's sign-ins). */
+export async function accountByUsername(db: DbOrTx, username: string): Promise<Account | undefined> {
+  const [row] = await queryRows<Account>(db, sql`
+    select u.id, u.username, u.display_name, u.role, u.scope_org_id, u.org_id, u.password_hash, u.disabled,
+           u.must_change_password, u.password_changed_at, o.path as scope_path
+    from users u left join organizations o on o.id = coalesce(u.scope_org_id, u.org_id)
+    where u.username = ${username}`);
+  return row;
+}
+
+export const lockedError = (until: Date, now: Date) =>
+  new AppError('ACCOUNT_LOCKED', `密码错误次数过多，账号已锁定，请${Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 60_000))}分钟后再试`, 423);
+
+/**
+ * Checks a password the way sign-in does, for sign-in and for a user confirming their current password: the attempt
+ * is counted before the check (login-guard.ts), exactly one scrypt runs whether or not the account exists or is
+ * disabled — against a dummy hash of the configured cost for unknown usernames — and every outcome answers alike:
+ * 401 INVALID_CREDENTIALS (or `wrong` given), 423 when the attempt locked or found a lock. Returns whether the
+ * password was right; the caller decides about disabled accounts.
+ */
+export async function checkPassword(
+  db: DbOrTx, config: AppConfig,
+  o: { action: 'auth.login' | 'auth.password'; username: string; password: string; ip: string; now: Date; account: Account | undefined; actor: AuditActor; scopePath: string | null; wrong: AppError },
+): Promise<void> {
+  const audit = (action: string, result: 'success' | 'failure', detail: Record<string, unknown>) =>
+    writeAudit(db, o.actor, { action, targetType: 'user', targetId: o.account?.id ?? null, result, scopePath: o.scopePath, detail });
+  const slot = await reserveAttempt(db, config, o.username, o.ip, o.now);
+  if (!slot.ok) {
+    await audit(o.action, 'failure', { reason: 'locked' });
+    throw lockedError(slot.until, o.now);
+  }
+  const hash = o.account?.password_hash ?? (await dummyPasswordHash(config.passwordCost));
+  const right = await verifyPassword(o.password, hash) && !!o.account;
+  if (right) {
+    await clearAttempts(db, o.username, o.ip);
+    return;
+  }
+  if (slot.locks) {
+    await writeAudit(db, o.actor, {
+      action: 'auth.lock', targetType: 'user', targetId: o.account?.id ?? null, scopePath: o.scopePath,
+      detail: { reason: o.account ? 'bad_password' : 'unknown_user', minutes: config.lockoutMinutes },
+    });
+    throw new AppError('ACCOUNT_LOCKED', `密码连续错误${config.lockoutAttempts}次，账号已锁定${config.lockoutMinutes}分钟`, 423);
+  }
+  await audit(o.action, 'failure', { reason: o.account ? 'bad_password' : 'unknown_user' });
+  throw o.wrong;
+}
+
 export async function login({ db, clock, config }: AppDeps, input: LoginInput) {
   const now = clock.now();
-  const minuteAgo = new Date(now.getTime() - 60_000);
-  const actor = { actorId: null, actorName: input.username.slice(0, 64), ip: input.ip, at: now };
+  const account = await accountByUsername(db, input.username);
+  // Sign-in rows of an account belong to its subtree; those of unknown usernames (and of system-level 三员 accounts)
+  // to no subtree, which only a system-level auditor reads.
+  const scopePath = account?.scope_path ?? null;
+  const actor = account
+    ? { actorId: account.id, actorName: `${account.display_name}(${account.username})`, ip: input.ip, at: now }
+    : { actorId: null, actorName: input.username.slice(0, 64), ip: input.ip, at: now };
 
-  // Rate limit per client address, counted in the database so every app process shares it.
-  await db.delete(loginAttempts).where(and(eq(loginAttempts.ip, input.ip), lt(loginAttempts.at, minuteAgo)));
-  const [{ n }] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(loginAttempts)
-    .where(and(eq(loginAttempts.ip, input.ip), gte(loginAttempts.at, minuteAgo)));
-  if (n >= config.loginRatePerMinute) {
-    await writeAudit(db, actor, { action: 'auth.login', targetType: 'user', result: 'failure', detail: { reason: 'rate_limited' } });
+  if (await overRateLimit(db, config, input.ip, now)) {
+    await writeAudit(db, actor, { action: 'auth.login', targetType: 'user', targetId: account?.id ?? null, result: 'failure', scopePath, detail: { reason: 'rate_limited' } });
     throw new AppError('RATE_LIMITED', '登录尝试过于频繁，请1分钟后再试', 429);
   }
-  await db.insert(loginAttempts).values({ ip: input.ip, at: now });
-
-  const [user] = await db.select().from(users).where(eq(users.username, input.username));
-  const invalid = new AppError('INVALID_CREDENTIALS', '用户名或密码错误', 401);
-  if (!user) {
-    // Same work as for a real account, so response time does not reveal which usernames exist.
-    await verifyPassword(input.password, await dummyPasswordHash(config.passwordCost));
-    await writeAudit(db, actor, { action: 'auth.login', targetType: 'user', result: 'failure', detail: { reason: 'unknown_user' } });
-    throw invalid;
-  }
-  const userActor = { ...actor, actorId: user.id, actorName: `${user.displayName}(${user.username})` };
+  await checkPassword(db, config, {
+    ...input, action: 'auth.login', now, account, actor, scopePath, wrong: new AppError('INVALID_CREDENTIALS', '用户名或密码错误', 401),
+  });
+  const user = account!;
   if (user.disabled) {
-    await writeAudit(db, userActor, { action: 'auth.login', targetType: 'user', targetId: user.id, result: 'failure', detail: { reason: 'disabled' } });
+    // Only the holder of the right password learns that the account is disabled; a wrong one answered like any other.
+    await writeAudit(db, actor, { action: 'auth.login', targetType: 'user', targetId: user.id, result: 'failure', scopePath, detail: { reason: 'disabled' } });
     throw new AppError('ACCOUNT_DISABLED', '账号已停用，请联系管理员', 403);
-  }
-  if (user.lockedUntil && user.lockedUntil > now) {
-    const minutes = Math.ceil((user.lockedUntil.getTime() - now.getTime()) / 60_000);
-    await writeAudit(db, userActor, { action: 'auth.login', targetType: 'user', targetId: user.id, result: 'failure', detail: { reason: 'locked' } });
-    throw new AppError('ACCOUNT_LOCKED', `密码错误次数过多，账号已锁定，请${minutes}分钟后再试`, 423);
-  }
-
-  if (!(await verifyPassword(input.password, user.passwordHash))) {
-    const [after] = await db
-      .update(users)
-      .set({ failedAttempts: sql`${users.failedAttempts} + 1` })
-      .where(eq(users.id, user.id))
-      .returning({ failed: users.failedAttempts });
-    if (after.failed >= config.lockoutAttempts) {
-      await db
-        .update(users)
-        .set({ failedAttempts: 0, lockedUntil: new Date(now.getTime() + config.lockoutMinutes * 60_000) })
-        .where(eq(users.id, user.id));
-      await writeAudit(db, userActor, { action: 'auth.lock', targetType: 'user', targetId: user.id, result: 'success', detail: { attempts: after.failed } });
-      throw new AppError('ACCOUNT_LOCKED', `密码连续错误${config.lockoutAttempts}次，账号已锁定${config.lockoutMinutes}分钟`, 423);
-    }
-    await writeAudit(db, userActor, { action: 'auth.login', targetType: 'user', targetId: user.id, result: 'failure', detail: { reason: 'bad_password' } });
-    throw invalid;
   }
 
   const session = await db.transaction(async (tx) => {
-    await tx.update(users).set({ failedAttempts: 0, lockedUntil: null }).where(eq(users.id, user.id));
     const created = await createSession(tx, user.id, now);
-    await writeAudit(tx, userActor, { action: 'auth.login', targetType: 'user', targetId: user.id });
+    await writeAudit(tx, actor, { action: 'auth.login', targetType: 'user', targetId: user.id, scopePath });
     return created;
   });
   return {
@@ -78,10 +111,14 @@ export async function login({ db, clock, config }: AppDeps, input: LoginInput) {
     user: {
       id: user.id,
       username: user.username,
-      displayName: user.displayName,
-      role: user.role as Role,
-      scopeOrgId: user.scopeOrgId,
-      orgId: user.orgId,
+      displayName: user.display_name,
+      role: user.role,
+      scopeOrgId: user.scope_org_id,
+      orgId: user.org_id,
     },
+    password: passwordState({
+      mustChange: user.must_change_password, changedAt: new Date(user.password_changed_at), now,
+      maxAgeDays: config.passwordMaxAgeDays, warnDays: config.passwordWarnDays,
+    }),
   };
 }

@@ -35,9 +35,14 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(key, expected);
 }
 
-/** A hash of a random password, used to spend the same time on unknown usernames. */
-let dummyHash: Promise<string> | undefined;
+/**
+ * A hash of a random password, to spend the same scrypt on unknown usernames as on real ones. One per cost: a hash
+ * made at another cost than the accounts' would make unknown usernames measurably faster or slower.
+ */
+const dummyHashes = new Map<string, Promise<string>>();
 export function dummyPasswordHash(cost: HashCost): Promise<string> {
-  dummyHash ??= hashPassword(randomBytes(12).toString('hex'), cost);
-  return dummyHash;
+  const key = `${cost.N}-${cost.r}-${cost.p}`;
+  let hash = dummyHashes.get(key);
+  if (!hash) dummyHashes.set(key, (hash = hashPassword(randomBytes(12).toString('hex'), cost)));
+  return hash;
 }

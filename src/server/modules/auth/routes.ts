@@ -6,6 +6,7 @@ import { ROLE_CODES } from '../../../domain/roles';
 import { sessions } from '../../db/schema';
 import { actorOf, writeAudit } from '../../http/audit';
 import { requireUser, SESSION_COOKIE, setSessionCookie } from '../../http/session';
+import { changeOwnPassword } from './change-password';
 import { login } from './login';
 
 export const UserOut = z.object({
@@ -17,6 +18,13 @@ export const UserOut = z.object({
   orgId: z.number().nullable(),
 });
 
+export const PasswordStateOut = z.object({
+  mustChange: z.boolean(),
+  reason: z.enum(['reset', 'expired']).nullable(),
+  expiresAt: z.string().nullable(),
+  warn: z.boolean(),
+});
+
 export async function authRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -25,14 +33,17 @@ export async function authRoutes(app: FastifyInstance) {
     schema: {
       tags: ['auth'],
       body: z.object({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(256) }),
-      response: { 200: z.object({ user: UserOut, csrfToken: z.string() }) },
+      response: { 200: z.object({ user: UserOut, csrfToken: z.string(), password: PasswordStateOut }) },
     },
   }, async (req, reply) => {
     const result = await login(app.deps, { ...req.body, ip: req.ip });
     // A fresh token on every login: a session id planted before login is never promoted.
-    if (req.sessionId) await app.deps.db.delete(sessions).where(eq(sessions.id, req.sessionId));
+    if (req.sessionId) {
+      await app.deps.db.delete(sessions).where(eq(sessions.id, req.sessionId));
+      void app.sessionStreams.check();
+    }
     setSessionCookie(app, reply, result.token);
-    return { user: result.user, csrfToken: result.csrfToken };
+    return { user: result.user, csrfToken: result.csrfToken, password: result.password };
   });
 
   r.post('/api/auth/logout', {
@@ -41,16 +52,30 @@ export async function authRoutes(app: FastifyInstance) {
     const user = requireUser(req);
     await app.deps.db.transaction(async (tx) => {
       await tx.delete(sessions).where(eq(sessions.id, req.sessionId!));
-      await writeAudit(tx, actorOf(req), { action: 'auth.logout', targetType: 'user', targetId: user.id });
+      await writeAudit(tx, actorOf(req), { action: 'auth.logout', targetType: 'user', targetId: user.id, scopePath: user.scopePath === '/' ? null : user.scopePath });
     });
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    // The session's live streams end with it.
+    await app.sessionStreams.check();
     return { ok: true };
   });
 
   r.get('/api/auth/me', {
-    schema: { tags: ['auth'], response: { 200: z.object({ user: UserOut, csrfToken: z.string() }) } },
+    schema: { tags: ['auth'], response: { 200: z.object({ user: UserOut, csrfToken: z.string(), password: PasswordStateOut }) } },
   }, async (req) => {
     const user = requireUser(req);
-    return { user, csrfToken: req.csrfToken! };
+    return { user, csrfToken: req.csrfToken!, password: req.passwordState! };
+  });
+
+  r.post('/api/auth/password', {
+    schema: {
+      tags: ['auth'],
+      body: z.object({ currentPassword: z.string().min(1).max(256), newPassword: z.string().min(1).max(256) }).strict(),
+      response: { 200: z.object({ ok: z.boolean() }) },
+    },
+  }, async (req) => {
+    await changeOwnPassword(app.deps, requireUser(req), req.sessionId!, req.ip, req.body);
+    await app.sessionStreams.check();
+    return { ok: true };
   });
 }

@@ -1,11 +1,12 @@
 import type { DbOrTx } from '../../db/connect';
 import type { AuthUser } from '../../http/context';
-import { assertRead, assertTreeReader } from './policy';
-import { getOrg, listChildren, orgNodeById } from './repo';
+import { assertBrowse, assertTreeReader } from './policy';
+import { getOrg, listChildren, listRoots, orgNodeById } from './repo';
 
-/** The top of what the user may see: the scope organization (a secretary's own organization). */
+/** The top of what the user may see: the scope organization (a secretary's own organization); every root at system level. */
 export async function treeRoots(db: DbOrTx, user: AuthUser) {
   assertTreeReader(user);
+  if (user.scopePath === '/') return { items: await listRoots(db) };
   const rootId = user.scopeOrgId ?? user.orgId!;
   return { items: [await orgNodeById(db, rootId)] };
 }
@@ -14,7 +15,7 @@ export async function treeRoots(db: DbOrTx, user: AuthUser) {
 export async function treeChildren(db: DbOrTx, user: AuthUser, parentId: number, offset: number, limit: number) {
   assertTreeReader(user);
   const parent = await getOrg(db, parentId, user);
-  assertRead(user, parent.path);
+  assertBrowse(user, parent.path);
   if (user.role === 'secretary') return { items: [], total: 0 };
   return listChildren(db, parentId, offset, limit);
 }

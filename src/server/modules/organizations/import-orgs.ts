@@ -5,6 +5,7 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import { AppError } from '../../../domain/errors';
 import { type ExistingOrg, type ImportRowError, type PlannedOrg, planOrgImportPausing, type RawOrgRow } from '../../../domain/org-import';
 import { pathWithin } from '../../../domain/roles';
+import { ORG_WRITERS } from './policy';
 import { type DbOrTx, queryRows } from '../../db/connect';
 import { organizations, orgImportJobs, orgImportStaging } from '../../db/schema';
 import { type AuditActor, writeAudit } from '../../http/audit';
@@ -105,7 +106,7 @@ async function loadExisting(db: DbOrTx, user: AuthUser, codes: string[]) {
 export type ImportPhase = 'reading' | 'checking' | 'writing';
 
 export function assertCanImport(user: AuthUser) {
-  if (user.role !== 'org_admin' || !user.scopePath) throw new AppError('FORBIDDEN', '只有组织部管理员可以导入', 403);
+  if (!ORG_WRITERS.has(user.role) || !user.scopePath) throw new AppError('FORBIDDEN', '只有组织部管理员或系统管理员可以导入', 403);
 }
 
 /** Rows per staging statement: each is a short write, so other requests get the connection in between. */

@@ -52,6 +52,10 @@ export async function listChildren(db: DbOrTx, parentId: number, offset: number,
   return { items, total };
 }
 
+export async function listRoots(db: DbOrTx) {
+  return db.select(orgNodeColumns).from(organizations).where(isNull(organizations.parentId)).orderBy(asc(organizations.code));
+}
+
 export async function orgNodeById(db: DbOrTx, id: number, viewer?: AuthUser) {
   const [row] = await db.select(orgNodeColumns).from(organizations).where(eq(organizations.id, id));
   if (!row) throw notFound('组织');

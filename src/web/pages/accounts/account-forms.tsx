@@ -59,9 +59,11 @@ interface CreateValues extends AccountCreateInput {
   confirm: string;
 }
 
-export function CreateAccountModal({ open, onClose, onSaved }: { open: boolean; onClose: () => void; onSaved: (a: Account) => void }) {
+/** `roles`: those the signed-in user may give (below their own rank, decision 019). */
+export function CreateAccountModal({ open, roles: allowed, onClose, onSaved }: { open: boolean; roles: Role[]; onClose: () => void; onSaved: (a: Account) => void }) {
   const [form] = Form.useForm<CreateValues>();
-  const { roles } = useMeta();
+  const { roles: allRoles } = useMeta();
+  const roles = allRoles.filter((r) => allowed.includes(r.code as Role));
   const role = Form.useWatch('role', form);
   const [submitting, setSubmitting] = useState(false);
 
@@ -109,7 +111,7 @@ export function CreateAccountModal({ open, onClose, onSaved }: { open: boolean; 
           <Select options={toOptions(roles)} placeholder="请选择" data-testid="account-role" />
         </Form.Item>
         <BindingFields role={role} />
-        <Form.Item name="password" label="初始密码" rules={passwordRules(() => form.getFieldValue('username'))} extra={PASSWORD_HINT} hasFeedback>
+        <Form.Item name="password" label="初始密码" rules={passwordRules(() => form.getFieldValue('username'))} extra={`${PASSWORD_HINT}；本人首次登录时须修改`} hasFeedback>
           <Input.Password maxLength={128} autoComplete="new-password" data-testid="account-password" />
         </Form.Item>
         <Form.Item name="confirm" label="确认密码" dependencies={['password']} rules={confirmRules('password')} hasFeedback>
@@ -122,22 +124,20 @@ export function CreateAccountModal({ open, onClose, onSaved }: { open: boolean; 
 
 interface EditValues {
   displayName: string;
-  role: Role;
   scopeOrgId?: number | null;
   orgId?: number | null;
 }
 
-export function EditAccountModal({ account, selfId, onClose, onSaved }: { account: Account | null; selfId: number; onClose: () => void; onSaved: (a: Account) => void }) {
+/** Name and binding (account data); the role is the security admin's (RoleModal). */
+export function EditAccountModal({ account, onClose, onSaved }: { account: Account | null; onClose: () => void; onSaved: (a: Account) => void }) {
   const [form] = Form.useForm<EditValues>();
-  const { roles } = useMeta();
-  const role = Form.useWatch('role', form);
+  const { roleLabel } = useMeta();
   const [submitting, setSubmitting] = useState(false);
-  const isSelf = account?.id === selfId;
 
   useEffect(() => {
     if (!account) return;
     form.resetFields();
-    form.setFieldsValue({ displayName: account.displayName, role: account.role, scopeOrgId: account.scopeOrgId, orgId: account.orgId });
+    form.setFieldsValue({ displayName: account.displayName, scopeOrgId: account.scopeOrgId, orgId: account.orgId });
   }, [account, form]);
 
   const submit = async () => {
@@ -147,7 +147,58 @@ export function EditAccountModal({ account, selfId, onClose, onSaved }: { accoun
     try {
       const res = await usersApi.update(account.id, {
         displayName: values.displayName.trim(),
-        ...(isSelf ? {} : { role: values.role }),
+        scopeOrgId: account.role === 'secretary' ? null : (values.scopeOrgId ?? null),
+        orgId: values.orgId ?? null,
+      });
+      onSaved(res.user);
+    } catch (e) {
+      showFormError(form, e);
+    } finally {
+      setSubmitting(false);
+    }
+  };
+
+  return (
+    <Modal
+      open={!!account}
+      title={account ? `编辑账号：${account.username}（${roleLabel(account.role)}）` : '编辑账号'}
+      okText="保存"
+      onOk={() => void submit().catch(() => undefined)}
+      confirmLoading={submitting}
+      onCancel={onClose}
+      forceRender
+    >
+      <Form form={form} layout="vertical">
+        <Form.Item name="displayName" label="姓名" rules={[{ required: true, whitespace: true, message: '请输入姓名' }, { max: 50, message: '最多50个字' }]}>
+          <Input maxLength={50} />
+        </Form.Item>
+        {/* Re-mount on account change so the pickers show the right initial labels. */}
+        <BindingFields key={account?.id} role={account?.role} account={account ?? undefined} />
+      </Form>
+    </Modal>
+  );
+}
+
+/** The 安全管理员 changes a role (with the binding the new role needs); only roles below their own are offered. */
+export function RoleModal({ account, roles: allowed, onClose, onSaved }: { account: Account | null; roles: Role[]; onClose: () => void; onSaved: (a: Account) => void }) {
+  const [form] = Form.useForm<{ role: Role; scopeOrgId?: number | null; orgId?: number | null }>();
+  const { roles: allRoles } = useMeta();
+  const role = Form.useWatch('role', form);
+  const [submitting, setSubmitting] = useState(false);
+
+  useEffect(() => {
+    if (!account) return;
+    form.resetFields();
+    form.setFieldsValue({ role: account.role, scopeOrgId: account.scopeOrgId, orgId: account.orgId });
+  }, [account, form]);
+
+  const submit = async () => {
+    if (!account) return;
+    const values = await form.validateFields();
+    setSubmitting(true);
+    try {
+      const res = await usersApi.update(account.id, {
+        role: values.role,
         scopeOrgId: values.role === 'secretary' ? null : (values.scopeOrgId ?? null),
         orgId: values.orgId ?? null,
       });
@@ -162,21 +213,18 @@ export function EditAccountModal({ account, selfId, onClose, onSaved }: { accoun
   return (
     <Modal
       open={!!account}
-      title={account ? `编辑账号：${account.username}` : '编辑账号'}
+      title={account ? `修改角色：${account.displayName}（${account.username}）` : '修改角色'}
       okText="保存"
       onOk={() => void submit().catch(() => undefined)}
       confirmLoading={submitting}
       onCancel={onClose}
       forceRender
     >
+      <Alert type="info" showIcon title="修改角色后该账号的登录会话立即失效，需重新登录。" style={{ marginBottom: 12 }} />
       <Form form={form} layout="vertical">
-        <Form.Item name="displayName" label="姓名" rules={[{ required: true, whitespace: true, message: '请输入姓名' }, { max: 50, message: '最多50个字' }]}>
-          <Input maxLength={50} />
+        <Form.Item name="role" label="角色" rules={[{ required: true, message: '请选择角色' }]}>
+          <Select options={toOptions(allRoles.filter((r) => allowed.includes(r.code as Role)))} data-testid="account-role-change" />
         </Form.Item>
-        <Form.Item name="role" label="角色" rules={[{ required: true, message: '请选择角色' }]} extra={isSelf ? '不能修改自己的角色' : undefined}>
-          <Select options={toOptions(roles)} disabled={isSelf} />
-        </Form.Item>
-        {/* Re-mount on account change so the pickers show the right initial labels. */}
         <BindingFields key={account?.id} role={role} account={account ?? undefined} />
       </Form>
     </Modal>
@@ -215,7 +263,7 @@ export function PasswordModal({ account, onClose, onSaved }: { account: Account 
       onCancel={onClose}
       forceRender
     >
-      <Alert type="info" showIcon title="重置后请将新密码当面或通过安全渠道告知本人。" style={{ marginBottom: 12 }} />
+      <Alert type="info" showIcon title="重置后请将新密码当面或通过安全渠道告知本人；本人登录后须立即修改。" style={{ marginBottom: 12 }} />
       <Form form={form} layout="vertical" autoComplete="off">
         <Form.Item name="password" label="新密码" rules={passwordRules(() => account?.username)} extra={PASSWORD_HINT} hasFeedback>
           <Input.Password maxLength={128} autoComplete="new-password" />

@@ -1,14 +1,18 @@
-import { KeyOutlined, PlusOutlined, ReloadOutlined, SearchOutlined, StopOutlined, UnlockOutlined, EditOutlined, CheckCircleOutlined } from '@ant-design/icons';
-import { Button, Card, Input, Popconfirm, Select, Space, Table, type TableColumnsType, Tag, Tooltip, Typography } from 'antd';
+import {
+  CheckCircleOutlined, ClockCircleOutlined, EditOutlined, KeyOutlined, PlusOutlined, ReloadOutlined, SafetyOutlined, SearchOutlined, StopOutlined,
+  UnlockOutlined,
+} from '@ant-design/icons';
+import { Button, Card, Descriptions, Input, Popconfirm, Select, Space, Table, type TableColumnsType, Tag, Tooltip, Typography } from 'antd';
+import { accountActionsOf, assignableRoles } from '../../../domain/roles';
 import { useCallback, useEffect, useState } from 'react';
-import type { Account, Page, Role } from '../../api/types';
+import type { Account, Page, Role, SecurityPolicy } from '../../api/types';
 import { usersApi } from '../../api/users';
 import { useUser } from '../../auth/auth-context';
 import { toOptions, useMeta } from '../../lib/meta';
 import { notify } from '../../lib/notify';
 import { formatDateTime } from '../../lib/time';
 import { useDebounced } from '../../lib/use-debounced';
-import { CreateAccountModal, EditAccountModal, PasswordModal } from './account-forms';
+import { CreateAccountModal, EditAccountModal, PasswordModal, RoleModal } from './account-forms';
 
 const ROLE_COLORS: Partial<Record<Role, string>> = {
   org_admin: 'red',
@@ -16,8 +20,33 @@ const ROLE_COLORS: Partial<Record<Role, string>> = {
   leader: 'purple',
   assessor: 'cyan',
   observer: 'geekblue',
+  sys_admin: 'volcano',
+  security_admin: 'magenta',
   auditor: 'gold',
 };
+
+/** The settings the 安全管理员 answers for, read-only (they come from the server's environment). */
+function SecurityPolicyCard() {
+  const [policy, setPolicy] = useState<SecurityPolicy | null>(null);
+  useEffect(() => {
+    usersApi.securityPolicy().then(setPolicy).catch(() => undefined);
+  }, []);
+  if (!policy) return null;
+  return (
+    <Card size="small" title={<><SafetyOutlined /> 安全策略</>} className="page-card" style={{ marginBottom: 16 }} data-testid="security-policy">
+      <Descriptions size="small" column={{ xs: 1, md: 2 }}>
+        <Descriptions.Item label="密码复杂度">{policy.passwordRule}</Descriptions.Item>
+        <Descriptions.Item label="密码有效期">{policy.passwordMaxAgeDays > 0 ? `${policy.passwordMaxAgeDays}天（到期前${policy.passwordWarnDays}天提醒）` : '不过期'}</Descriptions.Item>
+        <Descriptions.Item label="登录失败锁定">{`同一地址连续错误${policy.lockoutAttempts}次锁定${policy.lockoutMinutes}分钟；所有地址合计${policy.lockoutGlobalAttempts}次锁定该账号`}</Descriptions.Item>
+        <Descriptions.Item label="会话超时">{`${policy.idleTimeoutMinutes}分钟无操作自动退出`}</Descriptions.Item>
+        <Descriptions.Item label="登录频率">{`每个地址每分钟最多${policy.loginRatePerMinute}次`}</Descriptions.Item>
+      </Descriptions>
+      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+        以上设置由运维人员在服务器环境变量中配置（见部署文档），修改后重启生效。
+      </Typography.Text>
+    </Card>
+  );
+}
 
 export default function AccountsPage() {
   const me = useUser();
@@ -33,6 +62,8 @@ export default function AccountsPage() {
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<Account | null>(null);
   const [resetting, setResetting] = useState<Account | null>(null);
+  const [changingRole, setChangingRole] = useState<Account | null>(null);
+  const canCreate = accountActionsOf(me.role).includes('create');
   const [busyId, setBusyId] = useState<number | null>(null);
 
   useEffect(() => {
@@ -84,6 +115,19 @@ export default function AccountsPage() {
     }
   };
 
+  const expire = async (a: Account) => {
+    setBusyId(a.id);
+    try {
+      await usersApi.expirePassword(a.id);
+      replace({ ...a, mustChangePassword: true });
+      notify.success(`「${a.username}」下次登录时须修改密码`);
+    } catch {
+      // Already reported by the client.
+    } finally {
+      setBusyId(null);
+    }
+  };
+
   const columns: TableColumnsType<Account> = [
     { title: '用户名', dataIndex: 'username', key: 'username', width: 140, fixed: 'left' },
     { title: '姓名', dataIndex: 'displayName', key: 'displayName', width: 120 },
@@ -112,6 +156,7 @@ export default function AccountsPage() {
       render: (_, a) => (
         <Space size={4} wrap>
           {a.disabled ? <Tag color="default">已停用</Tag> : <Tag color="green">正常</Tag>}
+          {a.mustChangePassword && <Tag color="blue">待改密</Tag>}
           {a.lockedUntil && (
             <Tooltip title={`锁定至 ${formatDateTime(a.lockedUntil)}`}>
               <Tag color="orange">已锁定</Tag>
@@ -123,25 +168,43 @@ export default function AccountsPage() {
     {
       title: '操作',
       key: 'actions',
-      width: 300,
+      width: 320,
+      // Exactly what the server says this user may do to the account (三员分立, decision 019).
       render: (_, a) => {
-        const self = a.id === me.id;
+        const may = new Set(a.actions);
+        if (may.size === 0) return <Typography.Text type="secondary">—</Typography.Text>;
         return (
           <Space size={0} wrap>
-            <Button type="link" size="small" icon={<EditOutlined />} onClick={() => setEditing(a)}>
-              编辑
-            </Button>
-            <Button type="link" size="small" icon={<KeyOutlined />} onClick={() => setResetting(a)}>
-              重置密码
-            </Button>
-            {a.lockedUntil && (
-              <Popconfirm title="解锁账号" description={`确定解锁「${a.username}」吗？`} okText="解锁" cancelText="取消" onConfirm={() => unlock(a)}>
+            {may.has('edit') && (
+              <Button type="link" size="small" icon={<EditOutlined />} onClick={() => setEditing(a)}>
+                编辑
+              </Button>
+            )}
+            {may.has('role') && (
+              <Button type="link" size="small" icon={<SafetyOutlined />} onClick={() => setChangingRole(a)} data-testid="account-change-role">
+                修改角色
+              </Button>
+            )}
+            {may.has('password') && (
+              <Button type="link" size="small" icon={<KeyOutlined />} onClick={() => setResetting(a)}>
+                重置密码
+              </Button>
+            )}
+            {may.has('expire') && !a.mustChangePassword && (
+              <Popconfirm title="强制修改密码" description={`「${a.username}」当前的登录将失效，下次登录时须修改密码。确定吗？`} okText="确定" cancelText="取消" onConfirm={() => expire(a)}>
+                <Button type="link" size="small" icon={<ClockCircleOutlined />} loading={busyId === a.id}>
+                  强制改密
+                </Button>
+              </Popconfirm>
+            )}
+            {may.has('unlock') && a.lockedUntil && (
+              <Popconfirm title="解锁账号" description={`确定解除「${a.username}」在所有地址的登录锁定吗？`} okText="解锁" cancelText="取消" onConfirm={() => unlock(a)}>
                 <Button type="link" size="small" icon={<UnlockOutlined />} loading={busyId === a.id}>
                   解锁
                 </Button>
               </Popconfirm>
             )}
-            {!self &&
+            {may.has('disable') &&
               (a.disabled ? (
                 <Popconfirm title="启用账号" description={`确定启用「${a.username}」吗？`} okText="启用" cancelText="取消" onConfirm={() => setDisabled(a, false)}>
                   <Button type="link" size="small" icon={<CheckCircleOutlined />} loading={busyId === a.id}>
@@ -169,14 +232,18 @@ export default function AccountsPage() {
   ];
 
   return (
+    <>
+    {me.role === 'security_admin' && <SecurityPolicyCard />}
     <Card
       size="small"
       title="账号管理"
       className="page-card"
       extra={
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="account-create">
-          新建账号
-        </Button>
+        canCreate && (
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="account-create">
+            新建账号
+          </Button>
+        )
       }
     >
       <div className="filters">
@@ -225,11 +292,13 @@ export default function AccountsPage() {
         data-testid="accounts-table"
       />
       <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginTop: 8, marginBottom: 0 }}>
-        仅列出您管理范围内的账号。账号连续输错密码会被临时锁定，可在此解锁。
+        仅列出您管理范围内的账号。三员分立：不能管理同级或更高级别的账号（系统管理员、安全管理员、安全审计员的账号由运维人员管理）；
+        角色、解锁和强制改密由安全管理员办理。
       </Typography.Paragraph>
 
       <CreateAccountModal
         open={creating}
+        roles={assignableRoles(me.role, 'create')}
         onClose={() => setCreating(false)}
         onSaved={(a) => {
           setCreating(false);
@@ -237,9 +306,18 @@ export default function AccountsPage() {
           reload();
         }}
       />
+      <RoleModal
+        account={changingRole}
+        roles={assignableRoles(me.role, 'role')}
+        onClose={() => setChangingRole(null)}
+        onSaved={(a) => {
+          setChangingRole(null);
+          notify.success('角色已修改');
+          replace(a);
+        }}
+      />
       <EditAccountModal
         account={editing}
-        selfId={me.id}
         onClose={() => setEditing(null)}
         onSaved={(a) => {
           setEditing(null);
@@ -256,5 +334,6 @@ export default function AccountsPage() {
         }}
       />
     </Card>
+    </>
   );
 }

@@ -19,6 +19,7 @@ export const AUDIT_MODULES: readonly AuditModule[] = [
       'auth.login': '登录',
       'auth.logout': '退出登录',
       'auth.lock': '账号锁定',
+      'auth.password': '修改本人密码',
     },
   },
   {
@@ -29,6 +30,8 @@ export const AUDIT_MODULES: readonly AuditModule[] = [
       'account.update': '修改账号',
       'account.password': '重置密码',
       'account.unlock': '解锁账号',
+      'account.role': '修改角色',
+      'account.expire_password': '强制修改密码',
     },
   },
   {

@@ -35,10 +35,11 @@ export default function MeetingConsolePage() {
   // Loads can overlap (an event during a poll); only the latest one may set the state.
   const seq = useRef(0);
 
-  const load = useCallback(async () => {
+  // `background`: a reload on a timer or a pushed event, which must not keep the session alive (x-background).
+  const load = useCallback(async (background = false) => {
     const mine = ++seq.current;
     try {
-      const detail = await meetingsApi.detail(meetingId, { silent: true });
+      const detail = await meetingsApi.detail(meetingId, { silent: true, background });
       if (mine !== seq.current) return;
       setOffset(Date.parse(detail.timer.serverNow) - Date.now());
       setD(detail);
@@ -51,11 +52,11 @@ export default function MeetingConsolePage() {
   useEffect(() => {
     let streaming = false;
     let last = 0;
-    const reload = () => {
+    const reload = (background = true) => {
       last = Date.now();
-      void load();
+      void load(background);
     };
-    reload();
+    reload(false);
     const es = new EventSource(meetingsApi.eventsUrl(meetingId));
     // 'ready' also follows a reconnect, when changes may have been missed.
     es.addEventListener('ready', () => {
@@ -200,7 +201,7 @@ function BallotsArea({ meetingId, agenda, canManage, changes }: {
   useEffect(() => {
     if (!canManage) return;
     let stop = false;
-    const fetchRound = () => meetingsApi.ballotRounds(meetingId)
+    const fetchRound = () => meetingsApi.ballotRounds(meetingId, { background: true })
       .then((r) => !stop && setRound(r.items.find((x) => x.state !== 'purged') ?? null))
       .catch(() => !stop && setRound('unavailable'));
     void fetchRound();

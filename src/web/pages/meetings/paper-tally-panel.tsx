@@ -63,15 +63,16 @@ export function PaperTallyPanel({ meetingId, roundId, reporters, categories, edi
   const [busy, setBusy] = useState(false);
   const [form] = Form.useForm();
 
-  const load = useCallback(async () => setPairs((await ballotsApi.paperTallies(roundId)).items), [roundId]);
+  const load = useCallback(async (background = false) => setPairs((await ballotsApi.paperTallies(roundId, { background })).items), [roundId]);
   useEffect(() => {
     load().catch(() => {});
   }, [load, version]);
   // The two clerks sit at different screens: each sees the other's entry (and a mismatch) within a second.
   useEffect(() => {
     const es = new EventSource(meetingsApi.eventsUrl(meetingId));
+    // A reload on the other clerk's change is not this user's activity (x-background).
     es.addEventListener('changed', () => {
-      load().catch(() => {});
+      load(true).catch(() => {});
     });
     return () => es.close();
   }, [meetingId, load]);

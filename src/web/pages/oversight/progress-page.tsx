@@ -1,6 +1,6 @@
 import { DownloadOutlined, ReloadOutlined } from '@ant-design/icons';
 import { Button, Card, Col, Input, Progress as Bar, Row, Select, Space, Statistic, Table, type TableColumnsType, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { oversightApi, type Progress, type ProgressFilter, type ProgressRow } from '../../api/oversight';
 import { useDebounced } from '../../lib/use-debounced';
@@ -23,6 +23,8 @@ export default function ProgressPage() {
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(false);
   const [tick, setTick] = useState(0);
+  // Set by the 30 s timer for the load it triggers: that load is background (x-background), not the user's activity.
+  const timerLoad = useRef(false);
   const [updatedAt, setUpdatedAt] = useState<Date | null>(null);
   const [exporting, setExporting] = useState(false);
 
@@ -33,8 +35,10 @@ export default function ProgressPage() {
   useEffect(() => {
     const ctl = new AbortController();
     setLoading(true);
+    const background = timerLoad.current;
+    timerLoad.current = false;
     oversightApi
-      .progress(id, { ...filter, offset: (page - 1) * pageSize, limit: pageSize }, { signal: ctl.signal })
+      .progress(id, { ...filter, offset: (page - 1) * pageSize, limit: pageSize }, { signal: ctl.signal, background })
       .then((res) => {
         setData(res);
         setError(null);
@@ -50,7 +54,10 @@ export default function ProgressPage() {
   // Live page for the organizer: refresh every 30 s while the tab is visible.
   useEffect(() => {
     const timer = setInterval(() => {
-      if (document.visibilityState === 'visible') setTick((n) => n + 1);
+      if (document.visibilityState === 'visible') {
+        timerLoad.current = true;
+        setTick((n) => n + 1);
+      }
     }, REFRESH_MS);
     return () => clearInterval(timer);
   }, []);
