@@ -383,7 +383,7 @@ async function runTarget(t: Target) {
 
   const port = await freePort();
   const env = {
-    ...t.appEnv, PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: 'never', LOG_LEVEL: 'warn',
+    ...t.appEnv, PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: 'never', LOG_LEVEL: 'warn', VOTE_WAIT_MS: '2000',
     BALLOT_CODE_SECRET: process.env.BALLOT_CODE_SECRET!, IDLE_TIMEOUT_MINUTES: '600', DB_POOL_SIZE: '20',
   };
   let proc = spawnApp(env);

@@ -148,7 +148,7 @@ async function main() {
       const p = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
         env: {
           PATH: process.env.PATH, DATABASE_URL: pg.url, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: path.join(dir, 'data'),
-          BALLOT_CODE_SECRET: SECRET, AUDIT_CHAIN_KEY: 'ef'.repeat(32), SEED_DEMO: 'auto', LOG_LEVEL: 'warn',
+          BALLOT_CODE_SECRET: SECRET, AUDIT_CHAIN_KEY: 'ef'.repeat(32), SEED_DEMO: 'auto', LOG_LEVEL: 'warn', VOTE_WAIT_MS: '1000',
           TRUST_PROXY: '127.0.0.1', SERVED_BY: names[i], DB_POOL_SIZE: String(POOL),
         },
         stdio: ['ignore', 'pipe', 'pipe'],

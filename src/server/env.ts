@@ -58,6 +58,8 @@ const EnvSchema = z.object({
   PASSWORD_MAX_AGE_DAYS: z.coerce.number().int().min(0).max(3650).default(90),
   PASSWORD_WARN_DAYS: z.coerce.number().int().min(0).max(365).default(7),
   IDLE_TIMEOUT_MINUTES: z.coerce.number().int().min(1).default(30),
+  /** How long a vote waits for its batch before answering "pending" (decision 017); keep it below the proxy's read timeout. */
+  VOTE_WAIT_MS: z.coerce.number().int().min(100, 'VOTE_WAIT_MS 应在100到55000毫秒之间').max(55_000, 'VOTE_WAIT_MS 应在100到55000毫秒之间').default(20_000),
   LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
   /** auto: Secure when the request came over TLS (directly or, with TRUST_PROXY, X-Forwarded-Proto: https). */

@@ -36,6 +36,7 @@ async function main() {
       passwordMaxAgeDays: env.PASSWORD_MAX_AGE_DAYS,
       passwordWarnDays: env.PASSWORD_WARN_DAYS,
       idleTimeoutMinutes: env.IDLE_TIMEOUT_MINUTES,
+      voteWaitMs: env.VOTE_WAIT_MS,
       loginRatePerMinute: env.LOGIN_RATE_PER_MINUTE,
       cookieSecure: env.COOKIE_SECURE === 'auto' ? 'auto' : env.COOKIE_SECURE === 'true',
       trustProxy: env.TRUST_PROXY,
