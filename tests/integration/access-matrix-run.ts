@@ -38,7 +38,9 @@ async function streamStatus(s: Session, req: InjectOptions) {
  * scope). Refused, they must get exactly the answer of an id that exists nowhere, or the status tells them which
  * county A ids exist (issue 15). County A's own roles may get a 403: the object is theirs to know about.
  */
-const OUT_OF_SCOPE: readonly UserKey[] = [...B_USERS, 'auditor'];
+// County B's users (its 三员 included): county A's objects are off their branch and must answer like missing ids. The
+// system-level auditor's scope is everything, so a refusal there is about its duty and may say 403.
+const OUT_OF_SCOPE: readonly UserKey[] = [...B_USERS];
 /** An id no table holds (the world's objects number in the hundreds). */
 const MISSING_ID = 999_999;
 

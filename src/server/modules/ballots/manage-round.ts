@@ -150,7 +150,7 @@ export async function closeVoting(
     if (state !== 'open' && state !== 'closing') throw conflict('NOT_OPEN', `测评${stateLabel(state)}，不能结束投票`);
   };
   {
-    const { round, ctx } = await getRound(db, roundId);
+    const { round, ctx } = await getRound(db, roundId, { viewer: user });
     assertManage(user, ctx.organizerPath);
     canClose(round.state);
     await attendeesOf(db, round, ctx);
@@ -166,7 +166,7 @@ export async function closeVoting(
   let mixMs = 0;
   try {
     row = await db.transaction(async (tx) => {
-      const { round, ctx } = await getRound(tx, roundId, { lock: true });
+      const { round, ctx } = await getRound(tx, roundId, { lock: true, viewer: user });
       assertManage(user, ctx.organizerPath);
       canClose(round.state);
       const attendees = await attendeesOf(tx, round, ctx);
@@ -242,7 +242,7 @@ export async function releaseResults(db: Db, user: AuthUser, actor: AuditActor, 
 /** Deletes every ballot, code and paper entry of a rehearsal, and the WAL that held them; a real round's ballots are never deleted. */
 export async function purgeRehearsal(db: Db, user: AuthUser, actor: AuditActor, roundId: number, deps?: CloseDeps) {
   const out = await db.transaction(async (tx) => {
-    const { round, ctx } = await getRound(tx, roundId, { lock: true });
+    const { round, ctx } = await getRound(tx, roundId, { lock: true, viewer: user });
     assertManage(user, ctx.organizerPath);
     if (round.mode !== 'rehearsal') throw conflict('REAL_ROUND', '正式测评的选票不能清除');
     if (round.state === 'purged') throw conflict('ALREADY_PURGED', '该演练已清除');
