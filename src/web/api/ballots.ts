@@ -6,7 +6,7 @@ import type { PaperPair, PaperTallyIn } from '../../server/modules/ballots/paper
 // Shapes of src/server/modules/ballots/routes.ts responses (the routes declare them inline, so they are restated here).
 
 export type RoundMode = 'rehearsal' | 'real';
-export type RoundState = 'draft' | 'open' | 'closed' | 'released' | 'void' | 'purged';
+export type RoundState = 'draft' | 'open' | 'closing' | 'closed' | 'released' | 'void' | 'purged';
 
 export interface Problem {
   code: string;
@@ -28,6 +28,8 @@ export interface BallotRound {
   openedAt: string | null;
   closedAt: string | null;
   releasedAt: string | null;
+  /** What the close did for ballot secrecy (decision 017); null before the close and for rehearsals. */
+  secrecy: { mixed: number; walPurged: boolean; warnings: string[]; at: string; mixMs: number; walMs: number } | null;
 }
 
 export interface CodeCount {

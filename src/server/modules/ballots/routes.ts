@@ -37,11 +37,16 @@ const RoundOut = z.object({
   id: z.number(), meetingId: z.number(), mode: z.string(), state: z.string(), stateLabel: z.string(), roomCode: z.string(),
   anonymity: z.unknown(), attendees: z.number().nullable(), paperCounts: z.unknown(), mismatches: z.unknown(),
   explanation: z.string().nullable(), openedAt: z.date().nullable(), closedAt: z.date().nullable(), releasedAt: z.date().nullable(),
+  /** What the close did for ballot secrecy, and what the server keeps regardless (decision 017). */
+  secrecy: z.object({
+    mixed: z.number(), walPurged: z.boolean(), warnings: z.array(z.string()), at: z.string(), mixMs: z.number(), walMs: z.number(),
+  }).nullable(),
 });
 const presentRound = (r: typeof ballotRounds.$inferSelect) => ({
   id: r.id, meetingId: r.meetingId, mode: r.mode, state: r.state, stateLabel: stateLabel(r.state), roomCode: r.roomCode,
   anonymity: r.anonymity, attendees: r.attendees, paperCounts: r.paperCounts, mismatches: r.mismatches,
   explanation: r.explanation, openedAt: r.openedAt, closedAt: r.closedAt, releasedAt: r.releasedAt,
+  secrecy: (r.secrecy as { mixed: number; walPurged: boolean; warnings: string[]; at: string; mixMs: number; walMs: number } | null) ?? null,
 });
 const Text = z.string().max(MAX_TEXT, `不能超过${MAX_TEXT}字`).optional();
 const VoteAuth = { code: z.string().min(1, '请输入投票码').max(40), roomCode: z.string().min(1, '请输入会场码').max(12) };

@@ -248,6 +248,12 @@ function RoundPanel({ roundId, meetingId, categories, reporters, canManage, onCh
         )}
 
         {recon && <ReconciliationView recon={recon} round={round} />}
+        {round.secrecy && (
+          // What the close did so that no ballot can be traced to its slip, and what the server keeps regardless.
+          <Alert data-testid="secrecy-report" showIcon type={round.secrecy.warnings.length ? 'warning' : 'success'}
+            message={`匿名保护：${round.secrecy.mixed}张手机选票已随机混合保存，${round.secrecy.walPurged ? '投票期间的数据库日志已清理' : '数据库日志未能清理'}`}
+            description={round.secrecy.warnings.length ? <ul style={{ margin: 0, paddingLeft: 18 }}>{round.secrecy.warnings.map((w) => <li key={w}>{w}</li>)}</ul> : undefined} />
+        )}
 
         {state === 'closed' && canManage && (
           <Space direction="vertical" style={{ width: '100%' }}>
