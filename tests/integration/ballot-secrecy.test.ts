@@ -222,7 +222,7 @@ describe('ballot secrecy against the operator (R-VOTE-2, decision 017)', () => {
     links['log lines'] = voteLines.length;
     expect(voteLines).toEqual([]);
 
-    console.log(`ballot secrecy (${database.kind}): correct links of ${N} per method (bound ${BOUND}): ${JSON.stringify(links)}`);
+    console.log(`ballot secrecy (${database.kind}): correct links of ${N} per method (bound ${BOUND}): ${JSON.stringify(links)}; code rows in print order: ${byOrder(idRank)}`);
     for (const [method, n] of Object.entries(links)) expect(n, method).toBeLessThanOrEqual(BOUND);
     const report = (await w.sessions.admin.get(`/api/ballot-rounds/${round.id}`)).json();
     expect(report.state).toBe('closed');
