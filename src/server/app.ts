@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import Fastify, { type FastifyServerOptions, type RouteOptions } from 'fastify';
 import cookie from '@fastify/cookie';
@@ -32,6 +33,7 @@ import { rectificationRoutes } from './modules/rectification/routes';
 import { assessmentRoutes } from './modules/assessment/routes';
 import { evaluationOutputRoutes } from './modules/evaluation/outputs-routes';
 import { evaluationRoutes } from './modules/evaluation/routes';
+import { FileStore } from './uploads/file-store';
 
 // Chinese validation messages from zod itself, so every 400 reads naturally to users.
 z.config(z.locales.zhCN());
@@ -68,11 +70,14 @@ export async function buildApp(opts: BuildAppOptions) {
   if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  const tempFiles = opts.config?.filesDir ? null : mkdtempSync(path.join(os.tmpdir(), 'shuping-files-'));
+  if (tempFiles) app.addHook('onClose', async () => rmSync(tempFiles, { recursive: true, force: true }));
   app.decorate('deps', {
     database: opts.database,
     db: opts.database.db,
     clock: opts.clock ?? systemClock,
     config: { ...defaultConfig, ...opts.config },
+    files: new FileStore(opts.config?.filesDir ?? tempFiles!),
   });
 
   await app.register(cookie);

@@ -7,6 +7,8 @@ import { parseEnv } from './env';
 import { sealAuditChain } from './http/audit';
 import { initAuditKey } from './http/audit-key';
 import { initCodeSecret } from './modules/ballots/secret';
+import { FileStore } from './uploads/file-store';
+import { moveLegacyAttachments } from './uploads/legacy-attachments';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -27,6 +29,9 @@ async function main() {
   const { seeded } = await prepareDatabase(database, { databaseUrl: env.DATABASE_URL, seedDemo: env.SEED_DEMO });
   // Audit rows written before the chain existed (migration 0017) are sealed once, so the log verifies from the first start.
   await sealAuditChain(database.db);
+  const files = new FileStore(path.resolve(env.FILES_DIR));
+  const moved = await moveLegacyAttachments(database.db, files);
+  if (moved) console.log(`已将 ${moved} 个附件从数据库移至文件目录 ${files.dir}`);
   if (seeded !== null) console.log(`已载入演示数据：${seeded} 个党组织及清河县2025年度述职评议考核；演示账号见 README.md`);
   const app = await buildApp({
     database,
@@ -39,6 +44,7 @@ async function main() {
       cookieSecure: env.COOKIE_SECURE === 'true',
       trustProxy: env.TRUST_PROXY,
       webDir: path.join(root, 'dist/web'),
+      filesDir: path.resolve(env.FILES_DIR),
     },
   });
   let closing = false;

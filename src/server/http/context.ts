@@ -1,5 +1,6 @@
 import type { Role } from '../../domain/roles';
 import type { Database, Db } from '../db/connect';
+import type { FileStore } from '../uploads/file-store';
 import type { HashCost } from '../modules/auth/password-hash';
 import type { TrustProxy } from './trust-proxy';
 
@@ -30,6 +31,8 @@ export interface AppConfig {
   webDir?: string;
   /** Peers trusted to tell the client address in X-Forwarded-For (env TRUST_PROXY); absent: nobody. */
   trustProxy?: TrustProxy;
+  /** Uploaded files on disk (env FILES_DIR, decision 016); absent (tests): a temporary directory removed on close. */
+  filesDir?: string;
 }
 
 export interface AppDeps {
@@ -37,6 +40,7 @@ export interface AppDeps {
   db: Db;
   clock: Clock;
   config: AppConfig;
+  files: FileStore;
 }
 
 declare module 'fastify' {
