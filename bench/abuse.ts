@@ -1,24 +1,31 @@
 // Issue 15, "one upload must not stop the server" (decision 016). The real server (src/server/main.ts) runs as a child
 // process on a PGlite DATA_DIR — the default engine, which runs inside the app's own thread, where the freeze was
 // found. While a 60 MB attachment is uploaded (and downloaded again) and a 200 MB zip bomb is sent as a report .docx
-// (once declaring its size, once hiding it), this script asks GET /api/health every 250 ms and reads the child's
+// (once declaring its size, once hiding it), and a 30 MB-XML report that passes every zip check is parsed (for a
+// reporter without a 字数 limit, so only the worker's heap and deadline stop it), this script asks GET /api/health every 250 ms and reads the child's
 // resident memory (VmRSS, all threads) every 100 ms. Bounds: every health answer within 1 s; RSS under 1 GB. The figures
 // are printed against an idle baseline measured first, in the same run. Exits 1 when a bound is missed.
-//   npm run proof:abuse        (ABUSE_ATTACHMENT_MB=60, ABUSE_BOMB_MB=200)
+//   npm run proof:abuse   (ABUSE_ATTACHMENT_MB=60, ABUSE_BOMB_MB=200 — 0 leaves bombs and heavy reports out, ABUSE_BOMBS=10
+//                          of each bomb in a row, ABUSE_HEAVY=3 heavy reports sent at once)
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { eq } from 'drizzle-orm';
 import { buildApp } from '../src/server/app';
+import { campaignReporters } from '../src/server/db/schema';
+import { buildUser, signIn } from '../tests/factories';
 import { openPglite } from '../src/server/db/connect';
 import { patchSettings } from '../tests/integration/reports-helpers';
 import { buildBallotWorld } from '../tests/integration/ballots-fixtures';
-import { docxBomb } from '../tests/zip-fixtures';
+import { docxBomb, docxParagraph } from '../tests/zip-fixtures';
 import { freePort } from './lib/pg-server';
 
 const ATTACHMENT_MB = Number(process.env.ABUSE_ATTACHMENT_MB ?? 60);
 const BOMB_MB = Number(process.env.ABUSE_BOMB_MB ?? 200);
+const BOMBS = Number(process.env.ABUSE_BOMBS ?? 10);
+const HEAVY = Number(process.env.ABUSE_HEAVY ?? 3);
 const HEALTH_EVERY_MS = 250;
 const HEALTH_BOUND_MS = 1000;
 const RSS_BOUND = 1024 ** 3;
@@ -44,6 +51,10 @@ console.log(`abuse proof: ${ATTACHMENT_MB} MB attachment, ${BOMB_MB} MB zip bomb
 let reportId: number;
 let cookie: string;
 let csrf: string;
+/** A second reporter whose tier has no 字数 limit, with its secretary's session. */
+let openReportId: number;
+let openCookie: string;
+let openCsrf: string;
 {
   const database = await openPglite(dataDir);
   await database.migrate();
@@ -54,6 +65,15 @@ let csrf: string;
   if (opened.statusCode !== 200) throw new Error(`open report: ${opened.statusCode} ${opened.body}`);
   reportId = opened.json().id;
   ({ cookie, csrf } = w.sessions.secretary);
+  await patchSettings(database.db, w.campaign.id, (s) => {
+    s.reporterTiers.push({ key: 'nolimit', label: '不限字数', match: {}, charLimit: null, speakingMinutes: null, writtenOnlyAllowed: true });
+  });
+  await database.db.update(campaignReporters).set({ tierKey: 'nolimit' }).where(eq(campaignReporters.id, w.r2.id));
+  const other = await signIn(app, (await buildUser(database.db, { role: 'secretary', orgId: w.villageA2.id })).username);
+  const opened2 = await other.post('/api/reports/open', { reporterId: w.r2.id });
+  if (opened2.statusCode !== 200) throw new Error(`open report: ${opened2.statusCode} ${opened2.body}`);
+  openReportId = opened2.json().id;
+  ({ cookie: openCookie, csrf: openCsrf } = other);
   await app.close();
   await database.close();
 }
@@ -71,13 +91,13 @@ child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
 for (const s of [child.stdout!, child.stderr!]) s.on('data', (b: Buffer) => log.push(...b.toString().split('\n').filter(Boolean)));
 const pid = child.pid!;
 
-function call(method: string, url: string, o: { body?: Buffer | (() => AsyncIterable<Buffer>); length?: number; type?: string; timeoutMs?: number } = {}) {
+function call(method: string, url: string, o: { body?: Buffer | (() => AsyncIterable<Buffer>); length?: number; type?: string; timeoutMs?: number; as?: { cookie: string; csrf: string } } = {}) {
   return new Promise<{ status: number; text: string; bytes: number; ms: number }>((resolve) => {
     const t0 = performance.now();
     const req = http.request({
       host: '127.0.0.1', port, method, path: url, agent: false,
       headers: {
-        cookie: `sp_sid=${cookie}`, 'x-csrf-token': csrf,
+        cookie: `sp_sid=${o.as?.cookie ?? cookie}`, 'x-csrf-token': o.as?.csrf ?? csrf,
         ...(o.type ? { 'content-type': o.type } : {}), ...(o.length !== undefined ? { 'content-length': String(o.length) } : {}),
       },
     }, (res) => {
@@ -162,23 +182,49 @@ function attachmentUpload() {
     body: body, length: head.length + ATTACHMENT_MB * MB + tail.length, type: `multipart/form-data; boundary=${boundary}`,
   });
 }
-function docxUpload(file: Buffer) {
+function docxUpload(file: Buffer, to = reportId, as?: { cookie: string; csrf: string }) {
   const boundary = '----bomb';
   const body = Buffer.concat([
     Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="述职报告.docx"\r\nContent-Type: application/vnd.openxmlformats-officedocument.wordprocessingml.document\r\n\r\n`),
     file, Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
-  return call('POST', `/api/reports/${reportId}/docx`, { body, length: body.length, type: `multipart/form-data; boundary=${boundary}` });
+  return call('POST', `/api/reports/${to}/docx`, { body, length: body.length, type: `multipart/form-data; boundary=${boundary}`, as });
 }
 const brief = (r: { status: number; text: string; ms: number }) => {
   let code = '';
-  try { code = ` ${JSON.parse(r.text).code}`; } catch { /* a file, not JSON */ }
+  try { code = JSON.parse(r.text).code ? ` ${JSON.parse(r.text).code}` : ''; } catch { /* a file, not JSON */ }
   return `${r.status}${code} in ${(r.ms / 1000).toFixed(2)} s`;
 };
 
-const bomb = await docxBomb({ bytes: BOMB_MB * MB });
-const hidden = await docxBomb({ bytes: BOMB_MB * MB, lieAbout: 150_000 });
-console.log(`zip bombs: ${(bomb.length / 1024).toFixed(0)} KB declaring ${BOMB_MB} MB; ${(hidden.length / 1024).toFixed(0)} KB declaring 0.14 MB and unpacking to ${BOMB_MB} MB`);
+const bomb = BOMB_MB ? await docxBomb({ bytes: BOMB_MB * MB }) : null;
+const hidden = BOMB_MB ? await docxBomb({ bytes: BOMB_MB * MB, lieAbout: 150_000 }) : null;
+// Passes the zip checks (30 MB < 40 MB, packs about 4:1): 64 distinct characters, paragraphs repeating every 300 KB,
+// beyond deflate's 32 KB window.
+const alphabet = '党建工作组织基层支部书记群众服务发展治理学习教育监督整改落实责任制度规范队伍建设乡村振兴产业经济文化生态民主协商';
+let seedChars = 1;
+const paragraphs: string[] = [];
+for (let n = 0; n < 300 * 1024;) {
+  let text = '';
+  for (let i = 0; i < 40; i++) { seedChars = (seedChars * 1103515245 + 12345) >>> 0; text += alphabet[seedChars % alphabet.length]; }
+  const p = docxParagraph(text);
+  paragraphs.push(p);
+  n += Buffer.byteLength(p);
+}
+const heavy = BOMB_MB ? await docxBomb({ bytes: 30 * MB, paragraph: paragraphs.join('') }) : null;
+if (heavy) console.log(`heavy report: ${(heavy.length / MB).toFixed(1)} MB .docx, 30 MB of XML`);
+if (bomb && hidden) console.log(`zip bombs: ${(bomb.length / 1024).toFixed(0)} KB declaring ${BOMB_MB} MB; ${(hidden.length / 1024).toFixed(0)} KB declaring 0.14 MB and unpacking to ${BOMB_MB} MB; ${BOMBS} of each in a row`);
+/** `BOMBS` uploads of one bomb in a row; the answers counted by status. */
+async function bombs(file: Buffer) {
+  const seen = new Map<string, number>();
+  let slowest = 0;
+  for (let i = 0; i < BOMBS; i++) {
+    const r = await docxUpload(file);
+    const key = brief(r).replace(/ in .*$/, '');
+    seen.set(key, (seen.get(key) ?? 0) + 1);
+    slowest = Math.max(slowest, r.ms);
+  }
+  return `${[...seen].map(([k, n]) => `${n} × ${k}`).join(', ')}, slowest ${(slowest / 1000).toFixed(2)} s`;
+}
 
 let attachmentId = 0;
 const results: PhaseResult[] = [];
@@ -192,12 +238,17 @@ results.push(await phase(`${ATTACHMENT_MB} MB attachment download`, async () => 
   const r = await call('GET', `/api/reports/${reportId}/attachments/${attachmentId}`);
   return `${brief(r)}, ${(r.bytes / MB).toFixed(0)} MB`;
 }));
-results.push(await phase(`${BOMB_MB} MB zip bomb (declared)`, async () => brief(await docxUpload(bomb))));
-results.push(await phase(`${BOMB_MB} MB zip bomb (hidden)`, async () => brief(await docxUpload(hidden))));
-results.push(await phase('all three at once', async () => {
-  const [a, b, c] = await Promise.all([attachmentUpload(), docxUpload(bomb), docxUpload(hidden)]);
-  return `${brief(a)}; ${brief(b)}; ${brief(c)}`;
-}));
+if (bomb && hidden) {
+  const heavyUpload = () => docxUpload(heavy!, openReportId, { cookie: openCookie, csrf: openCsrf });
+  results.push(await phase('30 MB of XML parsed on the worker', async () => brief(await heavyUpload())));
+  results.push(await phase(`${HEAVY} such reports at once`, async () => (await Promise.all(Array.from({ length: HEAVY }, heavyUpload))).map(brief).join('; ')));
+  results.push(await phase(`${BOMB_MB} MB zip bomb (declared)`, () => bombs(bomb)));
+  results.push(await phase(`${BOMB_MB} MB zip bomb (hidden)`, () => bombs(hidden)));
+  results.push(await phase('attachment + both bombs at once', async () => {
+    const [a, b, c] = await Promise.all([attachmentUpload(), docxUpload(bomb), docxUpload(hidden)]);
+    return `${brief(a)}; ${brief(b)}; ${brief(c)}`;
+  }));
+}
 
 const base = results[0]!;
 console.log(`\n${'phase'.padEnd(34)} ${'s'.padStart(6)} ${'probes'.padStart(6)} ${'late'.padStart(4)} ${'max health'.padStart(10)} ${'×idle'.padStart(6)} ${'max RSS'.padStart(9)} ${'×idle'.padStart(6)}  answer`);
@@ -207,7 +258,7 @@ for (const r of results) {
 const worstHealth = Math.max(...results.map((r) => r.maxHealthMs));
 const worstRss = Math.max(...results.map((r) => r.maxRss));
 const statusesOk = results[1]!.outcome.startsWith('200') && results[2]!.outcome.startsWith('200')
-  && results[3]!.outcome.startsWith('413') && results[4]!.outcome.startsWith('413');
+  && (!bomb || (/^4\d\d /.test(results[3]!.outcome) && /^\d+ × 413 UNPACKED_TOO_LARGE, slowest/.test(results[5]!.outcome) && /^\d+ × 413 UNPACKED_TOO_LARGE, slowest/.test(results[6]!.outcome)));
 console.log(`\nmax health latency ${worstHealth.toFixed(0)} ms (bound ${HEALTH_BOUND_MS} ms, idle ${base.maxHealthMs.toFixed(0)} ms); max RSS ${(worstRss / MB).toFixed(0)} MB (bound ${RSS_BOUND / MB} MB, idle ${(base.maxRss / MB).toFixed(0)} MB, ×${(worstRss / base.maxRss).toFixed(2)}); load ${load()}`);
 const ok = worstHealth <= HEALTH_BOUND_MS && worstRss < RSS_BOUND && statusesOk;
 console.log(ok ? 'OK: health answered within 1 s throughout, memory under 1 GB, bombs refused, the attachment stored and served'

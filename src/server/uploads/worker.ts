@@ -14,11 +14,49 @@ export interface WorkerLimits {
   maxOldGenerationSizeMb: number;
   /** The answer when the job ran out of time or memory (a Chinese 4xx). */
   tooComplex: () => AppError;
+  /** Jobs of this kind running at once (each may use its whole heap) and waiting. */
+  slots: WorkerSlots;
+}
+
+/**
+ * At most `size` jobs of one kind at once and `queue` more waiting; beyond that a Chinese 429. Each job may use its whole
+ * heap, so this, not the number of requests, bounds the memory (bench/abuse.ts: one 30 MB-XML .docx takes the worker to
+ * its heap limit and the process from ~470 to ~700 MB; three in parallel would pass 1 GB).
+ */
+export class WorkerSlots {
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+  constructor(readonly size: number, readonly queue: number) {}
+
+  async acquire() {
+    if (this.running < this.size) {
+      this.running++;
+      return;
+    }
+    if (this.waiting.length >= this.queue) throw new AppError('BUSY', '服务器正在处理其他上传的文件，请稍后重试', 429);
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  /** Hands the slot to the next waiting job, if any. */
+  release() {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.running--;
+  }
 }
 
 const BOOT = new URL('./worker-boot.mjs', import.meta.url);
 
-export function runWorker<T>(entry: URL, input: unknown, limits: WorkerLimits): Promise<T> {
+export async function runWorker<T>(entry: URL, input: unknown, limits: WorkerLimits): Promise<T> {
+  await limits.slots.acquire();
+  try {
+    return await runOne<T>(entry, input, limits);
+  } finally {
+    limits.slots.release();
+  }
+}
+
+function runOne<T>(entry: URL, input: unknown, limits: WorkerLimits): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const worker = new Worker(BOOT, {
       workerData: { entry: entry.href, input },

@@ -18,7 +18,7 @@ import { AppError } from '../../../domain/errors';
 import { sectionHeadings, type ReportSection, type SectionSpec } from '../../../domain/report-checks';
 import { blocksToHtml, blocksToPlainText, decodeEntities, type RichBlock } from '../../../domain/rich-text';
 import { countChars } from '../../../domain/word-count';
-import { runWorker } from '../../uploads/worker';
+import { runWorker, WorkerSlots } from '../../uploads/worker';
 import { checkZip, DOCX_ZIP, inspectZip } from '../../uploads/zip-check';
 import { safeBlocks } from './rich-text';
 
@@ -141,16 +141,19 @@ export async function precountDocx(file: Buffer): Promise<number | null> {
 }
 
 const WORKER = new URL('./docx-worker.ts', import.meta.url);
+/** One parse at a time, eight waiting (a parse may take its whole heap; uploads of Word files are occasional). */
+const SLOTS = new WorkerSlots(1, 8);
 
 /**
- * Checks the file here, then reads it on a worker thread (30 s and a 160 MB heap at most): first its 字数 against
+ * Checks the file here, then reads it on a worker thread (30 s and a 128 MB heap at most): first its 字数 against
  * FAR_OVER_LIMIT × `charLimit` (the reporter's tier; null: none), then the parse.
  */
 export async function parseReportDocxOffThread(file: Buffer, fileName: string, specs: SectionSpec[], charLimit: number | null): Promise<ParsedDocx> {
   await checkReportDocx(file, fileName);
   return runWorker<ParsedDocx>(WORKER, { file, specs, charLimit }, {
     timeoutMs: 30_000,
-    maxOldGenerationSizeMb: 160,
+    maxOldGenerationSizeMb: 128,
+    slots: SLOTS,
     tooComplex: () => new AppError('DOCX_TOO_COMPLEX', 'Word文件内容过多或结构过于复杂，无法在规定时间内读取，未导入。请删减后重新上传', 413, { field: 'file' }),
   });
 }

@@ -2,7 +2,7 @@ import { AppError } from '../../../domain/errors';
 import type { ReportSection } from '../../../domain/report-checks';
 import type { DbOrTx } from '../../db/connect';
 import type { AuthUser } from '../../http/context';
-import { runWorker } from '../../uploads/worker';
+import { runWorker, WorkerSlots } from '../../uploads/worker';
 import { loadVersion, readableReport } from './compare-versions';
 import { buildReportDocx, type ReportDocxInput } from './report-docx';
 import { secretaryOf } from './repo';
@@ -41,6 +41,7 @@ const INLINE_LINES = 2000;
  */
 export const MAX_DOCX_LINES = 20_000;
 const WORKER = new URL('./report-docx-worker.ts', import.meta.url);
+const SLOTS = new WorkerSlots(1, 8);
 
 const tooLarge = (lines: number) => new AppError(
   'REPORT_TOO_LARGE', `述职报告共${lines.toLocaleString('en-US')}行（段落、列表项和表格行），超过可生成Word文件的上限${MAX_DOCX_LINES.toLocaleString('en-US')}行，请删减后再下载`, 422,
@@ -59,6 +60,6 @@ async function buildDocx(input: ReportDocxInput): Promise<Buffer> {
   }
   if (lines <= INLINE_LINES) return buildReportDocx(input);
   if (lines > MAX_DOCX_LINES) throw tooLarge(lines);
-  const out = await runWorker<Uint8Array>(WORKER, input, { timeoutMs: 60_000, maxOldGenerationSizeMb: 256, tooComplex: () => tooLarge(lines) });
+  const out = await runWorker<Uint8Array>(WORKER, input, { timeoutMs: 60_000, maxOldGenerationSizeMb: 256, tooComplex: () => tooLarge(lines), slots: SLOTS });
   return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
 }
