@@ -10,6 +10,7 @@ import { Readable } from 'node:stream';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, campaignReporters, reportAttachments, reports, reportVersions } from '../../src/server/db/schema';
+import { moveLegacyAttachments } from '../../src/server/uploads/legacy-attachments';
 import { buildCampaign, buildSecretary, buildTwoCounties, buildUser, setupTestApp, signIn, type Session } from '../factories';
 import { docxBomb, docxParagraph } from '../zip-fixtures';
 import { patchSettings, upload } from './reports-helpers';
@@ -63,6 +64,18 @@ describe('one upload must not stop the server (issue 15)', () => {
     expect(got.statusCode).toBe(200);
     expect(got.rawPayload.equals(video)).toBe(true);
     expect(incoming()).toEqual([]);
+  });
+
+  it('attachments stored in the database before decision 016 move to the file store at start-up, once', async () => {
+    const { id } = await openReport();
+    const old = randomBytes(300_000);
+    const [row] = await t.db.insert(reportAttachments).values({ reportId: id, fileName: '旧附件.pdf', mimeType: 'application/pdf', size: old.length, content: old }).returning();
+    expect(await moveLegacyAttachments(t.db, t.app.deps.files)).toBe(1);
+    const sha256 = createHash('sha256').update(old).digest('hex');
+    const [moved] = await t.db.select().from(reportAttachments).where(eq(reportAttachments.id, row.id));
+    expect(moved).toMatchObject({ sha256, content: null });
+    expect((await s.secA1.get(`/api/reports/${id}/attachments/${row.id}`)).rawPayload.equals(old)).toBe(true);
+    expect(await moveLegacyAttachments(t.db, t.app.deps.files)).toBe(0);
   });
 
   it('an attachment over the campaign limit is a Chinese 413 { code, message }: at once from Content-Length, or at the limit while streaming; nothing is kept', async () => {
