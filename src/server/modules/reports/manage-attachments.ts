@@ -1,4 +1,5 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { CampaignSettings } from '../../../domain/campaign-settings';
 import { AppError, notFound } from '../../../domain/errors';
 import type { DbOrTx } from '../../db/connect';
 import { reportAttachments } from '../../db/schema';
@@ -18,9 +19,8 @@ const ALLOWED = /\.(pptx?|pdf|docx?|xlsx?|mp4|m4v|mov|avi|wmv|mkv|webm|mp3|jpe?g
 export const attachmentLimitBytes = (maxSizeMb: number) => Math.min(Math.floor(maxSizeMb * 1024 * 1024), MAX_ATTACHMENT_BYTES);
 
 /** The campaign's size limit as an upload kind, known before the upload is read. */
-export async function attachmentUploadKind(db: DbOrTx, user: AuthUser, id: number): Promise<UploadKind> {
-  const { ctx } = await readableReport(db, user, id);
-  const a = ctx.settings.report.attachments;
+export function attachmentUploadKind(settings: CampaignSettings): UploadKind {
+  const a = settings.report.attachments;
   if (!a.allowed) throw new AppError('ATTACHMENTS_NOT_ALLOWED', '本次述职评议考核不接收附件', 409);
   return { what: '附件', maxBytes: attachmentLimitBytes(a.maxSizeMb), source: '本次述职评议考核的设置' };
 }

@@ -230,9 +230,8 @@ export async function reportRoutes(app: FastifyInstance) {
   }, async (req) => {
     const user = requireUser(req);
     // Who may upload and how much, before a byte of the body is read; the file streams to disk (decision 016).
-    await checkAuthor(db(), user, req.params.id);
-    const kind = await attachmentUploadKind(db(), user, req.params.id);
-    return withUpload(req, app.deps.files.incoming, kind, async (file) => {
+    const { ctx } = await checkAuthor(db(), user, req.params.id);
+    return withUpload(req, app.deps.files.incoming, attachmentUploadKind(ctx.settings), async (file) => {
       checkAttachmentFile(file);
       // In the store before the row that names it commits, so a backup that sees the row finds the file.
       await app.deps.files.put(file.path, file.sha256);
