@@ -8,7 +8,7 @@ import { sealAuditChain } from './http/audit';
 import { initAuditKey } from './http/audit-key';
 import { initCodeSecret } from './modules/ballots/secret';
 import { FileStore } from './uploads/file-store';
-import { moveLegacyAttachments } from './uploads/legacy-attachments';
+import { missingAttachmentFiles, moveLegacyAttachments } from './uploads/legacy-attachments';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -32,6 +32,8 @@ async function main() {
   const files = new FileStore(path.resolve(env.FILES_DIR));
   const moved = await moveLegacyAttachments(database.db, files);
   if (moved) console.log(`已将 ${moved} 个附件从数据库移至文件目录 ${files.dir}`);
+  const missing = await missingAttachmentFiles(database.db, files);
+  if (missing) console.warn(`警告：有 ${missing} 个附件文件在附件目录 ${files.dir} 中找不到，请检查 FILES_DIR 设置，或从备份恢复`);
   if (seeded !== null) console.log(`已载入演示数据：${seeded} 个党组织及清河县2025年度述职评议考核；演示账号见 README.md`);
   const app = await buildApp({
     database,

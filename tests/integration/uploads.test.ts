@@ -5,12 +5,12 @@
 // section over 100,000 characters was stored, after which GET /api/reports/:id answered 500 (response schema) and the
 // .docx download overflowed the stack (push(...blocks)).
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, campaignReporters, reportAttachments, reports, reportVersions } from '../../src/server/db/schema';
-import { moveLegacyAttachments } from '../../src/server/uploads/legacy-attachments';
+import { missingAttachmentFiles, moveLegacyAttachments } from '../../src/server/uploads/legacy-attachments';
 import { buildCampaign, buildSecretary, buildTwoCounties, buildUser, setupTestApp, signIn, type Session } from '../factories';
 import { docxBomb, docxParagraph } from '../zip-fixtures';
 import { patchSettings, upload } from './reports-helpers';
@@ -66,7 +66,7 @@ describe('one upload must not stop the server (issue 15)', () => {
     expect(incoming()).toEqual([]);
   });
 
-  it('attachments stored in the database before decision 016 move to the file store at start-up, once', async () => {
+  it('attachments stored in the database before decision 016 move to the file store at start-up, once; a missing file is named', async () => {
     const { id } = await openReport();
     const old = randomBytes(300_000);
     const [row] = await t.db.insert(reportAttachments).values({ reportId: id, fileName: '旧附件.pdf', mimeType: 'application/pdf', size: old.length, content: old }).returning();
@@ -76,6 +76,13 @@ describe('one upload must not stop the server (issue 15)', () => {
     expect(moved).toMatchObject({ sha256, content: null });
     expect((await s.secA1.get(`/api/reports/${id}/attachments/${row.id}`)).rawPayload.equals(old)).toBe(true);
     expect(await moveLegacyAttachments(t.db, t.app.deps.files)).toBe(0);
+    // A wrong FILES_DIR after an upgrade shows at start-up and on download, in Chinese.
+    expect(await missingAttachmentFiles(t.db, t.app.deps.files)).toBe(0);
+    rmSync(t.app.deps.files.pathOf(sha256));
+    expect(await missingAttachmentFiles(t.db, t.app.deps.files)).toBe(1);
+    const lost = await s.secA1.get(`/api/reports/${id}/attachments/${row.id}`);
+    expect(lost.json()).toEqual({ code: 'FILE_MISSING', message: '附件文件缺失：附件目录中找不到该文件，请联系系统管理员检查 FILES_DIR 设置或从备份恢复' });
+    await t.db.delete(reportAttachments).where(eq(reportAttachments.id, row.id));
   });
 
   it('an attachment over the campaign limit is a Chinese 413 { code, message }: at once from Content-Length, or at the limit while streaming; nothing is kept', async () => {

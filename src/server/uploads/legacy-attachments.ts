@@ -11,6 +11,15 @@ import type { Db } from '../db/connect';
 import { reportAttachments } from '../db/schema';
 import type { FileStore } from './file-store';
 
+/**
+ * Rows whose file is not in the store: a FILES_DIR left unset or wrong after an upgrade or a move shows at start-up
+ * (main.ts prints it), not as failing downloads weeks later.
+ */
+export async function missingAttachmentFiles(db: Db, files: FileStore): Promise<number> {
+  const rows = await db.selectDistinct({ sha256: reportAttachments.sha256 }).from(reportAttachments).where(isNotNull(reportAttachments.sha256));
+  return rows.filter((r) => !files.has(r.sha256!)).length;
+}
+
 export async function moveLegacyAttachments(db: Db, files: FileStore): Promise<number> {
   const pending = await db.select({ id: reportAttachments.id }).from(reportAttachments).where(isNotNull(reportAttachments.content));
   let moved = 0;

@@ -243,6 +243,11 @@ export async function reportRoutes(app: FastifyInstance) {
     schema: { tags, params: z.object({ id: Id, attachmentId: Id }) },
   }, async (req, reply) => {
     const a = await readAttachment(db(), requireUser(req), req.params.id, req.params.attachmentId);
+    if (!app.deps.files.has(a.sha256)) {
+      // Not the caller's doing: FILES_DIR wrong or the file lost (main.ts warns at start-up).
+      req.log.error({ sha256: a.sha256, filesDir: app.deps.files.dir }, 'attachment file missing');
+      throw new AppError('FILE_MISSING', '附件文件缺失：附件目录中找不到该文件，请联系系统管理员检查 FILES_DIR 设置或从备份恢复', 500);
+    }
     reply
       .header('content-type', a.mimeType)
       .header('content-length', a.size)
