@@ -30,7 +30,9 @@ export const UPLOAD_KINDS = {
   xlsx: { what: '.xlsx 文件', maxBytes: 10 * MB },
   /** The organization import streams its sheet and takes up to 200,000 rows. */
   orgXlsx: { what: '.xlsx 文件', maxBytes: 20 * MB },
+  /** Phone photos are resized by nobody: 8 MB covers a phone camera JPEG; more is almost surely a mistake. */
   photo: { what: '照片', maxBytes: 8 * MB },
+  /** Photos and scans taken on a phone stay well below this; it is still held in the database (decision 016). */
   evidence: { what: '佐证材料', maxBytes: 10 * MB },
 } satisfies Record<string, UploadKind>;
 
