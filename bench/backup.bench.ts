@@ -77,9 +77,9 @@ console.log(`backup bench: BACKUP_BENCH_ROWS=${ROWS}; load ${os.loadavg().map((l
 try {
   if (ONLY !== 'postgres') {
     const dataDir = path.join(work, 'pglite-src');
-    const store: Store = { kind: 'pglite', dataDir };
+    const store: Store = { kind: 'pglite', dataDir, filesDir: path.join(work, 'files-src') };
     let n = 0;
-    const target = async (): Promise<Store> => ({ kind: 'pglite', dataDir: path.join(work, `pglite-dst-${++n}`) });
+    const target = async (): Promise<Store> => ({ kind: 'pglite', dataDir: path.join(work, `pglite-dst-${++n}`), filesDir: path.join(work, `files-dst-${n}`) });
     let database = await openPglite(dataDir);
     await seed(database, 'pglite');
     await database.close();
@@ -104,8 +104,8 @@ try {
       };
       const keys = path.join(work, 'pg-keys');
       const srcUrl = await newDb();
-      const store: Store = { kind: 'postgres', url: srcUrl, dataDir: keys };
-      const target = async (): Promise<Store> => ({ kind: 'postgres', url: await newDb(), dataDir: path.join(work, `pg-keys-dst-${n}`) });
+      const store: Store = { kind: 'postgres', url: srcUrl, dataDir: keys, filesDir: path.join(work, 'pg-files') };
+      const target = async (): Promise<Store> => ({ kind: 'postgres', url: await newDb(), dataDir: path.join(work, `pg-keys-dst-${n}`), filesDir: path.join(work, `pg-files-dst-${n}`) });
       const database = await openPostgres(srcUrl, 4);
       try {
         await seed(database, 'postgres');

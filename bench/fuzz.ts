@@ -1,6 +1,7 @@
 // Issue 8, fuzzing: FUZZ_REQUESTS (default 100,000) generated malformed or hostile requests across every route of the
 // app (taken from its OpenAPI document), in-process through app.inject with ~1.5 % over a real socket. Oracles and
-// generators: bench/lib/fuzz.ts. Exits non-zero on any violation.
+// generators: bench/lib/fuzz.ts. Exits non-zero on any violation. About 3 % of the mixed batches' requests start an
+// upload-then-read sequence (a real file to an upload route, then GETs of the same resource; issue 15).
 //   npm run proof:fuzz                         (PGlite)
 //   FUZZ_DB=postgres npm run proof:fuzz        (a throwaway PostgreSQL 15 from bench/lib/pg-server.ts)
 //   FUZZ_SEED=1234 FUZZ_REQUESTS=5000 npm run proof:fuzz   (replay a seed)
@@ -34,11 +35,15 @@ await database.migrate();
 const app = await buildApp({ database, clock: testClock(), config: { passwordCost: TEST_COST } });
 const w = await buildBallotWorld(database.db, app);
 await roundWithCodes(database.db, w, { codes: { committee: 20 } });
+// The reporting secretary's own report: upload-then-read sequences aim at it (issue 15).
+const report = await w.sessions.secretary.post('/api/reports/open', { reporterId: w.r1.id });
+if (report.statusCode !== 200) throw new Error(`open report: ${report.statusCode} ${report.body}`);
 
 let exit = 0;
 try {
   const stats = await runFuzz({
     app, database, adminId: w.users.admin.id, requests: REQUESTS, seed: SEED, progressEvery: 5000, log: console.log,
+    secretaryId: w.users.secretary.id, focusIds: [report.json().id as number],
   });
   const secs = stats.elapsedMs / 1000;
   const fivexx = [...stats.statuses.entries()].filter(([s]) => s >= 500).reduce((a, [, n]) => a + n, 0);
@@ -48,6 +53,8 @@ try {
   console.log(`rejected-only batches checked against table checksums: ${stats.batchesChecked}`);
   console.log(`tables allowed to change on rejected requests: ${Object.entries(FAILURE_RECORDING).map(([t, f]) => `${t} (${f.why})`).join('; ')}; column ballot_codes.room_failures`);
   console.log(`uncaughtException: ${uncaught}, unhandledRejection: ${unhandled}`);
+  console.log(`upload-then-read sequences: ${stats.sequences}; reads after an upload: ${histogram(stats.readsAfterUpload)}`);
+  console.log(`uploads (route, file, caller → status):\n${[...stats.uploads.entries()].sort().map(([k, v]) => `  ${v}\t${k}`).join('\n')}`);
   console.log(`elapsed: ${secs.toFixed(1)} s, ${(stats.requests / secs).toFixed(0)} req/s, seed ${SEED}`);
   console.log(`time in requests: ${(stats.sendMs / 1000).toFixed(1)} s, in change log + checksums: ${(stats.checkMs / 1000).toFixed(1)} s`);
   console.log(`slowest requests:\n${stats.slowest.slice(0, 10).map(([ms, d]) => `  ${ms.toFixed(0)} ms ${d}`).join('\n')}`);

@@ -8,14 +8,21 @@
 //   - a batch whose requests were all rejected (4xx) changes no row of any table, except the rows that by design
 //     record failures (FAILURE_RECORDING below);
 //   - the app keeps answering (health check after every batch) and nothing is thrown uncaught (counted by the caller).
+// Upload-then-read sequences (issue 15): now and then a real file — a report .docx, one far over its 字数 limit, one
+// with a part over 100,000 characters, one of 150,000 lines, zip bombs that declare or hide 200 MB, spreadsheets,
+// pictures, slides — goes to an upload route (as the reporting secretary where it is a report), and the GET routes of
+// the same resource are read right after with the ids the upload answered: the 500s of issue 15 needed exactly that.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
+import ExcelJS from 'exceljs';
 import type { Database } from '../../src/server/db/connect';
 import { queryRows } from '../../src/server/db/connect';
 import { users } from '../../src/server/db/schema';
 import { createSession } from '../../src/server/http/session';
+import { makeReportDocx } from '../../tests/integration/reports-helpers';
+import { docxBomb, docxParagraph } from '../../tests/zip-fixtures';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Deterministic randomness: every choice comes from one seeded generator so a failure replays with FUZZ_SEED.
@@ -234,9 +241,11 @@ export interface FuzzRequest {
   url: string;
   headers: Record<string, string>;
   payload?: string | Buffer;
-  auth: 'admin' | 'anonymous' | 'bad_csrf' | 'garbage_cookie';
+  auth: 'admin' | 'secretary' | 'anonymous' | 'bad_csrf' | 'garbage_cookie';
   /** The unmutated base (world building): may legitimately succeed. */
   valid: boolean;
+  /** The real file an upload sequence sent. */
+  file?: string;
 }
 
 /** encodeURIComponent that takes lone surrogates too (as U+FFFD, which is what UTF-8 can carry). */
@@ -298,6 +307,128 @@ function multipart(r: Rng): { body: Buffer; type: string } {
   if (kind === 4) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${r.pick(['note', 'kind', 'itemId', 'x'])}"\r\n\r\n${hostileString(r).slice(0, 5000)}\r\n`));
   parts.push(Buffer.from(`--${boundary}--\r\n`));
   return { body: Buffer.concat(parts), type: `multipart/form-data; boundary=${boundary}` };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Upload-then-read sequences
+
+export interface FuzzFile { name: string; type: string; body: Buffer }
+
+/** Real files for the upload routes, made once per run (the bombs take about a second each to deflate). */
+export async function uploadFiles(): Promise<Record<'docx' | 'attachment' | 'xlsx' | 'image' | 'evidence', FuzzFile[]>> {
+  const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+  const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+  const lines = (n: number, text: string) => docxBomb({ bytes: n * Buffer.byteLength(docxParagraph(text)), paragraph: docxParagraph(text) });
+  const good = await makeReportDocx({ extraHeading: '五、其他事项' });
+  const bomb = await docxBomb({ bytes: 200 * 1024 * 1024 });
+  const liar = await docxBomb({ bytes: 200 * 1024 * 1024, lieAbout: 100_000 });
+  const wb = new ExcelJS.Workbook();
+  wb.addWorksheet('Sheet1').addRows([['姓名', '单位', '得分'], ['张三', '甲县委', 90], ['李四', '<script>', 'x']]);
+  const xlsx = Buffer.from(await wb.xlsx.writeBuffer());
+  const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c6300010000050001' + '0d0a2db40000000049454e44ae426082', 'hex');
+  const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(2000, 7), Buffer.from([0xff, 0xd9])]);
+  // Deterministic filler, so a seed replays the same bytes (and the same content hashes in the file store).
+  const junk = (n: number) => { const g = prng(n); return Buffer.from(Array.from({ length: n }, () => Math.floor(g.next() * 256))); };
+  const f = (name: string, type: string, body: Buffer): FuzzFile => ({ name, type, body });
+  return {
+    docx: [
+      f('述职报告.docx', DOCX, good),
+      f('超长报告.docx', DOCX, await lines(1200, '加强基层党组织建设工作')),
+      f('超长部分.docx', DOCX, await lines(12_000, '加强基层党组织建设')),
+      f('十五万行.docx', DOCX, await lines(150_000, '第一项工作')),
+      f('炸弹.docx', DOCX, bomb), f('隐藏炸弹.docx', DOCX, liar),
+      f('损坏.docx', DOCX, good.subarray(0, good.length >> 1)), f('旧版.doc', 'application/msword', junk(3000)),
+    ],
+    attachment: [
+      f('汇报幻灯片.pptx', 'application/vnd.ms-powerpoint', junk(64 * 1024)), f('短片.mp4', 'video/mp4', junk(256 * 1024)),
+      f('页面.pdf', 'text/html', Buffer.from('<html><script>alert(1)</script></html>')), f('图.svg', 'image/svg+xml', Buffer.from('<svg onload="alert(1)"/>')),
+      f('空.pptx', 'application/octet-stream', Buffer.alloc(0)), f('程序.exe', 'application/octet-stream', junk(1000)),
+      f('述职报告.docx', DOCX, good), f('炸弹.docx', DOCX, bomb),
+    ],
+    xlsx: [
+      f('导入.xlsx', XLSX, xlsx), f('炸弹.xlsx', XLSX, bomb), f('隐藏炸弹.xlsx', XLSX, liar),
+      f('不是表格.xlsx', XLSX, good), f('损坏.xlsx', XLSX, xlsx.subarray(0, 200)),
+    ],
+    image: [f('照片.png', 'image/png', png), f('照片.jpg', 'image/jpeg', jpeg), f('图.svg', 'image/svg+xml', Buffer.from('<svg/>')), f('照片.png', 'image/png', junk(500))],
+    evidence: [f('佐证.pdf', 'application/pdf', Buffer.from('%PDF-1.4\n%%EOF')), f('照片.png', 'image/png', png), f('页面.html', 'text/html', Buffer.from('<script>1</script>'))],
+  };
+}
+
+function filesFor(route: Route, files: Awaited<ReturnType<typeof uploadFiles>>): FuzzFile[] {
+  if (/\/docx$/.test(route.path)) return files.docx;
+  if (/attachments$/.test(route.path)) return files.attachment;
+  if (/photos$/.test(route.path)) return files.image;
+  if (/evidence$/.test(route.path)) return files.evidence;
+  return files.xlsx;
+}
+
+function fileBody(file: FuzzFile, fields: Record<string, string> = {}): { body: Buffer; type: string } {
+  const boundary = `----seq${file.body.length}`;
+  const parts: Buffer[] = Object.entries(fields).map(([k, v]) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  parts.push(
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`),
+    file.body, Buffer.from(`\r\n--${boundary}--\r\n`),
+  );
+  return { body: Buffer.concat(parts), type: `multipart/form-data; boundary=${boundary}` };
+}
+
+/** Fills a route's path: `known` names a value per parameter where one is known, else an id (of `prefer`, mostly). */
+function pathWith(route: Route, r: Rng, ids: number[], prefer: number[], known: Record<string, string> = {}): string {
+  let p = route.path;
+  for (const prm of route.params) {
+    const v = known[prm.name] ?? String(prefer.length && r.chance(0.7) ? r.pick(prefer) : r.pick(ids.length ? ids : [1]));
+    p = p.replace(`{${prm.name}}`, v);
+  }
+  return p;
+}
+
+/** A real file to an upload route; report routes as the reporting secretary, the others as the admin. */
+export function uploadRequest(uploads: Route[], r: Rng, ids: number[], focusIds: number[], files: Awaited<ReturnType<typeof uploadFiles>>): FuzzRequest {
+  // The report routes (where issue 15's 500s were) get two in five sequences; the rest share the others.
+  const reportUploads = uploads.filter((x) => x.path.startsWith('/api/reports/'));
+  const route = reportUploads.length && r.chance(0.4) ? r.pick(reportUploads) : r.pick(uploads);
+  const file = r.pick(filesFor(route, files));
+  const m = fileBody(file, /evidence$/.test(route.path) && r.chance(0.5) ? { progressId: String(r.pick(ids.length ? ids : [1])) } : {});
+  const auth: FuzzRequest['auth'] = route.path.startsWith('/api/reports/') ? (r.chance(0.85) ? 'secretary' : 'admin') : 'admin';
+  return { route, method: route.method, url: pathWith(route, r, ids, focusIds), headers: { 'content-type': m.type }, payload: m.body, auth, valid: true, file: file.name };
+}
+
+/** Numbers an answer names (id, versionNo, a job's id…), to read what was just made. */
+function answeredIds(body: string): number[] {
+  let v: unknown;
+  try { v = JSON.parse(body); } catch { return []; }
+  const out: number[] = [];
+  const walk = (x: unknown, depth: number) => {
+    if (!x || typeof x !== 'object' || depth > 2) return;
+    for (const [k, val] of Object.entries(x)) {
+      if (typeof val === 'number' && /^(id|versionNo)$|Id$/.test(k) && Number.isInteger(val) && val >= 0) out.push(val);
+      else walk(val, depth + 1);
+    }
+  };
+  walk(v, 0);
+  return out;
+}
+
+/**
+ * The reads that follow an upload: GET routes of the same resource (the upload's path up to its last parameter, with
+ * the same values), the resource itself always, other parameters from the ids the upload answered.
+ */
+export function readsAfter(routes: Route[], q: FuzzRequest, answer: string, r: Rng, ids: number[]): FuzzRequest[] {
+  const tpl = q.route.path.split('/');
+  const concrete = q.url.split('?')[0]!.split('/');
+  let last = -1;
+  tpl.forEach((s, i) => { if (s.startsWith('{')) last = i; });
+  const prefix = last < 0 ? q.route.path : tpl.slice(0, last + 1).join('/');
+  const known: Record<string, string> = {};
+  tpl.slice(0, last + 1).forEach((s, i) => { if (s.startsWith('{')) known[s.slice(1, -1)] = concrete[i]!; });
+  const made = answeredIds(answer);
+  const reads = routes.filter((x) => x.method === 'GET' && !x.sse && x.path.startsWith(prefix));
+  const own = reads.find((x) => x.path === prefix);
+  const picked = [...(own ? [own] : []), ...Array.from({ length: r.int(1, 3) }, () => r.pick(reads.length ? reads : routes.filter((x) => x.method === 'GET' && !x.sse)))];
+  const prefer = [...made, 0, 1, 2];
+  return picked.map((route) => ({
+    route, method: 'GET', url: pathWith(route, r, ids, prefer, known) + buildQuery(route, r, prefer, false), headers: {}, auth: q.auth, valid: true,
+  }));
 }
 
 export function generate(route: Route, r: Rng, ids: number[], opts: { valid?: boolean } = {}): FuzzRequest {
@@ -435,6 +566,11 @@ export interface FuzzStats {
   slowest: Array<[number, string]>;
   violations: string[];
   elapsedMs: number;
+  /** Upload-then-read sequences run, and their uploads by route, file and answer. */
+  sequences: number;
+  uploads: Map<string, number>;
+  /** Answers of the reads that followed an upload. */
+  readsAfterUpload: Map<number, number>;
 }
 
 export interface FuzzOptions {
@@ -449,6 +585,12 @@ export interface FuzzOptions {
   /** Progress line every n requests (0: silent). */
   progressEvery?: number;
   log?: (line: string) => void;
+  /** A reporting secretary: upload sequences to report routes run as them (authors only may upload). */
+  secretaryId?: number;
+  /** Ids an upload sequence prefers for its path (e.g. that secretary's report). */
+  focusIds?: number[];
+  /** Share of the mixed batches' requests that start an upload-then-read sequence (default 0.03). */
+  sequenceShare?: number;
 }
 
 const describe = (q: FuzzRequest) => {
@@ -490,11 +632,18 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzStats> {
   const drainChanges = () => queryRows<Change>(db, sql`delete from fuzz_changes returning tbl, op, old, new`);
 
   let session = await createSession(db, o.adminId, app.deps.clock.now());
+  const secretaryId = o.secretaryId ?? o.adminId;
+  let secretary = await createSession(db, secretaryId, app.deps.clock.now());
   const repairAdmin = async () => {
-    // A fuzzed but valid request may disable, lock or log out the fuzzing admin; put it back between batches.
-    await db.update(users).set({ disabled: false, mustChangePassword: false }).where(eq(users.id, o.adminId));
+    // A fuzzed but valid request may disable, lock or log out the fuzzing admin (or the secretary); put them back.
+    for (const id of new Set([o.adminId, secretaryId])) {
+      await db.update(users).set({ disabled: false, mustChangePassword: false }).where(eq(users.id, id));
+    }
     session = await createSession(db, o.adminId, app.deps.clock.now());
+    secretary = await createSession(db, secretaryId, app.deps.clock.now());
   };
+  const files = await uploadFiles();
+  const uploads = routes.filter((x) => x.multipartLikely);
 
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as AddressInfo).port;
@@ -503,6 +652,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzStats> {
   const headersFor = (q: FuzzRequest): Record<string, string> => {
     const h = { ...q.headers };
     if (q.auth === 'admin') { h.cookie = `sp_sid=${session.token}`; h['x-csrf-token'] = session.csrfToken; }
+    else if (q.auth === 'secretary') { h.cookie = `sp_sid=${secretary.token}`; h['x-csrf-token'] = secretary.csrfToken; }
     else if (q.auth === 'bad_csrf') { h.cookie = `sp_sid=${session.token}`; if (r.chance(0.5)) h['x-csrf-token'] = r.pick(['', 'x', session.csrfToken + 'x', 'A'.repeat(10_000)]); }
     else if (q.auth === 'garbage_cookie') h.cookie = r.pick(['sp_sid=', `sp_sid=${'A'.repeat(5000)}`, 'sp_sid=%00', 'sp_sid=../../', 'sp_sid="<script>"', '=;;=;sp_sid', `sp_sid=${session.token}x`]);
     return h;
@@ -537,7 +687,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzStats> {
     });
   };
 
-  const stats: FuzzStats = { requests: 0, perRoute: new Map(), statuses: new Map(), overHttp: 0, batchesChecked: 0, rejectedChecked: 0, sendMs: 0, checkMs: 0, slowest: [], violations: [], elapsedMs: 0 };
+  const stats: FuzzStats = { requests: 0, perRoute: new Map(), statuses: new Map(), overHttp: 0, batchesChecked: 0, rejectedChecked: 0, sendMs: 0, checkMs: 0, slowest: [], violations: [], elapsedMs: 0, sequences: 0, uploads: new Map(), readsAfterUpload: new Map() };
   const t0 = Date.now();
   const record = (q: FuzzRequest, status: number) => {
     stats.requests++;
@@ -570,12 +720,8 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzStats> {
     // Every third batch is hostile only (state-changing routes, always broken), so whole batches end rejected and
     // the table checksums get compared; the others mix in reads, which mostly succeed.
     const hostile = batchNo++ % 3 === 0;
-    for (let i = 0; i < n; i++) {
-      const route = hostile ? r.pick(writes) : r.pick(routes);
-      const q = generate(route, r, ids);
-      // Logging the fuzzing admin out would only test the 401 path from then on.
-      if (route.path === '/api/auth/logout' && q.auth === 'admin') q.auth = 'bad_csrf';
-      const viaHttp = route.sse || r.chance(httpShare);
+    // One request sent, timed, recorded and checked, with the rows it changed attributed to it.
+    const one = async (q: FuzzRequest, viaHttp: boolean) => {
       if (viaHttp) stats.overHttp++;
       const ts = performance.now();
       const res = await send(q, viaHttp);
@@ -595,7 +741,29 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzStats> {
         }
       }
       if (res.status < 400 || res.status >= 500) allRejected = false;
-      if (q.auth === 'admin' && res.status === 401) touchedSession = true;
+      if ((q.auth === 'admin' || q.auth === 'secretary') && res.status === 401) touchedSession = true;
+      return res;
+    };
+    for (let i = 0; i < n; i++) {
+      // Upload then read (mixed batches only: an upload may rightly succeed).
+      if (!hostile && uploads.length && r.chance(o.sequenceShare ?? 0.03)) {
+        const up = uploadRequest(uploads, r, ids, o.focusIds ?? [], files);
+        const res = await one(up, false);
+        stats.sequences++;
+        const key = `${up.route.path} ${up.file} [${up.auth}] → ${res.status}`;
+        stats.uploads.set(key, (stats.uploads.get(key) ?? 0) + 1);
+        for (const read of readsAfter(routes, up, res.body, r, ids)) {
+          if (stats.requests >= o.requests) break;
+          const got = await one(read, r.chance(httpShare));
+          stats.readsAfterUpload.set(got.status, (stats.readsAfterUpload.get(got.status) ?? 0) + 1);
+        }
+        continue;
+      }
+      const route = hostile ? r.pick(writes) : r.pick(routes);
+      const q = generate(route, r, ids);
+      // Logging the fuzzing admin out would only test the 401 path from then on.
+      if (route.path === '/api/auth/logout' && q.auth === 'admin') q.auth = 'bad_csrf';
+      await one(q, route.sse || r.chance(httpShare));
     }
     // The server keeps answering: a crash or a wedged database shows here, not only in a 5xx.
     const health = await app.inject({ method: 'GET', url: '/api/health' });

@@ -229,7 +229,7 @@ export function blocksToPlainText(blocks: readonly RichBlock[]): string {
   const lines: string[] = [];
   for (const b of blocks) {
     if (b.type === 'paragraph' || b.type === 'heading') lines.push(runsText(b.runs));
-    else if (b.type === 'list') lines.push(...b.items.map(runsText));
+    else if (b.type === 'list') for (const item of b.items) lines.push(runsText(item));
     else for (const r of b.rows) lines.push(r.cells.filter(Boolean).join('　'));
   }
   return lines.map((l) => l.trim()).filter(Boolean).join('\n');
@@ -262,7 +262,7 @@ export function blocksToHtml(blocks: readonly RichBlock[]): string {
           return `<${tag}>${b.items.map((i) => `<li><p>${runsHtml(i)}</p></li>`).join('')}</${tag}>`;
         }
         case 'table': {
-          const width = Math.max(...b.rows.map((r) => r.cells.length));
+          const width = b.rows.reduce((w, r) => Math.max(w, r.cells.length), 0);
           const rows = b.rows.map((r) => {
             const tag = r.header ? 'th' : 'td';
             const cells = [...r.cells, ...Array<string>(width - r.cells.length).fill('')];

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import Fastify, { type FastifyServerOptions, type RouteOptions } from 'fastify';
 import cookie from '@fastify/cookie';
@@ -35,6 +36,7 @@ import { rectificationRoutes } from './modules/rectification/routes';
 import { assessmentRoutes } from './modules/assessment/routes';
 import { evaluationOutputRoutes } from './modules/evaluation/outputs-routes';
 import { evaluationRoutes } from './modules/evaluation/routes';
+import { FileStore } from './uploads/file-store';
 
 // Chinese validation messages from zod itself, so every 400 reads naturally to users.
 z.config(z.locales.zhCN());
@@ -109,12 +111,15 @@ export async function buildApp(opts: BuildAppOptions) {
   const clock = opts.clock ?? systemClock;
   const anchorConfig = opts.config?.auditAnchors;
   const auditAnchors = anchorConfig ? new AuditAnchors(opts.database.db, anchorConfig, () => clock.now()) : null;
+  const tempFiles = opts.config?.filesDir ? null : mkdtempSync(path.join(os.tmpdir(), 'shuping-files-'));
+  if (tempFiles) app.addHook('onClose', async () => rmSync(tempFiles, { recursive: true, force: true }));
   app.decorate('deps', {
     database: opts.database,
     db: opts.database.db,
     clock,
     config: { ...defaultConfig, ...opts.config },
     auditAnchors,
+    files: new FileStore(opts.config?.filesDir ?? tempFiles!),
   });
   if (auditAnchors) {
     // Anchor the head at start, while it grows, and on shutdown (decision 016). A failed write is logged, not fatal:

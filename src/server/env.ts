@@ -44,6 +44,8 @@ const requireAuditKeyInProduction = requireInProduction('AUDIT_CHAIN_KEY', '64ä½
 const EnvSchema = z.object({
   ...ballotSecretFields,
   ...auditKeyFields,
+  /** Uploaded files (report attachments), decision 021. Not inside DATA_DIR: PGlite's backup dumps that whole directory in memory. */
+  FILES_DIR: z.string().default('./files'),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   DATABASE_URL: z.preprocess(

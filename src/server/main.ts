@@ -7,6 +7,8 @@ import { parseEnv } from './env';
 import { initAuditKey } from './http/audit-key';
 import { anchorKeyFile } from './modules/audit/anchors';
 import { initCodeSecret } from './modules/ballots/secret';
+import { FileStore } from './uploads/file-store';
+import { missingAttachmentFiles, moveLegacyAttachments } from './uploads/legacy-attachments';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -25,6 +27,11 @@ async function main() {
   const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: path.resolve(env.DATA_DIR), poolSize: env.DB_POOL_SIZE });
   // Several processes may start at once on one PostgreSQL: migrations and the demo seed run under a lock (boot.ts).
   const { seeded } = await prepareDatabase(database, { databaseUrl: env.DATABASE_URL, seedDemo: env.SEED_DEMO });
+  const files = new FileStore(path.resolve(env.FILES_DIR));
+  const moved = await moveLegacyAttachments(database.db, files);
+  if (moved) console.log(`已将 ${moved} 个附件从数据库移至文件目录 ${files.dir}`);
+  const missing = await missingAttachmentFiles(database.db, files);
+  if (missing) console.warn(`警告：有 ${missing} 个附件文件在附件目录 ${files.dir} 中找不到，请检查 FILES_DIR 设置，或从备份恢复`);
   if (seeded !== null) console.log(`已载入演示数据：${seeded} 个党组织及清河县2025年度述职评议考核；演示账号见 README.md`);
   const app = await buildApp({
     database,
@@ -47,6 +54,7 @@ async function main() {
         logFile: env.AUDIT_ANCHOR_LOG,
         intervalMs: env.AUDIT_ANCHOR_MINUTES * 60_000,
       },
+      filesDir: path.resolve(env.FILES_DIR),
     },
   });
   const signer = app.deps.auditAnchors?.signer;

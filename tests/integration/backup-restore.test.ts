@@ -1,7 +1,8 @@
 // npm run backup / restore (decision 014) on the test database kind in use: PGlite directories by default, or two
-// databases on the TEST_DATABASE_URL server. Real data comes in through the routes (ballot world, a round, votes).
+// databases on the TEST_DATABASE_URL server. Real data comes in through the routes (ballot world, a round, votes, a
+// report attachment — a file under FILES_DIR since decision 021).
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,6 +20,7 @@ import { TEST_COST, signIn } from '../factories';
 import { withDatabase } from '../setup/global';
 import { PG_TEMPLATE_DB, PGLITE_TEMPLATE } from '../setup/paths';
 import { buildBallotWorld, roundWithCodes, vote } from './ballots-fixtures';
+import { upload } from './reports-helpers';
 
 const PG_URL = process.env.TEST_DATABASE_URL;
 const BALLOT_KEY = 'ab'.repeat(32);
@@ -46,9 +48,10 @@ async function migratedSide(): Promise<{ side: Side; database: Database }> {
 
 async function side(migrated: boolean): Promise<{ side: Side; database?: Database }> {
   const dataDir = mkdtempSync(path.join(work, 'data-'));
+  const filesDir = mkdtempSync(path.join(work, 'files-'));
   if (!PG_URL) {
     const database = migrated ? await openPglite(dataDir, new Blob([readFileSync(PGLITE_TEMPLATE)])) : undefined;
-    return { side: { store: { kind: 'pglite', dataDir }, open: () => openPglite(dataDir) }, database };
+    return { side: { store: { kind: 'pglite', dataDir, filesDir }, open: () => openPglite(dataDir) }, database };
   }
   const name = `shuping_bk_${randomBytes(5).toString('hex')}`;
   const admin = new pg.Client({ connectionString: PG_URL });
@@ -57,7 +60,7 @@ async function side(migrated: boolean): Promise<{ side: Side; database?: Databas
   await admin.end();
   dropLater.push(name);
   const url = withDatabase(PG_URL, name);
-  return { side: { store: { kind: 'postgres', url, dataDir }, open: () => openPostgres(url, 5) } };
+  return { side: { store: { kind: 'postgres', url, dataDir, filesDir }, open: () => openPostgres(url, 5) } };
 }
 
 /** The figures through an open database (PGlite's engine, or one connection of the pool). */
@@ -85,17 +88,27 @@ function tree(dir: string, prefix = ''): string[] {
 let source: Side;
 let backup: BackupResult;
 let adminUsername: string;
+let secretaryUsername: string;
 let before: DataSums;
 let inboxTable: string;
+const slides = randomBytes(1536 * 1024);
+const slidesSha = createHash('sha256').update(slides).digest('hex');
+let attachmentUrl: string;
 
 beforeAll(async () => {
   const made = await migratedSide();
   source = made.side;
   const database = made.database;
-  const app = await buildApp({ database, config: { passwordCost: TEST_COST } });
+  const app = await buildApp({ database, config: { passwordCost: TEST_COST, filesDir: source.store.filesDir } });
   try {
     const w = await buildBallotWorld(database.db, app);
     adminUsername = w.users.admin.username;
+    secretaryUsername = w.users.secretary.username;
+    const report = await w.sessions.secretary.post('/api/reports/open', { reporterId: w.r1.id });
+    expect(report.statusCode, report.body).toBe(200);
+    const added = await upload(w.sessions.secretary, `/api/reports/${report.json().id}/attachments`, slides, '汇报幻灯片.pptx');
+    expect(added.statusCode, added.body).toBe(200);
+    attachmentUrl = `/api/reports/${report.json().id}/attachments/${added.json().id}`;
     // Five phones at once (the minimum group): a batch of 15 ballots stored in the round's inbox while voting is
     // still open — a backup taken during voting must carry them (decision 017).
     const { round, codes } = await roundWithCodes(database.db, w, { codes: { committee: 6 } });
@@ -133,7 +146,11 @@ describe('backup and restore', () => {
     expect(byTable.get('public.audit_log')).toBeGreaterThan(0);
     expect(m.database.migration.applied).toBeGreaterThan(10);
     expect(m.secrets.map((s) => [s.name, s.source])).toEqual([['audit-chain.key', 'file'], ['ballot-code.key', 'file']]);
-    expect(listTar(backup.file).map((e) => e.name)).toEqual(expect.arrayContaining(['secrets/ballot-code.key', 'secrets/audit-chain.key', 'manifest.json']));
+    expect(listTar(backup.file).map((e) => e.name)).toEqual(expect.arrayContaining([
+      'secrets/ballot-code.key', 'secrets/audit-chain.key', `files/sha256/${slidesSha.slice(0, 2)}/${slidesSha}`, 'manifest.json',
+    ]));
+    expect(m.formatVersion).toBe(2);
+    expect(m.attachments).toEqual({ referenced: 1, bytes: slides.length, missing: [] });
     expect(statSync(backup.file).mode & 0o077).toBe(0);
 
     const target = await emptySide();
@@ -144,14 +161,19 @@ describe('backup and restore', () => {
     expect(readFileSync(path.join(target.store.dataDir, 'ballot-code.key'), 'utf8').trim()).toBe(BALLOT_KEY);
     expect(readFileSync(path.join(target.store.dataDir, 'audit-chain.key'), 'utf8')).toBe(AUDIT_KEY);
     expect(statSync(path.join(target.store.dataDir, 'ballot-code.key')).mode & 0o077).toBe(0);
+    expect(r.comparisons.find((c) => c.item.startsWith('附件文件'))).toMatchObject({ item: '附件文件（1 个）', actual: '1 个完好', ok: true });
 
-    // The restored database serves the app: the seeded administrator signs in and sees the round's ballots.
+    // The restored database serves the app: the seeded administrator signs in and sees the round's ballots; the
+    // secretary downloads the attachment byte for byte from the restored FILES_DIR.
     const database = await target.open();
-    const app = await buildApp({ database, config: { passwordCost: TEST_COST } });
+    const app = await buildApp({ database, config: { passwordCost: TEST_COST, filesDir: target.store.filesDir } });
     try {
       await signIn(app, adminUsername);
       const n = await database.db.execute(sql`select count(*)::int as n from ${sql.identifier(inboxTable.split('.')[1]!)}`) as unknown as { rows: Array<{ n: number }> };
       expect(Number(n.rows[0]!.n)).toBe(15);
+      const got = await (await signIn(app, secretaryUsername)).get(attachmentUrl);
+      expect(got.statusCode).toBe(200);
+      expect(got.rawPayload.equals(slides)).toBe(true);
     } finally {
       await app.close();
       await database.close();
@@ -180,6 +202,18 @@ describe('backup and restore', () => {
     const cli = spawnSync(process.execPath, ['--import', 'tsx', 'src/server/cli/restore.ts', '--verify', tampered], { encoding: 'utf8', timeout: 60_000 });
     expect(cli.status).toBe(1);
     expect(cli.stderr).toContain('校验和与清单不符');
+  }, 120_000);
+
+  it('an attachment file damaged on disk stops the backup with a message naming it (names are content hashes)', async () => {
+    const file = path.join(source.store.filesDir, 'sha256', slidesSha.slice(0, 2), slidesSha);
+    writeFileSync(file, Buffer.concat([slides.subarray(0, 100), Buffer.from('x'), slides.subarray(101)]));
+    try {
+      await expect(createBackup({ store: source.store, out: path.join(work, 'damaged.tar'), env: cleanEnv }))
+        .rejects.toThrow(new RegExp(`附件文件 .*${slidesSha} 的内容与其名称（SHA-256）不符，文件已损坏`));
+      expect(existsSync(path.join(work, 'damaged.tar'))).toBe(false);
+    } finally {
+      writeFileSync(file, slides);
+    }
   }, 120_000);
 
   it('refuses a non-empty target without --force and changes nothing; --force replaces it and a different key variable is a mismatch', async () => {

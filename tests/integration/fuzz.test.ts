@@ -12,6 +12,7 @@ const SEED = 8_2026;
 
 let t: Awaited<ReturnType<typeof setupTestApp>>;
 let w: BallotWorld;
+let reportId: number;
 let uncaught = 0;
 const onUncaught = () => { uncaught++; };
 
@@ -19,6 +20,7 @@ beforeAll(async () => {
   t = await setupTestApp();
   w = await buildBallotWorld(t.db, t.app);
   await roundWithCodes(t.db, w, { codes: { committee: 10 } });
+  reportId = (await w.sessions.secretary.post('/api/reports/open', { reporterId: w.r1.id })).json().id;
   process.on('uncaughtException', onUncaught);
   process.on('unhandledRejection', onUncaught);
 });
@@ -30,8 +32,11 @@ afterAll(async () => {
 
 describe('fuzzing every route', () => {
   it(`${REQUESTS} generated hostile requests (seed ${SEED}): no 5xx, Chinese { code, message } on every 4xx, rejected requests change nothing`, async () => {
-    const stats = await runFuzz({ app: t.app, database: t.database, adminId: w.users.admin.id, requests: REQUESTS, seed: SEED, batchSize: 50 });
-    const summary = `statuses ${histogram(stats.statuses)}; routes ${stats.perRoute.size}; over HTTP ${stats.overHttp}; rejected checked ${stats.rejectedChecked}; batches checked ${stats.batchesChecked}`;
+    const stats = await runFuzz({
+      app: t.app, database: t.database, adminId: w.users.admin.id, requests: REQUESTS, seed: SEED, batchSize: 50,
+      secretaryId: w.users.secretary.id, focusIds: [reportId],
+    });
+    const summary = `statuses ${histogram(stats.statuses)}; routes ${stats.perRoute.size}; over HTTP ${stats.overHttp}; rejected checked ${stats.rejectedChecked}; batches checked ${stats.batchesChecked}; uploads ${[...stats.uploads.keys()].join(' | ')}`;
     expect(stats.violations, summary).toEqual([]);
     expect([...stats.statuses.keys()].filter((s) => s >= 500)).toEqual([]);
     // The run reached the routes and their validation, not only the session check.
@@ -41,6 +46,10 @@ describe('fuzzing every route', () => {
     expect(stats.rejectedChecked).toBeGreaterThan(REQUESTS / 2);
     expect(stats.batchesChecked).toBeGreaterThan(0);
     expect(uncaught).toBe(0);
+    // Upload-then-read sequences ran, reached the report import as its author and were read back (issue 15).
+    expect(stats.sequences, summary).toBeGreaterThan(0);
+    expect([...stats.uploads.keys()].some((k) => k.startsWith('/api/reports/{id}/docx') && k.includes('[secretary]')), summary).toBe(true);
+    expect(stats.readsAfterUpload.size).toBeGreaterThan(0);
     // Tables that may change on rejected requests are few and named (docs/operations.md lists why).
     expect(Object.keys(FAILURE_RECORDING).sort()).toEqual(['audit_log', 'login_attempts', 'login_guards', 'org_import_jobs', 'org_import_staging', 'sessions', 'survey_failures', 'vote_failures']);
   }, 120_000);

@@ -8,6 +8,7 @@ import { claimDataDir } from '../db/data-dir-lock';
 import { BackupError, MANIFEST, MANIFEST_SUM, TarWriter } from './archive';
 import { type DataSums, latestMigration, type Manifest, pgClientRunner, pgliteRunner, readSums, sumsInTransaction } from './manifest';
 import { findPgTool, libpqTarget, runTool } from './pg-tools';
+import { addFiles, referencedFiles } from './files';
 import { collectSecrets } from './secrets';
 import { appVersion, pgliteVersion, type Store } from './store';
 
@@ -44,6 +45,7 @@ export async function createBackup(o: BackupOptions): Promise<BackupResult> {
   try {
     let sums: DataSums;
     let engine: Manifest['engine'];
+    let referenced: string[];
     if (o.store.kind === 'pglite') {
       const dataDir = o.store.dataDir;
       if (!existsSync(path.join(dataDir, 'PG_VERSION'))) throw new BackupError(`数据目录 ${dataDir} 中没有数据库（缺少 PG_VERSION），请检查 DATA_DIR`);
@@ -54,6 +56,7 @@ export async function createBackup(o: BackupOptions): Promise<BackupResult> {
         try {
           const p = database.pglite!;
           sums = await readSums(pgliteRunner(p));
+          referenced = await referencedFiles(pgliteRunner(p));
           const [v] = (await p.query<{ v: string; n: string }>(`select version() as v, current_setting('server_version_num') as n`)).rows;
           engine = { kind: 'pglite', serverVersion: v!.v, serverVersionNum: Number(v!.n), pglite: pgliteVersion() };
           const dump = await p.dumpDataDir('gzip');
@@ -82,6 +85,8 @@ export async function createBackup(o: BackupOptions): Promise<BackupResult> {
           sumsInTransaction(pgClientRunner(client)),
           runTool(tool.path, ['-Fc', '--no-sync', `--snapshot=${snap!.s}`, '-f', dumpFile, '-d', target.dbname], target.env),
         ]);
+        // In the dump's snapshot: the files its rows name (each was on disk before its row committed).
+        referenced = await referencedFiles(pgClientRunner(client));
         await client.query('commit');
         sums = s;
         engine = { kind: 'postgres', serverVersion: v!.v, serverVersionNum: num, dumpToolMajor: tool.major };
@@ -93,15 +98,17 @@ export async function createBackup(o: BackupOptions): Promise<BackupResult> {
       rmSync(dumpFile, { force: true });
     }
     for (const s of secrets) if (s.data) tar.addBuffer(s.info.entry!, s.data);
+    const attachments = addFiles(tar, o.store.filesDir, referenced);
     const manifest: Manifest = {
       format: 'shupingkao-backup',
-      formatVersion: 1,
+      formatVersion: 2,
       createdAt: new Date().toISOString(),
       app: { ...appVersion(), latestMigration: latestMigration() },
       engine,
       database: sums,
       files: [...tar.written],
       secrets: secrets.map((s) => s.info),
+      attachments,
     };
     const json = Buffer.from(JSON.stringify(manifest, null, 2), 'utf8');
     tar.addBuffer(MANIFEST, json);

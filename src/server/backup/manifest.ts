@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type pg from 'pg';
 import { migrationsFolder } from '../db/connect';
+import type { FilesInfo } from './files';
 
 /** The same call shape over PGlite and a single node-postgres connection (never a pool: the manifest needs one snapshot). */
 export interface SqlRunner {
@@ -46,7 +47,8 @@ export interface SecretInfo {
 
 export interface Manifest {
   format: 'shupingkao-backup';
-  formatVersion: 1;
+  /** 2: with the uploaded files (decision 021); a program that only knows 1 refuses it instead of losing them. */
+  formatVersion: 1 | 2;
   createdAt: string;
   app: { version: string; commit: string | null; latestMigration: string | null };
   engine: {
@@ -60,6 +62,8 @@ export interface Manifest {
   database: DataSums;
   files: Array<{ name: string; bytes: number; sha256: string }>;
   secrets: SecretInfo[];
+  /** The uploaded files the rows name (formatVersion 2). */
+  attachments?: FilesInfo;
 }
 
 const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;

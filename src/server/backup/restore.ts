@@ -11,6 +11,7 @@ import { BackupError, extractEntry, hashEntry, listTar, MANIFEST, MANIFEST_SUM, 
 import { connectOrExplain, PGDUMP_ENTRY, PGLITE_ENTRY } from './backup';
 import { type Comparison, compareSums, type DataSums, type Manifest, migrationIndex, pgClientRunner, pgliteRunner, readSums } from './manifest';
 import { findPgTool, libpqTarget, runTool, runToolOutput } from './pg-tools';
+import { compareFiles, referencedFiles, restoreFiles } from './files';
 import { checkEnvSecrets, planSecrets } from './secrets';
 import { pgliteVersion, type Store } from './store';
 
@@ -45,7 +46,7 @@ export function openBackup(file: string): OpenedBackup {
   } catch {
     throw new BackupError(`备份文件已损坏：${MANIFEST} 不是有效的 JSON，${REFUSED}`);
   }
-  if (manifest.format !== 'shupingkao-backup' || manifest.formatVersion !== 1) {
+  if (manifest.format !== 'shupingkao-backup' || (manifest.formatVersion !== 1 && manifest.formatVersion !== 2)) {
     throw new BackupError(`不支持的备份格式（${String(manifest.format)} v${String(manifest.formatVersion)}），请使用生成该备份的程序版本恢复`);
   }
   for (const f of manifest.files) {
@@ -101,6 +102,7 @@ export async function restoreBackup(o: RestoreOptions): Promise<RestoreResult> {
   warnings.push(...envCheck.warnings);
 
   let restored: DataSums;
+  let referenced: string[];
   let movedAside: string | undefined;
   if (o.store.kind === 'pglite') {
     const dataDir = o.store.dataDir;
@@ -137,10 +139,12 @@ export async function restoreBackup(o: RestoreOptions): Promise<RestoreResult> {
       rmSync(path.join(dataDir, LOCK_FILE), { force: true });
       release = claimDataDir(dataDir, 'restore');
       writeSecrets(b, dataDir, !!o.force);
+      restoreFiles(b.file, b.entries, o.store.filesDir);
       // Reopened from disk, so the figures prove what the server will find there.
       const database = await openPglite(dataDir);
       try {
         restored = await readSums(pgliteRunner(database.pglite!));
+        referenced = await referencedFiles(pgliteRunner(database.pglite!));
       } finally {
         await database.close();
       }
@@ -193,13 +197,15 @@ export async function restoreBackup(o: RestoreOptions): Promise<RestoreResult> {
       // pg_restore leaves planner statistics empty; the first queries after a restore would otherwise plan blind.
       await client.query('analyze');
       writeSecrets(b, o.store.dataDir, !!o.force);
+      restoreFiles(b.file, b.entries, o.store.filesDir);
       restored = await readSums(pgClientRunner(client));
+      referenced = await referencedFiles(pgClientRunner(client));
     } finally {
       await client.end().catch(() => {});
       if (tmp) rmSync(tmp, { recursive: true, force: true });
     }
   }
-  const comparisons = [...compareSums(manifest.database, restored), ...envCheck.comparisons];
+  const comparisons = [...compareSums(manifest.database, restored), compareFiles(referenced, o.store.filesDir, manifest.attachments), ...envCheck.comparisons];
   return { ok: comparisons.every((c) => c.ok), comparisons, warnings, seconds: (Date.now() - started) / 1000, manifest, restored, movedAside };
 }
 

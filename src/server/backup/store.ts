@@ -1,5 +1,5 @@
 // Where the data lives, read from the same variables as the server (src/server/env.ts): DATABASE_URL set → PostgreSQL,
-// unset → PGlite under DATA_DIR. Key files are under DATA_DIR in both cases.
+// unset → PGlite under DATA_DIR. Key files are under DATA_DIR in both cases, uploaded files under FILES_DIR.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -7,21 +7,23 @@ import { createRequire } from 'node:module';
 import { migrationsFolder } from '../db/connect';
 import { BackupError } from './archive';
 
+/** `filesDir`: uploaded files (FILES_DIR, decision 021), beside the database in both cases. */
 export type Store =
-  | { kind: 'pglite'; dataDir: string }
-  | { kind: 'postgres'; url: string; dataDir: string };
+  | { kind: 'pglite'; dataDir: string; filesDir: string }
+  | { kind: 'postgres'; url: string; dataDir: string; filesDir: string };
 
 export function storeFromEnv(env: NodeJS.ProcessEnv = process.env): Store {
   const dataDir = path.resolve(env.DATA_DIR || './data');
+  const filesDir = path.resolve(env.FILES_DIR || './files');
   const url = env.DATABASE_URL || undefined;
-  if (!url) return { kind: 'pglite', dataDir };
+  if (!url) return { kind: 'pglite', dataDir, filesDir };
   if (!/^postgres(ql)?:\/\//.test(url)) throw new BackupError('环境变量配置错误：DATABASE_URL 必须以 postgres:// 开头');
-  return { kind: 'postgres', url, dataDir };
+  return { kind: 'postgres', url, dataDir, filesDir };
 }
 
 export const describeStore = (s: Store) => (s.kind === 'pglite'
-  ? `内置 PGlite，数据目录 ${s.dataDir}`
-  : `PostgreSQL ${redactUrl(s.url)}（密钥文件目录 ${s.dataDir}）`);
+  ? `内置 PGlite，数据目录 ${s.dataDir}，附件目录 ${s.filesDir}`
+  : `PostgreSQL ${redactUrl(s.url)}（密钥文件目录 ${s.dataDir}，附件目录 ${s.filesDir}）`);
 
 export function redactUrl(url: string) {
   try {

@@ -13,7 +13,7 @@ async function main(argv: string[]) {
     if (a === '--out' || a === '-o') out = argv[++i];
     else if (a.startsWith('--out=')) out = a.slice(6);
     else if (a === '--help' || a === '-h') {
-      console.log('用法：npm run backup -- [--out <文件>]\n默认写入 backups/shupingkao-backup-<时间>.tar；数据库与密钥目录取自 DATABASE_URL / DATA_DIR（与服务相同）');
+      console.log('用法：npm run backup -- [--out <文件>]\n默认写入 backups/shupingkao-backup-<时间>.tar；数据库、密钥目录与附件目录取自 DATABASE_URL / DATA_DIR / FILES_DIR（与服务相同）');
       return 0;
     } else throw new BackupError(`无法识别的参数：${a}（用法：npm run backup -- [--out <文件>]）`);
   }
@@ -27,6 +27,11 @@ async function main(argv: string[]) {
   const rows = r.manifest.database.tables.reduce((n, t) => n + t.rows, 0);
   console.log(`已写入 ${r.file}（${mb(r.bytes)} MB，用时 ${r.seconds.toFixed(1)} 秒）`);
   console.log(`共 ${r.manifest.database.tables.length} 张表 ${rows} 行；迁移 ${r.manifest.database.migration.applied} 个，最新 ${r.manifest.database.migration.last ?? '无'}`);
+  const a = r.manifest.attachments;
+  if (a) {
+    console.log(`已包含附件文件 ${a.referenced - a.missing.length} 个（${mb(a.bytes)} MB，取自 ${store.filesDir}）`);
+    if (a.missing.length) console.log(`⚠ 警告：数据库中记录的 ${a.missing.length} 个附件文件在附件目录中不存在（如 ${a.missing[0]}），未能备份；请检查 FILES_DIR 是否正确`);
+  }
   for (const s of r.manifest.secrets) {
     console.log(s.source === 'file'
       ? `已包含密钥文件 ${s.name}（指纹 ${s.fingerprint}）`

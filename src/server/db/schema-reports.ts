@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
-  boolean, customType, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex,
+  boolean, check, customType, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import { campaignReporters, campaigns } from './schema-campaigns';
 import { organizations, users } from './schema';
@@ -91,7 +91,10 @@ export const reportReviewEvents = pgTable(
   (t) => [index('report_review_events_report_idx').on(t.reportId, t.at)],
 );
 
-/** Slides, videos (R-REP-6). Kept in the database so every app process serves them (decision 008). */
+/**
+ * Slides, videos (R-REP-6). The bytes are a file on disk named by `sha256` (FILES_DIR, decision 021); `content` only
+ * holds rows written before that, until the first start moves them out (uploads/legacy-attachments.ts).
+ */
 export const reportAttachments = pgTable(
   'report_attachments',
   {
@@ -100,12 +103,16 @@ export const reportAttachments = pgTable(
     fileName: text('file_name').notNull(),
     mimeType: text('mime_type').notNull(),
     size: integer('size').notNull(),
-    content: bytea('content').notNull(),
+    sha256: text('sha256'),
+    content: bytea('content'),
     uploadedBy: integer('uploaded_by').references(() => users.id),
     createdAt: createdAt(),
     removedAt: timestamp('removed_at', { withTimezone: true }),
   },
-  (t) => [index('report_attachments_report_idx').on(t.reportId)],
+  (t) => [
+    index('report_attachments_report_idx').on(t.reportId),
+    check('report_attachments_stored_ck', sql`${t.sha256} is not null or ${t.content} is not null`),
+  ],
 );
 
 /**

@@ -2,6 +2,7 @@ import type { PasswordState } from '../../domain/password-policy';
 import type { Role } from '../../domain/roles';
 import type { Database, Db } from '../db/connect';
 import type { AuditAnchorConfig, AuditAnchors } from '../modules/audit/anchors';
+import type { FileStore } from '../uploads/file-store';
 import type { HashCost } from '../modules/auth/password-hash';
 import type { TrustProxy } from './trust-proxy';
 
@@ -48,6 +49,8 @@ export interface AppConfig {
   voteWaitMs?: number;
   /** Signed anchors of the audit chain head outside the database (decision 016); main.ts always sets it. */
   auditAnchors?: AuditAnchorConfig;
+  /** Uploaded files on disk (env FILES_DIR, decision 021); absent (tests): a temporary directory removed on close. */
+  filesDir?: string;
 }
 
 export interface AppDeps {
@@ -57,6 +60,7 @@ export interface AppDeps {
   config: AppConfig;
   /** The anchor writer of this process; null when config.auditAnchors is absent (API-only tests). */
   auditAnchors: AuditAnchors | null;
+  files: FileStore;
 }
 
 declare module 'fastify' {

@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import type { Readable } from 'node:stream';
 import { fileTypeFromBuffer } from 'file-type';
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
@@ -25,12 +26,16 @@ const OLE_BY_EXTENSION: Record<string, string> = {
 const OCTET = 'application/octet-stream';
 const extensionOf = (name: string) => /\.([a-z0-9]{1,8})$/i.exec(name)?.[1]?.toLowerCase() ?? '';
 
-/** UTF-8 without control characters other than tab and line breaks: served as plain text (a .txt or .csv). */
+/**
+ * UTF-8 without control characters other than tab and line breaks, judged on the first 64 KiB (a file on disk is
+ * only read that far; a character cut at the end is not an error): served as plain text (a .txt or .csv).
+ */
 function isPlainText(content: Buffer) {
+  const head = content.subarray(0, 65536);
   // eslint-disable-next-line no-control-regex
-  if (/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(content.subarray(0, 65536).toString('latin1'))) return false;
+  if (/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(head.toString('latin1'))) return false;
   try {
-    new TextDecoder('utf-8', { fatal: true }).decode(content);
+    new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
     return true;
   } catch {
     return false;
@@ -56,14 +61,18 @@ export async function sniffContentType(content: Buffer, fileName: string): Promi
  * to it); a raster image runs no script. The original name goes only in the RFC 5987 parameter.
  */
 export async function sendUpload(
-  reply: FastifyReply, file: { fileName: string; content: Buffer }, fallbackName: string, opts: { inlineImages?: boolean } = {},
+  reply: FastifyReply,
+  file: { fileName: string } & ({ content: Buffer } | { head: Buffer; stream: Readable; size: number }),
+  fallbackName: string, opts: { inlineImages?: boolean } = {},
 ) {
-  const type = await sniffContentType(file.content, file.fileName);
+  const type = await sniffContentType('content' in file ? file.content : file.head, file.fileName);
   const inline = opts.inlineImages && type.startsWith('image/');
-  return reply
+  reply
     .header('content-type', type)
     .header('content-disposition', `${inline ? 'inline' : 'attachment'}; filename="${fallbackName}"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`)
     .header('x-content-type-options', 'nosniff')
-    .header('cache-control', 'private, no-store')
-    .send(file.content);
+    .header('cache-control', 'private, no-store');
+  // A file on disk is streamed (never read whole into memory); its type was told from its first bytes.
+  if ('stream' in file) return reply.header('content-length', file.size).send(file.stream);
+  return reply.send(file.content);
 }

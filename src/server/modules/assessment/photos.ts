@@ -7,8 +7,6 @@ import type { AuthUser } from '../../http/context';
 import { assertNotArchived, assertScore, assertViewReporter } from './policy';
 import { getReporterCtx, isTeamMember } from './repo';
 
-/** Phone photos are resized by nobody: 8 MB covers a phone camera JPEG; more is almost surely a mistake. */
-export const PHOTO_MAX_BYTES = 8 * 1024 * 1024;
 export const PHOTOS_PER_SCORE = 5;
 
 /** The type is read from the bytes, not trusted from the upload's name or header. */

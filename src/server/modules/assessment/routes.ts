@@ -1,12 +1,13 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { readFile } from 'node:fs/promises';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { METHOD_CODES } from '../../../domain/checklist';
-import { AppError } from '../../../domain/errors';
 import { SECTOR_CODES } from '../../../domain/org-taxonomy';
 import { actorOf } from '../../http/audit';
 import { sendUpload } from '../../http/download';
 import { requireUser } from '../../http/session';
+import { UPLOAD_KINDS, withUpload } from '../../uploads/receive';
 import { completeAssessment, reopenAssessment } from './complete-assessment';
 import { createChecklist, createFromTemplate } from './create-checklist';
 import { exportScores } from './export-scores';
@@ -17,7 +18,7 @@ import { listProgress } from './list-progress';
 import { listTeamCandidates, listTeams } from './list-teams';
 import { addItem, removeItem, updateItem } from './manage-items';
 import { createTeam, removeTeam, updateTeam } from './manage-teams';
-import { addPhoto, PHOTO_MAX_BYTES, readPhoto } from './photos';
+import { addPhoto, readPhoto } from './photos';
 import { scoreItem } from './score-item';
 import { TEMPLATE_KIND_CODES } from './templates';
 import { removeChecklist, updateChecklist } from './update-checklist';
@@ -59,22 +60,6 @@ const ScoreOut = z.object({
   id: z.number(), itemId: z.number(), score: z.number(), failed: z.boolean(), note: z.string().nullable(), clientId: z.string().nullable(),
   scoredByName: z.string().nullable(), scoredAt: z.string(), photos: z.array(z.object({ id: z.number(), fileName: z.string(), size: z.number() })),
 });
-
-async function readPhotoUpload(req: FastifyRequest) {
-  if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', '请以文件上传方式（multipart/form-data）提交', 415);
-  const file = await req.file({ limits: { fileSize: PHOTO_MAX_BYTES, files: 1 } });
-  if (!file) throw new AppError('VALIDATION', '请选择要上传的照片', 400, { field: 'file' });
-  const tooLarge = () => new AppError('PAYLOAD_TOO_LARGE', `照片不能超过${PHOTO_MAX_BYTES / 1024 / 1024}MB`, 413, { field: 'file' });
-  let content: Buffer;
-  try {
-    content = await file.toBuffer();
-  } catch (e) {
-    if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
-    throw e;
-  }
-  if (file.file.truncated) throw tooLarge();
-  return { name: file.filename, content };
-}
 
 export async function assessmentRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -277,8 +262,8 @@ export async function assessmentRoutes(app: FastifyInstance) {
     },
   }, async (req) => {
     const user = requireUser(req);
-    const file = await readPhotoUpload(req);
-    return addPhoto(db(), user, actorOf(req), req.params.id, req.params.itemId, file);
+    return withUpload(req, app.deps.files.incoming, UPLOAD_KINDS.photo, async (file) =>
+      addPhoto(db(), user, actorOf(req), req.params.id, req.params.itemId, { name: file.name, content: await readFile(file.path) }));
   });
 
   r.get('/api/assessment/reporters/:id/photos/:photoId', {

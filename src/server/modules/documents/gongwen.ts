@@ -130,7 +130,7 @@ const NUMBERING = {
 
 function table(header: string[], rows: (string | number)[][], widths?: number[]) {
   const total = Math.round(156 * MM);
-  const columns = header.length || Math.max(1, ...rows.map((r) => r.length));
+  const columns = header.length || rows.reduce((w, r) => Math.max(w, r.length), 1);
   const w = widths ?? Array.from({ length: columns }, () => Math.floor(total / columns));
   const line = { style: BorderStyle.SINGLE, size: 4, color: '000000' };
   return new Table({
@@ -201,7 +201,8 @@ export function gongwenDocument(doc: GongwenDoc): Document {
   if (doc.subtitle) children.push(para(doc.subtitle, GONGWEN_FONTS.heading2, { indent: false, align: AlignmentType.CENTER }));
   children.push(para('', GONGWEN_FONTS.body));
   if (doc.addressee) children.push(para(`${doc.addressee}：`, GONGWEN_FONTS.body, { indent: false, align: AlignmentType.LEFT }));
-  for (const b of doc.blocks) children.push(...block(b));
+  // Not push(...block(b)): a list block of a long document spreads into too many arguments for the stack.
+  for (const b of doc.blocks) for (const c of block(b)) children.push(c);
   if (doc.signature || doc.date) {
     children.push(para('', GONGWEN_FONTS.body), para('', GONGWEN_FONTS.body));
     // About four characters of space after the signature and the date (FORMATS.md).

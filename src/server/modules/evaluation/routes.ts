@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError } from '../../../domain/errors';
 import { actorOf } from '../../http/audit';
 import { requireUser } from '../../http/session';
+import { UPLOAD_KINDS, withUpload } from '../../uploads/receive';
+import { readZipUpload, XLSX_ZIP } from '../../uploads/zip-check';
 import { resetFinalGrade, reviewSuggestion, setFinalGrade, setOpinion } from './decide';
 import { getEvaluation, gradeHistory, listInputs } from './get-evaluation';
 import { importInputs, inputsTemplate, saveInputs } from './inputs';
@@ -65,12 +66,8 @@ export async function evaluationRoutes(app: FastifyInstance) {
     schema: { tags, params: IdParams, consumes: ['multipart/form-data'], response: { 200: z.object({ saved: z.number() }) } },
   }, async (req) => {
     const user = requireUser(req);
-    if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', '请以文件上传方式（multipart/form-data）提交', 415);
-    const file = await req.file();
-    if (!file) throw new AppError('VALIDATION', '请选择要导入的 .xlsx 文件', 400, { field: 'file' });
-    const buffer = await file.toBuffer();
-    if (file.file.truncated) throw new AppError('PAYLOAD_TOO_LARGE', '上传内容超过大小限制', 413);
-    return importInputs(db(), user, actorOf(req), req.params.id, buffer);
+    return withUpload(req, app.deps.files.incoming, UPLOAD_KINDS.xlsx, async (file) =>
+      importInputs(db(), user, actorOf(req), req.params.id, await readZipUpload(file, XLSX_ZIP)));
   });
 
   r.put(`${base}/results/:reporterId/decision`, {

@@ -5,6 +5,8 @@ import { AppError } from '../../../domain/errors';
 import { KIND_CODES, LEVEL_CODES, SECTOR_CODES } from '../../../domain/org-taxonomy';
 import { actorOf } from '../../http/audit';
 import { requireUser } from '../../http/session';
+import { UPLOAD_KINDS, withUpload } from '../../uploads/receive';
+import { ORG_XLSX_ZIP, readZipUpload } from '../../uploads/zip-check';
 import { appointSecretary } from './appoint-secretary';
 import { treeChildren, treeRoots } from './browse-tree';
 import { createOrg } from './create-org';
@@ -97,14 +99,9 @@ export async function organizationRoutes(app: FastifyInstance) {
     return reply.send(await buildImportTemplate());
   });
 
-  const readUpload = async (req: FastifyRequest) => {
-    if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', '请以文件上传方式（multipart/form-data）提交', 415);
-    const file = await req.file();
-    if (!file) throw new AppError('VALIDATION', '请选择要导入的 .xlsx 文件', 400, { field: 'file' });
-    const buffer = await file.toBuffer();
-    if (file.file.truncated) throw new AppError('PAYLOAD_TOO_LARGE', '上传内容超过大小限制', 413);
-    return { buffer, fileName: file.filename || 'upload.xlsx' };
-  };
+  const readUpload = <T>(req: FastifyRequest, use: (buffer: Buffer, fileName: string) => Promise<T>) =>
+    withUpload(req, app.deps.files.incoming, UPLOAD_KINDS.orgXlsx, async (file) =>
+      use(await readZipUpload(file, ORG_XLSX_ZIP), file.name || 'upload.xlsx'));
   const today = () => app.deps.clock.now().toISOString().slice(0, 10);
 
   // Synchronous import, for scripts and small files: answers when everything is written (or nothing).
@@ -113,8 +110,7 @@ export async function organizationRoutes(app: FastifyInstance) {
   }, async (req) => {
     const user = requireUser(req);
     assertCanImport(user);
-    const { buffer } = await readUpload(req);
-    return importOrgs(db(), user, actorOf(req), buffer, today());
+    return readUpload(req, (buffer) => importOrgs(db(), user, actorOf(req), buffer, today()));
   });
 
   // The page's import: answers at once with a job whose progress the page polls (100,000 rows take a while).
@@ -123,8 +119,8 @@ export async function organizationRoutes(app: FastifyInstance) {
   }, async (req, reply) => {
     const user = requireUser(req);
     assertCanImport(user);
-    const { buffer, fileName } = await readUpload(req);
-    const job = await startImportJob(db(), user, actorOf(req), buffer, fileName, today(), (err) => app.log.error({ err }, 'org import job failed'));
+    const job = await readUpload(req, (buffer, fileName) =>
+      startImportJob(db(), user, actorOf(req), buffer, fileName, today(), (err) => app.log.error({ err }, 'org import job failed')));
     return reply.status(202).send({ job: presentJob(job) });
   });
 

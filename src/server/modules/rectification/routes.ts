@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { readFile } from 'node:fs/promises';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../../domain/errors';
@@ -6,11 +7,12 @@ import { RECT_STATUSES } from '../../../domain/rectification-status';
 import { actorOf } from '../../http/audit';
 import { sendUpload } from '../../http/download';
 import { requireUser } from '../../http/session';
+import { UPLOAD_KINDS, withUpload } from '../../uploads/receive';
 import { addProgress } from './add-progress';
 import { bulletinDocx } from './bulletin-docx';
 import { carryOver } from './carry-over';
 import { createItem } from './create-item';
-import { addEvidence, MAX_EVIDENCE_BYTES, readEvidence } from './evidence';
+import { addEvidence, readEvidence } from './evidence';
 import { getItem } from './get-item';
 import { getInbox } from './inbox';
 import { listCommitments } from './list-commitments';
@@ -33,25 +35,14 @@ const IdOut = z.object({ id: z.number() });
 const Ok = z.object({ ok: z.literal(true) });
 const Content = z.string().trim().min(1, '承诺内容不能为空').max(10000);
 
-async function readUpload(req: FastifyRequest) {
-  if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', '请以文件上传方式（multipart/form-data）提交', 415);
-  const file = await req.file({ limits: { fileSize: MAX_EVIDENCE_BYTES, files: 1 } });
-  if (!file) throw new AppError('VALIDATION', '请选择要上传的佐证材料', 400, { field: 'file' });
-  const tooLarge = () => new AppError('PAYLOAD_TOO_LARGE', '佐证材料不能超过10MB', 413, { field: 'file' });
-  let content: Buffer;
-  try {
-    content = await file.toBuffer();
-  } catch (e) {
-    if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
-    throw e;
-  }
-  if (file.file.truncated) throw tooLarge();
-  const raw = (file.fields.progressId as { value?: unknown } | undefined)?.value;
+/** The progress note an evidence file belongs to, from the form field sent before the file. */
+function progressIdOf(fields: Record<string, string>) {
+  const raw = fields.progressId;
   const progressId = raw === undefined || raw === '' ? undefined : Number(raw);
   if (progressId !== undefined && !(Number.isInteger(progressId) && progressId > 0)) {
     throw new AppError('VALIDATION', '进展记录编号无效', 400, { field: 'progressId' });
   }
-  return { file: { name: file.filename, mimeType: file.mimetype, content }, progressId };
+  return progressId;
 }
 
 export async function rectificationRoutes(app: FastifyInstance) {
@@ -107,8 +98,10 @@ export async function rectificationRoutes(app: FastifyInstance) {
       response: { 200: z.object({ id: z.number(), fileName: z.string(), size: z.number() }) },
     },
   }, async (req) => {
-    const { file, progressId } = await readUpload(req);
-    return addEvidence(db(), requireUser(req), actorOf(req), req.params.id, file, progressId);
+    return withUpload(req, app.deps.files.incoming, UPLOAD_KINDS.evidence, async (file) => addEvidence(
+      db(), requireUser(req), actorOf(req), req.params.id,
+      { name: file.name, mimeType: file.mimeType, content: await readFile(file.path) }, progressIdOf(file.fields),
+    ));
   });
 
   r.get('/api/rectification/items/:id/evidence/:evidenceId', {

@@ -20,7 +20,7 @@ function toGongwen(b: RichBlock): GongwenBlock {
     case 'list':
       return { type: 'list', ordered: b.ordered, items: b.items };
     case 'table': {
-      const width = Math.max(...b.rows.map((r) => r.cells.length));
+      const width = b.rows.reduce((w, r) => Math.max(w, r.cells.length), 0);
       const pad = (cells: string[]) => [...cells, ...Array<string>(width - cells.length).fill('')];
       const headed = b.rows[0]?.header ?? false;
       return {
@@ -52,7 +52,9 @@ export function reportBlocks(sections: readonly ReportSection[]): GongwenBlock[]
       blocks.push({ type: 'heading1', text: NUMBERED.test(title) ? title : `${CN_NUM[n] ?? n + 1}、${title}` });
       n++;
     }
-    blocks.push(...parseRichHtml(sectionHtml(s)).map(toGongwen));
+    // One by one: push(...all) passes every block as an argument, and a long report's ~150,000 blocks overflowed the
+    // stack (a 500 on the .docx download, issue 15).
+    for (const b of parseRichHtml(sectionHtml(s))) blocks.push(toGongwen(b));
   }
   return blocks;
 }

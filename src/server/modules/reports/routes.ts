@@ -1,23 +1,25 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { readFile } from 'node:fs/promises';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../../domain/errors';
 import { actorOf } from '../../http/audit';
 import { requireUser } from '../../http/session';
 import { compareVersions } from './compare-versions';
-import { MAX_DOCX_BYTES } from './docx-import';
 import { downloadReport } from './download-report';
 import { getReport } from './get-report';
 import { listMyTasks, listReviewQueue } from './list-tasks';
 import { sendUpload } from '../../http/download';
-import { addAttachment, attachmentLimitFor, readAttachment, removeAttachment } from './manage-attachments';
+import { UPLOAD_KINDS, withUpload } from '../../uploads/receive';
+import { addAttachment, attachmentUploadKind, checkAttachmentFile, readAttachment, removeAttachment } from './manage-attachments';
 import { addRectificationItem, listRectificationItems, removeRectificationItem } from './manage-rectification-items';
 import { openReport } from './open-report';
 import { listPublished, publishReports, readPublicReport } from './publish-reports';
 import { previewChecks } from './preview-checks';
 import { notFoundPage, PUBLIC_PAGE_CSP, renderPublicReport } from './public-page';
 import { REPORT_STATES, REVIEW_ACTIONS } from './review-states';
-import { saveReport } from './save-report';
+import { MAX_SECTION_HTML, MAX_SECTION_TEXT } from './rich-text';
+import { checkAuthor, saveReport } from './save-report';
 import { MAX_REMINDERS, sendReminders } from './send-reminders';
 import { shanghaiDate } from './today';
 import { transitionReport } from './transition-report';
@@ -28,11 +30,16 @@ const IdParams = z.object({ id: Id });
 const Section = z.object({
   key: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, '部分编号格式不正确'),
   title: z.string().trim().max(200),
-  text: z.string().max(100_000, '单个部分不能超过10万字符'),
+  text: z.string().max(MAX_SECTION_TEXT, '单个部分不能超过10万字符'),
   /** Editor HTML (decision 009): sanitized on the server, which derives `text` from it. */
-  html: z.string().max(1_000_000, '单个部分内容过长').optional(),
+  html: z.string().max(MAX_SECTION_HTML, '单个部分内容过长').optional(),
 });
 const Sections = z.array(Section).max(30);
+/**
+ * Sections as stored, in answers: the request limits above are for input; applied to output they turned a report stored
+ * over them (a .docx import before issue 15 bounded it) into a 500 on every read.
+ */
+const StoredSections = z.array(z.object({ key: z.string(), title: z.string(), text: z.string(), html: z.string().optional() }));
 const Place = z.object({ sectionKey: z.string(), offset: z.number(), length: z.number(), excerpt: z.string() });
 const CheckResult = z.object({
   id: z.string(), level: z.enum(['pass', 'advice', 'blocker']), message: z.string(),
@@ -49,7 +56,7 @@ const ReportView = z.object({
     id: z.number(), reporterId: z.number(), state: z.enum(REPORT_STATES), stateLabel: z.string(), onBehalf: z.boolean(),
     charCount: z.number(), versionNo: z.number(), submittedAt: z.string().nullable(), approvedAt: z.string().nullable(),
     signedAt: z.string().nullable(), publishedAt: z.string().nullable(), publicToken: z.string().nullable(),
-    updatedAt: z.string(), sections: Sections,
+    updatedAt: z.string(), sections: StoredSections,
   }),
   reporter: z.object({
     campaignId: z.number(), campaignTitle: z.string(), year: z.number(), orgId: z.number(), orgName: z.string(),
@@ -91,23 +98,6 @@ const Ok = z.object({ ok: z.literal(true) });
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const disposition = (name: string) => `attachment; filename="report.docx"; filename*=UTF-8''${encodeURIComponent(name)}`;
-
-async function readUpload(req: FastifyRequest, maxBytes: number, what: string) {
-  if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', '请以文件上传方式（multipart/form-data）提交', 415);
-  const file = await req.file({ limits: { fileSize: maxBytes, files: 1 } });
-  if (!file) throw new AppError('VALIDATION', `请选择要上传的${what}`, 400, { field: 'file' });
-  const tooLarge = () =>
-    new AppError('PAYLOAD_TOO_LARGE', `${what}不能超过${Math.round((maxBytes / 1024 / 1024) * 100) / 100}MB`, 413, { field: 'file' });
-  let content: Buffer;
-  try {
-    content = await file.toBuffer();
-  } catch (e) {
-    if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
-    throw e;
-  }
-  if (file.file.truncated) throw tooLarge();
-  return { name: file.filename, mimeType: file.mimetype, content };
-}
 
 export async function reportRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -200,8 +190,8 @@ export async function reportRoutes(app: FastifyInstance) {
     },
   }, async (req) => {
     const user = requireUser(req);
-    const file = await readUpload(req, MAX_DOCX_BYTES, 'Word文件');
-    return uploadReportDocx(db(), user, actorOf(req), req.params.id, file.content, file.name, today());
+    return withUpload(req, app.deps.files.incoming, UPLOAD_KINDS.reportDocx, async (file) =>
+      uploadReportDocx(db(), user, actorOf(req), req.params.id, await readFile(file.path), file.name, today()));
   });
 
   r.post('/api/reports/:id/transitions', {
@@ -240,16 +230,29 @@ export async function reportRoutes(app: FastifyInstance) {
     },
   }, async (req) => {
     const user = requireUser(req);
-    const limit = await attachmentLimitFor(db(), user, req.params.id);
-    const file = await readUpload(req, limit.bytes, '附件');
-    return addAttachment(db(), user, actorOf(req), req.params.id, file);
+    // Who may upload and how much, before a byte of the body is read; the file streams to disk (decision 021).
+    const { ctx } = await checkAuthor(db(), user, req.params.id);
+    return withUpload(req, app.deps.files.incoming, attachmentUploadKind(ctx.settings), async (file) => {
+      checkAttachmentFile(file);
+      // In the store before the row that names it commits, so a backup that sees the row finds the file.
+      await app.deps.files.put(file.path, file.sha256);
+      return addAttachment(db(), user, actorOf(req), req.params.id, file);
+    });
   });
 
   r.get('/api/reports/:id/attachments/:attachmentId', {
     schema: { tags, params: z.object({ id: Id, attachmentId: Id }) },
   }, async (req, reply) => {
     const a = await readAttachment(db(), requireUser(req), req.params.id, req.params.attachmentId);
-    return sendUpload(reply, a, 'attachment');
+    if (!app.deps.files.has(a.sha256)) {
+      // Not the caller's doing: FILES_DIR wrong or the file lost (main.ts warns at start-up).
+      req.log.error({ sha256: a.sha256, filesDir: app.deps.files.dir }, 'attachment file missing');
+      throw new AppError('FILE_MISSING', '附件文件缺失：附件目录中找不到该文件，请联系系统管理员检查 FILES_DIR 设置或从备份恢复', 500);
+    }
+    // Streamed from the file store, never read whole into memory; the type is told from its first bytes.
+    return sendUpload(reply, {
+      fileName: a.fileName, head: await app.deps.files.head(a.sha256), stream: app.deps.files.open(a.sha256), size: a.size,
+    }, 'attachment');
   });
 
   r.delete('/api/reports/:id/attachments/:attachmentId', {
@@ -282,7 +285,7 @@ export async function reportRoutes(app: FastifyInstance) {
     config: { public: true },
     schema: {
       tags, params: z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{10,64}$/, '链接无效') }),
-      response: { 200: z.object({ orgName: z.string(), campaignTitle: z.string(), publishedAt: z.string(), charCount: z.number(), sections: Sections }) },
+      response: { 200: z.object({ orgName: z.string(), campaignTitle: z.string(), publishedAt: z.string(), charCount: z.number(), sections: StoredSections }) },
     },
   }, async (req) => readPublicReport(db(), req.params.token));
 

@@ -15,8 +15,22 @@ import { countReport, reportText, usedSections } from './sections';
 
 /** Loads a report for a change by its author: locked, in a state that can be edited, campaign open. */
 export async function lockForAuthor(tx: Tx, user: AuthUser, id: number) {
-  const row = await getReportRow(tx, id, true);
-  const ctx = await loadReporter(tx, row.reporterId, user, '述职报告');
+  return authorContext(tx, user, id, true);
+}
+
+/**
+ * The author's checks without the lock, before an upload is read or parsed (that takes seconds and must not hold the
+ * report row, nor — on PGlite — the one connection); lockForAuthor repeats them when writing.
+ */
+export async function checkAuthor(db: DbOrTx, user: AuthUser, id: number) {
+  const found = await authorContext(db, user, id, false);
+  assertEditable(found.row);
+  return found;
+}
+
+async function authorContext(db: DbOrTx, user: AuthUser, id: number, lock: boolean) {
+  const row = await getReportRow(db, id, lock);
+  const ctx = await loadReporter(db, row.reporterId, user, '述职报告');
   assertActor(user, scopeOf(ctx), 'author');
   if (ctx.campaignState !== 'published') throw new AppError('CAMPAIGN_NOT_OPEN', '该述职评议考核未发布或已结束，不能修改述职报告', 409);
   return { row, ctx };

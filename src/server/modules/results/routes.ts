@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError } from '../../../domain/errors';
 import { actorOf } from '../../http/audit';
 import { requireUser } from '../../http/session';
+import { UPLOAD_KINDS, withUpload } from '../../uploads/receive';
+import { readZipUpload, XLSX_ZIP } from '../../uploads/zip-check';
 import { campaignDashboard } from './dashboard';
 import { deriveResultFlags } from './derive-flags';
 import { addAccountability, listFollowUps, recordFollowUp } from './follow-ups';
@@ -124,10 +125,8 @@ export async function resultRoutes(app: FastifyInstance) {
     schema: { tags, params: CampaignParams, consumes: ['multipart/form-data'], response: { 200: z.object({ imported: z.number() }) } },
   }, async (req) => {
     const user = requireUser(req);
-    if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', '请以文件上传方式（multipart/form-data）提交', 415);
-    const file = await req.file();
-    if (!file) throw new AppError('NO_FILE', '请选择要导入的 .xlsx 文件', 400);
-    return importPerformance(db, user, actorOf(req), req.params.id, await file.toBuffer());
+    return withUpload(req, app.deps.files.incoming, UPLOAD_KINDS.xlsx, async (file) =>
+      importPerformance(db, user, actorOf(req), req.params.id, await readZipUpload(file, XLSX_ZIP)));
   });
 
   r.get('/api/campaigns/:id/performance/parallel', {

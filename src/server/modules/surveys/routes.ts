@@ -5,6 +5,8 @@ import { AppError } from '../../../domain/errors';
 import { VoteLimiter } from '../ballots/vote-limit';
 import { actorOf } from '../../http/audit';
 import { requireUser } from '../../http/session';
+import { UPLOAD_KINDS, withUpload } from '../../uploads/receive';
+import { readZipUpload, XLSX_ZIP } from '../../uploads/zip-check';
 import { getSurveyDetail } from './get-survey';
 import { issueTokens, tokensPdf, tokensXlsx } from './issue-tokens';
 import { closeSurvey, createSurvey, listSurveys, openSurvey, updateSurvey } from './manage-survey';
@@ -117,17 +119,8 @@ export async function surveyRoutes(app: FastifyInstance) {
     schema: { tags, params: IdParams, consumes: ['multipart/form-data'], response: { 200: ImportOut } },
   }, async (req) => {
     const user = requireUser(req);
-    if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', '请以文件上传方式（multipart/form-data）提交', 415);
-    const file = await req.file({ limits: { fileSize: 10 * 1024 * 1024, files: 1 } });
-    if (!file) throw new AppError('VALIDATION', '请选择要导入的 .xlsx 文件', 400, { field: 'file' });
-    let buffer: Buffer;
-    try {
-      buffer = await file.toBuffer();
-    } catch (e) {
-      if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError('PAYLOAD_TOO_LARGE', '文件不能超过10MB', 413);
-      throw e;
-    }
-    return importRespondents(db(), user, actorOf(req), req.params.id, buffer);
+    return withUpload(req, app.deps.files.incoming, UPLOAD_KINDS.xlsx, async (file) =>
+      importRespondents(db(), user, actorOf(req), req.params.id, await readZipUpload(file, XLSX_ZIP)));
   });
 
   r.post('/api/surveys/:id/sample', {
