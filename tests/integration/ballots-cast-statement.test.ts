@@ -35,6 +35,29 @@ const NASTY = [
   "convert_from(decode('00', 'hex'), 'UTF8')", '问'.repeat(500),
 ];
 
+/**
+ * 240 phones, each rating two reporters, start 0–60 ms apart; the close comes `closeAfter` ms in. Every phone must be
+ * counted (200) or told VOTING_CLOSED — never a 5xx — and the ballots stored are exactly the acknowledged ones.
+ */
+async function raceTheClose(mode: 'rehearsal' | 'real', closeAfter: number) {
+  const n = 240;
+  const { round, codes } = await roundWithCodes(database.db, w, { mode, codes: { committee: n } });
+  const answers: Array<{ status: number; code?: string }> = [];
+  const votes = codes.committee!.map(async (code, i) => {
+    await new Promise((r) => setTimeout(r, (i * 7) % 60));
+    const res = await vote(app, { code, roomCode: round.roomCode, ballots: [{ reporterId: w.r1.id, grade: 'good' }, { reporterId: w.r2.id, grade: 'fair' }] });
+    answers[i] = { status: res.statusCode, code: res.statusCode === 200 ? undefined : res.json().code };
+  });
+  await new Promise((r) => setTimeout(r, closeAfter));
+  const closed = await w.sessions.admin.post(`/api/ballot-rounds/${round.id}/close`, { attendees: n });
+  expect(closed.statusCode, closed.body).toBe(200);
+  await Promise.all(votes);
+  const refused = answers.filter((a) => a.status !== 200);
+  expect(refused.filter((a) => a.code !== 'VOTING_CLOSED'), JSON.stringify(refused.slice(0, 5))).toEqual([]);
+  expect((await roundBallotRows(database.db, round.id)).length).toBe((answers.length - refused.length) * 2);
+  return round;
+}
+
 describe('ballot cast statement', () => {
   // First: the other tests leave their round open.
   it('closing waits for votes in flight: no ballot lands after the close, every acknowledged one is counted', async () => {
@@ -65,22 +88,7 @@ describe('ballot cast statement', () => {
   it('votes racing the close are each counted (acknowledged) or refused with VOTING_CLOSED, never a server error', async () => {
     // 240 phones against one close, over several rounds so the close lands at different moments of the burst.
     for (const closeAfter of [5, 20, 45]) {
-      const n = 240;
-      const { round, codes } = await roundWithCodes(database.db, w, { mode: 'rehearsal', codes: { committee: n } });
-      const answers: Array<{ status: number; code?: string }> = [];
-      const votes = codes.committee!.map(async (code, i) => {
-        await new Promise((r) => setTimeout(r, (i * 7) % 60));
-        const res = await vote(app, { code, roomCode: round.roomCode, ballots: [{ reporterId: w.r1.id, grade: 'good' }, { reporterId: w.r2.id, grade: 'fair' }] });
-        answers[i] = { status: res.statusCode, code: res.statusCode === 200 ? undefined : res.json().code };
-      });
-      await new Promise((r) => setTimeout(r, closeAfter));
-      const closed = await w.sessions.admin.post(`/api/ballot-rounds/${round.id}/close`, { attendees: n });
-      expect(closed.statusCode, closed.body).toBe(200);
-      await Promise.all(votes);
-      const refused = answers.filter((a) => a.status !== 200);
-      expect(refused.filter((a) => a.code !== 'VOTING_CLOSED'), JSON.stringify(refused.slice(0, 5))).toEqual([]);
-      const acked = answers.length - refused.length;
-      expect((await roundBallotRows(database.db, round.id)).length).toBe(acked * 2);
+      const round = await raceTheClose('rehearsal', closeAfter);
       expect((await w.sessions.admin.post(`/api/ballot-rounds/${round.id}/purge`, { confirm: true })).statusCode).toBe(200);
     }
   }, 240_000);
@@ -200,24 +208,9 @@ describe('ballot cast statement', () => {
 
   // Last: a meeting has one real round, and after it no rehearsal can be created.
   it('a real round: votes racing the close are stored in batches or at the close, or refused with VOTING_CLOSED; never a 5xx', async () => {
-    const n = 240;
-    const { round, codes } = await roundWithCodes(database.db, w, { mode: 'real', codes: { committee: n } });
-    const answers: Array<{ status: number; code?: string }> = [];
-    const votes = codes.committee!.map(async (code, i) => {
-      await new Promise((r) => setTimeout(r, (i * 7) % 60));
-      const res = await vote(app, { code, roomCode: round.roomCode, ballots: [{ reporterId: w.r1.id, grade: 'good' }, { reporterId: w.r2.id, grade: 'fair' }] });
-      answers[i] = { status: res.statusCode, code: res.statusCode === 200 ? undefined : res.json().code };
-    });
-    await new Promise((r) => setTimeout(r, 30));
-    const closed = await w.sessions.admin.post(`/api/ballot-rounds/${round.id}/close`, { attendees: n });
-    expect(closed.statusCode, closed.body).toBe(200);
-    await Promise.all(votes);
-    const refused = answers.filter((a) => a.status !== 200);
-    expect(refused.filter((a) => a.code !== 'VOTING_CLOSED'), JSON.stringify(refused.slice(0, 5))).toEqual([]);
-    const acked = answers.length - refused.length;
-    expect((await roundBallotRows(database.db, round.id)).length).toBe(acked * 2);
+    const round = await raceTheClose('real', 30);
     const [uses] = await queryRows<{ n: number }>(database.db, sql`
       select count(*)::int as n from ballot_code_uses u join ballot_codes c on c.id = u.code_id where c.round_id = ${round.id}`);
-    expect(Number(uses!.n)).toBe(acked * 2);
+    expect(Number(uses!.n)).toBe((await roundBallotRows(database.db, round.id)).length);
   }, 240_000);
 });
