@@ -95,3 +95,28 @@ export function assertStep(phases: Phase[], step: StepKey, today: string): StepC
   }
   return check;
 }
+
+/**
+ * The days a phase covers now: from its start (or the day the organizer opened it early) to its end (as extended).
+ * A meeting is dated inside the meeting phase, so the phase's dates and the meeting's date cannot drift apart.
+ */
+export function assertDateInPhase(phases: Phase[], key: PhaseKey, date: string, what: string, field: string): void {
+  const p = phases.find((x) => x.key === key);
+  if (!p) return;
+  const from = p.state === 'open' && p.openedOn && p.openedOn < p.start ? p.openedOn : p.start;
+  if (date < from || date > p.end) {
+    throw new AppError(
+      'OUTSIDE_PHASE',
+      `${what}应在「${phaseLabel(key)}」阶段内（${cnRange(from, p.end)}）；如需提前或推迟，请先提前开启或延长该阶段`,
+      400,
+      { field },
+    );
+  }
+}
+
+/** Voting opens on the day of the meeting, not before it (R-CAMP-8): codes printed early must not be usable early. */
+export function assertMeetingDay(meetingDate: string, today: string): void {
+  if (today < meetingDate) {
+    throw new AppError('BEFORE_MEETING', `述职评议会定于${cnDate(meetingDate)}召开，不能提前开始投票`, 409, { field: 'meetingDate' });
+  }
+}

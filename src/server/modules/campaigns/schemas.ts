@@ -3,7 +3,7 @@
  * the inferred types from here (`import type`), so a change shows up in their type check.
  */
 import { z } from 'zod';
-import { PHASE_KEYS } from '../../../domain/campaign-phases';
+import { PHASE_ACTIONS, PHASE_KEYS } from '../../../domain/campaign-phases';
 import { orgMatchSchema } from '../../../domain/routes';
 import { KIND_CODES, SECTOR_CODES } from '../../../domain/org-taxonomy';
 
@@ -47,10 +47,29 @@ export const CampaignSummary = z.object({
 });
 export type CampaignSummaryT = z.infer<typeof CampaignSummary>;
 
+const PhaseStatus = z.enum(['not_started', 'open', 'ended', 'closed']);
 export const PhaseOut = z.object({
   key: z.enum(PHASE_KEYS), label: z.string(), start: z.string(), end: z.string(),
+  /** The end in the plan, before any extension. */
+  plannedEnd: z.string(),
+  /** What the organizer did (stored). */
   state: z.enum(['not_started', 'open', 'closed']), stateLabel: z.string(),
+  /** What the phase is today: dates decide unless overridden (R-CAMP-8). */
+  status: PhaseStatus, statusLabel: z.string(),
   openedOn: z.string().nullable(), closedOn: z.string().nullable(), reopenReason: z.string().nullable(),
+  overrides: z.array(z.object({
+    kind: z.enum(['open_early', 'extend', 'reopen']), on: z.string(), reason: z.string(), by: z.string().nullable(),
+    end: z.object({ from: z.string(), to: z.string() }).optional(),
+  })),
+});
+
+/** The same phases at the other levels of the tree (R-CAMP-8): the level above and the sub-rounds, grouped by dates. */
+export const LevelPhasesOut = z.object({
+  relation: z.enum(['parent', 'children']),
+  label: z.string(),
+  organizers: z.array(z.string()),
+  completeBy: z.string().nullable(),
+  phases: z.array(z.object({ key: z.enum(PHASE_KEYS), start: z.string(), end: z.string(), status: PhaseStatus, statusLabel: z.string() })),
 });
 
 const ChildOut = z.object({
@@ -67,6 +86,9 @@ export const CampaignDetail = z.object({
   /** describeSettings(): the settings as Chinese label/value lines. */
   lines: z.array(Line),
   phases: z.array(PhaseOut),
+  /** Today's date in Asia/Shanghai, against which the phase statuses were computed. */
+  today: z.string(),
+  levels: z.array(LevelPhasesOut),
   organizingMode: z.enum(['top_down', 'bottom_up']),
   organizingModeLabel: z.string(),
   scopeMatch: orgMatchSchema.nullable(),
@@ -146,8 +168,19 @@ export const PublishOut = z.object({
   subCampaigns: z.array(z.object({ id: z.number(), organizer: OrgRefOut, completeBy: z.string().nullable(), orgCount: z.number() })),
 });
 
-export const PhaseParams = z.object({ id: Id, key: z.enum(PHASE_KEYS), action: z.enum(['open', 'close', 'reopen']) });
-export const PhaseBody = z.object({ reason: z.string().trim().max(500).optional() }).strict();
+export const PhaseParams = z.object({ id: Id, key: z.enum(PHASE_KEYS), action: z.enum(PHASE_ACTIONS) });
+export const PhaseBody = z.object({
+  reason: z.string().trim().max(500).optional(),
+  /** New end date: extend, or reopen after the end has passed. */
+  end: IsoDate.optional(),
+  /** Close although work is still open (the warning was shown). */
+  confirm: z.boolean().optional(),
+}).strict();
+export const PhaseKeyParams = z.object({ id: Id, key: z.enum(PHASE_KEYS) });
+export const PendingWorkOut = z.object({
+  items: z.array(z.object({ count: z.number(), text: z.string() })),
+  message: z.string().nullable(),
+});
 
 export const ROLE_LABELS = { reporter: '述职', downward: '下评' } as const;
 export const ReporterOut = z.object({

@@ -10,15 +10,17 @@ import { assertActor } from './policy';
 import { getReportRow, loadReporter, scopeOf, stateOf, type ReporterContext, type ReportRow } from './repo';
 import { isEditable, STATE_LABELS } from './review-states';
 import { runChecks } from './run-checks';
+import { assertPhaseOpen } from '../campaigns/phase-gate';
 import { normalizeSections } from './rich-text';
 import { countReport, reportText, usedSections } from './sections';
 
-/** Loads a report for a change by its author: locked, in a state that can be edited, campaign open. */
-export async function lockForAuthor(tx: Tx, user: AuthUser, id: number) {
+/** Loads a report for a change by its author: locked, campaign open, its 述职报告 phase (or 审核, to revise) open. */
+export async function lockForAuthor(tx: Tx, user: AuthUser, id: number, at: Date) {
   const row = await getReportRow(tx, id, true);
   const ctx = await loadReporter(tx, row.reporterId);
   assertActor(user, scopeOf(ctx), 'author');
   if (ctx.campaignState !== 'published') throw new AppError('CAMPAIGN_NOT_OPEN', '该述职评议考核未发布或已结束，不能修改述职报告', 409);
+  await assertPhaseOpen(tx, ctx.campaignId, 'report.write', at);
   return { row, ctx };
 }
 
@@ -74,7 +76,7 @@ export async function saveReport(db: DbOrTx, user: AuthUser, actor: AuditActor, 
   // Sanitized and measured before the transaction: bad input changes nothing.
   const sections = normalizeSections(input);
   return db.transaction(async (tx) => {
-    const { row, ctx } = await lockForAuthor(tx, user, id);
+    const { row, ctx } = await lockForAuthor(tx, user, id, actor.at);
     assertEditable(row);
     const { charCount } = await writeSections(tx, ctx, row, sections, today, actor.at);
     await writeAudit(tx, actor, { action: 'report.save', targetType: 'report', targetId: id, scopePath: ctx.orgPath, detail: { charCount } });

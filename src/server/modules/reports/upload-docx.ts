@@ -11,7 +11,7 @@ import { orderSections, sectionSlots, sectionSpecs } from './sections';
  */
 export async function uploadReportDocx(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, file: Buffer, fileName: string, today: string) {
   return db.transaction(async (tx) => {
-    const { row, ctx } = await lockForAuthor(tx, user, id);
+    const { row, ctx } = await lockForAuthor(tx, user, id, actor.at);
     assertEditable(row);
     const parsed = await parseReportDocx(file, fileName, sectionSpecs(ctx.settings));
     const sections = orderSections(parsed.sections, sectionSlots(ctx.settings, true));
