@@ -40,7 +40,7 @@ export async function pendingWork(db: DbOrTx, campaignId: number, key: PhaseKey)
   const add = (count: number, text: string) => {
     if (count > 0) items.push({ count, text });
   };
-  const reporters = sql`campaign_reporters r where r.campaign_id = ${campaignId} and r.removed_at is null`;
+  const active = sql`r.campaign_id = ${campaignId} and r.removed_at is null`;
   if (key === 'preparation') {
     const [row] = await queryRows<{ n: number }>(db, sql`
       select count(*)::int as n from campaigns where parent_id = ${campaignId} and filing_state in ('pending', 'returned')`);
@@ -50,8 +50,7 @@ export async function pendingWork(db: DbOrTx, campaignId: number, key: PhaseKey)
       select count(*)::int as total,
         count(*) filter (where rp.id is null)::int as none,
         count(*) filter (where rp.state in ('draft', 'returned', 'rewrite_ordered'))::int as draft
-      from ${reporters}
-      left join reports rp on rp.reporter_id = r.id`);
+      from campaign_reporters r left join reports rp on rp.reporter_id = r.id where ${active}`);
     const { total, none, draft } = row!;
     if (none + draft > 0) {
       const parts = [none ? `${none}份尚未开始撰写` : '', draft ? `${draft}份正在撰写或修改、尚未提交` : ''].filter(Boolean);
@@ -61,9 +60,7 @@ export async function pendingWork(db: DbOrTx, campaignId: number, key: PhaseKey)
     const [row] = await queryRows<{ waiting: number; unsigned: number }>(db, sql`
       select count(*) filter (where rp.state in ('submitted', 'resubmitted'))::int as waiting,
         count(*) filter (where rp.state = 'approved' and coalesce((c.settings->'report'->>'supervisorSignOffRequired')::boolean, false))::int as unsigned
-      from ${reporters}
-      join reports rp on rp.reporter_id = r.id
-      join campaigns c on c.id = r.campaign_id`);
+      from campaign_reporters r join reports rp on rp.reporter_id = r.id join campaigns c on c.id = r.campaign_id where ${active}`);
     add(row!.waiting, `${row!.waiting}份述职报告已提交、尚未审核`);
     add(row!.unsigned, `${row!.unsigned}份述职报告尚待主管领导审阅签字`);
   } else if (key === 'meeting') {
@@ -84,7 +81,7 @@ export async function pendingWork(db: DbOrTx, campaignId: number, key: PhaseKey)
     const [row] = await queryRows<{ n: number }>(db, sql`
       select count(*)::int as n from campaigns c where c.id = ${campaignId}
         and not exists (select 1 from evaluations e where e.campaign_id = c.id and e.state = 'locked')
-        and exists (select 1 from ${reporters})`);
+        and exists (select 1 from campaign_reporters r where ${active})`);
     add(row!.n, '综合评价结果尚未锁定');
   } else if (key === 'rectification') {
     const [row] = await queryRows<{ n: number }>(db, sql`
