@@ -7,7 +7,7 @@ import type { AppConfig } from '../src/server/http/context';
 import { hashPassword, type HashCost } from '../src/server/modules/auth/password-hash';
 import type { Role } from '../src/domain/roles';
 import type { AuthUser } from '../src/server/http/context';
-import { addDays, PHASES, phaseStatus, startPhases, type Phase, type PhaseKey, type PhasePlan } from '../src/domain/campaign-phases';
+import { startPhases, type PhaseKey, type PhasePlan } from '../src/domain/campaign-phases';
 import { freshDatabase } from './setup/db';
 
 /** Cheap hashing in tests only; production keeps the memory-hard default. */
@@ -138,27 +138,13 @@ export async function signIn(app: FastifyInstance, username: string, password = 
  * ones asked for are opened too, as the order of the round requires. Every override is audited like a real one.
  */
 export async function openPhases(db: Db, campaignId: number, keys: PhaseKey[], at: Date = TEST_START) {
-  const { changePhase } = await import('../src/server/modules/campaigns/transition-phase');
+  const { openPhasesThrough } = await import('../src/server/modules/campaigns/transition-phase');
   const { getCampaign } = await import('../src/server/modules/campaigns/repo');
-  const { shanghaiToday } = await import('../src/server/modules/oversight/today');
-  const { campaign, organizer } = await getCampaign(db, campaignId);
+  const { organizer } = await getCampaign(db, campaignId);
   const user: AuthUser = {
     id: 0, username: 'test-organizer', displayName: '测试组织员', role: 'org_admin', scopeOrgId: organizer.id, orgId: null, scopePath: organizer.path,
   };
-  const actor = { actorId: null, actorName: '测试组织员', ip: null, at };
-  const today = shanghaiToday(at);
-  const later = addDays(today, 365);
-  const last = Math.max(...keys.map((k) => PHASES.findIndex((p) => p.key === k)));
-  let phases = campaign.phases;
-  for (const { key } of PHASES.slice(0, last + 1)) {
-    const p = phases.find((x) => x.key === key);
-    if (!p) continue;
-    const status = phaseStatus(p, today);
-    const reason = '测试准备：按需提前开启或延长阶段';
-    if (status === 'not_started') phases = (await changePhase(db, user, actor, campaignId, key, 'open', { reason })).phases as Phase[];
-    if (status === 'ended') phases = (await changePhase(db, user, actor, campaignId, key, 'extend', { reason, end: later })).phases as Phase[];
-    if (status === 'closed') phases = (await changePhase(db, user, actor, campaignId, key, 'reopen', { reason, end: p.end < today ? later : undefined })).phases as Phase[];
-  }
+  await openPhasesThrough(db, user, { actorId: null, actorName: '测试组织员', ip: null, at }, campaignId, keys, '测试准备：按需提前开启或延长阶段');
 }
 
 /**

@@ -1,6 +1,6 @@
 import { eq, inArray } from 'drizzle-orm';
 import { assertLevelOrder, type MeetingWindow } from '../../../domain/campaign-order';
-import { phaseLabel, phaseStatus, transitionPhase, type Phase, type PhaseAction, type PhaseKey } from '../../../domain/campaign-phases';
+import { addDays, PHASES, phaseLabel, phaseStatus, transitionPhase, type Phase, type PhaseAction, type PhaseKey } from '../../../domain/campaign-phases';
 import { AppError } from '../../../domain/errors';
 import type { DbOrTx } from '../../db/connect';
 import { campaigns } from '../../db/schema';
@@ -84,4 +84,26 @@ export async function previewPhaseClose(db: DbOrTx, user: AuthUser, id: number, 
   const { organizer } = await getCampaign(db, id);
   assertWrite(user, organizer.path);
   return pendingWork(db, id, key);
+}
+
+/**
+ * Makes the phases up to and including `keys` open today, as an organizer does when the real schedule runs ahead of
+ * the plan: a phase still to come is opened early, one past its end extended by a year, one closed reopened — each
+ * with the reason given, through changePhase, so each is audited. The phases before them are opened too, as the
+ * order of the round requires. Used by the demo data and the test set-up; phases already open are left alone.
+ */
+export async function openPhasesThrough(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, keys: PhaseKey[], reason: string) {
+  const today = shanghaiToday(actor.at);
+  const later = addDays(today, 365);
+  const last = Math.max(...keys.map((k) => PHASES.findIndex((p) => p.key === k)));
+  let phases = (await getCampaign(db, id)).campaign.phases;
+  for (const { key } of PHASES.slice(0, last + 1)) {
+    const p = phases.find((x) => x.key === key);
+    if (!p) continue;
+    const status = phaseStatus(p, today);
+    const run = async (action: PhaseAction, change: PhaseChange) => (await changePhase(db, user, actor, id, key, action, change)).phases;
+    if (status === 'not_started') phases = await run('open', { reason });
+    else if (status === 'ended') phases = await run('extend', { reason, end: later });
+    else if (status === 'closed') phases = await run('reopen', { reason, end: p.end < today ? later : undefined });
+  }
 }
