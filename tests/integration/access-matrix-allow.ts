@@ -79,6 +79,7 @@ export const ALLOW: Record<string, string> = {
   'GET /api/campaigns/:id/gaps': READ,
   'POST /api/campaigns/:id/publish': ADM,
   'POST /api/campaigns/:id/phases/:key/:action': ADM,
+  'GET /api/campaigns/:id/phases/:key/pending': ADM, // what closing the phase would leave open (R-CAMP-8)
   'POST /api/campaigns/:id/close': ADM,
   'POST /api/campaigns/:id/archive': ADM,
   'GET /api/campaigns/:id/reporters': READ,
