@@ -449,25 +449,39 @@ describe('下评 and 向本级党委述职 (R-CAMP-4, R-CAMP-5)', () => {
     expect((await detail(s.townA2, id)).counts).toMatchObject({ reporters: 1, downward: 1 });
   });
 
-  it('R-CAMP-5 records the day each reporter reported to its own committee, only where the plan asks for it', async () => {
-    const id = (await create(s.adminA, o.countyA.id, '004', 2028)).id;
+  it('R-CAMP-5 向本级党委述职 is a record: a date within the campaign, the committee\'s rating results, filed upward; only where the plan asks for it', async () => {
+    // 004's 2024 round runs 2024-11-21 … 2025-06-30; "today" is 2025-11-20.
+    const id = (await create(s.adminA, o.countyA.id, '004', 2024)).id;
     expect((await s.adminA.post(`/api/campaigns/${id}/publish`)).statusCode).toBe(200);
     const reporters = (await s.adminA.get(`/api/campaigns/${id}/reporters`)).json().items;
     const rid = reporters.find((r: any) => r.org.id === o.townA1.id).id;
-    const future = await s.adminA.post(`/api/campaigns/${id}/reporters/${rid}/self-committee`, { date: '2030-01-01' });
-    expect(future.statusCode).toBe(400);
-    const ok = await s.adminA.post(`/api/campaigns/${id}/reporters/${rid}/self-committee`, { date: '2025-11-18' });
+    const url = `/api/campaigns/${id}/reporters/${rid}/self-committee`;
+    const ratings = { good: 9, fair: 2, average: 0, poor: 0 };
+    expect((await s.adminA.post(url, { date: '2030-01-01', ratings })).json().message).toBe('述职日期不能晚于今天');
+    expect((await s.adminA.post(url, { date: '2024-10-01', ratings })).json().message).toBe('述职日期应在本次述职评议考核期间（2024年11月21日—2025年6月30日）');
+    expect((await s.adminA.post(url, { date: '2025-01-20' })).statusCode).toBe(400);
+    expect((await s.adminA.post(url, { date: '2025-01-20', ratings: { good: 0, fair: 0, average: 0, poor: 0 } })).json().details.field).toBe('ratings');
+    expect((await s.adminA.post(url, { date: '2025-01-20', ratings, participants: 10 })).json().message).toBe('参加评议人数（10）少于测评票数（11）');
+    // The township's own admin keeps its record and files it with the county (004: 报市委组织部备案).
+    const ok = await s.townA1.post(url, { date: '2025-01-20', ratings, participants: 11, note: '与领导班子年度考核一并进行' });
     expect(ok.statusCode, ok.body).toBe(200);
-    expect(ok.json()).toEqual({ id: rid, selfCommitteeReportedOn: '2025-11-18', late: false });
+    expect(ok.json()).toEqual({ id: rid, selfCommitteeReportedOn: '2025-01-20', late: false });
+    expect((await s.townA2.post(url, { date: '2025-01-20', ratings })).statusCode).toBe(403);
+    expect((await s.secV11.post(url, { date: '2025-01-20', ratings })).statusCode).toBe(403);
+    const filed = await s.townA1.post(`${url}/file`);
+    expect(filed.statusCode, filed.body).toBe(200);
+    expect((await s.townA1.post(url, { date: '2025-01-21', ratings })).json().code).toBe('SELF_COMMITTEE_FILED');
+    expect((await s.townA1.post(`${url}/file`)).statusCode).toBe(409);
     const after = (await s.adminA.get(`/api/campaigns/${id}/reporters`)).json().items.find((r: any) => r.id === rid);
-    expect(after.selfCommitteeReportedOn).toBe('2025-11-18');
+    expect(after.selfCommittee).toMatchObject({ date: '2025-01-20', ratings, participants: 11, note: '与领导班子年度考核一并进行', late: false, filedAt: expect.any(String) });
     expect(await audits('campaign.reporter.self_committee', id)).toBe(1);
+    expect(await audits('campaign.reporter.self_committee.file', id)).toBe(1);
 
     const without = (await create(s.adminA, o.countyA.id, '001', 2029)).id;
     await saveSettings(s.adminA, without, (st) => { st.reporterTiers[1].match = {}; });
     expect((await s.adminA.post(`/api/campaigns/${without}/publish`)).statusCode).toBe(200);
     const r2 = (await s.adminA.get(`/api/campaigns/${without}/reporters`)).json().items[0].id;
-    const refused = await s.adminA.post(`/api/campaigns/${without}/reporters/${r2}/self-committee`, { date: '2025-11-18' });
+    const refused = await s.adminA.post(`/api/campaigns/${without}/reporters/${r2}/self-committee`, { date: '2025-11-18', ratings });
     expect(refused.statusCode).toBe(400);
     expect(refused.json().message).toContain('未要求向本级党委述职');
   });
@@ -696,7 +710,7 @@ describe('access: allowed and denied, including another county', () => {
       ['POST', `/api/campaigns/${county}/phases/meeting/explode`, {}],
       ['POST', `/api/campaigns/${county}/reporters`, { orgId: -1, reason: 'x' }],
       ['POST', `/api/campaigns/${county}/reporters/999999/remove`, { reason: '测试' }],
-      ['POST', `/api/campaigns/${county}/reporters/999999/self-committee`, { date: '2025-02-30' }],
+      ['POST', `/api/campaigns/${county}/reporters/999999/self-committee`, { date: '2025-02-30', ratings: { good: 1, fair: 0, average: 0, poor: 0 } }],
       ['POST', '/api/campaigns', { templateId: '002', year: 1999, organizerOrgId: o.countyA.id }],
       ['POST', '/api/campaigns', { templateId: '002', year: 2025, organizerOrgId: 999999 }],
       ['GET', `/api/campaigns/${county}/reporters?limit=100000`, undefined],

@@ -16,7 +16,7 @@ import { listCampaigns } from './list-campaigns';
 import { listGaps } from './list-gaps';
 import { listReporters } from './list-reporters';
 import { listTemplates } from './list-templates';
-import { addReporter, recordSelfCommittee, removeReporter } from './manage-reporters';
+import { addReporter, fileSelfCommittee, recordSelfCommittee, removeReporter } from './manage-reporters';
 import { previewScope } from './preview-scope';
 import { publishCampaign } from './publish-campaign';
 import {
@@ -120,7 +120,11 @@ export async function campaignRoutes(app: FastifyInstance) {
       tags, params: ReporterParams, body: SelfCommitteeBody,
       response: { 200: z.object({ id: z.number(), selfCommitteeReportedOn: z.string(), late: z.boolean() }) },
     },
-  }, async (req) => recordSelfCommittee(db(), requireUser(req), actorOf(req), req.params.id, req.params.rid, req.body.date));
+  }, async (req) => recordSelfCommittee(db(), requireUser(req), actorOf(req), req.params.id, req.params.rid, req.body));
+
+  r.post('/api/campaigns/:id/reporters/:rid/self-committee/file', {
+    schema: { tags, params: ReporterParams, response: { 200: z.object({ id: z.number(), filedAt: z.string() }) } },
+  }, async (req) => fileSelfCommittee(db(), requireUser(req), actorOf(req), req.params.id, req.params.rid));
 
   r.post('/api/campaigns/:id/filing/submit', {
     schema: { tags, params: IdParams, body: FilingSubmitBody.nullish(), response: { 200: Summary } },

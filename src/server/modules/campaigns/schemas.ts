@@ -182,6 +182,9 @@ export const PendingWorkOut = z.object({
   message: z.string().nullable(),
 });
 
+const Votes = z.number().int().min(0).max(100_000);
+export const SelfCommitteeRatings = z.object({ good: Votes, fair: Votes, average: Votes, poor: Votes }).strict();
+
 export const ROLE_LABELS = { reporter: '述职', downward: '下评' } as const;
 export const ReporterOut = z.object({
   id: z.number(),
@@ -198,6 +201,11 @@ export const ReporterOut = z.object({
   speakingMinutes: z.number().nullable(),
   writtenOnly: z.boolean(),
   selfCommitteeReportedOn: z.string().nullable(),
+  /** 向本级党委述职 (R-CAMP-5): the committee's rating results and whether they were filed upward. */
+  selfCommittee: z.object({
+    date: z.string(), ratings: SelfCommitteeRatings.nullable(), participants: z.number().nullable(), note: z.string().nullable(),
+    late: z.boolean(), filedAt: z.string().nullable(),
+  }).nullable(),
   removedAt: z.string().nullable(),
   removedReason: z.string().nullable(),
 });
@@ -218,7 +226,12 @@ export const ReportersOut = z.object({ items: z.array(ReporterOut), total: z.num
 export const AddReporterBody = z.object({ orgId: Id, reason: Reason }).strict();
 export const RemoveReporterBody = z.object({ reason: Reason }).strict();
 export const ReporterParams = z.object({ id: Id, rid: Id });
-export const SelfCommitteeBody = z.object({ date: IsoDate }).strict();
+export const SelfCommitteeBody = z.object({
+  date: IsoDate,
+  ratings: SelfCommitteeRatings,
+  participants: z.number().int().min(1).max(100_000).nullish(),
+  note: z.string().trim().max(2000).nullish(),
+}).strict();
 
 export const FilingSubmitBody = z.object({ note: z.string().trim().max(2000).optional() }).strict();
 export const FilingReturnBody = z.object({ reason: Reason }).strict();
