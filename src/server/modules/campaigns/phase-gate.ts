@@ -5,7 +5,7 @@
  */
 import { eq, sql } from 'drizzle-orm';
 import type { Phase, PhaseKey } from '../../../domain/campaign-phases';
-import { notFound } from '../../../domain/errors';
+import { AppError, notFound } from '../../../domain/errors';
 import { assertDateInPhase, assertMeetingDay, assertStep, checkStep, type StepCheck, type StepKey } from '../../../domain/phase-gates';
 import { type DbOrTx, queryRows } from '../../db/connect';
 import { campaigns, meetings } from '../../db/schema';
@@ -22,8 +22,18 @@ export async function assertPhaseOpen(db: DbOrTx, campaignId: number, step: Step
   return assertStep(await phasesOf(db, campaignId), step, shanghaiToday(at));
 }
 
-/** For task lists: the step's phase and what the task waits for, without refusing. */
-export const stepStatus = (phases: unknown, step: StepKey, today: string): StepCheck => checkStep(phases as Phase[], step, today);
+/** For task lists: the phase the task's next step belongs to and what it waits for, without refusing. */
+export function stepPhase(phases: unknown, step: StepKey, today: string) {
+  let c: StepCheck;
+  try {
+    c = checkStep(phases as Phase[], step, today);
+  } catch (e) {
+    // A plan stored without the phase (never through validation): nothing to show, the list still loads.
+    if (e instanceof AppError && e.code === 'PHASE_UNKNOWN') return null;
+    throw e;
+  }
+  return { ...c.phase, allowed: c.allowed, note: c.note };
+}
 
 export interface PendingWork {
   /** Items of open work, each a Chinese sentence with its count; empty when the phase can close quietly. */

@@ -63,6 +63,13 @@ export const PhaseOut = z.object({
   })),
 });
 
+/** On a task list: the phase the task's next step belongs to, and what it waits for (R-CAMP-8). */
+export const StepPhaseOut = z.object({
+  key: z.enum(PHASE_KEYS), label: z.string(), start: z.string(), end: z.string(), status: PhaseStatus, statusLabel: z.string(),
+  allowed: z.boolean(), note: z.string(),
+});
+export type StepPhaseOutT = z.infer<typeof StepPhaseOut>;
+
 /** The same phases at the other levels of the tree (R-CAMP-8): the level above and the sub-rounds, grouped by dates. */
 export const LevelPhasesOut = z.object({
   relation: z.enum(['parent', 'children']),

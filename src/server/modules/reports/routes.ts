@@ -9,6 +9,7 @@ import { MAX_DOCX_BYTES } from './docx-import';
 import { downloadReport } from './download-report';
 import { getReport } from './get-report';
 import { listMyTasks, listReviewQueue } from './list-tasks';
+import { StepPhaseOut } from '../campaigns/schemas';
 import { addAttachment, attachmentLimitFor, readAttachment, removeAttachment } from './manage-attachments';
 import { addRectificationItem, listRectificationItems, removeRectificationItem } from './manage-rectification-items';
 import { openReport } from './open-report';
@@ -82,6 +83,8 @@ const TaskItem = z.object({
   charCount: z.number(), submittedAt: z.string().nullable(), updatedAt: z.string().nullable(), publishedAt: z.string().nullable(),
   meetingDate: z.string().nullable(), dueDate: z.string().nullable(), daysLeft: z.number().nullable(), overdue: z.boolean(),
   dueSoon: z.boolean(), lateSubmissionAllowed: z.boolean(), lastRemindedAt: z.string().nullable(),
+  /** The phase the report's next step belongs to (R-CAMP-8): what it waits for, or until when it runs. */
+  phase: StepPhaseOut.nullable(),
   /** 催报 received (the secretary's own task list only), newest first. */
   reminders: z.array(z.object({ id: z.number(), at: z.string(), senderName: z.string(), message: z.string(), overdue: z.boolean() })).optional(),
 });
