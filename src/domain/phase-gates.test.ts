@@ -26,9 +26,11 @@ describe('checkStep (R-CAMP-8): each step belongs to a phase', () => {
       .toBe('「综合评价」阶段已于2026年1月31日结束（2026年1月26日—1月31日），不能锁定综合评价结果；如需继续，请组织单位延长该阶段');
   });
 
-  it('R-CAMP-8: a returned report may be revised and handed back during 审核 after 述职报告 has ended', () => {
-    expect(checkStep(phases, 'report.write', '2026-01-18')).toMatchObject({ allowed: true, note: '「审核」阶段进行中，2026年1月20日截止' });
-    expect(checkStep(phases, 'report.write', '2026-01-21').allowed).toBe(false);
+  it('R-CAMP-8: a returned report may be revised and handed back during 审核 after 述职报告 has ended; a first draft may not', () => {
+    expect(checkStep(phases, 'report.revise', '2026-01-18')).toMatchObject({ allowed: true, note: '「审核」阶段进行中，2026年1月20日截止' });
+    expect(checkStep(phases, 'report.revise', '2026-01-21').allowed).toBe(false);
+    expect(checkStep(phases, 'report.write', '2026-01-18').reason)
+      .toBe('「述职报告」阶段已于2026年1月14日结束（2025年12月26日—2026年1月14日），不能撰写述职报告；如需继续，请组织单位延长该阶段');
   });
 
   it('R-CAMP-8: a step whose phase the plan leaves out belongs to the next one it names (实地考核 → 综合评价)', () => {

@@ -18,13 +18,15 @@ interface StepDef {
    * plan has (validatePhasePlans' required phases).
    */
   phase: PhaseKey[];
-  /** Further phases during which the step is also allowed (a returned report is revised during 审核). */
+  /** Further phases during which the step is also allowed. */
   alsoDuring?: PhaseKey[];
 }
 
 export const STEPS = {
-  'report.write': { verb: '撰写或修改述职报告', phase: ['reports'], alsoDuring: ['review'] },
-  'report.submit': { verb: '提交述职报告', phase: ['reports'], alsoDuring: ['review'] },
+  'report.write': { verb: '撰写述职报告', phase: ['reports'] },
+  'report.submit': { verb: '提交述职报告', phase: ['reports'] },
+  /** A report returned for revision (or, where the plan allows late reports, a late one) is finished during 审核. */
+  'report.revise': { verb: '修改和重新提交述职报告', phase: ['reports'], alsoDuring: ['review'] },
   'report.review': { verb: '审核述职报告', phase: ['review', 'reports'] },
   'report.sign': { verb: '审阅签字', phase: ['review', 'reports'] },
   'meeting.run': { verb: '进行述职评议会议程', phase: ['meeting'] },

@@ -84,7 +84,9 @@ export function present(r: Row, today: string) {
   });
   const state = (r.state ?? 'none') as ReportState | 'none';
   // The next step of this report and the phase it waits for (R-CAMP-8).
-  const step: StepKey | null = ['none', 'draft', 'returned', 'rewrite_ordered'].includes(state) ? 'report.submit'
+  const step: StepKey | null = state === 'none' || state === 'draft'
+    ? (settings.report.lateSubmissionAllowed ? 'report.revise' : 'report.submit')
+    : state === 'returned' || state === 'rewrite_ordered' ? 'report.revise'
     : ['submitted', 'resubmitted'].includes(state) ? 'report.review'
       : state === 'approved' && settings.report.supervisorSignOffRequired ? 'report.sign' : null;
   return {

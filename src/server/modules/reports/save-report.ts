@@ -11,17 +11,26 @@ import { getReportRow, loadReporter, scopeOf, stateOf, type ReporterContext, typ
 import { isEditable, STATE_LABELS } from './review-states';
 import { runChecks } from './run-checks';
 import { assertPhaseOpen } from '../campaigns/phase-gate';
+import type { StepKey } from '../../../domain/phase-gates';
 import { normalizeSections } from './rich-text';
 import { countReport, reportText, usedSections } from './sections';
 
-/** Loads a report for a change by its author: locked, campaign open, its 述职报告 phase (or 审核, to revise) open. */
+/**
+ * Loads a report for a change by its author: locked, campaign open, its phase open — 述职报告 for a first draft,
+ * or 审核 too for a report sent back (or a late one where the plan allows late reports).
+ */
 export async function lockForAuthor(tx: Tx, user: AuthUser, id: number, at: Date) {
   const row = await getReportRow(tx, id, true);
   const ctx = await loadReporter(tx, row.reporterId);
   assertActor(user, scopeOf(ctx), 'author');
   if (ctx.campaignState !== 'published') throw new AppError('CAMPAIGN_NOT_OPEN', '该述职评议考核未发布或已结束，不能修改述职报告', 409);
-  await assertPhaseOpen(tx, ctx.campaignId, 'report.write', at);
+  await assertPhaseOpen(tx, ctx.campaignId, authorStep(stateOf(row), ctx.settings.report.lateSubmissionAllowed, 'report.write'), at);
   return { row, ctx };
+}
+
+/** The step an author's change is: writing or submitting a first draft, or revising one sent back (R-CAMP-8). */
+export function authorStep(state: string, lateAllowed: boolean, first: 'report.write' | 'report.submit'): StepKey {
+  return state === 'draft' && !lateAllowed ? first : 'report.revise';
 }
 
 export function assertEditable(row: ReportRow) {
