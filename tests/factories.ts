@@ -6,13 +6,18 @@ import { organizations, secretaries, users } from '../src/server/db/schema';
 import type { AppConfig } from '../src/server/http/context';
 import { hashPassword, type HashCost } from '../src/server/modules/auth/password-hash';
 import type { Role } from '../src/domain/roles';
+import type { AuthUser } from '../src/server/http/context';
+import { startPhases, type PhaseKey, type PhasePlan } from '../src/domain/campaign-phases';
 import { freshDatabase } from './setup/db';
 
 /** Cheap hashing in tests only; production keeps the memory-hard default. */
 export const TEST_COST: HashCost = { N: 1024, r: 8, p: 1 };
 export const TEST_PASSWORD = 'Test#Pass2025';
 
-export function testClock(start = new Date('2025-11-20T02:00:00Z')) {
+/** The test clock's default start: 2025-11-20 10:00 in Beijing. */
+export const TEST_START = new Date('2025-11-20T02:00:00Z');
+
+export function testClock(start = TEST_START) {
   let now = start.getTime();
   return {
     now: () => new Date(now),
@@ -127,21 +132,42 @@ export async function signIn(app: FastifyInstance, username: string, password = 
 }
 
 /**
+ * Makes the campaign's phases up to and including `keys` open on `at`'s day (R-CAMP-8) through the organizer's own
+ * use case (changePhase), as an organizer would: a phase still to come is opened early with a reason, one whose end
+ * has passed is extended, one closed is reopened; phases open by their dates are left alone. The phases before the
+ * ones asked for are opened too, as the order of the round requires. Every override is audited like a real one.
+ */
+export async function openPhases(db: Db, campaignId: number, keys: PhaseKey[], at: Date = TEST_START) {
+  const { openPhasesThrough } = await import('../src/server/modules/campaigns/transition-phase');
+  const { getCampaign } = await import('../src/server/modules/campaigns/repo');
+  const { organizer } = await getCampaign(db, campaignId);
+  const user: AuthUser = {
+    id: 0, username: 'test-organizer', displayName: '测试组织员', role: 'org_admin', scopeOrgId: organizer.id, orgId: null, scopePath: organizer.path,
+  };
+  await openPhasesThrough(db, user, { actorId: null, actorName: '测试组织员', ip: null, at }, campaignId, keys, '测试准备：按需提前开启或延长阶段');
+}
+
+/**
  * A campaign row straight from a template (no HTTP), for tests of modules that need one.
  * `reporterOrgIds` are inserted as reporters to the organizer (first tier, current secretary not snapshotted).
+ * `phases` replaces the template's phase plan; `open` opens phases of a published campaign (openPhases) on `openAt`.
  */
 export async function buildCampaign(
   db: Db,
-  o: { organizerOrgId: number; templateId?: string; year?: number; state?: 'draft' | 'published' | 'closed' | 'archived'; parentId?: number; reporterOrgIds?: number[] },
+  o: {
+    organizerOrgId: number; templateId?: string; year?: number; state?: 'draft' | 'published' | 'closed' | 'archived'; parentId?: number;
+    reporterOrgIds?: number[]; phases?: PhasePlan[]; completeBy?: string; open?: PhaseKey[]; openAt?: Date;
+  },
 ) {
   const { buildFromTemplate } = await import('../src/domain/campaign-templates');
-  const { startPhases } = await import('../src/domain/campaign-phases');
   const { campaigns, campaignReporters } = await import('../src/server/db/schema');
   const built = buildFromTemplate(o.templateId ?? '002', o.year ?? 2025);
+  const settings = o.phases ? { ...built.settings, phases: o.phases } : built.settings;
   const [row] = await db.insert(campaigns).values({
     organizerOrgId: o.organizerOrgId, year: o.year ?? 2025, title: built.title, templateId: built.templateId,
-    settings: built.settings, phases: startPhases(built.settings.phases), scopeMatch: { subtreeOf: o.organizerOrgId },
+    settings, phases: startPhases(settings.phases), scopeMatch: { subtreeOf: o.organizerOrgId },
     state: o.state ?? 'draft', parentId: o.parentId ?? null, filingState: o.parentId ? 'pending' : 'not_required',
+    completeBy: o.completeBy ?? null,
   }).returning();
   const tierKey = built.settings.reporterTiers[0].key;
   if (o.reporterOrgIds?.length) {
@@ -149,6 +175,7 @@ export async function buildCampaign(
       campaignId: row.id, orgId, reportToOrgId: o.organizerOrgId, tierKey,
     })));
   }
+  if (o.open?.length) await openPhases(db, row.id, o.open, o.openAt);
   return row;
 }
 

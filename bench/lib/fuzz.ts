@@ -711,7 +711,10 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzStats> {
   const writes = routes.filter((x) => x.method !== 'GET');
   let batchNo = 0;
   await drainChanges();
-  let before = await checksums(db, tables);
+  // Tables are listed again at every checksum: a valid request may create or drop one (a ballot round's inbox is
+  // dropped when voting closes), and a list read once would query a table that is gone.
+  const snapshot = async () => checksums(db, await tableNames(db));
+  let before = await snapshot();
   let lastProgress = 0;
   while (stats.requests < o.requests) {
     const n = Math.min(batchSize, o.requests - stats.requests);
@@ -769,14 +772,16 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzStats> {
     const health = await app.inject({ method: 'GET', url: '/api/health' });
     if (health.statusCode !== 200) stats.violations.push(`health check failed after batch: ${health.statusCode} ${health.body}`);
     const tc = performance.now();
-    const after = await checksums(db, tables);
+    const after = await snapshot();
     stats.checkMs += performance.now() - tc;
     if (allRejected && !touchedSession) {
       stats.batchesChecked++;
-      for (const [t, h] of after) if (before.get(t) !== h) stats.violations.push(`table ${t} changed in a batch of rejected requests (seed ${o.seed}, near request ${stats.requests})`);
+      for (const t of new Set([...before.keys(), ...after.keys()])) {
+        if (before.get(t) !== after.get(t)) stats.violations.push(`table ${t} changed in a batch of rejected requests (seed ${o.seed}, near request ${stats.requests})`);
+      }
     }
     before = after;
-    if (touchedSession || r.chance(0.02)) { await repairAdmin(); await drainChanges(); before = await checksums(db, tables); }
+    if (touchedSession || r.chance(0.02)) { await repairAdmin(); await drainChanges(); before = await snapshot(); }
     if (o.progressEvery && stats.requests - lastProgress >= o.progressEvery) {
       lastProgress = stats.requests;
       const rate = stats.requests / ((Date.now() - t0) / 1000);

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { AppError } from './errors';
 import {
-  addDays, startPhases, transitionCampaign, transitionPhase, validatePhasePlans, type Phase, type PhasePlan,
+  addDays, cnRange, phaseStatus, startPhases, transitionCampaign, transitionPhase, validatePhasePlans, type PhasePlan,
 } from './campaign-phases';
 
 const plans: PhasePlan[] = [
@@ -22,9 +22,6 @@ function thrown(fn: () => unknown): AppError {
   }
   throw new Error('expected an AppError');
 }
-
-const open = (phases: Phase[], ...keys: Phase['key'][]) =>
-  keys.reduce((ps, k) => transitionPhase(ps, k, 'open', published), phases);
 
 describe('validatePhasePlans', () => {
   it('R-CAMP-1: accepts overlapping phases in order', () => {
@@ -51,41 +48,76 @@ describe('validatePhasePlans', () => {
   });
 });
 
-describe('transitionPhase', () => {
+describe('phaseStatus (R-CAMP-8)', () => {
+  const [prep] = startPhases(plans);
+  it('R-CAMP-8: a phase opens by itself on its start date and ends after its end date', () => {
+    expect(phaseStatus(prep, '2023-11-19')).toBe('not_started');
+    expect(phaseStatus(prep, '2023-11-20')).toBe('open');
+    expect(phaseStatus(prep, '2023-11-30')).toBe('open');
+    expect(phaseStatus(prep, '2023-12-01')).toBe('ended');
+  });
+  it('R-CAMP-8: an early opening holds until the end; a closing holds whatever the date', () => {
+    expect(phaseStatus({ ...prep, state: 'open' }, '2023-11-01')).toBe('open');
+    expect(phaseStatus({ ...prep, state: 'open' }, '2023-12-01')).toBe('ended');
+    expect(phaseStatus({ ...prep, state: 'closed' }, '2023-11-25')).toBe('closed');
+  });
+});
+
+describe('transitionPhase (R-CAMP-8)', () => {
   const phases = startPhases(plans);
+  const before = { campaignState: 'published' as const, today: '2023-11-10', by: '县委组织部(admin)' };
 
-  it('opens and closes a phase, stamping the day given', () => {
-    const opened = open(phases, 'preparation', 'reports');
-    expect(opened[1]).toMatchObject({ state: 'open', openedOn: '2023-12-01' });
-    const closed = transitionPhase(opened, 'reports', 'close', { ...published, today: '2023-12-11' });
+  it('R-CAMP-8: opening early needs a reason, is recorded on the phase, and needs the phase before it begun', () => {
+    const e = thrown(() => transitionPhase(phases, 'preparation', 'open', before));
+    expect(e.code).toBe('REASON_REQUIRED');
+    expect(e.message).toBe('提前开启「准备」阶段须填写理由');
+    const opened = transitionPhase(phases, 'preparation', 'open', { ...before, reason: '提前部署' });
+    expect(opened[0]).toMatchObject({ state: 'open', openedOn: '2023-11-10' });
+    expect(opened[0]!.overrides).toEqual([{ kind: 'open_early', on: '2023-11-10', reason: '提前部署', by: '县委组织部(admin)' }]);
+    expect(phaseStatus(opened[0]!, '2023-11-10')).toBe('open');
+    expect(thrown(() => transitionPhase(phases, 'reports', 'open', { ...before, reason: 'x' })).message)
+      .toBe('「准备」阶段尚未开始，不能提前开启「述职报告」阶段');
+    expect(thrown(() => transitionPhase(opened, 'preparation', 'open', { ...before, reason: 'x' })).message).toBe('「准备」阶段已开启');
+    // On its dates a phase is already open: there is nothing to open.
+    expect(thrown(() => transitionPhase(phases, 'preparation', 'open', { ...published, today: '2023-11-25', reason: 'x' })).message).toBe('「准备」阶段已开启');
+  });
+
+  it('R-CAMP-8: extending moves the end with a reason, keeping the planned end', () => {
+    const late = { ...published, today: '2023-12-03' };
+    expect(thrown(() => transitionPhase(phases, 'preparation', 'open', { ...late, reason: 'x' })).message)
+      .toBe('「准备」阶段已于2023年11月30日结束，如需继续请延长该阶段');
+    expect(thrown(() => transitionPhase(phases, 'preparation', 'extend', { ...late, reason: '补充调研' })).code).toBe('END_REQUIRED');
+    expect(thrown(() => transitionPhase(phases, 'preparation', 'extend', { ...late, reason: '补充调研', end: '2023-12-02' })).message)
+      .toBe('「准备」阶段新的结束日期不能早于今天（2023年12月3日）');
+    expect(thrown(() => transitionPhase(phases, 'preparation', 'extend', { ...late, end: '2023-12-05' })).message).toBe('延长「准备」阶段须填写理由');
+    const extended = transitionPhase(phases, 'preparation', 'extend', { ...late, reason: '补充调研', end: '2023-12-05' });
+    expect(extended[0]).toMatchObject({ end: '2023-12-05', plannedEnd: '2023-11-30' });
+    expect(extended[0]!.overrides?.[0]).toMatchObject({ kind: 'extend', reason: '补充调研', end: { from: '2023-11-30', to: '2023-12-05' } });
+    expect(phaseStatus(extended[0]!, '2023-12-03')).toBe('open');
+  });
+
+  it('closes a running or ended phase, stamping the day given; refuses one not begun', () => {
+    const closed = transitionPhase(phases, 'reports', 'close', { ...published, today: '2023-12-11' });
     expect(closed[1]).toMatchObject({ state: 'closed', closedOn: '2023-12-11' });
-    expect(phases[1].state).toBe('not_started');
-  });
-
-  it('refuses to close a phase that is not open', () => {
-    const e = thrown(() => transitionPhase(phases, 'reports', 'close', published));
-    expect(e.message).toBe('「述职报告」阶段尚未开启，不能关闭');
-    const closed = transitionPhase(open(phases, 'preparation', 'reports'), 'reports', 'close', published);
+    expect(phases[1]!.state).toBe('not_started');
+    expect(thrown(() => transitionPhase(phases, 'review', 'close', published)).message).toBe('「审核」阶段尚未开始，不能关闭');
     expect(thrown(() => transitionPhase(closed, 'reports', 'close', published)).message).toBe('「述职报告」阶段已关闭');
+    expect(transitionPhase(phases, 'preparation', 'close', published)[0]).toMatchObject({ state: 'closed' });
   });
 
-  it('refuses to open a phase twice, or before the phase it follows', () => {
-    const opened = open(phases, 'preparation');
-    expect(thrown(() => transitionPhase(opened, 'preparation', 'open', published)).message).toBe('「准备」阶段已开启');
-    expect(thrown(() => transitionPhase(opened, 'review', 'open', published)).message)
-      .toBe('「述职报告」阶段尚未开启，不能开启「审核」阶段');
-  });
-
-  it('reopening requires a closed phase and a reason', () => {
-    const closed = transitionPhase(open(phases, 'preparation'), 'preparation', 'close', published);
-    expect(thrown(() => transitionPhase(closed, 'preparation', 'open', published)).message).toContain('重新开启');
-    const e = thrown(() => transitionPhase(closed, 'preparation', 'reopen', { ...published, reason: '  ' }));
+  it('reopening requires a closed phase and a reason, and a new end once the end has passed', () => {
+    const closed = transitionPhase(phases, 'reports', 'close', published);
+    expect(thrown(() => transitionPhase(closed, 'reports', 'open', published)).message).toContain('重新开启');
+    const e = thrown(() => transitionPhase(closed, 'reports', 'reopen', { ...published, reason: '  ' }));
     expect(e.code).toBe('REASON_REQUIRED');
     expect(e.details).toEqual({ field: 'reason' });
-    const reopened = transitionPhase(closed, 'preparation', 'reopen', { ...published, reason: '补充调研材料' });
-    expect(reopened[0]).toMatchObject({ state: 'open', closedOn: null, reopenReason: '补充调研材料' });
-    expect(thrown(() => transitionPhase(reopened, 'preparation', 'reopen', { ...published, reason: 'x' })).message)
-      .toBe('「准备」阶段未关闭，无需重新开启');
+    const reopened = transitionPhase(closed, 'reports', 'reopen', { ...published, reason: '补充材料' });
+    expect(reopened[1]).toMatchObject({ state: 'open', closedOn: null, reopenReason: '补充材料', end: '2023-12-11' });
+    expect(thrown(() => transitionPhase(reopened, 'reports', 'reopen', { ...published, reason: 'x' })).message)
+      .toBe('「述职报告」阶段未关闭，无需重新开启');
+    const after = { ...published, today: '2023-12-20', reason: '补报' };
+    expect(thrown(() => transitionPhase(closed, 'reports', 'reopen', after)).code).toBe('END_REQUIRED');
+    expect(transitionPhase(closed, 'reports', 'reopen', { ...after, end: '2023-12-22' })[1]).toMatchObject({ state: 'open', end: '2023-12-22' });
   });
 
   it('refuses phases the campaign does not have, and any change while the campaign is a draft', () => {
@@ -103,11 +135,19 @@ describe('transitionCampaign', () => {
     expect(transitionCampaign('closed', 'archive', allClosed)).toBe('archived');
   });
 
-  it('refuses to end a campaign with a phase not closed, or to skip a state', () => {
-    const phases = open(startPhases(plans), 'preparation');
-    expect(thrown(() => transitionCampaign('published', 'close', phases)).message)
-      .toBe('「准备」阶段尚未关闭，不能结束本次述职评议考核');
+  it('R-CAMP-8: refuses to end a campaign with a phase running or to come; phases past their end count as over', () => {
+    const phases = startPhases(plans);
+    expect(thrown(() => transitionCampaign('published', 'close', phases, '2023-11-25')).message)
+      .toBe('「准备」阶段尚未结束，不能结束本次述职评议考核');
+    expect(transitionCampaign('published', 'close', phases, '2024-01-01')).toBe('closed');
     expect(thrown(() => transitionCampaign('draft', 'archive', [])).message).toBe('本次述职评议考核当前为「草稿」状态，不能归档');
+  });
+});
+
+describe('cnRange', () => {
+  it('writes the year once when both dates share it', () => {
+    expect(cnRange('2026-01-05', '2026-01-15')).toBe('2026年1月5日—1月15日');
+    expect(cnRange('2025-12-26', '2026-01-14')).toBe('2025年12月26日—2026年1月14日');
   });
 });
 

@@ -46,12 +46,47 @@ export const phasePlanSchema = z.object({
 export type PhasePlan = z.infer<typeof phasePlanSchema>;
 
 export type PhaseState = 'not_started' | 'open' | 'closed';
+
+/** An organizer's recorded departure from the plan (R-CAMP-8): kept on the phase and in the audit log. */
+export interface PhaseOverride {
+  kind: 'open_early' | 'extend' | 'reopen';
+  /** The calendar day (Asia/Shanghai) it was made. */
+  on: string;
+  reason: string;
+  by: string | null;
+  /** The end date before and after, when the override moved it. */
+  end?: { from: string; to: string };
+}
+
 export interface Phase extends PhasePlan {
+  /**
+   * What the organizer did: 'open' after an early opening or a reopening, 'closed' after closing. A phase left
+   * 'not_started' still opens by itself on its start date; see phaseStatus for what holds on a given day.
+   */
   state: PhaseState;
   openedOn: string | null;
   closedOn: string | null;
   /** Why it was last reopened; the audit trail keeps the full history. */
   reopenReason: string | null;
+  /** The end the plan gave before any extension (absent on phases stored before overrides existed). */
+  plannedEnd?: string;
+  overrides?: PhaseOverride[];
+}
+
+/** What a phase is on a given day: its dates decide, unless the organizer opened it early or closed it. */
+export type PhaseStatus = 'not_started' | 'open' | 'ended' | 'closed';
+export const PHASE_STATUS_LABELS: Record<PhaseStatus, string> = {
+  not_started: '未开始',
+  open: '进行中',
+  ended: '已截止',
+  closed: '已关闭',
+};
+
+export function phaseStatus(p: Phase, today: string): PhaseStatus {
+  if (p.state === 'closed') return 'closed';
+  if (today > p.end) return 'ended';
+  if (p.state === 'open' || today >= p.start) return 'open';
+  return 'not_started';
 }
 
 export type CampaignState = 'draft' | 'published' | 'closed' | 'archived';
@@ -67,6 +102,14 @@ export function addDays(date: string, days: number): string {
   const t = Date.parse(`${date}T00:00:00Z`) + days * 86_400_000;
   return new Date(t).toISOString().slice(0, 10);
 }
+
+/** Whole days from a to b (b − a). */
+export const daysBetween = (a: string, b: string) => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
+
+export const cnDate = (d: string) => `${Number(d.slice(0, 4))}年${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日`;
+/** 2026年1月5日—1月15日; the year is repeated only when it changes. */
+export const cnRange = (start: string, end: string) =>
+  `${cnDate(start)}—${start.slice(0, 4) === end.slice(0, 4) ? cnDate(end).slice(5) : cnDate(end)}`;
 
 const fail = (message: string, field: string, code = 'PHASE_DATES') => new AppError(code, message, 400, { field });
 
@@ -96,42 +139,81 @@ export function validatePhasePlans(plans: PhasePlan[]): void {
 }
 
 export const startPhases = (plans: PhasePlan[]): Phase[] =>
-  plans.map((p) => ({ ...p, state: 'not_started', openedOn: null, closedOn: null, reopenReason: null }));
+  plans.map((p) => ({ ...p, state: 'not_started', openedOn: null, closedOn: null, reopenReason: null, plannedEnd: p.end, overrides: [] }));
 
 const refuse = (message: string, code = 'PHASE_TRANSITION', field = 'phaseKey') =>
   new AppError(code, message, 400, { field });
 
-export function transitionPhase(
-  phases: Phase[],
-  phaseKey: PhaseKey,
-  action: 'open' | 'close' | 'reopen',
-  opts: { campaignState: CampaignState; today: string; reason?: string },
-): Phase[] {
+export type PhaseAction = 'open' | 'close' | 'reopen' | 'extend';
+export const PHASE_ACTIONS = ['open', 'close', 'reopen', 'extend'] as const satisfies readonly PhaseAction[];
+
+export interface PhaseTransitionOptions {
+  campaignState: CampaignState;
+  today: string;
+  reason?: string;
+  /** The new end date: required to extend, and to reopen a phase whose end has passed. */
+  end?: string;
+  /** Who, for the record kept on the phase. */
+  by?: string | null;
+}
+
+/**
+ * The organizer's actions on one phase (R-CAMP-8). Opening is always early (on its start date a phase opens by
+ * itself) and so needs a reason; extending moves the end and needs a reason; closing is allowed early (the server
+ * asks for confirmation when work is still open); reopening a closed phase needs a reason, and a new end when its
+ * end has passed. Every override is kept on the phase.
+ */
+export function transitionPhase(phases: Phase[], phaseKey: PhaseKey, action: PhaseAction, opts: PhaseTransitionOptions): Phase[] {
   const label = `「${phaseLabel(phaseKey)}」阶段`;
   if (opts.campaignState !== 'published') {
     throw refuse(`本次述职评议考核当前为「${CAMPAIGN_STATE_LABELS[opts.campaignState]}」状态，不能开启或关闭阶段`, 'CAMPAIGN_NOT_ACTIVE', 'campaignState');
   }
   const phase = phases.find((p) => p.key === phaseKey);
   if (!phase) throw refuse(`本次述职评议考核没有${label}`, 'PHASE_UNKNOWN');
+  const { today } = opts;
+  const status = phaseStatus(phase, today);
+  const reason = opts.reason?.trim() ?? '';
+  const needReason = (what: string) => {
+    if (!reason) throw refuse(`${what}${label}须填写理由`, 'REASON_REQUIRED', 'reason');
+  };
+  const record = (o: Omit<PhaseOverride, 'on' | 'reason' | 'by'>): PhaseOverride[] =>
+    [...(phase.overrides ?? []), { ...o, on: today, reason, by: opts.by ?? null }];
+  const newEnd = (from: string) => {
+    const end = opts.end;
+    if (!end) throw refuse(`请填写${label}新的结束日期`, 'END_REQUIRED', 'end');
+    if (end < today) throw refuse(`${label}新的结束日期不能早于今天（${cnDate(today)}）`, 'PHASE_DATES', 'end');
+    if (end <= from) throw refuse(`${label}新的结束日期应晚于原结束日期（${cnDate(from)}）`, 'PHASE_DATES', 'end');
+    return end;
+  };
 
   let next: Phase;
   if (action === 'open') {
-    if (phase.state === 'open') throw refuse(`${label}已开启`);
-    if (phase.state === 'closed') throw refuse(`${label}已关闭，如需继续请填写理由后重新开启`);
+    if (status === 'open') throw refuse(`${label}已开启`);
+    if (status === 'closed') throw refuse(`${label}已关闭，如需继续请填写理由后重新开启`);
+    if (status === 'ended') throw refuse(`${label}已于${cnDate(phase.end)}结束，如需继续请延长该阶段`);
     const waiting = PRECEDENCE.filter(([, after]) => after === phaseKey)
       .map(([before]) => phases.find((p) => p.key === before))
-      .find((p) => p?.state === 'not_started');
-    if (waiting) throw refuse(`「${phaseLabel(waiting.key)}」阶段尚未开启，不能开启${label}`);
-    next = { ...phase, state: 'open', openedOn: opts.today };
+      .find((p) => p && phaseStatus(p, today) === 'not_started');
+    if (waiting) throw refuse(`「${phaseLabel(waiting.key)}」阶段尚未开始，不能提前开启${label}`);
+    needReason('提前开启');
+    next = { ...phase, state: 'open', openedOn: today, overrides: record({ kind: 'open_early' }) };
+  } else if (action === 'extend') {
+    if (status === 'closed') throw refuse(`${label}已关闭，如需继续请填写理由后重新开启`);
+    const end = newEnd(phase.end);
+    needReason('延长');
+    next = { ...phase, end, plannedEnd: phase.plannedEnd ?? phase.end, overrides: record({ kind: 'extend', end: { from: phase.end, to: end } }) };
   } else if (action === 'close') {
-    if (phase.state === 'not_started') throw refuse(`${label}尚未开启，不能关闭`);
-    if (phase.state === 'closed') throw refuse(`${label}已关闭`);
-    next = { ...phase, state: 'closed', closedOn: opts.today };
+    if (status === 'not_started') throw refuse(`${label}尚未开始，不能关闭`);
+    if (status === 'closed') throw refuse(`${label}已关闭`);
+    next = { ...phase, state: 'closed', closedOn: today };
   } else {
-    if (phase.state !== 'closed') throw refuse(`${label}未关闭，无需重新开启`);
-    const reason = opts.reason?.trim();
-    if (!reason) throw refuse(`重新开启${label}须填写理由`, 'REASON_REQUIRED', 'reason');
-    next = { ...phase, state: 'open', closedOn: null, reopenReason: reason };
+    if (status !== 'closed') throw refuse(`${label}未关闭，无需重新开启`);
+    needReason('重新开启');
+    const end = today > phase.end ? newEnd(phase.end) : phase.end;
+    next = {
+      ...phase, state: 'open', closedOn: null, reopenReason: reason, end, plannedEnd: phase.plannedEnd ?? phase.end,
+      overrides: record({ kind: 'reopen', ...(end !== phase.end ? { end: { from: phase.end, to: end } } : {}) }),
+    };
   }
   return phases.map((p) => (p === phase ? next : p));
 }
@@ -141,6 +223,7 @@ export function transitionCampaign(
   state: CampaignState,
   action: 'publish' | 'close' | 'archive',
   phases: Phase[],
+  today?: string,
 ): CampaignState {
   const step = {
     publish: { from: 'draft', to: 'published', verb: '发布' },
@@ -152,9 +235,10 @@ export function transitionCampaign(
     throw refuse(`本次述职评议考核当前为「${CAMPAIGN_STATE_LABELS[state]}」状态，不能${verb}`, 'CAMPAIGN_TRANSITION', 'state');
   }
   if (action === 'close') {
-    const pending = phases.find((p) => p.state !== 'closed');
+    // A phase whose end has passed is over even if nobody closed it; one still running or to come is not.
+    const pending = phases.find((p) => { const st = phaseStatus(p, today ?? ''); return st === 'open' || st === 'not_started'; });
     if (pending) {
-      throw refuse(`「${phaseLabel(pending.key)}」阶段尚未关闭，不能结束本次述职评议考核`, 'CAMPAIGN_TRANSITION', 'phases');
+      throw refuse(`「${phaseLabel(pending.key)}」阶段尚未结束，不能结束本次述职评议考核`, 'CAMPAIGN_TRANSITION', 'phases');
     }
   }
   return to;

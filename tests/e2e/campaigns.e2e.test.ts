@@ -148,6 +148,15 @@ it('R-CAMP-7 R-CAMP-1 R-ORG-2 R-ORG-3 R-CAMP-2 R-CAMP-3: county admin creates fr
   await openTab(town, /述职对象/);
   await poll(() => town.getByTestId('reporters-table').textContent()).toContain('前进村');
   await shot(town, 'campaign-reporters');
+
+  // R-CAMP-8: the township's phases carry its own dates beside the county's; closing 述职报告 with no report started
+  // warns with the count and closes only when confirmed.
+  await town.goto(townUrl.split('?')[0]);
+  await poll(() => town.getByTestId('phases-table').textContent()).toContain('上级（中共清河县委员会）');
+  await town.getByTestId('phase-close-reports').click();
+  await poll(() => town.getByTestId('phase-open-work').textContent()).toMatch(/「述职报告」阶段还有未完成的工作：\d+份述职报告中有\d+份尚未开始撰写/);
+  await town.getByRole('button', { name: '仍然关闭' }).click();
+  await poll(() => town.getByTestId('phase-status-reports').textContent()).toContain('已关闭');
   if (SHOTS) {
     await town.setViewportSize({ width: 390, height: 844 });
     await town.goto(townUrl.split('?')[0]); // the overview tab

@@ -31,7 +31,7 @@ beforeAll(async () => {
     await buildSecretary(db.db, v.id, { name: `书记${i}` });
     villages.push(v);
   }
-  const campaign = await buildCampaign(db.db, { organizerOrgId: t.townA.id, templateId: '003', state: 'published', reporterOrgIds: villages.map((v) => v.id) });
+  const campaign = await buildCampaign(db.db, { organizerOrgId: t.townA.id, templateId: '003', state: 'published', reporterOrgIds: villages.map((v) => v.id), open: ['evaluation'], openAt: new Date() });
   campaignId = campaign.id;
   const reporters = await queryRows<{ id: number }>(db.db, sql`select id from campaign_reporters where campaign_id = ${campaignId} order by id`);
   const meeting = await buildMeeting(db.db, { campaignId });

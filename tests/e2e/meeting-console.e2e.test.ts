@@ -27,7 +27,7 @@ beforeAll(async () => {
   const t = await buildTwoCounties(db.db);
   countyPath = t.countyA.path;
   const general = await buildOrg(db.db, { parent: t.townA, name: '甲一镇机关党总支', code: 'A-T1-G1', kind: 'general_branch' });
-  const campaign = await buildCampaign(db.db, { organizerOrgId: t.townA.id, templateId: '001', state: 'published' });
+  const campaign = await buildCampaign(db.db, { organizerOrgId: t.townA.id, templateId: '001', state: 'published', open: ['meeting'], openAt: new Date() });
   campaignId = campaign.id;
   for (const [org, tierKey, name] of [[general, 'sub_committees', '周明'], [t.villageA1, 'branches', '李建国'], [t.villageA2, 'branches', '陈秀英']] as const) {
     const sec = await buildSecretary(db.db, org.id, { name });

@@ -9,7 +9,7 @@ import { DEMO_PASSWORD, seedDemo, seedDemoCampaign } from '../../src/server/db/d
 import { users } from '../../src/server/db/schema';
 import { hashPassword } from '../../src/server/modules/auth/password-hash';
 import { freshDatabase } from '../setup/db';
-import { TEST_COST } from '../factories';
+import { openPhases, TEST_COST } from '../factories';
 
 let browser: Browser;
 let base: string;
@@ -30,6 +30,8 @@ beforeAll(async () => {
   const now = new Date();
   await seedDemo(database.db, { now, passwordCost: TEST_COST });
   campaignId = (await seedDemoCampaign(database.db, { now })).campaignId;
+  // The lists are drawn up in the 整改 phase (R-CAMP-8): the organizer opens it for this round.
+  await openPhases(database.db, campaignId, ['rectification'], now);
   // A secretary of one of the round's reporting organizations.
   const [r] = await queryRows<{ orgId: number; name: string }>(db, sql`
     select r.org_id as "orgId", o.name from campaign_reporters r join organizations o on o.id = r.org_id

@@ -25,6 +25,7 @@ beforeAll(async () => {
   const [townAdmin] = await database.db.select().from(users).where(eq(users.username, 'town_admin'));
   await buildCampaign(database.db, {
     organizerOrgId: townAdmin.scopeOrgId!, templateId: '003', year: new Date().getUTCFullYear() + 1, state: 'published', reporterOrgIds: [secretary.orgId!],
+    open: ['review'], openAt: new Date(),
   });
   // The secretary's Word file lacks the measures part (破解措施): a blocking check fails after upload.
   const parts = goodSections().slice(0, 3).map((s, i) => ({ title: `${'一二三'[i]}、${s.title}`, text: s.text }));

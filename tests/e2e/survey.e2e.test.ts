@@ -28,7 +28,7 @@ beforeAll(async () => {
   const webDir = path.resolve(process.env.E2E_WEB_DIR ?? 'dist/web');
   const app = await buildApp({ database: db, config: { passwordCost: TEST_COST, webDir } });
   const t = await buildTwoCounties(db.db);
-  const campaign = await buildCampaign(db.db, { organizerOrgId: t.townA.id, templateId: '003', state: 'published', reporterOrgIds: [t.villageA1.id] });
+  const campaign = await buildCampaign(db.db, { organizerOrgId: t.townA.id, templateId: '003', state: 'published', reporterOrgIds: [t.villageA1.id], open: ['evaluation'], openAt: new Date() });
   const [reporter] = await queryRows<{ id: number }>(db.db, sql`select id from campaign_reporters where campaign_id = ${campaign.id}`);
   const admin = await buildUser(db.db, { role: 'org_admin', scopeOrgId: t.countyA.id });
   const user = { id: admin.id, username: admin.username, displayName: admin.displayName, role: 'org_admin' as const, scopeOrgId: t.countyA.id, orgId: null, scopePath: t.countyA.path };

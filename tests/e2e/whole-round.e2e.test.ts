@@ -10,7 +10,7 @@ import { buildApp } from '../../src/server/app';
 import { queryRows } from '../../src/server/db/connect';
 import { issueCodes } from '../../src/server/modules/ballots/issue-codes';
 import { freshDatabase } from '../setup/db';
-import { buildOrg, buildSecretary, buildUser, signIn, testClock, TEST_COST, TEST_PASSWORD, type Session } from '../factories';
+import { buildOrg, buildSecretary, buildUser, openPhases, signIn, testClock, TEST_COST, TEST_PASSWORD, type Session } from '../factories';
 import { goodSections, upload } from '../integration/reports-helpers';
 
 process.env.BALLOT_CODE_SECRET ??= 'ab'.repeat(32);
@@ -96,6 +96,8 @@ it('R-USE R-FIX R-SUM a township round with 20 reporters from creation to the su
   expect(created.campaign.state).toBe('draft');
   const published = await ok(town.post(`/api/campaigns/${campaignId}/publish`));
   expect(published.campaign.state).toBe('published');
+  // R-CAMP-8: the round runs ahead of 003's dates here, so the organizer opens each phase early (or extends it) with a reason.
+  await openPhases(db.db, campaignId, ['review'], clock.now());
   const roster = (await ok(town.get(`/api/campaigns/${campaignId}/reporters`))).items as Array<{ id: number; org: { id: number; name: string }; role: string }>;
   const reporterOf = new Map(roster.filter((r) => r.role === 'reporter').map((r) => [r.org.id, r.id]));
   const rid = villages.map((v) => reporterOf.get(v.id)!);
@@ -116,6 +118,7 @@ it('R-USE R-FIX R-SUM a township round with 20 reporters from creation to the su
   expect((await secretaries[0]!.get(`/api/reports/${otherReport!.id}`)).statusCode).toBe(403);
 
   clock.set(new Date('2026-01-10T01:00:00Z'));
+  await openPhases(db.db, campaignId, ['evaluation'], clock.now());
   // ---- meeting, ballots: phones (API + one real phone page), paper with double entry ----------------------------
   const meeting = await ok(town.post(`/api/campaigns/${campaignId}/meetings`, { title: '甲一镇2025年度述职评议会', meetingDate: '2026-01-10', place: '镇会议室' }));
   const meetingId = meeting.id as number;
@@ -268,6 +271,7 @@ it('R-USE R-FIX R-SUM a township round with 20 reporters from creation to the su
   await sec5Browser.ctx.close();
 
   clock.set(new Date('2026-01-20T02:00:00Z'));
+  await openPhases(db.db, campaignId, ['summary'], clock.now());
   // ---- rectification: two items of 第05村; one verified and closed in the browser, one overdue ---------------
   const item = (description: string) => town.post(`/api/campaigns/${campaignId}/rectification/items`, {
     orgId: villages[4]!.id, description, owner: '书记5', responsibleLeader: '李镇长', measures: '逐月检查', deadline: '2026-03-31',

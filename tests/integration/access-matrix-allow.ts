@@ -108,13 +108,15 @@ export const ALLOW: Record<string, string> = {
   'GET /api/campaigns/:id/gaps': READ,
   'POST /api/campaigns/:id/publish': ADM,
   'POST /api/campaigns/:id/phases/:key/:action': ADM,
+  'GET /api/campaigns/:id/phases/:key/pending': ADM, // what closing the phase would leave open (R-CAMP-8)
   'POST /api/campaigns/:id/close': ADM,
   'POST /api/campaigns/:id/archive': ADM,
   'GET /api/campaigns/:id/reporters': READ,
   'GET /api/campaigns/:id/reporters/export': READ,
   'POST /api/campaigns/:id/reporters': ADM,
   'POST /api/campaigns/:id/reporters/:rid/remove': ADM,
-  'POST /api/campaigns/:id/reporters/:rid/self-committee': ADM,
+  'POST /api/campaigns/:id/reporters/:rid/self-committee': `${ADM} ${SEC}`, // the reporter's own side keeps and files it (R-CAMP-5)
+  'POST /api/campaigns/:id/reporters/:rid/self-committee/file': `${ADM} ${SEC}`,
   'POST /api/campaigns/:id/filing/submit': ADM,
   // Past access for the campaign's admins; the matrix campaign is top-level, so they then get FILING_NOT_REQUIRED.
   'POST /api/campaigns/:id/filing/acknowledge': ADM,

@@ -21,7 +21,7 @@ import { createFromTemplate } from '../../src/server/modules/assessment/create-c
 import { createTeam } from '../../src/server/modules/assessment/manage-teams';
 import { createSurvey } from '../../src/server/modules/surveys/manage-survey';
 import { addRespondent } from '../../src/server/modules/surveys/respondents';
-import { buildCampaign, buildMeeting, buildSecretary, buildUser, signIn, TEST_COST, testClock, type Session } from '../factories';
+import { buildCampaign, buildMeeting, buildSecretary, buildUser, openPhases, signIn, TEST_COST, testClock, type Session } from '../factories';
 import { freshDatabase } from '../setup/db';
 import { buildBallotWorld, roundWithCodes } from './ballots-fixtures';
 import { upload } from './reports-helpers';
@@ -92,7 +92,11 @@ export async function buildMatrixWorld(app: FastifyInstance, db: Db) {
   await mk('leader', 'leaderB', { scopeOrgId: w.countyB.id });
   await mk('assessor', 'assessorB', { scopeOrgId: w.townB.id });
   await mk('observer', 'observerB', { scopeOrgId: w.countyB.id });
-  const campaignB = await buildCampaign(db, { organizerOrgId: w.townB.id, templateId: '003', state: 'published', reporterOrgIds: [w.villageB1.id] });
+  // Every phase open in both counties, so the matrix measures access and nothing else (R-CAMP-8 is tested on its own).
+  await openPhases(db, w.campaign.id, ['summary'], app.deps.clock.now());
+  const campaignB = await buildCampaign(db, {
+    organizerOrgId: w.townB.id, templateId: '003', state: 'published', reporterOrgIds: [w.villageB1.id], open: ['summary'], openAt: app.deps.clock.now(),
+  });
   // County A's campaign title starts with 甲 like every other county A name, so the runner's leak check (no 甲 in an
   // answer to county B) also catches a campaign title shown across counties (issue 15).
   await db.execute(sql`update campaigns set title = '甲县' || title where id = ${w.campaign.id}`);

@@ -59,6 +59,8 @@ beforeAll(async () => {
   }
   const c = await buildCampaign(t.db, {
     organizerOrgId: tree.countyA.id, state: 'published', reporterOrgIds: [tree.townA.id, tree.villageA1.id, tree.villageA2.id, organ.id],
+    // 002 plans no 实地考核 phase: field scoring falls in 综合评价 (R-CAMP-8).
+    open: ['evaluation'],
   });
   campaignId = c.id;
   campaignB = (await buildCampaign(t.db, { organizerOrgId: tree.countyB.id, state: 'published', reporterOrgIds: [tree.townB.id] })).id;

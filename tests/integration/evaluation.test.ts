@@ -60,7 +60,7 @@ async function township(opts: { n: number; name: string }) {
     }));
   }
   for (const v of villages) await buildSecretary(db(), v.id, { name: `${v.name.slice(-6, -4)}书记` });
-  const campaign = await buildCampaign(db(), { organizerOrgId: town.id, templateId: '003', state: 'published', reporterOrgIds: villages.map((v) => v.id) });
+  const campaign = await buildCampaign(db(), { organizerOrgId: town.id, templateId: '003', state: 'published', reporterOrgIds: villages.map((v) => v.id), open: ['evaluation'] });
   const reporters = await queryRows<{ id: number; org_id: number }>(db(), sql`
     select id, org_id from campaign_reporters where campaign_id = ${campaign.id} order by id`);
   return { town, villages, campaign, reporters: reporters.map((r) => ({ id: r.id, orgId: r.org_id })), settings: campaign.settings as CampaignSettings };

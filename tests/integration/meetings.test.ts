@@ -28,14 +28,14 @@ beforeAll(async () => {
   tree = await buildTwoCounties(t.db);
   // A university-style round (001): 分党委 speak 8 minutes and must report on site; 党支部 speak 5 and may report in writing.
   const subCommittee = await buildOrg(t.db, { parent: tree.townA, name: '甲一镇机关总支', code: 'A-T1-G1', kind: 'general_branch' });
-  const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '001', state: 'published' });
+  const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '001', state: 'published', open: ['meeting'] });
   campaignId = c.id;
   const sec1 = await buildSecretary(t.db, tree.villageA1.id, { name: '李建国' });
   rep.v1 = (await buildReporter(t.db, { campaignId, orgId: tree.villageA1.id, reportToOrgId: tree.townA.id, tierKey: 'branches', secretaryId: sec1.id })).id;
   rep.v2 = (await buildReporter(t.db, { campaignId, orgId: tree.villageA2.id, reportToOrgId: tree.townA.id, tierKey: 'branches', writtenOnly: true })).id;
   rep.sub = (await buildReporter(t.db, { campaignId, orgId: subCommittee.id, reportToOrgId: tree.townA.id, tierKey: 'sub_committees' })).id;
   rep.down = (await buildReporter(t.db, { campaignId, orgId: tree.townA.id, reportToOrgId: tree.townA.id, tierKey: 'sub_committees', role: 'downward' })).id;
-  const other = await buildCampaign(t.db, { organizerOrgId: tree.townB.id, templateId: '001', state: 'published' });
+  const other = await buildCampaign(t.db, { organizerOrgId: tree.townB.id, templateId: '001', state: 'published', open: ['meeting'] });
   otherCampaignId = other.id;
   rep.foreign = (await buildReporter(t.db, { campaignId: other.id, orgId: tree.villageB1.id, reportToOrgId: tree.townB.id, tierKey: 'branches' })).id;
 

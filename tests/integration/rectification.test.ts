@@ -75,8 +75,8 @@ beforeAll(async () => {
     await buildUser(t.db, { username, ...o });
     s[username] = await signIn(t.app, username);
   }
-  campaignId = (await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: 2025, state: 'published', reporterOrgIds: [tree.villageA1.id, tree.villageA2.id] })).id;
-  campaignB = (await buildCampaign(t.db, { organizerOrgId: tree.townB.id, templateId: '003', year: 2025, state: 'published', reporterOrgIds: [tree.villageB1.id] })).id;
+  campaignId = (await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: 2025, state: 'published', reporterOrgIds: [tree.villageA1.id, tree.villageA2.id], open: ['rectification'] })).id;
+  campaignB = (await buildCampaign(t.db, { organizerOrgId: tree.townB.id, templateId: '003', year: 2025, state: 'published', reporterOrgIds: [tree.villageB1.id], open: ['rectification'] })).id;
   rep.A1 = await reporterOf(campaignId, tree.villageA1.id);
   rep.A2 = await reporterOf(campaignId, tree.villageA2.id);
   rep.B1 = await reporterOf(campaignB, tree.villageB1.id);
@@ -428,7 +428,7 @@ describe('R-FIX-4 / R-PREP-1 carry-over into next year\'s campaign and its repor
   let next = 0;
   let nextRep = 0;
   it('imports open items and 巡察 feedback into each reporter\'s preparation list and as carry_over items, idempotently', async () => {
-    next = (await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: 2026, state: 'published', reporterOrgIds: [tree.villageA1.id, tree.villageA2.id] })).id;
+    next = (await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: 2026, state: 'published', reporterOrgIds: [tree.villageA1.id, tree.villageA2.id], open: ['rectification'] })).id;
     nextRep = await reporterOf(next, tree.villageA1.id);
     const open = await queryRows<{ id: number }>(t.db, sql`
       select id from rectification_items where campaign_id = ${campaignId} and parent_id is null and status <> 'closed' order by id`);

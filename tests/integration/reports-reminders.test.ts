@@ -34,7 +34,7 @@ beforeAll(async () => {
     adminB: await buildUser(t.db, { role: 'org_admin', scopeOrgId: tree.countyB.id }),
   };
   for (const [k, u] of Object.entries(users)) s[k] = await signIn(t.app, u.username);
-  const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: 2025, state: 'published', reporterOrgIds: [tree.villageA1.id, tree.villageA2.id] });
+  const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: 2025, state: 'published', reporterOrgIds: [tree.villageA1.id, tree.villageA2.id], open: ['review'] });
   campaignId = c.id;
   rA1 = await reporterOf(c.id, tree.villageA1.id);
   rA2 = await reporterOf(c.id, tree.villageA2.id);

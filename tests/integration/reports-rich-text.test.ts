@@ -44,7 +44,7 @@ beforeAll(async () => {
     townAdmin: await buildUser(t.db, { role: 'org_admin', scopeOrgId: tree.townA.id }),
   };
   for (const [k, u] of Object.entries(users)) s[k] = await signIn(t.app, u.username);
-  const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: 2025, state: 'published', reporterOrgIds: [tree.villageA1.id, tree.villageA2.id] });
+  const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: 2025, state: 'published', reporterOrgIds: [tree.villageA1.id, tree.villageA2.id], open: ['review'] });
   campaignId = c.id;
   await patchSettings(t.db, c.id, (x) => void (x.report.lateSubmissionAllowed = true));
 });
@@ -131,7 +131,7 @@ describe('rich-text sections (decision 009)', () => {
   });
 
   it('R-REP-7 the public link is a read-only page without sign-in: rich text rendered, anything unsafe stripped, no script allowed', async () => {
-    const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: 2019, state: 'published', reporterOrgIds: [tree.villageA1.id] });
+    const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: 2019, state: 'published', reporterOrgIds: [tree.villageA1.id], open: ['review'] });
     await patchSettings(t.db, c.id, (x) => {
       x.report.lateSubmissionAllowed = true;
       x.report.publicationAudience = 'public';

@@ -48,9 +48,9 @@ beforeAll(async () => {
     leaderB: await buildUser(t.db, { role: 'leader', scopeOrgId: tree.townB.id }),
   };
   for (const [k, u] of Object.entries(users)) s[k] = await signIn(t.app, u.username);
-  const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: 2025, state: 'published', reporterOrgIds: [tree.villageA1.id, tree.villageA2.id] });
+  const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: 2025, state: 'published', reporterOrgIds: [tree.villageA1.id, tree.villageA2.id], open: ['review'] });
   campaignId = c.id;
-  const cb = await buildCampaign(t.db, { organizerOrgId: tree.townB.id, templateId: '003', year: 2025, state: 'published', reporterOrgIds: [tree.villageB1.id] });
+  const cb = await buildCampaign(t.db, { organizerOrgId: tree.townB.id, templateId: '003', year: 2025, state: 'published', reporterOrgIds: [tree.villageB1.id], open: ['review'] });
   reporterA1 = await reporterOf(c.id, tree.villageA1.id);
   reporterA2 = await reporterOf(c.id, tree.villageA2.id);
   reporterB1 = await reporterOf(cb.id, tree.villageB1.id);
@@ -289,7 +289,7 @@ describe('deadlines (R-REP-4)', () => {
   });
 
   it('an empty report cannot be submitted', async () => {
-    const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: 2024, state: 'published', reporterOrgIds: [tree.villageA1.id] });
+    const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: 2024, state: 'published', reporterOrgIds: [tree.villageA1.id], open: ['review'] });
     const id = await open(s.secA1, await reporterOf(c.id, tree.villageA1.id));
     const res = await s.secA1.post(`/api/reports/${id}/transitions`, { action: 'submit' });
     expect(res.statusCode).toBe(400);
@@ -324,7 +324,7 @@ describe('access', () => {
 
 describe('checks against the database (R-REP-3, R-PREP-1)', () => {
   it('R-REP-3 last year\'s open rectification items must be answered: unmatched ones listed, blocking where the campaign says so', async () => {
-    const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: 2023, state: 'published', reporterOrgIds: [tree.villageA2.id] });
+    const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: 2023, state: 'published', reporterOrgIds: [tree.villageA2.id], open: ['review'] });
     const reporter = await reporterOf(c.id, tree.villageA2.id);
     // Only the admin of the body heard enters them; not the secretary, not another county.
     expect((await s.secA2.post(`/api/reporters/${reporter}/rectification-items`, { text: '村务公开不及时' })).statusCode).toBe(403);
@@ -351,7 +351,7 @@ describe('checks against the database (R-REP-3, R-PREP-1)', () => {
   });
 
   it('near-copy: a lightly edited copy of another submitted report of the campaign is flagged', async () => {
-    const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: 2022, state: 'published', reporterOrgIds: [tree.villageA1.id, tree.villageA2.id] });
+    const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: 2022, state: 'published', reporterOrgIds: [tree.villageA1.id, tree.villageA2.id], open: ['review'] });
     await patchSettings(t.db, c.id, (x) => void (x.report.lateSubmissionAllowed = true));
     const idA1 = await open(s.secA1, await reporterOf(c.id, tree.villageA1.id));
     expect((await s.secA1.put(`/api/reports/${idA1}/sections`, { sections: goodSections(0) })).statusCode).toBe(200);
@@ -372,7 +372,7 @@ describe('checks against the database (R-REP-3, R-PREP-1)', () => {
 
 describe('attachments (R-REP-6)', () => {
   it('R-REP-6 slides upload within the campaign limit; oversized or unknown types are refused and nothing is stored', async () => {
-    const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: 2021, state: 'published', reporterOrgIds: [tree.villageA1.id] });
+    const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: 2021, state: 'published', reporterOrgIds: [tree.villageA1.id], open: ['review'] });
     const id = await open(s.secA1, await reporterOf(c.id, tree.villageA1.id));
     const ok = await upload(s.secA1, `/api/reports/${id}/attachments`, Buffer.alloc(2048, 3), '汇报幻灯片.pptx');
     expect(ok.statusCode, ok.body).toBe(200);
@@ -391,7 +391,7 @@ describe('attachments (R-REP-6)', () => {
 
 describe('publication (R-REP-7)', () => {
   it('R-REP-7 after the meeting approved reports are published to the campaign\'s audience, read-only', async () => {
-    const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: 2020, state: 'published', reporterOrgIds: [tree.villageA1.id, tree.villageA2.id] });
+    const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: 2020, state: 'published', reporterOrgIds: [tree.villageA1.id, tree.villageA2.id], open: ['review'] });
     await patchSettings(t.db, c.id, (x) => void (x.report.lateSubmissionAllowed = true));
     const r1 = await reporterOf(c.id, tree.villageA1.id);
     const id = await open(s.secA1, r1);
@@ -431,7 +431,7 @@ describe('publication (R-REP-7)', () => {
 
 describe('public link (R-REP-7)', () => {
   it('R-REP-7 a public link exists only where the campaign publishes to the public, and reads without signing in', async () => {
-    const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: 2019, state: 'published', reporterOrgIds: [tree.villageA1.id] });
+    const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: 2019, state: 'published', reporterOrgIds: [tree.villageA1.id], open: ['review'] });
     await patchSettings(t.db, c.id, (x) => {
       x.report.lateSubmissionAllowed = true;
       x.report.publicationAudience = 'public';
@@ -459,7 +459,7 @@ describe('public link (R-REP-7)', () => {
 describe('near-copy of last year (R-REP-3)', () => {
   it('a report copied from the same organization\'s report of last year is flagged with the similarity; a rewritten one is not', async () => {
     // villageA1 handed in its 2025 report in the review test above; this is its 2026 round.
-    const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: 2026, state: 'published', reporterOrgIds: [tree.villageA1.id] });
+    const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: 2026, state: 'published', reporterOrgIds: [tree.villageA1.id], open: ['review'] });
     const id = await open(s.secA1, await reporterOf(c.id, tree.villageA1.id));
     const copied = (await s.secA1.post(`/api/reports/${id}/check`, { sections: goodSections(0) })).json().results.find((r: { id: string }) => r.id === 'near_copy');
     expect(copied.level).toBe('advice');

@@ -22,7 +22,7 @@ const count = async (table: string, where = 'true') =>
 
 /** A campaign of townA for `year` whose evaluation holds `grades` (in rank order), locked or not. */
 async function gradedCampaign(year: number, grades: (Grade | null)[], orgs: { id: number }[], locked = true) {
-  const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, year, state: 'published', reporterOrgIds: orgs.map((o) => o.id) });
+  const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, year, state: 'published', reporterOrgIds: orgs.map((o) => o.id), open: ['summary'] });
   const reporters = await queryRows<{ id: number; orgId: number }>(t.db, sql`
     select id, org_id as "orgId" from campaign_reporters where campaign_id = ${c.id} order by id`);
   for (const [i, r] of reporters.entries()) {

@@ -25,6 +25,8 @@ async function world() {
   for (const o of [t.villageA1, t.villageA2, villageA3]) await buildSecretary(db(), o.id);
   const campaign = await buildCampaign(db(), {
     organizerOrgId: t.townA.id, templateId: '003', state: 'published', reporterOrgIds: [t.villageA1.id, t.villageA2.id, villageA3.id],
+    // 003 plans no 实地考核 phase: the survey falls in 综合评价 (R-CAMP-8).
+    open: ['evaluation'],
   });
   const reporters = await queryRows<{ id: number; org_id: number }>(db(), sql`select id, org_id from campaign_reporters where campaign_id = ${campaign.id} order by id`);
   const rid = (orgId: number) => reporters.find((r) => r.org_id === orgId)!.id;

@@ -23,7 +23,7 @@ let year = 2000;
 
 /** A report of its own (one campaign per test, so limits can be patched freely) with the tier's 字数 limit given. */
 async function openReport(charLimit: number | null = 3000) {
-  const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: year++, state: 'published', reporterOrgIds: [tree.villageA1.id] });
+  const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: year++, state: 'published', reporterOrgIds: [tree.villageA1.id], open: ['reports'], openAt: t.app.deps.clock.now() });
   await patchSettings(t.db, c.id, (x) => { for (const tier of x.reporterTiers) tier.charLimit = charLimit; });
   const [r] = await t.db.select().from(campaignReporters).where(and(eq(campaignReporters.campaignId, c.id), eq(campaignReporters.orgId, tree.villageA1.id)));
   const res = await s.secA1.post('/api/reports/open', { reporterId: r.id });
@@ -112,7 +112,7 @@ describe('one upload must not stop the server (issue 15)', () => {
   });
 
   it('an .xlsx import has its own limit (10 MB, a Chinese 413 before it is read) and a spreadsheet zip bomb is refused unread', async () => {
-    const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: year++, state: 'published', reporterOrgIds: [tree.villageA1.id] });
+    const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: year++, state: 'published', reporterOrgIds: [tree.villageA1.id], open: ['reports'], openAt: t.app.deps.clock.now() });
     const url = `/api/campaigns/${c.id}/evaluation/inputs/import`;
     const big = await upload(s.townAdmin, url, randomBytes(11 * MB), '录入表.xlsx');
     expect(big.statusCode).toBe(413);

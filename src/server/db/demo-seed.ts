@@ -220,6 +220,10 @@ export async function seedDemoCampaign(db: Db, opts: { now: Date }) {
   await submitFiling(db, town.user, town.actor, sub('QH-T01'), '按县委方案执行，12月20日前召开述职评议会');
   await submitFiling(db, user, actor, sub('QH-T02'), '拟采取书面述职');
   await reviewFiling(db, user, actor, sub('QH-T02'), 'return', '村党组织书记应以现场述职为主，请调整后重新报备');
+  // The demo runs ahead of its plan: the phases up to 综合评价 (where 002, without a 实地考核 phase, holds the survey)
+  // are opened early, or extended where their dates have passed, as an organizer would (R-CAMP-8), and audited.
+  const { openPhasesThrough } = await import('../modules/campaigns/transition-phase');
+  await openPhasesThrough(db, user, actor, created.id, ['evaluation'], '演示数据：按演示进度提前开启或延长阶段');
   await (await import('../modules/assessment/demo')).seedDemoAssessment(db, { now: opts.now, campaignId: created.id });
   await (await import('../modules/surveys/demo')).seedDemoSurvey(db, { now: opts.now, campaignId: created.id });
   return { campaignId: created.id, subCampaigns: published.subCampaigns.length };

@@ -74,6 +74,13 @@ export const campaignReporters = pgTable(
     writtenOnly: boolean('written_only').notNull().default(false),
     /** 向本级党委述职 (R-CAMP-5): the day the reporter reported to its own committee. */
     selfCommitteeReportedOn: date('self_committee_reported_on'),
+    /** The committee's rating of that report: { good, fair, average, poor } ballots (004: 评议测评结果). */
+    selfCommitteeRatings: jsonb('self_committee_ratings'),
+    selfCommitteeParticipants: integer('self_committee_participants'),
+    selfCommitteeNote: text('self_committee_note'),
+    /** Filed with the organizer's organization department (004: 报市委组织部备案); the record is final from then. */
+    selfCommitteeFiledAt: timestamp('self_committee_filed_at', { withTimezone: true }),
+    selfCommitteeFiledBy: integer('self_committee_filed_by').references(() => users.id),
     removedAt: timestamp('removed_at', { withTimezone: true }),
     removedReason: text('removed_reason'),
     createdAt: createdAt(),

@@ -2,10 +2,11 @@ import type { z } from 'zod';
 import { downloadFile, http } from './client';
 import type {
   CampaignDetail as CampaignDetailSchema, CampaignSummary as CampaignSummarySchema, GapOut, GapsOut, PhaseOut,
-  PublishOut, ReporterOut, ReportersOut, ReportersQuery, ScopePreview as ScopePreviewSchema, TemplateOut,
+  PendingWorkOut, PublishOut, ReporterOut, ReportersOut, ReportersQuery, ScopePreview as ScopePreviewSchema, SelfCommitteeBody,
+  StepPhaseOut, TemplateOut,
 } from '../../server/modules/campaigns/schemas';
 import type { CampaignSettings } from '../../domain/campaign-settings';
-import type { CampaignState, PhaseKey } from '../../domain/campaign-phases';
+import type { CampaignState, PhaseAction, PhaseKey } from '../../domain/campaign-phases';
 import type { OrgMatch } from '../../domain/routes';
 
 export type { CampaignSettings, CampaignState, PhaseKey, OrgMatch };
@@ -16,6 +17,11 @@ export type CampaignSummary = z.infer<typeof CampaignSummarySchema>;
 export type CampaignDetail = z.infer<typeof CampaignDetailSchema>;
 export type CampaignChild = CampaignDetail['children'][number];
 export type Phase = z.infer<typeof PhaseOut>;
+export type LevelPhases = CampaignDetail['levels'][number];
+export type PendingWork = z.infer<typeof PendingWorkOut>;
+/** On task lists: the phase a task's next step belongs to and what it waits for (R-CAMP-8). */
+export type StepPhase = z.infer<typeof StepPhaseOut>;
+export type SelfCommitteeInput = z.input<typeof SelfCommitteeBody>;
 export type ScopePreview = z.infer<typeof ScopePreviewSchema>;
 export type Gap = z.infer<typeof GapOut>;
 export type GapType = Gap['type'];
@@ -60,8 +66,11 @@ export const campaignsApi = {
   gaps: (id: number, query: { type?: GapType; q?: string; offset: number; limit: number }) =>
     http.get<Gaps>(`/api/campaigns/${id}/gaps`, query),
   publish: (id: number) => http.post<PublishResult>(`/api/campaigns/${id}/publish`),
-  phase: (id: number, key: PhaseKey, action: 'open' | 'close' | 'reopen', reason?: string) =>
-    http.post<{ phases: Phase[] }>(`/api/campaigns/${id}/phases/${key}/${action}`, reason ? { reason } : {}),
+  /** open (early) / extend / close / reopen; `silent` lets the caller show the open-work warning itself. */
+  phase: (id: number, key: PhaseKey, action: PhaseAction, body: { reason?: string; end?: string; confirm?: boolean } = {}, silent = false) =>
+    http.post<{ phases: Phase[] }>(`/api/campaigns/${id}/phases/${key}/${action}`, body, { silent }),
+  pendingWork: (id: number, key: PhaseKey) =>
+    http.get<PendingWork>(`/api/campaigns/${id}/phases/${key}/pending`),
   transition: (id: number, action: 'close' | 'archive') => http.post<Ok>(`/api/campaigns/${id}/${action}`),
   reporters: (id: number, query: ReporterQuery) =>
     http.get<Reporters>(`/api/campaigns/${id}/reporters`, { ...query }),
@@ -69,11 +78,14 @@ export const campaignsApi = {
     http.post<{ id: number }>(`/api/campaigns/${id}/reporters`, { orgId, reason }, { silent: true }),
   removeReporter: (id: number, rid: number, reason: string) =>
     http.post<{ id: number }>(`/api/campaigns/${id}/reporters/${rid}/remove`, { reason }, { silent: true }),
-  selfCommittee: (id: number, rid: number, date: string) =>
+  selfCommittee: (id: number, rid: number, input: SelfCommitteeInput) =>
     http.post<{ id: number; selfCommitteeReportedOn: string; late: boolean }>(
       `/api/campaigns/${id}/reporters/${rid}/self-committee`,
-      { date },
+      input,
+      { silent: true },
     ),
+  fileSelfCommittee: (id: number, rid: number) =>
+    http.post<{ id: number; filedAt: string }>(`/api/campaigns/${id}/reporters/${rid}/self-committee/file`),
   exportReporters: (id: number, title: string, query: Omit<ReporterQuery, 'offset' | 'limit'> = {}) =>
     downloadFile(`/api/campaigns/${id}/reporters/export`, `${title}-述职对象.xlsx`, { ...query }),
   submitFiling: (id: number, note?: string) => http.post<Ok>(`/api/campaigns/${id}/filing/submit`, note ? { note } : {}),

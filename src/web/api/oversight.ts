@@ -79,6 +79,12 @@ export interface ProgressRow {
   phasesTotal: number;
   phasesClosed: number;
   openPhases: { key: string; label: string }[];
+  /** The next phase to begin by its dates (R-CAMP-8). */
+  waiting: { key: string; label: string; start: string } | null;
+  /** Results due upward (R-SUM-2): the level's 总结 phase end; overdue while its summary has not gone up. */
+  resultsDue: string | null;
+  summaryState: string | null;
+  resultsOverdue: boolean;
   reporters: number;
   observers: number;
 }

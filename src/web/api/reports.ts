@@ -1,3 +1,4 @@
+import type { StepPhase } from './campaigns';
 import { downloadFile, http, uploadFile, type UploadOptions } from './client';
 
 export type ReportState = 'draft' | 'submitted' | 'returned' | 'rewrite_ordered' | 'resubmitted' | 'approved' | 'signed';
@@ -67,6 +68,8 @@ export interface TaskItem {
   submittedAt: string | null; updatedAt: string | null; publishedAt: string | null; meetingDate: string | null;
   dueDate: string | null; daysLeft: number | null; overdue: boolean; dueSoon: boolean; lateSubmissionAllowed: boolean;
   lastRemindedAt: string | null;
+  /** The phase the report's next step belongs to (R-CAMP-8). */
+  phase: StepPhase | null;
   /** 催报 received, newest first (the secretary's own tasks only). */
   reminders?: Reminder[];
 }

@@ -1,3 +1,4 @@
+import { assertPhaseOpen } from '../campaigns/phase-gate';
 import { and, eq, isNull, isNotNull } from 'drizzle-orm';
 import { missingItems } from '../../../domain/checklist';
 import { AppError, conflict } from '../../../domain/errors';
@@ -16,6 +17,7 @@ export async function completeAssessment(db: DbOrTx, user: AuthUser, actor: Audi
     assertScore(user, await isTeamMember(tx, ctx.teamId, user.id));
     assertNotArchived(ctx.campaign);
     if (ctx.completedAt) throw conflict('ASSESSMENT_COMPLETED', `${ctx.orgName}的实地考核已提交`);
+    await assertPhaseOpen(tx, ctx.campaignId, 'field.score', actor.at);
     const list = await checklistFor(tx, ctx);
     if (!list || !list.items.length) throw new AppError('NO_CHECKLIST', `${ctx.orgName}没有适用的考核细则，请联系组织部门`, 409);
     const scores = await listScores(tx, reporterId);
@@ -45,6 +47,7 @@ export async function reopenAssessment(db: DbOrTx, user: AuthUser, actor: AuditA
     const ctx = await getReporterCtx(tx, reporterId, user);
     assertOrganize(user, ctx.campaign);
     assertNotArchived(ctx.campaign);
+    await assertPhaseOpen(tx, ctx.campaignId, 'field.score', actor.at);
     const done = await tx.update(assessmentAssignments).set({ completedAt: null, completedBy: null })
       .where(and(eq(assessmentAssignments.reporterId, reporterId), isNotNull(assessmentAssignments.completedAt)))
       .returning({ id: assessmentAssignments.id });

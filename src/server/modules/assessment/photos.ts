@@ -1,3 +1,4 @@
+import { assertPhaseOpen } from '../campaigns/phase-gate';
 import { eq, sql } from 'drizzle-orm';
 import { AppError, conflict, notFound } from '../../../domain/errors';
 import { type DbOrTx, queryRows } from '../../db/connect';
@@ -28,6 +29,7 @@ export async function addPhoto(
     assertScore(user, await isTeamMember(tx, ctx.teamId, user.id));
     assertNotArchived(ctx.campaign);
     if (ctx.completedAt) throw conflict('ASSESSMENT_COMPLETED', `${ctx.orgName}的实地考核已提交，如需修改请组织部门退回`);
+    await assertPhaseOpen(tx, ctx.campaignId, 'field.score', actor.at);
     const [score] = await queryRows<{ id: number; photos: number }>(tx, sql`
       select f.id, (select count(*)::int from field_score_photos p where p.score_id = f.id and p.removed_at is null) as photos
       from field_scores f where f.reporter_id = ${reporterId} and f.item_id = ${itemId}`);

@@ -14,6 +14,7 @@ import { exportScores } from './export-scores';
 import { getSheet } from './get-sheet';
 import { listChecklists } from './list-checklists';
 import { listMyAssignments } from './list-my-assignments';
+import { StepPhaseOut } from '../campaigns/schemas';
 import { listProgress } from './list-progress';
 import { listTeamCandidates, listTeams } from './list-teams';
 import { addItem, removeItem, updateItem } from './manage-items';
@@ -201,6 +202,8 @@ export async function assessmentRoutes(app: FastifyInstance) {
         200: z.object({
           teams: z.array(z.object({
             id: z.number(), name: z.string(), leaderName: z.string().nullable(), campaignId: z.number(), campaignTitle: z.string(),
+            /** The phase scoring belongs to (R-CAMP-8): what the team waits for, or until when it scores. */
+            phase: StepPhaseOut.nullable(),
             reporters: z.array(z.object({
               reporterId: z.number(), orgName: z.string(), secretaryName: z.string().nullable(), items: z.number(), scored: z.number(),
               failed: z.number(), status: z.enum(STATUSES), completedAt: z.string().nullable(),
@@ -209,7 +212,7 @@ export async function assessmentRoutes(app: FastifyInstance) {
         }),
       },
     },
-  }, async (req) => listMyAssignments(db(), requireUser(req)));
+  }, async (req) => listMyAssignments(db(), requireUser(req), app.deps.clock.now()));
 
   r.get('/api/assessment/reporters/:id', {
     schema: {

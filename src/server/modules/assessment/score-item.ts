@@ -1,3 +1,4 @@
+import { assertPhaseOpen } from '../campaigns/phase-gate';
 import { sql } from 'drizzle-orm';
 import { validateScore } from '../../../domain/checklist';
 import { AppError, conflict } from '../../../domain/errors';
@@ -64,6 +65,8 @@ export async function scoreItem(db: DbOrTx, user: AuthUser, actor: AuditActor, r
     const now = actor.at;
     let scoredAt = input.scoredAt ? new Date(input.scoredAt) : now;
     if (Number.isNaN(scoredAt.getTime()) || scoredAt > now) scoredAt = now;
+    // The day it was scored on site: a score queued offline in the phase and synced after its end still counts.
+    await assertPhaseOpen(tx, ctx.campaignId, 'field.score', scoredAt);
     const note = input.note?.trim() || null;
 
     const [before] = await queryRows<{ score: number; failed: boolean; note: string | null }>(tx, sql`

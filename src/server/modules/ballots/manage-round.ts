@@ -19,6 +19,7 @@ import { type BallotMixer, type Outcome, VOTE_NOT_SAVED, writeBatch } from './mi
 import { purgeTraces } from './traces';
 import { matchedPaper } from './paper-tallies';
 import { tallyReleasedRound } from '../evaluation/tallies';
+import { assertVotingMayOpen } from '../campaigns/phase-gate';
 
 export const newRoomCode = () => roomCodeFromBytes(randomBytes(4));
 
@@ -57,6 +58,8 @@ export async function openVoting(db: Db, user: AuthUser, actor: AuditActor, roun
     const { round, ctx } = await getRound(tx, roundId, { lock: true, viewer: user });
     assertManage(user, ctx.organizerPath);
     if (round.state !== 'draft') throw conflict('NOT_DRAFT', `测评${stateLabel(round.state)}，不能开始投票`);
+    // A rehearsal may run any day; the real round only in the meeting phase, on the meeting's day (R-CAMP-8).
+    if (round.mode === 'real') await assertVotingMayOpen(tx, round.meetingId, actor.at);
     const issued = await codeCounts(tx, roundId);
     if (issued.reduce((s, c) => s + c.issued, 0) === 0) throw conflict('NO_CODES', '尚未生成投票码，请先打印投票条');
     const anonymity: Anonymity = {

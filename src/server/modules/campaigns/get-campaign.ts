@@ -1,9 +1,10 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { describeSettings } from '../../../domain/campaign-settings';
-import { CAMPAIGN_STATE_LABELS } from '../../../domain/campaign-phases';
+import { CAMPAIGN_STATE_LABELS, PHASE_STATUS_LABELS, phaseStatus, type Phase } from '../../../domain/campaign-phases';
 import { AppError } from '../../../domain/errors';
 import type { DbOrTx } from '../../db/connect';
-import { campaignReporters } from '../../db/schema';
+import { campaignReporters, campaigns } from '../../db/schema';
+import { shanghaiToday } from '../oversight/today';
 import type { AuthUser } from '../../http/context';
 import { assertCampaignReader, campaignAccess, canWriteCampaign } from './policy';
 import { childCampaigns, getCampaign, type Campaign } from './repo';
@@ -35,15 +36,52 @@ async function parentCanWrite(db: DbOrTx, user: AuthUser, c: Campaign) {
   return canWriteCampaign(user, organizer.path);
 }
 
-export async function getCampaignDetail(db: DbOrTx, user: AuthUser, id: number): Promise<CampaignDetailT> {
+const levelPhases = (phases: Phase[], today: string) => phases.map((p) => {
+  const status = phaseStatus(p, today);
+  return { key: p.key, start: p.start, end: p.end, status, statusLabel: PHASE_STATUS_LABELS[status] };
+});
+
+/**
+ * The level above and the sub-rounds with their own phase dates (R-CAMP-8); sub-rounds with the same dates (the
+ * same deadline) form one group, so a county with 16 townships shows one line for them.
+ */
+async function otherLevels(db: DbOrTx, parentPhases: { name: string; phases: Phase[]; completeBy: string | null } | null, childIds: number[], names: Map<number, string>, today: string) {
+  const levels: CampaignDetailT['levels'] = [];
+  if (parentPhases) {
+    levels.push({ relation: 'parent', label: '上级', organizers: [parentPhases.name], completeBy: parentPhases.completeBy, phases: levelPhases(parentPhases.phases, today) });
+  }
+  if (!childIds.length) return levels;
+  const rows = await db.select({ id: campaigns.id, phases: campaigns.phases, completeBy: campaigns.completeBy }).from(campaigns).where(inArray(campaigns.id, childIds));
+  const groups = new Map<string, { ids: number[]; phases: Phase[]; completeBy: string | null }>();
+  for (const r of rows.sort((a, b) => childIds.indexOf(a.id) - childIds.indexOf(b.id))) {
+    const phases = r.phases as Phase[];
+    const key = JSON.stringify([r.completeBy, phases.map((p) => [p.key, p.start, p.end, p.state])]);
+    const g = groups.get(key) ?? { ids: [], phases, completeBy: r.completeBy };
+    g.ids.push(r.id);
+    groups.set(key, g);
+  }
+  for (const g of groups.values()) {
+    levels.push({
+      relation: 'children', label: `下级（${g.ids.length}个）`, organizers: g.ids.map((i) => names.get(i) ?? ''),
+      completeBy: g.completeBy, phases: levelPhases(g.phases, today),
+    });
+  }
+  return levels;
+}
+
+export async function getCampaignDetail(db: DbOrTx, user: AuthUser, id: number, now: Date): Promise<CampaignDetailT> {
   const { campaign: c, organizer, access } = await readableCampaign(db, user, id);
   const full = access === 'full';
+  const today = shanghaiToday(now);
   let parent: CampaignDetailT['parent'] = null;
+  let parentPhases = null;
   if (c.parentId !== null) {
     const p = await getCampaign(db, c.parentId);
     parent = { id: p.campaign.id, title: p.campaign.title, organizer: { id: p.organizer.id, name: p.organizer.name }, state: p.campaign.state };
+    parentPhases = { name: p.organizer.name, phases: p.campaign.phases, completeBy: p.campaign.completeBy };
   }
   const children = full ? await childCampaigns(db, c.id) : [];
+  const levels = await otherLevels(db, parentPhases, children.map((ch) => ch.id), new Map(children.map((ch) => [ch.id, ch.organizerName])), today);
   const [counts] = await db.select({
     reporters: sql<number>`count(*) filter (where ${campaignReporters.removedAt} is null and ${campaignReporters.role} = 'reporter')::int`,
     downward: sql<number>`count(*) filter (where ${campaignReporters.removedAt} is null and ${campaignReporters.role} = 'downward')::int`,
@@ -57,7 +95,9 @@ export async function getCampaignDetail(db: DbOrTx, user: AuthUser, id: number):
     access,
     settings: full ? (c.settings as unknown as Record<string, unknown>) : null,
     lines: describeSettings(c.settings),
-    phases: presentPhases(c.phases),
+    phases: presentPhases(c.phases, today),
+    today,
+    levels,
     organizingMode: c.settings.organizing.mode,
     organizingModeLabel: c.settings.organizing.mode === 'top_down' ? '自上而下、分级开展' : '自下而上、压茬进行',
     scopeMatch: full ? c.scopeMatch : null,

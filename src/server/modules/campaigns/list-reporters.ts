@@ -22,6 +22,8 @@ interface Row {
   report_to_id: number; report_to_name: string; route_rule_index: number | null;
   secretary_id: number | null; secretary_name: string | null; tenure_start: string | null; has_account: boolean;
   tier_key: string; written_only: boolean; self_committee: string | null; removed_at: string | null; removed_reason: string | null;
+  sc_ratings: { good: number; fair: number; average: number; poor: number } | null; sc_participants: number | null; sc_note: string | null;
+  sc_filed_at: string | null;
 }
 
 function where(campaignId: number, f: ReporterFilter): SQL {
@@ -53,6 +55,8 @@ export async function queryReporters(db: DbOrTx, c: Campaign, f: ReporterFilter,
            s.id as secretary_id, s.name as secretary_name, s.tenure_start::text as tenure_start,
            exists(select 1 from users u where u.role = 'secretary' and u.org_id = o.id and not u.disabled) as has_account,
            r.tier_key, r.written_only, r.self_committee_reported_on::text as self_committee,
+           r.self_committee_ratings as sc_ratings, r.self_committee_participants as sc_participants, r.self_committee_note as sc_note,
+           to_char(r.self_committee_filed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as sc_filed_at,
            to_char(r.removed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as removed_at, r.removed_reason
     ${FROM}
     where ${where(c.id, f)}
@@ -79,6 +83,10 @@ export async function queryReporters(db: DbOrTx, c: Campaign, f: ReporterFilter,
       speakingMinutes: tier?.speakingMinutes ?? null,
       writtenOnly: r.written_only,
       selfCommitteeReportedOn: r.self_committee,
+      selfCommittee: r.self_committee === null ? null : {
+        date: r.self_committee, ratings: r.sc_ratings, participants: r.sc_participants, note: r.sc_note, filedAt: r.sc_filed_at,
+        late: !!c.settings.meeting.selfCommitteeReport.completeBy && r.self_committee > c.settings.meeting.selfCommitteeReport.completeBy,
+      },
       removedAt: r.removed_at,
       removedReason: r.removed_reason,
     };

@@ -7,7 +7,8 @@ import type { DbOrTx } from '../../db/connect';
 import { campaignReporters, campaigns, organizations } from '../../db/schema';
 import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
-import { today } from './guards';
+import { cnRange } from '../../../domain/campaign-phases';
+import { shanghaiToday } from '../oversight/today';
 import { assertWrite } from './policy';
 import { currentSecretaries, getCampaign, loadTree, type Campaign, type TreeOrg } from './repo';
 
@@ -115,24 +116,81 @@ export async function removeReporter(db: DbOrTx, user: AuthUser, actor: AuditAct
   });
 }
 
-/** 向本级党委述职 (R-CAMP-5): the day the reporter reported to its own committee. */
-export async function recordSelfCommittee(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, rid: number, date: string) {
+export interface SelfCommitteeInput {
+  date: string;
+  /** The committee's rating ballots by grade. */
+  ratings: { good: number; fair: number; average: number; poor: number };
+  participants?: number | null;
+  note?: string | null;
+}
+
+/**
+ * Who may keep a reporter's 向本级党委述职 record: the organizer's admins, and the reporter's own side (its secretary,
+ * or an admin whose scope holds the reporting organization), who file it upward.
+ */
+async function selfCommitteeContext(tx: DbOrTx, user: AuthUser, id: number, rid: number) {
+  const { campaign: c, organizer } = await getCampaign(tx, id, { lock: true, viewer: user });
+  const r = await getReporter(tx, id, rid);
+  const [org] = await tx.select({ path: organizations.path, name: organizations.name }).from(organizations).where(eq(organizations.id, r.orgId));
+  const own = (user.role === 'secretary' && user.orgId === r.orgId) || (user.role === 'org_admin' && pathWithin(org!.path, user.scopePath));
+  if (!own) assertWrite(user, organizer.path);
+  assertPublished(c);
+  if (!c.settings.meeting.selfCommitteeReport.enabled) {
+    throw new AppError('SELF_COMMITTEE_DISABLED', '本次方案未要求向本级党委述职', 400, { field: 'meeting.selfCommitteeReport' });
+  }
+  if (r.removedAt) throw new AppError('REPORTER_REMOVED', '该述职对象已移出名单', 409);
+  return { c, organizer, r, org: org! };
+}
+
+/**
+ * 向本级党委述职 (R-CAMP-5) as a record: the day (within the campaign), the committee's rating results and a note.
+ * Editable until filed upward.
+ */
+export async function recordSelfCommittee(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, rid: number, input: SelfCommitteeInput) {
   return db.transaction(async (tx) => {
-    const { campaign: c, organizer } = await getCampaign(tx, id, { lock: true, viewer: user });
-    assertWrite(user, organizer.path);
-    assertPublished(c);
-    const self = c.settings.meeting.selfCommitteeReport;
-    if (!self.enabled) {
-      throw new AppError('SELF_COMMITTEE_DISABLED', '本次方案未要求向本级党委述职', 400, { field: 'meeting.selfCommitteeReport' });
+    const { c, organizer, r, org } = await selfCommitteeContext(tx, user, id, rid);
+    if (r.selfCommitteeFiledAt) throw new AppError('SELF_COMMITTEE_FILED', '向本级党委述职情况已报备，不能再修改', 409);
+    const day = shanghaiToday(actor.at);
+    const { date } = input;
+    if (date > day) throw new AppError('VALIDATION', '述职日期不能晚于今天', 400, { field: 'date' });
+    const first = c.phases.reduce((m, p) => (p.start < m ? p.start : m), c.phases[0]!.start);
+    const last = c.phases.reduce((m, p) => (p.end > m ? p.end : m), c.phases[0]!.end);
+    if (date < first || date > last) {
+      throw new AppError('VALIDATION', `述职日期应在本次述职评议考核期间（${cnRange(first, last)}）`, 400, { field: 'date' });
     }
-    if (date > today(actor.at)) throw new AppError('VALIDATION', '述职日期不能晚于今天', 400, { field: 'date' });
-    const r = await getReporter(tx, id, rid);
-    if (r.removedAt) throw new AppError('REPORTER_REMOVED', '该述职对象已移出名单', 409);
-    await tx.update(campaignReporters).set({ selfCommitteeReportedOn: date }).where(eq(campaignReporters.id, rid));
+    const { ratings } = input;
+    const total = ratings.good + ratings.fair + ratings.average + ratings.poor;
+    if (total === 0) throw new AppError('VALIDATION', '请填写本级党委评议测评的结果（各等次票数）', 400, { field: 'ratings' });
+    if (input.participants != null && input.participants < total) {
+      throw new AppError('VALIDATION', `参加评议人数（${input.participants}）少于测评票数（${total}）`, 400, { field: 'participants' });
+    }
+    const self = c.settings.meeting.selfCommitteeReport;
+    const late = self.completeBy !== null && date > self.completeBy;
+    await tx.update(campaignReporters).set({
+      selfCommitteeReportedOn: date, selfCommitteeRatings: ratings, selfCommitteeParticipants: input.participants ?? null,
+      selfCommitteeNote: input.note?.trim() || null,
+    }).where(eq(campaignReporters.id, rid));
     await writeAudit(tx, actor, {
       action: 'campaign.reporter.self_committee', targetType: 'campaign', targetId: id, scopePath: organizer.path,
-      detail: { reporterId: rid, orgId: r.orgId, date, previous: r.selfCommitteeReportedOn, late: self.completeBy !== null && date > self.completeBy },
+      detail: { reporterId: rid, orgId: r.orgId, org: org.name, date, ratings, participants: input.participants ?? null, previous: r.selfCommitteeReportedOn, late },
     });
-    return { id: rid, selfCommitteeReportedOn: date, late: self.completeBy !== null && date > self.completeBy };
+    return { id: rid, selfCommitteeReportedOn: date, late };
+  });
+}
+
+/** Files the record with the organizer's organization department (004: 评议测评结果报市委组织部备案). */
+export async function fileSelfCommittee(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, rid: number) {
+  return db.transaction(async (tx) => {
+    const { organizer, r, org } = await selfCommitteeContext(tx, user, id, rid);
+    if (!r.selfCommitteeReportedOn || !r.selfCommitteeRatings) {
+      throw new AppError('SELF_COMMITTEE_MISSING', '请先填写向本级党委述职的日期和评议测评结果，再报备', 409);
+    }
+    if (r.selfCommitteeFiledAt) throw new AppError('SELF_COMMITTEE_FILED', '向本级党委述职情况已报备', 409);
+    await tx.update(campaignReporters).set({ selfCommitteeFiledAt: actor.at, selfCommitteeFiledBy: user.id }).where(eq(campaignReporters.id, rid));
+    await writeAudit(tx, actor, {
+      action: 'campaign.reporter.self_committee.file', targetType: 'campaign', targetId: id, scopePath: organizer.path,
+      detail: { reporterId: rid, orgId: r.orgId, org: org.name, date: r.selfCommitteeReportedOn, ratings: r.selfCommitteeRatings },
+    });
+    return { id: rid, filedAt: actor.at.toISOString() };
   });
 }

@@ -1,4 +1,4 @@
-import { CAMPAIGN_STATE_LABELS, phaseLabel, type Phase } from '../../../domain/campaign-phases';
+import { CAMPAIGN_STATE_LABELS, PHASE_STATUS_LABELS, phaseLabel, phaseStatus, type Phase } from '../../../domain/campaign-phases';
 import { FILING_STATE_LABELS, type CampaignSummaryT } from './schemas';
 import type { Campaign } from './repo';
 
@@ -26,5 +26,13 @@ export function presentSummary(c: Campaign, organizer: { id: number; name: strin
   };
 }
 
-export const presentPhases = (phases: Phase[]) =>
-  phases.map((p) => ({ ...p, label: phaseLabel(p.key), stateLabel: PHASE_STATE_LABELS[p.state] }));
+/** Each phase with what it is on `today` (Asia/Shanghai): its dates decide unless the organizer overrode them. */
+export const presentPhases = (phases: Phase[], today: string) =>
+  phases.map((p) => {
+    const status = phaseStatus(p, today);
+    return {
+      key: p.key, label: phaseLabel(p.key), start: p.start, end: p.end, plannedEnd: p.plannedEnd ?? p.end,
+      state: p.state, stateLabel: PHASE_STATE_LABELS[p.state], status, statusLabel: PHASE_STATUS_LABELS[status],
+      openedOn: p.openedOn, closedOn: p.closedOn, reopenReason: p.reopenReason, overrides: p.overrides ?? [],
+    };
+  });

@@ -2,6 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { AppError } from '../../../domain/errors';
 import { reporterTier, validateSettings, type CampaignSettings } from '../../../domain/campaign-settings';
 import { startPhases, transitionCampaign } from '../../../domain/campaign-phases';
+import { assertWithinDeadline, subRoundPlan } from '../../../domain/level-schedule';
 import { pathWithin } from '../../../domain/roles';
 import type { OrgNode } from '../../../domain/routes';
 import type { DbOrTx } from '../../db/connect';
@@ -46,6 +47,7 @@ export async function publishCampaign(db: DbOrTx, user: AuthUser, actor: AuditAc
       throw new AppError('FILING_NOT_ACKNOWLEDGED', '本级方案须先报上级备案并经上级确认后才能发布', 409, { field: 'filingState' });
     }
     const settings = validateSettings(c.settings);
+    assertWithinDeadline(settings.phases, c.completeBy);
     const scope = await computeScope(tx, { settings, scopeMatch: c.scopeMatch, organizer }, { strict: true });
     if (scope.noRoute.length) {
       const names = scope.noRoute.map((i) => scope.byId.get(i)!.name);
@@ -89,10 +91,17 @@ export async function publishCampaign(db: DbOrTx, user: AuthUser, actor: AuditAc
     for (let i = 0; i < rows.length; i += 500) await tx.insert(campaignReporters).values(rows.slice(i, i + 500));
 
     const subs = [];
-    const childSettings: CampaignSettings = { ...settings, scopePlan: [] };
     for (const body of bodies) {
       const orgIds = parts.get(body.id)!;
       const completeBy = stageDeadline(settings, body);
+      // Each level's phases come from its own deadline, not a copy of this level's dates (R-CAMP-8).
+      const phasePlan = completeBy
+        ? subRoundPlan({
+          parent: settings.phases, deadline: completeBy, mode: settings.organizing.mode,
+          resultsDueDate: settings.summary.resultsDueDate, dueDaysBeforeMeeting: settings.report.dueDaysBeforeMeeting,
+        })
+        : settings.phases;
+      const childSettings: CampaignSettings = { ...settings, scopePlan: [], phases: phasePlan };
       const [sub] = await tx.insert(campaigns).values({
         parentId: c.id, organizerOrgId: body.id, year: c.year, templateId: c.templateId,
         title: `${c.year}年度${body.name}党组织书记抓基层党建工作述职评议考核`,
@@ -101,7 +110,7 @@ export async function publishCampaign(db: DbOrTx, user: AuthUser, actor: AuditAc
       }).returning({ id: campaigns.id });
       await writeAudit(tx, actor, {
         action: 'campaign.subcampaign.create', targetType: 'campaign', targetId: sub.id, scopePath: body.path,
-        detail: { parentId: c.id, organizer: body.name, orgCount: orgIds.length, completeBy },
+        detail: { parentId: c.id, organizer: body.name, orgCount: orgIds.length, completeBy, phases: phasePlan },
       });
       subs.push({ id: sub.id, organizer: { id: body.id, name: body.name }, completeBy, orgCount: orgIds.length });
     }

@@ -16,15 +16,15 @@ import { listCampaigns } from './list-campaigns';
 import { listGaps } from './list-gaps';
 import { listReporters } from './list-reporters';
 import { listTemplates } from './list-templates';
-import { addReporter, recordSelfCommittee, removeReporter } from './manage-reporters';
+import { addReporter, fileSelfCommittee, recordSelfCommittee, removeReporter } from './manage-reporters';
 import { previewScope } from './preview-scope';
 import { publishCampaign } from './publish-campaign';
 import {
   AddReporterBody, CampaignDetail, CampaignSummary, CreateBody, FilingReturnBody, FilingSubmitBody,
-  GapsOut, GapsQuery, IdParams, ListQuery, PhaseBody, PhaseOut, PhaseParams, PublishOut, RemoveReporterBody,
+  GapsOut, GapsQuery, IdParams, ListQuery, PendingWorkOut, PhaseBody, PhaseKeyParams, PhaseOut, PhaseParams, PublishOut, RemoveReporterBody,
   ReporterParams, ReportersOut, ReportersQuery, ScopeBody, ScopePreview, SelfCommitteeBody, SettingsBody, TemplateOut,
 } from './schemas';
-import { changePhase } from './transition-phase';
+import { changePhase, previewPhaseClose } from './transition-phase';
 import { updateScope } from './update-scope';
 import { updateSettings } from './update-settings';
 
@@ -59,7 +59,7 @@ export async function campaignRoutes(app: FastifyInstance) {
 
   r.get('/api/campaigns/:id', {
     schema: { tags, params: IdParams, response: { 200: CampaignDetail } },
-  }, async (req) => getCampaignDetail(db(), requireUser(req), req.params.id));
+  }, async (req) => getCampaignDetail(db(), requireUser(req), req.params.id, now()));
 
   r.put('/api/campaigns/:id/settings', {
     schema: { tags, params: IdParams, body: SettingsBody, response: { 200: Summary } },
@@ -83,9 +83,11 @@ export async function campaignRoutes(app: FastifyInstance) {
 
   r.post('/api/campaigns/:id/phases/:key/:action', {
     schema: { tags, params: PhaseParams, body: PhaseBody.nullish(), response: { 200: z.object({ phases: z.array(PhaseOut) }) } },
-  }, async (req) => changePhase(
-    db(), requireUser(req), actorOf(req), req.params.id, req.params.key, req.params.action, req.body?.reason,
-  ));
+  }, async (req) => changePhase(db(), requireUser(req), actorOf(req), req.params.id, req.params.key, req.params.action, req.body ?? {}));
+
+  r.get('/api/campaigns/:id/phases/:key/pending', {
+    schema: { tags, params: PhaseKeyParams, response: { 200: PendingWorkOut } },
+  }, async (req) => previewPhaseClose(db(), requireUser(req), req.params.id, req.params.key));
 
   for (const action of ['close', 'archive'] as const) {
     r.post(`/api/campaigns/:id/${action}`, {
@@ -118,7 +120,11 @@ export async function campaignRoutes(app: FastifyInstance) {
       tags, params: ReporterParams, body: SelfCommitteeBody,
       response: { 200: z.object({ id: z.number(), selfCommitteeReportedOn: z.string(), late: z.boolean() }) },
     },
-  }, async (req) => recordSelfCommittee(db(), requireUser(req), actorOf(req), req.params.id, req.params.rid, req.body.date));
+  }, async (req) => recordSelfCommittee(db(), requireUser(req), actorOf(req), req.params.id, req.params.rid, req.body));
+
+  r.post('/api/campaigns/:id/reporters/:rid/self-committee/file', {
+    schema: { tags, params: ReporterParams, response: { 200: z.object({ id: z.number(), filedAt: z.string() }) } },
+  }, async (req) => fileSelfCommittee(db(), requireUser(req), actorOf(req), req.params.id, req.params.rid));
 
   r.post('/api/campaigns/:id/filing/submit', {
     schema: { tags, params: IdParams, body: FilingSubmitBody.nullish(), response: { 200: Summary } },

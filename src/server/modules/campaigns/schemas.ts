@@ -3,7 +3,7 @@
  * the inferred types from here (`import type`), so a change shows up in their type check.
  */
 import { z } from 'zod';
-import { PHASE_KEYS } from '../../../domain/campaign-phases';
+import { PHASE_ACTIONS, PHASE_KEYS } from '../../../domain/campaign-phases';
 import { orgMatchSchema } from '../../../domain/routes';
 import { KIND_CODES, SECTOR_CODES } from '../../../domain/org-taxonomy';
 
@@ -47,10 +47,36 @@ export const CampaignSummary = z.object({
 });
 export type CampaignSummaryT = z.infer<typeof CampaignSummary>;
 
+const PhaseStatus = z.enum(['not_started', 'open', 'ended', 'closed']);
 export const PhaseOut = z.object({
   key: z.enum(PHASE_KEYS), label: z.string(), start: z.string(), end: z.string(),
+  /** The end in the plan, before any extension. */
+  plannedEnd: z.string(),
+  /** What the organizer did (stored). */
   state: z.enum(['not_started', 'open', 'closed']), stateLabel: z.string(),
+  /** What the phase is today: dates decide unless overridden (R-CAMP-8). */
+  status: PhaseStatus, statusLabel: z.string(),
   openedOn: z.string().nullable(), closedOn: z.string().nullable(), reopenReason: z.string().nullable(),
+  overrides: z.array(z.object({
+    kind: z.enum(['open_early', 'extend', 'reopen']), on: z.string(), reason: z.string(), by: z.string().nullable(),
+    end: z.object({ from: z.string(), to: z.string() }).optional(),
+  })),
+});
+
+/** On a task list: the phase the task's next step belongs to, and what it waits for (R-CAMP-8). */
+export const StepPhaseOut = z.object({
+  key: z.enum(PHASE_KEYS), label: z.string(), start: z.string(), end: z.string(), status: PhaseStatus, statusLabel: z.string(),
+  allowed: z.boolean(), note: z.string(),
+});
+export type StepPhaseOutT = z.infer<typeof StepPhaseOut>;
+
+/** The same phases at the other levels of the tree (R-CAMP-8): the level above and the sub-rounds, grouped by dates. */
+export const LevelPhasesOut = z.object({
+  relation: z.enum(['parent', 'children']),
+  label: z.string(),
+  organizers: z.array(z.string()),
+  completeBy: z.string().nullable(),
+  phases: z.array(z.object({ key: z.enum(PHASE_KEYS), start: z.string(), end: z.string(), status: PhaseStatus, statusLabel: z.string() })),
 });
 
 const ChildOut = z.object({
@@ -67,6 +93,9 @@ export const CampaignDetail = z.object({
   /** describeSettings(): the settings as Chinese label/value lines. */
   lines: z.array(Line),
   phases: z.array(PhaseOut),
+  /** Today's date in Asia/Shanghai, against which the phase statuses were computed. */
+  today: z.string(),
+  levels: z.array(LevelPhasesOut),
   organizingMode: z.enum(['top_down', 'bottom_up']),
   organizingModeLabel: z.string(),
   scopeMatch: orgMatchSchema.nullable(),
@@ -146,8 +175,22 @@ export const PublishOut = z.object({
   subCampaigns: z.array(z.object({ id: z.number(), organizer: OrgRefOut, completeBy: z.string().nullable(), orgCount: z.number() })),
 });
 
-export const PhaseParams = z.object({ id: Id, key: z.enum(PHASE_KEYS), action: z.enum(['open', 'close', 'reopen']) });
-export const PhaseBody = z.object({ reason: z.string().trim().max(500).optional() }).strict();
+export const PhaseParams = z.object({ id: Id, key: z.enum(PHASE_KEYS), action: z.enum(PHASE_ACTIONS) });
+export const PhaseBody = z.object({
+  reason: z.string().trim().max(500).optional(),
+  /** New end date: extend, or reopen after the end has passed. */
+  end: IsoDate.optional(),
+  /** Close although work is still open (the warning was shown). */
+  confirm: z.boolean().optional(),
+}).strict();
+export const PhaseKeyParams = z.object({ id: Id, key: z.enum(PHASE_KEYS) });
+export const PendingWorkOut = z.object({
+  items: z.array(z.object({ count: z.number(), text: z.string() })),
+  message: z.string().nullable(),
+});
+
+const Votes = z.number().int().min(0).max(100_000);
+export const SelfCommitteeRatings = z.object({ good: Votes, fair: Votes, average: Votes, poor: Votes }).strict();
 
 export const ROLE_LABELS = { reporter: '述职', downward: '下评' } as const;
 export const ReporterOut = z.object({
@@ -165,6 +208,11 @@ export const ReporterOut = z.object({
   speakingMinutes: z.number().nullable(),
   writtenOnly: z.boolean(),
   selfCommitteeReportedOn: z.string().nullable(),
+  /** 向本级党委述职 (R-CAMP-5): the committee's rating results and whether they were filed upward. */
+  selfCommittee: z.object({
+    date: z.string(), ratings: SelfCommitteeRatings.nullable(), participants: z.number().nullable(), note: z.string().nullable(),
+    late: z.boolean(), filedAt: z.string().nullable(),
+  }).nullable(),
   removedAt: z.string().nullable(),
   removedReason: z.string().nullable(),
 });
@@ -185,7 +233,12 @@ export const ReportersOut = z.object({ items: z.array(ReporterOut), total: z.num
 export const AddReporterBody = z.object({ orgId: Id, reason: Reason }).strict();
 export const RemoveReporterBody = z.object({ reason: Reason }).strict();
 export const ReporterParams = z.object({ id: Id, rid: Id });
-export const SelfCommitteeBody = z.object({ date: IsoDate }).strict();
+export const SelfCommitteeBody = z.object({
+  date: IsoDate,
+  ratings: SelfCommitteeRatings,
+  participants: z.number().int().min(1).max(100_000).nullish(),
+  note: z.string().trim().max(2000).nullish(),
+}).strict();
 
 export const FilingSubmitBody = z.object({ note: z.string().trim().max(2000).optional() }).strict();
 export const FilingReturnBody = z.object({ reason: Reason }).strict();

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { describeSettings, validateSettings } from '../../../domain/campaign-settings';
 import { startPhases } from '../../../domain/campaign-phases';
+import { assertWithinDeadline } from '../../../domain/level-schedule';
 import type { DbOrTx } from '../../db/connect';
 import { campaigns } from '../../db/schema';
 import { type AuditActor, writeAudit } from '../../http/audit';
@@ -33,6 +34,8 @@ export async function updateSettings(
     assertWrite(user, organizer.path);
     assertEditable(c);
     const settings = validateSettings(input.settings);
+    // A sub-round's own 述职评议考核 ends by the deadline the level above set (R-CAMP-8).
+    assertWithinDeadline(settings.phases, c.completeBy);
     // Route targets must exist and must not make anyone report to itself, even before publication.
     await computeScope(tx, { settings, scopeMatch: c.scopeMatch, organizer }, { strict: false });
     const changes = diffLines(describeSettings(c.settings), describeSettings(settings));

@@ -1,3 +1,4 @@
+import { assertPhaseOpen } from '../campaigns/phase-gate';
 import { and, eq, sql } from 'drizzle-orm';
 import { AppError, conflict } from '../../../domain/errors';
 import { validateDecision } from '../../../domain/grade-suggestion';
@@ -14,11 +15,12 @@ import { assertOpen, campaignReporter, evaluationContext, mapLocked } from './re
  * checked first, so a caller outside the campaign learns nothing of its state (computed, locked, who reports).
  */
 async function openResult(tx: Parameters<Parameters<Db['transaction']>[0]>[0], user: AuthUser, campaignId: number, reporterId: number,
-  assertAccess: (organizerPath: string) => void) {
+  assertAccess: (organizerPath: string) => void, at: Date) {
   const ctx = await evaluationContext(tx, campaignId, { lock: true, viewer: user });
   assertAccess(ctx.organizerPath);
   const reporter = await campaignReporter(tx, campaignId, reporterId);
   assertOpen(ctx.evaluation);
+  await assertPhaseOpen(tx, campaignId, 'evaluation.decide', at);
   const [result] = await tx.select().from(evaluationResults)
     .where(and(eq(evaluationResults.reporterId, reporterId), eq(evaluationResults.campaignId, campaignId)));
   if (!result?.suggestedGrade) throw conflict('NOT_COMPUTED', '尚未计算综合评价，请先点击“重新计算”');
@@ -32,7 +34,7 @@ async function openResult(tx: Parameters<Parameters<Db['transaction']>[0]>[0], u
 export async function setFinalGrade(db: Db, user: AuthUser, actor: AuditActor, campaignId: number, reporterId: number,
   input: { grade: Grade; reason?: string | null }) {
   return mapLocked(() => db.transaction(async (tx) => {
-    const { organizerPath, reporter, result } = await openResult(tx, user, campaignId, reporterId, (p) => assertManage(user, p));
+    const { organizerPath, reporter, result } = await openResult(tx, user, campaignId, reporterId, (p) => assertManage(user, p), actor.at);
     const reason = input.reason?.trim() || null;
     validateDecision({
       reporterId: String(reporterId), name: reporter.orgName, suggested: result.suggestedGrade as Grade, final: input.grade,
@@ -66,7 +68,7 @@ export async function resetFinalGrade(db: Db, user: AuthUser, actor: AuditActor,
 export async function setOpinion(db: Db, user: AuthUser, actor: AuditActor, campaignId: number, reporterId: number,
   input: { achievements: string | null; problems: string | null; direction: string | null }) {
   return mapLocked(() => db.transaction(async (tx) => {
-    const { organizerPath, reporter } = await openResult(tx, user, campaignId, reporterId, (p) => assertManage(user, p));
+    const { organizerPath, reporter } = await openResult(tx, user, campaignId, reporterId, (p) => assertManage(user, p), actor.at);
     const clean = (s: string | null) => (s?.trim() ? s.trim() : null);
     await tx.update(evaluationResults).set({
       opinionAchievements: clean(input.achievements), opinionProblems: clean(input.problems),
@@ -83,7 +85,7 @@ export async function setOpinion(db: Db, user: AuthUser, actor: AuditActor, camp
 export async function reviewSuggestion(db: Db, user: AuthUser, actor: AuditActor, campaignId: number, reporterId: number,
   input: { stance: 'agree' | 'question'; note?: string | null }) {
   return mapLocked(() => db.transaction(async (tx) => {
-    const { organizerPath, reporter, result } = await openResult(tx, user, campaignId, reporterId, (p) => assertReview(user, p));
+    const { organizerPath, reporter, result } = await openResult(tx, user, campaignId, reporterId, (p) => assertReview(user, p), actor.at);
     const note = input.note?.trim() || null;
     if (input.stance === 'question' && !note) {
       throw new AppError('VALIDATION', '标记“有疑问”时请写明疑问', 400, { field: 'note' });

@@ -1,3 +1,4 @@
+import { assertPhaseOpen } from '../campaigns/phase-gate';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { AppError } from '../../../domain/errors';
@@ -49,6 +50,7 @@ export async function saveInputs(db: Db, user: AuthUser, actor: AuditActor, camp
     const { organizerPath, evaluation } = await evaluationContext(tx, campaignId, { lock: true, viewer: user });
     assertManage(user, organizerPath);
     assertOpen(evaluation);
+    await assertPhaseOpen(tx, campaignId, 'evaluation.inputs', actor.at);
     const ids = rows.map((r) => r.reporterId);
     const known = await tx.select({ id: campaignReporters.id, name: organizations.name }).from(campaignReporters)
       .innerJoin(organizations, eq(organizations.id, campaignReporters.orgId))
@@ -121,6 +123,7 @@ const cellText = (v: ExcelJS.CellValue): string => {
 export async function importInputs(db: Db, user: AuthUser, actor: AuditActor, campaignId: number, buffer: Buffer) {
   const { organizerPath } = await evaluationContext(db, campaignId, { viewer: user });
   assertManage(user, organizerPath);
+  await assertPhaseOpen(db, campaignId, 'evaluation.inputs', actor.at);
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.load(buffer as unknown as ArrayBuffer);

@@ -1,3 +1,4 @@
+import { assertPhaseOpen } from '../campaigns/phase-gate';
 import { eq, sql } from 'drizzle-orm';
 import { AppError, conflict } from '../../../domain/errors';
 import { lockCheck, type Decision } from '../../../domain/grade-suggestion';
@@ -55,6 +56,7 @@ export async function lockEvaluation(db: Db, user: AuthUser, actor: AuditActor, 
     const { campaign, organizerPath, evaluation } = await evaluationContext(tx, campaignId, { lock: true, viewer: user });
     assertManage(user, organizerPath);
     assertOpen(evaluation);
+    await assertPhaseOpen(tx, campaignId, 'evaluation.lock', actor.at);
     if (!evaluation) throw conflict('NOT_COMPUTED', '尚未计算综合评价，请先点击“重新计算”');
     const list = await decisions(tx, campaignId);
     const check = lockCheck(list, policyOf(campaign.settings));

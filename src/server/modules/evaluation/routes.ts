@@ -1,3 +1,4 @@
+import { assertPhaseOpen } from '../campaigns/phase-gate';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -38,6 +39,7 @@ export async function evaluationRoutes(app: FastifyInstance) {
     const { organizerPath } = await evaluationContext(db(), req.params.id, { viewer: user });
     assertManage(user, organizerPath);
     const actor = actorOf(req);
+    await assertPhaseOpen(db(), req.params.id, 'evaluation.compute', actor.at);
     return recomputeEvaluation(db(), req.params.id, { actor, now: actor.at });
   });
 

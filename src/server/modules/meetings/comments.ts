@@ -7,6 +7,7 @@ import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
 import { assertComment } from './policy';
 import { assertOpen, getMeeting } from './repo';
+import { assertPhaseOpen } from '../campaigns/phase-gate';
 
 export interface CommentInput {
   agendaItemId: number | null;
@@ -25,6 +26,7 @@ export async function addComment(db: DbOrTx, user: AuthUser, actor: AuditActor, 
     const { meeting, campaign } = await getMeeting(tx, meetingId, { viewer: user });
     assertComment(user, campaign.organizerPath);
     assertOpen(meeting);
+    await assertPhaseOpen(tx, meeting.campaignId, 'meeting.run', actor.at);
     if (input.agendaItemId != null) {
       const [item] = await tx.select({ id: meetingAgendaItems.id }).from(meetingAgendaItems)
         .where(and(eq(meetingAgendaItems.id, input.agendaItemId), eq(meetingAgendaItems.meetingId, meetingId)));
@@ -41,7 +43,7 @@ export async function addComment(db: DbOrTx, user: AuthUser, actor: AuditActor, 
   });
 }
 
-async function loadComment(tx: DbOrTx, user: AuthUser, meetingId: number, commentId: number) {
+async function loadComment(tx: DbOrTx, user: AuthUser, meetingId: number, commentId: number, at: Date) {
   const { meeting, campaign } = await getMeeting(tx, meetingId, { viewer: user });
   assertComment(user, campaign.organizerPath);
   const [row] = await tx.select().from(meetingComments)
@@ -49,6 +51,7 @@ async function loadComment(tx: DbOrTx, user: AuthUser, meetingId: number, commen
     .for('no key update');
   if (!row) throw notFound('点评记录');
   assertOpen(meeting);
+  await assertPhaseOpen(tx, meeting.campaignId, 'meeting.run', at);
   return { row, campaign };
 }
 
@@ -57,7 +60,7 @@ export async function editComment(
   input: Partial<Omit<CommentInput, 'agendaItemId'>>,
 ) {
   return db.transaction(async (tx) => {
-    const { row, campaign } = await loadComment(tx, user, meetingId, commentId);
+    const { row, campaign } = await loadComment(tx, user, meetingId, commentId, actor.at);
     const changes = Object.fromEntries(
       Object.entries(input)
         .filter(([k, v]) => v !== undefined && v !== row[k as keyof typeof row])
@@ -75,7 +78,7 @@ export async function editComment(
 
 export async function deleteComment(db: DbOrTx, user: AuthUser, actor: AuditActor, meetingId: number, commentId: number) {
   await db.transaction(async (tx) => {
-    const { row, campaign } = await loadComment(tx, user, meetingId, commentId);
+    const { row, campaign } = await loadComment(tx, user, meetingId, commentId, actor.at);
     await tx.update(meetingComments).set({ deletedAt: actor.at, updatedBy: user.id, updatedAt: actor.at })
       .where(eq(meetingComments.id, commentId));
     await writeAudit(tx, actor, {

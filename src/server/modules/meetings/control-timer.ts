@@ -10,6 +10,7 @@ import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
 import { assertManage } from './policy';
 import { agendaItems, assertOpen, getMeeting, timerColumns, timerOf } from './repo';
+import { assertPhaseOpen } from '../campaigns/phase-gate';
 
 export type TimerAction = 'select' | 'start' | 'pause' | 'reset' | 'next';
 
@@ -24,6 +25,7 @@ export async function controlTimer(
     const { meeting, campaign } = await getMeeting(tx, id, { lock: true, viewer: user });
     assertManage(user, campaign.organizerPath);
     assertOpen(meeting);
+    await assertPhaseOpen(tx, meeting.campaignId, 'meeting.run', actor.at);
     const items = await agendaItems(tx, id);
     const now = actor.at;
     const before = timerOf(meeting);

@@ -5,6 +5,7 @@ import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
 import { assertManage } from './policy';
 import { getCampaignCtx } from './repo';
+import { assertMeetingDate } from '../campaigns/phase-gate';
 import type { MeetingInputT } from './schemas';
 
 /** A campaign may hold several meetings (by group or tier, R-MEET-1); a closed round takes no new ones. */
@@ -15,6 +16,7 @@ export async function createMeeting(db: DbOrTx, user: AuthUser, actor: AuditActo
     if (campaign.state === 'closed' || campaign.state === 'archived') {
       throw new AppError('CAMPAIGN_CLOSED', '述职评议考核已结束，不能再安排述职评议会', 409);
     }
+    await assertMeetingDate(tx, campaignId, input.meetingDate);
     const [row] = await tx.insert(meetings).values({
       campaignId, title: input.title, meetingDate: input.meetingDate, place: input.place,
       chair: input.chair ?? null, recorder: input.recorder ?? null, createdAt: actor.at, updatedAt: actor.at,

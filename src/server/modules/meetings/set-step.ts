@@ -7,6 +7,7 @@ import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
 import { assertManage } from './policy';
 import { assertOpen, getMeeting, timerColumns, timerOf } from './repo';
+import { assertPhaseOpen } from '../campaigns/phase-gate';
 
 /** The agenda step on the projector (R-MEET-1); setting one opens the meeting. */
 export async function setStep(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, step: MeetingStep) {
@@ -14,6 +15,7 @@ export async function setStep(db: DbOrTx, user: AuthUser, actor: AuditActor, id:
     const { meeting, campaign } = await getMeeting(tx, id, { lock: true, viewer: user });
     assertManage(user, campaign.organizerPath);
     assertOpen(meeting);
+    await assertPhaseOpen(tx, meeting.campaignId, 'meeting.run', actor.at);
     const [row] = await tx.update(meetings)
       .set({ currentStep: step, state: 'in_progress', updatedAt: actor.at })
       .where(eq(meetings.id, id)).returning();
@@ -25,7 +27,7 @@ export async function setStep(db: DbOrTx, user: AuthUser, actor: AuditActor, id:
   });
 }
 
-/** Ends the meeting: the record (comments, attendance, agenda) is final from here on. */
+/** Ends the meeting: the record (comments, attendance, agenda) is final from here on. Not phase-gated: ending is never new work. */
 export async function closeMeeting(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number) {
   return db.transaction(async (tx) => {
     const { meeting, campaign } = await getMeeting(tx, id, { lock: true, viewer: user });

@@ -6,6 +6,7 @@ import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
 import { assertManage } from './policy';
 import { assertOpen, getMeeting } from './repo';
+import { assertMeetingDate } from '../campaigns/phase-gate';
 import type { MeetingInputT } from './schemas';
 
 export async function updateMeeting(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, input: Partial<MeetingInputT>) {
@@ -13,6 +14,7 @@ export async function updateMeeting(db: DbOrTx, user: AuthUser, actor: AuditActo
     const { meeting, campaign } = await getMeeting(tx, id, { lock: true, viewer: user });
     assertManage(user, campaign.organizerPath);
     assertOpen(meeting);
+    if (input.meetingDate !== undefined && input.meetingDate !== meeting.meetingDate) await assertMeetingDate(tx, meeting.campaignId, input.meetingDate);
     const changes = Object.fromEntries(
       Object.entries(input)
         .filter(([k, v]) => v !== undefined && v !== meeting[k as keyof typeof meeting])

@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { PHASE_KEYS, phaseLabel, type PhaseKey } from '../../../domain/campaign-phases';
+import { PHASE_KEYS, phaseLabel, phaseStatus, type Phase } from '../../../domain/campaign-phases';
 import { type DbOrTx, escapeLike, queryRows } from '../../db/connect';
 import type { AuthUser } from '../../http/context';
 import { presentCampaign } from './list-observers';
@@ -29,7 +29,8 @@ interface ProgressSqlRow {
   organizerLevel: string;
   phasesTotal: number;
   phasesClosed: number;
-  openPhases: string[];
+  phases: unknown;
+  summaryState: string | null;
   reporters: number;
   observers: number;
 }
@@ -47,15 +48,15 @@ function progressRows(rootId: number, user: AuthUser, today: string): SQL {
         c.complete_by::text as "completeBy",
         (c.complete_by is not null and c.complete_by < ${today}::date and c.state not in ('closed', 'archived')) as overdue,
         o.id as "organizerOrgId", o.name as "organizerName", o.level as "organizerLevel", o.path as "organizerPath",
-        ph.total as "phasesTotal", ph.closed as "phasesClosed", ph.open as "openPhases",
+        ph.total as "phasesTotal", ph.closed as "phasesClosed", c.phases,
+        (select sr.state from summary_reports sr where sr.campaign_id = c.id) as "summaryState",
         coalesce(rep.n, 0) as reporters, coalesce(obs.n, 0) as observers
       from tree t
       join campaigns c on c.id = t.id
       join organizations o on o.id = c.organizer_org_id
       cross join lateral (
         select count(*)::int as total,
-          (count(*) filter (where e->>'state' = 'closed'))::int as closed,
-          coalesce(jsonb_agg(e->>'key' order by i) filter (where e->>'state' = 'open'), '[]'::jsonb) as open
+          (count(*) filter (where e->>'state' = 'closed'))::int as closed
         from jsonb_array_elements(case when jsonb_typeof(c.phases) = 'array' then c.phases else '[]'::jsonb end) with ordinality as x(e, i)
       ) ph
       left join (
@@ -82,8 +83,23 @@ function filterOf(f: ProgressFilter): SQL {
   return sql`where ${sql.join(conds, sql` and `)}`;
 }
 
-const openPhaseLabels = (keys: string[]) =>
-  keys.filter((k): k is PhaseKey => (PHASE_KEYS as string[]).includes(k)).map((k) => ({ key: k, label: phaseLabel(k) }));
+/**
+ * Where a level stands today by its own phases (R-CAMP-8): the phases open now, the next one still to begin, and the
+ * results it owes upward (R-SUM-2) — due when its 总结 phase ends, overdue while its summary has not gone up.
+ */
+function levelStatus(phasesCol: unknown, summaryState: string | null, today: string) {
+  const phases = (Array.isArray(phasesCol) ? phasesCol : []) as Phase[];
+  const withStatus = phases.filter((p) => (PHASE_KEYS as string[]).includes(p.key)).map((p) => ({ p, status: phaseStatus(p, today) }));
+  const openPhases = withStatus.filter((x) => x.status === 'open').map(({ p }) => ({ key: p.key, label: phaseLabel(p.key) }));
+  const next = withStatus.filter((x) => x.status === 'not_started').sort((a, b) => a.p.start.localeCompare(b.p.start))[0];
+  const resultsDue = phases.find((p) => p.key === 'summary')?.end ?? null;
+  const sent = summaryState === 'submitted' || summaryState === 'received';
+  return {
+    openPhases,
+    waiting: next ? { key: next.p.key, label: phaseLabel(next.p.key), start: next.p.start } : null,
+    resultsDue, summaryState, resultsOverdue: !!resultsDue && resultsDue < today && !sent,
+  };
+}
 
 export async function loadProgress(db: DbOrTx, user: AuthUser, campaignId: number, today: string, filter: ProgressFilter, page?: { offset: number; limit: number }) {
   const base = progressRows(campaignId, user, today);
@@ -91,12 +107,12 @@ export async function loadProgress(db: DbOrTx, user: AuthUser, campaignId: numbe
   const rows = await queryRows<ProgressSqlRow & { total: number }>(db, sql`
     ${base}
     select id, "parentId", depth, title, year, state, "filingState", "completeBy", overdue, "organizerOrgId", "organizerName",
-      "organizerLevel", "phasesTotal", "phasesClosed", "openPhases", reporters, observers, count(*) over ()::int as total
+      "organizerLevel", "phasesTotal", "phasesClosed", phases, "summaryState", reporters, observers, count(*) over ()::int as total
     from rows ${filterOf(filter)}
     order by depth, "organizerPath" ${paging}`);
   return {
     total: rows[0]?.total ?? 0,
-    items: rows.map(({ total: _t, openPhases, ...r }) => ({ ...r, openPhases: openPhaseLabels(openPhases) })),
+    items: rows.map(({ total: _t, phases, summaryState, ...r }) => ({ ...r, ...levelStatus(phases, summaryState, today) })),
   };
 }
 

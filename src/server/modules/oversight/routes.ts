@@ -8,6 +8,7 @@ import { createVisit } from './create-visit';
 import { exportObserverGroups } from './export-observer-groups';
 import { exportProgress } from './export-progress';
 import { getProgress } from './get-progress';
+import { StepPhaseOut } from '../campaigns/schemas';
 import { listMyTasks } from './list-my-tasks';
 import { listObserverCandidates, listObservers } from './list-observers';
 import { listVisits } from './list-visits';
@@ -52,6 +53,7 @@ const TaskOut = z.object({
   groupName: z.string().nullable(), isLeader: z.boolean(), leaderName: z.string().nullable(), note: z.string().nullable(),
   meeting: PhaseWindow, meetings: z.array(z.object({ title: z.string(), date: z.string(), place: z.string() })),
   completeBy: z.string().nullable(), observationNote: z.string().nullable(), observedAt: z.string().nullable(),
+  meetingPhase: StepPhaseOut.nullable(),
 });
 const VisitOut = z.object({
   id: z.number(), orgId: z.number(), orgName: z.string(), visitedOn: z.string(), visitors: z.string(), seen: z.string(),
@@ -63,6 +65,10 @@ const ProgressRowOut = z.object({
   state: z.string(), filingState: z.string(), completeBy: z.string().nullable(), overdue: z.boolean(),
   organizerOrgId: z.number(), organizerName: z.string(), organizerLevel: z.string(),
   phasesTotal: z.number(), phasesClosed: z.number(), openPhases: z.array(z.object({ key: z.string(), label: z.string() })),
+  /** The next phase still to begin by its dates (R-CAMP-8), or null. */
+  waiting: z.object({ key: z.string(), label: z.string(), start: z.string() }).nullable(),
+  /** Results due upward (R-SUM-2): this level's 总结 phase end, and whether its summary went up. */
+  resultsDue: z.string().nullable(), summaryState: z.string().nullable(), resultsOverdue: z.boolean(),
   reporters: z.number(), observers: z.number(),
 });
 const ProgressFilter = {
@@ -126,7 +132,7 @@ export async function oversightRoutes(app: FastifyInstance) {
       querystring: z.object({ q: Search, status: z.enum(['pending', 'recorded']).optional(), offset: Offset, limit: Limit(100, 20) }),
       response: { 200: z.object({ items: z.array(TaskOut), total: z.number() }) },
     },
-  }, async (req) => listMyTasks(db, requireUser(req), req.query));
+  }, async (req) => listMyTasks(db, requireUser(req), req.query, clock.now()));
 
   r.post('/api/my/tasks/:id/observation', {
     schema: {

@@ -1,3 +1,4 @@
+import { assertPhaseOpen } from '../campaigns/phase-gate';
 import { sql } from 'drizzle-orm';
 import { AppError, conflict, notFound } from '../../../domain/errors';
 import { type DbOrTx, queryRows } from '../../db/connect';
@@ -58,6 +59,8 @@ export async function createItem(db: DbOrTx, user: AuthUser, actor: AuditActor, 
     await tx.execute(sql`select id from campaign_reporters where id = ${rep.id} for update`);
     assertDeadline(input.deadline, today);
     assertEvidenceWaiver(user, input.evidenceRequired);
+    // Lists are drawn up in 整改 (or 反馈); the items then run to their own deadlines, which flag them overdue (R-FIX-2).
+    await assertPhaseOpen(tx, campaignId, 'rectification.list', actor.at);
 
     let source: { sourceType: string; sourceId: number | null; sourceText: string | null };
     let description = input.description?.trim() ?? '';

@@ -1,3 +1,4 @@
+import { assertPhaseOpen } from '../campaigns/phase-gate';
 import { sql } from 'drizzle-orm';
 import { conflict, notFound } from '../../../domain/errors';
 import { type DbOrTx, queryRows } from '../../db/connect';
@@ -15,6 +16,7 @@ export async function createCommitment(db: DbOrTx, user: AuthUser, actor: AuditA
     const orgId = input.orgId ?? user.orgId ?? 0;
     assertDraftCommitment(user, orgId);
     const rep = await requireReporter(tx, campaignId, orgId);
+    await assertPhaseOpen(tx, campaignId, 'rectification.list', actor.at);
     const [open] = await queryRows<{ id: number }>(tx, sql`
       select id from commitments where campaign_id = ${campaignId} and org_id = ${orgId} and state <> 'published' limit 1`);
     if (open) throw conflict('COMMITMENT_EXISTS', '本组织已有尚未公开的承诺，请在原稿上修改');

@@ -6,6 +6,8 @@ import { escapeLike, type DbOrTx } from '../../db/connect';
 import { campaignReporters, campaigns, meetingAgendaItems, meetings, organizations, reportReminders, reports } from '../../db/schema';
 import type { AuthUser } from '../../http/context';
 import { computeDueDate } from './due-date';
+import type { StepKey } from '../../../domain/phase-gates';
+import { stepPhase } from '../campaigns/phase-gate';
 import { STATE_LABELS, type ReportState } from './review-states';
 
 const reportTo = alias(organizations, 'report_to');
@@ -81,6 +83,12 @@ export function present(r: Row, today: string) {
     submitted: r.submittedAt !== null,
   });
   const state = (r.state ?? 'none') as ReportState | 'none';
+  // The next step of this report and the phase it waits for (R-CAMP-8).
+  const step: StepKey | null = state === 'none' || state === 'draft'
+    ? (settings.report.lateSubmissionAllowed ? 'report.revise' : 'report.submit')
+    : state === 'returned' || state === 'rewrite_ordered' ? 'report.revise'
+    : ['submitted', 'resubmitted'].includes(state) ? 'report.review'
+      : state === 'approved' && settings.report.supervisorSignOffRequired ? 'report.sign' : null;
   return {
     task: '撰写述职报告',
     reporterId: r.reporterId,
@@ -104,6 +112,7 @@ export function present(r: Row, today: string) {
     dueSoon: !due.overdue && r.submittedAt === null && due.daysLeft !== null && due.daysLeft <= 3,
     lateSubmissionAllowed: settings.report.lateSubmissionAllowed,
     lastRemindedAt: r.lastRemindedAt,
+    phase: step ? stepPhase(r.phases, step, today) : null,
   };
 }
 export type TaskItem = ReturnType<typeof present>;

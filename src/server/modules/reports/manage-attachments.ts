@@ -39,7 +39,7 @@ export async function addAttachment(
 ) {
   checkAttachmentFile(file);
   return db.transaction(async (tx) => {
-    const { row, ctx } = await lockForAuthor(tx, user, id);
+    const { row, ctx } = await lockForAuthor(tx, user, id, actor.at);
     assertEditable(row);
     const a = ctx.settings.report.attachments;
     if (!a.allowed) throw new AppError('ATTACHMENTS_NOT_ALLOWED', '本次述职评议考核不接收附件', 409);
@@ -62,7 +62,7 @@ export async function addAttachment(
 
 export async function removeAttachment(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, attachmentId: number) {
   return db.transaction(async (tx) => {
-    const { row, ctx } = await lockForAuthor(tx, user, id);
+    const { row, ctx } = await lockForAuthor(tx, user, id, actor.at);
     assertEditable(row);
     const [gone] = await tx
       .update(reportAttachments)

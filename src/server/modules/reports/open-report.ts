@@ -5,6 +5,7 @@ import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
 import { assertActor, isReviewer } from './policy';
 import { findReportByReporter, loadReporter, scopeOf } from './repo';
+import { assertPhaseOpen } from '../campaigns/phase-gate';
 
 /**
  * The report of a reporter, started as an empty draft the first time its secretary opens the task
@@ -23,6 +24,7 @@ export async function openReport(db: DbOrTx, user: AuthUser, actor: AuditActor, 
     assertActor(user, scope, 'author');
     if (ctx.campaignState !== 'published') throw new AppError('CAMPAIGN_NOT_OPEN', '该述职评议考核未发布或已结束，不能编写述职报告', 409);
     if (ctx.removed) throw new AppError('REPORTER_REMOVED', '本组织已从述职范围中移出，无需编写述职报告', 409);
+    await assertPhaseOpen(tx, ctx.campaignId, 'report.write', actor.at);
     const [row] = await tx
       .insert(reports)
       .values({ reporterId, campaignId: ctx.campaignId, orgId: ctx.orgId, createdAt: actor.at, updatedAt: actor.at })

@@ -12,6 +12,7 @@ import { listMyTasks, listReviewQueue } from './list-tasks';
 import { sendUpload } from '../../http/download';
 import { UPLOAD_KINDS, withUpload } from '../../uploads/receive';
 import { addAttachment, attachmentUploadKind, checkAttachmentFile, readAttachment, removeAttachment } from './manage-attachments';
+import { StepPhaseOut } from '../campaigns/schemas';
 import { addRectificationItem, listRectificationItems, removeRectificationItem } from './manage-rectification-items';
 import { openReport } from './open-report';
 import { listPublished, publishReports, readPublicReport } from './publish-reports';
@@ -90,6 +91,8 @@ const TaskItem = z.object({
   charCount: z.number(), submittedAt: z.string().nullable(), updatedAt: z.string().nullable(), publishedAt: z.string().nullable(),
   meetingDate: z.string().nullable(), dueDate: z.string().nullable(), daysLeft: z.number().nullable(), overdue: z.boolean(),
   dueSoon: z.boolean(), lateSubmissionAllowed: z.boolean(), lastRemindedAt: z.string().nullable(),
+  /** The phase the report's next step belongs to (R-CAMP-8): what it waits for, or until when it runs. */
+  phase: StepPhaseOut.nullable(),
   /** 催报 received (the secretary's own task list only), newest first. */
   reminders: z.array(z.object({ id: z.number(), at: z.string(), senderName: z.string(), message: z.string(), overdue: z.boolean() })).optional(),
 });
@@ -231,7 +234,7 @@ export async function reportRoutes(app: FastifyInstance) {
   }, async (req) => {
     const user = requireUser(req);
     // Who may upload and how much, before a byte of the body is read; the file streams to disk (decision 021).
-    const { ctx } = await checkAuthor(db(), user, req.params.id);
+    const { ctx } = await checkAuthor(db(), user, req.params.id, app.deps.clock.now());
     return withUpload(req, app.deps.files.incoming, attachmentUploadKind(ctx.settings), async (file) => {
       checkAttachmentFile(file);
       // In the store before the row that names it commits, so a backup that sees the row finds the file.

@@ -10,30 +10,41 @@ import { assertActor } from './policy';
 import { getReportRow, loadReporter, scopeOf, stateOf, type ReporterContext, type ReportRow } from './repo';
 import { isEditable, STATE_LABELS } from './review-states';
 import { runChecks } from './run-checks';
+import { assertPhaseOpen } from '../campaigns/phase-gate';
+import type { StepKey } from '../../../domain/phase-gates';
 import { normalizeSections } from './rich-text';
 import { countReport, reportText, usedSections } from './sections';
 
-/** Loads a report for a change by its author: locked, in a state that can be edited, campaign open. */
-export async function lockForAuthor(tx: Tx, user: AuthUser, id: number) {
-  return authorContext(tx, user, id, true);
+/**
+ * Loads a report for a change by its author: locked, in a state that can be edited, campaign open, its phase open —
+ * 述职报告 for a first draft, or 审核 too for a report sent back (or a late one where the plan allows late reports).
+ */
+export async function lockForAuthor(tx: Tx, user: AuthUser, id: number, at: Date) {
+  return authorContext(tx, user, id, true, at);
 }
 
 /**
  * The author's checks without the lock, before an upload is read or parsed (that takes seconds and must not hold the
  * report row, nor — on PGlite — the one connection); lockForAuthor repeats them when writing.
  */
-export async function checkAuthor(db: DbOrTx, user: AuthUser, id: number) {
-  const found = await authorContext(db, user, id, false);
+export async function checkAuthor(db: DbOrTx, user: AuthUser, id: number, at: Date) {
+  const found = await authorContext(db, user, id, false, at);
   assertEditable(found.row);
   return found;
 }
 
-async function authorContext(db: DbOrTx, user: AuthUser, id: number, lock: boolean) {
+async function authorContext(db: DbOrTx, user: AuthUser, id: number, lock: boolean, at: Date) {
   const row = await getReportRow(db, id, lock);
   const ctx = await loadReporter(db, row.reporterId, user, '述职报告');
   assertActor(user, scopeOf(ctx), 'author');
   if (ctx.campaignState !== 'published') throw new AppError('CAMPAIGN_NOT_OPEN', '该述职评议考核未发布或已结束，不能修改述职报告', 409);
+  await assertPhaseOpen(db, ctx.campaignId, authorStep(stateOf(row), ctx.settings.report.lateSubmissionAllowed, 'report.write'), at);
   return { row, ctx };
+}
+
+/** The step an author's change is: writing or submitting a first draft, or revising one sent back (R-CAMP-8). */
+export function authorStep(state: string, lateAllowed: boolean, first: 'report.write' | 'report.submit'): StepKey {
+  return state === 'draft' && !lateAllowed ? first : 'report.revise';
 }
 
 export function assertEditable(row: ReportRow) {
@@ -88,7 +99,7 @@ export async function saveReport(db: DbOrTx, user: AuthUser, actor: AuditActor, 
   // Sanitized and measured before the transaction: bad input changes nothing.
   const sections = normalizeSections(input);
   return db.transaction(async (tx) => {
-    const { row, ctx } = await lockForAuthor(tx, user, id);
+    const { row, ctx } = await lockForAuthor(tx, user, id, actor.at);
     assertEditable(row);
     const { charCount } = await writeSections(tx, ctx, row, sections, today, actor.at);
     await writeAudit(tx, actor, { action: 'report.save', targetType: 'report', targetId: id, scopePath: ctx.orgPath, detail: { charCount } });

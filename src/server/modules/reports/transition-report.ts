@@ -11,7 +11,14 @@ import { assertActor } from './policy';
 import { getReportRow, loadReporter, scopeOf, stateOf } from './repo';
 import { ACTION_LABELS, actorOfAction, nextState, type ReviewAction } from './review-states';
 import { runChecks } from './run-checks';
-import { freezeVersion } from './save-report';
+import { assertPhaseOpen } from '../campaigns/phase-gate';
+import type { StepKey } from '../../../domain/phase-gates';
+
+/** The phase each review action belongs to (R-CAMP-8). */
+const STEP_OF: Record<ReviewAction, StepKey> = {
+  submit: 'report.submit', return: 'report.review', order_rewrite: 'report.review', approve: 'report.review', sign: 'report.sign',
+};
+import { authorStep, freezeVersion } from './save-report';
 import { countReport, reportText, usedSections } from './sections';
 
 /** A rewrite (责令重写) handed back this close to the rejected text was not rewritten. */
@@ -34,6 +41,8 @@ export async function transitionReport(
     const from = stateOf(row);
     const to = nextState(from, action, { signOffRequired });
     if (ctx.campaignState !== 'published') throw new AppError('CAMPAIGN_NOT_OPEN', '该述职评议考核未发布或已结束', 409);
+    const step = action === 'submit' ? authorStep(from, ctx.settings.report.lateSubmissionAllowed, 'report.submit') : STEP_OF[action];
+    await assertPhaseOpen(tx, ctx.campaignId, step, actor.at);
     const text = comment.trim();
     if ((action === 'return' || action === 'order_rewrite') && [...text].length < 2) {
       throw new AppError('VALIDATION', `${ACTION_LABELS[action]}须写明理由`, 400, { field: 'comment' });

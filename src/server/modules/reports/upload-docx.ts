@@ -37,10 +37,10 @@ function checkImportedSize(sections: ReportSection[], ctx: ReporterContext) {
  * transaction (decision 021) — so a bad file changes nothing and a slow one holds nothing.
  */
 export async function uploadReportDocx(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, file: Buffer, fileName: string, today: string) {
-  const { ctx: before } = await checkAuthor(db, user, id);
+  const { ctx: before } = await checkAuthor(db, user, id, actor.at);
   const parsed = await parseReportDocxOffThread(file, fileName, sectionSpecs(before.settings), charLimitOf(before));
   return db.transaction(async (tx) => {
-    const { row, ctx } = await lockForAuthor(tx, user, id);
+    const { row, ctx } = await lockForAuthor(tx, user, id, actor.at);
     assertEditable(row);
     const sections = orderSections(parsed.sections, sectionSlots(ctx.settings, true));
     checkImportedSize(sections, ctx);

@@ -1,3 +1,4 @@
+import { assertPhaseOpen } from '../campaigns/phase-gate';
 import { sql } from 'drizzle-orm';
 import type { Grade } from '../../../domain/grades';
 import { resultFlags, type YearGrade } from '../../../domain/result-flags';
@@ -32,6 +33,7 @@ export async function deriveResultFlags(db: DbOrTx, user: AuthUser, actor: Audit
   const campaign = await getCampaignRef(db, campaignId, user);
   assertManageResults(user, campaign);
   const { lockedAt } = await assertLocked(db, campaignId);
+  await assertPhaseOpen(db, campaignId, 'results.derive', actor.at);
   const reporters = (await gradedReporters(db, campaignId)).filter((r) => r.grade);
   const orgIds = reporters.map((r) => r.orgId);
   const history = orgIds.length

@@ -1,3 +1,4 @@
+import { assertPhaseOpen } from '../campaigns/phase-gate';
 import ExcelJS from 'exceljs';
 import { eq, sql } from 'drizzle-orm';
 import { AppError } from '../../../domain/errors';
@@ -23,17 +24,25 @@ export type SummarySectionKey = (typeof SUMMARY_SECTIONS)[number]['key'];
 export type SummarySections = Partial<Record<SummarySectionKey, string>>;
 
 
-/** The summary is due N days after the round ends (R-SUM-1): the last phase other than 整改 and 总结 themselves. */
+/**
+ * The summary is due when this level's own 总结 phase ends (R-CAMP-8: a 乡镇 sub-round of 002 reports its results by
+ * 1-20, not when the county's plan would have it); without that phase, N days after the round ends (R-SUM-1): the
+ * last phase other than 整改 and 总结 themselves.
+ */
 async function campaignMeta(db: DbOrTx, campaignId: number) {
-  const [row] = await queryRows<{ dueDays: number | null; resultsDue: string | null; roundEnd: string | null; parentPath: string | null }>(db, sql`
+  const [row] = await queryRows<{ dueDays: number | null; resultsDue: string | null; roundEnd: string | null; summaryEnd: string | null; parentPath: string | null }>(db, sql`
     select (c.settings->'summary'->>'dueDaysAfterRound')::int as "dueDays",
            c.settings->'summary'->>'resultsDueDate' as "resultsDue",
            (select max(p->>'end') from jsonb_array_elements(c.phases) p where p->>'key' not in ('rectification', 'summary')) as "roundEnd",
+           (select p->>'end' from jsonb_array_elements(c.phases) p where p->>'key' = 'summary' limit 1) as "summaryEnd",
            po.path as "parentPath"
     from campaigns c join organizations o on o.id = c.organizer_org_id left join organizations po on po.id = o.parent_id
     where c.id = ${campaignId}`);
   return row;
 }
+
+const dueDateOf = (meta: NonNullable<Awaited<ReturnType<typeof campaignMeta>>>) =>
+  meta.summaryEnd ?? (meta.roundEnd && meta.dueDays !== null ? addDays(meta.roundEnd, meta.dueDays) : null);
 
 /** The figures every summary carries, computed from the records (not typed in). */
 export async function summaryFigures(db: DbOrTx, campaignId: number, now: Date) {
@@ -95,7 +104,7 @@ export async function getSummary(db: DbOrTx, user: AuthUser, now: Date, campaign
   const row = await loadRow(db, campaignId);
   await assertReadSummary(db, user, campaign, row?.state, meta.parentPath);
   const figures = await summaryFigures(db, campaignId, now);
-  const dueDate = row?.dueDate ?? (meta.roundEnd && meta.dueDays !== null ? addDays(meta.roundEnd, meta.dueDays) : null);
+  const dueDate = row?.dueDate ?? dueDateOf(meta);
   const state = row?.state ?? 'draft';
   const day = today(now);
   const sections = { ...defaultSections(campaign.title, figures), ...((row?.sections ?? {}) as SummarySections) };
@@ -121,7 +130,8 @@ export async function saveSummary(db: DbOrTx, user: AuthUser, actor: AuditActor,
     const meta = await campaignMeta(tx, campaignId);
     const row = await loadRow(tx, campaignId);
     if (row && row.state !== 'draft') throw new AppError('SUMMARY_SUBMITTED', '总结报告已上报，不能再修改', 409);
-    const dueDate = meta.roundEnd && meta.dueDays !== null ? addDays(meta.roundEnd, meta.dueDays) : null;
+    await assertPhaseOpen(tx, campaignId, 'summary.write', actor.at);
+    const dueDate = dueDateOf(meta);
     const merged = { ...((row?.sections ?? {}) as SummarySections), ...sections };
     await tx.insert(summaryReports).values({ campaignId, sections: merged, dueDate, updatedAt: actor.at })
       .onConflictDoUpdate({ target: summaryReports.campaignId, set: { sections: merged, updatedAt: actor.at } });
@@ -143,6 +153,7 @@ export async function submitSummary(db: DbOrTx, user: AuthUser, actor: AuditActo
     if (row && row.state !== 'draft') throw new AppError('SUMMARY_SUBMITTED', '总结报告已上报', 409);
     const meta = await campaignMeta(tx, campaignId);
     if (!meta.parentPath) throw new AppError('NO_UPPER_LEVEL', '本级没有上级党组织，无需上报', 409);
+    await assertPhaseOpen(tx, campaignId, 'summary.write', actor.at);
     await tx.insert(summaryReports).values({ campaignId, state: 'submitted', submittedAt: actor.at, submittedBy: user.id, updatedAt: actor.at })
       .onConflictDoUpdate({ target: summaryReports.campaignId, set: { state: 'submitted', submittedAt: actor.at, submittedBy: user.id, updatedAt: actor.at } });
     await writeAudit(tx, actor, { action: 'results.summary.submit', targetType: 'campaign', targetId: campaignId, scopePath: campaign.organizerPath });

@@ -1,3 +1,4 @@
+import { assertPhaseOpen } from '../campaigns/phase-gate';
 import { asc, eq, sql } from 'drizzle-orm';
 import { AppError, conflict } from '../../../domain/errors';
 import { checkItems, DEFAULT_SURVEY_ITEMS } from '../../../domain/surveys';
@@ -82,6 +83,8 @@ export async function openSurvey(db: Db, user: AuthUser, actor: AuditActor, id: 
     const { survey, campaign } = await getSurvey(tx, id, { lock: true, viewer: user });
     assertManage(user, campaign.organizerPath);
     assertState(survey, ['draft'], '开始调查');
+    // Answers then come in until the organizer closes it; closing 实地考核 warns while it is open.
+    await assertPhaseOpen(tx, survey.campaignId, 'survey.collect', actor.at);
     const [items] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from survey_items where survey_id = ${id}`);
     if (!Number(items?.n)) throw conflict('NO_ITEMS', '问卷还没有题目，不能开始调查');
     const counts = [...(await unitCounts(tx, id)).values()];

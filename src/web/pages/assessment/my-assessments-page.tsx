@@ -1,3 +1,4 @@
+import { PhaseNote } from '../../components/phase-note';
 import { RightOutlined } from '@ant-design/icons';
 import { Card, Empty, Progress, Result, Skeleton, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
@@ -42,6 +43,7 @@ export default function MyAssessmentsPage() {
           <Typography.Title level={5} style={{ margin: '4px 0 8px' }}>
             {team.name}{team.leaderName ? `（组长：${team.leaderName}）` : ''}
           </Typography.Title>
+          <div style={{ marginBottom: 8 }}><PhaseNote phase={team.phase} /></div>
           {team.reporters.map((r) => {
             const waiting = pending.filter((p) => p.reporterId === r.reporterId).length;
             const status = STATUS_LABELS[r.status];

@@ -23,7 +23,7 @@ const templated = new Set([...text.matchAll(/\baction: `([a-z_.]+)\$\{/g)].map((
 /** What each template expands to, from the use cases' own parameter types. */
 const EXPANSIONS: Record<string, readonly string[]> = {
   'campaign.': ['close', 'archive'], // end-campaign.ts: 'close' | 'archive'
-  'campaign.phase.': ['open', 'close', 'reopen'], // transition-phase.ts
+  'campaign.phase.': ['open', 'extend', 'close', 'reopen'], // transition-phase.ts (PHASE_ACTIONS)
   'campaign.filing.': ['acknowledge', 'return'], // file-plan.ts decision
   'report.': REVIEW_ACTIONS,
 };

@@ -1,6 +1,6 @@
 import { DownloadOutlined, PlusOutlined, ReloadOutlined, SearchOutlined } from '@ant-design/icons';
 import {
-  Button, DatePicker, Form, Input, Modal, Select, Space, Switch, Table, type TableColumnsType, Tag, Tooltip, Typography,
+  Button, DatePicker, Form, Input, InputNumber, Modal, Select, Space, Switch, Table, type TableColumnsType, Tag, Tooltip, Typography,
 } from 'antd';
 import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
@@ -35,6 +35,7 @@ export function ReportersTab({ detail, canManage }: Props) {
   const [removing, setRemoving] = useState<Reporter | null>(null);
   const [exporting, setExporting] = useState(false);
   const [busyId, setBusyId] = useState<number | null>(null);
+  const [selfEditing, setSelfEditing] = useState<Reporter | null>(null);
   const active = campaign.state === 'published' && canManage;
   const selfCommittee = !!(detail.settings as unknown as CampaignSettings | null)?.meeting.selfCommitteeReport.enabled;
 
@@ -62,12 +63,11 @@ export function ReportersTab({ detail, canManage }: Props) {
 
   const reload = () => setTick((t) => t + 1);
 
-  const setSelfDate = async (r: Reporter, date: string) => {
+  const fileSelf = async (r: Reporter) => {
     setBusyId(r.id);
     try {
-      const res = await campaignsApi.selfCommittee(campaign.id, r.id, date);
-      if (res.late) notify.warning(`已记录「${r.org.name}」向本级党委述职的日期，晚于方案要求的完成时间`);
-      else notify.success(`已记录「${r.org.name}」向本级党委述职的日期`);
+      await campaignsApi.fileSelfCommittee(campaign.id, r.id);
+      notify.success(`「${r.org.name}」向本级党委述职的评议测评结果已报备`);
       reload();
     } catch {
       // shown by the client
@@ -143,21 +143,44 @@ export function ReportersTab({ detail, canManage }: Props) {
           {
             title: '向本级党委述职',
             key: 'self',
-            width: 170,
-            render: (_: unknown, r: Reporter) =>
-              active && !r.removedAt ? (
-                <DatePicker
-                  size="small"
-                  placeholder="选择日期"
-                  value={r.selfCommitteeReportedOn ? dayjs(r.selfCommitteeReportedOn) : null}
-                  disabled={busyId === r.id}
-                  allowClear={false}
-                  onChange={(d) => d && setSelfDate(r, d.format('YYYY-MM-DD'))}
-                  data-testid={`self-committee-${r.id}`}
-                />
-              ) : (
-                cnDate(r.selfCommitteeReportedOn)
-              ),
+            width: 220,
+            render: (_: unknown, r: Reporter) => {
+              const sc = r.selfCommittee;
+              const editable = active && !r.removedAt && !sc?.filedAt;
+              return (
+                <div data-testid={`self-committee-${r.id}`}>
+                  {sc ? (
+                    <>
+                      <div>
+                        {cnDate(sc.date)}
+                        {sc.late && <Tag color="orange" style={{ marginLeft: 4 }}>逾期</Tag>}
+                        {sc.filedAt ? <Tag color="green" style={{ marginLeft: 4 }}>已报备</Tag> : <Tag style={{ marginLeft: 4 }}>未报备</Tag>}
+                      </div>
+                      {sc.ratings && (
+                        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                          好{sc.ratings.good} 较好{sc.ratings.fair} 一般{sc.ratings.average} 差{sc.ratings.poor}
+                          {sc.participants ? `（参加${sc.participants}人）` : ''}
+                        </Typography.Text>
+                      )}
+                    </>
+                  ) : (
+                    <Typography.Text type="secondary">未记录</Typography.Text>
+                  )}
+                  {editable && (
+                    <Space size={0}>
+                      <Button type="link" size="small" onClick={() => setSelfEditing(r)} data-testid={`self-committee-edit-${r.id}`}>
+                        {sc ? '修改' : '记录'}
+                      </Button>
+                      {sc && (
+                        <Button type="link" size="small" loading={busyId === r.id} onClick={() => fileSelf(r)} data-testid={`self-committee-file-${r.id}`}>
+                          报备
+                        </Button>
+                      )}
+                    </Space>
+                  )}
+                </div>
+              );
+            },
           },
         ]
       : []),
@@ -289,7 +312,92 @@ export function ReportersTab({ detail, canManage }: Props) {
           reload();
         }}
       />
+      <SelfCommitteeModal
+        reporter={selfEditing}
+        campaignId={campaign.id}
+        onClose={() => setSelfEditing(null)}
+        onSaved={(late) => {
+          const name = selfEditing?.org.name ?? '';
+          if (late) notify.warning(`已记录「${name}」向本级党委述职情况，晚于方案要求的完成时间`);
+          else notify.success(`已记录「${name}」向本级党委述职情况`);
+          setSelfEditing(null);
+          reload();
+        }}
+      />
     </>
+  );
+}
+
+interface SelfCommitteeForm {
+  date: dayjs.Dayjs;
+  good: number;
+  fair: number;
+  average: number;
+  poor: number;
+  participants?: number | null;
+  note?: string;
+}
+
+/** 向本级党委述职 (R-CAMP-5): the day, the committee's rating ballots by grade, how many took part. */
+function SelfCommitteeModal({ reporter, campaignId, onClose, onSaved }: { reporter: Reporter | null; campaignId: number; onClose: () => void; onSaved: (late: boolean) => void }) {
+  const [form] = Form.useForm<SelfCommitteeForm>();
+  const [saving, setSaving] = useState(false);
+  const sc = reporter?.selfCommittee;
+  const grades = [['good', '好'], ['fair', '较好'], ['average', '一般'], ['poor', '差']] as const;
+  return (
+    <Modal
+      open={!!reporter}
+      title={`向本级党委述职：${reporter?.org.name ?? ''}`}
+      okText="保存"
+      cancelText="取消"
+      confirmLoading={saving}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      destroyOnHidden
+    >
+      <Typography.Paragraph type="secondary">记录述职日期和本级党委（委员会）评议测评的结果；保存后可“报备”给上级组织部门，报备后不能再修改。</Typography.Paragraph>
+      <Form
+        form={form}
+        layout="vertical"
+        preserve={false}
+        initialValues={{
+          date: sc ? dayjs(sc.date) : undefined, good: sc?.ratings?.good ?? 0, fair: sc?.ratings?.fair ?? 0,
+          average: sc?.ratings?.average ?? 0, poor: sc?.ratings?.poor ?? 0, participants: sc?.participants ?? null, note: sc?.note ?? '',
+        }}
+        onFinish={async (v) => {
+          if (!reporter) return;
+          setSaving(true);
+          try {
+            const res = await campaignsApi.selfCommittee(campaignId, reporter.id, {
+              date: v.date.format('YYYY-MM-DD'), ratings: { good: v.good, fair: v.fair, average: v.average, poor: v.poor },
+              participants: v.participants ?? null, note: v.note?.trim() || null,
+            });
+            onSaved(res.late);
+          } catch (e) {
+            showFormError(form, e);
+          } finally {
+            setSaving(false);
+          }
+        }}
+      >
+        <Form.Item name="date" label="述职日期" rules={[{ required: true, message: '请选择述职日期' }]}>
+          <DatePicker style={{ width: '100%' }} data-testid="self-committee-date" />
+        </Form.Item>
+        <Space wrap>
+          {grades.map(([key, label]) => (
+            <Form.Item key={key} name={key} label={`“${label}”票数`} rules={[{ required: true, message: '请填写' }]}>
+              <InputNumber min={0} max={100000} precision={0} data-testid={`self-committee-${key}`} />
+            </Form.Item>
+          ))}
+        </Space>
+        <Form.Item name="participants" label="参加评议人数">
+          <InputNumber min={1} max={100000} precision={0} style={{ width: 160 }} />
+        </Form.Item>
+        <Form.Item name="note" label="说明">
+          <Input.TextArea rows={2} maxLength={2000} showCount placeholder="如：与领导班子年度考核一并进行" />
+        </Form.Item>
+      </Form>
+    </Modal>
   );
 }
 

@@ -1,3 +1,4 @@
+import { PhaseNote } from '../../components/phase-note';
 import { Button, Card, Form, Input, Modal, Select, Table, type TableColumnsType, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { oversightApi, type Task } from '../../api/oversight';
@@ -93,6 +94,7 @@ export default function MyTasksPage() {
       render: (_, t) => (
         <div>
           <div>{phaseWindow(t.meeting)}</div>
+          <PhaseNote phase={t.meetingPhase} />
           {t.meetings.map((m) => <div key={`${m.date}${m.title}`}><Typography.Text type="secondary" style={{ fontSize: 12 }}>{m.date} {m.place} {m.title}</Typography.Text></div>)}
         </div>
       ),

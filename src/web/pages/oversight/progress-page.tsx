@@ -99,7 +99,30 @@ export default function ProgressPage() {
         </Space>
       ),
     },
-    { title: '当前阶段', key: 'open', width: 140, render: (_, r) => (r.openPhases.length ? r.openPhases.map((p) => p.label).join('、') : '—') },
+    {
+      title: '当前阶段', key: 'open', width: 170,
+      render: (_, r) => (
+        <div>
+          <div>{r.openPhases.length ? r.openPhases.map((p) => p.label).join('、') : '—'}</div>
+          {r.waiting && (
+            <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="progress-waiting">
+              待「{r.waiting.label}」（{r.waiting.start}开始）
+            </Typography.Text>
+          )}
+        </div>
+      ),
+    },
+    {
+      title: '结果报送', key: 'results', width: 150,
+      render: (_, r) => (r.depth === 0 || !r.resultsDue ? '—' : (
+        <Space size={4} wrap>
+          <span>{r.resultsDue}前</span>
+          {r.summaryState === 'submitted' || r.summaryState === 'received'
+            ? <Tag color="green">已报送</Tag>
+            : r.resultsOverdue ? <Tag color="red">逾期未报</Tag> : <Tag>待报送</Tag>}
+        </Space>
+      )),
+    },
     {
       title: '阶段进度', key: 'phases', width: 150,
       render: (_, r) => (r.phasesTotal

@@ -5,6 +5,7 @@ import { reportsApi, type PublishedItem, type TaskItem } from '../../api/reports
 import { useUser } from '../../auth/auth-context';
 import { useDebounced } from '../../lib/use-debounced';
 import { DueTag, formatTime, StateTag } from './labels';
+import { PhaseNote } from '../../components/phase-note';
 
 const PAGE = 20;
 
@@ -27,6 +28,7 @@ function MyTasks() {
               <Typography.Text strong>撰写述职报告</Typography.Text>
               <StateTag state={t.state} label={t.stateLabel} />
               <DueTag dueDate={t.dueDate} daysLeft={t.daysLeft} overdue={t.overdue} submitted={!!t.submittedAt} />
+              <PhaseNote phase={t.phase} />
             </Space>
             <div>{t.campaignTitle}</div>
             <Typography.Text type="secondary">
@@ -203,6 +205,7 @@ function ReviewQueue() {
           { title: '状态', dataIndex: 'state', render: (s, r) => <StateTag state={s} label={r.stateLabel} /> },
           { title: '字数', dataIndex: 'charCount', width: 70 },
           { title: '报送截止', dataIndex: 'dueDate', render: (_, r) => <DueTag dueDate={r.dueDate} daysLeft={r.daysLeft} overdue={r.overdue} submitted={!!r.submittedAt} /> },
+          { title: '所处阶段', key: 'phase', responsive: ['md'], render: (_, r) => <PhaseNote phase={r.phase} /> },
           { title: '提交时间', dataIndex: 'submittedAt', render: (t) => (t ? formatTime(t) : '—'), responsive: ['md'] },
           {
             title: '催报',
