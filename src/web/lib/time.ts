@@ -1,6 +1,7 @@
 import dayjs from 'dayjs';
+import { shanghaiDate, TIME_ZONE } from '../../domain/calendar';
 
-export const TIME_ZONE = 'Asia/Shanghai';
+export { TIME_ZONE };
 
 const dateTimeFormat = new Intl.DateTimeFormat('zh-CN', {
   timeZone: TIME_ZONE,
@@ -13,8 +14,6 @@ const dateTimeFormat = new Intl.DateTimeFormat('zh-CN', {
   hour12: false,
 });
 
-const dateFormat = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
-
 /** An ISO instant shown as Beijing time, e.g. 2025-01-20 14:03:05. */
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '';
@@ -26,7 +25,7 @@ export function formatDateTime(iso: string | null | undefined): string {
 
 /** Today's calendar date in Beijing (YYYY-MM-DD), whatever the browser's own time zone. */
 export function todayInShanghai(now: Date = new Date()): string {
-  return dateFormat.format(now);
+  return shanghaiDate(now);
 }
 
 /** R-REP-5: a secretary in office for less than 3 months (counted in calendar months). */

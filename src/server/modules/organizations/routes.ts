@@ -17,6 +17,7 @@ import { addMember, removeMember, updateMember } from './members';
 import { moveOrg } from './move-org';
 import { searchOrgs } from './search-orgs';
 import { updateOrg } from './update-org';
+import { shanghaiDate } from '../../../domain/calendar';
 
 const Id = z.coerce.number().int().positive().max(2_147_483_647);
 const IdParams = z.object({ id: Id });
@@ -105,7 +106,7 @@ export async function organizationRoutes(app: FastifyInstance) {
     if (file.file.truncated) throw new AppError('PAYLOAD_TOO_LARGE', '上传内容超过大小限制', 413);
     return { buffer, fileName: file.filename || 'upload.xlsx' };
   };
-  const today = () => app.deps.clock.now().toISOString().slice(0, 10);
+  const today = () => shanghaiDate(app.deps.clock.now());
 
   // Synchronous import, for scripts and small files: answers when everything is written (or nothing).
   r.post('/api/orgs/import', {
@@ -183,7 +184,7 @@ export async function organizationRoutes(app: FastifyInstance) {
       response: { 200: z.object({ secretary: SecretaryOut }) },
     },
   }, async (req) => {
-    const today = app.deps.clock.now().toISOString().slice(0, 10);
+    const today = shanghaiDate(app.deps.clock.now());
     if (req.body.tenureStart > today) throw new AppError('VALIDATION', '任职时间不能晚于今天', 400, { field: 'tenureStart' });
     return { secretary: await appointSecretary(db(), requireUser(req), actorOf(req), req.params.id, req.body) };
   });

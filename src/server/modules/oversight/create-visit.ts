@@ -2,7 +2,7 @@ import type { DbOrTx } from '../../db/connect';
 import { researchVisits, visitProblems } from '../../db/schema';
 import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
-import { shanghaiToday } from './today';
+import { shanghaiDate as shanghaiToday } from '../../../domain/calendar';
 import { assertVisitDate, visitCampaign, visitedOrgIn } from './visit-rules';
 
 export interface VisitInput {

@@ -6,7 +6,7 @@ import type { AuthUser } from '../../http/context';
 import { loadProgress, type ProgressFilter } from './get-progress';
 import { assertViewProgress } from './policy';
 import { getCampaignRef } from './repo';
-import { shanghaiToday } from './today';
+import { shanghaiDate as shanghaiToday } from '../../../domain/calendar';
 import { styleSheet, xlsxDate } from './xlsx';
 
 export const FILING_LABELS: Record<string, string> = {

@@ -5,7 +5,7 @@ import type { AuthUser } from '../../http/context';
 import { presentCampaign } from './list-observers';
 import { assertViewProgress } from './policy';
 import { descendantsCte, getCampaignRef } from './repo';
-import { shanghaiToday } from './today';
+import { shanghaiDate as shanghaiToday } from '../../../domain/calendar';
 
 export interface ProgressFilter {
   q?: string;

@@ -5,7 +5,7 @@ import { researchVisits, visitProblems } from '../../db/schema';
 import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
 import { assertVisitAuthor } from './policy';
-import { shanghaiToday } from './today';
+import { shanghaiDate as shanghaiToday } from '../../../domain/calendar';
 import { assertVisitDate, visitCampaign, visitedOrgIn } from './visit-rules';
 
 export interface VisitPatch {

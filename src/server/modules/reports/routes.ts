@@ -18,7 +18,7 @@ import { notFoundPage, PUBLIC_PAGE_CSP, renderPublicReport } from './public-page
 import { REPORT_STATES, REVIEW_ACTIONS } from './review-states';
 import { saveReport } from './save-report';
 import { MAX_REMINDERS, sendReminders } from './send-reminders';
-import { shanghaiDate } from './today';
+import { shanghaiDate } from '../../../domain/calendar';
 import { transitionReport } from './transition-report';
 import { uploadReportDocx } from './upload-docx';
 
