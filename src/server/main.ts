@@ -5,6 +5,7 @@ import { prepareDatabase } from './db/boot';
 import { openDatabase } from './db/connect';
 import { parseEnv } from './env';
 import { initAuditKey } from './http/audit-key';
+import { lanAddresses, publicUrlWarning } from './http/public-url';
 import { anchorKeyFile } from './modules/audit/anchors';
 import { initCodeSecret } from './modules/ballots/secret';
 
@@ -36,6 +37,8 @@ async function main() {
       loginRatePerMinute: env.LOGIN_RATE_PER_MINUTE,
       cookieSecure: env.COOKIE_SECURE === 'true',
       trustProxy: env.TRUST_PROXY,
+      publicUrl: env.PUBLIC_URL,
+      listen: { host: env.HOST, port: env.PORT },
       webDir: path.join(root, 'dist/web'),
       auditAnchors: {
         dataDir: path.resolve(env.DATA_DIR),
@@ -64,6 +67,12 @@ async function main() {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   await app.listen({ port: env.PORT, host: env.HOST });
   console.log(`述评考已启动：http://localhost:${env.PORT}（数据库：${database.kind === 'pglite' ? `内置 PGlite，目录 ${env.DATA_DIR}` : 'PostgreSQL'}）`);
+  // Phones vote at the address on the slips and the console's QR code (README, "会场设置").
+  const lan = lanAddresses().map((a) => `http://${a}:${env.PORT}`);
+  if (env.PUBLIC_URL) console.log(`手机测评地址（PUBLIC_URL）：${env.PUBLIC_URL}/vote/`);
+  else console.log(`未设置 PUBLIC_URL：二维码和投票条使用浏览器所用的地址${lan.length ? `；本机局域网地址 ${lan.join('、')}，会场使用时请设置 PUBLIC_URL` : ''}`);
+  const warning = publicUrlWarning({ publicUrl: env.PUBLIC_URL, listen: { host: env.HOST, port: env.PORT } });
+  if (warning) console.warn(`注意：${warning}`);
 }
 
 main().catch((err) => {
