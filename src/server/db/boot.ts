@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { HashCost } from '../modules/auth/password-hash';
 import type { Database } from './connect';
-import { isDatabaseEmpty, seedDemo, seedDemoCampaign } from './demo-seed';
+import { isDatabaseEmpty, seedDemo, seedDemoRounds } from './demo-seed';
 
 /**
  * Held for the whole boot (migrations + demo seed). It must differ from every other advisory lock of the app:
@@ -34,8 +34,8 @@ export async function prepareDatabase(database: Database, opts: PrepareOptions):
     if (opts.seedDemo !== 'auto' || !(await isDatabaseEmpty(database.db))) return { seeded: null };
     const now = opts.now ?? new Date();
     const { organizations } = await seedDemo(database.db, { now, passwordCost: opts.passwordCost });
-    // The e2e specs create this round themselves in the browser, so only the product start seeds it.
-    await seedDemoCampaign(database.db, { now });
+    // The e2e specs create their rounds themselves in the browser, so only the product start seeds them.
+    await seedDemoRounds(database, { now });
     return { seeded: organizations };
   };
   if (database.kind !== 'postgres' || !opts.databaseUrl || opts.unguarded) return work();
