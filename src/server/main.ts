@@ -25,8 +25,10 @@ async function main() {
   }
   const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: path.resolve(env.DATA_DIR), poolSize: env.DB_POOL_SIZE });
   // Several processes may start at once on one PostgreSQL: migrations and the demo seed run under a lock (boot.ts).
-  const { seeded } = await prepareDatabase(database, { databaseUrl: env.DATABASE_URL, seedDemo: env.SEED_DEMO });
-  if (seeded !== null) console.log(`已载入演示数据：${seeded} 个党组织及清河县2025年度述职评议考核；演示账号见 README.md`);
+  const { seeded, demoYear } = await prepareDatabase(database, { databaseUrl: env.DATABASE_URL, seedDemo: env.SEED_DEMO });
+  if (seeded !== null) {
+    console.log(`已载入演示数据：${seeded} 个党组织，清河县${demoYear! - 1}年度（已结束）和${demoYear}年度（进行中）述职评议考核；演示账号和各环节在哪里看见 README.md`);
+  }
   const app = await buildApp({
     database,
     logger: { level: env.LOG_LEVEL },

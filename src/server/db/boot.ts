@@ -28,15 +28,15 @@ export interface PrepareOptions {
  * DB_POOL_SIZE=1 the migration would wait for the pool's only connection forever). If the process dies, the
  * connection closes and PostgreSQL releases the lock.
  */
-export async function prepareDatabase(database: Database, opts: PrepareOptions): Promise<{ seeded: number | null }> {
+export async function prepareDatabase(database: Database, opts: PrepareOptions): Promise<{ seeded: number | null; demoYear?: number }> {
   const work = async () => {
     await database.migrate();
     if (opts.seedDemo !== 'auto' || !(await isDatabaseEmpty(database.db))) return { seeded: null };
     const now = opts.now ?? new Date();
     const { organizations } = await seedDemo(database.db, { now, passwordCost: opts.passwordCost });
     // The e2e specs create their rounds themselves in the browser, so only the product start seeds them.
-    await seedDemoRounds(database, { now });
-    return { seeded: organizations };
+    const { year } = await seedDemoRounds(database, { now });
+    return { seeded: organizations, demoYear: year };
   };
   if (database.kind !== 'postgres' || !opts.databaseUrl || opts.unguarded) return work();
   const client = new pg.Client({ connectionString: opts.databaseUrl, application_name: 'shuping-boot' });

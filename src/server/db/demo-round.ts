@@ -101,6 +101,12 @@ const LIUHE_PLAN: Plan = [
   ['feedback', -11, 5], ['rectification', -11, 180], ['summary', 6, 12],
 ];
 const LAST_YEAR_SHIFT = -365;
+/**
+ * Last year's plan kept to the four phases every round has (述职报告, 述职评议会, 综合评价, 整改): nineteen rounds
+ * are walked through their phases at the first start, and each phase costs two steps per round.
+ */
+const LAST_YEAR_PLAN: Plan = COUNTY_PLAN.filter(([key]) => ['reports', 'meeting', 'evaluation', 'rectification'].includes(key));
+const LAST_YEAR_PHASES: PhaseKey[] = LAST_YEAR_PLAN.map(([key]) => key);
 
 export function datedSettings(base: CampaignSettings, cal: DemoCalendar, plan: Plan, shift = 0): CampaignSettings {
   const s = structuredClone(base);
@@ -156,17 +162,17 @@ async function runPhases(db: Db, as: As, cal: DemoCalendar, campaignId: number, 
   }
 }
 
-const ALL: PhaseKey[] = ['preparation', 'reports', 'review', 'meeting', 'evaluation', 'feedback', 'rectification', 'summary'];
-
 /**
- * Last year's round, closed: every sub-round filed, published, run through its phases and closed, then the county's.
+ * Last year's round, closed: every sub-round filed, published, taken through its phases and closed, then the county's.
  * 青山镇's round leaves 前进村 two items: a 巡察 finding closed with evidence, and a long-term one still in progress.
+ * Day offsets are written as in this year's plan and moved back a year.
  */
 export async function seedDemoLastYear(db: Db, cal: DemoCalendar) {
   const { createCampaign } = await import('../modules/campaigns/create-campaign');
   const { updateSettings } = await import('../modules/campaigns/update-settings');
   const { publishCampaign } = await import('../modules/campaigns/publish-campaign');
   const { reviewFiling, submitFiling } = await import('../modules/campaigns/file-plan');
+  const { changePhase } = await import('../modules/campaigns/transition-phase');
   const { endCampaign } = await import('../modules/campaigns/end-campaign');
   const { createItem } = await import('../modules/rectification/create-item');
   const { updateItem } = await import('../modules/rectification/update-item');
@@ -175,65 +181,67 @@ export async function seedDemoLastYear(db: Db, cal: DemoCalendar) {
   const { verifyItem } = await import('../modules/rectification/verify-item');
   const { getCampaign } = await import('../modules/campaigns/repo');
   const S = LAST_YEAR_SHIFT;
+  const at = (n: number) => cal.at(n + S);
   const admin = await accountAs(db, 'admin');
   const town = await accountAs(db, 'town_admin');
   const secretary = await accountAs(db, 'secretary');
   const ids = await orgIdsByCode(db);
 
-  const created = await createCampaign(db, admin.user, admin.actor(cal.at(-53 + S)), { templateId: '002', year: cal.year - 1, organizerOrgId: ids.get('QH')! });
+  const created = await createCampaign(db, admin.user, admin.actor(at(-53)), { templateId: '002', year: cal.year - 1, organizerOrgId: ids.get('QH')! });
   const { campaign } = await getCampaign(db, created.id);
-  const settings = countyRoutes(datedSettings(campaign.settings, cal, COUNTY_PLAN, S), ids);
-  await updateSettings(db, admin.user, admin.actor(cal.at(-53 + S)), created.id, { settings });
-  const published = await publishCampaign(db, admin.user, admin.actor(cal.at(-50 + S)), created.id);
-  await runPhases(db, admin, cal, created.id, COUNTY_PLAN, { shift: S, open: ['preparation', 'reports', 'review'], close: ['preparation'] });
+  await updateSettings(db, admin.user, admin.actor(at(-53)), created.id, { settings: countyRoutes(datedSettings(campaign.settings, cal, LAST_YEAR_PLAN, S), ids) });
+  const published = await publishCampaign(db, admin.user, admin.actor(at(-50)), created.id);
+  const qingshan = published.subCampaigns.find((sub) => sub.organizer.id === ids.get('QH-T01'))!.id;
+  const organizerOf = (id: number) => (id === qingshan ? town : admin);
+  for (const sub of published.subCampaigns) await submitFiling(db, organizerOf(sub.id).user, organizerOf(sub.id).actor(at(-48)), sub.id, '按县委方案执行');
+  for (const sub of published.subCampaigns) await reviewFiling(db, admin.user, admin.actor(at(-47)), sub.id, 'acknowledge');
+  for (const sub of published.subCampaigns) await publishCampaign(db, organizerOf(sub.id).user, organizerOf(sub.id).actor(at(-46)), sub.id);
 
-  let qingshan = 0;
-  for (const sub of published.subCampaigns) {
-    const own = sub.organizer.id === ids.get('QH-T01');
-    const by = own ? town : admin;
-    await submitFiling(db, by.user, by.actor(cal.at(-48 + S)), sub.id, '按县委方案执行');
-    await reviewFiling(db, admin.user, admin.actor(cal.at(-47 + S)), sub.id, 'acknowledge');
-    await publishCampaign(db, by.user, by.actor(cal.at(-46 + S)), sub.id);
-    if (own) qingshan = sub.id;
-  }
-  // Each sub-round on the county's dates (the sub-rounds copied them); 青山镇's items during its rectification phase.
-  for (const sub of published.subCampaigns) {
-    const by = sub.id === qingshan ? town : admin;
-    await runPhases(db, by, cal, sub.id, COUNTY_PLAN, { shift: S, open: ALL, close: ALL.filter((k) => k !== 'rectification') });
+  // The rest in calendar order: phases of every round (sub-rounds before the county when closing: 002 is bottom-up,
+  // the county closes its meeting after theirs), 青山镇's items, the closes.
+  const steps: { n: number; rank: number; run: () => Promise<unknown> }[] = [];
+  const rounds = [...published.subCampaigns.map((sub) => sub.id), created.id];
+  for (const [k, id] of rounds.entries()) {
+    const as = organizerOf(id);
+    for (const [key, a, b] of LAST_YEAR_PLAN) {
+      steps.push({ n: a, rank: -1000 + k, run: () => changePhase(db, as.user, as.actor(at(a)), id, key, 'open') });
+      steps.push({ n: b, rank: k, run: () => changePhase(db, as.user, as.actor(at(b)), id, key, 'close') });
+    }
+    steps.push({ n: 231, rank: k, run: () => endCampaign(db, as.user, as.actor(at(231)), id, 'close') });
   }
   const qianjin = ids.get('QH-T01-V01')!;
-  const inspection = await createItem(db, town.user, town.actor(cal.at(-318 + S)), qingshan, {
-    orgId: qianjin, description: '巡察反馈：村级财务公开不及时，部分项目资金使用情况未按季度公开',
+  const item = (description: string) => createItem(db, town.user, town.actor(at(47)), qingshan, { orgId: qianjin, description });
+  let inspection = 0;
+  let economy = 0;
+  const own = (n: number, run: () => Promise<unknown>) => steps.push({ n, rank: 0, run });
+  own(47, async () => {
+    inspection = (await item('巡察反馈：村级财务公开不及时，部分项目资金使用情况未按季度公开')).id;
+    economy = (await item('村集体经济薄弱，经营性收入主要依靠土地租金，缺少稳定增收项目')).id;
   });
-  await updateItem(db, secretary.user, secretary.actor(cal.at(-317 + S)), inspection.id, {
-    rootCause: '村务监督委员会作用发挥不够，公开制度执行不严', owner: '前进村党支部书记', responsibleLeader: '青山镇纪委书记',
-    measures: '每月10日前在村务公开栏和微信群同步公开财务收支，村务监督委员会逐项审核签字', deadline: cal.day(-230 + S),
+  own(48, async () => {
+    await updateItem(db, secretary.user, secretary.actor(at(48)), inspection, {
+      rootCause: '村务监督委员会作用发挥不够，公开制度执行不严', owner: '前进村党支部书记', responsibleLeader: '青山镇纪委书记',
+      measures: '每月10日前在村务公开栏和微信群同步公开财务收支，村务监督委员会逐项审核签字', deadline: cal.day(140 + S),
+    });
+    await updateItem(db, secretary.user, secretary.actor(at(48)), economy, {
+      rootCause: '产业规划不清，党支部领办合作社起步晚', owner: '前进村党支部书记', responsibleLeader: '青山镇党委副书记',
+      // A long-term item: its deadline lies ahead, so it carries over without being overdue.
+      measures: '党支部领办食用菌种植合作社，三年内集体经营性收入达到20万元', deadline: cal.day(75),
+    });
   });
-  await transitionItem(db, secretary.user, secretary.actor(cal.at(-316 + S)), inspection.id, 'start');
-  await addProgress(db, secretary.user, secretary.actor(cal.at(-280 + S)), inspection.id, { note: '已连续三个月按时公开，村民代表会议通报整改情况', percent: 80 });
-  await transitionItem(db, secretary.user, secretary.actor(cal.at(-240 + S)), inspection.id, 'submit', '整改完成，提交验收');
-  await verifyItem(db, town.user, town.actor(cal.at(-235 + S)), inspection.id, {
+  own(49, async () => {
+    await transitionItem(db, secretary.user, secretary.actor(at(49)), inspection, 'start');
+    await transitionItem(db, secretary.user, secretary.actor(at(49)), economy, 'start');
+  });
+  own(85, () => addProgress(db, secretary.user, secretary.actor(at(85)), inspection, { note: '已连续三个月按时公开，村民代表会议通报整改情况', percent: 80 }));
+  own(125, () => transitionItem(db, secretary.user, secretary.actor(at(125)), inspection, 'submit', '整改完成，提交验收'));
+  own(130, () => verifyItem(db, town.user, town.actor(at(130)), inspection, {
     result: 'pass', evidence: '村务公开栏照片及三个月财务公开台账', note: '经实地查看，公开内容完整及时，同意销号',
-  });
-  const economy = await createItem(db, town.user, town.actor(cal.at(-318 + S)), qingshan, {
-    orgId: qianjin, description: '村集体经济薄弱，经营性收入主要依靠土地租金，缺少稳定增收项目',
-  });
-  await updateItem(db, secretary.user, secretary.actor(cal.at(-317 + S)), economy.id, {
-    rootCause: '产业规划不清，党支部领办合作社起步晚', owner: '前进村党支部书记', responsibleLeader: '青山镇党委副书记',
-    // A long-term item: its deadline lies ahead, so it carries over without being overdue.
-    measures: '党支部领办食用菌种植合作社，三年内集体经营性收入达到20万元', deadline: cal.day(75),
-  });
-  await transitionItem(db, secretary.user, secretary.actor(cal.at(-316 + S)), economy.id, 'start');
-  await addProgress(db, secretary.user, secretary.actor(cal.at(-200 + S)), economy.id, { note: '合作社已注册，建成食用菌大棚8个', percent: 40 });
-
-  for (const sub of published.subCampaigns) {
-    const by = sub.id === qingshan ? town : admin;
-    await runPhases(db, by, cal, sub.id, COUNTY_PLAN, { shift: S, open: [], close: ['rectification'] });
-    await endCampaign(db, by.user, by.actor(cal.at(-150 + S + 1)), sub.id, 'close');
-  }
-  await runPhases(db, admin, cal, created.id, COUNTY_PLAN, { shift: S, open: ['meeting', 'evaluation', 'feedback', 'rectification', 'summary'], close: ALL.filter((k) => k !== 'preparation') });
-  await endCampaign(db, admin.user, admin.actor(cal.at(-150 + S + 2)), created.id, 'close');
-  return { campaignId: created.id, qingshan, carried: [economy.id], closed: [inspection.id] };
+  }));
+  own(165, () => addProgress(db, secretary.user, secretary.actor(at(165)), economy, { note: '合作社已注册，建成食用菌大棚8个', percent: 40 }));
+  steps.sort((x, y) => x.n - y.n || x.rank - y.rank);
+  for (const st of steps) await st.run();
+  return { campaignId: created.id, qingshan, carried: [economy], closed: [inspection] };
 }
 
 /** The demo county has no 系统党委 (its organ branches sit directly under the 县直工委), so that rule is dropped. */
