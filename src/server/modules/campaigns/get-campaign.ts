@@ -7,6 +7,7 @@ import { campaignReporters } from '../../db/schema';
 import type { AuthUser } from '../../http/context';
 import { assertCampaignReader, campaignAccess, canWriteCampaign } from './policy';
 import { childCampaigns, getCampaign, type Campaign } from './repo';
+import { campaignPages } from './pages';
 import { presentPhases, presentSummary } from './present';
 import { FILING_STATE_LABELS, type CampaignDetailT } from './schemas';
 
@@ -78,6 +79,7 @@ export async function getCampaignDetail(db: DbOrTx, user: AuthUser, id: number):
       canPublish: canEdit && c.state === 'draft' && (c.parentId === null || filingState === 'acknowledged'),
       canFile: canEdit && c.parentId !== null && c.state === 'draft' && ['pending', 'returned'].includes(filingState),
       canReviewFiling: filingState === 'filed' && await parentCanWrite(db, user, c),
+      pages: campaignPages(user, organizer.path, access),
     },
   };
 }

@@ -80,6 +80,11 @@ export const CampaignDetail = z.object({
   counts: z.object({ reporters: z.number(), removed: z.number(), downward: z.number(), subCampaigns: z.number() }),
   permissions: z.object({
     canEdit: z.boolean(), canPublish: z.boolean(), canFile: z.boolean(), canReviewFiling: z.boolean(),
+    /** The campaign's pages this user can open (pages.ts); the page offers only these. */
+    pages: z.object({
+      progress: z.boolean(), meetings: z.boolean(), evaluation: z.boolean(), myResult: z.boolean(), observers: z.boolean(),
+      visits: z.boolean(), surveys: z.boolean(), assessment: z.boolean(), rectification: z.boolean(), results: z.boolean(),
+    }),
   }),
 });
 export type CampaignDetailT = z.infer<typeof CampaignDetail>;

@@ -14,10 +14,12 @@ import { useDebounced } from '../../lib/use-debounced';
 import { DecisionModal, HistoryModal, InputModal, LockModal, OpinionModal, ReviewModal } from './dialogs';
 import { COMPONENT_LABEL, COMPONENT_ORDER, GRADE_COLOR, GRADE_LABEL, GRADE_OPTIONS } from './labels';
 import { OutputsPanel } from './outputs-panel';
+import { NoAccess } from '../../components/no-access';
 
 const GradeTag = ({ grade }: { grade: Grade | null }) => (grade ? <Tag color={GRADE_COLOR[grade]}>{GRADE_LABEL[grade]}</Tag> : <span>—</span>);
 
 type Dialog = 'decision' | 'opinion' | 'input' | 'review' | 'history';
+const FORBIDDEN = 'forbidden';
 
 /** /campaigns/:id/evaluation — 综合评价 (R-GRADE-1…5); a secretary sees only their own result after the lock. */
 export default function EvaluationPage() {
@@ -28,11 +30,12 @@ export default function EvaluationPage() {
 function MyResultView() {
   const campaignId = Number(useParams().id);
   const [data, setData] = useState<MyResult | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    evaluationApi.mine(campaignId).then(setData).catch((e) => setError(isApiError(e) ? e.message : '加载失败'));
+    evaluationApi.mine(campaignId).then(setData).catch(setError);
   }, [campaignId]);
-  if (error) return <Result status="403" title={error} />;
+  if (isApiError(error) && error.status === 403) return <NoAccess />;
+  if (error) return <Result status="error" title={isApiError(error) ? error.message : '加载失败'} />;
   if (!data) return <Card loading />;
   if (!data.locked) return <Result status="info" title={data.orgName} subTitle={data.message} data-testid="mine-hidden" />;
   return (
@@ -73,7 +76,7 @@ function EvaluationView() {
       setData(await evaluationApi.get(campaignId, { q, sector, grade, autoPoor, offset: (page - 1) * pageSize, limit: pageSize }));
       setError(null);
     } catch (e) {
-      setError(isApiError(e) ? e.message : '加载失败');
+      setError(isApiError(e) ? (e.status === 403 ? FORBIDDEN : e.message) : '加载失败');
     } finally {
       setLoading(false);
     }
@@ -82,7 +85,7 @@ function EvaluationView() {
     load().catch(() => {});
   }, [load]);
 
-  if (error && !data) return <Result status="403" title={error} />;
+  if (error && !data) return error === FORBIDDEN ? <NoAccess /> : <Result status="error" title={error} />;
   const locked = data?.state === 'locked';
   const manage = !!data?.can.manage && !locked;
   const review = !!data?.can.review && !locked;

@@ -12,6 +12,7 @@ import { showFormError } from '../../lib/form-errors';
 import { notify } from '../../lib/notify';
 import { formatDateTime } from '../../lib/time';
 import { StatusTag } from './shared';
+import { NoAccess } from '../../components/no-access';
 
 const errorText = (e: unknown) => (isApiError(e) ? e.message : '操作失败，请重试');
 const RESULT_LABELS: Record<string, string> = { pass: '验收通过，销号', fail: '验收未通过，退回整改', reopen: '重新整改' };
@@ -58,8 +59,9 @@ export default function RectificationItemPage() {
     }
   };
 
+  if (isApiError(error) && error.status === 403) return <NoAccess />;
   if (error) {
-    return <Result status={isApiError(error) && error.status === 403 ? '403' : 'error'} title={errorText(error)} extra={<Link to="/rectification">返回整改清单</Link>} />;
+    return <Result status="error" title={errorText(error)} extra={<Link to="/rectification">返回整改清单</Link>} />;
   }
   if (!data) return <Spin style={{ display: 'block', margin: 48 }} />;
   const { item, can } = data;
