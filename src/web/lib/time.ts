@@ -1,6 +1,10 @@
 import dayjs from 'dayjs';
-import { shanghaiDate, TIME_ZONE } from '../../domain/calendar';
+import { formatDateProse as proseOfDay, shanghaiDate, TIME_ZONE } from '../../domain/calendar';
 
+/**
+ * The web's one date formatter (issue 16): tables show 2026-01-05 (and 2026-01-05 14:03:05 for instants), prose
+ * says 2026年1月5日 (and 2026年1月5日 14:03) — always the Beijing calendar, whatever the browser's time zone.
+ */
 export { TIME_ZONE };
 
 const dateTimeFormat = new Intl.DateTimeFormat('zh-CN', {
@@ -21,6 +25,27 @@ export function formatDateTime(iso: string | null | undefined): string {
   if (Number.isNaN(d.getTime())) return iso;
   const parts = Object.fromEntries(dateTimeFormat.formatToParts(d).map((p) => [p.type, p.value]));
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour === '24' ? '00' : parts.hour}:${parts.minute}:${parts.second}`;
+}
+
+const isInstant = (v: string) => v.length > 10;
+
+/** A calendar date or an instant, for a table cell: 2026-01-05 (an instant's Beijing day). */
+export function formatDate(v: string | null | undefined): string {
+  if (!v) return '';
+  if (!isInstant(v)) return v;
+  const d = new Date(v);
+  return Number.isNaN(d.getTime()) ? v : shanghaiDate(d);
+}
+
+/** A calendar date or an instant, in a sentence: 2026年1月5日 (an instant's Beijing day). */
+export function formatDateProse(v: string | null | undefined): string {
+  return v ? proseOfDay(formatDate(v)) : '';
+}
+
+/** An instant in a sentence: 2026年1月5日 14:03 (Beijing time). */
+export function formatDateTimeProse(iso: string | null | undefined): string {
+  const full = formatDateTime(iso);
+  return full.length > 10 ? `${proseOfDay(full.slice(0, 10))} ${full.slice(11, 16)}` : full;
 }
 
 /** Today's calendar date in Beijing (YYYY-MM-DD), whatever the browser's own time zone. */

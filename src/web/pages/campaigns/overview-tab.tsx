@@ -51,7 +51,7 @@ export function OverviewTab({ detail, canManage, onChanged }: Props) {
         <div>
           <Tag color={PHASE_COLORS[p.state]}>{p.stateLabel}</Tag>
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-            {[p.openedOn && `${p.openedOn} 开启`, p.closedOn && `${p.closedOn} 关闭`].filter(Boolean).join('，')}
+            {[p.openedOn && `${cnDate(p.openedOn)}开启`, p.closedOn && `${cnDate(p.closedOn)}关闭`].filter(Boolean).join('，')}
           </Typography.Text>
           {p.reopenReason && <div style={{ fontSize: 12, color: '#d46b08' }}>重新开启理由：{p.reopenReason}</div>}
         </div>

@@ -15,6 +15,7 @@ import { DecisionModal, HistoryModal, InputModal, LockModal, OpinionModal, Revie
 import { COMPONENT_LABEL, COMPONENT_ORDER, GRADE_COLOR, GRADE_LABEL, GRADE_OPTIONS } from './labels';
 import { OutputsPanel } from './outputs-panel';
 import { NoAccess } from '../../components/no-access';
+import { formatDateTimeProse } from '../../lib/time';
 
 const GradeTag = ({ grade }: { grade: Grade | null }) => (grade ? <Tag color={GRADE_COLOR[grade]}>{GRADE_LABEL[grade]}</Tag> : <span>—</span>);
 
@@ -243,14 +244,14 @@ function EvaluationView() {
       >
         {locked && (
           <Alert type="success" showIcon style={{ marginBottom: 12 }} data-testid="locked-banner"
-            message={`综合评价结果已于${new Date(data!.lockedAt!).toLocaleString('zh-CN')}锁定${data!.decisionNote ? `（${data!.decisionNote}）` : ''}，不能再修改。`} />
+            message={`综合评价结果已于${formatDateTimeProse(data!.lockedAt!)}锁定${data!.decisionNote ? `（${data!.decisionNote}）` : ''}，不能再修改。`} />
         )}
         {!summary && data && <Empty description={data.can.manage ? '尚未计算，请点击“重新计算”' : '尚未计算综合评价'} />}
         {summary && (
           <Space direction="vertical" style={{ width: '100%' }}>
             <Typography.Text type="secondary">
               综合得分 = {weighted.map((c) => `${COMPONENT_LABEL[c]}×${weights[c]}%`).join(' + ')}；缺少某项得分的，其余各项按原比例折算。{summary.rankNote}
-              （{new Date(summary.computedAt).toLocaleString('zh-CN')}计算，{summary.n}个述职对象，已发布测评{summary.releasedRounds}轮）
+              （{formatDateTimeProse(summary.computedAt)}计算，{summary.n}个述职对象，已发布测评{summary.releasedRounds}轮）
             </Typography.Text>
             <div data-testid="quota-bins">
               <Space wrap>

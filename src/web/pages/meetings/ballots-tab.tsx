@@ -12,6 +12,7 @@ import type { Attendance } from '../../api/meetings';
 import { notify } from '../../lib/notify';
 import { PaperTallyPanel, type PaperReporter } from './paper-tally-panel';
 import { useVoteAddress, VoteAddressWarning } from './vote-address';
+import { formatDateTime } from '../../lib/time';
 
 const STATE_COLORS: Record<string, string> = {
   draft: 'default', open: 'processing', closed: 'warning', released: 'success', void: 'error', purged: 'default',
@@ -87,7 +88,7 @@ export function BallotsTab({ meetingId, categories, reporters, canManage }: Prop
   );
 }
 
-const fmt = (v: string | null) => (v ? new Date(v).toLocaleString('zh-CN', { hour12: false }) : '—');
+const fmt = (v: string | null) => (v ? formatDateTime(v) : '—');
 
 function RoundPanel({ roundId, meetingId, categories, reporters, canManage, onChanged }: {
   roundId: number; meetingId: number; categories: Attendance[]; reporters: PaperReporter[]; canManage: boolean; onChanged: () => void;

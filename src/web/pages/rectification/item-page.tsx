@@ -10,7 +10,7 @@ import { isApiError } from '../../api/client';
 import { type RectItem, type RectItemDetail, rectificationApi } from '../../api/rectification';
 import { showFormError } from '../../lib/form-errors';
 import { notify } from '../../lib/notify';
-import { formatDateTime } from '../../lib/time';
+import { formatDateProse, formatDateTime } from '../../lib/time';
 import { StatusTag } from './shared';
 import { NoAccess } from '../../components/no-access';
 
@@ -115,7 +115,7 @@ export default function RectificationItemPage() {
         title={<Space wrap><Link to={`/rectification?campaignId=${item.campaignId}`}><ArrowLeftOutlined /></Link>{item.orgName}<StatusTag item={item} /></Space>}
         extra={can.edit && <Button onClick={() => openEdit('edit')}>修改</Button>}
       >
-        {item.overdue && <Alert type="error" showIcon style={{ marginBottom: 12 }} message={`已超过整改时限（${item.deadline}），已列入上级督办`} />}
+        {item.overdue && <Alert type="error" showIcon style={{ marginBottom: 12 }} message={`已超过整改时限（${formatDateProse(item.deadline)}），已列入上级督办`} />}
         <Descriptions size="small" column={{ xs: 1, sm: 1, md: 2 }} bordered>
           <Descriptions.Item label="问题" span={2}>{item.description}</Descriptions.Item>
           <Descriptions.Item label="来源">{item.sourceLabel}</Descriptions.Item>
