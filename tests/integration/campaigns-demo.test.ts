@@ -43,6 +43,18 @@ describe('demo data: 清河县\'s round of the year under way (R-CAMP-2, R-CAMP-
     expect(d.filing.state).toBe('filed');
   });
 
+  it('the 青山镇 admin\'s own plan names the county\'s route targets itself and marks those rules inherited (read-only)', async () => {
+    const [own] = (await s.town_admin.get('/api/campaigns')).json().items;
+    const d = (await s.town_admin.get(`/api/campaigns/${own.id}`)).json();
+    const routes = d.settings.routes as { label: string; reportTo: number }[];
+    expect(d.inheritedRoutes).toEqual(routes.map((_, i) => i));
+    expect(routes.map((r) => d.orgNames[r.reportTo])).toEqual(['中共清河县社区工作委员会', '中共清河县非公有制经济组织和社会组织工作委员会']);
+    // What the page used to look up by itself, and was refused (a 403 toast each time the plan opened).
+    for (const r of routes) expect((await s.town_admin.get(`/api/orgs/${r.reportTo}`)).statusCode).toBe(403);
+    // The county's own plan has nothing inherited.
+    expect((await s.admin.get(`/api/campaigns/${seeded.campaignId}`)).json().inheritedRoutes).toEqual([]);
+  });
+
   it('the 前进村 secretary sees no round before the township publishes; the auditor none', async () => {
     expect((await s.secretary.get('/api/campaigns')).json().total).toBe(0);
     expect((await s.auditor.get('/api/campaigns')).statusCode).toBe(403);

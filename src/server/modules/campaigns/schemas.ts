@@ -70,6 +70,14 @@ export const CampaignDetail = z.object({
   organizingMode: z.enum(['top_down', 'bottom_up']),
   organizingModeLabel: z.string(),
   scopeMatch: orgMatchSchema.nullable(),
+  /**
+   * Names of the organizations the settings and scope name by id (route targets, listed organizations), so the page
+   * shows them without looking up organizations the user may not see (a township's inherited rules point to county
+   * bodies outside its subtree).
+   */
+  orgNames: z.record(z.string(), z.string()),
+  /** Route rules (by index) copied from the level above: shown read-only, the level above owns them. */
+  inheritedRoutes: z.array(z.number()),
   filing: z.object({
     state: z.enum(FILING_STATES), stateLabel: z.string(), note: z.string().nullable(), returnReason: z.string().nullable(),
     filedAt: z.string().nullable(), reviewedAt: z.string().nullable(),

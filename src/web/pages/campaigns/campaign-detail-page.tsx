@@ -8,6 +8,7 @@ import { isApiError } from '../../api/client';
 import { campaignsApi, type CampaignDetail } from '../../api/campaigns';
 import { useUser } from '../../auth/auth-context';
 import { NoAccess } from '../../components/no-access';
+import { primeOrgNames } from '../../components/org-pickers';
 import { canManageCampaigns } from '../../lib/access';
 import { FilingsTab } from './filings-tab';
 import { FilingTag, StateTag } from './labels';
@@ -35,7 +36,10 @@ export default function CampaignDetailPage() {
     setError(null);
     campaignsApi
       .detail(id)
-      .then(setDetail)
+      .then((d) => {
+        primeOrgNames(d.orgNames);
+        setDetail(d);
+      })
       .catch((e) => setError({ status: isApiError(e) ? e.status : 0, message: isApiError(e) ? e.message : '加载失败' }));
   }, [id]);
 
