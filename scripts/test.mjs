@@ -1,12 +1,13 @@
 // Runs every test: unit + integration on PGlite, then the integration suite again on a
-// PostgreSQL 15 server this script starts on a free port and stops afterwards.
+// PostgreSQL 15 server this script starts on a free port and stops afterwards, then e2e in Chromium.
+// First it installs the machine packages that needs when missing (scripts/system-deps.mjs: apt-get as root,
+// otherwise it names the command), so a fresh machine needs only `npm install && npm test`.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, chmodSync } from 'node:fs';
+import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-
-const PG_BIN = '/usr/lib/postgresql/15/bin';
+import { ensureSystemDeps, PG_BIN } from './system-deps.mjs';
 const run = (args, env = {}) => spawnSync('npx', args, { stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
 
 function freePort() {
@@ -19,14 +20,14 @@ function freePort() {
   });
 }
 
+const e2e = process.env.SKIP_E2E !== '1';
+// Checked before anything runs, so a missing package stops the run at once rather than after the PGlite suite.
+if (!ensureSystemDeps({ e2e })) process.exit(1);
+
 let failed = 0;
 console.log('== unit + integration (PGlite) ==');
 failed |= run(['vitest', 'run']);
 
-if (!existsSync(`${PG_BIN}/initdb`)) {
-  console.error(`PostgreSQL 15 not found in ${PG_BIN}; install it with: apt-get install -y postgresql`);
-  process.exit(1);
-}
 const dir = mkdtempSync(path.join(os.tmpdir(), 'shuping-pg-'));
 chmodSync(dir, 0o777);
 const asPostgres = (cmd, args) => {
@@ -49,7 +50,7 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-if (process.env.SKIP_E2E !== '1') {
+if (e2e) {
   console.log('== e2e (Chromium) ==');
   failed |= run(['vite', 'build', '--logLevel', 'warn']);
   failed |= run(['vitest', 'run', '--config', 'vitest.e2e.config.ts']);

@@ -97,11 +97,7 @@ export const CAMPAIGN_STATE_LABELS: Record<CampaignState, string> = {
   archived: '已归档',
 };
 
-/** Calendar arithmetic on YYYY-MM-DD dates; UTC so no local offset can shift the day. */
-export function addDays(date: string, days: number): string {
-  const t = Date.parse(`${date}T00:00:00Z`) + days * 86_400_000;
-  return new Date(t).toISOString().slice(0, 10);
-}
+export { addDays } from './calendar';
 
 /** Whole days from a to b (b − a). */
 export const daysBetween = (a: string, b: string) => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);

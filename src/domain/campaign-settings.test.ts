@@ -132,13 +132,13 @@ describe('validateSettings: dates', () => {
 
   it('R-REP-4: reports are due the set number of days before the meeting', () => {
     const e = thrown(() => validateSettings(edited((s) => { s.report.dueDaysBeforeMeeting = 10; })));
-    expect(e.message).toBe('述职报告应在述职评议会召开10天前报送，「述职报告」阶段应不晚于2023-12-08结束');
+    expect(e.message).toBe('述职报告应在述职评议会召开10天前报送，「述职报告」阶段应不晚于2023年12月8日结束');
     expect(e.details).toEqual({ field: 'phases.1.end' });
   });
 
   it('R-SUM-1: the summary is due within the set days after the round', () => {
     const e = thrown(() => validateSettings(edited((s) => { s.summary.dueDaysAfterRound = 5; })));
-    expect(e.message).toBe('总结报告应在述职评议考核工作结束后5日内完成，「总结」阶段应不晚于2024-01-05结束');
+    expect(e.message).toBe('总结报告应在述职评议考核工作结束后5日内完成，「总结」阶段应不晚于2024年1月5日结束');
   });
 
   it('R-CAMP-2: staggered deadlines must not go backwards', () => {

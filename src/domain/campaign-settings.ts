@@ -10,6 +10,7 @@ import { shareLabel, validateQuotaRules, type Share } from './quotas';
 import { SECTOR_CODES, SECTORS, sectorLabel } from './org-taxonomy';
 import { orgMatchSchema, orgMatches, routeRuleSchema, scopePlanSchema, type OrgNode } from './routes';
 import { addDays, phaseLabel, phasePlanSchema, validatePhasePlans, type PhaseKey } from './campaign-phases';
+import { formatDateProse } from './calendar';
 
 /** Checks run on a report before submission; the campaign decides which of them block it. */
 export const REPORT_CHECKS = [
@@ -229,7 +230,7 @@ function checkDates(s: CampaignSettings) {
   if (reports.end > due) {
     throw invalid(
       `phases.${at('reports')}.end`,
-      `述职报告应在述职评议会召开${s.report.dueDaysBeforeMeeting}天前报送，「述职报告」阶段应不晚于${due}结束`,
+      `述职报告应在述职评议会召开${s.report.dueDaysBeforeMeeting}天前报送，「述职报告」阶段应不晚于${formatDateProse(due)}结束`,
     );
   }
   const summaryAt = at('summary');
@@ -241,7 +242,7 @@ function checkDates(s: CampaignSettings) {
     if (s.phases[summaryAt].end > limit) {
       throw invalid(
         `phases.${summaryAt}.end`,
-        `总结报告应在述职评议考核工作结束后${s.summary.dueDaysAfterRound}日内完成，「总结」阶段应不晚于${limit}结束`,
+        `总结报告应在述职评议考核工作结束后${s.summary.dueDaysAfterRound}日内完成，「总结」阶段应不晚于${formatDateProse(limit)}结束`,
       );
     }
   }
@@ -288,7 +289,7 @@ export function reporterTier(settings: CampaignSettings, org: OrgNode): Reporter
 }
 
 const yesNo = (b: boolean) => (b ? '是' : '否');
-const cnDate = (d: string) => `${Number(d.slice(0, 4))}年${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日`;
+const cnDate = formatDateProse;
 const ROUNDING = { floor: '向下取整', ceil: '向上取整', round: '四舍五入' } as const;
 
 /** Label/value lines in Chinese for showing a campaign's settings to people. */

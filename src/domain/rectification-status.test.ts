@@ -87,7 +87,7 @@ describe('validating an item', () => {
     expect(() => validateItem(draft)).not.toThrow();
     expect(() => validateItem({ ...draft, deadline: '2025-01-10' })).not.toThrow();
     const e = thrown(() => validateItem({ ...draft, deadline: '2025-01-09' }));
-    expect(e.message).toBe('整改时限（2025-01-09）不能早于创建日期（2025-01-10）');
+    expect(e.message).toBe('整改时限（2025年1月9日）不能早于创建日期（2025年1月10日）');
     expect(e.details).toEqual({ field: 'deadline' });
   });
 

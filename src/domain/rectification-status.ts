@@ -1,4 +1,5 @@
 import { AppError } from './errors';
+import { formatDateProse } from './calendar';
 
 /**
  * Life of a rectification item (R-FIX-2): 未开始 → 整改中 → 待验收 → 已销号, with the upper level's
@@ -98,7 +99,7 @@ export function validateItem(draft: RectItemDraft): void {
   checkDate(draft.createdOn, 'createdOn', '创建日期');
   checkDate(draft.deadline, 'deadline', '整改时限');
   if (draft.deadline < draft.createdOn) {
-    throw new AppError('VALIDATION', `整改时限（${draft.deadline}）不能早于创建日期（${draft.createdOn}）`, 400, {
+    throw new AppError('VALIDATION', `整改时限（${formatDateProse(draft.deadline)}）不能早于创建日期（${formatDateProse(draft.createdOn)}）`, 400, {
       field: 'deadline',
     });
   }

@@ -10,6 +10,7 @@ import { isValidShare, shareLabel, shareToFraction, type Share } from './quotas'
 import { exactJaccard, findNearCopies, shingleSet, type NearCopy, type SimilarityCandidate } from './similarity';
 import { splitSentences, type Span } from './text-diff';
 import { countChars, offsetAfterChars } from './word-count';
+import { formatDateProse } from './calendar';
 
 export type CheckId =
   | 'length'
@@ -507,7 +508,7 @@ function addMonths(date: string, months: number): string {
   const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
   return `${year}-${String(month).padStart(2, '0')}-${String(Math.min(d, lastDay)).padStart(2, '0')}`;
 }
-const cnDate = (d: string) => `${Number(d.slice(0, 4))}年${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日`;
+const cnDate = formatDateProse;
 
 // 003: 任职时间较短（不足3个月）的书记可代表党组织述职，同时报告调研了解的党建突出问题、
 // 履职尽责抓党建的认识体会和思路举措.

@@ -40,6 +40,29 @@ const auditKeyFields = {
 };
 const requireAuditKeyInProduction = requireInProduction('AUDIT_CHAIN_KEY', '64位十六进制字符，所有应用进程相同并妥善备份（审计链校验需要它），可用 openssl rand -hex 32 生成');
 
+/**
+ * The address phones open to vote (QR code, slips, survey links): the meeting laptop's address on the hall network,
+ * e.g. http://192.168.1.10:3000, or the public name behind a proxy. Kept as its origin (no path, no trailing slash).
+ */
+const publicUrl = z.preprocess(emptyAsUnset, z.string().optional()).transform((v, ctx) => {
+  if (v === undefined) return undefined;
+  const bad = (why: string) => {
+    ctx.addIssue({ code: 'custom', message: `PUBLIC_URL ${why}；应为手机能打开的地址，如 http://192.168.1.10:3000` });
+    return z.NEVER;
+  };
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(v)) return bad('须以 http:// 或 https:// 开头');
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    return bad(`「${v}」不是网址`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return bad('须以 http:// 或 https:// 开头');
+  if (url.username || url.password) return bad('不能包含用户名或密码');
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) return bad('只写协议、地址和端口，不带路径');
+  return url.origin;
+});
+
 /** Environment parsed once at boot; bad config stops the process before it listens. */
 const EnvSchema = z.object({
   ...ballotSecretFields,
@@ -48,6 +71,7 @@ const EnvSchema = z.object({
   FILES_DIR: z.string().default('./files'),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
+  PUBLIC_URL: publicUrl,
   DATABASE_URL: z.preprocess(
     (v) => (v === '' ? undefined : v),
     z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL 必须以 postgres:// 开头').optional(),

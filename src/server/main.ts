@@ -5,6 +5,7 @@ import { prepareDatabase } from './db/boot';
 import { openDatabase } from './db/connect';
 import { parseEnv } from './env';
 import { initAuditKey } from './http/audit-key';
+import { lanAddresses, publicUrlWarning } from './http/public-url';
 import { anchorKeyFile } from './modules/audit/anchors';
 import { initCodeSecret } from './modules/ballots/secret';
 import { FileStore } from './uploads/file-store';
@@ -26,13 +27,15 @@ async function main() {
   }
   const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: path.resolve(env.DATA_DIR), poolSize: env.DB_POOL_SIZE });
   // Several processes may start at once on one PostgreSQL: migrations and the demo seed run under a lock (boot.ts).
-  const { seeded } = await prepareDatabase(database, { databaseUrl: env.DATABASE_URL, seedDemo: env.SEED_DEMO });
+  const { seeded, demoYear } = await prepareDatabase(database, { databaseUrl: env.DATABASE_URL, seedDemo: env.SEED_DEMO });
   const files = new FileStore(path.resolve(env.FILES_DIR));
   const moved = await moveLegacyAttachments(database.db, files);
   if (moved) console.log(`已将 ${moved} 个附件从数据库移至文件目录 ${files.dir}`);
   const missing = await missingAttachmentFiles(database.db, files);
   if (missing) console.warn(`警告：有 ${missing} 个附件文件在附件目录 ${files.dir} 中找不到，请检查 FILES_DIR 设置，或从备份恢复`);
-  if (seeded !== null) console.log(`已载入演示数据：${seeded} 个党组织及清河县2025年度述职评议考核；演示账号见 README.md`);
+  if (seeded !== null) {
+    console.log(`已载入演示数据：${seeded} 个党组织，清河县${demoYear! - 1}年度（已结束）和${demoYear}年度（进行中）述职评议考核；演示账号和各环节在哪里看见 README.md`);
+  }
   const app = await buildApp({
     database,
     logger: { level: env.LOG_LEVEL },
@@ -47,6 +50,8 @@ async function main() {
       loginRatePerMinute: env.LOGIN_RATE_PER_MINUTE,
       cookieSecure: env.COOKIE_SECURE === 'auto' ? 'auto' : env.COOKIE_SECURE === 'true',
       trustProxy: env.TRUST_PROXY,
+      publicUrl: env.PUBLIC_URL,
+      listen: { host: env.HOST, port: env.PORT },
       webDir: path.join(root, 'dist/web'),
       auditAnchors: {
         dataDir: path.resolve(env.DATA_DIR),
@@ -76,6 +81,12 @@ async function main() {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   await app.listen({ port: env.PORT, host: env.HOST });
   console.log(`述评考已启动：http://localhost:${env.PORT}（数据库：${database.kind === 'pglite' ? `内置 PGlite，目录 ${env.DATA_DIR}` : 'PostgreSQL'}）`);
+  // Phones vote at the address on the slips and the console's QR code (README, "会场设置").
+  const lan = lanAddresses().map((a) => `http://${a}:${env.PORT}`);
+  if (env.PUBLIC_URL) console.log(`手机测评地址（PUBLIC_URL）：${env.PUBLIC_URL}/vote/`);
+  else console.log(`未设置 PUBLIC_URL：二维码和投票条使用浏览器所用的地址${lan.length ? `；本机局域网地址 ${lan.join('、')}，会场使用时请设置 PUBLIC_URL` : ''}`);
+  const warning = publicUrlWarning({ publicUrl: env.PUBLIC_URL, listen: { host: env.HOST, port: env.PORT } });
+  if (warning) console.warn(`注意：${warning}`);
 }
 
 main().catch((err) => {

@@ -17,6 +17,7 @@ import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { Link, Navigate, Outlet, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { AuthProvider, useAuth, useUser } from './auth/auth-context';
 import { ErrorBoundary } from './components/error-boundary';
+import { type CampaignPage, NoAccess, RequireCampaignPage } from './components/no-access';
 import { canCreateCampaigns, canOpen, homePath, SECTION_PATHS, sectionsFor, type Section } from './lib/access';
 import { MetaProvider, useMeta } from './lib/meta';
 import { bindMessageApi } from './lib/notify';
@@ -123,10 +124,17 @@ function PasswordExpiryWarning({ onChange }: { onChange: () => void }) {
 /** `allow` narrows a section for a page only some of its roles may use (creating a campaign: org_admin). */
 function RequireSection({ section, allow, children }: { section: Section; allow?: typeof canCreateCampaigns; children: ReactNode }) {
   const user = useUser();
-  if (!canOpen(user.role, section) || (allow && !allow(user.role))) {
-    return <Result status="403" title="无权访问" subTitle="当前角色无权访问此页面。" extra={<Link to={homePath(user.role)}>返回首页</Link>} />;
-  }
+  if (!canOpen(user.role, section) || (allow && !allow(user.role))) return <NoAccess />;
   return <>{children}</>;
+}
+
+/** A page of one campaign: the section, then what the server says this user may open of that campaign. */
+function CampaignPageRoute({ page, children }: { page: CampaignPage | CampaignPage[]; children: ReactNode }) {
+  return (
+    <RequireSection section="campaigns">
+      <RequireCampaignPage page={page}>{children}</RequireCampaignPage>
+    </RequireSection>
+  );
 }
 
 function HomeRedirect() {
@@ -248,11 +256,11 @@ function AppRoutes() {
         path="/campaigns/:id/meetings/:meetingId/console"
         element={
           <RequireAuth>
-            <RequireSection section="campaigns">
+            <CampaignPageRoute page="meetings">
               <Suspense fallback={<PageLoading />}>
                 <MeetingConsolePage />
               </Suspense>
-            </RequireSection>
+            </CampaignPageRoute>
           </RequireAuth>
         }
       />
@@ -301,11 +309,12 @@ function AppRoutes() {
         <Route path="reports/:id" element={<RequireSection section="reports"><ReportPage /></RequireSection>} />
         <Route path="assess" element={<RequireSection section="assess"><MyAssessmentsPage /></RequireSection>} />
         <Route path="assess/:reporterId" element={<RequireSection section="assess"><ScoringSheetPage /></RequireSection>} />
-        <Route path="campaigns/:id/assessment" element={<RequireSection section="campaigns"><AssessmentAdminPage /></RequireSection>} />
-        <Route path="campaigns/:id/assessment/reporters/:reporterId" element={<RequireSection section="campaigns"><OrganizerSheetPage /></RequireSection>} />
-        <Route path="campaigns/:id/evaluation" element={<RequireSection section="campaigns"><EvaluationPage /></RequireSection>} />
-        <Route path="campaigns/:id/results" element={<RequireSection section="campaigns"><ResultsPage /></RequireSection>} />
-        <Route path="summary-inbox" element={<RequireSection section="campaigns"><SummaryInboxPage /></RequireSection>} />
+        <Route path="campaigns/:id/assessment" element={<CampaignPageRoute page="assessment"><AssessmentAdminPage /></CampaignPageRoute>} />
+        <Route path="campaigns/:id/assessment/reporters/:reporterId" element={<CampaignPageRoute page="assessment"><OrganizerSheetPage /></CampaignPageRoute>} />
+        <Route path="campaigns/:id/evaluation" element={<CampaignPageRoute page={['evaluation', 'myResult']}><EvaluationPage /></CampaignPageRoute>} />
+        <Route path="campaigns/:id/results" element={<CampaignPageRoute page="results"><ResultsPage /></CampaignPageRoute>} />
+        {/* The level above receives summary reports: its organization department only (results/policy.ts). */}
+        <Route path="summary-inbox" element={<RequireSection section="campaigns" allow={canCreateCampaigns}><SummaryInboxPage /></RequireSection>} />
         <Route path="rectification" element={<RequireSection section="rectification"><RectificationPage /></RequireSection>} />
         <Route path="rectification/items/:id" element={<RequireSection section="rectification"><RectificationItemPage /></RequireSection>} />
         <Route
@@ -327,57 +336,57 @@ function AppRoutes() {
         <Route
           path="campaigns/:id/progress"
           element={
-            <RequireSection section="campaigns">
+            <CampaignPageRoute page="progress">
               <ProgressPage />
-            </RequireSection>
+            </CampaignPageRoute>
           }
         />
         <Route
           path="campaigns/:id/observers"
           element={
-            <RequireSection section="campaigns">
+            <CampaignPageRoute page="observers">
               <ObserversPage />
-            </RequireSection>
+            </CampaignPageRoute>
           }
         />
         <Route
           path="campaigns/:id/meetings"
           element={
-            <RequireSection section="campaigns">
+            <CampaignPageRoute page="meetings">
               <MeetingListPage />
-            </RequireSection>
+            </CampaignPageRoute>
           }
         />
         <Route
           path="campaigns/:id/meetings/:meetingId"
           element={
-            <RequireSection section="campaigns">
+            <CampaignPageRoute page="meetings">
               <MeetingDetailPage />
-            </RequireSection>
+            </CampaignPageRoute>
           }
         />
         <Route
           path="campaigns/:id/surveys"
           element={
-            <RequireSection section="campaigns">
+            <CampaignPageRoute page="surveys">
               <SurveyListPage />
-            </RequireSection>
+            </CampaignPageRoute>
           }
         />
         <Route
           path="campaigns/:id/surveys/:surveyId"
           element={
-            <RequireSection section="campaigns">
+            <CampaignPageRoute page="surveys">
               <SurveyDetailPage />
-            </RequireSection>
+            </CampaignPageRoute>
           }
         />
         <Route
           path="campaigns/:id/visits"
           element={
-            <RequireSection section="campaigns">
+            <CampaignPageRoute page="visits">
               <VisitsPage />
-            </RequireSection>
+            </CampaignPageRoute>
           }
         />
         <Route

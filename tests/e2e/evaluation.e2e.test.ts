@@ -61,7 +61,7 @@ it('R-GRADE-1…4 the organizer computes, overrides one grade with a reason, loc
 
   // From the campaign to its evaluation page.
   await page.goto(`${base}/campaigns/${campaignId}`);
-  await page.getByTestId('campaign-evaluation-link').click();
+  await page.getByTestId('campaign-link-evaluation').click();
   await page.waitForURL((u) => u.pathname.endsWith('/evaluation'));
   await page.getByTestId('recompute').click();
   await page.getByRole('button', { name: /计\s*算/ }).last().click();

@@ -222,7 +222,7 @@ it('R-USE R-FIX R-SUM a township round with 20 reporters from creation to the su
   // ---- evaluation page: recompute, automatic 差, override with a reason, lock, 通报 ---------------------------
   const page = admin.page;
   await page.goto(`${base}/campaigns/${campaignId}`);
-  await page.getByTestId('campaign-evaluation-link').click();
+  await page.getByTestId('campaign-link-evaluation').click();
   await page.waitForURL((u) => u.pathname.endsWith('/evaluation'));
   await page.getByTestId('recompute').click();
   await page.getByRole('button', { name: /计\s*算/ }).last().click();

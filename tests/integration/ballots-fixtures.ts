@@ -7,7 +7,7 @@ import { roundBallots } from '../../src/server/modules/ballots/inbox';
 import { campaignReporters, campaigns, meetingAgendaItems, meetings } from '../../src/server/db/schema';
 import { issueCodes } from '../../src/server/modules/ballots/issue-codes';
 import { buildOrg, buildSecretary, buildTwoCounties, buildUser, openPhases, signIn, type Session } from '../factories';
-import { shanghaiToday } from '../../src/server/modules/oversight/today';
+import { shanghaiDate } from '../../src/domain/calendar';
 
 process.env.BALLOT_CODE_SECRET ??= 'ab'.repeat(32);
 
@@ -37,7 +37,7 @@ export async function buildBallotWorld(db: Db, app: FastifyInstance) {
   const now = app.deps.clock.now();
   await openPhases(db, campaign!.id, ['meeting'], now);
   const [meeting] = await db.insert(meetings).values({
-    campaignId: campaign!.id, title: '甲一镇2025年度党组织书记抓基层党建工作述职评议会', meetingDate: shanghaiToday(now), place: '镇会议室',
+    campaignId: campaign!.id, title: '甲一镇2025年度党组织书记抓基层党建工作述职评议会', meetingDate: shanghaiDate(now), place: '镇会议室',
   }).returning();
   let pos = 0;
   for (const r of [r1, r2, down]) await db.insert(meetingAgendaItems).values({ meetingId: meeting!.id, reporterId: r.id, position: ++pos });

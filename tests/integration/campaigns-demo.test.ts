@@ -14,7 +14,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-describe('demo data: 清河县 2025 round (R-CAMP-2, R-CAMP-3, R-ORG-2)', () => {
+describe('demo data: 清河县\'s round of the year under way (R-CAMP-2, R-CAMP-3, R-ORG-2)', () => {
   it('is published with a sub-campaign per township and 工委 that hears reports', async () => {
     const d = (await s.admin.get(`/api/campaigns/${seeded.campaignId}`)).json();
     expect(d.campaign).toMatchObject({ state: 'published', year: 2025, organizer: { name: '中共清河县委员会' } });
@@ -24,8 +24,10 @@ describe('demo data: 清河县 2025 round (R-CAMP-2, R-CAMP-3, R-ORG-2)', () => 
     expect(states['中共青山镇委员会']).toBe('filed');
     expect(states['中共白水镇委员会']).toBe('returned');
     expect(states['中共柳河镇委员会']).toBe('pending');
+    // Dated from "today" (2025-11-20 in Beijing): the 工委 finish four weeks from now, the townships two.
     const sq = d.children.find((c: any) => c.organizer.name === '中共清河县社区工作委员会');
-    expect(sq.completeBy).toBe('2026-01-15');
+    expect(sq.completeBy).toBe('2025-12-18');
+    expect(d.children.find((c: any) => c.organizer.name === '中共青山镇委员会').completeBy).toBe('2025-12-04');
   });
 
   it('北岭县\'s admin sees none of 清河县\'s campaigns', async () => {
@@ -39,6 +41,18 @@ describe('demo data: 清河县 2025 round (R-CAMP-2, R-CAMP-3, R-ORG-2)', () => 
     const d = (await s.town_admin.get(`/api/campaigns/${list.items[0].id}`)).json();
     expect(d.parent).toMatchObject({ id: seeded.campaignId, organizer: { name: '中共清河县委员会' } });
     expect(d.filing.state).toBe('filed');
+  });
+
+  it('the 青山镇 admin\'s own plan names the county\'s route targets itself and marks those rules inherited (read-only)', async () => {
+    const [own] = (await s.town_admin.get('/api/campaigns')).json().items;
+    const d = (await s.town_admin.get(`/api/campaigns/${own.id}`)).json();
+    const routes = d.settings.routes as { label: string; reportTo: number }[];
+    expect(d.inheritedRoutes).toEqual(routes.map((_, i) => i));
+    expect(routes.map((r) => d.orgNames[r.reportTo])).toEqual(['中共清河县社区工作委员会', '中共清河县非公有制经济组织和社会组织工作委员会']);
+    // What the page used to look up by itself, and was refused (a 403 toast each time the plan opened).
+    for (const r of routes) expect((await s.town_admin.get(`/api/orgs/${r.reportTo}`)).statusCode).toBe(403);
+    // The county's own plan has nothing inherited.
+    expect((await s.admin.get(`/api/campaigns/${seeded.campaignId}`)).json().inheritedRoutes).toEqual([]);
   });
 
   it('the 前进村 secretary sees no round before the township publishes; the auditor none', async () => {

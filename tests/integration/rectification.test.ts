@@ -188,7 +188,7 @@ describe('R-FIX-2 items: bad input is refused in Chinese and saves nothing', () 
     const before = await count('rectification_items');
     const audits = await count('audit_log');
     const cases: [Record<string, unknown>, number, string, RegExp][] = [
-      [{ orgId: tree.villageA1.id, description: '问题', deadline: '2025-11-19' }, 400, 'VALIDATION', /整改时限（2025-11-19）不能早于创建日期（2025-11-20）/],
+      [{ orgId: tree.villageA1.id, description: '问题', deadline: '2025-11-19' }, 400, 'VALIDATION', /整改时限（2025年11月19日）不能早于创建日期（2025年11月20日）/],
       [{ orgId: tree.villageA1.id, description: '   ' }, 400, 'VALIDATION', /问题不能为空/],
       [{ orgId: tree.villageA1.id, description: '问题', deadline: '2025-02-30' }, 400, 'VALIDATION', /./],
       [{ orgId: tree.villageB1.id, description: '问题' }, 403, 'FORBIDDEN', /./],

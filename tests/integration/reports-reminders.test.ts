@@ -53,7 +53,7 @@ describe('催报 (reminders)', () => {
     const mine = (await tasksOf(s.secA1)).find((x) => x.reporterId === rA1)!;
     expect(mine.reminders).toHaveLength(1);
     expect(mine.reminders[0]).toMatchObject({ senderName: townAdminName, overdue: true, at: '2025-11-20T02:00:00.000Z' });
-    expect(mine.reminders[0].message).toContain('已超过报送截止日期（2025-11-18）');
+    expect(mine.reminders[0].message).toContain('已超过报送截止日期（2025年11月18日）');
     // The neighbour got nothing; the reviewer's queue shows when it was last reminded.
     expect((await tasksOf(s.secA2))[0].reminders).toEqual([]);
     const queue = (await s.townAdmin.get(`/api/reports/queue?campaignId=${campaignId}`)).json().items as { reporterId: number; lastRemindedAt: string | null }[];

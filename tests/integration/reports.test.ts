@@ -279,7 +279,7 @@ describe('deadlines (R-REP-4)', () => {
     const late = await s.secB1.post(`/api/reports/${id}/transitions`, { action: 'submit' });
     expect(late.statusCode).toBe(409);
     expect(late.json()).toMatchObject({ code: 'LATE_SUBMISSION' });
-    expect(late.json().message).toContain('2025-11-18');
+    expect(late.json().message).toContain('2025年11月18日');
     const [row] = await t.db.select().from(reports).where(eq(reports.id, id));
     expect(row.state).toBe('draft');
     expect((await t.db.select().from(reportVersions).where(eq(reportVersions.reportId, id))).length).toBe(0);

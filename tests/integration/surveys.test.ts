@@ -47,7 +47,8 @@ beforeAll(async () => {
   database = await freshDatabase();
   // Request logs at trace level, captured: no line may carry a token.
   const stream = new Writable({ write(chunk, _enc, cb) { logLines.push(String(chunk)); cb(); } });
-  app = await buildApp({ database, clock: testClock(), config: { passwordCost: TEST_COST }, logger: { level: 'trace', stream } });
+  // Links are printed for phones at PUBLIC_URL, not at the address the organizer's browser used (README, "会场设置").
+  app = await buildApp({ database, clock: testClock(), config: { passwordCost: TEST_COST, publicUrl: 'http://192.168.1.10:3000' }, logger: { level: 'trace', stream } });
   w = await world();
 }, 60_000);
 afterAll(async () => {
@@ -234,6 +235,7 @@ describe('surveys (R-ASSESS-3)', () => {
     const book = await readXlsx(res.rawPayload);
     const rows = book['调查链接']!.slice(1);
     expect(rows).toHaveLength(6);
+    for (const r of rows) expect(String(r[1])).toMatch(/^http:\/\/192\.168\.1\.10:3000\/vote\/survey\.html#t=/);
     tokens = rows.map((r) => /#t=([A-Z0-9]+)$/.exec(String(r[1]))![1]!);
     const text = JSON.stringify(book);
     const names = await queryRows<{ name: string }>(db(), sql`select name from survey_respondents where survey_id = ${surveyId}`);

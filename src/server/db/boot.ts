@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { HashCost } from '../modules/auth/password-hash';
 import type { Database } from './connect';
-import { isDatabaseEmpty, seedDemo, seedDemoCampaign } from './demo-seed';
+import { isDatabaseEmpty, seedDemo, seedDemoRounds } from './demo-seed';
 
 /**
  * Held for the whole boot (migrations + demo seed). It must differ from every other advisory lock of the app:
@@ -28,15 +28,15 @@ export interface PrepareOptions {
  * DB_POOL_SIZE=1 the migration would wait for the pool's only connection forever). If the process dies, the
  * connection closes and PostgreSQL releases the lock.
  */
-export async function prepareDatabase(database: Database, opts: PrepareOptions): Promise<{ seeded: number | null }> {
+export async function prepareDatabase(database: Database, opts: PrepareOptions): Promise<{ seeded: number | null; demoYear?: number }> {
   const work = async () => {
     await database.migrate();
     if (opts.seedDemo !== 'auto' || !(await isDatabaseEmpty(database.db))) return { seeded: null };
     const now = opts.now ?? new Date();
     const { organizations } = await seedDemo(database.db, { now, passwordCost: opts.passwordCost });
-    // The e2e specs create this round themselves in the browser, so only the product start seeds it.
-    await seedDemoCampaign(database.db, { now });
-    return { seeded: organizations };
+    // The e2e specs create their rounds themselves in the browser, so only the product start seeds them.
+    const { year } = await seedDemoRounds(database, { now });
+    return { seeded: organizations, demoYear: year };
   };
   if (database.kind !== 'postgres' || !opts.databaseUrl || opts.unguarded) return work();
   const client = new pg.Client({ connectionString: opts.databaseUrl, application_name: 'shuping-boot' });

@@ -3,20 +3,12 @@ import { type Db, queryRows } from './connect';
 import { committeeMembers, organizations, secretaries, users } from './schema';
 import { hashPassword, type HashCost } from '../modules/auth/password-hash';
 import type { Role } from '../../domain/roles';
+import { shanghaiDate } from '../../domain/calendar';
+import type { Database } from './connect';
+import { demoCalendar, rng, seedDemoLastYear, seedDemoYear } from './demo-round';
 
 /** Fictional demo data. Deterministic (seeded) so screenshots and tests agree across machines. */
 export const DEMO_PASSWORD = 'Demo@2025!';
-
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
 const GIVEN = '建国志明海军丽华秀英春梅文杰永强红霞晓东玉兰国庆德胜桂芳卫东小平宏伟新民淑珍振华金凤立新俊峰雪梅爱民光辉彩霞亚楠思远静怡浩然子涵雨轩';
@@ -105,9 +97,7 @@ function buildTree(): NewOrg[] {
   return out;
 }
 
-function isoDay(d: Date) {
-  return d.toISOString().slice(0, 10);
-}
+const isoDay = shanghaiDate;
 
 export async function isDatabaseEmpty(db: Db) {
   const [row] = await queryRows<{ any: boolean }>(db, sql`select exists(select 1 from organizations) as any`);
@@ -170,6 +160,11 @@ export async function seedDemo(db: Db, opts: { now: Date; passwordCost?: HashCos
       { username: 'sysadmin', displayName: '系统管理员', role: 'sys_admin' },
       { username: 'secadmin', displayName: '安全管理员', role: 'security_admin' },
       { username: 'sysauditor', displayName: '系统安全审计员', role: 'auditor' },
+      // 柳河镇 ran its round early (demo-round.ts): its organizer and the secretaries of its twelve villages.
+      { username: 'liuhe_admin', displayName: '柳河镇党委组织委员', role: 'org_admin', scope: 'QH-T3' },
+      ...Array.from({ length: 12 }, (_, v) => ({
+        username: `liuhe_${String(v + 1).padStart(2, '0')}`, displayName: `柳河镇${VILLAGE[v]}村书记`, role: 'secretary' as const, org: `QH-T3-V${v + 1}`,
+      })),
     ];
     // The demo passwords are published in README, so they are not "set by an administrator": no forced change.
     await tx.insert(users).values(accounts.map((a) => ({
@@ -181,50 +176,24 @@ export async function seedDemo(db: Db, opts: { now: Date; passwordCost?: HashCos
 }
 
 /**
- * 清河县's 2025 round from the county template (002), published, so the township rounds exist:
- * 青山镇 has filed its plan, 白水镇's was returned, the others are pending. Goes through the same use
- * cases as the API (as the demo county admin), so the audit log shows how it came about.
- * Separate from seedDemo because end-to-end tests create that round themselves in the browser.
+ * 清河县's round of the year under way, from the county template (002), dated from `now`: published, 青山镇 has filed
+ * its plan, 白水镇's was returned, the others are pending; the demo checklist, 考评组 and survey. Through the same use
+ * cases as the API, so the audit log shows how it came about. End-to-end specs that drive the rest themselves use this;
+ * the product's first start uses seedDemoRounds.
  */
 export async function seedDemoCampaign(db: Db, opts: { now: Date }) {
-  const { createCampaign } = await import('../modules/campaigns/create-campaign');
-  const { updateSettings } = await import('../modules/campaigns/update-settings');
-  const { publishCampaign } = await import('../modules/campaigns/publish-campaign');
-  const { reviewFiling, submitFiling } = await import('../modules/campaigns/file-plan');
-  const { getCampaign } = await import('../modules/campaigns/repo');
-  const account = async (username: string) => {
-    const [u] = await queryRows<{ id: number; display_name: string; scope_org_id: number; path: string }>(db, sql`
-      select u.id, u.display_name, u.scope_org_id, o.path from users u join organizations o on o.id = u.scope_org_id
-      where u.username = ${username}`);
-    return {
-      user: { id: u.id, username, displayName: u.display_name, role: 'org_admin' as const, scopeOrgId: u.scope_org_id, orgId: null, scopePath: u.path },
-      actor: { actorId: u.id, actorName: `${u.display_name}(${username})`, ip: null, at: opts.now },
-    };
-  };
-  const orgIds = new Map((await queryRows<{ code: string; id: number }>(db, sql`select code, id from organizations where code like 'QH%'`))
-    .map((r) => [r.code, r.id]));
-  const { user, actor } = await account('admin');
-  const town = await account('town_admin');
+  const { campaignId, subCampaigns } = await seedDemoYear(db, demoCalendar(opts.now), { living: null });
+  return { campaignId, subCampaigns };
+}
 
-  const created = await createCampaign(db, user, actor, { templateId: '002', year: 2025, organizerOrgId: orgIds.get('QH')! });
-  const { campaign } = await getCampaign(db, created.id);
-  const settings = structuredClone(campaign.settings);
-  // The demo county has no 系统党委 (its organ branches sit directly under the 县直工委), so that rule is dropped.
-  settings.routes = settings.routes.slice(1);
-  settings.routes[0].reportTo = orgIds.get('QH-SQ')!;
-  settings.routes[1].reportTo = orgIds.get('QH-FG')!;
-  await updateSettings(db, user, actor, created.id, { settings });
-  const published = await publishCampaign(db, user, actor, created.id);
-
-  const sub = (code: string) => published.subCampaigns.find((s) => s.organizer.id === orgIds.get(code))!.id;
-  await submitFiling(db, town.user, town.actor, sub('QH-T01'), '按县委方案执行，12月20日前召开述职评议会');
-  await submitFiling(db, user, actor, sub('QH-T02'), '拟采取书面述职');
-  await reviewFiling(db, user, actor, sub('QH-T02'), 'return', '村党组织书记应以现场述职为主，请调整后重新报备');
-  // The demo runs ahead of its plan: the phases up to 综合评价 (where 002, without a 实地考核 phase, holds the survey)
-  // are opened early, or extended where their dates have passed, as an organizer would (R-CAMP-8), and audited.
-  const { openPhasesThrough } = await import('../modules/campaigns/transition-phase');
-  await openPhasesThrough(db, user, actor, created.id, ['evaluation'], '演示数据：按演示进度提前开启或延长阶段');
-  await (await import('../modules/assessment/demo')).seedDemoAssessment(db, { now: opts.now, campaignId: created.id });
-  await (await import('../modules/surveys/demo')).seedDemoSurvey(db, { now: opts.now, campaignId: created.id });
-  return { campaignId: created.id, subCampaigns: published.subCampaigns.length };
+/**
+ * What `npm start` loads on an empty database (docs: README, "Demo"): last year's round closed, then this year's
+ * under way — 青山镇 reporting (the `secretary` has a report to write), 柳河镇 done early (meeting, released results,
+ * locked evaluation, flags, rectification in progress), 石桥镇 waiting for the county to acknowledge its plan.
+ */
+export async function seedDemoRounds(database: Database, opts: { now: Date }) {
+  const cal = demoCalendar(opts.now);
+  const lastYear = await seedDemoLastYear(database.db, cal);
+  const year = await seedDemoYear(database.db, cal, { living: database });
+  return { lastYearId: lastYear.campaignId, ...year, year: cal.year };
 }

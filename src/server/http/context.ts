@@ -47,6 +47,10 @@ export interface AppConfig {
    * phone asks again (decision 017). Below a proxy's read timeout (nginx: 60 s).
    */
   voteWaitMs?: number;
+  /** The address phones open to vote (env PUBLIC_URL, an origin); absent: the address the request came in at. */
+  publicUrl?: string;
+  /** Where the server listens (env HOST/PORT), to tell the console when phones cannot reach it. */
+  listen?: { host: string; port: number };
   /** Signed anchors of the audit chain head outside the database (decision 016); main.ts always sets it. */
   auditAnchors?: AuditAnchorConfig;
   /** Uploaded files on disk (env FILES_DIR, decision 021); absent (tests): a temporary directory removed on close. */

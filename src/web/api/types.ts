@@ -39,6 +39,8 @@ export interface Meta {
   sectors: Option[];
   levels: Option[];
   roles: Option[];
+  /** The vote page's configured address (PUBLIC_URL) and what is wrong with it; absent until /api/meta answered. */
+  vote?: { publicUrl: string | null; warning: string | null };
 }
 
 export interface OrgNode {

@@ -7,6 +7,11 @@ import { OrgSelect, type OrgRef } from './org-select';
 /** Organization names already looked up, so a form with many bound ids asks once per id. */
 const nameCache = new Map<number, Promise<string>>();
 
+/** Names the server already sent with a page (campaign detail's orgNames): no lookups, none refused. */
+export function primeOrgNames(names: Record<string, string>) {
+  for (const [id, name] of Object.entries(names)) nameCache.set(Number(id), Promise.resolve(name));
+}
+
 export function orgName(id: number): Promise<string> {
   let p = nameCache.get(id);
   if (!p) {

@@ -9,10 +9,10 @@ import { chromium, type Browser } from 'playwright-core';
  * (--force-prefers-reduced-motion does not change the media query here), so every context gets Playwright's
  * reducedMotion option unless a spec asks otherwise.
  */
-export async function launchChromium(): Promise<Browser> {
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs],
   });
   const newContext = browser.newContext.bind(browser);
   const newPage = browser.newPage.bind(browser);

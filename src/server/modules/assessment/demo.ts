@@ -6,7 +6,7 @@ import { createTeam } from './manage-teams';
 
 /**
  * Demo data for 实地考核: the township checklist from the template and 第一考评组 with the demo
- * `assessor` scoring three townships of 清河县's 2025 round. Through the use cases, so it is audited.
+ * `assessor` scoring three townships of 清河县's round of the year under way. Through the use cases, so it is audited.
  */
 export async function seedDemoAssessment(db: Db, opts: { now: Date; campaignId: number }) {
   const [admin] = await queryRows<{ id: number; display_name: string; scope_org_id: number; path: string }>(db, sql`

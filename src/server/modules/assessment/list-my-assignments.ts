@@ -4,11 +4,11 @@ import type { AuthUser } from '../../http/context';
 import { computeProgress } from './list-progress';
 import { getCampaignRef } from './repo';
 import { stepPhase } from '../campaigns/phase-gate';
-import { shanghaiToday } from '../oversight/today';
+import { shanghaiDate } from '../../../domain/calendar';
 
 /** The phone's start page: for each team the assessor belongs to, its reporters and how far scoring got. */
 export async function listMyAssignments(db: DbOrTx, user: AuthUser, now: Date) {
-  const today = shanghaiToday(now);
+  const today = shanghaiDate(now);
   const teams = await queryRows<{ id: number; name: string; leaderName: string | null; campaignId: number; phases: unknown }>(db, sql`
     select t.id, t.name, t.leader_name as "leaderName", t.campaign_id as "campaignId", c.phases
     from assessment_team_members m join assessment_teams t on t.id = m.team_id join campaigns c on c.id = t.campaign_id

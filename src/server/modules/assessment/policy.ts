@@ -6,7 +6,7 @@ import type { CampaignRef } from './repo';
 const deny = (message: string) => new AppError('FORBIDDEN', message, 403);
 
 /** The campaign belongs to the user's level or below: its organizer lies in the user's subtree. */
-const covers = (user: AuthUser, c: CampaignRef) => pathWithin(c.organizerPath, user.scopePath);
+const covers = (user: AuthUser, c: Pick<CampaignRef, 'organizerPath'>) => pathWithin(c.organizerPath, user.scopePath);
 
 /** Checklists, teams, reopening: the organization department of the organizing level (or above). */
 export function assertOrganize(user: AuthUser, c: CampaignRef) {
@@ -14,7 +14,7 @@ export function assertOrganize(user: AuthUser, c: CampaignRef) {
 }
 
 /** Reading every team's scores and progress: the organizer's admins and leaders. Never a secretary (grades before lock). */
-export function canViewAll(user: AuthUser, c: CampaignRef) {
+export function canViewAll(user: AuthUser, c: Pick<CampaignRef, 'organizerPath'>) {
   return (user.role === 'org_admin' || user.role === 'leader') && covers(user, c);
 }
 

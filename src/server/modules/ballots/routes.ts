@@ -23,6 +23,7 @@ import { assertManage, assertRead } from './policy';
 import { codeCounts, getMeetingContext, getRound } from './repo';
 import { ballotRounds } from '../../db/schema';
 import { desc, eq, sql } from 'drizzle-orm';
+import { publicOrigin } from '../../http/public-url';
 
 const Id = z.coerce.number().int().positive().max(2_147_483_647);
 const IdParams = z.object({ id: Id });
@@ -186,8 +187,7 @@ export async function ballotRoutes(app: FastifyInstance) {
     const batch = await issueCodes(db(), requireUser(req), actorOf(req), req.params.id, req.body.category, req.body.count);
     const { round } = await getRound(db(), req.params.id);
     await announce(round.meetingId);
-    const origin = `${req.protocol}://${req.host}`;
-    const pdf = await slipsPdf(origin, batch);
+    const pdf = await slipsPdf(publicOrigin(req), batch);
     reply.header('content-type', 'application/pdf')
       .header('cache-control', 'no-store')
       .header('content-disposition', disposition(`测评投票条-${batch.categoryLabel}-第${batch.batchId}批.pdf`, 'slips.pdf'));

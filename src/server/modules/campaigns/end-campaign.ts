@@ -7,14 +7,14 @@ import type { AuthUser } from '../../http/context';
 import { assertWrite } from './policy';
 import { asCampaign, getCampaign } from './repo';
 import { presentSummary } from './present';
-import { shanghaiToday } from '../oversight/today';
+import { shanghaiDate } from '../../../domain/calendar';
 
 /** published → closed (every phase closed or past its end) → archived. */
 export async function endCampaign(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, action: 'close' | 'archive') {
   return db.transaction(async (tx) => {
     const { campaign: c, organizer } = await getCampaign(tx, id, { lock: true, viewer: user });
     assertWrite(user, organizer.path);
-    const state = transitionCampaign(c.state, action, c.phases, shanghaiToday(actor.at));
+    const state = transitionCampaign(c.state, action, c.phases, shanghaiDate(actor.at));
     const [row] = await tx.update(campaigns).set({ state, updatedAt: actor.at }).where(eq(campaigns.id, id)).returning();
     await writeAudit(tx, actor, {
       action: `campaign.${action}`, targetType: 'campaign', targetId: id, scopePath: organizer.path, detail: { from: c.state, to: state },

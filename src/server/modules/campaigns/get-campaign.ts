@@ -1,13 +1,15 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { describeSettings } from '../../../domain/campaign-settings';
+import type { OrgMatch } from '../../../domain/routes';
 import { CAMPAIGN_STATE_LABELS, PHASE_STATUS_LABELS, phaseStatus, type Phase } from '../../../domain/campaign-phases';
+import { shanghaiDate } from '../../../domain/calendar';
 import { AppError } from '../../../domain/errors';
 import type { DbOrTx } from '../../db/connect';
-import { campaignReporters, campaigns } from '../../db/schema';
-import { shanghaiToday } from '../oversight/today';
+import { campaignReporters, campaigns, organizations } from '../../db/schema';
 import type { AuthUser } from '../../http/context';
 import { assertCampaignReader, campaignAccess, canWriteCampaign } from './policy';
 import { childCampaigns, getCampaign, type Campaign } from './repo';
+import { campaignPages } from './pages';
 import { presentPhases, presentSummary } from './present';
 import { FILING_STATE_LABELS, type CampaignDetailT } from './schemas';
 
@@ -69,17 +71,45 @@ async function otherLevels(db: DbOrTx, parentPhases: { name: string; phases: Pha
   return levels;
 }
 
+/** The same rule, whatever order its keys were stored in. */
+const sameRule = (a: unknown, b: unknown) => JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
+  return v;
+}
+
+/** Every organization id the settings' routes and the scope name. */
+function namedOrgIds(c: Campaign): number[] {
+  const ids = new Set<number>();
+  for (const r of c.settings.routes) {
+    if (r.reportTo !== null) ids.add(r.reportTo);
+    for (const o of r.match.orgIds ?? []) ids.add(o);
+  }
+  const scope = c.scopeMatch as OrgMatch;
+  for (const o of scope.orgIds ?? []) ids.add(o);
+  if (scope.subtreeOf !== undefined) ids.add(scope.subtreeOf);
+  return [...ids];
+}
+
 export async function getCampaignDetail(db: DbOrTx, user: AuthUser, id: number, now: Date): Promise<CampaignDetailT> {
   const { campaign: c, organizer, access } = await readableCampaign(db, user, id);
   const full = access === 'full';
-  const today = shanghaiToday(now);
+  const today = shanghaiDate(now);
   let parent: CampaignDetailT['parent'] = null;
   let parentPhases = null;
+  let inheritedRoutes: number[] = [];
   if (c.parentId !== null) {
     const p = await getCampaign(db, c.parentId);
     parent = { id: p.campaign.id, title: p.campaign.title, organizer: { id: p.organizer.id, name: p.organizer.name }, state: p.campaign.state };
     parentPhases = { name: p.organizer.name, phases: p.campaign.phases, completeBy: p.campaign.completeBy };
+    inheritedRoutes = c.settings.routes.flatMap((r, i) => (p.campaign.settings.routes.some((pr) => sameRule(pr, r)) ? [i] : []));
   }
+  const ids = full ? namedOrgIds(c) : [];
+  const orgNames = ids.length
+    ? Object.fromEntries((await db.select({ id: organizations.id, name: organizations.name }).from(organizations).where(inArray(organizations.id, ids)))
+      .map((o) => [String(o.id), o.name]))
+    : {};
   const children = full ? await childCampaigns(db, c.id) : [];
   const levels = await otherLevels(db, parentPhases, children.map((ch) => ch.id), new Map(children.map((ch) => [ch.id, ch.organizerName])), today);
   const [counts] = await db.select({
@@ -101,6 +131,8 @@ export async function getCampaignDetail(db: DbOrTx, user: AuthUser, id: number, 
     organizingMode: c.settings.organizing.mode,
     organizingModeLabel: c.settings.organizing.mode === 'top_down' ? '自上而下、分级开展' : '自下而上、压茬进行',
     scopeMatch: full ? c.scopeMatch : null,
+    orgNames,
+    inheritedRoutes: full ? inheritedRoutes : [],
     filing: {
       state: filingState, stateLabel: FILING_STATE_LABELS[filingState], note: c.filingNote, returnReason: c.filingReturnReason,
       filedAt: c.filedAt?.toISOString() ?? null, reviewedAt: c.filingReviewedAt?.toISOString() ?? null,
@@ -118,6 +150,7 @@ export async function getCampaignDetail(db: DbOrTx, user: AuthUser, id: number, 
       canPublish: canEdit && c.state === 'draft' && (c.parentId === null || filingState === 'acknowledged'),
       canFile: canEdit && c.parentId !== null && c.state === 'draft' && ['pending', 'returned'].includes(filingState),
       canReviewFiling: filingState === 'filed' && await parentCanWrite(db, user, c),
+      pages: campaignPages(user, organizer.path, access),
     },
   };
 }

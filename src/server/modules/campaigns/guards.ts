@@ -14,4 +14,5 @@ export function assertEditable(c: Campaign) {
   }
 }
 
-export const today = (at: Date) => at.toISOString().slice(0, 10);
+/** "Today" for phases and gaps is the Beijing calendar day, not the UTC one (which lags until 08:00). */
+export { shanghaiDate as today } from '../../../domain/calendar';

@@ -8,7 +8,7 @@ import { campaignReporters, campaigns, organizations } from '../../db/schema';
 import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
 import { cnRange } from '../../../domain/campaign-phases';
-import { shanghaiToday } from '../oversight/today';
+import { shanghaiDate } from '../../../domain/calendar';
 import { assertWrite } from './policy';
 import { currentSecretaries, getCampaign, loadTree, type Campaign, type TreeOrg } from './repo';
 
@@ -150,7 +150,7 @@ export async function recordSelfCommittee(db: DbOrTx, user: AuthUser, actor: Aud
   return db.transaction(async (tx) => {
     const { c, organizer, r, org } = await selfCommitteeContext(tx, user, id, rid);
     if (r.selfCommitteeFiledAt) throw new AppError('SELF_COMMITTEE_FILED', '向本级党委述职情况已报备，不能再修改', 409);
-    const day = shanghaiToday(actor.at);
+    const day = shanghaiDate(actor.at);
     const { date } = input;
     if (date > day) throw new AppError('VALIDATION', '述职日期不能晚于今天', 400, { field: 'date' });
     const first = c.phases.reduce((m, p) => (p.start < m ? p.start : m), c.phases[0]!.start);

@@ -9,7 +9,7 @@ import { AppError, notFound } from '../../../domain/errors';
 import { assertDateInPhase, assertMeetingDay, assertStep, checkStep, type StepCheck, type StepKey } from '../../../domain/phase-gates';
 import { type DbOrTx, queryRows } from '../../db/connect';
 import { campaigns, meetings } from '../../db/schema';
-import { shanghaiToday } from '../oversight/today';
+import { shanghaiDate } from '../../../domain/calendar';
 
 async function phasesOf(db: DbOrTx, campaignId: number): Promise<Phase[]> {
   const [row] = await db.select({ phases: campaigns.phases }).from(campaigns).where(eq(campaigns.id, campaignId));
@@ -19,7 +19,7 @@ async function phasesOf(db: DbOrTx, campaignId: number): Promise<Phase[]> {
 
 /** Throws 409 PHASE_NOT_OPEN, naming the phase and its dates, when the step is outside its open phase on `at`'s day. */
 export async function assertPhaseOpen(db: DbOrTx, campaignId: number, step: StepKey, at: Date): Promise<StepCheck> {
-  return assertStep(await phasesOf(db, campaignId), step, shanghaiToday(at));
+  return assertStep(await phasesOf(db, campaignId), step, shanghaiDate(at));
 }
 
 /** For task lists: the phase the task's next step belongs to and what it waits for, without refusing. */
@@ -116,5 +116,5 @@ export async function assertVotingMayOpen(db: DbOrTx, meetingId: number, at: Dat
   const [m] = await db.select({ campaignId: meetings.campaignId, date: meetings.meetingDate }).from(meetings).where(eq(meetings.id, meetingId));
   if (!m) throw notFound('述职评议会');
   await assertPhaseOpen(db, m.campaignId, 'ballot.open', at);
-  assertMeetingDay(m.date, shanghaiToday(at));
+  assertMeetingDay(m.date, shanghaiDate(at));
 }

@@ -99,6 +99,14 @@ export const CampaignDetail = z.object({
   organizingMode: z.enum(['top_down', 'bottom_up']),
   organizingModeLabel: z.string(),
   scopeMatch: orgMatchSchema.nullable(),
+  /**
+   * Names of the organizations the settings and scope name by id (route targets, listed organizations), so the page
+   * shows them without looking up organizations the user may not see (a township's inherited rules point to county
+   * bodies outside its subtree).
+   */
+  orgNames: z.record(z.string(), z.string()),
+  /** Route rules (by index) copied from the level above: shown read-only, the level above owns them. */
+  inheritedRoutes: z.array(z.number()),
   filing: z.object({
     state: z.enum(FILING_STATES), stateLabel: z.string(), note: z.string().nullable(), returnReason: z.string().nullable(),
     filedAt: z.string().nullable(), reviewedAt: z.string().nullable(),
@@ -109,6 +117,11 @@ export const CampaignDetail = z.object({
   counts: z.object({ reporters: z.number(), removed: z.number(), downward: z.number(), subCampaigns: z.number() }),
   permissions: z.object({
     canEdit: z.boolean(), canPublish: z.boolean(), canFile: z.boolean(), canReviewFiling: z.boolean(),
+    /** The campaign's pages this user can open (pages.ts); the page offers only these. */
+    pages: z.object({
+      progress: z.boolean(), meetings: z.boolean(), evaluation: z.boolean(), myResult: z.boolean(), observers: z.boolean(),
+      visits: z.boolean(), surveys: z.boolean(), assessment: z.boolean(), rectification: z.boolean(), results: z.boolean(),
+    }),
   }),
 });
 export type CampaignDetailT = z.infer<typeof CampaignDetail>;

@@ -4,6 +4,7 @@ import { computeRoutes, orgMatches, selectScope, type OrgMatch, type Route, type
 import { kindLabel, sectorLabel } from '../../../domain/org-taxonomy';
 import type { DbOrTx } from '../../db/connect';
 import { currentSecretaries, loadTree, orgsWithSecretaryAccount, type OrgRef, type TreeOrg } from './repo';
+import { formatDateProse } from '../../../domain/calendar';
 
 export interface ScopeInput {
   settings: CampaignSettings;
@@ -148,7 +149,7 @@ export function gapsOf(subjects: GapSubject[], withAccount: Set<number>, today: 
     }
     if (!withAccount.has(s.org.id)) add('no_account', `书记${s.secretary.name}尚无可登录的书记账号`);
     if (shortTenure(s.secretary.tenureStart, today)) {
-      add('short_tenure', `书记${s.secretary.name}于${s.secretary.tenureStart}任职，可代表党组织述职（R-REP-5）`);
+      add('short_tenure', `书记${s.secretary.name}于${formatDateProse(s.secretary.tenureStart)}任职，不足3个月，可代表党组织述职`);
     }
   }
   return out;

@@ -6,7 +6,7 @@ import type { DbOrTx } from '../../db/connect';
 import { campaigns } from '../../db/schema';
 import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
-import { shanghaiToday } from '../oversight/today';
+import { shanghaiDate } from '../../../domain/calendar';
 import { pendingWork } from './phase-gate';
 import { assertWrite } from './policy';
 import { childCampaigns, getCampaign, type Campaign } from './repo';
@@ -52,7 +52,7 @@ export async function changePhase(
   return db.transaction(async (tx) => {
     const { campaign: c, organizer } = await getCampaign(tx, id, { lock: true, viewer: user });
     assertWrite(user, organizer.path);
-    const today = shanghaiToday(actor.at);
+    const today = shanghaiDate(actor.at);
     const phases = transitionPhase(c.phases, key, action, { campaignState: c.state, today, reason: change.reason, end: change.end, by: actor.actorName });
     // After the campaign's own checks, so a phase already open or closed is reported as such.
     if (key === 'meeting') assertLevelOrder({ phaseKey: key, action, ...(await levelOrder(tx, c, today)) });
@@ -93,7 +93,7 @@ export async function previewPhaseClose(db: DbOrTx, user: AuthUser, id: number, 
  * order of the round requires. Used by the demo data and the test set-up; phases already open are left alone.
  */
 export async function openPhasesThrough(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, keys: PhaseKey[], reason: string) {
-  const today = shanghaiToday(actor.at);
+  const today = shanghaiDate(actor.at);
   const later = addDays(today, 365);
   const last = Math.max(...keys.map((k) => PHASES.findIndex((p) => p.key === k)));
   let phases = (await getCampaign(db, id)).campaign.phases;

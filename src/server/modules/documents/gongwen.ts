@@ -9,6 +9,7 @@ import {
   AlignmentType, BorderStyle, Document, Footer, LevelFormat, LineRuleType, Packer, PageNumber, Paragraph, Table, TableCell,
   TableRow, TextRun, VerticalAlign, WidthType,
 } from 'docx';
+import { formatDateProse } from '../../../domain/calendar';
 
 /** Font names as a 组织部 machine has them. */
 export const GONGWEN_FONTS = {
@@ -73,10 +74,7 @@ const run = (text: string, font: string, size: number, o: { bold?: boolean } = {
 const spacing = { line: LINE, lineRule: LineRuleType.EXACT, before: 0, after: 0 };
 
 /** The date as 公文 writes it: Arabic numerals, no leading zeros. */
-export function gongwenDate(iso: string): string {
-  const [y, m, d] = iso.split('-').map(Number);
-  return `${y}年${m}月${d}日`;
-}
+export const gongwenDate = (iso: string): string => formatDateProse(iso);
 
 function para(text: string, font: string, o: { bold?: boolean; indent?: boolean; align?: (typeof AlignmentType)[keyof typeof AlignmentType] } = {}) {
   return new Paragraph({

@@ -51,9 +51,12 @@ export async function qrSlipsPdf(sheet: QrSlipSheet): Promise<Buffer> {
     // Dashed cut lines.
     doc.save().dash(3, { space: 3 }).lineWidth(0.5).strokeColor('#999').rect(x, y, w, h).stroke().restore();
     // The QR modules drawn as vector squares (with the 4-module quiet zone) stay sharp on any printer.
-    const qr = QRCode.create(sheet.link(code), { errorCorrectionLevel: 'M' });
+    const link = sheet.link(code);
+    const qr = QRCode.create(link, { errorCorrectionLevel: 'M' });
     const n = qr.modules.size, side = 36 * mm, cell = side / (n + 8);
     const qx = x + 4 * mm, qy = y + (h - side) / 2;
+    // The QR code is also a link: a clerk opening the PDF on the laptop can tap it to try the address phones will use.
+    doc.link(qx, qy, side, side, link);
     for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) {
       if (qr.modules.data[r * n + c]) doc.rect(qx + (c + 4) * cell, qy + (r + 4) * cell, cell, cell);
     }

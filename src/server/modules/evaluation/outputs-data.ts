@@ -188,8 +188,7 @@ async function resultRows(db: DbOrTx, campaignId: number, reporterId?: number): 
 }
 
 /** The committee's decision day as people write it: the Asia/Shanghai calendar date of the lock. */
-const fmt = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
-export const shanghaiDate = (d: Date): string => fmt.format(d);
+export { shanghaiDate } from '../../../domain/calendar';
 
 /** Components the campaign weighs (weight > 0), in the composite's order: the columns people expect. */
 export const weightedComponents = (settings: CampaignSettings): Component[] =>

@@ -7,6 +7,7 @@ import { COMPONENT_LABELS } from '../../../domain/composite';
 import { GRADE_LABELS, type Grade } from '../../../domain/grades';
 import { sectorLabel } from '../../../domain/org-taxonomy';
 import { type OutputCampaign, type OutputRow, shanghaiDate, weightedComponents } from './outputs-data';
+import { formatDateProse } from '../../../domain/calendar';
 
 const label = (g: Grade | null) => (g ? GRADE_LABELS[g] : '');
 const asDate = (iso: string) => new Date(`${iso}T00:00:00Z`);
@@ -36,7 +37,7 @@ export async function rankingXlsx(c: OutputCampaign, rows: OutputRow[]): Promise
   for (let i = 0; i < comps.length + 1; i++) ws.getColumn(5 + i).numFmt = '0.00';
   ws.getRow(1).font = { bold: true };
   ws.addRow([]);
-  ws.addRow([`${c.organizerName}于${shanghaiDate(c.lockedAt)}研究确定${c.decisionNote ? `（${c.decisionNote}）` : ''}；得分保留两位小数（四舍五入），排名按综合得分从高到低。`]);
+  ws.addRow([`${c.organizerName}于${formatDateProse(shanghaiDate(c.lockedAt))}研究确定${c.decisionNote ? `（${c.decisionNote}）` : ''}；得分保留两位小数（四舍五入），排名按综合得分从高到低。`]);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 

@@ -6,6 +6,7 @@ import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
 import { assertWrite } from './policy';
 import { currentSecretary, getOrg } from './repo';
+import { formatDateProse } from '../../../domain/calendar';
 
 export interface AppointInput {
   name: string;
@@ -22,7 +23,7 @@ export async function appointSecretary(db: DbOrTx, user: AuthUser, actor: AuditA
     const current = await currentSecretary(tx, orgId);
     if (current) {
       if (input.tenureStart <= current.tenureStart) {
-        throw new AppError('TENURE_ORDER', `新任书记的任职时间须晚于现任书记的任职时间（${current.tenureStart}）`, 400, { field: 'tenureStart' });
+        throw new AppError('TENURE_ORDER', `新任书记的任职时间须晚于现任书记的任职时间（${formatDateProse(current.tenureStart)}）`, 400, { field: 'tenureStart' });
       }
       await tx
         .update(secretaries)

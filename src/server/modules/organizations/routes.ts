@@ -19,6 +19,7 @@ import { addMember, removeMember, updateMember } from './members';
 import { moveOrg } from './move-org';
 import { searchOrgs } from './search-orgs';
 import { updateOrg } from './update-org';
+import { shanghaiDate } from '../../../domain/calendar';
 
 const Id = z.coerce.number().int().positive().max(2_147_483_647);
 const IdParams = z.object({ id: Id });
@@ -102,7 +103,7 @@ export async function organizationRoutes(app: FastifyInstance) {
   const readUpload = <T>(req: FastifyRequest, use: (buffer: Buffer, fileName: string) => Promise<T>) =>
     withUpload(req, app.deps.files.incoming, UPLOAD_KINDS.orgXlsx, async (file) =>
       use(await readZipUpload(file, ORG_XLSX_ZIP), file.name || 'upload.xlsx'));
-  const today = () => app.deps.clock.now().toISOString().slice(0, 10);
+  const today = () => shanghaiDate(app.deps.clock.now());
 
   // Synchronous import, for scripts and small files: answers when everything is written (or nothing).
   r.post('/api/orgs/import', {
@@ -179,7 +180,7 @@ export async function organizationRoutes(app: FastifyInstance) {
       response: { 200: z.object({ secretary: SecretaryOut }) },
     },
   }, async (req) => {
-    const today = app.deps.clock.now().toISOString().slice(0, 10);
+    const today = shanghaiDate(app.deps.clock.now());
     if (req.body.tenureStart > today) throw new AppError('VALIDATION', '任职时间不能晚于今天', 400, { field: 'tenureStart' });
     return { secretary: await appointSecretary(db(), requireUser(req), actorOf(req), req.params.id, req.body) };
   });

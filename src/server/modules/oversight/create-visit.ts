@@ -2,7 +2,7 @@ import type { DbOrTx } from '../../db/connect';
 import { researchVisits, visitProblems } from '../../db/schema';
 import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
-import { shanghaiToday } from './today';
+import { shanghaiDate } from '../../../domain/calendar';
 import { assertVisitDate, visitCampaign, visitedOrgIn } from './visit-rules';
 
 export interface VisitInput {
@@ -18,7 +18,7 @@ export async function createVisit(db: DbOrTx, user: AuthUser, actor: AuditActor,
   return db.transaction(async (tx) => {
     const campaign = await visitCampaign(tx, user, campaignId);
     const org = await visitedOrgIn(tx, campaign.organizerPath, input.orgId);
-    assertVisitDate(input.visitedOn, shanghaiToday(actor.at));
+    assertVisitDate(input.visitedOn, shanghaiDate(actor.at));
     const [visit] = await tx.insert(researchVisits).values({
       campaignId, orgId: org.id, visitedOn: input.visitedOn, visitors: input.visitors, seen: input.seen,
       authorId: user.id, createdAt: actor.at, updatedAt: actor.at,

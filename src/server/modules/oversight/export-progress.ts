@@ -6,7 +6,7 @@ import type { AuthUser } from '../../http/context';
 import { loadProgress, type ProgressFilter } from './get-progress';
 import { assertViewProgress } from './policy';
 import { getCampaignRef } from './repo';
-import { shanghaiToday } from './today';
+import { shanghaiDate } from '../../../domain/calendar';
 import { styleSheet, xlsxDate } from './xlsx';
 
 export const FILING_LABELS: Record<string, string> = {
@@ -17,7 +17,7 @@ export const FILING_LABELS: Record<string, string> = {
 export async function exportProgress(db: DbOrTx, user: AuthUser, now: Date, campaignId: number, filter: ProgressFilter) {
   const campaign = await getCampaignRef(db, campaignId, user);
   assertViewProgress(user, campaign);
-  const { items } = await loadProgress(db, user, campaignId, shanghaiToday(now), filter);
+  const { items } = await loadProgress(db, user, campaignId, shanghaiDate(now), filter);
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('进度');
   ws.columns = [

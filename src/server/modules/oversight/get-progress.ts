@@ -5,7 +5,7 @@ import type { AuthUser } from '../../http/context';
 import { presentCampaign } from './list-observers';
 import { assertViewProgress } from './policy';
 import { descendantsCte, getCampaignRef } from './repo';
-import { shanghaiToday } from './today';
+import { shanghaiDate } from '../../../domain/calendar';
 
 export interface ProgressFilter {
   q?: string;
@@ -140,7 +140,7 @@ export interface ProgressQuery extends ProgressFilter { offset: number; limit: n
 export async function getProgress(db: DbOrTx, user: AuthUser, now: Date, campaignId: number, query: ProgressQuery) {
   const campaign = await getCampaignRef(db, campaignId, user);
   assertViewProgress(user, campaign);
-  const today = shanghaiToday(now);
+  const today = shanghaiDate(now);
   const { offset, limit, ...filter } = query;
   const { items, total } = await loadProgress(db, user, campaignId, today, filter, { offset, limit });
   return { campaign: presentCampaign(campaign), today, summary: await loadSummary(db, user, campaignId, today), items, total };

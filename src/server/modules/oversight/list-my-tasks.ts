@@ -4,7 +4,7 @@ import type { AuthUser } from '../../http/context';
 import { isoTs, phaseOf } from './repo';
 import type { PhaseWindow } from './list-observers';
 import { stepPhase } from '../campaigns/phase-gate';
-import { shanghaiToday } from './today';
+import { shanghaiDate } from '../../../domain/calendar';
 
 export interface TaskRow {
   id: number;
@@ -35,7 +35,7 @@ export interface MyTasksQuery { q?: string; status?: 'pending' | 'recorded'; off
  * only check is that the rows are theirs.
  */
 export async function listMyTasks(db: DbOrTx, user: AuthUser, query: MyTasksQuery, now: Date) {
-  const today = shanghaiToday(now);
+  const today = shanghaiDate(now);
   const conds = [sql`a.user_id = ${user.id}`, sql`a.removed_at is null`];
   if (query.status === 'pending') conds.push(sql`a.observation_note is null`);
   if (query.status === 'recorded') conds.push(sql`a.observation_note is not null`);

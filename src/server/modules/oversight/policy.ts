@@ -12,20 +12,24 @@ const PROGRESS_ROLES: readonly Role[] = ['org_admin', 'leader'];
 const deny = (message: string) => new AppError('FORBIDDEN', message, 403);
 
 /** The campaign belongs to the user's level or below: its organizer lies in the user's subtree. */
-const covers = (user: AuthUser, c: CampaignRef) => pathWithin(c.organizerPath, user.scopePath);
+type Organized = Pick<CampaignRef, 'organizerPath'>;
+const covers = (user: AuthUser, c: Organized) => pathWithin(c.organizerPath, user.scopePath);
 
 /** Only the organization department of the organizing level (or above) sends observers. */
-export function assertManageObservers(user: AuthUser, c: CampaignRef) {
-  if (user.role !== 'org_admin' || !covers(user, c)) throw deny('无权为该述职评议考核选派观察员');
+export const canManageObservers = (user: AuthUser, c: Organized) => user.role === 'org_admin' && covers(user, c);
+export function assertManageObservers(user: AuthUser, c: Organized) {
+  if (!canManageObservers(user, c)) throw deny('无权为该述职评议考核选派观察员');
 }
 
 /** Progress of a campaign and everything below it; a township admin reaches only its own sub-campaigns. */
-export function assertViewProgress(user: AuthUser, c: CampaignRef) {
-  if (!PROGRESS_ROLES.includes(user.role) || !covers(user, c)) throw deny('无权查看该述职评议考核的进度');
+export const canViewProgress = (user: AuthUser, c: Organized) => PROGRESS_ROLES.includes(user.role) && covers(user, c);
+export function assertViewProgress(user: AuthUser, c: Organized) {
+  if (!canViewProgress(user, c)) throw deny('无权查看该述职评议考核的进度');
 }
 
-export function assertVisits(user: AuthUser, c: CampaignRef) {
-  if (!VISIT_ROLES.includes(user.role) || !covers(user, c)) throw deny('无权查看或记录该述职评议考核的调研走访');
+export const canVisits = (user: AuthUser, c: Organized) => VISIT_ROLES.includes(user.role) && covers(user, c);
+export function assertVisits(user: AuthUser, c: Organized) {
+  if (!canVisits(user, c)) throw deny('无权查看或记录该述职评议考核的调研走访');
 }
 
 /** A correction is made by the one who wrote the record; the audit log keeps every version. */

@@ -5,7 +5,7 @@ import { researchVisits, visitProblems } from '../../db/schema';
 import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
 import { assertVisitAuthor } from './policy';
-import { shanghaiToday } from './today';
+import { shanghaiDate } from '../../../domain/calendar';
 import { assertVisitDate, visitCampaign, visitedOrgIn } from './visit-rules';
 
 export interface VisitPatch {
@@ -28,7 +28,7 @@ export async function updateVisit(db: DbOrTx, user: AuthUser, actor: AuditActor,
     if (!visit) throw notFound('调研走访记录');
     assertVisitAuthor(user, visit.authorId);
     const org = await visitedOrgIn(tx, campaign.organizerPath, patch.orgId ?? visit.orgId);
-    if (patch.visitedOn) assertVisitDate(patch.visitedOn, shanghaiToday(actor.at));
+    if (patch.visitedOn) assertVisitDate(patch.visitedOn, shanghaiDate(actor.at));
 
     const fields = {
       ...(patch.orgId !== undefined && { orgId: patch.orgId }),

@@ -5,6 +5,7 @@ import type { AuthUser } from '../../http/context';
 import { type GongwenBlock, gongwenBuffer } from '../documents/gongwen';
 import { assertBulletin } from './policy';
 import { campaignOf, overdueSql } from './repo';
+import { formatDateProse } from '../../../domain/calendar';
 
 const CN = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
 const cnIndex = (i: number) => (i < 10 ? CN[i] : i < 20 ? `十${CN[i - 10] ?? ''}` : String(i + 1));
@@ -34,7 +35,7 @@ export async function bulletinDocx(db: DbOrTx, user: AuthUser, today: string, ca
   blocks.push({
     type: 'paragraph',
     text: rows.length
-      ? `截至${today.slice(0, 4)}年${Number(today.slice(5, 7))}月${Number(today.slice(8, 10))}日，${units.length}个单位共列出整改事项${rows.length}项，`
+      ? `截至${formatDateProse(today)}，${units.length}个单位共列出整改事项${rows.length}项，`
         + `已验收销号${closed}项，整改中${count((r) => r.status === 'in_progress')}项，待验收${count((r) => r.status === 'pending_verification')}项，`
         + `未开始${count((r) => r.status === 'not_started')}项，完成率${Math.round((closed / rows.length) * 1000) / 10}%。`
         + (overdue ? `其中${overdue}项已超过整改时限，请相关单位抓紧整改。` : '没有超过整改时限的事项。')

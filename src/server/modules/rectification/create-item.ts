@@ -8,6 +8,7 @@ import type { AuthUser } from '../../http/context';
 import { inboxEntries } from './inbox';
 import { assertKeepItems } from './policy';
 import { campaignOf, loadItem, requireReporter, rollUpParent, shanghaiDate } from './repo';
+import { formatDateProse } from '../../../domain/calendar';
 
 export interface ItemFields {
   description?: string;
@@ -31,7 +32,7 @@ const blankToNull = (v: string | null | undefined) => (v == null || v.trim() ===
 /** A deadline is a promise about the future: never before the day the item was made (R-FIX-2). */
 export function assertDeadline(deadline: string | null | undefined, createdOn: string) {
   if (deadline && deadline < createdOn) {
-    throw new AppError('VALIDATION', `整改时限（${deadline}）不能早于创建日期（${createdOn}）`, 400, { field: 'deadline' });
+    throw new AppError('VALIDATION', `整改时限（${formatDateProse(deadline)}）不能早于创建日期（${formatDateProse(createdOn)}）`, 400, { field: 'deadline' });
   }
 }
 

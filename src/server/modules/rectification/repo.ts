@@ -7,8 +7,7 @@ import type { AuthUser } from '../../http/context';
 import { hideOffBranch } from '../../http/scope';
 
 /** Deadlines are calendar dates in Asia/Shanghai; the app clock runs in UTC. */
-const fmt = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
-export const shanghaiDate = (d: Date): string => fmt.format(d);
+export { shanghaiDate } from '../../../domain/calendar';
 
 /** Timestamps as ISO text so both drivers answer the same shape. */
 export const isoTs = (col: SQL) => sql`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;

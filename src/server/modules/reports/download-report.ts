@@ -7,7 +7,7 @@ import { loadVersion, readableReport } from './compare-versions';
 import { buildReportDocx, type ReportDocxInput } from './report-docx';
 import { secretaryOf } from './repo';
 import { countReport, orderSections, sectionSlots } from './sections';
-import { shanghaiDate } from './today';
+import { shanghaiDate } from '../../../domain/calendar';
 
 /** A version (0: the working copy) as a 公文-layout .docx (R-REP-6). */
 export async function downloadReport(db: DbOrTx, user: AuthUser, id: number, versionNo: number, now: Date) {

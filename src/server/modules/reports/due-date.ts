@@ -2,7 +2,7 @@
  * When a report is due (R-REP-4): N days before the reporter's meeting (003: 7, 004: about 10).
  * A reporter not yet on a meeting's agenda takes the start of the campaign's meeting phase.
  */
-import { addDays } from '../../../domain/campaign-phases';
+import { addDays, daysBetween } from '../../../domain/calendar';
 
 export interface DueDate {
   /** The day the meeting is held (or planned), YYYY-MM-DD; null when the campaign plans no meeting phase. */
@@ -13,8 +13,6 @@ export interface DueDate {
   daysLeft: number | null;
   overdue: boolean;
 }
-
-const dayNumber = (d: string) => Date.parse(`${d}T00:00:00Z`) / 86_400_000;
 
 export function computeDueDate(opts: {
   meetingDate: string | null;
@@ -28,6 +26,6 @@ export function computeDueDate(opts: {
   const meetingSource = opts.meetingDate ? 'meeting' : opts.meetingPhaseStart ? 'phase' : null;
   if (!meetingDate) return { meetingDate: null, meetingSource: null, dueDate: null, daysLeft: null, overdue: false };
   const dueDate = addDays(meetingDate, -opts.dueDaysBeforeMeeting);
-  const daysLeft = dayNumber(dueDate) - dayNumber(opts.today);
+  const daysLeft = daysBetween(opts.today, dueDate);
   return { meetingDate, meetingSource, dueDate, daysLeft, overdue: !opts.submitted && daysLeft < 0 };
 }

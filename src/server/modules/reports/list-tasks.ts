@@ -16,6 +16,7 @@ interface Row {
   reporterId: number;
   campaignId: number;
   campaignTitle: string;
+  campaignState: string;
   settings: unknown;
   phases: unknown;
   orgId: number;
@@ -49,6 +50,7 @@ export function baseQuery(db: DbOrTx, where: SQL | undefined) {
       reporterId: campaignReporters.id,
       campaignId: campaigns.id,
       campaignTitle: campaigns.title,
+      campaignState: campaigns.state,
       settings: campaigns.settings,
       phases: campaigns.phases,
       orgId: organizations.id,
@@ -107,9 +109,10 @@ export function present(r: Row, today: string) {
     meetingDate: due.meetingDate,
     dueDate: due.dueDate,
     daysLeft: due.daysLeft,
-    overdue: due.overdue,
+    // A round that has ended owes nothing any more: its reports never handed in are history, not overdue work.
+    overdue: due.overdue && r.campaignState === 'published',
     // Reminder shown on the task list in the last three days before the due date.
-    dueSoon: !due.overdue && r.submittedAt === null && due.daysLeft !== null && due.daysLeft <= 3,
+    dueSoon: !due.overdue && r.campaignState === 'published' && r.submittedAt === null && due.daysLeft !== null && due.daysLeft <= 3,
     lateSubmissionAllowed: settings.report.lateSubmissionAllowed,
     lastRemindedAt: r.lastRemindedAt,
     phase: step ? stepPhase(r.phases, step, today) : null,

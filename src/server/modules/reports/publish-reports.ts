@@ -14,6 +14,7 @@ import { loadReporter, stateOf } from './repo';
 import { isFinal, STATE_LABELS } from './review-states';
 import { countReport, orderSections, sectionSlots } from './sections';
 import { hideOffBranch } from '../../http/scope';
+import { formatDateProse } from '../../../domain/calendar';
 
 /**
  * R-REP-7: after the meeting, the approved (or, where required, signed) reports are published to the
@@ -51,7 +52,7 @@ export async function publishReports(db: DbOrTx, user: AuthUser, actor: AuditAct
       const ctx = await loadReporter(tx, report.reporterId);
       const due = await reportDeadline(tx, ctx, today, true);
       if (!due.meetingHeld) {
-        skipped.push({ orgName, reason: due.meetingDate ? `述职评议会（${due.meetingDate}）尚未召开` : '尚未安排述职评议会' });
+        skipped.push({ orgName, reason: due.meetingDate ? `述职评议会（${formatDateProse(due.meetingDate)}）尚未召开` : '尚未安排述职评议会' });
         continue;
       }
       const publicToken = settings.report.publicationAudience === 'public' ? randomBytes(18).toString('base64url') : null;

@@ -22,7 +22,7 @@ import { REPORT_STATES, REVIEW_ACTIONS } from './review-states';
 import { MAX_SECTION_HTML, MAX_SECTION_TEXT } from './rich-text';
 import { checkAuthor, saveReport } from './save-report';
 import { MAX_REMINDERS, sendReminders } from './send-reminders';
-import { shanghaiDate } from './today';
+import { shanghaiDate } from '../../../domain/calendar';
 import { transitionReport } from './transition-report';
 import { uploadReportDocx } from './upload-docx';
 

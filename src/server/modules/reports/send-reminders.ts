@@ -13,6 +13,7 @@ import { campaignReporters, campaigns, organizations, reportReminders, reports }
 import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
 import { baseQuery, present } from './list-tasks';
+import { formatDateProse } from '../../../domain/calendar';
 
 /** States in which the report waits for the secretary, so a reminder makes sense. */
 const AWAITING = new Set(['none', 'draft', 'returned', 'rewrite_ordered']);
@@ -90,8 +91,8 @@ export async function sendReminders(db: DbOrTx, user: AuthUser, actor: AuditActo
       }
       const message = input.message?.trim()
         || (task.overdue
-          ? `述职报告已超过报送截止日期（${task.dueDate}），请尽快提交。`
-          : task.dueDate ? `请于${task.dueDate}前提交述职报告。` : '请抓紧撰写并提交述职报告。');
+          ? `述职报告已超过报送截止日期（${formatDateProse(task.dueDate)}），请尽快提交。`
+          : task.dueDate ? `请于${formatDateProse(task.dueDate)}前提交述职报告。` : '请抓紧撰写并提交述职报告。');
       await tx.insert(reportReminders).values({
         reporterId: task.reporterId, campaignId: task.campaignId, orgId: task.orgId, reportState: task.state,
         overdue: task.overdue, dueDate: task.dueDate, message, senderId: user.id, senderName: user.displayName, createdAt: actor.at,

@@ -20,6 +20,7 @@ const STEP_OF: Record<ReviewAction, StepKey> = {
 };
 import { authorStep, freezeVersion } from './save-report';
 import { countReport, reportText, usedSections } from './sections';
+import { formatDateProse } from '../../../domain/calendar';
 
 /** A rewrite (责令重写) handed back this close to the rejected text was not rewritten. */
 const REWRITE_MAX_SIMILARITY = 0.8;
@@ -56,7 +57,7 @@ export async function transitionReport(
       if (from === 'draft') {
         const due = await reportDeadline(tx, ctx, today, false);
         if (due.dueDate && today > due.dueDate && !ctx.settings.report.lateSubmissionAllowed) {
-          throw new AppError('LATE_SUBMISSION', `已超过报送截止日期（${due.dueDate}），本次述职评议考核不允许逾期报送，请联系审核人`, 409);
+          throw new AppError('LATE_SUBMISSION', `已超过报送截止日期（${formatDateProse(due.dueDate)}），本次述职评议考核不允许逾期报送，请联系审核人`, 409);
         }
       }
       const checks = await runChecks(tx, ctx, row.id, sections, today);

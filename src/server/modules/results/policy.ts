@@ -4,7 +4,7 @@ import type { AuthUser } from '../../http/context';
 import type { CampaignRef } from '../oversight/repo';
 
 const deny = (message: string) => new AppError('FORBIDDEN', message, 403);
-const covers = (user: AuthUser, c: CampaignRef) => pathWithin(c.organizerPath, user.scopePath);
+const covers = (user: AuthUser, c: Pick<CampaignRef, 'organizerPath'>) => pathWithin(c.organizerPath, user.scopePath);
 const READ_ROLES: readonly Role[] = ['org_admin', 'leader'];
 
 /** The organizing level's organization department applies the results (R-USE-1…5) and writes the summary (R-SUM-1). */
@@ -12,8 +12,9 @@ export function assertManageResults(user: AuthUser, c: CampaignRef) {
   if (user.role !== 'org_admin' || !covers(user, c)) throw deny('无权办理该述职评议考核的结果运用');
 }
 
+export const canViewResults = (user: AuthUser, c: Pick<CampaignRef, 'organizerPath'>) => READ_ROLES.includes(user.role) && covers(user, c);
 export function assertViewResults(user: AuthUser, c: CampaignRef) {
-  if (!READ_ROLES.includes(user.role) || !covers(user, c)) throw deny('无权查看该述职评议考核的结果运用');
+  if (!canViewResults(user, c)) throw deny('无权查看该述职评议考核的结果运用');
 }
 
 /**

@@ -48,10 +48,4 @@ export async function gradedReporters(db: DbOrTx, campaignId: number): Promise<G
   }));
 }
 
-export const addDays = (iso: string, days: number) => {
-  const d = new Date(`${iso}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-};
-
-export { shanghaiToday as today } from '../oversight/today';
+export { addDays, shanghaiDate as today } from '../../../domain/calendar';

@@ -12,7 +12,7 @@ const SURNAMES = '王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗';
 const GIVEN = '建国秀英志强丽华海燕文军桂兰德明春梅永红俊杰晓东';
 
 /**
- * Demo data for 满意度调查: 清河县's 2025 survey of one township (the first one), 40 people listed, 20 drawn with a
+ * Demo data for 满意度调查: 清河县's survey of the year under way of one township (the first one), 40 people listed, 20 drawn with a
  * published seed, opened, 12 paper questionnaires entered — 8 sampled respondents are left for links issued
  * from the page. Through the use cases, so it is audited like real work.
  */
@@ -26,14 +26,15 @@ export async function seedDemoSurvey(db: Db, opts: { now: Date; campaignId: numb
   if (!admin || !town) return { surveyId: null };
   const user: AuthUser = { id: admin.id, username: 'admin', displayName: admin.display_name, role: 'org_admin', scopeOrgId: admin.scope_org_id, orgId: null, scopePath: admin.path };
   const actor = { actorId: admin.id, actorName: `${admin.display_name}(admin)`, ip: null, at: opts.now };
-  const survey = await createSurvey(db, user, actor, opts.campaignId, { title: '2025年度青山镇基层党建工作满意度调查', sampleSize: 20 });
+  const [{ year }] = await queryRows<{ year: number }>(db, sql`select year from campaigns where id = ${opts.campaignId}`);
+  const survey = await createSurvey(db, user, actor, opts.campaignId, { title: `${year}年度青山镇基层党建工作满意度调查`, sampleSize: 20 });
   for (let i = 0; i < 40; i++) {
     await addRespondent(db, user, actor, survey.id, {
       reporterId: town.id, category: i < 12 ? '两代表一委员' : '群众', phone: `139${String(10_000_000 + i * 7919).padStart(8, '0')}`,
       name: SURNAMES[(i * 7) % SURNAMES.length]! + GIVEN.slice((i * 2) % GIVEN.length, ((i * 2) % GIVEN.length) + 2),
     });
   }
-  await drawSurveySample(db, user, actor, survey.id, '2025-清河县-满意度');
+  await drawSurveySample(db, user, actor, survey.id, `${year}-清河县-满意度`);
   await openSurvey(db, user, actor, survey.id);
   const items = await listItems(db, survey.id);
   // Mostly 满意/比较满意 with a few lower answers, so the 得票率 columns all show something.

@@ -21,6 +21,7 @@ import {
   SurveyDetailOut, SurveyListOut, SurveyOut, SurveyResultsOut, SurveyUpdateIn, TokensIn,
 } from './schemas';
 import type { surveys } from '../../db/schema';
+import { publicOrigin } from '../../http/public-url';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const disposition = (name: string, fallback: string) =>
@@ -131,7 +132,7 @@ export async function surveyRoutes(app: FastifyInstance) {
     schema: { tags, params: IdParams, body: TokensIn, produces: ['application/pdf', XLSX] },
   }, async (req, reply) => {
     const batch = await issueTokens(db(), requireUser(req), actorOf(req), req.params.id, req.body.reporterId, req.body.count);
-    const origin = `${req.protocol}://${req.host}`;
+    const origin = publicOrigin(req);
     const pdf = req.body.format === 'pdf';
     const body = pdf ? await tokensPdf(origin, batch) : await tokensXlsx(origin, batch);
     const name = `满意度调查链接-${batch.unitName}-${batch.tokens.length}份.${pdf ? 'pdf' : 'xlsx'}`;

@@ -9,6 +9,7 @@ import { notify } from '../../lib/notify';
 import { formatDateTime } from '../../lib/time';
 import type { QueuedScore } from './offline-queue';
 import { newClientId, useScoreQueue } from './use-score-queue';
+import { NoAccess } from '../../components/no-access';
 
 interface Draft {
   score: number | null;
@@ -93,10 +94,11 @@ export function ScoringSheet({ reporterId, backTo }: { reporterId: number; backT
 
   if (error && !sheet) {
     const status = isApiError(error) ? error.status : 0;
+    if (status === 403) return <NoAccess />;
     return (
       <Result
-        status={status === 403 ? '403' : status === 404 ? '404' : 'warning'}
-        title={status === 403 ? '无权访问' : status === 404 ? '不存在' : '暂时无法加载'}
+        status={status === 404 ? '404' : 'warning'}
+        title={status === 404 ? '不存在' : '暂时无法加载'}
         subTitle={isApiError(error) ? error.message : '加载失败'}
         extra={<Button size="large" onClick={() => void load()}>重试</Button>}
       />

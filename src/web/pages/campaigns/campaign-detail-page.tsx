@@ -2,11 +2,13 @@ import { ArrowLeftOutlined, EyeOutlined, FundOutlined, TeamOutlined, CarOutlined
 import { TrophyOutlined } from '@ant-design/icons';
 import { SmileOutlined } from '@ant-design/icons';
 import { Button, Card, Result, Skeleton, Space, Tabs, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { isApiError } from '../../api/client';
 import { campaignsApi, type CampaignDetail } from '../../api/campaigns';
 import { useUser } from '../../auth/auth-context';
+import { NoAccess } from '../../components/no-access';
+import { primeOrgNames } from '../../components/org-pickers';
 import { canManageCampaigns } from '../../lib/access';
 import { FilingsTab } from './filings-tab';
 import { FilingTag, StateTag } from './labels';
@@ -34,7 +36,10 @@ export default function CampaignDetailPage() {
     setError(null);
     campaignsApi
       .detail(id)
-      .then(setDetail)
+      .then((d) => {
+        primeOrgNames(d.orgNames);
+        setDetail(d);
+      })
       .catch((e) => setError({ status: isApiError(e) ? e.status : 0, message: isApiError(e) ? e.message : '加载失败' }));
   }, [id]);
 
@@ -50,10 +55,11 @@ export default function CampaignDetailPage() {
   if (id === null || error?.status === 404) {
     return <Result status="404" title="方案不存在" extra={<Link to="/campaigns">返回列表</Link>} />;
   }
+  if (error?.status === 403) return <NoAccess />;
   if (error) {
     return (
       <Result
-        status={error.status === 403 ? '403' : 'warning'}
+        status="warning"
         title={error.message}
         extra={
           <Space>
@@ -78,6 +84,19 @@ export default function CampaignDetailPage() {
   const full = detail.access === 'full';
   const published = campaign.state !== 'draft';
   const base = `/campaigns/${campaign.id}`;
+  const pages = detail.permissions.pages;
+  const links: { page: keyof typeof pages; to: string; label: string; icon: ReactNode }[] = [
+    { page: 'progress', to: `${base}/progress`, label: '工作进度', icon: <FundOutlined /> },
+    { page: 'meetings', to: `${base}/meetings`, label: '述职评议会', icon: <ScheduleOutlined /> },
+    { page: 'evaluation', to: `${base}/evaluation`, label: '综合评价', icon: <TrophyOutlined /> },
+    { page: 'myResult', to: `${base}/evaluation`, label: '我的评价结果', icon: <TrophyOutlined /> },
+    { page: 'observers', to: `${base}/observers`, label: '派员指导', icon: <EyeOutlined /> },
+    { page: 'visits', to: `${base}/visits`, label: '调研走访', icon: <CarOutlined /> },
+    { page: 'surveys', to: `${base}/surveys`, label: '满意度调查', icon: <SmileOutlined /> },
+    { page: 'assessment', to: `${base}/assessment`, label: '实地考核', icon: <FundOutlined /> },
+    { page: 'rectification', to: `/rectification?campaignId=${campaign.id}`, label: '问题整改', icon: <CheckSquareOutlined /> },
+    { page: 'results', to: `${base}/results`, label: '结果运用与总结', icon: <FundOutlined /> },
+  ];
 
   const items = [
     { key: 'overview', label: '概况', children: <OverviewTab detail={detail} onChanged={load} canManage={canManage} /> },
@@ -107,52 +126,19 @@ export default function CampaignDetailPage() {
         <StateTag state={campaign.state} />
         <FilingTag state={campaign.filingState} />
       </div>
-      {published && full && (
+      {published && (
         <div className="campaign-links" data-testid="campaign-links">
-          <Link to={`${base}/progress`}>
-            <Button size="small" icon={<FundOutlined />}>工作进度</Button>
-          </Link>
-          <Link to={`${base}/meetings`}>
-            <Button size="small" icon={<ScheduleOutlined />}>述职评议会</Button>
-          </Link>
-          <Link to={`${base}/evaluation`}>
-            <Button size="small" icon={<TrophyOutlined />} data-testid="campaign-evaluation-link">综合评价</Button>
-          </Link>
-          <Link to={`${base}/observers`}>
-            <Button size="small" icon={<EyeOutlined />}>派员指导</Button>
-          </Link>
-          <Link to={`${base}/visits`}>
-            <Button size="small" icon={<CarOutlined />}>调研走访</Button>
-          </Link>
-          <Link to={`${base}/surveys`}>
-            <Button size="small" icon={<SmileOutlined />}>满意度调查</Button>
-          </Link>
-          <Link to={`${base}/assessment`}>
-            <Button size="small" icon={<FundOutlined />}>实地考核</Button>
-          </Link>
-          <Link to={`/rectification?campaignId=${campaign.id}`}>
-            <Button size="small" icon={<CheckSquareOutlined />}>问题整改</Button>
-          </Link>
-          <Link to={`${base}/results`}>
-            <Button size="small" icon={<FundOutlined />} data-testid="campaign-results-link">结果运用与总结</Button>
-          </Link>
-          {detail.children.length > 0 && (
+          {/* Only what this user can open (the server's permissions.pages): nothing here leads to 无权访问. */}
+          {links.filter((l) => pages[l.page]).map((l) => (
+            <Link key={l.page} to={l.to}>
+              <Button size="small" icon={l.icon} data-testid={`campaign-link-${l.page}`}>{l.label}</Button>
+            </Link>
+          ))}
+          {full && detail.children.length > 0 && (
             <Link to={`${base}?tab=subs`}>
               <Button size="small" icon={<TeamOutlined />}>下级方案 {detail.children.length}</Button>
             </Link>
           )}
-        </div>
-      )}
-      {published && !full && (
-        <div className="campaign-links">
-          {/* A secretary sees their own grade and opinion here once the committee has locked them. */}
-          <Link to={`${base}/evaluation`}>
-            <Button size="small" icon={<TrophyOutlined />}>我的评价结果</Button>
-          </Link>
-          {/* A secretary follows their own organization's rectification of this round. */}
-          <Link to={`/rectification?campaignId=${campaign.id}`}>
-            <Button size="small" icon={<CheckSquareOutlined />}>问题整改</Button>
-          </Link>
         </div>
       )}
       <Tabs

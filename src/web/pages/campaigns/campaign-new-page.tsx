@@ -9,6 +9,7 @@ import { OrgSelect, type OrgRef } from '../../components/org-select';
 import { showFormError } from '../../lib/form-errors';
 import { notify } from '../../lib/notify';
 import { useDebounced } from '../../lib/use-debounced';
+import { todayInShanghai } from '../../lib/time';
 
 interface Values {
   year: number;
@@ -161,7 +162,7 @@ export default function CampaignNewPage() {
       <Form<Values>
         form={form}
         layout="vertical"
-        initialValues={{ year: new Date().getFullYear() }}
+        initialValues={{ year: Number(todayInShanghai().slice(0, 4)) }}
         onFinish={submit}
         style={{ maxWidth: 560 }}
       >

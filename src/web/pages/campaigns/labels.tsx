@@ -1,6 +1,7 @@
 import { Tag } from 'antd';
 import { CAMPAIGN_STATE_LABELS, type CampaignState } from '../../../domain/campaign-phases';
 import type { FilingState } from '../../api/campaigns';
+import { formatDateProse } from '../../lib/time';
 
 export { CAMPAIGN_STATE_LABELS };
 
@@ -43,5 +44,4 @@ export const FilingTag = ({ state }: { state: FilingState }) =>
 export const PHASE_STATE_LABELS = { not_started: '未开启', open: '进行中', closed: '已关闭' } as const;
 
 /** 2025-01-20 → 2025年1月20日 */
-export const cnDate = (d: string | null | undefined) =>
-  d ? `${Number(d.slice(0, 4))}年${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日` : '—';
+export const cnDate = (d: string | null | undefined) => (d ? formatDateProse(d) : '—');

@@ -52,6 +52,7 @@ export function SettingsTab({ detail, editable, onChanged }: Props) {
   const settings = detail.settings as unknown as CampaignSettings;
   const [form] = Form.useForm<SettingsForm>();
   const { sectors, kinds, levels } = useMeta();
+  const inherited = new Set(detail.inheritedRoutes);
   const [saving, setSaving] = useState(false);
   const [open, setOpen] = useState<string[]>(['keyContentItems', 'phases']);
   const [dirty, setDirty] = useState(false);
@@ -548,7 +549,9 @@ export function SettingsTab({ detail, editable, onChanged }: Props) {
               <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
                 未匹配任何规则的党组织向其上级党组织述职；符合规则的改向指定党组织述职，按顺序第一个符合的规则生效。
               </Typography.Paragraph>
-              {fields.map((f, i) => (
+              {fields.map((f, i) => inherited.has(i) ? (
+                <InheritedRoute key={f.key} index={i} rule={form.getFieldValue(['routes', f.name])} names={detail.orgNames} />
+              ) : (
                 <div key={f.key} className="campaign-subform" data-testid={`route-rule-${i}`}>
                   <Row gutter={8}>
                     <Col xs={24} md={11}>
@@ -681,5 +684,27 @@ export function SettingsTab({ detail, editable, onChanged }: Props) {
         </div>
       )}
     </Form>
+  );
+}
+
+/**
+ * A route rule copied from the level above (a township's round inherits the county's): shown as text, with the
+ * names the server sent — its targets often lie outside this user's subtree, and the level above owns the rule.
+ */
+function InheritedRoute({ index, rule, names }: { index: number; rule: CampaignSettings['routes'][number]; names: Record<string, string> }) {
+  const { sectorLabel, kindLabel } = useMeta();
+  const name = (id: number | null) => (id === null ? '上级党组织' : names[String(id)] ?? `组织 #${id}`);
+  const m = rule.match;
+  const parts = [
+    m.sectors?.length ? `领域：${m.sectors.map(sectorLabel).join('、')}` : null,
+    m.kinds?.length ? `组织类别：${m.kinds.map(kindLabel).join('、')}` : null,
+    m.orgIds?.length ? `指定党组织：${m.orgIds.map(name).join('、')}` : null,
+  ].filter(Boolean);
+  return (
+    <div className="campaign-subform" data-testid={`route-rule-${index}`}>
+      <Typography.Text strong>{rule.label}</Typography.Text>
+      <Typography.Text type="secondary">（上级方案规定，本级不能修改）</Typography.Text>
+      <div data-testid={`route-target-${index}`}>向「{name(rule.reportTo)}」述职{parts.length ? `；${parts.join('；')}` : ''}</div>
+    </div>
   );
 }

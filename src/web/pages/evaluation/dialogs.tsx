@@ -5,6 +5,7 @@ import { evaluationApi, type EvaluationItem, type Grade, type GradeHistory, type
 import { isApiError } from '../../api/client';
 import { notify } from '../../lib/notify';
 import { GRADE_LABEL, GRADE_OPTIONS } from './labels';
+import { formatDateTime } from '../../lib/time';
 
 const errorText = (e: unknown) => (isApiError(e) ? e.message : '操作失败，请重试');
 
@@ -188,7 +189,7 @@ export function HistoryModal({ campaignId, item, onClose }: { campaignId: number
           <List.Item>
             <Space direction="vertical" size={0}>
               <span>{label(c.oldGrade)} → <b>{label(c.newGrade)}</b>（建议 {label(c.suggestedGrade)}）</span>
-              <Typography.Text type="secondary">{c.changedBy ?? '—'} · {new Date(c.changedAt).toLocaleString('zh-CN')}</Typography.Text>
+              <Typography.Text type="secondary">{c.changedBy ?? '—'} · {formatDateTime(c.changedAt)}</Typography.Text>
               {c.reason && <span>理由：{c.reason}</span>}
             </Space>
           </List.Item>

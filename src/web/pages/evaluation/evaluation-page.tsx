@@ -14,10 +14,13 @@ import { useDebounced } from '../../lib/use-debounced';
 import { DecisionModal, HistoryModal, InputModal, LockModal, OpinionModal, ReviewModal } from './dialogs';
 import { COMPONENT_LABEL, COMPONENT_ORDER, GRADE_COLOR, GRADE_LABEL, GRADE_OPTIONS } from './labels';
 import { OutputsPanel } from './outputs-panel';
+import { NoAccess } from '../../components/no-access';
+import { formatDateTimeProse } from '../../lib/time';
 
 const GradeTag = ({ grade }: { grade: Grade | null }) => (grade ? <Tag color={GRADE_COLOR[grade]}>{GRADE_LABEL[grade]}</Tag> : <span>—</span>);
 
 type Dialog = 'decision' | 'opinion' | 'input' | 'review' | 'history';
+const FORBIDDEN = 'forbidden';
 
 /** /campaigns/:id/evaluation — 综合评价 (R-GRADE-1…5); a secretary sees only their own result after the lock. */
 export default function EvaluationPage() {
@@ -28,11 +31,12 @@ export default function EvaluationPage() {
 function MyResultView() {
   const campaignId = Number(useParams().id);
   const [data, setData] = useState<MyResult | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    evaluationApi.mine(campaignId).then(setData).catch((e) => setError(isApiError(e) ? e.message : '加载失败'));
+    evaluationApi.mine(campaignId).then(setData).catch(setError);
   }, [campaignId]);
-  if (error) return <Result status="403" title={error} />;
+  if (isApiError(error) && error.status === 403) return <NoAccess />;
+  if (error) return <Result status="error" title={isApiError(error) ? error.message : '加载失败'} />;
   if (!data) return <Card loading />;
   if (!data.locked) return <Result status="info" title={data.orgName} subTitle={data.message} data-testid="mine-hidden" />;
   return (
@@ -73,7 +77,7 @@ function EvaluationView() {
       setData(await evaluationApi.get(campaignId, { q, sector, grade, autoPoor, offset: (page - 1) * pageSize, limit: pageSize }));
       setError(null);
     } catch (e) {
-      setError(isApiError(e) ? e.message : '加载失败');
+      setError(isApiError(e) ? (e.status === 403 ? FORBIDDEN : e.message) : '加载失败');
     } finally {
       setLoading(false);
     }
@@ -82,7 +86,7 @@ function EvaluationView() {
     load().catch(() => {});
   }, [load]);
 
-  if (error && !data) return <Result status="403" title={error} />;
+  if (error && !data) return error === FORBIDDEN ? <NoAccess /> : <Result status="error" title={error} />;
   const locked = data?.state === 'locked';
   const manage = !!data?.can.manage && !locked;
   const review = !!data?.can.review && !locked;
@@ -240,14 +244,14 @@ function EvaluationView() {
       >
         {locked && (
           <Alert type="success" showIcon style={{ marginBottom: 12 }} data-testid="locked-banner"
-            message={`综合评价结果已于${new Date(data!.lockedAt!).toLocaleString('zh-CN')}锁定${data!.decisionNote ? `（${data!.decisionNote}）` : ''}，不能再修改。`} />
+            message={`综合评价结果已于${formatDateTimeProse(data!.lockedAt!)}锁定${data!.decisionNote ? `（${data!.decisionNote}）` : ''}，不能再修改。`} />
         )}
         {!summary && data && <Empty description={data.can.manage ? '尚未计算，请点击“重新计算”' : '尚未计算综合评价'} />}
         {summary && (
           <Space direction="vertical" style={{ width: '100%' }}>
             <Typography.Text type="secondary">
               综合得分 = {weighted.map((c) => `${COMPONENT_LABEL[c]}×${weights[c]}%`).join(' + ')}；缺少某项得分的，其余各项按原比例折算。{summary.rankNote}
-              （{new Date(summary.computedAt).toLocaleString('zh-CN')}计算，{summary.n}个述职对象，已发布测评{summary.releasedRounds}轮）
+              （{formatDateTimeProse(summary.computedAt)}计算，{summary.n}个述职对象，已发布测评{summary.releasedRounds}轮）
             </Typography.Text>
             <div data-testid="quota-bins">
               <Space wrap>

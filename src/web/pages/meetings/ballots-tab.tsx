@@ -11,6 +11,8 @@ import {
 import type { Attendance } from '../../api/meetings';
 import { notify } from '../../lib/notify';
 import { PaperTallyPanel, type PaperReporter } from './paper-tally-panel';
+import { useVoteAddress, VoteAddressWarning } from './vote-address';
+import { formatDateTime } from '../../lib/time';
 
 const STATE_COLORS: Record<string, string> = {
   draft: 'default', open: 'processing', closed: 'warning', released: 'success', void: 'error', purged: 'default',
@@ -86,12 +88,14 @@ export function BallotsTab({ meetingId, categories, reporters, canManage }: Prop
   );
 }
 
-const fmt = (v: string | null) => (v ? new Date(v).toLocaleString('zh-CN', { hour12: false }) : '—');
+const fmt = (v: string | null) => (v ? formatDateTime(v) : '—');
 
 function RoundPanel({ roundId, meetingId, categories, reporters, canManage, onChanged }: {
   roundId: number; meetingId: number; categories: Attendance[]; reporters: PaperReporter[]; canManage: boolean; onChanged: () => void;
 }) {
   const [round, setRound] = useState<BallotRoundDetail | null>(null);
+  // The slips printed here carry the same address as the console's QR code.
+  const { warning: voteWarning } = useVoteAddress();
   const [recon, setRecon] = useState<Reconciliation | null>(null);
   const [results, setResults] = useState<RoundResults | null>(null);
   const [counts, setCounts] = useState<Record<string, number | null>>({});
@@ -194,6 +198,7 @@ function RoundPanel({ roundId, meetingId, categories, reporters, canManage, onCh
           </Space>
         )}
 
+        {canIssue && <VoteAddressWarning warning={voteWarning} />}
         <Table
           size="small" rowKey="key" pagination={false} dataSource={codeRows} title={() => '投票码（按参评人员类别）'}
           locale={{ emptyText: <Empty description="本次考核未设置参加测评的人员类别" /> }}

@@ -3,13 +3,14 @@ import {
 } from '@ant-design/icons';
 import { Button, Drawer, Select, Space, Spin } from 'antd';
 import QRCode from 'qrcode';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { isApiError } from '../../api/client';
 import { meetingsApi, type BallotRound, type LiveCounts, type MeetingDetail, type TimerAction } from '../../api/meetings';
 import { nextSpeaker } from '../../../domain/meeting-agenda';
 import { formatClock, timerView } from '../../../domain/meeting-timer';
 import { CommentEditor } from './comment-editor';
+import { useVoteAddress, VoteAddressWarning } from './vote-address';
 import './meeting-console.css';
 
 /** Changes arrive as server-sent events; polling is the fallback: often while the stream is down, rarely while it is up. */
@@ -196,7 +197,7 @@ function BallotsArea({ meetingId, agenda, canManage, changes }: {
   const [round, setRound] = useState<BallotRound | null | 'unavailable'>(null);
   const [live, setLive] = useState<LiveCounts | null>(null);
   const [qr, setQr] = useState<string | null>(null);
-  const voteUrl = useMemo(() => `${window.location.origin}/vote/`, []);
+  const { url: voteUrl, warning } = useVoteAddress();
 
   useEffect(() => {
     if (!canManage) return;
@@ -225,6 +226,7 @@ function BallotsArea({ meetingId, agenda, canManage, changes }: {
   }, [meetingId]);
 
   useEffect(() => {
+    if (!voteUrl) return;
     QRCode.toDataURL(voteUrl, { margin: 1, width: 320, errorCorrectionLevel: 'M' }).then(setQr).catch(() => setQr(null));
   }, [voteUrl]);
 
@@ -233,13 +235,14 @@ function BallotsArea({ meetingId, agenda, canManage, changes }: {
   return (
     <div className="console-ballots" data-testid="console-ballots">
       <div className="console-label">现场测评</div>
+      {canManage && <VoteAddressWarning warning={warning} />}
       {open ? (
         <div className="console-vote">
-          {qr && <img src={qr} alt="手机测评二维码" className="console-qr" />}
+          {qr && <img src={qr} alt="手机测评二维码" className="console-qr" data-vote-url={voteUrl} />}
           <div>
             <div className="console-room-label">会场码</div>
             <div className="console-room" data-testid="console-room-code">{(round as BallotRound).roomCode}</div>
-            <div className="console-vote-hint">扫码或打开 {voteUrl}，输入投票码和会场码</div>
+            <div className="console-vote-hint">扫码或打开 <span data-testid="console-vote-url">{voteUrl}</span>，输入投票码和会场码</div>
           </div>
         </div>
       ) : (

@@ -29,6 +29,7 @@ import { useMeta } from '../../lib/meta';
 import { notify } from '../../lib/notify';
 import { formatDateTime, isShortTenure } from '../../lib/time';
 import { MemberModal, MoveModal, OrgFormModal, SecretaryModal } from './org-forms';
+import { NoAccess } from '../../components/no-access';
 
 interface Props {
   orgId: number;
@@ -93,8 +94,9 @@ export function OrgDetail({ orgId, canEdit, onOpen, onUpdated, onCreated, onMove
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [orgId]);
 
+  if (error?.code === 'FORBIDDEN') return <NoAccess />;
   if (error) {
-    const status = error.code === 'FORBIDDEN' ? '403' : error.code === 'NOT_FOUND' ? '404' : 'error';
+    const status = error.code === 'NOT_FOUND' ? '404' : 'error';
     return (
       <Card data-testid="org-detail">
         <Result

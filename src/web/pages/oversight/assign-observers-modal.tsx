@@ -4,6 +4,7 @@ import { type Candidate, oversightApi, type ProgressRow } from '../../api/oversi
 import { showFormError } from '../../lib/form-errors';
 import { useDebounced } from '../../lib/use-debounced';
 import { ROLE_LABELS } from './shared';
+import { formatDateProse } from '../../lib/time';
 
 interface Values {
   userIds: number[];
@@ -88,7 +89,7 @@ export function AssignObserversModal({ campaignId, open, onClose, onDone }: { ca
             mode="multiple"
             showSearch={{ optionFilterProp: 'label' }}
             placeholder="选择下级方案"
-            options={targets.map((t) => ({ value: t.id, label: t.completeBy ? `${t.organizerName}（完成时限 ${t.completeBy}）` : t.organizerName }))}
+            options={targets.map((t) => ({ value: t.id, label: t.completeBy ? `${t.organizerName}（${formatDateProse(t.completeBy)}前完成）` : t.organizerName }))}
             data-testid="assign-targets"
           />
         </Form.Item>

@@ -6,6 +6,7 @@ import { oversightApi, type Progress, type ProgressFilter, type ProgressRow } fr
 import { useDebounced } from '../../lib/use-debounced';
 import { CampaignHeader, FILING_LABELS, FilingTag, LoadError, STATE_LABELS, StateTag } from './shared';
 import { StateChart } from './state-chart';
+import { formatDateProse, formatDateTime } from '../../lib/time';
 
 const REFRESH_MS = 30_000;
 const LEVEL_LABELS: Record<string, string> = { province: '省', city: '市', county: '县', township: '乡镇/街道', grassroots: '基层' };
@@ -162,7 +163,7 @@ export default function ProgressPage() {
         <Select allowClear placeholder="是否逾期" value={overdue} onChange={setOverdue} style={{ width: 120 }}
           options={[{ value: 'true', label: '逾期' }, { value: 'false', label: '未逾期' }]} data-testid="progress-overdue" />
         <Typography.Text type="secondary" style={{ alignSelf: 'center' }}>
-          统计与图表只计下级方案，本级方案的逾期见表格首行 · 今天（北京时间）{data?.today ?? ''} · 每30秒自动刷新{updatedAt ? ` · 更新于 ${updatedAt.toLocaleTimeString('zh-CN', { hour12: false })}` : ''}
+          统计与图表只计下级方案，本级方案的逾期见表格首行 · 今天（北京时间）{formatDateProse(data?.today)} · 每30秒自动刷新{updatedAt ? ` · 更新于 ${formatDateTime(updatedAt.toISOString()).slice(11)}` : ''}
         </Typography.Text>
       </div>
       <Table<ProgressRow>

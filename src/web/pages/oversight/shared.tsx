@@ -5,6 +5,7 @@ import { isApiError } from '../../api/client';
 import type { CampaignBrief, PhaseWindow } from '../../api/oversight';
 import type { Role } from '../../api/types';
 import { useUser } from '../../auth/auth-context';
+import { NoAccess } from '../../components/no-access';
 
 export const STATE_LABELS: Record<string, { label: string; color: string }> = {
   draft: { label: '草稿', color: 'default' },
@@ -86,11 +87,12 @@ export function CampaignHeader({ campaign, extra }: { campaign: CampaignBrief | 
 /** A refused or missing campaign reads as a page, not as a toast over an empty table. */
 export function LoadError({ error }: { error: unknown }) {
   const status = isApiError(error) ? error.status : 0;
+  if (status === 403) return <NoAccess />;
   const message = isApiError(error) ? error.message : '加载失败，请稍后重试';
   return (
     <Result
-      status={status === 403 ? '403' : status === 404 ? '404' : 'error'}
-      title={status === 403 ? '无权访问' : status === 404 ? '不存在' : '加载失败'}
+      status={status === 404 ? '404' : 'error'}
+      title={status === 404 ? '不存在' : '加载失败'}
       subTitle={message}
       extra={<Button onClick={() => window.location.reload()}>重新加载</Button>}
     />

@@ -10,8 +10,9 @@ import { isApiError } from '../../api/client';
 import { type RectItem, type RectItemDetail, rectificationApi } from '../../api/rectification';
 import { showFormError } from '../../lib/form-errors';
 import { notify } from '../../lib/notify';
-import { formatDateTime } from '../../lib/time';
+import { formatDateProse, formatDateTime } from '../../lib/time';
 import { StatusTag } from './shared';
+import { NoAccess } from '../../components/no-access';
 
 const errorText = (e: unknown) => (isApiError(e) ? e.message : '操作失败，请重试');
 const RESULT_LABELS: Record<string, string> = { pass: '验收通过，销号', fail: '验收未通过，退回整改', reopen: '重新整改' };
@@ -58,8 +59,9 @@ export default function RectificationItemPage() {
     }
   };
 
+  if (isApiError(error) && error.status === 403) return <NoAccess />;
   if (error) {
-    return <Result status={isApiError(error) && error.status === 403 ? '403' : 'error'} title={errorText(error)} extra={<Link to="/rectification">返回整改清单</Link>} />;
+    return <Result status="error" title={errorText(error)} extra={<Link to="/rectification">返回整改清单</Link>} />;
   }
   if (!data) return <Spin style={{ display: 'block', margin: 48 }} />;
   const { item, can } = data;
@@ -113,7 +115,7 @@ export default function RectificationItemPage() {
         title={<Space wrap><Link to={`/rectification?campaignId=${item.campaignId}`}><ArrowLeftOutlined /></Link>{item.orgName}<StatusTag item={item} /></Space>}
         extra={can.edit && <Button onClick={() => openEdit('edit')}>修改</Button>}
       >
-        {item.overdue && <Alert type="error" showIcon style={{ marginBottom: 12 }} message={`已超过整改时限（${item.deadline}），已列入上级督办`} />}
+        {item.overdue && <Alert type="error" showIcon style={{ marginBottom: 12 }} message={`已超过整改时限（${formatDateProse(item.deadline)}），已列入上级督办`} />}
         <Descriptions size="small" column={{ xs: 1, sm: 1, md: 2 }} bordered>
           <Descriptions.Item label="问题" span={2}>{item.description}</Descriptions.Item>
           <Descriptions.Item label="来源">{item.sourceLabel}</Descriptions.Item>

@@ -16,6 +16,7 @@ import { notify } from '../../lib/notify';
 import { ACTION_LABELS, DueTag, formatSize, formatTime, StateTag } from './labels';
 import { RichEditor, type RichEditorHandle } from './rich-editor';
 import './reports.css';
+import { formatDateProse } from '../../lib/time';
 
 const LEVEL_ICON = {
   pass: <CheckCircleFilled style={{ color: '#52c41a' }} />,
@@ -388,7 +389,7 @@ export default function ReportPage() {
         <Descriptions.Item label="现场述职">{reporter.speakingMinutes ? `${reporter.speakingMinutes}分钟` : '—'}</Descriptions.Item>
       </Descriptions>
       {deadline.overdue && !view.rules.lateSubmissionAllowed && report.state === 'draft' && (
-        <Alert type="error" showIcon style={{ marginBottom: 12 }} title={`已超过报送截止日期（${deadline.dueDate}），本次述职评议考核不允许逾期报送，请联系审核人。`} />
+        <Alert type="error" showIcon style={{ marginBottom: 12 }} title={`已超过报送截止日期（${formatDateProse(deadline.dueDate)}），本次述职评议考核不允许逾期报送，请联系审核人。`} />
       )}
       {view.events.length > 0 && ['returned', 'rewrite_ordered'].includes(report.state) && (
         <Alert

@@ -6,6 +6,7 @@ import { useUser } from '../../auth/auth-context';
 import { useDebounced } from '../../lib/use-debounced';
 import { DueTag, formatTime, StateTag } from './labels';
 import { PhaseNote } from '../../components/phase-note';
+import { formatDateProse } from '../../lib/time';
 
 const PAGE = 20;
 
@@ -32,10 +33,10 @@ function MyTasks() {
             </Space>
             <div>{t.campaignTitle}</div>
             <Typography.Text type="secondary">
-              向{t.reportToName}述职{t.meetingDate ? `，述职评议会${t.meetingDate}` : ''}
+              向{t.reportToName}述职{t.meetingDate ? `，述职评议会${formatDateProse(t.meetingDate)}` : ''}
               {t.charCount ? `，当前${t.charCount}字` : ''}
             </Typography.Text>
-            {t.dueSoon && <Alert type="warning" showIcon title={`请在${t.dueDate}前提交述职报告`} />}
+            {t.dueSoon && <Alert type="warning" showIcon title={`请在${formatDateProse(t.dueDate)}前提交述职报告`} />}
             {!!t.reminders?.length && !t.submittedAt && (
               <Alert
                 type={t.reminders[0].overdue ? 'error' : 'warning'}

@@ -2,6 +2,7 @@ import { Button, Card, Popconfirm, Space, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { resultsApi } from '../../api/results';
 import { notify } from '../../lib/notify';
+import { formatDateTime } from '../../lib/time';
 
 type Row = Awaited<ReturnType<typeof resultsApi.inbox>>['items'][number];
 
@@ -23,7 +24,7 @@ export default function SummaryInboxPage() {
       <Table<Row> size="small" rowKey="campaignId" loading={!rows} dataSource={rows ?? []} pagination={{ pageSize: 20 }}
         columns={[
           { title: '单位', dataIndex: 'organizerName' }, { title: '名称', dataIndex: 'title' }, { title: '年度', dataIndex: 'year', width: 70 },
-          { title: '上报时间', dataIndex: 'submittedAt', width: 170, render: (v: string) => v.replace('T', ' ').replace('Z', '') },
+          { title: '上报时间', dataIndex: 'submittedAt', width: 170, render: (v: string) => formatDateTime(v) },
           { title: '状态', dataIndex: 'state', width: 100, render: (s: string) => (s === 'received' ? <Tag color="green">已接收</Tag> : <Tag color="blue">待接收</Tag>) },
           {
             title: '操作', width: 260,

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { isApiError } from '../../api/client';
 import { resultsApi, type Summary, type SummarySectionKey } from '../../api/results';
 import { notify } from '../../lib/notify';
+import { formatDateProse } from '../../lib/time';
 
 const SECTIONS: { key: SummarySectionKey; title: string }[] = [
   { key: 'overview', title: '基本情况' },
@@ -48,8 +49,8 @@ export function SummaryTab({ campaignId, canManage }: { campaignId: number; canM
   const f = data.figures;
   return (
     <Space direction="vertical" style={{ width: '100%' }} size="middle" data-testid="summary-tab">
-      {data.overdue && <Alert type="error" showIcon message={`总结报告应于${data.dueDate}前上报，已逾期`} />}
-      {data.dueSoon && <Alert type="warning" showIcon message={`总结报告应于${data.dueDate}前上报`} />}
+      {data.overdue && <Alert type="error" showIcon message={`总结报告应于${formatDateProse(data.dueDate)}前上报，已逾期`} />}
+      {data.dueSoon && <Alert type="warning" showIcon message={`总结报告应于${formatDateProse(data.dueDate)}前上报`} />}
       <Descriptions size="small" bordered column={{ xs: 1, sm: 2, md: 4 }}>
         <Descriptions.Item label="状态"><Tag color={STATE[data.state]?.color}>{STATE[data.state]?.label ?? data.state}</Tag></Descriptions.Item>
         <Descriptions.Item label="上报期限">{data.dueDate ?? '—'}</Descriptions.Item>

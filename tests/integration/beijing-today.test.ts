@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCampaign, buildTwoCounties, buildUser, setupTestApp, signIn, type Session } from '../factories';
+
+/**
+ * "Today" is the Beijing calendar day on every route. Between 00:00 and 08:00 Beijing time the UTC date is still the
+ * day before: a phase opened then was stamped yesterday, and a secretary appointed "today" was refused as a future date.
+ */
+let t: Awaited<ReturnType<typeof setupTestApp>>;
+let admin: Session;
+let tree: Awaited<ReturnType<typeof buildTwoCounties>>;
+
+beforeAll(async () => {
+  // 2025-12-01 17:00 UTC is 2025-12-02 01:00 in Beijing.
+  t = await setupTestApp({ start: new Date('2025-12-01T17:00:00Z') });
+  tree = await buildTwoCounties(t.db);
+  await buildUser(t.db, { role: 'org_admin', username: 'adminA', scopeOrgId: tree.countyA.id });
+  admin = await signIn(t.app, 'adminA');
+});
+afterAll(async () => t.close());
+
+describe('the Beijing calendar day at 17:00Z and 23:30Z', () => {
+  it('a phase opened at 01:00 Beijing time is stamped with that Beijing day', async () => {
+    const c = await buildCampaign(t.db, { organizerOrgId: tree.countyA.id, templateId: '000', year: 2025, state: 'published' });
+    const res = await admin.post(`/api/campaigns/${c.id}/phases/preparation/open`, {});
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().phases.find((p: { key: string }) => p.key === 'preparation').openedOn).toBe('2025-12-02');
+  });
+
+  it('a secretary who took office today (Beijing) at 07:30 Beijing time is accepted; tomorrow is refused', async () => {
+    t.clock.set(new Date('2025-12-01T23:30:00Z'));
+    admin = await signIn(t.app, 'adminA'); // the jump outlasts the idle timeout
+    const put = (tenureStart: string) =>
+      admin.put(`/api/orgs/${tree.villageA1.id}/secretary`, { name: '赵新民', position: '书记', tenureStart });
+    const today = await put('2025-12-02');
+    expect(today.statusCode, today.body).toBe(200);
+    const tomorrow = await put('2025-12-03');
+    expect(tomorrow.statusCode).toBe(400);
+    expect(tomorrow.json().message).toBe('任职时间不能晚于今天');
+  });
+});
