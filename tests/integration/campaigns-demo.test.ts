@@ -49,8 +49,9 @@ describe('demo data: 清河县\'s round of the year under way (R-CAMP-2, R-CAMP-
     const routes = d.settings.routes as { label: string; reportTo: number }[];
     expect(d.inheritedRoutes).toEqual(routes.map((_, i) => i));
     expect(routes.map((r) => d.orgNames[r.reportTo])).toEqual(['中共清河县社区工作委员会', '中共清河县非公有制经济组织和社会组织工作委员会']);
-    // What the page used to look up by itself, and was refused (a 403 toast each time the plan opened).
-    for (const r of routes) expect((await s.town_admin.get(`/api/orgs/${r.reportTo}`)).statusCode).toBe(403);
+    // What the page used to look up by itself, and was refused (a toast each time the plan opened); a sibling off
+    // the township's branch now answers like a missing id (issue 15).
+    for (const r of routes) expect((await s.town_admin.get(`/api/orgs/${r.reportTo}`)).statusCode).toBe(404);
     // The county's own plan has nothing inherited.
     expect((await s.admin.get(`/api/campaigns/${seeded.campaignId}`)).json().inheritedRoutes).toEqual([]);
   });

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, shanghaiDate } from '../../src/domain/calendar';
-import type { Phase } from '../../src/domain/campaign-phases';
+import { type Phase, phaseStatus } from '../../src/domain/campaign-phases';
 import { queryRows } from '../../src/server/db/connect';
 import { DEMO_PASSWORD, seedDemo, seedDemoRounds } from '../../src/server/db/demo-seed';
 import { demoReportSections } from '../../src/server/db/demo-round';
@@ -37,11 +37,15 @@ afterAll(async () => {
 describe('demo on the first start: a round under way, nothing overdue', () => {
   it('R-CAMP-8 every campaign\'s phases fit today: none open past its end, none left unopened past its end', () => {
     return Promise.all(worlds.map(async (w) => {
-      const rows = await queryRows<{ title: string; state: string; phases: Phase[] }>(w.t.db, sql`select title, state, phases from campaigns`);
-      const late = rows.filter((c) => c.state === 'published').flatMap((c) => c.phases
-        .filter((p) => p.state !== 'closed' && p.end < w.today)
+      const rows = await queryRows<{ id: number; title: string; state: string; phases: Phase[] }>(w.t.db, sql`select id, title, state, phases from campaigns`);
+      // Phases open and end by their dates (decision 018): none may be held open by an override past its end, and the
+      // county's round is under way — its 述职报告 phase open today.
+      const held = rows.filter((c) => c.state === 'published').flatMap((c) => c.phases
+        .filter((p) => p.state === 'open' && p.end < w.today)
         .map((p) => `${c.title} ${p.key} ${p.state} ${p.end}`));
-      expect(late, w.today).toEqual([]);
+      expect(held, w.today).toEqual([]);
+      const county = rows.find((c) => Number(c.id) === w.seeded.campaignId);
+      expect(county && phaseStatus(county.phases.find((p) => p.key === 'reports')!, w.today), w.today).toBe('open');
       expect(rows.filter((c) => c.state === 'closed').map((c) => c.title)).toHaveLength(19); // last year: county + 18 sub-rounds
     }));
   });

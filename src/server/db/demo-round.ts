@@ -143,11 +143,30 @@ async function orgIdsByCode(db: Db) {
 
 const PHASE_ORDER: PhaseKey[] = ['preparation', 'reports', 'review', 'meeting', 'field', 'evaluation', 'feedback', 'rectification', 'summary'];
 
+/**
+ * Follows the plan as an organizer would under decision 018: a phase opens by itself on its start day, so "open" is an
+ * early opening (with a reason) only when the day has not come; "close" ends a phase still open (confirming the open
+ * work it names), and is nothing when the phase has already ended by its date.
+ */
+async function followPlan(db: Db, user: AuthUser, actor: AuditActor, campaignId: number, key: PhaseKey, action: 'open' | 'close') {
+  const { changePhase } = await import('../modules/campaigns/transition-phase');
+  const { getCampaign } = await import('../modules/campaigns/repo');
+  const { phaseStatus } = await import('../../domain/campaign-phases');
+  const { campaign } = await getCampaign(db, campaignId);
+  const phase = campaign.phases.find((p) => p.key === key);
+  if (!phase) return;
+  const status = phaseStatus(phase, shanghaiDate(actor.at));
+  if (action === 'open' && status === 'not_started') {
+    await changePhase(db, user, actor, campaignId, key, 'open', { reason: '演示数据：按本级安排提前开启' });
+  } else if (action === 'close' && status === 'open') {
+    await changePhase(db, user, actor, campaignId, key, 'close', { reason: '演示数据：按计划结束本阶段', confirm: true });
+  }
+}
+
 /** Opens (and closes) the campaign's phases in their order, each on its planned start (end) day, up to `until`. */
 async function runPhases(db: Db, as: As, cal: DemoCalendar, campaignId: number, plan: Plan, opts: {
   shift?: number; open: PhaseKey[]; close: PhaseKey[]; day?: (n: number) => Promise<void>;
 }) {
-  const { changePhase } = await import('../modules/campaigns/transition-phase');
   const shift = opts.shift ?? 0;
   const events: { n: number; key: PhaseKey; action: 'open' | 'close' }[] = [];
   for (const [key, a, b] of plan) {
@@ -158,7 +177,7 @@ async function runPhases(db: Db, as: As, cal: DemoCalendar, campaignId: number, 
   events.sort((x, y) => x.n - y.n || (x.action === y.action ? PHASE_ORDER.indexOf(x.key) - PHASE_ORDER.indexOf(y.key) : x.action === 'open' ? -1 : 1));
   for (const e of events) {
     await opts.day?.(e.n);
-    await changePhase(db, as.user, as.actor(cal.at(Math.min(e.n, -1))), campaignId, e.key, e.action);
+    await followPlan(db, as.user, as.actor(cal.at(Math.min(e.n, -1))), campaignId, e.key, e.action);
   }
 }
 
@@ -172,7 +191,6 @@ export async function seedDemoLastYear(db: Db, cal: DemoCalendar) {
   const { updateSettings } = await import('../modules/campaigns/update-settings');
   const { publishCampaign } = await import('../modules/campaigns/publish-campaign');
   const { reviewFiling, submitFiling } = await import('../modules/campaigns/file-plan');
-  const { changePhase } = await import('../modules/campaigns/transition-phase');
   const { endCampaign } = await import('../modules/campaigns/end-campaign');
   const { createItem } = await import('../modules/rectification/create-item');
   const { updateItem } = await import('../modules/rectification/update-item');
@@ -204,8 +222,8 @@ export async function seedDemoLastYear(db: Db, cal: DemoCalendar) {
   for (const [k, id] of rounds.entries()) {
     const as = organizerOf(id);
     for (const [key, a, b] of LAST_YEAR_PLAN) {
-      steps.push({ n: a, rank: -1000 + k, run: () => changePhase(db, as.user, as.actor(at(a)), id, key, 'open') });
-      steps.push({ n: b, rank: k, run: () => changePhase(db, as.user, as.actor(at(b)), id, key, 'close') });
+      steps.push({ n: a, rank: -1000 + k, run: () => followPlan(db, as.user, as.actor(at(a)), id, key, 'open') });
+      steps.push({ n: b, rank: k, run: () => followPlan(db, as.user, as.actor(at(b)), id, key, 'close') });
     }
     steps.push({ n: 231, rank: k, run: () => endCampaign(db, as.user, as.actor(at(231)), id, 'close') });
   }
@@ -334,7 +352,6 @@ function ballotGrades(index: number, voters: number, rand: () => number): Grade[
  */
 export async function seedLiuheRound(database: Database, cal: DemoCalendar, day: (n: number) => Promise<void>, campaignId: number) {
   const db = database.db;
-  const { changePhase } = await import('../modules/campaigns/transition-phase');
   const { publishCampaign } = await import('../modules/campaigns/publish-campaign');
   const { openReport } = await import('../modules/reports/open-report');
   const { saveReport } = await import('../modules/reports/save-report');
@@ -363,7 +380,7 @@ export async function seedLiuheRound(database: Database, cal: DemoCalendar, day:
 
   const phase = async (n: number, key: PhaseKey, action: 'open' | 'close') => {
     await day(n);
-    await changePhase(db, liuhe.user, liuhe.actor(cal.at(n)), campaignId, key, action);
+    await followPlan(db, liuhe.user, liuhe.actor(cal.at(n)), campaignId, key, action);
   };
   await day(-45);
   await publishCampaign(db, liuhe.user, liuhe.actor(cal.at(-45)), campaignId);
@@ -568,10 +585,9 @@ export async function seedDemoYear(db: Db, cal: DemoCalendar, opts: { living: Da
     await day(-53);
     const published = await publishCampaign(db, admin.user, admin.actor(cal.at(-53)), created.id);
     for (const s of published.subCampaigns) subs.set([...ids].find(([, v]) => v === s.organizer.id)![0], s.id);
-    const { changePhase } = await import('../modules/campaigns/transition-phase');
     for (const [n, key, action] of [[-52, 'preparation', 'open'], [-46, 'preparation', 'close'], [-45, 'reports', 'open'], [-40, 'review', 'open']] as const) {
       await day(n);
-      await changePhase(db, admin.user, admin.actor(cal.at(n)), created.id, key, action);
+      await followPlan(db, admin.user, admin.actor(cal.at(n)), created.id, key, action);
     }
     await day(-30);
     await (await import('../modules/assessment/demo')).seedDemoAssessment(db, { now: cal.at(-30), campaignId: created.id });

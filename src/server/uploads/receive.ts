@@ -5,6 +5,7 @@
  * temporary file is removed when the route's work ends, unless that work moved it into the file store.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { thousands } from '../../domain/numbers';
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -38,7 +39,7 @@ export const UPLOAD_KINDS = {
 
 export const mbText = (bytes: number) => {
   const v = bytes / MB;
-  return (v >= 10 ? Math.round(v) : Math.round(v * 100) / 100).toLocaleString('en-US');
+  return thousands(v >= 10 ? Math.round(v) : Math.round(v * 100) / 100);
 };
 
 export const tooLarge = (kind: UploadKind, size?: number) => new AppError(

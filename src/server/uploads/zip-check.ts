@@ -8,6 +8,7 @@
  * reader (exceljs's WorkbookReader reads local headers in order) then sees exactly the entries checked, nothing hidden.
  */
 import { readFile } from 'node:fs/promises';
+import { thousands } from '../../domain/numbers';
 import { createInflateRaw } from 'node:zlib';
 import { AppError } from '../../domain/errors';
 import { MB, mbText } from './receive';
@@ -68,7 +69,7 @@ export function inspectZip(buf: Buffer, l: ZipLimits): ZipEntry[] {
   const cdOffset = buf.readUInt32LE(eocd + 16);
   // ZIP64 markers: no honest .docx/.xlsx of a few MB needs them.
   if (count === 0xffff || cdOffset === 0xffffffff || cdOffset + cdSize > eocd) throw damaged(l);
-  if (count > l.maxEntries) throw bomb(l, `包含${count.toLocaleString('en-US')}个部件，超过上限${l.maxEntries.toLocaleString('en-US')}个`);
+  if (count > l.maxEntries) throw bomb(l, `包含${thousands(count)}个部件，超过上限${thousands(l.maxEntries)}个`);
   const entries: Array<ZipEntry & { header: number; flags: number }> = [];
   let total = 0;
   for (let i = 0, p = cdOffset; i < count; i++) {
@@ -87,7 +88,7 @@ export function inspectZip(buf: Buffer, l: ZipLimits): ZipEntry[] {
       throw bomb(l, `解压后共${mbText(declared)}MB，超过上限${mbText(l.maxTotalBytes)}MB`);
     }
     if (unpacked > MB && unpacked / Math.max(packed, 1) > l.maxRatio) {
-      throw bomb(l, `中的部件“${name.slice(0, 60)}”压缩比达${Math.round(unpacked / Math.max(packed, 1)).toLocaleString('en-US')}:1，超过上限${l.maxRatio}:1`);
+      throw bomb(l, `中的部件“${name.slice(0, 60)}”压缩比达${thousands(Math.round(unpacked / Math.max(packed, 1)))}:1，超过上限${l.maxRatio}:1`);
     }
     entries.push({ name, method, packed, unpacked, header, flags, dataOffset: 0 });
     p += 46 + nameLen + buf.readUInt16LE(p + 30) + buf.readUInt16LE(p + 32);

@@ -81,7 +81,7 @@ export async function changePhase(
 
 /** What closing the phase now would leave unfinished, for the warning before it is closed. */
 export async function previewPhaseClose(db: DbOrTx, user: AuthUser, id: number, key: PhaseKey) {
-  const { organizer } = await getCampaign(db, id);
+  const { organizer } = await getCampaign(db, id, { viewer: user });
   assertWrite(user, organizer.path);
   return pendingWork(db, id, key);
 }

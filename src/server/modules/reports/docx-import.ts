@@ -11,6 +11,7 @@
  * (docx-worker.ts), so a hostile file can neither block other requests nor grow the server's memory.
  */
 import { Readable } from 'node:stream';
+import { thousands } from '../../../domain/numbers';
 import { StringDecoder } from 'node:string_decoder';
 import { createInflateRaw } from 'node:zlib';
 import mammoth from 'mammoth';
@@ -97,7 +98,7 @@ export async function checkReportDocx(file: Buffer, fileName: string) {
  */
 export const FAR_OVER_LIMIT = 3;
 
-const thousands = (x: number) => x.toLocaleString('en-US');
+
 export const reportTooLong = (message: string, details: Record<string, unknown>) =>
   new AppError('REPORT_TOO_LONG', `${message}，未导入。请删减后重新上传`, 400, { field: 'file', ...details });
 export const farOverLimit = (count: number, limit: number) => reportTooLong(

@@ -1,4 +1,5 @@
 import { AppError } from '../../../domain/errors';
+import { thousands } from '../../../domain/numbers';
 import type { ReportSection } from '../../../domain/report-checks';
 import type { DbOrTx } from '../../db/connect';
 import type { AuthUser } from '../../http/context';
@@ -44,7 +45,7 @@ const WORKER = new URL('./report-docx-worker.ts', import.meta.url);
 const SLOTS = new WorkerSlots(1, 8);
 
 const tooLarge = (lines: number) => new AppError(
-  'REPORT_TOO_LARGE', `述职报告共${lines.toLocaleString('en-US')}行（段落、列表项和表格行），超过可生成Word文件的上限${MAX_DOCX_LINES.toLocaleString('en-US')}行，请删减后再下载`, 422,
+  'REPORT_TOO_LARGE', `述职报告共${thousands(lines)}行（段落、列表项和表格行），超过可生成Word文件的上限${thousands(MAX_DOCX_LINES)}行，请删减后再下载`, 422,
 );
 
 /**

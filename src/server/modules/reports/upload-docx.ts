@@ -1,4 +1,5 @@
 import type { ReportSection } from '../../../domain/report-checks';
+import { thousands } from '../../../domain/numbers';
 import type { DbOrTx } from '../../db/connect';
 import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
@@ -8,7 +9,7 @@ import { MAX_SECTION_HTML, MAX_SECTION_TEXT } from './rich-text';
 import { assertEditable, checkAuthor, freezeVersion, lockForAuthor, writeSections } from './save-report';
 import { countReport, orderSections, sectionSlots, sectionSpecs } from './sections';
 
-const n = (x: number) => x.toLocaleString('en-US');
+const n = thousands;
 const charLimitOf = (ctx: ReporterContext) => ctx.settings.reporterTiers.find((t) => t.key === ctx.tierKey)?.charLimit ?? null;
 
 /**

@@ -13,8 +13,8 @@ const GIVEN = '建国秀英志强丽华海燕文军桂兰德明春梅永红俊�
 
 /**
  * Demo data for 满意度调查: 清河县's survey of the year under way of one township (the first one), 40 people listed, 20 drawn with a
- * published seed, opened, 12 paper questionnaires entered — 8 sampled respondents are left for links issued
- * from the page. Through the use cases, so it is audited like real work.
+ * published seed, opened (when its round is in the 综合评价 phase), 12 paper questionnaires entered — 8 sampled
+ * respondents are left for links issued from the page. Through the use cases, so it is audited like real work.
  */
 export async function seedDemoSurvey(db: Db, opts: { now: Date; campaignId: number }) {
   const [admin] = await queryRows<{ id: number; display_name: string; scope_org_id: number; path: string }>(db, sql`
@@ -35,7 +35,13 @@ export async function seedDemoSurvey(db: Db, opts: { now: Date; campaignId: numb
     });
   }
   await drawSurveySample(db, user, actor, survey.id, `${year}-清河县-满意度`);
-  await openSurvey(db, user, actor, survey.id);
+  // A survey opens in its round's 综合评价 phase (decision 018): a round not there yet keeps it listed and drawn.
+  try {
+    await openSurvey(db, user, actor, survey.id);
+  } catch (e) {
+    if ((e as { code?: string }).code === 'PHASE_NOT_OPEN') return { surveyId: survey.id };
+    throw e;
+  }
   const items = await listItems(db, survey.id);
   // Mostly 满意/比较满意 with a few lower answers, so the 得票率 columns all show something.
   for (let f = 0; f < 12; f++) {
