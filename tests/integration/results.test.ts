@@ -245,7 +245,10 @@ describe('R-SUM-1/R-SUM-2 summary report upward', () => {
 
   it('is submitted to the level above, which alone receives it', async () => {
     expect((await s.countyA.post(`/api/campaigns/${campaignOf[2025]}/summary/receive`)).statusCode).toBe(409);
-    expect((await s.townA.post(`/api/campaigns/${campaignOf[2025]}/summary/submit`)).json()).toEqual({ state: 'submitted' });
+    const incomplete = await s.townA.post(`/api/campaigns/${campaignOf[2025]}/summary/submit`);
+    expect(incomplete.json(), incomplete.body).toMatchObject({ code: 'SUMMARY_INCOMPLETE', message: '请先填写总结报告的：下一步工作打算和建议' });
+    await s.townA.put(`/api/campaigns/${campaignOf[2025]}/summary`, { nextSteps: '持续压实责任。' });
+    expect((await s.townA.post(`/api/campaigns/${campaignOf[2025]}/summary/submit`)).json()).toEqual({ state: 'submitted', recipient: tree.countyA.name });
     const edit = await s.townA.put(`/api/campaigns/${campaignOf[2025]}/summary`, { nextSteps: '改' });
     expect(edit.statusCode).toBe(409);
     expect((await s.townA.post(`/api/campaigns/${campaignOf[2025]}/summary/receive`)).statusCode).toBe(403);

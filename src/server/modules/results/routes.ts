@@ -153,8 +153,14 @@ export async function resultRoutes(app: FastifyInstance) {
     },
   }, async (req) => saveSummary(db, requireUser(req), actorOf(req), req.params.id, req.body));
 
-  r.post('/api/campaigns/:id/summary/submit', { schema: { tags, params: CampaignParams, response: { 200: z.object({ state: z.string() }) } } },
-    async (req) => submitSummary(db, requireUser(req), actorOf(req), req.params.id));
+  r.post('/api/campaigns/:id/summary/submit', {
+    schema: {
+      tags, params: CampaignParams,
+      // The upper body outside this deployment, for a top organizer (000 §8); the settings' value when not given.
+      body: z.object({ recipient: z.string().trim().max(100, '上级党组织名称不能超过100字').optional() }).strict().nullish(),
+      response: { 200: z.object({ state: z.string(), recipient: z.string().nullable() }) },
+    },
+  }, async (req) => submitSummary(db, requireUser(req), actorOf(req), req.params.id, req.body ?? {}));
 
   r.post('/api/campaigns/:id/summary/receive', { schema: { tags, params: CampaignParams, response: { 200: z.object({ state: z.string() }) } } },
     async (req) => receiveSummary(db, requireUser(req), actorOf(req), req.params.id));

@@ -32,10 +32,17 @@ export const ParallelRowOut = z.object({
 export const SectionKeys = ['overview', 'achievements', 'problems', 'nextSteps'] as const;
 export const SummaryOut = z.object({
   campaignId: z.number(), title: z.string(), organizerName: z.string(), state: z.string(), dueDate: z.string().nullable(),
+  /** Who signs: a township's own committee (中共××镇委员会), from the county up its organization department. */
+  signature: z.string(),
+  /** Where the report goes: the parent organization here, or an upper body outside this deployment (000 §8). */
+  upperLevel: z.object({ name: z.string().nullable(), inDeployment: z.boolean() }),
   resultsDueDate: z.string().nullable(), overdue: z.boolean(), dueSoon: z.boolean(),
   sections: z.record(z.string(), z.string()), submittedAt: z.string().nullable(), receivedAt: z.string().nullable(),
   figures: z.object({
-    reporters: z.number(), meetings: z.number(), ballots: z.number(), fieldDone: z.number(), surveyResponses: z.number(),
+    reporters: z.number(), meetings: z.number(), ballots: z.number(),
+    ballotForms: z.object({ phone: z.number(), paper: z.number() }),
+    ballotRatings: z.object({ phone: z.number(), paper: z.number(), valid: z.number() }),
+    fieldDone: z.number(), surveyResponses: z.number(),
     items: z.number(), closed: z.number(), grades: z.record(z.string(), z.number()),
   }),
 });
