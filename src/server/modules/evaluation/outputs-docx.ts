@@ -13,10 +13,8 @@ const CN_NUM = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '
 const score = (v: number | null) => (v === null ? '—' : v.toFixed(2));
 const gradeText = (g: Grade | null) => (g ? `“${GRADE_LABELS[g]}”` : '（未确定）');
 /** A text typed in the evaluation page may hold several paragraphs; each becomes one indented paragraph. */
-const paragraphs = (text: string | null): GongwenBlock[] => {
-  const parts = (text ?? '').split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
-  return parts.length ? parts.map((p) => ({ type: 'paragraph', text: p })) : [{ type: 'paragraph', text: '（无）' }];
-};
+const paragraphs = (text: string | null): GongwenBlock[] =>
+  (text ?? '').split(/\r?\n/).map((s) => s.trim()).filter(Boolean).map((p) => ({ type: 'paragraph', text: p }));
 const who = (r: OutputRow) => `${r.orgName}${r.secretaryName ? `书记${r.secretaryName}` : ''}`;
 
 export interface LetterOptions {
@@ -54,12 +52,13 @@ function letterBlocks(c: OutputCampaign, r: OutputRow, total: number, opts: Lett
         + `${r.sectorRank !== null ? `，在${sectorLabel(r.sector)}领域排名第${r.sectorRank}位` : ''}。`,
     });
   }
-  h1('主要成绩');
-  blocks.push(...paragraphs(r.opinionAchievements));
-  h1('存在问题');
-  blocks.push(...paragraphs(r.opinionProblems));
-  h1('努力方向');
-  blocks.push(...paragraphs(r.opinionDirection));
+  // A part of the written opinion left empty (the lock warned about it) is left out, not printed as "（无）".
+  for (const [title, text] of [['主要成绩', r.opinionAchievements], ['存在问题', r.opinionProblems], ['努力方向', r.opinionDirection]] as const) {
+    const body = paragraphs(text);
+    if (!body.length) continue;
+    h1(title);
+    blocks.push(...body);
+  }
   h1('整改要求');
   for (const t of rectificationDemands(r.finalGrade)) blocks.push({ type: 'paragraph', text: t });
   return blocks;
