@@ -13,7 +13,7 @@ import { exportParallel, importPerformance, parallelView, performanceTemplate } 
 import {
   getSummary, receiveSummary, resultsTable, saveSummary, submitSummary, summaryDocx, summaryInbox,
 } from './summary-report';
-import { FlagOut, FollowUpOut, KeyItemOut, KeySectorOut, ParallelQuery, ParallelRowOut, SectionKeys, SummaryOut, DashboardOut } from './schemas';
+import { FlagOut, FollowUpOut, KeyItemOut, KeyScopeOut, KeySectorOut, ParallelQuery, ParallelRowOut, SectionKeys, SummaryOut, DashboardOut } from './schemas';
 
 const Id = z.coerce.number().int().positive().max(2_147_483_647);
 const CampaignParams = z.object({ id: Id });
@@ -87,7 +87,7 @@ export async function resultRoutes(app: FastifyInstance) {
     schema: {
       tags, params: CampaignParams,
       querystring: z.object({ state: z.enum(['proposed', 'listed', 'removed', 'upgraded']).optional(), sector: z.string().max(40).optional() }),
-      response: { 200: z.object({ items: z.array(KeyItemOut), sectors: z.array(KeySectorOut) }) },
+      response: { 200: z.object({ scope: KeyScopeOut, items: z.array(KeyItemOut), sectors: z.array(KeySectorOut) }) },
     },
   }, async (req) => listKeyManagement(db, requireUser(req), req.params.id, req.query));
 

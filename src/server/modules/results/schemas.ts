@@ -14,6 +14,12 @@ export const KeyItemOut = z.object({
   id: z.number(), orgId: z.number(), orgName: z.string(), sector: z.string(), sectorLabel: z.string(),
   compositeRank: z.number().nullable(), state: z.string(), stateLabel: z.string(), addedManually: z.boolean(),
   reason: z.string().nullable(), upgradeNote: z.string().nullable(), grade: z.string().nullable(), composite: z.number().nullable(),
+  /** The round the organization reported in (a lower round's, when the list is decided across them). */
+  roundName: z.string().nullable(),
+});
+/** Which organizations the list is chosen from (R-USE-4): this round, or every lower round on one scale (004). */
+export const KeyScopeOut = z.object({
+  mode: z.string(), label: z.string(), rounds: z.number(), unlocked: z.array(z.string()), decidedAbove: z.string().nullable(),
 });
 export const KeySectorOut = z.object({
   sector: z.string(), sectorLabel: z.string(), total: z.number(), required: z.number(), listed: z.number(), onList: z.number(), short: z.number(),
