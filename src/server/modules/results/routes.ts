@@ -9,11 +9,11 @@ import { deriveResultFlags } from './derive-flags';
 import { addAccountability, listFollowUps, recordFollowUp } from './follow-ups';
 import { adjustKeyManagement, exportKeyManagement, listKeyManagement, proposeKeyList } from './key-management';
 import { exportFlags, listFlags } from './list-flags';
-import { exportParallel, importPerformance, parallelView, performanceTemplate } from './performance';
+import { exportParallel, importPerformance, parallelView, performanceTemplate, setHonourPlaces } from './performance';
 import {
   getSummary, receiveSummary, resultsTable, saveSummary, submitSummary, summaryDocx, summaryInbox,
 } from './summary-report';
-import { FlagOut, FollowUpOut, KeyItemOut, KeyScopeOut, KeySectorOut, ParallelQuery, ParallelRowOut, SectionKeys, SummaryOut, DashboardOut } from './schemas';
+import { FlagOut, FollowUpOut, KeyItemOut, KeyScopeOut, KeySectorOut, HonourOut, HonoursBody, ParallelRowOut, SectionKeys, SummaryOut, DashboardOut } from './schemas';
 
 const Id = z.coerce.number().int().positive().max(2_147_483_647);
 const CampaignParams = z.object({ id: Id });
@@ -121,7 +121,7 @@ export async function resultRoutes(app: FastifyInstance) {
   });
 
   r.post('/api/campaigns/:id/performance/import', {
-    schema: { tags, params: CampaignParams, consumes: ['multipart/form-data'], response: { 200: z.object({ imported: z.number() }) } },
+    schema: { tags, params: CampaignParams, consumes: ['multipart/form-data'], response: { 200: z.object({ imported: z.number(), rankedFromScores: z.boolean() }) } },
   }, async (req) => {
     const user = requireUser(req);
     if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', '请以文件上传方式（multipart/form-data）提交', 415);
@@ -130,15 +130,19 @@ export async function resultRoutes(app: FastifyInstance) {
     return importPerformance(db, user, actorOf(req), req.params.id, await file.toBuffer());
   });
 
+  r.put('/api/campaigns/:id/performance/honours', {
+    schema: { tags, params: CampaignParams, body: HonoursBody, response: { 200: z.object({ saved: z.number() }) } },
+  }, async (req) => setHonourPlaces(db, requireUser(req), actorOf(req), req.params.id, req.body.places));
+
   r.get('/api/campaigns/:id/performance/parallel', {
     schema: {
-      tags, params: CampaignParams, querystring: ParallelQuery,
-      response: { 200: z.object({ locked: z.boolean(), candidates: z.number(), honours: z.number(), margin: z.number(), ratio: z.number(), rows: z.array(ParallelRowOut) }) },
+      tags, params: CampaignParams,
+      response: { 200: z.object({ locked: z.boolean(), ratio: z.number(), imported: z.number(), honours: z.array(HonourOut), rows: z.array(ParallelRowOut) }) },
     },
-  }, async (req) => parallelView(db, requireUser(req), req.params.id, req.query));
+  }, async (req) => parallelView(db, requireUser(req), req.params.id));
 
-  r.get('/api/campaigns/:id/performance/parallel.xlsx', { schema: { tags, params: CampaignParams, querystring: ParallelQuery } }, async (req, reply) => {
-    const buffer = await exportParallel(db, requireUser(req), req.params.id, req.query);
+  r.get('/api/campaigns/:id/performance/parallel.xlsx', { schema: { tags, params: CampaignParams } }, async (req, reply) => {
+    const buffer = await exportParallel(db, requireUser(req), req.params.id);
     return reply.header('content-type', XLSX).header('content-disposition', disposition('平行考核结果.xlsx', 'xlsx')).send(buffer);
   });
 

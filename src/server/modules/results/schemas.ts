@@ -24,15 +24,16 @@ export const KeyScopeOut = z.object({
 export const KeySectorOut = z.object({
   sector: z.string(), sectorLabel: z.string(), total: z.number(), required: z.number(), listed: z.number(), onList: z.number(), short: z.number(),
 });
-export const ParallelQuery = z.object({
-  honours: z.coerce.number().int().min(0).max(100_000).default(0),
-  margin: z.coerce.number().min(1).max(5).default(1.5),
-  ratio: z.coerce.number().min(0).max(100).default(20),
-});
+export const HonoursBody = z.object({
+  places: z.record(z.string().max(64), z.number().int('名额应为整数').min(0, '名额不能为负').max(100_000)),
+}).strict();
+export const HonourOut = z.object({ key: z.string(), label: z.string(), places: z.number(), margin: z.number(), candidates: z.number() });
 export const ParallelRowOut = z.object({
   orgId: z.number(), orgCode: z.string(), name: z.string(), partyRank: z.number().nullable(), partyScore: z.number().nullable(),
   grade: z.string().nullable(), gradeLabel: z.string().nullable(), performanceRank: z.number().nullable(), performanceScore: z.number().nullable(),
-  converted: z.number().nullable(), candidate: z.boolean(), honour: z.boolean(), note: z.string(),
+  converted: z.number().nullable(),
+  /** Per honour key: candidate within 1:margin by performance, honoured after the veto, and why. */
+  honours: z.record(z.string(), z.object({ candidate: z.boolean(), honour: z.boolean(), note: z.string() })),
 });
 /** The keys of SUMMARY_SECTIONS (summary-report.ts), repeated here so the web client imports no server code. */
 export const SectionKeys = ['overview', 'achievements', 'problems', 'nextSteps'] as const;
