@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { AppError } from '../../../domain/errors';
 import { GRADE_LABELS, GRADES, type Grade, isGrade } from '../../../domain/grades';
 import { paperTotal } from '../../../domain/ballot-codes';
-import { summarySignature } from '../../../domain/org-names';
+import { formalCommitteeName, summarySignature } from '../../../domain/org-names';
 import { sectorLabel } from '../../../domain/org-taxonomy';
 import { type BallotFacts, overviewText, paperForms, problemsText, type SummaryFacts } from '../../../domain/summary-text';
 import { pathWithin } from '../../../domain/roles';
@@ -128,7 +128,8 @@ type Figures = Awaited<ReturnType<typeof summaryFigures>>;
 /** Each sentence from the records; what the plan does not have, or the round did not produce, is left out. */
 function facts(title: string, meta: CampaignMeta, f: Figures): SummaryFacts {
   return {
-    title, decidedBy: summarySignature({ name: meta.organizerName, level: meta.organizerLevel }).replace(/组织部$/, ''),
+    // The committee decides the grades (R-GRADE-4), whoever signs the report.
+    title, decidedBy: formalCommitteeName(meta.organizerName),
     reporters: f.reporters.length, meetings: f.meetings, ballots: f.ballots,
     field: { enabled: meta.fieldEnabled, done: f.fieldDone }, survey: { enabled: meta.surveyEnabled, responses: f.surveyResponses },
     grades: f.grades, items: { total: f.items, closed: f.closed, overdue: f.overdue },
