@@ -239,10 +239,9 @@ export async function submitSummary(db: DbOrTx, user: AuthUser, actor: AuditActo
     const values = { state, submittedAt: actor.at, submittedBy: user.id, recipient, sentDocx: docx, sentXlsx: xlsx, updatedAt: actor.at };
     await tx.insert(summaryReports).values({ campaignId, ...values })
       .onConflictDoUpdate({ target: summaryReports.campaignId, set: values });
-    await writeAudit(tx, actor, {
-      action: recipient ? 'results.summary.send' : 'results.summary.submit', targetType: 'campaign', targetId: campaignId,
-      scopePath: campaign.organizerPath, detail: { recipient: recipient ?? meta.parentName },
-    });
+    const audit = { targetType: 'campaign', targetId: campaignId, scopePath: campaign.organizerPath, detail: { recipient: recipient ?? meta.parentName } };
+    if (recipient) await writeAudit(tx, actor, { action: 'results.summary.send', ...audit });
+    else await writeAudit(tx, actor, { action: 'results.summary.submit', ...audit });
     return { state, recipient: recipient ?? meta.parentName };
   });
 }
