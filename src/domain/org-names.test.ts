@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fillOrgName, formalCommitteeName, shortOrgName, summarySignature } from './org-names';
+import { fillOrgName, formalCommitteeName, secretaryTitle, shortOrgName, summarySignature } from './org-names';
 
 describe('organization names in forms and signatures', () => {
   it('shortens committee names as forms write them', () => {
@@ -27,5 +27,12 @@ describe('organization names in forms and signatures', () => {
     expect(fillOrgName('您认为XX党组织书记存在哪些问题', '东湾村党组织')).toBe('您认为东湾村党组织书记存在哪些问题');
     expect(fillOrgName('XX党组织书记', '某某公司党委')).toBe('某某公司党委书记');
     expect(fillOrgName('XX书记', '东湾村党支部')).toBe('东湾村党支部书记');
+  });
+
+  it('R-GRADE-6 names a secretary with the post said once', () => {
+    expect(secretaryTitle('中共无定河镇委员会', '党委书记', '张某')).toBe('无定河镇党委书记张某');
+    expect(secretaryTitle('东湾村党支部', '党支部书记', '李建国')).toBe('东湾村党支部书记李建国');
+    expect(secretaryTitle('东湾村党支部', null, '李建国')).toBe('东湾村党支部书记李建国');
+    expect(secretaryTitle('东湾村', '书记', null)).toBe('东湾村书记');
   });
 });

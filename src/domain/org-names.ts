@@ -64,3 +64,11 @@ export function fillOrgName(text: string, orgName: string): string {
   const named = KIND_END.test(name);
   return text.replace(/XX(党组织|党委|党工委|党总支|党支部|党组)?/g, (_all, kind: string | undefined) => (named ? name : name + (kind ?? '')));
 }
+
+/**
+ * "东湾村党支部书记李建国", "无定河镇党委书记张某": the organization and the secretary's post said once, whatever the register
+ * holds (中共无定河镇委员会 + 党委书记 would otherwise read "中共无定河镇委员会党委书记").
+ */
+export function secretaryTitle(orgName: string, position: string | null = '书记', name: string | null = ''): string {
+  return `${fillOrgName(`XX${position || '书记'}`, orgName)}${name ?? ''}`;
+}

@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { commentModeLabel } from '../../../domain/campaign-settings';
+import { secretaryTitle } from '../../../domain/org-names';
 import { agendaLines, type CommentMode, commentKindLabel, meetingStateLabel, stepLabel } from '../../../domain/meeting-agenda';
 import { AppError } from '../../../domain/errors';
 import { GRADE_LABELS, GRADES } from '../../../domain/grades';
@@ -91,7 +92,7 @@ export async function meetingRecordDocx(db: DbOrTx, user: AuthUser, id: number) 
   const speaking = agenda.filter((a) => !a.writtenOnly);
   p(`本次会议安排${speaking.length}名党组织书记现场述职${written.length ? `，${written.length}名书面述职` : ''}。`);
   speaking.forEach((a, i) => {
-    const who = `${a.orgName}${a.secretaryName ? `书记${a.secretaryName}` : ''}`;
+    const who = a.secretaryName ? secretaryTitle(a.orgName, '书记', a.secretaryName) : a.orgName;
     p(`${i + 1}.${who}${a.role === 'downward' ? `（${ROLE_LABELS.downward}）` : ''}${a.speakingMinutes ? `，发言时间${a.speakingMinutes}分钟` : ''}。`);
   });
   if (written.length) p(`书面述职：${written.map((a) => a.orgName).join('、')}。`);
