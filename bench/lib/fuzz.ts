@@ -540,7 +540,10 @@ export async function tableNames(db: Database['db']): Promise<string[]> {
 }
 
 export async function checksums(db: Database['db'], tables: string[]): Promise<Map<string, string>> {
-  const parts = tables.map((t) => {
+  // An accepted request may drop a table the run started with (closing a real round drops its ballot inbox,
+  // decision 017): checksum the ones still there; a table gone during a rejected batch is reported by the caller.
+  const present = new Set(await tableNames(db));
+  const parts = tables.filter((t) => present.has(t)).map((t) => {
     const f = FAILURE_RECORDING[t];
     const cols = (FAILURE_COLUMNS[t] ?? []).map((c) => ` - '${c}'`).join('');
     const where = f ? `where not (${f.exclude})` : '';
@@ -776,9 +779,8 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzStats> {
     stats.checkMs += performance.now() - tc;
     if (allRejected && !touchedSession) {
       stats.batchesChecked++;
-      for (const t of new Set([...before.keys(), ...after.keys()])) {
-        if (before.get(t) !== after.get(t)) stats.violations.push(`table ${t} changed in a batch of rejected requests (seed ${o.seed}, near request ${stats.requests})`);
-      }
+      for (const [t, h] of after) if (before.get(t) !== h) stats.violations.push(`table ${t} changed in a batch of rejected requests (seed ${o.seed}, near request ${stats.requests})`);
+      for (const t of before.keys()) if (!after.has(t)) stats.violations.push(`table ${t} dropped in a batch of rejected requests (seed ${o.seed}, near request ${stats.requests})`);
     }
     before = after;
     if (touchedSession || r.chance(0.02)) { await repairAdmin(); await drainChanges(); before = await snapshot(); }

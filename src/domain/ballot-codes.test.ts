@@ -27,8 +27,16 @@ describe('ballot codes (R-VOTE-3)', () => {
     expect(roomCodeFromBytes(bytes(255, 255, 255, 255))).toMatch(/^\d{6}$/);
   });
 
-  it('fills the organization name into the seed form text', () => {
-    expect(fillForm({ overall: '您对XX党组织书记…' }, '前进村党支部').overall).toBe('您对前进村党支部党组织书记…');
+  it('R-VOTE-1 fills the organization name as the seed\'s forms read it (003 附件1, 附件2)', () => {
+    const form = { overall: '您对XX党组织书记抓基层党建工作情况的总体评价' };
+    expect(fillForm(form, '前进村党支部').overall).toBe('您对前进村党支部书记抓基层党建工作情况的总体评价');
+    expect(fillForm(form, '东湾村党组织').overall).toBe('您对东湾村党组织书记抓基层党建工作情况的总体评价');
+    expect(fillForm(form, '东湾村').overall).toBe('您对东湾村党组织书记抓基层党建工作情况的总体评价');
+    const downward = { overall: '您对XX党委书记抓基层党建工作情况的总体评价', title: '党委书记抓基层党建工作报告评议表' };
+    expect(fillForm(downward, '中共无定河镇委员会')).toEqual({
+      overall: '您对无定河镇党委书记抓基层党建工作情况的总体评价', title: '党委书记抓基层党建工作报告评议表',
+    });
+    expect(fillForm(downward, '无定河镇党委').overall).toBe('您对无定河镇党委书记抓基层党建工作情况的总体评价');
   });
 });
 

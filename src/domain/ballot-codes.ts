@@ -1,5 +1,6 @@
 import { AppError } from './errors';
 import { GRADES, type Grade } from './grades';
+import { fillOrgName } from './org-names';
 
 /**
  * Voting codes printed on slips (R-VOTE-2, R-VOTE-3). The alphabet leaves out 0/O, 1/I/L so a code can be
@@ -52,9 +53,12 @@ export function roomCodeFromBytes(bytes: Uint8Array): string {
 /** After this many wrong room codes typed with one slip, the slip stops working (guessing the room code). */
 export const MAX_ROOM_FAILURES = 10;
 
-/** The seed's form text says "XX" for the organization rated; the phone page shows the real name. */
+/**
+ * The seed's form text says "XX" for the organization rated; the phone page and the paper forms show the name as the
+ * seed's forms read it ("东湾村党组织书记", "无定河镇党委书记": org-names.ts), never the kind twice.
+ */
 export function fillForm<T extends Record<string, string>>(form: T, orgName: string): T {
-  return Object.fromEntries(Object.entries(form).map(([k, v]) => [k, v.replaceAll('XX', orgName)])) as T;
+  return Object.fromEntries(Object.entries(form).map(([k, v]) => [k, fillOrgName(v, orgName)])) as T;
 }
 
 export interface PaperCounts {

@@ -75,6 +75,22 @@ export type ReporterTier = z.infer<typeof reporterTierSchema>;
 
 const percent = z.number().int().min(0).max(100);
 
+/** 点评方式 (R-MEET-1): 一述一评 — each speech followed by its 点评 (003); 集中点评 — all speeches, then the 点评 (004). */
+export const COMMENT_MODES = [
+  { code: 'one_by_one', label: '一述一评' },
+  { code: 'collective', label: '集中点评' },
+] as const;
+export type CommentMode = (typeof COMMENT_MODES)[number]['code'];
+export const commentModeLabel = (m: string) => COMMENT_MODES.find((x) => x.code === m)?.label ?? m;
+
+/** Who decides key management (R-USE-4): each round for itself, or the organizer across its lower levels' rounds (004). */
+export const KEY_SCOPES = [
+  { code: 'own_round', label: '本级述职对象' },
+  { code: 'sub_rounds', label: '各下级述职评议考核的基层党组织统一排序' },
+] as const;
+
+const honourSchema = z.object({ key: text, label: text, margin: z.number().min(1).max(5) });
+
 export const settingsSchema = z.object({
   organizing: z.object({
     mode: z.enum(['top_down', 'bottom_up']),
@@ -102,6 +118,7 @@ export const settingsSchema = z.object({
     selfCommitteeReport: z.object({ enabled: z.boolean(), completeBy: date.nullable() }),
     observers: z.object({ required: z.boolean(), byGroup: z.boolean() }),
     ballotForms: z.object({ reporter: ballotFormSchema, downward: ballotFormSchema.nullable() }),
+    commentMode: z.enum(codes(COMMENT_MODES)).default('collective'),
   }),
   ballots: z.object({
     /** Weight 0: attends without rating (观察员). The others' weights share the ballot score. */
@@ -119,11 +136,34 @@ export const settingsSchema = z.object({
     }),
     /** Keys of composite.ts's COMPONENTS, so compositeScore takes them as they are. */
     compositeWeights: z.record(z.enum(COMPONENTS), percent),
+    /**
+     * The plan sets no share of 较好 or below (004), yet 000 §6 asks for one: the committee states it at the lock, where
+     * it is enforced as a hard minimum and recorded.
+     */
+    lowerShareStatedAtLock: z.boolean().default(false),
   }),
   fieldAssessment: z.object({ enabled: z.boolean() }),
   survey: z.object({ enabled: z.boolean(), sampleSize: z.number().int().nonnegative() }),
-  keyManagement: z.object({ enabled: z.boolean(), minShares: z.record(z.enum(SECTOR_CODES), share) }),
-  summary: z.object({ dueDaysAfterRound: z.number().int().nonnegative(), resultsDueDate: date.nullable() }),
+  keyManagement: z.object({
+    enabled: z.boolean(),
+    minShares: z.record(z.enum(SECTOR_CODES), share),
+    scope: z.enum(codes(KEY_SCOPES)).default('own_round'),
+  }),
+  /** 平行考核、差额否决 (R-USE-5): the honours vetoed by the party-building result, each with its margin (1:1.5). */
+  parallel: z.object({
+    /** Percent of the party-building composite carried into the annual performance total. */
+    ratio: z.number().min(0).max(100),
+    honours: z.array(honourSchema),
+  }).default({ ratio: 20, honours: [{ key: 'honour', label: '评先评优', margin: 1.5 }] }),
+  summary: z.object({
+    dueDaysAfterRound: z.number().int().nonnegative(),
+    resultsDueDate: date.nullable(),
+    /**
+     * The upper body (e.g. 中共乌审旗委组织部) the summary goes to when it is not in this deployment (000 §8: every level
+     * reports its round upward); a default the organizer can change when sending.
+     */
+    upperBody: z.string().trim().max(100).nullable().default(null),
+  }),
   phases: z.array(phasePlanSchema),
 });
 export type CampaignSettings = z.infer<typeof settingsSchema>;
@@ -147,7 +187,8 @@ const FIELD_LABELS: Record<string, string> = {
   accountability: '被问责', compositeWeights: '综合评价权重', fieldAssessment: '实地考核', survey: '满意度调查',
   sampleSize: '样本数', keyManagement: '重点管理', minShares: '最低比例', summary: '总结报告',
   dueDaysAfterRound: '报送时限（天）', resultsDueDate: '结果报送截止日期', phases: '阶段', start: '开始日期', end: '结束日期',
-  hard: '硬性约束',
+  hard: '硬性约束', commentMode: '点评方式', scope: '范围', lowerShareStatedAtLock: '锁定时由党委确定“较好”及以下比例',
+  parallel: '平行考核', ratio: '折算比例', honours: '差额否决事项', margin: '差额比例', upperBody: '上级党组织（本系统外）',
   ...GRADE_LABELS,
   ...Object.fromEntries(SECTORS.map((s) => [s.code, s.label])),
 };
@@ -267,6 +308,7 @@ export function validateSettings(input: unknown): CampaignSettings {
   checkUnique(s.report.requiredSections, 'report.requiredSections', '必备内容');
   checkUnique(s.ballots.categories, 'ballots.categories', '参评人员类别');
   checkUnique(s.organizing.stages, 'organizing.stages', '分级完成时限');
+  checkUnique(s.parallel.honours, 'parallel.honours', '差额否决事项');
   checkWeights(s);
   checkQuotas(s.grading.quotas);
   checkDates(s);
@@ -329,6 +371,7 @@ export function describeSettings(s: CampaignSettings): { label: string; value: s
     ? `是${m.selfCommitteeReport.completeBy ? `，${cnDate(m.selfCommitteeReport.completeBy)}前完成` : ''}`
     : '否');
   add('上级派员参加述职评议会', m.observers.required ? (m.observers.byGroup ? '是，分组指导' : '是') : '否');
+  add('点评方式', m.commentMode === 'one_by_one' ? '一述一评（每位书记述职后当场点评）' : '集中点评（全部述职后逐一点评）');
   add('评议表', [m.ballotForms.reporter.title, m.ballotForms.downward?.title].filter(Boolean).join('、'));
   add('参评人员', s.ballots.categories.map((c) => (c.weight ? `${c.label}（权重${c.weight}%）` : `${c.label}（不参加测评）`)).join('、'));
   add('分类统计最少人数', `${s.ballots.minGroupSize}人`);
@@ -345,6 +388,7 @@ export function describeSettings(s: CampaignSettings): { label: string; value: s
     g.autoPoor.accountability && '党组织书记抓基层党建工作不力被问责追责',
   ].filter(Boolean);
   add('直接确定为“差”', auto.length ? auto.join('；') : '无');
+  if (g.lowerShareStatedAtLock) add('“较好”及以下等次比例', '由党委（党组）在审定等次时研究确定');
   add('综合评价权重', COMPONENTS.filter((c) => g.compositeWeights[c] > 0)
     .map((c) => `${COMPONENT_LABELS[c]}${g.compositeWeights[c]}%`).join('，'));
 
@@ -352,10 +396,15 @@ export function describeSettings(s: CampaignSettings): { label: string; value: s
   add('满意度调查', s.survey.enabled ? `是，每单位约${s.survey.sampleSize}人` : '否');
   if (s.keyManagement.enabled) {
     const shares = Object.entries(s.keyManagement.minShares) as [string, Share][];
-    add('重点管理', shares.map(([sec, f]) => `${sectorLabel(sec)}不低于${shareLabel(f)}`).join('，'));
+    add('重点管理', shares.map(([sec, f]) => `${sectorLabel(sec)}不低于${shareLabel(f)}`).join('，')
+      + (s.keyManagement.scope === 'sub_rounds' ? '（各下级述职评议考核的基层党组织统一排序确定）' : ''));
+  }
+  if (s.parallel.honours.length) {
+    add('平行考核、差额否决', `${s.parallel.honours.map((h) => `${h.label}（1:${h.margin}）`).join('、')}；党建得分按${s.parallel.ratio}%折算计入年度绩效`);
   }
   add('总结报告', `工作结束后${s.summary.dueDaysAfterRound}日内报送`);
   if (s.summary.resultsDueDate) add('评议结果报送截止', cnDate(s.summary.resultsDueDate));
+  if (s.summary.upperBody) add('总结报告报送', s.summary.upperBody);
   for (const p of s.phases) add(`「${phaseLabel(p.key)}」阶段`, `${cnDate(p.start)}至${cnDate(p.end)}`);
   return lines;
 }

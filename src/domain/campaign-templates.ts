@@ -77,6 +77,8 @@ function defaults(): Omit<CampaignSettings, 'keyContentItems' | 'reporterTiers' 
       selfCommitteeReport: { enabled: false, completeBy: null },
       observers: { required: false, byGroup: false },
       ballotForms: { reporter: REPORTER_FORM, downward: null }, // not in seed: default (003 附件1)
+      // 004 三(四) lists the agenda: 书记逐一述职 → 现场提问 → 逐一点评; not in seed for 000–002: default.
+      commentMode: 'collective',
     },
     ballots: {
       // Categories from 000 §5; not in seed: default weights.
@@ -93,6 +95,7 @@ function defaults(): Omit<CampaignSettings, 'keyContentItems' | 'reporterTiers' 
       quotas: [],
       autoPoor: { averageOrPoorShareAbove: null, majorError: false, accountability: false },
       compositeWeights: { report: 40, ballots: 40, field: 0, survey: 0, daily: 20 }, // not in seed: default
+      lowerShareStatedAtLock: false,
     },
     fieldAssessment: { enabled: false },
     survey: { enabled: false, sampleSize: 100 },
@@ -109,8 +112,11 @@ function defaults(): Omit<CampaignSettings, 'keyContentItems' | 'reporterTiers' 
         non_public: 0.05,
         social_org: 0.05,
       },
+      scope: 'own_round',
     },
-    summary: { dueDaysAfterRound: 15, resultsDueDate: null }, // not in seed: default (004's 15 days)
+    // Only 004 runs 平行考核、差额否决; not in seed: default ratio.
+    parallel: { ratio: 20, honours: [] },
+    summary: { dueDaysAfterRound: 15, resultsDueDate: null, upperBody: null }, // not in seed: default (004's 15 days)
   };
 }
 
@@ -328,6 +334,8 @@ const township: CampaignTemplate = {
         // “下评”: 镇党委书记向下一级党组织书记报告并接受评议 (附件2).
         downwardReview: true,
         ballotForms: { reporter: REPORTER_FORM, downward: DOWNWARD_FORM },
+        // 五(二): 书记点评时，要采取“一述一评”的方式.
+        commentMode: 'one_by_one',
       },
       grading: {
         ...d.grading,
@@ -336,6 +344,8 @@ const township: CampaignTemplate = {
         // 现场测评“一般”“差”票超过10%、重大失误造成严重影响或被问责追责的，确定为“差”.
         autoPoor: { averageOrPoorShareAbove: 0.1, majorError: true, accountability: true },
       },
+      // The plan follows 《中共乌审旗委组织部关于2023年度全旗…述职评议考核工作的通知》: the round is reported there.
+      summary: { ...d.summary, upperBody: '中共乌审旗委组织部' },
       // 于12月中下旬完成; not in seed: exact days.
       phases: phases(year, [
         ['preparation', '11-20', '12-05'],
@@ -393,14 +403,27 @@ const city: CampaignTemplate = {
         ...d.grading,
         // 四(一) names the parts (实地考核、民意调查、述职评议、平时掌握) but no weights; not in seed: default.
         compositeWeights: { report: 20, ballots: 20, field: 30, survey: 20, daily: 10 },
+        // 四 names no share of 较好 or below, which 000 §6 requires: the committee states it when it decides the grades.
+        lowerShareStatedAtLock: true,
       },
       fieldAssessment: { enabled: true },
       // 在每个县（市、区）随机选择100名左右“两代表一委员”和城乡居民.
       survey: { enabled: true, sampleSize: 100 },
-      // 农村不低于10%、社区和其他基层党组织不低于5%.
-      keyManagement: { ...d.keyManagement, enabled: true },
-      // 述职评议考核工作结束十五日内…形成工作报告报市委组织部.
-      summary: { dueDaysAfterRound: 15, resultsDueDate: null },
+      // 四(三): 市委组织部将综合分析研判基层党组织工作情况，按照农村不低于10%、社区和其他基层党组织不低于5%的比例确定
+      // — across the villages and communities of every township's round, on one scale.
+      keyManagement: { ...d.keyManagement, enabled: true, scope: 'sub_rounds' },
+      // 四(二): 差额否决事项为年度目标考核先进单位、党组织主要负责人和党建工作直接责任人年度考核优秀等次、市委“七一”表彰对象，
+      // 按1：1.5的比例实行; 党建工作目标考核分值按比例折算 — not in seed: the ratio.
+      parallel: {
+        ratio: 20,
+        honours: [
+          { key: 'advanced_unit', label: '年度目标考核先进单位', margin: 1.5 },
+          { key: 'excellent_leaders', label: '党组织主要负责人和党建工作直接责任人年度考核优秀等次', margin: 1.5 },
+          { key: 'july_first', label: '市委“七一”表彰对象', margin: 1.5 },
+        ],
+      },
+      // 述职评议考核工作结束十五日内…形成工作报告报市委组织部; the city files its results with 孝感市委组织部 (四(三)).
+      summary: { dueDaysAfterRound: 15, resultsDueDate: null, upperBody: '孝感市委组织部' },
       phases: phases(year, [
         ['preparation', '11-21', '11-30'], // 自11月下旬启动
         ['reports', '11-21', '12-05'], // 10 days before the meeting

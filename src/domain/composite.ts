@@ -273,3 +273,18 @@ export function rankNote(tieBreakerLabels: readonly string[] = []): string {
   const then = tieBreakerLabels.length ? `；得分相同的依次比较${tieBreakerLabels.join('、')}` : '';
   return `注：按综合得分（保留两位小数）从高到低排名${then}；仍相同的并列，其后名次顺延（如1、2、2、4）。`;
 }
+
+/**
+ * The two ballot scores people see, and how each is computed: the 测评结果 page's mean of every valid ballot (each
+ * ballot counts the same), and the 综合评价's 测评得分, where each evaluator category's mean is weighted (R-GRADE-1).
+ * With unequal groups they differ (97.33 vs 97.2), so both pages print both formulas.
+ */
+export function ballotScoreFormulas(points: Record<Grade, number>, categories: readonly { label: string; weight: number }[]) {
+  const pts = GRADES.map((g) => `${GRADE_LABELS[g]}${points[g]}分`).join('、');
+  const weights = categories.filter((c) => c.weight > 0).map((c) => `${c.label}${c.weight}%`).join('、');
+  return {
+    unweighted: `测评结果页的“平均分”＝各等次票数×等次分值之和÷有效票数，每张有效票同等计算，不区分参评人员类别（${pts}）。`,
+    weighted: `综合评价的“测评得分”＝各参评人员类别平均分×类别权重之和÷有有效票类别的权重之和（${weights}；${pts}）。`
+      + '各类别人数不同时，与测评结果页不分类别的“平均分”会有差异。',
+  };
+}

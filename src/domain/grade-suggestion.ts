@@ -282,3 +282,41 @@ export function lockCheck(decisions: readonly Decision[], policy: GradingPolicy)
   }
   return { canLock: blockers.length === 0, blockers, warnings, checks };
 }
+
+/** The three parts of the written opinion per reporter (R-GRADE-5): 肯定成绩，指出问题，明确方向. */
+export const OPINION_PARTS = [
+  { key: 'achievements', label: '主要成绩' },
+  { key: 'problems', label: '存在问题' },
+  { key: 'direction', label: '努力方向' },
+] as const;
+
+export interface OpinionGap {
+  reporterId: string;
+  name: string;
+  /** Labels of the parts left empty. */
+  missing: string[];
+}
+
+/** Reporters whose written opinion lacks a part: their feedback letters would have nothing to say there. */
+export function opinionGaps(
+  rows: readonly { reporterId: string; name: string; achievements: string | null; problems: string | null; direction: string | null }[],
+): OpinionGap[] {
+  return rows
+    .map((r) => ({ reporterId: r.reporterId, name: r.name, missing: OPINION_PARTS.filter((p) => !r[p.key]?.trim()).map((p) => p.label) }))
+    .filter((g) => g.missing.length > 0);
+}
+
+/** One warning line for the lock dialog, naming each reporter and the parts missing (the first 20, then a count). */
+export function opinionWarning(gaps: readonly OpinionGap[]): string | null {
+  if (!gaps.length) return null;
+  const shown = gaps.slice(0, 20).map((g) => `${g.name}（缺${g.missing.join('、')}）`).join('；');
+  return `${gaps.length}个述职对象的书面综合评价意见不完整，反馈意见中将没有相应内容：${shown}${gaps.length > 20 ? `等` : ''}`;
+}
+
+/**
+ * The share of 较好 or below the committee states at the lock where the plan sets none (004; 000 §6 "应占一定比例"):
+ * a hard minimum, rounded up ("不低于").
+ */
+export function statedLowerShareRule(percent: number): QuotaRule {
+  return { grades: ['fair', 'average', 'poor'], op: 'min', share: percent / 100, rounding: 'ceil', hard: true };
+}

@@ -34,11 +34,15 @@ export interface SectorKeyQuota {
   listed: number;
 }
 
-/** `minShares` per sector code; sectors not named take `otherShare` (004: 5%). */
+/**
+ * `minShares` per sector code; sectors not named take `otherShare` (004: 5%). `scopeLabel` names where the
+ * organizations come from when it is not one round (004: "各乡镇（街道）述职评议考核中", ranked on one scale).
+ */
 export function proposeKeyManagement(
   candidates: readonly KeyCandidate[],
   minShares: Readonly<Record<string, Share>> = DEFAULT_KEY_SHARES,
   otherShare: Share = DEFAULT_OTHER_KEY_SHARE,
+  scopeLabel = '',
 ): { listed: KeyListed[]; sectors: SectorKeyQuota[] } {
   for (const [sector, share] of [...Object.entries(minShares), ['其他', otherShare] as const]) {
     if (!isValidShare(share)) {
@@ -65,12 +69,12 @@ export function proposeKeyManagement(
     const weakestFirst = [...orgs].sort((a, b) => b.rank - a.rank);
     const cutRank = weakestFirst[required - 1]?.rank;
     const chosen = required === 0 ? [] : weakestFirst.filter((o) => o.rank >= cutRank);
-    const basis = `${sectorLabel(sector)}领域共${orgs.length}个党组织，按不低于${shareLabel(share)}（向上取整）应列入${required}个`;
+    const basis = `${scopeLabel}${sectorLabel(sector)}领域共${orgs.length}个党组织，按不低于${shareLabel(share)}（向上取整）应列入${required}个`;
     const tied = chosen.length > required ? chosen.filter((o) => o.rank === cutRank).length : 0;
     for (const o of chosen) {
       const fromBottom = 1 + weakestFirst.filter((x) => x.rank > o.rank).length;
       const tie = tied && o.rank === cutRank ? `；第${required}个名额处有${tied}个党组织排名并列，一并列入` : '';
-      listed.push({ ...o, fromBottom, reason: `${basis}；综合排名第${o.rank}名，本领域倒数第${fromBottom}${tie}` });
+      listed.push({ ...o, fromBottom, reason: `${basis}；${scopeLabel ? '统一排序' : '综合排名'}第${o.rank}名，本领域倒数第${fromBottom}${tie}` });
     }
     sectors.push({ sector, total: orgs.length, required, listed: chosen.length });
   }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { defaultAgenda, moveItem, nextSpeaker, planAgenda, speakers, type AgendaReporter } from './meeting-agenda';
+import {
+  defaultAgenda, flowLabel, moveItem, nextInFlow, nextSpeaker, planAgenda, speakers, type AgendaReporter,
+} from './meeting-agenda';
 
 const r = (id: number, o: Partial<AgendaReporter> = {}): AgendaReporter & { label: string } => ({
   id, role: 'reporter', tierKey: 'branches', writtenOnly: false, sortKey: `C${id}`, label: `党组织${id}`, ...o,
@@ -67,5 +69,35 @@ describe('R-MEET-4 written-only reporting', () => {
 
   it('is refused where the tier requires reporting on site', () => {
     expect(() => planAgenda([{ reporterId: 1, writtenOnly: true }], [r(1, { tierKey: 'sub_committees' })], tiers)).toThrow('须现场述职');
+  });
+});
+
+describe('R-MEET-1 the console follows 一述一评 or 集中点评', () => {
+  const items = [
+    { id: 11, position: 1, writtenOnly: false },
+    { id: 12, position: 2, writtenOnly: true },
+    { id: 13, position: 3, writtenOnly: false },
+  ];
+  const walk = (mode: 'one_by_one' | 'collective') => {
+    const out: string[] = [];
+    let at: { step: string | null; itemId: number | null } = { step: null, itemId: null };
+    for (let p = nextInFlow(mode, items, at); p; p = nextInFlow(mode, items, at)) {
+      out.push(`${p.step}${p.itemId ?? ''}`);
+      at = p;
+    }
+    return out;
+  };
+  it('一述一评: each speech is followed by its 点评 before the next speaker', () => {
+    expect(walk('one_by_one')).toEqual(['reports11', 'comments11', 'reports13', 'comments13', 'rating', 'guidance', 'summary']);
+  });
+  it('集中点评: all speeches, the questions, then the 点评 one by one', () => {
+    expect(walk('collective')).toEqual(['reports11', 'reports13', 'questions', 'comments11', 'comments13', 'rating', 'guidance', 'summary']);
+  });
+  it('continues from a step chosen by hand', () => {
+    expect(nextInFlow('one_by_one', items, { step: 'questions', itemId: 13 })).toEqual({ step: 'comments', itemId: 13 });
+    expect(nextInFlow('one_by_one', items, { step: 'questions', itemId: null })).toEqual({ step: 'comments', itemId: 11 });
+    expect(nextInFlow('collective', items, { step: 'comments', itemId: 99 })).toEqual({ step: 'comments', itemId: 11 });
+    expect(nextInFlow('collective', items, { step: 'summary', itemId: null })).toBeNull();
+    expect(flowLabel({ step: 'comments', itemId: 11 }, () => '东湾村党支部')).toBe('点评：东湾村党支部');
   });
 });

@@ -134,3 +134,70 @@ export function nextSpeaker<T extends { id: number; writtenOnly: boolean; positi
   const at = list.findIndex((i) => i.id === currentId);
   return at < 0 ? (list[0] ?? null) : (list[at + 1] ?? null);
 }
+
+/** 一述一评 (003) or 集中点评 (004): the order the console walks through (campaign-settings.ts COMMENT_MODES). */
+export type CommentMode = 'one_by_one' | 'collective';
+
+/** One stop of the console: an agenda step, and for 述职 and 点评 the agenda item it is about. */
+export interface FlowPosition {
+  step: MeetingStep;
+  itemId: number | null;
+}
+
+const PER_ITEM: readonly MeetingStep[] = ['reports', 'comments'];
+
+/**
+ * Every stop of the meeting in order (R-MEET-1). 一述一评: each speaker's 述职 followed by its 点评, then rating,
+ * guidance, summary. 集中点评: every 述职, the questions, then the 点评 one after another, then the same closing
+ * steps. Written-only reporters do not speak and are not stopped at (R-MEET-4).
+ */
+export function agendaFlow<T extends { id: number; writtenOnly: boolean; position: number }>(
+  mode: CommentMode, items: readonly T[],
+): FlowPosition[] {
+  const list = speakers(items);
+  const closing: FlowPosition[] = (['rating', 'guidance', 'summary'] as const).map((step) => ({ step, itemId: null }));
+  if (mode === 'one_by_one') {
+    return [...list.flatMap((i): FlowPosition[] => [{ step: 'reports', itemId: i.id }, { step: 'comments', itemId: i.id }]), ...closing];
+  }
+  return [
+    ...list.map((i): FlowPosition => ({ step: 'reports', itemId: i.id })),
+    { step: 'questions', itemId: null },
+    ...list.map((i): FlowPosition => ({ step: 'comments', itemId: i.id })),
+    ...closing,
+  ];
+}
+
+/**
+ * The stop after `current` (null before the meeting opens → the first stop); null at the end. A position the flow
+ * does not hold (a step chosen by hand, say 现场提问 during 一述一评) goes on to the next stop about the same speaker,
+ * else the first stop of that step, else the first stop of a later step.
+ */
+export function nextInFlow<T extends { id: number; writtenOnly: boolean; position: number }>(
+  mode: CommentMode, items: readonly T[], current: { step: string | null; itemId: number | null },
+): FlowPosition | null {
+  const flow = agendaFlow(mode, items);
+  if (current.step == null) return flow[0] ?? null;
+  const at = flow.findIndex((p) => p.step === current.step && (!PER_ITEM.includes(p.step) || p.itemId === current.itemId));
+  if (at >= 0) return flow[at + 1] ?? null;
+  const order = (step: string) => MEETING_STEP_KEYS.indexOf(step as MeetingStep);
+  return (current.itemId != null ? flow.find((p) => p.itemId === current.itemId && order(p.step) > order(current.step!)) : undefined)
+    ?? flow.find((p) => p.step === current.step)
+    ?? flow.find((p) => order(p.step) > order(current.step!))
+    ?? null;
+}
+
+/** What the projector and the 下一项 button say: "述职：东湾村党支部", "点评：东湾村党支部", "评议测评". */
+export function flowLabel(p: { step: string | null; itemId: number | null }, nameOf: (itemId: number) => string | undefined): string {
+  if (p.step == null) return stepLabel(null);
+  const name = p.itemId == null ? undefined : nameOf(p.itemId);
+  if (p.step === 'reports' && name) return `述职：${name}`;
+  if (p.step === 'comments' && name) return `点评：${name}`;
+  return stepLabel(p.step);
+}
+
+/** The agenda lines of the 会议记录, in the meeting's order. */
+export function agendaLines(mode: CommentMode): string[] {
+  return mode === 'one_by_one'
+    ? ['书记逐一述职，每位书记述职后由主持会议的党委书记当场点评（一述一评）', '评议测评', '上级组织部门讲话', '总结讲话']
+    : MEETING_STEPS.map((s) => s.label);
+}

@@ -66,3 +66,67 @@ export function parallelAssessment(units: readonly ParallelUnit[], o: ParallelOp
   });
   return { rows, candidates };
 }
+
+/** One 差额否决 honour of a campaign (004: 年度目标考核先进单位, 主要负责人…年度考核优秀, 七一表彰), with its places. */
+export interface Honour {
+  key: string;
+  label: string;
+  places: number;
+  /** 1.5 for 1:1.5 */
+  margin: number;
+}
+
+export interface HonourOutcome {
+  candidate: boolean;
+  honour: boolean;
+  note: string;
+}
+
+/**
+ * Every honour of the campaign (R-USE-5), each with its own places and margin over the same performance ranking:
+ * a unit may be a candidate for one honour and not for another with fewer places.
+ */
+export function parallelHonours(units: readonly ParallelUnit[], o: { ratio: number; honours: readonly Honour[] }) {
+  const seen = new Set<string>();
+  for (const h of o.honours) {
+    if (seen.has(h.key)) throw new AppError('VALIDATION', `差额否决事项「${h.label}」重复`, 400, { field: 'honours' });
+    seen.add(h.key);
+  }
+  const each = o.honours.map((h) => {
+    const { rows, candidates } = parallelAssessment(units, { honours: h.places, margin: h.margin, ratio: o.ratio });
+    return { honour: h, candidates, byOrg: new Map(rows.map((r) => [r.orgId, r])) };
+  });
+  const converted = parallelAssessment(units, { honours: 0, margin: 1.5, ratio: o.ratio }).rows;
+  return {
+    honours: each.map((e) => ({ ...e.honour, candidates: e.candidates })),
+    rows: converted.map((r) => ({
+      orgId: r.orgId, name: r.name, partyRank: r.partyRank, partyScore: r.partyScore, grade: r.grade,
+      performanceRank: r.performanceRank, converted: r.converted,
+      honours: Object.fromEntries(each.map((e): [string, HonourOutcome] => {
+        const x = e.byOrg.get(r.orgId)!;
+        return [e.honour.key, { candidate: x.candidate, honour: x.honour, note: x.note }];
+      })),
+    })),
+  };
+}
+
+/**
+ * The performance ranks of an imported sheet: as given when every row has one; from the scores (highest first,
+ * competition ranking: 1, 2, 2, 4) when no row has one; refused when some rows have a rank and others not, since
+ * the two cannot be put on one scale.
+ */
+export function performanceRanks(rows: readonly { score: number | null; rank: number | null }[]): { ranks: number[]; fromScores: boolean } {
+  const withRank = rows.filter((r) => r.rank !== null).length;
+  if (withRank === rows.length) return { ranks: rows.map((r) => r.rank!), fromScores: false };
+  if (withRank > 0) {
+    throw new AppError('PERFORMANCE_RANKS_PARTIAL', `有${withRank}行填写了绩效排名、${rows.length - withRank}行未填写：请全部填写绩效排名，或全部留空由系统按绩效得分排名`, 400, { field: 'file' });
+  }
+  if (rows.some((r) => r.score === null)) {
+    throw new AppError('PERFORMANCE_NO_SCORES', '未填写绩效排名时，每一行都须填写绩效得分，系统据此排名', 400, { field: 'file' });
+  }
+  const scores = rows.map((r) => r.score!);
+  const order = scores.map((_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
+  const ranks = new Array<number>(rows.length);
+  order.forEach((i, pos) => { ranks[i] = pos > 0 && scores[order[pos - 1]!] === scores[i] ? ranks[order[pos - 1]!]! : pos + 1; });
+  return { ranks, fromScores: true };
+}

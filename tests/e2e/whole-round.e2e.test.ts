@@ -331,7 +331,8 @@ it('R-USE R-FIX R-SUM a township round with 20 reporters from creation to the su
   const summary = await ok(town.get(`/api/campaigns/${campaignId}/summary`));
   expect(summary.figures).toMatchObject({ items: 2, closed: 1 });
   expect(summary.figures).toMatchObject({ reporters: 20, meetings: 1, fieldDone: 2, grades: { poor: 1 } });
-  await ok(town.put(`/api/campaigns/${campaignId}/summary`, { achievements: '20名村党组织书记全部述职，压实了书记抓党建责任。' }));
+  // R-SUM-1: a report goes upward with its narrative sections written (the problems section starts from the record).
+  await ok(town.put(`/api/campaigns/${campaignId}/summary`, { achievements: '20名村党组织书记全部述职，压实了书记抓党建责任。', nextSteps: '抓好问题整改，开展“回头看”。' }));
   // The results page: the flags tab lists the 差 village, the summary tab downloads the report.
   await page.goto(`${base}/campaigns/${campaignId}/results?tab=flags`);
   await until(() => page.getByTestId('flags-table').innerText()).toContain(villages[4]!.name);

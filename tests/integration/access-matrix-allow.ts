@@ -167,6 +167,7 @@ export const ALLOW: Record<string, string> = {
   'GET /api/campaigns/:id/key-management.xlsx': LEAD,
   'GET /api/results/performance-template.xlsx': ALL_USERS, // a blank form
   'POST /api/campaigns/:id/performance/import': ADM,
+  'PUT /api/campaigns/:id/performance/honours': ADM,
   'GET /api/campaigns/:id/performance/parallel': LEAD,
   'GET /api/campaigns/:id/performance/parallel.xlsx': LEAD,
   'GET /api/campaigns/:id/summary': LEAD,
@@ -188,6 +189,10 @@ export const ALLOW: Record<string, string> = {
   'PUT /api/meetings/:id/step': ADM,
   'POST /api/meetings/:id/timer': ADM,
   'PUT /api/meetings/:id/attendance': ADM,
+  'POST /api/meetings/:id/advance': ADM,
+  'PUT /api/meetings/:id/attendees': ADM,
+  'POST /api/meetings/:id/attendees/import': ADM,
+  'GET /api/meetings/:id/attendees/template.xlsx': ADM,
   'POST /api/meetings/:id/close': ADM,
   'POST /api/meetings/:id/comments': LEAD,
   'PATCH /api/meetings/:id/comments/:commentId': LEAD,

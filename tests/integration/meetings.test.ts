@@ -464,7 +464,7 @@ describe('meeting record exports', () => {
     expect(res.statusCode).toBe(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['会议', '议程', '参会人员', '点评及问答']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['会议', '议程', '参会人员', '参会人员名单', '点评及问答']);
     const agenda = wb.getWorksheet('议程')!;
     expect(agenda.getRow(1).values).toContain('述职党组织');
     expect(agenda.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });

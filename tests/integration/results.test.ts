@@ -197,22 +197,27 @@ describe('R-USE-5 平行考核、差额否决', () => {
     // Performance order: the 一般 village first, then two 好 villages, then the rest.
     const rows: (string | number)[][] = [[villages[11].code, '', 99, 1], [villages[2].code, '', 97, 2], [villages[3].code, '', 95, 3], [villages[4].code, '', 90, 4]];
     const ok = await upload(s.townA, await sheet(rows));
-    expect(ok.json(), ok.body).toEqual({ imported: 4 });
+    expect(ok.json(), ok.body).toEqual({ imported: 4, rankedFromScores: false });
   });
 
   it('takes 1:1.5 candidates by performance, vetoes 一般, converts the score', async () => {
-    const res = await s.townA.get(`/api/campaigns/${campaignOf[2025]}/performance/parallel?honours=2&margin=1.5&ratio=20`);
+    await t.db.execute(sql`update campaigns set settings = jsonb_set(settings, '{parallel}',
+      '{"ratio":20,"honours":[{"key":"honour","label":"评先评优","margin":1.5}]}') where id = ${campaignOf[2025]}`);
+    const set = await s.townA.put(`/api/campaigns/${campaignOf[2025]}/performance/honours`, { places: { honour: 2 } });
+    expect(set.statusCode, set.body).toBe(200);
+    const res = await s.townA.get(`/api/campaigns/${campaignOf[2025]}/performance/parallel`);
     expect(res.statusCode, res.body).toBe(200);
     const v = res.json();
-    expect(v.candidates).toBe(3);
+    expect(v.honours).toEqual([{ key: 'honour', label: '评先评优', places: 2, margin: 1.5, candidates: 3 }]);
     const byOrg = (id: number) => v.rows.find((r: { orgId: number }) => r.orgId === id);
-    expect(byOrg(villages[11].id)).toMatchObject({ candidate: true, honour: false, gradeLabel: '一般' });
-    expect(byOrg(villages[11].id).note).toContain('差额否决');
-    expect(byOrg(villages[2].id)).toMatchObject({ candidate: true, honour: true, converted: 19 });
-    expect(byOrg(villages[3].id)).toMatchObject({ candidate: true, honour: true });
-    expect(byOrg(villages[4].id).candidate).toBe(false);
-    const bad = await s.townA.get(`/api/campaigns/${campaignOf[2025]}/performance/parallel?margin=0.5`);
-    expect(bad.statusCode).toBe(400);
+    expect(byOrg(villages[11].id)).toMatchObject({ honours: { honour: { candidate: true, honour: false } }, gradeLabel: '一般' });
+    expect(byOrg(villages[11].id).honours.honour.note).toContain('差额否决');
+    expect(byOrg(villages[2].id)).toMatchObject({ honours: { honour: { candidate: true, honour: true } }, converted: 19 });
+    expect(byOrg(villages[3].id).honours.honour).toMatchObject({ candidate: true, honour: true });
+    expect(byOrg(villages[4].id).honours.honour.candidate).toBe(false);
+    expect((await s.townA.put(`/api/campaigns/${campaignOf[2025]}/performance/honours`, { places: { nope: 1 } })).statusCode).toBe(400);
+    expect((await s.townA.put(`/api/campaigns/${campaignOf[2025]}/performance/honours`, { places: { honour: -1 } })).statusCode).toBe(400);
+    expect((await s.leaderTown.put(`/api/campaigns/${campaignOf[2025]}/performance/honours`, { places: { honour: 1 } })).statusCode).toBe(403);
   });
 });
 
@@ -245,7 +250,10 @@ describe('R-SUM-1/R-SUM-2 summary report upward', () => {
 
   it('is submitted to the level above, which alone receives it', async () => {
     expect((await s.countyA.post(`/api/campaigns/${campaignOf[2025]}/summary/receive`)).statusCode).toBe(409);
-    expect((await s.townA.post(`/api/campaigns/${campaignOf[2025]}/summary/submit`)).json()).toEqual({ state: 'submitted' });
+    const incomplete = await s.townA.post(`/api/campaigns/${campaignOf[2025]}/summary/submit`);
+    expect(incomplete.json(), incomplete.body).toMatchObject({ code: 'SUMMARY_INCOMPLETE', message: '请先填写总结报告的：下一步工作打算和建议' });
+    await s.townA.put(`/api/campaigns/${campaignOf[2025]}/summary`, { nextSteps: '持续压实责任。' });
+    expect((await s.townA.post(`/api/campaigns/${campaignOf[2025]}/summary/submit`)).json()).toEqual({ state: 'submitted', recipient: tree.countyA.name });
     const edit = await s.townA.put(`/api/campaigns/${campaignOf[2025]}/summary`, { nextSteps: '改' });
     expect(edit.statusCode).toBe(409);
     expect((await s.townA.post(`/api/campaigns/${campaignOf[2025]}/summary/receive`)).statusCode).toBe(403);

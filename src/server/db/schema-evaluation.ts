@@ -42,6 +42,11 @@ export const evaluations = pgTable('evaluations', {
   lockedBy: integer('locked_by').references(() => users.id),
   /** Committee meeting that decided (date/title), free text for the record. */
   decisionNote: text('decision_note'),
+  /**
+   * The share of 较好 or below the committee stated at the lock where the plan sets none (004; 000 §6 "应占一定比例"),
+   * as a fraction; it was enforced as a hard minimum by that lock.
+   */
+  lowerShareStated: numeric('lower_share_stated', { precision: 5, scale: 4, mode: 'number' }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [uniqueIndex('evaluations_campaign_uq').on(t.campaignId)]);
 

@@ -23,6 +23,12 @@ export const meetings = pgTable(
     /** 主持人 and 记录人, printed in the 会议记录. */
     chair: text('chair'),
     recorder: text('recorder'),
+    /**
+     * 点评方式 the console follows (R-MEET-1): one_by_one = 一述一评 (each speech, then its 点评, before the next speaker;
+     * 003), collective = 集中点评 (all speeches, questions, then the 点评 one after another; 004's agenda). Copied from the
+     * campaign's settings when the meeting is created; editable until it closes.
+     */
+    commentMode: text('comment_mode').notNull().default('collective'),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     closedAt: timestamp('closed_at', { withTimezone: true }),
     /**
@@ -76,6 +82,28 @@ export const meetingAttendance = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('meeting_attendance_category_uq').on(t.meetingId, t.categoryKey)],
+);
+
+/**
+ * Named attendees (R-MEET-2): committee members, the invited 两代表一委员 and 党员群众代表 with the unit each represents,
+ * observers. Where a category has names, its 应到/实到 in meeting_attendance are derived from this list (the ballots
+ * module reads those counts at closing).
+ */
+export const meetingAttendees = pgTable(
+  'meeting_attendees',
+  {
+    id: serial('id').primaryKey(),
+    meetingId: integer('meeting_id').notNull().references(() => meetings.id),
+    categoryKey: text('category_key').notNull(),
+    position: integer('position').notNull(),
+    name: text('name').notNull(),
+    /** The unit (村、社区、单位) the person comes from or represents. */
+    unit: text('unit').notNull(),
+    /** 身份/职务, e.g. 党代表, 人大代表, 政协委员, 村民代表. */
+    identity: text('identity'),
+    present: boolean('present').notNull().default(true),
+  },
+  (t) => [index('meeting_attendees_meeting_idx').on(t.meetingId, t.categoryKey, t.position)],
 );
 
 /**

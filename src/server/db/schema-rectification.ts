@@ -210,6 +210,20 @@ export const performanceScores = pgTable(
   (t) => [uniqueIndex('performance_scores_uq').on(t.campaignId, t.orgId)],
 );
 
+/** 差额否决 (R-USE-5, 004): the places of each honour of the campaign's settings, set by the organizer. */
+export const performanceHonours = pgTable(
+  'performance_honours',
+  {
+    id: serial('id').primaryKey(),
+    campaignId: integer('campaign_id').notNull().references(() => campaigns.id),
+    honourKey: text('honour_key').notNull(),
+    places: integer('places').notNull(),
+    updatedBy: integer('updated_by').references(() => users.id),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('performance_honours_uq').on(t.campaignId, t.honourKey)],
+);
+
 /**
  * The summary report upward (R-SUM-1, R-SUM-2): draft (sections edited by the organizer) → submitted to the
  * level above → received. `content` holds the edited sections; the .docx is generated from it and the data.
@@ -227,6 +241,14 @@ export const summaryReports = pgTable(
     submittedBy: integer('submitted_by').references(() => users.id),
     receivedAt: timestamp('received_at', { withTimezone: true }),
     receivedBy: integer('received_by').references(() => users.id),
+    /**
+     * The upper body outside this deployment the report was sent to (000 §8: the top organizer reports upward too);
+     * null when the level above is in the deployment and receives it here.
+     */
+    recipient: text('recipient'),
+    /** The .docx and .xlsx exactly as submitted or sent: later record changes do not rewrite what went upward. */
+    sentDocx: bytea('sent_docx'),
+    sentXlsx: bytea('sent_xlsx'),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

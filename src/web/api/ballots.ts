@@ -75,6 +75,8 @@ export interface RoundResults {
   meetingTitle: string;
   minGroupSize: number;
   note: string;
+  /** The unweighted 平均分 here and the weighted 测评得分 of the evaluation, in words. */
+  scoreFormula: { unweighted: string; weighted: string };
   results: ReporterResult[];
 }
 

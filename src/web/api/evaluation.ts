@@ -41,8 +41,9 @@ export const evaluationApi = {
   review: (id: number, reporterId: number, stance: 'agree' | 'question', note: string | null) =>
     http.put<{ ok: true }>(`${base(id)}/results/${reporterId}/review`, { stance, note }, { silent: true }),
   history: (id: number, reporterId: number) => http.get<GradeHistory>(`${base(id)}/results/${reporterId}/history`),
-  lockPreview: (id: number) => http.get<LockPreview>(`${base(id)}/lock`),
-  lock: (id: number, decisionNote: string) =>
-    http.post<{ locked: true; warnings: string[] }>(`${base(id)}/lock`, { confirm: true, decisionNote }, { silent: true }),
+  lockPreview: (id: number, lowerSharePercent?: number) =>
+    http.get<LockPreview>(`${base(id)}/lock`, lowerSharePercent === undefined ? undefined : { lowerSharePercent }),
+  lock: (id: number, decisionNote: string, lowerSharePercent?: number) =>
+    http.post<{ locked: true; warnings: string[] }>(`${base(id)}/lock`, { confirm: true, decisionNote, lowerSharePercent }, { silent: true }),
   mine: (id: number) => http.get<MyResult>(`${base(id)}/mine`),
 };

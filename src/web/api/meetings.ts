@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import { downloadFile, http } from './client';
+import { downloadFile, http, uploadFile } from './client';
 import type {
-  AgendaInput, AttendanceInput, CommentInput, CommentOutT, CommentPatch, MeetingDetailT, MeetingInput, MeetingListT,
+  AgendaInput, AttendanceInput, AttendeesInput, CommentInput, CommentOutT, CommentPatch, MeetingDetailT, MeetingInput, MeetingListT,
   MeetingSummaryT, TimerOutT,
 } from '../../server/modules/meetings/schemas';
 
@@ -12,6 +12,8 @@ export type MeetingList = MeetingListT;
 export type AgendaItem = MeetingDetailT['agenda'][number];
 export type ReporterOption = MeetingDetailT['availableReporters'][number];
 export type Attendance = MeetingDetailT['attendance'][number];
+export type Attendee = MeetingDetailT['attendees'][number];
+export type AttendeeRow = z.input<typeof AttendeesInput>['rows'][number];
 export type MeetingComment = CommentOutT;
 export type Timer = TimerOutT;
 export type MeetingForm = z.input<typeof MeetingInput>;
@@ -48,6 +50,12 @@ export const meetingsApi = {
   timer: (id: number, action: TimerAction, itemId?: number) => http.post<Timer>(`/api/meetings/${id}/timer`, { action, itemId }),
   saveAttendance: (id: number, rows: z.input<typeof AttendanceInput>['rows']) =>
     http.put<MeetingDetail>(`/api/meetings/${id}/attendance`, { rows }),
+  /** 下一项: the next stop of the meeting's 一述一评 / 集中点评 flow. */
+  advance: (id: number) => http.post<MeetingDetail>(`/api/meetings/${id}/advance`),
+  saveAttendees: (id: number, rows: AttendeeRow[]) => http.put<MeetingDetail>(`/api/meetings/${id}/attendees`, { rows }),
+  importAttendees: (id: number, file: Blob) =>
+    uploadFile<{ imported: number; categories: number }>(`/api/meetings/${id}/attendees/import`, file, { silent: true }),
+  downloadAttendeesTemplate: (id: number) => downloadFile(`/api/meetings/${id}/attendees/template.xlsx`, '参会人员名单模板.xlsx'),
   close: (id: number) => http.post<MeetingDetail>(`/api/meetings/${id}/close`),
   addComment: (id: number, body: CommentForm) => http.post<MeetingComment>(`/api/meetings/${id}/comments`, body),
   editComment: (id: number, commentId: number, body: z.input<typeof CommentPatch>) =>

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { downloadFile, http, uploadFile } from './client';
 import type {
-  DashboardOut, FlagOut, FollowUpOut, KeyItemOut, KeySectorOut, ParallelRowOut, SummaryOut,
+  DashboardOut, FlagOut, FollowUpOut, HonourOut, KeyItemOut, KeyScopeOut, KeySectorOut, ParallelRowOut, SummaryOut,
 } from '../../server/modules/results/schemas';
 
 // The server's zod schemas are the contract; these are their inferred shapes.
@@ -13,7 +13,9 @@ export type ParallelRow = z.infer<typeof ParallelRowOut>;
 export type Summary = z.infer<typeof SummaryOut>;
 export type Dashboard = z.infer<typeof DashboardOut>;
 export type SummarySectionKey = 'overview' | 'achievements' | 'problems' | 'nextSteps';
-export interface ParallelOptions { honours: number; margin: number; ratio: number }
+export type Honour = z.infer<typeof HonourOut>;
+export type KeyScope = z.infer<typeof KeyScopeOut>;
+export interface ParallelView { locked: boolean; ratio: number; imported: number; honours: Honour[]; rows: ParallelRow[] }
 
 const base = (id: number) => `/api/campaigns/${id}`;
 
@@ -29,19 +31,21 @@ export const resultsApi = {
     http.post<{ id: number }>(`${base(id)}/results/accountability`, body, { silent: true }),
   proposeKeys: (id: number) => http.post<{ added: number }>(`${base(id)}/key-management/propose`, {}),
   keys: (id: number, query: { state?: string; sector?: string }) =>
-    http.get<{ items: KeyItem[]; sectors: KeySector[] }>(`${base(id)}/key-management`, query),
+    http.get<{ scope: KeyScope; items: KeyItem[]; sectors: KeySector[] }>(`${base(id)}/key-management`, query),
   addKey: (id: number, orgId: number, reason: string) => http.post<{ id: number }>(`${base(id)}/key-management`, { orgId, reason }, { silent: true }),
   actKey: (id: number, itemId: number, body: { action: 'remove'; reason: string } | { action: 'confirm' } | { action: 'upgrade'; note: string }) =>
     http.post<{ id: number; state: string }>(`${base(id)}/key-management/${itemId}`, body, { silent: true }),
   exportKeys: (id: number) => downloadFile(`${base(id)}/key-management.xlsx`, '重点管理名单.xlsx'),
   performanceTemplate: () => downloadFile('/api/results/performance-template.xlsx', '绩效考核结果导入模板.xlsx'),
-  importPerformance: (id: number, file: File) => uploadFile<{ imported: number }>(`${base(id)}/performance/import`, file, { silent: true }),
-  parallel: (id: number, o: ParallelOptions) =>
-    http.get<{ locked: boolean; candidates: number; rows: ParallelRow[] } & ParallelOptions>(`${base(id)}/performance/parallel`, { ...o }),
-  exportParallel: (id: number, o: ParallelOptions) => downloadFile(`${base(id)}/performance/parallel.xlsx`, '平行考核结果.xlsx', { ...o }),
+  importPerformance: (id: number, file: File) =>
+    uploadFile<{ imported: number; rankedFromScores: boolean }>(`${base(id)}/performance/import`, file, { silent: true }),
+  setHonourPlaces: (id: number, places: Record<string, number>) => http.put<{ saved: number }>(`${base(id)}/performance/honours`, { places }),
+  parallel: (id: number) => http.get<ParallelView>(`${base(id)}/performance/parallel`),
+  exportParallel: (id: number) => downloadFile(`${base(id)}/performance/parallel.xlsx`, '平行考核结果.xlsx'),
   summary: (id: number) => http.get<Summary>(`${base(id)}/summary`),
   saveSummary: (id: number, sections: Partial<Record<SummarySectionKey, string>>) => http.put<{ saved: boolean }>(`${base(id)}/summary`, sections),
-  submitSummary: (id: number) => http.post<{ state: string }>(`${base(id)}/summary/submit`, {}),
+  submitSummary: (id: number, recipient?: string) =>
+    http.post<{ state: string; recipient: string | null }>(`${base(id)}/summary/submit`, recipient ? { recipient } : {}),
   receiveSummary: (id: number) => http.post<{ state: string }>(`${base(id)}/summary/receive`, {}),
   summaryDocx: (id: number) => downloadFile(`${base(id)}/summary.docx`, '总结报告.docx'),
   resultsTable: (id: number) => downloadFile(`${base(id)}/results-table.xlsx`, '综合评价结果表.xlsx'),

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { conflict } from '../../../domain/errors';
 import { GRADES } from '../../../domain/grades';
+import { ballotScoreFormulas } from '../../../domain/composite';
 import { type BallotInput, PERCENT_NOTE, type ReporterTally, type TallyRow, tallyBallots } from '../../../domain/tally';
 import type { Grade } from '../../../domain/grades';
 import type { DbOrTx } from '../../db/connect';
@@ -69,6 +70,8 @@ export async function computeResults(db: DbOrTx, user: AuthUser, roundId: number
     meetingTitle: ctx.meeting.title,
     minGroupSize: anonymity.minGroupSize,
     note: PERCENT_NOTE,
+    /** "平均分" here is unweighted; the evaluation weights by evaluator category: both formulas, said on both pages. */
+    scoreFormula: ballotScoreFormulas(points, ctx.settings.ballots.categories),
     results,
   };
 }

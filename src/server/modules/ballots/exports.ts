@@ -72,7 +72,7 @@ export async function resultsXlsx(db: DbOrTx, user: AuthUser, roundId: number): 
   ws.columns = [
     { header: '排名', width: 6 }, { header: '述职对象', width: 30 }, { header: '有效票', width: 8 }, { header: '无效票', width: 8 },
     ...GRADES.flatMap((g) => [{ header: `${GRADE_LABELS[g]}（票）`, width: 9 }, { header: `${GRADE_LABELS[g]}（%）`, width: 9 }]),
-    { header: '一般+差（票）', width: 12 }, { header: '一般+差合计占比（%）', width: 16 }, { header: '平均分', width: 8 },
+    { header: '一般+差（票）', width: 12 }, { header: '一般+差合计占比（%）', width: 16 }, { header: '平均分（不分类别）', width: 12 },
   ];
   for (const r of data.results) {
     ws.addRow([r.downward ? '下评' : r.rank, r.name, r.overall.valid, r.overall.invalid,
@@ -82,6 +82,8 @@ export async function resultsXlsx(db: DbOrTx, user: AuthUser, roundId: number): 
   ws.getRow(1).font = { bold: true };
   ws.addRow([]);
   ws.addRow([data.note]);
+  ws.addRow([data.scoreFormula.unweighted]);
+  ws.addRow([data.scoreFormula.weighted]);
   ws.addRow([`分类统计和意见建议仅在不少于${data.minGroupSize}票时显示。`]);
 
   const cat = wb.addWorksheet('分类统计', { views: [{ state: 'frozen', ySplit: 1 }] });

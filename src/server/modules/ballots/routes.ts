@@ -278,7 +278,7 @@ export async function ballotRoutes(app: FastifyInstance) {
       tags, params: IdParams,
       response: { 200: z.object({
         round: z.object({ id: z.number(), mode: z.string(), state: z.string(), explanation: z.string().nullable(), mismatches: z.unknown() }),
-        meetingTitle: z.string(), minGroupSize: z.number(), note: z.string(),
+        meetingTitle: z.string(), minGroupSize: z.number(), note: z.string(), scoreFormula: z.object({ unweighted: z.string(), weighted: z.string() }),
         results: z.array(z.object({
           reporterId: z.string(), name: z.string(), downward: z.boolean(), rank: z.number(), score: z.number(), overall: Row,
           byCategory: z.array(Row.extend({ category: z.string(), label: z.string() })),

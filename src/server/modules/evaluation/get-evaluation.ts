@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { compositeScore, COMPONENTS, type Component } from '../../../domain/composite';
+import { ballotScoreFormulas, compositeScore, COMPONENTS, type Component } from '../../../domain/composite';
 import { GRADES, type Grade } from '../../../domain/grades';
 import { checkCounts, quotaSummary } from '../../../domain/quotas';
 import { escapeLike, type DbOrTx, queryRows } from '../../db/connect';
@@ -86,6 +86,8 @@ export async function getEvaluation(db: DbOrTx, user: AuthUser, campaignId: numb
     computedAt: evaluation?.computedAt?.toISOString() ?? null,
     lockedAt: evaluation?.lockedAt?.toISOString() ?? null,
     decisionNote: evaluation?.decisionNote ?? null,
+    lowerShareStated: evaluation?.lowerShareStated ?? null,
+    ballotFormula: ballotScoreFormulas(campaign.settings.grading.points, campaign.settings.ballots.categories),
     summary: (evaluation?.summary ?? null) as EvaluationSummary | null,
     weights,
     current: {

@@ -5,6 +5,7 @@
 import JSZip from 'jszip';
 import { COMPONENT_LABELS } from '../../../domain/composite';
 import { GRADE_LABELS, GRADES, type Grade } from '../../../domain/grades';
+import { secretaryTitle } from '../../../domain/org-names';
 import { sectorLabel } from '../../../domain/org-taxonomy';
 import { type GongwenBlock, gongwenBuffer } from '../documents/gongwen';
 import { type OutputCampaign, type OutputRow, shanghaiDate, weightedComponents } from './outputs-data';
@@ -13,11 +14,9 @@ const CN_NUM = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '
 const score = (v: number | null) => (v === null ? '—' : v.toFixed(2));
 const gradeText = (g: Grade | null) => (g ? `“${GRADE_LABELS[g]}”` : '（未确定）');
 /** A text typed in the evaluation page may hold several paragraphs; each becomes one indented paragraph. */
-const paragraphs = (text: string | null): GongwenBlock[] => {
-  const parts = (text ?? '').split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
-  return parts.length ? parts.map((p) => ({ type: 'paragraph', text: p })) : [{ type: 'paragraph', text: '（无）' }];
-};
-const who = (r: OutputRow) => `${r.orgName}${r.secretaryName ? `书记${r.secretaryName}` : ''}`;
+const paragraphs = (text: string | null): GongwenBlock[] =>
+  (text ?? '').split(/\r?\n/).map((s) => s.trim()).filter(Boolean).map((p) => ({ type: 'paragraph', text: p }));
+const who = (r: OutputRow) => (r.secretaryName ? secretaryTitle(r.orgName, '书记', r.secretaryName) : r.orgName);
 
 export interface LetterOptions {
   /** Print the composite score and the rank (the organizer decides whether the letters show them). */
@@ -40,8 +39,8 @@ function letterBlocks(c: OutputCampaign, r: OutputRow, total: number, opts: Lett
   const h1 = (text: string) => blocks.push({ type: 'heading1', text: `${CN_NUM[n++]}、${text}` });
   blocks.push({
     type: 'paragraph',
-    text: `根据${c.title}工作安排，经${c.organizerName}研究${c.decisionNote ? `（${c.decisionNote}）` : ''}，现将${r.orgName}`
-      + `${r.secretaryPosition ?? '书记'}${r.secretaryName ?? ''}同志${c.year}年度抓基层党建工作述职评议考核综合评价意见反馈如下。`,
+    text: `根据${c.title}工作安排，经${c.organizerName}研究${c.decisionNote ? `（${c.decisionNote}）` : ''}，现将`
+      + `${secretaryTitle(r.orgName, r.secretaryPosition, r.secretaryName)}同志${c.year}年度抓基层党建工作述职评议考核综合评价意见反馈如下。`,
   });
   h1('综合评价等次');
   blocks.push({ type: 'paragraph', text: `综合评价等次为${gradeText(r.finalGrade)}。` });
@@ -54,12 +53,13 @@ function letterBlocks(c: OutputCampaign, r: OutputRow, total: number, opts: Lett
         + `${r.sectorRank !== null ? `，在${sectorLabel(r.sector)}领域排名第${r.sectorRank}位` : ''}。`,
     });
   }
-  h1('主要成绩');
-  blocks.push(...paragraphs(r.opinionAchievements));
-  h1('存在问题');
-  blocks.push(...paragraphs(r.opinionProblems));
-  h1('努力方向');
-  blocks.push(...paragraphs(r.opinionDirection));
+  // A part of the written opinion left empty (the lock warned about it) is left out, not printed as "（无）".
+  for (const [title, text] of [['主要成绩', r.opinionAchievements], ['存在问题', r.opinionProblems], ['努力方向', r.opinionDirection]] as const) {
+    const body = paragraphs(text);
+    if (!body.length) continue;
+    h1(title);
+    blocks.push(...body);
+  }
   h1('整改要求');
   for (const t of rectificationDemands(r.finalGrade)) blocks.push({ type: 'paragraph', text: t });
   return blocks;

@@ -15,7 +15,7 @@ import { assertManage } from './policy';
 import { recomputeEvaluation } from './recompute';
 import { evaluationContext } from './repo';
 import {
-  DecisionBody, EvaluationOut, EvaluationQuery, HistoryOut, IdParams, InputsBody, InputsOut, LockBody, LockPreviewOut, MineOut,
+  DecisionBody, EvaluationOut, EvaluationQuery, HistoryOut, IdParams, InputsBody, InputsOut, LockBody, LockPreviewOut, LockQuery, MineOut,
   Ok, OpinionBody, ReporterParams, ReviewBody, SummaryOut,
 } from './schemas';
 
@@ -102,12 +102,12 @@ export async function evaluationRoutes(app: FastifyInstance) {
   }, async (req) => gradeHistory(db(), requireUser(req), req.params.id, req.params.reporterId));
 
   r.get(`${base}/lock`, {
-    schema: { tags, params: IdParams, response: { 200: LockPreviewOut } },
-  }, async (req) => previewLock(db(), requireUser(req), req.params.id));
+    schema: { tags, params: IdParams, querystring: LockQuery, response: { 200: LockPreviewOut } },
+  }, async (req) => previewLock(db(), requireUser(req), req.params.id, req.query.lowerSharePercent));
 
   r.post(`${base}/lock`, {
     schema: { tags, params: IdParams, body: LockBody, response: { 200: z.object({ locked: z.literal(true), warnings: z.array(z.string()) }) } },
-  }, async (req) => lockEvaluation(db(), requireUser(req), actorOf(req), req.params.id, req.body.decisionNote));
+  }, async (req) => lockEvaluation(db(), requireUser(req), actorOf(req), req.params.id, req.body.decisionNote, req.body.lowerSharePercent));
 
   r.get(`${base}/mine`, {
     schema: { tags, params: IdParams, response: { 200: MineOut } },

@@ -33,7 +33,10 @@ export const ReviewBody = z.object({ stance: z.enum(['agree', 'question']), note
 export const LockBody = z.object({
   confirm: z.literal(true, { message: '请确认锁定' }),
   decisionNote: z.string().trim().min(1, '请填写党委研究确定的会议（如“2026年1月15日镇党委会议”）').max(200),
+  /** The share of 较好 or below (percent) the committee decided, where the plan leaves it to them (004). */
+  lowerSharePercent: z.number().min(0, '比例不能小于0').max(100, '比例不能大于100').optional(),
 }).strict();
+export const LockQuery = z.object({ lowerSharePercent: z.coerce.number().min(0).max(100).optional() });
 export const EvaluationQuery = z.object({
   q: z.string().trim().max(100).optional(),
   sector: z.string().trim().max(40).optional(),
@@ -58,6 +61,10 @@ export const EvaluationOut = z.object({
   computedAt: z.string().nullable(),
   lockedAt: z.string().nullable(),
   decisionNote: z.string().nullable(),
+  /** The share of 较好 or below the committee stated at the lock (fraction), where the plan left it to them. */
+  lowerShareStated: z.number().nullable(),
+  /** How the 测评得分 here (weighted by evaluator category) and the 测评结果 page's 平均分 (unweighted) are computed. */
+  ballotFormula: z.object({ weighted: z.string(), unweighted: z.string() }),
   summary: SummaryOut.nullable(),
   weights: z.record(z.string(), z.number()),
   current: z.object({ counts: z.record(z.string(), z.number()), checks: z.array(Check), bins: z.string() }),
@@ -95,7 +102,13 @@ export const HistoryOut = z.object({
     changedBy: z.string().nullable(), changedAt: z.string(),
   })),
 });
-export const LockPreviewOut = z.object({ canLock: z.boolean(), blockers: z.array(z.string()), warnings: z.array(z.string()) });
+export const LockPreviewOut = z.object({
+  canLock: z.boolean(), blockers: z.array(z.string()), warnings: z.array(z.string()),
+  /** Reporters whose written opinion lacks a part (主要成绩、存在问题、努力方向). */
+  missingOpinions: z.array(z.object({ reporterId: z.number(), name: z.string(), missing: z.array(z.string()) })),
+  /** The committee must state the share of 较好 or below to lock (the plan sets none). */
+  lowerShareRequired: z.boolean(),
+});
 export const MineOut = z.object({
   locked: z.boolean(), orgName: z.string(), message: z.string().optional(), lockedAt: z.string().optional(),
   finalGrade: Nullable(GradeEnum).optional(),

@@ -19,7 +19,10 @@ export async function createMeeting(db: DbOrTx, user: AuthUser, actor: AuditActo
     await assertMeetingDate(tx, campaignId, input.meetingDate);
     const [row] = await tx.insert(meetings).values({
       campaignId, title: input.title, meetingDate: input.meetingDate, place: input.place,
-      chair: input.chair ?? null, recorder: input.recorder ?? null, createdAt: actor.at, updatedAt: actor.at,
+      chair: input.chair ?? null, recorder: input.recorder ?? null,
+      // 003 asks for 一述一评, 004 lists 集中点评: the campaign decides, a meeting may differ.
+      commentMode: input.commentMode ?? campaign.settings.meeting.commentMode ?? 'collective',
+      createdAt: actor.at, updatedAt: actor.at,
     }).returning();
     await writeAudit(tx, actor, {
       action: 'meeting.create', targetType: 'meeting', targetId: row.id, scopePath: campaign.organizerPath,

@@ -1,5 +1,7 @@
 import ExcelJS from 'exceljs';
-import { commentKindLabel, meetingStateLabel, MEETING_STEPS, stepLabel } from '../../../domain/meeting-agenda';
+import { commentModeLabel } from '../../../domain/campaign-settings';
+import { secretaryTitle } from '../../../domain/org-names';
+import { agendaLines, type CommentMode, commentKindLabel, meetingStateLabel, stepLabel } from '../../../domain/meeting-agenda';
 import { AppError } from '../../../domain/errors';
 import { GRADE_LABELS, GRADES } from '../../../domain/grades';
 import type { DbOrTx } from '../../db/connect';
@@ -8,8 +10,8 @@ import { type GongwenBlock, gongwenBuffer, gongwenDate } from '../documents/gong
 import { computeResults } from '../ballots/compute-results';
 import { currentRound } from '../ballots/repo';
 import { assertRead } from './policy';
-import { presentAttendance, ROLE_LABELS } from './present';
-import { agendaItems, assignedObservers, attendanceRows, commentRows, getMeeting } from './repo';
+import { presentAttendance, presentAttendee, ROLE_LABELS } from './present';
+import { agendaItems, assignedObservers, attendanceRows, attendeeRows, commentRows, getMeeting } from './repo';
 import { readTogether } from '../../db/parallel';
 
 /** Excel has no time zones: write the Asia/Shanghai wall-clock time people saw in the room. */
@@ -20,10 +22,14 @@ const cnIndex = (i: number) => (i < 10 ? CN_NUM[i] : i < 20 ? `十${CN_NUM[i - 1
 async function load(db: DbOrTx, user: AuthUser, id: number) {
   const { meeting, campaign } = await getMeeting(db, id, { viewer: user });
   assertRead(user, campaign.organizerPath);
-  const [agenda, attendance, comments, observers] = await readTogether(db, [
+  const [agenda, attendance, comments, observers, attendees] = await readTogether(db, [
     () => agendaItems(db, id), () => attendanceRows(db, id), () => commentRows(db, id), () => assignedObservers(db, campaign.id),
+    () => attendeeRows(db, id),
   ] as const);
-  return { meeting, campaign, agenda, attendance: presentAttendance(campaign.settings, attendance), comments, observers };
+  return {
+    meeting, campaign, agenda, attendance: presentAttendance(campaign.settings, attendance, attendees), comments, observers,
+    attendees: attendees.map((a) => presentAttendee(a, campaign.settings)),
+  };
 }
 
 /**
@@ -43,7 +49,7 @@ async function releasedResults(db: DbOrTx, user: AuthUser, meetingId: number) {
 
 /** 会议记录 in 公文 layout: attendance, agenda, each reporter's comments and Q&A, results once released. */
 export async function meetingRecordDocx(db: DbOrTx, user: AuthUser, id: number) {
-  const { meeting, campaign, agenda, attendance, comments, observers } = await load(db, user, id);
+  const { meeting, campaign, agenda, attendance, comments, observers, attendees } = await load(db, user, id);
   const results = await releasedResults(db, user, id);
   const blocks: GongwenBlock[] = [];
   let section = 0;
@@ -60,22 +66,33 @@ export async function meetingRecordDocx(db: DbOrTx, user: AuthUser, id: number) 
   p(`应到${expected}人，实到${present}人。`);
   blocks.push({
     type: 'table', header: ['人员类别', '应到', '实到', '名单'],
-    rows: attendance.map((a) => [a.categoryLabel, a.expected, a.present, a.names ?? '']),
+    rows: attendance.map((a) => [a.categoryLabel, a.expected, a.present, a.fromList ? '见参会人员名单' : a.names ?? '']),
     widths: [2400, 1000, 1000, 4440],
   });
+  // R-MEET-2: the named attendees per category with the unit each represents, as signed in.
+  if (attendees.length) {
+    p('参会人员名单：');
+    blocks.push({
+      type: 'table', header: ['人员类别', '姓名', '所在单位', '身份或职务', '出席'],
+      rows: attendees.map((a) => [a.categoryLabel, a.name, a.unit, a.identity ?? '', a.present ? '出席' : '缺席']),
+      widths: [2200, 1300, 2800, 1740, 800],
+    });
+  }
   if (observers.length) {
     p(`上级组织部门到会指导：${observers.map((o) => o.name + (o.groupName ? `（${o.groupName}）` : '')).join('、')}。`);
   }
 
   h1('会议议程');
-  MEETING_STEPS.forEach((s, i) => p(`${i + 1}.${s.label}`));
+  const mode = meeting.commentMode as CommentMode;
+  p(`点评方式：${commentModeLabel(mode)}。`);
+  agendaLines(mode).forEach((line, i) => p(`${i + 1}.${line}`));
 
   h1('述职情况');
   const written = agenda.filter((a) => a.writtenOnly);
   const speaking = agenda.filter((a) => !a.writtenOnly);
   p(`本次会议安排${speaking.length}名党组织书记现场述职${written.length ? `，${written.length}名书面述职` : ''}。`);
   speaking.forEach((a, i) => {
-    const who = `${a.orgName}${a.secretaryName ? `书记${a.secretaryName}` : ''}`;
+    const who = a.secretaryName ? secretaryTitle(a.orgName, '书记', a.secretaryName) : a.orgName;
     p(`${i + 1}.${who}${a.role === 'downward' ? `（${ROLE_LABELS.downward}）` : ''}${a.speakingMinutes ? `，发言时间${a.speakingMinutes}分钟` : ''}。`);
   });
   if (written.length) p(`书面述职：${written.map((a) => a.orgName).join('、')}。`);
@@ -124,7 +141,7 @@ export async function meetingRecordDocx(db: DbOrTx, user: AuthUser, id: number) 
 
 /** Agenda and attendance as .xlsx, one sheet per table, Chinese headers frozen (FORMATS.md). */
 export async function meetingSheetXlsx(db: DbOrTx, user: AuthUser, id: number) {
-  const { meeting, agenda, attendance, comments } = await load(db, user, id);
+  const { meeting, agenda, attendance, comments, attendees } = await load(db, user, id);
   const wb = new ExcelJS.Workbook();
   const sheet = (name: string, columns: { header: string; key: string; width: number }[]) => {
     const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
@@ -137,6 +154,7 @@ export async function meetingSheetXlsx(db: DbOrTx, user: AuthUser, id: number) {
     { k: '会议名称', v: meeting.title }, { k: '日期', v: new Date(`${meeting.meetingDate}T00:00:00Z`) },
     { k: '地点', v: meeting.place }, { k: '主持人', v: meeting.chair ?? '' }, { k: '记录人', v: meeting.recorder ?? '' },
     { k: '状态', v: meetingStateLabel(meeting.state) }, { k: '当前环节', v: stepLabel(meeting.currentStep) },
+    { k: '点评方式', v: commentModeLabel(meeting.commentMode) },
   ]);
   info.getCell('B3').numFmt = 'yyyy-mm-dd';
 
@@ -163,6 +181,12 @@ export async function meetingSheetXlsx(db: DbOrTx, user: AuthUser, id: number) {
   ]);
   for (const a of attendance) at.addRow({ label: a.categoryLabel, expected: a.expected, present: a.present, names: a.names ?? '' });
   at.addRow({ label: '合计', expected: attendance.reduce((s, a) => s + a.expected, 0), present: attendance.reduce((s, a) => s + a.present, 0) });
+
+  const named = sheet('参会人员名单', [
+    { header: '人员类别', key: 'label', width: 24 }, { header: '姓名', key: 'name', width: 12 },
+    { header: '所在单位', key: 'unit', width: 30 }, { header: '身份或职务', key: 'identity', width: 16 }, { header: '是否出席', key: 'present', width: 10 },
+  ]);
+  for (const a of attendees) named.addRow({ label: a.categoryLabel, name: a.name, unit: a.unit, identity: a.identity ?? '', present: a.present ? '是' : '否' });
 
   const cm = sheet('点评及问答', [
     { header: '述职党组织', key: 'org', width: 30 }, { header: '类型', key: 'kind', width: 8 },

@@ -1,9 +1,9 @@
 import { commentKindLabel, meetingStateLabel, MEETING_STEPS, stepLabel } from '../../../domain/meeting-agenda';
-import type { CampaignSettings } from '../../../domain/campaign-settings';
-import type { meetingAttendance, meetingComments } from '../../db/schema';
+import { commentModeLabel, type CampaignSettings } from '../../../domain/campaign-settings';
+import type { meetingAttendance, meetingAttendees, meetingComments } from '../../db/schema';
 import type { AgendaRow, CampaignCtx, MeetingRow, ReporterInfo } from './repo';
 import type {
-  AgendaItemOutT, AttendanceOutT, CommentOutT, MeetingSummaryT, ReporterOptionT, TimerOutT,
+  AgendaItemOutT, AttendanceOutT, AttendeeOutT, CommentOutT, MeetingSummaryT, ReporterOptionT, TimerOutT,
 } from './schemas';
 
 export const ROLE_LABELS: Record<string, string> = { reporter: '述职', downward: '下评' };
@@ -13,7 +13,8 @@ export function presentMeeting(m: MeetingRow, agendaCount: number): MeetingSumma
   return {
     id: m.id, campaignId: m.campaignId, title: m.title, meetingDate: m.meetingDate, place: m.place,
     chair: m.chair, recorder: m.recorder, state: m.state, stateLabel: meetingStateLabel(m.state),
-    currentStep: m.currentStep, currentStepLabel: stepLabel(m.currentStep), agendaCount, closedAt: iso(m.closedAt),
+    currentStep: m.currentStep, currentStepLabel: stepLabel(m.currentStep),
+    commentMode: m.commentMode, commentModeLabel: commentModeLabel(m.commentMode), agendaCount, closedAt: iso(m.closedAt),
   };
 }
 
@@ -41,19 +42,40 @@ export function presentReporterOption(r: ReporterInfo, s: CampaignSettings): Rep
   };
 }
 
-/** Every category of the campaign's ballot settings, with the counts saved so far (R-MEET-2). */
-export function presentAttendance(s: CampaignSettings, rows: (typeof meetingAttendance.$inferSelect)[]): AttendanceOutT[] {
+type AttendeeRow = typeof meetingAttendees.$inferSelect;
+
+/**
+ * Every category of the campaign's ballot settings, with the counts saved so far (R-MEET-2). A category with named
+ * attendees counts them: 应到 the names listed, 实到 those marked present.
+ */
+export function presentAttendance(
+  s: CampaignSettings, rows: (typeof meetingAttendance.$inferSelect)[], attendees: readonly AttendeeRow[] = [],
+): AttendanceOutT[] {
   const saved = new Map(rows.map((r) => [r.categoryKey, r]));
+  const listed = (key: string) => attendees.filter((a) => a.categoryKey === key);
+  const counts = (key: string, r: { expected: number; present: number } | undefined) => {
+    const list = listed(key);
+    return list.length
+      ? { expected: list.length, present: list.filter((a) => a.present).length, fromList: true }
+      : { expected: r?.expected ?? 0, present: r?.present ?? 0, fromList: false };
+  };
   const fromSettings = s.ballots.categories.map((c) => {
     const r = saved.get(c.key);
-    return { categoryKey: c.key, categoryLabel: r?.categoryLabel ?? c.label, weight: c.weight, expected: r?.expected ?? 0, present: r?.present ?? 0, names: r?.names ?? null };
+    return { categoryKey: c.key, categoryLabel: r?.categoryLabel ?? c.label, weight: c.weight, ...counts(c.key, r), names: r?.names ?? null };
   });
   // A category dropped from the settings after attendance was taken stays in the record.
   const known = new Set(s.ballots.categories.map((c) => c.key));
   const orphans = rows.filter((r) => !known.has(r.categoryKey)).map((r) => ({
-    categoryKey: r.categoryKey, categoryLabel: r.categoryLabel, weight: null, expected: r.expected, present: r.present, names: r.names,
+    categoryKey: r.categoryKey, categoryLabel: r.categoryLabel, weight: null, ...counts(r.categoryKey, r), names: r.names,
   }));
   return [...fromSettings, ...orphans];
+}
+
+export function presentAttendee(a: AttendeeRow, s: CampaignSettings): AttendeeOutT {
+  return {
+    id: a.id, categoryKey: a.categoryKey, categoryLabel: s.ballots.categories.find((c) => c.key === a.categoryKey)?.label ?? a.categoryKey,
+    name: a.name, unit: a.unit, identity: a.identity, present: a.present,
+  };
 }
 
 export function presentComment(c: typeof meetingComments.$inferSelect): CommentOutT {

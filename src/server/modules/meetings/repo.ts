@@ -4,7 +4,7 @@ import type { CampaignSettings } from '../../../domain/campaign-settings';
 import type { TimerState, TimerStatus } from '../../../domain/meeting-timer';
 import type { DbOrTx } from '../../db/connect';
 import {
-  campaignReporters, campaigns, meetingAgendaItems, meetingAttendance, meetingComments, meetings,
+  campaignReporters, campaigns, meetingAgendaItems, meetingAttendance, meetingAttendees, meetingComments, meetings,
   observerAssignments, organizations, secretaries, users,
 } from '../../db/schema';
 import type { AuthUser } from '../../http/context';
@@ -110,6 +110,11 @@ export type AgendaRow = Awaited<ReturnType<typeof agendaItems>>[number];
 
 export async function attendanceRows(db: DbOrTx, meetingId: number) {
   return db.select().from(meetingAttendance).where(eq(meetingAttendance.meetingId, meetingId)).orderBy(meetingAttendance.id);
+}
+
+export async function attendeeRows(db: DbOrTx, meetingId: number) {
+  return db.select().from(meetingAttendees).where(eq(meetingAttendees.meetingId, meetingId))
+    .orderBy(meetingAttendees.categoryKey, meetingAttendees.position);
 }
 
 export async function commentRows(db: DbOrTx, meetingId: number) {

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { actorOf } from '../../http/audit';
 import { requireUser } from '../../http/session';
 import { openEventStream } from '../../http/sse-hub';
+import { AppError } from '../../../domain/errors';
+import { attendeesTemplate, importAttendees, saveAttendees } from './attendees';
 import { addComment, deleteComment, editComment } from './comments';
 import { controlTimer } from './control-timer';
 import { createMeeting } from './create-meeting';
@@ -14,11 +16,11 @@ import { MeetingEvents, notifyMeeting } from './live';
 import { presentComment, presentMeeting, presentTimer } from './present';
 import { saveAttendance } from './save-attendance';
 import {
-  AgendaInput, AttendanceInput, CommentInput, CommentOut, CommentParams, CommentPatch, IdParams, ListQuery,
+  AgendaInput, AttendanceInput, AttendeesInput, CommentInput, CommentOut, CommentParams, CommentPatch, IdParams, ListQuery,
   MeetingDetail, MeetingInput, MeetingList, MeetingPatch, MeetingSummary, StepInput, TimerInput, TimerOut,
 } from './schemas';
 import { defaultAgendaEntries, setAgenda } from './set-agenda';
-import { closeMeeting, setStep } from './set-step';
+import { advanceMeeting, closeMeeting, setStep } from './set-step';
 import { deleteMeeting, updateMeeting } from './update-meeting';
 import { getMeeting } from './repo';
 import { assertManage, assertRead } from './policy';
@@ -104,6 +106,14 @@ export async function meetingRoutes(app: FastifyInstance) {
     return detail(req, req.params.id);
   });
 
+  /** 下一项: the next stop of the meeting's flow (一述一评 / 集中点评). */
+  r.post('/api/meetings/:id/advance', {
+    schema: { tags, params: IdParams, response: { 200: MeetingDetail } },
+  }, async (req) => {
+    await advanceMeeting(db(), requireUser(req), actorOf(req), req.params.id);
+    return detail(req, req.params.id);
+  });
+
   r.post('/api/meetings/:id/timer', {
     schema: { tags, params: IdParams, body: TimerInput, response: { 200: TimerOut } },
   }, async (req) => {
@@ -116,6 +126,32 @@ export async function meetingRoutes(app: FastifyInstance) {
   }, async (req) => {
     await saveAttendance(db(), requireUser(req), actorOf(req), req.params.id, req.body.rows);
     return detail(req, req.params.id);
+  });
+
+  /** The named attendees (R-MEET-2), the whole list at once. */
+  r.put('/api/meetings/:id/attendees', {
+    schema: { tags, params: IdParams, body: AttendeesInput, response: { 200: MeetingDetail } },
+  }, async (req) => {
+    await saveAttendees(db(), requireUser(req), actorOf(req), req.params.id, req.body.rows);
+    return detail(req, req.params.id);
+  });
+
+  r.post('/api/meetings/:id/attendees/import', {
+    schema: { tags, params: IdParams, consumes: ['multipart/form-data'], response: { 200: z.object({ imported: z.number(), categories: z.number() }) } },
+  }, async (req) => {
+    const user = requireUser(req);
+    if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', '请以文件上传方式（multipart/form-data）提交', 415);
+    const file = await req.file();
+    if (!file) throw new AppError('VALIDATION', '请选择要导入的 .xlsx 文件', 400, { field: 'file' });
+    const buffer = await file.toBuffer();
+    if (file.file.truncated) throw new AppError('PAYLOAD_TOO_LARGE', '上传内容超过大小限制', 413);
+    return importAttendees(db(), user, actorOf(req), req.params.id, buffer);
+  });
+
+  r.get('/api/meetings/:id/attendees/template.xlsx', { schema: { tags, params: IdParams } }, async (req, reply) => {
+    const buffer = await attendeesTemplate(db(), requireUser(req), req.params.id);
+    reply.header('content-type', XLSX).header('content-disposition', disposition('参会人员名单模板.xlsx', 'attendees.xlsx'));
+    return reply.send(buffer);
   });
 
   r.post('/api/meetings/:id/close', {

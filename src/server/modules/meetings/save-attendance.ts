@@ -5,7 +5,7 @@ import { meetingAttendance, meetings } from '../../db/schema';
 import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
 import { assertManage } from './policy';
-import { assertOpen, attendanceRows, getMeeting } from './repo';
+import { assertOpen, attendanceRows, attendeeRows, getMeeting } from './repo';
 
 export interface AttendanceRowInput {
   categoryKey: string;
@@ -14,7 +14,10 @@ export interface AttendanceRowInput {
   names?: string | null;
 }
 
-/** 应到 / 实到 per category of the campaign's ballot settings (R-MEET-2). */
+/**
+ * 应到 / 实到 per category of the campaign's ballot settings (R-MEET-2). A category with a named list counts the list;
+ * other counts for it are refused rather than silently kept beside the names.
+ */
 export async function saveAttendance(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, rows: AttendanceRowInput[]) {
   return db.transaction(async (tx) => {
     const { meeting, campaign } = await getMeeting(tx, id, { lock: true, viewer: user });
@@ -30,6 +33,16 @@ export async function saveAttendance(db: DbOrTx, user: AuthUser, actor: AuditAct
       seen.add(r.categoryKey);
       if (r.present > r.expected) {
         throw new AppError('VALIDATION', `「${cat.label}」实到人数不能多于应到人数`, 400, { field: `${field}.present` });
+      }
+    });
+    const named = await attendeeRows(tx, id);
+    rows.forEach((r, i) => {
+      const list = named.filter((a) => a.categoryKey === r.categoryKey);
+      if (!list.length) return;
+      const present = list.filter((a) => a.present).length;
+      if (r.expected !== list.length || r.present !== present) {
+        throw new AppError('ATTENDANCE_FROM_LIST', `「${categories.get(r.categoryKey)!.label}」已按参会人员名单统计（应到${list.length}人、实到${present}人），请修改名单`, 400,
+          { field: `rows.${i}.expected` });
       }
     });
     const before = await attendanceRows(tx, id);

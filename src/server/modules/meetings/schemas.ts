@@ -12,12 +12,16 @@ const Text = (max: number, what: string) => z.string().trim().min(1, `请填写$
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(s)), '不是有效日期');
 const Optional = (max: number, what: string) => z.string().trim().max(max, `${what}不能超过${max}字`).nullable().optional();
 
+const CommentModeEnum = z.enum(['one_by_one', 'collective'], { message: '点评方式应为“一述一评”或“集中点评”' });
+
 export const MeetingInput = z.object({
   title: Text(100, '会议名称'),
   meetingDate: IsoDate,
   place: Text(100, '会议地点'),
   chair: Optional(50, '主持人'),
   recorder: Optional(50, '记录人'),
+  /** 一述一评 / 集中点评; the campaign's setting when not given. */
+  commentMode: CommentModeEnum.optional(),
 }).strict();
 export type MeetingInputT = z.infer<typeof MeetingInput>;
 export const MeetingPatch = MeetingInput.partial().strict();
@@ -49,6 +53,21 @@ export const AttendanceInput = z.object({
   }).strict()).max(50),
 }).strict();
 
+export const AttendeeInput = z.object({
+  categoryKey: z.string().trim().min(1).max(64),
+  name: Text(50, '姓名'),
+  unit: Text(100, '所在单位'),
+  identity: Optional(50, '身份或职务'),
+  present: z.boolean(),
+}).strict();
+export const AttendeesInput = z.object({ rows: z.array(AttendeeInput).max(2000) }).strict();
+
+export const AttendeeOut = z.object({
+  id: z.number(), categoryKey: z.string(), categoryLabel: z.string(), name: z.string(), unit: z.string(),
+  identity: z.string().nullable(), present: z.boolean(),
+});
+export type AttendeeOutT = z.infer<typeof AttendeeOut>;
+
 export const CommentInput = z.object({
   /** null: a collective comment (集中点评) on the whole meeting. */
   agendaItemId: Id.nullable(),
@@ -71,6 +90,8 @@ export const MeetingSummary = z.object({
   stateLabel: z.string(),
   currentStep: z.string().nullable(),
   currentStepLabel: z.string(),
+  commentMode: z.string(),
+  commentModeLabel: z.string(),
   agendaCount: z.number(),
   closedAt: z.string().nullable(),
 });
@@ -126,6 +147,8 @@ export const AttendanceOut = z.object({
   expected: z.number(),
   present: z.number(),
   names: z.string().nullable(),
+  /** Counts derived from the named list (R-MEET-2); they change through the list only. */
+  fromList: z.boolean(),
 });
 export type AttendanceOutT = z.infer<typeof AttendanceOut>;
 
@@ -158,6 +181,9 @@ export const MeetingDetail = z.object({
   agenda: z.array(AgendaItemOut),
   availableReporters: z.array(ReporterOption),
   attendance: z.array(AttendanceOut),
+  attendees: z.array(AttendeeOut),
+  /** Where the console is in the meeting's flow (一述一评 / 集中点评) and what 下一项 does. */
+  flow: z.object({ mode: z.string(), modeLabel: z.string(), current: z.string(), next: z.string().nullable() }),
   observers: z.array(z.object({ name: z.string(), groupName: z.string().nullable(), isLeader: z.boolean() })),
   comments: z.array(CommentOut),
   timer: TimerOut,

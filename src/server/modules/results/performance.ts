@@ -1,10 +1,10 @@
 import ExcelJS from 'exceljs';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { AppError } from '../../../domain/errors';
 import { GRADE_LABELS } from '../../../domain/grades';
-import { parallelAssessment, type ParallelOptions, validateParallelOptions } from '../../../domain/parallel-assessment';
+import { type Honour, parallelHonours, performanceRanks } from '../../../domain/parallel-assessment';
 import { type DbOrTx, queryRows } from '../../db/connect';
-import { performanceScores } from '../../db/schema';
+import { performanceHonours, performanceScores } from '../../db/schema';
 import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
 import { styleSheet } from '../oversight/xlsx';
@@ -34,6 +34,8 @@ const cellText = (v: ExcelJS.CellValue): string => {
 /**
  * Imports the performance results (绩效考核, from the assessment office) per reporting organization, by code.
  * All or nothing: any bad row → row-numbered Chinese errors and nothing saved. Re-import replaces the figures.
+ * A sheet of scores without ranks is ranked from the scores (performanceRanks); a half-ranked sheet is refused —
+ * never stored with ranks missing, which would leave the honour candidates silently empty (R-USE-5).
  */
 export async function importPerformance(db: DbOrTx, user: AuthUser, actor: AuditActor, campaignId: number, file: Buffer) {
   const campaign = await getCampaignRef(db, campaignId, user);
@@ -75,43 +77,75 @@ export async function importPerformance(db: DbOrTx, user: AuthUser, actor: Audit
     throw new AppError('IMPORT_ROWS', `有${errors.length}行不符合要求，未导入任何数据`, 400, { errors: errors.slice(0, 200) });
   }
   if (!rows.length) throw new AppError('EMPTY_FILE', '表格中没有数据行', 400);
+  const { ranks, fromScores } = performanceRanks(rows);
   return db.transaction(async (tx) => {
-    for (const r of rows) {
-      await tx.insert(performanceScores).values({
-        campaignId, orgId: r.orgId, performanceScore: r.score, performanceRank: r.rank, importedBy: user.id, importedAt: actor.at,
-      }).onConflictDoUpdate({
-        target: [performanceScores.campaignId, performanceScores.orgId],
-        set: { performanceScore: r.score, performanceRank: r.rank, importedBy: user.id, importedAt: actor.at },
-      });
-    }
+    // Re-import replaces the whole sheet: ranks from an older sheet must not stand beside the new ones.
+    await tx.delete(performanceScores).where(eq(performanceScores.campaignId, campaignId));
+    await tx.insert(performanceScores).values(rows.map((r, i) => ({
+      campaignId, orgId: r.orgId, performanceScore: r.score, performanceRank: ranks[i]!, importedBy: user.id, importedAt: actor.at,
+    })));
     await writeAudit(tx, actor, {
       action: 'results.performance.import', targetType: 'campaign', targetId: campaignId, scopePath: campaign.organizerPath,
-      detail: { rows: rows.length },
+      detail: { rows: rows.length, rankedFromScores: fromScores },
     });
-    return { imported: rows.length };
+    return { imported: rows.length, rankedFromScores: fromScores };
   });
 }
 
-/** Party-building beside performance, the converted points and the honour candidates (R-USE-5). */
-export async function parallelView(db: DbOrTx, user: AuthUser, campaignId: number, opts: ParallelOptions) {
+/** The campaign's honours (settings) with the places the organizer set (0 until set). */
+async function honoursOf(db: DbOrTx, campaignId: number): Promise<{ ratio: number; honours: Honour[] }> {
+  const [row] = await queryRows<{ parallel: { ratio: number; honours: { key: string; label: string; margin: number }[] } | null }>(db, sql`
+    select settings->'parallel' as parallel from campaigns where id = ${campaignId}`);
+  const places = new Map((await db.select().from(performanceHonours).where(eq(performanceHonours.campaignId, campaignId)))
+    .map((p) => [p.honourKey, p.places]));
+  const parallel = row?.parallel ?? { ratio: 20, honours: [] };
+  return { ratio: parallel.ratio, honours: parallel.honours.map((h) => ({ ...h, places: places.get(h.key) ?? 0 })) };
+}
+
+/** Places per honour (R-USE-5), e.g. 年度目标考核先进单位 3 → 5 candidates at 1:1.5; audited. */
+export async function setHonourPlaces(db: DbOrTx, user: AuthUser, actor: AuditActor, campaignId: number, places: Record<string, number>) {
+  const campaign = await getCampaignRef(db, campaignId, user);
+  assertManageResults(user, campaign);
+  const { honours } = await honoursOf(db, campaignId);
+  for (const key of Object.keys(places)) {
+    if (!honours.some((h) => h.key === key)) throw new AppError('VALIDATION', `「${key}」不是本方案的差额否决事项`, 400, { field: 'places' });
+  }
+  return db.transaction(async (tx) => {
+    for (const [key, n] of Object.entries(places)) {
+      await tx.insert(performanceHonours).values({ campaignId, honourKey: key, places: n, updatedBy: user.id, updatedAt: actor.at })
+        .onConflictDoUpdate({ target: [performanceHonours.campaignId, performanceHonours.honourKey], set: { places: n, updatedBy: user.id, updatedAt: actor.at } });
+    }
+    await writeAudit(tx, actor, {
+      action: 'results.performance.honours', targetType: 'campaign', targetId: campaignId, scopePath: campaign.organizerPath,
+      detail: { before: Object.fromEntries(honours.map((h) => [h.key, h.places])), after: places },
+    });
+    return { saved: Object.keys(places).length };
+  });
+}
+
+/** Party-building beside performance, the converted points and each honour's candidates (R-USE-5). */
+export async function parallelView(db: DbOrTx, user: AuthUser, campaignId: number) {
   const campaign = await getCampaignRef(db, campaignId, user);
   assertViewResults(user, campaign);
-  validateParallelOptions(opts);
+  const opts = await honoursOf(db, campaignId);
   const reporters = await gradedReporters(db, campaignId);
   const perf = await queryRows<{ orgId: number; score: number | null; rank: number | null }>(db, sql`
     select org_id as "orgId", performance_score::float8 as score, performance_rank as rank
     from performance_scores where campaign_id = ${campaignId}`);
-  const perfOf = new Map(perf.map((p) => [p.orgId, p]));
+  // Sheets stored before ranks were derived on import may lack them: rank those from their scores the same way.
+  const ranked = perf.length && perf.some((p) => p.rank === null) && perf.every((p) => p.rank === null && p.score !== null)
+    ? performanceRanks(perf).ranks : perf.map((p) => p.rank);
+  const perfOf = new Map(perf.map((p, i) => [p.orgId, { ...p, rank: ranked[i] ?? null }]));
   const [locked] = await queryRows<{ state: string }>(db, sql`select state from evaluations where campaign_id = ${campaignId}`);
   const isLocked = locked?.state === 'locked';
-  const { rows, candidates } = parallelAssessment(reporters.map((r) => ({
+  const { rows, honours } = parallelHonours(reporters.map((r) => ({
     orgId: r.orgId, name: r.orgName,
     // Before the committee locks, nothing about the party-building result is applied.
     partyRank: isLocked ? r.rank : null, partyScore: isLocked ? r.composite : null, grade: isLocked ? r.grade : null,
     performanceRank: perfOf.get(r.orgId)?.rank ?? null,
   })), opts);
   return {
-    locked: isLocked, candidates, ...opts,
+    locked: isLocked, ratio: opts.ratio, honours, imported: perf.length,
     rows: rows.map((row) => ({
       ...row, gradeLabel: row.grade ? GRADE_LABELS[row.grade] : null,
       performanceScore: perfOf.get(row.orgId)?.score ?? null,
@@ -120,9 +154,9 @@ export async function parallelView(db: DbOrTx, user: AuthUser, campaignId: numbe
   };
 }
 
-/** The sheet for the assessment office (考核办). */
-export async function exportParallel(db: DbOrTx, user: AuthUser, campaignId: number, opts: ParallelOptions): Promise<Buffer> {
-  const view = await parallelView(db, user, campaignId, opts);
+/** The sheet for the assessment office (考核办): one pair of columns (候选, 可评) per honour. */
+export async function exportParallel(db: DbOrTx, user: AuthUser, campaignId: number): Promise<Buffer> {
+  const view = await parallelView(db, user, campaignId);
   if (!view.locked) throw new AppError('EVALUATION_NOT_LOCKED', '综合评价结果尚未锁定，不能导出平行考核结果', 409);
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('平行考核');
@@ -130,13 +164,21 @@ export async function exportParallel(db: DbOrTx, user: AuthUser, campaignId: num
     { header: '组织编码', key: 'code', width: 14 }, { header: '党组织', key: 'name', width: 30 },
     { header: '党建综合得分', key: 'ps', width: 12 }, { header: '党建排名', key: 'pr', width: 10 }, { header: '党建等次', key: 'g', width: 10 },
     { header: '绩效得分', key: 'fs', width: 10 }, { header: '绩效排名', key: 'fr', width: 10 },
-    { header: `折算计入年度绩效（${opts.ratio}%）`, key: 'conv', width: 18 },
-    { header: `评优候选（1:${opts.margin}）`, key: 'cand', width: 14 }, { header: '可评优', key: 'hon', width: 8 }, { header: '说明', key: 'note', width: 40 },
+    { header: `折算计入年度绩效（${view.ratio}%）`, key: 'conv', width: 18 },
+    ...view.honours.flatMap((h) => [
+      { header: `${h.label}：候选（${h.places}名，1:${h.margin}）`, key: `c_${h.key}`, width: 18 },
+      { header: `${h.label}：可评`, key: `h_${h.key}`, width: 12 },
+      { header: `${h.label}：说明`, key: `n_${h.key}`, width: 30 },
+    ]),
   ];
   for (const r of view.rows) {
     ws.addRow({
       code: r.orgCode, name: r.name, ps: r.partyScore, pr: r.partyRank, g: r.gradeLabel ?? '', fs: r.performanceScore, fr: r.performanceRank,
-      conv: r.converted, cand: r.candidate ? '是' : '', hon: r.honour ? '是' : '', note: r.note,
+      conv: r.converted,
+      ...Object.fromEntries(view.honours.flatMap((h) => {
+        const x = r.honours[h.key]!;
+        return [[`c_${h.key}`, x.candidate ? '是' : ''], [`h_${h.key}`, x.honour ? '是' : ''], [`n_${h.key}`, x.note]];
+      })),
     });
   }
   styleSheet(ws);

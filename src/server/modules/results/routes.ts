@@ -10,11 +10,11 @@ import { deriveResultFlags } from './derive-flags';
 import { addAccountability, listFollowUps, recordFollowUp } from './follow-ups';
 import { adjustKeyManagement, exportKeyManagement, listKeyManagement, proposeKeyList } from './key-management';
 import { exportFlags, listFlags } from './list-flags';
-import { exportParallel, importPerformance, parallelView, performanceTemplate } from './performance';
+import { exportParallel, importPerformance, parallelView, performanceTemplate, setHonourPlaces } from './performance';
 import {
   getSummary, receiveSummary, resultsTable, saveSummary, submitSummary, summaryDocx, summaryInbox,
 } from './summary-report';
-import { FlagOut, FollowUpOut, KeyItemOut, KeySectorOut, ParallelQuery, ParallelRowOut, SectionKeys, SummaryOut, DashboardOut } from './schemas';
+import { FlagOut, FollowUpOut, KeyItemOut, KeyScopeOut, KeySectorOut, HonourOut, HonoursBody, ParallelRowOut, SectionKeys, SummaryOut, DashboardOut } from './schemas';
 
 const Id = z.coerce.number().int().positive().max(2_147_483_647);
 const CampaignParams = z.object({ id: Id });
@@ -88,7 +88,7 @@ export async function resultRoutes(app: FastifyInstance) {
     schema: {
       tags, params: CampaignParams,
       querystring: z.object({ state: z.enum(['proposed', 'listed', 'removed', 'upgraded']).optional(), sector: z.string().max(40).optional() }),
-      response: { 200: z.object({ items: z.array(KeyItemOut), sectors: z.array(KeySectorOut) }) },
+      response: { 200: z.object({ scope: KeyScopeOut, items: z.array(KeyItemOut), sectors: z.array(KeySectorOut) }) },
     },
   }, async (req) => listKeyManagement(db, requireUser(req), req.params.id, req.query));
 
@@ -122,22 +122,26 @@ export async function resultRoutes(app: FastifyInstance) {
   });
 
   r.post('/api/campaigns/:id/performance/import', {
-    schema: { tags, params: CampaignParams, consumes: ['multipart/form-data'], response: { 200: z.object({ imported: z.number() }) } },
+    schema: { tags, params: CampaignParams, consumes: ['multipart/form-data'], response: { 200: z.object({ imported: z.number(), rankedFromScores: z.boolean() }) } },
   }, async (req) => {
     const user = requireUser(req);
     return withUpload(req, app.deps.files.incoming, UPLOAD_KINDS.xlsx, async (file) =>
       importPerformance(db, user, actorOf(req), req.params.id, await readZipUpload(file, XLSX_ZIP)));
   });
 
+  r.put('/api/campaigns/:id/performance/honours', {
+    schema: { tags, params: CampaignParams, body: HonoursBody, response: { 200: z.object({ saved: z.number() }) } },
+  }, async (req) => setHonourPlaces(db, requireUser(req), actorOf(req), req.params.id, req.body.places));
+
   r.get('/api/campaigns/:id/performance/parallel', {
     schema: {
-      tags, params: CampaignParams, querystring: ParallelQuery,
-      response: { 200: z.object({ locked: z.boolean(), candidates: z.number(), honours: z.number(), margin: z.number(), ratio: z.number(), rows: z.array(ParallelRowOut) }) },
+      tags, params: CampaignParams,
+      response: { 200: z.object({ locked: z.boolean(), ratio: z.number(), imported: z.number(), honours: z.array(HonourOut), rows: z.array(ParallelRowOut) }) },
     },
-  }, async (req) => parallelView(db, requireUser(req), req.params.id, req.query));
+  }, async (req) => parallelView(db, requireUser(req), req.params.id));
 
-  r.get('/api/campaigns/:id/performance/parallel.xlsx', { schema: { tags, params: CampaignParams, querystring: ParallelQuery } }, async (req, reply) => {
-    const buffer = await exportParallel(db, requireUser(req), req.params.id, req.query);
+  r.get('/api/campaigns/:id/performance/parallel.xlsx', { schema: { tags, params: CampaignParams } }, async (req, reply) => {
+    const buffer = await exportParallel(db, requireUser(req), req.params.id);
     return reply.header('content-type', XLSX).header('content-disposition', disposition('平行考核结果.xlsx', 'xlsx')).send(buffer);
   });
 
@@ -152,8 +156,14 @@ export async function resultRoutes(app: FastifyInstance) {
     },
   }, async (req) => saveSummary(db, requireUser(req), actorOf(req), req.params.id, req.body));
 
-  r.post('/api/campaigns/:id/summary/submit', { schema: { tags, params: CampaignParams, response: { 200: z.object({ state: z.string() }) } } },
-    async (req) => submitSummary(db, requireUser(req), actorOf(req), req.params.id));
+  r.post('/api/campaigns/:id/summary/submit', {
+    schema: {
+      tags, params: CampaignParams,
+      // The upper body outside this deployment, for a top organizer (000 §8); the settings' value when not given.
+      body: z.object({ recipient: z.string().trim().max(100, '上级党组织名称不能超过100字').optional() }).strict().nullish(),
+      response: { 200: z.object({ state: z.string(), recipient: z.string().nullable() }) },
+    },
+  }, async (req) => submitSummary(db, requireUser(req), actorOf(req), req.params.id, req.body ?? {}));
 
   r.post('/api/campaigns/:id/summary/receive', { schema: { tags, params: CampaignParams, response: { 200: z.object({ state: z.string() }) } } },
     async (req) => receiveSummary(db, requireUser(req), actorOf(req), req.params.id));

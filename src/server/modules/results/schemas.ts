@@ -14,28 +14,42 @@ export const KeyItemOut = z.object({
   id: z.number(), orgId: z.number(), orgName: z.string(), sector: z.string(), sectorLabel: z.string(),
   compositeRank: z.number().nullable(), state: z.string(), stateLabel: z.string(), addedManually: z.boolean(),
   reason: z.string().nullable(), upgradeNote: z.string().nullable(), grade: z.string().nullable(), composite: z.number().nullable(),
+  /** The round the organization reported in (a lower round's, when the list is decided across them). */
+  roundName: z.string().nullable(),
+});
+/** Which organizations the list is chosen from (R-USE-4): this round, or every lower round on one scale (004). */
+export const KeyScopeOut = z.object({
+  mode: z.string(), label: z.string(), rounds: z.number(), unlocked: z.array(z.string()), decidedAbove: z.string().nullable(),
 });
 export const KeySectorOut = z.object({
   sector: z.string(), sectorLabel: z.string(), total: z.number(), required: z.number(), listed: z.number(), onList: z.number(), short: z.number(),
 });
-export const ParallelQuery = z.object({
-  honours: z.coerce.number().int().min(0).max(100_000).default(0),
-  margin: z.coerce.number().min(1).max(5).default(1.5),
-  ratio: z.coerce.number().min(0).max(100).default(20),
-});
+export const HonoursBody = z.object({
+  places: z.record(z.string().max(64), z.number().int('名额应为整数').min(0, '名额不能为负').max(100_000)),
+}).strict();
+export const HonourOut = z.object({ key: z.string(), label: z.string(), places: z.number(), margin: z.number(), candidates: z.number() });
 export const ParallelRowOut = z.object({
   orgId: z.number(), orgCode: z.string(), name: z.string(), partyRank: z.number().nullable(), partyScore: z.number().nullable(),
   grade: z.string().nullable(), gradeLabel: z.string().nullable(), performanceRank: z.number().nullable(), performanceScore: z.number().nullable(),
-  converted: z.number().nullable(), candidate: z.boolean(), honour: z.boolean(), note: z.string(),
+  converted: z.number().nullable(),
+  /** Per honour key: candidate within 1:margin by performance, honoured after the veto, and why. */
+  honours: z.record(z.string(), z.object({ candidate: z.boolean(), honour: z.boolean(), note: z.string() })),
 });
 /** The keys of SUMMARY_SECTIONS (summary-report.ts), repeated here so the web client imports no server code. */
 export const SectionKeys = ['overview', 'achievements', 'problems', 'nextSteps'] as const;
 export const SummaryOut = z.object({
   campaignId: z.number(), title: z.string(), organizerName: z.string(), state: z.string(), dueDate: z.string().nullable(),
+  /** Who signs: a township's own committee (中共××镇委员会), from the county up its organization department. */
+  signature: z.string(),
+  /** Where the report goes: the parent organization here, or an upper body outside this deployment (000 §8). */
+  upperLevel: z.object({ name: z.string().nullable(), inDeployment: z.boolean() }),
   resultsDueDate: z.string().nullable(), overdue: z.boolean(), dueSoon: z.boolean(),
   sections: z.record(z.string(), z.string()), submittedAt: z.string().nullable(), receivedAt: z.string().nullable(),
   figures: z.object({
-    reporters: z.number(), meetings: z.number(), ballots: z.number(), fieldDone: z.number(), surveyResponses: z.number(),
+    reporters: z.number(), meetings: z.number(), ballots: z.number(),
+    ballotForms: z.object({ phone: z.number(), paper: z.number() }),
+    ballotRatings: z.object({ phone: z.number(), paper: z.number(), valid: z.number() }),
+    fieldDone: z.number(), surveyResponses: z.number(),
     items: z.number(), closed: z.number(), grades: z.record(z.string(), z.number()),
   }),
 });

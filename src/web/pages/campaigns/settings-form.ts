@@ -108,6 +108,7 @@ export function fromForm(v: SettingsForm, original: CampaignSettings, year: numb
       ),
       autoPoor: { ...autoPoor, averageOrPoorShareAbove: share(autoPoor.averageOrPoorShareAbove) },
     },
+    summary: { ...original.summary, ...v.summary, upperBody: v.summary?.upperBody?.trim() || null },
     reporterTiers: (v.reporterTiers ?? []).map((t) => ({ ...t, match: cleanCriteria(t.match) })),
     routes: (v.routes ?? []).map((r) => ({ ...r, match: cleanCriteria(r.match) })),
     keyContentItems: (v.keyContentItems ?? []).map((k, i) => ({ id: k.id || `k${i + 1}`, title: k.title, description: k.description ?? '' })),

@@ -5,7 +5,7 @@ import {
 import dayjs from 'dayjs';
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { PHASES } from '../../../domain/campaign-phases';
-import { AUDIENCES, REPORT_CHECKS } from '../../../domain/campaign-settings';
+import { AUDIENCES, COMMENT_MODES, KEY_SCOPES, REPORT_CHECKS } from '../../../domain/campaign-settings';
 import { COMPONENT_LABELS, COMPONENTS } from '../../../domain/composite';
 import { GRADE_LABELS, GRADES } from '../../../domain/grades';
 import { campaignsApi, type CampaignDetail, type CampaignSettings } from '../../api/campaigns';
@@ -385,6 +385,9 @@ export function SettingsTab({ detail, editable, onChanged }: Props) {
             <Form.Item name={['meeting', 'observers', 'byGroup']} label="分组指导" valuePropName="checked">
               <Switch />
             </Form.Item>
+            <Form.Item name={['meeting', 'commentMode']} label="点评方式" extra="会场控制台按此顺序进行">
+              <Select style={{ width: 260 }} options={COMMENT_MODES.map((m) => ({ value: m.code, label: m.label }))} data-testid="setting-comment-mode" />
+            </Form.Item>
           </Space>
         </>
       ),
@@ -535,6 +538,13 @@ export function SettingsTab({ detail, editable, onChanged }: Props) {
             <Form.Item name={['keyManagement', 'enabled']} label="列入重点管理" valuePropName="checked">
               <Switch checkedChildren="开展" unCheckedChildren="不开展" />
             </Form.Item>
+            <Form.Item name={['keyManagement', 'scope']} label="重点管理名单确定范围">
+              <Select style={{ width: 320 }} options={KEY_SCOPES.map((k) => ({ value: k.code, label: k.label }))} />
+            </Form.Item>
+            <Form.Item name={['grading', 'lowerShareStatedAtLock']} label="“较好”及以下比例" valuePropName="checked"
+              extra="方案未规定比例时，由党委（党组）在审定等次时确定">
+              <Switch checkedChildren="锁定时确定" unCheckedChildren="不需要" />
+            </Form.Item>
           </Space>
         </>
       ),
@@ -621,6 +631,9 @@ export function SettingsTab({ detail, editable, onChanged }: Props) {
           </Form.Item>
           <Form.Item name={['summary', 'resultsDueDate']} label="评议结果报送截止" {...dateProps}>
             <DatePicker placeholder="不限" />
+          </Form.Item>
+          <Form.Item name={['summary', 'upperBody']} label="上级党组织（不在本系统中时）" extra="本级为系统中最高一级时，总结报告报送此单位">
+            <Input style={{ width: 260 }} maxLength={100} placeholder="如：某某市委组织部" />
           </Form.Item>
         </Space>
       ),

@@ -205,10 +205,12 @@ export function LockModal({ campaignId, open, onClose }: { campaignId: number; o
   const [confirmed, setConfirmed] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  // 004 sets no share of 较好 or below: the committee states it here, and the lock enforces it.
+  const [lowerShare, setLowerShare] = useState<number | null>(null);
   useEffect(() => {
     setPreview(null); setError(null); setConfirmed(false);
-    if (open) evaluationApi.lockPreview(campaignId).then(setPreview).catch(() => {});
-  }, [open, campaignId]);
+    if (open) evaluationApi.lockPreview(campaignId, lowerShare ?? undefined).then(setPreview).catch(() => {});
+  }, [open, campaignId, lowerShare]);
   if (!open) return null;
   return (
     <Modal open title="锁定综合评价结果" okText="确认锁定" cancelText="取消" confirmLoading={saving} width={640}
@@ -217,7 +219,7 @@ export function LockModal({ campaignId, open, onClose }: { campaignId: number; o
       onOk={async () => {
         setSaving(true);
         try {
-          const res = await evaluationApi.lock(campaignId, note.trim());
+          const res = await evaluationApi.lock(campaignId, note.trim(), lowerShare ?? undefined);
           notify.success(res.warnings.length ? `已锁定（提示：${res.warnings.join('；')}）` : '已锁定综合评价结果');
           onClose(true);
         } catch (e) {
@@ -228,12 +230,19 @@ export function LockModal({ campaignId, open, onClose }: { campaignId: number; o
       }}>
       <Space direction="vertical" style={{ width: '100%' }}>
         {!preview && <Typography.Text type="secondary">正在检查…</Typography.Text>}
+        {preview?.lowerShareRequired && (
+          <Space wrap>
+            <Typography.Text>党委（党组）研究确定的“较好”及以下等次比例不低于</Typography.Text>
+            <InputNumber<number> min={0} max={100} precision={1} suffix="%" value={lowerShare} onChange={(v) => setLowerShare(v)} data-testid="lock-lower-share" />
+          </Space>
+        )}
         {preview && preview.blockers.length > 0 && (
           <Alert type="error" showIcon message="以下问题处理后才能锁定" data-testid="lock-blockers"
             description={<ol style={{ margin: 0, paddingLeft: 18 }}>{preview.blockers.map((b) => <li key={b}>{b}</li>)}</ol>} />
         )}
         {preview && preview.warnings.length > 0 && (
-          <Alert type="warning" showIcon message="提示" description={<ul style={{ margin: 0, paddingLeft: 18 }}>{preview.warnings.map((w) => <li key={w}>{w}</li>)}</ul>} />
+          <Alert type="warning" showIcon message="提示" data-testid="lock-warnings"
+            description={<ul style={{ margin: 0, paddingLeft: 18 }}>{preview.warnings.map((w) => <li key={w}>{w}</li>)}</ul>} />
         )}
         {preview?.canLock && (
           <>

@@ -121,7 +121,8 @@ function EvaluationView() {
       ),
     },
     ...weighted.map((c) => ({
-      title: `${COMPONENT_LABEL[c]}（${weights[c]}%）`, key: c, width: 110, align: 'right' as const,
+      // The 测评得分 here weighs each evaluator category; the 测评结果 page's 平均分 does not (formulas under the table).
+      title: c === 'ballots' ? `测评得分（按类别加权，${weights[c]}%）` : `${COMPONENT_LABEL[c]}（${weights[c]}%）`, key: c, width: c === 'ballots' ? 130 : 110, align: 'right' as const,
       render: (_: unknown, r: EvaluationItem) => (r.components[c] === null ? <Typography.Text type="secondary">缺</Typography.Text> : r.components[c]!.toFixed(2)),
     })),
     {
@@ -244,7 +245,8 @@ function EvaluationView() {
       >
         {locked && (
           <Alert type="success" showIcon style={{ marginBottom: 12 }} data-testid="locked-banner"
-            message={`综合评价结果已于${formatDateTimeProse(data!.lockedAt!)}锁定${data!.decisionNote ? `（${data!.decisionNote}）` : ''}，不能再修改。`} />
+            message={`综合评价结果已于${formatDateTimeProse(data!.lockedAt!)}锁定${data!.decisionNote ? `（${data!.decisionNote}）` : ''}，不能再修改。`
+              + (data!.lowerShareStated !== null ? `党委确定“较好”及以下等次比例不低于${Math.round(data!.lowerShareStated * 1000) / 10}%。` : '')} />
         )}
         {!summary && data && <Empty description={data.can.manage ? '尚未计算，请点击“重新计算”' : '尚未计算综合评价'} />}
         {summary && (
@@ -253,6 +255,11 @@ function EvaluationView() {
               综合得分 = {weighted.map((c) => `${COMPONENT_LABEL[c]}×${weights[c]}%`).join(' + ')}；缺少某项得分的，其余各项按原比例折算。{summary.rankNote}
               （{formatDateTimeProse(summary.computedAt)}计算，{summary.n}个述职对象，已发布测评{summary.releasedRounds}轮）
             </Typography.Text>
+            {weights.ballots ? (
+              <Typography.Text type="secondary" data-testid="ballot-formula">
+                {data!.ballotFormula.weighted}{data!.ballotFormula.unweighted}
+              </Typography.Text>
+            ) : null}
             <div data-testid="quota-bins">
               <Space wrap>
                 <b>等次比例：</b>

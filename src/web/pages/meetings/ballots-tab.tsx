@@ -326,6 +326,7 @@ function ResultsView({ results, roundId }: { results: RoundResults; roundId: num
       title: '一般+差 占比', key: 'ap', width: 120,
       render: (_, r) => `${r.overall.averageOrPoor}（${r.overall.averageOrPoorPercent.toFixed(1)}%）`,
     },
+    { title: '平均分（不分类别）', dataIndex: 'score', width: 130, render: (v: number) => v.toFixed(2) },
   ];
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
@@ -336,6 +337,9 @@ function ResultsView({ results, roundId }: { results: RoundResults; roundId: num
       <Table<ReporterResult> size="small" rowKey="reporterId" dataSource={results.results} columns={columns}
         pagination={{ pageSize: 20, hideOnSinglePage: true }} data-testid="ballot-results" />
       <Typography.Text type="secondary">{results.note}</Typography.Text>
+      <Typography.Text type="secondary" data-testid="score-formula">
+        {results.scoreFormula.unweighted}{results.scoreFormula.weighted}
+      </Typography.Text>
     </Space>
   );
 }

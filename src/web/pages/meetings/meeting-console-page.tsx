@@ -1,5 +1,5 @@
 import {
-  CaretRightOutlined, FullscreenOutlined, PauseOutlined, RedoOutlined, StepForwardOutlined,
+  CaretRightOutlined, FastForwardOutlined, FullscreenOutlined, PauseOutlined, RedoOutlined, StepForwardOutlined,
 } from '@ant-design/icons';
 import { Button, Drawer, Select, Space, Spin } from 'antd';
 import QRCode from 'qrcode';
@@ -106,6 +106,8 @@ export default function MeetingConsolePage() {
   );
   const clock = view.remainingMs == null ? formatClock(view.elapsedMs) : formatClock(view.remainingMs);
   const speakers = d.agenda.filter((a) => !a.writtenOnly);
+  // 一述一评 / 集中点评: the console says whether the person shown is speaking or being commented on.
+  const commenting_ = d.meeting.currentStep === 'comments';
   const timerAct = (action: TimerAction, itemId?: number) => act(() => meetingsApi.timer(meetingId, action, itemId));
 
   return (
@@ -125,7 +127,7 @@ export default function MeetingConsolePage() {
 
       <main className="console-main">
         <section className="console-speaker">
-          <div className="console-label">正在述职</div>
+          <div className="console-label" data-testid="console-flow">{commenting_ ? '正在点评' : '正在述职'}（{d.flow.modeLabel}）</div>
           <div className="console-now" data-testid="console-speaker">{current ? current.orgName : '尚未开始'}</div>
           {current && (
             <div className="console-sub">
@@ -139,14 +141,16 @@ export default function MeetingConsolePage() {
           <div className="console-clock-note">
             {d.timer.status === 'running' ? (view.overrun ? '已超时' : '计时中') : d.timer.status === 'paused' ? '已暂停' : current ? '待开始' : ''}
           </div>
-          <div className="console-next" data-testid="console-next">下一位：{next ? next.orgName : '—'}</div>
+          <div className="console-next" data-testid="console-next">下一项：{d.flow.next ?? '—'}</div>
 
           {manage && (
             <Space wrap className="console-controls" size="middle">
               {d.timer.status === 'running'
                 ? <Button size="large" icon={<PauseOutlined />} disabled={busy} onClick={() => timerAct('pause')} data-testid="timer-pause">暂停</Button>
                 : <Button size="large" type="primary" icon={<CaretRightOutlined />} disabled={busy || !current} onClick={() => timerAct('start')} data-testid="timer-start">开始</Button>}
-              <Button size="large" icon={<StepForwardOutlined />} disabled={busy || !next} onClick={() => timerAct('next')} data-testid="timer-next">下一位</Button>
+              <Button size="large" type={d.timer.status === 'running' ? 'default' : 'primary'} icon={<FastForwardOutlined />} disabled={busy || !d.flow.next}
+                onClick={() => act(() => meetingsApi.advance(meetingId))} data-testid="flow-next">下一项</Button>
+              <Button size="large" icon={<StepForwardOutlined />} disabled={busy || !next} onClick={() => timerAct('next')} data-testid="timer-next">下一位述职</Button>
               <Button size="large" icon={<RedoOutlined />} disabled={busy || !current} onClick={() => timerAct('reset')}>重新计时</Button>
               <Select size="large" style={{ minWidth: 260 }} placeholder="选择发言人" value={current?.id}
                 options={speakers.map((a) => ({ value: a.id, label: `${a.position}. ${a.orgName}` }))}

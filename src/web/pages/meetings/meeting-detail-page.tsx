@@ -1,16 +1,17 @@
 import {
   ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, DesktopOutlined, EditOutlined, FileExcelOutlined, FileWordOutlined,
-  PlusOutlined, UnorderedListOutlined,
+  DownloadOutlined, PlusOutlined, UnorderedListOutlined, UploadOutlined,
 } from '@ant-design/icons';
 import {
-  Breadcrumb, Button, Card, Descriptions, Empty, Form, Input, InputNumber, List, Popconfirm, Select, Space, Switch, Table,
-  Tabs, Tag, Typography, type TableColumnsType,
+  Breadcrumb, Button, Card, Checkbox, Descriptions, Empty, Form, Input, InputNumber, List, Popconfirm, Select, Space, Switch, Table,
+  Tabs, Tag, Typography, Upload, type TableColumnsType,
 } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import {
-  meetingsApi, type AgendaItem, type Attendance, type MeetingComment, type MeetingDetail,
+  meetingsApi, type AgendaItem, type Attendance, type AttendeeRow, type MeetingComment, type MeetingDetail,
 } from '../../api/meetings';
+import { isApiError } from '../../api/client';
 import { moveItem } from '../../../domain/meeting-agenda';
 import { notify } from '../../lib/notify';
 import { BallotsTab } from './ballots-tab';
@@ -66,7 +67,8 @@ export default function MeetingDetailPage() {
         <Descriptions size="small" column={{ xs: 1, md: 3 }} items={[
           { label: '日期', children: m.meetingDate },
           { label: '地点', children: m.place },
-          { label: '当前环节', children: m.currentStepLabel },
+          { label: '当前环节', children: d.flow.current },
+          { label: '点评方式', children: m.commentModeLabel },
           { label: '主持人', children: m.chair ?? '—' },
           { label: '记录人', children: m.recorder ?? '—' },
           { label: '述职人数', children: m.agendaCount },
@@ -85,7 +87,7 @@ export default function MeetingDetailPage() {
           }] : []),
         ]} />
       </Card>
-      <MeetingFormModal open={editing} title="编辑会议" initial={m} onCancel={() => setEditing(false)}
+      <MeetingFormModal open={editing} title="编辑会议" initial={{ ...m, commentMode: m.commentMode as 'one_by_one' | 'collective' }} onCancel={() => setEditing(false)}
         onSubmit={async (v) => {
           setD(await meetingsApi.update(m.id, v));
           setEditing(false);
@@ -154,7 +156,11 @@ function AgendaTab({ d, manage, onChange }: { d: MeetingDetail; manage: boolean;
       <Table rowKey="id" size="small" columns={columns} dataSource={d.agenda} pagination={false} loading={busy} data-testid="agenda-table"
         locale={{ emptyText: <Empty description="尚未安排述职对象" /> }} />
       <Typography.Text type="secondary">
-        会议议程：{d.steps.map((s) => s.label).join(' → ')}。书面述职的述职对象不安排现场发言。
+        点评方式：{d.meeting.commentModeLabel}。
+        {d.meeting.commentMode === 'one_by_one'
+          ? '会议议程：每位书记述职后当场点评，再由下一位述职 → 评议测评 → 上级组织部门讲话 → 总结讲话。'
+          : `会议议程：${d.steps.map((s) => s.label).join(' → ')}。`}
+        书面述职的述职对象不安排现场发言。
       </Typography.Text>
     </Space>
   );
@@ -167,9 +173,14 @@ function AttendanceTab({ d, manage, onChange }: { d: MeetingDetail; manage: bool
   const set = (i: number, patch: Partial<Attendance>) => setRows((rs) => rs.map((r, k) => (k === i ? { ...r, ...patch } : r)));
   const columns: TableColumnsType<Attendance> = [
     { title: '人员类别', dataIndex: 'categoryLabel', width: 220, render: (v: string, r) => <Space>{v}{r.weight === 0 && <Tag>不参与测评</Tag>}</Space> },
-    { title: '应到', dataIndex: 'expected', width: 120, render: (v: number, _r, i) => <InputNumber min={0} precision={0} value={v} disabled={!manage} onChange={(x) => set(i, { expected: x ?? 0 })} /> },
-    { title: '实到', dataIndex: 'present', width: 120, render: (v: number, r, i) => <InputNumber min={0} max={r.expected} precision={0} value={v} disabled={!manage} onChange={(x) => set(i, { present: x ?? 0 })} /> },
-    { title: '名单（可选）', dataIndex: 'names', render: (v: string | null, _r, i) => <Input.TextArea autoSize value={v ?? ''} disabled={!manage} maxLength={2000} onChange={(e) => set(i, { names: e.target.value })} /> },
+    { title: '应到', dataIndex: 'expected', width: 120, render: (v: number, r, i) => <InputNumber min={0} precision={0} value={v} disabled={!manage || r.fromList} onChange={(x) => set(i, { expected: x ?? 0 })} /> },
+    { title: '实到', dataIndex: 'present', width: 120, render: (v: number, r, i) => <InputNumber min={0} max={r.expected} precision={0} value={v} disabled={!manage || r.fromList} onChange={(x) => set(i, { present: x ?? 0 })} /> },
+    {
+      title: '名单（可选）', dataIndex: 'names',
+      render: (v: string | null, r, i) => (r.fromList
+        ? <Typography.Text type="secondary">按下方参会人员名单统计</Typography.Text>
+        : <Input.TextArea autoSize value={v ?? ''} disabled={!manage} maxLength={2000} onChange={(e) => set(i, { names: e.target.value })} />),
+    },
   ];
   const total = rows.reduce((s, r) => [s[0] + r.expected, s[1] + r.present], [0, 0]);
   return (
@@ -187,10 +198,76 @@ function AttendanceTab({ d, manage, onChange }: { d: MeetingDetail; manage: bool
           }
         }}>保存参会人员</Button>
       )}
+      <AttendeesList d={d} manage={manage} onChange={onChange} />
       <Typography.Title level={5}>上级组织部门到会指导</Typography.Title>
       {d.observers.length
         ? <List size="small" dataSource={d.observers} renderItem={(o) => <List.Item>{o.name}{o.groupName ? `（${o.groupName}${o.isLeader ? '，组长' : ''}）` : ''}</List.Item>} />
         : <Typography.Text type="secondary">尚未选派观察员（在“观察员选派”中安排）。</Typography.Text>}
+    </Space>
+  );
+}
+
+/**
+ * Named attendees (R-MEET-2): the invited 两代表一委员 and 党员群众代表 with the unit each represents, committee
+ * members, observers — typed here or imported from .xlsx; the head counts above follow the list.
+ */
+function AttendeesList({ d, manage, onChange }: { d: MeetingDetail; manage: boolean; onChange(d: MeetingDetail): void }) {
+  const toRows = (x: MeetingDetail): AttendeeRow[] => x.attendees.map((a) => ({ categoryKey: a.categoryKey, name: a.name, unit: a.unit, identity: a.identity, present: a.present }));
+  const [rows, setRows] = useState<AttendeeRow[]>(toRows(d));
+  const [saving, setSaving] = useState(false);
+  useEffect(() => setRows(toRows(d)), [d]);
+  const categories = d.attendance.filter((a) => a.weight !== null);
+  const set = (i: number, patch: Partial<AttendeeRow>) => setRows((rs) => rs.map((r, k) => (k === i ? { ...r, ...patch } : r)));
+  const columns: TableColumnsType<AttendeeRow> = [
+    {
+      title: '人员类别', dataIndex: 'categoryKey', width: 220,
+      render: (v: string, _r, i) => <Select style={{ width: 200 }} value={v} disabled={!manage} onChange={(x) => set(i, { categoryKey: x })}
+        options={categories.map((c) => ({ value: c.categoryKey, label: c.categoryLabel }))} />,
+    },
+    { title: '姓名', dataIndex: 'name', width: 140, render: (v: string, _r, i) => <Input value={v} maxLength={50} disabled={!manage} onChange={(e) => set(i, { name: e.target.value })} /> },
+    { title: '所在单位', dataIndex: 'unit', render: (v: string, _r, i) => <Input value={v} maxLength={100} disabled={!manage} onChange={(e) => set(i, { unit: e.target.value })} /> },
+    { title: '身份或职务', dataIndex: 'identity', width: 160, render: (v: string | null | undefined, _r, i) => <Input value={v ?? ''} maxLength={50} disabled={!manage} placeholder="如：人大代表" onChange={(e) => set(i, { identity: e.target.value })} /> },
+    { title: '出席', dataIndex: 'present', width: 70, render: (v: boolean, _r, i) => <Checkbox checked={v} disabled={!manage} onChange={(e) => set(i, { present: e.target.checked })} /> },
+    ...(manage ? [{
+      title: '', key: 'del', width: 50,
+      render: (_: unknown, _r: AttendeeRow, i: number) => <Button size="small" danger icon={<DeleteOutlined />} aria-label="删除" onClick={() => setRows((rs) => rs.filter((_x, k) => k !== i))} />,
+    }] : []),
+  ];
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Typography.Title level={5}>参会人员名单（“两代表一委员”、党员群众代表等，含所在单位）</Typography.Title>
+      {manage && (
+        <Space wrap>
+          <Button icon={<PlusOutlined />} disabled={!categories.length}
+            onClick={() => setRows((rs) => [...rs, { categoryKey: categories[0]!.categoryKey, name: '', unit: '', identity: null, present: true }])}>添加一人</Button>
+          <Button icon={<DownloadOutlined />} onClick={() => meetingsApi.downloadAttendeesTemplate(d.meeting.id)}>下载名单模板</Button>
+          <Upload accept=".xlsx" showUploadList={false} customRequest={async ({ file }) => {
+            try {
+              const res = await meetingsApi.importAttendees(d.meeting.id, file as Blob);
+              notify.success(`已导入${res.imported}人（${res.categories}个类别的名单已替换）`);
+              onChange(await meetingsApi.detail(d.meeting.id));
+            } catch (e) {
+              const errors = isApiError(e) ? (e.details as { errors?: { row: number; message: string }[] } | undefined)?.errors : undefined;
+              notify.error(isApiError(e) ? `${e.message}${errors?.length ? `：${errors.slice(0, 5).map((x) => `第${x.row}行${x.message}`).join('；')}` : ''}` : '导入失败');
+            }
+          }}>
+            <Button icon={<UploadOutlined />}>导入名单（.xlsx）</Button>
+          </Upload>
+        </Space>
+      )}
+      <Table rowKey={(_r) => rows.indexOf(_r)} size="small" columns={columns} dataSource={rows} pagination={false} data-testid="attendees-table"
+        locale={{ emptyText: <Empty description="未录入名单：上表按人数登记" /> }} />
+      {manage && (
+        <Button type="primary" loading={saving} onClick={async () => {
+          setSaving(true);
+          try {
+            onChange(await meetingsApi.saveAttendees(d.meeting.id, rows.map((r) => ({ ...r, identity: r.identity?.trim() || null }))));
+            notify.success('参会人员名单已保存');
+          } finally {
+            setSaving(false);
+          }
+        }}>保存名单</Button>
+      )}
     </Space>
   );
 }

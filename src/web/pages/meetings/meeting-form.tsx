@@ -1,4 +1,4 @@
-import { DatePicker, Form, Input, Modal } from 'antd';
+import { DatePicker, Form, Input, Modal, Radio } from 'antd';
 import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
 import { isApiError } from '../../api/client';
@@ -27,6 +27,7 @@ export function MeetingFormModal({ open, title, initial, onCancel, onSubmit }: P
       await onSubmit({
         title: v.title, place: v.place, meetingDate: v.meetingDate.format('YYYY-MM-DD'),
         chair: v.chair?.trim() || null, recorder: v.recorder?.trim() || null,
+        ...(v.commentMode ? { commentMode: v.commentMode } : {}),
       });
       form.resetFields();
     } catch (e) {
@@ -56,6 +57,12 @@ export function MeetingFormModal({ open, title, initial, onCancel, onSubmit }: P
         </Form.Item>
         <Form.Item name="recorder" label="记录人" rules={[{ max: 50 }]}>
           <Input />
+        </Form.Item>
+        <Form.Item name="commentMode" label="点评方式" extra="不选则按方案设置。会场控制台的“下一项”按此顺序进行。">
+          <Radio.Group data-testid="meeting-comment-mode" options={[
+            { value: 'one_by_one', label: '一述一评（每位书记述职后当场点评）' },
+            { value: 'collective', label: '集中点评（全部述职、提问后逐一点评）' },
+          ]} />
         </Form.Item>
       </Form>
     </Modal>

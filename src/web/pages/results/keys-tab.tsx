@@ -2,7 +2,7 @@ import { DownloadOutlined, PlusOutlined, ThunderboltOutlined } from '@ant-design
 import { Alert, Button, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { isApiError } from '../../api/client';
-import { type KeyItem, type KeySector, resultsApi } from '../../api/results';
+import { type KeyItem, type KeyScope, type KeySector, resultsApi } from '../../api/results';
 import { OrgSelect } from '../../components/org-select';
 import { notify } from '../../lib/notify';
 
@@ -10,7 +10,7 @@ const STATE_COLOR: Record<string, string> = { proposed: 'orange', listed: 'red',
 
 /** 重点管理 (R-USE-4): the weakest per sector, adjusted with reasons, tracked until 晋位升级. */
 export function KeysTab({ campaignId, canManage }: { campaignId: number; canManage: boolean }) {
-  const [data, setData] = useState<{ items: KeyItem[]; sectors: KeySector[] } | null>(null);
+  const [data, setData] = useState<{ scope: KeyScope; items: KeyItem[]; sectors: KeySector[] } | null>(null);
   const [state, setState] = useState<string>();
   const [error, setError] = useState<string | null>(null);
   const [dialog, setDialog] = useState<{ kind: 'add' } | { kind: 'remove' | 'upgrade'; item: KeyItem } | null>(null);
@@ -34,12 +34,20 @@ export function KeysTab({ campaignId, canManage }: { campaignId: number; canMana
   return (
     <Space direction="vertical" style={{ width: '100%' }} size="middle">
       {error && <Alert type="warning" showIcon message={error} />}
+      {data?.scope.decidedAbove && (
+        <Alert type="info" showIcon message={`本级的重点管理名单由「${data.scope.decidedAbove}」在各下级述职评议考核结果中统一排序确定。`} />
+      )}
+      {data?.scope.mode === 'sub_rounds' && !data.scope.decidedAbove && (
+        <Alert type={data.scope.unlocked.length ? 'warning' : 'info'} showIcon data-testid="key-scope"
+          message={`名单从${data.scope.rounds}个下级述职评议考核的述职对象中按综合得分统一排序确定（农村不低于10%、社区和其他基层党组织不低于5%）。`
+            + (data.scope.unlocked.length ? `以下下级的综合评价尚未锁定，锁定后才能提出名单：${data.scope.unlocked.join('、')}` : '')} />
+      )}
       {data?.sectors.some((s) => s.short > 0) && (
         <Alert type="error" showIcon data-testid="key-short"
           message={data.sectors.filter((s) => s.short > 0).map((s) => `${s.sectorLabel}领域应列入不少于${s.required}个，现有${s.onList}个，还差${s.short}个`).join('；')} />
       )}
       <Space wrap>
-        {canManage && (
+        {canManage && !data?.scope.decidedAbove && (
           <Popconfirm title="按综合排名提出重点管理名单？" description="已在名单中的（含已调整的）不会改变。" onConfirm={propose} okText="提出" cancelText="取消">
             <Button type="primary" icon={<ThunderboltOutlined />} data-testid="propose-keys">按比例提出名单</Button>
           </Popconfirm>
@@ -56,8 +64,10 @@ export function KeysTab({ campaignId, canManage }: { campaignId: number; canMana
         ]} />
       <Table<KeyItem> size="small" rowKey="id" loading={!data && !error} dataSource={data?.items ?? []} pagination={{ pageSize: 20 }} data-testid="keys-table"
         columns={[
-          { title: '党组织', dataIndex: 'orgName' }, { title: '领域', dataIndex: 'sectorLabel', width: 80 },
-          { title: '综合排名', dataIndex: 'compositeRank', width: 90 },
+          { title: '党组织', dataIndex: 'orgName' },
+          ...(data?.scope.mode === 'sub_rounds' ? [{ title: '所在述职评议考核', dataIndex: 'roundName', width: 160 }] : []),
+          { title: '领域', dataIndex: 'sectorLabel', width: 80 },
+          { title: data?.scope.mode === 'sub_rounds' ? '统一排名' : '综合排名', dataIndex: 'compositeRank', width: 90 },
           { title: '状态', dataIndex: 'stateLabel', width: 100, render: (v: string, r) => <Tag color={STATE_COLOR[r.state]}>{v}{r.addedManually ? '（增列）' : ''}</Tag> },
           { title: '理由', dataIndex: 'reason', render: (v: string | null) => <span style={{ whiteSpace: 'pre-wrap' }}>{v}</span> },
           { title: '晋位升级', dataIndex: 'upgradeNote' },

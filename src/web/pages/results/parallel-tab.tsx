@@ -1,24 +1,32 @@
 import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
-import { Alert, Button, InputNumber, Space, Table, Tag, Upload } from 'antd';
+import { Alert, Button, InputNumber, Space, Table, Tag, Tooltip, Typography, Upload } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { isApiError } from '../../api/client';
-import { type ParallelOptions, type ParallelRow, resultsApi } from '../../api/results';
+import { type ParallelRow, type ParallelView, resultsApi } from '../../api/results';
 import { notify } from '../../lib/notify';
 
-/** 平行考核、差额否决 (R-USE-5): party-building beside performance, honour candidates, converted points. */
+/**
+ * 平行考核、差额否决 (R-USE-5): party-building beside performance, converted points, and for each honour of the plan
+ * (004: 年度目标考核先进单位、主要负责人和党建工作直接责任人年度考核优秀、七一表彰) its places, its 1:1.5 candidates and
+ * who may be honoured.
+ */
 export function ParallelTab({ campaignId, canManage }: { campaignId: number; canManage: boolean }) {
-  const [opts, setOpts] = useState<ParallelOptions>({ honours: 0, margin: 1.5, ratio: 20 });
-  const [data, setData] = useState<{ locked: boolean; candidates: number; rows: ParallelRow[] } | null>(null);
+  const [data, setData] = useState<ParallelView | null>(null);
+  const [places, setPlaces] = useState<Record<string, number>>({});
   const [error, setError] = useState<string | null>(null);
   const [rowErrors, setRowErrors] = useState<{ row: number; message: string }[]>([]);
   const load = useCallback(() => {
-    resultsApi.parallel(campaignId, opts).then((d) => { setData(d); setError(null); }).catch((e) => setError(isApiError(e) ? e.message : '加载失败'));
-  }, [campaignId, opts]);
+    resultsApi.parallel(campaignId).then((d) => {
+      setData(d);
+      setPlaces(Object.fromEntries(d.honours.map((h) => [h.key, h.places])));
+      setError(null);
+    }).catch((e) => setError(isApiError(e) ? e.message : '加载失败'));
+  }, [campaignId]);
   useEffect(load, [load]);
   const upload = async (file: File) => {
     try {
       const r = await resultsApi.importPerformance(campaignId, file);
-      notify.success(`已导入${r.imported}个单位的绩效考核结果`);
+      notify.success(`已导入${r.imported}个单位的绩效考核结果${r.rankedFromScores ? '（表中未填排名，已按绩效得分排名）' : ''}`);
       setRowErrors([]);
       load();
     } catch (e) {
@@ -28,10 +36,12 @@ export function ParallelTab({ campaignId, canManage }: { campaignId: number; can
     }
     return false;
   };
+  const honours = data?.honours ?? [];
   return (
     <Space direction="vertical" style={{ width: '100%' }} size="middle">
       {error && <Alert type="warning" showIcon message={error} />}
       {data && !data.locked && <Alert type="info" showIcon message="综合评价结果锁定后，才显示党建排名、折算得分和评优候选。" />}
+      {data && !honours.length && <Alert type="info" showIcon message="本方案未设置差额否决事项，仅显示党建与绩效的平行排位和折算得分。" />}
       {rowErrors.length > 0 && (
         <Alert type="error" showIcon message="导入失败，未导入任何数据" description={rowErrors.map((r) => `第${r.row}行：${r.message}`).join('；')} />
       )}
@@ -42,21 +52,46 @@ export function ParallelTab({ campaignId, canManage }: { campaignId: number; can
             <Button icon={<UploadOutlined />}>导入绩效考核结果</Button>
           </Upload>
         )}
-        <span>评优名额</span><InputNumber min={0} max={100000} value={opts.honours} onChange={(v) => setOpts({ ...opts, honours: v ?? 0 })} />
-        <span>差额比例 1:</span><InputNumber min={1} max={5} step={0.1} value={opts.margin} onChange={(v) => setOpts({ ...opts, margin: v ?? 1.5 })} />
-        <span>党建得分折算（%）</span><InputNumber min={0} max={100} value={opts.ratio} onChange={(v) => setOpts({ ...opts, ratio: v ?? 20 })} />
-        <Button icon={<DownloadOutlined />} disabled={!data?.locked} onClick={() => resultsApi.exportParallel(campaignId, opts)}>导出（考核办用）</Button>
+        <Button icon={<DownloadOutlined />} disabled={!data?.locked} onClick={() => resultsApi.exportParallel(campaignId)}>导出（考核办用）</Button>
+        {data && <Typography.Text type="secondary">党建得分按{data.ratio}%折算计入年度绩效；已导入绩效结果{data.imported}个单位。</Typography.Text>}
       </Space>
-      {data && opts.honours > 0 && <span>按1:{opts.margin}差额，评优候选{data.candidates}个，名额{opts.honours}个。</span>}
+      {honours.length > 0 && (
+        <Space wrap data-testid="honour-places">
+          {honours.map((h) => (
+            <Space key={h.key}>
+              <span>{h.label}名额</span>
+              <InputNumber min={0} max={100000} value={places[h.key] ?? 0} disabled={!canManage}
+                onChange={(v) => setPlaces({ ...places, [h.key]: v ?? 0 })} />
+              <Typography.Text type="secondary">（1:{h.margin}，候选{h.candidates}个）</Typography.Text>
+            </Space>
+          ))}
+          {canManage && (
+            <Button type="primary" onClick={async () => {
+              await resultsApi.setHonourPlaces(campaignId, places);
+              notify.success('名额已保存');
+              load();
+            }}>保存名额</Button>
+          )}
+        </Space>
+      )}
       <Table<ParallelRow> size="small" rowKey="orgId" dataSource={data?.rows ?? []} loading={!data && !error} pagination={{ pageSize: 30 }} data-testid="parallel-table"
+        scroll={{ x: 'max-content' }}
         columns={[
-          { title: '党组织', dataIndex: 'name' },
+          { title: '党组织', dataIndex: 'name', fixed: 'left' },
           { title: '党建排名', dataIndex: 'partyRank', width: 90, sorter: (a, b) => (a.partyRank ?? 1e9) - (b.partyRank ?? 1e9) },
           { title: '党建等次', dataIndex: 'gradeLabel', width: 90 },
+          { title: '绩效得分', dataIndex: 'performanceScore', width: 90 },
           { title: '绩效排名', dataIndex: 'performanceRank', width: 90, sorter: (a, b) => (a.performanceRank ?? 1e9) - (b.performanceRank ?? 1e9) },
           { title: '折算得分', dataIndex: 'converted', width: 90 },
-          { title: '评优', width: 120, render: (_, r) => (r.honour ? <Tag color="green">可评优</Tag> : r.candidate ? <Tag>候选</Tag> : null) },
-          { title: '说明', dataIndex: 'note' },
+          ...honours.map((h) => ({
+            title: h.label, key: h.key, width: 160,
+            render: (_: unknown, r: ParallelRow) => {
+              const x = r.honours[h.key];
+              if (!x) return null;
+              const tag = x.honour ? <Tag color="green">可评</Tag> : x.candidate ? <Tag>候选</Tag> : null;
+              return x.note ? <Tooltip title={x.note}><span>{tag ?? <Typography.Text type="secondary">—</Typography.Text>}</span></Tooltip> : tag;
+            },
+          })),
         ]} />
     </Space>
   );

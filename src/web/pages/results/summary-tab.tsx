@@ -14,6 +14,7 @@ const SECTIONS: { key: SummarySectionKey; title: string }[] = [
 ];
 const STATE: Record<string, { label: string; color: string }> = {
   draft: { label: '草稿', color: 'default' }, submitted: { label: '已上报', color: 'blue' }, received: { label: '上级已接收', color: 'green' },
+  sent: { label: '已报送（系统外）', color: 'green' },
 };
 
 /** 总结报告 (R-SUM-1, R-SUM-2): figures from the records, sections written by the organizer, submitted upward. */
@@ -22,8 +23,10 @@ export function SummaryTab({ campaignId, canManage }: { campaignId: number; canM
   const [error, setError] = useState<string | null>(null);
   const [form] = Form.useForm();
   const [saving, setSaving] = useState(false);
+  // A top organizer's upper body is outside this system (000 §8): named here, sent as .docx + .xlsx.
+  const [recipient, setRecipient] = useState('');
   const load = useCallback(() => {
-    resultsApi.summary(campaignId).then((d) => { setData(d); setError(null); form.setFieldsValue(d.sections); })
+    resultsApi.summary(campaignId).then((d) => { setData(d); setError(null); form.setFieldsValue(d.sections); setRecipient(d.upperLevel.name ?? ''); })
       .catch((e) => setError(isApiError(e) ? e.message : '加载失败'));
   }, [campaignId, form]);
   useEffect(load, [load]);
@@ -41,8 +44,8 @@ export function SummaryTab({ campaignId, canManage }: { campaignId: number; canM
   const submit = async () => {
     try {
       await resultsApi.saveSummary(campaignId, form.getFieldsValue());
-      await resultsApi.submitSummary(campaignId);
-      notify.success('已上报上级组织部门');
+      const r = await resultsApi.submitSummary(campaignId, data?.upperLevel.inDeployment ? undefined : recipient.trim());
+      notify.success(r.state === 'sent' ? `已标记为报送${r.recipient ?? ''}，请下载总结报告和结果表报送` : '已上报上级组织部门');
       load();
     } catch { /* shown by the client */ }
   };
@@ -56,7 +59,10 @@ export function SummaryTab({ campaignId, canManage }: { campaignId: number; canM
         <Descriptions.Item label="上报期限">{data.dueDate ?? '—'}</Descriptions.Item>
         <Descriptions.Item label="述职对象">{f.reporters}</Descriptions.Item>
         <Descriptions.Item label="述职评议会">{f.meetings}场</Descriptions.Item>
-        <Descriptions.Item label="有效测评票">{f.ballots}</Descriptions.Item>
+        <Descriptions.Item label="报送单位">{data.upperLevel.name ?? '—'}{data.upperLevel.inDeployment ? '' : '（系统外）'}</Descriptions.Item>
+        <Descriptions.Item label="署名">{data.signature}</Descriptions.Item>
+        <Descriptions.Item label="测评表（份）">手机{f.ballotForms.phone}，纸质{f.ballotForms.paper}</Descriptions.Item>
+        <Descriptions.Item label="评价（人次）">手机{f.ballotRatings.phone}，纸质{f.ballotRatings.paper}，有效{f.ballotRatings.valid}</Descriptions.Item>
         <Descriptions.Item label="实地考核">{f.fieldDone}个单位</Descriptions.Item>
         <Descriptions.Item label="问题/已销号">{f.items}/{f.closed}</Descriptions.Item>
         <Descriptions.Item label="等次">好{f.grades.good ?? 0} 较好{f.grades.fair ?? 0} 一般{f.grades.average ?? 0} 差{f.grades.poor ?? 0}</Descriptions.Item>
@@ -72,9 +78,16 @@ export function SummaryTab({ campaignId, canManage }: { campaignId: number; canM
         {editable && <Button icon={<SaveOutlined />} loading={saving} onClick={save}>保存</Button>}
         <Button icon={<DownloadOutlined />} onClick={() => resultsApi.summaryDocx(campaignId)} data-testid="summary-docx">下载总结报告（.docx）</Button>
         <Button icon={<DownloadOutlined />} onClick={() => resultsApi.resultsTable(campaignId)}>下载结果表（.xlsx）</Button>
+        {editable && !data.upperLevel.inDeployment && (
+          <Input style={{ width: 260 }} placeholder="接收总结报告的上级党组织，如“某某市委组织部”" value={recipient}
+            onChange={(e) => setRecipient(e.target.value)} maxLength={100} data-testid="summary-recipient" />
+        )}
         {editable && (
-          <Popconfirm title="上报后不能再修改，确定上报？" onConfirm={submit} okText="上报" cancelText="取消">
-            <Button type="primary" icon={<SendOutlined />}>上报上级</Button>
+          <Popconfirm title={data.upperLevel.inDeployment ? '上报后不能再修改，确定上报？' : '标记为已报送后不能再修改，报送的文件即为此时生成的文件。确定？'}
+            onConfirm={submit} okText="确定" cancelText="取消">
+            <Button type="primary" icon={<SendOutlined />} disabled={!data.upperLevel.inDeployment && !recipient.trim()}>
+              {data.upperLevel.inDeployment ? '上报上级' : '标记为已报送'}
+            </Button>
           </Popconfirm>
         )}
       </Space>
