@@ -27,7 +27,7 @@ beforeAll(async () => {
   for (let i = 2; i <= 5; i++) {
     orgs.push(await buildOrg(t.db, { parent: tree.countyA, name: `甲${i}镇党委`, code: `A-T${i}`, kind: 'committee', level: 'township' }));
   }
-  const c = await buildCampaign(t.db, { organizerOrgId: tree.countyA.id, templateId: '000', year: 2025, state: 'published', reporterOrgIds: orgs.map((o) => o.id) });
+  const c = await buildCampaign(t.db, { organizerOrgId: tree.countyA.id, templateId: '000', year: 2025, state: 'published', reporterOrgIds: orgs.map((o) => o.id) , open: ['summary'], openAt: t.clock.now() });
   campaignId = c.id;
   const reporters = await queryRows<{ id: number; orgId: number }>(t.db, sql`
     select id, org_id as "orgId" from campaign_reporters where campaign_id = ${campaignId} order by id`);

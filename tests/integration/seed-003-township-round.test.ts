@@ -31,14 +31,14 @@ const docxText = async (buffer: Buffer) => (await mammoth.extractRawText({ buffe
 const one = async <T>(q: ReturnType<typeof sql>) => (await queryRows<T>(t.db, q))[0]!;
 
 beforeAll(async () => {
-  t = await setupTestApp({ start: new Date('2023-12-18T01:00:00Z'), config: { voteWaitMs: 3000 } });
+  t = await setupTestApp({ start: new Date('2023-12-18T01:00:00Z'), config: { voteWaitMs: 3000, idleTimeoutMinutes: 60 * 24 * 365 } });
   org.banner = await buildOrg(t.db, { name: '中共乌审旗委员会', code: 'WS', kind: 'committee', sector: 'organ', level: 'county' });
   org.town = await buildOrg(t.db, { parent: org.banner, name: '中共无定河镇委员会', code: 'WS-WDH', kind: 'committee', level: 'township' });
   org.east = await buildOrg(t.db, { parent: org.town, name: '东湾村党组织', code: 'WS-WDH-01' });
   org.west = await buildOrg(t.db, { parent: org.town, name: '西湾村党支部', code: 'WS-WDH-02' });
   org.unity = await buildOrg(t.db, { parent: org.town, name: '团结社区党支部', code: 'WS-WDH-03', sector: 'community' });
   const c = await buildCampaign(t.db, {
-    organizerOrgId: org.town.id, templateId: '003', year: 2023, state: 'published', reporterOrgIds: [],
+    organizerOrgId: org.town.id, templateId: '003', year: 2023, state: 'published', reporterOrgIds: [], open: ['summary'], openAt: t.clock.now(),
   });
   campaignId = c.id;
   for (const [key, o, name] of [['east', org.east, '高建军'], ['west', org.west, '刘海'], ['unity', org.unity, '王丽']] as const) {
@@ -152,13 +152,15 @@ describe('seed 003: the meeting', () => {
   });
 
   it('R-VOTE-1 R-CAMP-4 phone and paper forms name each organization as 003 附件1 and 附件2 read', async () => {
+    // Voting opens on the meeting's day (R-CAMP-8), not the day before.
+    t.clock.set(new Date('2023-12-19T01:00:00Z'));
     const round = await s.town1.post(`/api/meetings/${meetingId}/ballot-rounds`, { mode: 'real' });
     expect(round.statusCode, round.body).toBe(200);
     roundId = round.json().id;
     roomCode = round.json().roomCode;
     const user = { ...adminUser, scopePath: org.town.path, role: 'org_admin' as const };
     codes = (await issueCodes(t.db, user as never, { actorId: adminUser.id, actorName: 'test', ip: null, at: t.clock.now() }, roundId, 'committee', 6)).codes;
-    expect((await s.town1.post(`/api/ballot-rounds/${roundId}/open`, {})).statusCode).toBe(200);
+    { const o = await s.town1.post(`/api/ballot-rounds/${roundId}/open`, {}); expect(o.statusCode, o.body).toBe(200); }
     const sheet = await t.app.inject({ method: 'POST', url: '/api/vote/sheet', payload: { code: codes[0], roomCode } });
     expect(sheet.statusCode, sheet.body).toBe(200);
     const form = (id: number) => sheet.json().reporters.find((r: { reporterId: number }) => r.reporterId === id).form;

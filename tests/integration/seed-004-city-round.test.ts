@@ -55,11 +55,11 @@ beforeAll(async () => {
   firm = await buildOrg(t.db, { parent: townB, name: '乙镇某公司党支部', code: 'YC-B-F1', sector: 'non_public' });
 
   const cityOwn = [townA, townB, ...units];
-  cityCampaign = (await buildCampaign(t.db, { organizerOrgId: city.id, templateId: '004', year: 2014, state: 'published', reporterOrgIds: cityOwn.map((o) => o.id) })).id;
+  cityCampaign = (await buildCampaign(t.db, { organizerOrgId: city.id, templateId: '004', year: 2014, state: 'published', reporterOrgIds: cityOwn.map((o) => o.id) , open: ['summary'], openAt: t.clock.now() })).id;
   const aOrgs = [...villagesA, communities[0]!];
   const bOrgs = [...villagesB, ...communities.slice(1), firm];
-  roundA = (await buildCampaign(t.db, { organizerOrgId: townA.id, templateId: '004', year: 2014, state: 'published', parentId: cityCampaign, reporterOrgIds: aOrgs.map((o) => o.id) })).id;
-  roundB = (await buildCampaign(t.db, { organizerOrgId: townB.id, templateId: '004', year: 2014, state: 'published', parentId: cityCampaign, reporterOrgIds: bOrgs.map((o) => o.id) })).id;
+  roundA = (await buildCampaign(t.db, { organizerOrgId: townA.id, templateId: '004', year: 2014, state: 'published', parentId: cityCampaign, reporterOrgIds: aOrgs.map((o) => o.id) , open: ['summary'], openAt: t.clock.now() })).id;
+  roundB = (await buildCampaign(t.db, { organizerOrgId: townB.id, templateId: '004', year: 2014, state: 'published', parentId: cityCampaign, reporterOrgIds: bOrgs.map((o) => o.id) , open: ['summary'], openAt: t.clock.now() })).id;
 
   // 甲镇 scores low across the board: on one city-wide scale its two weakest villages are the city's two weakest,
   // while inside each round 乙镇 would have had to list its own weakest village too.
