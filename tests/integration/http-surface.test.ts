@@ -102,7 +102,9 @@ describe('Secure session cookie over TLS (issue 15)', () => {
 describe('uploaded bytes are served as downloads of a sniffed type (issue 15)', () => {
   let reportId: number;
   beforeAll(async () => {
-    const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: 2025, state: 'published', reporterOrgIds: [tree.villageA1.id] });
+    const c = await buildCampaign(t.db, {
+      organizerOrgId: tree.townA.id, templateId: '003', year: 2025, state: 'published', reporterOrgIds: [tree.villageA1.id], open: ['reports'], openAt: t.clock.now(),
+    });
     const [r] = (await s.adminA.get(`/api/campaigns/${c.id}/reporters`)).json().items as { id: number }[];
     const opened = await s.secA1.post('/api/reports/open', { reporterId: r.id });
     expect(opened.statusCode, opened.body).toBe(200);
@@ -142,7 +144,9 @@ describe('uploaded bytes are served as downloads of a sniffed type (issue 15)', 
   });
 
   it('rectification evidence: an HTML page named .pdf is a download of octet-stream too', async () => {
-    const c = await buildCampaign(t.db, { organizerOrgId: tree.countyA.id, templateId: '003', year: 2024, state: 'published', reporterOrgIds: [tree.villageA1.id] });
+    const c = await buildCampaign(t.db, {
+      organizerOrgId: tree.countyA.id, templateId: '003', year: 2024, state: 'published', reporterOrgIds: [tree.villageA1.id], open: ['rectification'], openAt: t.clock.now(),
+    });
     const item = await s.adminA.post(`/api/campaigns/${c.id}/rectification/items`, {
       orgId: tree.villageA1.id, description: '巡察反馈：记录不规范', owner: '张书记', responsibleLeader: '李镇长', measures: '逐月检查', deadline: '2026-12-31',
     });
