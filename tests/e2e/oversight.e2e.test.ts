@@ -150,7 +150,7 @@ describe('oversight pages in the browser', () => {
     for (const tab of ['progress', 'observers', 'visits']) {
       await page.goto(`${base}/campaigns/${campaignId}/${tab}`);
       // Another county's campaign answers as one that does not exist (issue 15).
-      await page.getByText('不存在', { exact: true }).waitFor();
+      await page.getByText('方案不存在', { exact: true }).waitFor();
       expect(await page.locator('body').innerText(), tab).not.toContain('青山镇');
     }
     for (const api of ['progress', 'observers', 'visits']) {

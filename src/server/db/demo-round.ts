@@ -83,9 +83,12 @@ export function demoCalendar(now: Date): DemoCalendar {
   };
 }
 
-/** This year's county plan. The townships finish first (002 is bottom-up), the county meets after them. */
+/**
+ * This year's county plan. The townships finish first (002 is bottom-up), the county meets after them. 实地考核 is
+ * added to 002's phases (the notice sends teams to guide the townships): under way today, so the demo assessor scores.
+ */
 export const COUNTY_PLAN: Plan = [
-  ['preparation', -52, -46], ['reports', -45, 15], ['review', -40, 20], ['meeting', 30, 31], ['evaluation', 32, 36],
+  ['preparation', -52, -46], ['reports', -45, 15], ['review', -40, 20], ['field', -10, 28], ['meeting', 30, 31], ['evaluation', 32, 36],
   ['feedback', 37, 45], ['rectification', 46, 230], ['summary', 37, 50],
 ];
 export const COUNTY_STAGES = { townships_systems: 14, work_committees: 28, all_levels: 45 } as const;
