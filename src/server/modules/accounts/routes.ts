@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { Id } from '../../http/schemas';
 import { ROLE_CODES } from '../../../domain/roles';
 import { actorOf } from '../../http/audit';
 import { PASSWORD_RULE_TEXT } from '../../../domain/password-policy';
 import { requireRole, requireUser } from '../../http/session';
 import { createAccount, expireAccountPassword, ROW_ACTIONS, listAccounts, setAccountPassword, unlockAccount, updateAccount } from './manage-accounts';
 
-const Id = z.coerce.number().int().positive().max(2_147_483_647);
 const AccountOut = z.object({
   id: z.number(), username: z.string(), displayName: z.string(), role: z.string(),
   scopeOrgId: z.number().nullable(), scopeOrgName: z.string().nullable(),

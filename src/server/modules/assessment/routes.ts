@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { Id, IdParams } from '../../http/schemas';
 import { METHOD_CODES } from '../../../domain/checklist';
 import { SECTOR_CODES } from '../../../domain/org-taxonomy';
 import { actorOf } from '../../http/audit';
@@ -24,8 +25,6 @@ import { scoreItem } from './score-item';
 import { TEMPLATE_KIND_CODES } from './templates';
 import { removeChecklist, updateChecklist } from './update-checklist';
 
-const Id = z.coerce.number().int().positive().max(2_147_483_647);
-const IdParams = z.object({ id: Id });
 const Text = (max: number) => z.string().trim().min(1).max(max);
 const Search = z.string().trim().max(100).optional();
 const Offset = z.coerce.number().int().min(0).max(10_000_000).default(0);

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { Id, IdParams } from '../../http/schemas';
 import { AppError } from '../../../domain/errors';
 import { GRADES } from '../../../domain/grades';
 import { actorOf } from '../../http/audit';
@@ -25,8 +26,6 @@ import { ballotRounds } from '../../db/schema';
 import { desc, eq, sql } from 'drizzle-orm';
 import { publicOrigin } from '../../http/public-url';
 
-const Id = z.coerce.number().int().positive().max(2_147_483_647);
-const IdParams = z.object({ id: Id });
 const Count = z.number().int().min(0).max(100_000);
 const MAX_TEXT = 500;
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

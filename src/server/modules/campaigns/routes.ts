@@ -19,11 +19,8 @@ import { listTemplates } from './list-templates';
 import { addReporter, fileSelfCommittee, recordSelfCommittee, removeReporter } from './manage-reporters';
 import { previewScope } from './preview-scope';
 import { publishCampaign } from './publish-campaign';
-import {
-  AddReporterBody, CampaignDetail, CampaignSummary, CreateBody, FilingReturnBody, FilingSubmitBody,
-  GapsOut, GapsQuery, IdParams, ListQuery, PendingWorkOut, PhaseBody, PhaseKeyParams, PhaseOut, PhaseParams, PublishOut, RemoveReporterBody,
-  ReporterParams, ReportersOut, ReportersQuery, ScopeBody, ScopePreview, SelfCommitteeBody, SettingsBody, TemplateOut,
-} from './schemas';
+import { IdParams } from '../../http/schemas';
+import { AddReporterBody, CampaignDetail, CampaignSummary, CreateBody, FilingReturnBody, FilingSubmitBody, GapsOut, GapsQuery, ListQuery, PendingWorkOut, PhaseBody, PhaseKeyParams, PhaseOut, PhaseParams, PublishOut, RemoveReporterBody, ReporterParams, ReportersOut, ReportersQuery, ScopeBody, ScopePreview, SelfCommitteeBody, SettingsBody, TemplateOut } from './schemas';
 import { changePhase, previewPhaseClose } from './transition-phase';
 import { updateScope } from './update-scope';
 import { updateSettings } from './update-settings';

@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { Id } from '../../http/schemas';
 import { type AuditActor, actorOf, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
 import { requireUser } from '../../http/session';
@@ -12,7 +13,6 @@ import { loadLocked, outputsStatus, resultCount } from './outputs-data';
 import { feedbackLetterDocx, feedbackLettersZip, letterFileName, noticeDocx } from './outputs-docx';
 import { cadreSheetsXlsx, rankingXlsx } from './outputs-xlsx';
 
-const Id = z.coerce.number().int().positive().max(2_147_483_647);
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const ZIP = 'application/zip';

@@ -14,10 +14,8 @@ import { myResult } from './my-result';
 import { assertManage } from './policy';
 import { recomputeEvaluation } from './recompute';
 import { evaluationContext } from './repo';
-import {
-  DecisionBody, EvaluationOut, EvaluationQuery, HistoryOut, IdParams, InputsBody, InputsOut, LockBody, LockPreviewOut, LockQuery, MineOut,
-  Ok, OpinionBody, ReporterParams, ReviewBody, SummaryOut,
-} from './schemas';
+import { IdParams } from '../../http/schemas';
+import { DecisionBody, EvaluationOut, EvaluationQuery, HistoryOut, InputsBody, InputsOut, LockBody, LockPreviewOut, LockQuery, MineOut, Ok, OpinionBody, ReporterParams, ReviewBody, SummaryOut } from './schemas';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 

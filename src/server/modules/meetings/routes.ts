@@ -15,10 +15,8 @@ import { listMeetings } from './list-meetings';
 import { MeetingEvents, notifyMeeting } from './live';
 import { presentComment, presentMeeting, presentTimer } from './present';
 import { saveAttendance } from './save-attendance';
-import {
-  AgendaInput, AttendanceInput, AttendeesInput, CommentInput, CommentOut, CommentParams, CommentPatch, IdParams, ListQuery,
-  MeetingDetail, MeetingInput, MeetingList, MeetingPatch, MeetingSummary, StepInput, TimerInput, TimerOut,
-} from './schemas';
+import { IdParams } from '../../http/schemas';
+import { AgendaInput, AttendanceInput, AttendeesInput, CommentInput, CommentOut, CommentParams, CommentPatch, ListQuery, MeetingDetail, MeetingInput, MeetingList, MeetingPatch, MeetingSummary, StepInput, TimerInput, TimerOut } from './schemas';
 import { defaultAgendaEntries, setAgenda } from './set-agenda';
 import { advanceMeeting, closeMeeting, setStep } from './set-step';
 import { deleteMeeting, updateMeeting } from './update-meeting';

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { Id, IdParams } from '../../http/schemas';
 import { actorOf } from '../../http/audit';
 import { requireUser } from '../../http/session';
 import { assignObservers } from './assign-observers';
@@ -16,8 +17,6 @@ import { recordObservation } from './record-observation';
 import { removeObserver } from './remove-observer';
 import { updateVisit } from './update-visit';
 
-const Id = z.coerce.number().int().positive().max(2_147_483_647);
-const IdParams = z.object({ id: Id });
 const Text = (max: number) => z.string().trim().min(1).max(max);
 const IsoDate = z.iso.date('日期格式应为 YYYY-MM-DD');
 const Offset = z.coerce.number().int().min(0).max(10_000_000).default(0);

@@ -21,10 +21,8 @@ import { listItems } from './list-items';
 import { createCommitment, fileCommitment, updateCommitment } from './manage-commitments';
 import { shanghaiDate } from './repo';
 import { publishCommitments, reviewCommitment } from './review-commitments';
-import {
-  ActionIn, CarryOverOut, CommitmentsOut, Id, IdParams, InboxOut, ItemCreate, ItemDetailOut, ItemsOut, ItemsQuery,
-  ItemUpdate, ProgressIn, VerifyIn,
-} from './schemas';
+import { Id, IdParams } from '../../http/schemas';
+import { ActionIn, CarryOverOut, CommitmentsOut, InboxOut, ItemCreate, ItemDetailOut, ItemsOut, ItemsQuery, ItemUpdate, ProgressIn, VerifyIn } from './schemas';
 import { transitionItem } from './transition-item';
 import { deleteItem, updateItem } from './update-item';
 import { verifyItem } from './verify-item';

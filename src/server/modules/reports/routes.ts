@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { Id, IdParams } from '../../http/schemas';
 import { AppError } from '../../../domain/errors';
 import { actorOf } from '../../http/audit';
 import { requireUser } from '../../http/session';
@@ -26,8 +27,6 @@ import { shanghaiDate } from '../../../domain/calendar';
 import { transitionReport } from './transition-report';
 import { uploadReportDocx } from './upload-docx';
 
-const Id = z.coerce.number().int().positive().max(2_147_483_647);
-const IdParams = z.object({ id: Id });
 const Section = z.object({
   key: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, '部分编号格式不正确'),
   title: z.string().trim().max(200),

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { Id } from '../../http/schemas';
 import { actorOf } from '../../http/audit';
 import { requireUser } from '../../http/session';
 import { UPLOAD_KINDS, withUpload } from '../../uploads/receive';
@@ -16,7 +17,6 @@ import {
 } from './summary-report';
 import { FlagOut, FollowUpOut, KeyItemOut, KeyScopeOut, KeySectorOut, HonourOut, HonoursBody, ParallelRowOut, SectionKeys, SummaryOut, DashboardOut } from './schemas';
 
-const Id = z.coerce.number().int().positive().max(2_147_483_647);
 const CampaignParams = z.object({ id: Id });
 const Text = (max: number) => z.string().trim().min(1).max(max);
 const IsoDate = z.iso.date('日期格式应为 YYYY-MM-DD');

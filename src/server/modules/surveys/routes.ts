@@ -16,10 +16,8 @@ import { enterPaperResponse, openSurveySheet, submitSurvey } from './respond';
 import { drawSurveySample } from './sample';
 import { canManage } from './policy';
 import { stateLabel } from './repo';
-import {
-  Answers, IdParams, ImportOut, PaperIn, RespondentIn, RespondentsOut, RespondentsQuery, SampleIn, SampleOut, SheetOut, SurveyCreateIn,
-  SurveyDetailOut, SurveyListOut, SurveyOut, SurveyResultsOut, SurveyUpdateIn, TokensIn,
-} from './schemas';
+import { IdParams } from '../../http/schemas';
+import { Answers, ImportOut, PaperIn, RespondentIn, RespondentsOut, RespondentsQuery, SampleIn, SampleOut, SheetOut, SurveyCreateIn, SurveyDetailOut, SurveyListOut, SurveyOut, SurveyResultsOut, SurveyUpdateIn, TokensIn } from './schemas';
 import type { surveys } from '../../db/schema';
 import { publicOrigin } from '../../http/public-url';
 
