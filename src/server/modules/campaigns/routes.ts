@@ -72,7 +72,7 @@ export async function campaignRoutes(app: FastifyInstance) {
   }, async (req) => previewScope(db(), requireUser(req), req.params.id, now()));
 
   r.get('/api/campaigns/:id/gaps', {
-    schema: { summary: '述职对象缺口（无书记等）', tags, params: IdParams, querystring: GapsQuery, response: { 200: GapsOut } },
+    schema: { summary: '尚不具备述职条件的党组织（如缺书记）', tags, params: IdParams, querystring: GapsQuery, response: { 200: GapsOut } },
   }, async (req) => listGaps(db(), requireUser(req), req.params.id, req.query, now()));
 
   r.post('/api/campaigns/:id/publish', {
