@@ -24,7 +24,7 @@ const C = Number(process.env.BENCH_C ?? 20);
 const ONLY = process.env.BENCH_ONLY;
 
 const actor = (): AuditActor => ({ actorId: 1, actorName: '基准(bench)', ip: '127.0.0.1', at: new Date() });
-const entry = (i: number) => ({ action: 'org.update', targetType: 'organization', targetId: i, scopePath: '/1/2/', detail: { name: `支部${i}`, changed: ['name', 'code'], n: i } });
+const entry = (i: number) => ({ action: 'org.update' as const, targetType: 'organization', targetId: i, scopePath: '/1/2/', detail: { name: `支部${i}`, changed: ['name', 'code'], n: i } });
 
 async function run(label: string, c: number, fn: (i: number) => Promise<void>) {
   let next = 0;

@@ -95,10 +95,10 @@ export const paperTotal = (c: PaperCounts) => c.good + c.fair + c.average + c.po
 export function checkPaperEntry(e: PaperEntry): void {
   const total = paperTotal(e.counts);
   if (norm(e.problems).length > total) {
-    throw new AppError('VALIDATION', `录入的「问题和不足」条数（${norm(e.problems).length}）多于表数（${total}）`, 400, { field: 'problems' });
+    throw new AppError('VALIDATION', `录入的「问题和不足」条数（${norm(e.problems).length}）多于表数（${total}）`, { field: 'problems' });
   }
   if (norm(e.suggestions).length > total) {
-    throw new AppError('VALIDATION', `录入的「意见建议」条数（${norm(e.suggestions).length}）多于表数（${total}）`, 400, { field: 'suggestions' });
+    throw new AppError('VALIDATION', `录入的「意见建议」条数（${norm(e.suggestions).length}）多于表数（${total}）`, { field: 'suggestions' });
   }
 }
 

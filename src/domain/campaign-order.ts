@@ -32,7 +32,7 @@ export interface LevelOrderInput {
   children: LevelMeeting[];
 }
 
-const refuse = (message: string) => new AppError('LEVEL_ORDER', message, 409, { field: 'phaseKey' });
+const refuse = (message: string) => new AppError('LEVEL_ORDER', message, { field: 'phaseKey' });
 const finished = (m: MeetingWindow) => m.status === 'closed' || m.status === 'ended';
 
 /** Throws a 409 when the transition would break the order between levels; otherwise returns nothing. */

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { AppError } from './errors';
+import type { ErrorCode } from './error-codes';
 
 export const PHASES = [
   { key: 'preparation', label: '准备' },
@@ -107,7 +108,7 @@ export const cnDate = (d: string) => `${Number(d.slice(0, 4))}年${Number(d.slic
 export const cnRange = (start: string, end: string) =>
   `${cnDate(start)}—${start.slice(0, 4) === end.slice(0, 4) ? cnDate(end).slice(5) : cnDate(end)}`;
 
-const fail = (message: string, field: string, code = 'PHASE_DATES') => new AppError(code, message, 400, { field });
+const fail = (message: string, field: string, code: ErrorCode = 'PHASE_DATES') => new AppError(code, message, { field });
 
 /** Throws on missing or repeated phases, a phase ending before it starts, or phases out of order. */
 export function validatePhasePlans(plans: PhasePlan[]): void {
@@ -137,8 +138,8 @@ export function validatePhasePlans(plans: PhasePlan[]): void {
 export const startPhases = (plans: PhasePlan[]): Phase[] =>
   plans.map((p) => ({ ...p, state: 'not_started', openedOn: null, closedOn: null, reopenReason: null, plannedEnd: p.end, overrides: [] }));
 
-const refuse = (message: string, code = 'PHASE_TRANSITION', field = 'phaseKey') =>
-  new AppError(code, message, 400, { field });
+const refuse = (message: string, code: ErrorCode = 'PHASE_TRANSITION', field = 'phaseKey') =>
+  new AppError(code, message, { field });
 
 export type PhaseAction = 'open' | 'close' | 'reopen' | 'extend';
 export const PHASE_ACTIONS = ['open', 'close', 'reopen', 'extend'] as const satisfies readonly PhaseAction[];

@@ -220,7 +220,7 @@ const zhIssue: z.core.$ZodErrorMap = (iss) => {
   }
 };
 
-const invalid = (field: string, message: string) => new AppError('INVALID_SETTINGS', message, 400, { field });
+const invalid = (field: string, message: string) => new AppError('INVALID_SETTINGS', message, { field });
 
 /** quotas.ts names rules by their position in its own list; here they sit under grading.quotas. */
 function checkQuotas(quotas: CampaignSettings['grading']['quotas']) {
@@ -323,7 +323,7 @@ export function validateSettings(input: unknown): CampaignSettings {
 export function reporterTier(settings: CampaignSettings, org: OrgNode): ReporterTier {
   const tier = settings.reporterTiers.find((t) => orgMatches(new Map(), org, t.match));
   if (!tier) {
-    throw new AppError('NO_REPORTER_TIER', `「${org.name}」不属于任何述职对象类别，无法确定字数上限和发言时间`, 400, {
+    throw new AppError('NO_REPORTER_TIER', `「${org.name}」不属于任何述职对象类别，无法确定字数上限和发言时间`, {
       field: 'reporterTiers',
     });
   }

@@ -444,9 +444,9 @@ export const TEMPLATES: CampaignTemplate[] = [national, university, county, town
 /** A campaign's starting settings for the assessed year (a round runs into the next January). */
 export function buildFromTemplate(templateId: string, year: number) {
   const template = TEMPLATES.find((t) => t.id === templateId);
-  if (!template) throw new AppError('UNKNOWN_TEMPLATE', `模板「${templateId}」不存在`, 400, { field: 'templateId' });
+  if (!template) throw new AppError('UNKNOWN_TEMPLATE', `模板「${templateId}」不存在`, { field: 'templateId' });
   if (!Number.isInteger(year) || year < 2000 || year > 2099) {
-    throw new AppError('INVALID_YEAR', '年度应为2000至2099之间的年份', 400, { field: 'year' });
+    throw new AppError('INVALID_YEAR', '年度应为2000至2099之间的年份', { field: 'year' });
   }
   return {
     templateId: template.id,

@@ -18,7 +18,7 @@ export const methodLabel = (code: string) => METHODS.find((m) => m.code === code
 /** Largest points one item may carry; a checklist is usually out of 100. */
 export const MAX_ITEM_POINTS = 100;
 
-const fail = (field: string, message: string) => new AppError('VALIDATION', message, 400, { field });
+const fail = (field: string, message: string) => new AppError('VALIDATION', message, { field });
 
 /** Points are kept to two decimals (numeric(7,2)); more would be silently rounded by the database. */
 const twoDecimals = (n: number) => Math.abs(Math.round(n * 100) - n * 100) < 1e-6;
@@ -90,11 +90,11 @@ export interface ScoreInput {
 export function validateScore(input: ScoreInput, item: { title: string; maxPoints: number }): void {
   if (!Number.isFinite(input.score) || input.score < 0) throw fail('score', `「${item.title}」的得分不能小于0`);
   if (input.score > item.maxPoints) {
-    throw new AppError('SCORE_ABOVE_MAX', `「${item.title}」的得分${input.score}超过该项分值${item.maxPoints}分`, 400, { field: 'score', maxPoints: item.maxPoints });
+    throw new AppError('SCORE_ABOVE_MAX', `「${item.title}」的得分${input.score}超过该项分值${item.maxPoints}分`, { field: 'score', maxPoints: item.maxPoints });
   }
   if (!twoDecimals(input.score)) throw fail('score', '得分最多保留两位小数');
   if (input.failed && !input.note?.trim()) {
-    throw new AppError('NOTE_REQUIRED', `「${item.title}」判定为不合格，须填写问题说明`, 400, { field: 'note' });
+    throw new AppError('NOTE_REQUIRED', `「${item.title}」判定为不合格，须填写问题说明`, { field: 'note' });
   }
 }
 

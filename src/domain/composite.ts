@@ -19,7 +19,7 @@ export type Weights = Partial<Record<Component, number>>;
 
 export const DEFAULT_GRADE_POINTS: Record<Grade, number> = { good: 100, fair: 80, average: 60, poor: 0 };
 
-const bad = (field: string, message: string) => new AppError('VALIDATION', message, 400, { field });
+const bad = (field: string, message: string) => new AppError('VALIDATION', message, { field });
 
 /**
  * Half up to `decimals` decimals; the 12-digit pass first drops float noise such as 100.49999999999999. That pass moves

@@ -1,22 +1,25 @@
+import { ERROR_CODES, type ErrorCode } from './error-codes';
+
 /**
- * Coded errors. Domain and use cases throw AppError; the HTTP error handler maps `status`
- * to the response and sends `{ code, message }`. `message` is shown to users, so it is Chinese.
+ * Coded errors. Domain and use cases throw AppError; the HTTP error handler sends `status` with `{ code, message }`.
+ * The status and the default message come from the registry (error-codes.ts, decision 023); `message` overrides the
+ * default when the throw can name the object at fault. It is shown to users, so it is Chinese.
  */
 export class AppError extends Error {
+  readonly status: number;
+
   constructor(
-    public readonly code: string,
-    message: string,
-    public readonly status: number = 400,
+    public readonly code: ErrorCode,
+    message?: string,
     /** Extra machine-readable detail (e.g. per-row import errors, the field at fault). */
     public readonly details?: unknown,
   ) {
-    super(message);
+    super(message ?? ERROR_CODES[code].message);
     this.name = 'AppError';
+    this.status = ERROR_CODES[code].status;
   }
 }
 
-export const notFound = (what: string) => new AppError('NOT_FOUND', `${what}不存在`, 404);
-export const forbidden = (message = '无权进行此操作') => new AppError('FORBIDDEN', message, 403);
-export const invalid = (field: string, message: string) =>
-  new AppError('VALIDATION', message, 400, { field });
-export const conflict = (code: string, message: string) => new AppError(code, message, 409);
+export const notFound = (what: string) => new AppError('NOT_FOUND', `${what}不存在`);
+export const forbidden = (message?: string) => new AppError('FORBIDDEN', message);
+export const invalid = (field: string, message: string) => new AppError('VALIDATION', message, { field });

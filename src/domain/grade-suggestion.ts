@@ -111,15 +111,15 @@ function checkStandings(standings: readonly Standing[]) {
   const seen = new Set<string>();
   for (const s of standings) {
     if (seen.has(s.reporterId)) {
-      throw new AppError('VALIDATION', `述职对象（${s.reporterId}）重复`, 400, { field: 'reporterId' });
+      throw new AppError('VALIDATION', `述职对象（${s.reporterId}）重复`, { field: 'reporterId' });
     }
     seen.add(s.reporterId);
     if (!Number.isInteger(s.rank) || s.rank < 1) {
-      throw new AppError('VALIDATION', `述职对象（${s.reporterId}）的排名应为正整数`, 400, { field: 'rank' });
+      throw new AppError('VALIDATION', `述职对象（${s.reporterId}）的排名应为正整数`, { field: 'rank' });
     }
     const c = s.ballots.counts;
     if (!(isCount(c.good) && isCount(c.fair) && isCount(c.average) && isCount(c.poor))) {
-      throw new AppError('VALIDATION', `述职对象（${s.reporterId}）的测评票数应为非负整数`, 400, { field: 'ballots' });
+      throw new AppError('VALIDATION', `述职对象（${s.reporterId}）的测评票数应为非负整数`, { field: 'ballots' });
     }
   }
 }
@@ -254,7 +254,7 @@ export function missingReason(decision: Decision): string | null {
 
 export function validateDecision(decision: Decision): void {
   const problem = missingReason(decision);
-  if (problem) throw new AppError('REASON_REQUIRED', problem, 400, { field: 'reason', reporterId: decision.reporterId });
+  if (problem) throw new AppError('REASON_REQUIRED', problem, { field: 'reason', reporterId: decision.reporterId });
 }
 
 /**

@@ -46,15 +46,15 @@ export function proposeKeyManagement(
 ): { listed: KeyListed[]; sectors: SectorKeyQuota[] } {
   for (const [sector, share] of [...Object.entries(minShares), ['其他', otherShare] as const]) {
     if (!isValidShare(share)) {
-      throw new AppError('VALIDATION', `「${sectorLabel(sector)}」重点管理比例应在0到100%之间`, 400, { field: 'minShares' });
+      throw new AppError('VALIDATION', `「${sectorLabel(sector)}」重点管理比例应在0到100%之间`, { field: 'minShares' });
     }
   }
   const seen = new Set<string>();
   const bySector = new Map<string, KeyCandidate[]>();
   for (const c of candidates) {
-    if (seen.has(c.orgId)) throw new AppError('VALIDATION', `党组织「${c.name}」重复`, 400, { field: 'orgId' });
+    if (seen.has(c.orgId)) throw new AppError('VALIDATION', `党组织「${c.name}」重复`, { field: 'orgId' });
     if (!Number.isInteger(c.rank) || c.rank < 1) {
-      throw new AppError('VALIDATION', `党组织「${c.name}」的综合排名应为正整数`, 400, { field: 'rank' });
+      throw new AppError('VALIDATION', `党组织「${c.name}」的综合排名应为正整数`, { field: 'rank' });
     }
     seen.add(c.orgId);
     bySector.set(c.sector, [...(bySector.get(c.sector) ?? []), c]);

@@ -99,7 +99,6 @@ export function assertWithinDeadline(plans: PhasePlan[], deadline: string | null
       throw new AppError(
         'PHASE_DATES',
         `本级述职评议考核须在${cnDate(deadline)}前完成，「${phaseLabel(p.key)}」阶段应不晚于该日结束`,
-        400,
         { field: `phases.${i}.end` },
       );
     }

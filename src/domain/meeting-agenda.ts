@@ -4,6 +4,7 @@
  * decided here, before anything touches the database.
  */
 import { AppError } from './errors';
+import type { ErrorCode } from './error-codes';
 
 export const MEETING_STEPS = [
   { key: 'reports', label: '书记逐一述职' },
@@ -64,7 +65,7 @@ export interface PlannedItem {
   speakingMinutes: number | null;
 }
 
-const bad = (code: string, message: string, field = 'items') => new AppError(code, message, 400, { field });
+const bad = (code: ErrorCode, message: string, field = 'items') => new AppError(code, message, { field });
 
 /**
  * Default speaker order: the upward reporters in roster order, then the organizer's own 下评 report

@@ -36,7 +36,7 @@ export function timerView(state: TimerState, now: Date, minutes: number | null):
   return { elapsedMs: e, remainingMs, overrun: remainingMs < 0 };
 }
 
-const noSpeaker = () => new AppError('NO_SPEAKER', '请先选择发言人', 409);
+const noSpeaker = () => new AppError('NO_SPEAKER');
 
 export function startTimer(state: TimerState, now: Date): TimerState {
   if (state.itemId == null) throw noSpeaker();

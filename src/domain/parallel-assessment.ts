@@ -36,9 +36,9 @@ export interface ParallelOptions {
 const VETO: readonly Grade[] = ['average', 'poor'];
 
 export function validateParallelOptions(o: ParallelOptions): void {
-  if (!Number.isInteger(o.honours) || o.honours < 0) throw new AppError('VALIDATION', '评优名额应为不小于0的整数', 400, { field: 'honours' });
-  if (!Number.isFinite(o.margin) || o.margin < 1 || o.margin > 5) throw new AppError('VALIDATION', '差额比例应在1到5之间（如1.5表示1:1.5）', 400, { field: 'margin' });
-  if (!Number.isFinite(o.ratio) || o.ratio < 0 || o.ratio > 100) throw new AppError('VALIDATION', '党建得分折算比例应在0到100%之间', 400, { field: 'ratio' });
+  if (!Number.isInteger(o.honours) || o.honours < 0) throw new AppError('VALIDATION', '评优名额应为不小于0的整数', { field: 'honours' });
+  if (!Number.isFinite(o.margin) || o.margin < 1 || o.margin > 5) throw new AppError('VALIDATION', '差额比例应在1到5之间（如1.5表示1:1.5）', { field: 'margin' });
+  if (!Number.isFinite(o.ratio) || o.ratio < 0 || o.ratio > 100) throw new AppError('VALIDATION', '党建得分折算比例应在0到100%之间', { field: 'ratio' });
 }
 
 /** Half up to two decimals, as the composite. */
@@ -89,7 +89,7 @@ export interface HonourOutcome {
 export function parallelHonours(units: readonly ParallelUnit[], o: { ratio: number; honours: readonly Honour[] }) {
   const seen = new Set<string>();
   for (const h of o.honours) {
-    if (seen.has(h.key)) throw new AppError('VALIDATION', `差额否决事项「${h.label}」重复`, 400, { field: 'honours' });
+    if (seen.has(h.key)) throw new AppError('VALIDATION', `差额否决事项「${h.label}」重复`, { field: 'honours' });
     seen.add(h.key);
   }
   const each = o.honours.map((h) => {
@@ -119,10 +119,10 @@ export function performanceRanks(rows: readonly { score: number | null; rank: nu
   const withRank = rows.filter((r) => r.rank !== null).length;
   if (withRank === rows.length) return { ranks: rows.map((r) => r.rank!), fromScores: false };
   if (withRank > 0) {
-    throw new AppError('PERFORMANCE_RANKS_PARTIAL', `有${withRank}行填写了绩效排名、${rows.length - withRank}行未填写：请全部填写绩效排名，或全部留空由系统按绩效得分排名`, 400, { field: 'file' });
+    throw new AppError('PERFORMANCE_RANKS_PARTIAL', `有${withRank}行填写了绩效排名、${rows.length - withRank}行未填写：请全部填写绩效排名，或全部留空由系统按绩效得分排名`, { field: 'file' });
   }
   if (rows.some((r) => r.score === null)) {
-    throw new AppError('PERFORMANCE_NO_SCORES', '未填写绩效排名时，每一行都须填写绩效得分，系统据此排名', 400, { field: 'file' });
+    throw new AppError('PERFORMANCE_NO_SCORES', '未填写绩效排名时，每一行都须填写绩效得分，系统据此排名', { field: 'file' });
   }
   const scores = rows.map((r) => r.score!);
   const order = scores.map((_, i) => i).sort((a, b) => scores[b]! - scores[a]!);

@@ -17,7 +17,7 @@ export function passwordProblems(password: string, username?: string): string | 
 
 export function assertPasswordAcceptable(password: string, username?: string): void {
   const problem = passwordProblems(password, username);
-  if (problem) throw new AppError('WEAK_PASSWORD', problem, 400, { field: 'password' });
+  if (problem) throw new AppError('WEAK_PASSWORD', problem, { field: 'password' });
 }
 
 /** Where a user's password stands: must it be changed before anything else, when does it expire, warn now? */

@@ -57,7 +57,7 @@ function ownPhase(phases: Phase[], step: StepKey): Phase {
   const def: StepDef = STEPS[step];
   const found = def.phase.map((k) => phases.find((p) => p.key === k)).find((p) => p !== undefined);
   // Only a plan stored before validation could lack every candidate; its required phases are always there.
-  if (!found) throw new AppError('PHASE_UNKNOWN', `本次述职评议考核的方案没有「${phaseLabel(def.phase[0]!)}」阶段`, 409, { field: 'phases' });
+  if (!found) throw new AppError('PLAN_PHASE_MISSING', `本次述职评议考核的方案没有「${phaseLabel(def.phase[0]!)}」阶段`, { field: 'phases' });
   return found;
 }
 
@@ -93,7 +93,7 @@ export function checkStep(phases: Phase[], step: StepKey, today: string): StepCh
 export function assertStep(phases: Phase[], step: StepKey, today: string): StepCheck {
   const check = checkStep(phases, step, today);
   if (!check.allowed) {
-    throw new AppError('PHASE_NOT_OPEN', check.reason!, 409, { field: 'phase', phase: check.phase.key, step });
+    throw new AppError('PHASE_NOT_OPEN', check.reason!, { field: 'phase', phase: check.phase.key, step });
   }
   return check;
 }
@@ -110,7 +110,6 @@ export function assertDateInPhase(phases: Phase[], key: PhaseKey, date: string, 
     throw new AppError(
       'OUTSIDE_PHASE',
       `${what}应在「${phaseLabel(key)}」阶段内（${cnRange(from, p.end)}）；如需提前或推迟，请先提前开启或延长该阶段`,
-      400,
       { field },
     );
   }
@@ -119,6 +118,6 @@ export function assertDateInPhase(phases: Phase[], key: PhaseKey, date: string, 
 /** Voting opens on the day of the meeting, not before it (R-CAMP-8): codes printed early must not be usable early. */
 export function assertMeetingDay(meetingDate: string, today: string): void {
   if (today < meetingDate) {
-    throw new AppError('BEFORE_MEETING', `述职评议会定于${cnDate(meetingDate)}召开，不能提前开始投票`, 409, { field: 'meetingDate' });
+    throw new AppError('BEFORE_MEETING', `述职评议会定于${cnDate(meetingDate)}召开，不能提前开始投票`, { field: 'meetingDate' });
   }
 }

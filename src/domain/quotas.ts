@@ -225,7 +225,7 @@ function neighbours(sorted: readonly number[], x: number): number[] {
 }
 
 const ruleError = (index: number, rule: QuotaRule, problem: string) =>
-  new AppError('QUOTA_RULE_INVALID', `第${index + 1}条等次比例规则${safeLabel(rule)}：${problem}`, 400, {
+  new AppError('QUOTA_RULE_INVALID', `第${index + 1}条等次比例规则${safeLabel(rule)}：${problem}`, {
     field: 'quotaRules',
     index,
   });
@@ -267,7 +267,7 @@ function checkShape(rule: QuotaRule, index: number): void {
 export function validateQuotaRules(rules: readonly QuotaRule[], n?: number): void {
   rules.forEach(checkShape);
   if (n !== undefined && (!Number.isInteger(n) || n < 0)) {
-    throw new AppError('VALIDATION', '述职对象数应为非负整数', 400, { field: 'n' });
+    throw new AppError('VALIDATION', '述职对象数应为非负整数', { field: 'n' });
   }
   const indexed = rules.map((rule, index) => ({ rule, index }));
   const feasible = (subset: typeof indexed) =>
@@ -287,7 +287,7 @@ export function validateQuotaRules(rules: readonly QuotaRule[], n?: number): voi
   }
   const names = conflict.map((x) => `第${x.index + 1}条「${ruleLabel(x.rule)}」`).join('与');
   const scope = n === undefined ? '' : `（${n}个述职对象时）`;
-  throw new AppError('QUOTA_RULES_CONFLICT', `等次比例规则无法同时满足${scope}：${names}`, 400, {
+  throw new AppError('QUOTA_RULES_CONFLICT', `等次比例规则无法同时满足${scope}：${names}`, {
     field: 'quotaRules',
     indices: conflict.map((x) => x.index),
   });

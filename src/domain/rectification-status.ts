@@ -37,18 +37,17 @@ export interface TransitionResult {
 
 export function applyAction(item: { id: string; status: RectStatus }, action: RectAction, note?: string): TransitionResult {
   const rule = ACTIONS[action];
-  if (!rule) throw new AppError('VALIDATION', `未知的整改操作「${action}」`, 400, { field: 'action' });
+  if (!rule) throw new AppError('VALIDATION', `未知的整改操作「${action}」`, { field: 'action' });
   if (item.status !== rule.from) {
     throw new AppError(
       'TRANSITION_REFUSED',
       `只有“${RECT_STATUS_LABELS[rule.from]}”的整改事项才能${rule.label}，该事项当前为“${RECT_STATUS_LABELS[item.status]}”`,
-      409,
       { field: 'status' },
     );
   }
   // Sending back or reopening without saying why leaves the owner nothing to act on.
   if (rule.noteLabel && !note?.trim()) {
-    throw new AppError('VALIDATION', `${rule.label}须填写${rule.noteLabel}`, 400, { field: 'note' });
+    throw new AppError('VALIDATION', `${rule.label}须填写${rule.noteLabel}`, { field: 'note' });
   }
   if (action === 'reopen') {
     return { status: 'closed', newItem: { reopenedFrom: item.id, status: 'in_progress', note: note!.trim() } };
@@ -62,7 +61,7 @@ function checkDate(value: string, field: string, label: string): void {
   const m = DATE.exec(value);
   const d = m ? new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])) : null;
   if (!m || !d || d.getUTCFullYear() !== +m[1] || d.getUTCMonth() !== +m[2] - 1 || d.getUTCDate() !== +m[3]) {
-    throw new AppError('VALIDATION', `${label}应为有效日期（YYYY-MM-DD）`, 400, { field });
+    throw new AppError('VALIDATION', `${label}应为有效日期（YYYY-MM-DD）`, { field });
   }
 }
 
@@ -94,12 +93,12 @@ export function validateItem(draft: RectItemDraft): void {
     ['measures', '整改措施'],
   ];
   for (const [field, label] of required) {
-    if (!draft[field]?.trim()) throw new AppError('VALIDATION', `${label}不能为空`, 400, { field });
+    if (!draft[field]?.trim()) throw new AppError('VALIDATION', `${label}不能为空`, { field });
   }
   checkDate(draft.createdOn, 'createdOn', '创建日期');
   checkDate(draft.deadline, 'deadline', '整改时限');
   if (draft.deadline < draft.createdOn) {
-    throw new AppError('VALIDATION', `整改时限（${formatDateProse(draft.deadline)}）不能早于创建日期（${formatDateProse(draft.createdOn)}）`, 400, {
+    throw new AppError('VALIDATION', `整改时限（${formatDateProse(draft.deadline)}）不能早于创建日期（${formatDateProse(draft.createdOn)}）`, {
       field: 'deadline',
     });
   }
@@ -123,15 +122,15 @@ export function rollupProgress(subItems: readonly SubItem[]): number | null {
   let weighted = 0;
   subItems.forEach((s, i) => {
     if (!Number.isFinite(s.weight) || s.weight < 0) {
-      throw new AppError('VALIDATION', `第${i + 1}个子项的权重应为不小于0的数`, 400, { field: 'weight' });
+      throw new AppError('VALIDATION', `第${i + 1}个子项的权重应为不小于0的数`, { field: 'weight' });
     }
     const p = s.status === 'closed' ? 100 : s.status === 'not_started' ? 0 : (s.progress ?? 0);
     if (!Number.isFinite(p) || p < 0 || p > 100) {
-      throw new AppError('VALIDATION', `第${i + 1}个子项的进度应在0到100之间`, 400, { field: 'progress' });
+      throw new AppError('VALIDATION', `第${i + 1}个子项的进度应在0到100之间`, { field: 'progress' });
     }
     total += s.weight;
     weighted += s.weight * p;
   });
-  if (total === 0) throw new AppError('VALIDATION', '子项权重之和须大于0', 400, { field: 'weight' });
+  if (total === 0) throw new AppError('VALIDATION', '子项权重之和须大于0', { field: 'weight' });
   return Math.round(Number(((weighted / total) * 10).toPrecision(12))) / 10;
 }

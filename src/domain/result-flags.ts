@@ -24,13 +24,13 @@ export function resultFlags(current: YearGrade, previous: readonly YearGrade[] =
   for (const [i, y] of all.entries()) {
     const field = i === 0 ? 'current' : 'previous';
     if (!Number.isInteger(y.year) || !isGrade(y.grade)) {
-      throw new AppError('VALIDATION', `${i === 0 ? '本年度' : '往年'}综合评价的年度或等次无效`, 400, { field });
+      throw new AppError('VALIDATION', `${i === 0 ? '本年度' : '往年'}综合评价的年度或等次无效`, { field });
     }
     if (i > 0 && y.year >= current.year) {
-      throw new AppError('VALIDATION', `往年综合评价的年度（${y.year}）应早于本年度（${current.year}）`, 400, { field });
+      throw new AppError('VALIDATION', `往年综合评价的年度（${y.year}）应早于本年度（${current.year}）`, { field });
     }
     if (all.findIndex((x) => x.year === y.year) !== i) {
-      throw new AppError('VALIDATION', `往年综合评价中${y.year}年重复`, 400, { field });
+      throw new AppError('VALIDATION', `往年综合评价中${y.year}年重复`, { field });
     }
   }
   const label = GRADE_LABELS[current.grade];

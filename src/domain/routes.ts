@@ -99,7 +99,7 @@ export function selectScope(orgs: OrgNode[], match: OrgMatch, plan: ScopePlan = 
   const byId = new Map(orgs.map((o) => [o.id, o]));
   const selected = orgs.filter((o) => orgMatches(byId, o, match));
   if (selected.length === 0) {
-    throw new AppError('EMPTY_SCOPE', '述职范围为空：没有符合条件的党组织，请调整范围', 400, { field: 'scope' });
+    throw new AppError('EMPTY_SCOPE', '述职范围为空：没有符合条件的党组织，请调整范围', { field: 'scope' });
   }
   const planGaps: string[] = [];
   for (const entry of plan) {
@@ -123,17 +123,17 @@ export function selectScope(orgs: OrgNode[], match: OrgMatch, plan: ScopePlan = 
 function checkRules(rules: RouteRule[], byId: Map<number, OrgNode>) {
   rules.forEach((rule, i) => {
     if (rule.reportTo === null) {
-      throw new AppError('ROUTE_UNBOUND', `述职路由规则「${rule.label}」尚未指定听取述职的党组织`, 400, {
+      throw new AppError('ROUTE_UNBOUND', `述职路由规则「${rule.label}」尚未指定听取述职的党组织`, {
         field: `routes.${i}.reportTo`,
       });
     }
     if (!byId.has(rule.reportTo)) {
-      throw new AppError('ROUTE_TARGET_UNKNOWN', `述职路由规则「${rule.label}」指定的听取述职党组织不存在`, 400, {
+      throw new AppError('ROUTE_TARGET_UNKNOWN', `述职路由规则「${rule.label}」指定的听取述职党组织不存在`, {
         field: `routes.${i}.reportTo`,
       });
     }
     if (rule.match.orgIds?.length === 0) {
-      throw new AppError('ROUTE_UNBOUND', `述职路由规则「${rule.label}」尚未选择适用的党组织`, 400, {
+      throw new AppError('ROUTE_UNBOUND', `述职路由规则「${rule.label}」尚未选择适用的党组织`, {
         field: `routes.${i}.match.orgIds`,
       });
     }
@@ -153,12 +153,11 @@ function checkCycles(byId: Map<number, OrgNode>, routes: Map<number, Route>, rul
         const chain = [...cycle, at].map((id) => byId.get(id)!.name).join(' → ');
         const ruleIndex = cycle.map((id) => routes.get(id)?.ruleIndex).find((r) => r != null);
         if (ruleIndex == null) {
-          throw new AppError('TREE_CYCLE', `党组织上下级关系存在循环：${chain}`, 400, { field: 'parentId', cycle });
+          throw new AppError('TREE_CYCLE', `党组织上下级关系存在循环：${chain}`, { field: 'parentId', cycle });
         }
         throw new AppError(
           'ROUTE_CYCLE',
           `述职路由规则「${rules[ruleIndex].label}」会使「${byId.get(at)!.name}」最终向自己述职（${chain}）`,
-          400,
           { field: `routes.${ruleIndex}`, cycle },
         );
       }
@@ -186,10 +185,10 @@ export function computeRoutes(orgs: OrgNode[], rules: RouteRule[], reporterIds: 
   const result = new Map<number, Route>();
   for (const id of reporterIds) {
     const org = byId.get(id);
-    if (!org) throw new AppError('UNKNOWN_ORG', `述职范围中的党组织（编号${id}）不存在`, 400, { field: 'scope' });
+    if (!org) throw new AppError('UNKNOWN_ORG', `述职范围中的党组织（编号${id}）不存在`, { field: 'scope' });
     const route = all.get(id);
     if (!route) {
-      throw new AppError('ROUTE_MISSING', `「${org.name}」（${kindLabel(org.kind)}）没有上级党组织，也没有适用的述职路由规则`, 400, {
+      throw new AppError('ROUTE_MISSING', `「${org.name}」（${kindLabel(org.kind)}）没有上级党组织，也没有适用的述职路由规则`, {
         field: 'routes',
       });
     }

@@ -30,7 +30,7 @@ export function mulberry32(seed: number): Rng {
 }
 
 export function seededRng(seed: string): Rng {
-  if (!seed.trim()) throw new AppError('VALIDATION', '随机种子不能为空', 400, { field: 'seed' });
+  if (!seed.trim()) throw new AppError('VALIDATION', '随机种子不能为空', { field: 'seed' });
   return mulberry32(hashSeed(seed));
 }
 
@@ -46,7 +46,7 @@ export function shuffle<T>(items: readonly T[], rng: Rng): T[] {
 
 const checkCount = (value: number, what: string) => {
   if (!Number.isInteger(value) || value < 0) {
-    throw new AppError('VALIDATION', `${what}应为非负整数`, 400, { field: 'size' });
+    throw new AppError('VALIDATION', `${what}应为非负整数`, { field: 'size' });
   }
 };
 
@@ -66,11 +66,11 @@ export function drawSample<T>(
   const rng = seededRng(seed);
   if (!stratifyBy) {
     if (typeof size !== 'number') {
-      throw new AppError('VALIDATION', '按类别指定抽样人数时须指定分层依据', 400, { field: 'size' });
+      throw new AppError('VALIDATION', '按类别指定抽样人数时须指定分层依据', { field: 'size' });
     }
     checkCount(size, '抽样人数');
     if (size > items.length) {
-      throw new AppError('VALIDATION', `抽样人数（${size}）超过候选人数（${items.length}）`, 400, { field: 'size' });
+      throw new AppError('VALIDATION', `抽样人数（${size}）超过候选人数（${items.length}）`, { field: 'size' });
     }
     return pick(items, shuffle(items.map((_, i) => i), rng).slice(0, size));
   }
@@ -90,7 +90,7 @@ export function drawSample<T>(
     const want = counts[key] ?? 0;
     checkCount(want, `「${key}」抽样人数`);
     if (want > members.length) {
-      throw new AppError('VALIDATION', `「${key}」抽样人数（${want}）超过候选人数（${members.length}）`, 400, {
+      throw new AppError('VALIDATION', `「${key}」抽样人数（${want}）超过候选人数（${members.length}）`, {
         field: 'size',
       });
     }
@@ -101,7 +101,7 @@ export function drawSample<T>(
 
 function proportional(keys: string[], strata: Map<string, number[]>, total: number, n: number) {
   checkCount(total, '抽样人数');
-  if (total > n) throw new AppError('VALIDATION', `抽样人数（${total}）超过候选人数（${n}）`, 400, { field: 'size' });
+  if (total > n) throw new AppError('VALIDATION', `抽样人数（${total}）超过候选人数（${n}）`, { field: 'size' });
   const sizeOf = (key: string) => strata.get(key)?.length ?? 0;
   const counts: Record<string, number> = {};
   for (const key of keys) counts[key] = Math.floor((total * sizeOf(key)) / n);

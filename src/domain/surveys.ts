@@ -36,13 +36,13 @@ export const MAX_ITEM_TEXT = 200;
 /** Questionnaire text checks: 1…30 items, each non-empty, ≤ 200 characters, no duplicates. Returns trimmed texts. */
 export function checkItems(texts: readonly string[]): string[] {
   const out = texts.map((t) => t.trim());
-  if (out.length === 0) throw new AppError('VALIDATION', '问卷至少需要1个题目', 400, { field: 'items' });
-  if (out.length > MAX_SURVEY_ITEMS) throw new AppError('VALIDATION', `问卷最多${MAX_SURVEY_ITEMS}个题目`, 400, { field: 'items' });
+  if (out.length === 0) throw new AppError('VALIDATION', '问卷至少需要1个题目', { field: 'items' });
+  if (out.length > MAX_SURVEY_ITEMS) throw new AppError('VALIDATION', `问卷最多${MAX_SURVEY_ITEMS}个题目`, { field: 'items' });
   out.forEach((t, i) => {
-    if (!t) throw new AppError('VALIDATION', `第${i + 1}题内容不能为空`, 400, { field: `items.${i}` });
-    if (t.length > MAX_ITEM_TEXT) throw new AppError('VALIDATION', `第${i + 1}题不能超过${MAX_ITEM_TEXT}字`, 400, { field: `items.${i}` });
+    if (!t) throw new AppError('VALIDATION', `第${i + 1}题内容不能为空`, { field: `items.${i}` });
+    if (t.length > MAX_ITEM_TEXT) throw new AppError('VALIDATION', `第${i + 1}题不能超过${MAX_ITEM_TEXT}字`, { field: `items.${i}` });
     const first = out.indexOf(t);
-    if (first !== i) throw new AppError('VALIDATION', `第${i + 1}题与第${first + 1}题重复`, 400, { field: `items.${i}` });
+    if (first !== i) throw new AppError('VALIDATION', `第${i + 1}题与第${first + 1}题重复`, { field: `items.${i}` });
   });
   return out;
 }
@@ -57,15 +57,15 @@ export const unitSeed = (seed: string, orgCode: string) => `${seed.trim()}#${org
 export function checkAnswers(itemIds: readonly number[], answers: Readonly<Record<string, unknown>>): Record<string, SurveyLevel> {
   const known = new Set(itemIds.map(String));
   for (const [key, level] of Object.entries(answers)) {
-    if (!known.has(key)) throw new AppError('UNKNOWN_ITEM', `题目（编号${key}）不在本问卷中`, 400, { field: `answers.${key}` });
+    if (!known.has(key)) throw new AppError('UNKNOWN_ITEM', `题目（编号${key}）不在本问卷中`, { field: `answers.${key}` });
     if (!isSurveyLevel(level)) {
-      throw new AppError('UNKNOWN_LEVEL', `第${itemIds.map(String).indexOf(key) + 1}题的选项无效，只能选择满意、比较满意、基本满意或不满意`, 400, {
+      throw new AppError('UNKNOWN_LEVEL', `第${itemIds.map(String).indexOf(key) + 1}题的选项无效，只能选择满意、比较满意、基本满意或不满意`, {
         field: `answers.${key}`,
       });
     }
   }
   const missing = itemIds.findIndex((id) => !(String(id) in answers));
-  if (missing >= 0) throw new AppError('INCOMPLETE', `第${missing + 1}题尚未作答，请回答全部题目后提交`, 400, { field: `answers.${itemIds[missing]}` });
+  if (missing >= 0) throw new AppError('INCOMPLETE', `第${missing + 1}题尚未作答，请回答全部题目后提交`, { field: `answers.${itemIds[missing]}` });
   return Object.fromEntries(itemIds.map((id) => [String(id), answers[String(id)] as SurveyLevel]));
 }
 
@@ -194,7 +194,7 @@ export function checkRespondent(input: { name: string; category: string; phone?:
   );
   if (errors.length) {
     const e = errors[0]!;
-    throw new AppError('VALIDATION', `「${e.column}」${e.message.slice(e.message.indexOf('：'))}`, 400, { field: e.column });
+    throw new AppError('VALIDATION', `「${e.column}」${e.message.slice(e.message.indexOf('：'))}`, { field: e.column });
   }
   return planned[0]!;
 }

@@ -77,12 +77,12 @@ export interface TallyOptions {
 export function tallyBallots(ballots: readonly BallotInput[], options: TallyOptions): ReporterTally[] {
   const minGroup = options.minGroup ?? DEFAULT_MIN_GROUP;
   if (!Number.isInteger(minGroup) || minGroup < 1) {
-    throw new AppError('VALIDATION', '最小分组人数应为正整数', 400, { field: 'minGroup' });
+    throw new AppError('VALIDATION', '最小分组人数应为正整数', { field: 'minGroup' });
   }
   const byReporter = new Map<string, BallotInput[]>((options.reporterIds ?? []).map((id) => [id, []]));
   for (const b of ballots) {
     if (options.reporterIds && !byReporter.has(b.reporterId)) {
-      throw new AppError('VALIDATION', `测评票的述职对象（${b.reporterId}）不在本次述职范围内`, 400, {
+      throw new AppError('VALIDATION', `测评票的述职对象（${b.reporterId}）不在本次述职范围内`, {
         field: 'reporterId',
       });
     }
@@ -159,7 +159,7 @@ export function reconcile(input: ReconciliationInput): { mismatches: Mismatch[];
   ];
   for (const [value, field, label] of fields) {
     if (!Number.isInteger(value) || value < 0) {
-      throw new AppError('VALIDATION', `${label}应为非负整数`, 400, { field });
+      throw new AppError('VALIDATION', `${label}应为非负整数`, { field });
     }
   }
   const mismatches: Mismatch[] = [];

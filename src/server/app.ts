@@ -12,6 +12,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { ERROR_CODES, type ErrorCode, errorCodesFor, MODULE_TAGS, type ModuleTag } from '../domain/error-codes';
 import type { Database } from './db/connect';
 import { type AppConfig, type Clock, systemClock } from './http/context';
 import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './http/errors';
@@ -85,6 +86,37 @@ const securityHeaders = {
   strictTransportSecurity: { maxAge: 180 * 24 * 3600, includeSubDomains: false },
 };
 
+const isModuleTag = (tag: unknown): tag is ModuleTag => (MODULE_TAGS as readonly unknown[]).includes(tag);
+
+/**
+ * The documented error answers of a route (decision 023): every code its module can answer, from the registry,
+ * grouped by HTTP status, each status with the `{ code, message, details? }` body and its codes listed in the
+ * description. Only the document: serialization never sees these (the error handler sends errors itself).
+ */
+export function errorResponses(tag: ModuleTag): Record<string, unknown> {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of errorCodesFor(tag)) {
+    const { status } = ERROR_CODES[code];
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  return Object.fromEntries([...byStatus].sort(([a], [b]) => a - b).map(([status, codes]) => [status, {
+    description: codes.map((code) => `- \`${code}\`: ${ERROR_CODES[code].message}`).join('\n'),
+    type: 'object',
+    required: ['code', 'message'],
+    properties: {
+      code: { type: 'string', enum: codes },
+      message: { type: 'string', description: '中文说明，可直接展示给用户' },
+      details: { description: '机器可读的补充信息，如出错的字段（field）或逐行的导入错误' },
+    },
+  }]));
+}
+
+const API_DESCRIPTION = [
+  '述评考的接口。除登录、健康检查、手机投票与答卷等公开接口外，均须先 `POST /api/auth/login` 取得会话 Cookie；',
+  '写操作另须在请求头 `x-csrf-token` 中带上登录或 `GET /api/auth/me` 返回的 csrfToken。',
+  '出错时统一返回 `{ code, message, details? }`：code 见各接口列出的错误码（按 HTTP 状态分组），message 为中文说明。',
+].join('');
+
 export interface BuildAppOptions {
   database: Database;
   clock?: Clock;
@@ -140,8 +172,16 @@ export async function buildApp(opts: BuildAppOptions) {
   await app.register(helmet, securityHeaders);
   await app.register(multipart, { limits: { fileSize: 20 * 1024 * 1024, files: 1, fields: 10, parts: 12 } });
   await app.register(swagger, {
-    openapi: { info: { title: '述评考 API', version: '0.1.0' } },
-    transform: jsonSchemaTransform,
+    openapi: { info: { title: '述评考 API', version: '0.1.0', description: API_DESCRIPTION } },
+    transform: (input) => {
+      const out = jsonSchemaTransform(input);
+      const tag = (out.schema as { tags?: unknown[] } | undefined)?.tags?.[0];
+      if (!out.schema || (out.schema as { hide?: boolean }).hide || !isModuleTag(tag)) return out;
+      const schema = out.schema as { response?: Record<string, unknown> };
+      // The registry's answers replace a route's own error schemas (the vote's Problem): same body, codes listed.
+      schema.response = { ...schema.response, ...errorResponses(tag) };
+      return out;
+    },
   });
   registerErrorHandling(app);
   registerSessions(app);
@@ -149,7 +189,7 @@ export async function buildApp(opts: BuildAppOptions) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get('/api/health', {
     config: { public: true },
-    schema: { tags: ['system'], response: { 200: z.object({ status: z.literal('ok'), db: z.enum(['pglite', 'postgres']) }) } },
+    schema: { summary: '健康检查（数据库可用）', tags: ['system'], response: { 200: z.object({ status: z.literal('ok'), db: z.enum(['pglite', 'postgres']) }) } },
   }, async () => {
     await app.deps.db.execute(sql`select 1`);
     return { status: 'ok' as const, db: app.deps.database.kind };

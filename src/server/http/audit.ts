@@ -1,13 +1,15 @@
 import type { FastifyRequest } from 'fastify';
 import { sql } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
+import type { AuditAction } from '../../domain/audit-actions';
 import { canonicalAuditRow, type ChainRow, GENESIS_PREV } from '../../domain/audit-chain';
 import { type DbOrTx, queryRows, type Tx } from '../db/connect';
 import { auditLog } from '../db/schema';
 import { chainMac, chainWriteAlg } from './audit-key';
 
 export interface AuditEntry {
-  action: string;
+  /** From the registry (src/domain/audit-actions.ts): an action without a Chinese label does not compile. */
+  action: AuditAction;
   targetType: string;
   targetId?: string | number | null;
   result?: 'success' | 'failure';

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { ERROR_CODES, type ErrorCode } from '../../domain/error-codes';
 import { AppError } from '../../domain/errors';
 
 /** Chinese names of common fields, so a validation message names the field the user sees. */
@@ -27,33 +28,37 @@ const PG_DATA_ERROR = /^22/; // data exceptions: invalid text representation, va
  */
 const MULTIPART_PARSE_ERROR = /^(Multipart: Boundary not found|Unexpected end of (form|multipart data)|Malformed (part header|content type|urlencoded form)|Unsupported content type)/;
 
-function fastifyClientError(err: FastifyError): { status: number; code: string; message: string } | null {
+/** The answer for a code of the registry (decision 023): its status, and its default message unless given one. */
+const answer = (code: ErrorCode, message?: string) => ({ status: ERROR_CODES[code].status, code, message: message ?? ERROR_CODES[code].message });
+
+function fastifyClientError(err: FastifyError): { status: number; code: ErrorCode; message: string } | null {
   switch (err.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: '不支持的请求内容类型' };
+      return answer('UNSUPPORTED_MEDIA_TYPE');
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
     case 'FST_REQ_FILE_TOO_LARGE':
     case 'FST_FILES_LIMIT':
     case 'FST_PARTS_LIMIT':
     case 'FST_FIELDS_LIMIT':
-      return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: '上传内容超过大小限制' };
+      return answer('PAYLOAD_TOO_LARGE');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return { status: 400, code: 'EMPTY_BODY', message: '请求体不能为空' };
+      return answer('EMPTY_BODY');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return { status: 400, code: 'BAD_REQUEST', message: '请求长度不正确' };
+      return answer('BAD_REQUEST', '请求长度不正确');
     case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
-      return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: '请以文件上传方式（multipart/form-data）提交' };
+      return answer('UNSUPPORTED_MEDIA_TYPE', '请以文件上传方式（multipart/form-data）提交');
     default:
       break;
   }
   if (!err.code && !err.statusCode && MULTIPART_PARSE_ERROR.test(err.message ?? '')) {
-    return { status: 400, code: 'BAD_MULTIPART', message: '上传内容格式不正确，请重新选择文件上传' };
+    return answer('BAD_MULTIPART');
   }
   if (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
-    return { status: 400, code: 'INVALID_JSON', message: '请求体不是有效的JSON' };
+    return answer('INVALID_JSON');
   }
   if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
-    return { status: err.statusCode, code: 'BAD_REQUEST', message: '请求格式错误' };
+    // Fastify's other client errors keep their own 4xx status; the code is still the registry's.
+    return { ...answer('BAD_REQUEST', '请求格式错误'), status: err.statusCode };
   }
   return null;
 }
@@ -70,11 +75,10 @@ function fastifyClientError(err: FastifyError): { status: number; code: string; 
  */
 export function clientErrorHandler(err: NodeJS.ErrnoException, socket: import('node:net').Socket) {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
-  const [status, text, body] = err.code === 'HPE_HEADER_OVERFLOW'
-    ? [431, 'Request Header Fields Too Large', { code: 'HEADERS_TOO_LARGE', message: '请求头过长（网址或Cookie过长），请缩短后重试' }]
-    : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-      ? [408, 'Request Timeout', { code: 'REQUEST_TIMEOUT', message: '请求超时，请重试' }]
-      : [400, 'Bad Request', { code: 'BAD_REQUEST', message: '请求格式不正确' }];
+  const [code, text]: [ErrorCode, string] = err.code === 'HPE_HEADER_OVERFLOW'
+    ? ['HEADERS_TOO_LARGE', 'Request Header Fields Too Large']
+    : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? ['REQUEST_TIMEOUT', 'Request Timeout'] : ['BAD_REQUEST', 'Bad Request'];
+  const { status, ...body } = answer(code);
   const json = Buffer.from(JSON.stringify(body));
   if (socket.writable) {
     socket.write(`HTTP/1.1 ${status} ${text}\r\nContent-Length: ${json.length}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n`);
@@ -83,11 +87,14 @@ export function clientErrorHandler(err: NodeJS.ErrnoException, socket: import('n
   socket.destroy(err);
 }
 
+const send = (reply: FastifyReply, a: { status: number; code: ErrorCode; message: string }) =>
+  reply.status(a.status).send({ code: a.code, message: a.message });
+
 export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: FastifyReply) {
   if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
-    return reply.status(414).send({ code: 'URL_TOO_LONG', message: '请求地址过长' });
+    return send(reply, answer('URL_TOO_LONG'));
   }
-  return reply.status(400).send({ code: 'BAD_URL', message: '请求地址格式不正确' });
+  return send(reply, answer('BAD_URL'));
 }
 
 export function registerErrorHandling(app: FastifyInstance) {
@@ -100,28 +107,28 @@ export function registerErrorHandling(app: FastifyInstance) {
       const where = err.validationContext === 'querystring' ? '查询参数' : err.validationContext === 'params' ? '路径参数' : '';
       const pathParts = (first?.instancePath ?? '').split('/').filter(Boolean);
       const message = `${where}字段「${fieldLabel(pathParts)}」无效：${first?.message ?? '格式不正确'}`;
-      return reply.status(400).send({
-        code: 'VALIDATION',
+      return reply.status(ERROR_CODES.VALIDATION.status).send({
+        code: 'VALIDATION' satisfies ErrorCode,
         message,
         details: { field: pathParts.join('.'), issues: err.validation.map((v) => ({ field: v.instancePath, message: v.message })) },
       });
     }
     const client = fastifyClientError(err);
-    if (client) return reply.status(client.status).send({ code: client.code, message: client.message });
+    if (client) return send(reply, client);
     // Drizzle wraps the driver's error (DrizzleQueryError): the SQLSTATE is on its cause. Without this a NUL in a
     // text field (22021) answered 500 (found by tests/integration/fuzz.test.ts).
     const pgCode = (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code;
     if (typeof pgCode === 'string' && PG_DATA_ERROR.test(pgCode)) {
-      return reply.status(400).send({ code: 'INVALID_VALUE', message: '数据格式或取值超出允许范围' });
+      return send(reply, answer('INVALID_VALUE'));
     }
     if (pgCode === '23505') {
-      return reply.status(409).send({ code: 'DUPLICATE', message: '数据重复，与已有记录冲突' });
+      return send(reply, answer('DUPLICATE'));
     }
     if (pgCode === '23503') {
-      return reply.status(409).send({ code: 'REFERENCE', message: '引用的数据不存在或仍被使用' });
+      return send(reply, answer('REFERENCE'));
     }
     req.log.error({ err, reqId: req.id }, 'unhandled error');
-    return reply.status(500).send({ code: 'INTERNAL', message: `服务器内部错误（请求编号 ${req.id}）` });
+    return send(reply, answer('INTERNAL', `服务器内部错误（请求编号 ${req.id}）`));
   });
 
   // Client-side routes (/orgs/12, /audit…) load the SPA when it is served; unknown /api paths stay JSON 404s.
@@ -129,6 +136,6 @@ export function registerErrorHandling(app: FastifyInstance) {
     if (!req.url.startsWith('/api/') && req.method === 'GET' && typeof reply.sendFile === 'function' && app.deps.config.webDir) {
       return reply.sendFile('index.html');
     }
-    return reply.status(404).send({ code: 'NOT_FOUND', message: '请求的接口不存在' });
+    return send(reply, answer('NOT_FOUND', '请求的接口不存在'));
   });
 }

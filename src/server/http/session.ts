@@ -129,14 +129,14 @@ export function registerSessions(app: FastifyInstance) {
     // the answer is 401 whatever they send and a handler that forgot requireUser is still closed.
     if (!req.user && req.routeOptions.url) requireUser(req);
     if (req.passwordState?.mustChange && req.routeOptions.url && !WHILE_PASSWORD_CHANGE.has(`${req.method} ${req.routeOptions.url}`)) {
-      throw new AppError('PASSWORD_CHANGE_REQUIRED', req.passwordState.reason === 'expired' ? '密码已过期，请先修改密码' : '请先修改初始密码后再继续使用', 403);
+      throw new AppError('PASSWORD_CHANGE_REQUIRED', req.passwordState.reason === 'expired' ? '密码已过期，请先修改密码' : '请先修改初始密码后再继续使用');
     }
     if (SAFE_METHODS.has(req.method)) return;
     // Every state-changing request of a signed-in user must echo the token of its own session.
     if (req.user) {
       const sent = req.headers['x-csrf-token'];
       if (typeof sent !== 'string' || !tokensEqual(sent, req.csrfToken!)) {
-        throw new AppError('CSRF', '请求缺少有效的安全令牌（CSRF），请刷新页面后重试', 403);
+        throw new AppError('CSRF');
       }
     }
   });
@@ -145,12 +145,12 @@ export function registerSessions(app: FastifyInstance) {
 /** The signed-in user, or 401. */
 export function requireUser(req: FastifyRequest): AuthUser {
   if (req.user) return req.user;
-  if (req.sessionExpired) throw new AppError('SESSION_EXPIRED', '会话已超时，请重新登录', 401);
-  throw new AppError('UNAUTHENTICATED', '请先登录', 401);
+  if (req.sessionExpired) throw new AppError('SESSION_EXPIRED');
+  throw new AppError('UNAUTHENTICATED');
 }
 
 export function requireRole(req: FastifyRequest, ...roles: Role[]): AuthUser {
   const user = requireUser(req);
-  if (!roles.includes(user.role)) throw new AppError('FORBIDDEN', '当前角色无权进行此操作', 403);
+  if (!roles.includes(user.role)) throw new AppError('FORBIDDEN', '当前角色无权进行此操作');
   return user;
 }

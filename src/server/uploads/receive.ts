@@ -45,7 +45,6 @@ export const mbText = (bytes: number) => {
 export const tooLarge = (kind: UploadKind, size?: number) => new AppError(
   'PAYLOAD_TOO_LARGE',
   `${kind.what}不能超过${mbText(kind.maxBytes)}MB${kind.source ? `（${kind.source}）` : ''}${size ? `，所选文件约${mbText(size)}MB` : ''}，未保存。请压缩或删减后重新上传`,
-  413,
   { field: 'file', maxBytes: kind.maxBytes },
 );
 
@@ -66,12 +65,12 @@ const MULTIPART_OVERHEAD = 64 * 1024;
 export async function withUpload<T>(
   req: FastifyRequest, incomingDir: string, kind: UploadKind, use: (file: ReceivedFile) => Promise<T>,
 ): Promise<T> {
-  if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', '请以文件上传方式（multipart/form-data）提交', 415);
+  if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', '请以文件上传方式（multipart/form-data）提交');
   // Refused before a byte of the body is read when the client says how big it is (browsers always do).
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > kind.maxBytes + MULTIPART_OVERHEAD) throw tooLarge(kind, declared);
   const part = await req.file({ limits: { fileSize: kind.maxBytes, files: 1 } });
-  if (!part) throw new AppError('VALIDATION', `请选择要上传的${kind.what}`, 400, { field: 'file' });
+  if (!part) throw new AppError('VALIDATION', `请选择要上传的${kind.what}`, { field: 'file' });
   const tmp = path.join(incomingDir, randomUUID());
   const hash = createHash('sha256');
   let size = 0;

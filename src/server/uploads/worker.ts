@@ -6,8 +6,9 @@
  */
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../../domain/errors';
+import type { ErrorCode } from '../../domain/error-codes';
 
-export type WorkerReply<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string; status: number; details?: unknown } };
+export type WorkerReply<T> = { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string; details?: unknown } };
 
 export interface WorkerLimits {
   timeoutMs: number;
@@ -33,7 +34,7 @@ export class WorkerSlots {
       this.running++;
       return;
     }
-    if (this.waiting.length >= this.queue) throw new AppError('BUSY', '服务器正在处理其他上传的文件，请稍后重试', 429);
+    if (this.waiting.length >= this.queue) throw new AppError('BUSY');
     await new Promise<void>((resolve) => this.waiting.push(resolve));
   }
 
@@ -75,7 +76,7 @@ function runOne<T>(entry: URL, input: unknown, limits: WorkerLimits): Promise<T>
     const timer = setTimeout(() => settle(() => reject(limits.tooComplex())), limits.timeoutMs);
     worker.once('message', (m: WorkerReply<T>) => settle(() => {
       if (m.ok) resolve(m.value);
-      else reject(new AppError(m.error.code, m.error.message, m.error.status, m.error.details));
+      else reject(new AppError(m.error.code, m.error.message, m.error.details));
     }));
     worker.once('error', (e: Error & { code?: string }) => settle(() => {
       reject(e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? limits.tooComplex() : e);
@@ -91,6 +92,6 @@ export async function serveWorker<I, T>(job: (input: I) => Promise<T>) {
     parentPort!.postMessage({ ok: true, value: await job(workerData.input as I) } satisfies WorkerReply<T>);
   } catch (e) {
     if (!(e instanceof AppError)) throw e;
-    parentPort!.postMessage({ ok: false, error: { code: e.code, message: e.message, status: e.status, details: e.details } } satisfies WorkerReply<T>);
+    parentPort!.postMessage({ ok: false, error: { code: e.code, message: e.message, details: e.details } } satisfies WorkerReply<T>);
   }
 }

@@ -43,9 +43,9 @@ const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
 const DESCRIPTOR = 0x08074b50;
 
-const damaged = (l: ZipLimits) => new AppError('INVALID_FILE', `${l.what}已损坏或无法读取，请检查后重新上传`, 400, { field: 'file' });
+const damaged = (l: ZipLimits) => new AppError('INVALID_FILE', `${l.what}已损坏或无法读取，请检查后重新上传`, { field: 'file' });
 const bomb = (l: ZipLimits, why: string) => new AppError(
-  'UNPACKED_TOO_LARGE', `${l.what}${why}，可能是恶意构造的压缩文件（“压缩炸弹”），未导入。请检查文件后重新上传`, 413, { field: 'file' },
+  'UNPACKED_TOO_LARGE', `${l.what}${why}，可能是恶意构造的压缩文件（“压缩炸弹”），未导入。请检查文件后重新上传`, { field: 'file' },
 );
 
 function findEocd(buf: Buffer): number {

@@ -1,5 +1,5 @@
 import type { Grade } from '../../domain/grades';
-import { ApiError, buildUrl, downloadFile, http } from './client';
+import { ApiError, answerCode, buildUrl, downloadFile, http } from './client';
 import { notify } from '../lib/notify';
 import type { PaperPair, PaperTallyIn } from '../../server/modules/ballots/paper-tallies';
 
@@ -110,7 +110,7 @@ async function postDownload(path: string, body: unknown, fallbackName: string): 
     const payload = (await res.json().catch(() => null)) as { code?: unknown; message?: unknown } | null;
     const message = typeof payload?.message === 'string' && payload.message ? payload.message : `请求失败（${res.status}）`;
     notify.error(message);
-    throw new ApiError(typeof payload?.code === 'string' ? payload.code : `HTTP_${res.status}`, message, res.status);
+    throw new ApiError(answerCode(payload, res.status), message, res.status);
   }
   const blob = await res.blob();
   const header = res.headers.get('content-disposition') ?? '';

@@ -1,9 +1,20 @@
+import type { ErrorCode } from '../../domain/error-codes';
 import { notify } from '../lib/notify';
+
+/**
+ * A server code from the registry (decision 023), or one raised in the browser: NETWORK, ABORTED, or HTTP_<status>
+ * when an answer carried no code (a proxy's error page).
+ */
+export type ApiErrorCode = ErrorCode | 'NETWORK' | 'ABORTED' | `HTTP_${number}`;
+
+/** The code of an answer's body; the server only sends registered codes. */
+export const answerCode = (payload: { code?: unknown } | null | undefined, status: number): ApiErrorCode =>
+  typeof payload?.code === 'string' ? (payload.code as ErrorCode) : `HTTP_${status}`;
 
 /** An error answered by the API (`{ code, message, details }`) or raised on the way to it. */
 export class ApiError extends Error {
   constructor(
-    public readonly code: string,
+    public readonly code: ApiErrorCode,
     message: string,
     public readonly status: number,
     public readonly details?: unknown,
@@ -78,7 +89,7 @@ async function errorFromResponse(res: Response): Promise<ApiError> {
   } catch {
     payload = null;
   }
-  const code = typeof payload?.code === 'string' ? payload.code : `HTTP_${res.status}`;
+  const code = answerCode(payload, res.status);
   const message =
     typeof payload?.message === 'string' && payload.message
       ? payload.message
@@ -203,7 +214,7 @@ export function uploadFile<T>(path: string, file: Blob, opts: UploadOptions = {}
     }
     const payload = parseJson(result.text);
     if (result.status < 200 || result.status >= 300) {
-      const code = typeof payload?.code === 'string' ? payload.code : `HTTP_${result.status}`;
+      const code = answerCode(payload, result.status);
       const message = typeof payload?.message === 'string' ? payload.message : `上传失败（${result.status}）`;
       handleFailure(new ApiError(code, message, result.status, payload?.details), path, opts.silent);
     }

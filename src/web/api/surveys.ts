@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ApiError, buildUrl, downloadFile, http, uploadFile } from './client';
+import { ApiError, answerCode, buildUrl, downloadFile, http, uploadFile } from './client';
 import { notify } from '../lib/notify';
 import type {
   RespondentIn, RespondentsOut, SampleOut, SurveyDetailOut, SurveyListOut, SurveyOut, SurveyResultsOut, SurveyUpdateIn,
@@ -45,7 +45,7 @@ async function postDownload(path: string, body: unknown, fallbackName: string): 
     const payload = (await res.json().catch(() => null)) as { code?: unknown; message?: unknown } | null;
     const message = typeof payload?.message === 'string' && payload.message ? payload.message : `请求失败（${res.status}）`;
     notify.error(message);
-    throw new ApiError(typeof payload?.code === 'string' ? payload.code : `HTTP_${res.status}`, message, res.status);
+    throw new ApiError(answerCode(payload, res.status), message, res.status);
   }
   const star = /filename\*=UTF-8''([^;]+)/i.exec(res.headers.get('content-disposition') ?? '');
   const url = URL.createObjectURL(await res.blob());

@@ -15,7 +15,7 @@ export interface AccountTarget {
 
 export function assertAccountDuty(user: AuthUser, ...actions: AccountAction[]) {
   const mine = accountActionsOf(user.role);
-  if (!user.scopePath || !actions.some((a) => mine.includes(a))) throw new AppError('FORBIDDEN', '当前角色无权管理账号', 403);
+  if (!user.scopePath || !actions.some((a) => mine.includes(a))) throw new AppError('FORBIDDEN', '当前角色无权管理账号');
 }
 
 export const withinReach = (actor: AuthUser, path: string | null) =>
@@ -27,7 +27,7 @@ export const withinReach = (actor: AuthUser, path: string | null) =>
  */
 export function assertAccountInScope(actor: AuthUser, path: string | null, what = '账号') {
   if (actor.scopePath !== '/' && path && !onBranch(path, actor.scopePath)) throw notFound(what);
-  if (!withinReach(actor, path)) throw new AppError('FORBIDDEN', '该账号不在您的管理范围内', 403);
+  if (!withinReach(actor, path)) throw new AppError('FORBIDDEN', '该账号不在您的管理范围内');
 }
 
 /** Whether `actor` may perform `action` on `target`: in scope, not their own account, and of a lower rank. */
@@ -38,16 +38,16 @@ export function mayAct(actor: AuthUser, action: AccountAction, target: AccountTa
 export function assertMayAct(actor: AuthUser, action: AccountAction, target: AccountTarget) {
   assertAccountInScope(actor, target.path);
   if (target.id === actor.id) {
-    throw new AppError('FORBIDDEN', '不能在账号管理中修改自己的账号（修改本人密码请使用“修改密码”）', 403);
+    throw new AppError('FORBIDDEN', '不能在账号管理中修改自己的账号（修改本人密码请使用“修改密码”）');
   }
   if (!mayActOnAccount(actor.role, action, target.role)) {
-    throw new AppError('FORBIDDEN', `${ROLES[actor.role]}无权对${ROLES[target.role]}账号进行此操作（三员分立：不能管理同级或更高级别的账号）`, 403);
+    throw new AppError('FORBIDDEN', `${ROLES[actor.role]}无权对${ROLES[target.role]}账号进行此操作（三员分立：不能管理同级或更高级别的账号）`);
   }
 }
 
 /** Roles `actor` may give a new account or change an account to (strictly below its own rank). */
 export function assertMayAssign(actor: AuthUser, role: Role, action: 'create' | 'role') {
   if (!mayActOnAccount(actor.role, action, role)) {
-    throw new AppError('FORBIDDEN', `${ROLES[actor.role]}不能授予「${ROLES[role]}」角色`, 403, { field: 'role' });
+    throw new AppError('FORBIDDEN', `${ROLES[actor.role]}不能授予「${ROLES[role]}」角色`, { field: 'role' });
   }
 }

@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { Id } from '../../http/schemas';
 import { ROLE_CODES } from '../../../domain/roles';
 import { actorOf } from '../../http/audit';
 import { PASSWORD_RULE_TEXT } from '../../../domain/password-policy';
 import { requireRole, requireUser } from '../../http/session';
 import { createAccount, expireAccountPassword, ROW_ACTIONS, listAccounts, setAccountPassword, unlockAccount, updateAccount } from './manage-accounts';
 
-const Id = z.coerce.number().int().positive().max(2_147_483_647);
 const AccountOut = z.object({
   id: z.number(), username: z.string(), displayName: z.string(), role: z.string(),
   scopeOrgId: z.number().nullable(), scopeOrgName: z.string().nullable(),
@@ -25,6 +25,7 @@ export async function accountRoutes(app: FastifyInstance) {
 
   r.get('/api/users', {
     schema: {
+      summary: '账号列表（按管理职责筛选）',
       tags,
       querystring: z.object({
         q: z.string().trim().max(64).optional(), role: z.enum(ROLE_CODES).optional(),
@@ -37,6 +38,7 @@ export async function accountRoutes(app: FastifyInstance) {
 
   r.post('/api/users', {
     schema: {
+      summary: '新建账号',
       tags,
       body: z.object({
         username: z.string().trim().regex(/^[A-Za-z0-9_.-]{3,32}$/, '用户名为3-32位字母、数字、下划线、点或短横线'),
@@ -52,6 +54,7 @@ export async function accountRoutes(app: FastifyInstance) {
 
   r.patch('/api/users/:id', {
     schema: {
+      summary: '修改账号（姓名、角色、所在组织、停用）',
       tags, params: z.object({ id: Id }),
       body: z.object({
         displayName: z.string().trim().min(1).max(50).optional(), role: z.enum(ROLE_CODES).optional(),
@@ -67,14 +70,14 @@ export async function accountRoutes(app: FastifyInstance) {
   });
 
   r.post('/api/users/:id/unlock', {
-    schema: { tags, params: z.object({ id: Id }), response: { 200: Ok } },
+    schema: { summary: '解锁账号', tags, params: z.object({ id: Id }), response: { 200: Ok } },
   }, async (req) => {
     await unlockAccount(db, requireUser(req), actorOf(req), req.params.id);
     return { ok: true };
   });
 
   r.post('/api/users/:id/password', {
-    schema: { tags, params: z.object({ id: Id }), body: z.object({ password: z.string().min(1).max(128) }).strict(), response: { 200: Ok } },
+    schema: { summary: '重置账号密码（下次登录须修改）', tags, params: z.object({ id: Id }), body: z.object({ password: z.string().min(1).max(128) }).strict(), response: { 200: Ok } },
   }, async (req) => {
     await setAccountPassword(db, requireUser(req), actorOf(req), config, req.params.id, req.body.password);
     await app.sessionStreams.check();
@@ -82,7 +85,7 @@ export async function accountRoutes(app: FastifyInstance) {
   });
 
   r.post('/api/users/:id/expire-password', {
-    schema: { tags, params: z.object({ id: Id }), response: { 200: Ok } },
+    schema: { summary: '强制账号下次登录修改密码', tags, params: z.object({ id: Id }), response: { 200: Ok } },
   }, async (req) => {
     await expireAccountPassword(db, requireUser(req), actorOf(req), req.params.id);
     await app.sessionStreams.check();
@@ -93,6 +96,7 @@ export async function accountRoutes(app: FastifyInstance) {
   // and changed by the operator, with a restart, not from the page.
   r.get('/api/security/policy', {
     schema: {
+      summary: '查看安全设置（只读）',
       tags,
       response: {
         200: z.object({

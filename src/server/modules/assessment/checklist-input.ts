@@ -8,7 +8,7 @@ export function checkAppliesTo(campaign: CampaignRef, appliesTo: AppliesTo): App
   const known = new Set((settings?.reporterTiers ?? []).map((t) => t.key));
   const unknown = (appliesTo.tierKeys ?? []).filter((k) => !known.has(k));
   if (unknown.length) {
-    throw new AppError('VALIDATION', `述职对象类别不存在：${unknown.join('、')}`, 400, { field: 'appliesTo.tierKeys' });
+    throw new AppError('VALIDATION', `述职对象类别不存在：${unknown.join('、')}`, { field: 'appliesTo.tierKeys' });
   }
   const out: AppliesTo = {};
   if (appliesTo.tierKeys?.length) out.tierKeys = [...new Set(appliesTo.tierKeys)];

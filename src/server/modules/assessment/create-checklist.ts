@@ -22,7 +22,7 @@ export async function createChecklist(db: DbOrTx, user: AuthUser, actor: AuditAc
     try {
       validateItem(it);
     } catch (e) {
-      if (e instanceof AppError) throw new AppError(e.code, `第${i + 1}项：${e.message}`, e.status, { field: `items.${i}`, ...(e.details as object) });
+      if (e instanceof AppError) throw new AppError(e.code, `第${i + 1}项：${e.message}`, { field: `items.${i}`, ...(e.details as object) });
       throw e;
     }
   });

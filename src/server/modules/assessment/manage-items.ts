@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { validateItem, type ItemInput } from '../../../domain/checklist';
-import { conflict, notFound } from '../../../domain/errors';
+import { AppError, notFound } from '../../../domain/errors';
 import { type DbOrTx, queryRows } from '../../db/connect';
 import { checklistItems } from '../../db/schema';
 import { type AuditActor, writeAudit } from '../../http/audit';
@@ -54,7 +54,7 @@ export async function updateItem(db: DbOrTx, user: AuthUser, actor: AuditActor, 
     if (input.maxPoints !== undefined) {
       const [{ top }] = await queryRows<{ top: number | null }>(tx, sql`select max(score)::float8 as top from field_scores where item_id = ${id}`);
       if (top != null && top > input.maxPoints) {
-        throw conflict('ITEM_SCORED_ABOVE', `该项已有${top}分的评分，分值不能低于${top}分`);
+        throw new AppError('ITEM_SCORED_ABOVE', `该项已有${top}分的评分，分值不能低于${top}分`);
       }
     }
     await tx.update(checklistItems).set({
@@ -76,7 +76,7 @@ export async function removeItem(db: DbOrTx, user: AuthUser, actor: AuditActor, 
     const item = await loadItem(tx, id);
     const campaign = await organizerOf(tx, user, item.checklistId, '考核项目');
     const [{ scored }] = await queryRows<{ scored: number }>(tx, sql`select count(*)::int as scored from field_scores where item_id = ${id}`);
-    if (scored) throw conflict('ITEM_SCORED', `该考核项目已有${scored}条评分，不能删除`);
+    if (scored) throw new AppError('ITEM_SCORED', `该考核项目已有${scored}条评分，不能删除`);
     await tx.update(checklistItems).set({ removedAt: actor.at }).where(eq(checklistItems.id, id));
     await writeAudit(tx, actor, {
       action: 'assessment.item.remove', targetType: 'checklist_item', targetId: id, scopePath: campaign.organizerPath,

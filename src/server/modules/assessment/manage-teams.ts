@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { AppError, conflict, notFound } from '../../../domain/errors';
+import { AppError, notFound } from '../../../domain/errors';
 import { pathWithin } from '../../../domain/roles';
 import { type DbOrTx, queryRows } from '../../db/connect';
 import { assessmentAssignments, assessmentTeamMembers, assessmentTeams } from '../../db/schema';
@@ -15,7 +15,7 @@ export interface TeamInput {
   reporterIds: number[];
 }
 
-const bad = (field: string, message: string) => new AppError('VALIDATION', message, 400, { field });
+const bad = (field: string, message: string) => new AppError('VALIDATION', message, { field });
 const ids = (xs: number[]) => sql.join(xs.map((i) => sql`${i}`), sql`, `);
 
 /** Members are enabled assessor accounts inside the organizer's subtree. */
@@ -47,7 +47,7 @@ async function checkReporters(tx: DbOrTx, campaignId: number, reporterIds: numbe
   if (missing.length) throw bad('reporterIds', `述职对象（编号 ${missing.join('、')}）不属于本次述职评议考核`);
   const taken = rows.filter((r) => r.team_id != null && r.team_id !== teamId);
   if (taken.length) {
-    throw conflict('ALREADY_ASSIGNED', `${taken.map((r) => `${r.org_name}（${r.team_name}）`).join('、')} 已分配给其他考评组，每个述职对象只能由一个考评组考核`);
+    throw new AppError('ALREADY_ASSIGNED', `${taken.map((r) => `${r.org_name}（${r.team_name}）`).join('、')} 已分配给其他考评组，每个述职对象只能由一个考评组考核`);
   }
 }
 
@@ -61,7 +61,7 @@ export async function createTeam(db: DbOrTx, user: AuthUser, actor: AuditActor, 
     const name = input.name.trim();
     const [dup] = await queryRows<{ id: number }>(tx, sql`
       select id from assessment_teams where campaign_id = ${campaignId} and name = ${name} and removed_at is null`);
-    if (dup) throw conflict('TEAM_EXISTS', `考评组「${name}」已存在`);
+    if (dup) throw new AppError('TEAM_EXISTS', `考评组「${name}」已存在`);
     await checkMembers(tx, campaign, memberIds);
     await checkReporters(tx, campaignId, reporterIds, null);
     const [team] = await tx.insert(assessmentTeams).values({
@@ -98,7 +98,7 @@ export async function updateTeam(db: DbOrTx, user: AuthUser, actor: AuditActor, 
       const name = input.name.trim();
       const [dup] = await queryRows<{ id: number }>(tx, sql`
         select id from assessment_teams where campaign_id = ${team.campaign_id} and name = ${name} and removed_at is null and id <> ${id}`);
-      if (dup) throw conflict('TEAM_EXISTS', `考评组「${name}」已存在`);
+      if (dup) throw new AppError('TEAM_EXISTS', `考评组「${name}」已存在`);
       patch.name = name;
     }
     if (input.leaderName !== undefined) patch.leaderName = input.leaderName?.trim() || null;
@@ -119,7 +119,7 @@ export async function updateTeam(db: DbOrTx, user: AuthUser, actor: AuditActor, 
         where a.team_id = ${id}`);
       const leaving = current.filter((c) => !reporterIds.includes(c.reporter_id));
       const locked = leaving.filter((c) => c.completed);
-      if (locked.length) throw conflict('ASSESSMENT_COMPLETED', `${locked.map((c) => c.org_name).join('、')} 已完成实地考核，不能调出考评组，请先退回`);
+      if (locked.length) throw new AppError('ASSESSMENT_COMPLETED', `${locked.map((c) => c.org_name).join('、')} 已完成实地考核，不能调出考评组，请先退回`);
       if (leaving.length) {
         await tx.delete(assessmentAssignments).where(and(eq(assessmentAssignments.teamId, id), inArray(assessmentAssignments.reporterId, leaving.map((c) => c.reporter_id))));
       }
@@ -146,7 +146,7 @@ export async function removeTeam(db: DbOrTx, user: AuthUser, actor: AuditActor, 
     assertNotArchived(campaign);
     const [{ completed }] = await queryRows<{ completed: number }>(tx, sql`
       select count(*)::int as completed from assessment_assignments where team_id = ${id} and completed_at is not null`);
-    if (completed) throw conflict('ASSESSMENT_COMPLETED', `该考评组已有${completed}个述职对象完成考核，不能删除`);
+    if (completed) throw new AppError('ASSESSMENT_COMPLETED', `该考评组已有${completed}个述职对象完成考核，不能删除`);
     await tx.delete(assessmentAssignments).where(eq(assessmentAssignments.teamId, id));
     await tx.delete(assessmentTeamMembers).where(eq(assessmentTeamMembers.teamId, id));
     await tx.update(assessmentTeams).set({ removedAt: actor.at }).where(eq(assessmentTeams.id, id));

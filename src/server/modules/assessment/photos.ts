@@ -1,6 +1,6 @@
 import { assertPhaseOpen } from '../campaigns/phase-gate';
 import { eq, sql } from 'drizzle-orm';
-import { AppError, conflict, notFound } from '../../../domain/errors';
+import { AppError, notFound } from '../../../domain/errors';
 import { type DbOrTx, queryRows } from '../../db/connect';
 import { fieldScorePhotos } from '../../db/schema';
 import { type AuditActor, writeAudit } from '../../http/audit';
@@ -23,18 +23,18 @@ export async function addPhoto(
   db: DbOrTx, user: AuthUser, actor: AuditActor, reporterId: number, itemId: number, file: { name: string; content: Buffer },
 ) {
   const mimeType = photoType(file.content);
-  if (!mimeType) throw new AppError('UNSUPPORTED_MEDIA_TYPE', '照片只能是 JPG、PNG 或 WebP 格式', 415, { field: 'file' });
+  if (!mimeType) throw new AppError('UNSUPPORTED_MEDIA_TYPE', '照片只能是 JPG、PNG 或 WebP 格式', { field: 'file' });
   return db.transaction(async (tx) => {
     const ctx = await getReporterCtx(tx, reporterId, user);
     assertScore(user, await isTeamMember(tx, ctx.teamId, user.id));
     assertNotArchived(ctx.campaign);
-    if (ctx.completedAt) throw conflict('ASSESSMENT_COMPLETED', `${ctx.orgName}的实地考核已提交，如需修改请组织部门退回`);
+    if (ctx.completedAt) throw new AppError('ASSESSMENT_COMPLETED', `${ctx.orgName}的实地考核已提交，如需修改请组织部门退回`);
     await assertPhaseOpen(tx, ctx.campaignId, 'field.score', actor.at);
     const [score] = await queryRows<{ id: number; photos: number }>(tx, sql`
       select f.id, (select count(*)::int from field_score_photos p where p.score_id = f.id and p.removed_at is null) as photos
       from field_scores f where f.reporter_id = ${reporterId} and f.item_id = ${itemId}`);
-    if (!score) throw new AppError('VALIDATION', '请先为该项评分，再上传照片', 400, { field: 'itemId' });
-    if (score.photos >= PHOTOS_PER_SCORE) throw conflict('TOO_MANY_PHOTOS', `每个考核项目最多上传${PHOTOS_PER_SCORE}张照片`);
+    if (!score) throw new AppError('VALIDATION', '请先为该项评分，再上传照片', { field: 'itemId' });
+    if (score.photos >= PHOTOS_PER_SCORE) throw new AppError('TOO_MANY_PHOTOS', `每个考核项目最多上传${PHOTOS_PER_SCORE}张照片`);
     const [row] = await tx.insert(fieldScorePhotos).values({
       scoreId: score.id, fileName: (file.name || 'photo').slice(0, 200), mimeType, size: file.content.length, content: file.content,
       uploadedBy: user.id, createdAt: actor.at,

@@ -1,9 +1,9 @@
-import { AppError, conflict } from '../../../domain/errors';
+import { AppError } from '../../../domain/errors';
 import { pathWithin } from '../../../domain/roles';
 import type { AuthUser } from '../../http/context';
 import type { CampaignRef } from './repo';
 
-const deny = (message: string) => new AppError('FORBIDDEN', message, 403);
+const deny = (message: string) => new AppError('FORBIDDEN', message);
 
 /** The campaign belongs to the user's level or below: its organizer lies in the user's subtree. */
 const covers = (user: AuthUser, c: Pick<CampaignRef, 'organizerPath'>) => pathWithin(c.organizerPath, user.scopePath);
@@ -45,5 +45,5 @@ export function assertScore(user: AuthUser, isMember: boolean) {
 }
 
 export function assertNotArchived(c: CampaignRef) {
-  if (c.state === 'archived') throw conflict('CAMPAIGN_ARCHIVED', '该述职评议考核已归档，不能再修改实地考核');
+  if (c.state === 'archived') throw new AppError('CAMPAIGN_ARCHIVED');
 }

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { Id, IdParams } from '../../http/schemas';
 import { METHOD_CODES } from '../../../domain/checklist';
 import { SECTOR_CODES } from '../../../domain/org-taxonomy';
 import { actorOf } from '../../http/audit';
@@ -24,8 +25,6 @@ import { scoreItem } from './score-item';
 import { TEMPLATE_KIND_CODES } from './templates';
 import { removeChecklist, updateChecklist } from './update-checklist';
 
-const Id = z.coerce.number().int().positive().max(2_147_483_647);
-const IdParams = z.object({ id: Id });
 const Text = (max: number) => z.string().trim().min(1).max(max);
 const Search = z.string().trim().max(100).optional();
 const Offset = z.coerce.number().int().min(0).max(10_000_000).default(0);
@@ -70,6 +69,7 @@ export async function assessmentRoutes(app: FastifyInstance) {
   // —— Checklists (考核细则, R-ASSESS-1/2) ——
   r.get('/api/campaigns/:id/checklists', {
     schema: {
+      summary: '考核细则列表',
       tags, params: IdParams,
       response: {
         200: z.object({
@@ -87,6 +87,7 @@ export async function assessmentRoutes(app: FastifyInstance) {
 
   r.post('/api/campaigns/:id/checklists', {
     schema: {
+      summary: '新建考核细则',
       tags, params: IdParams,
       body: z.object({ title: Text(100), appliesTo: AppliesTo.default({}), items: z.array(Item).max(200).default([]) }).strict(),
       response: { 200: z.object({ id: z.number() }) },
@@ -95,6 +96,7 @@ export async function assessmentRoutes(app: FastifyInstance) {
 
   r.post('/api/campaigns/:id/checklists/from-template', {
     schema: {
+      summary: '从模板生成考核细则',
       tags, params: IdParams,
       body: z.object({ kind: z.enum(TEMPLATE_KIND_CODES), appliesTo: AppliesTo.optional() }).strict(),
       response: { 200: z.object({ id: z.number() }) },
@@ -103,27 +105,29 @@ export async function assessmentRoutes(app: FastifyInstance) {
 
   r.patch('/api/checklists/:id', {
     schema: {
+      summary: '修改考核细则',
       tags, params: IdParams,
       body: z.object({ title: Text(100).optional(), appliesTo: AppliesTo.optional(), position: z.number().int().min(0).max(1000).optional() }).strict(),
       response: { 200: z.object({ id: z.number() }) },
     },
   }, async (req) => updateChecklist(db(), requireUser(req), actorOf(req), req.params.id, req.body));
 
-  r.delete('/api/checklists/:id', { schema: { tags, params: IdParams, response: { 200: Ok } } },
+  r.delete('/api/checklists/:id', { schema: { summary: '删除考核细则', tags, params: IdParams, response: { 200: Ok } } },
     async (req) => removeChecklist(db(), requireUser(req), actorOf(req), req.params.id));
 
   r.post('/api/checklists/:id/items', {
-    schema: { tags, params: IdParams, body: Item, response: { 200: z.object({ id: z.number() }) } },
+    schema: { summary: '新增考核项目', tags, params: IdParams, body: Item, response: { 200: z.object({ id: z.number() }) } },
   }, async (req) => addItem(db(), requireUser(req), actorOf(req), req.params.id, req.body));
 
   r.patch('/api/checklist-items/:id', {
     schema: {
+      summary: '修改考核项目',
       tags, params: IdParams, body: Item.partial().extend({ position: z.number().int().min(0).max(1000).optional() }).strict(),
       response: { 200: z.object({ id: z.number() }) },
     },
   }, async (req) => updateItem(db(), requireUser(req), actorOf(req), req.params.id, req.body));
 
-  r.delete('/api/checklist-items/:id', { schema: { tags, params: IdParams, response: { 200: Ok } } },
+  r.delete('/api/checklist-items/:id', { schema: { summary: '删除考核项目', tags, params: IdParams, response: { 200: Ok } } },
     async (req) => removeItem(db(), requireUser(req), actorOf(req), req.params.id));
 
   // —— Teams (考评组) ——
@@ -134,6 +138,7 @@ export async function assessmentRoutes(app: FastifyInstance) {
 
   r.get('/api/campaigns/:id/assessment-teams', {
     schema: {
+      summary: '考评组列表',
       tags, params: IdParams, querystring: z.object({ q: Search, offset: Offset, limit: Limit(200, 50) }),
       response: {
         200: z.object({
@@ -151,17 +156,19 @@ export async function assessmentRoutes(app: FastifyInstance) {
 
   r.get('/api/campaigns/:id/assessment-teams/candidates', {
     schema: {
+      summary: '可选的考评组成员与述职对象',
       tags, params: IdParams, querystring: z.object({ q: Search }),
       response: { 200: z.object({ items: z.array(z.object({ id: z.number(), displayName: z.string(), username: z.string(), scopeOrgName: z.string().nullable() })) }) },
     },
   }, async (req) => listTeamCandidates(db(), requireUser(req), req.params.id, req.query.q));
 
   r.post('/api/campaigns/:id/assessment-teams', {
-    schema: { tags, params: IdParams, body: TeamBody, response: { 200: z.object({ id: z.number() }) } },
+    schema: { summary: '新建考评组', tags, params: IdParams, body: TeamBody, response: { 200: z.object({ id: z.number() }) } },
   }, async (req) => createTeam(db(), requireUser(req), actorOf(req), req.params.id, req.body));
 
   r.patch('/api/assessment-teams/:id', {
     schema: {
+      summary: '修改考评组',
       tags, params: IdParams,
       body: z.object({
         name: Text(50).optional(), leaderName: z.string().trim().max(50).nullable().optional(),
@@ -171,12 +178,13 @@ export async function assessmentRoutes(app: FastifyInstance) {
     },
   }, async (req) => updateTeam(db(), requireUser(req), actorOf(req), req.params.id, req.body));
 
-  r.delete('/api/assessment-teams/:id', { schema: { tags, params: IdParams, response: { 200: Ok } } },
+  r.delete('/api/assessment-teams/:id', { schema: { summary: '删除考评组', tags, params: IdParams, response: { 200: Ok } } },
     async (req) => removeTeam(db(), requireUser(req), actorOf(req), req.params.id));
 
   // —— Progress and export ——
   r.get('/api/campaigns/:id/assessment/progress', {
     schema: {
+      summary: '实地考核进度',
       tags, params: IdParams, querystring: z.object({ ...ProgressFilter, offset: Offset, limit: Limit(1000, 50) }),
       response: {
         200: z.object({
@@ -188,7 +196,7 @@ export async function assessmentRoutes(app: FastifyInstance) {
   }, async (req) => listProgress(db(), requireUser(req), req.params.id, req.query));
 
   r.get('/api/campaigns/:id/assessment/export', {
-    schema: { tags, params: IdParams, querystring: z.object(ProgressFilter) },
+    schema: { summary: '导出实地考核得分（.xlsx）', tags, params: IdParams, querystring: z.object(ProgressFilter) },
   }, async (req, reply) => {
     const { name, buffer } = await exportScores(db(), requireUser(req), req.params.id, req.query);
     return reply.header('content-type', XLSX).header('content-disposition', disposition(name)).send(buffer);
@@ -197,6 +205,7 @@ export async function assessmentRoutes(app: FastifyInstance) {
   // —— Scoring (phone) ——
   r.get('/api/assessment/my', {
     schema: {
+      summary: '我的实地考核任务（考评组成员）',
       tags,
       response: {
         200: z.object({
@@ -216,6 +225,7 @@ export async function assessmentRoutes(app: FastifyInstance) {
 
   r.get('/api/assessment/reporters/:id', {
     schema: {
+      summary: '某述职对象的实地考核评分表',
       tags, params: IdParams,
       response: {
         200: z.object({
@@ -236,6 +246,7 @@ export async function assessmentRoutes(app: FastifyInstance) {
 
   r.put('/api/assessment/reporters/:id/scores', {
     schema: {
+      summary: '保存实地考核评分（按 clientId 幂等）',
       tags, params: IdParams,
       body: z.object({
         itemId: Id, score: z.number(), failed: z.boolean().default(false), note: z.string().max(2000).nullable().optional(),
@@ -251,15 +262,16 @@ export async function assessmentRoutes(app: FastifyInstance) {
   }, async (req) => scoreItem(db(), requireUser(req), actorOf(req), req.params.id, req.body));
 
   r.post('/api/assessment/reporters/:id/complete', {
-    schema: { tags, params: IdParams, response: { 200: z.object({ completedAt: z.string() }) } },
+    schema: { summary: '提交实地考核', tags, params: IdParams, response: { 200: z.object({ completedAt: z.string() }) } },
   }, async (req) => completeAssessment(db(), requireUser(req), actorOf(req), req.params.id));
 
   r.post('/api/assessment/reporters/:id/reopen', {
-    schema: { tags, params: IdParams, body: z.object({ reason: Text(500) }).strict(), response: { 200: Ok } },
+    schema: { summary: '退回实地考核', tags, params: IdParams, body: z.object({ reason: Text(500) }).strict(), response: { 200: Ok } },
   }, async (req) => reopenAssessment(db(), requireUser(req), actorOf(req), req.params.id, req.body.reason));
 
   r.post('/api/assessment/reporters/:id/items/:itemId/photos', {
     schema: {
+      summary: '上传考核照片',
       tags, params: z.object({ id: Id, itemId: Id }), consumes: ['multipart/form-data'],
       response: { 200: z.object({ id: z.number(), fileName: z.string(), size: z.number() }) },
     },
@@ -270,7 +282,7 @@ export async function assessmentRoutes(app: FastifyInstance) {
   });
 
   r.get('/api/assessment/reporters/:id/photos/:photoId', {
-    schema: { tags, params: z.object({ id: Id, photoId: Id }) },
+    schema: { summary: '下载考核照片', tags, params: z.object({ id: Id, photoId: Id }) },
   }, async (req, reply) => {
     const p = await readPhoto(db(), requireUser(req), req.params.id, req.params.photoId);
     return sendUpload(reply, p, 'photo', { inlineImages: true });

@@ -1,7 +1,7 @@
 import { assertPhaseOpen } from '../campaigns/phase-gate';
 import { sql } from 'drizzle-orm';
 import { validateScore } from '../../../domain/checklist';
-import { AppError, conflict } from '../../../domain/errors';
+import { AppError } from '../../../domain/errors';
 import { type DbOrTx, queryRows } from '../../db/connect';
 import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
@@ -49,17 +49,17 @@ export async function scoreItem(db: DbOrTx, user: AuthUser, actor: AuditActor, r
       from field_scores where client_id = ${input.clientId}`);
     if (again) {
       if (again.reporterId !== reporterId || again.itemId !== input.itemId) {
-        throw conflict('CLIENT_ID_REUSED', '该评分编号已用于其他考核项目，请刷新页面后重新评分');
+        throw new AppError('CLIENT_ID_REUSED');
       }
       const { reporterId: _r, ...row } = again;
       return { ...row, duplicate: true };
     }
 
     assertNotArchived(ctx.campaign);
-    if (ctx.completedAt) throw conflict('ASSESSMENT_COMPLETED', `${ctx.orgName}的实地考核已提交，如需修改请组织部门退回`);
+    if (ctx.completedAt) throw new AppError('ASSESSMENT_COMPLETED', `${ctx.orgName}的实地考核已提交，如需修改请组织部门退回`);
     const list = await checklistFor(tx, ctx);
     const item = list?.items.find((i) => i.id === input.itemId);
-    if (!item) throw new AppError('VALIDATION', '该考核项目不属于此述职对象适用的考核细则', 400, { field: 'itemId' });
+    if (!item) throw new AppError('VALIDATION', '该考核项目不属于此述职对象适用的考核细则', { field: 'itemId' });
     validateScore(input, item);
 
     const now = actor.at;

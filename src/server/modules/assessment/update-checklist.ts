@@ -1,7 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { sql } from 'drizzle-orm';
 import type { AppliesTo } from '../../../domain/checklist';
-import { conflict } from '../../../domain/errors';
+import { AppError } from '../../../domain/errors';
 import { type DbOrTx, queryRows } from '../../db/connect';
 import { checklists } from '../../db/schema';
 import { type AuditActor, writeAudit } from '../../http/audit';
@@ -40,7 +40,7 @@ export async function removeChecklist(db: DbOrTx, user: AuthUser, actor: AuditAc
     assertNotArchived(campaign);
     const [{ scored }] = await queryRows<{ scored: number }>(tx, sql`
       select count(*)::int as scored from field_scores f join checklist_items i on i.id = f.item_id where i.checklist_id = ${id}`);
-    if (scored) throw conflict('CHECKLIST_SCORED', `该考核细则已有${scored}条评分，不能删除`);
+    if (scored) throw new AppError('CHECKLIST_SCORED', `该考核细则已有${scored}条评分，不能删除`);
     await tx.update(checklists).set({ removedAt: actor.at }).where(and(eq(checklists.id, id), isNull(checklists.removedAt)));
     await writeAudit(tx, actor, {
       action: 'assessment.checklist.remove', targetType: 'checklist', targetId: id, scopePath: campaign.organizerPath,

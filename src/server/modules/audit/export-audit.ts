@@ -26,7 +26,7 @@ export async function exportAudit(
 ): Promise<{ name: string; buffer: Buffer }> {
   const page = await searchAudit(db, auditor, { ...q, offset: 0, limit: AUDIT_EXPORT_MAX });
   if (page.total > AUDIT_EXPORT_MAX) {
-    throw new AppError('AUDIT_EXPORT_TOO_LARGE', `符合条件的审计记录有 ${page.total} 条，超过单次导出上限 ${AUDIT_EXPORT_MAX} 条，请缩小时间范围或筛选条件`, 400);
+    throw new AppError('AUDIT_EXPORT_TOO_LARGE', `符合条件的审计记录有 ${page.total} 条，超过单次导出上限 ${AUDIT_EXPORT_MAX} 条，请缩小时间范围或筛选条件`);
   }
   await writeAudit(db, actor, { action: 'audit.export', targetType: 'audit_log', scopePath: auditor.scopePath, detail: { filters: q, rows: page.total } });
   let line: string | null = null;

@@ -16,7 +16,7 @@ const DAY = 86_400_000;
  */
 export async function purgeAuditLog(db: DbOrTx, opts: { olderThanDays: number; now: Date; actor: AuditActor }) {
   if (!Number.isInteger(opts.olderThanDays) || opts.olderThanDays < AUDIT_RETENTION_MIN_DAYS) {
-    throw new AppError('VALIDATION', `审计日志至少保留 ${AUDIT_RETENTION_MIN_DAYS} 天`, 400);
+    throw new AppError('VALIDATION', `审计日志至少保留 ${AUDIT_RETENTION_MIN_DAYS} 天`);
   }
   const cutoff = new Date(opts.now.getTime() - opts.olderThanDays * DAY);
   return db.transaction(async (tx) => {
@@ -29,7 +29,7 @@ export async function purgeAuditLog(db: DbOrTx, opts: { olderThanDays: number; n
     if (through < Number(span.head)) return { deleted: 0, throughSeq: null };
     const [last] = await tx.select({ hash: auditLog.hash }).from(auditLog).where(sql`${auditLog.seq} = ${through}`);
     // The checkpoint needs that row's hash; a row without one was not written by the app (decision 016): investigate.
-    if (!last?.hash) throw new AppError('CONFLICT', `序号 ${through} 的审计记录没有链哈希（未封链），不能清理：请先用 npm run audit:verify 查明原因`, 409);
+    if (!last?.hash) throw new AppError('CONFLICT', `序号 ${through} 的审计记录没有链哈希（未封链），不能清理：请先用 npm run audit:verify 查明原因`);
     await tx.execute(sql`select set_config('shupingkao.audit_purge', 'on', true)`);
     const deleted = await tx.delete(auditLog)
       .where(and(gte(auditLog.seq, Number(span.head)), lte(auditLog.seq, through)))

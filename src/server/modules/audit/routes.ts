@@ -24,6 +24,7 @@ export async function auditRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get('/api/audit', {
     schema: {
+      summary: '查询审计日志',
       tags: ['audit'],
       querystring: z.object({
         ...Filters,
@@ -43,7 +44,7 @@ export async function auditRoutes(app: FastifyInstance) {
   }, async (req) => searchAudit(app.deps.db, requireRole(req, 'auditor'), req.query));
 
   // The rows of the current filter as .xlsx, with an anchor of the chain head signed now (decision 016) to print.
-  r.get('/api/audit/export', { schema: { tags: ['audit'], querystring: z.object(Filters) } }, async (req, reply) => {
+  r.get('/api/audit/export', { schema: { summary: '导出审计日志（含锚点）', tags: ['audit'], querystring: z.object(Filters) } }, async (req, reply) => {
     const auditor = requireRole(req, 'auditor');
     const { name, buffer } = await exportAudit(app.deps.db, auditor, actorOf(req), req.query, app.deps.auditAnchors);
     return reply.header('content-type', XLSX)
@@ -56,6 +57,7 @@ export async function auditRoutes(app: FastifyInstance) {
   let running = false;
   r.get('/api/audit/verify', {
     schema: {
+      summary: '校验审计链',
       tags: ['audit'],
       response: {
         200: z.object({
@@ -77,7 +79,7 @@ export async function auditRoutes(app: FastifyInstance) {
   }, async (req) => {
     requireRole(req, 'auditor');
     // One check at a time per process: it reads the whole log.
-    if (running) throw new AppError('AUDIT_VERIFY_RUNNING', '审计链校验正在进行，请稍后再试', 409);
+    if (running) throw new AppError('AUDIT_VERIFY_RUNNING');
     running = true;
     try {
       const anchors = app.deps.auditAnchors ? await app.deps.auditAnchors.load() : undefined;

@@ -18,14 +18,14 @@ export async function changeOwnPassword(
   const now = clock.now();
   assertPasswordAcceptable(input.newPassword, user.username);
   if (input.newPassword === input.currentPassword) {
-    throw new AppError('PASSWORD_REUSED', '新密码不能与当前密码相同', 400, { field: 'newPassword' });
+    throw new AppError('PASSWORD_REUSED', '新密码不能与当前密码相同', { field: 'newPassword' });
   }
   const account = await accountByUsername(db, user.username);
   const scopePath = account?.scope_path ?? null;
   const actor = { actorId: user.id, actorName: `${user.displayName}(${user.username})`, ip, at: now };
   await checkPassword(db, config, {
     action: 'auth.password', username: user.username, password: input.currentPassword, ip, now, account, actor, scopePath,
-    wrong: new AppError('WRONG_PASSWORD', '当前密码不正确', 400, { field: 'currentPassword' }),
+    wrong: new AppError('WRONG_PASSWORD', '当前密码不正确', { field: 'currentPassword' }),
   });
   const passwordHash = await hashPassword(input.newPassword, config.passwordCost);
   await db.transaction(async (tx) => {

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import type { AuditAction } from '../../../domain/audit-actions';
 import { AppError } from '../../../domain/errors';
 import { passwordState } from '../../../domain/password-policy';
 import type { Role } from '../../../domain/roles';
@@ -40,7 +41,7 @@ export async function accountByUsername(db: DbOrTx, username: string): Promise<A
 }
 
 export const lockedError = (until: Date, now: Date) =>
-  new AppError('ACCOUNT_LOCKED', `密码错误次数过多，账号已锁定，请${Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 60_000))}分钟后再试`, 423);
+  new AppError('ACCOUNT_LOCKED', `密码错误次数过多，账号已锁定，请${Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 60_000))}分钟后再试`);
 
 /**
  * Checks a password the way sign-in does, for sign-in and for a user confirming their current password: the attempt
@@ -53,7 +54,7 @@ export async function checkPassword(
   db: DbOrTx, config: AppConfig,
   o: { action: 'auth.login' | 'auth.password'; username: string; password: string; ip: string; now: Date; account: Account | undefined; actor: AuditActor; scopePath: string | null; wrong: AppError },
 ): Promise<void> {
-  const audit = (action: string, result: 'success' | 'failure', detail: Record<string, unknown>) =>
+  const audit = (action: AuditAction, result: 'success' | 'failure', detail: Record<string, unknown>) =>
     writeAudit(db, o.actor, { action, targetType: 'user', targetId: o.account?.id ?? null, result, scopePath: o.scopePath, detail });
   const slot = await reserveAttempt(db, config, o.username, o.ip, o.now);
   if (!slot.ok) {
@@ -71,7 +72,7 @@ export async function checkPassword(
       action: 'auth.lock', targetType: 'user', targetId: o.account?.id ?? null, scopePath: o.scopePath,
       detail: { reason: o.account ? 'bad_password' : 'unknown_user', minutes: config.lockoutMinutes },
     });
-    throw new AppError('ACCOUNT_LOCKED', `密码连续错误${config.lockoutAttempts}次，账号已锁定${config.lockoutMinutes}分钟`, 423);
+    throw new AppError('ACCOUNT_LOCKED', `密码连续错误${config.lockoutAttempts}次，账号已锁定${config.lockoutMinutes}分钟`);
   }
   await audit(o.action, 'failure', { reason: o.account ? 'bad_password' : 'unknown_user' });
   throw o.wrong;
@@ -89,16 +90,16 @@ export async function login({ db, clock, config }: AppDeps, input: LoginInput) {
 
   if (await overRateLimit(db, config, input.ip, now)) {
     await writeAudit(db, actor, { action: 'auth.login', targetType: 'user', targetId: account?.id ?? null, result: 'failure', scopePath, detail: { reason: 'rate_limited' } });
-    throw new AppError('RATE_LIMITED', '登录尝试过于频繁，请1分钟后再试', 429);
+    throw new AppError('RATE_LIMITED');
   }
   await checkPassword(db, config, {
-    ...input, action: 'auth.login', now, account, actor, scopePath, wrong: new AppError('INVALID_CREDENTIALS', '用户名或密码错误', 401),
+    ...input, action: 'auth.login', now, account, actor, scopePath, wrong: new AppError('INVALID_CREDENTIALS'),
   });
   const user = account!;
   if (user.disabled) {
     // Only the holder of the right password learns that the account is disabled; a wrong one answered like any other.
     await writeAudit(db, actor, { action: 'auth.login', targetType: 'user', targetId: user.id, result: 'failure', scopePath, detail: { reason: 'disabled' } });
-    throw new AppError('ACCOUNT_DISABLED', '账号已停用，请联系管理员', 403);
+    throw new AppError('ACCOUNT_DISABLED');
   }
 
   const session = await db.transaction(async (tx) => {

@@ -31,6 +31,7 @@ export async function authRoutes(app: FastifyInstance) {
   r.post('/api/auth/login', {
     config: { public: true },
     schema: {
+      summary: '登录',
       tags: ['auth'],
       body: z.object({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(256) }),
       response: { 200: z.object({ user: UserOut, csrfToken: z.string(), password: PasswordStateOut }) },
@@ -47,7 +48,7 @@ export async function authRoutes(app: FastifyInstance) {
   });
 
   r.post('/api/auth/logout', {
-    schema: { tags: ['auth'], response: { 200: z.object({ ok: z.boolean() }) } },
+    schema: { summary: '退出登录', tags: ['auth'], response: { 200: z.object({ ok: z.boolean() }) } },
   }, async (req, reply) => {
     const user = requireUser(req);
     await app.deps.db.transaction(async (tx) => {
@@ -61,7 +62,7 @@ export async function authRoutes(app: FastifyInstance) {
   });
 
   r.get('/api/auth/me', {
-    schema: { tags: ['auth'], response: { 200: z.object({ user: UserOut, csrfToken: z.string(), password: PasswordStateOut }) } },
+    schema: { summary: '当前用户、CSRF 令牌与密码状态', tags: ['auth'], response: { 200: z.object({ user: UserOut, csrfToken: z.string(), password: PasswordStateOut }) } },
   }, async (req) => {
     const user = requireUser(req);
     return { user, csrfToken: req.csrfToken!, password: req.passwordState! };
@@ -69,6 +70,7 @@ export async function authRoutes(app: FastifyInstance) {
 
   r.post('/api/auth/password', {
     schema: {
+      summary: '修改本人密码',
       tags: ['auth'],
       body: z.object({ currentPassword: z.string().min(1).max(256), newPassword: z.string().min(1).max(256) }).strict(),
       response: { 200: z.object({ ok: z.boolean() }) },

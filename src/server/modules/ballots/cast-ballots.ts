@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { codeShape, fillForm, MAX_ROOM_FAILURES, normalizeCode } from '../../../domain/ballot-codes';
 import type { BallotForm } from '../../../domain/campaign-settings';
 import { AppError } from '../../../domain/errors';
+import type { ErrorCode } from '../../../domain/error-codes';
 import type { Grade } from '../../../domain/grades';
 import { type Db, definePrepared, preparedRows } from '../../db/connect';
 import type { BallotMixer, Outcome } from './mixer';
@@ -79,11 +80,11 @@ interface CodeRow {
   used: number[] | null;
 }
 
-const err = (code: string, message: string, status: number) => new AppError(code, message, status);
+const err = (code: ErrorCode, message: string) => new AppError(code, message);
 
 const codeUsed = (n: number) => err('CODE_USED', n === 1
   ? '您已对该述职对象投过票，每个投票码对每位述职对象只能投一次'
-  : '您已对所选述职对象投过票，每个投票码对每位述职对象只能投一次', 409);
+  : '您已对所选述职对象投过票，每个投票码对每位述职对象只能投一次');
 
 /**
  * Checks the code and room code and returns the code's row. `asking` are the reporters a vote is for: when voting
@@ -93,22 +94,22 @@ const codeUsed = (n: number) => err('CODE_USED', n === 1
 async function resolveCode(db: Db, rawCode: string, roomCode: string, asking?: number[]): Promise<CodeRow> {
   const code = normalizeCode(rawCode);
   const shape = codeShape(code);
-  if (shape !== 'ok') throw err('CODE_MISTYPED', '投票码有误，请核对投票条上的投票码后重新输入', 400);
+  if (shape !== 'ok') throw err('CODE_MISTYPED', '投票码有误，请核对投票条上的投票码后重新输入');
   const [row] = await preparedRows<CodeRow>(db, LOOKUP, [hashCode(code)]);
-  if (!row) throw err('CODE_UNKNOWN', '投票码无效，请核对投票条上的投票码后重新输入', 404);
-  if (row.voided) throw err('CODE_VOIDED', '该投票码已作废（投票条已重新印制），请向工作人员领取新的投票条', 410);
-  if (row.state === 'draft') throw err('VOTING_NOT_OPEN', '测评尚未开始，请等待主持人宣布开始投票', 409);
+  if (!row) throw err('CODE_UNKNOWN', '投票码无效，请核对投票条上的投票码后重新输入');
+  if (row.voided) throw err('CODE_VOIDED', '该投票码已作废（投票条已重新印制），请向工作人员领取新的投票条');
+  if (row.state === 'draft') throw err('VOTING_NOT_OPEN', '测评尚未开始，请等待主持人宣布开始投票');
   if (row.state !== 'open') {
     const used = numbers(row.used);
     if (asking?.length && asking.every((id) => used.has(id))) throw codeUsed(asking.length);
-    throw err('VOTING_CLOSED', '本轮测评已结束，不能再投票', 409);
+    throw err('VOTING_CLOSED', '本轮测评已结束，不能再投票');
   }
   if (row.room_failures >= MAX_ROOM_FAILURES) {
-    throw err('CODE_LOCKED', '会场码输错次数过多，该投票码已停用，请向工作人员求助', 423);
+    throw err('CODE_LOCKED', '会场码输错次数过多，该投票码已停用，请向工作人员求助');
   }
   if (!/^\d{6}$/.test(roomCode.trim()) || roomCode.trim() !== row.room_code) {
     await db.execute(sql`update ballot_codes set room_failures = room_failures + 1 where id = ${row.code_id}`);
-    throw err('ROOM_CODE_WRONG', '会场码不正确，请输入会场大屏上显示的6位会场码', 400);
+    throw err('ROOM_CODE_WRONG', '会场码不正确，请输入会场大屏上显示的6位会场码');
   }
   return row;
 }
@@ -170,13 +171,13 @@ export async function castBallots(
 ): Promise<CastAnswer> {
   const seen = new Set<number>();
   for (const b of items) {
-    if (seen.has(b.reporterId)) throw err('DUPLICATE_REPORTER', '同一述职对象在一次提交中只能评价一次', 400);
+    if (seen.has(b.reporterId)) throw err('DUPLICATE_REPORTER', '同一述职对象在一次提交中只能评价一次');
     seen.add(b.reporterId);
   }
   const row = await resolveCode(db, rawCode, roomCode, items.map((b) => b.reporterId));
   const onAgenda = numbers(row.agenda);
   if (items.some((b) => !onAgenda.has(b.reporterId))) {
-    throw err('UNKNOWN_REPORTER', '所评价的述职对象不在本次述职评议会名单中', 400);
+    throw err('UNKNOWN_REPORTER', '所评价的述职对象不在本次述职评议会名单中');
   }
   const used = numbers(row.used);
   const fresh = items.filter((b) => !used.has(b.reporterId));
@@ -209,7 +210,7 @@ export async function castBallots(
   if (pick('closed').length && !answer.accepted.length && !answer.pending.length) {
     // Voting ended (or the slip was reprinted) while the ballots waited: the lookup now names which.
     await resolveCode(db, rawCode, roomCode, items.map((b) => b.reporterId));
-    throw err('VOTING_CLOSED', '本轮测评已结束，不能再投票', 409);
+    throw err('VOTING_CLOSED', '本轮测评已结束，不能再投票');
   }
   if (!answer.accepted.length && !answer.pending.length) throw codeUsed(items.length);
   return answer;

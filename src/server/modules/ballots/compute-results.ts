@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { conflict } from '../../../domain/errors';
+import { AppError } from '../../../domain/errors';
 import { GRADES } from '../../../domain/grades';
 import { ballotScoreFormulas } from '../../../domain/composite';
 import { type BallotInput, PERCENT_NOTE, type ReporterTally, type TallyRow, tallyBallots } from '../../../domain/tally';
@@ -33,7 +33,7 @@ export async function computeResults(db: DbOrTx, user: AuthUser, roundId: number
   const { round, ctx } = await getRound(db, roundId, { viewer: user });
   assertRead(user, ctx.organizerPath);
   if (round.state !== 'released') {
-    throw conflict('RESULTS_HIDDEN', round.state === 'void'
+    throw new AppError('RESULTS_HIDDEN', round.state === 'void'
       ? '本轮测评因计票数超过发放数已作废，没有结果'
       : `测评${stateLabel(round.state)}，结果在投票结束、核对并发布后才能查看`);
   }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { codeFromBytes } from '../../../domain/ballot-codes';
-import { AppError, conflict } from '../../../domain/errors';
+import { AppError } from '../../../domain/errors';
 import { type Db, queryRows } from '../../db/connect';
 import { ballotCodeBatches, ballotCodes } from '../../db/schema';
 import { type AuditActor, writeAudit } from '../../http/audit';
@@ -27,15 +27,15 @@ export async function issueCodes(
   const result = await db.transaction(async (tx) => {
     const { round, ctx } = await getRound(tx, roundId, { lock: true, viewer: user });
     assertManage(user, ctx.organizerPath);
-    if (!['draft', 'open'].includes(round.state)) throw conflict('ROUND_ENDED', `测评${stateLabel(round.state)}，不能再印制投票条`);
+    if (!['draft', 'open'].includes(round.state)) throw new AppError('ROUND_ENDED', `测评${stateLabel(round.state)}，不能再印制投票条`);
     const cat = ctx.settings.ballots.categories.find((c) => c.key === category);
-    if (!cat) throw new AppError('VALIDATION', `参评人员类别「${category}」不在本次考核的设置中`, 400, { field: 'category' });
-    if (cat.weight === 0) throw new AppError('VALIDATION', `「${cat.label}」不参加测评，不能发放投票码`, 400, { field: 'category' });
+    if (!cat) throw new AppError('VALIDATION', `参评人员类别「${category}」不在本次考核的设置中`, { field: 'category' });
+    if (cat.weight === 0) throw new AppError('VALIDATION', `「${cat.label}」不参加测评，不能发放投票码`, { field: 'category' });
     const [used] = await queryRows<{ n: number }>(tx, sql`
       select count(*)::int as n from ballot_code_uses u join ballot_codes c on c.id = u.code_id
       join ballot_code_batches b on b.id = c.batch_id
       where b.round_id = ${roundId} and b.category = ${category} and b.voided_at is null`);
-    if (Number(used?.n) > 0) throw conflict('CODES_IN_USE', `「${cat.label}」的投票码已有人使用，不能作废重印`);
+    if (Number(used?.n) > 0) throw new AppError('CODES_IN_USE', `「${cat.label}」的投票码已有人使用，不能作废重印`);
     const voided = await tx.update(ballotCodeBatches).set({ voidedAt: actor.at })
       .where(and(eq(ballotCodeBatches.roundId, roundId), eq(ballotCodeBatches.category, category), isNull(ballotCodeBatches.voidedAt)))
       .returning({ id: ballotCodeBatches.id });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import { roomCodeFromBytes } from '../../../domain/ballot-codes';
-import { AppError, conflict } from '../../../domain/errors';
+import { AppError } from '../../../domain/errors';
 import { reconcile, type Mismatch } from '../../../domain/tally';
 import type { Database, Db, DbOrTx } from '../../db/connect';
 import {
@@ -33,15 +33,15 @@ export async function createRound(db: Db, user: AuthUser, actor: AuditActor, mee
   const ctx = await getMeetingContext(db, meetingId, user);
   assertManage(user, ctx.organizerPath);
   if ((await meetingReporters(db, meetingId)).length === 0) {
-    throw new AppError('NO_REPORTERS', '该述职评议会尚未安排述职对象，请先设置议程', 409);
+    throw new AppError('NO_REPORTERS');
   }
   return db.transaction(async (tx) => {
     const live = await tx.select({ id: ballotRounds.id, mode: ballotRounds.mode, state: ballotRounds.state }).from(ballotRounds)
       .where(and(eq(ballotRounds.meetingId, meetingId), inArray(ballotRounds.state, ['draft', 'open', 'closing'])));
-    if (live.length) throw conflict('ROUND_IN_PROGRESS', '该会议已有未结束的测评轮次，请先结束或清除');
+    if (live.length) throw new AppError('ROUND_IN_PROGRESS');
     const real = await tx.select({ id: ballotRounds.id }).from(ballotRounds)
       .where(and(eq(ballotRounds.meetingId, meetingId), eq(ballotRounds.mode, 'real')));
-    if (real.length) throw conflict('REAL_ROUND_EXISTS', '该会议已进行过正式测评，不能再新建测评轮次');
+    if (real.length) throw new AppError('REAL_ROUND_EXISTS');
     const [round] = await tx.insert(ballotRounds)
       .values({ meetingId, mode, roomCode: newRoomCode(), createdBy: user.id }).returning();
     await writeAudit(tx, actor, {
@@ -57,11 +57,11 @@ export async function openVoting(db: Db, user: AuthUser, actor: AuditActor, roun
   return db.transaction(async (tx) => {
     const { round, ctx } = await getRound(tx, roundId, { lock: true, viewer: user });
     assertManage(user, ctx.organizerPath);
-    if (round.state !== 'draft') throw conflict('NOT_DRAFT', `测评${stateLabel(round.state)}，不能开始投票`);
+    if (round.state !== 'draft') throw new AppError('NOT_DRAFT', `测评${stateLabel(round.state)}，不能开始投票`);
     // A rehearsal may run any day; the real round only in the meeting phase, on the meeting's day (R-CAMP-8).
     if (round.mode === 'real') await assertVotingMayOpen(tx, round.meetingId, actor.at);
     const issued = await codeCounts(tx, roundId);
-    if (issued.reduce((s, c) => s + c.issued, 0) === 0) throw conflict('NO_CODES', '尚未生成投票码，请先打印投票条');
+    if (issued.reduce((s, c) => s + c.issued, 0) === 0) throw new AppError('NO_CODES');
     const anonymity: Anonymity = {
       minGroupSize: ctx.settings.ballots.minGroupSize,
       categories: ctx.settings.ballots.categories.map((c) => ({ key: c.key, label: c.label })),
@@ -81,7 +81,7 @@ export async function rotateRoomCode(db: Db, user: AuthUser, actor: AuditActor, 
   return db.transaction(async (tx) => {
     const { round, ctx } = await getRound(tx, roundId, { lock: true, viewer: user });
     assertManage(user, ctx.organizerPath);
-    if (!['draft', 'open'].includes(round.state)) throw conflict('ROUND_ENDED', '测评已结束，无需更换会场码');
+    if (!['draft', 'open'].includes(round.state)) throw new AppError('ROUND_ENDED');
     const [row] = await tx.update(ballotRounds).set({ roomCode: newRoomCode() }).where(eq(ballotRounds.id, roundId)).returning();
     await writeAudit(tx, actor, { action: 'ballot_round.rotate_room_code', targetType: 'ballot_round', targetId: roundId, scopePath: ctx.organizerPath });
     return row!;
@@ -145,12 +145,12 @@ export async function closeVoting(
       .from(meetingAttendance).where(eq(meetingAttendance.meetingId, round.meetingId));
     const attendees = given ?? (present.length ? present.filter((p) => rating.includes(p.key)).reduce((s, p) => s + p.present, 0) : undefined);
     if (attendees === undefined) {
-      throw new AppError('ATTENDEES_REQUIRED', '会议尚未登记签到人数，请在会议签到中登记或在此填写签到人数', 400, { field: 'attendees' });
+      throw new AppError('ATTENDEES_REQUIRED', '会议尚未登记签到人数，请在会议签到中登记或在此填写签到人数', { field: 'attendees' });
     }
     return attendees;
   };
   const canClose = (state: string) => {
-    if (state !== 'open' && state !== 'closing') throw conflict('NOT_OPEN', `测评${stateLabel(state)}，不能结束投票`);
+    if (state !== 'open' && state !== 'closing') throw new AppError('NOT_OPEN', `测评${stateLabel(state)}，不能结束投票`);
   };
   {
     const { round, ctx } = await getRound(db, roundId, { viewer: user });
@@ -209,11 +209,11 @@ export async function releaseResults(db: Db, user: AuthUser, actor: AuditActor, 
   return db.transaction(async (tx) => {
     const { round, ctx } = await getRound(tx, roundId, { lock: true, viewer: user });
     assertManage(user, ctx.organizerPath);
-    if (round.state === 'void') throw conflict('ROUND_VOID', '计票数超过投票码发放数与纸质表收回数之和，本轮测评无效，结果不能发布');
-    if (round.state !== 'closed') throw conflict('NOT_CLOSED', `测评${stateLabel(round.state)}，不能发布结果`);
+    if (round.state === 'void') throw new AppError('ROUND_VOID');
+    if (round.state !== 'closed') throw new AppError('NOT_CLOSED', `测评${stateLabel(round.state)}，不能发布结果`);
     const { pending } = await matchedPaper(tx, roundId);
     if (pending.length) {
-      throw new AppError('PAPER_PENDING', `有${pending.length}组纸质表录入尚未经两人一致确认，请先处理`, 409, { pending });
+      throw new AppError('PAPER_PENDING', `有${pending.length}组纸质表录入尚未经两人一致确认，请先处理`, { pending });
     }
     const rows = await reconcileRound(tx as unknown as Db, roundId, round.attendees ?? 0);
     const mismatches = rows.filter((r) => r.mismatches.length)
@@ -227,7 +227,7 @@ export async function releaseResults(db: Db, user: AuthUser, actor: AuditActor, 
     }
     const text = explanation?.trim() ?? '';
     if (mismatches.length && text.length < 10) {
-      throw new AppError('EXPLANATION_REQUIRED', '票数核对存在不一致，发布结果前须书面说明原因（不少于10字）', 400, { field: 'explanation', mismatches });
+      throw new AppError('EXPLANATION_REQUIRED', '票数核对存在不一致，发布结果前须书面说明原因（不少于10字）', { field: 'explanation', mismatches });
     }
     const [row] = await tx.update(ballotRounds)
       .set({ state: 'released', mismatches, explanation: text || null, releasedAt: actor.at })
@@ -247,8 +247,8 @@ export async function purgeRehearsal(db: Db, user: AuthUser, actor: AuditActor, 
   const out = await db.transaction(async (tx) => {
     const { round, ctx } = await getRound(tx, roundId, { lock: true, viewer: user });
     assertManage(user, ctx.organizerPath);
-    if (round.mode !== 'rehearsal') throw conflict('REAL_ROUND', '正式测评的选票不能清除');
-    if (round.state === 'purged') throw conflict('ALREADY_PURGED', '该演练已清除');
+    if (round.mode !== 'rehearsal') throw new AppError('REAL_ROUND');
+    if (round.state === 'purged') throw new AppError('ALREADY_PURGED');
     const codeIds = tx.select({ id: ballotCodes.id }).from(ballotCodes).where(eq(ballotCodes.roundId, roundId));
     const inInbox = [...(await receivedCounts(tx, roundId)).values()].reduce((a, n) => a + n, 0);
     // Dropping the inbox removes its file; rows deleted from `ballots` (rounds from before the inbox) would stay
@@ -279,10 +279,10 @@ export async function setPaperCounts(
   return db.transaction(async (tx) => {
     const { round, ctx } = await getRound(tx, roundId, { lock: true, viewer: user });
     assertManage(user, ctx.organizerPath);
-    if (!['draft', 'open', 'closed'].includes(round.state)) throw conflict('ROUND_ENDED', '测评结果已发布或作废，不能修改纸质表数量');
+    if (!['draft', 'open', 'closed'].includes(round.state)) throw new AppError('ROUND_ENDED', '测评结果已发布或作废，不能修改纸质表数量');
     const keys = new Set(ctx.settings.ballots.categories.map((c) => c.key));
     for (const k of Object.keys(counts)) {
-      if (!keys.has(k)) throw new AppError('VALIDATION', `参评人员类别「${k}」不在本次考核的设置中`, 400, { field: 'counts' });
+      if (!keys.has(k)) throw new AppError('VALIDATION', `参评人员类别「${k}」不在本次考核的设置中`, { field: 'counts' });
     }
     const [row] = await tx.update(ballotRounds).set({ paperCounts: counts }).where(eq(ballotRounds.id, roundId)).returning();
     await writeAudit(tx, actor, { action: 'ballot_round.paper_counts', targetType: 'ballot_round', targetId: roundId, scopePath: ctx.organizerPath, detail: { counts } });

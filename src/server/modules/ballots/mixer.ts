@@ -66,7 +66,7 @@ export function shuffle<T>(items: readonly T[]): T[] {
   return a;
 }
 
-export const VOTE_NOT_SAVED = () => new AppError('VOTE_NOT_SAVED', '服务器暂时无法保存选票，您的选票尚未计入，请稍后重新提交', 503);
+export const VOTE_NOT_SAVED = () => new AppError('VOTE_NOT_SAVED');
 
 class Undersized extends Error {
   /** Ballots answered already (their code had rated the reporter, or was closed); the rest are written later. */
@@ -168,7 +168,7 @@ export class BallotMixer {
       q = { roundId: round.id, meetingId: round.meetingId, k: Math.max(1, round.k), pending: new Map(), inflight: new Map(), flushing: null, again: false, draining: false, flushAll: false };
       this.rounds.set(round.id, q);
     }
-    if (q.draining) throw new AppError('VOTING_CLOSED', '本轮测评已结束，不能再投票', 409);
+    if (q.draining) throw new AppError('VOTING_CLOSED');
     const out = ballots.map((b) => {
       const key = keyOf(b.codeId, b.reporterId);
       const same = q.pending.get(key) ?? q.inflight.get(key);

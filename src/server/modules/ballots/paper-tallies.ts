@@ -2,7 +2,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import {
   checkPaperEntry, paperBallots, paperDifferences, type PaperBallot, type PaperCounts, type PaperEntry,
 } from '../../../domain/ballot-codes';
-import { AppError, conflict, notFound } from '../../../domain/errors';
+import { AppError, notFound } from '../../../domain/errors';
 import type { Db, DbOrTx } from '../../db/connect';
 import { ballotPaperTallies, users } from '../../db/schema';
 import { type AuditActor, writeAudit } from '../../http/audit';
@@ -29,19 +29,19 @@ export async function enterPaperTally(db: Db, user: AuthUser, actor: AuditActor,
   return db.transaction(async (tx) => {
     const { round, ctx } = await getRound(tx, roundId, { lock: true, viewer: user });
     assertManage(user, ctx.organizerPath);
-    if (!['open', 'draft', 'closed'].includes(round.state)) throw conflict('ROUND_ENDED', '测评结果已发布或作废，不能再录入纸质表');
+    if (!['open', 'draft', 'closed'].includes(round.state)) throw new AppError('ROUND_ENDED', '测评结果已发布或作废，不能再录入纸质表');
     if (!ctx.settings.ballots.categories.some((c) => c.key === input.category)) {
-      throw new AppError('VALIDATION', `参评人员类别「${input.category}」不在本次考核的设置中`, 400, { field: 'category' });
+      throw new AppError('VALIDATION', `参评人员类别「${input.category}」不在本次考核的设置中`, { field: 'category' });
     }
     if (!(await meetingReporters(tx, round.meetingId)).some((r) => r.reporterId === input.reporterId)) {
-      throw new AppError('UNKNOWN_REPORTER', '所录入的述职对象不在本次述职评议会名单中', 400, { field: 'reporterId' });
+      throw new AppError('UNKNOWN_REPORTER', '所录入的述职对象不在本次述职评议会名单中', { field: 'reporterId' });
     }
     const existing = await tx.select().from(ballotPaperTallies).where(and(
       eq(ballotPaperTallies.roundId, roundId), eq(ballotPaperTallies.reporterId, input.reporterId),
       eq(ballotPaperTallies.category, input.category)));
-    if (existing.length >= 2) throw conflict('BOTH_ENTERED', '该述职对象此类别的纸质表已录入两次；如有不一致，请先删除错误的一次');
+    if (existing.length >= 2) throw new AppError('BOTH_ENTERED');
     if (existing.some((e) => e.enteredBy === user.id)) {
-      throw conflict('SAME_CLERK', '第二次录入须由另一名工作人员完成');
+      throw new AppError('SAME_CLERK');
     }
     const entryNo = existing[0]?.entryNo === 1 ? 2 : 1;
     const [row] = await tx.insert(ballotPaperTallies).values({
@@ -60,7 +60,7 @@ export async function deletePaperTally(db: Db, user: AuthUser, actor: AuditActor
   return db.transaction(async (tx) => {
     const { round, ctx } = await getRound(tx, roundId, { lock: true, viewer: user });
     assertManage(user, ctx.organizerPath);
-    if (!['open', 'draft', 'closed'].includes(round.state)) throw conflict('ROUND_ENDED', '测评结果已发布或作废，不能修改纸质表录入');
+    if (!['open', 'draft', 'closed'].includes(round.state)) throw new AppError('ROUND_ENDED', '测评结果已发布或作废，不能修改纸质表录入');
     const [row] = await tx.delete(ballotPaperTallies)
       .where(and(eq(ballotPaperTallies.id, tallyId), eq(ballotPaperTallies.roundId, roundId))).returning();
     if (!row) throw notFound('纸质表录入记录');

@@ -10,13 +10,13 @@ export const canManageRounds = (user: AuthUser, organizerPath: string) =>
 
 export function assertManage(user: AuthUser, organizerPath: string) {
   if (!canManageRounds(user, organizerPath)) {
-    throw new AppError('FORBIDDEN', '无权管理该述职评议会的测评', 403);
+    throw new AppError('FORBIDDEN', '无权管理该述职评议会的测评');
   }
 }
 
 /** Live counts and released results: scoped readers of the organizer's subtree. */
 export function assertRead(user: AuthUser, organizerPath: string) {
   if (!SCOPED_READERS.has(user.role) || !pathWithin(organizerPath, user.scopePath)) {
-    throw new AppError('FORBIDDEN', '无权查看该述职评议会的测评', 403);
+    throw new AppError('FORBIDDEN', '无权查看该述职评议会的测评');
   }
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { Id, IdParams } from '../../http/schemas';
 import { AppError } from '../../../domain/errors';
 import { GRADES } from '../../../domain/grades';
 import { actorOf } from '../../http/audit';
@@ -25,8 +26,6 @@ import { ballotRounds } from '../../db/schema';
 import { desc, eq, sql } from 'drizzle-orm';
 import { publicOrigin } from '../../http/public-url';
 
-const Id = z.coerce.number().int().positive().max(2_147_483_647);
-const IdParams = z.object({ id: Id });
 const Count = z.number().int().min(0).max(100_000);
 const MAX_TEXT = 500;
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -97,7 +96,7 @@ export async function ballotRoutes(app: FastifyInstance) {
 
   /** An administrator's browser must not cast: a session proves a person, which anonymity forbids. */
   const refuseSignedIn = (req: { user: unknown }) => {
-    if (req.user) throw new AppError('SIGNED_IN_CANNOT_VOTE', '已登录管理账号的浏览器不能投票，请用本人手机扫描投票条上的二维码', 403);
+    if (req.user) throw new AppError('SIGNED_IN_CANNOT_VOTE');
   };
 
   // ---- public: the phone page -------------------------------------------------------------------------
@@ -105,6 +104,7 @@ export async function ballotRoutes(app: FastifyInstance) {
     logLevel: 'warn',
     config: { public: true },
     schema: {
+      summary: '凭投票码和会场码取得测评表（手机投票，公开）',
       tags, body: z.object(VoteAuth).strict(),
       response: {
         200: z.object({
@@ -127,6 +127,7 @@ export async function ballotRoutes(app: FastifyInstance) {
     logLevel: 'warn',
     config: { public: true },
     schema: {
+      summary: '提交选票（手机投票，公开）',
       tags,
       body: z.object({
         ...VoteAuth,
@@ -150,7 +151,7 @@ export async function ballotRoutes(app: FastifyInstance) {
 
   // ---- the organizer ----------------------------------------------------------------------------------
   r.get('/api/meetings/:id/ballot-rounds', {
-    schema: { tags, params: IdParams, response: { 200: z.object({ items: z.array(RoundOut) }) } },
+    schema: { summary: '会议的测评轮次列表', tags, params: IdParams, response: { 200: z.object({ items: z.array(RoundOut) }) } },
   }, async (req) => {
     const ctx = await getMeetingContext(db(), req.params.id, requireUser(req));
     assertManage(requireUser(req), ctx.organizerPath);
@@ -159,7 +160,7 @@ export async function ballotRoutes(app: FastifyInstance) {
   });
 
   r.post('/api/meetings/:id/ballot-rounds', {
-    schema: { tags, params: IdParams, body: z.object({ mode: z.enum(['rehearsal', 'real']) }).strict(), response: { 200: RoundOut } },
+    schema: { summary: '新建测评轮次（演练或正式）', tags, params: IdParams, body: z.object({ mode: z.enum(['rehearsal', 'real']) }).strict(), response: { 200: RoundOut } },
   }, async (req) => {
     const round = await createRound(db(), requireUser(req), actorOf(req), req.params.id, req.body.mode);
     await announce(round.meetingId);
@@ -168,6 +169,7 @@ export async function ballotRoutes(app: FastifyInstance) {
 
   r.get('/api/ballot-rounds/:id', {
     schema: {
+      summary: '测评轮次详情与实时票数',
       tags, params: IdParams,
       response: { 200: RoundOut.extend({ codes: z.array(z.object({ category: z.string(), issued: z.number(), used: z.number() })) }) },
     },
@@ -179,6 +181,7 @@ export async function ballotRoutes(app: FastifyInstance) {
 
   r.post('/api/ballot-rounds/:id/codes', {
     schema: {
+      summary: '生成投票码并打印投票条（PDF）',
       tags, params: IdParams,
       body: z.object({ category: z.string().min(1).max(64), count: z.number().int().min(1).max(2000) }).strict(),
       produces: ['application/pdf'],
@@ -194,29 +197,30 @@ export async function ballotRoutes(app: FastifyInstance) {
     return reply.send(pdf);
   });
 
-  const transition = (path: string, body: z.ZodTypeAny, fn: (req: any) => Promise<typeof ballotRounds.$inferSelect>) =>
-    r.post(path, { schema: { tags, params: IdParams, body, response: { 200: RoundOut } } }, async (req) => {
+  const transition = (path: string, summary: string, body: z.ZodTypeAny, fn: (req: any) => Promise<typeof ballotRounds.$inferSelect>) =>
+    r.post(path, { schema: { summary, tags, params: IdParams, body, response: { 200: RoundOut } } }, async (req) => {
       const round = await fn(req);
       await announce(round.meetingId);
       return presentRound(round);
     });
   const Empty = z.object({}).strict().optional();
-  transition('/api/ballot-rounds/:id/open', Empty, (req) => openVoting(db(), requireUser(req), actorOf(req), req.params.id));
-  transition('/api/ballot-rounds/:id/room-code', Empty, (req) => rotateRoomCode(db(), requireUser(req), actorOf(req), req.params.id));
-  transition('/api/ballot-rounds/:id/close', z.object({ attendees: Count.optional() }).strict(),
+  transition('/api/ballot-rounds/:id/open', '开始投票', Empty, (req) => openVoting(db(), requireUser(req), actorOf(req), req.params.id));
+  transition('/api/ballot-rounds/:id/room-code', '更换会场码', Empty, (req) => rotateRoomCode(db(), requireUser(req), actorOf(req), req.params.id));
+  transition('/api/ballot-rounds/:id/close', '结束投票（登记签到人数）', z.object({ attendees: Count.optional() }).strict(),
     (req) => closeVoting(db(), requireUser(req), actorOf(req), req.params.id, req.body.attendees, closeDeps));
-  transition('/api/ballot-rounds/:id/release', z.object({ explanation: z.string().max(2000).optional() }).strict(),
+  transition('/api/ballot-rounds/:id/release', '发布测评结果', z.object({ explanation: z.string().max(2000).optional() }).strict(),
     (req) => releaseResults(db(), requireUser(req), actorOf(req), req.params.id, req.body.explanation));
-  transition('/api/ballot-rounds/:id/paper-counts',
+  transition('/api/ballot-rounds/:id/paper-counts', '登记纸质表发放与回收数',
     z.object({ counts: z.record(z.string().max(64), z.object({ issued: Count, collected: Count }).strict()) }).strict(),
     (req) => setPaperCounts(db(), requireUser(req), actorOf(req), req.params.id, req.body.counts));
 
   r.post('/api/ballot-rounds/:id/purge', {
-    schema: { tags, params: IdParams, body: z.object({ confirm: z.literal(true) }).strict(), response: { 200: z.object({ ballots: z.number() }) } },
+    schema: { summary: '清除演练测评数据', tags, params: IdParams, body: z.object({ confirm: z.literal(true) }).strict(), response: { 200: z.object({ ballots: z.number() }) } },
   }, async (req) => purgeRehearsal(db(), requireUser(req), actorOf(req), req.params.id, closeDeps));
 
   r.get('/api/ballot-rounds/:id/reconciliation', {
     schema: {
+      summary: '票数核对（发放、收回与计票）',
       tags, params: IdParams,
       querystring: z.object({ attendees: z.coerce.number().int().min(0).max(100_000).optional() }),
       response: {
@@ -236,7 +240,7 @@ export async function ballotRoutes(app: FastifyInstance) {
   });
 
   r.get('/api/ballot-rounds/:id/paper-tallies', {
-    schema: { tags, params: IdParams, response: { 200: z.object({ items: z.array(z.object({
+    schema: { summary: '纸质测评表录入列表', tags, params: IdParams, response: { 200: z.object({ items: z.array(z.object({
       reporterId: z.number(), category: z.string(), status: z.string(), differences: z.array(z.string()),
       entries: z.array(z.object({ id: z.number(), entryNo: z.number(), enteredBy: z.string(), counts: PaperCounts, problems: z.array(z.string()), suggestions: z.array(z.string()) })),
     })) }) } },
@@ -248,6 +252,7 @@ export async function ballotRoutes(app: FastifyInstance) {
 
   r.post('/api/ballot-rounds/:id/paper-tallies', {
     schema: {
+      summary: '录入纸质测评表（两人各录一次）',
       tags, params: IdParams,
       body: z.object({
         reporterId: Id, category: z.string().min(1).max(64), counts: PaperCounts,
@@ -262,7 +267,7 @@ export async function ballotRoutes(app: FastifyInstance) {
   });
 
   r.delete('/api/ballot-rounds/:id/paper-tallies/:tallyId', {
-    schema: { tags, params: z.object({ id: Id, tallyId: Id }), response: { 200: z.object({ ok: z.literal(true) }) } },
+    schema: { summary: '删除一次纸质测评表录入', tags, params: z.object({ id: Id, tallyId: Id }), response: { 200: z.object({ ok: z.literal(true) }) } },
   }, async (req) => {
     await deletePaperTally(db(), requireUser(req), actorOf(req), req.params.id, req.params.tallyId);
     await paperChanged(req.params.id);
@@ -275,6 +280,7 @@ export async function ballotRoutes(app: FastifyInstance) {
   });
   r.get('/api/ballot-rounds/:id/results', {
     schema: {
+      summary: '测评结果',
       tags, params: IdParams,
       response: { 200: z.object({
         round: z.object({ id: z.number(), mode: z.string(), state: z.string(), explanation: z.string().nullable(), mismatches: z.unknown() }),
@@ -289,20 +295,20 @@ export async function ballotRoutes(app: FastifyInstance) {
     },
   }, async (req) => computeResults(db(), requireUser(req), req.params.id));
 
-  r.get('/api/ballot-rounds/:id/results.xlsx', { schema: { tags, params: IdParams } }, async (req, reply) => {
+  r.get('/api/ballot-rounds/:id/results.xlsx', { schema: { summary: '导出测评结果（.xlsx）', tags, params: IdParams } }, async (req, reply) => {
     const { name, buffer } = await resultsXlsx(db(), requireUser(req), req.params.id);
     reply.header('content-type', XLSX).header('content-disposition', disposition(name, 'results.xlsx'));
     return reply.send(buffer);
   });
 
-  r.get('/api/meetings/:id/paper-forms.docx', { schema: { tags, params: IdParams } }, async (req, reply) => {
+  r.get('/api/meetings/:id/paper-forms.docx', { schema: { summary: '空白纸质测评表（.docx）', tags, params: IdParams } }, async (req, reply) => {
     const buffer = await paperFormsDocx(db(), requireUser(req), req.params.id);
     reply.header('content-type', DOCX).header('content-disposition', disposition('测评评议表（纸质）.docx', 'forms.docx'));
     return reply.send(buffer);
   });
 
   /** Server-sent events for the console: counts received per reporter, within a second of each cast. */
-  r.get('/api/meetings/:id/live', { schema: { tags, params: IdParams } }, async (req, reply) => {
+  r.get('/api/meetings/:id/live', { schema: { summary: '实时票数事件流（SSE）', tags, params: IdParams } }, async (req, reply) => {
     const ctx = await getMeetingContext(db(), req.params.id, requireUser(req));
     assertRead(requireUser(req), ctx.organizerPath);
     await live.subscribe(req.params.id, openEventStream(reply));

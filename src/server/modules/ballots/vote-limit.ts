@@ -52,7 +52,7 @@ export class VoteLimiter {
       this.blocked.delete(ip);
       return;
     }
-    throw new AppError('RATE_LIMITED', `${this.what}，请${Math.ceil(left / 60_000)}分钟后再试，或向会场工作人员求助`, 429);
+    throw new AppError('RATE_LIMITED', `${this.what}，请${Math.ceil(left / 60_000)}分钟后再试，或向会场工作人员求助`);
   }
 
   /** Runs one vote request: refused while blocked; an unknown code is recorded against the address. */

@@ -17,7 +17,7 @@ export interface CreateInput {
 }
 
 export const yearTaken = (orgName: string, year: number) =>
-  new AppError('CAMPAIGN_EXISTS', `「${orgName}」已有${year}年度的述职评议考核，每个党组织每年只能有一个`, 409, { field: 'year' });
+  new AppError('CAMPAIGN_EXISTS', `「${orgName}」已有${year}年度的述职评议考核，每个党组织每年只能有一个`, { field: 'year' });
 
 /** A draft from a template: settings as the seed sets them, phases not started, scope = the organizer's subtree. */
 export async function createCampaign(db: DbOrTx, user: AuthUser, actor: AuditActor, input: CreateInput) {

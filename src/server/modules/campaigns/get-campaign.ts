@@ -28,7 +28,7 @@ export async function readableCampaign(db: DbOrTx, user: AuthUser, id: number) {
   assertCampaignReader(user);
   const found = await getCampaign(db, id, { viewer: user });
   const access = campaignAccess(user, found.organizer.path, user.role === 'secretary' && await isReporterOrg(db, id, user.orgId));
-  if (!access) throw new AppError('FORBIDDEN', '无权查看该述职评议考核', 403);
+  if (!access) throw new AppError('FORBIDDEN', '无权查看该述职评议考核');
   return { ...found, access };
 }
 

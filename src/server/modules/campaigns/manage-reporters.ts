@@ -14,7 +14,7 @@ import { currentSecretaries, getCampaign, loadTree, type Campaign, type TreeOrg 
 
 function assertPublished(c: Campaign) {
   if (c.state !== 'published') {
-    throw new AppError('CAMPAIGN_NOT_PUBLISHED', '只有已发布、尚未结束的述职评议考核才能调整述职对象', 409, { field: 'state' });
+    throw new AppError('CAMPAIGN_NOT_PUBLISHED', '只有已发布、尚未结束的述职评议考核才能调整述职对象', { field: 'state' });
   }
 }
 
@@ -62,10 +62,10 @@ export async function addReporter(db: DbOrTx, user: AuthUser, actor: AuditActor,
     const tree = await loadTree(tx, organizer.path);
     const org = tree.find((o) => o.id === orgId);
     // Another county's organization is answered as a missing one: its name must not come back (issue 15).
-    if (!org || !onBranch(org.path, user.scopePath)) throw new AppError('UNKNOWN_ORG', '该党组织不存在或不在本组织体系内', 400, { field: 'orgId' });
-    if (!pathWithin(org.path, user.scopePath)) throw new AppError('FORBIDDEN', `「${org.name}」不在您的管理范围内`, 403);
+    if (!org || !onBranch(org.path, user.scopePath)) throw new AppError('UNKNOWN_ORG', '该党组织不存在或不在本组织体系内', { field: 'orgId' });
+    if (!pathWithin(org.path, user.scopePath)) throw new AppError('FORBIDDEN', `「${org.name}」不在您的管理范围内`);
     if (organizer.path.startsWith(org.path)) {
-      throw new AppError('INVALID_REPORTER', '组织单位本身及其上级不能作为述职对象', 400, { field: 'orgId' });
+      throw new AppError('INVALID_REPORTER', '组织单位本身及其上级不能作为述职对象', { field: 'orgId' });
     }
     const tier = reporterTier(c.settings, org);
     const secretary = (await currentSecretaries(tx, [orgId])).get(orgId) ?? null;
@@ -73,14 +73,13 @@ export async function addReporter(db: DbOrTx, user: AuthUser, actor: AuditActor,
       eq(campaignReporters.campaignId, id), eq(campaignReporters.orgId, orgId), eq(campaignReporters.role, 'reporter'),
     ));
     if (existing && existing.removedAt === null) {
-      throw new AppError('REPORTER_EXISTS', `「${org.name}」已在本次述职名单中，不能重复添加`, 409, { field: 'orgId' });
+      throw new AppError('REPORTER_EXISTS', `「${org.name}」已在本次述职名单中，不能重复添加`, { field: 'orgId' });
     }
     const sub = await heardBySubCampaign(tx, id, tree, org);
     if (sub) {
       throw new AppError(
         'REPORTER_IN_SUBCAMPAIGN',
-        `「${org.name}」已在「${sub.organizerName}」分级开展的述职评议考核范围内，由其听取述职，不能再向本级述职；如需改为向本级述职，请先由「${sub.organizerName}」将其移出述职范围`,
-        409, { field: 'orgId', subCampaignId: sub.id },
+        `「${org.name}」已在「${sub.organizerName}」分级开展的述职评议考核范围内，由其听取述职，不能再向本级述职；如需改为向本级述职，请先由「${sub.organizerName}」将其移出述职范围`, { field: 'orgId', subCampaignId: sub.id },
       );
     }
     const values = {
@@ -106,7 +105,7 @@ export async function removeReporter(db: DbOrTx, user: AuthUser, actor: AuditAct
     assertWrite(user, organizer.path);
     assertPublished(c);
     const r = await getReporter(tx, id, rid);
-    if (r.removedAt) throw new AppError('REPORTER_REMOVED', '该述职对象已移出名单', 409);
+    if (r.removedAt) throw new AppError('REPORTER_REMOVED');
     await tx.update(campaignReporters).set({ removedAt: actor.at, removedReason: reason }).where(eq(campaignReporters.id, rid));
     await writeAudit(tx, actor, {
       action: 'campaign.reporter.remove', targetType: 'campaign', targetId: id, scopePath: organizer.path,
@@ -136,9 +135,9 @@ async function selfCommitteeContext(tx: DbOrTx, user: AuthUser, id: number, rid:
   if (!own) assertWrite(user, organizer.path);
   assertPublished(c);
   if (!c.settings.meeting.selfCommitteeReport.enabled) {
-    throw new AppError('SELF_COMMITTEE_DISABLED', '本次方案未要求向本级党委述职', 400, { field: 'meeting.selfCommitteeReport' });
+    throw new AppError('SELF_COMMITTEE_DISABLED', '本次方案未要求向本级党委述职', { field: 'meeting.selfCommitteeReport' });
   }
-  if (r.removedAt) throw new AppError('REPORTER_REMOVED', '该述职对象已移出名单', 409);
+  if (r.removedAt) throw new AppError('REPORTER_REMOVED');
   return { c, organizer, r, org: org! };
 }
 
@@ -149,20 +148,20 @@ async function selfCommitteeContext(tx: DbOrTx, user: AuthUser, id: number, rid:
 export async function recordSelfCommittee(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, rid: number, input: SelfCommitteeInput) {
   return db.transaction(async (tx) => {
     const { c, organizer, r, org } = await selfCommitteeContext(tx, user, id, rid);
-    if (r.selfCommitteeFiledAt) throw new AppError('SELF_COMMITTEE_FILED', '向本级党委述职情况已报备，不能再修改', 409);
+    if (r.selfCommitteeFiledAt) throw new AppError('SELF_COMMITTEE_FILED');
     const day = shanghaiDate(actor.at);
     const { date } = input;
-    if (date > day) throw new AppError('VALIDATION', '述职日期不能晚于今天', 400, { field: 'date' });
+    if (date > day) throw new AppError('VALIDATION', '述职日期不能晚于今天', { field: 'date' });
     const first = c.phases.reduce((m, p) => (p.start < m ? p.start : m), c.phases[0]!.start);
     const last = c.phases.reduce((m, p) => (p.end > m ? p.end : m), c.phases[0]!.end);
     if (date < first || date > last) {
-      throw new AppError('VALIDATION', `述职日期应在本次述职评议考核期间（${cnRange(first, last)}）`, 400, { field: 'date' });
+      throw new AppError('VALIDATION', `述职日期应在本次述职评议考核期间（${cnRange(first, last)}）`, { field: 'date' });
     }
     const { ratings } = input;
     const total = ratings.good + ratings.fair + ratings.average + ratings.poor;
-    if (total === 0) throw new AppError('VALIDATION', '请填写本级党委评议测评的结果（各等次票数）', 400, { field: 'ratings' });
+    if (total === 0) throw new AppError('VALIDATION', '请填写本级党委评议测评的结果（各等次票数）', { field: 'ratings' });
     if (input.participants != null && input.participants < total) {
-      throw new AppError('VALIDATION', `参加评议人数（${input.participants}）少于测评票数（${total}）`, 400, { field: 'participants' });
+      throw new AppError('VALIDATION', `参加评议人数（${input.participants}）少于测评票数（${total}）`, { field: 'participants' });
     }
     const self = c.settings.meeting.selfCommitteeReport;
     const late = self.completeBy !== null && date > self.completeBy;
@@ -183,9 +182,9 @@ export async function fileSelfCommittee(db: DbOrTx, user: AuthUser, actor: Audit
   return db.transaction(async (tx) => {
     const { organizer, r, org } = await selfCommitteeContext(tx, user, id, rid);
     if (!r.selfCommitteeReportedOn || !r.selfCommitteeRatings) {
-      throw new AppError('SELF_COMMITTEE_MISSING', '请先填写向本级党委述职的日期和评议测评结果，再报备', 409);
+      throw new AppError('SELF_COMMITTEE_MISSING');
     }
-    if (r.selfCommitteeFiledAt) throw new AppError('SELF_COMMITTEE_FILED', '向本级党委述职情况已报备', 409);
+    if (r.selfCommitteeFiledAt) throw new AppError('SELF_COMMITTEE_FILED', '向本级党委述职情况已报备');
     await tx.update(campaignReporters).set({ selfCommitteeFiledAt: actor.at, selfCommitteeFiledBy: user.id }).where(eq(campaignReporters.id, rid));
     await writeAudit(tx, actor, {
       action: 'campaign.reporter.self_committee.file', targetType: 'campaign', targetId: id, scopePath: organizer.path,

@@ -29,7 +29,7 @@ export function stepPhase(phases: unknown, step: StepKey, today: string) {
     c = checkStep(phases as Phase[], step, today);
   } catch (e) {
     // A plan stored without the phase (never through validation): nothing to show, the list still loads.
-    if (e instanceof AppError && e.code === 'PHASE_UNKNOWN') return null;
+    if (e instanceof AppError && e.code === 'PLAN_PHASE_MISSING') return null;
     throw e;
   }
   return { ...c.phase, allowed: c.allowed, note: c.note };

@@ -23,24 +23,24 @@ export function canWriteCampaign(user: AuthUser, organizerPath: string): boolean
 
 export function assertCampaignReader(user: AuthUser) {
   if (!SCOPED_READERS.has(user.role) && user.role !== 'secretary') {
-    throw new AppError('FORBIDDEN', '当前角色无权查看述职评议考核', 403);
+    throw new AppError('FORBIDDEN', '当前角色无权查看述职评议考核');
   }
-  if (!user.scopePath) throw new AppError('FORBIDDEN', '账号未设置管理范围，请联系管理员', 403);
+  if (!user.scopePath) throw new AppError('FORBIDDEN', '账号未设置管理范围，请联系管理员');
 }
 
 export function assertFullRead(user: AuthUser, organizerPath: string) {
   if (campaignAccess(user, organizerPath, false) !== 'full') {
-    throw new AppError('FORBIDDEN', '无权查看该述职评议考核', 403);
+    throw new AppError('FORBIDDEN', '无权查看该述职评议考核');
   }
 }
 
 export function assertWrite(user: AuthUser, organizerPath: string) {
-  if (!canWriteCampaign(user, organizerPath)) throw new AppError('FORBIDDEN', '无权修改该述职评议考核', 403);
+  if (!canWriteCampaign(user, organizerPath)) throw new AppError('FORBIDDEN', '无权修改该述职评议考核');
 }
 
 /** The organizer may create a campaign for itself or any body in its subtree. */
 export function assertCreate(user: AuthUser, organizerPath: string) {
   if (!canWriteCampaign(user, organizerPath)) {
-    throw new AppError('FORBIDDEN', '只能为本级或下级党组织创建述职评议考核', 403);
+    throw new AppError('FORBIDDEN', '只能为本级或下级党组织创建述职评议考核');
   }
 }

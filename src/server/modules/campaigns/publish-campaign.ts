@@ -44,28 +44,28 @@ export async function publishCampaign(db: DbOrTx, user: AuthUser, actor: AuditAc
     assertWrite(user, organizer.path);
     const state = transitionCampaign(c.state, 'publish', c.phases);
     if (c.parentId !== null && c.filingState !== 'acknowledged') {
-      throw new AppError('FILING_NOT_ACKNOWLEDGED', '本级方案须先报上级备案并经上级确认后才能发布', 409, { field: 'filingState' });
+      throw new AppError('FILING_NOT_ACKNOWLEDGED', '本级方案须先报上级备案并经上级确认后才能发布', { field: 'filingState' });
     }
     const settings = validateSettings(c.settings);
     assertWithinDeadline(settings.phases, c.completeBy);
     const scope = await computeScope(tx, { settings, scopeMatch: c.scopeMatch, organizer }, { strict: true });
     if (scope.noRoute.length) {
       const names = scope.noRoute.map((i) => scope.byId.get(i)!.name);
-      throw new AppError('ROUTE_MISSING', `以下党组织没有上级党组织，也没有适用的述职路由：${names.slice(0, 5).join('、')}${names.length > 5 ? `等${names.length}个` : ''}`, 400, { field: 'routes' });
+      throw new AppError('ROUTE_MISSING', `以下党组织没有上级党组织，也没有适用的述职路由：${names.slice(0, 5).join('、')}${names.length > 5 ? `等${names.length}个` : ''}`, { field: 'routes' });
     }
     const { direct, parts } = partition(scope, organizer.id);
 
     const bodies = [...parts.keys()].map((b) => scope.byId.get(b)!);
     const outside = bodies.find((b) => !pathWithin(b.path, user.scopePath));
     if (outside) {
-      throw new AppError('ROUTE_OUTSIDE_SCOPE', `述职路由把部分党组织交由「${outside.name}」听取，但该组织不在您的管理范围内`, 400, { field: 'routes' });
+      throw new AppError('ROUTE_OUTSIDE_SCOPE', `述职路由把部分党组织交由「${outside.name}」听取，但该组织不在您的管理范围内`, { field: 'routes' });
     }
     if (bodies.length) {
       const taken = await tx.select({ orgId: campaigns.organizerOrgId }).from(campaigns)
         .where(and(eq(campaigns.year, c.year), inArray(campaigns.organizerOrgId, bodies.map((b) => b.id))));
       if (taken.length) {
         const names = taken.map((t) => scope.byId.get(t.orgId)!.name);
-        throw new AppError('SUBCAMPAIGN_EXISTS', `${names.join('、')}已有${c.year}年度的述职评议考核，不能再为其生成分级开展的方案；请先调整述职范围或路由`, 409, { field: 'scope', orgIds: taken.map((t) => t.orgId) });
+        throw new AppError('SUBCAMPAIGN_EXISTS', `${names.join('、')}已有${c.year}年度的述职评议考核，不能再为其生成分级开展的方案；请先调整述职范围或路由`, { field: 'scope', orgIds: taken.map((t) => t.orgId) });
       }
     }
 

@@ -3,12 +3,11 @@
  * the inferred types from here (`import type`), so a change shows up in their type check.
  */
 import { z } from 'zod';
+import { Id } from '../../http/schemas';
 import { PHASE_ACTIONS, PHASE_KEYS } from '../../../domain/campaign-phases';
 import { orgMatchSchema } from '../../../domain/routes';
 import { KIND_CODES, SECTOR_CODES } from '../../../domain/org-taxonomy';
 
-export const Id = z.coerce.number<number | string>().int().positive().max(2_147_483_647);
-export const IdParams = z.object({ id: Id });
 export const Reason = z.string().trim().min(1, '请填写理由').max(500);
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(s)), '不是有效日期');
 

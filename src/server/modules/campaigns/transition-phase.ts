@@ -59,7 +59,7 @@ export async function changePhase(
     const pending = action === 'close' ? await pendingWork(tx, id, key) : null;
     if (pending?.message && !change.confirm) {
       throw new AppError(
-        'PHASE_HAS_OPEN_WORK', `「${phaseLabel(key)}」阶段还有未完成的工作：${pending.message}。确认关闭后，这些工作将不能再在本阶段进行`, 409,
+        'PHASE_HAS_OPEN_WORK', `「${phaseLabel(key)}」阶段还有未完成的工作：${pending.message}。确认关闭后，这些工作将不能再在本阶段进行`,
         { field: 'confirm', pending: pending.items },
       );
     }

@@ -24,13 +24,13 @@ export async function updateScope(db: DbOrTx, user: AuthUser, actor: AuditActor,
     for (const ref of [match.subtreeOf, ...(match.orgIds ?? [])]) {
       // Another county's organization is answered as a missing one (issue 15).
       if (ref !== undefined && !(scope.byId.has(ref) && onBranch(scope.byId.get(ref)!.path, user.scopePath))) {
-        throw new AppError('UNKNOWN_ORG', `范围中的党组织（编号${ref}）不存在或不在本组织体系内`, 400, { field: 'match' });
+        throw new AppError('UNKNOWN_ORG', `范围中的党组织（编号${ref}）不存在或不在本组织体系内`, { field: 'match' });
       }
     }
     const outside = scope.scopeIds.map((i) => scope.byId.get(i)!).find((o) => !pathWithin(o.path, user.scopePath));
     if (outside) {
       const what = onBranch(outside.path, user.scopePath) ? `「${outside.name}」` : '范围中有党组织';
-      throw new AppError('FORBIDDEN', `${what}不在您的管理范围内，不能列入述职范围`, 403);
+      throw new AppError('FORBIDDEN', `${what}不在您的管理范围内，不能列入述职范围`);
     }
     const [row] = await tx.update(campaigns).set({ scopeMatch: match, updatedAt: actor.at }).where(eq(campaigns.id, id)).returning();
     await writeAudit(tx, actor, {

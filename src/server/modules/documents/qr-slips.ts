@@ -34,7 +34,7 @@ export interface QrSlipSheet {
 
 export async function qrSlipsPdf(sheet: QrSlipSheet): Promise<Buffer> {
   // pdfkit's built-in fonts have no Chinese glyphs: say so rather than print empty slips.
-  if (!existsSync(FONT_FILE)) throw new AppError('FONT_MISSING', `服务器缺少中文字体（fonts-noto-cjk），无法生成${sheet.slipName}`, 503);
+  if (!existsSync(FONT_FILE)) throw new AppError('FONT_MISSING', `服务器缺少中文字体（fonts-noto-cjk），无法生成${sheet.slipName}`);
   const doc = new PDFDocument({ size: 'A4', margin: 0, info: { Title: sheet.documentTitle } });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));

@@ -1,6 +1,6 @@
 import { assertPhaseOpen } from '../campaigns/phase-gate';
 import { and, eq, sql } from 'drizzle-orm';
-import { AppError, conflict } from '../../../domain/errors';
+import { AppError } from '../../../domain/errors';
 import { validateDecision } from '../../../domain/grade-suggestion';
 import { GRADE_LABELS, type Grade } from '../../../domain/grades';
 import type { Db } from '../../db/connect';
@@ -23,7 +23,7 @@ async function openResult(tx: Parameters<Parameters<Db['transaction']>[0]>[0], u
   await assertPhaseOpen(tx, campaignId, 'evaluation.decide', at);
   const [result] = await tx.select().from(evaluationResults)
     .where(and(eq(evaluationResults.reporterId, reporterId), eq(evaluationResults.campaignId, campaignId)));
-  if (!result?.suggestedGrade) throw conflict('NOT_COMPUTED', '尚未计算综合评价，请先点击“重新计算”');
+  if (!result?.suggestedGrade) throw new AppError('NOT_COMPUTED');
   return { ...ctx, reporter, result };
 }
 
@@ -60,7 +60,7 @@ export async function resetFinalGrade(db: Db, user: AuthUser, actor: AuditActor,
   assertManage(user, (await evaluationContext(db, campaignId, { viewer: user })).organizerPath);
   const [row] = await db.select({ g: evaluationResults.suggestedGrade }).from(evaluationResults)
     .where(and(eq(evaluationResults.reporterId, reporterId), eq(evaluationResults.campaignId, campaignId)));
-  if (!row?.g) throw conflict('NOT_COMPUTED', '尚未计算综合评价，请先点击“重新计算”');
+  if (!row?.g) throw new AppError('NOT_COMPUTED');
   return setFinalGrade(db, user, actor, campaignId, reporterId, { grade: row.g as Grade, reason: null });
 }
 
@@ -88,7 +88,7 @@ export async function reviewSuggestion(db: Db, user: AuthUser, actor: AuditActor
     const { organizerPath, reporter, result } = await openResult(tx, user, campaignId, reporterId, (p) => assertReview(user, p), actor.at);
     const note = input.note?.trim() || null;
     if (input.stance === 'question' && !note) {
-      throw new AppError('VALIDATION', '标记“有疑问”时请写明疑问', 400, { field: 'note' });
+      throw new AppError('VALIDATION', '标记“有疑问”时请写明疑问', { field: 'note' });
     }
     await tx.insert(evaluationReviews).values({ reporterId, userId: user.id, stance: input.stance, note, updatedAt: actor.at })
       .onConflictDoUpdate({

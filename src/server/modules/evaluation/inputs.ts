@@ -23,7 +23,7 @@ export interface EvaluationInput {
 }
 
 const fail = (message: string, field: string, extra: Record<string, unknown> = {}) =>
-  new AppError('VALIDATION', message, 400, { field, ...extra });
+  new AppError('VALIDATION', message, { field, ...extra });
 
 /** Checks one row; `where` names the row in messages ("第3行" or the organization). */
 export function checkInput(i: EvaluationInput, where: string) {
@@ -59,7 +59,7 @@ export async function saveInputs(db: Db, user: AuthUser, actor: AuditActor, camp
     const names = new Map(known.map((k) => [k.id, k.name]));
     const outside = ids.filter((id) => !names.has(id));
     if (outside.length) {
-      throw new AppError('REPORTER_NOT_IN_CAMPAIGN', `述职对象（编号${outside.slice(0, 5).join('、')}）不在本次考核的述职对象名单中`, 404,
+      throw new AppError('REPORTER_NOT_IN_CAMPAIGN', `述职对象（编号${outside.slice(0, 5).join('、')}）不在本次考核的述职对象名单中`,
         { field: 'reporterId' });
     }
     for (const r of rows) checkInput(r, `「${names.get(r.reporterId)}」`);
@@ -128,13 +128,13 @@ export async function importInputs(db: Db, user: AuthUser, actor: AuditActor, ca
   try {
     await wb.xlsx.load(buffer as unknown as ArrayBuffer);
   } catch {
-    throw new AppError('INVALID_FILE', '文件不是有效的 .xlsx 表格', 400, { field: 'file' });
+    throw new AppError('INVALID_FILE', '文件不是有效的 .xlsx 表格', { field: 'file' });
   }
   const ws = wb.worksheets[0];
-  if (!ws) throw new AppError('INVALID_FILE', '表格中没有工作表', 400, { field: 'file' });
+  if (!ws) throw new AppError('INVALID_FILE', '表格中没有工作表', { field: 'file' });
   const header = HEADERS.map((_, k) => cellText(ws.getRow(1).getCell(k + 1).value));
   if (header[0] !== '组织编码' || header[2] !== '平时掌握得分') {
-    throw new AppError('INVALID_FILE', '表头与导入模板不一致，请先下载模板再填写', 400, { field: 'file' });
+    throw new AppError('INVALID_FILE', '表头与导入模板不一致，请先下载模板再填写', { field: 'file' });
   }
   const reporters = await db.select({ id: campaignReporters.id, code: organizations.code }).from(campaignReporters)
     .innerJoin(organizations, eq(organizations.id, campaignReporters.orgId))

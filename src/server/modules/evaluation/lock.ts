@@ -1,6 +1,6 @@
 import { assertPhaseOpen } from '../campaigns/phase-gate';
 import { eq, sql } from 'drizzle-orm';
-import { AppError, conflict } from '../../../domain/errors';
+import { AppError } from '../../../domain/errors';
 import type { CampaignSettings } from '../../../domain/campaign-settings';
 import {
   lockCheck, opinionGaps, opinionWarning, statedLowerShareRule, type Decision, type OpinionGap,
@@ -27,7 +27,7 @@ async function decisions(db: DbOrTx, campaignId: number): Promise<{ list: Decisi
            er.opinion_achievements as achievements, er.opinion_problems as problems, er.opinion_direction as direction
     from evaluation_results er join campaign_reporters cr on cr.id = er.reporter_id join organizations o on o.id = cr.org_id
     where er.campaign_id = ${campaignId} order by er.rank, o.code`);
-  if (rows.some((r) => !r.suggested_grade)) throw conflict('NOT_COMPUTED', '综合评价尚未计算完成，请先点击“重新计算”');
+  if (rows.some((r) => !r.suggested_grade)) throw new AppError('NOT_COMPUTED', '综合评价尚未计算完成，请先点击“重新计算”');
   return {
     list: rows.map((r) => ({
       reporterId: String(r.reporter_id), name: r.name, suggested: r.suggested_grade!, final: r.final_grade ?? r.suggested_grade!,
@@ -92,14 +92,14 @@ export async function lockEvaluation(
     assertManage(user, organizerPath);
     assertOpen(evaluation);
     await assertPhaseOpen(tx, campaignId, 'evaluation.lock', actor.at);
-    if (!evaluation) throw conflict('NOT_COMPUTED', '尚未计算综合评价，请先点击“重新计算”');
+    if (!evaluation) throw new AppError('NOT_COMPUTED');
     const d = await decisions(tx, campaignId);
     const list = d.list;
     const result = check(campaign.settings, d, lowerSharePercent);
     const stale = await staleInputs(tx, campaignId, evaluation.computedAt);
     if (stale) result.blockers.push(stale);
     if (result.blockers.length) {
-      throw new AppError('LOCK_BLOCKED', `不能锁定，请先处理：${result.blockers.map((b, i) => `${i + 1}. ${b}`).join('；')}`, 409,
+      throw new AppError('LOCK_BLOCKED', `不能锁定，请先处理：${result.blockers.map((b, i) => `${i + 1}. ${b}`).join('；')}`,
         { blockers: result.blockers, warnings: result.warnings });
     }
     const stated = (campaign.settings.grading.lowerShareStatedAtLock ?? false) ? lowerSharePercent! / 100 : null;

@@ -55,7 +55,7 @@ export interface OutputRow {
 export const canManageOutputs = (user: AuthUser, organizerPath: string) =>
   user.role === 'org_admin' && pathWithin(organizerPath, user.scopePath);
 
-const forbidden = () => new AppError('FORBIDDEN', '无权生成该述职评议考核的结果文书', 403);
+const forbidden = () => new AppError('FORBIDDEN', '无权生成该述职评议考核的结果文书');
 
 /** A campaign off the viewer's branch is not found, like a missing id (issue 15). */
 async function campaignRow(db: DbOrTx, campaignId: number, viewer: AuthUser) {
@@ -100,7 +100,7 @@ export async function outputsStatus(db: DbOrTx, user: AuthUser, campaignId: numb
 }
 
 const notLocked = (what: string) =>
-  new AppError('EVALUATION_NOT_LOCKED', `综合评价尚未经党委研究确定并锁定，不能生成${what}`, 409);
+  new AppError('EVALUATION_NOT_LOCKED', `综合评价尚未经党委研究确定并锁定，不能生成${what}`);
 
 /**
  * The campaign and its locked evaluation after the access check: an admin of the organizer's subtree, or — for
@@ -117,7 +117,7 @@ export async function loadLocked(
       .select({ orgId: campaignReporters.orgId })
       .from(campaignReporters)
       .where(and(eq(campaignReporters.id, opts.reporterId), eq(campaignReporters.campaignId, campaignId)));
-    if (!r || r.orgId !== user.orgId) throw new AppError('FORBIDDEN', '只能下载本人的反馈意见', 403);
+    if (!r || r.orgId !== user.orgId) throw new AppError('FORBIDDEN', '只能下载本人的反馈意见');
   }
   const ev = await evaluationOf(db, campaignId);
   if (!ev || ev.state !== 'locked' || !ev.lockedAt) throw notLocked(what);

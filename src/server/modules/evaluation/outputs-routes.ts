@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { Id } from '../../http/schemas';
 import { type AuditActor, actorOf, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
 import { requireUser } from '../../http/session';
@@ -12,7 +13,6 @@ import { loadLocked, outputsStatus, resultCount } from './outputs-data';
 import { feedbackLetterDocx, feedbackLettersZip, letterFileName, noticeDocx } from './outputs-docx';
 import { cadreSheetsXlsx, rankingXlsx } from './outputs-xlsx';
 
-const Id = z.coerce.number().int().positive().max(2_147_483_647);
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const ZIP = 'application/zip';
@@ -41,6 +41,7 @@ export async function evaluationOutputRoutes(app: FastifyInstance) {
 
   r.get(base, {
     schema: {
+      summary: '综合评价结果文书的生成状态',
       tags, params,
       response: {
         200: z.object({ locked: z.boolean(), lockedAt: z.date().nullable(), canManage: z.boolean(), ownReporterId: z.number().nullable() }),
@@ -62,7 +63,7 @@ export async function evaluationOutputRoutes(app: FastifyInstance) {
   };
 
   r.get(`${base}/feedback-letters`, {
-    schema: { tags, params, querystring: letterQuery, produces: [ZIP], response: binary },
+    schema: { summary: '全部反馈意见书（.zip）', tags, params, querystring: letterQuery, produces: [ZIP], response: binary },
   }, async (req, reply) => {
     const user = requireUser(req);
     const { campaign, rows } = await loadLocked(db(), user, req.params.id, '反馈意见');
@@ -73,7 +74,7 @@ export async function evaluationOutputRoutes(app: FastifyInstance) {
   });
 
   r.get(`${base}/feedback-letters/:reporterId`, {
-    schema: { tags, params: z.object({ id: Id, reporterId: Id }), querystring: letterQuery, produces: [DOCX], response: binary },
+    schema: { summary: '某述职对象的反馈意见书（.docx）', tags, params: z.object({ id: Id, reporterId: Id }), querystring: letterQuery, produces: [DOCX], response: binary },
   }, async (req, reply) => {
     const out = await letters(requireUser(req), actorOf(req), req.params.id, req.params.reporterId, req.query.showScores);
     return send(reply, DOCX, out.name, 'feedback-letter.docx', out.buffer);
@@ -81,6 +82,7 @@ export async function evaluationOutputRoutes(app: FastifyInstance) {
 
   r.get(`${base}/notice`, {
     schema: {
+      summary: '综合评价结果通报（.docx）',
       tags, params, produces: [DOCX], response: binary,
       querystring: z.object({
         issuer: Line(60).optional(), docNumber: Line(40).optional(), addressee: Line(200).optional(), date: z.iso.date().optional(),
@@ -94,7 +96,7 @@ export async function evaluationOutputRoutes(app: FastifyInstance) {
   });
 
   r.get(`${base}/cadre-sheets`, {
-    schema: { tags, params, produces: [XLSX], response: binary },
+    schema: { summary: '干部档案材料（.xlsx）', tags, params, produces: [XLSX], response: binary },
   }, async (req, reply) => {
     const { campaign, rows } = await loadLocked(db(), requireUser(req), req.params.id, '干部档案材料');
     const buffer = await cadreSheetsXlsx(campaign, rows);
@@ -103,7 +105,7 @@ export async function evaluationOutputRoutes(app: FastifyInstance) {
   });
 
   r.get(`${base}/ranking`, {
-    schema: { tags, params, produces: [XLSX], response: binary },
+    schema: { summary: '综合评价排名表（.xlsx）', tags, params, produces: [XLSX], response: binary },
   }, async (req, reply) => {
     const { campaign, rows } = await loadLocked(db(), requireUser(req), req.params.id, '排名表');
     const buffer = await rankingXlsx(campaign, rows);

@@ -18,11 +18,11 @@ export const canManage = (user: AuthUser, organizerPath: string) => user.role ==
 export const canReview = (user: AuthUser, organizerPath: string) => user.role === 'leader' && covers(user, organizerPath);
 
 export function assertRead(user: AuthUser, organizerPath: string) {
-  if (!canRead(user, organizerPath)) throw new AppError('FORBIDDEN', '无权查看该考核的综合评价', 403);
+  if (!canRead(user, organizerPath)) throw new AppError('FORBIDDEN', '无权查看该考核的综合评价');
 }
 export function assertManage(user: AuthUser, organizerPath: string) {
-  if (!canManage(user, organizerPath)) throw new AppError('FORBIDDEN', '无权管理该考核的综合评价', 403);
+  if (!canManage(user, organizerPath)) throw new AppError('FORBIDDEN', '无权管理该考核的综合评价');
 }
 export function assertReview(user: AuthUser, organizerPath: string) {
-  if (!canReview(user, organizerPath)) throw new AppError('FORBIDDEN', '只有党委（党组）成员可以对建议等次表态', 403);
+  if (!canReview(user, organizerPath)) throw new AppError('FORBIDDEN', '只有党委（党组）成员可以对建议等次表态');
 }

@@ -296,7 +296,7 @@ async function checkRoundCategories(tx: DbOrTx, campaignId: number, settings: Ca
   const known = new Set(settings.ballots.categories.map((c) => c.key));
   const unknown = rows.map((r) => r.key).filter((k) => k && !known.has(k));
   if (unknown.length) {
-    throw new AppError('UNKNOWN_CATEGORY', `测评中的评议人类别「${unknown.join('、')}」未在考核方案中设置权重，无法计算测评得分`, 400,
+    throw new AppError('UNKNOWN_CATEGORY', `测评中的评议人类别「${unknown.join('、')}」未在考核方案中设置权重，无法计算测评得分`,
       { field: 'ballots.categories' });
   }
 }
@@ -391,7 +391,7 @@ const num = (x: number) => (Number.isNaN(x) ? null : x);
 async function readInputs(tx: DbOrTx, campaignId: number, settings: CampaignSettings) {
   // Settings validation makes the category weights sum to 100; a campaign edited in the database could still have none.
   if (!settings.ballots.categories.some((c) => c.weight > 0)) {
-    throw new AppError('BALLOT_WEIGHTS_ZERO', '考核方案中参评人员各类别权重均为0，无法计算测评得分', 400, { field: 'ballots.categories' });
+    throw new AppError('BALLOT_WEIGHTS_ZERO', '考核方案中参评人员各类别权重均为0，无法计算测评得分', { field: 'ballots.categories' });
   }
   const repQ = [sql`
     with rep as (
@@ -587,11 +587,11 @@ async function refuseIncomplete(tx: DbOrTx, rows: { zeroWeight: number[]; none: 
     where cr.id = any(${arrayText(ids)}::int[]) order by o.code limit 6`)).map((r) => r.name);
   const list = (xs: string[]) => `${xs.slice(0, 5).join('、')}${xs.length > 5 ? '等' : ''}`;
   if (rows.zeroWeight.length) {
-    throw new AppError('BALLOT_WEIGHTS_ZERO', `${list(await names(rows.zeroWeight))}的有效测评票都来自权重为0的评议人类别，无法计算测评得分`, 400);
+    throw new AppError('BALLOT_WEIGHTS_ZERO', `${list(await names(rows.zeroWeight))}的有效测评票都来自权重为0的评议人类别，无法计算测评得分`);
   }
   if (rows.none.length) {
     const parts = COMPONENTS.filter((c) => (weights[c] ?? 0) > 0).map((c) => COMPONENT_LABELS[c]).join('、');
-    throw new AppError('COMPONENTS_MISSING', `${list(await names(rows.none))}的各项得分（${parts}）均缺失，无法计算综合得分；请先发布测评结果或录入得分`, 400);
+    throw new AppError('COMPONENTS_MISSING', `${list(await names(rows.none))}的各项得分（${parts}）均缺失，无法计算综合得分；请先发布测评结果或录入得分`);
   }
 }
 

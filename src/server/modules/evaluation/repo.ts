@@ -8,7 +8,7 @@ import type { AuthUser } from '../../http/context';
 export type EvaluationRow = typeof evaluations.$inferSelect;
 
 export const LOCKED_MESSAGE = '综合评价已由党委锁定，不能再修改';
-export const lockedError = () => new AppError('EVALUATION_LOCKED', LOCKED_MESSAGE, 409);
+export const lockedError = () => new AppError('EVALUATION_LOCKED', LOCKED_MESSAGE);
 
 /**
  * The lock triggers of migration 0011 raise SQLSTATE 55000; this turns that into the Chinese 409 the page shows,
@@ -46,7 +46,7 @@ export async function campaignReporter(db: DbOrTx, campaignId: number, reporterI
     .where(and(eq(campaignReporters.id, reporterId), eq(campaignReporters.campaignId, campaignId),
       eq(campaignReporters.role, 'reporter'), isNull(campaignReporters.removedAt)));
   if (!row) {
-    throw new AppError('REPORTER_NOT_IN_CAMPAIGN', `述职对象（编号${reporterId}）不在本次考核的述职对象名单中`, 404, { field: 'reporterId' });
+    throw new AppError('REPORTER_NOT_IN_CAMPAIGN', `述职对象（编号${reporterId}）不在本次考核的述职对象名单中`, { field: 'reporterId' });
   }
   return row;
 }

@@ -14,10 +14,8 @@ import { myResult } from './my-result';
 import { assertManage } from './policy';
 import { recomputeEvaluation } from './recompute';
 import { evaluationContext } from './repo';
-import {
-  DecisionBody, EvaluationOut, EvaluationQuery, HistoryOut, IdParams, InputsBody, InputsOut, LockBody, LockPreviewOut, LockQuery, MineOut,
-  Ok, OpinionBody, ReporterParams, ReviewBody, SummaryOut,
-} from './schemas';
+import { IdParams } from '../../http/schemas';
+import { DecisionBody, EvaluationOut, EvaluationQuery, HistoryOut, InputsBody, InputsOut, LockBody, LockPreviewOut, LockQuery, MineOut, Ok, OpinionBody, ReporterParams, ReviewBody, SummaryOut } from './schemas';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -29,11 +27,11 @@ export async function evaluationRoutes(app: FastifyInstance) {
   const base = '/api/campaigns/:id/evaluation';
 
   r.get(base, {
-    schema: { tags, params: IdParams, querystring: EvaluationQuery, response: { 200: EvaluationOut } },
+    schema: { summary: '综合评价（得分、建议等次、比例）', tags, params: IdParams, querystring: EvaluationQuery, response: { 200: EvaluationOut } },
   }, async (req) => getEvaluation(db(), requireUser(req), req.params.id, req.query));
 
   r.post(`${base}/recompute`, {
-    schema: { tags, params: IdParams, response: { 200: SummaryOut } },
+    schema: { summary: '重新计算综合评价', tags, params: IdParams, response: { 200: SummaryOut } },
   }, async (req) => {
     const user = requireUser(req);
     const { organizerPath } = await evaluationContext(db(), req.params.id, { viewer: user });
@@ -44,11 +42,11 @@ export async function evaluationRoutes(app: FastifyInstance) {
   });
 
   r.get(`${base}/inputs`, {
-    schema: { tags, params: IdParams, response: { 200: InputsOut } },
+    schema: { summary: '平时掌握等评价信息', tags, params: IdParams, response: { 200: InputsOut } },
   }, async (req) => listInputs(db(), requireUser(req), req.params.id));
 
   r.put(`${base}/inputs`, {
-    schema: { tags, params: IdParams, body: InputsBody, response: { 200: z.object({ saved: z.number() }) } },
+    schema: { summary: '录入平时掌握等评价信息', tags, params: IdParams, body: InputsBody, response: { 200: z.object({ saved: z.number() }) } },
   }, async (req) => saveInputs(db(), requireUser(req), actorOf(req), req.params.id, req.body.rows.map((x) => ({
     reporterId: x.reporterId, dailyScore: x.dailyScore, dailyNote: x.dailyNote ?? null, reportScore: x.reportScore ?? null,
     reportNote: x.reportNote ?? null, majorError: x.majorError, majorErrorNote: x.majorErrorNote ?? null,
@@ -56,7 +54,7 @@ export async function evaluationRoutes(app: FastifyInstance) {
   }))));
 
   r.get(`${base}/inputs/template.xlsx`, {
-    schema: { tags, params: IdParams },
+    schema: { summary: '评价信息导入模板（.xlsx）', tags, params: IdParams },
   }, async (req, reply) => {
     const buf = await inputsTemplate(db(), requireUser(req), req.params.id);
     reply.header('content-type', XLSX)
@@ -65,7 +63,7 @@ export async function evaluationRoutes(app: FastifyInstance) {
   });
 
   r.post(`${base}/inputs/import`, {
-    schema: { tags, params: IdParams, consumes: ['multipart/form-data'], response: { 200: z.object({ saved: z.number() }) } },
+    schema: { summary: '导入评价信息（.xlsx，全部或全不）', tags, params: IdParams, consumes: ['multipart/form-data'], response: { 200: z.object({ saved: z.number() }) } },
   }, async (req) => {
     const user = requireUser(req);
     return withUpload(req, app.deps.files.incoming, UPLOAD_KINDS.xlsx, async (file) =>
@@ -73,16 +71,16 @@ export async function evaluationRoutes(app: FastifyInstance) {
   });
 
   r.put(`${base}/results/:reporterId/decision`, {
-    schema: { tags, params: ReporterParams, body: DecisionBody, response: { 200: z.object({ changed: z.boolean() }) } },
+    schema: { summary: '确定某述职对象的等次', tags, params: ReporterParams, body: DecisionBody, response: { 200: z.object({ changed: z.boolean() }) } },
   }, async (req) => setFinalGrade(db(), requireUser(req), actorOf(req), req.params.id, req.params.reporterId,
     { grade: req.body.grade, reason: req.body.reason ?? null }));
 
   r.delete(`${base}/results/:reporterId/decision`, {
-    schema: { tags, params: ReporterParams, response: { 200: z.object({ changed: z.boolean() }) } },
+    schema: { summary: '撤销某述职对象的等次决定', tags, params: ReporterParams, response: { 200: z.object({ changed: z.boolean() }) } },
   }, async (req) => resetFinalGrade(db(), requireUser(req), actorOf(req), req.params.id, req.params.reporterId));
 
   r.put(`${base}/results/:reporterId/opinion`, {
-    schema: { tags, params: ReporterParams, body: OpinionBody, response: { 200: Ok } },
+    schema: { summary: '填写综合评价意见', tags, params: ReporterParams, body: OpinionBody, response: { 200: Ok } },
   }, async (req) => {
     await setOpinion(db(), requireUser(req), actorOf(req), req.params.id, req.params.reporterId, {
       achievements: req.body.achievements ?? null, problems: req.body.problems ?? null, direction: req.body.direction ?? null,
@@ -91,25 +89,25 @@ export async function evaluationRoutes(app: FastifyInstance) {
   });
 
   r.put(`${base}/results/:reporterId/review`, {
-    schema: { tags, params: ReporterParams, body: ReviewBody, response: { 200: Ok } },
+    schema: { summary: '党委成员表态', tags, params: ReporterParams, body: ReviewBody, response: { 200: Ok } },
   }, async (req) => {
     await reviewSuggestion(db(), requireUser(req), actorOf(req), req.params.id, req.params.reporterId, req.body);
     return { ok: true as const };
   });
 
   r.get(`${base}/results/:reporterId/history`, {
-    schema: { tags, params: ReporterParams, response: { 200: HistoryOut } },
+    schema: { summary: '某述职对象的等次变更记录', tags, params: ReporterParams, response: { 200: HistoryOut } },
   }, async (req) => gradeHistory(db(), requireUser(req), req.params.id, req.params.reporterId));
 
   r.get(`${base}/lock`, {
-    schema: { tags, params: IdParams, querystring: LockQuery, response: { 200: LockPreviewOut } },
+    schema: { summary: '锁定前检查', tags, params: IdParams, querystring: LockQuery, response: { 200: LockPreviewOut } },
   }, async (req) => previewLock(db(), requireUser(req), req.params.id, req.query.lowerSharePercent));
 
   r.post(`${base}/lock`, {
-    schema: { tags, params: IdParams, body: LockBody, response: { 200: z.object({ locked: z.literal(true), warnings: z.array(z.string()) }) } },
+    schema: { summary: '锁定综合评价结果', tags, params: IdParams, body: LockBody, response: { 200: z.object({ locked: z.literal(true), warnings: z.array(z.string()) }) } },
   }, async (req) => lockEvaluation(db(), requireUser(req), actorOf(req), req.params.id, req.body.decisionNote, req.body.lowerSharePercent));
 
   r.get(`${base}/mine`, {
-    schema: { tags, params: IdParams, response: { 200: MineOut } },
+    schema: { summary: '本人的综合评价结果（书记，锁定后）', tags, params: IdParams, response: { 200: MineOut } },
   }, async (req) => myResult(db(), requireUser(req), req.params.id));
 }

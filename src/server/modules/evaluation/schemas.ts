@@ -2,11 +2,10 @@
  * Request and response shapes of the evaluation routes; the web client imports the inferred types.
  */
 import { z } from 'zod';
+import { Id } from '../../http/schemas';
 import { COMPONENTS } from '../../../domain/composite';
 import { GRADES } from '../../../domain/grades';
 
-export const Id = z.coerce.number<number | string>().int().positive().max(2_147_483_647);
-export const IdParams = z.object({ id: Id });
 export const ReporterParams = z.object({ id: Id, reporterId: Id });
 const Note = (max: number, what: string) => z.string().trim().max(max, `${what}不能超过${max}字`).nullable().optional();
 const Score = z.number().min(0, '得分不能小于0').max(100, '得分不能大于100').nullable();

@@ -54,7 +54,7 @@ function checkRows(settings: CampaignSettings, rows: AttendeeIn[]) {
   const keys = new Set(settings.ballots.categories.map((c) => c.key));
   rows.forEach((r, i) => {
     if (!keys.has(r.categoryKey)) {
-      throw new AppError('VALIDATION', `第${i + 1}行的人员类别不在本次测评设置中`, 400, { field: `rows.${i}.categoryKey` });
+      throw new AppError('VALIDATION', `第${i + 1}行的人员类别不在本次测评设置中`, { field: `rows.${i}.categoryKey` });
     }
   });
 }
@@ -102,15 +102,15 @@ export async function importAttendees(db: DbOrTx, user: AuthUser, actor: AuditAc
   try {
     await wb.xlsx.load(file as unknown as ArrayBuffer);
   } catch {
-    throw new AppError('BAD_FILE', '文件不是有效的 .xlsx 表格', 400);
+    throw new AppError('BAD_FILE');
   }
   const ws = wb.worksheets[0];
-  if (!ws) throw new AppError('BAD_FILE', '表格中没有工作表', 400);
+  if (!ws) throw new AppError('BAD_FILE', '表格中没有工作表');
   const header = HEADERS.map((_, i) => cellText(ws.getRow(1).getCell(i + 1).value));
   if (header.slice(0, 3).join() !== HEADERS.slice(0, 3).join()) {
-    throw new AppError('BAD_HEADER', `表头应为：${HEADERS.join('、')}（请下载模板）`, 400);
+    throw new AppError('BAD_HEADER', `表头应为：${HEADERS.join('、')}（请下载模板）`);
   }
-  if (ws.rowCount - 1 > MAX_ROWS) throw new AppError('TOO_MANY_ROWS', `一次最多导入${MAX_ROWS}行`, 400);
+  if (ws.rowCount - 1 > MAX_ROWS) throw new AppError('TOO_MANY_ROWS', `一次最多导入${MAX_ROWS}行`);
   const byLabel = new Map(campaign.settings.ballots.categories.flatMap((c) => [[c.label, c.key], [c.key, c.key]]));
   // Labels are typed with and without the quotes of “两代表一委员”.
   const bare = (t: string) => t.replace(/[“”"「」\s]/g, '');
@@ -130,9 +130,9 @@ export async function importAttendees(db: DbOrTx, user: AuthUser, actor: AuditAc
     rows.push({ categoryKey: key, name, unit, identity: identity || null, present: presentText !== '否' });
   }
   if (errors.length) {
-    throw new AppError('IMPORT_ROWS', `有${errors.length}行不符合要求，未导入任何数据`, 400, { errors: errors.slice(0, 200) });
+    throw new AppError('IMPORT_ROWS', `有${errors.length}行不符合要求，未导入任何数据`, { errors: errors.slice(0, 200) });
   }
-  if (!rows.length) throw new AppError('EMPTY_FILE', '表格中没有数据行', 400);
+  if (!rows.length) throw new AppError('EMPTY_FILE');
   return db.transaction(async (tx) => {
     const { meeting } = await getMeeting(tx, id, { lock: true, viewer: user });
     assertOpen(meeting);

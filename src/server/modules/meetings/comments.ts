@@ -30,7 +30,7 @@ export async function addComment(db: DbOrTx, user: AuthUser, actor: AuditActor, 
     if (input.agendaItemId != null) {
       const [item] = await tx.select({ id: meetingAgendaItems.id }).from(meetingAgendaItems)
         .where(and(eq(meetingAgendaItems.id, input.agendaItemId), eq(meetingAgendaItems.meetingId, meetingId)));
-      if (!item) throw new AppError('VALIDATION', '所选述职对象不在本次会议议程中', 400, { field: 'agendaItemId' });
+      if (!item) throw new AppError('VALIDATION', '所选述职对象不在本次会议议程中', { field: 'agendaItemId' });
     }
     const [row] = await tx.insert(meetingComments).values({
       meetingId, ...input, createdBy: user.id, createdAt: actor.at, updatedBy: user.id, updatedAt: actor.at,

@@ -42,14 +42,14 @@ export async function controlTimer(
         break;
       case 'next': {
         const next = nextSpeaker(items, before.itemId);
-        if (!next) throw new AppError('NO_NEXT_SPEAKER', '已是最后一位发言人', 409);
+        if (!next) throw new AppError('NO_NEXT_SPEAKER');
         after = selectSpeaker(next.id);
         break;
       }
       case 'select': {
         const item = items.find((i) => i.id === itemId);
-        if (!item) throw new AppError('VALIDATION', '请选择本次会议议程中的述职对象', 400, { field: 'itemId' });
-        if (item.writtenOnly) throw new AppError('WRITTEN_ONLY', `「${item.orgName}」为书面述职，不安排现场发言`, 409, { field: 'itemId' });
+        if (!item) throw new AppError('VALIDATION', '请选择本次会议议程中的述职对象', { field: 'itemId' });
+        if (item.writtenOnly) throw new AppError('WRITTEN_ONLY', `「${item.orgName}」为书面述职，不安排现场发言`, { field: 'itemId' });
         after = selectSpeaker(item.id);
         break;
       }

@@ -14,7 +14,7 @@ export async function createMeeting(db: DbOrTx, user: AuthUser, actor: AuditActo
     const campaign = await getCampaignCtx(tx, campaignId, user);
     assertManage(user, campaign.organizerPath);
     if (campaign.state === 'closed' || campaign.state === 'archived') {
-      throw new AppError('CAMPAIGN_CLOSED', '述职评议考核已结束，不能再安排述职评议会', 409);
+      throw new AppError('CAMPAIGN_CLOSED');
     }
     await assertMeetingDate(tx, campaignId, input.meetingDate);
     const [row] = await tx.insert(meetings).values({

@@ -14,11 +14,11 @@ export const canComment = (user: AuthUser, organizerPath: string) => COMMENTERS.
 export const canRead = (user: AuthUser, organizerPath: string) => READERS.includes(user.role) && covers(user, organizerPath);
 
 export function assertManage(user: AuthUser, organizerPath: string) {
-  if (!canManage(user, organizerPath)) throw new AppError('FORBIDDEN', '无权管理该述职评议会', 403);
+  if (!canManage(user, organizerPath)) throw new AppError('FORBIDDEN', '无权管理该述职评议会');
 }
 export function assertComment(user: AuthUser, organizerPath: string) {
-  if (!canComment(user, organizerPath)) throw new AppError('FORBIDDEN', '无权记录该述职评议会的点评', 403);
+  if (!canComment(user, organizerPath)) throw new AppError('FORBIDDEN', '无权记录该述职评议会的点评');
 }
 export function assertRead(user: AuthUser, organizerPath: string) {
-  if (!canRead(user, organizerPath)) throw new AppError('FORBIDDEN', '无权查看该述职评议会', 403);
+  if (!canRead(user, organizerPath)) throw new AppError('FORBIDDEN', '无权查看该述职评议会');
 }

@@ -48,7 +48,7 @@ export async function getMeeting(db: DbOrTx, id: number, opts: { lock?: boolean;
 }
 
 export function assertOpen(meeting: MeetingRow) {
-  if (meeting.state === 'closed') throw new AppError('MEETING_CLOSED', '会议已结束，记录不能再修改', 409);
+  if (meeting.state === 'closed') throw new AppError('MEETING_CLOSED');
 }
 
 export const timerOf = (m: MeetingRow): TimerState => ({

@@ -28,11 +28,11 @@ export async function saveAttendance(db: DbOrTx, user: AuthUser, actor: AuditAct
     rows.forEach((r, i) => {
       const field = `rows.${i}`;
       const cat = categories.get(r.categoryKey);
-      if (!cat) throw new AppError('VALIDATION', `第${i + 1}行的人员类别不在本次测评设置中`, 400, { field: `${field}.categoryKey` });
-      if (seen.has(r.categoryKey)) throw new AppError('VALIDATION', `「${cat.label}」重复填写`, 400, { field: `${field}.categoryKey` });
+      if (!cat) throw new AppError('VALIDATION', `第${i + 1}行的人员类别不在本次测评设置中`, { field: `${field}.categoryKey` });
+      if (seen.has(r.categoryKey)) throw new AppError('VALIDATION', `「${cat.label}」重复填写`, { field: `${field}.categoryKey` });
       seen.add(r.categoryKey);
       if (r.present > r.expected) {
-        throw new AppError('VALIDATION', `「${cat.label}」实到人数不能多于应到人数`, 400, { field: `${field}.present` });
+        throw new AppError('VALIDATION', `「${cat.label}」实到人数不能多于应到人数`, { field: `${field}.present` });
       }
     });
     const named = await attendeeRows(tx, id);
@@ -41,7 +41,7 @@ export async function saveAttendance(db: DbOrTx, user: AuthUser, actor: AuditAct
       if (!list.length) return;
       const present = list.filter((a) => a.present).length;
       if (r.expected !== list.length || r.present !== present) {
-        throw new AppError('ATTENDANCE_FROM_LIST', `「${categories.get(r.categoryKey)!.label}」已按参会人员名单统计（应到${list.length}人、实到${present}人），请修改名单`, 400,
+        throw new AppError('ATTENDANCE_FROM_LIST', `「${categories.get(r.categoryKey)!.label}」已按参会人员名单统计（应到${list.length}人、实到${present}人），请修改名单`,
           { field: `rows.${i}.expected` });
       }
     });

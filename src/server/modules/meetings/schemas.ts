@@ -3,10 +3,9 @@
  * (`import type`), so a change here shows up in its type check.
  */
 import { z } from 'zod';
+import { Id } from '../../http/schemas';
 import { COMMENT_KIND_KEYS, MEETING_STEP_KEYS } from '../../../domain/meeting-agenda';
 
-export const Id = z.coerce.number<number | string>().int().positive().max(2_147_483_647);
-export const IdParams = z.object({ id: Id });
 export const CommentParams = z.object({ id: Id, commentId: Id });
 const Text = (max: number, what: string) => z.string().trim().min(1, `请填写${what}`).max(max, `${what}不能超过${max}字`);
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(s)), '不是有效日期');

@@ -50,9 +50,9 @@ async function writePlan(
     const ids = dropped.map((d) => d.id);
     const [commented] = await tx.select({ id: meetingComments.agendaItemId }).from(meetingComments)
       .where(and(inArray(meetingComments.agendaItemId, ids), isNull(meetingComments.deletedAt))).limit(1);
-    if (commented) throw new AppError('AGENDA_ITEM_HAS_COMMENTS', '已有点评记录的述职对象不能移出议程', 409, { field: 'items' });
+    if (commented) throw new AppError('AGENDA_ITEM_HAS_COMMENTS', '已有点评记录的述职对象不能移出议程', { field: 'items' });
     if (timerItemId != null && ids.includes(timerItemId)) {
-      throw new AppError('AGENDA_ITEM_SPEAKING', '正在发言的述职对象不能移出议程', 409, { field: 'items' });
+      throw new AppError('AGENDA_ITEM_SPEAKING', '正在发言的述职对象不能移出议程', { field: 'items' });
     }
     // Withdrawn comments still reference the item; they go with it.
     await tx.delete(meetingComments).where(inArray(meetingComments.agendaItemId, ids));

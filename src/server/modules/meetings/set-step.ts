@@ -44,7 +44,7 @@ export async function advanceMeeting(db: DbOrTx, user: AuthUser, actor: AuditAct
     const before = timerOf(meeting);
     const mode = meeting.commentMode as CommentMode;
     const next = nextInFlow(mode, items, { step: meeting.currentStep, itemId: before.itemId });
-    if (!next) throw new AppError('FLOW_END', items.length ? '议程已全部进行完毕' : '请先安排会议议程', 409);
+    if (!next) throw new AppError('FLOW_END', items.length ? '议程已全部进行完毕' : '请先安排会议议程');
     if (meeting.currentStep === 'reports' && before.itemId != null && before.status !== 'idle') {
       await tx.update(meetingAgendaItems).set({ speechEndedAt: actor.at }).where(eq(meetingAgendaItems.id, before.itemId));
     }

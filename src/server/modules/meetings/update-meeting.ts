@@ -34,11 +34,11 @@ export async function deleteMeeting(db: DbOrTx, user: AuthUser, actor: AuditActo
   await db.transaction(async (tx) => {
     const { meeting, campaign } = await getMeeting(tx, id, { lock: true, viewer: user });
     assertManage(user, campaign.organizerPath);
-    if (meeting.state !== 'preparing') throw new AppError('MEETING_STARTED', '会议已开始或已结束，不能删除', 409);
+    if (meeting.state !== 'preparing') throw new AppError('MEETING_STARTED');
     const [{ n: comments }] = await tx.select({ n: count() }).from(meetingComments).where(eq(meetingComments.meetingId, id));
     const [{ n: rounds }] = await tx.select({ n: count() }).from(ballotRounds).where(eq(ballotRounds.meetingId, id));
-    if (Number(comments) > 0) throw new AppError('MEETING_HAS_RECORDS', '会议已有点评记录，不能删除', 409);
-    if (Number(rounds) > 0) throw new AppError('MEETING_HAS_BALLOTS', '会议已设置测评，不能删除', 409);
+    if (Number(comments) > 0) throw new AppError('MEETING_HAS_RECORDS');
+    if (Number(rounds) > 0) throw new AppError('MEETING_HAS_BALLOTS');
     await tx.delete(meetingAttendance).where(eq(meetingAttendance.meetingId, id));
     await tx.delete(meetingAgendaItems).where(eq(meetingAgendaItems.meetingId, id));
     await tx.delete(meetings).where(eq(meetings.id, id));

@@ -17,6 +17,7 @@ export async function metaRoutes(app: FastifyInstance) {
   app.withTypeProvider<ZodTypeProvider>().get('/api/meta', {
     config: { public: true },
     schema: {
+      summary: '界面用的枚举（组织类别、领域、层级、角色等）',
       tags: ['system'],
       response: { 200: z.object({ kinds: z.array(Option), sectors: z.array(Option), levels: z.array(Option), roles: z.array(Option), vote: Vote }) },
     },

@@ -23,7 +23,7 @@ export async function appointSecretary(db: DbOrTx, user: AuthUser, actor: AuditA
     const current = await currentSecretary(tx, orgId);
     if (current) {
       if (input.tenureStart <= current.tenureStart) {
-        throw new AppError('TENURE_ORDER', `新任书记的任职时间须晚于现任书记的任职时间（${formatDateProse(current.tenureStart)}）`, 400, { field: 'tenureStart' });
+        throw new AppError('TENURE_ORDER', `新任书记的任职时间须晚于现任书记的任职时间（${formatDateProse(current.tenureStart)}）`, { field: 'tenureStart' });
       }
       await tx
         .update(secretaries)

@@ -22,7 +22,7 @@ export async function createOrg(db: DbOrTx, user: AuthUser, actor: AuditActor, i
     const parent = await getOrg(tx, input.parentId, user);
     assertWrite(user, parent.path);
     if (await getOrgByCode(tx, input.code)) {
-      throw new AppError('DUPLICATE_CODE', `组织编码「${input.code}」已存在`, 409, { field: 'code' });
+      throw new AppError('DUPLICATE_CODE', `组织编码「${input.code}」已存在`, { field: 'code' });
     }
     // The path needs the new id, so insert with a placeholder and set it in the same transaction.
     const [row] = await tx

@@ -54,8 +54,8 @@ function toAppError(e: unknown): AppError {
   if (e instanceof AppError) return e;
   // Drizzle wraps the driver error; a unique violation means another import took a code meanwhile.
   const code = (e as { code?: string; cause?: { code?: string } }).cause?.code ?? (e as { code?: string }).code;
-  if (code === '23505') return new AppError('DUPLICATE', '导入期间有组织编码被占用，未导入任何数据，请重新上传', 409);
-  return new AppError('INTERNAL', '导入失败：服务器处理出错，未导入任何数据，请稍后重试', 500);
+  if (code === '23505') return new AppError('DUPLICATE', '导入期间有组织编码被占用，未导入任何数据，请重新上传');
+  return new AppError('INTERNAL', '导入失败：服务器处理出错，未导入任何数据，请稍后重试');
 }
 
 /**

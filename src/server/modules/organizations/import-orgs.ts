@@ -21,7 +21,7 @@ function cellText(cell: ExcelJS.Cell): string {
   return String(cell.text ?? '').trim();
 }
 
-const invalidFile = () => new AppError('INVALID_FILE', '无法读取文件：请上传用导入模板填写的 .xlsx 文件', 400, { field: 'file' });
+const invalidFile = () => new AppError('INVALID_FILE', '无法读取文件：请上传用导入模板填写的 .xlsx 文件', { field: 'file' });
 
 /** The sheet's real name: the streaming reader only knows "SheetN", the workbook maps N to a name. */
 function sheetName(reader: any, sheetNo: string): string | undefined {
@@ -65,7 +65,7 @@ export async function readOrgSheet(file: Buffer, onProgress?: (bytesRead: number
           continue;
         }
         if (values.every((v) => v === '')) continue;
-        if (sheet.rows.length >= MAX_ROWS) throw new AppError('TOO_MANY_ROWS', `一次最多导入${MAX_ROWS}行`, 400, { field: 'file' });
+        if (sheet.rows.length >= MAX_ROWS) throw new AppError('TOO_MANY_ROWS', `一次最多导入${MAX_ROWS}行`, { field: 'file' });
         const rec = Object.fromEntries(ORG_COLUMNS.map((c, i) => [c.key, values[i]]));
         sheet.rows.push({ row: row.number, ...(rec as Omit<RawOrgRow, 'row'>) });
         // The parser resolves from memory through microtasks only, which starves timers and sockets:
@@ -79,15 +79,15 @@ export async function readOrgSheet(file: Buffer, onProgress?: (bytesRead: number
     if (e instanceof AppError) throw e;
     throw invalidFile();
   }
-  if (!chosen) throw new AppError('INVALID_FILE', '文件中没有工作表', 400, { field: 'file' });
+  if (!chosen) throw new AppError('INVALID_FILE', '文件中没有工作表', { field: 'file' });
   if (chosen.header.join('|') !== expected.join('|')) {
-    throw new AppError('TEMPLATE_MISMATCH', `表头与导入模板不一致，应为：${expected.join('、')}`, 400, { field: 'file' });
+    throw new AppError('TEMPLATE_MISMATCH', `表头与导入模板不一致，应为：${expected.join('、')}`, { field: 'file' });
   }
   return chosen.rows;
 }
 
 function invalidRows(errors: ImportRowError[]) {
-  return new AppError('IMPORT_INVALID', `导入文件有${errors.length}处错误，未导入任何数据，请修改后重新上传`, 400, { errors: errors.slice(0, 1000), total: errors.length });
+  return new AppError('IMPORT_INVALID', `导入文件有${errors.length}处错误，未导入任何数据，请修改后重新上传`, { errors: errors.slice(0, 1000), total: errors.length });
 }
 
 async function loadExisting(db: DbOrTx, user: AuthUser, codes: string[]) {
@@ -106,7 +106,7 @@ async function loadExisting(db: DbOrTx, user: AuthUser, codes: string[]) {
 export type ImportPhase = 'reading' | 'checking' | 'writing';
 
 export function assertCanImport(user: AuthUser) {
-  if (!ORG_WRITERS.has(user.role) || !user.scopePath) throw new AppError('FORBIDDEN', '只有组织部管理员或系统管理员可以导入', 403);
+  if (!ORG_WRITERS.has(user.role) || !user.scopePath) throw new AppError('FORBIDDEN', '只有组织部管理员或系统管理员可以导入');
 }
 
 /** Rows per staging statement: each is a short write, so other requests get the connection in between. */

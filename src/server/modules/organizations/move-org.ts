@@ -15,10 +15,10 @@ export async function moveOrg(db: DbOrTx, user: AuthUser, actor: AuditActor, id:
     assertWrite(user, org.path);
     assertWrite(user, target.path);
     if (org.path === user.scopePath) {
-      throw new AppError('MOVE_SCOPE_ROOT', '不能移动本账号管理范围的顶级组织', 400, { field: 'id' });
+      throw new AppError('MOVE_SCOPE_ROOT', '不能移动本账号管理范围的顶级组织', { field: 'id' });
     }
     if (target.path.startsWith(org.path)) {
-      throw new AppError('MOVE_CYCLE', '不能把组织移动到它自己或其下级组织之下', 400, { field: 'newParentId' });
+      throw new AppError('MOVE_CYCLE', '不能把组织移动到它自己或其下级组织之下', { field: 'newParentId' });
     }
     if (org.parentId === target.id) return org;
     const newPath = `${target.path}${org.id}/`;

@@ -22,19 +22,19 @@ export function canWriteOrg(user: AuthUser, orgPath: string): boolean {
 /** Tree nodes (name, code, kind) for browsing and search; more than canReadOrg only for TREE_ONLY roles. */
 export function assertBrowse(user: AuthUser, orgPath: string) {
   if (!canReadOrg(user, orgPath) && !(TREE_ONLY.has(user.role) && pathWithin(orgPath, user.scopePath))) {
-    throw new AppError('FORBIDDEN', '无权查看该组织', 403);
+    throw new AppError('FORBIDDEN', '无权查看该组织');
   }
 }
 
 export function assertRead(user: AuthUser, orgPath: string) {
-  if (!canReadOrg(user, orgPath)) throw new AppError('FORBIDDEN', '无权查看该组织', 403);
+  if (!canReadOrg(user, orgPath)) throw new AppError('FORBIDDEN', '无权查看该组织');
 }
 export function assertWrite(user: AuthUser, orgPath: string) {
-  if (!canWriteOrg(user, orgPath)) throw new AppError('FORBIDDEN', '无权修改该组织', 403);
+  if (!canWriteOrg(user, orgPath)) throw new AppError('FORBIDDEN', '无权修改该组织');
 }
 export function assertTreeReader(user: AuthUser) {
   if (!SCOPED_READERS.has(user.role) && !TREE_ONLY.has(user.role) && user.role !== 'secretary') {
-    throw new AppError('FORBIDDEN', '当前角色无权查看组织架构', 403);
+    throw new AppError('FORBIDDEN', '当前角色无权查看组织架构');
   }
-  if (!user.scopePath) throw new AppError('FORBIDDEN', '账号未设置管理范围，请联系管理员', 403);
+  if (!user.scopePath) throw new AppError('FORBIDDEN', '账号未设置管理范围，请联系管理员');
 }

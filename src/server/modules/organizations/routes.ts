@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { Id, IdParams } from '../../http/schemas';
 import { AppError } from '../../../domain/errors';
 import { KIND_CODES, LEVEL_CODES, SECTOR_CODES } from '../../../domain/org-taxonomy';
 import { actorOf } from '../../http/audit';
@@ -21,8 +22,6 @@ import { searchOrgs } from './search-orgs';
 import { updateOrg } from './update-org';
 import { shanghaiDate } from '../../../domain/calendar';
 
-const Id = z.coerce.number().int().positive().max(2_147_483_647);
-const IdParams = z.object({ id: Id });
 const Text = (max: number) => z.string().trim().min(1).max(max);
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(s)), '不是有效日期');
 const Code = z.string().trim().regex(/^[A-Za-z0-9_-]{1,64}$/, '只能包含字母、数字、短横线或下划线，最长64位');
@@ -69,11 +68,12 @@ export async function organizationRoutes(app: FastifyInstance) {
   const db = () => app.deps.db;
   const tags = ['organizations'];
 
-  r.get('/api/orgs/roots', { schema: { tags, response: { 200: z.object({ items: z.array(OrgNode) }) } } },
+  r.get('/api/orgs/roots', { schema: { summary: '组织树的顶级组织', tags, response: { 200: z.object({ items: z.array(OrgNode) }) } } },
     async (req) => treeRoots(db(), requireUser(req)));
 
   r.get('/api/orgs/:id/children', {
     schema: {
+      summary: '下级组织',
       tags, params: IdParams,
       querystring: z.object({ ...Page, limit: z.coerce.number().int().min(1).max(500).default(200) }),
       response: { 200: z.object({ items: z.array(OrgNode), total: z.number() }) },
@@ -82,6 +82,7 @@ export async function organizationRoutes(app: FastifyInstance) {
 
   r.get('/api/orgs/search', {
     schema: {
+      summary: '搜索组织',
       tags,
       querystring: z.object({
         q: z.string().trim().max(100).optional(),
@@ -94,7 +95,7 @@ export async function organizationRoutes(app: FastifyInstance) {
     },
   }, async (req) => searchOrgs(db(), requireUser(req), req.query));
 
-  r.get('/api/orgs/import/template', { schema: { tags } }, async (req, reply) => {
+  r.get('/api/orgs/import/template', { schema: { summary: '组织导入模板（.xlsx）', tags } }, async (req, reply) => {
     requireUser(req);
     reply.header('content-type', XLSX).header('content-disposition', contentDisposition('组织与书记导入模板.xlsx'));
     return reply.send(await buildImportTemplate());
@@ -107,7 +108,7 @@ export async function organizationRoutes(app: FastifyInstance) {
 
   // Synchronous import, for scripts and small files: answers when everything is written (or nothing).
   r.post('/api/orgs/import', {
-    schema: { tags, consumes: ['multipart/form-data'], response: { 200: ImportResult } },
+    schema: { summary: '导入组织（.xlsx，全部或全不）', tags, consumes: ['multipart/form-data'], response: { 200: ImportResult } },
   }, async (req) => {
     const user = requireUser(req);
     assertCanImport(user);
@@ -116,7 +117,7 @@ export async function organizationRoutes(app: FastifyInstance) {
 
   // The page's import: answers at once with a job whose progress the page polls (100,000 rows take a while).
   r.post('/api/orgs/import-jobs', {
-    schema: { tags, consumes: ['multipart/form-data'], response: { 202: z.object({ job: ImportJobOut }) } },
+    schema: { summary: '后台导入组织（返回任务）', tags, consumes: ['multipart/form-data'], response: { 202: z.object({ job: ImportJobOut }) } },
   }, async (req, reply) => {
     const user = requireUser(req);
     assertCanImport(user);
@@ -126,10 +127,10 @@ export async function organizationRoutes(app: FastifyInstance) {
   });
 
   r.get('/api/orgs/import-jobs/:id', {
-    schema: { tags, params: IdParams, response: { 200: z.object({ job: ImportJobOut }) } },
+    schema: { summary: '导入任务状态', tags, params: IdParams, response: { 200: z.object({ job: ImportJobOut }) } },
   }, async (req) => ({ job: presentJob(await getImportJob(db(), requireUser(req), req.params.id)) }));
 
-  r.get('/api/orgs/:id/export', { schema: { tags, params: IdParams } }, async (req, reply) => {
+  r.get('/api/orgs/:id/export', { schema: { summary: '导出组织（.xlsx）', tags, params: IdParams } }, async (req, reply) => {
     const { name, buffer } = await exportOrgs(db(), requireUser(req), req.params.id);
     reply.header('content-type', XLSX).header('content-disposition', contentDisposition(name));
     return reply.send(buffer);
@@ -137,6 +138,7 @@ export async function organizationRoutes(app: FastifyInstance) {
 
   r.get('/api/orgs/:id', {
     schema: {
+      summary: '组织详情（书记、班子成员）',
       tags, params: IdParams,
       response: {
         200: z.object({
@@ -149,6 +151,7 @@ export async function organizationRoutes(app: FastifyInstance) {
 
   r.post('/api/orgs', {
     schema: {
+      summary: '新建组织',
       tags,
       body: z.object({
         parentId: Id, name: Text(100), code: Code,
@@ -160,6 +163,7 @@ export async function organizationRoutes(app: FastifyInstance) {
 
   r.patch('/api/orgs/:id', {
     schema: {
+      summary: '修改组织',
       tags, params: IdParams,
       body: z.object({
         name: Text(100).optional(), code: Code.optional(), kind: z.enum(KIND_CODES).optional(),
@@ -170,23 +174,25 @@ export async function organizationRoutes(app: FastifyInstance) {
   }, async (req) => ({ org: await updateOrg(db(), requireUser(req), actorOf(req), req.params.id, req.body) }));
 
   r.post('/api/orgs/:id/move', {
-    schema: { tags, params: IdParams, body: z.object({ newParentId: Id }).strict(), response: { 200: z.object({ org: OrgOut }) } },
+    schema: { summary: '移动组织到新的上级', tags, params: IdParams, body: z.object({ newParentId: Id }).strict(), response: { 200: z.object({ org: OrgOut }) } },
   }, async (req) => ({ org: await moveOrg(db(), requireUser(req), actorOf(req), req.params.id, req.body.newParentId) }));
 
   r.put('/api/orgs/:id/secretary', {
     schema: {
+      summary: '更换书记',
       tags, params: IdParams,
       body: z.object({ name: Text(50), position: Text(50), tenureStart: IsoDate, phone: Phone }).strict(),
       response: { 200: z.object({ secretary: SecretaryOut }) },
     },
   }, async (req) => {
     const today = shanghaiDate(app.deps.clock.now());
-    if (req.body.tenureStart > today) throw new AppError('VALIDATION', '任职时间不能晚于今天', 400, { field: 'tenureStart' });
+    if (req.body.tenureStart > today) throw new AppError('VALIDATION', '任职时间不能晚于今天', { field: 'tenureStart' });
     return { secretary: await appointSecretary(db(), requireUser(req), actorOf(req), req.params.id, req.body) };
   });
 
   r.post('/api/orgs/:id/members', {
     schema: {
+      summary: '添加班子成员',
       tags, params: IdParams, body: z.object({ name: Text(50), position: Text(50), phone: Phone }).strict(),
       response: { 200: z.object({ member: MemberOut }) },
     },
@@ -194,6 +200,7 @@ export async function organizationRoutes(app: FastifyInstance) {
 
   r.patch('/api/members/:id', {
     schema: {
+      summary: '修改班子成员',
       tags, params: IdParams,
       body: z.object({ name: Text(50).optional(), position: Text(50).optional(), phone: Phone }).strict(),
       response: { 200: z.object({ member: MemberOut }) },
@@ -201,7 +208,7 @@ export async function organizationRoutes(app: FastifyInstance) {
   }, async (req) => ({ member: await updateMember(db(), requireUser(req), actorOf(req), req.params.id, req.body) }));
 
   r.delete('/api/members/:id', {
-    schema: { tags, params: IdParams, response: { 200: z.object({ ok: z.boolean() }) } },
+    schema: { summary: '删除班子成员', tags, params: IdParams, response: { 200: z.object({ ok: z.boolean() }) } },
   }, async (req) => {
     await removeMember(db(), requireUser(req), actorOf(req), req.params.id);
     return { ok: true };

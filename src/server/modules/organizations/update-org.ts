@@ -20,7 +20,7 @@ export async function updateOrg(db: DbOrTx, user: AuthUser, actor: AuditActor, i
     const before = await getOrg(tx, id, user);
     assertWrite(user, before.path);
     if (input.code && input.code !== before.code && (await getOrgByCode(tx, input.code))) {
-      throw new AppError('DUPLICATE_CODE', `组织编码「${input.code}」已存在`, 409, { field: 'code' });
+      throw new AppError('DUPLICATE_CODE', `组织编码「${input.code}」已存在`, { field: 'code' });
     }
     const [after] = await tx
       .update(organizations)

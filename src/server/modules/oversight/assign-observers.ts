@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
-import { AppError, conflict } from '../../../domain/errors';
+import { AppError } from '../../../domain/errors';
+import type { ErrorCode } from '../../../domain/error-codes';
 import { pathWithin } from '../../../domain/roles';
 import { type DbOrTx, queryRows } from '../../db/connect';
 import { observerAssignments } from '../../db/schema';
@@ -16,7 +17,7 @@ export interface AssignInput {
   note?: string | null;
 }
 
-const bad = (field: string, message: string, code = 'VALIDATION') => new AppError(code, message, 400, { field });
+const bad = (field: string, message: string, code: ErrorCode = 'VALIDATION') => new AppError(code, message, { field });
 
 /**
  * Sends each person to each chosen sub-campaign (R-CAMP-6); with a group name this is one line of
@@ -26,7 +27,7 @@ export async function assignObservers(db: DbOrTx, user: AuthUser, actor: AuditAc
   return db.transaction(async (tx) => {
     const campaign = await getCampaignRef(tx, campaignId, user);
     assertManageObservers(user, campaign);
-    if (campaign.state === 'archived') throw conflict('CAMPAIGN_ARCHIVED', '该述职评议考核已归档，不能再选派观察员');
+    if (campaign.state === 'archived') throw new AppError('CAMPAIGN_ARCHIVED', '该述职评议考核已归档，不能再选派观察员');
 
     const userIds = [...new Set(input.userIds)];
     const subIds = [...new Set(input.subCampaignIds)];
@@ -58,7 +59,7 @@ export async function assignObservers(db: DbOrTx, user: AuthUser, actor: AuditAc
       .where(and(isNull(observerAssignments.removedAt), inArray(observerAssignments.userId, userIds), inArray(observerAssignments.subCampaignId, subIds)));
     if (existing.length) {
       const names = [...new Set(existing.map((e) => byId.get(e.userId)!.display_name))].join('、');
-      throw conflict('ALREADY_ASSIGNED', `${names} 已被选派到所选方案，请勿重复选派`);
+      throw new AppError('ALREADY_ASSIGNED', `${names} 已被选派到所选方案，请勿重复选派`);
     }
     if (groupName && input.leaderUserId != null) {
       const [other] = await tx
@@ -70,7 +71,7 @@ export async function assignObservers(db: DbOrTx, user: AuthUser, actor: AuditAc
           ne(observerAssignments.userId, input.leaderUserId),
         ))
         .limit(1);
-      if (other) throw conflict('GROUP_LEADER_EXISTS', `「${groupName}」已有组长，请先撤回原组长的选派`);
+      if (other) throw new AppError('GROUP_LEADER_EXISTS', `「${groupName}」已有组长，请先撤回原组长的选派`);
     }
 
     const rows = await tx.insert(observerAssignments).values(

@@ -9,7 +9,7 @@ export const OBSERVER_ROLES: readonly Role[] = ['observer', 'org_admin', 'leader
 const VISIT_ROLES: readonly Role[] = ['org_admin', 'leader', 'assessor', 'observer'];
 const PROGRESS_ROLES: readonly Role[] = ['org_admin', 'leader'];
 
-const deny = (message: string) => new AppError('FORBIDDEN', message, 403);
+const deny = (message: string) => new AppError('FORBIDDEN', message);
 
 /** The campaign belongs to the user's level or below: its organizer lies in the user's subtree. */
 type Organized = Pick<CampaignRef, 'organizerPath'>;

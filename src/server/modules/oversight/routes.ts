@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { Id, IdParams } from '../../http/schemas';
 import { actorOf } from '../../http/audit';
 import { requireUser } from '../../http/session';
 import { assignObservers } from './assign-observers';
@@ -16,8 +17,6 @@ import { recordObservation } from './record-observation';
 import { removeObserver } from './remove-observer';
 import { updateVisit } from './update-visit';
 
-const Id = z.coerce.number().int().positive().max(2_147_483_647);
-const IdParams = z.object({ id: Id });
 const Text = (max: number) => z.string().trim().min(1).max(max);
 const IsoDate = z.iso.date('日期格式应为 YYYY-MM-DD');
 const Offset = z.coerce.number().int().min(0).max(10_000_000).default(0);
@@ -87,6 +86,7 @@ export async function oversightRoutes(app: FastifyInstance) {
   // —— Observers (R-CAMP-6) ——
   r.get('/api/campaigns/:id/observers', {
     schema: {
+      summary: '观察员选派列表',
       tags, params: IdParams,
       querystring: z.object({ q: Search, groupName: z.string().trim().max(50).optional(), offset: Offset, limit: Limit(200, 50) }),
       response: { 200: z.object({ campaign: CampaignOut, items: z.array(AssignmentOut), total: z.number(), groups: z.array(GroupOut) }) },
@@ -95,18 +95,20 @@ export async function oversightRoutes(app: FastifyInstance) {
 
   r.get('/api/campaigns/:id/observers/candidates', {
     schema: {
+      summary: '可选派的观察员',
       tags, params: IdParams, querystring: z.object({ q: Search }),
       response: { 200: z.object({ items: z.array(z.object({ id: z.number(), displayName: z.string(), username: z.string(), role: z.string(), scopeOrgName: z.string().nullable() })) }) },
     },
   }, async (req) => listObserverCandidates(db, requireUser(req), req.params.id, req.query.q));
 
-  r.get('/api/campaigns/:id/observers/export', { schema: { tags, params: IdParams } }, async (req, reply) => {
+  r.get('/api/campaigns/:id/observers/export', { schema: { summary: '导出观察员分组名单（.xlsx）', tags, params: IdParams } }, async (req, reply) => {
     const { name, buffer } = await exportObserverGroups(db, requireUser(req), req.params.id);
     return reply.header('content-type', XLSX).header('content-disposition', disposition(name)).send(buffer);
   });
 
   r.post('/api/campaigns/:id/observers', {
     schema: {
+      summary: '选派观察员',
       tags, params: IdParams,
       body: z.object({
         userIds: z.array(Id).min(1).max(50),
@@ -120,7 +122,7 @@ export async function oversightRoutes(app: FastifyInstance) {
   }, async (req) => assignObservers(db, requireUser(req), actorOf(req), req.params.id, req.body));
 
   r.delete('/api/campaigns/:id/observers/:assignmentId', {
-    schema: { tags, params: z.object({ id: Id, assignmentId: Id }), response: { 200: z.object({ ok: z.boolean() }) } },
+    schema: { summary: '撤回观察员', tags, params: z.object({ id: Id, assignmentId: Id }), response: { 200: z.object({ ok: z.boolean() }) } },
   }, async (req) => {
     await removeObserver(db, requireUser(req), actorOf(req), req.params.id, req.params.assignmentId);
     return { ok: true };
@@ -128,6 +130,7 @@ export async function oversightRoutes(app: FastifyInstance) {
 
   r.get('/api/my/tasks', {
     schema: {
+      summary: '我的任务（观察员）',
       tags,
       querystring: z.object({ q: Search, status: z.enum(['pending', 'recorded']).optional(), offset: Offset, limit: Limit(100, 20) }),
       response: { 200: z.object({ items: z.array(TaskOut), total: z.number() }) },
@@ -136,6 +139,7 @@ export async function oversightRoutes(app: FastifyInstance) {
 
   r.post('/api/my/tasks/:id/observation', {
     schema: {
+      summary: '填写观察记录',
       tags, params: IdParams, body: z.object({ note: Text(5000) }).strict(),
       response: { 200: z.object({ id: z.number(), observationNote: z.string(), observedAt: z.string() }) },
     },
@@ -144,6 +148,7 @@ export async function oversightRoutes(app: FastifyInstance) {
   // —— Research visits (R-PREP-2) ——
   r.get('/api/campaigns/:id/visits', {
     schema: {
+      summary: '调研走访列表',
       tags, params: IdParams,
       querystring: z.object({ q: Search, orgId: Id.optional(), from: IsoDate.optional(), to: IsoDate.optional(), offset: Offset, limit: Limit(100, 20) }),
       response: { 200: z.object({ campaign: CampaignOut.extend({ organizerPath: z.string() }), items: z.array(VisitOut), total: z.number() }) },
@@ -152,6 +157,7 @@ export async function oversightRoutes(app: FastifyInstance) {
 
   r.post('/api/campaigns/:id/visits', {
     schema: {
+      summary: '新增调研走访',
       tags, params: IdParams,
       body: z.object({ orgId: Id, visitedOn: IsoDate, visitors: Text(200), seen: Text(5000), problems: Problems.default([]) }).strict(),
       response: { 200: z.object({ id: z.number(), problemIds: z.array(z.number()) }) },
@@ -160,6 +166,7 @@ export async function oversightRoutes(app: FastifyInstance) {
 
   r.patch('/api/campaigns/:id/visits/:visitId', {
     schema: {
+      summary: '修改调研走访',
       tags, params: z.object({ id: Id, visitId: Id }),
       body: z.object({
         orgId: Id.optional(), visitedOn: IsoDate.optional(), visitors: Text(200).optional(), seen: Text(5000).optional(),
@@ -172,6 +179,7 @@ export async function oversightRoutes(app: FastifyInstance) {
   // —— Progress (R-CAMP-2) ——
   r.get('/api/campaigns/:id/progress', {
     schema: {
+      summary: '工作进度（方案树）',
       tags, params: IdParams,
       querystring: z.object({ ...ProgressFilter, offset: Offset, limit: Limit(1000, 50) }),
       response: {
@@ -189,7 +197,7 @@ export async function oversightRoutes(app: FastifyInstance) {
   }, async (req) => getProgress(db, requireUser(req), clock.now(), req.params.id, req.query));
 
   r.get('/api/campaigns/:id/progress/export', {
-    schema: { tags, params: IdParams, querystring: z.object(ProgressFilter) },
+    schema: { summary: '导出工作进度（.xlsx）', tags, params: IdParams, querystring: z.object(ProgressFilter) },
   }, async (req, reply) => {
     const { name, buffer } = await exportProgress(db, requireUser(req), clock.now(), req.params.id, req.query);
     return reply.header('content-type', XLSX).header('content-disposition', disposition(name)).send(buffer);

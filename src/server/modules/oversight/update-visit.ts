@@ -47,7 +47,7 @@ export async function updateVisit(db: DbOrTx, user: AuthUser, actor: AuditActor,
       for (const p of patch.problems) {
         if (p.id === undefined) continue;
         if (!byId.has(p.id) || kept.has(p.id)) {
-          throw new AppError('VALIDATION', `问题（编号 ${p.id}）不属于该走访记录或已撤回`, 400, { field: 'problems' });
+          throw new AppError('VALIDATION', `问题（编号 ${p.id}）不属于该走访记录或已撤回`, { field: 'problems' });
         }
         kept.add(p.id);
       }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { AppError, conflict } from '../../../domain/errors';
+import { AppError } from '../../../domain/errors';
 import type { DbOrTx } from '../../db/connect';
 import { rectificationProgress } from '../../db/schema';
 import { type AuditActor, writeAudit } from '../../http/audit';
@@ -13,10 +13,10 @@ export async function addProgress(db: DbOrTx, user: AuthUser, actor: AuditActor,
     const item = await loadItem(tx, id, true, user);
     assertKeepItems(user, item);
     if (item.status !== 'in_progress') {
-      throw conflict('TRANSITION_REFUSED', item.status === 'not_started' ? '请先“开始整改”再填报进展' : '只有“整改中”的事项才能填报进展');
+      throw new AppError('TRANSITION_REFUSED', item.status === 'not_started' ? '请先“开始整改”再填报进展' : '只有“整改中”的事项才能填报进展');
     }
     if (input.percent !== undefined && item.children > 0) {
-      throw new AppError('VALIDATION', '该事项有子项，完成进度由子项按权重汇总，不能直接填写', 400, { field: 'percent' });
+      throw new AppError('VALIDATION', '该事项有子项，完成进度由子项按权重汇总，不能直接填写', { field: 'percent' });
     }
     const [row] = await tx.insert(rectificationProgress).values({
       itemId: id, note: input.note, percent: input.percent ?? null, createdBy: user.id, createdAt: actor.at,

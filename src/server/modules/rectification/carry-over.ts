@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { conflict } from '../../../domain/errors';
+import { AppError } from '../../../domain/errors';
 import { type DbOrTx, queryRows } from '../../db/connect';
 import { priorRectificationItems, rectificationItems } from '../../db/schema';
 import { type AuditActor, writeAudit } from '../../http/audit';
@@ -28,7 +28,7 @@ export async function carryOver(db: DbOrTx, user: AuthUser, actor: AuditActor, c
     const [prev] = await queryRows<{ id: number; title: string; year: number }>(tx, sql`
       select id, title, year from campaigns
       where organizer_org_id = ${campaign.organizerOrgId} and year < ${campaign.year} order by year desc limit 1`);
-    if (!prev) throw conflict('NO_PREVIOUS_CAMPAIGN', '没有同一组织方的上年度述职评议考核，无可结转的整改事项');
+    if (!prev) throw new AppError('NO_PREVIOUS_CAMPAIGN');
     const items = await queryRows<{
       id: number; orgId: number; orgName: string; description: string; status: string; sourceType: string;
       rootCause: string | null; owner: string | null; responsibleLeader: string | null; measures: string | null;

@@ -1,6 +1,6 @@
 import { assertPhaseOpen } from '../campaigns/phase-gate';
 import { sql } from 'drizzle-orm';
-import { AppError, conflict, notFound } from '../../../domain/errors';
+import { AppError, notFound } from '../../../domain/errors';
 import { type DbOrTx, queryRows } from '../../db/connect';
 import { rectificationItems } from '../../db/schema';
 import { type AuditActor, writeAudit } from '../../http/audit';
@@ -32,14 +32,14 @@ const blankToNull = (v: string | null | undefined) => (v == null || v.trim() ===
 /** A deadline is a promise about the future: never before the day the item was made (R-FIX-2). */
 export function assertDeadline(deadline: string | null | undefined, createdOn: string) {
   if (deadline && deadline < createdOn) {
-    throw new AppError('VALIDATION', `整改时限（${formatDateProse(deadline)}）不能早于创建日期（${formatDateProse(createdOn)}）`, 400, { field: 'deadline' });
+    throw new AppError('VALIDATION', `整改时限（${formatDateProse(deadline)}）不能早于创建日期（${formatDateProse(createdOn)}）`, { field: 'deadline' });
   }
 }
 
 /** Waiving evidence is the upper level's call, not the organization's own. */
 export function assertEvidenceWaiver(user: AuthUser, evidenceRequired: boolean | undefined) {
   if (evidenceRequired === false && user.role !== 'org_admin') {
-    throw new AppError('FORBIDDEN', '只有上级组织部门可以免予提交佐证材料', 403, { field: 'evidenceRequired' });
+    throw new AppError('FORBIDDEN', '只有上级组织部门可以免予提交佐证材料', { field: 'evidenceRequired' });
   }
 }
 
@@ -69,21 +69,21 @@ export async function createItem(db: DbOrTx, user: AuthUser, actor: AuditActor, 
     if (input.parentId) {
       const parent = await loadItem(tx, input.parentId, true);
       if (parent.campaignId !== campaignId || parent.orgId !== input.orgId) throw notFound('上级整改事项');
-      if (parent.parentId) throw new AppError('VALIDATION', '子项下不能再建子项', 400, { field: 'parentId' });
-      if (parent.status === 'closed') throw conflict('ITEM_CLOSED', '该整改事项已销号，不能再增加子项');
+      if (parent.parentId) throw new AppError('VALIDATION', '子项下不能再建子项', { field: 'parentId' });
+      if (parent.status === 'closed') throw new AppError('ITEM_CLOSED');
       parentId = parent.id;
       source = { sourceType: 'sub_item', sourceId: parent.id, sourceText: null };
     } else if (input.fromKey) {
       const entry = (await inboxEntries(tx, user, campaign, rep)).find((e) => e.key === input.fromKey);
       if (!entry) throw notFound('问题来源');
-      if (entry.itemId) throw conflict('ALREADY_ITEM', '该问题已转为整改事项');
+      if (entry.itemId) throw new AppError('ALREADY_ITEM');
       source = { sourceType: entry.sourceType, sourceId: entry.sourceId, sourceText: entry.text };
       if (!description) description = entry.text;
     } else {
-      if (!description) throw new AppError('VALIDATION', '问题不能为空', 400, { field: 'description' });
+      if (!description) throw new AppError('VALIDATION', '问题不能为空', { field: 'description' });
       source = { sourceType: 'inspection', sourceId: null, sourceText: description };
     }
-    if (!description) throw new AppError('VALIDATION', '问题不能为空', 400, { field: 'description' });
+    if (!description) throw new AppError('VALIDATION', '问题不能为空', { field: 'description' });
 
     const [row] = await tx.insert(rectificationItems).values({
       campaignId, orgId: input.orgId, reporterId: rep.id, parentId, weight: input.weight ?? 1,

@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { AppError, conflict, notFound } from '../../../domain/errors';
+import { AppError, notFound } from '../../../domain/errors';
 import { type DbOrTx, queryRows } from '../../db/connect';
 import { rectificationEvidence } from '../../db/schema';
 import { type AuditActor, writeAudit } from '../../http/audit';
@@ -18,17 +18,17 @@ export async function addEvidence(
   return db.transaction(async (tx) => {
     const item = await loadItem(tx, id, true, user);
     assertKeepItems(user, item);
-    if (item.status === 'closed') throw conflict('ITEM_CLOSED', '已销号的整改事项不能再上传佐证材料');
-    if (file.content.length === 0) throw new AppError('VALIDATION', '佐证材料是空文件', 400, { field: 'file' });
+    if (item.status === 'closed') throw new AppError('ITEM_CLOSED', '已销号的整改事项不能再上传佐证材料');
+    if (file.content.length === 0) throw new AppError('VALIDATION', '佐证材料是空文件', { field: 'file' });
     if (!ALLOWED.test(file.name)) {
-      throw new AppError('VALIDATION', '佐证材料类型不支持：可上传图片（jpg/png等）、PDF或Office文档', 400, { field: 'file' });
+      throw new AppError('VALIDATION', '佐证材料类型不支持：可上传图片（jpg/png等）、PDF或Office文档', { field: 'file' });
     }
     if (progressId) {
       const [p] = await queryRows<{ id: number }>(tx, sql`select id from rectification_progress where id = ${progressId} and item_id = ${id}`);
       if (!p) throw notFound('进展记录');
     }
     const [{ n }] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from rectification_evidence where item_id = ${id}`);
-    if (n >= MAX_EVIDENCE_FILES) throw conflict('TOO_MANY_FILES', `每个整改事项最多${MAX_EVIDENCE_FILES}个佐证材料`);
+    if (n >= MAX_EVIDENCE_FILES) throw new AppError('TOO_MANY_FILES', `每个整改事项最多${MAX_EVIDENCE_FILES}个佐证材料`);
     const [saved] = await tx.insert(rectificationEvidence).values({
       itemId: id, progressId: progressId ?? null, fileName: file.name.slice(0, 200), mimeType: file.mimeType || 'application/octet-stream',
       size: file.content.length, content: file.content, uploadedBy: user.id, createdAt: actor.at,

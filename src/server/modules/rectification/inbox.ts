@@ -190,7 +190,7 @@ export async function inboxEntries(db: DbOrTx, user: AuthUser, campaign: Campaig
 export async function getInbox(db: DbOrTx, user: AuthUser, campaignId: number, orgId: number | undefined) {
   const campaign = await campaignOf(db, campaignId, user);
   const target = orgId ?? (user.role === 'secretary' ? user.orgId : null);
-  if (!target) throw new AppError('VALIDATION', '请选择党组织', 400, { field: 'orgId' });
+  if (!target) throw new AppError('VALIDATION', '请选择党组织', { field: 'orgId' });
   const [org] = await queryRows<{ path: string }>(db, sql`select path from organizations where id = ${target}`);
   // Reading rights first, so a denied reader learns nothing about whether the organization reports here.
   assertReadItems(user, { orgId: target, orgPath: org?.path ?? '/none/' });

@@ -39,13 +39,13 @@ export const presentItem = (r: Omit<ItemRow, 'sourceLabel' | 'statusLabel'>): It
 /** Which items a user may read at all: a secretary their own organization's, scoped staff their subtree. */
 export function visibleTo(user: AuthUser): SQL {
   if (user.role === 'secretary') {
-    if (!user.orgId) throw new AppError('FORBIDDEN', '账号未绑定党组织', 403);
+    if (!user.orgId) throw new AppError('FORBIDDEN', '账号未绑定党组织');
     return sql`i.org_id = ${user.orgId}`;
   }
   if (['org_admin', 'leader', 'assessor', 'observer'].includes(user.role) && user.scopePath) {
     return sql`o.path like ${`${escapeLike(user.scopePath)}%`}`;
   }
-  throw new AppError('FORBIDDEN', '无权查看整改事项', 403);
+  throw new AppError('FORBIDDEN', '无权查看整改事项');
 }
 
 export interface ItemsQuery {

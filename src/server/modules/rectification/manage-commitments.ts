@@ -1,6 +1,6 @@
 import { assertPhaseOpen } from '../campaigns/phase-gate';
 import { sql } from 'drizzle-orm';
-import { conflict, notFound } from '../../../domain/errors';
+import { AppError, notFound } from '../../../domain/errors';
 import { type DbOrTx, queryRows } from '../../db/connect';
 import { commitments } from '../../db/schema';
 import { type AuditActor, writeAudit } from '../../http/audit';
@@ -19,7 +19,7 @@ export async function createCommitment(db: DbOrTx, user: AuthUser, actor: AuditA
     await assertPhaseOpen(tx, campaignId, 'rectification.list', actor.at);
     const [open] = await queryRows<{ id: number }>(tx, sql`
       select id from commitments where campaign_id = ${campaignId} and org_id = ${orgId} and state <> 'published' limit 1`);
-    if (open) throw conflict('COMMITMENT_EXISTS', '本组织已有尚未公开的承诺，请在原稿上修改');
+    if (open) throw new AppError('COMMITMENT_EXISTS');
     const [row] = await tx.insert(commitments).values({
       campaignId, orgId, reporterId: rep.id, content: input.content, createdBy: user.id, createdAt: actor.at, updatedAt: actor.at,
     }).returning({ id: commitments.id });
@@ -36,7 +36,7 @@ export async function updateCommitment(db: DbOrTx, user: AuthUser, actor: AuditA
   return db.transaction(async (tx) => {
     const k = await loadCommitment(tx, id, true, user);
     assertDraftCommitment(user, k.orgId);
-    if (!['draft', 'returned'].includes(k.state)) throw conflict('COMMITMENT_FILED', '承诺已报组织部门，不能再修改');
+    if (!['draft', 'returned'].includes(k.state)) throw new AppError('COMMITMENT_FILED');
     await tx.update(commitments).set({ content, updatedAt: actor.at }).where(sql`id = ${id}`);
     await writeAudit(tx, actor, {
       action: 'rectification.commitment.update', targetType: 'commitment', targetId: id, scopePath: k.orgPath,
@@ -53,7 +53,7 @@ export async function fileCommitment(db: DbOrTx, user: AuthUser, actor: AuditAct
       throw notFound('公开承诺');
     });
     assertDraftCommitment(user, k.orgId);
-    if (!['draft', 'returned'].includes(k.state)) throw conflict('TRANSITION_REFUSED', '只有草稿或被退回的承诺才能报送');
+    if (!['draft', 'returned'].includes(k.state)) throw new AppError('TRANSITION_REFUSED');
     await tx.update(commitments).set({ state: 'filed', filedAt: actor.at, returnReason: null, updatedAt: actor.at }).where(sql`id = ${id}`);
     await writeAudit(tx, actor, {
       action: 'rectification.commitment.file', targetType: 'commitment', targetId: id, scopePath: k.orgPath, detail: { from: k.state },

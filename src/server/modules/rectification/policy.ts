@@ -13,7 +13,7 @@ const SCOPED_READERS: readonly Role[] = ['org_admin', 'leader', 'assessor', 'obs
 /** The upper level verifies (验收) and closes (销号): its organization department or a leader of it. */
 const VERIFIERS: readonly Role[] = ['org_admin', 'leader'];
 
-const deny = (message: string) => new AppError('FORBIDDEN', message, 403);
+const deny = (message: string) => new AppError('FORBIDDEN', message);
 
 const isOwnSecretary = (user: AuthUser, p: OrgPlace) => user.role === 'secretary' && user.orgId === p.orgId;
 const isSubtreeAdmin = (user: AuthUser, p: OrgPlace) => user.role === 'org_admin' && pathWithin(p.orgPath, user.scopePath);

@@ -57,7 +57,7 @@ export async function reporterOf(db: DbOrTx, campaignId: number, orgId: number):
 
 export async function requireReporter(db: DbOrTx, campaignId: number, orgId: number): Promise<ReporterCtx> {
   const r = await reporterOf(db, campaignId, orgId);
-  if (!r) throw new AppError('VALIDATION', '该党组织不是本次述职评议考核的述职对象', 400, { field: 'orgId' });
+  if (!r) throw new AppError('VALIDATION', '该党组织不是本次述职评议考核的述职对象', { field: 'orgId' });
   return r;
 }
 

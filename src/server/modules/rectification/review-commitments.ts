@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { conflict } from '../../../domain/errors';
+import { AppError } from '../../../domain/errors';
 import { type DbOrTx, queryRows } from '../../db/connect';
 import { commitments } from '../../db/schema';
 import { type AuditActor, writeAudit } from '../../http/audit';
@@ -15,7 +15,7 @@ export async function reviewCommitment(
   return db.transaction(async (tx) => {
     const k = await loadCommitment(tx, id, true, user);
     assertOrganizerAdmin(user, k.organizerPath, '确认或退回公开承诺');
-    if (k.state !== 'filed') throw conflict('TRANSITION_REFUSED', '只有已报送的承诺才能确认或退回');
+    if (k.state !== 'filed') throw new AppError('TRANSITION_REFUSED', '只有已报送的承诺才能确认或退回');
     const state = action === 'acknowledge' ? ('acknowledged' as const) : ('returned' as const);
     await tx.update(commitments).set(action === 'acknowledge'
       ? { state, acknowledgedBy: user.id, acknowledgedAt: actor.at, updatedAt: actor.at }
@@ -36,7 +36,7 @@ export async function publishCommitments(db: DbOrTx, user: AuthUser, actor: Audi
     const rows = await queryRows<{ id: number }>(tx, sql`
       update commitments set state = 'published', published_at = ${actor.at}, updated_at = ${actor.at}
       where campaign_id = ${campaignId} and state = 'acknowledged' returning id`);
-    if (!rows.length) throw conflict('NOTHING_TO_PUBLISH', '没有组织部门已确认、待公开的承诺');
+    if (!rows.length) throw new AppError('NOTHING_TO_PUBLISH');
     await writeAudit(tx, actor, {
       action: 'rectification.commitment.publish', targetType: 'campaign', targetId: campaignId, scopePath: campaign.organizerPath,
       detail: { ids: rows.map((r) => r.id), audience: campaign.settings.report?.publicationAudience ?? null },

@@ -3,11 +3,10 @@
  * types from here (`import type`), so a change shows up in their type check.
  */
 import { z } from 'zod';
+import { Id } from '../../http/schemas';
 import { RECT_STATUSES } from '../../../domain/rectification-status';
 import { SOURCE_TYPES } from './inbox';
 
-export const Id = z.coerce.number<number | string>().int().positive().max(2_147_483_647);
-export const IdParams = z.object({ id: Id });
 const IsoDate = z.iso.date('日期格式应为 YYYY-MM-DD');
 const Opt = (max: number) => z.string().trim().max(max).nullable().optional();
 const BoolQuery = z.enum(['true', 'false']).transform((v) => v === 'true').optional();

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { conflict } from '../../../domain/errors';
+import { AppError } from '../../../domain/errors';
 import { applyAction, RECT_STATUS_LABELS, validateItem } from '../../../domain/rectification-status';
 import { type DbOrTx, queryRows } from '../../db/connect';
 import { rectificationProgress } from '../../db/schema';
@@ -23,7 +23,7 @@ export async function transitionItem(db: DbOrTx, user: AuthUser, actor: AuditAct
     if (action === 'submit' && item.children > 0) {
       const [{ open }] = await queryRows<{ open: number }>(tx, sql`
         select count(*)::int as open from rectification_items where parent_id = ${id} and status <> 'closed'`);
-      if (open > 0) throw conflict('SUB_ITEMS_OPEN', `还有${open}个子项未销号，不能提交验收`);
+      if (open > 0) throw new AppError('SUB_ITEMS_OPEN', `还有${open}个子项未销号，不能提交验收`);
     }
     await tx.execute(sql`update rectification_items set status = ${status}, updated_at = ${actor.at} where id = ${id}`);
     await tx.insert(rectificationProgress).values({

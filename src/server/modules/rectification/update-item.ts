@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { conflict } from '../../../domain/errors';
+import { AppError } from '../../../domain/errors';
 import { type DbOrTx, queryRows } from '../../db/connect';
 import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
@@ -17,7 +17,7 @@ export async function updateItem(db: DbOrTx, user: AuthUser, actor: AuditActor, 
   return db.transaction(async (tx) => {
     const item = await loadItem(tx, id, true, user);
     assertKeepItems(user, item);
-    if (item.status === 'closed') throw conflict('ITEM_CLOSED', '已销号的整改事项不能修改；如需重新整改，请由上级发起“重新整改”');
+    if (item.status === 'closed') throw new AppError('ITEM_CLOSED', '已销号的整改事项不能修改；如需重新整改，请由上级发起“重新整改”');
     assertDeadline(input.deadline, item.createdOn);
     assertEvidenceWaiver(user, input.evidenceRequired);
     const entries = Object.entries(input).filter(([k, v]) => v !== undefined && k in COLUMNS) as [keyof ItemFields, unknown][];
@@ -49,7 +49,7 @@ export async function deleteItem(db: DbOrTx, user: AuthUser, actor: AuditActor, 
         + (select count(*) from rectification_verifications where item_id = ${id})
         + (select count(*) from rectification_items where parent_id = ${id} or carried_from_id = ${id}))::int as n`);
     if (item.status !== 'not_started' || used.n > 0) {
-      throw conflict('ITEM_IN_USE', '只能删除尚未开始、没有进展记录和子项的整改事项');
+      throw new AppError('ITEM_IN_USE');
     }
     await tx.execute(sql`delete from rectification_items where id = ${id}`);
     await rollUpParent(tx, item.parentId, actor.at);

@@ -31,13 +31,13 @@ export async function verifyItem(db: DbOrTx, user: AuthUser, actor: AuditActor, 
         select id, file_name as "fileName" from rectification_evidence
         where item_id = ${id} and id in (${sql.join(input.evidenceIds.map((e) => sql`${e}`), sql`, `)}) order by id`);
       if (files.length !== new Set(input.evidenceIds).size) {
-        throw new AppError('VALIDATION', '所选佐证材料不属于该整改事项', 400, { field: 'evidenceIds' });
+        throw new AppError('VALIDATION', '所选佐证材料不属于该整改事项', { field: 'evidenceIds' });
       }
       const names = `佐证材料：${files.map((f) => `${f.fileName}（#${f.id}）`).join('、')}`;
       evidence = evidence ? `${evidence}；${names}` : names;
     }
     if (input.result === 'pass' && item.evidenceRequired && !evidence) {
-      throw new AppError('VALIDATION', '验收销号须注明或选择佐证材料（该事项要求提供佐证）', 400, { field: 'evidence' });
+      throw new AppError('VALIDATION', '验收销号须注明或选择佐证材料（该事项要求提供佐证）', { field: 'evidence' });
     }
     const [v] = await tx.insert(rectificationVerifications).values({
       itemId: id, result: input.result, evidence, note: input.note?.trim() || null, verifiedBy: user.id, verifiedAt: actor.at,

@@ -41,7 +41,7 @@ export async function loadVersion(db: DbOrTx, reportId: number, versionNo: numbe
 /** Sentence-level side-by-side diff of two versions (text-diff.ts); `to` 0 means the working copy. */
 export async function compareVersions(db: DbOrTx, user: AuthUser, id: number, from: number, to: number) {
   const { row } = await readableReport(db, user, id);
-  if (from === to) throw new AppError('VALIDATION', '请选择两个不同的版本进行比较', 400, { field: 'to' });
+  if (from === to) throw new AppError('VALIDATION', '请选择两个不同的版本进行比较', { field: 'to' });
   const text = async (n: number) => {
     if (n === 0) return reportText(usedSections(row.sections as ReportSection[]));
     return reportText(usedSections((await loadVersion(db, id, n)).sections as ReportSection[]));

@@ -83,7 +83,7 @@ export interface ParsedDocx {
 
 const TOP_NUMBERED = /^[一二三四五六七八九十]+\s*[、.．]/;
 const isZipMagic = (b: Buffer) => b.length > 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
-const bad = (message: string) => new AppError('INVALID_FILE', message, 400, { field: 'file' });
+const bad = (message: string) => new AppError('INVALID_FILE', message, { field: 'file' });
 
 /** On the request's thread, before any unpacking: the file kind, then the zip's declared and actual sizes. */
 export async function checkReportDocx(file: Buffer, fileName: string) {
@@ -100,7 +100,7 @@ export const FAR_OVER_LIMIT = 3;
 
 
 export const reportTooLong = (message: string, details: Record<string, unknown>) =>
-  new AppError('REPORT_TOO_LONG', `${message}，未导入。请删减后重新上传`, 400, { field: 'file', ...details });
+  new AppError('REPORT_TOO_LONG', `${message}，未导入。请删减后重新上传`, { field: 'file', ...details });
 export const farOverLimit = (count: number, limit: number) => reportTooLong(
   `导入的报告正文共${thousands(count)}字，超过本次述职报告字数上限${thousands(limit)}字的${FAR_OVER_LIMIT}倍`, { count, limit },
 );
@@ -155,7 +155,7 @@ export async function parseReportDocxOffThread(file: Buffer, fileName: string, s
     timeoutMs: 30_000,
     maxOldGenerationSizeMb: 128,
     slots: SLOTS,
-    tooComplex: () => new AppError('DOCX_TOO_COMPLEX', 'Word文件内容过多或结构过于复杂，无法在规定时间内读取，未导入。请删减后重新上传', 413, { field: 'file' }),
+    tooComplex: () => new AppError('DOCX_TOO_COMPLEX', 'Word文件内容过多或结构过于复杂，无法在规定时间内读取，未导入。请删减后重新上传', { field: 'file' }),
   });
 }
 

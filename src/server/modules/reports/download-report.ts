@@ -45,7 +45,7 @@ const WORKER = new URL('./report-docx-worker.ts', import.meta.url);
 const SLOTS = new WorkerSlots(1, 8);
 
 const tooLarge = (lines: number) => new AppError(
-  'REPORT_TOO_LARGE', `述职报告共${thousands(lines)}行（段落、列表项和表格行），超过可生成Word文件的上限${thousands(MAX_DOCX_LINES)}行，请删减后再下载`, 422,
+  'REPORT_TOO_LARGE', `述职报告共${thousands(lines)}行（段落、列表项和表格行），超过可生成Word文件的上限${thousands(MAX_DOCX_LINES)}行，请删减后再下载`,
 );
 
 /**

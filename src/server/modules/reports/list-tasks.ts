@@ -171,7 +171,7 @@ export interface QueueQuery {
  */
 export async function listReviewQueue(db: DbOrTx, user: AuthUser, q: QueueQuery, today: string) {
   if (!['leader', 'org_admin'].includes(user.role) || !user.scopePath) {
-    throw new AppError('FORBIDDEN', '当前角色无权审核述职报告', 403);
+    throw new AppError('FORBIDDEN', '当前角色无权审核述职报告');
   }
   const conds: (SQL | undefined)[] = [
     sql`${reportTo.path} like ${`${escapeLike(user.scopePath)}%`}`,

@@ -21,15 +21,15 @@ export const attachmentLimitBytes = (maxSizeMb: number) => Math.min(Math.floor(m
 /** The campaign's size limit as an upload kind, known before the upload is read. */
 export function attachmentUploadKind(settings: CampaignSettings): UploadKind {
   const a = settings.report.attachments;
-  if (!a.allowed) throw new AppError('ATTACHMENTS_NOT_ALLOWED', '本次述职评议考核不接收附件', 409);
+  if (!a.allowed) throw new AppError('ATTACHMENTS_NOT_ALLOWED');
   return { what: '附件', maxBytes: attachmentLimitBytes(a.maxSizeMb), source: '本次述职评议考核的设置' };
 }
 
 /** What can be told from the upload alone, checked before the file is kept. */
 export function checkAttachmentFile(file: { name: string; size: number }) {
-  if (file.size === 0) throw new AppError('VALIDATION', '附件是空文件', 400, { field: 'file' });
+  if (file.size === 0) throw new AppError('VALIDATION', '附件是空文件', { field: 'file' });
   if (!ALLOWED.test(file.name)) {
-    throw new AppError('VALIDATION', '附件类型不支持：可上传幻灯片（ppt/pptx/pdf）、视频（mp4/mov等）、文档或图片', 400, { field: 'file' });
+    throw new AppError('VALIDATION', '附件类型不支持：可上传幻灯片（ppt/pptx/pdf）、视频（mp4/mov等）、文档或图片', { field: 'file' });
   }
 }
 
@@ -42,15 +42,15 @@ export async function addAttachment(
     const { row, ctx } = await lockForAuthor(tx, user, id, actor.at);
     assertEditable(row);
     const a = ctx.settings.report.attachments;
-    if (!a.allowed) throw new AppError('ATTACHMENTS_NOT_ALLOWED', '本次述职评议考核不接收附件', 409);
+    if (!a.allowed) throw new AppError('ATTACHMENTS_NOT_ALLOWED');
     if (file.size > attachmentLimitBytes(a.maxSizeMb)) {
-      throw new AppError('PAYLOAD_TOO_LARGE', `附件不能超过${a.maxSizeMb}MB`, 413, { field: 'file' });
+      throw new AppError('PAYLOAD_TOO_LARGE', `附件不能超过${a.maxSizeMb}MB`, { field: 'file' });
     }
     const [{ n }] = await tx
       .select({ n: sql<number>`count(*)::int` })
       .from(reportAttachments)
       .where(and(eq(reportAttachments.reportId, id), isNull(reportAttachments.removedAt)));
-    if (Number(n) >= MAX_ATTACHMENTS) throw new AppError('TOO_MANY_ATTACHMENTS', `每份述职报告最多${MAX_ATTACHMENTS}个附件`, 409);
+    if (Number(n) >= MAX_ATTACHMENTS) throw new AppError('TOO_MANY_ATTACHMENTS', `每份述职报告最多${MAX_ATTACHMENTS}个附件`);
     const [saved] = await tx
       .insert(reportAttachments)
       .values({ reportId: id, fileName: file.name.slice(0, 200), mimeType: file.mimeType || 'application/octet-stream', size: file.size, sha256: file.sha256, uploadedBy: user.id, createdAt: actor.at })

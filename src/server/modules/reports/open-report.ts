@@ -20,10 +20,10 @@ export async function openReport(db: DbOrTx, user: AuthUser, actor: AuditActor, 
       if (!isReviewer(user, scope)) assertActor(user, scope, 'author');
       return existing.id;
     }
-    if (isReviewer(user, scope)) throw new AppError('NOT_FOUND', '该组织尚未开始编写述职报告', 404);
+    if (isReviewer(user, scope)) throw new AppError('NOT_FOUND', '该组织尚未开始编写述职报告');
     assertActor(user, scope, 'author');
-    if (ctx.campaignState !== 'published') throw new AppError('CAMPAIGN_NOT_OPEN', '该述职评议考核未发布或已结束，不能编写述职报告', 409);
-    if (ctx.removed) throw new AppError('REPORTER_REMOVED', '本组织已从述职范围中移出，无需编写述职报告', 409);
+    if (ctx.campaignState !== 'published') throw new AppError('CAMPAIGN_NOT_OPEN');
+    if (ctx.removed) throw new AppError('REPORTER_REMOVED', '本组织已从述职范围中移出，无需编写述职报告');
     await assertPhaseOpen(tx, ctx.campaignId, 'report.write', actor.at);
     const [row] = await tx
       .insert(reports)

@@ -35,7 +35,7 @@ export function assertActor(user: AuthUser, s: ReportScope, actor: Actor) {
     reviewer: '只有听取述职的党组织的审核人可以审核该述职报告',
     supervisor: '只有主管领导可以审阅签字',
   }[actor];
-  throw new AppError('FORBIDDEN', message, 403);
+  throw new AppError('FORBIDDEN', message);
 }
 
 /**
@@ -70,19 +70,19 @@ export function canReadPublished(user: AuthUser, s: ReportScope, audience: strin
 export function assertReadReport(user: AuthUser, s: ReportScope, opts: { everSubmitted: boolean; published: boolean; audience: string }) {
   if (canReadUnpublished(user, s, opts.everSubmitted)) return;
   if (opts.published && canReadPublished(user, s, opts.audience)) return;
-  throw new AppError('FORBIDDEN', '无权查看该述职报告', 403);
+  throw new AppError('FORBIDDEN', '无权查看该述职报告');
 }
 
 /** Rectification items to answer are set by the reviewing side until issue 7's module supplies them. */
 export const assertManageItems = (user: AuthUser, s: ReportScope) => {
   if (!(user.role === 'org_admin' && pathWithin(s.reportToPath, user.scopePath))) {
-    throw new AppError('FORBIDDEN', '只有听取述职的党组织的管理员可以维护上年度整改事项', 403);
+    throw new AppError('FORBIDDEN', '只有听取述职的党组织的管理员可以维护上年度整改事项');
   }
 };
 
 /** Publication is the organizer's act (R-REP-7). */
 export const assertPublish = (user: AuthUser, organizerPath: string) => {
   if (!(user.role === 'org_admin' && pathWithin(organizerPath, user.scopePath))) {
-    throw new AppError('FORBIDDEN', '只有组织方管理员可以公开述职报告', 403);
+    throw new AppError('FORBIDDEN', '只有组织方管理员可以公开述职报告');
   }
 };

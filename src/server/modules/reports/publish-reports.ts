@@ -120,9 +120,9 @@ export async function listPublished(db: DbOrTx, user: AuthUser, q: { campaignId?
 /** The read-only text behind a public link (only made where the audience is 'public'). */
 export async function readPublicReport(db: DbOrTx, token: string) {
   const [row] = await db.select().from(reports).where(and(eq(reports.publicToken, token), isNotNull(reports.publishedAt)));
-  if (!row) throw new AppError('NOT_FOUND', '链接无效或报告未公开', 404);
+  if (!row) throw new AppError('NOT_FOUND', '链接无效或报告未公开');
   const ctx = await loadReporter(db, row.reporterId);
-  if (ctx.settings.report.publicationAudience !== 'public') throw new AppError('NOT_FOUND', '链接无效或报告未公开', 404);
+  if (ctx.settings.report.publicationAudience !== 'public') throw new AppError('NOT_FOUND', '链接无效或报告未公开');
   const sections = orderSections(row.sections as ReportSection[], sectionSlots(ctx.settings, true)).filter((s) => s.text.trim());
   return { orgName: ctx.orgName, campaignTitle: ctx.campaignTitle, publishedAt: row.publishedAt!.toISOString(), charCount: countReport(sections), sections };
 }

@@ -54,13 +54,12 @@ export function actorOfAction(action: ReviewAction): Actor {
 export function nextState(state: ReportState, action: ReviewAction, opts: { signOffRequired: boolean }): ReportState {
   const rule = TABLE[action];
   if (action === 'sign' && !opts.signOffRequired) {
-    throw new AppError('TRANSITION_REFUSED', '本次述职评议考核不要求主管领导审阅签字', 409);
+    throw new AppError('TRANSITION_REFUSED', '本次述职评议考核不要求主管领导审阅签字');
   }
   if (!rule.from.includes(state)) {
     throw new AppError(
       'TRANSITION_REFUSED',
       `述职报告当前为「${STATE_LABELS[state]}」，不能${ACTION_LABELS[action]}`,
-      409,
     );
   }
   switch (action) {

@@ -38,7 +38,7 @@ export function normalizeSections(sections: readonly ReportSection[]): ReportSec
     const clean = sanitizeReportHtml(html);
     const text = blocksToPlainText(parseRichHtml(clean));
     if (text.length > MAX_SECTION_TEXT) {
-      throw new AppError('VALIDATION', `「${s.title || s.key}」部分不能超过10万字符`, 400, { field: 'sections' });
+      throw new AppError('VALIDATION', `「${s.title || s.key}」部分不能超过10万字符`, { field: 'sections' });
     }
     return { ...rest, text, html: clean };
   });

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { Id, IdParams } from '../../http/schemas';
 import { AppError } from '../../../domain/errors';
 import { actorOf } from '../../http/audit';
 import { requireUser } from '../../http/session';
@@ -26,8 +27,6 @@ import { shanghaiDate } from '../../../domain/calendar';
 import { transitionReport } from './transition-report';
 import { uploadReportDocx } from './upload-docx';
 
-const Id = z.coerce.number().int().positive().max(2_147_483_647);
-const IdParams = z.object({ id: Id });
 const Section = z.object({
   key: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, '部分编号格式不正确'),
   title: z.string().trim().max(200),
@@ -108,11 +107,12 @@ export async function reportRoutes(app: FastifyInstance) {
   const today = () => shanghaiDate(app.deps.clock.now());
   const tags = ['reports'];
 
-  r.get('/api/reports/tasks', { schema: { tags, response: { 200: z.object({ items: z.array(TaskItem) }) } } },
+  r.get('/api/reports/tasks', { schema: { summary: '我的述职报告任务', tags, response: { 200: z.object({ items: z.array(TaskItem) }) } } },
     async (req) => listMyTasks(db(), requireUser(req), today()));
 
   r.get('/api/reports/queue', {
     schema: {
+      summary: '审核队列',
       tags,
       querystring: z.object({
         campaignId: Id.optional(),
@@ -128,6 +128,7 @@ export async function reportRoutes(app: FastifyInstance) {
 
   r.post('/api/reports/reminders', {
     schema: {
+      summary: '催报',
       tags,
       body: z.object({
         reporterIds: z.array(Id).min(1).max(MAX_REMINDERS).optional(),
@@ -143,6 +144,7 @@ export async function reportRoutes(app: FastifyInstance) {
 
   r.get('/api/reports/published', {
     schema: {
+      summary: '已公开的述职报告',
       tags,
       querystring: z.object({
         campaignId: Id.optional(),
@@ -160,29 +162,31 @@ export async function reportRoutes(app: FastifyInstance) {
   }, async (req) => listPublished(db(), requireUser(req), req.query));
 
   r.post('/api/reports/open', {
-    schema: { tags, body: z.object({ reporterId: Id }).strict(), response: { 200: z.object({ id: z.number() }) } },
+    schema: { summary: '打开（或新建）本人的述职报告', tags, body: z.object({ reporterId: Id }).strict(), response: { 200: z.object({ id: z.number() }) } },
   }, async (req) => ({ id: await openReport(db(), requireUser(req), actorOf(req), req.body.reporterId) }));
 
   r.post('/api/reports/publish', {
     schema: {
+      summary: '公开述职报告',
       tags, body: z.object({ campaignId: Id }).strict(),
       response: { 200: z.object({ published: z.array(z.string()), skipped: z.array(z.object({ orgName: z.string(), reason: z.string() })), audience: z.string() }) },
     },
   }, async (req) => publishReports(db(), requireUser(req), actorOf(req), req.body.campaignId, today()));
 
-  r.get('/api/reports/:id', { schema: { tags, params: IdParams, response: { 200: ReportView } } },
+  r.get('/api/reports/:id', { schema: { summary: '述职报告详情', tags, params: IdParams, response: { 200: ReportView } } },
     async (req) => getReport(db(), requireUser(req), req.params.id, today()));
 
   r.put('/api/reports/:id/sections', {
-    schema: { tags, params: IdParams, body: z.object({ sections: Sections }).strict(), response: { 200: z.object({ charCount: z.number() }) } },
+    schema: { summary: '保存述职报告各部分', tags, params: IdParams, body: z.object({ sections: Sections }).strict(), response: { 200: z.object({ charCount: z.number() }) } },
   }, async (req) => saveReport(db(), requireUser(req), actorOf(req), req.params.id, req.body.sections, today()));
 
   r.post('/api/reports/:id/check', {
-    schema: { tags, params: IdParams, body: z.object({ sections: Sections }).strict(), response: { 200: Checks } },
+    schema: { summary: '运行提交前检查', tags, params: IdParams, body: z.object({ sections: Sections }).strict(), response: { 200: Checks } },
   }, async (req) => previewChecks(db(), requireUser(req), req.params.id, req.body.sections, today()));
 
   r.post('/api/reports/:id/docx', {
     schema: {
+      summary: '上传 Word 述职报告（.docx）',
       tags, params: IdParams, consumes: ['multipart/form-data'],
       response: {
         200: z.object({
@@ -199,6 +203,7 @@ export async function reportRoutes(app: FastifyInstance) {
 
   r.post('/api/reports/:id/transitions', {
     schema: {
+      summary: '提交、退回、责令重写、通过或签字',
       tags, params: IdParams,
       body: z.object({ action: z.enum(REVIEW_ACTIONS), comment: z.string().max(2000).default('') }).strict(),
       response: { 200: z.object({ state: z.enum(REPORT_STATES), versionNo: z.number() }) },
@@ -206,7 +211,7 @@ export async function reportRoutes(app: FastifyInstance) {
   }, async (req) => transitionReport(db(), requireUser(req), actorOf(req), req.params.id, req.body.action, req.body.comment, today()));
 
   r.get('/api/reports/:id/versions/:versionNo/docx', {
-    schema: { tags, params: z.object({ id: Id, versionNo: z.coerce.number().int().min(0).max(100_000) }) },
+    schema: { summary: '下载某一版述职报告（.docx）', tags, params: z.object({ id: Id, versionNo: z.coerce.number().int().min(0).max(100_000) }) },
   }, async (req, reply) => {
     const { buffer, fileName } = await downloadReport(db(), requireUser(req), req.params.id, req.params.versionNo, app.deps.clock.now());
     reply.header('content-type', DOCX).header('content-disposition', disposition(fileName));
@@ -215,6 +220,7 @@ export async function reportRoutes(app: FastifyInstance) {
 
   r.get('/api/reports/:id/diff', {
     schema: {
+      summary: '比较两版述职报告',
       tags, params: IdParams,
       querystring: z.object({ from: z.coerce.number().int().min(0).max(100_000), to: z.coerce.number().int().min(0).max(100_000) }),
       response: {
@@ -228,6 +234,7 @@ export async function reportRoutes(app: FastifyInstance) {
 
   r.post('/api/reports/:id/attachments', {
     schema: {
+      summary: '添加附件',
       tags, params: IdParams, consumes: ['multipart/form-data'],
       response: { 200: z.object({ id: z.number(), fileName: z.string(), size: z.number() }) },
     },
@@ -244,13 +251,13 @@ export async function reportRoutes(app: FastifyInstance) {
   });
 
   r.get('/api/reports/:id/attachments/:attachmentId', {
-    schema: { tags, params: z.object({ id: Id, attachmentId: Id }) },
+    schema: { summary: '下载附件', tags, params: z.object({ id: Id, attachmentId: Id }) },
   }, async (req, reply) => {
     const a = await readAttachment(db(), requireUser(req), req.params.id, req.params.attachmentId);
     if (!app.deps.files.has(a.sha256)) {
       // Not the caller's doing: FILES_DIR wrong or the file lost (main.ts warns at start-up).
       req.log.error({ sha256: a.sha256, filesDir: app.deps.files.dir }, 'attachment file missing');
-      throw new AppError('FILE_MISSING', '附件文件缺失：附件目录中找不到该文件，请联系系统管理员检查 FILES_DIR 设置或从备份恢复', 500);
+      throw new AppError('FILE_MISSING');
     }
     // Streamed from the file store, never read whole into memory; the type is told from its first bytes.
     return sendUpload(reply, {
@@ -259,18 +266,19 @@ export async function reportRoutes(app: FastifyInstance) {
   });
 
   r.delete('/api/reports/:id/attachments/:attachmentId', {
-    schema: { tags, params: z.object({ id: Id, attachmentId: Id }), response: { 200: Ok } },
+    schema: { summary: '删除附件', tags, params: z.object({ id: Id, attachmentId: Id }), response: { 200: Ok } },
   }, async (req) => {
     await removeAttachment(db(), requireUser(req), actorOf(req), req.params.id, req.params.attachmentId);
     return { ok: true as const };
   });
 
   r.get('/api/reporters/:id/rectification-items', {
-    schema: { tags, params: IdParams, response: { 200: z.object({ items: z.array(RectItem) }) } },
+    schema: { summary: '述职报告中的上年度整改事项', tags, params: IdParams, response: { 200: z.object({ items: z.array(RectItem) }) } },
   }, async (req) => listRectificationItems(db(), requireUser(req), req.params.id));
 
   r.post('/api/reporters/:id/rectification-items', {
     schema: {
+      summary: '添加上年度整改事项',
       tags, params: IdParams,
       body: z.object({ reference: z.string().trim().max(50).nullable().optional(), text: z.string().trim().min(2, '请填写整改事项内容').max(2000) }).strict(),
       response: { 200: RectItem },
@@ -278,7 +286,7 @@ export async function reportRoutes(app: FastifyInstance) {
   }, async (req) => addRectificationItem(db(), requireUser(req), actorOf(req), req.params.id, req.body));
 
   r.delete('/api/reporters/:id/rectification-items/:itemId', {
-    schema: { tags, params: z.object({ id: Id, itemId: Id }), response: { 200: Ok } },
+    schema: { summary: '删除上年度整改事项', tags, params: z.object({ id: Id, itemId: Id }), response: { 200: Ok } },
   }, async (req) => {
     await removeRectificationItem(db(), requireUser(req), actorOf(req), req.params.id, req.params.itemId);
     return { ok: true as const };
@@ -287,6 +295,7 @@ export async function reportRoutes(app: FastifyInstance) {
   r.get('/api/public/reports/:token', {
     config: { public: true },
     schema: {
+      summary: '公开的述职报告（凭链接，公开）',
       tags, params: z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{10,64}$/, '链接无效') }),
       response: { 200: z.object({ orgName: z.string(), campaignTitle: z.string(), publishedAt: z.string(), charCount: z.number(), sections: StoredSections }) },
     },

@@ -37,7 +37,7 @@ async function authorContext(db: DbOrTx, user: AuthUser, id: number, lock: boole
   const row = await getReportRow(db, id, lock);
   const ctx = await loadReporter(db, row.reporterId, user, '述职报告');
   assertActor(user, scopeOf(ctx), 'author');
-  if (ctx.campaignState !== 'published') throw new AppError('CAMPAIGN_NOT_OPEN', '该述职评议考核未发布或已结束，不能修改述职报告', 409);
+  if (ctx.campaignState !== 'published') throw new AppError('CAMPAIGN_NOT_OPEN', '该述职评议考核未发布或已结束，不能修改述职报告');
   await assertPhaseOpen(db, ctx.campaignId, authorStep(stateOf(row), ctx.settings.report.lateSubmissionAllowed, 'report.write'), at);
   return { row, ctx };
 }
@@ -50,14 +50,14 @@ export function authorStep(state: string, lateAllowed: boolean, first: 'report.w
 export function assertEditable(row: ReportRow) {
   const state = stateOf(row);
   if (!isEditable(state)) {
-    throw new AppError('REPORT_LOCKED', `述职报告当前为「${STATE_LABELS[state]}」，不能修改`, 409);
+    throw new AppError('REPORT_LOCKED', `述职报告当前为「${STATE_LABELS[state]}」，不能修改`);
   }
 }
 
 function checkSections(sections: ReportSection[]) {
   const seen = new Set<string>();
   for (const s of sections) {
-    if (seen.has(s.key)) throw new AppError('VALIDATION', `述职报告的「${s.title || s.key}」部分重复`, 400, { field: 'sections' });
+    if (seen.has(s.key)) throw new AppError('VALIDATION', `述职报告的「${s.title || s.key}」部分重复`, { field: 'sections' });
     seen.add(s.key);
   }
 }

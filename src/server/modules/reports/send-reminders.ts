@@ -32,10 +32,10 @@ const reportTo = alias(organizations, 'report_to');
 
 export async function sendReminders(db: DbOrTx, user: AuthUser, actor: AuditActor, input: RemindInput, today: string) {
   if (!['leader', 'org_admin'].includes(user.role) || !user.scopePath) {
-    throw new AppError('FORBIDDEN', '只有审核人或组织方可以催报', 403);
+    throw new AppError('FORBIDDEN', '只有审核人或组织方可以催报');
   }
   if (!input.reporterIds?.length === !input.all) {
-    throw new AppError('VALIDATION', '请选择要催报的述职对象，或选择“全部催报”', 400, { field: 'reporterIds' });
+    throw new AppError('VALIDATION', '请选择要催报的述职对象，或选择“全部催报”', { field: 'reporterIds' });
   }
   const inScope = sql`${reportTo.path} like ${`${escapeLike(user.scopePath)}%`}`;
   let where;
@@ -49,8 +49,8 @@ export async function sendReminders(db: DbOrTx, user: AuthUser, actor: AuditActo
       .where(inArray(campaignReporters.id, ids));
     // Another county's reporter is answered as a missing one (issue 15).
     const known = rows.filter((k) => onBranch(k.path, user.scopePath));
-    if (known.length !== ids.length) throw new AppError('NOT_FOUND', '所选述职对象不存在', 404);
-    if (known.some((k) => !k.ok)) throw new AppError('FORBIDDEN', '只能向本级及下级听取述职的对象催报', 403);
+    if (known.length !== ids.length) throw new AppError('NOT_FOUND', '所选述职对象不存在');
+    if (known.some((k) => !k.ok)) throw new AppError('FORBIDDEN', '只能向本级及下级听取述职的对象催报');
     where = and(inArray(campaignReporters.id, ids), isNull(campaignReporters.removedAt));
   } else {
     const f = input.all!;
@@ -65,9 +65,9 @@ export async function sendReminders(db: DbOrTx, user: AuthUser, actor: AuditActo
   const rows = await baseQuery(db, and(where, eq(campaigns.state, 'published')))
     .orderBy(organizations.name)
     .limit(MAX_REMINDERS + 1);
-  if (rows.length > MAX_REMINDERS) throw new AppError('VALIDATION', `一次最多催报${MAX_REMINDERS}个述职对象，请先筛选`, 400);
+  if (rows.length > MAX_REMINDERS) throw new AppError('VALIDATION', `一次最多催报${MAX_REMINDERS}个述职对象，请先筛选`);
   const items = rows.map((r) => ({ row: r, task: present(r, today) })).filter((x) => !input.all?.overdue || x.task.overdue);
-  if (!items.length) throw new AppError('NOT_FOUND', '没有可催报的述职对象（述职评议考核须已发布且未结束）', 404);
+  if (!items.length) throw new AppError('NOT_FOUND', '没有可催报的述职对象（述职评议考核须已发布且未结束）');
 
   return db.transaction(async (tx) => {
     const since = new Date(actor.at.getTime() - QUIET_MS);

@@ -41,29 +41,29 @@ export async function transitionReport(
     const signOffRequired = ctx.settings.report.supervisorSignOffRequired;
     const from = stateOf(row);
     const to = nextState(from, action, { signOffRequired });
-    if (ctx.campaignState !== 'published') throw new AppError('CAMPAIGN_NOT_OPEN', '该述职评议考核未发布或已结束', 409);
+    if (ctx.campaignState !== 'published') throw new AppError('CAMPAIGN_NOT_OPEN', '该述职评议考核未发布或已结束');
     const step = action === 'submit' ? authorStep(from, ctx.settings.report.lateSubmissionAllowed, 'report.submit') : STEP_OF[action];
     await assertPhaseOpen(tx, ctx.campaignId, step, actor.at);
     const text = comment.trim();
     if ((action === 'return' || action === 'order_rewrite') && [...text].length < 2) {
-      throw new AppError('VALIDATION', `${ACTION_LABELS[action]}须写明理由`, 400, { field: 'comment' });
+      throw new AppError('VALIDATION', `${ACTION_LABELS[action]}须写明理由`, { field: 'comment' });
     }
     const patch: Partial<typeof reports.$inferInsert> = { state: to, updatedAt: actor.at };
     let versionNo = row.versionNo;
     if (action === 'submit') {
       const sections = row.sections as ReportSection[];
       const charCount = countReport(sections);
-      if (charCount === 0) throw new AppError('EMPTY_REPORT', '述职报告内容为空，不能提交', 400, { field: 'sections' });
+      if (charCount === 0) throw new AppError('EMPTY_REPORT', '述职报告内容为空，不能提交', { field: 'sections' });
       if (from === 'draft') {
         const due = await reportDeadline(tx, ctx, today, false);
         if (due.dueDate && today > due.dueDate && !ctx.settings.report.lateSubmissionAllowed) {
-          throw new AppError('LATE_SUBMISSION', `已超过报送截止日期（${formatDateProse(due.dueDate)}），本次述职评议考核不允许逾期报送，请联系审核人`, 409);
+          throw new AppError('LATE_SUBMISSION', `已超过报送截止日期（${formatDateProse(due.dueDate)}），本次述职评议考核不允许逾期报送，请联系审核人`);
         }
       }
       const checks = await runChecks(tx, ctx, row.id, sections, today);
       const blockers = checks.results.filter((r) => r.level === 'blocker');
       if (blockers.length) {
-        throw new AppError('CHECKS_BLOCKING', `未通过以下检查，不能提交：${blockers.map((b) => b.message).join('；')}`, 409, { checks: blockers.map((b) => b.id) });
+        throw new AppError('CHECKS_BLOCKING', `未通过以下检查，不能提交：${blockers.map((b) => b.message).join('；')}`, { checks: blockers.map((b) => b.id) });
       }
       if (from === 'rewrite_ordered') await assertRewritten(tx, row.id, sections);
       versionNo = await freezeVersion(tx, row, { reason: 'submission', sections, charCount, userId: user.id, at: actor.at });
@@ -102,6 +102,6 @@ async function assertRewritten(tx: DbOrTx, reportId: number, sections: ReportSec
   if (!v) return;
   const similarity = exactJaccard(reportText(usedSections(sections)), reportText(usedSections(v.sections as ReportSection[])));
   if (similarity >= REWRITE_MAX_SIMILARITY) {
-    throw new AppError('REWRITE_UNCHANGED', `审核人已责令重写，本稿与被责令重写的第${rejected.versionNo}版相似度为${Math.round(similarity * 100)}%，请重新撰写后再提交`, 409);
+    throw new AppError('REWRITE_UNCHANGED', `审核人已责令重写，本稿与被责令重写的第${rejected.versionNo}版相似度为${Math.round(similarity * 100)}%，请重新撰写后再提交`);
   }
 }

@@ -66,7 +66,7 @@ async function loadForUpdate(db: DbOrTx, id: number) {
  */
 function assertAct(user: AuthUser, row: { assigneePath: string }, organizerPath: string) {
   if (user.role !== 'org_admin' || !(pathWithin(row.assigneePath, user.scopePath) || pathWithin(organizerPath, user.scopePath))) {
-    throw new AppError('FORBIDDEN', '无权办理该结果运用事项', 403);
+    throw new AppError('FORBIDDEN', '无权办理该结果运用事项');
   }
 }
 
@@ -82,8 +82,8 @@ export async function recordFollowUp(db: DbOrTx, user: AuthUser, actor: AuditAct
     const row = await loadForUpdate(tx, id);
     const campaign = await getCampaignRef(tx, row.campaignId, user, '结果运用事项');
     assertAct(user, row, campaign.organizerPath);
-    if (row.state === 'done') throw new AppError('FOLLOW_UP_DONE', '该事项已办结，不能再修改记录', 409);
-    if (input.recordDate > today(actor.at)) throw new AppError('VALIDATION', '办理日期不能晚于今天', 400, { field: 'recordDate' });
+    if (row.state === 'done') throw new AppError('FOLLOW_UP_DONE');
+    if (input.recordDate > today(actor.at)) throw new AppError('VALIDATION', '办理日期不能晚于今天', { field: 'recordDate' });
     await tx.update(resultFollowUps).set({
       recordDate: input.recordDate, recordBy: input.recordBy, recordContent: input.recordContent,
       ...(input.done ? { state: 'done', doneAt: actor.at, doneBy: user.id } : {}),
@@ -104,7 +104,7 @@ export async function addAccountability(db: DbOrTx, user: AuthUser, actor: Audit
     const [r] = await queryRows<{ orgId: number; reportToOrgId: number }>(tx, sql`
       select org_id as "orgId", report_to_org_id as "reportToOrgId" from campaign_reporters
       where id = ${input.reporterId} and campaign_id = ${campaignId} and removed_at is null`);
-    if (!r) throw new AppError('REPORTER_NOT_IN_CAMPAIGN', '该述职对象不属于本次述职评议考核', 400, { field: 'reporterId' });
+    if (!r) throw new AppError('REPORTER_NOT_IN_CAMPAIGN', '该述职对象不属于本次述职评议考核', { field: 'reporterId' });
     const [row] = await tx.insert(resultFollowUps).values({
       campaignId, reporterId: input.reporterId, orgId: r.orgId, assigneeOrgId: r.reportToOrgId, kind: 'accountability',
       dueDate: input.dueDate, recordContent: input.note, createdBy: user.id,

@@ -104,7 +104,7 @@ function propose(c: KeyCandidateRow[], ks: KeySettings) {
 
 function assertDecidesHere(ks: KeySettings) {
   if (ks.decidedAbove) {
-    throw new AppError('KEY_DECIDED_ABOVE', `重点管理名单由「${ks.decidedAbove}」在各下级述职评议考核结果中统一排序确定`, 409);
+    throw new AppError('KEY_DECIDED_ABOVE', `重点管理名单由「${ks.decidedAbove}」在各下级述职评议考核结果中统一排序确定`);
   }
 }
 
@@ -120,10 +120,10 @@ export async function proposeKeyList(db: DbOrTx, user: AuthUser, actor: AuditAct
   await assertLocked(db, campaignId);
   const { candidates, unlocked, rounds } = await keyCandidates(db, campaignId, ks);
   if (ks.scope === 'sub_rounds' && !rounds) {
-    throw new AppError('NO_SUB_ROUNDS', '本级没有下级述职评议考核，无法在各下级中统一确定重点管理名单', 409);
+    throw new AppError('NO_SUB_ROUNDS');
   }
   if (unlocked.length) {
-    throw new AppError('SUB_ROUNDS_NOT_LOCKED', `以下下级述职评议考核的综合评价尚未锁定，不能统一排序：${unlocked.join('、')}`, 409, { unlocked });
+    throw new AppError('SUB_ROUNDS_NOT_LOCKED', `以下下级述职评议考核的综合评价尚未锁定，不能统一排序：${unlocked.join('、')}`, { unlocked });
   }
   const reporters = candidates.filter((r) => r.rank !== null);
   const { listed, sectors } = propose(reporters, ks);
@@ -220,14 +220,14 @@ export async function adjustKeyManagement(db: DbOrTx, user: AuthUser, actor: Aud
           left join evaluation_results er on er.reporter_id = r.id
           where r.campaign_id = ${campaignId} and r.org_id = ${a.orgId} and r.role = 'reporter' and r.removed_at is null`))[0];
       if (!r) {
-        throw new AppError('REPORTER_NOT_IN_CAMPAIGN', ks.scope === 'sub_rounds'
-          ? '该党组织不是各下级已锁定的述职评议考核中的述职对象' : '该党组织不是本次述职评议考核的述职对象', 400, { field: 'orgId' });
+        throw new AppError('NOT_A_REPORTER', ks.scope === 'sub_rounds'
+          ? '该党组织不是各下级已锁定的述职评议考核中的述职对象' : '该党组织不是本次述职评议考核的述职对象', { field: 'orgId' });
       }
       const [row] = await tx.insert(keyManagement).values({
         campaignId, orgId: a.orgId, reporterId: r.reporterId, sector: r.sector, compositeRank: r.rank, state: 'listed',
         addedManually: true, reason: a.reason, createdBy: user.id,
       }).onConflictDoNothing().returning({ id: keyManagement.id });
-      if (!row) throw new AppError('KEY_ALREADY_LISTED', '该党组织已在重点管理名单中', 409);
+      if (!row) throw new AppError('KEY_ALREADY_LISTED');
       await writeAudit(tx, actor, { action: 'results.key.add', targetType: 'key_management', targetId: row.id, scopePath: campaign.organizerPath, detail: a });
       return { id: row.id, state: 'listed' };
     }
@@ -236,7 +236,7 @@ export async function adjustKeyManagement(db: DbOrTx, user: AuthUser, actor: Aud
     if (!row) throw notFound('重点管理对象');
     const allowed: Record<string, string[]> = { remove: ['proposed', 'listed'], confirm: ['proposed'], upgrade: ['listed'] };
     if (!allowed[a.action].includes(row.state)) {
-      throw new AppError('KEY_STATE', `当前状态为「${KEY_STATE_LABELS[row.state]}」，不能进行该操作`, 409);
+      throw new AppError('KEY_STATE', `当前状态为「${KEY_STATE_LABELS[row.state]}」，不能进行该操作`);
     }
     const next = { remove: 'removed', confirm: 'listed', upgrade: 'upgraded' }[a.action];
     await tx.update(keyManagement).set({

@@ -44,15 +44,15 @@ export async function importPerformance(db: DbOrTx, user: AuthUser, actor: Audit
   try {
     await wb.xlsx.load(file as unknown as ArrayBuffer);
   } catch {
-    throw new AppError('BAD_FILE', '文件不是有效的 .xlsx 表格', 400);
+    throw new AppError('BAD_FILE');
   }
   const ws = wb.worksheets[0];
-  if (!ws) throw new AppError('BAD_FILE', '表格中没有工作表', 400);
+  if (!ws) throw new AppError('BAD_FILE', '表格中没有工作表');
   const header = HEADERS.map((_, i) => cellText(ws.getRow(1).getCell(i + 1).value));
   if (header[0] !== HEADERS[0] || header[2] !== HEADERS[2] || header[3] !== HEADERS[3]) {
-    throw new AppError('BAD_HEADER', `表头应为：${HEADERS.join('、')}（请下载模板）`, 400);
+    throw new AppError('BAD_HEADER', `表头应为：${HEADERS.join('、')}（请下载模板）`);
   }
-  if (ws.rowCount - 1 > MAX_ROWS) throw new AppError('TOO_MANY_ROWS', `一次最多导入${MAX_ROWS}行`, 400);
+  if (ws.rowCount - 1 > MAX_ROWS) throw new AppError('TOO_MANY_ROWS', `一次最多导入${MAX_ROWS}行`);
   const reporters = await gradedReporters(db, campaignId);
   const byCode = new Map(reporters.map((r) => [r.orgCode, r]));
   const errors: { row: number; message: string }[] = [];
@@ -74,9 +74,9 @@ export async function importPerformance(db: DbOrTx, user: AuthUser, actor: Audit
     rows.push({ orgId: r.orgId, score, rank });
   }
   if (errors.length) {
-    throw new AppError('IMPORT_ROWS', `有${errors.length}行不符合要求，未导入任何数据`, 400, { errors: errors.slice(0, 200) });
+    throw new AppError('IMPORT_ROWS', `有${errors.length}行不符合要求，未导入任何数据`, { errors: errors.slice(0, 200) });
   }
-  if (!rows.length) throw new AppError('EMPTY_FILE', '表格中没有数据行', 400);
+  if (!rows.length) throw new AppError('EMPTY_FILE');
   const { ranks, fromScores } = performanceRanks(rows);
   return db.transaction(async (tx) => {
     // Re-import replaces the whole sheet: ranks from an older sheet must not stand beside the new ones.
@@ -108,7 +108,7 @@ export async function setHonourPlaces(db: DbOrTx, user: AuthUser, actor: AuditAc
   assertManageResults(user, campaign);
   const { honours } = await honoursOf(db, campaignId);
   for (const key of Object.keys(places)) {
-    if (!honours.some((h) => h.key === key)) throw new AppError('VALIDATION', `「${key}」不是本方案的差额否决事项`, 400, { field: 'places' });
+    if (!honours.some((h) => h.key === key)) throw new AppError('VALIDATION', `「${key}」不是本方案的差额否决事项`, { field: 'places' });
   }
   return db.transaction(async (tx) => {
     for (const [key, n] of Object.entries(places)) {
@@ -157,7 +157,7 @@ export async function parallelView(db: DbOrTx, user: AuthUser, campaignId: numbe
 /** The sheet for the assessment office (考核办): one pair of columns (候选, 可评) per honour. */
 export async function exportParallel(db: DbOrTx, user: AuthUser, campaignId: number): Promise<Buffer> {
   const view = await parallelView(db, user, campaignId);
-  if (!view.locked) throw new AppError('EVALUATION_NOT_LOCKED', '综合评价结果尚未锁定，不能导出平行考核结果', 409);
+  if (!view.locked) throw new AppError('EVALUATION_NOT_LOCKED');
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('平行考核');
   ws.columns = [

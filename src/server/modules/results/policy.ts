@@ -3,7 +3,7 @@ import { pathWithin, type Role } from '../../../domain/roles';
 import type { AuthUser } from '../../http/context';
 import type { CampaignRef } from '../oversight/repo';
 
-const deny = (message: string) => new AppError('FORBIDDEN', message, 403);
+const deny = (message: string) => new AppError('FORBIDDEN', message);
 const covers = (user: AuthUser, c: Pick<CampaignRef, 'organizerPath'>) => pathWithin(c.organizerPath, user.scopePath);
 const READ_ROLES: readonly Role[] = ['org_admin', 'leader'];
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { Id } from '../../http/schemas';
 import { actorOf } from '../../http/audit';
 import { requireUser } from '../../http/session';
 import { UPLOAD_KINDS, withUpload } from '../../uploads/receive';
@@ -16,7 +17,6 @@ import {
 } from './summary-report';
 import { FlagOut, FollowUpOut, KeyItemOut, KeyScopeOut, KeySectorOut, HonourOut, HonoursBody, ParallelRowOut, SectionKeys, SummaryOut, DashboardOut } from './schemas';
 
-const Id = z.coerce.number().int().positive().max(2_147_483_647);
 const CampaignParams = z.object({ id: Id });
 const Text = (max: number) => z.string().trim().min(1).max(max);
 const IsoDate = z.iso.date('日期格式应为 YYYY-MM-DD');
@@ -32,6 +32,7 @@ export async function resultRoutes(app: FastifyInstance) {
 
   r.post('/api/campaigns/:id/results/derive', {
     schema: {
+      summary: '生成结果运用清单',
       tags, params: CampaignParams,
       body: z.object({
         talkDueDays: z.number().int().min(1).max(365).default(30),
@@ -43,16 +44,17 @@ export async function resultRoutes(app: FastifyInstance) {
   }, async (req) => deriveResultFlags(db, requireUser(req), actorOf(req), req.params.id, req.body));
 
   r.get('/api/campaigns/:id/results/flags', {
-    schema: { tags, params: CampaignParams, querystring: z.object({ code: z.enum(['no_excellent', 'talk', 'rectify', 'three_years_fair']).optional(), q: Search }), response: { 200: z.object({ items: z.array(FlagOut) }) } },
+    schema: { summary: '结果运用清单', tags, params: CampaignParams, querystring: z.object({ code: z.enum(['no_excellent', 'talk', 'rectify', 'three_years_fair']).optional(), q: Search }), response: { 200: z.object({ items: z.array(FlagOut) }) } },
   }, async (req) => ({ items: await listFlags(db, requireUser(req), req.params.id, req.query) }));
 
-  r.get('/api/campaigns/:id/results/flags.xlsx', { schema: { tags, params: CampaignParams } }, async (req, reply) => {
+  r.get('/api/campaigns/:id/results/flags.xlsx', { schema: { summary: '导出结果运用清单（.xlsx）', tags, params: CampaignParams } }, async (req, reply) => {
     const buffer = await exportFlags(db, requireUser(req), req.params.id);
     return reply.header('content-type', XLSX).header('content-disposition', disposition('结果运用清单.xlsx', 'xlsx')).send(buffer);
   });
 
   r.get('/api/campaigns/:id/results/follow-ups', {
     schema: {
+      summary: '约谈、限期整改、加强等事项',
       tags, params: CampaignParams,
       querystring: z.object({
         kind: z.enum(['talk', 'rectify', 'strengthen', 'accountability']).optional(), state: z.enum(['open', 'done']).optional(), q: Search,
@@ -66,6 +68,7 @@ export async function resultRoutes(app: FastifyInstance) {
 
   r.post('/api/result-follow-ups/:id/record', {
     schema: {
+      summary: '记录或办结结果运用事项',
       tags, params: z.object({ id: Id }),
       body: z.object({ recordDate: IsoDate, recordBy: Text(200), recordContent: Text(5000), done: z.boolean().default(false) }).strict(),
       response: { 200: z.object({ id: z.number(), state: z.string() }) },
@@ -74,6 +77,7 @@ export async function resultRoutes(app: FastifyInstance) {
 
   r.post('/api/campaigns/:id/results/accountability', {
     schema: {
+      summary: '登记追责问责',
       tags, params: CampaignParams,
       body: z.object({ reporterId: Id, note: Text(5000), dueDate: IsoDate.nullable().default(null) }).strict(),
       response: { 200: z.object({ id: z.number() }) },
@@ -81,11 +85,12 @@ export async function resultRoutes(app: FastifyInstance) {
   }, async (req) => addAccountability(db, requireUser(req), actorOf(req), req.params.id, req.body));
 
   r.post('/api/campaigns/:id/key-management/propose', {
-    schema: { tags, params: CampaignParams, response: { 200: z.object({ added: z.number(), sectors: z.array(z.object({ sector: z.string(), total: z.number(), required: z.number(), listed: z.number() })) }) } },
+    schema: { summary: '提出重点管理名单', tags, params: CampaignParams, response: { 200: z.object({ added: z.number(), sectors: z.array(z.object({ sector: z.string(), total: z.number(), required: z.number(), listed: z.number() })) }) } },
   }, async (req) => proposeKeyList(db, requireUser(req), actorOf(req), req.params.id));
 
   r.get('/api/campaigns/:id/key-management', {
     schema: {
+      summary: '重点管理名单',
       tags, params: CampaignParams,
       querystring: z.object({ state: z.enum(['proposed', 'listed', 'removed', 'upgraded']).optional(), sector: z.string().max(40).optional() }),
       response: { 200: z.object({ scope: KeyScopeOut, items: z.array(KeyItemOut), sectors: z.array(KeySectorOut) }) },
@@ -94,6 +99,7 @@ export async function resultRoutes(app: FastifyInstance) {
 
   r.post('/api/campaigns/:id/key-management', {
     schema: {
+      summary: '增列重点管理对象',
       tags, params: CampaignParams, body: z.object({ orgId: Id, reason: Text(2000) }).strict(),
       response: { 200: z.object({ id: z.number(), state: z.string() }) },
     },
@@ -101,6 +107,7 @@ export async function resultRoutes(app: FastifyInstance) {
 
   r.post('/api/campaigns/:id/key-management/:itemId', {
     schema: {
+      summary: '调出、确认或晋位升级重点管理对象',
       tags, params: z.object({ id: Id, itemId: Id }),
       body: z.discriminatedUnion('action', [
         z.object({ action: z.literal('remove'), reason: Text(2000) }).strict(),
@@ -111,18 +118,18 @@ export async function resultRoutes(app: FastifyInstance) {
     },
   }, async (req) => adjustKeyManagement(db, requireUser(req), actorOf(req), req.params.id, req.params.itemId, req.body));
 
-  r.get('/api/campaigns/:id/key-management.xlsx', { schema: { tags, params: CampaignParams } }, async (req, reply) => {
+  r.get('/api/campaigns/:id/key-management.xlsx', { schema: { summary: '导出重点管理名单（.xlsx）', tags, params: CampaignParams } }, async (req, reply) => {
     const buffer = await exportKeyManagement(db, requireUser(req), req.params.id);
     return reply.header('content-type', XLSX).header('content-disposition', disposition('重点管理名单.xlsx', 'xlsx')).send(buffer);
   });
 
-  r.get('/api/results/performance-template.xlsx', { schema: { tags } }, async (req, reply) => {
+  r.get('/api/results/performance-template.xlsx', { schema: { summary: '绩效考核结果导入模板（.xlsx）', tags } }, async (req, reply) => {
     requireUser(req);
     return reply.header('content-type', XLSX).header('content-disposition', disposition('绩效考核结果导入模板.xlsx', 'xlsx')).send(await performanceTemplate());
   });
 
   r.post('/api/campaigns/:id/performance/import', {
-    schema: { tags, params: CampaignParams, consumes: ['multipart/form-data'], response: { 200: z.object({ imported: z.number(), rankedFromScores: z.boolean() }) } },
+    schema: { summary: '导入绩效考核结果（.xlsx）', tags, params: CampaignParams, consumes: ['multipart/form-data'], response: { 200: z.object({ imported: z.number(), rankedFromScores: z.boolean() }) } },
   }, async (req) => {
     const user = requireUser(req);
     return withUpload(req, app.deps.files.incoming, UPLOAD_KINDS.xlsx, async (file) =>
@@ -130,26 +137,28 @@ export async function resultRoutes(app: FastifyInstance) {
   });
 
   r.put('/api/campaigns/:id/performance/honours', {
-    schema: { tags, params: CampaignParams, body: HonoursBody, response: { 200: z.object({ saved: z.number() }) } },
+    schema: { summary: '设置评优名额', tags, params: CampaignParams, body: HonoursBody, response: { 200: z.object({ saved: z.number() }) } },
   }, async (req) => setHonourPlaces(db, requireUser(req), actorOf(req), req.params.id, req.body.places));
 
   r.get('/api/campaigns/:id/performance/parallel', {
     schema: {
+      summary: '平行考核结果',
       tags, params: CampaignParams,
       response: { 200: z.object({ locked: z.boolean(), ratio: z.number(), imported: z.number(), honours: z.array(HonourOut), rows: z.array(ParallelRowOut) }) },
     },
   }, async (req) => parallelView(db, requireUser(req), req.params.id));
 
-  r.get('/api/campaigns/:id/performance/parallel.xlsx', { schema: { tags, params: CampaignParams } }, async (req, reply) => {
+  r.get('/api/campaigns/:id/performance/parallel.xlsx', { schema: { summary: '导出平行考核结果（.xlsx）', tags, params: CampaignParams } }, async (req, reply) => {
     const buffer = await exportParallel(db, requireUser(req), req.params.id);
     return reply.header('content-type', XLSX).header('content-disposition', disposition('平行考核结果.xlsx', 'xlsx')).send(buffer);
   });
 
-  r.get('/api/campaigns/:id/summary', { schema: { tags, params: CampaignParams, response: { 200: SummaryOut } } },
+  r.get('/api/campaigns/:id/summary', { schema: { summary: '总结报告', tags, params: CampaignParams, response: { 200: SummaryOut } } },
     async (req) => getSummary(db, requireUser(req), clock.now(), req.params.id));
 
   r.put('/api/campaigns/:id/summary', {
     schema: {
+      summary: '保存总结报告',
       tags, params: CampaignParams,
       body: z.object(Object.fromEntries(SectionKeys.map((k) => [k, z.string().max(20_000).optional()])) as Record<(typeof SectionKeys)[number], z.ZodOptional<z.ZodString>>).strict(),
       response: { 200: z.object({ saved: z.boolean() }) },
@@ -158,6 +167,7 @@ export async function resultRoutes(app: FastifyInstance) {
 
   r.post('/api/campaigns/:id/summary/submit', {
     schema: {
+      summary: '上报总结报告',
       tags, params: CampaignParams,
       // The upper body outside this deployment, for a top organizer (000 §8); the settings' value when not given.
       body: z.object({ recipient: z.string().trim().max(100, '上级党组织名称不能超过100字').optional() }).strict().nullish(),
@@ -165,26 +175,27 @@ export async function resultRoutes(app: FastifyInstance) {
     },
   }, async (req) => submitSummary(db, requireUser(req), actorOf(req), req.params.id, req.body ?? {}));
 
-  r.post('/api/campaigns/:id/summary/receive', { schema: { tags, params: CampaignParams, response: { 200: z.object({ state: z.string() }) } } },
+  r.post('/api/campaigns/:id/summary/receive', { schema: { summary: '接收下级总结报告', tags, params: CampaignParams, response: { 200: z.object({ state: z.string() }) } } },
     async (req) => receiveSummary(db, requireUser(req), actorOf(req), req.params.id));
 
-  r.get('/api/campaigns/:id/summary.docx', { schema: { tags, params: CampaignParams } }, async (req, reply) => {
+  r.get('/api/campaigns/:id/summary.docx', { schema: { summary: '生成总结报告（.docx）', tags, params: CampaignParams } }, async (req, reply) => {
     const { name, buffer } = await summaryDocx(db, requireUser(req), actorOf(req), req.params.id);
     return reply.header('content-type', DOCX).header('content-disposition', disposition(name, 'docx')).send(buffer);
   });
 
-  r.get('/api/campaigns/:id/results-table.xlsx', { schema: { tags, params: CampaignParams } }, async (req, reply) => {
+  r.get('/api/campaigns/:id/results-table.xlsx', { schema: { summary: '结果汇总表（.xlsx）', tags, params: CampaignParams } }, async (req, reply) => {
     const buffer = await resultsTable(db, requireUser(req), req.params.id);
     return reply.header('content-type', XLSX).header('content-disposition', disposition('综合评价结果表.xlsx', 'xlsx')).send(buffer);
   });
 
   r.get('/api/summary-reports/inbox', {
     schema: {
+      summary: '收到的下级总结报告',
       tags,
       response: { 200: z.object({ items: z.array(z.object({ campaignId: z.number(), title: z.string(), year: z.number(), organizerName: z.string(), state: z.string(), submittedAt: z.string() })) }) },
     },
   }, async (req) => ({ items: await summaryInbox(db, requireUser(req)) }));
 
-  r.get('/api/campaigns/:id/dashboard', { schema: { tags, params: CampaignParams, response: { 200: DashboardOut } } },
+  r.get('/api/campaigns/:id/dashboard', { schema: { summary: '工作看板数据', tags, params: CampaignParams, response: { 200: DashboardOut } } },
     async (req) => campaignDashboard(db, requireUser(req), clock.now(), req.params.id));
 }

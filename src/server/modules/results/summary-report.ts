@@ -202,7 +202,7 @@ export async function saveSummary(db: DbOrTx, user: AuthUser, actor: AuditActor,
     assertManageResults(user, campaign);
     const meta = await campaignMeta(tx, campaignId);
     const row = await loadRow(tx, campaignId);
-    if (row && row.state !== 'draft') throw new AppError('SUMMARY_SUBMITTED', '总结报告已上报，不能再修改', 409);
+    if (row && row.state !== 'draft') throw new AppError('SUMMARY_SUBMITTED', '总结报告已上报，不能再修改');
     await assertPhaseOpen(tx, campaignId, 'summary.write', actor.at);
     const dueDate = dueDateOf(meta);
     const merged = { ...((row?.sections ?? {}) as SummarySections), ...sections };
@@ -225,24 +225,24 @@ export async function submitSummary(db: DbOrTx, user: AuthUser, actor: AuditActo
   const campaign = await getCampaignRef(db, campaignId, user);
   assertManageResults(user, campaign);
   const [locked] = await queryRows<{ state: string }>(db, sql`select state from evaluations where campaign_id = ${campaignId}`);
-  if (locked?.state !== 'locked') throw new AppError('EVALUATION_NOT_LOCKED', '综合评价结果尚未锁定，不能上报总结报告', 409);
+  if (locked?.state !== 'locked') throw new AppError('EVALUATION_NOT_LOCKED', '综合评价结果尚未锁定，不能上报总结报告');
   const meta = await campaignMeta(db, campaignId);
   const recipient = meta.parentPath ? null : (input.recipient?.trim() || meta.upperBody?.trim() || null);
   if (!meta.parentPath && !recipient) {
-    throw new AppError('NO_UPPER_LEVEL', '本级的上级党组织不在本系统中，请填写接收总结报告的上级党组织（如“某某市委组织部”）', 400, { field: 'recipient' });
+    throw new AppError('NO_UPPER_LEVEL', '本级的上级党组织不在本系统中，请填写接收总结报告的上级党组织（如“某某市委组织部”）', { field: 'recipient' });
   }
   const draft = await getSummary(db, user, actor.at, campaignId);
-  if (draft.state !== 'draft') throw new AppError('SUMMARY_SUBMITTED', '总结报告已上报', 409);
+  if (draft.state !== 'draft') throw new AppError('SUMMARY_SUBMITTED');
   const missing = SUMMARY_SECTIONS.filter((sec) => REQUIRED_NARRATIVE.includes(sec.key) && !draft.sections[sec.key]?.trim());
   if (missing.length) {
-    throw new AppError('SUMMARY_INCOMPLETE', `请先填写总结报告的：${missing.map((m) => m.title).join('、')}`, 400, { field: missing[0]!.key });
+    throw new AppError('SUMMARY_INCOMPLETE', `请先填写总结报告的：${missing.map((m) => m.title).join('、')}`, { field: missing[0]!.key });
   }
   const docx = await renderDocx(db, campaignId, draft, recipient ?? meta.parentName, actor.at);
   const xlsx = await renderResultsTable(db, campaignId);
   const state = recipient ? 'sent' : 'submitted';
   return db.transaction(async (tx) => {
     const row = await loadRow(tx, campaignId);
-    if (row && row.state !== 'draft') throw new AppError('SUMMARY_SUBMITTED', '总结报告已上报', 409);
+    if (row && row.state !== 'draft') throw new AppError('SUMMARY_SUBMITTED');
     await assertPhaseOpen(tx, campaignId, 'summary.write', actor.at);
     const values = { state, submittedAt: actor.at, submittedBy: user.id, recipient, sentDocx: docx, sentXlsx: xlsx, updatedAt: actor.at };
     await tx.insert(summaryReports).values({ campaignId, ...values })
@@ -260,7 +260,7 @@ export async function receiveSummary(db: DbOrTx, user: AuthUser, actor: AuditAct
     const meta = await campaignMeta(tx, campaignId);
     assertReceiveSummary(user, meta.parentPath);
     const row = await loadRow(tx, campaignId);
-    if (!row || row.state !== 'submitted') throw new AppError('SUMMARY_NOT_SUBMITTED', '总结报告尚未上报，不能接收', 409);
+    if (!row || row.state !== 'submitted') throw new AppError('SUMMARY_NOT_SUBMITTED');
     await tx.update(summaryReports).set({ state: 'received', receivedAt: actor.at, receivedBy: user.id, updatedAt: actor.at })
       .where(eq(summaryReports.campaignId, campaignId));
     await writeAudit(tx, actor, { action: 'results.summary.receive', targetType: 'campaign', targetId: campaignId, scopePath: campaign.organizerPath });
@@ -270,7 +270,7 @@ export async function receiveSummary(db: DbOrTx, user: AuthUser, actor: AuditAct
 
 /** Summaries submitted by the levels below the user (R-SUM-2: every level reports its round upward). */
 export async function summaryInbox(db: DbOrTx, user: AuthUser) {
-  if (user.role !== 'org_admin' || !user.scopePath) throw new AppError('FORBIDDEN', '无权查看下级上报的总结报告', 403);
+  if (user.role !== 'org_admin' || !user.scopePath) throw new AppError('FORBIDDEN', '无权查看下级上报的总结报告');
   const rows = await queryRows<{ campaignId: number; title: string; year: number; organizerName: string; state: string; submittedAt: string; parentPath: string }>(db, sql`
     select s.campaign_id as "campaignId", c.title, c.year, o.name as "organizerName", s.state,
            to_char(s.submitted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as "submittedAt", po.path as "parentPath"

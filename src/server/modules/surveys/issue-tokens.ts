@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { codeFromBytes, formatCode } from '../../../domain/ballot-codes';
-import { AppError, conflict } from '../../../domain/errors';
+import { AppError } from '../../../domain/errors';
 import type { Db } from '../../db/connect';
 import { surveyTokens } from '../../db/schema';
 import { type AuditActor, writeAudit } from '../../http/audit';
@@ -36,12 +36,12 @@ export async function issueTokens(
     assertState(survey, ['draft', 'open'], '发放调查链接');
     const unit = await getUnit(tx, survey.campaignId, reporterId);
     const c = (await unitCounts(tx, surveyId)).get(reporterId) ?? emptyUnitCounts(reporterId);
-    if (c.sampled === 0) throw conflict('NOT_SAMPLED', `${unit.orgName}尚未抽取调查对象，不能发放链接`);
+    if (c.sampled === 0) throw new AppError('NOT_SAMPLED', `${unit.orgName}尚未抽取调查对象，不能发放链接`);
     const room = c.sampled - c.tokensUsed - c.paperResponses;
     const count = countIn ?? room;
-    if (count < 1) throw conflict('SAMPLE_FULL', `${unit.orgName}的抽样对象已全部答卷或录入纸质问卷，不能再发放链接`);
+    if (count < 1) throw new AppError('SAMPLE_FULL', `${unit.orgName}的抽样对象已全部答卷或录入纸质问卷，不能再发放链接`);
     if (count > room) {
-      throw new AppError('TOO_MANY_TOKENS', `${unit.orgName}最多还能发放${room}个链接（抽样${c.sampled}人，已答卷${c.tokensUsed}份，纸质问卷${c.paperResponses}份）`, 400, { field: 'count' });
+      throw new AppError('TOO_MANY_TOKENS', `${unit.orgName}最多还能发放${room}个链接（抽样${c.sampled}人，已答卷${c.tokensUsed}份，纸质问卷${c.paperResponses}份）`, { field: 'count' });
     }
     const voided = await tx.update(surveyTokens).set({ voidedAt: actor.at })
       .where(and(eq(surveyTokens.surveyId, surveyId), eq(surveyTokens.reporterId, reporterId), isNull(surveyTokens.voidedAt), eq(surveyTokens.used, false)))

@@ -1,6 +1,6 @@
 import { assertPhaseOpen } from '../campaigns/phase-gate';
 import { asc, eq, sql } from 'drizzle-orm';
-import { AppError, conflict } from '../../../domain/errors';
+import { AppError } from '../../../domain/errors';
 import { checkItems, DEFAULT_SURVEY_ITEMS } from '../../../domain/surveys';
 import { type Db, queryRows } from '../../db/connect';
 import { surveyItems, surveys } from '../../db/schema';
@@ -12,7 +12,7 @@ import { tallyClosedSurvey } from '../evaluation/tallies';
 
 const DEFAULT_SAMPLE_SIZE = 100;
 const checkSampleSize = (n: number) => {
-  if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new AppError('VALIDATION', '每单位样本数应为1至10000之间的整数', 400, { field: 'sampleSize' });
+  if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new AppError('VALIDATION', '每单位样本数应为1至10000之间的整数', { field: 'sampleSize' });
   return n;
 };
 
@@ -53,7 +53,7 @@ export async function updateSurvey(
     assertManage(user, campaign.organizerPath);
     assertState(survey, ['draft'], '修改问卷');
     const title = input.title === undefined ? survey.title : input.title.trim();
-    if (!title) throw new AppError('VALIDATION', '调查名称不能为空', 400, { field: 'title' });
+    if (!title) throw new AppError('VALIDATION', '调查名称不能为空', { field: 'title' });
     const sampleSize = input.sampleSize === undefined ? survey.sampleSize : checkSampleSize(input.sampleSize);
     const items = input.items === undefined ? undefined : checkItems(input.items);
     // A new sample size makes the draw stale: it is cleared (and its unused links voided) and must be redrawn.
@@ -86,12 +86,12 @@ export async function openSurvey(db: Db, user: AuthUser, actor: AuditActor, id: 
     // Answers then come in until the organizer closes it; closing 实地考核 warns while it is open.
     await assertPhaseOpen(tx, survey.campaignId, 'survey.collect', actor.at);
     const [items] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from survey_items where survey_id = ${id}`);
-    if (!Number(items?.n)) throw conflict('NO_ITEMS', '问卷还没有题目，不能开始调查');
+    if (!Number(items?.n)) throw new AppError('NO_ITEMS');
     const counts = [...(await unitCounts(tx, id)).values()];
-    if (!counts.some((c) => c.sampled > 0)) throw conflict('NOT_SAMPLED', '尚未抽取调查对象，不能开始调查');
+    if (!counts.some((c) => c.sampled > 0)) throw new AppError('NOT_SAMPLED');
     const names = new Map((await surveyUnits(tx, survey.campaignId)).map((u) => [u.reporterId, u.orgName]));
     const undrawn = counts.filter((c) => c.listed > 0 && c.sampled === 0).map((c) => names.get(c.reporterId) ?? String(c.reporterId));
-    if (undrawn.length) throw conflict('NOT_SAMPLED', `以下单位的名单在抽样后有变动，请重新抽样：${undrawn.join('、')}`);
+    if (undrawn.length) throw new AppError('NOT_SAMPLED', `以下单位的名单在抽样后有变动，请重新抽样：${undrawn.join('、')}`);
     const [saved] = await tx.update(surveys).set({ state: 'open', openedAt: actor.at }).where(eq(surveys.id, id)).returning();
     await writeAudit(tx, actor, { action: 'survey.open', targetType: 'survey', targetId: id, scopePath: campaign.organizerPath });
     return saved!;

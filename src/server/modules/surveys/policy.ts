@@ -10,9 +10,9 @@ const READERS: readonly Role[] = ['org_admin', 'leader', 'assessor', 'observer']
 export const canRead = (user: AuthUser, organizerPath: string) => READERS.includes(user.role) && pathWithin(organizerPath, user.scopePath);
 
 export function assertManage(user: AuthUser, organizerPath: string) {
-  if (!canManage(user, organizerPath)) throw new AppError('FORBIDDEN', '无权管理该满意度调查', 403);
+  if (!canManage(user, organizerPath)) throw new AppError('FORBIDDEN', '无权管理该满意度调查');
 }
 
 export function assertRead(user: AuthUser, organizerPath: string) {
-  if (!canRead(user, organizerPath)) throw new AppError('FORBIDDEN', '无权查看该满意度调查', 403);
+  if (!canRead(user, organizerPath)) throw new AppError('FORBIDDEN', '无权查看该满意度调查');
 }

@@ -47,7 +47,7 @@ export const stateLabel = (state: string) => SURVEY_STATE_LABELS[state as Survey
 
 export function assertState(survey: SurveyRow, allowed: SurveyState[], what: string) {
   if (!allowed.includes(survey.state as SurveyState)) {
-    throw new AppError('SURVEY_STATE', `满意度调查${stateLabel(survey.state)}，不能${what}`, 409);
+    throw new AppError('SURVEY_STATE', `满意度调查${stateLabel(survey.state)}，不能${what}`);
   }
 }
 
@@ -79,7 +79,7 @@ export async function surveyUnits(db: DbOrTx, campaignId: number): Promise<Surve
 
 export async function getUnit(db: DbOrTx, campaignId: number, reporterId: number): Promise<SurveyUnit> {
   const unit = (await surveyUnits(db, campaignId)).find((u) => u.reporterId === reporterId);
-  if (!unit) throw new AppError('UNKNOWN_UNIT', '该单位不是本次考核的述职对象', 400, { field: 'reporterId' });
+  if (!unit) throw new AppError('UNKNOWN_UNIT', '该单位不是本次考核的述职对象', { field: 'reporterId' });
   return unit;
 }
 

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { codeShape, normalizeCode } from '../../../domain/ballot-codes';
-import { AppError, conflict } from '../../../domain/errors';
+import { AppError } from '../../../domain/errors';
+import type { ErrorCode } from '../../../domain/error-codes';
 import { SURVEY_LEVEL_LABELS, SURVEY_LEVELS } from '../../../domain/grades';
 import { checkAnswers } from '../../../domain/surveys';
 import { type Db, queryRows } from '../../db/connect';
@@ -16,7 +17,7 @@ import { assertState, emptyUnitCounts, getSurvey, getUnit, listItems, unitCounts
  * nothing that ties it to a token, a time or a device. The checks before the statement only choose the message;
  * the single statement decides, so fifty phones racing with one token store exactly one response.
  */
-const err = (code: string, message: string, status: number) => new AppError(code, message, status);
+const err = (code: ErrorCode, message: string) => new AppError(code, message);
 
 interface TokenRow {
   token_id: number;
@@ -30,7 +31,7 @@ interface TokenRow {
 
 async function resolveToken(db: Db, raw: string): Promise<TokenRow> {
   const token = normalizeCode(raw);
-  if (codeShape(token) !== 'ok') throw err('TOKEN_MISTYPED', '调查码有误，请核对调查卡上的调查码，或重新扫描二维码', 400);
+  if (codeShape(token) !== 'ok') throw err('TOKEN_MISTYPED', '调查码有误，请核对调查卡上的调查码，或重新扫描二维码');
   const [row] = await queryRows<TokenRow>(db, sql`
     select t.id as token_id, t.used, t.voided_at is not null as voided, s.id as survey_id, s.state, s.title, o.name as unit_name
     from survey_tokens t
@@ -38,11 +39,11 @@ async function resolveToken(db: Db, raw: string): Promise<TokenRow> {
     join campaign_reporters cr on cr.id = t.reporter_id
     join organizations o on o.id = cr.org_id
     where t.token_hash = ${hashSurveyToken(token)}`);
-  if (!row) throw err('TOKEN_UNKNOWN', '调查链接无效，请核对链接或调查码', 404);
-  if (row.used) throw err('TOKEN_USED', '该调查链接已提交过问卷，每个链接只能提交一次', 409);
-  if (row.voided) throw err('TOKEN_VOIDED', '该调查链接已作废，请向发放人员索取新的链接', 410);
-  if (row.state === 'draft') throw err('SURVEY_NOT_OPEN', '调查尚未开始，请在通知的时间内填写', 409);
-  if (row.state !== 'open') throw err('SURVEY_CLOSED', '调查已结束，不能再提交问卷', 409);
+  if (!row) throw err('TOKEN_UNKNOWN', '调查链接无效，请核对链接或调查码');
+  if (row.used) throw err('TOKEN_USED', '该调查链接已提交过问卷，每个链接只能提交一次');
+  if (row.voided) throw err('TOKEN_VOIDED', '该调查链接已作废，请向发放人员索取新的链接');
+  if (row.state === 'draft') throw err('SURVEY_NOT_OPEN', '调查尚未开始，请在通知的时间内填写');
+  if (row.state !== 'open') throw err('SURVEY_CLOSED', '调查已结束，不能再提交问卷');
   return row;
 }
 
@@ -79,7 +80,7 @@ export async function submitSurvey(db: Db, rawToken: string, answers: Record<str
     returning 1 as ok`);
   if (inserted.length === 0) {
     await resolveToken(db, rawToken); // says why (used meanwhile, closed meanwhile…)
-    throw err('TOKEN_USED', '该调查链接已提交过问卷，每个链接只能提交一次', 409);
+    throw err('TOKEN_USED', '该调查链接已提交过问卷，每个链接只能提交一次');
   }
   return { ok: true as const };
 }
@@ -100,7 +101,7 @@ export async function enterPaperResponse(
     const clean = checkAnswers(items.map((i) => i.id), input.answers);
     const c = (await unitCounts(tx, surveyId)).get(unit.reporterId) ?? emptyUnitCounts(unit.reporterId);
     if (c.paperResponses + c.tokensLive >= c.sampled) {
-      throw conflict('SAMPLE_FULL', `${unit.orgName}的问卷已满：抽样${c.sampled}人，已发放链接${c.tokensLive}个，已录入纸质问卷${c.paperResponses}份`);
+      throw new AppError('SAMPLE_FULL', `${unit.orgName}的问卷已满：抽样${c.sampled}人，已发放链接${c.tokensLive}个，已录入纸质问卷${c.paperResponses}份`);
     }
     await tx.insert(surveyResponses).values({ surveyId, reporterId: unit.reporterId, answers: clean, source: 'paper' });
     await writeAudit(tx, actor, {

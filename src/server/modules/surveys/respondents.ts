@@ -65,7 +65,7 @@ export async function addRespondent(
     const dup = await tx.select({ id: surveyRespondents.id }).from(surveyRespondents).where(and(
       eq(surveyRespondents.surveyId, surveyId), eq(surveyRespondents.reporterId, unit.reporterId), eq(surveyRespondents.name, r.name),
       r.phone ? eq(surveyRespondents.phone, r.phone) : isNull(surveyRespondents.phone)));
-    if (dup.length) throw new AppError('DUPLICATE', `「${r.name}」已在${unit.orgName}的名单中`, 409);
+    if (dup.length) throw new AppError('DUPLICATE', `「${r.name}」已在${unit.orgName}的名单中`);
     await clearUnitSample(tx, surveyId, unit.reporterId, actor.at);
     const [row] = await tx.insert(surveyRespondents).values({
       surveyId, reporterId: unit.reporterId, name: r.name, category: r.category, phone: r.phone,
@@ -113,7 +113,7 @@ export async function respondentTemplate(): Promise<Buffer> {
 const cellText = (cell: ExcelJS.Cell) => (cell.value == null ? '' : String(cell.text ?? '').trim());
 
 async function readSheet(file: Buffer): Promise<RawRespondentRow[]> {
-  const invalid = () => new AppError('INVALID_FILE', '无法读取文件：请上传用导入模板填写的 .xlsx 文件', 400, { field: 'file' });
+  const invalid = () => new AppError('INVALID_FILE', '无法读取文件：请上传用导入模板填写的 .xlsx 文件', { field: 'file' });
   if (file.length < 4 || !file.subarray(0, 2).equals(XLSX_MAGIC)) throw invalid();
   const wb = new ExcelJS.Workbook();
   try {
@@ -126,7 +126,7 @@ async function readSheet(file: Buffer): Promise<RawRespondentRow[]> {
   const header = RESPONDENT_COLUMNS.map((_, i) => cellText(ws.getRow(1).getCell(i + 1)).replace(/\*$/, ''));
   const expected = RESPONDENT_COLUMNS.map((c) => c.header);
   if (header.join('|') !== expected.join('|')) {
-    throw new AppError('INVALID_HEADER', `表头应为「${expected.join('、')}」，请使用导入模板`, 400, { field: 'file' });
+    throw new AppError('INVALID_HEADER', `表头应为「${expected.join('、')}」，请使用导入模板`, { field: 'file' });
   }
   const rows: RawRespondentRow[] = [];
   ws.eachRow((row, number) => {
@@ -135,8 +135,8 @@ async function readSheet(file: Buffer): Promise<RawRespondentRow[]> {
     if (v.every((x) => x === '')) return;
     rows.push({ row: number, unit: v[0]!, name: v[1]!, category: v[2]!, phone: v[3]! });
   });
-  if (rows.length > MAX_ROWS) throw new AppError('TOO_MANY_ROWS', `一次最多导入${MAX_ROWS}行`, 400, { field: 'file' });
-  if (rows.length === 0) throw new AppError('EMPTY_FILE', '文件中没有调查对象', 400, { field: 'file' });
+  if (rows.length > MAX_ROWS) throw new AppError('TOO_MANY_ROWS', `一次最多导入${MAX_ROWS}行`, { field: 'file' });
+  if (rows.length === 0) throw new AppError('EMPTY_FILE', '文件中没有调查对象', { field: 'file' });
   return rows;
 }
 
@@ -157,8 +157,7 @@ export async function importRespondents(db: Db, user: AuthUser, actor: AuditActo
     const units = await surveyUnits(tx, survey.campaignId);
     const { planned, errors } = planRespondentImport(rows, units);
     if (errors.length) {
-      throw new AppError('IMPORT_INVALID', `文件有${errors.length}处错误，未导入任何数据：${errors.slice(0, 3).map((e) => e.message).join('；')}${errors.length > 3 ? '……' : ''}`,
-        400, { errors: errors.slice(0, 500) });
+      throw new AppError('IMPORT_INVALID', `文件有${errors.length}处错误，未导入任何数据：${errors.slice(0, 3).map((e) => e.message).join('；')}${errors.length > 3 ? '……' : ''}`, { errors: errors.slice(0, 500) });
     }
     const unitIds = [...new Set(planned.map((p) => p.reporterId))];
     for (const id of unitIds) await clearUnitSample(tx, surveyId, id, actor.at);

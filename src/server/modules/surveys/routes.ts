@@ -16,10 +16,8 @@ import { enterPaperResponse, openSurveySheet, submitSurvey } from './respond';
 import { drawSurveySample } from './sample';
 import { canManage } from './policy';
 import { stateLabel } from './repo';
-import {
-  Answers, IdParams, ImportOut, PaperIn, RespondentIn, RespondentsOut, RespondentsQuery, SampleIn, SampleOut, SheetOut, SurveyCreateIn,
-  SurveyDetailOut, SurveyListOut, SurveyOut, SurveyResultsOut, SurveyUpdateIn, TokensIn,
-} from './schemas';
+import { IdParams } from '../../http/schemas';
+import { Answers, ImportOut, PaperIn, RespondentIn, RespondentsOut, RespondentsQuery, SampleIn, SampleOut, SheetOut, SurveyCreateIn, SurveyDetailOut, SurveyListOut, SurveyOut, SurveyResultsOut, SurveyUpdateIn, TokensIn } from './schemas';
 import type { surveys } from '../../db/schema';
 import { publicOrigin } from '../../http/public-url';
 
@@ -41,7 +39,7 @@ export async function surveyRoutes(app: FastifyInstance) {
 
   /** A session names a person; an anonymous questionnaire is not answered from a signed-in browser (as ballots). */
   const refuseSignedIn = (req: FastifyRequest) => {
-    if (req.user) throw new AppError('SIGNED_IN_CANNOT_ANSWER', '已登录管理账号的浏览器不能填写问卷，请用本人手机打开调查链接', 403);
+    if (req.user) throw new AppError('SIGNED_IN_CANNOT_ANSWER');
   };
 
   // ---- public: the phone questionnaire -------------------------------------------------------------------
@@ -50,7 +48,7 @@ export async function surveyRoutes(app: FastifyInstance) {
   const limiter = new VoteLimiter(db, app.deps.clock, new Set(['TOKEN_UNKNOWN']), '当前网络输入无效调查码的次数过多');
   r.post('/api/survey/sheet', {
     config: { public: true },
-    schema: { tags, body: z.object({ token: Token }).strict(), response: { 200: SheetOut, '4xx': Problem } },
+    schema: { summary: '凭调查链接取得问卷（手机答卷，公开）', tags, body: z.object({ token: Token }).strict(), response: { 200: SheetOut, '4xx': Problem } },
   }, async (req) => {
     refuseSignedIn(req);
     return limiter.guard(req.ip, () => openSurveySheet(db(), req.body.token));
@@ -58,7 +56,7 @@ export async function surveyRoutes(app: FastifyInstance) {
 
   r.post('/api/survey/responses', {
     config: { public: true },
-    schema: { tags, body: z.object({ token: Token, answers: Answers }).strict(), response: { 200: Ok, '4xx': Problem } },
+    schema: { summary: '提交问卷（手机答卷，公开）', tags, body: z.object({ token: Token, answers: Answers }).strict(), response: { 200: Ok, '4xx': Problem } },
   }, async (req) => {
     refuseSignedIn(req);
     return limiter.guard(req.ip, () => submitSurvey(db(), req.body.token, req.body.answers));
@@ -66,7 +64,7 @@ export async function surveyRoutes(app: FastifyInstance) {
 
   // ---- the organizer --------------------------------------------------------------------------------------
   r.get('/api/campaigns/:id/surveys', {
-    schema: { tags, params: IdParams, response: { 200: SurveyListOut } },
+    schema: { summary: '满意度调查列表', tags, params: IdParams, response: { 200: SurveyListOut } },
   }, async (req) => {
     const user = requireUser(req);
     const { campaign, items } = await listSurveys(db(), user, req.params.id);
@@ -78,46 +76,46 @@ export async function surveyRoutes(app: FastifyInstance) {
   });
 
   r.post('/api/campaigns/:id/surveys', {
-    schema: { tags, params: IdParams, body: SurveyCreateIn, response: { 200: SurveyOut } },
+    schema: { summary: '新建满意度调查', tags, params: IdParams, body: SurveyCreateIn, response: { 200: SurveyOut } },
   }, async (req) => present(await createSurvey(db(), requireUser(req), actorOf(req), req.params.id, req.body)));
 
   r.get('/api/surveys/:id', {
-    schema: { tags, params: IdParams, response: { 200: SurveyDetailOut } },
+    schema: { summary: '满意度调查详情', tags, params: IdParams, response: { 200: SurveyDetailOut } },
   }, async (req) => getSurveyDetail(db(), requireUser(req), req.params.id));
 
   r.patch('/api/surveys/:id', {
-    schema: { tags, params: IdParams, body: SurveyUpdateIn, response: { 200: SurveyOut } },
+    schema: { summary: '修改满意度调查问卷', tags, params: IdParams, body: SurveyUpdateIn, response: { 200: SurveyOut } },
   }, async (req) => present(await updateSurvey(db(), requireUser(req), actorOf(req), req.params.id, req.body)));
 
   const Empty = z.object({}).strict().optional();
-  r.post('/api/surveys/:id/open', { schema: { tags, params: IdParams, body: Empty, response: { 200: SurveyOut } } },
+  r.post('/api/surveys/:id/open', { schema: { summary: '开始满意度调查', tags, params: IdParams, body: Empty, response: { 200: SurveyOut } } },
     async (req) => present(await openSurvey(db(), requireUser(req), actorOf(req), req.params.id)));
-  r.post('/api/surveys/:id/close', { schema: { tags, params: IdParams, body: Empty, response: { 200: SurveyOut } } },
+  r.post('/api/surveys/:id/close', { schema: { summary: '结束满意度调查', tags, params: IdParams, body: Empty, response: { 200: SurveyOut } } },
     async (req) => present(await closeSurvey(db(), requireUser(req), actorOf(req), req.params.id)));
 
   r.get('/api/surveys/:id/respondents', {
-    schema: { tags, params: IdParams, querystring: RespondentsQuery, response: { 200: RespondentsOut } },
+    schema: { summary: '调查对象名单', tags, params: IdParams, querystring: RespondentsQuery, response: { 200: RespondentsOut } },
   }, async (req) => listRespondents(db(), requireUser(req), req.params.id, req.query));
 
   r.post('/api/surveys/:id/respondents', {
-    schema: { tags, params: IdParams, body: RespondentIn, response: { 200: z.object({ id: z.number() }) } },
+    schema: { summary: '添加调查对象', tags, params: IdParams, body: RespondentIn, response: { 200: z.object({ id: z.number() }) } },
   }, async (req) => ({ id: (await addRespondent(db(), requireUser(req), actorOf(req), req.params.id, req.body)).id }));
 
   r.delete('/api/surveys/:id/respondents/:respondentId', {
-    schema: { tags, params: IdParams.extend({ respondentId: IdParams.shape.id }), response: { 200: Ok } },
+    schema: { summary: '删除调查对象', tags, params: IdParams.extend({ respondentId: IdParams.shape.id }), response: { 200: Ok } },
   }, async (req) => {
     await removeRespondent(db(), requireUser(req), actorOf(req), req.params.id, req.params.respondentId);
     return { ok: true as const };
   });
 
-  r.get('/api/survey-respondents/template', { schema: { tags } }, async (req, reply) => {
+  r.get('/api/survey-respondents/template', { schema: { summary: '调查对象名单模板（.xlsx）', tags } }, async (req, reply) => {
     requireUser(req);
     reply.header('content-type', XLSX).header('content-disposition', disposition('满意度调查对象名单模板.xlsx', 'respondents.xlsx'));
     return reply.send(await respondentTemplate());
   });
 
   r.post('/api/surveys/:id/respondents/import', {
-    schema: { tags, params: IdParams, consumes: ['multipart/form-data'], response: { 200: ImportOut } },
+    schema: { summary: '导入调查对象名单（.xlsx，全部或全不）', tags, params: IdParams, consumes: ['multipart/form-data'], response: { 200: ImportOut } },
   }, async (req) => {
     const user = requireUser(req);
     return withUpload(req, app.deps.files.incoming, UPLOAD_KINDS.xlsx, async (file) =>
@@ -125,11 +123,11 @@ export async function surveyRoutes(app: FastifyInstance) {
   });
 
   r.post('/api/surveys/:id/sample', {
-    schema: { tags, params: IdParams, body: SampleIn, response: { 200: SampleOut } },
+    schema: { summary: '抽取调查对象', tags, params: IdParams, body: SampleIn, response: { 200: SampleOut } },
   }, async (req) => drawSurveySample(db(), requireUser(req), actorOf(req), req.params.id, req.body.seed));
 
   r.post('/api/surveys/:id/tokens', {
-    schema: { tags, params: IdParams, body: TokensIn, produces: ['application/pdf', XLSX] },
+    schema: { summary: '发放调查链接（打印调查卡）', tags, params: IdParams, body: TokensIn, produces: ['application/pdf', XLSX] },
   }, async (req, reply) => {
     const batch = await issueTokens(db(), requireUser(req), actorOf(req), req.params.id, req.body.reporterId, req.body.count);
     const origin = publicOrigin(req);
@@ -142,14 +140,14 @@ export async function surveyRoutes(app: FastifyInstance) {
   });
 
   r.post('/api/surveys/:id/paper-responses', {
-    schema: { tags, params: IdParams, body: PaperIn, response: { 200: z.object({ ok: z.literal(true), paperResponses: z.number() }) } },
+    schema: { summary: '录入纸质问卷', tags, params: IdParams, body: PaperIn, response: { 200: z.object({ ok: z.literal(true), paperResponses: z.number() }) } },
   }, async (req) => enterPaperResponse(db(), requireUser(req), actorOf(req), req.params.id, req.body));
 
   r.get('/api/surveys/:id/results', {
-    schema: { tags, params: IdParams, response: { 200: SurveyResultsOut } },
+    schema: { summary: '满意度调查结果', tags, params: IdParams, response: { 200: SurveyResultsOut } },
   }, async (req) => computeSurveyResults(db(), requireUser(req), req.params.id));
 
-  r.get('/api/surveys/:id/results.xlsx', { schema: { tags, params: IdParams } }, async (req, reply) => {
+  r.get('/api/surveys/:id/results.xlsx', { schema: { summary: '导出满意度调查结果（.xlsx）', tags, params: IdParams } }, async (req, reply) => {
     const { name, buffer } = await surveyResultsXlsx(db(), requireUser(req), req.params.id);
     reply.header('content-type', XLSX).header('content-disposition', disposition(name, 'survey-results.xlsx'));
     return reply.send(buffer);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { asc, eq, sql } from 'drizzle-orm';
-import { AppError, conflict } from '../../../domain/errors';
+import { AppError } from '../../../domain/errors';
 import { drawSample } from '../../../domain/sampling';
 import { unitSeed } from '../../../domain/surveys';
 import type { Db } from '../../db/connect';
@@ -32,7 +32,7 @@ export interface UnitDraw {
  */
 export async function drawSurveySample(db: Db, user: AuthUser, actor: AuditActor, surveyId: number, seedIn?: string) {
   const seed = (seedIn ?? '').trim() || generateSeed();
-  if (seed.length > 64) throw new AppError('VALIDATION', '随机种子不能超过64个字符', 400, { field: 'seed' });
+  if (seed.length > 64) throw new AppError('VALIDATION', '随机种子不能超过64个字符', { field: 'seed' });
   return db.transaction(async (tx) => {
     const { survey, campaign } = await getSurvey(tx, surveyId, { lock: true, viewer: user });
     assertManage(user, campaign.organizerPath);
@@ -40,7 +40,7 @@ export async function drawSurveySample(db: Db, user: AuthUser, actor: AuditActor
     const units = await surveyUnits(tx, survey.campaignId);
     const rows = await tx.select({ id: surveyRespondents.id, reporterId: surveyRespondents.reporterId, category: surveyRespondents.category })
       .from(surveyRespondents).where(eq(surveyRespondents.surveyId, surveyId)).orderBy(asc(surveyRespondents.id));
-    if (rows.length === 0) throw conflict('NO_RESPONDENTS', '还没有调查对象名单，请先导入或添加');
+    if (rows.length === 0) throw new AppError('NO_RESPONDENTS');
     const byUnit = new Map<number, typeof rows>();
     for (const r of rows) byUnit.set(r.reporterId, [...(byUnit.get(r.reporterId) ?? []), r]);
     const draws: UnitDraw[] = [];

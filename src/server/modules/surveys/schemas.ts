@@ -1,9 +1,8 @@
 import { z } from 'zod';
+import { Id } from '../../http/schemas';
 import { MAX_ITEM_TEXT, MAX_SURVEY_ITEMS, RESPONDENT_CATEGORIES } from '../../../domain/surveys';
 
 /** The survey module's HTTP contract; the web client infers its types from these. */
-const Id = z.coerce.number().int().positive().max(2_147_483_647);
-export const IdParams = z.object({ id: Id });
 
 /** Levels are checked by checkAnswers, so an unknown one gets its own Chinese message with the item number. */
 export const Answers = z.record(z.string().max(12), z.string().max(40))
