@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REVIEW_ACTIONS } from '../../../server/modules/reports/review-states';
+import { REVIEW_ACTIONS } from '../../../domain/report-review';
 import { ACTION_LABELS, AUDIT_MODULES, moduleOf } from './action-labels';
 
 const MODULES_DIR = join(__dirname, '../../../server/modules');
