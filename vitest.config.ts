@@ -11,10 +11,10 @@ export const ORDERED_INTEGRATION_FILES = [
   'accounts-duties.test.ts', 'assessment.test.ts', 'audit-chain.test.ts', 'auth.test.ts', 'backup-restore.test.ts',
   'ballot-secrecy.test.ts', 'ballots-cast-statement.test.ts', 'ballots.test.ts', 'beijing-today.test.ts',
   'campaigns-demo.test.ts', 'demo-fresh-start.test.ts', 'evaluation-outputs.test.ts',
-  'evaluation-tallies.test.ts', 'evaluation.test.ts', 'fuzz.test.ts', 'http-surface.test.ts', 'levels.test.ts',
+  'evaluation.test.ts', 'fuzz.test.ts', 'http-surface.test.ts', 'levels.test.ts',
   'login-guard.test.ts', 'meetings.test.ts', 'organizations-import.test.ts', 'organizations.test.ts', 'oversight.test.ts',
-  'password-lifecycle.test.ts', 'phase-gates.test.ts', 'public-url.test.ts', 'rectification.test.ts',
-  'reports-reminders.test.ts', 'reports-rich-text.test.ts', 'reports.test.ts', 'results.test.ts', 'scale-out.test.ts',
+  'password-lifecycle.test.ts', 'public-url.test.ts', 'rectification.test.ts',
+  'reports-reminders.test.ts', 'reports-rich-text.test.ts', 'reports.test.ts', 'scale-out.test.ts',
   'seed-000-top-level.test.ts', 'seed-003-township-round.test.ts', 'seed-004-city-round.test.ts',
   'session-streams.test.ts', 'smoke.test.ts', 'surveys.test.ts', 'uploads.test.ts', 'vote-guard.test.ts',
 ].map((f) => `tests/integration/${f}`);
