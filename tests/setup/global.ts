@@ -8,14 +8,7 @@ import { PG_TEMPLATE_DB, PGLITE_TEMPLATE, TEMPLATE_DIR } from './paths';
  * Migrates once per run; every test file then starts from a copy of that template
  * (a PGlite data-dir dump, or CREATE DATABASE … TEMPLATE on PostgreSQL).
  */
-export default function setup() {
-  // Each Vitest project runs its global setup; the run's projects share one template, made once.
-  const g = globalThis as { shupingTemplate?: Promise<void> };
-  g.shupingTemplate ??= makeTemplate();
-  return g.shupingTemplate;
-}
-
-async function makeTemplate() {
+export default async function setup() {
   mkdirSync(TEMPLATE_DIR, { recursive: true });
   const url = process.env.TEST_DATABASE_URL;
   if (url) {
