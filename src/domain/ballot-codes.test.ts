@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  CODE_LENGTH, codeFromBytes, codeShape, fillForm, formatCode, normalizeCode, paperBallots, paperDifferences, roomCodeFromBytes,
+  CODE_LENGTH, codeFromBytes, codeShape, fillForm, formatCode, normalizeCode, normalizePaperTexts, paperBallots, paperDifferences,
+  roomCodeFromBytes,
 } from './ballot-codes';
 
 const bytes = (...n: number[]) => Uint8Array.from(n);
@@ -56,5 +57,26 @@ describe('paper double entry (R-VOTE-4)', () => {
   });
   it('refuses more texts than forms', () => {
     expect(() => paperBallots('r1', 'rep', { ...entry, counts: { good: 1, fair: 0, average: 0, poor: 0, invalid: 0 } })).toThrow(/多于表数/);
+  });
+});
+
+describe('paper texts compared as trimmed (R-VOTE-4)', () => {
+  it('trims exactly what String.prototype.trim trims, for every character of the basic plane', () => {
+    // The written-out set is what the recompute's SQL uses too; this pins it to the rule the entries were compared by.
+    const differ: string[] = [];
+    for (let c = 0; c <= 0xffff; c++) {
+      if (c >= 0xd800 && c <= 0xdfff) continue;
+      const ch = String.fromCharCode(c);
+      const text = `${ch}问${ch}题${ch}`;
+      const mine = normalizePaperTexts([text])[0] ?? '';
+      if (mine !== text.trim()) differ.push(c.toString(16));
+    }
+    expect(differ).toEqual([]);
+  });
+
+  it('drops empties and ignores order and surrounding spaces, full-width ones too, but not inner ones or zero-width ones', () => {
+    expect(normalizePaperTexts(['\u3000乙 ', '', ' \t', '甲\u00a0'])).toEqual(['乙', '甲'].sort());
+    expect(normalizePaperTexts(['甲 乙'])).toEqual(['甲 乙']);
+    expect(normalizePaperTexts(['\u200b甲'])).toEqual(['\u200b甲']);
   });
 });

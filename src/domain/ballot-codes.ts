@@ -69,19 +69,38 @@ export interface PaperCounts {
   invalid: number;
 }
 
+/** The counts of an entry, in the order the forms list them. */
+export const PAPER_COUNT_KEYS: ReadonlyArray<keyof PaperCounts> = [...GRADES, 'invalid'];
+
 export interface PaperEntry {
   counts: PaperCounts;
   problems: string[];
   suggestions: string[];
 }
 
-const norm = (list: string[]) => list.map((t) => t.trim()).filter(Boolean).sort();
+/**
+ * The characters trimmed from both ends of an entered text: String.prototype.trim's set (ECMAScript WhiteSpace and
+ * LineTerminator), written out as a bracket-expression body both JavaScript and PostgreSQL regular expressions read
+ * alike, so the SQL recompute (evaluation/recompute.ts) matches entries by this very rule. PostgreSQL's own `\s`
+ * would not do: it follows the database's locale and misses the full-width space (U+3000) in a C-locale database.
+ */
+export const PAPER_TEXT_TRIM_CLASS = '\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff';
+/** Leading or trailing runs of the characters above, as one pattern (flag g) for both languages. */
+export const PAPER_TEXT_TRIM_PATTERN = `^[${PAPER_TEXT_TRIM_CLASS}]+|[${PAPER_TEXT_TRIM_CLASS}]+$`;
+const TRIM = new RegExp(PAPER_TEXT_TRIM_PATTERN, 'g');
+
+/**
+ * How the free texts of two entries are compared (R-VOTE-4): trimmed, empties dropped, in any order (sorted: any fixed
+ * order would do, since only equality is asked). The recompute's SQL states the same with PAPER_TEXT_TRIM_PATTERN.
+ */
+export const normalizePaperTexts = (list: string[]) => list.map((t) => t.replace(TRIM, '')).filter(Boolean).sort();
+const norm = normalizePaperTexts;
 
 /** Differences between two staff members' entries of the same paper forms (R-VOTE-4); empty means matched. */
 export function paperDifferences(a: PaperEntry, b: PaperEntry): string[] {
   const diffs: string[] = [];
   const labels: Record<keyof PaperCounts, string> = { good: '好', fair: '较好', average: '一般', poor: '差', invalid: '无效票' };
-  for (const k of [...GRADES, 'invalid'] as Array<keyof PaperCounts>) {
+  for (const k of PAPER_COUNT_KEYS) {
     if (a.counts[k] !== b.counts[k]) diffs.push(`「${labels[k]}」票数不一致：${a.counts[k]} 与 ${b.counts[k]}`);
   }
   if (JSON.stringify(norm(a.problems)) !== JSON.stringify(norm(b.problems))) diffs.push('「问题和不足」录入内容不一致');

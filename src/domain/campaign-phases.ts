@@ -98,6 +98,18 @@ export const CAMPAIGN_STATE_LABELS: Record<CampaignState, string> = {
   archived: '已归档',
 };
 
+/** 方案报备 of a lower level's round to the level above (R-CAMP-3). */
+export const FILING_STATES = ['not_required', 'pending', 'filed', 'acknowledged', 'returned'] as const;
+export type FilingState = (typeof FILING_STATES)[number];
+/** The one wording of the filing states: the API's labels, the pages' tags and filters, the progress export. */
+export const FILING_STATE_LABELS: Record<FilingState, string> = {
+  not_required: '无需报备',
+  pending: '待报备',
+  filed: '已报备待确认',
+  acknowledged: '上级已确认',
+  returned: '上级已退回',
+};
+
 export { addDays } from './calendar';
 
 /** Whole days from a to b (b − a). */

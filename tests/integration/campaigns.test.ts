@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { buildFromTemplate, TEMPLATES } from '../../src/domain/campaign-templates';
 import { subRoundPlan } from '../../src/domain/level-schedule';
 import type { Role } from '../../src/domain/roles';
@@ -9,34 +9,42 @@ import { campaigns } from '../../src/server/db/schema';
 import { PHASES, type Phase } from '../../src/domain/campaign-phases';
 import { buildCampaign, buildOrg, buildSecretary, buildUser, setupTestApp, signIn, type Session } from '../factories';
 
+/**
+ * Every test starts from its own county (beforeEach: organizations, secretaries, accounts, sessions) in the file's
+ * database and builds the campaigns it needs with the helpers below, so tests run in any order. The few that assert on
+ * rows of the whole database (counts without a target) take a database of their own (ownDatabase).
+ */
+let shared: Awaited<ReturnType<typeof setupTestApp>>;
 let t: Awaited<ReturnType<typeof setupTestApp>>;
-const s: Record<string, Session> = {};
+let s: Record<string, Session> = {};
 type Org = Awaited<ReturnType<typeof buildOrg>>;
-const o: Record<string, Org> = {};
+let o: Record<string, Org> = {};
+let worlds = 0;
 
 /**
  * County A: two townships with villages and a community, the 社区工委 with a community committee,
  * the 县直工委 with an organ branch, and a 系统党委 under the county that 002 routes to the 县直工委.
  * County B is the neighbour whose admin must see none of it.
  */
-async function buildCounty() {
+async function buildCounty(n: number) {
   const db = t.db;
-  o.countyA = await buildOrg(db, { name: '甲县委', code: 'A', kind: 'committee', sector: 'organ', level: 'county' });
-  o.townA1 = await buildOrg(db, { parent: o.countyA, name: '甲一镇党委', code: 'A-T1', kind: 'committee', level: 'township' });
-  o.v11 = await buildOrg(db, { parent: o.townA1, name: '甲一镇东村党支部', code: 'A-T1-V1' });
-  o.v12 = await buildOrg(db, { parent: o.townA1, name: '甲一镇西村党总支', code: 'A-T1-V2', kind: 'general_branch' });
-  o.c11 = await buildOrg(db, { parent: o.townA1, name: '甲一镇南街社区党支部', code: 'A-T1-C1', sector: 'community' });
-  o.townA2 = await buildOrg(db, { parent: o.countyA, name: '甲二镇党委', code: 'A-T2', kind: 'committee', level: 'township' });
-  o.v21 = await buildOrg(db, { parent: o.townA2, name: '甲二镇北村党支部', code: 'A-T2-V1' });
-  o.sq = await buildOrg(db, { parent: o.countyA, name: '甲县社区工委', code: 'A-SQ', kind: 'working_committee', sector: 'community', level: 'county' });
-  o.sq1 = await buildOrg(db, { parent: o.sq, name: '城关社区党委', code: 'A-SQ-1', kind: 'committee', sector: 'community' });
-  o.jz = await buildOrg(db, { parent: o.countyA, name: '甲县直属机关工委', code: 'A-JZ', kind: 'organ_working_committee', sector: 'organ', level: 'county' });
-  o.jz1 = await buildOrg(db, { parent: o.jz, name: '县财政局机关党支部', code: 'A-JZ-1', sector: 'organ' });
-  o.sys = await buildOrg(db, { parent: o.countyA, name: '县卫健系统党委', code: 'A-SYS', kind: 'committee', sector: 'organ', level: 'county' });
-  o.sys1 = await buildOrg(db, { parent: o.sys, name: '县中医院党支部', code: 'A-SYS-1', sector: 'institution' });
-  o.countyB = await buildOrg(db, { name: '乙县委', code: 'B', kind: 'committee', sector: 'organ', level: 'county' });
-  o.townB = await buildOrg(db, { parent: o.countyB, name: '乙一镇党委', code: 'B-T1', kind: 'committee', level: 'township' });
-  o.vB1 = await buildOrg(db, { parent: o.townB, name: '乙一镇南村党支部', code: 'B-T1-V1' });
+  const buildOrgN = (d: typeof db, x: Parameters<typeof buildOrg>[1] & { code: string }) => buildOrg(d, { ...x, code: `W${n}-${x.code}` });
+  o.countyA = await buildOrg(db, { name: '甲县委', code: `W${n}-A`, kind: 'committee', sector: 'organ', level: 'county' });
+  o.townA1 = await buildOrgN(db, { parent: o.countyA, name: '甲一镇党委', code: 'A-T1', kind: 'committee', level: 'township' });
+  o.v11 = await buildOrgN(db, { parent: o.townA1, name: '甲一镇东村党支部', code: 'A-T1-V1' });
+  o.v12 = await buildOrgN(db, { parent: o.townA1, name: '甲一镇西村党总支', code: 'A-T1-V2', kind: 'general_branch' });
+  o.c11 = await buildOrgN(db, { parent: o.townA1, name: '甲一镇南街社区党支部', code: 'A-T1-C1', sector: 'community' });
+  o.townA2 = await buildOrgN(db, { parent: o.countyA, name: '甲二镇党委', code: 'A-T2', kind: 'committee', level: 'township' });
+  o.v21 = await buildOrgN(db, { parent: o.townA2, name: '甲二镇北村党支部', code: 'A-T2-V1' });
+  o.sq = await buildOrgN(db, { parent: o.countyA, name: '甲县社区工委', code: 'A-SQ', kind: 'working_committee', sector: 'community', level: 'county' });
+  o.sq1 = await buildOrgN(db, { parent: o.sq, name: '城关社区党委', code: 'A-SQ-1', kind: 'committee', sector: 'community' });
+  o.jz = await buildOrgN(db, { parent: o.countyA, name: '甲县直属机关工委', code: 'A-JZ', kind: 'organ_working_committee', sector: 'organ', level: 'county' });
+  o.jz1 = await buildOrgN(db, { parent: o.jz, name: '县财政局机关党支部', code: 'A-JZ-1', sector: 'organ' });
+  o.sys = await buildOrgN(db, { parent: o.countyA, name: '县卫健系统党委', code: 'A-SYS', kind: 'committee', sector: 'organ', level: 'county' });
+  o.sys1 = await buildOrgN(db, { parent: o.sys, name: '县中医院党支部', code: 'A-SYS-1', sector: 'institution' });
+  o.countyB = await buildOrgN(db, { name: '乙县委', code: 'B', kind: 'committee', sector: 'organ', level: 'county' });
+  o.townB = await buildOrgN(db, { parent: o.countyB, name: '乙一镇党委', code: 'B-T1', kind: 'committee', level: 'township' });
+  o.vB1 = await buildOrgN(db, { parent: o.townB, name: '乙一镇南村党支部', code: 'B-T1-V1' });
 
   // v21 has no secretary; v12's took office seven weeks before "today" (2025-11-20); only v11 and townA1 have accounts.
   for (const key of ['countyA', 'townA1', 'v11', 'c11', 'townA2', 'sq', 'sq1', 'jz', 'jz1', 'sys', 'sys1', 'countyB', 'townB', 'vB1']) {
@@ -45,9 +53,12 @@ async function buildCounty() {
   await buildSecretary(db, o.v12.id, { name: '新任书记', tenureStart: '2025-10-01' });
 }
 
-beforeAll(async () => {
-  t = await setupTestApp();
-  await buildCounty();
+/** A county with its accounts signed in, in the database `t` (the file's, unless the test took its own). */
+async function buildWorld() {
+  const n = ++worlds;
+  s = {};
+  o = {};
+  await buildCounty(n);
   const accounts: [string, Role, { scopeOrgId?: number; orgId?: number }][] = [
     ['adminA', 'org_admin', { scopeOrgId: o.countyA.id }],
     ['adminB', 'org_admin', { scopeOrgId: o.countyB.id }],
@@ -59,12 +70,60 @@ beforeAll(async () => {
     ['observerA', 'observer', { scopeOrgId: o.countyA.id }],
     ['auditorA', 'auditor', { scopeOrgId: o.countyA.id }],
   ];
-  for (const [username, role, scope] of accounts) {
+  for (const [name, role, scope] of accounts) {
+    const username = `${name}_${n}`;
     await buildUser(t.db, { role, username, ...scope });
-    s[username] = await signIn(t.app, username);
+    s[name] = await signIn(t.app, username);
   }
+}
+
+// Every test signs its own accounts in: more logins a minute than the production default allows one address.
+const config = { loginRatePerMinute: 10_000 };
+beforeAll(async () => {
+  shared = await setupTestApp({ config });
 });
-afterAll(async () => t.close());
+afterAll(async () => shared.close());
+beforeEach(async () => {
+  t = shared;
+  await buildWorld();
+});
+
+/** For a test that counts rows of the whole database: a fresh one with the same county, closed after the test. */
+async function ownDatabase() {
+  t = await setupTestApp({ config });
+  const own = t;
+  onTestFinished(() => own.close());
+  await buildWorld();
+}
+
+/** The county's 002 round bound to its 工委 and published: reporters to the county and four sub-rounds. */
+async function publishCounty(id: number) {
+  const bind = await saveSettings(s.adminA, id, (st) => {
+    st.routes[0].match = { orgIds: [o.sys.id] };
+    st.routes[0].reportTo = o.jz.id;
+    st.routes[1].reportTo = o.sq.id;
+    st.routes[2].reportTo = o.jz.id;
+  });
+  expect(bind.statusCode, bind.body).toBe(200);
+  const res = await s.adminA.post(`/api/campaigns/${id}/publish`);
+  expect(res.statusCode, res.body).toBe(200);
+}
+
+/** A published county round (002, 2025) and the ids of its sub-rounds. */
+async function publishedCountyRound() {
+  const id = (await create(s.adminA, o.countyA.id, '002')).id;
+  await publishCounty(id);
+  const children = (await detail(s.adminA, id)).children;
+  const by = (orgId: number) => children.find((c: any) => c.organizer.id === orgId).id as number;
+  return { id, town1: by(o.townA1.id), town2: by(o.townA2.id), jz: by(o.jz.id) };
+}
+
+/** The township files its plan, the county acknowledges it, the township publishes its own round. */
+async function publishTownship(town: number, publish = true) {
+  expect((await s.townA1.post(`/api/campaigns/${town}/filing/submit`, { note: '按县委方案' })).statusCode).toBe(200);
+  expect((await s.adminA.post(`/api/campaigns/${town}/filing/acknowledge`)).statusCode).toBe(200);
+  if (publish) expect((await s.townA1.post(`/api/campaigns/${town}/publish`)).statusCode).toBe(200);
+}
 
 const audits = async (action: string, targetId?: number) =>
   (await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from audit_log where action = ${action}
@@ -116,6 +175,7 @@ describe('templates and creation (R-CAMP-7, R-CAMP-1)', () => {
   });
 
   it('refuses a second campaign of the same organizer and year with a 409, and unknown templates with a 400', async () => {
+    await create(s.adminA, o.countyA.id, '000', 2030);
     const before = await countRows('campaigns');
     const dup = await s.adminA.post('/api/campaigns', { templateId: '000', year: 2030, organizerOrgId: o.countyA.id });
     expect(dup.statusCode).toBe(409);
@@ -129,7 +189,7 @@ describe('templates and creation (R-CAMP-7, R-CAMP-1)', () => {
 
 describe('settings (R-CAMP-7 validation, audited)', () => {
   let id: number;
-  beforeAll(async () => {
+  beforeEach(async () => {
     id = (await create(s.adminA, o.countyA.id, '003', 2040)).id;
   });
 
@@ -171,7 +231,7 @@ describe('settings (R-CAMP-7 validation, audited)', () => {
 
 describe('scope, routes and publication with cascade (R-ORG-2, R-ORG-3, R-CAMP-2)', () => {
   let id: number;
-  beforeAll(async () => {
+  beforeEach(async () => {
     id = (await create(s.adminA, o.countyA.id, '002')).id;
   });
 
@@ -188,6 +248,8 @@ describe('scope, routes and publication with cascade (R-ORG-2, R-ORG-3, R-CAMP-2
   });
 
   it('refuses to publish while route rules are not bound to real organizations, changing nothing', async () => {
+    await ownDatabase();
+    id = (await create(s.adminA, o.countyA.id, '002')).id;
     const res = await s.adminA.post(`/api/campaigns/${id}/publish`);
     expect(res.statusCode).toBe(400);
     expect(res.json().code).toBe('ROUTE_UNBOUND');
@@ -234,6 +296,8 @@ describe('scope, routes and publication with cascade (R-ORG-2, R-ORG-3, R-CAMP-2
   });
 
   it('R-ORG-2 R-CAMP-2 publishes: reporters to the organizer, rule overrides, and sub-campaigns with their stage deadlines', async () => {
+    await ownDatabase();
+    id = (await create(s.adminA, o.countyA.id, '002')).id;
     const bind = await saveSettings(s.adminA, id, (st) => {
       st.routes[0].match = { orgIds: [o.sys.id] };
       st.routes[0].reportTo = o.jz.id;
@@ -279,12 +343,14 @@ describe('scope, routes and publication with cascade (R-ORG-2, R-ORG-3, R-CAMP-2
   });
 
   it('freezes settings and scope after publication', async () => {
+    await publishCounty(id);
     const res = await s.adminA.put(`/api/campaigns/${id}/scope`, { match: { subtreeOf: o.countyA.id } });
     expect(res.statusCode).toBe(409);
     expect(res.json().code).toBe('CAMPAIGN_NOT_DRAFT');
   });
 
   it('exports the reporters list as .xlsx', async () => {
+    await publishCounty(id);
     const res = await s.adminA.get(`/api/campaigns/${id}/reporters/export`);
     expect(res.statusCode).toBe(200);
     const wb = new ExcelJS.Workbook();
@@ -295,6 +361,7 @@ describe('scope, routes and publication with cascade (R-ORG-2, R-ORG-3, R-CAMP-2
   });
 
   it('R-ORG-3 refuses to add an organization a sub-campaign already hears, or one already listed, naming who hears it', async () => {
+    await publishCounty(id);
     const before = await countRows('campaign_reporters');
     // 县卫健系统党委 is routed to the 县直工委, whose sub-campaign has it in scope.
     const sub = await s.adminA.post(`/api/campaigns/${id}/reporters`, { orgId: o.sys.id, reason: '系统党委直接向县委述职' });
@@ -312,6 +379,7 @@ describe('scope, routes and publication with cascade (R-ORG-2, R-ORG-3, R-CAMP-2
   });
 
   it('R-ORG-3 adds and removes a reporter after publication with a reason; the row is kept and both are audited', async () => {
+    await publishCounty(id);
     // Founded after publication, so no level has it in scope yet.
     o.fresh = await buildOrg(t.db, { parent: o.countyA, name: '县新设机关党支部', code: 'A-NEW', sector: 'organ' });
     const add = await s.adminA.post(`/api/campaigns/${id}/reporters`, { orgId: o.fresh.id, reason: '新设党组织直接向县委述职' });
@@ -334,6 +402,7 @@ describe('scope, routes and publication with cascade (R-ORG-2, R-ORG-3, R-CAMP-2
   });
 
   it('filters and pages the reporters list', async () => {
+    await publishCounty(id);
     const res = await s.adminA.get(`/api/campaigns/${id}/reporters?q=${encodeURIComponent('工委')}&status=active&limit=1`);
     const body = res.json();
     expect(body.total).toBe(2);
@@ -348,12 +417,8 @@ describe('filing and the lower levels (R-CAMP-3, R-CAMP-2)', () => {
   let town1: number;
   let town2: number;
   let jz: number;
-  beforeAll(async () => {
-    const list = (await s.adminA.get('/api/campaigns?year=2025&topLevel=true')).json();
-    parentId = list.items.find((c: any) => c.organizer.id === o.countyA.id).id;
-    const children = (await detail(s.adminA, parentId)).children;
-    const by = (orgId: number) => children.find((c: any) => c.organizer.id === orgId).id;
-    [town1, town2, jz] = [by(o.townA1.id), by(o.townA2.id), by(o.jz.id)];
+  beforeEach(async () => {
+    ({ id: parentId, town1, town2, jz } = await publishedCountyRound());
   });
 
   it('a township admin sees its sub-campaign and only the title of the parent, not the parent itself', async () => {
@@ -403,6 +468,7 @@ describe('filing and the lower levels (R-CAMP-3, R-CAMP-2)', () => {
   });
 
   it('R-CAMP-2 the acknowledged township publishes its own round: its villages report to it', async () => {
+    await publishTownship(town1, false);
     const res = await s.townA1.post(`/api/campaigns/${town1}/publish`);
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().subCampaigns).toEqual([]);
@@ -489,7 +555,7 @@ describe('下评 and 向本级党委述职 (R-CAMP-4, R-CAMP-5)', () => {
 
 describe('phases and the campaign lifecycle (R-CAMP-1, R-CAMP-8)', () => {
   let id: number;
-  beforeAll(async () => {
+  beforeEach(async () => {
     id = (await create(s.adminA, o.countyA.id, '000', 2045)).id;
   });
   const phase = (key: string, action: string, body: object = {}) => s.adminA.post(`/api/campaigns/${id}/phases/${key}/${action}`, body);
@@ -546,6 +612,7 @@ describe('phases and the campaign lifecycle (R-CAMP-1, R-CAMP-8)', () => {
   });
 
   it('R-CAMP-8 closes only when no phase is running or to come, then archives', async () => {
+    expect((await s.adminA.post(`/api/campaigns/${id}/publish`)).statusCode).toBe(200);
     const early = await s.adminA.post(`/api/campaigns/${id}/close`);
     expect(early.statusCode).toBe(400);
     expect((await s.leaderA.post(`/api/campaigns/${id}/close`)).statusCode).toBe(403);
@@ -646,10 +713,8 @@ describe('order of the levels\' meetings follows each level\'s schedule (R-CAMP-
 describe('access: allowed and denied, including another county', () => {
   let county: number;
   let town1: number;
-  beforeAll(async () => {
-    const list = (await s.adminA.get('/api/campaigns?year=2025&topLevel=true')).json();
-    county = list.items[0].id;
-    town1 = (await detail(s.adminA, county)).children.find((c: any) => c.organizer.id === o.townA1.id).id;
+  beforeEach(async () => {
+    ({ id: county, town1 } = await publishedCountyRound());
   });
 
   it('reads the county campaign only within scope; a reporting secretary gets the summary', async () => {
@@ -684,6 +749,7 @@ describe('access: allowed and denied, including another county', () => {
   });
 
   it('lists campaigns by role: secretaries those they report in, the auditor none', async () => {
+    await publishTownship(town1);
     const sec = (await s.secV11.get('/api/campaigns')).json();
     expect(sec.items.map((c: any) => c.id)).toEqual([town1]);
     expect((await s.auditorA.get('/api/campaigns')).statusCode).toBe(403);

@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CampaignSettings } from '../../src/domain/campaign-settings';
 import { ballotScore, compositeScore, rank, round2, type Component } from '../../src/domain/composite';
 import { suggestGrades } from '../../src/domain/grade-suggestion';
@@ -14,6 +14,8 @@ import { buildCampaign, buildMeeting, buildOrg, buildSecretary, buildTwoCounties
 // The recompute reads released rounds and closed surveys through the tallies written once (tallies.ts, migration 0015).
 // These tests hold its results to an independent computation from the raw ballots and answers with the domain
 // functions, on the township seed (003: 20 reporters), with two ballot categories, paper-free, and a survey.
+// The tests count rows of whole tables (tallies, marks), so each starts from its own database with the seed built anew
+// (beforeEach) and runs what it needs before it (a first recompute), in any order.
 
 type Counts = Partial<Record<Grade, number>>;
 let t: Awaited<ReturnType<typeof setupTestApp>>;
@@ -45,7 +47,7 @@ async function insertRound(votes: Map<number, Record<string, Counts>>) {
 
 const LEVELS = ['satisfied', 'fairly_satisfied', 'basically_satisfied', 'dissatisfied'] as const;
 
-beforeAll(async () => {
+beforeEach(async () => {
   t = await setupTestApp();
   const world = await buildTwoCounties(db());
   const town = await buildOrg(db(), { parent: world.countyA, name: '清水河镇党委', kind: 'committee', level: 'township' });
@@ -102,7 +104,7 @@ beforeAll(async () => {
     accountability: i === 17, accountabilityNote: i === 17 ? '因党建工作不力被诫勉谈话' : null,
   })));
 }, 120_000);
-afterAll(async () => t?.close());
+afterEach(async () => t?.close());
 
 /** The evaluation from the raw rows with the domain functions only (no tally, no SQL arithmetic). */
 async function expected(list = reporters) {
@@ -183,6 +185,7 @@ describe('evaluation recompute over the tallies (township seed, 20 reporters)', 
   });
 
   it('the tallies hold counts only, equal the raw ballots and answers, and mark every final source once', async () => {
+    await recomputeEvaluation(db(), campaignId, { now });
     const cols = await queryRows<{ table_name: string; column_name: string }>(db(), sql`
       select table_name, column_name from information_schema.columns
       where table_name in ('evaluation_ballot_tallies', 'evaluation_survey_tallies') order by table_name, ordinal_position`);
@@ -222,6 +225,7 @@ describe('evaluation recompute over the tallies (township seed, 20 reporters)', 
   });
 
   it('a recompute with nothing changed rewrites no row; a changed input rewrites only the rows whose figures change', async () => {
+    await recomputeEvaluation(db(), campaignId, { now });
     const before = await stored();
     await recomputeEvaluation(db(), campaignId, { now: new Date('2026-01-21T02:00:00Z') });
     const same = await stored();

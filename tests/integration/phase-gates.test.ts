@@ -1,10 +1,12 @@
 /**
  * R-CAMP-8: each step of the round runs only while its phase is open, or by the organizer's recorded, audited
  * override. One township round from template 003 (2025: 述职报告 12-01…12-11, 审核 12-04…12-15, 述职评议会
- * 12-18…12-20, 综合评价 12-21…12-29), walked through the API on the injected clock.
+ * 12-18…12-20, 综合评价 12-21…12-29), walked through the API on the injected clock. Each test starts from its own
+ * database (beforeEach) and first takes the round through the steps it comes after (the helpers below), so the tests
+ * run in any order.
  */
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/server/db/connect';
 import { issueCodes } from '../../src/server/modules/ballots/issue-codes';
 import { buildCampaign, buildSecretary, buildTwoCounties, buildUser, setupTestApp, signIn, type Session } from '../factories';
@@ -27,7 +29,7 @@ const auditRows = (action: string) => queryRows<{ actor_name: string; detail: Re
   select actor_name, detail from audit_log where action = ${action} and target_id = ${String(campaignId)} order by id`);
 const phase = (key: string, action: string, body: object = {}) => town.post(`/api/campaigns/${campaignId}/phases/${key}/${action}`, body);
 
-beforeAll(async () => {
+beforeEach(async () => {
   // Sessions outlive the clock's jumps across weeks.
   t = await setupTestApp({ start: new Date('2025-11-20T04:00:00Z'), config: { idleTimeoutMinutes: 60 * 24 * 365 } });
   tree = await buildTwoCounties(t.db);
@@ -44,7 +46,53 @@ beforeAll(async () => {
   await buildUser(t.db, { role: 'secretary', username: 'sec2', orgId: tree.villageA2.id });
   sec2 = await signIn(t.app, 'sec2');
 });
-afterAll(async () => t.close());
+afterEach(async () => t.close());
+
+/** The steps of the round before a test, as the tests below take them. */
+const steps = {
+  async reportSubmitted() {
+    expect((await phase('reports', 'open', { reason: '镇党委决定提前启动述职报告撰写' })).statusCode).toBe(200);
+    const open = await sec.post('/api/reports/open', { reporterId: rid.v1 });
+    expect(open.statusCode, open.body).toBe(200);
+    const reportId = open.json().id as number;
+    expect((await sec.put(`/api/reports/${reportId}/sections`, { sections: goodSections() })).statusCode).toBe(200);
+    expect((await sec.post(`/api/reports/${reportId}/transitions`, { action: 'submit', comment: '请审核' })).statusCode).toBe(200);
+    return reportId;
+  },
+  async reportApproved() {
+    const reportId = await steps.reportSubmitted();
+    expect((await phase('review', 'open', { reason: '报告已交齐，提前审核' })).statusCode).toBe(200);
+    expect((await town.post(`/api/reports/${reportId}/transitions`, { action: 'approve', comment: '同意' })).statusCode).toBe(200);
+    return reportId;
+  },
+  async reportsClosed() {
+    const reportId = await steps.reportApproved();
+    expect((await phase('reports', 'close', { confirm: true })).statusCode).toBe(200);
+    return reportId;
+  },
+  async votingOpened() {
+    await steps.reportsClosed();
+    on('2025-12-08');
+    const meeting = await town.post(`/api/campaigns/${campaignId}/meetings`, { title: '述职评议会', meetingDate: '2025-12-19', place: '镇会议室' });
+    expect(meeting.statusCode, meeting.body).toBe(200);
+    const meetingId = meeting.json().id as number;
+    expect((await town.post(`/api/meetings/${meetingId}/agenda/default`)).statusCode).toBe(200);
+    const round = await town.post(`/api/meetings/${meetingId}/ballot-rounds`, { mode: 'real' });
+    expect(round.statusCode, round.body).toBe(200);
+    const roundId = round.json().id as number;
+    await issueCodes(t.db, { ...adminUser, scopePath: tree.townA.path } as never, { actorId: adminUser.id, actorName: 'test', ip: null, at: t.clock.now() }, roundId, 'committee', 5);
+    on('2025-12-19');
+    expect((await town.put(`/api/meetings/${meetingId}/step`, { step: 'reports' })).statusCode).toBe(200);
+    expect((await town.post(`/api/ballot-rounds/${roundId}/open`, {})).statusCode).toBe(200);
+  },
+  async evaluationExtended() {
+    await steps.votingOpened();
+    on('2026-01-05');
+    expect((await phase('evaluation', 'extend', { reason: '等待县委组织部反馈意见后再研究确定等次', end: '2026-01-15' })).statusCode).toBe(200);
+    const row = { reporterId: rid.v1, dailyScore: 90, majorError: false, accountability: false };
+    expect((await town.put(`/api/campaigns/${campaignId}/evaluation/inputs`, { rows: [row] })).statusCode).toBe(200);
+  },
+};
 
 describe('phase gating with the organizer\'s override (R-CAMP-8)', () => {
   let reportId: number;
@@ -80,6 +128,7 @@ describe('phase gating with the organizer\'s override (R-CAMP-8)', () => {
   });
 
   it('R-CAMP-8 review waits for 审核 (2025-12-04); opened early it proceeds', async () => {
+    reportId = await steps.reportSubmitted();
     const refused = await town.post(`/api/reports/${reportId}/transitions`, { action: 'approve', comment: '同意' });
     expect(refused.json()).toMatchObject({ code: 'PHASE_NOT_OPEN', message: '「审核」阶段尚未开始（2025年12月4日—12月15日），不能审核述职报告' });
     expect((await phase('review', 'open', { reason: '报告已交齐，提前审核' })).statusCode).toBe(200);
@@ -87,6 +136,7 @@ describe('phase gating with the organizer\'s override (R-CAMP-8)', () => {
   });
 
   it('R-CAMP-8 closing 述职报告 with a report never started warns with the count and needs a confirmation (audited)', async () => {
+    await steps.reportApproved();
     const warned = await phase('reports', 'close');
     expect(warned.statusCode).toBe(409);
     expect(warned.json()).toMatchObject({
@@ -107,6 +157,7 @@ describe('phase gating with the organizer\'s override (R-CAMP-8)', () => {
   });
 
   it('R-CAMP-8 a meeting is dated within its phase; voting opens only in the meeting phase and on the meeting\'s day, never 11 days early', async () => {
+    await steps.reportsClosed();
     on('2025-12-08');
     const outside = await town.post(`/api/campaigns/${campaignId}/meetings`, { title: '述职评议会', meetingDate: '2025-12-28', place: '镇会议室' });
     expect(outside.json()).toMatchObject({ code: 'OUTSIDE_PHASE', message: expect.stringContaining('会议日期应在「述职评议会」阶段内（2025年12月18日—12月20日）') });
@@ -136,6 +187,7 @@ describe('phase gating with the organizer\'s override (R-CAMP-8)', () => {
   });
 
   it('R-CAMP-8 after 综合评价 ends (12-29) its work is refused until the organizer extends it with a reason (audited)', async () => {
+    await steps.votingOpened();
     on('2026-01-05');
     const row = { reporterId: rid.v1, dailyScore: 90, majorError: false, accountability: false };
     const refused = await town.put(`/api/campaigns/${campaignId}/evaluation/inputs`, { rows: [row] });
@@ -158,6 +210,7 @@ describe('phase gating with the organizer\'s override (R-CAMP-8)', () => {
   });
 
   it('R-CAMP-8 only the organizer overrides phases; another county or a secretary is refused and nothing changes', async () => {
+    await steps.evaluationExtended();
     await buildUser(t.db, { role: 'org_admin', username: 'countyB', scopeOrgId: tree.countyB.id });
     const other = await signIn(t.app, 'countyB');
     // Another county's campaign answers like a missing one (issue 15); the secretary is in scope but may not.

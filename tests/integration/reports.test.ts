@@ -4,7 +4,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, campaignReporters, meetingAgendaItems, meetings, reports, reportVersions } from '../../src/server/db/schema';
 import { computeDueDate } from '../../src/server/modules/reports/due-date';
-import { nextState } from '../../src/server/modules/reports/review-states';
+import { nextState } from '../../src/domain/report-review';
 import {
   buildCampaign, buildSecretary, buildTwoCounties, buildUser, setupTestApp, signIn, type Session,
 } from '../factories';

@@ -1,14 +1,16 @@
 import ExcelJS from 'exceljs';
 import mammoth from 'mammoth';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Grade } from '../../src/domain/grades';
 import { queryRows } from '../../src/server/db/connect';
 import { buildCampaign, buildOrg, buildTwoCounties, buildUser, setupTestApp, signIn, type Session } from '../factories';
 
 /**
  * Result use (R-USE-1…5) and the summary upward (R-SUM-1, R-SUM-2). Locked evaluations are inserted directly, so
- * this file tests the results module on its own, not the evaluation module's computation.
+ * this file tests the results module on its own, not the evaluation module's computation. Each test starts from its
+ * own database (beforeEach) and first takes the round through the steps it comes after (`upTo`), so the tests run in
+ * any order.
  */
 let t: Awaited<ReturnType<typeof setupTestApp>>;
 let tree: Awaited<ReturnType<typeof buildTwoCounties>>;
@@ -35,7 +37,9 @@ async function gradedCampaign(year: number, grades: (Grade | null)[], orgs: { id
   return { campaign: c, reporters };
 }
 
-beforeAll(async () => {
+beforeEach(async () => {
+  villages.length = 0;
+  communities.length = 0;
   t = await setupTestApp({ start: new Date('2026-01-10T02:00:00Z') });
   tree = await buildTwoCounties(t.db);
   villages.push(tree.villageA1, tree.villageA2);
@@ -65,7 +69,69 @@ beforeAll(async () => {
   expect(orgs.length).toBe(14);
 });
 
-afterAll(async () => t.close());
+afterEach(async () => t.close());
+
+/** What the tests below did to the round, in their order; a test runs the steps before it with `upTo`. */
+const STEPS: Array<[string, () => Promise<unknown>]> = [
+  ['locked', () => t.db.execute(sql`update evaluations set state = 'locked', locked_at = '2026-01-05T02:00:00Z' where campaign_id = ${campaignOf[2025]}`)],
+  ['derived', async () => expect((await s.townA.post(`/api/campaigns/${campaignOf[2025]}/results/derive`, {})).statusCode).toBe(200)],
+  ['talk recorded', async () => {
+    const [talk] = (await s.townA.get(`/api/campaigns/${campaignOf[2025]}/results/follow-ups?kind=talk`)).json().items;
+    const body = { recordDate: '2026-01-09', recordBy: '镇党委书记 王某', recordContent: '指出问题，提出整改要求', done: true };
+    expect((await s.townA.post(`/api/result-follow-ups/${talk.id}/record`, body)).statusCode).toBe(200);
+  }],
+  ['key proposed', async () => expect((await s.townA.post(`/api/campaigns/${campaignOf[2025]}/key-management/propose`)).statusCode).toBe(200)],
+  ['key adjusted', async () => {
+    const { items } = (await s.townA.get(`/api/campaigns/${campaignOf[2025]}/key-management?sector=rural`)).json();
+    const act = async (id: number, body: object) => expect((await s.townA.post(`/api/campaigns/${campaignOf[2025]}/key-management/${id}`, body)).statusCode).toBe(200);
+    await act(items[0].id, { action: 'remove', reason: '已在年中完成软弱涣散整顿' });
+    await act(items[2].id, { action: 'remove', reason: '等次经复核，另行帮扶' });
+    expect((await s.townA.post(`/api/campaigns/${campaignOf[2025]}/key-management`, { orgId: villages[6].id, reason: '群众反映问题较多' })).statusCode).toBe(200);
+    await act(items[1].id, { action: 'confirm' });
+    await act(items[1].id, { action: 'upgrade', note: '班子配强，晋位为先进' });
+  }],
+  ['performance imported', async () => {
+    const rows: (string | number)[][] = [[villages[11].code, '', 99, 1], [villages[2].code, '', 97, 2], [villages[3].code, '', 95, 3], [villages[4].code, '', 90, 4]];
+    expect((await uploadPerformance(s.townA, await performanceSheet(rows))).statusCode).toBe(200);
+  }],
+  ['honours set', async () => {
+    await t.db.execute(sql`update campaigns set settings = jsonb_set(settings, '{parallel}',
+      '{"ratio":20,"honours":[{"key":"honour","label":"评先评优","margin":1.5}]}') where id = ${campaignOf[2025]}`);
+    expect((await s.townA.put(`/api/campaigns/${campaignOf[2025]}/performance/honours`, { places: { honour: 2 } })).statusCode).toBe(200);
+  }],
+  ['rectification items', () => t.db.execute(sql`
+      insert into rectification_items (campaign_id, org_id, source_type, description, deadline, status)
+      values (${campaignOf[2025]}, ${villages[11].id}, 'comment', '组织生活不规范', '2026-01-01', 'in_progress'),
+             (${campaignOf[2025]}, ${villages[11].id}, 'self_review', '台账不全', '2026-06-01', 'closed')`)],
+  ['summary written', async () => expect((await s.townA.put(`/api/campaigns/${campaignOf[2025]}/summary`, { achievements: '压实了书记抓党建责任。' })).statusCode).toBe(200)],
+  ['summary received', async () => {
+    expect((await s.townA.put(`/api/campaigns/${campaignOf[2025]}/summary`, { nextSteps: '持续压实责任。' })).statusCode).toBe(200);
+    expect((await s.townA.post(`/api/campaigns/${campaignOf[2025]}/summary/submit`)).statusCode).toBe(200);
+    expect((await s.countyA.post(`/api/campaigns/${campaignOf[2025]}/summary/receive`)).statusCode).toBe(200);
+  }],
+];
+/** Runs every step up to and including `last`. */
+async function upTo(last: string) {
+  const end = STEPS.findIndex(([name]) => name === last);
+  expect(end).toBeGreaterThanOrEqual(0);
+  for (const [, step] of STEPS.slice(0, end + 1)) await step();
+}
+
+async function performanceSheet(rows: (string | number)[][]) {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('绩效');
+  ws.addRow(['组织编码', '党组织名称', '绩效得分', '绩效排名']);
+  for (const r of rows) ws.addRow(r);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+async function uploadPerformance(session: Session, file: Buffer) {
+  const boundary = '----spk';
+  const payload = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="p.xlsx"\r\nContent-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n`),
+    file, Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return session.request({ method: 'POST', url: `/api/campaigns/${campaignOf[2025]}/performance/import`, payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+}
 
 describe('R-USE-1…3 result flags from the locked decision', () => {
   it('refuses to derive before the committee locks the grades', async () => {
@@ -92,6 +158,7 @@ describe('R-USE-1…3 result flags from the locked decision', () => {
   });
 
   it('exports the flag list for the cadre assessment', async () => {
+    await upTo('derived');
     const res = await s.townA.get(`/api/campaigns/${campaignOf[2025]}/results/flags.xlsx`);
     expect(res.statusCode).toBe(200);
     const wb = new ExcelJS.Workbook();
@@ -102,6 +169,7 @@ describe('R-USE-1…3 result flags from the locked decision', () => {
   });
 
   it('records a talk (date, who, content) and closes it; a future date or another county is refused', async () => {
+    await upTo('derived');
     const [talk] = (await s.townA.get(`/api/campaigns/${campaignOf[2025]}/results/follow-ups?kind=talk`)).json().items;
     const body = { recordDate: '2026-01-09', recordBy: '镇党委书记 王某', recordContent: '指出问题，提出整改要求', done: true };
     expect((await s.countyB.post(`/api/result-follow-ups/${talk.id}/record`, body)).statusCode).toBe(404);
@@ -114,6 +182,7 @@ describe('R-USE-1…3 result flags from the locked decision', () => {
   });
 
   it('flags overdue follow-ups by the injected clock', async () => {
+    await upTo('talk recorded');
     t.clock.set(new Date('2026-03-01T02:00:00Z'));
     s.townA = await signIn(t.app, 'townA'); // the jump runs past the idle timeout
     const overdue = (await s.townA.get(`/api/campaigns/${campaignOf[2025]}/results/follow-ups?overdue=true`)).json().items;
@@ -125,6 +194,7 @@ describe('R-USE-1…3 result flags from the locked decision', () => {
   });
 
   it('keeps other roles and counties out', async () => {
+    await upTo('talk recorded');
     expect((await s.secretary.get(`/api/campaigns/${campaignOf[2025]}/results/flags`)).statusCode).toBe(403);
     expect((await s.countyB.get(`/api/campaigns/${campaignOf[2025]}/results/flags`)).statusCode).toBe(404);
     expect((await s.leaderTown.get(`/api/campaigns/${campaignOf[2025]}/results/flags`)).statusCode).toBe(200);
@@ -134,6 +204,7 @@ describe('R-USE-1…3 result flags from the locked decision', () => {
 
 describe('R-USE-4 key management', () => {
   it('proposes at least 10% of rural and 5% of community, rounded up, the weakest first', async () => {
+    await upTo('talk recorded');
     const res = await s.townA.post(`/api/campaigns/${campaignOf[2025]}/key-management/propose`);
     expect(res.statusCode, res.body).toBe(200);
     const list = (await s.townA.get(`/api/campaigns/${campaignOf[2025]}/key-management`)).json();
@@ -149,6 +220,7 @@ describe('R-USE-4 key management', () => {
   });
 
   it('adjusts only with a reason, shows a sector falling short, and tracks 晋位升级', async () => {
+    await upTo('key proposed');
     const { items } = (await s.townA.get(`/api/campaigns/${campaignOf[2025]}/key-management?sector=rural`)).json();
     const noReason = await s.townA.post(`/api/campaigns/${campaignOf[2025]}/key-management/${items[0].id}`, { action: 'remove', reason: '' });
     expect(noReason.statusCode).toBe(400);
@@ -173,23 +245,11 @@ describe('R-USE-4 key management', () => {
 });
 
 describe('R-USE-5 平行考核、差额否决', () => {
-  async function sheet(rows: (string | number)[][]) {
-    const wb = new ExcelJS.Workbook();
-    const ws = wb.addWorksheet('绩效');
-    ws.addRow(['组织编码', '党组织名称', '绩效得分', '绩效排名']);
-    for (const r of rows) ws.addRow(r);
-    return Buffer.from(await wb.xlsx.writeBuffer());
-  }
-  async function upload(session: Session, file: Buffer) {
-    const boundary = '----spk';
-    const payload = Buffer.concat([
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="p.xlsx"\r\nContent-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n`),
-      file, Buffer.from(`\r\n--${boundary}--\r\n`),
-    ]);
-    return session.request({ method: 'POST', url: `/api/campaigns/${campaignOf[2025]}/performance/import`, payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
-  }
+  const sheet = performanceSheet;
+  const upload = uploadPerformance;
 
   it('imports all or nothing, with row-numbered errors', async () => {
+    await upTo('key adjusted');
     const bad = await upload(s.townA, await sheet([[villages[2].code, '', 95, 1], ['NOPE', '', 90, 2], [villages[3].code, '', 'x', 3]]));
     expect(bad.statusCode).toBe(400);
     expect(bad.json().code).toBe('IMPORT_ROWS');
@@ -201,6 +261,7 @@ describe('R-USE-5 平行考核、差额否决', () => {
   });
 
   it('takes 1:1.5 candidates by performance, vetoes 一般, converts the score', async () => {
+    await upTo('performance imported');
     await t.db.execute(sql`update campaigns set settings = jsonb_set(settings, '{parallel}',
       '{"ratio":20,"honours":[{"key":"honour","label":"评先评优","margin":1.5}]}') where id = ${campaignOf[2025]}`);
     const set = await s.townA.put(`/api/campaigns/${campaignOf[2025]}/performance/honours`, { places: { honour: 2 } });
@@ -223,6 +284,7 @@ describe('R-USE-5 平行考核、差额否决', () => {
 
 describe('R-SUM-1/R-SUM-2 summary report upward', () => {
   it('computes the due date from the round and the figures from the records', async () => {
+    await upTo('honours set');
     await t.db.execute(sql`
       insert into rectification_items (campaign_id, org_id, source_type, description, deadline, status)
       values (${campaignOf[2025]}, ${villages[11].id}, 'comment', '组织生活不规范', '2026-01-01', 'in_progress'),
@@ -237,6 +299,7 @@ describe('R-SUM-1/R-SUM-2 summary report upward', () => {
   });
 
   it('writes the .docx with the ranking and the open items per unit', async () => {
+    await upTo('rectification items');
     await s.townA.put(`/api/campaigns/${campaignOf[2025]}/summary`, { achievements: '压实了书记抓党建责任。' });
     const res = await s.townA.get(`/api/campaigns/${campaignOf[2025]}/summary.docx`);
     expect(res.statusCode).toBe(200);
@@ -249,6 +312,7 @@ describe('R-SUM-1/R-SUM-2 summary report upward', () => {
   });
 
   it('is submitted to the level above, which alone receives it', async () => {
+    await upTo('summary written');
     expect((await s.countyA.post(`/api/campaigns/${campaignOf[2025]}/summary/receive`)).statusCode).toBe(409);
     const incomplete = await s.townA.post(`/api/campaigns/${campaignOf[2025]}/summary/submit`);
     expect(incomplete.json(), incomplete.body).toMatchObject({ code: 'SUMMARY_INCOMPLETE', message: '请先填写总结报告的：下一步工作打算和建议' });
@@ -268,6 +332,7 @@ describe('R-SUM-1/R-SUM-2 summary report upward', () => {
 
 describe('dashboard', () => {
   it('aggregates grades by sector, rectification by unit and rank changes across years', async () => {
+    await upTo('summary received');
     const res = await s.townA.get(`/api/campaigns/${campaignOf[2025]}/dashboard`);
     expect(res.statusCode, res.body).toBe(200);
     const d = res.json();

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { Id } from '../../http/schemas';
-import { PHASE_ACTIONS, PHASE_KEYS } from '../../../domain/campaign-phases';
+import { FILING_STATES, PHASE_ACTIONS, PHASE_KEYS } from '../../../domain/campaign-phases';
 import { orgMatchSchema } from '../../../domain/routes';
 import { KIND_CODES, SECTOR_CODES } from '../../../domain/org-taxonomy';
 
@@ -12,14 +12,7 @@ export const Reason = z.string().trim().min(1, '请填写理由').max(500);
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(s)), '不是有效日期');
 
 export const CAMPAIGN_STATES = ['draft', 'published', 'closed', 'archived'] as const;
-export const FILING_STATES = ['not_required', 'pending', 'filed', 'acknowledged', 'returned'] as const;
-export const FILING_STATE_LABELS: Record<(typeof FILING_STATES)[number], string> = {
-  not_required: '无需报备',
-  pending: '待报备',
-  filed: '已报备，待上级审核',
-  acknowledged: '上级已确认',
-  returned: '上级已退回',
-};
+export { FILING_STATES, FILING_STATE_LABELS } from '../../../domain/campaign-phases';
 
 const Line = z.object({ label: z.string(), value: z.string() });
 const OrgRefOut = z.object({ id: z.number(), name: z.string() });

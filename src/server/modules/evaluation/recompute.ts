@@ -3,6 +3,7 @@ import type { CampaignSettings } from '../../../domain/campaign-settings';
 import {
   COMPONENT_LABELS, COMPONENTS, competitionRanks, compositeValue, rankNote, round2, roundHalfUp, validateWeights, weightedBallotMean, type Component,
 } from '../../../domain/composite';
+import { PAPER_COUNT_KEYS, PAPER_TEXT_TRIM_PATTERN } from '../../../domain/ballot-codes';
 import { AppError } from '../../../domain/errors';
 import { suggestGrades, type AutoPoorRules, type Standing } from '../../../domain/grade-suggestion';
 import type { Grade } from '../../../domain/grades';
@@ -60,14 +61,23 @@ export const policyOf = (settings: CampaignSettings) => ({
   autoPoor: settings.grading.autoPoor as AutoPoorRules,
 });
 
+/**
+ * paperDifferences (src/domain/ballot-codes.ts) in SQL: whether the entries of ballot_paper_tallies rows aliased `a` and
+ * `b` match — the same counts, and the same free texts once trimmed by the domain's PAPER_TEXT_TRIM_PATTERN, empties
+ * dropped, in any order. tests/integration/paper-matching.test.ts runs both over the same cases.
+ */
+export function paperEntriesMatch(a: string, b: string) {
+  const same = (k: string) => sql.raw(`(${a}.counts->>'${k}') is not distinct from (${b}.counts->>'${k}')`);
+  const norm = (col: string) => sql.raw(`(select coalesce(jsonb_agg(v order by v collate "C"), '[]'::jsonb) from
+      (select regexp_replace(x, '${PAPER_TEXT_TRIM_PATTERN}', '', 'g') as v from jsonb_array_elements_text(${col}) x) s where v <> '')`);
+  return sql`${sql.join(PAPER_COUNT_KEYS.map(same), sql` and `)}
+    and ${norm(`${a}.problems`)} = ${norm(`${b}.problems`)} and ${norm(`${a}.suggestions`)} = ${norm(`${b}.suggestions`)}`;
+}
+
 /** Phone ballot tallies and matched paper tallies of the campaign's released real rounds, per reporter and category. */
 function ballotAggregate(campaignId: number) {
   // A count missing from an entry counts 0 (both entries alike: they must match to count at all).
   const paper = (k: string) => sql.raw(`coalesce((t1.counts->>'${k}')::int, 0) as ${k}`);
-  const same = (k: string) => sql.raw(`(t1.counts->>'${k}') is not distinct from (t2.counts->>'${k}')`);
-  // paperDifferences compares the free texts trimmed, without empties, in any order.
-  const norm = (col: string) => sql.raw(`(select coalesce(jsonb_agg(v order by v collate "C"), '[]'::jsonb) from
-      (select regexp_replace(x, '^\\s+|\\s+$', '', 'g') as v from jsonb_array_elements_text(${col}) x) s where v <> '')`);
   return sql`
     rounds as (
       select r.id from ballot_rounds r join meetings m on m.id = r.meeting_id
@@ -82,9 +92,7 @@ function ballotAggregate(campaignId: number) {
       from ballot_paper_tallies t1
       join ballot_paper_tallies t2 on t2.round_id = t1.round_id and t2.reporter_id = t1.reporter_id
         and t2.category = t1.category and t2.entry_no = 2
-      where t1.entry_no = 1 and t1.round_id in (select id from rounds)
-        and ${same('good')} and ${same('fair')} and ${same('average')} and ${same('poor')} and ${same('invalid')}
-        and ${norm('t1.problems')} = ${norm('t2.problems')} and ${norm('t1.suggestions')} = ${norm('t2.suggestions')}
+      where t1.entry_no = 1 and t1.round_id in (select id from rounds) and ${paperEntriesMatch('t1', 't2')}
     )`;
 }
 

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { CAMPAIGN_STATE_LABELS, type CampaignState } from '../../../domain/campaign-phases';
+import { CAMPAIGN_STATE_LABELS, FILING_STATE_LABELS, type CampaignState, type FilingState } from '../../../domain/campaign-phases';
 import { levelLabel } from '../../../domain/org-taxonomy';
 import type { DbOrTx } from '../../db/connect';
 import type { AuthUser } from '../../http/context';
@@ -8,10 +8,6 @@ import { assertViewProgress } from './policy';
 import { getCampaignRef } from './repo';
 import { shanghaiDate } from '../../../domain/calendar';
 import { styleSheet, xlsxDate } from './xlsx';
-
-export const FILING_LABELS: Record<string, string> = {
-  not_required: '无需报备', pending: '待报备', filed: '已报备', acknowledged: '已确认', returned: '已退回',
-};
 
 /** The progress table as the page shows it (same filters), for 组织部 to file or forward. */
 export async function exportProgress(db: DbOrTx, user: AuthUser, now: Date, campaignId: number, filter: ProgressFilter) {
@@ -40,7 +36,7 @@ export async function exportProgress(db: DbOrTx, user: AuthUser, now: Date, camp
       level: levelLabel(r.organizerLevel as never) ?? r.organizerLevel,
       title: r.title,
       state: CAMPAIGN_STATE_LABELS[r.state as CampaignState] ?? r.state,
-      filing: FILING_LABELS[r.filingState] ?? r.filingState,
+      filing: FILING_STATE_LABELS[r.filingState as FilingState] ?? r.filingState,
       completeBy: xlsxDate(r.completeBy),
       overdue: r.overdue ? '逾期' : '',
       openPhases: r.openPhases.map((p) => p.label).join('、'),

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Id, IdParams } from '../../http/schemas';
+import { FILING_STATES } from '../../../domain/campaign-phases';
 import { actorOf } from '../../http/audit';
 import { requireUser } from '../../http/session';
 import { assignObservers } from './assign-observers';
@@ -24,7 +25,6 @@ const Limit = (max: number, def: number) => z.coerce.number().int().min(1).max(m
 const Search = z.string().trim().max(100).optional();
 const BoolQuery = z.enum(['true', 'false']).transform((v) => v === 'true').optional();
 const CAMPAIGN_STATES = ['draft', 'published', 'closed', 'archived'] as const;
-const FILING_STATES = ['not_required', 'pending', 'filed', 'acknowledged', 'returned'] as const;
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const disposition = (name: string) => `attachment; filename="export.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { AppError } from '../../../domain/errors';
+import { isReportAuthor, readsUnpublished, wasSubmitted, type ReportState } from '../../../domain/report-review';
 import { DEFAULT_MIN_GROUP, type BallotInput, tallyBallots } from '../../../domain/tally';
 import type { Grade } from '../../../domain/grades';
 import { type DbOrTx, queryRows } from '../../db/connect';
@@ -65,10 +66,10 @@ const isProblemsSection = (s: { key?: string; title?: string }) =>
   s.key === 'problems' || (/问题|不足/.test(s.title ?? '') && !/根源|原因|措施|整改情况/.test(s.title ?? ''));
 
 async function selfReview(db: DbOrTx, user: AuthUser, rep: ReporterCtx): Promise<InboxEntry[]> {
-  const [report] = await queryRows<{ id: number; state: string; sections: Array<{ key?: string; title?: string; text?: string }> }>(db, sql`
+  const [report] = await queryRows<{ id: number; state: ReportState; sections: Array<{ key?: string; title?: string; text?: string }> }>(db, sql`
     select id, state, sections from reports where reporter_id = ${rep.id}`);
-  // A draft never handed in stays the secretary's own (reports policy).
-  if (!report || (report.state === 'draft' && !(user.role === 'secretary' && user.orgId === rep.orgId))) return [];
+  // Whoever reads this organization's items reads its report's problems once it was handed in (reports' rule).
+  if (!report || !readsUnpublished({ author: isReportAuthor(user, rep.orgId), readsSubmitted: true }, wasSubmitted(report.state))) return [];
   const section = (Array.isArray(report.sections) ? report.sections : []).find(isProblemsSection);
   if (!section?.text) return [];
   return splitProblems(section.text.replace(/<[^>]+>/g, '')).map((text) => ({

@@ -7,7 +7,7 @@ import { computeDueDate } from './due-date';
 import { assertReadReport, isAuthor, isReviewer, isSupervisor } from './policy';
 import { meetingOf, readScopeOf, rectificationItemsOf, secretaryOf, stateOf, type ReporterContext } from './repo';
 import { loadForReading } from './compare-versions';
-import { isEditable, isFinal, STATE_LABELS } from './review-states';
+import { isEditable, isFinal, STATE_LABELS } from '../../../domain/report-review';
 import { runChecks } from './run-checks';
 import { countReport, sectionSlots } from './sections';
 import { readTogether } from '../../db/parallel';

@@ -8,7 +8,7 @@ import type { AuthUser } from '../../http/context';
 import { computeDueDate } from './due-date';
 import type { StepKey } from '../../../domain/phase-gates';
 import { stepPhase } from '../campaigns/phase-gate';
-import { STATE_LABELS, type ReportState } from './review-states';
+import { STATE_LABELS, type ReportState } from '../../../domain/report-review';
 
 const reportTo = alias(organizations, 'report_to');
 

@@ -1,7 +1,7 @@
 import { AppError } from '../../../domain/errors';
 import { pathWithin } from '../../../domain/roles';
 import type { AuthUser } from '../../http/context';
-import type { Actor } from './review-states';
+import { isReportAuthor, readsUnpublished, type Actor } from '../../../domain/report-review';
 
 /** What a check needs to know about a report's place in the tree. */
 export interface ReportScope {
@@ -18,7 +18,7 @@ const REVIEWERS = new Set(['leader', 'org_admin']);
 const SCOPED_READERS = new Set(['org_admin', 'leader', 'assessor', 'observer']);
 
 /** The reporting organization's secretary writes the report; nobody else does. */
-export const isAuthor = (user: AuthUser, s: ReportScope) => user.role === 'secretary' && user.orgId === s.orgId;
+export const isAuthor = (user: AuthUser, s: ReportScope) => isReportAuthor(user, s.orgId);
 
 /** A leader or admin whose subtree holds the body the report is routed to (R-ORG-2). */
 export const isReviewer = (user: AuthUser, s: ReportScope) =>
@@ -43,7 +43,7 @@ export function assertActor(user: AuthUser, s: ReportScope, actor: Actor) {
  * (a draft never submitted stays the secretary's own).
  */
 export function canReadUnpublished(user: AuthUser, s: ReportScope, everSubmitted: boolean) {
-  return isAuthor(user, s) || (everSubmitted && isReviewer(user, s));
+  return readsUnpublished({ author: isAuthor(user, s), readsSubmitted: isReviewer(user, s) }, everSubmitted);
 }
 
 /** R-REP-7: who reads a published report, by the campaign's publication audience. */

@@ -11,7 +11,7 @@ import type { AuthUser } from '../../http/context';
 import { reportDeadline } from './get-report';
 import { assertPublish, canReadPublished } from './policy';
 import { loadReporter, stateOf } from './repo';
-import { isFinal, STATE_LABELS } from './review-states';
+import { isFinal, STATE_LABELS } from '../../../domain/report-review';
 import { countReport, orderSections, sectionSlots } from './sections';
 import { hideOffBranch } from '../../http/scope';
 import { formatDateProse } from '../../../domain/calendar';

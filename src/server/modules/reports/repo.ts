@@ -9,7 +9,7 @@ import {
   reportVersions, secretaries,
 } from '../../db/schema';
 import type { ReportScope } from './policy';
-import type { ReportState } from './review-states';
+import type { ReportState } from '../../../domain/report-review';
 import type { AuthUser } from '../../http/context';
 import { hideOffBranch } from '../../http/scope';
 

@@ -19,7 +19,7 @@ import { openReport } from './open-report';
 import { listPublished, publishReports, readPublicReport } from './publish-reports';
 import { previewChecks } from './preview-checks';
 import { notFoundPage, PUBLIC_PAGE_CSP, renderPublicReport } from './public-page';
-import { REPORT_STATES, REVIEW_ACTIONS } from './review-states';
+import { REPORT_STATES, REVIEW_ACTIONS } from '../../../domain/report-review';
 import { MAX_SECTION_HTML, MAX_SECTION_TEXT } from './rich-text';
 import { checkAuthor, saveReport } from './save-report';
 import { MAX_REMINDERS, sendReminders } from './send-reminders';

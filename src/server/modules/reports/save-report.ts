@@ -8,7 +8,7 @@ import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
 import { assertActor } from './policy';
 import { getReportRow, loadReporter, scopeOf, stateOf, type ReporterContext, type ReportRow } from './repo';
-import { isEditable, STATE_LABELS } from './review-states';
+import { isEditable, STATE_LABELS } from '../../../domain/report-review';
 import { runChecks } from './run-checks';
 import { assertPhaseOpen } from '../campaigns/phase-gate';
 import type { StepKey } from '../../../domain/phase-gates';

@@ -9,7 +9,7 @@ import type { AuthUser } from '../../http/context';
 import { reportDeadline } from './get-report';
 import { assertActor } from './policy';
 import { getReportRow, loadReporter, scopeOf, stateOf } from './repo';
-import { ACTION_LABELS, actorOfAction, nextState, type ReviewAction } from './review-states';
+import { ACTION_LABELS, actorOfAction, nextState, type ReviewAction } from '../../../domain/report-review';
 import { runChecks } from './run-checks';
 import { assertPhaseOpen } from '../campaigns/phase-gate';
 import type { StepKey } from '../../../domain/phase-gates';

@@ -1,5 +1,5 @@
 import { Tag } from 'antd';
-import { CAMPAIGN_STATE_LABELS, type CampaignState } from '../../../domain/campaign-phases';
+import { CAMPAIGN_STATE_LABELS, FILING_STATE_LABELS, type CampaignState } from '../../../domain/campaign-phases';
 import type { FilingState } from '../../api/campaigns';
 import { formatDateProse } from '../../lib/time';
 
@@ -12,13 +12,7 @@ const STATE_COLORS: Record<CampaignState, string> = {
   archived: 'purple',
 };
 
-export const FILING_LABELS: Record<FilingState, string> = {
-  not_required: '无需报备',
-  pending: '待报备',
-  filed: '已报备待确认',
-  acknowledged: '上级已确认',
-  returned: '已退回',
-};
+export const FILING_LABELS: Record<FilingState, string> = FILING_STATE_LABELS;
 
 const FILING_COLORS: Record<FilingState, string> = {
   not_required: 'default',

@@ -1,26 +1,24 @@
 import { Button, Result, Segmented, Space, Tag, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router-dom';
+import { CAMPAIGN_STATE_LABELS, FILING_STATE_LABELS } from '../../../domain/campaign-phases';
 import { isApiError } from '../../api/client';
 import type { CampaignBrief, PhaseWindow } from '../../api/oversight';
 import type { Role } from '../../api/types';
 import { useUser } from '../../auth/auth-context';
 import { NoAccess } from '../../components/no-access';
 
-export const STATE_LABELS: Record<string, { label: string; color: string }> = {
-  draft: { label: '草稿', color: 'default' },
-  published: { label: '已发布', color: 'processing' },
-  closed: { label: '已结束', color: 'success' },
-  archived: { label: '已归档', color: 'default' },
-};
+// The words come from src/domain (the same the server sends and exports); only the colours are this page's.
+const withColors = <K extends string>(labels: Record<K, string>, colors: Record<K, string>) =>
+  Object.fromEntries(Object.entries<string>(labels).map(([k, label]) => [k, { label, color: colors[k as K] }])) as Record<string, { label: string; color: string }>;
 
-export const FILING_LABELS: Record<string, { label: string; color: string }> = {
-  not_required: { label: '无需报备', color: 'default' },
-  pending: { label: '待报备', color: 'warning' },
-  filed: { label: '已报备', color: 'processing' },
-  acknowledged: { label: '已确认', color: 'success' },
-  returned: { label: '已退回', color: 'error' },
-};
+export const STATE_LABELS = withColors(CAMPAIGN_STATE_LABELS, {
+  draft: 'default', published: 'processing', closed: 'success', archived: 'default',
+});
+
+export const FILING_LABELS = withColors(FILING_STATE_LABELS, {
+  not_required: 'default', pending: 'warning', filed: 'processing', acknowledged: 'success', returned: 'error',
+});
 
 export const ROLE_LABELS: Record<string, string> = {
   org_admin: '组织部管理员', leader: '领导/审核人', assessor: '考评组成员', observer: '观察员',

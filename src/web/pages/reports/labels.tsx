@@ -1,5 +1,6 @@
 import { Tag } from 'antd';
 import type { ReportState } from '../../api/reports';
+import { ACTION_LABELS as REVIEW_ACTION_LABELS } from '../../../domain/report-review';
 
 export const STATE_COLORS: Record<ReportState | 'none', string> = {
   none: 'default',
@@ -27,13 +28,8 @@ export function DueTag({ dueDate, daysLeft, overdue, submitted }: { dueDate: str
   return <Tag>截止{dueDate}</Tag>;
 }
 
-export const ACTION_LABELS: Record<string, string> = {
-  submit: '提交',
-  return: '退回修改',
-  order_rewrite: '责令重写',
-  approve: '审核通过',
-  sign: '审阅签字',
-};
+/** The review actions as the server words them in its refusals (one table, src/domain/report-review.ts). */
+export const ACTION_LABELS: Record<string, string> = REVIEW_ACTION_LABELS;
 
 export { formatDateTime as formatTime } from '../../lib/time';
 

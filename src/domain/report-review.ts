@@ -3,7 +3,7 @@
  * orders a rewrite (责令重写) with reasons; where the plan says so (001) a supervising leader signs
  * the approved report. Pure: routes and tests share the same table.
  */
-import { AppError } from '../../../domain/errors';
+import { AppError } from './errors';
 
 export const REPORT_STATES = ['draft', 'submitted', 'returned', 'rewrite_ordered', 'resubmitted', 'approved', 'signed'] as const;
 export type ReportState = (typeof REPORT_STATES)[number];
@@ -75,3 +75,18 @@ export function nextState(state: ReportState, action: ReviewAction, opts: { sign
       return 'signed';
   }
 }
+
+/** The reporting organization's secretary writes its report; nobody else does. */
+export const isReportAuthor = (user: { role: string; orgId: number | null }, reportingOrgId: number) =>
+  user.role === 'secretary' && user.orgId === reportingOrgId;
+
+/** A report was handed in at least once: every state but a draft follows a submission (none leads back to draft). */
+export const wasSubmitted = (state: ReportState) => state !== 'draft';
+
+/**
+ * A draft never handed in stays its author's own: before publication a report is read by its author, and by those who
+ * may read it once submitted (its reviewers; in the rectification inbox, whoever reads the organization's items) only
+ * after its first submission. The reports policy and the rectification inbox both ask this one rule.
+ */
+export const readsUnpublished = (reader: { author: boolean; readsSubmitted: boolean }, everSubmitted: boolean) =>
+  reader.author || (everSubmitted && reader.readsSubmitted);
