@@ -70,9 +70,9 @@ export interface AnalyzeOptions {
   onProgress?: (share: number) => void;
 }
 
-export const DEFAULTS = { threshold: 0.16, assignThreshold: 0.2, sampleSize: 1200, quotes: 5, rounds: 4 } as const;
+export const DEFAULTS = { threshold: 0.12, assignThreshold: 0.12, sampleSize: 700, quotes: 5, rounds: 4 } as const;
 
-const WEIGHT = { word: 1, pair: 0.35, tag: 0.9 } as const;
+const WEIGHT = { word: 1, pair: 0.35, tag: 3 } as const;
 
 const inc = (rec: Record<string, number>, key: string, by = 1) => {
   rec[key] = (rec[key] ?? 0) + by;
@@ -108,7 +108,7 @@ export function analyzeComments(input: readonly CommentIn[], options: AnalyzeOpt
   const sizeOf = (g: string) => options.groupSizes?.get(g) ?? perGroup.get(g) ?? 0;
   const hiddenGroups = [...perGroup.keys()].filter((g) => sizeOf(g) < minGroup).sort();
   const hidden = new Set(hiddenGroups);
-  const comments = input.filter((c) => !hidden.has(c.group) && c.text.trim() !== '');
+  const comments = input.filter((c) => !hidden.has(c.group));
 
   const assignment: Analysis['assignment'] = new Map();
   const noProblem = { count: 0, groups: {} as Record<string, number> };
@@ -171,7 +171,10 @@ export function analyzeComments(input: readonly CommentIn[], options: AnalyzeOpt
   });
   const clusters = new Map<number, Doc[]>();
   withVector.forEach((d, k) => {
-    if (labels[k] >= 0) clusters.set(labels[k], [...(clusters.get(labels[k]) ?? []), d]);
+    if (labels[k] < 0) return;
+    const list = clusters.get(labels[k]);
+    if (list) list.push(d);
+    else clusters.set(labels[k], [d]);
   });
   const inCluster = new Set([...clusters.values()].flat());
 
@@ -190,16 +193,20 @@ export function analyzeComments(input: readonly CommentIn[], options: AnalyzeOpt
     const id = index + 1;
     const keywords = themeKeywords(list, count, wordDf, totalSpecific);
     const tagCount: Record<string, number> = {};
+    for (const d of list) for (const t of d.tags) inc(tagCount, t, d.members.length);
+    // A label whose first word covers few of the comments says little; the leading tag goes in front of it.
+    const coverage = keywords.length ? list.filter((d) => d.words.includes(keywords[0])).reduce((s, d) => s + d.members.length, 0) / count : 0;
+    const lead = topTag(tagCount);
+    const label = keywords.length === 0 ? lead ?? '其他' : coverage < 0.3 && lead ? `${lead}：${keywords.slice(0, 2).join('、')}` : keywords.slice(0, 3).join('、');
     const groups: Record<string, number> = {};
     for (const d of list) {
-      for (const t of d.tags) inc(tagCount, t, d.members.length);
       for (const m of d.members) {
         inc(groups, specific[m].group);
         assignment.set(specific[m].id, { theme: id, tags: d.tags });
       }
     }
     themes.push({
-      id, label: keywords.slice(0, 3).join('、') || '其他', keywords, count,
+      id, label, keywords, count,
       tags: Object.entries(tagCount).filter(([, c]) => c >= count / 5).sort((a, b) => b[1] - a[1]).map(([tag, c]) => ({ tag, count: c })),
       quotes: pickQuotes(list, specific, quotesPer, options.rng),
       groups,
@@ -226,6 +233,8 @@ export function analyzeComments(input: readonly CommentIn[], options: AnalyzeOpt
   options.onProgress?.(1);
   return { total: comments.length, noProblem, themes, other, copies, assignment, hiddenGroups };
 }
+
+const topTag = (counts: Record<string, number>) => Object.entries(counts).sort((a, b) => b[1] - a[1])[0]?.[0];
 
 /**
  * Words that say what the theme is: frequent in it, rare elsewhere (share in the theme × log of how much rarer they
@@ -276,7 +285,9 @@ export function groupView(analysis: Analysis, comments: readonly CommentIn[], gr
   for (const c of mine) {
     const a = analysis.assignment.get(c.id);
     if (!a) continue;
-    byTheme.set(a.theme, [...(byTheme.get(a.theme) ?? []), c]);
+    const list = byTheme.get(a.theme);
+    if (list) list.push(c);
+    else byTheme.set(a.theme, [c]);
     for (const t of a.tags) inc(tags, t);
   }
   const quotesOf = (list: CommentIn[]) => {

@@ -164,7 +164,11 @@ export function clusterScalable(vectors: readonly SparseVector[], options: Scala
     const sample = pending.length <= options.sampleSize ? pending : shuffle(pending, options.rng).slice(0, options.sampleSize);
     const labels = averageLinkage(sample.map((i) => vectors[i]), options.threshold);
     const members = new Map<number, number[]>();
-    sample.forEach((i, k) => members.set(labels[k], [...(members.get(labels[k]) ?? []), i]));
+    sample.forEach((i, k) => {
+      const list = members.get(labels[k]);
+      if (list) list.push(i);
+      else members.set(labels[k], [i]);
+    });
     const firstNew = centroids.rows.length;
     for (const list of members.values()) {
       // A sample point alone forms no theme; it may still join one below.

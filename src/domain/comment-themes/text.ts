@@ -1,4 +1,4 @@
-import { NO_PROBLEM_FILLER, NO_PROBLEM_PATTERN, STOP_WORDS, TAG_RULES } from './lexicon';
+import { NO_PROBLEM_FILLER, NO_PROBLEM_PATTERN, PARTY_TERMS, STOP_WORDS, TAG_RULES } from './lexicon';
 
 /** A segmenter: the server passes jieba with the party-building dictionary; the fallback cuts into characters. */
 export type Segment = (text: string) => string[];
@@ -21,7 +21,7 @@ export function isNoProblem(text: string): boolean {
   if (key === '') return true;
   if (NO_PROBLEM_PATTERN.test(key)) return true;
   // "书记工作很认真，群众满意，希望继续保持" — only praise and filler left once these are dropped.
-  const rest = key.replace(NO_PROBLEM_FILLER, '').replace(/(?:工作|认真|扎实|负责|务实|尽职|尽责|踏实|肯干|热情|辛苦|到位|努力|团结|有力|有效|有方|突出|明显|成效|群众|大家|都|意见|建议|问题|无|没有)/g, '');
+  const rest = key.replace(NO_PROBLEM_FILLER, '').replace(/(?:工作|认真|扎实|负责|务实|尽职|尽责|踏实|肯干|热情|辛苦|到位|努力|团结|有力|有效|有方|突出|明显|成效|群众|大家|都|支持|拥护|赞成|同意|没意见|没有意见|无意见|意见|建议|问题|无|没有|没)/g, '');
   return rest.length === 0 && key.length <= 40;
 }
 
@@ -36,15 +36,36 @@ export function keywordTags(text: string): string[] {
   return TAG_RULES.filter((r) => r.words.some((w) => s.includes(w))).map((r) => r.tag);
 }
 
-/** Fallback segmentation without a dictionary: overlapping character pairs of each run of letters. */
+const pairs = (run: string, out: string[]) => {
+  if (run.length <= 2) {
+    if (run) out.push(run);
+    return;
+  }
+  for (let i = 0; i + 2 <= run.length; i++) out.push(run.slice(i, i + 2));
+};
+
+const LEXICON = new Set([...PARTY_TERMS, ...TAG_RULES.flatMap((r) => r.words)].filter((w) => w.length >= 2));
+const LONGEST = Math.max(...[...LEXICON].map((w) => w.length));
+
+/**
+ * Fallback segmentation without jieba (pure, for tests and for a platform without the native module): the longest
+ * lexicon word at each position, and overlapping character pairs for the text in between.
+ */
 export const bigramSegment: Segment = (text) => {
   const out: string[] = [];
   for (const run of text.split(PUNCT)) {
-    if (run.length <= 2) {
-      if (run) out.push(run);
-      continue;
+    let gap = '';
+    for (let i = 0; i < run.length; ) {
+      let hit = '';
+      for (let len = Math.min(LONGEST, run.length - i); len >= 2 && !hit; len--) if (LEXICON.has(run.slice(i, i + len))) hit = run.slice(i, i + len);
+      if (hit) {
+        pairs(gap, out);
+        gap = '';
+        out.push(hit);
+        i += hit.length;
+      } else gap += run[i++];
     }
-    for (let i = 0; i + 2 <= run.length; i++) out.push(run.slice(i, i + 2));
+    pairs(gap, out);
   }
   return out;
 };
