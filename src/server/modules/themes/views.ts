@@ -74,7 +74,8 @@ export async function keyContentSuggestions(db: DbOrTx, user: AuthUser, campaign
   assertOrganizer(user, campaign.organizerPath);
   const job = await latestJob(db, campaignId, null, true);
   const themes = job?.result?.themes ?? [];
-  const reporters = Object.keys(job?.result?.reporterNames ?? {}).length;
+  // Reporters that had any text: a theme that reaches two of them is shared, not one unit's own matter.
+  const reporters = Object.keys(job?.result?.reporters ?? {}).length;
   return {
     year: campaign.year + 1,
     suggestions: themes
