@@ -34,6 +34,7 @@ import { meetingRoutes } from './modules/meetings/routes';
 import { resultRoutes } from './modules/results/routes';
 import { surveyRoutes } from './modules/surveys/routes';
 import { rectificationRoutes } from './modules/rectification/routes';
+import { themeRoutes } from './modules/themes/routes';
 import { assessmentRoutes } from './modules/assessment/routes';
 import { evaluationOutputRoutes } from './modules/evaluation/outputs-routes';
 import { evaluationRoutes } from './modules/evaluation/routes';
@@ -210,6 +211,7 @@ export async function buildApp(opts: BuildAppOptions) {
   await app.register(reportRoutes);
   await app.register(surveyRoutes);
   await app.register(rectificationRoutes);
+  await app.register(themeRoutes);
   await app.register(evaluationOutputRoutes);
   await app.register(evaluationRoutes);
 

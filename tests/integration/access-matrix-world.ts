@@ -162,12 +162,12 @@ export function resolvePath(url: string, ids: MatrixWorld['ids'], unmapped: Set<
     orgs: ids.orgA, 'import-jobs': 999_999, members: ids.member, users: ids.user, campaigns: ids.campaign, tasks: ids.assignment,
     meetings: ids.meeting, 'ballot-rounds': ids.round, 'result-follow-ups': 999_999, checklists: ids.checklist,
     'checklist-items': ids.checklistItem, 'assessment-teams': ids.team, reporters: ids.reporter, reports: ids.report,
-    surveys: ids.survey, items: ids.rectItem, commitments: ids.commitment,
+    surveys: ids.survey, items: ids.rectItem, commitments: ids.commitment, 'theme-drafts': 999_999,
   };
   const byName: Record<string, number | string> = {
     rid: ids.reporter, reporterId: ids.reporter, key: 'reports', action: 'open', assignmentId: ids.assignment, visitId: ids.visit,
     tallyId: 999_999, photoId: 999_999, versionNo: 1, attachmentId: ids.attachment, respondentId: ids.respondent,
-    evidenceId: 999_999, commentId: ids.comment, token: 'not-a-real-token-0000000000000000',
+    evidenceId: 999_999, commentId: ids.comment, orgId: ids.orgA, token: 'not-a-real-token-0000000000000000',
   };
   const parts = url.split('/');
   return parts.map((p, i) => {

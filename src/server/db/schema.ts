@@ -172,3 +172,4 @@ export * from './schema-organizations';
 export * from './schema-assessment';
 export * from './schema-evaluation';
 export * from './schema-rectification';
+export * from './schema-themes';

@@ -20,6 +20,7 @@ export const SOURCE_LABELS = {
   survey_item: '满意度调查',
   research_visit: '调研走访',
   inspection: '巡视巡察反馈',
+  comment_theme: '群众意见归纳',
   carry_over: '上年度结转',
   reopen: '重新整改',
   sub_item: '子项',
@@ -92,28 +93,40 @@ async function comments(db: DbOrTx, rep: ReporterCtx): Promise<InboxEntry[]> {
 
 /**
  * Free texts of released real rounds only, and only where the reporter's ballots reach the round's frozen
- * minimum group size (as the results page): shuffled, without category, grade or anything else.
+ * minimum group size (as the results page): shuffled, without category, grade or anything else. The one rule for
+ * released ballot texts; the inbox and the comment themes (R-VOTE-6) both read it. `roundId` limits it to one round.
  */
-async function ballotTexts(db: DbOrTx, rep: ReporterCtx): Promise<InboxEntry[]> {
+export async function releasedBallotTexts(db: DbOrTx, rep: { id: number; campaignId: number }, roundId?: number) {
   const rounds = await queryRows<{ id: number; anonymity: { minGroupSize?: number } | null }>(db, sql`
     select br.id, br.anonymity from ballot_rounds br join meetings m on m.id = br.meeting_id
-    where m.campaign_id = ${rep.campaignId} and br.mode = 'real' and br.state = 'released' order by br.id`);
-  const out: InboxEntry[] = [];
+    where m.campaign_id = ${rep.campaignId} and br.mode = 'real' and br.state = 'released'
+      ${roundId === undefined ? sql`` : sql`and br.id = ${roundId}`} order by br.id`);
+  const out: Array<{ roundId: number; problems: string[]; suggestions: string[] }> = [];
   for (const round of rounds) {
-    const phone = await queryRows<{ category: string; grade: string; problems: string | null }>(db, sql`
-      select category, grade, problems from ballots where round_id = ${round.id} and reporter_id = ${rep.id}`);
+    const phone = await queryRows<{ category: string; grade: string; problems: string | null; suggestions: string | null }>(db, sql`
+      select category, grade, problems, suggestions from ballots where round_id = ${round.id} and reporter_id = ${rep.id}`);
     const { forms } = await matchedPaper(db, round.id);
     const inputs: BallotInput[] = [
-      ...phone.map((b) => ({ reporterId: String(rep.id), category: b.category, grade: b.grade as Grade, problems: b.problems ?? undefined })),
+      ...phone.map((b) => ({
+        reporterId: String(rep.id), category: b.category, grade: b.grade as Grade, problems: b.problems ?? undefined, suggestions: b.suggestions ?? undefined,
+      })),
       ...forms.filter((f) => f.reporterId === String(rep.id)),
     ];
     const [tally] = tallyBallots(inputs, {
       rng: cryptoRng, minGroup: round.anonymity?.minGroupSize ?? DEFAULT_MIN_GROUP, reporterIds: [String(rep.id)],
     });
-    for (const text of tally?.problems ?? []) {
+    if (tally?.problems || tally?.suggestions) out.push({ roundId: round.id, problems: tally.problems ?? [], suggestions: tally.suggestions ?? [] });
+  }
+  return out;
+}
+
+async function ballotTexts(db: DbOrTx, rep: ReporterCtx): Promise<InboxEntry[]> {
+  const out: InboxEntry[] = [];
+  for (const round of await releasedBallotTexts(db, rep)) {
+    for (const text of round.problems) {
       out.push({
-        key: entryKey('ballot_text', round.id, text), sourceType: 'ballot_text', sourceLabel: SOURCE_LABELS.ballot_text,
-        sourceId: round.id, text, detail: '测评表“问题不足”栏（匿名）', itemId: null,
+        key: entryKey('ballot_text', round.roundId, text), sourceType: 'ballot_text', sourceLabel: SOURCE_LABELS.ballot_text,
+        sourceId: round.roundId, text, detail: '测评表“问题不足”栏（匿名）', itemId: null,
       });
     }
   }
@@ -165,6 +178,23 @@ async function visitProblems(db: DbOrTx, campaign: CampaignCtx, rep: ReporterCtx
   }));
 }
 
+/** Themes the organizer proposed as problems (R-VOTE-6); a rejected one leaves the inbox, a merged one points at its item. */
+async function themeDraftEntries(db: DbOrTx, rep: ReporterCtx): Promise<Array<InboxEntry & { mergedItemId: number | null }>> {
+  const rows = await queryRows<{ id: number; label: string; commentCount: number; quotes: string[]; mergedItemId: number | null }>(db, sql`
+    select id, label, comment_count as "commentCount", quotes, merged_item_id as "mergedItemId"
+    from theme_drafts where reporter_id = ${rep.id} and state <> 'rejected' order by id`);
+  return rows.map((r) => ({
+    key: entryKey('comment_theme', r.id, null), sourceType: 'comment_theme', sourceLabel: SOURCE_LABELS.comment_theme, sourceId: r.id,
+    text: themeDraftText(r.label, r.commentCount, r.quotes), detail: `${r.commentCount}条意见归纳（匿名，引文随机排列）`, itemId: null,
+    mergedItemId: r.mergedItemId,
+  }));
+}
+
+/** The problem as the item will state it: the theme, how many comments, and the quotes as its source (R-FIX-1). */
+export function themeDraftText(label: string, count: number, quotes: readonly string[]) {
+  return `群众意见集中反映“${label}”方面的问题（${count}条）。${quotes.length ? `代表性意见：${quotes.map((q) => `“${q}”`).join('；')}` : ''}`;
+}
+
 export async function inboxEntries(db: DbOrTx, user: AuthUser, campaign: CampaignCtx, rep: ReporterCtx): Promise<InboxEntry[]> {
   const minGroup = campaign.settings?.ballots?.minGroupSize ?? DEFAULT_MIN_GROUP;
   const found = [
@@ -175,6 +205,7 @@ export async function inboxEntries(db: DbOrTx, user: AuthUser, campaign: Campaig
     ...(await surveyItems(db, rep, minGroup)),
     ...(await visitProblems(db, campaign, rep)),
   ];
+  const drafts = await themeDraftEntries(db, rep);
   const items = await queryRows<{ id: number; sourceType: SourceType; sourceId: number | null; sourceText: string | null; description: string }>(db, sql`
     select id, source_type as "sourceType", source_id as "sourceId", source_text as "sourceText", description
     from rectification_items where campaign_id = ${campaign.id} and org_id = ${rep.orgId} and parent_id is null order by id`);
@@ -184,7 +215,11 @@ export async function inboxEntries(db: DbOrTx, user: AuthUser, campaign: Campaig
     key: entryKey('inspection', i.id, null), sourceType: 'inspection', sourceLabel: SOURCE_LABELS.inspection, sourceId: i.id,
     text: i.sourceText ?? i.description, detail: '手工录入', itemId: i.id,
   }));
-  return [...found.map((e) => ({ ...e, itemId: byKey.get(e.key) ?? null })), ...manual];
+  return [
+    ...found.map((e) => ({ ...e, itemId: byKey.get(e.key) ?? null })),
+    ...drafts.map(({ mergedItemId, ...e }) => ({ ...e, itemId: byKey.get(e.key) ?? mergedItemId })),
+    ...manual,
+  ];
 }
 
 /** The problem inbox of one organization in one campaign (R-FIX-1): every source in one list. */

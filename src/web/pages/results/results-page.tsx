@@ -8,6 +8,7 @@ import { FlagsTab } from './flags-tab';
 import { KeysTab } from './keys-tab';
 import { ParallelTab } from './parallel-tab';
 import { SummaryTab } from './summary-tab';
+import { ThemesTab } from './themes-tab';
 
 /** /campaigns/:id/results — 结果运用 (R-USE-1…5), 总结报告 (R-SUM-1/2) and the dashboard of one round. */
 export default function ResultsPage() {
@@ -33,6 +34,7 @@ export default function ResultsPage() {
           { key: 'keys', label: '重点管理', children: <KeysTab campaignId={campaignId} canManage={canManage} /> },
           { key: 'parallel', label: '平行考核', children: <ParallelTab campaignId={campaignId} canManage={canManage} /> },
           { key: 'summary', label: '总结报告', children: <SummaryTab campaignId={campaignId} canManage={canManage} /> },
+          ...(canManage ? [{ key: 'themes', label: '意见归纳', children: <ThemesTab campaignId={campaignId} canManage={canManage} /> }] : []),
         ]}
       />
     </Card>

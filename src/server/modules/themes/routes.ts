@@ -1,0 +1,65 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actorOf, writeAudit } from '../../http/audit';
+import { requireUser } from '../../http/session';
+import { createDraft, mergeDraft, rejectDraft } from './drafts';
+import { reporterDocx, themesXlsx } from './exports';
+import { startJob } from './job';
+import { keyContentSuggestions, overview, reporterThemes } from './views';
+
+const Id = z.coerce.number().int().positive({ message: '编号无效' });
+const IdParams = z.object({ id: Id });
+const RoundQuery = z.object({ roundId: Id.optional() });
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const disposition = (name: string, fallback: string) => `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+
+/** 群众意见归纳 (R-VOTE-6, decision 026). */
+export async function themeRoutes(app: FastifyInstance) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const db = () => app.deps.db;
+  const tags = ['themes'];
+
+  r.post('/api/campaigns/:id/themes/jobs', {
+    schema: { tags, params: IdParams, body: z.object({ roundId: Id.nullable().optional() }).default({}) },
+  }, async (req) => startJob(db(), requireUser(req), actorOf(req), req.params.id, req.body.roundId ?? null));
+
+  r.get('/api/campaigns/:id/themes', { schema: { tags, params: IdParams, querystring: RoundQuery } },
+    async (req) => overview(db(), requireUser(req), req.params.id, req.query.roundId ?? null));
+
+  r.get('/api/campaigns/:id/themes/suggestions', { schema: { tags, params: IdParams } },
+    async (req) => keyContentSuggestions(db(), requireUser(req), req.params.id));
+
+  r.get('/api/campaigns/:id/themes/reporters/:orgId', {
+    schema: { tags, params: z.object({ id: Id, orgId: Id }), querystring: RoundQuery },
+  }, async (req) => reporterThemes(db(), requireUser(req), req.params.id, req.params.orgId, req.query.roundId ?? null));
+
+  r.get('/api/campaigns/:id/themes/reporters/:orgId/docx', {
+    schema: { tags, params: z.object({ id: Id, orgId: Id }), querystring: RoundQuery },
+  }, async (req, reply) => {
+    const user = requireUser(req);
+    const out = await reporterDocx(db(), user, req.params.id, req.params.orgId, req.query.roundId ?? null, app.deps.clock.now());
+    await writeAudit(db(), actorOf(req), { action: 'themes.export.docx', targetType: 'campaign', targetId: req.params.id, detail: { orgId: req.params.orgId } });
+    reply.header('content-type', DOCX).header('content-disposition', disposition(out.name, 'themes.docx'));
+    return reply.send(out.buffer);
+  });
+
+  r.get('/api/campaigns/:id/themes/xlsx', { schema: { tags, params: IdParams, querystring: RoundQuery } }, async (req, reply) => {
+    const out = await themesXlsx(db(), requireUser(req), req.params.id, req.query.roundId ?? null);
+    await writeAudit(db(), actorOf(req), { action: 'themes.export.xlsx', targetType: 'campaign', targetId: req.params.id, detail: { roundId: req.query.roundId ?? null } });
+    reply.header('content-type', XLSX).header('content-disposition', disposition(out.name, 'themes.xlsx'));
+    return reply.send(out.buffer);
+  });
+
+  r.post('/api/campaigns/:id/themes/drafts', {
+    schema: { tags, params: IdParams, body: z.object({ orgId: Id, themeId: z.number().int().positive(), roundId: Id.nullable().optional() }) },
+  }, async (req) => createDraft(db(), requireUser(req), actorOf(req), req.params.id, req.body));
+
+  r.post('/api/theme-drafts/:id/merge', { schema: { tags, params: IdParams, body: z.object({ itemId: Id }) } },
+    async (req) => mergeDraft(db(), requireUser(req), actorOf(req), req.params.id, req.body.itemId));
+
+  r.post('/api/theme-drafts/:id/reject', {
+    schema: { tags, params: IdParams, body: z.object({ reason: z.string().trim().min(1, '请填写不采纳的理由').max(2000) }) },
+  }, async (req) => rejectDraft(db(), requireUser(req), actorOf(req), req.params.id, req.body.reason));
+}

@@ -1,0 +1,156 @@
+import { Alert, App, Button, Card, Empty, List, Progress, Select, Space, Tag, Typography } from 'antd';
+import { BarChart } from 'echarts/charts';
+import { GridComponent, TooltipComponent } from 'echarts/components';
+import * as echarts from 'echarts/core';
+import { CanvasRenderer } from 'echarts/renderers';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { type KeyContentSuggestions, type ReporterThemes, themesApi, type ThemesOverview } from '../../api/themes';
+
+echarts.use([BarChart, GridComponent, TooltipComponent, CanvasRenderer]);
+
+type Theme = NonNullable<ThemesOverview['result']>['themes'][number];
+
+/** Top themes as horizontal bars; a click picks the theme for the drill-down. */
+function ThemesChart({ themes, onPick }: { themes: Theme[]; onPick: (id: number) => void }) {
+  const el = useRef<HTMLDivElement>(null);
+  const chart = useRef<echarts.ECharts | null>(null);
+  const pick = useRef(onPick);
+  pick.current = onPick;
+  useEffect(() => {
+    if (!el.current) return;
+    chart.current = echarts.init(el.current);
+    chart.current.on('click', (p) => pick.current((p.data as { id: number }).id));
+    const onResize = () => chart.current?.resize();
+    window.addEventListener('resize', onResize);
+    return () => {
+      window.removeEventListener('resize', onResize);
+      chart.current?.dispose();
+      chart.current = null;
+    };
+  }, []);
+  useEffect(() => {
+    const top = themes.slice(0, 15).reverse();
+    chart.current?.setOption({
+      animation: false,
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+      grid: { left: 8, right: 40, top: 8, bottom: 8, containLabel: true },
+      xAxis: { type: 'value', minInterval: 1 },
+      yAxis: { type: 'category', data: top.map((t) => t.label), axisLabel: { width: 220, overflow: 'truncate' } },
+      series: [{ type: 'bar', name: '意见条数', data: top.map((t) => ({ value: t.count, id: t.id })), itemStyle: { color: '#c8161d' }, label: { show: true, position: 'right' } }],
+    }, true);
+  }, [themes]);
+  return <div ref={el} style={{ width: '100%', height: Math.max(160, Math.min(themes.length, 15) * 28 + 24) }} data-testid="themes-chart" aria-label="意见主题分布" />;
+}
+
+const Quotes = ({ quotes }: { quotes: string[] }) => (
+  <List size="small" dataSource={quotes} renderItem={(q) => <List.Item>“{q}”</List.Item>} locale={{ emptyText: '无引文' }} />
+);
+
+/** 意见归纳 (R-VOTE-6): the organizer groups the released free texts, reads the top themes and each reporter's. */
+export function ThemesTab({ campaignId, canManage }: { campaignId: number; canManage: boolean }) {
+  const { message } = App.useApp();
+  const [roundId, setRoundId] = useState<number | null>(null);
+  const [data, setData] = useState<ThemesOverview | null>(null);
+  const [picked, setPicked] = useState<number | null>(null);
+  const [orgId, setOrgId] = useState<number | null>(null);
+  const [reporter, setReporter] = useState<ReporterThemes | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [suggestions, setSuggestions] = useState<KeyContentSuggestions | null>(null);
+
+  const load = useCallback(() => themesApi.overview(campaignId, roundId).then(setData).catch(() => setData(null)), [campaignId, roundId]);
+  useEffect(() => void load(), [load]);
+  const running = data?.job?.state === 'running';
+  // The job runs in the background; its progress is read again every second until it ends.
+  useEffect(() => {
+    if (!running) return;
+    const timer = setInterval(() => void load(), 1000);
+    return () => clearInterval(timer);
+  }, [running, load]);
+  useEffect(() => {
+    if (!orgId || !data?.result) return setReporter(null);
+    themesApi.reporter(campaignId, orgId, roundId).then(setReporter).catch(() => setReporter(null));
+  }, [campaignId, orgId, roundId, data?.result?.jobId]);
+
+  const start = async () => {
+    setBusy(true);
+    try {
+      await themesApi.start(campaignId, roundId);
+      await load();
+    } finally {
+      setBusy(false);
+    }
+  };
+  const draft = async (themeId: number) => {
+    if (!orgId) return;
+    try {
+      await themesApi.draft(campaignId, orgId, themeId, roundId);
+      message.success('已生成整改事项草稿，待该组织书记在“问题来源”中采纳、合并或不采纳');
+    } catch {
+      /* the client shows the server's message */
+    }
+  };
+
+  const r = data?.result ?? null;
+  const theme = r?.themes.find((t) => t.id === picked) ?? null;
+  return (
+    <Space direction="vertical" style={{ width: '100%' }} data-testid="themes-tab">
+      <Space wrap>
+        <Select
+          style={{ minWidth: 240 }}
+          value={roundId ?? 0}
+          onChange={(v) => { setRoundId(v || null); setPicked(null); }}
+          options={[{ value: 0, label: '全部（测评意见、点评、实地考核记录）' }, ...(data?.rounds ?? []).map((x) => ({ value: x.id, label: `${x.title}（测评意见）` }))]}
+        />
+        {canManage && <Button type="primary" loading={busy || running} onClick={start}>{r ? '重新归纳' : '生成意见归纳'}</Button>}
+        <Button disabled={!r} onClick={() => themesApi.xlsx(campaignId, roundId)}>导出全部主题（.xlsx）</Button>
+      </Space>
+      {running && <Progress percent={data?.job?.progress ?? 0} status="active" aria-label="归纳进度" />}
+      {data?.job?.state === 'failed' && <Alert type="error" showIcon message={data.job.error ?? '意见归纳失败'} />}
+      <Typography.Text type="secondary">只归纳已公布结果、且达到最小分组人数的测评意见；引文随机排列，不含票号、时间和填写人。</Typography.Text>
+      {!r ? <Empty description="尚未归纳" /> : (
+        <>
+          <Typography.Text>
+            共{r.total}条意见（测评{r.sources.ballot}、点评{r.sources.comment}、实地考核{r.sources.field}），其中{r.noProblem}条无具体问题；归纳为{r.themes.length + r.more}个主题，{r.other.count}条未归类。
+          </Typography.Text>
+          {r.copies.length > 0 && (
+            <Alert type="warning" showIcon message="内容雷同的意见（可能存在串通、刷票）" description={r.copies.map((c) => `“${c.text}”×${c.count}（${c.reporters.map((x) => x.orgName).join('、')}）`).join('；')} />
+          )}
+          <Card size="small" title="主要问题主题（点击查看引文）"><ThemesChart themes={r.themes} onPick={setPicked} /></Card>
+          {theme && (
+            <Card size="small" title={`${theme.label}（${theme.count}条）`} data-testid="theme-detail">
+              <Space wrap>{theme.tags.map((t) => <Tag key={t.tag}>{t.tag} {t.count}</Tag>)}</Space>
+              <Quotes quotes={theme.quotes} />
+              <Typography.Text type="secondary">涉及：{theme.reporters.map((x) => `${x.orgName}（${x.count}）`).join('、')}</Typography.Text>
+            </Card>
+          )}
+          {roundId === null && (
+            <Card size="small" title="下年度重点内容建议" extra={<Button size="small" onClick={() => themesApi.suggestions(campaignId).then(setSuggestions)}>生成建议</Button>}>
+              {suggestions && <List size="small" dataSource={suggestions.suggestions} renderItem={(x) => <List.Item><Typography.Text copyable>{x.text}</Typography.Text></List.Item>} locale={{ emptyText: '暂无多个单位共有的主题' }} />}
+            </Card>
+          )}
+          <Card size="small" title="各述职对象的意见归纳">
+            <Space wrap>
+              <Select
+                showSearch optionFilterProp="label" placeholder="选择述职对象" style={{ minWidth: 260 }} value={orgId ?? undefined}
+                onChange={setOrgId} options={r.reporters.map((x) => ({ value: x.orgId, label: `${x.orgName}（${x.total}条）` }))}
+              />
+              <Button disabled={!orgId} onClick={() => orgId && themesApi.docx(campaignId, orgId, roundId)}>下载群众评议意见归纳（.docx）</Button>
+            </Space>
+            {reporter && (
+              <List
+                data-testid="reporter-themes"
+                header={<Typography.Text>{reporter.total}条意见，{reporter.noProblem}条无具体问题{reporter.copies.some((c) => c.suspicious) ? '；有内容雷同的意见' : ''}</Typography.Text>}
+                dataSource={reporter.themes}
+                renderItem={(t) => (
+                  <List.Item actions={canManage ? [<Button key="d" size="small" onClick={() => draft(t.id)}>生成整改草稿</Button>] : []}>
+                    <List.Item.Meta title={`${t.label}（${t.count}条）`} description={<><Space wrap>{t.tags.map((x) => <Tag key={x.tag}>{x.tag}</Tag>)}</Space><Quotes quotes={t.quotes} /></>} />
+                  </List.Item>
+                )}
+              />
+            )}
+          </Card>
+        </>
+      )}
+    </Space>
+  );
+}
