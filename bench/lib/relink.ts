@@ -10,6 +10,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { buildApp } from '../../src/server/app';
 import { type Db, openPostgres, queryRows } from '../../src/server/db/connect';
+import { meetingAgendaItems, meetings } from '../../src/server/db/schema';
 import { hashCode } from '../../src/server/modules/ballots/secret';
 import { type BallotWorld, roundWithCodes } from '../../tests/integration/ballots-fixtures';
 import { signIn } from '../../tests/factories';
@@ -70,7 +71,13 @@ export async function relinkRound(o: { port: number; cluster: PgCluster; w: Ball
   let slipOfCodeId: Map<number, number>;
   try {
     const admin = await signIn(app, o.w.users.admin.username);
-    const w = { ...o.w, sessions: { ...o.w.sessions, admin } } as BallotWorld;
+    // A meeting holds one real round: the relink round gets a meeting of its own, with the same agenda.
+    const [meeting] = await database.db.insert(meetings).values({
+      campaignId: o.w.campaign.id, title: '失效切换后匿名性检验', meetingDate: o.w.meeting.meetingDate, place: '镇会议室',
+    }).returning();
+    let pos = 0;
+    for (const r of o.w.reporters) await database.db.insert(meetingAgendaItems).values({ meetingId: meeting!.id, reporterId: r.id, position: ++pos });
+    const w = { ...o.w, meeting: meeting!, sessions: { ...o.w.sessions, admin } } as BallotWorld;
     const { round, codes } = await roundWithCodes(database.db, w, { mode: 'real', codes: { committee: N } });
     roundId = round.id;
     const printed = codes.committee!;
