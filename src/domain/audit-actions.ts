@@ -178,6 +178,18 @@ export const AUDIT_MODULES = [
     },
   },
   {
+    prefix: 'themes.',
+    label: '群众意见归纳',
+    actions: {
+      'themes.job.start': '生成意见归纳',
+      'themes.export.docx': '导出意见归纳（Word）',
+      'themes.export.xlsx': '导出意见归纳（Excel）',
+      'themes.draft.create': '主题生成整改事项草稿',
+      'themes.draft.merge': '草稿并入整改事项',
+      'themes.draft.reject': '不采纳整改事项草稿',
+    },
+  },
+  {
     prefix: 'rectification.',
     label: '问题整改',
     actions: {

@@ -14,6 +14,7 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { ERROR_CODES, type ErrorCode, errorCodesFor, MODULE_TAGS, type ModuleTag } from '../domain/error-codes';
 import type { Database } from './db/connect';
+import { isDegraded, StandbyMonitor } from './db/standby';
 import { type AppConfig, type Clock, systemClock } from './http/context';
 import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './http/errors';
 import { registerSessions } from './http/session';
@@ -153,7 +154,13 @@ export async function buildApp(opts: BuildAppOptions) {
     config: { ...defaultConfig, ...opts.config },
     auditAnchors,
     files: new FileStore(opts.config?.filesDir ?? tempFiles!),
+    standby: opts.database.monitor ? new StandbyMonitor(opts.database.monitor, opts.config?.standby ?? null, app.log) : null,
   });
+  if (app.deps.standby) {
+    const standby = app.deps.standby;
+    app.addHook('onReady', async () => standby.start());
+    app.addHook('onClose', async () => standby.stop());
+  }
   if (auditAnchors) {
     // Anchor the head at start, while it grows, and on shutdown (decision 016). A failed write is logged, not fatal:
     // the chain itself is intact, only the window since the last anchor grows.
@@ -190,10 +197,37 @@ export async function buildApp(opts: BuildAppOptions) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get('/api/health', {
     config: { public: true },
-    schema: { summary: '健康检查（数据库可用）', tags: ['system'], response: { 200: z.object({ status: z.literal('ok'), db: z.enum(['pglite', 'postgres']) }) } },
+    schema: {
+      summary: '健康检查（数据库可用；配置同步备库时报告其状态）',
+      tags: ['system'],
+      response: {
+        200: z.object({
+          status: z.enum(['ok', 'degraded']),
+          db: z.enum(['pglite', 'postgres']),
+          /** Present when a synchronous standby is configured or expected (decision 027). */
+          standby: z.object({
+            state: z.enum(['ok', 'absent', 'off']),
+            streaming: z.number(),
+            switchedOffAt: z.string().nullable(),
+            message: z.string().nullable(),
+          }).optional(),
+        }),
+      },
+    },
   }, async () => {
-    await app.deps.db.execute(sql`select 1`);
-    return { status: 'ok' as const, db: app.deps.database.kind };
+    const { standby, config, database } = app.deps;
+    if (!standby) {
+      await app.deps.db.execute(sql`select 1`);
+      return { status: 'ok' as const, db: database.kind };
+    }
+    // On the monitor's own connections: with the standby away, the main pool may be all taken by waiting commits.
+    const s = await standby.status();
+    const shown = s.state !== 'off' || config.standby;
+    return {
+      status: isDegraded(s, config.standby ?? null) ? 'degraded' as const : 'ok' as const,
+      db: database.kind,
+      ...(shown ? { standby: { state: s.state, streaming: s.streaming, switchedOffAt: s.switchedOffAt, message: s.message } } : {}),
+    };
   });
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 

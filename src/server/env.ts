@@ -76,6 +76,23 @@ const EnvSchema = z.object({
     (v) => (v === '' ? undefined : v),
     z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL 必须以 postgres:// 开头').optional(),
   ),
+  /**
+   * A read-only replica for reports, exports and dashboards (decision 027); may list several hosts like DATABASE_URL,
+   * e.g. postgres://app@db1:5432,db2:5432/shuping?target_session_attrs=prefer-standby.
+   */
+  DATABASE_READ_URL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_READ_URL 必须以 postgres:// 开头').optional(),
+  ),
+  /**
+   * When the synchronous standby is away: wait (PostgreSQL's behaviour: commits wait for it, voting pauses, health
+   * says degraded) or continue (after STANDBY_GRACE_MS synchronous replication is switched off, logged, and on again
+   * when the standby streams). Unset: as wait, and nothing is reported unless synchronous_standby_names is set.
+   */
+  STANDBY_MODE: z.preprocess(emptyAsUnset, z.enum(['wait', 'continue'], { message: 'STANDBY_MODE 只能是 wait 或 continue' }).optional()),
+  /** synchronous_standby_names restored by STANDBY_MODE=continue when the standby is back. */
+  SYNC_STANDBY_NAMES: z.preprocess(emptyAsUnset, z.string().max(200).default('*')),
+  STANDBY_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
   LOCKOUT_ATTEMPTS: z.coerce.number().int().min(1).default(5),
   LOCKOUT_MINUTES: z.coerce.number().int().min(1).default(10),

@@ -25,7 +25,7 @@ async function main() {
   if (auditKey !== 'env' && env.DATABASE_URL) {
     console.warn('提示：使用 PostgreSQL 时请为所有应用进程设置相同的 AUDIT_CHAIN_KEY，否则审计链无法校验');
   }
-  const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: path.resolve(env.DATA_DIR), poolSize: env.DB_POOL_SIZE });
+  const database = await openDatabase({ databaseUrl: env.DATABASE_URL, readUrl: env.DATABASE_READ_URL, dataDir: path.resolve(env.DATA_DIR), poolSize: env.DB_POOL_SIZE });
   // Several processes may start at once on one PostgreSQL: migrations and the demo seed run under a lock (boot.ts).
   const { seeded, demoYear } = await prepareDatabase(database, { databaseUrl: env.DATABASE_URL, seedDemo: env.SEED_DEMO });
   const files = new FileStore(path.resolve(env.FILES_DIR));
@@ -60,6 +60,7 @@ async function main() {
         intervalMs: env.AUDIT_ANCHOR_MINUTES * 60_000,
       },
       filesDir: path.resolve(env.FILES_DIR),
+      ...(env.STANDBY_MODE ? { standby: { mode: env.STANDBY_MODE, names: env.SYNC_STANDBY_NAMES, graceMs: env.STANDBY_GRACE_MS } } : {}),
     },
   });
   const signer = app.deps.auditAnchors?.signer;

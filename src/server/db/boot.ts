@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { poolOptions } from './hosts';
 import type { HashCost } from '../modules/auth/password-hash';
 import type { Database } from './connect';
 import { isDatabaseEmpty, seedDemo, seedDemoRounds } from './demo-seed';
@@ -39,14 +40,20 @@ export async function prepareDatabase(database: Database, opts: PrepareOptions):
     return { seeded: organizations, demoYear: year };
   };
   if (database.kind !== 'postgres' || !opts.databaseUrl || opts.unguarded) return work();
-  const client = new pg.Client({ connectionString: opts.databaseUrl, application_name: 'shuping-boot' });
-  client.on('error', () => { /* surfaced by the query that fails */ });
-  await client.connect();
+  // A pool of one, so a multi-host DATABASE_URL reaches the primary as the app's own pool does (hosts.ts).
+  const pool = new pg.Pool(poolOptions(opts.databaseUrl, { max: 1, applicationName: 'shuping-boot' }));
+  pool.on('error', () => { /* surfaced by the query that fails */ });
   try {
-    await client.query('select pg_advisory_lock($1)', [BOOT_LOCK_KEY]);
-    return await work();
+    const client = await pool.connect();
+    client.on('error', () => { /* idem */ });
+    try {
+      await client.query('select pg_advisory_lock($1)', [BOOT_LOCK_KEY]);
+      return await work();
+    } finally {
+      await client.query('select pg_advisory_unlock($1)', [BOOT_LOCK_KEY]).catch(() => {});
+      client.release(true);
+    }
   } finally {
-    await client.query('select pg_advisory_unlock($1)', [BOOT_LOCK_KEY]).catch(() => {});
-    await client.end().catch(() => {});
+    await pool.end().catch(() => {});
   }
 }

@@ -13,6 +13,8 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import pg from 'pg';
 import { claimDataDir } from './data-dir-lock';
+import { poolOptions } from './hosts';
+import { isRetryableDbError } from './retryable';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -38,6 +40,16 @@ export interface Database {
   migrate(): Promise<void>;
   /** The embedded engine, for dumps (backups, test templates). */
   pglite?: PGlite;
+  /**
+   * A read-only replica for reports, exports and dashboards (DATABASE_READ_URL, decision 027), with how far its
+   * replay is behind the primary; absent when none is configured (reads then go to `db`).
+   */
+  replica?: { db: Db; lagMs(): Promise<number | null> };
+  /**
+   * Two connections of their own for /api/health and the standby monitor (PostgreSQL only): while the synchronous
+   * standby is away every commit waits, and the main pool may be all taken by waiting commits.
+   */
+  monitor?: pg.Pool;
 }
 
 export const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
@@ -82,17 +94,48 @@ export async function openPglite(dataDir: string | undefined, loadDataDir?: Blob
   };
 }
 
-export async function openPostgres(url: string, poolSize = 20): Promise<Database> {
+/**
+ * How far a replica's replay is behind, in ms: 0 when it has replayed all it received (an idle primary sends
+ * nothing, so the last replay time alone would make an idle standby look ever later), null on a primary.
+ */
+const LAG_SQL = `select case when not pg_is_in_recovery() then null
+  when pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() then 0
+  else greatest(0, extract(epoch from clock_timestamp() - pg_last_xact_replay_timestamp()) * 1000)::int end as lag_ms`;
+
+/**
+ * `url` may list several hosts with target_session_attrs (hosts.ts); `readUrl`, a replica for reads (decision 027).
+ */
+export async function openPostgres(url: string, poolSize = 20, readUrl?: string): Promise<Database> {
   const instanceId = randomBytes(6).toString('hex');
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: `${APP_NAME_PREFIX}${instanceId}` });
+  const applicationName = `${APP_NAME_PREFIX}${instanceId}`;
+  const pool = new pg.Pool(poolOptions(url, { max: poolSize, applicationName }));
   // An idle client that errors (server restart) must not crash the process.
   pool.on('error', () => {});
   const db = drizzlePg(pool, { schema }) as unknown as Db;
+  let replica: Database['replica'];
+  let readPool: pg.Pool | undefined;
+  if (readUrl) {
+    // Not under APP_NAME_PREFIX: the close counts the app processes by that name (closing.ts).
+    readPool = new pg.Pool(poolOptions(readUrl, { max: Math.max(2, Math.ceil(poolSize / 4)), applicationName: `shuping-read:${instanceId}` }));
+    readPool.on('error', () => {});
+    const rp = readPool;
+    replica = {
+      db: drizzlePg(rp, { schema }) as unknown as Db,
+      lagMs: async () => {
+        const { rows } = await rp.query<{ lag_ms: number | null }>(LAG_SQL);
+        return rows[0]?.lag_ms ?? null;
+      },
+    };
+  }
+  const monitor = new pg.Pool(poolOptions(url, { max: 2, applicationName: `shuping-monitor:${instanceId}`, connectionTimeoutMillis: 3000 }));
+  monitor.on('error', () => {});
   return {
     db,
     kind: 'postgres',
     instanceId,
-    close: () => pool.end(),
+    monitor,
+    replica,
+    close: async () => { await Promise.all([pool.end(), readPool?.end(), monitor.end()]); },
     listen: async (channel, onMessage) => {
       const quoted = `"${channel.replace(/"/g, '')}"`;
       let current: { client: pg.PoolClient; detach: () => void } | null = null;
@@ -131,7 +174,8 @@ export async function openPostgres(url: string, poolSize = 20): Promise<Database
         if (closed) { detach(); return void client.release(); }
         current = { client, detach };
       };
-      await connect();
+      // During a failover the first attempt may meet no primary: listen as soon as one answers, like after a drop.
+      await connect().catch((e) => { if (!isRetryableDbError(e)) throw e; again(); });
       return async () => {
         closed = true;
         if (retry) clearTimeout(retry);
@@ -159,8 +203,8 @@ export async function openPostgres(url: string, poolSize = 20): Promise<Database
   };
 }
 
-export async function openDatabase(opts: { databaseUrl?: string; dataDir?: string; poolSize?: number }) {
-  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.poolSize) : openPglite(opts.dataDir);
+export async function openDatabase(opts: { databaseUrl?: string; readUrl?: string; dataDir?: string; poolSize?: number }) {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.poolSize, opts.readUrl) : openPglite(opts.dataDir);
 }
 
 

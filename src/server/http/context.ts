@@ -1,4 +1,5 @@
 import type { PasswordState } from '../../domain/password-policy';
+import type { StandbyConfig, StandbyMonitor } from '../db/standby';
 import type { Role } from '../../domain/roles';
 import type { Database, Db } from '../db/connect';
 import type { AuditAnchorConfig, AuditAnchors } from '../modules/audit/anchors';
@@ -55,6 +56,11 @@ export interface AppConfig {
   auditAnchors?: AuditAnchorConfig;
   /** Uploaded files on disk (env FILES_DIR, decision 021); absent (tests): a temporary directory removed on close. */
   filesDir?: string;
+  /**
+   * What to do when the synchronous standby is away (env STANDBY_MODE, decision 027); absent: PostgreSQL's own
+   * behaviour (commits wait), reported as degraded only when synchronous_standby_names is set.
+   */
+  standby?: StandbyConfig;
 }
 
 export interface AppDeps {
@@ -65,6 +71,8 @@ export interface AppDeps {
   /** The anchor writer of this process; null when config.auditAnchors is absent (API-only tests). */
   auditAnchors: AuditAnchors | null;
   files: FileStore;
+  /** The synchronous standby as seen from the app (PostgreSQL only), for /api/health and the console. */
+  standby: StandbyMonitor | null;
 }
 
 declare module 'fastify' {

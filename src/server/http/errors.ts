@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ERROR_CODES, type ErrorCode } from '../../domain/error-codes';
 import { AppError } from '../../domain/errors';
+import { isRetryableDbError } from '../db/retryable';
 
 /** Chinese names of common fields, so a validation message names the field the user sees. */
 const FIELD_LABELS: Record<string, string> = {
@@ -126,6 +127,12 @@ export function registerErrorHandling(app: FastifyInstance) {
     }
     if (pgCode === '23503') {
       return send(reply, answer('REFERENCE'));
+    }
+    // The database was away (restart, failover to the standby, decision 027): the client may send the same request
+    // again. Whether a write that was under way committed is unknown to us, hence "未确认", not "未保存".
+    if (isRetryableDbError(err)) {
+      req.log.warn({ reqId: req.id, dbError: (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code ?? err.message }, 'database unavailable');
+      return reply.status(503).header('retry-after', '2').send({ code: 'DB_UNAVAILABLE', message: '数据库正在切换或暂时不可用，本次操作结果未确认，请稍后刷新后重试' });
     }
     req.log.error({ err, reqId: req.id }, 'unhandled error');
     return send(reply, answer('INTERNAL', `服务器内部错误（请求编号 ${req.id}）`));

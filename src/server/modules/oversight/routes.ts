@@ -5,6 +5,7 @@ import { Id, IdParams } from '../../http/schemas';
 import { FILING_STATES } from '../../../domain/campaign-phases';
 import { actorOf } from '../../http/audit';
 import { requireUser } from '../../http/session';
+import { onReplica } from '../../db/read-replica';
 import { assignObservers } from './assign-observers';
 import { createVisit } from './create-visit';
 import { exportObserverGroups } from './export-observer-groups';
@@ -194,12 +195,12 @@ export async function oversightRoutes(app: FastifyInstance) {
         }),
       },
     },
-  }, async (req) => getProgress(db, requireUser(req), clock.now(), req.params.id, req.query));
+  }, async (req, reply) => onReplica(app.deps.database, db, reply, (rdb) => getProgress(rdb, requireUser(req), clock.now(), req.params.id, req.query)));
 
   r.get('/api/campaigns/:id/progress/export', {
     schema: { summary: '导出工作进度（.xlsx）', tags, params: IdParams, querystring: z.object(ProgressFilter) },
   }, async (req, reply) => {
-    const { name, buffer } = await exportProgress(db, requireUser(req), clock.now(), req.params.id, req.query);
+    const { name, buffer } = await onReplica(app.deps.database, db, reply, (rdb) => exportProgress(rdb, requireUser(req), clock.now(), req.params.id, req.query));
     return reply.header('content-type', XLSX).header('content-disposition', disposition(name)).send(buffer);
   });
 }

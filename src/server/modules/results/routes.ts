@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { Id } from '../../http/schemas';
 import { actorOf } from '../../http/audit';
 import { requireUser } from '../../http/session';
+import { onReplica } from '../../db/read-replica';
 import { UPLOAD_KINDS, withUpload } from '../../uploads/receive';
 import { readZipUpload, XLSX_ZIP } from '../../uploads/zip-check';
 import { campaignDashboard } from './dashboard';
@@ -197,5 +198,5 @@ export async function resultRoutes(app: FastifyInstance) {
   }, async (req) => ({ items: await summaryInbox(db, requireUser(req)) }));
 
   r.get('/api/campaigns/:id/dashboard', { schema: { summary: '工作看板数据', tags, params: CampaignParams, response: { 200: DashboardOut } } },
-    async (req) => campaignDashboard(db, requireUser(req), clock.now(), req.params.id));
+    async (req, reply) => onReplica(app.deps.database, db, reply, (rdb) => campaignDashboard(rdb, requireUser(req), clock.now(), req.params.id)));
 }

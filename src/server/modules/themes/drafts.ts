@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { AppError, conflict, notFound } from '../../../domain/errors';
+import { AppError, notFound } from '../../../domain/errors';
 import { type Db, type DbOrTx, queryRows } from '../../db/connect';
 import { themeDrafts } from '../../db/schema';
 import { type AuditActor, writeAudit } from '../../http/audit';
@@ -26,7 +26,7 @@ export async function createDraft(db: Db, user: AuthUser, actor: AuditActor, cam
     const [existing] = await tx.select({ id: themeDrafts.id }).from(themeDrafts).where(and(
       eq(themeDrafts.reporterId, rep.id), eq(themeDrafts.label, theme.label), sql`${themeDrafts.state} <> 'rejected'`,
     ));
-    if (existing) throw conflict('ALREADY_DRAFT', '该主题已生成整改事项草稿');
+    if (existing) throw new AppError('ALREADY_DRAFT');
     const [row] = await tx.insert(themeDrafts).values({
       campaignId, orgId: input.orgId, reporterId: rep.id, jobId: job.id, themeId: theme.id, label: theme.label,
       commentCount: theme.count, quotes: theme.quotes, createdBy: user.id, createdAt: actor.at,
@@ -47,7 +47,7 @@ async function loadDraft(tx: DbOrTx, user: AuthUser, id: number) {
   await campaignOf(tx, d.campaignId, user);
   assertKeepItems(user, { orgId: d.orgId, orgPath: d.orgPath });
   const [item] = await queryRows<{ id: number }>(tx, sql`select id from rectification_items where source_type = 'comment_theme' and source_id = ${id}`);
-  if (d.state !== 'pending' || item) throw conflict('DRAFT_DECIDED', '该草稿已处理');
+  if (d.state !== 'pending' || item) throw new AppError('DRAFT_DECIDED');
   return d;
 }
 
@@ -65,7 +65,7 @@ export async function mergeDraft(db: Db, user: AuthUser, actor: AuditActor, id: 
 }
 
 export async function rejectDraft(db: Db, user: AuthUser, actor: AuditActor, id: number, reason: string) {
-  if (!reason.trim()) throw new AppError('VALIDATION', '请填写不采纳的理由', 400, { field: 'reason' });
+  if (!reason.trim()) throw new AppError('VALIDATION', '请填写不采纳的理由', { field: 'reason' });
   return db.transaction(async (tx) => {
     const d = await loadDraft(tx, user, id);
     await tx.update(themeDrafts).set({ state: 'rejected', decisionNote: reason.trim(), decidedBy: user.id, decidedAt: actor.at }).where(eq(themeDrafts.id, id));

@@ -26,7 +26,7 @@ async function assertRound(db: DbOrTx, campaignId: number, roundId: number) {
     where br.id = ${roundId} and m.campaign_id = ${campaignId}`);
   if (!round) throw notFound('测评轮次');
   if (round.mode !== 'real' || round.state !== 'released') {
-    throw new AppError('NOT_RELEASED', '该测评轮次尚未公布结果，不能归纳意见', 409, { field: 'roundId' });
+    throw new AppError('NOT_RELEASED', '该测评轮次尚未公布结果，不能归纳意见', { field: 'roundId' });
   }
 }
 
@@ -61,7 +61,7 @@ export async function runJob(db: Db, id: number, campaignId: number, roundId: nu
     await setProgress(db, id, 30);
     const computed = await runWorker<ThemeResult>(WORKER, { comments }, {
       timeoutMs: 120_000, maxOldGenerationSizeMb: 768, slots: SLOTS,
-      tooComplex: () => new AppError('THEMES_TOO_LARGE', '意见数量过多，归纳未能在规定时间内完成，请按测评轮次分别归纳', 413),
+      tooComplex: () => new AppError('THEMES_TOO_LARGE'),
     });
     const reporterNames = Object.fromEntries(reporters.map((r) => [String(r.id), { orgId: r.orgId, orgName: r.orgName }]));
     const result: StoredResult = { ...computed, sources, reporterNames };

@@ -8,7 +8,7 @@ import type { AuthUser } from '../../http/context';
 export const isOrganizer = (user: AuthUser, organizerPath: string) => user.role === 'org_admin' && pathWithin(organizerPath, user.scopePath);
 
 export function assertOrganizer(user: AuthUser, organizerPath: string) {
-  if (!isOrganizer(user, organizerPath)) throw new AppError('FORBIDDEN', '只有组织本次述职评议考核的组织部门可以查看意见归纳', 403);
+  if (!isOrganizer(user, organizerPath)) throw new AppError('FORBIDDEN', '只有组织本次述职评议考核的组织部门可以查看意见归纳');
 }
 
 /**
@@ -20,7 +20,7 @@ export async function assertReadReporter(db: DbOrTx, user: AuthUser, campaignId:
   if (user.role === 'secretary' && user.orgId === orgId) {
     const [e] = await queryRows<{ state: string }>(db, sql`select state from evaluations where campaign_id = ${campaignId}`);
     if (e?.state === 'locked') return;
-    throw new AppError('NOT_LOCKED', '综合评价等次经党委研究确定后，方可查看本组织的群众意见归纳', 403);
+    throw new AppError('NOT_LOCKED');
   }
-  throw new AppError('FORBIDDEN', '无权查看该党组织的群众意见归纳', 403);
+  throw new AppError('FORBIDDEN', '无权查看该党组织的群众意见归纳');
 }

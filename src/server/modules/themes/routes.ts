@@ -22,21 +22,21 @@ export async function themeRoutes(app: FastifyInstance) {
   const tags = ['themes'];
 
   r.post('/api/campaigns/:id/themes/jobs', {
-    schema: { tags, params: IdParams, body: z.object({ roundId: Id.nullable().optional() }).default({}) },
+    schema: { summary: '生成群众意见归纳（后台任务）', tags, params: IdParams, body: z.object({ roundId: Id.nullable().optional() }).default({}) },
   }, async (req) => startJob(db(), requireUser(req), actorOf(req), req.params.id, req.body.roundId ?? null));
 
-  r.get('/api/campaigns/:id/themes', { schema: { tags, params: IdParams, querystring: RoundQuery } },
+  r.get('/api/campaigns/:id/themes', { schema: { summary: '意见归纳：任务进度与主要主题', tags, params: IdParams, querystring: RoundQuery } },
     async (req) => overview(db(), requireUser(req), req.params.id, req.query.roundId ?? null));
 
-  r.get('/api/campaigns/:id/themes/suggestions', { schema: { tags, params: IdParams } },
+  r.get('/api/campaigns/:id/themes/suggestions', { schema: { summary: '由意见主题提出的下一年度重点述职内容建议', tags, params: IdParams } },
     async (req) => keyContentSuggestions(db(), requireUser(req), req.params.id));
 
   r.get('/api/campaigns/:id/themes/reporters/:orgId', {
-    schema: { tags, params: z.object({ id: Id, orgId: Id }), querystring: RoundQuery },
+    schema: { summary: '一个述职对象的意见主题', tags, params: z.object({ id: Id, orgId: Id }), querystring: RoundQuery },
   }, async (req) => reporterThemes(db(), requireUser(req), req.params.id, req.params.orgId, req.query.roundId ?? null));
 
   r.get('/api/campaigns/:id/themes/reporters/:orgId/docx', {
-    schema: { tags, params: z.object({ id: Id, orgId: Id }), querystring: RoundQuery },
+    schema: { summary: '下载群众评议意见归纳（Word）', tags, params: z.object({ id: Id, orgId: Id }), querystring: RoundQuery },
   }, async (req, reply) => {
     const user = requireUser(req);
     const out = await reporterDocx(db(), user, req.params.id, req.params.orgId, req.query.roundId ?? null, app.deps.clock.now());
@@ -45,7 +45,7 @@ export async function themeRoutes(app: FastifyInstance) {
     return reply.send(out.buffer);
   });
 
-  r.get('/api/campaigns/:id/themes/xlsx', { schema: { tags, params: IdParams, querystring: RoundQuery } }, async (req, reply) => {
+  r.get('/api/campaigns/:id/themes/xlsx', { schema: { summary: '下载全部意见主题（Excel）', tags, params: IdParams, querystring: RoundQuery } }, async (req, reply) => {
     const out = await themesXlsx(db(), requireUser(req), req.params.id, req.query.roundId ?? null);
     await writeAudit(db(), actorOf(req), { action: 'themes.export.xlsx', targetType: 'campaign', targetId: req.params.id, detail: { roundId: req.query.roundId ?? null } });
     reply.header('content-type', XLSX).header('content-disposition', disposition(out.name, 'themes.xlsx'));
@@ -53,13 +53,13 @@ export async function themeRoutes(app: FastifyInstance) {
   });
 
   r.post('/api/campaigns/:id/themes/drafts', {
-    schema: { tags, params: IdParams, body: z.object({ orgId: Id, themeId: z.number().int().positive(), roundId: Id.nullable().optional() }) },
+    schema: { summary: '由主题生成整改事项草稿', tags, params: IdParams, body: z.object({ orgId: Id, themeId: z.number().int().positive(), roundId: Id.nullable().optional() }) },
   }, async (req) => createDraft(db(), requireUser(req), actorOf(req), req.params.id, req.body));
 
-  r.post('/api/theme-drafts/:id/merge', { schema: { tags, params: IdParams, body: z.object({ itemId: Id }) } },
+  r.post('/api/theme-drafts/:id/merge', { schema: { summary: '将草稿并入已有整改事项', tags, params: IdParams, body: z.object({ itemId: Id }) } },
     async (req) => mergeDraft(db(), requireUser(req), actorOf(req), req.params.id, req.body.itemId));
 
   r.post('/api/theme-drafts/:id/reject', {
-    schema: { tags, params: IdParams, body: z.object({ reason: z.string().trim().min(1, '请填写不采纳的理由').max(2000) }) },
+    schema: { summary: '不采纳整改事项草稿', tags, params: IdParams, body: z.object({ reason: z.string().trim().min(1, '请填写不采纳的理由').max(2000) }) },
   }, async (req) => rejectDraft(db(), requireUser(req), actorOf(req), req.params.id, req.body.reason));
 }

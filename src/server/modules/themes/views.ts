@@ -51,7 +51,7 @@ export async function reporterThemes(db: DbOrTx, user: AuthUser, campaignId: num
   const campaign = await campaignOf(db, campaignId, user);
   await assertReadReporter(db, user, campaignId, campaign.organizerPath, orgId);
   const job = await latestJob(db, campaignId, roundId, true);
-  if (!job?.result) throw new AppError('NO_THEMES', '尚未进行意见归纳，请组织部门先生成', 404);
+  if (!job?.result) throw new AppError('NO_THEMES');
   const entry = Object.entries(job.result.reporterNames).find(([, n]) => n.orgId === orgId);
   if (!entry) throw notFound('述职对象');
   const [reporterId, names] = entry;

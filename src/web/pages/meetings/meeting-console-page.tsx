@@ -10,7 +10,7 @@ import { meetingsApi, type BallotRound, type LiveCounts, type MeetingDetail, typ
 import { nextSpeaker } from '../../../domain/meeting-agenda';
 import { formatClock, timerView } from '../../../domain/meeting-timer';
 import { CommentEditor } from './comment-editor';
-import { useVoteAddress, VoteAddressWarning } from './vote-address';
+import { StandbyWarning, useVoteAddress, VoteAddressWarning } from './vote-address';
 import './meeting-console.css';
 
 /** Changes arrive as server-sent events; polling is the fallback: often while the stream is down, rarely while it is up. */
@@ -240,6 +240,7 @@ function BallotsArea({ meetingId, agenda, canManage, changes }: {
     <div className="console-ballots" data-testid="console-ballots">
       <div className="console-label">现场测评</div>
       {canManage && <VoteAddressWarning warning={warning} />}
+      {canManage && <StandbyWarning />}
       {open ? (
         <div className="console-vote">
           {qr && <img src={qr} alt="手机测评二维码" className="console-qr" data-vote-url={voteUrl} />}

@@ -1,4 +1,6 @@
 import { Alert } from 'antd';
+import { useEffect, useState } from 'react';
+import { metaApi } from '../../api/meta';
 import { phoneUnreachableReason } from '../../../domain/lan-address';
 import { useMeta } from '../../lib/meta';
 
@@ -23,4 +25,23 @@ export function useVoteAddress(): { url: string | null; warning: string | null }
 export function VoteAddressWarning({ warning }: { warning: string | null }) {
   if (!warning) return null;
   return <Alert type="warning" showIcon data-testid="vote-address-warning" message="手机可能打不开投票页" description={warning} />;
+}
+
+/**
+ * The database's redundancy as /api/health reports it (decision 027): while the synchronous standby is away, voting
+ * pauses (commits wait for it) or goes on with one copy, and the chair should know which. Polled every 10 s.
+ */
+export function StandbyWarning() {
+  const [message, setMessage] = useState<string | null>(null);
+  useEffect(() => {
+    let stop = false;
+    const check = () => metaApi.health()
+      .then((h) => !stop && setMessage(h.status === 'degraded' ? h.standby?.message ?? '数据库冗余不完整' : null))
+      .catch(() => !stop && setMessage('无法连接服务器或数据库，正在重试'));
+    void check();
+    const t = setInterval(check, 10_000);
+    return () => { stop = true; clearInterval(t); };
+  }, []);
+  if (!message) return null;
+  return <Alert type="error" showIcon data-testid="standby-warning" message="数据库备库异常" description={message} />;
 }
