@@ -8,7 +8,9 @@ import { setupTestApp } from '../factories';
 import { buildBallotWorld, roundWithCodes, type BallotWorld } from './ballots-fixtures';
 
 const REQUESTS = Number(process.env.FUZZ_TEST_REQUESTS ?? 1000);
-const SEED = 8_2026;
+// Fixed so CI replays one run. The routes list feeds the generator, so adding routes moves the run: 82026 stopped
+// reaching the report .docx import as its author when the theme routes came (the assertion below); FUZZ_TEST_SEED overrides.
+const SEED = Number(process.env.FUZZ_TEST_SEED ?? 82_027);
 
 let t: Awaited<ReturnType<typeof setupTestApp>>;
 let w: BallotWorld;
