@@ -30,6 +30,8 @@ const CONTRACT: Record<string, string[]> = {
   surveys_v_answers: ['survey_id', 'reporter_id', 'answers'],
   assessment_v_completed: ['reporter_id', 'team_id', 'campaign_id', 'completed_at'],
   assessment_v_item_scores: ['reporter_id', 'item_id', 'score', 'max_points'],
+  evaluation_v_state: ['campaign_id', 'state', 'locked_at'],
+  evaluation_v_results: ['reporter_id', 'campaign_id', 'composite', 'rank', 'sector_rank', 'suggested_grade', 'final_grade', 'opinion_direction'],
 };
 
 describe('published views (decision 022)', () => {

@@ -85,3 +85,16 @@ WHERE a.completed_at IS NOT NULL;
 CREATE VIEW "assessment_v_item_scores" AS
 SELECT fs.reporter_id, fs.item_id, fs.score, ci.max_points
 FROM field_scores fs JOIN checklist_items ci ON ci.id = fs.item_id;
+--> statement-breakpoint
+
+-- evaluation: each campaign's evaluation state (open, locked) and when it was locked.
+CREATE VIEW "evaluation_v_state" AS
+SELECT e.campaign_id, e.state, e.locked_at
+FROM evaluations e;
+--> statement-breakpoint
+
+-- evaluation: each reporter's result — composite, ranks, suggested and final grade, the committee's direction.
+CREATE VIEW "evaluation_v_results" AS
+SELECT er.reporter_id, er.campaign_id, er.composite, er.rank, er.sector_rank, er.suggested_grade, er.final_grade,
+  er.opinion_direction
+FROM evaluation_results er;

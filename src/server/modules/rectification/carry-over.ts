@@ -38,9 +38,9 @@ export async function carryOver(db: DbOrTx, user: AuthUser, actor: AuditActor, c
       select i.id, i.org_id as "orgId", o.name as "orgName", i.description, i.status, i.source_type as "sourceType",
              i.root_cause as "rootCause", i.owner, i.responsible_leader as "responsibleLeader", i.measures,
              i.evidence_required as "evidenceRequired",
-             (select r.id from campaign_reporters r where r.campaign_id = ${campaignId} and r.org_id = i.org_id
+             (select r.id from campaigns_v_reporters r where r.campaign_id = ${campaignId} and r.org_id = i.org_id
                 and r.removed_at is null order by (r.role = 'reporter') desc, r.id limit 1) as "reporterId"
-      from rectification_items i join organizations o on o.id = i.org_id
+      from rectification_items i join organizations_v_units o on o.id = i.org_id
       where i.campaign_id = ${prev.id} and i.parent_id is null and (i.status <> 'closed' or i.source_type = 'inspection')
       order by o.path, i.id`);
     const skipped: { itemId: number; orgName: string; reason: string }[] = [];
