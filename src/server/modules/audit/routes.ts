@@ -6,6 +6,7 @@ import { actorOf } from '../../http/audit';
 import { requireRole } from '../../http/session';
 import { exportAudit } from './export-audit';
 import { searchAudit } from './search-audit';
+import { AUDIT_READER } from './policy';
 import { verifyAuditChain } from './verify-chain';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -40,11 +41,11 @@ export async function auditRoutes(app: FastifyInstance) {
         }),
       },
     },
-  }, async (req) => searchAudit(app.deps.db, requireRole(req, 'auditor'), req.query));
+  }, async (req) => searchAudit(app.deps.db, requireRole(req, AUDIT_READER), req.query));
 
   // The rows of the current filter as .xlsx, with an anchor of the chain head signed now (decision 016) to print.
   r.get('/api/audit/export', { schema: { tags: ['audit'], querystring: z.object(Filters) } }, async (req, reply) => {
-    const auditor = requireRole(req, 'auditor');
+    const auditor = requireRole(req, AUDIT_READER);
     const { name, buffer } = await exportAudit(app.deps.db, auditor, actorOf(req), req.query, app.deps.auditAnchors);
     return reply.header('content-type', XLSX)
       .header('content-disposition', `attachment; filename="audit.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`)
@@ -75,7 +76,7 @@ export async function auditRoutes(app: FastifyInstance) {
       },
     },
   }, async (req) => {
-    requireRole(req, 'auditor');
+    requireRole(req, AUDIT_READER);
     // One check at a time per process: it reads the whole log.
     if (running) throw new AppError('AUDIT_VERIFY_RUNNING', '审计链校验正在进行，请稍后再试', 409);
     running = true;

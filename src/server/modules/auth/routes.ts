@@ -6,6 +6,7 @@ import { ROLE_CODES } from '../../../domain/roles';
 import { sessions } from '../../db/schema';
 import { actorOf, writeAudit } from '../../http/audit';
 import { requireUser, SESSION_COOKIE, setSessionCookie } from '../../http/session';
+import { AbilitiesOut, userAbilities } from './abilities';
 import { changeOwnPassword } from './change-password';
 import { login } from './login';
 
@@ -33,7 +34,7 @@ export async function authRoutes(app: FastifyInstance) {
     schema: {
       tags: ['auth'],
       body: z.object({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(256) }),
-      response: { 200: z.object({ user: UserOut, csrfToken: z.string(), password: PasswordStateOut }) },
+      response: { 200: z.object({ user: UserOut, csrfToken: z.string(), password: PasswordStateOut, abilities: AbilitiesOut }) },
     },
   }, async (req, reply) => {
     const result = await login(app.deps, { ...req.body, ip: req.ip });
@@ -43,7 +44,7 @@ export async function authRoutes(app: FastifyInstance) {
       void app.sessionStreams.check();
     }
     setSessionCookie(app, reply, result.token);
-    return { user: result.user, csrfToken: result.csrfToken, password: result.password };
+    return { user: result.user, csrfToken: result.csrfToken, password: result.password, abilities: userAbilities(result.user) };
   });
 
   r.post('/api/auth/logout', {
@@ -61,10 +62,10 @@ export async function authRoutes(app: FastifyInstance) {
   });
 
   r.get('/api/auth/me', {
-    schema: { tags: ['auth'], response: { 200: z.object({ user: UserOut, csrfToken: z.string(), password: PasswordStateOut }) } },
+    schema: { tags: ['auth'], response: { 200: z.object({ user: UserOut, csrfToken: z.string(), password: PasswordStateOut, abilities: AbilitiesOut }) } },
   }, async (req) => {
     const user = requireUser(req);
-    return { user, csrfToken: req.csrfToken!, password: req.passwordState! };
+    return { user, csrfToken: req.csrfToken!, password: req.passwordState!, abilities: userAbilities(user) };
   });
 
   r.post('/api/auth/password', {

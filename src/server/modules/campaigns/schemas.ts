@@ -122,6 +122,10 @@ export const CampaignDetail = z.object({
       progress: z.boolean(), meetings: z.boolean(), evaluation: z.boolean(), myResult: z.boolean(), observers: z.boolean(),
       visits: z.boolean(), surveys: z.boolean(), assessment: z.boolean(), rectification: z.boolean(), results: z.boolean(),
     }),
+    /** What the user may do on those pages (pages.ts, decision 025). */
+    can: z.object({
+      manage: z.boolean(), organizeAssessment: z.boolean(), manageResults: z.boolean(), organizeRectification: z.boolean(),
+    }),
   }),
 });
 export type CampaignDetailT = z.infer<typeof CampaignDetail>;

@@ -83,7 +83,11 @@ const ReportView = z.object({
     unknownHeadings: z.array(z.string()), createdAt: z.string(),
   })),
   attachments: z.array(z.object({ id: z.number(), fileName: z.string(), mimeType: z.string(), size: z.number(), createdAt: z.string() })),
-  can: z.object({ edit: z.boolean(), submit: z.boolean(), review: z.boolean(), sign: z.boolean(), publish: z.boolean(), final: z.boolean() }),
+  can: z.object({
+    edit: z.boolean(), submit: z.boolean(), review: z.boolean(), sign: z.boolean(), publish: z.boolean(), final: z.boolean(),
+    /** Set the prior year's rectification items to answer (the hearing body's admin, before the report is final). */
+    manageItems: z.boolean(),
+  }),
 });
 const TaskItem = z.object({
   task: z.string(), reporterId: z.number(), campaignId: z.number(), campaignTitle: z.string(), orgId: z.number(),
