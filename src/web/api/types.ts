@@ -1,22 +1,15 @@
+import type { z } from 'zod';
 import type { PasswordState } from '../../domain/password-policy';
 import type { AccountAction, Role } from '../../domain/roles';
+import type { SessionOut } from '../../server/modules/auth/routes';
 
 export type { AccountAction, PasswordState, Role };
 
-export interface SessionUser {
-  id: number;
-  username: string;
-  displayName: string;
-  role: Role;
-  scopeOrgId: number | null;
-  orgId: number | null;
-}
-
-export interface SessionResponse {
-  user: SessionUser;
-  csrfToken: string;
-  password: PasswordState;
-}
+export type SessionResponse = z.infer<typeof SessionOut>;
+export type SessionUser = SessionResponse['user'];
+/** What the signed-in user may do, decided by the server from each module's policy (decision 025). */
+export type Abilities = SessionResponse['abilities'];
+export type Section = Abilities['sections'][number];
 
 export interface SecurityPolicy {
   passwordRule: string;

@@ -26,6 +26,9 @@ export const PasswordStateOut = z.object({
   warn: z.boolean(),
 });
 
+/** A signed-in session as the web receives it: who, the CSRF token, the password's state and what the user may do. */
+export const SessionOut = z.object({ user: UserOut, csrfToken: z.string(), password: PasswordStateOut, abilities: AbilitiesOut });
+
 export async function authRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -34,7 +37,7 @@ export async function authRoutes(app: FastifyInstance) {
     schema: {
       tags: ['auth'],
       body: z.object({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(256) }),
-      response: { 200: z.object({ user: UserOut, csrfToken: z.string(), password: PasswordStateOut, abilities: AbilitiesOut }) },
+      response: { 200: SessionOut },
     },
   }, async (req, reply) => {
     const result = await login(app.deps, { ...req.body, ip: req.ip });
@@ -62,7 +65,7 @@ export async function authRoutes(app: FastifyInstance) {
   });
 
   r.get('/api/auth/me', {
-    schema: { tags: ['auth'], response: { 200: z.object({ user: UserOut, csrfToken: z.string(), password: PasswordStateOut, abilities: AbilitiesOut }) } },
+    schema: { tags: ['auth'], response: { 200: SessionOut } },
   }, async (req) => {
     const user = requireUser(req);
     return { user, csrfToken: req.csrfToken!, password: req.passwordState!, abilities: userAbilities(user) };
