@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { PasswordState } from '../../domain/password-policy';
 import type { AccountAction, Role } from '../../domain/roles';
+import type { AuditEntryOut } from '../../server/modules/audit/routes';
 import type { SessionOut } from '../../server/modules/auth/routes';
 
 export type { AccountAction, PasswordState, Role };
@@ -146,17 +147,7 @@ export interface AccountUpdateInput {
   disabled?: boolean;
 }
 
-export interface AuditEntry {
-  id: number;
-  at: string;
-  actorName: string;
-  action: string;
-  targetType: string;
-  targetId: string | null;
-  result: 'success' | 'failure' | string;
-  ip: string | null;
-  detail: unknown;
-}
+export type AuditEntry = z.infer<typeof AuditEntryOut>;
 
 export interface AuditQuery {
   q?: string;

@@ -21,6 +21,12 @@ const Filters = {
   to: z.iso.datetime({ offset: true }).optional(),
 };
 
+/** One row of the audit log as the auditor's page shows it (the web infers its type from this). */
+export const AuditEntryOut = z.object({
+  id: z.number(), at: z.string(), actorName: z.string(), action: z.string(), targetType: z.string(),
+  targetId: z.string().nullable(), result: z.string(), ip: z.string().nullable(), detail: z.unknown(),
+});
+
 export async function auditRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get('/api/audit', {
@@ -33,10 +39,7 @@ export async function auditRoutes(app: FastifyInstance) {
       }),
       response: {
         200: z.object({
-          items: z.array(z.object({
-            id: z.number(), at: z.string(), actorName: z.string(), action: z.string(), targetType: z.string(),
-            targetId: z.string().nullable(), result: z.string(), ip: z.string().nullable(), detail: z.unknown(),
-          })),
+          items: z.array(AuditEntryOut),
           total: z.number(),
         }),
       },

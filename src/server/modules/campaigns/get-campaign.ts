@@ -123,7 +123,7 @@ export async function getCampaignDetail(db: DbOrTx, user: AuthUser, id: number, 
   return {
     campaign: presentSummary(c, organizer),
     access,
-    settings: full ? (c.settings as unknown as Record<string, unknown>) : null,
+    settings: full ? c.settings : null,
     lines: describeSettings(c.settings),
     phases: presentPhases(c.phases, today),
     today,
