@@ -179,7 +179,7 @@ export function parseRichHtml(html: string): RichBlock[] {
       } else if (--listDepth <= 0) {
         listDepth = 0;
         endItem();
-        if (list && list.items.length) blocks.push(list);
+        if (list?.items.length) blocks.push(list);
         list = null;
       }
       continue;
@@ -212,7 +212,6 @@ export function parseRichHtml(html: string): RichBlock[] {
       const kind = para;
       flushPara();
       if (kind) para = { type: kind.type, level: kind.level, runs: [] };
-      continue;
     }
     // Any other tag (span, a, img, …): dropped, its text kept.
   }
@@ -251,6 +250,7 @@ function runsHtml(runs: readonly Run[]) {
 /** The editor's HTML for blocks: headings become bold paragraphs, list items and cells hold a <p>. */
 export function blocksToHtml(blocks: readonly RichBlock[]): string {
   return blocks
+    // biome-ignore lint/suspicious/useIterableCallbackReturn: the switch names every block type (tsc checks it), each returns
     .map((b) => {
       switch (b.type) {
         case 'paragraph':
