@@ -103,6 +103,17 @@ const LAG_SQL = `select case when not pg_is_in_recovery() then null
   else greatest(0, extract(epoch from clock_timestamp() - pg_last_xact_replay_timestamp()) * 1000)::int end as lag_ms`;
 
 /**
+ * pg's pool listens for 'error' only on idle clients. A client checked out for a transaction whose server goes away
+ * (kill, restart, failover) emits 'error' with nobody listening, and an unhandled 'error' event ends Node — the close
+ * of a round, one transaction, did exactly that under bench/crash.bench.ts. The failed query already rejects and the
+ * transaction's caller answers 503; this listener only keeps the process alive. pg marks the client unqueryable, so
+ * its release removes it from the pool.
+ */
+function guardCheckedOut(pool: pg.Pool) {
+  pool.on('connect', (client) => { client.on('error', () => {}); });
+}
+
+/**
  * `url` may list several hosts with target_session_attrs (hosts.ts); `readUrl`, a replica for reads (decision 027).
  */
 export async function openPostgres(url: string, poolSize = 20, readUrl?: string): Promise<Database> {
@@ -111,6 +122,7 @@ export async function openPostgres(url: string, poolSize = 20, readUrl?: string)
   const pool = new pg.Pool(poolOptions(url, { max: poolSize, applicationName }));
   // An idle client that errors (server restart) must not crash the process.
   pool.on('error', () => {});
+  guardCheckedOut(pool);
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   let replica: Database['replica'];
   let readPool: pg.Pool | undefined;
@@ -118,6 +130,7 @@ export async function openPostgres(url: string, poolSize = 20, readUrl?: string)
     // Not under APP_NAME_PREFIX: the close counts the app processes by that name (closing.ts).
     readPool = new pg.Pool(poolOptions(readUrl, { max: Math.max(2, Math.ceil(poolSize / 4)), applicationName: `shuping-read:${instanceId}` }));
     readPool.on('error', () => {});
+    guardCheckedOut(readPool);
     const rp = readPool;
     replica = {
       db: drizzlePg(rp, { schema }) as unknown as Db,
@@ -129,6 +142,7 @@ export async function openPostgres(url: string, poolSize = 20, readUrl?: string)
   }
   const monitor = new pg.Pool(poolOptions(url, { max: 2, applicationName: `shuping-monitor:${instanceId}`, connectionTimeoutMillis: 3000 }));
   monitor.on('error', () => {});
+  guardCheckedOut(monitor);
   return {
     db,
     kind: 'postgres',
