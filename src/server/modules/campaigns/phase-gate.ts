@@ -90,7 +90,7 @@ export async function pendingWork(db: DbOrTx, campaignId: number, key: PhaseKey)
   } else if (key === 'evaluation') {
     const [row] = await queryRows<{ n: number }>(db, sql`
       select count(*)::int as n from campaigns c where c.id = ${campaignId}
-        and not exists (select 1 from evaluations e where e.campaign_id = c.id and e.state = 'locked')
+        and not exists (select 1 from evaluation_v_state e where e.campaign_id = c.id and e.state = 'locked')
         and exists (select 1 from campaign_reporters r where ${active})`);
     add(row!.n, '综合评价结果尚未锁定');
   } else if (key === 'rectification') {

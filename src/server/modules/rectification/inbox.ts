@@ -227,7 +227,7 @@ export async function getInbox(db: DbOrTx, user: AuthUser, campaignId: number, o
   const campaign = await campaignOf(db, campaignId, user);
   const target = orgId ?? (user.role === 'secretary' ? user.orgId : null);
   if (!target) throw new AppError('VALIDATION', '请选择党组织', { field: 'orgId' });
-  const [org] = await queryRows<{ path: string }>(db, sql`select path from organizations where id = ${target}`);
+  const [org] = await queryRows<{ path: string }>(db, sql`select path from organizations_v_units where id = ${target}`);
   // Reading rights first, so a denied reader learns nothing about whether the organization reports here.
   assertReadItems(user, { orgId: target, orgPath: org?.path ?? '/none/' });
   const rep = await requireReporter(db, campaignId, target);
