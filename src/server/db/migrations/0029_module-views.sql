@@ -74,3 +74,21 @@ CREATE VIEW "evaluation_v_results" AS
 SELECT er.reporter_id, er.campaign_id, er.composite, er.rank, er.sector_rank, er.suggested_grade, er.final_grade,
   er.opinion_direction
 FROM evaluation_results er;
+--> statement-breakpoint
+
+-- ballots: every round with its meeting, mode (real, rehearsal) and state.
+CREATE VIEW "ballots_v_rounds" AS
+SELECT r.id, r.meeting_id, r.mode, r.state
+FROM ballot_rounds r;
+--> statement-breakpoint
+
+-- meetings: each meeting's campaign and title.
+CREATE VIEW "meetings_v_meetings" AS
+SELECT m.id, m.campaign_id, m.title
+FROM meetings m;
+--> statement-breakpoint
+
+-- themes: the draft problems the organizer proposed from comment themes, as the rectification inbox lists them.
+CREATE VIEW "themes_v_drafts" AS
+SELECT d.id, d.campaign_id, d.org_id, d.reporter_id, d.label, d.comment_count, d.quotes, d.state, d.merged_item_id
+FROM theme_drafts d;

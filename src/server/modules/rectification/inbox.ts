@@ -182,7 +182,7 @@ async function visitProblems(db: DbOrTx, campaign: CampaignCtx, rep: ReporterCtx
 async function themeDraftEntries(db: DbOrTx, rep: ReporterCtx): Promise<Array<InboxEntry & { mergedItemId: number | null }>> {
   const rows = await queryRows<{ id: number; label: string; commentCount: number; quotes: string[]; mergedItemId: number | null }>(db, sql`
     select id, label, comment_count as "commentCount", quotes, merged_item_id as "mergedItemId"
-    from theme_drafts where reporter_id = ${rep.id} and state <> 'rejected' order by id`);
+    from themes_v_drafts where reporter_id = ${rep.id} and state <> 'rejected' order by id`);
   return rows.map((r) => ({
     key: entryKey('comment_theme', r.id, null), sourceType: 'comment_theme', sourceLabel: SOURCE_LABELS.comment_theme, sourceId: r.id,
     text: themeDraftText(r.label, r.commentCount, r.quotes), detail: `${r.commentCount}条意见归纳（匿名，引文随机排列）`, itemId: null,

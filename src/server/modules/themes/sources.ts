@@ -1,7 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { shuffle } from '../../../domain/sampling';
 import { type DbOrTx, queryRows } from '../../db/connect';
+import { campaignFieldNotes } from '../assessment/queries';
 import { cryptoRng } from '../ballots/compute-results';
+import { campaignComments } from '../meetings/queries';
 import { releasedBallotTexts } from '../rectification/inbox';
 
 export interface ReporterRow {
@@ -14,7 +16,7 @@ export interface ReporterRow {
 export async function campaignReportersOf(db: DbOrTx, campaignId: number): Promise<ReporterRow[]> {
   return queryRows<ReporterRow>(db, sql`
     select r.id, r.org_id as "orgId", o.name as "orgName", o.path as "orgPath"
-    from campaign_reporters r join organizations o on o.id = r.org_id
+    from campaigns_v_reporters r join organizations_v_units o on o.id = r.org_id
     where r.campaign_id = ${campaignId} and r.role = 'reporter' and r.removed_at is null order by o.path, r.id`);
 }
 
@@ -37,13 +39,8 @@ export async function loadTexts(db: DbOrTx, campaignId: number, roundId: number 
     }
   }
   if (roundId === null) {
-    const comments = await queryRows<{ reporterId: number; body: string }>(db, sql`
-      select a.reporter_id as "reporterId", c.body from meeting_comments c
-      join meeting_agenda_items a on a.id = c.agenda_item_id join meetings m on m.id = a.meeting_id
-      where m.campaign_id = ${campaignId} and c.kind = 'comment' and c.deleted_at is null`);
-    const notes = await queryRows<{ reporterId: number; note: string }>(db, sql`
-      select fs.reporter_id as "reporterId", fs.note from field_scores fs join campaign_reporters r on r.id = fs.reporter_id
-      where r.campaign_id = ${campaignId} and fs.note is not null and btrim(fs.note) <> ''`);
+    const comments = await campaignComments(db, campaignId);
+    const notes = await campaignFieldNotes(db, campaignId);
     const known = new Set(reporters.map((r) => r.id));
     for (const c of comments) if (known.has(c.reporterId)) texts.push({ text: c.body, group: String(c.reporterId) }), sources.comment++;
     for (const n of notes) if (known.has(n.reporterId)) texts.push({ text: n.note, group: String(n.reporterId) }), sources.field++;
