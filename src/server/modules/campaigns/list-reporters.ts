@@ -43,8 +43,8 @@ function where(campaignId: number, f: ReporterFilter): SQL {
 
 const FROM = sql`
   from campaign_reporters r
-  join organizations o on o.id = r.org_id
-  join organizations t on t.id = r.report_to_org_id
+  join organizations_v_units o on o.id = r.org_id
+  join organizations_v_units t on t.id = r.report_to_org_id
   left join secretaries s on s.id = r.secretary_id`;
 
 /** Reporter rows as shown and exported: secretary, account, tier limits, route. */
