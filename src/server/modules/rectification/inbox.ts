@@ -98,8 +98,8 @@ async function comments(db: DbOrTx, rep: ReporterCtx): Promise<InboxEntry[]> {
  */
 export async function releasedBallotTexts(db: DbOrTx, rep: { id: number; campaignId: number }, roundId?: number) {
   const rounds = await queryRows<{ id: number; anonymity: { minGroupSize?: number } | null }>(db, sql`
-    select br.id, br.anonymity from ballot_rounds br join meetings m on m.id = br.meeting_id
-    where m.campaign_id = ${rep.campaignId} and br.mode = 'real' and br.state = 'released'
+    select br.id, br.anonymity from ballots_v_released_rounds br
+    where br.campaign_id = ${rep.campaignId}
       ${roundId === undefined ? sql`` : sql`and br.id = ${roundId}`} order by br.id`);
   const out: Array<{ roundId: number; problems: string[]; suggestions: string[] }> = [];
   for (const round of rounds) {

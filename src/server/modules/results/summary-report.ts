@@ -105,7 +105,7 @@ export async function summaryFigures(db: DbOrTx, campaignId: number, now: Date) 
   const ballots = await ballotFacts(db, campaignId);
   const [counts] = await queryRows<{ meetings: number; fieldDone: number; surveyResponses: number; items: number; closed: number; overdue: number }>(db, sql`
     select
-      (select count(*)::int from meetings where campaign_id = ${campaignId}) as meetings,
+      (select count(*)::int from meetings_v_meetings where campaign_id = ${campaignId}) as meetings,
       (select count(*)::int from assessment_assignments a join campaigns_v_reporters r on r.id = a.reporter_id
         where r.campaign_id = ${campaignId} and a.completed_at is not null) as "fieldDone",
       (select count(*)::int from survey_responses sr join surveys s on s.id = sr.survey_id where s.campaign_id = ${campaignId}) as "surveyResponses",
