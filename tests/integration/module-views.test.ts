@@ -22,6 +22,7 @@ afterAll(async () => {
 });
 
 const CONTRACT: Record<string, string[]> = {
+  auth_v_users: ['id', 'username', 'display_name', 'role', 'scope_org_id', 'org_id', 'disabled'],
   organizations_v_units: ['id', 'parent_id', 'name', 'code', 'kind', 'sector', 'level', 'path', 'depth'],
   campaigns_v_reporters: ['id', 'campaign_id', 'org_id', 'report_to_org_id', 'role', 'secretary_id', 'tier_key', 'written_only', 'removed_at'],
   ballots_v_released_rounds: ['id', 'meeting_id', 'campaign_id', 'anonymity'],

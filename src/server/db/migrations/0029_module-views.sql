@@ -92,3 +92,9 @@ FROM meetings m;
 CREATE VIEW "themes_v_drafts" AS
 SELECT d.id, d.campaign_id, d.org_id, d.reporter_id, d.label, d.comment_count, d.quotes, d.state, d.merged_item_id
 FROM theme_drafts d;
+--> statement-breakpoint
+
+-- auth: who an account is, as other modules name and filter people — no password hash or password state.
+CREATE VIEW "auth_v_users" AS
+SELECT u.id, u.username, u.display_name, u.role, u.scope_org_id, u.org_id, u.disabled
+FROM users u;

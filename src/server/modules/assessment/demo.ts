@@ -10,8 +10,8 @@ import { createTeam } from './manage-teams';
  */
 export async function seedDemoAssessment(db: Db, opts: { now: Date; campaignId: number }) {
   const [admin] = await queryRows<{ id: number; display_name: string; scope_org_id: number; path: string }>(db, sql`
-    select u.id, u.display_name, u.scope_org_id, o.path from users u join organizations_v_units o on o.id = u.scope_org_id where u.username = 'admin'`);
-  const [assessor] = await queryRows<{ id: number }>(db, sql`select id from users where username = 'assessor'`);
+    select u.id, u.display_name, u.scope_org_id, o.path from auth_v_users u join organizations_v_units o on o.id = u.scope_org_id where u.username = 'admin'`);
+  const [assessor] = await queryRows<{ id: number }>(db, sql`select id from auth_v_users where username = 'assessor'`);
   if (!admin || !assessor) return { checklistId: null, teamId: null };
   const user: AuthUser = { id: admin.id, username: 'admin', displayName: admin.display_name, role: 'org_admin', scopeOrgId: admin.scope_org_id, orgId: null, scopePath: admin.path };
   const actor = { actorId: admin.id, actorName: `${admin.display_name}(admin)`, ip: null, at: opts.now };

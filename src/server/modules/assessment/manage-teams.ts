@@ -23,7 +23,7 @@ async function checkMembers(tx: DbOrTx, campaign: CampaignRef, memberIds: number
   if (!memberIds.length) return;
   const people = await queryRows<{ id: number; display_name: string; role: string; disabled: boolean; scope_path: string | null }>(tx, sql`
     select u.id, u.display_name, u.role, u.disabled, o.path as scope_path
-    from users u left join organizations_v_units o on o.id = u.scope_org_id where u.id in (${ids(memberIds)})`);
+    from auth_v_users u left join organizations_v_units o on o.id = u.scope_org_id where u.id in (${ids(memberIds)})`);
   const byId = new Map(people.map((p) => [p.id, p]));
   for (const id of memberIds) {
     const p = byId.get(id);

@@ -145,7 +145,7 @@ export async function listScores(db: DbOrTx, reporterId: number): Promise<ScoreR
            u.display_name as "scoredByName", ${isoTs(sql`f.scored_at`)} as "scoredAt",
            coalesce((select json_agg(json_build_object('id', p.id, 'fileName', p.file_name, 'size', p.size) order by p.id)
                      from field_score_photos p where p.score_id = f.id and p.removed_at is null), '[]'::json) as photos
-    from field_scores f left join users u on u.id = f.scored_by
+    from field_scores f left join auth_v_users u on u.id = f.scored_by
     where f.reporter_id = ${reporterId}
     order by f.item_id`);
 }

@@ -34,7 +34,7 @@ export async function listGaps(
       where r.campaign_id = ${c.id}
       order by o.depth, o.code`);
     const accounts = await queryRows<{ org_id: number }>(db, sql`
-      select distinct u.org_id from users u join campaign_reporters r on r.org_id = u.org_id
+      select distinct u.org_id from auth_v_users u join campaign_reporters r on r.org_id = u.org_id
       where r.campaign_id = ${c.id} and u.role = 'secretary' and not u.disabled`);
     gaps = gapsOf(rows.map((r) => ({
       org: { id: r.org_id, name: r.name, sector: r.sector, kind: r.kind },

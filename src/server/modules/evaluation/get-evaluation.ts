@@ -55,7 +55,7 @@ export async function getEvaluation(db: DbOrTx, user: AuthUser, campaignId: numb
       ei.daily_score, ei.daily_note, ei.report_score, ei.report_note, ei.major_error, ei.major_error_note,
       ei.accountability, ei.accountability_note,
       coalesce((select jsonb_agg(jsonb_build_object('userId', u.id, 'userName', u.display_name, 'stance', rv.stance, 'note', rv.note)
-        order by u.display_name) from evaluation_reviews rv join users u on u.id = rv.user_id where rv.reporter_id = er.reporter_id),
+        order by u.display_name) from evaluation_reviews rv join auth_v_users u on u.id = rv.user_id where rv.reporter_id = er.reporter_id),
         '[]'::jsonb) as reviews,
       (select count(*)::int from grade_changes gc where gc.reporter_id = er.reporter_id) as changes
     from evaluation_results er
@@ -166,7 +166,7 @@ export async function gradeHistory(db: DbOrTx, user: AuthUser, campaignId: numbe
   const rows = await queryRows<{ old_grade: Grade | null; new_grade: Grade; suggested_grade: Grade | null; reason: string | null;
     changed_by: string | null; changed_at: string | Date }>(db, sql`
     select gc.old_grade, gc.new_grade, gc.suggested_grade, gc.reason, u.display_name as changed_by, gc.changed_at
-    from grade_changes gc left join users u on u.id = gc.changed_by
+    from grade_changes gc left join auth_v_users u on u.id = gc.changed_by
     where gc.campaign_id = ${campaignId} and gc.reporter_id = ${reporterId} order by gc.changed_at, gc.id`);
   return {
     items: rows.map((r) => ({

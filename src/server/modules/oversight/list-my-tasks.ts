@@ -54,7 +54,7 @@ export async function listMyTasks(db: DbOrTx, user: AuthUser, query: MyTasksQuer
     select a.id, pc.id as "campaignId", pc.title as "campaignTitle", po.name as "senderName",
       sc.id as "subCampaignId", sc.title as "subCampaignTitle", sc.state as "subCampaignState", o.name as "organizerName",
       a.group_name as "groupName", a.is_leader as "isLeader",
-      (select lu.display_name from observer_assignments l join users lu on lu.id = l.user_id
+      (select lu.display_name from observer_assignments l join auth_v_users lu on lu.id = l.user_id
         where l.campaign_id = a.campaign_id and l.group_name = a.group_name and l.is_leader and l.removed_at is null
         limit 1) as "leaderName",
       a.note, ${phaseOf(sql`sc.phases`, 'meeting')} as meeting, sc.phases,
