@@ -30,6 +30,7 @@ import { metaRoutes } from './modules/meta/routes';
 import { reportRoutes } from './modules/reports/routes';
 import { campaignRoutes } from './modules/campaigns/routes';
 import { oversightRoutes } from './modules/oversight/routes';
+import { meetingRounds } from './modules/ballots/meeting-rounds';
 import { ballotRoutes } from './modules/ballots/routes';
 import { meetingRoutes } from './modules/meetings/routes';
 import { resultRoutes } from './modules/results/routes';
@@ -240,7 +241,8 @@ export async function buildApp(opts: BuildAppOptions) {
   await app.register(oversightRoutes);
   await app.register(ballotRoutes);
   await app.register(resultRoutes);
-  await app.register(meetingRoutes);
+  // Meetings show the round through a port the ballots module fills (ballots depends on meetings, not back).
+  await app.register(meetingRoutes, { rounds: meetingRounds });
   await app.register(assessmentRoutes);
   await app.register(reportRoutes);
   await app.register(surveyRoutes);

@@ -6,7 +6,7 @@ import type { DbOrTx } from '../../db/connect';
 import { assessmentAssignments } from '../../db/schema';
 import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
-import { dropFieldTallies, tallyCompletedAssessment } from '../evaluation/tallies';
+import { announce } from '../events';
 import { assertNotArchived, assertOrganize, assertScore } from './policy';
 import { checklistFor, getReporterCtx, isTeamMember, listScores } from './repo';
 
@@ -32,7 +32,7 @@ export async function completeAssessment(db: DbOrTx, user: AuthUser, actor: Audi
       .where(and(eq(assessmentAssignments.reporterId, reporterId), isNull(assessmentAssignments.completedAt)))
       .returning({ id: assessmentAssignments.id });
     if (!done.length) throw new AppError('ASSESSMENT_COMPLETED', `${ctx.orgName}的实地考核已提交`);
-    await tallyCompletedAssessment(tx, reporterId);
+    await announce(tx, 'assessment.completed', { reporterId });
     await writeAudit(tx, actor, {
       action: 'assessment.complete', targetType: 'campaign_reporter', targetId: reporterId, scopePath: ctx.orgPath,
       detail: { teamId: ctx.teamId, checklistId: list.id, items: list.items.length, failed: scores.filter((s) => s.failed).length },
@@ -52,7 +52,7 @@ export async function reopenAssessment(db: DbOrTx, user: AuthUser, actor: AuditA
       .where(and(eq(assessmentAssignments.reporterId, reporterId), isNotNull(assessmentAssignments.completedAt)))
       .returning({ id: assessmentAssignments.id });
     if (!done.length) throw new AppError('ASSESSMENT_NOT_COMPLETED', `${ctx.orgName}的实地考核尚未提交，无需退回`);
-    await dropFieldTallies(tx, { reporterId });
+    await announce(tx, 'assessment.reopened', { reporterId });
     await writeAudit(tx, actor, {
       action: 'assessment.reopen', targetType: 'campaign_reporter', targetId: reporterId, scopePath: ctx.orgPath,
       detail: { teamId: ctx.teamId, reason, completedAt: ctx.completedAt },

@@ -58,7 +58,7 @@ export async function exportScores(db: DbOrTx, user: AuthUser, campaignId: numbe
     const rows = await queryRows<{ reporterId: number; section: string; title: string; method: string; maxPoints: number; score: number; failed: boolean; note: string | null; scoredBy: string | null }>(db, sql`
       select f.reporter_id as "reporterId", i.section, i.title, i.method, i.max_points::float8 as "maxPoints", f.score::float8 as score,
              f.failed, f.note, u.display_name as "scoredBy"
-      from field_scores f join checklist_items i on i.id = f.item_id and i.removed_at is null left join users u on u.id = f.scored_by
+      from field_scores f join checklist_items i on i.id = f.item_id and i.removed_at is null left join auth_v_users u on u.id = f.scored_by
       where f.reporter_id in (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})
       order by f.reporter_id, i.checklist_id, i.position, i.id`);
     const order = new Map(items.map((r, i) => [r.reporterId, i]));

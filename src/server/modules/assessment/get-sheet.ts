@@ -16,7 +16,7 @@ export async function getSheet(db: DbOrTx, user: AuthUser, reporterId: number) {
   const itemIds = new Set(items.map((i) => i.id));
   const own = scores.filter((s) => itemIds.has(s.itemId));
   const [completedBy] = ctx.completedAt ? await queryRows<{ name: string }>(db, sql`
-    select u.display_name as name from assessment_assignments a join users u on u.id = a.completed_by where a.reporter_id = ${reporterId}`) : [];
+    select u.display_name as name from assessment_assignments a join auth_v_users u on u.id = a.completed_by where a.reporter_id = ${reporterId}`) : [];
   return {
     reporter: {
       id: ctx.reporterId, orgName: ctx.orgName, secretaryName: ctx.secretaryName, tierKey: ctx.tierKey,

@@ -57,8 +57,8 @@ export async function computeProgress(db: DbOrTx, user: AuthUser, campaign: Camp
     select r.id as "reporterId", r.org_id as "orgId", o.name as "orgName", coalesce(s.name, (select cs.name from secretaries cs where cs.org_id = r.org_id and cs.tenure_end is null
              order by cs.tenure_start desc limit 1)) as "secretaryName", r.tier_key as "tierKey",
            o.sector, t.id as "teamId", t.name as "teamName", ${isoTs(sql`a.completed_at`)} as "completedAt"
-    from campaign_reporters r
-    join organizations o on o.id = r.org_id
+    from campaigns_v_reporters r
+    join organizations_v_units o on o.id = r.org_id
     left join secretaries s on s.id = r.secretary_id
     left join assessment_assignments a on a.reporter_id = r.id
     left join assessment_teams t on t.id = a.team_id and t.removed_at is null
@@ -76,7 +76,7 @@ export async function computeProgress(db: DbOrTx, user: AuthUser, campaign: Camp
     select f.reporter_id as "reporterId", i.checklist_id as "checklistId", count(*)::int as scored,
            count(*) filter (where f.failed)::int as failed, sum(f.score)::float8 as score, sum(i.max_points)::float8 as max
     from field_scores f join checklist_items i on i.id = f.item_id and i.removed_at is null
-    join campaign_reporters r on r.id = f.reporter_id
+    join campaigns_v_reporters r on r.id = f.reporter_id
     where r.campaign_id = ${campaign.id}
     group by f.reporter_id, i.checklist_id`);
   const itemCount = new Map(counts.map((c) => [c.checklistId, c.items]));

@@ -6,7 +6,7 @@ import { checklistItems } from '../../db/schema';
 import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
 import { assertNotArchived, assertOrganize } from './policy';
-import { dropFieldTallies } from '../evaluation/tallies';
+import { announce } from '../events';
 import { getCampaignRef, getChecklist, type ItemRow } from './repo';
 
 async function loadItem(tx: DbOrTx, id: number) {
@@ -62,7 +62,7 @@ export async function updateItem(db: DbOrTx, user: AuthUser, actor: AuditActor, 
       method: merged.method, position: input.position ?? item.position,
     }).where(eq(checklistItems.id, id));
     // The completed assessments scored on this item are summed again at the next recompute.
-    if (input.maxPoints !== undefined && input.maxPoints !== item.maxPoints) await dropFieldTallies(tx, { itemId: id });
+    if (input.maxPoints !== undefined && input.maxPoints !== item.maxPoints) await announce(tx, 'assessment.item_points_changed', { itemId: id });
     await writeAudit(tx, actor, {
       action: 'assessment.item.update', targetType: 'checklist_item', targetId: id, scopePath: campaign.organizerPath,
       detail: { before: item, after: input },

@@ -23,7 +23,7 @@ async function checkMembers(tx: DbOrTx, campaign: CampaignRef, memberIds: number
   if (!memberIds.length) return;
   const people = await queryRows<{ id: number; display_name: string; role: string; disabled: boolean; scope_path: string | null }>(tx, sql`
     select u.id, u.display_name, u.role, u.disabled, o.path as scope_path
-    from users u left join organizations o on o.id = u.scope_org_id where u.id in (${ids(memberIds)})`);
+    from auth_v_users u left join organizations_v_units o on o.id = u.scope_org_id where u.id in (${ids(memberIds)})`);
   const byId = new Map(people.map((p) => [p.id, p]));
   for (const id of memberIds) {
     const p = byId.get(id);
@@ -38,7 +38,7 @@ async function checkReporters(tx: DbOrTx, campaignId: number, reporterIds: numbe
   if (!reporterIds.length) return;
   const rows = await queryRows<{ id: number; org_name: string; team_id: number | null; team_name: string | null }>(tx, sql`
     select r.id, o.name as org_name, a.team_id, t.name as team_name
-    from campaign_reporters r join organizations o on o.id = r.org_id
+    from campaigns_v_reporters r join organizations_v_units o on o.id = r.org_id
     left join assessment_assignments a on a.reporter_id = r.id
     left join assessment_teams t on t.id = a.team_id
     where r.id in (${ids(reporterIds)}) and r.campaign_id = ${campaignId} and r.removed_at is null and r.role = 'reporter'`);
@@ -115,7 +115,7 @@ export async function updateTeam(db: DbOrTx, user: AuthUser, actor: AuditActor, 
       await checkReporters(tx, team.campaign_id, reporterIds, id);
       const current = await queryRows<{ reporter_id: number; completed: boolean; org_name: string }>(tx, sql`
         select a.reporter_id, a.completed_at is not null as completed, o.name as org_name
-        from assessment_assignments a join campaign_reporters r on r.id = a.reporter_id join organizations o on o.id = r.org_id
+        from assessment_assignments a join campaigns_v_reporters r on r.id = a.reporter_id join organizations_v_units o on o.id = r.org_id
         where a.team_id = ${id}`);
       const leaving = current.filter((c) => !reporterIds.includes(c.reporter_id));
       const locked = leaving.filter((c) => c.completed);

@@ -24,7 +24,7 @@ export async function getCampaignRef(db: DbOrTx, id: number, viewer?: AuthUser, 
   const [row] = await queryRows<CampaignRef>(db, sql`
     select c.id, c.title, c.year, c.state, c.organizer_org_id as "organizerOrgId", o.name as "organizerName",
            o.path as "organizerPath", c.settings
-    from campaigns c join organizations o on o.id = c.organizer_org_id
+    from campaigns c join organizations_v_units o on o.id = c.organizer_org_id
     where c.id = ${id}`);
   if (!row) throw notFound('述职评议考核');
   hideOffBranch(viewer, row.organizerPath, what);
@@ -100,8 +100,8 @@ export async function getReporterCtx(db: DbOrTx, reporterId: number, viewer?: Au
            o.sector, r.tier_key as "tierKey", coalesce(s.name, (select cs.name from secretaries cs where cs.org_id = r.org_id and cs.tenure_end is null
              order by cs.tenure_start desc limit 1)) as "secretaryName",
            a.id as "assignmentId", t.id as "teamId", t.name as "teamName", ${isoTs(sql`a.completed_at`)} as "completedAt"
-    from campaign_reporters r
-    join organizations o on o.id = r.org_id
+    from campaigns_v_reporters r
+    join organizations_v_units o on o.id = r.org_id
     left join secretaries s on s.id = r.secretary_id
     left join assessment_assignments a on a.reporter_id = r.id
     left join assessment_teams t on t.id = a.team_id and t.removed_at is null
@@ -145,7 +145,7 @@ export async function listScores(db: DbOrTx, reporterId: number): Promise<ScoreR
            u.display_name as "scoredByName", ${isoTs(sql`f.scored_at`)} as "scoredAt",
            coalesce((select json_agg(json_build_object('id', p.id, 'fileName', p.file_name, 'size', p.size) order by p.id)
                      from field_score_photos p where p.score_id = f.id and p.removed_at is null), '[]'::json) as photos
-    from field_scores f left join users u on u.id = f.scored_by
+    from field_scores f left join auth_v_users u on u.id = f.scored_by
     where f.reporter_id = ${reporterId}
     order by f.item_id`);
 }

@@ -35,7 +35,7 @@ export async function accountByUsername(db: DbOrTx, username: string): Promise<A
   const [row] = await queryRows<Account>(db, sql`
     select u.id, u.username, u.display_name, u.role, u.scope_org_id, u.org_id, u.password_hash, u.disabled,
            u.must_change_password, u.password_changed_at, o.path as scope_path
-    from users u left join organizations o on o.id = coalesce(u.scope_org_id, u.org_id)
+    from users u left join organizations_v_units o on o.id = coalesce(u.scope_org_id, u.org_id)
     where u.username = ${username}`);
   return row;
 }

@@ -18,7 +18,7 @@ import { createInbox, dropInbox, mixIntoBallots } from './inbox';
 import { type BallotMixer, type Outcome, VOTE_NOT_SAVED, writeBatch } from './mixer';
 import { purgeTraces } from './traces';
 import { matchedPaper } from './paper-tallies';
-import { tallyReleasedRound } from '../evaluation/tallies';
+import { announce } from '../events';
 import { assertVotingMayOpen } from '../campaigns/phase-gate';
 
 export const newRoomCode = () => roomCodeFromBytes(randomBytes(4));
@@ -232,8 +232,8 @@ export async function releaseResults(db: Db, user: AuthUser, actor: AuditActor, 
     const [row] = await tx.update(ballotRounds)
       .set({ state: 'released', mismatches, explanation: text || null, releasedAt: actor.at })
       .where(eq(ballotRounds.id, roundId)).returning();
-    // Released is final: the counts per reporter × category are written once, for the composite evaluation.
-    await tallyReleasedRound(tx, ctx.meeting.campaignId, roundId);
+    // Released is final: evaluation counts the ballots per reporter × category once, for the composite evaluation.
+    await announce(tx, 'ballots.round_released', { campaignId: ctx.meeting.campaignId, roundId });
     await writeAudit(tx, actor, {
       action: 'ballot_round.release', targetType: 'ballot_round', targetId: roundId, scopePath: ctx.organizerPath,
       detail: { explanation: text || null, mismatches: mismatches.length },

@@ -28,13 +28,13 @@ export async function listGaps(
       select o.id as org_id, o.name, o.sector, o.kind, s.name as sec_name, s.tenure_start::text as tenure_start,
              t.name as report_to, r.removed_reason, r.removed_at is not null as removed
       from campaign_reporters r
-      join organizations o on o.id = r.org_id
-      join organizations t on t.id = r.report_to_org_id
+      join organizations_v_units o on o.id = r.org_id
+      join organizations_v_units t on t.id = r.report_to_org_id
       left join secretaries s on s.id = r.secretary_id
       where r.campaign_id = ${c.id}
       order by o.depth, o.code`);
     const accounts = await queryRows<{ org_id: number }>(db, sql`
-      select distinct u.org_id from users u join campaign_reporters r on r.org_id = u.org_id
+      select distinct u.org_id from auth_v_users u join campaign_reporters r on r.org_id = u.org_id
       where r.campaign_id = ${c.id} and u.role = 'secretary' and not u.disabled`);
     gaps = gapsOf(rows.map((r) => ({
       org: { id: r.org_id, name: r.name, sector: r.sector, kind: r.kind },

@@ -43,8 +43,8 @@ function where(campaignId: number, f: ReporterFilter): SQL {
 
 const FROM = sql`
   from campaign_reporters r
-  join organizations o on o.id = r.org_id
-  join organizations t on t.id = r.report_to_org_id
+  join organizations_v_units o on o.id = r.org_id
+  join organizations_v_units t on t.id = r.report_to_org_id
   left join secretaries s on s.id = r.secretary_id`;
 
 /** Reporter rows as shown and exported: secretary, account, tier limits, route. */
@@ -53,7 +53,7 @@ export async function queryReporters(db: DbOrTx, c: Campaign, f: ReporterFilter,
     select r.id, o.id as org_id, o.name as org_name, o.code as org_code, o.sector, o.kind, r.role,
            t.id as report_to_id, t.name as report_to_name, r.route_rule_index,
            s.id as secretary_id, s.name as secretary_name, s.tenure_start::text as tenure_start,
-           exists(select 1 from users u where u.role = 'secretary' and u.org_id = o.id and not u.disabled) as has_account,
+           exists(select 1 from auth_v_users u where u.role = 'secretary' and u.org_id = o.id and not u.disabled) as has_account,
            r.tier_key, r.written_only, r.self_committee_reported_on::text as self_committee,
            r.self_committee_ratings as sc_ratings, r.self_committee_participants as sc_participants, r.self_committee_note as sc_note,
            to_char(r.self_committee_filed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as sc_filed_at,

@@ -76,7 +76,7 @@ export async function pendingWork(db: DbOrTx, campaignId: number, key: PhaseKey)
   } else if (key === 'meeting') {
     const [row] = await queryRows<{ meetings: number; voting: number }>(db, sql`
       select (select count(*)::int from meetings m where m.campaign_id = ${campaignId} and m.state <> 'closed') as meetings,
-        (select count(*)::int from ballot_rounds br join meetings m on m.id = br.meeting_id
+        (select count(*)::int from ballots_v_rounds br join meetings_v_meetings m on m.id = br.meeting_id
           where m.campaign_id = ${campaignId} and br.mode = 'real' and br.state in ('open', 'closing')) as voting`);
     add(row!.meetings, `${row!.meetings}场述职评议会尚未结束`);
     add(row!.voting, `${row!.voting}个正式测评轮次仍在投票`);
@@ -90,7 +90,7 @@ export async function pendingWork(db: DbOrTx, campaignId: number, key: PhaseKey)
   } else if (key === 'evaluation') {
     const [row] = await queryRows<{ n: number }>(db, sql`
       select count(*)::int as n from campaigns c where c.id = ${campaignId}
-        and not exists (select 1 from evaluations e where e.campaign_id = c.id and e.state = 'locked')
+        and not exists (select 1 from evaluation_v_state e where e.campaign_id = c.id and e.state = 'locked')
         and exists (select 1 from campaign_reporters r where ${active})`);
     add(row!.n, '综合评价结果尚未锁定');
   } else if (key === 'rectification') {

@@ -55,12 +55,12 @@ export async function getEvaluation(db: DbOrTx, user: AuthUser, campaignId: numb
       ei.daily_score, ei.daily_note, ei.report_score, ei.report_note, ei.major_error, ei.major_error_note,
       ei.accountability, ei.accountability_note,
       coalesce((select jsonb_agg(jsonb_build_object('userId', u.id, 'userName', u.display_name, 'stance', rv.stance, 'note', rv.note)
-        order by u.display_name) from evaluation_reviews rv join users u on u.id = rv.user_id where rv.reporter_id = er.reporter_id),
+        order by u.display_name) from evaluation_reviews rv join auth_v_users u on u.id = rv.user_id where rv.reporter_id = er.reporter_id),
         '[]'::jsonb) as reviews,
       (select count(*)::int from grade_changes gc where gc.reporter_id = er.reporter_id) as changes
     from evaluation_results er
-    join campaign_reporters cr on cr.id = er.reporter_id
-    join organizations o on o.id = cr.org_id
+    join campaigns_v_reporters cr on cr.id = er.reporter_id
+    join organizations_v_units o on o.id = cr.org_id
     left join secretaries snap on snap.id = cr.secretary_id
     left join lateral (select s.name from secretaries s where s.org_id = cr.org_id and s.tenure_end is null
       order by s.tenure_start desc limit 1) cur on true
@@ -69,16 +69,16 @@ export async function getEvaluation(db: DbOrTx, user: AuthUser, campaignId: numb
     order by er.rank nulls last, o.code
     offset ${query.offset} limit ${query.limit}`);
   const [{ total }] = await queryRows<{ total: number }>(db, sql`
-    select count(*)::int as total from evaluation_results er join campaign_reporters cr on cr.id = er.reporter_id
-    join organizations o on o.id = cr.org_id where ${where}`) as [{ total: number }];
+    select count(*)::int as total from evaluation_results er join campaigns_v_reporters cr on cr.id = er.reporter_id
+    join organizations_v_units o on o.id = cr.org_id where ${where}`) as [{ total: number }];
   const inForce = await queryRows<{ grade: Grade; n: number }>(db, sql`
     select coalesce(final_grade, suggested_grade) as grade, count(*)::int as n from evaluation_results
     where campaign_id = ${campaignId} and suggested_grade is not null group by 1`);
   const counts = Object.fromEntries(GRADES.map((g) => [g, Number(inForce.find((x) => x.grade === g)?.n ?? 0)])) as Record<Grade, number>;
   const checks = checkCounts(counts, policyOf(campaign.settings).quotaRules);
   const sectors = await queryRows<{ sector: string }>(db, sql`
-    select distinct o.sector from evaluation_results er join campaign_reporters cr on cr.id = er.reporter_id
-    join organizations o on o.id = cr.org_id where er.campaign_id = ${campaignId} order by 1`);
+    select distinct o.sector from evaluation_results er join campaigns_v_reporters cr on cr.id = er.reporter_id
+    join organizations_v_units o on o.id = cr.org_id where er.campaign_id = ${campaignId} order by 1`);
 
   return {
     campaign: { id: campaign.id, title: campaign.title, year: campaign.year },
@@ -144,7 +144,7 @@ export async function listInputs(db: DbOrTx, user: AuthUser, campaignId: number)
   }>(db, sql`
     select cr.id as reporter_id, o.name as org_name, o.code as org_code, o.sector, ei.daily_score, ei.daily_note, ei.report_score,
       ei.report_note, ei.major_error, ei.major_error_note, ei.accountability, ei.accountability_note, ei.updated_at
-    from campaign_reporters cr join organizations o on o.id = cr.org_id
+    from campaigns_v_reporters cr join organizations_v_units o on o.id = cr.org_id
     left join evaluation_inputs ei on ei.reporter_id = cr.id
     where cr.campaign_id = ${campaignId} and cr.role = 'reporter' and cr.removed_at is null
     order by o.code`);
@@ -166,7 +166,7 @@ export async function gradeHistory(db: DbOrTx, user: AuthUser, campaignId: numbe
   const rows = await queryRows<{ old_grade: Grade | null; new_grade: Grade; suggested_grade: Grade | null; reason: string | null;
     changed_by: string | null; changed_at: string | Date }>(db, sql`
     select gc.old_grade, gc.new_grade, gc.suggested_grade, gc.reason, u.display_name as changed_by, gc.changed_at
-    from grade_changes gc left join users u on u.id = gc.changed_by
+    from grade_changes gc left join auth_v_users u on u.id = gc.changed_by
     where gc.campaign_id = ${campaignId} and gc.reporter_id = ${reporterId} order by gc.changed_at, gc.id`);
   return {
     items: rows.map((r) => ({

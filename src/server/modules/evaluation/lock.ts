@@ -25,7 +25,7 @@ async function decisions(db: DbOrTx, campaignId: number): Promise<{ list: Decisi
   }>(db, sql`
     select er.reporter_id, o.name, er.suggested_grade, er.final_grade, er.final_reason, er.auto_poor_reasons,
            er.opinion_achievements as achievements, er.opinion_problems as problems, er.opinion_direction as direction
-    from evaluation_results er join campaign_reporters cr on cr.id = er.reporter_id join organizations o on o.id = cr.org_id
+    from evaluation_results er join campaigns_v_reporters cr on cr.id = er.reporter_id join organizations_v_units o on o.id = cr.org_id
     where er.campaign_id = ${campaignId} order by er.rank, o.code`);
   if (rows.some((r) => !r.suggested_grade)) throw new AppError('NOT_COMPUTED', '综合评价尚未计算完成，请先点击“重新计算”');
   return {

@@ -19,7 +19,7 @@ export async function myResult(db: DbOrTx, user: AuthUser, campaignId: number) {
       case when e.state = 'locked' then er.opinion_achievements end as opinion_achievements,
       case when e.state = 'locked' then er.opinion_problems end as opinion_problems,
       case when e.state = 'locked' then er.opinion_direction end as opinion_direction
-    from campaign_reporters cr join organizations o on o.id = cr.org_id
+    from campaigns_v_reporters cr join organizations_v_units o on o.id = cr.org_id
     left join evaluations e on e.campaign_id = cr.campaign_id
     left join evaluation_results er on er.reporter_id = cr.id
     where cr.campaign_id = ${campaignId} and cr.org_id = ${user.orgId} and cr.role = 'reporter' and cr.removed_at is null`);

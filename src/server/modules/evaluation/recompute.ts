@@ -3,13 +3,13 @@ import type { CampaignSettings } from '../../../domain/campaign-settings';
 import {
   COMPONENT_LABELS, COMPONENTS, competitionRanks, compositeValue, rankNote, round2, roundHalfUp, validateWeights, weightedBallotMean, type Component,
 } from '../../../domain/composite';
-import { PAPER_COUNT_KEYS, PAPER_TEXT_TRIM_PATTERN } from '../../../domain/ballot-codes';
 import { AppError } from '../../../domain/errors';
 import { suggestGrades, type AutoPoorRules, type Standing } from '../../../domain/grade-suggestion';
 import type { Grade } from '../../../domain/grades';
 import type { QuotaRule } from '../../../domain/quotas';
 import { type Db, type DbOrTx, queryRows } from '../../db/connect';
 import { type AuditActor, writeAudit } from '../../http/audit';
+import { matchedPaperTallies } from '../ballots/queries';
 import { assertOpen, evaluationContext, lockedError, mapLocked } from './repo';
 import { tallyCampaign } from './tallies';
 
@@ -61,38 +61,23 @@ export const policyOf = (settings: CampaignSettings) => ({
   autoPoor: settings.grading.autoPoor as AutoPoorRules,
 });
 
-/**
- * paperDifferences (src/domain/ballot-codes.ts) in SQL: whether the entries of ballot_paper_tallies rows aliased `a` and
- * `b` match — the same counts, and the same free texts once trimmed by the domain's PAPER_TEXT_TRIM_PATTERN, empties
- * dropped, in any order. tests/integration/paper-matching.test.ts runs both over the same cases.
- */
-export function paperEntriesMatch(a: string, b: string) {
-  const same = (k: string) => sql.raw(`(${a}.counts->>'${k}') is not distinct from (${b}.counts->>'${k}')`);
-  const norm = (col: string) => sql.raw(`(select coalesce(jsonb_agg(v order by v collate "C"), '[]'::jsonb) from
-      (select regexp_replace(x, '${PAPER_TEXT_TRIM_PATTERN}', '', 'g') as v from jsonb_array_elements_text(${col}) x) s where v <> '')`);
-  return sql`${sql.join(PAPER_COUNT_KEYS.map(same), sql` and `)}
-    and ${norm(`${a}.problems`)} = ${norm(`${b}.problems`)} and ${norm(`${a}.suggestions`)} = ${norm(`${b}.suggestions`)}`;
-}
+// The matching rule moved to its owner; re-exported for tests/integration/paper-matching.test.ts.
+export { paperEntriesMatch } from '../ballots/queries';
 
-/** Phone ballot tallies and matched paper tallies of the campaign's released real rounds, per reporter and category. */
+/**
+ * Phone ballot tallies and matched paper tallies of the campaign's released real rounds, per reporter and category.
+ * Which paper entries match is the ballots module's rule (ballots/queries.ts, from the domain's paperDifferences).
+ */
 function ballotAggregate(campaignId: number) {
-  // A count missing from an entry counts 0 (both entries alike: they must match to count at all).
-  const paper = (k: string) => sql.raw(`coalesce((t1.counts->>'${k}')::int, 0) as ${k}`);
   return sql`
-    rounds as (
-      select r.id from ballot_rounds r join meetings m on m.id = r.meeting_id
-      where m.campaign_id = ${campaignId} and r.mode = 'real' and r.state = 'released'
-    ),
+    rounds as (select r.id from ballots_v_released_rounds r where r.campaign_id = ${campaignId}),
     votes as (
       -- Phone ballots as tallied once per released round (tallies.ts): reporters × categories rows, not every ballot.
       select b.reporter_id, b.category, b.good, b.fair, b.average, b.poor, 0 as invalid
       from evaluation_ballot_tallies b where b.round_id in (select id from rounds)
       union all
-      select t1.reporter_id, t1.category, ${paper('good')}, ${paper('fair')}, ${paper('average')}, ${paper('poor')}, ${paper('invalid')}
-      from ballot_paper_tallies t1
-      join ballot_paper_tallies t2 on t2.round_id = t1.round_id and t2.reporter_id = t1.reporter_id
-        and t2.category = t1.category and t2.entry_no = 2
-      where t1.entry_no = 1 and t1.round_id in (select id from rounds) and ${paperEntriesMatch('t1', 't2')}
+      select p.reporter_id, p.category, p.good, p.fair, p.average, p.poor, p.invalid
+      from ${matchedPaperTallies(sql`select id from rounds`)} p
     )`;
 }
 
@@ -205,13 +190,12 @@ export async function recomputeEvaluation(db: Db, campaignId: number, options: R
     if (inputs.storedRows + changed.inserted !== n) {
       await tx.execute(sql`
         delete from evaluation_results er where er.campaign_id = ${campaignId} and not exists (
-          select 1 from campaign_reporters cr where cr.id = er.reporter_id and cr.role = 'reporter' and cr.removed_at is null)`);
+          select 1 from campaigns_v_reporters cr where cr.id = er.reporter_id and cr.role = 'reporter' and cr.removed_at is null)`);
     }
     timing('delete removed');
 
     const [{ released } = { released: 0 }] = await queryRows<{ released: number }>(tx, sql`
-      select count(*)::int as released from ballot_rounds r join meetings m on m.id = r.meeting_id
-      where m.campaign_id = ${campaignId} and r.mode = 'real' and r.state = 'released'`);
+      select count(*)::int as released from ballots_v_released_rounds r where r.campaign_id = ${campaignId}`);
     const summary: EvaluationSummary = {
       n,
       computedAt: now.toISOString(),
@@ -294,13 +278,12 @@ const POW10 = Array.from({ length: 23 }, (_, e) => 10 ** e);
 /** Ballots of a category without a weight cannot be scored (ballotScore refuses them too). */
 async function checkRoundCategories(tx: DbOrTx, campaignId: number, settings: CampaignSettings) {
   const rows = await queryRows<{ key: string }>(tx, sql`
-    select distinct c->>'key' as key from ballot_rounds r join meetings m on m.id = r.meeting_id
+    select distinct c->>'key' as key from ballots_v_released_rounds r
     cross join lateral jsonb_array_elements(coalesce(r.anonymity->'categories', '[]'::jsonb)) c
-    where m.campaign_id = ${campaignId} and r.mode = 'real' and r.state = 'released'
+    where r.campaign_id = ${campaignId}
     union
-    select distinct t.category from ballot_paper_tallies t join ballot_rounds r on r.id = t.round_id
-    join meetings m on m.id = r.meeting_id
-    where m.campaign_id = ${campaignId} and r.mode = 'real' and r.state = 'released'`);
+    select distinct t.category from ballots_v_paper_entries t join ballots_v_released_rounds r on r.id = t.round_id
+    where r.campaign_id = ${campaignId}`);
   const known = new Set(settings.ballots.categories.map((c) => c.key));
   const unknown = rows.map((r) => r.key).filter((k) => k && !known.has(k));
   if (unknown.length) {
@@ -403,7 +386,7 @@ async function readInputs(tx: DbOrTx, campaignId: number, settings: CampaignSett
   }
   const repQ = [sql`
     with rep as (
-      select cr.id, o.sector from campaign_reporters cr join organizations o on o.id = cr.org_id
+      select cr.id, o.sector from campaigns_v_reporters cr join organizations_v_units o on o.id = cr.org_id
       where cr.campaign_id = ${campaignId} and cr.role = 'reporter' and cr.removed_at is null
     ), sectors as (select array_agg(distinct sector) as a from rep)
     select string_agg(concat_ws(',', id, array_position((select a from sectors), sector)), ';') as p from rep`, 2] as const;
@@ -420,21 +403,20 @@ async function readInputs(tx: DbOrTx, campaignId: number, settings: CampaignSett
   // counts (one assignment per reporter).
   const fldQ = [sql`
     select string_agg(concat_ws(',', a.reporter_id, f.score, f.max_points), ';') as p
-    from assessment_assignments a
-    join assessment_teams t on t.id = a.team_id
+    from assessment_v_completed a
     join evaluation_field_tallies f on f.reporter_id = a.reporter_id and f.completed_at = a.completed_at
-    where t.campaign_id = ${campaignId}`, 3] as const;
+    where a.campaign_id = ${campaignId}`, 3] as const;
   // Closed surveys as tallied once (tallies.ts): every known answer of the unit, all surveys together.
   const srvQ = [sql`
     select string_agg(concat_ws(',', reporter_id, points, answers), ';') as p from (
       select t.reporter_id, sum(t.points) as points, sum(t.answers) as answers
-      from evaluation_survey_tallies t join surveys s on s.id = t.survey_id
-      where s.campaign_id = ${campaignId} and s.state = 'closed'
+      from evaluation_survey_tallies t join surveys_v_closed s on s.id = t.survey_id
+      where s.campaign_id = ${campaignId}
       group by t.reporter_id
     ) s`, 3] as const;
   const inpQ = [sql`
     select string_agg(concat_ws(',', ei.reporter_id, coalesce(ei.daily_score::text, ''), coalesce(ei.report_score::text, '')), ';') as p
-    from evaluation_inputs ei join campaign_reporters cr on cr.id = ei.reporter_id
+    from evaluation_inputs ei join campaigns_v_reporters cr on cr.id = ei.reporter_id
     where cr.campaign_id = ${campaignId}`, 3] as const;
   // Stored rows, removed reporters' included (the delete below counts them).
   const storedQ = [sql`
@@ -445,7 +427,7 @@ async function readInputs(tx: DbOrTx, campaignId: number, settings: CampaignSett
     reporter_id: number; major_error: boolean | null; major_error_note: string | null; accountability: boolean | null; accountability_note: string | null;
   }>(tx, sql`
     select ei.reporter_id, ei.major_error, ei.major_error_note, ei.accountability, ei.accountability_note
-    from evaluation_inputs ei join campaign_reporters cr on cr.id = ei.reporter_id
+    from evaluation_inputs ei join campaigns_v_reporters cr on cr.id = ei.reporter_id
     where cr.campaign_id = ${campaignId} and (ei.major_error or ei.accountability)`);
   const n = rep.length / 2;
   const id = new Float64Array(n);
@@ -591,7 +573,7 @@ function emptyColumns() {
 /** The domain refuses a composite with every component missing, and ballots only in weight-0 categories. */
 async function refuseIncomplete(tx: DbOrTx, rows: { zeroWeight: number[]; none: number[] }, weights: Partial<Record<Component, number>>) {
   const names = async (ids: number[]) => (await queryRows<{ name: string }>(tx, sql`
-    select o.name from campaign_reporters cr join organizations o on o.id = cr.org_id
+    select o.name from campaigns_v_reporters cr join organizations_v_units o on o.id = cr.org_id
     where cr.id = any(${arrayText(ids)}::int[]) order by o.code limit 6`)).map((r) => r.name);
   const list = (xs: string[]) => `${xs.slice(0, 5).join('、')}${xs.length > 5 ? '等' : ''}`;
   if (rows.zeroWeight.length) {

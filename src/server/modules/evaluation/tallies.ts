@@ -15,20 +15,23 @@ import type { DbOrTx } from '../../db/connect';
  * time — i.e. the figures the round's results and the survey results already give; the minimum-group hiding is
  * applied where counts are shown (the ballots module's results), and the recompute uses all counts as before.
  *
- * The ballots module releases a round and the surveys module closes a survey; both call these in the same
- * transaction, and every recompute tallies first whatever released round or closed survey of the campaign is not
- * tallied yet (data written before migration 0015, rows inserted directly by tests or imports). evaluation_tallied
+ * The ballots module releases a round and the surveys module closes a survey and announces it (modules/events.ts);
+ * these run as the reactions, in the same transaction. Every recompute tallies first whatever released round or
+ * closed survey of the campaign is not tallied yet (data written before migration 0015, rows inserted directly by tests or imports). evaluation_tallied
  * marks a source as tallied, also when it had no rows; its primary key makes two racing tallies write once.
+ *
+ * The sources are read through the views their owners publish (migration 0028, decision 022): ballots_v_*,
+ * surveys_v_*, assessment_v_* — never the ballots, surveys or assessment base tables.
  */
 const roundsOf = (campaignId: number, roundId?: number) => sql`
-  select r.id from ballot_rounds r join meetings m on m.id = r.meeting_id
-  where m.campaign_id = ${campaignId} and r.mode = 'real' and r.state = 'released'
+  select r.id from ballots_v_released_rounds r
+  where r.campaign_id = ${campaignId}
     ${roundId === undefined ? sql`` : sql`and r.id = ${roundId}`}
     and not exists (select 1 from evaluation_tallied t where t.kind = 'round' and t.source_id = r.id)`;
 
 const surveysOf = (campaignId: number, surveyId?: number) => sql`
-  select s.id from surveys s
-  where s.campaign_id = ${campaignId} and s.state = 'closed'
+  select s.id from surveys_v_closed s
+  where s.campaign_id = ${campaignId}
     ${surveyId === undefined ? sql`` : sql`and s.id = ${surveyId}`}
     and not exists (select 1 from evaluation_tallied t where t.kind = 'survey' and t.source_id = s.id)`;
 
@@ -41,7 +44,7 @@ async function tallyRounds(db: DbOrTx, sources: SQL) {
     )
     insert into evaluation_ballot_tallies (round_id, reporter_id, category, good, fair, average, poor)
     select b.round_id, b.reporter_id, b.category, ${count('good')}, ${count('fair')}, ${count('average')}, ${count('poor')}
-    from ballots b where b.round_id in (select source_id from todo)
+    from ballots_v_cast b where b.round_id in (select source_id from todo)
     group by b.round_id, b.reporter_id, b.category`);
 }
 
@@ -55,7 +58,7 @@ async function tallySurveys(db: DbOrTx, sources: SQL) {
     )
     insert into evaluation_survey_tallies (survey_id, reporter_id, points, answers)
     select r.survey_id, r.reporter_id, coalesce(sum(a.points), 0), coalesce(sum(a.n), 0)
-    from survey_responses r
+    from surveys_v_answers r
     cross join lateral (select sum(${points}) as points, count(${points}) as n from jsonb_each_text(r.answers) a) a
     where r.survey_id in (select source_id from todo)
     group by r.survey_id, r.reporter_id`);
@@ -69,34 +72,34 @@ async function tallySurveys(db: DbOrTx, sources: SQL) {
 async function tallyAssessments(db: DbOrTx, where: SQL) {
   await db.execute(sql`
     insert into evaluation_field_tallies (reporter_id, completed_at, score, max_points)
-    select a.reporter_id, a.completed_at, coalesce(sum(fs.score), 0), coalesce(sum(ci.max_points), 0)
-    from assessment_assignments a
-    left join (field_scores fs join checklist_items ci on ci.id = fs.item_id) on fs.reporter_id = a.reporter_id
-    where a.completed_at is not null and ${where}
+    select a.reporter_id, a.completed_at, coalesce(sum(fs.score), 0), coalesce(sum(fs.max_points), 0)
+    from assessment_v_completed a
+    left join assessment_v_item_scores fs on fs.reporter_id = a.reporter_id
+    where ${where}
       and not exists (select 1 from evaluation_field_tallies f where f.reporter_id = a.reporter_id and f.completed_at = a.completed_at)
     group by a.reporter_id, a.completed_at
     on conflict (reporter_id) do update set completed_at = excluded.completed_at, score = excluded.score,
       max_points = excluded.max_points`);
 }
 
-/** Called by completeAssessment in its transaction, after the assignment is marked completed. */
+/** On 'assessment.completed', in completeAssessment's transaction after the assignment is marked completed. */
 export async function tallyCompletedAssessment(db: DbOrTx, reporterId: number) {
   await tallyAssessments(db, sql`a.reporter_id = ${reporterId}`);
 }
 
-/** Called when a reporter's field scores may count differently: a reopened assessment, an item's points changed. */
+/** On 'assessment.reopened' and 'assessment.item_points_changed': a reporter's field scores may count differently. */
 export async function dropFieldTallies(db: DbOrTx, reporters: { reporterId: number } | { itemId: number }) {
   await db.execute('reporterId' in reporters
     ? sql`delete from evaluation_field_tallies where reporter_id = ${reporters.reporterId}`
-    : sql`delete from evaluation_field_tallies where reporter_id in (select reporter_id from field_scores where item_id = ${reporters.itemId})`);
+    : sql`delete from evaluation_field_tallies where reporter_id in (select reporter_id from assessment_v_item_scores where item_id = ${reporters.itemId})`);
 }
 
-/** Called by releaseResults in its transaction, after the round is marked released. */
+/** On 'ballots.round_released', in releaseResults' transaction after the round is marked released. */
 export async function tallyReleasedRound(db: DbOrTx, campaignId: number, roundId: number) {
   await tallyRounds(db, roundsOf(campaignId, roundId));
 }
 
-/** Called by closeSurvey in its transaction, after the survey is marked closed. */
+/** On 'surveys.survey_closed', in closeSurvey's transaction after the survey is marked closed. */
 export async function tallyClosedSurvey(db: DbOrTx, campaignId: number, surveyId: number) {
   await tallySurveys(db, surveysOf(campaignId, surveyId));
 }
@@ -105,5 +108,5 @@ export async function tallyClosedSurvey(db: DbOrTx, campaignId: number, surveyId
 export async function tallyCampaign(db: DbOrTx, campaignId: number) {
   await tallyRounds(db, roundsOf(campaignId));
   await tallySurveys(db, surveysOf(campaignId));
-  await tallyAssessments(db, sql`a.team_id in (select id from assessment_teams where campaign_id = ${campaignId})`);
+  await tallyAssessments(db, sql`a.campaign_id = ${campaignId}`);
 }

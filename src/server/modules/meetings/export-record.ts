@@ -2,14 +2,12 @@ import ExcelJS from 'exceljs';
 import { commentModeLabel } from '../../../domain/campaign-settings';
 import { secretaryTitle } from '../../../domain/org-names';
 import { agendaLines, type CommentMode, commentKindLabel, meetingStateLabel, stepLabel } from '../../../domain/meeting-agenda';
-import { AppError } from '../../../domain/errors';
 import { GRADE_LABELS, GRADES } from '../../../domain/grades';
 import type { DbOrTx } from '../../db/connect';
 import type { AuthUser } from '../../http/context';
 import { type GongwenBlock, gongwenBuffer, gongwenDate } from '../documents/gongwen';
-import { computeResults } from '../ballots/compute-results';
-import { currentRound } from '../ballots/repo';
 import { assertRead } from './policy';
+import type { MeetingRounds } from './rounds-port';
 import { presentAttendance, presentAttendee, ROLE_LABELS } from './present';
 import { agendaItems, assignedObservers, attendanceRows, attendeeRows, commentRows, getMeeting } from './repo';
 import { readTogether } from '../../db/parallel';
@@ -32,25 +30,10 @@ async function load(db: DbOrTx, user: AuthUser, id: number) {
   };
 }
 
-/**
- * Released results of the meeting's real ballot round, when the ballots module has them; the record
- * never shows a distribution before release (R-VOTE-5).
- */
-async function releasedResults(db: DbOrTx, user: AuthUser, meetingId: number) {
-  const round = await currentRound(db, meetingId);
-  if (!round || round.mode !== 'real' || round.state !== 'released') return null;
-  try {
-    return await computeResults(db, user, round.id);
-  } catch (e) {
-    if (e instanceof AppError && e.status < 500) return null;
-    throw e;
-  }
-}
-
 /** 会议记录 in 公文 layout: attendance, agenda, each reporter's comments and Q&A, results once released. */
-export async function meetingRecordDocx(db: DbOrTx, user: AuthUser, id: number) {
+export async function meetingRecordDocx(db: DbOrTx, user: AuthUser, id: number, rounds: MeetingRounds) {
   const { meeting, campaign, agenda, attendance, comments, observers, attendees } = await load(db, user, id);
-  const results = await releasedResults(db, user, id);
+  const results = await rounds.releasedResults(db, user, id);
   const blocks: GongwenBlock[] = [];
   let section = 0;
   const h1 = (text: string) => blocks.push({ type: 'heading1', text: `${cnIndex(section++)}、${text}` });

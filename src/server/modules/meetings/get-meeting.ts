@@ -2,8 +2,8 @@ import type { DbOrTx } from '../../db/connect';
 import type { AuthUser } from '../../http/context';
 import { commentModeLabel } from '../../../domain/campaign-settings';
 import { type CommentMode, flowLabel, nextInFlow } from '../../../domain/meeting-agenda';
-import { canManageRounds } from '../ballots/policy';
 import { assertRead, canComment, canManage } from './policy';
+import type { MeetingRounds } from './rounds-port';
 import {
   presentAgendaItem, presentAttendance, presentAttendee, presentCampaign, presentComment, presentMeeting, presentReporterOption,
   presentTimer, STEPS,
@@ -15,7 +15,7 @@ import type { MeetingDetailT } from './schemas';
 import { readTogether } from '../../db/parallel';
 
 /** Everything the staff page and the console show; both poll it, so it is one read. */
-export async function getMeetingDetail(db: DbOrTx, user: AuthUser, id: number, now: Date): Promise<MeetingDetailT> {
+export async function getMeetingDetail(db: DbOrTx, user: AuthUser, id: number, now: Date, rounds: MeetingRounds): Promise<MeetingDetailT> {
   const { meeting, campaign } = await getMeeting(db, id, { viewer: user });
   assertRead(user, campaign.organizerPath);
   const s = campaign.settings;
@@ -43,7 +43,7 @@ export async function getMeetingDetail(db: DbOrTx, user: AuthUser, id: number, n
     steps: STEPS,
     permissions: {
       manage: canManage(user, campaign.organizerPath), comment: canComment(user, campaign.organizerPath),
-      ballots: canManageRounds(user, campaign.organizerPath),
+      ballots: rounds.canManage(user, campaign.organizerPath),
     },
   };
 }

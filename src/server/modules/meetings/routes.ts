@@ -11,6 +11,7 @@ import { controlTimer } from './control-timer';
 import { createMeeting } from './create-meeting';
 import { meetingRecordDocx, meetingSheetXlsx } from './export-record';
 import { getMeetingDetail } from './get-meeting';
+import type { MeetingRounds } from './rounds-port';
 import { listMeetings } from './list-meetings';
 import { MeetingEvents, notifyMeeting } from './live';
 import { presentComment, presentMeeting, presentTimer } from './present';
@@ -30,12 +31,12 @@ const disposition = (name: string, fallback: string) =>
 const Ok = z.object({ ok: z.literal(true) });
 
 /** 述职评议会 (R-MEET-1…4): meetings of a campaign, agenda, attendance, comments, console timer, record. */
-export async function meetingRoutes(app: FastifyInstance) {
+export async function meetingRoutes(app: FastifyInstance, { rounds }: { rounds: MeetingRounds }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const db = () => app.deps.db;
   const now = () => app.deps.clock.now();
   const tags = ['meetings'];
-  const detail = (req: Parameters<typeof requireUser>[0], id: number) => getMeetingDetail(db(), requireUser(req), id, now());
+  const detail = (req: Parameters<typeof requireUser>[0], id: number) => getMeetingDetail(db(), requireUser(req), id, now(), rounds);
   const events = new MeetingEvents(app.deps.database, app.log);
   app.addHook('onClose', async () => events.close());
 
@@ -185,7 +186,7 @@ export async function meetingRoutes(app: FastifyInstance) {
   });
 
   r.get('/api/meetings/:id/record.docx', { schema: { summary: '会议记录（.docx）', tags, params: IdParams } }, async (req, reply) => {
-    const { name, buffer } = await meetingRecordDocx(db(), requireUser(req), req.params.id);
+    const { name, buffer } = await meetingRecordDocx(db(), requireUser(req), req.params.id, rounds);
     reply.header('content-type', DOCX).header('content-disposition', disposition(name, 'meeting-record.docx'));
     return reply.send(buffer);
   });

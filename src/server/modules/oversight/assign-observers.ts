@@ -43,7 +43,7 @@ export async function assignObservers(db: DbOrTx, user: AuthUser, actor: AuditAc
 
     const people = await queryRows<{ id: number; display_name: string; role: string; disabled: boolean; scope_path: string | null }>(tx, sql`
       select u.id, u.display_name, u.role, u.disabled, o.path as scope_path
-      from users u left join organizations o on o.id = u.scope_org_id
+      from auth_v_users u left join organizations_v_units o on o.id = u.scope_org_id
       where u.id in (${sql.join(userIds.map((i) => sql`${i}`), sql`, `)})`);
     const byId = new Map(people.map((p) => [p.id, p]));
     for (const id of userIds) {

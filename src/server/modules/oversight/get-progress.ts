@@ -53,14 +53,14 @@ function progressRows(rootId: number, user: AuthUser, today: string): SQL {
         coalesce(rep.n, 0) as reporters, coalesce(obs.n, 0) as observers
       from tree t
       join campaigns c on c.id = t.id
-      join organizations o on o.id = c.organizer_org_id
+      join organizations_v_units o on o.id = c.organizer_org_id
       cross join lateral (
         select count(*)::int as total,
           (count(*) filter (where e->>'state' = 'closed'))::int as closed
         from jsonb_array_elements(case when jsonb_typeof(c.phases) = 'array' then c.phases else '[]'::jsonb end) with ordinality as x(e, i)
       ) ph
       left join (
-        select campaign_id, count(*)::int as n from campaign_reporters
+        select campaign_id, count(*)::int as n from campaigns_v_reporters
         where removed_at is null and campaign_id in (select id from tree) group by campaign_id
       ) rep on rep.campaign_id = c.id
       left join (

@@ -47,14 +47,14 @@ export async function listMyTasks(db: DbOrTx, user: AuthUser, query: MyTasksQuer
   const from = sql`
     from observer_assignments a
     join campaigns sc on sc.id = a.sub_campaign_id
-    join organizations o on o.id = sc.organizer_org_id
+    join organizations_v_units o on o.id = sc.organizer_org_id
     join campaigns pc on pc.id = a.campaign_id
-    join organizations po on po.id = pc.organizer_org_id`;
+    join organizations_v_units po on po.id = pc.organizer_org_id`;
   const rows = await queryRows<Omit<TaskRow, 'meetingPhase'> & { phases: unknown }>(db, sql`
     select a.id, pc.id as "campaignId", pc.title as "campaignTitle", po.name as "senderName",
       sc.id as "subCampaignId", sc.title as "subCampaignTitle", sc.state as "subCampaignState", o.name as "organizerName",
       a.group_name as "groupName", a.is_leader as "isLeader",
-      (select lu.display_name from observer_assignments l join users lu on lu.id = l.user_id
+      (select lu.display_name from observer_assignments l join auth_v_users lu on lu.id = l.user_id
         where l.campaign_id = a.campaign_id and l.group_name = a.group_name and l.is_leader and l.removed_at is null
         limit 1) as "leaderName",
       a.note, ${phaseOf(sql`sc.phases`, 'meeting')} as meeting, sc.phases,

@@ -43,9 +43,9 @@ const assignmentColumns = sql`
 
 const assignmentFrom = sql`
   from observer_assignments a
-  join users u on u.id = a.user_id
+  join auth_v_users u on u.id = a.user_id
   join campaigns sc on sc.id = a.sub_campaign_id
-  join organizations o on o.id = sc.organizer_org_id`;
+  join organizations_v_units o on o.id = sc.organizer_org_id`;
 
 export interface ListObserversQuery { q?: string; groupName?: string; offset: number; limit: number }
 
@@ -74,12 +74,12 @@ export async function loadGroups(db: DbOrTx, campaignId: number): Promise<Observ
       coalesce(jsonb_agg(distinct u.display_name) filter (where not a.is_leader), '[]'::jsonb) as members,
       (select coalesce(jsonb_agg(jsonb_build_object('id', sc.id, 'organizerName', o.name,
                 'meeting', ${phaseOf(sql`sc.phases`, 'meeting')}, 'completeBy', sc.complete_by::text) order by o.path), '[]'::jsonb)
-       from campaigns sc join organizations o on o.id = sc.organizer_org_id
+       from campaigns sc join organizations_v_units o on o.id = sc.organizer_org_id
        where sc.id in (select b.sub_campaign_id from observer_assignments b
                        where b.campaign_id = ${campaignId} and b.removed_at is null
                          and b.group_name is not distinct from a.group_name)) as "subCampaigns",
       count(*)::int as assignments
-    from observer_assignments a join users u on u.id = a.user_id
+    from observer_assignments a join auth_v_users u on u.id = a.user_id
     where a.campaign_id = ${campaignId} and a.removed_at is null
     group by a.group_name
     order by a.group_name nulls last`);
@@ -105,7 +105,7 @@ export async function listObserverCandidates(db: DbOrTx, user: AuthUser, campaig
   const like = q ? `%${escapeLike(q)}%` : null;
   const items = await queryRows<{ id: number; displayName: string; username: string; role: string; scopeOrgName: string | null }>(db, sql`
     select u.id, u.display_name as "displayName", u.username, u.role, o.name as "scopeOrgName"
-    from users u join organizations o on o.id = u.scope_org_id
+    from auth_v_users u join organizations_v_units o on o.id = u.scope_org_id
     where not u.disabled
       and u.role in (${sql.join(OBSERVER_ROLES.map((r) => sql`${r}`), sql`, `)})
       and o.path like ${`${escapeLike(user.scopePath!)}%`}

@@ -39,7 +39,7 @@ export async function listVisits(db: DbOrTx, user: AuthUser, campaignId: number,
       or exists (select 1 from visit_problems p where p.visit_id = v.id and p.withdrawn_at is null and p.text ilike ${like}))`);
   }
   const where = sql`where ${sql.join(conds, sql` and `)}`;
-  const from = sql`from research_visits v join organizations o on o.id = v.org_id join users u on u.id = v.author_id`;
+  const from = sql`from research_visits v join organizations_v_units o on o.id = v.org_id join auth_v_users u on u.id = v.author_id`;
   const items = await queryRows<VisitRow>(db, sql`
     select v.id, v.org_id as "orgId", o.name as "orgName", v.visited_on::text as "visitedOn", v.visitors, v.seen,
       v.author_id as "authorId", u.display_name as "authorName",

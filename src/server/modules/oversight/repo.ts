@@ -23,7 +23,7 @@ export async function getCampaignRef(db: DbOrTx, id: number, viewer?: AuthUser, 
   const [row] = await queryRows<CampaignRef>(db, sql`
     select c.id, c.parent_id as "parentId", c.title, c.year, c.state, c.organizer_org_id as "organizerOrgId",
            o.name as "organizerName", o.path as "organizerPath"
-    from campaigns c join organizations o on o.id = c.organizer_org_id
+    from campaigns c join organizations_v_units o on o.id = c.organizer_org_id
     where c.id = ${id}`);
   if (!row) throw notFound('述职评议考核');
   hideOffBranch(viewer, row.organizerPath, what);

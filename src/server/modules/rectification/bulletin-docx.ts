@@ -23,7 +23,7 @@ export async function bulletinDocx(db: DbOrTx, user: AuthUser, today: string, ca
   }>(db, sql`
     select i.org_id as "orgId", o.name as "orgName", i.description, i.owner, i.deadline::text as deadline, i.status,
            i.progress, ${overdueSql('i', today)} as overdue
-    from rectification_items i join organizations o on o.id = i.org_id
+    from rectification_items i join organizations_v_units o on o.id = i.org_id
     where i.campaign_id = ${campaignId} and i.parent_id is null
     order by o.path, i.id`);
   const count = (f: (r: (typeof rows)[number]) => boolean) => rows.filter(f).length;

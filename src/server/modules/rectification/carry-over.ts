@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { AppError } from '../../../domain/errors';
 import { type DbOrTx, queryRows } from '../../db/connect';
-import { priorRectificationItems, rectificationItems } from '../../db/schema';
+import { rectificationItems } from '../../db/schema';
 import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
+import { addPriorItemOnce } from '../reports/prior-items';
 import { assertOrganizerAdmin } from './policy';
 import { campaignOf } from './repo';
 
@@ -37,9 +38,9 @@ export async function carryOver(db: DbOrTx, user: AuthUser, actor: AuditActor, c
       select i.id, i.org_id as "orgId", o.name as "orgName", i.description, i.status, i.source_type as "sourceType",
              i.root_cause as "rootCause", i.owner, i.responsible_leader as "responsibleLeader", i.measures,
              i.evidence_required as "evidenceRequired",
-             (select r.id from campaign_reporters r where r.campaign_id = ${campaignId} and r.org_id = i.org_id
+             (select r.id from campaigns_v_reporters r where r.campaign_id = ${campaignId} and r.org_id = i.org_id
                 and r.removed_at is null order by (r.role = 'reporter') desc, r.id limit 1) as "reporterId"
-      from rectification_items i join organizations o on o.id = i.org_id
+      from rectification_items i join organizations_v_units o on o.id = i.org_id
       where i.campaign_id = ${prev.id} and i.parent_id is null and (i.status <> 'closed' or i.source_type = 'inspection')
       order by o.path, i.id`);
     const skipped: { itemId: number; orgName: string; reason: string }[] = [];
@@ -51,16 +52,11 @@ export async function carryOver(db: DbOrTx, user: AuthUser, actor: AuditActor, c
         continue;
       }
       const reference = carryReference(it.id);
-      const [listed] = await queryRows<{ id: number }>(tx, sql`
-        select id from prior_rectification_items
-        where campaign_id = ${campaignId} and org_id = ${it.orgId} and reference = ${reference} limit 1`);
-      if (!listed) {
-        const prefix = it.sourceType === 'inspection' ? '（巡视巡察反馈）' : '';
-        await tx.insert(priorRectificationItems).values({
-          campaignId, orgId: it.orgId, reference, text: `${prefix}${it.description}`, createdBy: user.id, createdAt: actor.at,
-        });
-        priorItems += 1;
-      }
+      const prefix = it.sourceType === 'inspection' ? '（巡视巡察反馈）' : '';
+      const added = await addPriorItemOnce(tx, {
+        campaignId, orgId: it.orgId, reference, text: `${prefix}${it.description}`, createdBy: user.id, at: actor.at,
+      });
+      if (added) priorItems += 1;
       if (it.status === 'closed') continue;
       const [exists] = await queryRows<{ id: number }>(tx, sql`
         select id from rectification_items where campaign_id = ${campaignId} and carried_from_id = ${it.id} limit 1`);

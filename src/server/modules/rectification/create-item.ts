@@ -52,12 +52,12 @@ export async function createItem(db: DbOrTx, user: AuthUser, actor: AuditActor, 
   const today = shanghaiDate(actor.at);
   return db.transaction(async (tx) => {
     const campaign = await campaignOf(tx, campaignId, user);
-    const [org] = await queryRows<{ path: string }>(tx, sql`select path from organizations where id = ${input.orgId}`);
+    const [org] = await queryRows<{ path: string }>(tx, sql`select path from organizations_v_units where id = ${input.orgId}`);
     if (!org) throw notFound('党组织');
     assertKeepItems(user, { orgId: input.orgId, orgPath: org.path });
     const rep = await requireReporter(tx, campaignId, input.orgId);
     // Serializes item creation per organization, so two clicks on one inbox entry make one item.
-    await tx.execute(sql`select id from campaign_reporters where id = ${rep.id} for update`);
+    await tx.execute(sql`select id from campaigns_v_reporters where id = ${rep.id} for update`);
     assertDeadline(input.deadline, today);
     assertEvidenceWaiver(user, input.evidenceRequired);
     // Lists are drawn up in 整改 (or 反馈); the items then run to their own deadlines, which flag them overdue (R-FIX-2).

@@ -19,10 +19,10 @@ export async function getItem(db: DbOrTx, user: AuthUser, today: string, id: num
     select * from (
       select 'progress' as kind, p.id, ${isoTs(sql`p.created_at`)} as at, u.display_name as by, p.note, p.percent,
              null::text as result, null::text as evidence
-      from rectification_progress p left join users u on u.id = p.created_by where p.item_id = ${id}
+      from rectification_progress p left join auth_v_users u on u.id = p.created_by where p.item_id = ${id}
       union all
       select 'verification', v.id, ${isoTs(sql`v.verified_at`)}, u.display_name, v.note, null::int, v.result, v.evidence
-      from rectification_verifications v left join users u on u.id = v.verified_by where v.item_id = ${id}
+      from rectification_verifications v left join auth_v_users u on u.id = v.verified_by where v.item_id = ${id}
     ) t order by at, kind, id`);
   const evidence = await queryRows<{ id: number; fileName: string; mimeType: string; size: number; progressId: number | null; createdAt: string }>(db, sql`
     select id, file_name as "fileName", mime_type as "mimeType", size, progress_id as "progressId", ${isoTs(sql`created_at`)} as "createdAt"

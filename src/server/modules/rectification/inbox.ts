@@ -98,8 +98,8 @@ async function comments(db: DbOrTx, rep: ReporterCtx): Promise<InboxEntry[]> {
  */
 export async function releasedBallotTexts(db: DbOrTx, rep: { id: number; campaignId: number }, roundId?: number) {
   const rounds = await queryRows<{ id: number; anonymity: { minGroupSize?: number } | null }>(db, sql`
-    select br.id, br.anonymity from ballot_rounds br join meetings m on m.id = br.meeting_id
-    where m.campaign_id = ${rep.campaignId} and br.mode = 'real' and br.state = 'released'
+    select br.id, br.anonymity from ballots_v_released_rounds br
+    where br.campaign_id = ${rep.campaignId}
       ${roundId === undefined ? sql`` : sql`and br.id = ${roundId}`} order by br.id`);
   const out: Array<{ roundId: number; problems: string[]; suggestions: string[] }> = [];
   for (const round of rounds) {
@@ -182,7 +182,7 @@ async function visitProblems(db: DbOrTx, campaign: CampaignCtx, rep: ReporterCtx
 async function themeDraftEntries(db: DbOrTx, rep: ReporterCtx): Promise<Array<InboxEntry & { mergedItemId: number | null }>> {
   const rows = await queryRows<{ id: number; label: string; commentCount: number; quotes: string[]; mergedItemId: number | null }>(db, sql`
     select id, label, comment_count as "commentCount", quotes, merged_item_id as "mergedItemId"
-    from theme_drafts where reporter_id = ${rep.id} and state <> 'rejected' order by id`);
+    from themes_v_drafts where reporter_id = ${rep.id} and state <> 'rejected' order by id`);
   return rows.map((r) => ({
     key: entryKey('comment_theme', r.id, null), sourceType: 'comment_theme', sourceLabel: SOURCE_LABELS.comment_theme, sourceId: r.id,
     text: themeDraftText(r.label, r.commentCount, r.quotes), detail: `${r.commentCount}条意见归纳（匿名，引文随机排列）`, itemId: null,
@@ -227,7 +227,7 @@ export async function getInbox(db: DbOrTx, user: AuthUser, campaignId: number, o
   const campaign = await campaignOf(db, campaignId, user);
   const target = orgId ?? (user.role === 'secretary' ? user.orgId : null);
   if (!target) throw new AppError('VALIDATION', '请选择党组织', { field: 'orgId' });
-  const [org] = await queryRows<{ path: string }>(db, sql`select path from organizations where id = ${target}`);
+  const [org] = await queryRows<{ path: string }>(db, sql`select path from organizations_v_units where id = ${target}`);
   // Reading rights first, so a denied reader learns nothing about whether the organization reports here.
   assertReadItems(user, { orgId: target, orgPath: org?.path ?? '/none/' });
   const rep = await requireReporter(db, campaignId, target);

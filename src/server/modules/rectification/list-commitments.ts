@@ -18,7 +18,7 @@ export async function listCommitments(db: DbOrTx, user: AuthUser, campaignId: nu
   const campaign = await campaignOf(db, campaignId);
   const rows = await queryRows<CommitmentRow>(db, sql`${commitmentSelect} where k.campaign_id = ${campaignId} order by o.path, k.id`);
   const reporterOrgs = new Set((await queryRows<{ orgId: number }>(db, sql`
-    select org_id as "orgId" from campaign_reporters where campaign_id = ${campaignId} and removed_at is null`)).map((r) => r.orgId));
+    select org_id as "orgId" from campaigns_v_reporters where campaign_id = ${campaignId} and removed_at is null`)).map((r) => r.orgId));
   const visible = rows.filter((k) => {
     const own = user.role === 'secretary' && user.orgId === k.orgId;
     if (own) return true;

@@ -28,7 +28,7 @@ export async function campaignOf(db: DbOrTx, id: number, viewer?: AuthUser): Pro
   const [row] = await queryRows<CampaignCtx>(db, sql`
     select c.id, c.title, c.year, c.state, c.organizer_org_id as "organizerOrgId", o.name as "organizerName",
            o.path as "organizerPath", c.settings
-    from campaigns c join organizations o on o.id = c.organizer_org_id where c.id = ${id}`);
+    from campaigns c join organizations_v_units o on o.id = c.organizer_org_id where c.id = ${id}`);
   if (!row) throw notFound('述职评议考核');
   hideOffBranch(viewer, row.organizerPath, '述职评议考核');
   return row;
@@ -49,7 +49,7 @@ export async function reporterOf(db: DbOrTx, campaignId: number, orgId: number):
   const [row] = await queryRows<ReporterCtx>(db, sql`
     select r.id, r.campaign_id as "campaignId", r.org_id as "orgId", o.name as "orgName", o.path as "orgPath",
            o.parent_id as "orgParentId", rt.path as "reportToPath"
-    from campaign_reporters r join organizations o on o.id = r.org_id join organizations rt on rt.id = r.report_to_org_id
+    from campaigns_v_reporters r join organizations_v_units o on o.id = r.org_id join organizations_v_units rt on rt.id = r.report_to_org_id
     where r.campaign_id = ${campaignId} and r.org_id = ${orgId} and r.removed_at is null
     order by (r.role = 'reporter') desc, r.id limit 1`);
   return row ?? null;
@@ -90,7 +90,7 @@ export async function loadItem(db: DbOrTx, id: number, forUpdate = false, viewer
            i.progress, i.evidence_required as "evidenceRequired",
            to_char(i.created_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as "createdOn",
            (select count(*)::int from rectification_items s where s.parent_id = i.id) as children
-    from rectification_items i join organizations o on o.id = i.org_id
+    from rectification_items i join organizations_v_units o on o.id = i.org_id
     where i.id = ${id} ${forUpdate ? sql`for update of i` : sql``}`);
   if (!row) throw notFound('整改事项');
   hideOffBranch(viewer, row.orgPath, '整改事项');

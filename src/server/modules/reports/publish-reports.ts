@@ -79,7 +79,7 @@ export async function listPublished(db: DbOrTx, user: AuthUser, q: { campaignId?
   const userOrg = user.role === 'secretary' ? user.orgId : null;
   const inCampaign = userOrg === null
     ? sql<boolean>`false`
-    : sql<boolean>`${reports.campaignId} in (select cr.campaign_id from campaign_reporters cr where cr.org_id = ${userOrg} and cr.removed_at is null)`;
+    : sql<boolean>`${reports.campaignId} in (select cr.campaign_id from campaigns_v_reporters cr where cr.org_id = ${userOrg} and cr.removed_at is null)`;
   const rows = await db
     .select({
       id: reports.id, reporterId: reports.reporterId, campaignId: reports.campaignId, orgName: organizations.name,

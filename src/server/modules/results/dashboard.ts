@@ -14,11 +14,11 @@ export async function campaignDashboard(db: DbOrTx, user: AuthUser, now: Date, c
   const campaign = await getCampaignRef(db, campaignId, user);
   assertViewResults(user, campaign);
   const day = today(now);
-  const [evaluation] = await queryRows<{ state: string }>(db, sql`select state from evaluations where campaign_id = ${campaignId}`);
+  const [evaluation] = await queryRows<{ state: string }>(db, sql`select state from evaluation_v_state where campaign_id = ${campaignId}`);
   const gradeRows = await queryRows<{ sector: string; grade: string | null; n: number }>(db, sql`
     select o.sector, er.final_grade as grade, count(*)::int as n
-    from campaign_reporters r join organizations o on o.id = r.org_id
-    left join evaluation_results er on er.reporter_id = r.id
+    from campaigns_v_reporters r join organizations_v_units o on o.id = r.org_id
+    left join evaluation_v_results er on er.reporter_id = r.id
     where r.campaign_id = ${campaignId} and r.role = 'reporter' and r.removed_at is null
     group by o.sector, er.final_grade`);
   const sectors = [...new Set(gradeRows.map((g) => g.sector))].sort();
@@ -33,7 +33,7 @@ export async function campaignDashboard(db: DbOrTx, user: AuthUser, now: Date, c
            count(*) filter (where i.status = 'closed')::int as closed,
            count(*) filter (where i.status = 'pending_verification')::int as pending,
            count(*) filter (where i.status <> 'closed' and i.deadline < ${day})::int as overdue
-    from rectification_items i join organizations o on o.id = i.org_id
+    from rectification_items i join organizations_v_units o on o.id = i.org_id
     where i.campaign_id = ${campaignId} and i.parent_id is null
     group by i.org_id, o.name, o.code order by count(*) filter (where i.status <> 'closed' and i.deadline < ${day}) desc, o.code limit 200`);
   const keyManagement = await queryRows<{ sector: string; listed: number; upgraded: number }>(db, sql`
@@ -41,25 +41,25 @@ export async function campaignDashboard(db: DbOrTx, user: AuthUser, now: Date, c
     from key_management where campaign_id = ${campaignId} group by sector order by sector`);
   const subCampaigns = await queryRows<{ id: number; title: string; organizerName: string; state: string; reporters: number; graded: number; items: number; closed: number; overdue: number }>(db, sql`
     select c.id, c.title, o.name as "organizerName", c.state,
-      (select count(*)::int from campaign_reporters r where r.campaign_id = c.id and r.role = 'reporter' and r.removed_at is null) as reporters,
-      (select count(*)::int from evaluation_results er join evaluations e on e.campaign_id = er.campaign_id and e.state = 'locked'
+      (select count(*)::int from campaigns_v_reporters r where r.campaign_id = c.id and r.role = 'reporter' and r.removed_at is null) as reporters,
+      (select count(*)::int from evaluation_v_results er join evaluation_v_state e on e.campaign_id = er.campaign_id and e.state = 'locked'
         where er.campaign_id = c.id and er.final_grade is not null) as graded,
       (select count(*)::int from rectification_items i where i.campaign_id = c.id and i.parent_id is null) as items,
       (select count(*)::int from rectification_items i where i.campaign_id = c.id and i.parent_id is null and i.status = 'closed') as closed,
       (select count(*)::int from rectification_items i where i.campaign_id = c.id and i.parent_id is null and i.status <> 'closed' and i.deadline < ${day}) as overdue
-    from campaigns c join organizations o on o.id = c.organizer_org_id
+    from campaigns c join organizations_v_units o on o.id = c.organizer_org_id
     where c.parent_id = ${campaignId} order by o.code`);
   // Rank changes: the same organizer's other locked rounds, for the organizations of this one.
   const rankRows = await queryRows<{ orgId: number; orgName: string; year: number; rank: number }>(db, sql`
     select r.org_id as "orgId", o.name as "orgName", c.year, er.rank
     from campaigns c
-    join evaluations e on e.campaign_id = c.id and (e.state = 'locked' or c.id = ${campaignId})
-    join evaluation_results er on er.campaign_id = c.id
-    join campaign_reporters r on r.id = er.reporter_id and r.role = 'reporter'
-    join organizations o on o.id = r.org_id
+    join evaluation_v_state e on e.campaign_id = c.id and (e.state = 'locked' or c.id = ${campaignId})
+    join evaluation_v_results er on er.campaign_id = c.id
+    join campaigns_v_reporters r on r.id = er.reporter_id and r.role = 'reporter'
+    join organizations_v_units o on o.id = r.org_id
     where c.organizer_org_id = ${campaign.organizerOrgId} and c.year between ${campaign.year - 4} and ${campaign.year}
       and er.rank is not null
-      and r.org_id in (select org_id from campaign_reporters where campaign_id = ${campaignId} and removed_at is null)
+      and r.org_id in (select org_id from campaigns_v_reporters where campaign_id = ${campaignId} and removed_at is null)
     order by c.year, er.rank`);
   const years = [...new Set(rankRows.map((r) => r.year))].sort();
   const orgs = new Map<number, { orgId: number; orgName: string; ranks: Record<number, number> }>();

@@ -38,7 +38,7 @@ const SELECT = sql`
          f.assignee_org_id as "assigneeOrgId", a.name as "assigneeName", a.path as "assigneePath", f.kind,
          to_char(f.due_date, 'YYYY-MM-DD') as "dueDate", f.state,
          to_char(f.record_date, 'YYYY-MM-DD') as "recordDate", f.record_by as "recordBy", f.record_content as "recordContent"
-  from result_follow_ups f join organizations o on o.id = f.org_id join organizations a on a.id = f.assignee_org_id`;
+  from result_follow_ups f join organizations_v_units o on o.id = f.org_id join organizations_v_units a on a.id = f.assignee_org_id`;
 
 export async function listFollowUps(db: DbOrTx, user: AuthUser, now: Date, campaignId: number, filter: { kind?: string; state?: string; q?: string; overdue?: boolean }) {
   const campaign = await getCampaignRef(db, campaignId, user);
@@ -102,7 +102,7 @@ export async function addAccountability(db: DbOrTx, user: AuthUser, actor: Audit
     const campaign = await getCampaignRef(tx, campaignId, user);
     assertManageResults(user, campaign);
     const [r] = await queryRows<{ orgId: number; reportToOrgId: number }>(tx, sql`
-      select org_id as "orgId", report_to_org_id as "reportToOrgId" from campaign_reporters
+      select org_id as "orgId", report_to_org_id as "reportToOrgId" from campaigns_v_reporters
       where id = ${input.reporterId} and campaign_id = ${campaignId} and removed_at is null`);
     if (!r) throw new AppError('REPORTER_NOT_IN_CAMPAIGN', '该述职对象不属于本次述职评议考核', { field: 'reporterId' });
     const [row] = await tx.insert(resultFollowUps).values({

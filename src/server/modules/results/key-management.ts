@@ -32,7 +32,7 @@ async function keySettings(db: DbOrTx, campaignId: number): Promise<KeySettings>
   const [row] = await queryRows<{ shares: Record<string, Share> | null; scope: string | null; parentScope: string | null; parentName: string | null }>(db, sql`
     select c.settings->'keyManagement'->'minShares' as shares, c.settings->'keyManagement'->>'scope' as scope,
            p.settings->'keyManagement'->>'scope' as "parentScope", po.name as "parentName"
-    from campaigns c left join campaigns p on p.id = c.parent_id left join organizations po on po.id = p.organizer_org_id
+    from campaigns c left join campaigns p on p.id = c.parent_id left join organizations_v_units po on po.id = p.organizer_org_id
     where c.id = ${campaignId}`);
   return {
     shares: row?.shares && Object.keys(row.shares).length ? row.shares : { ...DEFAULT_KEY_SHARES },
@@ -62,7 +62,7 @@ interface KeyCandidateRow {
 async function keyCandidates(db: DbOrTx, campaignId: number, ks: KeySettings): Promise<{ candidates: KeyCandidateRow[]; unlocked: string[]; rounds: number }> {
   if (ks.scope === 'own_round') {
     const [own] = await queryRows<{ name: string }>(db, sql`
-      select o.name from campaigns c join organizations o on o.id = c.organizer_org_id where c.id = ${campaignId}`);
+      select o.name from campaigns c join organizations_v_units o on o.id = c.organizer_org_id where c.id = ${campaignId}`);
     const reporters = await gradedReporters(db, campaignId);
     return {
       candidates: reporters.map((r) => ({ ...r, roundName: own?.name ?? '' })), unlocked: [], rounds: 1,
@@ -70,8 +70,8 @@ async function keyCandidates(db: DbOrTx, campaignId: number, ks: KeySettings): P
   }
   const rounds = await queryRows<{ id: number; name: string; state: string | null }>(db, sql`
     with recursive ${descendantsCte(campaignId)}
-    select c.id, o.name, e.state from tree t join campaigns c on c.id = t.id join organizations o on o.id = c.organizer_org_id
-    left join evaluations e on e.campaign_id = c.id
+    select c.id, o.name, e.state from tree t join campaigns c on c.id = t.id join organizations_v_units o on o.id = c.organizer_org_id
+    left join evaluation_v_state e on e.campaign_id = c.id
     where t.depth > 0 order by o.code`);
   const unlocked = rounds.filter((r) => r.state !== 'locked').map((r) => r.name);
   const rows = await queryRows<Omit<KeyCandidateRow, 'rank'> & { composite: string | number | null }>(db, sql`
@@ -79,11 +79,11 @@ async function keyCandidates(db: DbOrTx, campaignId: number, ks: KeySettings): P
     select r.id as "reporterId", r.org_id as "orgId", o.name as "orgName", o.sector, er.final_grade as grade, er.composite,
            ro.name as "roundName"
     from tree t join campaigns c on c.id = t.id and t.depth > 0
-    join evaluations e on e.campaign_id = c.id and e.state = 'locked'
-    join organizations ro on ro.id = c.organizer_org_id
-    join campaign_reporters r on r.campaign_id = c.id and r.role = 'reporter' and r.removed_at is null
-    join organizations o on o.id = r.org_id
-    left join evaluation_results er on er.reporter_id = r.id
+    join evaluation_v_state e on e.campaign_id = c.id and e.state = 'locked'
+    join organizations_v_units ro on ro.id = c.organizer_org_id
+    join campaigns_v_reporters r on r.campaign_id = c.id and r.role = 'reporter' and r.removed_at is null
+    join organizations_v_units o on o.id = r.org_id
+    left join evaluation_v_results er on er.reporter_id = r.id
     order by o.code`);
   const composites = rows.map((r) => (r.composite === null ? null : Number(r.composite)));
   const { rank } = competitionRanks(composites);
@@ -168,11 +168,11 @@ export async function listKeyManagement(db: DbOrTx, user: AuthUser, campaignId: 
     select k.id, k.org_id as "orgId", o.name as "orgName", k.sector, k.composite_rank as "compositeRank", k.state,
            k.added_manually as "addedManually", k.reason, k.upgrade_note as "upgradeNote",
            er.final_grade as grade, er.composite::float8 as composite, ro.name as "roundName"
-    from key_management k join organizations o on o.id = k.org_id
-    left join evaluation_results er on er.reporter_id = k.reporter_id
-    left join campaign_reporters kr on kr.id = k.reporter_id
+    from key_management k join organizations_v_units o on o.id = k.org_id
+    left join evaluation_v_results er on er.reporter_id = k.reporter_id
+    left join campaigns_v_reporters kr on kr.id = k.reporter_id
     left join campaigns rc on rc.id = kr.campaign_id
-    left join organizations ro on ro.id = rc.organizer_org_id
+    left join organizations_v_units ro on ro.id = rc.organizer_org_id
     where k.campaign_id = ${campaignId}
       ${filter.state ? sql`and k.state = ${filter.state}` : sql``}
       ${filter.sector ? sql`and k.sector = ${filter.sector}` : sql``}
@@ -216,8 +216,8 @@ export async function adjustKeyManagement(db: DbOrTx, user: AuthUser, actor: Aud
       const r = ks.scope === 'sub_rounds'
         ? (await keyCandidates(tx, campaignId, ks)).candidates.find((c) => c.orgId === a.orgId)
         : (await queryRows<{ reporterId: number; sector: string; rank: number | null }>(tx, sql`
-          select r.id as "reporterId", o.sector, er.rank from campaign_reporters r join organizations o on o.id = r.org_id
-          left join evaluation_results er on er.reporter_id = r.id
+          select r.id as "reporterId", o.sector, er.rank from campaigns_v_reporters r join organizations_v_units o on o.id = r.org_id
+          left join evaluation_v_results er on er.reporter_id = r.id
           where r.campaign_id = ${campaignId} and r.org_id = ${a.orgId} and r.role = 'reporter' and r.removed_at is null`))[0];
       if (!r) {
         throw new AppError('NOT_A_REPORTER', ks.scope === 'sub_rounds'

@@ -34,10 +34,10 @@ export async function listFlags(db: DbOrTx, user: AuthUser, campaignId: number, 
     select f.id, f.reporter_id as "reporterId", f.org_id as "orgId", o.name as "orgName", o.code as "orgCode",
            s.name as "secretaryName", er.final_grade as grade, f.code, f.detail
     from result_flags f
-    join organizations o on o.id = f.org_id
-    join campaign_reporters r on r.id = f.reporter_id
+    join organizations_v_units o on o.id = f.org_id
+    join campaigns_v_reporters r on r.id = f.reporter_id
     left join secretaries s on s.id = r.secretary_id
-    left join evaluation_results er on er.reporter_id = f.reporter_id
+    left join evaluation_v_results er on er.reporter_id = f.reporter_id
     where f.campaign_id = ${campaignId}
       ${filter.code ? sql`and f.code = ${filter.code}` : sql``}
       ${filter.q ? sql`and (o.name like ${`%${escapeLike(filter.q)}%`} or s.name like ${`%${escapeLike(filter.q)}%`})` : sql``}

@@ -136,7 +136,7 @@ export async function parallelView(db: DbOrTx, user: AuthUser, campaignId: numbe
   const ranked = perf.length && perf.some((p) => p.rank === null) && perf.every((p) => p.rank === null && p.score !== null)
     ? performanceRanks(perf).ranks : perf.map((p) => p.rank);
   const perfOf = new Map(perf.map((p, i) => [p.orgId, { ...p, rank: ranked[i] ?? null }]));
-  const [locked] = await queryRows<{ state: string }>(db, sql`select state from evaluations where campaign_id = ${campaignId}`);
+  const [locked] = await queryRows<{ state: string }>(db, sql`select state from evaluation_v_state where campaign_id = ${campaignId}`);
   const isLocked = locked?.state === 'locked';
   const { rows, honours } = parallelHonours(reporters.map((r) => ({
     orgId: r.orgId, name: r.orgName,

@@ -47,7 +47,7 @@ async function campaignMeta(db: DbOrTx, campaignId: number) {
            c.settings->'summary'->>'upperBody' as "upperBody",
            coalesce((c.settings->'fieldAssessment'->>'enabled')::boolean, false) as "fieldEnabled",
            coalesce((c.settings->'survey'->>'enabled')::boolean, false) as "surveyEnabled"
-    from campaigns c join organizations o on o.id = c.organizer_org_id left join organizations po on po.id = o.parent_id
+    from campaigns c join organizations_v_units o on o.id = c.organizer_org_id left join organizations_v_units po on po.id = o.parent_id
     where c.id = ${campaignId}`);
   return row;
 }
@@ -72,12 +72,12 @@ async function ballotFacts(db: DbOrTx, campaignId: number): Promise<BallotFacts>
     facts.phone.ratings += phone!.ratings;
     facts.valid += phone!.ratings;
     const byRole = await queryRows<{ role: string; grade: string; n: number }>(db, sql`
-      select cr.role, b.grade, count(*)::int as n from ballots b join campaign_reporters cr on cr.id = b.reporter_id
+      select cr.role, b.grade, count(*)::int as n from ballots b join campaigns_v_reporters cr on cr.id = b.reporter_id
       where b.round_id = ${round.id} and cr.role = 'downward' group by cr.role, b.grade`);
     for (const r of byRole) if (isGrade(r.grade)) { down[r.grade] += r.n; anyDownward = true; }
     const matched = (await listPaperTallies(db, round.id)).filter((p) => p.status === 'matched');
     const roles = new Map((await queryRows<{ id: number; role: string }>(db, sql`
-      select cr.id, cr.role from campaign_reporters cr where cr.campaign_id = ${campaignId}`)).map((r) => [r.id, r.role]));
+      select cr.id, cr.role from campaigns_v_reporters cr where cr.campaign_id = ${campaignId}`)).map((r) => [r.id, r.role]));
     for (const category of new Set(matched.map((m) => m.category))) {
       const totals = matched.filter((m) => m.category === category).map((m) => paperTotal(m.entries[0]!.counts));
       facts.paper.forms += paperForms(round.paperCounts?.[category]?.collected, totals);
@@ -105,8 +105,8 @@ export async function summaryFigures(db: DbOrTx, campaignId: number, now: Date) 
   const ballots = await ballotFacts(db, campaignId);
   const [counts] = await queryRows<{ meetings: number; fieldDone: number; surveyResponses: number; items: number; closed: number; overdue: number }>(db, sql`
     select
-      (select count(*)::int from meetings where campaign_id = ${campaignId}) as meetings,
-      (select count(*)::int from assessment_assignments a join campaign_reporters r on r.id = a.reporter_id
+      (select count(*)::int from meetings_v_meetings where campaign_id = ${campaignId}) as meetings,
+      (select count(*)::int from assessment_assignments a join campaigns_v_reporters r on r.id = a.reporter_id
         where r.campaign_id = ${campaignId} and a.completed_at is not null) as "fieldDone",
       (select count(*)::int from survey_responses sr join surveys s on s.id = sr.survey_id where s.campaign_id = ${campaignId}) as "surveyResponses",
       (select count(*)::int from rectification_items where campaign_id = ${campaignId} and parent_id is null) as items,
@@ -118,12 +118,12 @@ export async function summaryFigures(db: DbOrTx, campaignId: number, now: Date) 
     select i.org_id as "orgId", o.name as "orgName", count(*)::int as open,
            count(*) filter (where i.deadline < ${today(now)})::int as overdue,
            string_agg(i.description, '；' order by i.id) as sample
-    from rectification_items i join organizations o on o.id = i.org_id
+    from rectification_items i join organizations_v_units o on o.id = i.org_id
     where i.campaign_id = ${campaignId} and i.parent_id is null and i.status <> 'closed'
     group by i.org_id, o.name, o.code order by o.code`);
   const directions = await queryRows<{ orgId: number; direction: string }>(db, sql`
-    select r.org_id as "orgId", er.opinion_direction as direction from evaluation_results er
-    join campaign_reporters r on r.id = er.reporter_id where er.campaign_id = ${campaignId} and er.opinion_direction <> ''`);
+    select r.org_id as "orgId", er.opinion_direction as direction from evaluation_v_results er
+    join campaigns_v_reporters r on r.id = er.reporter_id where er.campaign_id = ${campaignId} and er.opinion_direction <> ''`);
   return {
     reporters, grades, ballots, ...counts, ballotRatings: ballots.phone.ratings + ballots.paper.ratings, openItems,
     directions: new Map(directions.map((d) => [d.orgId, d.direction])),
@@ -224,7 +224,7 @@ export async function saveSummary(db: DbOrTx, user: AuthUser, actor: AuditActor,
 export async function submitSummary(db: DbOrTx, user: AuthUser, actor: AuditActor, campaignId: number, input: { recipient?: string } = {}) {
   const campaign = await getCampaignRef(db, campaignId, user);
   assertManageResults(user, campaign);
-  const [locked] = await queryRows<{ state: string }>(db, sql`select state from evaluations where campaign_id = ${campaignId}`);
+  const [locked] = await queryRows<{ state: string }>(db, sql`select state from evaluation_v_state where campaign_id = ${campaignId}`);
   if (locked?.state !== 'locked') throw new AppError('EVALUATION_NOT_LOCKED', '综合评价结果尚未锁定，不能上报总结报告');
   const meta = await campaignMeta(db, campaignId);
   const recipient = meta.parentPath ? null : (input.recipient?.trim() || meta.upperBody?.trim() || null);
@@ -274,8 +274,8 @@ export async function summaryInbox(db: DbOrTx, user: AuthUser) {
   const rows = await queryRows<{ campaignId: number; title: string; year: number; organizerName: string; state: string; submittedAt: string; parentPath: string }>(db, sql`
     select s.campaign_id as "campaignId", c.title, c.year, o.name as "organizerName", s.state,
            to_char(s.submitted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as "submittedAt", po.path as "parentPath"
-    from summary_reports s join campaigns c on c.id = s.campaign_id join organizations o on o.id = c.organizer_org_id
-    join organizations po on po.id = o.parent_id
+    from summary_reports s join campaigns c on c.id = s.campaign_id join organizations_v_units o on o.id = c.organizer_org_id
+    join organizations_v_units po on po.id = o.parent_id
     where s.state in ('submitted', 'received') and po.path like ${`${user.scopePath}%`}
     order by s.submitted_at desc limit 500`);
   return rows.filter((r) => pathWithin(r.parentPath, user.scopePath)).map(({ parentPath: _p, ...r }) => r);

@@ -18,9 +18,9 @@ const GIVEN = '建国秀英志强丽华海燕文军桂兰德明春梅永红俊�
  */
 export async function seedDemoSurvey(db: Db, opts: { now: Date; campaignId: number }) {
   const [admin] = await queryRows<{ id: number; display_name: string; scope_org_id: number; path: string }>(db, sql`
-    select u.id, u.display_name, u.scope_org_id, o.path from users u join organizations o on o.id = u.scope_org_id where u.username = 'admin'`);
+    select u.id, u.display_name, u.scope_org_id, o.path from auth_v_users u join organizations_v_units o on o.id = u.scope_org_id where u.username = 'admin'`);
   const [town] = await queryRows<{ id: number }>(db, sql`
-    select r.id from campaign_reporters r join organizations o on o.id = r.org_id
+    select r.id from campaigns_v_reporters r join organizations_v_units o on o.id = r.org_id
     where r.campaign_id = ${opts.campaignId} and r.role = 'reporter' and r.removed_at is null and o.level = 'township'
     order by o.code limit 1`);
   if (!admin || !town) return { surveyId: null };

@@ -8,7 +8,7 @@ import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
 import { assertManage, assertRead } from './policy';
 import { assertState, getSurvey, getSurveyCampaign, surveyUnits, unitCounts } from './repo';
-import { tallyClosedSurvey } from '../evaluation/tallies';
+import { announce } from '../events';
 
 const DEFAULT_SAMPLE_SIZE = 100;
 const checkSampleSize = (n: number) => {
@@ -105,8 +105,8 @@ export async function closeSurvey(db: Db, user: AuthUser, actor: AuditActor, id:
     assertManage(user, campaign.organizerPath);
     assertState(survey, ['open'], '结束调查');
     const [saved] = await tx.update(surveys).set({ state: 'closed', closedAt: actor.at }).where(eq(surveys.id, id)).returning();
-    // Closed is final: the points per unit are written once, for the composite evaluation.
-    await tallyClosedSurvey(tx, survey.campaignId, id);
+    // Closed is final: evaluation sums the points per unit once, for the composite evaluation.
+    await announce(tx, 'surveys.survey_closed', { campaignId: survey.campaignId, surveyId: id });
     const [n] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from survey_responses where survey_id = ${id}`);
     await writeAudit(tx, actor, {
       action: 'survey.close', targetType: 'survey', targetId: id, scopePath: campaign.organizerPath, detail: { responses: Number(n?.n) },

@@ -36,8 +36,8 @@ async function resolveToken(db: Db, raw: string): Promise<TokenRow> {
     select t.id as token_id, t.used, t.voided_at is not null as voided, s.id as survey_id, s.state, s.title, o.name as unit_name
     from survey_tokens t
     join surveys s on s.id = t.survey_id
-    join campaign_reporters cr on cr.id = t.reporter_id
-    join organizations o on o.id = cr.org_id
+    join campaigns_v_reporters cr on cr.id = t.reporter_id
+    join organizations_v_units o on o.id = cr.org_id
     where t.token_hash = ${hashSurveyToken(token)}`);
   if (!row) throw err('TOKEN_UNKNOWN', '调查链接无效，请核对链接或调查码');
   if (row.used) throw err('TOKEN_USED', '该调查链接已提交过问卷，每个链接只能提交一次');

@@ -4,7 +4,9 @@ import { type Db, type DbOrTx, queryRows } from '../../db/connect';
 import { themeDrafts } from '../../db/schema';
 import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
+import { lockReporterRow } from '../campaigns/queries';
 import { assertKeepItems } from '../rectification/policy';
+import { itemFromSource, itemRef } from '../rectification/queries';
 import { campaignOf, requireReporter } from '../rectification/repo';
 import { latestJob } from './job';
 import { assertOrganizer } from './policy';
@@ -23,7 +25,7 @@ export async function createDraft(db: Db, user: AuthUser, actor: AuditActor, cam
     const named = Object.values(job?.result?.reporterNames ?? {}).find((n) => n.orgId === input.orgId);
     const reporterCampaignId = named?.campaignId ?? campaignId;
     const rep = await requireReporter(tx, reporterCampaignId, input.orgId);
-    await tx.execute(sql`select id from campaign_reporters where id = ${rep.id} for update`);
+    await lockReporterRow(tx, rep.id);
     const theme = job?.result?.reporters[String(rep.id)]?.themes.find((t) => t.id === input.themeId);
     if (!job || !theme) throw notFound('意见主题');
     const [existing] = await tx.select({ id: themeDrafts.id }).from(themeDrafts).where(and(
@@ -45,11 +47,11 @@ export async function createDraft(db: Db, user: AuthUser, actor: AuditActor, cam
 async function loadDraft(tx: DbOrTx, user: AuthUser, id: number) {
   const [d] = await queryRows<{ id: number; campaignId: number; orgId: number; orgPath: string; state: string }>(tx, sql`
     select d.id, d.campaign_id as "campaignId", d.org_id as "orgId", o.path as "orgPath", d.state
-    from theme_drafts d join organizations o on o.id = d.org_id where d.id = ${id} for update of d`);
+    from theme_drafts d join organizations_v_units o on o.id = d.org_id where d.id = ${id} for update of d`);
   if (!d) throw notFound('整改事项草稿');
   await campaignOf(tx, d.campaignId, user);
   assertKeepItems(user, { orgId: d.orgId, orgPath: d.orgPath });
-  const [item] = await queryRows<{ id: number }>(tx, sql`select id from rectification_items where source_type = 'comment_theme' and source_id = ${id}`);
+  const item = await itemFromSource(tx, 'comment_theme', id);
   if (d.state !== 'pending' || item) throw new AppError('DRAFT_DECIDED');
   return d;
 }
@@ -58,8 +60,7 @@ async function loadDraft(tx: DbOrTx, user: AuthUser, id: number) {
 export async function mergeDraft(db: Db, user: AuthUser, actor: AuditActor, id: number, itemId: number) {
   return db.transaction(async (tx) => {
     const d = await loadDraft(tx, user, id);
-    const [item] = await queryRows<{ id: number; campaignId: number; orgId: number }>(tx, sql`
-      select id, campaign_id as "campaignId", org_id as "orgId" from rectification_items where id = ${itemId}`);
+    const item = await itemRef(tx, itemId);
     if (!item || item.orgId !== d.orgId || item.campaignId !== d.campaignId) throw notFound('整改事项');
     await tx.update(themeDrafts).set({ state: 'merged', mergedItemId: itemId, decidedBy: user.id, decidedAt: actor.at }).where(eq(themeDrafts.id, id));
     await writeAudit(tx, actor, { action: 'themes.draft.merge', targetType: 'theme_draft', targetId: id, scopePath: d.orgPath, detail: { itemId } });

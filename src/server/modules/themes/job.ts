@@ -23,7 +23,7 @@ export interface StoredResult extends ThemeResult {
 /** Rounds of the campaign whose texts can be grouped: real and released. */
 async function assertRound(db: DbOrTx, campaignId: number, roundId: number) {
   const [round] = await queryRows<{ state: string; mode: string }>(db, sql`
-    select br.state, br.mode from ballot_rounds br join meetings m on m.id = br.meeting_id
+    select br.state, br.mode from ballots_v_rounds br join meetings_v_meetings m on m.id = br.meeting_id
     where br.id = ${roundId} and m.campaign_id = ${campaignId}`);
   if (!round) throw notFound('测评轮次');
   if (round.mode !== 'real' || round.state !== 'released') {

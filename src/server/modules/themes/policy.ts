@@ -18,7 +18,7 @@ export function assertOrganizer(user: AuthUser, organizerPath: string) {
 export async function assertReadReporter(db: DbOrTx, user: AuthUser, campaignId: number, organizerPath: string, orgId: number) {
   if (isOrganizer(user, organizerPath)) return;
   if (user.role === 'secretary' && user.orgId === orgId) {
-    const [e] = await queryRows<{ state: string }>(db, sql`select state from evaluations where campaign_id = ${campaignId}`);
+    const [e] = await queryRows<{ state: string }>(db, sql`select state from evaluation_v_state where campaign_id = ${campaignId}`);
     if (e?.state === 'locked') return;
     throw new AppError('NOT_LOCKED');
   }

@@ -20,8 +20,8 @@ export async function overview(db: DbOrTx, user: AuthUser, campaignId: number, r
   const done = job?.state === 'done' ? job : await latestJob(db, campaignId, roundId, true);
   const r = done?.result ?? null;
   const rounds = await queryRows<{ id: number; title: string }>(db, sql`
-    select br.id, m.title from ballot_rounds br join meetings m on m.id = br.meeting_id
-    where m.campaign_id = ${campaignId} and br.mode = 'real' and br.state = 'released' order by br.id`);
+    select br.id, m.title from ballots_v_released_rounds br join meetings_v_meetings m on m.id = br.meeting_id
+    where br.campaign_id = ${campaignId} order by br.id`);
   return {
     campaign: { id: campaign.id, title: campaign.title, year: campaign.year },
     rounds,
