@@ -54,8 +54,9 @@ type Ok = { campaign: CampaignSummary };
 
 export const campaignsApi = {
   templates: (year?: number) => http.get<{ items: CampaignTemplateInfo[] }>('/api/campaign-templates', { year }),
-  list: (query: CampaignListQuery) => http.get<{ items: CampaignSummary[]; total: number }>('/api/campaigns', { ...query }),
-  detail: (id: number) => http.get<CampaignDetail>(`/api/campaigns/${id}`, undefined, { silent: true }),
+  list: (query: CampaignListQuery, signal?: AbortSignal) =>
+    http.get<{ items: CampaignSummary[]; total: number }>('/api/campaigns', { ...query }, { signal }),
+  detail: (id: number, signal?: AbortSignal) => http.get<CampaignDetail>(`/api/campaigns/${id}`, undefined, { silent: true, signal }),
   create: (input: { templateId: string; year: number; organizerOrgId: number }) =>
     http.post<Ok>('/api/campaigns', input, { silent: true }),
   saveSettings: (id: number, settings: CampaignSettings, title?: string) =>

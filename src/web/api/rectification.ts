@@ -35,7 +35,7 @@ export const rectificationApi = {
   inbox: (campaignId: number, orgId?: number) => http.get<Inbox>(`/api/campaigns/${campaignId}/rectification/inbox`, { orgId }),
   create: (campaignId: number, input: ItemCreateInput) =>
     http.post<{ id: number }>(`/api/campaigns/${campaignId}/rectification/items`, input, { silent: true }),
-  list: (query: ItemsQuery) => http.get<RectItems>('/api/rectification/items', { ...query }),
+  list: (query: ItemsQuery, signal?: AbortSignal) => http.get<RectItems>('/api/rectification/items', { ...query }, { signal }),
   detail: (id: number) => http.get<RectItemDetail>(`/api/rectification/items/${id}`, undefined, { silent: true }),
   update: (id: number, input: ItemUpdateInput) => http.patch<{ id: number }>(`/api/rectification/items/${id}`, input, { silent: true }),
   remove: (id: number) => http.del<{ ok: true }>(`/api/rectification/items/${id}`),

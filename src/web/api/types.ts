@@ -1,22 +1,16 @@
+import type { z } from 'zod';
 import type { PasswordState } from '../../domain/password-policy';
 import type { AccountAction, Role } from '../../domain/roles';
+import type { AuditEntryOut } from '../../server/modules/audit/routes';
+import type { SessionOut } from '../../server/modules/auth/routes';
 
 export type { AccountAction, PasswordState, Role };
 
-export interface SessionUser {
-  id: number;
-  username: string;
-  displayName: string;
-  role: Role;
-  scopeOrgId: number | null;
-  orgId: number | null;
-}
-
-export interface SessionResponse {
-  user: SessionUser;
-  csrfToken: string;
-  password: PasswordState;
-}
+export type SessionResponse = z.infer<typeof SessionOut>;
+export type SessionUser = SessionResponse['user'];
+/** What the signed-in user may do, decided by the server from each module's policy (decision 025). */
+export type Abilities = SessionResponse['abilities'];
+export type Section = Abilities['sections'][number];
 
 export interface SecurityPolicy {
   passwordRule: string;
@@ -153,17 +147,7 @@ export interface AccountUpdateInput {
   disabled?: boolean;
 }
 
-export interface AuditEntry {
-  id: number;
-  at: string;
-  actorName: string;
-  action: string;
-  targetType: string;
-  targetId: string | null;
-  result: 'success' | 'failure' | string;
-  ip: string | null;
-  detail: unknown;
-}
+export type AuditEntry = z.infer<typeof AuditEntryOut>;
 
 export interface AuditQuery {
   q?: string;

@@ -6,6 +6,7 @@ import { ROLE_CODES } from '../../../domain/roles';
 import { actorOf } from '../../http/audit';
 import { PASSWORD_RULE_TEXT } from '../../../domain/password-policy';
 import { requireRole, requireUser } from '../../http/session';
+import { SECURITY_SETTINGS_READER } from './policy';
 import { createAccount, expireAccountPassword, ROW_ACTIONS, listAccounts, setAccountPassword, unlockAccount, updateAccount } from './manage-accounts';
 
 const AccountOut = z.object({
@@ -106,7 +107,7 @@ export async function accountRoutes(app: FastifyInstance) {
       },
     },
   }, async (req) => {
-    requireRole(req, 'security_admin');
+    requireRole(req, SECURITY_SETTINGS_READER);
     return {
       passwordRule: PASSWORD_RULE_TEXT, passwordMaxAgeDays: config.passwordMaxAgeDays, passwordWarnDays: config.passwordWarnDays,
       lockoutAttempts: config.lockoutAttempts, lockoutMinutes: config.lockoutMinutes, lockoutGlobalAttempts: config.lockoutGlobalAttempts,

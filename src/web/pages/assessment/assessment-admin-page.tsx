@@ -11,8 +11,8 @@ import {
   type ProgressRow, type ProgressStatus, STATUS_LABELS, type Team,
 } from '../../api/assessment';
 import { isApiError } from '../../api/client';
-import { useUser } from '../../auth/auth-context';
 import { notify } from '../../lib/notify';
+import { useCampaign } from '../../lib/query';
 import { formatDateTime } from '../../lib/time';
 import { useDebounced } from '../../lib/use-debounced';
 import { LoadError } from '../oversight/shared';
@@ -70,7 +70,7 @@ function appliesText(a: AppliesTo, tiers: { key: string; label: string }[]) {
 }
 
 function ChecklistsTab({ campaignId, data, reload }: { campaignId: number; data: Checklists; reload: () => Promise<void> }) {
-  const canEdit = useUser().role === 'org_admin';
+  const canEdit = useCampaign(campaignId).data?.permissions.can.organizeAssessment ?? false;
   const [editing, setEditing] = useState<{ checklist: Checklist; item: ChecklistItem | null } | null>(null);
   const [listEdit, setListEdit] = useState<Checklist | 'new' | null>(null);
 
@@ -230,7 +230,7 @@ function ChecklistModal({ checklist, tiers, onSave, onCancel }: {
 }
 
 function TeamsTab({ campaignId }: { campaignId: number }) {
-  const canEdit = useUser().role === 'org_admin';
+  const canEdit = useCampaign(campaignId).data?.permissions.can.organizeAssessment ?? false;
   const [term, setTerm] = useState('');
   const q = useDebounced(term.trim(), 400);
   const [data, setData] = useState<{ items: Team[]; total: number }>({ items: [], total: 0 });

@@ -4,7 +4,7 @@ import {
 } from 'antd';
 import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
-import { campaignsApi, type CampaignDetail, type CampaignSettings, type Reporter, type ReporterQuery } from '../../api/campaigns';
+import { campaignsApi, type CampaignDetail, type Reporter, type ReporterQuery } from '../../api/campaigns';
 import { OrgSelect } from '../../components/org-select';
 import { showFormError } from '../../lib/form-errors';
 import { toOptions, useMeta } from '../../lib/meta';
@@ -37,7 +37,7 @@ export function ReportersTab({ detail, canManage }: Props) {
   const [busyId, setBusyId] = useState<number | null>(null);
   const [selfEditing, setSelfEditing] = useState<Reporter | null>(null);
   const active = campaign.state === 'published' && canManage;
-  const selfCommittee = !!(detail.settings as unknown as CampaignSettings | null)?.meeting.selfCommitteeReport.enabled;
+  const selfCommittee = !!detail.settings?.meeting.selfCommitteeReport.enabled;
 
   useEffect(() => setPage(1), [q, sector, kind, role, showRemoved]);
   useEffect(() => {

@@ -7,7 +7,6 @@ import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { isApiError } from '../../api/client';
 import { evaluationApi, type Evaluation, type EvaluationItem, type Grade, type MyResult } from '../../api/evaluation';
-import { useUser } from '../../auth/auth-context';
 import { useMeta } from '../../lib/meta';
 import { notify } from '../../lib/notify';
 import { useDebounced } from '../../lib/use-debounced';
@@ -15,6 +14,7 @@ import { DecisionModal, HistoryModal, InputModal, LockModal, OpinionModal, Revie
 import { COMPONENT_LABEL, COMPONENT_ORDER, GRADE_COLOR, GRADE_LABEL, GRADE_OPTIONS } from './labels';
 import { OutputsPanel } from './outputs-panel';
 import { NoAccess } from '../../components/no-access';
+import { useCampaign } from '../../lib/query';
 import { formatDateTimeProse } from '../../lib/time';
 
 const GradeTag = ({ grade }: { grade: Grade | null }) => (grade ? <Tag color={GRADE_COLOR[grade]}>{GRADE_LABEL[grade]}</Tag> : <span>—</span>);
@@ -24,8 +24,10 @@ const FORBIDDEN = 'forbidden';
 
 /** /campaigns/:id/evaluation — 综合评价 (R-GRADE-1…5); a secretary sees only their own result after the lock. */
 export default function EvaluationPage() {
-  const user = useUser();
-  return user.role === 'secretary' ? <MyResultView /> : <EvaluationView />;
+  // The guard let the user in for one of the two pages (permissions.pages); a reporting secretary has only myResult.
+  const pages = useCampaign(Number(useParams().id)).data?.permissions.pages;
+  if (!pages) return <Card loading />;
+  return pages.evaluation ? <EvaluationView /> : <MyResultView />;
 }
 
 function MyResultView() {
