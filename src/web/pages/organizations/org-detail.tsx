@@ -265,7 +265,6 @@ export function OrgDetail({ orgId, canEdit, onOpen, onUpdated, onCreated, onMove
             <Descriptions.Item label="领域">{sectorLabel(org.sector)}</Descriptions.Item>
             <Descriptions.Item label="层级">{levelLabel(org.level)}</Descriptions.Item>
             <Descriptions.Item label="直属下级">{org.childCount} 个</Descriptions.Item>
-            {org.createdAt && <Descriptions.Item label="创建时间">{formatDateTime(org.createdAt)}</Descriptions.Item>}
           </Descriptions>
         </Card>
 
