@@ -1,5 +1,5 @@
 import { keepPreviousData, QueryClient, queryOptions, useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { campaignsApi, type CampaignDetail } from '../api/campaigns';
 import { isApiError } from '../api/client';
 import { primeOrgNames } from '../components/org-pickers';
@@ -57,3 +57,13 @@ export function usePage(filterKey: unknown) {
 export const paged = { placeholderData: keepPreviousData } as const;
 
 export const statusOf = (e: unknown) => (isApiError(e) ? e.status : 0);
+
+/**
+ * The last answer a query had: a page whose next request failed keeps what it showed (as the hand-written pages did,
+ * which only replaced their state on success), while the failure itself is reported by the client.
+ */
+export function useLastData<T>(data: T | undefined): T | undefined {
+  const last = useRef(data);
+  if (data !== undefined) last.current = data;
+  return last.current;
+}
