@@ -73,8 +73,8 @@ export const campaignsApi = {
   pendingWork: (id: number, key: PhaseKey) =>
     http.get<PendingWork>(`/api/campaigns/${id}/phases/${key}/pending`),
   transition: (id: number, action: 'close' | 'archive') => http.post<Ok>(`/api/campaigns/${id}/${action}`),
-  reporters: (id: number, query: ReporterQuery) =>
-    http.get<Reporters>(`/api/campaigns/${id}/reporters`, { ...query }),
+  reporters: (id: number, query: ReporterQuery, signal?: AbortSignal) =>
+    http.get<Reporters>(`/api/campaigns/${id}/reporters`, { ...query }, { signal }),
   addReporter: (id: number, orgId: number, reason: string) =>
     http.post<{ id: number }>(`/api/campaigns/${id}/reporters`, { orgId, reason }, { silent: true }),
   removeReporter: (id: number, rid: number, reason: string) =>
