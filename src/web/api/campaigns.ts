@@ -64,8 +64,8 @@ export const campaignsApi = {
   saveScope: (id: number, match: OrgMatch) =>
     http.put<Ok & { total: number }>(`/api/campaigns/${id}/scope`, { match }, { silent: true }),
   preview: (id: number) => http.get<ScopePreview>(`/api/campaigns/${id}/scope/preview`, undefined, { silent: true }),
-  gaps: (id: number, query: { type?: GapType; q?: string; offset: number; limit: number }) =>
-    http.get<Gaps>(`/api/campaigns/${id}/gaps`, query),
+  gaps: (id: number, query: { type?: GapType; q?: string; offset: number; limit: number }, signal?: AbortSignal) =>
+    http.get<Gaps>(`/api/campaigns/${id}/gaps`, query, { signal }),
   publish: (id: number) => http.post<PublishResult>(`/api/campaigns/${id}/publish`),
   /** open (early) / extend / close / reopen; `silent` lets the caller show the open-work warning itself. */
   phase: (id: number, key: PhaseKey, action: PhaseAction, body: { reason?: string; end?: string; confirm?: boolean } = {}, silent = false) =>
