@@ -49,6 +49,6 @@ export const resultsApi = {
   receiveSummary: (id: number) => http.post<{ state: string }>(`${base(id)}/summary/receive`, {}),
   summaryDocx: (id: number) => downloadFile(`${base(id)}/summary.docx`, '总结报告.docx'),
   resultsTable: (id: number) => downloadFile(`${base(id)}/results-table.xlsx`, '综合评价结果表.xlsx'),
-  inbox: () => http.get<{ items: { campaignId: number; title: string; year: number; organizerName: string; state: string; submittedAt: string }[] }>('/api/summary-reports/inbox'),
+  inbox: (signal?: AbortSignal) => http.get<{ items: { campaignId: number; title: string; year: number; organizerName: string; state: string; submittedAt: string }[] }>('/api/summary-reports/inbox', undefined, { signal }),
   dashboard: (id: number) => http.get<Dashboard>(`${base(id)}/dashboard`),
 };
