@@ -41,9 +41,9 @@ export const resultsApi = {
   importPerformance: (id: number, file: File) =>
     uploadFile<{ imported: number; rankedFromScores: boolean }>(`${base(id)}/performance/import`, file, { silent: true }),
   setHonourPlaces: (id: number, places: Record<string, number>) => http.put<{ saved: number }>(`${base(id)}/performance/honours`, { places }),
-  parallel: (id: number) => http.get<ParallelView>(`${base(id)}/performance/parallel`),
+  parallel: (id: number, signal?: AbortSignal) => http.get<ParallelView>(`${base(id)}/performance/parallel`, undefined, { signal }),
   exportParallel: (id: number) => downloadFile(`${base(id)}/performance/parallel.xlsx`, '平行考核结果.xlsx'),
-  summary: (id: number) => http.get<Summary>(`${base(id)}/summary`),
+  summary: (id: number, signal?: AbortSignal) => http.get<Summary>(`${base(id)}/summary`, undefined, { signal }),
   saveSummary: (id: number, sections: Partial<Record<SummarySectionKey, string>>) => http.put<{ saved: boolean }>(`${base(id)}/summary`, sections),
   submitSummary: (id: number, recipient?: string) =>
     http.post<{ state: string; recipient: string | null }>(`${base(id)}/summary/submit`, recipient ? { recipient } : {}),

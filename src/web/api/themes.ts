@@ -9,10 +9,11 @@ export type KeyContentSuggestions = Awaited<ReturnType<typeof keyContentSuggesti
 const q = (roundId: number | null) => (roundId ? { roundId } : undefined);
 
 export const themesApi = {
-  overview: (campaignId: number, roundId: number | null) => http.get<ThemesOverview>(`/api/campaigns/${campaignId}/themes`, q(roundId)),
+  overview: (campaignId: number, roundId: number | null, signal?: AbortSignal) =>
+    http.get<ThemesOverview>(`/api/campaigns/${campaignId}/themes`, q(roundId), { signal }),
   start: (campaignId: number, roundId: number | null) => http.post<{ id: number; state: string }>(`/api/campaigns/${campaignId}/themes/jobs`, { roundId }),
-  reporter: (campaignId: number, orgId: number, roundId: number | null) =>
-    http.get<ReporterThemes>(`/api/campaigns/${campaignId}/themes/reporters/${orgId}`, q(roundId)),
+  reporter: (campaignId: number, orgId: number, roundId: number | null, signal?: AbortSignal) =>
+    http.get<ReporterThemes>(`/api/campaigns/${campaignId}/themes/reporters/${orgId}`, q(roundId), { signal }),
   suggestions: (campaignId: number) => http.get<KeyContentSuggestions>(`/api/campaigns/${campaignId}/themes/suggestions`),
   draft: (campaignId: number, orgId: number, themeId: number, roundId: number | null) =>
     http.post<{ id: number }>(`/api/campaigns/${campaignId}/themes/drafts`, { orgId, themeId, roundId }),

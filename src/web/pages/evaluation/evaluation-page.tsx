@@ -4,7 +4,7 @@ import {
   Upload, type TableColumnsType,
 } from 'antd';
 import { useQuery } from '@tanstack/react-query';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { isApiError } from '../../api/client';
 import { evaluationApi, type Evaluation, type EvaluationItem, type Grade, type MyResult } from '../../api/evaluation';
