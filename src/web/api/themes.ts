@@ -12,8 +12,9 @@ export const themesApi = {
   overview: (campaignId: number, roundId: number | null, signal?: AbortSignal) =>
     http.get<ThemesOverview>(`/api/campaigns/${campaignId}/themes`, q(roundId), { signal }),
   start: (campaignId: number, roundId: number | null) => http.post<{ id: number; state: string }>(`/api/campaigns/${campaignId}/themes/jobs`, { roundId }),
-  reporter: (campaignId: number, orgId: number, roundId: number | null, signal?: AbortSignal) =>
-    http.get<ReporterThemes>(`/api/campaigns/${campaignId}/themes/reporters/${orgId}`, q(roundId), { signal }),
+  /** `silent`: the secretary's card shows "not yet grouped" itself instead of a toast. */
+  reporter: (campaignId: number, orgId: number, roundId: number | null, opts: { silent?: boolean; signal?: AbortSignal } = {}) =>
+    http.get<ReporterThemes>(`/api/campaigns/${campaignId}/themes/reporters/${orgId}`, q(roundId), opts),
   suggestions: (campaignId: number) => http.get<KeyContentSuggestions>(`/api/campaigns/${campaignId}/themes/suggestions`),
   draft: (campaignId: number, orgId: number, themeId: number, roundId: number | null) =>
     http.post<{ id: number }>(`/api/campaigns/${campaignId}/themes/drafts`, { orgId, themeId, roundId }),

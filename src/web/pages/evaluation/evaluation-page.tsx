@@ -7,7 +7,9 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { isApiError } from '../../api/client';
+import { MyThemesCard } from '../results/my-themes';
 import { evaluationApi, type Evaluation, type EvaluationItem, type Grade, type MyResult } from '../../api/evaluation';
+import { useUser } from '../../auth/auth-context';
 import { useMeta } from '../../lib/meta';
 import { notify } from '../../lib/notify';
 import { useDebounced } from '../../lib/use-debounced';
@@ -33,6 +35,7 @@ export default function EvaluationPage() {
 
 function MyResultView() {
   const campaignId = Number(useParams().id);
+  const user = useUser();
   const mine = useQuery({ queryKey: ['evaluation-mine', campaignId], queryFn: ({ signal }) => evaluationApi.mine(campaignId, signal) });
   const data: MyResult | null = mine.data ?? null;
   const error = mine.error;
@@ -51,6 +54,7 @@ function MyResultView() {
       </Descriptions>
     </Card>
     <OutputsPanel campaignId={campaignId} locked />
+    {user.orgId && <MyThemesCard campaignId={campaignId} orgId={user.orgId} />}
     </Space>
   );
 }
