@@ -8,13 +8,16 @@ import { primeOrgNames } from '../components/org-pickers';
  * The one query client (decision 025). Every query function goes through api/client.ts's `request`, which sends the
  * CSRF header, marks polls `x-background`, and shows an error's Chinese message with antd's message (unless the call
  * is silent); so the client itself neither retries (a refused request stays refused, and its message shows once) nor
- * refetches on focus (the pages refresh on their own timers or after their own actions).
+ * refetches on focus (the pages refresh on their own timers or after their own actions), and sends even when the
+ * browser says it is offline.
  */
 export function createQueryClient() {
   return new QueryClient({
     defaultOptions: {
-      queries: { retry: false, refetchOnWindowFocus: false, refetchOnReconnect: false },
-      mutations: { retry: false },
+      // networkMode 'always': a request is sent even when the browser believes it is offline, and fails as it did
+      // before (NETWORK, with its message) instead of waiting paused — the assessor's phone pages rely on that answer.
+      queries: { retry: false, refetchOnWindowFocus: false, refetchOnReconnect: false, networkMode: 'always' },
+      mutations: { retry: false, networkMode: 'always' },
     },
   });
 }
