@@ -11,6 +11,7 @@ import {
   TeamOutlined,
   UserOutlined,
 } from '@ant-design/icons';
+import { ReplicaLagNotice } from './components/replica-lag-notice';
 import { Alert, App as AntApp, Button, ConfigProvider, Drawer, Grid, Layout, Menu, Result, Spin, Tag } from 'antd';
 import zhCN from 'antd/locale/zh_CN';
 import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
@@ -224,6 +225,7 @@ function AdminLayout() {
         )}
         <Layout.Content className="app-content">
           <PasswordExpiryWarning onChange={() => setChangingPassword(true)} />
+          <ReplicaLagNotice />
           <ErrorBoundary resetKey={location.pathname}>
             <Suspense fallback={<PageLoading />}>
               <Outlet />

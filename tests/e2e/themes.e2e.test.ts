@@ -7,7 +7,7 @@ import { type Db, queryRows } from '../../src/server/db/connect';
 import { DEMO_PASSWORD, seedDemo, seedDemoRounds } from '../../src/server/db/demo-seed';
 import { buildMeeting, buildUser, openPhases, TEST_COST, TEST_PASSWORD } from '../factories';
 import { freshDatabase } from '../setup/db';
-import { serveAndLaunch } from './lib/browser';
+import { serveAndLaunch, signInPage } from './lib/browser';
 
 process.env.BALLOT_CODE_SECRET ??= 'ab'.repeat(32);
 
@@ -67,16 +67,7 @@ beforeAll(async () => {
 });
 afterAll(async () => close?.());
 
-async function login(username: string, password: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.setDefaultTimeout(WAIT);
-  await page.goto(`${base}/login`);
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(password);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('current-user').waitFor();
-  return page;
-}
+const login = (username: string, password: string) => signInPage(browser, base, username, password, { timeout: WAIT, viewport: { width: 1400, height: 900 } });
 
 /** The organizer's 生成意见归纳 on the results page, waited until the chart shows. */
 async function group(page: Page, campaignId: number) {

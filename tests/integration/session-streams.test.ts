@@ -3,7 +3,11 @@
  * expiry and when the account is disabled — and background polls (`x-background: 1`, as the console and progress pages
  * send them) or an open stream do not count as activity, so the idle timeout still expires.
  */
+import { EventEmitter } from 'node:events';
+import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashToken } from '../../src/server/http/session';
+import { SessionStreams } from '../../src/server/http/session-streams';
 import { buildUser, signIn, type Session } from '../factories';
 import { buildBallotWorld, type BallotWorld } from './ballots-fixtures';
 import { setupTestApp } from '../factories';
@@ -55,6 +59,32 @@ describe('streams end with their session', () => {
     expect(await live!.ended(2000)).toBe(true);
     expect(await kept.ended(300)).toBe(false);
     kept.abort();
+  });
+
+  // Found by a loaded CI run on PostgreSQL: a stream opened while a check's query was running was ended by that check,
+  // whose answer never asked about its session. The query is held here so the window is certain.
+  it('a stream opened while a check runs is not ended by that check', async () => {
+    const a = { id: hashToken((await signIn(t.app, w.users.admin2.username)).cookie) };
+    const b = { id: hashToken((await signIn(t.app, w.users.admin2.username)).cookie) };
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    const db = new Proxy(t.db, {
+      get: (target, key, receiver) => key === 'execute'
+        ? async (...args: Parameters<typeof target.execute>) => { await gate; return target.execute(...args); }
+        : Reflect.get(target, key, receiver),
+    });
+    const registry = new SessionStreams({ ...t.app.deps, db }, t.app.log);
+    const stream = () => Object.assign(new EventEmitter(), { ended: false, end() { this.ended = true; } });
+    const first = stream();
+    const second = stream();
+    registry.add(a.id, first as unknown as ServerResponse);
+    const sweep = registry.check();
+    registry.add(b.id, second as unknown as ServerResponse);
+    release();
+    await sweep;
+    expect(first.ended).toBe(false);
+    expect(second.ended).toBe(false);
+    registry.close();
   });
 
   it('idle expiry ends the stream although it is still open', async () => {

@@ -62,7 +62,10 @@ export class SessionStreams {
       where s.id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})
         and not u.disabled and s.last_seen_at >= ${idleSince.toISOString()}::timestamptz`);
     const alive = new Set(live.map((r) => r.id));
-    for (const [res, id] of this.open) if (!alive.has(id)) res.end();
+    // Only the sessions asked about are judged: a stream opened while the query ran (its session not in `ids`) is
+    // checked by the next sweep, not ended for being absent from an answer that never asked about it.
+    const asked = new Set(ids);
+    for (const [res, id] of this.open) if (asked.has(id) && !alive.has(id)) res.end();
   }
 
   close() {

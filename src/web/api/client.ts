@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../../domain/error-codes';
+import { noteReplicaLag } from '../lib/replica-lag';
 import { notify } from '../lib/notify';
 
 /**
@@ -157,6 +158,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
     handleFailure(new ApiError('NETWORK', '网络连接失败，请检查网络后重试', 0), path, opts.silent);
   }
   if (!res.ok) handleFailure(await errorFromResponse(res), path, opts.silent);
+  if (method === 'GET') noteReplicaLag(window.location.pathname, res.headers.get('x-replica-lag-ms'));
   if (res.status === 204) return undefined as T;
   const type = res.headers.get('content-type') ?? '';
   if (!type.includes('json')) return (await res.text()) as T;

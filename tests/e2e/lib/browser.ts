@@ -44,3 +44,15 @@ export async function serveAndLaunch(app: FastifyInstance, database: { close(): 
   };
   return { base, browser, close };
 }
+
+/** A new page signed in through the login form, waited until the signed-in shell shows. */
+export async function signInPage(browser: Browser, base: string, username: string, password: string, o: { timeout?: number; viewport?: { width: number; height: number } } = {}) {
+  const page = await browser.newPage(o.viewport ? { viewport: o.viewport } : {});
+  if (o.timeout) page.setDefaultTimeout(o.timeout);
+  await page.goto(`${base}/login`);
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('current-user').waitFor();
+  return page;
+}
