@@ -16,12 +16,15 @@ import { Alert, App as AntApp, Button, ConfigProvider, Drawer, Grid, Layout, Men
 import zhCN from 'antd/locale/zh_CN';
 import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { Link, Navigate, Outlet, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
-import { AuthProvider, useAuth, useUser } from './auth/auth-context';
+import { QueryClientProvider } from '@tanstack/react-query';
+import type { Abilities } from './api/types';
+import { AuthProvider, useAbilities, useAuth, useUser } from './auth/auth-context';
 import { ErrorBoundary } from './components/error-boundary';
 import { type CampaignPage, NoAccess, RequireCampaignPage } from './components/no-access';
-import { canCreateCampaigns, canOpen, homePath, SECTION_PATHS, sectionsFor, type Section } from './lib/access';
+import { canOpen, homePath, SECTION_PATHS, type Section } from './lib/access';
 import { MetaProvider, useMeta } from './lib/meta';
 import { bindMessageApi } from './lib/notify';
+import { createQueryClient } from './lib/query';
 import { formatDateTime } from './lib/time';
 // Not lazy: the dialog is part of the header, and the page is the same form.
 import ChangePasswordPage, { ChangePasswordModal } from './pages/accounts/change-password';
@@ -122,10 +125,10 @@ function PasswordExpiryWarning({ onChange }: { onChange: () => void }) {
   );
 }
 
-/** `allow` narrows a section for a page only some of its roles may use (creating a campaign: org_admin). */
-function RequireSection({ section, allow, children }: { section: Section; allow?: typeof canCreateCampaigns; children: ReactNode }) {
-  const user = useUser();
-  if (!canOpen(user.role, section) || (allow && !allow(user.role))) return <NoAccess />;
+/** `allow` narrows a section for a page only some of its users may use (creating a campaign). */
+function RequireSection({ section, allow, children }: { section: Section; allow?: (a: Abilities) => boolean; children: ReactNode }) {
+  const abilities = useAbilities();
+  if (!canOpen(abilities, section) || (allow && !allow(abilities))) return <NoAccess />;
   return <>{children}</>;
 }
 
@@ -139,8 +142,7 @@ function CampaignPageRoute({ page, children }: { page: CampaignPage | CampaignPa
 }
 
 function HomeRedirect() {
-  const user = useUser();
-  return <Navigate to={homePath(user.role)} replace />;
+  return <Navigate to={homePath(useAbilities())} replace />;
 }
 
 function AdminLayout() {
@@ -155,7 +157,8 @@ function AdminLayout() {
   const [loggingOut, setLoggingOut] = useState(false);
   const [changingPassword, setChangingPassword] = useState(false);
 
-  const sections = sectionsFor(user.role);
+  const abilities = useAbilities();
+  const sections = abilities.sections;
   const selected = sections.find((s) => location.pathname.startsWith(SECTION_PATHS[s]));
   const menu = (
     <Menu
@@ -184,7 +187,7 @@ function AdminLayout() {
         {!isDesktop && (
           <Button type="text" icon={<MenuOutlined />} aria-label="打开菜单" onClick={() => setDrawerOpen(true)} />
         )}
-        <Link to={homePath(user.role)} className="app-brand">
+        <Link to={homePath(abilities)} className="app-brand">
           述评考
         </Link>
         <div className="app-header-spacer" />
@@ -293,7 +296,7 @@ function AppRoutes() {
         <Route
           path="campaigns/new"
           element={
-            <RequireSection section="campaigns" allow={canCreateCampaigns}>
+            <RequireSection section="campaigns" allow={(a) => a.campaigns.create}>
               <CampaignNewPage />
             </RequireSection>
           }
@@ -316,7 +319,7 @@ function AppRoutes() {
         <Route path="campaigns/:id/evaluation" element={<CampaignPageRoute page={['evaluation', 'myResult']}><EvaluationPage /></CampaignPageRoute>} />
         <Route path="campaigns/:id/results" element={<CampaignPageRoute page="results"><ResultsPage /></CampaignPageRoute>} />
         {/* The level above receives summary reports: its organization department only (results/policy.ts). */}
-        <Route path="summary-inbox" element={<RequireSection section="campaigns" allow={canCreateCampaigns}><SummaryInboxPage /></RequireSection>} />
+        <Route path="summary-inbox" element={<RequireSection section="campaigns" allow={(a) => a.campaigns.receiveSummaries}><SummaryInboxPage /></RequireSection>} />
         <Route path="rectification" element={<RequireSection section="rectification"><RectificationPage /></RequireSection>} />
         <Route path="rectification/items/:id" element={<RequireSection section="rectification"><RectificationItemPage /></RequireSection>} />
         <Route
@@ -407,15 +410,18 @@ function AppRoutes() {
 }
 
 export function Root() {
+  const [queryClient] = useState(createQueryClient);
   return (
     <ConfigProvider locale={zhCN} theme={THEME}>
       <AntApp>
         <MessageBinder />
-        <MetaProvider>
-          <AuthProvider>
-            <AppRoutes />
-          </AuthProvider>
-        </MetaProvider>
+        <QueryClientProvider client={queryClient}>
+          <MetaProvider>
+            <AuthProvider>
+              <AppRoutes />
+            </AuthProvider>
+          </MetaProvider>
+        </QueryClientProvider>
       </AntApp>
     </ConfigProvider>
   );

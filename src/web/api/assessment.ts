@@ -60,7 +60,7 @@ export const STATUS_LABELS: Record<ProgressStatus, { label: string; color: strin
 const c = (id: number) => `/api/campaigns/${id}`;
 
 export const assessmentApi = {
-  checklists: (campaignId: number) => http.get<Checklists>(`${c(campaignId)}/checklists`, undefined, { silent: true }),
+  checklists: (campaignId: number, signal?: AbortSignal) => http.get<Checklists>(`${c(campaignId)}/checklists`, undefined, { silent: true, signal }),
   fromTemplate: (campaignId: number, kind: string) => http.post<{ id: number }>(`${c(campaignId)}/checklists/from-template`, { kind }),
   createChecklist: (campaignId: number, input: { title: string; appliesTo: AppliesTo; items: ItemInput[] }) =>
     http.post<{ id: number }>(`${c(campaignId)}/checklists`, input, { silent: true }),
@@ -71,14 +71,14 @@ export const assessmentApi = {
   updateItem: (id: number, patch: Partial<ItemInput>) => http.patch<{ id: number }>(`/api/checklist-items/${id}`, patch, { silent: true }),
   removeItem: (id: number) => http.del<{ ok: true }>(`/api/checklist-items/${id}`),
 
-  teams: (campaignId: number, query: { q?: string; offset: number; limit: number }) => http.get<Teams>(`${c(campaignId)}/assessment-teams`, { ...query }),
+  teams: (campaignId: number, query: { q?: string; offset: number; limit: number }, signal?: AbortSignal) => http.get<Teams>(`${c(campaignId)}/assessment-teams`, { ...query }, { signal }),
   candidates: (campaignId: number, q?: string) => http.get<{ items: Candidate[] }>(`${c(campaignId)}/assessment-teams/candidates`, { q }),
   createTeam: (campaignId: number, input: TeamInput) => http.post<{ id: number }>(`${c(campaignId)}/assessment-teams`, input, { silent: true }),
   updateTeam: (id: number, patch: Partial<TeamInput>) => http.patch<{ id: number }>(`/api/assessment-teams/${id}`, patch, { silent: true }),
   removeTeam: (id: number) => http.del<{ ok: true }>(`/api/assessment-teams/${id}`),
 
-  progress: (campaignId: number, query: ProgressFilter & { offset: number; limit: number }) =>
-    http.get<Progress>(`${c(campaignId)}/assessment/progress`, { ...query }, { silent: true }),
+  progress: (campaignId: number, query: ProgressFilter & { offset: number; limit: number }, signal?: AbortSignal) =>
+    http.get<Progress>(`${c(campaignId)}/assessment/progress`, { ...query }, { silent: true, signal }),
   exportScores: (campaignId: number, filter: ProgressFilter) => downloadFile(`${c(campaignId)}/assessment/export`, '实地考核得分.xlsx', { ...filter }),
 
   my: () => http.get<MyAssignments>('/api/assessment/my', undefined, { silent: true }),

@@ -16,7 +16,7 @@ export interface AuditChainReport {
 }
 
 export const auditApi = {
-  search: (query: AuditQuery) => http.get<Page<AuditEntry>>('/api/audit', { ...query }),
+  search: (query: AuditQuery, signal?: AbortSignal) => http.get<Page<AuditEntry>>('/api/audit', { ...query }, { signal }),
   verify: () => http.get<AuditChainReport>('/api/audit/verify'),
   /** The current filter's rows as .xlsx, with an anchor of the chain signed at export time (to print and keep). */
   exportXlsx: (query: Omit<AuditQuery, 'offset' | 'limit'>) => downloadFile('/api/audit/export', '审计日志.xlsx', { ...query }),

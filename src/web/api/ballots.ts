@@ -1,84 +1,27 @@
-import type { Grade } from '../../domain/grades';
 import { ApiError, answerCode, buildUrl, downloadFile, http } from './client';
 import { notify } from '../lib/notify';
 import type { PaperPair, PaperTallyIn } from '../../server/modules/ballots/paper-tallies';
 
-// Shapes of src/server/modules/ballots/routes.ts responses (the routes declare them inline, so they are restated here).
+import type { z } from 'zod';
+import type {
+  CodeCountOut, ReconciliationOut, RoundDetailOut, RoundOut, RoundResultsOut, TallyRowOut,
+} from '../../server/modules/ballots/routes';
+import type { RoundMode, RoundState } from '../../server/modules/ballots/manage-round';
+import type { Wire } from './types';
 
-export type RoundMode = 'rehearsal' | 'real';
-export type RoundState = 'draft' | 'open' | 'closing' | 'closed' | 'released' | 'void' | 'purged';
+// The server's zod schemas (ballots/routes.ts) are the contract; these are their shapes as JSON (decision 025).
+export type { RoundMode, RoundState };
 
-export interface Problem {
-  code: string;
-  message: string;
-}
-
-export interface BallotRound {
-  id: number;
-  meetingId: number;
-  mode: RoundMode;
-  state: RoundState;
-  stateLabel: string;
-  roomCode: string;
-  anonymity: unknown;
-  attendees: number | null;
-  paperCounts: unknown;
-  mismatches: unknown;
-  explanation: string | null;
-  openedAt: string | null;
-  closedAt: string | null;
-  releasedAt: string | null;
-  /** What the close did for ballot secrecy (decision 017); null before the close and for rehearsals. */
-  secrecy: { mixed: number; walPurged: boolean; warnings: string[]; at: string; mixMs: number; walMs: number } | null;
-}
-
-export interface CodeCount {
-  category: string;
-  issued: number;
-  used: number;
-}
-
-export interface BallotRoundDetail extends BallotRound {
-  codes: CodeCount[];
-}
-
-export interface Reconciliation {
-  codes: CodeCount[];
-  reporters: { reporterId: number; name: string; ballotsCounted: number; void: boolean; mismatches: Problem[] }[];
-}
-
-export interface TallyRow {
-  valid: number;
-  invalid: number;
-  counts: Record<Grade, number>;
-  /** Already a percentage to one decimal (src/domain/tally.ts percent). */
-  percents: Record<Grade, number>;
-  averageOrPoor: number;
-  averageOrPoorPercent: number;
-}
-
-export interface ReporterResult {
-  reporterId: string;
-  name: string;
-  downward: boolean;
-  rank: number;
-  score: number;
-  overall: TallyRow;
-  byCategory: (TallyRow & { category: string; label: string })[];
-  pooled: { labels: string[]; row: TallyRow | null } | null;
-  problems: string[] | null;
-  suggestions: string[] | null;
-}
-
-export interface RoundResults {
-  round: { id: number; mode: RoundMode; state: RoundState; explanation: string | null; mismatches: unknown };
-  meetingTitle: string;
-  minGroupSize: number;
-  note: string;
-  /** The unweighted 平均分 here and the weighted 测评得分 of the evaluation, in words. */
-  scoreFormula: { unweighted: string; weighted: string };
-  results: ReporterResult[];
-}
+/** `secrecy`: what the close did for ballot secrecy (decision 017); null before the close and for rehearsals. */
+export type BallotRound = Wire<z.infer<typeof RoundOut>>;
+export type CodeCount = z.infer<typeof CodeCountOut>;
+export type BallotRoundDetail = Wire<z.infer<typeof RoundDetailOut>>;
+export type Reconciliation = z.infer<typeof ReconciliationOut>;
+/** `percents` are already a percentage to one decimal (src/domain/tally.ts percent). */
+export type TallyRow = z.infer<typeof TallyRowOut>;
+/** `scoreFormula`: the unweighted 平均分 here and the weighted 测评得分 of the evaluation, in words. */
+export type RoundResults = z.infer<typeof RoundResultsOut>;
+export type ReporterResult = RoundResults['results'][number];
 
 /** One reporter × category of paper forms as the two clerks entered it (R-VOTE-4); the server's own shape. */
 export type PaperTallyPair = PaperPair;

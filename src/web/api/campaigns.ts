@@ -54,8 +54,9 @@ type Ok = { campaign: CampaignSummary };
 
 export const campaignsApi = {
   templates: (year?: number) => http.get<{ items: CampaignTemplateInfo[] }>('/api/campaign-templates', { year }),
-  list: (query: CampaignListQuery) => http.get<{ items: CampaignSummary[]; total: number }>('/api/campaigns', { ...query }),
-  detail: (id: number) => http.get<CampaignDetail>(`/api/campaigns/${id}`, undefined, { silent: true }),
+  list: (query: CampaignListQuery, signal?: AbortSignal) =>
+    http.get<{ items: CampaignSummary[]; total: number }>('/api/campaigns', { ...query }, { signal }),
+  detail: (id: number, signal?: AbortSignal) => http.get<CampaignDetail>(`/api/campaigns/${id}`, undefined, { silent: true, signal }),
   create: (input: { templateId: string; year: number; organizerOrgId: number }) =>
     http.post<Ok>('/api/campaigns', input, { silent: true }),
   saveSettings: (id: number, settings: CampaignSettings, title?: string) =>
@@ -63,8 +64,8 @@ export const campaignsApi = {
   saveScope: (id: number, match: OrgMatch) =>
     http.put<Ok & { total: number }>(`/api/campaigns/${id}/scope`, { match }, { silent: true }),
   preview: (id: number) => http.get<ScopePreview>(`/api/campaigns/${id}/scope/preview`, undefined, { silent: true }),
-  gaps: (id: number, query: { type?: GapType; q?: string; offset: number; limit: number }) =>
-    http.get<Gaps>(`/api/campaigns/${id}/gaps`, query),
+  gaps: (id: number, query: { type?: GapType; q?: string; offset: number; limit: number }, signal?: AbortSignal) =>
+    http.get<Gaps>(`/api/campaigns/${id}/gaps`, query, { signal }),
   publish: (id: number) => http.post<PublishResult>(`/api/campaigns/${id}/publish`),
   /** open (early) / extend / close / reopen; `silent` lets the caller show the open-work warning itself. */
   phase: (id: number, key: PhaseKey, action: PhaseAction, body: { reason?: string; end?: string; confirm?: boolean } = {}, silent = false) =>
@@ -72,8 +73,8 @@ export const campaignsApi = {
   pendingWork: (id: number, key: PhaseKey) =>
     http.get<PendingWork>(`/api/campaigns/${id}/phases/${key}/pending`),
   transition: (id: number, action: 'close' | 'archive') => http.post<Ok>(`/api/campaigns/${id}/${action}`),
-  reporters: (id: number, query: ReporterQuery) =>
-    http.get<Reporters>(`/api/campaigns/${id}/reporters`, { ...query }),
+  reporters: (id: number, query: ReporterQuery, signal?: AbortSignal) =>
+    http.get<Reporters>(`/api/campaigns/${id}/reporters`, { ...query }, { signal }),
   addReporter: (id: number, orgId: number, reason: string) =>
     http.post<{ id: number }>(`/api/campaigns/${id}/reporters`, { orgId, reason }, { silent: true }),
   removeReporter: (id: number, rid: number, reason: string) =>

@@ -26,8 +26,8 @@ export interface EvaluationQuery {
 const base = (id: number) => `/api/campaigns/${id}/evaluation`;
 
 export const evaluationApi = {
-  get: (id: number, q: EvaluationQuery) =>
-    http.get<Evaluation>(base(id), { ...q, autoPoor: q.autoPoor ? 'true' : undefined }, { silent: true }),
+  get: (id: number, q: EvaluationQuery, signal?: AbortSignal) =>
+    http.get<Evaluation>(base(id), { ...q, autoPoor: q.autoPoor ? 'true' : undefined }, { silent: true, signal }),
   recompute: (id: number) => http.post<EvaluationSummary>(`${base(id)}/recompute`),
   inputs: (id: number) => http.get<Inputs>(`${base(id)}/inputs`),
   saveInputs: (id: number, rows: InputRow[]) => http.put<{ saved: number }>(`${base(id)}/inputs`, { rows }, { silent: true }),
@@ -45,5 +45,5 @@ export const evaluationApi = {
     http.get<LockPreview>(`${base(id)}/lock`, lowerSharePercent === undefined ? undefined : { lowerSharePercent }),
   lock: (id: number, decisionNote: string, lowerSharePercent?: number) =>
     http.post<{ locked: true; warnings: string[] }>(`${base(id)}/lock`, { confirm: true, decisionNote, lowerSharePercent }, { silent: true }),
-  mine: (id: number) => http.get<MyResult>(`${base(id)}/mine`),
+  mine: (id: number, signal?: AbortSignal) => http.get<MyResult>(`${base(id)}/mine`, undefined, { signal }),
 };

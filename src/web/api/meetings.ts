@@ -37,8 +37,8 @@ export interface BallotRound {
 }
 
 export const meetingsApi = {
-  list: (campaignId: number, query: { q?: string; offset?: number; limit?: number }) =>
-    http.get<MeetingList>(`/api/campaigns/${campaignId}/meetings`, query),
+  list: (campaignId: number, query: { q?: string; offset?: number; limit?: number }, signal?: AbortSignal) =>
+    http.get<MeetingList>(`/api/campaigns/${campaignId}/meetings`, query, { signal }),
   create: (campaignId: number, body: MeetingForm) =>
     http.post<MeetingSummary>(`/api/campaigns/${campaignId}/meetings`, body, { silent: true }),
   detail: (id: number, opts: { silent?: boolean; background?: boolean } = {}) => http.get<MeetingDetail>(`/api/meetings/${id}`, undefined, opts),

@@ -21,7 +21,7 @@ export const orgsApi = {
     http.get<Page<OrgNode>>(`/api/orgs/${id}/children`, { offset, limit }),
   search: (query: OrgSearchQuery, signal?: AbortSignal) =>
     http.get<Page<OrgSearchHit>>('/api/orgs/search', { limit: 20, offset: 0, ...query }, { signal }),
-  detail: (id: number) => http.get<OrgDetail>(`/api/orgs/${id}`),
+  detail: (id: number, signal?: AbortSignal) => http.get<OrgDetail>(`/api/orgs/${id}`, undefined, { signal }),
   create: (parentId: number, input: OrgInput) =>
     http.post<{ org: OrgNode }>('/api/orgs', { parentId, ...input }, { silent: true }),
   update: (id: number, input: Partial<OrgInput>) =>

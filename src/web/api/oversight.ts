@@ -115,20 +115,20 @@ export interface Progress extends Page<ProgressRow> {
 const base = (id: number) => `/api/campaigns/${id}`;
 
 export const oversightApi = {
-  observers: (id: number, query: { q?: string; groupName?: string; offset: number; limit: number }) =>
-    http.get<Page<Assignment> & { campaign: CampaignBrief; groups: ObserverGroup[] }>(`${base(id)}/observers`, { ...query }, { silent: true }),
+  observers: (id: number, query: { q?: string; groupName?: string; offset: number; limit: number }, signal?: AbortSignal) =>
+    http.get<Page<Assignment> & { campaign: CampaignBrief; groups: ObserverGroup[] }>(`${base(id)}/observers`, { ...query }, { silent: true, signal }),
   candidates: (id: number, q?: string) => http.get<{ items: Candidate[] }>(`${base(id)}/observers/candidates`, { q }),
   assign: (id: number, input: AssignInput) => http.post<{ created: number }>(`${base(id)}/observers`, input, { silent: true }),
   withdraw: (id: number, assignmentId: number) => http.del<{ ok: boolean }>(`${base(id)}/observers/${assignmentId}`),
   exportGroups: (id: number) => downloadFile(`${base(id)}/observers/export`, '观察员分组名单.xlsx'),
 
-  myTasks: (query: { q?: string; status?: 'pending' | 'recorded'; offset: number; limit: number }) =>
-    http.get<Page<Task>>('/api/my/tasks', { ...query }),
+  myTasks: (query: { q?: string; status?: 'pending' | 'recorded'; offset: number; limit: number }, signal?: AbortSignal) =>
+    http.get<Page<Task>>('/api/my/tasks', { ...query }, { signal }),
   recordObservation: (taskId: number, note: string) =>
     http.post<{ id: number; observationNote: string; observedAt: string }>(`/api/my/tasks/${taskId}/observation`, { note }, { silent: true }),
 
-  visits: (id: number, query: { q?: string; orgId?: number; from?: string; to?: string; offset: number; limit: number }) =>
-    http.get<Page<Visit> & { campaign: CampaignBrief }>(`${base(id)}/visits`, { ...query }, { silent: true }),
+  visits: (id: number, query: { q?: string; orgId?: number; from?: string; to?: string; offset: number; limit: number }, signal?: AbortSignal) =>
+    http.get<Page<Visit> & { campaign: CampaignBrief }>(`${base(id)}/visits`, { ...query }, { silent: true, signal }),
   createVisit: (id: number, input: VisitInput) => http.post<{ id: number }>(`${base(id)}/visits`, input, { silent: true }),
   updateVisit: (id: number, visitId: number, patch: VisitPatch) =>
     http.patch<{ id: number }>(`${base(id)}/visits/${visitId}`, patch, { silent: true }),

@@ -35,8 +35,8 @@ export const rectificationApi = {
   inbox: (campaignId: number, orgId?: number) => http.get<Inbox>(`/api/campaigns/${campaignId}/rectification/inbox`, { orgId }),
   create: (campaignId: number, input: ItemCreateInput) =>
     http.post<{ id: number }>(`/api/campaigns/${campaignId}/rectification/items`, input, { silent: true }),
-  list: (query: ItemsQuery) => http.get<RectItems>('/api/rectification/items', { ...query }),
-  detail: (id: number) => http.get<RectItemDetail>(`/api/rectification/items/${id}`, undefined, { silent: true }),
+  list: (query: ItemsQuery, signal?: AbortSignal) => http.get<RectItems>('/api/rectification/items', { ...query }, { signal }),
+  detail: (id: number, signal?: AbortSignal) => http.get<RectItemDetail>(`/api/rectification/items/${id}`, undefined, { silent: true, signal }),
   update: (id: number, input: ItemUpdateInput) => http.patch<{ id: number }>(`/api/rectification/items/${id}`, input, { silent: true }),
   remove: (id: number) => http.del<{ ok: true }>(`/api/rectification/items/${id}`),
   act: (id: number, action: 'start' | 'submit', note?: string) =>

@@ -1,90 +1,30 @@
-import type { StepPhase } from './campaigns';
 import { downloadFile, http, uploadFile, type UploadOptions } from './client';
 
-export type ReportState = 'draft' | 'submitted' | 'returned' | 'rewrite_ordered' | 'resubmitted' | 'approved' | 'signed';
-export type ReviewAction = 'submit' | 'return' | 'order_rewrite' | 'approve' | 'sign';
+import type { z } from 'zod';
+import type {
+  CheckResult as CheckResultSchema, Checks as ChecksSchema, Deadline as DeadlineSchema, Place as PlaceSchema,
+  RectItem as RectItemSchema, ReportView as ReportViewSchema, Section as SectionSchema, TaskItem as TaskItemSchema,
+} from '../../server/modules/reports/routes';
+import type { ReportState, ReviewAction } from '../../domain/report-review';
 
-export interface Section {
-  key: string;
-  title: string;
-  /** Plain text derived from `html` (what the checks and the 字数 read). */
-  text: string;
-  /** Editor HTML; absent for sections stored before rich text (decision 009). */
-  html?: string;
-}
-export interface Place {
-  sectionKey: string;
-  offset: number;
-  length: number;
-  excerpt: string;
-}
-export interface CheckResult {
-  id: string;
-  level: 'pass' | 'advice' | 'blocker';
-  message: string;
-  places?: Place[];
-  details?: Record<string, unknown>;
-}
-export interface Checks {
-  results: CheckResult[];
-  blocking: boolean;
-}
-export interface Deadline {
-  meetingDate: string | null;
-  meetingSource: 'meeting' | 'phase' | null;
-  dueDate: string | null;
-  daysLeft: number | null;
-  overdue: boolean;
-  meetingHeld: boolean;
-}
-export interface ReportView {
-  report: {
-    id: number; reporterId: number; state: ReportState; stateLabel: string; onBehalf: boolean; charCount: number;
-    versionNo: number; submittedAt: string | null; approvedAt: string | null; signedAt: string | null;
-    publishedAt: string | null; publicToken: string | null; updatedAt: string; sections: Section[];
-  };
-  reporter: {
-    campaignId: number; campaignTitle: string; year: number; orgId: number; orgName: string; reportToName: string;
-    secretaryName: string | null; tenureStart: string | null; tierLabel: string | null; charLimit: number | null;
-    speakingMinutes: number | null;
-  };
-  slots: { key: string; title: string; required: boolean; minChars: number }[];
-  rules: {
-    achievementsMaxShare: { num: number; den: number } | number | null; blockingChecks: string[];
-    lateSubmissionAllowed: boolean; supervisorSignOffRequired: boolean; attachments: { allowed: boolean; maxSizeMb: number };
-    publicationAudience: string; keyContentItems: { id: string; title: string }[];
-    rectificationItems: RectItem[];
-  };
-  deadline: Deadline;
-  checks: Checks | null;
-  events: { id: number; action: string; fromState: string; toState: string; comment: string; versionNo: number; actorName: string; at: string }[];
-  versions: { versionNo: number; reason: string; charCount: number; fileName: string | null; unknownHeadings: string[]; createdAt: string }[];
-  attachments: { id: number; fileName: string; mimeType: string; size: number; createdAt: string }[];
-  can: { edit: boolean; submit: boolean; review: boolean; sign: boolean; publish: boolean; final: boolean };
-}
-export interface TaskItem {
-  task: string; reporterId: number; campaignId: number; campaignTitle: string; orgId: number; orgName: string;
-  reportToName: string; reportId: number | null; state: ReportState | 'none'; stateLabel: string; charCount: number;
-  submittedAt: string | null; updatedAt: string | null; publishedAt: string | null; meetingDate: string | null;
-  dueDate: string | null; daysLeft: number | null; overdue: boolean; dueSoon: boolean; lateSubmissionAllowed: boolean;
-  lastRemindedAt: string | null;
-  /** The phase the report's next step belongs to (R-CAMP-8). */
-  phase: StepPhase | null;
-  /** 催报 received, newest first (the secretary's own tasks only). */
-  reminders?: Reminder[];
-}
-export interface Reminder {
-  id: number; at: string; senderName: string; message: string; overdue: boolean;
-}
+export type { ReportState, ReviewAction };
+
+// The server's zod schemas (reports/routes.ts) are the contract; these are their inferred shapes.
+/** `text` is the plain text derived from `html` (what the checks and the 字数 read); `html` is absent for sections stored before rich text (decision 009). */
+export type Section = z.infer<typeof SectionSchema>;
+export type Place = z.infer<typeof PlaceSchema>;
+export type CheckResult = z.infer<typeof CheckResultSchema>;
+export type Checks = z.infer<typeof ChecksSchema>;
+export type Deadline = z.infer<typeof DeadlineSchema>;
+export type ReportView = z.infer<typeof ReportViewSchema>;
+/** A report task: `phase` is the phase its next step belongs to (R-CAMP-8); `reminders` the 催报 received, newest first (the secretary's own tasks only). */
+export type TaskItem = z.infer<typeof TaskItemSchema>;
+export type Reminder = NonNullable<TaskItem['reminders']>[number];
+export type RectItem = z.infer<typeof RectItemSchema>;
 export interface RemindInput {
   reporterIds?: number[];
   all?: { campaignId?: number; q?: string; overdue?: boolean; state?: 'none' | 'draft' | 'returned' | 'rewrite_ordered' };
   message?: string;
-}
-export interface RectItem {
-  id: number;
-  reference: string | null;
-  text: string;
 }
 export interface DiffRow {
   kind: 'same' | 'changed' | 'removed' | 'added';
@@ -104,10 +44,11 @@ export interface PublishedItem {
 }
 
 export const reportsApi = {
-  tasks: () => http.get<{ items: TaskItem[] }>('/api/reports/tasks'),
-  queue: (q: QueueQuery) => http.get<{ items: TaskItem[]; total: number }>('/api/reports/queue', { ...q, overdue: q.overdue ? 'true' : undefined }),
-  published: (q: { campaignId?: number; q?: string; offset?: number; limit?: number }) =>
-    http.get<{ items: PublishedItem[]; total: number }>('/api/reports/published', q),
+  tasks: (signal?: AbortSignal) => http.get<{ items: TaskItem[] }>('/api/reports/tasks', undefined, { signal }),
+  queue: (q: QueueQuery, signal?: AbortSignal) =>
+    http.get<{ items: TaskItem[]; total: number }>('/api/reports/queue', { ...q, overdue: q.overdue ? 'true' : undefined }, { signal }),
+  published: (q: { campaignId?: number; q?: string; offset?: number; limit?: number }, signal?: AbortSignal) =>
+    http.get<{ items: PublishedItem[]; total: number }>('/api/reports/published', q, { signal }),
   open: (reporterId: number) => http.post<{ id: number }>('/api/reports/open', { reporterId }),
   get: (id: number) => http.get<ReportView>(`/api/reports/${id}`),
   save: (id: number, sections: Section[]) => http.put<{ charCount: number }>(`/api/reports/${id}/sections`, { sections }),

@@ -21,17 +21,18 @@ const base = (id: number) => `/api/campaigns/${id}`;
 
 export const resultsApi = {
   derive: (id: number) => http.post<{ flags: number; followUps: number }>(`${base(id)}/results/derive`, {}),
-  flags: (id: number, query: { code?: string; q?: string }) => http.get<{ items: ResultFlag[] }>(`${base(id)}/results/flags`, query),
+  flags: (id: number, query: { code?: string; q?: string }, signal?: AbortSignal) =>
+    http.get<{ items: ResultFlag[] }>(`${base(id)}/results/flags`, query, { signal }),
   exportFlags: (id: number) => downloadFile(`${base(id)}/results/flags.xlsx`, '结果运用清单.xlsx'),
-  followUps: (id: number, query: { kind?: string; state?: string; q?: string; overdue?: boolean }) =>
-    http.get<{ items: FollowUp[] }>(`${base(id)}/results/follow-ups`, query),
+  followUps: (id: number, query: { kind?: string; state?: string; q?: string; overdue?: boolean }, signal?: AbortSignal) =>
+    http.get<{ items: FollowUp[] }>(`${base(id)}/results/follow-ups`, query, { signal }),
   recordFollowUp: (followUpId: number, body: { recordDate: string; recordBy: string; recordContent: string; done: boolean }) =>
     http.post<{ id: number; state: string }>(`/api/result-follow-ups/${followUpId}/record`, body, { silent: true }),
   accountability: (id: number, body: { reporterId: number; note: string; dueDate: string | null }) =>
     http.post<{ id: number }>(`${base(id)}/results/accountability`, body, { silent: true }),
   proposeKeys: (id: number) => http.post<{ added: number }>(`${base(id)}/key-management/propose`, {}),
-  keys: (id: number, query: { state?: string; sector?: string }) =>
-    http.get<{ scope: KeyScope; items: KeyItem[]; sectors: KeySector[] }>(`${base(id)}/key-management`, query),
+  keys: (id: number, query: { state?: string; sector?: string }, signal?: AbortSignal) =>
+    http.get<{ scope: KeyScope; items: KeyItem[]; sectors: KeySector[] }>(`${base(id)}/key-management`, query, { signal }),
   addKey: (id: number, orgId: number, reason: string) => http.post<{ id: number }>(`${base(id)}/key-management`, { orgId, reason }, { silent: true }),
   actKey: (id: number, itemId: number, body: { action: 'remove'; reason: string } | { action: 'confirm' } | { action: 'upgrade'; note: string }) =>
     http.post<{ id: number; state: string }>(`${base(id)}/key-management/${itemId}`, body, { silent: true }),
@@ -40,15 +41,15 @@ export const resultsApi = {
   importPerformance: (id: number, file: File) =>
     uploadFile<{ imported: number; rankedFromScores: boolean }>(`${base(id)}/performance/import`, file, { silent: true }),
   setHonourPlaces: (id: number, places: Record<string, number>) => http.put<{ saved: number }>(`${base(id)}/performance/honours`, { places }),
-  parallel: (id: number) => http.get<ParallelView>(`${base(id)}/performance/parallel`),
+  parallel: (id: number, signal?: AbortSignal) => http.get<ParallelView>(`${base(id)}/performance/parallel`, undefined, { signal }),
   exportParallel: (id: number) => downloadFile(`${base(id)}/performance/parallel.xlsx`, '平行考核结果.xlsx'),
-  summary: (id: number) => http.get<Summary>(`${base(id)}/summary`),
+  summary: (id: number, signal?: AbortSignal) => http.get<Summary>(`${base(id)}/summary`, undefined, { signal }),
   saveSummary: (id: number, sections: Partial<Record<SummarySectionKey, string>>) => http.put<{ saved: boolean }>(`${base(id)}/summary`, sections),
   submitSummary: (id: number, recipient?: string) =>
     http.post<{ state: string; recipient: string | null }>(`${base(id)}/summary/submit`, recipient ? { recipient } : {}),
   receiveSummary: (id: number) => http.post<{ state: string }>(`${base(id)}/summary/receive`, {}),
   summaryDocx: (id: number) => downloadFile(`${base(id)}/summary.docx`, '总结报告.docx'),
   resultsTable: (id: number) => downloadFile(`${base(id)}/results-table.xlsx`, '综合评价结果表.xlsx'),
-  inbox: () => http.get<{ items: { campaignId: number; title: string; year: number; organizerName: string; state: string; submittedAt: string }[] }>('/api/summary-reports/inbox'),
-  dashboard: (id: number) => http.get<Dashboard>(`${base(id)}/dashboard`),
+  inbox: (signal?: AbortSignal) => http.get<{ items: { campaignId: number; title: string; year: number; organizerName: string; state: string; submittedAt: string }[] }>('/api/summary-reports/inbox', undefined, { signal }),
+  dashboard: (id: number, signal?: AbortSignal) => http.get<Dashboard>(`${base(id)}/dashboard`, undefined, { signal }),
 };

@@ -59,7 +59,7 @@ async function postDownload(path: string, body: unknown, fallbackName: string): 
 }
 
 export const surveysApi = {
-  list: (campaignId: number) => http.get<SurveyList>(`/api/campaigns/${campaignId}/surveys`),
+  list: (campaignId: number, signal?: AbortSignal) => http.get<SurveyList>(`/api/campaigns/${campaignId}/surveys`, undefined, { signal }),
   create: (campaignId: number, body: { title?: string; sampleSize?: number }) => http.post<Survey>(`/api/campaigns/${campaignId}/surveys`, body),
   detail: (id: number) => http.get<SurveyDetail>(`/api/surveys/${id}`, undefined, { silent: true }),
   update: (id: number, body: SurveyPatch) => http.patch<Survey>(`/api/surveys/${id}`, body),

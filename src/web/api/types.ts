@@ -1,33 +1,32 @@
+import type { z } from 'zod';
 import type { PasswordState } from '../../domain/password-policy';
 import type { AccountAction, Role } from '../../domain/roles';
+import type { AuditEntryOut } from '../../server/modules/audit/routes';
+import type { SessionOut } from '../../server/modules/auth/routes';
+import type { AccountCreateIn, AccountOut, AccountUpdateIn, SecurityPolicyOut } from '../../server/modules/accounts/routes';
+import type {
+  ImportJobOut, ImportResult as ImportResultSchema, MemberIn, MemberOut, OrgDetailOut, OrgIn, OrgNode as OrgNodeSchema,
+  OrgSearchHitOut, SecretaryIn, SecretaryOut,
+} from '../../server/modules/organizations/routes';
+
+/** What JSON makes of a response type the server's schema declares: dates arrive as ISO strings. */
+export type Wire<T> = T extends Date
+  ? string
+  : T extends readonly (infer U)[]
+    ? Wire<U>[]
+    : T extends object
+      ? { [K in keyof T]: Wire<T[K]> }
+      : T;
 
 export type { AccountAction, PasswordState, Role };
 
-export interface SessionUser {
-  id: number;
-  username: string;
-  displayName: string;
-  role: Role;
-  scopeOrgId: number | null;
-  orgId: number | null;
-}
+export type SessionResponse = z.infer<typeof SessionOut>;
+export type SessionUser = SessionResponse['user'];
+/** What the signed-in user may do, decided by the server from each module's policy (decision 025). */
+export type Abilities = SessionResponse['abilities'];
+export type Section = Abilities['sections'][number];
 
-export interface SessionResponse {
-  user: SessionUser;
-  csrfToken: string;
-  password: PasswordState;
-}
-
-export interface SecurityPolicy {
-  passwordRule: string;
-  passwordMaxAgeDays: number;
-  passwordWarnDays: number;
-  lockoutAttempts: number;
-  lockoutMinutes: number;
-  lockoutGlobalAttempts: number;
-  idleTimeoutMinutes: number;
-  loginRatePerMinute: number;
-}
+export type SecurityPolicy = z.infer<typeof SecurityPolicyOut>;
 
 export interface Option {
   code: string;
@@ -43,76 +42,25 @@ export interface Meta {
   vote?: { publicUrl: string | null; warning: string | null };
 }
 
-export interface OrgNode {
-  id: number;
-  parentId: number | null;
-  name: string;
-  code: string;
-  kind: string;
-  sector: string;
-  level: string;
-  childCount: number;
-}
-
-export interface OrgSearchHit extends OrgNode {
-  pathNames: string[];
-}
+// Organizations (organizations/routes.ts) and accounts (accounts/routes.ts): inferred from the server's schemas.
+export type OrgNode = z.infer<typeof OrgNodeSchema>;
+export type OrgSearchHit = z.infer<typeof OrgSearchHitOut>;
 
 export interface Page<T> {
   items: T[];
   total: number;
 }
 
-export interface Secretary {
-  id: number;
-  name: string;
-  position: string;
-  /** YYYY-MM-DD */
-  tenureStart: string;
-  tenureEnd: string | null;
-  phone: string | null;
-}
-
-export interface Member {
-  id: number;
-  name: string;
-  position: string;
-  phone: string | null;
-}
-
-export interface OrgDetail {
-  org: OrgNode & { createdAt?: string };
-  ancestors: { id: number; name: string }[];
-  secretary: Secretary | null;
-  secretaryHistory: Secretary[];
-  members: Member[];
-}
-
-export interface OrgInput {
-  name: string;
-  code: string;
-  kind: string;
-  sector: string;
-  level: string;
-}
-
-export interface SecretaryInput {
-  name: string;
-  position: string;
-  tenureStart: string;
-  phone?: string | null;
-}
-
-export interface MemberInput {
-  name: string;
-  position: string;
-  phone?: string | null;
-}
-
-export interface ImportResult {
-  orgs: number;
-  secretaries: number;
-}
+/** `tenureStart` and `tenureEnd` are YYYY-MM-DD. */
+export type Secretary = z.infer<typeof SecretaryOut>;
+export type Member = z.infer<typeof MemberOut>;
+export type OrgDetail = z.infer<typeof OrgDetailOut>;
+/** The codes are the strings of /api/meta's option lists; the server's schema checks them against its enums. */
+export type OrgInput = Omit<z.input<typeof OrgIn>, 'kind' | 'sector' | 'level'> & { kind: string; sector: string; level: string };
+export type SecretaryInput = z.input<typeof SecretaryIn>;
+export type MemberInput = z.input<typeof MemberIn>;
+export type ImportResult = z.infer<typeof ImportResultSchema>;
+export type ImportJob = z.infer<typeof ImportJobOut>;
 
 export interface ImportRowError {
   row: number;
@@ -120,50 +68,12 @@ export interface ImportRowError {
   message: string;
 }
 
-export interface Account {
-  id: number;
-  username: string;
-  displayName: string;
-  role: Role;
-  scopeOrgId: number | null;
-  scopeOrgName: string | null;
-  orgId: number | null;
-  orgName: string | null;
-  lockedUntil: string | null;
-  disabled: boolean;
-  mustChangePassword: boolean;
-  /** What the signed-in user may do to this account (decided by the server, decision 019). */
-  actions: Exclude<AccountAction, 'create'>[];
-}
+/** `actions`: what the signed-in user may do to this account (decided by the server, decision 019). */
+export type Account = z.infer<typeof AccountOut>;
+export type AccountCreateInput = z.input<typeof AccountCreateIn>;
+export type AccountUpdateInput = z.input<typeof AccountUpdateIn>;
 
-export interface AccountCreateInput {
-  username: string;
-  displayName: string;
-  password: string;
-  role: Role;
-  scopeOrgId?: number | null;
-  orgId?: number | null;
-}
-
-export interface AccountUpdateInput {
-  displayName?: string;
-  role?: Role;
-  scopeOrgId?: number | null;
-  orgId?: number | null;
-  disabled?: boolean;
-}
-
-export interface AuditEntry {
-  id: number;
-  at: string;
-  actorName: string;
-  action: string;
-  targetType: string;
-  targetId: string | null;
-  result: 'success' | 'failure' | string;
-  ip: string | null;
-  detail: unknown;
-}
+export type AuditEntry = z.infer<typeof AuditEntryOut>;
 
 export interface AuditQuery {
   q?: string;

@@ -9,7 +9,7 @@ export interface AccountQuery {
 }
 
 export const usersApi = {
-  list: (query: AccountQuery) => http.get<Page<Account>>('/api/users', { ...query }),
+  list: (query: AccountQuery, signal?: AbortSignal) => http.get<Page<Account>>('/api/users', { ...query }, { signal }),
   create: (input: AccountCreateInput) => http.post<{ user: Account }>('/api/users', input, { silent: true }),
   update: (id: number, input: AccountUpdateInput) =>
     http.patch<{ user: Account }>(`/api/users/${id}`, input, { silent: true }),
@@ -17,5 +17,5 @@ export const usersApi = {
   setPassword: (id: number, password: string) =>
     http.post<{ ok: boolean }>(`/api/users/${id}/password`, { password }, { silent: true }),
   expirePassword: (id: number) => http.post<{ ok: boolean }>(`/api/users/${id}/expire-password`),
-  securityPolicy: () => http.get<SecurityPolicy>('/api/security/policy'),
+  securityPolicy: (signal?: AbortSignal) => http.get<SecurityPolicy>('/api/security/policy', undefined, { signal }),
 };

@@ -1,7 +1,8 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { authApi } from '../api/auth';
 import { isApiError, onPasswordChangeRequired, onUnauthorized, setCsrfToken } from '../api/client';
-import type { PasswordState, SessionUser } from '../api/types';
+import { useQueryClient } from '@tanstack/react-query';
+import type { Abilities, PasswordState, SessionUser } from '../api/types';
 import { notify } from '../lib/notify';
 
 export const SESSION_EXPIRED_TEXT = '会话已超时，请重新登录';
@@ -14,7 +15,9 @@ interface AuthValue {
   signOutReason: SignOutReason;
   /** Must the password be changed before anything else; when does it expire (warn before). */
   password: PasswordState | null;
-  login: (username: string, password: string) => Promise<{ user: SessionUser; password: PasswordState }>;
+  /** What the user may do (sections, actions); null while signed out. */
+  abilities: Abilities | null;
+  login: (username: string, password: string) => Promise<{ user: SessionUser; password: PasswordState; abilities: Abilities }>;
   logout: () => Promise<void>;
   /** Changes the signed-in user's own password (the current one required) and reloads the session's state. */
   changePassword: (currentPassword: string, newPassword: string) => Promise<void>;
@@ -26,6 +29,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<SessionUser | null | undefined>(undefined);
   const [signOutReason, setSignOutReason] = useState<SignOutReason>(null);
   const [password, setPassword] = useState<PasswordState | null>(null);
+  const [abilities, setAbilities] = useState<Abilities | null>(null);
+  const queryClient = useQueryClient();
   const userRef = useRef(user);
   useEffect(() => {
     userRef.current = user;
@@ -39,6 +44,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         if (!live) return;
         setCsrfToken(s.csrfToken);
         setPassword(s.password);
+        setAbilities(s.abilities);
         setUser(s.user);
       })
       .catch((e: unknown) => {
@@ -75,8 +81,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setCsrfToken(s.csrfToken);
     setSignOutReason(null);
     setPassword(s.password);
+    setAbilities(s.abilities);
     setUser(s.user);
-    return { user: s.user, password: s.password };
+    return { user: s.user, password: s.password, abilities: s.abilities };
   }, []);
 
   const changePassword = useCallback(async (currentPassword: string, newPassword: string) => {
@@ -84,6 +91,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     const s = await authApi.me();
     setCsrfToken(s.csrfToken);
     setPassword(s.password);
+    setAbilities(s.abilities);
   }, []);
 
   const logout = useCallback(async () => {
@@ -95,12 +103,20 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setCsrfToken(null);
     setSignOutReason('signed-out');
     setPassword(null);
+    setAbilities(null);
     setUser(null);
   }, []);
 
+  // Signed out (or the session ended): nothing fetched for that user may show to the next one, nor be refetched.
+  // Only on the way out: pages behind RequireAuth start their queries in effects that run before this one.
+  const signedOut = user === null;
+  useEffect(() => {
+    if (signedOut) queryClient.clear();
+  }, [signedOut, queryClient]);
+
   const value = useMemo(
-    () => ({ user, signOutReason, password, login, logout, changePassword }),
-    [user, signOutReason, password, login, logout, changePassword],
+    () => ({ user, signOutReason, password, abilities, login, logout, changePassword }),
+    [user, signOutReason, password, abilities, login, logout, changePassword],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
@@ -116,4 +132,11 @@ export function useUser(): SessionUser {
   const { user } = useAuth();
   if (!user) throw new Error('useUser without a signed-in user');
   return user;
+}
+
+/** The signed-in user's abilities; only for components rendered behind RequireAuth. */
+export function useAbilities(): Abilities {
+  const { abilities } = useAuth();
+  if (!abilities) throw new Error('useAbilities without a signed-in user');
+  return abilities;
 }

@@ -1,16 +1,16 @@
 import { Result, Skeleton } from 'antd';
-import { useEffect, useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { isApiError } from '../api/client';
-import { campaignsApi, type CampaignDetail } from '../api/campaigns';
-import { useUser } from '../auth/auth-context';
+import type { CampaignDetail } from '../api/campaigns';
+import { useAuth } from '../auth/auth-context';
 import { homePath } from '../lib/access';
+import { statusOf, useCampaign } from '../lib/query';
 
 /** The one page every refusal shows: a role without the section, a campaign page the user cannot use, a 403. */
 export function NoAccess() {
-  const user = useUser();
+  const { abilities } = useAuth();
   return (
-    <Result status="403" title="无权访问" subTitle="当前账号无权使用此页面。" extra={<Link to={homePath(user.role)}>返回首页</Link>} data-testid="no-access" />
+    <Result status="403" title="无权访问" subTitle="当前账号无权使用此页面。" extra={<Link to={homePath(abilities)}>返回首页</Link>} data-testid="no-access" />
   );
 }
 
@@ -23,23 +23,12 @@ export type CampaignPage = keyof CampaignDetail['permissions']['pages'];
 export function RequireCampaignPage({ page, children }: { page: CampaignPage | CampaignPage[]; children: ReactNode }) {
   const { id: raw } = useParams<{ id: string }>();
   const id = raw && /^\d+$/.test(raw) ? Number(raw) : null;
-  const [state, setState] = useState<'loading' | 'ok' | 'denied' | 'missing'>('loading');
   const pages = Array.isArray(page) ? page : [page];
-  const key = pages.join(',');
-  useEffect(() => {
-    if (id === null) return setState('missing');
-    let live = true;
-    setState('loading');
-    campaignsApi.detail(id)
-      .then((d) => live && setState(pages.some((p) => d.permissions.pages[p]) ? 'ok' : 'denied'))
-      .catch((e) => live && setState(isApiError(e) && e.status === 404 ? 'missing' : 'denied'));
-    return () => {
-      live = false;
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- `pages` is spelled by `key`
-  }, [id, key]);
-  if (state === 'loading') return <Skeleton active paragraph={{ rows: 6 }} />;
-  if (state === 'missing') return <Result status="404" title="方案不存在" extra={<Link to="/campaigns">返回列表</Link>} />;
-  if (state === 'denied') return <NoAccess />;
+  // The page's own components read the same cached detail (useCampaign) for their abilities.
+  const { data, error, isPending } = useCampaign(id);
+  if (id === null || statusOf(error) === 404) return <Result status="404" title="方案不存在" extra={<Link to="/campaigns">返回列表</Link>} />;
+  if (error) return <NoAccess />;
+  if (isPending) return <Skeleton active paragraph={{ rows: 6 }} />;
+  if (!pages.some((p) => data.permissions.pages[p])) return <NoAccess />;
   return <>{children}</>;
 }

@@ -16,7 +16,7 @@ interface FromState {
 }
 
 export default function LoginPage() {
-  const { user, login, signOutReason } = useAuth();
+  const { user, abilities, login, signOutReason } = useAuth();
   const navigate = useNavigate();
   const location = useLocation();
   const [form] = Form.useForm<LoginForm>();
@@ -24,7 +24,7 @@ export default function LoginPage() {
   const [error, setError] = useState<string | null>(null);
   const from = (location.state as FromState | null)?.from;
 
-  if (user) return <Navigate to={from && from !== '/login' ? from : homePath(user.role)} replace />;
+  if (user) return <Navigate to={from && from !== '/login' ? from : homePath(abilities)} replace />;
 
   const onFinish = async (values: LoginForm) => {
     setSubmitting(true);
@@ -32,7 +32,7 @@ export default function LoginPage() {
     try {
       const signedIn = await login(values.username.trim(), values.password);
       // A password that must be changed first: RequireAuth sends the user on to /change-password.
-      navigate(from && from !== '/login' ? from : homePath(signedIn.user.role), { replace: true });
+      navigate(from && from !== '/login' ? from : homePath(signedIn.abilities), { replace: true });
     } catch (e) {
       // INVALID_CREDENTIALS, ACCOUNT_LOCKED (with the unlock time), RATE_LIMITED: the server's words.
       setError(isApiError(e) ? e.message : '登录失败，请稍后重试');

@@ -13,6 +13,10 @@ export interface AccountTarget {
   path: string | null;
 }
 
+/** The security settings (read-only) are the 安全管理员's (decision 019). */
+export const SECURITY_SETTINGS_READER: Role = 'security_admin';
+export const readsSecuritySettings = (user: Pick<AuthUser, 'role'>) => user.role === SECURITY_SETTINGS_READER;
+
 export function assertAccountDuty(user: AuthUser, ...actions: AccountAction[]) {
   const mine = accountActionsOf(user.role);
   if (!user.scopePath || !actions.some((a) => mine.includes(a))) throw new AppError('FORBIDDEN', '当前角色无权管理账号');

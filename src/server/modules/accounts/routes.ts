@@ -6,10 +6,12 @@ import { ROLE_CODES } from '../../../domain/roles';
 import { actorOf } from '../../http/audit';
 import { PASSWORD_RULE_TEXT } from '../../../domain/password-policy';
 import { requireRole, requireUser } from '../../http/session';
+import { SECURITY_SETTINGS_READER } from './policy';
 import { createAccount, expireAccountPassword, ROW_ACTIONS, listAccounts, setAccountPassword, unlockAccount, updateAccount } from './manage-accounts';
 
-const AccountOut = z.object({
-  id: z.number(), username: z.string(), displayName: z.string(), role: z.string(),
+// Response and request shapes are exported for the web to infer its types from (decision 025, `import type` only).
+export const AccountOut = z.object({
+  id: z.number(), username: z.string(), displayName: z.string(), role: z.enum(ROLE_CODES),
   scopeOrgId: z.number().nullable(), scopeOrgName: z.string().nullable(),
   orgId: z.number().nullable(), orgName: z.string().nullable(),
   lockedUntil: z.string().nullable(), disabled: z.boolean(), mustChangePassword: z.boolean(),
@@ -17,6 +19,22 @@ const AccountOut = z.object({
   actions: z.array(z.enum(ROW_ACTIONS)),
 });
 const Ok = z.object({ ok: z.boolean() });
+export const AccountCreateIn = z.object({
+  username: z.string().trim().regex(/^[A-Za-z0-9_.-]{3,32}$/, '用户名为3-32位字母、数字、下划线、点或短横线'),
+  displayName: z.string().trim().min(1).max(50),
+  password: z.string().min(1).max(128),
+  role: z.enum(ROLE_CODES),
+  scopeOrgId: Id.nullable().optional(),
+  orgId: Id.nullable().optional(),
+}).strict();
+export const AccountUpdateIn = z.object({
+  displayName: z.string().trim().min(1).max(50).optional(), role: z.enum(ROLE_CODES).optional(),
+  scopeOrgId: Id.nullable().optional(), orgId: Id.nullable().optional(), disabled: z.boolean().optional(),
+}).strict();
+export const SecurityPolicyOut = z.object({
+  passwordRule: z.string(), passwordMaxAgeDays: z.number(), passwordWarnDays: z.number(), lockoutAttempts: z.number(),
+  lockoutMinutes: z.number(), lockoutGlobalAttempts: z.number(), idleTimeoutMinutes: z.number(), loginRatePerMinute: z.number(),
+});
 
 export async function accountRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -40,14 +58,7 @@ export async function accountRoutes(app: FastifyInstance) {
     schema: {
       summary: '新建账号',
       tags,
-      body: z.object({
-        username: z.string().trim().regex(/^[A-Za-z0-9_.-]{3,32}$/, '用户名为3-32位字母、数字、下划线、点或短横线'),
-        displayName: z.string().trim().min(1).max(50),
-        password: z.string().min(1).max(128),
-        role: z.enum(ROLE_CODES),
-        scopeOrgId: Id.nullable().optional(),
-        orgId: Id.nullable().optional(),
-      }).strict(),
+      body: AccountCreateIn,
       response: { 200: z.object({ user: AccountOut }) },
     },
   }, async (req) => ({ user: await createAccount(db, requireUser(req), actorOf(req), config, req.body) }));
@@ -56,10 +67,7 @@ export async function accountRoutes(app: FastifyInstance) {
     schema: {
       summary: '修改账号（姓名、角色、所在组织、停用）',
       tags, params: z.object({ id: Id }),
-      body: z.object({
-        displayName: z.string().trim().min(1).max(50).optional(), role: z.enum(ROLE_CODES).optional(),
-        scopeOrgId: Id.nullable().optional(), orgId: Id.nullable().optional(), disabled: z.boolean().optional(),
-      }).strict(),
+      body: AccountUpdateIn,
       response: { 200: z.object({ user: AccountOut }) },
     },
   }, async (req) => {
@@ -99,14 +107,11 @@ export async function accountRoutes(app: FastifyInstance) {
       summary: '查看安全设置（只读）',
       tags,
       response: {
-        200: z.object({
-          passwordRule: z.string(), passwordMaxAgeDays: z.number(), passwordWarnDays: z.number(), lockoutAttempts: z.number(),
-          lockoutMinutes: z.number(), lockoutGlobalAttempts: z.number(), idleTimeoutMinutes: z.number(), loginRatePerMinute: z.number(),
-        }),
+        200: SecurityPolicyOut,
       },
     },
   }, async (req) => {
-    requireRole(req, 'security_admin');
+    requireRole(req, SECURITY_SETTINGS_READER);
     return {
       passwordRule: PASSWORD_RULE_TEXT, passwordMaxAgeDays: config.passwordMaxAgeDays, passwordWarnDays: config.passwordWarnDays,
       lockoutAttempts: config.lockoutAttempts, lockoutMinutes: config.lockoutMinutes, lockoutGlobalAttempts: config.lockoutGlobalAttempts,

@@ -9,8 +9,9 @@ const deny = (message: string) => new AppError('FORBIDDEN', message);
 const covers = (user: AuthUser, c: Pick<CampaignRef, 'organizerPath'>) => pathWithin(c.organizerPath, user.scopePath);
 
 /** Checklists, teams, reopening: the organization department of the organizing level (or above). */
+export const canOrganize = (user: AuthUser, c: Pick<CampaignRef, 'organizerPath'>) => user.role === 'org_admin' && covers(user, c);
 export function assertOrganize(user: AuthUser, c: CampaignRef) {
-  if (user.role !== 'org_admin' || !covers(user, c)) throw deny('无权管理该述职评议考核的实地考核');
+  if (!canOrganize(user, c)) throw deny('无权管理该述职评议考核的实地考核');
 }
 
 /** Reading every team's scores and progress: the organizer's admins and leaders. Never a secretary (grades before lock). */
@@ -38,6 +39,9 @@ export function assertViewReporter(user: AuthUser, c: CampaignRef, isMember: boo
   if (user.role === 'assessor' && isMember) return;
   throw deny('无权查看该述职对象的实地考核评分');
 }
+
+/** The phone scoring section of the web (which sheets: the teams the assessor sits on). */
+export const scoresAssessments = (user: Pick<AuthUser, 'role'>) => user.role === 'assessor';
 
 /** Scoring: only an assessor who is a member of the team the reporter is assigned to. */
 export function assertScore(user: AuthUser, isMember: boolean) {

@@ -6,6 +6,7 @@ import { actorOf } from '../../http/audit';
 import { requireRole } from '../../http/session';
 import { exportAudit } from './export-audit';
 import { searchAudit } from './search-audit';
+import { AUDIT_READER } from './policy';
 import { verifyAuditChain } from './verify-chain';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -20,6 +21,12 @@ const Filters = {
   to: z.iso.datetime({ offset: true }).optional(),
 };
 
+/** One row of the audit log as the auditor's page shows it (the web infers its type from this). */
+export const AuditEntryOut = z.object({
+  id: z.number(), at: z.string(), actorName: z.string(), action: z.string(), targetType: z.string(),
+  targetId: z.string().nullable(), result: z.string(), ip: z.string().nullable(), detail: z.unknown(),
+});
+
 export async function auditRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get('/api/audit', {
@@ -33,19 +40,16 @@ export async function auditRoutes(app: FastifyInstance) {
       }),
       response: {
         200: z.object({
-          items: z.array(z.object({
-            id: z.number(), at: z.string(), actorName: z.string(), action: z.string(), targetType: z.string(),
-            targetId: z.string().nullable(), result: z.string(), ip: z.string().nullable(), detail: z.unknown(),
-          })),
+          items: z.array(AuditEntryOut),
           total: z.number(),
         }),
       },
     },
-  }, async (req) => searchAudit(app.deps.db, requireRole(req, 'auditor'), req.query));
+  }, async (req) => searchAudit(app.deps.db, requireRole(req, AUDIT_READER), req.query));
 
   // The rows of the current filter as .xlsx, with an anchor of the chain head signed now (decision 016) to print.
   r.get('/api/audit/export', { schema: { summary: '导出审计日志（含锚点）', tags: ['audit'], querystring: z.object(Filters) } }, async (req, reply) => {
-    const auditor = requireRole(req, 'auditor');
+    const auditor = requireRole(req, AUDIT_READER);
     const { name, buffer } = await exportAudit(app.deps.db, auditor, actorOf(req), req.query, app.deps.auditAnchors);
     return reply.header('content-type', XLSX)
       .header('content-disposition', `attachment; filename="audit.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`)
@@ -77,7 +81,7 @@ export async function auditRoutes(app: FastifyInstance) {
       },
     },
   }, async (req) => {
-    requireRole(req, 'auditor');
+    requireRole(req, AUDIT_READER);
     // One check at a time per process: it reads the whole log.
     if (running) throw new AppError('AUDIT_VERIFY_RUNNING');
     running = true;

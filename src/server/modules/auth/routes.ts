@@ -6,6 +6,7 @@ import { ROLE_CODES } from '../../../domain/roles';
 import { sessions } from '../../db/schema';
 import { actorOf, writeAudit } from '../../http/audit';
 import { requireUser, SESSION_COOKIE, setSessionCookie } from '../../http/session';
+import { AbilitiesOut, userAbilities } from './abilities';
 import { changeOwnPassword } from './change-password';
 import { login } from './login';
 
@@ -25,6 +26,9 @@ export const PasswordStateOut = z.object({
   warn: z.boolean(),
 });
 
+/** A signed-in session as the web receives it: who, the CSRF token, the password's state and what the user may do. */
+export const SessionOut = z.object({ user: UserOut, csrfToken: z.string(), password: PasswordStateOut, abilities: AbilitiesOut });
+
 export async function authRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -34,7 +38,7 @@ export async function authRoutes(app: FastifyInstance) {
       summary: '登录',
       tags: ['auth'],
       body: z.object({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(256) }),
-      response: { 200: z.object({ user: UserOut, csrfToken: z.string(), password: PasswordStateOut }) },
+      response: { 200: SessionOut },
     },
   }, async (req, reply) => {
     const result = await login(app.deps, { ...req.body, ip: req.ip });
@@ -44,7 +48,7 @@ export async function authRoutes(app: FastifyInstance) {
       void app.sessionStreams.check();
     }
     setSessionCookie(app, reply, result.token);
-    return { user: result.user, csrfToken: result.csrfToken, password: result.password };
+    return { user: result.user, csrfToken: result.csrfToken, password: result.password, abilities: userAbilities(result.user) };
   });
 
   r.post('/api/auth/logout', {
@@ -62,10 +66,10 @@ export async function authRoutes(app: FastifyInstance) {
   });
 
   r.get('/api/auth/me', {
-    schema: { summary: '当前用户、CSRF 令牌与密码状态', tags: ['auth'], response: { 200: z.object({ user: UserOut, csrfToken: z.string(), password: PasswordStateOut }) } },
+    schema: { summary: '当前用户、CSRF 令牌与密码状态', tags: ['auth'], response: { 200: SessionOut } },
   }, async (req) => {
     const user = requireUser(req);
-    return { user, csrfToken: req.csrfToken!, password: req.passwordState! };
+    return { user, csrfToken: req.csrfToken!, password: req.passwordState!, abilities: userAbilities(user) };
   });
 
   r.post('/api/auth/password', {

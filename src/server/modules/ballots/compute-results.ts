@@ -11,7 +11,7 @@ import type { AuthUser } from '../../http/context';
 import { assertRead } from './policy';
 import { type Anonymity, getRound, meetingReporters } from './repo';
 import { matchedPaper } from './paper-tallies';
-import { stateLabel } from './manage-round';
+import { type RoundMode, type RoundState, stateLabel } from './manage-round';
 
 /** Unpredictable order for free texts and ballot lists: their order must say nothing about who or when. */
 export const cryptoRng = () => randomBytes(6).readUIntBE(0, 6) / 2 ** 48;
@@ -66,7 +66,7 @@ export async function computeResults(db: DbOrTx, user: AuthUser, roundId: number
     ...t, rank: t.downward ? 0 : 1 + ranked.filter((x) => x.score > t.score).length,
   }));
   return {
-    round: { id: round.id, mode: round.mode, state: round.state, explanation: round.explanation, mismatches: round.mismatches },
+    round: { id: round.id, mode: round.mode as RoundMode, state: round.state as RoundState, explanation: round.explanation, mismatches: round.mismatches },
     meetingTitle: ctx.meeting.title,
     minGroupSize: anonymity.minGroupSize,
     note: PERCENT_NOTE,

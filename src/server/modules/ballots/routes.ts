@@ -17,7 +17,7 @@ import { issueCodes, slipsPdf } from './issue-codes';
 import { LiveCounts } from './live';
 import { VoteLimiter } from './vote-limit';
 import {
-  closeVoting, createRound, openVoting, purgeRehearsal, reconcileRound, releaseResults, rotateRoomCode, setPaperCounts, stateLabel,
+  closeVoting, createRound, ROUND_STATES, type RoundMode, type RoundState, openVoting, purgeRehearsal, reconcileRound, releaseResults, rotateRoomCode, setPaperCounts, stateLabel,
 } from './manage-round';
 import { deletePaperTally, enterPaperTally, listPaperTallies } from './paper-tallies';
 import { assertManage, assertRead } from './policy';
@@ -33,8 +33,10 @@ const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.doc
 const disposition = (name: string, fallback: string) =>
   `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 
-const RoundOut = z.object({
-  id: z.number(), meetingId: z.number(), mode: z.string(), state: z.string(), stateLabel: z.string(), roomCode: z.string(),
+// Response shapes are exported for the web to infer its types from (decision 025, `import type` only).
+export const ROUND_MODES = ['rehearsal', 'real'] as const;
+export const RoundOut = z.object({
+  id: z.number(), meetingId: z.number(), mode: z.enum(ROUND_MODES), state: z.enum(ROUND_STATES), stateLabel: z.string(), roomCode: z.string(),
   anonymity: z.unknown(), attendees: z.number().nullable(), paperCounts: z.unknown(), mismatches: z.unknown(),
   explanation: z.string().nullable(), openedAt: z.date().nullable(), closedAt: z.date().nullable(), releasedAt: z.date().nullable(),
   /** What the close did for ballot secrecy, and what the server keeps regardless (decision 017). */
@@ -42,8 +44,10 @@ const RoundOut = z.object({
     mixed: z.number(), walPurged: z.boolean(), warnings: z.array(z.string()), at: z.string(), mixMs: z.number(), walMs: z.number(),
   }).nullable(),
 });
+export const CodeCountOut = z.object({ category: z.string(), issued: z.number(), used: z.number() });
+export const RoundDetailOut = RoundOut.extend({ codes: z.array(CodeCountOut) });
 const presentRound = (r: typeof ballotRounds.$inferSelect) => ({
-  id: r.id, meetingId: r.meetingId, mode: r.mode, state: r.state, stateLabel: stateLabel(r.state), roomCode: r.roomCode,
+  id: r.id, meetingId: r.meetingId, mode: r.mode as RoundMode, state: r.state as RoundState, stateLabel: stateLabel(r.state), roomCode: r.roomCode,
   anonymity: r.anonymity, attendees: r.attendees, paperCounts: r.paperCounts, mismatches: r.mismatches,
   explanation: r.explanation, openedAt: r.openedAt, closedAt: r.closedAt, releasedAt: r.releasedAt,
   secrecy: (r.secrecy as { mixed: number; walPurged: boolean; warnings: string[]; at: string; mixMs: number; walMs: number } | null) ?? null,
@@ -51,6 +55,25 @@ const presentRound = (r: typeof ballotRounds.$inferSelect) => ({
 const Text = z.string().max(MAX_TEXT, `不能超过${MAX_TEXT}字`).optional();
 const VoteAuth = { code: z.string().min(1, '请输入投票码').max(40), roomCode: z.string().min(1, '请输入会场码').max(12) };
 const Problem = z.object({ code: z.string(), message: z.string() });
+export const ReconciliationOut = z.object({
+  codes: z.array(CodeCountOut),
+  reporters: z.array(z.object({ reporterId: z.number(), name: z.string(), ballotsCounted: z.number(), void: z.boolean(), mismatches: z.array(Problem) })),
+});
+/** One tally line (src/domain/tally.ts): counts and percentages for every grade. */
+export const TallyRowOut = z.object({
+  valid: z.number(), invalid: z.number(), counts: z.record(z.enum(GRADES), z.number()), percents: z.record(z.enum(GRADES), z.number()),
+  averageOrPoor: z.number(), averageOrPoorPercent: z.number(),
+});
+export const RoundResultsOut = z.object({
+  round: z.object({ id: z.number(), mode: z.enum(ROUND_MODES), state: z.enum(ROUND_STATES), explanation: z.string().nullable(), mismatches: z.unknown() }),
+  meetingTitle: z.string(), minGroupSize: z.number(), note: z.string(), scoreFormula: z.object({ unweighted: z.string(), weighted: z.string() }),
+  results: z.array(z.object({
+    reporterId: z.string(), name: z.string(), downward: z.boolean(), rank: z.number(), score: z.number(), overall: TallyRowOut,
+    byCategory: z.array(TallyRowOut.extend({ category: z.string(), label: z.string() })),
+    pooled: z.object({ labels: z.array(z.string()), row: TallyRowOut.nullable() }).nullable(),
+    problems: z.array(z.string()).nullable(), suggestions: z.array(z.string()).nullable(),
+  })),
+});
 const PaperCounts = z.object({ good: Count, fair: Count, average: Count, poor: Count, invalid: Count }).strict();
 
 export async function ballotRoutes(app: FastifyInstance) {
@@ -171,7 +194,7 @@ export async function ballotRoutes(app: FastifyInstance) {
     schema: {
       summary: '测评轮次详情与实时票数',
       tags, params: IdParams,
-      response: { 200: RoundOut.extend({ codes: z.array(z.object({ category: z.string(), issued: z.number(), used: z.number() })) }) },
+      response: { 200: RoundDetailOut },
     },
   }, async (req) => {
     const { round, ctx } = await getRound(db(), req.params.id, { viewer: requireUser(req) });
@@ -224,10 +247,7 @@ export async function ballotRoutes(app: FastifyInstance) {
       tags, params: IdParams,
       querystring: z.object({ attendees: z.coerce.number().int().min(0).max(100_000).optional() }),
       response: {
-        200: z.object({
-          codes: z.array(z.object({ category: z.string(), issued: z.number(), used: z.number() })),
-          reporters: z.array(z.object({ reporterId: z.number(), name: z.string(), ballotsCounted: z.number(), void: z.boolean(), mismatches: z.array(Problem) })),
-        }),
+        200: ReconciliationOut,
       },
     },
   }, async (req) => {
@@ -274,25 +294,8 @@ export async function ballotRoutes(app: FastifyInstance) {
     return { ok: true as const };
   });
 
-  const Row = z.object({
-    valid: z.number(), invalid: z.number(), counts: z.record(z.string(), z.number()), percents: z.record(z.string(), z.number()),
-    averageOrPoor: z.number(), averageOrPoorPercent: z.number(),
-  });
   r.get('/api/ballot-rounds/:id/results', {
-    schema: {
-      summary: '测评结果',
-      tags, params: IdParams,
-      response: { 200: z.object({
-        round: z.object({ id: z.number(), mode: z.string(), state: z.string(), explanation: z.string().nullable(), mismatches: z.unknown() }),
-        meetingTitle: z.string(), minGroupSize: z.number(), note: z.string(), scoreFormula: z.object({ unweighted: z.string(), weighted: z.string() }),
-        results: z.array(z.object({
-          reporterId: z.string(), name: z.string(), downward: z.boolean(), rank: z.number(), score: z.number(), overall: Row,
-          byCategory: z.array(Row.extend({ category: z.string(), label: z.string() })),
-          pooled: z.object({ labels: z.array(z.string()), row: Row.nullable() }).nullable(),
-          problems: z.array(z.string()).nullable(), suggestions: z.array(z.string()).nullable(),
-        })),
-      }) },
-    },
+    schema: { summary: '测评结果', tags, params: IdParams, response: { 200: RoundResultsOut } },
   }, async (req) => computeResults(db(), requireUser(req), req.params.id));
 
   r.get('/api/ballot-rounds/:id/results.xlsx', { schema: { summary: '导出测评结果（.xlsx）', tags, params: IdParams } }, async (req, reply) => {

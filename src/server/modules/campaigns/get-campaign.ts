@@ -9,7 +9,7 @@ import { campaignReporters, campaigns, organizations } from '../../db/schema';
 import type { AuthUser } from '../../http/context';
 import { assertCampaignReader, campaignAccess, canWriteCampaign } from './policy';
 import { childCampaigns, getCampaign, type Campaign } from './repo';
-import { campaignPages } from './pages';
+import { campaignAbilities, campaignPages } from './pages';
 import { presentPhases, presentSummary } from './present';
 import { FILING_STATE_LABELS, type CampaignDetailT } from './schemas';
 
@@ -123,7 +123,7 @@ export async function getCampaignDetail(db: DbOrTx, user: AuthUser, id: number, 
   return {
     campaign: presentSummary(c, organizer),
     access,
-    settings: full ? (c.settings as unknown as Record<string, unknown>) : null,
+    settings: full ? c.settings : null,
     lines: describeSettings(c.settings),
     phases: presentPhases(c.phases, today),
     today,
@@ -151,6 +151,7 @@ export async function getCampaignDetail(db: DbOrTx, user: AuthUser, id: number, 
       canFile: canEdit && c.parentId !== null && c.state === 'draft' && ['pending', 'returned'].includes(filingState),
       canReviewFiling: filingState === 'filed' && await parentCanWrite(db, user, c),
       pages: campaignPages(user, organizer.path, access),
+      can: campaignAbilities(user, organizer.path, access),
     },
   };
 }

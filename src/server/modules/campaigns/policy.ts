@@ -21,6 +21,11 @@ export function canWriteCampaign(user: AuthUser, organizerPath: string): boolean
   return user.role === 'org_admin' && pathWithin(organizerPath, user.scopePath);
 }
 
+/** Reads campaigns at all (which ones: campaignAccess). */
+export const canReadCampaigns = (user: Pick<AuthUser, 'role'>) => SCOPED_READERS.has(user.role) || user.role === 'secretary';
+/** Creates campaigns (for which organizer: assertCreate). */
+export const canCreateCampaigns = (user: Pick<AuthUser, 'role'>) => user.role === 'org_admin';
+
 export function assertCampaignReader(user: AuthUser) {
   if (!SCOPED_READERS.has(user.role) && user.role !== 'secretary') {
     throw new AppError('FORBIDDEN', '当前角色无权查看述职评议考核');

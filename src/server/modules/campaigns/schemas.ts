@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { Id } from '../../http/schemas';
 import { FILING_STATES, PHASE_ACTIONS, PHASE_KEYS } from '../../../domain/campaign-phases';
+import type { CampaignSettings } from '../../../domain/campaign-settings';
 import { orgMatchSchema } from '../../../domain/routes';
 import { KIND_CODES, SECTOR_CODES } from '../../../domain/org-taxonomy';
 
@@ -80,8 +81,11 @@ export const CampaignDetail = z.object({
   campaign: CampaignSummary,
   /** 'summary' for a secretary whose organization reports: no settings, no sub-campaigns. */
   access: z.enum(['full', 'summary']),
-  /** CampaignSettings (src/domain/campaign-settings.ts); null for summary access. */
-  settings: z.record(z.string(), z.unknown()).nullable(),
+  /**
+   * CampaignSettings (src/domain/campaign-settings.ts), as stored (validateSettings checked them when saved, so they are
+   * sent unchanged, not parsed again); null for summary access. Typed, so neither end casts (decision 025).
+   */
+  settings: z.custom<CampaignSettings>((v) => typeof v === 'object' && v !== null).nullable(),
   /** describeSettings(): the settings as Chinese label/value lines. */
   lines: z.array(Line),
   phases: z.array(PhaseOut),
@@ -113,6 +117,10 @@ export const CampaignDetail = z.object({
     pages: z.object({
       progress: z.boolean(), meetings: z.boolean(), evaluation: z.boolean(), myResult: z.boolean(), observers: z.boolean(),
       visits: z.boolean(), surveys: z.boolean(), assessment: z.boolean(), rectification: z.boolean(), results: z.boolean(),
+    }),
+    /** What the user may do on those pages (pages.ts, decision 025). */
+    can: z.object({
+      manage: z.boolean(), organizeAssessment: z.boolean(), manageResults: z.boolean(), organizeRectification: z.boolean(),
     }),
   }),
 });

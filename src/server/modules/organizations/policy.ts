@@ -20,6 +20,13 @@ export function canWriteOrg(user: AuthUser, orgPath: string): boolean {
 }
 
 /** Tree nodes (name, code, kind) for browsing and search; more than canReadOrg only for TREE_ONLY roles. */
+/** The organization section of the web: scoped readers browse their subtree; a secretary sees only their own. */
+export const canOpenOrgSection = (user: Pick<AuthUser, 'role'>) => SCOPED_READERS.has(user.role) || user.role === 'secretary';
+/** Reads only its own organization (no tree to browse). */
+export const readsOwnOrgOnly = (user: Pick<AuthUser, 'role'>) => user.role === 'secretary';
+/** Edits organizations somewhere (canWriteOrg decides for one organization). */
+export const canEditOrgs = (user: Pick<AuthUser, 'role'>) => ORG_WRITERS.has(user.role);
+
 export function assertBrowse(user: AuthUser, orgPath: string) {
   if (!canReadOrg(user, orgPath) && !(TREE_ONLY.has(user.role) && pathWithin(orgPath, user.scopePath))) {
     throw new AppError('FORBIDDEN', '无权查看该组织');

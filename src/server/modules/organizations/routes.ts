@@ -27,18 +27,19 @@ const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY
 const Code = z.string().trim().regex(/^[A-Za-z0-9_-]{1,64}$/, '只能包含字母、数字、短横线或下划线，最长64位');
 const Phone = z.string().trim().max(30).nullable().optional();
 
-const OrgNode = z.object({
+// Response and request shapes are exported for the web to infer its types from (decision 025, `import type` only).
+export const OrgNode = z.object({
   id: z.number(), parentId: z.number().nullable(), name: z.string(), code: z.string(),
   kind: z.string(), sector: z.string(), level: z.string(), childCount: z.number(),
 });
-const OrgOut = OrgNode.omit({ childCount: true });
-const SecretaryOut = z.object({
+export const OrgOut = OrgNode.omit({ childCount: true });
+export const SecretaryOut = z.object({
   id: z.number(), name: z.string(), position: z.string(), phone: z.string().nullable(),
   tenureStart: z.string(), tenureEnd: z.string().nullable(),
 });
-const MemberOut = z.object({ id: z.number(), name: z.string(), position: z.string(), phone: z.string().nullable() });
-const ImportResult = z.object({ orgs: z.number(), secretaries: z.number() });
-const ImportJobOut = z.object({
+export const MemberOut = z.object({ id: z.number(), name: z.string(), position: z.string(), phone: z.string().nullable() });
+export const ImportResult = z.object({ orgs: z.number(), secretaries: z.number() });
+export const ImportJobOut = z.object({
   id: z.number(), fileName: z.string(),
   status: z.enum(['reading', 'checking', 'writing', 'done', 'failed']),
   /** Bytes of the file while reading, rows afterwards. */
@@ -47,6 +48,16 @@ const ImportJobOut = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown() }).nullable(),
   createdAt: z.string(),
 });
+export const OrgSearchHitOut = OrgNode.extend({ pathNames: z.array(z.string()) });
+export const OrgDetailOut = z.object({
+  org: OrgNode, ancestors: z.array(z.object({ id: z.number(), name: z.string() })),
+  secretary: SecretaryOut.nullable(), secretaryHistory: z.array(SecretaryOut), members: z.array(MemberOut),
+});
+export const OrgIn = z.object({
+  name: Text(100), code: Code, kind: z.enum(KIND_CODES), sector: z.enum(SECTOR_CODES), level: z.enum(LEVEL_CODES),
+});
+export const SecretaryIn = z.object({ name: Text(50), position: Text(50), tenureStart: IsoDate, phone: Phone });
+export const MemberIn = z.object({ name: Text(50), position: Text(50), phone: Phone });
 function presentJob(job: ImportJobRow): z.infer<typeof ImportJobOut> {
   return {
     id: job.id, fileName: job.fileName, status: job.status as z.infer<typeof ImportJobOut>['status'],
@@ -91,7 +102,7 @@ export async function organizationRoutes(app: FastifyInstance) {
         ...Page,
         limit: z.coerce.number().int().min(1).max(100).default(20),
       }),
-      response: { 200: z.object({ items: z.array(OrgNode.extend({ pathNames: z.array(z.string()) })), total: z.number() }) },
+      response: { 200: z.object({ items: z.array(OrgSearchHitOut), total: z.number() }) },
     },
   }, async (req) => searchOrgs(db(), requireUser(req), req.query));
 
@@ -141,10 +152,7 @@ export async function organizationRoutes(app: FastifyInstance) {
       summary: '组织详情（书记、班子成员）',
       tags, params: IdParams,
       response: {
-        200: z.object({
-          org: OrgNode, ancestors: z.array(z.object({ id: z.number(), name: z.string() })),
-          secretary: SecretaryOut.nullable(), secretaryHistory: z.array(SecretaryOut), members: z.array(MemberOut),
-        }),
+        200: OrgDetailOut,
       },
     },
   }, async (req) => getOrgDetail(db(), requireUser(req), req.params.id));
@@ -153,10 +161,7 @@ export async function organizationRoutes(app: FastifyInstance) {
     schema: {
       summary: '新建组织',
       tags,
-      body: z.object({
-        parentId: Id, name: Text(100), code: Code,
-        kind: z.enum(KIND_CODES), sector: z.enum(SECTOR_CODES), level: z.enum(LEVEL_CODES),
-      }).strict(),
+      body: z.object({ parentId: Id, ...OrgIn.shape }).strict(),
       response: { 200: z.object({ org: OrgOut }) },
     },
   }, async (req) => ({ org: await createOrg(db(), requireUser(req), actorOf(req), req.body) }));
@@ -165,10 +170,7 @@ export async function organizationRoutes(app: FastifyInstance) {
     schema: {
       summary: '修改组织',
       tags, params: IdParams,
-      body: z.object({
-        name: Text(100).optional(), code: Code.optional(), kind: z.enum(KIND_CODES).optional(),
-        sector: z.enum(SECTOR_CODES).optional(), level: z.enum(LEVEL_CODES).optional(),
-      }).strict(),
+      body: OrgIn.partial().strict(),
       response: { 200: z.object({ org: OrgOut }) },
     },
   }, async (req) => ({ org: await updateOrg(db(), requireUser(req), actorOf(req), req.params.id, req.body) }));
@@ -181,7 +183,7 @@ export async function organizationRoutes(app: FastifyInstance) {
     schema: {
       summary: '更换书记',
       tags, params: IdParams,
-      body: z.object({ name: Text(50), position: Text(50), tenureStart: IsoDate, phone: Phone }).strict(),
+      body: SecretaryIn.strict(),
       response: { 200: z.object({ secretary: SecretaryOut }) },
     },
   }, async (req) => {
@@ -193,7 +195,7 @@ export async function organizationRoutes(app: FastifyInstance) {
   r.post('/api/orgs/:id/members', {
     schema: {
       summary: '添加班子成员',
-      tags, params: IdParams, body: z.object({ name: Text(50), position: Text(50), phone: Phone }).strict(),
+      tags, params: IdParams, body: MemberIn.strict(),
       response: { 200: z.object({ member: MemberOut }) },
     },
   }, async (req) => ({ member: await addMember(db(), requireUser(req), actorOf(req), req.params.id, req.body) }));
@@ -202,7 +204,7 @@ export async function organizationRoutes(app: FastifyInstance) {
     schema: {
       summary: '修改班子成员',
       tags, params: IdParams,
-      body: z.object({ name: Text(50).optional(), position: Text(50).optional(), phone: Phone }).strict(),
+      body: MemberIn.partial().strict(),
       response: { 200: z.object({ member: MemberOut }) },
     },
   }, async (req) => ({ member: await updateMember(db(), requireUser(req), actorOf(req), req.params.id, req.body) }));

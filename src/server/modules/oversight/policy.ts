@@ -16,6 +16,8 @@ type Organized = Pick<CampaignRef, 'organizerPath'>;
 const covers = (user: AuthUser, c: Organized) => pathWithin(c.organizerPath, user.scopePath);
 
 /** Only the organization department of the organizing level (or above) sends observers. */
+/** May be sent as an observer, so has a task list (R-CAMP-6). */
+export const hasObserverTasks = (user: Pick<AuthUser, 'role'>) => OBSERVER_ROLES.includes(user.role);
 export const canManageObservers = (user: AuthUser, c: Organized) => user.role === 'org_admin' && covers(user, c);
 export function assertManageObservers(user: AuthUser, c: Organized) {
   if (!canManageObservers(user, c)) throw deny('无权为该述职评议考核选派观察员');

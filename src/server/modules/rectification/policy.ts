@@ -18,6 +18,11 @@ const deny = (message: string) => new AppError('FORBIDDEN', message);
 const isOwnSecretary = (user: AuthUser, p: OrgPlace) => user.role === 'secretary' && user.orgId === p.orgId;
 const isSubtreeAdmin = (user: AuthUser, p: OrgPlace) => user.role === 'org_admin' && pathWithin(p.orgPath, user.scopePath);
 
+/** The rectification section of the web: the secretaries and the scoped readers. */
+export const canOpenRectification = (user: Pick<AuthUser, 'role'>) => SCOPED_READERS.includes(user.role) || user.role === 'secretary';
+/** Keeps its own organization's lists only (no organization to choose; drafts its own 公开承诺, R-FIX-3). */
+export const keepsOwnOrganization = (user: Pick<AuthUser, 'role'>) => user.role === 'secretary';
+
 /** A secretary reads only their own organization's items; the upper level reads its subtree (cross-county never). */
 export const canReadItems = (user: AuthUser, p: OrgPlace) =>
   isOwnSecretary(user, p) || (SCOPED_READERS.includes(user.role) && pathWithin(p.orgPath, user.scopePath));

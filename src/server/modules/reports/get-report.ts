@@ -4,7 +4,7 @@ import type { DbOrTx } from '../../db/connect';
 import { reportAttachments, reportReviewEvents, reportVersions } from '../../db/schema';
 import type { AuthUser } from '../../http/context';
 import { computeDueDate } from './due-date';
-import { assertReadReport, isAuthor, isReviewer, isSupervisor } from './policy';
+import { assertReadReport, canManageItems, isAuthor, isReviewer, isSupervisor } from './policy';
 import { meetingOf, readScopeOf, rectificationItemsOf, secretaryOf, stateOf, type ReporterContext } from './repo';
 import { loadForReading } from './compare-versions';
 import { isEditable, isFinal, STATE_LABELS } from '../../../domain/report-review';
@@ -113,6 +113,7 @@ export async function getReport(db: DbOrTx, user: AuthUser, id: number, today: s
       sign: signOff && state === 'approved' && isSupervisor(user, scope),
       publish: false,
       final: isFinal(state, signOff),
+      manageItems: canManageItems(user, scope) && !isFinal(state, signOff) && !published,
     },
   };
 }

@@ -17,6 +17,15 @@ export interface ReportScope {
 const REVIEWERS = new Set(['leader', 'org_admin']);
 const SCOPED_READERS = new Set(['org_admin', 'leader', 'assessor', 'observer']);
 
+/** The reports section of the web: every scoped reader and the secretaries (R-REP-7). */
+export const canOpenReports = (user: Pick<AuthUser, 'role'>) => SCOPED_READERS.has(user.role) || user.role === 'secretary';
+/** Writes reports (its own organization's). */
+export const writesReports = (user: Pick<AuthUser, 'role'>) => user.role === 'secretary';
+/** Reviews reports routed into its subtree (isReviewer decides for one report). */
+export const reviewsReports = (user: Pick<AuthUser, 'role'>) => REVIEWERS.has(user.role);
+/** Publishes a campaign's reports (assertPublish decides for one campaign). */
+export const publishesReports = (user: Pick<AuthUser, 'role'>) => user.role === 'org_admin';
+
 /** The reporting organization's secretary writes the report; nobody else does. */
 export const isAuthor = (user: AuthUser, s: ReportScope) => isReportAuthor(user, s.orgId);
 
@@ -74,8 +83,10 @@ export function assertReadReport(user: AuthUser, s: ReportScope, opts: { everSub
 }
 
 /** Rectification items to answer are set by the reviewing side until issue 7's module supplies them. */
+export const canManageItems = (user: AuthUser, s: Pick<ReportScope, 'reportToPath'>) =>
+  user.role === 'org_admin' && pathWithin(s.reportToPath, user.scopePath);
 export const assertManageItems = (user: AuthUser, s: ReportScope) => {
-  if (!(user.role === 'org_admin' && pathWithin(s.reportToPath, user.scopePath))) {
+  if (!canManageItems(user, s)) {
     throw new AppError('FORBIDDEN', '只有听取述职的党组织的管理员可以维护上年度整改事项');
   }
 };

@@ -27,7 +27,7 @@ import { shanghaiDate } from '../../../domain/calendar';
 import { transitionReport } from './transition-report';
 import { uploadReportDocx } from './upload-docx';
 
-const Section = z.object({
+export const Section = z.object({
   key: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, '部分编号格式不正确'),
   title: z.string().trim().max(200),
   text: z.string().max(MAX_SECTION_TEXT, '单个部分不能超过10万字符'),
@@ -40,18 +40,18 @@ const Sections = z.array(Section).max(30);
  * over them (a .docx import before issue 15 bounded it) into a 500 on every read.
  */
 const StoredSections = z.array(z.object({ key: z.string(), title: z.string(), text: z.string(), html: z.string().optional() }));
-const Place = z.object({ sectionKey: z.string(), offset: z.number(), length: z.number(), excerpt: z.string() });
-const CheckResult = z.object({
+export const Place = z.object({ sectionKey: z.string(), offset: z.number(), length: z.number(), excerpt: z.string() });
+export const CheckResult = z.object({
   id: z.string(), level: z.enum(['pass', 'advice', 'blocker']), message: z.string(),
   places: z.array(Place).optional(), details: z.record(z.string(), z.unknown()).optional(),
 });
-const Checks = z.object({ results: z.array(CheckResult), blocking: z.boolean() });
-const Deadline = z.object({
+export const Checks = z.object({ results: z.array(CheckResult), blocking: z.boolean() });
+export const Deadline = z.object({
   meetingDate: z.string().nullable(), meetingSource: z.enum(['meeting', 'phase']).nullable(), dueDate: z.string().nullable(),
   daysLeft: z.number().nullable(), overdue: z.boolean(), meetingHeld: z.boolean(),
 });
 const Share = z.union([z.object({ num: z.number(), den: z.number() }), z.number()]).nullable();
-const ReportView = z.object({
+export const ReportView = z.object({
   report: z.object({
     id: z.number(), reporterId: z.number(), state: z.enum(REPORT_STATES), stateLabel: z.string(), onBehalf: z.boolean(),
     charCount: z.number(), versionNo: z.number(), submittedAt: z.string().nullable(), approvedAt: z.string().nullable(),
@@ -82,11 +82,15 @@ const ReportView = z.object({
     unknownHeadings: z.array(z.string()), createdAt: z.string(),
   })),
   attachments: z.array(z.object({ id: z.number(), fileName: z.string(), mimeType: z.string(), size: z.number(), createdAt: z.string() })),
-  can: z.object({ edit: z.boolean(), submit: z.boolean(), review: z.boolean(), sign: z.boolean(), publish: z.boolean(), final: z.boolean() }),
+  can: z.object({
+    edit: z.boolean(), submit: z.boolean(), review: z.boolean(), sign: z.boolean(), publish: z.boolean(), final: z.boolean(),
+    /** Set the prior year's rectification items to answer (the hearing body's admin, before the report is final). */
+    manageItems: z.boolean(),
+  }),
 });
-const TaskItem = z.object({
+export const TaskItem = z.object({
   task: z.string(), reporterId: z.number(), campaignId: z.number(), campaignTitle: z.string(), orgId: z.number(),
-  orgName: z.string(), reportToName: z.string(), reportId: z.number().nullable(), state: z.string(), stateLabel: z.string(),
+  orgName: z.string(), reportToName: z.string(), reportId: z.number().nullable(), state: z.enum([...REPORT_STATES, 'none']), stateLabel: z.string(),
   charCount: z.number(), submittedAt: z.string().nullable(), updatedAt: z.string().nullable(), publishedAt: z.string().nullable(),
   meetingDate: z.string().nullable(), dueDate: z.string().nullable(), daysLeft: z.number().nullable(), overdue: z.boolean(),
   dueSoon: z.boolean(), lateSubmissionAllowed: z.boolean(), lastRemindedAt: z.string().nullable(),
@@ -95,7 +99,7 @@ const TaskItem = z.object({
   /** 催报 received (the secretary's own task list only), newest first. */
   reminders: z.array(z.object({ id: z.number(), at: z.string(), senderName: z.string(), message: z.string(), overdue: z.boolean() })).optional(),
 });
-const RectItem = z.object({ id: z.number(), reference: z.string().nullable(), text: z.string() });
+export const RectItem = z.object({ id: z.number(), reference: z.string().nullable(), text: z.string() });
 const Ok = z.object({ ok: z.literal(true) });
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';

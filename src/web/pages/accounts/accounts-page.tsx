@@ -3,11 +3,12 @@ import {
   UnlockOutlined,
 } from '@ant-design/icons';
 import { Button, Card, Descriptions, Input, Popconfirm, Select, Space, Table, type TableColumnsType, Tag, Tooltip, Typography } from 'antd';
-import { accountActionsOf, assignableRoles } from '../../../domain/roles';
-import { useCallback, useEffect, useState } from 'react';
-import type { Account, Page, Role, SecurityPolicy } from '../../api/types';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import type { Account, Page, Role } from '../../api/types';
 import { usersApi } from '../../api/users';
-import { useUser } from '../../auth/auth-context';
+import { useAbilities } from '../../auth/auth-context';
+import { paged, usePage } from '../../lib/query';
 import { toOptions, useMeta } from '../../lib/meta';
 import { notify } from '../../lib/notify';
 import { formatDateTime } from '../../lib/time';
@@ -27,10 +28,7 @@ const ROLE_COLORS: Partial<Record<Role, string>> = {
 
 /** The settings the 安全管理员 answers for, read-only (they come from the server's environment). */
 function SecurityPolicyCard() {
-  const [policy, setPolicy] = useState<SecurityPolicy | null>(null);
-  useEffect(() => {
-    usersApi.securityPolicy().then(setPolicy).catch(() => undefined);
-  }, []);
+  const { data: policy } = useQuery({ queryKey: ['security-policy'], queryFn: ({ signal }) => usersApi.securityPolicy(signal) });
   if (!policy) return null;
   return (
     <Card size="small" title={<><SafetyOutlined /> 安全策略</>} className="page-card" style={{ marginBottom: 16 }} data-testid="security-policy">
@@ -49,44 +47,33 @@ function SecurityPolicyCard() {
 }
 
 export default function AccountsPage() {
-  const me = useUser();
+  const can = useAbilities().accounts;
   const { roles, roleLabel } = useMeta();
+  const queryClient = useQueryClient();
   const [term, setTerm] = useState('');
   const q = useDebounced(term.trim(), 300);
   const [role, setRole] = useState<Role | undefined>();
-  const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = useState(20);
-  const [data, setData] = useState<Page<Account>>({ items: [], total: 0 });
-  const [loading, setLoading] = useState(false);
-  const [reloadTick, setReloadTick] = useState(0);
+  const [page, setPage] = usePage([q, role, pageSize]);
+  const query = { q: q || undefined, role, offset: (page - 1) * pageSize, limit: pageSize };
+  const queryKey = ['users', query];
+  const list = useQuery({ queryKey, queryFn: ({ signal }) => usersApi.list(query, signal), ...paged });
+  const data = list.data ?? { items: [], total: 0 };
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<Account | null>(null);
   const [resetting, setResetting] = useState<Account | null>(null);
   const [changingRole, setChangingRole] = useState<Account | null>(null);
-  const canCreate = accountActionsOf(me.role).includes('create');
+  const canCreate = can.create.length > 0;
   const [busyId, setBusyId] = useState<number | null>(null);
 
   useEffect(() => {
     document.title = '账号管理 · 述评考';
   }, []);
 
-  useEffect(() => setPage(1), [q, role]);
-
-  useEffect(() => {
-    let live = true;
-    setLoading(true);
-    usersApi
-      .list({ q: q || undefined, role, offset: (page - 1) * pageSize, limit: pageSize })
-      .then((res) => live && setData(res))
-      .catch(() => undefined)
-      .finally(() => live && setLoading(false));
-    return () => {
-      live = false;
-    };
-  }, [q, role, page, pageSize, reloadTick]);
-
-  const reload = useCallback(() => setReloadTick((t) => t + 1), []);
-  const replace = (a: Account) => setData((d) => ({ ...d, items: d.items.map((x) => (x.id === a.id ? a : x)) }));
+  const reload = () => void list.refetch();
+  // An action's answer is the row as it is now: shown at once, without reloading the page of rows.
+  const replace = (a: Account) =>
+    queryClient.setQueryData<Page<Account>>(queryKey, (d) => d && { ...d, items: d.items.map((x) => (x.id === a.id ? a : x)) });
 
   const setDisabled = async (a: Account, disabled: boolean) => {
     setBusyId(a.id);
@@ -233,7 +220,7 @@ export default function AccountsPage() {
 
   return (
     <>
-    {me.role === 'security_admin' && <SecurityPolicyCard />}
+    {can.securitySettings && <SecurityPolicyCard />}
     <Card
       size="small"
       title="账号管理"
@@ -273,7 +260,7 @@ export default function AccountsPage() {
       <Table<Account>
         rowKey="id"
         size="middle"
-        loading={loading}
+        loading={list.isFetching}
         columns={columns}
         dataSource={data.items}
         scroll={{ x: 1000 }}
@@ -285,8 +272,8 @@ export default function AccountsPage() {
           pageSizeOptions: [10, 20, 50, 100],
           showTotal: (t) => `共 ${t} 个账号`,
           onChange: (p, s) => {
-            setPage(s !== pageSize ? 1 : p);
-            setPageSize(s);
+            if (s !== pageSize) setPageSize(s);
+            else setPage(p);
           },
         }}
         data-testid="accounts-table"
@@ -298,7 +285,7 @@ export default function AccountsPage() {
 
       <CreateAccountModal
         open={creating}
-        roles={assignableRoles(me.role, 'create')}
+        roles={can.create}
         onClose={() => setCreating(false)}
         onSaved={(a) => {
           setCreating(false);
@@ -308,7 +295,7 @@ export default function AccountsPage() {
       />
       <RoleModal
         account={changingRole}
-        roles={assignableRoles(me.role, 'role')}
+        roles={can.assignRole}
         onClose={() => setChangingRole(null)}
         onSaved={(a) => {
           setChangingRole(null);

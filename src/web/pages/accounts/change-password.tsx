@@ -71,7 +71,7 @@ function PasswordFields({ username }: { username: string }) {
  * that expired: the server refuses everything else with PASSWORD_CHANGE_REQUIRED). Full screen, like the login page.
  */
 export default function ChangePasswordPage() {
-  const { user, password, changePassword, logout } = useAuth();
+  const { user, abilities, password, changePassword, logout } = useAuth();
   const [form] = Form.useForm<Values>();
   const [submitting, setSubmitting] = useState(false);
   const navigate = useNavigate();
@@ -89,7 +89,7 @@ export default function ChangePasswordPage() {
     try {
       await changePassword(v.currentPassword, v.newPassword);
       notify.success('密码已修改');
-      navigate(from && from !== '/change-password' ? from : homePath(user.role), { replace: true });
+      navigate(from && from !== '/change-password' ? from : homePath(abilities), { replace: true });
     } catch (e) {
       showFormError(form, e, FIELD_ALIASES);
     } finally {

@@ -2,6 +2,7 @@ import { DeleteOutlined, DownloadOutlined, EditOutlined, PlusOutlined } from '@a
 import {
   Alert, Button, Card, Dropdown, Form, Input, InputNumber, Modal, Popconfirm, Select, Space, Table, type TableColumnsType, Tabs, Tag, Typography,
 } from 'antd';
+import { useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { METHODS } from '../../../domain/checklist';
@@ -11,8 +12,8 @@ import {
   type ProgressRow, type ProgressStatus, STATUS_LABELS, type Team,
 } from '../../api/assessment';
 import { isApiError } from '../../api/client';
-import { useUser } from '../../auth/auth-context';
 import { notify } from '../../lib/notify';
+import { paged, useCampaign, useLastData } from '../../lib/query';
 import { formatDateTime } from '../../lib/time';
 import { useDebounced } from '../../lib/use-debounced';
 import { LoadError } from '../oversight/shared';
@@ -24,21 +25,16 @@ export default function AssessmentAdminPage() {
   const id = Number(useParams().id);
   const [params, setParams] = useSearchParams();
   const tab = params.get('tab') ?? 'checklists';
-  const [lists, setLists] = useState<Checklists | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const checklists = useQuery({ queryKey: ['checklists', id], queryFn: ({ signal }) => assessmentApi.checklists(id, signal) });
+  const lists: Checklists | null = useLastData(checklists.data) ?? null;
+  const error = checklists.error;
+  const refetchLists = checklists.refetch;
   const load = useCallback(async () => {
-    try {
-      const res = await assessmentApi.checklists(id);
-      setLists(res);
-      setError(null);
-      document.title = `实地考核 · ${res.campaign.title} · 述评考`;
-    } catch (e) {
-      setError(e);
-    }
-  }, [id]);
+    await refetchLists();
+  }, [refetchLists]);
   useEffect(() => {
-    void load();
-  }, [load]);
+    if (lists) document.title = `实地考核 · ${lists.campaign.title} · 述评考`;
+  }, [lists]);
   if (error && !lists) return <LoadError error={error} />;
 
   return (
@@ -70,7 +66,7 @@ function appliesText(a: AppliesTo, tiers: { key: string; label: string }[]) {
 }
 
 function ChecklistsTab({ campaignId, data, reload }: { campaignId: number; data: Checklists; reload: () => Promise<void> }) {
-  const canEdit = useUser().role === 'org_admin';
+  const canEdit = useCampaign(campaignId).data?.permissions.can.organizeAssessment ?? false;
   const [editing, setEditing] = useState<{ checklist: Checklist; item: ChecklistItem | null } | null>(null);
   const [listEdit, setListEdit] = useState<Checklist | 'new' | null>(null);
 
@@ -230,20 +226,17 @@ function ChecklistModal({ checklist, tiers, onSave, onCancel }: {
 }
 
 function TeamsTab({ campaignId }: { campaignId: number }) {
-  const canEdit = useUser().role === 'org_admin';
+  const canEdit = useCampaign(campaignId).data?.permissions.can.organizeAssessment ?? false;
   const [term, setTerm] = useState('');
   const q = useDebounced(term.trim(), 400);
-  const [data, setData] = useState<{ items: Team[]; total: number }>({ items: [], total: 0 });
   const [page, setPage] = useState(1);
-  const [tick, setTick] = useState(0);
   const [editing, setEditing] = useState<Team | 'new' | null>(null);
-  useEffect(() => {
-    let live = true;
-    assessmentApi.teams(campaignId, { q: q || undefined, offset: (page - 1) * 20, limit: 20 }).then((r) => live && setData(r)).catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, [campaignId, q, page, tick]);
+  const query = { q: q || undefined, offset: (page - 1) * 20, limit: 20 };
+  const list = useQuery({
+    queryKey: ['assessment-teams', campaignId, query], queryFn: ({ signal }) => assessmentApi.teams(campaignId, query, signal), ...paged,
+  });
+  const data = useLastData(list.data) ?? { items: [], total: 0 };
+  const reload = () => void list.refetch();
 
   const columns: TableColumnsType<Team> = [
     { title: '考评组', dataIndex: 'name', width: 140 },
@@ -256,7 +249,7 @@ function TeamsTab({ campaignId }: { campaignId: number }) {
       render: (_: unknown, t: Team) => (
         <Space size={4}>
           <Button size="small" type="link" onClick={() => setEditing(t)}>编辑</Button>
-          <Popconfirm title="删除该考评组？" onConfirm={async () => { await assessmentApi.removeTeam(t.id); setTick((n) => n + 1); }}>
+          <Popconfirm title="删除该考评组？" onConfirm={async () => { await assessmentApi.removeTeam(t.id); reload(); }}>
             <Button size="small" type="link" danger>删除</Button>
           </Popconfirm>
         </Space>
@@ -273,7 +266,7 @@ function TeamsTab({ campaignId }: { campaignId: number }) {
         pagination={{ current: page, pageSize: 20, total: data.total, onChange: setPage, showTotal: (n) => `共 ${n} 个考评组` }} />
       {editing && (
         <TeamModal campaignId={campaignId} team={editing === 'new' ? null : editing} onCancel={() => setEditing(null)}
-          onSaved={() => { setEditing(null); setTick((n) => n + 1); }} />
+          onSaved={() => { setEditing(null); reload(); }} />
       )}
     </div>
   );
@@ -328,19 +321,21 @@ function ProgressTab({ campaignId }: { campaignId: number }) {
   const [teamId, setTeamId] = useState<number>();
   const [teams, setTeams] = useState<Team[]>([]);
   const [page, setPage] = useState(1);
-  const [data, setData] = useState<Progress | null>(null);
   const [exporting, setExporting] = useState(false);
   useEffect(() => {
     void assessmentApi.teams(campaignId, { offset: 0, limit: 200 }).then((r) => setTeams(r.items)).catch(() => undefined);
   }, [campaignId]);
-  useEffect(() => {
-    let live = true;
-    assessmentApi.progress(campaignId, { q: q || undefined, status, teamId, offset: (page - 1) * 50, limit: 50 })
-      .then((r) => live && setData(r)).catch((e) => notify.error(isApiError(e) ? e.message : '加载失败'));
-    return () => {
-      live = false;
-    };
-  }, [campaignId, q, status, teamId, page]);
+  const query = { q: q || undefined, status, teamId, offset: (page - 1) * 50, limit: 50 };
+  const list = useQuery({
+    queryKey: ['assessment-progress', campaignId, query],
+    // The call is silent: its failure is said here, once.
+    queryFn: ({ signal }) => assessmentApi.progress(campaignId, query, signal).catch((e: unknown) => {
+      if (!signal.aborted) notify.error(isApiError(e) ? e.message : '加载失败');
+      throw e;
+    }),
+    ...paged,
+  });
+  const data: Progress | null = useLastData(list.data) ?? null;
 
   const columns: TableColumnsType<ProgressRow> = [
     { title: '述职党组织', dataIndex: 'orgName', render: (v, r) => <Link to={`/campaigns/${campaignId}/assessment/reporters/${r.reporterId}`}>{v}</Link> },

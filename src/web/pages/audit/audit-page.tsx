@@ -1,7 +1,9 @@
 import { DownloadOutlined, ReloadOutlined, SearchOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, DatePicker, Input, Select, Table, type TableColumnsType, Tag, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
+import { useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useState } from 'react';
+import { paged, usePage } from '../../lib/query';
 import { CHAIN_BREAK_LABELS } from '../../../domain/audit-chain';
 import { type AuditChainReport, auditApi } from '../../api/audit';
 import type { AuditEntry, Page } from '../../api/types';
@@ -42,11 +44,7 @@ export default function AuditPage() {
   const [keywordTerm, setKeywordTerm] = useState('');
   const actor = useDebounced(actorTerm.trim(), 400);
   const q = useDebounced(keywordTerm.trim(), 400);
-  const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = useState(50);
-  const [data, setData] = useState<Page<AuditEntry>>({ items: [], total: 0 });
-  const [loading, setLoading] = useState(false);
-  const [tick, setTick] = useState(0);
   const [chain, setChain] = useState<AuditChainReport | null>(null);
   const [verifying, setVerifying] = useState(false);
   const [exporting, setExporting] = useState(false);
@@ -73,20 +71,11 @@ export default function AuditPage() {
       .finally(() => setExporting(false));
   };
 
-  useEffect(() => setPage(1), [from, to, actionFilter, result, actor, q]);
-
-  useEffect(() => {
-    let live = true;
-    setLoading(true);
-    auditApi
-      .search({ q: q || undefined, action: actionFilter, actor: actor || undefined, result, from, to, offset: (page - 1) * pageSize, limit: pageSize })
-      .then((res) => live && setData(res))
-      .catch(() => undefined)
-      .finally(() => live && setLoading(false));
-    return () => {
-      live = false;
-    };
-  }, [q, actionFilter, actor, result, from, to, page, pageSize, tick]);
+  const filters = { q: q || undefined, action: actionFilter, actor: actor || undefined, result, from, to };
+  const [page, setPage] = usePage([filters, pageSize]);
+  const query = { ...filters, offset: (page - 1) * pageSize, limit: pageSize };
+  const list = useQuery({ queryKey: ['audit', query], queryFn: ({ signal }) => auditApi.search(query, signal), ...paged });
+  const data = list.data ?? { items: [], total: 0 };
 
   const resetFilters = useCallback(() => {
     setRange(null);
@@ -229,14 +218,14 @@ export default function AuditPage() {
           data-testid="audit-keyword"
         />
         <Button onClick={resetFilters}>重置</Button>
-        <Button icon={<ReloadOutlined />} onClick={() => setTick((t) => t + 1)}>
+        <Button icon={<ReloadOutlined />} onClick={() => void list.refetch()}>
           刷新
         </Button>
       </div>
       <Table<AuditEntry>
         rowKey="id"
         size="small"
-        loading={loading}
+        loading={list.isFetching}
         columns={columns}
         dataSource={data.items}
         scroll={{ x: 980 }}
@@ -249,8 +238,8 @@ export default function AuditPage() {
           pageSizeOptions: [20, 50, 100, 200],
           showTotal: (t) => `共 ${t} 条`,
           onChange: (p, s) => {
-            setPage(s !== pageSize ? 1 : p);
-            setPageSize(s);
+            if (s !== pageSize) setPageSize(s);
+            else setPage(p);
           },
         }}
         data-testid="audit-table"

@@ -2,14 +2,11 @@ import { ArrowLeftOutlined, EyeOutlined, FundOutlined, TeamOutlined, CarOutlined
 import { TrophyOutlined } from '@ant-design/icons';
 import { SmileOutlined } from '@ant-design/icons';
 import { Button, Card, Result, Skeleton, Space, Tabs, Typography } from 'antd';
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, type ReactNode } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { isApiError } from '../../api/client';
-import { campaignsApi, type CampaignDetail } from '../../api/campaigns';
-import { useUser } from '../../auth/auth-context';
 import { NoAccess } from '../../components/no-access';
-import { primeOrgNames } from '../../components/org-pickers';
-import { canManageCampaigns } from '../../lib/access';
+import { statusOf, useCampaign } from '../../lib/query';
 import { FilingsTab } from './filings-tab';
 import { FilingTag, StateTag } from './labels';
 import { OverviewTab } from './overview-tab';
@@ -24,43 +21,30 @@ type TabKey = (typeof TABS)[number];
 export default function CampaignDetailPage() {
   const { id: raw } = useParams<{ id: string }>();
   const id = raw && /^\d+$/.test(raw) ? Number(raw) : null;
-  const user = useUser();
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
   const tab = (TABS as readonly string[]).includes(params.get('tab') ?? '') ? (params.get('tab') as TabKey) : 'overview';
-  const [detail, setDetail] = useState<CampaignDetail | null>(null);
-  const [error, setError] = useState<{ status: number; message: string } | null>(null);
-
-  const load = useCallback(() => {
-    if (id === null) return;
-    setError(null);
-    campaignsApi
-      .detail(id)
-      .then((d) => {
-        primeOrgNames(d.orgNames);
-        setDetail(d);
-      })
-      .catch((e) => setError({ status: isApiError(e) ? e.status : 0, message: isApiError(e) ? e.message : '加载失败' }));
-  }, [id]);
+  const query = useCampaign(id);
+  const detail = query.data ?? null;
+  const { refetch } = query;
+  // After an action: the tabs' callbacks refresh the shared detail (guard, headers and this page read the same).
+  const load = useCallback(() => void refetch(), [refetch]);
 
   useEffect(() => {
-    setDetail(null);
-    load();
-  }, [load]);
-
-  useEffect(() => {
-    if (detail) document.title = `${detail.campaign.title} · 述评考`;
+    if (!detail) return;
+    document.title = `${detail.campaign.title} · 述评考`;
   }, [detail]);
 
-  if (id === null || error?.status === 404) {
+  const error = query.error;
+  if (id === null || statusOf(error) === 404) {
     return <Result status="404" title="方案不存在" extra={<Link to="/campaigns">返回列表</Link>} />;
   }
-  if (error?.status === 403) return <NoAccess />;
-  if (error) {
+  if (statusOf(error) === 403) return <NoAccess />;
+  if (error && !detail) {
     return (
       <Result
         status="warning"
-        title={error.message}
+        title={isApiError(error) ? error.message : '加载失败'}
         extra={
           <Space>
             <Button onClick={load}>重试</Button>
@@ -79,8 +63,7 @@ export default function CampaignDetailPage() {
   }
 
   const campaign = detail.campaign;
-  // The server decides each action; full access plus the admin role is exactly its write rule.
-  const canManage = detail.access === 'full' && canManageCampaigns(user.role);
+  const canManage = detail.permissions.can.manage;
   const full = detail.access === 'full';
   const published = campaign.state !== 'draft';
   const base = `/campaigns/${campaign.id}`;

@@ -1,10 +1,11 @@
 import { PlusOutlined, ReloadOutlined, SearchOutlined } from '@ant-design/icons';
 import { Button, Card, Input, InputNumber, Select, Space, Table, type TableColumnsType, Typography } from 'antd';
-import { useEffect, useRef, useState } from 'react';
+import { useQueries, useQuery } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { campaignsApi, type CampaignState, type CampaignSummary } from '../../api/campaigns';
-import { useUser } from '../../auth/auth-context';
-import { canCreateCampaigns } from '../../lib/access';
+import { useAbilities } from '../../auth/auth-context';
+import { campaignQuery, paged, usePage } from '../../lib/query';
 import { useDebounced } from '../../lib/use-debounced';
 import { CAMPAIGN_STATE_LABELS, cnDate, FilingTag, StateTag } from './labels';
 
@@ -14,57 +15,38 @@ const STATE_OPTIONS = (Object.keys(CAMPAIGN_STATE_LABELS) as CampaignState[]).ma
 }));
 
 export default function CampaignListPage() {
-  const user = useUser();
+  const abilities = useAbilities();
   const navigate = useNavigate();
   const [term, setTerm] = useState('');
   const q = useDebounced(term.trim(), 300);
   const [year, setYear] = useState<number | null>(null);
   const [state, setState] = useState<CampaignState | undefined>();
-  const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = useState(20);
-  const [data, setData] = useState<{ items: CampaignSummary[]; total: number }>({ items: [], total: 0 });
-  const [loading, setLoading] = useState(false);
-  const [tick, setTick] = useState(0);
-  const [parents, setParents] = useState<Record<number, string>>({});
-  const asked = useRef(new Set<number>());
+  const [page, setPage] = usePage([q, year, state, pageSize]);
+  const query = { q: q || undefined, year: year ?? undefined, state, offset: (page - 1) * pageSize, limit: pageSize };
+  const list = useQuery({
+    queryKey: ['campaigns', query],
+    queryFn: ({ signal }) => campaignsApi.list(query, signal),
+    ...paged,
+  });
+  const data = list.data ?? { items: [], total: 0 };
 
   // A sub-campaign row names its parent; a township admin may not list the county's campaign, but
-  // its own campaign's detail carries the parent's title.
-  useEffect(() => {
-    const onPage = new Map(data.items.map((c) => [c.id, `${c.title}（${c.organizer.name}）`]));
-    for (const c of data.items) {
-      if (c.parentId === null || asked.current.has(c.parentId)) continue;
-      const parentId = c.parentId;
-      asked.current.add(parentId);
-      const known = onPage.get(parentId);
-      if (known) {
-        setParents((m) => ({ ...m, [parentId]: known }));
-        continue;
-      }
-      campaignsApi
-        .detail(c.id)
-        .then((d) => d.parent && setParents((m) => ({ ...m, [parentId]: `${d.parent!.title}（${d.parent!.organizer.name}）` })))
-        .catch(() => asked.current.delete(parentId));
-    }
-  }, [data]);
+  // its own campaign's detail carries the parent's title (one detail per parent not on this page).
+  const onPage = new Map(data.items.map((c) => [c.id, `${c.title}（${c.organizer.name}）`]));
+  const askVia = [...new Map(data.items.filter((c) => c.parentId !== null && !onPage.has(c.parentId)).map((c) => [c.parentId!, c.id])).values()];
+  const details = useQueries({
+    queries: askVia.map(campaignQuery),
+  });
+  const parents: Record<number, string> = Object.fromEntries(onPage);
+  for (const d of details) {
+    const p = d.data?.parent;
+    if (p) parents[p.id] = `${p.title}（${p.organizer.name}）`;
+  }
 
   useEffect(() => {
     document.title = '述职评议考核 · 述评考';
   }, []);
-  useEffect(() => setPage(1), [q, year, state]);
-
-  useEffect(() => {
-    let live = true;
-    setLoading(true);
-    campaignsApi
-      .list({ q: q || undefined, year: year ?? undefined, state, offset: (page - 1) * pageSize, limit: pageSize })
-      .then((res) => live && setData(res))
-      .catch(() => undefined)
-      .finally(() => live && setLoading(false));
-    return () => {
-      live = false;
-    };
-  }, [q, year, state, page, pageSize, tick]);
 
   const columns: TableColumnsType<CampaignSummary> = [
     {
@@ -105,7 +87,7 @@ export default function CampaignListPage() {
       title="述职评议考核"
       className="page-card"
       extra={
-        canCreateCampaigns(user.role) && (
+        abilities.campaigns.create && (
           <>
             {/* R-SUM-2: the levels below report their rounds here. */}
             <Button onClick={() => navigate('/summary-inbox')} style={{ marginRight: 8 }}>下级总结报告</Button>
@@ -145,14 +127,14 @@ export default function CampaignListPage() {
           style={{ width: 130 }}
           data-testid="campaign-state-filter"
         />
-        <Button icon={<ReloadOutlined />} onClick={() => setTick((t) => t + 1)}>
+        <Button icon={<ReloadOutlined />} onClick={() => void list.refetch()}>
           刷新
         </Button>
       </div>
       <Table<CampaignSummary>
         rowKey="id"
         size="middle"
-        loading={loading}
+        loading={list.isFetching}
         columns={columns}
         dataSource={data.items}
         scroll={{ x: 860 }}
@@ -164,8 +146,8 @@ export default function CampaignListPage() {
           pageSizeOptions: [10, 20, 50, 100],
           showTotal: (t) => `共 ${t} 项`,
           onChange: (p, s) => {
-            setPage(s !== pageSize ? 1 : p);
-            setPageSize(s);
+            if (s !== pageSize) setPageSize(s);
+            else setPage(p);
           },
         }}
         data-testid="campaigns-table"

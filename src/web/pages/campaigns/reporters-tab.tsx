@@ -3,12 +3,14 @@ import {
   Button, DatePicker, Form, Input, InputNumber, Modal, Select, Space, Switch, Table, type TableColumnsType, Tag, Tooltip, Typography,
 } from 'antd';
 import dayjs from 'dayjs';
-import { useEffect, useState } from 'react';
-import { campaignsApi, type CampaignDetail, type CampaignSettings, type Reporter, type ReporterQuery } from '../../api/campaigns';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { campaignsApi, type CampaignDetail, type Reporter, type ReporterQuery } from '../../api/campaigns';
 import { OrgSelect } from '../../components/org-select';
 import { showFormError } from '../../lib/form-errors';
 import { toOptions, useMeta } from '../../lib/meta';
 import { notify } from '../../lib/notify';
+import { paged, useLastData, usePage } from '../../lib/query';
 import { useDebounced } from '../../lib/use-debounced';
 import { cnDate } from './labels';
 
@@ -26,42 +28,27 @@ export function ReportersTab({ detail, canManage }: Props) {
   const [kind, setKind] = useState<ReporterQuery['kind']>();
   const [role, setRole] = useState<ReporterQuery['role']>();
   const [showRemoved, setShowRemoved] = useState(false);
-  const [page, setPage] = useState(1);
+  const [page, setPage] = usePage([q, sector, kind, role, showRemoved]);
   const [pageSize, setPageSize] = useState(20);
-  const [data, setData] = useState<{ items: Reporter[]; total: number }>({ items: [], total: 0 });
-  const [loading, setLoading] = useState(false);
-  const [tick, setTick] = useState(0);
+  const query: ReporterQuery = {
+    q: q || undefined, sector, kind, role, status: showRemoved ? 'all' : 'active', offset: (page - 1) * pageSize, limit: pageSize,
+  };
+  const list = useQuery({
+    queryKey: ['campaign-reporters', campaign.id, query],
+    queryFn: ({ signal }) => campaignsApi.reporters(campaign.id, query, signal),
+    ...paged,
+  });
+  const data = useLastData(list.data) ?? { items: [], total: 0 };
+  const loading = list.isFetching;
   const [adding, setAdding] = useState(false);
   const [removing, setRemoving] = useState<Reporter | null>(null);
   const [exporting, setExporting] = useState(false);
   const [busyId, setBusyId] = useState<number | null>(null);
   const [selfEditing, setSelfEditing] = useState<Reporter | null>(null);
   const active = campaign.state === 'published' && canManage;
-  const selfCommittee = !!(detail.settings as unknown as CampaignSettings | null)?.meeting.selfCommitteeReport.enabled;
+  const selfCommittee = !!detail.settings?.meeting.selfCommitteeReport.enabled;
 
-  useEffect(() => setPage(1), [q, sector, kind, role, showRemoved]);
-  useEffect(() => {
-    let live = true;
-    setLoading(true);
-    campaignsApi
-      .reporters(campaign.id, {
-        q: q || undefined,
-        sector,
-        kind,
-        role,
-        status: showRemoved ? 'all' : 'active',
-        offset: (page - 1) * pageSize,
-        limit: pageSize,
-      })
-      .then((r) => live && setData(r))
-      .catch(() => undefined)
-      .finally(() => live && setLoading(false));
-    return () => {
-      live = false;
-    };
-  }, [campaign.id, q, sector, kind, role, showRemoved, page, pageSize, tick]);
-
-  const reload = () => setTick((t) => t + 1);
+  const reload = () => void list.refetch();
 
   const fileSelf = async (r: Reporter) => {
     setBusyId(r.id);

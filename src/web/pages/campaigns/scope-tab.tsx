@@ -2,12 +2,14 @@ import { ReloadOutlined, SaveOutlined, SendOutlined, WarningOutlined } from '@an
 import {
   Alert, App, Button, Card, Col, Empty, Form, Input, InputNumber, Row, Select, Space, Spin, Statistic, Table, Tag, Typography,
 } from 'antd';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useState } from 'react';
 import { isApiError } from '../../api/client';
 import { campaignsApi, type CampaignDetail, type Gap, type Gaps, type GapType, type OrgMatch, type ScopePreview } from '../../api/campaigns';
 import { OrgIdSelect, OrgMultiSelect } from '../../components/org-pickers';
 import { toOptions, useMeta } from '../../lib/meta';
 import { notify } from '../../lib/notify';
+import { paged, usePage } from '../../lib/query';
 import { useDebounced } from '../../lib/use-debounced';
 import { showSettingsError } from './settings-form';
 
@@ -40,7 +42,7 @@ export function ScopeTab({ detail, canManage, onChanged }: Props) {
   const [previewError, setPreviewError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [saving, setSaving] = useState(false);
-  const [gapsTick, setGapsTick] = useState(0);
+  const queryClient = useQueryClient();
   const editable = detail.permissions.canEdit;
   const draft = c.state === 'draft';
 
@@ -62,8 +64,9 @@ export function ScopeTab({ detail, canManage, onChanged }: Props) {
         setPreviewError(isApiError(e) ? e.message : '无法预览述职范围');
       })
       .finally(() => setLoading(false));
-    setGapsTick((t) => t + 1);
-  }, [c.id, draft]);
+    // The gaps below follow the same scope: asked again with the preview.
+    void queryClient.invalidateQueries({ queryKey: ['campaign-gaps', c.id] });
+  }, [c.id, draft, queryClient]);
 
   useEffect(load, [load, detail]);
 
@@ -216,7 +219,7 @@ export function ScopeTab({ detail, canManage, onChanged }: Props) {
           {preview ? <PreviewView preview={preview} /> : !previewError && !loading && <Empty description="暂无预览" />}
         </Spin>
       )}
-      <GapsCard campaignId={c.id} tick={gapsTick} />
+      <GapsCard campaignId={c.id} />
     </Space>
   );
 }
@@ -299,28 +302,18 @@ function PreviewView({ preview }: { preview: ScopePreview }) {
 }
 
 /** R-ORG-3: everyone in scope that cannot simply go ahead is listed, never dropped. */
-function GapsCard({ campaignId, tick }: { campaignId: number; tick: number }) {
+function GapsCard({ campaignId }: { campaignId: number }) {
   const [type, setType] = useState<GapType | undefined>();
   const [term, setTerm] = useState('');
   const q = useDebounced(term.trim(), 300);
-  const [page, setPage] = useState(1);
-  const [data, setData] = useState<Gaps | null>(null);
-  const [loading, setLoading] = useState(false);
+  const [page, setPage] = usePage([type, q]);
   const pageSize = 20;
-
-  useEffect(() => setPage(1), [type, q]);
-  useEffect(() => {
-    let live = true;
-    setLoading(true);
-    campaignsApi
-      .gaps(campaignId, { type, q: q || undefined, offset: (page - 1) * pageSize, limit: pageSize })
-      .then((r) => live && setData(r))
-      .catch(() => live && setData(null))
-      .finally(() => live && setLoading(false));
-    return () => {
-      live = false;
-    };
-  }, [campaignId, type, q, page, tick]);
+  const query = { type, q: q || undefined, offset: (page - 1) * pageSize, limit: pageSize };
+  const list = useQuery({
+    queryKey: ['campaign-gaps', campaignId, query], queryFn: ({ signal }) => campaignsApi.gaps(campaignId, query, signal), ...paged,
+  });
+  const data: Gaps | null = list.data ?? null;
+  const loading = list.isFetching;
 
   const total = data?.counts.reduce((s, c) => s + c.count, 0) ?? 0;
   return (

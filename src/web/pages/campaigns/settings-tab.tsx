@@ -49,7 +49,8 @@ function RemoveButton({ onClick, disabled }: { onClick: () => void; disabled: bo
 
 export function SettingsTab({ detail, editable, onChanged }: Props) {
   const campaign = detail.campaign;
-  const settings = detail.settings as unknown as CampaignSettings;
+  // The tab is offered for full access only, where the settings are always sent.
+  const settings = detail.settings!;
   const [form] = Form.useForm<SettingsForm>();
   const { sectors, kinds, levels } = useMeta();
   const inherited = new Set(detail.inheritedRoutes);

@@ -3,7 +3,8 @@ import {
   Alert, Breadcrumb, Button, Card, Checkbox, Descriptions, Empty, Input, Popconfirm, Result, Select, Space, Table, Tag, Tooltip, Typography,
   Upload, type TableColumnsType,
 } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { isApiError } from '../../api/client';
 import { MyThemesCard } from '../results/my-themes';
@@ -16,6 +17,7 @@ import { DecisionModal, HistoryModal, InputModal, LockModal, OpinionModal, Revie
 import { COMPONENT_LABEL, COMPONENT_ORDER, GRADE_COLOR, GRADE_LABEL, GRADE_OPTIONS } from './labels';
 import { OutputsPanel } from './outputs-panel';
 import { NoAccess } from '../../components/no-access';
+import { paged, useCampaign, useLastData } from '../../lib/query';
 import { formatDateTimeProse } from '../../lib/time';
 
 const GradeTag = ({ grade }: { grade: Grade | null }) => (grade ? <Tag color={GRADE_COLOR[grade]}>{GRADE_LABEL[grade]}</Tag> : <span>—</span>);
@@ -25,18 +27,18 @@ const FORBIDDEN = 'forbidden';
 
 /** /campaigns/:id/evaluation — 综合评价 (R-GRADE-1…5); a secretary sees only their own result after the lock. */
 export default function EvaluationPage() {
-  const user = useUser();
-  return user.role === 'secretary' ? <MyResultView /> : <EvaluationView />;
+  // The guard let the user in for one of the two pages (permissions.pages); a reporting secretary has only myResult.
+  const pages = useCampaign(Number(useParams().id)).data?.permissions.pages;
+  if (!pages) return <Card loading />;
+  return pages.evaluation ? <EvaluationView /> : <MyResultView />;
 }
 
 function MyResultView() {
   const campaignId = Number(useParams().id);
   const user = useUser();
-  const [data, setData] = useState<MyResult | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  useEffect(() => {
-    evaluationApi.mine(campaignId).then(setData).catch(setError);
-  }, [campaignId]);
+  const mine = useQuery({ queryKey: ['evaluation-mine', campaignId], queryFn: ({ signal }) => evaluationApi.mine(campaignId, signal) });
+  const data: MyResult | null = mine.data ?? null;
+  const error = mine.error;
   if (isApiError(error) && error.status === 403) return <NoAccess />;
   if (error) return <Result status="error" title={isApiError(error) ? error.message : '加载失败'} />;
   if (!data) return <Card loading />;
@@ -67,27 +69,19 @@ function EvaluationView() {
   const [autoPoor, setAutoPoor] = useState(false);
   const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = useState(50);
-  const [data, setData] = useState<Evaluation | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
   const [computing, setComputing] = useState(false);
   const [dialog, setDialog] = useState<{ kind: Dialog; item: EvaluationItem } | null>(null);
   const [locking, setLocking] = useState(false);
-
-  const load = useCallback(async () => {
-    setLoading(true);
-    try {
-      setData(await evaluationApi.get(campaignId, { q, sector, grade, autoPoor, offset: (page - 1) * pageSize, limit: pageSize }));
-      setError(null);
-    } catch (e) {
-      setError(isApiError(e) ? (e.status === 403 ? FORBIDDEN : e.message) : '加载失败');
-    } finally {
-      setLoading(false);
-    }
-  }, [campaignId, q, sector, grade, autoPoor, page, pageSize]);
-  useEffect(() => {
-    load().catch(() => {});
-  }, [load]);
+  const query = { q, sector, grade, autoPoor, offset: (page - 1) * pageSize, limit: pageSize };
+  const list = useQuery({
+    queryKey: ['evaluation', campaignId, query], queryFn: ({ signal }) => evaluationApi.get(campaignId, query, signal), ...paged,
+  });
+  // Until an answer arrives the page keeps the last one (a failed reload leaves the table as it was).
+  const data: Evaluation | null = useLastData(list.data) ?? null;
+  const failure = list.error;
+  const error = failure ? (isApiError(failure) ? (failure.status === 403 ? FORBIDDEN : failure.message) : '加载失败') : null;
+  const loading = list.isFetching;
+  const load = () => list.refetch();
 
   if (error && !data) return error === FORBIDDEN ? <NoAccess /> : <Result status="error" title={error} />;
   const locked = data?.state === 'locked';

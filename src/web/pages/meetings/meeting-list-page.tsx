@@ -1,9 +1,11 @@
 import { DesktopOutlined, PlusOutlined, SearchOutlined } from '@ant-design/icons';
 import { Breadcrumb, Button, Card, Input, Popconfirm, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { meetingsApi, type MeetingList, type MeetingSummary } from '../../api/meetings';
 import { notify } from '../../lib/notify';
+import { paged, useLastData, usePage } from '../../lib/query';
 import { useDebounced } from '../../lib/use-debounced';
 import { MeetingFormModal } from './meeting-form';
 
@@ -15,23 +17,16 @@ export default function MeetingListPage() {
   const navigate = useNavigate();
   const [term, setTerm] = useState('');
   const q = useDebounced(term.trim(), 300);
-  const [page, setPage] = useState(1);
-  const [data, setData] = useState<MeetingList | null>(null);
-  const [loading, setLoading] = useState(false);
+  const [page, setPage] = usePage(q);
   const [creating, setCreating] = useState(false);
   const pageSize = 20;
-
-  const load = useCallback(async () => {
-    setLoading(true);
-    try {
-      setData(await meetingsApi.list(campaignId, { q, offset: (page - 1) * pageSize, limit: pageSize }));
-    } finally {
-      setLoading(false);
-    }
-  }, [campaignId, q, page]);
-  useEffect(() => {
-    load().catch(() => {});
-  }, [load]);
+  const query = { q, offset: (page - 1) * pageSize, limit: pageSize };
+  const list = useQuery({
+    queryKey: ['meetings', campaignId, query], queryFn: ({ signal }) => meetingsApi.list(campaignId, query, signal), ...paged,
+  });
+  const data: MeetingList | null = useLastData(list.data) ?? null;
+  const loading = list.isFetching;
+  const load = () => list.refetch();
 
   const columns: TableColumnsType<MeetingSummary> = [
     { title: '会议名称', dataIndex: 'title', render: (v: string, m) => <Link to={`/campaigns/${campaignId}/meetings/${m.id}`}>{v}</Link> },

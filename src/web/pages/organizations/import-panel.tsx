@@ -3,7 +3,7 @@ import { Alert, Button, Modal, Progress, Space, Table, Typography, Upload } from
 import { useState } from 'react';
 import { http, isApiError, uploadFile } from '../../api/client';
 import { IMPORT_TEMPLATE_URL } from '../../api/orgs';
-import type { ImportResult, ImportRowError } from '../../api/types';
+import type { ImportJob, ImportResult, ImportRowError } from '../../api/types';
 import { notify } from '../../lib/notify';
 
 const MAX_BYTES = 20 * 1024 * 1024;
@@ -16,15 +16,6 @@ interface Failure {
   message: string;
   errors: ImportRowError[];
   total: number;
-}
-
-interface ImportJob {
-  id: number;
-  status: 'reading' | 'checking' | 'writing' | 'done' | 'failed';
-  processed: number;
-  total: number | null;
-  result: ImportResult | null;
-  error: { code: string; message: string; details: unknown } | null;
 }
 
 // The upload takes the first fifth of the bar, reading the sheet most of the rest.

@@ -21,7 +21,8 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useRef, useState } from 'react';
 import { isApiError } from '../../api/client';
 import { orgsApi } from '../../api/orgs';
 import type { Member, OrgDetail as OrgDetailData, OrgNode, Secretary } from '../../api/types';
@@ -66,33 +67,30 @@ export function ShortTenureTag({ tenureStart }: { tenureStart: string }) {
 export function OrgDetail({ orgId, canEdit, onOpen, onUpdated, onCreated, onMoved, onLoaded }: Props) {
   const { modal } = App.useApp();
   const { kindLabel, sectorLabel, levelLabel } = useMeta();
-  const [detail, setDetail] = useState<OrgDetailData | null>(null);
-  const [error, setError] = useState<{ code: string; message: string } | null>(null);
   const [dialog, setDialog] = useState<Dialog>(null);
   const [exporting, setExporting] = useState(false);
   const [removingId, setRemovingId] = useState<number | null>(null);
 
-  const load = useCallback(
-    async (id: number) => {
-      setError(null);
-      try {
-        const d = await orgsApi.detail(id);
-        setDetail(d);
-        onLoaded?.(d);
-      } catch (e) {
-        setDetail(null);
-        setError(isApiError(e) ? { code: e.code, message: e.message } : { code: 'UNKNOWN', message: '加载失败' });
-      }
+  // Every answer goes to the parent (the tree updates the node's name and child count), as each load did before; the
+  // local edits below (setDetail) do not.
+  const loaded = useRef(onLoaded);
+  loaded.current = onLoaded;
+  const queryClient = useQueryClient();
+  const query = useQuery({
+    queryKey: ['org', orgId],
+    queryFn: async ({ signal }) => {
+      const d = await orgsApi.detail(orgId, signal);
+      loaded.current?.(d);
+      return d;
     },
-    [onLoaded],
-  );
-
-  useEffect(() => {
-    setDetail(null);
-    void load(orgId);
-    // `load` changes with the parent's callbacks; reloading on those would refetch for nothing.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [orgId]);
+  });
+  const detail: OrgDetailData | null = query.data ?? null;
+  const failure = query.error;
+  const error = failure ? (isApiError(failure) ? { code: failure.code as string, message: failure.message } : { code: 'UNKNOWN', message: '加载失败' }) : null;
+  const setDetail = (update: (d: OrgDetailData | undefined) => OrgDetailData | undefined) =>
+    queryClient.setQueryData<OrgDetailData>(['org', orgId], update);
+  const refetch = query.refetch;
+  const load = useCallback((_id: number) => refetch().then(() => undefined), [refetch]);
 
   if (error?.code === 'FORBIDDEN') return <NoAccess />;
   if (error) {
@@ -265,7 +263,6 @@ export function OrgDetail({ orgId, canEdit, onOpen, onUpdated, onCreated, onMove
             <Descriptions.Item label="领域">{sectorLabel(org.sector)}</Descriptions.Item>
             <Descriptions.Item label="层级">{levelLabel(org.level)}</Descriptions.Item>
             <Descriptions.Item label="直属下级">{org.childCount} 个</Descriptions.Item>
-            {org.createdAt && <Descriptions.Item label="创建时间">{formatDateTime(org.createdAt)}</Descriptions.Item>}
           </Descriptions>
         </Card>
 

@@ -3,8 +3,7 @@ import { Button, Card, Col, Empty, Grid, Input, Result, Row } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Navigate, useNavigate, useParams } from 'react-router-dom';
 import type { OrgDetail as OrgDetailData, OrgNode } from '../../api/types';
-import { useUser } from '../../auth/auth-context';
-import { canEditOrgs } from '../../lib/access';
+import { useAbilities, useUser } from '../../auth/auth-context';
 import { useDebounced } from '../../lib/use-debounced';
 import { useViewportHeight } from '../../lib/use-viewport-height';
 import { ImportPanel } from './import-panel';
@@ -14,16 +13,17 @@ import { OrgTree, type OrgTreeHandle } from './org-tree';
 
 export default function OrgTreePage() {
   const user = useUser();
+  const abilities = useAbilities();
   const params = useParams<{ orgId?: string }>();
   const orgId = params.orgId && /^\d+$/.test(params.orgId) ? Number(params.orgId) : null;
 
   // A secretary sees one organization, their own: no tree to browse.
-  if (user.role === 'secretary') {
+  if (abilities.orgs.ownOnly) {
     if (!user.orgId) return <Result status="warning" title="账号尚未关联党组织" subTitle="请联系组织部管理员设置所在组织。" />;
     if (orgId !== user.orgId) return <Navigate to={`/orgs/${user.orgId}`} replace />;
     return <OwnOrganization orgId={user.orgId} />;
   }
-  return <OrgBrowser orgId={orgId} canEdit={canEditOrgs(user.role)} />;
+  return <OrgBrowser orgId={orgId} canEdit={abilities.orgs.edit} />;
 }
 
 function OwnOrganization({ orgId }: { orgId: number }) {

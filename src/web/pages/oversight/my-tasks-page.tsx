@@ -1,9 +1,11 @@
 import { PhaseNote } from '../../components/phase-note';
 import { Button, Card, Form, Input, Modal, Select, Table, type TableColumnsType, Tag, Typography } from 'antd';
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { oversightApi, type Task } from '../../api/oversight';
 import { showFormError } from '../../lib/form-errors';
 import { notify } from '../../lib/notify';
+import { paged, useLastData, usePage } from '../../lib/query';
 import { formatDateTime, todayInShanghai } from '../../lib/time';
 import { useDebounced } from '../../lib/use-debounced';
 import { phaseWindow } from './shared';
@@ -42,35 +44,19 @@ export default function MyTasksPage() {
   const [term, setTerm] = useState('');
   const q = useDebounced(term.trim(), 400);
   const [status, setStatus] = useState<'pending' | 'recorded'>();
-  const [page, setPage] = useState(1);
+  const [page, setPage] = usePage([q, status]);
   const [pageSize, setPageSize] = useState(20);
-  const [items, setItems] = useState<Task[]>([]);
-  const [total, setTotal] = useState(0);
-  const [loading, setLoading] = useState(false);
-  const [tick, setTick] = useState(0);
   const [writing, setWriting] = useState<Task | null>(null);
   const today = todayInShanghai();
+  const query = { q: q || undefined, status, offset: (page - 1) * pageSize, limit: pageSize };
+  const list = useQuery({ queryKey: ['my-tasks', query], queryFn: ({ signal }) => oversightApi.myTasks(query, signal), ...paged });
+  const data = useLastData(list.data);
+  const items = data?.items ?? [];
+  const total = data?.total ?? 0;
 
   useEffect(() => {
     document.title = '我的任务 · 述评考';
   }, []);
-  useEffect(() => setPage(1), [q, status]);
-  useEffect(() => {
-    let live = true;
-    setLoading(true);
-    oversightApi
-      .myTasks({ q: q || undefined, status, offset: (page - 1) * pageSize, limit: pageSize })
-      .then((res) => {
-        if (!live) return;
-        setItems(res.items);
-        setTotal(res.total);
-      })
-      .catch(() => undefined)
-      .finally(() => live && setLoading(false));
-    return () => {
-      live = false;
-    };
-  }, [q, status, page, pageSize, tick]);
 
   const columns: TableColumnsType<Task> = [
     {
@@ -128,7 +114,7 @@ export default function MyTasksPage() {
           options={[{ value: 'pending', label: '待记录' }, { value: 'recorded', label: '已记录' }]} />
       </div>
       <Table<Task>
-        rowKey="id" size="small" columns={columns} dataSource={items} loading={loading} scroll={{ x: 1150 }}
+        rowKey="id" size="small" columns={columns} dataSource={items} loading={list.isFetching} scroll={{ x: 1150 }}
         locale={{ emptyText: '暂无选派任务' }}
         pagination={{
           current: page, pageSize, total, showSizeChanger: true, showTotal: (n) => `共 ${n} 项`,
@@ -136,7 +122,7 @@ export default function MyTasksPage() {
         }}
         data-testid="my-tasks"
       />
-      <ObservationModal task={writing} onClose={() => setWriting(null)} onDone={() => { setWriting(null); notify.success('观察记录已保存'); setTick((n) => n + 1); }} />
+      <ObservationModal task={writing} onClose={() => setWriting(null)} onDone={() => { setWriting(null); notify.success('观察记录已保存'); void list.refetch(); }} />
     </Card>
   );
 }

@@ -1,9 +1,11 @@
 import { DownloadOutlined, PlusOutlined } from '@ant-design/icons';
 import { Button, Card, Input, Popconfirm, Select, Table, type TableColumnsType, Tag, Typography } from 'antd';
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useParams } from 'react-router-dom';
-import { type Assignment, type CampaignBrief, type ObserverGroup, oversightApi } from '../../api/oversight';
+import { type Assignment, type ObserverGroup, oversightApi } from '../../api/oversight';
 import { notify } from '../../lib/notify';
+import { paged, useLastData, usePage } from '../../lib/query';
 import { formatDateTime } from '../../lib/time';
 import { useDebounced } from '../../lib/use-debounced';
 import { AssignObserversModal } from './assign-observers-modal';
@@ -16,47 +18,33 @@ export default function ObserversPage() {
   const [term, setTerm] = useState('');
   const q = useDebounced(term.trim(), 400);
   const [groupName, setGroupName] = useState<string>();
-  const [page, setPage] = useState(1);
+  const [page, setPage] = usePage([q, groupName]);
   const [pageSize, setPageSize] = useState(50);
-  const [items, setItems] = useState<Assignment[]>([]);
-  const [total, setTotal] = useState(0);
-  const [groups, setGroups] = useState<ObserverGroup[]>([]);
-  const [campaign, setCampaign] = useState<CampaignBrief | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(false);
-  const [tick, setTick] = useState(0);
   const [assigning, setAssigning] = useState(false);
   const [exporting, setExporting] = useState(false);
-
-  useEffect(() => setPage(1), [q, groupName]);
+  const query = { q: q || undefined, groupName, offset: (page - 1) * pageSize, limit: pageSize };
+  const list = useQuery({
+    queryKey: ['observers', id, query], queryFn: ({ signal }) => oversightApi.observers(id, query, signal), ...paged,
+  });
+  const data = useLastData(list.data);
+  const items = data?.items ?? [];
+  const total = data?.total ?? 0;
+  const groups = data?.groups ?? [];
+  const campaign = data?.campaign ?? null;
+  const error = list.error;
+  const loading = list.isFetching;
+  const refresh = () => void list.refetch();
 
   useEffect(() => {
-    let live = true;
-    setLoading(true);
-    oversightApi
-      .observers(id, { q: q || undefined, groupName, offset: (page - 1) * pageSize, limit: pageSize })
-      .then((res) => {
-        if (!live) return;
-        setItems(res.items);
-        setTotal(res.total);
-        setGroups(res.groups);
-        setCampaign(res.campaign);
-        setError(null);
-        document.title = `观察员 · ${res.campaign.title} · 述评考`;
-      })
-      .catch((e) => live && setError(e))
-      .finally(() => live && setLoading(false));
-    return () => {
-      live = false;
-    };
-  }, [id, q, groupName, page, pageSize, tick]);
+    if (campaign) document.title = `观察员 · ${campaign.title} · 述评考`;
+  }, [campaign]);
 
   if (error && !campaign) return <LoadError error={error} />;
 
   const withdraw = async (a: Assignment) => {
     await oversightApi.withdraw(id, a.id);
     notify.success(`已撤回 ${a.userName} 对 ${a.organizerName} 的选派`);
-    setTick((n) => n + 1);
+    refresh();
   };
 
   const groupColumns: TableColumnsType<ObserverGroup> = [
@@ -139,7 +127,7 @@ export default function ObserversPage() {
       />
       <AssignObserversModal
         campaignId={id} open={assigning} onClose={() => setAssigning(false)}
-        onDone={() => { setAssigning(false); notify.success('已选派'); setTick((n) => n + 1); }}
+        onDone={() => { setAssigning(false); notify.success('已选派'); refresh(); }}
       />
     </Card>
   );

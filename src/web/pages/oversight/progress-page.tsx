@@ -1,8 +1,10 @@
 import { DownloadOutlined, ReloadOutlined } from '@ant-design/icons';
 import { Button, Card, Col, Input, Progress as Bar, Row, Select, Space, Statistic, Table, type TableColumnsType, Tag, Typography } from 'antd';
+import { useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { oversightApi, type Progress, type ProgressFilter, type ProgressRow } from '../../api/oversight';
+import { paged, useLastData, usePage } from '../../lib/query';
 import { useDebounced } from '../../lib/use-debounced';
 import { CampaignHeader, FILING_LABELS, FilingTag, LoadError, STATE_LABELS, StateTag } from './shared';
 import { StateChart } from './state-chart';
@@ -18,50 +20,44 @@ export default function ProgressPage() {
   const [state, setState] = useState<string>();
   const [filing, setFiling] = useState<string>();
   const [overdue, setOverdue] = useState<'true' | 'false'>();
-  const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = useState(50);
-  const [data, setData] = useState<Progress | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(false);
-  const [tick, setTick] = useState(0);
   // Set by the 30 s timer for the load it triggers: that load is background (x-background), not the user's activity.
   const timerLoad = useRef(false);
-  const [updatedAt, setUpdatedAt] = useState<Date | null>(null);
   const [exporting, setExporting] = useState(false);
 
   const filter: ProgressFilter = { q: q || undefined, state, filing, overdue };
-
-  useEffect(() => setPage(1), [q, state, filing, overdue]);
+  const [page, setPage] = usePage(filter);
+  const query = { ...filter, offset: (page - 1) * pageSize, limit: pageSize };
+  const list = useQuery({
+    queryKey: ['progress', id, query],
+    queryFn: ({ signal }) => {
+      const background = timerLoad.current;
+      timerLoad.current = false;
+      return oversightApi.progress(id, query, { signal, background });
+    },
+    ...paged,
+  });
+  const data: Progress | null = useLastData(list.data) ?? null;
+  const error = list.error;
+  const loading = list.isFetching;
+  const updatedMs = useLastData(list.dataUpdatedAt || undefined);
+  const updatedAt = updatedMs ? new Date(updatedMs) : null;
+  const refetch = list.refetch;
 
   useEffect(() => {
-    const ctl = new AbortController();
-    setLoading(true);
-    const background = timerLoad.current;
-    timerLoad.current = false;
-    oversightApi
-      .progress(id, { ...filter, offset: (page - 1) * pageSize, limit: pageSize }, { signal: ctl.signal, background })
-      .then((res) => {
-        setData(res);
-        setError(null);
-        setUpdatedAt(new Date());
-        document.title = `进度 · ${res.campaign.title} · 述评考`;
-      })
-      .catch((e) => !ctl.signal.aborted && setError(e))
-      .finally(() => !ctl.signal.aborted && setLoading(false));
-    return () => ctl.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [id, q, state, filing, overdue, page, pageSize, tick]);
+    if (data) document.title = `进度 · ${data.campaign.title} · 述评考`;
+  }, [data]);
 
   // Live page for the organizer: refresh every 30 s while the tab is visible.
   useEffect(() => {
     const timer = setInterval(() => {
       if (document.visibilityState === 'visible') {
         timerLoad.current = true;
-        setTick((n) => n + 1);
+        void refetch();
       }
     }, REFRESH_MS);
     return () => clearInterval(timer);
-  }, []);
+  }, [refetch]);
 
   const onExport = useCallback(async () => {
     setExporting(true);
@@ -140,7 +136,7 @@ export default function ProgressPage() {
         campaign={data?.campaign ?? null}
         extra={(
           <>
-            <Button icon={<ReloadOutlined />} onClick={() => setTick((n) => n + 1)} loading={loading}>刷新</Button>
+            <Button icon={<ReloadOutlined />} onClick={() => void list.refetch()} loading={loading}>刷新</Button>
             <Button icon={<DownloadOutlined />} onClick={onExport} loading={exporting} data-testid="progress-export">导出 Excel</Button>
           </>
         )}

@@ -4,9 +4,8 @@ import { Link, useLocation, useNavigate } from 'react-router-dom';
 import { CAMPAIGN_STATE_LABELS, FILING_STATE_LABELS } from '../../../domain/campaign-phases';
 import { isApiError } from '../../api/client';
 import type { CampaignBrief, PhaseWindow } from '../../api/oversight';
-import type { Role } from '../../api/types';
-import { useUser } from '../../auth/auth-context';
 import { NoAccess } from '../../components/no-access';
+import { useCampaign } from '../../lib/query';
 
 // The words come from src/domain (the same the server sends and exports); only the colours are this page's.
 const withColors = <K extends string>(labels: Record<K, string>, colors: Record<K, string>) =>
@@ -38,23 +37,19 @@ export function phaseWindow(p: PhaseWindow | null | undefined): string {
   return p.start === p.end || !p.end ? p.start : `${p.start} 至 ${p.end}`;
 }
 
-/**
- * The tabs and the roles that may open them; mirrors policy.ts of the oversight module
- * (assertViewProgress, assertManageObservers, assertVisits) so no tab leads to a 403 page.
- */
-export const OVERSIGHT_TABS: readonly { value: string; label: string; roles: readonly Role[] }[] = [
-  { value: 'progress', label: '进度', roles: ['org_admin', 'leader'] },
-  { value: 'observers', label: '观察员', roles: ['org_admin'] },
-  { value: 'visits', label: '调研走访', roles: ['org_admin', 'leader', 'assessor', 'observer'] },
-];
-
-export const oversightTabsFor = (role: Role) => OVERSIGHT_TABS.filter((t) => t.roles.includes(role));
+/** The tabs, offered by the campaign's permissions.pages (the oversight module's policy), so no tab leads to a 403 page. */
+export const OVERSIGHT_TABS = [
+  { value: 'progress', label: '进度' },
+  { value: 'observers', label: '观察员' },
+  { value: 'visits', label: '调研走访' },
+] as const;
 
 /** Title line shared by the three oversight pages of one campaign, with a switch between them. */
 export function CampaignHeader({ campaign, extra }: { campaign: CampaignBrief | null; extra?: ReactNode }) {
   const navigate = useNavigate();
   const location = useLocation();
-  const tabs = oversightTabsFor(useUser().role).map(({ value, label }) => ({ value, label }));
+  const pages = useCampaign(campaign?.id ?? null).data?.permissions.pages;
+  const tabs = OVERSIGHT_TABS.filter((t) => pages?.[t.value]).map(({ value, label }) => ({ value, label }));
   const current = OVERSIGHT_TABS.find((t) => location.pathname.endsWith(`/${t.value}`))?.value ?? 'progress';
   return (
     <div className="oversight-header" style={{ display: 'flex', flexWrap: 'wrap', gap: 12, alignItems: 'center', marginBottom: 12 }}>

@@ -1,11 +1,13 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { Button, Card, DatePicker, Input, Table, type TableColumnsType, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useParams } from 'react-router-dom';
-import { type CampaignBrief, oversightApi, type Visit } from '../../api/oversight';
+import { oversightApi, type Visit } from '../../api/oversight';
 import { OrgSelect } from '../../components/org-select';
 import { notify } from '../../lib/notify';
+import { paged, useLastData, usePage } from '../../lib/query';
 import { formatDateTime } from '../../lib/time';
 import { useDebounced } from '../../lib/use-debounced';
 import { CampaignHeader, LoadError } from './shared';
@@ -20,39 +22,24 @@ export default function VisitsPage() {
   const q = useDebounced(term.trim(), 400);
   const [orgId, setOrgId] = useState<number | null>(null);
   const [range, setRange] = useState<RangeValue>(null);
-  const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = useState(20);
-  const [items, setItems] = useState<Visit[]>([]);
-  const [total, setTotal] = useState(0);
-  const [campaign, setCampaign] = useState<CampaignBrief | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(false);
-  const [tick, setTick] = useState(0);
   const [editing, setEditing] = useState<{ visit: Visit | null } | null>(null);
 
   const from = range?.[0]?.format('YYYY-MM-DD');
   const to = range?.[1]?.format('YYYY-MM-DD');
-  useEffect(() => setPage(1), [q, orgId, from, to]);
+  const [page, setPage] = usePage([q, orgId, from, to]);
+  const query = { q: q || undefined, orgId: orgId ?? undefined, from, to, offset: (page - 1) * pageSize, limit: pageSize };
+  const list = useQuery({ queryKey: ['visits', id, query], queryFn: ({ signal }) => oversightApi.visits(id, query, signal), ...paged });
+  const data = useLastData(list.data);
+  const items = data?.items ?? [];
+  const total = data?.total ?? 0;
+  const campaign = data?.campaign ?? null;
+  const error = list.error;
+  const loading = list.isFetching;
 
   useEffect(() => {
-    let live = true;
-    setLoading(true);
-    oversightApi
-      .visits(id, { q: q || undefined, orgId: orgId ?? undefined, from, to, offset: (page - 1) * pageSize, limit: pageSize })
-      .then((res) => {
-        if (!live) return;
-        setItems(res.items);
-        setTotal(res.total);
-        setCampaign(res.campaign);
-        setError(null);
-        document.title = `调研走访 · ${res.campaign.title} · 述评考`;
-      })
-      .catch((e) => live && setError(e))
-      .finally(() => live && setLoading(false));
-    return () => {
-      live = false;
-    };
-  }, [id, q, orgId, from, to, page, pageSize, tick]);
+    if (campaign) document.title = `调研走访 · ${campaign.title} · 述评考`;
+  }, [campaign]);
 
   if (error && !campaign) return <LoadError error={error} />;
 
@@ -112,7 +99,7 @@ export default function VisitsPage() {
       />
       <VisitFormModal
         campaignId={id} visit={editing?.visit ?? null} open={!!editing} onClose={() => setEditing(null)}
-        onDone={() => { setEditing(null); notify.success('已保存'); setTick((n) => n + 1); }}
+        onDone={() => { setEditing(null); notify.success('已保存'); void list.refetch(); }}
       />
     </Card>
   );

@@ -4,6 +4,7 @@ import {
   Result, Space, Spin, Timeline, Typography, Upload,
 } from 'antd';
 import dayjs from 'dayjs';
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { isApiError } from '../../api/client';
@@ -26,9 +27,10 @@ interface EditValues {
 export default function RectificationItemPage() {
   const id = Number(useParams().id);
   const navigate = useNavigate();
-  const [data, setData] = useState<RectItemDetail | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [tick, setTick] = useState(0);
+  const detail = useQuery({ queryKey: ['rectification-item', id], queryFn: ({ signal }) => rectificationApi.detail(id, signal) });
+  // A failed reload shows its error, as before; a successful one replaces the item.
+  const data: RectItemDetail | null = detail.data ?? null;
+  const error = detail.error;
   const [editing, setEditing] = useState<'edit' | 'sub' | null>(null);
   const [verifying, setVerifying] = useState(false);
   const [note, setNote] = useState('');
@@ -37,18 +39,9 @@ export default function RectificationItemPage() {
   const [verifyForm] = Form.useForm<{ result: 'pass' | 'fail' | 'reopen'; note?: string; evidence?: string; evidenceIds?: number[] }>();
 
   useEffect(() => {
-    let live = true;
-    rectificationApi.detail(id).then((d) => {
-      if (!live) return;
-      setData(d);
-      setError(null);
-      document.title = `整改事项 · ${d.item.orgName} · 述评考`;
-    }).catch((e) => live && setError(e));
-    return () => {
-      live = false;
-    };
-  }, [id, tick]);
-  const reload = () => setTick((x) => x + 1);
+    if (data) document.title = `整改事项 · ${data.item.orgName} · 述评考`;
+  }, [data]);
+  const reload = () => void detail.refetch();
   const run = async (f: () => Promise<unknown>, ok: string) => {
     try {
       await f();

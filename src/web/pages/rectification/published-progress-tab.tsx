@@ -1,5 +1,5 @@
 import { Card, Empty, Progress, Space, Table, Tag, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { http } from '../../api/client';
 
 interface PublishedItem {
@@ -13,11 +13,13 @@ interface PublishedUnit {
 
 /** What the campaign's audience reads once a unit's 公开承诺 is published (R-FIX-3): its commitment and progress. */
 export function PublishedProgressTab({ campaignId }: { campaignId: number }) {
-  const [units, setUnits] = useState<PublishedUnit[] | null>(null);
-  useEffect(() => {
-    http.get<{ units: PublishedUnit[] }>(`/api/campaigns/${campaignId}/rectification/published-progress`)
-      .then((r) => setUnits(r.units)).catch(() => setUnits([]));
-  }, [campaignId]);
+  const progress = useQuery({
+    queryKey: ['published-progress', campaignId],
+    queryFn: ({ signal }) =>
+      http.get<{ units: PublishedUnit[] }>(`/api/campaigns/${campaignId}/rectification/published-progress`, undefined, { signal }),
+  });
+  // A failed load reads as nothing published (the client has said why).
+  const units: PublishedUnit[] | null = progress.data?.units ?? (progress.isError ? [] : null);
   if (units && !units.length) return <Empty description="尚无公开的承诺和整改进展" />;
   return (
     <Space direction="vertical" style={{ width: '100%' }} data-testid="published-progress">

@@ -4,12 +4,14 @@ import {
   Alert, Button, Card, Empty, Form, Grid, Input, List, Modal, Progress, Select, Space, Statistic, Table,
   type TableColumnsType, Tabs, Tag, Typography,
 } from 'antd';
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import { type CampaignSummary, campaignsApi } from '../../api/campaigns';
+import { campaignsApi } from '../../api/campaigns';
 import { isApiError } from '../../api/client';
-import { type Commitment, type Inbox, type RectItem, type RectItems, rectificationApi, type RectStatus } from '../../api/rectification';
-import { useUser } from '../../auth/auth-context';
+import { type Commitment, type Inbox, type RectItem, rectificationApi, type RectStatus } from '../../api/rectification';
+import { useAbilities, useUser } from '../../auth/auth-context';
+import { paged, usePage, useCampaign } from '../../lib/query';
 import { OrgSelect } from '../../components/org-select';
 import { notify } from '../../lib/notify';
 import { useDebounced } from '../../lib/use-debounced';
@@ -23,14 +25,14 @@ const errorText = (e: unknown) => (isApiError(e) ? e.message : '操作失败，�
  * on a narrow screen the list is cards.
  */
 export default function RectificationPage() {
-  const user = useUser();
+  const ownOrganization = useAbilities().rectification.ownOrganization;
   const [params, setParams] = useSearchParams();
   const campaignId = Number(params.get('campaignId')) || undefined;
   const tab = params.get('tab') ?? 'items';
-  const [campaigns, setCampaigns] = useState<CampaignSummary[]>([]);
-  useEffect(() => {
-    campaignsApi.list({ offset: 0, limit: 100 }).then((r) => setCampaigns(r.items)).catch(() => setCampaigns([]));
-  }, []);
+  const list = { offset: 0, limit: 100 };
+  const campaigns = useQuery({ queryKey: ['campaigns', list], queryFn: ({ signal }) => campaignsApi.list(list, signal) }).data?.items ?? [];
+  // What the user may do in this campaign's 问题整改 (carry-over, 通报, publishing commitments): the server's answer.
+  const organize = useCampaign(campaignId ?? null).data?.permissions.can.organizeRectification ?? false;
   const setParam = (k: string, v: string | undefined) => {
     const next = new URLSearchParams(params);
     if (v) next.set(k, v);
@@ -57,11 +59,11 @@ export default function RectificationPage() {
           { key: 'items', label: '整改清单', children: <ItemsTab campaignId={campaignId} /> },
           {
             key: 'inbox', label: '问题收集',
-            children: campaignId ? <InboxTab campaignId={campaignId} isSecretary={user.role === 'secretary'} /> : <Empty description="请先选择述职评议考核" />,
+            children: campaignId ? <InboxTab campaignId={campaignId} isSecretary={ownOrganization} /> : <Empty description="请先选择述职评议考核" />,
           },
           {
             key: 'commitments', label: '公开承诺',
-            children: campaignId ? <CommitmentsTab campaignId={campaignId} /> : <Empty description="请先选择述职评议考核" />,
+            children: campaignId ? <CommitmentsTab campaignId={campaignId} organize={organize} /> : <Empty description="请先选择述职评议考核" />,
           },
           {
             key: 'published', label: '公开的整改进展',
@@ -69,7 +71,7 @@ export default function RectificationPage() {
           },
         ]}
       />
-      {campaign && user.role === 'org_admin' && (
+      {campaign && organize && (
         <Space wrap style={{ marginTop: 8 }}>
           <Button icon={<DownloadOutlined />} onClick={() => void rectificationApi.bulletin(campaign.id)}>整改进展通报（.docx）</Button>
           <Button icon={<ImportOutlined />} onClick={() => Modal.confirm({
@@ -95,22 +97,13 @@ function ItemsTab({ campaignId }: { campaignId?: number }) {
   const [orgId, setOrgId] = useState<number | null>(null);
   const [term, setTerm] = useState('');
   const q = useDebounced(term.trim(), 400);
-  const [page, setPage] = useState(1);
-  const [data, setData] = useState<RectItems | null>(null);
-  const [loading, setLoading] = useState(false);
-  const user = useUser();
-  useEffect(() => setPage(1), [status, overdue, source, q, orgId, campaignId]);
-  useEffect(() => {
-    let live = true;
-    setLoading(true);
-    rectificationApi.list({ campaignId, status, overdue, source, q: q || undefined, orgId: orgId ?? undefined, offset: (page - 1) * 20, limit: 20 })
-      .then((r) => live && setData(r))
-      .catch(() => live && setData(null))
-      .finally(() => live && setLoading(false));
-    return () => {
-      live = false;
-    };
-  }, [campaignId, status, overdue, source, q, orgId, page]);
+  const ownOrganization = useAbilities().rectification.ownOrganization;
+  const filters = { campaignId, status, overdue, source, q: q || undefined, orgId: orgId ?? undefined };
+  const [page, setPage] = usePage(filters);
+  const query = { ...filters, offset: (page - 1) * 20, limit: 20 };
+  const items = useQuery({ queryKey: ['rectification', 'items', query], queryFn: ({ signal }) => rectificationApi.list(query, signal), ...paged });
+  const data = items.isError ? null : items.data;
+  const loading = items.isFetching;
 
   const columns: TableColumnsType<RectItem> = [
     { title: '单位', dataIndex: 'orgName', width: 150 },
@@ -139,7 +132,7 @@ function ItemsTab({ campaignId }: { campaignId?: number }) {
           options={[{ value: 'true', label: '已逾期' }, { value: 'false', label: '未逾期' }]}
           onChange={(v) => setOverdue(v === undefined ? undefined : v === 'true')} data-testid="rect-filter-overdue" />
         <Select allowClear placeholder="问题来源" style={{ width: 150 }} options={SOURCE_OPTIONS} value={source} onChange={setSource} />
-        {user.role !== 'secretary' && <div style={{ width: 200 }}><OrgSelect value={orgId} onChange={(v) => setOrgId(v)} placeholder="单位" allowClear /></div>}
+        {!ownOrganization && <div style={{ width: 200 }}><OrgSelect value={orgId} onChange={(v) => setOrgId(v)} placeholder="单位" allowClear /></div>}
         <Input.Search allowClear placeholder="搜索单位、问题、责任人" style={{ width: 220 }} value={term} onChange={(e) => setTerm(e.target.value)} />
       </Space>
       {narrow ? (
@@ -251,8 +244,9 @@ function InboxTab({ campaignId, isSecretary }: { campaignId: number; isSecretary
   );
 }
 
-function CommitmentsTab({ campaignId }: { campaignId: number }) {
+function CommitmentsTab({ campaignId, organize }: { campaignId: number; organize: boolean }) {
   const user = useUser();
+  const draftsOwn = useAbilities().rectification.ownOrganization;
   const [items, setItems] = useState<Commitment[]>([]);
   const [tick, setTick] = useState(0);
   const [editing, setEditing] = useState<Commitment | 'new' | null>(null);
@@ -275,8 +269,8 @@ function CommitmentsTab({ campaignId }: { campaignId: number }) {
   return (
     <>
       <Space wrap style={{ marginBottom: 12 }}>
-        {user.role === 'secretary' && !own && <Button type="primary" icon={<PlusOutlined />} onClick={() => { setText(''); setEditing('new'); }}>起草公开承诺</Button>}
-        {user.role === 'org_admin' && <Button onClick={run(() => rectificationApi.publishCommitments(campaignId), '已公开')}>公开已确认的承诺</Button>}
+        {draftsOwn && !own && <Button type="primary" icon={<PlusOutlined />} onClick={() => { setText(''); setEditing('new'); }}>起草公开承诺</Button>}
+        {organize && <Button onClick={run(() => rectificationApi.publishCommitments(campaignId), '已公开')}>公开已确认的承诺</Button>}
       </Space>
       <List
         dataSource={items}

@@ -11,7 +11,6 @@ import { sectionHtml } from '../../../domain/rich-text';
 import { countChars } from '../../../domain/word-count';
 import { isApiError } from '../../api/client';
 import { reportsApi, type CheckResult, type DiffRow, type Place, type ReportView, type ReviewAction, type Section } from '../../api/reports';
-import { useUser } from '../../auth/auth-context';
 import { notify } from '../../lib/notify';
 import { ACTION_LABELS, DueTag, formatSize, formatTime, StateTag } from './labels';
 import { RichEditor, type RichEditorHandle } from './rich-editor';
@@ -181,10 +180,9 @@ function AttachmentsTab({ view, reload }: { view: ReportView; reload: () => void
 }
 
 function RectificationTab({ view, reload }: { view: ReportView; reload: () => void }) {
-  const user = useUser();
   const [ref, setRef] = useState('');
   const [text, setText] = useState('');
-  const canManage = user.role === 'org_admin' && view.can.final === false && !view.report.publishedAt;
+  const canManage = view.can.manageItems;
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Alert

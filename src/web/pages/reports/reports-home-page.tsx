@@ -1,8 +1,10 @@
 import { Alert, Button, Card, Empty, Input, List, Modal, Popconfirm, Select, Space, Spin, Switch, Table, Tabs, Tag, Typography, type ButtonProps } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import { reportsApi, type PublishedItem, type TaskItem } from '../../api/reports';
-import { useUser } from '../../auth/auth-context';
+import { reportsApi, type TaskItem } from '../../api/reports';
+import { useAbilities } from '../../auth/auth-context';
+import { paged } from '../../lib/query';
 import { useDebounced } from '../../lib/use-debounced';
 import { DueTag, formatTime, StateTag } from './labels';
 import { PhaseNote } from '../../components/phase-note';
@@ -12,10 +14,8 @@ const PAGE = 20;
 
 /** The secretary's task "撰写述职报告", one per campaign their organization reports in. */
 function MyTasks() {
-  const [items, setItems] = useState<TaskItem[] | null>(null);
-  useEffect(() => {
-    reportsApi.tasks().then((r) => setItems(r.items)).catch(() => setItems([]));
-  }, []);
+  const tasks = useQuery({ queryKey: ['reports', 'tasks'], queryFn: ({ signal }) => reportsApi.tasks(signal) });
+  const items = tasks.data?.items ?? (tasks.isError ? [] : null);
   if (!items) return <Spin />;
   if (!items.length) return <Empty description="当前没有需要撰写的述职报告" />;
   return (
@@ -77,27 +77,28 @@ const STATE_FILTERS = [
 
 /** Reports routed to bodies within the reviewer's scope, waiting ones first. */
 function ReviewQueue() {
-  const user = useUser();
+  const canPublish = useAbilities().reports.publish;
   const navigate = useNavigate();
   const [state, setState] = useState<string | undefined>();
   const [q, setQ] = useState('');
   const [overdue, setOverdue] = useState(false);
   const [campaignId, setCampaignId] = useState<number | undefined>();
   const [page, setPage] = useState(1);
-  const [data, setData] = useState<{ items: TaskItem[]; total: number } | null>(null);
-  const [campaigns, setCampaigns] = useState(new Map<number, string>());
   const debouncedQ = useDebounced(q, 300);
-
-  const load = useCallback(async () => {
-    const r = await reportsApi.queue({ state, q: debouncedQ || undefined, overdue, campaignId, offset: (page - 1) * PAGE, limit: PAGE });
-    setData(r);
+  const query = { state, q: debouncedQ || undefined, overdue, campaignId, offset: (page - 1) * PAGE, limit: PAGE };
+  const queue = useQuery({ queryKey: ['reports', 'queue', query], queryFn: ({ signal }) => reportsApi.queue(query, signal), ...paged });
+  const data = queue.data ?? (queue.isError ? { items: [], total: 0 } : null);
+  const load = () => void queue.refetch();
+  // The campaign filter offers every campaign seen so far in the queue.
+  const [campaigns, setCampaigns] = useState(new Map<number, string>());
+  useEffect(() => {
+    if (!queue.data) return;
     setCampaigns((m) => {
       const next = new Map(m);
-      for (const i of r.items) next.set(i.campaignId, i.campaignTitle);
+      for (const i of queue.data.items) next.set(i.campaignId, i.campaignTitle);
       return next;
     });
-  }, [state, debouncedQ, overdue, campaignId, page]);
-  useEffect(() => void load().catch(() => setData({ items: [], total: 0 })), [load]);
+  }, [queue.data]);
 
   const [selected, setSelected] = useState<number[]>([]);
   const remindable = (r: TaskItem) => ['none', 'draft', 'returned', 'rewrite_ordered'].includes(r.state);
@@ -117,7 +118,7 @@ function ReviewQueue() {
       ),
     });
     setSelected([]);
-    void load();
+    load();
   };
   const remind = async (reporterIds: number[]) => showRemindResult(await reportsApi.remind({ reporterIds }));
   const remindAll = async () => {
@@ -146,7 +147,7 @@ function ReviewQueue() {
         </div>
       ),
     });
-    void load();
+    load();
   };
 
   return (
@@ -176,7 +177,7 @@ function ReviewQueue() {
         >
           <Button data-testid="remind-all">全部催报</Button>
         </Popconfirm>
-        {user.role === 'org_admin' && (
+        {canPublish && (
           <Popconfirm
             title="公开所选述职评议考核中审核通过、且述职评议会已召开的述职报告？公开后报告只读。"
             onConfirm={publish}
@@ -231,10 +232,9 @@ function Published() {
   const [page, setPage] = useState(1);
   const [q, setQ] = useState('');
   const debouncedQ = useDebounced(q, 300);
-  const [data, setData] = useState<{ items: PublishedItem[]; total: number } | null>(null);
-  useEffect(() => {
-    reportsApi.published({ q: debouncedQ || undefined, offset: (page - 1) * PAGE, limit: PAGE }).then(setData).catch(() => setData({ items: [], total: 0 }));
-  }, [page, debouncedQ]);
+  const query = { q: debouncedQ || undefined, offset: (page - 1) * PAGE, limit: PAGE };
+  const published = useQuery({ queryKey: ['reports', 'published', query], queryFn: ({ signal }) => reportsApi.published(query, signal), ...paged });
+  const data = published.data ?? (published.isError ? { items: [], total: 0 } : null);
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Input.Search allowClear placeholder="按党组织名称搜索" style={{ maxWidth: 260 }} value={q} onChange={(e) => { setQ(e.target.value); setPage(1); }} data-testid="published-search" />
@@ -258,11 +258,10 @@ function Published() {
 }
 
 export default function ReportsHomePage() {
-  const user = useUser();
-  const reviewer = user.role === 'org_admin' || user.role === 'leader';
+  const can = useAbilities().reports;
   const items = [
-    ...(user.role === 'secretary' ? [{ key: 'tasks', label: '我的述职报告', children: <MyTasks /> }] : []),
-    ...(reviewer ? [{ key: 'queue', label: (<span>审核<Tag style={{ marginInlineStart: 6 }}>述职报告</Tag></span>), children: <ReviewQueue /> }] : []),
+    ...(can.write ? [{ key: 'tasks', label: '我的述职报告', children: <MyTasks /> }] : []),
+    ...(can.review ? [{ key: 'queue', label: (<span>审核<Tag style={{ marginInlineStart: 6 }}>述职报告</Tag></span>), children: <ReviewQueue /> }] : []),
     { key: 'published', label: '已公开的述职报告', children: <Published /> },
   ];
   return (

@@ -3,7 +3,8 @@ import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/compon
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { Alert, Card, Col, Empty, Row, Table } from 'antd';
-import { useEffect, useRef, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
 import { Link } from 'react-router-dom';
 import { isApiError } from '../../api/client';
 import { type Dashboard, resultsApi } from '../../api/results';
@@ -31,12 +32,9 @@ const GRADE_SERIES = [
 
 /** Grade distribution by sector, rectification by unit, key management, rank changes and drill-down to lower levels. */
 export function DashboardTab({ campaignId }: { campaignId: number }) {
-  const [d, setD] = useState<Dashboard | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    setD(null);
-    resultsApi.dashboard(campaignId).then(setD).catch((e) => setError(isApiError(e) ? e.message : '加载失败'));
-  }, [campaignId]);
+  const dashboard = useQuery({ queryKey: ['dashboard', campaignId], queryFn: ({ signal }) => resultsApi.dashboard(campaignId, signal) });
+  const d: Dashboard | null = dashboard.data ?? null;
+  const error = dashboard.error ? (isApiError(dashboard.error) ? dashboard.error.message : '加载失败') : null;
   if (error) return <Alert type="warning" showIcon message={error} />;
   if (!d) return <Card loading />;
   const gradeOption = {

@@ -1,10 +1,12 @@
 import { DownloadOutlined, ThunderboltOutlined } from '@ant-design/icons';
 import { Alert, Button, Checkbox, DatePicker, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
-import { useCallback, useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { isApiError } from '../../api/client';
 import { type FollowUp, type ResultFlag, resultsApi } from '../../api/results';
 import { notify } from '../../lib/notify';
+import { useLastData } from '../../lib/query';
 import { useDebounced } from '../../lib/use-debounced';
 
 const FLAG_OPTIONS = [
@@ -18,19 +20,26 @@ export function FlagsTab({ campaignId, canManage }: { campaignId: number; canMan
   const [code, setCode] = useState<string>();
   const [q, setQ] = useState('');
   const query = useDebounced(q, 300);
-  const [flags, setFlags] = useState<ResultFlag[] | null>(null);
-  const [followUps, setFollowUps] = useState<FollowUp[] | null>(null);
   const [kind, setKind] = useState<string>();
   const [onlyOverdue, setOnlyOverdue] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [recording, setRecording] = useState<FollowUp | null>(null);
-
-  const load = useCallback(() => {
-    resultsApi.flags(campaignId, { code, q: query }).then((r) => { setFlags(r.items); setError(null); })
-      .catch((e) => setError(isApiError(e) ? e.message : '加载失败'));
-    resultsApi.followUps(campaignId, { kind, q: query, overdue: onlyOverdue || undefined }).then((r) => setFollowUps(r.items)).catch(() => undefined);
-  }, [campaignId, code, query, kind, onlyOverdue]);
-  useEffect(load, [load]);
+  const flagQuery = { code, q: query };
+  const flagList = useQuery({
+    queryKey: ['result-flags', campaignId, flagQuery], queryFn: ({ signal }) => resultsApi.flags(campaignId, flagQuery, signal),
+  });
+  const followUpQuery = { kind, q: query, overdue: onlyOverdue || undefined };
+  const followUpList = useQuery({
+    queryKey: ['result-follow-ups', campaignId, followUpQuery],
+    queryFn: ({ signal }) => resultsApi.followUps(campaignId, followUpQuery, signal),
+  });
+  // Each list keeps what it showed until its next answer; a failed flags load says why above the table.
+  const flags: ResultFlag[] | null = useLastData(flagList.data)?.items ?? null;
+  const followUps: FollowUp[] | null = useLastData(followUpList.data)?.items ?? null;
+  const error = flagList.error ? (isApiError(flagList.error) ? flagList.error.message : '加载失败') : null;
+  const load = () => {
+    void flagList.refetch();
+    void followUpList.refetch();
+  };
 
   const derive = async () => {
     try {

@@ -1,23 +1,23 @@
 import { DownloadOutlined, PlusOutlined, ThunderboltOutlined } from '@ant-design/icons';
 import { Alert, Button, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { isApiError } from '../../api/client';
 import { type KeyItem, type KeyScope, type KeySector, resultsApi } from '../../api/results';
 import { OrgSelect } from '../../components/org-select';
 import { notify } from '../../lib/notify';
+import { useLastData } from '../../lib/query';
 
 const STATE_COLOR: Record<string, string> = { proposed: 'orange', listed: 'red', removed: 'default', upgraded: 'green' };
 
 /** 重点管理 (R-USE-4): the weakest per sector, adjusted with reasons, tracked until 晋位升级. */
 export function KeysTab({ campaignId, canManage }: { campaignId: number; canManage: boolean }) {
-  const [data, setData] = useState<{ scope: KeyScope; items: KeyItem[]; sectors: KeySector[] } | null>(null);
   const [state, setState] = useState<string>();
-  const [error, setError] = useState<string | null>(null);
   const [dialog, setDialog] = useState<{ kind: 'add' } | { kind: 'remove' | 'upgrade'; item: KeyItem } | null>(null);
-  const load = useCallback(() => {
-    resultsApi.keys(campaignId, { state }).then((d) => { setData(d); setError(null); }).catch((e) => setError(isApiError(e) ? e.message : '加载失败'));
-  }, [campaignId, state]);
-  useEffect(load, [load]);
+  const list = useQuery({ queryKey: ['key-management', campaignId, state], queryFn: ({ signal }) => resultsApi.keys(campaignId, { state }, signal) });
+  const data: { scope: KeyScope; items: KeyItem[]; sectors: KeySector[] } | null = useLastData(list.data) ?? null;
+  const error = list.error ? (isApiError(list.error) ? list.error.message : '加载失败') : null;
+  const load = () => void list.refetch();
   const propose = async () => {
     try {
       const r = await resultsApi.proposeKeys(campaignId);

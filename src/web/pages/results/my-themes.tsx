@@ -1,5 +1,5 @@
 import { Button, Card, Empty } from 'antd';
-import { useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { isApiError } from '../../api/client';
 import { type ReporterThemes, themesApi } from '../../api/themes';
 import { ReporterThemeList } from './themes-tab';
@@ -9,16 +9,15 @@ import { ReporterThemeList } from './themes-tab';
  * and for any other organization, so this card only asks. Until the organizer has run the grouping it says so.
  */
 export function MyThemesCard({ campaignId, orgId }: { campaignId: number; orgId: number }) {
-  const [data, setData] = useState<ReporterThemes | null>(null);
-  const [state, setState] = useState<'loading' | 'none' | 'ready' | 'error'>('loading');
-  useEffect(() => {
-    let current = true;
-    themesApi.reporter(campaignId, orgId, null, true).then(
-      (v) => { if (current) { setData(v); setState('ready'); } },
-      (e) => { if (current) setState(isApiError(e) && (e.code === 'NO_THEMES' || e.status === 404) ? 'none' : 'error'); },
-    );
-    return () => { current = false; };
-  }, [campaignId, orgId]);
+  const query = useQuery({
+    queryKey: ['themes-reporter', campaignId, orgId, null, 'own'],
+    queryFn: ({ signal }) => themesApi.reporter(campaignId, orgId, null, { silent: true, signal }),
+  });
+  const data: ReporterThemes | null = query.data ?? null;
+  const e = query.error;
+  const state: 'loading' | 'none' | 'ready' | 'error' = query.isPending
+    ? 'loading'
+    : e ? (isApiError(e) && (e.code === 'NO_THEMES' || e.status === 404) ? 'none' : 'error') : 'ready';
   if (state === 'error') return null;
   return (
     <Card

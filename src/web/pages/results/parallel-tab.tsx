@@ -1,9 +1,11 @@
 import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
 import { Alert, Button, InputNumber, Space, Table, Tag, Tooltip, Typography, Upload } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 import { isApiError } from '../../api/client';
 import { type ParallelRow, type ParallelView, resultsApi } from '../../api/results';
 import { notify } from '../../lib/notify';
+import { useLastData } from '../../lib/query';
 
 /**
  * 平行考核、差额否决 (R-USE-5): party-building beside performance, converted points, and for each honour of the plan
@@ -11,18 +13,16 @@ import { notify } from '../../lib/notify';
  * who may be honoured.
  */
 export function ParallelTab({ campaignId, canManage }: { campaignId: number; canManage: boolean }) {
-  const [data, setData] = useState<ParallelView | null>(null);
   const [places, setPlaces] = useState<Record<string, number>>({});
-  const [error, setError] = useState<string | null>(null);
   const [rowErrors, setRowErrors] = useState<{ row: number; message: string }[]>([]);
-  const load = useCallback(() => {
-    resultsApi.parallel(campaignId).then((d) => {
-      setData(d);
-      setPlaces(Object.fromEntries(d.honours.map((h) => [h.key, h.places])));
-      setError(null);
-    }).catch((e) => setError(isApiError(e) ? e.message : '加载失败'));
-  }, [campaignId]);
-  useEffect(load, [load]);
+  const parallel = useQuery({ queryKey: ['parallel', campaignId], queryFn: ({ signal }) => resultsApi.parallel(campaignId, signal) });
+  const data: ParallelView | null = useLastData(parallel.data) ?? null;
+  const error = parallel.error ? (isApiError(parallel.error) ? parallel.error.message : '加载失败') : null;
+  // Each answer resets the places being edited to what the server holds.
+  useEffect(() => {
+    if (parallel.data) setPlaces(Object.fromEntries(parallel.data.honours.map((h) => [h.key, h.places])));
+  }, [parallel.data]);
+  const load = () => void parallel.refetch();
   const upload = async (file: File) => {
     try {
       const r = await resultsApi.importPerformance(campaignId, file);

@@ -1,8 +1,6 @@
 import { Breadcrumb, Card, Tabs } from 'antd';
-import { useEffect, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
-import { campaignsApi } from '../../api/campaigns';
-import { useUser } from '../../auth/auth-context';
+import { useCampaign } from '../../lib/query';
 import { DashboardTab } from './dashboard-tab';
 import { FlagsTab } from './flags-tab';
 import { KeysTab } from './keys-tab';
@@ -13,13 +11,11 @@ import { ThemesTab } from './themes-tab';
 /** /campaigns/:id/results — 结果运用 (R-USE-1…5), 总结报告 (R-SUM-1/2) and the dashboard of one round. */
 export default function ResultsPage() {
   const campaignId = Number(useParams().id);
-  const user = useUser();
   const [params, setParams] = useSearchParams();
-  const [title, setTitle] = useState('');
-  useEffect(() => {
-    campaignsApi.detail(campaignId).then((d) => setTitle(d.campaign.title)).catch(() => setTitle(''));
-  }, [campaignId]);
-  const canManage = user.role === 'org_admin';
+  // The guard (RequireCampaignPage) fetched it already.
+  const campaign = useCampaign(campaignId).data;
+  const title = campaign?.campaign.title ?? '';
+  const canManage = campaign?.permissions.can.manageResults ?? false;
   const tab = params.get('tab') ?? 'dashboard';
   return (
     <Card size="small" className="page-card" data-testid="results-page">

@@ -1,5 +1,5 @@
 import { Button, Card, Popconfirm, Space, Table, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { resultsApi } from '../../api/results';
 import { notify } from '../../lib/notify';
 import { formatDateTime } from '../../lib/time';
@@ -8,9 +8,10 @@ type Row = Awaited<ReturnType<typeof resultsApi.inbox>>['items'][number];
 
 /** /summary-inbox — summaries the levels below submitted (R-SUM-2); the upper level downloads and receives them. */
 export default function SummaryInboxPage() {
-  const [rows, setRows] = useState<Row[] | null>(null);
-  const load = useCallback(() => { resultsApi.inbox().then((r) => setRows(r.items)).catch(() => setRows([])); }, []);
-  useEffect(load, [load]);
+  const inbox = useQuery({ queryKey: ['summary-inbox'], queryFn: ({ signal }) => resultsApi.inbox(signal) });
+  // A failed load shows an empty table rather than a spinner for ever.
+  const rows: Row[] | null = inbox.data?.items ?? (inbox.isError ? [] : null);
+  const load = () => void inbox.refetch();
   const receive = async (id: number) => {
     try {
       await resultsApi.receiveSummary(id);

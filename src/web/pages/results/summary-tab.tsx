@@ -1,10 +1,12 @@
 import { DownloadOutlined, SaveOutlined, SendOutlined } from '@ant-design/icons';
 import { Alert, Button, Descriptions, Form, Input, Popconfirm, Space, Tag } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 import { isApiError } from '../../api/client';
 import { resultsApi, type Summary, type SummarySectionKey } from '../../api/results';
 import { notify } from '../../lib/notify';
 import { formatDateProse } from '../../lib/time';
+import { useLastData } from '../../lib/query';
 
 const SECTIONS: { key: SummarySectionKey; title: string }[] = [
   { key: 'overview', title: '基本情况' },
@@ -19,17 +21,20 @@ const STATE: Record<string, { label: string; color: string }> = {
 
 /** 总结报告 (R-SUM-1, R-SUM-2): figures from the records, sections written by the organizer, submitted upward. */
 export function SummaryTab({ campaignId, canManage }: { campaignId: number; canManage: boolean }) {
-  const [data, setData] = useState<Summary | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [form] = Form.useForm();
   const [saving, setSaving] = useState(false);
   // A top organizer's upper body is outside this system (000 §8): named here, sent as .docx + .xlsx.
   const [recipient, setRecipient] = useState('');
-  const load = useCallback(() => {
-    resultsApi.summary(campaignId).then((d) => { setData(d); setError(null); form.setFieldsValue(d.sections); setRecipient(d.upperLevel.name ?? ''); })
-      .catch((e) => setError(isApiError(e) ? e.message : '加载失败'));
-  }, [campaignId, form]);
-  useEffect(load, [load]);
+  const summary = useQuery({ queryKey: ['summary', campaignId], queryFn: ({ signal }) => resultsApi.summary(campaignId, signal) });
+  const data: Summary | null = useLastData(summary.data) ?? null;
+  const error = summary.error ? (isApiError(summary.error) ? summary.error.message : '加载失败') : null;
+  // Each answer refills the form and the recipient (after a save or a submission, what the server now holds).
+  useEffect(() => {
+    if (!summary.data) return;
+    form.setFieldsValue(summary.data.sections);
+    setRecipient(summary.data.upperLevel.name ?? '');
+  }, [summary.data, form]);
+  const load = () => void summary.refetch();
   if (error) return <Alert type="warning" showIcon message={error} />;
   if (!data) return null;
   const editable = canManage && data.state === 'draft';

@@ -3,8 +3,10 @@ import { BarChart } from 'echarts/charts';
 import { GridComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
 import { type KeyContentSuggestions, type ReporterThemes, themesApi, type ThemesOverview } from '../../api/themes';
+import { paged } from '../../lib/query';
 
 echarts.use([BarChart, GridComponent, TooltipComponent, CanvasRenderer]);
 
@@ -67,26 +69,30 @@ export function ReporterThemeList({ reporter, onDraft }: { reporter: ReporterThe
 export function ThemesTab({ campaignId, canManage }: { campaignId: number; canManage: boolean }) {
   const { message } = App.useApp();
   const [roundId, setRoundId] = useState<number | null>(null);
-  const [data, setData] = useState<ThemesOverview | null>(null);
   const [picked, setPicked] = useState<number | null>(null);
   const [orgId, setOrgId] = useState<number | null>(null);
-  const [reporter, setReporter] = useState<ReporterThemes | null>(null);
   const [busy, setBusy] = useState(false);
   const [suggestions, setSuggestions] = useState<KeyContentSuggestions | null>(null);
 
-  const load = useCallback(() => themesApi.overview(campaignId, roundId).then(setData).catch(() => setData(null)), [campaignId, roundId]);
-  useEffect(() => void load(), [load]);
+  const overview = useQuery({
+    queryKey: ['themes', campaignId, roundId],
+    queryFn: ({ signal }) => themesApi.overview(campaignId, roundId, signal),
+    // The job runs in the background; its progress is read again every second until it ends.
+    refetchInterval: (query) => (query.state.data?.job?.state === 'running' ? 1000 : false),
+    ...paged,
+  });
+  const data: ThemesOverview | null = overview.data ?? null;
   const running = data?.job?.state === 'running';
-  // The job runs in the background; its progress is read again every second until it ends.
-  useEffect(() => {
-    if (!running) return;
-    const timer = setInterval(() => void load(), 1000);
-    return () => clearInterval(timer);
-  }, [running, load]);
-  useEffect(() => {
-    if (!orgId || !data?.result) return setReporter(null);
-    themesApi.reporter(campaignId, orgId, roundId).then(setReporter).catch(() => setReporter(null));
-  }, [campaignId, orgId, roundId, data?.result?.jobId]);
+  const load = () => overview.refetch();
+  const jobId = data?.result?.jobId;
+  const shown = !!orgId && !!data?.result;
+  const reporterQuery = useQuery({
+    queryKey: ['themes-reporter', campaignId, orgId, roundId, jobId],
+    queryFn: ({ signal }) => themesApi.reporter(campaignId, orgId!, roundId, { signal }),
+    enabled: shown,
+    ...paged,
+  });
+  const reporter: ReporterThemes | null = shown ? (reporterQuery.data ?? null) : null;
 
   const start = async () => {
     setBusy(true);

@@ -1,9 +1,11 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { Alert, Breadcrumb, Button, Card, Form, Input, InputNumber, Modal, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { surveysApi, type Survey, type SurveyList } from '../../api/surveys';
 import { notify } from '../../lib/notify';
+import { useLastData } from '../../lib/query';
 
 export const SURVEY_STATE_COLORS: Record<string, string> = { draft: 'default', open: 'processing', closed: 'success' };
 
@@ -11,22 +13,11 @@ export const SURVEY_STATE_COLORS: Record<string, string> = { draft: 'default', o
 export default function SurveyListPage() {
   const campaignId = Number(useParams().id);
   const navigate = useNavigate();
-  const [data, setData] = useState<SurveyList | null>(null);
-  const [loading, setLoading] = useState(false);
+  const list = useQuery({ queryKey: ['surveys', campaignId], queryFn: ({ signal }) => surveysApi.list(campaignId, signal) });
+  const data: SurveyList | null = useLastData(list.data) ?? null;
+  const loading = list.isFetching;
   const [creating, setCreating] = useState(false);
   const [form] = Form.useForm<{ title?: string; sampleSize?: number }>();
-
-  const load = useCallback(async () => {
-    setLoading(true);
-    try {
-      setData(await surveysApi.list(campaignId));
-    } finally {
-      setLoading(false);
-    }
-  }, [campaignId]);
-  useEffect(() => {
-    load().catch(() => {});
-  }, [load]);
 
   const columns: TableColumnsType<Survey> = [
     { title: '调查名称', dataIndex: 'title', render: (v: string, s) => <Link to={`/campaigns/${campaignId}/surveys/${s.id}`}>{v}</Link> },
