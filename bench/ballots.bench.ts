@@ -8,7 +8,7 @@
 // Exits non-zero if a single acknowledged ballot is missing from the database (or one too many is there).
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import net from 'node:net';
+import type net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';

@@ -212,7 +212,6 @@ export function parseRichHtml(html: string): RichBlock[] {
       const kind = para;
       flushPara();
       if (kind) para = { type: kind.type, level: kind.level, runs: [] };
-      continue;
     }
     // Any other tag (span, a, img, …): dropped, its text kept.
   }
