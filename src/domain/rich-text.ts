@@ -179,7 +179,7 @@ export function parseRichHtml(html: string): RichBlock[] {
       } else if (--listDepth <= 0) {
         listDepth = 0;
         endItem();
-        if (list && list.items.length) blocks.push(list);
+        if (list?.items.length) blocks.push(list);
         list = null;
       }
       continue;

@@ -31,7 +31,7 @@ const score = (who: string, reporterId: number, body: Record<string, unknown>) =
   s[who].put(`/api/assessment/reporters/${reporterId}/scores`, { clientId: randomUUID(), failed: false, ...body });
 
 function upload(session: Session, url: string, file: Buffer, filename: string, type: string) {
-  const boundary = '----photo' + Math.random().toString(16).slice(2);
+  const boundary = `----photo${Math.random().toString(16).slice(2)}`;
   const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`;
   const payload = Buffer.concat([Buffer.from(head), file, Buffer.from(`\r\n--${boundary}--\r\n`)]);
   return session.request({ method: 'POST', url, payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });

@@ -268,7 +268,7 @@ describe('evaluation — township seed (003), 20 reporters', () => {
     expect(mine.statusCode).toBe(200);
     expect(mine.json()).toEqual({ locked: false, orgName: T.villages[0]!.name, message: '综合评价等次经党委研究确定后公布' });
     expect(mine.body).not.toMatch(/good|fair|average|poor|rank/);
-    expect((await secretary.get(url(T.campaign.id, '/results/' + T.reporters[0]!.id + '/history'))).statusCode).toBe(403);
+    expect((await secretary.get(url(T.campaign.id, `/results/${T.reporters[0]!.id}/history`))).statusCode).toBe(403);
     expect((await otherAdmin.get(url(T.campaign.id))).statusCode).toBe(404);
     expect((await otherAdmin.post(url(T.campaign.id, '/recompute'))).statusCode).toBe(404);
     expect((await leader.get(url(T.campaign.id))).statusCode).toBe(200);

@@ -38,7 +38,7 @@ async function load(db: DbOrTx, user: AuthUser, id: number) {
  */
 async function releasedResults(db: DbOrTx, user: AuthUser, meetingId: number) {
   const round = await currentRound(db, meetingId);
-  if (!round || round.mode !== 'real' || round.state !== 'released') return null;
+  if (round?.mode !== 'real' || round.state !== 'released') return null;
   try {
     return await computeResults(db, user, round.id);
   } catch (e) {

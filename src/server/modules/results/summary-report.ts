@@ -260,7 +260,7 @@ export async function receiveSummary(db: DbOrTx, user: AuthUser, actor: AuditAct
     const meta = await campaignMeta(tx, campaignId);
     assertReceiveSummary(user, meta.parentPath);
     const row = await loadRow(tx, campaignId);
-    if (!row || row.state !== 'submitted') throw new AppError('SUMMARY_NOT_SUBMITTED');
+    if (row?.state !== 'submitted') throw new AppError('SUMMARY_NOT_SUBMITTED');
     await tx.update(summaryReports).set({ state: 'received', receivedAt: actor.at, receivedBy: user.id, updatedAt: actor.at })
       .where(eq(summaryReports.campaignId, campaignId));
     await writeAudit(tx, actor, { action: 'results.summary.receive', targetType: 'campaign', targetId: campaignId, scopePath: campaign.organizerPath });
