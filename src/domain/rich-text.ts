@@ -250,6 +250,7 @@ function runsHtml(runs: readonly Run[]) {
 /** The editor's HTML for blocks: headings become bold paragraphs, list items and cells hold a <p>. */
 export function blocksToHtml(blocks: readonly RichBlock[]): string {
   return blocks
+    // biome-ignore lint/suspicious/useIterableCallbackReturn: the switch names every block type (tsc checks it), each returns
     .map((b) => {
       switch (b.type) {
         case 'paragraph':

@@ -89,7 +89,10 @@ export function orgMatches(byId: Map<number, OrgNode>, org: OrgNode, m: OrgMatch
 }
 
 const count = <K extends string>(keys: K[]) =>
-  keys.reduce<Partial<Record<K, number>>>((acc, k) => ({ ...acc, [k]: (acc[k] ?? 0) + 1 }), {});
+  keys.reduce<Partial<Record<K, number>>>((acc, k) => {
+    acc[k] = (acc[k] ?? 0) + 1;
+    return acc;
+  }, {});
 
 /**
  * The organizations a campaign covers, with counts per sector and kind for the organizer to check.

@@ -204,8 +204,8 @@ describe('evaluation — township seed (003), 20 reporters', () => {
     }
     const suggestion = suggestGrades(ranked.map((x) => ({
       reporterId: String(x.item.row.reporter_id), rank: x.rank,
-      ballots: { counts: GRADES.reduce((acc, g) => ({ ...acc, [g]: [...(byReporter.get(x.item.row.reporter_id) ?? new Map()).values()]
-        .reduce((sum: number, c: Record<Grade, number>) => sum + c[g], 0) }), {} as Record<Grade, number>) },
+      ballots: { counts: Object.fromEntries(GRADES.map((g) => [g, [...(byReporter.get(x.item.row.reporter_id) ?? new Map()).values()]
+        .reduce((sum: number, c: Record<Grade, number>) => sum + c[g], 0)])) as Record<Grade, number> },
       majorError: x.item.row.major_error_note, accountability: x.item.row.accountability_note,
     })), { quotaRules: s.grading.quotas, autoPoor: s.grading.autoPoor });
     for (const g of suggestion.grades) {

@@ -183,7 +183,7 @@ export function analyzeComments(input: readonly CommentIn[], options: AnalyzeOpt
   const otherDocs = docs.filter((d) => !inCluster.has(d));
   const sized = [...clusters.values()].map((list) => ({ list, count: list.reduce((s, d) => s + d.members.length, 0) }));
   // A "theme" made of one text and its copies is a copy group, listed as such; it stays among the others.
-  for (const { list, count } of sized) if (list.length < 2) otherDocs.push(...list);
+  for (const { list } of sized) if (list.length < 2) otherDocs.push(...list);
   const kept = sized.filter((c) => c.list.length >= 2).sort((a, b) => b.count - a.count);
   const wordDf = new Map<string, number>();
   for (const d of docs) for (const w of new Set(d.words)) wordDf.set(w, (wordDf.get(w) ?? 0) + d.members.length);

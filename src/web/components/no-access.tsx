@@ -28,15 +28,16 @@ export function RequireCampaignPage({ page, children }: { page: CampaignPage | C
   const key = pages.join(',');
   useEffect(() => {
     if (id === null) return setState('missing');
+    // From `key`, not `pages`: the caller may pass a new array on every render.
+    const wanted = key.split(',') as CampaignPage[];
     let live = true;
     setState('loading');
     campaignsApi.detail(id)
-      .then((d) => live && setState(pages.some((p) => d.permissions.pages[p]) ? 'ok' : 'denied'))
+      .then((d) => live && setState(wanted.some((p) => d.permissions.pages[p]) ? 'ok' : 'denied'))
       .catch((e) => live && setState(isApiError(e) && e.status === 404 ? 'missing' : 'denied'));
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- `pages` is spelled by `key`
   }, [id, key]);
   if (state === 'loading') return <Skeleton active paragraph={{ rows: 6 }} />;
   if (state === 'missing') return <Result status="404" title="方案不存在" extra={<Link to="/campaigns">返回列表</Link>} />;

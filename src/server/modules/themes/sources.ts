@@ -45,8 +45,16 @@ export async function loadTexts(db: DbOrTx, campaignId: number, roundId: number 
       select fs.reporter_id as "reporterId", fs.note from field_scores fs join campaign_reporters r on r.id = fs.reporter_id
       where r.campaign_id = ${campaignId} and fs.note is not null and btrim(fs.note) <> ''`);
     const known = new Set(reporters.map((r) => r.id));
-    for (const c of comments) if (known.has(c.reporterId)) texts.push({ text: c.body, group: String(c.reporterId) }), sources.comment++;
-    for (const n of notes) if (known.has(n.reporterId)) texts.push({ text: n.note, group: String(n.reporterId) }), sources.field++;
+    for (const c of comments) {
+      if (!known.has(c.reporterId)) continue;
+      texts.push({ text: c.body, group: String(c.reporterId) });
+      sources.comment++;
+    }
+    for (const n of notes) {
+      if (!known.has(n.reporterId)) continue;
+      texts.push({ text: n.note, group: String(n.reporterId) });
+      sources.field++;
+    }
   }
   return { reporters, comments: shuffle(texts, cryptoRng), sources };
 }

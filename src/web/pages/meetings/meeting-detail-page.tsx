@@ -207,12 +207,13 @@ function AttendanceTab({ d, manage, onChange }: { d: MeetingDetail; manage: bool
   );
 }
 
+const toRows = (x: MeetingDetail): AttendeeRow[] => x.attendees.map((a) => ({ categoryKey: a.categoryKey, name: a.name, unit: a.unit, identity: a.identity, present: a.present }));
+
 /**
  * Named attendees (R-MEET-2): the invited 两代表一委员 and 党员群众代表 with the unit each represents, committee
  * members, observers — typed here or imported from .xlsx; the head counts above follow the list.
  */
 function AttendeesList({ d, manage, onChange }: { d: MeetingDetail; manage: boolean; onChange(d: MeetingDetail): void }) {
-  const toRows = (x: MeetingDetail): AttendeeRow[] => x.attendees.map((a) => ({ categoryKey: a.categoryKey, name: a.name, unit: a.unit, identity: a.identity, present: a.present }));
   const [rows, setRows] = useState<AttendeeRow[]>(toRows(d));
   const [saving, setSaving] = useState(false);
   useEffect(() => setRows(toRows(d)), [d]);

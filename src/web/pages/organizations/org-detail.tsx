@@ -21,7 +21,7 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { isApiError } from '../../api/client';
 import { orgsApi } from '../../api/orgs';
 import type { Member, OrgDetail as OrgDetailData, OrgNode, Secretary } from '../../api/types';
@@ -72,27 +72,29 @@ export function OrgDetail({ orgId, canEdit, onOpen, onUpdated, onCreated, onMove
   const [exporting, setExporting] = useState(false);
   const [removingId, setRemovingId] = useState<number | null>(null);
 
-  const load = useCallback(
-    async (id: number) => {
-      setError(null);
-      try {
-        const d = await orgsApi.detail(id);
-        setDetail(d);
-        onLoaded?.(d);
-      } catch (e) {
-        setDetail(null);
-        setError(isApiError(e) ? { code: e.code, message: e.message } : { code: 'UNKNOWN', message: '加载失败' });
-      }
-    },
-    [onLoaded],
-  );
+  // The parent's latest callback, read at call time: `load` stays the same function, so a parent re-rendering with
+  // new callbacks does not refetch.
+  const onLoadedRef = useRef(onLoaded);
+  useEffect(() => {
+    onLoadedRef.current = onLoaded;
+  }, [onLoaded]);
+
+  const load = useCallback(async (id: number) => {
+    setError(null);
+    try {
+      const d = await orgsApi.detail(id);
+      setDetail(d);
+      onLoadedRef.current?.(d);
+    } catch (e) {
+      setDetail(null);
+      setError(isApiError(e) ? { code: e.code, message: e.message } : { code: 'UNKNOWN', message: '加载失败' });
+    }
+  }, []);
 
   useEffect(() => {
     setDetail(null);
     void load(orgId);
-    // `load` changes with the parent's callbacks; reloading on those would refetch for nothing.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [orgId]);
+  }, [orgId, load]);
 
   if (error?.code === 'FORBIDDEN') return <NoAccess />;
   if (error) {
@@ -226,7 +228,7 @@ export function OrgDetail({ orgId, canEdit, onOpen, onUpdated, onCreated, onMove
             <Breadcrumb
               style={{ marginBottom: 8 }}
               items={[
-                ...ancestors.map((a) => ({ key: a.id, title: <a onClick={() => onOpen(a.id)}>{a.name}</a> })),
+                ...ancestors.map((a) => ({ key: a.id, title: <Typography.Link onClick={() => onOpen(a.id)}>{a.name}</Typography.Link> })),
                 { key: org.id, title: org.name },
               ]}
             />

@@ -1,6 +1,6 @@
 import { DownloadOutlined, ReloadOutlined } from '@ant-design/icons';
 import { Button, Card, Col, Input, Progress as Bar, Row, Select, Space, Statistic, Table, type TableColumnsType, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { oversightApi, type Progress, type ProgressFilter, type ProgressRow } from '../../api/oversight';
 import { useDebounced } from '../../lib/use-debounced';
@@ -29,7 +29,7 @@ export default function ProgressPage() {
   const [updatedAt, setUpdatedAt] = useState<Date | null>(null);
   const [exporting, setExporting] = useState(false);
 
-  const filter: ProgressFilter = { q: q || undefined, state, filing, overdue };
+  const filter = useMemo<ProgressFilter>(() => ({ q: q || undefined, state, filing, overdue }), [q, state, filing, overdue]);
 
   useEffect(() => setPage(1), [q, state, filing, overdue]);
 
@@ -49,8 +49,7 @@ export default function ProgressPage() {
       .catch((e) => !ctl.signal.aborted && setError(e))
       .finally(() => !ctl.signal.aborted && setLoading(false));
     return () => ctl.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [id, q, state, filing, overdue, page, pageSize, tick]);
+  }, [id, filter, page, pageSize, tick]);
 
   // Live page for the organizer: refresh every 30 s while the tab is visible.
   useEffect(() => {
@@ -70,8 +69,7 @@ export default function ProgressPage() {
     } finally {
       setExporting(false);
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [id, q, state, filing, overdue]);
+  }, [id, filter]);
 
   if (error && !data) return <LoadError error={error} />;
   const s = data?.summary;

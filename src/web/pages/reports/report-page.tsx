@@ -56,6 +56,7 @@ function ChecksPanel({ checks, onPlace, loading }: { checks: CheckResult[] | nul
             {!!c.places?.length && (
               <div style={{ marginTop: 4, marginInlineStart: 22 }}>
                 {c.places.slice(0, 5).map((p, i) => (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: a check's places are a fixed answer, never reordered
                   <Button key={i} size="small" type="link" onClick={() => onPlace(p)} style={{ paddingInline: 4, height: 'auto', whiteSpace: 'normal', textAlign: 'left' }}>
                     定位：{p.excerpt || '（该部分）'}
                   </Button>

@@ -39,7 +39,7 @@ function ThemesChart({ themes, onPick }: { themes: Theme[]; onPick: (id: number)
       series: [{ type: 'bar', name: '意见条数', data: top.map((t) => ({ value: t.count, id: t.id })), itemStyle: { color: '#c8161d' }, label: { show: true, position: 'right' } }],
     }, true);
   }, [themes]);
-  return <div ref={el} style={{ width: '100%', height: Math.max(160, Math.min(themes.length, 15) * 28 + 24) }} data-testid="themes-chart" aria-label="意见主题分布" />;
+  return <div ref={el} style={{ width: '100%', height: Math.max(160, Math.min(themes.length, 15) * 28 + 24) }} data-testid="themes-chart" role="img" aria-label="意见主题分布" />;
 }
 
 const Quotes = ({ quotes }: { quotes: string[] }) => (
@@ -66,10 +66,12 @@ export function ThemesTab({ campaignId, canManage }: { campaignId: number; canMa
     const timer = setInterval(() => void load(), 1000);
     return () => clearInterval(timer);
   }, [running, load]);
+  // A new result (its job id) reloads the reporter's view; polling while the job runs does not.
+  const resultJobId = data?.result?.jobId;
   useEffect(() => {
-    if (!orgId || !data?.result) return setReporter(null);
+    if (!orgId || !resultJobId) return setReporter(null);
     themesApi.reporter(campaignId, orgId, roundId).then(setReporter).catch(() => setReporter(null));
-  }, [campaignId, orgId, roundId, data?.result?.jobId]);
+  }, [campaignId, orgId, roundId, resultJobId]);
 
   const start = async () => {
     setBusy(true);
