@@ -33,8 +33,7 @@ module.exports = {
           '^src/server/modules/assessment/(list-checklists|list-teams|list-progress|list-my-assignments|get-sheet|score-item)\\.ts$',
           '^src/server/modules/oversight/(list-observers|list-my-tasks)\\.ts$',
           '^src/server/modules/ballots/paper-tallies\\.ts$',
-          // A test that keeps the audit labels in step with the server's review actions (removed by i17-registries).
-          '^src/server/modules/reports/review-states\\.ts$',
+          '^src/server/modules/themes/views\\.ts$',
         ],
       },
     },
