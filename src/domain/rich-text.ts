@@ -55,8 +55,8 @@ function tidyRuns(runs: Run[]): Run[] {
     } else out.push({ ...r });
   }
   if (out.length) {
-    out[0].text = out[0].text.replace(/^\s+/, '');
-    out[out.length - 1].text = out[out.length - 1].text.replace(/\s+$/, '');
+    out[0]!.text = out[0]!.text.replace(/^\s+/, '');
+    out[out.length - 1]!.text = out[out.length - 1]!.text.replace(/\s+$/, '');
   }
   return out.filter((r) => r.text);
 }
@@ -159,7 +159,7 @@ export function parseRichHtml(html: string): RichBlock[] {
         if (!close) cell = { parts: [], header: name === 'th' };
         else if (cell) {
           if (!table.rows.length) table.rows.push({ header: false, cells: [] });
-          const row = table.rows[table.rows.length - 1];
+          const row = table.rows[table.rows.length - 1]!;
           if (!row.cells.length) row.header = cell.header;
           else row.header = row.header && cell.header;
           row.cells.push(cell.parts.join('').replace(/\s+/g, ' ').trim());

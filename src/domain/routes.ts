@@ -160,7 +160,7 @@ function checkCycles(byId: Map<number, OrgNode>, routes: Map<number, Route>, rul
         }
         throw new AppError(
           'ROUTE_CYCLE',
-          `述职路由规则「${rules[ruleIndex].label}」会使「${byId.get(at)!.name}」最终向自己述职（${chain}）`,
+          `述职路由规则「${rules[ruleIndex]!.label}」会使「${byId.get(at)!.name}」最终向自己述职（${chain}）`,
           { field: `routes.${ruleIndex}`, cycle },
         );
       }
@@ -181,7 +181,7 @@ export function computeRoutes(orgs: OrgNode[], rules: RouteRule[], reporterIds: 
   const all = new Map<number, Route>();
   for (const org of orgs) {
     const ruleIndex = rules.findIndex((r) => orgMatches(byId, org, r.match));
-    const reportTo = ruleIndex >= 0 ? rules[ruleIndex].reportTo : org.parentId;
+    const reportTo = ruleIndex >= 0 ? rules[ruleIndex]!.reportTo : org.parentId;
     if (reportTo !== null) all.set(org.id, { reportTo, ruleIndex: ruleIndex >= 0 ? ruleIndex : null });
   }
   checkCycles(byId, all, rules);
