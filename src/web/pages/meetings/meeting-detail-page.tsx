@@ -182,7 +182,7 @@ function AttendanceTab({ d, manage, onChange }: { d: MeetingDetail; manage: bool
         : <Input.TextArea autoSize value={v ?? ''} disabled={!manage} maxLength={2000} onChange={(e) => set(i, { names: e.target.value })} />),
     },
   ];
-  const total = rows.reduce((s, r) => [s[0] + r.expected, s[1] + r.present], [0, 0]);
+  const total = rows.reduce((s, r) => [s[0]! + r.expected, s[1]! + r.present], [0, 0]);
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Table rowKey="categoryKey" size="small" columns={columns} dataSource={rows} pagination={false} data-testid="attendance-table"

@@ -397,7 +397,7 @@ export default function ReportPage() {
           type={report.state === 'rewrite_ordered' ? 'error' : 'warning'}
           showIcon
           style={{ marginBottom: 12 }}
-          title={`${report.stateLabel}：${view.events[view.events.length - 1].comment}`}
+          title={`${report.stateLabel}：${view.events[view.events.length - 1]!.comment}`}
           data-testid="review-feedback"
         />
       )}
