@@ -2,6 +2,7 @@
 // Rand index, tag recall), then time and memory for a township round (2,400 comments) and a county (30,000), each
 // printed with the same run's baseline: segmenting the same comments with jieba alone.
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import { adjustedRand, analyzeComments, isNoProblem, keywordTags, purity, tagPrecision, tagRecall } from '../src/domain/comment-themes';
 import { seededRng } from '../src/domain/sampling';
 import { jiebaSegment } from '../src/server/modules/themes/segmenter';
@@ -56,12 +57,17 @@ function timed(n: number, groups: number, limitMs: number) {
   let peak = rss0;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
   const t1 = performance.now();
+  const cpu0 = process.cpuUsage();
   const a = analyzeComments(comments, { rng: seededRng('bench'), segment: jiebaSegment, onProgress: () => (peak = Math.max(peak, process.memoryUsage().rss)) });
   const ms = performance.now() - t1;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   clearInterval(timer);
   peak = Math.max(peak, process.memoryUsage().rss);
-  console.log(`${n} comments (${groups} reporters, ${(chars / 1000).toFixed(0)}k characters): themes ${ms.toFixed(0)} ms (limit ${limitMs} ms) = ${(ms / seg).toFixed(1)}× plain segmentation (${seg.toFixed(0)} ms); ${a.themes.length} themes, ${a.copies.length} copy groups; RSS peak ${(peak / 2 ** 20).toFixed(0)} MB`);
-  return ms <= limitMs && peak < 2 ** 30;
+  console.log(`${n} comments (${groups} reporters, ${(chars / 1000).toFixed(0)}k characters): themes ${ms.toFixed(0)} ms wall, ${cpuMs.toFixed(0)} ms CPU (limit ${limitMs} ms; load ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores) = ${(ms / seg).toFixed(1)}× plain segmentation (${seg.toFixed(0)} ms); ${a.themes.length} themes, ${a.copies.length} copy groups; RSS peak ${(peak / 2 ** 20).toFixed(0)} MB`);
+  // Judged on CPU time: the work is single-threaded, so on an idle machine wall ≈ CPU; on a shared machine (CI, other
+  // sessions) the wall figure mostly measures the queue for a core. Both are printed.
+  return cpuMs <= limitMs && peak < 2 ** 30;
 }
 
 quality();

@@ -201,3 +201,39 @@ describe('R-VOTE-6 comment themes from released ballots to a draft rectification
     expect(res.json().suggestions.map((x: { text: string }) => x.text).join('')).toContain('2026年度述职重点内容');
   });
 });
+
+describe('R-VOTE-6 a county\'s themes take in its townships\' rounds', () => {
+  it('groups a township round\'s texts in the county campaign, and a draft lands in the village\'s own round', async () => {
+    await buildUser(t.db, { username: 'countyAdmin', role: 'org_admin', scopeOrgId: tree.countyA.id });
+    const county = await signIn(t.app, 'countyAdmin');
+    const top = await buildCampaign(t.db, { organizerOrgId: tree.countyA.id, templateId: '002', year: 2026, state: 'published', reporterOrgIds: [tree.townA.id], open: ['rectification'] });
+    const sub = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: 2026, state: 'published', parentId: top.id, reporterOrgIds: [tree.villageA1.id], open: ['rectification'] });
+    const [{ id: reporterId }] = await queryRows<{ id: number }>(t.db, sql`select id from campaign_reporters where campaign_id = ${sub.id} and org_id = ${tree.villageA1.id}`);
+    const [{ id: round }] = await queryRows<{ id: number }>(t.db, sql`
+      insert into ballot_rounds (meeting_id, mode, state, room_code, anonymity)
+      values (${(await buildMeeting(t.db, { campaignId: sub.id })).id}, 'real', 'released', 'ROOM3', ${JSON.stringify({ minGroupSize: 5, categories: [{ key: 'members', label: '党员' }] })}::jsonb) returning id`);
+    for (const problems of [...TRASH, ...TRASH]) {
+      await t.db.execute(sql`insert into ballots (round_id, reporter_id, category, grade, problems) values (${round}, ${reporterId}, 'members', 'good', ${problems})`);
+    }
+
+    expect((await county.post(`/api/campaigns/${top.id}/themes/jobs`, {})).statusCode).toBe(200);
+    let body: { job?: { state: string }; result?: { reporters: Array<{ orgId: number; total: number }>; themes: Array<{ label: string; count: number }> } } = {};
+    for (let i = 0; i < 600 && body.job?.state !== 'done'; i++) {
+      body = (await county.get(`/api/campaigns/${top.id}/themes`)).json();
+      if (body.job?.state === 'failed') throw new Error(JSON.stringify(body.job));
+      if (body.job?.state !== 'done') await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(body.result!.reporters).toContainEqual(expect.objectContaining({ orgId: tree.villageA1.id, total: TRASH.length * 2 }));
+    const trash = body.result!.themes.find((x) => x.label.includes('垃圾'));
+    expect(trash?.count).toBeGreaterThanOrEqual(TRASH.length); // the repeated texts also form copy groups
+
+    const view = (await county.get(`/api/campaigns/${top.id}/themes/reporters/${tree.villageA1.id}`)).json();
+    const theme = view.themes.find((x: { label: string }) => x.label.includes('垃圾'));
+    const made = await county.post(`/api/campaigns/${top.id}/themes/drafts`, { orgId: tree.villageA1.id, themeId: theme.id });
+    expect(made.statusCode, made.body).toBe(200);
+    const [draft] = await queryRows<{ campaign_id: number; reporter_id: number }>(t.db, sql`select campaign_id, reporter_id from theme_drafts where id = ${made.json().id}`);
+    expect(draft).toEqual({ campaign_id: sub.id, reporter_id: reporterId });
+    const inbox = (await s.secA1.get(`/api/campaigns/${sub.id}/rectification/inbox`)).json();
+    expect(inbox.entries.map((e: { key: string }) => e.key)).toContain(`comment_theme:${made.json().id}`);
+  });
+});

@@ -11,8 +11,9 @@ const q = (roundId: number | null) => (roundId ? { roundId } : undefined);
 export const themesApi = {
   overview: (campaignId: number, roundId: number | null) => http.get<ThemesOverview>(`/api/campaigns/${campaignId}/themes`, q(roundId)),
   start: (campaignId: number, roundId: number | null) => http.post<{ id: number; state: string }>(`/api/campaigns/${campaignId}/themes/jobs`, { roundId }),
-  reporter: (campaignId: number, orgId: number, roundId: number | null) =>
-    http.get<ReporterThemes>(`/api/campaigns/${campaignId}/themes/reporters/${orgId}`, q(roundId)),
+  /** `silent`: the secretary's card shows "not yet grouped" itself instead of a toast. */
+  reporter: (campaignId: number, orgId: number, roundId: number | null, silent = false) =>
+    http.get<ReporterThemes>(`/api/campaigns/${campaignId}/themes/reporters/${orgId}`, q(roundId), { silent }),
   suggestions: (campaignId: number) => http.get<KeyContentSuggestions>(`/api/campaigns/${campaignId}/themes/suggestions`),
   draft: (campaignId: number, orgId: number, themeId: number, roundId: number | null) =>
     http.post<{ id: number }>(`/api/campaigns/${campaignId}/themes/drafts`, { orgId, themeId, roundId }),

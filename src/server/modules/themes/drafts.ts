@@ -18,9 +18,12 @@ export async function createDraft(db: Db, user: AuthUser, actor: AuditActor, cam
   return db.transaction(async (tx) => {
     const campaign = await campaignOf(tx, campaignId, user);
     assertOrganizer(user, campaign.organizerPath);
-    const rep = await requireReporter(tx, campaignId, input.orgId);
-    await tx.execute(sql`select id from campaign_reporters where id = ${rep.id} for update`);
     const job = await latestJob(tx, campaignId, input.roundId ?? null, true);
+    // A county-wide job holds the townships' reporters too: the draft goes to the reporter's own round and inbox.
+    const named = Object.values(job?.result?.reporterNames ?? {}).find((n) => n.orgId === input.orgId);
+    const reporterCampaignId = named?.campaignId ?? campaignId;
+    const rep = await requireReporter(tx, reporterCampaignId, input.orgId);
+    await tx.execute(sql`select id from campaign_reporters where id = ${rep.id} for update`);
     const theme = job?.result?.reporters[String(rep.id)]?.themes.find((t) => t.id === input.themeId);
     if (!job || !theme) throw notFound('意见主题');
     const [existing] = await tx.select({ id: themeDrafts.id }).from(themeDrafts).where(and(
@@ -28,12 +31,12 @@ export async function createDraft(db: Db, user: AuthUser, actor: AuditActor, cam
     ));
     if (existing) throw new AppError('ALREADY_DRAFT');
     const [row] = await tx.insert(themeDrafts).values({
-      campaignId, orgId: input.orgId, reporterId: rep.id, jobId: job.id, themeId: theme.id, label: theme.label,
+      campaignId: reporterCampaignId, orgId: input.orgId, reporterId: rep.id, jobId: job.id, themeId: theme.id, label: theme.label,
       commentCount: theme.count, quotes: theme.quotes, createdBy: user.id, createdAt: actor.at,
     }).returning({ id: themeDrafts.id });
     await writeAudit(tx, actor, {
       action: 'themes.draft.create', targetType: 'theme_draft', targetId: row.id, scopePath: rep.orgPath,
-      detail: { campaignId, orgId: input.orgId, label: theme.label, count: theme.count },
+      detail: { campaignId: reporterCampaignId, jobCampaignId: campaignId, orgId: input.orgId, label: theme.label, count: theme.count },
     });
     return { id: row.id, key: `comment_theme:${row.id}` };
   });

@@ -16,7 +16,8 @@ const SLOTS = new WorkerSlots(1, 8);
 
 export interface StoredResult extends ThemeResult {
   sources: { ballot: number; comment: number; field: number };
-  reporterNames: Record<string, { orgId: number; orgName: string }>;
+  /** campaignId: the reporter's own round — a lower level's for a county-wide job (absent in jobs stored before it). */
+  reporterNames: Record<string, { orgId: number; orgName: string; campaignId?: number }>;
 }
 
 /** Rounds of the campaign whose texts can be grouped: real and released. */
@@ -63,7 +64,7 @@ export async function runJob(db: Db, id: number, campaignId: number, roundId: nu
       timeoutMs: 120_000, maxOldGenerationSizeMb: 768, slots: SLOTS,
       tooComplex: () => new AppError('THEMES_TOO_LARGE'),
     });
-    const reporterNames = Object.fromEntries(reporters.map((r) => [String(r.id), { orgId: r.orgId, orgName: r.orgName }]));
+    const reporterNames = Object.fromEntries(reporters.map((r) => [String(r.id), { orgId: r.orgId, orgName: r.orgName, campaignId: r.campaignId }]));
     const result: StoredResult = { ...computed, sources, reporterNames };
     await db.update(commentThemeJobs).set({ state: 'done', progress: 100, result, finishedAt: new Date() }).where(eq(commentThemeJobs.id, id));
   } catch (e) {

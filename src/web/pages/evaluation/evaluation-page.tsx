@@ -6,6 +6,7 @@ import {
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { isApiError } from '../../api/client';
+import { MyThemesCard } from '../results/my-themes';
 import { evaluationApi, type Evaluation, type EvaluationItem, type Grade, type MyResult } from '../../api/evaluation';
 import { useUser } from '../../auth/auth-context';
 import { useMeta } from '../../lib/meta';
@@ -30,6 +31,7 @@ export default function EvaluationPage() {
 
 function MyResultView() {
   const campaignId = Number(useParams().id);
+  const user = useUser();
   const [data, setData] = useState<MyResult | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
@@ -50,6 +52,7 @@ function MyResultView() {
       </Descriptions>
     </Card>
     <OutputsPanel campaignId={campaignId} locked />
+    {user.orgId && <MyThemesCard campaignId={campaignId} orgId={user.orgId} />}
     </Space>
   );
 }

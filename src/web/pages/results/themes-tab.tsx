@@ -46,6 +46,23 @@ const Quotes = ({ quotes }: { quotes: string[] }) => (
   <List size="small" dataSource={quotes} renderItem={(q) => <List.Item>“{q}”</List.Item>} locale={{ emptyText: '无引文' }} />
 );
 
+/** One reporter's themes with tags and shuffled quotes; the organizer also turns a theme into a draft item. */
+export function ReporterThemeList({ reporter, onDraft }: { reporter: ReporterThemes; onDraft?: (themeId: number) => void }) {
+  return (
+    <List
+      data-testid="reporter-themes"
+      header={<Typography.Text>{reporter.total}条意见，{reporter.noProblem}条无具体问题{reporter.copies.some((c) => c.suspicious) ? '；有内容雷同的意见' : ''}</Typography.Text>}
+      dataSource={reporter.themes}
+      locale={{ emptyText: '没有达到最小分组人数、可以归纳的具体意见' }}
+      renderItem={(t) => (
+        <List.Item actions={onDraft ? [<Button key="d" size="small" onClick={() => onDraft(t.id)}>生成整改草稿</Button>] : []}>
+          <List.Item.Meta title={`${t.label}（${t.count}条）`} description={<><Space wrap>{t.tags.map((x) => <Tag key={x.tag}>{x.tag}</Tag>)}</Space><Quotes quotes={t.quotes} /></>} />
+        </List.Item>
+      )}
+    />
+  );
+}
+
 /** 意见归纳 (R-VOTE-6): the organizer groups the released free texts, reads the top themes and each reporter's. */
 export function ThemesTab({ campaignId, canManage }: { campaignId: number; canManage: boolean }) {
   const { message } = App.useApp();
@@ -138,18 +155,7 @@ export function ThemesTab({ campaignId, canManage }: { campaignId: number; canMa
               />
               <Button disabled={!orgId} onClick={() => orgId && themesApi.docx(campaignId, orgId, roundId)}>下载群众评议意见归纳（.docx）</Button>
             </Space>
-            {reporter && (
-              <List
-                data-testid="reporter-themes"
-                header={<Typography.Text>{reporter.total}条意见，{reporter.noProblem}条无具体问题{reporter.copies.some((c) => c.suspicious) ? '；有内容雷同的意见' : ''}</Typography.Text>}
-                dataSource={reporter.themes}
-                renderItem={(t) => (
-                  <List.Item actions={canManage ? [<Button key="d" size="small" onClick={() => draft(t.id)}>生成整改草稿</Button>] : []}>
-                    <List.Item.Meta title={`${t.label}（${t.count}条）`} description={<><Space wrap>{t.tags.map((x) => <Tag key={x.tag}>{x.tag}</Tag>)}</Space><Quotes quotes={t.quotes} /></>} />
-                  </List.Item>
-                )}
-              />
-            )}
+            {reporter && <ReporterThemeList reporter={reporter} onDraft={canManage ? draft : undefined} />}
           </Card>
         </>
       )}
