@@ -8,7 +8,7 @@
 // Exits non-zero if a single acknowledged ballot is missing from the database (or one too many is there).
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import net from 'node:net';
+import type net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -175,7 +175,7 @@ function voteTransferKb() {
   const html = path.resolve('dist/web/vote/index.html');
   if (!existsSync(html)) return console.log('\nvote page: dist/web/vote missing — run `npx vite build` first');
   const page = readFileSync(html);
-  const assets = [...page.toString().matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => path.resolve('dist/web' + m[1]));
+  const assets = [...page.toString().matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => path.resolve(`dist/web${m[1]}`));
   const sizes = [page, ...assets.map((a) => readFileSync(a))].map((b) => gzipSync(b, { level: 9 }).length);
   const jsCss = sizes.slice(1).reduce((s, n) => s + n, 0);
   console.log(`\nvote page transfer (gzip): html ${(sizes[0]! / 1024).toFixed(1)} KB + JS/CSS ${(jsCss / 1024).toFixed(1)} KB = ${(sizes.reduce((s, n) => s + n, 0) / 1024).toFixed(1)} KB (budget: JS+CSS ≤ 30 KB)`);

@@ -1,4 +1,4 @@
-// Runs every test: unit + integration on PGlite, then the integration suite again on a
+// Runs every test: lint (stops the run when it fails), unit + integration on PGlite, then the integration suite again on a
 // PostgreSQL 15 server this script starts on a free port and stops afterwards, then e2e in Chromium.
 // First it installs the machine packages that needs when missing (scripts/system-deps.mjs: apt-get as root,
 // otherwise it names the command), so a fresh machine needs only `npm install && npm test`.
@@ -23,6 +23,10 @@ function freePort() {
 const e2e = process.env.SKIP_E2E !== '1';
 // Checked before anything runs, so a missing package stops the run at once rather than after the PGlite suite.
 if (!ensureSystemDeps({ e2e })) process.exit(1);
+
+// Lint, boundaries and types first: a minute, and a failure there stops the run before the long suites.
+console.log('== lint (Biome, dependency-cruiser, tsc) ==');
+if (spawnSync('npm', ['run', 'lint'], { stdio: 'inherit' }).status !== 0) process.exit(1);
 
 // Integration files converted to tests that each build what they need run in a shuffled order (the seed is printed;
 // rerun one with --sequence.seed=N); the rest stay in file order until converted (decision 024).

@@ -5,7 +5,7 @@
 // columns and the raw files of each data directory, WAL included. None may pair more than 7 (the test's bound:
 // chance pairs about Poisson(1) of 60, P(≥ 8) < 1e-5). The methods are the test's, in the same order.
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, type Stats, statSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { buildApp } from '../../src/server/app';
@@ -28,7 +28,7 @@ function files(dir: string, keep: (rel: string) => boolean): string[] {
     try { names = readdirSync(d); } catch { return; }
     for (const n of names) {
       const p = path.join(d, n);
-      let st;
+      let st: Stats;
       try { st = statSync(p); } catch { continue; }
       if (st.isDirectory()) walk(p);
       else if (st.isFile() && keep(path.relative(dir, p))) out.push(p);

@@ -14,7 +14,7 @@ describe('ballot codes (R-VOTE-3)', () => {
     const typo = (code[0] === 'A' ? 'B' : 'A') + code.slice(1);
     expect(codeShape(typo)).toBe('typo');
     expect(codeShape(code.slice(1))).toBe('malformed');
-    expect(codeShape(code.slice(0, -1) + 'O')).toBe('malformed');
+    expect(codeShape(`${code.slice(0, -1)}O`)).toBe('malformed');
   });
 
   it('reads a code typed with spaces, dashes and lower case', () => {

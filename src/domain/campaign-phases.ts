@@ -137,7 +137,7 @@ export function validatePhasePlans(plans: PhasePlan[]): void {
     const i = index.get(before);
     const j = index.get(after);
     if (i === undefined || j === undefined) continue;
-    const [a, b] = [plans[i], plans[j]];
+    const [a, b] = [plans[i]!, plans[j]!];
     if (b.start < a.start) {
       throw fail(`「${phaseLabel(after)}」阶段不能早于「${phaseLabel(before)}」阶段开始`, `phases.${j}.start`);
     }

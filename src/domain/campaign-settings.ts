@@ -265,8 +265,8 @@ function checkWeights(s: CampaignSettings) {
 function checkDates(s: CampaignSettings) {
   validatePhasePlans(s.phases);
   const at = (key: PhaseKey) => s.phases.findIndex((p) => p.key === key);
-  const reports = s.phases[at('reports')];
-  const meeting = s.phases[at('meeting')];
+  const reports = s.phases[at('reports')]!;
+  const meeting = s.phases[at('meeting')]!;
   const due = addDays(meeting.start, -s.report.dueDaysBeforeMeeting);
   if (reports.end > due) {
     throw invalid(
@@ -280,7 +280,7 @@ function checkDates(s: CampaignSettings) {
       .filter((p) => (['meeting', 'field', 'evaluation', 'feedback'] as PhaseKey[]).includes(p.key))
       .reduce((latest, p) => (p.end > latest ? p.end : latest), '');
     const limit = addDays(roundEnd, s.summary.dueDaysAfterRound);
-    if (s.phases[summaryAt].end > limit) {
+    if (s.phases[summaryAt]!.end > limit) {
       throw invalid(
         `phases.${summaryAt}.end`,
         `总结报告应在述职评议考核工作结束后${s.summary.dueDaysAfterRound}日内完成，「总结」阶段应不晚于${formatDateProse(limit)}结束`,
@@ -299,7 +299,7 @@ function checkDates(s: CampaignSettings) {
 export function validateSettings(input: unknown): CampaignSettings {
   const parsed = settingsSchema.safeParse(input, { error: zhIssue });
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
+    const issue = parsed.error.issues[0]!;
     throw invalid(issue.path.join('.'), `${fieldName(issue.path)}：${issue.message}`);
   }
   const s = parsed.data;

@@ -203,13 +203,13 @@ export function rank<T>(items: readonly T[], key: (item: T) => number, options: 
     return { item, values };
   });
   const cmp = (a: (typeof rows)[number], b: (typeof rows)[number]) => {
-    for (let i = 0; i < keys.length; i++) if (a.values[i] !== b.values[i]) return b.values[i] - a.values[i];
+    for (let i = 0; i < keys.length; i++) if (a.values[i] !== b.values[i]) return b.values[i]! - a.values[i]!;
     return 0;
   };
   const sorted = [...rows].sort(cmp);
   const competition = (list: typeof rows) => {
     const ranks = new Map<(typeof rows)[number], number>();
-    list.forEach((row, i) => ranks.set(row, i > 0 && cmp(list[i - 1], row) === 0 ? ranks.get(list[i - 1])! : i + 1));
+    list.forEach((row, i) => ranks.set(row, i > 0 && cmp(list[i - 1]!, row) === 0 ? ranks.get(list[i - 1]!)! : i + 1));
     return ranks;
   };
   const overall = competition(sorted);

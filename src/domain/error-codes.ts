@@ -282,7 +282,7 @@ export const ERROR_CODES = {  // HTTP, sessions and the framework
 export type ErrorCode = keyof typeof ERROR_CODES;
 
 export const isErrorCode = (code: unknown): code is ErrorCode =>
-  typeof code === 'string' && Object.prototype.hasOwnProperty.call(ERROR_CODES, code);
+  typeof code === 'string' && Object.hasOwn(ERROR_CODES, code);
 
 /** The codes a route of this tag can answer, in the registry's order. */
 export function errorCodesFor(tag: ModuleTag): ErrorCode[] {

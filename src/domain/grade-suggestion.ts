@@ -144,7 +144,7 @@ export function suggestGrades(standings: readonly Standing[], policy: GradingPol
     const reasons = autoPoorReasonsWith(s, autoRules, fraction);
     if (reasons.length > 0) auto.push({ s, reasons });
     else {
-      if (free.length && free[free.length - 1].rank > s.rank) sorted = false;
+      if (free.length && free[free.length - 1]!.rank > s.rank) sorted = false;
       free.push(s);
     }
   }
@@ -153,11 +153,11 @@ export function suggestGrades(standings: readonly Standing[], policy: GradingPol
   const groups: Standing[][] = [];
   for (const s of free) {
     const last = groups[groups.length - 1];
-    if (last && last[0].rank === s.rank) last.push(s);
+    if (last && last[0]!.rank === s.rank) last.push(s);
     else groups.push([s]);
   }
   const cuts = [0];
-  for (const g of groups) cuts.push(cuts[cuts.length - 1] + g.length);
+  for (const g of groups) cuts.push(cuts[cuts.length - 1]! + g.length);
   const { counts, violation } = bestCounts(cuts, auto.length, rules);
   const freeCounts: GradeCounts = { ...counts, poor: counts.poor - auto.length };
 
@@ -176,7 +176,7 @@ export function suggestGrades(standings: readonly Standing[], policy: GradingPol
     if (why === undefined) {
       why =
         grade !== 'good'
-          ? `${whyNotBetter(grade, groups[groupGrades.indexOf(grade)].length, counts, rules)}，`
+          ? `${whyNotBetter(grade, groups[groupGrades.indexOf(grade)]!.length, counts, rules)}，`
           : freeCounts.good < free.length
             ? `好等次名额上限${freeCounts.good}个，`
             : '';
@@ -186,8 +186,8 @@ export function suggestGrades(standings: readonly Standing[], policy: GradingPol
   };
   const suggested: Suggested[] = [];
   groups.forEach((group, i) => {
-    const grade = groupGrades[i];
-    const rankText = `排名第${group[0].rank}${group.length > 1 ? `（并列${group.length}个）` : ''}`;
+    const grade = groupGrades[i]!;
+    const rankText = `排名第${group[0]!.rank}${group.length > 1 ? `（并列${group.length}个）` : ''}`;
     // 好 is only "capped" when someone ranked lower did not get it.
     const why = whyOf(grade);
     const explanation = `${rankText}，${why}建议为${GRADE_LABELS[grade]}`;
@@ -219,11 +219,11 @@ export function suggestGrades(standings: readonly Standing[], policy: GradingPol
  * reporters) would break, or break further, the rules named here.
  */
 function whyNotBetter(grade: Grade, size: number, counts: GradeCounts, rules: readonly QuotaRule[]): string {
-  const better = GRADES[GRADES.indexOf(grade) - 1];
+  const better = GRADES[GRADES.indexOf(grade) - 1]!;
   const moved = { ...counts, [grade]: counts[grade] - size, [better]: counts[better] + size };
   const before = checkCounts(counts, rules);
   const worse = checkCounts(moved, rules).filter(
-    (c, i) => !c.ok && Math.abs(c.delta) > (before[i].ok ? 0 : Math.abs(before[i].delta)),
+    (c, i) => !c.ok && Math.abs(c.delta) > (before[i]!.ok ? 0 : Math.abs(before[i]!.delta)),
   );
   return `未能定为${GRADE_LABELS[better]}（定为${GRADE_LABELS[better]}将使${worse.map((c) => c.message).join('、')}）`;
 }

@@ -23,12 +23,12 @@ export const compareGrades = (a: Grade, b: Grade): number => gradeIndex(a) - gra
 export function gradeSetLabel(grades: readonly Grade[]): string {
   const sorted = [...new Set(grades)].sort(compareGrades);
   if (sorted.length === 0) return '（无等次）';
-  const first = gradeIndex(sorted[0]);
+  const first = gradeIndex(sorted[0]!);
   const contiguous = sorted.every((g, i) => gradeIndex(g) === first + i);
-  if (sorted.length === 1) return GRADE_LABELS[sorted[0]];
+  if (sorted.length === 1) return GRADE_LABELS[sorted[0]!];
   if (contiguous && sorted.length === GRADES.length) return '全部等次';
-  if (contiguous && sorted[sorted.length - 1] === 'poor') return `${GRADE_LABELS[sorted[0]]}及以下`;
-  if (contiguous && first === 0) return `${GRADE_LABELS[sorted[sorted.length - 1]]}及以上`;
+  if (contiguous && sorted[sorted.length - 1] === 'poor') return `${GRADE_LABELS[sorted[0]!]}及以下`;
+  if (contiguous && first === 0) return `${GRADE_LABELS[sorted[sorted.length - 1]!]}及以上`;
   return sorted.map((g) => GRADE_LABELS[g]).join('、');
 }
 

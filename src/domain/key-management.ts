@@ -68,7 +68,7 @@ export function proposeKeyManagement(
     const required = Number((num * BigInt(orgs.length) + den - 1n) / den);
     const weakestFirst = [...orgs].sort((a, b) => b.rank - a.rank);
     const cutRank = weakestFirst[required - 1]?.rank;
-    const chosen = required === 0 ? [] : weakestFirst.filter((o) => o.rank >= cutRank);
+    const chosen = required === 0 ? [] : weakestFirst.filter((o) => o.rank >= cutRank!);
     const basis = `${scopeLabel}${sectorLabel(sector)}领域共${orgs.length}个党组织，按不低于${shareLabel(share)}（向上取整）应列入${required}个`;
     const tied = chosen.length > required ? chosen.filter((o) => o.rank === cutRank).length : 0;
     for (const o of chosen) {

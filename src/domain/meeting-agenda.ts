@@ -116,7 +116,7 @@ export function moveItem<T>(items: readonly T[], index: number, direction: -1 | 
   const target = index + direction;
   if (index < 0 || index >= items.length || target < 0 || target >= items.length) return [...items];
   const out = [...items];
-  [out[index], out[target]] = [out[target], out[index]];
+  [out[index], out[target]] = [out[target]!, out[index]!];
   return out;
 }
 

@@ -50,7 +50,7 @@ const ROUNDING_LABELS: Record<Rounding, string> = { floor: '向下取整', ceil:
 export function shareToFraction(share: Share): [bigint, bigint] {
   if (typeof share !== 'number') return [BigInt(share.num), BigInt(share.den)];
   const [mantissa, exponent = '0'] = String(share).split('e');
-  const [whole, decimals = ''] = mantissa.split('.');
+  const [whole, decimals = ''] = mantissa!.split('.');
   let num = BigInt(whole + decimals);
   let den = 10n ** BigInt(decimals.length);
   const e = Number(exponent);
@@ -162,7 +162,7 @@ export function bestCounts(
     slope: (rule.grades.includes('average') ? 1 : 0) - (rule.grades.includes('poor') ? 1 : 0),
   }));
   const countsAt = (a: number, b: number, c: number) => [a, b - a, c - b, m - c + fixedPoor];
-  const actual = (mask: number[], counts: number[]) => mask.reduce((s, v, k) => s + v * counts[k], 0);
+  const actual = (mask: number[], counts: number[]) => mask.reduce((s, v, k) => s + v * counts[k]!, 0);
   const cost = (counts: number[]) =>
     compiled.reduce((sum, r) => {
       const d = actual(r.mask, counts) - r.bound;
@@ -186,11 +186,11 @@ export function bestCounts(
   const globalBound = lowerBound([[0, 0, 0], [0, 0, m], [0, m, m], [m, m, m]]);
   let best = { counts: countsAt(0, 0, 0), violation: Infinity };
   search: for (let i = cuts.length - 1; i >= 0; i--) {
-    const a = cuts[i];
+    const a = cuts[i]!;
     const boundA = lowerBound([[a, a, a], [a, a, m], [a, m, m]]);
     if (boundA >= best.violation) continue;
     for (let j = cuts.length - 1; j >= i; j--) {
-      const b = cuts[j];
+      const b = cuts[j]!;
       if (lowerBound([[a, b, b], [a, b, m]]) >= best.violation) continue;
       // The violation is convex in c, so its minimum over the cuts sits at an end or next to a point
       // where some rule's count crosses its bound.
@@ -210,7 +210,7 @@ export function bestCounts(
     }
   }
   const [good, fair, average, poor] = best.counts;
-  return { counts: { good, fair, average, poor }, violation: best.violation };
+  return { counts: { good: good!, fair: fair!, average: average!, poor: poor! }, violation: best.violation };
 }
 
 function neighbours(sorted: readonly number[], x: number): number[] {
@@ -218,7 +218,7 @@ function neighbours(sorted: readonly number[], x: number): number[] {
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (sorted[mid] < x) lo = mid + 1;
+    if (sorted[mid]! < x) lo = mid + 1;
     else hi = mid;
   }
   return [sorted[lo - 1], sorted[lo]].filter((c) => c !== undefined);
@@ -305,7 +305,7 @@ function sharesFeasible(rules: readonly QuotaRule[]): boolean {
   const rows = [
     ...rules.map((r, i) => ({
       a: GRADES.map((g) => (r.grades.includes(g) ? 1n : 0n)),
-      rhs: (fractions[i][0] * scale) / fractions[i][1],
+      rhs: (fractions[i]![0] * scale) / fractions[i]![1],
       sense: r.op === 'max' ? 1n : -1n,
     })),
     ...GRADES.map((_, k) => ({ a: GRADES.map((__, i) => (i === k ? 1n : 0n)), rhs: 0n, sense: -1n })),
@@ -314,13 +314,13 @@ function sharesFeasible(rules: readonly QuotaRule[]): boolean {
   for (let i = 0; i < rows.length; i++) {
     for (let j = i + 1; j < rows.length; j++) {
       for (let k = j + 1; k < rows.length; k++) {
-        const system = [total, rows[i], rows[j], rows[k]];
+        const system = [total, rows[i]!, rows[j]!, rows[k]!];
         let d = det(system.map((r) => r.a));
         if (d === 0n) continue;
         let xs = GRADES.map((_, col) => det(system.map((r) => r.a.map((v, c) => (c === col ? r.rhs : v)))));
         if (d < 0n) [d, xs] = [-d, xs.map((x) => -x)];
         // x = xs / d; compare a·xs with rhs·d to stay in integers.
-        const holds = rows.every((r) => r.sense * (r.a.reduce<bigint>((s, v, c) => s + v * xs[c], 0n) - r.rhs * d) <= 0n);
+        const holds = rows.every((r) => r.sense * (r.a.reduce<bigint>((s, v, c) => s + v * xs[c]!, 0n) - r.rhs * d) <= 0n);
         if (holds) return true;
       }
     }
@@ -329,8 +329,8 @@ function sharesFeasible(rules: readonly QuotaRule[]): boolean {
 }
 
 function det(m: bigint[][]): bigint {
-  if (m.length === 1) return m[0][0];
-  return m[0].reduce((sum, v, col) => {
+  if (m.length === 1) return m[0]![0]!;
+  return m[0]!.reduce((sum, v, col) => {
     if (v === 0n) return sum;
     const minor = m.slice(1).map((row) => row.filter((_, c) => c !== col));
     return sum + (col % 2 === 0 ? 1n : -1n) * v * det(minor);

@@ -59,8 +59,8 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 function checkDate(value: string, field: string, label: string): void {
   const m = DATE.exec(value);
-  const d = m ? new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])) : null;
-  if (!m || !d || d.getUTCFullYear() !== +m[1] || d.getUTCMonth() !== +m[2] - 1 || d.getUTCDate() !== +m[3]) {
+  const d = m ? new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!)) : null;
+  if (!m || !d || d.getUTCFullYear() !== +m[1]! || d.getUTCMonth() !== +m[2]! - 1 || d.getUTCDate() !== +m[3]!) {
     throw new AppError('VALIDATION', `${label}应为有效日期（YYYY-MM-DD）`, { field });
   }
 }

@@ -225,7 +225,7 @@ export function splitIntoSections(plainText: string, sectionTitles: readonly Sec
       existing.lines.push(line.trim());
       current = existing;
     } else {
-      current = { key: h.keys[0], title: line.trim(), lines: [], alsoCovers: h.keys.slice(1) };
+      current = { key: h.keys[0]!, title: line.trim(), lines: [], alsoCovers: h.keys.slice(1) };
       parts.push(current);
     }
   });
@@ -286,11 +286,11 @@ function analyze(sections: readonly ReportSection[]): Analysis {
 }
 
 function place(a: Analysis, section: number, start: number, end: number): Place {
-  const s = a.sections[section];
+  const s = a.sections[section]!;
   const slice = s.text.slice(start, end);
   return { sectionKey: s.key, offset: start, length: end - start, excerpt: slice.length > 40 ? `${slice.slice(0, 40)}…` : slice };
 }
-const sentencePlace = (a: Analysis, i: number) => place(a, a.sentences[i].section, a.sentences[i].span.start, a.sentences[i].span.end);
+const sentencePlace = (a: Analysis, i: number) => place(a, a.sentences[i]!.section, a.sentences[i]!.span.start, a.sentences[i]!.span.end);
 
 const percent = (x: number) => `${Math.round(x * 1000) / 10}%`;
 const quoteList = (items: string[], max = 30) =>
@@ -309,10 +309,10 @@ function lengthCheck(a: Analysis, limit: number | null, fail: Fail): CheckResult
   let before = 0;
   let places: Place[] = [];
   for (let i = 0; i < a.sections.length; i++) {
-    const here = a.titleChars[i] + a.textChars[i];
+    const here = a.titleChars[i]! + a.textChars[i]!;
     if (before + here > limit) {
-      const text = a.sections[i].text;
-      const offset = offsetAfterChars(text, Math.max(0, limit - before - a.titleChars[i])) ?? 0;
+      const text = a.sections[i]!.text;
+      const offset = offsetAfterChars(text, Math.max(0, limit - before - a.titleChars[i]!)) ?? 0;
       places = [place(a, i, offset, text.length)];
       break;
     }
@@ -323,7 +323,7 @@ function lengthCheck(a: Analysis, limit: number | null, fail: Fail): CheckResult
 
 function achievementsCheck(a: Analysis, max: Share | null, fail: Fail): CheckResult | null {
   if (max === null) return null;
-  const chars = a.sections.reduce((sum, s, i) => (s.key === ACHIEVEMENTS ? sum + a.titleChars[i] + a.textChars[i] : sum), 0);
+  const chars = a.sections.reduce((sum, s, i) => (s.key === ACHIEVEMENTS ? sum + a.titleChars[i]! + a.textChars[i]! : sum), 0);
   const share = a.total ? chars / a.total : 0;
   const details = { achievementsChars: chars, totalChars: a.total, share };
   const [num, den] = shareToFraction(max);
@@ -341,11 +341,11 @@ function requiredSectionsCheck(a: Analysis, required: ReportCheckSettings['requi
   const places: Place[] = [];
   for (const r of required) {
     const idx = a.sections.map((s, i) => (covers(s, r.key) ? i : -1)).filter((i) => i >= 0);
-    const chars = idx.reduce((sum, i) => sum + a.textChars[i], 0);
+    const chars = idx.reduce((sum, i) => sum + a.textChars[i]!, 0);
     if (idx.length === 0 || chars === 0) missing.push(r.title);
     else if (chars < r.minChars) {
       short.push(`「${r.title}」部分${chars}字，少于${r.minChars}字`);
-      places.push(...idx.map((i) => place(a, i, 0, a.sections[i].text.length)));
+      places.push(...idx.map((i) => place(a, i, 0, a.sections[i]!.text.length)));
     }
   }
   const details = { missing, short };
@@ -383,7 +383,7 @@ function referencedTargets(a: Analysis, targets: CoverageTarget[], pattern: RegE
   };
   a.sections.forEach((s, i) => {
     for (const m of s.text.matchAll(pattern)) {
-      const n = toNumber(m[1] ?? m[2]);
+      const n = toNumber(m[1] ?? m[2]!);
       const t = byRef.get(String(n)) ?? targets[n - 1];
       if (t && !found.has(t.id)) found.set(t.id, place(a, i, m.index, m.index + m[0].length));
     }
@@ -409,24 +409,24 @@ function bestWindow(a: Analysis, text: string): { score: number; from: number } 
   const stamp = new Int32Array(a.sentences.length).fill(-1);
   wanted.forEach((bg, b) => {
     for (const s of a.bigrams.get(bg) ?? []) {
-      for (let w = Math.max(s - WINDOW + 1, a.sentences[s].sectionStart); w <= s; w++) {
+      for (let w = Math.max(s - WINDOW + 1, a.sentences[s]!.sectionStart); w <= s; w++) {
         if (stamp[w] !== b) {
           stamp[w] = b;
-          counts[w]++;
+          counts[w]!++;
         }
       }
     }
   });
   let from = 0;
-  for (let w = 1; w < counts.length; w++) if (counts[w] > counts[from]) from = w;
-  return { score: counts[from] / wanted.length, from };
+  for (let w = 1; w < counts.length; w++) if (counts[w]! > counts[from]!) from = w;
+  return { score: counts[from]! / wanted.length, from };
 }
 
 function windowPlace(a: Analysis, from: number): Place {
   let to = from;
-  while (to + 1 < a.sentences.length && to + 1 < from + WINDOW && a.sentences[to + 1].section === a.sentences[from].section) to++;
-  const first = a.sentences[from];
-  return place(a, first.section, first.span.start, a.sentences[to].span.end);
+  while (to + 1 < a.sentences.length && to + 1 < from + WINDOW && a.sentences[to + 1]!.section === a.sentences[from]!.section) to++;
+  const first = a.sentences[from]!;
+  return place(a, first.section, first.span.start, a.sentences[to]!.span.end);
 }
 
 function findAnswers(a: Analysis, targets: CoverageTarget[], pattern: RegExp, threshold: number): Answer[] {
@@ -437,9 +437,9 @@ function findAnswers(a: Analysis, targets: CoverageTarget[], pattern: RegExp, th
     if (t.keywords?.length) {
       const hits = t.keywords.flatMap((k) => {
         const i = a.sections.findIndex((s) => s.text.includes(k));
-        return i < 0 ? [] : [place(a, i, a.sections[i].text.indexOf(k), a.sections[i].text.indexOf(k) + k.length)];
+        return i < 0 ? [] : [place(a, i, a.sections[i]!.text.indexOf(k), a.sections[i]!.text.indexOf(k) + k.length)];
       });
-      return hits.length >= Math.max(1, Math.ceil(t.keywords.length / 2)) ? [{ id: t.id, by: 'keywords', place: hits[0] }] : [];
+      return hits.length >= Math.max(1, Math.ceil(t.keywords.length / 2)) ? [{ id: t.id, by: 'keywords', place: hits[0]! }] : [];
     }
     const best = bestWindow(a, t.text);
     return best && best.score >= threshold ? [{ id: t.id, by: 'text', place: windowPlace(a, best.from) }] : [];
@@ -474,9 +474,9 @@ function phraseChecks(a: Analysis, phrases: readonly string[]): CheckResult[] {
   const emptyPlaces: Place[] = [];
   const used = new Set<string>();
   a.sentences.forEach((s, i) => {
-    const text = a.sections[s.section].text.slice(s.span.start, s.span.end);
+    const text = a.sections[s.section]!.text.slice(s.span.start, s.span.end);
     if (CONCRETE.test(text.replace(QUOTED, ''))) return;
-    if (a.sections[s.section].key === ACHIEVEMENTS && CLAIM.test(text)) return void claims.push(sentencePlace(a, i));
+    if (a.sections[s.section]!.key === ACHIEVEMENTS && CLAIM.test(text)) return void claims.push(sentencePlace(a, i));
     const m = empty?.exec(text);
     if (m) {
       used.add(m[0]);
@@ -502,11 +502,11 @@ function phraseChecks(a: Analysis, phrases: readonly string[]): CheckResult[] {
 
 function addMonths(date: string, months: number): string {
   const [y, m, d] = date.split('-').map(Number);
-  const total = y * 12 + (m - 1) + months;
+  const total = y! * 12 + (m! - 1) + months;
   const year = Math.floor(total / 12);
   const month = (total % 12) + 1;
   const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return `${year}-${String(month).padStart(2, '0')}-${String(Math.min(d, lastDay)).padStart(2, '0')}`;
+  return `${year}-${String(month).padStart(2, '0')}-${String(Math.min(d!, lastDay)).padStart(2, '0')}`;
 }
 const cnDate = formatDateProse;
 

@@ -55,8 +55,8 @@ function tidyRuns(runs: Run[]): Run[] {
     } else out.push({ ...r });
   }
   if (out.length) {
-    out[0].text = out[0].text.replace(/^\s+/, '');
-    out[out.length - 1].text = out[out.length - 1].text.replace(/\s+$/, '');
+    out[0]!.text = out[0]!.text.replace(/^\s+/, '');
+    out[out.length - 1]!.text = out[out.length - 1]!.text.replace(/\s+$/, '');
   }
   return out.filter((r) => r.text);
 }
@@ -159,7 +159,7 @@ export function parseRichHtml(html: string): RichBlock[] {
         if (!close) cell = { parts: [], header: name === 'th' };
         else if (cell) {
           if (!table.rows.length) table.rows.push({ header: false, cells: [] });
-          const row = table.rows[table.rows.length - 1];
+          const row = table.rows[table.rows.length - 1]!;
           if (!row.cells.length) row.header = cell.header;
           else row.header = row.header && cell.header;
           row.cells.push(cell.parts.join('').replace(/\s+/g, ' ').trim());
@@ -179,7 +179,7 @@ export function parseRichHtml(html: string): RichBlock[] {
       } else if (--listDepth <= 0) {
         listDepth = 0;
         endItem();
-        if (list && list.items.length) blocks.push(list);
+        if (list?.items.length) blocks.push(list);
         list = null;
       }
       continue;
@@ -212,7 +212,6 @@ export function parseRichHtml(html: string): RichBlock[] {
       const kind = para;
       flushPara();
       if (kind) para = { type: kind.type, level: kind.level, runs: [] };
-      continue;
     }
     // Any other tag (span, a, img, …): dropped, its text kept.
   }
@@ -251,6 +250,7 @@ function runsHtml(runs: readonly Run[]) {
 /** The editor's HTML for blocks: headings become bold paragraphs, list items and cells hold a <p>. */
 export function blocksToHtml(blocks: readonly RichBlock[]): string {
   return blocks
+    // biome-ignore lint/suspicious/useIterableCallbackReturn: the switch names every block type (tsc checks it), each returns
     .map((b) => {
       switch (b.type) {
         case 'paragraph':

@@ -89,7 +89,10 @@ export function orgMatches(byId: Map<number, OrgNode>, org: OrgNode, m: OrgMatch
 }
 
 const count = <K extends string>(keys: K[]) =>
-  keys.reduce<Partial<Record<K, number>>>((acc, k) => ({ ...acc, [k]: (acc[k] ?? 0) + 1 }), {});
+  keys.reduce<Partial<Record<K, number>>>((acc, k) => {
+    acc[k] = (acc[k] ?? 0) + 1;
+    return acc;
+  }, {});
 
 /**
  * The organizations a campaign covers, with counts per sector and kind for the organizer to check.
@@ -157,7 +160,7 @@ function checkCycles(byId: Map<number, OrgNode>, routes: Map<number, Route>, rul
         }
         throw new AppError(
           'ROUTE_CYCLE',
-          `述职路由规则「${rules[ruleIndex].label}」会使「${byId.get(at)!.name}」最终向自己述职（${chain}）`,
+          `述职路由规则「${rules[ruleIndex]!.label}」会使「${byId.get(at)!.name}」最终向自己述职（${chain}）`,
           { field: `routes.${ruleIndex}`, cycle },
         );
       }
@@ -178,7 +181,7 @@ export function computeRoutes(orgs: OrgNode[], rules: RouteRule[], reporterIds: 
   const all = new Map<number, Route>();
   for (const org of orgs) {
     const ruleIndex = rules.findIndex((r) => orgMatches(byId, org, r.match));
-    const reportTo = ruleIndex >= 0 ? rules[ruleIndex].reportTo : org.parentId;
+    const reportTo = ruleIndex >= 0 ? rules[ruleIndex]!.reportTo : org.parentId;
     if (reportTo !== null) all.set(org.id, { reportTo, ruleIndex: ruleIndex >= 0 ? ruleIndex : null });
   }
   checkCycles(byId, all, rules);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from './errors';
+import type { AppError } from './errors';
 import { drawSample, hashSeed, mulberry32, seededRng, shuffle } from './sampling';
 
 const people = Array.from({ length: 1000 }, (_, i) => ({ id: `p${i}`, kind: i % 10 < 3 ? 'deputy' : 'resident' }));

@@ -39,7 +39,7 @@ export function shuffle<T>(items: readonly T[], rng: Rng): T[] {
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(rng() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
+    [out[i], out[j]] = [out[j]!, out[i]!];
   }
   return out;
 }
@@ -105,11 +105,11 @@ function proportional(keys: string[], strata: Map<string, number[]>, total: numb
   const sizeOf = (key: string) => strata.get(key)?.length ?? 0;
   const counts: Record<string, number> = {};
   for (const key of keys) counts[key] = Math.floor((total * sizeOf(key)) / n);
-  const left = total - keys.reduce((sum, key) => sum + counts[key], 0);
+  const left = total - keys.reduce((sum, key) => sum + counts[key]!, 0);
   const byRemainder = [...keys].sort(
     (a, b) => ((total * sizeOf(b)) % n) - ((total * sizeOf(a)) % n) || sizeOf(b) - sizeOf(a),
   );
-  for (const key of byRemainder.slice(0, left)) counts[key] += 1;
+  for (const key of byRemainder.slice(0, left)) counts[key]! += 1;
   return counts;
 }
 

@@ -64,7 +64,7 @@ export function shingleSet(text: string): ShingleSet {
   }
   const sorted = hashes.subarray(0, n).sort();
   let distinct = 0;
-  for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[distinct++] = sorted[i];
+  for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[distinct++] = sorted[i]!;
   return { hashes: sorted.subarray(0, distinct) };
 }
 
@@ -83,7 +83,7 @@ export function exactJaccard(x: string | ShingleSet, y: string | ShingleSet): nu
       common++;
       i++;
       j++;
-    } else if (a[i] < b[j]) i++;
+    } else if (a[i]! < b[j]!) i++;
     else j++;
   }
   return common / (a.length + b.length - common);
@@ -92,11 +92,11 @@ export function exactJaccard(x: string | ShingleSet, y: string | ShingleSet): nu
 function signatureOf(hashes: Uint32Array, k: number): Uint32Array {
   const sig = new Uint32Array(k).fill(EMPTY);
   for (let i = 0; i < hashes.length; i++) {
-    const h = hashes[i];
+    const h = hashes[i]!;
     const bin = Math.floor((h * k) / 0x1_0000_0000);
     // EMPTY marks an empty bin, so a shingle hashing to it is kept one below.
     const v = h === EMPTY ? EMPTY - 1 : h;
-    if (v < sig[bin]) sig[bin] = v;
+    if (v < sig[bin]!) sig[bin] = v;
   }
   if (hashes.length === 0) return sig;
   // Each empty bin borrows from a filled one chosen by a sequence fixed per bin, so two similar
@@ -107,7 +107,7 @@ function signatureOf(hashes: Uint32Array, k: number): Uint32Array {
     for (let attempt = 1; ; attempt++) {
       const j = attempt <= 4 * k ? fmix32(mix(mix(SEED, i), attempt)) % k : (i + attempt) % k;
       if (filled[j] !== EMPTY) {
-        sig[i] = filled[j];
+        sig[i] = filled[j]!;
         break;
       }
     }
@@ -158,7 +158,7 @@ export interface NearCopy {
 export function findNearCopies(target: string | ShingleSet, candidates: readonly SimilarityCandidate[], threshold: number): NearCopy[] {
   if (!(threshold > 0 && threshold <= 1)) throw invalid('similarityThreshold', '相似度阈值应大于0且不超过1');
   if (candidates.length === 0) return [];
-  const k = candidates[0].signature.length;
+  const k = candidates[0]!.signature.length;
   checkSize(k);
   const shingles = setOf(target);
   const sig = signatureOf(shingles.hashes, k);

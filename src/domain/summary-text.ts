@@ -50,7 +50,7 @@ export function ballotSentence(b: BallotFacts): string {
 /** The 下评 result as FORMATS.md counts it: votes and 得票率 per grade, to one decimal. */
 export function downwardSentence(b: BallotFacts): string {
   const d = b.downward;
-  if (!d || !d.valid) return '';
+  if (!d?.valid) return '';
   const grades = GRADES.filter((g) => d.counts[g] > 0).map((g) => `“${GRADE_LABELS[g]}”${d.counts[g]}票（${pct(d.counts[g], d.valid)}%）`);
   return `“下评”中，下一级党组织书记对本级党委书记抓基层党建工作的有效评价${d.valid}人次：${grades.join('、')}`;
 }

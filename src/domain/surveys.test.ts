@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from './errors';
+import type { AppError } from './errors';
 import { drawSample } from './sampling';
 import {
   checkAnswers, checkItems, checkRespondent, DEFAULT_SURVEY_ITEMS, percent1, planRespondentImport, summarize, unitSeed,

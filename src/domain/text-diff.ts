@@ -22,15 +22,15 @@ export function splitSentences(text: string): Span[] {
   const push = (end: number) => {
     let s = start;
     let e = end;
-    while (s < e && /\s/.test(text[s])) s++;
-    while (e > s && /\s/.test(text[e - 1])) e--;
+    while (s < e && /\s/.test(text[s]!)) s++;
+    while (e > s && /\s/.test(text[e - 1]!)) e--;
     if (e > s) spans.push({ start: s, end: e });
     start = end;
   };
   for (let i = 0; i < text.length; i++) {
-    if (!TERMINATORS.has(text[i])) continue;
+    if (!TERMINATORS.has(text[i]!)) continue;
     let end = i + 1;
-    while (end < text.length && CLOSERS.has(text[end])) end++;
+    while (end < text.length && CLOSERS.has(text[end]!)) end++;
     push(end);
     i = end - 1;
   }
@@ -78,24 +78,24 @@ export function diffTexts(oldText: string, newText: string): DiffOp[] {
   for (let i = n - 1; i >= 0; i--) {
     for (let j = m - 1; j >= 0; j--) {
       lcs[i * w + j] =
-        ka[head + i] === kb[head + j] ? lcs[(i + 1) * w + j + 1] + 1 : Math.max(lcs[(i + 1) * w + j], lcs[i * w + j + 1]);
+        ka[head + i] === kb[head + j] ? lcs[(i + 1) * w + j + 1]! + 1 : Math.max(lcs[(i + 1) * w + j]!, lcs[i * w + j + 1]!);
     }
   }
 
   const ops: DiffOp[] = [];
   const equal = (i: number, j: number) =>
-    ops.push({ op: 'equal', oldText: a[i].text, newText: b[j].text, oldStart: a[i].start, newStart: b[j].start });
+    ops.push({ op: 'equal', oldText: a[i]!.text, newText: b[j]!.text, oldStart: a[i]!.start, newStart: b[j]!.start });
   for (let k = 0; k < head; k++) equal(k, k);
   let i = 0;
   let j = 0;
   while (i < n || j < m) {
     if (i < n && j < m && ka[head + i] === kb[head + j]) {
       equal(head + i++, head + j++);
-    } else if (j === m || (i < n && lcs[(i + 1) * w + j] >= lcs[i * w + j + 1])) {
-      ops.push({ op: 'delete', oldText: a[head + i].text, oldStart: a[head + i].start });
+    } else if (j === m || (i < n && lcs[(i + 1) * w + j]! >= lcs[i * w + j + 1]!)) {
+      ops.push({ op: 'delete', oldText: a[head + i]!.text, oldStart: a[head + i]!.start });
       i++;
     } else {
-      ops.push({ op: 'insert', newText: b[head + j].text, newStart: b[head + j].start });
+      ops.push({ op: 'insert', newText: b[head + j]!.text, newStart: b[head + j]!.start });
       j++;
     }
   }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { serveAndLaunch } from './lib/browser';
 import { afterAll, beforeAll, expect, it, onTestFailed } from 'vitest';
 import { buildApp } from '../../src/server/app';

@@ -2,7 +2,7 @@
 // script does not run) and the real pages — antd with its CSS-in-JS, echarts, the meeting console, the phone vote
 // page — render with no CSP violation at all.
 import path from 'node:path';
-import { type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app';
 import { TEST_COST, TEST_PASSWORD } from '../factories';

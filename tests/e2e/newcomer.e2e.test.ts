@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDateProse, shanghaiDate } from '../../src/domain/calendar';
 import { buildApp } from '../../src/server/app';

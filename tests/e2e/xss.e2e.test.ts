@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import mammoth from 'mammoth';
-import { type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { serveAndLaunch } from './lib/browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app';

@@ -15,7 +15,6 @@ let campaignB = 0;
 const rep: Record<string, number> = {};
 let checklistId = 0;
 let items: { id: number; title: string; maxPoints: number }[] = [];
-let team1 = 0;
 
 const count = async (table: string, where = 'true') =>
   (await queryRows<{ n: number }>(t.db, sql.raw(`select count(*)::int as n from ${table} where ${where}`)))[0].n;
@@ -31,7 +30,7 @@ const score = (who: string, reporterId: number, body: Record<string, unknown>) =
   s[who].put(`/api/assessment/reporters/${reporterId}/scores`, { clientId: randomUUID(), failed: false, ...body });
 
 function upload(session: Session, url: string, file: Buffer, filename: string, type: string) {
-  const boundary = '----photo' + Math.random().toString(16).slice(2);
+  const boundary = `----photo${Math.random().toString(16).slice(2)}`;
   const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`;
   const payload = Buffer.concat([Buffer.from(head), file, Buffer.from(`\r\n--${boundary}--\r\n`)]);
   return session.request({ method: 'POST', url, payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
@@ -158,7 +157,6 @@ describe('teams (考评组)', () => {
       name: '第一考评组', leaderName: '李组长', memberIds: [uid.assessorA1], reporterIds: [rep.town, rep.v1],
     });
     expect(res.statusCode, res.body).toBe(200);
-    team1 = res.json().id;
     const res2 = await s.adminA.post(`/api/campaigns/${campaignId}/assessment-teams`, {
       name: '第二考评组', memberIds: [uid.assessorA2], reporterIds: [rep.v2],
     });

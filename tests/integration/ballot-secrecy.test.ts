@@ -71,7 +71,7 @@ function files(dir: string, keep: (rel: string) => boolean): string[] {
     try { names = readdirSync(d); } catch { return; }
     for (const n of names) {
       const p = path.join(d, n);
-      let st;
+      let st: ReturnType<typeof statSync>;
       try { st = statSync(p); } catch { continue; }
       if (st.isDirectory()) walk(p);
       else if (st.isFile() && keep(path.relative(dir, p))) out.push(p);

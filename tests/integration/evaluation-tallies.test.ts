@@ -131,7 +131,7 @@ async function expected(list = reporters) {
     const survey = points.length ? round2(points.reduce((x, y) => x + y, 0) / points.length) : null;
     const input = inputs.find((x) => Number(x.reporter_id) === r.id)!;
     const daily = Number(input.daily_score);
-    const counts = GRADES.reduce((acc, g) => ({ ...acc, [g]: [...cats.values()].reduce((sum, c) => sum + c[g], 0) }), {} as Record<Grade, number>);
+    const counts = Object.fromEntries(GRADES.map((g) => [g, [...cats.values()].reduce((sum, c) => sum + c[g], 0)])) as Record<Grade, number>;
     return { r, ballots, survey, daily, counts, input, composite: compositeScore({ ballots, survey, daily }, weights).score };
   });
   const ranked = rank(rows, (x) => x.composite!, { groupOf: (x) => x.r.sector });

@@ -204,8 +204,8 @@ describe('evaluation — township seed (003), 20 reporters', () => {
     }
     const suggestion = suggestGrades(ranked.map((x) => ({
       reporterId: String(x.item.row.reporter_id), rank: x.rank,
-      ballots: { counts: GRADES.reduce((acc, g) => ({ ...acc, [g]: [...(byReporter.get(x.item.row.reporter_id) ?? new Map()).values()]
-        .reduce((sum: number, c: Record<Grade, number>) => sum + c[g], 0) }), {} as Record<Grade, number>) },
+      ballots: { counts: Object.fromEntries(GRADES.map((g) => [g, [...(byReporter.get(x.item.row.reporter_id) ?? new Map()).values()]
+        .reduce((sum: number, c: Record<Grade, number>) => sum + c[g], 0)])) as Record<Grade, number> },
       majorError: x.item.row.major_error_note, accountability: x.item.row.accountability_note,
     })), { quotaRules: s.grading.quotas, autoPoor: s.grading.autoPoor });
     for (const g of suggestion.grades) {
@@ -268,7 +268,7 @@ describe('evaluation — township seed (003), 20 reporters', () => {
     expect(mine.statusCode).toBe(200);
     expect(mine.json()).toEqual({ locked: false, orgName: T.villages[0]!.name, message: '综合评价等次经党委研究确定后公布' });
     expect(mine.body).not.toMatch(/good|fair|average|poor|rank/);
-    expect((await secretary.get(url(T.campaign.id, '/results/' + T.reporters[0]!.id + '/history'))).statusCode).toBe(403);
+    expect((await secretary.get(url(T.campaign.id, `/results/${T.reporters[0]!.id}/history`))).statusCode).toBe(403);
     expect((await otherAdmin.get(url(T.campaign.id))).statusCode).toBe(404);
     expect((await otherAdmin.post(url(T.campaign.id, '/recompute'))).statusCode).toBe(404);
     expect((await leader.get(url(T.campaign.id))).statusCode).toBe(200);

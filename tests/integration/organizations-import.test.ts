@@ -31,7 +31,7 @@ async function sheet(rows: unknown[][], opts: { helpSheetFirst?: boolean } = {})
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 function upload(session: Session, url: string, file: Buffer) {
-  const boundary = '----spk' + Math.random().toString(16).slice(2);
+  const boundary = `----spk${Math.random().toString(16).slice(2)}`;
   const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="组织.xlsx"\r\nContent-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n`;
   const payload = Buffer.concat([Buffer.from(head), file, Buffer.from(`\r\n--${boundary}--\r\n`)]);
   return session.request({ method: 'POST', url, payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
@@ -80,7 +80,7 @@ describe('R-ORG-4 import as a background job with progress', () => {
     expect(res.statusCode, res.body).toBe(202);
     const job = await finished(s.adminA, res.json().job.id);
     expect(job).toMatchObject({ status: 'done', result: { orgs: 2, secretaries: 1 }, error: null });
-    const hit = (await s.adminA.get('/api/orgs/search?q=' + encodeURIComponent('第一党小组'))).json();
+    const hit = (await s.adminA.get(`/api/orgs/search?q=${encodeURIComponent('第一党小组')}`)).json();
     expect(hit.items[0].pathNames).toEqual(['甲县委', '甲县第五党支部', '甲县第五党支部第一党小组']);
     const detail = (await s.adminA.get(`/api/orgs/${hit.items[0].parentId}`)).json();
     expect(detail.secretary).toMatchObject({ name: '赵文', tenureStart: '2024-03-15' });

@@ -143,7 +143,7 @@ async function sheet(rows: unknown[][]) {
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 function upload(session: Session, file: Buffer, filename = 'orgs.xlsx') {
-  const boundary = '----spk' + Math.random().toString(16).slice(2);
+  const boundary = `----spk${Math.random().toString(16).slice(2)}`;
   const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n`;
   const payload = Buffer.concat([Buffer.from(head), file, Buffer.from(`\r\n--${boundary}--\r\n`)]);
   return session.request({ method: 'POST', url: '/api/orgs/import', payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
@@ -183,7 +183,7 @@ describe('R-ORG-4 spreadsheet import', () => {
     const res = await upload(s.adminA, file);
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toEqual({ orgs: 2, secretaries: 1 });
-    const hit = (await s.adminA.get('/api/orgs/search?q=' + encodeURIComponent('甲三镇一村'))).json().items[0];
+    const hit = (await s.adminA.get(`/api/orgs/search?q=${encodeURIComponent('甲三镇一村')}`)).json().items[0];
     expect(hit.pathNames).toEqual(['甲县委', '甲三镇党委', '甲三镇一村党支部']);
     const audit = (await s.auditorA.get('/api/audit?action=org.import')).json();
     expect(audit.items[0].detail).toMatchObject({ orgs: 2, secretaries: 1 });

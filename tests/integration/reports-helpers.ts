@@ -80,7 +80,7 @@ export async function makeReportDocx(o: { extraHeading?: string; sections?: { ti
 }
 
 export function upload(session: Session, url: string, file: Buffer, filename: string, type = 'application/octet-stream') {
-  const boundary = '----rep' + Math.random().toString(16).slice(2);
+  const boundary = `----rep${Math.random().toString(16).slice(2)}`;
   const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`;
   const payload = Buffer.concat([Buffer.from(head), file, Buffer.from(`\r\n--${boundary}--\r\n`)]);
   return session.request({ method: 'POST', url, payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });

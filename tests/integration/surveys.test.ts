@@ -57,7 +57,7 @@ afterAll(async () => {
 });
 
 function upload(session: Session, url: string, file: Buffer) {
-  const boundary = '----svy' + Math.random().toString(16).slice(2);
+  const boundary = `----svy${Math.random().toString(16).slice(2)}`;
   const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="名单.xlsx"\r\nContent-Type: ${XLSX}\r\n\r\n`;
   const payload = Buffer.concat([Buffer.from(head), file, Buffer.from(`\r\n--${boundary}--\r\n`)]);
   return session.request({ method: 'POST', url, payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });

@@ -1,5 +1,4 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import pg from 'pg';
 import { openPglite, openPostgres } from '../../src/server/db/connect';
 import { PG_TEMPLATE_DB, PGLITE_TEMPLATE, TEMPLATE_DIR } from './paths';

@@ -126,11 +126,11 @@ export function analyzeComments(input: readonly CommentIn[], options: AnalyzeOpt
   const docByFirst = new Map<number, Doc>();
   const docs: Doc[] = [];
   for (let i = 0; i < specific.length; i++) {
-    const first = groupOf[i];
+    const first = groupOf[i]!;
     let doc = docByFirst.get(first);
     if (!doc) {
-      const words = contentWords(specific[first].text, segment);
-      const tags = keywordTags(specific[first].text);
+      const words = contentWords(specific[first]!.text, segment);
+      const tags = keywordTags(specific[first]!.text);
       doc = { first, members: [], words, tags, features: featuresOf(words, tags), vector: null };
       docByFirst.set(first, doc);
       docs.push(doc);
@@ -171,10 +171,10 @@ export function analyzeComments(input: readonly CommentIn[], options: AnalyzeOpt
   });
   const clusters = new Map<number, Doc[]>();
   withVector.forEach((d, k) => {
-    if (labels[k] < 0) return;
-    const list = clusters.get(labels[k]);
+    if (labels[k]! < 0) return;
+    const list = clusters.get(labels[k]!);
     if (list) list.push(d);
-    else clusters.set(labels[k], [d]);
+    else clusters.set(labels[k]!, [d]);
   });
   const inCluster = new Set([...clusters.values()].flat());
 
@@ -183,7 +183,7 @@ export function analyzeComments(input: readonly CommentIn[], options: AnalyzeOpt
   const otherDocs = docs.filter((d) => !inCluster.has(d));
   const sized = [...clusters.values()].map((list) => ({ list, count: list.reduce((s, d) => s + d.members.length, 0) }));
   // A "theme" made of one text and its copies is a copy group, listed as such; it stays among the others.
-  for (const { list, count } of sized) if (list.length < 2) otherDocs.push(...list);
+  for (const { list } of sized) if (list.length < 2) otherDocs.push(...list);
   const kept = sized.filter((c) => c.list.length >= 2).sort((a, b) => b.count - a.count);
   const wordDf = new Map<string, number>();
   for (const d of docs) for (const w of new Set(d.words)) wordDf.set(w, (wordDf.get(w) ?? 0) + d.members.length);
@@ -195,14 +195,14 @@ export function analyzeComments(input: readonly CommentIn[], options: AnalyzeOpt
     const tagCount: Record<string, number> = {};
     for (const d of list) for (const t of d.tags) inc(tagCount, t, d.members.length);
     // A label whose first word covers few of the comments says little; the leading tag goes in front of it.
-    const coverage = keywords.length ? list.filter((d) => d.words.includes(keywords[0])).reduce((s, d) => s + d.members.length, 0) / count : 0;
+    const coverage = keywords.length ? list.filter((d) => d.words.includes(keywords[0]!)).reduce((s, d) => s + d.members.length, 0) / count : 0;
     const lead = topTag(tagCount);
     const label = keywords.length === 0 ? lead ?? '其他' : coverage < 0.3 && lead ? `${lead}：${keywords.slice(0, 2).join('、')}` : keywords.slice(0, 3).join('、');
     const groups: Record<string, number> = {};
     for (const d of list) {
       for (const m of d.members) {
-        inc(groups, specific[m].group);
-        assignment.set(specific[m].id, { theme: id, tags: d.tags });
+        inc(groups, specific[m]!.group);
+        assignment.set(specific[m]!.id, { theme: id, tags: d.tags });
       }
     }
     themes.push({
@@ -215,18 +215,18 @@ export function analyzeComments(input: readonly CommentIn[], options: AnalyzeOpt
   for (const d of otherDocs) {
     for (const m of d.members) {
       other.count++;
-      inc(other.groups, specific[m].group);
-      assignment.set(specific[m].id, { theme: 0, tags: d.tags });
+      inc(other.groups, specific[m]!.group);
+      assignment.set(specific[m]!.id, { theme: 0, tags: d.tags });
     }
   }
-  other.quotes = shuffle(otherDocs.map((d) => specific[d.first].text.trim()), options.rng).slice(0, quotesPer);
+  other.quotes = shuffle(otherDocs.map((d) => specific[d.first]!.text.trim()), options.rng).slice(0, quotesPer);
 
   const copies: CopyGroup[] = docs
     .filter((d) => d.members.length >= 2)
     .map((d) => {
       const groups: Record<string, number> = {};
-      for (const m of d.members) inc(groups, specific[m].group);
-      const text = specific[d.first].text.trim();
+      for (const m of d.members) inc(groups, specific[m]!.group);
+      const text = specific[d.first]!.text.trim();
       return { text, count: d.members.length, groups, suspicious: isSuspiciousCopy(d.members.length, text) };
     })
     .sort((a, b) => b.count - a.count || (a.text < b.text ? -1 : 1));
@@ -264,14 +264,14 @@ function themeKeywords(list: readonly Doc[], count: number, wordDf: Map<string, 
 /** The texts nearest the theme's centre, one per copy group, then shuffled so their order says nothing. */
 function pickQuotes(list: readonly Doc[], specific: readonly CommentIn[], k: number, rng: Rng): string[] {
   const dim = new Map<number, number>();
-  for (const d of list) for (let i = 0; i < d.vector!.idx.length; i++) dim.set(d.vector!.idx[i], (dim.get(d.vector!.idx[i]) ?? 0) + d.vector!.val[i]);
+  for (const d of list) for (let i = 0; i < d.vector!.idx.length; i++) dim.set(d.vector!.idx[i]!, (dim.get(d.vector!.idx[i]!) ?? 0) + d.vector!.val[i]!);
   const keys = [...dim.keys()].sort((a, b) => a - b);
   const centre: SparseVector = { idx: Int32Array.from(keys), val: Float32Array.from(keys, (i) => dim.get(i)!) };
   const near = list
     .map((d) => ({ d, s: dot(d.vector!, centre) }))
-    .sort((a, b) => b.s - a.s || (copyKey(specific[a.d.first].text) < copyKey(specific[b.d.first].text) ? -1 : 1))
+    .sort((a, b) => b.s - a.s || (copyKey(specific[a.d.first]!.text) < copyKey(specific[b.d.first]!.text) ? -1 : 1))
     .slice(0, k)
-    .map(({ d }) => specific[d.first].text.trim());
+    .map(({ d }) => specific[d.first]!.text.trim());
   return shuffle(near, rng);
 }
 
@@ -306,6 +306,6 @@ export function groupView(analysis: Analysis, comments: readonly CommentIn[], gr
     themes,
     other: { count: byTheme.get(0)?.length ?? 0, quotes: quotesOf(byTheme.get(0) ?? []) },
     tags: Object.entries(tags).sort((a, b) => b[1] - a[1]).map(([tag, count]) => ({ tag, count })),
-    copies: analysis.copies.filter((c) => (c.groups[group] ?? 0) >= 2).map((c) => ({ text: c.text, count: c.groups[group], suspicious: isSuspiciousCopy(c.groups[group], c.text) })),
+    copies: analysis.copies.filter((c) => (c.groups[group] ?? 0) >= 2).map((c) => ({ text: c.text, count: c.groups[group], suspicious: isSuspiciousCopy(c.groups[group]!, c.text) })),
   };
 }

@@ -19,9 +19,9 @@ export function dot(a: SparseVector, b: SparseVector): number {
   const ai = a.idx;
   const bi = b.idx;
   while (i < ai.length && j < bi.length) {
-    const x = ai[i];
-    const y = bi[j];
-    if (x === y) s += a.val[i++] * b.val[j++];
+    const x = ai[i]!;
+    const y = bi[j]!;
+    if (x === y) s += a.val[i++]! * b.val[j++]!;
     else if (x < y) i++;
     else j++;
   }
@@ -39,7 +39,7 @@ export function averageLinkage(vectors: readonly SparseVector[], threshold: numb
   const sim = new Float32Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
-      const s = dot(vectors[i], vectors[j]);
+      const s = dot(vectors[i]!, vectors[j]!);
       sim[i * n + j] = s;
       sim[j * n + i] = s;
     }
@@ -48,7 +48,7 @@ export function averageLinkage(vectors: readonly SparseVector[], threshold: numb
   const active = new Uint8Array(n).fill(1);
   const parent = Int32Array.from({ length: n }, (_, i) => i);
   const find = (x: number) => {
-    while (parent[x] !== x) x = parent[x] = parent[parent[x]];
+    while (parent[x] !== x) x = parent[x] = parent[parent[x]!]!;
     return x;
   };
   let remaining = n;
@@ -59,14 +59,14 @@ export function averageLinkage(vectors: readonly SparseVector[], threshold: numb
       while (!active[next]) next++;
       chain.push(next);
     }
-    const a = chain[chain.length - 1];
+    const a = chain[chain.length - 1]!;
     const prev = chain.length >= 2 ? chain[chain.length - 2] : -1;
     let best = -1;
     let bestSim = -Infinity;
     const row = a * n;
     for (let k = 0; k < n; k++) {
       if (k === a || !active[k]) continue;
-      const s = sim[row + k];
+      const s = sim[row + k]!;
       if (s > bestSim || (s === bestSim && k === prev)) {
         best = k;
         bestSim = s;
@@ -86,12 +86,12 @@ export function averageLinkage(vectors: readonly SparseVector[], threshold: numb
     // a and prev are each other's nearest: merge prev into a (Lance–Williams update for average linkage).
     chain.pop();
     chain.pop();
-    const sa = size[a];
-    const sb = size[prev];
+    const sa = size[a]!;
+    const sb = size[prev]!;
     const rb = prev * n;
     for (let k = 0; k < n; k++) {
       if (!active[k] || k === a || k === prev) continue;
-      const s = (sa * sim[row + k] + sb * sim[rb + k]) / (sa + sb);
+      const s = (sa * sim[row + k]! + sb * sim[rb + k]!) / (sa + sb);
       sim[row + k] = s;
       sim[k * n + a] = s;
     }
@@ -116,18 +116,18 @@ export class Centroids {
   constructor(private readonly dim: number) {}
   add(members: readonly SparseVector[]): number {
     const c = new Float32Array(this.dim);
-    for (const v of members) for (let i = 0; i < v.idx.length; i++) c[v.idx[i]] += v.val[i];
+    for (const v of members) for (let i = 0; i < v.idx.length; i++) c[v.idx[i]!]! += v.val[i]!;
     let norm = 0;
-    for (let i = 0; i < c.length; i++) norm += c[i] * c[i];
+    for (let i = 0; i < c.length; i++) norm += c[i]! * c[i]!;
     norm = Math.sqrt(norm) || 1;
-    for (let i = 0; i < c.length; i++) c[i] /= norm;
+    for (let i = 0; i < c.length; i++) c[i]! /= norm;
     this.rows.push(c);
     return this.rows.length - 1;
   }
   similarity(cluster: number, v: SparseVector): number {
-    const c = this.rows[cluster];
+    const c = this.rows[cluster]!;
     let s = 0;
-    for (let i = 0; i < v.idx.length; i++) s += c[v.idx[i]] * v.val[i];
+    for (let i = 0; i < v.idx.length; i++) s += c[v.idx[i]!]! * v.val[i]!;
     return s;
   }
   nearest(v: SparseVector): { cluster: number; similarity: number } {
@@ -162,24 +162,24 @@ export function clusterScalable(vectors: readonly SparseVector[], options: Scala
   let pending = vectors.map((_, i) => i);
   for (let round = 0; round < options.rounds && pending.length > 1; round++) {
     const sample = pending.length <= options.sampleSize ? pending : shuffle(pending, options.rng).slice(0, options.sampleSize);
-    const labels = averageLinkage(sample.map((i) => vectors[i]), options.threshold);
+    const labels = averageLinkage(sample.map((i) => vectors[i]!), options.threshold);
     const members = new Map<number, number[]>();
     sample.forEach((i, k) => {
-      const list = members.get(labels[k]);
+      const list = members.get(labels[k]!);
       if (list) list.push(i);
-      else members.set(labels[k], [i]);
+      else members.set(labels[k]!, [i]);
     });
     const firstNew = centroids.rows.length;
     for (const list of members.values()) {
       // A sample point alone forms no theme; it may still join one below.
       if (list.length < 2) continue;
-      const c = centroids.add(list.map((i) => vectors[i]));
+      const c = centroids.add(list.map((i) => vectors[i]!));
       for (const i of list) out[i] = c;
     }
     const still: number[] = [];
     for (const i of pending) {
       if (out[i] !== -1) continue;
-      const { cluster, similarity } = centroids.nearest(vectors[i]);
+      const { cluster, similarity } = centroids.nearest(vectors[i]!);
       if (cluster >= 0 && similarity >= options.assignThreshold) out[i] = cluster;
       else still.push(i);
     }

@@ -5,7 +5,7 @@ export function purity(predicted: readonly (string | number)[], gold: readonly s
   const byCluster = new Map<string | number, Map<string, number>>();
   predicted.forEach((p, i) => {
     const m = byCluster.get(p) ?? new Map<string, number>();
-    m.set(gold[i], (m.get(gold[i]) ?? 0) + 1);
+    m.set(gold[i]!, (m.get(gold[i]!) ?? 0) + 1);
     byCluster.set(p, m);
   });
   let right = 0;
@@ -24,7 +24,7 @@ export function adjustedRand(predicted: readonly (string | number)[], gold: read
     const key = `${p}\u0000${gold[i]}`;
     table.set(key, (table.get(key) ?? 0) + 1);
     rows.set(p, (rows.get(p) ?? 0) + 1);
-    cols.set(gold[i], (cols.get(gold[i]) ?? 0) + 1);
+    cols.set(gold[i]!, (cols.get(gold[i]!) ?? 0) + 1);
   });
   const index = [...table.values()].reduce((s, v) => s + pairs(v), 0);
   const a = [...rows.values()].reduce((s, v) => s + pairs(v), 0);
@@ -41,7 +41,7 @@ export function tagRecall(predicted: readonly (readonly string[])[], gold: reado
   gold.forEach((tags, i) => {
     for (const t of tags) {
       all++;
-      if (predicted[i].includes(t)) found++;
+      if (predicted[i]!.includes(t)) found++;
     }
   });
   return all === 0 ? 1 : found / all;
@@ -53,7 +53,7 @@ export function tagPrecision(predicted: readonly (readonly string[])[], gold: re
   predicted.forEach((tags, i) => {
     for (const t of tags) {
       all++;
-      if (gold[i].includes(t)) right++;
+      if (gold[i]!.includes(t)) right++;
     }
   });
   return all === 0 ? 1 : right / all;

@@ -19,8 +19,8 @@ class UnionFind {
   }
   find(x: number): number {
     while (this.parent[x] !== x) {
-      this.parent[x] = this.parent[this.parent[x]];
-      x = this.parent[x];
+      this.parent[x] = this.parent[this.parent[x]!]!;
+      x = this.parent[x]!;
     }
     return x;
   }
@@ -44,7 +44,7 @@ export function nearDuplicateGroups(texts: readonly string[]): Int32Array {
   const firstByKey = new Map<string, number>();
   const uniques: number[] = [];
   for (let i = 0; i < n; i++) {
-    const key = copyKey(texts[i]);
+    const key = copyKey(texts[i]!);
     const first = firstByKey.get(key);
     if (first === undefined) {
       firstByKey.set(key, i);
@@ -54,7 +54,7 @@ export function nearDuplicateGroups(texts: readonly string[]): Int32Array {
   const sets = new Map<number, ShingleSet>();
   const buckets = new Map<string, number[]>();
   for (const i of uniques) {
-    const set = shingleSet(texts[i]);
+    const set = shingleSet(texts[i]!);
     // Below 4 shingles a changed character is a different short text ("党课少" / "党费少"), not a copy.
     if (set.hashes.length < 4) continue;
     sets.set(i, set);
@@ -68,7 +68,7 @@ export function nearDuplicateGroups(texts: readonly string[]): Int32Array {
         continue;
       }
       for (let c = 0; c < Math.min(bucket.length, BUCKET_CHECKS); c++) {
-        const j = bucket[c];
+        const j = bucket[c]!;
         if (uf.find(i) !== uf.find(j) && exactJaccard(set, sets.get(j)!) >= NEAR_DUP_JACCARD) uf.union(i, j);
       }
       if (bucket.length < BUCKET_CHECKS) bucket.push(i);

@@ -19,7 +19,7 @@ export const MANIFEST = 'manifest.json';
 export const MANIFEST_SUM = 'manifest.sha256';
 
 function octal(buf: Buffer, offset: number, length: number, value: number) {
-  buf.write(value.toString(8).padStart(length - 1, '0') + '\0', offset, length, 'ascii');
+  buf.write(`${value.toString(8).padStart(length - 1, '0')}\0`, offset, length, 'ascii');
 }
 
 function header(name: string, size: number, mtime: Date): Buffer {
@@ -38,7 +38,7 @@ function header(name: string, size: number, mtime: Date): Buffer {
   h.write('00', 263, 2, 'ascii');
   let sum = 0;
   for (const b of h) sum += b;
-  h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 8, 'ascii');
+  h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 8, 'ascii');
   return h;
 }
 

@@ -90,7 +90,7 @@ export async function openPglite(dataDir: string | undefined, loadDataDir?: Blob
       const unsub = await client.listen(channel, onMessage);
       return unsub;
     },
-    migrate: () => migratePglite(db as any, { migrationsFolder }),
+    migrate: () => migratePglite(db as unknown as Parameters<typeof migratePglite>[0], { migrationsFolder }),
   };
 }
 

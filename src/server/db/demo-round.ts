@@ -109,7 +109,6 @@ const LAST_YEAR_SHIFT = -365;
  * are walked through their phases at the first start, and each phase costs two steps per round.
  */
 const LAST_YEAR_PLAN: Plan = COUNTY_PLAN.filter(([key]) => ['reports', 'meeting', 'evaluation', 'rectification'].includes(key));
-const LAST_YEAR_PHASES: PhaseKey[] = LAST_YEAR_PLAN.map(([key]) => key);
 
 export function datedSettings(base: CampaignSettings, cal: DemoCalendar, plan: Plan, shift = 0): CampaignSettings {
   const s = structuredClone(base);

@@ -32,7 +32,10 @@ interface NewOrg {
 
 function buildTree(): NewOrg[] {
   const out: NewOrg[] = [];
-  const add = (o: NewOrg) => (out.push({ secretary: true, ...o }), o.key);
+  const add = (o: NewOrg) => {
+    out.push({ secretary: true, ...o });
+    return o.key;
+  };
 
   const county = add({ key: 'QH', parentKey: null, name: '中共清河县委员会', code: 'QH', kind: 'committee', sector: 'organ', level: 'county' });
   PLACE.slice(0, 16).forEach((p, t) => {

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   boolean, date, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex,
+  type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
 import { organizations, secretaries, users } from './schema';
 
@@ -17,7 +18,7 @@ export const campaigns = pgTable(
   'campaigns',
   {
     id: serial('id').primaryKey(),
-    parentId: integer('parent_id').references((): any => campaigns.id),
+    parentId: integer('parent_id').references((): AnyPgColumn => campaigns.id),
     organizerOrgId: integer('organizer_org_id').notNull().references(() => organizations.id),
     year: integer('year').notNull(),
     title: text('title').notNull(),

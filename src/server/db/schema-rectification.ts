@@ -1,5 +1,6 @@
 import {
   boolean, customType, date, index, integer, jsonb, numeric, pgTable, serial, text, timestamp, uniqueIndex,
+  type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
 import { organizations, users } from './schema';
 import { campaignReporters, campaigns } from './schema-campaigns';
@@ -26,7 +27,7 @@ export const rectificationItems = pgTable(
     campaignId: integer('campaign_id').notNull().references(() => campaigns.id),
     orgId: integer('org_id').notNull().references(() => organizations.id),
     reporterId: integer('reporter_id').references(() => campaignReporters.id),
-    parentId: integer('parent_id').references((): any => rectificationItems.id),
+    parentId: integer('parent_id').references((): AnyPgColumn => rectificationItems.id),
     weight: integer('weight').notNull().default(1),
     sourceType: text('source_type').notNull(),
     sourceId: integer('source_id'),
@@ -43,7 +44,7 @@ export const rectificationItems = pgTable(
     progress: integer('progress').notNull().default(0),
     /** Verification must cite evidence (R-FIX-2); the organizer may waive it per item. */
     evidenceRequired: boolean('evidence_required').notNull().default(true),
-    carriedFromId: integer('carried_from_id').references((): any => rectificationItems.id),
+    carriedFromId: integer('carried_from_id').references((): AnyPgColumn => rectificationItems.id),
     createdBy: integer('created_by').references(() => users.id),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint, bigserial, boolean, date, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex,
+  type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -14,7 +15,7 @@ export const organizations = pgTable(
   'organizations',
   {
     id: serial('id').primaryKey(),
-    parentId: integer('parent_id').references((): any => organizations.id),
+    parentId: integer('parent_id').references((): AnyPgColumn => organizations.id),
     name: text('name').notNull(),
     code: text('code').notNull(),
     kind: text('kind').notNull(),

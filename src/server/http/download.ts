@@ -32,7 +32,7 @@ const extensionOf = (name: string) => /\.([a-z0-9]{1,8})$/i.exec(name)?.[1]?.toL
  */
 function isPlainText(content: Buffer) {
   const head = content.subarray(0, 65536);
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
   if (/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(head.toString('latin1'))) return false;
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });

@@ -61,7 +61,7 @@ async function postDownload(path: string, body: unknown, fallbackName: string): 
   let name = fallbackName;
   if (star) {
     try {
-      name = decodeURIComponent(star[1]);
+      name = decodeURIComponent(star[1]!);
     } catch {
       /* keep the fallback */
     }

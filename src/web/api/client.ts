@@ -258,11 +258,11 @@ function fileNameFromDisposition(header: string | null): string | null {
   const star = /filename\*=UTF-8''([^;]+)/i.exec(header);
   if (star) {
     try {
-      return decodeURIComponent(star[1]);
+      return decodeURIComponent(star[1]!);
     } catch {
       /* fall through to the plain name */
     }
   }
   const plain = /filename="?([^";]+)"?/i.exec(header);
-  return plain ? plain[1] : null;
+  return plain ? plain[1]! : null;
 }

@@ -15,7 +15,7 @@ export function showFormError(form: FormInstance, error: unknown, fieldAliases: 
   const details = error.details as { field?: unknown } | undefined;
   const raw = typeof details?.field === 'string' ? details.field : null;
   const field = raw ? (fieldAliases[raw] ?? raw) : null;
-  if (field && Object.prototype.hasOwnProperty.call(form.getFieldsValue(), field)) {
+  if (field && Object.hasOwn(form.getFieldsValue(), field)) {
     form.setFields([{ name: field, errors: [error.message] }]);
     form.scrollToField(field);
     return;

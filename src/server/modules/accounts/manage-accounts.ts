@@ -53,7 +53,7 @@ async function presentOne(db: DbOrTx, row: AccountRow, viewer: AuthUser, now: Da
 export async function listAccounts(db: DbOrTx, viewer: AuthUser, now: Date, q: { q?: string; role?: Role; offset: number; limit: number }) {
   assertAccountDuty(viewer, ...accountActionsOf(viewer.role));
   // A system-level 三员 account sees every account, those bound to no organization (other 三员) too.
-  const conds: SQL[] = viewer.scopePath === '/' ? [] : [sql`coalesce(${scopeOrg.path}, ${ownOrg.path}) like ${escapeLike(viewer.scopePath!) + '%'}`];
+  const conds: SQL[] = viewer.scopePath === '/' ? [] : [sql`coalesce(${scopeOrg.path}, ${ownOrg.path}) like ${`${escapeLike(viewer.scopePath!)}%`}`];
   if (q.q) conds.push(or(ilike(users.username, `%${escapeLike(q.q)}%`), ilike(users.displayName, `%${escapeLike(q.q)}%`))!);
   if (q.role) conds.push(eq(users.role, q.role));
   const where = conds.length ? and(...conds) : undefined;

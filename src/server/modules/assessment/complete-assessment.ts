@@ -19,7 +19,7 @@ export async function completeAssessment(db: DbOrTx, user: AuthUser, actor: Audi
     if (ctx.completedAt) throw new AppError('ASSESSMENT_COMPLETED', `${ctx.orgName}的实地考核已提交`);
     await assertPhaseOpen(tx, ctx.campaignId, 'field.score', actor.at);
     const list = await checklistFor(tx, ctx);
-    if (!list || !list.items.length) throw new AppError('NO_CHECKLIST', `${ctx.orgName}没有适用的考核细则，请联系组织部门`);
+    if (!list?.items.length) throw new AppError('NO_CHECKLIST', `${ctx.orgName}没有适用的考核细则，请联系组织部门`);
     const scores = await listScores(tx, reporterId);
     const missing = missingItems(list.items, scores.map((s) => s.itemId));
     if (missing.length) {

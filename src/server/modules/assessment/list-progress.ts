@@ -1,6 +1,5 @@
 import { sql } from 'drizzle-orm';
 import { applicableChecklist, fieldPercent } from '../../../domain/checklist';
-import { AppError } from '../../../domain/errors';
 import { type DbOrTx, escapeLike, queryRows } from '../../db/connect';
 import type { AuthUser } from '../../http/context';
 import { assertViewProgress, canViewAll } from './policy';

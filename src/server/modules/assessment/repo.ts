@@ -116,7 +116,7 @@ export async function isTeamMember(db: DbOrTx, teamId: number | null, userId: nu
   const [row] = await queryRows<{ ok: boolean }>(db, sql`
     select exists(select 1 from assessment_team_members m join assessment_teams t on t.id = m.team_id
                   where m.team_id = ${teamId} and m.user_id = ${userId} and t.removed_at is null) as ok`);
-  return row.ok;
+  return row!.ok;
 }
 
 /** The checklist a reporter is scored against with its live items, or null when none applies. */

@@ -82,6 +82,6 @@ export async function scoreItem(db: DbOrTx, user: AuthUser, actor: AuditActor, r
       action: 'assessment.score.save', targetType: 'campaign_reporter', targetId: reporterId, scopePath: ctx.orgPath,
       detail: { itemId: item.id, itemTitle: item.title, before: before ?? null, after: { score: input.score, failed: input.failed, note }, clientId: input.clientId, teamId: ctx.teamId },
     });
-    return { ...row, duplicate: false };
+    return { ...row!, duplicate: false };
   });
 }

@@ -258,7 +258,7 @@ export async function purgeRehearsal(db: Db, user: AuthUser, actor: AuditActor, 
     // Dropping the inbox removes its file; rows deleted from `ballots` (rounds from before the inbox) would stay
     // readable in free space until the table is rewritten.
     await dropInbox(tx, roundId);
-    const removed = await tx.delete(ballots).where(eq(ballots.roundId, roundId)).returning({ id: ballots.id });
+    await tx.delete(ballots).where(eq(ballots.roundId, roundId));
     await tx.delete(ballotCodeUses).where(inArray(ballotCodeUses.codeId, codeIds));
     await tx.delete(ballotCodes).where(eq(ballotCodes.roundId, roundId));
     await tx.delete(ballotCodeBatches).where(eq(ballotCodeBatches.roundId, roundId));

@@ -220,6 +220,7 @@ export async function ballotRoutes(app: FastifyInstance) {
     return reply.send(pdf);
   });
 
+  // biome-ignore lint/suspicious/noExplicitAny: each caller's request is typed by its own body schema, which this helper cannot name
   const transition = (path: string, summary: string, body: z.ZodTypeAny, fn: (req: any) => Promise<typeof ballotRounds.$inferSelect>) =>
     r.post(path, { schema: { summary, tags, params: IdParams, body, response: { 200: RoundOut } } }, async (req) => {
       const round = await fn(req);

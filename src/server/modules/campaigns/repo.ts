@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, like, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, like } from 'drizzle-orm';
 import { notFound } from '../../../domain/errors';
 import type { CampaignSettings } from '../../../domain/campaign-settings';
 import type { CampaignState, Phase } from '../../../domain/campaign-phases';

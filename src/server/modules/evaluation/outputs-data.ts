@@ -120,7 +120,7 @@ export async function loadLocked(
     if (!r || r.orgId !== user.orgId) throw new AppError('FORBIDDEN', '只能下载本人的反馈意见');
   }
   const ev = await evaluationOf(db, campaignId);
-  if (!ev || ev.state !== 'locked' || !ev.lockedAt) throw notLocked(what);
+  if (ev?.state !== 'locked' || !ev.lockedAt) throw notLocked(what);
   const rows = await resultRows(db, campaignId, opts.reporterId);
   if (opts.reporterId !== undefined && rows.length === 0) throw notFound('述职对象的综合评价结果');
   return {

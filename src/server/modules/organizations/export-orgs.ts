@@ -17,7 +17,7 @@ export async function exportOrgs(db: DbOrTx, user: AuthUser, rootId: number): Pr
     from organizations o
     left join organizations p on p.id = o.parent_id
     left join secretaries s on s.org_id = o.id and s.tenure_end is null
-    where o.path like ${root.path + '%'}
+    where o.path like ${`${root.path}%`}
     order by o.depth, o.code`);
   const wb = new ExcelJS.Workbook();
   const ws = addOrgSheet(wb);

@@ -24,10 +24,11 @@ function cellText(cell: ExcelJS.Cell): string {
 const invalidFile = () => new AppError('INVALID_FILE', '无法读取文件：请上传用导入模板填写的 .xlsx 文件', { field: 'file' });
 
 /** The sheet's real name: the streaming reader only knows "SheetN", the workbook maps N to a name. */
-function sheetName(reader: any, sheetNo: string): string | undefined {
-  const rel = (reader.workbookRels as { Id: string; Target: string }[] | undefined)
-    ?.find((r) => r.Target.replace(/^\/?(xl\/)?/, '') === `worksheets/sheet${sheetNo}.xml`);
-  return (reader.model?.sheets as { name: string; rId: string }[] | undefined)?.find((s) => s.rId === rel?.Id)?.name;
+function sheetName(reader: object, sheetNo: string): string | undefined {
+  // Fields exceljs fills while streaming but does not declare.
+  const internals = reader as { workbookRels?: { Id: string; Target: string }[]; model?: { sheets?: { name: string; rId: string }[] } };
+  const rel = internals.workbookRels?.find((r) => r.Target.replace(/^\/?(xl\/)?/, '') === `worksheets/sheet${sheetNo}.xml`);
+  return internals.model?.sheets?.find((s) => s.rId === rel?.Id)?.name;
 }
 
 /**

@@ -66,6 +66,6 @@ export async function listMyTasks(db: DbOrTx, user: AuthUser, query: MyTasksQuer
     order by sc.complete_by nulls last, o.path, a.id
     offset ${query.offset} limit ${query.limit}`);
   const items: TaskRow[] = rows.map(({ phases, ...r }) => ({ ...r, meetingPhase: Array.isArray(phases) ? stepPhase(phases, 'meeting.run', today) : null }));
-  const [{ total }] = await queryRows<{ total: number }>(db, sql`select count(*)::int as total ${from} ${where}`);
+  const { total } = (await queryRows<{ total: number }>(db, sql`select count(*)::int as total ${from} ${where}`))[0]!;
   return { items, total };
 }

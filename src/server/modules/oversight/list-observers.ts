@@ -89,8 +89,8 @@ export async function listObservers(db: DbOrTx, user: AuthUser, campaignId: numb
   const campaign = await getCampaignRef(db, campaignId, user);
   assertManageObservers(user, campaign);
   const items = await loadAssignments(db, campaignId, query, query);
-  const [{ total }] = await queryRows<{ total: number }>(db, sql`
-    select count(*)::int as total ${assignmentFrom} ${whereOf(campaignId, query)}`);
+  const { total } = (await queryRows<{ total: number }>(db, sql`
+    select count(*)::int as total ${assignmentFrom} ${whereOf(campaignId, query)}`))[0]!;
   return { campaign: presentCampaign(campaign), items, total, groups: await loadGroups(db, campaignId) };
 }
 

@@ -29,7 +29,7 @@ export async function listVisits(db: DbOrTx, user: AuthUser, campaignId: number,
   if (query.orgId) {
     const org = await getOrg(db, query.orgId).catch(() => null);
     // An organization outside the campaign filters to nothing rather than leaking whether it exists.
-    conds.push(org && org.path.startsWith(campaign.organizerPath) ? sql`o.path like ${`${escapeLike(org.path)}%`}` : sql`false`);
+    conds.push(org?.path.startsWith(campaign.organizerPath) ? sql`o.path like ${`${escapeLike(org.path)}%`}` : sql`false`);
   }
   if (query.from) conds.push(sql`v.visited_on >= ${query.from}::date`);
   if (query.to) conds.push(sql`v.visited_on <= ${query.to}::date`);

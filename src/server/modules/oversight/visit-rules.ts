@@ -8,7 +8,7 @@ import { getCampaignRef } from './repo';
 /** The visited organization lies below the organizer, inside the campaign's subtree. */
 export async function visitedOrgIn(db: DbOrTx, organizerPath: string, orgId: number) {
   const org = await getOrg(db, orgId).catch(() => null);
-  if (!org || !org.path.startsWith(organizerPath) || org.path === organizerPath) {
+  if (!org?.path.startsWith(organizerPath) || org.path === organizerPath) {
     throw new AppError('ORG_OUT_OF_SCOPE', '走访对象须是本次述职评议考核范围内的下级党组织', { field: 'orgId' });
   }
   return org;

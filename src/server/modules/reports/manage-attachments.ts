@@ -82,6 +82,6 @@ export async function readAttachment(db: DbOrTx, user: AuthUser, id: number, att
     .from(reportAttachments)
     .where(and(eq(reportAttachments.id, attachmentId), eq(reportAttachments.reportId, id), isNull(reportAttachments.removedAt)));
   // No hash: a row from before decision 021 that the start-up move has not reached (it runs before the server listens).
-  if (!a || !a.sha256) throw notFound('附件');
+  if (!a?.sha256) throw notFound('附件');
   return { ...a, sha256: a.sha256 };
 }

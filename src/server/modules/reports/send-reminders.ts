@@ -5,7 +5,7 @@
  * their task list with time and sender, and an audit row, written in one transaction.
  */
 import { onBranch } from '../../../domain/roles';
-import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { AppError } from '../../../domain/errors';
 import { escapeLike, type DbOrTx } from '../../db/connect';
@@ -38,7 +38,7 @@ export async function sendReminders(db: DbOrTx, user: AuthUser, actor: AuditActo
     throw new AppError('VALIDATION', '请选择要催报的述职对象，或选择“全部催报”', { field: 'reporterIds' });
   }
   const inScope = sql`${reportTo.path} like ${`${escapeLike(user.scopePath)}%`}`;
-  let where;
+  let where: SQL | undefined;
   if (input.reporterIds?.length) {
     const ids = [...new Set(input.reporterIds)];
     // Every named reporter must exist and be within the sender's scope, or nothing is sent.

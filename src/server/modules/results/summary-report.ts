@@ -151,7 +151,7 @@ function defaultSections(title: string, meta: CampaignMeta, f: Figures): Require
 const REQUIRED_NARRATIVE: SummarySectionKey[] = ['achievements', 'problems', 'nextSteps'];
 
 /** The organizer reads its draft; the level above reads only what was submitted to it. */
-async function assertReadSummary(db: DbOrTx, user: AuthUser, campaign: Awaited<ReturnType<typeof getCampaignRef>>, state: string | undefined, parentPath: string | null) {
+async function assertReadSummary(user: AuthUser, campaign: Awaited<ReturnType<typeof getCampaignRef>>, state: string | undefined, parentPath: string | null) {
   try {
     assertViewResults(user, campaign);
   } catch (denied) {
@@ -169,7 +169,7 @@ export async function getSummary(db: DbOrTx, user: AuthUser, now: Date, campaign
   const campaign = await getCampaignRef(db, campaignId, user);
   const meta = await campaignMeta(db, campaignId);
   const row = await loadRow(db, campaignId);
-  await assertReadSummary(db, user, campaign, row?.state, meta.parentPath);
+  await assertReadSummary(user, campaign, row?.state, meta.parentPath);
   const figures = await summaryFigures(db, campaignId, now);
   const dueDate = row?.dueDate ?? dueDateOf(meta);
   const state = row?.state ?? 'draft';
@@ -260,7 +260,7 @@ export async function receiveSummary(db: DbOrTx, user: AuthUser, actor: AuditAct
     const meta = await campaignMeta(tx, campaignId);
     assertReceiveSummary(user, meta.parentPath);
     const row = await loadRow(tx, campaignId);
-    if (!row || row.state !== 'submitted') throw new AppError('SUMMARY_NOT_SUBMITTED');
+    if (row?.state !== 'submitted') throw new AppError('SUMMARY_NOT_SUBMITTED');
     await tx.update(summaryReports).set({ state: 'received', receivedAt: actor.at, receivedBy: user.id, updatedAt: actor.at })
       .where(eq(summaryReports.campaignId, campaignId));
     await writeAudit(tx, actor, { action: 'results.summary.receive', targetType: 'campaign', targetId: campaignId, scopePath: campaign.organizerPath });
@@ -346,7 +346,7 @@ export async function summaryDocx(db: DbOrTx, user: AuthUser, actor: AuditActor,
 export async function resultsTable(db: DbOrTx, user: AuthUser, campaignId: number): Promise<Buffer> {
   const campaign = await getCampaignRef(db, campaignId, user);
   const row = await loadRow(db, campaignId);
-  await assertReadSummary(db, user, campaign, row?.state, (await campaignMeta(db, campaignId)).parentPath);
+  await assertReadSummary(user, campaign, row?.state, (await campaignMeta(db, campaignId)).parentPath);
   return row?.sentXlsx ?? renderResultsTable(db, campaignId);
 }
 

@@ -40,13 +40,13 @@ export async function startJob(db: Db, user: AuthUser, actor: AuditActor, campai
     eq(commentThemeJobs.campaignId, campaignId), eq(commentThemeJobs.state, 'running'),
     roundId === null ? isNull(commentThemeJobs.roundId) : eq(commentThemeJobs.roundId, roundId),
   ));
-  if (running.length) return { id: running[0].id, state: 'running' as const };
+  if (running.length) return { id: running[0]!.id, state: 'running' as const };
   const id = await db.transaction(async (tx) => {
     const [row] = await tx.insert(commentThemeJobs).values({ campaignId, roundId, requestedBy: user.id, createdAt: actor.at }).returning({ id: commentThemeJobs.id });
     await writeAudit(tx, actor, {
-      action: 'themes.job.start', targetType: 'comment_theme_job', targetId: row.id, scopePath: campaign.organizerPath, detail: { campaignId, roundId },
+      action: 'themes.job.start', targetType: 'comment_theme_job', targetId: row!.id, scopePath: campaign.organizerPath, detail: { campaignId, roundId },
     });
-    return row.id;
+    return row!.id;
   });
   void runJob(db, id, campaignId, roundId);
   return { id, state: 'running' as const };

@@ -47,8 +47,16 @@ export async function loadTexts(db: DbOrTx, campaignId: number, roundId: number 
     const comments = (await Promise.all(campaignIds.map((id) => campaignComments(db, id)))).flat();
     const notes = (await Promise.all(campaignIds.map((id) => campaignFieldNotes(db, id)))).flat();
     const known = new Set(reporters.map((r) => r.id));
-    for (const c of comments) if (known.has(c.reporterId)) texts.push({ text: c.body, group: String(c.reporterId) }), sources.comment++;
-    for (const n of notes) if (known.has(n.reporterId)) texts.push({ text: n.note, group: String(n.reporterId) }), sources.field++;
+    for (const c of comments) {
+      if (!known.has(c.reporterId)) continue;
+      texts.push({ text: c.body, group: String(c.reporterId) });
+      sources.comment++;
+    }
+    for (const n of notes) {
+      if (!known.has(n.reporterId)) continue;
+      texts.push({ text: n.note, group: String(n.reporterId) });
+      sources.field++;
+    }
   }
   return { reporters, comments: shuffle(texts, cryptoRng), sources };
 }

@@ -77,7 +77,7 @@ export function ScoringSheet({ reporterId, backTo }: { reporterId: number; backT
       const next: Record<number, Draft> = {};
       for (const item of sheet.items) {
         if (dirty.current.has(item.id) && prev[item.id]) {
-          next[item.id] = prev[item.id];
+          next[item.id] = prev[item.id]!;
           continue;
         }
         const q = queued.get(item.id);
@@ -117,7 +117,7 @@ export function ScoringSheet({ reporterId, backTo }: { reporterId: number; backT
 
   const edit = (itemId: number, patch: Partial<Draft>) => {
     dirty.current.add(itemId);
-    setDrafts((d) => ({ ...d, [itemId]: { ...d[itemId], ...patch } }));
+    setDrafts((d) => ({ ...d, [itemId]: { ...d[itemId]!, ...patch } }));
     setErrors((e) => ({ ...e, [itemId]: '' }));
   };
 

@@ -91,6 +91,7 @@ export function PhasesCard({ detail, canManage, onChanged }: Props) {
           <Tag color={STATUS_COLORS[p.status]}>{p.statusLabel}</Tag>
           {p.closedOn && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{cnDate(p.closedOn)}关闭</Typography.Text>}
           {p.overrides.map((o, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: the overrides are an append-only log; a place in it is its identity
             <div key={i} style={{ fontSize: 12, color: '#d46b08' }}>
               {cnDate(o.on)}{OVERRIDE_LABELS[o.kind]}{o.end ? `至${cnDate(o.end.to)}` : ''}：{o.reason}
               {o.by ? <Typography.Text type="secondary" style={{ fontSize: 12 }}>（{o.by}）</Typography.Text> : null}

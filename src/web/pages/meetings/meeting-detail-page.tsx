@@ -182,7 +182,7 @@ function AttendanceTab({ d, manage, onChange }: { d: MeetingDetail; manage: bool
         : <Input.TextArea autoSize value={v ?? ''} disabled={!manage} maxLength={2000} onChange={(e) => set(i, { names: e.target.value })} />),
     },
   ];
-  const total = rows.reduce((s, r) => [s[0] + r.expected, s[1] + r.present], [0, 0]);
+  const total = rows.reduce((s, r) => [s[0]! + r.expected, s[1]! + r.present], [0, 0]);
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Table rowKey="categoryKey" size="small" columns={columns} dataSource={rows} pagination={false} data-testid="attendance-table"
@@ -207,12 +207,13 @@ function AttendanceTab({ d, manage, onChange }: { d: MeetingDetail; manage: bool
   );
 }
 
+const toRows = (x: MeetingDetail): AttendeeRow[] => x.attendees.map((a) => ({ categoryKey: a.categoryKey, name: a.name, unit: a.unit, identity: a.identity, present: a.present }));
+
 /**
  * Named attendees (R-MEET-2): the invited 两代表一委员 and 党员群众代表 with the unit each represents, committee
  * members, observers — typed here or imported from .xlsx; the head counts above follow the list.
  */
 function AttendeesList({ d, manage, onChange }: { d: MeetingDetail; manage: boolean; onChange(d: MeetingDetail): void }) {
-  const toRows = (x: MeetingDetail): AttendeeRow[] => x.attendees.map((a) => ({ categoryKey: a.categoryKey, name: a.name, unit: a.unit, identity: a.identity, present: a.present }));
   const [rows, setRows] = useState<AttendeeRow[]>(toRows(d));
   const [saving, setSaving] = useState(false);
   useEffect(() => setRows(toRows(d)), [d]);

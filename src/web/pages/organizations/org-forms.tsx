@@ -1,6 +1,6 @@
 import { DatePicker, Form, Input, Modal, Select } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useEffect, useState } from 'react';
+import { useEffect, useEffectEvent, useState } from 'react';
 import { orgsApi } from '../../api/orgs';
 import type { Member, MemberInput, OrgDetail, OrgInput, OrgNode, Secretary } from '../../api/types';
 import { OrgSelect } from '../../components/org-select';
@@ -52,13 +52,14 @@ export function OrgFormModal({ open, org, parent, onClose, onSaved }: OrgFormMod
 
   // Fill the form once per opening; `org`/`parent` are rebuilt on every render of the caller.
   const opening = open ? (org ? `edit:${org.id}` : `create:${parent?.id}`) : '';
-  useEffect(() => {
-    if (!opening) return;
+  const fill = useEffectEvent(() => {
     form.resetFields();
     if (org) form.setFieldsValue({ name: org.name, code: org.code, kind: org.kind, sector: org.sector, level: org.level });
     else form.setFieldsValue({ sector: parent?.sector, level: parent?.level ? LEVEL_BELOW[parent.level] : undefined });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [opening, form]);
+  });
+  useEffect(() => {
+    if (opening) fill();
+  }, [opening]);
 
   const submit = () =>
     form.validateFields().then((values) =>

@@ -79,11 +79,14 @@ export function OrgSearchResults({ criteria, selectedId, onOpen }: ResultsProps)
           {data ? `共找到 ${data.total} 个组织` : '正在搜索…'}
         </Typography.Text>
         {data && !data.items.length && !loading && <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="没有匹配的组织" />}
+        {/* biome-ignore lint/a11y/useSemanticElements: antd's block layout; the roles say what ul/li would */}
         <div role="list">
           {data?.items.map((hit) => (
+            // biome-ignore lint/a11y/useSemanticElements: as above
             <div
               key={hit.id}
               role="listitem"
+              // biome-ignore lint/a11y/noNoninteractiveTabindex: a hit opens on Enter/Space like a link, so it takes focus
               tabIndex={0}
               className="org-search-hit"
               style={selectedId === hit.id ? { background: '#fff1f0' } : undefined}

@@ -55,9 +55,9 @@ export function OrgTree({ selectedId, onSelect, height, visible = true, ref }: P
   const treeRef = useRef<ComponentRef<typeof Tree>>(null);
   const pendingScroll = useRef<number | null>(null);
 
-  const remember = (items: OrgNode[]) => {
+  const remember = useCallback((items: OrgNode[]) => {
     for (const n of items) nodes.current.set(n.id, n);
-  };
+  }, []);
 
   const fetchFirstPage = useCallback(async (parentId: number): Promise<ChildPage> => {
     let page: ChildPage;
@@ -72,7 +72,7 @@ export function OrgTree({ selectedId, onSelect, height, visible = true, ref }: P
     pagesRef.current = new Map(pagesRef.current).set(parentId, page);
     setPages((prev) => new Map(prev).set(parentId, page));
     return page;
-  }, []);
+  }, [remember]);
 
   const loadRoots = useCallback(async () => {
     setRootsFailed(false);
@@ -90,7 +90,7 @@ export function OrgTree({ selectedId, onSelect, height, visible = true, ref }: P
       setRoots([]);
       setRootsFailed(true);
     }
-  }, [fetchFirstPage]);
+  }, [fetchFirstPage, remember]);
 
   useEffect(() => {
     void loadRoots();
@@ -114,6 +114,19 @@ export function OrgTree({ selectedId, onSelect, height, visible = true, ref }: P
     } catch {
       setPages((prev) => new Map(prev).set(parentId, { ...current, loadingMore: false }));
     }
+  }, [remember]);
+
+  const patch = useCallback((org: Partial<OrgNode> & { id: number }) => {
+    const before = nodes.current.get(org.id);
+    if (!before) return;
+    const after = { ...before, ...org };
+    nodes.current.set(org.id, after);
+    setRoots((list) => list?.map((n) => (n.id === org.id ? after : n)) ?? list);
+    setPages((prev) => {
+      const page = before.parentId != null ? prev.get(before.parentId) : undefined;
+      if (!page) return prev;
+      return new Map(prev).set(before.parentId!, { ...page, items: page.items.map((n) => (n.id === org.id ? after : n)) });
+    });
   }, []);
 
   useImperativeHandle(
@@ -137,22 +150,9 @@ export function OrgTree({ selectedId, onSelect, height, visible = true, ref }: P
         }
       },
     }),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [fetchFirstPage, loadRoots],
+    [fetchFirstPage, loadRoots, patch],
   );
 
-  function patch(org: Partial<OrgNode> & { id: number }) {
-    const before = nodes.current.get(org.id);
-    if (!before) return;
-    const after = { ...before, ...org };
-    nodes.current.set(org.id, after);
-    setRoots((list) => list?.map((n) => (n.id === org.id ? after : n)) ?? list);
-    setPages((prev) => {
-      const page = before.parentId != null ? prev.get(before.parentId) : undefined;
-      if (!page) return prev;
-      return new Map(prev).set(before.parentId!, { ...page, items: page.items.map((n) => (n.id === org.id ? after : n)) });
-    });
-  }
 
   const treeData = useMemo<DataNode[]>(() => {
     const build = (node: OrgNode): DataNode => {

@@ -41,5 +41,5 @@ export function StateChart({ byState, overdue }: { byState: Record<string, numbe
     }, true);
   }, [byState, overdue]);
 
-  return <div ref={el} style={{ width: '100%', height: 200 }} data-testid="progress-chart" aria-label="下级方案状态分布" />;
+  return <div ref={el} style={{ width: '100%', height: 200 }} data-testid="progress-chart" role="img" aria-label="下级方案状态分布" />;
 }

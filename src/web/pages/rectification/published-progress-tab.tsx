@@ -25,7 +25,10 @@ export function PublishedProgressTab({ campaignId }: { campaignId: number }) {
     <Space direction="vertical" style={{ width: '100%' }} data-testid="published-progress">
       {(units ?? []).map((u) => (
         <Card key={u.orgId} size="small" title={u.orgName} extra={<span>已销号 {u.closed}/{u.total}</span>} loading={!units}>
-          {u.commitments.map((c, i) => <Typography.Paragraph key={i} style={{ whiteSpace: 'pre-wrap' }}>{c.content}</Typography.Paragraph>)}
+          {u.commitments.map((c, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: published commitments are read-only text, never reordered
+            <Typography.Paragraph key={i} style={{ whiteSpace: 'pre-wrap' }}>{c.content}</Typography.Paragraph>
+          ))}
           <Table<PublishedItem> size="small" rowKey={(_, i) => String(i)} pagination={false} dataSource={u.items}
             columns={[
               { title: '问题', dataIndex: 'description' }, { title: '整改措施', dataIndex: 'measures' },

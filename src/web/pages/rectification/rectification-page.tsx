@@ -177,8 +177,16 @@ function InboxTab({ campaignId, isSecretary }: { campaignId: number; isSecretary
     if (!isSecretary && !orgId) return;
     let live = true;
     rectificationApi.inbox(campaignId, orgId ?? undefined)
-      .then((r) => live && (setInbox(r), setError(null)))
-      .catch((e) => live && (setInbox(null), setError(errorText(e))));
+      .then((r) => {
+        if (!live) return;
+        setInbox(r);
+        setError(null);
+      })
+      .catch((e) => {
+        if (!live) return;
+        setInbox(null);
+        setError(errorText(e));
+      });
     return () => {
       live = false;
     };

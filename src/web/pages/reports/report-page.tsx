@@ -55,6 +55,7 @@ function ChecksPanel({ checks, onPlace, loading }: { checks: CheckResult[] | nul
             {!!c.places?.length && (
               <div style={{ marginTop: 4, marginInlineStart: 22 }}>
                 {c.places.slice(0, 5).map((p, i) => (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: a check's places are a fixed answer, never reordered
                   <Button key={i} size="small" type="link" onClick={() => onPlace(p)} style={{ paddingInline: 4, height: 'auto', whiteSpace: 'normal', textAlign: 'left' }}>
                     定位：{p.excerpt || '（该部分）'}
                   </Button>
@@ -394,7 +395,7 @@ export default function ReportPage() {
           type={report.state === 'rewrite_ordered' ? 'error' : 'warning'}
           showIcon
           style={{ marginBottom: 12 }}
-          title={`${report.stateLabel}：${view.events[view.events.length - 1].comment}`}
+          title={`${report.stateLabel}：${view.events[view.events.length - 1]!.comment}`}
           data-testid="review-feedback"
         />
       )}

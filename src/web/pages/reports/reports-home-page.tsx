@@ -39,10 +39,10 @@ function MyTasks() {
             {t.dueSoon && <Alert type="warning" showIcon title={`请在${formatDateProse(t.dueDate)}前提交述职报告`} />}
             {!!t.reminders?.length && !t.submittedAt && (
               <Alert
-                type={t.reminders[0].overdue ? 'error' : 'warning'}
+                type={t.reminders[0]!.overdue ? 'error' : 'warning'}
                 showIcon
                 data-testid="report-task-reminder"
-                title={`催报：${t.reminders[0].message}`}
+                title={`催报：${t.reminders[0]!.message}`}
                 description={
                   <div>
                     {t.reminders.map((r) => (

@@ -1,0 +1,79 @@
+/**
+ * Boundaries the code keeps (decision 028). `npm run lint` runs this over src/; a rule broken is a lint failure.
+ * @type {import('dependency-cruiser').IConfiguration}
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: 'domain-is-pure',
+      comment: 'src/domain holds rules only: no server, no web, no database, no HTTP, no files, no processes.',
+      severity: 'error',
+      from: { path: '^src/domain/' },
+      to: {
+        path: [
+          '^src/(server|web)/',
+          '^(node:)?(fs|fs/promises|net|http|https|http2|child_process|worker_threads|cluster|dgram|dns|tls)$',
+          '^node_modules/(drizzle-orm|pg|pg-[^/]+|@electric-sql|fastify|@fastify|exceljs|docx|pdfkit|react|react-dom|antd)/',
+        ],
+      },
+    },
+    {
+      name: 'web-not-server',
+      comment:
+        'The web reaches the server over HTTP only. It may import the zod schemas the server validates with ' +
+        '(src/server/modules/*/schemas.ts), so both ends agree on the shapes.',
+      severity: 'error',
+      from: { path: '^src/web/' },
+      to: {
+        path: '^src/server/',
+        pathNot: [
+          '^src/server/modules/[^/]+/schemas\\.ts$',
+          // Types the web still takes from server use cases instead of schemas; the web-types helper of issue 17
+          // derives them from zod schemas (removed by i17-web).
+          '^src/server/modules/assessment/(list-checklists|list-teams|list-progress|list-my-assignments|get-sheet|score-item)\\.ts$',
+          '^src/server/modules/oversight/(list-observers|list-my-tasks)\\.ts$',
+          '^src/server/modules/ballots/paper-tallies\\.ts$',
+          '^src/server/modules/themes/views\\.ts$',
+        ],
+      },
+    },
+    {
+      name: 'no-circular-modules',
+      comment:
+        'No file-level import cycle through the server modules. Module-level cycles (campaigns↔six modules, ' +
+        'ballots↔meetings) are counted in decision 028, not checked: folder rules cannot yet exclude cycles through ' +
+        'src/server/db. Cycles elsewhere in the server are known and left: the Drizzle schema files import schema.ts, ' +
+        'which re-exports them; http/context↔session-streams; backup/files↔manifest.',
+      severity: 'error',
+      from: { path: '^src/server/modules/' },
+      to: {
+        circular: true,
+      },
+    },
+    {
+      name: 'no-circular-outside-server',
+      comment: 'No import cycles in the domain or the web.',
+      severity: 'error',
+      from: { pathNot: '^src/server/' },
+      to: { circular: true },
+    },
+    {
+      name: 'not-to-unresolvable',
+      comment: 'An import that does not resolve is a typo or a missing dependency.',
+      severity: 'error',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    // Type-only imports count: a type from the server is as much a dependency on it as a value.
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.json'],
+    },
+  },
+};
