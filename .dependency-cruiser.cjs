@@ -34,6 +34,10 @@ module.exports = {
           '^src/server/modules/oversight/(list-observers|list-my-tasks)\\.ts$',
           '^src/server/modules/ballots/paper-tallies\\.ts$',
           '^src/server/modules/themes/views\\.ts$',
+          // The web's types inferred from zod schemas the route files still declare and export (i17-web, sitting 9):
+          // to move into each module's schemas.ts.
+          '^src/server/modules/(audit|auth|accounts|organizations|reports|ballots)/routes\\.ts$',
+          '^src/server/modules/ballots/manage-round\\.ts$',
         ],
       },
     },

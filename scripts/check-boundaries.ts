@@ -46,7 +46,7 @@ export function drizzleTables(): Map<string, string> {
 
 // A table named after FROM/JOIN/USING (reads) or INTO/UPDATE/DELETE FROM/TRUNCATE/LOCK TABLE (writes), with the
 // comma list of an old-style FROM (`from a x, b y`). Names are matched whole; quoted names too.
-const NAME = String.raw`"?([a-z_][a-z0-9_]*)"?`;
+const NAME = `"?([a-z_][a-z0-9_]*)"?`;
 const ALIAS = String.raw`(?:\s+(?:as\s+)?(?!where\b|on\b|join\b|left\b|inner\b|cross\b|group\b|order\b|set\b)[a-z_][a-z0-9_]*)?`;
 const SQL_REF = new RegExp(
   String.raw`\b(delete\s+from|from|join|using|into|update|truncate(?:\s+table)?|lock\s+table|only)\s+${NAME}${ALIAS}((?:\s*,\s*${NAME}${ALIAS})*)`,

@@ -12,7 +12,7 @@ export const meetingRounds: MeetingRounds = {
   /** The record never shows a distribution before release (R-VOTE-5). */
   async releasedResults(db: DbOrTx, user: AuthUser, meetingId: number) {
     const round = await currentRound(db, meetingId);
-    if (!round || round.mode !== 'real' || round.state !== 'released') return null;
+    if (round?.mode !== 'real' || round.state !== 'released') return null;
     try {
       return await computeResults(db, user, round.id);
     } catch (e) {

@@ -9,7 +9,7 @@ export { getCampaignRef, type CampaignRef } from '../oversight/repo';
 export async function assertLocked(db: DbOrTx, campaignId: number): Promise<{ lockedAt: string }> {
   const [row] = await queryRows<{ state: string; lockedAt: string | null }>(db, sql`
     select state, to_char(locked_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as "lockedAt" from evaluation_v_state where campaign_id = ${campaignId}`);
-  if (!row || row.state !== 'locked' || !row.lockedAt) {
+  if (row?.state !== 'locked' || !row.lockedAt) {
     throw new AppError('EVALUATION_NOT_LOCKED', '综合评价结果尚未经党委（党组）审定锁定，不能进行结果运用');
   }
   return { lockedAt: row.lockedAt };

@@ -6,7 +6,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { paged, usePage } from '../../lib/query';
 import { CHAIN_BREAK_LABELS } from '../../../domain/audit-chain';
 import { type AuditChainReport, auditApi } from '../../api/audit';
-import type { AuditEntry, Page } from '../../api/types';
+import type { AuditEntry, } from '../../api/types';
 import { formatDateTime, shanghaiDayEnd, shanghaiDayStart } from '../../lib/time';
 import { useDebounced } from '../../lib/use-debounced';
 import { ACTION_LABELS, AUDIT_MODULES, moduleOf, TARGET_LABELS } from './action-labels';

@@ -28,7 +28,7 @@ import { orgsApi } from '../../api/orgs';
 import type { Member, OrgDetail as OrgDetailData, OrgNode, Secretary } from '../../api/types';
 import { useMeta } from '../../lib/meta';
 import { notify } from '../../lib/notify';
-import { formatDateTime, isShortTenure } from '../../lib/time';
+import { isShortTenure } from '../../lib/time';
 import { MemberModal, MoveModal, OrgFormModal, SecretaryModal } from './org-forms';
 import { NoAccess } from '../../components/no-access';
 
@@ -224,7 +224,7 @@ export function OrgDetail({ orgId, canEdit, onOpen, onUpdated, onCreated, onMove
             <Breadcrumb
               style={{ marginBottom: 8 }}
               items={[
-                ...ancestors.map((a) => ({ key: a.id, title: <a onClick={() => onOpen(a.id)}>{a.name}</a> })),
+                ...ancestors.map((a) => ({ key: a.id, title: <Typography.Link onClick={() => onOpen(a.id)}>{a.name}</Typography.Link> })),
                 { key: org.id, title: org.name },
               ]}
             />

@@ -1,7 +1,7 @@
 import { DownloadOutlined, ReloadOutlined } from '@ant-design/icons';
 import { Button, Card, Col, Input, Progress as Bar, Row, Select, Space, Statistic, Table, type TableColumnsType, Tag, Typography } from 'antd';
 import { useQuery } from '@tanstack/react-query';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { oversightApi, type Progress, type ProgressFilter, type ProgressRow } from '../../api/oversight';
 import { paged, useLastData, usePage } from '../../lib/query';
@@ -25,7 +25,7 @@ export default function ProgressPage() {
   const timerLoad = useRef(false);
   const [exporting, setExporting] = useState(false);
 
-  const filter: ProgressFilter = { q: q || undefined, state, filing, overdue };
+  const filter: ProgressFilter = useMemo(() => ({ q: q || undefined, state, filing, overdue }), [q, state, filing, overdue]);
   const [page, setPage] = usePage(filter);
   const query = { ...filter, offset: (page - 1) * pageSize, limit: pageSize };
   const list = useQuery({
@@ -66,8 +66,7 @@ export default function ProgressPage() {
     } finally {
       setExporting(false);
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [id, q, state, filing, overdue]);
+  }, [id, filter]);
 
   if (error && !data) return <LoadError error={error} />;
   const s = data?.summary;

@@ -41,7 +41,7 @@ function ThemesChart({ themes, onPick }: { themes: Theme[]; onPick: (id: number)
       series: [{ type: 'bar', name: '意见条数', data: top.map((t) => ({ value: t.count, id: t.id })), itemStyle: { color: '#c8161d' }, label: { show: true, position: 'right' } }],
     }, true);
   }, [themes]);
-  return <div ref={el} style={{ width: '100%', height: Math.max(160, Math.min(themes.length, 15) * 28 + 24) }} data-testid="themes-chart" aria-label="意见主题分布" />;
+  return <div ref={el} style={{ width: '100%', height: Math.max(160, Math.min(themes.length, 15) * 28 + 24) }} data-testid="themes-chart" role="img" aria-label="意见主题分布" />;
 }
 
 const Quotes = ({ quotes }: { quotes: string[] }) => (
