@@ -213,7 +213,8 @@ export class PatroniCluster implements FailoverCluster {
     const pat = n.proc?.pid;
     if (pat) { try { process.kill(pat, 'SIGKILL'); } catch { /* gone */ } }
     const p = this.pgPid(i);
-    const all = [pat ?? 0, p].filter(Boolean);
+    // Not Patroni's pid: our own child stays a zombie (signal 0 succeeds) until this event loop reaps it.
+    const all = [p].filter(Boolean);
     if (p) {
       try { process.kill(p, 'SIGSTOP'); } catch { /* gone */ }
       let children: number[] = [];
@@ -267,7 +268,10 @@ export class PatroniCluster implements FailoverCluster {
     const from = existsSync(n.patroniLog) ? statSync(n.patroniLog).size : 0;
     this.lastRewindError = '';
     this.startPatroni(i);
+    // Patroni starts a crashed former primary as a replica first and rewinds it only when it cannot follow the new
+    // timeline: what it did is known once the node streams on the leader's timeline.
     await this.waitRest(i, '/replica', 300_000);
+    await this.waitStreaming(300_000);
     const log = readFileSync(n.patroniLog, 'utf8').slice(from);
     const rewinds = [...log.matchAll(/pg_rewind exit code=(\d+)/g)].map((m) => Number(m[1]));
     const removed = /removing\.\.\.|reinitializing due to diverged timelines|Removing data directory/i.test(log);
