@@ -324,7 +324,9 @@ export class PatroniCluster implements FailoverCluster {
       if (pg) { try { process.kill(pg, 0); pgAlive = true; } catch { /* gone */ } }
       if ((n.proc && n.proc.exitCode === null && n.proc.signalCode === null) || pgAlive) this.kill9(i as 0 | 1);
     }
-    this.etcd?.kill('SIGKILL');
+    // A second call (the bench's cleanup after its own dispose) must not signal pids that may have been reused.
+    for (const n of this.nodes ?? []) n.proc = undefined;
+    if (this.etcd?.exitCode === null && this.etcd.signalCode === null) this.etcd.kill('SIGKILL');
     if (keepDir) console.log(`  kept ${this.dir}`);
     else rmSync(this.dir, { recursive: true, force: true });
   }
