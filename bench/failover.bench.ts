@@ -16,7 +16,8 @@
 // standby asynchronous (ratio).
 //   npm run proof:failover   (FAILOVER_ROUNDS=10, FAILOVER_CLIENTS=500, FAILOVER_SEED=<n> to replay,
 //                             FAILOVER_CODES_PER_ROUND=600, FAILOVER_THROUGHPUT_CODES=1500)
-// FAILOVER_MANAGER=patroni: Patroni + etcd do the failover instead of the script (bench/lib/patroni-cluster.ts,
+// FAILOVER_MANAGER=patroni (the default when /usr/bin/patroni and /usr/bin/etcd exist; FAILOVER_MANAGER=script
+// forces the script): Patroni + etcd do the failover instead of the script (bench/lib/patroni-cluster.ts,
 // decision 027 "Patroni"): the script only kills a node (its Patroni and its PostgreSQL) and starts its Patroni again;
 // Patroni promotes the synchronous standby and rewinds the old primary. The checks are the same.
 // Exits 1 on any violation.
@@ -42,7 +43,8 @@ const CLIENTS = Number(process.env.FAILOVER_CLIENTS ?? 500);
 const SEED = Number(process.env.FAILOVER_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const PER_ROUND = Number(process.env.FAILOVER_CODES_PER_ROUND ?? 600);
 const THROUGHPUT_CODES = Number(process.env.FAILOVER_THROUGHPUT_CODES ?? 1500);
-const MANAGER = process.env.FAILOVER_MANAGER ?? 'script';
+// Patroni when its Debian packages are installed (decision 027 "Patroni"), else the script.
+const MANAGER = process.env.FAILOVER_MANAGER ?? (existsSync('/usr/bin/patroni') && existsSync('/usr/bin/etcd') ? 'patroni' : 'script');
 const KILL_AFTER_MS: [number, number] = [100, 2000];
 
 function rng(seed: number) {
