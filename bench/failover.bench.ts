@@ -16,7 +16,11 @@
 // standby asynchronous (ratio).
 //   npm run proof:failover   (FAILOVER_ROUNDS=10, FAILOVER_CLIENTS=500, FAILOVER_SEED=<n> to replay,
 //                             FAILOVER_CODES_PER_ROUND=600, FAILOVER_THROUGHPUT_CODES=1500)
-// Exits 1 on any violation. Patroni is not used here: see decision 027.
+// FAILOVER_MANAGER=patroni (the default when /usr/bin/patroni and /usr/bin/etcd exist; FAILOVER_MANAGER=script
+// forces the script): Patroni + etcd do the failover instead of the script (bench/lib/patroni-cluster.ts,
+// decision 027 "Patroni"): the script only kills a node (its Patroni and its PostgreSQL) and starts its Patroni again;
+// Patroni promotes the synchronous standby and rewinds the old primary. The checks are the same.
+// Exits 1 on any violation.
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { sql } from 'drizzle-orm';
@@ -27,7 +31,8 @@ import { type Db, openPostgres, queryRows } from '../src/server/db/connect';
 import { hashCode } from '../src/server/modules/ballots/secret';
 import { buildBallotWorld, roundWithCodes } from '../tests/integration/ballots-fixtures';
 import { signIn } from '../tests/factories';
-import { PgCluster } from './lib/pg-cluster';
+import { PatroniCluster } from './lib/patroni-cluster';
+import { type FailoverCluster, PgCluster } from './lib/pg-cluster';
 import { freePort, PG_BIN } from './lib/pg-server';
 import { p99 } from './lib/http-load';
 import { type AppProc, checkAgainstAcks, csrfOf, liveConsole, request, type Sent, spawnApp, startAsking, startLoad, waitHealthy } from './lib/phones';
@@ -38,6 +43,8 @@ const CLIENTS = Number(process.env.FAILOVER_CLIENTS ?? 500);
 const SEED = Number(process.env.FAILOVER_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const PER_ROUND = Number(process.env.FAILOVER_CODES_PER_ROUND ?? 600);
 const THROUGHPUT_CODES = Number(process.env.FAILOVER_THROUGHPUT_CODES ?? 1500);
+// Patroni when its Debian packages are installed (decision 027 "Patroni"), else the script.
+const MANAGER = process.env.FAILOVER_MANAGER ?? (existsSync('/usr/bin/patroni') && existsSync('/usr/bin/etcd') ? 'patroni' : 'script');
 const KILL_AFTER_MS: [number, number] = [100, 2000];
 
 function rng(seed: number) {
@@ -68,20 +75,21 @@ interface RoundRow {
   n: number; kind: 'kill' | 'partition'; killAfterMs: number; sent: number; acked: number; unknown: number;
   /** Partition only: cut → /api/health says degraded; acknowledgements during the cut. */
   detectMs?: number; ackedWhileCut?: number;
-  promoteMs: number; firstAckMs: number | null; p99: number; maxMs: number; rebuild: string; streamingMs: number;
+  promoteMs: number; promotedBy: string; firstAckMs: number | null; p99: number; maxMs: number; rebuild: string; streamingMs: number;
 }
 
 async function main() {
   process.env.BALLOT_CODE_SECRET = 'e1'.repeat(32);
-  console.log(`failover proof: FAILOVER_SEED=${SEED} FAILOVER_ROUNDS=${ROUNDS} FAILOVER_CLIENTS=${CLIENTS} FAILOVER_CODES_PER_ROUND=${PER_ROUND} FAILOVER_THROUGHPUT_CODES=${THROUGHPUT_CODES}`);
+  if (MANAGER !== 'script' && MANAGER !== 'patroni') throw new Error(`FAILOVER_MANAGER=${MANAGER}: script or patroni`);
+  console.log(`failover proof: FAILOVER_MANAGER=${MANAGER} FAILOVER_SEED=${SEED} FAILOVER_ROUNDS=${ROUNDS} FAILOVER_CLIENTS=${CLIENTS} FAILOVER_CODES_PER_ROUND=${PER_ROUND} FAILOVER_THROUGHPUT_CODES=${THROUGHPUT_CODES}`);
   if (!existsSync(`${PG_BIN}/pg_rewind`)) {
     console.log('skipped: PostgreSQL 15 (initdb, pg_basebackup, pg_rewind) not installed');
     return true;
   }
   const t0 = Date.now();
-  const cluster = await PgCluster.create(true);
+  const cluster: FailoverCluster = MANAGER === 'patroni' ? await PatroniCluster.create() : await PgCluster.create(true);
   cleanups.push(() => cluster.dispose());
-  console.log(`  cluster: primary :${cluster.nodes[0].port}, synchronous standby :${cluster.nodes[1].port} through proxy :${cluster.proxy.port} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  console.log(`  cluster (${cluster.manager === 'patroni' ? 'Patroni + etcd' : 'script: pg_ctl promote, pg_rewind'}): primary :${cluster.nodes[0].port}, synchronous standby :${cluster.nodes[1].port} through proxy :${cluster.proxy.port} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 
   // ---- the world: campaign, meeting, an open real round, codes ---------------------------------------------
   const setupDb = await openPostgres(cluster.multiUrl, 5);
@@ -143,12 +151,10 @@ async function main() {
     return { label, perSec: ballots / secs, p99: p99(answers.map((a) => a.ms)), n };
   };
   const syncRun = await phase('synchronous standby', THROUGHPUT_CODES);
-  await cluster.psql(cluster.primary, "alter system set synchronous_standby_names = ''");
-  await cluster.psql(cluster.primary, 'select pg_reload_conf()');
+  await cluster.setSynchronous(false);
   await sleep(500);
   const asyncRun = await phase('asynchronous standby', THROUGHPUT_CODES);
-  await cluster.psql(cluster.primary, 'alter system reset synchronous_standby_names');
-  await cluster.psql(cluster.primary, 'select pg_reload_conf()');
+  await cluster.setSynchronous(true);
   await cluster.waitStreaming();
   if ((await waitHealth((h) => h.status === 'ok', 30_000)) === null) findings.push(`health not ok with the synchronous standby back: ${JSON.stringify(await health())}`);
 
@@ -179,6 +185,7 @@ async function main() {
     cluster.proxy.cut = false;
     await cluster.promote();
     row.promoteMs = Date.now() - killAt;
+    row.promotedBy = cluster.lastPromote;
     // The old primary is rebuilt as the new standby meanwhile; until it streams, commits wait (STANDBY_MODE=wait).
     const rebuilt = (async () => { const how = await cluster.rebuild(); const ms = await cluster.waitStreaming(); return { how, ms: Date.now() - killAt, wait: ms }; })();
     // Fresh phones after the kill, ten at a time for one reporter (a batch needs the minimum group, decision 017),
@@ -216,7 +223,7 @@ async function main() {
       p99: lat.length ? p99(lat) : 0, maxMs: lat.length ? Math.max(...lat) : 0,
     });
     table.push(row as RoundRow);
-    process.stdout.write(`  round ${n}/${ROUNDS} ${kind}: ${mine.length} sent, ${row.acked} acknowledged; promoted ${row.promoteMs} ms, standby rebuilt (${row.rebuild}) and streaming ${row.streamingMs} ms, first acknowledged vote ${row.firstAckMs ?? '—'} ms after the kill${kind === 'partition' ? `; cut → degraded ${row.detectMs} ms` : ''}; load ${load()}\n`);
+    process.stdout.write(`  round ${n}/${ROUNDS} ${kind}: ${mine.length} sent, ${row.acked} acknowledged; promoted ${row.promoteMs} ms, standby rebuilt (${row.rebuild}) and streaming ${row.streamingMs} ms, first acknowledged vote ${row.firstAckMs ?? '—'} ms after the kill${kind === 'partition' ? `; cut → degraded ${row.detectMs} ms` : ''}${row.promotedBy ? `; promoted ${row.promotedBy}` : ''}; load ${load()}\n`);
   }
   // A last batch with nothing killed.
   const tail = queue.splice(0, Math.min(200, queue.length));
@@ -316,7 +323,7 @@ async function main() {
   violations.push(...relink.violations);
 
   // ---- report ------------------------------------------------------------------------------------------------
-  console.log(`\n[failover] ${table.length} rounds (${kinds.filter((k) => k === 'kill').length} kill -9 of the primary, ${kinds.filter((k) => k === 'partition').length} partition of the standby then kill -9), seed ${SEED},`
+  console.log(`\n[failover] ${cluster.manager === 'patroni' ? 'Patroni + etcd' : 'script'}: ${table.length} rounds (${kinds.filter((k) => k === 'kill').length} kill -9 of the primary, ${kinds.filter((k) => k === 'partition').length} partition of the standby then kill -9), seed ${SEED},`
     + ` ${CLIENTS} concurrent phones, kill ${KILL_AFTER_MS.join('–')} ms after the round's first answer, ${elapsed.toFixed(0)} s, load ${load()} (${os.cpus().length} cores)`);
   console.log(`  throughput (${THROUGHPUT_CODES} phones each, ${CLIENTS} at once): synchronous standby ${syncRun.perSec.toFixed(0)} ballots/s (p99 ${syncRun.p99.toFixed(0)} ms),`
     + ` asynchronous ${asyncRun.perSec.toFixed(0)} ballots/s (p99 ${asyncRun.p99.toFixed(0)} ms): ratio sync/async ${(syncRun.perSec / asyncRun.perSec).toFixed(2)}`);

@@ -16,7 +16,7 @@ const run = promisify(execFile);
  * Asynchronous on purpose: the proxy lives in this process's event loop, and a synchronous child (pg_basebackup,
  * pg_ctl -w) would stall the replication it carries.
  */
-const asPg = async (cmd: string, args: string[]) => (process.getuid?.() === 0
+export const asPg = async (cmd: string, args: string[]) => (process.getuid?.() === 0
   ? await run('runuser', ['-u', 'postgres', '--', cmd, ...args], { maxBuffer: 1 << 24 })
   : await run(cmd, args, { maxBuffer: 1 << 24 })).stdout.toString();
 
@@ -45,6 +45,30 @@ export class CuttableProxy {
 
 export interface Node { name: string; port: number; dataDir: string; logFile: string }
 
+/** What the failover proof needs of a cluster: the script's (PgCluster) or Patroni's (patroni-cluster.ts). */
+export interface FailoverCluster {
+  readonly manager: 'script' | 'patroni';
+  readonly dir: string;
+  readonly nodes: readonly [Node, Node];
+  primary: 0 | 1;
+  readonly standby: 0 | 1;
+  /** Cutting it stops replication between the servers (a network partition). */
+  readonly proxy: { cut: boolean; readonly port: number };
+  lastRewindError: string;
+  /** How the last promotion was done (empty when there is nothing to add). */
+  lastPromote: string;
+  url(i: 0 | 1): string;
+  readonly multiUrl: string;
+  psql(i: 0 | 1, query: string): Promise<string>;
+  kill9(i: 0 | 1): void;
+  promote(): Promise<void>;
+  rebuild(): Promise<string>;
+  waitStreaming(timeoutMs?: number): Promise<number>;
+  /** The synchronous standby off (the throughput baseline: same cluster, standby asynchronous) and on again. */
+  setSynchronous(on: boolean): Promise<void>;
+  dispose(): Promise<void>;
+}
+
 const BASE_CONF = [
   "listen_addresses = '127.0.0.1'",
   'fsync = on',
@@ -62,7 +86,9 @@ const BASE_CONF = [
   'wal_retrieve_retry_interval = 500ms',
 ];
 
-export class PgCluster {
+export class PgCluster implements FailoverCluster {
+  readonly manager = 'script';
+  lastPromote = '';
   readonly dir: string;
   readonly nodes: [Node, Node];
   primary: 0 | 1 = 0;
@@ -128,6 +154,12 @@ export class PgCluster {
     this.primary = s;
     this.proxy.target = this.nodes[s].port;
     this.proxy.reset();
+  }
+
+  /** ALTER SYSTEM on the primary: off = synchronous_standby_names '' (the standby streams asynchronously). */
+  async setSynchronous(on: boolean) {
+    await this.psql(this.primary, on ? 'alter system reset synchronous_standby_names' : "alter system set synchronous_standby_names = ''");
+    await this.psql(this.primary, 'select pg_reload_conf()');
   }
 
   private conninfoViaProxy() { return `host=127.0.0.1 port=${this.proxy.port} user=postgres application_name=standby`; }

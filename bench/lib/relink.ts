@@ -14,7 +14,7 @@ import { meetingAgendaItems, meetings } from '../../src/server/db/schema';
 import { hashCode } from '../../src/server/modules/ballots/secret';
 import { type BallotWorld, roundWithCodes } from '../../tests/integration/ballots-fixtures';
 import { signIn } from '../../tests/factories';
-import type { PgCluster } from './pg-cluster';
+import type { FailoverCluster } from './pg-cluster';
 import { csrfOf, request } from './phones';
 
 const N = 60;
@@ -55,7 +55,7 @@ async function castUntilCounted(port: number, body: string) {
   throw new Error('a relink ballot was never counted');
 }
 
-export async function relinkRound(o: { port: number; cluster: PgCluster; w: BallotWorld; failover(): Promise<void> }) {
+export async function relinkRound(o: { port: number; cluster: FailoverCluster; w: BallotWorld; failover(): Promise<void> }) {
   const violations: string[] = [];
   const lines: string[] = [];
   const run = randomBytes(4).toString('hex').toUpperCase();
