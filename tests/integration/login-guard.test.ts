@@ -8,6 +8,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { queryRows } from '../../src/server/db/connect';
 import { users } from '../../src/server/db/schema';
+import { clearAttempts, reserveAttempt } from '../../src/server/modules/auth/login-guard';
 import * as hashing from '../../src/server/modules/auth/password-hash';
 import { buildTwoCounties, buildUser, setupTestApp, signIn, TEST_COST, TEST_PASSWORD } from '../factories';
 
@@ -48,6 +49,23 @@ describe('lockout counts attempts atomically', () => {
     // Every answer but a lock is a checked password (401, or 200 if the right one took one of the five slots).
     expect(codes.filter((c) => c !== 423).length).toBeLessThanOrEqual(5);
     expect(codes.filter((c) => c === 423).length).toBeGreaterThanOrEqual(13);
+  });
+
+  // The interleaving behind a PostgreSQL failure of the burst test under load: the right password's attempt is counted,
+  // a guess is counted after it, then the right password clears — which handed the rest of the burst fresh slots.
+  it('a right password clears the counts only while its attempt is the latest on them', async () => {
+    const config = t.app.deps.config;
+    const now = t.clock.now();
+    const mine = await reserveAttempt(t.db, config, 'interleave_user', '10.40.0.1', now);
+    const guess = await reserveAttempt(t.db, config, 'interleave_user', '10.40.0.1', now);
+    if (!mine.ok || !guess.ok) throw new Error('both attempts should get a slot');
+    const counts = async () => (await queryRows<{ ip: string; attempts: number }>(t.db, sql`
+      select ip, attempts from login_guards where username = 'interleave_user' order by ip`)).map((r) => `${r.ip}:${r.attempts}`);
+    await clearAttempts(t.db, 'interleave_user', '10.40.0.1', mine.taken);
+    expect(await counts()).toEqual(['*:2', '10.40.0.1:2']);
+    // The latest attempt's right password clears both, as a sign-in after a few typos always did.
+    await clearAttempts(t.db, 'interleave_user', '10.40.0.1', guess.taken);
+    expect(await counts()).toEqual(['*:0', '10.40.0.1:0']);
   });
 
   it('after a burst of 18 wrong passwords from one address, the right one from there is refused', async () => {

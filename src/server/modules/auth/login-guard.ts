@@ -8,7 +8,11 @@ const ANY_ADDRESS = '*';
 const DAY_MS = 86_400_000;
 
 export type Reservation =
-  | { ok: true; /** The attempt took the last slot of the (username, address) or global limit: a wrong password now locks. */ locks: boolean }
+  | {
+    ok: true; /** The attempt took the last slot of the (username, address) or global limit: a wrong password now locks. */ locks: boolean;
+    /** The counts this attempt left on its two keys: a right password clears a key only while it is still the latest. */
+    taken: { pair: number; global: number };
+  }
   | { ok: false; until: Date };
 
 /**
@@ -28,7 +32,7 @@ async function reserveKey(db: DbOrTx, username: string, ip: string, limit: numbe
       updated_at = excluded.updated_at
     where g.locked_until is null or g.locked_until <= ${now.toISOString()}::timestamptz
     returning attempts`);
-  return row ? { ok: true as const, locks: Number(row.attempts) >= limit } : null;
+  return row ? { ok: true as const, locks: Number(row.attempts) >= limit, attempts: Number(row.attempts) } : null;
 }
 
 async function lockedUntil(db: DbOrTx, username: string, ip: string, now: Date): Promise<Date> {
@@ -45,13 +49,19 @@ export async function reserveAttempt(db: DbOrTx, config: AppConfig, username: st
   if (!pair) return { ok: false, until: await lockedUntil(db, username, ip, now) };
   const global = await reserveKey(db, username, ANY_ADDRESS, config.lockoutGlobalAttempts, now, lockEnd);
   if (!global) return { ok: false, until: await lockedUntil(db, username, ip, now) };
-  return { ok: true, locks: pair.locks || global.locks };
+  return { ok: true, locks: pair.locks || global.locks, taken: { pair: pair.attempts, global: global.attempts } };
 }
 
-/** A right password: this address's count and the global count start over (a stranger's address stays locked). */
-export async function clearAttempts(db: DbOrTx, username: string, ip: string) {
+/**
+ * A right password: this address's count and the global count start over (a stranger's address stays locked) — each
+ * only while this attempt is still the latest on it. Attempts counted after it (a burst of guesses beside the real
+ * user) keep their count and any lock they set; clearing under them would hand the burst fresh slots (found by the
+ * PostgreSQL pass of login-guard under load: six passwords of a burst checked against a limit of five).
+ */
+export async function clearAttempts(db: DbOrTx, username: string, ip: string, taken: { pair: number; global: number }) {
   await db.update(loginGuards).set({ attempts: 0, lockedUntil: null })
-    .where(and(eq(loginGuards.username, username), inArray(loginGuards.ip, [ip, ANY_ADDRESS])));
+    .where(and(eq(loginGuards.username, username), sql`((${loginGuards.ip} = ${ip} and ${loginGuards.attempts} = ${taken.pair})
+      or (${loginGuards.ip} = ${ANY_ADDRESS} and ${loginGuards.attempts} = ${taken.global}))`));
 }
 
 /** Lifts every lock of a username, from every address (the security admin's unlock). */

@@ -64,7 +64,7 @@ export async function checkPassword(
   const hash = o.account?.password_hash ?? (await dummyPasswordHash(config.passwordCost));
   const right = await verifyPassword(o.password, hash) && !!o.account;
   if (right) {
-    await clearAttempts(db, o.username, o.ip);
+    await clearAttempts(db, o.username, o.ip, slot.taken);
     return;
   }
   if (slot.locks) {
