@@ -151,7 +151,8 @@ export async function relinkRound(o: { port: number; cluster: FailoverCluster; w
       const inWal = found(files(dir, (r) => r.startsWith('pg_wal')));
       links['data file byte order'] = byOrder(inHeap);
       links['WAL byte order'] = byOrder(inWal);
-      lines.push(`relink (${label}, ${N} ballots cast in a known order, primary killed after ${N / 2}): correct links per method (bound ${BOUND}): ${JSON.stringify(links)}; ballot texts in its WAL: ${inWal.length} (the mixed table's own pages, logged after the close when a read sets hint bits with wal_log_hints on, hold each text once in table order; voting-time batches would add ${N} more)`);
+      const asTable = inWal.length > 0 && inWal.length % N === 0 && inWal.every((x, k) => x === inHeap[k % N]);
+      lines.push(`relink (${label}, ${N} ballots cast in a known order, primary killed after ${N / 2}): correct links per method (bound ${BOUND}): ${JSON.stringify(links)}; ballot texts in its WAL: ${inWal.length}${inWal.length ? `, in the table files' order: ${asTable ? 'yes' : 'no'}` : ''} (the mixed table's own pages, logged after the close when a read sets hint bits with wal_log_hints on, hold each text once in table order; voting-time batches would add ${N} more)`);
       for (const [method, n] of Object.entries(links)) if (n > BOUND) violations.push(`relink (${label}): ${method} links ${n} of ${N}`);
     } finally {
       await db.close();
