@@ -27,7 +27,7 @@ const WORK_COMMITTEE_KINDS = ['working_committee', 'work_committee', 'organ_work
 export function stageDeadline(settings: CampaignSettings, body: Pick<OrgNode, 'kind' | 'level'>): string | null {
   const stages = settings.organizing.stages;
   if (stages.length === 0) return null;
-  if (stages.length === 1) return stages[0].completeBy;
+  if (stages.length === 1) return stages[0]!.completeBy;
   const key = body.level === 'county' && WORK_COMMITTEE_KINDS.includes(body.kind) ? 'work_committees' : 'townships_systems';
   return (stages.find((s) => s.key === key) ?? stages[stages.length - 1]).completeBy;
 }

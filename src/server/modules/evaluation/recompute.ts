@@ -481,13 +481,13 @@ function scoreReporters(inputs: Inputs, weights: Partial<Record<Component, numbe
     const average = bal[o + 4]!;
     const poor = bal[o + 5]!;
     const invalid = bal[o + 6]!;
-    counts[i * 5] += good;
-    counts[i * 5 + 1] += fair;
-    counts[i * 5 + 2] += average;
-    counts[i * 5 + 3] += poor;
-    counts[i * 5 + 4] += invalid;
-    valid[i * K + k] += good + fair + average + poor;
-    total[i * K + k] += good * points.good + fair * points.fair + average * points.average + poor * points.poor;
+    counts[i * 5]! += good;
+    counts[i * 5 + 1]! += fair;
+    counts[i * 5 + 2]! += average;
+    counts[i * 5 + 3]! += poor;
+    counts[i * 5 + 4]! += invalid;
+    valid[i * K + k]! += good + fair + average + poor;
+    total[i * K + k]! += good * points.good + fair * points.fair + average * points.average + poor * points.poor;
   }
   const categoryWeights = categories.map((c) => c.weight);
   const t = new Float64Array(K);
