@@ -17,7 +17,7 @@ export async function addMember(db: DbOrTx, user: AuthUser, actor: AuditActor, o
   return db.transaction(async (tx) => {
     const org = await getOrg(tx, orgId, user);
     assertWrite(user, org.path);
-    const [m] = await tx.insert(committeeMembers).values({ orgId, ...input, phone: input.phone ?? null }).returning();
+    const m = (await tx.insert(committeeMembers).values({ orgId, ...input, phone: input.phone ?? null }).returning())[0]!;
     await writeAudit(tx, actor, { action: 'org.member.add', targetType: 'committee_member', targetId: m.id, scopePath: org.path, detail: { name: m.name } });
     return m;
   });
