@@ -29,7 +29,7 @@ export function stageDeadline(settings: CampaignSettings, body: Pick<OrgNode, 'k
   if (stages.length === 0) return null;
   if (stages.length === 1) return stages[0]!.completeBy;
   const key = body.level === 'county' && WORK_COMMITTEE_KINDS.includes(body.kind) ? 'work_committees' : 'townships_systems';
-  return (stages.find((s) => s.key === key) ?? stages[stages.length - 1]).completeBy;
+  return (stages.find((s) => s.key === key) ?? stages[stages.length - 1]!).completeBy;
 }
 
 /**

@@ -66,8 +66,8 @@ export async function editComment(
         .filter(([k, v]) => v !== undefined && v !== row[k as keyof typeof row])
         .map(([k, v]) => [k, { from: row[k as keyof typeof row], to: v }]),
     );
-    const [after] = await tx.update(meetingComments).set({ ...input, updatedBy: user.id, updatedAt: actor.at })
-      .where(eq(meetingComments.id, commentId)).returning();
+    const after = (await tx.update(meetingComments).set({ ...input, updatedBy: user.id, updatedAt: actor.at })
+      .where(eq(meetingComments.id, commentId)).returning())[0]!;
     await writeAudit(tx, actor, {
       action: 'meeting.comment.edit', targetType: 'meeting_comment', targetId: commentId, scopePath: campaign.organizerPath,
       detail: { meetingId, changes },

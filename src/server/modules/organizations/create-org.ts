@@ -30,7 +30,7 @@ export async function createOrg(db: DbOrTx, user: AuthUser, actor: AuditActor, i
       .values({ ...input, path: '', depth: parent.depth + 1, parentId: parent.id })
       .returning())[0]!;
     const path = `${parent.path}${row.id}/`;
-    const [saved] = await tx.update(organizations).set({ path }).where(eq(organizations.id, row.id)).returning();
+    const saved = (await tx.update(organizations).set({ path }).where(eq(organizations.id, row.id)).returning())[0]!;
     await writeAudit(tx, actor, { action: 'org.create', targetType: 'organization', targetId: row.id, scopePath: path, detail: { name: input.name, code: input.code } });
     return saved;
   });

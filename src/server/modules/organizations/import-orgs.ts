@@ -184,7 +184,7 @@ async function stage(db: DbOrTx, jobId: number, plan: PlannedOrg[], progress: (d
       const anchor = { id: p.parent.existingId, path: p.parent.path, depth: p.parent.depth };
       parent = { ...anchor, anchor };
     } else parent = placed.get(p.parent.code)!;
-    const me = { id: ids[i], path: `${parent.path}${ids[i]}/`, depth: parent.depth + 1, anchor: parent.anchor };
+    const me = { id: ids[i]!, path: `${parent.path}${ids[i]}/`, depth: parent.depth + 1, anchor: parent.anchor };
     placed.set(p.code, me);
     return {
       job_id: jobId, row: p.row, id: me.id, parent_id: parent.id, name: p.name, code: p.code,

@@ -188,7 +188,7 @@ export async function parseReportDocx(file: Buffer, specs: SectionSpec[]): Promi
       existing.units.push({ ...u, block: { type: 'heading', level: 1, runs: [{ text: u.text }] } });
       current = existing;
     } else {
-      current = { key: h.keys[0], title: u.text.trim(), units: [], alsoCovers: h.keys.slice(1) };
+      current = { key: h.keys[0]!, title: u.text.trim(), units: [], alsoCovers: h.keys.slice(1) };
       parts.push(current);
     }
   });
