@@ -37,7 +37,9 @@ export async function updateMember(db: DbOrTx, user: AuthUser, actor: AuditActor
     // After the access check (a caller without access learns nothing): an empty change would be an UPDATE without
     // columns, a 500 from the ORM (found by bench/fuzz.ts).
     if (!Object.values(input).some((v) => v !== undefined)) throw new AppError('VALIDATION', '请至少修改一项（姓名、职务或电话）');
-    const after = (await tx.update(committeeMembers).set(input).where(eq(committeeMembers.id, id)).returning())[0]!;
+    const [after] = await tx.update(committeeMembers).set(input).where(eq(committeeMembers.id, id)).returning();
+    // Read without a lock: a removal committed since then leaves nothing to update.
+    if (!after) throw notFound('班子成员');
     await writeAudit(tx, actor, { action: 'org.member.update', targetType: 'committee_member', targetId: id, scopePath: org.path, detail: { before: { name: m.name, position: m.position }, after: input } });
     return after;
   });
