@@ -37,9 +37,9 @@ export async function deleteMeeting(db: DbOrTx, user: AuthUser, actor: AuditActo
     if (meeting.state !== 'preparing') throw new AppError('MEETING_STARTED');
     const [{ n: comments }] = await tx.select({ n: count() }).from(meetingComments).where(eq(meetingComments.meetingId, id));
     // The rounds through the view ballots publishes (decision 022): meetings does not import ballots (rounds-port.ts).
-    const [{ n: rounds }] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from ballots_v_rounds where meeting_id = ${id}`);
+    const [roundCount] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from ballots_v_rounds where meeting_id = ${id}`);
     if (Number(comments) > 0) throw new AppError('MEETING_HAS_RECORDS');
-    if (Number(rounds) > 0) throw new AppError('MEETING_HAS_BALLOTS');
+    if (Number(roundCount?.n ?? 0) > 0) throw new AppError('MEETING_HAS_BALLOTS');
     await tx.delete(meetingAttendance).where(eq(meetingAttendance.meetingId, id));
     await tx.delete(meetingAgendaItems).where(eq(meetingAgendaItems.meetingId, id));
     await tx.delete(meetings).where(eq(meetings.id, id));
