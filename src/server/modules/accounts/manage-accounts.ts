@@ -59,12 +59,12 @@ export async function listAccounts(db: DbOrTx, viewer: AuthUser, now: Date, q: {
   if (q.role) conds.push(eq(userRows.role, q.role));
   const where = conds.length ? and(...conds) : undefined;
   const rows = await accountsQuery(db).where(where).orderBy(asc(userRows.username)).offset(q.offset).limit(q.limit);
-  const [{ total }] = await db
+  const { total } = (await db
     .select({ total: sql<number>`count(*)::int` })
     .from(userRows)
     .leftJoin(scopeOrg, eq(scopeOrg.id, userRows.scopeOrgId))
     .leftJoin(ownOrg, eq(ownOrg.id, userRows.orgId))
-    .where(where);
+    .where(where))[0]!;
   const locks = await activeLocks(db, rows.map((r) => r.username), now);
   return { items: rows.map((r) => present(r, viewer, locks)), total };
 }

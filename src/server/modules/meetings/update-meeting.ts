@@ -35,7 +35,7 @@ export async function deleteMeeting(db: DbOrTx, user: AuthUser, actor: AuditActo
     const { meeting, campaign } = await getMeeting(tx, id, { lock: true, viewer: user });
     assertManage(user, campaign.organizerPath);
     if (meeting.state !== 'preparing') throw new AppError('MEETING_STARTED');
-    const [{ n: comments }] = await tx.select({ n: count() }).from(meetingComments).where(eq(meetingComments.meetingId, id));
+    const { n: comments } = (await tx.select({ n: count() }).from(meetingComments).where(eq(meetingComments.meetingId, id)))[0]!;
     // The rounds through the view ballots publishes (decision 022): meetings does not import ballots (rounds-port.ts).
     const [roundCount] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from ballots_v_rounds where meeting_id = ${id}`);
     if (Number(comments) > 0) throw new AppError('MEETING_HAS_RECORDS');

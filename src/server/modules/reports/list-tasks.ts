@@ -196,14 +196,14 @@ export async function listReviewQueue(db: DbOrTx, user: AuthUser, q: QueueQuery,
     total = items.length;
     items = items.slice(q.offset, q.offset + q.limit);
   } else {
-    const [{ n }] = await db
+    const { n } = (await db
       .select({ n: sql<number>`count(*)::int` })
       .from(reporterRows)
       .innerJoin(campaignRows, eq(campaignRows.id, reporterRows.campaignId))
       .innerJoin(orgUnits, eq(orgUnits.id, reporterRows.orgId))
       .innerJoin(reportTo, eq(reportTo.id, reporterRows.reportToOrgId))
       .leftJoin(reports, eq(reports.reporterId, reporterRows.id))
-      .where(where);
+      .where(where))[0]!;
     total = Number(n);
   }
   return { items, total };
