@@ -2,7 +2,7 @@ import { and, asc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import type { AuditAction } from '../../../domain/audit-actions';
 import { AppError, notFound } from '../../../domain/errors';
 import { assertPasswordAcceptable } from '../../../domain/password-policy';
-import { type AccountAction, accountActionsOf, type Role } from '../../../domain/roles';
+import { accountActionsOf, type Role } from '../../../domain/roles';
 import { type DbOrTx, escapeLike } from '../../db/connect';
 import { sessions, users } from '../../db/schema';
 import { userRows } from '../auth/row-sources';
@@ -13,6 +13,7 @@ import { activeLocks, unlockUsername } from '../auth/login-guard';
 import { hashPassword } from '../auth/password-hash';
 import { getOrg } from '../organizations/repo';
 import { assertAccountDuty, assertAccountInScope, assertMayAct, assertMayAssign, mayAct } from './policy';
+import { ROW_ACTIONS } from './schemas';
 
 const scopeOrg = orgUnitsAs('scope_org');
 const ownOrg = orgUnitsAs('own_org');
@@ -32,8 +33,6 @@ function accountsQuery(db: DbOrTx) {
     .leftJoin(ownOrg, eq(ownOrg.id, userRows.orgId));
 }
 type AccountRow = Awaited<ReturnType<typeof accountsQuery>>[number];
-
-export const ROW_ACTIONS = ['edit', 'disable', 'password', 'role', 'unlock', 'expire'] as const satisfies readonly AccountAction[];
 
 /** The row as the list shows it, with what the viewer may do to it (the page offers exactly those actions). */
 function present(row: AccountRow, viewer: AuthUser, locks: Map<string, Date>) {
