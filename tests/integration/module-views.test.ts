@@ -5,7 +5,7 @@ import { ballotPaperTallies, ballotRounds } from '../../src/server/db/schema';
 import { matchedPaperTallies } from '../../src/server/modules/ballots/queries';
 import { buildCampaign, buildMeeting, buildTwoCounties, buildUser, setupTestApp } from '../factories';
 
-// The views a module publishes for other modules' set-based reads (migration 0029, decision 022) are contracts:
+// The views a module publishes for other modules' set-based reads (migrations 0029 and 0030, decision 022) are contracts:
 // their columns are fixed here, so an owner that changes its base tables must keep the view as it was. The matched
 // paper tallies are the ballots module's SQL fragment (ballots/queries.ts), tested here beside the views.
 
@@ -37,6 +37,29 @@ const CONTRACT: Record<string, string[]> = {
   assessment_v_item_scores: ['reporter_id', 'item_id', 'score', 'max_points'],
   evaluation_v_state: ['campaign_id', 'state', 'locked_at'],
   evaluation_v_results: ['reporter_id', 'campaign_id', 'composite', 'rank', 'sector_rank', 'suggested_grade', 'final_grade', 'opinion_direction'],
+  // 0030
+  organizations_v_secretaries: ['id', 'org_id', 'name', 'position', 'tenure_start', 'tenure_end'],
+  campaigns_v_campaigns: ['id', 'parent_id', 'organizer_org_id', 'year', 'title', 'state', 'settings', 'phases', 'filing_state', 'complete_by'],
+  meetings_v_schedule: ['id', 'campaign_id', 'title', 'meeting_date', 'place', 'state'],
+  meetings_v_agenda_items: ['id', 'meeting_id', 'reporter_id', 'position', 'written_only'],
+  rectification_v_items: ['id', 'campaign_id', 'org_id', 'parent_id', 'status', 'deadline', 'description'],
+  results_v_summary_states: ['campaign_id', 'state', 'submitted_at'],
+  reports_v_states: ['id', 'reporter_id', 'campaign_id', 'state'],
+  surveys_v_surveys: ['id', 'campaign_id', 'state'],
+  assessment_v_assignments: ['reporter_id', 'team_id', 'completed_at'],
+};
+
+/** The 0030 views are whole projections of one base table: every base row once, nothing filtered. */
+const PROJECTIONS: Record<string, string> = {
+  organizations_v_secretaries: 'secretaries',
+  campaigns_v_campaigns: 'campaigns',
+  meetings_v_schedule: 'meetings',
+  meetings_v_agenda_items: 'meeting_agenda_items',
+  rectification_v_items: 'rectification_items',
+  results_v_summary_states: 'summary_reports',
+  reports_v_states: 'reports',
+  surveys_v_surveys: 'surveys',
+  assessment_v_assignments: 'assessment_assignments',
 };
 
 describe('published views (decision 022)', () => {
@@ -91,5 +114,17 @@ describe('published views (decision 022)', () => {
     const entries = await queryRows<{ n: number }>(db(), sql`
       select count(*)::int as n from ballots_v_paper_entries where round_id = ${round!.id}`);
     expect(entries[0]!.n).toBe(5);
+  });
+
+  it('the 0030 views keep every row of their base table (projections, no filter)', async () => {
+    const c = await buildCampaign(db(), { organizerOrgId: w.townB.id, state: 'published', reporterOrgIds: [w.villageB1.id] });
+    await buildMeeting(db(), { campaignId: c.id });
+    for (const [view, table] of Object.entries(PROJECTIONS)) {
+      const [row] = await queryRows<{ v: number; b: number }>(db(), sql`
+        select (select count(*)::int from ${sql.identifier(view)}) as v, (select count(*)::int from ${sql.identifier(table)}) as b`);
+      expect({ view, n: row!.v }).toEqual({ view, n: row!.b });
+    }
+    const [camp] = await queryRows<{ n: number }>(db(), sql`select count(*)::int as n from campaigns_v_campaigns where id = ${c.id}`);
+    expect(camp!.n).toBe(1);
   });
 });

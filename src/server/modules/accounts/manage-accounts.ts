@@ -4,11 +4,11 @@ import { AppError, notFound } from '../../../domain/errors';
 import { assertPasswordAcceptable } from '../../../domain/password-policy';
 import { accountActionsOf, type Role } from '../../../domain/roles';
 import { type DbOrTx, escapeLike } from '../../db/connect';
-import { sessions, users } from '../../db/schema';
 import { userRows } from '../auth/row-sources';
 import { orgUnitsAs } from '../organizations/row-sources';
 import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AppConfig, AuthUser } from '../../http/context';
+import { endSessionsOf, insertAccount, requirePasswordChange, updateAccountRow } from '../auth/account-writes';
 import { activeLocks, unlockUsername } from '../auth/login-guard';
 import { hashPassword } from '../auth/password-hash';
 import { getOrg } from '../organizations/repo';
@@ -130,16 +130,13 @@ export async function createAccount(db: DbOrTx, admin: AuthUser, actor: AuditAct
       const binding = await resolveBinding(tx, admin, input.role, input.scopeOrgId, input.orgId);
       const [taken] = await tx.select({ id: userRows.id }).from(userRows).where(eq(userRows.username, input.username));
       if (taken) throw new AppError('DUPLICATE_USERNAME', `用户名「${input.username}」已被使用`, { field: 'username' });
-      const [u] = await tx
-        .insert(users)
-        .values({
-          username: input.username, displayName: input.displayName, role: input.role, passwordHash, ...binding,
-          mustChangePassword: true, passwordChangedAt: actor.at,
-        })
-        .returning({ id: users.id });
-      const row = await accountById(tx, u!.id);
+      const id = await insertAccount(tx, {
+        username: input.username, displayName: input.displayName, role: input.role, passwordHash, ...binding,
+        mustChangePassword: true, passwordChangedAt: actor.at,
+      });
+      const row = await accountById(tx, id);
       setScope(row.path);
-      await writeAudit(tx, actor, { action: 'account.create', targetType: 'user', targetId: u!.id, scopePath: row.path, detail: { username: input.username, role: input.role } });
+      await writeAudit(tx, actor, { action: 'account.create', targetType: 'user', targetId: id, scopePath: row.path, detail: { username: input.username, role: input.role } });
       return presentOne(tx, row, admin, actor.at);
     });
   });
@@ -180,9 +177,9 @@ export async function updateAccount(db: DbOrTx, admin: AuthUser, actor: AuditAct
       const values = { displayName: input.displayName, role: input.role, disabled: input.disabled, ...binding };
       // An empty PATCH used to reach Drizzle's "no values to set" and answer 500 (found by the access matrix).
       if (Object.values(values).every((v) => v === undefined)) throw new AppError('VALIDATION', '没有需要修改的内容');
-      await tx.update(users).set(values).where(eq(users.id, id));
+      await updateAccountRow(tx, id, values);
       // Changed rights take effect at once: the user signs in again (their open streams end too, see routes.ts).
-      if (input.role || input.disabled || 'scopeOrgId' in binding) await tx.delete(sessions).where(eq(sessions.userId, id));
+      if (input.role || input.disabled || 'scopeOrgId' in binding) await endSessionsOf(tx, id);
       const after = await accountById(tx, id);
       await writeAudit(tx, actor, {
         action, targetType: 'user', targetId: id, scopePath: after.path,
@@ -215,8 +212,8 @@ export async function expireAccountPassword(db: DbOrTx, admin: AuthUser, actor: 
       const before = await accountById(tx, id);
       setScope(before.path);
       assertMayAct(admin, 'expire', targetOf(before));
-      await tx.update(users).set({ mustChangePassword: true }).where(eq(users.id, id));
-      await tx.delete(sessions).where(eq(sessions.userId, id));
+      await requirePasswordChange(tx, id);
+      await endSessionsOf(tx, id);
       await writeAudit(tx, actor, { action: 'account.expire_password', targetType: 'user', targetId: id, scopePath: before.path });
     });
   });
@@ -232,8 +229,8 @@ export async function setAccountPassword(db: DbOrTx, admin: AuthUser, actor: Aud
     assertPasswordAcceptable(password, target.username);
     const passwordHash = await hashPassword(password, config.passwordCost);
     await db.transaction(async (tx) => {
-      await tx.update(users).set({ passwordHash, mustChangePassword: true, passwordChangedAt: actor.at }).where(eq(users.id, id));
-      await tx.delete(sessions).where(eq(sessions.userId, id));
+      await requirePasswordChange(tx, id, { hash: passwordHash, at: actor.at });
+      await endSessionsOf(tx, id);
       await writeAudit(tx, actor, { action: 'account.password', targetType: 'user', targetId: id, scopePath: target.path });
     });
   });

@@ -11,7 +11,7 @@ export async function listMyAssignments(db: DbOrTx, user: AuthUser, now: Date) {
   const today = shanghaiDate(now);
   const teams = await queryRows<{ id: number; name: string; leaderName: string | null; campaignId: number; phases: unknown }>(db, sql`
     select t.id, t.name, t.leader_name as "leaderName", t.campaign_id as "campaignId", c.phases
-    from assessment_team_members m join assessment_teams t on t.id = m.team_id join campaigns c on c.id = t.campaign_id
+    from assessment_team_members m join assessment_teams t on t.id = m.team_id join campaigns_v_campaigns c on c.id = t.campaign_id
     where m.user_id = ${user.id} and t.removed_at is null and c.state <> 'archived'
     order by c.year desc, t.id`);
   if (user.role !== 'assessor') return { teams: [] };

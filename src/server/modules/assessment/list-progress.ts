@@ -53,12 +53,12 @@ export async function computeProgress(db: DbOrTx, user: AuthUser, campaign: Camp
   const onlyMine = all ? sql`true` : sql`exists (select 1 from assessment_team_members m where m.team_id = t.id and m.user_id = ${user.id})`;
   const q = filter.q?.trim();
   const rows = await queryRows<Omit<ProgressRow, 'checklistId' | 'checklistTitle' | 'items' | 'scored' | 'failed' | 'score' | 'maxScored' | 'percent' | 'status'>>(db, sql`
-    select r.id as "reporterId", r.org_id as "orgId", o.name as "orgName", coalesce(s.name, (select cs.name from secretaries cs where cs.org_id = r.org_id and cs.tenure_end is null
+    select r.id as "reporterId", r.org_id as "orgId", o.name as "orgName", coalesce(s.name, (select cs.name from organizations_v_secretaries cs where cs.org_id = r.org_id and cs.tenure_end is null
              order by cs.tenure_start desc limit 1)) as "secretaryName", r.tier_key as "tierKey",
            o.sector, t.id as "teamId", t.name as "teamName", ${isoTs(sql`a.completed_at`)} as "completedAt"
     from campaigns_v_reporters r
     join organizations_v_units o on o.id = r.org_id
-    left join secretaries s on s.id = r.secretary_id
+    left join organizations_v_secretaries s on s.id = r.secretary_id
     left join assessment_assignments a on a.reporter_id = r.id
     left join assessment_teams t on t.id = a.team_id and t.removed_at is null
     where r.campaign_id = ${campaign.id} and r.removed_at is null and r.role = 'reporter'

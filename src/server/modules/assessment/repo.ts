@@ -24,7 +24,7 @@ export async function getCampaignRef(db: DbOrTx, id: number, viewer?: AuthUser, 
   const [row] = await queryRows<CampaignRef>(db, sql`
     select c.id, c.title, c.year, c.state, c.organizer_org_id as "organizerOrgId", o.name as "organizerName",
            o.path as "organizerPath", c.settings
-    from campaigns c join organizations_v_units o on o.id = c.organizer_org_id
+    from campaigns_v_campaigns c join organizations_v_units o on o.id = c.organizer_org_id
     where c.id = ${id}`);
   if (!row) throw notFound('述职评议考核');
   hideOffBranch(viewer, row.organizerPath, what);
@@ -97,12 +97,12 @@ export interface ReporterCtx {
 export async function getReporterCtx(db: DbOrTx, reporterId: number, viewer?: AuthUser): Promise<ReporterCtx> {
   const [row] = await queryRows<Omit<ReporterCtx, 'campaign'>>(db, sql`
     select r.id as "reporterId", r.campaign_id as "campaignId", r.org_id as "orgId", o.name as "orgName", o.path as "orgPath",
-           o.sector, r.tier_key as "tierKey", coalesce(s.name, (select cs.name from secretaries cs where cs.org_id = r.org_id and cs.tenure_end is null
+           o.sector, r.tier_key as "tierKey", coalesce(s.name, (select cs.name from organizations_v_secretaries cs where cs.org_id = r.org_id and cs.tenure_end is null
              order by cs.tenure_start desc limit 1)) as "secretaryName",
            a.id as "assignmentId", t.id as "teamId", t.name as "teamName", ${isoTs(sql`a.completed_at`)} as "completedAt"
     from campaigns_v_reporters r
     join organizations_v_units o on o.id = r.org_id
-    left join secretaries s on s.id = r.secretary_id
+    left join organizations_v_secretaries s on s.id = r.secretary_id
     left join assessment_assignments a on a.reporter_id = r.id
     left join assessment_teams t on t.id = a.team_id and t.removed_at is null
     where r.id = ${reporterId} and r.removed_at is null`);

@@ -24,7 +24,7 @@ export const LIVE_CHANNEL = 'ballot_counts';
 const LOOKUP = definePrepared('vote_lookup', `
   select c.id as code_id, c.category, c.room_failures, b.voided_at is not null as voided,
          r.id as round_id, r.meeting_id, r.state, r.mode, r.room_code, r.anonymity,
-         (select array_agg(a.reporter_id) from meeting_agenda_items a
+         (select array_agg(a.reporter_id) from meetings_v_agenda_items a
            join campaigns_v_reporters cr on cr.id = a.reporter_id and cr.removed_at is null
            where a.meeting_id = r.meeting_id) as agenda,
          (select array_agg(u.reporter_id) from ballot_code_uses u where u.code_id = c.id) as used

@@ -1,5 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { PAPER_COUNT_KEYS, PAPER_TEXT_TRIM_PATTERN } from '../../../domain/ballot-codes';
+import { type DbOrTx, queryRows } from '../../db/connect';
 
 /**
  * What the ballots module publishes to other modules as SQL (decision 022). The paper double entries that count are
@@ -35,4 +36,28 @@ export function matchedPaperTallies(roundIds: SQL) {
         and t2.category = t1.category and t2.entry_no = 2
       where t1.entry_no = 1 and t1.round_id in (${roundIds}) and ${paperEntriesMatch('t1', 't2')}
     )`;
+}
+
+/**
+ * One reporter's phone ballots of one round with their free texts, for the caller's anonymity rule (tallyBallots with
+ * the round's minimum group, as the results page): the caller must not show a text before that rule passes it.
+ */
+export async function reporterPhoneBallots(db: DbOrTx, roundId: number, reporterId: number) {
+  return queryRows<{ category: string; grade: string; problems: string | null; suggestions: string | null }>(db, sql`
+    select category, grade, problems, suggestions from ballots where round_id = ${roundId} and reporter_id = ${reporterId}`);
+}
+
+/** A campaign's released real rounds with the paper forms issued and collected per category, by round id. */
+export async function releasedRoundsPaperCounts(db: DbOrTx, campaignId: number) {
+  return queryRows<{ id: number; paperCounts: Record<string, { issued: number; collected: number }> }>(db, sql`
+    select br.id, br.paper_counts as "paperCounts" from ballot_rounds br join meetings_v_meetings m on m.id = br.meeting_id
+    where m.campaign_id = ${campaignId} and br.mode = 'real' and br.state = 'released' order by br.id`);
+}
+
+/** A round's phone figures: forms (codes used at least once, one per evaluator) and ratings (ballots counted). */
+export async function phoneBallotCounts(db: DbOrTx, roundId: number) {
+  const [row] = await queryRows<{ forms: number; ratings: number }>(db, sql`
+    select (select count(distinct u.code_id)::int from ballot_code_uses u join ballot_codes c on c.id = u.code_id where c.round_id = ${roundId}) as forms,
+           (select count(*)::int from ballots where round_id = ${roundId}) as ratings`);
+  return row!;
 }

@@ -30,7 +30,7 @@ export async function listGaps(
       from campaign_reporters r
       join organizations_v_units o on o.id = r.org_id
       join organizations_v_units t on t.id = r.report_to_org_id
-      left join secretaries s on s.id = r.secretary_id
+      left join organizations_v_secretaries s on s.id = r.secretary_id
       where r.campaign_id = ${c.id}
       order by o.depth, o.code`);
     const accounts = await queryRows<{ org_id: number }>(db, sql`

@@ -45,7 +45,7 @@ const FROM = sql`
   from campaign_reporters r
   join organizations_v_units o on o.id = r.org_id
   join organizations_v_units t on t.id = r.report_to_org_id
-  left join secretaries s on s.id = r.secretary_id`;
+  left join organizations_v_secretaries s on s.id = r.secretary_id`;
 
 /** Reporter rows as shown and exported: secretary, account, tier limits, route. */
 export async function queryReporters(db: DbOrTx, c: Campaign, f: ReporterFilter, page: { offset: number; limit: number } | null, now: Date) {

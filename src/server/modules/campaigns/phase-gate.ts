@@ -61,7 +61,7 @@ export async function pendingWork(db: DbOrTx, campaignId: number, key: PhaseKey)
       select count(*)::int as total,
         count(*) filter (where rp.id is null)::int as none,
         count(*) filter (where rp.state in ('draft', 'returned', 'rewrite_ordered'))::int as draft
-      from campaign_reporters r left join reports rp on rp.reporter_id = r.id where ${active}`);
+      from campaign_reporters r left join reports_v_states rp on rp.reporter_id = r.id where ${active}`);
     const { total, none, draft } = row!;
     if (none + draft > 0) {
       const parts = [none ? `${none}份尚未开始撰写` : '', draft ? `${draft}份正在撰写或修改、尚未提交` : ''].filter(Boolean);
@@ -71,21 +71,21 @@ export async function pendingWork(db: DbOrTx, campaignId: number, key: PhaseKey)
     const [row] = await queryRows<{ waiting: number; unsigned: number }>(db, sql`
       select count(*) filter (where rp.state in ('submitted', 'resubmitted'))::int as waiting,
         count(*) filter (where rp.state = 'approved' and coalesce((c.settings->'report'->>'supervisorSignOffRequired')::boolean, false))::int as unsigned
-      from campaign_reporters r join reports rp on rp.reporter_id = r.id join campaigns c on c.id = r.campaign_id where ${active}`);
+      from campaign_reporters r join reports_v_states rp on rp.reporter_id = r.id join campaigns c on c.id = r.campaign_id where ${active}`);
     add(row!.waiting, `${row!.waiting}份述职报告已提交、尚未审核`);
     add(row!.unsigned, `${row!.unsigned}份述职报告尚待主管领导审阅签字`);
   } else if (key === 'meeting') {
     const [row] = await queryRows<{ meetings: number; voting: number }>(db, sql`
-      select (select count(*)::int from meetings m where m.campaign_id = ${campaignId} and m.state <> 'closed') as meetings,
+      select (select count(*)::int from meetings_v_schedule m where m.campaign_id = ${campaignId} and m.state <> 'closed') as meetings,
         (select count(*)::int from ballots_v_rounds br join meetings_v_meetings m on m.id = br.meeting_id
           where m.campaign_id = ${campaignId} and br.mode = 'real' and br.state in ('open', 'closing')) as voting`);
     add(row!.meetings, `${row!.meetings}场述职评议会尚未结束`);
     add(row!.voting, `${row!.voting}个正式测评轮次仍在投票`);
   } else if (key === 'field') {
     const [row] = await queryRows<{ field: number; surveys: number }>(db, sql`
-      select (select count(*)::int from assessment_assignments a join campaign_reporters r on r.id = a.reporter_id
+      select (select count(*)::int from assessment_v_assignments a join campaign_reporters r on r.id = a.reporter_id
           where r.campaign_id = ${campaignId} and r.removed_at is null and a.completed_at is null) as field,
-        (select count(*)::int from surveys s where s.campaign_id = ${campaignId} and s.state = 'open') as surveys`);
+        (select count(*)::int from surveys_v_surveys s where s.campaign_id = ${campaignId} and s.state = 'open') as surveys`);
     add(row!.field, `${row!.field}个单位的实地考核尚未完成`);
     add(row!.surveys, `${row!.surveys}项满意度调查尚未结束`);
   } else if (key === 'evaluation') {
@@ -96,12 +96,12 @@ export async function pendingWork(db: DbOrTx, campaignId: number, key: PhaseKey)
     add(row!.n, '综合评价结果尚未锁定');
   } else if (key === 'rectification') {
     const [row] = await queryRows<{ n: number }>(db, sql`
-      select count(*)::int as n from rectification_items where campaign_id = ${campaignId} and parent_id is null and status <> 'closed'`);
+      select count(*)::int as n from rectification_v_items where campaign_id = ${campaignId} and parent_id is null and status <> 'closed'`);
     add(row!.n, `${row!.n}项整改事项尚未销号`);
   } else if (key === 'summary') {
     const [row] = await queryRows<{ n: number }>(db, sql`
       select count(*)::int as n from campaigns c where c.id = ${campaignId}
-        and not exists (select 1 from summary_reports s where s.campaign_id = c.id and s.state in ('submitted', 'received'))`);
+        and not exists (select 1 from results_v_summary_states s where s.campaign_id = c.id and s.state in ('submitted', 'received'))`);
     add(row!.n, '总结报告尚未上报');
   }
   return { items, message: items.length ? items.map((i) => i.text).join('；') : null };

@@ -19,3 +19,11 @@ export async function campaignTree(db: DbOrTx, campaignId: number): Promise<numb
     select id from tree`);
   return rows.map((r) => Number(r.id));
 }
+
+/**
+ * Takes the row lock of one campaign for the caller's transaction, so two requests that must not interleave on the
+ * same campaign (e.g. two carry-overs of last year's items) run one after the other.
+ */
+export async function lockCampaignRow(tx: DbOrTx, campaignId: number) {
+  await tx.execute(sql`select id from campaigns where id = ${campaignId} for update`);
+}

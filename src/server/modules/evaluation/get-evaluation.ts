@@ -61,8 +61,8 @@ export async function getEvaluation(db: DbOrTx, user: AuthUser, campaignId: numb
     from evaluation_results er
     join campaigns_v_reporters cr on cr.id = er.reporter_id
     join organizations_v_units o on o.id = cr.org_id
-    left join secretaries snap on snap.id = cr.secretary_id
-    left join lateral (select s.name from secretaries s where s.org_id = cr.org_id and s.tenure_end is null
+    left join organizations_v_secretaries snap on snap.id = cr.secretary_id
+    left join lateral (select s.name from organizations_v_secretaries s where s.org_id = cr.org_id and s.tenure_end is null
       order by s.tenure_start desc limit 1) cur on true
     left join evaluation_inputs ei on ei.reporter_id = er.reporter_id
     where ${where}

@@ -10,3 +10,12 @@ export async function campaignComments(db: DbOrTx, campaignId: number) {
       join meeting_agenda_items a on a.id = c.agenda_item_id join meetings m on m.id = a.meeting_id
       where m.campaign_id = ${campaignId} and c.kind = 'comment' and c.deleted_at is null`);
 }
+
+/** Every 点评 about one reporter that is not deleted, with who made it and at which meeting, oldest first. */
+export async function reporterComments(db: DbOrTx, reporterId: number) {
+  return queryRows<{ id: number; body: string; authorName: string; authorRole: string; title: string }>(db, sql`
+    select c.id, c.body, c.author_name as "authorName", c.author_role as "authorRole", m.title
+    from meeting_comments c join meeting_agenda_items a on a.id = c.agenda_item_id join meetings m on m.id = a.meeting_id
+    where a.reporter_id = ${reporterId} and c.kind = 'comment' and c.deleted_at is null
+    order by c.created_at, c.id`);
+}

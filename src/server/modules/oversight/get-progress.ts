@@ -49,10 +49,10 @@ function progressRows(rootId: number, user: AuthUser, today: string): SQL {
         (c.complete_by is not null and c.complete_by < ${today}::date and c.state not in ('closed', 'archived')) as overdue,
         o.id as "organizerOrgId", o.name as "organizerName", o.level as "organizerLevel", o.path as "organizerPath",
         ph.total as "phasesTotal", ph.closed as "phasesClosed", c.phases,
-        (select sr.state from summary_reports sr where sr.campaign_id = c.id) as "summaryState",
+        (select sr.state from results_v_summary_states sr where sr.campaign_id = c.id) as "summaryState",
         coalesce(rep.n, 0) as reporters, coalesce(obs.n, 0) as observers
       from tree t
-      join campaigns c on c.id = t.id
+      join campaigns_v_campaigns c on c.id = t.id
       join organizations_v_units o on o.id = c.organizer_org_id
       cross join lateral (
         select count(*)::int as total,

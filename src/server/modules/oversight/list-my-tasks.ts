@@ -46,9 +46,9 @@ export async function listMyTasks(db: DbOrTx, user: AuthUser, query: MyTasksQuer
   const where = sql`where ${sql.join(conds, sql` and `)}`;
   const from = sql`
     from observer_assignments a
-    join campaigns sc on sc.id = a.sub_campaign_id
+    join campaigns_v_campaigns sc on sc.id = a.sub_campaign_id
     join organizations_v_units o on o.id = sc.organizer_org_id
-    join campaigns pc on pc.id = a.campaign_id
+    join campaigns_v_campaigns pc on pc.id = a.campaign_id
     join organizations_v_units po on po.id = pc.organizer_org_id`;
   const rows = await queryRows<Omit<TaskRow, 'meetingPhase'> & { phases: unknown }>(db, sql`
     select a.id, pc.id as "campaignId", pc.title as "campaignTitle", po.name as "senderName",
@@ -60,7 +60,7 @@ export async function listMyTasks(db: DbOrTx, user: AuthUser, query: MyTasksQuer
       a.note, ${phaseOf(sql`sc.phases`, 'meeting')} as meeting, sc.phases,
       (select coalesce(jsonb_agg(jsonb_build_object('title', m.title, 'date', m.meeting_date::text, 'place', m.place)
                  order by m.meeting_date), '[]'::jsonb)
-        from meetings m where m.campaign_id = sc.id) as meetings,
+        from meetings_v_schedule m where m.campaign_id = sc.id) as meetings,
       sc.complete_by::text as "completeBy", a.observation_note as "observationNote", ${isoTs(sql`a.observed_at`)} as "observedAt"
     ${from} ${where}
     order by sc.complete_by nulls last, o.path, a.id

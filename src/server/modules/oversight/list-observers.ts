@@ -44,7 +44,7 @@ const assignmentColumns = sql`
 const assignmentFrom = sql`
   from observer_assignments a
   join auth_v_users u on u.id = a.user_id
-  join campaigns sc on sc.id = a.sub_campaign_id
+  join campaigns_v_campaigns sc on sc.id = a.sub_campaign_id
   join organizations_v_units o on o.id = sc.organizer_org_id`;
 
 export interface ListObserversQuery { q?: string; groupName?: string; offset: number; limit: number }
@@ -74,7 +74,7 @@ export async function loadGroups(db: DbOrTx, campaignId: number): Promise<Observ
       coalesce(jsonb_agg(distinct u.display_name) filter (where not a.is_leader), '[]'::jsonb) as members,
       (select coalesce(jsonb_agg(jsonb_build_object('id', sc.id, 'organizerName', o.name,
                 'meeting', ${phaseOf(sql`sc.phases`, 'meeting')}, 'completeBy', sc.complete_by::text) order by o.path), '[]'::jsonb)
-       from campaigns sc join organizations_v_units o on o.id = sc.organizer_org_id
+       from campaigns_v_campaigns sc join organizations_v_units o on o.id = sc.organizer_org_id
        where sc.id in (select b.sub_campaign_id from observer_assignments b
                        where b.campaign_id = ${campaignId} and b.removed_at is null
                          and b.group_name is not distinct from a.group_name)) as "subCampaigns",

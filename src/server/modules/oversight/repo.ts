@@ -23,7 +23,7 @@ export async function getCampaignRef(db: DbOrTx, id: number, viewer?: AuthUser, 
   const [row] = await queryRows<CampaignRef>(db, sql`
     select c.id, c.parent_id as "parentId", c.title, c.year, c.state, c.organizer_org_id as "organizerOrgId",
            o.name as "organizerName", o.path as "organizerPath"
-    from campaigns c join organizations_v_units o on o.id = c.organizer_org_id
+    from campaigns_v_campaigns c join organizations_v_units o on o.id = c.organizer_org_id
     where c.id = ${id}`);
   if (!row) throw notFound('述职评议考核');
   hideOffBranch(viewer, row.organizerPath, what);
@@ -33,9 +33,9 @@ export async function getCampaignRef(db: DbOrTx, id: number, viewer?: AuthUser, 
 /** The campaign and every sub-campaign below it, as a CTE named `tree(id, depth)`. */
 export const descendantsCte = (rootId: number): SQL => sql`
   tree(id, depth) as (
-    select id, 0 from campaigns where id = ${rootId}
+    select id, 0 from campaigns_v_campaigns where id = ${rootId}
     union all
-    select c.id, t.depth + 1 from campaigns c join tree t on c.parent_id = t.id
+    select c.id, t.depth + 1 from campaigns_v_campaigns c join tree t on c.parent_id = t.id
   )`;
 
 /** Ids of the strict descendants of `rootId` among `ids`. */

@@ -7,6 +7,7 @@ import type { AuthUser } from '../../http/context';
 import { addPriorItemOnce } from '../reports/prior-items';
 import { assertOrganizerAdmin } from './policy';
 import { campaignOf } from './repo';
+import { lockCampaignRow } from '../campaigns/queries';
 
 /**
  * The code a report cites an item by (R-REP-3): "ZG-<item id>". A bare number would collide with the
@@ -25,9 +26,9 @@ export async function carryOver(db: DbOrTx, user: AuthUser, actor: AuditActor, c
     const campaign = await campaignOf(tx, campaignId, user);
     assertOrganizerAdmin(user, campaign.organizerPath, '结转上年度整改事项');
     // Two carry-overs at once would both see "not yet carried"; the campaign row lock makes the second wait.
-    await tx.execute(sql`select id from campaigns where id = ${campaignId} for update`);
+    await lockCampaignRow(tx, campaignId);
     const [prev] = await queryRows<{ id: number; title: string; year: number }>(tx, sql`
-      select id, title, year from campaigns
+      select id, title, year from campaigns_v_campaigns
       where organizer_org_id = ${campaign.organizerOrgId} and year < ${campaign.year} order by year desc limit 1`);
     if (!prev) throw new AppError('NO_PREVIOUS_CAMPAIGN');
     const items = await queryRows<{

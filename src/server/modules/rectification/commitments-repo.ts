@@ -20,7 +20,7 @@ export const commitmentSelect = sql`
          coalesce(c.settings #>> '{report,publicationAudience}', 'committee') as audience, k.content, k.state,
          k.return_reason as "returnReason", ${ts('k.filed_at')} as "filedAt", ${ts('k.acknowledged_at')} as "acknowledgedAt",
          ${ts('k.published_at')} as "publishedAt", ${isoTs(sql`k.updated_at`)} as "updatedAt"
-  from commitments k join organizations_v_units o on o.id = k.org_id join campaigns c on c.id = k.campaign_id
+  from commitments k join organizations_v_units o on o.id = k.org_id join campaigns_v_campaigns c on c.id = k.campaign_id
   join organizations_v_units oo on oo.id = c.organizer_org_id
   left join campaigns_v_reporters r on r.id = k.reporter_id left join organizations_v_units rt on rt.id = r.report_to_org_id`;
 

@@ -1,13 +1,19 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { AppError } from '../../../domain/errors';
-import { isReportAuthor, readsUnpublished, wasSubmitted, type ReportState } from '../../../domain/report-review';
+import { isReportAuthor, readsUnpublished, wasSubmitted } from '../../../domain/report-review';
 import { DEFAULT_MIN_GROUP, type BallotInput, tallyBallots } from '../../../domain/tally';
 import type { Grade } from '../../../domain/grades';
 import { type DbOrTx, queryRows } from '../../db/connect';
 import type { AuthUser } from '../../http/context';
 import { cryptoRng } from '../ballots/compute-results';
 import { matchedPaper } from '../ballots/paper-tallies';
+import { reporterPhoneBallots } from '../ballots/queries';
+import { failedFieldScores } from '../assessment/queries';
+import { reporterComments } from '../meetings/queries';
+import { orgVisitProblems } from '../oversight/queries';
+import { reporterReport } from '../reports/queries';
+import { reporterItemDissatisfaction } from '../surveys/queries';
 import { assertReadItems } from './policy';
 import { campaignOf, type CampaignCtx, requireReporter, type ReporterCtx } from './repo';
 import { SOURCE_LABELS, type SourceType } from './schemas';
@@ -51,8 +57,7 @@ const isProblemsSection = (s: { key?: string; title?: string }) =>
   s.key === 'problems' || (/问题|不足/.test(s.title ?? '') && !/根源|原因|措施|整改情况/.test(s.title ?? ''));
 
 async function selfReview(db: DbOrTx, user: AuthUser, rep: ReporterCtx): Promise<InboxEntry[]> {
-  const [report] = await queryRows<{ id: number; state: ReportState; sections: Array<{ key?: string; title?: string; text?: string }> }>(db, sql`
-    select id, state, sections from reports where reporter_id = ${rep.id}`);
+  const report = await reporterReport(db, rep.id);
   // Whoever reads this organization's items reads its report's problems once it was handed in (reports' rule).
   if (!report || !readsUnpublished({ author: isReportAuthor(user, rep.orgId), readsSubmitted: true }, wasSubmitted(report.state))) return [];
   const section = (Array.isArray(report.sections) ? report.sections : []).find(isProblemsSection);
@@ -64,11 +69,7 @@ async function selfReview(db: DbOrTx, user: AuthUser, rep: ReporterCtx): Promise
 }
 
 async function comments(db: DbOrTx, rep: ReporterCtx): Promise<InboxEntry[]> {
-  const rows = await queryRows<{ id: number; body: string; authorName: string; authorRole: string; title: string }>(db, sql`
-    select c.id, c.body, c.author_name as "authorName", c.author_role as "authorRole", m.title
-    from meeting_comments c join meeting_agenda_items a on a.id = c.agenda_item_id join meetings m on m.id = a.meeting_id
-    where a.reporter_id = ${rep.id} and c.kind = 'comment' and c.deleted_at is null
-    order by c.created_at, c.id`);
+  const rows = await reporterComments(db, rep.id);
   return rows.map((r) => ({
     key: entryKey('comment', r.id, null), sourceType: 'comment', sourceLabel: SOURCE_LABELS.comment, sourceId: r.id,
     text: r.body, detail: `${r.title}：${r.authorRole}${r.authorName}点评`, itemId: null,
@@ -87,8 +88,7 @@ export async function releasedBallotTexts(db: DbOrTx, rep: { id: number; campaig
       ${roundId === undefined ? sql`` : sql`and br.id = ${roundId}`} order by br.id`);
   const out: Array<{ roundId: number; problems: string[]; suggestions: string[] }> = [];
   for (const round of rounds) {
-    const phone = await queryRows<{ category: string; grade: string; problems: string | null; suggestions: string | null }>(db, sql`
-      select category, grade, problems, suggestions from ballots where round_id = ${round.id} and reporter_id = ${rep.id}`);
+    const phone = await reporterPhoneBallots(db, round.id, rep.id);
     const { forms } = await matchedPaper(db, round.id);
     const inputs: BallotInput[] = [
       ...phone.map((b) => ({
@@ -118,10 +118,7 @@ async function ballotTexts(db: DbOrTx, rep: ReporterCtx): Promise<InboxEntry[]> 
 }
 
 async function fieldItems(db: DbOrTx, rep: ReporterCtx): Promise<InboxEntry[]> {
-  const rows = await queryRows<{ id: number; section: string; title: string; note: string | null; score: number; maxPoints: number }>(db, sql`
-    select fs.id, ci.section, ci.title, fs.note, fs.score::float8 as score, ci.max_points::float8 as "maxPoints"
-    from field_scores fs join checklist_items ci on ci.id = fs.item_id
-    where fs.reporter_id = ${rep.id} and fs.failed order by ci.position, fs.id`);
+  const rows = await failedFieldScores(db, rep.id);
   return rows.map((r) => ({
     key: entryKey('field_item', r.id, null), sourceType: 'field_item', sourceLabel: SOURCE_LABELS.field_item, sourceId: r.id,
     text: r.note?.trim() ? `${r.title}：${r.note.trim()}` : r.title,
@@ -130,13 +127,7 @@ async function fieldItems(db: DbOrTx, rep: ReporterCtx): Promise<InboxEntry[]> {
 }
 
 async function surveyItems(db: DbOrTx, rep: ReporterCtx, minGroup: number): Promise<InboxEntry[]> {
-  const rows = await queryRows<{ id: number; text: string; answers: number; dissatisfied: number }>(db, sql`
-    select si.id, si.text, count(*)::int as answers,
-           count(*) filter (where r.answers ->> si.id::text = 'dissatisfied')::int as dissatisfied
-    from survey_items si join surveys s on s.id = si.survey_id
-    join survey_responses r on r.survey_id = s.id and r.reporter_id = ${rep.id} and r.answers ? si.id::text
-    where s.campaign_id = ${rep.campaignId} and s.state = 'closed'
-    group by si.id, si.text, si.position order by si.position, si.id`);
+  const rows = await reporterItemDissatisfaction(db, rep.campaignId, rep.id);
   return rows
     // Below the minimum group a share would say how a handful of named respondents answered.
     .filter((r) => r.answers >= minGroup && r.dissatisfied / r.answers >= SURVEY_DISSATISFIED_SHARE)
@@ -151,11 +142,7 @@ async function surveyItems(db: DbOrTx, rep: ReporterCtx, minGroup: number): Prom
 
 async function visitProblems(db: DbOrTx, campaign: CampaignCtx, rep: ReporterCtx): Promise<InboxEntry[]> {
   // Visits are recorded on whichever level's campaign the visitors came from, in the same year.
-  const rows = await queryRows<{ id: number; text: string; visitedOn: string; visitors: string }>(db, sql`
-    select p.id, p.text, v.visited_on::text as "visitedOn", v.visitors
-    from visit_problems p join research_visits v on v.id = p.visit_id join campaigns c on c.id = p.campaign_id
-    where p.org_id = ${rep.orgId} and p.withdrawn_at is null and c.year = ${campaign.year}
-    order by v.visited_on, p.position, p.id`);
+  const rows = await orgVisitProblems(db, rep.orgId, campaign.year);
   return rows.map((r) => ({
     key: entryKey('research_visit', r.id, null), sourceType: 'research_visit', sourceLabel: SOURCE_LABELS.research_visit,
     sourceId: r.id, text: r.text, detail: `${r.visitedOn} ${r.visitors}调研走访`, itemId: null,

@@ -27,7 +27,7 @@ export const itemColumns = (today: string) => sql`
   case when i.closed_at is null then null else ${isoTs(sql`i.closed_at`)} end as "closedAt"`;
 
 export const itemFrom = sql`
-  from rectification_items i join organizations_v_units o on o.id = i.org_id join campaigns c on c.id = i.campaign_id
+  from rectification_items i join organizations_v_units o on o.id = i.org_id join campaigns_v_campaigns c on c.id = i.campaign_id
   left join organizations_v_units up on up.id = o.parent_id`;
 
 export const presentItem = (r: Omit<ItemRow, 'sourceLabel' | 'statusLabel'>): ItemRow => ({

@@ -28,7 +28,7 @@ export async function campaignOf(db: DbOrTx, id: number, viewer?: AuthUser): Pro
   const [row] = await queryRows<CampaignCtx>(db, sql`
     select c.id, c.title, c.year, c.state, c.organizer_org_id as "organizerOrgId", o.name as "organizerName",
            o.path as "organizerPath", c.settings
-    from campaigns c join organizations_v_units o on o.id = c.organizer_org_id where c.id = ${id}`);
+    from campaigns_v_campaigns c join organizations_v_units o on o.id = c.organizer_org_id where c.id = ${id}`);
   if (!row) throw notFound('述职评议考核');
   hideOffBranch(viewer, row.organizerPath, '述职评议考核');
   return row;

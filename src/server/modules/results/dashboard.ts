@@ -33,7 +33,7 @@ export async function campaignDashboard(db: DbOrTx, user: AuthUser, now: Date, c
            count(*) filter (where i.status = 'closed')::int as closed,
            count(*) filter (where i.status = 'pending_verification')::int as pending,
            count(*) filter (where i.status <> 'closed' and i.deadline < ${day})::int as overdue
-    from rectification_items i join organizations_v_units o on o.id = i.org_id
+    from rectification_v_items i join organizations_v_units o on o.id = i.org_id
     where i.campaign_id = ${campaignId} and i.parent_id is null
     group by i.org_id, o.name, o.code order by count(*) filter (where i.status <> 'closed' and i.deadline < ${day}) desc, o.code limit 200`);
   const keyManagement = await queryRows<{ sector: string; listed: number; upgraded: number }>(db, sql`
@@ -44,15 +44,15 @@ export async function campaignDashboard(db: DbOrTx, user: AuthUser, now: Date, c
       (select count(*)::int from campaigns_v_reporters r where r.campaign_id = c.id and r.role = 'reporter' and r.removed_at is null) as reporters,
       (select count(*)::int from evaluation_v_results er join evaluation_v_state e on e.campaign_id = er.campaign_id and e.state = 'locked'
         where er.campaign_id = c.id and er.final_grade is not null) as graded,
-      (select count(*)::int from rectification_items i where i.campaign_id = c.id and i.parent_id is null) as items,
-      (select count(*)::int from rectification_items i where i.campaign_id = c.id and i.parent_id is null and i.status = 'closed') as closed,
-      (select count(*)::int from rectification_items i where i.campaign_id = c.id and i.parent_id is null and i.status <> 'closed' and i.deadline < ${day}) as overdue
-    from campaigns c join organizations_v_units o on o.id = c.organizer_org_id
+      (select count(*)::int from rectification_v_items i where i.campaign_id = c.id and i.parent_id is null) as items,
+      (select count(*)::int from rectification_v_items i where i.campaign_id = c.id and i.parent_id is null and i.status = 'closed') as closed,
+      (select count(*)::int from rectification_v_items i where i.campaign_id = c.id and i.parent_id is null and i.status <> 'closed' and i.deadline < ${day}) as overdue
+    from campaigns_v_campaigns c join organizations_v_units o on o.id = c.organizer_org_id
     where c.parent_id = ${campaignId} order by o.code`);
   // Rank changes: the same organizer's other locked rounds, for the organizations of this one.
   const rankRows = await queryRows<{ orgId: number; orgName: string; year: number; rank: number }>(db, sql`
     select r.org_id as "orgId", o.name as "orgName", c.year, er.rank
-    from campaigns c
+    from campaigns_v_campaigns c
     join evaluation_v_state e on e.campaign_id = c.id and (e.state = 'locked' or c.id = ${campaignId})
     join evaluation_v_results er on er.campaign_id = c.id
     join campaigns_v_reporters r on r.id = er.reporter_id and r.role = 'reporter'

@@ -42,7 +42,7 @@ export async function deriveResultFlags(db: DbOrTx, user: AuthUser, actor: Audit
         from evaluation_v_results er
         join evaluation_v_state e on e.campaign_id = er.campaign_id and e.state = 'locked'
         join campaigns_v_reporters r on r.id = er.reporter_id and r.role = 'reporter'
-        join campaigns c on c.id = er.campaign_id
+        join campaigns_v_campaigns c on c.id = er.campaign_id
         where r.org_id in (${sql.join(orgIds.map((id) => sql`${id}`), sql`, `)})
           and c.year between ${campaign.year - 2} and ${campaign.year - 1} and er.final_grade is not null
         order by r.org_id, c.year, e.locked_at desc`)

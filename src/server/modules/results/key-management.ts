@@ -32,7 +32,7 @@ async function keySettings(db: DbOrTx, campaignId: number): Promise<KeySettings>
   const [row] = await queryRows<{ shares: Record<string, Share> | null; scope: string | null; parentScope: string | null; parentName: string | null }>(db, sql`
     select c.settings->'keyManagement'->'minShares' as shares, c.settings->'keyManagement'->>'scope' as scope,
            p.settings->'keyManagement'->>'scope' as "parentScope", po.name as "parentName"
-    from campaigns c left join campaigns p on p.id = c.parent_id left join organizations_v_units po on po.id = p.organizer_org_id
+    from campaigns_v_campaigns c left join campaigns_v_campaigns p on p.id = c.parent_id left join organizations_v_units po on po.id = p.organizer_org_id
     where c.id = ${campaignId}`);
   return {
     shares: row?.shares && Object.keys(row.shares).length ? row.shares : { ...DEFAULT_KEY_SHARES },
@@ -62,7 +62,7 @@ interface KeyCandidateRow {
 async function keyCandidates(db: DbOrTx, campaignId: number, ks: KeySettings): Promise<{ candidates: KeyCandidateRow[]; unlocked: string[]; rounds: number }> {
   if (ks.scope === 'own_round') {
     const [own] = await queryRows<{ name: string }>(db, sql`
-      select o.name from campaigns c join organizations_v_units o on o.id = c.organizer_org_id where c.id = ${campaignId}`);
+      select o.name from campaigns_v_campaigns c join organizations_v_units o on o.id = c.organizer_org_id where c.id = ${campaignId}`);
     const reporters = await gradedReporters(db, campaignId);
     return {
       candidates: reporters.map((r) => ({ ...r, roundName: own?.name ?? '' })), unlocked: [], rounds: 1,
@@ -70,7 +70,7 @@ async function keyCandidates(db: DbOrTx, campaignId: number, ks: KeySettings): P
   }
   const rounds = await queryRows<{ id: number; name: string; state: string | null }>(db, sql`
     with recursive ${descendantsCte(campaignId)}
-    select c.id, o.name, e.state from tree t join campaigns c on c.id = t.id join organizations_v_units o on o.id = c.organizer_org_id
+    select c.id, o.name, e.state from tree t join campaigns_v_campaigns c on c.id = t.id join organizations_v_units o on o.id = c.organizer_org_id
     left join evaluation_v_state e on e.campaign_id = c.id
     where t.depth > 0 order by o.code`);
   const unlocked = rounds.filter((r) => r.state !== 'locked').map((r) => r.name);
@@ -78,7 +78,7 @@ async function keyCandidates(db: DbOrTx, campaignId: number, ks: KeySettings): P
     with recursive ${descendantsCte(campaignId)}
     select r.id as "reporterId", r.org_id as "orgId", o.name as "orgName", o.sector, er.final_grade as grade, er.composite,
            ro.name as "roundName"
-    from tree t join campaigns c on c.id = t.id and t.depth > 0
+    from tree t join campaigns_v_campaigns c on c.id = t.id and t.depth > 0
     join evaluation_v_state e on e.campaign_id = c.id and e.state = 'locked'
     join organizations_v_units ro on ro.id = c.organizer_org_id
     join campaigns_v_reporters r on r.campaign_id = c.id and r.role = 'reporter' and r.removed_at is null
@@ -171,7 +171,7 @@ export async function listKeyManagement(db: DbOrTx, user: AuthUser, campaignId: 
     from key_management k join organizations_v_units o on o.id = k.org_id
     left join evaluation_v_results er on er.reporter_id = k.reporter_id
     left join campaigns_v_reporters kr on kr.id = k.reporter_id
-    left join campaigns rc on rc.id = kr.campaign_id
+    left join campaigns_v_campaigns rc on rc.id = kr.campaign_id
     left join organizations_v_units ro on ro.id = rc.organizer_org_id
     where k.campaign_id = ${campaignId}
       ${filter.state ? sql`and k.state = ${filter.state}` : sql``}

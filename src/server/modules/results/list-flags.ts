@@ -36,7 +36,7 @@ export async function listFlags(db: DbOrTx, user: AuthUser, campaignId: number, 
     from result_flags f
     join organizations_v_units o on o.id = f.org_id
     join campaigns_v_reporters r on r.id = f.reporter_id
-    left join secretaries s on s.id = r.secretary_id
+    left join organizations_v_secretaries s on s.id = r.secretary_id
     left join evaluation_v_results er on er.reporter_id = f.reporter_id
     where f.campaign_id = ${campaignId}
       ${filter.code ? sql`and f.code = ${filter.code}` : sql``}

@@ -96,7 +96,7 @@ export async function importPerformance(db: DbOrTx, user: AuthUser, actor: Audit
 /** The campaign's honours (settings) with the places the organizer set (0 until set). */
 async function honoursOf(db: DbOrTx, campaignId: number): Promise<{ ratio: number; honours: Honour[] }> {
   const [row] = await queryRows<{ parallel: { ratio: number; honours: { key: string; label: string; margin: number }[] } | null }>(db, sql`
-    select settings->'parallel' as parallel from campaigns where id = ${campaignId}`);
+    select settings->'parallel' as parallel from campaigns_v_campaigns where id = ${campaignId}`);
   const places = new Map((await db.select().from(performanceHonours).where(eq(performanceHonours.campaignId, campaignId)))
     .map((p) => [p.honourKey, p.places]));
   const parallel = row?.parallel ?? { ratio: 20, honours: [] };

@@ -37,7 +37,7 @@ export async function gradedReporters(db: DbOrTx, campaignId: number): Promise<G
            er.composite, er.rank, er.sector_rank as "sectorRank", er.final_grade as grade
     from campaigns_v_reporters r
     join organizations_v_units o on o.id = r.org_id
-    left join secretaries s on s.id = r.secretary_id
+    left join organizations_v_secretaries s on s.id = r.secretary_id
     left join evaluation_v_results er on er.reporter_id = r.id
     where r.campaign_id = ${campaignId} and r.role = 'reporter' and r.removed_at is null
     order by er.rank nulls last, o.code`);

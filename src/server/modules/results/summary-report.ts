@@ -15,6 +15,7 @@ import type { AuthUser } from '../../http/context';
 import { type GongwenBlock, gongwenBuffer } from '../documents/gongwen';
 import { styleSheet } from '../oversight/xlsx';
 import { listPaperTallies } from '../ballots/paper-tallies';
+import { phoneBallotCounts, releasedRoundsPaperCounts } from '../ballots/queries';
 import { assertManageResults, assertReceiveSummary, assertViewResults } from './policy';
 import { addDays, getCampaignRef, gradedReporters, today } from './repo';
 
@@ -47,7 +48,7 @@ async function campaignMeta(db: DbOrTx, campaignId: number) {
            c.settings->'summary'->>'upperBody' as "upperBody",
            coalesce((c.settings->'fieldAssessment'->>'enabled')::boolean, false) as "fieldEnabled",
            coalesce((c.settings->'survey'->>'enabled')::boolean, false) as "surveyEnabled"
-    from campaigns c join organizations_v_units o on o.id = c.organizer_org_id left join organizations_v_units po on po.id = o.parent_id
+    from campaigns_v_campaigns c join organizations_v_units o on o.id = c.organizer_org_id left join organizations_v_units po on po.id = o.parent_id
     where c.id = ${campaignId}`))[0]!;
   return row;
 }
@@ -58,21 +59,17 @@ type CampaignMeta = Awaited<ReturnType<typeof campaignMeta>>;
  * collected) apart from ratings (one per evaluator and reporter), and the 下评 (R-CAMP-4) grade counts.
  */
 async function ballotFacts(db: DbOrTx, campaignId: number): Promise<BallotFacts> {
-  const rounds = await queryRows<{ id: number; paperCounts: Record<string, { issued: number; collected: number }> }>(db, sql`
-    select br.id, br.paper_counts as "paperCounts" from ballot_rounds br join meetings m on m.id = br.meeting_id
-    where m.campaign_id = ${campaignId} and br.mode = 'real' and br.state = 'released' order by br.id`);
+  const rounds = await releasedRoundsPaperCounts(db, campaignId);
   const facts: BallotFacts = { phone: { forms: 0, ratings: 0 }, paper: { forms: 0, ratings: 0 }, valid: 0, downward: null };
   const down = Object.fromEntries(GRADES.map((g) => [g, 0])) as Record<Grade, number>;
   let anyDownward = false;
   for (const round of rounds) {
-    const [phone] = await queryRows<{ forms: number; ratings: number }>(db, sql`
-      select (select count(distinct u.code_id)::int from ballot_code_uses u join ballot_codes c on c.id = u.code_id where c.round_id = ${round.id}) as forms,
-             (select count(*)::int from ballots where round_id = ${round.id}) as ratings`);
-    facts.phone.forms += phone!.forms;
-    facts.phone.ratings += phone!.ratings;
-    facts.valid += phone!.ratings;
+    const phone = await phoneBallotCounts(db, round.id);
+    facts.phone.forms += phone.forms;
+    facts.phone.ratings += phone.ratings;
+    facts.valid += phone.ratings;
     const byRole = await queryRows<{ role: string; grade: string; n: number }>(db, sql`
-      select cr.role, b.grade, count(*)::int as n from ballots b join campaigns_v_reporters cr on cr.id = b.reporter_id
+      select cr.role, b.grade, count(*)::int as n from ballots_v_cast b join campaigns_v_reporters cr on cr.id = b.reporter_id
       where b.round_id = ${round.id} and cr.role = 'downward' group by cr.role, b.grade`);
     for (const r of byRole) if (isGrade(r.grade)) { down[r.grade] += r.n; anyDownward = true; }
     const matched = (await listPaperTallies(db, round.id)).filter((p) => p.status === 'matched');
@@ -106,19 +103,19 @@ export async function summaryFigures(db: DbOrTx, campaignId: number, now: Date) 
   const counts = (await queryRows<{ meetings: number; fieldDone: number; surveyResponses: number; items: number; closed: number; overdue: number }>(db, sql`
     select
       (select count(*)::int from meetings_v_meetings where campaign_id = ${campaignId}) as meetings,
-      (select count(*)::int from assessment_assignments a join campaigns_v_reporters r on r.id = a.reporter_id
+      (select count(*)::int from assessment_v_assignments a join campaigns_v_reporters r on r.id = a.reporter_id
         where r.campaign_id = ${campaignId} and a.completed_at is not null) as "fieldDone",
-      (select count(*)::int from survey_responses sr join surveys s on s.id = sr.survey_id where s.campaign_id = ${campaignId}) as "surveyResponses",
-      (select count(*)::int from rectification_items where campaign_id = ${campaignId} and parent_id is null) as items,
-      (select count(*)::int from rectification_items where campaign_id = ${campaignId} and parent_id is null and status = 'closed') as closed,
-      (select count(*)::int from rectification_items where campaign_id = ${campaignId} and parent_id is null and status <> 'closed'
+      (select count(*)::int from surveys_v_answers sr join surveys_v_surveys s on s.id = sr.survey_id where s.campaign_id = ${campaignId}) as "surveyResponses",
+      (select count(*)::int from rectification_v_items where campaign_id = ${campaignId} and parent_id is null) as items,
+      (select count(*)::int from rectification_v_items where campaign_id = ${campaignId} and parent_id is null and status = 'closed') as closed,
+      (select count(*)::int from rectification_v_items where campaign_id = ${campaignId} and parent_id is null and status <> 'closed'
         and deadline < ${today(now)}) as overdue`))[0]!;
   const grades = Object.fromEntries(GRADES.map((g) => [g, reporters.filter((r) => r.grade === g).length])) as Record<Grade, number>;
   const openItems = await queryRows<{ orgId: number; orgName: string; open: number; overdue: number; sample: string }>(db, sql`
     select i.org_id as "orgId", o.name as "orgName", count(*)::int as open,
            count(*) filter (where i.deadline < ${today(now)})::int as overdue,
            string_agg(i.description, '；' order by i.id) as sample
-    from rectification_items i join organizations_v_units o on o.id = i.org_id
+    from rectification_v_items i join organizations_v_units o on o.id = i.org_id
     where i.campaign_id = ${campaignId} and i.parent_id is null and i.status <> 'closed'
     group by i.org_id, o.name, o.code order by o.code`);
   const directions = await queryRows<{ orgId: number; direction: string }>(db, sql`
@@ -274,7 +271,7 @@ export async function summaryInbox(db: DbOrTx, user: AuthUser) {
   const rows = await queryRows<{ campaignId: number; title: string; year: number; organizerName: string; state: string; submittedAt: string; parentPath: string }>(db, sql`
     select s.campaign_id as "campaignId", c.title, c.year, o.name as "organizerName", s.state,
            to_char(s.submitted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as "submittedAt", po.path as "parentPath"
-    from summary_reports s join campaigns c on c.id = s.campaign_id join organizations_v_units o on o.id = c.organizer_org_id
+    from summary_reports s join campaigns_v_campaigns c on c.id = s.campaign_id join organizations_v_units o on o.id = c.organizer_org_id
     join organizations_v_units po on po.id = o.parent_id
     where s.state in ('submitted', 'received') and po.path like ${`${user.scopePath}%`}
     order by s.submitted_at desc limit 500`);
