@@ -3,7 +3,7 @@ import type { AuditAction } from '../../../domain/audit-actions';
 import { alias } from 'drizzle-orm/pg-core';
 import { AppError, notFound } from '../../../domain/errors';
 import { assertPasswordAcceptable } from '../../../domain/password-policy';
-import { type AccountAction, accountActionsOf, type Role } from '../../../domain/roles';
+import { accountActionsOf, type Role } from '../../../domain/roles';
 import { type DbOrTx, escapeLike } from '../../db/connect';
 import { organizations, sessions, users } from '../../db/schema';
 import { type AuditActor, writeAudit } from '../../http/audit';
@@ -12,6 +12,7 @@ import { activeLocks, unlockUsername } from '../auth/login-guard';
 import { hashPassword } from '../auth/password-hash';
 import { getOrg } from '../organizations/repo';
 import { assertAccountDuty, assertAccountInScope, assertMayAct, assertMayAssign, mayAct } from './policy';
+import { ROW_ACTIONS } from './schemas';
 
 const scopeOrg = alias(organizations, 'scope_org');
 const ownOrg = alias(organizations, 'own_org');
@@ -31,8 +32,6 @@ function accountsQuery(db: DbOrTx) {
     .leftJoin(ownOrg, eq(ownOrg.id, users.orgId));
 }
 type AccountRow = Awaited<ReturnType<typeof accountsQuery>>[number];
-
-export const ROW_ACTIONS = ['edit', 'disable', 'password', 'role', 'unlock', 'expire'] as const satisfies readonly AccountAction[];
 
 /** The row as the list shows it, with what the viewer may do to it (the page offers exactly those actions). */
 function present(row: AccountRow, viewer: AuthUser, locks: Map<string, Date>) {

@@ -23,10 +23,6 @@ import { assertVotingMayOpen } from '../campaigns/phase-gate';
 
 export const newRoomCode = () => roomCodeFromBytes(randomBytes(4));
 
-/** Every state a round's row holds (the response schemas and the web's types take them from here). */
-export const ROUND_STATES = ['draft', 'open', 'closing', 'closed', 'released', 'void', 'purged'] as const;
-export type RoundState = (typeof ROUND_STATES)[number];
-export type RoundMode = 'rehearsal' | 'real';
 const STATE_LABELS: Record<string, string> = {
   draft: '未开始', open: '投票中', closing: '正在结束投票', closed: '已结束（待发布）', released: '已发布', void: '已作废', purged: '已清除',
 };
