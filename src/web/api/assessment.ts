@@ -72,7 +72,8 @@ export const assessmentApi = {
   removeItem: (id: number) => http.del<{ ok: true }>(`/api/checklist-items/${id}`),
 
   teams: (campaignId: number, query: { q?: string; offset: number; limit: number }, signal?: AbortSignal) => http.get<Teams>(`${c(campaignId)}/assessment-teams`, { ...query }, { signal }),
-  candidates: (campaignId: number, q?: string) => http.get<{ items: Candidate[] }>(`${c(campaignId)}/assessment-teams/candidates`, { q }),
+  candidates: (campaignId: number, q?: string, signal?: AbortSignal) =>
+    http.get<{ items: Candidate[] }>(`${c(campaignId)}/assessment-teams/candidates`, { q }, { signal }),
   createTeam: (campaignId: number, input: TeamInput) => http.post<{ id: number }>(`${c(campaignId)}/assessment-teams`, input, { silent: true }),
   updateTeam: (id: number, patch: Partial<TeamInput>) => http.patch<{ id: number }>(`/api/assessment-teams/${id}`, patch, { silent: true }),
   removeTeam: (id: number) => http.del<{ ok: true }>(`/api/assessment-teams/${id}`),

@@ -76,9 +76,10 @@ async function postDownload(path: string, body: unknown, fallbackName: string): 
 }
 
 export const ballotsApi = {
-  rounds: (meetingId: number) => http.get<{ items: BallotRound[] }>(`/api/meetings/${meetingId}/ballot-rounds`),
+  rounds: (meetingId: number, signal?: AbortSignal) =>
+    http.get<{ items: BallotRound[] }>(`/api/meetings/${meetingId}/ballot-rounds`, undefined, { signal }),
   create: (meetingId: number, mode: RoundMode) => http.post<BallotRound>(`/api/meetings/${meetingId}/ballot-rounds`, { mode }),
-  get: (roundId: number) => http.get<BallotRoundDetail>(`/api/ballot-rounds/${roundId}`),
+  get: (roundId: number, signal?: AbortSignal) => http.get<BallotRoundDetail>(`/api/ballot-rounds/${roundId}`, undefined, { signal }),
   /** Issues a new batch for a category (voiding the previous one) and downloads its PDF of slips. */
   issueCodes: (roundId: number, category: string, count: number) =>
     postDownload(`/api/ballot-rounds/${roundId}/codes`, { category, count }, 'slips.pdf'),
@@ -91,16 +92,16 @@ export const ballotsApi = {
   paperCounts: (roundId: number, counts: Record<string, { issued: number; collected: number }>) =>
     http.post<BallotRound>(`/api/ballot-rounds/${roundId}/paper-counts`, { counts }),
   purge: (roundId: number) => http.post<{ ballots: number }>(`/api/ballot-rounds/${roundId}/purge`, { confirm: true }),
-  reconciliation: (roundId: number, attendees?: number) =>
-    http.get<Reconciliation>(`/api/ballot-rounds/${roundId}/reconciliation`, { attendees }),
-  paperTallies: (roundId: number, opts: { background?: boolean } = {}) =>
+  reconciliation: (roundId: number, attendees?: number, signal?: AbortSignal) =>
+    http.get<Reconciliation>(`/api/ballot-rounds/${roundId}/reconciliation`, { attendees }, { signal }),
+  paperTallies: (roundId: number, opts: { background?: boolean; signal?: AbortSignal } = {}) =>
     http.get<{ items: PaperTallyPair[] }>(`/api/ballot-rounds/${roundId}/paper-tallies`, undefined, opts),
   /** The server fills slot 1 or 2 and refuses a second entry by the same person. */
   enterPaperTally: (roundId: number, body: PaperTallyInput) =>
     http.post<{ id: number; entryNo: number }>(`/api/ballot-rounds/${roundId}/paper-tallies`, body),
   deletePaperTally: (roundId: number, tallyId: number) =>
     http.del<{ ok: true }>(`/api/ballot-rounds/${roundId}/paper-tallies/${tallyId}`),
-  results: (roundId: number) => http.get<RoundResults>(`/api/ballot-rounds/${roundId}/results`),
+  results: (roundId: number, signal?: AbortSignal) => http.get<RoundResults>(`/api/ballot-rounds/${roundId}/results`, undefined, { signal }),
   downloadResults: (roundId: number) => downloadFile(`/api/ballot-rounds/${roundId}/results.xlsx`, 'results.xlsx'),
   downloadPaperForms: (meetingId: number) => downloadFile(`/api/meetings/${meetingId}/paper-forms.docx`, 'forms.docx'),
 };

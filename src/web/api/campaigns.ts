@@ -53,7 +53,8 @@ export interface CampaignListQuery {
 type Ok = { campaign: CampaignSummary };
 
 export const campaignsApi = {
-  templates: (year?: number) => http.get<{ items: CampaignTemplateInfo[] }>('/api/campaign-templates', { year }),
+  templates: (year?: number, signal?: AbortSignal) =>
+    http.get<{ items: CampaignTemplateInfo[] }>('/api/campaign-templates', { year }, { signal }),
   list: (query: CampaignListQuery, signal?: AbortSignal) =>
     http.get<{ items: CampaignSummary[]; total: number }>('/api/campaigns', { ...query }, { signal }),
   detail: (id: number, signal?: AbortSignal) => http.get<CampaignDetail>(`/api/campaigns/${id}`, undefined, { silent: true, signal }),
@@ -63,7 +64,8 @@ export const campaignsApi = {
     http.put<Ok>(`/api/campaigns/${id}/settings`, title ? { settings, title } : { settings }, { silent: true }),
   saveScope: (id: number, match: OrgMatch) =>
     http.put<Ok & { total: number }>(`/api/campaigns/${id}/scope`, { match }, { silent: true }),
-  preview: (id: number) => http.get<ScopePreview>(`/api/campaigns/${id}/scope/preview`, undefined, { silent: true }),
+  preview: (id: number, signal?: AbortSignal) =>
+    http.get<ScopePreview>(`/api/campaigns/${id}/scope/preview`, undefined, { silent: true, signal }),
   gaps: (id: number, query: { type?: GapType; q?: string; offset: number; limit: number }, signal?: AbortSignal) =>
     http.get<Gaps>(`/api/campaigns/${id}/gaps`, query, { signal }),
   publish: (id: number) => http.post<PublishResult>(`/api/campaigns/${id}/publish`),

@@ -23,7 +23,7 @@ const clean = (o: Record<string, string | undefined>) =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v.trim() !== '')) as Record<string, string>;
 
 export const evaluationOutputsApi = {
-  status: (campaignId: number) => http.get<OutputsStatus>(base(campaignId)),
+  status: (campaignId: number, signal?: AbortSignal) => http.get<OutputsStatus>(base(campaignId), undefined, { signal }),
   letters: (campaignId: number, showScores: boolean) =>
     downloadFile(`${base(campaignId)}/feedback-letters`, 'feedback-letters.zip', { showScores: String(showScores) }),
   letter: (campaignId: number, reporterId: number, showScores = false) =>

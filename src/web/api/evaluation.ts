@@ -40,7 +40,8 @@ export const evaluationApi = {
     http.put<{ ok: true }>(`${base(id)}/results/${reporterId}/opinion`, body, { silent: true }),
   review: (id: number, reporterId: number, stance: 'agree' | 'question', note: string | null) =>
     http.put<{ ok: true }>(`${base(id)}/results/${reporterId}/review`, { stance, note }, { silent: true }),
-  history: (id: number, reporterId: number) => http.get<GradeHistory>(`${base(id)}/results/${reporterId}/history`),
+  history: (id: number, reporterId: number, signal?: AbortSignal) =>
+    http.get<GradeHistory>(`${base(id)}/results/${reporterId}/history`, undefined, { signal }),
   lockPreview: (id: number, lowerSharePercent?: number) =>
     http.get<LockPreview>(`${base(id)}/lock`, lowerSharePercent === undefined ? undefined : { lowerSharePercent }),
   lock: (id: number, decisionNote: string, lowerSharePercent?: number) =>

@@ -41,7 +41,7 @@ export const meetingsApi = {
     http.get<MeetingList>(`/api/campaigns/${campaignId}/meetings`, query, { signal }),
   create: (campaignId: number, body: MeetingForm) =>
     http.post<MeetingSummary>(`/api/campaigns/${campaignId}/meetings`, body, { silent: true }),
-  detail: (id: number, opts: { silent?: boolean; background?: boolean } = {}) => http.get<MeetingDetail>(`/api/meetings/${id}`, undefined, opts),
+  detail: (id: number, opts: { silent?: boolean; background?: boolean; signal?: AbortSignal } = {}) => http.get<MeetingDetail>(`/api/meetings/${id}`, undefined, opts),
   update: (id: number, body: Partial<MeetingForm>) => http.patch<MeetingDetail>(`/api/meetings/${id}`, body, { silent: true }),
   remove: (id: number) => http.del<{ ok: true }>(`/api/meetings/${id}`),
   setAgenda: (id: number, items: z.input<typeof AgendaInput>['items']) => http.put<MeetingDetail>(`/api/meetings/${id}/agenda`, { items }),
@@ -64,7 +64,7 @@ export const meetingsApi = {
   downloadRecord: (id: number) => downloadFile(`/api/meetings/${id}/record.docx`, '会议记录.docx'),
   downloadSheet: (id: number) => downloadFile(`/api/meetings/${id}/sheet.xlsx`, '议程及参会人员.xlsx'),
   /** The ballots module's rounds (room code); only the organizer's admins may read them. */
-  ballotRounds: (id: number, opts: { background?: boolean } = {}) =>
+  ballotRounds: (id: number, opts: { background?: boolean; signal?: AbortSignal } = {}) =>
     http.get<{ items: BallotRound[] }>(`/api/meetings/${id}/ballot-rounds`, undefined, { silent: true, ...opts }),
   liveUrl: (id: number) => `/api/meetings/${id}/live`,
   /** Server-sent `changed` events whenever the meeting (timer, step, agenda, comments, ballot round) changes. */

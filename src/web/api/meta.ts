@@ -10,5 +10,5 @@ export interface Health {
 
 export const metaApi = {
   get: () => http.get<Meta>('/api/meta', undefined, { silent: true }),
-  health: () => http.get<Health>('/api/health', undefined, { silent: true }),
+  health: (signal?: AbortSignal) => http.get<Health>('/api/health', undefined, { silent: true, signal }),
 };

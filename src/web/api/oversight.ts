@@ -117,7 +117,8 @@ const base = (id: number) => `/api/campaigns/${id}`;
 export const oversightApi = {
   observers: (id: number, query: { q?: string; groupName?: string; offset: number; limit: number }, signal?: AbortSignal) =>
     http.get<Page<Assignment> & { campaign: CampaignBrief; groups: ObserverGroup[] }>(`${base(id)}/observers`, { ...query }, { silent: true, signal }),
-  candidates: (id: number, q?: string) => http.get<{ items: Candidate[] }>(`${base(id)}/observers/candidates`, { q }),
+  candidates: (id: number, q?: string, signal?: AbortSignal) =>
+    http.get<{ items: Candidate[] }>(`${base(id)}/observers/candidates`, { q }, { signal }),
   assign: (id: number, input: AssignInput) => http.post<{ created: number }>(`${base(id)}/observers`, input, { silent: true }),
   withdraw: (id: number, assignmentId: number) => http.del<{ ok: boolean }>(`${base(id)}/observers/${assignmentId}`),
   exportGroups: (id: number) => downloadFile(`${base(id)}/observers/export`, '观察员分组名单.xlsx'),

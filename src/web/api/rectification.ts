@@ -32,7 +32,8 @@ export interface ItemsQuery {
 }
 
 export const rectificationApi = {
-  inbox: (campaignId: number, orgId?: number) => http.get<Inbox>(`/api/campaigns/${campaignId}/rectification/inbox`, { orgId }),
+  inbox: (campaignId: number, orgId?: number, signal?: AbortSignal) =>
+    http.get<Inbox>(`/api/campaigns/${campaignId}/rectification/inbox`, { orgId }, { signal }),
   create: (campaignId: number, input: ItemCreateInput) =>
     http.post<{ id: number }>(`/api/campaigns/${campaignId}/rectification/items`, input, { silent: true }),
   list: (query: ItemsQuery, signal?: AbortSignal) => http.get<RectItems>('/api/rectification/items', { ...query }, { signal }),
@@ -50,7 +51,7 @@ export const rectificationApi = {
     http.post<{ status: RectStatus; newItemId: number | null }>(`/api/rectification/items/${id}/verifications`, input, { silent: true }),
   bulletin: (campaignId: number) => downloadFile(`/api/campaigns/${campaignId}/rectification/bulletin.docx`, '整改进展通报.docx'),
   carryOver: (campaignId: number) => http.post<CarryOverResult>(`/api/campaigns/${campaignId}/rectification/carry-over`),
-  commitments: (campaignId: number) => http.get<Commitments>(`/api/campaigns/${campaignId}/commitments`),
+  commitments: (campaignId: number, signal?: AbortSignal) => http.get<Commitments>(`/api/campaigns/${campaignId}/commitments`, undefined, { signal }),
   createCommitment: (campaignId: number, content: string) =>
     http.post<{ id: number }>(`/api/campaigns/${campaignId}/commitments`, { content }, { silent: true }),
   updateCommitment: (id: number, content: string) => http.patch<{ id: number }>(`/api/commitments/${id}`, { content }, { silent: true }),

@@ -49,8 +49,8 @@ export const reportsApi = {
     http.get<{ items: TaskItem[]; total: number }>('/api/reports/queue', { ...q, overdue: q.overdue ? 'true' : undefined }, { signal }),
   published: (q: { campaignId?: number; q?: string; offset?: number; limit?: number }, signal?: AbortSignal) =>
     http.get<{ items: PublishedItem[]; total: number }>('/api/reports/published', q, { signal }),
-  open: (reporterId: number) => http.post<{ id: number }>('/api/reports/open', { reporterId }),
-  get: (id: number) => http.get<ReportView>(`/api/reports/${id}`),
+  open: (reporterId: number, signal?: AbortSignal) => http.post<{ id: number }>('/api/reports/open', { reporterId }, { signal }),
+  get: (id: number, signal?: AbortSignal) => http.get<ReportView>(`/api/reports/${id}`, undefined, { signal }),
   save: (id: number, sections: Section[]) => http.put<{ charCount: number }>(`/api/reports/${id}/sections`, { sections }),
   check: (id: number, sections: Section[], signal?: AbortSignal) =>
     http.post<Checks>(`/api/reports/${id}/check`, { sections }, { silent: true, signal }),

@@ -61,11 +61,12 @@ async function postDownload(path: string, body: unknown, fallbackName: string): 
 export const surveysApi = {
   list: (campaignId: number, signal?: AbortSignal) => http.get<SurveyList>(`/api/campaigns/${campaignId}/surveys`, undefined, { signal }),
   create: (campaignId: number, body: { title?: string; sampleSize?: number }) => http.post<Survey>(`/api/campaigns/${campaignId}/surveys`, body),
-  detail: (id: number) => http.get<SurveyDetail>(`/api/surveys/${id}`, undefined, { silent: true }),
+  detail: (id: number, signal?: AbortSignal) => http.get<SurveyDetail>(`/api/surveys/${id}`, undefined, { silent: true, signal }),
   update: (id: number, body: SurveyPatch) => http.patch<Survey>(`/api/surveys/${id}`, body),
   open: (id: number) => http.post<Survey>(`/api/surveys/${id}/open`, {}),
   close: (id: number) => http.post<Survey>(`/api/surveys/${id}/close`, {}),
-  respondents: (id: number, query: RespondentQuery) => http.get<Respondents>(`/api/surveys/${id}/respondents`, { ...query }),
+  respondents: (id: number, query: RespondentQuery, signal?: AbortSignal) =>
+    http.get<Respondents>(`/api/surveys/${id}/respondents`, { ...query }, { signal }),
   addRespondent: (id: number, body: RespondentInput) => http.post<{ id: number }>(`/api/surveys/${id}/respondents`, body, { silent: true }),
   removeRespondent: (id: number, respondentId: number) => http.del<{ ok: true }>(`/api/surveys/${id}/respondents/${respondentId}`),
   template: () => downloadFile('/api/survey-respondents/template', '满意度调查对象名单模板.xlsx'),
@@ -76,6 +77,6 @@ export const surveysApi = {
     postDownload(`/api/surveys/${id}/tokens`, body, body.format === 'pdf' ? 'survey-links.pdf' : 'survey-links.xlsx'),
   paper: (id: number, body: { reporterId: number; answers: Record<string, string> }) =>
     http.post<{ ok: true; paperResponses: number }>(`/api/surveys/${id}/paper-responses`, body, { silent: true }),
-  results: (id: number) => http.get<SurveyResults>(`/api/surveys/${id}/results`),
+  results: (id: number, signal?: AbortSignal) => http.get<SurveyResults>(`/api/surveys/${id}/results`, undefined, { signal }),
   exportResults: (id: number) => downloadFile(`/api/surveys/${id}/results.xlsx`, 'survey-results.xlsx'),
 };

@@ -1,5 +1,6 @@
 import { Select, Spin } from 'antd';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { keepPreviousData, queryOptions, useQueries, useQuery } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
 import { orgsApi } from '../api/orgs';
 import { useDebounced } from '../lib/use-debounced';
 import { OrgSelect, type OrgRef } from './org-select';
@@ -11,6 +12,10 @@ const nameCache = new Map<number, Promise<string>>();
 export function primeOrgNames(names: Record<string, string>) {
   for (const [id, name] of Object.entries(names)) nameCache.set(Number(id), Promise.resolve(name));
 }
+
+/** One organization's name as a query: looked up once per id (through the cache above), never asked again. */
+const orgNameQuery = (id: number) =>
+  queryOptions({ queryKey: ['org-name', id], queryFn: () => orgName(id), staleTime: Number.POSITIVE_INFINITY });
 
 export function orgName(id: number): Promise<string> {
   let p = nameCache.get(id);
@@ -41,14 +46,10 @@ interface SingleProps {
  * it looks the name up so a saved value shows as a name rather than a number.
  */
 export function OrgIdSelect({ value, onChange, ...rest }: SingleProps) {
-  const [initial, setInitial] = useState<OrgRef | null>(null);
-  useEffect(() => {
-    let live = true;
-    if (value != null && initial?.id !== value) void orgName(value).then((name) => live && setInitial({ id: value, name }));
-    return () => {
-      live = false;
-    };
-  }, [value, initial?.id]);
+  const [picked, setPicked] = useState<OrgRef | null>(null);
+  const looked = useQuery({ ...orgNameQuery(value ?? 0), enabled: value != null && picked?.id !== value });
+  // The organization picked here, else the stored id's name once known, else the previous one until then.
+  const initial = picked?.id === value ? picked : value != null && looked.data !== undefined ? { id: value, name: looked.data } : picked;
   // OrgSelect reads `initial` when it mounts, so it is remounted once the name is known.
   return (
     <OrgSelect
@@ -57,7 +58,7 @@ export function OrgIdSelect({ value, onChange, ...rest }: SingleProps) {
       value={value ?? null}
       initial={initial}
       onChange={(v, org) => {
-        if (org) setInitial(org);
+        if (org) setPicked(org);
         onChange?.(v);
       }}
     />
@@ -77,36 +78,34 @@ interface MultiProps {
 export function OrgMultiSelect({ value = [], onChange, placeholder = '输入名称搜索并选择党组织', disabled, id, ...rest }: MultiProps) {
   const [term, setTerm] = useState('');
   const q = useDebounced(term.trim(), 300);
-  const [hits, setHits] = useState<{ value: number; label: string; path: string }[]>([]);
-  const [loading, setLoading] = useState(false);
   const [open, setOpen] = useState(false);
-  const [names, setNames] = useState<Record<number, string>>({});
-  const known = useRef(names);
-  known.current = names;
+  // Names of organizations picked from the hits here; the others (saved ids) are looked up.
+  const [picked, setPicked] = useState<Record<number, string>>({});
+  const looked = useQueries({
+    queries: value.map((v) => ({ ...orgNameQuery(v), enabled: picked[v] === undefined })),
+  });
+  const names = useMemo(() => {
+    const out: Record<number, string> = { ...picked };
+    value.forEach((v, i) => {
+      const name = looked[i]?.data;
+      if (out[v] === undefined && name !== undefined) out[v] = name;
+    });
+    return out;
+  }, [picked, value, looked]);
 
-  useEffect(() => {
-    let live = true;
-    for (const v of value) {
-      if (known.current[v] === undefined) void orgName(v).then((n) => live && setNames((m) => ({ ...m, [v]: n })));
-    }
-    return () => {
-      live = false;
-    };
-  }, [value]);
-
-  useEffect(() => {
-    if (!open) return;
-    const ctrl = new AbortController();
-    setLoading(true);
-    orgsApi
-      .search({ q: q || undefined, limit: 30 }, ctrl.signal)
-      .then((page) => setHits(page.items.map((h) => ({ value: h.id, label: h.name, path: h.pathNames.join(' / ') }))))
-      .catch(() => setHits([]))
-      .finally(() => {
-        if (!ctrl.signal.aborted) setLoading(false);
-      });
-    return () => ctrl.abort();
-  }, [q, open]);
+  // Asked while the list is open; the previous hits stay shown while the next search loads.
+  const search = useQuery({
+    queryKey: ['org-search', q],
+    queryFn: ({ signal }) => orgsApi.search({ q: q || undefined, limit: 30 }, signal),
+    enabled: open,
+    // lib/query's `paged`, spelled out: lib/query imports this file (primeOrgNames).
+    placeholderData: keepPreviousData,
+  });
+  const hits = useMemo(
+    () => (search.isError ? [] : (search.data?.items ?? []).map((h) => ({ value: h.id, label: h.name, path: h.pathNames.join(' / ') }))),
+    [search.isError, search.data],
+  );
+  const loading = search.isFetching;
 
   const options = useMemo(() => {
     const list = [...hits];
@@ -134,7 +133,7 @@ export function OrgMultiSelect({ value = [], onChange, placeholder = '输入名�
       )}
       onChange={(v) => {
         setTerm('');
-        for (const h of hits) if (v.includes(h.value)) setNames((m) => (m[h.value] ? m : { ...m, [h.value]: h.label }));
+        for (const h of hits) if (v.includes(h.value)) setPicked((m) => (m[h.value] ? m : { ...m, [h.value]: h.label }));
         onChange?.(v);
       }}
       style={{ width: '100%' }}

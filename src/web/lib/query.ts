@@ -25,6 +25,10 @@ export function createQueryClient() {
 /** Query keys of data more than one page reads, so an action on one page refreshes the others. */
 export const keys = {
   campaign: (id: number) => ['campaign', id] as const,
+  /** One meeting's detail; the console reads it under the same prefix, so invalidating this refreshes both. */
+  meeting: (id: number) => ['meeting', id] as const,
+  /** One ballot round; its paper entries sit under the same prefix, so reloading the round reads them again too. */
+  ballotRound: (id: number) => ['ballot-round', id] as const,
 };
 
 /**

@@ -274,13 +274,18 @@ function TeamsTab({ campaignId }: { campaignId: number }) {
 
 function TeamModal({ campaignId, team, onCancel, onSaved }: { campaignId: number; team: Team | null; onCancel: () => void; onSaved: () => void }) {
   const [form] = Form.useForm<{ name: string; leaderName?: string; memberIds: number[]; reporterIds: number[] }>();
-  const [candidates, setCandidates] = useState<Candidate[]>([]);
-  const [reporters, setReporters] = useState<ProgressRow[]>([]);
+  const candidateList = useQuery({
+    queryKey: ['assessment-candidates', campaignId],
+    queryFn: ({ signal }) => assessmentApi.candidates(campaignId, undefined, signal),
+  });
+  const everyReporter = { offset: 0, limit: 1000 };
+  const reporterList = useQuery({
+    queryKey: ['assessment-progress', campaignId, everyReporter],
+    queryFn: ({ signal }) => assessmentApi.progress(campaignId, everyReporter, signal),
+  });
+  const candidates: Candidate[] = candidateList.data?.items ?? [];
+  const reporters: ProgressRow[] = reporterList.data?.items ?? [];
   const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    void assessmentApi.candidates(campaignId).then((r) => setCandidates(r.items));
-    void assessmentApi.progress(campaignId, { offset: 0, limit: 1000 }).then((r) => setReporters(r.items));
-  }, [campaignId]);
   const options = reporters
     .filter((r) => r.teamId == null || r.teamId === team?.id)
     .map((r) => ({ value: r.reporterId, label: r.orgName }));
@@ -319,12 +324,14 @@ function ProgressTab({ campaignId }: { campaignId: number }) {
   const q = useDebounced(term.trim(), 400);
   const [status, setStatus] = useState<ProgressStatus>();
   const [teamId, setTeamId] = useState<number>();
-  const [teams, setTeams] = useState<Team[]>([]);
   const [page, setPage] = useState(1);
   const [exporting, setExporting] = useState(false);
-  useEffect(() => {
-    void assessmentApi.teams(campaignId, { offset: 0, limit: 200 }).then((r) => setTeams(r.items)).catch(() => undefined);
-  }, [campaignId]);
+  const teamQuery = { offset: 0, limit: 200 };
+  const teamList = useQuery({
+    queryKey: ['assessment-teams', campaignId, teamQuery],
+    queryFn: ({ signal }) => assessmentApi.teams(campaignId, teamQuery, signal),
+  });
+  const teams: Team[] = teamList.data?.items ?? [];
   const query = { q: q || undefined, status, teamId, offset: (page - 1) * 50, limit: 50 };
   const list = useQuery({
     queryKey: ['assessment-progress', campaignId, query],

@@ -1,6 +1,7 @@
 import { ArrowLeftOutlined, CheckCircleFilled } from '@ant-design/icons';
 import { Button, Card, Col, Collapse, Descriptions, Empty, Form, InputNumber, Row, Skeleton, Space, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { campaignsApi, type CampaignTemplateInfo } from '../../api/campaigns';
 import { orgsApi } from '../../api/orgs';
@@ -8,6 +9,7 @@ import { useUser } from '../../auth/auth-context';
 import { OrgSelect, type OrgRef } from '../../components/org-select';
 import { showFormError } from '../../lib/form-errors';
 import { notify } from '../../lib/notify';
+import { paged, useLastData } from '../../lib/query';
 import { useDebounced } from '../../lib/use-debounced';
 import { todayInShanghai } from '../../lib/time';
 
@@ -20,23 +22,20 @@ export default function CampaignNewPage() {
   const user = useUser();
   const navigate = useNavigate();
   const [form] = Form.useForm<Values>();
-  const [templates, setTemplates] = useState<CampaignTemplateInfo[] | null>(null);
   const [templateId, setTemplateId] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
-  const [scopeOrg, setScopeOrg] = useState<OrgRef | null>(null);
-  const selected = templates?.find((t) => t.id === templateId) ?? null;
 
   // The admin's own scope root is the usual organizer (县委 for the county admin).
+  const scope = useQuery({
+    queryKey: ['campaign-new', 'scope-org', user.scopeOrgId],
+    queryFn: ({ signal }) => orgsApi.detail(user.scopeOrgId!, signal),
+    enabled: !!user.scopeOrgId,
+  });
+  const scopeOrg: OrgRef | null = useMemo(() => (scope.data ? { id: scope.data.org.id, name: scope.data.org.name } : null), [scope.data]);
+  // A form default, not a fetch: filled once the organization is known, unless one was already chosen.
   useEffect(() => {
-    if (!user.scopeOrgId) return;
-    orgsApi
-      .detail(user.scopeOrgId)
-      .then((d) => {
-        setScopeOrg({ id: d.org.id, name: d.org.name });
-        if (!form.getFieldValue('organizerOrgId')) form.setFieldValue('organizerOrgId', d.org.id);
-      })
-      .catch(() => undefined);
-  }, [user.scopeOrgId, form]);
+    if (scopeOrg && !form.getFieldValue('organizerOrgId')) form.setFieldValue('organizerOrgId', scopeOrg.id);
+  }, [scopeOrg, form]);
 
   useEffect(() => {
     document.title = '新建述职评议考核 · 述评考';
@@ -45,16 +44,15 @@ export default function CampaignNewPage() {
   // Template dates fall in the chosen year, so the summaries are fetched for it.
   const year = Form.useWatch('year', form) as number | undefined;
   const templateYear = useDebounced(year && year >= 2000 && year <= 2099 ? year : undefined, 400);
-  useEffect(() => {
-    let live = true;
-    campaignsApi
-      .templates(templateYear)
-      .then((r) => live && setTemplates(r.items))
-      .catch(() => live && setTemplates((t) => t ?? []));
-    return () => {
-      live = false;
-    };
-  }, [templateYear]);
+  const templateList = useQuery({
+    queryKey: ['campaign-templates', templateYear],
+    queryFn: ({ signal }) => campaignsApi.templates(templateYear, signal),
+    ...paged,
+  });
+  // A failed load keeps the summaries shown before (or none).
+  const lastTemplates = useLastData(templateList.data)?.items;
+  const templates: CampaignTemplateInfo[] | null = lastTemplates ?? (templateList.isError ? [] : null);
+  const selected = templates?.find((t) => t.id === templateId) ?? null;
 
   const submit = async (values: Values) => {
     if (!templateId) {

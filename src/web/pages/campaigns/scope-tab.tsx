@@ -3,7 +3,7 @@ import {
   Alert, App, Button, Card, Col, Empty, Form, Input, InputNumber, Row, Select, Space, Spin, Statistic, Table, Tag, Typography,
 } from 'antd';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { isApiError } from '../../api/client';
 import { campaignsApi, type CampaignDetail, type Gap, type Gaps, type GapType, type OrgMatch, type ScopePreview } from '../../api/campaigns';
 import { OrgIdSelect, OrgMultiSelect } from '../../components/org-pickers';
@@ -38,9 +38,6 @@ export function ScopeTab({ detail, canManage, onChanged }: Props) {
   const { modal } = App.useApp();
   const [form] = Form.useForm<OrgMatch>();
   const { sectors, kinds, levels } = useMeta();
-  const [preview, setPreview] = useState<ScopePreview | null>(null);
-  const [previewError, setPreviewError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
   const [saving, setSaving] = useState(false);
   const queryClient = useQueryClient();
   const editable = detail.permissions.canEdit;
@@ -51,24 +48,25 @@ export function ScopeTab({ detail, canManage, onChanged }: Props) {
     form.setFieldsValue(detail.scopeMatch ?? {});
   }, [detail.scopeMatch, form]);
 
-  const load = useCallback(() => {
-    if (!draft) return;
-    setLoading(true);
-    setPreviewError(null);
-    campaignsApi
-      .preview(c.id)
-      .then(setPreview)
-      .catch((e) => {
-        setPreview(null);
-        // An empty scope is a normal state of a new draft: shown in place rather than as a toast.
-        setPreviewError(isApiError(e) ? e.message : '无法预览述职范围');
-      })
-      .finally(() => setLoading(false));
-    // The gaps below follow the same scope: asked again with the preview.
-    void queryClient.invalidateQueries({ queryKey: ['campaign-gaps', c.id] });
-  }, [c.id, draft, queryClient]);
-
-  useEffect(load, [load, detail]);
+  // The preview follows the campaign as saved: the detail is part of the key, so every changed detail asks again.
+  const previewQuery = useQuery({
+    queryKey: ['campaign-scope-preview', c.id, detail],
+    queryFn: ({ signal }) => {
+      // The gaps below follow the same scope: asked again with the preview.
+      void queryClient.invalidateQueries({ queryKey: ['campaign-gaps', c.id] });
+      return campaignsApi.preview(c.id, signal);
+    },
+    enabled: draft,
+    ...paged,
+  });
+  const preview: ScopePreview | null = previewQuery.isError ? null : (previewQuery.data ?? null);
+  // An empty scope is a normal state of a new draft: shown in place rather than as a toast.
+  const loading = previewQuery.isFetching;
+  // Cleared while it is asked again, as the reload starts from a clean slate.
+  const previewError = previewQuery.error && !loading ? (isApiError(previewQuery.error) ? previewQuery.error.message : '无法预览述职范围') : null;
+  const load = () => {
+    if (draft) void previewQuery.refetch();
+  };
 
   const save = async () => {
     setSaving(true);

@@ -1,5 +1,6 @@
 import { Alert, Checkbox, Form, Input, InputNumber, List, Modal, Select, Space, Tag, Typography } from 'antd';
 import type { ButtonProps } from 'antd';
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { evaluationApi, type EvaluationItem, type Grade, type GradeHistory, type LockPreview } from '../../api/evaluation';
 import { isApiError } from '../../api/client';
@@ -175,11 +176,13 @@ export function ReviewModal({ campaignId, item, onClose }: { campaignId: number;
 }
 
 export function HistoryModal({ campaignId, item, onClose }: { campaignId: number; item: EvaluationItem | null; onClose: () => void }) {
-  const [data, setData] = useState<GradeHistory | null>(null);
-  useEffect(() => {
-    setData(null);
-    if (item) evaluationApi.history(campaignId, item.reporterId).then(setData).catch(() => {});
-  }, [campaignId, item]);
+  const reporterId = item?.reporterId ?? 0;
+  const history = useQuery({
+    queryKey: ['grade-history', campaignId, reporterId],
+    queryFn: ({ signal }) => evaluationApi.history(campaignId, reporterId, signal),
+    enabled: !!item,
+  });
+  const data: GradeHistory | null = history.data ?? null;
   if (!item) return null;
   const label = (g: Grade | null) => (g ? GRADE_LABEL[g] : '（未定）');
   return (

@@ -1,7 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { Alert, Button, Card, Checkbox, Form, Input, Modal, Space, Typography } from 'antd';
 import { FileExcelOutlined, FileWordOutlined, FileZipOutlined } from '@ant-design/icons';
 import { evaluationOutputsApi, type NoticeOptions, type OutputsStatus } from '../../api/evaluation-outputs';
+import { paged } from '../../lib/query';
 
 /**
  * 结果文书 (R-GRADE-6): downloads of the documents generated from the locked evaluation. Admins of the organizer
@@ -9,15 +11,17 @@ import { evaluationOutputsApi, type NoticeOptions, type OutputsStatus } from '..
  * disabled and say why (the server refuses with 409 as well).
  */
 export function OutputsPanel({ campaignId, locked }: { campaignId: number; locked?: boolean }) {
-  const [status, setStatus] = useState<OutputsStatus | null>(null);
+  // Asked again when the evaluation is locked or unlocked; a failed answer hides the panel.
+  const query = useQuery({
+    queryKey: ['evaluation-outputs', campaignId, locked],
+    queryFn: ({ signal }) => evaluationOutputsApi.status(campaignId, signal),
+    ...paged,
+  });
+  const status: OutputsStatus | null = query.isError ? null : (query.data ?? null);
   const [showScores, setShowScores] = useState(false);
   const [noticeOpen, setNoticeOpen] = useState(false);
   const [busy, setBusy] = useState<string | null>(null);
   const [form] = Form.useForm<NoticeOptions>();
-
-  useEffect(() => {
-    evaluationOutputsApi.status(campaignId).then(setStatus).catch(() => setStatus(null));
-  }, [campaignId, locked]);
 
   if (!status) return null;
   const run = (key: string, fn: () => Promise<void>) => {

@@ -3,13 +3,15 @@ import {
   Alert, Button, Card, Descriptions, Empty, Input, InputNumber, List, Popconfirm, Select, Space, Table, Tag, Typography,
   type TableColumnsType,
 } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { GRADE_LABELS, GRADES } from '../../../domain/grades';
 import {
   ballotsApi, type BallotRound, type BallotRoundDetail, type Reconciliation, type ReporterResult, type RoundMode, type RoundResults,
 } from '../../api/ballots';
 import type { Attendance } from '../../api/meetings';
 import { notify } from '../../lib/notify';
+import { keys } from '../../lib/query';
 import { PaperTallyPanel, type PaperReporter } from './paper-tally-panel';
 import { useVoteAddress, VoteAddressWarning } from './vote-address';
 import { formatDateTime } from '../../lib/time';
@@ -18,6 +20,9 @@ const STATE_COLORS: Record<string, string> = {
   draft: 'default', open: 'processing', closed: 'warning', released: 'success', void: 'error', purged: 'default',
 };
 const MODE_LABELS: Record<string, string> = { rehearsal: '演练', real: '正式' };
+
+const roundsKey = (meetingId: number) => ['ballot-rounds', meetingId] as const;
+const roundKey = keys.ballotRound;
 
 interface Props {
   meetingId: number;
@@ -30,25 +35,23 @@ interface Props {
 
 /** 测评 tab: ballot rounds of one meeting — codes, opening, closing, reconciliation, release and results (issue 5). */
 export function BallotsTab({ meetingId, categories, reporters, canManage }: Props) {
-  const [rounds, setRounds] = useState<BallotRound[] | null>(null);
-  const [selected, setSelected] = useState<number | null>(null);
+  const queryClient = useQueryClient();
+  const roundsQuery = useQuery({ queryKey: roundsKey(meetingId), queryFn: ({ signal }) => ballotsApi.rounds(meetingId, signal) });
+  const rounds = roundsQuery.data?.items ?? null;
+  const [picked, setSelected] = useState<number | null>(null);
+  // The round picked while it is listed; otherwise (none yet, or it went away) the first.
+  const selected = picked !== null && rounds?.some((r) => r.id === picked) ? picked : (rounds?.[0]?.id ?? null);
   const [mode, setMode] = useState<RoundMode>('rehearsal');
+  const loadRounds = () => queryClient.invalidateQueries({ queryKey: roundsKey(meetingId) });
 
-  const loadRounds = useCallback(async () => {
-    const { items } = await ballotsApi.rounds(meetingId);
-    setRounds(items);
-    setSelected((cur) => (cur !== null && items.some((r) => r.id === cur) ? cur : (items[0]?.id ?? null)));
-  }, [meetingId]);
-  useEffect(() => {
-    loadRounds().catch(() => {});
-  }, [loadRounds]);
-
-  const create = async () => {
-    const round = await ballotsApi.create(meetingId, mode);
-    notify.success(`已创建${MODE_LABELS[round.mode] ?? ''}测评`);
-    await loadRounds();
-    setSelected(round.id);
-  };
+  const create = useMutation({
+    mutationFn: () => ballotsApi.create(meetingId, mode),
+    onSuccess: async (round) => {
+      notify.success(`已创建${MODE_LABELS[round.mode] ?? ''}测评`);
+      await loadRounds();
+      setSelected(round.id);
+    },
+  });
 
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }} data-testid="ballots-tab">
@@ -59,7 +62,7 @@ export function BallotsTab({ meetingId, categories, reporters, canManage }: Prop
             <>
               <Select<RoundMode> value={mode} onChange={setMode} style={{ width: 110 }}
                 options={[{ value: 'rehearsal', label: '演练测评' }, { value: 'real', label: '正式测评' }]} />
-              <Button type="primary" icon={<PlusOutlined />} onClick={() => create().catch(() => {})} data-testid="create-round">新建测评</Button>
+              <Button type="primary" icon={<PlusOutlined />} onClick={() => create.mutate()} data-testid="create-round">新建测评</Button>
             </>
           )}
         </Space>
@@ -82,7 +85,7 @@ export function BallotsTab({ meetingId, categories, reporters, canManage }: Prop
       </Card>
       {selected !== null && (
         <RoundPanel key={selected} roundId={selected} meetingId={meetingId} categories={categories} reporters={reporters} canManage={canManage}
-          onChanged={() => loadRounds().catch(() => {})} />
+          onChanged={() => void loadRounds()} />
       )}
     </Space>
   );
@@ -93,46 +96,53 @@ const fmt = (v: string | null) => (v ? formatDateTime(v) : '—');
 function RoundPanel({ roundId, meetingId, categories, reporters, canManage, onChanged }: {
   roundId: number; meetingId: number; categories: Attendance[]; reporters: PaperReporter[]; canManage: boolean; onChanged: () => void;
 }) {
-  const [round, setRound] = useState<BallotRoundDetail | null>(null);
+  const queryClient = useQueryClient();
+  // The round with what its state shows: the reconciliation once closed, the results once released.
+  const detail = useQuery({
+    queryKey: roundKey(roundId),
+    queryFn: async ({ signal }) => {
+      const r = await ballotsApi.get(roundId, signal);
+      const recon = ['closed', 'released', 'void'].includes(r.state) ? await ballotsApi.reconciliation(roundId, undefined, signal) : null;
+      const results = r.state === 'released' ? await ballotsApi.results(roundId, signal) : null;
+      return { round: r, recon, results };
+    },
+  });
+  const round: BallotRoundDetail | null = detail.data?.round ?? null;
+  const recon: Reconciliation | null = detail.data?.recon ?? null;
+  const results: RoundResults | null = detail.data?.results ?? null;
   // The slips printed here carry the same address as the console's QR code.
   const { warning: voteWarning } = useVoteAddress();
-  const [recon, setRecon] = useState<Reconciliation | null>(null);
-  const [results, setResults] = useState<RoundResults | null>(null);
   const [counts, setCounts] = useState<Record<string, number | null>>({});
   const [attendees, setAttendees] = useState<number | null>(null);
   const [explanation, setExplanation] = useState('');
-  const [busy, setBusy] = useState(false);
   const [paper, setPaper] = useState<Record<string, { issued: number; collected: number }>>({});
-
-  // Bumped on every reload so the paper entries (typed in by another clerk elsewhere) are re-read with the round.
-  const [version, setVersion] = useState(0);
-  const load = useCallback(async () => {
-    setVersion((v) => v + 1);
-    const r = await ballotsApi.get(roundId);
-    setRound(r);
+  // Every answer (also an unchanged one) resets the paper counts typed here and fills an empty explanation, as each
+  // reload did; adjusted while rendering, so no effect and no extra render of stale values.
+  const [shown, setShown] = useState(0);
+  if (detail.data && detail.dataUpdatedAt !== shown) {
+    const r = detail.data.round;
+    setShown(detail.dataUpdatedAt);
     setPaper({ ...((r.paperCounts ?? {}) as Record<string, { issued: number; collected: number }>) });
     setExplanation((cur) => cur || r.explanation || '');
-    setRecon(['closed', 'released', 'void'].includes(r.state) ? await ballotsApi.reconciliation(roundId) : null);
-    setResults(r.state === 'released' ? await ballotsApi.results(roundId) : null);
-  }, [roundId]);
-  useEffect(() => {
-    load().catch(() => {});
-  }, [load]);
+  }
+
+  // The round and its paper entries (typed in by another clerk elsewhere) are read again together.
+  const load = () => queryClient.invalidateQueries({ queryKey: roundKey(roundId) });
 
   /** Runs a state change, then reloads the round and the list; errors were already shown by the client. */
-  const act = async (fn: () => Promise<unknown>, done?: string) => {
-    setBusy(true);
-    try {
-      await fn();
+  const action = useMutation({
+    mutationFn: ({ fn }: { fn: () => Promise<unknown>; done?: string }) => fn(),
+    onSuccess: async (_, { done }) => {
       if (done) notify.success(done);
       onChanged();
       await load();
-    } catch {
-      /* shown by the API client */
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  });
+  // A promise, so a Popconfirm stays open with its spinner until the change and the reload are done.
+  const act = (fn: () => Promise<unknown>, done?: string) => action.mutateAsync({ fn, done }).catch(() => {
+    /* shown by the API client */
+  });
+  const busy = action.isPending;
 
   if (!round) return <Card loading />;
   const { state } = round;
@@ -154,7 +164,7 @@ function RoundPanel({ roundId, meetingId, categories, reporters, canManage, onCh
         <Tag color={STATE_COLORS[state]}>{round.stateLabel}</Tag>
         {round.mode === 'rehearsal' && <Typography.Text type="secondary">演练数据不计入结果</Typography.Text>}
       </Space>
-    )} extra={<Button icon={<ReloadOutlined />} onClick={() => load().catch(() => {})}>刷新</Button>}>
+    )} extra={<Button icon={<ReloadOutlined />} onClick={() => void load()}>刷新</Button>}>
       <Space direction="vertical" size="middle" style={{ width: '100%' }}>
         <Descriptions size="small" column={{ xs: 1, md: 3 }} items={[
           { label: '会场码', children: <Typography.Text strong copyable data-testid="room-code">{round.roomCode}</Typography.Text> },
@@ -247,9 +257,9 @@ function RoundPanel({ roundId, meetingId, categories, reporters, canManage, onCh
         )}
 
         {state !== 'purged' && (
-          <PaperTallyPanel meetingId={meetingId} roundId={roundId} reporters={reporters} editable={canPaper} version={version}
+          <PaperTallyPanel meetingId={meetingId} roundId={roundId} reporters={reporters} editable={canPaper}
             categories={rating.map((c) => ({ key: c.categoryKey, label: c.categoryLabel }))}
-            onChanged={() => load().catch(() => {})} />
+            onChanged={() => void load()} />
         )}
 
         {recon && <ReconciliationView recon={recon} round={round} />}

@@ -3,12 +3,14 @@ import {
 } from '@ant-design/icons';
 import { Button, Drawer, Select, Space, Spin } from 'antd';
 import QRCode from 'qrcode';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { isApiError } from '../../api/client';
 import { meetingsApi, type BallotRound, type LiveCounts, type MeetingDetail, type TimerAction } from '../../api/meetings';
 import { nextSpeaker } from '../../../domain/meeting-agenda';
 import { formatClock, timerView } from '../../../domain/meeting-timer';
+import { keys } from '../../lib/query';
 import { CommentEditor } from './comment-editor';
 import { StandbyWarning, useVoteAddress, VoteAddressWarning } from './vote-address';
 import './meeting-console.css';
@@ -16,6 +18,9 @@ import './meeting-console.css';
 /** Changes arrive as server-sent events; polling is the fallback: often while the stream is down, rarely while it is up. */
 const POLL_MS = 2000;
 const SLOW_POLL_MS = 15_000;
+
+/** The meeting's ballot rounds as the console shows them; the meeting's change events invalidate it. */
+const roundsKey = (meetingId: number) => ['meeting-console-rounds', meetingId] as const;
 
 /**
  * /campaigns/:id/meetings/:meetingId/console — the projector (R-MEET-1, R-REP-8): who speaks, who is
@@ -25,39 +30,41 @@ const SLOW_POLL_MS = 15_000;
  */
 export default function MeetingConsolePage() {
   const meetingId = Number(useParams().meetingId);
-  const [d, setD] = useState<MeetingDetail | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [offset, setOffset] = useState(0);
+  const queryClient = useQueryClient();
   const [now, setNow] = useState(() => Date.now());
   const [busy, setBusy] = useState(false);
   const [commenting, setCommenting] = useState(false);
+  // Set for the reload an event or the poll triggers: it must not keep the session alive (x-background).
+  const backgroundLoad = useRef(false);
 
-  const [changes, setChanges] = useState(0);
-  // Loads can overlap (an event during a poll); only the latest one may set the state.
-  const seq = useRef(0);
-
-  // `background`: a reload on a timer or a pushed event, which must not keep the session alive (x-background).
-  const load = useCallback(async (background = false) => {
-    const mine = ++seq.current;
-    try {
-      const detail = await meetingsApi.detail(meetingId, { silent: true, background });
-      if (mine !== seq.current) return;
-      setOffset(Date.parse(detail.timer.serverNow) - Date.now());
-      setD(detail);
-      setError(null);
-    } catch (e) {
-      setError(isApiError(e) ? e.message : '加载失败');
-    }
-  }, [meetingId]);
+  // A newer load replaces one still under way (the query cancels it), so an event during a poll cannot show older data.
+  const detail = useQuery({
+    queryKey: [...keys.meeting(meetingId), 'console'],
+    queryFn: async ({ signal }) => {
+      const background = backgroundLoad.current;
+      backgroundLoad.current = false;
+      const d = await meetingsApi.detail(meetingId, { silent: true, background, signal });
+      // The timer runs on the server's clock: the offset is taken when the answer arrives.
+      return { d, offset: Date.parse(d.timer.serverNow) - Date.now() };
+    },
+  });
+  const d = detail.data?.d ?? null;
+  const offset = detail.data?.offset ?? 0;
+  const error = detail.error ? (isApiError(detail.error) ? detail.error.message : '加载失败') : null;
+  const { refetch } = detail;
+  const load = useCallback(async () => {
+    await refetch();
+  }, [refetch]);
 
   useEffect(() => {
     let streaming = false;
-    let last = 0;
-    const reload = (background = true) => {
+    // The first load is the query's own, made when the page opens.
+    let last = Date.now();
+    const reload = () => {
       last = Date.now();
-      void load(background);
+      backgroundLoad.current = true;
+      void refetch();
     };
-    reload(false);
     const es = new EventSource(meetingsApi.eventsUrl(meetingId));
     // 'ready' also follows a reconnect, when changes may have been missed.
     es.addEventListener('ready', () => {
@@ -66,7 +73,8 @@ export default function MeetingConsolePage() {
     });
     es.addEventListener('changed', () => {
       reload();
-      setChanges((n) => n + 1);
+      // A round opened or closed is re-read at once.
+      void queryClient.invalidateQueries({ queryKey: roundsKey(meetingId) });
     });
     es.onerror = () => {
       streaming = false;
@@ -80,7 +88,7 @@ export default function MeetingConsolePage() {
       clearInterval(poll);
       clearInterval(tick);
     };
-  }, [load, meetingId]);
+  }, [refetch, meetingId, queryClient]);
 
   const act = async (fn: () => Promise<unknown>) => {
     setBusy(true);
@@ -163,7 +171,7 @@ export default function MeetingConsolePage() {
         </section>
 
         <aside className="console-side">
-          <BallotsArea meetingId={meetingId} agenda={d.agenda} canManage={d.permissions.ballots} changes={changes} />
+          <BallotsArea meetingId={meetingId} agenda={d.agenda} canManage={d.permissions.ballots} />
           <div className="console-agenda">
             <div className="console-label">述职顺序</div>
             <ol>
@@ -193,29 +201,22 @@ export default function MeetingConsolePage() {
  * open, and ballots received per reporter over its live stream. Counts only — the distribution stays
  * hidden until the round is released (R-VOTE-5).
  */
-function BallotsArea({ meetingId, agenda, canManage, changes }: {
+function BallotsArea({ meetingId, agenda, canManage }: {
   meetingId: number; agenda: MeetingDetail['agenda']; canManage: boolean;
-  /** Counts the meeting's change events; a round opened or closed is re-read at once. */
-  changes: number;
 }) {
-  const [round, setRound] = useState<BallotRound | null | 'unavailable'>(null);
+  const rounds = useQuery({
+    queryKey: roundsKey(meetingId),
+    queryFn: ({ signal }) => meetingsApi.ballotRounds(meetingId, { background: true, signal }),
+    enabled: canManage,
+    refetchInterval: SLOW_POLL_MS,
+    refetchIntervalInBackground: true,
+  });
+  const round: BallotRound | null | 'unavailable' = rounds.isError
+    ? 'unavailable'
+    : (rounds.data?.items.find((x) => x.state !== 'purged') ?? null);
   const [live, setLive] = useState<LiveCounts | null>(null);
   const [qr, setQr] = useState<string | null>(null);
   const { url: voteUrl, warning } = useVoteAddress();
-
-  useEffect(() => {
-    if (!canManage) return;
-    let stop = false;
-    const fetchRound = () => meetingsApi.ballotRounds(meetingId, { background: true })
-      .then((r) => !stop && setRound(r.items.find((x) => x.state !== 'purged') ?? null))
-      .catch(() => !stop && setRound('unavailable'));
-    void fetchRound();
-    const t = setInterval(fetchRound, SLOW_POLL_MS);
-    return () => {
-      stop = true;
-      clearInterval(t);
-    };
-  }, [meetingId, canManage, changes]);
 
   useEffect(() => {
     const es = new EventSource(meetingsApi.liveUrl(meetingId));

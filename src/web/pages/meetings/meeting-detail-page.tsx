@@ -6,6 +6,7 @@ import {
   Breadcrumb, Button, Card, Checkbox, Descriptions, Empty, Form, Input, InputNumber, List, Popconfirm, Select, Space, Switch, Table,
   Tabs, Tag, Typography, Upload, type TableColumnsType,
 } from 'antd';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import {
@@ -14,6 +15,7 @@ import {
 import { isApiError } from '../../api/client';
 import { moveItem } from '../../../domain/meeting-agenda';
 import { notify } from '../../lib/notify';
+import { keys } from '../../lib/query';
 import { BallotsTab } from './ballots-tab';
 import { CommentEditor } from './comment-editor';
 import { MeetingFormModal } from './meeting-form';
@@ -24,13 +26,17 @@ export default function MeetingDetailPage() {
   const params = useParams();
   const campaignId = Number(params.id);
   const meetingId = Number(params.meetingId);
-  const [d, setD] = useState<MeetingDetail | null>(null);
+  const queryClient = useQueryClient();
+  const queryKey = keys.meeting(meetingId);
+  const detail = useQuery({ queryKey, queryFn: ({ signal }) => meetingsApi.detail(meetingId, { signal }) });
+  const d = detail.data ?? null;
+  // An action's answer is the meeting as it is now: shown at once, without asking again.
+  const setD = (next: MeetingDetail) => queryClient.setQueryData(queryKey, next);
+  const { refetch } = detail;
+  const load = useCallback(async () => {
+    await refetch();
+  }, [refetch]);
   const [editing, setEditing] = useState(false);
-
-  const load = useCallback(async () => setD(await meetingsApi.detail(meetingId)), [meetingId]);
-  useEffect(() => {
-    load().catch(() => {});
-  }, [load]);
   if (!d) return <Card loading />;
 
   const m = d.meeting;

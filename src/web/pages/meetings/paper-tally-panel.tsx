@@ -2,11 +2,14 @@ import { DeleteOutlined, EditOutlined } from '@ant-design/icons';
 import {
   Alert, Button, Form, Input, InputNumber, Modal, Popconfirm, Space, Table, Tag, Typography, type TableColumnsType,
 } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
 import { GRADE_LABELS, GRADES } from '../../../domain/grades';
 import { ballotsApi, type PaperTallyCounts, type PaperTallyPair } from '../../api/ballots';
 import { meetingsApi } from '../../api/meetings';
 import { notify } from '../../lib/notify';
+import { keys } from '../../lib/query';
+
 
 type CountKey = keyof PaperTallyCounts;
 const COUNT_KEYS: CountKey[] = [...GRADES, 'invalid'];
@@ -47,35 +50,42 @@ const summary = (e: Entry) => COUNT_KEYS.map((k) => `${COUNT_LABELS[k]} ${e.coun
  * entries agree is counted. A mismatch is shown field by field so the clerks can check the forms and delete the
  * wrong entry, which is then typed in again.
  */
-export function PaperTallyPanel({ meetingId, roundId, reporters, categories, editable, version, onChanged }: {
+export function PaperTallyPanel({ meetingId, roundId, reporters, categories, editable, onChanged }: {
   meetingId: number;
   roundId: number;
-  /** Changes when the round is reloaded; the entries are read again then. */
-  version: number;
   reporters: PaperReporter[];
   categories: PaperCategory[];
   /** Draft, open or closed rounds take entries; released or void ones are read-only. */
   editable: boolean;
   onChanged: () => void;
 }) {
-  const [pairs, setPairs] = useState<PaperTallyPair[] | null>(null);
+  // Set for the reload the other clerk's change triggers (x-background).
+  const backgroundLoad = useRef(false);
+  // Under the round's key: reloading the round reads the entries again.
+  const tallies = useQuery({
+    queryKey: [...keys.ballotRound(roundId), 'paper-tallies'],
+    queryFn: ({ signal }) => {
+      const background = backgroundLoad.current;
+      backgroundLoad.current = false;
+      return ballotsApi.paperTallies(roundId, { background, signal });
+    },
+  });
+  const pairs: PaperTallyPair[] | null = tallies.data?.items ?? null;
   const [entering, setEntering] = useState<Row | null>(null);
   const [busy, setBusy] = useState(false);
   const [form] = Form.useForm();
 
-  const load = useCallback(async (background = false) => setPairs((await ballotsApi.paperTallies(roundId, { background })).items), [roundId]);
-  useEffect(() => {
-    load().catch(() => {});
-  }, [load, version]);
+  const { refetch } = tallies;
   // The two clerks sit at different screens: each sees the other's entry (and a mismatch) within a second.
   useEffect(() => {
     const es = new EventSource(meetingsApi.eventsUrl(meetingId));
     // A reload on the other clerk's change is not this user's activity (x-background).
     es.addEventListener('changed', () => {
-      load(true).catch(() => {});
+      backgroundLoad.current = true;
+      void refetch();
     });
     return () => es.close();
-  }, [meetingId, load]);
+  }, [meetingId, refetch]);
 
   const byKey = new Map((pairs ?? []).map((p) => [`${p.reporterId}:${p.category}`, p]));
   const rows: Row[] = reporters.flatMap((r) => categories.map((c) => ({

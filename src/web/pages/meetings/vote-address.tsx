@@ -1,5 +1,5 @@
 import { Alert } from 'antd';
-import { useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { metaApi } from '../../api/meta';
 import { phoneUnreachableReason } from '../../../domain/lan-address';
 import { useMeta } from '../../lib/meta';
@@ -32,16 +32,17 @@ export function VoteAddressWarning({ warning }: { warning: string | null }) {
  * pauses (commits wait for it) or goes on with one copy, and the chair should know which. Polled every 10 s.
  */
 export function StandbyWarning() {
-  const [message, setMessage] = useState<string | null>(null);
-  useEffect(() => {
-    let stop = false;
-    const check = () => metaApi.health()
-      .then((h) => !stop && setMessage(h.status === 'degraded' ? h.standby?.message ?? '数据库冗余不完整' : null))
-      .catch(() => !stop && setMessage('无法连接服务器或数据库，正在重试'));
-    void check();
-    const t = setInterval(check, 10_000);
-    return () => { stop = true; clearInterval(t); };
-  }, []);
+  const health = useQuery({
+    queryKey: ['health'],
+    queryFn: ({ signal }) => metaApi.health(signal),
+    refetchInterval: 10_000,
+    // The console is a projector: it keeps checking whether or not its tab has the focus.
+    refetchIntervalInBackground: true,
+  });
+  const h = health.data;
+  const message = health.isError
+    ? '无法连接服务器或数据库，正在重试'
+    : h?.status === 'degraded' ? (h.standby?.message ?? '数据库冗余不完整') : null;
   if (!message) return null;
   return <Alert type="error" showIcon data-testid="standby-warning" message="数据库备库异常" description={message} />;
 }

@@ -1,7 +1,9 @@
 import { Form, Input, Modal, Select, Spin } from 'antd';
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { type Candidate, oversightApi, type ProgressRow } from '../../api/oversight';
 import { showFormError } from '../../lib/form-errors';
+import { paged, useLastData } from '../../lib/query';
 import { useDebounced } from '../../lib/use-debounced';
 import { ROLE_LABELS } from './shared';
 import { formatDateProse } from '../../lib/time';
@@ -19,36 +21,41 @@ export function AssignObserversModal({ campaignId, open, onClose, onDone }: { ca
   const [form] = Form.useForm<Values>();
   const [term, setTerm] = useState('');
   const q = useDebounced(term.trim(), 300);
-  const [candidates, setCandidates] = useState<Candidate[]>([]);
+  // Asked each time the modal opens; a failed load offers no targets.
+  const everyTarget = { offset: 0, limit: 1000 };
+  const targetList = useQuery({
+    queryKey: ['observer-targets', campaignId],
+    queryFn: ({ signal }) => oversightApi.progress(campaignId, everyTarget, { signal }),
+    enabled: open,
+  });
+  const targets: ProgressRow[] = useMemo(
+    () => (targetList.isError ? [] : (targetList.data?.items ?? []).filter((r) => r.depth > 0)),
+    [targetList.isError, targetList.data],
+  );
+  const search = useQuery({
+    queryKey: ['observer-candidates', campaignId, q],
+    queryFn: ({ signal }) => oversightApi.candidates(campaignId, q || undefined, signal),
+    enabled: open,
+    ...paged,
+  });
+  // A failed search keeps the previous hits.
+  const candidates: Candidate[] = useLastData(search.data)?.items ?? [];
+  const searching = search.isFetching;
+  // Everyone any search showed, so a chosen person keeps their name after the next search.
   const [known, setKnown] = useState<Map<number, Candidate>>(new Map());
-  const [searching, setSearching] = useState(false);
-  const [targets, setTargets] = useState<ProgressRow[]>([]);
+  const [seen, setSeen] = useState<unknown>(null);
+  if (search.data && search.data !== seen) {
+    const items = search.data.items;
+    setSeen(search.data);
+    setKnown((m) => new Map([...m, ...items.map((c) => [c.id, c] as const)]));
+  }
   const [saving, setSaving] = useState(false);
   const userIds = Form.useWatch('userIds', form) ?? [];
   const groupName = Form.useWatch('groupName', form);
 
   useEffect(() => {
-    if (!open) return;
-    form.resetFields();
-    oversightApi.progress(campaignId, { offset: 0, limit: 1000 }).then((p) => setTargets(p.items.filter((r) => r.depth > 0))).catch(() => setTargets([]));
-  }, [open, campaignId, form]);
-
-  useEffect(() => {
-    if (!open) return;
-    let live = true;
-    setSearching(true);
-    oversightApi.candidates(campaignId, q || undefined)
-      .then((res) => {
-        if (!live) return;
-        setCandidates(res.items);
-        setKnown((m) => new Map([...m, ...res.items.map((c) => [c.id, c] as const)]));
-      })
-      .catch(() => undefined)
-      .finally(() => live && setSearching(false));
-    return () => {
-      live = false;
-    };
-  }, [open, campaignId, q]);
+    if (open) form.resetFields();
+  }, [open, form]);
 
   const leaderOptions = useMemo(
     () => userIds.map((id) => ({ value: id, label: known.get(id)?.displayName ?? String(id) })),

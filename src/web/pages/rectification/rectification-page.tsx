@@ -4,7 +4,7 @@ import {
   Alert, Button, Card, Empty, Form, Grid, Input, List, Modal, Progress, Select, Space, Statistic, Table,
   type TableColumnsType, Tabs, Tag, Typography,
 } from 'antd';
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { campaignsApi } from '../../api/campaigns';
@@ -168,36 +168,27 @@ function ItemsTab({ campaignId }: { campaignId?: number }) {
 
 function InboxTab({ campaignId, isSecretary }: { campaignId: number; isSecretary: boolean }) {
   const [orgId, setOrgId] = useState<number | null>(null);
-  const [inbox, setInbox] = useState<Inbox | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [tick, setTick] = useState(0);
   const [manual, setManual] = useState(false);
   const [form] = Form.useForm<{ description: string }>();
-  useEffect(() => {
-    if (!isSecretary && !orgId) return;
-    let live = true;
-    rectificationApi.inbox(campaignId, orgId ?? undefined)
-      .then((r) => {
-        if (!live) return;
-        setInbox(r);
-        setError(null);
-      })
-      .catch((e) => {
-        if (!live) return;
-        setInbox(null);
-        setError(errorText(e));
-      });
-    return () => {
-      live = false;
-    };
-  }, [campaignId, orgId, isSecretary, tick]);
+  const queryClient = useQueryClient();
+  const inboxKey = ['rectification', 'inbox', campaignId, orgId] as const;
+  const query = useQuery({
+    queryKey: inboxKey,
+    queryFn: ({ signal }) => rectificationApi.inbox(campaignId, orgId ?? undefined, signal),
+    // An organizer first picks the unit; a secretary sees their own.
+    enabled: isSecretary || !!orgId,
+    ...paged,
+  });
+  const inbox: Inbox | null = query.isError ? null : (query.data ?? null);
+  const error = query.isError ? errorText(query.error) : null;
+  const reload = () => void queryClient.invalidateQueries({ queryKey: inboxKey });
 
   const turn = async (key: string) => {
     if (!inbox) return;
     try {
       await rectificationApi.create(campaignId, { orgId: inbox.org.id, fromKey: key });
       notify.success('已转为整改事项，请补充责任人、整改措施和时限');
-      setTick((x) => x + 1);
+      reload();
     } catch (e) {
       notify.error(errorText(e));
     }
@@ -236,7 +227,7 @@ function InboxTab({ campaignId, isSecretary }: { campaignId: number; isSecretary
             await rectificationApi.create(campaignId, { orgId: inbox!.org.id, description: v.description });
             setManual(false);
             form.resetFields();
-            setTick((x) => x + 1);
+            reload();
           } catch (e) {
             notify.error(errorText(e));
           }
@@ -255,14 +246,15 @@ function InboxTab({ campaignId, isSecretary }: { campaignId: number; isSecretary
 function CommitmentsTab({ campaignId, organize }: { campaignId: number; organize: boolean }) {
   const user = useUser();
   const draftsOwn = useAbilities().rectification.ownOrganization;
-  const [items, setItems] = useState<Commitment[]>([]);
-  const [tick, setTick] = useState(0);
+  const list = useQuery({
+    queryKey: ['rectification', 'commitments', campaignId],
+    queryFn: ({ signal }) => rectificationApi.commitments(campaignId, signal),
+  });
+  // A list that failed to load shows empty.
+  const items: Commitment[] = list.isError ? [] : (list.data?.items ?? []);
   const [editing, setEditing] = useState<Commitment | 'new' | null>(null);
   const [text, setText] = useState('');
-  useEffect(() => {
-    rectificationApi.commitments(campaignId).then((r) => setItems(r.items)).catch(() => setItems([]));
-  }, [campaignId, tick]);
-  const reload = () => setTick((x) => x + 1);
+  const reload = () => void list.refetch();
   const run = (f: () => Promise<unknown>, ok: string) => async () => {
     try {
       await f();

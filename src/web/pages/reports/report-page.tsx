@@ -5,8 +5,9 @@ import {
   Alert, Button, Card, Col, Descriptions, Empty, Input, List, Popconfirm, Result, Row, Select, Space, Spin, Table, Tabs, Tag,
   Timeline, Typography, Upload, type ButtonProps,
 } from 'antd';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router-dom';
+import { useQuery } from '@tanstack/react-query';
+import { useCallback, useMemo, useRef, useState } from 'react';
+import { Link, Navigate, useParams } from 'react-router-dom';
 import { sectionHtml } from '../../../domain/rich-text';
 import { countChars } from '../../../domain/word-count';
 import { isApiError } from '../../api/client';
@@ -16,6 +17,7 @@ import { ACTION_LABELS, DueTag, formatSize, formatTime, StateTag } from './label
 import { RichEditor, type RichEditorHandle } from './rich-editor';
 import './reports.css';
 import { formatDateProse } from '../../lib/time';
+import { useDebounced } from '../../lib/use-debounced';
 
 const LEVEL_ICON = {
   pass: <CheckCircleFilled style={{ color: '#52c41a' }} />,
@@ -279,49 +281,50 @@ function ReviewPanel({ view, onDone }: { view: ReportView; onDone: () => void })
 export default function ReportPage() {
   const { id } = useParams();
   const reportId = Number(id);
-  const [view, setView] = useState<ReportView | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const query = useQuery({
+    queryKey: ['report', reportId],
+    queryFn: ({ signal }) => reportsApi.get(reportId, signal),
+    // The editor starts from the server's text on every visit (a cached copy would be replaced under the typing).
+    gcTime: 0,
+  });
+  const view: ReportView | null = query.data ?? null;
+  const error = query.error ? (isApiError(query.error) ? query.error.message : '加载失败') : null;
   const [sections, setSections] = useState<Section[]>([]);
   const [dirty, setDirty] = useState(false);
   const [liveChecks, setLiveChecks] = useState<CheckResult[] | null>(null);
-  const [checking, setChecking] = useState(false);
   const [saving, setSaving] = useState(false);
   const [submitting, setSubmitting] = useState(false);
   const editors = useRef(new Map<string, RichEditorHandle>());
 
+  // Every answer (also an unchanged one) puts the saved text back in the editor and shows its saved checks; adjusted
+  // while rendering, so the editor never shows the previous text for a frame.
+  const [loadedAt, setLoadedAt] = useState(0);
+  if (query.data && query.dataUpdatedAt !== loadedAt) {
+    setLoadedAt(query.dataUpdatedAt);
+    setSections(editorSections(query.data));
+    setLiveChecks(query.data.checks?.results ?? null);
+    setDirty(false);
+  }
+  const { refetch } = query;
   const load = useCallback(async () => {
-    try {
-      const v = await reportsApi.get(reportId);
-      setView(v);
-      setSections(editorSections(v));
-      setLiveChecks(v.checks?.results ?? null);
-      setDirty(false);
-      setError(null);
-    } catch (e) {
-      setError(isApiError(e) ? e.message : '加载失败');
-    }
-  }, [reportId]);
-  useEffect(() => void load(), [load]);
+    await refetch();
+  }, [refetch]);
 
-  // Checks follow the text as it is typed (debounced), so the secretary sees at once what they find.
-  useEffect(() => {
-    if (!dirty || !view?.can.edit) return;
-    const ctrl = new AbortController();
-    const timer = setTimeout(async () => {
-      setChecking(true);
-      try {
-        setLiveChecks((await reportsApi.check(reportId, sections, ctrl.signal)).results);
-      } catch {
-        // a stale or aborted request; the saved checks stay shown
-      } finally {
-        setChecking(false);
-      }
-    }, 700);
-    return () => {
-      clearTimeout(timer);
-      ctrl.abort();
-    };
-  }, [sections, dirty, reportId, view?.can.edit]);
+  // Checks follow the text as it is typed (debounced), so the secretary sees at once what they find. A newer text's
+  // check replaces an older one still under way (the query cancels it); a failed check leaves the shown ones.
+  const typed = useDebounced(sections, 700);
+  const check = useQuery({
+    queryKey: ['report-check', reportId, typed],
+    queryFn: ({ signal }) => reportsApi.check(reportId, typed, signal),
+    enabled: dirty && !!view?.can.edit && typed === sections,
+    gcTime: 0,
+  });
+  const checking = check.isFetching;
+  const [checkedAt, setCheckedAt] = useState(0);
+  if (check.data && check.dataUpdatedAt !== checkedAt) {
+    setCheckedAt(check.dataUpdatedAt);
+    setLiveChecks(check.data.results);
+  }
 
   const chars = useMemo(() => totalChars(sections), [sections]);
 
@@ -529,14 +532,16 @@ export default function ReportPage() {
 /** /reports/r/:reporterId — the task link: opens (or starts) the reporter's report. */
 export function OpenReporterReport() {
   const { reporterId } = useParams();
-  const navigate = useNavigate();
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    reportsApi
-      .open(Number(reporterId))
-      .then(({ id }) => navigate(`/reports/${id}`, { replace: true }))
-      .catch((e) => setError(isApiError(e) ? e.message : '打开失败'));
-  }, [reporterId, navigate]);
-  if (error) return <Result status="warning" title={error} extra={<Link to="/reports">返回述职报告</Link>} />;
+  // Opening is idempotent (the report the reporter has, or a new draft), so it is asked like a read.
+  const opened = useQuery({
+    queryKey: ['report-open', Number(reporterId)],
+    queryFn: ({ signal }) => reportsApi.open(Number(reporterId), signal),
+    gcTime: 0,
+  });
+  if (opened.data) return <Navigate to={`/reports/${opened.data.id}`} replace />;
+  if (opened.error) {
+    const error = isApiError(opened.error) ? opened.error.message : '打开失败';
+    return <Result status="warning" title={error} extra={<Link to="/reports">返回述职报告</Link>} />;
+  }
   return <Spin style={{ display: 'block', margin: 48 }} />;
 }

@@ -1,27 +1,12 @@
-import { BarChart, LineChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
-import * as echarts from 'echarts/core';
-import { CanvasRenderer } from 'echarts/renderers';
 import { Alert, Card, Col, Empty, Row, Table } from 'antd';
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useRef } from 'react';
 import { Link } from 'react-router-dom';
 import { isApiError } from '../../api/client';
 import { type Dashboard, resultsApi } from '../../api/results';
+import { type EChartOption, useEChart } from '../../lib/use-echart';
 
-echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
-
-function Chart({ option, height = 260, testId }: { option: echarts.EChartsCoreOption; height?: number; testId: string }) {
-  const el = useRef<HTMLDivElement>(null);
-  const chart = useRef<echarts.ECharts | null>(null);
-  useEffect(() => {
-    if (!el.current) return;
-    chart.current = echarts.init(el.current);
-    const onResize = () => chart.current?.resize();
-    window.addEventListener('resize', onResize);
-    return () => { window.removeEventListener('resize', onResize); chart.current?.dispose(); chart.current = null; };
-  }, []);
-  useEffect(() => { chart.current?.setOption({ animation: false, ...option }, true); }, [option]);
+function Chart({ option, height = 260, testId }: { option: EChartOption; height?: number; testId: string }) {
+  const el = useEChart(option);
   return <div ref={el} style={{ width: '100%', height }} data-testid={testId} />;
 }
 

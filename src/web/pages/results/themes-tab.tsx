@@ -1,46 +1,25 @@
 import { Alert, App, Button, Card, Empty, List, Progress, Select, Space, Tag, Typography } from 'antd';
-import { BarChart } from 'echarts/charts';
-import { GridComponent, TooltipComponent } from 'echarts/components';
-import * as echarts from 'echarts/core';
-import { CanvasRenderer } from 'echarts/renderers';
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { type KeyContentSuggestions, type ReporterThemes, themesApi, type ThemesOverview } from '../../api/themes';
 import { paged } from '../../lib/query';
-
-echarts.use([BarChart, GridComponent, TooltipComponent, CanvasRenderer]);
+import { useEChart } from '../../lib/use-echart';
 
 type Theme = NonNullable<ThemesOverview['result']>['themes'][number];
 
 /** Top themes as horizontal bars; a click picks the theme for the drill-down. */
 function ThemesChart({ themes, onPick }: { themes: Theme[]; onPick: (id: number) => void }) {
-  const el = useRef<HTMLDivElement>(null);
-  const chart = useRef<echarts.ECharts | null>(null);
-  const pick = useRef(onPick);
-  pick.current = onPick;
-  useEffect(() => {
-    if (!el.current) return;
-    chart.current = echarts.init(el.current);
-    chart.current.on('click', (p) => pick.current((p.data as { id: number }).id));
-    const onResize = () => chart.current?.resize();
-    window.addEventListener('resize', onResize);
-    return () => {
-      window.removeEventListener('resize', onResize);
-      chart.current?.dispose();
-      chart.current = null;
-    };
-  }, []);
-  useEffect(() => {
+  const option = useMemo(() => {
     const top = themes.slice(0, 15).reverse();
-    chart.current?.setOption({
-      animation: false,
+    return {
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
       grid: { left: 8, right: 40, top: 8, bottom: 8, containLabel: true },
       xAxis: { type: 'value', minInterval: 1 },
       yAxis: { type: 'category', data: top.map((t) => t.label), axisLabel: { width: 220, overflow: 'truncate' } },
       series: [{ type: 'bar', name: '意见条数', data: top.map((t) => ({ value: t.count, id: t.id })), itemStyle: { color: '#c8161d' }, label: { show: true, position: 'right' } }],
-    }, true);
+    };
   }, [themes]);
+  const el = useEChart(option, (p) => onPick((p.data as { id: number }).id));
   return <div ref={el} style={{ width: '100%', height: Math.max(160, Math.min(themes.length, 15) * 28 + 24) }} data-testid="themes-chart" role="img" aria-label="意见主题分布" />;
 }
 

@@ -3,13 +3,15 @@ import {
   Alert, Breadcrumb, Button, Card, Descriptions, Form, Input, InputNumber, List, Modal, Popconfirm, Radio, Result, Select, Skeleton, Space,
   Table, Tabs, Tag, Typography, Upload, type TableColumnsType,
 } from 'antd';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useCallback, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { isApiError } from '../../api/client';
 import {
   surveysApi, type Respondent, type RespondentQuery, type Respondents, type SampleResult, type SurveyDetail, type SurveyResults, type SurveyUnit,
 } from '../../api/surveys';
 import { notify } from '../../lib/notify';
+import { paged, useLastData } from '../../lib/query';
 import { SURVEY_STATE_COLORS } from './survey-list-page';
 
 const LEVELS = [
@@ -22,20 +24,13 @@ export default function SurveyDetailPage() {
   const params = useParams();
   const campaignId = Number(params.id);
   const surveyId = Number(params.surveyId);
-  const [detail, setDetail] = useState<SurveyDetail | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
+  const query = useQuery({ queryKey: ['survey', surveyId], queryFn: ({ signal }) => surveysApi.detail(surveyId, signal) });
+  const detail: SurveyDetail | null = query.data ?? null;
+  const error = query.error ? (isApiError(query.error) ? query.error.message : '加载失败') : null;
+  const { refetch } = query;
   const load = useCallback(async () => {
-    try {
-      setDetail(await surveysApi.detail(surveyId));
-      setError(null);
-    } catch (e) {
-      setError(isApiError(e) ? e.message : '加载失败');
-    }
-  }, [surveyId]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+    await refetch();
+  }, [refetch]);
 
   if (error) return <Result status="warning" title={error} extra={<Button onClick={load}>重试</Button>} />;
   if (!detail) return <Skeleton active />;
@@ -176,16 +171,20 @@ function ItemsTab({ detail, reload }: TabProps) {
 function RespondentsTab({ detail, reload }: TabProps) {
   const draft = detail.survey.state === 'draft';
   const [query, setQuery] = useState<RespondentQuery>({ offset: 0, limit: 20 });
-  const [data, setData] = useState<Respondents | null>(null);
   const [importErrors, setImportErrors] = useState<string[]>([]);
   const [form] = Form.useForm<{ reporterId: number; name: string; category: string; phone?: string }>();
   const units = useMemo(() => detail.units.map((u) => ({ value: u.reporterId, label: u.orgName })), [detail.units]);
   const unitName = useMemo(() => new Map(detail.units.map((u) => [u.reporterId, u.orgName])), [detail.units]);
 
-  const load = useCallback(async () => setData(await surveysApi.respondents(detail.survey.id, query)), [detail.survey.id, query]);
-  useEffect(() => {
-    load().catch(() => {});
-  }, [load]);
+  const list = useQuery({
+    queryKey: ['survey-respondents', detail.survey.id, query],
+    queryFn: ({ signal }) => surveysApi.respondents(detail.survey.id, query, signal),
+    ...paged,
+  });
+  const data: Respondents | null = useLastData(list.data) ?? null;
+  const load = async () => {
+    await list.refetch();
+  };
   const refresh = async () => { await load(); await reload(); };
 
   const columns: TableColumnsType<Respondent> = [
@@ -349,10 +348,8 @@ function PaperTab({ detail, reload }: TabProps) {
 }
 
 function ResultsTab({ surveyId }: { surveyId: number }) {
-  const [res, setRes] = useState<SurveyResults | null>(null);
-  useEffect(() => {
-    surveysApi.results(surveyId).then(setRes).catch(() => {});
-  }, [surveyId]);
+  const results = useQuery({ queryKey: ['survey-results', surveyId], queryFn: ({ signal }) => surveysApi.results(surveyId, signal) });
+  const res: SurveyResults | null = results.data ?? null;
   if (!res) return <Skeleton active />;
   type Row = SurveyResults['units'][number];
   const pct = (v: number) => `${v.toFixed(1)}%`;
