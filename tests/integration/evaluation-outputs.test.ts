@@ -136,6 +136,8 @@ describe('evaluation outputs before the lock', () => {
 
 describe('evaluation outputs after the lock', () => {
   beforeAll(async () => {
+    // The shared campaign, whatever world the test before this describe used.
+    use(shared);
     await lock();
   });
 
