@@ -1,17 +1,17 @@
 import mammoth from 'mammoth';
 import ExcelJS from 'exceljs';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/server/db/connect';
 import { buildCampaign, buildMeeting, buildTwoCounties, buildUser, setupTestApp, signIn, type Session } from '../factories';
 
 let t: Awaited<ReturnType<typeof setupTestApp>>;
 let tree: Awaited<ReturnType<typeof buildTwoCounties>>;
-const s: Record<string, Session> = {};
+let s: Record<string, Session> = {};
 let campaignId = 0;
 let roundId = 0;
 let draftRound = 0;
-const rep: Record<string, number> = {};
+let rep: Record<string, number> = {};
 
 // Three problems in many wordings, "无"-type comments, and one text pasted onto four ballots.
 const LIFE = ['三会一课开得不经常', '三会一课记录是事后补的', '主题党日活动形式单一', '主题党日内容老一套，三会一课不规范', '组织生活会走过场，三会一课打折扣', '支委会记录不全，三会一课落实差'];
@@ -32,7 +32,11 @@ async function waitJob(who: Session, query = '') {
   throw new Error('job did not finish');
 }
 
-beforeAll(async () => {
+// Each test starts from its own database with the released round's ballots (beforeEach) and first takes the steps it
+// comes after (steps below), so the tests run in any order.
+beforeEach(async () => {
+  s = {};
+  rep = {};
   t = await setupTestApp({ start: new Date('2025-11-20T04:00:00Z'), config: { idleTimeoutMinutes: 60 * 24 * 365 } });
   tree = await buildTwoCounties(t.db);
   const users = {
@@ -70,7 +74,21 @@ beforeAll(async () => {
     await t.db.execute(sql`insert into ballots (round_id, reporter_id, category, grade, problems) values (${draftRound}, ${rep.A1}, 'members', 'good', '未公布轮次的意见不能出现')`);
   }
 });
-afterAll(async () => t?.close());
+afterEach(async () => t?.close());
+
+/** The steps of the tests before, as they take them. */
+const steps = {
+  /** The grouping job has run over the released round. */
+  async grouped() {
+    expect((await s.townAdmin.post(`/api/campaigns/${campaignId}/themes/jobs`, {})).statusCode).toBe(200);
+    await waitJob(s.townAdmin);
+  },
+  /** …and the evaluation is locked, so the secretaries see their own themes. */
+  async locked() {
+    await steps.grouped();
+    await t.db.execute(sql`insert into evaluations (campaign_id, state, locked_at) values (${campaignId}, 'locked', now())`);
+  },
+};
 
 describe('R-VOTE-6 comment themes from released ballots to a draft rectification item', () => {
   it('refuses the grouping to anyone but the organizer, and a round that is not released', async () => {
@@ -115,6 +133,7 @@ describe('R-VOTE-6 comment themes from released ballots to a draft rectification
   });
 
   it('shows one reporter its themes: the organizer at once, the own secretary only after the lock', async () => {
+    await steps.grouped();
     const url = `/api/campaigns/${campaignId}/themes/reporters/${tree.villageA1.id}`;
     const org = await s.townAdmin.get(url);
     expect(org.statusCode, org.body).toBe(200);
@@ -135,6 +154,7 @@ describe('R-VOTE-6 comment themes from released ballots to a draft rectification
   });
 
   it('downloads 群众评议意见归纳 (.docx) per reporter and all themes (.xlsx)', async () => {
+    await steps.locked();
     const docx = await s.townAdmin.get(`/api/campaigns/${campaignId}/themes/reporters/${tree.villageA1.id}/docx`);
     expect(docx.statusCode, docx.body).toBe(200);
     const { value } = await mammoth.extractRawText({ buffer: docx.rawPayload });
@@ -151,6 +171,7 @@ describe('R-VOTE-6 comment themes from released ballots to a draft rectification
   });
 
   it('turns a theme into a draft in the organization\'s problem inbox, which the secretary accepts, merges or rejects', async () => {
+    await steps.locked();
     const view = (await s.townAdmin.get(`/api/campaigns/${campaignId}/themes/reporters/${tree.villageA1.id}`)).json();
     const life = view.themes.find((x: { label: string }) => x.label.includes('三会一课'));
     const trash = view.themes.find((x: { label: string }) => x.label.includes('垃圾'));
@@ -195,6 +216,7 @@ describe('R-VOTE-6 comment themes from released ballots to a draft rectification
   });
 
   it('offers the largest themes as next year\'s key content (R-CAMP-1)', async () => {
+    await steps.locked();
     const res = await s.townAdmin.get(`/api/campaigns/${campaignId}/themes/suggestions`);
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().year).toBe(2026);

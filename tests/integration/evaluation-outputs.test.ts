@@ -3,17 +3,23 @@ import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import mammoth from 'mammoth';
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { queryRows } from '../../src/server/db/connect';
 import { evaluationResults, evaluations } from '../../src/server/db/schema';
 import {
   buildCampaign, buildOrg, buildReporter, buildSecretary, buildTwoCounties, buildUser, setupTestApp, signIn, type Session,
 } from '../factories';
 
+/**
+ * The tests share one locked campaign (beforeAll; the describe "after the lock" locks it) and only read it; the two
+ * that need it unlocked or count its audit rows take a database of their own (ownDatabase), so they run in any order.
+ */
 let t: Awaited<ReturnType<typeof setupTestApp>>;
-const s: Record<string, Session> = {};
+let s: Record<string, Session> = {};
 let campaignId: number;
-const rep: Record<string, number> = {};
+let rep: Record<string, number> = {};
+type World = { t: typeof t; s: typeof s; campaignId: number; rep: typeof rep };
+let shared: World;
 const base = () => `/api/campaigns/${campaignId}/evaluation/outputs`;
 
 const docxText = async (body: Buffer) => (await mammoth.extractRawText({ buffer: body })).value;
@@ -25,7 +31,10 @@ async function workbook(body: Buffer) {
   return wb;
 }
 
-beforeAll(async () => {
+/** A township campaign with three reporters and their computed results, still open; sets the module's variables. */
+async function buildWorld(): Promise<World> {
+  s = {};
+  rep = {};
   t = await setupTestApp();
   const tree = await buildTwoCounties(t.db);
   const villageA3 = await buildOrg(t.db, { parent: tree.townA, name: '甲一镇北村党支部', code: 'A-T1-V3', sector: 'community' });
@@ -72,8 +81,21 @@ beforeAll(async () => {
     secForeign: await buildUser(t.db, { role: 'secretary', orgId: tree.villageB1.id }),
   };
   for (const [k, u] of Object.entries(accounts)) s[k] = await signIn(t.app, u.username);
+  return { t, s, campaignId, rep };
+}
+const use = (w: World) => void ({ t, s, campaignId, rep } = w);
+
+beforeAll(async () => {
+  shared = await buildWorld();
 });
-afterAll(async () => t.close());
+beforeEach(() => use(shared));
+afterAll(async () => shared.t.close());
+
+/** For a test that needs the campaign unlocked or counts its audit rows: a world of its own, closed after the test. */
+async function ownDatabase() {
+  const own = await buildWorld();
+  onTestFinished(() => own.t.close());
+}
 
 const lock = () => t.db.update(evaluations)
   .set({ state: 'locked', lockedAt: new Date('2026-01-20T02:00:00Z'), decisionNote: '镇党委2026年第2次会议' })
@@ -98,6 +120,7 @@ describe('evaluation outputs API', () => {
 
 describe('evaluation outputs before the lock', () => {
   it('refuses every document with a Chinese 409 and writes no audit row', async () => {
+    await ownDatabase();
     for (const path of ['/notice', '/ranking', '/cadre-sheets', '/feedback-letters', `/feedback-letters/${rep.east}`]) {
       const res = await s.townAdmin!.get(base() + path);
       expect(res.statusCode, path).toBe(409);
@@ -113,6 +136,8 @@ describe('evaluation outputs before the lock', () => {
 
 describe('evaluation outputs after the lock', () => {
   beforeAll(async () => {
+    // The shared campaign, whatever world the test before this describe used.
+    use(shared);
     await lock();
   });
 
@@ -238,6 +263,13 @@ describe('evaluation outputs after the lock', () => {
   });
 
   it('each generation wrote one audit row in the organizer scope', async () => {
+    // The documents the tests above generate, in a database of its own so that only these are counted.
+    await ownDatabase();
+    await lock();
+    for (const [who, path] of [
+      ['townAdmin', `/feedback-letters/${rep.east}?showScores=true`], ['townAdmin', `/feedback-letters/${rep.west}`], ['countyAdmin', '/feedback-letters'],
+      ['townAdmin', '/ranking'], ['townAdmin', '/cadre-sheets'], ['secEast', `/feedback-letters/${rep.east}?showScores=true`],
+    ] as const) expect((await s[who]!.get(base() + path)).statusCode, path).toBe(200);
     // showScores letter + plain letter + reporter's own letter + the zip
     expect(await audits('evaluation.output.feedback')).toBe(4);
     expect(await audits('evaluation.output.ranking')).toBe(1);

@@ -3,15 +3,15 @@
  * 001 (a university: 党支部 report to the 分党委 by 12月底, the 分党委 to the 校党委 in 1月初) and 002 (a county:
  * 乡镇 and 县直系统 by 12-25, 工委 by 1-15, all by 1-31, results to the county by 1-20).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addDays } from '../../src/domain/campaign-phases';
 import type { Role } from '../../src/domain/roles';
 import { buildOrg, buildSecretary, buildUser, setupTestApp, signIn, type Session } from '../factories';
 
 let t: Awaited<ReturnType<typeof setupTestApp>>;
 type Org = Awaited<ReturnType<typeof buildOrg>>;
-const o: Record<string, Org> = {};
-const s: Record<string, Session> = {};
+let o: Record<string, Org> = {};
+let s: Record<string, Session> = {};
 
 const on = (day: string) => t.clock.set(new Date(`${day}T04:00:00Z`));
 const ok = async (p: Promise<{ statusCode: number; body: string }>) => {
@@ -28,7 +28,11 @@ async function startSubRound(own: Session, upper: Session, id: number) {
   await ok(own.post(`/api/campaigns/${id}/publish`));
 }
 
-beforeAll(async () => {
+// Each test starts from its own database (beforeEach) and first takes the rounds through the steps it comes after
+// (the steps of each describe below), so the tests run in any order.
+beforeEach(async () => {
+  o = {};
+  s = {};
   t = await setupTestApp({ start: new Date('2025-11-20T04:00:00Z'), config: { idleTimeoutMinutes: 60 * 24 * 365 } });
   const db = t.db;
   // 001: the university, two 分党委 with two 党支部 each.
@@ -61,11 +65,18 @@ beforeAll(async () => {
     s[username] = await signIn(t.app, username);
   }
 });
-afterAll(async () => t.close());
+afterEach(async () => t.close());
 
 describe('001: two tiers, the lower level meets first (R-CAMP-2, R-CAMP-8)', () => {
   let parent: number;
   let sub: number;
+  /** The steps of the first test: the university publishes 001; `parent` and `sub` (the first 分党委's round). */
+  const published = async () => {
+    on('2025-11-20');
+    parent = (await ok(s.uni.post('/api/campaigns', { templateId: '001', year: 2025, organizerOrgId: o.uni.id }))).campaign.id;
+    const res = await ok(s.uni.post(`/api/campaigns/${parent}/publish`));
+    sub = res.subCampaigns.find((x: { organizer: { id: number } }) => x.organizer.id === o.sub1.id).id;
+  };
 
   it('R-CAMP-2 R-CAMP-8 001: the 分党委 rounds get phases from their own deadline (12月底), inside it and before the 校党委 meets (1月初)', async () => {
     on('2025-11-20');
@@ -95,6 +106,7 @@ describe('001: two tiers, the lower level meets first (R-CAMP-2, R-CAMP-8)', () 
   });
 
   it('R-CAMP-2 R-CAMP-8 001: a 党支部 report is due before the 分党委 meeting of 12月, not the 校党委 meeting of 1月', async () => {
+    await published();
     await startSubRound(s.sub1, s.uni, sub);
     on('2025-12-05');
     const own = await phasesOf(s.sub1, sub);
@@ -106,6 +118,8 @@ describe('001: two tiers, the lower level meets first (R-CAMP-2, R-CAMP-8)', () 
   });
 
   it('R-CAMP-2 R-CAMP-8 001: on its own dates the 分党委 holds its meeting in December while the 校党委 must wait for January', async () => {
+    await published();
+    await startSubRound(s.sub1, s.uni, sub);
     const own = await phasesOf(s.sub1, sub);
     on(own.meeting.start);
     const meeting = await ok(s.sub1.post(`/api/campaigns/${sub}/meetings`, { title: '第1分党委述职评议会', meetingDate: own.meeting.start, place: '会议室' }));
@@ -124,6 +138,20 @@ describe('002: staggered deadlines and routes (R-CAMP-2, R-CAMP-8, R-SUM-2)', ()
   let county: number;
   let town1: number;
   let sq: number;
+  /** The steps of the first test: the county's 002 routed to its 社区工委 and published; `town1` and `sq` its sub-rounds. */
+  const published = async () => {
+    on('2025-11-20');
+    county = (await ok(s.county.post('/api/campaigns', { templateId: '002', year: 2025, organizerOrgId: o.county.id }))).campaign.id;
+    const d = await ok(s.county.get(`/api/campaigns/${county}`));
+    d.settings.routes = d.settings.routes.slice(1);
+    d.settings.routes[0].reportTo = o.sq.id;
+    d.settings.routes[1].reportTo = o.sq.id;
+    await ok(s.county.put(`/api/campaigns/${county}/settings`, { settings: d.settings }));
+    const res = await ok(s.county.post(`/api/campaigns/${county}/publish`));
+    const subOf = (id: number) => res.subCampaigns.find((x: { organizer: { id: number } }) => x.organizer.id === id);
+    town1 = subOf(o.town1.id).id;
+    sq = subOf(o.sq.id).id;
+  };
 
   it('R-CAMP-2 R-CAMP-8 002: 乡镇 rounds end by 12-25, the 社区工委 by 1-15, the county meets 1-22; results due 1-20', async () => {
     on('2025-11-20');
@@ -156,6 +184,7 @@ describe('002: staggered deadlines and routes (R-CAMP-2, R-CAMP-8, R-SUM-2)', ()
   });
 
   it('R-CAMP-8 002: overdue is computed from the township\'s own phases: a village report is late before Christmas, not in mid-January', async () => {
+    await published();
     await startSubRound(s.town1, s.county, town1);
     const town = await phasesOf(s.town1, town1);
     const { settings } = await ok(s.town1.get(`/api/campaigns/${town1}`));
@@ -167,6 +196,8 @@ describe('002: staggered deadlines and routes (R-CAMP-2, R-CAMP-8, R-SUM-2)', ()
   });
 
   it('R-SUM-2 R-CAMP-8 002: the township\'s results are due upward on 1-20, tracked on the county\'s progress page', async () => {
+    await published();
+    await startSubRound(s.town1, s.county, town1);
     on('2026-01-10');
     expect((await ok(s.town1.get(`/api/campaigns/${town1}/summary`))).dueDate).toBe('2026-01-20');
     const row = async () => (await ok(s.county.get(`/api/campaigns/${county}/progress?limit=50`))).items.find((r: { id: number }) => r.id === town1);

@@ -1,35 +1,57 @@
 import ExcelJS from 'exceljs';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { Role } from '../../src/domain/roles';
 import { queryRows } from '../../src/server/db/connect';
 import { ORG_COLUMNS } from '../../src/server/modules/organizations/spreadsheet-columns';
 import { buildSecretary, buildTwoCounties, buildUser, setupTestApp, signIn, type Session } from '../factories';
 
+/**
+ * The tests share one county tree (beforeAll) and change nothing another test reads; the three that move an
+ * organization, appoint a secretary or count its audit rows take a database of their own (ownDatabase), so the tests
+ * run in any order.
+ */
+let shared: World;
 let t: Awaited<ReturnType<typeof setupTestApp>>;
 let tree: Awaited<ReturnType<typeof buildTwoCounties>>;
-const s: Record<string, Session> = {};
+let s: Record<string, Session> = {};
+type World = { t: typeof t; tree: typeof tree; s: typeof s };
 
-beforeAll(async () => {
-  t = await setupTestApp();
-  tree = await buildTwoCounties(t.db);
-  await buildSecretary(t.db, tree.villageA1.id, { name: '李建国', tenureStart: '2019-05-01' });
+async function buildWorld(): Promise<World> {
+  const app = await setupTestApp();
+  const built = await buildTwoCounties(app.db);
+  await buildSecretary(app.db, built.villageA1.id, { name: '李建国', tenureStart: '2019-05-01' });
+  const sessions: Record<string, Session> = {};
   const accounts: [string, Role, { scopeOrgId?: number; orgId?: number }][] = [
-    ['adminA', 'org_admin', { scopeOrgId: tree.countyA.id }],
-    ['adminB', 'org_admin', { scopeOrgId: tree.countyB.id }],
-    ['townA', 'org_admin', { scopeOrgId: tree.townA.id }],
-    ['secA1', 'secretary', { orgId: tree.villageA1.id }],
-    ['leaderA', 'leader', { scopeOrgId: tree.countyA.id }],
-    ['assessorA', 'assessor', { scopeOrgId: tree.countyA.id }],
-    ['observerA', 'observer', { scopeOrgId: tree.countyA.id }],
-    ['auditorA', 'auditor', { scopeOrgId: tree.countyA.id }],
+    ['adminA', 'org_admin', { scopeOrgId: built.countyA.id }],
+    ['adminB', 'org_admin', { scopeOrgId: built.countyB.id }],
+    ['townA', 'org_admin', { scopeOrgId: built.townA.id }],
+    ['secA1', 'secretary', { orgId: built.villageA1.id }],
+    ['leaderA', 'leader', { scopeOrgId: built.countyA.id }],
+    ['assessorA', 'assessor', { scopeOrgId: built.countyA.id }],
+    ['observerA', 'observer', { scopeOrgId: built.countyA.id }],
+    ['auditorA', 'auditor', { scopeOrgId: built.countyA.id }],
   ];
   for (const [username, role, scope] of accounts) {
-    await buildUser(t.db, { role, username, ...scope });
-    s[username] = await signIn(t.app, username);
+    await buildUser(app.db, { role, username, ...scope });
+    sessions[username] = await signIn(app.app, username);
   }
+  return { t: app, tree: built, s: sessions };
+}
+const use = (w: World) => void ({ t, tree, s } = w);
+
+beforeAll(async () => {
+  shared = await buildWorld();
 });
-afterAll(async () => t.close());
+beforeEach(() => use(shared));
+afterAll(async () => shared.t.close());
+
+/** For a test that changes the tree or counts audit rows others also make: a fresh world, closed after the test. */
+async function ownDatabase() {
+  const own = await buildWorld();
+  onTestFinished(() => own.t.close());
+  use(own);
+}
 
 const count = async (table: string) => (await queryRows<{ n: number }>(t.db, sql.raw(`select count(*)::int as n from ${table}`)))[0].n;
 
@@ -94,6 +116,7 @@ describe('R-ORG-1 access matrix: every role × every route of the foundation, al
 
 describe('tree operations', () => {
   it('keeps secretary history when a new secretary is appointed', async () => {
+    await ownDatabase();
     const res = await s.adminA.put(`/api/orgs/${tree.villageA1.id}/secretary`, { name: '赵新民', position: '书记', tenureStart: '2025-10-01' });
     expect(res.statusCode).toBe(200);
     const detail = (await s.adminA.get(`/api/orgs/${tree.villageA1.id}`)).json();
@@ -102,6 +125,7 @@ describe('tree operations', () => {
   });
 
   it('moves a subtree and refuses a move into its own subtree', async () => {
+    await ownDatabase();
     const town2 = (await s.adminA.post('/api/orgs', { parentId: tree.countyA.id, name: '甲二镇党委', code: 'A-T2', kind: 'committee', sector: 'rural', level: 'township' })).json().org;
     const cyc = await s.adminA.post(`/api/orgs/${tree.townA.id}/move`, { newParentId: tree.villageA2.id });
     expect(cyc.statusCode).toBe(400);
@@ -205,6 +229,9 @@ describe('R-ORG-4 spreadsheet import', () => {
 
 describe('audit log', () => {
   it('records state changes and the database refuses to alter them', async () => {
+    // Its own database: the test deletes and updates nothing, but counts the one appointment it makes itself.
+    await ownDatabase();
+    expect((await s.adminA.put(`/api/orgs/${tree.villageA1.id}/secretary`, { name: '赵新民', position: '书记', tenureStart: '2025-10-01' })).statusCode).toBe(200);
     const rows = await queryRows<{ action: string }>(t.db, sql`select action from audit_log where action = 'org.secretary.appoint' and target_id = ${String(tree.villageA1.id)}`);
     expect(rows.length).toBe(1);
     // Drizzle wraps the driver error; the trigger's message is on its cause.

@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import mammoth from 'mammoth';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { queryRows } from '../../src/server/db/connect';
 import { issueCodes } from '../../src/server/modules/ballots/issue-codes';
 import {
@@ -56,8 +56,21 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => t?.close());
 
-describe('seed 003: the meeting', () => {
-  it('R-MEET-1 R-CAMP-7 the console follows 003\'s 一述一评: each speech, then its 点评, before the next speaker', async () => {
+/**
+ * A scenario is one test: each step below builds on the one before (the meeting, its attendees, the round and its
+ * codes, the votes, the lock, the summary), as the township runs them, so they run in this order inside the single
+ * test at the end of the file (order-free, decision 024); a failure names its step.
+ */
+const story: { name: string; run: () => Promise<void> }[] = [];
+const step = (name: string, run: () => Promise<void>) => void story.push({ name, run });
+const chapter = (name: string, register: () => void) => {
+  const first = story.length;
+  register();
+  for (const st of story.slice(first)) st.name = `${name} › ${st.name}`;
+};
+
+chapter('seed 003: the meeting', () => {
+  step('R-MEET-1 R-CAMP-7 the console follows 003\'s 一述一评: each speech, then its 点评, before the next speaker', async () => {
     const created = await s.town1.post(`/api/campaigns/${campaignId}/meetings`, {
       title: '无定河镇2023年度党组织书记抓基层党建工作述职评议会', meetingDate: '2023-12-19', place: '镇党委三楼会议室',
     });
@@ -91,7 +104,7 @@ describe('seed 003: the meeting', () => {
     expect(await one<{ n: number }>(sql`select count(*)::int as n from audit_log where action = 'meeting.advance'`)).toEqual({ n: 11 });
   });
 
-  it('R-MEET-2 invited 两代表一委员 and 党员群众代表 are named with their unit, imported from .xlsx, counted and printed in the 会议记录', async () => {
+  step('R-MEET-2 invited 两代表一委员 and 党员群众代表 are named with their unit, imported from .xlsx, counted and printed in the 会议记录', async () => {
     const committee = ['张书记', '李镇长', '王委员', '赵委员', '孙委员'].map((name) => ({ categoryKey: 'committee', name, unit: '无定河镇党委', identity: '党委委员', present: true }));
     const deputies = [
       { categoryKey: 'deputies', name: '高秀兰', unit: '东湾村', identity: '人大代表', present: true },
@@ -151,7 +164,7 @@ describe('seed 003: the meeting', () => {
     expect(wb.worksheets.map((w) => w.name)).toEqual(['参会人员名单', '填写说明']);
   });
 
-  it('R-VOTE-1 R-CAMP-4 phone and paper forms name each organization as 003 附件1 and 附件2 read', async () => {
+  step('R-VOTE-1 R-CAMP-4 phone and paper forms name each organization as 003 附件1 and 附件2 read', async () => {
     // Voting opens on the meeting's day (R-CAMP-8), not the day before.
     t.clock.set(new Date('2023-12-19T01:00:00Z'));
     const round = await s.town1.post(`/api/meetings/${meetingId}/ballot-rounds`, { mode: 'real' });
@@ -177,7 +190,7 @@ describe('seed 003: the meeting', () => {
     expect(paper).not.toMatch(/党组织党组织|党支部党组织|委员会党委/);
   });
 
-  it('R-VOTE-4 five phones and three paper forms per reporter are counted; the round is released', async () => {
+  step('R-VOTE-4 five phones and three paper forms per reporter are counted; the round is released', async () => {
     const ballot = (code: string, grade: string) => ({
       code, roomCode, ballots: [rep.east, rep.west, rep.unity, rep.down].map((reporterId) => ({ reporterId, grade })),
     });
@@ -209,8 +222,8 @@ describe('seed 003: the meeting', () => {
   });
 });
 
-describe('seed 003: the committee\'s decision and the summary upward', () => {
-  it('R-GRADE-5 the lock warns of missing written opinions and names them', async () => {
+chapter('seed 003: the committee\'s decision and the summary upward', () => {
+  step('R-GRADE-5 the lock warns of missing written opinions and names them', async () => {
     expect((await s.town1.post(`/api/campaigns/${campaignId}/evaluation/recompute`)).statusCode).toBe(200);
     const opinion = await s.town1.put(`/api/campaigns/${campaignId}/evaluation/results/${rep.east}/opinion`, {
       achievements: '班子团结，集体经济有起色。', problems: '组织生活不够规范。', direction: '严格“三会一课”。',
@@ -235,7 +248,7 @@ describe('seed 003: the committee\'s decision and the summary upward', () => {
     }
   });
 
-  it('R-SUM-1 R-VOTE-4 R-CAMP-4 the summary counts phone and paper forms and ratings apart, with the 下评, says only what applies, signed by the township committee', async () => {
+  step('R-SUM-1 R-VOTE-4 R-CAMP-4 the summary counts phone and paper forms and ratings apart, with the 下评, says only what applies, signed by the township committee', async () => {
     const sum = (await s.town1.get(`/api/campaigns/${campaignId}/summary`)).json();
     // 5 phones × 4 reporters = 20 ratings; paper: 3 forms collected, 12 ratings of which 1 spoiled.
     expect(sum.figures).toMatchObject({ ballots: 32, ballotForms: { phone: 5, paper: 3 }, ballotRatings: { phone: 20, paper: 12, valid: 31 } });
@@ -262,3 +275,14 @@ describe('seed 003: the committee\'s decision and the summary upward', () => {
     expect((await s.banner.post(`/api/campaigns/${campaignId}/summary/receive`)).json()).toEqual({ state: 'received' });
   });
 });
+
+it('seed 003: a township round from the meeting to the summary upward, in its order', async () => {
+  for (const { name, run } of story) {
+    try {
+      await run();
+    } catch (e) {
+      if (e instanceof Error) e.message = `${name}: ${e.message}`;
+      throw e;
+    }
+  }
+}, 300_000);

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Grade } from '../../src/domain/grades';
 import { queryRows } from '../../src/server/db/connect';
 import { buildCampaign, buildOrg, buildUser, setupTestApp, signIn, type Session } from '../factories';
@@ -12,15 +12,15 @@ import { buildCampaign, buildOrg, buildUser, setupTestApp, signIn, type Session 
  * Results of the rounds are inserted as the evaluation module leaves them; the decisions go through the routes.
  */
 let t: Awaited<ReturnType<typeof setupTestApp>>;
-const s: Record<string, Session> = {};
+let s: Record<string, Session> = {};
 type Org = Awaited<ReturnType<typeof buildOrg>>;
 let city: Org;
 let townA: Org;
 let townB: Org;
-const units: Org[] = [];
-const villagesA: Org[] = [];
-const villagesB: Org[] = [];
-const communities: Org[] = [];
+let units: Org[] = [];
+let villagesA: Org[] = [];
+let villagesB: Org[] = [];
+let communities: Org[] = [];
 let firm: Org;
 let cityCampaign: number;
 let roundA: number;
@@ -42,7 +42,14 @@ async function results(campaignId: number, list: { org: Org; composite: number; 
     values (${campaignId}, ${locked ? 'locked' : 'open'}, '2015-01-20T02:00:00Z', ${locked ? new Date('2015-01-22T02:00:00Z') : null})`);
 }
 
-beforeAll(async () => {
+// Each test starts from its own city (beforeEach) and first takes the steps it comes after (steps below), so the tests
+// run in any order.
+beforeEach(async () => {
+  s = {};
+  units = [];
+  villagesA = [];
+  villagesB = [];
+  communities = [];
   t = await setupTestApp({ start: new Date('2015-01-20T02:00:00Z') });
   city = await buildOrg(t.db, { name: '中共应城市委员会', code: 'YC', kind: 'committee', sector: 'organ', level: 'city' });
   townA = await buildOrg(t.db, { parent: city, name: '中共甲镇委员会', code: 'YC-A', kind: 'committee', level: 'township' });
@@ -86,7 +93,22 @@ beforeAll(async () => {
   await buildUser(t.db, { role: 'leader', username: 'cityLeader', scopeOrgId: city.id });
   s.cityLeader = await signIn(t.app, 'cityLeader');
 }, 60_000);
-afterAll(async () => t?.close());
+afterEach(async () => t?.close());
+
+/** The steps of the tests before, as they take them. */
+const steps = {
+  /** 乙镇's committee locks its round, stating 40 % 较好 or below. */
+  async lockedB() {
+    const ok = await s.townB.post(`/api/campaigns/${roundB}/evaluation/lock`, { confirm: true, decisionNote: '2015年1月21日乙镇党委会议', lowerSharePercent: 40 });
+    expect(ok.statusCode, ok.body).toBe(200);
+  },
+  /** …and the city proposes its key-management list across the townships' rounds. */
+  async proposed() {
+    await steps.lockedB();
+    const res = await s.city.post(`/api/campaigns/${cityCampaign}/key-management/propose`);
+    expect(res.statusCode, res.body).toBe(200);
+  },
+};
 
 describe('seed 004: the committee states the share of 较好 or below', () => {
   it('R-USE-4 the city\'s key management waits for every township round to be locked', async () => {
@@ -124,12 +146,14 @@ describe('seed 004: the committee states the share of 较好 or below', () => {
 
 describe('seed 004: key management across the townships\' rounds', () => {
   it('R-USE-4 is decided by the city only, once every township round is locked', async () => {
+    await steps.lockedB();
     const own = await s.townA.post(`/api/campaigns/${roundA}/key-management/propose`);
     expect(own.statusCode).toBe(409);
     expect(own.json()).toMatchObject({ code: 'KEY_DECIDED_ABOVE', message: '重点管理名单由「中共应城市委员会」在各下级述职评议考核结果中统一排序确定' });
   });
 
   it('R-USE-4 ranks the villages and communities of all rounds on one scale: ≥ 10 % rural, ≥ 5 % community and other', async () => {
+    await steps.lockedB();
     const res = await s.city.post(`/api/campaigns/${cityCampaign}/key-management/propose`);
     expect(res.statusCode, res.body).toBe(200);
     const list = (await s.city.get(`/api/campaigns/${cityCampaign}/key-management`)).json();
@@ -155,6 +179,7 @@ describe('seed 004: key management across the townships\' rounds', () => {
   });
 
   it('R-USE-4 adds only from the lower rounds, with a reason', async () => {
+    await steps.proposed();
     const outside = await s.city.post(`/api/campaigns/${cityCampaign}/key-management`, { orgId: units[0]!.id, reason: '市直单位' });
     expect(outside.statusCode).toBe(400);
     expect(outside.json().message).toBe('该党组织不是各下级已锁定的述职评议考核中的述职对象');
@@ -180,6 +205,14 @@ describe('seed 004: 平行考核、差额否决', () => {
     return s.city.request({ method: 'POST', url: `/api/campaigns/${cityCampaign}/performance/import`, payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
   };
 
+  /** The first test's sheet: performance scores of the city's five reporters, ranked from the scores. */
+  const imported = async () => {
+    const res = await upload(await sheet([
+      ['YC-A', '', 91, null], ['YC-B', '', 96.5, null], ['YC-U1', '', 93, null], ['YC-U2', '', 98, null], ['YC-U3', '', 85, null],
+    ]));
+    expect(res.statusCode, res.body).toBe(200);
+  };
+
   it('R-USE-5 a sheet of scores without ranks is ranked from the scores, never left without candidates', async () => {
     // Performance: 市直2局 (graded 一般) first, then 乙镇, 市直1局, 甲镇, 市直3局.
     const res = await upload(await sheet([
@@ -192,6 +225,7 @@ describe('seed 004: 平行考核、差额否决', () => {
   });
 
   it('R-USE-5 refuses a half-ranked sheet and a sheet with neither scores nor ranks, changing nothing', async () => {
+    await imported();
     const half = await upload(await sheet([['YC-A', '', 91, 2], ['YC-B', '', 96.5, null]]));
     expect(half.statusCode).toBe(400);
     expect(half.json().message).toBe('有1行填写了绩效排名、1行未填写：请全部填写绩效排名，或全部留空由系统按绩效得分排名');
@@ -204,6 +238,7 @@ describe('seed 004: 平行考核、差额否决', () => {
   });
 
   it('R-USE-5 the three honours of 004, each with its own places at 1:1.5 and the 一般 vetoed', async () => {
+    await imported();
     const before = (await s.city.get(`/api/campaigns/${cityCampaign}/performance/parallel`)).json();
     expect(before.honours.map((h: { label: string; margin: number }) => `${h.label} 1:${h.margin}`)).toEqual([
       '年度目标考核先进单位 1:1.5', '党组织主要负责人和党建工作直接责任人年度考核优秀等次 1:1.5', '市委“七一”表彰对象 1:1.5',

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CODE_ALPHABET, codeFromBytes } from '../../src/domain/ballot-codes';
 import { buildApp } from '../../src/server/app';
 import { queryRows } from '../../src/server/db/connect';
@@ -75,9 +75,12 @@ describe('phone endpoints', () => {
   let roundId: number;
   let roomCode: string;
   let codes: string[];
-  const clock = testClock();
+  let clock = testClock();
 
-  beforeAll(async () => {
+  // Each test votes in a round of its own (beforeEach: database, app, clock, key) and first takes the steps it comes
+  // after (limitGuesser), so the tests run in any order; the key is set again after the env.ts tests reset it.
+  beforeEach(async () => {
+    clock = testClock();
     resetCodeSecretForTests();
     database = await freshDatabase();
     // app.inject comes from 127.0.0.1: trusted as the proxy, so `from(ip)` (X-Forwarded-For) names the client.
@@ -89,7 +92,7 @@ describe('phone endpoints', () => {
     roomCode = made.round.roomCode;
     codes = made.codes.committee!;
   }, 120_000);
-  afterAll(async () => {
+  afterEach(async () => {
     await app?.close();
     await database?.close();
   });
@@ -104,6 +107,10 @@ describe('phone endpoints', () => {
   describe('R-VOTE-3 failed code attempts are limited per client address', () => {
     const venue = '198.51.100.20';
     const guesser = '203.0.113.9';
+    /** The guesser's part of the first test: the limit's worth of unknown codes from one address. */
+    const limitGuesser = async () => {
+      for (let i = 0; i < VOTE_FAILURE_LIMIT; i++) expect((await vote(app, one(stranger()), from(guesser))).statusCode).toBe(404);
+    };
 
     it('successful votes and typos never count; unknown codes do, and the address then waits with RATE_LIMITED', async () => {
       // A venue NAT: many phones, many votes, plenty of typos — never limited.
@@ -133,6 +140,7 @@ describe('phone endpoints', () => {
     });
 
     it('the limit holds on another app process on the same database, and ends with the window', async () => {
+      await limitGuesser();
       const other = await buildApp({ database, clock, config: { passwordCost: TEST_COST, trustProxy: ['loopback'] } });
       try {
         const res = await vote(other, one(codes[11]!), from(guesser));
@@ -149,6 +157,7 @@ describe('phone endpoints', () => {
     }, 60_000);
 
     it('the failure rows carry an address and a time only: no code, round or reporter', async () => {
+      await limitGuesser();
       const cols = await queryRows<{ column_name: string }>(database.db, sql`
         select column_name from information_schema.columns where table_name = 'vote_failures' order by ordinal_position`);
       expect(cols.map((c) => c.column_name)).toEqual(['id', 'ip', 'at']);
