@@ -28,8 +28,6 @@ module.exports = {
         path: '^src/server/',
         pathNot: [
           '^src/server/modules/[^/]+/schemas\\.ts$',
-          // Types the web still takes from server use cases instead of schemas; the web-types helper of issue 17
-          // derives them from zod schemas (removed by i17-web).
           // The web's types inferred from zod schemas the route files still declare and export (i17-web, sitting 9):
           // to move into each module's schemas.ts.
           '^src/server/modules/(audit|auth|accounts|organizations|reports|ballots)/routes\\.ts$',
