@@ -28,12 +28,6 @@ module.exports = {
         path: '^src/server/',
         pathNot: [
           '^src/server/modules/[^/]+/schemas\\.ts$',
-          // Types the web still takes from server use cases instead of schemas; the web-types helper of issue 17
-          // derives them from zod schemas (removed by i17-web).
-          '^src/server/modules/assessment/(list-checklists|list-teams|list-progress|list-my-assignments|get-sheet|score-item)\\.ts$',
-          '^src/server/modules/oversight/(list-observers|list-my-tasks)\\.ts$',
-          '^src/server/modules/ballots/paper-tallies\\.ts$',
-          '^src/server/modules/themes/views\\.ts$',
         ],
       },
     },

@@ -306,6 +306,6 @@ export function groupView(analysis: Analysis, comments: readonly CommentIn[], gr
     themes,
     other: { count: byTheme.get(0)?.length ?? 0, quotes: quotesOf(byTheme.get(0) ?? []) },
     tags: Object.entries(tags).sort((a, b) => b[1] - a[1]).map(([tag, count]) => ({ tag, count })),
-    copies: analysis.copies.filter((c) => (c.groups[group] ?? 0) >= 2).map((c) => ({ text: c.text, count: c.groups[group], suspicious: isSuspiciousCopy(c.groups[group]!, c.text) })),
+    copies: analysis.copies.filter((c) => (c.groups[group] ?? 0) >= 2).map((c) => ({ text: c.text, count: c.groups[group] ?? 0, suspicious: isSuspiciousCopy(c.groups[group]!, c.text) })),
   };
 }

@@ -1,49 +1,29 @@
+import type { z } from 'zod';
 import { downloadFile, http, uploadFile } from './client';
-// Row types come from the server's use cases so the pages and the API cannot drift apart.
-import type { listChecklists } from '../../server/modules/assessment/list-checklists';
-import type { listTeams, listTeamCandidates } from '../../server/modules/assessment/list-teams';
-import type { listProgress, ProgressStatus } from '../../server/modules/assessment/list-progress';
-import type { listMyAssignments } from '../../server/modules/assessment/list-my-assignments';
-import type { getSheet } from '../../server/modules/assessment/get-sheet';
-import type { SavedScore } from '../../server/modules/assessment/score-item';
+import type {
+  AppliesTo as AppliesToIn, CandidatesOut, ChecklistIn, ChecklistPatch, ChecklistsOut, CompletedOut, IdOut, Item, ItemPatch,
+  MyAssignmentsOut, Ok, PhotoOut, ProgressOut, ProgressStatus, SavedScoreOut, ScoreIn, SheetOut, TeamBody, TeamPatch, TeamsOut,
+} from '../../server/modules/assessment/schemas';
 
-export type Checklists = Awaited<ReturnType<typeof listChecklists>>;
+// The server's zod schemas are the contract; these are their inferred shapes.
+export type Checklists = z.infer<typeof ChecklistsOut>;
 export type Checklist = Checklists['checklists'][number];
 export type ChecklistItem = Checklist['items'][number];
-export type Teams = Awaited<ReturnType<typeof listTeams>>;
+export type Teams = z.infer<typeof TeamsOut>;
 export type Team = Teams['items'][number];
-export type Candidate = Awaited<ReturnType<typeof listTeamCandidates>>['items'][number];
-export type Progress = Awaited<ReturnType<typeof listProgress>>;
+export type Candidate = z.infer<typeof CandidatesOut>['items'][number];
+export type Progress = z.infer<typeof ProgressOut>;
 export type ProgressRow = Progress['items'][number];
-export type MyAssignments = Awaited<ReturnType<typeof listMyAssignments>>;
-export type Sheet = Awaited<ReturnType<typeof getSheet>>;
-export type { ProgressStatus, SavedScore };
+export type MyAssignments = z.infer<typeof MyAssignmentsOut>;
+export type Sheet = z.infer<typeof SheetOut>;
+export type SavedScore = z.infer<typeof SavedScoreOut>;
+export type { ProgressStatus };
 
-export interface AppliesTo {
-  tierKeys?: string[];
-  sectors?: string[];
-}
-export interface ItemInput {
-  section: string;
-  title: string;
-  maxPoints: number;
-  guidance?: string;
-  method: string;
-}
-export interface TeamInput {
-  name: string;
-  leaderName?: string | null;
-  memberIds: number[];
-  reporterIds: number[];
-}
-export interface ScoreInput {
-  itemId: number;
-  score: number;
-  failed: boolean;
-  note?: string | null;
-  clientId: string;
-  scoredAt?: string;
-}
+export type AppliesTo = z.input<typeof AppliesToIn>;
+export type ItemInput = z.input<typeof Item>;
+export type TeamInput = z.input<typeof TeamBody>;
+export type ScoreInput = z.input<typeof ScoreIn>;
+/** A query string stays written out: its zod schema coerces (`z.input` is `unknown`). */
 export interface ProgressFilter {
   q?: string;
   teamId?: number;
@@ -61,22 +41,22 @@ const c = (id: number) => `/api/campaigns/${id}`;
 
 export const assessmentApi = {
   checklists: (campaignId: number, signal?: AbortSignal) => http.get<Checklists>(`${c(campaignId)}/checklists`, undefined, { silent: true, signal }),
-  fromTemplate: (campaignId: number, kind: string) => http.post<{ id: number }>(`${c(campaignId)}/checklists/from-template`, { kind }),
-  createChecklist: (campaignId: number, input: { title: string; appliesTo: AppliesTo; items: ItemInput[] }) =>
-    http.post<{ id: number }>(`${c(campaignId)}/checklists`, input, { silent: true }),
-  updateChecklist: (id: number, patch: { title?: string; appliesTo?: AppliesTo; position?: number }) =>
-    http.patch<{ id: number }>(`/api/checklists/${id}`, patch, { silent: true }),
-  removeChecklist: (id: number) => http.del<{ ok: true }>(`/api/checklists/${id}`),
-  addItem: (checklistId: number, input: ItemInput) => http.post<{ id: number }>(`/api/checklists/${checklistId}/items`, input, { silent: true }),
-  updateItem: (id: number, patch: Partial<ItemInput>) => http.patch<{ id: number }>(`/api/checklist-items/${id}`, patch, { silent: true }),
-  removeItem: (id: number) => http.del<{ ok: true }>(`/api/checklist-items/${id}`),
+  fromTemplate: (campaignId: number, kind: string) => http.post<z.infer<typeof IdOut>>(`${c(campaignId)}/checklists/from-template`, { kind }),
+  createChecklist: (campaignId: number, input: z.input<typeof ChecklistIn>) =>
+    http.post<z.infer<typeof IdOut>>(`${c(campaignId)}/checklists`, input, { silent: true }),
+  updateChecklist: (id: number, patch: z.input<typeof ChecklistPatch>) =>
+    http.patch<z.infer<typeof IdOut>>(`/api/checklists/${id}`, patch, { silent: true }),
+  removeChecklist: (id: number) => http.del<z.infer<typeof Ok>>(`/api/checklists/${id}`),
+  addItem: (checklistId: number, input: ItemInput) => http.post<z.infer<typeof IdOut>>(`/api/checklists/${checklistId}/items`, input, { silent: true }),
+  updateItem: (id: number, patch: z.input<typeof ItemPatch>) => http.patch<z.infer<typeof IdOut>>(`/api/checklist-items/${id}`, patch, { silent: true }),
+  removeItem: (id: number) => http.del<z.infer<typeof Ok>>(`/api/checklist-items/${id}`),
 
   teams: (campaignId: number, query: { q?: string; offset: number; limit: number }, signal?: AbortSignal) => http.get<Teams>(`${c(campaignId)}/assessment-teams`, { ...query }, { signal }),
   candidates: (campaignId: number, q?: string, signal?: AbortSignal) =>
-    http.get<{ items: Candidate[] }>(`${c(campaignId)}/assessment-teams/candidates`, { q }, { signal }),
-  createTeam: (campaignId: number, input: TeamInput) => http.post<{ id: number }>(`${c(campaignId)}/assessment-teams`, input, { silent: true }),
-  updateTeam: (id: number, patch: Partial<TeamInput>) => http.patch<{ id: number }>(`/api/assessment-teams/${id}`, patch, { silent: true }),
-  removeTeam: (id: number) => http.del<{ ok: true }>(`/api/assessment-teams/${id}`),
+    http.get<z.infer<typeof CandidatesOut>>(`${c(campaignId)}/assessment-teams/candidates`, { q }, { signal }),
+  createTeam: (campaignId: number, input: TeamInput) => http.post<z.infer<typeof IdOut>>(`${c(campaignId)}/assessment-teams`, input, { silent: true }),
+  updateTeam: (id: number, patch: z.input<typeof TeamPatch>) => http.patch<z.infer<typeof IdOut>>(`/api/assessment-teams/${id}`, patch, { silent: true }),
+  removeTeam: (id: number) => http.del<z.infer<typeof Ok>>(`/api/assessment-teams/${id}`),
 
   progress: (campaignId: number, query: ProgressFilter & { offset: number; limit: number }, signal?: AbortSignal) =>
     http.get<Progress>(`${c(campaignId)}/assessment/progress`, { ...query }, { silent: true, signal }),
@@ -86,9 +66,9 @@ export const assessmentApi = {
   sheet: (reporterId: number) => http.get<Sheet>(`/api/assessment/reporters/${reporterId}`, undefined, { silent: true }),
   /** Silent: the phone page decides whether a failure is queued (network) or shown (refused). */
   score: (reporterId: number, input: ScoreInput) => http.put<SavedScore>(`/api/assessment/reporters/${reporterId}/scores`, input, { silent: true }),
-  complete: (reporterId: number) => http.post<{ completedAt: string }>(`/api/assessment/reporters/${reporterId}/complete`, {}, { silent: true }),
-  reopen: (reporterId: number, reason: string) => http.post<{ ok: true }>(`/api/assessment/reporters/${reporterId}/reopen`, { reason }, { silent: true }),
+  complete: (reporterId: number) => http.post<z.infer<typeof CompletedOut>>(`/api/assessment/reporters/${reporterId}/complete`, {}, { silent: true }),
+  reopen: (reporterId: number, reason: string) => http.post<z.infer<typeof Ok>>(`/api/assessment/reporters/${reporterId}/reopen`, { reason }, { silent: true }),
   uploadPhoto: (reporterId: number, itemId: number, file: File) =>
-    uploadFile<{ id: number; fileName: string; size: number }>(`/api/assessment/reporters/${reporterId}/items/${itemId}/photos`, file, { silent: true }),
+    uploadFile<z.infer<typeof PhotoOut>>(`/api/assessment/reporters/${reporterId}/items/${itemId}/photos`, file, { silent: true }),
   photoUrl: (reporterId: number, photoId: number) => `/api/assessment/reporters/${reporterId}/photos/${photoId}`,
 };

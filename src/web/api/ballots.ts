@@ -1,10 +1,10 @@
 import { ApiError, answerCode, buildUrl, downloadFile, http } from './client';
 import { notify } from '../lib/notify';
-import type { PaperPair, PaperTallyIn } from '../../server/modules/ballots/paper-tallies';
 
 import type { z } from 'zod';
 import type {
   CodeCountOut, ReconciliationOut, RoundDetailOut, RoundMode, RoundOut, RoundResultsOut, RoundState, TallyRowOut,
+  PaperPairOut, PaperTallyDeletedOut, PaperTallyEnteredOut, PaperTallyIn, PaperTalliesOut,
 } from '../../server/modules/ballots/schemas';
 import type { Wire } from './types';
 
@@ -23,9 +23,9 @@ export type RoundResults = z.infer<typeof RoundResultsOut>;
 export type ReporterResult = RoundResults['results'][number];
 
 /** One reporter × category of paper forms as the two clerks entered it (R-VOTE-4); the server's own shape. */
-export type PaperTallyPair = PaperPair;
-export type PaperTallyInput = PaperTallyIn;
-export type PaperTallyCounts = PaperPair['entries'][number]['counts'];
+export type PaperTallyPair = z.infer<typeof PaperPairOut>;
+export type PaperTallyInput = z.input<typeof PaperTallyIn>;
+export type PaperTallyCounts = PaperTallyPair['entries'][number]['counts'];
 
 /** GET /api/auth/me carries the CSRF token; needed because the code slips come back from a POST as a PDF. */
 async function csrfToken(): Promise<string | null> {
@@ -95,12 +95,12 @@ export const ballotsApi = {
   reconciliation: (roundId: number, attendees?: number, signal?: AbortSignal) =>
     http.get<Reconciliation>(`/api/ballot-rounds/${roundId}/reconciliation`, { attendees }, { signal }),
   paperTallies: (roundId: number, opts: { background?: boolean; signal?: AbortSignal } = {}) =>
-    http.get<{ items: PaperTallyPair[] }>(`/api/ballot-rounds/${roundId}/paper-tallies`, undefined, opts),
+    http.get<z.infer<typeof PaperTalliesOut>>(`/api/ballot-rounds/${roundId}/paper-tallies`, undefined, opts),
   /** The server fills slot 1 or 2 and refuses a second entry by the same person. */
   enterPaperTally: (roundId: number, body: PaperTallyInput) =>
-    http.post<{ id: number; entryNo: number }>(`/api/ballot-rounds/${roundId}/paper-tallies`, body),
+    http.post<z.infer<typeof PaperTallyEnteredOut>>(`/api/ballot-rounds/${roundId}/paper-tallies`, body),
   deletePaperTally: (roundId: number, tallyId: number) =>
-    http.del<{ ok: true }>(`/api/ballot-rounds/${roundId}/paper-tallies/${tallyId}`),
+    http.del<z.infer<typeof PaperTallyDeletedOut>>(`/api/ballot-rounds/${roundId}/paper-tallies/${tallyId}`),
   results: (roundId: number, signal?: AbortSignal) => http.get<RoundResults>(`/api/ballot-rounds/${roundId}/results`, undefined, { signal }),
   downloadResults: (roundId: number) => downloadFile(`/api/ballot-rounds/${roundId}/results.xlsx`, 'results.xlsx'),
   downloadPaperForms: (meetingId: number) => downloadFile(`/api/meetings/${meetingId}/paper-forms.docx`, 'forms.docx'),

@@ -1,22 +1,11 @@
+import type { z } from 'zod';
 import { downloadFile, http } from './client';
+import type { NoticeQuery, OutputsStatusOut } from '../../server/modules/evaluation/schemas';
+import type { Wire } from './types';
 
-// Shapes of src/server/modules/evaluation/outputs-routes.ts (declared inline there, restated here).
-
-export interface OutputsStatus {
-  locked: boolean;
-  lockedAt: string | null;
-  /** An admin of the organizer's subtree: every document. */
-  canManage: boolean;
-  /** A reporter's secretary: only their own feedback letter. */
-  ownReporterId: number | null;
-}
-
-export interface NoticeOptions {
-  issuer?: string;
-  docNumber?: string;
-  addressee?: string;
-  date?: string;
-}
+// The server's zod schemas (evaluation/schemas.ts) are the contract; these are their shapes as JSON.
+export type OutputsStatus = Wire<z.infer<typeof OutputsStatusOut>>;
+export type NoticeOptions = z.input<typeof NoticeQuery>;
 
 const base = (campaignId: number) => `/api/campaigns/${campaignId}/evaluation/outputs`;
 const clean = (o: Record<string, string | undefined>) =>

@@ -1,8 +1,8 @@
 import type { z } from 'zod';
 import { downloadFile, http, uploadFile } from './client';
 import type {
-  AgendaInput, AttendanceInput, AttendeesInput, CommentInput, CommentOutT, CommentPatch, MeetingDetailT, MeetingInput, MeetingListT,
-  MeetingSummaryT, TimerOutT,
+  AgendaInput, AttendanceInput, AttendeesImportOut, AttendeesInput, CommentInput, CommentOutT, CommentPatch, MeetingDetailT, MeetingInput, MeetingListT,
+  MeetingSummaryT, OkOut, TimerInput, TimerOutT,
 } from '../../server/modules/meetings/schemas';
 
 // The server's zod schemas are the contract; these are their inferred shapes.
@@ -18,7 +18,7 @@ export type MeetingComment = CommentOutT;
 export type Timer = TimerOutT;
 export type MeetingForm = z.input<typeof MeetingInput>;
 export type CommentForm = z.input<typeof CommentInput>;
-export type TimerAction = 'select' | 'start' | 'pause' | 'reset' | 'next';
+export type TimerAction = z.input<typeof TimerInput>['action'];
 
 /** The ballots module's live count event (GET /api/meetings/:id/live): received per reporter, never grades. */
 export interface LiveCounts {
@@ -43,7 +43,7 @@ export const meetingsApi = {
     http.post<MeetingSummary>(`/api/campaigns/${campaignId}/meetings`, body, { silent: true }),
   detail: (id: number, opts: { silent?: boolean; background?: boolean; signal?: AbortSignal } = {}) => http.get<MeetingDetail>(`/api/meetings/${id}`, undefined, opts),
   update: (id: number, body: Partial<MeetingForm>) => http.patch<MeetingDetail>(`/api/meetings/${id}`, body, { silent: true }),
-  remove: (id: number) => http.del<{ ok: true }>(`/api/meetings/${id}`),
+  remove: (id: number) => http.del<z.infer<typeof OkOut>>(`/api/meetings/${id}`),
   setAgenda: (id: number, items: z.input<typeof AgendaInput>['items']) => http.put<MeetingDetail>(`/api/meetings/${id}/agenda`, { items }),
   defaultAgenda: (id: number) => http.post<MeetingDetail>(`/api/meetings/${id}/agenda/default`),
   setStep: (id: number, step: string) => http.put<MeetingDetail>(`/api/meetings/${id}/step`, { step }),
@@ -54,13 +54,13 @@ export const meetingsApi = {
   advance: (id: number) => http.post<MeetingDetail>(`/api/meetings/${id}/advance`),
   saveAttendees: (id: number, rows: AttendeeRow[]) => http.put<MeetingDetail>(`/api/meetings/${id}/attendees`, { rows }),
   importAttendees: (id: number, file: Blob) =>
-    uploadFile<{ imported: number; categories: number }>(`/api/meetings/${id}/attendees/import`, file, { silent: true }),
+    uploadFile<z.infer<typeof AttendeesImportOut>>(`/api/meetings/${id}/attendees/import`, file, { silent: true }),
   downloadAttendeesTemplate: (id: number) => downloadFile(`/api/meetings/${id}/attendees/template.xlsx`, '参会人员名单模板.xlsx'),
   close: (id: number) => http.post<MeetingDetail>(`/api/meetings/${id}/close`),
   addComment: (id: number, body: CommentForm) => http.post<MeetingComment>(`/api/meetings/${id}/comments`, body),
   editComment: (id: number, commentId: number, body: z.input<typeof CommentPatch>) =>
     http.patch<MeetingComment>(`/api/meetings/${id}/comments/${commentId}`, body),
-  deleteComment: (id: number, commentId: number) => http.del<{ ok: true }>(`/api/meetings/${id}/comments/${commentId}`),
+  deleteComment: (id: number, commentId: number) => http.del<z.infer<typeof OkOut>>(`/api/meetings/${id}/comments/${commentId}`),
   downloadRecord: (id: number) => downloadFile(`/api/meetings/${id}/record.docx`, '会议记录.docx'),
   downloadSheet: (id: number) => downloadFile(`/api/meetings/${id}/sheet.xlsx`, '议程及参会人员.xlsx'),
   /** The ballots module's rounds (room code); only the organizer's admins may read them. */

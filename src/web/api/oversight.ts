@@ -1,104 +1,25 @@
+import type { z } from 'zod';
 import { downloadFile, http } from './client';
-import type { Page } from './types';
-// Row types come from the server's use cases so the page and the API cannot drift apart.
-import type { AssignmentRow as Assignment, ObserverGroup, PhaseWindow } from '../../server/modules/oversight/list-observers';
-import type { TaskRow as Task } from '../../server/modules/oversight/list-my-tasks';
+import type {
+  AssignIn, AssignmentOut, AssignOut, CampaignOut, CandidatesOut, CandidateOut, GroupOut, IdOut, ObservationOut, ObserversOut,
+  OkOut, PhaseWindowOut, ProgressOut, TaskOut, TasksOut, VisitCreatedOut, VisitIn, VisitOut, VisitPatchIn, VisitsOut,
+} from '../../server/modules/oversight/schemas';
 
-export type { Assignment, ObserverGroup, PhaseWindow, Task };
-
-export interface CampaignBrief {
-  id: number;
-  parentId: number | null;
-  title: string;
-  year: number;
-  state: string;
-  organizerOrgId: number;
-  organizerName: string;
-}
-
-export interface Candidate {
-  id: number;
-  displayName: string;
-  username: string;
-  role: string;
-  scopeOrgName: string | null;
-}
-
-export interface AssignInput {
-  userIds: number[];
-  subCampaignIds: number[];
-  groupName?: string | null;
-  leaderUserId?: number | null;
-  note?: string | null;
-}
-
-export interface Visit {
-  id: number;
-  orgId: number;
-  orgName: string;
-  visitedOn: string;
-  visitors: string;
-  seen: string;
-  authorId: number;
-  authorName: string;
-  createdAt: string;
-  updatedAt: string;
-  problems: { id: number; text: string }[];
-  canEdit: boolean;
-}
-
-export interface VisitInput {
-  orgId: number;
-  visitedOn: string;
-  visitors: string;
-  seen: string;
-  problems: string[];
-}
-
-export interface VisitPatch {
-  orgId?: number;
-  visitedOn?: string;
-  visitors?: string;
-  seen?: string;
-  problems?: { id?: number; text: string }[];
-}
-
-export interface ProgressRow {
-  id: number;
-  parentId: number | null;
-  depth: number;
-  title: string;
-  year: number;
-  state: string;
-  filingState: string;
-  completeBy: string | null;
-  overdue: boolean;
-  organizerOrgId: number;
-  organizerName: string;
-  organizerLevel: string;
-  phasesTotal: number;
-  phasesClosed: number;
-  openPhases: { key: string; label: string }[];
-  /** The next phase to begin by its dates (R-CAMP-8). */
-  waiting: { key: string; label: string; start: string } | null;
-  /** Results due upward (R-SUM-2): the level's 总结 phase end; overdue while its summary has not gone up. */
-  resultsDue: string | null;
-  summaryState: string | null;
-  resultsOverdue: boolean;
-  reporters: number;
-  observers: number;
-}
-
-export interface ProgressSummary {
-  total: number;
-  subCampaigns: number;
-  overdue: number;
-  byState: Record<string, number>;
-  byFiling: Record<string, number>;
-  reporters: number;
-  observers: number;
-}
-
+// The server's zod schemas are the contract; these are their inferred shapes.
+export type CampaignBrief = z.infer<typeof CampaignOut>;
+export type PhaseWindow = NonNullable<z.infer<typeof PhaseWindowOut>>;
+export type Assignment = z.infer<typeof AssignmentOut>;
+export type ObserverGroup = z.infer<typeof GroupOut>;
+export type Task = z.infer<typeof TaskOut>;
+export type Candidate = z.infer<typeof CandidateOut>;
+export type AssignInput = z.input<typeof AssignIn>;
+export type Visit = z.infer<typeof VisitOut>;
+export type VisitInput = z.input<typeof VisitIn>;
+export type VisitPatch = z.input<typeof VisitPatchIn>;
+export type Progress = z.infer<typeof ProgressOut>;
+export type ProgressRow = Progress['items'][number];
+export type ProgressSummary = Progress['summary'];
+/** Query strings stay written out: their zod schemas coerce (`z.input` is `unknown`) and the pages keep plain strings. */
 export interface ProgressFilter {
   q?: string;
   state?: string;
@@ -106,33 +27,27 @@ export interface ProgressFilter {
   overdue?: 'true' | 'false';
 }
 
-export interface Progress extends Page<ProgressRow> {
-  campaign: CampaignBrief;
-  today: string;
-  summary: ProgressSummary;
-}
-
 const base = (id: number) => `/api/campaigns/${id}`;
 
 export const oversightApi = {
   observers: (id: number, query: { q?: string; groupName?: string; offset: number; limit: number }, signal?: AbortSignal) =>
-    http.get<Page<Assignment> & { campaign: CampaignBrief; groups: ObserverGroup[] }>(`${base(id)}/observers`, { ...query }, { silent: true, signal }),
+    http.get<z.infer<typeof ObserversOut>>(`${base(id)}/observers`, { ...query }, { silent: true, signal }),
   candidates: (id: number, q?: string, signal?: AbortSignal) =>
-    http.get<{ items: Candidate[] }>(`${base(id)}/observers/candidates`, { q }, { signal }),
-  assign: (id: number, input: AssignInput) => http.post<{ created: number }>(`${base(id)}/observers`, input, { silent: true }),
-  withdraw: (id: number, assignmentId: number) => http.del<{ ok: boolean }>(`${base(id)}/observers/${assignmentId}`),
+    http.get<z.infer<typeof CandidatesOut>>(`${base(id)}/observers/candidates`, { q }, { signal }),
+  assign: (id: number, input: AssignInput) => http.post<z.infer<typeof AssignOut>>(`${base(id)}/observers`, input, { silent: true }),
+  withdraw: (id: number, assignmentId: number) => http.del<z.infer<typeof OkOut>>(`${base(id)}/observers/${assignmentId}`),
   exportGroups: (id: number) => downloadFile(`${base(id)}/observers/export`, '观察员分组名单.xlsx'),
 
   myTasks: (query: { q?: string; status?: 'pending' | 'recorded'; offset: number; limit: number }, signal?: AbortSignal) =>
-    http.get<Page<Task>>('/api/my/tasks', { ...query }, { signal }),
+    http.get<z.infer<typeof TasksOut>>('/api/my/tasks', { ...query }, { signal }),
   recordObservation: (taskId: number, note: string) =>
-    http.post<{ id: number; observationNote: string; observedAt: string }>(`/api/my/tasks/${taskId}/observation`, { note }, { silent: true }),
+    http.post<z.infer<typeof ObservationOut>>(`/api/my/tasks/${taskId}/observation`, { note }, { silent: true }),
 
   visits: (id: number, query: { q?: string; orgId?: number; from?: string; to?: string; offset: number; limit: number }, signal?: AbortSignal) =>
-    http.get<Page<Visit> & { campaign: CampaignBrief }>(`${base(id)}/visits`, { ...query }, { silent: true, signal }),
-  createVisit: (id: number, input: VisitInput) => http.post<{ id: number }>(`${base(id)}/visits`, input, { silent: true }),
+    http.get<z.infer<typeof VisitsOut>>(`${base(id)}/visits`, { ...query }, { silent: true, signal }),
+  createVisit: (id: number, input: VisitInput) => http.post<z.infer<typeof VisitCreatedOut>>(`${base(id)}/visits`, input, { silent: true }),
   updateVisit: (id: number, visitId: number, patch: VisitPatch) =>
-    http.patch<{ id: number }>(`${base(id)}/visits/${visitId}`, patch, { silent: true }),
+    http.patch<z.infer<typeof IdOut>>(`${base(id)}/visits/${visitId}`, patch, { silent: true }),
 
   progress: (id: number, query: ProgressFilter & { offset: number; limit: number }, opts: { signal?: AbortSignal; background?: boolean } = {}) =>
     http.get<Progress>(`${base(id)}/progress`, { ...query }, { silent: true, ...opts }),

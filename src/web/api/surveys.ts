@@ -2,14 +2,15 @@ import type { z } from 'zod';
 import { ApiError, answerCode, buildUrl, downloadFile, http, uploadFile } from './client';
 import { notify } from '../lib/notify';
 import type {
-  RespondentIn, RespondentsOut, SampleOut, SurveyDetailOut, SurveyListOut, SurveyOut, SurveyResultsOut, SurveyUpdateIn,
+  ImportOut, OkOut, PaperIn, PaperOut, RespondentAddedOut, RespondentIn, RespondentsOut, SampleOut, SurveyCreateIn, SurveyDetailOut,
+  SurveyListOut, SurveyOut, SurveyResultsOut, SurveyUpdateIn, TokensIn,
 } from '../../server/modules/surveys/schemas';
+import type { Wire } from './types';
 
-// The server's zod schemas are the contract; these are their inferred shapes (dates arrive as ISO strings).
-type Dated<T> = { [K in keyof T]: T[K] extends Date | null ? string | null : T[K] };
-export type Survey = Dated<z.infer<typeof SurveyOut>>;
-export type SurveyList = Omit<z.infer<typeof SurveyListOut>, 'items'> & { items: Survey[] };
-export type SurveyDetail = Omit<z.infer<typeof SurveyDetailOut>, 'survey'> & { survey: Survey };
+// The server's zod schemas are the contract; these are their shapes as JSON (dates arrive as ISO strings).
+export type Survey = Wire<z.infer<typeof SurveyOut>>;
+export type SurveyList = Wire<z.infer<typeof SurveyListOut>>;
+export type SurveyDetail = Wire<z.infer<typeof SurveyDetailOut>>;
 export type SurveyUnit = SurveyDetail['units'][number];
 export type Respondents = z.infer<typeof RespondentsOut>;
 export type Respondent = Respondents['items'][number];
@@ -60,23 +61,23 @@ async function postDownload(path: string, body: unknown, fallbackName: string): 
 
 export const surveysApi = {
   list: (campaignId: number, signal?: AbortSignal) => http.get<SurveyList>(`/api/campaigns/${campaignId}/surveys`, undefined, { signal }),
-  create: (campaignId: number, body: { title?: string; sampleSize?: number }) => http.post<Survey>(`/api/campaigns/${campaignId}/surveys`, body),
+  create: (campaignId: number, body: z.input<typeof SurveyCreateIn>) => http.post<Survey>(`/api/campaigns/${campaignId}/surveys`, body),
   detail: (id: number, signal?: AbortSignal) => http.get<SurveyDetail>(`/api/surveys/${id}`, undefined, { silent: true, signal }),
   update: (id: number, body: SurveyPatch) => http.patch<Survey>(`/api/surveys/${id}`, body),
   open: (id: number) => http.post<Survey>(`/api/surveys/${id}/open`, {}),
   close: (id: number) => http.post<Survey>(`/api/surveys/${id}/close`, {}),
   respondents: (id: number, query: RespondentQuery, signal?: AbortSignal) =>
     http.get<Respondents>(`/api/surveys/${id}/respondents`, { ...query }, { signal }),
-  addRespondent: (id: number, body: RespondentInput) => http.post<{ id: number }>(`/api/surveys/${id}/respondents`, body, { silent: true }),
-  removeRespondent: (id: number, respondentId: number) => http.del<{ ok: true }>(`/api/surveys/${id}/respondents/${respondentId}`),
+  addRespondent: (id: number, body: RespondentInput) => http.post<z.infer<typeof RespondentAddedOut>>(`/api/surveys/${id}/respondents`, body, { silent: true }),
+  removeRespondent: (id: number, respondentId: number) => http.del<z.infer<typeof OkOut>>(`/api/surveys/${id}/respondents/${respondentId}`),
   template: () => downloadFile('/api/survey-respondents/template', '满意度调查对象名单模板.xlsx'),
   importRespondents: (id: number, file: File) =>
-    uploadFile<{ imported: number; units: number }>(`/api/surveys/${id}/respondents/import`, file, { silent: true }),
+    uploadFile<z.infer<typeof ImportOut>>(`/api/surveys/${id}/respondents/import`, file, { silent: true }),
   sample: (id: number, seed?: string) => http.post<SampleResult>(`/api/surveys/${id}/sample`, seed ? { seed } : {}),
-  issueLinks: (id: number, body: { reporterId: number; count?: number; format: 'pdf' | 'xlsx' }) =>
+  issueLinks: (id: number, body: z.input<typeof TokensIn>) =>
     postDownload(`/api/surveys/${id}/tokens`, body, body.format === 'pdf' ? 'survey-links.pdf' : 'survey-links.xlsx'),
-  paper: (id: number, body: { reporterId: number; answers: Record<string, string> }) =>
-    http.post<{ ok: true; paperResponses: number }>(`/api/surveys/${id}/paper-responses`, body, { silent: true }),
+  paper: (id: number, body: z.input<typeof PaperIn>) =>
+    http.post<z.infer<typeof PaperOut>>(`/api/surveys/${id}/paper-responses`, body, { silent: true }),
   results: (id: number, signal?: AbortSignal) => http.get<SurveyResults>(`/api/surveys/${id}/results`, undefined, { signal }),
   exportResults: (id: number) => downloadFile(`/api/surveys/${id}/results.xlsx`, 'survey-results.xlsx'),
 };

@@ -3,7 +3,6 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Id, IdParams } from '../../http/schemas';
-import { SECTOR_CODES } from '../../../domain/org-taxonomy';
 import { actorOf } from '../../http/audit';
 import { sendUpload } from '../../http/download';
 import { requireUser } from '../../http/session';
@@ -14,7 +13,6 @@ import { exportScores } from './export-scores';
 import { getSheet } from './get-sheet';
 import { listChecklists } from './list-checklists';
 import { listMyAssignments } from './list-my-assignments';
-import { StepPhaseOut } from '../campaigns/schemas';
 import { listProgress } from './list-progress';
 import { listTeamCandidates, listTeams } from './list-teams';
 import { addItem, removeItem, updateItem } from './manage-items';
@@ -23,42 +21,14 @@ import { addPhoto, readPhoto } from './photos';
 import { scoreItem } from './score-item';
 import { TEMPLATE_KIND_CODES } from './templates';
 import { removeChecklist, updateChecklist } from './update-checklist';
+import {
+  AppliesTo, CandidatesOut, CandidatesQuery, ChecklistIn, ChecklistPatch, ChecklistsOut, CompletedOut, IdOut, Item, ItemPatch,
+  MyAssignmentsOut, Ok, PhotoOut, ProgressFilterQuery, ProgressOut, ProgressQuery, ReopenIn, SavedScoreOut, ScoreIn, SheetOut,
+  TeamBody, TeamPatch, TeamsOut, TeamsQuery,
+} from './schemas';
 
-const Text = (max: number) => z.string().trim().min(1).max(max);
-const Search = z.string().trim().max(100).optional();
-const Offset = z.coerce.number().int().min(0).max(10_000_000).default(0);
-const Limit = (max: number, def: number) => z.coerce.number().int().min(1).max(max).default(def);
-const Ok = z.object({ ok: z.literal(true) });
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const disposition = (name: string) => `attachment; filename="export.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`;
-
-const AppliesTo = z.object({
-  tierKeys: z.array(Text(50)).max(50).optional(),
-  sectors: z.array(z.enum(SECTOR_CODES)).max(20).optional(),
-}).strict();
-// Points and methods are checked by the domain (src/domain/checklist.ts) so the messages are the organizers' words.
-const Item = z.object({
-  section: z.string().max(50), title: z.string().max(200), maxPoints: z.number(), guidance: z.string().max(1000).optional(),
-  method: z.string().max(20),
-}).strict();
-const ItemOut = z.object({
-  id: z.number(), checklistId: z.number(), section: z.string(), position: z.number(), title: z.string(), maxPoints: z.number(),
-  guidance: z.string(), method: z.string(), methodLabel: z.string(),
-});
-const SectionOut = z.object({ section: z.string(), items: z.number(), points: z.number() });
-const CampaignOut = z.object({ id: z.number(), title: z.string(), year: z.number(), state: z.string(), organizerName: z.string() });
-const STATUSES = ['unassigned', 'not_started', 'in_progress', 'completed'] as const;
-const ProgressRowOut = z.object({
-  reporterId: z.number(), orgId: z.number(), orgName: z.string(), secretaryName: z.string().nullable(), tierKey: z.string(),
-  sector: z.string(), teamId: z.number().nullable(), teamName: z.string().nullable(), checklistId: z.number().nullable(),
-  checklistTitle: z.string().nullable(), items: z.number(), scored: z.number(), failed: z.number(), score: z.number(),
-  maxScored: z.number(), percent: z.number().nullable(), status: z.enum(STATUSES), completedAt: z.string().nullable(),
-});
-const ProgressFilter = { q: Search, teamId: Id.optional(), status: z.enum(STATUSES).optional() };
-const ScoreOut = z.object({
-  id: z.number(), itemId: z.number(), score: z.number(), failed: z.boolean(), note: z.string().nullable(), clientId: z.string().nullable(),
-  scoredByName: z.string().nullable(), scoredAt: z.string(), photos: z.array(z.object({ id: z.number(), fileName: z.string(), size: z.number() })),
-});
 
 export async function assessmentRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -70,17 +40,7 @@ export async function assessmentRoutes(app: FastifyInstance) {
     schema: {
       summary: '考核细则列表',
       tags, params: IdParams,
-      response: {
-        200: z.object({
-          campaign: CampaignOut,
-          tiers: z.array(z.object({ key: z.string(), label: z.string() })),
-          templateKinds: z.array(z.object({ code: z.string(), label: z.string() })),
-          checklists: z.array(z.object({
-            id: z.number(), title: z.string(), appliesTo: z.object({ tierKeys: z.array(z.string()).optional(), sectors: z.array(z.string()).optional() }), position: z.number(), total: z.number(),
-            sections: z.array(SectionOut), items: z.array(ItemOut),
-          })),
-        }),
-      },
+      response: { 200: ChecklistsOut },
     },
   }, async (req) => listChecklists(db(), requireUser(req), req.params.id));
 
@@ -88,8 +48,8 @@ export async function assessmentRoutes(app: FastifyInstance) {
     schema: {
       summary: '新建考核细则',
       tags, params: IdParams,
-      body: z.object({ title: Text(100), appliesTo: AppliesTo.default({}), items: z.array(Item).max(200).default([]) }).strict(),
-      response: { 200: z.object({ id: z.number() }) },
+      body: ChecklistIn,
+      response: { 200: IdOut },
     },
   }, async (req) => createChecklist(db(), requireUser(req), actorOf(req), req.params.id, req.body));
 
@@ -98,7 +58,7 @@ export async function assessmentRoutes(app: FastifyInstance) {
       summary: '从模板生成考核细则',
       tags, params: IdParams,
       body: z.object({ kind: z.enum(TEMPLATE_KIND_CODES), appliesTo: AppliesTo.optional() }).strict(),
-      response: { 200: z.object({ id: z.number() }) },
+      response: { 200: IdOut },
     },
   }, async (req) => createFromTemplate(db(), requireUser(req), actorOf(req), req.params.id, req.body));
 
@@ -106,8 +66,8 @@ export async function assessmentRoutes(app: FastifyInstance) {
     schema: {
       summary: '修改考核细则',
       tags, params: IdParams,
-      body: z.object({ title: Text(100).optional(), appliesTo: AppliesTo.optional(), position: z.number().int().min(0).max(1000).optional() }).strict(),
-      response: { 200: z.object({ id: z.number() }) },
+      body: ChecklistPatch,
+      response: { 200: IdOut },
     },
   }, async (req) => updateChecklist(db(), requireUser(req), actorOf(req), req.params.id, req.body));
 
@@ -115,14 +75,14 @@ export async function assessmentRoutes(app: FastifyInstance) {
     async (req) => removeChecklist(db(), requireUser(req), actorOf(req), req.params.id));
 
   r.post('/api/checklists/:id/items', {
-    schema: { summary: '新增考核项目', tags, params: IdParams, body: Item, response: { 200: z.object({ id: z.number() }) } },
+    schema: { summary: '新增考核项目', tags, params: IdParams, body: Item, response: { 200: IdOut } },
   }, async (req) => addItem(db(), requireUser(req), actorOf(req), req.params.id, req.body));
 
   r.patch('/api/checklist-items/:id', {
     schema: {
       summary: '修改考核项目',
-      tags, params: IdParams, body: Item.partial().extend({ position: z.number().int().min(0).max(1000).optional() }).strict(),
-      response: { 200: z.object({ id: z.number() }) },
+      tags, params: IdParams, body: ItemPatch,
+      response: { 200: IdOut },
     },
   }, async (req) => updateItem(db(), requireUser(req), actorOf(req), req.params.id, req.body));
 
@@ -130,50 +90,32 @@ export async function assessmentRoutes(app: FastifyInstance) {
     async (req) => removeItem(db(), requireUser(req), actorOf(req), req.params.id));
 
   // —— Teams (考评组) ——
-  const TeamBody = z.object({
-    name: Text(50), leaderName: z.string().trim().max(50).nullable().optional(),
-    memberIds: z.array(Id).max(50).default([]), reporterIds: z.array(Id).max(2000).default([]),
-  }).strict();
-
   r.get('/api/campaigns/:id/assessment-teams', {
     schema: {
       summary: '考评组列表',
-      tags, params: IdParams, querystring: z.object({ q: Search, offset: Offset, limit: Limit(200, 50) }),
-      response: {
-        200: z.object({
-          items: z.array(z.object({
-            id: z.number(), name: z.string(), leaderName: z.string().nullable(),
-            members: z.array(z.object({ id: z.number(), displayName: z.string(), username: z.string() })),
-            reporters: z.array(z.object({ id: z.number(), orgName: z.string(), completed: z.boolean() })),
-            assigned: z.number(), completed: z.number(),
-          })),
-          total: z.number(),
-        }),
-      },
+      tags, params: IdParams, querystring: TeamsQuery,
+      response: { 200: TeamsOut },
     },
   }, async (req) => listTeams(db(), requireUser(req), req.params.id, req.query));
 
   r.get('/api/campaigns/:id/assessment-teams/candidates', {
     schema: {
       summary: '可选的考评组成员与述职对象',
-      tags, params: IdParams, querystring: z.object({ q: Search }),
-      response: { 200: z.object({ items: z.array(z.object({ id: z.number(), displayName: z.string(), username: z.string(), scopeOrgName: z.string().nullable() })) }) },
+      tags, params: IdParams, querystring: CandidatesQuery,
+      response: { 200: CandidatesOut },
     },
   }, async (req) => listTeamCandidates(db(), requireUser(req), req.params.id, req.query.q));
 
   r.post('/api/campaigns/:id/assessment-teams', {
-    schema: { summary: '新建考评组', tags, params: IdParams, body: TeamBody, response: { 200: z.object({ id: z.number() }) } },
+    schema: { summary: '新建考评组', tags, params: IdParams, body: TeamBody, response: { 200: IdOut } },
   }, async (req) => createTeam(db(), requireUser(req), actorOf(req), req.params.id, req.body));
 
   r.patch('/api/assessment-teams/:id', {
     schema: {
       summary: '修改考评组',
       tags, params: IdParams,
-      body: z.object({
-        name: Text(50).optional(), leaderName: z.string().trim().max(50).nullable().optional(),
-        memberIds: z.array(Id).max(50).optional(), reporterIds: z.array(Id).max(2000).optional(),
-      }).strict(),
-      response: { 200: z.object({ id: z.number() }) },
+      body: TeamPatch,
+      response: { 200: IdOut },
     },
   }, async (req) => updateTeam(db(), requireUser(req), actorOf(req), req.params.id, req.body));
 
@@ -184,18 +126,13 @@ export async function assessmentRoutes(app: FastifyInstance) {
   r.get('/api/campaigns/:id/assessment/progress', {
     schema: {
       summary: '实地考核进度',
-      tags, params: IdParams, querystring: z.object({ ...ProgressFilter, offset: Offset, limit: Limit(1000, 50) }),
-      response: {
-        200: z.object({
-          campaign: CampaignOut, items: z.array(ProgressRowOut), total: z.number(), canViewAll: z.boolean(),
-          summary: z.object({ total: z.number(), byStatus: z.record(z.string(), z.number()) }),
-        }),
-      },
+      tags, params: IdParams, querystring: ProgressQuery,
+      response: { 200: ProgressOut },
     },
   }, async (req) => listProgress(db(), requireUser(req), req.params.id, req.query));
 
   r.get('/api/campaigns/:id/assessment/export', {
-    schema: { summary: '导出实地考核得分（.xlsx）', tags, params: IdParams, querystring: z.object(ProgressFilter) },
+    schema: { summary: '导出实地考核得分（.xlsx）', tags, params: IdParams, querystring: ProgressFilterQuery },
   }, async (req, reply) => {
     const { name, buffer } = await exportScores(db(), requireUser(req), req.params.id, req.query);
     return reply.header('content-type', XLSX).header('content-disposition', disposition(name)).send(buffer);
@@ -206,19 +143,7 @@ export async function assessmentRoutes(app: FastifyInstance) {
     schema: {
       summary: '我的实地考核任务（考评组成员）',
       tags,
-      response: {
-        200: z.object({
-          teams: z.array(z.object({
-            id: z.number(), name: z.string(), leaderName: z.string().nullable(), campaignId: z.number(), campaignTitle: z.string(),
-            /** The phase scoring belongs to (R-CAMP-8): what the team waits for, or until when it scores. */
-            phase: StepPhaseOut.nullable(),
-            reporters: z.array(z.object({
-              reporterId: z.number(), orgName: z.string(), secretaryName: z.string().nullable(), items: z.number(), scored: z.number(),
-              failed: z.number(), status: z.enum(STATUSES), completedAt: z.string().nullable(),
-            })),
-          })),
-        }),
-      },
+      response: { 200: MyAssignmentsOut },
     },
   }, async (req) => listMyAssignments(db(), requireUser(req), app.deps.clock.now()));
 
@@ -226,20 +151,7 @@ export async function assessmentRoutes(app: FastifyInstance) {
     schema: {
       summary: '某述职对象的实地考核评分表',
       tags, params: IdParams,
-      response: {
-        200: z.object({
-          reporter: z.object({
-            id: z.number(), orgName: z.string(), secretaryName: z.string().nullable(), tierKey: z.string(), teamId: z.number().nullable(),
-            teamName: z.string().nullable(), completedAt: z.string().nullable(), completedByName: z.string().nullable(),
-          }),
-          campaign: z.object({ id: z.number(), title: z.string(), year: z.number(), state: z.string() }),
-          checklist: z.object({ id: z.number(), title: z.string(), total: z.number(), sections: z.array(SectionOut) }).nullable(),
-          items: z.array(ItemOut),
-          scores: z.array(ScoreOut),
-          summary: z.object({ items: z.number(), scored: z.number(), failed: z.number(), score: z.number() }),
-          canScore: z.boolean(), canReopen: z.boolean(),
-        }),
-      },
+      response: { 200: SheetOut },
     },
   }, async (req) => getSheet(db(), requireUser(req), req.params.id));
 
@@ -247,32 +159,24 @@ export async function assessmentRoutes(app: FastifyInstance) {
     schema: {
       summary: '保存实地考核评分（按 clientId 幂等）',
       tags, params: IdParams,
-      body: z.object({
-        itemId: Id, score: z.number(), failed: z.boolean().default(false), note: z.string().max(2000).nullable().optional(),
-        clientId: z.uuid(), scoredAt: z.iso.datetime().optional(),
-      }).strict(),
-      response: {
-        200: z.object({
-          id: z.number(), itemId: z.number(), score: z.number(), failed: z.boolean(), note: z.string().nullable(), clientId: z.string(),
-          scoredAt: z.string(), duplicate: z.boolean(),
-        }),
-      },
+      body: ScoreIn,
+      response: { 200: SavedScoreOut },
     },
   }, async (req) => scoreItem(db(), requireUser(req), actorOf(req), req.params.id, req.body));
 
   r.post('/api/assessment/reporters/:id/complete', {
-    schema: { summary: '提交实地考核', tags, params: IdParams, response: { 200: z.object({ completedAt: z.string() }) } },
+    schema: { summary: '提交实地考核', tags, params: IdParams, response: { 200: CompletedOut } },
   }, async (req) => completeAssessment(db(), requireUser(req), actorOf(req), req.params.id));
 
   r.post('/api/assessment/reporters/:id/reopen', {
-    schema: { summary: '退回实地考核', tags, params: IdParams, body: z.object({ reason: Text(500) }).strict(), response: { 200: Ok } },
+    schema: { summary: '退回实地考核', tags, params: IdParams, body: ReopenIn, response: { 200: Ok } },
   }, async (req) => reopenAssessment(db(), requireUser(req), actorOf(req), req.params.id, req.body.reason));
 
   r.post('/api/assessment/reporters/:id/items/:itemId/photos', {
     schema: {
       summary: '上传考核照片',
       tags, params: z.object({ id: Id, itemId: Id }), consumes: ['multipart/form-data'],
-      response: { 200: z.object({ id: z.number(), fileName: z.string(), size: z.number() }) },
+      response: { 200: PhotoOut },
     },
   }, async (req) => {
     const user = requireUser(req);

@@ -29,6 +29,7 @@ import {
   BallotText as Text, MAX_BALLOT_TEXT as MAX_TEXT, PaperCounts, Problem, ReconciliationOut, RoundDetailOut, RoundOut,
   ROUND_MODES, type RoundMode, RoundResultsOut, type RoundState, TallyCount as Count, VoteAuth,
 } from './schemas';
+import { PaperTalliesOut, PaperTallyDeletedOut, PaperTallyEnteredOut, PaperTallyIn, PaperTallyParams } from './schemas';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
@@ -227,10 +228,7 @@ export async function ballotRoutes(app: FastifyInstance) {
   });
 
   r.get('/api/ballot-rounds/:id/paper-tallies', {
-    schema: { summary: '纸质测评表录入列表', tags, params: IdParams, response: { 200: z.object({ items: z.array(z.object({
-      reporterId: z.number(), category: z.string(), status: z.string(), differences: z.array(z.string()),
-      entries: z.array(z.object({ id: z.number(), entryNo: z.number(), enteredBy: z.string(), counts: PaperCounts, problems: z.array(z.string()), suggestions: z.array(z.string()) })),
-    })) }) } },
+    schema: { summary: '纸质测评表录入列表', tags, params: IdParams, response: { 200: PaperTalliesOut } },
   }, async (req) => {
     const { ctx } = await getRound(db(), req.params.id, { viewer: requireUser(req) });
     assertManage(requireUser(req), ctx.organizerPath);
@@ -241,11 +239,8 @@ export async function ballotRoutes(app: FastifyInstance) {
     schema: {
       summary: '录入纸质测评表（两人各录一次）',
       tags, params: IdParams,
-      body: z.object({
-        reporterId: Id, category: z.string().min(1).max(64), counts: PaperCounts,
-        problems: z.array(z.string().max(MAX_TEXT)).max(2000).default([]), suggestions: z.array(z.string().max(MAX_TEXT)).max(2000).default([]),
-      }).strict(),
-      response: { 200: z.object({ id: z.number(), entryNo: z.number() }) },
+      body: PaperTallyIn,
+      response: { 200: PaperTallyEnteredOut },
     },
   }, async (req) => {
     const row = await enterPaperTally(db(), requireUser(req), actorOf(req), req.params.id, req.body);
@@ -254,7 +249,7 @@ export async function ballotRoutes(app: FastifyInstance) {
   });
 
   r.delete('/api/ballot-rounds/:id/paper-tallies/:tallyId', {
-    schema: { summary: '删除一次纸质测评表录入', tags, params: z.object({ id: Id, tallyId: Id }), response: { 200: z.object({ ok: z.literal(true) }) } },
+    schema: { summary: '删除一次纸质测评表录入', tags, params: PaperTallyParams, response: { 200: PaperTallyDeletedOut } },
   }, async (req) => {
     await deletePaperTally(db(), requireUser(req), actorOf(req), req.params.id, req.params.tallyId);
     await paperChanged(req.params.id);

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { GRADES } from '../../../domain/grades';
+import { Id } from '../../http/schemas';
 
 /** Every state a round's row holds (the response schemas and the web's types take them from here). */
 export const ROUND_STATES = ['draft', 'open', 'closing', 'closed', 'released', 'void', 'purged'] as const;
@@ -55,3 +56,35 @@ export const RoundResultsOut = z.object({
 });
 export const PaperCounts = z.object({ good: TallyCount, fair: TallyCount, average: TallyCount, poor: TallyCount, invalid: TallyCount }).strict();
 
+
+/** Paper tallies (R-VOTE-4): one reporter × category of paper forms, entered twice by two clerks. */
+export const PaperCountsIn = PaperCounts;
+export const PaperTallyIn = z
+  .object({
+    reporterId: Id,
+    category: z.string().min(1).max(64),
+    counts: PaperCountsIn,
+    problems: z.array(z.string().max(MAX_BALLOT_TEXT)).max(2000).default([]),
+    suggestions: z.array(z.string().max(MAX_BALLOT_TEXT)).max(2000).default([]),
+  })
+  .strict();
+export const PaperTallyParams = z.object({ id: Id, tallyId: Id });
+export const PaperPairOut = z.object({
+  reporterId: z.number(),
+  category: z.string(),
+  status: z.enum(['waiting_second', 'matched', 'mismatch']),
+  differences: z.array(z.string()),
+  entries: z.array(
+    z.object({
+      id: z.number(),
+      entryNo: z.number(),
+      enteredBy: z.string(),
+      counts: PaperCountsIn,
+      problems: z.array(z.string()),
+      suggestions: z.array(z.string()),
+    }),
+  ),
+});
+export const PaperTalliesOut = z.object({ items: z.array(PaperPairOut) });
+export const PaperTallyEnteredOut = z.object({ id: z.number(), entryNo: z.number() });
+export const PaperTallyDeletedOut = z.object({ ok: z.literal(true) });

@@ -12,6 +12,7 @@ import { requireUser } from '../../http/session';
 import { loadLocked, outputsStatus, resultCount } from './outputs-data';
 import { feedbackLetterDocx, feedbackLettersZip, letterFileName, noticeDocx } from './outputs-docx';
 import { cadreSheetsXlsx, rankingXlsx } from './outputs-xlsx';
+import { NoticeQuery, OutputsStatusOut } from './schemas';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
@@ -20,7 +21,6 @@ const Problem = z.object({ code: z.string(), message: z.string() });
 const disposition = (name: string, fallback: string) =>
   `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 const Bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
-const Line = (max: number) => z.string().trim().min(1).max(max);
 
 function send(reply: FastifyReply, type: string, name: string, fallback: string, body: Buffer) {
   return reply.header('content-type', type).header('cache-control', 'no-store')
@@ -44,7 +44,7 @@ export async function evaluationOutputRoutes(app: FastifyInstance) {
       summary: '综合评价结果文书的生成状态',
       tags, params,
       response: {
-        200: z.object({ locked: z.boolean(), lockedAt: z.date().nullable(), canManage: z.boolean(), ownReporterId: z.number().nullable() }),
+        200: OutputsStatusOut,
         '4xx': Problem,
       },
     },
@@ -84,9 +84,7 @@ export async function evaluationOutputRoutes(app: FastifyInstance) {
     schema: {
       summary: '综合评价结果通报（.docx）',
       tags, params, produces: [DOCX], response: binary,
-      querystring: z.object({
-        issuer: Line(60).optional(), docNumber: Line(40).optional(), addressee: Line(200).optional(), date: z.iso.date().optional(),
-      }),
+      querystring: NoticeQuery,
     },
   }, async (req, reply) => {
     const { campaign, rows } = await loadLocked(db(), requireUser(req), req.params.id, '结果通报');

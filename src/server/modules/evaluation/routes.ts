@@ -1,7 +1,6 @@
 import { assertPhaseOpen } from '../campaigns/phase-gate';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { actorOf } from '../../http/audit';
 import { requireUser } from '../../http/session';
 import { UPLOAD_KINDS, withUpload } from '../../uploads/receive';
@@ -15,7 +14,7 @@ import { assertManage } from './policy';
 import { recomputeEvaluation } from './recompute';
 import { evaluationContext } from './repo';
 import { IdParams } from '../../http/schemas';
-import { DecisionBody, EvaluationOut, EvaluationQuery, HistoryOut, InputsBody, InputsOut, LockBody, LockPreviewOut, LockQuery, MineOut, Ok, OpinionBody, ReporterParams, ReviewBody, SummaryOut } from './schemas';
+import { ChangedOut, DecisionBody, EvaluationOut, EvaluationQuery, HistoryOut, InputsBody, InputsOut, LockBody, LockedOut, LockPreviewOut, LockQuery, MineOut, Ok, OpinionBody, ReporterParams, ReviewBody, SavedOut, SummaryOut } from './schemas';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -46,7 +45,7 @@ export async function evaluationRoutes(app: FastifyInstance) {
   }, async (req) => listInputs(db(), requireUser(req), req.params.id));
 
   r.put(`${base}/inputs`, {
-    schema: { summary: '录入平时掌握等评价信息', tags, params: IdParams, body: InputsBody, response: { 200: z.object({ saved: z.number() }) } },
+    schema: { summary: '录入平时掌握等评价信息', tags, params: IdParams, body: InputsBody, response: { 200: SavedOut } },
   }, async (req) => saveInputs(db(), requireUser(req), actorOf(req), req.params.id, req.body.rows.map((x) => ({
     reporterId: x.reporterId, dailyScore: x.dailyScore, dailyNote: x.dailyNote ?? null, reportScore: x.reportScore ?? null,
     reportNote: x.reportNote ?? null, majorError: x.majorError, majorErrorNote: x.majorErrorNote ?? null,
@@ -63,7 +62,7 @@ export async function evaluationRoutes(app: FastifyInstance) {
   });
 
   r.post(`${base}/inputs/import`, {
-    schema: { summary: '导入评价信息（.xlsx，全部或全不）', tags, params: IdParams, consumes: ['multipart/form-data'], response: { 200: z.object({ saved: z.number() }) } },
+    schema: { summary: '导入评价信息（.xlsx，全部或全不）', tags, params: IdParams, consumes: ['multipart/form-data'], response: { 200: SavedOut } },
   }, async (req) => {
     const user = requireUser(req);
     return withUpload(req, app.deps.files.incoming, UPLOAD_KINDS.xlsx, async (file) =>
@@ -71,12 +70,12 @@ export async function evaluationRoutes(app: FastifyInstance) {
   });
 
   r.put(`${base}/results/:reporterId/decision`, {
-    schema: { summary: '确定某述职对象的等次', tags, params: ReporterParams, body: DecisionBody, response: { 200: z.object({ changed: z.boolean() }) } },
+    schema: { summary: '确定某述职对象的等次', tags, params: ReporterParams, body: DecisionBody, response: { 200: ChangedOut } },
   }, async (req) => setFinalGrade(db(), requireUser(req), actorOf(req), req.params.id, req.params.reporterId,
     { grade: req.body.grade, reason: req.body.reason ?? null }));
 
   r.delete(`${base}/results/:reporterId/decision`, {
-    schema: { summary: '撤销某述职对象的等次决定', tags, params: ReporterParams, response: { 200: z.object({ changed: z.boolean() }) } },
+    schema: { summary: '撤销某述职对象的等次决定', tags, params: ReporterParams, response: { 200: ChangedOut } },
   }, async (req) => resetFinalGrade(db(), requireUser(req), actorOf(req), req.params.id, req.params.reporterId));
 
   r.put(`${base}/results/:reporterId/opinion`, {
@@ -104,7 +103,7 @@ export async function evaluationRoutes(app: FastifyInstance) {
   }, async (req) => previewLock(db(), requireUser(req), req.params.id, req.query.lowerSharePercent));
 
   r.post(`${base}/lock`, {
-    schema: { summary: '锁定综合评价结果', tags, params: IdParams, body: LockBody, response: { 200: z.object({ locked: z.literal(true), warnings: z.array(z.string()) }) } },
+    schema: { summary: '锁定综合评价结果', tags, params: IdParams, body: LockBody, response: { 200: LockedOut } },
   }, async (req) => lockEvaluation(db(), requireUser(req), actorOf(req), req.params.id, req.body.decisionNote, req.body.lowerSharePercent));
 
   r.get(`${base}/mine`, {

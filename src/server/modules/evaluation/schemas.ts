@@ -123,3 +123,23 @@ export type InputsOutT = z.infer<typeof InputsOut>;
 export type HistoryOutT = z.infer<typeof HistoryOut>;
 export type LockPreviewOutT = z.infer<typeof LockPreviewOut>;
 export type MineOutT = z.infer<typeof MineOut>;
+export const SavedOut = z.object({ saved: z.number() });
+export const ChangedOut = z.object({ changed: z.boolean() });
+export const LockedOut = z.object({ locked: z.literal(true), warnings: z.array(z.string()) });
+
+// —— Documents of the locked evaluation (outputs-routes.ts) ——
+export const OutputsStatusOut = z.object({
+  locked: z.boolean(),
+  lockedAt: z.date().nullable(),
+  /** An admin of the organizer's subtree: every document. */
+  canManage: z.boolean(),
+  /** A reporter's secretary: only their own feedback letter. */
+  ownReporterId: z.number().nullable(),
+});
+const Line = (max: number) => z.string().trim().min(1).max(max);
+export const NoticeQuery = z.object({
+  issuer: Line(60).optional(),
+  docNumber: Line(40).optional(),
+  addressee: Line(200).optional(),
+  date: z.iso.date().optional(),
+});

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { actorOf } from '../../http/audit';
 import { requireUser } from '../../http/session';
 import { openEventStream } from '../../http/sse-hub';
@@ -17,7 +16,7 @@ import { MeetingEvents, notifyMeeting } from './live';
 import { presentComment, presentMeeting, presentTimer } from './present';
 import { saveAttendance } from './save-attendance';
 import { IdParams } from '../../http/schemas';
-import { AgendaInput, AttendanceInput, AttendeesInput, CommentInput, CommentOut, CommentParams, CommentPatch, ListQuery, MeetingDetail, MeetingInput, MeetingList, MeetingPatch, MeetingSummary, StepInput, TimerInput, TimerOut } from './schemas';
+import { AgendaInput, AttendanceInput, AttendeesImportOut, AttendeesInput, CommentInput, CommentOut, CommentParams, CommentPatch, ListQuery, MeetingDetail, MeetingInput, MeetingList, MeetingPatch, MeetingSummary, OkOut as Ok, StepInput, TimerInput, TimerOut } from './schemas';
 import { defaultAgendaEntries, setAgenda } from './set-agenda';
 import { advanceMeeting, closeMeeting, setStep } from './set-step';
 import { deleteMeeting, updateMeeting } from './update-meeting';
@@ -28,7 +27,6 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const disposition = (name: string, fallback: string) =>
   `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(name)}`;
-const Ok = z.object({ ok: z.literal(true) });
 
 /** 述职评议会 (R-MEET-1…4): meetings of a campaign, agenda, attendance, comments, console timer, record. */
 export async function meetingRoutes(app: FastifyInstance, { rounds }: { rounds: MeetingRounds }) {
@@ -136,7 +134,7 @@ export async function meetingRoutes(app: FastifyInstance, { rounds }: { rounds: 
   });
 
   r.post('/api/meetings/:id/attendees/import', {
-    schema: { summary: '导入参会人员名单（.xlsx）', tags, params: IdParams, consumes: ['multipart/form-data'], response: { 200: z.object({ imported: z.number(), categories: z.number() }) } },
+    schema: { summary: '导入参会人员名单（.xlsx）', tags, params: IdParams, consumes: ['multipart/form-data'], response: { 200: AttendeesImportOut } },
   }, async (req) => {
     const user = requireUser(req);
     if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', '请以文件上传方式（multipart/form-data）提交');

@@ -194,3 +194,6 @@ export const MeetingDetail = z.object({
   }),
 });
 export type MeetingDetailT = z.infer<typeof MeetingDetail>;
+
+export const OkOut = z.object({ ok: z.literal(true) });
+export const AttendeesImportOut = z.object({ imported: z.number(), categories: z.number() });

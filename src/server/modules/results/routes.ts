@@ -16,7 +16,10 @@ import { exportParallel, importPerformance, parallelView, performanceTemplate, s
 import {
   getSummary, receiveSummary, resultsTable, saveSummary, submitSummary, summaryDocx, summaryInbox,
 } from './summary-report';
-import { FlagOut, FollowUpOut, KeyItemOut, KeyScopeOut, KeySectorOut, HonourOut, HonoursBody, ParallelRowOut, SectionKeys, SummaryOut, DashboardOut } from './schemas';
+import {
+  DashboardOut, DeriveOut, FlagsOut, FollowUpsOut, HonoursBody, IdOut, IdStateOut, InboxOut, KeysOut, ParallelOut,
+  PerformanceImportOut, ProposeOut, SavedCountOut, SavedOut, SectionKeys, StateOut, SubmittedOut, SummaryOut,
+} from './schemas';
 
 const CampaignParams = z.object({ id: Id });
 const Text = (max: number) => z.string().trim().min(1).max(max);
@@ -40,12 +43,12 @@ export async function resultRoutes(app: FastifyInstance) {
         rectifyDueDays: z.number().int().min(1).max(730).default(90),
         strengthenDueDays: z.number().int().min(1).max(730).default(180),
       }).strict(),
-      response: { 200: z.object({ flags: z.number(), followUps: z.number() }) },
+      response: { 200: DeriveOut },
     },
   }, async (req) => deriveResultFlags(db, requireUser(req), actorOf(req), req.params.id, req.body));
 
   r.get('/api/campaigns/:id/results/flags', {
-    schema: { summary: '结果运用清单', tags, params: CampaignParams, querystring: z.object({ code: z.enum(['no_excellent', 'talk', 'rectify', 'three_years_fair']).optional(), q: Search }), response: { 200: z.object({ items: z.array(FlagOut) }) } },
+    schema: { summary: '结果运用清单', tags, params: CampaignParams, querystring: z.object({ code: z.enum(['no_excellent', 'talk', 'rectify', 'three_years_fair']).optional(), q: Search }), response: { 200: FlagsOut } },
   }, async (req) => ({ items: await listFlags(db, requireUser(req), req.params.id, req.query) }));
 
   r.get('/api/campaigns/:id/results/flags.xlsx', { schema: { summary: '导出结果运用清单（.xlsx）', tags, params: CampaignParams } }, async (req, reply) => {
@@ -61,7 +64,7 @@ export async function resultRoutes(app: FastifyInstance) {
         kind: z.enum(['talk', 'rectify', 'strengthen', 'accountability']).optional(), state: z.enum(['open', 'done']).optional(), q: Search,
         overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
       }),
-      response: { 200: z.object({ items: z.array(FollowUpOut) }) },
+      response: { 200: FollowUpsOut },
     },
   }, async (req) => ({
     items: (await listFollowUps(db, requireUser(req), clock.now(), req.params.id, req.query)).map(({ assigneePath: _p, ...row }) => row),
@@ -72,7 +75,7 @@ export async function resultRoutes(app: FastifyInstance) {
       summary: '记录或办结结果运用事项',
       tags, params: z.object({ id: Id }),
       body: z.object({ recordDate: IsoDate, recordBy: Text(200), recordContent: Text(5000), done: z.boolean().default(false) }).strict(),
-      response: { 200: z.object({ id: z.number(), state: z.string() }) },
+      response: { 200: IdStateOut },
     },
   }, async (req) => recordFollowUp(db, requireUser(req), actorOf(req), req.params.id, req.body));
 
@@ -81,12 +84,12 @@ export async function resultRoutes(app: FastifyInstance) {
       summary: '登记追责问责',
       tags, params: CampaignParams,
       body: z.object({ reporterId: Id, note: Text(5000), dueDate: IsoDate.nullable().default(null) }).strict(),
-      response: { 200: z.object({ id: z.number() }) },
+      response: { 200: IdOut },
     },
   }, async (req) => addAccountability(db, requireUser(req), actorOf(req), req.params.id, req.body));
 
   r.post('/api/campaigns/:id/key-management/propose', {
-    schema: { summary: '提出重点管理名单', tags, params: CampaignParams, response: { 200: z.object({ added: z.number(), sectors: z.array(z.object({ sector: z.string(), total: z.number(), required: z.number(), listed: z.number() })) }) } },
+    schema: { summary: '提出重点管理名单', tags, params: CampaignParams, response: { 200: ProposeOut } },
   }, async (req) => proposeKeyList(db, requireUser(req), actorOf(req), req.params.id));
 
   r.get('/api/campaigns/:id/key-management', {
@@ -94,7 +97,7 @@ export async function resultRoutes(app: FastifyInstance) {
       summary: '重点管理名单',
       tags, params: CampaignParams,
       querystring: z.object({ state: z.enum(['proposed', 'listed', 'removed', 'upgraded']).optional(), sector: z.string().max(40).optional() }),
-      response: { 200: z.object({ scope: KeyScopeOut, items: z.array(KeyItemOut), sectors: z.array(KeySectorOut) }) },
+      response: { 200: KeysOut },
     },
   }, async (req) => listKeyManagement(db, requireUser(req), req.params.id, req.query));
 
@@ -102,7 +105,7 @@ export async function resultRoutes(app: FastifyInstance) {
     schema: {
       summary: '增列重点管理对象',
       tags, params: CampaignParams, body: z.object({ orgId: Id, reason: Text(2000) }).strict(),
-      response: { 200: z.object({ id: z.number(), state: z.string() }) },
+      response: { 200: IdStateOut },
     },
   }, async (req) => adjustKeyManagement(db, requireUser(req), actorOf(req), req.params.id, null, { action: 'add', ...req.body }));
 
@@ -115,7 +118,7 @@ export async function resultRoutes(app: FastifyInstance) {
         z.object({ action: z.literal('confirm') }).strict(),
         z.object({ action: z.literal('upgrade'), note: Text(2000) }).strict(),
       ]),
-      response: { 200: z.object({ id: z.number(), state: z.string() }) },
+      response: { 200: IdStateOut },
     },
   }, async (req) => adjustKeyManagement(db, requireUser(req), actorOf(req), req.params.id, req.params.itemId, req.body));
 
@@ -130,7 +133,7 @@ export async function resultRoutes(app: FastifyInstance) {
   });
 
   r.post('/api/campaigns/:id/performance/import', {
-    schema: { summary: '导入绩效考核结果（.xlsx）', tags, params: CampaignParams, consumes: ['multipart/form-data'], response: { 200: z.object({ imported: z.number(), rankedFromScores: z.boolean() }) } },
+    schema: { summary: '导入绩效考核结果（.xlsx）', tags, params: CampaignParams, consumes: ['multipart/form-data'], response: { 200: PerformanceImportOut } },
   }, async (req) => {
     const user = requireUser(req);
     return withUpload(req, app.deps.files.incoming, UPLOAD_KINDS.xlsx, async (file) =>
@@ -138,14 +141,14 @@ export async function resultRoutes(app: FastifyInstance) {
   });
 
   r.put('/api/campaigns/:id/performance/honours', {
-    schema: { summary: '设置评优名额', tags, params: CampaignParams, body: HonoursBody, response: { 200: z.object({ saved: z.number() }) } },
+    schema: { summary: '设置评优名额', tags, params: CampaignParams, body: HonoursBody, response: { 200: SavedCountOut } },
   }, async (req) => setHonourPlaces(db, requireUser(req), actorOf(req), req.params.id, req.body.places));
 
   r.get('/api/campaigns/:id/performance/parallel', {
     schema: {
       summary: '平行考核结果',
       tags, params: CampaignParams,
-      response: { 200: z.object({ locked: z.boolean(), ratio: z.number(), imported: z.number(), honours: z.array(HonourOut), rows: z.array(ParallelRowOut) }) },
+      response: { 200: ParallelOut },
     },
   }, async (req) => parallelView(db, requireUser(req), req.params.id));
 
@@ -162,7 +165,7 @@ export async function resultRoutes(app: FastifyInstance) {
       summary: '保存总结报告',
       tags, params: CampaignParams,
       body: z.object(Object.fromEntries(SectionKeys.map((k) => [k, z.string().max(20_000).optional()])) as Record<(typeof SectionKeys)[number], z.ZodOptional<z.ZodString>>).strict(),
-      response: { 200: z.object({ saved: z.boolean() }) },
+      response: { 200: SavedOut },
     },
   }, async (req) => saveSummary(db, requireUser(req), actorOf(req), req.params.id, req.body));
 
@@ -172,11 +175,11 @@ export async function resultRoutes(app: FastifyInstance) {
       tags, params: CampaignParams,
       // The upper body outside this deployment, for a top organizer (000 §8); the settings' value when not given.
       body: z.object({ recipient: z.string().trim().max(100, '上级党组织名称不能超过100字').optional() }).strict().nullish(),
-      response: { 200: z.object({ state: z.string(), recipient: z.string().nullable() }) },
+      response: { 200: SubmittedOut },
     },
   }, async (req) => submitSummary(db, requireUser(req), actorOf(req), req.params.id, req.body ?? {}));
 
-  r.post('/api/campaigns/:id/summary/receive', { schema: { summary: '接收下级总结报告', tags, params: CampaignParams, response: { 200: z.object({ state: z.string() }) } } },
+  r.post('/api/campaigns/:id/summary/receive', { schema: { summary: '接收下级总结报告', tags, params: CampaignParams, response: { 200: StateOut } } },
     async (req) => receiveSummary(db, requireUser(req), actorOf(req), req.params.id));
 
   r.get('/api/campaigns/:id/summary.docx', { schema: { summary: '生成总结报告（.docx）', tags, params: CampaignParams } }, async (req, reply) => {
@@ -193,7 +196,7 @@ export async function resultRoutes(app: FastifyInstance) {
     schema: {
       summary: '收到的下级总结报告',
       tags,
-      response: { 200: z.object({ items: z.array(z.object({ campaignId: z.number(), title: z.string(), year: z.number(), organizerName: z.string(), state: z.string(), submittedAt: z.string() })) }) },
+      response: { 200: InboxOut },
     },
   }, async (req) => ({ items: await summaryInbox(db, requireUser(req)) }));
 

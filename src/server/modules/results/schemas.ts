@@ -71,3 +71,39 @@ export const DashboardOut = z.object({
   years: z.array(z.number()),
   rankChanges: z.array(z.object({ orgId: z.number(), orgName: z.string(), ranks: z.record(z.string(), z.number()), change: z.number().nullable() })),
 });
+
+// —— Small answers of the results routes ——
+export const FlagsOut = z.object({ items: z.array(FlagOut) });
+export const FollowUpsOut = z.object({ items: z.array(FollowUpOut) });
+export const DeriveOut = z.object({ flags: z.number(), followUps: z.number() });
+export const IdStateOut = z.object({ id: z.number(), state: z.string() });
+export const IdOut = z.object({ id: z.number() });
+export const ProposeOut = z.object({
+  added: z.number(),
+  sectors: z.array(z.object({ sector: z.string(), total: z.number(), required: z.number(), listed: z.number() })),
+});
+export const KeysOut = z.object({ scope: KeyScopeOut, items: z.array(KeyItemOut), sectors: z.array(KeySectorOut) });
+export const PerformanceImportOut = z.object({ imported: z.number(), rankedFromScores: z.boolean() });
+export const SavedCountOut = z.object({ saved: z.number() });
+export const ParallelOut = z.object({
+  locked: z.boolean(),
+  ratio: z.number(),
+  imported: z.number(),
+  honours: z.array(HonourOut),
+  rows: z.array(ParallelRowOut),
+});
+export const SavedOut = z.object({ saved: z.boolean() });
+export const SubmittedOut = z.object({ state: z.string(), recipient: z.string().nullable() });
+export const StateOut = z.object({ state: z.string() });
+export const InboxOut = z.object({
+  items: z.array(
+    z.object({
+      campaignId: z.number(),
+      title: z.string(),
+      year: z.number(),
+      organizerName: z.string(),
+      state: z.string(),
+      submittedAt: z.string(),
+    }),
+  ),
+});

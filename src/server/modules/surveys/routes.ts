@@ -17,7 +17,7 @@ import { drawSurveySample } from './sample';
 import { canManage } from './policy';
 import { stateLabel } from './repo';
 import { IdParams } from '../../http/schemas';
-import { Answers, ImportOut, PaperIn, RespondentIn, RespondentsOut, RespondentsQuery, SampleIn, SampleOut, SheetOut, SurveyCreateIn, SurveyDetailOut, SurveyListOut, SurveyOut, SurveyResultsOut, SurveyUpdateIn, TokensIn } from './schemas';
+import { Answers, ImportOut, OkOut as Ok, PaperIn, PaperOut, RespondentAddedOut, RespondentIn, RespondentsOut, RespondentsQuery, SampleIn, SampleOut, SheetOut, SurveyCreateIn, SurveyDetailOut, SurveyListOut, SurveyOut, SurveyResultsOut, SurveyUpdateIn, TokensIn } from './schemas';
 import type { surveys } from '../../db/schema';
 import { publicOrigin } from '../../http/public-url';
 
@@ -25,7 +25,6 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 const disposition = (name: string, fallback: string) =>
   `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 const Problem = z.object({ code: z.string(), message: z.string() });
-const Ok = z.object({ ok: z.literal(true) });
 
 const present = (s: typeof surveys.$inferSelect) => ({
   id: s.id, campaignId: s.campaignId, title: s.title, state: s.state, stateLabel: stateLabel(s.state), sampleSize: s.sampleSize,
@@ -98,7 +97,7 @@ export async function surveyRoutes(app: FastifyInstance) {
   }, async (req) => listRespondents(db(), requireUser(req), req.params.id, req.query));
 
   r.post('/api/surveys/:id/respondents', {
-    schema: { summary: '添加调查对象', tags, params: IdParams, body: RespondentIn, response: { 200: z.object({ id: z.number() }) } },
+    schema: { summary: '添加调查对象', tags, params: IdParams, body: RespondentIn, response: { 200: RespondentAddedOut } },
   }, async (req) => ({ id: (await addRespondent(db(), requireUser(req), actorOf(req), req.params.id, req.body)).id }));
 
   r.delete('/api/surveys/:id/respondents/:respondentId', {
@@ -140,7 +139,7 @@ export async function surveyRoutes(app: FastifyInstance) {
   });
 
   r.post('/api/surveys/:id/paper-responses', {
-    schema: { summary: '录入纸质问卷', tags, params: IdParams, body: PaperIn, response: { 200: z.object({ ok: z.literal(true), paperResponses: z.number() }) } },
+    schema: { summary: '录入纸质问卷', tags, params: IdParams, body: PaperIn, response: { 200: PaperOut } },
   }, async (req) => enterPaperResponse(db(), requireUser(req), actorOf(req), req.params.id, req.body));
 
   r.get('/api/surveys/:id/results', {

@@ -99,3 +99,7 @@ export const SurveyResultsOut = z.object({
   })),
   note: z.string(),
 });
+
+export const OkOut = z.object({ ok: z.literal(true) });
+export const RespondentAddedOut = z.object({ id: z.number() });
+export const PaperOut = z.object({ ok: z.literal(true), paperResponses: z.number() });

@@ -6,7 +6,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { METHODS } from '../../../domain/checklist';
-import { SECTORS } from '../../../domain/org-taxonomy';
+import { type Sector, SECTORS } from '../../../domain/org-taxonomy';
 import {
   type AppliesTo, assessmentApi, type Candidate, type Checklist, type ChecklistItem, type Checklists, type ItemInput, type Progress,
   type ProgressRow, type ProgressStatus, STATUS_LABELS, type Team,
@@ -58,7 +58,7 @@ export default function AssessmentAdminPage() {
   );
 }
 
-function appliesText(a: AppliesTo, tiers: { key: string; label: string }[]) {
+function appliesText(a: Checklist['appliesTo'], tiers: { key: string; label: string }[]) {
   const parts: string[] = [];
   if (a.tierKeys?.length) parts.push(`类别：${a.tierKeys.map((k) => tiers.find((t) => t.key === k)?.label ?? k).join('、')}`);
   if (a.sectors?.length) parts.push(`领域：${a.sectors.map(sectorLabel).join('、')}`);
@@ -200,7 +200,7 @@ function ChecklistModal({ checklist, tiers, onSave, onCancel }: {
   checklist: Checklist | null; tiers: { key: string; label: string }[];
   onSave: (title: string, appliesTo: AppliesTo) => Promise<void>; onCancel: () => void;
 }) {
-  const [form] = Form.useForm<{ title: string; tierKeys: string[]; sectors: string[] }>();
+  const [form] = Form.useForm<{ title: string; tierKeys: string[]; sectors: Sector[] }>();
   const [busy, setBusy] = useState(false);
   const ok = async () => {
     const v = await form.validateFields();
