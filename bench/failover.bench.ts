@@ -20,6 +20,11 @@
 // forces the script): Patroni + etcd do the failover instead of the script (bench/lib/patroni-cluster.ts,
 // decision 027 "Patroni"): the script only kills a node (its Patroni and its PostgreSQL) and starts its Patroni again;
 // Patroni promotes the synchronous standby and rewinds the old primary. The checks are the same.
+// FAILOVER_STANDBY_MODE=continue: the app runs with STANDBY_MODE=continue (under Patroni: synchronous_mode_strict off
+// and STANDBY_SWITCH=patroni; under the script: the app's own ALTER SYSTEM). The partition round then checks the other
+// promise: voting goes on while the standby is cut off, /api/health says degraded, the app logs the warning; the cut
+// is healed and the standby synchronous again before that round's kill (a kill while cut would lose what only the
+// primary had acknowledged: the trade-off this setting accepts, docs/deployment.md).
 // Exits 1 on any violation.
 import { existsSync } from 'node:fs';
 import os from 'node:os';
@@ -45,6 +50,7 @@ const PER_ROUND = Number(process.env.FAILOVER_CODES_PER_ROUND ?? 600);
 const THROUGHPUT_CODES = Number(process.env.FAILOVER_THROUGHPUT_CODES ?? 1500);
 // Patroni when its Debian packages are installed (decision 027 "Patroni"), else the script.
 const MANAGER = process.env.FAILOVER_MANAGER ?? (existsSync('/usr/bin/patroni') && existsSync('/usr/bin/etcd') ? 'patroni' : 'script');
+const STANDBY_MODE = process.env.FAILOVER_STANDBY_MODE ?? 'wait';
 const KILL_AFTER_MS: [number, number] = [100, 2000];
 
 function rng(seed: number) {
@@ -75,19 +81,22 @@ interface RoundRow {
   n: number; kind: 'kill' | 'partition'; killAfterMs: number; sent: number; acked: number; unknown: number;
   /** Partition only: cut → /api/health says degraded; acknowledgements during the cut. */
   detectMs?: number; ackedWhileCut?: number;
+  /** Partition in continue mode: cut → synchronous replication switched off (health standby 'off'); the warning logged. */
+  offMs?: number; warned?: boolean;
   promoteMs: number; promotedBy: string; firstAckMs: number | null; p99: number; maxMs: number; rebuild: string; streamingMs: number;
 }
 
 async function main() {
   process.env.BALLOT_CODE_SECRET = 'e1'.repeat(32);
   if (MANAGER !== 'script' && MANAGER !== 'patroni') throw new Error(`FAILOVER_MANAGER=${MANAGER}: script or patroni`);
-  console.log(`failover proof: FAILOVER_MANAGER=${MANAGER} FAILOVER_SEED=${SEED} FAILOVER_ROUNDS=${ROUNDS} FAILOVER_CLIENTS=${CLIENTS} FAILOVER_CODES_PER_ROUND=${PER_ROUND} FAILOVER_THROUGHPUT_CODES=${THROUGHPUT_CODES}`);
+  if (STANDBY_MODE !== 'wait' && STANDBY_MODE !== 'continue') throw new Error(`FAILOVER_STANDBY_MODE=${STANDBY_MODE}: wait or continue`);
+  console.log(`failover proof: FAILOVER_MANAGER=${MANAGER} FAILOVER_STANDBY_MODE=${STANDBY_MODE} FAILOVER_SEED=${SEED} FAILOVER_ROUNDS=${ROUNDS} FAILOVER_CLIENTS=${CLIENTS} FAILOVER_CODES_PER_ROUND=${PER_ROUND} FAILOVER_THROUGHPUT_CODES=${THROUGHPUT_CODES}`);
   if (!existsSync(`${PG_BIN}/pg_rewind`)) {
     console.log('skipped: PostgreSQL 15 (initdb, pg_basebackup, pg_rewind) not installed');
     return true;
   }
   const t0 = Date.now();
-  const cluster: FailoverCluster = MANAGER === 'patroni' ? await PatroniCluster.create() : await PgCluster.create(true);
+  const cluster: FailoverCluster = MANAGER === 'patroni' ? await PatroniCluster.create(STANDBY_MODE === 'wait') : await PgCluster.create(true);
   cleanups.push(() => cluster.dispose());
   console.log(`  cluster (${cluster.manager === 'patroni' ? 'Patroni + etcd' : 'script: pg_ctl promote, pg_rewind'}): primary :${cluster.nodes[0].port}, synchronous standby :${cluster.nodes[1].port} through proxy :${cluster.proxy.port} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 
@@ -120,7 +129,8 @@ async function main() {
   const port = await freePort();
   const env = {
     DATABASE_URL: cluster.multiUrl, PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: 'never', LOG_LEVEL: 'warn', VOTE_WAIT_MS: '2000',
-    BALLOT_CODE_SECRET: process.env.BALLOT_CODE_SECRET!, IDLE_TIMEOUT_MINUTES: '600', DB_POOL_SIZE: '20', STANDBY_MODE: 'wait',
+    BALLOT_CODE_SECRET: process.env.BALLOT_CODE_SECRET!, IDLE_TIMEOUT_MINUTES: '600', DB_POOL_SIZE: '20', STANDBY_MODE,
+    STANDBY_SWITCH: MANAGER === 'patroni' ? 'patroni' : 'app', STANDBY_GRACE_MS: '3000',
     DATA_DIR: `${cluster.dir}/app-data`, FILES_DIR: `${cluster.dir}/app-files`,
   };
   let proc: AppProc = spawnApp(env);
@@ -177,8 +187,20 @@ async function main() {
       cluster.proxy.cut = true;
       row.detectMs = (await waitHealth((h) => h.status === 'degraded', 60_000)) ?? -1;
       await sleep(2000);
-      // Acknowledged after the cut + a moment for answers already on their way: none may be (nothing commits).
-      row.ackedWhileCut = answers.filter((a) => a.acked && a.at > cutAt + 500).length;
+      if (STANDBY_MODE === 'continue') {
+        // Voting goes on with one copy once synchronous replication is off; then the cut heals and the standby
+        // catches up and is synchronous again before the kill.
+        row.offMs = (await waitHealth((h) => h.standby?.state === 'off', 90_000)) ?? -1;
+        await sleep(3000);
+        row.ackedWhileCut = answers.filter((a) => a.acked && a.at > cutAt + 500).length;
+        row.warned = proc.log.some((l) => l.includes('已关闭同步复制'));
+        cluster.proxy.cut = false;
+        await cluster.waitStreaming(180_000);
+        if ((await waitHealth((h) => h.status === 'ok', 90_000)) === null) findings.push(`round ${n}: health not ok after the cut healed: ${JSON.stringify(await health())}`);
+      } else {
+        // Acknowledged after the cut + a moment for answers already on their way: none may be (nothing commits).
+        row.ackedWhileCut = answers.filter((a) => a.acked && a.at > cutAt + 500).length;
+      }
     }
     const killAt = Date.now();
     cluster.kill9(cluster.primary);
@@ -331,7 +353,7 @@ async function main() {
   for (const r of table) {
     console.log(`  ${String(r.n).padStart(5)} ${r.kind.padEnd(10)} ${String(r.killAfterMs).padStart(8)} ${String(r.sent).padStart(5)} ${String(r.acked).padStart(5)} ${String(r.unknown).padStart(7)}`
       + ` ${String(r.promoteMs).padStart(11)} ${String(r.firstAckMs ?? '—').padStart(18)} ${r.p99.toFixed(0).padStart(7)} ${r.maxMs.toFixed(0).padStart(7)}  ${r.rebuild.padEnd(8)} ${String(r.streamingMs).padStart(12)}`
-      + (r.kind === 'partition' ? `   (cut → health degraded ${r.detectMs} ms; acknowledged while cut: ${r.ackedWhileCut})` : ''));
+      + (r.kind === 'partition' ? `   (cut → health degraded ${r.detectMs} ms; acknowledged while cut: ${r.ackedWhileCut}${STANDBY_MODE === 'continue' ? `; cut → synchronous off ${r.offMs} ms, warning logged: ${r.warned ? 'yes' : 'no'}` : ''})` : ''));
   }
   const firsts = table.map((r) => r.firstAckMs).filter((x): x is number => x !== null).sort((a, b) => a - b);
   if (firsts.length) console.log(`  kill → first acknowledged vote: median ${firsts[Math.floor(firsts.length / 2)]} ms, max ${firsts.at(-1)} ms`);
@@ -340,7 +362,11 @@ async function main() {
   console.log(`  close under fire: ${closeLog.join('; ')}`);
   console.log(`  primary: ${onPrimary.raw.ballots} ballots, ${onPrimary.raw.used} codes used; standby: ${onStandby.raw.ballots} ballots, ${onStandby.raw.used} codes used; ${recLine}`);
   for (const l of relink.lines) console.log(`  ${l}`);
-  for (const t of table) if (t.kind === 'partition' && (t.ackedWhileCut ?? 0) > 0) violations.push(`round ${t.n}: ${t.ackedWhileCut} ballots acknowledged while the standby was cut off`);
+  if (STANDBY_MODE === 'continue') {
+    for (const t of table) if (t.kind === 'partition' && (t.offMs ?? -1) < 0) violations.push(`round ${t.n}: synchronous replication was not switched off while the standby was cut off (STANDBY_MODE=continue)`);
+    for (const t of table) if (t.kind === 'partition' && !t.ackedWhileCut) violations.push(`round ${t.n}: no ballot acknowledged while the standby was cut off (STANDBY_MODE=continue should go on)`);
+    for (const t of table) if (t.kind === 'partition' && !t.warned) violations.push(`round ${t.n}: the app logged no warning when synchronous replication went off`);
+  } else for (const t of table) if (t.kind === 'partition' && (t.ackedWhileCut ?? 0) > 0) violations.push(`round ${t.n}: ${t.ackedWhileCut} ballots acknowledged while the standby was cut off`);
   for (const t of table) if (t.kind === 'partition' && (t.detectMs ?? -1) < 0) violations.push(`round ${t.n}: /api/health never said degraded while the standby was cut off`);
   for (const f of findings) console.log(`  FINDING: ${f}`);
   if (violations.length) {

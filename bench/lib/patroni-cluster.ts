@@ -61,13 +61,17 @@ export class PatroniCluster implements FailoverCluster {
   private etcd?: ChildProcess;
   private etcdPort = 0;
 
-  private constructor() {
+  /**
+   * strict (STANDBY_MODE=wait): with the synchronous standby gone commits wait. Not strict (STANDBY_MODE=continue):
+   * Patroni empties synchronous_standby_names and commits go on with one copy, until the standby is back.
+   */
+  private constructor(readonly strict: boolean) {
     this.dir = mkdtempSync(path.join(os.tmpdir(), 'shuping-patroni-'));
     chmodSync(this.dir, 0o777);
   }
 
-  static async create() {
-    const c = new PatroniCluster();
+  static async create(strict = true) {
+    const c = new PatroniCluster(strict);
     try {
       await c.startEtcd();
       const nodes: PatroniNode[] = [];
@@ -130,7 +134,7 @@ export class PatroniCluster implements FailoverCluster {
           ttl: TTL, loop_wait: LOOP_WAIT, retry_timeout: RETRY_TIMEOUT,
           // strict: with the synchronous standby gone, synchronous_standby_names stays '*' and commits wait
           // (nothing is acknowledged with one copy), instead of Patroni's default of switching it off.
-          synchronous_mode: true, synchronous_mode_strict: true,
+          synchronous_mode: true, synchronous_mode_strict: this.strict,
           // The synchronous standby has every acknowledged commit; WAL it has not received yet was never
           // acknowledged. Patroni's 1 MB default could refuse the failover under load for no gain here.
           maximum_lag_on_failover: 1 << 30,
@@ -298,7 +302,7 @@ export class PatroniCluster implements FailoverCluster {
   /** Patroni owns synchronous_standby_names: synchronous_mode through its dynamic configuration (PATCH /config). */
   async setSynchronous(on: boolean) {
     const r = await this.rest(this.primary, '/config', {
-      method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ synchronous_mode: on, synchronous_mode_strict: on }),
+      method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ synchronous_mode: on, synchronous_mode_strict: on && this.strict }),
     });
     if (r.status !== 200) throw new Error(`PATCH /config: ${r.status} ${r.text}`);
     this.sync = on;

@@ -101,6 +101,10 @@ export async function relinkRound(o: { port: number; cluster: FailoverCluster; w
       if (i === 20) throw new Error(`relink round not closed: ${r.status} ${r.text}`);
       await sleep(1000);
     }
+    // What the close says it removed and what the servers keep anyway (traces.ts): printed with the links.
+    const got = await request(o.port, 'GET', `/api/ballot-rounds/${round.id}`, undefined, { cookie: `sp_sid=${admin.cookie}` });
+    const secrecy = (JSON.parse(got.text) as { secrecy?: { walPurged: boolean; walMs: number; warnings: string[] } }).secrecy;
+    lines.push(`relink round's close: WAL purged ${secrecy?.walPurged ?? '?'} in ${secrecy?.walMs ?? '?'} ms; warnings: ${secrecy?.warnings.length ? secrecy.warnings.join(' / ') : 'none'}`);
   } finally {
     await app.close();
     await database.close();
@@ -147,7 +151,8 @@ export async function relinkRound(o: { port: number; cluster: FailoverCluster; w
       const inWal = found(files(dir, (r) => r.startsWith('pg_wal')));
       links['data file byte order'] = byOrder(inHeap);
       links['WAL byte order'] = byOrder(inWal);
-      lines.push(`relink (${label}, ${N} ballots cast in a known order, primary killed after ${N / 2}): correct links per method (bound ${BOUND}): ${JSON.stringify(links)}; ballot texts left in its WAL: ${inWal.length}`);
+      const asTable = inWal.length > 0 && inWal.length % N === 0 && inWal.every((x, k) => x === inHeap[k % N]);
+      lines.push(`relink (${label}, ${N} ballots cast in a known order, primary killed after ${N / 2}): correct links per method (bound ${BOUND}): ${JSON.stringify(links)}; ballot texts in its WAL: ${inWal.length}${inWal.length ? `, in the table files' order: ${asTable ? 'yes' : 'no'}` : ''} (the mixed table's own pages, logged after the close when a read sets hint bits with wal_log_hints on, hold each text once in table order; voting-time batches would add ${N} more)`);
       for (const [method, n] of Object.entries(links)) if (n > BOUND) violations.push(`relink (${label}): ${method} links ${n} of ${N}`);
     } finally {
       await db.close();

@@ -90,6 +90,11 @@ const EnvSchema = z.object({
    * when the standby streams). Unset: as wait, and nothing is reported unless synchronous_standby_names is set.
    */
   STANDBY_MODE: z.preprocess(emptyAsUnset, z.enum(['wait', 'continue'], { message: 'STANDBY_MODE 只能是 wait 或 continue' }).optional()),
+  /**
+   * Who switches synchronous replication in continue mode: app (ALTER SYSTEM) or patroni (Patroni's
+   * synchronous_mode_strict decides; the app reports and logs what it sees).
+   */
+  STANDBY_SWITCH: z.preprocess(emptyAsUnset, z.enum(['app', 'patroni'], { message: 'STANDBY_SWITCH 只能是 app 或 patroni' }).default('app')),
   /** synchronous_standby_names restored by STANDBY_MODE=continue when the standby is back. */
   SYNC_STANDBY_NAMES: z.preprocess(emptyAsUnset, z.string().max(200).default('*')),
   STANDBY_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(5000),

@@ -60,7 +60,7 @@ async function main() {
         intervalMs: env.AUDIT_ANCHOR_MINUTES * 60_000,
       },
       filesDir: path.resolve(env.FILES_DIR),
-      ...(env.STANDBY_MODE ? { standby: { mode: env.STANDBY_MODE, names: env.SYNC_STANDBY_NAMES, graceMs: env.STANDBY_GRACE_MS } } : {}),
+      ...(env.STANDBY_MODE ? { standby: { mode: env.STANDBY_MODE, names: env.SYNC_STANDBY_NAMES, graceMs: env.STANDBY_GRACE_MS, switchedBy: env.STANDBY_SWITCH } } : {}),
     },
   });
   const signer = app.deps.auditAnchors?.signer;

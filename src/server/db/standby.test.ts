@@ -65,4 +65,31 @@ describe('standby monitor (decision 027)', () => {
     expect(c.sent).toContain("alter system set synchronous_standby_names = 'ANY 1 (s1)'");
     expect(warnings).toHaveLength(2);
   });
+
+  it('under Patroni (STANDBY_SWITCH=patroni) continue mode never alters the setting, it reports and logs what Patroni switched', async () => {
+    let now = 0;
+    const p = server({ names: '*', sync: 1, streaming: 1 });
+    const warnings: string[] = [];
+    const cfg = { mode: 'continue' as const, names: '*', graceMs: 0, switchedBy: 'patroni' as const };
+    const m = new StandbyMonitor(p.pool, cfg, { warn: (_o, msg) => warnings.push(msg), error: () => {} }, () => now);
+    expect((await m.check()).state).toBe('ok');
+    // The standby goes; with synchronous_mode_strict off Patroni empties the setting.
+    p.state.sync = 0;
+    p.state.streaming = 0;
+    now = 60_000;
+    expect((await m.check()).state).toBe('absent');
+    p.state.names = '';
+    const off = await m.check();
+    expect(off.state).toBe('off');
+    expect(off.switchedOffAt).toBe(new Date(60_000).toISOString());
+    expect(isDegraded(off, cfg)).toBe(true);
+    expect(warnings).toEqual([expect.stringContaining('Patroni 已关闭同步复制')]);
+    // Back: Patroni sets it again.
+    p.state.names = '"b"';
+    p.state.sync = 1;
+    p.state.streaming = 1;
+    expect((await m.check()).state).toBe('ok');
+    expect(warnings).toHaveLength(2);
+    expect(p.sent.filter((q) => q.startsWith('alter system') || q.includes('pg_reload_conf'))).toEqual([]);
+  });
 });

@@ -8,6 +8,11 @@ import type pg from 'pg';
  * console) and, when the setting asks for it (`STANDBY_MODE=continue`), turns synchronous replication off while the
  * standby is away (ALTER SYSTEM + pg_reload_conf, PostgreSQL's own switch; waiting commits are released) and back on
  * once it streams again, with a warning in the log each time.
+ *
+ * Under Patroni (`STANDBY_SWITCH=patroni`) Patroni owns synchronous_standby_names: an ALTER SYSTEM from the app
+ * would override Patroni's postgresql.conf and outlive its decisions. There the choice between waiting and going on
+ * is Patroni's `synchronous_mode_strict` (on: wait, off: Patroni drops the absent standby from the setting); the app
+ * only watches the setting, reports it, and logs the same warnings when it sees Patroni switch (decision 027).
  */
 
 export type StandbyMode = 'wait' | 'continue';
@@ -19,6 +24,8 @@ export interface StandbyConfig {
   names: string;
   /** How long the standby may be absent before continue mode turns synchronous replication off. */
   graceMs: number;
+  /** Who switches synchronous replication off and on in continue mode: the app (default) or Patroni. */
+  switchedBy?: 'app' | 'patroni';
 }
 
 export interface StandbyStatus {
@@ -45,6 +52,8 @@ export class StandbyMonitor {
   private last: { at: number; status: StandbyStatus } | null = null;
   private absentSince: number | null = null;
   private switchedOffAt: Date | null = null;
+  /** Whether synchronous_standby_names was set at the last check (Patroni mode: a change is Patroni's switch). */
+  private wasConfigured: boolean | null = null;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<StandbyStatus> | null = null;
 
@@ -82,7 +91,16 @@ export class StandbyMonitor {
     if (configured && sync === 0) this.absentSince ??= this.now();
     else this.absentSince = null;
 
-    if (cfg?.mode === 'continue') {
+    if (cfg?.mode === 'continue' && cfg.switchedBy === 'patroni') {
+      if (this.wasConfigured === true && !configured) {
+        this.switchedOffAt = new Date(this.now());
+        this.log.warn({ standby: 'absent', by: 'patroni' }, '同步备库不在线，Patroni 已关闭同步复制继续提交（synchronous_mode_strict 关闭）；此时确认的选票只在主库上，主库故障会丢失');
+      } else if (this.wasConfigured === false && configured) {
+        this.log.warn({ standby: 'back', by: 'patroni', names }, '备库已重新连接，Patroni 已恢复同步复制');
+        this.switchedOffAt = null;
+      }
+      this.wasConfigured = configured;
+    } else if (cfg?.mode === 'continue') {
       if (configured && sync === 0 && this.now() - this.absentSince! >= cfg.graceMs) {
         await this.setNames('');
         this.switchedOffAt = new Date(this.now());
