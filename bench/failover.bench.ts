@@ -191,7 +191,10 @@ async function main() {
         // Voting goes on with one copy once synchronous replication is off; then the cut heals and the standby
         // catches up and is synchronous again before the kill.
         row.offMs = (await waitHealth((h) => h.standby?.state === 'off', 90_000)) ?? -1;
-        await sleep(3000);
+        // Fresh phones while cut (the round's own may all have been answered by now): ten for one reporter, so
+        // each batch reaches the minimum group (decision 017).
+        const burst = queue.splice(0, 10).map((x): Sent => ({ ...x, reporters: [w.r1.id], ballots: new Map([[w.r1.id, { reporterId: w.r1.id, grade: 'good' }]]) }));
+        await startLoad(port, burst, sent, n, 10, (_s, r, ms, at) => answers.push({ start: at - ms, at, ms, status: r.status, acked: r.status === 200 })).done();
         row.ackedWhileCut = answers.filter((a) => a.acked && a.at > cutAt + 500).length;
         row.warned = proc.log.some((l) => l.includes('已关闭同步复制'));
         cluster.proxy.cut = false;

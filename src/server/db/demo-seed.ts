@@ -103,7 +103,7 @@ function buildTree(): NewOrg[] {
 const isoDay = shanghaiDate;
 
 export async function isDatabaseEmpty(db: Db) {
-  const [row] = await queryRows<{ any: boolean }>(db, sql`select exists(select 1 from organizations) as any`);
+  const row = (await queryRows<{ any: boolean }>(db, sql`select exists(select 1 from organizations) as any`))[0]!;
   return !row.any;
 }
 
@@ -119,10 +119,10 @@ export async function seedDemo(db: Db, opts: { now: Date; passwordCost?: HashCos
   await db.transaction(async (tx) => {
     for (const o of tree) {
       const parent = o.parentKey ? ids.get(o.parentKey)! : null;
-      const [row] = await tx
+      const row = (await tx
         .insert(organizations)
         .values({ parentId: parent?.id ?? null, name: o.name, code: o.code, kind: o.kind, sector: o.sector, level: o.level, path: '', depth: parent ? parent.depth + 1 : 0 })
-        .returning({ id: organizations.id });
+        .returning({ id: organizations.id }))[0]!;
       const path = `${parent?.path ?? '/'}${row.id}/`;
       await tx.update(organizations).set({ path }).where(sql`id = ${row.id}`);
       ids.set(o.key, { id: row.id, path, depth: parent ? parent.depth + 1 : 0 });

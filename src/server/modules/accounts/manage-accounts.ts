@@ -58,12 +58,12 @@ export async function listAccounts(db: DbOrTx, viewer: AuthUser, now: Date, q: {
   if (q.role) conds.push(eq(users.role, q.role));
   const where = conds.length ? and(...conds) : undefined;
   const rows = await accountsQuery(db).where(where).orderBy(asc(users.username)).offset(q.offset).limit(q.limit);
-  const [{ total }] = await db
+  const { total } = (await db
     .select({ total: sql<number>`count(*)::int` })
     .from(users)
     .leftJoin(scopeOrg, eq(scopeOrg.id, users.scopeOrgId))
     .leftJoin(ownOrg, eq(ownOrg.id, users.orgId))
-    .where(where);
+    .where(where))[0]!;
   const locks = await activeLocks(db, rows.map((r) => r.username), now);
   return { items: rows.map((r) => present(r, viewer, locks)), total };
 }

@@ -31,11 +31,11 @@ export async function createChecklist(db: DbOrTx, user: AuthUser, actor: AuditAc
     assertOrganize(user, campaign);
     assertNotArchived(campaign);
     const appliesTo = checkAppliesTo(campaign, input.appliesTo);
-    const [{ next }] = await queryRows<{ next: number }>(tx, sql`
-      select coalesce(max(position) + 1, 0)::int as next from checklists where campaign_id = ${campaignId} and removed_at is null`);
-    const [row] = await tx.insert(checklists).values({
+    const { next } = (await queryRows<{ next: number }>(tx, sql`
+      select coalesce(max(position) + 1, 0)::int as next from checklists where campaign_id = ${campaignId} and removed_at is null`))[0]!;
+    const row = (await tx.insert(checklists).values({
       campaignId, title: input.title.trim(), appliesTo, position: next, createdBy: user.id, createdAt: actor.at, updatedAt: actor.at,
-    }).returning({ id: checklists.id });
+    }).returning({ id: checklists.id }))[0]!;
     if (input.items.length) {
       await tx.insert(checklistItems).values(input.items.map((it, i) => ({
         checklistId: row.id, section: it.section.trim(), position: i, title: it.title.trim(), maxPoints: it.maxPoints,

@@ -24,7 +24,7 @@ export async function listTeams(db: DbOrTx, user: AuthUser, campaignId: number, 
     t.name like ${like} or t.leader_name like ${like}
     or exists (select 1 from assessment_team_members m join auth_v_users u on u.id = m.user_id where m.team_id = t.id and (u.display_name like ${like} or u.username like ${like}))
     or exists (select 1 from assessment_assignments a join campaigns_v_reporters r on r.id = a.reporter_id join organizations_v_units o on o.id = r.org_id where a.team_id = t.id and o.name like ${like}))` : sql``}`;
-  const [{ total }] = await queryRows<{ total: number }>(db, sql`select count(*)::int as total from assessment_teams t where ${where}`);
+  const { total } = (await queryRows<{ total: number }>(db, sql`select count(*)::int as total from assessment_teams t where ${where}`))[0]!;
   const items = await queryRows<TeamRow>(db, sql`
     select t.id, t.name, t.leader_name as "leaderName",
       coalesce((select json_agg(json_build_object('id', u.id, 'displayName', u.display_name, 'username', u.username) order by u.display_name)

@@ -30,12 +30,12 @@ export async function addItem(db: DbOrTx, user: AuthUser, actor: AuditActor, che
   validateItem(input);
   return db.transaction(async (tx) => {
     const campaign = await organizerOf(tx, user, checklistId);
-    const [{ next }] = await queryRows<{ next: number }>(tx, sql`
-      select coalesce(max(position) + 1, 0)::int as next from checklist_items where checklist_id = ${checklistId} and removed_at is null`);
-    const [row] = await tx.insert(checklistItems).values({
+    const { next } = (await queryRows<{ next: number }>(tx, sql`
+      select coalesce(max(position) + 1, 0)::int as next from checklist_items where checklist_id = ${checklistId} and removed_at is null`))[0]!;
+    const row = (await tx.insert(checklistItems).values({
       checklistId, section: input.section.trim(), position: next, title: input.title.trim(), maxPoints: input.maxPoints,
       guidance: input.guidance?.trim() ?? '', method: input.method,
-    }).returning({ id: checklistItems.id });
+    }).returning({ id: checklistItems.id }))[0]!;
     await writeAudit(tx, actor, {
       action: 'assessment.item.create', targetType: 'checklist_item', targetId: row.id, scopePath: campaign.organizerPath,
       detail: { checklistId, ...input },
@@ -52,7 +52,7 @@ export async function updateItem(db: DbOrTx, user: AuthUser, actor: AuditActor, 
     const merged = { ...item, ...input, guidance: input.guidance ?? item.guidance };
     validateItem(merged);
     if (input.maxPoints !== undefined) {
-      const [{ top }] = await queryRows<{ top: number | null }>(tx, sql`select max(score)::float8 as top from field_scores where item_id = ${id}`);
+      const { top } = (await queryRows<{ top: number | null }>(tx, sql`select max(score)::float8 as top from field_scores where item_id = ${id}`))[0]!;
       if (top != null && top > input.maxPoints) {
         throw new AppError('ITEM_SCORED_ABOVE', `该项已有${top}分的评分，分值不能低于${top}分`);
       }
@@ -75,7 +75,7 @@ export async function removeItem(db: DbOrTx, user: AuthUser, actor: AuditActor, 
   return db.transaction(async (tx) => {
     const item = await loadItem(tx, id);
     const campaign = await organizerOf(tx, user, item.checklistId, '考核项目');
-    const [{ scored }] = await queryRows<{ scored: number }>(tx, sql`select count(*)::int as scored from field_scores where item_id = ${id}`);
+    const { scored } = (await queryRows<{ scored: number }>(tx, sql`select count(*)::int as scored from field_scores where item_id = ${id}`))[0]!;
     if (scored) throw new AppError('ITEM_SCORED', `该考核项目已有${scored}条评分，不能删除`);
     await tx.update(checklistItems).set({ removedAt: actor.at }).where(eq(checklistItems.id, id));
     await writeAudit(tx, actor, {

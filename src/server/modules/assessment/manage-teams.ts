@@ -64,9 +64,9 @@ export async function createTeam(db: DbOrTx, user: AuthUser, actor: AuditActor, 
     if (dup) throw new AppError('TEAM_EXISTS', `考评组「${name}」已存在`);
     await checkMembers(tx, campaign, memberIds);
     await checkReporters(tx, campaignId, reporterIds, null);
-    const [team] = await tx.insert(assessmentTeams).values({
+    const team = (await tx.insert(assessmentTeams).values({
       campaignId, name, leaderName: input.leaderName?.trim() || null, createdBy: user.id, createdAt: actor.at,
-    }).returning({ id: assessmentTeams.id });
+    }).returning({ id: assessmentTeams.id }))[0]!;
     if (memberIds.length) await tx.insert(assessmentTeamMembers).values(memberIds.map((userId) => ({ teamId: team.id, userId })));
     if (reporterIds.length) {
       await tx.insert(assessmentAssignments).values(reporterIds.map((reporterId) => ({ teamId: team.id, reporterId, createdAt: actor.at })));
@@ -144,8 +144,8 @@ export async function removeTeam(db: DbOrTx, user: AuthUser, actor: AuditActor, 
     const campaign = await getCampaignRef(tx, team.campaign_id, user, '考评组');
     assertOrganize(user, campaign);
     assertNotArchived(campaign);
-    const [{ completed }] = await queryRows<{ completed: number }>(tx, sql`
-      select count(*)::int as completed from assessment_assignments where team_id = ${id} and completed_at is not null`);
+    const { completed } = (await queryRows<{ completed: number }>(tx, sql`
+      select count(*)::int as completed from assessment_assignments where team_id = ${id} and completed_at is not null`))[0]!;
     if (completed) throw new AppError('ASSESSMENT_COMPLETED', `该考评组已有${completed}个述职对象完成考核，不能删除`);
     await tx.delete(assessmentAssignments).where(eq(assessmentAssignments.teamId, id));
     await tx.delete(assessmentTeamMembers).where(eq(assessmentTeamMembers.teamId, id));

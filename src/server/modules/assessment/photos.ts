@@ -35,10 +35,10 @@ export async function addPhoto(
       from field_scores f where f.reporter_id = ${reporterId} and f.item_id = ${itemId}`);
     if (!score) throw new AppError('VALIDATION', '请先为该项评分，再上传照片', { field: 'itemId' });
     if (score.photos >= PHOTOS_PER_SCORE) throw new AppError('TOO_MANY_PHOTOS', `每个考核项目最多上传${PHOTOS_PER_SCORE}张照片`);
-    const [row] = await tx.insert(fieldScorePhotos).values({
+    const row = (await tx.insert(fieldScorePhotos).values({
       scoreId: score.id, fileName: (file.name || 'photo').slice(0, 200), mimeType, size: file.content.length, content: file.content,
       uploadedBy: user.id, createdAt: actor.at,
-    }).returning({ id: fieldScorePhotos.id });
+    }).returning({ id: fieldScorePhotos.id }))[0]!;
     await writeAudit(tx, actor, {
       action: 'assessment.photo.add', targetType: 'campaign_reporter', targetId: reporterId, scopePath: ctx.orgPath,
       detail: { itemId, scoreId: score.id, photoId: row.id, size: file.content.length, mimeType },
@@ -53,7 +53,7 @@ export async function readPhoto(db: DbOrTx, user: AuthUser, reporterId: number, 
   const [photo] = await db.select({ mimeType: fieldScorePhotos.mimeType, fileName: fieldScorePhotos.fileName, content: fieldScorePhotos.content, scoreId: fieldScorePhotos.scoreId })
     .from(fieldScorePhotos).where(eq(fieldScorePhotos.id, photoId));
   if (!photo) throw notFound('照片');
-  const [owner] = await queryRows<{ ok: boolean }>(db, sql`select exists(select 1 from field_scores where id = ${photo.scoreId} and reporter_id = ${reporterId}) as ok`);
+  const owner = (await queryRows<{ ok: boolean }>(db, sql`select exists(select 1 from field_scores where id = ${photo.scoreId} and reporter_id = ${reporterId}) as ok`))[0]!;
   if (!owner.ok) throw notFound('照片');
   return photo;
 }

@@ -38,8 +38,8 @@ export async function removeChecklist(db: DbOrTx, user: AuthUser, actor: AuditAc
     const campaign = await getCampaignRef(tx, list.campaignId, user, '考核细则');
     assertOrganize(user, campaign);
     assertNotArchived(campaign);
-    const [{ scored }] = await queryRows<{ scored: number }>(tx, sql`
-      select count(*)::int as scored from field_scores f join checklist_items i on i.id = f.item_id where i.checklist_id = ${id}`);
+    const { scored } = (await queryRows<{ scored: number }>(tx, sql`
+      select count(*)::int as scored from field_scores f join checklist_items i on i.id = f.item_id where i.checklist_id = ${id}`))[0]!;
     if (scored) throw new AppError('CHECKLIST_SCORED', `该考核细则已有${scored}条评分，不能删除`);
     await tx.update(checklists).set({ removedAt: actor.at }).where(and(eq(checklists.id, id), isNull(checklists.removedAt)));
     await writeAudit(tx, actor, {

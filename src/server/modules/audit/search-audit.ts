@@ -36,7 +36,7 @@ export async function searchAudit(db: DbOrTx, auditor: AuthUser, q: AuditQuery) 
   }
   const where = and(...conds);
   const rows = await db.select().from(auditLog).where(where).orderBy(desc(auditLog.id)).offset(q.offset).limit(q.limit);
-  const [{ total }] = await db.select({ total: sql<number>`count(*)::int` }).from(auditLog).where(where);
+  const { total } = (await db.select({ total: sql<number>`count(*)::int` }).from(auditLog).where(where))[0]!;
   return {
     total,
     items: rows.map((r) => ({

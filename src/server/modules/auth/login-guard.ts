@@ -89,7 +89,7 @@ export async function overRateLimit(db: DbOrTx, config: AppConfig, ip: string, n
   // Guards untouched for a day hold nothing any more (a lock lasts minutes); usernames typed once do not pile up.
   await db.delete(loginGuards).where(lt(loginGuards.updatedAt, new Date(now.getTime() - DAY_MS)));
   const [mine] = await db.insert(loginAttempts).values({ ip, at: now }).returning({ id: loginAttempts.id });
-  const [{ n }] = await db.select({ n: sql<number>`count(*)::int` }).from(loginAttempts)
-    .where(and(eq(loginAttempts.ip, ip), gte(loginAttempts.at, minuteAgo), lte(loginAttempts.id, mine!.id)));
+  const { n } = (await db.select({ n: sql<number>`count(*)::int` }).from(loginAttempts)
+    .where(and(eq(loginAttempts.ip, ip), gte(loginAttempts.at, minuteAgo), lte(loginAttempts.id, mine!.id))))[0]!;
   return n > config.loginRatePerMinute;
 }

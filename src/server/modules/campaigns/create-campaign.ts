@@ -28,7 +28,7 @@ export async function createCampaign(db: DbOrTx, user: AuthUser, actor: AuditAct
     const [existing] = await tx.select({ id: campaigns.id }).from(campaigns)
       .where(and(eq(campaigns.organizerOrgId, organizer.id), eq(campaigns.year, input.year)));
     if (existing) throw yearTaken(organizer.name, input.year);
-    const [row] = await tx.insert(campaigns).values({
+    const row = (await tx.insert(campaigns).values({
       organizerOrgId: organizer.id,
       year: input.year,
       title: built.title,
@@ -39,7 +39,7 @@ export async function createCampaign(db: DbOrTx, user: AuthUser, actor: AuditAct
       createdBy: user.id,
       createdAt: actor.at,
       updatedAt: actor.at,
-    }).returning();
+    }).returning())[0]!;
     await writeAudit(tx, actor, {
       action: 'campaign.create', targetType: 'campaign', targetId: row.id, scopePath: organizer.path,
       detail: { templateId: built.templateId, year: input.year, organizer: organizer.name },

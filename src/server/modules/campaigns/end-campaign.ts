@@ -15,7 +15,7 @@ export async function endCampaign(db: DbOrTx, user: AuthUser, actor: AuditActor,
     const { campaign: c, organizer } = await getCampaign(tx, id, { lock: true, viewer: user });
     assertWrite(user, organizer.path);
     const state = transitionCampaign(c.state, action, c.phases, shanghaiDate(actor.at));
-    const [row] = await tx.update(campaigns).set({ state, updatedAt: actor.at }).where(eq(campaigns.id, id)).returning();
+    const row = (await tx.update(campaigns).set({ state, updatedAt: actor.at }).where(eq(campaigns.id, id)).returning())[0]!;
     await writeAudit(tx, actor, {
       action: `campaign.${action}`, targetType: 'campaign', targetId: id, scopePath: organizer.path, detail: { from: c.state, to: state },
     });

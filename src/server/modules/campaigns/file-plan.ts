@@ -23,9 +23,9 @@ export async function submitFiling(db: DbOrTx, user: AuthUser, actor: AuditActor
     // A plan that could not be published is not worth filing: same checks as publication.
     const settings = validateSettings(c.settings);
     await computeScope(tx, { settings, scopeMatch: c.scopeMatch, organizer }, { strict: true });
-    const [row] = await tx.update(campaigns).set({
+    const row = (await tx.update(campaigns).set({
       filingState: 'filed', filingNote: note?.trim() || null, filedAt: actor.at, updatedAt: actor.at,
-    }).where(eq(campaigns.id, id)).returning();
+    }).where(eq(campaigns.id, id)).returning())[0]!;
     await writeAudit(tx, actor, {
       action: 'campaign.filing.submit', targetType: 'campaign', targetId: id, scopePath: organizer.path,
       detail: { parentId: c.parentId, note: note?.trim() || null },
@@ -53,12 +53,12 @@ export async function reviewFiling(
     const returned = decision === 'return';
     const why = reason?.trim();
     if (returned && !why) throw new AppError('REASON_REQUIRED', '退回方案须填写理由', { field: 'reason' });
-    const [row] = await tx.update(campaigns).set({
+    const row = (await tx.update(campaigns).set({
       filingState: returned ? 'returned' : 'acknowledged',
       filingReturnReason: returned ? why : null,
       filingReviewedAt: actor.at,
       updatedAt: actor.at,
-    }).where(eq(campaigns.id, id)).returning();
+    }).where(eq(campaigns.id, id)).returning())[0]!;
     await writeAudit(tx, actor, {
       action: `campaign.filing.${decision}`, targetType: 'campaign', targetId: id, scopePath: organizer.path,
       detail: { parentId: c.parentId, ...(returned ? { reason: why } : {}) },

@@ -112,11 +112,11 @@ export async function getCampaignDetail(db: DbOrTx, user: AuthUser, id: number, 
     : {};
   const children = full ? await childCampaigns(db, c.id) : [];
   const levels = await otherLevels(db, parentPhases, children.map((ch) => ch.id), new Map(children.map((ch) => [ch.id, ch.organizerName])), today);
-  const [counts] = await db.select({
+  const counts = (await db.select({
     reporters: sql<number>`count(*) filter (where ${campaignReporters.removedAt} is null and ${campaignReporters.role} = 'reporter')::int`,
     downward: sql<number>`count(*) filter (where ${campaignReporters.removedAt} is null and ${campaignReporters.role} = 'downward')::int`,
     removed: sql<number>`count(*) filter (where ${campaignReporters.removedAt} is not null)::int`,
-  }).from(campaignReporters).where(eq(campaignReporters.campaignId, c.id));
+  }).from(campaignReporters).where(eq(campaignReporters.campaignId, c.id)))[0]!;
   const canEdit = canWriteCampaign(user, organizer.path);
   const filingState = c.filingState as FilingState;
   const editableFiling = ['not_required', 'pending', 'returned'].includes(filingState);

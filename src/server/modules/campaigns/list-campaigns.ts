@@ -41,10 +41,10 @@ export async function listCampaigns(db: DbOrTx, user: AuthUser, input: ListInput
     .orderBy(desc(campaigns.year), organizations.depth, organizations.code)
     .offset(input.offset)
     .limit(input.limit);
-  const [{ total }] = await db
+  const { total } = (await db
     .select({ total: sql<number>`count(*)::int` })
     .from(campaigns)
     .innerJoin(organizations, eq(organizations.id, campaigns.organizerOrgId))
-    .where(where);
+    .where(where))[0]!;
   return { total, items: rows.map((r) => presentSummary(asCampaign(r.c), { id: r.c.organizerOrgId, name: r.orgName })) };
 }

@@ -62,7 +62,7 @@ export async function queryReporters(db: DbOrTx, c: Campaign, f: ReporterFilter,
     where ${where(c.id, f)}
     order by r.removed_at nulls first, r.role desc, o.depth, o.code
     ${page ? sql`offset ${page.offset} limit ${page.limit}` : sql``}`);
-  const [{ total }] = await queryRows<{ total: number }>(db, sql`select count(*)::int as total ${FROM} where ${where(c.id, f)}`);
+  const { total } = (await queryRows<{ total: number }>(db, sql`select count(*)::int as total ${FROM} where ${where(c.id, f)}`))[0]!;
   const day = today(now);
   const items: ReporterOutT[] = rows.map((r) => {
     const tier = c.settings.reporterTiers.find((t) => t.key === r.tier_key);

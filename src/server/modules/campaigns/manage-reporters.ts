@@ -87,9 +87,9 @@ export async function addReporter(db: DbOrTx, user: AuthUser, actor: AuditActor,
       writtenOnly: tier.writtenOnlyAllowed, removedAt: null, removedReason: null,
     };
     // Re-adding keeps the one row per organization and role; the audit log keeps the removal.
-    const [row] = existing
+    const row = (existing
       ? await tx.update(campaignReporters).set(values).where(eq(campaignReporters.id, existing.id)).returning()
-      : await tx.insert(campaignReporters).values({ ...values, campaignId: id, orgId, role: 'reporter', createdAt: actor.at }).returning();
+      : await tx.insert(campaignReporters).values({ ...values, campaignId: id, orgId, role: 'reporter', createdAt: actor.at }).returning())[0]!;
     await writeAudit(tx, actor, {
       action: 'campaign.reporter.add', targetType: 'campaign', targetId: id, scopePath: organizer.path,
       detail: { reporterId: row.id, orgId, org: org.name, reason, readded: !!existing },

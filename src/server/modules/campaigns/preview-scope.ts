@@ -23,7 +23,7 @@ export async function previewScope(db: DbOrTx, user: AuthUser, id: number, now: 
   const scope = await computeScope(db, input, { strict: false });
   const { direct, parts } = partition(scope, organizer.id);
   const rulesOf = (ids: number[]) => [...new Set(ids.map((i) => scope.routes.get(i)?.ruleIndex)
-    .filter((r): r is number => r != null).map((r) => c.settings.routes[r].label))];
+    .filter((r): r is number => r != null).map((r) => c.settings.routes[r]!.label))];
   const directTo = (body: number) => scope.scopeIds.filter((i) => scope.routes.get(i)?.reportTo === body);
   const byReportTo = [
     { orgId: organizer.id, name: organizer.name, isOrganizer: true, direct: direct.length, total: direct.length, ruleLabels: rulesOf(direct) },

@@ -27,9 +27,9 @@ const WORK_COMMITTEE_KINDS = ['working_committee', 'work_committee', 'organ_work
 export function stageDeadline(settings: CampaignSettings, body: Pick<OrgNode, 'kind' | 'level'>): string | null {
   const stages = settings.organizing.stages;
   if (stages.length === 0) return null;
-  if (stages.length === 1) return stages[0].completeBy;
+  if (stages.length === 1) return stages[0]!.completeBy;
   const key = body.level === 'county' && WORK_COMMITTEE_KINDS.includes(body.kind) ? 'work_committees' : 'townships_systems';
-  return (stages.find((s) => s.key === key) ?? stages[stages.length - 1]).completeBy;
+  return (stages.find((s) => s.key === key) ?? stages[stages.length - 1]!).completeBy;
 }
 
 /**
@@ -102,12 +102,12 @@ export async function publishCampaign(db: DbOrTx, user: AuthUser, actor: AuditAc
         })
         : settings.phases;
       const childSettings: CampaignSettings = { ...settings, scopePlan: [], phases: phasePlan };
-      const [sub] = await tx.insert(campaigns).values({
+      const sub = (await tx.insert(campaigns).values({
         parentId: c.id, organizerOrgId: body.id, year: c.year, templateId: c.templateId,
         title: `${c.year}年度${body.name}党组织书记抓基层党建工作述职评议考核`,
         settings: childSettings, phases: startPhases(childSettings.phases), scopeMatch: { orgIds },
         filingState: 'pending', completeBy, createdBy: user.id, createdAt: actor.at, updatedAt: actor.at,
-      }).returning({ id: campaigns.id });
+      }).returning({ id: campaigns.id }))[0]!;
       await writeAudit(tx, actor, {
         action: 'campaign.subcampaign.create', targetType: 'campaign', targetId: sub.id, scopePath: body.path,
         detail: { parentId: c.id, organizer: body.name, orgCount: orgIds.length, completeBy, phases: phasePlan },
@@ -115,9 +115,9 @@ export async function publishCampaign(db: DbOrTx, user: AuthUser, actor: AuditAc
       subs.push({ id: sub.id, organizer: { id: body.id, name: body.name }, completeBy, orgCount: orgIds.length });
     }
 
-    const [row] = await tx.update(campaigns)
+    const row = (await tx.update(campaigns)
       .set({ state, settings, publishedAt: actor.at, updatedAt: actor.at })
-      .where(eq(campaigns.id, c.id)).returning();
+      .where(eq(campaigns.id, c.id)).returning())[0]!;
     await writeAudit(tx, actor, {
       action: 'campaign.publish', targetType: 'campaign', targetId: c.id, scopePath: organizer.path,
       detail: { reporters: direct.length, downward, scopeTotal: scope.scopeIds.length, subCampaigns: subs.map((s) => s.id) },

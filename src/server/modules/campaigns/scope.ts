@@ -42,7 +42,7 @@ export async function computeScope(db: DbOrTx, input: ScopeInput, opts: { strict
 
   const all = input.settings.routes;
   const used = opts.strict ? all.map((_, i) => i) : all.flatMap((r, i) => (isBound(r) ? [i] : []));
-  const rules = used.map((i) => all[i]);
+  const rules = used.map((i) => all[i]!);
   const noRoute = summary.orgIds.filter((id) => {
     const o = byId.get(id)!;
     return o.parentId === null && !rules.some((r) => orgMatches(byId, o, r.match));
@@ -50,7 +50,7 @@ export async function computeScope(db: DbOrTx, input: ScopeInput, opts: { strict
   const routable = summary.orgIds.filter((id) => !noRoute.includes(id));
   const raw = computeRoutes(tree, rules, routable);
   // Rule indexes refer to the settings' own list, not to the filtered one.
-  const routes = new Map([...raw].map(([id, r]) => [id, { ...r, ruleIndex: r.ruleIndex === null ? null : used[r.ruleIndex] }]));
+  const routes = new Map([...raw].map(([id, r]) => [id, { ...r, ruleIndex: r.ruleIndex === null ? null : used[r.ruleIndex]! }]));
   return {
     tree, byId, scopeIds: summary.orgIds, bySector: summary.bySector, byKind: summary.byKind, planGaps: summary.planGaps,
     routes, noRoute, unboundRules: all.filter((r) => !isBound(r)).map((r) => r.label),
@@ -115,7 +115,8 @@ export interface Gap {
 
 /** R-REP-5's three months, by calendar (11-30 + 3 months = 02-28). */
 export function monthsLater(date: string, months: number): string {
-  const [y, m, d] = date.split('-').map(Number);
+  // An ISO date (YYYY-MM-DD): three parts.
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   const total = y * 12 + (m - 1) + months;
   const year = Math.floor(total / 12);
   const month = (total % 12) + 1;

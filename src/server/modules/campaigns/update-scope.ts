@@ -32,7 +32,7 @@ export async function updateScope(db: DbOrTx, user: AuthUser, actor: AuditActor,
       const what = onBranch(outside.path, user.scopePath) ? `「${outside.name}」` : '范围中有党组织';
       throw new AppError('FORBIDDEN', `${what}不在您的管理范围内，不能列入述职范围`);
     }
-    const [row] = await tx.update(campaigns).set({ scopeMatch: match, updatedAt: actor.at }).where(eq(campaigns.id, id)).returning();
+    const row = (await tx.update(campaigns).set({ scopeMatch: match, updatedAt: actor.at }).where(eq(campaigns.id, id)).returning())[0]!;
     await writeAudit(tx, actor, {
       action: 'campaign.scope.update', targetType: 'campaign', targetId: id, scopePath: organizer.path,
       detail: { before: c.scopeMatch, after: match, countBefore: before, countAfter: scope.scopeIds.length },

@@ -40,12 +40,12 @@ export async function updateSettings(
     await computeScope(tx, { settings, scopeMatch: c.scopeMatch, organizer }, { strict: false });
     const changes = diffLines(describeSettings(c.settings), describeSettings(settings));
     if (input.title && input.title !== c.title) changes.unshift({ item: '标题', before: c.title, after: input.title });
-    const [row] = await tx.update(campaigns).set({
+    const row = (await tx.update(campaigns).set({
       settings,
       phases: startPhases(settings.phases),
       title: input.title ?? c.title,
       updatedAt: actor.at,
-    }).where(eq(campaigns.id, id)).returning();
+    }).where(eq(campaigns.id, id)).returning())[0]!;
     await writeAudit(tx, actor, {
       action: 'campaign.settings.update', targetType: 'campaign', targetId: id, scopePath: organizer.path,
       detail: { changes: changes.slice(0, 50), changeCount: changes.length },

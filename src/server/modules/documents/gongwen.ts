@@ -136,8 +136,8 @@ function table(header: string[], rows: (string | number)[][], widths?: number[])
     columnWidths: w,
     borders: { top: line, bottom: line, left: line, right: line, insideHorizontal: line, insideVertical: line },
     rows: [
-      ...(header.length ? [new TableRow({ tableHeader: true, children: header.map((h, i) => cell(h, w[i], true)) })] : []),
-      ...rows.map((r) => new TableRow({ children: r.map((v, i) => cell(String(v), w[i] ?? w[w.length - 1], false)) })),
+      ...(header.length ? [new TableRow({ tableHeader: true, children: header.map((h, i) => cell(h, w[i]!, true)) })] : []),
+      ...rows.map((r) => new TableRow({ children: r.map((v, i) => cell(String(v), w[i] ?? w[w.length - 1]!, false)) })),
     ],
   });
 }

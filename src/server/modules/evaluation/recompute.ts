@@ -362,13 +362,16 @@ export function idIndex(ids: ArrayLike<number>): (id: number) => number | undefi
  * sources are read in one snapshot and one round trip (one statement per text took about 1 s longer in all at 300,000
  * reporters: the server waited on the client between them).
  */
-async function readPacked(tx: DbOrTx, queries: ReadonlyArray<readonly [ReturnType<typeof sql>, number]>): Promise<Float64Array[]> {
+// One array per query, in the order given: the tuple type lets callers destructure them without an index check.
+async function readPacked<const Q extends ReadonlyArray<readonly [ReturnType<typeof sql>, number]>>(
+  tx: DbOrTx, queries: Q,
+): Promise<{ -readonly [K in keyof Q]: Float64Array }> {
   const [row] = await queryRows<Record<string, string | null>>(tx, sql`select ${sql.join(
     queries.map(([query], k) => sql`(${query}) as ${sql.raw(`p${k}`)}`), sql`, `)}`);
   return queries.map(([, columns], k) => {
     const p = row?.[`p${k}`];
     return p ? parsePacked(p, columns) : new Float64Array(0);
-  });
+  }) as { -readonly [K in keyof Q]: Float64Array };
 }
 
 const num = (x: number) => (Number.isNaN(x) ? null : x);
@@ -481,13 +484,13 @@ function scoreReporters(inputs: Inputs, weights: Partial<Record<Component, numbe
     const average = bal[o + 4]!;
     const poor = bal[o + 5]!;
     const invalid = bal[o + 6]!;
-    counts[i * 5] += good;
-    counts[i * 5 + 1] += fair;
-    counts[i * 5 + 2] += average;
-    counts[i * 5 + 3] += poor;
-    counts[i * 5 + 4] += invalid;
-    valid[i * K + k] += good + fair + average + poor;
-    total[i * K + k] += good * points.good + fair * points.fair + average * points.average + poor * points.poor;
+    counts[i * 5]! += good;
+    counts[i * 5 + 1]! += fair;
+    counts[i * 5 + 2]! += average;
+    counts[i * 5 + 3]! += poor;
+    counts[i * 5 + 4]! += invalid;
+    valid[i * K + k]! += good + fair + average + poor;
+    total[i * K + k]! += good * points.good + fair * points.fair + average * points.average + poor * points.poor;
   }
   const categoryWeights = categories.map((c) => c.weight);
   const t = new Float64Array(K);

@@ -118,7 +118,10 @@ export async function importAttendees(db: DbOrTx, user: AuthUser, actor: AuditAc
   const errors: { row: number; message: string }[] = [];
   const rows: AttendeeIn[] = [];
   for (let i = 2; i <= ws.rowCount; i++) {
-    const [cat, name, unit, identity, presentText] = HEADERS.map((_, c) => cellText(ws.getRow(i).getCell(c + 1).value));
+    // One cell per header.
+    const [cat, name, unit, identity, presentText] = HEADERS.map((_, c) => cellText(ws.getRow(i).getCell(c + 1).value)) as [
+      string, string, string, string, string,
+    ];
     if (![cat, name, unit, identity, presentText].some(Boolean)) continue;
     const key = byLabel.get(cat) ?? byLabel.get(bare(cat));
     if (!key) { errors.push({ row: i, message: `人员类别「${cat}」不在本次测评设置中（可填：${campaign.settings.ballots.categories.map((c) => c.label).join('、')}）` }); continue; }

@@ -32,9 +32,9 @@ export async function addComment(db: DbOrTx, user: AuthUser, actor: AuditActor, 
         .where(and(eq(meetingAgendaItems.id, input.agendaItemId), eq(meetingAgendaItems.meetingId, meetingId)));
       if (!item) throw new AppError('VALIDATION', '所选述职对象不在本次会议议程中', { field: 'agendaItemId' });
     }
-    const [row] = await tx.insert(meetingComments).values({
+    const row = (await tx.insert(meetingComments).values({
       meetingId, ...input, createdBy: user.id, createdAt: actor.at, updatedBy: user.id, updatedAt: actor.at,
-    }).returning();
+    }).returning())[0]!;
     await writeAudit(tx, actor, {
       action: 'meeting.comment.add', targetType: 'meeting_comment', targetId: row.id, scopePath: campaign.organizerPath,
       detail: { meetingId, ...input },
@@ -66,8 +66,8 @@ export async function editComment(
         .filter(([k, v]) => v !== undefined && v !== row[k as keyof typeof row])
         .map(([k, v]) => [k, { from: row[k as keyof typeof row], to: v }]),
     );
-    const [after] = await tx.update(meetingComments).set({ ...input, updatedBy: user.id, updatedAt: actor.at })
-      .where(eq(meetingComments.id, commentId)).returning();
+    const after = (await tx.update(meetingComments).set({ ...input, updatedBy: user.id, updatedAt: actor.at })
+      .where(eq(meetingComments.id, commentId)).returning())[0]!;
     await writeAudit(tx, actor, {
       action: 'meeting.comment.edit', targetType: 'meeting_comment', targetId: commentId, scopePath: campaign.organizerPath,
       detail: { meetingId, changes },

@@ -67,8 +67,8 @@ export async function controlTimer(
     }
     // The first speaker opens the meeting: the projector moves from 会前准备 to the reports.
     const opening = meeting.state === 'preparing' ? { state: 'in_progress', currentStep: meeting.currentStep ?? 'reports' } : {};
-    const [row] = await tx.update(meetings).set({ ...timerColumns(after), ...opening, updatedAt: now })
-      .where(eq(meetings.id, id)).returning();
+    const row = (await tx.update(meetings).set({ ...timerColumns(after), ...opening, updatedAt: now })
+      .where(eq(meetings.id, id)).returning())[0]!;
     await writeAudit(tx, actor, {
       action: 'meeting.timer', targetType: 'meeting', targetId: id, scopePath: campaign.organizerPath,
       detail: { action, itemId: after.itemId, elapsedMs: after.elapsedMs },

@@ -17,13 +17,13 @@ export async function createMeeting(db: DbOrTx, user: AuthUser, actor: AuditActo
       throw new AppError('CAMPAIGN_CLOSED');
     }
     await assertMeetingDate(tx, campaignId, input.meetingDate);
-    const [row] = await tx.insert(meetings).values({
+    const row = (await tx.insert(meetings).values({
       campaignId, title: input.title, meetingDate: input.meetingDate, place: input.place,
       chair: input.chair ?? null, recorder: input.recorder ?? null,
       // 003 asks for 一述一评, 004 lists 集中点评: the campaign decides, a meeting may differ.
       commentMode: input.commentMode ?? campaign.settings.meeting.commentMode ?? 'collective',
       createdAt: actor.at, updatedAt: actor.at,
-    }).returning();
+    }).returning())[0]!;
     await writeAudit(tx, actor, {
       action: 'meeting.create', targetType: 'meeting', targetId: row.id, scopePath: campaign.organizerPath,
       detail: { campaignId, ...input },

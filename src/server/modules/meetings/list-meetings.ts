@@ -15,7 +15,7 @@ export async function listMeetings(
   const conds: SQL[] = [eq(meetings.campaignId, campaignId)];
   if (q.q) conds.push(ilike(meetings.title, `%${escapeLike(q.q)}%`));
   const where = and(...conds);
-  const [{ total }] = await db.select({ total: count() }).from(meetings).where(where);
+  const { total } = (await db.select({ total: count() }).from(meetings).where(where))[0]!;
   const rows = await db.select().from(meetings).where(where)
     .orderBy(desc(meetings.meetingDate), desc(meetings.id)).offset(q.offset).limit(q.limit);
   const counts = rows.length

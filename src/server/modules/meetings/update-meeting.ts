@@ -35,8 +35,8 @@ export async function deleteMeeting(db: DbOrTx, user: AuthUser, actor: AuditActo
     const { meeting, campaign } = await getMeeting(tx, id, { lock: true, viewer: user });
     assertManage(user, campaign.organizerPath);
     if (meeting.state !== 'preparing') throw new AppError('MEETING_STARTED');
-    const [{ n: comments }] = await tx.select({ n: count() }).from(meetingComments).where(eq(meetingComments.meetingId, id));
-    const [{ n: rounds }] = await tx.select({ n: count() }).from(ballotRounds).where(eq(ballotRounds.meetingId, id));
+    const { n: comments } = (await tx.select({ n: count() }).from(meetingComments).where(eq(meetingComments.meetingId, id)))[0]!;
+    const { n: rounds } = (await tx.select({ n: count() }).from(ballotRounds).where(eq(ballotRounds.meetingId, id)))[0]!;
     if (Number(comments) > 0) throw new AppError('MEETING_HAS_RECORDS');
     if (Number(rounds) > 0) throw new AppError('MEETING_HAS_BALLOTS');
     await tx.delete(meetingAttendance).where(eq(meetingAttendance.meetingId, id));

@@ -30,10 +30,10 @@ export async function appointSecretary(db: DbOrTx, user: AuthUser, actor: AuditA
         .set({ tenureEnd: input.tenureStart })
         .where(and(eq(secretaries.id, current.id), isNull(secretaries.tenureEnd)));
     }
-    const [created] = await tx
+    const created = (await tx
       .insert(secretaries)
       .values({ orgId, name: input.name, position: input.position, phone: input.phone ?? null, tenureStart: input.tenureStart })
-      .returning();
+      .returning())[0]!;
     await writeAudit(tx, actor, {
       action: 'org.secretary.appoint', targetType: 'organization', targetId: orgId, scopePath: org.path,
       detail: { name: input.name, tenureStart: input.tenureStart, previous: current?.name ?? null },

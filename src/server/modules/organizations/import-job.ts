@@ -25,9 +25,9 @@ export async function startImportJob(
   // Staging rows of a job whose process stopped mid-import are cleared by the next start.
   await db.delete(orgImportStaging).where(inArray(orgImportStaging.jobId, db.select({ id: orgImportJobs.id }).from(orgImportJobs)
     .where(and(inArray(orgImportJobs.status, RUNNING), lt(orgImportJobs.updatedAt, new Date(Date.now() - STALE_MS))))));
-  const [job] = await db.insert(orgImportJobs)
+  const job = (await db.insert(orgImportJobs)
     .values({ userId: user.id, fileName: fileName.slice(0, 200), status: 'reading', processed: 0, total: file.length })
-    .returning();
+    .returning())[0]!;
   void runImportJob(db, user, actor, file, today, job.id, log);
   return job;
 }

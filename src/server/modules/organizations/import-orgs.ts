@@ -127,9 +127,9 @@ export async function importOrgs(
 ) {
   assertCanImport(user);
   if (jobId !== undefined) return runImport(db, user, actor, file, today, jobId, progress);
-  const [job] = await db.insert(orgImportJobs)
+  const job = (await db.insert(orgImportJobs)
     .values({ userId: user.id, fileName: '（同步导入）', status: 'reading', processed: 0, total: file.length })
-    .returning({ id: orgImportJobs.id });
+    .returning({ id: orgImportJobs.id }))[0]!;
   const finish = (values: Partial<typeof orgImportJobs.$inferInsert>) =>
     db.update(orgImportJobs).set({ ...values, updatedAt: new Date() }).where(eq(orgImportJobs.id, job.id));
   try {
@@ -184,7 +184,7 @@ async function stage(db: DbOrTx, jobId: number, plan: PlannedOrg[], progress: (d
       const anchor = { id: p.parent.existingId, path: p.parent.path, depth: p.parent.depth };
       parent = { ...anchor, anchor };
     } else parent = placed.get(p.parent.code)!;
-    const me = { id: ids[i], path: `${parent.path}${ids[i]}/`, depth: parent.depth + 1, anchor: parent.anchor };
+    const me = { id: ids[i]!, path: `${parent.path}${ids[i]}/`, depth: parent.depth + 1, anchor: parent.anchor };
     placed.set(p.code, me);
     return {
       job_id: jobId, row: p.row, id: me.id, parent_id: parent.id, name: p.name, code: p.code,
@@ -247,10 +247,10 @@ async function moveStaged(db: DbOrTx, user: AuthUser, actor: AuditActor, jobId: 
       select s.id, s.secretary_name, s.secretary_position, s.secretary_tenure_start, s.secretary_phone
       from org_import_staging s where s.job_id = ${jobId} and s.secretary_name is not null`);
     // Counted from staging, not from the insert's reply: the two drivers report affected rows differently.
-    const [span] = await queryRows<{ orgs: number; secretaries: number; first: string | null; last: string | null }>(tx, sql`
+    const span = (await queryRows<{ orgs: number; secretaries: number; first: string | null; last: string | null }>(tx, sql`
       select count(*)::int as orgs, count(secretary_name)::int as secretaries,
         (array_agg(code order by row))[1] as first, (array_agg(code order by row desc))[1] as last
-      from org_import_staging where job_id = ${jobId}`);
+      from org_import_staging where job_id = ${jobId}`))[0]!;
     await tx.delete(orgImportStaging).where(eq(orgImportStaging.jobId, jobId));
     const result = { orgs: Number(span.orgs), secretaries: Number(span.secretaries) };
     await writeAudit(tx, actor, {

@@ -32,11 +32,11 @@ export async function moveOrg(db: DbOrTx, user: AuthUser, actor: AuditActor, id:
         updatedAt: actor.at,
       })
       .where(like(organizations.path, `${org.path}%`));
-    const [moved] = await tx
+    const moved = (await tx
       .update(organizations)
       .set({ parentId: target.id })
       .where(eq(organizations.id, org.id))
-      .returning();
+      .returning())[0]!;
     await writeAudit(tx, actor, {
       action: 'org.move', targetType: 'organization', targetId: id, scopePath: newPath,
       detail: { fromParentId: org.parentId, toParentId: target.id, fromPath: org.path, toPath: newPath },

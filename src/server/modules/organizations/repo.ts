@@ -45,10 +45,10 @@ export async function listChildren(db: DbOrTx, parentId: number, offset: number,
     .orderBy(asc(organizations.code))
     .offset(offset)
     .limit(limit);
-  const [{ total }] = await db
+  const { total } = (await db
     .select({ total: sql<number>`count(*)::int` })
     .from(organizations)
-    .where(eq(organizations.parentId, parentId));
+    .where(eq(organizations.parentId, parentId)))[0]!;
   return { items, total };
 }
 

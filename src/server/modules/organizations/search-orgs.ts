@@ -38,7 +38,7 @@ export async function searchOrgs(db: DbOrTx, user: AuthUser, input: SearchInput)
     .orderBy(asc(organizations.depth), asc(organizations.code))
     .offset(input.offset)
     .limit(input.limit);
-  const [{ total }] = await db.select({ total: sql<number>`count(*)::int` }).from(organizations).where(where);
+  const { total } = (await db.select({ total: sql<number>`count(*)::int` }).from(organizations).where(where))[0]!;
 
   const ancestorIds = [...new Set(items.flatMap((i) => i.path.split('/').filter(Boolean).map(Number)))];
   const names = ancestorIds.length

@@ -19,10 +19,10 @@ export async function createVisit(db: DbOrTx, user: AuthUser, actor: AuditActor,
     const campaign = await visitCampaign(tx, user, campaignId);
     const org = await visitedOrgIn(tx, campaign.organizerPath, input.orgId);
     assertVisitDate(input.visitedOn, shanghaiDate(actor.at));
-    const [visit] = await tx.insert(researchVisits).values({
+    const visit = (await tx.insert(researchVisits).values({
       campaignId, orgId: org.id, visitedOn: input.visitedOn, visitors: input.visitors, seen: input.seen,
       authorId: user.id, createdAt: actor.at, updatedAt: actor.at,
-    }).returning();
+    }).returning())[0]!;
     const problems = input.problems.length
       ? await tx.insert(visitProblems).values(input.problems.map((text, i) => ({
         visitId: visit.id, campaignId, orgId: org.id, position: i + 1, text, sourceId: visit.id, createdAt: actor.at,

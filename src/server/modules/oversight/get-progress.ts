@@ -122,7 +122,7 @@ export async function loadProgress(db: DbOrTx, user: AuthUser, campaignId: numbe
  * the top campaign's own lateness shows on its row.
  */
 async function loadSummary(db: DbOrTx, user: AuthUser, campaignId: number, today: string) {
-  const [s] = await queryRows<{ total: number; subCampaigns: number; overdue: number; byState: Record<string, number>; byFiling: Record<string, number>; reporters: number; observers: number }>(db, sql`
+  const s = (await queryRows<{ total: number; subCampaigns: number; overdue: number; byState: Record<string, number>; byFiling: Record<string, number>; reporters: number; observers: number }>(db, sql`
     ${progressRows(campaignId, user, today)}
     select count(*)::int as total,
       (count(*) filter (where depth > 0))::int as "subCampaigns",
@@ -131,7 +131,7 @@ async function loadSummary(db: DbOrTx, user: AuthUser, campaignId: number, today
       coalesce((select jsonb_object_agg("filingState", n) from (select "filingState", count(*)::int n from rows where depth > 0 group by "filingState") f), '{}'::jsonb) as "byFiling",
       coalesce(sum(reporters), 0)::int as reporters,
       coalesce(sum(observers), 0)::int as observers
-    from rows`);
+    from rows`))[0]!;
   return s;
 }
 

@@ -49,7 +49,7 @@ export async function listVisits(db: DbOrTx, user: AuthUser, campaignId: number,
     ${from} ${where}
     order by v.visited_on desc, v.id desc
     offset ${query.offset} limit ${query.limit}`);
-  const [{ total }] = await queryRows<{ total: number }>(db, sql`select count(*)::int as total ${from} ${where}`);
+  const { total } = (await queryRows<{ total: number }>(db, sql`select count(*)::int as total ${from} ${where}`))[0]!;
   return {
     campaign: { ...presentCampaign(campaign), organizerPath: campaign.organizerPath },
     items: items.map((v) => ({ ...v, canEdit: v.authorId === user.id })),

@@ -18,9 +18,9 @@ export async function addProgress(db: DbOrTx, user: AuthUser, actor: AuditActor,
     if (input.percent !== undefined && item.children > 0) {
       throw new AppError('VALIDATION', '该事项有子项，完成进度由子项按权重汇总，不能直接填写', { field: 'percent' });
     }
-    const [row] = await tx.insert(rectificationProgress).values({
+    const row = (await tx.insert(rectificationProgress).values({
       itemId: id, note: input.note, percent: input.percent ?? null, createdBy: user.id, createdAt: actor.at,
-    }).returning({ id: rectificationProgress.id });
+    }).returning({ id: rectificationProgress.id }))[0]!;
     if (input.percent !== undefined) {
       await tx.execute(sql`update rectification_items set progress = ${input.percent}, updated_at = ${actor.at} where id = ${id}`);
       await rollUpParent(tx, item.parentId, actor.at);

@@ -85,13 +85,13 @@ export async function createItem(db: DbOrTx, user: AuthUser, actor: AuditActor, 
     }
     if (!description) throw new AppError('VALIDATION', '问题不能为空', { field: 'description' });
 
-    const [row] = await tx.insert(rectificationItems).values({
+    const row = (await tx.insert(rectificationItems).values({
       campaignId, orgId: input.orgId, reporterId: rep.id, parentId, weight: input.weight ?? 1,
       ...source, description, rootCause: blankToNull(input.rootCause), owner: blankToNull(input.owner),
       responsibleLeader: blankToNull(input.responsibleLeader), measures: blankToNull(input.measures),
       deadline: input.deadline ?? null, evidenceRequired: input.evidenceRequired ?? true,
       createdBy: user.id, createdAt: actor.at, updatedAt: actor.at,
-    }).returning({ id: rectificationItems.id });
+    }).returning({ id: rectificationItems.id }))[0]!;
     await rollUpParent(tx, parentId, actor.at);
     await writeAudit(tx, actor, {
       action: 'rectification.item.create', targetType: 'rectification_item', targetId: row.id, scopePath: org.path,

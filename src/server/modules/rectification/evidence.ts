@@ -27,12 +27,12 @@ export async function addEvidence(
       const [p] = await queryRows<{ id: number }>(tx, sql`select id from rectification_progress where id = ${progressId} and item_id = ${id}`);
       if (!p) throw notFound('进展记录');
     }
-    const [{ n }] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from rectification_evidence where item_id = ${id}`);
+    const { n } = (await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from rectification_evidence where item_id = ${id}`))[0]!;
     if (n >= MAX_EVIDENCE_FILES) throw new AppError('TOO_MANY_FILES', `每个整改事项最多${MAX_EVIDENCE_FILES}个佐证材料`);
-    const [saved] = await tx.insert(rectificationEvidence).values({
+    const saved = (await tx.insert(rectificationEvidence).values({
       itemId: id, progressId: progressId ?? null, fileName: file.name.slice(0, 200), mimeType: file.mimeType || 'application/octet-stream',
       size: file.content.length, content: file.content, uploadedBy: user.id, createdAt: actor.at,
-    }).returning({ id: rectificationEvidence.id, fileName: rectificationEvidence.fileName, size: rectificationEvidence.size });
+    }).returning({ id: rectificationEvidence.id, fileName: rectificationEvidence.fileName, size: rectificationEvidence.size }))[0]!;
     await writeAudit(tx, actor, {
       action: 'rectification.evidence.add', targetType: 'rectification_item', targetId: id, scopePath: item.orgPath,
       detail: { evidenceId: saved.id, fileName: saved.fileName, size: saved.size, progressId: progressId ?? null },

@@ -10,7 +10,7 @@ export async function getItem(db: DbOrTx, user: AuthUser, today: string, id: num
   const ctx = await loadItem(db, id, false, user);
   assertReadItems(user, ctx);
   type Raw = Omit<ItemRow, 'sourceLabel' | 'statusLabel'>;
-  const [item] = await queryRows<Raw>(db, sql`select ${itemColumns(today)} ${itemFrom} where i.id = ${id}`);
+  const item = (await queryRows<Raw>(db, sql`select ${itemColumns(today)} ${itemFrom} where i.id = ${id}`))[0]!;
   const subItems = await queryRows<Raw>(db, sql`select ${itemColumns(today)} ${itemFrom} where i.parent_id = ${id} order by i.id`);
   const timeline = await queryRows<{
     kind: 'progress' | 'verification'; id: number; at: string; by: string | null; note: string | null;

@@ -75,7 +75,7 @@ export async function listItems(db: DbOrTx, user: AuthUser, today: string, query
     select ${itemColumns(today)} ${itemFrom} ${where}
     order by ${overdueSql('i', today)} desc, (i.status = 'closed'), i.deadline nulls last, o.path, i.id
     offset ${query.offset} limit ${query.limit}`);
-  const [{ total }] = await queryRows<{ total: number }>(db, sql`select count(*)::int as total ${itemFrom} ${where}`);
+  const { total } = (await queryRows<{ total: number }>(db, sql`select count(*)::int as total ${itemFrom} ${where}`))[0]!;
   // The summary ignores the status/overdue filters so the filter chips show what each would give.
   const counts = await queryRows<{ status: RectStatus; n: number; overdue: number }>(db, sql`
     select i.status, count(*)::int as n, count(*) filter (where ${overdueSql('i', today)})::int as overdue

@@ -20,9 +20,9 @@ export async function createCommitment(db: DbOrTx, user: AuthUser, actor: AuditA
     const [open] = await queryRows<{ id: number }>(tx, sql`
       select id from commitments where campaign_id = ${campaignId} and org_id = ${orgId} and state <> 'published' limit 1`);
     if (open) throw new AppError('COMMITMENT_EXISTS');
-    const [row] = await tx.insert(commitments).values({
+    const row = (await tx.insert(commitments).values({
       campaignId, orgId, reporterId: rep.id, content: input.content, createdBy: user.id, createdAt: actor.at, updatedAt: actor.at,
-    }).returning({ id: commitments.id });
+    }).returning({ id: commitments.id }))[0]!;
     await writeAudit(tx, actor, {
       action: 'rectification.commitment.create', targetType: 'commitment', targetId: row.id, scopePath: rep.orgPath,
       detail: { campaignId, orgId, content: input.content },

@@ -30,7 +30,7 @@ export async function publishedProgress(db: DbOrTx, user: AuthUser, today: strin
       const mine = published.filter((k) => k.orgId === orgId);
       const rows = items.filter((i) => i.orgId === orgId);
       return {
-        orgId, orgName: mine[0].orgName, commitments: mine.map((k) => ({ content: k.content, publishedAt: k.publishedAt })),
+        orgId, orgName: mine[0]!.orgName, commitments: mine.map((k) => ({ content: k.content, publishedAt: k.publishedAt })),
         total: rows.length, closed: rows.filter((r) => r.status === 'closed').length,
         items: rows.map(({ orgId: _o, ...r }) => ({ ...r, statusLabel: r.overdue ? '逾期' : RECT_STATUS_LABELS[r.status] })),
       };

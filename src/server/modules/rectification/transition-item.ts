@@ -21,8 +21,8 @@ export async function transitionItem(db: DbOrTx, user: AuthUser, actor: AuditAct
       validateItem({ problem: item.description, owner: item.owner ?? '', measures: item.measures ?? '', deadline: item.deadline ?? '', createdOn: item.createdOn });
     }
     if (action === 'submit' && item.children > 0) {
-      const [{ open }] = await queryRows<{ open: number }>(tx, sql`
-        select count(*)::int as open from rectification_items where parent_id = ${id} and status <> 'closed'`);
+      const { open } = (await queryRows<{ open: number }>(tx, sql`
+        select count(*)::int as open from rectification_items where parent_id = ${id} and status <> 'closed'`))[0]!;
       if (open > 0) throw new AppError('SUB_ITEMS_OPEN', `还有${open}个子项未销号，不能提交验收`);
     }
     await tx.execute(sql`update rectification_items set status = ${status}, updated_at = ${actor.at} where id = ${id}`);

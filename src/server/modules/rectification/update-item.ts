@@ -43,11 +43,11 @@ export async function deleteItem(db: DbOrTx, user: AuthUser, actor: AuditActor, 
     const item = await loadItem(tx, id, true, user);
     const [creator] = await queryRows<{ createdBy: number | null }>(tx, sql`select created_by as "createdBy" from rectification_items where id = ${id}`);
     assertDeleteItem(user, item, creator?.createdBy ?? null);
-    const [used] = await queryRows<{ n: number }>(tx, sql`
+    const used = (await queryRows<{ n: number }>(tx, sql`
       select ((select count(*) from rectification_progress where item_id = ${id})
         + (select count(*) from rectification_evidence where item_id = ${id})
         + (select count(*) from rectification_verifications where item_id = ${id})
-        + (select count(*) from rectification_items where parent_id = ${id} or carried_from_id = ${id}))::int as n`);
+        + (select count(*) from rectification_items where parent_id = ${id} or carried_from_id = ${id}))::int as n`))[0]!;
     if (item.status !== 'not_started' || used.n > 0) {
       throw new AppError('ITEM_IN_USE');
     }

@@ -39,19 +39,19 @@ export async function verifyItem(db: DbOrTx, user: AuthUser, actor: AuditActor, 
     if (input.result === 'pass' && item.evidenceRequired && !evidence) {
       throw new AppError('VALIDATION', '验收销号须注明或选择佐证材料（该事项要求提供佐证）', { field: 'evidence' });
     }
-    const [v] = await tx.insert(rectificationVerifications).values({
+    const v = (await tx.insert(rectificationVerifications).values({
       itemId: id, result: input.result, evidence, note: input.note?.trim() || null, verifiedBy: user.id, verifiedAt: actor.at,
-    }).returning({ id: rectificationVerifications.id });
+    }).returning({ id: rectificationVerifications.id }))[0]!;
     let newItemId: number | null = null;
     if (input.result === 'reopen') {
-      const [copy] = await queryRows<{ id: number }>(tx, sql`
+      const copy = (await queryRows<{ id: number }>(tx, sql`
         insert into rectification_items (campaign_id, org_id, reporter_id, parent_id, weight, source_type, source_id, source_text,
           description, root_cause, owner, owner_user_id, responsible_leader, measures, deadline, status, progress,
           evidence_required, created_by, created_at, updated_at)
         select campaign_id, org_id, reporter_id, null, weight, 'reopen', id, ${outcome.newItem!.note},
           description, root_cause, owner, owner_user_id, responsible_leader, measures, null, 'in_progress', 0,
           evidence_required, ${user.id}, ${actor.at}, ${actor.at}
-        from rectification_items where id = ${id} returning id`);
+        from rectification_items where id = ${id} returning id`))[0]!;
       newItemId = copy.id;
     } else {
       const closing = outcome.status === 'closed';

@@ -172,7 +172,7 @@ export async function parseReportDocx(file: Buffer, specs: SectionSpec[]): Promi
   if (!units.length) throw bad('Word文件中没有文字内容');
   // A first short line naming the report is its title, not a section heading.
   let title: string | null = null;
-  if (units[0].block.type !== 'table' && /述职报告|述职材料/.test(units[0].text) && [...units[0].text].length <= 60) title = units.shift()!.text;
+  if (units[0]!.block.type !== 'table' && /述职报告|述职材料/.test(units[0]!.text) && [...units[0]!.text].length <= 60) title = units.shift()!.text;
   dropClosingLines(units);
   // Tables never start a section; everything else is split by the same rule as plain text.
   const headings = sectionHeadings(units.map((u) => (u.block.type === 'table' ? '' : u.text)), specs);
@@ -188,7 +188,7 @@ export async function parseReportDocx(file: Buffer, specs: SectionSpec[]): Promi
       existing.units.push({ ...u, block: { type: 'heading', level: 1, runs: [{ text: u.text }] } });
       current = existing;
     } else {
-      current = { key: h.keys[0], title: u.text.trim(), units: [], alsoCovers: h.keys.slice(1) };
+      current = { key: h.keys[0]!, title: u.text.trim(), units: [], alsoCovers: h.keys.slice(1) };
       parts.push(current);
     }
   });

@@ -194,14 +194,14 @@ export async function listReviewQueue(db: DbOrTx, user: AuthUser, q: QueueQuery,
     total = items.length;
     items = items.slice(q.offset, q.offset + q.limit);
   } else {
-    const [{ n }] = await db
+    const { n } = (await db
       .select({ n: sql<number>`count(*)::int` })
       .from(campaignReporters)
       .innerJoin(campaigns, eq(campaigns.id, campaignReporters.campaignId))
       .innerJoin(organizations, eq(organizations.id, campaignReporters.orgId))
       .innerJoin(reportTo, eq(reportTo.id, campaignReporters.reportToOrgId))
       .leftJoin(reports, eq(reports.reporterId, campaignReporters.id))
-      .where(where);
+      .where(where))[0]!;
     total = Number(n);
   }
   return { items, total };

@@ -46,15 +46,15 @@ export async function addAttachment(
     if (file.size > attachmentLimitBytes(a.maxSizeMb)) {
       throw new AppError('PAYLOAD_TOO_LARGE', `附件不能超过${a.maxSizeMb}MB`, { field: 'file' });
     }
-    const [{ n }] = await tx
+    const { n } = (await tx
       .select({ n: sql<number>`count(*)::int` })
       .from(reportAttachments)
-      .where(and(eq(reportAttachments.reportId, id), isNull(reportAttachments.removedAt)));
+      .where(and(eq(reportAttachments.reportId, id), isNull(reportAttachments.removedAt))))[0]!;
     if (Number(n) >= MAX_ATTACHMENTS) throw new AppError('TOO_MANY_ATTACHMENTS', `每份述职报告最多${MAX_ATTACHMENTS}个附件`);
-    const [saved] = await tx
+    const saved = (await tx
       .insert(reportAttachments)
       .values({ reportId: id, fileName: file.name.slice(0, 200), mimeType: file.mimeType || 'application/octet-stream', size: file.size, sha256: file.sha256, uploadedBy: user.id, createdAt: actor.at })
-      .returning({ id: reportAttachments.id, fileName: reportAttachments.fileName, size: reportAttachments.size });
+      .returning({ id: reportAttachments.id, fileName: reportAttachments.fileName, size: reportAttachments.size }))[0]!;
     await writeAudit(tx, actor, { action: 'report.attachment_add', targetType: 'report', targetId: id, scopePath: ctx.orgPath, detail: { attachmentId: saved.id, fileName: saved.fileName, size: saved.size, sha256: file.sha256 } });
     return saved;
   });

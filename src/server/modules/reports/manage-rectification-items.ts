@@ -28,10 +28,10 @@ export async function addRectificationItem(db: DbOrTx, user: AuthUser, actor: Au
   return db.transaction(async (tx) => {
     const ctx = await loadReporter(tx, reporterId, user);
     assertManageItems(user, scopeOf(ctx));
-    const [row] = await tx
+    const row = (await tx
       .insert(priorRectificationItems)
       .values({ campaignId: ctx.campaignId, orgId: ctx.orgId, reference: input.reference?.trim() || null, text: input.text.trim(), createdBy: user.id, createdAt: actor.at })
-      .returning({ id: priorRectificationItems.id, reference: priorRectificationItems.reference, text: priorRectificationItems.text });
+      .returning({ id: priorRectificationItems.id, reference: priorRectificationItems.reference, text: priorRectificationItems.text }))[0]!;
     await writeAudit(tx, actor, { action: 'report.rectification_item_add', targetType: 'prior_rectification_item', targetId: row.id, scopePath: ctx.orgPath, detail: { reporterId, ...row } });
     return row;
   });

@@ -25,7 +25,7 @@ function toGongwen(b: RichBlock): GongwenBlock {
       const headed = b.rows[0]?.header ?? false;
       return {
         type: 'table',
-        header: headed ? pad(b.rows[0].cells) : [],
+        header: headed ? pad(b.rows[0]!.cells) : [],
         rows: (headed ? b.rows.slice(1) : b.rows).map((r) => pad(r.cells)),
       };
     }

@@ -105,10 +105,10 @@ export async function addAccountability(db: DbOrTx, user: AuthUser, actor: Audit
       select org_id as "orgId", report_to_org_id as "reportToOrgId" from campaigns_v_reporters
       where id = ${input.reporterId} and campaign_id = ${campaignId} and removed_at is null`);
     if (!r) throw new AppError('REPORTER_NOT_IN_CAMPAIGN', '该述职对象不属于本次述职评议考核', { field: 'reporterId' });
-    const [row] = await tx.insert(resultFollowUps).values({
+    const row = (await tx.insert(resultFollowUps).values({
       campaignId, reporterId: input.reporterId, orgId: r.orgId, assigneeOrgId: r.reportToOrgId, kind: 'accountability',
       dueDate: input.dueDate, recordContent: input.note, createdBy: user.id,
-    }).returning({ id: resultFollowUps.id });
+    }).returning({ id: resultFollowUps.id }))[0]!;
     await writeAudit(tx, actor, {
       action: 'results.follow_up.accountability', targetType: 'result_follow_up', targetId: row.id,
       scopePath: campaign.organizerPath, detail: input,

@@ -234,7 +234,7 @@ export async function adjustKeyManagement(db: DbOrTx, user: AuthUser, actor: Aud
     const [row] = await tx.select().from(keyManagement)
       .where(and(eq(keyManagement.id, id ?? 0), eq(keyManagement.campaignId, campaignId))).for('no key update');
     if (!row) throw notFound('重点管理对象');
-    const allowed: Record<string, string[]> = { remove: ['proposed', 'listed'], confirm: ['proposed'], upgrade: ['listed'] };
+    const allowed: Record<typeof a.action, string[]> = { remove: ['proposed', 'listed'], confirm: ['proposed'], upgrade: ['listed'] };
     if (!allowed[a.action].includes(row.state)) {
       throw new AppError('KEY_STATE', `当前状态为「${KEY_STATE_LABELS[row.state]}」，不能进行该操作`);
     }

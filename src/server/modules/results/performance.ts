@@ -59,7 +59,8 @@ export async function importPerformance(db: DbOrTx, user: AuthUser, actor: Audit
   const rows: { orgId: number; score: number | null; rank: number | null }[] = [];
   const seen = new Set<string>();
   for (let i = 2; i <= ws.rowCount; i++) {
-    const cells = HEADERS.map((_, c) => cellText(ws.getRow(i).getCell(c + 1).value));
+    // One cell per header.
+    const cells = HEADERS.map((_, c) => cellText(ws.getRow(i).getCell(c + 1).value)) as [string, string, string, string];
     if (cells.every((c) => c === '')) continue;
     const [code, , scoreText, rankText] = cells;
     const r = byCode.get(code);

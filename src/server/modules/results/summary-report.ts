@@ -35,7 +35,7 @@ export type SummarySections = Partial<Record<SummarySectionKey, string>>;
  * receives the report, else the configured upper body outside it (000 §8).
  */
 async function campaignMeta(db: DbOrTx, campaignId: number) {
-  const [row] = await queryRows<{
+  const row = (await queryRows<{
     dueDays: number | null; resultsDue: string | null; roundEnd: string | null; summaryEnd: string | null; parentPath: string | null; parentName: string | null;
     organizerName: string; organizerLevel: string; upperBody: string | null; fieldEnabled: boolean; surveyEnabled: boolean;
   }>(db, sql`
@@ -48,7 +48,7 @@ async function campaignMeta(db: DbOrTx, campaignId: number) {
            coalesce((c.settings->'fieldAssessment'->>'enabled')::boolean, false) as "fieldEnabled",
            coalesce((c.settings->'survey'->>'enabled')::boolean, false) as "surveyEnabled"
     from campaigns c join organizations_v_units o on o.id = c.organizer_org_id left join organizations_v_units po on po.id = o.parent_id
-    where c.id = ${campaignId}`);
+    where c.id = ${campaignId}`))[0]!;
   return row;
 }
 type CampaignMeta = Awaited<ReturnType<typeof campaignMeta>>;
@@ -103,7 +103,7 @@ const dueDateOf = (meta: NonNullable<Awaited<ReturnType<typeof campaignMeta>>>) 
 export async function summaryFigures(db: DbOrTx, campaignId: number, now: Date) {
   const reporters = await gradedReporters(db, campaignId);
   const ballots = await ballotFacts(db, campaignId);
-  const [counts] = await queryRows<{ meetings: number; fieldDone: number; surveyResponses: number; items: number; closed: number; overdue: number }>(db, sql`
+  const counts = (await queryRows<{ meetings: number; fieldDone: number; surveyResponses: number; items: number; closed: number; overdue: number }>(db, sql`
     select
       (select count(*)::int from meetings_v_meetings where campaign_id = ${campaignId}) as meetings,
       (select count(*)::int from assessment_assignments a join campaigns_v_reporters r on r.id = a.reporter_id
@@ -112,7 +112,7 @@ export async function summaryFigures(db: DbOrTx, campaignId: number, now: Date) 
       (select count(*)::int from rectification_items where campaign_id = ${campaignId} and parent_id is null) as items,
       (select count(*)::int from rectification_items where campaign_id = ${campaignId} and parent_id is null and status = 'closed') as closed,
       (select count(*)::int from rectification_items where campaign_id = ${campaignId} and parent_id is null and status <> 'closed'
-        and deadline < ${today(now)}) as overdue`);
+        and deadline < ${today(now)}) as overdue`))[0]!;
   const grades = Object.fromEntries(GRADES.map((g) => [g, reporters.filter((r) => r.grade === g).length])) as Record<Grade, number>;
   const openItems = await queryRows<{ orgId: number; orgName: string; open: number; overdue: number; sample: string }>(db, sql`
     select i.org_id as "orgId", o.name as "orgName", count(*)::int as open,

@@ -26,7 +26,7 @@ export async function seedDemoSurvey(db: Db, opts: { now: Date; campaignId: numb
   if (!admin || !town) return { surveyId: null };
   const user: AuthUser = { id: admin.id, username: 'admin', displayName: admin.display_name, role: 'org_admin', scopeOrgId: admin.scope_org_id, orgId: null, scopePath: admin.path };
   const actor = { actorId: admin.id, actorName: `${admin.display_name}(admin)`, ip: null, at: opts.now };
-  const [{ year }] = await queryRows<{ year: number }>(db, sql`select year from campaigns where id = ${opts.campaignId}`);
+  const { year } = (await queryRows<{ year: number }>(db, sql`select year from campaigns where id = ${opts.campaignId}`))[0]!;
   const survey = await createSurvey(db, user, actor, opts.campaignId, { title: `${year}年度青山镇基层党建工作满意度调查`, sampleSize: 20 });
   for (let i = 0; i < 40; i++) {
     await addRespondent(db, user, actor, survey.id, {

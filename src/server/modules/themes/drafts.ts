@@ -32,10 +32,10 @@ export async function createDraft(db: Db, user: AuthUser, actor: AuditActor, cam
       eq(themeDrafts.reporterId, rep.id), eq(themeDrafts.label, theme.label), sql`${themeDrafts.state} <> 'rejected'`,
     ));
     if (existing) throw new AppError('ALREADY_DRAFT');
-    const [row] = await tx.insert(themeDrafts).values({
+    const row = (await tx.insert(themeDrafts).values({
       campaignId: reporterCampaignId, orgId: input.orgId, reporterId: rep.id, jobId: job.id, themeId: theme.id, label: theme.label,
       commentCount: theme.count, quotes: theme.quotes, createdBy: user.id, createdAt: actor.at,
-    }).returning({ id: themeDrafts.id });
+    }).returning({ id: themeDrafts.id }))[0]!;
     await writeAudit(tx, actor, {
       action: 'themes.draft.create', targetType: 'theme_draft', targetId: row.id, scopePath: rep.orgPath,
       detail: { campaignId: reporterCampaignId, jobCampaignId: campaignId, orgId: input.orgId, label: theme.label, count: theme.count },
