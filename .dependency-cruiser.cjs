@@ -34,11 +34,20 @@ module.exports = {
           '^src/server/modules/oversight/(list-observers|list-my-tasks)\\.ts$',
           '^src/server/modules/ballots/paper-tallies\\.ts$',
           '^src/server/modules/themes/views\\.ts$',
-          // The web's types inferred from zod schemas the route files still declare and export (i17-web, sitting 9):
-          // to move into each module's schemas.ts.
-          '^src/server/modules/(audit|auth|accounts|organizations|reports|ballots)/routes\\.ts$',
-          '^src/server/modules/ballots/manage-round\\.ts$',
         ],
+      },
+    },
+    {
+      name: 'schemas-are-leaf',
+      comment:
+        'A module\'s schemas.ts is what the web compiles of the server: it imports zod, src/domain and other schemas.ts ' +
+        'files only (src/server/http/schemas.ts holds the shared Id), never a use case, the database, Drizzle or Fastify, ' +
+        'so the web program stays free of server code and its compiler settings (decision 025).',
+      severity: 'error',
+      from: { path: '^src/server/modules/[^/]+/schemas\\.ts$' },
+      to: {
+        path: ['^src/(server|web)/', '^node_modules/', '^node:', '^(fs|fs/promises|crypto|path|os|net|http|https|child_process|worker_threads)$'],
+        pathNot: ['^src/server/(modules/[^/]+|http)/schemas\\.ts$', '^node_modules/zod/'],
       },
     },
     {

@@ -123,6 +123,15 @@ describe('R-MEET-1 meetings of a campaign: access per role', () => {
     expect(await audits('meeting.update')).toBeGreaterThanOrEqual(1);
     expect(await audits('meeting.delete')).toBe(1);
   });
+
+  it('keeps a meeting that has a ballot round (MEETING_HAS_BALLOTS, counted through ballots_v_rounds)', async () => {
+    const id = await newMeeting('已设置测评的会议');
+    await t.db.execute(sql`insert into ballot_rounds (meeting_id, mode, room_code) values (${id}, 'rehearsal', '0000')`);
+    const res = await s.townA.delete(`/api/meetings/${id}`);
+    expect(res.statusCode).toBe(409);
+    expect(res.json().code).toBe('MEETING_HAS_BALLOTS');
+    expect((await s.townA.get(`/api/meetings/${id}`)).statusCode).toBe(200);
+  });
 });
 
 describe('R-MEET-1 agenda and R-REP-8 speaking minutes', () => {

@@ -4,12 +4,11 @@ import type { PaperPair, PaperTallyIn } from '../../server/modules/ballots/paper
 
 import type { z } from 'zod';
 import type {
-  CodeCountOut, ReconciliationOut, RoundDetailOut, RoundOut, RoundResultsOut, TallyRowOut,
-} from '../../server/modules/ballots/routes';
-import type { RoundMode, RoundState } from '../../server/modules/ballots/manage-round';
+  CodeCountOut, ReconciliationOut, RoundDetailOut, RoundMode, RoundOut, RoundResultsOut, RoundState, TallyRowOut,
+} from '../../server/modules/ballots/schemas';
 import type { Wire } from './types';
 
-// The server's zod schemas (ballots/routes.ts) are the contract; these are their shapes as JSON (decision 025).
+// The server's zod schemas (ballots/schemas.ts) are the contract; these are their shapes as JSON (decision 025).
 export type { RoundMode, RoundState };
 
 /** `secrecy`: what the close did for ballot secrecy (decision 017); null before the close and for rehearsals. */

@@ -4,12 +4,12 @@ import type { z } from 'zod';
 import type {
   CheckResult as CheckResultSchema, Checks as ChecksSchema, Deadline as DeadlineSchema, Place as PlaceSchema,
   RectItem as RectItemSchema, ReportView as ReportViewSchema, Section as SectionSchema, TaskItem as TaskItemSchema,
-} from '../../server/modules/reports/routes';
+} from '../../server/modules/reports/schemas';
 import type { ReportState, ReviewAction } from '../../domain/report-review';
 
 export type { ReportState, ReviewAction };
 
-// The server's zod schemas (reports/routes.ts) are the contract; these are their inferred shapes.
+// The server's zod schemas (reports/schemas.ts) are the contract; these are their inferred shapes.
 /** `text` is the plain text derived from `html` (what the checks and the 字数 read); `html` is absent for sections stored before rich text (decision 009). */
 export type Section = z.infer<typeof SectionSchema>;
 export type Place = z.infer<typeof PlaceSchema>;

@@ -1,13 +1,13 @@
 import type { z } from 'zod';
 import type { PasswordState } from '../../domain/password-policy';
 import type { AccountAction, Role } from '../../domain/roles';
-import type { AuditEntryOut } from '../../server/modules/audit/routes';
-import type { SessionOut } from '../../server/modules/auth/routes';
-import type { AccountCreateIn, AccountOut, AccountUpdateIn, SecurityPolicyOut } from '../../server/modules/accounts/routes';
+import type { AuditEntryOut } from '../../server/modules/audit/schemas';
+import type { SessionOut } from '../../server/modules/auth/schemas';
+import type { AccountCreateIn, AccountOut, AccountUpdateIn, SecurityPolicyOut } from '../../server/modules/accounts/schemas';
 import type {
   ImportJobOut, ImportResult as ImportResultSchema, MemberIn, MemberOut, OrgDetailOut, OrgIn, OrgNode as OrgNodeSchema,
   OrgSearchHitOut, SecretaryIn, SecretaryOut,
-} from '../../server/modules/organizations/routes';
+} from '../../server/modules/organizations/schemas';
 
 /** What JSON makes of a response type the server's schema declares: dates arrive as ISO strings. */
 export type Wire<T> = T extends Date
@@ -42,7 +42,7 @@ export interface Meta {
   vote?: { publicUrl: string | null; warning: string | null };
 }
 
-// Organizations (organizations/routes.ts) and accounts (accounts/routes.ts): inferred from the server's schemas.
+// Organizations (organizations/schemas.ts) and accounts (accounts/schemas.ts): inferred from the server's schemas.
 export type OrgNode = z.infer<typeof OrgNodeSchema>;
 export type OrgSearchHit = z.infer<typeof OrgSearchHitOut>;
 

@@ -1,38 +1,38 @@
 import { and, asc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import type { AuditAction } from '../../../domain/audit-actions';
-import { alias } from 'drizzle-orm/pg-core';
 import { AppError, notFound } from '../../../domain/errors';
 import { assertPasswordAcceptable } from '../../../domain/password-policy';
-import { type AccountAction, accountActionsOf, type Role } from '../../../domain/roles';
+import { accountActionsOf, type Role } from '../../../domain/roles';
 import { type DbOrTx, escapeLike } from '../../db/connect';
-import { organizations, sessions, users } from '../../db/schema';
+import { sessions, users } from '../../db/schema';
+import { userRows } from '../auth/row-sources';
+import { orgUnitsAs } from '../organizations/row-sources';
 import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AppConfig, AuthUser } from '../../http/context';
 import { activeLocks, unlockUsername } from '../auth/login-guard';
 import { hashPassword } from '../auth/password-hash';
 import { getOrg } from '../organizations/repo';
 import { assertAccountDuty, assertAccountInScope, assertMayAct, assertMayAssign, mayAct } from './policy';
+import { ROW_ACTIONS } from './schemas';
 
-const scopeOrg = alias(organizations, 'scope_org');
-const ownOrg = alias(organizations, 'own_org');
+const scopeOrg = orgUnitsAs('scope_org');
+const ownOrg = orgUnitsAs('own_org');
 
 const accountColumns = {
-  id: users.id, username: users.username, displayName: users.displayName, role: users.role,
-  scopeOrgId: users.scopeOrgId, scopeOrgName: scopeOrg.name, orgId: users.orgId, orgName: ownOrg.name,
-  disabled: users.disabled, mustChangePassword: users.mustChangePassword,
+  id: userRows.id, username: userRows.username, displayName: userRows.displayName, role: userRows.role,
+  scopeOrgId: userRows.scopeOrgId, scopeOrgName: scopeOrg.name, orgId: userRows.orgId, orgName: ownOrg.name,
+  disabled: userRows.disabled, mustChangePassword: userRows.mustChangePassword,
   path: sql<string | null>`coalesce(${scopeOrg.path}, ${ownOrg.path})`,
 };
 
 function accountsQuery(db: DbOrTx) {
   return db
     .select(accountColumns)
-    .from(users)
-    .leftJoin(scopeOrg, eq(scopeOrg.id, users.scopeOrgId))
-    .leftJoin(ownOrg, eq(ownOrg.id, users.orgId));
+    .from(userRows)
+    .leftJoin(scopeOrg, eq(scopeOrg.id, userRows.scopeOrgId))
+    .leftJoin(ownOrg, eq(ownOrg.id, userRows.orgId));
 }
 type AccountRow = Awaited<ReturnType<typeof accountsQuery>>[number];
-
-export const ROW_ACTIONS = ['edit', 'disable', 'password', 'role', 'unlock', 'expire'] as const satisfies readonly AccountAction[];
 
 /** The row as the list shows it, with what the viewer may do to it (the page offers exactly those actions). */
 function present(row: AccountRow, viewer: AuthUser, locks: Map<string, Date>) {
@@ -54,22 +54,22 @@ export async function listAccounts(db: DbOrTx, viewer: AuthUser, now: Date, q: {
   assertAccountDuty(viewer, ...accountActionsOf(viewer.role));
   // A system-level 三员 account sees every account, those bound to no organization (other 三员) too.
   const conds: SQL[] = viewer.scopePath === '/' ? [] : [sql`coalesce(${scopeOrg.path}, ${ownOrg.path}) like ${`${escapeLike(viewer.scopePath!)}%`}`];
-  if (q.q) conds.push(or(ilike(users.username, `%${escapeLike(q.q)}%`), ilike(users.displayName, `%${escapeLike(q.q)}%`))!);
-  if (q.role) conds.push(eq(users.role, q.role));
+  if (q.q) conds.push(or(ilike(userRows.username, `%${escapeLike(q.q)}%`), ilike(userRows.displayName, `%${escapeLike(q.q)}%`))!);
+  if (q.role) conds.push(eq(userRows.role, q.role));
   const where = conds.length ? and(...conds) : undefined;
-  const rows = await accountsQuery(db).where(where).orderBy(asc(users.username)).offset(q.offset).limit(q.limit);
+  const rows = await accountsQuery(db).where(where).orderBy(asc(userRows.username)).offset(q.offset).limit(q.limit);
   const { total } = (await db
     .select({ total: sql<number>`count(*)::int` })
-    .from(users)
-    .leftJoin(scopeOrg, eq(scopeOrg.id, users.scopeOrgId))
-    .leftJoin(ownOrg, eq(ownOrg.id, users.orgId))
+    .from(userRows)
+    .leftJoin(scopeOrg, eq(scopeOrg.id, userRows.scopeOrgId))
+    .leftJoin(ownOrg, eq(ownOrg.id, userRows.orgId))
     .where(where))[0]!;
   const locks = await activeLocks(db, rows.map((r) => r.username), now);
   return { items: rows.map((r) => present(r, viewer, locks)), total };
 }
 
 async function accountById(db: DbOrTx, id: number) {
-  const [row] = await accountsQuery(db).where(eq(users.id, id));
+  const [row] = await accountsQuery(db).where(eq(userRows.id, id));
   if (!row) throw notFound('账号');
   return row;
 }
@@ -128,7 +128,7 @@ export async function createAccount(db: DbOrTx, admin: AuthUser, actor: AuditAct
     const passwordHash = await hashPassword(input.password, config.passwordCost);
     return db.transaction(async (tx) => {
       const binding = await resolveBinding(tx, admin, input.role, input.scopeOrgId, input.orgId);
-      const [taken] = await tx.select({ id: users.id }).from(users).where(eq(users.username, input.username));
+      const [taken] = await tx.select({ id: userRows.id }).from(userRows).where(eq(userRows.username, input.username));
       if (taken) throw new AppError('DUPLICATE_USERNAME', `用户名「${input.username}」已被使用`, { field: 'username' });
       const [u] = await tx
         .insert(users)

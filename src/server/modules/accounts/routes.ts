@@ -7,34 +7,10 @@ import { actorOf } from '../../http/audit';
 import { PASSWORD_RULE_TEXT } from '../../../domain/password-policy';
 import { requireRole, requireUser } from '../../http/session';
 import { SECURITY_SETTINGS_READER } from './policy';
-import { createAccount, expireAccountPassword, ROW_ACTIONS, listAccounts, setAccountPassword, unlockAccount, updateAccount } from './manage-accounts';
+import { createAccount, expireAccountPassword, listAccounts, setAccountPassword, unlockAccount, updateAccount } from './manage-accounts';
+import { AccountCreateIn, AccountOut, AccountUpdateIn, SecurityPolicyOut } from './schemas';
 
-// Response and request shapes are exported for the web to infer its types from (decision 025, `import type` only).
-export const AccountOut = z.object({
-  id: z.number(), username: z.string(), displayName: z.string(), role: z.enum(ROLE_CODES),
-  scopeOrgId: z.number().nullable(), scopeOrgName: z.string().nullable(),
-  orgId: z.number().nullable(), orgName: z.string().nullable(),
-  lockedUntil: z.string().nullable(), disabled: z.boolean(), mustChangePassword: z.boolean(),
-  /** What the caller may do to this account (三员分立, decision 019); the page offers exactly these. */
-  actions: z.array(z.enum(ROW_ACTIONS)),
-});
 const Ok = z.object({ ok: z.boolean() });
-export const AccountCreateIn = z.object({
-  username: z.string().trim().regex(/^[A-Za-z0-9_.-]{3,32}$/, '用户名为3-32位字母、数字、下划线、点或短横线'),
-  displayName: z.string().trim().min(1).max(50),
-  password: z.string().min(1).max(128),
-  role: z.enum(ROLE_CODES),
-  scopeOrgId: Id.nullable().optional(),
-  orgId: Id.nullable().optional(),
-}).strict();
-export const AccountUpdateIn = z.object({
-  displayName: z.string().trim().min(1).max(50).optional(), role: z.enum(ROLE_CODES).optional(),
-  scopeOrgId: Id.nullable().optional(), orgId: Id.nullable().optional(), disabled: z.boolean().optional(),
-}).strict();
-export const SecurityPolicyOut = z.object({
-  passwordRule: z.string(), passwordMaxAgeDays: z.number(), passwordWarnDays: z.number(), lockoutAttempts: z.number(),
-  lockoutMinutes: z.number(), lockoutGlobalAttempts: z.number(), idleTimeoutMinutes: z.number(), loginRatePerMinute: z.number(),
-});
 
 export async function accountRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();

@@ -8,24 +8,9 @@ import { exportAudit } from './export-audit';
 import { searchAudit } from './search-audit';
 import { AUDIT_READER } from './policy';
 import { verifyAuditChain } from './verify-chain';
+import { AuditEntryOut, AuditFilters as Filters } from './schemas';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
-/** The audit page's filters (search and export take the same). */
-const Filters = {
-  q: z.string().trim().max(100).optional(),
-  action: z.string().trim().max(64).optional(),
-  actor: z.string().trim().max(64).optional(),
-  result: z.enum(['success', 'failure']).optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
-};
-
-/** One row of the audit log as the auditor's page shows it (the web infers its type from this). */
-export const AuditEntryOut = z.object({
-  id: z.number(), at: z.string(), actorName: z.string(), action: z.string(), targetType: z.string(),
-  targetId: z.string().nullable(), result: z.string(), ip: z.string().nullable(), detail: z.unknown(),
-});
 
 export async function auditRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();

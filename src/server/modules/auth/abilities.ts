@@ -4,8 +4,7 @@
  * only keeps the page from offering what would be refused. One campaign's abilities come with that campaign
  * (campaigns/pages.ts), one report's with that report.
  */
-import { z } from 'zod';
-import { accountActionsOf, assignableRoles, ROLE_CODES } from '../../../domain/roles';
+import { accountActionsOf, assignableRoles } from '../../../domain/roles';
 import type { AuthUser } from '../../http/context';
 import { readsSecuritySettings } from '../accounts/policy';
 import { scoresAssessments } from '../assessment/policy';
@@ -16,23 +15,7 @@ import { hasObserverTasks } from '../oversight/policy';
 import { canOpenRectification, keepsOwnOrganization } from '../rectification/policy';
 import { canOpenReports, publishesReports, reviewsReports, writesReports } from '../reports/policy';
 import { receivesSummaries } from '../results/policy';
-
-/** The web's sections in menu order; the first one offered is the user's home page. */
-export const SECTIONS = ['assess', 'orgs', 'campaigns', 'reports', 'rectification', 'accounts', 'audit', 'tasks'] as const;
-export type Section = (typeof SECTIONS)[number];
-
-const Role = z.enum(ROLE_CODES);
-export const AbilitiesOut = z.object({
-  /** Sections the menu offers, in menu order. */
-  sections: z.array(z.enum(SECTIONS)),
-  orgs: z.object({ edit: z.boolean(), ownOnly: z.boolean() }),
-  campaigns: z.object({ create: z.boolean(), receiveSummaries: z.boolean() }),
-  reports: z.object({ write: z.boolean(), review: z.boolean(), publish: z.boolean() }),
-  rectification: z.object({ ownOrganization: z.boolean() }),
-  /** Roles this user may give when creating an account / changing a role (decision 019); empty: not their duty. */
-  accounts: z.object({ create: z.array(Role), assignRole: z.array(Role), securitySettings: z.boolean() }),
-});
-export type Abilities = z.infer<typeof AbilitiesOut>;
+import { type Abilities, SECTIONS, type Section } from './schemas';
 
 export function userAbilities(user: Pick<AuthUser, 'role'>): Abilities {
   const opens: Record<Section, boolean> = {

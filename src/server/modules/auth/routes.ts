@@ -2,32 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { ROLE_CODES } from '../../../domain/roles';
 import { sessions } from '../../db/schema';
 import { actorOf, writeAudit } from '../../http/audit';
 import { requireUser, SESSION_COOKIE, setSessionCookie } from '../../http/session';
-import { AbilitiesOut, userAbilities } from './abilities';
+import { userAbilities } from './abilities';
 import { changeOwnPassword } from './change-password';
 import { login } from './login';
-
-export const UserOut = z.object({
-  id: z.number(),
-  username: z.string(),
-  displayName: z.string(),
-  role: z.enum(ROLE_CODES),
-  scopeOrgId: z.number().nullable(),
-  orgId: z.number().nullable(),
-});
-
-export const PasswordStateOut = z.object({
-  mustChange: z.boolean(),
-  reason: z.enum(['reset', 'expired']).nullable(),
-  expiresAt: z.string().nullable(),
-  warn: z.boolean(),
-});
-
-/** A signed-in session as the web receives it: who, the CSRF token, the password's state and what the user may do. */
-export const SessionOut = z.object({ user: UserOut, csrfToken: z.string(), password: PasswordStateOut, abilities: AbilitiesOut });
+import { SessionOut } from './schemas';
 
 export async function authRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();

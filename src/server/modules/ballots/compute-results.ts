@@ -11,7 +11,8 @@ import type { AuthUser } from '../../http/context';
 import { assertRead } from './policy';
 import { type Anonymity, getRound, meetingReporters } from './repo';
 import { matchedPaper } from './paper-tallies';
-import { type RoundMode, type RoundState, stateLabel } from './manage-round';
+import { stateLabel } from './manage-round';
+import type { RoundMode, RoundState } from './schemas';
 
 /** Unpredictable order for free texts and ballot lists: their order must say nothing about who or when. */
 export const cryptoRng = () => randomBytes(6).readUIntBE(0, 6) / 2 ** 48;

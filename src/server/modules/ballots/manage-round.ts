@@ -4,9 +4,8 @@ import { roomCodeFromBytes } from '../../../domain/ballot-codes';
 import { AppError } from '../../../domain/errors';
 import { reconcile, type Mismatch } from '../../../domain/tally';
 import type { Database, Db, DbOrTx } from '../../db/connect';
-import {
-  ballotCodeBatches, ballotCodes, ballotCodeUses, ballotPaperTallies, ballotRounds, ballots, meetingAttendance,
-} from '../../db/schema';
+import { ballotCodeBatches, ballotCodes, ballotCodeUses, ballotPaperTallies, ballotRounds, ballots } from '../../db/schema';
+import { attendanceRows } from '../meetings/row-sources';
 import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
 import { assertManage } from './policy';
@@ -23,10 +22,6 @@ import { assertVotingMayOpen } from '../campaigns/phase-gate';
 
 export const newRoomCode = () => roomCodeFromBytes(randomBytes(4));
 
-/** Every state a round's row holds (the response schemas and the web's types take them from here). */
-export const ROUND_STATES = ['draft', 'open', 'closing', 'closed', 'released', 'void', 'purged'] as const;
-export type RoundState = (typeof ROUND_STATES)[number];
-export type RoundMode = 'rehearsal' | 'real';
 const STATE_LABELS: Record<string, string> = {
   draft: '未开始', open: '投票中', closing: '正在结束投票', closed: '已结束（待发布）', released: '已发布', void: '已作废', purged: '已清除',
 };
@@ -145,8 +140,8 @@ export async function closeVoting(
   const attendeesOf = async (tx: DbOrTx, round: RoundRow, ctx: MeetingContext) => {
     // Signed-in counts kept by the meetings module, for the categories that rate (observers attend without voting).
     const rating = ctx.settings.ballots.categories.filter((c) => c.weight > 0).map((c) => c.key);
-    const present = await tx.select({ key: meetingAttendance.categoryKey, present: meetingAttendance.present })
-      .from(meetingAttendance).where(eq(meetingAttendance.meetingId, round.meetingId));
+    const present = await tx.select({ key: attendanceRows.categoryKey, present: attendanceRows.present })
+      .from(attendanceRows).where(eq(attendanceRows.meetingId, round.meetingId));
     const attendees = given ?? (present.length ? present.filter((p) => rating.includes(p.key)).reduce((s, p) => s + p.present, 0) : undefined);
     if (attendees === undefined) {
       throw new AppError('ATTENDEES_REQUIRED', '会议尚未登记签到人数，请在会议签到中登记或在此填写签到人数', { field: 'attendees' });

@@ -4,7 +4,8 @@ import {
 } from '../../../domain/ballot-codes';
 import { AppError, notFound } from '../../../domain/errors';
 import type { Db, DbOrTx } from '../../db/connect';
-import { ballotPaperTallies, users } from '../../db/schema';
+import { ballotPaperTallies } from '../../db/schema';
+import { userRows } from '../auth/row-sources';
 import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
 import { assertManage } from './policy';
@@ -80,8 +81,8 @@ export interface PaperPair {
 }
 
 export async function listPaperTallies(db: DbOrTx, roundId: number): Promise<PaperPair[]> {
-  const rows = await db.select({ t: ballotPaperTallies, by: users.displayName }).from(ballotPaperTallies)
-    .innerJoin(users, eq(users.id, ballotPaperTallies.enteredBy))
+  const rows = await db.select({ t: ballotPaperTallies, by: userRows.displayName }).from(ballotPaperTallies)
+    .innerJoin(userRows, eq(userRows.id, ballotPaperTallies.enteredBy))
     .where(eq(ballotPaperTallies.roundId, roundId))
     .orderBy(asc(ballotPaperTallies.reporterId), asc(ballotPaperTallies.category), asc(ballotPaperTallies.entryNo));
   const pairs = new Map<string, PaperPair>();

@@ -3,9 +3,10 @@ import { notFound } from '../../../domain/errors';
 import type { CampaignSettings } from '../../../domain/campaign-settings';
 import { type DbOrTx, queryRows } from '../../db/connect';
 import { roundBallots } from './inbox';
-import {
-  ballotRounds, campaignReporters, campaigns, meetingAgendaItems, meetings, organizations, secretaries,
-} from '../../db/schema';
+import { ballotRounds } from '../../db/schema';
+import { campaignRows, reporterRows } from '../campaigns/row-sources';
+import { agendaItemRows, meetingRows } from '../meetings/row-sources';
+import { orgUnits, secretaryRows } from '../organizations/row-sources';
 import type { AuthUser } from '../../http/context';
 import { hideOffBranch } from '../../http/scope';
 
@@ -27,13 +28,13 @@ export interface MeetingContext {
 export async function getMeetingContext(db: DbOrTx, meetingId: number, viewer?: AuthUser): Promise<MeetingContext> {
   const [row] = await db
     .select({
-      id: meetings.id, title: meetings.title, campaignId: meetings.campaignId, settings: campaigns.settings,
-      organizerPath: organizations.path, organizerName: organizations.name,
+      id: meetingRows.id, title: meetingRows.title, campaignId: meetingRows.campaignId, settings: campaignRows.settings,
+      organizerPath: orgUnits.path, organizerName: orgUnits.name,
     })
-    .from(meetings)
-    .innerJoin(campaigns, eq(campaigns.id, meetings.campaignId))
-    .innerJoin(organizations, eq(organizations.id, campaigns.organizerOrgId))
-    .where(eq(meetings.id, meetingId));
+    .from(meetingRows)
+    .innerJoin(campaignRows, eq(campaignRows.id, meetingRows.campaignId))
+    .innerJoin(orgUnits, eq(orgUnits.id, campaignRows.organizerOrgId))
+    .where(eq(meetingRows.id, meetingId));
   if (!row) throw notFound('述职评议会');
   hideOffBranch(viewer, row.organizerPath, '述职评议会');
   return {
@@ -74,15 +75,15 @@ export interface MeetingReporter {
 export async function meetingReporters(db: DbOrTx, meetingId: number): Promise<MeetingReporter[]> {
   return db
     .select({
-      reporterId: campaignReporters.id, orgName: organizations.name, role: campaignReporters.role,
-      position: meetingAgendaItems.position, secretaryName: secretaries.name,
+      reporterId: reporterRows.id, orgName: orgUnits.name, role: reporterRows.role,
+      position: agendaItemRows.position, secretaryName: secretaryRows.name,
     })
-    .from(meetingAgendaItems)
-    .innerJoin(campaignReporters, eq(campaignReporters.id, meetingAgendaItems.reporterId))
-    .innerJoin(organizations, eq(organizations.id, campaignReporters.orgId))
-    .leftJoin(secretaries, eq(secretaries.id, campaignReporters.secretaryId))
-    .where(and(eq(meetingAgendaItems.meetingId, meetingId), sql`${campaignReporters.removedAt} is null`))
-    .orderBy(asc(meetingAgendaItems.position), asc(meetingAgendaItems.id));
+    .from(agendaItemRows)
+    .innerJoin(reporterRows, eq(reporterRows.id, agendaItemRows.reporterId))
+    .innerJoin(orgUnits, eq(orgUnits.id, reporterRows.orgId))
+    .leftJoin(secretaryRows, eq(secretaryRows.id, reporterRows.secretaryId))
+    .where(and(eq(agendaItemRows.meetingId, meetingId), sql`${reporterRows.removedAt} is null`))
+    .orderBy(asc(agendaItemRows.position), asc(agendaItemRows.id));
 }
 
 /** Phone ballots stored per reporter, in the inbox or mixed (the live count; never the distribution). */

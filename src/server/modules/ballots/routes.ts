@@ -17,7 +17,7 @@ import { issueCodes, slipsPdf } from './issue-codes';
 import { LiveCounts } from './live';
 import { VoteLimiter } from './vote-limit';
 import {
-  closeVoting, createRound, ROUND_STATES, type RoundMode, type RoundState, openVoting, purgeRehearsal, reconcileRound, releaseResults, rotateRoomCode, setPaperCounts, stateLabel,
+  closeVoting, createRound, openVoting, purgeRehearsal, reconcileRound, releaseResults, rotateRoomCode, setPaperCounts, stateLabel,
 } from './manage-round';
 import { deletePaperTally, enterPaperTally, listPaperTallies } from './paper-tallies';
 import { assertManage, assertRead } from './policy';
@@ -25,56 +25,22 @@ import { codeCounts, getMeetingContext, getRound } from './repo';
 import { ballotRounds } from '../../db/schema';
 import { desc, eq, sql } from 'drizzle-orm';
 import { publicOrigin } from '../../http/public-url';
+import {
+  BallotText as Text, MAX_BALLOT_TEXT as MAX_TEXT, PaperCounts, Problem, ReconciliationOut, RoundDetailOut, RoundOut,
+  ROUND_MODES, type RoundMode, RoundResultsOut, type RoundState, TallyCount as Count, VoteAuth,
+} from './schemas';
 
-const Count = z.number().int().min(0).max(100_000);
-const MAX_TEXT = 500;
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const disposition = (name: string, fallback: string) =>
   `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 
-// Response shapes are exported for the web to infer its types from (decision 025, `import type` only).
-export const ROUND_MODES = ['rehearsal', 'real'] as const;
-export const RoundOut = z.object({
-  id: z.number(), meetingId: z.number(), mode: z.enum(ROUND_MODES), state: z.enum(ROUND_STATES), stateLabel: z.string(), roomCode: z.string(),
-  anonymity: z.unknown(), attendees: z.number().nullable(), paperCounts: z.unknown(), mismatches: z.unknown(),
-  explanation: z.string().nullable(), openedAt: z.date().nullable(), closedAt: z.date().nullable(), releasedAt: z.date().nullable(),
-  /** What the close did for ballot secrecy, and what the server keeps regardless (decision 017). */
-  secrecy: z.object({
-    mixed: z.number(), walPurged: z.boolean(), warnings: z.array(z.string()), at: z.string(), mixMs: z.number(), walMs: z.number(),
-  }).nullable(),
-});
-export const CodeCountOut = z.object({ category: z.string(), issued: z.number(), used: z.number() });
-export const RoundDetailOut = RoundOut.extend({ codes: z.array(CodeCountOut) });
 const presentRound = (r: typeof ballotRounds.$inferSelect) => ({
   id: r.id, meetingId: r.meetingId, mode: r.mode as RoundMode, state: r.state as RoundState, stateLabel: stateLabel(r.state), roomCode: r.roomCode,
   anonymity: r.anonymity, attendees: r.attendees, paperCounts: r.paperCounts, mismatches: r.mismatches,
   explanation: r.explanation, openedAt: r.openedAt, closedAt: r.closedAt, releasedAt: r.releasedAt,
   secrecy: (r.secrecy as { mixed: number; walPurged: boolean; warnings: string[]; at: string; mixMs: number; walMs: number } | null) ?? null,
 });
-const Text = z.string().max(MAX_TEXT, `不能超过${MAX_TEXT}字`).optional();
-const VoteAuth = { code: z.string().min(1, '请输入投票码').max(40), roomCode: z.string().min(1, '请输入会场码').max(12) };
-const Problem = z.object({ code: z.string(), message: z.string() });
-export const ReconciliationOut = z.object({
-  codes: z.array(CodeCountOut),
-  reporters: z.array(z.object({ reporterId: z.number(), name: z.string(), ballotsCounted: z.number(), void: z.boolean(), mismatches: z.array(Problem) })),
-});
-/** One tally line (src/domain/tally.ts): counts and percentages for every grade. */
-export const TallyRowOut = z.object({
-  valid: z.number(), invalid: z.number(), counts: z.record(z.enum(GRADES), z.number()), percents: z.record(z.enum(GRADES), z.number()),
-  averageOrPoor: z.number(), averageOrPoorPercent: z.number(),
-});
-export const RoundResultsOut = z.object({
-  round: z.object({ id: z.number(), mode: z.enum(ROUND_MODES), state: z.enum(ROUND_STATES), explanation: z.string().nullable(), mismatches: z.unknown() }),
-  meetingTitle: z.string(), minGroupSize: z.number(), note: z.string(), scoreFormula: z.object({ unweighted: z.string(), weighted: z.string() }),
-  results: z.array(z.object({
-    reporterId: z.string(), name: z.string(), downward: z.boolean(), rank: z.number(), score: z.number(), overall: TallyRowOut,
-    byCategory: z.array(TallyRowOut.extend({ category: z.string(), label: z.string() })),
-    pooled: z.object({ labels: z.array(z.string()), row: TallyRowOut.nullable() }).nullable(),
-    problems: z.array(z.string()).nullable(), suggestions: z.array(z.string()).nullable(),
-  })),
-});
-const PaperCounts = z.object({ good: Count, fair: Count, average: Count, poor: Count, invalid: Count }).strict();
 
 export async function ballotRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -183,7 +149,7 @@ export async function ballotRoutes(app: FastifyInstance) {
   });
 
   r.post('/api/meetings/:id/ballot-rounds', {
-    schema: { summary: '新建测评轮次（演练或正式）', tags, params: IdParams, body: z.object({ mode: z.enum(['rehearsal', 'real']) }).strict(), response: { 200: RoundOut } },
+    schema: { summary: '新建测评轮次（演练或正式）', tags, params: IdParams, body: z.object({ mode: z.enum(ROUND_MODES) }).strict(), response: { 200: RoundOut } },
   }, async (req) => {
     const round = await createRound(db(), requireUser(req), actorOf(req), req.params.id, req.body.mode);
     await announce(round.meetingId);

@@ -5,7 +5,8 @@ import { CAMPAIGN_STATE_LABELS, PHASE_STATUS_LABELS, phaseStatus, type Phase } f
 import { shanghaiDate } from '../../../domain/calendar';
 import { AppError } from '../../../domain/errors';
 import type { DbOrTx } from '../../db/connect';
-import { campaignReporters, campaigns, organizations } from '../../db/schema';
+import { campaignReporters, campaigns } from '../../db/schema';
+import { orgUnits } from '../organizations/row-sources';
 import type { AuthUser } from '../../http/context';
 import { assertCampaignReader, campaignAccess, canWriteCampaign } from './policy';
 import { childCampaigns, getCampaign, type Campaign } from './repo';
@@ -107,7 +108,7 @@ export async function getCampaignDetail(db: DbOrTx, user: AuthUser, id: number, 
   }
   const ids = full ? namedOrgIds(c) : [];
   const orgNames = ids.length
-    ? Object.fromEntries((await db.select({ id: organizations.id, name: organizations.name }).from(organizations).where(inArray(organizations.id, ids)))
+    ? Object.fromEntries((await db.select({ id: orgUnits.id, name: orgUnits.name }).from(orgUnits).where(inArray(orgUnits.id, ids)))
       .map((o) => [String(o.id), o.name]))
     : {};
   const children = full ? await childCampaigns(db, c.id) : [];

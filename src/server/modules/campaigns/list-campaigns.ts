@@ -1,6 +1,7 @@
 import { and, desc, eq, ilike, inArray, isNull, like, sql, type SQL } from 'drizzle-orm';
 import { type DbOrTx, escapeLike } from '../../db/connect';
-import { campaignReporters, campaigns, organizations } from '../../db/schema';
+import { campaignReporters, campaigns } from '../../db/schema';
+import { orgUnits } from '../organizations/row-sources';
 import type { AuthUser } from '../../http/context';
 import { assertCampaignReader } from './policy';
 import { asCampaign } from './repo';
@@ -25,26 +26,26 @@ export async function listCampaigns(db: DbOrTx, user: AuthUser, input: ListInput
       .where(and(eq(campaignReporters.orgId, user.orgId ?? -1), isNull(campaignReporters.removedAt)));
     conds.push(inArray(campaigns.id, mine));
   } else {
-    conds.push(like(organizations.path, `${escapeLike(user.scopePath!)}%`));
+    conds.push(like(orgUnits.path, `${escapeLike(user.scopePath!)}%`));
   }
-  if (input.q) conds.push(sql`(${ilike(campaigns.title, `%${escapeLike(input.q)}%`)} or ${ilike(organizations.name, `%${escapeLike(input.q)}%`)})`);
+  if (input.q) conds.push(sql`(${ilike(campaigns.title, `%${escapeLike(input.q)}%`)} or ${ilike(orgUnits.name, `%${escapeLike(input.q)}%`)})`);
   if (input.year) conds.push(eq(campaigns.year, input.year));
   if (input.state) conds.push(eq(campaigns.state, input.state));
   if (input.parentId) conds.push(eq(campaigns.parentId, input.parentId));
   if (input.topLevel === 'true') conds.push(isNull(campaigns.parentId));
   const where = and(...conds);
   const rows = await db
-    .select({ c: campaigns, orgName: organizations.name })
+    .select({ c: campaigns, orgName: orgUnits.name })
     .from(campaigns)
-    .innerJoin(organizations, eq(organizations.id, campaigns.organizerOrgId))
+    .innerJoin(orgUnits, eq(orgUnits.id, campaigns.organizerOrgId))
     .where(where)
-    .orderBy(desc(campaigns.year), organizations.depth, organizations.code)
+    .orderBy(desc(campaigns.year), orgUnits.depth, orgUnits.code)
     .offset(input.offset)
     .limit(input.limit);
   const { total } = (await db
     .select({ total: sql<number>`count(*)::int` })
     .from(campaigns)
-    .innerJoin(organizations, eq(organizations.id, campaigns.organizerOrgId))
+    .innerJoin(orgUnits, eq(orgUnits.id, campaigns.organizerOrgId))
     .where(where))[0]!;
   return { total, items: rows.map((r) => presentSummary(asCampaign(r.c), { id: r.c.organizerOrgId, name: r.orgName })) };
 }

@@ -4,7 +4,8 @@ import { reporterTier } from '../../../domain/campaign-settings';
 import { onBranch, pathWithin } from '../../../domain/roles';
 import { orgMatches, type OrgMatch } from '../../../domain/routes';
 import type { DbOrTx } from '../../db/connect';
-import { campaignReporters, campaigns, organizations } from '../../db/schema';
+import { campaignReporters, campaigns } from '../../db/schema';
+import { orgUnits } from '../organizations/row-sources';
 import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
 import { cnRange } from '../../../domain/campaign-phases';
@@ -35,11 +36,11 @@ async function heardBySubCampaign(db: DbOrTx, campaignId: number, tree: TreeOrg[
   let level = [campaignId];
   while (level.length) {
     const subs = await db
-      .select({ id: campaigns.id, state: campaigns.state, scopeMatch: campaigns.scopeMatch, organizerName: organizations.name })
+      .select({ id: campaigns.id, state: campaigns.state, scopeMatch: campaigns.scopeMatch, organizerName: orgUnits.name })
       .from(campaigns)
-      .innerJoin(organizations, eq(organizations.id, campaigns.organizerOrgId))
+      .innerJoin(orgUnits, eq(orgUnits.id, campaigns.organizerOrgId))
       .where(inArray(campaigns.parentId, level))
-      .orderBy(organizations.depth, organizations.code);
+      .orderBy(orgUnits.depth, orgUnits.code);
     if (!subs.length) return null;
     const drafts = subs.filter((x) => x.state === 'draft' && orgMatches(byId, org, x.scopeMatch as OrgMatch));
     if (drafts.length) return drafts[0];
@@ -130,7 +131,7 @@ export interface SelfCommitteeInput {
 async function selfCommitteeContext(tx: DbOrTx, user: AuthUser, id: number, rid: number) {
   const { campaign: c, organizer } = await getCampaign(tx, id, { lock: true, viewer: user });
   const r = await getReporter(tx, id, rid);
-  const [org] = await tx.select({ path: organizations.path, name: organizations.name }).from(organizations).where(eq(organizations.id, r.orgId));
+  const [org] = await tx.select({ path: orgUnits.path, name: orgUnits.name }).from(orgUnits).where(eq(orgUnits.id, r.orgId));
   const own = (user.role === 'secretary' && user.orgId === r.orgId) || (user.role === 'org_admin' && pathWithin(org!.path, user.scopePath));
   if (!own) assertWrite(user, organizer.path);
   assertPublished(c);

@@ -8,7 +8,8 @@ import type { Phase, PhaseKey } from '../../../domain/campaign-phases';
 import { AppError, notFound } from '../../../domain/errors';
 import { assertDateInPhase, assertMeetingDay, assertStep, checkStep, type StepCheck, type StepKey } from '../../../domain/phase-gates';
 import { type DbOrTx, queryRows } from '../../db/connect';
-import { campaigns, meetings } from '../../db/schema';
+import { campaigns } from '../../db/schema';
+import { meetingRows } from '../meetings/row-sources';
 import { shanghaiDate } from '../../../domain/calendar';
 
 async function phasesOf(db: DbOrTx, campaignId: number): Promise<Phase[]> {
@@ -113,7 +114,7 @@ export async function assertMeetingDate(db: DbOrTx, campaignId: number, date: st
 
 /** Opening a real ballot round: the meeting phase is open and the meeting's day has come. */
 export async function assertVotingMayOpen(db: DbOrTx, meetingId: number, at: Date): Promise<void> {
-  const [m] = await db.select({ campaignId: meetings.campaignId, date: meetings.meetingDate }).from(meetings).where(eq(meetings.id, meetingId));
+  const [m] = await db.select({ campaignId: meetingRows.campaignId, date: meetingRows.meetingDate }).from(meetingRows).where(eq(meetingRows.id, meetingId));
   if (!m) throw notFound('述职评议会');
   await assertPhaseOpen(db, m.campaignId, 'ballot.open', at);
   assertMeetingDay(m.date, shanghaiDate(at));

@@ -5,7 +5,9 @@ import type { CampaignState, Phase } from '../../../domain/campaign-phases';
 import type { OrgMatch, OrgNode } from '../../../domain/routes';
 import type { Level, OrgKind, Sector } from '../../../domain/org-taxonomy';
 import { type DbOrTx, escapeLike } from '../../db/connect';
-import { campaigns, organizations, secretaries, users } from '../../db/schema';
+import { campaigns } from '../../db/schema';
+import { userRows } from '../auth/row-sources';
+import { orgUnits, secretaryRows } from '../organizations/row-sources';
 import type { AuthUser } from '../../http/context';
 import { hideOffBranch } from '../../http/scope';
 
@@ -31,12 +33,12 @@ export interface OrgRef {
 export const asCampaign = (row: CampaignRow) => row as unknown as Campaign;
 
 const orgRefColumns = {
-  id: organizations.id, name: organizations.name, path: organizations.path,
-  kind: organizations.kind, level: organizations.level, parentId: organizations.parentId,
+  id: orgUnits.id, name: orgUnits.name, path: orgUnits.path,
+  kind: orgUnits.kind, level: orgUnits.level, parentId: orgUnits.parentId,
 };
 
 export async function getOrgRef(db: DbOrTx, id: number, viewer?: AuthUser): Promise<OrgRef> {
-  const [row] = await db.select(orgRefColumns).from(organizations).where(eq(organizations.id, id));
+  const [row] = await db.select(orgRefColumns).from(orgUnits).where(eq(orgUnits.id, id));
   if (!row) throw notFound('党组织');
   hideOffBranch(viewer, row.path, '党组织');
   return row;
@@ -65,21 +67,19 @@ export async function loadTree(db: DbOrTx, organizerPath: string): Promise<TreeO
   const rootPath = `/${organizerPath.split('/').filter(Boolean)[0]}/`;
   const rows = await db
     .select({
-      id: organizations.id, parentId: organizations.parentId, name: organizations.name, code: organizations.code,
-      kind: organizations.kind, sector: organizations.sector, level: organizations.level, path: organizations.path,
+      id: orgUnits.id, parentId: orgUnits.parentId, name: orgUnits.name, code: orgUnits.code,
+      kind: orgUnits.kind, sector: orgUnits.sector, level: orgUnits.level, path: orgUnits.path,
     })
-    .from(organizations)
-    .where(like(organizations.path, `${escapeLike(rootPath)}%`))
-    .orderBy(organizations.depth, organizations.code);
+    .from(orgUnits)
+    .where(like(orgUnits.path, `${escapeLike(rootPath)}%`))
+    .orderBy(orgUnits.depth, orgUnits.code);
   return rows.map((r) => ({ ...r, kind: r.kind as OrgKind, sector: r.sector as Sector, level: r.level as Level }));
 }
 
 export async function currentSecretaries(db: DbOrTx, orgIds: number[]) {
-  if (!orgIds.length) return new Map<number, typeof secretaries.$inferSelect>();
-  const rows = await db
-    .select()
-    .from(secretaries)
-    .where(and(inArray(secretaries.orgId, orgIds), isNull(secretaries.tenureEnd)));
+  const rows = orgIds.length
+    ? await db.select().from(secretaryRows).where(and(inArray(secretaryRows.orgId, orgIds), isNull(secretaryRows.tenureEnd)))
+    : [];
   return new Map(rows.map((r) => [r.orgId, r]));
 }
 
@@ -87,16 +87,16 @@ export async function currentSecretaries(db: DbOrTx, orgIds: number[]) {
 export async function orgsWithSecretaryAccount(db: DbOrTx, orgIds: number[]): Promise<Set<number>> {
   if (!orgIds.length) return new Set();
   const rows = await db
-    .select({ orgId: users.orgId })
-    .from(users)
-    .where(and(eq(users.role, 'secretary'), eq(users.disabled, false), inArray(users.orgId, orgIds)));
+    .select({ orgId: userRows.orgId })
+    .from(userRows)
+    .where(and(eq(userRows.role, 'secretary'), eq(userRows.disabled, false), inArray(userRows.orgId, orgIds)));
   return new Set(rows.map((r) => r.orgId!));
 }
 
 export async function orgNames(db: DbOrTx, ids: number[]): Promise<Map<number, string>> {
   const unique = [...new Set(ids)];
   if (!unique.length) return new Map();
-  const rows = await db.select({ id: organizations.id, name: organizations.name }).from(organizations).where(inArray(organizations.id, unique));
+  const rows = await db.select({ id: orgUnits.id, name: orgUnits.name }).from(orgUnits).where(inArray(orgUnits.id, unique));
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 
@@ -104,11 +104,11 @@ export async function childCampaigns(db: DbOrTx, parentId: number) {
   return db
     .select({
       id: campaigns.id, title: campaigns.title, state: campaigns.state, filingState: campaigns.filingState,
-      completeBy: campaigns.completeBy, organizerOrgId: campaigns.organizerOrgId, organizerName: organizations.name,
+      completeBy: campaigns.completeBy, organizerOrgId: campaigns.organizerOrgId, organizerName: orgUnits.name,
     })
     .from(campaigns)
-    .innerJoin(organizations, eq(organizations.id, campaigns.organizerOrgId))
+    .innerJoin(orgUnits, eq(orgUnits.id, campaigns.organizerOrgId))
     .where(eq(campaigns.parentId, parentId))
-    .orderBy(organizations.depth, organizations.code);
+    .orderBy(orgUnits.depth, orgUnits.code);
 }
 

@@ -3,7 +3,9 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { AppError } from '../../../domain/errors';
 import type { Db } from '../../db/connect';
-import { campaignReporters, evaluationInputs, organizations } from '../../db/schema';
+import { evaluationInputs } from '../../db/schema';
+import { reporterRows } from '../campaigns/row-sources';
+import { orgUnits } from '../organizations/row-sources';
 import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
 import { assertManage } from './policy';
@@ -52,10 +54,10 @@ export async function saveInputs(db: Db, user: AuthUser, actor: AuditActor, camp
     assertOpen(evaluation);
     await assertPhaseOpen(tx, campaignId, 'evaluation.inputs', actor.at);
     const ids = rows.map((r) => r.reporterId);
-    const known = await tx.select({ id: campaignReporters.id, name: organizations.name }).from(campaignReporters)
-      .innerJoin(organizations, eq(organizations.id, campaignReporters.orgId))
-      .where(and(inArray(campaignReporters.id, ids), eq(campaignReporters.campaignId, campaignId),
-        eq(campaignReporters.role, 'reporter'), isNull(campaignReporters.removedAt)));
+    const known = await tx.select({ id: reporterRows.id, name: orgUnits.name }).from(reporterRows)
+      .innerJoin(orgUnits, eq(orgUnits.id, reporterRows.orgId))
+      .where(and(inArray(reporterRows.id, ids), eq(reporterRows.campaignId, campaignId),
+        eq(reporterRows.role, 'reporter'), isNull(reporterRows.removedAt)));
     const names = new Map(known.map((k) => [k.id, k.name]));
     const outside = ids.filter((id) => !names.has(id));
     if (outside.length) {
@@ -94,11 +96,11 @@ const HEADERS = ['组织编码', '党组织', '平时掌握得分', '平时掌�
 export async function inputsTemplate(db: Db, user: AuthUser, campaignId: number): Promise<Buffer> {
   const { organizerPath } = await evaluationContext(db, campaignId, { viewer: user });
   assertManage(user, organizerPath);
-  const rows = await db.select({ code: organizations.code, name: organizations.name, i: evaluationInputs }).from(campaignReporters)
-    .innerJoin(organizations, eq(organizations.id, campaignReporters.orgId))
-    .leftJoin(evaluationInputs, eq(evaluationInputs.reporterId, campaignReporters.id))
-    .where(and(eq(campaignReporters.campaignId, campaignId), eq(campaignReporters.role, 'reporter'), isNull(campaignReporters.removedAt)))
-    .orderBy(organizations.code);
+  const rows = await db.select({ code: orgUnits.code, name: orgUnits.name, i: evaluationInputs }).from(reporterRows)
+    .innerJoin(orgUnits, eq(orgUnits.id, reporterRows.orgId))
+    .leftJoin(evaluationInputs, eq(evaluationInputs.reporterId, reporterRows.id))
+    .where(and(eq(reporterRows.campaignId, campaignId), eq(reporterRows.role, 'reporter'), isNull(reporterRows.removedAt)))
+    .orderBy(orgUnits.code);
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('平时掌握等录入', { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = HEADERS.map((h, k) => ({ header: h, width: [14, 30, 12, 30, 12, 30, 10, 30, 10, 30][k] }));
@@ -136,9 +138,9 @@ export async function importInputs(db: Db, user: AuthUser, actor: AuditActor, ca
   if (header[0] !== '组织编码' || header[2] !== '平时掌握得分') {
     throw new AppError('INVALID_FILE', '表头与导入模板不一致，请先下载模板再填写', { field: 'file' });
   }
-  const reporters = await db.select({ id: campaignReporters.id, code: organizations.code }).from(campaignReporters)
-    .innerJoin(organizations, eq(organizations.id, campaignReporters.orgId))
-    .where(and(eq(campaignReporters.campaignId, campaignId), eq(campaignReporters.role, 'reporter'), isNull(campaignReporters.removedAt)));
+  const reporters = await db.select({ id: reporterRows.id, code: orgUnits.code }).from(reporterRows)
+    .innerJoin(orgUnits, eq(orgUnits.id, reporterRows.orgId))
+    .where(and(eq(reporterRows.campaignId, campaignId), eq(reporterRows.role, 'reporter'), isNull(reporterRows.removedAt)));
   const byCode = new Map(reporters.map((r) => [r.code, r.id]));
   const rows: EvaluationInput[] = [];
   const num = (s: string, line: number, label: string) => {

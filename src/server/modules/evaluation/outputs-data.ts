@@ -4,16 +4,15 @@
  * stamped or filed can differ from what was locked (the lock trigger keeps those rows immutable).
  */
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
 import { AppError, notFound } from '../../../domain/errors';
 import type { CampaignSettings } from '../../../domain/campaign-settings';
 import { COMPONENTS, type Component } from '../../../domain/composite';
 import { isGrade, type Grade } from '../../../domain/grades';
 import { pathWithin } from '../../../domain/roles';
 import type { DbOrTx } from '../../db/connect';
-import {
-  campaignReporters, campaigns, evaluationResults, evaluations, organizations, secretaries,
-} from '../../db/schema';
+import { evaluationResults, evaluations } from '../../db/schema';
+import { campaignRows, reporterRows } from '../campaigns/row-sources';
+import { orgUnits, secretaryRowsAs } from '../organizations/row-sources';
 import type { AuthUser } from '../../http/context';
 import { hideOffBranch } from '../../http/scope';
 
@@ -61,12 +60,12 @@ const forbidden = () => new AppError('FORBIDDEN', '无权生成该述职评议�
 async function campaignRow(db: DbOrTx, campaignId: number, viewer: AuthUser) {
   const [row] = await db
     .select({
-      id: campaigns.id, year: campaigns.year, title: campaigns.title, settings: campaigns.settings,
-      organizerName: organizations.name, organizerPath: organizations.path,
+      id: campaignRows.id, year: campaignRows.year, title: campaignRows.title, settings: campaignRows.settings,
+      organizerName: orgUnits.name, organizerPath: orgUnits.path,
     })
-    .from(campaigns)
-    .innerJoin(organizations, eq(organizations.id, campaigns.organizerOrgId))
-    .where(eq(campaigns.id, campaignId));
+    .from(campaignRows)
+    .innerJoin(orgUnits, eq(orgUnits.id, campaignRows.organizerOrgId))
+    .where(eq(campaignRows.id, campaignId));
   if (!row) throw notFound('述职评议考核');
   hideOffBranch(viewer, row.organizerPath, '述职评议考核');
   return row;
@@ -87,10 +86,10 @@ export async function outputsStatus(db: DbOrTx, user: AuthUser, campaignId: numb
   let ownReporterId: number | null = null;
   if (!manage && user.role === 'secretary' && user.orgId !== null) {
     const [own] = await db
-      .select({ id: campaignReporters.id })
-      .from(campaignReporters)
-      .innerJoin(evaluationResults, eq(evaluationResults.reporterId, campaignReporters.id))
-      .where(and(eq(campaignReporters.campaignId, campaignId), eq(campaignReporters.orgId, user.orgId), eq(campaignReporters.role, 'reporter')));
+      .select({ id: reporterRows.id })
+      .from(reporterRows)
+      .innerJoin(evaluationResults, eq(evaluationResults.reporterId, reporterRows.id))
+      .where(and(eq(reporterRows.campaignId, campaignId), eq(reporterRows.orgId, user.orgId), eq(reporterRows.role, 'reporter')));
     ownReporterId = own?.id ?? null;
   }
   if (!manage && ownReporterId === null) throw forbidden();
@@ -114,9 +113,9 @@ export async function loadLocked(
   if (!canManageOutputs(user, c.organizerPath)) {
     if (opts.reporterId === undefined || user.role !== 'secretary' || user.orgId === null) throw forbidden();
     const [r] = await db
-      .select({ orgId: campaignReporters.orgId })
-      .from(campaignReporters)
-      .where(and(eq(campaignReporters.id, opts.reporterId), eq(campaignReporters.campaignId, campaignId)));
+      .select({ orgId: reporterRows.orgId })
+      .from(reporterRows)
+      .where(and(eq(reporterRows.id, opts.reporterId), eq(reporterRows.campaignId, campaignId)));
     if (!r || r.orgId !== user.orgId) throw new AppError('FORBIDDEN', '只能下载本人的反馈意见');
   }
   const ev = await evaluationOf(db, campaignId);
@@ -146,12 +145,12 @@ function reasonText(v: unknown): string {
 
 async function resultRows(db: DbOrTx, campaignId: number, reporterId?: number): Promise<OutputRow[]> {
   // The secretary at publication when the campaign froze one, else the organization's current secretary.
-  const frozen = alias(secretaries, 'frozen_secretary');
-  const current = alias(secretaries, 'current_secretary');
+  const frozen = secretaryRowsAs('frozen_secretary');
+  const current = secretaryRowsAs('current_secretary');
   const rows = await db
     .select({
-      reporterId: evaluationResults.reporterId, orgId: campaignReporters.orgId, orgName: organizations.name,
-      orgCode: organizations.code, sector: organizations.sector, role: campaignReporters.role,
+      reporterId: evaluationResults.reporterId, orgId: reporterRows.orgId, orgName: orgUnits.name,
+      orgCode: orgUnits.code, sector: orgUnits.sector, role: reporterRows.role,
       frozenName: frozen.name, frozenPosition: frozen.position, currentName: current.name, currentPosition: current.position,
       components: evaluationResults.components, composite: evaluationResults.composite, rank: evaluationResults.rank,
       sectorRank: evaluationResults.sectorRank, suggestedGrade: evaluationResults.suggestedGrade,
@@ -160,15 +159,15 @@ async function resultRows(db: DbOrTx, campaignId: number, reporterId?: number): 
       opinionProblems: evaluationResults.opinionProblems, opinionDirection: evaluationResults.opinionDirection,
     })
     .from(evaluationResults)
-    .innerJoin(campaignReporters, eq(campaignReporters.id, evaluationResults.reporterId))
-    .innerJoin(organizations, eq(organizations.id, campaignReporters.orgId))
-    .leftJoin(frozen, eq(frozen.id, campaignReporters.secretaryId))
-    .leftJoin(current, and(eq(current.orgId, campaignReporters.orgId), isNull(current.tenureEnd)))
+    .innerJoin(reporterRows, eq(reporterRows.id, evaluationResults.reporterId))
+    .innerJoin(orgUnits, eq(orgUnits.id, reporterRows.orgId))
+    .leftJoin(frozen, eq(frozen.id, reporterRows.secretaryId))
+    .leftJoin(current, and(eq(current.orgId, reporterRows.orgId), isNull(current.tenureEnd)))
     .where(and(
       eq(evaluationResults.campaignId, campaignId),
       reporterId === undefined ? undefined : eq(evaluationResults.reporterId, reporterId),
     ))
-    .orderBy(sql`${evaluationResults.rank} asc nulls last`, asc(organizations.code));
+    .orderBy(sql`${evaluationResults.rank} asc nulls last`, asc(orgUnits.code));
   return rows.map((r) => {
     const comps = (r.components ?? {}) as Record<string, unknown>;
     const components: Partial<Record<Component, number | null>> = {};

@@ -1,7 +1,9 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { AppError } from '../../../domain/errors';
 import type { DbOrTx } from '../../db/connect';
-import { campaignReporters, evaluations, organizations, secretaries } from '../../db/schema';
+import { evaluations } from '../../db/schema';
+import { reporterRows } from '../campaigns/row-sources';
+import { orgUnits, secretaryRows } from '../organizations/row-sources';
 import { getCampaign } from '../campaigns/repo';
 import type { AuthUser } from '../../http/context';
 
@@ -39,12 +41,12 @@ export function assertOpen(evaluation: EvaluationRow | null) {
 /** A rated reporter of this campaign (role 'reporter', not removed); anything else is refused before writing. */
 export async function campaignReporter(db: DbOrTx, campaignId: number, reporterId: number) {
   const [row] = await db
-    .select({ id: campaignReporters.id, orgId: campaignReporters.orgId, orgName: organizations.name, secretaryName: secretaries.name })
-    .from(campaignReporters)
-    .innerJoin(organizations, eq(organizations.id, campaignReporters.orgId))
-    .leftJoin(secretaries, eq(secretaries.id, campaignReporters.secretaryId))
-    .where(and(eq(campaignReporters.id, reporterId), eq(campaignReporters.campaignId, campaignId),
-      eq(campaignReporters.role, 'reporter'), isNull(campaignReporters.removedAt)));
+    .select({ id: reporterRows.id, orgId: reporterRows.orgId, orgName: orgUnits.name, secretaryName: secretaryRows.name })
+    .from(reporterRows)
+    .innerJoin(orgUnits, eq(orgUnits.id, reporterRows.orgId))
+    .leftJoin(secretaryRows, eq(secretaryRows.id, reporterRows.secretaryId))
+    .where(and(eq(reporterRows.id, reporterId), eq(reporterRows.campaignId, campaignId),
+      eq(reporterRows.role, 'reporter'), isNull(reporterRows.removedAt)));
   if (!row) {
     throw new AppError('REPORTER_NOT_IN_CAMPAIGN', `述职对象（编号${reporterId}）不在本次考核的述职对象名单中`, { field: 'reporterId' });
   }

@@ -3,10 +3,11 @@ import { AppError, notFound } from '../../../domain/errors';
 import type { CampaignSettings } from '../../../domain/campaign-settings';
 import type { TimerState, TimerStatus } from '../../../domain/meeting-timer';
 import type { DbOrTx } from '../../db/connect';
-import {
-  campaignReporters, campaigns, meetingAgendaItems, meetingAttendance, meetingAttendees, meetingComments, meetings,
-  observerAssignments, organizations, secretaries, users,
-} from '../../db/schema';
+import { meetingAgendaItems, meetingAttendance, meetingAttendees, meetingComments, meetings } from '../../db/schema';
+import { userRows } from '../auth/row-sources';
+import { campaignRows, reporterRows } from '../campaigns/row-sources';
+import { orgUnits, secretaryRows } from '../organizations/row-sources';
+import { observerRows } from '../oversight/row-sources';
 import type { AuthUser } from '../../http/context';
 import { hideOffBranch } from '../../http/scope';
 
@@ -26,12 +27,12 @@ export interface CampaignCtx {
 export async function getCampaignCtx(db: DbOrTx, campaignId: number, viewer?: AuthUser): Promise<CampaignCtx> {
   const [row] = await db
     .select({
-      id: campaigns.id, title: campaigns.title, year: campaigns.year, state: campaigns.state, settings: campaigns.settings,
-      organizerName: organizations.name, organizerPath: organizations.path,
+      id: campaignRows.id, title: campaignRows.title, year: campaignRows.year, state: campaignRows.state, settings: campaignRows.settings,
+      organizerName: orgUnits.name, organizerPath: orgUnits.path,
     })
-    .from(campaigns)
-    .innerJoin(organizations, eq(organizations.id, campaigns.organizerOrgId))
-    .where(eq(campaigns.id, campaignId));
+    .from(campaignRows)
+    .innerJoin(orgUnits, eq(orgUnits.id, campaignRows.organizerOrgId))
+    .where(eq(campaignRows.id, campaignId));
   if (!row) throw notFound('述职评议考核');
   hideOffBranch(viewer, row.organizerPath, '述职评议考核');
   return { ...row, settings: row.settings as CampaignSettings };
@@ -79,15 +80,15 @@ export interface ReporterInfo {
 export async function campaignReporterInfo(db: DbOrTx, campaignId: number): Promise<ReporterInfo[]> {
   return db
     .select({
-      id: campaignReporters.id, role: campaignReporters.role, tierKey: campaignReporters.tierKey,
-      writtenOnly: campaignReporters.writtenOnly, orgName: organizations.name, orgCode: organizations.code,
-      secretaryName: secretaries.name,
+      id: reporterRows.id, role: reporterRows.role, tierKey: reporterRows.tierKey,
+      writtenOnly: reporterRows.writtenOnly, orgName: orgUnits.name, orgCode: orgUnits.code,
+      secretaryName: secretaryRows.name,
     })
-    .from(campaignReporters)
-    .innerJoin(organizations, eq(organizations.id, campaignReporters.orgId))
-    .leftJoin(secretaries, eq(secretaries.id, campaignReporters.secretaryId))
-    .where(and(eq(campaignReporters.campaignId, campaignId), isNull(campaignReporters.removedAt)))
-    .orderBy(organizations.depth, organizations.code);
+    .from(reporterRows)
+    .innerJoin(orgUnits, eq(orgUnits.id, reporterRows.orgId))
+    .leftJoin(secretaryRows, eq(secretaryRows.id, reporterRows.secretaryId))
+    .where(and(eq(reporterRows.campaignId, campaignId), isNull(reporterRows.removedAt)))
+    .orderBy(orgUnits.depth, orgUnits.code);
 }
 
 export async function agendaItems(db: DbOrTx, meetingId: number) {
@@ -96,13 +97,13 @@ export async function agendaItems(db: DbOrTx, meetingId: number) {
       id: meetingAgendaItems.id, reporterId: meetingAgendaItems.reporterId, position: meetingAgendaItems.position,
       writtenOnly: meetingAgendaItems.writtenOnly, speakingMinutes: meetingAgendaItems.speakingMinutes,
       speechStartedAt: meetingAgendaItems.speechStartedAt, speechEndedAt: meetingAgendaItems.speechEndedAt,
-      role: campaignReporters.role, tierKey: campaignReporters.tierKey, orgName: organizations.name,
-      secretaryName: secretaries.name,
+      role: reporterRows.role, tierKey: reporterRows.tierKey, orgName: orgUnits.name,
+      secretaryName: secretaryRows.name,
     })
     .from(meetingAgendaItems)
-    .innerJoin(campaignReporters, eq(campaignReporters.id, meetingAgendaItems.reporterId))
-    .innerJoin(organizations, eq(organizations.id, campaignReporters.orgId))
-    .leftJoin(secretaries, eq(secretaries.id, campaignReporters.secretaryId))
+    .innerJoin(reporterRows, eq(reporterRows.id, meetingAgendaItems.reporterId))
+    .innerJoin(orgUnits, eq(orgUnits.id, reporterRows.orgId))
+    .leftJoin(secretaryRows, eq(secretaryRows.id, reporterRows.secretaryId))
     .where(eq(meetingAgendaItems.meetingId, meetingId))
     .orderBy(asc(meetingAgendaItems.position));
 }
@@ -138,9 +139,9 @@ export async function commentCounts(db: DbOrTx, itemIds: number[]): Promise<Map<
 /** Observers sent by the upper level to this round (R-CAMP-6), from the oversight module's assignments. */
 export async function assignedObservers(db: DbOrTx, campaignId: number) {
   return db
-    .select({ name: users.displayName, groupName: observerAssignments.groupName, isLeader: observerAssignments.isLeader })
-    .from(observerAssignments)
-    .innerJoin(users, eq(users.id, observerAssignments.userId))
-    .where(and(eq(observerAssignments.subCampaignId, campaignId), isNull(observerAssignments.removedAt)))
-    .orderBy(sql`${observerAssignments.isLeader} desc`, users.displayName);
+    .select({ name: userRows.displayName, groupName: observerRows.groupName, isLeader: observerRows.isLeader })
+    .from(observerRows)
+    .innerJoin(userRows, eq(userRows.id, observerRows.userId))
+    .where(and(eq(observerRows.subCampaignId, campaignId), isNull(observerRows.removedAt)))
+    .orderBy(sql`${observerRows.isLeader} desc`, userRows.displayName);
 }

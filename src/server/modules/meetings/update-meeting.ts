@@ -1,7 +1,7 @@
-import { count, eq } from 'drizzle-orm';
+import { count, eq, sql } from 'drizzle-orm';
 import { AppError } from '../../../domain/errors';
-import type { DbOrTx } from '../../db/connect';
-import { ballotRounds, meetingAgendaItems, meetingAttendance, meetingComments, meetings } from '../../db/schema';
+import { type DbOrTx, queryRows } from '../../db/connect';
+import { meetingAgendaItems, meetingAttendance, meetingComments, meetings } from '../../db/schema';
 import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
 import { assertManage } from './policy';
@@ -36,9 +36,10 @@ export async function deleteMeeting(db: DbOrTx, user: AuthUser, actor: AuditActo
     assertManage(user, campaign.organizerPath);
     if (meeting.state !== 'preparing') throw new AppError('MEETING_STARTED');
     const { n: comments } = (await tx.select({ n: count() }).from(meetingComments).where(eq(meetingComments.meetingId, id)))[0]!;
-    const { n: rounds } = (await tx.select({ n: count() }).from(ballotRounds).where(eq(ballotRounds.meetingId, id)))[0]!;
+    // The rounds through the view ballots publishes (decision 022): meetings does not import ballots (rounds-port.ts).
+    const [roundCount] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from ballots_v_rounds where meeting_id = ${id}`);
     if (Number(comments) > 0) throw new AppError('MEETING_HAS_RECORDS');
-    if (Number(rounds) > 0) throw new AppError('MEETING_HAS_BALLOTS');
+    if (Number(roundCount?.n ?? 0) > 0) throw new AppError('MEETING_HAS_BALLOTS');
     await tx.delete(meetingAttendance).where(eq(meetingAttendance.meetingId, id));
     await tx.delete(meetingAgendaItems).where(eq(meetingAgendaItems.meetingId, id));
     await tx.delete(meetings).where(eq(meetings.id, id));

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Id, IdParams } from '../../http/schemas';
 import { AppError } from '../../../domain/errors';
-import { KIND_CODES, LEVEL_CODES, SECTOR_CODES } from '../../../domain/org-taxonomy';
+import { KIND_CODES, SECTOR_CODES } from '../../../domain/org-taxonomy';
 import { actorOf } from '../../http/audit';
 import { requireUser } from '../../http/session';
 import { UPLOAD_KINDS, withUpload } from '../../uploads/receive';
@@ -21,43 +21,10 @@ import { moveOrg } from './move-org';
 import { searchOrgs } from './search-orgs';
 import { updateOrg } from './update-org';
 import { shanghaiDate } from '../../../domain/calendar';
+import {
+  ImportJobOut, ImportResult, MemberIn, MemberOut, OrgDetailOut, OrgIn, OrgNode, OrgOut, OrgSearchHitOut, SecretaryIn, SecretaryOut,
+} from './schemas';
 
-const Text = (max: number) => z.string().trim().min(1).max(max);
-const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(s)), '不是有效日期');
-const Code = z.string().trim().regex(/^[A-Za-z0-9_-]{1,64}$/, '只能包含字母、数字、短横线或下划线，最长64位');
-const Phone = z.string().trim().max(30).nullable().optional();
-
-// Response and request shapes are exported for the web to infer its types from (decision 025, `import type` only).
-export const OrgNode = z.object({
-  id: z.number(), parentId: z.number().nullable(), name: z.string(), code: z.string(),
-  kind: z.string(), sector: z.string(), level: z.string(), childCount: z.number(),
-});
-export const OrgOut = OrgNode.omit({ childCount: true });
-export const SecretaryOut = z.object({
-  id: z.number(), name: z.string(), position: z.string(), phone: z.string().nullable(),
-  tenureStart: z.string(), tenureEnd: z.string().nullable(),
-});
-export const MemberOut = z.object({ id: z.number(), name: z.string(), position: z.string(), phone: z.string().nullable() });
-export const ImportResult = z.object({ orgs: z.number(), secretaries: z.number() });
-export const ImportJobOut = z.object({
-  id: z.number(), fileName: z.string(),
-  status: z.enum(['reading', 'checking', 'writing', 'done', 'failed']),
-  /** Bytes of the file while reading, rows afterwards. */
-  processed: z.number(), total: z.number().nullable(),
-  result: ImportResult.nullable(),
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown() }).nullable(),
-  createdAt: z.string(),
-});
-export const OrgSearchHitOut = OrgNode.extend({ pathNames: z.array(z.string()) });
-export const OrgDetailOut = z.object({
-  org: OrgNode, ancestors: z.array(z.object({ id: z.number(), name: z.string() })),
-  secretary: SecretaryOut.nullable(), secretaryHistory: z.array(SecretaryOut), members: z.array(MemberOut),
-});
-export const OrgIn = z.object({
-  name: Text(100), code: Code, kind: z.enum(KIND_CODES), sector: z.enum(SECTOR_CODES), level: z.enum(LEVEL_CODES),
-});
-export const SecretaryIn = z.object({ name: Text(50), position: Text(50), tenureStart: IsoDate, phone: Phone });
-export const MemberIn = z.object({ name: Text(50), position: Text(50), phone: Phone });
 function presentJob(job: ImportJobRow): z.infer<typeof ImportJobOut> {
   return {
     id: job.id, fileName: job.fileName, status: job.status as z.infer<typeof ImportJobOut>['status'],

@@ -10,23 +10,7 @@ import { cryptoRng } from '../ballots/compute-results';
 import { matchedPaper } from '../ballots/paper-tallies';
 import { assertReadItems } from './policy';
 import { campaignOf, type CampaignCtx, requireReporter, type ReporterCtx } from './repo';
-
-/** Where a problem was found (R-FIX-1); the labels are what the inbox and lists show. */
-export const SOURCE_LABELS = {
-  self_review: '自我查摆（述职报告）',
-  comment: '会议点评',
-  ballot_text: '测评意见',
-  field_item: '实地考核',
-  survey_item: '满意度调查',
-  research_visit: '调研走访',
-  inspection: '巡视巡察反馈',
-  comment_theme: '群众意见归纳',
-  carry_over: '上年度结转',
-  reopen: '重新整改',
-  sub_item: '子项',
-} as const;
-export type SourceType = keyof typeof SOURCE_LABELS;
-export const SOURCE_TYPES = Object.keys(SOURCE_LABELS) as [SourceType, ...SourceType[]];
+import { SOURCE_LABELS, type SourceType } from './schemas';
 
 /** A survey item lands in the inbox when at least this share of its answers for the unit is 不满意. */
 export const SURVEY_DISSATISFIED_SHARE = 0.2;

@@ -3,7 +3,7 @@ import { AppError } from '../../../domain/errors';
 import { RECT_STATUS_LABELS, RECT_STATUSES, type RectStatus } from '../../../domain/rectification-status';
 import { type DbOrTx, escapeLike, queryRows } from '../../db/connect';
 import type { AuthUser } from '../../http/context';
-import { SOURCE_LABELS, type SourceType } from './inbox';
+import { SOURCE_LABELS, type SourceType } from './schemas';
 import { isoTs, overdueSql } from './repo';
 
 export interface ItemRow {

@@ -5,7 +5,23 @@
 import { z } from 'zod';
 import { Id } from '../../http/schemas';
 import { RECT_STATUSES } from '../../../domain/rectification-status';
-import { SOURCE_TYPES } from './inbox';
+
+/** Where a problem was found (R-FIX-1); the labels are what the inbox and lists show. */
+export const SOURCE_LABELS = {
+  self_review: '自我查摆（述职报告）',
+  comment: '会议点评',
+  ballot_text: '测评意见',
+  field_item: '实地考核',
+  survey_item: '满意度调查',
+  research_visit: '调研走访',
+  inspection: '巡视巡察反馈',
+  comment_theme: '群众意见归纳',
+  carry_over: '上年度结转',
+  reopen: '重新整改',
+  sub_item: '子项',
+} as const;
+export type SourceType = keyof typeof SOURCE_LABELS;
+export const SOURCE_TYPES = Object.keys(SOURCE_LABELS) as [SourceType, ...SourceType[]];
 
 const IsoDate = z.iso.date('日期格式应为 YYYY-MM-DD');
 const Opt = (max: number) => z.string().trim().max(max).nullable().optional();

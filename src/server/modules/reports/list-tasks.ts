@@ -1,16 +1,18 @@
 import { and, asc, desc, eq, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
 import { validateSettings } from '../../../domain/campaign-settings';
 import { AppError } from '../../../domain/errors';
 import { escapeLike, type DbOrTx } from '../../db/connect';
-import { campaignReporters, campaigns, meetingAgendaItems, meetings, organizations, reportReminders, reports } from '../../db/schema';
+import { reportReminders, reports } from '../../db/schema';
+import { campaignRows, reporterRows } from '../campaigns/row-sources';
+import { agendaItemRows, meetingRows } from '../meetings/row-sources';
+import { orgUnits, orgUnitsAs } from '../organizations/row-sources';
 import type { AuthUser } from '../../http/context';
 import { computeDueDate } from './due-date';
 import type { StepKey } from '../../../domain/phase-gates';
 import { stepPhase } from '../campaigns/phase-gate';
 import { STATE_LABELS, type ReportState } from '../../../domain/report-review';
 
-const reportTo = alias(organizations, 'report_to');
+const reportTo = orgUnitsAs('report_to');
 
 interface Row {
   reporterId: number;
@@ -35,27 +37,27 @@ interface Row {
 
 // The latest meeting a reporter is on the agenda of (a correlated subquery keeps the row count 1:1).
 const meetingDate = sql<string | null>`(
-  select max(${meetings.meetingDate})::text from ${meetingAgendaItems}
-  join ${meetings} on ${meetings.id} = ${meetingAgendaItems.meetingId}
-  where ${meetingAgendaItems.reporterId} = ${campaignReporters.id})`;
+  select max(${meetingRows.meetingDate})::text from ${agendaItemRows}
+  join ${meetingRows} on ${meetingRows.id} = ${agendaItemRows.meetingId}
+  where ${agendaItemRows.reporterId} = ${reporterRows.id})`;
 
 // The latest 催报 of a reporter, as an ISO instant (a correlated subquery keeps the row count 1:1).
 const lastRemindedAt = sql<string | null>`(
   select to_char(max(${reportReminders.createdAt}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') from ${reportReminders}
-  where ${reportReminders.reporterId} = ${campaignReporters.id})`;
+  where ${reportReminders.reporterId} = ${reporterRows.id})`;
 
 export function baseQuery(db: DbOrTx, where: SQL | undefined) {
   return db
     .select({
-      reporterId: campaignReporters.id,
-      campaignId: campaigns.id,
-      campaignTitle: campaigns.title,
-      campaignState: campaigns.state,
-      settings: campaigns.settings,
-      phases: campaigns.phases,
-      orgId: organizations.id,
-      orgName: organizations.name,
-      orgPath: organizations.path,
+      reporterId: reporterRows.id,
+      campaignId: campaignRows.id,
+      campaignTitle: campaignRows.title,
+      campaignState: campaignRows.state,
+      settings: campaignRows.settings,
+      phases: campaignRows.phases,
+      orgId: orgUnits.id,
+      orgName: orgUnits.name,
+      orgPath: orgUnits.path,
       reportToName: reportTo.name,
       reportId: reports.id,
       state: reports.state,
@@ -66,11 +68,11 @@ export function baseQuery(db: DbOrTx, where: SQL | undefined) {
       meetingDate,
       lastRemindedAt,
     })
-    .from(campaignReporters)
-    .innerJoin(campaigns, eq(campaigns.id, campaignReporters.campaignId))
-    .innerJoin(organizations, eq(organizations.id, campaignReporters.orgId))
-    .innerJoin(reportTo, eq(reportTo.id, campaignReporters.reportToOrgId))
-    .leftJoin(reports, eq(reports.reporterId, campaignReporters.id))
+    .from(reporterRows)
+    .innerJoin(campaignRows, eq(campaignRows.id, reporterRows.campaignId))
+    .innerJoin(orgUnits, eq(orgUnits.id, reporterRows.orgId))
+    .innerJoin(reportTo, eq(reportTo.id, reporterRows.reportToOrgId))
+    .leftJoin(reports, eq(reports.reporterId, reporterRows.id))
     .where(where);
 }
 
@@ -123,8 +125,8 @@ export type TaskItem = ReturnType<typeof present>;
 /** A secretary's "撰写述职报告" tasks: their organization in every published campaign. */
 export async function listMyTasks(db: DbOrTx, user: AuthUser, today: string) {
   if (user.role !== 'secretary' || !user.orgId) return { items: [] as (TaskItem & { reminders: Reminder[] })[] };
-  const rows = await baseQuery(db, and(eq(campaignReporters.orgId, user.orgId), isNull(campaignReporters.removedAt), eq(campaigns.state, 'published')))
-    .orderBy(asc(campaigns.year), asc(campaignReporters.id));
+  const rows = await baseQuery(db, and(eq(reporterRows.orgId, user.orgId), isNull(reporterRows.removedAt), eq(campaignRows.state, 'published')))
+    .orderBy(asc(campaignRows.year), asc(reporterRows.id));
   const reminders = await remindersOf(db, rows.map((r) => r.reporterId));
   return { items: rows.map((r) => ({ ...present(r, today), reminders: reminders.get(r.reporterId) ?? [] })) };
 }
@@ -175,10 +177,10 @@ export async function listReviewQueue(db: DbOrTx, user: AuthUser, q: QueueQuery,
   }
   const conds: (SQL | undefined)[] = [
     sql`${reportTo.path} like ${`${escapeLike(user.scopePath)}%`}`,
-    isNull(campaignReporters.removedAt),
-    or(eq(campaigns.state, 'published'), eq(campaigns.state, 'closed')),
-    q.campaignId ? eq(campaigns.id, q.campaignId) : undefined,
-    q.q ? ilike(organizations.name, `%${escapeLike(q.q)}%`) : undefined,
+    isNull(reporterRows.removedAt),
+    or(eq(campaignRows.state, 'published'), eq(campaignRows.state, 'closed')),
+    q.campaignId ? eq(campaignRows.id, q.campaignId) : undefined,
+    q.q ? ilike(orgUnits.name, `%${escapeLike(q.q)}%`) : undefined,
   ];
   if (q.state === 'none') conds.push(isNull(reports.id));
   else if (q.state === 'pending') conds.push(or(eq(reports.state, 'submitted'), eq(reports.state, 'resubmitted')));
@@ -186,7 +188,7 @@ export async function listReviewQueue(db: DbOrTx, user: AuthUser, q: QueueQuery,
   if (q.overdue) conds.push(isNull(reports.submittedAt));
   const where = and(...conds);
   const pendingFirst = sql`case when ${reports.state} in ('submitted','resubmitted') then 0 else 1 end`;
-  const rows = await baseQuery(db, where).orderBy(pendingFirst, asc(organizations.name), asc(campaignReporters.id)).limit(q.overdue ? 100_000 : q.limit).offset(q.overdue ? 0 : q.offset);
+  const rows = await baseQuery(db, where).orderBy(pendingFirst, asc(orgUnits.name), asc(reporterRows.id)).limit(q.overdue ? 100_000 : q.limit).offset(q.overdue ? 0 : q.offset);
   let items = rows.map((r) => present(r, today));
   let total: number;
   if (q.overdue) {
@@ -196,11 +198,11 @@ export async function listReviewQueue(db: DbOrTx, user: AuthUser, q: QueueQuery,
   } else {
     const { n } = (await db
       .select({ n: sql<number>`count(*)::int` })
-      .from(campaignReporters)
-      .innerJoin(campaigns, eq(campaigns.id, campaignReporters.campaignId))
-      .innerJoin(organizations, eq(organizations.id, campaignReporters.orgId))
-      .innerJoin(reportTo, eq(reportTo.id, campaignReporters.reportToOrgId))
-      .leftJoin(reports, eq(reports.reporterId, campaignReporters.id))
+      .from(reporterRows)
+      .innerJoin(campaignRows, eq(campaignRows.id, reporterRows.campaignId))
+      .innerJoin(orgUnits, eq(orgUnits.id, reporterRows.orgId))
+      .innerJoin(reportTo, eq(reportTo.id, reporterRows.reportToOrgId))
+      .leftJoin(reports, eq(reports.reporterId, reporterRows.id))
       .where(where))[0]!;
     total = Number(n);
   }

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, eq, ilike, isNotNull, isNull, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
 import { AUDIENCES, validateSettings } from '../../../domain/campaign-settings';
 import { AppError, notFound } from '../../../domain/errors';
 import type { ReportSection } from '../../../domain/report-checks';
 import { escapeLike, type DbOrTx } from '../../db/connect';
-import { campaignReporters, campaigns, organizations, reports } from '../../db/schema';
+import { reports } from '../../db/schema';
+import { campaignRows, reporterRows } from '../campaigns/row-sources';
+import { orgUnits, orgUnitsAs } from '../organizations/row-sources';
 import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
 import { reportDeadline } from './get-report';
@@ -23,22 +24,22 @@ import { formatDateProse } from '../../../domain/calendar';
  */
 export async function publishReports(db: DbOrTx, user: AuthUser, actor: AuditActor, campaignId: number, today: string) {
   return db.transaction(async (tx) => {
-    const organizer = alias(organizations, 'organizer');
+    const organizer = orgUnitsAs('organizer');
     const [c] = await tx
-      .select({ id: campaigns.id, settings: campaigns.settings, organizerPath: organizer.path, state: campaigns.state })
-      .from(campaigns)
-      .innerJoin(organizer, eq(organizer.id, campaigns.organizerOrgId))
-      .where(eq(campaigns.id, campaignId));
+      .select({ id: campaignRows.id, settings: campaignRows.settings, organizerPath: organizer.path, state: campaignRows.state })
+      .from(campaignRows)
+      .innerJoin(organizer, eq(organizer.id, campaignRows.organizerOrgId))
+      .where(eq(campaignRows.id, campaignId));
     if (!c) throw notFound('述职评议考核');
     hideOffBranch(user, c.organizerPath, '述职评议考核');
     assertPublish(user, c.organizerPath);
     const settings = validateSettings(c.settings);
     const rows = await tx
-      .select({ report: reports, orgName: organizations.name })
+      .select({ report: reports, orgName: orgUnits.name })
       .from(reports)
-      .innerJoin(campaignReporters, eq(campaignReporters.id, reports.reporterId))
-      .innerJoin(organizations, eq(organizations.id, reports.orgId))
-      .where(and(eq(reports.campaignId, campaignId), isNull(reports.publishedAt), isNull(campaignReporters.removedAt)))
+      .innerJoin(reporterRows, eq(reporterRows.id, reports.reporterId))
+      .innerJoin(orgUnits, eq(orgUnits.id, reports.orgId))
+      .where(and(eq(reports.campaignId, campaignId), isNull(reports.publishedAt), isNull(reporterRows.removedAt)))
       .orderBy(asc(reports.id))
       .for('update', { of: reports });
     const published: string[] = [];
@@ -74,31 +75,31 @@ export async function publishReports(db: DbOrTx, user: AuthUser, actor: AuditAct
  * (the 'campaign_scope' audience) is a subquery, so nothing is read per report.
  */
 export async function listPublished(db: DbOrTx, user: AuthUser, q: { campaignId?: number; q?: string; offset: number; limit: number }) {
-  const reportTo = alias(organizations, 'report_to');
-  const organizer = alias(organizations, 'organizer');
+  const reportTo = orgUnitsAs('report_to');
+  const organizer = orgUnitsAs('organizer');
   const userOrg = user.role === 'secretary' ? user.orgId : null;
   const inCampaign = userOrg === null
     ? sql<boolean>`false`
     : sql<boolean>`${reports.campaignId} in (select cr.campaign_id from campaigns_v_reporters cr where cr.org_id = ${userOrg} and cr.removed_at is null)`;
   const rows = await db
     .select({
-      id: reports.id, reporterId: reports.reporterId, campaignId: reports.campaignId, orgName: organizations.name,
-      campaignTitle: campaigns.title, publishedAt: reports.publishedAt, charCount: reports.charCount,
-      settings: campaigns.settings, orgId: organizations.id, orgPath: organizations.path, orgParentId: organizations.parentId,
+      id: reports.id, reporterId: reports.reporterId, campaignId: reports.campaignId, orgName: orgUnits.name,
+      campaignTitle: campaignRows.title, publishedAt: reports.publishedAt, charCount: reports.charCount,
+      settings: campaignRows.settings, orgId: orgUnits.id, orgPath: orgUnits.path, orgParentId: orgUnits.parentId,
       reportToPath: reportTo.path, organizerPath: organizer.path, inCampaign,
     })
     .from(reports)
-    .innerJoin(campaignReporters, eq(campaignReporters.id, reports.reporterId))
-    .innerJoin(organizations, eq(organizations.id, reports.orgId))
-    .innerJoin(reportTo, eq(reportTo.id, campaignReporters.reportToOrgId))
-    .innerJoin(campaigns, eq(campaigns.id, reports.campaignId))
-    .innerJoin(organizer, eq(organizer.id, campaigns.organizerOrgId))
+    .innerJoin(reporterRows, eq(reporterRows.id, reports.reporterId))
+    .innerJoin(orgUnits, eq(orgUnits.id, reports.orgId))
+    .innerJoin(reportTo, eq(reportTo.id, reporterRows.reportToOrgId))
+    .innerJoin(campaignRows, eq(campaignRows.id, reports.campaignId))
+    .innerJoin(organizer, eq(organizer.id, campaignRows.organizerOrgId))
     .where(and(
       isNotNull(reports.publishedAt),
       q.campaignId ? eq(reports.campaignId, q.campaignId) : undefined,
-      q.q ? ilike(organizations.name, `%${escapeLike(q.q)}%`) : undefined,
+      q.q ? ilike(orgUnits.name, `%${escapeLike(q.q)}%`) : undefined,
     ))
-    .orderBy(asc(campaigns.id), asc(organizations.name));
+    .orderBy(asc(campaignRows.id), asc(orgUnits.name));
   const audiences = new Map<number, string>();
   const readable = [];
   for (const r of rows) {

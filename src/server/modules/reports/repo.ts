@@ -1,20 +1,19 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
 import { validateSettings, type CampaignSettings } from '../../../domain/campaign-settings';
 import { notFound } from '../../../domain/errors';
 import type { ReportSection } from '../../../domain/report-checks';
 import type { DbOrTx } from '../../db/connect';
-import {
-  campaignReporters, campaigns, meetingAgendaItems, meetings, organizations, priorRectificationItems, reports,
-  reportVersions, secretaries,
-} from '../../db/schema';
+import { priorRectificationItems, reports, reportVersions } from '../../db/schema';
+import { campaignRows, reporterRows } from '../campaigns/row-sources';
+import { agendaItemRows, meetingRows } from '../meetings/row-sources';
+import { orgUnits, orgUnitsAs, secretaryRows } from '../organizations/row-sources';
 import type { ReportScope } from './policy';
 import type { ReportState } from '../../../domain/report-review';
 import type { AuthUser } from '../../http/context';
 import { hideOffBranch } from '../../http/scope';
 
-const reportTo = alias(organizations, 'report_to');
-const organizer = alias(organizations, 'organizer');
+const reportTo = orgUnitsAs('report_to');
+const organizer = orgUnitsAs('organizer');
 
 export type ReportRow = typeof reports.$inferSelect;
 
@@ -48,31 +47,31 @@ export interface ReporterContext {
 export async function loadReporter(db: DbOrTx, reporterId: number, viewer?: AuthUser, what = '述职对象'): Promise<ReporterContext> {
   const [r] = await db
     .select({
-      reporterId: campaignReporters.id,
-      campaignId: campaigns.id,
-      campaignTitle: campaigns.title,
-      campaignYear: campaigns.year,
-      campaignState: campaigns.state,
-      settings: campaigns.settings,
-      phases: campaigns.phases,
-      tierKey: campaignReporters.tierKey,
-      orgId: organizations.id,
-      orgName: organizations.name,
-      orgPath: organizations.path,
-      orgParentId: organizations.parentId,
+      reporterId: reporterRows.id,
+      campaignId: campaignRows.id,
+      campaignTitle: campaignRows.title,
+      campaignYear: campaignRows.year,
+      campaignState: campaignRows.state,
+      settings: campaignRows.settings,
+      phases: campaignRows.phases,
+      tierKey: reporterRows.tierKey,
+      orgId: orgUnits.id,
+      orgName: orgUnits.name,
+      orgPath: orgUnits.path,
+      orgParentId: orgUnits.parentId,
       reportToOrgId: reportTo.id,
       reportToName: reportTo.name,
       reportToPath: reportTo.path,
       organizerPath: organizer.path,
-      secretaryId: campaignReporters.secretaryId,
-      removedAt: campaignReporters.removedAt,
+      secretaryId: reporterRows.secretaryId,
+      removedAt: reporterRows.removedAt,
     })
-    .from(campaignReporters)
-    .innerJoin(campaigns, eq(campaigns.id, campaignReporters.campaignId))
-    .innerJoin(organizations, eq(organizations.id, campaignReporters.orgId))
-    .innerJoin(reportTo, eq(reportTo.id, campaignReporters.reportToOrgId))
-    .innerJoin(organizer, eq(organizer.id, campaigns.organizerOrgId))
-    .where(eq(campaignReporters.id, reporterId));
+    .from(reporterRows)
+    .innerJoin(campaignRows, eq(campaignRows.id, reporterRows.campaignId))
+    .innerJoin(orgUnits, eq(orgUnits.id, reporterRows.orgId))
+    .innerJoin(reportTo, eq(reportTo.id, reporterRows.reportToOrgId))
+    .innerJoin(organizer, eq(organizer.id, campaignRows.organizerOrgId))
+    .where(eq(reporterRows.id, reporterId));
   if (!r) throw notFound('述职对象');
   hideOffBranch(viewer, [r.orgPath, r.reportToPath, r.organizerPath], what);
   const { removedAt, settings, phases, ...rest } = r;
@@ -107,11 +106,11 @@ export async function getReportRow(db: DbOrTx, id: number, forUpdate = false) {
 /** The meeting date of the reporter (from an agenda) and the campaign's meeting phase start. */
 export async function meetingOf(db: DbOrTx, c: ReporterContext) {
   const [m] = await db
-    .select({ date: meetings.meetingDate, state: meetings.state })
-    .from(meetingAgendaItems)
-    .innerJoin(meetings, eq(meetings.id, meetingAgendaItems.meetingId))
-    .where(eq(meetingAgendaItems.reporterId, c.reporterId))
-    .orderBy(desc(meetings.meetingDate))
+    .select({ date: meetingRows.meetingDate, state: meetingRows.state })
+    .from(agendaItemRows)
+    .innerJoin(meetingRows, eq(meetingRows.id, agendaItemRows.meetingId))
+    .where(eq(agendaItemRows.reporterId, c.reporterId))
+    .orderBy(desc(meetingRows.meetingDate))
     .limit(1);
   const phase = c.phases.find((p) => p.key === 'meeting');
   return { meetingDate: m?.date ?? null, meetingState: m?.state ?? null, phaseStart: phase?.start ?? null, phaseEnd: phase?.end ?? null, phaseState: phase?.state ?? null };
@@ -120,9 +119,9 @@ export async function meetingOf(db: DbOrTx, c: ReporterContext) {
 /** The tenure start of the secretary the reporter was frozen with, else the current one. */
 export async function secretaryOf(db: DbOrTx, c: ReporterContext) {
   const where = c.secretaryId
-    ? eq(secretaries.id, c.secretaryId)
-    : and(eq(secretaries.orgId, c.orgId), isNull(secretaries.tenureEnd));
-  const [s] = await db.select({ name: secretaries.name, tenureStart: secretaries.tenureStart }).from(secretaries).where(where).limit(1);
+    ? eq(secretaryRows.id, c.secretaryId)
+    : and(eq(secretaryRows.orgId, c.orgId), isNull(secretaryRows.tenureEnd));
+  const [s] = await db.select({ name: secretaryRows.name, tenureStart: secretaryRows.tenureStart }).from(secretaryRows).where(where).limit(1);
   return s ?? null;
 }
 
@@ -137,11 +136,11 @@ export async function rectificationItemsOf(db: DbOrTx, campaignId: number, orgId
 /** The same organization's report from last year's campaign: its last frozen version. */
 export async function previousYearReport(db: DbOrTx, orgId: number, year: number) {
   const [row] = await db
-    .select({ sections: reportVersions.sections, campaignTitle: campaigns.title })
+    .select({ sections: reportVersions.sections, campaignTitle: campaignRows.title })
     .from(reports)
-    .innerJoin(campaigns, eq(campaigns.id, reports.campaignId))
+    .innerJoin(campaignRows, eq(campaignRows.id, reports.campaignId))
     .innerJoin(reportVersions, eq(reportVersions.reportId, reports.id))
-    .where(and(eq(reports.orgId, orgId), eq(campaigns.year, year - 1)))
+    .where(and(eq(reports.orgId, orgId), eq(campaignRows.year, year - 1)))
     .orderBy(desc(reportVersions.versionNo))
     .limit(1);
   return row ? { sections: row.sections as ReportSection[], campaignTitle: row.campaignTitle } : null;
@@ -150,9 +149,9 @@ export async function previousYearReport(db: DbOrTx, orgId: number, year: number
 /** Stored MinHash signatures of the campaign's other reports once handed in (a neighbour's draft is nobody's business). */
 export async function otherSignatures(db: DbOrTx, campaignId: number, exceptReportId: number) {
   return db
-    .select({ id: reports.id, label: organizations.name, signature: reports.signature })
+    .select({ id: reports.id, label: orgUnits.name, signature: reports.signature })
     .from(reports)
-    .innerJoin(organizations, eq(organizations.id, reports.orgId))
+    .innerJoin(orgUnits, eq(orgUnits.id, reports.orgId))
     .where(and(eq(reports.campaignId, campaignId), sql`${reports.id} <> ${exceptReportId}`, sql`${reports.signature} is not null`, sql`${reports.submittedAt} is not null`));
 }
 
@@ -163,9 +162,9 @@ export async function readScopeOf(db: DbOrTx, ctx: ReporterContext, userOrgId: n
   let inCampaign = false;
   if (userOrgId !== null) {
     const [hit] = await db
-      .select({ id: campaignReporters.id })
-      .from(campaignReporters)
-      .where(and(eq(campaignReporters.campaignId, ctx.campaignId), eq(campaignReporters.orgId, userOrgId), isNull(campaignReporters.removedAt)))
+      .select({ id: reporterRows.id })
+      .from(reporterRows)
+      .where(and(eq(reporterRows.campaignId, ctx.campaignId), eq(reporterRows.orgId, userOrgId), isNull(reporterRows.removedAt)))
       .limit(1);
     inCampaign = Boolean(hit);
   }

@@ -8,10 +8,8 @@ import sanitizeHtml from 'sanitize-html';
 import { AppError } from '../../../domain/errors';
 import type { ReportSection } from '../../../domain/report-checks';
 import { blocksToPlainText, normalizeRichHtml, parseRichHtml } from '../../../domain/rich-text';
+import { MAX_SECTION_TEXT } from './schemas';
 
-export const MAX_SECTION_TEXT = 100_000;
-/** Editor HTML of one section (the request schema's limit, routes.ts). */
-export const MAX_SECTION_HTML = 1_000_000;
 
 const OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: ['p', 'br', 'strong', 'b', 'em', 'i', 'u', 's', 'ol', 'ul', 'li', 'table', 'thead', 'tbody', 'tr', 'td', 'th', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6'],

@@ -6,10 +6,11 @@
  */
 import { onBranch } from '../../../domain/roles';
 import { and, eq, gt, inArray, isNull, type SQL, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
 import { AppError } from '../../../domain/errors';
 import { escapeLike, type DbOrTx } from '../../db/connect';
-import { campaignReporters, campaigns, organizations, reportReminders, reports } from '../../db/schema';
+import { reportReminders, reports } from '../../db/schema';
+import { campaignRows, reporterRows } from '../campaigns/row-sources';
+import { orgUnits, orgUnitsAs } from '../organizations/row-sources';
 import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
 import { baseQuery, present } from './list-tasks';
@@ -28,7 +29,7 @@ export interface RemindInput {
   message?: string;
 }
 
-const reportTo = alias(organizations, 'report_to');
+const reportTo = orgUnitsAs('report_to');
 
 export async function sendReminders(db: DbOrTx, user: AuthUser, actor: AuditActor, input: RemindInput, today: string) {
   if (!['leader', 'org_admin'].includes(user.role) || !user.scopePath) {
@@ -43,27 +44,27 @@ export async function sendReminders(db: DbOrTx, user: AuthUser, actor: AuditActo
     const ids = [...new Set(input.reporterIds)];
     // Every named reporter must exist and be within the sender's scope, or nothing is sent.
     const rows = await db
-      .select({ id: campaignReporters.id, ok: sql<boolean>`${inScope}`, path: reportTo.path })
-      .from(campaignReporters)
-      .innerJoin(reportTo, eq(reportTo.id, campaignReporters.reportToOrgId))
-      .where(inArray(campaignReporters.id, ids));
+      .select({ id: reporterRows.id, ok: sql<boolean>`${inScope}`, path: reportTo.path })
+      .from(reporterRows)
+      .innerJoin(reportTo, eq(reportTo.id, reporterRows.reportToOrgId))
+      .where(inArray(reporterRows.id, ids));
     // Another county's reporter is answered as a missing one (issue 15).
     const known = rows.filter((k) => onBranch(k.path, user.scopePath));
     if (known.length !== ids.length) throw new AppError('NOT_FOUND', '所选述职对象不存在');
     if (known.some((k) => !k.ok)) throw new AppError('FORBIDDEN', '只能向本级及下级听取述职的对象催报');
-    where = and(inArray(campaignReporters.id, ids), isNull(campaignReporters.removedAt));
+    where = and(inArray(reporterRows.id, ids), isNull(reporterRows.removedAt));
   } else {
     const f = input.all!;
     where = and(
       inScope,
-      isNull(campaignReporters.removedAt),
-      f.campaignId ? eq(campaignReporters.campaignId, f.campaignId) : undefined,
-      f.q ? sql`${organizations.name} ilike ${`%${escapeLike(f.q)}%`}` : undefined,
+      isNull(reporterRows.removedAt),
+      f.campaignId ? eq(reporterRows.campaignId, f.campaignId) : undefined,
+      f.q ? sql`${orgUnits.name} ilike ${`%${escapeLike(f.q)}%`}` : undefined,
       f.state === 'none' ? isNull(reports.id) : f.state ? eq(reports.state, f.state) : undefined,
     );
   }
-  const rows = await baseQuery(db, and(where, eq(campaigns.state, 'published')))
-    .orderBy(organizations.name)
+  const rows = await baseQuery(db, and(where, eq(campaignRows.state, 'published')))
+    .orderBy(orgUnits.name)
     .limit(MAX_REMINDERS + 1);
   if (rows.length > MAX_REMINDERS) throw new AppError('VALIDATION', `一次最多催报${MAX_REMINDERS}个述职对象，请先筛选`);
   const items = rows.map((r) => ({ row: r, task: present(r, today) })).filter((x) => !input.all?.overdue || x.task.overdue);

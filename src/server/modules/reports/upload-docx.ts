@@ -5,7 +5,7 @@ import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
 import { FAR_OVER_LIMIT, farOverLimit, parseReportDocxOffThread, reportTooLong } from './docx-import';
 import type { ReporterContext } from './repo';
-import { MAX_SECTION_HTML, MAX_SECTION_TEXT } from './rich-text';
+import { MAX_SECTION_HTML, MAX_SECTION_TEXT } from './schemas';
 import { assertEditable, checkAuthor, freezeVersion, lockForAuthor, writeSections } from './save-report';
 import { countReport, orderSections, sectionSlots, sectionSpecs } from './sections';
 

@@ -3,7 +3,9 @@ import type { CampaignSettings } from '../../../domain/campaign-settings';
 import { AppError, notFound } from '../../../domain/errors';
 import { SURVEY_STATE_LABELS, type SurveyState } from '../../../domain/surveys';
 import { type DbOrTx, queryRows } from '../../db/connect';
-import { campaignReporters, campaigns, organizations, surveyItems, surveys } from '../../db/schema';
+import { surveyItems, surveys } from '../../db/schema';
+import { campaignRows, reporterRows } from '../campaigns/row-sources';
+import { orgUnits } from '../organizations/row-sources';
 import type { AuthUser } from '../../http/context';
 import { hideOffBranch } from '../../http/scope';
 
@@ -22,12 +24,12 @@ export interface SurveyCampaign {
 export async function getSurveyCampaign(db: DbOrTx, campaignId: number, viewer?: AuthUser): Promise<SurveyCampaign> {
   const [row] = await db
     .select({
-      id: campaigns.id, title: campaigns.title, year: campaigns.year, settings: campaigns.settings,
-      organizerName: organizations.name, organizerPath: organizations.path,
+      id: campaignRows.id, title: campaignRows.title, year: campaignRows.year, settings: campaignRows.settings,
+      organizerName: orgUnits.name, organizerPath: orgUnits.path,
     })
-    .from(campaigns)
-    .innerJoin(organizations, eq(organizations.id, campaigns.organizerOrgId))
-    .where(eq(campaigns.id, campaignId));
+    .from(campaignRows)
+    .innerJoin(orgUnits, eq(orgUnits.id, campaignRows.organizerOrgId))
+    .where(eq(campaignRows.id, campaignId));
   if (!row) throw notFound('述职评议考核');
   hideOffBranch(viewer, row.organizerPath, '述职评议考核');
   return { ...row, settings: row.settings as CampaignSettings };
@@ -68,13 +70,13 @@ export interface SurveyUnit {
 export async function surveyUnits(db: DbOrTx, campaignId: number): Promise<SurveyUnit[]> {
   return db
     .select({
-      reporterId: campaignReporters.id, orgId: organizations.id, orgName: organizations.name, orgCode: organizations.code,
-      role: campaignReporters.role,
+      reporterId: reporterRows.id, orgId: orgUnits.id, orgName: orgUnits.name, orgCode: orgUnits.code,
+      role: reporterRows.role,
     })
-    .from(campaignReporters)
-    .innerJoin(organizations, eq(organizations.id, campaignReporters.orgId))
-    .where(and(eq(campaignReporters.campaignId, campaignId), isNull(campaignReporters.removedAt)))
-    .orderBy(asc(organizations.code), asc(campaignReporters.id));
+    .from(reporterRows)
+    .innerJoin(orgUnits, eq(orgUnits.id, reporterRows.orgId))
+    .where(and(eq(reporterRows.campaignId, campaignId), isNull(reporterRows.removedAt)))
+    .orderBy(asc(orgUnits.code), asc(reporterRows.id));
 }
 
 export async function getUnit(db: DbOrTx, campaignId: number, reporterId: number): Promise<SurveyUnit> {
