@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/domain/roles';
 import { queryRows } from '../../src/server/db/connect';
 import { buildCampaign, buildOrg, buildSecretary, buildTwoCounties, buildUser, setupTestApp, signIn, type Session } from '../factories';
 
 let t: Awaited<ReturnType<typeof setupTestApp>>;
 let tree: Awaited<ReturnType<typeof buildTwoCounties>>;
-const s: Record<string, Session> = {};
-const uid: Record<string, number> = {};
+let s: Record<string, Session> = {};
+let uid: Record<string, number> = {};
 let campaignId = 0;
 let campaignB = 0;
-const rep: Record<string, number> = {};
+let rep: Record<string, number> = {};
 let checklistId = 0;
 let items: { id: number; title: string; maxPoints: number }[] = [];
 
@@ -38,7 +38,17 @@ function upload(session: Session, url: string, file: Buffer, filename: string, t
 // A whole 1×1 PNG: photos are served with the type read from their bytes (issue 15), so a bare signature is not enough.
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000a49444154789c63000100000500010d0a2db40000000049454e44ae426082', 'hex');
 
-beforeAll(async () => {
+/**
+ * Every test starts from its own database with the county, the accounts and the two campaigns below, and builds the
+ * checklists, teams and scores it needs with the helpers after it (what the earlier steps of the story did), so tests
+ * run in any order: the counts asserted below (scores, audit rows, teams) are of the whole database.
+ */
+beforeEach(async () => {
+  s = {};
+  uid = {};
+  rep = {};
+  checklistId = 0;
+  items = [];
   t = await setupTestApp();
   tree = await buildTwoCounties(t.db);
   const organ = await buildOrg(t.db, { parent: tree.countyA, name: '甲县财政局机关党支部', code: 'A-JG1', sector: 'organ' });
@@ -73,7 +83,56 @@ beforeAll(async () => {
   // Villages and the organ branch report in the grassroots tier of the county template.
   await t.db.execute(sql`update campaign_reporters set tier_key = 'grassroots' where id in (${rep.v1}, ${rep.v2}, ${rep.organ})`);
 });
-afterAll(async () => t.close());
+afterEach(async () => t?.close());
+
+/** The three checklists 从模板创建 (township, village, organ). */
+async function templateChecklists() {
+  for (const kind of ['township', 'village', 'organ']) {
+    const res = await s.adminA.post(`/api/campaigns/${campaignId}/checklists/from-template`, { kind });
+    if (res.statusCode !== 200) throw new Error(res.body);
+  }
+}
+
+/** The test checklist alone (书记带头 10, 阵地开放 5, 台账 5 = 20 points), applying to every reporter. */
+async function testChecklist() {
+  const created = await s.adminA.post(`/api/campaigns/${campaignId}/checklists`, {
+    title: '测试细则', appliesTo: {},
+    items: [
+      { section: '班子建设', title: '书记带头', maxPoints: 10, method: 'interview', guidance: '访谈党员' },
+      { section: '阵地建设', title: '阵地开放', maxPoints: 5, method: 'site' },
+      { section: '阵地建设', title: '台账', maxPoints: 5, method: 'documents' },
+    ],
+  });
+  if (created.statusCode !== 200) throw new Error(created.body);
+  checklistId = created.json().id;
+  const list = (await s.adminA.get(`/api/campaigns/${campaignId}/checklists`)).json();
+  items = list.checklists.find((c: { id: number }) => c.id === checklistId).items;
+}
+
+/** 第一考评组 (assessorA1: the township and 东村) and 第二考评组 (assessorA2: 西村). */
+async function teams() {
+  for (const body of [
+    { name: '第一考评组', leaderName: '李组长', memberIds: [uid.assessorA1], reporterIds: [rep.town, rep.v1] },
+    { name: '第二考评组', memberIds: [uid.assessorA2], reporterIds: [rep.v2] },
+  ]) {
+    const res = await s.adminA.post(`/api/campaigns/${campaignId}/assessment-teams`, body);
+    if (res.statusCode !== 200) throw new Error(res.body);
+  }
+}
+
+/**
+ * The township scored by assessorA1 on the test checklist: 书记带头 9, 阵地开放 1 failed with its note and a photo, and
+ * 台账 `third` when given (left unscored otherwise); not completed.
+ */
+async function townScored(third?: number) {
+  await testChecklist();
+  await teams();
+  const ok = (res: { statusCode: number; body: string }) => { if (res.statusCode !== 200) throw new Error(res.body); return res; };
+  ok(await score('assessorA1', rep.town, { itemId: items[0].id, score: 9 }));
+  ok(await score('assessorA1', rep.town, { itemId: items[1].id, score: 1, failed: true, note: '党群服务中心大门紧锁' }));
+  ok(await upload(s.assessorA1, `/api/assessment/reporters/${rep.town}/items/${items[1].id}/photos`, PNG, '现场.png', 'image/png'));
+  if (third !== undefined) ok(await score('assessorA1', rep.town, { itemId: items[2].id, score: third }));
+}
 
 describe('checklists (R-ASSESS-1/2)', () => {
   it('从模板创建: township, village and organ defaults, each out of 100, appliesTo derived from the campaign; audited', async () => {
@@ -97,6 +156,7 @@ describe('checklists (R-ASSESS-1/2)', () => {
   });
 
   it('bad items are refused in Chinese and nothing is saved', async () => {
+    await templateChecklists();
     const lists = await count('checklists');
     const itemsBefore = await count('checklist_items');
     const base = { section: '班子建设', title: '组织生活', maxPoints: 10, method: 'site' };
@@ -120,6 +180,7 @@ describe('checklists (R-ASSESS-1/2)', () => {
   });
 
   it('item CRUD: add, edit, remove, and the total follows; other counties and non-admins cannot edit', async () => {
+    await templateChecklists();
     const created = await s.adminA.post(`/api/campaigns/${campaignId}/checklists`, {
       title: '测试细则', appliesTo: {},
       items: [
@@ -165,6 +226,7 @@ describe('teams (考评组)', () => {
   });
 
   it('refuses a member from another county, a non-assessor, a reporter already in a team or of another campaign', async () => {
+    await teams();
     const before = await count('assessment_teams');
     const cases: [unknown, number, string][] = [
       [{ name: '第三组', memberIds: [uid.assessorB] }, 400, 'VALIDATION'],
@@ -185,6 +247,7 @@ describe('teams (考评组)', () => {
   });
 
   it('lists with search by team, member or reporter name', async () => {
+    await teams();
     const all = (await s.adminA.get(`/api/campaigns/${campaignId}/assessment-teams`)).json();
     expect(all.total).toBe(2);
     const byReporter = (await s.adminA.get(`/api/campaigns/${campaignId}/assessment-teams?q=${encodeURIComponent('西村')}`)).json();
@@ -198,6 +261,8 @@ describe('scoring (assessor on the phone)', () => {
   const url = (r: number) => `/api/assessment/reporters/${r}/scores`;
 
   it('a score above the item maximum is refused with a clear Chinese error; nothing saved', async () => {
+    await testChecklist();
+    await teams();
     const before = await count('field_scores');
     const res = await score('assessorA1', rep.town, { itemId: items[0].id, score: 10.5 });
     expect(res.statusCode).toBe(400);
@@ -207,6 +272,8 @@ describe('scoring (assessor on the phone)', () => {
   });
 
   it('a failed item without a note is refused', async () => {
+    await testChecklist();
+    await teams();
     const res = await score('assessorA1', rep.town, { itemId: items[1].id, score: 1, failed: true, note: '  ' });
     expect(res.statusCode).toBe(400);
     expect(res.json().code).toBe('NOTE_REQUIRED');
@@ -214,6 +281,8 @@ describe('scoring (assessor on the phone)', () => {
   });
 
   it('idempotent by clientId: the re-sent entry is stored once; a new clientId corrects the same row', async () => {
+    await testChecklist();
+    await teams();
     const clientId = randomUUID();
     const body = { itemId: items[0].id, score: 8, failed: false, clientId, scoredAt: '2025-11-20T01:00:00.000Z' };
     const first = await s.assessorA1.put(url(rep.town), body);
@@ -234,6 +303,8 @@ describe('scoring (assessor on the phone)', () => {
   });
 
   it('a failed item with a note and a photo; photo type and size limits', async () => {
+    await testChecklist();
+    await teams();
     const res = await score('assessorA1', rep.town, { itemId: items[1].id, score: 1, failed: true, note: '党群服务中心大门紧锁' });
     expect(res.statusCode, res.body).toBe(200);
     const photoUrl = `/api/assessment/reporters/${rep.town}/items/${items[1].id}/photos`;
@@ -250,6 +321,7 @@ describe('scoring (assessor on the phone)', () => {
   });
 
   it('completion requires every item scored and lists what is missing', async () => {
+    await townScored();
     const res = await s.assessorA1.post(`/api/assessment/reporters/${rep.town}/complete`);
     expect(res.statusCode).toBe(409);
     expect(res.json()).toMatchObject({ code: 'ASSESSMENT_INCOMPLETE', message: '还有1项未评分：「台账」' });
@@ -272,6 +344,8 @@ describe('scoring (assessor on the phone)', () => {
   });
 
   it('reopen: organizer only, with a reason; audited', async () => {
+    await townScored(5);
+    expect((await s.assessorA1.post(`/api/assessment/reporters/${rep.town}/complete`)).statusCode).toBe(200);
     expect((await s.assessorA1.post(`/api/assessment/reporters/${rep.town}/reopen`, { reason: '重评' })).statusCode).toBe(403);
     expect((await s.adminB.post(`/api/assessment/reporters/${rep.town}/reopen`, { reason: '重评' })).statusCode).toBe(404);
     expect((await s.adminA.post(`/api/assessment/reporters/${rep.town}/reopen`, { reason: '' })).statusCode).toBe(400);
@@ -284,6 +358,8 @@ describe('scoring (assessor on the phone)', () => {
   });
 
   it('access: another team\'s assessor, another county, a secretary are denied; an assessor sees only its team', async () => {
+    // As the story left it: completed with 台账 5, reopened and 台账 rescored 4 (9 + 1 + 4 = 14).
+    await townScored(4);
     const before = await count('field_scores');
     const denied: Record<string, number[]> = {};
     for (const who of ['assessorA2', 'assessorB', 'adminB', 'secA1', 'adminA', 'leaderA']) {
@@ -309,12 +385,16 @@ describe('scoring (assessor on the phone)', () => {
   });
 
   it('an item with scores cannot be removed or lowered below a given score', async () => {
+    // As the story left it: completed with 台账 5, reopened and 台账 rescored 4 (9 + 1 + 4 = 14).
+    await townScored(4);
     expect((await s.adminA.delete(`/api/checklist-items/${items[0].id}`)).json().code).toBe('ITEM_SCORED');
     expect((await s.adminA.patch(`/api/checklist-items/${items[0].id}`, { maxPoints: 5 })).json().code).toBe('ITEM_SCORED_ABOVE');
     expect((await s.adminA.delete(`/api/checklists/${checklistId}`)).json().code).toBe('CHECKLIST_SCORED');
   });
 
   it('raising the points of a scored item drops the field sums of the completed assessments scored on it', async () => {
+    // As the story left it: completed with 台账 5, reopened and 台账 rescored 4 (9 + 1 + 4 = 14).
+    await townScored(4);
     expect((await s.assessorA1.post(`/api/assessment/reporters/${rep.town}/complete`)).statusCode).toBe(200);
     const before = await fieldTally(rep.town);
     expect(before).toMatchObject({ score: 14, current: true });
@@ -329,6 +409,8 @@ describe('scoring (assessor on the phone)', () => {
   });
 
   it('exports scores per reporter and per item as .xlsx', async () => {
+    // As the story left it: completed with 台账 5, reopened and 台账 rescored 4 (9 + 1 + 4 = 14).
+    await townScored(4);
     const res = await s.adminA.get(`/api/campaigns/${campaignId}/assessment/export`);
     expect(res.statusCode).toBe(200);
     const wb = new ExcelJS.Workbook();

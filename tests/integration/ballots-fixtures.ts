@@ -59,6 +59,19 @@ export async function buildBallotWorld(db: Db, app: FastifyInstance) {
 }
 export type BallotWorld = Awaited<ReturnType<typeof buildBallotWorld>>;
 
+/**
+ * One more meeting of the world's campaign on the same day with the same agenda (r1, r2, the 下评): a meeting holds one
+ * real round, so a test that needs a round of its own takes a meeting of its own.
+ */
+export async function buildBallotMeeting(db: Db, w: BallotWorld, title = '甲一镇述职评议会（另一场）') {
+  const [meeting] = await db.insert(meetings).values({
+    campaignId: w.campaign.id, title, meetingDate: w.meeting.meetingDate, place: w.meeting.place,
+  }).returning();
+  let pos = 0;
+  for (const r of w.reporters) await db.insert(meetingAgendaItems).values({ meetingId: meeting!.id, reporterId: r.id, position: ++pos });
+  return meeting!;
+}
+
 /** Creates a round over HTTP and prints codes through the use case (the route answers only with the PDF). */
 export async function roundWithCodes(
   db: Db, w: BallotWorld, opts: { mode?: 'rehearsal' | 'real'; codes?: Record<string, number>; open?: boolean } = {},

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import mammoth from 'mammoth';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatCode } from '../../src/domain/ballot-codes';
 import { buildApp } from '../../src/server/app';
 import { queryRows } from '../../src/server/db/connect';
@@ -17,20 +17,24 @@ const logLines: string[] = [];
 let app: Awaited<ReturnType<typeof buildApp>>;
 let database: Awaited<ReturnType<typeof freshDatabase>>;
 let w: BallotWorld;
-const clock = testClock();
+let clock = testClock();
 
-beforeAll(async () => {
+/**
+ * Each test of the round's story takes its own database, app (clock, captured log) and ballot world, and first replays
+ * the steps of the story it stands on (the helpers in describe('ballots'): the purged rehearsal, the real round and its
+ * ballots, the close, the paper entries, the release), so tests run in any order: they count every ballot stored and
+ * read the whole log. The tests of 'void and slips' build worlds of their own.
+ */
+async function ballotApp() {
+  logLines.length = 0;
+  clock = testClock();
   database = await freshDatabase();
   // Request logging at trace level, captured, so the test can prove no log line carries a code.
   const stream = new Writable({ write(chunk, _enc, cb) { logLines.push(String(chunk)); cb(); } });
   // voteWaitMs: a ballot still waiting for its minimum group answers 202 "pending" quickly (decision 017).
   app = await buildApp({ database, clock, config: { passwordCost: TEST_COST, voteWaitMs: 3000 }, logger: { level: 'trace', stream } });
   w = await buildBallotWorld(database.db, app);
-}, 60_000);
-afterAll(async () => {
-  await app?.close();
-  await database?.close();
-});
+}
 
 const db = () => database.db;
 const all = (code: string, roomCode: string, grade = 'good') => ({
@@ -45,6 +49,59 @@ describe('ballots', () => {
   let roundId: number;
   let roomCode: string;
   let codes: Record<string, string[]>;
+  beforeEach(ballotApp, 60_000);
+  afterEach(async () => {
+    await app?.close();
+    await database?.close();
+  });
+
+  const ok = <R extends { statusCode: number; body: string }>(res: R) => {
+    if (res.statusCode !== 200) throw new Error(res.body);
+    return res;
+  };
+  /** A rehearsal round (one committee code), opened and purged with one click. */
+  const purgedRehearsal = async () => {
+    const made = await roundWithCodes(db(), w, { mode: 'rehearsal', codes: { committee: 1 } });
+    ok(await w.sessions.admin.post(`/api/ballot-rounds/${made.round.id}/purge`, { confirm: true }));
+  };
+  /**
+   * The story's round up to `upTo`: 'open' — after the purged rehearsal, the real round (20 committee codes, 3 deputies)
+   * open with five committee members' ballots for the two villages (10 stored); 'pending' — code 6 also sent for 东村
+   * alone three times (waits, stored once at the close); 'live' — ten more for 西村 (codes 7–16, two groups of five);
+   * 'closed' — three deputies for 东村 sent as it closes (12 attendees), paper counts and a matched double entry;
+   * 'released' — released with the written explanation.
+   */
+  const story = async (upTo: 'open' | 'pending' | 'live' | 'closed' | 'released') => {
+    const order = ['open', 'pending', 'live', 'closed', 'released'];
+    const past = (step: string) => order.indexOf(upTo) >= order.indexOf(step);
+    await purgedRehearsal();
+    const made = await roundWithCodes(db(), w, { mode: 'real', codes: { committee: 20, deputies: 3 } });
+    roundId = made.round.id; roomCode = made.round.roomCode; codes = made.codes;
+    for (const r of await Promise.all(codes.committee!.slice(0, 5).map((c) => vote(app, two(c, roomCode))))) ok(r);
+    if (past('pending')) {
+      const one = (grade: string) => ({ code: codes.committee![5]!, roomCode, ballots: [{ reporterId: w.r1.id, grade }] });
+      for (const grade of ['good', 'good', 'poor']) if ((await vote(app, one(grade))).statusCode !== 202) throw new Error('not pending');
+    }
+    if (past('live')) {
+      for (const batch of [codes.committee!.slice(6, 11), codes.committee!.slice(11, 16)]) {
+        for (const r of await Promise.all(batch.map((code) => vote(app, { code, roomCode, ballots: [{ reporterId: w.r2.id, grade: 'fair' }] })))) ok(r);
+      }
+    }
+    if (past('closed')) {
+      const deputies = codes.deputies!.map((c) => vote(app, { code: c, roomCode, ballots: [{ reporterId: w.r1.id, grade: 'poor', problems: '小组意见' }] }));
+      await new Promise((r) => setTimeout(r, 100));
+      ok(await w.sessions.admin.post(`/api/ballot-rounds/${roundId}/close`, { attendees: 12 }));
+      for (const r of await Promise.all(deputies)) ok(r);
+      const entry = { reporterId: w.r1.id, category: 'grassroots', counts: { good: 1, fair: 1, average: 0, poor: 0, invalid: 0 }, problems: ['纸质意见'], suggestions: [] };
+      const url = `/api/ballot-rounds/${roundId}/paper-tallies`;
+      ok(await w.sessions.admin.post(`/api/ballot-rounds/${roundId}/paper-counts`, { counts: { grassroots: { issued: 2, collected: 2 } } }));
+      ok(await w.sessions.admin.post(url, entry));
+      ok(await w.sessions.admin2.post(url, { ...entry, problems: [' 纸质意见'] }));
+    }
+    if (past('released')) {
+      ok(await w.sessions.admin.post(`/api/ballot-rounds/${roundId}/release`, { explanation: '投票码按类别多印备用，未发放的投票条已当场收回销毁。' }));
+    }
+  };
 
   it('R-VOTE-3 500 codes each submitted twice concurrently count exactly 500 ballots per reporter', async () => {
     const made = await roundWithCodes(db(), w, { mode: 'rehearsal', codes: { committee: 500 } });
@@ -65,6 +122,7 @@ describe('ballots', () => {
   }, 400_000);
 
   it('R-VOTE-3 rehearsal ballots are purged with one click; a real round is then created and cannot be purged', async () => {
+    await purgedRehearsal();
     const before = await w.sessions.admin.get(`/api/meetings/${w.meeting.id}/ballot-rounds`);
     expect(before.json().items[0].state).toBe('purged');
     const made = await roundWithCodes(db(), w, { mode: 'real', codes: { committee: 20, deputies: 3 } });
@@ -79,6 +137,7 @@ describe('ballots', () => {
   });
 
   it('R-VOTE-2 an administrator\'s signed-in browser cannot vote', async () => {
+    await story('open');
     const res = await w.sessions.admin.post('/api/vote/ballots', all(codes.committee![1]!, roomCode));
     expect(res.statusCode).toBe(403);
     expect(res.json().message).toMatch(HAN);
@@ -88,6 +147,7 @@ describe('ballots', () => {
   });
 
   it('R-VOTE-1 the phone sheet lists the agenda with 附件1 for reporters and 附件2 for the 下评 (R-CAMP-4)', async () => {
+    await story('open');
     const res = await app.inject({ method: 'POST', url: '/api/vote/sheet', payload: { code: formatCode(codes.committee![5]!).toLowerCase(), roomCode } });
     expect(res.statusCode).toBe(200);
     const sheet = res.json();
@@ -101,6 +161,7 @@ describe('ballots', () => {
   });
 
   it('R-VOTE-3 bad input answers 4xx in Chinese and counts nothing twice', async () => {
+    await story('open');
     const c = codes.committee![5]!;
     const one = (extra: object) => ({ code: c, roomCode, ballots: [{ reporterId: w.r1.id, grade: 'good', ...extra }] });
     const cases: Array<[string, () => Promise<{ statusCode: number; json(): any }>, number]> = [
@@ -137,6 +198,7 @@ describe('ballots', () => {
   });
 
   it('R-VOTE-5 live counts of ballots received reach the console by SSE, also through the database from another app', async () => {
+    await story('pending');
     await app.listen({ port: 0, host: '127.0.0.1' });
     // A second app on the same database only hears casts through LISTEN/NOTIFY.
     const other = await buildApp({ database, clock, config: { passwordCost: TEST_COST } });
@@ -187,12 +249,14 @@ describe('ballots', () => {
   });
 
   it('R-VOTE-5 results stay hidden until voting is closed, reconciled and released', async () => {
+    await story('open');
     const hidden = await w.sessions.admin.get(`/api/ballot-rounds/${roundId}/results`);
     expect(hidden.statusCode).toBe(409);
     expect(hidden.json().message).toMatch(HAN);
   });
 
   it('R-VOTE-2 anonymity settings are frozen at opening: lowering the campaign minimum later changes nothing', async () => {
+    await story('open');
     const [c] = await db().select().from(campaigns).where(eq(campaigns.id, w.campaign.id));
     const settings = structuredClone(c!.settings) as any;
     settings.ballots.minGroupSize = 1;
@@ -203,6 +267,7 @@ describe('ballots', () => {
   });
 
   it('R-VOTE-4 paper double entry: one clerk cannot enter twice, mismatches block release, only matched entries count', async () => {
+    await story('live');
     // deputies: 3 phone votes for r1 so the category stays below the minimum: they wait, and the close stores them.
     const deputies = codes.deputies!.map((c) => vote(app, { code: c, roomCode, ballots: [{ reporterId: w.r1.id, grade: 'poor', problems: '小组意见' }] }));
     await new Promise((r) => setTimeout(r, 100));
@@ -235,6 +300,7 @@ describe('ballots', () => {
   });
 
   it('R-VOTE-5 a count mismatch needs a written explanation before release', async () => {
+    await story('closed');
     const rec = await w.sessions.admin.get(`/api/ballot-rounds/${roundId}/reconciliation`);
     expect(rec.statusCode).toBe(200);
     expect(rec.json().reporters.some((r: any) => r.mismatches.length > 0)).toBe(true);
@@ -247,6 +313,7 @@ describe('ballots', () => {
   });
 
   it('R-VOTE-2 breakdowns and free texts are hidden below the minimum group frozen at opening', async () => {
+    await story('released');
     const res = await w.sessions.leader.get(`/api/ballot-rounds/${roundId}/results`);
     expect(res.statusCode).toBe(200);
     const body = res.json();
@@ -278,6 +345,7 @@ describe('ballots', () => {
   });
 
   it('R-VOTE-2 unlinkability: ballot tables carry no code, person, time or address; logs carry no code', async () => {
+    await story('released');
     const cols = await queryRows<{ table_name: string; column_name: string }>(db(), sql`
       select table_name, column_name from information_schema.columns
       where table_name in ('ballots', 'ballot_code_uses') order by table_name, ordinal_position`);
@@ -309,6 +377,7 @@ describe('ballots', () => {
   });
 
   it('the other county\'s administrator and a secretary are refused', async () => {
+    await story('released');
     for (const s of [w.sessions.otherCounty, w.sessions.secretary]) {
       expect((await s.get(`/api/ballot-rounds/${roundId}/results`)).statusCode).toBe(s === w.sessions.otherCounty ? 404 : 403);
       expect((await s.get(`/api/ballot-rounds/${roundId}`)).statusCode).toBe(s === w.sessions.otherCounty ? 404 : 403);

@@ -25,6 +25,9 @@ async function freshStart(now: Date) {
   return { t, s, seeded, today: shanghaiDate(now) };
 }
 
+// The two demo worlds take minutes to seed, so the tests share them (beforeAll) and run in any order: only the
+// secretary's test writes (its own report, opened and submitted), and no other test reads that report or needs it unwritten
+// (nothing is overdue either way; the digest reads grades and rectification items).
 const worlds: World[] = [];
 beforeAll(async () => {
   worlds.push(await freshStart(new Date('2026-12-06T17:30:00Z')));

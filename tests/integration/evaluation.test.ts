@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CampaignSettings } from '../../src/domain/campaign-settings';
 import { ballotScore, compositeScore, rank, type Component } from '../../src/domain/composite';
 import { suggestGrades } from '../../src/domain/grade-suggestion';
@@ -72,20 +72,30 @@ let otherAdmin: Session;
 let secretary: Session;
 let T: Awaited<ReturnType<typeof township>>;
 
-beforeAll(async () => {
+/**
+ * Every test starts from its own database (the two counties and their administrators). The township story below builds
+ * its township in a beforeEach of its own, and each of its tests first replays the steps of the story it stands on
+ * (the helpers after seedVotes: the seed round, the mixed-in ballots, the quota, the override, the import, the lock),
+ * so tests run in any order: they count grade changes and audit actions of the whole database.
+ */
+beforeEach(async () => {
   t = await setupTestApp();
   world = await buildTwoCounties(db());
-  T = await township({ n: 20, name: '无定河' });
   const a = await buildUser(db(), { role: 'org_admin', scopeOrgId: world.countyA.id });
-  const l = await buildUser(db(), { role: 'leader', scopeOrgId: T.town.id });
   const o = await buildUser(db(), { role: 'org_admin', scopeOrgId: world.countyB.id });
-  const s = await buildUser(db(), { role: 'secretary', orgId: T.villages[0]!.id });
   admin = await signIn(t.app, a.username);
-  leader = await signIn(t.app, l.username);
   otherAdmin = await signIn(t.app, o.username);
-  secretary = await signIn(t.app, s.username);
 }, 120_000);
-afterAll(async () => t?.close());
+afterEach(async () => t?.close());
+
+/** The township story's own township (20 villages) with its leader and the first village's secretary. */
+async function storyTownship() {
+  T = await township({ n: 20, name: '无定河' });
+  const l = await buildUser(db(), { role: 'leader', scopeOrgId: T.town.id });
+  const s = await buildUser(db(), { role: 'secretary', orgId: T.villages[0]!.id });
+  leader = await signIn(t.app, l.username);
+  secretary = await signIn(t.app, s.username);
+}
 
 const url = (campaignId: number, rest = '') => `/api/campaigns/${campaignId}/evaluation${rest}`;
 
@@ -105,16 +115,106 @@ function seedVotes(reporters: Array<{ id: number }>) {
   return votes;
 }
 
+const ok = <R extends { statusCode: number; body: string }>(res: R) => {
+  if (res.statusCode !== 200) throw new Error(res.body);
+  return res;
+};
+
+/** Step 1: the seed round released and the 平时掌握 scores (distinct, one major error, one accountability case). */
+const saveSeedInputs = () => admin.put(url(T.campaign.id, '/inputs'), { rows: T.reporters.map((rep, i) => ({
+  reporterId: rep.id, dailyScore: 60 + i * 1.5, dailyNote: i === 14 ? '日常掌握较好' : null,
+  majorError: i === 14, majorErrorNote: i === 14 ? '村集体资金管理出现重大失误' : null,
+  accountability: i === 17, accountabilityNote: i === 17 ? '因党建工作不力被诫勉谈话' : null,
+})) });
+async function seedStep() {
+  await releasedRound(T.campaign.id, seedVotes(T.reporters), T.settings);
+  ok(await saveSeedInputs());
+  ok(await admin.post(url(T.campaign.id, '/recompute')));
+}
+
+const PAPER = { good: 4, fair: 1, average: 0, poor: 0, invalid: 1 };
+/**
+ * Step 2: other categories mixed in with their weights, a matched paper tally (reporter 3) and a mismatched one
+ * (reporter 6), and new 平时掌握/述职评议 scores for the first ten; recomputed.
+ */
+async function mixedStep() {
+  const extra = new Map<number, Votes>();
+  T.reporters.forEach((rep, i) => {
+    if (i % 3 === 0) extra.set(rep.id, { deputies: { good: 3 + (i % 4), fair: 2, average: i % 2, poor: 0 }, observers: { poor: 2 } });
+    if (i % 3 === 1) extra.set(rep.id, { grassroots: { good: 5, fair: i % 5, average: 1, poor: 0 } });
+  });
+  const round = await releasedRound(T.campaign.id, extra, T.settings);
+  const clerk1 = await buildUser(db(), { role: 'org_admin', scopeOrgId: T.town.id });
+  const clerk2 = await buildUser(db(), { role: 'org_admin', scopeOrgId: T.town.id });
+  const paper = (reporterId: number, entryNo: number, counts: Record<string, number>, by: number, problems: string[] = []) =>
+    db().insert(ballotPaperTallies).values({ roundId: round.id, reporterId, category: 'grassroots', entryNo, counts, problems, enteredBy: by });
+  await paper(T.reporters[2]!.id, 1, PAPER, clerk1.id, [' 问题一 ', '问题二']);
+  await paper(T.reporters[2]!.id, 2, PAPER, clerk2.id, ['问题二', '问题一']);
+  await paper(T.reporters[5]!.id, 1, PAPER, clerk1.id);
+  await paper(T.reporters[5]!.id, 2, { ...PAPER, good: 5 }, clerk2.id);
+  await db().insert(evaluationInputs).values(T.reporters.slice(0, 10).map((rep, i) => ({
+    reporterId: rep.id, campaignId: T.campaign.id, dailyScore: 70 + i * 2.5, reportScore: i % 2 ? 88.5 : null,
+  }))).onConflictDoUpdate({ target: evaluationInputs.reporterId, set: { dailyScore: sql`excluded.daily_score`, reportScore: sql`excluded.report_score` } });
+  return recomputeEvaluation(db(), T.campaign.id, { now: t.clock.now() });
+}
+
+/** Step 3, as it ends: 好 ≤ 1/3 (rounded down, hard) is the campaign's only quota; recomputed. */
+async function quotaStep() {
+  await setSettings(T.campaign.id, (s) => {
+    s.grading.quotas = [{ grades: ['good'], op: 'max', share: { num: 1, den: 3 }, rounding: 'floor', hard: true }];
+  });
+  ok(await admin.post(url(T.campaign.id, '/recompute')));
+}
+
+/** Step 4: the first 好 overridden to 较好 with a reason, the leader's question and the written opinion on it. */
+async function overrideStep() {
+  const page = (await admin.get(url(T.campaign.id, '?limit=500'))).json();
+  const target = page.items.find((x: { suggestedGrade: string }) => x.suggestedGrade === 'good');
+  ok(await admin.put(url(T.campaign.id, `/results/${target.reporterId}/decision`), { grade: 'fair', reason: '群众反映村务公开不及时' }));
+  ok(await leader.put(url(T.campaign.id, `/results/${target.reporterId}/review`), { stance: 'question', note: '请核实' }));
+  ok(await admin.put(url(T.campaign.id, `/results/${target.reporterId}/opinion`),
+    { achievements: '党建引领产业发展成效明显', problems: '村务公开不及时', direction: '规范“三务”公开' }));
+}
+
+/** The inputs template downloaded, `edit`ed and uploaded again. */
+async function importInputs(edit: (ws: ExcelJS.Worksheet) => void) {
+  const tpl = await admin.get(url(T.campaign.id, '/inputs/template.xlsx'));
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(tpl.rawPayload as unknown as ArrayBuffer);
+  edit(wb.worksheets[0]!);
+  const buffer = Buffer.from(await wb.xlsx.writeBuffer());
+  const boundary = '----evalboundary';
+  const body = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="in.xlsx"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+    buffer, Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return admin.request({ method: 'POST', url: url(T.campaign.id, '/inputs/import'), payload: body,
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+}
+
+/** Step 5: a minute later, the first village's 平时掌握 imported from the template (77.5, with a note). */
+async function importStep() {
+  t.clock.advance(60_000);
+  ok(await importInputs((ws) => {
+    ws.getRow(2).getCell(3).value = 77.5;
+    ws.getRow(2).getCell(4).value = '导入的说明';
+  }));
+}
+
+/** Step 6: recomputed and locked by the township committee. */
+async function lockStep() {
+  ok(await admin.post(url(T.campaign.id, '/recompute')));
+  ok(await admin.post(url(T.campaign.id, '/lock'), { confirm: true, decisionNote: '2026年1月15日镇党委会议研究确定' }));
+}
+
 describe('evaluation — township seed (003), 20 reporters', () => {
+  beforeEach(storyTownship, 120_000);
+
   it('R-GRADE-3 R-GRADE-2 the township seed: 20 reporters → automatic 差 for >10% 一般+差, major error and accountability; 较好及以下 ≥ 40%', async () => {
     await releasedRound(T.campaign.id, seedVotes(T.reporters), T.settings);
     const r = (k: number) => T.reporters[k - 1]!.id;
     // Distinct 平时掌握 scores, so no two composites tie (ties are tested below).
-    const save = await admin.put(url(T.campaign.id, '/inputs'), { rows: T.reporters.map((rep, i) => ({
-      reporterId: rep.id, dailyScore: 60 + i * 1.5, dailyNote: i === 14 ? '日常掌握较好' : null,
-      majorError: i === 14, majorErrorNote: i === 14 ? '村集体资金管理出现重大失误' : null,
-      accountability: i === 17, accountabilityNote: i === 17 ? '因党建工作不力被诫勉谈话' : null,
-    })) });
+    const save = await saveSeedInputs();
     expect(save.statusCode, save.body).toBe(200);
     const res = await admin.post(url(T.campaign.id, '/recompute'));
     expect(res.statusCode, res.body).toBe(200);
@@ -142,28 +242,11 @@ describe('evaluation — township seed (003), 20 reporters', () => {
   });
 
   it('R-GRADE-1 the SQL composite, ranks and suggestion equal the domain functions on the same rows (weighted categories, matched paper)', async () => {
+    await seedStep();
     // Mix in other categories with their weights, a matched paper tally (counts) and a mismatched one (ignored).
     const s = T.settings;
-    const extra = new Map<number, Votes>();
-    T.reporters.forEach((rep, i) => {
-      if (i % 3 === 0) extra.set(rep.id, { deputies: { good: 3 + (i % 4), fair: 2, average: i % 2, poor: 0 }, observers: { poor: 2 } });
-      if (i % 3 === 1) extra.set(rep.id, { grassroots: { good: 5, fair: i % 5, average: 1, poor: 0 } });
-    });
-    const round = await releasedRound(T.campaign.id, extra, s);
-    const clerk1 = await buildUser(db(), { role: 'org_admin', scopeOrgId: T.town.id });
-    const clerk2 = await buildUser(db(), { role: 'org_admin', scopeOrgId: T.town.id });
-    const paper = (reporterId: number, entryNo: number, counts: Record<string, number>, by: number, problems: string[] = []) =>
-      db().insert(ballotPaperTallies).values({ roundId: round.id, reporterId, category: 'grassroots', entryNo, counts, problems, enteredBy: by });
-    const p = { good: 4, fair: 1, average: 0, poor: 0, invalid: 1 };
-    await paper(T.reporters[2]!.id, 1, p, clerk1.id, [' 问题一 ', '问题二']);
-    await paper(T.reporters[2]!.id, 2, p, clerk2.id, ['问题二', '问题一']);
-    await paper(T.reporters[5]!.id, 1, p, clerk1.id);
-    await paper(T.reporters[5]!.id, 2, { ...p, good: 5 }, clerk2.id);
-    await db().insert(evaluationInputs).values(T.reporters.slice(0, 10).map((rep, i) => ({
-      reporterId: rep.id, campaignId: T.campaign.id, dailyScore: 70 + i * 2.5, reportScore: i % 2 ? 88.5 : null,
-    }))).onConflictDoUpdate({ target: evaluationInputs.reporterId, set: { dailyScore: sql`excluded.daily_score`, reportScore: sql`excluded.report_score` } });
-
-    const summary = await recomputeEvaluation(db(), T.campaign.id, { now: t.clock.now() });
+    const p = PAPER;
+    const summary = await mixedStep();
     const rows = await queryRows<any>(db(), sql`
       select er.*, o.sector, ei.daily_score, ei.report_score, ei.major_error_note, ei.accountability_note
       from evaluation_results er join campaign_reporters cr on cr.id = er.reporter_id join organizations o on o.id = cr.org_id
@@ -222,6 +305,8 @@ describe('evaluation — township seed (003), 20 reporters', () => {
   });
 
   it('R-GRADE-2 with 好 ≤ 1/3 added, the suggestion has 6 好; a hard rule that cannot be met is reported and blocks the lock', async () => {
+    await seedStep();
+    await mixedStep();
     await setSettings(T.campaign.id, (s) => {
       s.grading.quotas = [
         { grades: ['good'], op: 'max', share: { num: 1, den: 3 }, rounding: 'floor', hard: true },
@@ -251,6 +336,9 @@ describe('evaluation — township seed (003), 20 reporters', () => {
   });
 
   it('R-GRADE-1 weights that do not sum to 100 are refused with a Chinese message and nothing changes', async () => {
+    await seedStep();
+    await mixedStep();
+    await quotaStep();
     const before = await queryRows(db(), sql`select reporter_id, composite, rank from evaluation_results order by reporter_id`);
     const s = await setSettings(T.campaign.id, (x) => { x.grading.compositeWeights = { ...x.grading.compositeWeights, daily: 10 }; });
     const res = await admin.post(url(T.campaign.id, '/recompute'));
@@ -261,6 +349,7 @@ describe('evaluation — township seed (003), 20 reporters', () => {
   });
 
   it('R-GRADE-4 reporters (secretaries) see no grade, suggestion or rank before the lock; other counties see nothing', async () => {
+    await seedStep();
     const page = await secretary.get(url(T.campaign.id));
     expect(page.statusCode).toBe(403);
     expect(page.json().message).toMatch(HAN);
@@ -275,6 +364,9 @@ describe('evaluation — township seed (003), 20 reporters', () => {
   });
 
   it('R-GRADE-4 R-GRADE-5 an override without a reason is refused; with a reason it is recorded in grade_changes (old, new, suggested, who, why); member stances and the written opinion are saved', async () => {
+    await seedStep();
+    await mixedStep();
+    await quotaStep();
     const page = (await admin.get(url(T.campaign.id, '?limit=500'))).json();
     const target = page.items.find((x: { suggestedGrade: string; autoPoorReasons: string[] }) => x.suggestedGrade === 'good');
     const refused = await admin.put(url(T.campaign.id, `/results/${target.reporterId}/decision`), { grade: 'fair' });
@@ -303,6 +395,8 @@ describe('evaluation — township seed (003), 20 reporters', () => {
   });
 
   it('bad input: a decision or input for a reporter outside the campaign is refused in Chinese and nothing is saved', async () => {
+    await seedStep();
+    await mixedStep();
     const other = await township({ n: 2, name: '乌审' });
     const before = (await db().select().from(gradeChanges)).length;
     const res = await admin.put(url(T.campaign.id, `/results/${other.reporters[0]!.id}/decision`), { grade: 'good', reason: '测试' });
@@ -324,6 +418,10 @@ describe('evaluation — township seed (003), 20 reporters', () => {
   });
 
   it('bulk entry: the .xlsx template round-trips; a bad row refuses the whole file', async () => {
+    await seedStep();
+    await mixedStep();
+    await quotaStep();
+    await overrideStep();
     t.clock.advance(60_000);
     const tpl = await admin.get(url(T.campaign.id, '/inputs/template.xlsx'));
     expect(tpl.statusCode).toBe(200);
@@ -354,6 +452,11 @@ describe('evaluation — township seed (003), 20 reporters', () => {
   });
 
   it('R-GRADE-4 lock: overriding an automatic 差 blocks; after the lock everything is immutable (409 in Chinese, triggers)', async () => {
+    await seedStep();
+    await mixedStep();
+    await quotaStep();
+    await overrideStep();
+    await importStep();
     // Inputs changed after the last computation must be recomputed first.
     const stale = (await admin.get(url(T.campaign.id, '/lock'))).json();
     expect(stale.blockers.join()).toMatch(/请先重新计算/);
@@ -393,6 +496,12 @@ describe('evaluation — township seed (003), 20 reporters', () => {
   });
 
   it('R-GRADE-6 after the lock a secretary sees only their own final grade and opinion', async () => {
+    await seedStep();
+    await mixedStep();
+    await quotaStep();
+    await overrideStep();
+    await importStep();
+    await lockStep();
     const mine = await secretary.get(url(T.campaign.id, '/mine'));
     const body = mine.json();
     expect(body.locked).toBe(true);

@@ -2,7 +2,7 @@
 // every route of the app, malformed and hostile requests as an org_admin with a valid CSRF token and as anonymous or
 // bad-token callers. No 5xx, every 4xx a Chinese { code, message }, no row changed by a rejected request, nothing
 // thrown uncaught. FUZZ_TEST_REQUESTS overrides the size.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FAILURE_RECORDING, histogram, runFuzz } from '../../bench/lib/fuzz';
 import { setupTestApp } from '../factories';
 import { buildBallotWorld, roundWithCodes, type BallotWorld } from './ballots-fixtures';
@@ -18,18 +18,23 @@ let reportId: number;
 let uncaught = 0;
 const onUncaught = () => { uncaught++; };
 
-beforeAll(async () => {
+// Each test takes a database of its own with the same world: the fuzzer's seeded run must meet the same rows whatever
+// ran before it, and the regression tests below rename and add rows of their own.
+beforeEach(async () => {
   t = await setupTestApp();
   w = await buildBallotWorld(t.db, t.app);
   await roundWithCodes(t.db, w, { codes: { committee: 10 } });
   reportId = (await w.sessions.secretary.post('/api/reports/open', { reporterId: w.r1.id })).json().id;
+  uncaught = 0;
+});
+afterEach(async () => t?.close());
+beforeAll(() => {
   process.on('uncaughtException', onUncaught);
   process.on('unhandledRejection', onUncaught);
 });
-afterAll(async () => {
+afterAll(() => {
   process.off('uncaughtException', onUncaught);
   process.off('unhandledRejection', onUncaught);
-  await t?.close();
 });
 
 describe('fuzzing every route', () => {

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/domain/roles';
 import { queryRows } from '../../src/server/db/connect';
 import { buildOrg, buildTwoCounties, buildUser, setupTestApp, signIn, type Session } from '../factories';
@@ -9,8 +9,8 @@ let t: Awaited<ReturnType<typeof setupTestApp>>;
 let tree: Awaited<ReturnType<typeof buildTwoCounties>>;
 let townA2: Awaited<ReturnType<typeof buildOrg>>;
 let villageA3: Awaited<ReturnType<typeof buildOrg>>;
-const s: Record<string, Session> = {};
-const uid: Record<string, number> = {};
+let s: Record<string, Session> = {};
+let uid: Record<string, number> = {};
 const c = { countyA: 0, subA1: 0, subA2: 0, subSub: 0, countyB: 0, subB: 0 };
 
 const phase = (key: string, start: string, end: string, state: string) =>
@@ -45,7 +45,14 @@ const plan = [
   phase('evaluation', '2025-12-21', '2025-12-25', 'not_started'),
 ];
 
-beforeAll(async () => {
+/**
+ * Every test starts from its own database with the counties, accounts and campaigns below, and first makes the
+ * assignments and visits it stands on with the helpers after them (what the earlier steps of each story did), so tests
+ * run in any order: they count rows and audit entries of the whole database and move the app's clock.
+ */
+beforeEach(async () => {
+  s = {};
+  uid = {};
   t = await setupTestApp();
   tree = await buildTwoCounties(t.db);
   townA2 = await buildOrg(t.db, { parent: tree.countyA, name: '甲二镇党委', code: 'A-T2', kind: 'committee', level: 'township' });
@@ -77,9 +84,31 @@ beforeAll(async () => {
   await insertReporter(c.countyA, tree.townA.id, tree.countyA.id);
   await insertReporter(c.countyA, townA2.id, tree.countyA.id);
 });
-afterAll(async () => t.close());
+afterEach(async () => t?.close());
 
 const observersUrl = (id: number) => `/api/campaigns/${id}/observers`;
+
+const ok = <R extends { statusCode: number; body: string }>(res: R) => {
+  if (res.statusCode !== 200) throw new Error(res.body);
+  return res;
+};
+
+/**
+ * The county's observers: 第一组 (observerA leading, observerA2) sent to both townships, leaderA alone to 东村's round;
+ * with `all`, also the township's own observer sent to 东村 and observerA's assignment to 甲一镇 withdrawn.
+ * Returns the group's assignment ids.
+ */
+async function assignObservers(o: { all?: boolean } = {}) {
+  const group = ok(await s.adminA.post(observersUrl(c.countyA), {
+    userIds: [uid.observerA, uid.observerA2], subCampaignIds: [c.subA1, c.subA2], groupName: '第一组', leaderUserId: uid.observerA, note: '参加述职评议会并点评',
+  })).json().ids as number[];
+  ok(await s.adminA.post(observersUrl(c.countyA), { userIds: [uid.leaderA], subCampaignIds: [c.subSub] }));
+  if (o.all) {
+    ok(await s.townA.post(observersUrl(c.subA1), { userIds: [uid.townObserver], subCampaignIds: [c.subSub] }));
+    ok(await s.adminA.delete(`${observersUrl(c.countyA)}/${group[0]}`));
+  }
+  return group;
+}
 
 describe('R-CAMP-6 observers sent to lower-level meetings, by group (002 分组名单)', () => {
   let groupIds: number[] = [];
@@ -101,6 +130,7 @@ describe('R-CAMP-6 observers sent to lower-level meetings, by group (002 分组�
   });
 
   it('denied for another county, a township admin on the county round, and non-admin roles; nothing changes', async () => {
+    groupIds = await assignObservers();
     const before = await count('observer_assignments');
     const body = { userIds: [uid.observerA], subCampaignIds: [c.subSub] };
     const got: Record<string, number> = {};
@@ -114,6 +144,7 @@ describe('R-CAMP-6 observers sent to lower-level meetings, by group (002 分组�
   });
 
   it('bad input answers 4xx {code, message} and assigns nothing', async () => {
+    groupIds = await assignObservers();
     const before = await count('observer_assignments');
     const cases: [unknown, number, string][] = [
       [{ userIds: [uid.observerA], subCampaignIds: [c.subB] }, 400, 'VALIDATION'], // another county's sub-campaign
@@ -137,6 +168,7 @@ describe('R-CAMP-6 observers sent to lower-level meetings, by group (002 分组�
   });
 
   it('the admin sees the 分组名单: group, leader, members and the units each group covers', async () => {
+    groupIds = await assignObservers();
     const res = await s.adminA.get(observersUrl(c.countyA));
     expect(res.statusCode, res.body).toBe(200);
     const { groups, items, total } = res.json();
@@ -166,6 +198,7 @@ describe('R-CAMP-6 observers sent to lower-level meetings, by group (002 分组�
   });
 
   it('an observer sees the assignments as tasks: sub-campaign, organizer, meeting dates, deadline, group leader', async () => {
+    groupIds = await assignObservers();
     const res = await s.observerA2.get('/api/my/tasks');
     expect(res.statusCode, res.body).toBe(200);
     const { items, total } = res.json();
@@ -184,6 +217,7 @@ describe('R-CAMP-6 observers sent to lower-level meetings, by group (002 分组�
   });
 
   it('an observer records a note on their own task only; audited; bad input changes nothing', async () => {
+    groupIds = await assignObservers();
     const mine = (await s.observerA.get('/api/my/tasks')).json().items[0];
     const audits = await count('audit_log', `action = 'oversight.observation.record'`);
     const ok = await s.observerA.post(`/api/my/tasks/${mine.id}/observation`, { note: '会议按议程进行，点评直指问题。' });
@@ -208,6 +242,7 @@ describe('R-CAMP-6 observers sent to lower-level meetings, by group (002 分组�
   });
 
   it('withdrawing an assignment keeps the row, removes the task and is audited', async () => {
+    groupIds = await assignObservers();
     const target = groupIds[0];
     const res = await s.adminA.delete(`${observersUrl(c.countyA)}/${target}`);
     expect(res.statusCode, res.body).toBe(200);
@@ -221,6 +256,7 @@ describe('R-CAMP-6 observers sent to lower-level meetings, by group (002 分组�
   });
 
   it('exports the 分组名单 as .xlsx with a frozen Chinese header and dates as dates', async () => {
+    await assignObservers({ all: true });
     const res = await s.adminA.get(`${observersUrl(c.countyA)}/export`);
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('spreadsheetml');
@@ -246,6 +282,21 @@ describe('R-PREP-2 unannounced research visits (不打招呼、随机走访)', (
     orgId: tree.villageA1.id, visitedOn: '2025-11-18', visitors: '县委组织部 王某、李某',
     seen: '党员活动室闲置，“三会一课”记录补写痕迹明显。', problems: ['三会一课落实不到位', '党员活动室长期闲置'],
   });
+
+  /** The two visits: 东村 on 11-18 with two problems (by adminA), 甲二镇北村 on 11-05 with none (by observerA). */
+  const recordVisits = async () => {
+    const res = ok(await s.adminA.post(visitsUrl(c.countyA), good()));
+    visitId = res.json().id;
+    problemIds = res.json().problemIds;
+    ok(await s.observerA.post(visitsUrl(c.countyA), { ...good(), orgId: villageA3.id, visitedOn: '2025-11-05', problems: [] }));
+  };
+  /** The author's correction of the 东村 visit: the first problem reworded, the second withdrawn, a third added. */
+  const correctVisit = async () => {
+    ok(await s.adminA.patch(`${visitsUrl(c.countyA)}/${visitId}`, {
+      seen: '党员活动室闲置，会议记录补写。',
+      problems: [{ id: problemIds[0], text: '“三会一课”落实不到位' }, { text: '软弱涣散整顿台账不全' }],
+    }));
+  };
 
   it('an upper-level admin records a visit; each problem is its own row with a source reference; audited', async () => {
     const res = await s.adminA.post(visitsUrl(c.countyA), good());
@@ -295,6 +346,7 @@ describe('R-PREP-2 unannounced research visits (不打招呼、随机走访)', (
   });
 
   it('lists with search, organization subtree and date filters, paginated', async () => {
+    await recordVisits();
     const all = (await s.leaderA.get(visitsUrl(c.countyA))).json();
     expect(all.total).toBe(2);
     expect(all.items[0].visitedOn).toBe('2025-11-18');
@@ -313,6 +365,7 @@ describe('R-PREP-2 unannounced research visits (不打招呼、随机走访)', (
   });
 
   it('the author corrects the record: problems edited, added and withdrawn (kept), all audited; no delete', async () => {
+    await recordVisits();
     const res = await s.adminA.patch(`${visitsUrl(c.countyA)}/${visitId}`, {
       seen: '党员活动室闲置，会议记录补写。',
       problems: [{ id: problemIds[0], text: '“三会一课”落实不到位' }, { text: '软弱涣散整顿台账不全' }],
@@ -333,6 +386,8 @@ describe('R-PREP-2 unannounced research visits (不打招呼、随机走访)', (
   });
 
   it('only the author edits; bad corrections change nothing', async () => {
+    await recordVisits();
+    await correctVisit();
     const snapshot = async () => queryRows(t.db, sql`
       select v.seen, v.org_id, v.visited_on::text, (select jsonb_agg(p order by p.id) from visit_problems p where p.visit_id = v.id) as p
       from research_visits v where v.id = ${visitId}`);
@@ -359,6 +414,9 @@ const progressUrl = (id: number, qs = '') => `/api/campaigns/${id}/progress${qs}
 type ProgressItem = { id: number; organizerName: string; depth: number; overdue: boolean; state: string; reporters: number; observers: number; phasesClosed: number; phasesTotal: number; openPhases: { key: string; label: string }[]; completeBy: string | null; filingState: string };
 
 describe('R-CAMP-2 progress of a campaign and all its sub-campaigns on one page', () => {
+  // The observers as the story above leaves them (甲一镇 1, 甲二镇 2, 东村 2).
+  beforeEach(async () => { await assignObservers({ all: true }); });
+
   it('the county admin sees every level below, aggregated: phases, reporters, observers, overdue', async () => {
     const res = await s.adminA.get(progressUrl(c.countyA));
     expect(res.statusCode, res.body).toBe(200);

@@ -4,7 +4,7 @@ import { parseEnv } from '../../src/server/env';
 import { publicUrlWarning } from '../../src/server/http/public-url';
 import { freshDatabase } from '../setup/db';
 import { TEST_COST } from '../factories';
-import { buildBallotWorld, type BallotWorld } from './ballots-fixtures';
+import { buildBallotMeeting, buildBallotWorld, type BallotWorld } from './ballots-fixtures';
 
 /**
  * Phones vote at PUBLIC_URL (README, "会场设置"): the slips' QR links carry it, whatever address the organizer's
@@ -14,7 +14,6 @@ const PUBLIC = 'http://192.168.1.10:3000';
 let database: Awaited<ReturnType<typeof freshDatabase>>;
 let app: Awaited<ReturnType<typeof buildApp>>;
 let w: BallotWorld;
-let roundId: number;
 
 beforeAll(async () => {
   database = await freshDatabase();
@@ -25,6 +24,12 @@ afterAll(async () => {
   await app?.close();
   await database?.close();
 });
+
+/** A real round of a meeting of its own (a meeting holds one real round), so each test prints its slips alone. */
+const newRound = async () => {
+  const meeting = await buildBallotMeeting(database.db, w);
+  return (await w.sessions.admin.post(`/api/meetings/${meeting.id}/ballot-rounds`, { mode: 'real' })).json().id as number;
+};
 
 const links = (pdf: Buffer) => [...pdf.toString('latin1').matchAll(/\/URI \(([^)]*)\)/g)].map((m) => m[1]);
 
@@ -38,7 +43,7 @@ describe('PUBLIC_URL', () => {
   });
 
   it('the ballot slips printed from http://localhost link to PUBLIC_URL', async () => {
-    roundId = (await w.sessions.admin.post(`/api/meetings/${w.meeting.id}/ballot-rounds`, { mode: 'real' })).json().id;
+    const roundId = await newRound();
     const res = await w.sessions.admin.request({
       method: 'POST', url: `/api/ballot-rounds/${roundId}/codes`, payload: { category: 'committee', count: 3 }, headers: { host: 'localhost:3000' },
     });
@@ -49,6 +54,7 @@ describe('PUBLIC_URL', () => {
   });
 
   it('without PUBLIC_URL the slips use the address the request came in at', async () => {
+    const roundId = await newRound();
     const plain = await buildApp({ database, config: { passwordCost: TEST_COST } });
     try {
       const res = await plain.inject({

@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditLog, campaignReporters, meetingAgendaItems, meetings, reportReminders } from '../../src/server/db/schema';
 import { buildCampaign, buildSecretary, buildTwoCounties, buildUser, setupTestApp, signIn, type Session } from '../factories';
 import { goodSections } from './reports-helpers';
@@ -20,7 +20,9 @@ const tasksOf = async (session: Session) => (await session.get('/api/reports/tas
   reporterId: number; reminders: { at: string; senderName: string; message: string; overdue: boolean }[];
 }[];
 
-beforeAll(async () => {
+// Each test takes a database of its own with the campaign below: reminders are counted over the whole database (the
+// audit rows, the reminders table) and the 10-minute window runs on the app's clock, so nothing may carry over.
+beforeEach(async () => {
   t = await setupTestApp(); // clock: 2025-11-20
   tree = await buildTwoCounties(t.db);
   for (const v of [tree.villageA1, tree.villageA2, tree.villageB1]) await buildSecretary(t.db, v.id, { tenureStart: '2019-01-01' });
@@ -43,7 +45,7 @@ beforeAll(async () => {
   const [m2] = await t.db.insert(meetings).values({ campaignId: c.id, title: '述职评议会二', meetingDate: '2026-01-10', place: '镇会议室' }).returning();
   await t.db.insert(meetingAgendaItems).values([{ meetingId: m1.id, reporterId: rA1, position: 1 }, { meetingId: m2.id, reporterId: rA2, position: 1 }]);
 });
-afterAll(async () => t?.close());
+afterEach(async () => t?.close());
 
 describe('催报 (reminders)', () => {
   it('a reviewer reminds one reporter; the secretary sees it on the task list with time and sender; audited', async () => {
@@ -63,6 +65,8 @@ describe('催报 (reminders)', () => {
   });
 
   it('all in the list: handed-in reports and reporters reminded in the last 10 minutes are skipped; the overdue filter narrows it', async () => {
+    // Set-up: 东村 was reminded a moment ago (what the first test does).
+    expect((await s.townAdmin.post('/api/reports/reminders', { reporterIds: [rA1] })).statusCode).toBe(200);
     const id = (await s.secA2.post('/api/reports/open', { reporterId: rA2 })).json().id;
     expect((await s.secA2.put(`/api/reports/${id}/sections`, { sections: goodSections() })).statusCode).toBe(200);
     expect((await s.secA2.post(`/api/reports/${id}/transitions`, { action: 'submit' })).statusCode).toBe(200);

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import mammoth from 'mammoth';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Grade } from '../../src/domain/grades';
 import { queryRows } from '../../src/server/db/connect';
 import { buildCampaign, buildOrg, buildTwoCounties, buildUser, setupTestApp, signIn, type Session } from '../factories';
@@ -15,12 +15,15 @@ let t: Awaited<ReturnType<typeof setupTestApp>>;
 let tree: Awaited<ReturnType<typeof buildTwoCounties>>;
 const s: Record<string, Session> = {};
 let campaignId: number;
-const orgs: Awaited<ReturnType<typeof buildOrg>>[] = [];
+let orgs: Awaited<ReturnType<typeof buildOrg>>[] = [];
 const GRADES_000: Grade[] = ['good', 'fair', 'fair', 'average', 'poor'];
 
 const docxText = async (buffer: Buffer) => (await mammoth.extractRawText({ buffer })).value;
 
-beforeAll(async () => {
+// The story's two steps are separate tests, each on a database of its own with the locked grades below: deriving the
+// flags (§7) and reporting upward (§8) do not need each other, and either may run first.
+beforeEach(async () => {
+  orgs = [];
   t = await setupTestApp({ start: new Date('2026-02-10T02:00:00Z') });
   tree = await buildTwoCounties(t.db);
   orgs.push(tree.townA);
@@ -42,7 +45,7 @@ beforeAll(async () => {
   await buildUser(t.db, { role: 'org_admin', username: 'countyB', scopeOrgId: tree.countyB.id });
   for (const u of ['county', 'countyB']) s[u] = await signIn(t.app, u);
 });
-afterAll(async () => t?.close());
+afterEach(async () => t?.close());
 
 describe('seed 000: results from the locked grades (§7)', () => {
   it('R-USE-1 R-USE-2 not 好 → no 优秀; 一般 and 差 → 约谈提醒 and 限期整改, with follow-up tasks', async () => {

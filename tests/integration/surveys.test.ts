@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app';
 import { queryRows } from '../../src/server/db/connect';
 import { hashSurveyToken } from '../../src/server/modules/surveys/issue-tokens';
@@ -43,7 +43,13 @@ async function world() {
   };
 }
 
-beforeAll(async () => {
+/**
+ * Every test starts from its own database and app (its clock and captured log) with the world above, and first replays
+ * the steps of the survey's story it stands on (replay below: the draft, the list, the draw, the links, opening,
+ * answers, closing), so tests run in any order: they count rows of the whole database and read the whole log.
+ */
+beforeEach(async () => {
+  logLines.length = 0;
   database = await freshDatabase();
   // Request logs at trace level, captured: no line may carry a token.
   const stream = new Writable({ write(chunk, _enc, cb) { logLines.push(String(chunk)); cb(); } });
@@ -51,7 +57,7 @@ beforeAll(async () => {
   app = await buildApp({ database, clock: testClock(), config: { passwordCost: TEST_COST, publicUrl: 'http://192.168.1.10:3000' }, logger: { level: 'trace', stream } });
   w = await world();
 }, 60_000);
-afterAll(async () => {
+afterEach(async () => {
   await app?.close();
   await database?.close();
 });
@@ -121,6 +127,7 @@ describe('surveys (R-ASSESS-3)', () => {
   });
 
   it('offers a template and refuses a list with any bad row, naming rows in Chinese and saving nothing', async () => {
+    await replay(1);
     const tpl = await w.s.admin.get('/api/survey-respondents/template');
     expect(tpl.statusCode).toBe(200);
     const t = await readXlsx(tpl.rawPayload);
@@ -151,6 +158,7 @@ describe('surveys (R-ASSESS-3)', () => {
   });
 
   it('adds by hand (validated), searches and filters the list', async () => {
+    await replay(2);
     const add = await w.s.admin.post(`/api/surveys/${surveyId}/respondents`, { reporterId: w.r2, name: '西村手录', category: '群众', phone: '13900001111' });
     expect(add.statusCode).toBe(200);
     const badCat = await w.s.admin.post(`/api/surveys/${surveyId}/respondents`, { reporterId: w.r2, name: '某某', category: '干部' });
@@ -175,6 +183,7 @@ describe('surveys (R-ASSESS-3)', () => {
     .map((r) => `${r.reporter_id}:${r.name}`);
 
   it('draws reproducibly: the same seed gives the same respondents, the seed is recorded and audited', async () => {
+    await replay(3);
     const first = await w.s.admin.post(`/api/surveys/${surveyId}/sample`, { seed: '2025-甲一镇' });
     expect(first.statusCode).toBe(200);
     expect(first.json().seed).toBe('2025-甲一镇');
@@ -212,6 +221,7 @@ describe('surveys (R-ASSESS-3)', () => {
   });
 
   it('a list edited after the draw must be redrawn before opening', async () => {
+    await replay(4);
     const add = await w.s.admin.post(`/api/surveys/${surveyId}/respondents`, { reporterId: w.r3, name: '北村补录', category: '两代表一委员' });
     expect(add.statusCode).toBe(200);
     const refused = await w.s.admin.post(`/api/surveys/${surveyId}/open`, {});
@@ -226,6 +236,7 @@ describe('surveys (R-ASSESS-3)', () => {
   });
 
   it('issues hashed links for one unit as .xlsx without names; only keyed hashes are stored', async () => {
+    await replay(5);
     const tooMany = await w.s.admin.post(`/api/surveys/${surveyId}/tokens`, { reporterId: w.r1, count: 9 });
     expect(tooMany.statusCode).toBe(400);
     expect(tooMany.json().message).toMatch(/最多还能发放8个链接/);
@@ -251,6 +262,7 @@ describe('surveys (R-ASSESS-3)', () => {
   });
 
   it('the phone cannot answer before opening; opening is audited; redraw and list edits are then refused', async () => {
+    await replay(6);
     const early = await app.inject({ method: 'POST', url: '/api/survey/sheet', payload: { token: tokens[0] } });
     expect(early.statusCode).toBe(409);
     expect(early.json().message).toBe('调查尚未开始，请在通知的时间内填写');
@@ -267,6 +279,7 @@ describe('surveys (R-ASSESS-3)', () => {
   });
 
   it('shows the questionnaire for a token, without any respondent data', async () => {
+    await replay(7);
     const res = await app.inject({ method: 'POST', url: '/api/survey/sheet', payload: { token: tokens[0] } });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
@@ -281,7 +294,48 @@ describe('surveys (R-ASSESS-3)', () => {
 
   const all = (level: string) => Object.fromEntries(items.map((i) => [String(i.id), level]));
 
+  const ok = <R extends { statusCode: number; body: string }>(res: R) => {
+    if (res.statusCode !== 200) throw new Error(res.body);
+    return res;
+  };
+  /** The story's steps in order; replay(n) takes the first n, what the tests before a test's place in the story did. */
+  const steps: Array<() => Promise<void>> = [
+    async () => { // a draft of 8 per unit with three questions
+      surveyId = ok(await w.s.admin.post(`/api/campaigns/${w.campaign.id}/surveys`, {})).json().id;
+      ok(await w.s.admin.patch(`/api/surveys/${surveyId}`, { sampleSize: 8 }));
+      ok(await w.s.admin.patch(`/api/surveys/${surveyId}`, { items: ['总体评价', '联系服务群众', '落实基本制度'] }));
+      items = (await w.s.admin.get(`/api/surveys/${surveyId}`)).json().items;
+    },
+    async () => { ok(await upload(w.s.admin, `/api/surveys/${surveyId}/respondents/import`, await sheet(listRows()))); }, // the 45
+    async () => { // one more for 西村 by hand
+      ok(await w.s.admin.post(`/api/surveys/${surveyId}/respondents`, { reporterId: w.r2, name: '西村手录', category: '群众', phone: '13900001111' }));
+    },
+    async () => { ok(await w.s.admin.post(`/api/surveys/${surveyId}/sample`, { seed: '2025-甲一镇' })); }, // drawn
+    async () => { // 北村's list edited after the draw, redrawn
+      ok(await w.s.admin.post(`/api/surveys/${surveyId}/respondents`, { reporterId: w.r3, name: '北村补录', category: '两代表一委员' }));
+      ok(await w.s.admin.post(`/api/surveys/${surveyId}/sample`, { seed: '2025-甲一镇' }));
+    },
+    async () => { // links: 6 for 东村 (.xlsx, kept in tokens), 2 for 西村 (.pdf)
+      const res = ok(await w.s.admin.post(`/api/surveys/${surveyId}/tokens`, { reporterId: w.r1, count: 6, format: 'xlsx' }));
+      tokens = (await readXlsx(res.rawPayload))['调查链接']!.slice(1).map((r) => /#t=([A-Z0-9]+)$/.exec(String(r[1]))![1]!);
+      ok(await w.s.admin.post(`/api/surveys/${surveyId}/tokens`, { reporterId: w.r2, count: 2, format: 'pdf' }));
+    },
+    async () => { ok(await w.s.admin.post(`/api/surveys/${surveyId}/open`, {})); },
+    async () => { ok(await answer(tokens[0]!, all('satisfied'))); }, // the first link answered
+    async () => { // two paper forms for 东村
+      for (const level of ['dissatisfied', 'fairly_satisfied']) {
+        ok(await w.s.admin.post(`/api/surveys/${surveyId}/paper-responses`, { reporterId: w.r1, answers: all(level) }));
+      }
+    },
+    async () => { ok(await answer(tokens[1]!, { ...all('basically_satisfied'), [items[2]!.id]: 'satisfied' })); }, // the second
+    async () => { ok(await w.s.admin.post(`/api/surveys/${surveyId}/close`, {})); },
+  ];
+  const replay = async (n: number) => {
+    for (const step of steps.slice(0, n)) await step();
+  };
+
   it('bad answers are refused in Chinese and save nothing', async () => {
+    await replay(7);
     const unknownItem = await answer(tokens[0]!, { ...all('satisfied'), 999999: 'satisfied' });
     expect(unknownItem.statusCode).toBe(400);
     expect(unknownItem.json().code).toBe('UNKNOWN_ITEM');
@@ -308,6 +362,7 @@ describe('surveys (R-ASSESS-3)', () => {
   });
 
   it('one token, 50 parallel submissions → exactly one response; then the token is refused as used', async () => {
+    await replay(7);
     const responses = await Promise.all(Array.from({ length: 50 }, () => answer(tokens[0]!, all('satisfied'))));
     const status = responses.map((r) => r.statusCode);
     expect(status.filter((s) => s === 200)).toHaveLength(1);
@@ -319,6 +374,7 @@ describe('surveys (R-ASSESS-3)', () => {
   });
 
   it('staff enter paper forms one at a time, validated, within the unit\'s sample', async () => {
+    await replay(8);
     // Village 1: 8 sampled, 6 links live → 2 paper forms fit.
     const paper = (answers: Record<string, string>, reporterId = w.r1) =>
       w.s.admin.post(`/api/surveys/${surveyId}/paper-responses`, { reporterId, answers });
@@ -338,6 +394,7 @@ describe('surveys (R-ASSESS-3)', () => {
   });
 
   it('scopes access: another county and secretaries see nothing; a leader reads results but no names', async () => {
+    await replay(9);
     for (const url of [`/api/surveys/${surveyId}`, `/api/surveys/${surveyId}/results`, `/api/surveys/${surveyId}/respondents`, `/api/campaigns/${w.campaign.id}/surveys`]) {
       const res = await w.s.otherCounty.get(url);
       expect(res.statusCode, url).toBe(404);
@@ -353,6 +410,7 @@ describe('surveys (R-ASSESS-3)', () => {
   });
 
   it('results per unit and item as 得票率 with the unit score; .xlsx reads back the same numbers', async () => {
+    await replay(9);
     await answer(tokens[1]!, { ...all('basically_satisfied'), [items[2]!.id]: 'satisfied' });
     const res = (await w.s.admin.get(`/api/surveys/${surveyId}/results`)).json();
     const u1 = res.units.find((u: { reporterId: number }) => u.reporterId === w.r1);
@@ -382,6 +440,7 @@ describe('surveys (R-ASSESS-3)', () => {
   });
 
   it('closing refuses further answers; responses are unlinkable to tokens and respondents', async () => {
+    await replay(10);
     const close = await w.s.admin.post(`/api/surveys/${surveyId}/close`, {});
     expect(close.statusCode).toBe(200);
     const late = await answer(tokens[2]!, all('satisfied'));
@@ -410,6 +469,7 @@ describe('surveys (R-ASSESS-3)', () => {
     expect(tokens.some((t) => logLines.some((l) => l.includes(t)))).toBe(false);
   });
   it('limits guessed tokens per address (shared with ballot codes), not mistyped ones, and leaves other addresses alone', async () => {
+    await replay(11);
     const { codeFromBytes } = await import('../../src/domain/ballot-codes');
     const { randomBytes } = await import('node:crypto');
     const guess = (token: string, remoteAddress = '10.9.9.9') =>
@@ -422,7 +482,7 @@ describe('surveys (R-ASSESS-3)', () => {
     expect(blocked.statusCode).toBe(429);
     expect(blocked.json()).toMatchObject({ code: 'RATE_LIMITED' });
     expect(blocked.json().message).toContain('无效调查码');
-    // Another address reaches the survey itself (closed by the test before: 409, not the limit).
+    // Another address reaches the survey itself (closed by the replayed steps: 409, not the limit).
     const other = await guess(tokens[1]!, '10.9.9.10');
     expect(other.statusCode).toBe(409);
     expect(other.json().code).not.toBe('RATE_LIMITED');
