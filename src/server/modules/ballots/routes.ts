@@ -26,7 +26,7 @@ import { ballotRounds } from '../../db/schema';
 import { desc, eq, sql } from 'drizzle-orm';
 import { publicOrigin } from '../../http/public-url';
 import {
-  BallotText as Text, PaperCounts, Problem, ReconciliationOut, RoundDetailOut, RoundOut,
+  BallotText as Text, Problem, ReconciliationOut, RoundDetailOut, RoundOut,
   ROUND_MODES, type RoundMode, RoundResultsOut, type RoundState, TallyCount as Count, VoteAuth,
 } from './schemas';
 import { PaperTalliesOut, PaperTallyDeletedOut, PaperTallyEnteredOut, PaperTallyIn, PaperTallyParams } from './schemas';
