@@ -26,21 +26,24 @@ module.exports = {
       from: { path: '^src/web/' },
       to: {
         path: '^src/server/',
-        pathNot: [
-          '^src/server/modules/[^/]+/schemas\\.ts$',
-        ],
+        pathNot: ['^src/server/modules/[^/]+/schemas\\.ts$'],
       },
     },
     {
       name: 'schemas-are-leaf',
       comment:
-        'A module\'s schemas.ts is what the web compiles of the server: it imports zod, src/domain and other schemas.ts ' +
+        "A module's schemas.ts is what the web compiles of the server: it imports zod, src/domain and other schemas.ts " +
         'files only (src/server/http/schemas.ts holds the shared Id), never a use case, the database, Drizzle or Fastify, ' +
         'so the web program stays free of server code and its compiler settings (decision 025).',
       severity: 'error',
       from: { path: '^src/server/modules/[^/]+/schemas\\.ts$' },
       to: {
-        path: ['^src/(server|web)/', '^node_modules/', '^node:', '^(fs|fs/promises|crypto|path|os|net|http|https|child_process|worker_threads)$'],
+        path: [
+          '^src/(server|web)/',
+          '^node_modules/',
+          '^node:',
+          '^(fs|fs/promises|crypto|path|os|net|http|https|child_process|worker_threads)$',
+        ],
         pathNot: ['^src/server/(modules/[^/]+|http)/schemas\\.ts$', '^node_modules/zod/'],
       },
     },

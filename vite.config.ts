@@ -26,7 +26,8 @@ export default defineConfig({
     rolldownOptions: {
       // Second entry: the phone vote page (src/web/vote), plain TS without React, served at /vote/.
       input: {
-        main: fromRoot('./src/web/index.html'), vote: fromRoot('./src/web/vote/index.html'),
+        main: fromRoot('./src/web/index.html'),
+        vote: fromRoot('./src/web/vote/index.html'),
         // The survey questionnaire: a second page of the vote entry, same stylesheet, no React.
         survey: fromRoot('./src/web/vote/survey.html'),
       },
@@ -34,7 +35,9 @@ export default defineConfig({
         // React and the router change rarely: their own long-cached chunk. antd is left to the
         // automatic splitter so each lazy page only pulls in the components it uses.
         codeSplitting: {
-          groups: [{ name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|react-router|react-router-dom)[\\/]/ }],
+          groups: [
+            { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|react-router|react-router-dom)[\\/]/ },
+          ],
         },
       },
     },

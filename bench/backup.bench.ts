@@ -66,20 +66,31 @@ async function measure(engine: string, size: string, store: Store, target: () =>
   const rows = b.manifest.database.tables.reduce((n, t) => n + t.rows, 0);
   const bad = r.comparisons.filter((c) => !c.ok);
   if (bad.length) failed = true;
-  console.log(`${engine.padEnd(8)} ${size.padEnd(6)} ${String(rows).padStart(8)} rows  file ${MB(b.bytes).padStart(6)} MB  `
-    + `backup ${backupS.toFixed(2).padStart(6)} s  restore ${restoreS.toFixed(2).padStart(6)} s  copy of the file ${copyS.toFixed(3)} s  `
-    + `backup/copy ×${(backupS / copyS).toFixed(0)}  restore/copy ×${(restoreS / copyS).toFixed(0)}${dirNote}  `
-    + `${bad.length ? `MISMATCH ${bad.map((c) => c.item).join(', ')}` : `all ${r.comparisons.length} checks match`}`);
+  console.log(
+    `${engine.padEnd(8)} ${size.padEnd(6)} ${String(rows).padStart(8)} rows  file ${MB(b.bytes).padStart(6)} MB  ` +
+      `backup ${backupS.toFixed(2).padStart(6)} s  restore ${restoreS.toFixed(2).padStart(6)} s  copy of the file ${copyS.toFixed(3)} s  ` +
+      `backup/copy ×${(backupS / copyS).toFixed(0)}  restore/copy ×${(restoreS / copyS).toFixed(0)}${dirNote}  ` +
+      `${bad.length ? `MISMATCH ${bad.map((c) => c.item).join(', ')}` : `all ${r.comparisons.length} checks match`}`,
+  );
   rmSync(out);
 }
 
-console.log(`backup bench: BACKUP_BENCH_ROWS=${ROWS}; load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
+console.log(
+  `backup bench: BACKUP_BENCH_ROWS=${ROWS}; load ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} on ${os.cpus().length} cores`,
+);
 try {
   if (ONLY !== 'postgres') {
     const dataDir = path.join(work, 'pglite-src');
     const store: Store = { kind: 'pglite', dataDir, filesDir: path.join(work, 'files-src') };
     let n = 0;
-    const target = async (): Promise<Store> => ({ kind: 'pglite', dataDir: path.join(work, `pglite-dst-${++n}`), filesDir: path.join(work, `files-dst-${n}`) });
+    const target = async (): Promise<Store> => ({
+      kind: 'pglite',
+      dataDir: path.join(work, `pglite-dst-${++n}`),
+      filesDir: path.join(work, `files-dst-${n}`),
+    });
     let database = await openPglite(dataDir);
     await seed(database, 'pglite');
     await database.close();
@@ -105,7 +116,12 @@ try {
       const keys = path.join(work, 'pg-keys');
       const srcUrl = await newDb();
       const store: Store = { kind: 'postgres', url: srcUrl, dataDir: keys, filesDir: path.join(work, 'pg-files') };
-      const target = async (): Promise<Store> => ({ kind: 'postgres', url: await newDb(), dataDir: path.join(work, `pg-keys-dst-${n}`), filesDir: path.join(work, `pg-files-dst-${n}`) });
+      const target = async (): Promise<Store> => ({
+        kind: 'postgres',
+        url: await newDb(),
+        dataDir: path.join(work, `pg-keys-dst-${n}`),
+        filesDir: path.join(work, `pg-files-dst-${n}`),
+      });
       const database = await openPostgres(srcUrl, 4);
       try {
         await seed(database, 'postgres');

@@ -28,7 +28,18 @@ import { hashCode } from '../src/server/modules/ballots/secret';
 import { buildBallotWorld, roundWithCodes } from '../tests/integration/ballots-fixtures';
 import { signIn } from '../tests/factories';
 import { freePort, PG_BIN, type PgServer, startPostgres } from './lib/pg-server';
-import { bodyOf, checkAgainstAcks, csrfOf, liveConsole, request, type Sent, spawnApp, startAsking, startLoad, waitHealthy } from './lib/phones';
+import {
+  bodyOf,
+  checkAgainstAcks,
+  csrfOf,
+  liveConsole,
+  request,
+  type Sent,
+  spawnApp,
+  startAsking,
+  startLoad,
+  waitHealthy,
+} from './lib/phones';
 
 const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 20);
 const SEED = Number(process.env.CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -52,7 +63,11 @@ function rng(seed: number) {
 const rand = rng(SEED);
 const between = (lo: number, hi: number) => Math.floor(lo + rand() * (hi - lo));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
 /** One phone, one code: what it sent and what it was told, per reporter. */
 interface RoundRow {
@@ -74,7 +89,13 @@ const UNDO = new Error('undo the self-test');
 const cleanups: Array<() => void> = [];
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => {
-    for (const c of cleanups.reverse()) { try { c(); } catch { /* best effort */ } }
+    for (const c of cleanups.reverse()) {
+      try {
+        c();
+      } catch {
+        /* best effort */
+      }
+    }
     process.exit(130);
   });
 }
@@ -92,7 +113,10 @@ async function runTarget(t: Target) {
   const kinds: Array<RoundRow['kind']> = t.pg
     ? [...Array(ROUNDS).fill('A app'), ...Array(ROUNDS).fill('B postgres')]
     : Array(ROUNDS).fill('A app');
-  for (let i = kinds.length - 1; i > 0; i--) { const j = between(0, i + 1); [kinds[i], kinds[j]] = [kinds[j]!, kinds[i]!]; }
+  for (let i = kinds.length - 1; i > 0; i--) {
+    const j = between(0, i + 1);
+    [kinds[i], kinds[j]] = [kinds[j]!, kinds[i]!];
+  }
 
   // The world, from this process on the same database: campaign, meeting with three reporters, an open real round,
   // and the codes (hashes inserted straight into the printed batch, as bench/ballots.bench.ts does).
@@ -101,22 +125,43 @@ async function runTarget(t: Target) {
   const setupApp = await buildApp({ database: setupDb, config: { passwordCost: { N: 1024, r: 8, p: 1 } } });
   const w = await buildBallotWorld(setupDb.db, setupApp);
   const { round, codes: first } = await roundWithCodes(setupDb.db, w, { mode: 'real', codes: { committee: 1 } });
-  const [batch] = await queryRows<{ id: number }>(setupDb.db, sql`select id from ballot_code_batches where round_id = ${round.id}`);
+  const [batch] = await queryRows<{ id: number }>(
+    setupDb.db,
+    sql`select id from ballot_code_batches where round_id = ${round.id}`,
+  );
   const total = PER_ROUND * kinds.length;
   const codes = new Set<string>([first.committee![0]!]);
   while (codes.size < total) codes.add(codeFromBytes(Uint8Array.from({ length: 10 }, () => between(0, 256))));
   const all = [...codes];
   for (let i = 1; i < all.length; i += 1000) {
     const chunk = all.slice(i, i + 1000).map((c) => sql`(${batch!.id}, ${round.id}, 'committee', ${hashCode(c)})`);
-    await setupDb.db.execute(sql`insert into ballot_codes (batch_id, round_id, category, code_hash) values ${sql.join(chunk, sql`, `)}`);
+    await setupDb.db.execute(
+      sql`insert into ballot_codes (batch_id, round_id, category, code_hash) values ${sql.join(chunk, sql`, `)}`,
+    );
   }
   const reporters = [w.r1.id, w.r2.id, w.down.id];
   const queue: Sent[] = all.map((code) => {
     // One to three reporters per submission, as the phone page sends them (several at once after a full sheet).
     const pick = reporters.filter(() => rand() < 0.6);
     const reps = pick.length ? pick : [reporters[between(0, 3)]!];
-    const ballots = new Map(reps.map((id) => [id, { reporterId: id, grade: GRADES[between(0, 4)], ...(rand() < 0.3 ? { problems: '会议记录不全' } : {}) }]));
-    return { code, reporters: reps, ballots, roomCode: round.roomCode, round: 0, first: 'unsent', acked: new Set(), waiting: [], unknown: new Set(), detail: 'not sent' } satisfies Sent;
+    const ballots = new Map(
+      reps.map((id) => [
+        id,
+        { reporterId: id, grade: GRADES[between(0, 4)], ...(rand() < 0.3 ? { problems: '会议记录不全' } : {}) },
+      ]),
+    );
+    return {
+      code,
+      reporters: reps,
+      ballots,
+      roomCode: round.roomCode,
+      round: 0,
+      first: 'unsent',
+      acked: new Set(),
+      waiting: [],
+      unknown: new Set(),
+      detail: 'not sent',
+    } satisfies Sent;
   });
   const adminCookie = w.sessions.admin.cookie;
   await setupApp.close();
@@ -124,11 +169,20 @@ async function runTarget(t: Target) {
 
   const port = await freePort();
   const env = {
-    ...t.appEnv, PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: 'never', LOG_LEVEL: 'warn', VOTE_WAIT_MS: '2000',
-    BALLOT_CODE_SECRET: process.env.BALLOT_CODE_SECRET!, IDLE_TIMEOUT_MINUTES: '600', DB_POOL_SIZE: '20',
+    ...t.appEnv,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    SEED_DEMO: 'never',
+    LOG_LEVEL: 'warn',
+    VOTE_WAIT_MS: '2000',
+    BALLOT_CODE_SECRET: process.env.BALLOT_CODE_SECRET!,
+    IDLE_TIMEOUT_MINUTES: '600',
+    DB_POOL_SIZE: '20',
   };
   let proc = spawnApp(env);
-  cleanups.push(() => { proc.child.kill('SIGKILL'); });
+  cleanups.push(() => {
+    proc.child.kill('SIGKILL');
+  });
   await waitHealthy(port, proc);
   let live = liveConsole(port, w.meeting.id, adminCookie);
   const sent: Sent[] = [];
@@ -161,7 +215,9 @@ async function runTarget(t: Target) {
       t.pg!.start();
       if (proc.child.exitCode !== null || proc.child.signalCode !== null) {
         appDied = true;
-        findings.push(`round ${n}: the app exited when PostgreSQL was killed:\n    ${proc.log.slice(-8).join('\n    ')}`);
+        findings.push(
+          `round ${n}: the app exited when PostgreSQL was killed:\n    ${proc.log.slice(-8).join('\n    ')}`,
+        );
         proc = spawnApp(env);
       }
     } else {
@@ -172,29 +228,39 @@ async function runTarget(t: Target) {
     if (kind === 'A app' || appDied) live = liveConsole(port, w.meeting.id, adminCookie);
     const mine = sent.slice(before);
     table.push({
-      n, kind, killAfterMs, sent: mine.length,
+      n,
+      kind,
+      killAfterMs,
+      sent: mine.length,
       acked: mine.filter((s) => s.first === 'acked').length,
       pending: mine.filter((s) => s.first === 'pending').length,
       unknown: mine.filter((s) => s.first === 'unknown').length,
       refused: mine.filter((s) => s.first === 'refused').length,
       rejected: mine.filter((s) => s.first === 'rejected').length,
-      recoveryMs: Date.now() - r0, appDied,
+      recoveryMs: Date.now() - r0,
+      appDied,
     });
-    process.stdout.write(`  round ${n}/${kinds.length} ${kind}: ${mine.length} sent, ${table.at(-1)!.acked} acknowledged\n`);
+    process.stdout.write(
+      `  round ${n}/${kinds.length} ${kind}: ${mine.length} sent, ${table.at(-1)!.acked} acknowledged\n`,
+    );
   }
   // A last batch with nothing killed: the app and database serve normally after all the crashes.
   const tail = queue.splice(0, Math.min(200, queue.length));
   const tailN = tail.length; // startLoad empties the array it is given
   await startLoad(port, tail, sent, kinds.length + 1, CLIENTS).done();
-  const tailOk = sent.filter((s) => s.round === kinds.length + 1 && (s.first === 'acked' || s.first === 'pending')).length;
+  const tailOk = sent.filter(
+    (s) => s.round === kinds.length + 1 && (s.first === 'acked' || s.first === 'pending'),
+  ).length;
   if (tailOk !== tailN) findings.push(`after the last restart only ${tailOk} of ${tailN} casts were answered`);
 
   // The close under fire: the app killed at a random moment of a close, then (PostgreSQL) the database killed at a
   // random moment of the next; then closed for good. Whatever each kill cut short, what was acknowledged stays.
   const closeLog: string[] = [];
-  const close = () => request(port, 'POST', `/api/ballot-rounds/${round.id}/close`, JSON.stringify({ attendees: total }), {
-    cookie: `sp_sid=${adminCookie}`, 'x-csrf-token': csrf,
-  });
+  const close = () =>
+    request(port, 'POST', `/api/ballot-rounds/${round.id}/close`, JSON.stringify({ attendees: total }), {
+      cookie: `sp_sid=${adminCookie}`,
+      'x-csrf-token': csrf,
+    });
   const csrf = await csrfOf(port, adminCookie);
   {
     const attempt = close();
@@ -211,7 +277,13 @@ async function runTarget(t: Target) {
   }
   if (t.pg) {
     const csrf2 = await csrfOf(port, adminCookie);
-    const attempt = request(port, 'POST', `/api/ballot-rounds/${round.id}/close`, JSON.stringify({ attendees: total }), { cookie: `sp_sid=${adminCookie}`, 'x-csrf-token': csrf2 });
+    const attempt = request(
+      port,
+      'POST',
+      `/api/ballot-rounds/${round.id}/close`,
+      JSON.stringify({ attendees: total }),
+      { cookie: `sp_sid=${adminCookie}`, 'x-csrf-token': csrf2 },
+    );
     const at = between(0, 300);
     await sleep(at);
     t.pg.kill9();
@@ -226,11 +298,24 @@ async function runTarget(t: Target) {
     await waitHealthy(port, proc);
   }
   for (let i = 0; ; i++) {
-    const r = await request(port, 'POST', `/api/ballot-rounds/${round.id}/close`, JSON.stringify({ attendees: total }), {
-      cookie: `sp_sid=${adminCookie}`, 'x-csrf-token': await csrfOf(port, adminCookie),
-    });
-    if (r.status === 200 || (r.status === 409 && r.text.includes('NOT_OPEN'))) { closeLog.push(`closed (${r.status === 200 ? 'now' : 'by an earlier attempt'})`); break; }
-    if (i === 10) { findings.push(`the round could not be closed: ${r.status} ${r.text.slice(0, 200)}`); break; }
+    const r = await request(
+      port,
+      'POST',
+      `/api/ballot-rounds/${round.id}/close`,
+      JSON.stringify({ attendees: total }),
+      {
+        cookie: `sp_sid=${adminCookie}`,
+        'x-csrf-token': await csrfOf(port, adminCookie),
+      },
+    );
+    if (r.status === 200 || (r.status === 409 && r.text.includes('NOT_OPEN'))) {
+      closeLog.push(`closed (${r.status === 200 ? 'now' : 'by an earlier attempt'})`);
+      break;
+    }
+    if (i === 10) {
+      findings.push(`the round could not be closed: ${r.status} ${r.text.slice(0, 200)}`);
+      break;
+    }
     await sleep(1000);
   }
   // The phones still waiting ask once more: the close stored what waited with a live app, and says so.
@@ -262,79 +347,141 @@ async function runTarget(t: Target) {
     let retriedClosed = 0;
     for (const s of sent.filter((x) => x.unknown.size)) {
       const asking = [...s.unknown];
-      const usedRows = await queryRows<{ reporter_id: number }>(database.db, sql`
-        select u.reporter_id from ballot_code_uses u join ballot_codes c on c.id = u.code_id where c.code_hash = ${hashCode(s.code)}`);
+      const usedRows = await queryRows<{ reporter_id: number }>(
+        database.db,
+        sql`
+        select u.reporter_id from ballot_code_uses u join ballot_codes c on c.id = u.code_id where c.code_hash = ${hashCode(s.code)}`,
+      );
       const used = new Set(usedRows.map((r) => Number(r.reporter_id)));
       const all = asking.every((id) => used.has(id));
-      const res = await app.inject({ method: 'POST', url: '/api/vote/ballots', payload: JSON.parse(bodyOf(s, asking)), remoteAddress: `10.8.${between(0, 255)}.${between(1, 255)}` });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/vote/ballots',
+        payload: JSON.parse(bodyOf(s, asking)),
+        remoteAddress: `10.8.${between(0, 255)}.${between(1, 255)}`,
+      });
       const code = res.statusCode === 409 ? (res.json() as { code: string }).code : '';
       if (all && code === 'CODE_USED') retriedCounted++;
       else if (!all && code === 'VOTING_CLOSED') retriedClosed++;
-      else violations.push(`retry of code …${s.code.slice(-4)} (all stored before: ${all}) answered ${res.statusCode} ${res.body.slice(0, 100)}`);
+      else
+        violations.push(
+          `retry of code …${s.code.slice(-4)} (all stored before: ${all}) answered ${res.statusCode} ${res.body.slice(0, 100)}`,
+        );
     }
 
     // The reconciliation route against raw counts.
     const admin = await signIn(app, w.users.admin.username);
     const issued = all.length;
     const rec = await admin.get(`/api/ballot-rounds/${round.id}/reconciliation?attendees=${issued}`);
-    const recBody = rec.json() as { codes: Array<{ category: string; issued: number; used: number }>; reporters: Array<{ reporterId: number; ballotsCounted: number }> };
-    const [raw] = await queryRows<{ issued: number; used: number; ballots: number }>(database.db, sql`
+    const recBody = rec.json() as {
+      codes: Array<{ category: string; issued: number; used: number }>;
+      reporters: Array<{ reporterId: number; ballotsCounted: number }>;
+    };
+    const [raw] = await queryRows<{ issued: number; used: number; ballots: number }>(
+      database.db,
+      sql`
       select (select count(*)::int from ballot_codes where round_id = ${round.id}) as issued,
              (select count(distinct u.code_id)::int from ballot_code_uses u join ballot_codes c on c.id = u.code_id where c.round_id = ${round.id}) as used,
-             (select count(*)::int from ballots where round_id = ${round.id}) as ballots`);
+             (select count(*)::int from ballots where round_id = ${round.id}) as ballots`,
+    );
     const recCodes = recBody.codes.find((c) => c.category === 'committee');
     if (recCodes?.issued !== raw!.issued || recCodes?.used !== raw!.used) {
-      violations.push(`reconciliation codes ${JSON.stringify(recCodes)} vs raw issued ${raw!.issued}, used ${raw!.used}`);
+      violations.push(
+        `reconciliation codes ${JSON.stringify(recCodes)} vs raw issued ${raw!.issued}, used ${raw!.used}`,
+      );
     }
     const recBallots = recBody.reporters.reduce((s, r) => s + r.ballotsCounted, 0);
-    if (recBallots !== raw!.ballots) violations.push(`reconciliation counts ${recBallots} ballots, raw ${raw!.ballots}`);
-    const [state] = await queryRows<{ state: string; inbox: string | null }>(database.db, sql`
-      select state, to_regclass(${`ballot_inbox_r${round.id}`})::text as inbox from ballot_rounds where id = ${round.id}`);
-    if (state?.state !== 'closed' || state.inbox) violations.push(`after the close: state ${state?.state}, inbox ${state?.inbox ?? 'dropped'}`);
+    if (recBallots !== raw!.ballots)
+      violations.push(`reconciliation counts ${recBallots} ballots, raw ${raw!.ballots}`);
+    const [state] = await queryRows<{ state: string; inbox: string | null }>(
+      database.db,
+      sql`
+      select state, to_regclass(${`ballot_inbox_r${round.id}`})::text as inbox from ballot_rounds where id = ${round.id}`,
+    );
+    if (state?.state !== 'closed' || state.inbox)
+      violations.push(`after the close: state ${state?.state}, inbox ${state?.inbox ?? 'dropped'}`);
 
     // The checker must catch what it is there to catch (stored code uses cannot be deleted in a real round, a
     // trigger refuses it): (1) a request the phones were told succeeded whose code the database never saw — a
     // still-unsent code marked acknowledged; (2) a ballot without its code use, inserted in a rolled-back transaction.
     const checks: string[] = [];
     // (when every code was sent, a fresh code the database never had plays the part)
-    const ghost = queue[0] ?? { ...sent[0]!, code: codeFromBytes(Uint8Array.from({ length: 10 }, () => between(0, 256))) };
+    const ghost = queue[0] ?? {
+      ...sent[0]!,
+      code: codeFromBytes(Uint8Array.from({ length: 10 }, () => between(0, 256))),
+    };
     {
-      const fake: Sent = { ...ghost, first: 'acked', acked: new Set(ghost.reporters), unknown: new Set(), waiting: [], round: 0 };
+      const fake: Sent = {
+        ...ghost,
+        first: 'acked',
+        acked: new Set(ghost.reporters),
+        unknown: new Set(),
+        waiting: [],
+        round: 0,
+      };
       const v1 = await checkAgainstAcks(database.db, round.id, [...sent, fake], queue.slice(1));
-      checks.push(v1.violations.some((x) => x.startsWith('acknowledged ballot missing')) ? 'caught a lost acknowledged ballot' : 'MISSED a lost acknowledged ballot');
+      checks.push(
+        v1.violations.some((x) => x.startsWith('acknowledged ballot missing'))
+          ? 'caught a lost acknowledged ballot'
+          : 'MISSED a lost acknowledged ballot',
+      );
     }
-    await database.db.transaction(async (tx) => {
-      await tx.execute(sql`insert into ballots (round_id, reporter_id, category, grade) values (${round.id}, ${w.r1.id}, 'committee', 'good')`);
-      const v2 = await checkAgainstAcks(tx as unknown as Db, round.id, sent, queue);
-      checks.push(v2.violations.some((x) => x.includes('ballots but')) ? 'caught a ballot without its code use' : 'MISSED a ballot without its code use');
-      throw UNDO;
-    }).catch((e) => { if (e !== UNDO) throw e; });
+    await database.db
+      .transaction(async (tx) => {
+        await tx.execute(
+          sql`insert into ballots (round_id, reporter_id, category, grade) values (${round.id}, ${w.r1.id}, 'committee', 'good')`,
+        );
+        const v2 = await checkAgainstAcks(tx as unknown as Db, round.id, sent, queue);
+        checks.push(
+          v2.violations.some((x) => x.includes('ballots but'))
+            ? 'caught a ballot without its code use'
+            : 'MISSED a ballot without its code use',
+        );
+        throw UNDO;
+      })
+      .catch((e) => {
+        if (e !== UNDO) throw e;
+      });
     const selfTest = checks.join(', ');
     if (selfTest.includes('MISSED') || checks.length < 2) violations.push(`self-test: ${selfTest}`);
 
     // ---- report ----------------------------------------------------------------------------------------
-    console.log(`\n[${t.label}] ${table.length} rounds (${table.filter((r) => r.kind === 'A app').length} app kill -9, ${table.filter((r) => r.kind === 'B postgres').length} PostgreSQL kill -9),`
-      + ` seed ${SEED}, ${CLIENTS} concurrent phones, kill ${KILL_AFTER_MS.join('–')} ms after the round's first 200, ${elapsed.toFixed(0)} s, load ${load0} → ${load()} (${os.cpus().length} cores)`);
-    console.log('  round kind         kill@ms   sent  acked pending unknown refused 4xx recovery-ms   (first answers; ballots stored of the unknown ones below)');
+    console.log(
+      `\n[${t.label}] ${table.length} rounds (${table.filter((r) => r.kind === 'A app').length} app kill -9, ${table.filter((r) => r.kind === 'B postgres').length} PostgreSQL kill -9),` +
+        ` seed ${SEED}, ${CLIENTS} concurrent phones, kill ${KILL_AFTER_MS.join('–')} ms after the round's first 200, ${elapsed.toFixed(0)} s, load ${load0} → ${load()} (${os.cpus().length} cores)`,
+    );
+    console.log(
+      '  round kind         kill@ms   sent  acked pending unknown refused 4xx recovery-ms   (first answers; ballots stored of the unknown ones below)',
+    );
     for (const r of table) {
-      console.log(`  ${String(r.n).padStart(5)} ${r.kind.padEnd(12)} ${String(r.killAfterMs).padStart(7)} ${String(r.sent).padStart(6)} ${String(r.acked).padStart(6)}`
-        + ` ${String(r.pending).padStart(7)} ${String(r.unknown).padStart(7)} ${String(r.refused).padStart(7)} ${String(r.rejected).padStart(3)} ${String(r.recoveryMs).padStart(11)}${r.appDied ? '  APP DIED' : ''}`);
+      console.log(
+        `  ${String(r.n).padStart(5)} ${r.kind.padEnd(12)} ${String(r.killAfterMs).padStart(7)} ${String(r.sent).padStart(6)} ${String(r.acked).padStart(6)}` +
+          ` ${String(r.pending).padStart(7)} ${String(r.unknown).padStart(7)} ${String(r.refused).padStart(7)} ${String(r.rejected).padStart(3)} ${String(r.recoveryMs).padStart(11)}${r.appDied ? '  APP DIED' : ''}`,
+      );
     }
     const sum = (k: keyof RoundRow) => table.reduce((s, r) => s + Number(r[k]), 0);
     const ballots = sent.reduce((n, s) => n + s.reporters.length, 0);
     const ackedBallots = sent.reduce((n, s) => n + s.acked.size, 0);
-    console.log(`  total: ${sum('sent')} phones in rounds + ${tailN} after, ${ballots} ballots; ${ackedBallots} acknowledged (${sent.filter((s) => s.first === 'pending').length} phones first told "pending");`
-      + ` ${verdict.unknownPresent + verdict.unknownAbsent} ballots of unknown outcome (${verdict.unknownPresent} stored, ${verdict.unknownAbsent} absent); ${sum('refused')} phones refused before reaching a server; ${sum('rejected')} 4xx`);
+    console.log(
+      `  total: ${sum('sent')} phones in rounds + ${tailN} after, ${ballots} ballots; ${ackedBallots} acknowledged (${sent.filter((s) => s.first === 'pending').length} phones first told "pending");` +
+        ` ${verdict.unknownPresent + verdict.unknownAbsent} ballots of unknown outcome (${verdict.unknownPresent} stored, ${verdict.unknownAbsent} absent); ${sum('refused')} phones refused before reaching a server; ${sum('rejected')} 4xx`,
+    );
     console.log(`  close under fire: ${closeLog.join('; ')}`);
-    console.log(`  stored: ${raw!.ballots} ballots, ${raw!.used} codes used of ${raw!.issued}; reconciliation: ${recBallots} ballots, ${recCodes?.used} used`);
-    console.log(`  retries after the close: ${retriedCounted} told "already voted" (all counted), ${retriedClosed} told "voting closed" (not all counted)`);
+    console.log(
+      `  stored: ${raw!.ballots} ballots, ${raw!.used} codes used of ${raw!.issued}; reconciliation: ${recBallots} ballots, ${recCodes?.used} used`,
+    );
+    console.log(
+      `  retries after the close: ${retriedCounted} told "already voted" (all counted), ${retriedClosed} told "voting closed" (not all counted)`,
+    );
     console.log(`  checker self-test: ${selfTest}`);
     for (const f of findings) console.log(`  FINDING: ${f}`);
     if (violations.length) {
       console.log(`  FAIL: ${violations.length} violation(s)`);
       for (const x of violations) console.log(`    - ${x}`);
     } else {
-      console.log('  PASS: every acknowledged ballot stored exactly once; refused and rejected left nothing; ballots = code uses; retries told the truth; reconciliation = raw counts');
+      console.log(
+        '  PASS: every acknowledged ballot stored exactly once; refused and rejected left nothing; ballots = code uses; retries told the truth; reconciliation = raw counts',
+      );
     }
     return violations.length === 0 && findings.length === 0;
   } finally {
@@ -344,7 +491,9 @@ async function runTarget(t: Target) {
 }
 
 process.env.BALLOT_CODE_SECRET = 'e1'.repeat(32);
-console.log(`crash proof: CRASH_SEED=${SEED} CRASH_ROUNDS=${ROUNDS} CRASH_CLIENTS=${CLIENTS} CRASH_CODES_PER_ROUND=${PER_ROUND}`);
+console.log(
+  `crash proof: CRASH_SEED=${SEED} CRASH_ROUNDS=${ROUNDS} CRASH_CLIENTS=${CLIENTS} CRASH_CODES_PER_ROUND=${PER_ROUND}`,
+);
 let ok = true;
 if (ONLY !== 'pglite') {
   if (!existsSync(`${PG_BIN}/initdb`)) {
@@ -353,7 +502,13 @@ if (ONLY !== 'pglite') {
     const pg = await startPostgres();
     cleanups.push(() => pg.dispose());
     try {
-      ok = (await runTarget({ label: 'postgres', pg, open: () => openPostgres(pg.url, 5), appEnv: { DATABASE_URL: pg.url } })) && ok;
+      ok =
+        (await runTarget({
+          label: 'postgres',
+          pg,
+          open: () => openPostgres(pg.url, 5),
+          appEnv: { DATABASE_URL: pg.url },
+        })) && ok;
     } finally {
       pg.dispose();
     }

@@ -43,10 +43,13 @@ const ms = (n: number) => `${Math.round(n)} ms`;
 async function report(label: string, open: () => Promise<Database>) {
   const runs: Awaited<ReturnType<typeof once>>[] = [];
   for (let i = 0; i < RUNS; i++) runs.push(await once(open));
-  const median = (k: keyof (typeof runs)[number]) => runs.map((r) => r[k]).sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
-  console.log(`[${label}] median of ${RUNS}: migrate ${ms(median('migrate'))} (baseline), organizations and accounts ${ms(median('orgs'))}, `
-    + `last year ${ms(median('lastYear'))}, this year ${ms(median('thisYear'))}; demo seed ${ms(median('seed'))} = `
-    + `${(median('seed') / median('migrate')).toFixed(2)} × migrate`);
+  const median = (k: keyof (typeof runs)[number]) =>
+    runs.map((r) => r[k]).sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
+  console.log(
+    `[${label}] median of ${RUNS}: migrate ${ms(median('migrate'))} (baseline), organizations and accounts ${ms(median('orgs'))}, ` +
+      `last year ${ms(median('lastYear'))}, this year ${ms(median('thisYear'))}; demo seed ${ms(median('seed'))} = ` +
+      `${(median('seed') / median('migrate')).toFixed(2)} × migrate`,
+  );
 }
 
 if (ONLY !== 'postgres') {

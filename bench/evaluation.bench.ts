@@ -45,10 +45,16 @@ async function loadRecompute(): Promise<{ recompute: Recompute; suggest: Suggest
   return {
     recompute: (db, id) => mod.recomputeEvaluation(db, id, { now: new Date('2026-01-20T02:00:00Z') }),
     suggest: async (db, id) => {
-      const [c] = await queryRows<{ settings: Parameters<typeof mod.policyOf>[0] }>(db, sql`select settings from campaigns where id = ${id}`);
-      const rows = await queryRows<StandingRow>(db, sql`
+      const [c] = await queryRows<{ settings: Parameters<typeof mod.policyOf>[0] }>(
+        db,
+        sql`select settings from campaigns where id = ${id}`,
+      );
+      const rows = await queryRows<StandingRow>(
+        db,
+        sql`
         select er.reporter_id, er.rank, er.ballot_counts, ei.major_error, ei.major_error_note, ei.accountability, ei.accountability_note
-        from evaluation_results er left join evaluation_inputs ei on ei.reporter_id = er.reporter_id where er.campaign_id = ${id}`);
+        from evaluation_results er left join evaluation_inputs ei on ei.reporter_id = er.reporter_id where er.campaign_id = ${id}`,
+      );
       const standings = rows.map(standingOf);
       const t0 = process.hrtime.bigint();
       suggestGrades(standings, mod.policyOf(c!.settings));
@@ -58,8 +64,13 @@ async function loadRecompute(): Promise<{ recompute: Recompute; suggest: Suggest
 }
 
 interface StandingRow {
-  reporter_id: number; rank: number; ballot_counts: Record<Grade | 'invalid', number>;
-  major_error: boolean | null; major_error_note: string | null; accountability: boolean | null; accountability_note: string | null;
+  reporter_id: number;
+  rank: number;
+  ballot_counts: Record<Grade | 'invalid', number>;
+  major_error: boolean | null;
+  major_error_note: string | null;
+  accountability: boolean | null;
+  accountability_note: string | null;
 }
 
 /** A stored result as suggestGrades' input, as the recompute builds it. */
@@ -69,8 +80,8 @@ function standingOf(r: StandingRow): Standing {
     reporterId: String(r.reporter_id),
     rank: Number(r.rank),
     ballots: { counts },
-    majorError: r.major_error ? (r.major_error_note?.trim() || '已记录') : null,
-    accountability: r.accountability ? (r.accountability_note?.trim() || '已记录') : null,
+    majorError: r.major_error ? r.major_error_note?.trim() || '已记录' : null,
+    accountability: r.accountability ? r.accountability_note?.trim() || '已记录' : null,
   };
 }
 
@@ -103,7 +114,10 @@ async function generate(database: Database) {
   settings.fieldAssessment.enabled = true;
   settings.survey.enabled = true;
   const categories = settings.ballots.categories.filter((c) => c.weight > 0).map((c) => c.key);
-  const anonymity = JSON.stringify({ minGroupSize: settings.ballots.minGroupSize, categories: settings.ballots.categories.map((c) => ({ key: c.key, label: c.label })) });
+  const anonymity = JSON.stringify({
+    minGroupSize: settings.ballots.minGroupSize,
+    categories: settings.ballots.categories.map((c) => ({ key: c.key, label: c.label })),
+  });
   const catArray = sql.raw(`(array[${categories.map((c) => `'${c}'`).join(',')}])`);
   const villageId = (i: string) => sql.raw(`(${towns} + 1 + ${i})`);
 
@@ -114,20 +128,31 @@ async function generate(database: Database) {
     from generate_series(1, ${towns}) t`);
   await x(sql`insert into users (id, username, display_name, password_hash, role, scope_org_id)
     values (1, 'bench', '基准测试', 'x', 'org_admin', 1)`);
-  const [campaign] = await queryRows<{ id: number }>(db, sql`insert into campaigns (organizer_org_id, year, title, template_id, state, settings, phases)
+  const [campaign] = await queryRows<{ id: number }>(
+    db,
+    sql`insert into campaigns (organizer_org_id, year, title, template_id, state, settings, phases)
     values (1, 2025, ${built.title}, '003', 'published', ${JSON.stringify(settings)}::jsonb, ${JSON.stringify(startPhases(settings.phases))}::jsonb)
-    returning id`);
+    returning id`,
+  );
   const cid = campaign!.id;
   await x(sql`insert into meetings (id, campaign_id, title, meeting_date, place, state)
     select t, ${cid}, '第' || t || '组述职评议会', '2026-01-10', '会议室', 'closed' from generate_series(1, ${towns}) t`);
   await x(sql`insert into ballot_rounds (id, meeting_id, mode, state, room_code, anonymity, released_at)
     select t, t, 'real', 'released', 'R' || t, ${anonymity}::jsonb, now() from generate_series(1, ${towns}) t`);
-  const [checklist] = await queryRows<{ id: number }>(db, sql`insert into checklists (campaign_id, title) values (${cid}, '村（社区）党组织考核细则') returning id`);
+  const [checklist] = await queryRows<{ id: number }>(
+    db,
+    sql`insert into checklists (campaign_id, title) values (${cid}, '村（社区）党组织考核细则') returning id`,
+  );
   await x(sql`insert into checklist_items (id, checklist_id, section, position, title, max_points, method)
     select i, ${checklist!.id}, '基本组织', i, '考核项目' || i, 20, 'documents' from generate_series(1, ${ITEMS}) i`);
-  await x(sql`insert into assessment_teams (id, campaign_id, name) select t, ${cid}, '第' || t || '考评组' from generate_series(1, ${towns}) t`);
-  const [survey] = await queryRows<{ id: number }>(db, sql`insert into surveys (campaign_id, title, state, sample_size, seed, closed_at)
-    values (${cid}, '满意度调查', 'closed', 100, 'bench', now()) returning id`);
+  await x(
+    sql`insert into assessment_teams (id, campaign_id, name) select t, ${cid}, '第' || t || '考评组' from generate_series(1, ${towns}) t`,
+  );
+  const [survey] = await queryRows<{ id: number }>(
+    db,
+    sql`insert into surveys (campaign_id, title, state, sample_size, seed, closed_at)
+    values (${cid}, '满意度调查', 'closed', 100, 'bench', now()) returning id`,
+  );
   await x(sql`insert into survey_items (id, survey_id, position, text)
     select i, ${survey!.id}, i, '问题' || i from generate_series(1, ${SURVEY_ITEMS}) i`);
   const levels = sql.raw(`(array['satisfied','fairly_satisfied','basically_satisfied','dissatisfied'])`);
@@ -137,10 +162,18 @@ async function generate(database: Database) {
   // Bulk load as a restore does it: the two uuid-keyed tables get their keys and indexes back after the load.
   const rebuild: string[] = [];
   for (const table of ['ballots', 'survey_responses']) {
-    const cons = await queryRows<{ conname: string; def: string }>(db, sql.raw(
-      `select conname, pg_get_constraintdef(oid) as def from pg_constraint where conrelid = '${table}'::regclass and contype = 'p'`));
-    const idx = await queryRows<{ indexname: string; indexdef: string }>(db, sql.raw(
-      `select indexname, indexdef from pg_indexes where tablename = '${table}' and indexname not in (select conname from pg_constraint where conrelid = '${table}'::regclass)`));
+    const cons = await queryRows<{ conname: string; def: string }>(
+      db,
+      sql.raw(
+        `select conname, pg_get_constraintdef(oid) as def from pg_constraint where conrelid = '${table}'::regclass and contype = 'p'`,
+      ),
+    );
+    const idx = await queryRows<{ indexname: string; indexdef: string }>(
+      db,
+      sql.raw(
+        `select indexname, indexdef from pg_indexes where tablename = '${table}' and indexname not in (select conname from pg_constraint where conrelid = '${table}'::regclass)`,
+      ),
+    );
     for (const c of cons) {
       await x(sql.raw(`alter table ${table} drop constraint ${c.conname}`));
       rebuild.push(`alter table ${table} add constraint ${c.conname} ${c.def}`);
@@ -188,9 +221,18 @@ async function generate(database: Database) {
   }
   if (process.stdout.isTTY) process.stdout.write('\n');
   for (const stmt of rebuild) await x(sql.raw(stmt));
-  for (const [t, col] of [['organizations', 'id'], ['secretaries', 'id'], ['campaign_reporters', 'id'], ['meetings', 'id'],
-    ['ballot_rounds', 'id'], ['checklist_items', 'id'], ['assessment_teams', 'id'], ['assessment_assignments', 'id'],
-    ['survey_items', 'id'], ['users', 'id']] as const) {
+  for (const [t, col] of [
+    ['organizations', 'id'],
+    ['secretaries', 'id'],
+    ['campaign_reporters', 'id'],
+    ['meetings', 'id'],
+    ['ballot_rounds', 'id'],
+    ['checklist_items', 'id'],
+    ['assessment_teams', 'id'],
+    ['assessment_assignments', 'id'],
+    ['survey_items', 'id'],
+    ['users', 'id'],
+  ] as const) {
     await x(sql.raw(`select setval(pg_get_serial_sequence('${t}', '${col}'), (select max(${col}) from ${t}))`));
   }
   // What releasing each round and closing the survey write in the app (releaseResults, closeSurvey): the tallies.
@@ -207,7 +249,12 @@ const count = async (db: Database['db'], table: string) =>
  * `jitOff` opens a second pool to the same database with jit=off: PostgreSQL's JIT (on by default) compiles the
  * recompute's large statement for seconds on a busy machine, so both figures are printed side by side.
  */
-async function run(label: string, database: Database, loaded: Awaited<ReturnType<typeof loadRecompute>>, jitOff?: () => Promise<Database>) {
+async function run(
+  label: string,
+  database: Database,
+  loaded: Awaited<ReturnType<typeof loadRecompute>>,
+  jitOff?: () => Promise<Database>,
+) {
   try {
     await database.migrate();
     // BENCH_KEEP: a database generated by an earlier run with the same BENCH_KEEP is reused as it is.
@@ -216,24 +263,39 @@ async function run(label: string, database: Database, loaded: Awaited<ReturnType
     if (kept?.id) console.log(`  reusing the data kept in ${KEEP} (campaign ${kept.id}); BENCH_REPORTERS is ignored`);
     const db = database.db;
     const rows = {
-      reporters: await count(db, 'campaign_reporters'), ballots: await count(db, 'ballots'),
-      fieldScores: await count(db, 'field_scores'), surveyResponses: await count(db, 'survey_responses'),
+      reporters: await count(db, 'campaign_reporters'),
+      ballots: await count(db, 'ballots'),
+      fieldScores: await count(db, 'field_scores'),
+      surveyResponses: await count(db, 'survey_responses'),
     };
     const inputRows = rows.ballots + rows.fieldScores + rows.surveyResponses + rows.reporters;
-    console.log(`\n[${label}] ${fmt(rows.reporters)} reporters, ${fmt(rows.ballots)} phone ballots in ${Math.ceil(REPORTERS / PER_MEETING)} released rounds, `
-      + `${fmt(rows.fieldScores)} field scores, ${fmt(rows.surveyResponses)} survey responses × ${SURVEY_ITEMS} answers `
-      + `(generated in ${genSecs.toFixed(1)} s; ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})`);
+    console.log(
+      `\n[${label}] ${fmt(rows.reporters)} reporters, ${fmt(rows.ballots)} phone ballots in ${Math.ceil(REPORTERS / PER_MEETING)} released rounds, ` +
+        `${fmt(rows.fieldScores)} field scores, ${fmt(rows.surveyResponses)} survey responses × ${SURVEY_ITEMS} answers ` +
+        `(generated in ${genSecs.toFixed(1)} s; ${os.cpus().length} cores, load ${os
+          .loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' ')})`,
+    );
 
     // Baseline: the cheapest pass over the same ballots a recompute cannot avoid — one GROUP BY reporter with points.
-    const baseline = () => queryRows(db, sql`
+    const baseline = () =>
+      queryRows(
+        db,
+        sql`
       select count(*) as reporters, sum(n) as ballots, sum(points) as points from (
         select reporter_id, count(*) as n, sum(case grade when 'good' then 100 when 'fair' then 80 when 'average' then 60 else 0 end) as points
-        from ballots group by reporter_id) x`);
+        from ballots group by reporter_id) x`,
+      );
     await baseline(); // warm the cache the same way the recompute finds it
     const [, base1] = await timed(baseline);
-    console.log(`  baseline GROUP BY reporter over ballots : ${base1.toFixed(2)} s, ${fmt(Math.round(rows.ballots / base1))} ballots/s`);
+    console.log(
+      `  baseline GROUP BY reporter over ballots : ${base1.toFixed(2)} s, ${fmt(Math.round(rows.ballots / base1))} ballots/s`,
+    );
     if (!loaded) {
-      console.log('  recomputeEvaluation                     : not committed yet (src/server/modules/evaluation/recompute.ts) — data and baseline only');
+      console.log(
+        '  recomputeEvaluation                     : not committed yet (src/server/modules/evaluation/recompute.ts) — data and baseline only',
+      );
       return;
     }
     const { recompute, suggest } = loaded;
@@ -242,20 +304,36 @@ async function run(label: string, database: Database, loaded: Awaited<ReturnType
     const [, base2] = await timed(baseline);
     const base = (base1 + base2) / 2;
     const best = Math.min(t1, t2);
-    console.log(`  recomputeEvaluation, first             : ${t1.toFixed(2)} s (writes every row that is new or changed since the last run)`);
-    console.log(`  recomputeEvaluation, again             : ${t2.toFixed(2)} s (no input changed: computes everything, writes nothing)`);
-    console.log(`  rows/second                             : ${fmt(Math.round(inputRows / best))} input rows/s (ballots + field scores + survey responses + reporters), ${fmt(Math.round(rows.reporters / best))} reporters/s`);
-    console.log(`  ratio recompute/baseline                : ${(best / base).toFixed(2)} (baseline ${base.toFixed(2)} s, before/after ${base1.toFixed(2)} / ${base2.toFixed(2)} s)`);
+    console.log(
+      `  recomputeEvaluation, first             : ${t1.toFixed(2)} s (writes every row that is new or changed since the last run)`,
+    );
+    console.log(
+      `  recomputeEvaluation, again             : ${t2.toFixed(2)} s (no input changed: computes everything, writes nothing)`,
+    );
+    console.log(
+      `  rows/second                             : ${fmt(Math.round(inputRows / best))} input rows/s (ballots + field scores + survey responses + reporters), ${fmt(Math.round(rows.reporters / best))} reporters/s`,
+    );
+    console.log(
+      `  ratio recompute/baseline                : ${(best / base).toFixed(2)} (baseline ${base.toFixed(2)} s, before/after ${base1.toFixed(2)} / ${base2.toFixed(2)} s)`,
+    );
     const sg = await suggest(db, cid);
-    console.log(`  of which suggestGrades (domain, in JS)  : ${sg.seconds.toFixed(2)} s for ${fmt(sg.groups)} distinct ranks (measured alone on the same rows)`);
-    console.log(`  result                                  : ${fmt(first.n)} ranked, ${fmt(first.autoPoor)} automatic 差, bins: ${first.bins}`);
+    console.log(
+      `  of which suggestGrades (domain, in JS)  : ${sg.seconds.toFixed(2)} s for ${fmt(sg.groups)} distinct ranks (measured alone on the same rows)`,
+    );
+    console.log(
+      `  result                                  : ${fmt(first.n)} ranked, ${fmt(first.autoPoor)} automatic 差, bins: ${first.bins}`,
+    );
     let goalSecs = best;
     if (jitOff) {
-      const [{ jit }] = await queryRows<{ jit: string }>(db, sql`select current_setting('jit') as jit`) as [{ jit: string }];
+      const [{ jit }] = (await queryRows<{ jit: string }>(db, sql`select current_setting('jit') as jit`)) as [
+        { jit: string },
+      ];
       const other = await jitOff();
       try {
         const [, t3] = await timed(() => loaded.recompute(other.db, cid));
-        console.log(`  recomputeEvaluation, session jit=off    : ${t3.toFixed(2)} s (server default jit=${jit}); ratio to baseline ${(t3 / base).toFixed(2)}`);
+        console.log(
+          `  recomputeEvaluation, session jit=off    : ${t3.toFixed(2)} s (server default jit=${jit}); ratio to baseline ${(t3 / base).toFixed(2)}`,
+        );
         goalSecs = Math.min(goalSecs, t3);
       } finally {
         await other.close();
@@ -263,7 +341,10 @@ async function run(label: string, database: Database, loaded: Awaited<ReturnType
     }
     if (database.kind === 'postgres') {
       const goal = best < 10;
-      if (!goal && goalSecs < 10) console.log(`  note                                    : under 10 s only with jit=off (${goalSecs.toFixed(2)} s)`);
+      if (!goal && goalSecs < 10)
+        console.log(
+          `  note                                    : under 10 s only with jit=off (${goalSecs.toFixed(2)} s)`,
+        );
       console.log(`  goal (PostgreSQL < 10 s)                : ${goal ? 'met' : 'NOT met'}`);
       if (!goal && REPORTERS >= 300_000) process.exitCode = 1;
     }
@@ -275,27 +356,48 @@ async function run(label: string, database: Database, loaded: Awaited<ReturnType
 /** The server of bench/lib/pg-server.ts with more memory, kept in BENCH_KEEP/pg when set; BENCH_EXPLAIN prints plans. */
 async function withServer(fn: (url: string) => Promise<void>) {
   // Defaults but for memory a small server would be given; fsync stays on.
-  const opts = ['-c shared_buffers=512MB', '-c work_mem=64MB', '-c maintenance_work_mem=256MB', '-c max_wal_size=4GB',
-    ...(EXPLAIN ? ['-c shared_preload_libraries=auto_explain', '-c auto_explain.log_min_duration=500',
-      '-c auto_explain.log_analyze=on', '-c auto_explain.log_nested_statements=on', '-c log_min_duration_statement=200',
-      `-c jit=${process.env.BENCH_PG_JIT ?? 'on'}`] : [])];
-  await withPostgres(async (url, pg) => {
-    await fn(url);
-    if (EXPLAIN) {
-      // Durations and plans only: the parameter dumps of the suggestion UPDATE would drown them.
-      const plans = readFileSync(pg.logFile, 'utf8').split('\n')
-        .filter((l) => !/checkpoint|DETAIL:\s+parameters/.test(l) && (/duration:|^\s|->/.test(l)))
-        .map((l) => (l.length > 300 ? `${l.slice(0, 300)}…` : l)).join('\n');
-      console.log(`\n[postgres] auto_explain (statements over 0.5 s):\n${plans.slice(-60_000)}`);
-    }
-  }, opts.join(' '), KEEP ? path.join(KEEP, 'pg') : undefined);
+  const opts = [
+    '-c shared_buffers=512MB',
+    '-c work_mem=64MB',
+    '-c maintenance_work_mem=256MB',
+    '-c max_wal_size=4GB',
+    ...(EXPLAIN
+      ? [
+          '-c shared_preload_libraries=auto_explain',
+          '-c auto_explain.log_min_duration=500',
+          '-c auto_explain.log_analyze=on',
+          '-c auto_explain.log_nested_statements=on',
+          '-c log_min_duration_statement=200',
+          `-c jit=${process.env.BENCH_PG_JIT ?? 'on'}`,
+        ]
+      : []),
+  ];
+  await withPostgres(
+    async (url, pg) => {
+      await fn(url);
+      if (EXPLAIN) {
+        // Durations and plans only: the parameter dumps of the suggestion UPDATE would drown them.
+        const plans = readFileSync(pg.logFile, 'utf8')
+          .split('\n')
+          .filter((l) => !/checkpoint|DETAIL:\s+parameters/.test(l) && /duration:|^\s|->/.test(l))
+          .map((l) => (l.length > 300 ? `${l.slice(0, 300)}…` : l))
+          .join('\n');
+        console.log(`\n[postgres] auto_explain (statements over 0.5 s):\n${plans.slice(-60_000)}`);
+      }
+    },
+    opts.join(' '),
+    KEEP ? path.join(KEEP, 'pg') : undefined,
+  );
 }
 
 const loaded = await loadRecompute();
 const only = process.env.BENCH_ONLY; // 'pglite' | 'postgres'
 if (only !== 'pglite') {
-  await withServer(async (url) => run('postgres', await openPostgres(url, 4), loaded,
-    () => openPostgres(`${url}?options=${encodeURIComponent('-c jit=off')}`, 1)));
+  await withServer(async (url) =>
+    run('postgres', await openPostgres(url, 4), loaded, () =>
+      openPostgres(`${url}?options=${encodeURIComponent('-c jit=off')}`, 1),
+    ),
+  );
 }
 if (only !== 'postgres') {
   // On disk rather than in memory: nine million ballots do not fit comfortably in the WASM heap's file system.

@@ -40,7 +40,18 @@ import { PatroniCluster } from './lib/patroni-cluster';
 import { type FailoverCluster, PgCluster } from './lib/pg-cluster';
 import { freePort, PG_BIN } from './lib/pg-server';
 import { p99 } from './lib/http-load';
-import { type AppProc, checkAgainstAcks, csrfOf, liveConsole, request, type Sent, spawnApp, startAsking, startLoad, waitHealthy } from './lib/phones';
+import {
+  type AppProc,
+  checkAgainstAcks,
+  csrfOf,
+  liveConsole,
+  request,
+  type Sent,
+  spawnApp,
+  startAsking,
+  startLoad,
+  waitHealthy,
+} from './lib/phones';
 import { relinkRound } from './lib/relink';
 
 const ROUNDS = Number(process.env.FAILOVER_ROUNDS ?? 10);
@@ -49,7 +60,9 @@ const SEED = Number(process.env.FAILOVER_SEED ?? Math.floor(Math.random() * 2 **
 const PER_ROUND = Number(process.env.FAILOVER_CODES_PER_ROUND ?? 600);
 const THROUGHPUT_CODES = Number(process.env.FAILOVER_THROUGHPUT_CODES ?? 1500);
 // Patroni when its Debian packages are installed (decision 027 "Patroni"), else the script.
-const MANAGER = process.env.FAILOVER_MANAGER ?? (existsSync('/usr/bin/patroni') && existsSync('/usr/bin/etcd') ? 'patroni' : 'script');
+const MANAGER =
+  process.env.FAILOVER_MANAGER ??
+  (existsSync('/usr/bin/patroni') && existsSync('/usr/bin/etcd') ? 'patroni' : 'script');
 const STANDBY_MODE = process.env.FAILOVER_STANDBY_MODE ?? 'wait';
 const KILL_AFTER_MS: [number, number] = [100, 2000];
 
@@ -66,39 +79,74 @@ function rng(seed: number) {
 const rand = rng(SEED);
 const between = (lo: number, hi: number) => Math.floor(lo + rand() * (hi - lo));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
 const cleanups: Array<() => unknown> = [];
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, async () => {
-    for (const c of cleanups.reverse()) { try { await c(); } catch { /* best effort */ } }
+    for (const c of cleanups.reverse()) {
+      try {
+        await c();
+      } catch {
+        /* best effort */
+      }
+    }
     process.exit(130);
   });
 }
 
-interface Answer { start: number; at: number; ms: number; status: number; acked: boolean }
+interface Answer {
+  start: number;
+  at: number;
+  ms: number;
+  status: number;
+  acked: boolean;
+}
 interface RoundRow {
-  n: number; kind: 'kill' | 'partition'; killAfterMs: number; sent: number; acked: number; unknown: number;
+  n: number;
+  kind: 'kill' | 'partition';
+  killAfterMs: number;
+  sent: number;
+  acked: number;
+  unknown: number;
   /** Partition only: cut → /api/health says degraded; acknowledgements during the cut. */
-  detectMs?: number; ackedWhileCut?: number;
+  detectMs?: number;
+  ackedWhileCut?: number;
   /** Partition in continue mode: cut → synchronous replication switched off (health standby 'off'); the warning logged. */
-  offMs?: number; warned?: boolean;
-  promoteMs: number; promotedBy: string; firstAckMs: number | null; p99: number; maxMs: number; rebuild: string; streamingMs: number;
+  offMs?: number;
+  warned?: boolean;
+  promoteMs: number;
+  promotedBy: string;
+  firstAckMs: number | null;
+  p99: number;
+  maxMs: number;
+  rebuild: string;
+  streamingMs: number;
 }
 
 async function main() {
   process.env.BALLOT_CODE_SECRET = 'e1'.repeat(32);
   if (MANAGER !== 'script' && MANAGER !== 'patroni') throw new Error(`FAILOVER_MANAGER=${MANAGER}: script or patroni`);
-  if (STANDBY_MODE !== 'wait' && STANDBY_MODE !== 'continue') throw new Error(`FAILOVER_STANDBY_MODE=${STANDBY_MODE}: wait or continue`);
-  console.log(`failover proof: FAILOVER_MANAGER=${MANAGER} FAILOVER_STANDBY_MODE=${STANDBY_MODE} FAILOVER_SEED=${SEED} FAILOVER_ROUNDS=${ROUNDS} FAILOVER_CLIENTS=${CLIENTS} FAILOVER_CODES_PER_ROUND=${PER_ROUND} FAILOVER_THROUGHPUT_CODES=${THROUGHPUT_CODES}`);
+  if (STANDBY_MODE !== 'wait' && STANDBY_MODE !== 'continue')
+    throw new Error(`FAILOVER_STANDBY_MODE=${STANDBY_MODE}: wait or continue`);
+  console.log(
+    `failover proof: FAILOVER_MANAGER=${MANAGER} FAILOVER_STANDBY_MODE=${STANDBY_MODE} FAILOVER_SEED=${SEED} FAILOVER_ROUNDS=${ROUNDS} FAILOVER_CLIENTS=${CLIENTS} FAILOVER_CODES_PER_ROUND=${PER_ROUND} FAILOVER_THROUGHPUT_CODES=${THROUGHPUT_CODES}`,
+  );
   if (!existsSync(`${PG_BIN}/pg_rewind`)) {
     console.log('skipped: PostgreSQL 15 (initdb, pg_basebackup, pg_rewind) not installed');
     return true;
   }
   const t0 = Date.now();
-  const cluster: FailoverCluster = MANAGER === 'patroni' ? await PatroniCluster.create(STANDBY_MODE === 'wait') : await PgCluster.create(true);
+  const cluster: FailoverCluster =
+    MANAGER === 'patroni' ? await PatroniCluster.create(STANDBY_MODE === 'wait') : await PgCluster.create(true);
   cleanups.push(() => cluster.dispose());
-  console.log(`  cluster (${cluster.manager === 'patroni' ? 'Patroni + etcd' : 'script: pg_ctl promote, pg_rewind'}): primary :${cluster.nodes[0].port}, synchronous standby :${cluster.nodes[1].port} through proxy :${cluster.proxy.port} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  console.log(
+    `  cluster (${cluster.manager === 'patroni' ? 'Patroni + etcd' : 'script: pg_ctl promote, pg_rewind'}): primary :${cluster.nodes[0].port}, synchronous standby :${cluster.nodes[1].port} through proxy :${cluster.proxy.port} (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+  );
 
   // ---- the world: campaign, meeting, an open real round, codes ---------------------------------------------
   const setupDb = await openPostgres(cluster.multiUrl, 5);
@@ -106,21 +154,42 @@ async function main() {
   const setupApp = await buildApp({ database: setupDb, config: { passwordCost: { N: 1024, r: 8, p: 1 } } });
   const w = await buildBallotWorld(setupDb.db, setupApp);
   const { round, codes: first } = await roundWithCodes(setupDb.db, w, { mode: 'real', codes: { committee: 1 } });
-  const [batch] = await queryRows<{ id: number }>(setupDb.db, sql`select id from ballot_code_batches where round_id = ${round.id}`);
+  const [batch] = await queryRows<{ id: number }>(
+    setupDb.db,
+    sql`select id from ballot_code_batches where round_id = ${round.id}`,
+  );
   const total = THROUGHPUT_CODES * 2 + (PER_ROUND + 500) * (ROUNDS + 1) + 200;
   const codes = new Set<string>([first.committee![0]!]);
   while (codes.size < total) codes.add(codeFromBytes(Uint8Array.from({ length: 10 }, () => between(0, 256))));
   const all = [...codes];
   for (let i = 1; i < all.length; i += 1000) {
     const chunk = all.slice(i, i + 1000).map((c) => sql`(${batch!.id}, ${round.id}, 'committee', ${hashCode(c)})`);
-    await setupDb.db.execute(sql`insert into ballot_codes (batch_id, round_id, category, code_hash) values ${sql.join(chunk, sql`, `)}`);
+    await setupDb.db.execute(
+      sql`insert into ballot_codes (batch_id, round_id, category, code_hash) values ${sql.join(chunk, sql`, `)}`,
+    );
   }
   const reporters = [w.r1.id, w.r2.id, w.down.id];
   const queue: Sent[] = all.map((code) => {
     const pick = reporters.filter(() => rand() < 0.6);
     const reps = pick.length ? pick : [reporters[between(0, 3)]!];
-    const ballots = new Map(reps.map((id) => [id, { reporterId: id, grade: GRADES[between(0, 4)], ...(rand() < 0.3 ? { problems: '会议记录不全' } : {}) }]));
-    return { code, reporters: reps, ballots, roomCode: round.roomCode, round: 0, first: 'unsent', acked: new Set(), waiting: [], unknown: new Set(), detail: 'not sent' } satisfies Sent;
+    const ballots = new Map(
+      reps.map((id) => [
+        id,
+        { reporterId: id, grade: GRADES[between(0, 4)], ...(rand() < 0.3 ? { problems: '会议记录不全' } : {}) },
+      ]),
+    );
+    return {
+      code,
+      reporters: reps,
+      ballots,
+      roomCode: round.roomCode,
+      round: 0,
+      first: 'unsent',
+      acked: new Set(),
+      waiting: [],
+      unknown: new Set(),
+      detail: 'not sent',
+    } satisfies Sent;
   });
   const adminCookie = w.sessions.admin.cookie;
   await setupApp.close();
@@ -128,13 +197,25 @@ async function main() {
 
   const port = await freePort();
   const env = {
-    DATABASE_URL: cluster.multiUrl, PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: 'never', LOG_LEVEL: 'warn', VOTE_WAIT_MS: '2000',
-    BALLOT_CODE_SECRET: process.env.BALLOT_CODE_SECRET!, IDLE_TIMEOUT_MINUTES: '600', DB_POOL_SIZE: '20', STANDBY_MODE,
-    STANDBY_SWITCH: MANAGER === 'patroni' ? 'patroni' : 'app', STANDBY_GRACE_MS: '3000',
-    DATA_DIR: `${cluster.dir}/app-data`, FILES_DIR: `${cluster.dir}/app-files`,
+    DATABASE_URL: cluster.multiUrl,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    SEED_DEMO: 'never',
+    LOG_LEVEL: 'warn',
+    VOTE_WAIT_MS: '2000',
+    BALLOT_CODE_SECRET: process.env.BALLOT_CODE_SECRET!,
+    IDLE_TIMEOUT_MINUTES: '600',
+    DB_POOL_SIZE: '20',
+    STANDBY_MODE,
+    STANDBY_SWITCH: MANAGER === 'patroni' ? 'patroni' : 'app',
+    STANDBY_GRACE_MS: '3000',
+    DATA_DIR: `${cluster.dir}/app-data`,
+    FILES_DIR: `${cluster.dir}/app-files`,
   };
   let proc: AppProc = spawnApp(env);
-  cleanups.push(() => { proc.child.kill('SIGKILL'); });
+  cleanups.push(() => {
+    proc.child.kill('SIGKILL');
+  });
   await waitHealthy(port, proc);
   const live = liveConsole(port, w.meeting.id, adminCookie);
   const sent: Sent[] = [];
@@ -142,11 +223,18 @@ async function main() {
   const findings: string[] = [];
   const health = async () => {
     const r = await request(port, 'GET', '/api/health');
-    try { return JSON.parse(r.text) as { status: string; standby?: { state: string } }; } catch { return { status: `http ${r.status || r.error}` }; }
+    try {
+      return JSON.parse(r.text) as { status: string; standby?: { state: string } };
+    } catch {
+      return { status: `http ${r.status || r.error}` };
+    }
   };
   const waitHealth = async (want: (h: Awaited<ReturnType<typeof health>>) => boolean, timeoutMs: number) => {
     const s = Date.now();
-    while (Date.now() - s < timeoutMs) { if (want(await health())) return Date.now() - s; await sleep(100); }
+    while (Date.now() - s < timeoutMs) {
+      if (want(await health())) return Date.now() - s;
+      await sleep(100);
+    }
     return null;
   };
 
@@ -155,7 +243,9 @@ async function main() {
     const slice = queue.splice(0, n);
     const answers: Answer[] = [];
     const s = Date.now();
-    await startLoad(port, slice, sent, 0, CLIENTS, (_s, r, ms, at) => answers.push({ start: at - ms, at, ms, status: r.status, acked: r.status === 200 })).done();
+    await startLoad(port, slice, sent, 0, CLIENTS, (_s, r, ms, at) =>
+      answers.push({ start: at - ms, at, ms, status: r.status, acked: r.status === 200 }),
+    ).done();
     const secs = (Date.now() - s) / 1000;
     const ballots = sent.slice(-n).reduce((k, x) => k + x.acked.size, 0);
     return { label, perSec: ballots / secs, p99: p99(answers.map((a) => a.ms)), n };
@@ -166,7 +256,8 @@ async function main() {
   const asyncRun = await phase('asynchronous standby', THROUGHPUT_CODES);
   await cluster.setSynchronous(true);
   await cluster.waitStreaming();
-  if ((await waitHealth((h) => h.status === 'ok', 30_000)) === null) findings.push(`health not ok with the synchronous standby back: ${JSON.stringify(await health())}`);
+  if ((await waitHealth((h) => h.status === 'ok', 30_000)) === null)
+    findings.push(`health not ok with the synchronous standby back: ${JSON.stringify(await health())}`);
 
   // ---- the rounds --------------------------------------------------------------------------------------------
   const kinds: RoundRow['kind'][] = Array(ROUNDS).fill('kill');
@@ -178,7 +269,9 @@ async function main() {
     const before = sent.length;
     const answers: Answer[] = [];
     const killAfterMs = between(...KILL_AFTER_MS);
-    const phones = startLoad(port, slice, sent, n, CLIENTS, (_s, r, ms, at) => answers.push({ start: at - ms, at, ms, status: r.status, acked: r.status === 200 }));
+    const phones = startLoad(port, slice, sent, n, CLIENTS, (_s, r, ms, at) =>
+      answers.push({ start: at - ms, at, ms, status: r.status, acked: r.status === 200 }),
+    );
     await Promise.race([phones.firstAck, sleep(60_000)]);
     await sleep(killAfterMs);
     const row: Partial<RoundRow> = { n, kind, killAfterMs };
@@ -193,13 +286,22 @@ async function main() {
         row.offMs = (await waitHealth((h) => h.standby?.state === 'off', 90_000)) ?? -1;
         // Fresh phones while cut (the round's own may all have been answered by now): ten for one reporter, so
         // each batch reaches the minimum group (decision 017).
-        const burst = queue.splice(0, 10).map((x): Sent => ({ ...x, reporters: [w.r1.id], ballots: new Map([[w.r1.id, { reporterId: w.r1.id, grade: 'good' }]]) }));
-        await startLoad(port, burst, sent, n, 10, (_s, r, ms, at) => answers.push({ start: at - ms, at, ms, status: r.status, acked: r.status === 200 })).done();
+        const burst = queue.splice(0, 10).map(
+          (x): Sent => ({
+            ...x,
+            reporters: [w.r1.id],
+            ballots: new Map([[w.r1.id, { reporterId: w.r1.id, grade: 'good' }]]),
+          }),
+        );
+        await startLoad(port, burst, sent, n, 10, (_s, r, ms, at) =>
+          answers.push({ start: at - ms, at, ms, status: r.status, acked: r.status === 200 }),
+        ).done();
         row.ackedWhileCut = answers.filter((a) => a.acked && a.at > cutAt + 500).length;
         row.warned = proc.log.some((l) => l.includes('已关闭同步复制'));
         cluster.proxy.cut = false;
         await cluster.waitStreaming(180_000);
-        if ((await waitHealth((h) => h.status === 'ok', 90_000)) === null) findings.push(`round ${n}: health not ok after the cut healed: ${JSON.stringify(await health())}`);
+        if ((await waitHealth((h) => h.status === 'ok', 90_000)) === null)
+          findings.push(`round ${n}: health not ok after the cut healed: ${JSON.stringify(await health())}`);
       } else {
         // Acknowledged after the cut + a moment for answers already on their way: none may be (nothing commits).
         row.ackedWhileCut = answers.filter((a) => a.acked && a.at > cutAt + 500).length;
@@ -212,16 +314,28 @@ async function main() {
     row.promoteMs = Date.now() - killAt;
     row.promotedBy = cluster.lastPromote;
     // The old primary is rebuilt as the new standby meanwhile; until it streams, commits wait (STANDBY_MODE=wait).
-    const rebuilt = (async () => { const how = await cluster.rebuild(); const ms = await cluster.waitStreaming(); return { how, ms: Date.now() - killAt, wait: ms }; })();
+    const rebuilt = (async () => {
+      const how = await cluster.rebuild();
+      const ms = await cluster.waitStreaming();
+      return { how, ms: Date.now() - killAt, wait: ms };
+    })();
     // Fresh phones after the kill, ten at a time for one reporter (a batch needs the minimum group, decision 017),
     // until one is told its ballot counts: that is the first acknowledged vote on the new primary.
     const firstAfter = async () => {
       const probes: Sent[] = [];
       while (Date.now() - killAt < 180_000) {
-        const burst = queue.splice(0, 10).map((x): Sent => ({ ...x, reporters: [w.r1.id], ballots: new Map([[w.r1.id, { reporterId: w.r1.id, grade: 'good' }]]) }));
+        const burst = queue.splice(0, 10).map(
+          (x): Sent => ({
+            ...x,
+            reporters: [w.r1.id],
+            ballots: new Map([[w.r1.id, { reporterId: w.r1.id, grade: 'good' }]]),
+          }),
+        );
         probes.push(...burst);
         let at = 0;
-        await startLoad(port, burst, sent, n, 10, (_s, r, _ms, t) => { if (r.status === 200 && !at) at = t; }).done();
+        await startLoad(port, burst, sent, n, 10, (_s, r, _ms, t) => {
+          if (r.status === 200 && !at) at = t;
+        }).done();
         if (at) return at - killAt;
         if (probes.some((x) => x.acked.size)) return Date.now() - killAt;
         await sleep(500);
@@ -229,8 +343,14 @@ async function main() {
       return null;
     };
     row.firstAckMs = await firstAfter();
-    const rb = await rebuilt.catch((e) => { findings.push(`round ${n}: rebuild failed: ${String((e as { stderr?: string }).stderr ?? e).slice(-300)}`); return { how: 'failed', ms: -1 }; });
-    row.rebuild = rb.how === 'pg_rewind' ? 'pg_rewind' : `${rb.how}${cluster.lastRewindError ? ` (${cluster.lastRewindError.split('\n').filter(Boolean).at(-1)})` : ''}`;
+    const rb = await rebuilt.catch((e) => {
+      findings.push(`round ${n}: rebuild failed: ${String((e as { stderr?: string }).stderr ?? e).slice(-300)}`);
+      return { how: 'failed', ms: -1 };
+    });
+    row.rebuild =
+      rb.how === 'pg_rewind'
+        ? 'pg_rewind'
+        : `${rb.how}${cluster.lastRewindError ? ` (${cluster.lastRewindError.split('\n').filter(Boolean).at(-1)})` : ''}`;
     row.streamingMs = rb.ms;
     await sleep(1000);
     await phones.stop();
@@ -240,15 +360,21 @@ async function main() {
       proc = spawnApp(env);
       await waitHealthy(port, proc);
     }
-    if ((await waitHealth((h) => h.status === 'ok', 60_000)) === null) findings.push(`round ${n}: health not ok after the rebuild: ${JSON.stringify(await health())}`);
+    if ((await waitHealth((h) => h.status === 'ok', 60_000)) === null)
+      findings.push(`round ${n}: health not ok after the rebuild: ${JSON.stringify(await health())}`);
     const mine = sent.slice(before);
     const lat = answers.map((a) => a.ms);
     Object.assign(row, {
-      sent: mine.length, acked: mine.filter((s) => s.first === 'acked').length, unknown: mine.filter((s) => s.first === 'unknown').length,
-      p99: lat.length ? p99(lat) : 0, maxMs: lat.length ? Math.max(...lat) : 0,
+      sent: mine.length,
+      acked: mine.filter((s) => s.first === 'acked').length,
+      unknown: mine.filter((s) => s.first === 'unknown').length,
+      p99: lat.length ? p99(lat) : 0,
+      maxMs: lat.length ? Math.max(...lat) : 0,
     });
     table.push(row as RoundRow);
-    process.stdout.write(`  round ${n}/${ROUNDS} ${kind}: ${mine.length} sent, ${row.acked} acknowledged; promoted ${row.promoteMs} ms, standby rebuilt (${row.rebuild}) and streaming ${row.streamingMs} ms, first acknowledged vote ${row.firstAckMs ?? '—'} ms after the kill${kind === 'partition' ? `; cut → degraded ${row.detectMs} ms` : ''}${row.promotedBy ? `; promoted ${row.promotedBy}` : ''}; load ${load()}\n`);
+    process.stdout.write(
+      `  round ${n}/${ROUNDS} ${kind}: ${mine.length} sent, ${row.acked} acknowledged; promoted ${row.promoteMs} ms, standby rebuilt (${row.rebuild}) and streaming ${row.streamingMs} ms, first acknowledged vote ${row.firstAckMs ?? '—'} ms after the kill${kind === 'partition' ? `; cut → degraded ${row.detectMs} ms` : ''}${row.promotedBy ? `; promoted ${row.promotedBy}` : ''}; load ${load()}\n`,
+    );
   }
   // A last batch with nothing killed.
   const tail = queue.splice(0, Math.min(200, queue.length));
@@ -259,9 +385,11 @@ async function main() {
 
   // ---- the close under fire ----------------------------------------------------------------------------------
   const closeLog: string[] = [];
-  const close = async () => request(port, 'POST', `/api/ballot-rounds/${round.id}/close`, JSON.stringify({ attendees: total }), {
-    cookie: `sp_sid=${adminCookie}`, 'x-csrf-token': await csrfOf(port, adminCookie),
-  });
+  const close = async () =>
+    request(port, 'POST', `/api/ballot-rounds/${round.id}/close`, JSON.stringify({ attendees: total }), {
+      cookie: `sp_sid=${adminCookie}`,
+      'x-csrf-token': await csrfOf(port, adminCookie),
+    });
   {
     const attempt = close();
     const at = between(0, 300);
@@ -275,8 +403,14 @@ async function main() {
   }
   for (let i = 0; ; i++) {
     const r = await close();
-    if (r.status === 200 || (r.status === 409 && r.text.includes('NOT_OPEN'))) { closeLog.push(`closed (${r.status === 200 ? 'now' : 'by the attempt the kill interrupted'})`); break; }
-    if (i === 20) { findings.push(`the round could not be closed: ${r.status} ${r.text.slice(0, 200)}`); break; }
+    if (r.status === 200 || (r.status === 409 && r.text.includes('NOT_OPEN'))) {
+      closeLog.push(`closed (${r.status === 200 ? 'now' : 'by the attempt the kill interrupted'})`);
+      break;
+    }
+    if (i === 20) {
+      findings.push(`the round could not be closed: ${r.status} ${r.text.slice(0, 200)}`);
+      break;
+    }
     await sleep(1000);
   }
   for (let i = 0; i < 10 && asking.waiting() > 0; i++) await sleep(1000);
@@ -285,8 +419,15 @@ async function main() {
 
   // ---- the relink attack on a round cast in a known order across a failover ---------------------------------
   const relink = await relinkRound({
-    port, cluster, w,
-    failover: async () => { cluster.kill9(cluster.primary); await cluster.promote(); await cluster.rebuild(); await cluster.waitStreaming(); },
+    port,
+    cluster,
+    w,
+    failover: async () => {
+      cluster.kill9(cluster.primary);
+      await cluster.promote();
+      await cluster.rebuild();
+      await cluster.waitStreaming();
+    },
   });
   live.stop();
   proc.child.kill('SIGTERM');
@@ -308,13 +449,23 @@ async function main() {
     try {
       const verdict = await checkAgainstAcks(database.db, round.id, sent, queue);
       violations.push(...verdict.violations.map((v) => `${label}: ${v}`));
-      const [raw] = await queryRows<{ issued: number; used: number; ballots: number; state: string; inbox: string | null }>(database.db, sql`
+      const [raw] = await queryRows<{
+        issued: number;
+        used: number;
+        ballots: number;
+        state: string;
+        inbox: string | null;
+      }>(
+        database.db,
+        sql`
         select (select count(*)::int from ballot_codes where round_id = ${round.id}) as issued,
                (select count(distinct u.code_id)::int from ballot_code_uses u join ballot_codes c on c.id = u.code_id where c.round_id = ${round.id}) as used,
                (select count(*)::int from ballots where round_id = ${round.id}) as ballots,
                (select state from ballot_rounds where id = ${round.id}) as state,
-               to_regclass(${`ballot_inbox_r${round.id}`})::text as inbox`);
-      if (raw!.state !== 'closed' || raw!.inbox) violations.push(`${label}: after the close: state ${raw!.state}, inbox ${raw!.inbox ?? 'dropped'}`);
+               to_regclass(${`ballot_inbox_r${round.id}`})::text as inbox`,
+      );
+      if (raw!.state !== 'closed' || raw!.inbox)
+        violations.push(`${label}: after the close: state ${raw!.state}, inbox ${raw!.inbox ?? 'dropped'}`);
       return { verdict, raw: raw! };
     } finally {
       await database.close();
@@ -329,18 +480,32 @@ async function main() {
   try {
     const admin = await signIn(app, w.users.admin.username);
     const rec = (await admin.get(`/api/ballot-rounds/${round.id}/reconciliation?attendees=${all.length}`)).json() as {
-      codes: Array<{ category: string; issued: number; used: number }>; reporters: Array<{ ballotsCounted: number }>;
+      codes: Array<{ category: string; issued: number; used: number }>;
+      reporters: Array<{ ballotsCounted: number }>;
     };
     const recCodes = rec.codes.find((c) => c.category === 'committee');
     const recBallots = rec.reporters.reduce((s, r) => s + r.ballotsCounted, 0);
-    if (recCodes?.issued !== onPrimary.raw.issued || recCodes?.used !== onPrimary.raw.used) violations.push(`reconciliation codes ${JSON.stringify(recCodes)} vs raw ${JSON.stringify(onPrimary.raw)}`);
-    if (recBallots !== onPrimary.raw.ballots) violations.push(`reconciliation counts ${recBallots} ballots, raw ${onPrimary.raw.ballots}`);
+    if (recCodes?.issued !== onPrimary.raw.issued || recCodes?.used !== onPrimary.raw.used)
+      violations.push(`reconciliation codes ${JSON.stringify(recCodes)} vs raw ${JSON.stringify(onPrimary.raw)}`);
+    if (recBallots !== onPrimary.raw.ballots)
+      violations.push(`reconciliation counts ${recBallots} ballots, raw ${onPrimary.raw.ballots}`);
     recLine = `reconciliation: ${recBallots} ballots, ${recCodes?.used} codes used = raw`;
     // The checker itself: a lost acknowledged ballot must be caught.
-    const ghost = queue[0] ?? { ...sent[0]!, code: codeFromBytes(Uint8Array.from({ length: 10 }, () => between(0, 256))) };
-    const fake: Sent = { ...ghost, first: 'acked', acked: new Set(ghost.reporters), unknown: new Set(), waiting: [], round: 0 };
+    const ghost = queue[0] ?? {
+      ...sent[0]!,
+      code: codeFromBytes(Uint8Array.from({ length: 10 }, () => between(0, 256))),
+    };
+    const fake: Sent = {
+      ...ghost,
+      first: 'acked',
+      acked: new Set(ghost.reporters),
+      unknown: new Set(),
+      waiting: [],
+      round: 0,
+    };
     const v1 = await checkAgainstAcks(database.db as Db, round.id, [...sent, fake], queue.slice(1));
-    if (!v1.violations.some((x) => x.startsWith('acknowledged ballot missing'))) violations.push('self-test: the checker missed a lost acknowledged ballot');
+    if (!v1.violations.some((x) => x.startsWith('acknowledged ballot missing')))
+      violations.push('self-test: the checker missed a lost acknowledged ballot');
   } finally {
     await app.close();
     await database.close();
@@ -348,43 +513,91 @@ async function main() {
   violations.push(...relink.violations);
 
   // ---- report ------------------------------------------------------------------------------------------------
-  console.log(`\n[failover] ${cluster.manager === 'patroni' ? 'Patroni + etcd' : 'script'}: ${table.length} rounds (${kinds.filter((k) => k === 'kill').length} kill -9 of the primary, ${kinds.filter((k) => k === 'partition').length} partition of the standby then kill -9), seed ${SEED},`
-    + ` ${CLIENTS} concurrent phones, kill ${KILL_AFTER_MS.join('–')} ms after the round's first answer, ${elapsed.toFixed(0)} s, load ${load()} (${os.cpus().length} cores)`);
-  console.log(`  throughput (${THROUGHPUT_CODES} phones each, ${CLIENTS} at once): synchronous standby ${syncRun.perSec.toFixed(0)} ballots/s (p99 ${syncRun.p99.toFixed(0)} ms),`
-    + ` asynchronous ${asyncRun.perSec.toFixed(0)} ballots/s (p99 ${asyncRun.p99.toFixed(0)} ms): ratio sync/async ${(syncRun.perSec / asyncRun.perSec).toFixed(2)}`);
-  console.log('  round kind        kill@ms  sent acked unknown  promote-ms  kill→first-ack-ms  p99-ms  max-ms  rebuilt  streaming-ms');
+  console.log(
+    `\n[failover] ${cluster.manager === 'patroni' ? 'Patroni + etcd' : 'script'}: ${table.length} rounds (${kinds.filter((k) => k === 'kill').length} kill -9 of the primary, ${kinds.filter((k) => k === 'partition').length} partition of the standby then kill -9), seed ${SEED},` +
+      ` ${CLIENTS} concurrent phones, kill ${KILL_AFTER_MS.join('–')} ms after the round's first answer, ${elapsed.toFixed(0)} s, load ${load()} (${os.cpus().length} cores)`,
+  );
+  console.log(
+    `  throughput (${THROUGHPUT_CODES} phones each, ${CLIENTS} at once): synchronous standby ${syncRun.perSec.toFixed(0)} ballots/s (p99 ${syncRun.p99.toFixed(0)} ms),` +
+      ` asynchronous ${asyncRun.perSec.toFixed(0)} ballots/s (p99 ${asyncRun.p99.toFixed(0)} ms): ratio sync/async ${(syncRun.perSec / asyncRun.perSec).toFixed(2)}`,
+  );
+  console.log(
+    '  round kind        kill@ms  sent acked unknown  promote-ms  kill→first-ack-ms  p99-ms  max-ms  rebuilt  streaming-ms',
+  );
   for (const r of table) {
-    console.log(`  ${String(r.n).padStart(5)} ${r.kind.padEnd(10)} ${String(r.killAfterMs).padStart(8)} ${String(r.sent).padStart(5)} ${String(r.acked).padStart(5)} ${String(r.unknown).padStart(7)}`
-      + ` ${String(r.promoteMs).padStart(11)} ${String(r.firstAckMs ?? '—').padStart(18)} ${r.p99.toFixed(0).padStart(7)} ${r.maxMs.toFixed(0).padStart(7)}  ${r.rebuild.padEnd(8)} ${String(r.streamingMs).padStart(12)}`
-      + (r.kind === 'partition' ? `   (cut → health degraded ${r.detectMs} ms; acknowledged while cut: ${r.ackedWhileCut}${STANDBY_MODE === 'continue' ? `; cut → synchronous off ${r.offMs} ms, warning logged: ${r.warned ? 'yes' : 'no'}` : ''})` : ''));
+    console.log(
+      `  ${String(r.n).padStart(5)} ${r.kind.padEnd(10)} ${String(r.killAfterMs).padStart(8)} ${String(r.sent).padStart(5)} ${String(r.acked).padStart(5)} ${String(r.unknown).padStart(7)}` +
+        ` ${String(r.promoteMs).padStart(11)} ${String(r.firstAckMs ?? '—').padStart(18)} ${r.p99.toFixed(0).padStart(7)} ${r.maxMs.toFixed(0).padStart(7)}  ${r.rebuild.padEnd(8)} ${String(r.streamingMs).padStart(12)}` +
+        (r.kind === 'partition'
+          ? `   (cut → health degraded ${r.detectMs} ms; acknowledged while cut: ${r.ackedWhileCut}${STANDBY_MODE === 'continue' ? `; cut → synchronous off ${r.offMs} ms, warning logged: ${r.warned ? 'yes' : 'no'}` : ''})`
+          : ''),
+    );
   }
-  const firsts = table.map((r) => r.firstAckMs).filter((x): x is number => x !== null).sort((a, b) => a - b);
-  if (firsts.length) console.log(`  kill → first acknowledged vote: median ${firsts[Math.floor(firsts.length / 2)]} ms, max ${firsts.at(-1)} ms`);
+  const firsts = table
+    .map((r) => r.firstAckMs)
+    .filter((x): x is number => x !== null)
+    .sort((a, b) => a - b);
+  if (firsts.length)
+    console.log(
+      `  kill → first acknowledged vote: median ${firsts[Math.floor(firsts.length / 2)]} ms, max ${firsts.at(-1)} ms`,
+    );
   const ackedBallots = sent.reduce((n, s) => n + s.acked.size, 0);
-  console.log(`  total: ${sent.length} phones, ${ackedBallots} ballots acknowledged; unknown outcome: ${onPrimary.verdict.unknownPresent} stored, ${onPrimary.verdict.unknownAbsent} absent`);
+  console.log(
+    `  total: ${sent.length} phones, ${ackedBallots} ballots acknowledged; unknown outcome: ${onPrimary.verdict.unknownPresent} stored, ${onPrimary.verdict.unknownAbsent} absent`,
+  );
   console.log(`  close under fire: ${closeLog.join('; ')}`);
-  console.log(`  primary: ${onPrimary.raw.ballots} ballots, ${onPrimary.raw.used} codes used; standby: ${onStandby.raw.ballots} ballots, ${onStandby.raw.used} codes used; ${recLine}`);
+  console.log(
+    `  primary: ${onPrimary.raw.ballots} ballots, ${onPrimary.raw.used} codes used; standby: ${onStandby.raw.ballots} ballots, ${onStandby.raw.used} codes used; ${recLine}`,
+  );
   for (const l of relink.lines) console.log(`  ${l}`);
   if (STANDBY_MODE === 'continue') {
-    for (const t of table) if (t.kind === 'partition' && (t.offMs ?? -1) < 0) violations.push(`round ${t.n}: synchronous replication was not switched off while the standby was cut off (STANDBY_MODE=continue)`);
-    for (const t of table) if (t.kind === 'partition' && !t.ackedWhileCut) violations.push(`round ${t.n}: no ballot acknowledged while the standby was cut off (STANDBY_MODE=continue should go on)`);
-    for (const t of table) if (t.kind === 'partition' && !t.warned) violations.push(`round ${t.n}: the app logged no warning when synchronous replication went off`);
-  } else for (const t of table) if (t.kind === 'partition' && (t.ackedWhileCut ?? 0) > 0) violations.push(`round ${t.n}: ${t.ackedWhileCut} ballots acknowledged while the standby was cut off`);
-  for (const t of table) if (t.kind === 'partition' && (t.detectMs ?? -1) < 0) violations.push(`round ${t.n}: /api/health never said degraded while the standby was cut off`);
+    for (const t of table)
+      if (t.kind === 'partition' && (t.offMs ?? -1) < 0)
+        violations.push(
+          `round ${t.n}: synchronous replication was not switched off while the standby was cut off (STANDBY_MODE=continue)`,
+        );
+    for (const t of table)
+      if (t.kind === 'partition' && !t.ackedWhileCut)
+        violations.push(
+          `round ${t.n}: no ballot acknowledged while the standby was cut off (STANDBY_MODE=continue should go on)`,
+        );
+    for (const t of table)
+      if (t.kind === 'partition' && !t.warned)
+        violations.push(`round ${t.n}: the app logged no warning when synchronous replication went off`);
+  } else
+    for (const t of table)
+      if (t.kind === 'partition' && (t.ackedWhileCut ?? 0) > 0)
+        violations.push(`round ${t.n}: ${t.ackedWhileCut} ballots acknowledged while the standby was cut off`);
+  for (const t of table)
+    if (t.kind === 'partition' && (t.detectMs ?? -1) < 0)
+      violations.push(`round ${t.n}: /api/health never said degraded while the standby was cut off`);
   for (const f of findings) console.log(`  FINDING: ${f}`);
   if (violations.length) {
     console.log(`  FAIL: ${violations.length} violation(s)`);
     for (const x of violations.slice(0, 60)) console.log(`    - ${x}`);
   } else {
-    console.log('  PASS: every acknowledged ballot stored exactly once on the primary and on the standby; ballots = code uses; reconciliation = raw counts; relink bound held on both servers');
+    console.log(
+      '  PASS: every acknowledged ballot stored exactly once on the primary and on the standby; ballots = code uses; reconciliation = raw counts; relink bound held on both servers',
+    );
   }
-  console.log(`  more: FAILOVER_ROUNDS=50 FAILOVER_CLIENTS=500 FAILOVER_CODES_PER_ROUND=1500 npm run proof:failover; replay with FAILOVER_SEED=${SEED}`);
+  console.log(
+    `  more: FAILOVER_ROUNDS=50 FAILOVER_CLIENTS=500 FAILOVER_CODES_PER_ROUND=1500 npm run proof:failover; replay with FAILOVER_SEED=${SEED}`,
+  );
   await cluster.dispose();
   return violations.length === 0 && findings.length === 0;
 }
 
-main().then((ok) => process.exit(ok ? 0 : 1), async (e) => {
-  console.error(e);
-  for (const c of cleanups.reverse()) { try { await c(); } catch { /* best effort */ } }
-  process.exit(1);
-});
+main().then(
+  (ok) => process.exit(ok ? 0 : 1),
+  async (e) => {
+    console.error(e);
+    for (const c of cleanups.reverse()) {
+      try {
+        await c();
+      } catch {
+        /* best effort */
+      }
+    }
+    process.exit(1);
+  },
+);

@@ -17,11 +17,23 @@ const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 100_000);
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const KIND = process.env.FUZZ_DB === 'postgres' ? 'postgres' : 'pglite';
 
-let uncaught = 0, unhandled = 0;
-process.on('uncaughtException', (e) => { uncaught++; console.error('uncaughtException', e); });
-process.on('unhandledRejection', (e) => { unhandled++; console.error('unhandledRejection', e); });
+let uncaught = 0,
+  unhandled = 0;
+process.on('uncaughtException', (e) => {
+  uncaught++;
+  console.error('uncaughtException', e);
+});
+process.on('unhandledRejection', (e) => {
+  unhandled++;
+  console.error('unhandledRejection', e);
+});
 
-console.log(`fuzz: ${REQUESTS} requests, seed ${SEED} (FUZZ_SEED=${SEED} to replay), database ${KIND}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, ${os.cpus().length} cpus`);
+console.log(
+  `fuzz: ${REQUESTS} requests, seed ${SEED} (FUZZ_SEED=${SEED} to replay), database ${KIND}, load ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}, ${os.cpus().length} cpus`,
+);
 
 let pg: PgServer | undefined;
 let database: Database;
@@ -42,8 +54,15 @@ if (report.statusCode !== 200) throw new Error(`open report: ${report.statusCode
 let exit = 0;
 try {
   const stats = await runFuzz({
-    app, database, adminId: w.users.admin.id, requests: REQUESTS, seed: SEED, progressEvery: 5000, log: console.log,
-    secretaryId: w.users.secretary.id, focusIds: [report.json().id as number],
+    app,
+    database,
+    adminId: w.users.admin.id,
+    requests: REQUESTS,
+    seed: SEED,
+    progressEvery: 5000,
+    log: console.log,
+    secretaryId: w.users.secretary.id,
+    focusIds: [report.json().id as number],
   });
   const secs = stats.elapsedMs / 1000;
   const fivexx = [...stats.statuses.entries()].filter(([s]) => s >= 500).reduce((a, [, n]) => a + n, 0);
@@ -51,14 +70,37 @@ try {
   console.log(`status histogram: ${histogram(stats.statuses)}`);
   console.log(`5xx: ${fivexx}`);
   console.log(`rejected-only batches checked against table checksums: ${stats.batchesChecked}`);
-  console.log(`tables allowed to change on rejected requests: ${Object.entries(FAILURE_RECORDING).map(([t, f]) => `${t} (${f.why})`).join('; ')}; column ballot_codes.room_failures`);
+  console.log(
+    `tables allowed to change on rejected requests: ${Object.entries(FAILURE_RECORDING)
+      .map(([t, f]) => `${t} (${f.why})`)
+      .join('; ')}; column ballot_codes.room_failures`,
+  );
   console.log(`uncaughtException: ${uncaught}, unhandledRejection: ${unhandled}`);
-  console.log(`upload-then-read sequences: ${stats.sequences}; reads after an upload: ${histogram(stats.readsAfterUpload)}`);
-  console.log(`uploads (route, file, caller → status):\n${[...stats.uploads.entries()].sort().map(([k, v]) => `  ${v}\t${k}`).join('\n')}`);
+  console.log(
+    `upload-then-read sequences: ${stats.sequences}; reads after an upload: ${histogram(stats.readsAfterUpload)}`,
+  );
+  console.log(
+    `uploads (route, file, caller → status):\n${[...stats.uploads.entries()]
+      .sort()
+      .map(([k, v]) => `  ${v}\t${k}`)
+      .join('\n')}`,
+  );
   console.log(`elapsed: ${secs.toFixed(1)} s, ${(stats.requests / secs).toFixed(0)} req/s, seed ${SEED}`);
-  console.log(`time in requests: ${(stats.sendMs / 1000).toFixed(1)} s, in change log + checksums: ${(stats.checkMs / 1000).toFixed(1)} s`);
-  console.log(`slowest requests:\n${stats.slowest.slice(0, 10).map(([ms, d]) => `  ${ms.toFixed(0)} ms ${d}`).join('\n')}`);
-  console.log(`per route:\n${[...stats.perRoute.entries()].sort().map(([k, v]) => `  ${v}\t${k}`).join('\n')}`);
+  console.log(
+    `time in requests: ${(stats.sendMs / 1000).toFixed(1)} s, in change log + checksums: ${(stats.checkMs / 1000).toFixed(1)} s`,
+  );
+  console.log(
+    `slowest requests:\n${stats.slowest
+      .slice(0, 10)
+      .map(([ms, d]) => `  ${ms.toFixed(0)} ms ${d}`)
+      .join('\n')}`,
+  );
+  console.log(
+    `per route:\n${[...stats.perRoute.entries()]
+      .sort()
+      .map(([k, v]) => `  ${v}\t${k}`)
+      .join('\n')}`,
+  );
   if (stats.violations.length) {
     console.log(`\nVIOLATIONS (${stats.violations.length}):`);
     for (const v of stats.violations.slice(0, 100)) console.log(`  ${v}`);

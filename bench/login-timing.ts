@@ -20,8 +20,17 @@ await db.insert(users).values([
   { username: 'gone_user', displayName: '乙', role: 'leader', passwordHash, disabled: true },
 ]);
 // Locks would stop the checks after 5 attempts; the limits are raised so every attempt is a full check.
-const app = await buildApp({ database, clock: testClock(), config: { passwordCost: DEFAULT_COST, lockoutAttempts: 1e6, lockoutGlobalAttempts: 1e6, loginRatePerMinute: 1e6 } });
-console.log(`login timing: ${ROUNDS} rounds, scrypt N=${DEFAULT_COST.N}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, ${os.cpus().length} cpus`);
+const app = await buildApp({
+  database,
+  clock: testClock(),
+  config: { passwordCost: DEFAULT_COST, lockoutAttempts: 1e6, lockoutGlobalAttempts: 1e6, loginRatePerMinute: 1e6 },
+});
+console.log(
+  `login timing: ${ROUNDS} rounds, scrypt N=${DEFAULT_COST.N}, load ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}, ${os.cpus().length} cpus`,
+);
 
 const cases = { unknown: 'ghost_user', wrong: 'real_user', disabled: 'gone_user' } as const;
 const times: Record<keyof typeof cases, number[]> = { unknown: [], wrong: [], disabled: [] };
@@ -29,7 +38,12 @@ const answers: Record<keyof typeof cases, Set<string>> = { unknown: new Set(), w
 for (let i = 0; i < ROUNDS + 3; i++) {
   for (const [name, username] of Object.entries(cases) as Array<[keyof typeof cases, string]>) {
     const started = process.hrtime.bigint();
-    const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: 'Wrong#Pass2026' }, remoteAddress: `10.77.${i % 250}.1` });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username, password: 'Wrong#Pass2026' },
+      remoteAddress: `10.77.${i % 250}.1`,
+    });
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     if (i >= 3) times[name].push(ms); // the first rounds warm up (the dummy hash is made once)
     answers[name].add(`${res.statusCode} ${res.json().code}`);
@@ -40,6 +54,8 @@ const m = { unknown: median(times.unknown), wrong: median(times.wrong), disabled
 for (const k of Object.keys(cases) as Array<keyof typeof cases>) {
   console.log(`${k.padEnd(9)} median ${m[k].toFixed(1)} ms  answers ${[...answers[k]].join(', ')}`);
 }
-console.log(`ratio unknown/wrong ${(m.unknown / m.wrong).toFixed(2)}, disabled/wrong ${(m.disabled / m.wrong).toFixed(2)}`);
+console.log(
+  `ratio unknown/wrong ${(m.unknown / m.wrong).toFixed(2)}, disabled/wrong ${(m.disabled / m.wrong).toFixed(2)}`,
+);
 await app.close();
 await database.close();

@@ -57,14 +57,20 @@ const SENTENCES: Record<string, string[]> = {
     '六是我本人每月到{p}调研{n}次，带头解决{n}件群众反映集中的问题。',
   ],
 };
-const TITLES = { achievements: '一、主要做法和成效', problems: '二、存在问题', causes: '三、原因剖析', measures: '四、下步措施' };
+const TITLES = {
+  achievements: '一、主要做法和成效',
+  problems: '二、存在问题',
+  causes: '三、原因剖析',
+  measures: '四、下步措施',
+};
 // Share of a report each part takes, so the generated report passes the 1/3 rule like a good one.
 const SHARES = { achievements: 0.3, problems: 0.3, causes: 0.15, measures: 0.25 };
 
 function buildReport(seed: number, chars: number): ReportSection[] {
   const next = rng(seed);
   const pick = <T>(list: T[]) => list[Math.floor(next() * list.length)];
-  const fill = (s: string) => s.replace(/\{n\}/g, () => String(1 + Math.floor(next() * 98))).replace(/\{p\}/g, () => pick(PLACES));
+  const fill = (s: string) =>
+    s.replace(/\{n\}/g, () => String(1 + Math.floor(next() * 98))).replace(/\{p\}/g, () => pick(PLACES));
   return (Object.keys(SHARES) as (keyof typeof SHARES)[]).map((key) => {
     let text = '';
     while (countChars(text) < chars * SHARES[key]) text += fill(pick(SENTENCES[key])) + (next() < 0.25 ? '\n' : '');
@@ -136,7 +142,9 @@ const baseline = stats(time(() => countChars(text)));
 const ratio = check.median / baseline.median;
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
-console.log(`report: ${countChars(text)} 字, ${OTHER_REPORTS} other reports (signatures built in ${signaturesMs.toFixed(1)} ms)`);
+console.log(
+  `report: ${countChars(text)} 字, ${OTHER_REPORTS} other reports (signatures built in ${signaturesMs.toFixed(1)} ms)`,
+);
 console.log(`checks: ${results.map((r) => `${r.id}=${r.level}`).join(' ')}`);
 console.log(`checkReport      median ${check.median.toFixed(3)} ms   p95 ${check.p95.toFixed(3)} ms   (${RUNS} runs)`);
 console.log(`baseline countChars median ${baseline.median.toFixed(3)} ms   p95 ${baseline.p95.toFixed(3)} ms`);

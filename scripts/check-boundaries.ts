@@ -23,7 +23,14 @@ const SCHEMA_DIR = join(ROOT, 'src/server/db');
 export const ALLOWLIST = join(ROOT, 'scripts/boundary-allowlist.json');
 
 export type Kind = 'sql-read' | 'sql-write' | 'orm-read' | 'orm-write';
-export interface Violation { file: string; module: string; table: string; owner: string; kind: Kind; count: number }
+export interface Violation {
+  file: string;
+  module: string;
+  table: string;
+  owner: string;
+  kind: Kind;
+  count: number;
+}
 
 const parse = (file: string) => ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
 
@@ -32,8 +39,13 @@ export function drizzleTables(): Map<string, string> {
   const out = new Map<string, string>();
   for (const f of readdirSync(SCHEMA_DIR).filter((n) => /^schema.*\.ts$/.test(n))) {
     const visit = (n: ts.Node) => {
-      if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer && ts.isCallExpression(n.initializer)
-        && n.initializer.expression.getText() === 'pgTable') {
+      if (
+        ts.isVariableDeclaration(n) &&
+        ts.isIdentifier(n.name) &&
+        n.initializer &&
+        ts.isCallExpression(n.initializer) &&
+        n.initializer.expression.getText() === 'pgTable'
+      ) {
         const arg = n.initializer.arguments[0];
         if (arg && ts.isStringLiteral(arg)) out.set(n.name.text, arg.text);
       }
@@ -61,7 +73,8 @@ export function sqlRefs(text: string): { table: string; write: boolean }[] {
     out.push({ table: m[2]!.toLowerCase(), write });
     // Further comma-separated tables of a FROM list are reads.
     const rest = m[3] ?? '';
-    for (const r of rest.matchAll(new RegExp(String.raw`,\s*${NAME}`, 'gi'))) out.push({ table: r[1]!.toLowerCase(), write: false });
+    for (const r of rest.matchAll(new RegExp(String.raw`,\s*${NAME}`, 'gi')))
+      out.push({ table: r[1]!.toLowerCase(), write: false });
   }
   return out;
 }
@@ -93,24 +106,40 @@ export function scan(): Violation[] {
     const src = parse(path);
     const imported = new Set<string>();
     for (const st of src.statements) {
-      if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier) && /\/db\/schema(-[a-z]+)?$/.test(st.moduleSpecifier.text)) {
+      if (
+        ts.isImportDeclaration(st) &&
+        ts.isStringLiteral(st.moduleSpecifier) &&
+        /\/db\/schema(-[a-z]+)?$/.test(st.moduleSpecifier.text)
+      ) {
         const named = st.importClause?.namedBindings;
         if (named && ts.isNamedImports(named)) {
-          for (const el of named.elements) if (tables.has((el.propertyName ?? el.name).text)) imported.add(el.name.text);
+          for (const el of named.elements)
+            if (tables.has((el.propertyName ?? el.name).text)) imported.add(el.name.text);
         }
       }
     }
     const visit = (n: ts.Node) => {
       if (ts.isImportDeclaration(n)) return;
-      if (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n) || ts.isTemplateHead(n) || ts.isTemplateMiddle(n)
-        || ts.isTemplateTail(n)) {
+      if (
+        ts.isStringLiteral(n) ||
+        ts.isNoSubstitutionTemplateLiteral(n) ||
+        ts.isTemplateHead(n) ||
+        ts.isTemplateMiddle(n) ||
+        ts.isTemplateTail(n)
+      ) {
         for (const r of sqlRefs(n.text)) add(file, module, r.table, r.write ? 'sql-write' : 'sql-read');
-      } else if (ts.isIdentifier(n) && imported.has(n.text)
-        && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n)
-        && !(ts.isPropertyAssignment(n.parent) && n.parent.name === n)) {
+      } else if (
+        ts.isIdentifier(n) &&
+        imported.has(n.text) &&
+        !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n) &&
+        !(ts.isPropertyAssignment(n.parent) && n.parent.name === n)
+      ) {
         const call = n.parent;
-        const write = ts.isCallExpression(call) && call.arguments[0] === n && ts.isPropertyAccessExpression(call.expression)
-          && ['insert', 'update', 'delete'].includes(call.expression.name.text);
+        const write =
+          ts.isCallExpression(call) &&
+          call.arguments[0] === n &&
+          ts.isPropertyAccessExpression(call.expression) &&
+          ['insert', 'update', 'delete'].includes(call.expression.name.text);
         add(file, module, tables.get(n.text)!, write ? 'orm-write' : 'orm-read');
       }
       ts.forEachChild(n, visit);
@@ -156,13 +185,25 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   if (process.argv.includes('--summary')) {
     for (const [p, n] of pairs) console.log(`${String(n).padStart(4)}  ${p}`);
   }
-  console.log(`cross-module table references: ${Object.entries(kinds).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  console.log(
+    `cross-module table references: ${Object.entries(kinds)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ')}`,
+  );
   if (process.argv.includes('--write')) {
     const violations = Object.fromEntries(found.map((v) => [keyOf(v), v.count]));
-    writeFileSync(ALLOWLIST, `${JSON.stringify({
-      $comment: 'Remaining references to another module\'s base tables (decision 022). May only shrink: fix one, then run `npx tsx scripts/check-boundaries.ts --write`.',
-      violations,
-    }, null, 2)}\n`);
+    writeFileSync(
+      ALLOWLIST,
+      `${JSON.stringify(
+        {
+          $comment:
+            "Remaining references to another module's base tables (decision 022). May only shrink: fix one, then run `npx tsx scripts/check-boundaries.ts --write`.",
+          violations,
+        },
+        null,
+        2,
+      )}\n`,
+    );
     console.log(`wrote ${relative(ROOT, ALLOWLIST)} (${found.length} entries)`);
   } else {
     const { added, fixed } = compare(found, readAllowList());

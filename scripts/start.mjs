@@ -17,9 +17,10 @@ function newestMtime(entries) {
 }
 
 const built = 'dist/web/index.html';
-const stale = !existsSync(built)
-  || process.env.REBUILD_WEB === '1'
-  || newestMtime(['src/web', 'src/domain', 'vite.config.ts', 'package-lock.json']) > statSync(built).mtimeMs;
+const stale =
+  !existsSync(built) ||
+  process.env.REBUILD_WEB === '1' ||
+  newestMtime(['src/web', 'src/domain', 'vite.config.ts', 'package-lock.json']) > statSync(built).mtimeMs;
 if (stale) {
   console.log('正在构建前端页面……');
   const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });

@@ -17,7 +17,9 @@ const PACKAGES = [
 
 function hasCjkFont() {
   try {
-    return /Noto Sans CJK/i.test(execFileSync('fc-list', [], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    return /Noto Sans CJK/i.test(
+      execFileSync('fc-list', [], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+    );
   } catch {
     return false; // no fontconfig yet: fonts-noto-cjk brings it
   }

@@ -8,7 +8,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureSystemDeps, PG_BIN } from './system-deps.mjs';
-const run = (args, env = {}) => spawnSync('npx', args, { stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
+const run = (args, env = {}) =>
+  spawnSync('npx', args, { stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
 
 function freePort() {
   return new Promise((resolve) => {
@@ -53,13 +54,24 @@ try {
   asPostgres(`${PG_BIN}/initdb`, ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8']);
   // wal_recycle off: WAL segments a checkpoint no longer needs are deleted, not renamed for reuse with their old
   // contents (decision 017); track_commit_timestamp on: one more thing the ballot relink attack test can try.
-  asPostgres(`${PG_BIN}/pg_ctl`, ['-D', data, '-l', path.join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=on -c synchronous_commit=on -c max_connections=200 -c wal_recycle=off -c track_commit_timestamp=on`, 'start']);
+  asPostgres(`${PG_BIN}/pg_ctl`, [
+    '-D',
+    data,
+    '-l',
+    path.join(dir, 'log'),
+    '-w',
+    '-o',
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=on -c synchronous_commit=on -c max_connections=200 -c wal_recycle=off -c track_commit_timestamp=on`,
+    'start',
+  ]);
   console.log(`== integration (PostgreSQL 15 on port ${port}) ==`);
   const pgEnv = { TEST_DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/postgres`, TEST_PG_DATA_DIR: data };
   failed |= run(ordered(['tests/integration']), pgEnv);
   failed |= run(inShuffledOrder, pgEnv);
 } finally {
-  try { asPostgres(`${PG_BIN}/pg_ctl`, ['-D', data, '-m', 'fast', '-w', 'stop']); } catch {}
+  try {
+    asPostgres(`${PG_BIN}/pg_ctl`, ['-D', data, '-m', 'fast', '-w', 'stop']);
+  } catch {}
   rmSync(dir, { recursive: true, force: true });
 }
 

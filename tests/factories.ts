@@ -45,7 +45,14 @@ export async function setupTestApp(opts: { config?: Partial<AppConfig>; start?: 
 let seq = 0;
 export async function buildOrg(
   db: Db,
-  o: { parent?: { id: number; path: string; depth: number }; name?: string; code?: string; kind?: string; sector?: string; level?: string } = {},
+  o: {
+    parent?: { id: number; path: string; depth: number };
+    name?: string;
+    code?: string;
+    kind?: string;
+    sector?: string;
+    level?: string;
+  } = {},
 ) {
   seq++;
   const [row] = await db
@@ -74,7 +81,10 @@ export async function buildSecretary(db: Db, orgId: number, o: { name?: string; 
   return row;
 }
 
-export async function buildUser(db: Db, o: { role: Role; username?: string; scopeOrgId?: number; orgId?: number; password?: string }) {
+export async function buildUser(
+  db: Db,
+  o: { role: Role; username?: string; scopeOrgId?: number; orgId?: number; password?: string },
+) {
   const [row] = await db
     .insert(users)
     .values({
@@ -91,12 +101,36 @@ export async function buildUser(db: Db, o: { role: Role; username?: string; scop
 
 /** Two counties, each with a township and two villages: the smallest tree that shows scoping. */
 export async function buildTwoCounties(db: Db) {
-  const countyA = await buildOrg(db, { name: '甲县委', code: 'A', kind: 'committee', sector: 'organ', level: 'county' });
-  const townA = await buildOrg(db, { parent: countyA, name: '甲一镇党委', code: 'A-T1', kind: 'committee', level: 'township' });
+  const countyA = await buildOrg(db, {
+    name: '甲县委',
+    code: 'A',
+    kind: 'committee',
+    sector: 'organ',
+    level: 'county',
+  });
+  const townA = await buildOrg(db, {
+    parent: countyA,
+    name: '甲一镇党委',
+    code: 'A-T1',
+    kind: 'committee',
+    level: 'township',
+  });
   const villageA1 = await buildOrg(db, { parent: townA, name: '甲一镇东村党支部', code: 'A-T1-V1' });
   const villageA2 = await buildOrg(db, { parent: townA, name: '甲一镇西村党支部', code: 'A-T1-V2' });
-  const countyB = await buildOrg(db, { name: '乙县委', code: 'B', kind: 'committee', sector: 'organ', level: 'county' });
-  const townB = await buildOrg(db, { parent: countyB, name: '乙一镇党委', code: 'B-T1', kind: 'committee', level: 'township' });
+  const countyB = await buildOrg(db, {
+    name: '乙县委',
+    code: 'B',
+    kind: 'committee',
+    sector: 'organ',
+    level: 'county',
+  });
+  const townB = await buildOrg(db, {
+    parent: countyB,
+    name: '乙一镇党委',
+    code: 'B-T1',
+    kind: 'committee',
+    level: 'township',
+  });
   const villageB1 = await buildOrg(db, { parent: townB, name: '乙一镇南村党支部', code: 'B-T1-V1' });
   return { countyA, townA, villageA1, villageA2, countyB, townB, villageB1 };
 }
@@ -142,9 +176,22 @@ export async function openPhases(db: Db, campaignId: number, keys: PhaseKey[], a
   const { getCampaign } = await import('../src/server/modules/campaigns/repo');
   const { organizer } = await getCampaign(db, campaignId);
   const user: AuthUser = {
-    id: 0, username: 'test-organizer', displayName: '测试组织员', role: 'org_admin', scopeOrgId: organizer.id, orgId: null, scopePath: organizer.path,
+    id: 0,
+    username: 'test-organizer',
+    displayName: '测试组织员',
+    role: 'org_admin',
+    scopeOrgId: organizer.id,
+    orgId: null,
+    scopePath: organizer.path,
   };
-  await openPhasesThrough(db, user, { actorId: null, actorName: '测试组织员', ip: null, at }, campaignId, keys, '测试准备：按需提前开启或延长阶段');
+  await openPhasesThrough(
+    db,
+    user,
+    { actorId: null, actorName: '测试组织员', ip: null, at },
+    campaignId,
+    keys,
+    '测试准备：按需提前开启或延长阶段',
+  );
 }
 
 /**
@@ -155,25 +202,48 @@ export async function openPhases(db: Db, campaignId: number, keys: PhaseKey[], a
 export async function buildCampaign(
   db: Db,
   o: {
-    organizerOrgId: number; templateId?: string; year?: number; state?: 'draft' | 'published' | 'closed' | 'archived'; parentId?: number;
-    reporterOrgIds?: number[]; phases?: PhasePlan[]; completeBy?: string; open?: PhaseKey[]; openAt?: Date;
+    organizerOrgId: number;
+    templateId?: string;
+    year?: number;
+    state?: 'draft' | 'published' | 'closed' | 'archived';
+    parentId?: number;
+    reporterOrgIds?: number[];
+    phases?: PhasePlan[];
+    completeBy?: string;
+    open?: PhaseKey[];
+    openAt?: Date;
   },
 ) {
   const { buildFromTemplate } = await import('../src/domain/campaign-templates');
   const { campaigns, campaignReporters } = await import('../src/server/db/schema');
   const built = buildFromTemplate(o.templateId ?? '002', o.year ?? 2025);
   const settings = o.phases ? { ...built.settings, phases: o.phases } : built.settings;
-  const [row] = await db.insert(campaigns).values({
-    organizerOrgId: o.organizerOrgId, year: o.year ?? 2025, title: built.title, templateId: built.templateId,
-    settings, phases: startPhases(settings.phases), scopeMatch: { subtreeOf: o.organizerOrgId },
-    state: o.state ?? 'draft', parentId: o.parentId ?? null, filingState: o.parentId ? 'pending' : 'not_required',
-    completeBy: o.completeBy ?? null,
-  }).returning();
+  const [row] = await db
+    .insert(campaigns)
+    .values({
+      organizerOrgId: o.organizerOrgId,
+      year: o.year ?? 2025,
+      title: built.title,
+      templateId: built.templateId,
+      settings,
+      phases: startPhases(settings.phases),
+      scopeMatch: { subtreeOf: o.organizerOrgId },
+      state: o.state ?? 'draft',
+      parentId: o.parentId ?? null,
+      filingState: o.parentId ? 'pending' : 'not_required',
+      completeBy: o.completeBy ?? null,
+    })
+    .returning();
   const tierKey = built.settings.reporterTiers[0].key;
   if (o.reporterOrgIds?.length) {
-    await db.insert(campaignReporters).values(o.reporterOrgIds.map((orgId) => ({
-      campaignId: row.id, orgId, reportToOrgId: o.organizerOrgId, tierKey,
-    })));
+    await db.insert(campaignReporters).values(
+      o.reporterOrgIds.map((orgId) => ({
+        campaignId: row.id,
+        orgId,
+        reportToOrgId: o.organizerOrgId,
+        tierKey,
+      })),
+    );
   }
   if (o.open?.length) await openPhases(db, row.id, o.open, o.openAt);
   return row;
@@ -182,21 +252,46 @@ export async function buildCampaign(
 /** One campaign reporter row (role 'downward' = 下评, R-CAMP-4) in the tier given. */
 export async function buildReporter(
   db: Db,
-  o: { campaignId: number; orgId: number; reportToOrgId: number; tierKey: string; role?: 'reporter' | 'downward'; writtenOnly?: boolean; secretaryId?: number },
+  o: {
+    campaignId: number;
+    orgId: number;
+    reportToOrgId: number;
+    tierKey: string;
+    role?: 'reporter' | 'downward';
+    writtenOnly?: boolean;
+    secretaryId?: number;
+  },
 ) {
   const { campaignReporters } = await import('../src/server/db/schema');
-  const [row] = await db.insert(campaignReporters).values({
-    campaignId: o.campaignId, orgId: o.orgId, reportToOrgId: o.reportToOrgId, tierKey: o.tierKey, role: o.role ?? 'reporter',
-    writtenOnly: o.writtenOnly ?? false, secretaryId: o.secretaryId ?? null,
-  }).returning();
+  const [row] = await db
+    .insert(campaignReporters)
+    .values({
+      campaignId: o.campaignId,
+      orgId: o.orgId,
+      reportToOrgId: o.reportToOrgId,
+      tierKey: o.tierKey,
+      role: o.role ?? 'reporter',
+      writtenOnly: o.writtenOnly ?? false,
+      secretaryId: o.secretaryId ?? null,
+    })
+    .returning();
   return row;
 }
 
 /** A 述职评议会 row of a campaign, without agenda. */
-export async function buildMeeting(db: Db, o: { campaignId: number; title?: string; meetingDate?: string; place?: string }) {
+export async function buildMeeting(
+  db: Db,
+  o: { campaignId: number; title?: string; meetingDate?: string; place?: string },
+) {
   const { meetings } = await import('../src/server/db/schema');
-  const [row] = await db.insert(meetings).values({
-    campaignId: o.campaignId, title: o.title ?? '述职评议会', meetingDate: o.meetingDate ?? '2026-01-10', place: o.place ?? '会议室',
-  }).returning();
+  const [row] = await db
+    .insert(meetings)
+    .values({
+      campaignId: o.campaignId,
+      title: o.title ?? '述职评议会',
+      meetingDate: o.meetingDate ?? '2026-01-10',
+      place: o.place ?? '会议室',
+    })
+    .returning();
   return row;
 }

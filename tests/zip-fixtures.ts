@@ -23,11 +23,15 @@ export async function part(name: string, content: string | Buffer, method: 0 | 8
 }
 
 /** Deflates head + body repeated until `bytes` + tail, as a stream (the unpacked text never exists in memory). */
-export async function repeatedPart(name: string, o: { head?: string; body: string; bytes: number; tail?: string }): Promise<ZipPart> {
+export async function repeatedPart(
+  name: string,
+  o: { head?: string; body: string; bytes: number; tail?: string },
+): Promise<ZipPart> {
   const body = Buffer.from(o.body.repeat(Math.max(1, Math.floor((1024 * 1024) / Buffer.byteLength(o.body)))), 'utf8');
   function* pieces() {
     if (o.head) yield Buffer.from(o.head, 'utf8');
-    for (let n = 0; n < o.bytes; n += body.length) yield n + body.length <= o.bytes ? body : body.subarray(0, o.bytes - n);
+    for (let n = 0; n < o.bytes; n += body.length)
+      yield n + body.length <= o.bytes ? body : body.subarray(0, o.bytes - n);
     if (o.tail) yield Buffer.from(o.tail, 'utf8');
   }
   return { name, ...(await deflatePieces(pieces())), method: 8 };
@@ -37,7 +41,10 @@ async function deflatePieces(pieces: Iterable<Buffer>): Promise<{ data: Buffer; 
   const z = createDeflateRaw({ level: 9 });
   const out: Buffer[] = [];
   z.on('data', (c: Buffer) => out.push(c));
-  const done = new Promise<void>((resolve, reject) => { z.on('end', resolve); z.on('error', reject); });
+  const done = new Promise<void>((resolve, reject) => {
+    z.on('end', resolve);
+    z.on('error', reject);
+  });
   let size = 0;
   let crc = 0;
   for (const p of pieces) {
@@ -96,9 +103,12 @@ export function zip(parts: ZipPart[], o: { gapAfterFirst?: Buffer } = {}): Buffe
   return Buffer.concat([...locals, cd, eocd]);
 }
 
-const CONTENT_TYPES = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>';
-const RELS = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>';
-const DOC_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>';
+const CONTENT_TYPES =
+  '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>';
+const RELS =
+  '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>';
+const DOC_HEAD =
+  '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>';
 const DOC_TAIL = '</w:body></w:document>';
 export const docxParagraph = (text: string) => `<w:p><w:r><w:t>${text}</w:t></w:r></w:p>`;
 
@@ -107,7 +117,12 @@ export const docxParagraph = (text: string) => `<w:p><w:r><w:t>${text}</w:t></w:
  * that many bytes for document.xml instead of the real size (a bomb that hides its size).
  */
 export async function docxBomb(o: { bytes: number; paragraph?: string; lieAbout?: number }): Promise<Buffer> {
-  const doc = await repeatedPart('word/document.xml', { head: DOC_HEAD, body: o.paragraph ?? docxParagraph('党建工作述职报告正文'), bytes: o.bytes, tail: DOC_TAIL });
+  const doc = await repeatedPart('word/document.xml', {
+    head: DOC_HEAD,
+    body: o.paragraph ?? docxParagraph('党建工作述职报告正文'),
+    bytes: o.bytes,
+    tail: DOC_TAIL,
+  });
   if (o.lieAbout !== undefined) doc.declaredSize = o.lieAbout;
   return zip([await part('[Content_Types].xml', CONTENT_TYPES), await part('_rels/.rels', RELS), doc]);
 }

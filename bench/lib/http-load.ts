@@ -46,23 +46,35 @@ export const p99 = (xs: ArrayLike<number>) => {
   return s[Math.min(s.length - 1, Math.ceil(s.length * 0.99) - 1)]!;
 };
 
-export const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+export const loadAverage = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
 /** Non-200 answers as "n×status", or "none". */
-export const otherStatuses = (p: Phase) => [...p.statuses].filter(([s]) => s !== 200).map(([s, n]) => `${n}×${s}`).join(' ') || 'none';
+export const otherStatuses = (p: Phase) =>
+  [...p.statuses]
+    .filter(([s]) => s !== 200)
+    .map(([s, n]) => `${n}×${s}`)
+    .join(' ') || 'none';
 
 /** A load client for one target; `run` POSTs every body (JSON) to the path with `clients` connections at once. */
 export function startLoadClient(port: number, clients: number, host = '127.0.0.1') {
   const worker = new Worker(CLIENT_SOURCE, { eval: true, workerData: { host, port, clients } });
-  const run = (urlPath: string, bodies: unknown[]) => new Promise<Phase>((resolve, reject) => {
-    worker.once('message', ({ totalMs, lat, status }: { totalMs: number; lat: Float64Array; status: Uint16Array }) => {
-      const statuses = new Map<number, number>();
-      for (const s of status) statuses.set(s, (statuses.get(s) ?? 0) + 1);
-      const ok = statuses.get(200) ?? 0;
-      resolve({ ok, n: bodies.length, perSec: (ok / totalMs) * 1000, p99: p99(lat), statuses, lat, status });
+  const run = (urlPath: string, bodies: unknown[]) =>
+    new Promise<Phase>((resolve, reject) => {
+      worker.once(
+        'message',
+        ({ totalMs, lat, status }: { totalMs: number; lat: Float64Array; status: Uint16Array }) => {
+          const statuses = new Map<number, number>();
+          for (const s of status) statuses.set(s, (statuses.get(s) ?? 0) + 1);
+          const ok = statuses.get(200) ?? 0;
+          resolve({ ok, n: bodies.length, perSec: (ok / totalMs) * 1000, p99: p99(lat), statuses, lat, status });
+        },
+      );
+      worker.once('error', reject);
+      worker.postMessage({ path: urlPath, bodies: bodies.map((b) => JSON.stringify(b)) });
     });
-    worker.once('error', reject);
-    worker.postMessage({ path: urlPath, bodies: bodies.map((b) => JSON.stringify(b)) });
-  });
   return { run, stop: () => worker.terminate() };
 }

@@ -7,7 +7,17 @@
 // and restarts. Each node's connect_address (what the other node's primary_conninfo and pg_rewind use) is a
 // CuttableProxy of its own, so the partition round can cut replication. Same public surface as PgCluster.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CuttableProxy, type FailoverCluster, type Node, asPg } from './pg-cluster';
@@ -36,16 +46,32 @@ const PARAMETERS = {
   wal_retrieve_retry_interval: '500ms',
 };
 
-interface PatroniNode extends Node { rest: number; proxy: CuttableProxy; config: string; patroniLog: string; proc?: ChildProcess }
-interface ClusterJson { members: Array<{ name: string; role: string; state: string; timeline?: number }> }
+interface PatroniNode extends Node {
+  rest: number;
+  proxy: CuttableProxy;
+  config: string;
+  patroniLog: string;
+  proc?: ChildProcess;
+}
+interface ClusterJson {
+  members: Array<{ name: string; role: string; state: string; timeline?: number }>;
+}
 
 /** Both proxies at once: a partition between the servers (etcd and the REST APIs stay reachable). */
 class ProxyPair {
   constructor(private c: PatroniCluster) {}
-  get port() { return this.c.nodes[this.c.primary].proxy.port; }
-  get cut() { return this.c.nodes[0].proxy.cut; }
-  set cut(v: boolean) { for (const n of this.c.nodes) n.proxy.cut = v; }
-  reset() { for (const n of this.c.nodes) n.proxy.reset(); }
+  get port() {
+    return this.c.nodes[this.c.primary].proxy.port;
+  }
+  get cut() {
+    return this.c.nodes[0].proxy.cut;
+  }
+  set cut(v: boolean) {
+    for (const n of this.c.nodes) n.proxy.cut = v;
+  }
+  reset() {
+    for (const n of this.c.nodes) n.proxy.reset();
+  }
 }
 
 export class PatroniCluster implements FailoverCluster {
@@ -78,9 +104,14 @@ export class PatroniCluster implements FailoverCluster {
       for (const name of ['a', 'b']) {
         const port = await freePort();
         nodes.push({
-          name, port, rest: await freePort(), proxy: new CuttableProxy(await freePort(), port),
-          dataDir: path.join(c.dir, name), logFile: path.join(c.dir, `${name}-pglog`, 'postgresql.log'),
-          config: path.join(c.dir, `${name}.yml`), patroniLog: path.join(c.dir, `${name}-patroni.log`),
+          name,
+          port,
+          rest: await freePort(),
+          proxy: new CuttableProxy(await freePort(), port),
+          dataDir: path.join(c.dir, name),
+          logFile: path.join(c.dir, `${name}-pglog`, 'postgresql.log'),
+          config: path.join(c.dir, `${name}.yml`),
+          patroniLog: path.join(c.dir, `${name}-patroni.log`),
         });
       }
       c.nodes = nodes as [PatroniNode, PatroniNode];
@@ -98,26 +129,52 @@ export class PatroniCluster implements FailoverCluster {
     }
   }
 
-  get standby(): 0 | 1 { return this.primary === 0 ? 1 : 0; }
-  url(i: 0 | 1) { return `postgres://postgres@127.0.0.1:${this.nodes[i].port}/postgres`; }
-  get multiUrl() { return `postgres://postgres@127.0.0.1:${this.nodes[0].port},127.0.0.1:${this.nodes[1].port}/postgres?target_session_attrs=read-write`; }
+  get standby(): 0 | 1 {
+    return this.primary === 0 ? 1 : 0;
+  }
+  url(i: 0 | 1) {
+    return `postgres://postgres@127.0.0.1:${this.nodes[i].port}/postgres`;
+  }
+  get multiUrl() {
+    return `postgres://postgres@127.0.0.1:${this.nodes[0].port},127.0.0.1:${this.nodes[1].port}/postgres?target_session_attrs=read-write`;
+  }
 
   private async startEtcd() {
     this.etcdPort = await freePort();
     const peer = await freePort();
     const log = openSync(path.join(this.dir, 'etcd.log'), 'a');
-    this.etcd = spawn('/usr/bin/etcd', [
-      '--name', 'shuping', '--data-dir', path.join(this.dir, 'etcd'),
-      '--listen-client-urls', `http://127.0.0.1:${this.etcdPort}`, '--advertise-client-urls', `http://127.0.0.1:${this.etcdPort}`,
-      '--listen-peer-urls', `http://127.0.0.1:${peer}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${peer}`,
-      '--initial-cluster', `shuping=http://127.0.0.1:${peer}`, '--initial-cluster-state', 'new', '--log-level', 'warn',
-    ], { stdio: ['ignore', log, log] });
+    this.etcd = spawn(
+      '/usr/bin/etcd',
+      [
+        '--name',
+        'shuping',
+        '--data-dir',
+        path.join(this.dir, 'etcd'),
+        '--listen-client-urls',
+        `http://127.0.0.1:${this.etcdPort}`,
+        '--advertise-client-urls',
+        `http://127.0.0.1:${this.etcdPort}`,
+        '--listen-peer-urls',
+        `http://127.0.0.1:${peer}`,
+        '--initial-advertise-peer-urls',
+        `http://127.0.0.1:${peer}`,
+        '--initial-cluster',
+        `shuping=http://127.0.0.1:${peer}`,
+        '--initial-cluster-state',
+        'new',
+        '--log-level',
+        'warn',
+      ],
+      { stdio: ['ignore', log, log] },
+    );
     closeSync(log);
     for (let k = 0; k < 300; k++) {
       try {
         const r = await fetch(`http://127.0.0.1:${this.etcdPort}/health`, { signal: AbortSignal.timeout(2000) });
         if (r.ok) return;
-      } catch { /* not up yet */ }
+      } catch {
+        /* not up yet */
+      }
       if (this.etcd.exitCode !== null) break;
       await sleep(200);
     }
@@ -126,15 +183,20 @@ export class PatroniCluster implements FailoverCluster {
 
   private writeConfig(n: PatroniNode) {
     const config = {
-      scope: 'shuping', namespace: '/service/', name: n.name,
+      scope: 'shuping',
+      namespace: '/service/',
+      name: n.name,
       restapi: { listen: `127.0.0.1:${n.rest}`, connect_address: `127.0.0.1:${n.rest}` },
       etcd3: { hosts: [`127.0.0.1:${this.etcdPort}`] },
       bootstrap: {
         dcs: {
-          ttl: TTL, loop_wait: LOOP_WAIT, retry_timeout: RETRY_TIMEOUT,
+          ttl: TTL,
+          loop_wait: LOOP_WAIT,
+          retry_timeout: RETRY_TIMEOUT,
           // strict: with the synchronous standby gone, synchronous_standby_names stays '*' and commits wait
           // (nothing is acknowledged with one copy), instead of Patroni's default of switching it off.
-          synchronous_mode: true, synchronous_mode_strict: this.strict,
+          synchronous_mode: true,
+          synchronous_mode_strict: this.strict,
           // The synchronous standby has every acknowledged commit; WAL it has not received yet was never
           // acknowledged. Patroni's 1 MB default could refuse the failover under load for no gain here.
           maximum_lag_on_failover: 1 << 30,
@@ -145,11 +207,19 @@ export class PatroniCluster implements FailoverCluster {
       postgresql: {
         listen: `127.0.0.1:${n.port}`,
         connect_address: `127.0.0.1:${n.proxy.port}`,
-        data_dir: n.dataDir, bin_dir: PG_BIN, pgpass: path.join(this.dir, `${n.name}.pgpass`),
-        authentication: { superuser: { username: 'postgres' }, replication: { username: 'postgres' }, rewind: { username: 'postgres' } },
+        data_dir: n.dataDir,
+        bin_dir: PG_BIN,
+        pgpass: path.join(this.dir, `${n.name}.pgpass`),
+        authentication: {
+          superuser: { username: 'postgres' },
+          replication: { username: 'postgres' },
+          rewind: { username: 'postgres' },
+        },
         parameters: {
           unix_socket_directories: this.dir,
-          logging_collector: 'on', log_directory: path.dirname(n.logFile), log_filename: 'postgresql.log',
+          logging_collector: 'on',
+          log_directory: path.dirname(n.logFile),
+          log_filename: 'postgresql.log',
         },
         pg_hba: ['local all all trust', 'host all all 127.0.0.1/32 trust', 'host replication all 127.0.0.1/32 trust'],
         basebackup: [{ checkpoint: 'fast' }],
@@ -170,16 +240,26 @@ export class PatroniCluster implements FailoverCluster {
     const n = this.nodes[i];
     const log = openSync(n.patroniLog, 'a');
     const asRoot = process.getuid?.() === 0;
-    const ids = asRoot ? { uid: Number(execFileSync('id', ['-u', 'postgres']).toString()), gid: Number(execFileSync('id', ['-g', 'postgres']).toString()) } : {};
+    const ids = asRoot
+      ? {
+          uid: Number(execFileSync('id', ['-u', 'postgres']).toString()),
+          gid: Number(execFileSync('id', ['-g', 'postgres']).toString()),
+        }
+      : {};
     n.proc = spawn('/usr/bin/patroni', [n.config], {
-      ...ids, stdio: ['ignore', log, log], env: { PATH: '/usr/bin:/bin', HOME: this.dir, LANG: 'C.UTF-8', PYTHONUNBUFFERED: '1' },
+      ...ids,
+      stdio: ['ignore', log, log],
+      env: { PATH: '/usr/bin:/bin', HOME: this.dir, LANG: 'C.UTF-8', PYTHONUNBUFFERED: '1' },
     });
     closeSync(log);
   }
 
   private async rest(i: 0 | 1, p: string, init?: RequestInit) {
     try {
-      const r = await fetch(`http://127.0.0.1:${this.nodes[i].rest}${p}`, { ...init, signal: AbortSignal.timeout(5000) });
+      const r = await fetch(`http://127.0.0.1:${this.nodes[i].rest}${p}`, {
+        ...init,
+        signal: AbortSignal.timeout(5000),
+      });
       return { status: r.status, text: await r.text() };
     } catch (e) {
       return { status: 0, text: String(e) };
@@ -190,22 +270,35 @@ export class PatroniCluster implements FailoverCluster {
     const t0 = Date.now();
     for (;;) {
       if ((await this.rest(i, p)).status === 200) return Date.now() - t0;
-      if (Date.now() - t0 > timeoutMs) throw new Error(`patroni ${this.nodes[i].name}: ${p} not 200 after ${timeoutMs} ms; log:\n${this.logTail(i)}`);
+      if (Date.now() - t0 > timeoutMs)
+        throw new Error(`patroni ${this.nodes[i].name}: ${p} not 200 after ${timeoutMs} ms; log:\n${this.logTail(i)}`);
       await sleep(200);
     }
   }
 
   logTail(i: 0 | 1, chars = 1500) {
-    try { return readFileSync(this.nodes[i].patroniLog, 'utf8').slice(-chars); } catch { return ''; }
+    try {
+      return readFileSync(this.nodes[i].patroniLog, 'utf8').slice(-chars);
+    } catch {
+      return '';
+    }
   }
 
   private async clusterJson(i: 0 | 1): Promise<ClusterJson | null> {
     const r = await this.rest(i, '/cluster');
-    try { return r.status === 200 ? JSON.parse(r.text) as ClusterJson : null; } catch { return null; }
+    try {
+      return r.status === 200 ? (JSON.parse(r.text) as ClusterJson) : null;
+    } catch {
+      return null;
+    }
   }
 
   private pgPid(i: 0 | 1) {
-    try { return Number(readFileSync(path.join(this.nodes[i].dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]); } catch { return 0; }
+    try {
+      return Number(readFileSync(path.join(this.nodes[i].dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    } catch {
+      return 0;
+    }
   }
 
   /**
@@ -215,19 +308,53 @@ export class PatroniCluster implements FailoverCluster {
   kill9(i: 0 | 1) {
     const n = this.nodes[i];
     const pat = n.proc?.pid;
-    if (pat) { try { process.kill(pat, 'SIGKILL'); } catch { /* gone */ } }
+    if (pat) {
+      try {
+        process.kill(pat, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
     const p = this.pgPid(i);
     // Not Patroni's pid: our own child stays a zombie (signal 0 succeeds) until this event loop reaps it.
     const all = [p].filter(Boolean);
     if (p) {
-      try { process.kill(p, 'SIGSTOP'); } catch { /* gone */ }
+      try {
+        process.kill(p, 'SIGSTOP');
+      } catch {
+        /* gone */
+      }
       let children: number[] = [];
-      try { children = execFileSync('pgrep', ['-P', String(p)], { stdio: 'pipe' }).toString().trim().split('\n').map(Number); } catch { /* none */ }
+      try {
+        children = execFileSync('pgrep', ['-P', String(p)], { stdio: 'pipe' })
+          .toString()
+          .trim()
+          .split('\n')
+          .map(Number);
+      } catch {
+        /* none */
+      }
       all.push(...children);
-      for (const q of [p, ...children]) { try { process.kill(q, 'SIGKILL'); } catch { /* gone */ } }
+      for (const q of [p, ...children]) {
+        try {
+          process.kill(q, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }
     }
     for (let k = 0; k < 100; k++) {
-      if (!all.some((q) => { try { process.kill(q, 0); return true; } catch { return false; } })) break;
+      if (
+        !all.some((q) => {
+          try {
+            process.kill(q, 0);
+            return true;
+          } catch {
+            return false;
+          }
+        })
+      )
+        break;
       execFileSync('sleep', ['0.1']);
     }
     n.proc = undefined;
@@ -251,15 +378,21 @@ export class PatroniCluster implements FailoverCluster {
         const me = cl?.members.find((m) => m.name === this.nodes[s].name);
         const leaderGone = cl && !cl.members.some((m) => m.role === 'leader');
         if (leaderGone && me && me.role !== 'sync_standby' && Date.now() - t0 > 2000) {
-          const r = await this.rest(s, '/failover', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ candidate: this.nodes[s].name }) });
+          const r = await this.rest(s, '/failover', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ candidate: this.nodes[s].name }),
+          });
           manual = `manual failover (patronictl failover: ${this.nodes[s].name} was not in /sync, Patroni does not promote it by itself) → ${r.status} ${r.text.trim().slice(0, 80)}`;
         }
       }
-      if (Date.now() - t0 > 180_000) throw new Error(`patroni did not promote ${this.nodes[s].name} within 180 s; log:\n${this.logTail(s)}`);
+      if (Date.now() - t0 > 180_000)
+        throw new Error(`patroni did not promote ${this.nodes[s].name} within 180 s; log:\n${this.logTail(s)}`);
       await sleep(100);
     }
     this.primary = s;
-    this.lastPromote = manual || `by Patroni after the leader key expired (ttl ${TTL} s), ${Date.now() - t0} ms after the kill returned`;
+    this.lastPromote =
+      manual || `by Patroni after the leader key expired (ttl ${TTL} s), ${Date.now() - t0} ms after the kill returned`;
   }
 
   /**
@@ -279,7 +412,8 @@ export class PatroniCluster implements FailoverCluster {
     const log = readFileSync(n.patroniLog, 'utf8').slice(from);
     const rewinds = [...log.matchAll(/pg_rewind exit code=(\d+)/g)].map((m) => Number(m[1]));
     const removed = /removing\.\.\.|reinitializing due to diverged timelines|Removing data directory/i.test(log);
-    if (rewinds.some((c) => c !== 0)) this.lastRewindError = (log.match(/stderr=([^\n]*(?:\n(?!\d{4}-)[^\n]*)*)/g) ?? []).join(' ').slice(-400);
+    if (rewinds.some((c) => c !== 0))
+      this.lastRewindError = (log.match(/stderr=([^\n]*(?:\n(?!\d{4}-)[^\n]*)*)/g) ?? []).join(' ').slice(-400);
     if (removed) return 'pg_basebackup';
     if (rewinds.includes(0)) return 'pg_rewind';
     return 'no rewind needed';
@@ -289,12 +423,27 @@ export class PatroniCluster implements FailoverCluster {
   async waitStreaming(timeoutMs = 120_000) {
     const t0 = Date.now();
     for (;;) {
-      const out = await this.psql(this.primary, `select coalesce(string_agg(state || '/' || sync_state, ','), '') || ' tli ' || (select timeline_id from pg_control_checkpoint()) from pg_stat_replication`).catch(() => 'down');
-      const tli = await this.psql(this.standby, `select coalesce((select status || ' tli ' || received_tli from pg_stat_wal_receiver), 'none')`).catch(() => 'down');
-      const role = (await this.clusterJson(this.primary))?.members.find((m) => m.name === this.nodes[this.standby].name)?.role;
-      if (out.includes('streaming/') && (!this.sync || (out.includes('/sync') && role === 'sync_standby'))
-        && tli === `streaming ${out.slice(out.lastIndexOf(' tli ') + 1)}`) return Date.now() - t0;
-      if (Date.now() - t0 > timeoutMs) throw new Error(`standby not streaming after ${timeoutMs} ms: primary ${out}, standby ${tli}, patroni role ${role}`);
+      const out = await this.psql(
+        this.primary,
+        `select coalesce(string_agg(state || '/' || sync_state, ','), '') || ' tli ' || (select timeline_id from pg_control_checkpoint()) from pg_stat_replication`,
+      ).catch(() => 'down');
+      const tli = await this.psql(
+        this.standby,
+        `select coalesce((select status || ' tli ' || received_tli from pg_stat_wal_receiver), 'none')`,
+      ).catch(() => 'down');
+      const role = (await this.clusterJson(this.primary))?.members.find(
+        (m) => m.name === this.nodes[this.standby].name,
+      )?.role;
+      if (
+        out.includes('streaming/') &&
+        (!this.sync || (out.includes('/sync') && role === 'sync_standby')) &&
+        tli === `streaming ${out.slice(out.lastIndexOf(' tli ') + 1)}`
+      )
+        return Date.now() - t0;
+      if (Date.now() - t0 > timeoutMs)
+        throw new Error(
+          `standby not streaming after ${timeoutMs} ms: primary ${out}, standby ${tli}, patroni role ${role}`,
+        );
       await sleep(200);
     }
   }
@@ -302,7 +451,9 @@ export class PatroniCluster implements FailoverCluster {
   /** Patroni owns synchronous_standby_names: synchronous_mode through its dynamic configuration (PATCH /config). */
   async setSynchronous(on: boolean) {
     const r = await this.rest(this.primary, '/config', {
-      method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ synchronous_mode: on, synchronous_mode_strict: on && this.strict }),
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ synchronous_mode: on, synchronous_mode_strict: on && this.strict }),
     });
     if (r.status !== 200) throw new Error(`PATCH /config: ${r.status} ${r.text}`);
     this.sync = on;
@@ -315,17 +466,52 @@ export class PatroniCluster implements FailoverCluster {
   }
 
   async psql(i: 0 | 1, query: string) {
-    return (await asPg(`${PG_BIN}/psql`, ['-h', '127.0.0.1', '-p', String(this.nodes[i].port), '-U', 'postgres', '-d', 'postgres', '-At', '-c', query])).trim();
+    return (
+      await asPg(`${PG_BIN}/psql`, [
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(this.nodes[i].port),
+        '-U',
+        'postgres',
+        '-d',
+        'postgres',
+        '-At',
+        '-c',
+        query,
+      ])
+    ).trim();
   }
 
   /** SIGTERM to each Patroni (it stops its PostgreSQL), SIGKILL after 30 s; then etcd; keepDir for a post-mortem. */
   async dispose(keepDir = process.env.FAILOVER_KEEP_DIR === '1') {
-    for (const n of this.nodes ?? []) { n.proxy.close(); if (n.proc?.pid) { try { process.kill(n.proc.pid, 'SIGTERM'); } catch { /* gone */ } } }
-    for (let k = 0; k < 300 && (this.nodes ?? []).some((n) => n.proc && n.proc.exitCode === null && n.proc.signalCode === null); k++) await sleep(100);
+    for (const n of this.nodes ?? []) {
+      n.proxy.close();
+      if (n.proc?.pid) {
+        try {
+          process.kill(n.proc.pid, 'SIGTERM');
+        } catch {
+          /* gone */
+        }
+      }
+    }
+    for (
+      let k = 0;
+      k < 300 && (this.nodes ?? []).some((n) => n.proc && n.proc.exitCode === null && n.proc.signalCode === null);
+      k++
+    )
+      await sleep(100);
     for (const [i, n] of (this.nodes ?? []).entries()) {
       const pg = this.pgPid(i as 0 | 1);
       let pgAlive = false;
-      if (pg) { try { process.kill(pg, 0); pgAlive = true; } catch { /* gone */ } }
+      if (pg) {
+        try {
+          process.kill(pg, 0);
+          pgAlive = true;
+        } catch {
+          /* gone */
+        }
+      }
       if ((n.proc && n.proc.exitCode === null && n.proc.signalCode === null) || pgAlive) this.kill9(i as 0 | 1);
     }
     // A second call (the bench's cleanup after its own dispose) must not signal pids that may have been reused.

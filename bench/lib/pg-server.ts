@@ -18,9 +18,10 @@ export function freePort(): Promise<number> {
   });
 }
 
-const asPg = (cmd: string, args: string[]) => (process.getuid?.() === 0
-  ? execFileSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { stdio: 'pipe' })
-  : execFileSync(cmd, args, { stdio: 'pipe' }));
+const asPg = (cmd: string, args: string[]) =>
+  process.getuid?.() === 0
+    ? execFileSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { stdio: 'pipe' })
+    : execFileSync(cmd, args, { stdio: 'pipe' });
 
 export interface PgServer {
   url: string;
@@ -45,7 +46,8 @@ export interface PgServer {
  * takes half an hour); initdb only when it has no data yet, and dispose() stops the server without deleting it.
  */
 export async function startPostgres(extraOpts = '', keepDir?: string): Promise<PgServer> {
-  if (!existsSync(`${PG_BIN}/initdb`)) throw new Error(`PostgreSQL 15 not found in ${PG_BIN}; apt-get install -y postgresql`);
+  if (!existsSync(`${PG_BIN}/initdb`))
+    throw new Error(`PostgreSQL 15 not found in ${PG_BIN}; apt-get install -y postgresql`);
   const dir = keepDir ?? mkdtempSync(path.join(os.tmpdir(), 'shuping-bench-pg-'));
   mkdirSync(dir, { recursive: true });
   chmodSync(dir, 0o777);
@@ -54,9 +56,24 @@ export async function startPostgres(extraOpts = '', keepDir?: string): Promise<P
   if (!keepDir || !existsSync(dataDir)) {
     asPg(`${PG_BIN}/initdb`, ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8']);
   }
-  const start = () => asPg(`${PG_BIN}/pg_ctl`, ['-D', dataDir, '-l', path.join(dir, 'log'), '-w', '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=on -c synchronous_commit=on -c max_connections=300 -c wal_recycle=off ${extraOpts}`, 'start']);
-  const stop = () => { try { asPg(`${PG_BIN}/pg_ctl`, ['-D', dataDir, '-m', 'fast', '-w', 'stop']); } catch { /* not running */ } };
+  const start = () =>
+    asPg(`${PG_BIN}/pg_ctl`, [
+      '-D',
+      dataDir,
+      '-l',
+      path.join(dir, 'log'),
+      '-w',
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=on -c synchronous_commit=on -c max_connections=300 -c wal_recycle=off ${extraOpts}`,
+      'start',
+    ]);
+  const stop = () => {
+    try {
+      asPg(`${PG_BIN}/pg_ctl`, ['-D', dataDir, '-m', 'fast', '-w', 'stop']);
+    } catch {
+      /* not running */
+    }
+  };
   const pid = () => Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
   start();
   return {
@@ -72,12 +89,37 @@ export async function startPostgres(extraOpts = '', keepDir?: string): Promise<P
       const p = pid();
       // Freeze the postmaster first: under load it forks a backend per new connection, and one forked between
       // listing the children and killing it would be orphaned, keep the shared memory and make start() fail.
-      try { process.kill(p, 'SIGSTOP'); } catch { /* gone */ }
+      try {
+        process.kill(p, 'SIGSTOP');
+      } catch {
+        /* gone */
+      }
       let children: number[] = [];
-      try { children = execFileSync('pgrep', ['-P', String(p)], { stdio: 'pipe' }).toString().trim().split('\n').map(Number); } catch { /* none */ }
-      for (const q of [p, ...children]) { try { process.kill(q, 'SIGKILL'); } catch { /* gone */ } }
+      try {
+        children = execFileSync('pgrep', ['-P', String(p)], { stdio: 'pipe' })
+          .toString()
+          .trim()
+          .split('\n')
+          .map(Number);
+      } catch {
+        /* none */
+      }
+      for (const q of [p, ...children]) {
+        try {
+          process.kill(q, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }
       for (let i = 0; i < 100; i++) {
-        const alive = [p, ...children].filter((q) => { try { process.kill(q, 0); return true; } catch { return false; } });
+        const alive = [p, ...children].filter((q) => {
+          try {
+            process.kill(q, 0);
+            return true;
+          } catch {
+            return false;
+          }
+        });
         if (alive.length === 0) break;
         execFileSync('sleep', ['0.1']);
       }

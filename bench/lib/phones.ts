@@ -31,7 +31,11 @@ export interface Sent {
 }
 // ---- the app as a child process -------------------------------------------------------------------------
 
-export interface AppProc { child: ChildProcess; log: string[]; exited: Promise<number | null> }
+export interface AppProc {
+  child: ChildProcess;
+  log: string[];
+  exited: Promise<number | null>;
+}
 
 export function spawnApp(env: Record<string, string>): AppProc {
   // node --import tsx: one process, so SIGKILL hits the server itself (npx/npm would put a wrapper in between).
@@ -51,18 +55,38 @@ export function spawnApp(env: Record<string, string>): AppProc {
   return { child, log, exited };
 }
 
-export function request(port: number, method: string, urlPath: string, body?: string, headers: Record<string, string> = {}, agent?: http.Agent) {
+export function request(
+  port: number,
+  method: string,
+  urlPath: string,
+  body?: string,
+  headers: Record<string, string> = {},
+  agent?: http.Agent,
+) {
   return new Promise<{ status: number; text: string; error?: string }>((resolve) => {
-    const req = http.request({
-      host: '127.0.0.1', port, path: urlPath, method, agent: agent ?? false, timeout: REQUEST_TIMEOUT_MS,
-      headers: { ...(body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}), ...headers },
-    }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => { text += c; });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      res.on('error', (e) => resolve({ status: 0, text, error: (e as NodeJS.ErrnoException).code ?? e.message }));
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: urlPath,
+        method,
+        agent: agent ?? false,
+        timeout: REQUEST_TIMEOUT_MS,
+        headers: {
+          ...(body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}),
+          ...headers,
+        },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => {
+          text += c;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        res.on('error', (e) => resolve({ status: 0, text, error: (e as NodeJS.ErrnoException).code ?? e.message }));
+      },
+    );
     req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })));
     req.on('error', (e) => resolve({ status: 0, text: '', error: (e as NodeJS.ErrnoException).code ?? e.message }));
     req.end(body);
@@ -85,7 +109,11 @@ export async function waitHealthy(port: number, app: AppProc, timeoutMs = 120_00
 /** The session's CSRF token (GET /api/auth/me answers it), for the organizer's close. */
 export async function csrfOf(port: number, cookie: string) {
   const r = await request(port, 'GET', '/api/auth/me', undefined, { cookie: `sp_sid=${cookie}` });
-  try { return String((JSON.parse(r.text) as { csrfToken?: string }).csrfToken ?? ''); } catch { return ''; }
+  try {
+    return String((JSON.parse(r.text) as { csrfToken?: string }).csrfToken ?? '');
+  } catch {
+    return '';
+  }
 }
 
 /**
@@ -97,15 +125,23 @@ export function liveConsole(port: number, meetingId: number, cookie: string) {
   let current: http.ClientRequest | null = null;
   const open = () => {
     if (stopped) return;
-    current = http.get({ host: '127.0.0.1', port, path: `/api/meetings/${meetingId}/live`, headers: { cookie: `sp_sid=${cookie}` } }, (res) => {
-      res.on('data', () => {});
-      res.on('close', () => setTimeout(open, 300));
-      res.on('error', () => {});
-    });
+    current = http.get(
+      { host: '127.0.0.1', port, path: `/api/meetings/${meetingId}/live`, headers: { cookie: `sp_sid=${cookie}` } },
+      (res) => {
+        res.on('data', () => {});
+        res.on('close', () => setTimeout(open, 300));
+        res.on('error', () => {});
+      },
+    );
     current.on('error', () => setTimeout(open, 300));
   };
   open();
-  return { stop() { stopped = true; current?.destroy(); } };
+  return {
+    stop() {
+      stopped = true;
+      current?.destroy();
+    },
+  };
 }
 
 // ---- the phones -----------------------------------------------------------------------------------------
@@ -114,24 +150,44 @@ export const bodyOf = (s: Sent, reporters: number[]) =>
   JSON.stringify({ code: s.code, roomCode: s.roomCode, ballots: reporters.map((id) => s.ballots.get(id)) });
 
 /** Reads a vote answer into the phone's state; `asking` are the reporters this request was about. */
-export function takeAnswer(s: Sent, asking: number[], r: { status: number; text: string; error?: string }, again: boolean) {
-  const json = () => { try { return JSON.parse(r.text) as { code?: string; accepted?: number[]; alreadyVoted?: number[]; pending?: number[] }; } catch { return {}; } };
+export function takeAnswer(
+  s: Sent,
+  asking: number[],
+  r: { status: number; text: string; error?: string },
+  again: boolean,
+) {
+  const json = () => {
+    try {
+      return JSON.parse(r.text) as { code?: string; accepted?: number[]; alreadyVoted?: number[]; pending?: number[] };
+    } catch {
+      return {};
+    }
+  };
   if (r.status === 200 || r.status === 202) {
     const b = json();
-    for (const id of [...(b.accepted ?? []), ...(again ? b.alreadyVoted ?? [] : [])]) { s.acked.add(id); s.unknown.delete(id); }
+    for (const id of [...(b.accepted ?? []), ...(again ? (b.alreadyVoted ?? []) : [])]) {
+      s.acked.add(id);
+      s.unknown.delete(id);
+    }
     s.waiting = b.pending ?? [];
     return r.status === 200 ? 'acked' : 'pending';
   }
   if (again && r.status === 409 && json().code === 'CODE_USED') {
     // Asked again after "pending": the page reads "already voted" as stored.
-    for (const id of asking) { s.acked.add(id); s.unknown.delete(id); }
+    for (const id of asking) {
+      s.acked.add(id);
+      s.unknown.delete(id);
+    }
     s.waiting = [];
     return 'acked';
   }
   if (r.status === 0 && r.error === 'ECONNREFUSED') return 'refused';
   if (r.status >= 400 && r.status < 500) {
     s.detail = r.text.slice(0, 200);
-    if (again) { for (const id of asking) s.unknown.add(id); s.waiting = []; }
+    if (again) {
+      for (const id of asking) s.unknown.add(id);
+      s.waiting = [];
+    }
     return 'rejected';
   }
   s.detail = r.error ?? `${r.status} ${r.text.slice(0, 120)}`;
@@ -150,30 +206,45 @@ export function startAsking(port: () => number, sent: Sent[]) {
     while (!stopped) {
       await sleep(1500);
       const waiting = sent.filter((s) => s.waiting.length);
-      await Promise.all(waiting.map(async (s) => {
-        const asking = [...s.waiting];
-        const r = await request(port(), 'POST', '/api/vote/ballots', bodyOf(s, asking), {}, agent);
-        // A refused or failed request leaves the ballots waiting on the phone: it asks again next time.
-        if (r.status === 0 || r.status >= 500) return;
-        takeAnswer(s, asking, r, true);
-      }));
+      await Promise.all(
+        waiting.map(async (s) => {
+          const asking = [...s.waiting];
+          const r = await request(port(), 'POST', '/api/vote/ballots', bodyOf(s, asking), {}, agent);
+          // A refused or failed request leaves the ballots waiting on the phone: it asks again next time.
+          if (r.status === 0 || r.status >= 500) return;
+          takeAnswer(s, asking, r, true);
+        }),
+      );
     }
   })();
   return {
     waiting: () => sent.filter((s) => s.waiting.length).length,
-    async stop() { stopped = true; await loop; agent.destroy(); },
+    async stop() {
+      stopped = true;
+      await loop;
+      agent.destroy();
+    },
   };
 }
 
 /** CLIENTS phones on keep-alive connections, each taking the next unused code until stopped. */
 export type AnswerHook = (s: Sent, r: { status: number; text: string; error?: string }, ms: number, at: number) => void;
 
-export function startLoad(port: number, queue: Sent[], sent: Sent[], roundNo: number, clients: number, onAnswer?: AnswerHook) {
+export function startLoad(
+  port: number,
+  queue: Sent[],
+  sent: Sent[],
+  roundNo: number,
+  clients: number,
+  onAnswer?: AnswerHook,
+) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
   let stopping = false;
   let acked = () => {};
   /** Resolves at the round's first 200: the kill is placed after it, amid a stream of commits, not before the first. */
-  const firstAck = new Promise<void>((resolve) => { acked = resolve; });
+  const firstAck = new Promise<void>((resolve) => {
+    acked = resolve;
+  });
   const loops = Array.from({ length: clients }, async () => {
     while (!stopping) {
       const s = queue.shift();
@@ -203,22 +274,33 @@ export function startLoad(port: number, queue: Sent[], sent: Sent[], roundNo: nu
 
 // ---- the checks -----------------------------------------------------------------------------------------
 
-export interface Verdict { violations: string[]; unknownPresent: number; unknownAbsent: number; presentByRound: Map<number, number> }
+export interface Verdict {
+  violations: string[];
+  unknownPresent: number;
+  unknownAbsent: number;
+  presentByRound: Map<number, number>;
+}
 
 /** Compares what the phones were told with the code uses and ballots stored (read from `db`, which may be a transaction). */
 export async function checkAgainstAcks(db: Db, roundId: number, sent: Sent[], unsent: Sent[]): Promise<Verdict> {
   const violations: string[] = [];
-  const rows = await queryRows<{ code_hash: string; reporter_id: number; n: number }>(db, sql`
+  const rows = await queryRows<{ code_hash: string; reporter_id: number; n: number }>(
+    db,
+    sql`
     select c.code_hash, u.reporter_id, count(*)::int as n
     from ballot_code_uses u join ballot_codes c on c.id = u.code_id
-    where c.round_id = ${roundId} group by c.code_hash, u.reporter_id`);
+    where c.round_id = ${roundId} group by c.code_hash, u.reporter_id`,
+  );
   const uses = new Map<string, Map<number, number>>();
   for (const r of rows) {
     const m = uses.get(r.code_hash) ?? new Map<number, number>();
     m.set(Number(r.reporter_id), Number(r.n));
     uses.set(r.code_hash, m);
   }
-  const v = (msg: string) => { if (violations.length < 50) violations.push(msg); else if (violations.length === 50) violations.push('…'); };
+  const v = (msg: string) => {
+    if (violations.length < 50) violations.push(msg);
+    else if (violations.length === 50) violations.push('…');
+  };
   let unknownPresent = 0;
   let unknownAbsent = 0;
   const presentByRound = new Map<number, number>();
@@ -244,7 +326,8 @@ export async function checkAgainstAcks(db: Db, roundId: number, sent: Sent[], un
       } else {
         unknownAbsent++;
       }
-      if (stored && (s.acked.has(rep) || (s.first !== 'refused' && s.first !== 'rejected'))) expected.set(rep, (expected.get(rep) ?? 0) + 1);
+      if (stored && (s.acked.has(rep) || (s.first !== 'refused' && s.first !== 'rejected')))
+        expected.set(rep, (expected.get(rep) ?? 0) + 1);
     }
   }
   for (const s of unsent) known.add(hashCode(s.code));
@@ -252,22 +335,29 @@ export async function checkAgainstAcks(db: Db, roundId: number, sent: Sent[], un
   for (const s of unsent) if (uses.has(hashCode(s.code))) v(`code …${s.code.slice(-4)} never sent yet used`);
 
   // No ballot without its code use and no code use without its ballot, per reporter and category.
-  const mismatch = await queryRows<{ reporter_id: number; category: string; ballots: number; uses: number }>(db, sql`
+  const mismatch = await queryRows<{ reporter_id: number; category: string; ballots: number; uses: number }>(
+    db,
+    sql`
     with b as (select reporter_id, category, count(*)::int as n from ballots where round_id = ${roundId} group by 1, 2),
          u as (select u.reporter_id, c.category, count(*)::int as n from ballot_code_uses u
                join ballot_codes c on c.id = u.code_id where c.round_id = ${roundId} group by 1, 2)
     select coalesce(b.reporter_id, u.reporter_id) as reporter_id, coalesce(b.category, u.category) as category,
            coalesce(b.n, 0) as ballots, coalesce(u.n, 0) as uses
     from b full join u on u.reporter_id = b.reporter_id and u.category = b.category
-    where coalesce(b.n, 0) <> coalesce(u.n, 0)`);
-  for (const m of mismatch) v(`reporter ${m.reporter_id} (${m.category}): ${m.ballots} ballots but ${m.uses} code uses`);
+    where coalesce(b.n, 0) <> coalesce(u.n, 0)`,
+  );
+  for (const m of mismatch)
+    v(`reporter ${m.reporter_id} (${m.category}): ${m.ballots} ballots but ${m.uses} code uses`);
   // And the ballots per reporter are exactly the acknowledged plus the unknown-outcome ones that counted.
-  const stored = await queryRows<{ reporter_id: number; n: number }>(db, sql`
-    select reporter_id, count(*)::int as n from ballots where round_id = ${roundId} group by reporter_id`);
+  const stored = await queryRows<{ reporter_id: number; n: number }>(
+    db,
+    sql`
+    select reporter_id, count(*)::int as n from ballots where round_id = ${roundId} group by reporter_id`,
+  );
   const storedBy = new Map(stored.map((r) => [Number(r.reporter_id), Number(r.n)]));
   for (const rep of new Set([...expected.keys(), ...storedBy.keys()])) {
-    if ((expected.get(rep) ?? 0) !== (storedBy.get(rep) ?? 0)) v(`reporter ${rep}: ${storedBy.get(rep) ?? 0} ballots stored, ${expected.get(rep) ?? 0} expected`);
+    if ((expected.get(rep) ?? 0) !== (storedBy.get(rep) ?? 0))
+      v(`reporter ${rep}: ${storedBy.get(rep) ?? 0} ballots stored, ${expected.get(rep) ?? 0} expected`);
   }
   return { violations, unknownPresent, unknownAbsent, presentByRound };
 }
-

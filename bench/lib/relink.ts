@@ -25,11 +25,19 @@ function files(dir: string, keep: (rel: string) => boolean): string[] {
   const out: string[] = [];
   const walk = (d: string) => {
     let names: string[];
-    try { names = readdirSync(d); } catch { return; }
+    try {
+      names = readdirSync(d);
+    } catch {
+      return;
+    }
     for (const n of names) {
       const p = path.join(d, n);
       let st: Stats;
-      try { st = statSync(p); } catch { continue; }
+      try {
+        st = statSync(p);
+      } catch {
+        continue;
+      }
       if (st.isDirectory()) walk(p);
       else if (st.isFile() && keep(path.relative(dir, p))) out.push(p);
     }
@@ -62,7 +70,12 @@ async function castUntilCounted(port: number, body: string) {
   throw new Error('a relink ballot was never counted');
 }
 
-export async function relinkRound(o: { port: number; cluster: FailoverCluster; w: BallotWorld; failover(): Promise<void> }) {
+export async function relinkRound(o: {
+  port: number;
+  cluster: FailoverCluster;
+  w: BallotWorld;
+  failover(): Promise<void>;
+}) {
   const violations: string[] = [];
   const lines: string[] = [];
   const run = randomBytes(4).toString('hex').toUpperCase();
@@ -79,39 +92,72 @@ export async function relinkRound(o: { port: number; cluster: FailoverCluster; w
   try {
     const admin = await signIn(app, o.w.users.admin.username);
     // A meeting holds one real round: the relink round gets a meeting of its own, with the same agenda.
-    const [meeting] = await database.db.insert(meetings).values({
-      campaignId: o.w.campaign.id, title: '失效切换后匿名性检验', meetingDate: o.w.meeting.meetingDate, place: '镇会议室',
-    }).returning();
+    const [meeting] = await database.db
+      .insert(meetings)
+      .values({
+        campaignId: o.w.campaign.id,
+        title: '失效切换后匿名性检验',
+        meetingDate: o.w.meeting.meetingDate,
+        place: '镇会议室',
+      })
+      .returning();
     let pos = 0;
-    for (const r of o.w.reporters) await database.db.insert(meetingAgendaItems).values({ meetingId: meeting!.id, reporterId: r.id, position: ++pos });
+    for (const r of o.w.reporters)
+      await database.db
+        .insert(meetingAgendaItems)
+        .values({ meetingId: meeting!.id, reporterId: r.id, position: ++pos });
     const w = { ...o.w, meeting: meeting!, sessions: { ...o.w.sessions, admin } } as BallotWorld;
     const { round, codes } = await roundWithCodes(database.db, w, { mode: 'real', codes: { committee: N } });
     roundId = round.id;
     const printed = codes.committee!;
-    const rows = await queryRows<{ id: number; code_hash: string }>(database.db, sql`select id, code_hash from ballot_codes where round_id = ${round.id}`);
+    const rows = await queryRows<{ id: number; code_hash: string }>(
+      database.db,
+      sql`select id, code_hash from ballot_codes where round_id = ${round.id}`,
+    );
     const idOfHash = new Map(rows.map((r) => [r.code_hash, Number(r.id)]));
     slipOfCodeId = new Map(printed.map((c, i) => [idOfHash.get(hashCode(c))!, i]));
     const casts: Array<Promise<void>> = [];
     let failover: Promise<void> | null = null;
     for (let i = 0; i < N; i++) {
-      casts.push(castUntilCounted(o.port, JSON.stringify({ code: printed[i], roomCode: round.roomCode, ballots: [{ reporterId: o.w.r1.id, grade: 'good', problems: marker(i) }] })));
+      casts.push(
+        castUntilCounted(
+          o.port,
+          JSON.stringify({
+            code: printed[i],
+            roomCode: round.roomCode,
+            ballots: [{ reporterId: o.w.r1.id, grade: 'good', problems: marker(i) }],
+          }),
+        ),
+      );
       await sleep(30);
       if (i === N / 2) failover = o.failover();
     }
     await failover;
     await Promise.all(casts);
     for (let i = 0; ; i++) {
-      const r = await request(o.port, 'POST', `/api/ballot-rounds/${round.id}/close`, JSON.stringify({ attendees: N }), {
-        cookie: `sp_sid=${admin.cookie}`, 'x-csrf-token': await csrfOf(o.port, admin.cookie),
-      });
+      const r = await request(
+        o.port,
+        'POST',
+        `/api/ballot-rounds/${round.id}/close`,
+        JSON.stringify({ attendees: N }),
+        {
+          cookie: `sp_sid=${admin.cookie}`,
+          'x-csrf-token': await csrfOf(o.port, admin.cookie),
+        },
+      );
       if (r.status === 200 || (r.status === 409 && r.text.includes('NOT_OPEN'))) break;
       if (i === 20) throw new Error(`relink round not closed: ${r.status} ${r.text}`);
       await sleep(1000);
     }
     // What the close says it removed and what the servers keep anyway (traces.ts): printed with the links.
-    const got = await request(o.port, 'GET', `/api/ballot-rounds/${round.id}`, undefined, { cookie: `sp_sid=${admin.cookie}` });
-    const secrecy = (JSON.parse(got.text) as { secrecy?: { walPurged: boolean; walMs: number; warnings: string[] } }).secrecy;
-    lines.push(`relink round's close: WAL purged ${secrecy?.walPurged ?? '?'} in ${secrecy?.walMs ?? '?'} ms; warnings: ${secrecy?.warnings.length ? secrecy.warnings.join(' / ') : 'none'}`);
+    const got = await request(o.port, 'GET', `/api/ballot-rounds/${round.id}`, undefined, {
+      cookie: `sp_sid=${admin.cookie}`,
+    });
+    const secrecy = (JSON.parse(got.text) as { secrecy?: { walPurged: boolean; walMs: number; warnings: string[] } })
+      .secrecy;
+    lines.push(
+      `relink round's close: WAL purged ${secrecy?.walPurged ?? '?'} in ${secrecy?.walMs ?? '?'} ms; warnings: ${secrecy?.warnings.length ? secrecy.warnings.join(' / ') : 'none'}`,
+    );
   } finally {
     await app.close();
     await database.close();
@@ -120,18 +166,33 @@ export async function relinkRound(o: { port: number; cluster: FailoverCluster; w
   // The standby replays the close, then a restartpoint (CHECKPOINT on a standby) lets it drop the WAL it no longer
   // needs, as the close's CHECKPOINT does on the primary (decision 017 names a standby's WAL as residue until then).
   const lsn = await o.cluster.psql(o.cluster.primary, 'select pg_current_wal_lsn()');
-  for (let i = 0; i < 100 && (await o.cluster.psql(o.cluster.standby, `select pg_last_wal_replay_lsn() >= '${lsn}'::pg_lsn`)) !== 't'; i++) await sleep(100);
+  for (
+    let i = 0;
+    i < 100 && (await o.cluster.psql(o.cluster.standby, `select pg_last_wal_replay_lsn() >= '${lsn}'::pg_lsn`)) !== 't';
+    i++
+  )
+    await sleep(100);
   await o.cluster.psql(o.cluster.standby, 'checkpoint');
 
-  for (const [label, i] of [['primary', o.cluster.primary], ['standby', o.cluster.standby]] as const) {
+  for (const [label, i] of [
+    ['primary', o.cluster.primary],
+    ['standby', o.cluster.standby],
+  ] as const) {
     const db = await openPostgres(o.cluster.url(i), 2);
     try {
-      const ballots = await queryRows<{ xmin: string; ctid: string; id: string; problems: string | null }>(db.db as Db, sql`
-        select xmin::text as xmin, ctid::text as ctid, id::text as id, problems from ballots where round_id = ${roundId} and reporter_id = ${o.w.r1.id}`);
-      const uses = await queryRows<{ code_id: number; xmin: string; ctid: string }>(db.db as Db, sql`
+      const ballots = await queryRows<{ xmin: string; ctid: string; id: string; problems: string | null }>(
+        db.db as Db,
+        sql`
+        select xmin::text as xmin, ctid::text as ctid, id::text as id, problems from ballots where round_id = ${roundId} and reporter_id = ${o.w.r1.id}`,
+      );
+      const uses = await queryRows<{ code_id: number; xmin: string; ctid: string }>(
+        db.db as Db,
+        sql`
         select u.code_id, u.xmin::text as xmin, u.ctid::text as ctid from ballot_code_uses u join ballot_codes c on c.id = u.code_id
-        where c.round_id = ${roundId} and u.reporter_id = ${o.w.r1.id}`);
-      if (ballots.length !== N) violations.push(`relink (${label}): ${ballots.length} ballots stored, ${N} cast and acknowledged`);
+        where c.round_id = ${roundId} and u.reporter_id = ${o.w.r1.id}`,
+      );
+      if (ballots.length !== N)
+        violations.push(`relink (${label}): ${ballots.length} ballots stored, ${N} cast and acknowledged`);
       const links: Record<string, number> = {};
       links['same xmin'] = ballots.filter((b) => {
         const same = uses.filter((u) => u.xmin === b.xmin);
@@ -141,15 +202,24 @@ export async function relinkRound(o: { port: number; cluster: FailoverCluster; w
         [...list].sort((a, b) => Number(a.xmin) - Number(b.xmin) || ctidKey(a.ctid) - ctidKey(b.ctid));
       const usesInOrder = order(uses).map((u) => slipOfCodeId.get(Number(u.code_id))!);
       links['xmin order'] = order(ballots).filter((b, rank) => usesInOrder[rank] === castOf(b.problems)).length;
-      links['ctid order'] = byOrder([...ballots].sort((a, b) => ctidKey(a.ctid) - ctidKey(b.ctid)).map((b) => castOf(b.problems)));
+      links['ctid order'] = byOrder(
+        [...ballots].sort((a, b) => ctidKey(a.ctid) - ctidKey(b.ctid)).map((b) => castOf(b.problems)),
+      );
       links['id order'] = byOrder([...ballots].sort((a, b) => a.id.localeCompare(b.id)).map((b) => castOf(b.problems)));
-      const [dbOid] = await queryRows<{ oid: number }>(db.db as Db, sql`select oid::int as oid from pg_database where datname = current_database()`);
+      const [dbOid] = await queryRows<{ oid: number }>(
+        db.db as Db,
+        sql`select oid::int as oid from pg_database where datname = current_database()`,
+      );
       const dir = o.cluster.nodes[i].dataDir;
       const found = (paths: string[]) => {
         const out: number[] = [];
         for (const p of paths) {
           let text: string;
-          try { text = readFileSync(p).toString('latin1'); } catch { continue; }
+          try {
+            text = readFileSync(p).toString('latin1');
+          } catch {
+            continue;
+          }
           for (const m of text.matchAll(MARKER)) out.push(Number(m[1]));
         }
         return out;
@@ -159,8 +229,11 @@ export async function relinkRound(o: { port: number; cluster: FailoverCluster; w
       links['data file byte order'] = byOrder(inHeap);
       links['WAL byte order'] = byOrder(inWal);
       const asTable = inWal.length > 0 && inWal.length % N === 0 && inWal.every((x, k) => x === inHeap[k % N]);
-      lines.push(`relink (${label}, ${N} ballots cast in a known order, primary killed after ${N / 2}): correct links per method (bound ${BOUND}): ${JSON.stringify(links)}; ballot texts in its WAL: ${inWal.length}${inWal.length ? `, in the table files' order: ${asTable ? 'yes' : 'no'}` : ''} (the mixed table's own pages, logged after the close when a read sets hint bits with wal_log_hints on, hold each text once in table order; voting-time batches would add ${N} more)`);
-      for (const [method, n] of Object.entries(links)) if (n > BOUND) violations.push(`relink (${label}): ${method} links ${n} of ${N}`);
+      lines.push(
+        `relink (${label}, ${N} ballots cast in a known order, primary killed after ${N / 2}): correct links per method (bound ${BOUND}): ${JSON.stringify(links)}; ballot texts in its WAL: ${inWal.length}${inWal.length ? `, in the table files' order: ${asTable ? 'yes' : 'no'}` : ''} (the mixed table's own pages, logged after the close when a read sets hint bits with wal_log_hints on, hold each text once in table order; voting-time batches would add ${N} more)`,
+      );
+      for (const [method, n] of Object.entries(links))
+        if (n > BOUND) violations.push(`relink (${label}): ${method} links ${n} of ${N}`);
     } finally {
       await db.close();
     }

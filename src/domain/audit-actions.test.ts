@@ -15,6 +15,7 @@ describe('audit action registry', () => {
   it('lists each action once, under the module whose prefix it carries', () => {
     const all = AUDIT_MODULES.flatMap((m) => Object.keys(m.actions));
     expect(new Set(all).size).toBe(all.length);
-    for (const m of AUDIT_MODULES) for (const code of Object.keys(m.actions)) expect(auditModuleOf(code)?.prefix, code).toBe(m.prefix);
+    for (const m of AUDIT_MODULES)
+      for (const code of Object.keys(m.actions)) expect(auditModuleOf(code)?.prefix, code).toBe(m.prefix);
   });
 });

@@ -265,11 +265,15 @@ export const AUDIT_MODULES = [
 
 /** An action code the audit log may hold, e.g. 'org.create'. */
 export type AuditAction = (typeof AUDIT_MODULES)[number] extends infer M
-  ? M extends { readonly actions: infer A } ? keyof A & string : never
+  ? M extends { readonly actions: infer A }
+    ? keyof A & string
+    : never
   : never;
 
 /** Looked up by the stored string: rows written before an action was renamed still carry the old code. */
-export const AUDIT_ACTION_LABELS: ReadonlyMap<string, string> = new Map(AUDIT_MODULES.flatMap((m) => Object.entries(m.actions)));
+export const AUDIT_ACTION_LABELS: ReadonlyMap<string, string> = new Map(
+  AUDIT_MODULES.flatMap((m) => Object.entries(m.actions)),
+);
 
 /** The module of a code, by the longest matching prefix. */
 export const auditModuleOf = (code: string): AuditModule | undefined =>

@@ -2,7 +2,15 @@ import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { anchorMessage, formatAnchor, parseAnchors } from './audit-anchor';
 
-const fields = { key: '0123456789abcdef', seq: 42, head: 1, rows: 42, hash: 'ab'.repeat(32), at: new Date('2026-01-02T03:04:05.678Z'), reason: 'interval' as const };
+const fields = {
+  key: '0123456789abcdef',
+  seq: 42,
+  head: 1,
+  rows: 42,
+  hash: 'ab'.repeat(32),
+  at: new Date('2026-01-02T03:04:05.678Z'),
+  reason: 'interval' as const,
+};
 
 describe('audit anchor lines (decision 016)', () => {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
@@ -24,7 +32,14 @@ describe('audit anchor lines (decision 016)', () => {
   });
 
   it('reports a line with the tag that does not parse (cut, edited, unknown reason) instead of skipping it', () => {
-    const parsed = parseAnchors([line.slice(0, -10), line.replace('reason=interval', 'reason=later'), line.replace('at=2026-01-02', 'at=2026-13-02')].join('\n'), 'log');
+    const parsed = parseAnchors(
+      [
+        line.slice(0, -10),
+        line.replace('reason=interval', 'reason=later'),
+        line.replace('at=2026-01-02', 'at=2026-13-02'),
+      ].join('\n'),
+      'log',
+    );
     expect(parsed.anchors).toEqual([]);
     expect(parsed.malformed.map((m) => m.lineNo)).toEqual([1, 2, 3]);
   });

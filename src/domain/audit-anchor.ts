@@ -44,8 +44,8 @@ export function formatAnchor(a: AnchorFields, sig: string): string {
 }
 
 const LINE = new RegExp(
-  `${ANCHOR_VERSION} alg=ed25519 key=([0-9a-f]{16}) seq=(\\d{1,15}) head=(\\d{1,15}) rows=(\\d{1,15}) hash=([0-9a-f]{64}) `
-  + `at=(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z) reason=([a-z]+) sig=([A-Za-z0-9+/]{86}==)`,
+  `${ANCHOR_VERSION} alg=ed25519 key=([0-9a-f]{16}) seq=(\\d{1,15}) head=(\\d{1,15}) rows=(\\d{1,15}) hash=([0-9a-f]{64}) ` +
+    `at=(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z) reason=([a-z]+) sig=([A-Za-z0-9+/]{86}==)`,
 );
 
 export interface ParsedAnchors {
@@ -69,8 +69,17 @@ export function parseAnchors(text: string, source: string): ParsedAnchors {
       return;
     }
     out.anchors.push({
-      key: m[1]!, seq: Number(m[2]), head: Number(m[3]), rows: Number(m[4]), hash: m[5]!, at,
-      reason: m[7] as AnchorReason, sig: m[8]!, line: m[0], lineNo: i + 1, source,
+      key: m[1]!,
+      seq: Number(m[2]),
+      head: Number(m[3]),
+      rows: Number(m[4]),
+      hash: m[5]!,
+      at,
+      reason: m[7] as AnchorReason,
+      sig: m[8]!,
+      line: m[0],
+      lineNo: i + 1,
+      source,
     });
   });
   return out;

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
-  CODE_LENGTH, codeFromBytes, codeShape, fillForm, formatCode, normalizeCode, normalizePaperTexts, paperBallots, paperDifferences,
+  CODE_LENGTH,
+  codeFromBytes,
+  codeShape,
+  fillForm,
+  formatCode,
+  normalizeCode,
+  normalizePaperTexts,
+  paperBallots,
+  paperDifferences,
   roomCodeFromBytes,
 } from './ballot-codes';
 
@@ -28,21 +36,29 @@ describe('ballot codes (R-VOTE-3)', () => {
     expect(roomCodeFromBytes(bytes(255, 255, 255, 255))).toMatch(/^\d{6}$/);
   });
 
-  it('R-VOTE-1 fills the organization name as the seed\'s forms read it (003 附件1, 附件2)', () => {
+  it("R-VOTE-1 fills the organization name as the seed's forms read it (003 附件1, 附件2)", () => {
     const form = { overall: '您对XX党组织书记抓基层党建工作情况的总体评价' };
     expect(fillForm(form, '前进村党支部').overall).toBe('您对前进村党支部书记抓基层党建工作情况的总体评价');
     expect(fillForm(form, '东湾村党组织').overall).toBe('您对东湾村党组织书记抓基层党建工作情况的总体评价');
     expect(fillForm(form, '东湾村').overall).toBe('您对东湾村党组织书记抓基层党建工作情况的总体评价');
-    const downward = { overall: '您对XX党委书记抓基层党建工作情况的总体评价', title: '党委书记抓基层党建工作报告评议表' };
+    const downward = {
+      overall: '您对XX党委书记抓基层党建工作情况的总体评价',
+      title: '党委书记抓基层党建工作报告评议表',
+    };
     expect(fillForm(downward, '中共无定河镇委员会')).toEqual({
-      overall: '您对无定河镇党委书记抓基层党建工作情况的总体评价', title: '党委书记抓基层党建工作报告评议表',
+      overall: '您对无定河镇党委书记抓基层党建工作情况的总体评价',
+      title: '党委书记抓基层党建工作报告评议表',
     });
     expect(fillForm(downward, '无定河镇党委').overall).toBe('您对无定河镇党委书记抓基层党建工作情况的总体评价');
   });
 });
 
 describe('paper double entry (R-VOTE-4)', () => {
-  const entry = { counts: { good: 3, fair: 1, average: 0, poor: 1, invalid: 1 }, problems: ['甲', '乙'], suggestions: [] };
+  const entry = {
+    counts: { good: 3, fair: 1, average: 0, poor: 1, invalid: 1 },
+    problems: ['甲', '乙'],
+    suggestions: [],
+  };
   it('matches equal entries regardless of text order and names every difference', () => {
     expect(paperDifferences(entry, { ...entry, problems: ['乙', ' 甲'] })).toEqual([]);
     const d = paperDifferences(entry, { ...entry, counts: { ...entry.counts, good: 4 }, suggestions: ['丙'] });
@@ -56,7 +72,9 @@ describe('paper double entry (R-VOTE-4)', () => {
     expect(out.filter((b) => b.problems)).toHaveLength(2);
   });
   it('refuses more texts than forms', () => {
-    expect(() => paperBallots('r1', 'rep', { ...entry, counts: { good: 1, fair: 0, average: 0, poor: 0, invalid: 0 } })).toThrow(/多于表数/);
+    expect(() =>
+      paperBallots('r1', 'rep', { ...entry, counts: { good: 1, fair: 0, average: 0, poor: 0, invalid: 0 } }),
+    ).toThrow(/多于表数/);
   });
 });
 

@@ -84,7 +84,8 @@ export interface PaperEntry {
  * alike, so the SQL recompute (evaluation/recompute.ts) matches entries by this very rule. PostgreSQL's own `\s`
  * would not do: it follows the database's locale and misses the full-width space (U+3000) in a C-locale database.
  */
-export const PAPER_TEXT_TRIM_CLASS = '\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff';
+export const PAPER_TEXT_TRIM_CLASS =
+  '\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff';
 /** Leading or trailing runs of the characters above, as one pattern (flag g) for both languages. */
 export const PAPER_TEXT_TRIM_PATTERN = `^[${PAPER_TEXT_TRIM_CLASS}]+|[${PAPER_TEXT_TRIM_CLASS}]+$`;
 const TRIM = new RegExp(PAPER_TEXT_TRIM_PATTERN, 'g');
@@ -93,18 +94,29 @@ const TRIM = new RegExp(PAPER_TEXT_TRIM_PATTERN, 'g');
  * How the free texts of two entries are compared (R-VOTE-4): trimmed, empties dropped, in any order (sorted: any fixed
  * order would do, since only equality is asked). The recompute's SQL states the same with PAPER_TEXT_TRIM_PATTERN.
  */
-export const normalizePaperTexts = (list: string[]) => list.map((t) => t.replace(TRIM, '')).filter(Boolean).sort();
+export const normalizePaperTexts = (list: string[]) =>
+  list
+    .map((t) => t.replace(TRIM, ''))
+    .filter(Boolean)
+    .sort();
 const norm = normalizePaperTexts;
 
 /** Differences between two staff members' entries of the same paper forms (R-VOTE-4); empty means matched. */
 export function paperDifferences(a: PaperEntry, b: PaperEntry): string[] {
   const diffs: string[] = [];
-  const labels: Record<keyof PaperCounts, string> = { good: '好', fair: '较好', average: '一般', poor: '差', invalid: '无效票' };
+  const labels: Record<keyof PaperCounts, string> = {
+    good: '好',
+    fair: '较好',
+    average: '一般',
+    poor: '差',
+    invalid: '无效票',
+  };
   for (const k of PAPER_COUNT_KEYS) {
     if (a.counts[k] !== b.counts[k]) diffs.push(`「${labels[k]}」票数不一致：${a.counts[k]} 与 ${b.counts[k]}`);
   }
   if (JSON.stringify(norm(a.problems)) !== JSON.stringify(norm(b.problems))) diffs.push('「问题和不足」录入内容不一致');
-  if (JSON.stringify(norm(a.suggestions)) !== JSON.stringify(norm(b.suggestions))) diffs.push('「意见建议」录入内容不一致');
+  if (JSON.stringify(norm(a.suggestions)) !== JSON.stringify(norm(b.suggestions)))
+    diffs.push('「意见建议」录入内容不一致');
   return diffs;
 }
 
@@ -114,10 +126,14 @@ export const paperTotal = (c: PaperCounts) => c.good + c.fair + c.average + c.po
 export function checkPaperEntry(e: PaperEntry): void {
   const total = paperTotal(e.counts);
   if (norm(e.problems).length > total) {
-    throw new AppError('VALIDATION', `录入的「问题和不足」条数（${norm(e.problems).length}）多于表数（${total}）`, { field: 'problems' });
+    throw new AppError('VALIDATION', `录入的「问题和不足」条数（${norm(e.problems).length}）多于表数（${total}）`, {
+      field: 'problems',
+    });
   }
   if (norm(e.suggestions).length > total) {
-    throw new AppError('VALIDATION', `录入的「意见建议」条数（${norm(e.suggestions).length}）多于表数（${total}）`, { field: 'suggestions' });
+    throw new AppError('VALIDATION', `录入的「意见建议」条数（${norm(e.suggestions).length}）多于表数（${total}）`, {
+      field: 'suggestions',
+    });
   }
 }
 
@@ -135,7 +151,11 @@ export function paperBallots(reporterId: string, category: string, e: PaperEntry
   const out: PaperBallot[] = [];
   for (const g of GRADES) for (let i = 0; i < e.counts[g]; i++) out.push({ reporterId, category, grade: g });
   for (let i = 0; i < e.counts.invalid; i++) out.push({ reporterId, category, grade: null });
-  norm(e.problems).forEach((t, i) => { out[i]!.problems = t; });
-  norm(e.suggestions).forEach((t, i) => { out[i]!.suggestions = t; });
+  norm(e.problems).forEach((t, i) => {
+    out[i]!.problems = t;
+  });
+  norm(e.suggestions).forEach((t, i) => {
+    out[i]!.suggestions = t;
+  });
   return out;
 }

@@ -5,7 +5,12 @@
  */
 export const TIME_ZONE = 'Asia/Shanghai';
 
-const dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+const dayFormat = new Intl.DateTimeFormat('en-CA', {
+  timeZone: TIME_ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
 
 /** The Beijing calendar date (YYYY-MM-DD) of an instant; "today" is shanghaiDate(clock.now()). */
 export function shanghaiDate(at: Date): string {

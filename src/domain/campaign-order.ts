@@ -14,7 +14,11 @@ const ORDERED_PHASE: PhaseKey = 'meeting';
 const NAMED_AT_MOST = 5;
 
 /** A level's meeting phase: its current dates and its status today; null when the plan has no such phase. */
-export interface MeetingWindow { start: string; end: string; status: PhaseStatus }
+export interface MeetingWindow {
+  start: string;
+  end: string;
+  status: PhaseStatus;
+}
 
 export interface LevelMeeting {
   organizerName: string;
@@ -41,7 +45,12 @@ export function assertLevelOrder(input: LevelOrderInput): void {
   if (input.phaseKey !== ORDERED_PHASE || !self) return;
 
   // Reopening or extending is a correction of a meeting already allowed once, so it is not re-checked.
-  if (input.action === 'open' && parent?.meeting && parent.meeting.start <= self.start && parent.meeting.status === 'not_started') {
+  if (
+    input.action === 'open' &&
+    parent?.meeting &&
+    parent.meeting.start <= self.start &&
+    parent.meeting.status === 'not_started'
+  ) {
     throw refuse(
       `按计划，上级「${parent.organizerName}」的述职评议会（${cnRange(parent.meeting.start, parent.meeting.end)}）先于本级召开，上级尚未开始，本级不能提前开启述职评议会`,
     );
@@ -50,7 +59,10 @@ export function assertLevelOrder(input: LevelOrderInput): void {
   if (input.action === 'close') {
     const pending = input.children.filter((c) => c.meeting && c.meeting.start < self.start && !finished(c.meeting));
     if (pending.length) {
-      const names = pending.slice(0, NAMED_AT_MOST).map((c) => `「${c.organizerName}」`).join('、');
+      const names = pending
+        .slice(0, NAMED_AT_MOST)
+        .map((c) => `「${c.organizerName}」`)
+        .join('、');
       const more = pending.length > NAMED_AT_MOST ? `等${pending.length}个下级` : '';
       throw refuse(`按计划，${names}${more}的述职评议会先于本级召开，尚未结束，本级不能关闭述职评议会`);
     }

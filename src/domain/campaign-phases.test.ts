@@ -1,7 +1,14 @@
 import { describe, it, expect } from 'vitest';
 import { AppError } from './errors';
 import {
-  addDays, cnRange, phaseStatus, startPhases, transitionCampaign, transitionPhase, validatePhasePlans, type PhasePlan,
+  addDays,
+  cnRange,
+  phaseStatus,
+  startPhases,
+  transitionCampaign,
+  transitionPhase,
+  validatePhasePlans,
+  type PhasePlan,
 } from './campaign-phases';
 
 const plans: PhasePlan[] = [
@@ -44,7 +51,9 @@ describe('validatePhasePlans', () => {
 
   it('refuses repeated and missing phases', () => {
     expect(thrown(() => validatePhasePlans([...plans, plans[0]])).message).toBe('「准备」阶段重复');
-    expect(thrown(() => validatePhasePlans(plans.filter((p) => p.key !== 'meeting'))).message).toBe('缺少「述职评议会」阶段');
+    expect(thrown(() => validatePhasePlans(plans.filter((p) => p.key !== 'meeting'))).message).toBe(
+      '缺少「述职评议会」阶段',
+    );
   });
 });
 
@@ -73,26 +82,49 @@ describe('transitionPhase (R-CAMP-8)', () => {
     expect(e.message).toBe('提前开启「准备」阶段须填写理由');
     const opened = transitionPhase(phases, 'preparation', 'open', { ...before, reason: '提前部署' });
     expect(opened[0]).toMatchObject({ state: 'open', openedOn: '2023-11-10' });
-    expect(opened[0]!.overrides).toEqual([{ kind: 'open_early', on: '2023-11-10', reason: '提前部署', by: '县委组织部(admin)' }]);
+    expect(opened[0]!.overrides).toEqual([
+      { kind: 'open_early', on: '2023-11-10', reason: '提前部署', by: '县委组织部(admin)' },
+    ]);
     expect(phaseStatus(opened[0]!, '2023-11-10')).toBe('open');
-    expect(thrown(() => transitionPhase(phases, 'reports', 'open', { ...before, reason: 'x' })).message)
-      .toBe('「准备」阶段尚未开始，不能提前开启「述职报告」阶段');
-    expect(thrown(() => transitionPhase(opened, 'preparation', 'open', { ...before, reason: 'x' })).message).toBe('「准备」阶段已开启');
+    expect(thrown(() => transitionPhase(phases, 'reports', 'open', { ...before, reason: 'x' })).message).toBe(
+      '「准备」阶段尚未开始，不能提前开启「述职报告」阶段',
+    );
+    expect(thrown(() => transitionPhase(opened, 'preparation', 'open', { ...before, reason: 'x' })).message).toBe(
+      '「准备」阶段已开启',
+    );
     // On its dates a phase is already open: there is nothing to open.
-    expect(thrown(() => transitionPhase(phases, 'preparation', 'open', { ...published, today: '2023-11-25', reason: 'x' })).message).toBe('「准备」阶段已开启');
+    expect(
+      thrown(() => transitionPhase(phases, 'preparation', 'open', { ...published, today: '2023-11-25', reason: 'x' }))
+        .message,
+    ).toBe('「准备」阶段已开启');
   });
 
   it('R-CAMP-8: extending moves the end with a reason, keeping the planned end', () => {
     const late = { ...published, today: '2023-12-03' };
-    expect(thrown(() => transitionPhase(phases, 'preparation', 'open', { ...late, reason: 'x' })).message)
-      .toBe('「准备」阶段已于2023年11月30日结束，如需继续请延长该阶段');
-    expect(thrown(() => transitionPhase(phases, 'preparation', 'extend', { ...late, reason: '补充调研' })).code).toBe('END_REQUIRED');
-    expect(thrown(() => transitionPhase(phases, 'preparation', 'extend', { ...late, reason: '补充调研', end: '2023-12-02' })).message)
-      .toBe('「准备」阶段新的结束日期不能早于今天（2023年12月3日）');
-    expect(thrown(() => transitionPhase(phases, 'preparation', 'extend', { ...late, end: '2023-12-05' })).message).toBe('延长「准备」阶段须填写理由');
-    const extended = transitionPhase(phases, 'preparation', 'extend', { ...late, reason: '补充调研', end: '2023-12-05' });
+    expect(thrown(() => transitionPhase(phases, 'preparation', 'open', { ...late, reason: 'x' })).message).toBe(
+      '「准备」阶段已于2023年11月30日结束，如需继续请延长该阶段',
+    );
+    expect(thrown(() => transitionPhase(phases, 'preparation', 'extend', { ...late, reason: '补充调研' })).code).toBe(
+      'END_REQUIRED',
+    );
+    expect(
+      thrown(() => transitionPhase(phases, 'preparation', 'extend', { ...late, reason: '补充调研', end: '2023-12-02' }))
+        .message,
+    ).toBe('「准备」阶段新的结束日期不能早于今天（2023年12月3日）');
+    expect(thrown(() => transitionPhase(phases, 'preparation', 'extend', { ...late, end: '2023-12-05' })).message).toBe(
+      '延长「准备」阶段须填写理由',
+    );
+    const extended = transitionPhase(phases, 'preparation', 'extend', {
+      ...late,
+      reason: '补充调研',
+      end: '2023-12-05',
+    });
     expect(extended[0]).toMatchObject({ end: '2023-12-05', plannedEnd: '2023-11-30' });
-    expect(extended[0]!.overrides?.[0]).toMatchObject({ kind: 'extend', reason: '补充调研', end: { from: '2023-11-30', to: '2023-12-05' } });
+    expect(extended[0]!.overrides?.[0]).toMatchObject({
+      kind: 'extend',
+      reason: '补充调研',
+      end: { from: '2023-11-30', to: '2023-12-05' },
+    });
     expect(phaseStatus(extended[0]!, '2023-12-03')).toBe('open');
   });
 
@@ -100,7 +132,9 @@ describe('transitionPhase (R-CAMP-8)', () => {
     const closed = transitionPhase(phases, 'reports', 'close', { ...published, today: '2023-12-11' });
     expect(closed[1]).toMatchObject({ state: 'closed', closedOn: '2023-12-11' });
     expect(phases[1]!.state).toBe('not_started');
-    expect(thrown(() => transitionPhase(phases, 'review', 'close', published)).message).toBe('「审核」阶段尚未开始，不能关闭');
+    expect(thrown(() => transitionPhase(phases, 'review', 'close', published)).message).toBe(
+      '「审核」阶段尚未开始，不能关闭',
+    );
     expect(thrown(() => transitionPhase(closed, 'reports', 'close', published)).message).toBe('「述职报告」阶段已关闭');
     expect(transitionPhase(phases, 'preparation', 'close', published)[0]).toMatchObject({ state: 'closed' });
   });
@@ -113,15 +147,21 @@ describe('transitionPhase (R-CAMP-8)', () => {
     expect(e.details).toEqual({ field: 'reason' });
     const reopened = transitionPhase(closed, 'reports', 'reopen', { ...published, reason: '补充材料' });
     expect(reopened[1]).toMatchObject({ state: 'open', closedOn: null, reopenReason: '补充材料', end: '2023-12-11' });
-    expect(thrown(() => transitionPhase(reopened, 'reports', 'reopen', { ...published, reason: 'x' })).message)
-      .toBe('「述职报告」阶段未关闭，无需重新开启');
+    expect(thrown(() => transitionPhase(reopened, 'reports', 'reopen', { ...published, reason: 'x' })).message).toBe(
+      '「述职报告」阶段未关闭，无需重新开启',
+    );
     const after = { ...published, today: '2023-12-20', reason: '补报' };
     expect(thrown(() => transitionPhase(closed, 'reports', 'reopen', after)).code).toBe('END_REQUIRED');
-    expect(transitionPhase(closed, 'reports', 'reopen', { ...after, end: '2023-12-22' })[1]).toMatchObject({ state: 'open', end: '2023-12-22' });
+    expect(transitionPhase(closed, 'reports', 'reopen', { ...after, end: '2023-12-22' })[1]).toMatchObject({
+      state: 'open',
+      end: '2023-12-22',
+    });
   });
 
   it('refuses phases the campaign does not have, and any change while the campaign is a draft', () => {
-    expect(thrown(() => transitionPhase(phases, 'field', 'open', published)).message).toBe('本次述职评议考核没有「实地考核」阶段');
+    expect(thrown(() => transitionPhase(phases, 'field', 'open', published)).message).toBe(
+      '本次述职评议考核没有「实地考核」阶段',
+    );
     const e = thrown(() => transitionPhase(phases, 'preparation', 'open', { ...published, campaignState: 'draft' }));
     expect(e.message).toBe('本次述职评议考核当前为「草稿」状态，不能开启或关闭阶段');
   });
@@ -137,10 +177,13 @@ describe('transitionCampaign', () => {
 
   it('R-CAMP-8: refuses to end a campaign with a phase running or to come; phases past their end count as over', () => {
     const phases = startPhases(plans);
-    expect(thrown(() => transitionCampaign('published', 'close', phases, '2023-11-25')).message)
-      .toBe('「准备」阶段尚未结束，不能结束本次述职评议考核');
+    expect(thrown(() => transitionCampaign('published', 'close', phases, '2023-11-25')).message).toBe(
+      '「准备」阶段尚未结束，不能结束本次述职评议考核',
+    );
     expect(transitionCampaign('published', 'close', phases, '2024-01-01')).toBe('closed');
-    expect(thrown(() => transitionCampaign('draft', 'archive', [])).message).toBe('本次述职评议考核当前为「草稿」状态，不能归档');
+    expect(thrown(() => transitionCampaign('draft', 'archive', [])).message).toBe(
+      '本次述职评议考核当前为「草稿」状态，不能归档',
+    );
   });
 });
 

@@ -113,14 +113,16 @@ export const FILING_STATE_LABELS: Record<FilingState, string> = {
 export { addDays } from './calendar';
 
 /** Whole days from a to b (b − a). */
-export const daysBetween = (a: string, b: string) => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
+export const daysBetween = (a: string, b: string) =>
+  Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
 
 export const cnDate = (d: string) => `${Number(d.slice(0, 4))}年${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日`;
 /** 2026年1月5日—1月15日; the year is repeated only when it changes. */
 export const cnRange = (start: string, end: string) =>
   `${cnDate(start)}—${start.slice(0, 4) === end.slice(0, 4) ? cnDate(end).slice(5) : cnDate(end)}`;
 
-const fail = (message: string, field: string, code: ErrorCode = 'PHASE_DATES') => new AppError(code, message, { field });
+const fail = (message: string, field: string, code: ErrorCode = 'PHASE_DATES') =>
+  new AppError(code, message, { field });
 
 /** Throws on missing or repeated phases, a phase ending before it starts, or phases out of order. */
 export function validatePhasePlans(plans: PhasePlan[]): void {
@@ -148,7 +150,15 @@ export function validatePhasePlans(plans: PhasePlan[]): void {
 }
 
 export const startPhases = (plans: PhasePlan[]): Phase[] =>
-  plans.map((p) => ({ ...p, state: 'not_started', openedOn: null, closedOn: null, reopenReason: null, plannedEnd: p.end, overrides: [] }));
+  plans.map((p) => ({
+    ...p,
+    state: 'not_started',
+    openedOn: null,
+    closedOn: null,
+    reopenReason: null,
+    plannedEnd: p.end,
+    overrides: [],
+  }));
 
 const refuse = (message: string, code: ErrorCode = 'PHASE_TRANSITION', field = 'phaseKey') =>
   new AppError(code, message, { field });
@@ -172,10 +182,19 @@ export interface PhaseTransitionOptions {
  * asks for confirmation when work is still open); reopening a closed phase needs a reason, and a new end when its
  * end has passed. Every override is kept on the phase.
  */
-export function transitionPhase(phases: Phase[], phaseKey: PhaseKey, action: PhaseAction, opts: PhaseTransitionOptions): Phase[] {
+export function transitionPhase(
+  phases: Phase[],
+  phaseKey: PhaseKey,
+  action: PhaseAction,
+  opts: PhaseTransitionOptions,
+): Phase[] {
   const label = `「${phaseLabel(phaseKey)}」阶段`;
   if (opts.campaignState !== 'published') {
-    throw refuse(`本次述职评议考核当前为「${CAMPAIGN_STATE_LABELS[opts.campaignState]}」状态，不能开启或关闭阶段`, 'CAMPAIGN_NOT_ACTIVE', 'campaignState');
+    throw refuse(
+      `本次述职评议考核当前为「${CAMPAIGN_STATE_LABELS[opts.campaignState]}」状态，不能开启或关闭阶段`,
+      'CAMPAIGN_NOT_ACTIVE',
+      'campaignState',
+    );
   }
   const phase = phases.find((p) => p.key === phaseKey);
   if (!phase) throw refuse(`本次述职评议考核没有${label}`, 'PHASE_UNKNOWN');
@@ -185,8 +204,10 @@ export function transitionPhase(phases: Phase[], phaseKey: PhaseKey, action: Pha
   const needReason = (what: string) => {
     if (!reason) throw refuse(`${what}${label}须填写理由`, 'REASON_REQUIRED', 'reason');
   };
-  const record = (o: Omit<PhaseOverride, 'on' | 'reason' | 'by'>): PhaseOverride[] =>
-    [...(phase.overrides ?? []), { ...o, on: today, reason, by: opts.by ?? null }];
+  const record = (o: Omit<PhaseOverride, 'on' | 'reason' | 'by'>): PhaseOverride[] => [
+    ...(phase.overrides ?? []),
+    { ...o, on: today, reason, by: opts.by ?? null },
+  ];
   const newEnd = (from: string) => {
     const end = opts.end;
     if (!end) throw refuse(`请填写${label}新的结束日期`, 'END_REQUIRED', 'end');
@@ -210,7 +231,12 @@ export function transitionPhase(phases: Phase[], phaseKey: PhaseKey, action: Pha
     if (status === 'closed') throw refuse(`${label}已关闭，如需继续请填写理由后重新开启`);
     const end = newEnd(phase.end);
     needReason('延长');
-    next = { ...phase, end, plannedEnd: phase.plannedEnd ?? phase.end, overrides: record({ kind: 'extend', end: { from: phase.end, to: end } }) };
+    next = {
+      ...phase,
+      end,
+      plannedEnd: phase.plannedEnd ?? phase.end,
+      overrides: record({ kind: 'extend', end: { from: phase.end, to: end } }),
+    };
   } else if (action === 'close') {
     if (status === 'not_started') throw refuse(`${label}尚未开始，不能关闭`);
     if (status === 'closed') throw refuse(`${label}已关闭`);
@@ -220,7 +246,12 @@ export function transitionPhase(phases: Phase[], phaseKey: PhaseKey, action: Pha
     needReason('重新开启');
     const end = today > phase.end ? newEnd(phase.end) : phase.end;
     next = {
-      ...phase, state: 'open', closedOn: null, reopenReason: reason, end, plannedEnd: phase.plannedEnd ?? phase.end,
+      ...phase,
+      state: 'open',
+      closedOn: null,
+      reopenReason: reason,
+      end,
+      plannedEnd: phase.plannedEnd ?? phase.end,
       overrides: record({ kind: 'reopen', ...(end !== phase.end ? { end: { from: phase.end, to: end } } : {}) }),
     };
   }
@@ -241,13 +272,24 @@ export function transitionCampaign(
   } as const satisfies Record<string, { from: CampaignState; to: CampaignState; verb: string }>;
   const { from, to, verb } = step[action];
   if (state !== from) {
-    throw refuse(`本次述职评议考核当前为「${CAMPAIGN_STATE_LABELS[state]}」状态，不能${verb}`, 'CAMPAIGN_TRANSITION', 'state');
+    throw refuse(
+      `本次述职评议考核当前为「${CAMPAIGN_STATE_LABELS[state]}」状态，不能${verb}`,
+      'CAMPAIGN_TRANSITION',
+      'state',
+    );
   }
   if (action === 'close') {
     // A phase whose end has passed is over even if nobody closed it; one still running or to come is not.
-    const pending = phases.find((p) => { const st = phaseStatus(p, today ?? ''); return st === 'open' || st === 'not_started'; });
+    const pending = phases.find((p) => {
+      const st = phaseStatus(p, today ?? '');
+      return st === 'open' || st === 'not_started';
+    });
     if (pending) {
-      throw refuse(`「${phaseLabel(pending.key)}」阶段尚未结束，不能结束本次述职评议考核`, 'CAMPAIGN_TRANSITION', 'phases');
+      throw refuse(
+        `「${phaseLabel(pending.key)}」阶段尚未结束，不能结束本次述职评议考核`,
+        'CAMPAIGN_TRANSITION',
+        'phases',
+      );
     }
   }
   return to;

@@ -150,11 +150,13 @@ export const settingsSchema = z.object({
     scope: z.enum(codes(KEY_SCOPES)).default('own_round'),
   }),
   /** 平行考核、差额否决 (R-USE-5): the honours vetoed by the party-building result, each with its margin (1:1.5). */
-  parallel: z.object({
-    /** Percent of the party-building composite carried into the annual performance total. */
-    ratio: z.number().min(0).max(100),
-    honours: z.array(honourSchema),
-  }).default({ ratio: 20, honours: [{ key: 'honour', label: '评先评优', margin: 1.5 }] }),
+  parallel: z
+    .object({
+      /** Percent of the party-building composite carried into the annual performance total. */
+      ratio: z.number().min(0).max(100),
+      honours: z.array(honourSchema),
+    })
+    .default({ ratio: 20, honours: [{ key: 'honour', label: '评先评优', margin: 1.5 }] }),
   summary: z.object({
     dueDaysAfterRound: z.number().int().nonnegative(),
     resultsDueDate: date.nullable(),
@@ -169,26 +171,96 @@ export const settingsSchema = z.object({
 export type CampaignSettings = z.infer<typeof settingsSchema>;
 
 const FIELD_LABELS: Record<string, string> = {
-  organizing: '组织方式', mode: '方式', stages: '分级完成时限', key: '编号', label: '名称', completeBy: '完成时间',
-  scopePlan: '范围构成', sectors: '领域', count: '数量', routes: '述职路由', match: '适用范围', kinds: '组织类别',
-  levels: '层级', subtreeOf: '所属上级', maxDepth: '层数', orgIds: '党组织', reportTo: '听取述职的党组织',
-  keyContentItems: '重点内容', id: '编号', title: '标题', description: '说明', reporterTiers: '述职对象类别',
-  charLimit: '字数上限', speakingMinutes: '发言时间（分钟）', writtenOnlyAllowed: '可书面述职', report: '述职报告',
-  achievementsMaxShare: '成绩篇幅比例', num: '分子', den: '分母', requiredSections: '必备内容', minChars: '最少字数',
-  blockingChecks: '阻止提交的检查', dueDaysBeforeMeeting: '会前报送天数', lateSubmissionAllowed: '允许逾期报送',
-  supervisorSignOffRequired: '主管领导审阅签字', paperCopyRequired: '报送纸质版', attachments: '附件',
-  allowed: '允许', maxSizeMb: '大小上限（MB）', publicationAudience: '公开范围', meeting: '述职评议会',
-  downwardReview: '下评', selfCommitteeReport: '向本级党委述职', enabled: '开展', observers: '上级派员指导',
-  required: '必须', byGroup: '分组指导', ballotForms: '评议表', reporter: '述职评议表', downward: '下评评议表',
-  overall: '总体评价', problems: '问题不足', suggestions: '意见建议', note: '填表说明', ballots: '测评',
-  categories: '参评人员类别', weight: '权重', minGroupSize: '最小统计人数', grading: '综合评价', points: '等次分值',
-  quotas: '等次比例', grades: '等次', op: '方式', share: '比例', rounding: '取整方式',
-  autoPoor: '自动定为“差”', averageOrPoorShareAbove: '“一般”“差”票比例', majorError: '重大失误',
-  accountability: '被问责', compositeWeights: '综合评价权重', fieldAssessment: '实地考核', survey: '满意度调查',
-  sampleSize: '样本数', keyManagement: '重点管理', minShares: '最低比例', summary: '总结报告',
-  dueDaysAfterRound: '报送时限（天）', resultsDueDate: '结果报送截止日期', phases: '阶段', start: '开始日期', end: '结束日期',
-  hard: '硬性约束', commentMode: '点评方式', scope: '范围', lowerShareStatedAtLock: '锁定时由党委确定“较好”及以下比例',
-  parallel: '平行考核', ratio: '折算比例', honours: '差额否决事项', margin: '差额比例', upperBody: '上级党组织（本系统外）',
+  organizing: '组织方式',
+  mode: '方式',
+  stages: '分级完成时限',
+  key: '编号',
+  label: '名称',
+  completeBy: '完成时间',
+  scopePlan: '范围构成',
+  sectors: '领域',
+  count: '数量',
+  routes: '述职路由',
+  match: '适用范围',
+  kinds: '组织类别',
+  levels: '层级',
+  subtreeOf: '所属上级',
+  maxDepth: '层数',
+  orgIds: '党组织',
+  reportTo: '听取述职的党组织',
+  keyContentItems: '重点内容',
+  id: '编号',
+  title: '标题',
+  description: '说明',
+  reporterTiers: '述职对象类别',
+  charLimit: '字数上限',
+  speakingMinutes: '发言时间（分钟）',
+  writtenOnlyAllowed: '可书面述职',
+  report: '述职报告',
+  achievementsMaxShare: '成绩篇幅比例',
+  num: '分子',
+  den: '分母',
+  requiredSections: '必备内容',
+  minChars: '最少字数',
+  blockingChecks: '阻止提交的检查',
+  dueDaysBeforeMeeting: '会前报送天数',
+  lateSubmissionAllowed: '允许逾期报送',
+  supervisorSignOffRequired: '主管领导审阅签字',
+  paperCopyRequired: '报送纸质版',
+  attachments: '附件',
+  allowed: '允许',
+  maxSizeMb: '大小上限（MB）',
+  publicationAudience: '公开范围',
+  meeting: '述职评议会',
+  downwardReview: '下评',
+  selfCommitteeReport: '向本级党委述职',
+  enabled: '开展',
+  observers: '上级派员指导',
+  required: '必须',
+  byGroup: '分组指导',
+  ballotForms: '评议表',
+  reporter: '述职评议表',
+  downward: '下评评议表',
+  overall: '总体评价',
+  problems: '问题不足',
+  suggestions: '意见建议',
+  note: '填表说明',
+  ballots: '测评',
+  categories: '参评人员类别',
+  weight: '权重',
+  minGroupSize: '最小统计人数',
+  grading: '综合评价',
+  points: '等次分值',
+  quotas: '等次比例',
+  grades: '等次',
+  op: '方式',
+  share: '比例',
+  rounding: '取整方式',
+  autoPoor: '自动定为“差”',
+  averageOrPoorShareAbove: '“一般”“差”票比例',
+  majorError: '重大失误',
+  accountability: '被问责',
+  compositeWeights: '综合评价权重',
+  fieldAssessment: '实地考核',
+  survey: '满意度调查',
+  sampleSize: '样本数',
+  keyManagement: '重点管理',
+  minShares: '最低比例',
+  summary: '总结报告',
+  dueDaysAfterRound: '报送时限（天）',
+  resultsDueDate: '结果报送截止日期',
+  phases: '阶段',
+  start: '开始日期',
+  end: '结束日期',
+  hard: '硬性约束',
+  commentMode: '点评方式',
+  scope: '范围',
+  lowerShareStatedAtLock: '锁定时由党委确定“较好”及以下比例',
+  parallel: '平行考核',
+  ratio: '折算比例',
+  honours: '差额否决事项',
+  margin: '差额比例',
+  upperBody: '上级党组织（本系统外）',
   ...GRADE_LABELS,
   ...Object.fromEntries(SECTORS.map((s) => [s.code, s.label])),
 };
@@ -257,7 +329,10 @@ function checkWeights(s: CampaignSettings) {
   GRADES.forEach((g, i) => {
     const prev = GRADES[i - 1];
     if (prev && s.grading.points[g] >= s.grading.points[prev]) {
-      throw invalid(`grading.points.${g}`, `等次分值应依次递减：「${GRADE_LABELS[g]}」不应高于或等于「${GRADE_LABELS[prev]}」`);
+      throw invalid(
+        `grading.points.${g}`,
+        `等次分值应依次递减：「${GRADE_LABELS[g]}」不应高于或等于「${GRADE_LABELS[prev]}」`,
+      );
     }
   });
 }
@@ -304,7 +379,11 @@ export function validateSettings(input: unknown): CampaignSettings {
   }
   const s = parsed.data;
   checkUnique(s.reporterTiers, 'reporterTiers', '述职对象类别');
-  checkUnique(s.keyContentItems.map((k) => ({ key: k.id })), 'keyContentItems', '重点内容');
+  checkUnique(
+    s.keyContentItems.map((k) => ({ key: k.id })),
+    'keyContentItems',
+    '重点内容',
+  );
   checkUnique(s.report.requiredSections, 'report.requiredSections', '必备内容');
   checkUnique(s.ballots.categories, 'ballots.categories', '参评人员类别');
   checkUnique(s.organizing.stages, 'organizing.stages', '分级完成时限');
@@ -312,7 +391,8 @@ export function validateSettings(input: unknown): CampaignSettings {
   checkWeights(s);
   checkQuotas(s.grading.quotas);
   checkDates(s);
-  if (s.survey.enabled && s.survey.sampleSize === 0) throw invalid('survey.sampleSize', '开展满意度调查时，样本数应大于0');
+  if (s.survey.enabled && s.survey.sampleSize === 0)
+    throw invalid('survey.sampleSize', '开展满意度调查时，样本数应大于0');
   if (s.meeting.downwardReview && !s.meeting.ballotForms.downward) {
     throw invalid('meeting.ballotForms.downward', '开展“下评”须设置下评评议表');
   }
@@ -355,7 +435,10 @@ export function describeSettings(s: CampaignSettings): { label: string; value: s
   const r = s.report;
   if (r.achievementsMaxShare !== null) add('成绩部分篇幅', `不超过${shareLabel(r.achievementsMaxShare)}`);
   if (r.requiredSections.length) {
-    add('必备内容', r.requiredSections.map((x) => (x.minChars ? `${x.title}（不少于${x.minChars}字）` : x.title)).join('、'));
+    add(
+      '必备内容',
+      r.requiredSections.map((x) => (x.minChars ? `${x.title}（不少于${x.minChars}字）` : x.title)).join('、'),
+    );
   }
   add('阻止提交的检查', r.blockingChecks.map((c) => REPORT_CHECKS.find((x) => x.code === c)!.label).join('、') || '无');
   add('述职报告报送时间', `述职评议会召开${r.dueDaysBeforeMeeting}天前`);
@@ -367,40 +450,65 @@ export function describeSettings(s: CampaignSettings): { label: string; value: s
 
   const m = s.meeting;
   add('下评（书记向下一级党组织书记报告并接受评议）', yesNo(m.downwardReview));
-  add('向本级党委述职', m.selfCommitteeReport.enabled
-    ? `是${m.selfCommitteeReport.completeBy ? `，${cnDate(m.selfCommitteeReport.completeBy)}前完成` : ''}`
-    : '否');
+  add(
+    '向本级党委述职',
+    m.selfCommitteeReport.enabled
+      ? `是${m.selfCommitteeReport.completeBy ? `，${cnDate(m.selfCommitteeReport.completeBy)}前完成` : ''}`
+      : '否',
+  );
   add('上级派员参加述职评议会', m.observers.required ? (m.observers.byGroup ? '是，分组指导' : '是') : '否');
-  add('点评方式', m.commentMode === 'one_by_one' ? '一述一评（每位书记述职后当场点评）' : '集中点评（全部述职后逐一点评）');
+  add(
+    '点评方式',
+    m.commentMode === 'one_by_one' ? '一述一评（每位书记述职后当场点评）' : '集中点评（全部述职后逐一点评）',
+  );
   add('评议表', [m.ballotForms.reporter.title, m.ballotForms.downward?.title].filter(Boolean).join('、'));
-  add('参评人员', s.ballots.categories.map((c) => (c.weight ? `${c.label}（权重${c.weight}%）` : `${c.label}（不参加测评）`)).join('、'));
+  add(
+    '参评人员',
+    s.ballots.categories
+      .map((c) => (c.weight ? `${c.label}（权重${c.weight}%）` : `${c.label}（不参加测评）`))
+      .join('、'),
+  );
   add('分类统计最少人数', `${s.ballots.minGroupSize}人`);
 
   const g = s.grading;
   add('等次分值', GRADES.map((x) => `${GRADE_LABELS[x]}${g.points[x]}分`).join('，'));
   for (const q of g.quotas) {
     const bound = `${q.op === 'max' ? '不超过' : '不少于'}${q.share === undefined ? `${q.count}个` : shareLabel(q.share)}`;
-    add(`${gradeSetLabel(q.grades)}等次比例`, `${bound}${q.rounding ? `（${ROUNDING[q.rounding]}）` : ''}${q.hard ? '' : '，作为参考'}`);
+    add(
+      `${gradeSetLabel(q.grades)}等次比例`,
+      `${bound}${q.rounding ? `（${ROUNDING[q.rounding]}）` : ''}${q.hard ? '' : '，作为参考'}`,
+    );
   }
   const auto = [
-    g.autoPoor.averageOrPoorShareAbove !== null && `现场测评“一般”“差”票超过${shareLabel(g.autoPoor.averageOrPoorShareAbove)}`,
+    g.autoPoor.averageOrPoorShareAbove !== null &&
+      `现场测评“一般”“差”票超过${shareLabel(g.autoPoor.averageOrPoorShareAbove)}`,
     g.autoPoor.majorError && '年度基层党建工作出现重大失误造成严重影响',
     g.autoPoor.accountability && '党组织书记抓基层党建工作不力被问责追责',
   ].filter(Boolean);
   add('直接确定为“差”', auto.length ? auto.join('；') : '无');
   if (g.lowerShareStatedAtLock) add('“较好”及以下等次比例', '由党委（党组）在审定等次时研究确定');
-  add('综合评价权重', COMPONENTS.filter((c) => g.compositeWeights[c] > 0)
-    .map((c) => `${COMPONENT_LABELS[c]}${g.compositeWeights[c]}%`).join('，'));
+  add(
+    '综合评价权重',
+    COMPONENTS.filter((c) => g.compositeWeights[c] > 0)
+      .map((c) => `${COMPONENT_LABELS[c]}${g.compositeWeights[c]}%`)
+      .join('，'),
+  );
 
   add('实地考核', yesNo(s.fieldAssessment.enabled));
   add('满意度调查', s.survey.enabled ? `是，每单位约${s.survey.sampleSize}人` : '否');
   if (s.keyManagement.enabled) {
     const shares = Object.entries(s.keyManagement.minShares) as [string, Share][];
-    add('重点管理', shares.map(([sec, f]) => `${sectorLabel(sec)}不低于${shareLabel(f)}`).join('，')
-      + (s.keyManagement.scope === 'sub_rounds' ? '（各下级述职评议考核的基层党组织统一排序确定）' : ''));
+    add(
+      '重点管理',
+      shares.map(([sec, f]) => `${sectorLabel(sec)}不低于${shareLabel(f)}`).join('，') +
+        (s.keyManagement.scope === 'sub_rounds' ? '（各下级述职评议考核的基层党组织统一排序确定）' : ''),
+    );
   }
   if (s.parallel.honours.length) {
-    add('平行考核、差额否决', `${s.parallel.honours.map((h) => `${h.label}（1:${h.margin}）`).join('、')}；党建得分按${s.parallel.ratio}%折算计入年度绩效`);
+    add(
+      '平行考核、差额否决',
+      `${s.parallel.honours.map((h) => `${h.label}（1:${h.margin}）`).join('、')}；党建得分按${s.parallel.ratio}%折算计入年度绩效`,
+    );
   }
   add('总结报告', `工作结束后${s.summary.dueDaysAfterRound}日内报送`);
   if (s.summary.resultsDueDate) add('评议结果报送截止', cnDate(s.summary.resultsDueDate));

@@ -29,7 +29,11 @@ describe('every template', () => {
 
   it('R-CAMP-7: dates follow the year asked for, running into the next January', () => {
     const built = buildFromTemplate('003', 2030);
-    expect(built).toMatchObject({ templateId: '003', seedId: '003_5e8989d139850f3c', title: '2030年度党组织书记抓基层党建工作述职评议考核' });
+    expect(built).toMatchObject({
+      templateId: '003',
+      seedId: '003_5e8989d139850f3c',
+      title: '2030年度党组织书记抓基层党建工作述职评议考核',
+    });
     expect(built.settings.phases.every((p) => p.start.startsWith('2030') || p.start.startsWith('2031'))).toBe(true);
   });
 
@@ -76,7 +80,9 @@ describe('001 university', () => {
   });
 
   it('R-CAMP-7/R-GRADE-2: 好 ≤ 1/3, rounded down', () => {
-    expect(s.grading.quotas).toEqual([{ grades: ['good'], op: 'max', share: { num: 1, den: 3 }, rounding: 'floor', hard: true }]);
+    expect(s.grading.quotas).toEqual([
+      { grades: ['good'], op: 'max', share: { num: 1, den: 3 }, rounding: 'floor', hard: true },
+    ]);
   });
 
   it('R-CAMP-7/R-REP-4: sealed paper copy signed by the supervising leader, due 12-20; meeting early January', () => {
@@ -111,8 +117,14 @@ describe('002 county', () => {
     ]);
     expect(s.routes.every((r) => r.reportTo === null)).toBe(true);
 
-    const o = (id: number, parentId: number | null, name: string, kind: OrgNode['kind'], sector: OrgNode['sector'], level: OrgNode['level']): OrgNode =>
-      ({ id, parentId, name, kind, sector, level });
+    const o = (
+      id: number,
+      parentId: number | null,
+      name: string,
+      kind: OrgNode['kind'],
+      sector: OrgNode['sector'],
+      level: OrgNode['level'],
+    ): OrgNode => ({ id, parentId, name, kind, sector, level });
     const tree = [
       o(1, null, '县委', 'committee', 'organ', 'county'),
       o(2, 1, '某镇党委', 'committee', 'rural', 'township'),
@@ -132,7 +144,14 @@ describe('002 county', () => {
       { ...nonPublic, reportTo: 6 },
     ];
     const routes = computeRoutes(tree, bound, [2, 3, 4, 7, 9, 10]);
-    expect(Object.fromEntries([...routes].map(([id, r]) => [id, r.reportTo]))).toEqual({ 2: 1, 3: 2, 4: 5, 7: 6, 9: 8, 10: 1 });
+    expect(Object.fromEntries([...routes].map(([id, r]) => [id, r.reportTo]))).toEqual({
+      2: 1,
+      3: 2,
+      4: 5,
+      7: 6,
+      9: 8,
+      10: 1,
+    });
     expect(thrown(() => computeRoutes(tree, s.routes, [3])).code).toBe('ROUTE_UNBOUND');
   });
 
@@ -140,7 +159,7 @@ describe('002 county', () => {
     expect(s.meeting.observers).toEqual({ required: true, byGroup: true });
   });
 
-  it('R-CAMP-7/R-REP-2: achievements ≤ 1/3 blocks; last year\'s problems must be answered', () => {
+  it("R-CAMP-7/R-REP-2: achievements ≤ 1/3 blocks; last year's problems must be answered", () => {
     expect(s.report.achievementsMaxShare).toEqual({ num: 1, den: 3 });
     expect(s.report.blockingChecks).toEqual(expect.arrayContaining(['achievements_share', 'rectification_items']));
   });
@@ -156,7 +175,10 @@ describe('003 township', () => {
 
   it('R-CAMP-7/R-ORG-3: 20 reporters = 16 villages/communities + 2 non-public + 1 organ + 1 institution', () => {
     expect(s.scopePlan.map((e) => [e.sectors, e.count])).toEqual([
-      [['rural', 'community'], 16], [['non_public'], 2], [['organ'], 1], [['institution'], 1],
+      [['rural', 'community'], 16],
+      [['non_public'], 2],
+      [['organ'], 1],
+      [['institution'], 1],
     ]);
     expect(s.scopePlan.reduce((n, e) => n + e.count, 0)).toBe(20);
   });
@@ -216,7 +238,9 @@ describe('004 city', () => {
   it('R-CAMP-7/R-USE-4: key management of at least 10% rural and 5% community and others', () => {
     expect(s.keyManagement.enabled).toBe(true);
     expect(s.keyManagement.minShares.rural).toBe(0.1);
-    const others = Object.entries(s.keyManagement.minShares).filter(([k]) => k !== 'rural').map(([, f]) => f);
+    const others = Object.entries(s.keyManagement.minShares)
+      .filter(([k]) => k !== 'rural')
+      .map(([, f]) => f);
     expect(others).toEqual(Array(7).fill(0.05));
   });
 

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  applicableChecklist, appliesToReporter, fieldPercent, missingItems, sectionTotals, totalPoints, validateItem, validateScore,
+  applicableChecklist,
+  appliesToReporter,
+  fieldPercent,
+  missingItems,
+  sectionTotals,
+  totalPoints,
+  validateItem,
+  validateScore,
 } from './checklist';
 import type { AppError } from './errors';
 
@@ -22,7 +29,9 @@ describe('checklist items', () => {
     expect(thrown(() => validateItem({ ...item, maxPoints: -3 })).details).toEqual({ field: 'maxPoints' });
     expect(thrown(() => validateItem({ ...item, maxPoints: 1.234 })).message).toContain('两位小数');
     expect(thrown(() => validateItem({ ...item, maxPoints: 101 })).message).toContain('不能超过100');
-    expect(thrown(() => validateItem({ ...item, method: 'phone' })).message).toBe('考核方式只能是看现场、查资料或访群众');
+    expect(thrown(() => validateItem({ ...item, method: 'phone' })).message).toBe(
+      '考核方式只能是看现场、查资料或访群众',
+    );
     expect(thrown(() => validateItem({ ...item, title: '  ' })).details).toEqual({ field: 'title' });
     expect(thrown(() => validateItem({ ...item, section: '' })).details).toEqual({ field: 'section' });
   });
@@ -30,9 +39,16 @@ describe('checklist items', () => {
   it('totals add in hundredths and sections keep first-appearance order', () => {
     expect(totalPoints([0.1, 0.2])).toBe(0.3);
     expect(totalPoints([])).toBe(0);
-    expect(sectionTotals([
-      { section: 'B', maxPoints: 10 }, { section: 'A', maxPoints: 2.5 }, { section: 'B', maxPoints: 5 },
-    ])).toEqual([{ section: 'B', items: 2, points: 15 }, { section: 'A', items: 1, points: 2.5 }]);
+    expect(
+      sectionTotals([
+        { section: 'B', maxPoints: 10 },
+        { section: 'A', maxPoints: 2.5 },
+        { section: 'B', maxPoints: 5 },
+      ]),
+    ).toEqual([
+      { section: 'B', items: 2, points: 15 },
+      { section: 'A', items: 1, points: 2.5 },
+    ]);
   });
 });
 
@@ -70,14 +86,21 @@ describe('scores', () => {
     expect(over.message).toBe('「组织生活」的得分10.5超过该项分值10分');
     expect(thrown(() => validateScore({ score: -1, failed: false }, it10)).message).toContain('不能小于0');
     expect(thrown(() => validateScore({ score: 2, failed: true, note: ' ' }, it10)).code).toBe('NOTE_REQUIRED');
-    expect(thrown(() => validateScore({ score: 2, failed: true }, it10)).message).toBe('「组织生活」判定为不合格，须填写问题说明');
+    expect(thrown(() => validateScore({ score: 2, failed: true }, it10)).message).toBe(
+      '「组织生活」判定为不合格，须填写问题说明',
+    );
   });
 
   it('completion lists the unscored items in order; the field percent is over the scored items', () => {
     const items = [{ id: 5 }, { id: 6 }, { id: 7 }];
     expect(missingItems(items, [6]).map((i) => i.id)).toEqual([5, 7]);
     expect(missingItems(items, [5, 6, 7])).toEqual([]);
-    expect(fieldPercent([{ score: 8, maxPoints: 10 }, { score: 2.5, maxPoints: 5 }])).toBe(70);
+    expect(
+      fieldPercent([
+        { score: 8, maxPoints: 10 },
+        { score: 2.5, maxPoints: 5 },
+      ]),
+    ).toBe(70);
     expect(fieldPercent([])).toBeNull();
   });
 });

@@ -64,7 +64,10 @@ export interface AppliesTo {
   sectors?: string[];
 }
 
-export function appliesToReporter(appliesTo: AppliesTo | null | undefined, reporter: { tierKey: string; sector: string }): boolean {
+export function appliesToReporter(
+  appliesTo: AppliesTo | null | undefined,
+  reporter: { tierKey: string; sector: string },
+): boolean {
   const a = appliesTo ?? {};
   if (a.tierKeys?.length && !a.tierKeys.includes(reporter.tierKey)) return false;
   if (a.sectors?.length && !a.sectors.includes(reporter.sector)) return false;
@@ -90,7 +93,10 @@ export interface ScoreInput {
 export function validateScore(input: ScoreInput, item: { title: string; maxPoints: number }): void {
   if (!Number.isFinite(input.score) || input.score < 0) throw fail('score', `「${item.title}」的得分不能小于0`);
   if (input.score > item.maxPoints) {
-    throw new AppError('SCORE_ABOVE_MAX', `「${item.title}」的得分${input.score}超过该项分值${item.maxPoints}分`, { field: 'score', maxPoints: item.maxPoints });
+    throw new AppError('SCORE_ABOVE_MAX', `「${item.title}」的得分${input.score}超过该项分值${item.maxPoints}分`, {
+      field: 'score',
+      maxPoints: item.maxPoints,
+    });
   }
   if (!twoDecimals(input.score)) throw fail('score', '得分最多保留两位小数');
   if (input.failed && !input.note?.trim()) {

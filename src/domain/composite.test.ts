@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { ballotScore, competitionRanks, compositeScore, rank, rankNote, round2, roundHalfUp, validateWeights, type Weights } from './composite';
+import {
+  ballotScore,
+  competitionRanks,
+  compositeScore,
+  rank,
+  rankNote,
+  round2,
+  roundHalfUp,
+  validateWeights,
+  type Weights,
+} from './composite';
 import { mulberry32 } from './sampling';
 import type { AppError } from './errors';
 
@@ -24,8 +34,12 @@ describe('weights', () => {
   });
 
   it('refuses a negative or unknown weight, naming it', () => {
-    expect(thrown(() => validateWeights({ ballots: 110, field: -10 })).message).toBe('综合评价权重「实地考核」应为不小于0的数');
-    expect(thrown(() => validateWeights({ ballots: 100, bonus: 0 } as Weights)).message).toBe('综合评价权重中有未知的评价项「bonus」');
+    expect(thrown(() => validateWeights({ ballots: 110, field: -10 })).message).toBe(
+      '综合评价权重「实地考核」应为不小于0的数',
+    );
+    expect(thrown(() => validateWeights({ ballots: 100, bonus: 0 } as Weights)).message).toBe(
+      '综合评价权重中有未知的评价项「bonus」',
+    );
   });
 });
 
@@ -91,8 +105,12 @@ describe('composite score', () => {
     const r = compositeScore({ ballots: 80, field: 90, survey: null, daily: 100 }, W);
     expect(r.missing).toEqual(['survey']);
     expect(r.score).toBe(86.25);
-    expect(r.formula).toBe('综合得分 = 测评得分×50% + 实地考核×37.5% + 平时掌握×12.5% = 80×50% + 90×37.5% + 100×12.5% = 86.25');
-    expect(r.note).toBe('满意度得分缺失，其余各项权重按原比例折算为合计100%（测评得分40%→50%，实地考核30%→37.5%，平时掌握10%→12.5%）');
+    expect(r.formula).toBe(
+      '综合得分 = 测评得分×50% + 实地考核×37.5% + 平时掌握×12.5% = 80×50% + 90×37.5% + 100×12.5% = 86.25',
+    );
+    expect(r.note).toBe(
+      '满意度得分缺失，其余各项权重按原比例折算为合计100%（测评得分40%→50%，实地考核30%→37.5%，平时掌握10%→12.5%）',
+    );
   });
 
   it('rounds half up to two decimals and leaves zero-weight components out of the formula', () => {
@@ -109,9 +127,15 @@ describe('composite score', () => {
     for (let i = 0; i < 20_000; i++) {
       // Ratios of small integers, as the scores are, many of them exactly on a half, plus noise of a few ulps.
       const v = Math.floor(rnd() * 20_000) / (1 + Math.floor(rnd() * 400));
-      xs.push(v, v + Number.EPSILON * v * (rnd() - 0.5) * 8, Math.floor(rnd() * 20_000) / 200 + 0.005, (rnd() - 0.5) * 1e6);
+      xs.push(
+        v,
+        v + Number.EPSILON * v * (rnd() - 0.5) * 8,
+        Math.floor(rnd() * 20_000) / 200 + 0.005,
+        (rnd() - 0.5) * 1e6,
+      );
     }
-    for (const x of xs) for (const d of [2, 4]) expect(Object.is(roundHalfUp(x, d), full(x, d)), `${x} to ${d}`).toBe(true);
+    for (const x of xs)
+      for (const d of [2, 4]) expect(Object.is(roundHalfUp(x, d), full(x, d)), `${x} to ${d}`).toBe(true);
   });
 
   it('refuses missing everything, scores out of range and scores without a weight', () => {
@@ -154,7 +178,9 @@ describe('ranking', () => {
       ['c', 3, 1],
       ['d', 5, 3],
     ]);
-    expect(rankNote(['测评得分'])).toBe('注：按综合得分（保留两位小数）从高到低排名；得分相同的依次比较测评得分；仍相同的并列，其后名次顺延（如1、2、2、4）。');
+    expect(rankNote(['测评得分'])).toBe(
+      '注：按综合得分（保留两位小数）从高到低排名；得分相同的依次比较测评得分；仍相同的并列，其后名次顺延（如1、2、2、4）。',
+    );
     expect(rankNote()).not.toContain('依次比较');
   });
 
@@ -172,7 +198,7 @@ describe('ranking', () => {
 describe('ranking a whole campaign (competitionRanks)', () => {
   it('R-GRADE-1 equals rank() overall and by group on random scores with many ties, unranked entries left null', () => {
     let seed = 7;
-    const next = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     for (let c = 0; c < 200; c++) {
       const n = Math.floor(next() * 60);
       // Two decimals from a narrow range, so ties are common; about one in ten has no score.
@@ -181,13 +207,19 @@ describe('ranking a whole campaign (competitionRanks)', () => {
       const fast = competitionRanks(scores, groups);
       const items = scores.map((s, i) => ({ i, s })).filter((x) => x.s !== null);
       const slow = rank(items, (x) => x.s!, { groupOf: (x) => String(groups[x.i]) });
-      const want = { rank: scores.map(() => null as number | null), groupRank: scores.map(() => null as number | null) };
+      const want = {
+        rank: scores.map(() => null as number | null),
+        groupRank: scores.map(() => null as number | null),
+      };
       for (const r of slow) {
         want.rank[r.item.i] = r.rank;
         want.groupRank[r.item.i] = r.groupRank;
       }
       expect({ rank: fast.rank, groupRank: fast.groupRank }, `case ${c}`).toEqual(want);
-      expect(fast.order.map((i) => i), `case ${c}`).toEqual(slow.map((r) => r.item.i));
+      expect(
+        fast.order.map((i) => i),
+        `case ${c}`,
+      ).toEqual(slow.map((r) => r.item.i));
     }
     expect(competitionRanks([90, 95, 90, null, 80]).rank).toEqual([2, 1, 2, null, 4]);
     expect(() => competitionRanks([90, Number.NaN])).toThrow('排名依据的得分不是有效数字');

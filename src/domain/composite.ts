@@ -75,7 +75,8 @@ export function ballotScore(
   const points = options.gradePoints ?? DEFAULT_GRADE_POINTS;
   for (const g of GRADES) {
     const p = points[g];
-    if (!Number.isFinite(p) || p < 0 || p > 100) throw bad('gradePoints', `等次分值「${GRADE_LABELS[g]}」应在0到100之间`);
+    if (!Number.isFinite(p) || p < 0 || p > 100)
+      throw bad('gradePoints', `等次分值「${GRADE_LABELS[g]}」应在0到100之间`);
   }
   const groups = byCategory
     .map(({ category, counts }) => {
@@ -92,7 +93,11 @@ export function ballotScore(
   for (const g of groups) {
     if (weights[g.category] === undefined) throw bad('categoryWeights', `评议人类别「${g.category}」未设置权重`);
   }
-  const score = weightedBallotMean(groups.map((g) => g.total), groups.map((g) => g.valid), groups.map((g) => weights[g.category]!));
+  const score = weightedBallotMean(
+    groups.map((g) => g.total),
+    groups.map((g) => g.valid),
+    groups.map((g) => weights[g.category]!),
+  );
   if (Number.isNaN(score)) throw bad('categoryWeights', '有测评票的评议人类别权重均为0，无法计算测评得分');
   return score;
 }
@@ -102,7 +107,11 @@ export function ballotScore(
  * stored score is this code's, not a copy of it): Σ total/valid × weight over the categories with valid ballots,
  * divided by their weights. null without any valid ballot; NaN when those categories all weigh 0.
  */
-export function weightedBallotMean(totals: ArrayLike<number>, valids: ArrayLike<number>, weights: ArrayLike<number>): number | null {
+export function weightedBallotMean(
+  totals: ArrayLike<number>,
+  valids: ArrayLike<number>,
+  weights: ArrayLike<number>,
+): number | null {
   let present = 0;
   let any = false;
   for (let k = 0; k < valids.length; k++) {
@@ -279,12 +288,19 @@ export function rankNote(tieBreakerLabels: readonly string[] = []): string {
  * ballot counts the same), and the 综合评价's 测评得分, where each evaluator category's mean is weighted (R-GRADE-1).
  * With unequal groups they differ (97.33 vs 97.2), so both pages print both formulas.
  */
-export function ballotScoreFormulas(points: Record<Grade, number>, categories: readonly { label: string; weight: number }[]) {
+export function ballotScoreFormulas(
+  points: Record<Grade, number>,
+  categories: readonly { label: string; weight: number }[],
+) {
   const pts = GRADES.map((g) => `${GRADE_LABELS[g]}${points[g]}分`).join('、');
-  const weights = categories.filter((c) => c.weight > 0).map((c) => `${c.label}${c.weight}%`).join('、');
+  const weights = categories
+    .filter((c) => c.weight > 0)
+    .map((c) => `${c.label}${c.weight}%`)
+    .join('、');
   return {
     unweighted: `测评结果页的“平均分”＝各等次票数×等次分值之和÷有效票数，每张有效票同等计算，不区分参评人员类别（${pts}）。`,
-    weighted: `综合评价的“测评得分”＝各参评人员类别平均分×类别权重之和÷有有效票类别的权重之和（${weights}；${pts}）。`
-      + '各类别人数不同时，与测评结果页不分类别的“平均分”会有差异。',
+    weighted:
+      `综合评价的“测评得分”＝各参评人员类别平均分×类别权重之和÷有有效票类别的权重之和（${weights}；${pts}）。` +
+      '各类别人数不同时，与测评结果页不分类别的“平均分”会有差异。',
   };
 }

@@ -29,7 +29,11 @@ describe('error code registry', () => {
 
   it('AppError takes the status and default message from the registry, a message of its own when given', () => {
     const plain = new AppError('REPORTER_NOT_IN_CAMPAIGN');
-    expect(plain).toMatchObject({ code: 'REPORTER_NOT_IN_CAMPAIGN', status: 404, message: ERROR_CODES.REPORTER_NOT_IN_CAMPAIGN.message });
+    expect(plain).toMatchObject({
+      code: 'REPORTER_NOT_IN_CAMPAIGN',
+      status: 404,
+      message: ERROR_CODES.REPORTER_NOT_IN_CAMPAIGN.message,
+    });
     const named = new AppError('NOT_A_REPORTER', '「前进村」不是述职对象', { field: 'orgId' });
     expect(named).toMatchObject({ status: 400, message: '「前进村」不是述职对象', details: { field: 'orgId' } });
   });

@@ -22,7 +22,9 @@ const TOWNSHIP: GradingPolicy = {
 const GOOD_THIRD: QuotaRule = { grades: ['good'], op: 'max', share: { num: 1, den: 3 }, rounding: 'floor' };
 
 /** 50 evaluators; `low` of them rate 一般 or 差, the rest 好 or 较好. */
-const ballots50 = (low: number) => ({ counts: { good: 40 - low, fair: 10, average: low - (low >> 1), poor: low >> 1 } });
+const ballots50 = (low: number) => ({
+  counts: { good: 40 - low, fair: 10, average: low - (low >> 1), poor: low >> 1 },
+});
 const standing = (i: number, extra: Partial<Standing> = {}): Standing => ({
   reporterId: `r${i}`,
   rank: i,
@@ -40,9 +42,13 @@ const thrown = (f: () => unknown) => {
 
 describe('automatic 差', () => {
   it('R-GRADE-3: 一般+差 above 10% of valid ballots, strictly', () => {
-    expect(autoPoorReasons(standing(1, { ballots: ballots50(6) }))).toEqual(['现场测评“一般”“差”票6张，占有效票12%，超过1/10']);
+    expect(autoPoorReasons(standing(1, { ballots: ballots50(6) }))).toEqual([
+      '现场测评“一般”“差”票6张，占有效票12%，超过1/10',
+    ]);
     expect(autoPoorReasons(standing(1, { ballots: ballots50(5) }))).toEqual([]);
-    expect(autoPoorReasons(standing(1, { ballots: { counts: { good: 0, fair: 0, average: 0, poor: 0 } } }))).toEqual([]);
+    expect(autoPoorReasons(standing(1, { ballots: { counts: { good: 0, fair: 0, average: 0, poor: 0 } } }))).toEqual(
+      [],
+    );
   });
 
   it('R-GRADE-3: a recorded major error or accountability case, each with its reason', () => {
@@ -81,12 +87,16 @@ describe('suggested grades', () => {
     // 较好或以下 ≥ 40% of 20 → 8: the 3 automatic 差 count, so 5 more 较好; the best 12 get 好.
     const count = (g: Grade) => s.grades.filter((x) => x.grade === g).length;
     expect([count('good'), count('fair'), count('average'), count('poor')]).toEqual([12, 5, 0, 3]);
-    expect(s.grades.filter((g) => g.grade === 'good').map((g) => g.rank)).toEqual([1, 2, 3, 4, 6, 7, 9, 10, 11, 12, 13, 14]);
+    expect(s.grades.filter((g) => g.grade === 'good').map((g) => g.rank)).toEqual([
+      1, 2, 3, 4, 6, 7, 9, 10, 11, 12, 13, 14,
+    ]);
     expect(s.checks.map((c) => c.message)).toEqual(['较好及以下8个，下限8个']);
     expect(s.unmet).toBeNull();
     expect(byId.get('r3')?.explanation).toBe('排名第3，好等次名额上限12个，建议为好');
     expect(byId.get('r15')?.explanation).toBe('排名第15，未能定为好（定为好将使较好及以下还差1个），建议为较好');
-    expect(byId.get('r5')?.explanation).toBe('排名第5，自动定为差：年度基层党建工作出现重大失误造成严重影响：村集体资金管理出现重大问题');
+    expect(byId.get('r5')?.explanation).toBe(
+      '排名第5，自动定为差：年度基层党建工作出现重大失误造成严重影响：村集体资金管理出现重大问题',
+    );
     expect(byId.get('r20')?.explanation).toBe('排名第20，自动定为差：现场测评“一般”“差”票6张，占有效票12%，超过1/10');
   });
 
@@ -126,7 +136,9 @@ describe('suggested grades', () => {
     expect(s.grades.filter((g) => g.grade === 'good')).toHaveLength(8);
     expect(s.grades[0].explanation).toBe('排名第1，建议为好');
     expect(s.checks.map((c) => c.ok)).toEqual([true, false]);
-    expect(s.unmet).toBe('无法同时满足等次比例要求：较好及以下超出3个（其中自动定为“差”的12个不能调整），请党委研究决定');
+    expect(s.unmet).toBe(
+      '无法同时满足等次比例要求：较好及以下超出3个（其中自动定为“差”的12个不能调整），请党委研究决定',
+    );
   });
 
   it('R-GRADE-2: says when ties are the reason the quotas cannot be met', () => {
@@ -142,14 +154,14 @@ describe('suggested grades', () => {
       checks: [expect.objectContaining({ bound: 0, actual: 0, ok: true })],
       unmet: null,
     });
-    const allPoor = suggestGrades([standing(1, { ballots: ballots50(9) }), standing(2, { ballots: ballots50(9) })], TOWNSHIP);
+    const allPoor = suggestGrades(
+      [standing(1, { ballots: ballots50(9) }), standing(2, { ballots: ballots50(9) })],
+      TOWNSHIP,
+    );
     expect(allPoor.grades.map((g) => g.grade)).toEqual(['poor', 'poor']);
     expect(allPoor.unmet).toBeNull();
     const free = suggestGrades([standing(1), standing(2)], { quotaRules: [] });
-    expect(free.grades.map((g) => g.explanation)).toEqual([
-      '排名第1，建议为好',
-      '排名第2，建议为好',
-    ]);
+    expect(free.grades.map((g) => g.explanation)).toEqual(['排名第1，建议为好', '排名第2，建议为好']);
   });
 
   it('uses 一般 or 差 for reporters not automatically 差 only when a rule requires it', () => {
@@ -167,7 +179,9 @@ describe('suggested grades', () => {
     const neg = standing(1, { ballots: { counts: { good: -1, fair: 0, average: 0, poor: 0 } } });
     expect(thrown(() => suggestGrades([neg], TOWNSHIP)).details).toEqual({ field: 'ballots' });
     const clash: QuotaRule = { grades: ['good'], op: 'min', share: 0.5, rounding: 'ceil' };
-    expect(thrown(() => suggestGrades([standing(1)], { quotaRules: [GOOD_THIRD, clash] })).code).toBe('QUOTA_RULES_CONFLICT');
+    expect(thrown(() => suggestGrades([standing(1)], { quotaRules: [GOOD_THIRD, clash] })).code).toBe(
+      'QUOTA_RULES_CONFLICT',
+    );
   });
 });
 
@@ -206,9 +220,14 @@ describe('final decision', () => {
 
   it('R-GRADE-3/R-GRADE-4: overriding an automatic 差 blocks by default and warns when set so; a missing reason always blocks', () => {
     const auto = decision({ suggested: 'poor', final: 'average', autoReasons: ['被问责'], reason: '问责事项已撤销' });
-    expect(lockCheck([auto], { quotaRules: [] }).blockers).toEqual(['「某村党支部」符合自动定为“差”的情形（被问责），最终等次为一般']);
+    expect(lockCheck([auto], { quotaRules: [] }).blockers).toEqual([
+      '「某村党支部」符合自动定为“差”的情形（被问责），最终等次为一般',
+    ]);
     const soft = lockCheck([auto], { quotaRules: [], autoPoorHard: false });
-    expect(soft).toMatchObject({ canLock: true, warnings: ['「某村党支部」符合自动定为“差”的情形（被问责），最终等次为一般'] });
+    expect(soft).toMatchObject({
+      canLock: true,
+      warnings: ['「某村党支部」符合自动定为“差”的情形（被问责），最终等次为一般'],
+    });
     const noReason = lockCheck([decision({ final: 'average' })], { quotaRules: [], autoPoorHard: false });
     expect(noReason.blockers).toEqual(['「某村党支部」最终等次（一般）与建议等次（较好）不一致，须填写调整理由']);
     expect(lockCheck([], { quotaRules: [GOOD_THIRD] }).canLock).toBe(true);
@@ -234,7 +253,10 @@ describe('suggested grades, properties over random campaigns', () => {
     TOWNSHIP,
     { quotaRules: [GOOD_THIRD, { grades: LOWER, op: 'min', share: 0.4, rounding: 'round', hard: false }] },
     { quotaRules: [GOOD_THIRD], autoPoor: { averageOrPoorShareAbove: 0.15, majorError: false, accountability: true } },
-    { quotaRules: [{ grades: ['good'], op: 'max', count: 3 }], autoPoor: { averageOrPoorShareAbove: null, majorError: true, accountability: false } },
+    {
+      quotaRules: [{ grades: ['good'], op: 'max', count: 3 }],
+      autoPoor: { averageOrPoorShareAbove: null, majorError: true, accountability: false },
+    },
     { quotaRules: [] },
   ];
   const campaign = (next: () => number, n: number): Standing[] => {
@@ -242,17 +264,30 @@ describe('suggested grades, properties over random campaigns', () => {
     let rank = 1;
     for (let i = 0; i < n; i++) {
       if (i > 0 && next() > 0.3) rank = i + 1; // about a third of the reporters tie with the one before
-      const counts = { good: Math.floor(next() * 30), fair: Math.floor(next() * 10), average: Math.floor(next() * 4), poor: Math.floor(next() * 3) };
+      const counts = {
+        good: Math.floor(next() * 30),
+        fair: Math.floor(next() * 10),
+        average: Math.floor(next() * 4),
+        poor: Math.floor(next() * 3),
+      };
       if (next() < 0.05) Object.assign(counts, { good: 0, fair: 0, average: 0, poor: 0 });
       out.push({
-        reporterId: `r${i}`, rank, ballots: { counts },
-        majorError: next() < 0.05 ? '重大失误' : null, accountability: next() < 0.05 ? '被问责' : null,
+        reporterId: `r${i}`,
+        rank,
+        ballots: { counts },
+        majorError: next() < 0.05 ? '重大失误' : null,
+        accountability: next() < 0.05 ? '被问责' : null,
       });
     }
     return out;
   };
   const byReporter = (s: ReturnType<typeof suggestGrades>) =>
-    Object.fromEntries(s.grades.map((g) => [g.reporterId, { rank: g.rank, grade: g.grade, autoReasons: g.autoReasons, explanation: g.explanation }]));
+    Object.fromEntries(
+      s.grades.map((g) => [
+        g.reporterId,
+        { rank: g.rank, grade: g.grade, autoReasons: g.autoReasons, explanation: g.explanation },
+      ]),
+    );
   const ORDER: Grade[] = ['good', 'fair', 'average', 'poor'];
 
   it('R-GRADE-2/R-GRADE-3: the input order does not matter; ties share a grade; grades never improve down the ranking', () => {
@@ -273,7 +308,10 @@ describe('suggested grades, properties over random campaigns', () => {
         expect(s.checks, `case ${c}`).toEqual(base.checks);
         expect(s.unmet, `case ${c}`).toBe(base.unmet);
       }
-      expect(base.grades.map((g) => g.rank), `case ${c}`).toEqual(standings.map((s) => s.rank).sort((a, b) => a - b));
+      expect(
+        base.grades.map((g) => g.rank),
+        `case ${c}`,
+      ).toEqual(standings.map((s) => s.rank).sort((a, b) => a - b));
       const free = base.grades.filter((g) => g.autoReasons.length === 0);
       for (let i = 1; i < free.length; i++) {
         const [a, b] = [free[i - 1]!, free[i]!];

@@ -72,11 +72,20 @@ export interface Suggestion {
 }
 
 export function autoPoorReasons(standing: Standing, rules: AutoPoorRules = AUTO_POOR_003): string[] {
-  return autoPoorReasonsWith(standing, rules, rules.averageOrPoorShareAbove === null ? null : shareToFraction(rules.averageOrPoorShareAbove));
+  return autoPoorReasonsWith(
+    standing,
+    rules,
+    rules.averageOrPoorShareAbove === null ? null : shareToFraction(rules.averageOrPoorShareAbove),
+  );
 }
 
 /** low / valid > num / den, exactly: in doubles while both products are exact integers, else in BigInt. */
-function above(low: number, valid: number, [num, den]: readonly [bigint, bigint], nd: readonly [number, number]): boolean {
+function above(
+  low: number,
+  valid: number,
+  [num, den]: readonly [bigint, bigint],
+  nd: readonly [number, number],
+): boolean {
   const left = low * nd[1];
   const right = nd[0] * valid;
   if (Number.isSafeInteger(left) && Number.isSafeInteger(right)) return left > right;
@@ -135,7 +144,8 @@ export function suggestGrades(standings: readonly Standing[], policy: GradingPol
   checkStandings(standings);
   const rules = policy.quotaRules;
   const autoRules = policy.autoPoor ?? AUTO_POOR_003;
-  const fraction = autoRules.averageOrPoorShareAbove === null ? null : shareToFraction(autoRules.averageOrPoorShareAbove);
+  const fraction =
+    autoRules.averageOrPoorShareAbove === null ? null : shareToFraction(autoRules.averageOrPoorShareAbove);
   // One pass, no intermediate object per reporter: a province has 300,000 standings.
   const auto: Array<{ s: Standing; reasons: string[] }> = [];
   const free: Standing[] = [];
@@ -191,7 +201,8 @@ export function suggestGrades(standings: readonly Standing[], policy: GradingPol
     // 好 is only "capped" when someone ranked lower did not get it.
     const why = whyOf(grade);
     const explanation = `${rankText}，${why}建议为${GRADE_LABELS[grade]}`;
-    for (const s of group) suggested.push({ reporterId: s.reporterId, rank: s.rank, grade, autoReasons: [], explanation });
+    for (const s of group)
+      suggested.push({ reporterId: s.reporterId, rank: s.rank, grade, autoReasons: [], explanation });
   });
   for (const { s, reasons } of auto) {
     suggested.push({
@@ -299,17 +310,30 @@ export interface OpinionGap {
 
 /** Reporters whose written opinion lacks a part: their feedback letters would have nothing to say there. */
 export function opinionGaps(
-  rows: readonly { reporterId: string; name: string; achievements: string | null; problems: string | null; direction: string | null }[],
+  rows: readonly {
+    reporterId: string;
+    name: string;
+    achievements: string | null;
+    problems: string | null;
+    direction: string | null;
+  }[],
 ): OpinionGap[] {
   return rows
-    .map((r) => ({ reporterId: r.reporterId, name: r.name, missing: OPINION_PARTS.filter((p) => !r[p.key]?.trim()).map((p) => p.label) }))
+    .map((r) => ({
+      reporterId: r.reporterId,
+      name: r.name,
+      missing: OPINION_PARTS.filter((p) => !r[p.key]?.trim()).map((p) => p.label),
+    }))
     .filter((g) => g.missing.length > 0);
 }
 
 /** One warning line for the lock dialog, naming each reporter and the parts missing (the first 20, then a count). */
 export function opinionWarning(gaps: readonly OpinionGap[]): string | null {
   if (!gaps.length) return null;
-  const shown = gaps.slice(0, 20).map((g) => `${g.name}（缺${g.missing.join('、')}）`).join('；');
+  const shown = gaps
+    .slice(0, 20)
+    .map((g) => `${g.name}（缺${g.missing.join('、')}）`)
+    .join('；');
   return `${gaps.length}个述职对象的书面综合评价意见不完整，反馈意见中将没有相应内容：${shown}${gaps.length > 20 ? `等` : ''}`;
 }
 

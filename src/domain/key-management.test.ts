@@ -3,7 +3,12 @@ import type { AppError } from './errors';
 import { proposeKeyManagement, type KeyCandidate } from './key-management';
 
 const orgs = (sector: string, n: number, firstRank: number): KeyCandidate[] =>
-  Array.from({ length: n }, (_, i) => ({ orgId: `${sector}${i + 1}`, name: `${sector}${i + 1}`, sector, rank: firstRank + i }));
+  Array.from({ length: n }, (_, i) => ({
+    orgId: `${sector}${i + 1}`,
+    name: `${sector}${i + 1}`,
+    sector,
+    rank: firstRank + i,
+  }));
 const thrown = (f: () => unknown) => {
   try {
     f();
@@ -23,8 +28,12 @@ describe('key management', () => {
       { sector: 'organ', total: 1, required: 1, listed: 1 },
     ]);
     expect(listed.map((o) => o.orgId)).toEqual(['rural35', 'rural34', 'rural33', 'rural32', 'community12', 'organ1']);
-    expect(listed[2].reason).toBe('农村领域共35个党组织，按不低于1/10（向上取整）应列入4个；综合排名第33名，本领域倒数第3');
-    expect(listed[4].reason).toBe('社区领域共12个党组织，按不低于1/20（向上取整）应列入1个；综合排名第47名，本领域倒数第1');
+    expect(listed[2].reason).toBe(
+      '农村领域共35个党组织，按不低于1/10（向上取整）应列入4个；综合排名第33名，本领域倒数第3',
+    );
+    expect(listed[4].reason).toBe(
+      '社区领域共12个党组织，按不低于1/20（向上取整）应列入1个；综合排名第47名，本领域倒数第1',
+    );
   });
 
   it('R-USE-4: lists every organization tied at the last place to fill', () => {

@@ -74,7 +74,11 @@ export function proposeKeyManagement(
     for (const o of chosen) {
       const fromBottom = 1 + weakestFirst.filter((x) => x.rank > o.rank).length;
       const tie = tied && o.rank === cutRank ? `；第${required}个名额处有${tied}个党组织排名并列，一并列入` : '';
-      listed.push({ ...o, fromBottom, reason: `${basis}；${scopeLabel ? '统一排序' : '综合排名'}第${o.rank}名，本领域倒数第${fromBottom}${tie}` });
+      listed.push({
+        ...o,
+        fromBottom,
+        reason: `${basis}；${scopeLabel ? '统一排序' : '综合排名'}第${o.rank}名，本领域倒数第${fromBottom}${tie}`,
+      });
     }
     sectors.push({ sector, total: orgs.length, required, listed: chosen.length });
   }

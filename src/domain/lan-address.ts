@@ -4,7 +4,10 @@
  * phone. Used by the server for PUBLIC_URL and by the console for the address it was opened at.
  */
 export function phoneUnreachableReason(hostname: string): string | null {
-  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  const host = hostname
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
   if (host === 'localhost' || host.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1') {
     return `「${hostname}」只指本机，手机打不开`;
   }

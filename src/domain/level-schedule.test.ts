@@ -7,7 +7,10 @@ import type { PhaseKey } from './campaign-phases';
 const childOf = (templateId: string, deadline: string) => {
   const s = buildFromTemplate(templateId, 2025).settings;
   const plan = subRoundPlan({
-    parent: s.phases, deadline, mode: s.organizing.mode, resultsDueDate: s.summary.resultsDueDate,
+    parent: s.phases,
+    deadline,
+    mode: s.organizing.mode,
+    resultsDueDate: s.summary.resultsDueDate,
     dueDaysBeforeMeeting: s.report.dueDaysBeforeMeeting,
   });
   const at = (k: PhaseKey) => plan.find((p) => p.key === k)!;
@@ -50,7 +53,7 @@ describe('subRoundPlan (R-CAMP-2, R-CAMP-8): each level has its own dates', () =
     expect(at('reports')).toEqual(parent('reports'));
   });
 
-  it('keeps the parent plan when the deadline falls after the parent\'s round', () => {
+  it("keeps the parent plan when the deadline falls after the parent's round", () => {
     const { plan, s } = childOf('002', '2026-03-01');
     expect(plan.filter((p) => p.key !== 'summary')).toEqual(s.phases.filter((p) => p.key !== 'summary'));
   });
@@ -59,7 +62,9 @@ describe('subRoundPlan (R-CAMP-2, R-CAMP-8): each level has its own dates', () =
 describe('assertWithinDeadline (R-CAMP-8)', () => {
   it('R-CAMP-8: refuses a sub-round whose meeting falls after its own deadline, naming the phase', () => {
     const s = buildFromTemplate('002', 2025).settings;
-    expect(() => assertWithinDeadline(s.phases, '2025-12-25')).toThrow('本级述职评议考核须在2025年12月25日前完成，「述职报告」阶段应不晚于该日结束');
+    expect(() => assertWithinDeadline(s.phases, '2025-12-25')).toThrow(
+      '本级述职评议考核须在2025年12月25日前完成，「述职报告」阶段应不晚于该日结束',
+    );
     expect(() => assertWithinDeadline(s.phases, null)).not.toThrow();
   });
 });

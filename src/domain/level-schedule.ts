@@ -4,7 +4,15 @@
  * 乡镇 rounds end by 12-25, the 工委 rounds by 1-15, and results go to the county by 1-20.
  */
 import { AppError } from './errors';
-import { addDays, cnDate, daysBetween, phaseLabel, validatePhasePlans, type PhaseKey, type PhasePlan } from './campaign-phases';
+import {
+  addDays,
+  cnDate,
+  daysBetween,
+  phaseLabel,
+  validatePhasePlans,
+  type PhaseKey,
+  type PhasePlan,
+} from './campaign-phases';
 
 /** The phases of the 述职评议考核 itself, which a level's deadline bounds. */
 export const ROUND_PHASES: PhaseKey[] = ['preparation', 'reports', 'review', 'field', 'meeting', 'evaluation'];
@@ -38,7 +46,11 @@ export function subRoundPlan(input: SubRoundInput): PhasePlan[] {
   const planStart = round.reduce((m, p) => (p.start < m ? p.start : m), round[0]!.start);
   const roundEnd = round.reduce((m, p) => (p.end > m ? p.end : m), round[0]!.end);
   const meeting = parent.find((p) => p.key === 'meeting')!;
-  if (deadline >= roundEnd) return withSummary(parent.map((p) => ({ ...p })), input);
+  if (deadline >= roundEnd)
+    return withSummary(
+      parent.map((p) => ({ ...p })),
+      input,
+    );
 
   const pivot = input.mode === 'top_down' && meeting.start <= deadline ? meeting.start : planStart;
   const span = daysBetween(pivot, roundEnd);
@@ -47,7 +59,9 @@ export function subRoundPlan(input: SubRoundInput): PhasePlan[] {
     if (d <= pivot) return d > deadline ? deadline : d;
     return addDays(pivot, Math.floor((daysBetween(pivot, d) * room) / span));
   };
-  const out: PhasePlan[] = parent.map((p) => (isRound(p.key) ? { key: p.key, start: map(p.start), end: map(p.end) } : { ...p }));
+  const out: PhasePlan[] = parent.map((p) =>
+    isRound(p.key) ? { key: p.key, start: map(p.start), end: map(p.end) } : { ...p },
+  );
   const at = (k: PhaseKey) => out.find((p) => p.key === k);
 
   // Reports due N days before the meeting (R-REP-4): the compressed reports phase may run too close to it.

@@ -16,7 +16,8 @@ export const MEETING_STEPS = [
 ] as const;
 export type MeetingStep = (typeof MEETING_STEPS)[number]['key'];
 export const MEETING_STEP_KEYS = MEETING_STEPS.map((s) => s.key) as [MeetingStep, ...MeetingStep[]];
-export const stepLabel = (key: string | null | undefined) => MEETING_STEPS.find((s) => s.key === key)?.label ?? '会前准备';
+export const stepLabel = (key: string | null | undefined) =>
+  MEETING_STEPS.find((s) => s.key === key)?.label ?? '会前准备';
 
 export const MEETING_STATES = [
   { key: 'preparing', label: '筹备中' },
@@ -74,10 +75,9 @@ const bad = (code: ErrorCode, message: string, field = 'items') => new AppError(
  */
 export function defaultAgenda(reporters: readonly AgendaReporter[]): AgendaEntry[] {
   const byRoster = [...reporters].sort((a, b) => a.sortKey.localeCompare(b.sortKey) || a.id - b.id);
-  return [
-    ...byRoster.filter((r) => r.role !== 'downward'),
-    ...byRoster.filter((r) => r.role === 'downward'),
-  ].map((r) => ({ reporterId: r.id, writtenOnly: r.writtenOnly }));
+  return [...byRoster.filter((r) => r.role !== 'downward'), ...byRoster.filter((r) => r.role === 'downward')].map(
+    (r) => ({ reporterId: r.id, writtenOnly: r.writtenOnly }),
+  );
 }
 
 /**
@@ -153,12 +153,19 @@ const PER_ITEM: readonly MeetingStep[] = ['reports', 'comments'];
  * steps. Written-only reporters do not speak and are not stopped at (R-MEET-4).
  */
 export function agendaFlow<T extends { id: number; writtenOnly: boolean; position: number }>(
-  mode: CommentMode, items: readonly T[],
+  mode: CommentMode,
+  items: readonly T[],
 ): FlowPosition[] {
   const list = speakers(items);
   const closing: FlowPosition[] = (['rating', 'guidance', 'summary'] as const).map((step) => ({ step, itemId: null }));
   if (mode === 'one_by_one') {
-    return [...list.flatMap((i): FlowPosition[] => [{ step: 'reports', itemId: i.id }, { step: 'comments', itemId: i.id }]), ...closing];
+    return [
+      ...list.flatMap((i): FlowPosition[] => [
+        { step: 'reports', itemId: i.id },
+        { step: 'comments', itemId: i.id },
+      ]),
+      ...closing,
+    ];
   }
   return [
     ...list.map((i): FlowPosition => ({ step: 'reports', itemId: i.id })),
@@ -174,21 +181,32 @@ export function agendaFlow<T extends { id: number; writtenOnly: boolean; positio
  * else the first stop of that step, else the first stop of a later step.
  */
 export function nextInFlow<T extends { id: number; writtenOnly: boolean; position: number }>(
-  mode: CommentMode, items: readonly T[], current: { step: string | null; itemId: number | null },
+  mode: CommentMode,
+  items: readonly T[],
+  current: { step: string | null; itemId: number | null },
 ): FlowPosition | null {
   const flow = agendaFlow(mode, items);
   if (current.step == null) return flow[0] ?? null;
-  const at = flow.findIndex((p) => p.step === current.step && (!PER_ITEM.includes(p.step) || p.itemId === current.itemId));
+  const at = flow.findIndex(
+    (p) => p.step === current.step && (!PER_ITEM.includes(p.step) || p.itemId === current.itemId),
+  );
   if (at >= 0) return flow[at + 1] ?? null;
   const order = (step: string) => MEETING_STEP_KEYS.indexOf(step as MeetingStep);
-  return (current.itemId != null ? flow.find((p) => p.itemId === current.itemId && order(p.step) > order(current.step!)) : undefined)
-    ?? flow.find((p) => p.step === current.step)
-    ?? flow.find((p) => order(p.step) > order(current.step!))
-    ?? null;
+  return (
+    (current.itemId != null
+      ? flow.find((p) => p.itemId === current.itemId && order(p.step) > order(current.step!))
+      : undefined) ??
+    flow.find((p) => p.step === current.step) ??
+    flow.find((p) => order(p.step) > order(current.step!)) ??
+    null
+  );
 }
 
 /** What the projector and the 下一项 button say: "述职：东湾村党支部", "点评：东湾村党支部", "评议测评". */
-export function flowLabel(p: { step: string | null; itemId: number | null }, nameOf: (itemId: number) => string | undefined): string {
+export function flowLabel(
+  p: { step: string | null; itemId: number | null },
+  nameOf: (itemId: number) => string | undefined,
+): string {
   if (p.step == null) return stepLabel(null);
   const name = p.itemId == null ? undefined : nameOf(p.itemId);
   if (p.step === 'reports' && name) return `述职：${name}`;
@@ -199,6 +217,11 @@ export function flowLabel(p: { step: string | null; itemId: number | null }, nam
 /** The agenda lines of the 会议记录, in the meeting's order. */
 export function agendaLines(mode: CommentMode): string[] {
   return mode === 'one_by_one'
-    ? ['书记逐一述职，每位书记述职后由主持会议的党委书记当场点评（一述一评）', '评议测评', '上级组织部门讲话', '总结讲话']
+    ? [
+        '书记逐一述职，每位书记述职后由主持会议的党委书记当场点评（一述一评）',
+        '评议测评',
+        '上级组织部门讲话',
+        '总结讲话',
+      ]
     : MEETING_STEPS.map((s) => s.label);
 }

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  formatClock, IDLE_TIMER, pauseTimer, resetTimer, selectSpeaker, startTimer, timerView, type TimerState,
+  formatClock,
+  IDLE_TIMER,
+  pauseTimer,
+  resetTimer,
+  selectSpeaker,
+  startTimer,
+  timerView,
+  type TimerState,
 } from './meeting-timer';
 
 const t0 = new Date('2025-12-20T01:00:00Z');
@@ -42,7 +49,11 @@ describe('R-REP-8 speech timer', () => {
   });
 
   it('no limit for a tier without speaking minutes', () => {
-    expect(timerView(startTimer(selectSpeaker(1), t0), at(1000), null)).toEqual({ elapsedMs: 1_000_000, remainingMs: null, overrun: false });
+    expect(timerView(startTimer(selectSpeaker(1), t0), at(1000), null)).toEqual({
+      elapsedMs: 1_000_000,
+      remainingMs: null,
+      overrun: false,
+    });
   });
 
   it('a clock in the past (skewed screen) never shows negative elapsed time', () => {

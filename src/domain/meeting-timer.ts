@@ -25,7 +25,8 @@ export interface TimerView {
 }
 
 export function elapsed(state: TimerState, now: Date): number {
-  const running = state.status === 'running' && state.startedAt ? Math.max(0, now.getTime() - state.startedAt.getTime()) : 0;
+  const running =
+    state.status === 'running' && state.startedAt ? Math.max(0, now.getTime() - state.startedAt.getTime()) : 0;
   return state.elapsedMs + running;
 }
 

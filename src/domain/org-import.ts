@@ -71,7 +71,10 @@ export function planOrgImport(rows: RawOrgRow[], existing: Map<string, ExistingO
  * so that a 100,000-row file does not keep the event loop, and every other request, waiting.
  */
 export async function planOrgImportPausing(
-  rows: RawOrgRow[], existing: Map<string, ExistingOrg>, today: string, pause: () => Promise<void>,
+  rows: RawOrgRow[],
+  existing: Map<string, ExistingOrg>,
+  today: string,
+  pause: () => Promise<void>,
 ): Promise<OrgImportPlan> {
   const steps = planSteps(rows, existing, today);
   for (let s = steps.next(); ; s = steps.next()) {
@@ -81,7 +84,11 @@ export async function planOrgImportPausing(
 }
 
 /** Yields (nothing) every PLAN_PAUSE_EVERY rows of work; returns the result. */
-function* planSteps(rows: RawOrgRow[], existing: Map<string, ExistingOrg>, today: string): Generator<void, OrgImportPlan> {
+function* planSteps(
+  rows: RawOrgRow[],
+  existing: Map<string, ExistingOrg>,
+  today: string,
+): Generator<void, OrgImportPlan> {
   let work = 0;
   const errors: ImportRowError[] = [];
   const err = (row: number, column: string, message: string) => errors.push({ row, column, message });
@@ -96,8 +103,10 @@ function* planSteps(rows: RawOrgRow[], existing: Map<string, ExistingOrg>, today
     if (++work % PLAN_PAUSE_EVERY === 0) yield;
     const before = errors.length;
     if (!r.code) err(r.row, '组织编码', '组织编码不能为空');
-    else if (!CODE_RE.test(r.code)) err(r.row, '组织编码', `组织编码「${r.code}」格式不正确：只能包含字母、数字、短横线或下划线，最长64位`);
-    else if (firstRowOfCode.has(r.code)) err(r.row, '组织编码', `组织编码「${r.code}」与第${firstRowOfCode.get(r.code)}行重复`);
+    else if (!CODE_RE.test(r.code))
+      err(r.row, '组织编码', `组织编码「${r.code}」格式不正确：只能包含字母、数字、短横线或下划线，最长64位`);
+    else if (firstRowOfCode.has(r.code))
+      err(r.row, '组织编码', `组织编码「${r.code}」与第${firstRowOfCode.get(r.code)}行重复`);
     else if (existing.has(r.code)) err(r.row, '组织编码', `组织编码「${r.code}」在系统中已存在`);
     if (r.code && !firstRowOfCode.has(r.code)) firstRowOfCode.set(r.code, r.row);
 
@@ -106,7 +115,8 @@ function* planSteps(rows: RawOrgRow[], existing: Map<string, ExistingOrg>, today
 
     const kind = kindFromLabel(r.kind);
     if (!r.kind) err(r.row, '组织类别', '组织类别不能为空');
-    else if (!kind) err(r.row, '组织类别', `组织类别「${r.kind}」无效，可选：${ORG_KINDS.map((k) => k.label).join('、')}`);
+    else if (!kind)
+      err(r.row, '组织类别', `组织类别「${r.kind}」无效，可选：${ORG_KINDS.map((k) => k.label).join('、')}`);
     const sector = sectorFromLabel(r.sector);
     if (!r.sector) err(r.row, '领域', '领域不能为空');
     else if (!sector) err(r.row, '领域', `领域「${r.sector}」无效，可选：${SECTORS.map((s) => s.label).join('、')}`);
@@ -144,9 +154,20 @@ function* planSteps(rows: RawOrgRow[], existing: Map<string, ExistingOrg>, today
 
     if (errors.length === before && parent && kind && sector && level) {
       candidates.push({
-        row: r.row, code: r.code, name: r.name, kind, sector, level, parent,
+        row: r.row,
+        code: r.code,
+        name: r.name,
+        kind,
+        sector,
+        level,
+        parent,
         secretary: r.secretaryName
-          ? { name: r.secretaryName, position: r.secretaryPosition || '书记', tenureStart, phone: r.secretaryPhone || null }
+          ? {
+              name: r.secretaryName,
+              position: r.secretaryPosition || '书记',
+              tenureStart,
+              phone: r.secretaryPhone || null,
+            }
           : null,
       });
     }

@@ -62,7 +62,9 @@ export function summarySignature(org: { name: string; level: string }): string {
 export function fillOrgName(text: string, orgName: string): string {
   const name = shortOrgName(orgName);
   const named = KIND_END.test(name);
-  return text.replace(/XX(党组织|党委|党工委|党总支|党支部|党组)?/g, (_all, kind: string | undefined) => (named ? name : name + (kind ?? '')));
+  return text.replace(/XX(党组织|党委|党工委|党总支|党支部|党组)?/g, (_all, kind: string | undefined) =>
+    named ? name : name + (kind ?? ''),
+  );
 }
 
 /**

@@ -1,11 +1,22 @@
 import { describe, it, expect } from 'vitest';
 import {
-  LEVELS, ORG_KINDS, SECTORS, kindFromLabel, kindLabel, levelFromLabel, sectorFromLabel, sectorLabel,
+  LEVELS,
+  ORG_KINDS,
+  SECTORS,
+  kindFromLabel,
+  kindLabel,
+  levelFromLabel,
+  sectorFromLabel,
+  sectorLabel,
 } from './org-taxonomy';
 
 describe('org taxonomy', () => {
   it('R-ORG-1: every label parses back to its own code, and labels are unique', () => {
-    for (const [list, parse] of [[ORG_KINDS, kindFromLabel], [SECTORS, sectorFromLabel], [LEVELS, levelFromLabel]] as const) {
+    for (const [list, parse] of [
+      [ORG_KINDS, kindFromLabel],
+      [SECTORS, sectorFromLabel],
+      [LEVELS, levelFromLabel],
+    ] as const) {
       expect(new Set(list.map((x) => x.label)).size).toBe(list.length);
       for (const x of list) expect(parse(x.label)).toBe(x.code);
     }

@@ -44,27 +44,46 @@ export const LEVEL_CODES = LEVELS.map((l) => l.code) as [Level, ...Level[]];
 /** Spreadsheets mix half- and full-width brackets and stray spaces; compare without them. */
 const normalize = (text: string) => text.replace(/\s/g, '').replace(/\(/g, '（').replace(/\)/g, '）');
 
-const byLabel = <T extends { code: string; label: string }>(list: readonly T[], aliases: Record<string, T['code']> = {}) =>
+const byLabel =
+  <T extends { code: string; label: string }>(list: readonly T[], aliases: Record<string, T['code']> = {}) =>
   (label: string): T['code'] | undefined => {
     const t = normalize(label);
     return list.find((x) => x.label === t || x.code === t)?.code ?? aliases[t];
   };
-const labelOf = <T extends { code: string; label: string }>(list: readonly T[]) =>
-  (code: string): string => list.find((x) => x.code === code)?.label ?? code;
+const labelOf =
+  <T extends { code: string; label: string }>(list: readonly T[]) =>
+  (code: string): string =>
+    list.find((x) => x.code === code)?.label ?? code;
 
 export const kindFromLabel = byLabel(ORG_KINDS, {
-  党工作委员会: 'working_committee', '党（工）委': 'working_committee', 街道党工委: 'working_committee',
-  社区工委: 'work_committee', 非公和社会组织工委: 'work_committee',
-  县直工委: 'organ_working_committee', 直属机关工委: 'organ_working_committee',
-  党总支部: 'general_branch', 直属支部: 'direct_branch',
+  党工作委员会: 'working_committee',
+  '党（工）委': 'working_committee',
+  街道党工委: 'working_committee',
+  社区工委: 'work_committee',
+  非公和社会组织工委: 'work_committee',
+  县直工委: 'organ_working_committee',
+  直属机关工委: 'organ_working_committee',
+  党总支部: 'general_branch',
+  直属支部: 'direct_branch',
 });
 export const sectorFromLabel = byLabel(SECTORS, {
-  事业单位: 'institution', 公立医院: 'institution', '公立医院/事业单位': 'institution',
-  非公有制企业: 'non_public', 国企: 'soe', 村: 'rural',
+  事业单位: 'institution',
+  公立医院: 'institution',
+  '公立医院/事业单位': 'institution',
+  非公有制企业: 'non_public',
+  国企: 'soe',
+  村: 'rural',
 });
 export const levelFromLabel = byLabel(LEVELS, {
-  乡镇: 'township', 街道: 'township', '乡镇（街道）': 'township', 县: 'county', 市: 'city', 省: 'province',
-  村: 'grassroots', 社区: 'grassroots', '村（社区）': 'grassroots',
+  乡镇: 'township',
+  街道: 'township',
+  '乡镇（街道）': 'township',
+  县: 'county',
+  市: 'city',
+  省: 'province',
+  村: 'grassroots',
+  社区: 'grassroots',
+  '村（社区）': 'grassroots',
 });
 export const kindLabel = labelOf(ORG_KINDS);
 export const sectorLabel = labelOf(SECTORS);

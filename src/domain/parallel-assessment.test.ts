@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parallelAssessment, parallelHonours, performanceRanks, type ParallelUnit } from './parallel-assessment';
 
-const unit = (orgId: number, performanceRank: number | null, partyRank: number | null, grade: ParallelUnit['grade'], partyScore: number | null = 80): ParallelUnit =>
-  ({ orgId, name: `单位${orgId}`, performanceRank, partyRank, partyScore, grade });
+const unit = (
+  orgId: number,
+  performanceRank: number | null,
+  partyRank: number | null,
+  grade: ParallelUnit['grade'],
+  partyScore: number | null = 80,
+): ParallelUnit => ({ orgId, name: `单位${orgId}`, performanceRank, partyRank, partyScore, grade });
 
 describe('R-USE-5 平行考核、差额否决', () => {
   it('2 honours at 1:1.5 take 3 candidates by performance and give the honours by party-building rank', () => {
@@ -36,8 +41,14 @@ describe('R-USE-5 平行考核、差额否决', () => {
 });
 
 describe('R-USE-5 three honours of 004, each 1:1.5', () => {
-  it('takes each honour\'s candidates by its own places', () => {
-    const units = [unit(1, 1, 2, 'good'), unit(2, 2, 1, 'good'), unit(3, 3, 4, 'average'), unit(4, 4, 3, 'good'), unit(5, 5, 5, 'good')];
+  it("takes each honour's candidates by its own places", () => {
+    const units = [
+      unit(1, 1, 2, 'good'),
+      unit(2, 2, 1, 'good'),
+      unit(3, 3, 4, 'average'),
+      unit(4, 4, 3, 'good'),
+      unit(5, 5, 5, 'good'),
+    ];
     const { honours, rows } = parallelHonours(units, {
       ratio: 20,
       honours: [
@@ -56,9 +67,25 @@ describe('R-USE-5 three honours of 004, each 1:1.5', () => {
   });
 
   it('ranks a sheet with scores and no ranks from the scores; refuses a half-ranked sheet', () => {
-    expect(performanceRanks([{ score: 90, rank: null }, { score: 95, rank: null }, { score: 90, rank: null }, { score: 80, rank: null }]))
-      .toEqual({ ranks: [2, 1, 2, 4], fromScores: true });
-    expect(performanceRanks([{ score: null, rank: 2 }, { score: 1, rank: 1 }])).toEqual({ ranks: [2, 1], fromScores: false });
-    expect(() => performanceRanks([{ score: 90, rank: 1 }, { score: 80, rank: null }])).toThrow('请全部填写绩效排名');
+    expect(
+      performanceRanks([
+        { score: 90, rank: null },
+        { score: 95, rank: null },
+        { score: 90, rank: null },
+        { score: 80, rank: null },
+      ]),
+    ).toEqual({ ranks: [2, 1, 2, 4], fromScores: true });
+    expect(
+      performanceRanks([
+        { score: null, rank: 2 },
+        { score: 1, rank: 1 },
+      ]),
+    ).toEqual({ ranks: [2, 1], fromScores: false });
+    expect(() =>
+      performanceRanks([
+        { score: 90, rank: 1 },
+        { score: 80, rank: null },
+      ]),
+    ).toThrow('请全部填写绩效排名');
   });
 });

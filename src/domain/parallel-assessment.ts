@@ -36,19 +36,27 @@ export interface ParallelOptions {
 const VETO: readonly Grade[] = ['average', 'poor'];
 
 export function validateParallelOptions(o: ParallelOptions): void {
-  if (!Number.isInteger(o.honours) || o.honours < 0) throw new AppError('VALIDATION', '评优名额应为不小于0的整数', { field: 'honours' });
-  if (!Number.isFinite(o.margin) || o.margin < 1 || o.margin > 5) throw new AppError('VALIDATION', '差额比例应在1到5之间（如1.5表示1:1.5）', { field: 'margin' });
-  if (!Number.isFinite(o.ratio) || o.ratio < 0 || o.ratio > 100) throw new AppError('VALIDATION', '党建得分折算比例应在0到100%之间', { field: 'ratio' });
+  if (!Number.isInteger(o.honours) || o.honours < 0)
+    throw new AppError('VALIDATION', '评优名额应为不小于0的整数', { field: 'honours' });
+  if (!Number.isFinite(o.margin) || o.margin < 1 || o.margin > 5)
+    throw new AppError('VALIDATION', '差额比例应在1到5之间（如1.5表示1:1.5）', { field: 'margin' });
+  if (!Number.isFinite(o.ratio) || o.ratio < 0 || o.ratio > 100)
+    throw new AppError('VALIDATION', '党建得分折算比例应在0到100%之间', { field: 'ratio' });
 }
 
 /** Half up to two decimals, as the composite. */
 const round2 = (x: number) => Math.round(Number((x * 100).toPrecision(12))) / 100;
 
-export function parallelAssessment(units: readonly ParallelUnit[], o: ParallelOptions): { rows: ParallelRow[]; candidates: number } {
+export function parallelAssessment(
+  units: readonly ParallelUnit[],
+  o: ParallelOptions,
+): { rows: ParallelRow[]; candidates: number } {
   validateParallelOptions(o);
   // Ceil with a guard against float noise: 2 × 1.5 must give 3, not 3.0000000001 → 4.
   const candidates = Math.ceil(Number((o.honours * o.margin).toPrecision(12)));
-  const byPerformance = units.filter((u) => u.performanceRank !== null).sort((a, b) => a.performanceRank! - b.performanceRank!);
+  const byPerformance = units
+    .filter((u) => u.performanceRank !== null)
+    .sort((a, b) => a.performanceRank! - b.performanceRank!);
   const pool = new Set(byPerformance.slice(0, candidates).map((u) => u.orgId));
   const eligible = byPerformance
     .filter((u) => pool.has(u.orgId) && u.grade !== null && !VETO.includes(u.grade) && u.partyRank !== null)
@@ -62,7 +70,13 @@ export function parallelAssessment(units: readonly ParallelUnit[], o: ParallelOp
     else if (candidate && (u.grade === null || u.partyRank === null)) note = '尚无党建综合评价结果，不能评优';
     else if (candidate && !honour) note = '党建综合排名靠后，差额未入选';
     else if (honour) note = '绩效排名在差额范围内，党建综合排名靠前，可评优';
-    return { ...u, converted: u.partyScore === null ? null : round2((u.partyScore * o.ratio) / 100), candidate, honour, note };
+    return {
+      ...u,
+      converted: u.partyScore === null ? null : round2((u.partyScore * o.ratio) / 100),
+      candidate,
+      honour,
+      note,
+    };
   });
   return { rows, candidates };
 }
@@ -100,12 +114,19 @@ export function parallelHonours(units: readonly ParallelUnit[], o: { ratio: numb
   return {
     honours: each.map((e) => ({ ...e.honour, candidates: e.candidates })),
     rows: converted.map((r) => ({
-      orgId: r.orgId, name: r.name, partyRank: r.partyRank, partyScore: r.partyScore, grade: r.grade,
-      performanceRank: r.performanceRank, converted: r.converted,
-      honours: Object.fromEntries(each.map((e): [string, HonourOutcome] => {
-        const x = e.byOrg.get(r.orgId)!;
-        return [e.honour.key, { candidate: x.candidate, honour: x.honour, note: x.note }];
-      })),
+      orgId: r.orgId,
+      name: r.name,
+      partyRank: r.partyRank,
+      partyScore: r.partyScore,
+      grade: r.grade,
+      performanceRank: r.performanceRank,
+      converted: r.converted,
+      honours: Object.fromEntries(
+        each.map((e): [string, HonourOutcome] => {
+          const x = e.byOrg.get(r.orgId)!;
+          return [e.honour.key, { candidate: x.candidate, honour: x.honour, note: x.note }];
+        }),
+      ),
     })),
   };
 }
@@ -115,18 +136,29 @@ export function parallelHonours(units: readonly ParallelUnit[], o: { ratio: numb
  * competition ranking: 1, 2, 2, 4) when no row has one; refused when some rows have a rank and others not, since
  * the two cannot be put on one scale.
  */
-export function performanceRanks(rows: readonly { score: number | null; rank: number | null }[]): { ranks: number[]; fromScores: boolean } {
+export function performanceRanks(rows: readonly { score: number | null; rank: number | null }[]): {
+  ranks: number[];
+  fromScores: boolean;
+} {
   const withRank = rows.filter((r) => r.rank !== null).length;
   if (withRank === rows.length) return { ranks: rows.map((r) => r.rank!), fromScores: false };
   if (withRank > 0) {
-    throw new AppError('PERFORMANCE_RANKS_PARTIAL', `有${withRank}行填写了绩效排名、${rows.length - withRank}行未填写：请全部填写绩效排名，或全部留空由系统按绩效得分排名`, { field: 'file' });
+    throw new AppError(
+      'PERFORMANCE_RANKS_PARTIAL',
+      `有${withRank}行填写了绩效排名、${rows.length - withRank}行未填写：请全部填写绩效排名，或全部留空由系统按绩效得分排名`,
+      { field: 'file' },
+    );
   }
   if (rows.some((r) => r.score === null)) {
-    throw new AppError('PERFORMANCE_NO_SCORES', '未填写绩效排名时，每一行都须填写绩效得分，系统据此排名', { field: 'file' });
+    throw new AppError('PERFORMANCE_NO_SCORES', '未填写绩效排名时，每一行都须填写绩效得分，系统据此排名', {
+      field: 'file',
+    });
   }
   const scores = rows.map((r) => r.score!);
   const order = scores.map((_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
   const ranks = new Array<number>(rows.length);
-  order.forEach((i, pos) => { ranks[i] = pos > 0 && scores[order[pos - 1]!] === scores[i] ? ranks[order[pos - 1]!]! : pos + 1; });
+  order.forEach((i, pos) => {
+    ranks[i] = pos > 0 && scores[order[pos - 1]!] === scores[i] ? ranks[order[pos - 1]!]! : pos + 1;
+  });
   return { ranks, fromScores: true };
 }

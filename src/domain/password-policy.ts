@@ -31,11 +31,22 @@ export interface PasswordState {
 
 const DAY_MS = 86_400_000;
 
-export function passwordState(o: { mustChange: boolean; changedAt: Date; now: Date; maxAgeDays: number; warnDays: number }): PasswordState {
+export function passwordState(o: {
+  mustChange: boolean;
+  changedAt: Date;
+  now: Date;
+  maxAgeDays: number;
+  warnDays: number;
+}): PasswordState {
   const expires = o.maxAgeDays > 0 ? new Date(o.changedAt.getTime() + o.maxAgeDays * DAY_MS) : null;
   const expired = !!expires && o.now >= expires;
   if (o.mustChange || expired) {
-    return { mustChange: true, reason: o.mustChange ? 'reset' : 'expired', expiresAt: expires?.toISOString() ?? null, warn: false };
+    return {
+      mustChange: true,
+      reason: o.mustChange ? 'reset' : 'expired',
+      expiresAt: expires?.toISOString() ?? null,
+      warn: false,
+    };
   }
   const warn = !!expires && expires.getTime() - o.now.getTime() <= o.warnDays * DAY_MS;
   return { mustChange: false, reason: null, expiresAt: expires?.toISOString() ?? null, warn };

@@ -6,7 +6,14 @@
  */
 import { AppError } from './errors';
 import {
-  cnDate, cnRange, PHASE_STATUS_LABELS, phaseLabel, phaseStatus, type Phase, type PhaseKey, type PhaseStatus,
+  cnDate,
+  cnRange,
+  PHASE_STATUS_LABELS,
+  phaseLabel,
+  phaseStatus,
+  type Phase,
+  type PhaseKey,
+  type PhaseStatus,
 } from './campaign-phases';
 
 interface StepDef {
@@ -37,8 +44,16 @@ export const STEPS = {
   'evaluation.compute': { verb: '计算综合评价', phase: ['evaluation'] },
   'evaluation.decide': { verb: '确定等次和评价意见', phase: ['evaluation'] },
   'evaluation.lock': { verb: '锁定综合评价结果', phase: ['evaluation'] },
-  'results.derive': { verb: '生成结果运用清单', phase: ['feedback', 'rectification', 'evaluation'], alsoDuring: ['rectification'] },
-  'rectification.list': { verb: '建立整改清单', phase: ['rectification', 'feedback', 'evaluation'], alsoDuring: ['feedback'] },
+  'results.derive': {
+    verb: '生成结果运用清单',
+    phase: ['feedback', 'rectification', 'evaluation'],
+    alsoDuring: ['rectification'],
+  },
+  'rectification.list': {
+    verb: '建立整改清单',
+    phase: ['rectification', 'feedback', 'evaluation'],
+    alsoDuring: ['feedback'],
+  },
   'summary.write': { verb: '撰写和上报总结报告', phase: ['summary', 'rectification', 'evaluation'] },
 } as const satisfies Record<string, StepDef>;
 export type StepKey = keyof typeof STEPS;
@@ -57,7 +72,10 @@ function ownPhase(phases: Phase[], step: StepKey): Phase {
   const def: StepDef = STEPS[step];
   const found = def.phase.map((k) => phases.find((p) => p.key === k)).find((p) => p !== undefined);
   // Only a plan stored before validation could lack every candidate; its required phases are always there.
-  if (!found) throw new AppError('PLAN_PHASE_MISSING', `本次述职评议考核的方案没有「${phaseLabel(def.phase[0]!)}」阶段`, { field: 'phases' });
+  if (!found)
+    throw new AppError('PLAN_PHASE_MISSING', `本次述职评议考核的方案没有「${phaseLabel(def.phase[0]!)}」阶段`, {
+      field: 'phases',
+    });
   return found;
 }
 
@@ -66,24 +84,46 @@ export function checkStep(phases: Phase[], step: StepKey, today: string): StepCh
   const def: StepDef = STEPS[step];
   const own = ownPhase(phases, step);
   const status = phaseStatus(own, today);
-  const phase = { key: own.key, label: phaseLabel(own.key), start: own.start, end: own.end, status, statusLabel: PHASE_STATUS_LABELS[status] };
-  const also = (def.alsoDuring ?? []).map((k) => phases.find((p) => p.key === k))
+  const phase = {
+    key: own.key,
+    label: phaseLabel(own.key),
+    start: own.start,
+    end: own.end,
+    status,
+    statusLabel: PHASE_STATUS_LABELS[status],
+  };
+  const also = (def.alsoDuring ?? [])
+    .map((k) => phases.find((p) => p.key === k))
     .find((p) => p !== undefined && p !== own && phaseStatus(p, today) === 'open');
   const name = `「${phase.label}」阶段`;
   const range = cnRange(own.start, own.end);
   if (status === 'open') return { allowed: true, phase, reason: null, note: `${name}进行中，${cnDate(own.end)}截止` };
-  if (also) return { allowed: true, phase, reason: null, note: `「${phaseLabel(also.key)}」阶段进行中，${cnDate(also.end)}截止` };
+  if (also)
+    return {
+      allowed: true,
+      phase,
+      reason: null,
+      note: `「${phaseLabel(also.key)}」阶段进行中，${cnDate(also.end)}截止`,
+    };
   if (status === 'not_started') {
-    return { allowed: false, phase, reason: `${name}尚未开始（${range}），不能${def.verb}`, note: `等待${name}开始（${cnDate(own.start)}）` };
+    return {
+      allowed: false,
+      phase,
+      reason: `${name}尚未开始（${range}），不能${def.verb}`,
+      note: `等待${name}开始（${cnDate(own.start)}）`,
+    };
   }
   if (status === 'ended') {
     return {
-      allowed: false, phase, reason: `${name}已于${cnDate(own.end)}结束（${range}），不能${def.verb}；如需继续，请组织单位延长该阶段`,
+      allowed: false,
+      phase,
+      reason: `${name}已于${cnDate(own.end)}结束（${range}），不能${def.verb}；如需继续，请组织单位延长该阶段`,
       note: `${name}已于${cnDate(own.end)}结束`,
     };
   }
   return {
-    allowed: false, phase,
+    allowed: false,
+    phase,
     reason: `${name}已${own.closedOn ? `于${cnDate(own.closedOn)}` : ''}关闭（${range}），不能${def.verb}；如需继续，请组织单位重新开启该阶段`,
     note: `${name}已关闭`,
   };
@@ -118,6 +158,8 @@ export function assertDateInPhase(phases: Phase[], key: PhaseKey, date: string, 
 /** Voting opens on the day of the meeting, not before it (R-CAMP-8): codes printed early must not be usable early. */
 export function assertMeetingDay(meetingDate: string, today: string): void {
   if (today < meetingDate) {
-    throw new AppError('BEFORE_MEETING', `述职评议会定于${cnDate(meetingDate)}召开，不能提前开始投票`, { field: 'meetingDate' });
+    throw new AppError('BEFORE_MEETING', `述职评议会定于${cnDate(meetingDate)}召开，不能提前开始投票`, {
+      field: 'meetingDate',
+    });
   }
 }

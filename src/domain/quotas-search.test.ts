@@ -11,13 +11,16 @@ function exhaustive(cuts: readonly number[], fixedPoor: number, rules: readonly 
   const m = cuts[cuts.length - 1] ?? 0;
   const n = m + fixedPoor;
   const compiled = rules.map((rule) => ({
-    max: rule.op === 'max', bound: quotaLimit(rule, n), mask: GRADES.map((g) => (rule.grades.includes(g) ? 1 : 0)),
+    max: rule.op === 'max',
+    bound: quotaLimit(rule, n),
+    mask: GRADES.map((g) => (rule.grades.includes(g) ? 1 : 0)),
   }));
   const countsAt = (a: number, b: number, c: number) => [a, b - a, c - b, m - c + fixedPoor];
-  const cost = (counts: number[]) => compiled.reduce((sum, r) => {
-    const d = r.mask.reduce((s: number, v: number, k: number) => s + v * counts[k]!, 0) - r.bound;
-    return sum + (r.max ? Math.max(0, d) : Math.max(0, -d));
-  }, 0);
+  const cost = (counts: number[]) =>
+    compiled.reduce((sum, r) => {
+      const d = r.mask.reduce((s: number, v: number, k: number) => s + v * counts[k]!, 0) - r.bound;
+      return sum + (r.max ? Math.max(0, d) : Math.max(0, -d));
+    }, 0);
   // Every (a, b, c) over the cuts, in the order of preference: fewest violations, then most 好, 较好, 一般.
   let best = { counts: countsAt(0, 0, 0), violation: Infinity };
   for (let i = cuts.length - 1; i >= 0; i--) {
@@ -88,13 +91,19 @@ function neighbours(sorted: readonly number[], x: number): number[] {
   return [sorted[lo - 1], sorted[lo]].filter((c) => c !== undefined);
 }
 
-
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
-const SETS = [['good'], ['good', 'fair'], ['fair', 'average', 'poor'], ['average', 'poor'], ['poor'], ['good', 'poor']] as const;
+const SETS = [
+  ['good'],
+  ['good', 'fair'],
+  ['fair', 'average', 'poor'],
+  ['average', 'poor'],
+  ['poor'],
+  ['good', 'poor'],
+] as const;
 
 describe('bestCounts search pruning', () => {
   it('R-GRADE-2 gives the same minimum violation as the exhaustive search on 3,000 random cases', () => {
@@ -108,7 +117,13 @@ describe('bestCounts search pruning', () => {
         const grades = [...SETS[Math.floor(r() * SETS.length)]!];
         const op = r() < 0.5 ? 'max' : 'min';
         return r() < 0.7
-          ? { grades, op, share: { num: 1 + Math.floor(r() * 4), den: 5 + Math.floor(r() * 3) }, rounding: (['floor', 'ceil', 'round'] as const)[Math.floor(r() * 3)], hard: true }
+          ? {
+              grades,
+              op,
+              share: { num: 1 + Math.floor(r() * 4), den: 5 + Math.floor(r() * 3) },
+              rounding: (['floor', 'ceil', 'round'] as const)[Math.floor(r() * 3)],
+              hard: true,
+            }
           : { grades, op, count: Math.floor(r() * 8), hard: true };
       });
       const got = bestCounts(cuts, fixedPoor, rules);

@@ -137,9 +137,15 @@ describe('validating quota rules', () => {
     [{ ...goodThird, share: { num: 1, den: 0 } }, '第1条等次比例规则「好不超过1/0」：比例应在0到1（100%）之间'],
     [{ ...goodThird, count: 2 }, '第1条等次比例规则「好不超过2个」：比例和个数须且只须填写一项'],
     [{ grades: ['good'], op: 'max' }, '第1条等次比例规则「好不超过0%」：比例和个数须且只须填写一项'],
-    [{ ...goodThird, grades: [] }, '第1条等次比例规则「（无等次）不超过1/3」：等次范围须为好、较好、一般、差中的一项或多项'],
+    [
+      { ...goodThird, grades: [] },
+      '第1条等次比例规则「（无等次）不超过1/3」：等次范围须为好、较好、一般、差中的一项或多项',
+    ],
     [{ ...goodThird, grades: ['good', 'good'] }, '第1条等次比例规则「好不超过1/3」：等次范围有重复'],
-    [{ ...goodThird, rounding: undefined }, '第1条等次比例规则「好不超过1/3」：须指定取整方式（向下取整、向上取整或四舍五入）'],
+    [
+      { ...goodThird, rounding: undefined },
+      '第1条等次比例规则「好不超过1/3」：须指定取整方式（向下取整、向上取整或四舍五入）',
+    ],
     [{ ...goodThird, op: 'most' }, '第1条等次比例规则「好不少于1/3」：须指明是上限还是下限'],
     [{ grades: ['good'], op: 'max', count: 1.5 }, '第1条等次比例规则「好不超过1.5个」：个数应为非负整数'],
   ])('refuses a malformed rule %j', (rule, message) => {
@@ -180,16 +186,25 @@ describe('best counts', () => {
   });
 
   it('uses 一般 and 差 only when a rule asks for them', () => {
-    const rules: QuotaRule[] = [{ grades: ['average', 'poor'], op: 'min', count: 2 }, { grades: ['poor'], op: 'min', count: 1 }];
+    const rules: QuotaRule[] = [
+      { grades: ['average', 'poor'], op: 'min', count: 2 },
+      { grades: ['poor'], op: 'min', count: 1 },
+    ];
     expect(bestCounts(singles(5), 0, rules).counts).toEqual({ good: 3, fair: 0, average: 1, poor: 1 });
   });
 
   it('returns the closest assignment when the rules cannot be met', () => {
     const cap: QuotaRule = { grades: LOWER, op: 'max', share: 0.45, rounding: 'floor' };
-    expect(bestCounts(singles(8), 12, [cap])).toEqual({ counts: { good: 8, fair: 0, average: 0, poor: 12 }, violation: 3 });
+    expect(bestCounts(singles(8), 12, [cap])).toEqual({
+      counts: { good: 8, fair: 0, average: 0, poor: 12 },
+      violation: 3,
+    });
   });
 
   it('handles no reporters', () => {
-    expect(bestCounts([0], 0, [goodThird, lower40])).toEqual({ counts: { good: 0, fair: 0, average: 0, poor: 0 }, violation: 0 });
+    expect(bestCounts([0], 0, [goodThird, lower40])).toEqual({
+      counts: { good: 0, fair: 0, average: 0, poor: 0 },
+      violation: 0,
+    });
   });
 });

@@ -183,15 +183,30 @@ export function bestCounts(
       }
       return sum + (r.max ? Math.max(0, lo - r.bound) : Math.max(0, r.bound - hi));
     }, 0);
-  const globalBound = lowerBound([[0, 0, 0], [0, 0, m], [0, m, m], [m, m, m]]);
+  const globalBound = lowerBound([
+    [0, 0, 0],
+    [0, 0, m],
+    [0, m, m],
+    [m, m, m],
+  ]);
   let best = { counts: countsAt(0, 0, 0), violation: Infinity };
   search: for (let i = cuts.length - 1; i >= 0; i--) {
     const a = cuts[i]!;
-    const boundA = lowerBound([[a, a, a], [a, a, m], [a, m, m]]);
+    const boundA = lowerBound([
+      [a, a, a],
+      [a, a, m],
+      [a, m, m],
+    ]);
     if (boundA >= best.violation) continue;
     for (let j = cuts.length - 1; j >= i; j--) {
       const b = cuts[j]!;
-      if (lowerBound([[a, b, b], [a, b, m]]) >= best.violation) continue;
+      if (
+        lowerBound([
+          [a, b, b],
+          [a, b, m],
+        ]) >= best.violation
+      )
+        continue;
       // The violation is convex in c, so its minimum over the cuts sits at an end or next to a point
       // where some rule's count crosses its bound.
       const candidates = new Set([b, m]);
@@ -320,7 +335,9 @@ function sharesFeasible(rules: readonly QuotaRule[]): boolean {
         let xs = GRADES.map((_, col) => det(system.map((r) => r.a.map((v, c) => (c === col ? r.rhs : v)))));
         if (d < 0n) [d, xs] = [-d, xs.map((x) => -x)];
         // x = xs / d; compare a·xs with rhs·d to stay in integers.
-        const holds = rows.every((r) => r.sense * (r.a.reduce<bigint>((s, v, c) => s + v * xs[c]!, 0n) - r.rhs * d) <= 0n);
+        const holds = rows.every(
+          (r) => r.sense * (r.a.reduce<bigint>((s, v, c) => s + v * xs[c]!, 0n) - r.rhs * d) <= 0n,
+        );
         if (holds) return true;
       }
     }

@@ -81,7 +81,13 @@ describe('overdue', () => {
 });
 
 describe('validating an item', () => {
-  const draft = { problem: '党员活动室使用率低', owner: '张三', measures: '每月固定主题党日', createdOn: '2025-01-10', deadline: '2025-06-30' };
+  const draft = {
+    problem: '党员活动室使用率低',
+    owner: '张三',
+    measures: '每月固定主题党日',
+    createdOn: '2025-01-10',
+    deadline: '2025-06-30',
+  };
 
   it('R-FIX-2: refuses a deadline before the creation date, accepts the same day', () => {
     expect(() => validateItem(draft)).not.toThrow();
@@ -95,7 +101,9 @@ describe('validating an item', () => {
     expect(thrown(() => validateItem({ ...draft, owner: ' ' })).message).toBe('责任人不能为空');
     expect(thrown(() => validateItem({ ...draft, measures: '' })).details).toEqual({ field: 'measures' });
     expect(thrown(() => validateItem({ ...draft, problem: '' })).message).toBe('问题不能为空');
-    expect(thrown(() => validateItem({ ...draft, createdOn: '2025-13-01' })).message).toBe('创建日期应为有效日期（YYYY-MM-DD）');
+    expect(thrown(() => validateItem({ ...draft, createdOn: '2025-13-01' })).message).toBe(
+      '创建日期应为有效日期（YYYY-MM-DD）',
+    );
   });
 });
 
@@ -108,19 +116,36 @@ describe('progress roll-up', () => {
         { weight: 1, status: 'not_started', progress: 80 },
       ]),
     ).toBe(62.5);
-    expect(rollupProgress([{ weight: 1, status: 'pending_verification', progress: 90 }, { weight: 2, status: 'in_progress' }])).toBe(30);
+    expect(
+      rollupProgress([
+        { weight: 1, status: 'pending_verification', progress: 90 },
+        { weight: 2, status: 'in_progress' },
+      ]),
+    ).toBe(30);
   });
 
   it('rounds half up to one decimal', () => {
-    expect(rollupProgress([{ weight: 1, status: 'closed' }, { weight: 2, status: 'not_started' }])).toBe(33.3);
-    expect(rollupProgress([{ weight: 2, status: 'closed' }, { weight: 1, status: 'not_started' }])).toBe(66.7);
+    expect(
+      rollupProgress([
+        { weight: 1, status: 'closed' },
+        { weight: 2, status: 'not_started' },
+      ]),
+    ).toBe(33.3);
+    expect(
+      rollupProgress([
+        { weight: 2, status: 'closed' },
+        { weight: 1, status: 'not_started' },
+      ]),
+    ).toBe(66.7);
     expect(rollupProgress([{ weight: 3, status: 'in_progress', progress: 0.05 }])).toBe(0.1);
   });
 
   it('is null without sub-items and refuses bad weights or progress', () => {
     expect(rollupProgress([])).toBeNull();
     expect(thrown(() => rollupProgress([{ weight: 0, status: 'closed' }])).message).toBe('子项权重之和须大于0');
-    expect(thrown(() => rollupProgress([{ weight: -1, status: 'closed' }])).message).toBe('第1个子项的权重应为不小于0的数');
+    expect(thrown(() => rollupProgress([{ weight: -1, status: 'closed' }])).message).toBe(
+      '第1个子项的权重应为不小于0的数',
+    );
     expect(thrown(() => rollupProgress([{ weight: 1, status: 'in_progress', progress: 120 }])).message).toBe(
       '第1个子项的进度应在0到100之间',
     );

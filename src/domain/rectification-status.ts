@@ -35,7 +35,11 @@ export interface TransitionResult {
   newItem?: { reopenedFrom: string; status: RectStatus; note: string };
 }
 
-export function applyAction(item: { id: string; status: RectStatus }, action: RectAction, note?: string): TransitionResult {
+export function applyAction(
+  item: { id: string; status: RectStatus },
+  action: RectAction,
+  note?: string,
+): TransitionResult {
   const rule = ACTIONS[action];
   if (!rule) throw new AppError('VALIDATION', `未知的整改操作「${action}」`, { field: 'action' });
   if (item.status !== rule.from) {
@@ -98,9 +102,13 @@ export function validateItem(draft: RectItemDraft): void {
   checkDate(draft.createdOn, 'createdOn', '创建日期');
   checkDate(draft.deadline, 'deadline', '整改时限');
   if (draft.deadline < draft.createdOn) {
-    throw new AppError('VALIDATION', `整改时限（${formatDateProse(draft.deadline)}）不能早于创建日期（${formatDateProse(draft.createdOn)}）`, {
-      field: 'deadline',
-    });
+    throw new AppError(
+      'VALIDATION',
+      `整改时限（${formatDateProse(draft.deadline)}）不能早于创建日期（${formatDateProse(draft.createdOn)}）`,
+      {
+        field: 'deadline',
+      },
+    );
   }
 }
 

@@ -108,27 +108,99 @@ export const DEFAULT_SECTIONS: SectionSpec[] = [
   {
     key: ACHIEVEMENTS,
     title: '主要做法和成效',
-    aliases: ['主要做法', '工作成效', '取得成效', '主要成绩', '成绩', '成效', '做法', '履职情况', '工作情况', '主要工作', '工作开展情况'],
+    aliases: [
+      '主要做法',
+      '工作成效',
+      '取得成效',
+      '主要成绩',
+      '成绩',
+      '成效',
+      '做法',
+      '履职情况',
+      '工作情况',
+      '主要工作',
+      '工作开展情况',
+    ],
   },
   {
     key: 'problems',
     title: '存在问题',
-    aliases: ['存在的问题', '存在的主要问题', '存在的突出问题', '突出问题', '主要问题', '问题和不足', '问题与不足', '问题不足', '差距和不足', '差距不足', '不足之处'],
+    aliases: [
+      '存在的问题',
+      '存在的主要问题',
+      '存在的突出问题',
+      '突出问题',
+      '主要问题',
+      '问题和不足',
+      '问题与不足',
+      '问题不足',
+      '差距和不足',
+      '差距不足',
+      '不足之处',
+    ],
   },
   { key: 'causes', title: '原因剖析', aliases: ['原因分析', '问题根源', '根源剖析', '产生原因', '原因', '根源'] },
   {
     key: 'measures',
     title: '下步措施',
-    aliases: ['下一步措施', '下步打算', '下一步打算', '下步工作', '下一步工作', '破解措施', '整改措施', '改进措施', '努力方向', '思路举措', '工作思路', '打算', '措施', '举措'],
+    aliases: [
+      '下一步措施',
+      '下步打算',
+      '下一步打算',
+      '下步工作',
+      '下一步工作',
+      '破解措施',
+      '整改措施',
+      '改进措施',
+      '努力方向',
+      '思路举措',
+      '工作思路',
+      '打算',
+      '措施',
+      '举措',
+    ],
   },
 ];
 
 /** 套话: common in reports, empty without a number or an example beside them. */
 export const EMPTY_PHRASES: readonly string[] = [
-  '高度重视', '认真贯彻', '认真落实', '切实加强', '全面加强', '进一步加强', '进一步提高', '进一步提升', '进一步完善',
-  '不断提高', '不断加强', '不断完善', '不断提升', '扎实推进', '稳步推进', '有序推进', '大力推进', '深入推进', '持续推进',
-  '深入开展', '积极探索', '狠抓落实', '常抓不懈', '落到实处', '齐抓共管', '形成合力', '取得了明显成效', '取得明显成效',
-  '取得了显著成效', '取得显著成效', '成效明显', '成效显著', '迈上新台阶', '再上新台阶', '开创新局面', '有力推动', '有效提升',
+  '高度重视',
+  '认真贯彻',
+  '认真落实',
+  '切实加强',
+  '全面加强',
+  '进一步加强',
+  '进一步提高',
+  '进一步提升',
+  '进一步完善',
+  '不断提高',
+  '不断加强',
+  '不断完善',
+  '不断提升',
+  '扎实推进',
+  '稳步推进',
+  '有序推进',
+  '大力推进',
+  '深入推进',
+  '持续推进',
+  '深入开展',
+  '积极探索',
+  '狠抓落实',
+  '常抓不懈',
+  '落到实处',
+  '齐抓共管',
+  '形成合力',
+  '取得了明显成效',
+  '取得明显成效',
+  '取得了显著成效',
+  '取得显著成效',
+  '成效明显',
+  '成效显著',
+  '迈上新台阶',
+  '再上新台阶',
+  '开创新局面',
+  '有力推动',
+  '有效提升',
 ];
 
 // Claims of results; 002 and 004 ask for them to be backed by "具体事例和数据".
@@ -136,7 +208,8 @@ const CLAIM =
   /成效(?:明显|显著)|(?:明显|显著)的?成效|取得了?(?:较好|良好|明显|显著|积极|重大|长足)?的?(?:成效|成绩|效果|进展|突破)|(?:明显|显著|大幅|大大)(?:提升|提高|增强|改善|增加)|全面(?:完成|落实|提升)|圆满完成|全覆盖|走在前列|位居前列|广泛好评|一致好评/;
 // A figure, a counted thing (三名, 两次), an example or a named document. Quoted slogans
 // ("四个意识", "两个维护") are taken out first: their numbers are not data.
-const CONCRETE = /[0-9０-９]|[零〇一二两三四五六七八九十百千万]+(?:个|名|次|项|件|户|人|家|所|场|期|篇|条|批|处|支|座|元|余|多|倍|成)|例如|比如|譬如|为例|如：|《/;
+const CONCRETE =
+  /[0-9０-９]|[零〇一二两三四五六七八九十百千万]+(?:个|名|次|项|件|户|人|家|所|场|期|篇|条|批|处|支|座|元|余|多|倍|成)|例如|比如|譬如|为例|如：|《/;
 const QUOTED = /“[^”]*”/g;
 
 const NUM = '([0-9０-９]+|[一二三四五六七八九十]+(?=[项条个：:、，,。；）)\\s]|$))';
@@ -144,10 +217,39 @@ const RECT_REF = new RegExp(`(?:整改(?:事项|问题|任务|清单)|问题清�
 const KEY_REF = new RegExp(`重点(?:内容|任务|工作)第?${NUM}|第${NUM}(?:项|条)重点(?:内容|任务|工作)`, 'g');
 
 // Bigrams every report is full of; they say nothing about which item a passage answers.
-const STOP_BIGRAMS = new Set(
-  ['工作', '情况', '基层', '党建', '加强', '开展', '推进', '推动', '落实', '建设', '问题', '组织', '党组', '书记', '全面', '深入',
-    '持续', '不断', '提高', '提升', '重点', '主要', '有关', '相关', '方面', '进一', '一步', '我们', '年度', '突出', '责任'],
-);
+const STOP_BIGRAMS = new Set([
+  '工作',
+  '情况',
+  '基层',
+  '党建',
+  '加强',
+  '开展',
+  '推进',
+  '推动',
+  '落实',
+  '建设',
+  '问题',
+  '组织',
+  '党组',
+  '书记',
+  '全面',
+  '深入',
+  '持续',
+  '不断',
+  '提高',
+  '提升',
+  '重点',
+  '主要',
+  '有关',
+  '相关',
+  '方面',
+  '进一',
+  '一步',
+  '我们',
+  '年度',
+  '突出',
+  '责任',
+]);
 const WINDOW = 3;
 
 const DEFAULT_SIMILARITY = 0.5;
@@ -185,7 +287,10 @@ function headingOf(line: string, specs: readonly SectionSpec[]): { style: string
   if (!numbering && length > 20) return null;
   const body = numbering ? t.replace(numbering.re, '') : t;
   const hits = specs
-    .map((s) => ({ key: s.key, at: Math.min(...[s.title, ...(s.aliases ?? [])].map((a) => body.indexOf(a)).filter((i) => i >= 0)) }))
+    .map((s) => ({
+      key: s.key,
+      at: Math.min(...[s.title, ...(s.aliases ?? [])].map((a) => body.indexOf(a)).filter((i) => i >= 0)),
+    }))
     .filter((h) => Number.isFinite(h.at))
     .sort((a, b) => a.at - b.at);
   return hits.length ? { style: numbering?.style ?? 'none', keys: hits.map((h) => h.key) } : null;
@@ -196,7 +301,10 @@ function headingOf(line: string, specs: readonly SectionSpec[]): { style: string
  * rule splitIntoSections applies (the first numbering style found decides), else null. Rich-text
  * uploads use it to split blocks the same way plain text is split.
  */
-export function sectionHeadings(lines: readonly string[], sectionTitles: readonly SectionSpec[] = []): ({ keys: string[] } | null)[] {
+export function sectionHeadings(
+  lines: readonly string[],
+  sectionTitles: readonly SectionSpec[] = [],
+): ({ keys: string[] } | null)[] {
   const specs = withDefaults(sectionTitles);
   const headings = lines.map((l) => headingOf(l, specs));
   const style = headings.find((h) => h && h.style !== 'none')?.style ?? 'none';
@@ -288,9 +396,15 @@ function analyze(sections: readonly ReportSection[]): Analysis {
 function place(a: Analysis, section: number, start: number, end: number): Place {
   const s = a.sections[section]!;
   const slice = s.text.slice(start, end);
-  return { sectionKey: s.key, offset: start, length: end - start, excerpt: slice.length > 40 ? `${slice.slice(0, 40)}…` : slice };
+  return {
+    sectionKey: s.key,
+    offset: start,
+    length: end - start,
+    excerpt: slice.length > 40 ? `${slice.slice(0, 40)}…` : slice,
+  };
 }
-const sentencePlace = (a: Analysis, i: number) => place(a, a.sentences[i]!.section, a.sentences[i]!.span.start, a.sentences[i]!.span.end);
+const sentencePlace = (a: Analysis, i: number) =>
+  place(a, a.sentences[i]!.section, a.sentences[i]!.span.start, a.sentences[i]!.span.end);
 
 const percent = (x: number) => `${Math.round(x * 1000) / 10}%`;
 const quoteList = (items: string[], max = 30) =>
@@ -305,7 +419,8 @@ type Fail = (id: CheckId) => CheckLevel;
 function lengthCheck(a: Analysis, limit: number | null, fail: Fail): CheckResult {
   const details = { count: a.total, limit };
   if (limit === null) return { id: 'length', level: 'pass', message: `全文${a.total}字（未设字数上限）`, details };
-  if (a.total <= limit) return { id: 'length', level: 'pass', message: `全文${a.total}字，未超过限制${limit}字`, details };
+  if (a.total <= limit)
+    return { id: 'length', level: 'pass', message: `全文${a.total}字，未超过限制${limit}字`, details };
   let before = 0;
   let places: Place[] = [];
   for (let i = 0; i < a.sections.length; i++) {
@@ -323,7 +438,10 @@ function lengthCheck(a: Analysis, limit: number | null, fail: Fail): CheckResult
 
 function achievementsCheck(a: Analysis, max: Share | null, fail: Fail): CheckResult | null {
   if (max === null) return null;
-  const chars = a.sections.reduce((sum, s, i) => (s.key === ACHIEVEMENTS ? sum + a.titleChars[i]! + a.textChars[i]! : sum), 0);
+  const chars = a.sections.reduce(
+    (sum, s, i) => (s.key === ACHIEVEMENTS ? sum + a.titleChars[i]! + a.textChars[i]! : sum),
+    0,
+  );
   const share = a.total ? chars / a.total : 0;
   const details = { achievementsChars: chars, totalChars: a.total, share };
   const [num, den] = shareToFraction(max);
@@ -332,10 +450,20 @@ function achievementsCheck(a: Analysis, max: Share | null, fail: Fail): CheckRes
     return { id: 'achievements_share', level: 'pass', message: `${head}，未超过${shareLabel(max)}`, details };
   }
   const places = a.sections.flatMap((s, i) => (s.key === ACHIEVEMENTS ? [place(a, i, 0, s.text.length)] : []));
-  return { id: 'achievements_share', level: fail('achievements_share'), message: `${head}，超过${shareLabel(max)}`, places, details };
+  return {
+    id: 'achievements_share',
+    level: fail('achievements_share'),
+    message: `${head}，超过${shareLabel(max)}`,
+    places,
+    details,
+  };
 }
 
-function requiredSectionsCheck(a: Analysis, required: ReportCheckSettings['requiredSections'], fail: Fail): CheckResult {
+function requiredSectionsCheck(
+  a: Analysis,
+  required: ReportCheckSettings['requiredSections'],
+  fail: Fail,
+): CheckResult {
   const missing: string[] = [];
   const short: string[] = [];
   const places: Place[] = [];
@@ -350,7 +478,12 @@ function requiredSectionsCheck(a: Analysis, required: ReportCheckSettings['requi
   }
   const details = { missing, short };
   if (!missing.length && !short.length) {
-    return { id: 'required_sections', level: 'pass', message: `必备内容齐全：${required.map((r) => r.title).join('、')}`, details };
+    return {
+      id: 'required_sections',
+      level: 'pass',
+      message: `必备内容齐全：${required.map((r) => r.title).join('、')}`,
+      details,
+    };
   }
   const message = [missing.length ? `缺少必备内容：${missing.join('、')}` : '', ...short].filter(Boolean).join('；');
   return { id: 'required_sections', level: fail('required_sections'), message, places, details };
@@ -424,7 +557,12 @@ function bestWindow(a: Analysis, text: string): { score: number; from: number } 
 
 function windowPlace(a: Analysis, from: number): Place {
   let to = from;
-  while (to + 1 < a.sentences.length && to + 1 < from + WINDOW && a.sentences[to + 1]!.section === a.sentences[from]!.section) to++;
+  while (
+    to + 1 < a.sentences.length &&
+    to + 1 < from + WINDOW &&
+    a.sentences[to + 1]!.section === a.sentences[from]!.section
+  )
+    to++;
   const first = a.sentences[from]!;
   return place(a, first.section, first.span.start, a.sentences[to]!.span.end);
 }
@@ -439,7 +577,9 @@ function findAnswers(a: Analysis, targets: CoverageTarget[], pattern: RegExp, th
         const i = a.sections.findIndex((s) => s.text.includes(k));
         return i < 0 ? [] : [place(a, i, a.sections[i]!.text.indexOf(k), a.sections[i]!.text.indexOf(k) + k.length)];
       });
-      return hits.length >= Math.max(1, Math.ceil(t.keywords.length / 2)) ? [{ id: t.id, by: 'keywords', place: hits[0]! }] : [];
+      return hits.length >= Math.max(1, Math.ceil(t.keywords.length / 2))
+        ? [{ id: t.id, by: 'keywords', place: hits[0]! }]
+        : [];
     }
     const best = bestWindow(a, t.text);
     return best && best.score >= threshold ? [{ id: t.id, by: 'text', place: windowPlace(a, best.from) }] : [];
@@ -469,7 +609,9 @@ function coverageCheck(
 
 function phraseChecks(a: Analysis, phrases: readonly string[]): CheckResult[] {
   const sorted = [...phrases].sort((x, y) => y.length - x.length);
-  const empty = sorted.length ? new RegExp(sorted.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')) : null;
+  const empty = sorted.length
+    ? new RegExp(sorted.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'))
+    : null;
   const claims: Place[] = [];
   const emptyPlaces: Place[] = [];
   const used = new Set<string>();
@@ -486,8 +628,19 @@ function phraseChecks(a: Analysis, phrases: readonly string[]): CheckResult[] {
   const phraseList = [...used];
   return [
     claims.length
-      ? { id: 'unsupported_claims', level: 'advice', message: `成绩部分有${claims.length}处成效表述缺少数据或事例支撑`, places: claims, details: { count: claims.length } }
-      : { id: 'unsupported_claims', level: 'pass', message: '成绩部分的成效表述均有数据或事例支撑', details: { count: 0 } },
+      ? {
+          id: 'unsupported_claims',
+          level: 'advice',
+          message: `成绩部分有${claims.length}处成效表述缺少数据或事例支撑`,
+          places: claims,
+          details: { count: claims.length },
+        }
+      : {
+          id: 'unsupported_claims',
+          level: 'pass',
+          message: '成绩部分的成效表述均有数据或事例支撑',
+          details: { count: 0 },
+        },
     emptyPlaces.length
       ? {
           id: 'empty_phrases',
@@ -523,15 +676,30 @@ function tenureCheck(a: Analysis, tenure: { start: string; asOf: string }, fail:
   const onBehalf = tenure.asOf < fullOn;
   const details = { onBehalf, tenureStart: tenure.start, fullOn };
   if (!onBehalf) {
-    return { id: 'short_tenure', level: 'pass', message: `书记${cnDate(tenure.start)}任职，已满${SHORT_TENURE_MONTHS}个月，按本人履职情况述职`, details };
+    return {
+      id: 'short_tenure',
+      level: 'pass',
+      message: `书记${cnDate(tenure.start)}任职，已满${SHORT_TENURE_MONTHS}个月，按本人履职情况述职`,
+      details,
+    };
   }
   const text = reportText(a.sections);
   const missing = ON_BEHALF_CONTENT.filter((c) => !c.re.test(text)).map((c) => c.label);
   const head = `书记${cnDate(tenure.start)}任职，不足${SHORT_TENURE_MONTHS}个月，可代表党组织述职`;
   if (!missing.length) {
-    return { id: 'short_tenure', level: 'pass', message: `${head}；已报告调研了解的突出问题、认识体会和思路举措`, details: { ...details, missing } };
+    return {
+      id: 'short_tenure',
+      level: 'pass',
+      message: `${head}；已报告调研了解的突出问题、认识体会和思路举措`,
+      details: { ...details, missing },
+    };
   }
-  return { id: 'short_tenure', level: fail('short_tenure'), message: `${head}，同时应报告：${missing.join('、')}`, details: { ...details, missing } };
+  return {
+    id: 'short_tenure',
+    level: fail('short_tenure'),
+    message: `${head}，同时应报告：${missing.join('、')}`,
+    details: { ...details, missing },
+  };
 }
 
 function nearCopyCheck(input: CheckReportInput, threshold: number, fail: Fail): CheckResult {
@@ -543,19 +711,29 @@ function nearCopyCheck(input: CheckReportInput, threshold: number, fail: Fail): 
   const parts: string[] = [];
   if (previous !== null && previous >= threshold) parts.push(`与本组织上年度述职报告的相似度为${pct(previous)}`);
   for (const m of matches) {
-    parts.push(`与「${m.label ?? m.id}」的述职报告相似度${m.jaccard === null ? `约${pct(m.estimate)}` : `为${pct(m.jaccard)}`}`);
+    parts.push(
+      `与「${m.label ?? m.id}」的述职报告相似度${m.jaccard === null ? `约${pct(m.estimate)}` : `为${pct(m.jaccard)}`}`,
+    );
   }
   if (!parts.length) {
     const vsPrevious = previous === null ? '' : `（与上年度报告相似度${pct(previous)}）`;
     return { id: 'near_copy', level: 'pass', message: `未发现照搬照抄${vsPrevious}`, details };
   }
-  return { id: 'near_copy', level: fail('near_copy'), message: `疑似照搬照抄：${parts.join('；')}（阈值${pct(threshold)}）`, details };
+  return {
+    id: 'near_copy',
+    level: fail('near_copy'),
+    message: `疑似照搬照抄：${parts.join('；')}（阈值${pct(threshold)}）`,
+    details,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const isDate = (d: string) => ISO_DATE.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
+const isDate = (d: string) =>
+  ISO_DATE.test(d) &&
+  !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) &&
+  new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
 const isThreshold = (x: number | undefined) => x === undefined || (x > 0 && x <= 1);
 
 function validate(input: CheckReportInput) {
@@ -578,7 +756,8 @@ function validate(input: CheckReportInput) {
     }
   });
   s.rectificationItems.forEach((r, i) => {
-    if (!r.description.trim() && !r.ref?.trim()) throw invalid(`rectificationItems.${i}.description`, `第${i + 1}项整改事项缺少问题描述`);
+    if (!r.description.trim() && !r.ref?.trim())
+      throw invalid(`rectificationItems.${i}.description`, `第${i + 1}项整改事项缺少问题描述`);
   });
   if (!isThreshold(s.similarityThreshold)) throw invalid('similarityThreshold', '相似度阈值应大于0且不超过1');
   if (!isThreshold(s.coverageThreshold)) throw invalid('coverageThreshold', '回应匹配阈值应大于0且不超过1');
@@ -593,7 +772,12 @@ export function checkReport(input: CheckReportInput): CheckResult[] {
   const fail: Fail = (id) => (settings.blockingChecks.includes(id) ? 'blocker' : 'advice');
   const a = analyze(input.sections);
   const coverage = settings.coverageThreshold ?? DEFAULT_COVERAGE;
-  const keyTargets = settings.keyContentItems.map((k) => ({ id: k.id, label: k.title, text: k.title, keywords: k.keywords }));
+  const keyTargets = settings.keyContentItems.map((k) => ({
+    id: k.id,
+    label: k.title,
+    text: k.title,
+    keywords: k.keywords,
+  }));
   const rectTargets = settings.rectificationItems.map((r) => ({
     id: r.id,
     label: r.ref ? `${r.ref} ${r.description}`.trim() : r.description,

@@ -52,7 +52,7 @@ describe('report review state machine (R-REP-4)', () => {
     }
   }
 
-  it('signing is refused outright where the campaign does not ask for the leader\'s sign-off, before the state is looked at', () => {
+  it("signing is refused outright where the campaign does not ask for the leader's sign-off, before the state is looked at", () => {
     for (const state of REPORT_STATES) {
       const e = thrown(() => nextState(state, 'sign', { signOffRequired: false }));
       expect(e.code).toBe('TRANSITION_REFUSED');
@@ -74,19 +74,20 @@ describe('report review state machine (R-REP-4)', () => {
   it('every state reached by a submission counts as handed in; only a draft never was', () => {
     expect(REPORT_STATES.filter((s) => !wasSubmitted(s))).toEqual(['draft']);
     // No action leads back to draft, so "not a draft" and "submitted at least once" are the same thing.
-    for (const state of REPORT_STATES) for (const action of REVIEW_ACTIONS) expect(EXPECTED[state][action]).not.toBe('draft');
+    for (const state of REPORT_STATES)
+      for (const action of REVIEW_ACTIONS) expect(EXPECTED[state][action]).not.toBe('draft');
   });
 });
 
 describe('who reads a report before publication', () => {
-  it('only the reporting organization\'s secretary is its author', () => {
+  it("only the reporting organization's secretary is its author", () => {
     expect(isReportAuthor({ role: 'secretary', orgId: 7 }, 7)).toBe(true);
     expect(isReportAuthor({ role: 'secretary', orgId: 8 }, 7)).toBe(false);
     expect(isReportAuthor({ role: 'org_admin', orgId: 7 }, 7)).toBe(false);
     expect(isReportAuthor({ role: 'secretary', orgId: null }, 7)).toBe(false);
   });
 
-  it('a draft never handed in stays the author\'s own; once submitted its readers see it too; others never', () => {
+  it("a draft never handed in stays the author's own; once submitted its readers see it too; others never", () => {
     const author = { author: true, readsSubmitted: false };
     const reviewer = { author: false, readsSubmitted: true };
     const other = { author: false, readsSubmitted: false };

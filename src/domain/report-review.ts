@@ -5,7 +5,15 @@
  */
 import { AppError } from './errors';
 
-export const REPORT_STATES = ['draft', 'submitted', 'returned', 'rewrite_ordered', 'resubmitted', 'approved', 'signed'] as const;
+export const REPORT_STATES = [
+  'draft',
+  'submitted',
+  'returned',
+  'rewrite_ordered',
+  'resubmitted',
+  'approved',
+  'signed',
+] as const;
 export type ReportState = (typeof REPORT_STATES)[number];
 
 export const STATE_LABELS: Record<ReportState, string> = {
@@ -44,7 +52,8 @@ export const EDITABLE_STATES: readonly ReportState[] = ['draft', 'returned', 're
 export const isEditable = (s: ReportState) => EDITABLE_STATES.includes(s);
 
 /** The final state of a report: signed where the campaign requires the leader's sign-off, approved otherwise. */
-export const isFinal = (s: ReportState, signOffRequired: boolean) => (signOffRequired ? s === 'signed' : s === 'approved');
+export const isFinal = (s: ReportState, signOffRequired: boolean) =>
+  signOffRequired ? s === 'signed' : s === 'approved';
 
 export function actorOfAction(action: ReviewAction): Actor {
   return TABLE[action].actor;
@@ -57,10 +66,7 @@ export function nextState(state: ReportState, action: ReviewAction, opts: { sign
     throw new AppError('TRANSITION_REFUSED', '本次述职评议考核不要求主管领导审阅签字');
   }
   if (!rule.from.includes(state)) {
-    throw new AppError(
-      'TRANSITION_REFUSED',
-      `述职报告当前为「${STATE_LABELS[state]}」，不能${ACTION_LABELS[action]}`,
-    );
+    throw new AppError('TRANSITION_REFUSED', `述职报告当前为「${STATE_LABELS[state]}」，不能${ACTION_LABELS[action]}`);
   }
   switch (action) {
     case 'submit':

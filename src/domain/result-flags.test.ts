@@ -38,13 +38,24 @@ describe('result flags', () => {
   });
 
   it('R-USE-3: a gap year, a different grade or only two years is not three in a row', () => {
-    expect(codes({ year: 2024, grade: 'fair' }, [{ year: 2023, grade: 'fair' }, { year: 2021, grade: 'fair' }])).not.toContain(
-      'three_years_fair',
-    );
-    expect(codes({ year: 2024, grade: 'good' }, [{ year: 2023, grade: 'fair' }, { year: 2022, grade: 'fair' }])).toEqual([]);
-    expect(codes({ year: 2024, grade: 'fair' }, [{ year: 2023, grade: 'average' }, { year: 2022, grade: 'fair' }])).toEqual([
-      'no_excellent',
-    ]);
+    expect(
+      codes({ year: 2024, grade: 'fair' }, [
+        { year: 2023, grade: 'fair' },
+        { year: 2021, grade: 'fair' },
+      ]),
+    ).not.toContain('three_years_fair');
+    expect(
+      codes({ year: 2024, grade: 'good' }, [
+        { year: 2023, grade: 'fair' },
+        { year: 2022, grade: 'fair' },
+      ]),
+    ).toEqual([]);
+    expect(
+      codes({ year: 2024, grade: 'fair' }, [
+        { year: 2023, grade: 'average' },
+        { year: 2022, grade: 'fair' },
+      ]),
+    ).toEqual(['no_excellent']);
     expect(codes({ year: 2024, grade: 'fair' }, [{ year: 2023, grade: 'fair' }])).toEqual(['no_excellent']);
   });
 
@@ -59,6 +70,8 @@ describe('result flags', () => {
       ]),
     );
     expect(dup.message).toBe('往年综合评价中2023年重复');
-    expect(thrown(() => resultFlags({ year: 2024, grade: 'excellent' as never })).details).toEqual({ field: 'current' });
+    expect(thrown(() => resultFlags({ year: 2024, grade: 'excellent' as never })).details).toEqual({
+      field: 'current',
+    });
   });
 });

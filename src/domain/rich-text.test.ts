@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { countChars } from './word-count';
-import { blocksToPlainText, htmlToPlainText, normalizeRichHtml, parseRichHtml, plainTextToHtml, sectionHtml } from './rich-text';
+import {
+  blocksToPlainText,
+  htmlToPlainText,
+  normalizeRichHtml,
+  parseRichHtml,
+  plainTextToHtml,
+  sectionHtml,
+} from './rich-text';
 
 describe('rich text of a report section', () => {
   it('reads paragraphs, bold runs, lists and tables as tiptap writes them', () => {
@@ -13,7 +20,13 @@ describe('rich text of a report section', () => {
       { type: 'paragraph', runs: [{ text: '全年召开' }, { text: '支委会12次', bold: true }, { text: '。' }] },
       { type: 'list', ordered: true, items: [[{ text: '一是学习' }], [{ text: '二是整改' }]] },
       { type: 'list', ordered: false, items: [[{ text: '要点' }]] },
-      { type: 'table', rows: [{ header: true, cells: ['指标', '完成数'] }, { header: false, cells: ['主题党日', '12次'] }] },
+      {
+        type: 'table',
+        rows: [
+          { header: true, cells: ['指标', '完成数'] },
+          { header: false, cells: ['主题党日', '12次'] },
+        ],
+      },
     ]);
     const text = blocksToPlainText(blocks);
     expect(text).toBe('全年召开支委会12次。\n一是学习\n二是整改\n要点\n指标　完成数\n主题党日　12次');
@@ -28,7 +41,9 @@ describe('rich text of a report section', () => {
   });
 
   it('drops script and style bodies and any attribute even when not sanitized first', () => {
-    const out = normalizeRichHtml('<p onclick="alert(1)">正文<script>alert(1)</script><img src=x onerror="alert(2)"><style>p{}</style></p>');
+    const out = normalizeRichHtml(
+      '<p onclick="alert(1)">正文<script>alert(1)</script><img src=x onerror="alert(2)"><style>p{}</style></p>',
+    );
     expect(out).toBe('<p>正文</p>');
     expect(htmlToPlainText('<script>alert(1)</script>')).toBe('');
   });
@@ -43,7 +58,9 @@ describe('rich text of a report section', () => {
   });
 
   it('mammoth output: nested lists flatten, cell paragraphs join, multi-paragraph items split', () => {
-    const blocks = parseRichHtml('<ol><li>甲<ol><li>乙</li></ol></li><li><p>丙</p><p>丁</p></li></ol><table><tr><td><p>一</p><p>二</p></td></tr></table>');
+    const blocks = parseRichHtml(
+      '<ol><li>甲<ol><li>乙</li></ol></li><li><p>丙</p><p>丁</p></li></ol><table><tr><td><p>一</p><p>二</p></td></tr></table>',
+    );
     expect(blocks).toEqual([
       { type: 'list', ordered: true, items: [[{ text: '甲' }], [{ text: '乙' }], [{ text: '丙' }], [{ text: '丁' }]] },
       { type: 'table', rows: [{ header: false, cells: ['一 二'] }] },

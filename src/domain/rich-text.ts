@@ -40,7 +40,16 @@ export const escapeHtml = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 type Mark = 'bold' | 'italic' | 'underline' | 'strike';
-const MARK_OF: Record<string, Mark> = { strong: 'bold', b: 'bold', em: 'italic', i: 'italic', u: 'underline', s: 'strike', strike: 'strike', del: 'strike' };
+const MARK_OF: Record<string, Mark> = {
+  strong: 'bold',
+  b: 'bold',
+  em: 'italic',
+  i: 'italic',
+  u: 'underline',
+  s: 'strike',
+  strike: 'strike',
+  del: 'strike',
+};
 
 const runsText = (runs: readonly Run[]) => runs.map((r) => r.text).join('');
 
@@ -50,7 +59,13 @@ function tidyRuns(runs: Run[]): Run[] {
   for (const r of runs) {
     if (!r.text) continue;
     const last = out[out.length - 1];
-    if (last && !!last.bold === !!r.bold && !!last.italic === !!r.italic && !!last.underline === !!r.underline && !!last.strike === !!r.strike) {
+    if (
+      last &&
+      !!last.bold === !!r.bold &&
+      !!last.italic === !!r.italic &&
+      !!last.underline === !!r.underline &&
+      !!last.strike === !!r.strike
+    ) {
       last.text += r.text;
     } else out.push({ ...r });
   }
@@ -82,7 +97,10 @@ export function parseRichHtml(html: string): RichBlock[] {
   const flushPara = () => {
     if (para) {
       const runs = tidyRuns(para.runs);
-      if (runs.length) blocks.push(para.type === 'heading' ? { type: 'heading', level: para.level, runs } : { type: 'paragraph', runs });
+      if (runs.length)
+        blocks.push(
+          para.type === 'heading' ? { type: 'heading', level: para.level, runs } : { type: 'paragraph', runs },
+        );
     }
     para = null;
   };
@@ -165,7 +183,12 @@ export function parseRichHtml(html: string): RichBlock[] {
           row.cells.push(cell.parts.join('').replace(/\s+/g, ' ').trim());
           cell = null;
         }
-      } else if ((name === 'p' || name === 'br' || name === 'li' || /^h[1-6]$/.test(name)) && cell && cell.parts.length && !close) {
+      } else if (
+        (name === 'p' || name === 'br' || name === 'li' || /^h[1-6]$/.test(name)) &&
+        cell &&
+        cell.parts.length &&
+        !close
+      ) {
         cell.parts.push(' ');
       }
       continue;
@@ -205,7 +228,10 @@ export function parseRichHtml(html: string): RichBlock[] {
     }
     if (name === 'p' || name === 'div' || /^h[1-6]$/.test(name)) {
       flushPara();
-      if (!close) para = /^h[1-6]$/.test(name) ? { type: 'heading', level: Number(name[1]), runs: [] } : { type: 'paragraph', level: 0, runs: [] };
+      if (!close)
+        para = /^h[1-6]$/.test(name)
+          ? { type: 'heading', level: Number(name[1]), runs: [] }
+          : { type: 'paragraph', level: 0, runs: [] };
       continue;
     }
     if (name === 'br') {
@@ -231,7 +257,10 @@ export function blocksToPlainText(blocks: readonly RichBlock[]): string {
     else if (b.type === 'list') for (const item of b.items) lines.push(runsText(item));
     else for (const r of b.rows) lines.push(r.cells.filter(Boolean).join('　'));
   }
-  return lines.map((l) => l.trim()).filter(Boolean).join('\n');
+  return lines
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join('\n');
 }
 
 function runsHtml(runs: readonly Run[]) {
@@ -249,30 +278,32 @@ function runsHtml(runs: readonly Run[]) {
 
 /** The editor's HTML for blocks: headings become bold paragraphs, list items and cells hold a <p>. */
 export function blocksToHtml(blocks: readonly RichBlock[]): string {
-  return blocks
-    // biome-ignore lint/suspicious/useIterableCallbackReturn: the switch names every block type (tsc checks it), each returns
-    .map((b) => {
-      switch (b.type) {
-        case 'paragraph':
-          return `<p>${runsHtml(b.runs)}</p>`;
-        case 'heading':
-          return `<p>${runsHtml(b.runs.map((r) => ({ ...r, bold: true })))}</p>`;
-        case 'list': {
-          const tag = b.ordered ? 'ol' : 'ul';
-          return `<${tag}>${b.items.map((i) => `<li><p>${runsHtml(i)}</p></li>`).join('')}</${tag}>`;
+  return (
+    blocks
+      // biome-ignore lint/suspicious/useIterableCallbackReturn: the switch names every block type (tsc checks it), each returns
+      .map((b) => {
+        switch (b.type) {
+          case 'paragraph':
+            return `<p>${runsHtml(b.runs)}</p>`;
+          case 'heading':
+            return `<p>${runsHtml(b.runs.map((r) => ({ ...r, bold: true })))}</p>`;
+          case 'list': {
+            const tag = b.ordered ? 'ol' : 'ul';
+            return `<${tag}>${b.items.map((i) => `<li><p>${runsHtml(i)}</p></li>`).join('')}</${tag}>`;
+          }
+          case 'table': {
+            const width = b.rows.reduce((w, r) => Math.max(w, r.cells.length), 0);
+            const rows = b.rows.map((r) => {
+              const tag = r.header ? 'th' : 'td';
+              const cells = [...r.cells, ...Array<string>(width - r.cells.length).fill('')];
+              return `<tr>${cells.map((c) => `<${tag}><p>${escapeHtml(c)}</p></${tag}>`).join('')}</tr>`;
+            });
+            return `<table><tbody>${rows.join('')}</tbody></table>`;
+          }
         }
-        case 'table': {
-          const width = b.rows.reduce((w, r) => Math.max(w, r.cells.length), 0);
-          const rows = b.rows.map((r) => {
-            const tag = r.header ? 'th' : 'td';
-            const cells = [...r.cells, ...Array<string>(width - r.cells.length).fill('')];
-            return `<tr>${cells.map((c) => `<${tag}><p>${escapeHtml(c)}</p></${tag}>`).join('')}</tr>`;
-          });
-          return `<table><tbody>${rows.join('')}</tbody></table>`;
-        }
-      }
-    })
-    .join('');
+      })
+      .join('')
+  );
 }
 
 /** A section stored before rich text (or sent as plain text): each line a paragraph. */

@@ -27,7 +27,14 @@ export const BUSINESS_ROLES: readonly Role[] = ['org_admin', 'secretary', 'leade
  * other and nobody in the app can reset, disable or impersonate a 三员 account (the operator's CLI can, audited).
  */
 const RANK: Record<Role, number> = {
-  secretary: 1, leader: 1, assessor: 1, observer: 1, org_admin: 2, sys_admin: 3, security_admin: 3, auditor: 3,
+  secretary: 1,
+  leader: 1,
+  assessor: 1,
+  observer: 1,
+  org_admin: 2,
+  sys_admin: 3,
+  security_admin: 3,
+  auditor: 3,
 };
 
 /** Account actions, split between who keeps the accounts and who keeps their security. */

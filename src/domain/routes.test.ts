@@ -2,8 +2,14 @@ import { describe, it, expect } from 'vitest';
 import { AppError } from './errors';
 import { computeRoutes, selectScope, type OrgNode, type RouteRule } from './routes';
 
-const org = (id: number, parentId: number | null, name: string, kind: OrgNode['kind'], sector: OrgNode['sector'], level: OrgNode['level']): OrgNode =>
-  ({ id, parentId, name, kind, sector, level });
+const org = (
+  id: number,
+  parentId: number | null,
+  name: string,
+  kind: OrgNode['kind'],
+  sector: OrgNode['sector'],
+  level: OrgNode['level'],
+): OrgNode => ({ id, parentId, name, kind, sector, level });
 
 // A county shaped like 002 §1.
 const tree: OrgNode[] = [
@@ -24,7 +30,11 @@ const grassroots = ['committee', 'general_branch', 'branch'] as OrgNode['kind'][
 const rules002: RouteRule[] = [
   { label: '县直系统党委→县直工委', match: { orgIds: [10] }, reportTo: 9 },
   { label: '社区党组织→社区工委', match: { sectors: ['community'], kinds: grassroots }, reportTo: 5 },
-  { label: '非公和社会组织→非公工委', match: { sectors: ['non_public', 'social_org'], kinds: grassroots }, reportTo: 6 },
+  {
+    label: '非公和社会组织→非公工委',
+    match: { sectors: ['non_public', 'social_org'], kinds: grassroots },
+    reportTo: 6,
+  },
 ];
 const allIds = tree.filter((o) => o.parentId !== null).map((o) => o.id);
 
@@ -56,7 +66,10 @@ describe('computeRoutes', () => {
   });
 
   it('R-ORG-2: the first matching rule wins', () => {
-    const rules = [{ label: '某村改向县委', match: { orgIds: [3] }, reportTo: 1 }, { label: '农村→社区工委', match: { sectors: ['rural' as const], kinds: grassroots }, reportTo: 5 }];
+    const rules = [
+      { label: '某村改向县委', match: { orgIds: [3] }, reportTo: 1 },
+      { label: '农村→社区工委', match: { sectors: ['rural' as const], kinds: grassroots }, reportTo: 5 },
+    ];
     expect(computeRoutes(tree, rules, [3]).get(3)).toEqual({ reportTo: 1, ruleIndex: 0 });
   });
 
@@ -81,8 +94,9 @@ describe('computeRoutes', () => {
     expect(e.code).toBe('ROUTE_UNBOUND');
     expect(e.message).toBe('述职路由规则「社区党组织→社区工委」尚未指定听取述职的党组织');
     expect(e.details).toEqual({ field: 'routes.0.reportTo' });
-    expect(thrown(() => computeRoutes(tree, [{ ...rules002[0], match: { orgIds: [] } }], allIds)).details)
-      .toEqual({ field: 'routes.0.match.orgIds' });
+    expect(thrown(() => computeRoutes(tree, [{ ...rules002[0], match: { orgIds: [] } }], allIds)).details).toEqual({
+      field: 'routes.0.match.orgIds',
+    });
   });
 
   it('refuses a rule pointing at an unknown organization', () => {

@@ -6,7 +6,14 @@
 import { z } from 'zod';
 import { AppError } from './errors';
 import {
-  KIND_CODES, LEVEL_CODES, SECTOR_CODES, kindLabel, sectorLabel, type Level, type OrgKind, type Sector,
+  KIND_CODES,
+  LEVEL_CODES,
+  SECTOR_CODES,
+  kindLabel,
+  sectorLabel,
+  type Level,
+  type OrgKind,
+  type Sector,
 } from './org-taxonomy';
 
 export interface OrgNode {
@@ -191,9 +198,13 @@ export function computeRoutes(orgs: OrgNode[], rules: RouteRule[], reporterIds: 
     if (!org) throw new AppError('UNKNOWN_ORG', `述职范围中的党组织（编号${id}）不存在`, { field: 'scope' });
     const route = all.get(id);
     if (!route) {
-      throw new AppError('ROUTE_MISSING', `「${org.name}」（${kindLabel(org.kind)}）没有上级党组织，也没有适用的述职路由规则`, {
-        field: 'routes',
-      });
+      throw new AppError(
+        'ROUTE_MISSING',
+        `「${org.name}」（${kindLabel(org.kind)}）没有上级党组织，也没有适用的述职路由规则`,
+        {
+          field: 'routes',
+        },
+      );
     }
     result.set(id, route);
   }

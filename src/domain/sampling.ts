@@ -72,7 +72,13 @@ export function drawSample<T>(
     if (size > items.length) {
       throw new AppError('VALIDATION', `抽样人数（${size}）超过候选人数（${items.length}）`, { field: 'size' });
     }
-    return pick(items, shuffle(items.map((_, i) => i), rng).slice(0, size));
+    return pick(
+      items,
+      shuffle(
+        items.map((_, i) => i),
+        rng,
+      ).slice(0, size),
+    );
   }
 
   const strata = new Map<string, number[]>();
@@ -80,8 +86,8 @@ export function drawSample<T>(
     const key = stratifyBy(item);
     strata.set(key, [...(strata.get(key) ?? []), i]);
   });
-  const keys = [...new Set([...strata.keys(), ...(typeof size === 'number' ? [] : Object.keys(size))])].sort(
-    (a, b) => (a < b ? -1 : a > b ? 1 : 0),
+  const keys = [...new Set([...strata.keys(), ...(typeof size === 'number' ? [] : Object.keys(size))])].sort((a, b) =>
+    a < b ? -1 : a > b ? 1 : 0,
   );
   const counts = typeof size === 'number' ? proportional(keys, strata, size, items.length) : size;
   const chosen: number[] = [];

@@ -116,7 +116,8 @@ function signatureOf(hashes: Uint32Array, k: number): Uint32Array {
 }
 
 function checkSize(k: number) {
-  if (!Number.isInteger(k) || k < 16 || k > 4096) throw invalid('signatureSize', '相似度特征值长度应为16到4096之间的整数');
+  if (!Number.isInteger(k) || k < 16 || k > 4096)
+    throw invalid('signatureSize', '相似度特征值长度应为16到4096之间的整数');
 }
 
 /** MinHash signature of a text's shingle set; all bins are EMPTY (0xffffffff) when the text has no shingle. */
@@ -155,7 +156,11 @@ export interface NearCopy {
  * Candidates whose similarity to `target` reaches `threshold`, most similar first. Similarity is the
  * exact Jaccard index where the candidate's text is given, the MinHash estimate otherwise.
  */
-export function findNearCopies(target: string | ShingleSet, candidates: readonly SimilarityCandidate[], threshold: number): NearCopy[] {
+export function findNearCopies(
+  target: string | ShingleSet,
+  candidates: readonly SimilarityCandidate[],
+  threshold: number,
+): NearCopy[] {
   if (!(threshold > 0 && threshold <= 1)) throw invalid('similarityThreshold', '相似度阈值应大于0且不超过1');
   if (candidates.length === 0) return [];
   const k = candidates[0]!.signature.length;

@@ -40,7 +40,9 @@ export function ballotSentence(b: BallotFacts): string {
   const both = b.phone.ratings > 0 && b.paper.ratings > 0;
   const formText = both
     ? `收回测评表${forms}份（手机测评${b.phone.forms}份、纸质测评表${b.paper.forms}份）`
-    : b.phone.ratings ? `收回手机测评${b.phone.forms}份` : `收回纸质测评表${b.paper.forms}份`;
+    : b.phone.ratings
+      ? `收回手机测评${b.phone.forms}份`
+      : `收回纸质测评表${b.paper.forms}份`;
   const ratingText = both
     ? `共评价${ratings}人次（手机${b.phone.ratings}人次、纸质${b.paper.ratings}人次）`
     : `共评价${ratings}人次`;
@@ -51,16 +53,15 @@ export function ballotSentence(b: BallotFacts): string {
 export function downwardSentence(b: BallotFacts): string {
   const d = b.downward;
   if (!d?.valid) return '';
-  const grades = GRADES.filter((g) => d.counts[g] > 0).map((g) => `“${GRADE_LABELS[g]}”${d.counts[g]}票（${pct(d.counts[g], d.valid)}%）`);
+  const grades = GRADES.filter((g) => d.counts[g] > 0).map(
+    (g) => `“${GRADE_LABELS[g]}”${d.counts[g]}票（${pct(d.counts[g], d.valid)}%）`,
+  );
   return `“下评”中，下一级党组织书记对本级党委书记抓基层党建工作的有效评价${d.valid}人次：${grades.join('、')}`;
 }
 
 export function overviewText(f: SummaryFacts): string {
   const graded = GRADES.reduce((s, g) => s + f.grades[g], 0);
-  const activities = parts([
-    f.meetings > 0 && `召开述职评议会${f.meetings}场`,
-    ballotSentence(f.ballots),
-  ]);
+  const activities = parts([f.meetings > 0 && `召开述职评议会${f.meetings}场`, ballotSentence(f.ballots)]);
   const sentences = [
     `${f.title}共确定述职对象${f.reporters}个`,
     activities,
@@ -69,9 +70,15 @@ export function overviewText(f: SummaryFacts): string {
       f.field.enabled && `实地考核${f.field.done}个单位`,
       f.survey.enabled && `满意度调查收回问卷${f.survey.responses}份`,
     ]),
-    graded > 0 && `经${f.decidedBy}研究审定，${graded}名党组织书记评定等次：${GRADES.filter((g) => f.grades[g] > 0).map((g) => `“${GRADE_LABELS[g]}”${f.grades[g]}个`).join('、')}`,
+    graded > 0 &&
+      `经${f.decidedBy}研究审定，${graded}名党组织书记评定等次：${GRADES.filter((g) => f.grades[g] > 0)
+        .map((g) => `“${GRADE_LABELS[g]}”${f.grades[g]}个`)
+        .join('、')}`,
   ];
-  return sentences.filter(Boolean).map((s) => `${s}。`).join('');
+  return sentences
+    .filter(Boolean)
+    .map((s) => `${s}。`)
+    .join('');
 }
 
 /** '' when the round found no problem: then there is nothing to say about their rectification. */
@@ -79,9 +86,11 @@ export function problemsText(f: SummaryFacts): string {
   const { total, closed, overdue } = f.items;
   if (!total) return '';
   const open = total - closed;
-  return `述职评议考核中共查找问题${total}个，已整改销号${closed}个`
-    + (open ? `，正在整改${open}个${overdue ? `（其中逾期${overdue}个）` : ''}` : '，均已整改销号')
-    + '。';
+  return (
+    `述职评议考核中共查找问题${total}个，已整改销号${closed}个` +
+    (open ? `，正在整改${open}个${overdue ? `（其中逾期${overdue}个）` : ''}` : '，均已整改销号') +
+    '。'
+  );
 }
 
 /** Paper forms (份) of one category: those counted as collected, else the most any one reporter received. */

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { AppError } from './errors';
 import { drawSample } from './sampling';
 import {
-  checkAnswers, checkItems, checkRespondent, DEFAULT_SURVEY_ITEMS, percent1, planRespondentImport, summarize, unitSeed,
+  checkAnswers,
+  checkItems,
+  checkRespondent,
+  DEFAULT_SURVEY_ITEMS,
+  percent1,
+  planRespondentImport,
+  summarize,
+  unitSeed,
 } from './surveys';
 
 const units = [
@@ -10,7 +17,13 @@ const units = [
   { reporterId: 2, orgName: '红星村党支部', orgCode: 'V2' },
   { reporterId: 3, orgName: '红星村党支部', orgCode: 'V3' },
 ];
-const row = (row: number, unit: string, name: string, category: string, phone = '') => ({ row, unit, name, category, phone });
+const row = (row: number, unit: string, name: string, category: string, phone = '') => ({
+  row,
+  unit,
+  name,
+  category,
+  phone,
+});
 
 describe('survey rules', () => {
   it('default questionnaire passes its own checks', () => {
@@ -25,12 +38,22 @@ describe('survey rules', () => {
   });
 
   it('answers: unknown item, unknown level and a missing item are refused with distinct codes', () => {
-    const code = (fn: () => unknown) => { try { fn(); } catch (e) { return (e as AppError).code; } return 'none'; };
+    const code = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (e) {
+        return (e as AppError).code;
+      }
+      return 'none';
+    };
     expect(code(() => checkAnswers([10, 11], { 10: 'satisfied', 12: 'satisfied' }))).toBe('UNKNOWN_ITEM');
     expect(code(() => checkAnswers([10, 11], { 10: 'satisfied', 11: '很满意' }))).toBe('UNKNOWN_LEVEL');
     expect(code(() => checkAnswers([10, 11], { 10: 'satisfied' }))).toBe('INCOMPLETE');
     expect(() => checkAnswers([10, 11], { 10: 'satisfied' })).toThrow('第2题尚未作答');
-    expect(checkAnswers([10, 11], { 11: 'dissatisfied', 10: 'satisfied' })).toEqual({ 10: 'satisfied', 11: 'dissatisfied' });
+    expect(checkAnswers([10, 11], { 11: 'dissatisfied', 10: 'satisfied' })).toEqual({
+      10: 'satisfied',
+      11: 'dissatisfied',
+    });
   });
 
   it('summarize gives 得票率 to one decimal and the mean of 100/80/60/0', () => {
@@ -53,23 +76,26 @@ describe('survey rules', () => {
   });
 
   it('plans an import: units by code or unique name, categories by label, row-numbered Chinese errors', () => {
-    const ok = planRespondentImport([
-      row(2, '前进村党支部', '张三', '群众', '13800000000'),
-      row(3, 'V3', '李四', '两代表一委员', '0712-1234567'),
-    ], units);
+    const ok = planRespondentImport(
+      [row(2, '前进村党支部', '张三', '群众', '13800000000'), row(3, 'V3', '李四', '两代表一委员', '0712-1234567')],
+      units,
+    );
     expect(ok.errors).toEqual([]);
     expect(ok.planned).toEqual([
       { row: 2, reporterId: 1, name: '张三', category: 'resident', phone: '13800000000' },
       { row: 3, reporterId: 3, name: '李四', category: 'two_reps', phone: '0712-1234567' },
     ]);
-    const bad = planRespondentImport([
-      row(2, '红星村党支部', '王五', '群众'),
-      row(3, '不存在村', '赵六', '群众'),
-      row(4, 'V1', '', '干部'),
-      row(5, 'V1', '钱七', '群众', '12345'),
-      row(6, 'V1', '孙八', '群众', '13900000000'),
-      row(7, 'V1', '孙八', '群众', '139 0000 0000'),
-    ], units);
+    const bad = planRespondentImport(
+      [
+        row(2, '红星村党支部', '王五', '群众'),
+        row(3, '不存在村', '赵六', '群众'),
+        row(4, 'V1', '', '干部'),
+        row(5, 'V1', '钱七', '群众', '12345'),
+        row(6, 'V1', '孙八', '群众', '13900000000'),
+        row(7, 'V1', '孙八', '群众', '139 0000 0000'),
+      ],
+      units,
+    );
     expect(bad.planned).toHaveLength(1);
     expect(bad.errors.map((e) => e.message)).toEqual([
       '第2行「单位」：「红星村党支部」在本次考核中有多个述职对象，请填写组织编码',
@@ -82,7 +108,11 @@ describe('survey rules', () => {
   });
 
   it('checks a manual entry like an imported row', () => {
-    expect(checkRespondent({ name: ' 周九 ', category: 'resident' })).toMatchObject({ name: '周九', category: 'resident', phone: null });
+    expect(checkRespondent({ name: ' 周九 ', category: 'resident' })).toMatchObject({
+      name: '周九',
+      category: 'resident',
+      phone: null,
+    });
     expect(() => checkRespondent({ name: '周九', category: 'x' })).toThrow(/类别/);
   });
 });

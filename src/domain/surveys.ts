@@ -18,7 +18,10 @@ export const DEFAULT_SURVEY_ITEMS: readonly string[] = [
 
 export const RESPONDENT_CATEGORIES = ['two_reps', 'resident'] as const;
 export type RespondentCategory = (typeof RESPONDENT_CATEGORIES)[number];
-export const RESPONDENT_CATEGORY_LABELS: Record<RespondentCategory, string> = { two_reps: '两代表一委员', resident: '群众' };
+export const RESPONDENT_CATEGORY_LABELS: Record<RespondentCategory, string> = {
+  two_reps: '两代表一委员',
+  resident: '群众',
+};
 export const respondentCategoryFromLabel = (label: string): RespondentCategory | undefined => {
   const v = label.trim();
   if (['两代表一委员', '两代表一委员（党代表、人大代表、政协委员）', 'two_reps'].includes(v)) return 'two_reps';
@@ -37,10 +40,12 @@ export const MAX_ITEM_TEXT = 200;
 export function checkItems(texts: readonly string[]): string[] {
   const out = texts.map((t) => t.trim());
   if (out.length === 0) throw new AppError('VALIDATION', '问卷至少需要1个题目', { field: 'items' });
-  if (out.length > MAX_SURVEY_ITEMS) throw new AppError('VALIDATION', `问卷最多${MAX_SURVEY_ITEMS}个题目`, { field: 'items' });
+  if (out.length > MAX_SURVEY_ITEMS)
+    throw new AppError('VALIDATION', `问卷最多${MAX_SURVEY_ITEMS}个题目`, { field: 'items' });
   out.forEach((t, i) => {
     if (!t) throw new AppError('VALIDATION', `第${i + 1}题内容不能为空`, { field: `items.${i}` });
-    if (t.length > MAX_ITEM_TEXT) throw new AppError('VALIDATION', `第${i + 1}题不能超过${MAX_ITEM_TEXT}字`, { field: `items.${i}` });
+    if (t.length > MAX_ITEM_TEXT)
+      throw new AppError('VALIDATION', `第${i + 1}题不能超过${MAX_ITEM_TEXT}字`, { field: `items.${i}` });
     const first = out.indexOf(t);
     if (first !== i) throw new AppError('VALIDATION', `第${i + 1}题与第${first + 1}题重复`, { field: `items.${i}` });
   });
@@ -54,23 +59,39 @@ export function checkItems(texts: readonly string[]): string[] {
 export const unitSeed = (seed: string, orgCode: string) => `${seed.trim()}#${orgCode}`;
 
 /** Answers of one questionnaire: every item answered once with a known level. Returns { [itemId]: level }. */
-export function checkAnswers(itemIds: readonly number[], answers: Readonly<Record<string, unknown>>): Record<string, SurveyLevel> {
+export function checkAnswers(
+  itemIds: readonly number[],
+  answers: Readonly<Record<string, unknown>>,
+): Record<string, SurveyLevel> {
   const known = new Set(itemIds.map(String));
   for (const [key, level] of Object.entries(answers)) {
-    if (!known.has(key)) throw new AppError('UNKNOWN_ITEM', `题目（编号${key}）不在本问卷中`, { field: `answers.${key}` });
+    if (!known.has(key))
+      throw new AppError('UNKNOWN_ITEM', `题目（编号${key}）不在本问卷中`, { field: `answers.${key}` });
     if (!isSurveyLevel(level)) {
-      throw new AppError('UNKNOWN_LEVEL', `第${itemIds.map(String).indexOf(key) + 1}题的选项无效，只能选择满意、比较满意、基本满意或不满意`, {
-        field: `answers.${key}`,
-      });
+      throw new AppError(
+        'UNKNOWN_LEVEL',
+        `第${itemIds.map(String).indexOf(key) + 1}题的选项无效，只能选择满意、比较满意、基本满意或不满意`,
+        {
+          field: `answers.${key}`,
+        },
+      );
     }
   }
   const missing = itemIds.findIndex((id) => !(String(id) in answers));
-  if (missing >= 0) throw new AppError('INCOMPLETE', `第${missing + 1}题尚未作答，请回答全部题目后提交`, { field: `answers.${itemIds[missing]}` });
+  if (missing >= 0)
+    throw new AppError('INCOMPLETE', `第${missing + 1}题尚未作答，请回答全部题目后提交`, {
+      field: `answers.${itemIds[missing]}`,
+    });
   return Object.fromEntries(itemIds.map((id) => [String(id), answers[String(id)] as SurveyLevel]));
 }
 
 export type LevelCounts = Record<SurveyLevel, number>;
-export const emptyCounts = (): LevelCounts => ({ satisfied: 0, fairly_satisfied: 0, basically_satisfied: 0, dissatisfied: 0 });
+export const emptyCounts = (): LevelCounts => ({
+  satisfied: 0,
+  fairly_satisfied: 0,
+  basically_satisfied: 0,
+  dissatisfied: 0,
+});
 
 /** 得票率 in percent to one decimal (half up on the exact ratio, stated in the tables' note). */
 export const percent1 = (part: number, total: number) => (total === 0 ? 0 : Math.round((1000 * part) / total) / 10);
@@ -93,8 +114,9 @@ export function summarize(counts: Partial<LevelCounts>): LevelSummary {
   return { total, counts: c, shares, score: total === 0 ? null : Math.round((100 * points) / total) / 100 };
 }
 
-export const SURVEY_NOTE = '得票率 = 该选项票数 ÷ 该题有效答卷数，以百分数表示，保留一位小数（四舍五入），各项之和可能不等于100%。'
-  + '满意度得分 = 全部答案按满意100、比较满意80、基本满意60、不满意0分计算的平均分，保留两位小数。';
+export const SURVEY_NOTE =
+  '得票率 = 该选项票数 ÷ 该题有效答卷数，以百分数表示，保留一位小数（四舍五入），各项之和可能不等于100%。' +
+  '满意度得分 = 全部答案按满意100、比较满意80、基本满意60、不满意0分计算的平均分，保留两位小数。';
 
 // ---- respondent list import ------------------------------------------------------------------------------
 
@@ -127,10 +149,22 @@ export interface RespondentRowError {
 }
 
 export const RESPONDENT_COLUMNS = [
-  { key: 'unit', header: '单位', required: true, width: 30, note: '被调查单位（本次考核的述职单位）的名称或组织编码，须与系统中的名称一致' },
+  {
+    key: 'unit',
+    header: '单位',
+    required: true,
+    width: 30,
+    note: '被调查单位（本次考核的述职单位）的名称或组织编码，须与系统中的名称一致',
+  },
   { key: 'name', header: '姓名', required: true, width: 14, note: '调查对象姓名，最多20字' },
   { key: 'category', header: '类别', required: true, width: 16, note: '两代表一委员 或 群众' },
-  { key: 'phone', header: '电话', required: false, width: 16, note: '选填：11位手机号码或带区号的固定电话（如 0712-1234567）' },
+  {
+    key: 'phone',
+    header: '电话',
+    required: false,
+    width: 16,
+    note: '选填：11位手机号码或带区号的固定电话（如 0712-1234567）',
+  },
 ] as const;
 export const RESPONDENT_SHEET_NAME = '调查对象名单';
 
@@ -142,7 +176,8 @@ const PHONE = /^(1\d{10}|0\d{2,3}-?\d{7,8})$/;
  * phone) are refused, so a list pasted twice does not double anyone's chance of being drawn.
  */
 export function planRespondentImport(
-  rows: readonly RawRespondentRow[], units: readonly RespondentUnit[],
+  rows: readonly RawRespondentRow[],
+  units: readonly RespondentUnit[],
 ): { planned: PlannedRespondent[]; errors: RespondentRowError[] } {
   const byCode = new Map(units.map((u) => [u.orgCode, u]));
   const byName = new Map<string, RespondentUnit[]>();
@@ -151,7 +186,8 @@ export function planRespondentImport(
   const planned: PlannedRespondent[] = [];
   const seen = new Map<string, number>();
   for (const r of rows) {
-    const err = (column: string, message: string) => errors.push({ row: r.row, column, message: `第${r.row}行「${column}」：${message}` });
+    const err = (column: string, message: string) =>
+      errors.push({ row: r.row, column, message: `第${r.row}行「${column}」：${message}` });
     const before = errors.length;
     const unitText = r.unit.trim();
     let unit: RespondentUnit | undefined;

@@ -6,7 +6,10 @@ import { percent, percentNote, reconcile, tallyBallots, tallyRow, type BallotInp
 
 const ballots = (reporterId: string, category: string, spec: Partial<Record<Grade | 'invalid', number>>) =>
   Object.entries(spec).flatMap(([g, n]) =>
-    Array.from({ length: n }, (): BallotInput => ({ reporterId, category, grade: g === 'invalid' ? null : (g as Grade) })),
+    Array.from(
+      { length: n },
+      (): BallotInput => ({ reporterId, category, grade: g === 'invalid' ? null : (g as Grade) }),
+    ),
   );
 
 const thrown = (f: () => unknown) => {
@@ -112,23 +115,33 @@ describe('tally', () => {
   it('honours a configured minimum group size and refuses a bad one', () => {
     const all = ballots('r', 'a', { good: 3 });
     expect(tallyBallots(all, { rng: seededRng('s'), minGroup: 3 })[0].byCategory).toHaveLength(1);
-    expect(thrown(() => tallyBallots(all, { rng: seededRng('s'), minGroup: 0 })).message).toBe('最小分组人数应为正整数');
+    expect(thrown(() => tallyBallots(all, { rng: seededRng('s'), minGroup: 0 })).message).toBe(
+      '最小分组人数应为正整数',
+    );
   });
 
   it('R-VOTE-2: shuffles free texts with the supplied generator, drops blanks, hides them below the minimum', () => {
-    const texts = Array.from({ length: 8 }, (_, i): BallotInput => ({
-      reporterId: 'r',
-      category: 'c',
-      grade: 'good',
-      problems: i === 3 ? '   ' : `问题${i}`,
-      suggestions: `建议${i}`,
-    }));
+    const texts = Array.from(
+      { length: 8 },
+      (_, i): BallotInput => ({
+        reporterId: 'r',
+        category: 'c',
+        grade: 'good',
+        problems: i === 3 ? '   ' : `问题${i}`,
+        suggestions: `建议${i}`,
+      }),
+    );
     const [a] = tallyBallots(texts, { rng: seededRng('same') });
     const [b] = tallyBallots(texts, { rng: seededRng('same') });
     const [c] = tallyBallots(texts, { rng: seededRng('other') });
     expect(a.problems).toEqual(b.problems);
     expect(a.problems).toHaveLength(7);
-    expect([...a.problems!].sort()).toEqual(texts.map((t) => t.problems!).filter((p) => p.trim()).sort());
+    expect([...a.problems!].sort()).toEqual(
+      texts
+        .map((t) => t.problems!)
+        .filter((p) => p.trim())
+        .sort(),
+    );
     expect([a.problems, a.suggestions]).not.toEqual([c.problems, c.suggestions]);
     expect(a.suggestions).not.toEqual(texts.map((t) => t.suggestions));
     const [few] = tallyBallots(texts.slice(0, 4), { rng: seededRng('s') });

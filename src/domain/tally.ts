@@ -152,10 +152,12 @@ export function reconcile(input: ReconciliationInput): { mismatches: Mismatch[];
     [input.paperIssued, 'paperIssued', '纸质表发放数'],
     [input.paperCollected, 'paperCollected', '纸质表收回数'],
     [input.ballotsCounted, 'ballotsCounted', '计票数'],
-    ...input.codes.flatMap((c): Array<[number, string, string]> => [
-      [c.issued, 'codes.issued', `「${c.category}」投票码发放数`],
-      [c.used, 'codes.used', `「${c.category}」投票码使用数`],
-    ]),
+    ...input.codes.flatMap(
+      (c): Array<[number, string, string]> => [
+        [c.issued, 'codes.issued', `「${c.category}」投票码发放数`],
+        [c.used, 'codes.used', `「${c.category}」投票码使用数`],
+      ],
+    ),
   ];
   for (const [value, field, label] of fields) {
     if (!Number.isInteger(value) || value < 0) {

@@ -12,7 +12,14 @@ const rebuild = (ops: DiffOp[]) => ({
 describe('splitSentences', () => {
   it('splits at 。！？； and line breaks, keeping closing quotes with their sentence', () => {
     const text = '一是学习不深入；二是队伍老化。\n群众说：“听不懂。”还要改进吗？要！  \n\n 三、下步措施\n';
-    expect(texts(text)).toEqual(['一是学习不深入；', '二是队伍老化。', '群众说：“听不懂。”', '还要改进吗？', '要！', '三、下步措施']);
+    expect(texts(text)).toEqual([
+      '一是学习不深入；',
+      '二是队伍老化。',
+      '群众说：“听不懂。”',
+      '还要改进吗？',
+      '要！',
+      '三、下步措施',
+    ]);
   });
 
   it('keeps decimals and half-width full stops inside a sentence', () => {
@@ -38,7 +45,9 @@ describe('diffTexts', () => {
     expect(ops.map((o) => o.op)).toEqual(['equal', 'delete', 'insert', 'equal', 'insert', 'equal']);
     expect(rebuild(ops)).toEqual({ old: texts(OLD), new: texts(NEW) });
     const inserted = ops.find((o) => o.op === 'insert' && o.newText === '新建大棚40座。');
-    expect(inserted && inserted.op === 'insert' && NEW.slice(inserted.newStart, inserted.newStart + 8)).toBe('新建大棚40座。');
+    expect(inserted && inserted.op === 'insert' && NEW.slice(inserted.newStart, inserted.newStart + 8)).toBe(
+      '新建大棚40座。',
+    );
   });
 
   it('finds the longest common run when sentences move', () => {

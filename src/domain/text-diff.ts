@@ -67,7 +67,8 @@ export function diffTexts(oldText: string, newText: string): DiffOp[] {
   let head = 0;
   while (head < a.length && head < b.length && ka[head] === kb[head]) head++;
   let tail = 0;
-  while (tail < a.length - head && tail < b.length - head && ka[a.length - 1 - tail] === kb[b.length - 1 - tail]) tail++;
+  while (tail < a.length - head && tail < b.length - head && ka[a.length - 1 - tail] === kb[b.length - 1 - tail])
+    tail++;
   const n = a.length - head - tail;
   const m = b.length - head - tail;
   if ((n + 1) * (m + 1) > MAX_CELLS) throw invalid('newText', '两个版本的句子过多且差异过大，无法逐句比较');
@@ -78,7 +79,9 @@ export function diffTexts(oldText: string, newText: string): DiffOp[] {
   for (let i = n - 1; i >= 0; i--) {
     for (let j = m - 1; j >= 0; j--) {
       lcs[i * w + j] =
-        ka[head + i] === kb[head + j] ? lcs[(i + 1) * w + j + 1]! + 1 : Math.max(lcs[(i + 1) * w + j]!, lcs[i * w + j + 1]!);
+        ka[head + i] === kb[head + j]
+          ? lcs[(i + 1) * w + j + 1]! + 1
+          : Math.max(lcs[(i + 1) * w + j]!, lcs[i * w + j + 1]!);
     }
   }
 

@@ -8,7 +8,10 @@ import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import fastifyStatic from '@fastify/static';
 import {
-  jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -102,16 +105,23 @@ export function errorResponses(tag: ModuleTag): Record<string, unknown> {
     const { status } = ERROR_CODES[code];
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
-  return Object.fromEntries([...byStatus].sort(([a], [b]) => a - b).map(([status, codes]) => [status, {
-    description: codes.map((code) => `- \`${code}\`: ${ERROR_CODES[code].message}`).join('\n'),
-    type: 'object',
-    required: ['code', 'message'],
-    properties: {
-      code: { type: 'string', enum: codes },
-      message: { type: 'string', description: '中文说明，可直接展示给用户' },
-      details: { description: '机器可读的补充信息，如出错的字段（field）或逐行的导入错误' },
-    },
-  }]));
+  return Object.fromEntries(
+    [...byStatus]
+      .sort(([a], [b]) => a - b)
+      .map(([status, codes]) => [
+        status,
+        {
+          description: codes.map((code) => `- \`${code}\`: ${ERROR_CODES[code].message}`).join('\n'),
+          type: 'object',
+          required: ['code', 'message'],
+          properties: {
+            code: { type: 'string', enum: codes },
+            message: { type: 'string', description: '中文说明，可直接展示给用户' },
+            details: { description: '机器可读的补充信息，如出错的字段（field）或逐行的导入错误' },
+          },
+        },
+      ]),
+  );
 }
 
 const API_DESCRIPTION = [
@@ -155,7 +165,9 @@ export async function buildApp(opts: BuildAppOptions) {
     config: { ...defaultConfig, ...opts.config },
     auditAnchors,
     files: new FileStore(opts.config?.filesDir ?? tempFiles!),
-    standby: opts.database.monitor ? new StandbyMonitor(opts.database.monitor, opts.config?.standby ?? null, app.log) : null,
+    standby: opts.database.monitor
+      ? new StandbyMonitor(opts.database.monitor, opts.config?.standby ?? null, app.log)
+      : null,
   });
   if (app.deps.standby) {
     const standby = app.deps.standby;
@@ -196,40 +208,48 @@ export async function buildApp(opts: BuildAppOptions) {
   registerSessions(app);
 
   const r = app.withTypeProvider<ZodTypeProvider>();
-  r.get('/api/health', {
-    config: { public: true },
-    schema: {
-      summary: '健康检查（数据库可用；配置同步备库时报告其状态）',
-      tags: ['system'],
-      response: {
-        200: z.object({
-          status: z.enum(['ok', 'degraded']),
-          db: z.enum(['pglite', 'postgres']),
-          /** Present when a synchronous standby is configured or expected (decision 027). */
-          standby: z.object({
-            state: z.enum(['ok', 'absent', 'off']),
-            streaming: z.number(),
-            switchedOffAt: z.string().nullable(),
-            message: z.string().nullable(),
-          }).optional(),
-        }),
+  r.get(
+    '/api/health',
+    {
+      config: { public: true },
+      schema: {
+        summary: '健康检查（数据库可用；配置同步备库时报告其状态）',
+        tags: ['system'],
+        response: {
+          200: z.object({
+            status: z.enum(['ok', 'degraded']),
+            db: z.enum(['pglite', 'postgres']),
+            /** Present when a synchronous standby is configured or expected (decision 027). */
+            standby: z
+              .object({
+                state: z.enum(['ok', 'absent', 'off']),
+                streaming: z.number(),
+                switchedOffAt: z.string().nullable(),
+                message: z.string().nullable(),
+              })
+              .optional(),
+          }),
+        },
       },
     },
-  }, async () => {
-    const { standby, config, database } = app.deps;
-    if (!standby) {
-      await app.deps.db.execute(sql`select 1`);
-      return { status: 'ok' as const, db: database.kind };
-    }
-    // On the monitor's own connections: with the standby away, the main pool may be all taken by waiting commits.
-    const s = await standby.status();
-    const shown = s.state !== 'off' || config.standby;
-    return {
-      status: isDegraded(s, config.standby ?? null) ? 'degraded' as const : 'ok' as const,
-      db: database.kind,
-      ...(shown ? { standby: { state: s.state, streaming: s.streaming, switchedOffAt: s.switchedOffAt, message: s.message } } : {}),
-    };
-  });
+    async () => {
+      const { standby, config, database } = app.deps;
+      if (!standby) {
+        await app.deps.db.execute(sql`select 1`);
+        return { status: 'ok' as const, db: database.kind };
+      }
+      // On the monitor's own connections: with the standby away, the main pool may be all taken by waiting commits.
+      const s = await standby.status();
+      const shown = s.state !== 'off' || config.standby;
+      return {
+        status: isDegraded(s, config.standby ?? null) ? ('degraded' as const) : ('ok' as const),
+        db: database.kind,
+        ...(shown
+          ? { standby: { state: s.state, streaming: s.streaming, switchedOffAt: s.switchedOffAt, message: s.message } }
+          : {}),
+      };
+    },
+  );
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
   await app.register(authRoutes);

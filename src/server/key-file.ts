@@ -9,7 +9,13 @@ export type KeySource = 'env' | 'file' | 'generated';
  * otherwise it is generated once into DATA_DIR/<fileName> (0600) and reused on every later start. Used by the
  * ballot code key and the audit chain key, which must both survive restarts and be shared by all processes.
  */
-export function loadHexKey(opts: { envValue?: string; dataDir: string; fileName: string; label: string; create?: boolean }): { key: Buffer; source: KeySource } {
+export function loadHexKey(opts: {
+  envValue?: string;
+  dataDir: string;
+  fileName: string;
+  label: string;
+  create?: boolean;
+}): { key: Buffer; source: KeySource } {
   if (opts.envValue) return { key: Buffer.from(opts.envValue, 'hex'), source: 'env' };
   const dir = path.resolve(opts.dataDir);
   const file = path.join(dir, opts.fileName);

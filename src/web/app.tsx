@@ -42,7 +42,9 @@ const VisitsPage = lazy(() => import('./pages/oversight/visits-page'));
 const MyTasksPage = lazy(() => import('./pages/oversight/my-tasks-page'));
 const ReportsHomePage = lazy(() => import('./pages/reports/reports-home-page'));
 const ReportPage = lazy(() => import('./pages/reports/report-page'));
-const OpenReporterReport = lazy(() => import('./pages/reports/report-page').then((m) => ({ default: m.OpenReporterReport })));
+const OpenReporterReport = lazy(() =>
+  import('./pages/reports/report-page').then((m) => ({ default: m.OpenReporterReport })),
+);
 const MeetingListPage = lazy(() => import('./pages/meetings/meeting-list-page'));
 const MeetingDetailPage = lazy(() => import('./pages/meetings/meeting-detail-page'));
 const MeetingConsolePage = lazy(() => import('./pages/meetings/meeting-console-page'));
@@ -56,11 +58,14 @@ const SummaryInboxPage = lazy(() => import('./pages/results/summary-inbox-page')
 const AssessmentAdminPage = lazy(() => import('./pages/assessment/assessment-admin-page'));
 const MyAssessmentsPage = lazy(() => import('./pages/assessment/my-assessments-page'));
 const ScoringSheetPage = lazy(() => import('./pages/assessment/scoring-sheet'));
-const OrganizerSheetPage = lazy(() => import('./pages/assessment/scoring-sheet').then((m) => ({ default: m.OrganizerSheetPage })));
+const OrganizerSheetPage = lazy(() =>
+  import('./pages/assessment/scoring-sheet').then((m) => ({ default: m.OrganizerSheetPage })),
+);
 
 // A user who asked the system for reduced motion gets popups and drawers without animation (antd's motion token
 // switches rc-motion off entirely); the browser tests run that way so a click never lands on a half-shown popup.
-const REDUCED_MOTION = typeof window !== 'undefined' && window.matchMedia?.('(prefers-reduced-motion: reduce)').matches === true;
+const REDUCED_MOTION =
+  typeof window !== 'undefined' && window.matchMedia?.('(prefers-reduced-motion: reduce)').matches === true;
 const THEME = {
   token: { colorPrimary: '#c8161d', borderRadius: 6, motion: !REDUCED_MOTION },
 };
@@ -104,7 +109,8 @@ function RequireAuth({ children }: { children: ReactNode }) {
   }
   if (!user) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
   // Until a password set by an administrator (or an expired one) is changed, the server refuses everything else.
-  if (password?.mustChange) return <Navigate to="/change-password" replace state={{ from: location.pathname + location.search }} />;
+  if (password?.mustChange)
+    return <Navigate to="/change-password" replace state={{ from: location.pathname + location.search }} />;
   return <>{children}</>;
 }
 
@@ -119,14 +125,26 @@ function PasswordExpiryWarning({ onChange }: { onChange: () => void }) {
       showIcon
       banner
       title={`您的密码将于 ${formatDateTime(password.expiresAt)} 过期（约${days}天后），过期后须修改密码才能继续使用。`}
-      action={<Button size="small" onClick={onChange} data-testid="pw-expiry-change">立即修改</Button>}
+      action={
+        <Button size="small" onClick={onChange} data-testid="pw-expiry-change">
+          立即修改
+        </Button>
+      }
       data-testid="pw-expiry-warning"
     />
   );
 }
 
 /** `allow` narrows a section for a page only some of its users may use (creating a campaign). */
-function RequireSection({ section, allow, children }: { section: Section; allow?: (a: Abilities) => boolean; children: ReactNode }) {
+function RequireSection({
+  section,
+  allow,
+  children,
+}: {
+  section: Section;
+  allow?: (a: Abilities) => boolean;
+  children: ReactNode;
+}) {
   const abilities = useAbilities();
   if (!canOpen(abilities, section) || (allow && !allow(abilities))) return <NoAccess />;
   return <>{children}</>;
@@ -196,12 +214,28 @@ function AdminLayout() {
           <span className="app-user-name" title={user.displayName}>
             {user.displayName}
           </span>
-          {screens.sm !== false && <Tag color="red" style={{ marginInlineEnd: 0 }}>{roleLabel(user.role)}</Tag>}
+          {screens.sm !== false && (
+            <Tag color="red" style={{ marginInlineEnd: 0 }}>
+              {roleLabel(user.role)}
+            </Tag>
+          )}
         </div>
-        <Button icon={<KeyOutlined />} onClick={() => setChangingPassword(true)} data-testid="change-password" size={isDesktop ? 'middle' : 'small'} aria-label="修改密码">
+        <Button
+          icon={<KeyOutlined />}
+          onClick={() => setChangingPassword(true)}
+          data-testid="change-password"
+          size={isDesktop ? 'middle' : 'small'}
+          aria-label="修改密码"
+        >
           {screens.sm !== false && '修改密码'}
         </Button>
-        <Button icon={<LogoutOutlined />} onClick={onLogout} loading={loggingOut} data-testid="logout" size={isDesktop ? 'middle' : 'small'}>
+        <Button
+          icon={<LogoutOutlined />}
+          onClick={onLogout}
+          loading={loggingOut}
+          data-testid="logout"
+          size={isDesktop ? 'middle' : 'small'}
+        >
           退出登录
         </Button>
         <ChangePasswordModal open={changingPassword} onClose={() => setChangingPassword(false)} />
@@ -309,19 +343,103 @@ function AppRoutes() {
             </RequireSection>
           }
         />
-        <Route path="reports" element={<RequireSection section="reports"><ReportsHomePage /></RequireSection>} />
-        <Route path="reports/r/:reporterId" element={<RequireSection section="reports"><OpenReporterReport /></RequireSection>} />
-        <Route path="reports/:id" element={<RequireSection section="reports"><ReportPage /></RequireSection>} />
-        <Route path="assess" element={<RequireSection section="assess"><MyAssessmentsPage /></RequireSection>} />
-        <Route path="assess/:reporterId" element={<RequireSection section="assess"><ScoringSheetPage /></RequireSection>} />
-        <Route path="campaigns/:id/assessment" element={<CampaignPageRoute page="assessment"><AssessmentAdminPage /></CampaignPageRoute>} />
-        <Route path="campaigns/:id/assessment/reporters/:reporterId" element={<CampaignPageRoute page="assessment"><OrganizerSheetPage /></CampaignPageRoute>} />
-        <Route path="campaigns/:id/evaluation" element={<CampaignPageRoute page={['evaluation', 'myResult']}><EvaluationPage /></CampaignPageRoute>} />
-        <Route path="campaigns/:id/results" element={<CampaignPageRoute page="results"><ResultsPage /></CampaignPageRoute>} />
+        <Route
+          path="reports"
+          element={
+            <RequireSection section="reports">
+              <ReportsHomePage />
+            </RequireSection>
+          }
+        />
+        <Route
+          path="reports/r/:reporterId"
+          element={
+            <RequireSection section="reports">
+              <OpenReporterReport />
+            </RequireSection>
+          }
+        />
+        <Route
+          path="reports/:id"
+          element={
+            <RequireSection section="reports">
+              <ReportPage />
+            </RequireSection>
+          }
+        />
+        <Route
+          path="assess"
+          element={
+            <RequireSection section="assess">
+              <MyAssessmentsPage />
+            </RequireSection>
+          }
+        />
+        <Route
+          path="assess/:reporterId"
+          element={
+            <RequireSection section="assess">
+              <ScoringSheetPage />
+            </RequireSection>
+          }
+        />
+        <Route
+          path="campaigns/:id/assessment"
+          element={
+            <CampaignPageRoute page="assessment">
+              <AssessmentAdminPage />
+            </CampaignPageRoute>
+          }
+        />
+        <Route
+          path="campaigns/:id/assessment/reporters/:reporterId"
+          element={
+            <CampaignPageRoute page="assessment">
+              <OrganizerSheetPage />
+            </CampaignPageRoute>
+          }
+        />
+        <Route
+          path="campaigns/:id/evaluation"
+          element={
+            <CampaignPageRoute page={['evaluation', 'myResult']}>
+              <EvaluationPage />
+            </CampaignPageRoute>
+          }
+        />
+        <Route
+          path="campaigns/:id/results"
+          element={
+            <CampaignPageRoute page="results">
+              <ResultsPage />
+            </CampaignPageRoute>
+          }
+        />
         {/* The level above receives summary reports: its organization department only (results/policy.ts). */}
-        <Route path="summary-inbox" element={<RequireSection section="campaigns" allow={(a) => a.campaigns.receiveSummaries}><SummaryInboxPage /></RequireSection>} />
-        <Route path="rectification" element={<RequireSection section="rectification"><RectificationPage /></RequireSection>} />
-        <Route path="rectification/items/:id" element={<RequireSection section="rectification"><RectificationItemPage /></RequireSection>} />
+        <Route
+          path="summary-inbox"
+          element={
+            <RequireSection section="campaigns" allow={(a) => a.campaigns.receiveSummaries}>
+              <SummaryInboxPage />
+            </RequireSection>
+          }
+        />
+        <Route
+          path="rectification"
+          element={
+            <RequireSection section="rectification">
+              <RectificationPage />
+            </RequireSection>
+          }
+        />
+        <Route
+          path="rectification/items/:id"
+          element={
+            <RequireSection section="rectification">
+              <RectificationItemPage />
+            </RequireSection>
+          }
+        />
         <Route
           path="accounts"
           element={
@@ -402,7 +520,10 @@ function AppRoutes() {
             </RequireSection>
           }
         />
-        <Route path="no-access" element={<Result status="403" title="无可用功能" subTitle="当前账号的角色暂无可访问的页面，请联系管理员。" />} />
+        <Route
+          path="no-access"
+          element={<Result status="403" title="无可用功能" subTitle="当前账号的角色暂无可访问的页面，请联系管理员。" />}
+        />
         <Route path="*" element={<Result status="404" title="页面不存在" extra={<Link to="/">返回首页</Link>} />} />
       </Route>
     </Routes>

@@ -58,7 +58,10 @@ it('a reset password: the first sign-in lands on the change page, and only after
 });
 
 it('an expiring password: a warning on every page, with the change dialog', async () => {
-  await db.update(users).set({ passwordChangedAt: new Date(Date.now() - 85 * 86_400_000) }).where(eq(users.username, 'observer'));
+  await db
+    .update(users)
+    .set({ passwordChangedAt: new Date(Date.now() - 85 * 86_400_000) })
+    .where(eq(users.username, 'observer'));
   const page = await browser.newPage();
   await login(page, 'observer', DEMO_PASSWORD);
   await page.getByTestId('pw-expiry-warning').waitFor();

@@ -16,7 +16,10 @@ const SHOTS = process.env.E2E_SHOTS; // a folder to save screenshots of the main
 beforeAll(async () => {
   const database = await freshDatabase();
   await seedDemo(database.db, { now: new Date(), passwordCost: TEST_COST });
-  const app = await buildApp({ database, config: { passwordCost: TEST_COST, webDir: path.resolve(process.env.E2E_WEB_DIR ?? 'dist/web') } });
+  const app = await buildApp({
+    database,
+    config: { passwordCost: TEST_COST, webDir: path.resolve(process.env.E2E_WEB_DIR ?? 'dist/web') },
+  });
   ({ base, browser, close } = await serveAndLaunch(app, database));
 });
 afterAll(async () => close?.());
@@ -122,7 +125,10 @@ it('R-CAMP-7 R-CAMP-1 R-ORG-2 R-ORG-3 R-CAMP-2 R-CAMP-3: county admin creates fr
   await openTab(town, /方案报备/);
   await town.getByTestId('filing-submit').click();
   await town.getByTestId('filing-note').fill('按县委方案执行，重点内容不作调整。');
-  await town.getByRole('button', { name: '报 备' }).or(town.getByRole('button', { name: '报备', exact: true })).click();
+  await town
+    .getByRole('button', { name: '报 备' })
+    .or(town.getByRole('button', { name: '报备', exact: true }))
+    .click();
   await poll(() => town.getByTestId('filing-state').first().textContent()).toContain('已报备');
   const townUrl = town.url();
 
@@ -133,9 +139,15 @@ it('R-CAMP-7 R-CAMP-1 R-ORG-2 R-ORG-3 R-CAMP-2 R-CAMP-3: county admin creates fr
   await subRow.getByRole('button', { name: '确认' }).click();
   // Click only a popconfirm that has finished appearing (a loaded CI run clicked one mid-animation and nothing was
   // sent), and wait for the acknowledgement itself before reading the row.
-  const acknowledged = admin.waitForResponse((r) => r.url().endsWith('/filing/acknowledge') && r.request().method() === 'POST');
-  await admin.locator('.ant-popconfirm:not(.ant-popover-hidden):not([class*="-appear"]):not([class*="-enter"]):not([class*="-leave"])')
-    .getByRole('button', { name: /确\s*认/ }).click();
+  const acknowledged = admin.waitForResponse(
+    (r) => r.url().endsWith('/filing/acknowledge') && r.request().method() === 'POST',
+  );
+  await admin
+    .locator(
+      '.ant-popconfirm:not(.ant-popover-hidden):not([class*="-appear"]):not([class*="-enter"]):not([class*="-leave"])',
+    )
+    .getByRole('button', { name: /确\s*认/ })
+    .click();
   expect((await acknowledged).status()).toBe(200);
   await poll(() => subRow.textContent()).toContain('上级已确认');
 
@@ -154,7 +166,9 @@ it('R-CAMP-7 R-CAMP-1 R-ORG-2 R-ORG-3 R-CAMP-2 R-CAMP-3: county admin creates fr
   await town.goto(townUrl.split('?')[0]);
   await poll(() => town.getByTestId('phases-table').textContent()).toContain('上级（中共清河县委员会）');
   await town.getByTestId('phase-close-reports').click();
-  await poll(() => town.getByTestId('phase-open-work').textContent()).toMatch(/「述职报告」阶段还有未完成的工作：\d+份述职报告中有\d+份尚未开始撰写/);
+  await poll(() => town.getByTestId('phase-open-work').textContent()).toMatch(
+    /「述职报告」阶段还有未完成的工作：\d+份述职报告中有\d+份尚未开始撰写/,
+  );
   await town.getByRole('button', { name: '仍然关闭' }).click();
   await poll(() => town.getByTestId('phase-status-reports').textContent()).toContain('已关闭');
   if (SHOTS) {

@@ -19,7 +19,10 @@ let roomCode: string;
 
 beforeAll(async () => {
   const db = await freshDatabase();
-  const app = await buildApp({ database: db, config: { passwordCost: TEST_COST, webDir: path.resolve(process.env.E2E_WEB_DIR ?? 'dist/web') } });
+  const app = await buildApp({
+    database: db,
+    config: { passwordCost: TEST_COST, webDir: path.resolve(process.env.E2E_WEB_DIR ?? 'dist/web') },
+  });
   w = await buildBallotWorld(db.db, app);
   const { round, codes } = await roundWithCodes(db.db, w, { codes: { committee: 2 } });
   code = codes.committee![0]!;
@@ -34,10 +37,14 @@ async function watch(page: Page) {
   await page.exposeFunction('__cspViolation', (v: string) => void seen.push(v));
   await page.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => {
-      (window as unknown as { __cspViolation(v: string): void }).__cspViolation(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
+      (window as unknown as { __cspViolation(v: string): void }).__cspViolation(
+        `${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`,
+      );
     });
   });
-  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) seen.push(m.text()); });
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) seen.push(m.text());
+  });
   return seen;
 }
 
@@ -68,9 +75,18 @@ describe('Content-Security-Policy in Chromium (issue 15)', () => {
     await page.getByTestId('login-password').fill(TEST_PASSWORD);
     await page.getByTestId('login-submit').click();
     await page.getByTestId('current-user').waitFor();
-    const c = w.campaign.id, m = w.meeting.id;
-    for (const url of [`/orgs/${w.villageA1.id}`, `/campaigns/${c}`, `/campaigns/${c}/progress`, `/campaigns/${c}/meetings/${m}`,
-      `/campaigns/${c}/assessment`, `/rectification?campaignId=${c}`, '/reports', '/assess']) {
+    const c = w.campaign.id,
+      m = w.meeting.id;
+    for (const url of [
+      `/orgs/${w.villageA1.id}`,
+      `/campaigns/${c}`,
+      `/campaigns/${c}/progress`,
+      `/campaigns/${c}/meetings/${m}`,
+      `/campaigns/${c}/assessment`,
+      `/rectification?campaignId=${c}`,
+      '/reports',
+      '/assess',
+    ]) {
       await page.goto(`${base}${url}`);
       await page.getByTestId('current-user').waitFor();
       await page.waitForLoadState('networkidle');

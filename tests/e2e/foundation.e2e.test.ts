@@ -32,19 +32,36 @@ it('admin logs in, searches the tree, opens an organization, imports a spreadshe
   await page.getByTestId('org-tree').waitFor();
 
   // R-ORG-1 lazy tree: a township opens and shows its villages (child counts drive the expander).
-  const town = page.locator('.ant-tree-treenode', { has: page.locator('.org-tree-title', { hasText: '中共青山镇委员会' }) });
+  const town = page.locator('.ant-tree-treenode', {
+    has: page.locator('.org-tree-title', { hasText: '中共青山镇委员会' }),
+  });
   await town.locator('.ant-tree-switcher').click();
-  await expect.poll(() => page.locator('.org-tree-title', { hasText: '前进村' }).count(), { timeout: 20_000 }).toBeGreaterThan(0);
+  await expect
+    .poll(() => page.locator('.org-tree-title', { hasText: '前进村' }).count(), { timeout: 20_000 })
+    .toBeGreaterThan(0);
 
   await page.getByTestId('org-search').fill('前进村');
   await page.locator('.org-search-hit').first().click();
   await expect.poll(() => page.getByTestId('org-detail-name').textContent()).toContain('前进村');
-  await expect.poll(async () => (await page.getByTestId('secretary-name').textContent())?.trim().length ?? 0).toBeGreaterThan(1);
+  await expect
+    .poll(async () => (await page.getByTestId('secretary-name').textContent())?.trim().length ?? 0)
+    .toBeGreaterThan(1);
 
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('组织与书记');
   ws.addRow(ORG_COLUMNS.map((c) => c.header));
-  ws.addRow(['E2E-V1', '青山镇测试新村党支部', 'QH-T01', '党支部', '农村', '基层', '测试书记', '书记', '2024-03-15', '']);
+  ws.addRow([
+    'E2E-V1',
+    '青山镇测试新村党支部',
+    'QH-T01',
+    '党支部',
+    '农村',
+    '基层',
+    '测试书记',
+    '书记',
+    '2024-03-15',
+    '',
+  ]);
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'e2e-')), 'import.xlsx');
   await wb.xlsx.writeFile(file);
   await page.getByTestId('import-button').setInputFiles(file);
@@ -57,5 +74,7 @@ it('admin logs in, searches the tree, opens an organization, imports a spreadshe
   await auditor.getByTestId('login-password').fill(DEMO_PASSWORD);
   await auditor.getByTestId('login-submit').click();
   await auditor.getByTestId('audit-table').waitFor();
-  await expect.poll(() => auditor.getByTestId('audit-table').textContent(), { timeout: 20_000 }).toContain('org.import');
+  await expect
+    .poll(() => auditor.getByTestId('audit-table').textContent(), { timeout: 20_000 })
+    .toContain('org.import');
 });

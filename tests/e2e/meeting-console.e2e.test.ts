@@ -7,7 +7,15 @@ import { buildApp } from '../../src/server/app';
 import { issueCodes } from '../../src/server/modules/ballots/issue-codes';
 import { freshDatabase } from '../setup/db';
 import {
-  buildCampaign, buildOrg, buildReporter, buildSecretary, buildTwoCounties, buildUser, signIn, TEST_COST, TEST_PASSWORD,
+  buildCampaign,
+  buildOrg,
+  buildReporter,
+  buildSecretary,
+  buildTwoCounties,
+  buildUser,
+  signIn,
+  TEST_COST,
+  TEST_PASSWORD,
 } from '../factories';
 
 process.env.BALLOT_CODE_SECRET ??= 'ab'.repeat(32);
@@ -26,14 +34,35 @@ beforeAll(async () => {
   app = await buildApp({ database: db, config: { passwordCost: TEST_COST, webDir: path.resolve('dist/web') } });
   const t = await buildTwoCounties(db.db);
   countyPath = t.countyA.path;
-  const general = await buildOrg(db.db, { parent: t.townA, name: '甲一镇机关党总支', code: 'A-T1-G1', kind: 'general_branch' });
-  const campaign = await buildCampaign(db.db, { organizerOrgId: t.townA.id, templateId: '001', state: 'published', open: ['meeting'], openAt: new Date() });
+  const general = await buildOrg(db.db, {
+    parent: t.townA,
+    name: '甲一镇机关党总支',
+    code: 'A-T1-G1',
+    kind: 'general_branch',
+  });
+  const campaign = await buildCampaign(db.db, {
+    organizerOrgId: t.townA.id,
+    templateId: '001',
+    state: 'published',
+    open: ['meeting'],
+    openAt: new Date(),
+  });
   campaignId = campaign.id;
-  for (const [org, tierKey, name] of [[general, 'sub_committees', '周明'], [t.villageA1, 'branches', '李建国'], [t.villageA2, 'branches', '陈秀英']] as const) {
+  for (const [org, tierKey, name] of [
+    [general, 'sub_committees', '周明'],
+    [t.villageA1, 'branches', '李建国'],
+    [t.villageA2, 'branches', '陈秀英'],
+  ] as const) {
     const sec = await buildSecretary(db.db, org.id, { name });
     await buildReporter(db.db, { campaignId, orgId: org.id, reportToOrgId: t.townA.id, tierKey, secretaryId: sec.id });
   }
-  await buildReporter(db.db, { campaignId, orgId: t.townA.id, reportToOrgId: t.townA.id, tierKey: 'sub_committees', role: 'downward' });
+  await buildReporter(db.db, {
+    campaignId,
+    orgId: t.townA.id,
+    reportToOrgId: t.townA.id,
+    tierKey: 'sub_committees',
+    role: 'downward',
+  });
   admin = await buildUser(db.db, { role: 'org_admin', username: 'e2e_admin', scopeOrgId: t.countyA.id });
   ({ base, browser, close } = await serveAndLaunch(app, db));
 });
@@ -72,9 +101,27 @@ it('R-MEET-1 R-REP-8 R-MEET-3 staff builds an agenda; the console shows the spea
 
   // The ballots module's round, opened, so the console shows its room code and QR code.
   const s = await signIn(app, 'e2e_admin');
-  const round = (await s.post(`/api/meetings/${meetingId}/ballot-rounds`, { mode: 'real' })).json() as { id: number; roomCode: string };
-  const user = { id: admin.id, username: admin.username, displayName: admin.displayName, role: 'org_admin' as const, scopeOrgId: admin.scopeOrgId, orgId: null, scopePath: countyPath };
-  await issueCodes(db.db, user, { actorId: admin.id, actorName: 'e2e', ip: null, at: new Date() }, round.id, 'committee', 5);
+  const round = (await s.post(`/api/meetings/${meetingId}/ballot-rounds`, { mode: 'real' })).json() as {
+    id: number;
+    roomCode: string;
+  };
+  const user = {
+    id: admin.id,
+    username: admin.username,
+    displayName: admin.displayName,
+    role: 'org_admin' as const,
+    scopeOrgId: admin.scopeOrgId,
+    orgId: null,
+    scopePath: countyPath,
+  };
+  await issueCodes(
+    db.db,
+    user,
+    { actorId: admin.id, actorName: 'e2e', ip: null, at: new Date() },
+    round.id,
+    'committee',
+    5,
+  );
   expect((await s.post(`/api/ballot-rounds/${round.id}/open`, {})).statusCode).toBe(200);
 
   // Console: next speaker, start the 5-minute clock, record a comment.

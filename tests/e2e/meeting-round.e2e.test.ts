@@ -25,7 +25,10 @@ let app: Awaited<ReturnType<typeof buildApp>>;
 beforeAll(async () => {
   db = await freshDatabase();
   // A short wait: a phone learns "pending" quickly and asks again (decision 017).
-  app = await buildApp({ database: db, config: { passwordCost: TEST_COST, webDir: path.resolve('dist/web'), voteWaitMs: 1000 } });
+  app = await buildApp({
+    database: db,
+    config: { passwordCost: TEST_COST, webDir: path.resolve('dist/web'), voteWaitMs: 1000 },
+  });
   w = await buildBallotWorld(db.db, app);
   ({ base, browser, close } = await serveAndLaunch(app, db));
   mkdirSync('.tmp', { recursive: true });
@@ -50,9 +53,13 @@ const until = <T>(fn: () => Promise<T> | T, timeout = 15_000) => expect.poll(fn,
  * The OK button of the open Popconfirm (its text often repeats the trigger's). A popconfirm that is still fading
  * out (an action that was just refused) is skipped; `title` picks one when two can be on screen at once.
  */
-const confirm = (page: Page, title?: string) => page
-  .locator('.ant-popconfirm:not(.ant-popover-hidden):not([class*="-leave"])', title ? { hasText: title } : {})
-  .last().locator('.ant-popconfirm-buttons .ant-btn').last().click();
+const confirm = (page: Page, title?: string) =>
+  page
+    .locator('.ant-popconfirm:not(.ant-popover-hidden):not([class*="-leave"])', title ? { hasText: title } : {})
+    .last()
+    .locator('.ant-popconfirm-buttons .ant-btn')
+    .last()
+    .click();
 
 async function openBallotsTab(page: Page) {
   await page.goto(`${base}/campaigns/${w.campaign.id}/meetings/${w.meeting.id}`);
@@ -65,16 +72,25 @@ async function enterPaper(page: Page, reporterId: number, counts: Record<string,
   for (const [k, v] of Object.entries(counts)) await page.getByTestId(`paper-count-${k}`).fill(String(v));
   await page.getByTestId('paper-problems').fill(problems.join('\n'));
   await page.getByTestId('paper-submit').click();
-  await page.locator('.ant-modal:visible').waitFor({ state: 'detached' }).catch(() => {});
+  await page
+    .locator('.ant-modal:visible')
+    .waitFor({ state: 'detached' })
+    .catch(() => {});
 }
 
 async function phoneVote(code: string, roomCode: string, grades: Record<number, string>) {
-  const ctx = await browser.newContext({ ...devices['Galaxy S5'], isMobile: true, hasTouch: true, viewport: { width: 360, height: 640 } });
+  const ctx = await browser.newContext({
+    ...devices['Galaxy S5'],
+    isMobile: true,
+    hasTouch: true,
+    viewport: { width: 360, height: 640 },
+  });
   const phone = await ctx.newPage();
   await phone.goto(`${base}/vote/#c=${code}`);
   await phone.getByTestId('vote-room').fill(roomCode);
   await phone.getByTestId('vote-start').click();
-  for (const [id, grade] of Object.entries(grades)) await phone.getByTestId(`grade-${id}-${grade}`).check({ force: true });
+  for (const [id, grade] of Object.entries(grades))
+    await phone.getByTestId(`grade-${id}-${grade}`).check({ force: true });
   await phone.locator(`[data-testid="reporter-${w.r2.id}"] textarea`).first().fill('村集体经济增收办法不多');
   await phone.getByTestId('submit-all').click();
   return { ctx, phone };
@@ -97,7 +113,16 @@ it('R-VOTE-1…5 R-MEET-1 a whole 测评: open, console, phones, live count, pap
 
   // Code slips: the plaintext exists only in the printed PDF, so the test takes it from the use case.
   const admin = { ...w.users.admin, role: 'org_admin' as const, scopePath: w.countyA.path };
-  const codes = (await issueCodes(db.db, admin as never, { actorId: admin.id, actorName: 'e2e', ip: null, at: new Date() }, roundId, 'committee', 5)).codes;
+  const codes = (
+    await issueCodes(
+      db.db,
+      admin as never,
+      { actorId: admin.id, actorName: 'e2e', ip: null, at: new Date() },
+      roundId,
+      'committee',
+      5,
+    )
+  ).codes;
   await page.getByRole('button', { name: /刷\s*新/ }).click();
   const committeeRow = page.locator('.ant-table-row', { hasText: '党委（扩大）会议成员' }).first();
   await until(() => committeeRow.textContent()).toContain('5');
@@ -106,8 +131,9 @@ it('R-VOTE-1…5 R-MEET-1 a whole 测评: open, console, phones, live count, pap
   await page.getByTestId('paper-issued-grassroots').fill('2');
   await page.getByTestId('paper-collected-grassroots').fill('2');
   await page.getByTestId('paper-counts-save').click();
-  await until(async () => (await w.sessions.admin.get(`/api/ballot-rounds/${roundId}`)).json().paperCounts)
-    .toMatchObject({ grassroots: { issued: 2, collected: 2 } });
+  await until(
+    async () => (await w.sessions.admin.get(`/api/ballot-rounds/${roundId}`)).json().paperCounts,
+  ).toMatchObject({ grassroots: { issued: 2, collected: 2 } });
 
   await page.getByTestId('open-voting').click();
   await confirm(page);
@@ -122,7 +148,9 @@ it('R-VOTE-1…5 R-MEET-1 a whole 测评: open, console, phones, live count, pap
     return (await row.locator('td').nth(1).textContent())?.trim();
   };
   await until(() => countOf(w.villageA1.name)).toBe('0');
-  await projector.evaluate(() => { (window as unknown as { stayed: boolean }).stayed = true; });
+  await projector.evaluate(() => {
+    (window as unknown as { stayed: boolean }).stayed = true;
+  });
 
   // Phones (360×640) scan their slips and rate every reporter on one page.
   // Two phones are fewer than the minimum group (5): their ballots wait, shown apart, and are stored at the close.
@@ -157,7 +185,9 @@ it('R-VOTE-1…5 R-MEET-1 a whole 测评: open, console, phones, live count, pap
   await enterPaper(clerk2.page, w.r1.id, { good: 2, fair: 0 }, ['阵地建设滞后']);
   const mismatch = clerk2.page.getByTestId(`paper-mismatch-${w.r1.id}-grassroots`);
   await until(() => mismatch.textContent()).toContain('「好」票数不一致：1 与 2');
-  await until(() => clerk2.page.getByTestId(`paper-status-${w.r1.id}-grassroots`).textContent()).toBe('两次不一致，未计入');
+  await until(() => clerk2.page.getByTestId(`paper-status-${w.r1.id}-grassroots`).textContent()).toBe(
+    '两次不一致，未计入',
+  );
   await clerk2.page.screenshot({ path: '.tmp/meeting-round-paper-mismatch.png', fullPage: true });
   // Clerk 1 sees the mismatch too, without reloading.
   await until(() => page.getByTestId('paper-mismatch-count').textContent()).toBe('不一致 1');
@@ -173,7 +203,9 @@ it('R-VOTE-1…5 R-MEET-1 a whole 测评: open, console, phones, live count, pap
   await confirm(clerk2.page, '删除第二次录入');
   await until(() => clerk2.page.getByTestId(`paper-status-${w.r1.id}-grassroots`).textContent()).toBe('待第二次录入');
   await enterPaper(clerk2.page, w.r1.id, { good: 1, fair: 1 }, ['阵地建设滞后']);
-  await until(() => clerk2.page.getByTestId(`paper-status-${w.r1.id}-grassroots`).textContent()).toBe('两次一致，已计入');
+  await until(() => clerk2.page.getByTestId(`paper-status-${w.r1.id}-grassroots`).textContent()).toBe(
+    '两次一致，已计入',
+  );
   await until(() => clerk2.page.getByTestId('paper-mismatch-count').textContent()).toBe('不一致 0');
   await clerk2.ctx.close();
 
@@ -183,7 +215,9 @@ it('R-VOTE-1…5 R-MEET-1 a whole 测评: open, console, phones, live count, pap
   // Back at clerk 1: the reconciliation lists the count mismatches; release needs the explanation.
   await page.getByRole('button', { name: /刷\s*新/ }).click();
   const recon = page.getByTestId('reconciliation');
-  await until(() => recon.locator('tbody tr', { hasText: w.villageA1.name }).locator('td').nth(1).textContent()).toBe('4');
+  await until(() => recon.locator('tbody tr', { hasText: w.villageA1.name }).locator('td').nth(1).textContent()).toBe(
+    '4',
+  );
   await until(() => recon.textContent()).toMatch(/计票数|发放/);
   await page.getByTestId('release-explanation').fill('');
   await page.getByTestId('release-results').click();

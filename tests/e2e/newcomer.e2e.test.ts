@@ -25,7 +25,10 @@ beforeAll(async () => {
   const now = new Date();
   await seedDemo(database.db, { now, passwordCost: TEST_COST });
   seeded = await seedDemoRounds(database, { now });
-  const app = await buildApp({ database, config: { passwordCost: TEST_COST, webDir: path.resolve(process.env.E2E_WEB_DIR ?? 'dist/web') } });
+  const app = await buildApp({
+    database,
+    config: { passwordCost: TEST_COST, webDir: path.resolve(process.env.E2E_WEB_DIR ?? 'dist/web') },
+  });
   ({ base, browser, close } = await serveAndLaunch(app, database));
 });
 afterAll(async () => close?.());
@@ -35,7 +38,9 @@ async function login(username: string) {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.setDefaultTimeout(WAIT);
   const refused: string[] = [];
-  page.on('response', (r) => { if (r.status() === 403) refused.push(new URL(r.url()).pathname); });
+  page.on('response', (r) => {
+    if (r.status() === 403) refused.push(new URL(r.url()).pathname);
+  });
   await page.goto(`${base}/login`);
   await page.getByTestId('login-username').fill(username);
   await page.getByTestId('login-password').fill(DEMO_PASSWORD);
@@ -51,12 +56,14 @@ describe('the demo on the first start, in the browser', () => {
     await page.goto(`${base}/reports`);
     const card = page.getByTestId('report-tasks');
     await expect.poll(() => card.innerText(), { timeout: WAIT }).toContain('撰写述职报告');
-    expect(await card.innerText()).toContain(`截止${new Date(Date.parse(`${shanghaiDate(new Date())}T00:00:00Z`) + 5 * 86_400_000).toISOString().slice(0, 10)}`);
+    expect(await card.innerText()).toContain(
+      `截止${new Date(Date.parse(`${shanghaiDate(new Date())}T00:00:00Z`) + 5 * 86_400_000).toISOString().slice(0, 10)}`,
+    );
     expect(await card.innerText()).not.toContain('逾期');
     await page.close();
   }, 300_000);
 
-  it('an observer is offered only what it can open; typing a withheld page\'s address shows 无权访问, without a toast', async () => {
+  it("an observer is offered only what it can open; typing a withheld page's address shows 无权访问, without a toast", async () => {
     const { page, refused, toasts } = await login('observer');
     await page.goto(`${base}/campaigns/${seeded.campaignId}`);
     await page.getByTestId('campaign-links').waitFor();
@@ -83,7 +90,7 @@ describe('the demo on the first start, in the browser', () => {
     await page.close();
   }, 300_000);
 
-  it('柳河镇\'s evaluation reads as locked, dated in words', async () => {
+  it("柳河镇's evaluation reads as locked, dated in words", async () => {
     const { page } = await login('liuhe_admin');
     await page.goto(`${base}/campaigns/${seeded.liuhe}/evaluation`);
     await expect.poll(() => page.getByTestId('eval-state').textContent(), { timeout: WAIT }).toContain('已锁定');

@@ -25,12 +25,13 @@ let laptop: string;
 const webDir = path.resolve(process.env.E2E_WEB_DIR ?? 'dist/web');
 const HALL_NAME = 'shuping-hall.test';
 
-const freePort = () => new Promise<number>((resolve) => {
-  const s = net.createServer().listen(0, '0.0.0.0', () => {
-    const { port: p } = s.address() as AddressInfo;
-    s.close(() => resolve(p));
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = net.createServer().listen(0, '0.0.0.0', () => {
+      const { port: p } = s.address() as AddressInfo;
+      s.close(() => resolve(p));
+    });
   });
-});
 
 beforeAll(async () => {
   port = await freePort();
@@ -66,14 +67,24 @@ async function consoleOf(base: string): Promise<Page> {
 
 it('R-VOTE-4 slips printed at the laptop link to PUBLIC_URL; a phone opens the slip link there and votes; the console QR shows it', async () => {
   // The organizer prints the slips from the laptop's own address.
-  const round = (await w.sessions.admin.post(`/api/meetings/${w.meeting.id}/ballot-rounds`, { mode: 'real' })).json() as { id: number; roomCode: string };
+  const round = (
+    await w.sessions.admin.post(`/api/meetings/${w.meeting.id}/ballot-rounds`, { mode: 'real' })
+  ).json() as { id: number; roomCode: string };
   const pdf = await fetch(`${laptop}/api/ballot-rounds/${round.id}/codes`, {
     method: 'POST',
-    headers: { cookie: `sp_sid=${w.sessions.admin.cookie}`, 'x-csrf-token': w.sessions.admin.csrf, 'content-type': 'application/json' },
+    headers: {
+      cookie: `sp_sid=${w.sessions.admin.cookie}`,
+      'x-csrf-token': w.sessions.admin.csrf,
+      'content-type': 'application/json',
+    },
     body: JSON.stringify({ category: 'committee', count: 5 }),
   });
   expect(pdf.status).toBe(200);
-  const links = [...Buffer.from(await pdf.arrayBuffer()).toString('latin1').matchAll(/\/URI \(([^)]*)\)/g)].map((m) => m[1]!);
+  const links = [
+    ...Buffer.from(await pdf.arrayBuffer())
+      .toString('latin1')
+      .matchAll(/\/URI \(([^)]*)\)/g),
+  ].map((m) => m[1]!);
   expect(links).toHaveLength(5);
   for (const l of links) expect(l.startsWith(`${publicUrl}/vote/#c=`)).toBe(true);
   expect((await w.sessions.admin.post(`/api/ballot-rounds/${round.id}/open`, {})).statusCode).toBe(200);
@@ -85,7 +96,12 @@ it('R-VOTE-4 slips printed at the laptop link to PUBLIC_URL; a phone opens the s
   if (lanAddresses()[0]) expect(await projector.getByTestId('vote-address-warning').count()).toBe(0);
 
   // A phone opens the first slip's link as its camera would.
-  const ctx = await browser.newContext({ ...devices['iPhone SE'], isMobile: true, hasTouch: true, viewport: { width: 320, height: 568 } });
+  const ctx = await browser.newContext({
+    ...devices['iPhone SE'],
+    isMobile: true,
+    hasTouch: true,
+    viewport: { width: 320, height: 568 },
+  });
   const phone = await ctx.newPage();
   await phone.goto(links[0]!);
   expect(new URL(phone.url()).origin).toBe(publicUrl);
@@ -96,12 +112,19 @@ it('R-VOTE-4 slips printed at the laptop link to PUBLIC_URL; a phone opens the s
   await phone.getByTestId('submit-all').click();
   // A real round stores ballots only in groups of at least five (decision 017): the other four slips vote too.
   const codeOf = (link: string) => new URLSearchParams(new URL(link).hash.slice(1)).get('c')!;
-  await Promise.all(links.slice(1).map((l) => vote(app, {
-    code: codeOf(l), roomCode: round.roomCode, ballots: [w.r1.id, w.r2.id, w.down.id].map((reporterId) => ({ reporterId, grade: 'good' })),
-  })));
+  await Promise.all(
+    links.slice(1).map((l) =>
+      vote(app, {
+        code: codeOf(l),
+        roomCode: round.roomCode,
+        ballots: [w.r1.id, w.r2.id, w.down.id].map((reporterId) => ({ reporterId, grade: 'good' })),
+      }),
+    ),
+  );
   await expect.poll(() => phone.getByTestId('vote-finished').textContent(), { timeout: 30_000 }).toContain('已提交');
   // The projector's live count follows (5 ballots for each reporter once stored).
-  await expect.poll(() => projector.locator('.console-counts tbody td:nth-child(2)').allTextContents(), { timeout: 30_000 })
+  await expect
+    .poll(() => projector.locator('.console-counts tbody td:nth-child(2)').allTextContents(), { timeout: 30_000 })
     .toEqual(['5', '5', '5']);
   await ctx.close();
   await projector.close();

@@ -24,11 +24,18 @@ beforeAll(async () => {
   const [secretary] = await database.db.select().from(users).where(eq(users.username, 'secretary'));
   const [townAdmin] = await database.db.select().from(users).where(eq(users.username, 'town_admin'));
   await buildCampaign(database.db, {
-    organizerOrgId: townAdmin.scopeOrgId!, templateId: '003', year: new Date().getUTCFullYear() + 1, state: 'published', reporterOrgIds: [secretary.orgId!],
-    open: ['review'], openAt: new Date(),
+    organizerOrgId: townAdmin.scopeOrgId!,
+    templateId: '003',
+    year: new Date().getUTCFullYear() + 1,
+    state: 'published',
+    reporterOrgIds: [secretary.orgId!],
+    open: ['review'],
+    openAt: new Date(),
   });
   // The secretary's Word file lacks the measures part (破解措施): a blocking check fails after upload.
-  const parts = goodSections().slice(0, 3).map((s, i) => ({ title: `${'一二三'[i]}、${s.title}`, text: s.text }));
+  const parts = goodSections()
+    .slice(0, 3)
+    .map((s, i) => ({ title: `${'一二三'[i]}、${s.title}`, text: s.text }));
   docxPath = path.join(mkdtempSync(path.join(os.tmpdir(), 'e2e-rep-')), '前进村述职报告.docx');
   writeFileSync(docxPath, await makeReportDocx({ sections: parts }));
 
@@ -55,7 +62,9 @@ it('R-REP-6 R-REP-4 secretary uploads a .docx, sees a check fail, fixes it and s
   await sec.waitForURL(/\/reports\/\d+$/);
   const reportUrl = sec.url();
   await sec.locator('input[type=file][accept=".docx"]').setInputFiles(docxPath);
-  await expect.poll(() => sec.getByTestId('section-text-achievements').textContent(), { timeout: 20_000 }).toContain('发展党员2名');
+  await expect
+    .poll(() => sec.getByTestId('section-text-achievements').textContent(), { timeout: 20_000 })
+    .toContain('发展党员2名');
   // The uploaded table is a table in the rich-text editor, not a line of text.
   expect(await sec.getByTestId('section-text-achievements').locator('table td').first().textContent()).toBe('指标');
   expect(await sec.getByTestId('check-required_sections').getAttribute('data-level')).toBe('blocker');
@@ -79,7 +88,9 @@ it('R-REP-6 R-REP-4 secretary uploads a .docx, sees a check fail, fixes it and s
   await measures.click();
   await sec.getByTestId('section-text-measures-toolbar').getByRole('button', { name: '编号列表' }).click();
   await expect.poll(() => measures.locator('ol li').count()).toBe(1);
-  await expect.poll(() => sec.getByTestId('check-required_sections').getAttribute('data-level'), { timeout: 20_000 }).toBe('pass');
+  await expect
+    .poll(() => sec.getByTestId('check-required_sections').getAttribute('data-level'), { timeout: 20_000 })
+    .toBe('pass');
   await sec.getByTestId('report-save').click();
   await expect.poll(() => sec.getByTestId('report-save').isDisabled()).toBe(true);
   await sec.getByTestId('report-submit').click();
@@ -94,7 +105,9 @@ it('R-REP-6 R-REP-4 secretary uploads a .docx, sees a check fail, fixes it and s
   await expect.poll(() => state(reviewer), { timeout: 20_000 }).toBe('returned');
 
   await sec.goto(reportUrl);
-  await expect.poll(() => sec.getByTestId('review-feedback').textContent(), { timeout: 20_000 }).toContain('问题查摆不够具体');
+  await expect
+    .poll(() => sec.getByTestId('review-feedback').textContent(), { timeout: 20_000 })
+    .toContain('问题查摆不够具体');
   const problems = sec.getByTestId('section-text-problems');
   await problems.fill(`${await problems.textContent()}六是对上年度点评指出的2个问题整改不彻底。`);
   await sec.getByTestId('report-save').click();

@@ -28,14 +28,39 @@ beforeAll(async () => {
   const webDir = path.resolve(process.env.E2E_WEB_DIR ?? 'dist/web');
   const app = await buildApp({ database: db, config: { passwordCost: TEST_COST, webDir } });
   const t = await buildTwoCounties(db.db);
-  const campaign = await buildCampaign(db.db, { organizerOrgId: t.townA.id, templateId: '003', state: 'published', reporterOrgIds: [t.villageA1.id], open: ['evaluation'], openAt: new Date() });
-  const [reporter] = await queryRows<{ id: number }>(db.db, sql`select id from campaign_reporters where campaign_id = ${campaign.id}`);
+  const campaign = await buildCampaign(db.db, {
+    organizerOrgId: t.townA.id,
+    templateId: '003',
+    state: 'published',
+    reporterOrgIds: [t.villageA1.id],
+    open: ['evaluation'],
+    openAt: new Date(),
+  });
+  const [reporter] = await queryRows<{ id: number }>(
+    db.db,
+    sql`select id from campaign_reporters where campaign_id = ${campaign.id}`,
+  );
   const admin = await buildUser(db.db, { role: 'org_admin', scopeOrgId: t.countyA.id });
-  const user = { id: admin.id, username: admin.username, displayName: admin.displayName, role: 'org_admin' as const, scopeOrgId: t.countyA.id, orgId: null, scopePath: t.countyA.path };
+  const user = {
+    id: admin.id,
+    username: admin.username,
+    displayName: admin.displayName,
+    role: 'org_admin' as const,
+    scopeOrgId: t.countyA.id,
+    orgId: null,
+    scopePath: t.countyA.path,
+  };
   const actor = { actorId: admin.id, actorName: 'e2e', ip: null, at: new Date() };
   const survey = await createSurvey(db.db, user, actor, campaign.id, { sampleSize: 3 });
-  await updateSurvey(db.db, user, actor, survey.id, { items: ['您对本村党组织书记抓党建工作的总体评价', '您对本村党组织联系服务群众情况的评价'] });
-  for (const name of ['甲', '乙', '丙', '丁']) await addRespondent(db.db, user, actor, survey.id, { reporterId: reporter!.id, name: `村民${name}`, category: '群众' });
+  await updateSurvey(db.db, user, actor, survey.id, {
+    items: ['您对本村党组织书记抓党建工作的总体评价', '您对本村党组织联系服务群众情况的评价'],
+  });
+  for (const name of ['甲', '乙', '丙', '丁'])
+    await addRespondent(db.db, user, actor, survey.id, {
+      reporterId: reporter!.id,
+      name: `村民${name}`,
+      category: '群众',
+    });
   await drawSurveySample(db.db, user, actor, survey.id, 'e2e');
   tokens = (await issueTokens(db.db, user, actor, survey.id, reporter!.id, 2)).tokens;
   await openSurvey(db.db, user, actor, survey.id);
@@ -46,10 +71,17 @@ beforeAll(async () => {
 afterAll(async () => close?.());
 
 it('R-ASSESS-3 a phone opens a survey link, answers every item once and cannot answer again', async () => {
-  const ctx = await browser.newContext({ ...devices['iPhone SE'], isMobile: true, hasTouch: true, viewport: { width: 320, height: 568 } });
+  const ctx = await browser.newContext({
+    ...devices['iPhone SE'],
+    isMobile: true,
+    hasTouch: true,
+    viewport: { width: 320, height: 568 },
+  });
   const page = await ctx.newPage();
   const scripts: string[] = [];
-  page.on('request', (r) => { if (r.resourceType() === 'script') scripts.push(r.url()); });
+  page.on('request', (r) => {
+    if (r.resourceType() === 'script') scripts.push(r.url());
+  });
   await page.goto(`${base}/vote/survey.html#t=${tokens[0]}`);
   await page.getByTestId('item-2').waitFor();
   // The token leaves the address bar; no admin (React) bundle is loaded.
@@ -71,7 +103,7 @@ it('R-ASSESS-3 a phone opens a survey link, answers every item once and cannot a
   await ctx.close();
 });
 
-it('the organizer\'s survey page shows units, the drawn list with its seed, and results after the phone answer', async () => {
+it("the organizer's survey page shows units, the drawn list with its seed, and results after the phone answer", async () => {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await ctx.addCookies([{ name: 'sp_sid', value: adminCookie, url: base }]);
   const page = await ctx.newPage();

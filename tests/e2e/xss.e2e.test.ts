@@ -15,7 +15,8 @@ import { type BallotWorld, buildBallotWorld, roundWithCodes } from '../integrati
 
 /** Every payload carries a marker so the test can find it as text; none may execute. */
 // Kept under 100 characters: organization names are limited to 100.
-const payload = (marker: string) => `${marker}<img src=x onerror="window.__xss=1">"><svg onload=__xss=1><script>__xss=1</script>`;
+const payload = (marker: string) =>
+  `${marker}<img src=x onerror="window.__xss=1">"><svg onload=__xss=1><script>__xss=1</script>`;
 const LITERAL = '<img src=x onerror="window.__xss=1">';
 const ORG = payload('村XSS');
 const TITLE = payload('方案XSS');
@@ -35,21 +36,38 @@ let roomCode: string;
 
 beforeAll(async () => {
   db = await freshDatabase();
-  const app = await buildApp({ database: db, config: { passwordCost: TEST_COST, webDir: path.resolve(process.env.E2E_WEB_DIR ?? 'dist/web') } });
+  const app = await buildApp({
+    database: db,
+    config: { passwordCost: TEST_COST, webDir: path.resolve(process.env.E2E_WEB_DIR ?? 'dist/web') },
+  });
   w = await buildBallotWorld(db.db, app);
   const admin = w.sessions.admin;
   // Through the API where a form stores the text, so the stored form is what users would store.
   const org = await admin.patch(`/api/orgs/${w.villageA1.id}`, { name: ORG });
   expect(org.statusCode, org.body).toBe(200);
-  const [agenda] = await queryRows<{ id: number }>(db.db, sql`select id from meeting_agenda_items where meeting_id = ${w.meeting.id} order by position limit 1`);
-  const comment = await admin.post(`/api/meetings/${w.meeting.id}/comments`, { agendaItemId: agenda!.id, kind: 'comment', authorName: '王部长', authorRole: '组织部长', body: COMMENT });
+  const [agenda] = await queryRows<{ id: number }>(
+    db.db,
+    sql`select id from meeting_agenda_items where meeting_id = ${w.meeting.id} order by position limit 1`,
+  );
+  const comment = await admin.post(`/api/meetings/${w.meeting.id}/comments`, {
+    agendaItemId: agenda!.id,
+    kind: 'comment',
+    authorName: '王部长',
+    authorRole: '组织部长',
+    body: COMMENT,
+  });
   expect(comment.statusCode, comment.body).toBe(200);
   // Directly where the text comes from a long flow tested elsewhere (campaign creation, report approval and publication).
   // The public link is served only where the campaign publishes to everyone.
-  await db.db.execute(sql`update campaigns set title = ${TITLE}, settings = jsonb_set(settings, '{report,publicationAudience}', '"public"') where id = ${w.campaign.id}`);
-  [{ id: itemId }] = await queryRows<{ id: number }>(db.db, sql`
+  await db.db.execute(
+    sql`update campaigns set title = ${TITLE}, settings = jsonb_set(settings, '{report,publicationAudience}', '"public"') where id = ${w.campaign.id}`,
+  );
+  [{ id: itemId }] = await queryRows<{ id: number }>(
+    db.db,
+    sql`
     insert into rectification_items (campaign_id, org_id, reporter_id, source_type, description, owner, measures, status)
-    values (${w.campaign.id}, ${w.villageA1.id}, ${w.r1.id}, 'inspection', ${ITEM}, ${ITEM}, ${ITEM}, 'in_progress') returning id`);
+    values (${w.campaign.id}, ${w.villageA1.id}, ${w.r1.id}, 'inspection', ${ITEM}, ${ITEM}, ${ITEM}, 'in_progress') returning id`,
+  );
   const sections = JSON.stringify([{ key: 'preamble', title: REPORT, text: REPORT, html: `<p>${REPORT}</p>` }]);
   await db.db.execute(sql`
     insert into reports (reporter_id, campaign_id, org_id, state, sections, char_count, published_at, public_token)

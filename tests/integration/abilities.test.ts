@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/domain/roles';
-import { buildCampaign, buildSecretary, buildTwoCounties, buildUser, setupTestApp, signIn, type Session } from '../factories';
+import {
+  buildCampaign,
+  buildSecretary,
+  buildTwoCounties,
+  buildUser,
+  setupTestApp,
+  signIn,
+  type Session,
+} from '../factories';
 
 /**
  * The web offers what the server says the user may do (decision 025): `abilities` of /api/auth/me and of the login
@@ -15,7 +23,13 @@ beforeAll(async () => {
   t = await setupTestApp();
   const tree = await buildTwoCounties(t.db);
   await buildSecretary(t.db, tree.villageA1.id);
-  campaignId = (await buildCampaign(t.db, { organizerOrgId: tree.townA.id, state: 'published', reporterOrgIds: [tree.villageA1.id] })).id;
+  campaignId = (
+    await buildCampaign(t.db, {
+      organizerOrgId: tree.townA.id,
+      state: 'published',
+      reporterOrgIds: [tree.villageA1.id],
+    })
+  ).id;
   users.push(
     ['countyAdmin', 'org_admin', { scopeOrgId: tree.countyA.id }],
     ['townAdmin', 'org_admin', { scopeOrgId: tree.townA.id }],
@@ -42,7 +56,11 @@ describe('abilities of the signed-in user', () => {
       const me = await s[username]!.get('/api/auth/me');
       expect(me.statusCode).toBe(200);
       sections[username] = me.json().abilities.sections;
-      const login = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: 'Test#Pass2025' } });
+      const login = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username, password: 'Test#Pass2025' },
+      });
       expect(login.json().abilities, username).toEqual(me.json().abilities);
     }
     expect(sections.townAdmin).toEqual(['orgs', 'campaigns', 'reports', 'rectification', 'accounts', 'tasks']);
@@ -67,7 +85,11 @@ describe('abilities of the signed-in user', () => {
     expect((await a('leader')).reports).toEqual({ write: false, review: true, publish: false });
     expect((await a('townAdmin')).reports).toEqual({ write: false, review: true, publish: true });
     expect((await a('secretary')).rectification).toEqual({ ownOrganization: true });
-    expect((await a('townAdmin')).accounts).toEqual({ create: ['secretary', 'leader', 'assessor', 'observer'], assignRole: [], securitySettings: false });
+    expect((await a('townAdmin')).accounts).toEqual({
+      create: ['secretary', 'leader', 'assessor', 'observer'],
+      assignRole: [],
+      securitySettings: false,
+    });
     expect((await a('secadmin')).accounts).toMatchObject({ create: [], securitySettings: true });
     expect((await a('secadmin')).accounts.assignRole).toContain('org_admin');
     expect((await a('auditor')).accounts).toEqual({ create: [], assignRole: [], securitySettings: false });
@@ -91,6 +113,13 @@ describe("abilities on one campaign's pages", () => {
     }
     const all = { manage: true, organizeAssessment: true, manageResults: true, organizeRectification: true };
     const none = { manage: false, organizeAssessment: false, manageResults: false, organizeRectification: false };
-    expect(can).toEqual({ countyAdmin: all, townAdmin: all, leader: none, assessor: none, observer: none, secretary: none });
+    expect(can).toEqual({
+      countyAdmin: all,
+      townAdmin: all,
+      leader: none,
+      assessor: none,
+      observer: none,
+      secretary: none,
+    });
   });
 });

@@ -9,9 +9,16 @@
  * there a 2xx is their own data, and the runner checks no county A name (all begin with 甲) is in the answer.
  */
 export const PUBLIC_ROUTES = [
-  'GET /api/health', 'GET /api/openapi.json', 'GET /api/meta', 'POST /api/auth/login',
-  'POST /api/vote/sheet', 'POST /api/vote/ballots', 'POST /api/survey/sheet', 'POST /api/survey/responses',
-  'GET /api/public/reports/:token', 'GET /p/reports/:token',
+  'GET /api/health',
+  'GET /api/openapi.json',
+  'GET /api/meta',
+  'POST /api/auth/login',
+  'POST /api/vote/sheet',
+  'POST /api/vote/ballots',
+  'POST /api/survey/sheet',
+  'POST /api/survey/responses',
+  'GET /api/public/reports/:token',
+  'GET /p/reports/:token',
 ];
 
 /**

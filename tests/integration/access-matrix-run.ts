@@ -1,7 +1,15 @@
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import type { Session } from '../factories';
 import { ALLOW, SEES_COUNTY_A, STATE_BEFORE_ACCESS, STREAMS } from './access-matrix-allow';
-import { A_USERS, B_USERS, buildRequest, type MatrixWorld, type RouteInfo, type UserKey, USERS } from './access-matrix-world';
+import {
+  A_USERS,
+  B_USERS,
+  buildRequest,
+  type MatrixWorld,
+  type RouteInfo,
+  type UserKey,
+  USERS,
+} from './access-matrix-world';
 
 const BUSINESS_A: readonly string[] = ['adminA', 'townAdminA', 'secretaryA', 'leaderA', 'assessorA', 'observerA'];
 
@@ -45,7 +53,12 @@ const OUT_OF_SCOPE: readonly UserKey[] = [...B_USERS];
 const MISSING_ID = 999_999;
 
 /** Null when the refusal equals the answer for missing ids, else both answers. */
-async function differsFromMissing(s: Session, got: { statusCode: number; body: string }, missingReq: InjectOptions, stream: boolean) {
+async function differsFromMissing(
+  s: Session,
+  got: { statusCode: number; body: string },
+  missingReq: InjectOptions,
+  stream: boolean,
+) {
   const other = stream ? await streamStatus(s, missingReq) : await s.request(missingReq);
   const answer = (x: { statusCode: number; body: string }) => {
     try {
@@ -69,8 +82,25 @@ export function allowedUsers(key: string): Set<UserKey> {
  * Calls every route as every user with county A's ids. Anonymous first (must be 401), then county B (never 2xx),
  * then county A's own roles and the auditor: outside the allow-list never 2xx; inside it reads run, writes are skipped.
  */
-export async function runMatrix(app: FastifyInstance, world: MatrixWorld, routes: RouteInfo[], part: { index: number; of: number }): Promise<MatrixResult> {
-  const res: MatrixResult = { table: [], unexpectedAllows: [], inconclusive: [], anonymousNot401: [], allowedFailures: [], unclassified: [], unmapped: [], leaks: [], existenceLeaks: [], stateFirst: 0, requests: 0 };
+export async function runMatrix(
+  app: FastifyInstance,
+  world: MatrixWorld,
+  routes: RouteInfo[],
+  part: { index: number; of: number },
+): Promise<MatrixResult> {
+  const res: MatrixResult = {
+    table: [],
+    unexpectedAllows: [],
+    inconclusive: [],
+    anonymousNot401: [],
+    allowedFailures: [],
+    unclassified: [],
+    unmapped: [],
+    leaks: [],
+    existenceLeaks: [],
+    stateFirst: 0,
+    requests: 0,
+  };
   const unmapped = new Set<string>();
   const missingIds = Object.fromEntries(Object.keys(world.ids).map((k) => [k, MISSING_ID])) as MatrixWorld['ids'];
   // Parts split the routes in registration order so each test file stays well under a minute.
@@ -89,7 +119,11 @@ export async function runMatrix(app: FastifyInstance, world: MatrixWorld, routes
     else row.denied++;
     for (const u of [...B_USERS, 'auditor', ...A_USERS] as UserKey[]) {
       const isAllowed = allow.has(u);
-      if (isAllowed && (r.method !== 'GET' || STREAMS.has(r.key))) { row.allowed++; row.skipped++; continue; }
+      if (isAllowed && (r.method !== 'GET' || STREAMS.has(r.key))) {
+        row.allowed++;
+        row.skipped++;
+        continue;
+      }
       const got = STREAMS.has(r.key) ? await streamStatus(world.s[u], req) : await world.s[u].request(req);
       res.requests++;
       const code = got.statusCode;
@@ -109,7 +143,9 @@ export async function runMatrix(app: FastifyInstance, world: MatrixWorld, routes
       } else if (code < 300) {
         res.unexpectedAllows.push(`${r.key} as ${u} → ${code}`);
       } else if (OUT_OF_SCOPE.includes(u) && (await probeMissing())) {
-        res.existenceLeaks.push(`${r.key} as ${u}: ${await differsFromMissing(world.s[u], got, missingReq, STREAMS.has(r.key))}`);
+        res.existenceLeaks.push(
+          `${r.key} as ${u}: ${await differsFromMissing(world.s[u], got, missingReq, STREAMS.has(r.key))}`,
+        );
       } else if (STATE_BEFORE_ACCESS[r.key] === code) {
         res.stateFirst++;
       } else if (!DENIED.has(code)) {
@@ -125,12 +161,18 @@ export async function runMatrix(app: FastifyInstance, world: MatrixWorld, routes
 }
 
 export function printSummary(title: string, m: MatrixResult) {
-  const lines = m.table.map((t) => `${t.route.padEnd(72)} ${String(t.allowed).padStart(3)} allowed (${t.skipped} writes not run) ${String(t.denied).padStart(3)} denied`);
-  const allowed = m.table.reduce((a, t) => a + t.allowed, 0), denied = m.table.reduce((a, t) => a + t.denied, 0);
-  console.log([
-    `== ${title}: ${m.table.length} routes × ${USERS.length + 1} users (incl. anonymous), ${m.requests} requests`,
-    ...lines,
-    `== totals: allowed ${allowed}, denied ${denied}, unexpected allows ${m.unexpectedAllows.length}, state-before-access ${m.stateFirst}, inconclusive ${m.inconclusive.length}, unclassified ${m.unclassified.length}`,
-    ...(m.unmapped.length ? ['unmapped params (filled with the county A campaign id):', ...m.unmapped] : []),
-  ].join('\n'));
+  const lines = m.table.map(
+    (t) =>
+      `${t.route.padEnd(72)} ${String(t.allowed).padStart(3)} allowed (${t.skipped} writes not run) ${String(t.denied).padStart(3)} denied`,
+  );
+  const allowed = m.table.reduce((a, t) => a + t.allowed, 0),
+    denied = m.table.reduce((a, t) => a + t.denied, 0);
+  console.log(
+    [
+      `== ${title}: ${m.table.length} routes × ${USERS.length + 1} users (incl. anonymous), ${m.requests} requests`,
+      ...lines,
+      `== totals: allowed ${allowed}, denied ${denied}, unexpected allows ${m.unexpectedAllows.length}, state-before-access ${m.stateFirst}, inconclusive ${m.inconclusive.length}, unclassified ${m.unclassified.length}`,
+      ...(m.unmapped.length ? ['unmapped params (filled with the county A campaign id):', ...m.unmapped] : []),
+    ].join('\n'),
+  );
 }

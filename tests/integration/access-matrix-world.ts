@@ -21,7 +21,17 @@ import { createFromTemplate } from '../../src/server/modules/assessment/create-c
 import { createTeam } from '../../src/server/modules/assessment/manage-teams';
 import { createSurvey } from '../../src/server/modules/surveys/manage-survey';
 import { addRespondent } from '../../src/server/modules/surveys/respondents';
-import { buildCampaign, buildMeeting, buildSecretary, buildUser, openPhases, signIn, TEST_COST, testClock, type Session } from '../factories';
+import {
+  buildCampaign,
+  buildMeeting,
+  buildSecretary,
+  buildUser,
+  openPhases,
+  signIn,
+  TEST_COST,
+  testClock,
+  type Session,
+} from '../factories';
 import { freshDatabase } from '../setup/db';
 import { buildBallotWorld, roundWithCodes } from './ballots-fixtures';
 import { upload } from './reports-helpers';
@@ -40,8 +50,28 @@ export interface RouteInfo {
  * Users of the matrix: the same nine roles in county A (owner of every object) and county B — the six business roles
  * and the three 三员 (系统管理员, 安全管理员, 安全审计员, decision 019) — a system-level auditor (no scope), anonymous.
  */
-export const A_USERS = ['adminA', 'townAdminA', 'secretaryA', 'leaderA', 'assessorA', 'observerA', 'sysAdminA', 'secAdminA', 'auditorA'] as const;
-export const B_USERS = ['adminB', 'townAdminB', 'secretaryB', 'leaderB', 'assessorB', 'observerB', 'sysAdminB', 'secAdminB', 'auditorB'] as const;
+export const A_USERS = [
+  'adminA',
+  'townAdminA',
+  'secretaryA',
+  'leaderA',
+  'assessorA',
+  'observerA',
+  'sysAdminA',
+  'secAdminA',
+  'auditorA',
+] as const;
+export const B_USERS = [
+  'adminB',
+  'townAdminB',
+  'secretaryB',
+  'leaderB',
+  'assessorB',
+  'observerB',
+  'sysAdminB',
+  'secAdminB',
+  'auditorB',
+] as const;
 export const USERS = [...A_USERS, ...B_USERS, 'auditor'] as const;
 export type UserKey = (typeof USERS)[number];
 
@@ -50,7 +80,8 @@ export async function setupMatrixApp() {
   const clock = testClock();
   const routes: RouteInfo[] = [];
   const app = await buildApp({
-    database, clock,
+    database,
+    clock,
     // Many sign-ins from one address; the login limits are re-checked in access-session.test.ts.
     config: { passwordCost: TEST_COST, loginRatePerMinute: 10_000, idleTimeoutMinutes: 24 * 60 },
     onRoute: (r: RouteOptions) => {
@@ -58,14 +89,29 @@ export async function setupMatrixApp() {
         if (method === 'HEAD' || !r.url.startsWith('/')) continue;
         const schema = (r.schema ?? {}) as { body?: z.ZodType; querystring?: z.ZodType; consumes?: string[] };
         routes.push({
-          method, url: r.url, key: `${method} ${r.url}`, public: !!(r.config as { public?: boolean } | undefined)?.public,
-          multipart: !!schema.consumes?.includes('multipart/form-data'), body: schema.body, query: schema.querystring,
+          method,
+          url: r.url,
+          key: `${method} ${r.url}`,
+          public: !!(r.config as { public?: boolean } | undefined)?.public,
+          multipart: !!schema.consumes?.includes('multipart/form-data'),
+          body: schema.body,
+          query: schema.querystring,
         });
       }
     },
   });
   await app.ready();
-  return { app, database, db: database.db, clock, routes, close: async () => { await app.close(); await database.close(); } };
+  return {
+    app,
+    database,
+    db: database.db,
+    clock,
+    routes,
+    close: async () => {
+      await app.close();
+      await database.close();
+    },
+  };
 }
 
 const one = async <T>(db: Db, q: ReturnType<typeof sql>) => (await queryRows<T>(db, q))[0];
@@ -76,12 +122,18 @@ const one = async <T>(db: Db, q: ReturnType<typeof sql>) => (await queryRows<T>(
  */
 export async function buildMatrixWorld(app: FastifyInstance, db: Db) {
   const w = await buildBallotWorld(db, app);
-  const mk = (role: Parameters<typeof buildUser>[1]['role'], username: string, o: { scopeOrgId?: number; orgId?: number }) =>
-    buildUser(db, { role, username, ...o });
+  const mk = (
+    role: Parameters<typeof buildUser>[1]['role'],
+    username: string,
+    o: { scopeOrgId?: number; orgId?: number },
+  ) => buildUser(db, { role, username, ...o });
   await mk('assessor', 'assessorA', { scopeOrgId: w.townA.id });
   await mk('observer', 'observerA', { scopeOrgId: w.countyA.id });
   await mk('auditor', 'auditor', {}); // system level: every subtree and the rows of none
-  for (const [c, county] of [['A', w.countyA.id], ['B', w.countyB.id]] as const) {
+  for (const [c, county] of [
+    ['A', w.countyA.id],
+    ['B', w.countyB.id],
+  ] as const) {
     await mk('sys_admin', `sysAdmin${c}`, { scopeOrgId: county });
     await mk('security_admin', `secAdmin${c}`, { scopeOrgId: county });
     await mk('auditor', `auditor${c}`, { scopeOrgId: county });
@@ -95,7 +147,12 @@ export async function buildMatrixWorld(app: FastifyInstance, db: Db) {
   // Every phase open in both counties, so the matrix measures access and nothing else (R-CAMP-8 is tested on its own).
   await openPhases(db, w.campaign.id, ['summary'], app.deps.clock.now());
   const campaignB = await buildCampaign(db, {
-    organizerOrgId: w.townB.id, templateId: '003', state: 'published', reporterOrgIds: [w.villageB1.id], open: ['summary'], openAt: app.deps.clock.now(),
+    organizerOrgId: w.townB.id,
+    templateId: '003',
+    state: 'published',
+    reporterOrgIds: [w.villageB1.id],
+    open: ['summary'],
+    openAt: app.deps.clock.now(),
   });
   // County A's campaign title starts with 甲 like every other county A name, so the runner's leak check (no 甲 in an
   // answer to county B) also catches a campaign title shown across counties (issue 15).
@@ -103,12 +160,27 @@ export async function buildMatrixWorld(app: FastifyInstance, db: Db) {
   await buildMeeting(db, { campaignId: campaignB.id });
 
   const s: Record<UserKey, Session> = {
-    adminA: w.sessions.admin, townAdminA: w.sessions.admin2, secretaryA: w.sessions.secretary, leaderA: w.sessions.leader,
+    adminA: w.sessions.admin,
+    townAdminA: w.sessions.admin2,
+    secretaryA: w.sessions.secretary,
+    leaderA: w.sessions.leader,
     adminB: w.sessions.otherCounty,
   } as Record<UserKey, Session>;
   for (const u of [
-    'assessorA', 'observerA', 'auditor', 'townAdminB', 'secretaryB', 'leaderB', 'assessorB', 'observerB',
-    'sysAdminA', 'secAdminA', 'auditorA', 'sysAdminB', 'secAdminB', 'auditorB',
+    'assessorA',
+    'observerA',
+    'auditor',
+    'townAdminB',
+    'secretaryB',
+    'leaderB',
+    'assessorB',
+    'observerB',
+    'sysAdminA',
+    'secAdminA',
+    'auditorA',
+    'sysAdminB',
+    'secAdminB',
+    'auditorB',
   ] as const) {
     s[u] = await signIn(app, u);
   }
@@ -120,37 +192,133 @@ export async function buildMatrixWorld(app: FastifyInstance, db: Db) {
   };
 
   // Objects of county A, created through the API where a route exists (so they are what users really make).
-  const adminUser: AuthUser = { id: w.users.admin.id, username: w.users.admin.username, displayName: 'A', role: 'org_admin', scopeOrgId: w.countyA.id, orgId: null, scopePath: w.countyA.path };
+  const adminUser: AuthUser = {
+    id: w.users.admin.id,
+    username: w.users.admin.username,
+    displayName: 'A',
+    role: 'org_admin',
+    scopeOrgId: w.countyA.id,
+    orgId: null,
+    scopePath: w.countyA.path,
+  };
   const actor = { actorId: adminUser.id, actorName: 'matrix', ip: null, at: new Date() };
   const assessor = await one<{ id: number }>(db, sql`select id from users where username = 'assessorA'`);
   const observer = await one<{ id: number }>(db, sql`select id from users where username = 'observerA'`);
   const { id: checklistId } = await createFromTemplate(db, adminUser, actor, w.campaign.id, { kind: 'village' });
-  const { id: teamId } = await createTeam(db, adminUser, actor, w.campaign.id, { name: '第一考评组', leaderName: '组长', memberIds: [assessor.id], reporterIds: [w.r1.id] });
-  const checklistItem = await one<{ id: number }>(db, sql`select id from checklist_items where checklist_id = ${checklistId} order by id limit 1`);
+  const { id: teamId } = await createTeam(db, adminUser, actor, w.campaign.id, {
+    name: '第一考评组',
+    leaderName: '组长',
+    memberIds: [assessor.id],
+    reporterIds: [w.r1.id],
+  });
+  const checklistItem = await one<{ id: number }>(
+    db,
+    sql`select id from checklist_items where checklist_id = ${checklistId} order by id limit 1`,
+  );
   const survey = await createSurvey(db, adminUser, actor, w.campaign.id, { title: '满意度调查', sampleSize: 2 });
-  await addRespondent(db, adminUser, actor, survey.id, { reporterId: w.r1.id, category: '群众', phone: '13900001111', name: '王建国' });
-  const respondent = await one<{ id: number }>(db, sql`select id from survey_respondents where survey_id = ${survey.id} limit 1`);
+  await addRespondent(db, adminUser, actor, survey.id, {
+    reporterId: w.r1.id,
+    category: '群众',
+    phone: '13900001111',
+    name: '王建国',
+  });
+  const respondent = await one<{ id: number }>(
+    db,
+    sql`select id from survey_respondents where survey_id = ${survey.id} limit 1`,
+  );
   const { round } = await roundWithCodes(db, w, { codes: { committee: 3 } });
   const report = await ok(s.secretaryA.post('/api/reports/open', { reporterId: w.r1.id }), 'report');
-  const attachment = await upload(s.secretaryA, `/api/reports/${report.id}/attachments`, Buffer.from('%PDF-1.4 matrix'), '附件.pdf', 'application/pdf');
-  const rectItem = await ok(admin.post(`/api/campaigns/${w.campaign.id}/rectification/items`, {
-    orgId: w.villageA1.id, description: '巡察反馈：记录不规范', owner: '张书记', responsibleLeader: '李镇长', measures: '逐月检查', deadline: '2026-12-31',
-  }), 'rectification item');
-  const priorItem = await ok(admin.post(`/api/reporters/${w.r1.id}/rectification-items`, { text: '流动党员管理松散' }), 'prior item');
-  const commitment = await ok(s.secretaryA.post(`/api/campaigns/${w.campaign.id}/commitments`, { content: '一、年底前完成阵地改造。' }), 'commitment');
-  const agendaItem = await one<{ id: number }>(db, sql`select id from meeting_agenda_items where meeting_id = ${w.meeting.id} order by position limit 1`);
-  const comment = await ok(admin.post(`/api/meetings/${w.meeting.id}/comments`, { agendaItemId: agendaItem.id, kind: 'comment', authorName: '王', authorRole: '书记', body: '点评' }), 'comment');
-  const member = await ok(admin.post(`/api/orgs/${w.villageA1.id}/members`, { name: '李党员', gender: 'male', birthDate: '1980-01-01', joinDate: '2005-07-01', role: 'member' }), 'member').catch(() => null);
-  const visit = await ok(admin.post(`/api/campaigns/${w.campaign.id}/visits`, { orgId: w.villageA1.id, visitedOn: '2025-11-18', visitors: '组织部', seen: '查看台账' }), 'visit');
-  const observed = await ok(admin.post(`/api/campaigns/${w.campaign.id}/observers`, { userIds: [observer.id], subCampaignIds: [w.campaign.id] }), 'observer').catch(() => ({ ids: [] as number[] }));
+  const attachment = await upload(
+    s.secretaryA,
+    `/api/reports/${report.id}/attachments`,
+    Buffer.from('%PDF-1.4 matrix'),
+    '附件.pdf',
+    'application/pdf',
+  );
+  const rectItem = await ok(
+    admin.post(`/api/campaigns/${w.campaign.id}/rectification/items`, {
+      orgId: w.villageA1.id,
+      description: '巡察反馈：记录不规范',
+      owner: '张书记',
+      responsibleLeader: '李镇长',
+      measures: '逐月检查',
+      deadline: '2026-12-31',
+    }),
+    'rectification item',
+  );
+  const priorItem = await ok(
+    admin.post(`/api/reporters/${w.r1.id}/rectification-items`, { text: '流动党员管理松散' }),
+    'prior item',
+  );
+  const commitment = await ok(
+    s.secretaryA.post(`/api/campaigns/${w.campaign.id}/commitments`, { content: '一、年底前完成阵地改造。' }),
+    'commitment',
+  );
+  const agendaItem = await one<{ id: number }>(
+    db,
+    sql`select id from meeting_agenda_items where meeting_id = ${w.meeting.id} order by position limit 1`,
+  );
+  const comment = await ok(
+    admin.post(`/api/meetings/${w.meeting.id}/comments`, {
+      agendaItemId: agendaItem.id,
+      kind: 'comment',
+      authorName: '王',
+      authorRole: '书记',
+      body: '点评',
+    }),
+    'comment',
+  );
+  const member = await ok(
+    admin.post(`/api/orgs/${w.villageA1.id}/members`, {
+      name: '李党员',
+      gender: 'male',
+      birthDate: '1980-01-01',
+      joinDate: '2005-07-01',
+      role: 'member',
+    }),
+    'member',
+  ).catch(() => null);
+  const visit = await ok(
+    admin.post(`/api/campaigns/${w.campaign.id}/visits`, {
+      orgId: w.villageA1.id,
+      visitedOn: '2025-11-18',
+      visitors: '组织部',
+      seen: '查看台账',
+    }),
+    'visit',
+  );
+  const observed = await ok(
+    admin.post(`/api/campaigns/${w.campaign.id}/observers`, {
+      userIds: [observer.id],
+      subCampaignIds: [w.campaign.id],
+    }),
+    'observer',
+  ).catch(() => ({ ids: [] as number[] }));
 
   const ids = {
-    orgA: w.villageA1.id, countyA: w.countyA.id, townA: w.townA.id, campaign: w.campaign.id, meeting: w.meeting.id, reporter: w.r1.id,
-    round: round.id, checklist: checklistId, checklistItem: checklistItem.id, team: teamId, survey: survey.id, respondent: respondent.id,
-    report: report.id as number, attachment: attachment.statusCode === 200 ? (attachment.json().id as number) : 999_999,
-    rectItem: rectItem.id as number, priorItem: priorItem.id as number, commitment: commitment.id as number,
-    comment: comment.id as number, member: (member?.id as number | undefined) ?? 999_999, visit: visit.id as number,
-    assignment: observed.ids[0] ?? 999_999, user: w.users.secretary.id, agendaItem: agendaItem.id,
+    orgA: w.villageA1.id,
+    countyA: w.countyA.id,
+    townA: w.townA.id,
+    campaign: w.campaign.id,
+    meeting: w.meeting.id,
+    reporter: w.r1.id,
+    round: round.id,
+    checklist: checklistId,
+    checklistItem: checklistItem.id,
+    team: teamId,
+    survey: survey.id,
+    respondent: respondent.id,
+    report: report.id as number,
+    attachment: attachment.statusCode === 200 ? (attachment.json().id as number) : 999_999,
+    rectItem: rectItem.id as number,
+    priorItem: priorItem.id as number,
+    commitment: commitment.id as number,
+    comment: comment.id as number,
+    member: (member?.id as number | undefined) ?? 999_999,
+    visit: visit.id as number,
+    assignment: observed.ids[0] ?? 999_999,
+    user: w.users.secretary.id,
+    agendaItem: agendaItem.id,
   };
   return { w, s, ids, campaignB };
 }
@@ -159,35 +327,63 @@ export type MatrixWorld = Awaited<ReturnType<typeof buildMatrixWorld>>;
 /** Fills path params: `:id` by the resource segment before it, other names by name. Unmapped ones are reported. */
 export function resolvePath(url: string, ids: MatrixWorld['ids'], unmapped: Set<string>): string {
   const idBySegment: Record<string, number> = {
-    orgs: ids.orgA, 'import-jobs': 999_999, members: ids.member, users: ids.user, campaigns: ids.campaign, tasks: ids.assignment,
-    meetings: ids.meeting, 'ballot-rounds': ids.round, 'result-follow-ups': 999_999, checklists: ids.checklist,
-    'checklist-items': ids.checklistItem, 'assessment-teams': ids.team, reporters: ids.reporter, reports: ids.report,
-    surveys: ids.survey, items: ids.rectItem, commitments: ids.commitment, 'theme-drafts': 999_999,
+    orgs: ids.orgA,
+    'import-jobs': 999_999,
+    members: ids.member,
+    users: ids.user,
+    campaigns: ids.campaign,
+    tasks: ids.assignment,
+    meetings: ids.meeting,
+    'ballot-rounds': ids.round,
+    'result-follow-ups': 999_999,
+    checklists: ids.checklist,
+    'checklist-items': ids.checklistItem,
+    'assessment-teams': ids.team,
+    reporters: ids.reporter,
+    reports: ids.report,
+    surveys: ids.survey,
+    items: ids.rectItem,
+    commitments: ids.commitment,
+    'theme-drafts': 999_999,
   };
   const byName: Record<string, number | string> = {
-    rid: ids.reporter, reporterId: ids.reporter, key: 'reports', action: 'open', assignmentId: ids.assignment, visitId: ids.visit,
-    tallyId: 999_999, photoId: 999_999, versionNo: 1, attachmentId: ids.attachment, respondentId: ids.respondent,
-    evidenceId: 999_999, commentId: ids.comment, orgId: ids.orgA, token: 'not-a-real-token-0000000000000000',
+    rid: ids.reporter,
+    reporterId: ids.reporter,
+    key: 'reports',
+    action: 'open',
+    assignmentId: ids.assignment,
+    visitId: ids.visit,
+    tallyId: 999_999,
+    photoId: 999_999,
+    versionNo: 1,
+    attachmentId: ids.attachment,
+    respondentId: ids.respondent,
+    evidenceId: 999_999,
+    commentId: ids.comment,
+    orgId: ids.orgA,
+    token: 'not-a-real-token-0000000000000000',
   };
   const parts = url.split('/');
-  return parts.map((p, i) => {
-    if (!p.startsWith(':')) return p;
-    const name = p.slice(1);
-    const prev = parts[i - 1]!;
-    if (name === 'id') {
-      if (prev in idBySegment) return String(idBySegment[prev]);
-      unmapped.add(`${url} :id after ${prev}`);
+  return parts
+    .map((p, i) => {
+      if (!p.startsWith(':')) return p;
+      const name = p.slice(1);
+      const prev = parts[i - 1]!;
+      if (name === 'id') {
+        if (prev in idBySegment) return String(idBySegment[prev]);
+        unmapped.add(`${url} :id after ${prev}`);
+        return String(ids.campaign);
+      }
+      if (name === 'itemId') {
+        if (prev === 'items') return String(ids.checklistItem); // assessment photos
+        if (prev === 'rectification-items') return String(ids.priorItem);
+        return '999999'; // key-management items: none exist before a lock
+      }
+      if (name in byName) return String(byName[name]);
+      unmapped.add(`${url} :${name}`);
       return String(ids.campaign);
-    }
-    if (name === 'itemId') {
-      if (prev === 'items') return String(ids.checklistItem); // assessment photos
-      if (prev === 'rectification-items') return String(ids.priorItem);
-      return '999999'; // key-management items: none exist before a lock
-    }
-    if (name in byName) return String(byName[name]);
-    unmapped.add(`${url} :${name}`);
-    return String(ids.campaign);
-  }).join('/');
+    })
+    .join('/');
 }
 
 /** A value of the JSON-schema shape, preferring county A ids for id-like property names so existence checks pass. */
@@ -203,9 +399,19 @@ export function sampleFromSchema(schema: unknown, ids: MatrixWorld['ids'], key =
   if (s.allOf) return Object.assign({}, ...s.allOf.map((x: unknown) => sampleFromSchema(x, ids, key)));
   const type = Array.isArray(s.type) ? s.type.find((t: string) => t !== 'null') : s.type;
   const idHints: Record<string, number> = {
-    orgId: ids.orgA, reporterId: ids.reporter, campaignId: ids.campaign, meetingId: ids.meeting, surveyId: ids.survey,
-    agendaItemId: ids.agendaItem, itemId: ids.checklistItem, checklistId: ids.checklist, userId: ids.user, scopeOrgId: ids.townA,
-    parentId: ids.townA, teamId: ids.team, leaderUserId: ids.user,
+    orgId: ids.orgA,
+    reporterId: ids.reporter,
+    campaignId: ids.campaign,
+    meetingId: ids.meeting,
+    surveyId: ids.survey,
+    agendaItemId: ids.agendaItem,
+    itemId: ids.checklistItem,
+    checklistId: ids.checklist,
+    userId: ids.user,
+    scopeOrgId: ids.townA,
+    parentId: ids.townA,
+    teamId: ids.team,
+    leaderUserId: ids.user,
   };
   switch (type) {
     case 'object': {
@@ -237,9 +443,12 @@ export function sampleFromSchema(schema: unknown, ids: MatrixWorld['ids'], key =
       if (typeof s.exclusiveMinimum === 'number') return s.exclusiveMinimum + 1;
       return 1;
     }
-    case 'boolean': return false;
-    case 'null': return null;
-    default: return null;
+    case 'boolean':
+      return false;
+    case 'null':
+      return null;
+    default:
+      return null;
   }
 }
 
@@ -248,7 +457,12 @@ const toJson = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unre
 /** Hand-written bodies where the generated shape does not pass a route's own refinements (see the 400 report). */
 export const BODY_OVERRIDES: Record<string, (ids: MatrixWorld['ids']) => unknown> = {
   'POST /api/checklists/:id/items': () => ({ section: '组织建设', title: '三会一课', maxPoints: 5, method: 'site' }),
-  'POST /api/surveys/:id/respondents': (ids) => ({ reporterId: ids.reporter, name: '李四', category: '群众', phone: '13900003333' }),
+  'POST /api/surveys/:id/respondents': (ids) => ({
+    reporterId: ids.reporter,
+    name: '李四',
+    category: '群众',
+    phone: '13900003333',
+  }),
   'POST /api/reports/reminders': (ids) => ({ reporterIds: [ids.reporter] }),
   'POST /api/campaigns/:id/commitments': () => ({ content: '一、年底前完成阵地改造。' }),
 };
@@ -256,7 +470,10 @@ const QUERY_OVERRIDES: Record<string, (ids: MatrixWorld['ids']) => string> = {
   'GET /api/campaigns/:id/rectification/inbox': (ids) => `orgId=${ids.orgA}`,
 };
 // The smallest PNG header: photo routes check the type of the file before the caller's access.
-const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000a49444154789c63000100000500010d0a2db40000000049454e44ae426082', 'hex');
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000a49444154789c63000100000500010d0a2db40000000049454e44ae426082',
+  'hex',
+);
 
 export function buildRequest(r: RouteInfo, ids: MatrixWorld['ids'], unmapped: Set<string>): InjectOptions {
   let url = resolvePath(r.url, ids, unmapped);
@@ -272,7 +489,11 @@ export function buildRequest(r: RouteInfo, ids: MatrixWorld['ids'], unmapped: Se
     const boundary = '----matrix';
     const photo = r.url.includes('/photos');
     const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${photo ? 'a.png' : 'a.xlsx'}"\r\nContent-Type: ${photo ? 'image/png' : 'application/octet-stream'}\r\n\r\n`;
-    opts.payload = Buffer.concat([Buffer.from(head), photo ? PNG : Buffer.from('PK'), Buffer.from(`\r\n--${boundary}--\r\n`)]);
+    opts.payload = Buffer.concat([
+      Buffer.from(head),
+      photo ? PNG : Buffer.from('PK'),
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
     opts.headers = { 'content-type': `multipart/form-data; boundary=${boundary}` };
   } else if (r.method !== 'GET' && r.method !== 'DELETE') {
     opts.payload = (BODY_OVERRIDES[r.key]?.(ids) ?? (r.body ? sampleFromSchema(toJson(r.body), ids) : {})) as object;
@@ -282,7 +503,10 @@ export function buildRequest(r: RouteInfo, ids: MatrixWorld['ids'], unmapped: Se
 
 /** Row counts of every table, to show a sweep of refused requests changed nothing. */
 export async function tableCounts(db: Db, except: string[] = []) {
-  const tables = await queryRows<{ t: string }>(db, sql`select table_name as t from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`);
+  const tables = await queryRows<{ t: string }>(
+    db,
+    sql`select table_name as t from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`,
+  );
   const out: Record<string, number> = {};
   for (const { t } of tables) {
     if (except.includes(t) || t.startsWith('__drizzle')) continue;

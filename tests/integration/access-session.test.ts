@@ -23,14 +23,19 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
-const cookieOf = (res: { cookies: Array<{ name: string; value: string }> }) => res.cookies.find((c) => c.name === SESSION_COOKIE)?.value;
+const cookieOf = (res: { cookies: Array<{ name: string; value: string }> }) =>
+  res.cookies.find((c) => c.name === SESSION_COOKIE)?.value;
 const login = (username: string, password = TEST_PASSWORD, headers: Record<string, string> = {}, ip = '10.9.0.1') =>
   t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password }, headers, remoteAddress: ip });
-const me = (cookie: string) => t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: `${SESSION_COOKIE}=${cookie}` } });
+const me = (cookie: string) =>
+  t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: `${SESSION_COOKIE}=${cookie}` } });
 
 describe('route classification', () => {
   it('the public routes are exactly the declared list, and every other route is in the matrix', () => {
-    const marked = t.routes.filter((r) => r.public).map((r) => r.key).sort();
+    const marked = t.routes
+      .filter((r) => r.public)
+      .map((r) => r.key)
+      .sort();
     expect(marked).toEqual([...PUBLIC_ROUTES].sort());
     const unclassified = t.routes.filter((r) => !r.public && !(r.key in ALLOW)).map((r) => r.key);
     expect(unclassified, 'routes without a row in access-matrix-allow.ts').toEqual([]);
@@ -44,7 +49,11 @@ describe('route classification', () => {
     for (const r of t.routes.filter((x) => !x.public)) {
       const req = buildRequest(r, world.ids, unmapped);
       for (const payload of SAFE.has(r.method) || r.method === 'DELETE' ? [undefined] : [{}, '{"x":']) {
-        const res = await t.app.inject({ ...req, payload, headers: payload === undefined ? {} : { 'content-type': 'application/json' } });
+        const res = await t.app.inject({
+          ...req,
+          payload,
+          headers: payload === undefined ? {} : { 'content-type': 'application/json' },
+        });
         if (res.statusCode !== 401) wrong.push(`${r.key} → ${res.statusCode}`);
       }
     }
@@ -64,9 +73,13 @@ describe('CSRF on every state-changing route', () => {
     for (const r of t.routes.filter((x) => !SAFE.has(x.method) && !x.public)) {
       const req = buildRequest(r, world.ids, unmapped);
       for (const headers of [{}, { 'x-csrf-token': other.csrf }, { 'x-csrf-token': '' }]) {
-        const res = await t.app.inject({ ...req, headers: { ...req.headers, cookie: `${SESSION_COOKIE}=${admin.cookie}`, ...headers } });
+        const res = await t.app.inject({
+          ...req,
+          headers: { ...req.headers, cookie: `${SESSION_COOKIE}=${admin.cookie}`, ...headers },
+        });
         n++;
-        if (res.statusCode !== 403 || res.json().code !== 'CSRF') wrong.push(`${r.key} ${JSON.stringify(headers)} → ${res.statusCode} ${res.body.slice(0, 100)}`);
+        if (res.statusCode !== 403 || res.json().code !== 'CSRF')
+          wrong.push(`${r.key} ${JSON.stringify(headers)} → ${res.statusCode} ${res.body.slice(0, 100)}`);
       }
     }
     expect(wrong).toEqual([]);
@@ -101,7 +114,12 @@ describe('sessions end to end', () => {
     const b = await signIn(t.app, 'victim');
     expect(a.csrf).not.toBe(b.csrf);
     const url = `/api/orgs/${world.ids.orgA}`;
-    const cross = await a.request({ method: 'PATCH', url, payload: { name: '跨会话' }, headers: { 'x-csrf-token': b.csrf } });
+    const cross = await a.request({
+      method: 'PATCH',
+      url,
+      payload: { name: '跨会话' },
+      headers: { 'x-csrf-token': b.csrf },
+    });
     expect(cross.statusCode).toBe(403);
     expect(cross.json()).toMatchObject({ code: 'CSRF' });
     expect(cross.json().message).toMatch(/安全令牌/);
@@ -116,13 +134,17 @@ describe('sessions end to end', () => {
     await buildUser(t.db, { role: 'org_admin', username: 'locked_e2e', scopeOrgId: world.w.countyA.id });
     const attempts = 5; // defaultConfig.lockoutAttempts
     const codes: number[] = [];
-    for (let i = 0; i < attempts; i++) codes.push((await login('locked_e2e', 'Wrong#Pass1', {}, '10.9.1.1')).statusCode);
+    for (let i = 0; i < attempts; i++)
+      codes.push((await login('locked_e2e', 'Wrong#Pass1', {}, '10.9.1.1')).statusCode);
     expect(codes).toEqual([401, 401, 401, 401, 423]);
     const locked = await login('locked_e2e', TEST_PASSWORD, {}, '10.9.1.1');
     expect(locked.statusCode).toBe(423);
     expect(locked.json().code).toBe('ACCOUNT_LOCKED');
     expect(locked.json().message).toMatch(/账号已锁定.*分钟/);
-    const [audit] = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from audit_log where action = 'auth.lock'`);
+    const [audit] = await queryRows<{ n: number }>(
+      t.db,
+      sql`select count(*)::int as n from audit_log where action = 'auth.lock'`,
+    );
     expect(audit!.n).toBeGreaterThanOrEqual(1);
     t.clock.advance(9 * 60_000);
     expect((await login('locked_e2e', TEST_PASSWORD, {}, '10.9.1.1')).statusCode).toBe(423);
@@ -131,21 +153,61 @@ describe('sessions end to end', () => {
   });
 
   it('the per-address login limit is shared by two app processes on one database', async () => {
-    const second = await buildApp({ database: t.database, clock: t.clock, config: { passwordCost: TEST_COST, loginRatePerMinute: 4 } });
-    const third = await buildApp({ database: t.database, clock: t.clock, config: { passwordCost: TEST_COST, loginRatePerMinute: 4 } });
+    const second = await buildApp({
+      database: t.database,
+      clock: t.clock,
+      config: { passwordCost: TEST_COST, loginRatePerMinute: 4 },
+    });
+    const third = await buildApp({
+      database: t.database,
+      clock: t.clock,
+      config: { passwordCost: TEST_COST, loginRatePerMinute: 4 },
+    });
     try {
       t.clock.advance(2 * 60_000);
       const codes: number[] = [];
       for (let i = 0; i < 5; i++) {
         const app = i % 2 ? third : second;
-        codes.push((await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: `nobody${i}`, password: 'x' }, remoteAddress: '10.9.2.1' })).statusCode);
+        codes.push(
+          (
+            await app.inject({
+              method: 'POST',
+              url: '/api/auth/login',
+              payload: { username: `nobody${i}`, password: 'x' },
+              remoteAddress: '10.9.2.1',
+            })
+          ).statusCode,
+        );
       }
       expect(codes).toEqual([401, 401, 401, 401, 429]);
-      const limited = await second.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'nobody5', password: 'x' }, remoteAddress: '10.9.2.1' });
+      const limited = await second.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: 'nobody5', password: 'x' },
+        remoteAddress: '10.9.2.1',
+      });
       expect(limited.json().message).toMatch(/登录尝试过于频繁/);
-      expect((await third.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'nobody6', password: 'x' }, remoteAddress: '10.9.2.2' })).statusCode).toBe(401);
+      expect(
+        (
+          await third.inject({
+            method: 'POST',
+            url: '/api/auth/login',
+            payload: { username: 'nobody6', password: 'x' },
+            remoteAddress: '10.9.2.2',
+          })
+        ).statusCode,
+      ).toBe(401);
       t.clock.advance(61_000);
-      expect((await third.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'nobody7', password: 'x' }, remoteAddress: '10.9.2.1' })).statusCode).toBe(401);
+      expect(
+        (
+          await third.inject({
+            method: 'POST',
+            url: '/api/auth/login',
+            payload: { username: 'nobody7', password: 'x' },
+            remoteAddress: '10.9.2.1',
+          })
+        ).statusCode,
+      ).toBe(401);
     } finally {
       await second.close();
       await third.close();
@@ -154,14 +216,21 @@ describe('sessions end to end', () => {
 
   it('an idle-expired session is refused with SESSION_EXPIRED on a state change too, and its row is deleted', async () => {
     // The world's sign-ins from this address may still be within the minute: the login limit is not what this checks.
-    const idleApp = await buildApp({ database: t.database, clock: t.clock, config: { passwordCost: TEST_COST, idleTimeoutMinutes: 30, loginRatePerMinute: 10_000 } });
+    const idleApp = await buildApp({
+      database: t.database,
+      clock: t.clock,
+      config: { passwordCost: TEST_COST, idleTimeoutMinutes: 30, loginRatePerMinute: 10_000 },
+    });
     try {
       const s = await signIn(idleApp, 'victim');
       t.clock.advance(31 * 60_000);
       const res = await s.request({ method: 'PATCH', url: `/api/orgs/${world.ids.orgA}`, payload: { name: '超时后' } });
       expect(res.statusCode).toBe(401);
       expect(res.json().code).toBe('SESSION_EXPIRED');
-      const [row] = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from sessions where id = ${hashToken(s.cookie)}`);
+      const [row] = await queryRows<{ n: number }>(
+        t.db,
+        sql`select count(*)::int as n from sessions where id = ${hashToken(s.cookie)}`,
+      );
       expect(row!.n).toBe(0);
     } finally {
       await idleApp.close();
@@ -177,7 +246,11 @@ describe('fixes found by the matrix', () => {
   });
 
   it("another county's assessor is refused the scoring progress of county A's campaign (was a 200 with an empty list; issue 15: as if it did not exist)", async () => {
-    expect((await world.s.assessorB.get(`/api/campaigns/${world.ids.campaign}/assessment/progress`)).statusCode).toBe(404);
-    expect((await world.s.assessorA.get(`/api/campaigns/${world.ids.campaign}/assessment/progress`)).statusCode).toBe(200);
+    expect((await world.s.assessorB.get(`/api/campaigns/${world.ids.campaign}/assessment/progress`)).statusCode).toBe(
+      404,
+    );
+    expect((await world.s.assessorA.get(`/api/campaigns/${world.ids.campaign}/assessment/progress`)).statusCode).toBe(
+      200,
+    );
   });
 });

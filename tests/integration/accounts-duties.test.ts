@@ -46,12 +46,18 @@ type Action = 'password' | 'disable' | 'rename' | 'role' | 'unlock' | 'expire';
 const act = (who: string, action: Action, id: number) => {
   const u = `/api/users/${id}`;
   switch (action) {
-    case 'password': return s[who]!.post(`${u}/password`, { password: 'Reset#Pass2026' });
-    case 'disable': return s[who]!.patch(u, { disabled: true });
-    case 'rename': return s[who]!.patch(u, { displayName: '改名' });
-    case 'role': return s[who]!.patch(u, { role: 'observer', scopeOrgId: tree.townA.id });
-    case 'unlock': return s[who]!.post(`${u}/unlock`);
-    case 'expire': return s[who]!.post(`${u}/expire-password`);
+    case 'password':
+      return s[who]!.post(`${u}/password`, { password: 'Reset#Pass2026' });
+    case 'disable':
+      return s[who]!.patch(u, { disabled: true });
+    case 'rename':
+      return s[who]!.patch(u, { displayName: '改名' });
+    case 'role':
+      return s[who]!.patch(u, { role: 'observer', scopeOrgId: tree.townA.id });
+    case 'unlock':
+      return s[who]!.post(`${u}/unlock`);
+    case 'expire':
+      return s[who]!.post(`${u}/expire-password`);
   }
 };
 
@@ -59,8 +65,16 @@ const TARGETS: Role[] = ['leader', 'secretary', 'org_admin', 'sys_admin', 'secur
 /** Target roles each actor may act on, per action; everything else is refused. */
 const MAY: Record<string, Partial<Record<Action, Role[]>>> = {
   adminA: { password: ['leader', 'secretary'], disable: ['leader', 'secretary'], rename: ['leader', 'secretary'] },
-  sysA: { password: ['leader', 'secretary', 'org_admin'], disable: ['leader', 'secretary', 'org_admin'], rename: ['leader', 'secretary', 'org_admin'] },
-  secA: { role: ['leader', 'secretary', 'org_admin'], unlock: ['leader', 'secretary', 'org_admin'], expire: ['leader', 'secretary', 'org_admin'] },
+  sysA: {
+    password: ['leader', 'secretary', 'org_admin'],
+    disable: ['leader', 'secretary', 'org_admin'],
+    rename: ['leader', 'secretary', 'org_admin'],
+  },
+  secA: {
+    role: ['leader', 'secretary', 'org_admin'],
+    unlock: ['leader', 'secretary', 'org_admin'],
+    expire: ['leader', 'secretary', 'org_admin'],
+  },
   auditorA: {},
   leaderA: {},
 };
@@ -90,13 +104,19 @@ describe('who may act on whose account', () => {
   }
 
   it('creating accounts: org_admin the business roles, sys_admin also org_admin, never a 三员 role; nobody else', async () => {
-    const create = (who: string, role: Role) => s[who]!.post('/api/users', {
-      username: `new_${++n}`, displayName: '新账号', password: 'Strong#Pass99', role,
-      ...(role === 'secretary' ? { orgId: tree.villageA2.id } : { scopeOrgId: tree.townA.id }),
-    });
+    const create = (who: string, role: Role) =>
+      s[who]!.post('/api/users', {
+        username: `new_${++n}`,
+        displayName: '新账号',
+        password: 'Strong#Pass99',
+        role,
+        ...(role === 'secretary' ? { orgId: tree.villageA2.id } : { scopeOrgId: tree.townA.id }),
+      });
     const got: Record<string, string> = {};
     for (const who of ['adminA', 'sysA', 'secA', 'auditorA', 'leaderA']) {
-      got[who] = (await Promise.all(TARGETS.map(async (r) => ((await create(who, r)).statusCode === 200 ? r : '-')))).join(' ');
+      got[who] = (
+        await Promise.all(TARGETS.map(async (r) => ((await create(who, r)).statusCode === 200 ? r : '-')))
+      ).join(' ');
     }
     expect(got).toEqual({
       adminA: 'leader secretary - - - -',
@@ -111,10 +131,30 @@ describe('who may act on whose account', () => {
 describe('the findings of the review', () => {
   it('an organization-department admin can no longer reset the auditor, sign in as them, disable them or make new auditors', async () => {
     const auditor = await target('auditor');
-    expect((await s.adminA!.post(`/api/users/${auditor.id}/password`, { password: 'Taken#Over2026' })).statusCode).toBe(403);
-    expect((await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: auditor.username, password: 'Taken#Over2026' } })).statusCode).toBe(401);
+    expect((await s.adminA!.post(`/api/users/${auditor.id}/password`, { password: 'Taken#Over2026' })).statusCode).toBe(
+      403,
+    );
+    expect(
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          payload: { username: auditor.username, password: 'Taken#Over2026' },
+        })
+      ).statusCode,
+    ).toBe(401);
     expect((await s.adminA!.patch(`/api/users/${auditor.id}`, { disabled: true })).statusCode).toBe(403);
-    expect((await s.adminA!.post('/api/users', { username: 'fake_auditor', displayName: '审计员', password: 'Strong#Pass99', role: 'auditor', scopeOrgId: tree.countyA.id })).statusCode).toBe(403);
+    expect(
+      (
+        await s.adminA!.post('/api/users', {
+          username: 'fake_auditor',
+          displayName: '审计员',
+          password: 'Strong#Pass99',
+          role: 'auditor',
+          scopeOrgId: tree.countyA.id,
+        })
+      ).statusCode,
+    ).toBe(403);
     expect((await signIn(t.app, auditor.username, TEST_PASSWORD)).csrf).toBeTruthy();
   });
 
@@ -131,12 +171,16 @@ describe('the findings of the review', () => {
   it('a security admin cannot grant a 三员 role or raise anyone to their own rank', async () => {
     const leader = await target('leader');
     for (const role of ['sys_admin', 'security_admin', 'auditor'] as Role[]) {
-      expect((await s.secA!.patch(`/api/users/${leader.id}`, { role, scopeOrgId: tree.countyA.id })).statusCode).toBe(403);
+      expect((await s.secA!.patch(`/api/users/${leader.id}`, { role, scopeOrgId: tree.countyA.id })).statusCode).toBe(
+        403,
+      );
     }
     // A role change keeps the binding consistent: a secretary needs its organization.
     const bad = await s.secA!.patch(`/api/users/${leader.id}`, { role: 'secretary' });
     expect(bad.statusCode).toBe(400);
-    expect((await s.secA!.patch(`/api/users/${leader.id}`, { role: 'secretary', orgId: tree.villageA1.id })).statusCode).toBe(200);
+    expect(
+      (await s.secA!.patch(`/api/users/${leader.id}`, { role: 'secretary', orgId: tree.villageA1.id })).statusCode,
+    ).toBe(200);
   });
 });
 
@@ -150,16 +194,32 @@ describe('the audit log records every account action', () => {
     await s.secA!.post(`/api/users/${leader.id}/expire-password`);
     await s.secA!.patch(`/api/users/${leader.id}`, { role: 'observer' });
     await s.sysA!.patch(`/api/users/${leader.id}`, { disabled: true });
-    const rows = await t.db.select().from(auditLog).where(and(eq(auditLog.targetType, 'user'), sql`${auditLog.action} like 'account.%'`, sql`${auditLog.targetId} in (${String(leader.id)}, ${String(auditor.id)})`));
-    const seen = rows.map((r) => `${r.actorName.replace(/.*\((.*)\)/, '$1')} ${r.action} ${r.targetId === String(leader.id) ? 'leader' : 'auditor'} ${r.result}`).sort();
-    expect(seen).toEqual([
-      'adminA account.password auditor failure',
-      'adminA account.password leader success',
-      'secA account.expire_password leader success',
-      'secA account.role leader success',
-      'secA account.unlock leader success',
-      'sysA account.update leader success',
-    ].sort());
+    const rows = await t.db
+      .select()
+      .from(auditLog)
+      .where(
+        and(
+          eq(auditLog.targetType, 'user'),
+          sql`${auditLog.action} like 'account.%'`,
+          sql`${auditLog.targetId} in (${String(leader.id)}, ${String(auditor.id)})`,
+        ),
+      );
+    const seen = rows
+      .map(
+        (r) =>
+          `${r.actorName.replace(/.*\((.*)\)/, '$1')} ${r.action} ${r.targetId === String(leader.id) ? 'leader' : 'auditor'} ${r.result}`,
+      )
+      .sort();
+    expect(seen).toEqual(
+      [
+        'adminA account.password auditor failure',
+        'adminA account.password leader success',
+        'secA account.expire_password leader success',
+        'secA account.role leader success',
+        'secA account.unlock leader success',
+        'sysA account.update leader success',
+      ].sort(),
+    );
     // Refused rows are in the target's scope, so the county's auditor reads them.
     const [refused] = rows.filter((r) => r.result === 'failure');
     expect(refused!.scopePath).toBe(tree.townA.path);
@@ -167,10 +227,23 @@ describe('the audit log records every account action', () => {
   });
 
   it("sign-in rows carry the account's scope; an unknown username has none", async () => {
-    await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'leaderA', password: 'Wrong#Pass1' }, remoteAddress: '10.40.0.1' });
-    await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'nobody_here', password: 'Wrong#Pass1' }, remoteAddress: '10.40.0.1' });
-    const rows = await queryRows<{ actor_name: string; scope_path: string | null }>(t.db, sql`
-      select actor_name, scope_path from audit_log where action = 'auth.login' and ip = '10.40.0.1' order by seq`);
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'leaderA', password: 'Wrong#Pass1' },
+      remoteAddress: '10.40.0.1',
+    });
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'nobody_here', password: 'Wrong#Pass1' },
+      remoteAddress: '10.40.0.1',
+    });
+    const rows = await queryRows<{ actor_name: string; scope_path: string | null }>(
+      t.db,
+      sql`
+      select actor_name, scope_path from audit_log where action = 'auth.login' and ip = '10.40.0.1' order by seq`,
+    );
     expect(rows.map((r) => r.scope_path)).toEqual([tree.countyA.path, null]);
   });
 });

@@ -12,7 +12,13 @@ import { openPglite, queryRows, type Database, type Db } from '../../src/server/
 import { type AuditActor, writeAudit } from '../../src/server/http/audit';
 import { chainMac, initAuditKey, setChainWriteAlgForTests, SM3_AVAILABLE } from '../../src/server/http/audit-key';
 import { openConfigured } from '../../src/server/cli/db-from-env';
-import { anchorLogFile, type AuditAnchorConfig, AuditAnchors, loadAnchorPublicKey, loadAnchors } from '../../src/server/modules/audit/anchors';
+import {
+  anchorLogFile,
+  type AuditAnchorConfig,
+  AuditAnchors,
+  loadAnchorPublicKey,
+  loadAnchors,
+} from '../../src/server/modules/audit/anchors';
 import { purgeAuditLog } from '../../src/server/modules/audit/purge-audit';
 import { verifyAuditChain } from '../../src/server/modules/audit/verify-chain';
 import { buildTwoCounties, buildUser, setupTestApp, signIn, type Session, TEST_COST, testClock } from '../factories';
@@ -24,8 +30,17 @@ process.env.AUDIT_CHAIN_KEY ??= 'cd'.repeat(32);
 const WRITE_ALG = SM3_AVAILABLE ? 'hmac-sm3' : 'hmac-sha256';
 const DAY = 86_400_000;
 
-interface Row { id: number; seq: number; prev_hash: string; hash: string; alg: string; action: string; detail: unknown }
-const chainRows = (db: Db) => queryRows<Row>(db, sql`select id, seq::int as seq, prev_hash, hash, alg, action, detail from audit_log order by seq`);
+interface Row {
+  id: number;
+  seq: number;
+  prev_hash: string;
+  hash: string;
+  alg: string;
+  action: string;
+  detail: unknown;
+}
+const chainRows = (db: Db) =>
+  queryRows<Row>(db, sql`select id, seq::int as seq, prev_hash, hash, alg, action, detail from audit_log order by seq`);
 
 /**
  * What a DBA can do: switch the append-only trigger and the "arrive sealed" check off for one statement (or a few).
@@ -33,18 +48,27 @@ const chainRows = (db: Db) => queryRows<Row>(db, sql`select id, seq::int as seq,
  */
 async function asDba(db: Db, ...stmts: SQL[]) {
   await db.transaction(async (tx) => {
-    const [c] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from pg_constraint where conname = 'audit_log_sealed'`);
+    const [c] = await queryRows<{ n: number }>(
+      tx,
+      sql`select count(*)::int as n from pg_constraint where conname = 'audit_log_sealed'`,
+    );
     await tx.execute(sql`alter table audit_log disable trigger audit_log_no_update`);
     await tx.execute(sql`alter table audit_log drop constraint if exists audit_log_sealed`);
     for (const stmt of stmts) await tx.execute(stmt);
-    if (c!.n) await tx.execute(sql`alter table audit_log add constraint audit_log_sealed check (hash is not null and prev_hash is not null and alg is not null) not valid`);
+    if (c!.n)
+      await tx.execute(
+        sql`alter table audit_log add constraint audit_log_sealed check (hash is not null and prev_hash is not null and alg is not null) not valid`,
+      );
     await tx.execute(sql`alter table audit_log enable trigger audit_log_no_update`);
   });
 }
 
 /** The database's own refusal (drizzle wraps it as the cause of a "Failed query" error). */
 const refusal = (q: Promise<unknown>) =>
-  q.then(() => 'allowed', (e: { message?: string; cause?: Error }) => `${e.message} ${e.cause?.message ?? ''}`);
+  q.then(
+    () => 'allowed',
+    (e: { message?: string; cause?: Error }) => `${e.message} ${e.cause?.message ?? ''}`,
+  );
 
 function expectLinear(rows: Row[], firstSeq = 1) {
   rows.forEach((r, i) => {
@@ -61,7 +85,14 @@ describe('audit chain through real routes (decision 013)', () => {
   let n = 0;
   const createOrg = () => {
     const u = ++n;
-    return admin.post('/api/orgs', { parentId: tree.townA.id, name: `链测支部${u}`, code: `CHAIN-${u}`, kind: 'branch', sector: 'rural', level: 'grassroots' });
+    return admin.post('/api/orgs', {
+      parentId: tree.townA.id,
+      name: `链测支部${u}`,
+      code: `CHAIN-${u}`,
+      kind: 'branch',
+      sector: 'rural',
+      level: 'grassroots',
+    });
   };
 
   beforeAll(async () => {
@@ -98,11 +129,17 @@ describe('audit chain through real routes (decision 013)', () => {
 
   it('a rolled-back transaction leaves no gap; a write outside a transaction chains too', async () => {
     const actor: AuditActor = { actorId: null, actorName: '测试', ip: null, at: t.clock.now() };
-    await expect(t.db.transaction(async (tx) => {
-      await writeAudit(tx, actor, { action: 'org.create', targetType: 'organization', detail: { rolledBack: true } });
-      throw new Error('abort');
-    })).rejects.toThrow('abort');
-    await writeAudit(t.db, actor, { action: 'org.create', targetType: 'organization', detail: { b: [1, { z: 1, a: null }], a: 'é\u{1F600}', u: undefined } });
+    await expect(
+      t.db.transaction(async (tx) => {
+        await writeAudit(tx, actor, { action: 'org.create', targetType: 'organization', detail: { rolledBack: true } });
+        throw new Error('abort');
+      }),
+    ).rejects.toThrow('abort');
+    await writeAudit(t.db, actor, {
+      action: 'org.create',
+      targetType: 'organization',
+      detail: { b: [1, { z: 1, a: null }], a: 'é\u{1F600}', u: undefined },
+    });
     const rows = await chainRows(t.db);
     expectLinear(rows);
     expect(rows.some((r) => JSON.stringify(r.detail).includes('rolledBack'))).toBe(false);
@@ -139,22 +176,36 @@ describe('audit chain through real routes (decision 013)', () => {
     expect((await createOrg()).statusCode).toBe(200);
     expect((await chainRows(t.db)).length).toBeGreaterThanOrEqual(2);
     expect(await refusal(t.db.execute(sql`update audit_log set detail = '{}' where seq = 2`))).toContain('append-only');
-    expect(await refusal(t.db.execute(sql`update audit_log set hash = ${'0'.repeat(64)} where seq = 2`))).toContain('append-only');
+    expect(await refusal(t.db.execute(sql`update audit_log set hash = ${'0'.repeat(64)} where seq = 2`))).toContain(
+      'append-only',
+    );
     expect(await refusal(t.db.execute(sql`delete from audit_log where seq = 2`))).toContain('append-only');
     // Nothing can be unsealed or sealed later (decision 016), and a row must arrive sealed.
-    expect(await refusal(t.db.execute(sql`update audit_log set hash = null, prev_hash = null, alg = null where seq = 2`))).toContain('append-only');
-    expect(await refusal(t.db.execute(sql`insert into audit_log (seq, at, actor_name, action, target_type, result)
-      values (100000, now(), '伪造', 'org.delete', 'organization', 'success')`))).toContain('audit_log_sealed');
+    expect(
+      await refusal(t.db.execute(sql`update audit_log set hash = null, prev_hash = null, alg = null where seq = 2`)),
+    ).toContain('append-only');
+    expect(
+      await refusal(
+        t.db.execute(sql`insert into audit_log (seq, at, actor_name, action, target_type, result)
+      values (100000, now(), '伪造', 'org.delete', 'organization', 'success')`),
+      ),
+    ).toContain('audit_log_sealed');
     // Even the purge switch does not allow removing a row younger than 180 days.
-    expect(await refusal(t.db.transaction(async (tx) => {
-      await tx.execute(sql`select set_config('shupingkao.audit_purge', 'on', true)`);
-      await tx.execute(sql`delete from audit_log where seq = 2`);
-    }))).toContain('append-only');
+    expect(
+      await refusal(
+        t.db.transaction(async (tx) => {
+          await tx.execute(sql`select set_config('shupingkao.audit_purge', 'on', true)`);
+          await tx.execute(sql`delete from audit_log where seq = 2`);
+        }),
+      ),
+    ).toContain('append-only');
   });
 
   it('a change whose audit row cannot be written does not happen (the audit write is part of its transaction)', async () => {
     const before = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from organizations`);
-    await t.db.execute(sql`alter table audit_log add constraint audit_blocked_for_test check (action <> 'org.create') not valid`);
+    await t.db.execute(
+      sql`alter table audit_log add constraint audit_blocked_for_test check (action <> 'org.create') not valid`,
+    );
     try {
       expect((await createOrg()).statusCode).toBe(500);
     } finally {
@@ -189,7 +240,13 @@ describe('audit chain through real routes (decision 013)', () => {
     beforeAll(async () => {
       fresh = await setupTestApp({ start: new Date() });
       const actor: AuditActor = { actorId: 1, actorName: '甲', ip: '10.0.0.1', at: fresh.clock.now() };
-      for (let i = 0; i < 6; i++) await writeAudit(fresh.db, actor, { action: 'org.create', targetType: 'organization', targetId: i, detail: { i } });
+      for (let i = 0; i < 6; i++)
+        await writeAudit(fresh.db, actor, {
+          action: 'org.create',
+          targetType: 'organization',
+          targetId: i,
+          detail: { i },
+        });
     });
     afterAll(async () => fresh.close());
 
@@ -240,17 +297,36 @@ describe('rows older than the chain, and the retention purge', () => {
   afterAll(async () => t.close());
 
   it('rows without a hash (e.g. numbered by migration 0017 and never sealed) are reported, and stay so after more writes', async () => {
-    await asDba(t.db, ...[1, 2, 3].map((i) => sql`insert into audit_log (seq, at, actor_name, action, target_type, result, detail)
-      values (${i}, ${new Date(start.getTime() + i * 1000).toISOString()}::timestamptz, '旧记录', 'org.create', 'organization', 'success', ${JSON.stringify({ old: i })}::jsonb)`));
+    await asDba(
+      t.db,
+      ...[1, 2, 3].map(
+        (i) => sql`insert into audit_log (seq, at, actor_name, action, target_type, result, detail)
+      values (${i}, ${new Date(start.getTime() + i * 1000).toISOString()}::timestamptz, '旧记录', 'org.create', 'organization', 'success', ${JSON.stringify({ old: i })}::jsonb)`,
+      ),
+    );
     const before = await verifyAuditChain(t.db);
     expect(before.breaks.map((b) => b.reason)).toEqual(['unsealed', 'unsealed', 'unsealed']);
     // The next write chains after them without sealing them (decision 016: the old code sealed them here).
-    await writeAudit(t.db, { actorId: null, actorName: '测试', ip: null, at: t.clock.now() }, { action: 'org.create', targetType: 'organization' });
+    await writeAudit(
+      t.db,
+      { actorId: null, actorName: '测试', ip: null, at: t.clock.now() },
+      { action: 'org.create', targetType: 'organization' },
+    );
     const after = await verifyAuditChain(t.db);
-    expect(after.breaks.map((b) => [b.seq, b.reason])).toEqual([[1, 'unsealed'], [2, 'unsealed'], [3, 'unsealed']]);
+    expect(after.breaks.map((b) => [b.seq, b.reason])).toEqual([
+      [1, 'unsealed'],
+      [2, 'unsealed'],
+      [3, 'unsealed'],
+    ]);
     expect((await chainRows(t.db)).slice(0, 3).map((r) => r.hash)).toEqual([null, null, null]);
     // And nothing in the app may seal them: the trigger refuses.
-    expect(await refusal(t.db.execute(sql`update audit_log set hash = ${'0'.repeat(64)}, prev_hash = ${GENESIS_PREV}, alg = 'hmac-sm3' where seq = 1`))).toContain('append-only');
+    expect(
+      await refusal(
+        t.db.execute(
+          sql`update audit_log set hash = ${'0'.repeat(64)}, prev_hash = ${GENESIS_PREV}, alg = 'hmac-sm3' where seq = 1`,
+        ),
+      ),
+    ).toContain('append-only');
   });
 
   it('purges only rows older than the window from the head, leaves a checkpoint, and the chain still verifies', async () => {
@@ -259,18 +335,34 @@ describe('rows older than the chain, and the retention purge', () => {
     // seq 1–3 unsealed, seq 4 written by the test above, 400 days ago: the purge removes all four.
     t.clock.advance(300 * DAY); // now 100 days ago
     const admin = await signIn(t.app, 'purgeAdmin'); // seq 5
-    const res = await admin.post('/api/orgs', { parentId: tree.townA.id, name: '保留期内支部', code: 'KEEP-1', kind: 'branch', sector: 'rural', level: 'grassroots' });
+    const res = await admin.post('/api/orgs', {
+      parentId: tree.townA.id,
+      name: '保留期内支部',
+      code: 'KEEP-1',
+      kind: 'branch',
+      sector: 'rural',
+      level: 'grassroots',
+    });
     expect(res.statusCode).toBe(200); // seq 6
     const actor: AuditActor = { actorId: null, actorName: '运维', ip: null, at: new Date() };
-    await expect(purgeAuditLog(t.db, { olderThanDays: 179, now: new Date(), actor })).rejects.toThrow(/至少保留 180 天/);
+    await expect(purgeAuditLog(t.db, { olderThanDays: 179, now: new Date(), actor })).rejects.toThrow(
+      /至少保留 180 天/,
+    );
     const r = await purgeAuditLog(t.db, { olderThanDays: 180, now: new Date(), actor });
     expect(r).toEqual({ deleted: 4, throughSeq: 4 });
     const rows = await chainRows(t.db);
-    expect(rows.map((x) => [x.seq, x.action])).toEqual([[5, 'auth.login'], [6, 'org.create'], [7, 'audit.purge']]);
+    expect(rows.map((x) => [x.seq, x.action])).toEqual([
+      [5, 'auth.login'],
+      [6, 'org.create'],
+      [7, 'audit.purge'],
+    ]);
     const report = await verifyAuditChain(t.db);
     expect(report).toMatchObject({ ok: true, head: 5, checked: 3, checkpoint: { throughSeq: 4, atSeq: 7 } });
     // Nothing left to purge: no new checkpoint.
-    expect(await purgeAuditLog(t.db, { olderThanDays: 180, now: new Date(), actor })).toEqual({ deleted: 0, throughSeq: null });
+    expect(await purgeAuditLog(t.db, { olderThanDays: 180, now: new Date(), actor })).toEqual({
+      deleted: 0,
+      throughSeq: null,
+    });
     // Cutting the new head by hand is not covered by any checkpoint.
     await asDba(t.db, sql`delete from audit_log where seq = 5`);
     expect((await verifyAuditChain(t.db)).breaks[0]).toMatchObject({ seq: 5, reason: 'head_missing' });
@@ -314,7 +406,11 @@ describe('tampering with the database, then a restart: always reported (decision
     await buildUser(database.db, { role: 'org_admin', username: 'tamperAdmin', scopeOrgId: tree.countyA.id });
     await buildUser(database.db, { role: 'auditor', username: 'tamperAuditor', scopeOrgId: tree.countyA.id });
     const w: World = {
-      database, db: database.db, dir, cfg, app: await boot(),
+      database,
+      db: database.db,
+      dir,
+      cfg,
+      app: await boot(),
       async restart() {
         await w.app.close(); // the shutdown anchor
         w.app = await boot();
@@ -332,7 +428,14 @@ describe('tampering with the database, then a restart: always reported (decision
     worlds.push(w);
     const admin = await signIn(w.app, 'tamperAdmin');
     for (let i = 1; i <= 6; i++) {
-      const res = await admin.post('/api/orgs', { parentId: tree.townA.id, name: `篡改测试支部${i}`, code: `TAMPER-${i}`, kind: 'branch', sector: 'rural', level: 'grassroots' });
+      const res = await admin.post('/api/orgs', {
+        parentId: tree.townA.id,
+        name: `篡改测试支部${i}`,
+        code: `TAMPER-${i}`,
+        kind: 'branch',
+        sector: 'rural',
+        level: 'grassroots',
+      });
       expect(res.statusCode).toBe(200);
     }
     if (intervalMs >= 60_000) expect(await w.app.deps.auditAnchors!.write('interval')).toContain('seq=7 ');
@@ -346,15 +449,24 @@ describe('tampering with the database, then a restart: always reported (decision
     return w.verify();
   }
   const reasons = (r: Awaited<ReturnType<typeof verifyAuditChain>>) => new Set(r.breaks.map((b) => b.reason));
-  const blankFrom = (n: number) => sql`update audit_log set hash = null, prev_hash = null, alg = null where seq >= ${n}`;
+  const blankFrom = (n: number) =>
+    sql`update audit_log set hash = null, prev_hash = null, alg = null where seq >= ${n}`;
 
   it('normal operation, restarts included, verifies clean against the anchors written at start, interval and shutdown', async () => {
     const w = await world(40);
     const rows = await chainRows(w.db);
     expect(rows.length).toBe(7);
     // The interval anchor catches up with the head while the app runs.
-    await expect.poll(async () => parseAnchors(existsSync(anchorLogFile(w.cfg)) ? readFileSync(anchorLogFile(w.cfg), 'utf8') : '', 'log').anchors
-      .some((a) => a.reason === 'interval' && a.seq === 7), { timeout: 10_000, interval: 50 }).toBe(true);
+    await expect
+      .poll(
+        async () =>
+          parseAnchors(
+            existsSync(anchorLogFile(w.cfg)) ? readFileSync(anchorLogFile(w.cfg), 'utf8') : '',
+            'log',
+          ).anchors.some((a) => a.reason === 'interval' && a.seq === 7),
+        { timeout: 10_000, interval: 50 },
+      )
+      .toBe(true);
     await w.restart();
     await signIn(w.app, 'tamperAuditor');
     await w.restart();
@@ -414,7 +526,11 @@ describe('tampering with the database, then a restart: always reported (decision
 
   it('an edited row with the hashes blanked from it on is reported after a restart', async () => {
     const w = await world();
-    await asDba(w.db, sql`update audit_log set detail = jsonb_set(detail, '{name}', '"改过的名字"') where seq = 3`, blankFrom(3));
+    await asDba(
+      w.db,
+      sql`update audit_log set detail = jsonb_set(detail, '{name}', '"改过的名字"') where seq = 3`,
+      blankFrom(3),
+    );
     const report = await restartWriteVerify(w);
     expect(report.ok).toBe(false);
     expect(report.breaks[0]).toMatchObject({ seq: 3, reason: 'unsealed' });
@@ -423,12 +539,14 @@ describe('tampering with the database, then a restart: always reported (decision
 
   it('an inserted row (later rows renumbered, hashes blanked) is reported after a restart', async () => {
     const w = await world();
-    await asDba(w.db,
+    await asDba(
+      w.db,
       sql`update audit_log set seq = -seq where seq >= 3`,
       sql`update audit_log set seq = -seq + 1 where seq < 0`,
       blankFrom(3),
       sql`insert into audit_log (seq, at, actor_name, action, target_type, target_id, result, scope_path)
-        values (3, now(), '伪造', 'org.delete', 'organization', '1', 'success', '/1/')`);
+        values (3, now(), '伪造', 'org.delete', 'organization', '1', 'success', '/1/')`,
+    );
     const report = await restartWriteVerify(w);
     expect(report.ok).toBe(false);
     expect(report.breaks[0]).toMatchObject({ seq: 3, reason: 'unsealed' });
@@ -437,10 +555,12 @@ describe('tampering with the database, then a restart: always reported (decision
 
   it('a row deleted in the middle (later rows renumbered, hashes blanked) is reported after a restart', async () => {
     const w = await world();
-    await asDba(w.db,
+    await asDba(
+      w.db,
       sql`delete from audit_log where seq = 3`,
       sql`update audit_log set seq = seq - 1 where seq > 3`,
-      blankFrom(3));
+      blankFrom(3),
+    );
     const report = await restartWriteVerify(w);
     expect(report.ok).toBe(false);
     expect(report.breaks[0]).toMatchObject({ seq: 3, reason: 'unsealed' });
@@ -471,15 +591,29 @@ describe('tampering with the database, then a restart: always reported (decision
     await w.restart(); // anchors seq 7
     // Rewrite seq 3 and re-seal 3..7 with the chain key, exactly as the old start-up sealing did.
     await asDba(w.db, sql`update audit_log set actor_name = '别人' where seq = 3`);
-    const rows = await queryRows<Record<string, unknown>>(w.db, sql`
+    const rows = await queryRows<Record<string, unknown>>(
+      w.db,
+      sql`
       select id::int, seq::int, alg, at, actor_id, actor_name, action, target_type, target_id, result, ip, scope_path, detail
-      from audit_log order by seq`);
+      from audit_log order by seq`,
+    );
     let prev = GENESIS_PREV;
     for (const r of rows) {
       const row = {
-        id: r.id as number, seq: r.seq as number, prevHash: prev, alg: r.alg as string, at: new Date(r.at as string), actorId: r.actor_id as number | null,
-        actorName: r.actor_name as string, action: r.action as string, targetType: r.target_type as string, targetId: r.target_id as string | null,
-        result: r.result as string, ip: r.ip as string | null, scopePath: r.scope_path as string | null, detail: r.detail,
+        id: r.id as number,
+        seq: r.seq as number,
+        prevHash: prev,
+        alg: r.alg as string,
+        at: new Date(r.at as string),
+        actorId: r.actor_id as number | null,
+        actorName: r.actor_name as string,
+        action: r.action as string,
+        targetType: r.target_type as string,
+        targetId: r.target_id as string | null,
+        result: r.result as string,
+        ip: r.ip as string | null,
+        scopePath: r.scope_path as string | null,
+        detail: r.detail,
       };
       const hash = chainMac(row.alg as 'hmac-sm3', canonicalAuditRow(row));
       await asDba(w.db, sql`update audit_log set prev_hash = ${prev}, hash = ${hash} where seq = ${row.seq}`);
@@ -508,20 +642,28 @@ describe('npm run audit:verify on a PGlite data directory', () => {
     const seeded = await openPglite(dir, new Blob([tar]));
     try {
       const actor: AuditActor = { actorId: 1, actorName: '甲', ip: null, at: new Date() };
-      for (let i = 0; i < 5; i++) await writeAudit(seeded.db, actor, { action: 'org.create', targetType: 'organization', targetId: i });
+      for (let i = 0; i < 5; i++)
+        await writeAudit(seeded.db, actor, { action: 'org.create', targetType: 'organization', targetId: i });
       // The app's anchor of the head, in DATA_DIR where the tool looks by default.
       await new AuditAnchors(seeded.db, { dataDir: dir, intervalMs: 60_000 }, () => new Date()).write('shutdown');
       // Untouched: the same check the tool runs passes (the tool's exit 0 path).
       const key = loadAnchorPublicKey({ dataDir: dir });
-      expect(await verifyAuditChain(seeded.db, { anchors: await loadAnchors([anchorLogFile({ dataDir: dir })], key) })).toMatchObject({ ok: true, checked: 5 });
-      await asDba(seeded.db, sql`update audit_log set target_id = '99' where seq = 2`, sql`delete from audit_log where seq = 5`);
+      expect(
+        await verifyAuditChain(seeded.db, { anchors: await loadAnchors([anchorLogFile({ dataDir: dir })], key) }),
+      ).toMatchObject({ ok: true, checked: 5 });
+      await asDba(
+        seeded.db,
+        sql`update audit_log set target_id = '99' where seq = 2`,
+        sql`delete from audit_log where seq = 5`,
+      );
     } finally {
       await seeded.close();
     }
     // One spawn only: starting tsx is the slow part on a loaded machine.
     const broken = spawnSync(process.execPath, ['--import', 'tsx', 'src/server/cli/audit-verify.ts'], {
       env: { PATH: process.env.PATH, DATA_DIR: dir, AUDIT_CHAIN_KEY: process.env.AUDIT_CHAIN_KEY },
-      encoding: 'utf8', timeout: 120_000,
+      encoding: 'utf8',
+      timeout: 120_000,
     });
     expect(broken.status, broken.stderr).toBe(1);
     expect(broken.stdout).toContain('已检查 4 条');

@@ -49,7 +49,12 @@ describe('login security', () => {
   it('refuses a state-changing request without the CSRF token, and changes nothing', async () => {
     await buildUser(t.db, { role: 'org_admin', username: 'csrf_user', scopeOrgId: tree.countyA.id });
     const s = await signIn(t.app, 'csrf_user');
-    const res = await s.request({ method: 'PATCH', url: `/api/orgs/${tree.villageA1.id}`, payload: { name: '被篡改' }, headers: { 'x-csrf-token': 'forged' } });
+    const res = await s.request({
+      method: 'PATCH',
+      url: `/api/orgs/${tree.villageA1.id}`,
+      payload: { name: '被篡改' },
+      headers: { 'x-csrf-token': 'forged' },
+    });
     expect(res.statusCode).toBe(403);
     expect(res.json().code).toBe('CSRF');
     expect((await s.get(`/api/orgs/${tree.villageA1.id}`)).json().org.name).toBe('甲一镇东村党支部');
@@ -68,7 +73,12 @@ describe('login security', () => {
   });
 
   it('answers malformed bodies with a Chinese { code, message }', async () => {
-    const bad = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: '{"username":', headers: { 'content-type': 'application/json' } });
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: '{"username":',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().message).toMatch(/JSON/);
     const missing = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'x' } });

@@ -37,7 +37,11 @@ function markersIn(paths: string[]): number[] {
   const found: number[] = [];
   for (const p of paths) {
     let text: string;
-    try { text = readFileSync(p).toString('latin1'); } catch { continue; }
+    try {
+      text = readFileSync(p).toString('latin1');
+    } catch {
+      continue;
+    }
     for (const m of text.matchAll(MARKER)) found.push(Number(m[1]));
   }
   return found.sort((a, b) => a - b);
@@ -66,8 +70,15 @@ describe.runIf(onPostgres)('ballot secrecy with a synchronous standby (issue 19,
 
   it('after the close no ballot text is left in the WAL of the primary or of the standby', async () => {
     const { round, codes } = await roundWithCodes(database.db, w, { mode: 'real', codes: { committee: N } });
-    const answers = await Promise.all(codes.committee!.map((code, i) =>
-      vote(app, { code, roomCode: round.roomCode, ballots: [{ reporterId: w.r1.id, grade: 'good', problems: marker(i) }] })));
+    const answers = await Promise.all(
+      codes.committee!.map((code, i) =>
+        vote(app, {
+          code,
+          roomCode: round.roomCode,
+          ballots: [{ reporterId: w.r1.id, grade: 'good', problems: marker(i) }],
+        }),
+      ),
+    );
     // A ballot left alone below the minimum group waits for the close (202, counted by it): both are acknowledged.
     expect(answers.every((a) => a.statusCode === 200 || a.statusCode === 202)).toBe(true);
     const closed = await w.sessions.admin.post(`/api/ballot-rounds/${round.id}/close`, { attendees: N });
@@ -77,12 +88,17 @@ describe.runIf(onPostgres)('ballot secrecy with a synchronous standby (issue 19,
     // Nothing this close could not remove: the standby confirmed, the replica made its restartpoint.
     expect(report.warnings.filter((m) => m.includes('复制槽尚未确认') || m.includes('只读副本'))).toEqual([]);
 
-    for (const [label, i] of [['primary', cluster.primary], ['standby', cluster.standby]] as const) {
+    for (const [label, i] of [
+      ['primary', cluster.primary],
+      ['standby', cluster.standby],
+    ] as const) {
       const dir = cluster.nodes[i].dataDir;
       const wal = filesUnder(path.join(dir, 'pg_wal'));
       expect(markersIn(wal), `ballot texts in the ${label}'s WAL`).toEqual([]);
       // The scan can see them: each ballot is in the table files once (the standby's flushed by its restartpoint).
-      expect(markersIn(filesUnder(path.join(dir, 'base'))), `ballot texts in the ${label}'s tables`).toEqual([...Array(N).keys()]);
+      expect(markersIn(filesUnder(path.join(dir, 'base'))), `ballot texts in the ${label}'s tables`).toEqual([
+        ...Array(N).keys(),
+      ]);
     }
   }, 240_000);
 });

@@ -52,8 +52,18 @@ beforeAll(async () => {
     dataDir = pgliteDir;
   }
   // The production log level, captured: whatever it writes is the operator's.
-  const stream = new Writable({ write(chunk, _enc, cb) { logLines.push(String(chunk)); cb(); } });
-  app = await buildApp({ database, clock: testClock(), config: { passwordCost: TEST_COST, voteWaitMs: 60_000 }, logger: { level: 'info', stream } });
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      logLines.push(String(chunk));
+      cb();
+    },
+  });
+  app = await buildApp({
+    database,
+    clock: testClock(),
+    config: { passwordCost: TEST_COST, voteWaitMs: 60_000 },
+    logger: { level: 'info', stream },
+  });
   w = await buildBallotWorld(database.db, app);
 }, 120_000);
 
@@ -68,11 +78,19 @@ function files(dir: string, keep: (rel: string) => boolean): string[] {
   const out: string[] = [];
   const walk = (d: string) => {
     let names: string[];
-    try { names = readdirSync(d); } catch { return; }
+    try {
+      names = readdirSync(d);
+    } catch {
+      return;
+    }
     for (const n of names) {
       const p = path.join(d, n);
       let st: ReturnType<typeof statSync>;
-      try { st = statSync(p); } catch { continue; }
+      try {
+        st = statSync(p);
+      } catch {
+        continue;
+      }
       if (st.isDirectory()) walk(p);
       else if (st.isFile() && keep(path.relative(dir, p))) out.push(p);
     }
@@ -86,7 +104,11 @@ function markersInFiles(paths: string[], kind: string): number[] {
   const found: number[] = [];
   for (const p of paths) {
     let text: string;
-    try { text = readFileSync(p).toString('latin1'); } catch { continue; }
+    try {
+      text = readFileSync(p).toString('latin1');
+    } catch {
+      continue;
+    }
     for (const m of text.matchAll(MARKER)) if (m[1] === kind) found.push(Number(m[2]));
   }
   return found;
@@ -97,26 +119,42 @@ const byOrder = (ranked: number[]) => ranked.filter((i, rank) => i === rank).len
 
 async function ourDataFiles() {
   if (!dataDir) return null;
-  if (database.kind === 'pglite') return { heap: files(dataDir, (r) => !r.startsWith('pg_wal')), wal: files(dataDir, (r) => r.startsWith('pg_wal')) };
-  const [db] = await queryRows<{ oid: number }>(database.db, sql`select oid::int as oid from pg_database where datname = current_database()`);
-  return { heap: files(dataDir, (r) => r.startsWith(path.join('base', String(db!.oid)))), wal: files(dataDir, (r) => r.startsWith('pg_wal')) };
+  if (database.kind === 'pglite')
+    return { heap: files(dataDir, (r) => !r.startsWith('pg_wal')), wal: files(dataDir, (r) => r.startsWith('pg_wal')) };
+  const [db] = await queryRows<{ oid: number }>(
+    database.db,
+    sql`select oid::int as oid from pg_database where datname = current_database()`,
+  );
+  return {
+    heap: files(dataDir, (r) => r.startsWith(path.join('base', String(db!.oid)))),
+    wal: files(dataDir, (r) => r.startsWith('pg_wal')),
+  };
 }
 
 /** The round's phone ballots wherever they are now: an inbox table while voting (decision 017), or `ballots`. */
 async function storedBallots(roundId: number) {
-  const inboxes = await queryRows<{ t: string }>(database.db, sql`
-    select tablename as t from pg_tables where schemaname = current_schema() and tablename = ${`ballot_inbox_r${roundId}`}`);
+  const inboxes = await queryRows<{ t: string }>(
+    database.db,
+    sql`
+    select tablename as t from pg_tables where schemaname = current_schema() and tablename = ${`ballot_inbox_r${roundId}`}`,
+  );
   const source = inboxes.length ? sql.identifier(inboxes[0]!.t) : sql`ballots`;
   const where = inboxes.length ? sql`true` : sql`round_id = ${roundId}`;
-  return queryRows<{ xmin: string; ctid: string; id: string | null; problems: string | null; reporter_id: number }>(database.db, sql`
+  return queryRows<{ xmin: string; ctid: string; id: string | null; problems: string | null; reporter_id: number }>(
+    database.db,
+    sql`
     select xmin::text as xmin, ctid::text as ctid, ${inboxes.length ? sql`null` : sql`id::text`} as id, problems, reporter_id
-    from ${source} where ${where}`);
+    from ${source} where ${where}`,
+  );
 }
 
 async function codeUses(roundId: number) {
-  return queryRows<{ code_id: number; reporter_id: number; xmin: string; ctid: string }>(database.db, sql`
+  return queryRows<{ code_id: number; reporter_id: number; xmin: string; ctid: string }>(
+    database.db,
+    sql`
     select u.code_id, u.reporter_id, u.xmin::text as xmin, u.ctid::text as ctid
-    from ballot_code_uses u join ballot_codes c on c.id = u.code_id where c.round_id = ${roundId}`);
+    from ballot_code_uses u join ballot_codes c on c.id = u.code_id where c.round_id = ${roundId}`,
+  );
 }
 
 const ctidKey = (ctid: string) => {
@@ -127,21 +165,38 @@ const ctidKey = (ctid: string) => {
 describe('ballot secrecy against the operator (R-VOTE-2, decision 017)', () => {
   it('a purged rehearsal leaves no ballot text readable anywhere in the data directory, WAL included', async () => {
     const { round, codes } = await roundWithCodes(database.db, w, { mode: 'rehearsal', codes: { committee: 12 } });
-    const answers = await Promise.all(codes.committee!.map((code, i) =>
-      vote(app, { code, roomCode: round.roomCode, ballots: [{ reporterId: w.r1.id, grade: 'good', problems: marker('R', i) }] })));
+    const answers = await Promise.all(
+      codes.committee!.map((code, i) =>
+        vote(app, {
+          code,
+          roomCode: round.roomCode,
+          ballots: [{ reporterId: w.r1.id, grade: 'good', problems: marker('R', i) }],
+        }),
+      ),
+    );
     expect(answers.map((a) => a.statusCode)).toEqual(Array(12).fill(200));
-    expect((await w.sessions.admin.post(`/api/ballot-rounds/${round.id}/close`, { attendees: 12 })).statusCode).toBe(200);
-    expect((await w.sessions.admin.post(`/api/ballot-rounds/${round.id}/purge`, { confirm: true })).json()).toEqual({ ballots: 12 });
+    expect((await w.sessions.admin.post(`/api/ballot-rounds/${round.id}/close`, { attendees: 12 })).statusCode).toBe(
+      200,
+    );
+    expect((await w.sessions.admin.post(`/api/ballot-rounds/${round.id}/purge`, { confirm: true })).json()).toEqual({
+      ballots: 12,
+    });
     const found = await ourDataFiles();
     if (!found) return;
     expect(markersInFiles([...found.heap, ...found.wal], 'R')).toEqual([]);
   }, 120_000);
 
   it(`${N} ballots in a known order: during voting no group is smaller than ${K}; after the close no method links more than ${BOUND}`, async () => {
-    const { round, codes } = await roundWithCodes(database.db, w, { mode: 'real', codes: { committee: N, deputies: 3 } });
+    const { round, codes } = await roundWithCodes(database.db, w, {
+      mode: 'real',
+      codes: { committee: N, deputies: 3 },
+    });
     const printed = codes.committee!;
     // Slip → code row: what the printed sheet and the hashing key give the operator (and the id order of the rows).
-    const rows = await queryRows<{ id: number; code_hash: string }>(database.db, sql`select id, code_hash from ballot_codes where round_id = ${round.id}`);
+    const rows = await queryRows<{ id: number; code_hash: string }>(
+      database.db,
+      sql`select id, code_hash from ballot_codes where round_id = ${round.id}`,
+    );
     const idOfHash = new Map(rows.map((r) => [r.code_hash, Number(r.id)]));
     const slipOfCodeId = new Map(printed.map((c, i) => [idOfHash.get(hashCode(c))!, i]));
     const idRank = [...slipOfCodeId.entries()].sort((a, b) => a[0] - b[0]).map(([, slip]) => slip);
@@ -149,7 +204,12 @@ describe('ballot secrecy against the operator (R-VOTE-2, decision 017)', () => {
 
     // Three deputies vote first: alone in their group they wait, and a snapshot holds nothing of them.
     const deputies = codes.deputies!.map((code, i) =>
-      vote(app, { code, roomCode: round.roomCode, ballots: [{ reporterId: w.r2.id, grade: 'fair', problems: marker('D', i) }] }));
+      vote(app, {
+        code,
+        roomCode: round.roomCode,
+        ballots: [{ reporterId: w.r2.id, grade: 'fair', problems: marker('D', i) }],
+      }),
+    );
     await new Promise((r) => setTimeout(r, 300));
     const early = await storedBallots(round.id);
     expect(early.filter((b) => b.reporter_id === w.r2.id)).toEqual([]);
@@ -158,7 +218,13 @@ describe('ballot secrecy against the operator (R-VOTE-2, decision 017)', () => {
     // Slip i is cast i-th, 20 ms apart; the answers are awaited at the end.
     const pending: Array<Promise<{ statusCode: number }>> = [];
     for (let i = 0; i < N; i++) {
-      pending.push(vote(app, { code: printed[i]!, roomCode: round.roomCode, ballots: [{ reporterId: w.r1.id, grade: 'good', problems: marker('B', i) }] }));
+      pending.push(
+        vote(app, {
+          code: printed[i]!,
+          roomCode: round.roomCode,
+          ballots: [{ reporterId: w.r1.id, grade: 'good', problems: marker('B', i) }],
+        }),
+      );
       await new Promise((r) => setTimeout(r, 20));
       if (i === 37) {
         // A snapshot during voting: each stored ballot shares its transaction with at least K code uses.
@@ -167,7 +233,10 @@ describe('ballot secrecy against the operator (R-VOTE-2, decision 017)', () => {
         expect(ballots.length).toBeGreaterThan(0);
         for (const b of ballots) {
           const sameTx = uses.filter((u) => u.xmin === b.xmin && u.reporter_id === b.reporter_id);
-          expect(sameTx.length, `ballot ${b.problems} shares its xmin with ${sameTx.length} code uses`).toBeGreaterThanOrEqual(K);
+          expect(
+            sameTx.length,
+            `ballot ${b.problems} shares its xmin with ${sameTx.length} code uses`,
+          ).toBeGreaterThanOrEqual(K);
         }
       }
     }
@@ -198,11 +267,17 @@ describe('ballot secrecy against the operator (R-VOTE-2, decision 017)', () => {
     // 4. Row id order.
     links['id order'] = byOrder([...ballots].sort((a, b) => String(a.id).localeCompare(String(b.id))).map(castOf));
     // 5. Commit time order, where the server records it.
-    const [tct] = await queryRows<{ on: string }>(database.db, sql`select current_setting('track_commit_timestamp') as on`);
+    const [tct] = await queryRows<{ on: string }>(
+      database.db,
+      sql`select current_setting('track_commit_timestamp') as on`,
+    );
     if (tct?.on === 'on') {
-      const times = await queryRows<{ problems: string; t: string | null }>(database.db, sql`
+      const times = await queryRows<{ problems: string; t: string | null }>(
+        database.db,
+        sql`
         select problems, pg_xact_commit_timestamp(xmin)::text as t from ballots where round_id = ${round.id} and reporter_id = ${w.r1.id}
-        order by pg_xact_commit_timestamp(xmin), ctid`);
+        order by pg_xact_commit_timestamp(xmin), ctid`,
+      );
       links['commit time order'] = byOrder(times.map((t) => castOf(t)));
     }
     // 6. The raw files: byte order of the ballot texts in the data files, and in the write-ahead log.
@@ -222,7 +297,9 @@ describe('ballot secrecy against the operator (R-VOTE-2, decision 017)', () => {
     links['log lines'] = voteLines.length;
     expect(voteLines).toEqual([]);
 
-    console.log(`ballot secrecy (${database.kind}): correct links of ${N} per method (bound ${BOUND}): ${JSON.stringify(links)}; code rows in print order: ${byOrder(idRank)}`);
+    console.log(
+      `ballot secrecy (${database.kind}): correct links of ${N} per method (bound ${BOUND}): ${JSON.stringify(links)}; code rows in print order: ${byOrder(idRank)}`,
+    );
     for (const [method, n] of Object.entries(links)) expect(n, method).toBeLessThanOrEqual(BOUND);
     const report = (await w.sessions.admin.get(`/api/ballot-rounds/${round.id}`)).json();
     expect(report.state).toBe('closed');

@@ -35,12 +35,19 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('ballots across app processes (P
 
   it('ballots waiting on another process are stored by the close; one slip on two processes counts once', async () => {
     const { round, codes } = await roundWithCodes(database.db, w, { mode: 'real', codes: { committee: 10 } });
-    const one = (code: string, grade: string) => ({ code, roomCode: round.roomCode, ballots: [{ reporterId: w.r1.id, grade }] });
+    const one = (code: string, grade: string) => ({
+      code,
+      roomCode: round.roomCode,
+      ballots: [{ reporterId: w.r1.id, grade }],
+    });
     // Three on B and one on A: fewer than five on each, so all wait.
     const onB = await Promise.all(codes.committee!.slice(0, 3).map((c) => vote(b, one(c, 'good'))));
     expect(onB.map((r) => r.statusCode)).toEqual([202, 202, 202]);
     // The same slip on both processes at once, with different grades.
-    const twice = await Promise.all([vote(a, one(codes.committee![3]!, 'fair')), vote(b, one(codes.committee![3]!, 'poor'))]);
+    const twice = await Promise.all([
+      vote(a, one(codes.committee![3]!, 'fair')),
+      vote(b, one(codes.committee![3]!, 'poor')),
+    ]);
     expect(twice.map((r) => r.statusCode)).toEqual([202, 202]);
     expect(await roundBallotRows(database.db, round.id)).toEqual([]);
 
@@ -50,8 +57,11 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('ballots across app processes (P
     expect(stored).toHaveLength(4);
     expect(stored.filter((s) => s.grade === 'good')).toHaveLength(3);
     expect(stored.filter((s) => s.grade === 'fair' || s.grade === 'poor')).toHaveLength(1);
-    const [uses] = await queryRows<{ n: number }>(database.db, sql`
-      select count(*)::int as n from ballot_code_uses u join ballot_codes c on c.id = u.code_id where c.round_id = ${round.id}`);
+    const [uses] = await queryRows<{ n: number }>(
+      database.db,
+      sql`
+      select count(*)::int as n from ballot_code_uses u join ballot_codes c on c.id = u.code_id where c.round_id = ${round.id}`,
+    );
     expect(Number(uses!.n)).toBe(4);
     // Every phone asking again now learns its ballot was counted (409 "already voted", which the page reads as done).
     for (const c of codes.committee!.slice(0, 4)) {

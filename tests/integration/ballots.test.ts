@@ -30,19 +30,33 @@ async function ballotApp() {
   clock = testClock();
   database = await freshDatabase();
   // Request logging at trace level, captured, so the test can prove no log line carries a code.
-  const stream = new Writable({ write(chunk, _enc, cb) { logLines.push(String(chunk)); cb(); } });
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      logLines.push(String(chunk));
+      cb();
+    },
+  });
   // voteWaitMs: a ballot still waiting for its minimum group answers 202 "pending" quickly (decision 017).
-  app = await buildApp({ database, clock, config: { passwordCost: TEST_COST, voteWaitMs: 3000 }, logger: { level: 'trace', stream } });
+  app = await buildApp({
+    database,
+    clock,
+    config: { passwordCost: TEST_COST, voteWaitMs: 3000 },
+    logger: { level: 'trace', stream },
+  });
   w = await buildBallotWorld(database.db, app);
 }
 
 const db = () => database.db;
 const all = (code: string, roomCode: string, grade = 'good') => ({
-  code, roomCode, ballots: w.reporters.map((r) => ({ reporterId: r.id, grade, problems: '问题A', suggestions: '建议B' })),
+  code,
+  roomCode,
+  ballots: w.reporters.map((r) => ({ reporterId: r.id, grade, problems: '问题A', suggestions: '建议B' })),
 });
 /** The two village reporters (not the 下评), so the 下评 keeps fewer ballots than the minimum group. */
 const two = (code: string, roomCode: string, grade = 'good') => ({
-  code, roomCode, ballots: [w.r1, w.r2].map((r) => ({ reporterId: r.id, grade, problems: '问题A', suggestions: '建议B' })),
+  code,
+  roomCode,
+  ballots: [w.r1, w.r2].map((r) => ({ reporterId: r.id, grade, problems: '问题A', suggestions: '建议B' })),
 });
 
 describe('ballots', () => {
@@ -76,37 +90,66 @@ describe('ballots', () => {
     const past = (step: string) => order.indexOf(upTo) >= order.indexOf(step);
     await purgedRehearsal();
     const made = await roundWithCodes(db(), w, { mode: 'real', codes: { committee: 20, deputies: 3 } });
-    roundId = made.round.id; roomCode = made.round.roomCode; codes = made.codes;
+    roundId = made.round.id;
+    roomCode = made.round.roomCode;
+    codes = made.codes;
     for (const r of await Promise.all(codes.committee!.slice(0, 5).map((c) => vote(app, two(c, roomCode))))) ok(r);
     if (past('pending')) {
-      const one = (grade: string) => ({ code: codes.committee![5]!, roomCode, ballots: [{ reporterId: w.r1.id, grade }] });
-      for (const grade of ['good', 'good', 'poor']) if ((await vote(app, one(grade))).statusCode !== 202) throw new Error('not pending');
+      const one = (grade: string) => ({
+        code: codes.committee![5]!,
+        roomCode,
+        ballots: [{ reporterId: w.r1.id, grade }],
+      });
+      for (const grade of ['good', 'good', 'poor'])
+        if ((await vote(app, one(grade))).statusCode !== 202) throw new Error('not pending');
     }
     if (past('live')) {
       for (const batch of [codes.committee!.slice(6, 11), codes.committee!.slice(11, 16)]) {
-        for (const r of await Promise.all(batch.map((code) => vote(app, { code, roomCode, ballots: [{ reporterId: w.r2.id, grade: 'fair' }] })))) ok(r);
+        for (const r of await Promise.all(
+          batch.map((code) => vote(app, { code, roomCode, ballots: [{ reporterId: w.r2.id, grade: 'fair' }] })),
+        ))
+          ok(r);
       }
     }
     if (past('closed')) {
-      const deputies = codes.deputies!.map((c) => vote(app, { code: c, roomCode, ballots: [{ reporterId: w.r1.id, grade: 'poor', problems: '小组意见' }] }));
+      const deputies = codes.deputies!.map((c) =>
+        vote(app, { code: c, roomCode, ballots: [{ reporterId: w.r1.id, grade: 'poor', problems: '小组意见' }] }),
+      );
       await new Promise((r) => setTimeout(r, 100));
       ok(await w.sessions.admin.post(`/api/ballot-rounds/${roundId}/close`, { attendees: 12 }));
       for (const r of await Promise.all(deputies)) ok(r);
-      const entry = { reporterId: w.r1.id, category: 'grassroots', counts: { good: 1, fair: 1, average: 0, poor: 0, invalid: 0 }, problems: ['纸质意见'], suggestions: [] };
+      const entry = {
+        reporterId: w.r1.id,
+        category: 'grassroots',
+        counts: { good: 1, fair: 1, average: 0, poor: 0, invalid: 0 },
+        problems: ['纸质意见'],
+        suggestions: [],
+      };
       const url = `/api/ballot-rounds/${roundId}/paper-tallies`;
-      ok(await w.sessions.admin.post(`/api/ballot-rounds/${roundId}/paper-counts`, { counts: { grassroots: { issued: 2, collected: 2 } } }));
+      ok(
+        await w.sessions.admin.post(`/api/ballot-rounds/${roundId}/paper-counts`, {
+          counts: { grassroots: { issued: 2, collected: 2 } },
+        }),
+      );
       ok(await w.sessions.admin.post(url, entry));
       ok(await w.sessions.admin2.post(url, { ...entry, problems: [' 纸质意见'] }));
     }
     if (past('released')) {
-      ok(await w.sessions.admin.post(`/api/ballot-rounds/${roundId}/release`, { explanation: '投票码按类别多印备用，未发放的投票条已当场收回销毁。' }));
+      ok(
+        await w.sessions.admin.post(`/api/ballot-rounds/${roundId}/release`, {
+          explanation: '投票码按类别多印备用，未发放的投票条已当场收回销毁。',
+        }),
+      );
     }
   };
 
   it('R-VOTE-3 500 codes each submitted twice concurrently count exactly 500 ballots per reporter', async () => {
     const made = await roundWithCodes(db(), w, { mode: 'rehearsal', codes: { committee: 500 } });
-    const requests = made.codes.committee!.flatMap((code) => [0, 1].map(() =>
-      vote(app, { code, roomCode: made.round.roomCode, ballots: [{ reporterId: w.r1.id, grade: 'good' }] })));
+    const requests = made.codes.committee!.flatMap((code) =>
+      [0, 1].map(() =>
+        vote(app, { code, roomCode: made.round.roomCode, ballots: [{ reporterId: w.r1.id, grade: 'good' }] }),
+      ),
+    );
     const responses = await Promise.all(requests);
     const status = responses.map((r) => r.statusCode);
     // 200 stored, 409 the other request of the pair, 202 still being stored when the wait ended (a loaded machine)
@@ -126,7 +169,9 @@ describe('ballots', () => {
     const before = await w.sessions.admin.get(`/api/meetings/${w.meeting.id}/ballot-rounds`);
     expect(before.json().items[0].state).toBe('purged');
     const made = await roundWithCodes(db(), w, { mode: 'real', codes: { committee: 20, deputies: 3 } });
-    roundId = made.round.id; roomCode = made.round.roomCode; codes = made.codes;
+    roundId = made.round.id;
+    roomCode = made.round.roomCode;
+    codes = made.codes;
     // Five committee members at once: each (reporter, category) group reaches the minimum, so the batch is stored.
     const res = await Promise.all(codes.committee!.slice(0, 5).map((c) => vote(app, two(c, roomCode))));
     expect(res.map((r) => r.statusCode)).toEqual([200, 200, 200, 200, 200]);
@@ -136,7 +181,7 @@ describe('ballots', () => {
     expect(await ballotCount(db())).toBe(10);
   });
 
-  it('R-VOTE-2 an administrator\'s signed-in browser cannot vote', async () => {
+  it("R-VOTE-2 an administrator's signed-in browser cannot vote", async () => {
     await story('open');
     const res = await w.sessions.admin.post('/api/vote/ballots', all(codes.committee![1]!, roomCode));
     expect(res.statusCode).toBe(403);
@@ -148,7 +193,11 @@ describe('ballots', () => {
 
   it('R-VOTE-1 the phone sheet lists the agenda with 附件1 for reporters and 附件2 for the 下评 (R-CAMP-4)', async () => {
     await story('open');
-    const res = await app.inject({ method: 'POST', url: '/api/vote/sheet', payload: { code: formatCode(codes.committee![5]!).toLowerCase(), roomCode } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/vote/sheet',
+      payload: { code: formatCode(codes.committee![5]!).toLowerCase(), roomCode },
+    });
     expect(res.statusCode).toBe(200);
     const sheet = res.json();
     expect(sheet.reporters.map((r: { reporterId: number }) => r.reporterId)).toEqual(w.reporters.map((r) => r.id));
@@ -156,7 +205,11 @@ describe('ballots', () => {
     expect(sheet.reporters[0].form.overall).toContain('甲一镇东村党支部');
     expect(sheet.reporters[2].downward).toBe(true);
     expect(sheet.reporters[2].form.title).toBe(w.settings.meeting.ballotForms.downward!.title);
-    const used = await app.inject({ method: 'POST', url: '/api/vote/sheet', payload: { code: codes.committee![0]!, roomCode } });
+    const used = await app.inject({
+      method: 'POST',
+      url: '/api/vote/sheet',
+      payload: { code: codes.committee![0]!, roomCode },
+    });
     expect(used.json().reporters.map((r: { done: boolean }) => r.done)).toEqual([true, true, false]);
   });
 
@@ -165,18 +218,52 @@ describe('ballots', () => {
     const c = codes.committee![5]!;
     const one = (extra: object) => ({ code: c, roomCode, ballots: [{ reporterId: w.r1.id, grade: 'good', ...extra }] });
     const cases: Array<[string, () => Promise<{ statusCode: number; json(): any }>, number]> = [
-      ['not json', () => app.inject({ method: 'POST', url: '/api/vote/ballots', payload: '{oops', headers: { 'content-type': 'application/json' } }), 400],
+      [
+        'not json',
+        () =>
+          app.inject({
+            method: 'POST',
+            url: '/api/vote/ballots',
+            payload: '{oops',
+            headers: { 'content-type': 'application/json' },
+          }),
+        400,
+      ],
       ['empty ballots', () => vote(app, { code: c, roomCode, ballots: [] }), 400],
       ['extra field', () => vote(app, { ...one({}), userId: 1 }), 400],
       ['grade outside the four', () => vote(app, one({ grade: 'excellent' })), 400],
       ['text over the limit', () => vote(app, one({ problems: '问'.repeat(501) })), 400],
-      ['unknown reporter', () => vote(app, { code: c, roomCode, ballots: [{ reporterId: 999999, grade: 'good' }] }), 400],
-      ['reporter not on this agenda', () => vote(app, { code: c, roomCode, ballots: [{ reporterId: w.offAgenda.id, grade: 'good' }] }), 400],
-      ['same reporter twice', () => vote(app, { code: c, roomCode, ballots: [{ reporterId: w.r1.id, grade: 'good' }, { reporterId: w.r1.id, grade: 'poor' }] }), 400],
+      [
+        'unknown reporter',
+        () => vote(app, { code: c, roomCode, ballots: [{ reporterId: 999999, grade: 'good' }] }),
+        400,
+      ],
+      [
+        'reporter not on this agenda',
+        () => vote(app, { code: c, roomCode, ballots: [{ reporterId: w.offAgenda.id, grade: 'good' }] }),
+        400,
+      ],
+      [
+        'same reporter twice',
+        () =>
+          vote(app, {
+            code: c,
+            roomCode,
+            ballots: [
+              { reporterId: w.r1.id, grade: 'good' },
+              { reporterId: w.r1.id, grade: 'poor' },
+            ],
+          }),
+        400,
+      ],
       ['mistyped code', () => vote(app, { ...one({}), code: (c[0] === 'A' ? 'B' : 'A') + c.slice(1) }), 400],
       ['unknown code', () => vote(app, { ...one({}), code: 'ABCDEFGHJK' + 'X' }), 400],
       ['wrong room code', () => vote(app, { ...one({}), roomCode: roomCode === '000000' ? '111111' : '000000' }), 400],
-      ['replay of a used code', () => vote(app, { code: codes.committee![0]!, roomCode, ballots: [{ reporterId: w.r1.id, grade: 'poor' }] }), 409],
+      [
+        'replay of a used code',
+        () => vote(app, { code: codes.committee![0]!, roomCode, ballots: [{ reporterId: w.r1.id, grade: 'poor' }] }),
+        409,
+      ],
     ];
     for (const [name, send, expected] of cases) {
       const res = await send();
@@ -208,7 +295,8 @@ describe('ballots', () => {
         const port = (target.server.address() as { port: number }).port;
         const ctrl = new AbortController();
         const res = await fetch(`http://127.0.0.1:${port}/api/meetings/${w.meeting.id}/live`, {
-          headers: { cookie: `sp_sid=${w.sessions.leader.cookie}` }, signal: ctrl.signal,
+          headers: { cookie: `sp_sid=${w.sessions.leader.cookie}` },
+          signal: ctrl.signal,
         });
         if (!res.headers.get('content-type')?.includes('text/event-stream')) throw new Error(await res.text());
         const reader = res.body!.getReader();
@@ -218,7 +306,8 @@ describe('ballots', () => {
           for (;;) {
             const i = buf.indexOf('\n\n');
             if (i >= 0) {
-              const block = buf.slice(0, i); buf = buf.slice(i + 2);
+              const block = buf.slice(0, i);
+              buf = buf.slice(i + 2);
               const data = block.split('\n').find((l) => l.startsWith('data: '));
               if (data) return JSON.parse(data.slice(6));
               continue;
@@ -235,7 +324,9 @@ describe('ballots', () => {
         // One batch of five (the minimum group) is stored and counted at once, on both processes.
         const batch = codes.committee!.slice(target === app ? 6 : 11, target === app ? 11 : 16);
         const started = Date.now();
-        const cast = await Promise.all(batch.map((code) => vote(app, { code, roomCode, ballots: [{ reporterId: w.r2.id, grade: 'fair' }] })));
+        const cast = await Promise.all(
+          batch.map((code) => vote(app, { code, roomCode, ballots: [{ reporterId: w.r2.id, grade: 'fair' }] })),
+        );
         expect(cast.map((r) => r.statusCode)).toEqual([200, 200, 200, 200, 200]);
         let update = await next();
         while (update.reporters.find((r: any) => r.reporterId === w.r2.id).received < before + 5) update = await next();
@@ -261,7 +352,11 @@ describe('ballots', () => {
     const settings = structuredClone(c!.settings) as any;
     settings.ballots.minGroupSize = 1;
     await db().update(campaigns).set({ settings }).where(eq(campaigns.id, w.campaign.id));
-    await expect(db().execute(sql`update ballot_rounds set anonymity = '{"minGroupSize":1,"categories":[]}' where id = ${roundId}`)).rejects.toThrow();
+    await expect(
+      db().execute(
+        sql`update ballot_rounds set anonymity = '{"minGroupSize":1,"categories":[]}' where id = ${roundId}`,
+      ),
+    ).rejects.toThrow();
     const round = await w.sessions.admin.get(`/api/ballot-rounds/${roundId}`);
     expect(round.json().anonymity.minGroupSize).toBe(5);
   });
@@ -269,7 +364,9 @@ describe('ballots', () => {
   it('R-VOTE-4 paper double entry: one clerk cannot enter twice, mismatches block release, only matched entries count', async () => {
     await story('live');
     // deputies: 3 phone votes for r1 so the category stays below the minimum: they wait, and the close stores them.
-    const deputies = codes.deputies!.map((c) => vote(app, { code: c, roomCode, ballots: [{ reporterId: w.r1.id, grade: 'poor', problems: '小组意见' }] }));
+    const deputies = codes.deputies!.map((c) =>
+      vote(app, { code: c, roomCode, ballots: [{ reporterId: w.r1.id, grade: 'poor', problems: '小组意见' }] }),
+    );
     await new Promise((r) => setTimeout(r, 100));
     const closed = await w.sessions.admin.post(`/api/ballot-rounds/${roundId}/close`, { attendees: 12 });
     expect(closed.statusCode).toBe(200);
@@ -279,9 +376,21 @@ describe('ballots', () => {
     expect(await ballotCount(db())).toBe(10 + 10 + 1 + 3);
     await expect(db().execute(sql`delete from ballots`)).rejects.toThrow();
 
-    const entry = { reporterId: w.r1.id, category: 'grassroots', counts: { good: 1, fair: 1, average: 0, poor: 0, invalid: 0 }, problems: ['纸质意见'], suggestions: [] };
+    const entry = {
+      reporterId: w.r1.id,
+      category: 'grassroots',
+      counts: { good: 1, fair: 1, average: 0, poor: 0, invalid: 0 },
+      problems: ['纸质意见'],
+      suggestions: [],
+    };
     const url = `/api/ballot-rounds/${roundId}/paper-tallies`;
-    expect((await w.sessions.admin.post(`/api/ballot-rounds/${roundId}/paper-counts`, { counts: { grassroots: { issued: 2, collected: 2 } } })).statusCode).toBe(200);
+    expect(
+      (
+        await w.sessions.admin.post(`/api/ballot-rounds/${roundId}/paper-counts`, {
+          counts: { grassroots: { issued: 2, collected: 2 } },
+        })
+      ).statusCode,
+    ).toBe(200);
     expect((await w.sessions.admin.post(url, entry)).json().entryNo).toBe(1);
     const same = await w.sessions.admin.post(url, entry);
     expect(same.statusCode).toBe(409);
@@ -291,7 +400,9 @@ describe('ballots', () => {
     const list = (await w.sessions.admin.get(url)).json().items;
     expect(list[0].status).toBe('mismatch');
     expect(list[0].differences[0]).toContain('「好」票数不一致');
-    const blocked = await w.sessions.admin.post(`/api/ballot-rounds/${roundId}/release`, { explanation: '签到人数与发放数差异系备用投票条未发放所致' });
+    const blocked = await w.sessions.admin.post(`/api/ballot-rounds/${roundId}/release`, {
+      explanation: '签到人数与发放数差异系备用投票条未发放所致',
+    });
     expect(blocked.statusCode).toBe(409);
     expect(blocked.json().code).toBe('PAPER_PENDING');
     expect((await w.sessions.admin.delete(`${url}/${wrong.json().id}`)).statusCode).toBe(200);
@@ -307,7 +418,9 @@ describe('ballots', () => {
     const res = await w.sessions.admin.post(`/api/ballot-rounds/${roundId}/release`, {});
     expect(res.statusCode).toBe(400);
     expect(res.json().code).toBe('EXPLANATION_REQUIRED');
-    const ok = await w.sessions.admin.post(`/api/ballot-rounds/${roundId}/release`, { explanation: '投票码按类别多印备用，未发放的投票条已当场收回销毁。' });
+    const ok = await w.sessions.admin.post(`/api/ballot-rounds/${roundId}/release`, {
+      explanation: '投票码按类别多印备用，未发放的投票条已当场收回销毁。',
+    });
     expect(ok.statusCode).toBe(200);
     expect(ok.json().state).toBe('released');
   });
@@ -346,9 +459,12 @@ describe('ballots', () => {
 
   it('R-VOTE-2 unlinkability: ballot tables carry no code, person, time or address; logs carry no code', async () => {
     await story('released');
-    const cols = await queryRows<{ table_name: string; column_name: string }>(db(), sql`
+    const cols = await queryRows<{ table_name: string; column_name: string }>(
+      db(),
+      sql`
       select table_name, column_name from information_schema.columns
-      where table_name in ('ballots', 'ballot_code_uses') order by table_name, ordinal_position`);
+      where table_name in ('ballots', 'ballot_code_uses') order by table_name, ordinal_position`,
+    );
     const of = (t: string) => cols.filter((c) => c.table_name === t).map((c) => c.column_name);
     expect(of('ballots')).toEqual(['id', 'round_id', 'reporter_id', 'category', 'grade', 'problems', 'suggestions']);
     expect(of('ballot_code_uses')).toEqual(['code_id', 'reporter_id']);
@@ -360,7 +476,10 @@ describe('ballots', () => {
       expect(dump).not.toContain(hashCode(c));
     }
     expect(ballotRows.every((b) => /^[0-9a-f-]{36}$/.test(String(b.id)))).toBe(true);
-    const [plain] = await queryRows<{ n: number }>(db(), sql`select count(*)::int as n from ballot_codes where code_hash = any(${`{${allCodes.join(',')}}`}::text[])`);
+    const [plain] = await queryRows<{ n: number }>(
+      db(),
+      sql`select count(*)::int as n from ballot_codes where code_hash = any(${`{${allCodes.join(',')}}`}::text[])`,
+    );
     expect(Number(plain!.n)).toBe(0);
     const audit = JSON.stringify(await queryRows(db(), sql`select * from audit_log`));
     expect(audit).not.toMatch(/ballot\.cast|vote/);
@@ -376,13 +495,19 @@ describe('ballots', () => {
     }
   });
 
-  it('the other county\'s administrator and a secretary are refused', async () => {
+  it("the other county's administrator and a secretary are refused", async () => {
     await story('released');
     for (const s of [w.sessions.otherCounty, w.sessions.secretary]) {
-      expect((await s.get(`/api/ballot-rounds/${roundId}/results`)).statusCode).toBe(s === w.sessions.otherCounty ? 404 : 403);
+      expect((await s.get(`/api/ballot-rounds/${roundId}/results`)).statusCode).toBe(
+        s === w.sessions.otherCounty ? 404 : 403,
+      );
       expect((await s.get(`/api/ballot-rounds/${roundId}`)).statusCode).toBe(s === w.sessions.otherCounty ? 404 : 403);
-      expect((await s.post(`/api/meetings/${w.meeting.id}/ballot-rounds`, { mode: 'rehearsal' })).statusCode).toBe(s === w.sessions.otherCounty ? 404 : 403);
-      expect((await s.get(`/api/meetings/${w.meeting.id}/paper-forms.docx`)).statusCode).toBe(s === w.sessions.otherCounty ? 404 : 403);
+      expect((await s.post(`/api/meetings/${w.meeting.id}/ballot-rounds`, { mode: 'rehearsal' })).statusCode).toBe(
+        s === w.sessions.otherCounty ? 404 : 403,
+      );
+      expect((await s.get(`/api/meetings/${w.meeting.id}/paper-forms.docx`)).statusCode).toBe(
+        s === w.sessions.otherCounty ? 404 : 403,
+      );
     }
     expect((await w.sessions.leader.get(`/api/ballot-rounds/${roundId}/results`)).statusCode).toBe(200);
   });
@@ -406,12 +531,21 @@ describe('void and slips', () => {
     try {
       const w2 = await buildBallotWorld(d2.db, a2);
       const made = await roundWithCodes(d2.db, w2, { codes: { committee: 2 } });
-      const pdf = await w2.sessions.admin.post(`/api/ballot-rounds/${made.round.id}/codes`, { category: 'deputies', count: 12 });
+      const pdf = await w2.sessions.admin.post(`/api/ballot-rounds/${made.round.id}/codes`, {
+        category: 'deputies',
+        count: 12,
+      });
       expect(pdf.statusCode).toBe(200);
       expect(pdf.headers['content-type']).toBe('application/pdf');
       expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
-      await w2.sessions.admin.post(`/api/ballot-rounds/${made.round.id}/paper-counts`, { counts: { grassroots: { issued: 1, collected: 1 } } });
-      const entry = { reporterId: w2.r1.id, category: 'grassroots', counts: { good: 20, fair: 0, average: 0, poor: 0, invalid: 0 } };
+      await w2.sessions.admin.post(`/api/ballot-rounds/${made.round.id}/paper-counts`, {
+        counts: { grassroots: { issued: 1, collected: 1 } },
+      });
+      const entry = {
+        reporterId: w2.r1.id,
+        category: 'grassroots',
+        counts: { good: 20, fair: 0, average: 0, poor: 0, invalid: 0 },
+      };
       await w2.sessions.admin.post(`/api/ballot-rounds/${made.round.id}/paper-tallies`, entry);
       await w2.sessions.admin2.post(`/api/ballot-rounds/${made.round.id}/paper-tallies`, entry);
       const noCount = await w2.sessions.admin.post(`/api/ballot-rounds/${made.round.id}/close`, {});
@@ -419,18 +553,38 @@ describe('void and slips', () => {
       expect(noCount.json().code).toBe('ATTENDEES_REQUIRED');
       // Sign-in counts from the meetings module; observers (weight 0) attend without rating.
       await d2.db.insert(meetingAttendance).values([
-        { meetingId: w2.meeting.id, categoryKey: 'committee', categoryLabel: '党委（扩大）会议成员', expected: 20, present: 18 },
-        { meetingId: w2.meeting.id, categoryKey: 'observers', categoryLabel: '上级组织部门观察员', expected: 2, present: 2 },
+        {
+          meetingId: w2.meeting.id,
+          categoryKey: 'committee',
+          categoryLabel: '党委（扩大）会议成员',
+          expected: 20,
+          present: 18,
+        },
+        {
+          meetingId: w2.meeting.id,
+          categoryKey: 'observers',
+          categoryLabel: '上级组织部门观察员',
+          expected: 2,
+          present: 2,
+        },
       ]);
       const closed = await w2.sessions.admin.post(`/api/ballot-rounds/${made.round.id}/close`, {});
       expect(closed.statusCode).toBe(200);
       expect(closed.json().attendees).toBe(18);
-      const rel = await w2.sessions.admin.post(`/api/ballot-rounds/${made.round.id}/release`, { explanation: '无论如何说明，超过发放数都应作废本轮测评。' });
+      const rel = await w2.sessions.admin.post(`/api/ballot-rounds/${made.round.id}/release`, {
+        explanation: '无论如何说明，超过发放数都应作废本轮测评。',
+      });
       expect(rel.json().state).toBe('void');
       const results = await w2.sessions.admin.get(`/api/ballot-rounds/${made.round.id}/results`);
       expect(results.statusCode).toBe(409);
       expect(results.json().message).toContain('作废');
-      expect((await w2.sessions.admin.post(`/api/ballot-rounds/${made.round.id}/release`, { explanation: '再次尝试发布已作废的测评结果' })).statusCode).toBe(409);
+      expect(
+        (
+          await w2.sessions.admin.post(`/api/ballot-rounds/${made.round.id}/release`, {
+            explanation: '再次尝试发布已作废的测评结果',
+          })
+        ).statusCode,
+      ).toBe(409);
     } finally {
       await a2.close();
       await d2.close();
@@ -443,13 +597,24 @@ describe('void and slips', () => {
     try {
       const w2 = await buildBallotWorld(d2.db, a2);
       const made = await roundWithCodes(d2.db, w2, { codes: { committee: 2 }, open: false });
-      const early = await vote(a2, { code: made.codes.committee![0]!, roomCode: made.round.roomCode, ballots: [{ reporterId: w2.r1.id, grade: 'good' }] });
+      const early = await vote(a2, {
+        code: made.codes.committee![0]!,
+        roomCode: made.round.roomCode,
+        ballots: [{ reporterId: w2.r1.id, grade: 'good' }],
+      });
       expect(early.statusCode).toBe(409);
       expect(early.json().message).toContain('尚未开始');
-      const reprint = await w2.sessions.admin.post(`/api/ballot-rounds/${made.round.id}/codes`, { category: 'committee', count: 2 });
+      const reprint = await w2.sessions.admin.post(`/api/ballot-rounds/${made.round.id}/codes`, {
+        category: 'committee',
+        count: 2,
+      });
       expect(reprint.statusCode).toBe(200);
       await w2.sessions.admin.post(`/api/ballot-rounds/${made.round.id}/open`, {});
-      const voided = await vote(a2, { code: made.codes.committee![0]!, roomCode: made.round.roomCode, ballots: [{ reporterId: w2.r1.id, grade: 'good' }] });
+      const voided = await vote(a2, {
+        code: made.codes.committee![0]!,
+        roomCode: made.round.roomCode,
+        ballots: [{ reporterId: w2.r1.id, grade: 'good' }],
+      });
       expect(voided.statusCode).toBe(410);
       expect(voided.json().message).toContain('作废');
       const rotated = await w2.sessions.admin.post(`/api/ballot-rounds/${made.round.id}/room-code`, {});

@@ -25,7 +25,12 @@ afterAll(async () => t.close());
 describe('the Beijing calendar day at 17:00Z and 23:30Z', () => {
   it('a phase opened at 01:00 Beijing time is stamped with that Beijing day', async () => {
     const admin = await at('2025-12-01T17:00:00Z');
-    const c = await buildCampaign(t.db, { organizerOrgId: tree.countyA.id, templateId: '000', year: 2025, state: 'published' });
+    const c = await buildCampaign(t.db, {
+      organizerOrgId: tree.countyA.id,
+      templateId: '000',
+      year: 2025,
+      state: 'published',
+    });
     // 述职报告 and 实地考核 of plan 000 opened by their date on 12-01; 审核 starts on 12-05: opened early now (decision 018).
     const res = await admin.post(`/api/campaigns/${c.id}/phases/review/open`, { reason: '提前开始审核' });
     expect(res.statusCode, res.body).toBe(200);

@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/domain/roles';
-import { buildCampaign, buildSecretary, buildTwoCounties, buildUser, setupTestApp, signIn, type Session } from '../factories';
+import {
+  buildCampaign,
+  buildSecretary,
+  buildTwoCounties,
+  buildUser,
+  setupTestApp,
+  signIn,
+  type Session,
+} from '../factories';
 
 /**
  * A campaign's page offers only the pages its user can open (issue 16): permissions.pages of the campaign detail must
@@ -14,7 +22,13 @@ beforeAll(async () => {
   t = await setupTestApp();
   const tree = await buildTwoCounties(t.db);
   await buildSecretary(t.db, tree.villageA1.id);
-  campaignId = (await buildCampaign(t.db, { organizerOrgId: tree.townA.id, state: 'published', reporterOrgIds: [tree.villageA1.id] })).id;
+  campaignId = (
+    await buildCampaign(t.db, {
+      organizerOrgId: tree.townA.id,
+      state: 'published',
+      reporterOrgIds: [tree.villageA1.id],
+    })
+  ).id;
   const users: [string, Role, { scopeOrgId?: number; orgId?: number }][] = [
     ['countyAdmin', 'org_admin', { scopeOrgId: tree.countyA.id }],
     ['townAdmin', 'org_admin', { scopeOrgId: tree.townA.id }],
@@ -58,8 +72,27 @@ describe('campaign pages offered by role', () => {
       offered[name] = Object.keys(pages).filter((p) => pages[p]);
     }
     // What each role is offered, in words of the pages.
-    expect(offered.townAdmin).toEqual(['progress', 'meetings', 'evaluation', 'observers', 'visits', 'surveys', 'assessment', 'rectification', 'results']);
-    expect(offered.leader).toEqual(['progress', 'meetings', 'evaluation', 'visits', 'surveys', 'assessment', 'rectification', 'results']);
+    expect(offered.townAdmin).toEqual([
+      'progress',
+      'meetings',
+      'evaluation',
+      'observers',
+      'visits',
+      'surveys',
+      'assessment',
+      'rectification',
+      'results',
+    ]);
+    expect(offered.leader).toEqual([
+      'progress',
+      'meetings',
+      'evaluation',
+      'visits',
+      'surveys',
+      'assessment',
+      'rectification',
+      'results',
+    ]);
     expect(offered.assessor).toEqual(['meetings', 'visits', 'surveys', 'rectification']);
     expect(offered.observer).toEqual(['meetings', 'evaluation', 'visits', 'surveys', 'rectification']);
     expect(offered.secretary).toEqual(['myResult', 'rectification']);

@@ -28,26 +28,93 @@ let worlds = 0;
  */
 async function buildCounty(n: number) {
   const db = t.db;
-  const buildOrgN = (d: typeof db, x: Parameters<typeof buildOrg>[1] & { code: string }) => buildOrg(d, { ...x, code: `W${n}-${x.code}` });
-  o.countyA = await buildOrg(db, { name: '甲县委', code: `W${n}-A`, kind: 'committee', sector: 'organ', level: 'county' });
-  o.townA1 = await buildOrgN(db, { parent: o.countyA, name: '甲一镇党委', code: 'A-T1', kind: 'committee', level: 'township' });
+  const buildOrgN = (d: typeof db, x: Parameters<typeof buildOrg>[1] & { code: string }) =>
+    buildOrg(d, { ...x, code: `W${n}-${x.code}` });
+  o.countyA = await buildOrg(db, {
+    name: '甲县委',
+    code: `W${n}-A`,
+    kind: 'committee',
+    sector: 'organ',
+    level: 'county',
+  });
+  o.townA1 = await buildOrgN(db, {
+    parent: o.countyA,
+    name: '甲一镇党委',
+    code: 'A-T1',
+    kind: 'committee',
+    level: 'township',
+  });
   o.v11 = await buildOrgN(db, { parent: o.townA1, name: '甲一镇东村党支部', code: 'A-T1-V1' });
   o.v12 = await buildOrgN(db, { parent: o.townA1, name: '甲一镇西村党总支', code: 'A-T1-V2', kind: 'general_branch' });
   o.c11 = await buildOrgN(db, { parent: o.townA1, name: '甲一镇南街社区党支部', code: 'A-T1-C1', sector: 'community' });
-  o.townA2 = await buildOrgN(db, { parent: o.countyA, name: '甲二镇党委', code: 'A-T2', kind: 'committee', level: 'township' });
+  o.townA2 = await buildOrgN(db, {
+    parent: o.countyA,
+    name: '甲二镇党委',
+    code: 'A-T2',
+    kind: 'committee',
+    level: 'township',
+  });
   o.v21 = await buildOrgN(db, { parent: o.townA2, name: '甲二镇北村党支部', code: 'A-T2-V1' });
-  o.sq = await buildOrgN(db, { parent: o.countyA, name: '甲县社区工委', code: 'A-SQ', kind: 'working_committee', sector: 'community', level: 'county' });
-  o.sq1 = await buildOrgN(db, { parent: o.sq, name: '城关社区党委', code: 'A-SQ-1', kind: 'committee', sector: 'community' });
-  o.jz = await buildOrgN(db, { parent: o.countyA, name: '甲县直属机关工委', code: 'A-JZ', kind: 'organ_working_committee', sector: 'organ', level: 'county' });
+  o.sq = await buildOrgN(db, {
+    parent: o.countyA,
+    name: '甲县社区工委',
+    code: 'A-SQ',
+    kind: 'working_committee',
+    sector: 'community',
+    level: 'county',
+  });
+  o.sq1 = await buildOrgN(db, {
+    parent: o.sq,
+    name: '城关社区党委',
+    code: 'A-SQ-1',
+    kind: 'committee',
+    sector: 'community',
+  });
+  o.jz = await buildOrgN(db, {
+    parent: o.countyA,
+    name: '甲县直属机关工委',
+    code: 'A-JZ',
+    kind: 'organ_working_committee',
+    sector: 'organ',
+    level: 'county',
+  });
   o.jz1 = await buildOrgN(db, { parent: o.jz, name: '县财政局机关党支部', code: 'A-JZ-1', sector: 'organ' });
-  o.sys = await buildOrgN(db, { parent: o.countyA, name: '县卫健系统党委', code: 'A-SYS', kind: 'committee', sector: 'organ', level: 'county' });
+  o.sys = await buildOrgN(db, {
+    parent: o.countyA,
+    name: '县卫健系统党委',
+    code: 'A-SYS',
+    kind: 'committee',
+    sector: 'organ',
+    level: 'county',
+  });
   o.sys1 = await buildOrgN(db, { parent: o.sys, name: '县中医院党支部', code: 'A-SYS-1', sector: 'institution' });
   o.countyB = await buildOrgN(db, { name: '乙县委', code: 'B', kind: 'committee', sector: 'organ', level: 'county' });
-  o.townB = await buildOrgN(db, { parent: o.countyB, name: '乙一镇党委', code: 'B-T1', kind: 'committee', level: 'township' });
+  o.townB = await buildOrgN(db, {
+    parent: o.countyB,
+    name: '乙一镇党委',
+    code: 'B-T1',
+    kind: 'committee',
+    level: 'township',
+  });
   o.vB1 = await buildOrgN(db, { parent: o.townB, name: '乙一镇南村党支部', code: 'B-T1-V1' });
 
   // v21 has no secretary; v12's took office seven weeks before "today" (2025-11-20); only v11 and townA1 have accounts.
-  for (const key of ['countyA', 'townA1', 'v11', 'c11', 'townA2', 'sq', 'sq1', 'jz', 'jz1', 'sys', 'sys1', 'countyB', 'townB', 'vB1']) {
+  for (const key of [
+    'countyA',
+    'townA1',
+    'v11',
+    'c11',
+    'townA2',
+    'sq',
+    'sq1',
+    'jz',
+    'jz1',
+    'sys',
+    'sys1',
+    'countyB',
+    'townB',
+    'vB1',
+  ]) {
     await buildSecretary(db, o[key].id, { name: `${o[key].name}书记`, tenureStart: '2020-03-01' });
   }
   await buildSecretary(db, o.v12.id, { name: '新任书记', tenureStart: '2025-10-01' });
@@ -126,9 +193,15 @@ async function publishTownship(town: number, publish = true) {
 }
 
 const audits = async (action: string, targetId?: number) =>
-  (await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from audit_log where action = ${action}
-    ${targetId === undefined ? sql`` : sql`and target_id = ${String(targetId)}`}`))[0].n;
-const countRows = async (table: string) => (await queryRows<{ n: number }>(t.db, sql.raw(`select count(*)::int as n from ${table}`)))[0].n;
+  (
+    await queryRows<{ n: number }>(
+      t.db,
+      sql`select count(*)::int as n from audit_log where action = ${action}
+    ${targetId === undefined ? sql`` : sql`and target_id = ${String(targetId)}`}`,
+    )
+  )[0].n;
+const countRows = async (table: string) =>
+  (await queryRows<{ n: number }>(t.db, sql.raw(`select count(*)::int as n from ${table}`)))[0].n;
 
 async function create(session: Session, organizerOrgId: number, templateId: string, year = 2025) {
   const res = await session.post('/api/campaigns', { templateId, year, organizerOrgId });
@@ -197,11 +270,36 @@ describe('settings (R-CAMP-7 validation, audited)', () => {
     const before = (await detail(s.adminA, id)).settings;
     const auditsBefore = await audits('campaign.settings.update', id);
     const cases: [(st: any) => void, string][] = [
-      [(st) => { st.grading.compositeWeights.report = 90; }, '综合评价各项权重之和应为100'],
-      [(st) => { st.keyContentItems = []; }, '重点内容'],
-      [(st) => { st.phases.find((p: any) => p.key === 'meeting').start = '2040-01-01'; }, '阶段'],
-      [(st) => { st.reporterTiers[0].charLimit = -5; }, '字数上限'],
-      [(st) => { st.meeting.ballotForms.downward = null; }, '下评评议表'],
+      [
+        (st) => {
+          st.grading.compositeWeights.report = 90;
+        },
+        '综合评价各项权重之和应为100',
+      ],
+      [
+        (st) => {
+          st.keyContentItems = [];
+        },
+        '重点内容',
+      ],
+      [
+        (st) => {
+          st.phases.find((p: any) => p.key === 'meeting').start = '2040-01-01';
+        },
+        '阶段',
+      ],
+      [
+        (st) => {
+          st.reporterTiers[0].charLimit = -5;
+        },
+        '字数上限',
+      ],
+      [
+        (st) => {
+          st.meeting.ballotForms.downward = null;
+        },
+        '下评评议表',
+      ],
     ];
     for (const [edit, message] of cases) {
       const res = await saveSettings(s.adminA, id, edit);
@@ -214,11 +312,16 @@ describe('settings (R-CAMP-7 validation, audited)', () => {
   });
 
   it('saves valid settings and audits the change as Chinese label/value differences', async () => {
-    const res = await saveSettings(s.adminA, id, (st) => { st.reporterTiers[0].charLimit = 2000; st.report.dueDaysBeforeMeeting = 5; });
+    const res = await saveSettings(s.adminA, id, (st) => {
+      st.reporterTiers[0].charLimit = 2000;
+      st.report.dueDaysBeforeMeeting = 5;
+    });
     expect(res.statusCode, res.body).toBe(200);
     expect((await detail(s.adminA, id)).settings.reporterTiers[0].charLimit).toBe(2000);
-    const [row] = await queryRows<{ detail: { changes: { item: string; after: string }[] } }>(t.db,
-      sql`select detail from audit_log where action = 'campaign.settings.update' and target_id = ${String(id)} order by id desc limit 1`);
+    const [row] = await queryRows<{ detail: { changes: { item: string; after: string }[] } }>(
+      t.db,
+      sql`select detail from audit_log where action = 'campaign.settings.update' and target_id = ${String(id)} order by id desc limit 1`,
+    );
     expect(row.detail.changes.map((c) => c.item)).toEqual(expect.arrayContaining(['述职报告报送时间']));
     expect(row.detail.changes.some((c) => c.after?.includes('2000字以内'))).toBe(true);
   });
@@ -242,7 +345,11 @@ describe('scope, routes and publication with cascade (R-ORG-2, R-ORG-3, R-CAMP-2
     expect(p.total).toBe(12);
     expect(p.bySector).toContainEqual({ code: 'community', label: '社区', count: 3 });
     expect(p.byKind).toContainEqual({ code: 'committee', label: '党委', count: 4 });
-    expect(p.unboundRules).toEqual(['县直系统党委（总支）→ 县直工委', '社区党组织 → 社区工委', '非公和社会组织党组织 → 非公和社会组织工委']);
+    expect(p.unboundRules).toEqual([
+      '县直系统党委（总支）→ 县直工委',
+      '社区党组织 → 社区工委',
+      '非公和社会组织党组织 → 非公和社会组织工委',
+    ]);
     const organizerRow = p.byReportTo.find((b: any) => b.isOrganizer);
     expect(organizerRow.direct).toBe(5); // two townships, two 工委 and the 系统党委 while its rule is unbound
   });
@@ -266,20 +373,29 @@ describe('scope, routes and publication with cascade (R-ORG-2, R-ORG-3, R-CAMP-2
     expect(res.json().code).toBe('ROUTE_TARGET_UNKNOWN');
   });
 
-  it('R-ORG-3 a scope change is audited; an empty scope or one outside the admin\'s subtree is refused', async () => {
-    const empty = await s.adminA.put(`/api/campaigns/${id}/scope`, { match: { subtreeOf: o.countyA.id, sectors: ['university'] } });
+  it("R-ORG-3 a scope change is audited; an empty scope or one outside the admin's subtree is refused", async () => {
+    const empty = await s.adminA.put(`/api/campaigns/${id}/scope`, {
+      match: { subtreeOf: o.countyA.id, sectors: ['university'] },
+    });
     expect(empty.statusCode).toBe(400);
     expect(empty.json().code).toBe('EMPTY_SCOPE');
     const foreign = await s.adminA.put(`/api/campaigns/${id}/scope`, { match: { orgIds: [o.vB1.id] } });
     expect(foreign.statusCode).toBe(400);
-    const narrow = await s.adminA.put(`/api/campaigns/${id}/scope`, { match: { subtreeOf: o.countyA.id, sectors: ['rural'] } });
+    const narrow = await s.adminA.put(`/api/campaigns/${id}/scope`, {
+      match: { subtreeOf: o.countyA.id, sectors: ['rural'] },
+    });
     expect(narrow.statusCode, narrow.body).toBe(200);
     expect(narrow.json().total).toBe(5);
     const back = await s.adminA.put(`/api/campaigns/${id}/scope`, { match: { subtreeOf: o.countyA.id } });
     expect(back.json().total).toBe(12);
-    const rows = await queryRows<{ detail: { countBefore: number; countAfter: number } }>(t.db,
-      sql`select detail from audit_log where action = 'campaign.scope.update' and target_id = ${String(id)} order by id`);
-    expect(rows.map((r) => [r.detail.countBefore, r.detail.countAfter])).toEqual([[12, 5], [5, 12]]);
+    const rows = await queryRows<{ detail: { countBefore: number; countAfter: number } }>(
+      t.db,
+      sql`select detail from audit_log where action = 'campaign.scope.update' and target_id = ${String(id)} order by id`,
+    );
+    expect(rows.map((r) => [r.detail.countBefore, r.detail.countAfter])).toEqual([
+      [12, 5],
+      [5, 12],
+    ]);
   });
 
   it('R-ORG-3 lists in-scope organizations with no secretary, no account, or a secretary in office under 3 months', async () => {
@@ -322,17 +438,29 @@ describe('scope, routes and publication with cascade (R-ORG-2, R-ORG-3, R-CAMP-2
     expect(subs['甲县直属机关工委']).toMatchObject({ completeBy: '2026-01-15', orgCount: 3 });
 
     const reporters = (await s.adminA.get(`/api/campaigns/${id}/reporters`)).json();
-    expect(reporters.items.map((r: any) => r.org.name).sort()).toEqual(['甲一镇党委', '甲二镇党委', '甲县直属机关工委', '甲县社区工委'].sort());
+    expect(reporters.items.map((r: any) => r.org.name).sort()).toEqual(
+      ['甲一镇党委', '甲二镇党委', '甲县直属机关工委', '甲县社区工委'].sort(),
+    );
     const town = reporters.items.find((r: any) => r.org.id === o.townA1.id);
     expect(town).toMatchObject({
-      reportTo: { id: o.countyA.id }, tierKey: 'committees', charLimit: 3000, speakingMinutes: 8, hasAccount: true,
-      secretary: { name: '甲一镇党委书记', tenureStart: '2020-03-01', shortTenure: false }, routeRuleLabel: null,
+      reportTo: { id: o.countyA.id },
+      tierKey: 'committees',
+      charLimit: 3000,
+      speakingMinutes: 8,
+      hasAccount: true,
+      secretary: { name: '甲一镇党委书记', tenureStart: '2020-03-01', shortTenure: false },
+      routeRuleLabel: null,
     });
 
     // 社区党组织 → 社区工委 overrides the 隶属 parent (甲一镇党委).
     const sqSub = await detail(s.adminA, subs['甲县社区工委'].id);
     expect(sqSub.scopeMatch.orgIds.sort()).toEqual([o.c11.id, o.sq1.id].sort());
-    expect(sqSub.campaign).toMatchObject({ parentId: id, filingState: 'pending', state: 'draft', completeBy: '2026-01-15' });
+    expect(sqSub.campaign).toMatchObject({
+      parentId: id,
+      filingState: 'pending',
+      state: 'draft',
+      completeBy: '2026-01-15',
+    });
     expect(sqSub.parent).toMatchObject({ id, organizer: { id: o.countyA.id } });
     expect(await audits('campaign.publish', id)).toBe(1);
     expect(await audits('campaign.subcampaign.create')).toBe(4);
@@ -364,11 +492,20 @@ describe('scope, routes and publication with cascade (R-ORG-2, R-ORG-3, R-CAMP-2
     await publishCounty(id);
     const before = await countRows('campaign_reporters');
     // 县卫健系统党委 is routed to the 县直工委, whose sub-campaign has it in scope.
-    const sub = await s.adminA.post(`/api/campaigns/${id}/reporters`, { orgId: o.sys.id, reason: '系统党委直接向县委述职' });
+    const sub = await s.adminA.post(`/api/campaigns/${id}/reporters`, {
+      orgId: o.sys.id,
+      reason: '系统党委直接向县委述职',
+    });
     expect(sub.statusCode).toBe(409);
-    expect(sub.json()).toMatchObject({ code: 'REPORTER_IN_SUBCAMPAIGN', message: expect.stringContaining('「甲县直属机关工委」') });
+    expect(sub.json()).toMatchObject({
+      code: 'REPORTER_IN_SUBCAMPAIGN',
+      message: expect.stringContaining('「甲县直属机关工委」'),
+    });
     // A village heard by its township's sub-campaign.
-    const village = await s.adminA.post(`/api/campaigns/${id}/reporters`, { orgId: o.v11.id, reason: '直接向县委述职' });
+    const village = await s.adminA.post(`/api/campaigns/${id}/reporters`, {
+      orgId: o.v11.id,
+      reason: '直接向县委述职',
+    });
     expect(village.statusCode).toBe(409);
     expect(village.json().message).toContain('「甲一镇党委」');
     const listed = await s.adminA.post(`/api/campaigns/${id}/reporters`, { orgId: o.townA1.id, reason: '重复' });
@@ -382,7 +519,10 @@ describe('scope, routes and publication with cascade (R-ORG-2, R-ORG-3, R-CAMP-2
     await publishCounty(id);
     // Founded after publication, so no level has it in scope yet.
     o.fresh = await buildOrg(t.db, { parent: o.countyA, name: '县新设机关党支部', code: 'A-NEW', sector: 'organ' });
-    const add = await s.adminA.post(`/api/campaigns/${id}/reporters`, { orgId: o.fresh.id, reason: '新设党组织直接向县委述职' });
+    const add = await s.adminA.post(`/api/campaigns/${id}/reporters`, {
+      orgId: o.fresh.id,
+      reason: '新设党组织直接向县委述职',
+    });
     expect(add.statusCode, add.body).toBe(200);
     const rid = add.json().id;
     const dup = await s.adminA.post(`/api/campaigns/${id}/reporters`, { orgId: o.fresh.id, reason: '重复' });
@@ -403,7 +543,9 @@ describe('scope, routes and publication with cascade (R-ORG-2, R-ORG-3, R-CAMP-2
 
   it('filters and pages the reporters list', async () => {
     await publishCounty(id);
-    const res = await s.adminA.get(`/api/campaigns/${id}/reporters?q=${encodeURIComponent('工委')}&status=active&limit=1`);
+    const res = await s.adminA.get(
+      `/api/campaigns/${id}/reporters?q=${encodeURIComponent('工委')}&status=active&limit=1`,
+    );
     const body = res.json();
     expect(body.total).toBe(2);
     expect(body.items).toHaveLength(1);
@@ -438,7 +580,9 @@ describe('filing and the lower levels (R-CAMP-3, R-CAMP-2)', () => {
   });
 
   it('R-CAMP-3 the township files its plan, the county returns it with a reason, it refiles and the county acknowledges', async () => {
-    const edit = await saveSettings(s.townA1, town1, (st) => { st.report.dueDaysBeforeMeeting = 6; });
+    const edit = await saveSettings(s.townA1, town1, (st) => {
+      st.report.dueDaysBeforeMeeting = 6;
+    });
     expect(edit.statusCode, edit.body).toBe(200);
     const filed = await s.townA1.post(`/api/campaigns/${town1}/filing/submit`, { note: '按县委方案，会前6天报送' });
     expect(filed.statusCode, filed.body).toBe(200);
@@ -449,10 +593,16 @@ describe('filing and the lower levels (R-CAMP-3, R-CAMP-2)', () => {
     expect((await s.adminB.post(`/api/campaigns/${town1}/filing/acknowledge`)).statusCode).toBe(404);
     expect((await s.adminA.post(`/api/campaigns/${town1}/filing/return`, {})).statusCode).toBe(400);
 
-    const ret = await s.adminA.post(`/api/campaigns/${town1}/filing/return`, { reason: '请补充社区党组织书记述职安排' });
+    const ret = await s.adminA.post(`/api/campaigns/${town1}/filing/return`, {
+      reason: '请补充社区党组织书记述职安排',
+    });
     expect(ret.statusCode, ret.body).toBe(200);
     const afterReturn = await detail(s.townA1, town1);
-    expect(afterReturn.filing).toMatchObject({ state: 'returned', returnReason: '请补充社区党组织书记述职安排', note: '按县委方案，会前6天报送' });
+    expect(afterReturn.filing).toMatchObject({
+      state: 'returned',
+      returnReason: '请补充社区党组织书记述职安排',
+      note: '按县委方案，会前6天报送',
+    });
 
     expect((await s.townA1.post(`/api/campaigns/${town1}/filing/submit`, { note: '已补充' })).statusCode).toBe(200);
     const countyView = await detail(s.adminA, town1);
@@ -475,7 +625,12 @@ describe('filing and the lower levels (R-CAMP-3, R-CAMP-2)', () => {
     const reporters = (await s.townA1.get(`/api/campaigns/${town1}/reporters`)).json();
     expect(reporters.items.map((r: any) => r.org.name).sort()).toEqual(['甲一镇东村党支部', '甲一镇西村党总支'].sort());
     const v12 = reporters.items.find((r: any) => r.org.id === o.v12.id);
-    expect(v12).toMatchObject({ tierKey: 'grassroots', charLimit: 1500, hasAccount: false, secretary: { name: '新任书记', shortTenure: true } });
+    expect(v12).toMatchObject({
+      tierKey: 'grassroots',
+      charLimit: 1500,
+      hasAccount: false,
+      secretary: { name: '新任书记', shortTenure: true },
+    });
   });
 
   it('R-CAMP-2 publication recurses: the 县直工委 round spawns a round for the 系统党委 under it', async () => {
@@ -485,7 +640,9 @@ describe('filing and the lower levels (R-CAMP-3, R-CAMP-2)', () => {
     const res = await s.adminA.post(`/api/campaigns/${jz}/publish`);
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().reporters).toBe(2); // 县财政局机关党支部 by 隶属, 县卫健系统党委 by rule
-    expect(res.json().subCampaigns).toMatchObject([{ organizer: { id: o.sys.id }, completeBy: '2025-12-25', orgCount: 1 }]);
+    expect(res.json().subCampaigns).toMatchObject([
+      { organizer: { id: o.sys.id }, completeBy: '2025-12-25', orgCount: 1 },
+    ]);
   });
 
   it('a body that already runs its own campaign that year is a clear 409 at publication, and nothing is published', async () => {
@@ -504,18 +661,23 @@ describe('filing and the lower levels (R-CAMP-3, R-CAMP-2)', () => {
 });
 
 describe('下评 and 向本级党委述职 (R-CAMP-4, R-CAMP-5)', () => {
-  it('R-CAMP-4 with 下评 the organizer\'s own secretary is a reporter rated by the lower-level secretaries', async () => {
+  it("R-CAMP-4 with 下评 the organizer's own secretary is a reporter rated by the lower-level secretaries", async () => {
     const id = (await create(s.townA2, o.townA2.id, '003', 2027)).id;
     const res = await s.townA2.post(`/api/campaigns/${id}/publish`);
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ reporters: 1, downward: 1 });
     const down = (await s.townA2.get(`/api/campaigns/${id}/reporters?role=downward`)).json();
     expect(down.items).toHaveLength(1);
-    expect(down.items[0]).toMatchObject({ org: { id: o.townA2.id }, role: 'downward', roleLabel: '下评', reportTo: { id: o.townA2.id } });
+    expect(down.items[0]).toMatchObject({
+      org: { id: o.townA2.id },
+      role: 'downward',
+      roleLabel: '下评',
+      reportTo: { id: o.townA2.id },
+    });
     expect((await detail(s.townA2, id)).counts).toMatchObject({ reporters: 1, downward: 1 });
   });
 
-  it('R-CAMP-5 向本级党委述职 is a record: a date within the campaign, the committee\'s rating results, filed upward; only where the plan asks for it', async () => {
+  it("R-CAMP-5 向本级党委述职 is a record: a date within the campaign, the committee's rating results, filed upward; only where the plan asks for it", async () => {
     // 004's 2024 round runs 2024-11-21 … 2025-06-30; "today" is 2025-11-20.
     const id = (await create(s.adminA, o.countyA.id, '004', 2024)).id;
     expect((await s.adminA.post(`/api/campaigns/${id}/publish`)).statusCode).toBe(200);
@@ -524,12 +686,24 @@ describe('下评 and 向本级党委述职 (R-CAMP-4, R-CAMP-5)', () => {
     const url = `/api/campaigns/${id}/reporters/${rid}/self-committee`;
     const ratings = { good: 9, fair: 2, average: 0, poor: 0 };
     expect((await s.adminA.post(url, { date: '2030-01-01', ratings })).json().message).toBe('述职日期不能晚于今天');
-    expect((await s.adminA.post(url, { date: '2024-10-01', ratings })).json().message).toBe('述职日期应在本次述职评议考核期间（2024年11月21日—2025年6月30日）');
+    expect((await s.adminA.post(url, { date: '2024-10-01', ratings })).json().message).toBe(
+      '述职日期应在本次述职评议考核期间（2024年11月21日—2025年6月30日）',
+    );
     expect((await s.adminA.post(url, { date: '2025-01-20' })).statusCode).toBe(400);
-    expect((await s.adminA.post(url, { date: '2025-01-20', ratings: { good: 0, fair: 0, average: 0, poor: 0 } })).json().details.field).toBe('ratings');
-    expect((await s.adminA.post(url, { date: '2025-01-20', ratings, participants: 10 })).json().message).toBe('参加评议人数（10）少于测评票数（11）');
+    expect(
+      (await s.adminA.post(url, { date: '2025-01-20', ratings: { good: 0, fair: 0, average: 0, poor: 0 } })).json()
+        .details.field,
+    ).toBe('ratings');
+    expect((await s.adminA.post(url, { date: '2025-01-20', ratings, participants: 10 })).json().message).toBe(
+      '参加评议人数（10）少于测评票数（11）',
+    );
     // The township's own admin keeps its record and files it with the county (004: 报市委组织部备案).
-    const ok = await s.townA1.post(url, { date: '2025-01-20', ratings, participants: 11, note: '与领导班子年度考核一并进行' });
+    const ok = await s.townA1.post(url, {
+      date: '2025-01-20',
+      ratings,
+      participants: 11,
+      note: '与领导班子年度考核一并进行',
+    });
     expect(ok.statusCode, ok.body).toBe(200);
     expect(ok.json()).toEqual({ id: rid, selfCommitteeReportedOn: '2025-01-20', late: false });
     expect((await s.townA2.post(url, { date: '2025-01-20', ratings })).statusCode).toBe(403);
@@ -539,15 +713,27 @@ describe('下评 and 向本级党委述职 (R-CAMP-4, R-CAMP-5)', () => {
     expect((await s.townA1.post(url, { date: '2025-01-21', ratings })).json().code).toBe('SELF_COMMITTEE_FILED');
     expect((await s.townA1.post(`${url}/file`)).statusCode).toBe(409);
     const after = (await s.adminA.get(`/api/campaigns/${id}/reporters`)).json().items.find((r: any) => r.id === rid);
-    expect(after.selfCommittee).toMatchObject({ date: '2025-01-20', ratings, participants: 11, note: '与领导班子年度考核一并进行', late: false, filedAt: expect.any(String) });
+    expect(after.selfCommittee).toMatchObject({
+      date: '2025-01-20',
+      ratings,
+      participants: 11,
+      note: '与领导班子年度考核一并进行',
+      late: false,
+      filedAt: expect.any(String),
+    });
     expect(await audits('campaign.reporter.self_committee', id)).toBe(1);
     expect(await audits('campaign.reporter.self_committee.file', id)).toBe(1);
 
     const without = (await create(s.adminA, o.countyA.id, '001', 2029)).id;
-    await saveSettings(s.adminA, without, (st) => { st.reporterTiers[1].match = {}; });
+    await saveSettings(s.adminA, without, (st) => {
+      st.reporterTiers[1].match = {};
+    });
     expect((await s.adminA.post(`/api/campaigns/${without}/publish`)).statusCode).toBe(200);
     const r2 = (await s.adminA.get(`/api/campaigns/${without}/reporters`)).json().items[0].id;
-    const refused = await s.adminA.post(`/api/campaigns/${without}/reporters/${r2}/self-committee`, { date: '2025-11-18', ratings });
+    const refused = await s.adminA.post(`/api/campaigns/${without}/reporters/${r2}/self-committee`, {
+      date: '2025-11-18',
+      ratings,
+    });
     expect(refused.statusCode).toBe(400);
     expect(refused.json().message).toContain('未要求向本级党委述职');
   });
@@ -558,7 +744,8 @@ describe('phases and the campaign lifecycle (R-CAMP-1, R-CAMP-8)', () => {
   beforeEach(async () => {
     id = (await create(s.adminA, o.countyA.id, '000', 2045)).id;
   });
-  const phase = (key: string, action: string, body: object = {}) => s.adminA.post(`/api/campaigns/${id}/phases/${key}/${action}`, body);
+  const phase = (key: string, action: string, body: object = {}) =>
+    s.adminA.post(`/api/campaigns/${id}/phases/${key}/${action}`, body);
   const phaseOf = async (key: string) => (await detail(s.adminA, id)).phases.find((p: any) => p.key === key);
 
   it('R-CAMP-8 phases follow their dates; opening early and extending need a reason, closing with open work a confirmation; all audited', async () => {
@@ -573,8 +760,12 @@ describe('phases and the campaign lifecycle (R-CAMP-1, R-CAMP-8)', () => {
     expect(noReason.json()).toMatchObject({ code: 'REASON_REQUIRED', message: '提前开启「准备」阶段须填写理由' });
     expect((await phase('preparation', 'open', { reason: '上级要求提前部署' })).statusCode).toBe(200);
     expect(await phaseOf('preparation')).toMatchObject({
-      status: 'open', statusLabel: '进行中', openedOn: '2025-11-20',
-      overrides: [{ kind: 'open_early', on: '2025-11-20', reason: '上级要求提前部署', by: expect.stringContaining('adminA') }],
+      status: 'open',
+      statusLabel: '进行中',
+      openedOn: '2025-11-20',
+      overrides: [
+        { kind: 'open_early', on: '2025-11-20', reason: '上级要求提前部署', by: expect.stringContaining('adminA') },
+      ],
     });
     expect((await phase('reports', 'open', { reason: '提前部署' })).statusCode).toBe(200);
 
@@ -588,21 +779,28 @@ describe('phases and the campaign lifecycle (R-CAMP-1, R-CAMP-8)', () => {
     expect(pending.items[0].count).toBeGreaterThan(0);
     expect((await phase('reports', 'close', { confirm: true })).statusCode).toBe(200);
     expect(await phaseOf('reports')).toMatchObject({ status: 'closed', closedOn: '2025-11-20' });
-    const [closeRow] = await queryRows<{ detail: { openWork: string } }>(t.db,
-      sql`select detail from audit_log where action = 'campaign.phase.close' and target_id = ${String(id)}`);
+    const [closeRow] = await queryRows<{ detail: { openWork: string } }>(
+      t.db,
+      sql`select detail from audit_log where action = 'campaign.phase.close' and target_id = ${String(id)}`,
+    );
     expect(closeRow.detail.openWork).toContain('尚未开始撰写');
 
     expect((await phase('reports', 'reopen')).json().code).toBe('REASON_REQUIRED');
     const reopened = await phase('reports', 'reopen', { reason: '补报述职报告' });
     expect(reopened.statusCode, reopened.body).toBe(200);
-    expect(reopened.json().phases.find((p: any) => p.key === 'reports')).toMatchObject({ status: 'open', reopenReason: '补报述职报告' });
+    expect(reopened.json().phases.find((p: any) => p.key === 'reports')).toMatchObject({
+      status: 'open',
+      reopenReason: '补报述职报告',
+    });
 
     const before = await phaseOf('reports');
     const extended = await phase('reports', 'extend', { reason: '部分单位换届，延期报送', end: '2046-01-31' });
     expect(extended.statusCode, extended.body).toBe(200);
     expect(await phaseOf('reports')).toMatchObject({ end: '2046-01-31', plannedEnd: before.end });
-    const [row] = await queryRows<{ detail: { reason: string; endFrom: string; endTo: string } }>(t.db,
-      sql`select detail from audit_log where action = 'campaign.phase.extend' and target_id = ${String(id)}`);
+    const [row] = await queryRows<{ detail: { reason: string; endFrom: string; endTo: string } }>(
+      t.db,
+      sql`select detail from audit_log where action = 'campaign.phase.extend' and target_id = ${String(id)}`,
+    );
     expect(row.detail).toMatchObject({ reason: '部分单位换届，延期报送', endFrom: before.end, endTo: '2046-01-31' });
     expect(await audits('campaign.phase.open', id)).toBe(2);
     expect(await audits('campaign.phase.close', id)).toBe(1);
@@ -631,12 +829,17 @@ describe('phases and the campaign lifecycle (R-CAMP-1, R-CAMP-8)', () => {
   });
 });
 
-describe('order of the levels\' meetings follows each level\'s schedule (R-CAMP-2, R-CAMP-8)', () => {
+describe("order of the levels' meetings follows each level's schedule (R-CAMP-2, R-CAMP-8)", () => {
   /** Closes every phase before the meeting, so only the order between levels can hold it back. */
   async function readyForMeeting(id: number) {
     const [row] = await t.db.select({ phases: campaigns.phases }).from(campaigns).where(eq(campaigns.id, id));
-    const before = PHASES.slice(0, PHASES.findIndex((p) => p.key === 'meeting')).map((p) => p.key as string);
-    const phases = (row.phases as Phase[]).map((p) => (before.includes(p.key) ? { ...p, state: 'closed', openedOn: '2025-11-01', closedOn: '2025-11-10' } : p));
+    const before = PHASES.slice(
+      0,
+      PHASES.findIndex((p) => p.key === 'meeting'),
+    ).map((p) => p.key as string);
+    const phases = (row.phases as Phase[]).map((p) =>
+      before.includes(p.key) ? { ...p, state: 'closed', openedOn: '2025-11-01', closedOn: '2025-11-10' } : p,
+    );
     await t.db.update(campaigns).set({ phases }).where(eq(campaigns.id, id));
   }
   /** A parent from the template and sub-rounds whose phases come from their own deadline, as publication makes them. */
@@ -645,23 +848,41 @@ describe('order of the levels\' meetings follows each level\'s schedule (R-CAMP-
     await readyForMeeting(parent.id);
     const s0 = buildFromTemplate(templateId, year).settings;
     const plan = subRoundPlan({
-      parent: s0.phases, deadline, mode: s0.organizing.mode, resultsDueDate: s0.summary.resultsDueDate,
+      parent: s0.phases,
+      deadline,
+      mode: s0.organizing.mode,
+      resultsDueDate: s0.summary.resultsDueDate,
       dueDaysBeforeMeeting: s0.report.dueDaysBeforeMeeting,
     });
     const children = [];
     for (const org of childOrgs) {
-      const c = await buildCampaign(t.db, { organizerOrgId: org.id, templateId, year, state: 'published', parentId: parent.id, phases: plan, completeBy: deadline });
+      const c = await buildCampaign(t.db, {
+        organizerOrgId: org.id,
+        templateId,
+        year,
+        state: 'published',
+        parentId: parent.id,
+        phases: plan,
+        completeBy: deadline,
+      });
       await readyForMeeting(c.id);
       children.push(c.id);
     }
     return { parent: parent.id, children };
   }
   const move = (session: Session, id: number, action: 'open' | 'close') =>
-    session.post(`/api/campaigns/${id}/phases/meeting/${action}`, action === 'open' ? { reason: '按实际安排提前召开' } : { confirm: true });
-  const meetingOf = async (session: Session, id: number) => (await detail(session, id)).phases.find((p: any) => p.key === 'meeting').status;
+    session.post(
+      `/api/campaigns/${id}/phases/meeting/${action}`,
+      action === 'open' ? { reason: '按实际安排提前召开' } : { confirm: true },
+    );
+  const meetingOf = async (session: Session, id: number) =>
+    (await detail(session, id)).phases.find((p: any) => p.key === 'meeting').status;
 
   it('R-CAMP-2 R-CAMP-8 001: the 党支部-level round planned for 12月底 meets before its parent (1月初) although the plan says 自上而下', async () => {
-    const { parent, children: [town] } = await tree('001', 2050, '2050-12-31', [o.townA1]);
+    const {
+      parent,
+      children: [town],
+    } = await tree('001', 2050, '2050-12-31', [o.townA1]);
     const allowed = await move(s.townA1, town, 'open');
     expect(allowed.statusCode, allowed.body).toBe(200);
     expect(await meetingOf(s.townA1, town)).toBe('open');
@@ -674,10 +895,16 @@ describe('order of the levels\' meetings follows each level\'s schedule (R-CAMP-
   });
 
   it('R-CAMP-2 R-CAMP-8 004: a township planned to meet after the city may not open early before the city has begun (409, nothing changes), then can', async () => {
-    const { parent, children: [town] } = await tree('004', 2052, '2052-12-31', [o.townA1]);
+    const {
+      parent,
+      children: [town],
+    } = await tree('004', 2052, '2052-12-31', [o.townA1]);
     const early = await move(s.townA1, town, 'open');
     expect(early.statusCode).toBe(409);
-    expect(early.json()).toMatchObject({ code: 'LEVEL_ORDER', message: expect.stringContaining('按计划，上级「甲县委」的述职评议会（2052年12月15日—12月25日）先于本级召开') });
+    expect(early.json()).toMatchObject({
+      code: 'LEVEL_ORDER',
+      message: expect.stringContaining('按计划，上级「甲县委」的述职评议会（2052年12月15日—12月25日）先于本级召开'),
+    });
     expect(await meetingOf(s.townA1, town)).toBe('not_started');
     expect(await audits('campaign.phase.open', town)).toBe(0);
 
@@ -690,7 +917,10 @@ describe('order of the levels\' meetings follows each level\'s schedule (R-CAMP-
   });
 
   it('R-CAMP-2 R-CAMP-8 002: the county cannot close its meeting while a township planned before it has not closed its own, naming it (409, nothing changes)', async () => {
-    const { parent, children: [town1, town2] } = await tree('002', 2051, '2051-12-25', [o.townA1, o.townA2]);
+    const {
+      parent,
+      children: [town1, town2],
+    } = await tree('002', 2051, '2051-12-25', [o.townA1, o.townA2]);
     expect((await move(s.townA1, town1, 'open')).statusCode).toBe(200);
     expect((await move(s.townA1, town1, 'close')).statusCode).toBe(200);
     expect((await move(s.adminA, parent, 'open')).statusCode).toBe(200);
@@ -698,7 +928,9 @@ describe('order of the levels\' meetings follows each level\'s schedule (R-CAMP-
     const refused = await move(s.adminA, parent, 'close');
     expect(refused.statusCode).toBe(409);
     expect(refused.json().code).toBe('LEVEL_ORDER');
-    expect(refused.json().message).toBe('按计划，「甲二镇党委」的述职评议会先于本级召开，尚未结束，本级不能关闭述职评议会');
+    expect(refused.json().message).toBe(
+      '按计划，「甲二镇党委」的述职评议会先于本级召开，尚未结束，本级不能关闭述职评议会',
+    );
     expect(await meetingOf(s.adminA, parent)).toBe('open');
     expect(await audits('campaign.phase.close', parent)).toBe(0);
 
@@ -719,7 +951,14 @@ describe('access: allowed and denied, including another county', () => {
 
   it('reads the county campaign only within scope; a reporting secretary gets the summary', async () => {
     const expected: Record<string, number> = {
-      adminA: 200, adminB: 404, townA1: 403, secTown: 200, secV11: 403, leaderA: 200, observerA: 200, auditorA: 403,
+      adminA: 200,
+      adminB: 404,
+      townA1: 403,
+      secTown: 200,
+      secV11: 403,
+      leaderA: 200,
+      observerA: 200,
+      auditorA: 403,
     };
     const got: Record<string, number> = {};
     for (const user of Object.keys(expected)) got[user] = (await s[user].get(`/api/campaigns/${county}`)).statusCode;
@@ -730,7 +969,7 @@ describe('access: allowed and denied, including another county', () => {
     expect((await s.secTown.get(`/api/campaigns/${county}/reporters`)).statusCode).toBe(403);
   });
 
-  it('the other county\'s admin sees none of this county\'s campaigns and can change none of them', async () => {
+  it("the other county's admin sees none of this county's campaigns and can change none of them", async () => {
     const list = (await s.adminB.get('/api/campaigns')).json();
     expect(list.total).toBe(0);
     for (const [method, url, body] of [
@@ -765,7 +1004,10 @@ describe('access: allowed and denied, including another county', () => {
       const res = await s[user].post('/api/campaigns', { templateId: '002', year: 2050, organizerOrgId: o.countyA.id });
       expect(res.statusCode, user).toBe(403);
     }
-    expect((await s.townA1.post('/api/campaigns', { templateId: '003', year: 2050, organizerOrgId: o.countyA.id })).statusCode).toBe(403);
+    expect(
+      (await s.townA1.post('/api/campaigns', { templateId: '003', year: 2050, organizerOrgId: o.countyA.id }))
+        .statusCode,
+    ).toBe(403);
   });
 
   it('malformed input is a 4xx with a message, never a 500', async () => {
@@ -776,7 +1018,11 @@ describe('access: allowed and denied, including another county', () => {
       ['POST', `/api/campaigns/${county}/phases/meeting/explode`, {}],
       ['POST', `/api/campaigns/${county}/reporters`, { orgId: -1, reason: 'x' }],
       ['POST', `/api/campaigns/${county}/reporters/999999/remove`, { reason: '测试' }],
-      ['POST', `/api/campaigns/${county}/reporters/999999/self-committee`, { date: '2025-02-30', ratings: { good: 1, fair: 0, average: 0, poor: 0 } }],
+      [
+        'POST',
+        `/api/campaigns/${county}/reporters/999999/self-committee`,
+        { date: '2025-02-30', ratings: { good: 1, fair: 0, average: 0, poor: 0 } },
+      ],
       ['POST', '/api/campaigns', { templateId: '002', year: 1999, organizerOrgId: o.countyA.id }],
       ['POST', '/api/campaigns', { templateId: '002', year: 2025, organizerOrgId: 999999 }],
       ['GET', `/api/campaigns/${county}/reporters?limit=100000`, undefined],
@@ -792,10 +1038,16 @@ describe('access: allowed and denied, including another county', () => {
 
   it('lists the campaign routes in the OpenAPI document', async () => {
     const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining([
-      '/api/campaign-templates', '/api/campaigns', '/api/campaigns/{id}/publish', '/api/campaigns/{id}/scope/preview',
-      '/api/campaigns/{id}/filing/submit', '/api/campaigns/{id}/reporters/{rid}/self-committee',
-    ]));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/campaign-templates',
+        '/api/campaigns',
+        '/api/campaigns/{id}/publish',
+        '/api/campaigns/{id}/scope/preview',
+        '/api/campaigns/{id}/filing/submit',
+        '/api/campaigns/{id}/reporters/{rid}/self-committee',
+      ]),
+    );
   });
 
   it('unknown ids are 404, malformed ones 400', async () => {

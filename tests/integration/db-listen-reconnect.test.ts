@@ -8,8 +8,12 @@ import { freshDatabase } from '../setup/db';
 // Here the listening backend is terminated from another connection, as a server restart would do to it.
 describe.skipIf(!process.env.TEST_DATABASE_URL)('a dropped connection does not end the process (PostgreSQL)', () => {
   let database: Database;
-  beforeAll(async () => { database = await freshDatabase(); });
-  afterAll(async () => { await database?.close(); });
+  beforeAll(async () => {
+    database = await freshDatabase();
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
 
   it('keeps the process alive and listens again on a new connection', async () => {
     const got: string[] = [];
@@ -21,16 +25,24 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('a dropped connection does not e
       await database.db.execute(sql`select pg_notify('crash_probe', 'before')`);
       await expect.poll(() => got).toContain('before');
 
-      const killed = await queryRows<{ n: number }>(database.db, sql`
+      const killed = await queryRows<{ n: number }>(
+        database.db,
+        sql`
         select count(pg_terminate_backend(pid))::int as n from pg_stat_activity
-        where query ilike 'LISTEN%crash_probe%' and pid <> pg_backend_pid()`);
+        where query ilike 'LISTEN%crash_probe%' and pid <> pg_backend_pid()`,
+      );
       expect(killed[0]!.n).toBe(1);
 
       // Re-listening waits a second; keep notifying until a message gets through on the new connection.
-      await expect.poll(async () => {
-        await database.db.execute(sql`select pg_notify('crash_probe', 'after')`);
-        return got.includes('after');
-      }, { timeout: 15_000, interval: 500 }).toBe(true);
+      await expect
+        .poll(
+          async () => {
+            await database.db.execute(sql`select pg_notify('crash_probe', 'after')`);
+            return got.includes('after');
+          },
+          { timeout: 15_000, interval: 500 },
+        )
+        .toBe(true);
       expect(errors).toEqual([]);
       await unlisten();
     } finally {
@@ -48,12 +60,20 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('a dropped connection does not e
         await tx.execute(sql`select 1`);
         await tx.execute(sql`select pg_sleep(30) as crash_probe_tx`);
       });
-      await expect.poll(async () => {
-        const [r] = await queryRows<{ n: number }>(database.db, sql`
+      await expect
+        .poll(
+          async () => {
+            const [r] = await queryRows<{ n: number }>(
+              database.db,
+              sql`
           select count(pg_terminate_backend(pid))::int as n from pg_stat_activity
-          where query like '%crash_probe_tx%' and pid <> pg_backend_pid()`);
-        return r!.n;
-      }, { timeout: 10_000, interval: 100 }).toBe(1);
+          where query like '%crash_probe_tx%' and pid <> pg_backend_pid()`,
+            );
+            return r!.n;
+          },
+          { timeout: 10_000, interval: 100 },
+        )
+        .toBe(1);
       await expect(inFlight).rejects.toThrow();
       // Let the socket's 'end' arrive: that is when the unheard 'error' was emitted.
       await new Promise((r) => setTimeout(r, 300));

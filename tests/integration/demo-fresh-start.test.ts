@@ -21,7 +21,8 @@ async function freshStart(now: Date) {
   await seedDemo(t.db, { now, passwordCost: TEST_COST });
   const seeded = await seedDemoRounds(t.database, { now });
   const s: Record<string, Session> = {};
-  for (const u of ['admin', 'town_admin', 'secretary', 'liuhe_admin', 'liuhe_11']) s[u] = await signIn(t.app, u, DEMO_PASSWORD);
+  for (const u of ['admin', 'town_admin', 'secretary', 'liuhe_admin', 'liuhe_11'])
+    s[u] = await signIn(t.app, u, DEMO_PASSWORD);
   return { t, s, seeded, today: shanghaiDate(now) };
 }
 
@@ -38,22 +39,31 @@ afterAll(async () => {
 });
 
 describe('demo on the first start: a round under way, nothing overdue', () => {
-  it('R-CAMP-8 every campaign\'s phases fit today: none open past its end, none left unopened past its end', () => {
-    return Promise.all(worlds.map(async (w) => {
-      const rows = await queryRows<{ id: number; title: string; state: string; phases: Phase[] }>(w.t.db, sql`select id, title, state, phases from campaigns`);
-      // Phases open and end by their dates (decision 018): none may be held open by an override past its end, and the
-      // county's round is under way — its 述职报告 phase open today.
-      const held = rows.filter((c) => c.state === 'published').flatMap((c) => c.phases
-        .filter((p) => p.state === 'open' && p.end < w.today)
-        .map((p) => `${c.title} ${p.key} ${p.state} ${p.end}`));
-      expect(held, w.today).toEqual([]);
-      const county = rows.find((c) => Number(c.id) === w.seeded.campaignId);
-      expect(county && phaseStatus(county.phases.find((p) => p.key === 'reports')!, w.today), w.today).toBe('open');
-      expect(rows.filter((c) => c.state === 'closed').map((c) => c.title)).toHaveLength(19); // last year: county + 18 sub-rounds
-    }));
+  it("R-CAMP-8 every campaign's phases fit today: none open past its end, none left unopened past its end", () => {
+    return Promise.all(
+      worlds.map(async (w) => {
+        const rows = await queryRows<{ id: number; title: string; state: string; phases: Phase[] }>(
+          w.t.db,
+          sql`select id, title, state, phases from campaigns`,
+        );
+        // Phases open and end by their dates (decision 018): none may be held open by an override past its end, and the
+        // county's round is under way — its 述职报告 phase open today.
+        const held = rows
+          .filter((c) => c.state === 'published')
+          .flatMap((c) =>
+            c.phases
+              .filter((p) => p.state === 'open' && p.end < w.today)
+              .map((p) => `${c.title} ${p.key} ${p.state} ${p.end}`),
+          );
+        expect(held, w.today).toEqual([]);
+        const county = rows.find((c) => Number(c.id) === w.seeded.campaignId);
+        expect(county && phaseStatus(county.phases.find((p) => p.key === 'reports')!, w.today), w.today).toBe('open');
+        expect(rows.filter((c) => c.state === 'closed').map((c) => c.title)).toHaveLength(19); // last year: county + 18 sub-rounds
+      }),
+    );
   });
 
-  it('the county\'s progress, review queue, rectification items and follow-ups show nothing overdue', async () => {
+  it("the county's progress, review queue, rectification items and follow-ups show nothing overdue", async () => {
     for (const w of worlds) {
       const progress = (await w.s.admin.get(`/api/campaigns/${w.seeded.campaignId}/progress`)).json();
       expect(progress.summary.overdue, w.today).toBe(0);
@@ -61,7 +71,9 @@ describe('demo on the first start: a round under way, nothing overdue', () => {
       expect((await w.s.admin.get('/api/reports/queue?overdue=true')).json().total, w.today).toBe(0);
       const items = (await w.s.admin.get('/api/rectification/items?overdue=true')).json();
       expect(items.items, w.today).toEqual([]);
-      const followUps = (await w.s.liuhe_admin.get(`/api/campaigns/${w.seeded.liuhe}/results/follow-ups?overdue=true`)).json();
+      const followUps = (
+        await w.s.liuhe_admin.get(`/api/campaigns/${w.seeded.liuhe}/results/follow-ups?overdue=true`)
+      ).json();
       expect(followUps.items, w.today).toEqual([]);
       const summary = (await w.s.liuhe_admin.get(`/api/campaigns/${w.seeded.liuhe}/summary`)).json();
       expect(summary.overdue, w.today).toBe(false);
@@ -70,20 +82,31 @@ describe('demo on the first start: a round under way, nothing overdue', () => {
     }
   });
 
-  it('R-REP-3 R-PREP-1 the demo secretary has a report to write, due in five days, with last year\'s open item to answer; writes and submits it', async () => {
+  it("R-REP-3 R-PREP-1 the demo secretary has a report to write, due in five days, with last year's open item to answer; writes and submits it", async () => {
     for (const w of worlds) {
       const [task] = (await w.s.secretary.get('/api/reports/tasks')).json().items;
-      expect(task).toMatchObject({ task: '撰写述职报告', orgName: '青山镇前进村党总支', reportId: null, dueDate: addDays(w.today, 5), daysLeft: 5, overdue: false });
+      expect(task).toMatchObject({
+        task: '撰写述职报告',
+        orgName: '青山镇前进村党总支',
+        reportId: null,
+        dueDate: addDays(w.today, 5),
+        daysLeft: 5,
+        overdue: false,
+      });
       const opened = await w.s.secretary.post('/api/reports/open', { reporterId: task.reporterId });
       expect(opened.statusCode, opened.body).toBe(200);
       const id = opened.json().id;
       const view = (await w.s.secretary.get(`/api/reports/${id}`)).json();
       // Carried over from last year's closed round: the long-term item still open and the 巡察 finding.
-      const refs = view.rules.rectificationItems.map((i: { reference: string; text: string }) => `${i.reference} ${i.text}`);
+      const refs = view.rules.rectificationItems.map(
+        (i: { reference: string; text: string }) => `${i.reference} ${i.text}`,
+      );
       expect(refs.some((r: string) => r.includes('村集体经济薄弱'))).toBe(true);
       expect(refs.some((r: string) => r.includes('（巡视巡察反馈）'))).toBe(true);
       const sections = demoReportSections('前进村', 0);
-      const answers = view.rules.rectificationItems.map((i: { reference: string }) => `关于${i.reference}：已按整改措施推进，情况见上。`).join('');
+      const answers = view.rules.rectificationItems
+        .map((i: { reference: string }) => `关于${i.reference}：已按整改措施推进，情况见上。`)
+        .join('');
       sections[3]!.text += answers;
       expect((await w.s.secretary.put(`/api/reports/${id}/sections`, { sections })).statusCode).toBe(200);
       const submitted = await w.s.secretary.post(`/api/reports/${id}/transitions`, { action: 'submit' });
@@ -94,13 +117,18 @@ describe('demo on the first start: a round under way, nothing overdue', () => {
 
   it('柳河镇 finished early: meeting closed, results released, evaluation locked, flags and rectification under way', async () => {
     for (const w of worlds) {
-      const [m] = await queryRows<{ state: string; round: string; evaluation: string }>(w.t.db, sql`
+      const [m] = await queryRows<{ state: string; round: string; evaluation: string }>(
+        w.t.db,
+        sql`
         select m.state, r.state as round, e.state as evaluation from meetings m
         join ballot_rounds r on r.meeting_id = m.id and r.mode = 'real' join evaluations e on e.campaign_id = m.campaign_id
-        where m.campaign_id = ${w.seeded.liuhe}`);
+        where m.campaign_id = ${w.seeded.liuhe}`,
+      );
       expect(m).toEqual({ state: 'closed', round: 'released', evaluation: 'locked' });
       const flags = (await w.s.liuhe_admin.get(`/api/campaigns/${w.seeded.liuhe}/results/flags`)).json().items;
-      expect(flags.map((f: { code: string }) => f.code)).toEqual(expect.arrayContaining(['no_excellent', 'talk', 'rectify']));
+      expect(flags.map((f: { code: string }) => f.code)).toEqual(
+        expect.arrayContaining(['no_excellent', 'talk', 'rectify']),
+      );
       const items = (await w.s.liuhe_admin.get(`/api/rectification/items?campaignId=${w.seeded.liuhe}`)).json();
       expect(items.summary.byStatus.in_progress).toBeGreaterThanOrEqual(6);
       // A village secretary sees the result and the items of its own organization.
@@ -110,11 +138,15 @@ describe('demo on the first start: a round under way, nothing overdue', () => {
   });
 
   it('is deterministic apart from the dates: the same grades, scores and items whatever the day', async () => {
-    const digest = async (w: World) => queryRows(w.t.db, sql`
+    const digest = async (w: World) =>
+      queryRows(
+        w.t.db,
+        sql`
       select o.code, er.composite::text, er.final_grade,
              (select string_agg(i.description, '|' order by i.id) from rectification_items i where i.org_id = o.id) as items
       from evaluation_results er join campaign_reporters r on r.id = er.reporter_id join organizations o on o.id = r.org_id
-      order by o.code`);
+      order by o.code`,
+      );
     expect(await digest(worlds[0]!)).toEqual(await digest(worlds[1]!));
     const grades = (await digest(worlds[0]!)).map((r) => (r as { final_grade: string }).final_grade);
     expect(new Set(grades).size).toBeGreaterThanOrEqual(3); // 好, 较好 and 一般 at least

@@ -7,7 +7,15 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished }
 import { queryRows } from '../../src/server/db/connect';
 import { evaluationResults, evaluations } from '../../src/server/db/schema';
 import {
-  buildCampaign, buildOrg, buildReporter, buildSecretary, buildTwoCounties, buildUser, setupTestApp, signIn, type Session,
+  buildCampaign,
+  buildOrg,
+  buildReporter,
+  buildSecretary,
+  buildTwoCounties,
+  buildUser,
+  setupTestApp,
+  signIn,
+  type Session,
 } from '../factories';
 
 /**
@@ -37,38 +45,72 @@ async function buildWorld(): Promise<World> {
   rep = {};
   t = await setupTestApp();
   const tree = await buildTwoCounties(t.db);
-  const villageA3 = await buildOrg(t.db, { parent: tree.townA, name: '甲一镇北村党支部', code: 'A-T1-V3', sector: 'community' });
+  const villageA3 = await buildOrg(t.db, {
+    parent: tree.townA,
+    name: '甲一镇北村党支部',
+    code: 'A-T1-V3',
+    sector: 'community',
+  });
   const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', state: 'published' });
   campaignId = c.id;
   const tierKey = (c.settings as { reporterTiers: { key: string }[] }).reporterTiers[0]!.key;
   const add = async (key: string, orgId: number, name: string) => {
     const sec = await buildSecretary(t.db, orgId, { name });
-    rep[key] = (await buildReporter(t.db, { campaignId, orgId, reportToOrgId: tree.townA.id, tierKey, secretaryId: sec.id })).id;
+    rep[key] = (
+      await buildReporter(t.db, { campaignId, orgId, reportToOrgId: tree.townA.id, tierKey, secretaryId: sec.id })
+    ).id;
   };
   await add('east', tree.villageA1.id, '李建国');
   await add('west', tree.villageA2.id, '王芳');
   await add('north', villageA3.id, '赵强');
 
   // The evaluation as the evaluation module leaves it: results computed while open, then locked by the committee.
-  await t.db.insert(evaluations).values({ campaignId, state: 'open', summary: {}, computedAt: new Date('2026-01-15T02:00:00Z') });
+  await t.db
+    .insert(evaluations)
+    .values({ campaignId, state: 'open', summary: {}, computedAt: new Date('2026-01-15T02:00:00Z') });
   const result = (reporterId: number, o: Partial<typeof evaluationResults.$inferInsert>) => ({
-    reporterId, campaignId, components: {}, autoPoorReasons: [], suggestionReasons: [], ...o,
+    reporterId,
+    campaignId,
+    components: {},
+    autoPoorReasons: [],
+    suggestionReasons: [],
+    ...o,
   });
   await t.db.insert(evaluationResults).values([
     result(rep.east!, {
-      components: { report: 90, ballots: 95.5, daily: 86 }, composite: 91.5, rank: 1, sectorRank: 1,
-      suggestedGrade: 'good', suggestionReasons: ['综合得分排名第1位'], finalGrade: 'good',
-      opinionAchievements: '建成党群服务中心，发展党员3名。', opinionProblems: '三会一课记录不完整。', opinionDirection: '加强支部标准化建设。',
+      components: { report: 90, ballots: 95.5, daily: 86 },
+      composite: 91.5,
+      rank: 1,
+      sectorRank: 1,
+      suggestedGrade: 'good',
+      suggestionReasons: ['综合得分排名第1位'],
+      finalGrade: 'good',
+      opinionAchievements: '建成党群服务中心，发展党员3名。',
+      opinionProblems: '三会一课记录不完整。',
+      opinionDirection: '加强支部标准化建设。',
     }),
     result(rep.west!, {
-      components: { report: 80, ballots: 82.25, daily: 78 }, composite: 80.5, rank: 2, sectorRank: 2,
-      suggestedGrade: 'fair', finalGrade: 'average', finalReason: '年内发生信访事件，党委研究下调为一般',
-      opinionAchievements: '村集体经济增收。', opinionProblems: '党员教育管理偏松。', opinionDirection: '严格组织生活。',
+      components: { report: 80, ballots: 82.25, daily: 78 },
+      composite: 80.5,
+      rank: 2,
+      sectorRank: 2,
+      suggestedGrade: 'fair',
+      finalGrade: 'average',
+      finalReason: '年内发生信访事件，党委研究下调为一般',
+      opinionAchievements: '村集体经济增收。',
+      opinionProblems: '党员教育管理偏松。',
+      opinionDirection: '严格组织生活。',
     }),
     result(rep.north!, {
-      components: { report: 70, ballots: 55, daily: 60 }, composite: 62, rank: 3, sectorRank: 1,
-      suggestedGrade: 'poor', suggestionReasons: ['“一般”“差”票占比12.5%，超过10%'], finalGrade: 'poor',
-      opinionProblems: '软弱涣散问题突出。', opinionDirection: '限期整顿。',
+      components: { report: 70, ballots: 55, daily: 60 },
+      composite: 62,
+      rank: 3,
+      sectorRank: 1,
+      suggestedGrade: 'poor',
+      suggestionReasons: ['“一般”“差”票占比12.5%，超过10%'],
+      finalGrade: 'poor',
+      opinionProblems: '软弱涣散问题突出。',
+      opinionDirection: '限期整顿。',
     }),
   ]);
 
@@ -97,9 +139,11 @@ async function ownDatabase() {
   onTestFinished(() => own.t.close());
 }
 
-const lock = () => t.db.update(evaluations)
-  .set({ state: 'locked', lockedAt: new Date('2026-01-20T02:00:00Z'), decisionNote: '镇党委2026年第2次会议' })
-  .where(eq(evaluations.campaignId, campaignId));
+const lock = () =>
+  t.db
+    .update(evaluations)
+    .set({ state: 'locked', lockedAt: new Date('2026-01-20T02:00:00Z'), decisionNote: '镇党委2026年第2次会议' })
+    .where(eq(evaluations.campaignId, campaignId));
 
 describe('evaluation outputs API', () => {
   it('is described in the OpenAPI document with its query options', async () => {
@@ -107,7 +151,8 @@ describe('evaluation outputs API', () => {
     expect(res.statusCode).toBe(200);
     const paths = res.json().paths as Record<string, { get?: { parameters?: { name: string }[] } }>;
     expect(paths['/api/campaigns/{id}/evaluation/outputs/notice']?.get?.parameters?.map((p) => p.name)).toEqual(
-      expect.arrayContaining(['id', 'issuer', 'docNumber', 'addressee', 'date']));
+      expect.arrayContaining(['id', 'issuer', 'docNumber', 'addressee', 'date']),
+    );
     expect(paths['/api/campaigns/{id}/evaluation/outputs/feedback-letters/{reporterId}']?.get).toBeDefined();
   });
 
@@ -142,7 +187,9 @@ describe('evaluation outputs after the lock', () => {
   });
 
   it('the 通报 lists every secretary under the grade the committee locked, in 公文 layout', async () => {
-    const res = await s.townAdmin!.get(`${base()}/notice?issuer=${encodeURIComponent('中共甲一镇委员会')}&docNumber=${encodeURIComponent('甲组通〔2026〕3号')}`);
+    const res = await s.townAdmin!.get(
+      `${base()}/notice?issuer=${encodeURIComponent('中共甲一镇委员会')}&docNumber=${encodeURIComponent('甲组通〔2026〕3号')}`,
+    );
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('wordprocessingml');
     const text = await docxText(res.rawPayload);
@@ -189,7 +236,11 @@ describe('evaluation outputs after the lock', () => {
     expect(res.statusCode).toBe(200);
     const zip = await JSZip.loadAsync(res.rawPayload);
     const names = Object.keys(zip.files).sort();
-    expect(names).toEqual(['1-反馈意见-甲一镇东村党支部-李建国.docx', '2-反馈意见-甲一镇西村党支部-王芳.docx', '3-反馈意见-甲一镇北村党支部-赵强.docx']);
+    expect(names).toEqual([
+      '1-反馈意见-甲一镇东村党支部-李建国.docx',
+      '2-反馈意见-甲一镇西村党支部-王芳.docx',
+      '3-反馈意见-甲一镇北村党支部-赵强.docx',
+    ]);
     const north = await docxText(await zip.file(names[2]!)!.async('nodebuffer'));
     expect(north).toContain('赵强同志：');
     expect(north).toContain('综合评价等次为“差”');
@@ -205,9 +256,51 @@ describe('evaluation outputs after the lock', () => {
     expect(res.statusCode).toBe(200);
     const ws = (await workbook(res.rawPayload)).getWorksheet('综合评价排名')!;
     expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
-    expect(ws.getRow(1).values).toEqual([undefined, '排名', '党组织', '领域', '书记', '测评得分', '平时掌握', '述职评议', '综合得分', '领域内排名', '建议等次', '确定等次', '理由']);
-    expect(ws.getRow(2).values).toEqual([undefined, 1, '甲一镇东村党支部', '农村', '李建国', 95.5, 86, 90, 91.5, 1, '好', '好', '综合得分排名第1位']);
-    expect(ws.getRow(3).values).toEqual([undefined, 2, '甲一镇西村党支部', '农村', '王芳', 82.25, 78, 80, 80.5, 2, '较好', '一般', '年内发生信访事件，党委研究下调为一般']);
+    expect(ws.getRow(1).values).toEqual([
+      undefined,
+      '排名',
+      '党组织',
+      '领域',
+      '书记',
+      '测评得分',
+      '平时掌握',
+      '述职评议',
+      '综合得分',
+      '领域内排名',
+      '建议等次',
+      '确定等次',
+      '理由',
+    ]);
+    expect(ws.getRow(2).values).toEqual([
+      undefined,
+      1,
+      '甲一镇东村党支部',
+      '农村',
+      '李建国',
+      95.5,
+      86,
+      90,
+      91.5,
+      1,
+      '好',
+      '好',
+      '综合得分排名第1位',
+    ]);
+    expect(ws.getRow(3).values).toEqual([
+      undefined,
+      2,
+      '甲一镇西村党支部',
+      '农村',
+      '王芳',
+      82.25,
+      78,
+      80,
+      80.5,
+      2,
+      '较好',
+      '一般',
+      '年内发生信访事件，党委研究下调为一般',
+    ]);
     expect(ws.getRow(4).getCell(2).value).toBe('甲一镇北村党支部');
     expect(ws.getRow(4).getCell(3).value).toBe('社区');
     expect(ws.getRow(4).getCell(11).value).toBe('差');
@@ -220,7 +313,8 @@ describe('evaluation outputs after the lock', () => {
     expect(wb.worksheets.map((w) => w.name)).toEqual(['名册', '1-李建国', '2-王芳', '3-赵强']);
     const sheet = wb.getWorksheet('2-王芳')!;
     const field = (label: string) => {
-      for (let i = 2; i <= 8; i++) if (sheet.getRow(i).getCell(1).value === label) return sheet.getRow(i).getCell(2).value;
+      for (let i = 2; i <= 8; i++)
+        if (sheet.getRow(i).getCell(1).value === label) return sheet.getRow(i).getCell(2).value;
       throw new Error(`no ${label}`);
     };
     expect(field('姓名')).toBe('王芳');
@@ -229,8 +323,17 @@ describe('evaluation outputs after the lock', () => {
     expect(field('综合评价等次')).toBe('一般');
     expect(field('综合评价意见')).toContain('存在问题：党员教育管理偏松。');
     expect(field('党委研究确定日期')).toEqual(new Date('2026-01-20T00:00:00Z'));
-    expect(wb.getWorksheet('名册')!.getRow(4).values).toEqual(
-      [undefined, 3, '赵强', '书记', '甲一镇北村党支部', 2025, '差', new Date('2026-01-20T00:00:00Z'), '3-赵强']);
+    expect(wb.getWorksheet('名册')!.getRow(4).values).toEqual([
+      undefined,
+      3,
+      '赵强',
+      '书记',
+      '甲一镇北村党支部',
+      2025,
+      '差',
+      new Date('2026-01-20T00:00:00Z'),
+      '3-赵强',
+    ]);
   });
 
   it('a reporter downloads only their own letter, without score or rank, and nothing else', async () => {
@@ -252,7 +355,14 @@ describe('evaluation outputs after the lock', () => {
 
   it('another county, a leader and a foreign secretary are denied; a missing reporter is 404', async () => {
     for (const who of ['otherCounty', 'leader', 'secForeign']) {
-      for (const path of ['', '/notice', '/ranking', '/cadre-sheets', '/feedback-letters', `/feedback-letters/${rep.east}`]) {
+      for (const path of [
+        '',
+        '/notice',
+        '/ranking',
+        '/cadre-sheets',
+        '/feedback-letters',
+        `/feedback-letters/${rep.east}`,
+      ]) {
         const res = await s[who]!.get(base() + path);
         expect(res.statusCode, `${who} ${path}`).toBe(who === 'leader' ? 403 : 404);
         expect(res.json().code).toBe(who === 'leader' ? 'FORBIDDEN' : 'NOT_FOUND');
@@ -267,20 +377,29 @@ describe('evaluation outputs after the lock', () => {
     await ownDatabase();
     await lock();
     for (const [who, path] of [
-      ['townAdmin', `/feedback-letters/${rep.east}?showScores=true`], ['townAdmin', `/feedback-letters/${rep.west}`], ['countyAdmin', '/feedback-letters'],
-      ['townAdmin', '/ranking'], ['townAdmin', '/cadre-sheets'], ['secEast', `/feedback-letters/${rep.east}?showScores=true`],
-    ] as const) expect((await s[who]!.get(base() + path)).statusCode, path).toBe(200);
+      ['townAdmin', `/feedback-letters/${rep.east}?showScores=true`],
+      ['townAdmin', `/feedback-letters/${rep.west}`],
+      ['countyAdmin', '/feedback-letters'],
+      ['townAdmin', '/ranking'],
+      ['townAdmin', '/cadre-sheets'],
+      ['secEast', `/feedback-letters/${rep.east}?showScores=true`],
+    ] as const)
+      expect((await s[who]!.get(base() + path)).statusCode, path).toBe(200);
     // showScores letter + plain letter + reporter's own letter + the zip
     expect(await audits('evaluation.output.feedback')).toBe(4);
     expect(await audits('evaluation.output.ranking')).toBe(1);
     expect(await audits('evaluation.output.cadre_file')).toBe(1);
-    const [row] = await queryRows<{ scope_path: string; target_id: string; detail: { letters: number } }>(t.db,
-      sql`select scope_path, target_id, detail from audit_log where action = 'evaluation.output.feedback' and detail->>'format' = 'zip'`);
+    const [row] = await queryRows<{ scope_path: string; target_id: string; detail: { letters: number } }>(
+      t.db,
+      sql`select scope_path, target_id, detail from audit_log where action = 'evaluation.output.feedback' and detail->>'format' = 'zip'`,
+    );
     expect(row).toMatchObject({ target_id: String(campaignId), detail: { letters: 3 } });
     expect(row!.scope_path).toMatch(/^\/\d+\/\d+\/$/);
   });
 
   it('the locked result rows cannot be changed afterwards (the documents stay true)', async () => {
-    await expect(t.db.update(evaluationResults).set({ finalGrade: 'good' }).where(eq(evaluationResults.reporterId, rep.west!))).rejects.toThrow();
+    await expect(
+      t.db.update(evaluationResults).set({ finalGrade: 'good' }).where(eq(evaluationResults.reporterId, rep.west!)),
+    ).rejects.toThrow();
   });
 });

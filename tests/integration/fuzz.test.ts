@@ -16,7 +16,9 @@ let t: Awaited<ReturnType<typeof setupTestApp>>;
 let w: BallotWorld;
 let reportId: number;
 let uncaught = 0;
-const onUncaught = () => { uncaught++; };
+const onUncaught = () => {
+  uncaught++;
+};
 
 // Each test takes a database of its own with the same world: the fuzzer's seeded run must meet the same rows whatever
 // ran before it, and the regression tests below rename and add rows of their own.
@@ -40,8 +42,14 @@ afterAll(() => {
 describe('fuzzing every route', () => {
   it(`${REQUESTS} generated hostile requests (seed ${SEED}): no 5xx, Chinese { code, message } on every 4xx, rejected requests change nothing`, async () => {
     const stats = await runFuzz({
-      app: t.app, database: t.database, adminId: w.users.admin.id, requests: REQUESTS, seed: SEED, batchSize: 50,
-      secretaryId: w.users.secretary.id, focusIds: [reportId],
+      app: t.app,
+      database: t.database,
+      adminId: w.users.admin.id,
+      requests: REQUESTS,
+      seed: SEED,
+      batchSize: 50,
+      secretaryId: w.users.secretary.id,
+      focusIds: [reportId],
     });
     const summary = `statuses ${histogram(stats.statuses)}; routes ${stats.perRoute.size}; over HTTP ${stats.overHttp}; rejected checked ${stats.rejectedChecked}; batches checked ${stats.batchesChecked}; uploads ${[...stats.uploads.keys()].join(' | ')}`;
     expect(stats.violations, summary).toEqual([]);
@@ -55,15 +63,31 @@ describe('fuzzing every route', () => {
     expect(uncaught).toBe(0);
     // Upload-then-read sequences ran, reached the report import as its author and were read back (issue 15).
     expect(stats.sequences, summary).toBeGreaterThan(0);
-    expect([...stats.uploads.keys()].some((k) => k.startsWith('/api/reports/{id}/docx') && k.includes('[secretary]')), summary).toBe(true);
+    expect(
+      [...stats.uploads.keys()].some((k) => k.startsWith('/api/reports/{id}/docx') && k.includes('[secretary]')),
+      summary,
+    ).toBe(true);
     expect(stats.readsAfterUpload.size).toBeGreaterThan(0);
     // Tables that may change on rejected requests are few and named (docs/operations.md lists why).
-    expect(Object.keys(FAILURE_RECORDING).sort()).toEqual(['audit_log', 'login_attempts', 'login_guards', 'org_import_jobs', 'org_import_staging', 'sessions', 'survey_failures', 'vote_failures']);
+    expect(Object.keys(FAILURE_RECORDING).sort()).toEqual([
+      'audit_log',
+      'login_attempts',
+      'login_guards',
+      'org_import_jobs',
+      'org_import_staging',
+      'sessions',
+      'survey_failures',
+      'vote_failures',
+    ]);
   }, 120_000);
 
   // Regressions found by the fuzzer, each answered at the source (src/server/http/errors.ts).
   it('a multipart body without a boundary, or with a part cut short, is a 400 on every upload route, not a 500', async () => {
-    for (const url of ['/api/orgs/import', `/api/campaigns/${w.campaign.id}/evaluation/inputs/import`, '/api/rectification/items/1/evidence']) {
+    for (const url of [
+      '/api/orgs/import',
+      `/api/campaigns/${w.campaign.id}/evaluation/inputs/import`,
+      '/api/rectification/items/1/evidence',
+    ]) {
       for (const [type, payload] of [
         ['multipart/form-data', 'no boundary here'],
         ['multipart/form-data; boundary=xx', '--xx\r\ngarbage without headers'],
@@ -97,7 +121,10 @@ describe('fuzzing every route', () => {
   });
 
   it('an empty committee member PATCH is a 400, not a 500 from an UPDATE without columns', async () => {
-    const made = await w.sessions.admin.post(`/api/orgs/${w.villageA2.id}/members`, { name: '张委员', position: '组织委员' });
+    const made = await w.sessions.admin.post(`/api/orgs/${w.villageA2.id}/members`, {
+      name: '张委员',
+      position: '组织委员',
+    });
     expect(made.statusCode, made.body).toBe(200);
     const empty = await w.sessions.admin.patch(`/api/members/${made.json().member.id}`, {});
     expect(empty.statusCode).toBe(400);
@@ -109,6 +136,9 @@ describe('fuzzing every route', () => {
     const { port } = t.app.server.address() as import('node:net').AddressInfo;
     const res = await fetch(`http://127.0.0.1:${port}/api/campaigns?year=${'A'.repeat(20_000)}`);
     expect(res.status).toBe(431);
-    expect(await res.json()).toEqual({ code: 'HEADERS_TOO_LARGE', message: '请求头过长（网址或Cookie过长），请缩短后重试' });
+    expect(await res.json()).toEqual({
+      code: 'HEADERS_TOO_LARGE',
+      message: '请求头过长（网址或Cookie过长），请缩短后重试',
+    });
   });
 });

@@ -9,7 +9,16 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app';
 import {
-  buildCampaign, buildSecretary, buildTwoCounties, buildUser, setupTestApp, signIn, TEST_COST, TEST_PASSWORD, testClock, type Session,
+  buildCampaign,
+  buildSecretary,
+  buildTwoCounties,
+  buildUser,
+  setupTestApp,
+  signIn,
+  TEST_COST,
+  TEST_PASSWORD,
+  testClock,
+  type Session,
 } from '../factories';
 import { freshDatabase } from '../setup/db';
 import { makeReportDocx, upload } from './reports-helpers';
@@ -24,7 +33,8 @@ beforeAll(async () => {
   // Chromium by tests/e2e/csp.e2e.test.ts).
   webDir = mkdtempSync(path.join(tmpdir(), 'sp-web-'));
   mkdirSync(path.join(webDir, 'vote'));
-  for (const f of ['index.html', 'vote/index.html', 'vote/survey.html']) writeFileSync(path.join(webDir, f), '<!doctype html><title>x</title>');
+  for (const f of ['index.html', 'vote/index.html', 'vote/survey.html'])
+    writeFileSync(path.join(webDir, f), '<!doctype html><title>x</title>');
   t = await setupTestApp({ config: { webDir, trustProxy: ['127.0.0.1'] } });
   tree = await buildTwoCounties(t.db);
   await buildSecretary(t.db, tree.villageA1.id);
@@ -49,7 +59,15 @@ const expectHardened = (headers: Record<string, unknown>, where: string) => {
 
 describe('security headers (issue 15)', () => {
   it('the admin app, its client routes (/assess), the phone vote and survey pages and the API carry CSP, nosniff, no framing, no referrer', async () => {
-    for (const url of ['/', '/assess', '/campaigns/1/assessment', '/vote/', '/vote/survey.html', '/api/health', '/api/auth/me']) {
+    for (const url of [
+      '/',
+      '/assess',
+      '/campaigns/1/assessment',
+      '/vote/',
+      '/vote/survey.html',
+      '/api/health',
+      '/api/auth/me',
+    ]) {
       const res = await t.app.inject({ method: 'GET', url });
       expect(res.statusCode, url).toBeLessThan(500);
       expectHardened(res.headers, url);
@@ -62,7 +80,9 @@ describe('security headers (issue 15)', () => {
   it('the public report page keeps its own stricter policy (no script at all) with the same companions', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/p/reports/not-a-real-token-000' });
     expect(res.statusCode).toBe(404);
-    expect(res.headers['content-security-policy']).toBe("default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+    expect(res.headers['content-security-policy']).toBe(
+      "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    );
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['x-frame-options']).toBe('DENY');
     expect(res.headers['referrer-policy']).toBe('no-referrer');
@@ -70,8 +90,19 @@ describe('security headers (issue 15)', () => {
 });
 
 describe('Secure session cookie over TLS (issue 15)', () => {
-  const login = async (app: typeof t.app, username: string, headers: Record<string, string> = {}, remoteAddress = '127.0.0.1') => {
-    const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: TEST_PASSWORD }, headers, remoteAddress });
+  const login = async (
+    app: typeof t.app,
+    username: string,
+    headers: Record<string, string> = {},
+    remoteAddress = '127.0.0.1',
+  ) => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username, password: TEST_PASSWORD },
+      headers,
+      remoteAddress,
+    });
     expect(res.statusCode, res.body).toBe(200);
     return res.cookies.find((c) => c.name === 'sp_sid')!;
   };
@@ -85,7 +116,11 @@ describe('Secure session cookie over TLS (issue 15)', () => {
 
   it('COOKIE_SECURE=true forces it (TLS ended by a proxy the app does not trust)', async () => {
     const database = await freshDatabase();
-    const app = await buildApp({ database, clock: testClock(), config: { passwordCost: TEST_COST, cookieSecure: true } });
+    const app = await buildApp({
+      database,
+      clock: testClock(),
+      config: { passwordCost: TEST_COST, cookieSecure: true },
+    });
     try {
       const u = await buildUser(database.db, { role: 'auditor' });
       const c = await login(app, u.username);
@@ -103,7 +138,13 @@ describe('uploaded bytes are served as downloads of a sniffed type (issue 15)', 
   let reportId: number;
   beforeAll(async () => {
     const c = await buildCampaign(t.db, {
-      organizerOrgId: tree.townA.id, templateId: '003', year: 2025, state: 'published', reporterOrgIds: [tree.villageA1.id], open: ['reports'], openAt: t.clock.now(),
+      organizerOrgId: tree.townA.id,
+      templateId: '003',
+      year: 2025,
+      state: 'published',
+      reporterOrgIds: [tree.villageA1.id],
+      open: ['reports'],
+      openAt: t.clock.now(),
     });
     const [r] = (await s.adminA.get(`/api/campaigns/${c.id}/reporters`)).json().items as { id: number }[];
     const opened = await s.secA1.post('/api/reports/open', { reporterId: r.id });
@@ -136,23 +177,46 @@ describe('uploaded bytes are served as downloads of a sniffed type (issue 15)', 
   });
 
   it('real files get their own type whatever the upload said: PDF, Word', async () => {
-    const pdf = await attach(Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n'), '材料.pdf', 'text/html');
+    const pdf = await attach(
+      Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n'),
+      '材料.pdf',
+      'text/html',
+    );
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect(String(pdf.headers['content-disposition'])).toMatch(/^attachment; /);
     const docx = await attach(await makeReportDocx(), '述职报告.docx', 'text/html');
-    expect(docx.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+    expect(docx.headers['content-type']).toBe(
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    );
   });
 
   it('rectification evidence: an HTML page named .pdf is a download of octet-stream too', async () => {
     const c = await buildCampaign(t.db, {
-      organizerOrgId: tree.countyA.id, templateId: '003', year: 2024, state: 'published', reporterOrgIds: [tree.villageA1.id], open: ['rectification'], openAt: t.clock.now(),
+      organizerOrgId: tree.countyA.id,
+      templateId: '003',
+      year: 2024,
+      state: 'published',
+      reporterOrgIds: [tree.villageA1.id],
+      open: ['rectification'],
+      openAt: t.clock.now(),
     });
     const item = await s.adminA.post(`/api/campaigns/${c.id}/rectification/items`, {
-      orgId: tree.villageA1.id, description: '巡察反馈：记录不规范', owner: '张书记', responsibleLeader: '李镇长', measures: '逐月检查', deadline: '2026-12-31',
+      orgId: tree.villageA1.id,
+      description: '巡察反馈：记录不规范',
+      owner: '张书记',
+      responsibleLeader: '李镇长',
+      measures: '逐月检查',
+      deadline: '2026-12-31',
     });
     expect(item.statusCode, item.body).toBe(200);
     const html = Buffer.from('<html><script>alert(document.cookie)</script></html>');
-    const up = await upload(s.adminA, `/api/rectification/items/${item.json().id}/evidence`, html, '佐证.pdf', 'text/html');
+    const up = await upload(
+      s.adminA,
+      `/api/rectification/items/${item.json().id}/evidence`,
+      html,
+      '佐证.pdf',
+      'text/html',
+    );
     expect(up.statusCode, up.body).toBe(200);
     const got = await s.adminA.get(`/api/rectification/items/${item.json().id}/evidence/${up.json().id}`);
     expect(got.statusCode).toBe(200);

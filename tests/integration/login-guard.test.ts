@@ -32,17 +32,23 @@ const login = (username: string, password: string, ip: string) =>
 
 /** Password checks that ran for a username: every audited sign-in attempt except those refused before the check. */
 async function evaluated(username: string) {
-  const [row] = await queryRows<{ n: number }>(t.db, sql`
+  const [row] = await queryRows<{ n: number }>(
+    t.db,
+    sql`
     select count(*)::int as n from audit_log
     where action in ('auth.login', 'auth.lock') and actor_name like ${`%${username}%`}
-      and coalesce(detail->>'reason', '') not in ('locked', 'rate_limited')`);
+      and coalesce(detail->>'reason', '') not in ('locked', 'rate_limited')`,
+  );
   return row!.n;
 }
 
 describe('lockout counts attempts atomically', () => {
   it('17 wrong passwords and the right one in one burst: at most 5 passwords are checked, the right one only as one of them', async () => {
     await buildUser(t.db, { role: 'leader', username: 'burst_user', scopeOrgId: tree.countyA.id });
-    const burst = [...Array.from({ length: 17 }, () => login('burst_user', 'Wrong#Pass1', '10.30.0.1')), login('burst_user', TEST_PASSWORD, '10.30.0.1')];
+    const burst = [
+      ...Array.from({ length: 17 }, () => login('burst_user', 'Wrong#Pass1', '10.30.0.1')),
+      login('burst_user', TEST_PASSWORD, '10.30.0.1'),
+    ];
     const codes = (await Promise.all(burst)).map((r) => r.statusCode);
     // Before: all 18 were checked (14 wrong ones and the right one logged in on the review's server).
     expect(await evaluated('burst_user')).toBeLessThanOrEqual(5);
@@ -59,8 +65,14 @@ describe('lockout counts attempts atomically', () => {
     const mine = await reserveAttempt(t.db, config, 'interleave_user', '10.40.0.1', now);
     const guess = await reserveAttempt(t.db, config, 'interleave_user', '10.40.0.1', now);
     if (!mine.ok || !guess.ok) throw new Error('both attempts should get a slot');
-    const counts = async () => (await queryRows<{ ip: string; attempts: number }>(t.db, sql`
-      select ip, attempts from login_guards where username = 'interleave_user' order by ip`)).map((r) => `${r.ip}:${r.attempts}`);
+    const counts = async () =>
+      (
+        await queryRows<{ ip: string; attempts: number }>(
+          t.db,
+          sql`
+      select ip, attempts from login_guards where username = 'interleave_user' order by ip`,
+        )
+      ).map((r) => `${r.ip}:${r.attempts}`);
     await clearAttempts(t.db, 'interleave_user', '10.40.0.1', mine.taken);
     expect(await counts()).toEqual(['*:2', '10.40.0.1:2']);
     // The latest attempt's right password clears both, as a sign-in after a few typos always did.
@@ -84,7 +96,11 @@ describe('usernames cannot be told apart', () => {
     await t.db.update(users).set({ disabled: true }).where(sql`id = ${gone.id}`);
     const answers: Record<string, string[]> = {};
     const checks: Record<string, number[]> = {};
-    for (const [name, ip] of [['ghost_user', '10.31.0.1'], ['real_user', '10.31.0.2'], ['gone_user', '10.31.0.3']] as const) {
+    for (const [name, ip] of [
+      ['ghost_user', '10.31.0.1'],
+      ['real_user', '10.31.0.2'],
+      ['gone_user', '10.31.0.3'],
+    ] as const) {
       answers[name] = [];
       checks[name] = [];
       for (let i = 0; i < 5; i++) {
@@ -103,7 +119,11 @@ describe('usernames cannot be told apart', () => {
     expect(checks).toEqual({ ghost_user: [1, 1, 1, 1, 1], real_user: [1, 1, 1, 1, 1], gone_user: [1, 1, 1, 1, 1] });
     // Once locked, all three answer alike without a check.
     verifySpy.mockClear();
-    const locked = await Promise.all([login('ghost_user', TEST_PASSWORD, '10.31.0.1'), login('real_user', TEST_PASSWORD, '10.31.0.2'), login('gone_user', TEST_PASSWORD, '10.31.0.3')]);
+    const locked = await Promise.all([
+      login('ghost_user', TEST_PASSWORD, '10.31.0.1'),
+      login('real_user', TEST_PASSWORD, '10.31.0.2'),
+      login('gone_user', TEST_PASSWORD, '10.31.0.3'),
+    ]);
     expect(new Set(locked.map((r) => `${r.statusCode} ${r.json().message}`)).size).toBe(1);
     expect(verifySpy).not.toHaveBeenCalled();
   });
@@ -148,7 +168,10 @@ describe('sign-in rows are scoped by the account', () => {
     await login('leader_b', 'Wrong#Pass1', '10.34.0.1');
     await login('no_such_person', 'Wrong#Pass1', '10.34.0.2');
     const a = await signIn(t.app, 'auditor_a');
-    const rowsA = (await a.get('/api/audit?action=auth.&limit=200')).json().items as Array<{ actorName: string; ip: string | null }>;
+    const rowsA = (await a.get('/api/audit?action=auth.&limit=200')).json().items as Array<{
+      actorName: string;
+      ip: string | null;
+    }>;
     expect(rowsA.some((r) => r.actorName.includes('leader_a'))).toBe(true);
     expect(rowsA.filter((r) => r.actorName.includes('leader_b') || r.actorName.includes('no_such_person'))).toEqual([]);
     const sys = await signIn(t.app, 'auditor_sys');

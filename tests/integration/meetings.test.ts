@@ -8,8 +8,17 @@ import { queryRows } from '../../src/server/db/connect';
 import { observerAssignments } from '../../src/server/db/schema';
 import { buildApp } from '../../src/server/app';
 import {
-  buildCampaign, buildMeeting, buildOrg, buildReporter, buildSecretary, buildTwoCounties, buildUser, setupTestApp,
-  signIn, TEST_COST, type Session,
+  buildCampaign,
+  buildMeeting,
+  buildOrg,
+  buildReporter,
+  buildSecretary,
+  buildTwoCounties,
+  buildUser,
+  setupTestApp,
+  signIn,
+  TEST_COST,
+  type Session,
 } from '../factories';
 
 let t: Awaited<ReturnType<typeof setupTestApp>>;
@@ -27,17 +36,70 @@ beforeAll(async () => {
   t = await setupTestApp();
   tree = await buildTwoCounties(t.db);
   // A university-style round (001): 分党委 speak 8 minutes and must report on site; 党支部 speak 5 and may report in writing.
-  const subCommittee = await buildOrg(t.db, { parent: tree.townA, name: '甲一镇机关总支', code: 'A-T1-G1', kind: 'general_branch' });
-  const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '001', state: 'published', open: ['meeting'] });
+  const subCommittee = await buildOrg(t.db, {
+    parent: tree.townA,
+    name: '甲一镇机关总支',
+    code: 'A-T1-G1',
+    kind: 'general_branch',
+  });
+  const c = await buildCampaign(t.db, {
+    organizerOrgId: tree.townA.id,
+    templateId: '001',
+    state: 'published',
+    open: ['meeting'],
+  });
   campaignId = c.id;
   const sec1 = await buildSecretary(t.db, tree.villageA1.id, { name: '李建国' });
-  rep.v1 = (await buildReporter(t.db, { campaignId, orgId: tree.villageA1.id, reportToOrgId: tree.townA.id, tierKey: 'branches', secretaryId: sec1.id })).id;
-  rep.v2 = (await buildReporter(t.db, { campaignId, orgId: tree.villageA2.id, reportToOrgId: tree.townA.id, tierKey: 'branches', writtenOnly: true })).id;
-  rep.sub = (await buildReporter(t.db, { campaignId, orgId: subCommittee.id, reportToOrgId: tree.townA.id, tierKey: 'sub_committees' })).id;
-  rep.down = (await buildReporter(t.db, { campaignId, orgId: tree.townA.id, reportToOrgId: tree.townA.id, tierKey: 'sub_committees', role: 'downward' })).id;
-  const other = await buildCampaign(t.db, { organizerOrgId: tree.townB.id, templateId: '001', state: 'published', open: ['meeting'] });
+  rep.v1 = (
+    await buildReporter(t.db, {
+      campaignId,
+      orgId: tree.villageA1.id,
+      reportToOrgId: tree.townA.id,
+      tierKey: 'branches',
+      secretaryId: sec1.id,
+    })
+  ).id;
+  rep.v2 = (
+    await buildReporter(t.db, {
+      campaignId,
+      orgId: tree.villageA2.id,
+      reportToOrgId: tree.townA.id,
+      tierKey: 'branches',
+      writtenOnly: true,
+    })
+  ).id;
+  rep.sub = (
+    await buildReporter(t.db, {
+      campaignId,
+      orgId: subCommittee.id,
+      reportToOrgId: tree.townA.id,
+      tierKey: 'sub_committees',
+    })
+  ).id;
+  rep.down = (
+    await buildReporter(t.db, {
+      campaignId,
+      orgId: tree.townA.id,
+      reportToOrgId: tree.townA.id,
+      tierKey: 'sub_committees',
+      role: 'downward',
+    })
+  ).id;
+  const other = await buildCampaign(t.db, {
+    organizerOrgId: tree.townB.id,
+    templateId: '001',
+    state: 'published',
+    open: ['meeting'],
+  });
   otherCampaignId = other.id;
-  rep.foreign = (await buildReporter(t.db, { campaignId: other.id, orgId: tree.villageB1.id, reportToOrgId: tree.townB.id, tierKey: 'branches' })).id;
+  rep.foreign = (
+    await buildReporter(t.db, {
+      campaignId: other.id,
+      orgId: tree.villageB1.id,
+      reportToOrgId: tree.townB.id,
+      tierKey: 'branches',
+    })
+  ).id;
 
   const accounts: [string, Role, { scopeOrgId?: number; orgId?: number }][] = [
     ['adminA', 'org_admin', { scopeOrgId: tree.countyA.id }],
@@ -54,26 +116,43 @@ beforeAll(async () => {
     const u = await buildUser(t.db, { role, username, ...scope });
     s[username] = await signIn(t.app, username);
     if (username === 'observerA') {
-      await t.db.insert(observerAssignments).values({ campaignId, subCampaignId: campaignId, userId: u.id, groupName: '第一指导组', isLeader: true });
+      await t.db
+        .insert(observerAssignments)
+        .values({ campaignId, subCampaignId: campaignId, userId: u.id, groupName: '第一指导组', isLeader: true });
     }
   }
 });
 afterAll(async () => t.close());
 
 const newMeeting = async (title = '甲一镇述职评议会') => {
-  const res = await s.townA.post(`/api/campaigns/${campaignId}/meetings`, { title, meetingDate: '2026-01-10', place: '镇三楼会议室', chair: '王书记', recorder: '赵干事' });
+  const res = await s.townA.post(`/api/campaigns/${campaignId}/meetings`, {
+    title,
+    meetingDate: '2026-01-10',
+    place: '镇三楼会议室',
+    chair: '王书记',
+    recorder: '赵干事',
+  });
   expect(res.statusCode, res.body).toBe(200);
   return res.json().id as number;
 };
 
 describe('R-MEET-1 meetings of a campaign: access per role', () => {
-  it('the organizer\'s admin (and the county above) create; others, and another county, are denied', async () => {
+  it("the organizer's admin (and the county above) create; others, and another county, are denied", async () => {
     const body = { title: '述职评议会', meetingDate: '2026-01-10', place: '会议室' };
     const got: Record<string, number> = {};
     for (const u of ['adminA', 'townA', 'adminB', 'leaderA', 'assessorA', 'observerA', 'secA1', 'auditorA']) {
       got[u] = (await s[u].post(`/api/campaigns/${campaignId}/meetings`, body)).statusCode;
     }
-    expect(got).toEqual({ adminA: 200, townA: 200, adminB: 404, leaderA: 403, assessorA: 403, observerA: 403, secA1: 403, auditorA: 403 });
+    expect(got).toEqual({
+      adminA: 200,
+      townA: 200,
+      adminB: 404,
+      leaderA: 403,
+      assessorA: 403,
+      observerA: 403,
+      secA1: 403,
+      auditorA: 403,
+    });
     expect(await count('meetings', `campaign_id = ${campaignId}`)).toBe(2);
     expect(await audits('meeting.create')).toBe(2);
   });
@@ -83,7 +162,16 @@ describe('R-MEET-1 meetings of a campaign: access per role', () => {
     for (const u of ['adminA', 'leaderA', 'assessorA', 'observerA', 'adminB', 'leaderB', 'secA1', 'auditorA']) {
       got[u] = (await s[u].get(`/api/campaigns/${campaignId}/meetings`)).statusCode;
     }
-    expect(got).toEqual({ adminA: 200, leaderA: 200, assessorA: 200, observerA: 200, adminB: 404, leaderB: 404, secA1: 403, auditorA: 403 });
+    expect(got).toEqual({
+      adminA: 200,
+      leaderA: 200,
+      assessorA: 200,
+      observerA: 200,
+      adminB: 404,
+      leaderB: 404,
+      secA1: 403,
+      auditorA: 403,
+    });
     const page = (await s.adminA.get(`/api/campaigns/${campaignId}/meetings?limit=1`)).json();
     expect(page.total).toBe(2);
     expect(page.items).toHaveLength(1);
@@ -106,7 +194,10 @@ describe('R-MEET-1 meetings of a campaign: access per role', () => {
       expect(res.json().message).toMatch(/[\u4e00-\u9fa5]/);
     }
     expect(await count('meetings')).toBe(before);
-    expect((await s.townA.post('/api/campaigns/999999/meetings', { title: '会', meetingDate: '2026-01-10', place: '室' })).statusCode).toBe(404);
+    expect(
+      (await s.townA.post('/api/campaigns/999999/meetings', { title: '会', meetingDate: '2026-01-10', place: '室' }))
+        .statusCode,
+    ).toBe(404);
     expect((await s.townA.get('/api/meetings/999999')).statusCode).toBe(404);
     expect((await s.townA.get('/api/meetings/abc')).statusCode).toBe(400);
   });
@@ -126,7 +217,9 @@ describe('R-MEET-1 meetings of a campaign: access per role', () => {
 
   it('keeps a meeting that has a ballot round (MEETING_HAS_BALLOTS, counted through ballots_v_rounds)', async () => {
     const id = await newMeeting('已设置测评的会议');
-    await t.db.execute(sql`insert into ballot_rounds (meeting_id, mode, room_code) values (${id}, 'rehearsal', '0000')`);
+    await t.db.execute(
+      sql`insert into ballot_rounds (meeting_id, mode, room_code) values (${id}, 'rehearsal', '0000')`,
+    );
     const res = await s.townA.delete(`/api/meetings/${id}`);
     expect(res.statusCode).toBe(409);
     expect(res.json().code).toBe('MEETING_HAS_BALLOTS');
@@ -140,10 +233,15 @@ describe('R-MEET-1 agenda and R-REP-8 speaking minutes', () => {
     id = await newMeeting('议程测试');
   });
 
-  it('adds every reporter in default order, the organizer\'s 下评 (R-CAMP-4) last, minutes from the tier (8 / 5)', async () => {
+  it("adds every reporter in default order, the organizer's 下评 (R-CAMP-4) last, minutes from the tier (8 / 5)", async () => {
     const res = await s.townA.post(`/api/meetings/${id}/agenda/default`);
     expect(res.statusCode, res.body).toBe(200);
-    const agenda = res.json().agenda as { reporterId: number; role: string; speakingMinutes: number | null; writtenOnly: boolean }[];
+    const agenda = res.json().agenda as {
+      reporterId: number;
+      role: string;
+      speakingMinutes: number | null;
+      writtenOnly: boolean;
+    }[];
     // Roster (tree code) order: 甲一镇机关总支 A-T1-G1, 东村 A-T1-V1, 西村 A-T1-V2; then 下评.
     expect(agenda.map((a) => a.reporterId)).toEqual([rep.sub, rep.v1, rep.v2, rep.down]);
     expect(agenda.at(-1)!.role).toBe('downward');
@@ -155,7 +253,9 @@ describe('R-MEET-1 agenda and R-REP-8 speaking minutes', () => {
   it('reorders (up/down) keeping each item, and refuses duplicates or a reporter of another campaign', async () => {
     const before = (await s.townA.get(`/api/meetings/${id}`)).json().agenda as { id: number; reporterId: number }[];
     const order = [rep.sub, rep.v1, rep.down];
-    const res = await s.townA.put(`/api/meetings/${id}/agenda`, { items: order.map((r) => ({ reporterId: r, writtenOnly: false })) });
+    const res = await s.townA.put(`/api/meetings/${id}/agenda`, {
+      items: order.map((r) => ({ reporterId: r, writtenOnly: false })),
+    });
     expect(res.statusCode, res.body).toBe(200);
     const after = res.json().agenda as { id: number; reporterId: number; position: number }[];
     expect(after.map((a) => a.reporterId)).toEqual(order);
@@ -164,17 +264,22 @@ describe('R-MEET-1 agenda and R-REP-8 speaking minutes', () => {
     expect(res.json().availableReporters.map((r: { id: number }) => r.id)).toEqual([rep.v2]);
 
     for (const items of [
-      [{ reporterId: rep.v1, writtenOnly: false }, { reporterId: rep.v1, writtenOnly: false }],
+      [
+        { reporterId: rep.v1, writtenOnly: false },
+        { reporterId: rep.v1, writtenOnly: false },
+      ],
       [{ reporterId: rep.foreign, writtenOnly: false }],
     ]) {
       const bad = await s.townA.put(`/api/meetings/${id}/agenda`, { items });
       expect(bad.statusCode).toBe(400);
       expect(bad.json().message).toMatch(/重复|不是本次/);
     }
-    expect((await s.townA.get(`/api/meetings/${id}`)).json().agenda.map((a: { reporterId: number }) => a.reporterId)).toEqual(order);
+    expect(
+      (await s.townA.get(`/api/meetings/${id}`)).json().agenda.map((a: { reporterId: number }) => a.reporterId),
+    ).toEqual(order);
   });
 
-  it('only the organizer\'s admins set the agenda', async () => {
+  it("only the organizer's admins set the agenda", async () => {
     const items = [{ reporterId: rep.v1, writtenOnly: false }];
     for (const u of ['leaderA', 'observerA', 'adminB', 'secA1']) {
       expect((await s[u].put(`/api/meetings/${id}/agenda`, { items })).statusCode, u).toBe(u === 'adminB' ? 404 : 403);
@@ -188,12 +293,16 @@ describe('R-MEET-4 written-only reporting', () => {
     const ok = await s.townA.put(`/api/meetings/${id}/agenda`, { items: [{ reporterId: rep.v1, writtenOnly: true }] });
     expect(ok.statusCode, ok.body).toBe(200);
     expect(ok.json().agenda[0]).toMatchObject({ writtenOnly: true, speakingMinutes: null, writtenOnlyAllowed: true });
-    const bad = await s.townA.put(`/api/meetings/${id}/agenda`, { items: [{ reporterId: rep.sub, writtenOnly: true }] });
+    const bad = await s.townA.put(`/api/meetings/${id}/agenda`, {
+      items: [{ reporterId: rep.sub, writtenOnly: true }],
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ code: 'WRITTEN_ONLY_NOT_ALLOWED' });
     expect(bad.json().message).toContain('须现场述职');
     // The refused change left the agenda as it was.
-    expect((await s.townA.get(`/api/meetings/${id}`)).json().agenda.map((a: { reporterId: number }) => a.reporterId)).toEqual([rep.v1]);
+    expect(
+      (await s.townA.get(`/api/meetings/${id}`)).json().agenda.map((a: { reporterId: number }) => a.reporterId),
+    ).toEqual([rep.v1]);
     // A written-only reporter is never put on the projector.
     const itemId = ok.json().agenda[0].id;
     expect((await s.townA.post(`/api/meetings/${id}/timer`, { action: 'select', itemId })).statusCode).toBe(409);
@@ -201,23 +310,33 @@ describe('R-MEET-4 written-only reporting', () => {
 });
 
 describe('R-MEET-2 attendance by category and observers', () => {
-  it('lists the campaign\'s ballot categories with expected and signed-in counts, and the observers sent (R-CAMP-6)', async () => {
+  it("lists the campaign's ballot categories with expected and signed-in counts, and the observers sent (R-CAMP-6)", async () => {
     const id = await newMeeting('参会人员测试');
     const detail = (await s.townA.get(`/api/meetings/${id}`)).json();
     const keys = detail.attendance.map((a: { categoryKey: string }) => a.categoryKey);
     expect(keys.length).toBeGreaterThanOrEqual(2);
     expect(detail.observers).toEqual([{ name: expect.any(String), groupName: '第一指导组', isLeader: true }]);
 
-    const rows = keys.map((k: string, i: number) => ({ categoryKey: k, expected: 10 + i, present: 9 + i, names: i === keys.length - 1 ? '县委组织部 张三' : null }));
+    const rows = keys.map((k: string, i: number) => ({
+      categoryKey: k,
+      expected: 10 + i,
+      present: 9 + i,
+      names: i === keys.length - 1 ? '县委组织部 张三' : null,
+    }));
     const res = await s.townA.put(`/api/meetings/${id}/attendance`, { rows });
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json().attendance.map((a: { expected: number; present: number }) => [a.expected, a.present])).toEqual(rows.map((r: { expected: number; present: number }) => [r.expected, r.present]));
+    expect(res.json().attendance.map((a: { expected: number; present: number }) => [a.expected, a.present])).toEqual(
+      rows.map((r: { expected: number; present: number }) => [r.expected, r.present]),
+    );
 
     for (const bad of [
       [{ categoryKey: keys[0], expected: 3, present: 4 }],
       [{ categoryKey: 'nope', expected: 3, present: 1 }],
       [{ categoryKey: keys[0], expected: -1, present: 0 }],
-      [{ categoryKey: keys[0], expected: 3, present: 1 }, { categoryKey: keys[0], expected: 3, present: 1 }],
+      [
+        { categoryKey: keys[0], expected: 3, present: 1 },
+        { categoryKey: keys[0], expected: 3, present: 1 },
+      ],
     ]) {
       const r = await s.townA.put(`/api/meetings/${id}/attendance`, { rows: bad });
       expect(r.statusCode, JSON.stringify(bad)).toBe(400);
@@ -238,15 +357,45 @@ describe('R-MEET-3 comments and Q&A per reporter', () => {
     itemId = res.json().agenda[0].id;
   });
 
-  it('the presiding secretary\'s comment, a question and its answer are recorded by admin or leader; observers read only', async () => {
+  it("the presiding secretary's comment, a question and its answer are recorded by admin or leader; observers read only", async () => {
     const post = (u: string, body: object) => s[u].post(`/api/meetings/${id}/comments`, body);
-    const comment = { agendaItemId: itemId, kind: 'comment', authorName: '王书记', authorRole: '镇党委书记', body: '党员发展工作抓得实，但村级组织活动场所利用率不高，下一步要补齐短板。' };
+    const comment = {
+      agendaItemId: itemId,
+      kind: 'comment',
+      authorName: '王书记',
+      authorRole: '镇党委书记',
+      body: '党员发展工作抓得实，但村级组织活动场所利用率不高，下一步要补齐短板。',
+    };
     expect((await post('townA', comment)).statusCode).toBe(200);
-    expect((await post('leaderA', { ...comment, kind: 'question', authorName: '李代表', authorRole: '人大代表', body: '集体经济收入来源有哪些？' })).statusCode).toBe(200);
-    expect((await post('townA', { ...comment, kind: 'answer', authorName: '李建国', authorRole: '村党支部书记', body: '主要是光伏和土地流转。' })).statusCode).toBe(200);
-    expect((await post('townA', { ...comment, agendaItemId: null, authorName: '王书记', body: '集中点评：整体较好。' })).statusCode).toBe(200);
+    expect(
+      (
+        await post('leaderA', {
+          ...comment,
+          kind: 'question',
+          authorName: '李代表',
+          authorRole: '人大代表',
+          body: '集体经济收入来源有哪些？',
+        })
+      ).statusCode,
+    ).toBe(200);
+    expect(
+      (
+        await post('townA', {
+          ...comment,
+          kind: 'answer',
+          authorName: '李建国',
+          authorRole: '村党支部书记',
+          body: '主要是光伏和土地流转。',
+        })
+      ).statusCode,
+    ).toBe(200);
+    expect(
+      (await post('townA', { ...comment, agendaItemId: null, authorName: '王书记', body: '集中点评：整体较好。' }))
+        .statusCode,
+    ).toBe(200);
     const denied: Record<string, number> = {};
-    for (const u of ['observerA', 'assessorA', 'adminB', 'leaderB', 'secA1']) denied[u] = (await post(u, comment)).statusCode;
+    for (const u of ['observerA', 'assessorA', 'adminB', 'leaderB', 'secA1'])
+      denied[u] = (await post(u, comment)).statusCode;
     expect(denied).toEqual({ observerA: 403, assessorA: 403, adminB: 404, leaderB: 404, secA1: 403 });
 
     const read = await s.observerA.get(`/api/meetings/${id}`);
@@ -254,8 +403,16 @@ describe('R-MEET-3 comments and Q&A per reporter', () => {
     expect(read.json().permissions).toEqual({ manage: false, comment: false, ballots: false });
     // The 测评 tab follows the ballots module's policy: the organizer's admin runs the vote, a leader does not.
     expect((await s.townA.get(`/api/meetings/${id}`)).json().permissions.ballots).toBe(true);
-    expect((await s.leaderA.get(`/api/meetings/${id}`)).json().permissions).toMatchObject({ comment: true, ballots: false });
-    expect(read.json().comments.map((c: { kindLabel: string }) => c.kindLabel)).toEqual(['点评', '提问', '回答', '点评']);
+    expect((await s.leaderA.get(`/api/meetings/${id}`)).json().permissions).toMatchObject({
+      comment: true,
+      ballots: false,
+    });
+    expect(read.json().comments.map((c: { kindLabel: string }) => c.kindLabel)).toEqual([
+      '点评',
+      '提问',
+      '回答',
+      '点评',
+    ]);
     expect(read.json().agenda[0].commentCount).toBe(3);
     expect((await s.adminB.get(`/api/meetings/${id}`)).statusCode).toBe(404);
     expect((await s.leaderB.get(`/api/meetings/${id}`)).statusCode).toBe(404);
@@ -264,8 +421,19 @@ describe('R-MEET-3 comments and Q&A per reporter', () => {
   it('refuses an empty text, an unknown kind and an item of another meeting', async () => {
     const other = await newMeeting('另一会议');
     const otherItem = (await s.townA.post(`/api/meetings/${other}/agenda/default`)).json().agenda[0].id;
-    const base = { agendaItemId: itemId, kind: 'comment', authorName: '王书记', authorRole: '镇党委书记', body: '内容' };
-    for (const body of [{ ...base, body: '  ' }, { ...base, kind: 'praise' }, { ...base, agendaItemId: otherItem }, { ...base, authorName: '' }]) {
+    const base = {
+      agendaItemId: itemId,
+      kind: 'comment',
+      authorName: '王书记',
+      authorRole: '镇党委书记',
+      body: '内容',
+    };
+    for (const body of [
+      { ...base, body: '  ' },
+      { ...base, kind: 'praise' },
+      { ...base, agendaItemId: otherItem },
+      { ...base, authorName: '' },
+    ]) {
       const res = await s.townA.post(`/api/meetings/${id}/comments`, body);
       expect(res.statusCode, JSON.stringify(body)).toBe(400);
       expect(res.json().message).toMatch(/[\u4e00-\u9fa5]/);
@@ -282,7 +450,9 @@ describe('R-MEET-3 comments and Q&A per reporter', () => {
     expect((await s.townA.delete(`/api/meetings/${id}/comments/${list[1].id}`)).statusCode).toBe(404);
     expect(await audits('meeting.comment.edit')).toBe(1);
     expect(await audits('meeting.comment.delete')).toBe(1);
-    const drop = await s.townA.put(`/api/meetings/${id}/agenda`, { items: [{ reporterId: rep.down, writtenOnly: false }] });
+    const drop = await s.townA.put(`/api/meetings/${id}/agenda`, {
+      items: [{ reporterId: rep.down, writtenOnly: false }],
+    });
     expect(drop.statusCode).toBe(409);
     expect(drop.json().code).toBe('AGENDA_ITEM_HAS_COMMENTS');
     expect((await s.townA.delete(`/api/meetings/${id}`)).statusCode).toBe(409);
@@ -295,7 +465,13 @@ describe('R-MEET-3 comments and Q&A per reporter', () => {
     expect(closed.statusCode).toBe(200);
     expect(closed.json().meeting.state).toBe('closed');
     const attempts = [
-      await s.townA.post(`/api/meetings/${id}/comments`, { agendaItemId: itemId, kind: 'comment', authorName: '王', authorRole: '书记', body: '迟到的点评' }),
+      await s.townA.post(`/api/meetings/${id}/comments`, {
+        agendaItemId: itemId,
+        kind: 'comment',
+        authorName: '王',
+        authorRole: '书记',
+        body: '迟到的点评',
+      }),
       await s.townA.patch(`/api/meetings/${id}/comments/${list[0].id}`, { body: '改' }),
       await s.townA.delete(`/api/meetings/${id}/comments/${list[0].id}`),
       await s.townA.put(`/api/meetings/${id}/step`, { step: 'summary' }),
@@ -401,10 +577,13 @@ describe('live console: changes pushed by server-sent events (decision 007)', ()
     const ctrl = new AbortController();
     try {
       const port = (other.server.address() as { port: number }).port;
-      const denied = await fetch(`http://127.0.0.1:${port}/api/meetings/${id}/events`, { headers: { cookie: `sp_sid=${s.adminB.cookie}` } });
+      const denied = await fetch(`http://127.0.0.1:${port}/api/meetings/${id}/events`, {
+        headers: { cookie: `sp_sid=${s.adminB.cookie}` },
+      });
       expect(denied.status).toBe(404);
       const res = await fetch(`http://127.0.0.1:${port}/api/meetings/${id}/events`, {
-        headers: { cookie: `sp_sid=${s.observerA.cookie}` }, signal: ctrl.signal,
+        headers: { cookie: `sp_sid=${s.observerA.cookie}` },
+        signal: ctrl.signal,
       });
       expect(res.headers.get('content-type')).toContain('text/event-stream');
       const next = sseReader(res.body!);
@@ -438,9 +617,19 @@ describe('meeting record exports', () => {
   beforeAll(async () => {
     id = await newMeeting('2025年度述职评议会');
     const item = (await s.townA.post(`/api/meetings/${id}/agenda/default`)).json().agenda[0].id;
-    await s.townA.post(`/api/meetings/${id}/comments`, { agendaItemId: item, kind: 'comment', authorName: '王书记', authorRole: '镇党委书记', body: '组织生活会质量有待提高。' });
-    const keys = (await s.townA.get(`/api/meetings/${id}`)).json().attendance.map((a: { categoryKey: string }) => a.categoryKey);
-    await s.townA.put(`/api/meetings/${id}/attendance`, { rows: [{ categoryKey: keys[0], expected: 12, present: 11 }] });
+    await s.townA.post(`/api/meetings/${id}/comments`, {
+      agendaItemId: item,
+      kind: 'comment',
+      authorName: '王书记',
+      authorRole: '镇党委书记',
+      body: '组织生活会质量有待提高。',
+    });
+    const keys = (await s.townA.get(`/api/meetings/${id}`))
+      .json()
+      .attendance.map((a: { categoryKey: string }) => a.categoryKey);
+    await s.townA.put(`/api/meetings/${id}/attendance`, {
+      rows: [{ categoryKey: keys[0], expected: 12, present: 11 }],
+    });
   });
 
   it('会议记录 .docx in 公文 layout: title, attendance, comments, fonts and margins named in the file', async () => {
@@ -485,7 +674,7 @@ describe('meeting record exports', () => {
   });
 });
 
-it('another county\'s campaign is out of reach for county A staff', async () => {
+it("another county's campaign is out of reach for county A staff", async () => {
   const m = await buildMeeting(t.db, { campaignId: otherCampaignId });
   expect((await s.adminA.get(`/api/meetings/${m.id}`)).statusCode).toBe(404);
   expect((await s.adminA.post(`/api/meetings/${m.id}/agenda/default`)).statusCode).toBe(404);

@@ -22,13 +22,21 @@ const routes: { key: string; method: string; url: string }[] = [];
 interface Operation {
   summary?: string;
   tags?: string[];
-  responses?: Record<string, { description?: string; content?: Record<string, { schema?: { properties?: { code?: { enum?: string[] } }; required?: string[] } }> }>;
+  responses?: Record<
+    string,
+    {
+      description?: string;
+      content?: Record<string, { schema?: { properties?: { code?: { enum?: string[] } }; required?: string[] } }>;
+    }
+  >;
 }
 
 beforeAll(async () => {
   const database = await freshDatabase();
   const app = await buildApp({
-    database, clock: testClock(), config: { passwordCost: TEST_COST },
+    database,
+    clock: testClock(),
+    config: { passwordCost: TEST_COST },
     onRoute: (r: RouteOptions) => {
       for (const method of [r.method].flat()) {
         if (method !== 'HEAD' && r.url.startsWith('/')) routes.push({ key: `${method} ${r.url}`, method, url: r.url });
@@ -37,7 +45,10 @@ beforeAll(async () => {
   });
   await app.ready();
   doc = (await app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
-  close = async () => { await app.close(); await database.close(); };
+  close = async () => {
+    await app.close();
+    await database.close();
+  };
 });
 afterAll(async () => close());
 
@@ -53,11 +64,16 @@ describe('OpenAPI document over the live route table', () => {
     for (const { key, method, url } of routes) {
       if (HIDDEN.has(key)) continue;
       const op = operationOf(method, url);
-      if (!op) { missing.push(`${key}: not in the document`); continue; }
+      if (!op) {
+        missing.push(`${key}: not in the document`);
+        continue;
+      }
       if (!op.summary?.trim() || op.summary.includes('\n')) missing.push(`${key}: no one-line summary`);
-      if (op.tags?.length !== 1 || !(MODULE_TAGS as readonly string[]).includes(op.tags[0]!)) missing.push(`${key}: tags ${JSON.stringify(op.tags)}`);
+      if (op.tags?.length !== 1 || !(MODULE_TAGS as readonly string[]).includes(op.tags[0]!))
+        missing.push(`${key}: tags ${JSON.stringify(op.tags)}`);
       const errors = Object.keys(op.responses ?? {}).filter((s) => Number(s) >= 400);
-      if (!errors.includes('400') || !errors.includes('500')) missing.push(`${key}: error responses ${errors.join(',')}`);
+      if (!errors.includes('400') || !errors.includes('500'))
+        missing.push(`${key}: error responses ${errors.join(',')}`);
     }
     expect(missing).toEqual([]);
   });

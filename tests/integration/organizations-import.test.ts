@@ -20,7 +20,8 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-const count = async (table: string) => (await queryRows<{ n: number }>(t.db, sql.raw(`select count(*)::int as n from ${table}`)))[0].n;
+const count = async (table: string) =>
+  (await queryRows<{ n: number }>(t.db, sql.raw(`select count(*)::int as n from ${table}`)))[0].n;
 
 async function sheet(rows: unknown[][], opts: { helpSheetFirst?: boolean } = {}) {
   const wb = new ExcelJS.Workbook();
@@ -34,7 +35,12 @@ function upload(session: Session, url: string, file: Buffer) {
   const boundary = `----spk${Math.random().toString(16).slice(2)}`;
   const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="组织.xlsx"\r\nContent-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n`;
   const payload = Buffer.concat([Buffer.from(head), file, Buffer.from(`\r\n--${boundary}--\r\n`)]);
-  return session.request({ method: 'POST', url, payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+  return session.request({
+    method: 'POST',
+    url,
+    payload,
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  });
 }
 /** Polls like the page does, until the job has finished one way or the other. */
 async function finished(session: Session, id: number) {
@@ -74,7 +80,18 @@ describe('R-ORG-4 import as a background job with progress', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await buildImportTemplate()) as unknown as ArrayBuffer);
     const ws = wb.getWorksheet(ORG_SHEET_NAME)!;
-    ws.addRow(['A-J5', '甲县第五党支部', 'A', '党支部', '机关', '基层', '赵文', '书记', new Date('2024-03-15T00:00:00Z'), '']);
+    ws.addRow([
+      'A-J5',
+      '甲县第五党支部',
+      'A',
+      '党支部',
+      '机关',
+      '基层',
+      '赵文',
+      '书记',
+      new Date('2024-03-15T00:00:00Z'),
+      '',
+    ]);
     ws.addRow(['A-J5-1', '甲县第五党支部第一党小组', 'A-J5', '党支部', '机关', '基层', '', '', '', '']);
     const res = await upload(s.adminA, '/api/orgs/import-jobs', Buffer.from(await wb.xlsx.writeBuffer()));
     expect(res.statusCode, res.body).toBe(202);
@@ -87,12 +104,18 @@ describe('R-ORG-4 import as a background job with progress', () => {
   });
 
   it('reads the sheet named 组织与书记 even when another sheet comes first', async () => {
-    const res = await upload(s.adminA, '/api/orgs/import', await sheet([['A-J6', '甲县第六党支部', 'A', '党支部', '机关', '基层', '', '', '', '']], { helpSheetFirst: true }));
+    const res = await upload(
+      s.adminA,
+      '/api/orgs/import',
+      await sheet([['A-J6', '甲县第六党支部', 'A', '党支部', '机关', '基层', '', '', '', '']], {
+        helpSheetFirst: true,
+      }),
+    );
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toEqual({ orgs: 1, secretaries: 0 });
   });
 
-  it('refuses a sheet whose header is not the template\'s, in Chinese', async () => {
+  it("refuses a sheet whose header is not the template's, in Chinese", async () => {
     const wb = new ExcelJS.Workbook();
     wb.addWorksheet(ORG_SHEET_NAME).addRow(['编码', '名称']);
     const res = await upload(s.adminA, '/api/orgs/import-jobs', Buffer.from(await wb.xlsx.writeBuffer()));
@@ -117,9 +140,28 @@ describe('R-ORG-4 a large import does not hold up other requests and leaves noth
   const N = 2500;
   // Bounded by time, not by a count of loops: the machine is shared and its speed varies.
   const until = () => Date.now() + 120_000;
-  const bulk = () => sheet(Array.from({ length: N }, (_, i) => [`A-K${i}`, `甲县批量党支部${i}`, 'A', '党支部', '农村', '基层', '', '', '', '']));
+  const bulk = () =>
+    sheet(
+      Array.from({ length: N }, (_, i) => [
+        `A-K${i}`,
+        `甲县批量党支部${i}`,
+        'A',
+        '党支部',
+        '农村',
+        '基层',
+        '',
+        '',
+        '',
+        '',
+      ]),
+    );
   const staged = async (jobId: number) =>
-    (await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from org_import_staging where job_id = ${jobId}`))[0].n;
+    (
+      await queryRows<{ n: number }>(
+        t.db,
+        sql`select count(*)::int as n from org_import_staging where job_id = ${jobId}`,
+      )
+    )[0].n;
   const status = async (jobId: number) =>
     (await queryRows<{ status: string }>(t.db, sql`select status from org_import_jobs where id = ${jobId}`))[0].status;
 
@@ -130,7 +172,7 @@ describe('R-ORG-4 a large import does not hold up other requests and leaves noth
     const id = res.json().job.id;
     // Reads issued while the job runs: a tree read over HTTP, then what is staged and visible.
     const seen: { staged: number; orgs: number; status: string }[] = [];
-    for (const end = until(); Date.now() < end;) {
+    for (const end = until(); Date.now() < end; ) {
       const roots = await s.adminA.get('/api/orgs/roots');
       expect(roots.statusCode).toBe(200);
       const now = { staged: await staged(id), orgs: await count('organizations'), status: await status(id) };
@@ -149,14 +191,27 @@ describe('R-ORG-4 a large import does not hold up other requests and leaves noth
   });
 
   it('a code taken during the import fails the whole job with a row-numbered error and cleans its staging rows', async () => {
-    const file = sheet(Array.from({ length: N }, (_, i) => [`A-L${i}`, `甲县另批党支部${i}`, 'A', '党支部', '农村', '基层', '', '', '', '']));
+    const file = sheet(
+      Array.from({ length: N }, (_, i) => [
+        `A-L${i}`,
+        `甲县另批党支部${i}`,
+        'A',
+        '党支部',
+        '农村',
+        '基层',
+        '',
+        '',
+        '',
+        '',
+      ]),
+    );
     const orgsBefore = await count('organizations');
     const res = await upload(s.adminA, '/api/orgs/import-jobs', await file);
     expect(res.statusCode, res.body).toBe(202);
     const id = res.json().job.id;
     // As soon as the first batch is staged, someone else takes the code of the file's row 2,002.
     let taken = false;
-    for (const end = until(); Date.now() < end && !taken;) {
+    for (const end = until(); Date.now() < end && !taken; ) {
       if ((await staged(id)) > 0) {
         await t.db.execute(sql`insert into organizations (parent_id, name, code, kind, sector, level, path, depth)
           values (${tree.countyA.id}, '同时新建的党支部', 'A-L2000', 'branch', 'rural', 'grassroots', ${`${tree.countyA.path}0/`}, 1)`);
@@ -170,22 +225,35 @@ describe('R-ORG-4 a large import does not hold up other requests and leaves noth
     const job = await finished(s.adminA, id);
     expect(job.status).toBe('failed');
     expect(job.error.code).toBe('IMPORT_INVALID');
-    expect(job.error.details.errors).toEqual([{ row: 2002, column: '组织编码', message: '组织编码「A-L2000」在导入期间已被占用' }]);
+    expect(job.error.details.errors).toEqual([
+      { row: 2002, column: '组织编码', message: '组织编码「A-L2000」在导入期间已被占用' },
+    ]);
     expect(await staged(id)).toBe(0);
     expect(await count('org_import_staging')).toBe(0);
     // Only the concurrently created organization exists; none of the file's.
     expect(await count('organizations')).toBe(orgsBefore + 1);
-    expect((await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from organizations where code like 'A-L%'`))[0].n).toBe(1);
+    expect(
+      (
+        await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from organizations where code like 'A-L%'`)
+      )[0].n,
+    ).toBe(1);
   });
 
   it('a job whose process stopped has its staging rows cleared by the next start', async () => {
     const userId = (await queryRows<{ id: number }>(t.db, sql`select id from users where username = 'adminA'`))[0].id;
-    const [stale] = await queryRows<{ id: number }>(t.db, sql`insert into org_import_jobs (user_id, file_name, status, updated_at)
-      values (${userId}, 'x.xlsx', 'writing', now() - interval '1 hour') returning id`);
+    const [stale] = await queryRows<{ id: number }>(
+      t.db,
+      sql`insert into org_import_jobs (user_id, file_name, status, updated_at)
+      values (${userId}, 'x.xlsx', 'writing', now() - interval '1 hour') returning id`,
+    );
     await t.db.execute(sql`insert into org_import_staging (job_id, row, id, parent_id, name, code, parent_code, kind, sector, level,
       path, depth, anchor_id, anchor_path, anchor_depth) values (${stale.id}, 2, 999999, ${tree.countyA.id}, '残留', 'A-Z', '', 'branch',
       'rural', 'grassroots', '/x/', 1, ${tree.countyA.id}, '/x/', 0)`);
-    const res = await upload(s.adminA, '/api/orgs/import-jobs', await sheet([['A-M1', '甲县M党支部', 'A', '党支部', '农村', '基层', '', '', '', '']]));
+    const res = await upload(
+      s.adminA,
+      '/api/orgs/import-jobs',
+      await sheet([['A-M1', '甲县M党支部', 'A', '党支部', '农村', '基层', '', '', '', '']]),
+    );
     expect(res.statusCode, res.body).toBe(202);
     expect(await staged(stale.id)).toBe(0);
     expect((await finished(s.adminA, res.json().job.id)).status).toBe('done');

@@ -53,27 +53,121 @@ async function ownDatabase() {
   use(own);
 }
 
-const count = async (table: string) => (await queryRows<{ n: number }>(t.db, sql.raw(`select count(*)::int as n from ${table}`)))[0].n;
+const count = async (table: string) =>
+  (await queryRows<{ n: number }>(t.db, sql.raw(`select count(*)::int as n from ${table}`)))[0].n;
 
 describe('R-ORG-1 access matrix: every role × every route of the foundation, allowed and denied', () => {
   const cases: [string, (ids: typeof tree, user: string) => [string, string, unknown?], Record<string, number>][] = [
-    ['read village A1', (i) => ['GET', `/api/orgs/${i.villageA1.id}`], { adminA: 200, adminB: 404, townA: 200, secA1: 200, leaderA: 200, assessorA: 200, observerA: 200, auditorA: 403 }],
-    ['read village A2', (i) => ['GET', `/api/orgs/${i.villageA2.id}`], { adminA: 200, adminB: 404, townA: 200, secA1: 404, leaderA: 200, assessorA: 200, observerA: 200, auditorA: 403 }],
-    ['read county B', (i) => ['GET', `/api/orgs/${i.countyB.id}`], { adminA: 404, adminB: 200, townA: 404, secA1: 404, leaderA: 404, assessorA: 404, observerA: 404, auditorA: 404 }],
-    ['children of county A', (i) => ['GET', `/api/orgs/${i.countyA.id}/children`], { adminA: 200, adminB: 404, townA: 403, secA1: 403, leaderA: 200, assessorA: 200, observerA: 200, auditorA: 403 }],
-    ['search', () => ['GET', '/api/orgs/search?q=村'], { adminA: 200, adminB: 200, townA: 200, secA1: 200, leaderA: 200, assessorA: 200, observerA: 200, auditorA: 403 }],
-    ['edit village A2', (i) => ['PATCH', `/api/orgs/${i.villageA2.id}`, { name: '甲一镇西村党支部' }], { adminA: 200, adminB: 404, townA: 200, secA1: 404, leaderA: 403, assessorA: 403, observerA: 403, auditorA: 403 }],
-    ['add member in B', (i) => ['POST', `/api/orgs/${i.villageB1.id}/members`, { name: '王五', position: '组织委员' }], { adminA: 404, adminB: 200, townA: 404, secA1: 404, leaderA: 404, assessorA: 404, observerA: 404, auditorA: 404 }],
-    ['export county A', (i) => ['GET', `/api/orgs/${i.countyA.id}/export`], { adminA: 200, adminB: 404, townA: 403, secA1: 403, leaderA: 200, assessorA: 200, observerA: 200, auditorA: 403 }],
-    ['list accounts', () => ['GET', '/api/users'], { adminA: 200, adminB: 200, townA: 200, secA1: 403, leaderA: 403, assessorA: 403, observerA: 403, auditorA: 403 }],
-    ['tree roots', () => ['GET', '/api/orgs/roots'], { adminA: 200, adminB: 200, townA: 200, secA1: 200, leaderA: 200, assessorA: 200, observerA: 200, auditorA: 403 }],
-    ['import template', () => ['GET', '/api/orgs/import/template'], { adminA: 200, adminB: 200, townA: 200, secA1: 200, leaderA: 200, assessorA: 200, observerA: 200, auditorA: 200 }],
-    ['create org under town A', (i, u) => ['POST', '/api/orgs', { parentId: i.townA.id, name: `新支部${u}`, code: `NEW-${u}`, kind: 'branch', sector: 'rural', level: 'grassroots' }], { adminA: 200, adminB: 404, townA: 200, secA1: 403, leaderA: 403, assessorA: 403, observerA: 403, auditorA: 403 }],
-    ['appoint secretary in B', (i) => ['PUT', `/api/orgs/${i.villageB1.id}/secretary`, { name: '钱七', position: '书记', tenureStart: '2024-01-01' }], { adminA: 404, adminB: 200, townA: 404, secA1: 404, leaderA: 404, assessorA: 404, observerA: 404, auditorA: 404 }],
-    ['move town B village', (i) => ['POST', `/api/orgs/${i.villageB1.id}/move`, { newParentId: i.countyB.id }], { adminA: 404, adminB: 200, townA: 404, secA1: 404, leaderA: 404, assessorA: 404, observerA: 404, auditorA: 404 }],
-    ['create account in county A', (i, u) => ['POST', '/api/users', { username: `acct_${u}`, displayName: '新账号', password: 'Strong#Pass99', role: 'observer', scopeOrgId: i.townA.id }], { adminA: 200, adminB: 404, townA: 200, secA1: 403, leaderA: 403, assessorA: 403, observerA: 403, auditorA: 403 }],
-    ['meta', () => ['GET', '/api/meta'], { adminA: 200, adminB: 200, townA: 200, secA1: 200, leaderA: 200, assessorA: 200, observerA: 200, auditorA: 200 }],
-    ['read audit log', () => ['GET', '/api/audit'], { adminA: 403, adminB: 403, townA: 403, secA1: 403, leaderA: 403, assessorA: 403, observerA: 403, auditorA: 200 }],
+    [
+      'read village A1',
+      (i) => ['GET', `/api/orgs/${i.villageA1.id}`],
+      { adminA: 200, adminB: 404, townA: 200, secA1: 200, leaderA: 200, assessorA: 200, observerA: 200, auditorA: 403 },
+    ],
+    [
+      'read village A2',
+      (i) => ['GET', `/api/orgs/${i.villageA2.id}`],
+      { adminA: 200, adminB: 404, townA: 200, secA1: 404, leaderA: 200, assessorA: 200, observerA: 200, auditorA: 403 },
+    ],
+    [
+      'read county B',
+      (i) => ['GET', `/api/orgs/${i.countyB.id}`],
+      { adminA: 404, adminB: 200, townA: 404, secA1: 404, leaderA: 404, assessorA: 404, observerA: 404, auditorA: 404 },
+    ],
+    [
+      'children of county A',
+      (i) => ['GET', `/api/orgs/${i.countyA.id}/children`],
+      { adminA: 200, adminB: 404, townA: 403, secA1: 403, leaderA: 200, assessorA: 200, observerA: 200, auditorA: 403 },
+    ],
+    [
+      'search',
+      () => ['GET', '/api/orgs/search?q=村'],
+      { adminA: 200, adminB: 200, townA: 200, secA1: 200, leaderA: 200, assessorA: 200, observerA: 200, auditorA: 403 },
+    ],
+    [
+      'edit village A2',
+      (i) => ['PATCH', `/api/orgs/${i.villageA2.id}`, { name: '甲一镇西村党支部' }],
+      { adminA: 200, adminB: 404, townA: 200, secA1: 404, leaderA: 403, assessorA: 403, observerA: 403, auditorA: 403 },
+    ],
+    [
+      'add member in B',
+      (i) => ['POST', `/api/orgs/${i.villageB1.id}/members`, { name: '王五', position: '组织委员' }],
+      { adminA: 404, adminB: 200, townA: 404, secA1: 404, leaderA: 404, assessorA: 404, observerA: 404, auditorA: 404 },
+    ],
+    [
+      'export county A',
+      (i) => ['GET', `/api/orgs/${i.countyA.id}/export`],
+      { adminA: 200, adminB: 404, townA: 403, secA1: 403, leaderA: 200, assessorA: 200, observerA: 200, auditorA: 403 },
+    ],
+    [
+      'list accounts',
+      () => ['GET', '/api/users'],
+      { adminA: 200, adminB: 200, townA: 200, secA1: 403, leaderA: 403, assessorA: 403, observerA: 403, auditorA: 403 },
+    ],
+    [
+      'tree roots',
+      () => ['GET', '/api/orgs/roots'],
+      { adminA: 200, adminB: 200, townA: 200, secA1: 200, leaderA: 200, assessorA: 200, observerA: 200, auditorA: 403 },
+    ],
+    [
+      'import template',
+      () => ['GET', '/api/orgs/import/template'],
+      { adminA: 200, adminB: 200, townA: 200, secA1: 200, leaderA: 200, assessorA: 200, observerA: 200, auditorA: 200 },
+    ],
+    [
+      'create org under town A',
+      (i, u) => [
+        'POST',
+        '/api/orgs',
+        {
+          parentId: i.townA.id,
+          name: `新支部${u}`,
+          code: `NEW-${u}`,
+          kind: 'branch',
+          sector: 'rural',
+          level: 'grassroots',
+        },
+      ],
+      { adminA: 200, adminB: 404, townA: 200, secA1: 403, leaderA: 403, assessorA: 403, observerA: 403, auditorA: 403 },
+    ],
+    [
+      'appoint secretary in B',
+      (i) => [
+        'PUT',
+        `/api/orgs/${i.villageB1.id}/secretary`,
+        { name: '钱七', position: '书记', tenureStart: '2024-01-01' },
+      ],
+      { adminA: 404, adminB: 200, townA: 404, secA1: 404, leaderA: 404, assessorA: 404, observerA: 404, auditorA: 404 },
+    ],
+    [
+      'move town B village',
+      (i) => ['POST', `/api/orgs/${i.villageB1.id}/move`, { newParentId: i.countyB.id }],
+      { adminA: 404, adminB: 200, townA: 404, secA1: 404, leaderA: 404, assessorA: 404, observerA: 404, auditorA: 404 },
+    ],
+    [
+      'create account in county A',
+      (i, u) => [
+        'POST',
+        '/api/users',
+        {
+          username: `acct_${u}`,
+          displayName: '新账号',
+          password: 'Strong#Pass99',
+          role: 'observer',
+          scopeOrgId: i.townA.id,
+        },
+      ],
+      { adminA: 200, adminB: 404, townA: 200, secA1: 403, leaderA: 403, assessorA: 403, observerA: 403, auditorA: 403 },
+    ],
+    [
+      'meta',
+      () => ['GET', '/api/meta'],
+      { adminA: 200, adminB: 200, townA: 200, secA1: 200, leaderA: 200, assessorA: 200, observerA: 200, auditorA: 200 },
+    ],
+    [
+      'read audit log',
+      () => ['GET', '/api/audit'],
+      { adminA: 403, adminB: 403, townA: 403, secA1: 403, leaderA: 403, assessorA: 403, observerA: 403, auditorA: 200 },
+    ],
   ];
   for (const [name, req, expected] of cases) {
     it(name, async () => {
@@ -94,7 +188,7 @@ describe('R-ORG-1 access matrix: every role × every route of the foundation, al
     }
   });
 
-  it('account changes (edit, password) only inside the admin\'s subtree; unlocking is the security admin\'s (decision 019)', async () => {
+  it("account changes (edit, password) only inside the admin's subtree; unlocking is the security admin's (decision 019)", async () => {
     const target = await buildUser(t.db, { role: 'leader', username: 'target_b', scopeOrgId: tree.countyB.id });
     for (const [url, method, body, expected] of [
       // Another county's account answers as a missing one (issue 15); unlocking is no business admin's duty at all.
@@ -102,13 +196,23 @@ describe('R-ORG-1 access matrix: every role × every route of the foundation, al
       [`/api/users/${target.id}/unlock`, 'POST', undefined, [403, 403, 403, 403]],
       [`/api/users/${target.id}/password`, 'POST', { password: 'Another#Pass77' }, [404, 200, 403, 403]],
     ] as const) {
-      const codes = await Promise.all(['adminA', 'adminB', 'secA1', 'auditorA'].map(async (u) => (await s[u].request({ method, url, payload: body })).statusCode));
+      const codes = await Promise.all(
+        ['adminA', 'adminB', 'secA1', 'auditorA'].map(
+          async (u) => (await s[u].request({ method, url, payload: body })).statusCode,
+        ),
+      );
       expect(codes).toEqual(expected);
     }
   });
 
   it('an admin of county A cannot create an account scoped to county B', async () => {
-    const res = await s.adminA.post('/api/users', { username: 'sneaky', displayName: '越权', password: 'Strong#Pass99', role: 'observer', scopeOrgId: tree.countyB.id });
+    const res = await s.adminA.post('/api/users', {
+      username: 'sneaky',
+      displayName: '越权',
+      password: 'Strong#Pass99',
+      role: 'observer',
+      scopeOrgId: tree.countyB.id,
+    });
     // Another county's organization is answered as a missing one (issue 15).
     expect(res.statusCode).toBe(404);
   });
@@ -117,16 +221,34 @@ describe('R-ORG-1 access matrix: every role × every route of the foundation, al
 describe('tree operations', () => {
   it('keeps secretary history when a new secretary is appointed', async () => {
     await ownDatabase();
-    const res = await s.adminA.put(`/api/orgs/${tree.villageA1.id}/secretary`, { name: '赵新民', position: '书记', tenureStart: '2025-10-01' });
+    const res = await s.adminA.put(`/api/orgs/${tree.villageA1.id}/secretary`, {
+      name: '赵新民',
+      position: '书记',
+      tenureStart: '2025-10-01',
+    });
     expect(res.statusCode).toBe(200);
     const detail = (await s.adminA.get(`/api/orgs/${tree.villageA1.id}`)).json();
     expect(detail.secretary.name).toBe('赵新民');
-    expect(detail.secretaryHistory.map((h: { name: string; tenureEnd: string | null }) => [h.name, h.tenureEnd])).toEqual([['赵新民', null], ['李建国', '2025-10-01']]);
+    expect(
+      detail.secretaryHistory.map((h: { name: string; tenureEnd: string | null }) => [h.name, h.tenureEnd]),
+    ).toEqual([
+      ['赵新民', null],
+      ['李建国', '2025-10-01'],
+    ]);
   });
 
   it('moves a subtree and refuses a move into its own subtree', async () => {
     await ownDatabase();
-    const town2 = (await s.adminA.post('/api/orgs', { parentId: tree.countyA.id, name: '甲二镇党委', code: 'A-T2', kind: 'committee', sector: 'rural', level: 'township' })).json().org;
+    const town2 = (
+      await s.adminA.post('/api/orgs', {
+        parentId: tree.countyA.id,
+        name: '甲二镇党委',
+        code: 'A-T2',
+        kind: 'committee',
+        sector: 'rural',
+        level: 'township',
+      })
+    ).json().org;
     const cyc = await s.adminA.post(`/api/orgs/${tree.townA.id}/move`, { newParentId: tree.villageA2.id });
     expect(cyc.statusCode).toBe(400);
     expect(cyc.json().code).toBe('MOVE_CYCLE');
@@ -170,7 +292,12 @@ function upload(session: Session, file: Buffer, filename = 'orgs.xlsx') {
   const boundary = `----spk${Math.random().toString(16).slice(2)}`;
   const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n`;
   const payload = Buffer.concat([Buffer.from(head), file, Buffer.from(`\r\n--${boundary}--\r\n`)]);
-  return session.request({ method: 'POST', url: '/api/orgs/import', payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+  return session.request({
+    method: 'POST',
+    url: '/api/orgs/import',
+    payload,
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  });
 }
 
 describe('R-ORG-4 spreadsheet import', () => {
@@ -191,7 +318,12 @@ describe('R-ORG-4 spreadsheet import', () => {
     expect(body.code).toBe('IMPORT_INVALID');
     const errors = body.details.errors as { row: number; column: string; message: string }[];
     expect(errors.map((e) => [e.row, e.column])).toEqual([
-      [3, '上级组织编码'], [4, '组织编码'], [5, '组织类别'], [6, '书记任职时间'], [7, '组织名称'], [8, '上级组织编码'],
+      [3, '上级组织编码'],
+      [4, '组织编码'],
+      [5, '组织类别'],
+      [6, '书记任职时间'],
+      [7, '组织名称'],
+      [8, '上级组织编码'],
     ]);
     expect(errors[0].message).toContain('NOPE');
     expect(errors[1].message).toContain('第2行重复');
@@ -231,11 +363,26 @@ describe('audit log', () => {
   it('records state changes and the database refuses to alter them', async () => {
     // Its own database: the test deletes and updates nothing, but counts the one appointment it makes itself.
     await ownDatabase();
-    expect((await s.adminA.put(`/api/orgs/${tree.villageA1.id}/secretary`, { name: '赵新民', position: '书记', tenureStart: '2025-10-01' })).statusCode).toBe(200);
-    const rows = await queryRows<{ action: string }>(t.db, sql`select action from audit_log where action = 'org.secretary.appoint' and target_id = ${String(tree.villageA1.id)}`);
+    expect(
+      (
+        await s.adminA.put(`/api/orgs/${tree.villageA1.id}/secretary`, {
+          name: '赵新民',
+          position: '书记',
+          tenureStart: '2025-10-01',
+        })
+      ).statusCode,
+    ).toBe(200);
+    const rows = await queryRows<{ action: string }>(
+      t.db,
+      sql`select action from audit_log where action = 'org.secretary.appoint' and target_id = ${String(tree.villageA1.id)}`,
+    );
     expect(rows.length).toBe(1);
     // Drizzle wraps the driver error; the trigger's message is on its cause.
-    const refusal = (q: Promise<unknown>) => q.then(() => 'allowed', (e: { cause?: Error }) => String(e.cause?.message));
+    const refusal = (q: Promise<unknown>) =>
+      q.then(
+        () => 'allowed',
+        (e: { cause?: Error }) => String(e.cause?.message),
+      );
     expect(await refusal(t.db.execute(sql`update audit_log set action = 'x'`))).toContain('append-only');
     expect(await refusal(t.db.execute(sql`delete from audit_log`))).toContain('append-only');
   });

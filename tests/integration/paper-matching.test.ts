@@ -11,11 +11,17 @@ import { freshDatabase } from '../setup/db';
  * composite never counts a tally the round's page shows as mismatched, nor drops one it shows as matched.
  */
 let database: Database;
-beforeAll(async () => { database = await freshDatabase(); });
+beforeAll(async () => {
+  database = await freshDatabase();
+});
 afterAll(async () => database.close());
 
 const counts = (good: number, fair = 0, average = 0, poor = 0, invalid = 0) => ({ good, fair, average, poor, invalid });
-const entry = (c = counts(3, 2, 1), problems: string[] = [], suggestions: string[] = []): PaperEntry => ({ counts: c, problems, suggestions });
+const entry = (c = counts(3, 2, 1), problems: string[] = [], suggestions: string[] = []): PaperEntry => ({
+  counts: c,
+  problems,
+  suggestions,
+});
 
 /** Hand-picked pairs: each rule of paperDifferences both ways, and the characters trimming is about. */
 const HAND: Array<[PaperEntry, PaperEntry]> = [
@@ -40,15 +46,19 @@ const HAND: Array<[PaperEntry, PaperEntry]> = [
 /** Seeded random pairs: the second entry a copy of the first with some of the changes entry clerks make. */
 function randomPairs(n: number, seed: number): Array<[PaperEntry, PaperEntry]> {
   let x = seed;
-  const rnd = () => ((x = (x * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
-  const pick = <T,>(list: readonly T[]) => list[Math.floor(rnd() * list.length)]!;
+  const rnd = () => (x = (x * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
+  const pick = <T>(list: readonly T[]) => list[Math.floor(rnd() * list.length)]!;
   const spaces = [' ', '\t', '\n', '\u3000', '\u00a0', '\u2002', '\u200b', '\ufeff', '\r\n', ''];
   const words = ['学习不够', '作风', '联系群众', '整改', 'a', 'B', '𠮷', '党建 工作', ''];
   const text = () => `${pick(spaces)}${pick(words)}${pick(spaces)}${pick(words)}${pick(spaces)}`;
   const texts = () => Array.from({ length: Math.floor(rnd() * 4) }, text);
   const out: Array<[PaperEntry, PaperEntry]> = [];
   for (let i = 0; i < n; i++) {
-    const a = entry(counts(Math.floor(rnd() * 3), Math.floor(rnd() * 3), 0, 0, Math.floor(rnd() * 2)), texts(), texts());
+    const a = entry(
+      counts(Math.floor(rnd() * 3), Math.floor(rnd() * 3), 0, 0, Math.floor(rnd() * 2)),
+      texts(),
+      texts(),
+    );
     const b: PaperEntry = structuredClone(a);
     const change = Math.floor(rnd() * 6);
     if (change === 1) b.counts.good += 1;
@@ -64,12 +74,15 @@ function randomPairs(n: number, seed: number): Array<[PaperEntry, PaperEntry]> {
 describe('paper double entry: the SQL of the recompute matches as the domain does (R-VOTE-4)', () => {
   it('says matched or not exactly as paperDifferences, over hand-picked and 400 seeded random pairs', async () => {
     const cases = [...HAND, ...randomPairs(400, 20251120)];
-    const rows = await queryRows<{ i: number; matched: boolean }>(database.db, sql`
+    const rows = await queryRows<{ i: number; matched: boolean }>(
+      database.db,
+      sql`
       select c.i, ${paperEntriesMatch('a', 'b')} as matched
       from jsonb_array_elements(${JSON.stringify(cases)}::jsonb) with ordinality as c(pair, i)
       cross join lateral (select c.pair->0->'counts' as counts, c.pair->0->'problems' as problems, c.pair->0->'suggestions' as suggestions) a
       cross join lateral (select c.pair->1->'counts' as counts, c.pair->1->'problems' as problems, c.pair->1->'suggestions' as suggestions) b
-      order by c.i`);
+      order by c.i`,
+    );
     const sqlSays = rows.map((r) => r.matched);
     const domainSays = cases.map(([a, b]) => paperDifferences(a, b).length === 0);
     expect(sqlSays).toHaveLength(cases.length);

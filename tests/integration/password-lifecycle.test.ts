@@ -23,10 +23,16 @@ afterAll(async () => t.close());
 const DAY = 86_400_000;
 const login = (username: string, password: string) =>
   t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password }, remoteAddress: '10.50.0.1' });
-const audits = async (action: string, username: string) => (await queryRows<{ n: number }>(t.db, sql`
-  select count(*)::int as n from audit_log where action = ${action} and result = 'success' and actor_name like ${`%(${username})`}`))[0]!.n;
+const audits = async (action: string, username: string) =>
+  (
+    await queryRows<{ n: number }>(
+      t.db,
+      sql`
+  select count(*)::int as n from audit_log where action = ${action} and result = 'success' and actor_name like ${`%(${username})`}`,
+    )
+  )[0]!.n;
 
-describe('changing one\'s own password', () => {
+describe("changing one's own password", () => {
   it('needs the current password, applies the complexity rule, refuses the same password, and ends the other sessions', async () => {
     await buildUser(t.db, { role: 'leader', username: 'self_change', scopeOrgId: tree.countyA.id });
     const s = await signIn(t.app, 'self_change');
@@ -52,30 +58,50 @@ describe('changing one\'s own password', () => {
     await buildUser(t.db, { role: 'leader', username: 'guessed', scopeOrgId: tree.countyA.id });
     const s = await signIn(t.app, 'guessed');
     const codes: number[] = [];
-    for (let i = 0; i < 6; i++) codes.push((await s.post('/api/auth/password', { currentPassword: `Guess#${i}abcdef`, newPassword: 'Brand#New2026' })).statusCode);
+    for (let i = 0; i < 6; i++)
+      codes.push(
+        (await s.post('/api/auth/password', { currentPassword: `Guess#${i}abcdef`, newPassword: 'Brand#New2026' }))
+          .statusCode,
+      );
     expect(codes.slice(0, 4)).toEqual([400, 400, 400, 400]);
     expect(codes.slice(4)).toEqual([423, 423]);
-    expect((await s.post('/api/auth/password', { currentPassword: TEST_PASSWORD, newPassword: 'Brand#New2026' })).statusCode).toBe(423);
+    expect(
+      (await s.post('/api/auth/password', { currentPassword: TEST_PASSWORD, newPassword: 'Brand#New2026' })).statusCode,
+    ).toBe(423);
   });
 });
 
 describe('a password set by an administrator must be changed at first sign-in', () => {
   it('a new account: signed in, it may only read itself, change the password or sign out', async () => {
     const sys = await signIn(t.app, 'sys_a');
-    expect((await sys.post('/api/users', { username: 'fresh_one', displayName: '新人', password: 'Initial#Pass1', role: 'leader', scopeOrgId: tree.countyA.id })).statusCode).toBe(200);
+    expect(
+      (
+        await sys.post('/api/users', {
+          username: 'fresh_one',
+          displayName: '新人',
+          password: 'Initial#Pass1',
+          role: 'leader',
+          scopeOrgId: tree.countyA.id,
+        })
+      ).statusCode,
+    ).toBe(200);
     const res = await login('fresh_one', 'Initial#Pass1');
     expect(res.statusCode).toBe(200);
     expect(res.json().password).toMatchObject({ mustChange: true, reason: 'reset' });
     const cookie = res.cookies.find((c) => c.name === 'sp_sid')!.value;
     const csrf = res.json().csrfToken as string;
-    const as = (method: 'GET' | 'POST', url: string, payload?: object) => t.app.inject({ method, url, payload, headers: { cookie: `sp_sid=${cookie}`, 'x-csrf-token': csrf } });
+    const as = (method: 'GET' | 'POST', url: string, payload?: object) =>
+      t.app.inject({ method, url, payload, headers: { cookie: `sp_sid=${cookie}`, 'x-csrf-token': csrf } });
     for (const url of ['/api/orgs/roots', '/api/campaigns', '/api/my/tasks']) {
       const blocked = await as('GET', url);
       expect(blocked.statusCode, url).toBe(403);
       expect(blocked.json()).toMatchObject({ code: 'PASSWORD_CHANGE_REQUIRED' });
     }
     expect((await as('GET', '/api/auth/me')).json().password.mustChange).toBe(true);
-    expect((await as('POST', '/api/auth/password', { currentPassword: 'Initial#Pass1', newPassword: 'Own#Choice2026' })).statusCode).toBe(200);
+    expect(
+      (await as('POST', '/api/auth/password', { currentPassword: 'Initial#Pass1', newPassword: 'Own#Choice2026' }))
+        .statusCode,
+    ).toBe(200);
     expect((await as('GET', '/api/orgs/roots')).statusCode).toBe(200);
     expect((await as('GET', '/api/auth/me')).json().password).toMatchObject({ mustChange: false, reason: null });
   });
@@ -86,7 +112,10 @@ describe('a password set by an administrator must be changed at first sign-in', 
     expect((await sys.post(`/api/users/${u.id}/password`, { password: 'Temp#Pass2026' })).statusCode).toBe(200);
     const afterReset = await signIn(t.app, 'reset_me', 'Temp#Pass2026');
     expect((await afterReset.get('/api/orgs/roots')).json().code).toBe('PASSWORD_CHANGE_REQUIRED');
-    expect((await afterReset.post('/api/auth/password', { currentPassword: 'Temp#Pass2026', newPassword: 'Mine#Now2026x' })).statusCode).toBe(200);
+    expect(
+      (await afterReset.post('/api/auth/password', { currentPassword: 'Temp#Pass2026', newPassword: 'Mine#Now2026x' }))
+        .statusCode,
+    ).toBe(200);
     const sec = await signIn(t.app, 'sec_a');
     expect((await sec.post(`/api/users/${u.id}/expire-password`)).statusCode).toBe(200);
     const forced = await signIn(t.app, 'reset_me', 'Mine#Now2026x');
@@ -101,12 +130,20 @@ describe('password expiry', () => {
     const changed = new Date(t.clock.now().getTime() - 80 * DAY);
     await t.db.update(users).set({ passwordChangedAt: changed }).where(eq(users.id, u.id));
     const early = await login('aging', TEST_PASSWORD);
-    expect(early.json().password).toEqual({ mustChange: false, reason: null, expiresAt: new Date(changed.getTime() + 90 * DAY).toISOString(), warn: true });
+    expect(early.json().password).toEqual({
+      mustChange: false,
+      reason: null,
+      expiresAt: new Date(changed.getTime() + 90 * DAY).toISOString(),
+      warn: true,
+    });
     t.clock.advance(11 * DAY);
     const late = await signIn(t.app, 'aging');
     expect((await late.get('/api/auth/me')).json().password).toMatchObject({ mustChange: true, reason: 'expired' });
     expect((await late.get('/api/orgs/roots')).json().code).toBe('PASSWORD_CHANGE_REQUIRED');
-    expect((await late.post('/api/auth/password', { currentPassword: TEST_PASSWORD, newPassword: 'Fresh#Again2026' })).statusCode).toBe(200);
+    expect(
+      (await late.post('/api/auth/password', { currentPassword: TEST_PASSWORD, newPassword: 'Fresh#Again2026' }))
+        .statusCode,
+    ).toBe(200);
     const fresh = (await late.get('/api/auth/me')).json().password;
     expect(fresh).toMatchObject({ mustChange: false, warn: false });
     expect(new Date(fresh.expiresAt).getTime()).toBe(t.clock.now().getTime() + 90 * DAY);

@@ -1,5 +1,16 @@
 import { eq } from 'drizzle-orm';
-import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
+import {
+  AlignmentType,
+  Document,
+  HeadingLevel,
+  Packer,
+  Paragraph,
+  Table,
+  TableCell,
+  TableRow,
+  TextRun,
+  WidthType,
+} from 'docx';
 import type { CampaignSettings } from '../../src/domain/campaign-settings';
 import type { Db } from '../../src/server/db/connect';
 import { campaigns } from '../../src/server/db/schema';
@@ -56,20 +67,26 @@ export function goodSections(variant = 0) {
 export async function makeReportDocx(o: { extraHeading?: string; sections?: { title: string; text: string }[] } = {}) {
   const parts = o.sections ?? goodSections().map((s, i) => ({ title: `${'一二三四'[i]}、${s.title}`, text: s.text }));
   const children: (Paragraph | Table)[] = [
-    new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ text: '前进村党支部书记抓基层党建工作述职报告', bold: true })] }),
+    new Paragraph({
+      alignment: AlignmentType.CENTER,
+      children: [new TextRun({ text: '前进村党支部书记抓基层党建工作述职报告', bold: true })],
+    }),
     new Paragraph('按照镇党委安排，现将本人抓基层党建工作情况报告如下。'),
   ];
   parts.forEach((p, i) => {
     children.push(new Paragraph({ text: p.title, heading: HeadingLevel.HEADING_1 }));
     children.push(new Paragraph(p.text));
     if (i === 0) {
-      const cell = (t: string) => new TableCell({ children: [new Paragraph(t)], width: { size: 3000, type: WidthType.DXA } });
-      children.push(new Table({
-        rows: [
-          new TableRow({ children: [cell('指标'), cell('完成数')] }),
-          new TableRow({ children: [cell('主题党日'), cell('12次')] }),
-        ],
-      }));
+      const cell = (t: string) =>
+        new TableCell({ children: [new Paragraph(t)], width: { size: 3000, type: WidthType.DXA } });
+      children.push(
+        new Table({
+          rows: [
+            new TableRow({ children: [cell('指标'), cell('完成数')] }),
+            new TableRow({ children: [cell('主题党日'), cell('12次')] }),
+          ],
+        }),
+      );
     }
   });
   if (o.extraHeading) {
@@ -79,9 +96,20 @@ export async function makeReportDocx(o: { extraHeading?: string; sections?: { ti
   return Packer.toBuffer(new Document({ sections: [{ children }] }));
 }
 
-export function upload(session: Session, url: string, file: Buffer, filename: string, type = 'application/octet-stream') {
+export function upload(
+  session: Session,
+  url: string,
+  file: Buffer,
+  filename: string,
+  type = 'application/octet-stream',
+) {
   const boundary = `----rep${Math.random().toString(16).slice(2)}`;
   const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`;
   const payload = Buffer.concat([Buffer.from(head), file, Buffer.from(`\r\n--${boundary}--\r\n`)]);
-  return session.request({ method: 'POST', url, payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+  return session.request({
+    method: 'POST',
+    url,
+    payload,
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  });
 }

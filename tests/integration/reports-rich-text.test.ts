@@ -4,7 +4,15 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countChars } from '../../src/domain/word-count';
 import { campaignReporters, meetingAgendaItems, meetings, reports } from '../../src/server/db/schema';
-import { buildCampaign, buildSecretary, buildTwoCounties, buildUser, setupTestApp, signIn, type Session } from '../factories';
+import {
+  buildCampaign,
+  buildSecretary,
+  buildTwoCounties,
+  buildUser,
+  setupTestApp,
+  signIn,
+  type Session,
+} from '../factories';
 import { goodSections, patchSettings, upload } from './reports-helpers';
 
 let t: Awaited<ReturnType<typeof setupTestApp>>;
@@ -13,7 +21,10 @@ let campaignId: number;
 const s: Record<string, Session> = {};
 
 async function openFor(session: Session, orgId: number) {
-  const [r] = await t.db.select().from(campaignReporters).where(and(eq(campaignReporters.campaignId, campaignId), eq(campaignReporters.orgId, orgId)));
+  const [r] = await t.db
+    .select()
+    .from(campaignReporters)
+    .where(and(eq(campaignReporters.campaignId, campaignId), eq(campaignReporters.orgId, orgId)));
   const res = await session.post('/api/reports/open', { reporterId: r.id });
   expect(res.statusCode, res.body).toBe(200);
   return res.json().id as number;
@@ -25,9 +36,12 @@ function richSections() {
   const [first, ...rest] = g;
   return [
     {
-      key: first.key, title: first.title, text: 'ignored: the server derives the text',
-      html: '<p>全年召开<strong>支委会12次</strong>，专题研究党建工作4次。</p><ol><li><p>发展党员2名，其中35岁以下1名。</p></li><li><p>投入资金18万元改造党群服务中心。</p></li></ol>'
-        + '<table style="min-width:50px"><colgroup><col></colgroup><tbody><tr><th colspan="1" rowspan="1"><p>指标</p></th><th><p>完成数</p></th></tr><tr><td><p>主题党日</p></td><td><p>12次</p></td></tr></tbody></table>',
+      key: first.key,
+      title: first.title,
+      text: 'ignored: the server derives the text',
+      html:
+        '<p>全年召开<strong>支委会12次</strong>，专题研究党建工作4次。</p><ol><li><p>发展党员2名，其中35岁以下1名。</p></li><li><p>投入资金18万元改造党群服务中心。</p></li></ol>' +
+        '<table style="min-width:50px"><colgroup><col></colgroup><tbody><tr><th colspan="1" rowspan="1"><p>指标</p></th><th><p>完成数</p></th></tr><tr><td><p>主题党日</p></td><td><p>12次</p></td></tr></tbody></table>',
     },
     ...rest,
   ];
@@ -44,7 +58,14 @@ beforeAll(async () => {
     townAdmin: await buildUser(t.db, { role: 'org_admin', scopeOrgId: tree.townA.id }),
   };
   for (const [k, u] of Object.entries(users)) s[k] = await signIn(t.app, u.username);
-  const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: 2025, state: 'published', reporterOrgIds: [tree.villageA1.id, tree.villageA2.id], open: ['review'] });
+  const c = await buildCampaign(t.db, {
+    organizerOrgId: tree.townA.id,
+    templateId: '003',
+    year: 2025,
+    state: 'published',
+    reporterOrgIds: [tree.villageA1.id, tree.villageA2.id],
+    open: ['review'],
+  });
   campaignId = c.id;
   await patchSettings(t.db, c.id, (x) => void (x.report.lateSubmissionAllowed = true));
 });
@@ -53,8 +74,9 @@ afterAll(async () => t?.close());
 describe('rich-text sections (decision 009)', () => {
   it('XSS: <script>, onerror and other attributes are stripped on save and on check; the text is derived from the clean HTML', async () => {
     const id = await openFor(s.secA1, tree.villageA1.id);
-    const payload = '<p onclick="alert(1)">全年召开支委会12次。<script>alert("x")</script><img src=x onerror="alert(2)"></p>'
-      + '<p><a href="javascript:alert(3)">链接文字</a><iframe src="https://evil.example"></iframe><style>p{display:none}</style></p>';
+    const payload =
+      '<p onclick="alert(1)">全年召开支委会12次。<script>alert("x")</script><img src=x onerror="alert(2)"></p>' +
+      '<p><a href="javascript:alert(3)">链接文字</a><iframe src="https://evil.example"></iframe><style>p{display:none}</style></p>';
     const sections = [{ key: 'achievements', title: '工作成效', text: '伪造的文字', html: payload }];
     const checked = await s.secA1.post(`/api/reports/${id}/check`, { sections });
     expect(checked.statusCode, checked.body).toBe(200);
@@ -63,7 +85,8 @@ describe('rich-text sections (decision 009)', () => {
     const [row] = await t.db.select().from(reports).where(eq(reports.id, id));
     const stored = (row.sections as { key: string; text: string; html: string }[])[0];
     expect(stored.html).toBe('<p>全年召开支委会12次。</p><p>链接文字</p>');
-    for (const bad of ['script', 'onerror', 'onclick', 'javascript:', '<img', 'iframe', '<style', 'alert']) expect(stored.html).not.toContain(bad);
+    for (const bad of ['script', 'onerror', 'onclick', 'javascript:', '<img', 'iframe', '<style', 'alert'])
+      expect(stored.html).not.toContain(bad);
     expect(stored.text).toBe('全年召开支委会12次。\n链接文字');
     expect(saved.json().charCount).toBe(countChars('工作成效') + countChars(stored.text));
     const view = (await s.secA1.get(`/api/reports/${id}`)).json();
@@ -76,8 +99,13 @@ describe('rich-text sections (decision 009)', () => {
     expect(res.statusCode, res.body).toBe(200);
     const view = (await s.secA2.get(`/api/reports/${id}`)).json();
     const ach = view.report.sections.find((x: { key: string }) => x.key === 'achievements');
-    expect(ach.text).toBe('全年召开支委会12次，专题研究党建工作4次。\n发展党员2名，其中35岁以下1名。\n投入资金18万元改造党群服务中心。\n指标　完成数\n主题党日　12次');
-    const expected = view.report.sections.reduce((n: number, x: { title: string; text: string }) => n + countChars(x.title) + countChars(x.text), 0);
+    expect(ach.text).toBe(
+      '全年召开支委会12次，专题研究党建工作4次。\n发展党员2名，其中35岁以下1名。\n投入资金18万元改造党群服务中心。\n指标　完成数\n主题党日　12次',
+    );
+    const expected = view.report.sections.reduce(
+      (n: number, x: { title: string; text: string }) => n + countChars(x.title) + countChars(x.text),
+      0,
+    );
     expect(res.json().charCount).toBe(expected);
     expect(view.report.charCount).toBe(expected);
     const length = view.checks.results.find((r: { id: string }) => r.id === 'length');
@@ -98,7 +126,12 @@ describe('rich-text sections (decision 009)', () => {
     // The downloaded file uploads back into the same sections with the same text.
     const up = await upload(s.secA2, `/api/reports/${id}/docx`, dl.rawPayload, '回传.docx');
     expect(up.statusCode, up.body).toBe(200);
-    expect(up.json().sections.map((x: { key: string }) => x.key)).toEqual(['achievements', 'problems', 'causes', 'measures']);
+    expect(up.json().sections.map((x: { key: string }) => x.key)).toEqual([
+      'achievements',
+      'problems',
+      'causes',
+      'measures',
+    ]);
     const again = (await s.secA2.get(`/api/reports/${id}`)).json();
     const ach2 = again.report.sections.find((x: { key: string }) => x.key === 'achievements');
     expect(ach2.text).toBe(ach.text);
@@ -131,7 +164,14 @@ describe('rich-text sections (decision 009)', () => {
   });
 
   it('R-REP-7 the public link is a read-only page without sign-in: rich text rendered, anything unsafe stripped, no script allowed', async () => {
-    const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: 2019, state: 'published', reporterOrgIds: [tree.villageA1.id], open: ['review'] });
+    const c = await buildCampaign(t.db, {
+      organizerOrgId: tree.townA.id,
+      templateId: '003',
+      year: 2019,
+      state: 'published',
+      reporterOrgIds: [tree.villageA1.id],
+      open: ['review'],
+    });
     await patchSettings(t.db, c.id, (x) => {
       x.report.lateSubmissionAllowed = true;
       x.report.publicationAudience = 'public';
@@ -141,13 +181,24 @@ describe('rich-text sections (decision 009)', () => {
     expect((await s.secA1.put(`/api/reports/${id}/sections`, { sections: richSections() })).statusCode).toBe(200);
     expect((await s.secA1.post(`/api/reports/${id}/transitions`, { action: 'submit' })).statusCode).toBe(200);
     expect((await s.townAdmin.post(`/api/reports/${id}/transitions`, { action: 'approve' })).statusCode).toBe(200);
-    const [m] = await t.db.insert(meetings).values({ campaignId: c.id, title: '述职评议会', meetingDate: '2019-12-20', place: '镇会议室' }).returning();
+    const [m] = await t.db
+      .insert(meetings)
+      .values({ campaignId: c.id, title: '述职评议会', meetingDate: '2019-12-20', place: '镇会议室' })
+      .returning();
     await t.db.insert(meetingAgendaItems).values({ meetingId: m.id, reporterId: r.id, position: 1 });
-    expect((await s.townAdmin.post('/api/reports/publish', { campaignId: c.id })).json().published).toEqual([tree.villageA1.name]);
+    expect((await s.townAdmin.post('/api/reports/publish', { campaignId: c.id })).json().published).toEqual([
+      tree.villageA1.name,
+    ]);
     // Even HTML that reached the database unsanitized (an old row, a manual fix) is made safe when rendered.
     const [row] = await t.db.select().from(reports).where(eq(reports.id, id));
     const tampered = (row.sections as { key: string; html?: string }[]).map((x) =>
-      x.key === 'problems' ? { ...x, html: '<p>问题<img src=x onerror="alert(1)"><script>alert(2)</script></p><p onmouseover="alert(3)">二是</p>' } : x);
+      x.key === 'problems'
+        ? {
+            ...x,
+            html: '<p>问题<img src=x onerror="alert(1)"><script>alert(2)</script></p><p onmouseover="alert(3)">二是</p>',
+          }
+        : x,
+    );
     await t.db.update(reports).set({ sections: tampered }).where(eq(reports.id, id));
     const token = row.publicToken!;
     expect(token).toBeTruthy();
@@ -171,6 +222,9 @@ describe('rich-text sections (decision 009)', () => {
     expect(namedRes.statusCode, namedRes.body).toBe(200);
     const named = namedRes.json();
     expect(named.items.map((i: { id: number }) => i.id)).toEqual([id]);
-    expect((await s.townAdmin.get(`/api/reports/published?q=${encodeURIComponent('不存在的村')}`)).json()).toEqual({ items: [], total: 0 });
+    expect((await s.townAdmin.get(`/api/reports/published?q=${encodeURIComponent('不存在的村')}`)).json()).toEqual({
+      items: [],
+      total: 0,
+    });
   });
 });

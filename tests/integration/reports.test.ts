@@ -2,11 +2,24 @@ import JSZip from 'jszip';
 import mammoth from 'mammoth';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, campaignReporters, meetingAgendaItems, meetings, reports, reportVersions } from '../../src/server/db/schema';
+import {
+  auditLog,
+  campaignReporters,
+  meetingAgendaItems,
+  meetings,
+  reports,
+  reportVersions,
+} from '../../src/server/db/schema';
 import { computeDueDate } from '../../src/server/modules/reports/due-date';
 import { nextState } from '../../src/domain/report-review';
 import {
-  buildCampaign, buildSecretary, buildTwoCounties, buildUser, setupTestApp, signIn, type Session,
+  buildCampaign,
+  buildSecretary,
+  buildTwoCounties,
+  buildUser,
+  setupTestApp,
+  signIn,
+  type Session,
 } from '../factories';
 import { goodSections, makeReportDocx, patchSettings, upload } from './reports-helpers';
 
@@ -19,7 +32,10 @@ let reporterB1: number;
 const s: Record<string, Session> = {};
 
 async function reporterOf(campaign: number, orgId: number) {
-  const [r] = await t.db.select().from(campaignReporters).where(and(eq(campaignReporters.campaignId, campaign), eq(campaignReporters.orgId, orgId)));
+  const [r] = await t.db
+    .select()
+    .from(campaignReporters)
+    .where(and(eq(campaignReporters.campaignId, campaign), eq(campaignReporters.orgId, orgId)));
   return r.id;
 }
 async function open(session: Session, reporterId: number) {
@@ -27,7 +43,8 @@ async function open(session: Session, reporterId: number) {
   expect(res.statusCode, res.body).toBe(200);
   return res.json().id as number;
 }
-const auditCount = async (action: string) => (await t.db.select().from(auditLog).where(eq(auditLog.action, action))).length;
+const auditCount = async (action: string) =>
+  (await t.db.select().from(auditLog).where(eq(auditLog.action, action))).length;
 
 beforeAll(async () => {
   // The publication test moves the clock past the meeting; sessions must outlive that jump.
@@ -48,9 +65,23 @@ beforeAll(async () => {
     leaderB: await buildUser(t.db, { role: 'leader', scopeOrgId: tree.townB.id }),
   };
   for (const [k, u] of Object.entries(users)) s[k] = await signIn(t.app, u.username);
-  const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: 2025, state: 'published', reporterOrgIds: [tree.villageA1.id, tree.villageA2.id], open: ['review'] });
+  const c = await buildCampaign(t.db, {
+    organizerOrgId: tree.townA.id,
+    templateId: '003',
+    year: 2025,
+    state: 'published',
+    reporterOrgIds: [tree.villageA1.id, tree.villageA2.id],
+    open: ['review'],
+  });
   campaignId = c.id;
-  const cb = await buildCampaign(t.db, { organizerOrgId: tree.townB.id, templateId: '003', year: 2025, state: 'published', reporterOrgIds: [tree.villageB1.id], open: ['review'] });
+  const cb = await buildCampaign(t.db, {
+    organizerOrgId: tree.townB.id,
+    templateId: '003',
+    year: 2025,
+    state: 'published',
+    reporterOrgIds: [tree.villageB1.id],
+    open: ['review'],
+  });
   reporterA1 = await reporterOf(c.id, tree.villageA1.id);
   reporterA2 = await reporterOf(c.id, tree.villageA2.id);
   reporterB1 = await reporterOf(cb.id, tree.villageB1.id);
@@ -64,7 +95,13 @@ describe('authoring and .docx (R-REP-6)', () => {
     const res = await upload(s.secA1, `/api/reports/${id}/docx`, docx, '前进村述职报告.docx');
     expect(res.statusCode, res.body).toBe(200);
     const body = res.json();
-    expect(body.sections.map((x: { key: string }) => x.key)).toEqual(['preamble', 'achievements', 'problems', 'causes', 'measures']);
+    expect(body.sections.map((x: { key: string }) => x.key)).toEqual([
+      'preamble',
+      'achievements',
+      'problems',
+      'causes',
+      'measures',
+    ]);
     expect(body.unknownHeadings).toEqual(['五、其他需要说明的事项']);
     expect(body.versionNo).toBe(1);
 
@@ -72,10 +109,19 @@ describe('authoring and .docx (R-REP-6)', () => {
     const achievements = view.report.sections.find((x: { key: string }) => x.key === 'achievements');
     expect(achievements.title).toBe('一、工作成效');
     expect(achievements.text).toContain('主题党日　12次'); // the table row, cells joined
-    expect(view.report.sections.find((x: { key: string }) => x.key === 'preamble').text).toContain('现将本人抓基层党建工作情况报告如下');
+    expect(view.report.sections.find((x: { key: string }) => x.key === 'preamble').text).toContain(
+      '现将本人抓基层党建工作情况报告如下',
+    );
     // The unknown part stays in the text of the part before it, nothing is lost.
-    expect(view.report.sections.find((x: { key: string }) => x.key === 'measures').text).toContain('五、其他需要说明的事项');
-    expect(view.versions[0]).toMatchObject({ versionNo: 1, reason: 'upload', fileName: '前进村述职报告.docx', unknownHeadings: ['五、其他需要说明的事项'] });
+    expect(view.report.sections.find((x: { key: string }) => x.key === 'measures').text).toContain(
+      '五、其他需要说明的事项',
+    );
+    expect(view.versions[0]).toMatchObject({
+      versionNo: 1,
+      reason: 'upload',
+      fileName: '前进村述职报告.docx',
+      unknownHeadings: ['五、其他需要说明的事项'],
+    });
     expect(view.reporter.charLimit).toBe(1500);
 
     const dl = await s.secA1.get(`/api/reports/${id}/versions/1/docx`);
@@ -103,7 +149,12 @@ describe('authoring and .docx (R-REP-6)', () => {
     const uploadsBefore = await auditCount('report.upload_docx');
     const cases: [Buffer, string, number, RegExp][] = [
       [Buffer.from('这不是Word文件'), '报告.docx', 400, /Word 文档（\.docx 格式）/],
-      [Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(200, 7)]), '报告.docx', 400, /已损坏或无法读取/],
+      [
+        Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(200, 7)]),
+        '报告.docx',
+        400,
+        /已损坏或无法读取/,
+      ],
       [Buffer.from('PK'), '报告.doc', 400, /不支持旧版 \.doc/],
       [Buffer.alloc(11 * 1024 * 1024, 1), '报告.docx', 413, /不能超过/],
     ];
@@ -138,10 +189,17 @@ describe('authoring and .docx (R-REP-6)', () => {
   it('bad sections: duplicate keys and malformed keys answer 400 and change nothing', async () => {
     const id = await open(s.secA1, reporterA1);
     const before = (await t.db.select().from(reports).where(eq(reports.id, id)))[0];
-    const dup = await s.secA1.put(`/api/reports/${id}/sections`, { sections: [{ key: 'problems', title: 'a', text: 'x' }, { key: 'problems', title: 'b', text: 'y' }] });
+    const dup = await s.secA1.put(`/api/reports/${id}/sections`, {
+      sections: [
+        { key: 'problems', title: 'a', text: 'x' },
+        { key: 'problems', title: 'b', text: 'y' },
+      ],
+    });
     expect(dup.statusCode).toBe(400);
     expect(dup.json().message).toContain('重复');
-    const bad = await s.secA1.put(`/api/reports/${id}/sections`, { sections: [{ key: 'DROP TABLE', title: 'a', text: 'x' }] });
+    const bad = await s.secA1.put(`/api/reports/${id}/sections`, {
+      sections: [{ key: 'DROP TABLE', title: 'a', text: 'x' }],
+    });
     expect(bad.statusCode).toBe(400);
     expect((await t.db.select().from(reports).where(eq(reports.id, id)))[0].sections).toEqual(before.sections);
   });
@@ -165,7 +223,9 @@ describe('review (R-REP-4)', () => {
 
   it('R-REP-4 submit → return with reasons → resubmit → approve, each with a comment, an event and an audit row; refused steps change nothing', async () => {
     const id = await open(s.secA1, reporterA1);
-    const put = await s.secA1.put(`/api/reports/${id}/sections`, { sections: [{ key: 'achievements', title: '工作成效', text: '只写了成绩。' }] });
+    const put = await s.secA1.put(`/api/reports/${id}/sections`, {
+      sections: [{ key: 'achievements', title: '工作成效', text: '只写了成绩。' }],
+    });
     expect(put.statusCode).toBe(200);
     // A blocking check fails: missing parts.
     const blocked = await s.secA1.post(`/api/reports/${id}/transitions`, { action: 'submit' });
@@ -185,12 +245,17 @@ describe('review (R-REP-4)', () => {
     // The secretary cannot approve their own report; another county's admin and leader cannot either.
     expect((await s.secA1.post(`/api/reports/${id}/transitions`, { action: 'approve' })).statusCode).toBe(403);
     expect((await s.adminB.post(`/api/reports/${id}/transitions`, { action: 'approve' })).statusCode).toBe(404);
-    expect((await s.leaderB.post(`/api/reports/${id}/transitions`, { action: 'return', comment: '不行' })).statusCode).toBe(404);
+    expect(
+      (await s.leaderB.post(`/api/reports/${id}/transitions`, { action: 'return', comment: '不行' })).statusCode,
+    ).toBe(404);
     // Returning needs reasons.
     const noReason = await s.townAdmin.post(`/api/reports/${id}/transitions`, { action: 'return', comment: ' ' });
     expect(noReason.statusCode).toBe(400);
     expect(noReason.json().message).toContain('须写明理由');
-    const ret = await s.townAdmin.post(`/api/reports/${id}/transitions`, { action: 'return', comment: '问题查摆不够具体，请补充数据' });
+    const ret = await s.townAdmin.post(`/api/reports/${id}/transitions`, {
+      action: 'return',
+      comment: '问题查摆不够具体，请补充数据',
+    });
     expect(ret.json().state).toBe('returned');
     expect((await s.townAdmin.post(`/api/reports/${id}/transitions`, { action: 'approve' })).statusCode).toBe(409);
 
@@ -202,16 +267,24 @@ describe('review (R-REP-4)', () => {
     const ok = await s.townAdmin.post(`/api/reports/${id}/transitions`, { action: 'approve', comment: '同意' });
     expect(ok.json().state).toBe('approved');
     expect((await s.townAdmin.post(`/api/reports/${id}/transitions`, { action: 'approve' })).statusCode).toBe(409);
-    expect((await s.leaderA.post(`/api/reports/${id}/transitions`, { action: 'sign' })).json().code).toBe('TRANSITION_REFUSED');
+    expect((await s.leaderA.post(`/api/reports/${id}/transitions`, { action: 'sign' })).json().code).toBe(
+      'TRANSITION_REFUSED',
+    );
 
     const view = (await s.townAdmin.get(`/api/reports/${id}`)).json();
     expect(view.events.map((e: { action: string; comment: string }) => [e.action, e.comment])).toEqual([
-      ['submit', '请审核'], ['return', '问题查摆不够具体，请补充数据'], ['submit', '已按意见修改'], ['approve', '同意'],
+      ['submit', '请审核'],
+      ['return', '问题查摆不够具体，请补充数据'],
+      ['submit', '已按意见修改'],
+      ['approve', '同意'],
     ]);
-    for (const a of ['report.submit', 'report.return', 'report.approve']) expect(await auditCount(a)).toBeGreaterThan(0);
+    for (const a of ['report.submit', 'report.return', 'report.approve'])
+      expect(await auditCount(a)).toBeGreaterThan(0);
 
     // Versions are kept and diffable.
-    const diff = await s.townAdmin.get(`/api/reports/${id}/diff?from=${versionAfterSubmit}&to=${versionAfterSubmit + 1}`);
+    const diff = await s.townAdmin.get(
+      `/api/reports/${id}/diff?from=${versionAfterSubmit}&to=${versionAfterSubmit + 1}`,
+    );
     expect(diff.statusCode).toBe(200);
     expect(diff.json().changed).toBeGreaterThan(0);
     expect(JSON.stringify(diff.json().rows)).toContain('对上年度指出的2个问题整改不彻底');
@@ -219,24 +292,46 @@ describe('review (R-REP-4)', () => {
 
   it('R-REP-4 ordering a rewrite: handing back the same text is refused, a rewritten one is taken', async () => {
     const id = await open(s.secA2, reporterA2);
-    const sections = [...goodSections(1), { key: 'on_behalf', title: '调研了解的党建突出问题、履职尽责抓党建的认识体会和思路举措', text: '到任后走访调研全部6个村民小组，深刻认识到支部凝聚力不足，下步思路是以项目聚人心。' }];
+    const sections = [
+      ...goodSections(1),
+      {
+        key: 'on_behalf',
+        title: '调研了解的党建突出问题、履职尽责抓党建的认识体会和思路举措',
+        text: '到任后走访调研全部6个村民小组，深刻认识到支部凝聚力不足，下步思路是以项目聚人心。',
+      },
+    ];
     expect((await s.secA2.put(`/api/reports/${id}/sections`, { sections })).statusCode).toBe(200);
     expect((await s.secA2.post(`/api/reports/${id}/transitions`, { action: 'submit' })).json().state).toBe('submitted');
-    expect((await s.leaderA.post(`/api/reports/${id}/transitions`, { action: 'order_rewrite', comment: '照搬模板，责令重写' })).json().state).toBe('rewrite_ordered');
+    expect(
+      (
+        await s.leaderA.post(`/api/reports/${id}/transitions`, {
+          action: 'order_rewrite',
+          comment: '照搬模板，责令重写',
+        })
+      ).json().state,
+    ).toBe('rewrite_ordered');
     const same = await s.secA2.post(`/api/reports/${id}/transitions`, { action: 'submit' });
     expect(same.statusCode).toBe(409);
     expect(same.json()).toMatchObject({ code: 'REWRITE_UNCHANGED' });
     const rewritten = goodSections(0).map((x) => ({ ...x }));
-    expect((await s.secA2.put(`/api/reports/${id}/sections`, { sections: [...rewritten, sections[4]] })).statusCode).toBe(200);
-    expect((await s.secA2.post(`/api/reports/${id}/transitions`, { action: 'submit' })).json().state).toBe('resubmitted');
+    expect(
+      (await s.secA2.put(`/api/reports/${id}/sections`, { sections: [...rewritten, sections[4]] })).statusCode,
+    ).toBe(200);
+    expect((await s.secA2.post(`/api/reports/${id}/transitions`, { action: 'submit' })).json().state).toBe(
+      'resubmitted',
+    );
   });
 
   it('R-REP-4 where the plan requires it, the supervising leader signs after approval; an admin cannot sign', async () => {
     await patchSettings(t.db, campaignId, (x) => void (x.report.supervisorSignOffRequired = true));
     const id = await open(s.secA2, reporterA2);
-    expect((await s.townAdmin.post(`/api/reports/${id}/transitions`, { action: 'approve' })).json().state).toBe('approved');
+    expect((await s.townAdmin.post(`/api/reports/${id}/transitions`, { action: 'approve' })).json().state).toBe(
+      'approved',
+    );
     expect((await s.townAdmin.post(`/api/reports/${id}/transitions`, { action: 'sign' })).statusCode).toBe(403);
-    expect((await s.leaderA.post(`/api/reports/${id}/transitions`, { action: 'sign', comment: '已阅' })).json().state).toBe('signed');
+    expect(
+      (await s.leaderA.post(`/api/reports/${id}/transitions`, { action: 'sign', comment: '已阅' })).json().state,
+    ).toBe('signed');
     await patchSettings(t.db, campaignId, (x) => void (x.report.supervisorSignOffRequired = false));
   });
 
@@ -255,21 +350,69 @@ describe('review (R-REP-4)', () => {
 
 describe('deadlines (R-REP-4)', () => {
   it('R-REP-4 due date = meeting date − N days; the campaign meeting phase when no meeting is set; overdue only before submission', () => {
-    expect(computeDueDate({ meetingDate: '2025-12-18', meetingPhaseStart: '2025-12-20', dueDaysBeforeMeeting: 7, today: '2025-12-10', submitted: false }))
-      .toMatchObject({ meetingDate: '2025-12-18', meetingSource: 'meeting', dueDate: '2025-12-11', daysLeft: 1, overdue: false });
-    expect(computeDueDate({ meetingDate: null, meetingPhaseStart: '2026-01-10', dueDaysBeforeMeeting: 10, today: '2026-01-01', submitted: false }))
-      .toMatchObject({ meetingSource: 'phase', dueDate: '2025-12-31', daysLeft: -1, overdue: true });
-    expect(computeDueDate({ meetingDate: null, meetingPhaseStart: '2026-01-10', dueDaysBeforeMeeting: 10, today: '2026-01-01', submitted: true }).overdue).toBe(false);
-    expect(computeDueDate({ meetingDate: null, meetingPhaseStart: null, dueDaysBeforeMeeting: 7, today: '2026-01-01', submitted: false }).dueDate).toBeNull();
+    expect(
+      computeDueDate({
+        meetingDate: '2025-12-18',
+        meetingPhaseStart: '2025-12-20',
+        dueDaysBeforeMeeting: 7,
+        today: '2025-12-10',
+        submitted: false,
+      }),
+    ).toMatchObject({
+      meetingDate: '2025-12-18',
+      meetingSource: 'meeting',
+      dueDate: '2025-12-11',
+      daysLeft: 1,
+      overdue: false,
+    });
+    expect(
+      computeDueDate({
+        meetingDate: null,
+        meetingPhaseStart: '2026-01-10',
+        dueDaysBeforeMeeting: 10,
+        today: '2026-01-01',
+        submitted: false,
+      }),
+    ).toMatchObject({ meetingSource: 'phase', dueDate: '2025-12-31', daysLeft: -1, overdue: true });
+    expect(
+      computeDueDate({
+        meetingDate: null,
+        meetingPhaseStart: '2026-01-10',
+        dueDaysBeforeMeeting: 10,
+        today: '2026-01-01',
+        submitted: true,
+      }).overdue,
+    ).toBe(false);
+    expect(
+      computeDueDate({
+        meetingDate: null,
+        meetingPhaseStart: null,
+        dueDaysBeforeMeeting: 7,
+        today: '2026-01-01',
+        submitted: false,
+      }).dueDate,
+    ).toBeNull();
   });
 
-  it('R-REP-4 the task list shows the due date from the reporter\'s meeting, and a late first submission is refused where the campaign forbids it', async () => {
+  it("R-REP-4 the task list shows the due date from the reporter's meeting, and a late first submission is refused where the campaign forbids it", async () => {
     const tasks = (await s.secB1.get('/api/reports/tasks')).json().items;
     expect(tasks).toHaveLength(1);
     // 003: meeting phase starts 2025-12-18, report due a week before.
-    expect(tasks[0]).toMatchObject({ task: '撰写述职报告', state: 'none', meetingDate: '2025-12-18', dueDate: '2025-12-11', overdue: false });
-    const [b] = await t.db.select({ campaignId: campaignReporters.campaignId }).from(campaignReporters).where(eq(campaignReporters.id, reporterB1));
-    const [m] = await t.db.insert(meetings).values({ campaignId: b.campaignId, title: '述职评议会', meetingDate: '2025-11-25', place: '镇会议室' }).returning();
+    expect(tasks[0]).toMatchObject({
+      task: '撰写述职报告',
+      state: 'none',
+      meetingDate: '2025-12-18',
+      dueDate: '2025-12-11',
+      overdue: false,
+    });
+    const [b] = await t.db
+      .select({ campaignId: campaignReporters.campaignId })
+      .from(campaignReporters)
+      .where(eq(campaignReporters.id, reporterB1));
+    const [m] = await t.db
+      .insert(meetings)
+      .values({ campaignId: b.campaignId, title: '述职评议会', meetingDate: '2025-11-25', place: '镇会议室' })
+      .returning();
     await t.db.insert(meetingAgendaItems).values({ meetingId: m.id, reporterId: reporterB1, position: 1 });
     const after = (await s.secB1.get('/api/reports/tasks')).json().items[0];
     expect(after).toMatchObject({ meetingDate: '2025-11-25', dueDate: '2025-11-18', overdue: true });
@@ -289,7 +432,14 @@ describe('deadlines (R-REP-4)', () => {
   });
 
   it('an empty report cannot be submitted', async () => {
-    const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: 2024, state: 'published', reporterOrgIds: [tree.villageA1.id], open: ['review'] });
+    const c = await buildCampaign(t.db, {
+      organizerOrgId: tree.townA.id,
+      templateId: '003',
+      year: 2024,
+      state: 'published',
+      reporterOrgIds: [tree.villageA1.id],
+      open: ['review'],
+    });
     const id = await open(s.secA1, await reporterOf(c.id, tree.villageA1.id));
     const res = await s.secA1.post(`/api/reports/${id}/transitions`, { action: 'submit' });
     expect(res.statusCode).toBe(400);
@@ -298,16 +448,20 @@ describe('deadlines (R-REP-4)', () => {
 });
 
 describe('access', () => {
-  it('a secretary cannot open or read a neighbour\'s report; a reviewer sees only reports routed within their scope; cross-county denied', async () => {
+  it("a secretary cannot open or read a neighbour's report; a reviewer sees only reports routed within their scope; cross-county denied", async () => {
     const a1 = await open(s.secA1, reporterA1);
     expect((await s.secA2.get(`/api/reports/${a1}`)).statusCode).toBe(403);
     expect((await s.secA2.post('/api/reports/open', { reporterId: reporterA1 })).statusCode).toBe(403);
     expect((await s.secA2.put(`/api/reports/${a1}/sections`, { sections: goodSections() })).statusCode).toBe(403);
     expect((await s.secA2.get(`/api/reports/${a1}/versions/1/docx`)).statusCode).toBe(403);
-    expect((await s.secA2.get('/api/reports/tasks')).json().items.map((i: { orgId: number }) => i.orgId)).toEqual([tree.villageA2.id]);
+    expect((await s.secA2.get('/api/reports/tasks')).json().items.map((i: { orgId: number }) => i.orgId)).toEqual([
+      tree.villageA2.id,
+    ]);
 
     const queue = (await s.townAdmin.get('/api/reports/queue')).json();
-    expect(queue.items.map((i: { orgId: number }) => i.orgId).sort()).toEqual(expect.arrayContaining([tree.villageA1.id, tree.villageA2.id]));
+    expect(queue.items.map((i: { orgId: number }) => i.orgId).sort()).toEqual(
+      expect.arrayContaining([tree.villageA1.id, tree.villageA2.id]),
+    );
     expect(queue.items.every((i: { orgId: number }) => i.orgId !== tree.villageB1.id)).toBe(true);
     expect((await s.countyAdmin.get('/api/reports/queue')).json().total).toBe(queue.total);
     const bQueue = (await s.adminB.get('/api/reports/queue')).json();
@@ -318,21 +472,43 @@ describe('access', () => {
     // Filters: waiting for review, by name.
     const pending = (await s.townAdmin.get('/api/reports/queue?state=pending')).json();
     expect(pending.items.every((i: { state: string }) => ['submitted', 'resubmitted'].includes(i.state))).toBe(true);
-    expect((await s.townAdmin.get(`/api/reports/queue?q=${encodeURIComponent('西村')}`)).json().items.map((i: { orgId: number }) => i.orgId)).toEqual([tree.villageA2.id]);
+    expect(
+      (await s.townAdmin.get(`/api/reports/queue?q=${encodeURIComponent('西村')}`))
+        .json()
+        .items.map((i: { orgId: number }) => i.orgId),
+    ).toEqual([tree.villageA2.id]);
   });
 });
 
 describe('checks against the database (R-REP-3, R-PREP-1)', () => {
-  it('R-REP-3 last year\'s open rectification items must be answered: unmatched ones listed, blocking where the campaign says so', async () => {
-    const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: 2023, state: 'published', reporterOrgIds: [tree.villageA2.id], open: ['review'] });
+  it("R-REP-3 last year's open rectification items must be answered: unmatched ones listed, blocking where the campaign says so", async () => {
+    const c = await buildCampaign(t.db, {
+      organizerOrgId: tree.townA.id,
+      templateId: '003',
+      year: 2023,
+      state: 'published',
+      reporterOrgIds: [tree.villageA2.id],
+      open: ['review'],
+    });
     const reporter = await reporterOf(c.id, tree.villageA2.id);
     // Only the admin of the body heard enters them; not the secretary, not another county.
-    expect((await s.secA2.post(`/api/reporters/${reporter}/rectification-items`, { text: '村务公开不及时' })).statusCode).toBe(403);
-    expect((await s.adminB.post(`/api/reporters/${reporter}/rectification-items`, { text: '村务公开不及时' })).statusCode).toBe(404);
-    expect((await s.townAdmin.post(`/api/reporters/${reporter}/rectification-items`, { text: '' })).statusCode).toBe(400);
-    const item = await s.townAdmin.post(`/api/reporters/${reporter}/rectification-items`, { reference: 'ZG-2022-03', text: '流动党员管理松散，长期不参加组织生活' });
+    expect(
+      (await s.secA2.post(`/api/reporters/${reporter}/rectification-items`, { text: '村务公开不及时' })).statusCode,
+    ).toBe(403);
+    expect(
+      (await s.adminB.post(`/api/reporters/${reporter}/rectification-items`, { text: '村务公开不及时' })).statusCode,
+    ).toBe(404);
+    expect((await s.townAdmin.post(`/api/reporters/${reporter}/rectification-items`, { text: '' })).statusCode).toBe(
+      400,
+    );
+    const item = await s.townAdmin.post(`/api/reporters/${reporter}/rectification-items`, {
+      reference: 'ZG-2022-03',
+      text: '流动党员管理松散，长期不参加组织生活',
+    });
     expect(item.statusCode).toBe(200);
-    await s.townAdmin.post(`/api/reporters/${reporter}/rectification-items`, { text: '软弱涣散问题突出，班子凝聚力不强' });
+    await s.townAdmin.post(`/api/reporters/${reporter}/rectification-items`, {
+      text: '软弱涣散问题突出，班子凝聚力不强',
+    });
     const id = await open(s.secA2, reporter);
     const sections = goodSections(0);
     expect((await s.secA2.put(`/api/reports/${id}/sections`, { sections })).statusCode).toBe(200);
@@ -344,14 +520,26 @@ describe('checks against the database (R-REP-3, R-PREP-1)', () => {
     const res = await s.secA2.post(`/api/reports/${id}/transitions`, { action: 'submit' });
     expect(res.statusCode).toBe(409);
     // Answer one by its reference and the other in words.
-    sections[3] = { ...sections[3], text: `${sections[3].text}针对ZG-2022-03，建立流动党员联系台账。针对软弱涣散问题，调整充实班子，增强凝聚力。` };
+    sections[3] = {
+      ...sections[3],
+      text: `${sections[3].text}针对ZG-2022-03，建立流动党员联系台账。针对软弱涣散问题，调整充实班子，增强凝聚力。`,
+    };
     expect((await s.secA2.put(`/api/reports/${id}/sections`, { sections })).statusCode).toBe(200);
-    const again = (await s.secA2.get(`/api/reports/${id}`)).json().checks.results.find((r: { id: string }) => r.id === 'rectification_items');
+    const again = (await s.secA2.get(`/api/reports/${id}`))
+      .json()
+      .checks.results.find((r: { id: string }) => r.id === 'rectification_items');
     expect(again.level).toBe('pass');
   });
 
   it('near-copy: a lightly edited copy of another submitted report of the campaign is flagged', async () => {
-    const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: 2022, state: 'published', reporterOrgIds: [tree.villageA1.id, tree.villageA2.id], open: ['review'] });
+    const c = await buildCampaign(t.db, {
+      organizerOrgId: tree.townA.id,
+      templateId: '003',
+      year: 2022,
+      state: 'published',
+      reporterOrgIds: [tree.villageA1.id, tree.villageA2.id],
+      open: ['review'],
+    });
     await patchSettings(t.db, c.id, (x) => void (x.report.lateSubmissionAllowed = true));
     const idA1 = await open(s.secA1, await reporterOf(c.id, tree.villageA1.id));
     expect((await s.secA1.put(`/api/reports/${idA1}/sections`, { sections: goodSections(0) })).statusCode).toBe(200);
@@ -363,7 +551,9 @@ describe('checks against the database (R-REP-3, R-PREP-1)', () => {
     expect(near.level).toBe('advice');
     expect(near.message).toContain('疑似照搬照抄');
     expect(near.message).toContain(tree.villageA1.name);
-    const different = (await s.secA2.post(`/api/reports/${idA2}/check`, { sections: goodSections(1) })).json().results.find((r: { id: string }) => r.id === 'near_copy');
+    const different = (await s.secA2.post(`/api/reports/${idA2}/check`, { sections: goodSections(1) }))
+      .json()
+      .results.find((r: { id: string }) => r.id === 'near_copy');
     expect(different.level).toBe('pass');
     // The check endpoint is the author's only.
     expect((await s.secA1.post(`/api/reports/${idA2}/check`, { sections: copy })).statusCode).toBe(403);
@@ -372,14 +562,23 @@ describe('checks against the database (R-REP-3, R-PREP-1)', () => {
 
 describe('attachments (R-REP-6)', () => {
   it('R-REP-6 slides upload within the campaign limit; oversized or unknown types are refused and nothing is stored', async () => {
-    const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: 2021, state: 'published', reporterOrgIds: [tree.villageA1.id], open: ['review'] });
+    const c = await buildCampaign(t.db, {
+      organizerOrgId: tree.townA.id,
+      templateId: '003',
+      year: 2021,
+      state: 'published',
+      reporterOrgIds: [tree.villageA1.id],
+      open: ['review'],
+    });
     const id = await open(s.secA1, await reporterOf(c.id, tree.villageA1.id));
     const ok = await upload(s.secA1, `/api/reports/${id}/attachments`, Buffer.alloc(2048, 3), '汇报幻灯片.pptx');
     expect(ok.statusCode, ok.body).toBe(200);
     const got = await s.secA1.get(`/api/reports/${id}/attachments/${ok.json().id}`);
     expect(got.rawPayload.length).toBe(2048);
     expect((await s.secA2.get(`/api/reports/${id}/attachments/${ok.json().id}`)).statusCode).toBe(403);
-    expect((await upload(s.secA1, `/api/reports/${id}/attachments`, Buffer.alloc(10, 1), '病毒.exe')).statusCode).toBe(400);
+    expect((await upload(s.secA1, `/api/reports/${id}/attachments`, Buffer.alloc(10, 1), '病毒.exe')).statusCode).toBe(
+      400,
+    );
     await patchSettings(t.db, c.id, (x) => void (x.report.attachments.maxSizeMb = 0.01));
     const big = await upload(s.secA1, `/api/reports/${id}/attachments`, Buffer.alloc(20_000, 1), '视频.mp4');
     expect(big.statusCode).toBe(413);
@@ -390,15 +589,25 @@ describe('attachments (R-REP-6)', () => {
 });
 
 describe('publication (R-REP-7)', () => {
-  it('R-REP-7 after the meeting approved reports are published to the campaign\'s audience, read-only', async () => {
-    const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: 2020, state: 'published', reporterOrgIds: [tree.villageA1.id, tree.villageA2.id], open: ['review'] });
+  it("R-REP-7 after the meeting approved reports are published to the campaign's audience, read-only", async () => {
+    const c = await buildCampaign(t.db, {
+      organizerOrgId: tree.townA.id,
+      templateId: '003',
+      year: 2020,
+      state: 'published',
+      reporterOrgIds: [tree.villageA1.id, tree.villageA2.id],
+      open: ['review'],
+    });
     await patchSettings(t.db, c.id, (x) => void (x.report.lateSubmissionAllowed = true));
     const r1 = await reporterOf(c.id, tree.villageA1.id);
     const id = await open(s.secA1, r1);
     await s.secA1.put(`/api/reports/${id}/sections`, { sections: goodSections() });
     expect((await s.secA1.post(`/api/reports/${id}/transitions`, { action: 'submit' })).statusCode).toBe(200);
     expect((await s.townAdmin.post(`/api/reports/${id}/transitions`, { action: 'approve' })).statusCode).toBe(200);
-    const [m] = await t.db.insert(meetings).values({ campaignId: c.id, title: '述职评议会', meetingDate: '2025-11-28', place: '镇会议室' }).returning();
+    const [m] = await t.db
+      .insert(meetings)
+      .values({ campaignId: c.id, title: '述职评议会', meetingDate: '2025-11-28', place: '镇会议室' })
+      .returning();
     await t.db.insert(meetingAgendaItems).values({ meetingId: m.id, reporterId: r1, position: 1 });
 
     expect((await s.secA1.post('/api/reports/publish', { campaignId: c.id })).statusCode).toBe(403);
@@ -422,7 +631,9 @@ describe('publication (R-REP-7)', () => {
     expect(read.json().can.edit).toBe(false);
     expect((await s.secB1.get(`/api/reports/${id}`)).statusCode).toBe(404);
     expect((await s.secA2.get('/api/reports/published')).json().items.map((i: { id: number }) => i.id)).toContain(id);
-    expect((await s.secB1.get('/api/reports/published')).json().items.map((i: { id: number }) => i.id)).not.toContain(id);
+    expect((await s.secB1.get('/api/reports/published')).json().items.map((i: { id: number }) => i.id)).not.toContain(
+      id,
+    );
     expect((await s.secA1.put(`/api/reports/${id}/sections`, { sections: goodSections(1) })).statusCode).toBe(409);
     expect(await auditCount('report.publish')).toBeGreaterThan(0);
     t.clock.set(new Date('2025-11-20T02:00:00Z'));
@@ -431,7 +642,14 @@ describe('publication (R-REP-7)', () => {
 
 describe('public link (R-REP-7)', () => {
   it('R-REP-7 a public link exists only where the campaign publishes to the public, and reads without signing in', async () => {
-    const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: 2019, state: 'published', reporterOrgIds: [tree.villageA1.id], open: ['review'] });
+    const c = await buildCampaign(t.db, {
+      organizerOrgId: tree.townA.id,
+      templateId: '003',
+      year: 2019,
+      state: 'published',
+      reporterOrgIds: [tree.villageA1.id],
+      open: ['review'],
+    });
     await patchSettings(t.db, c.id, (x) => {
       x.report.lateSubmissionAllowed = true;
       x.report.publicationAudience = 'public';
@@ -441,30 +659,53 @@ describe('public link (R-REP-7)', () => {
     await s.secA1.put(`/api/reports/${id}/sections`, { sections: goodSections() });
     expect((await s.secA1.post(`/api/reports/${id}/transitions`, { action: 'submit' })).statusCode).toBe(200);
     expect((await s.townAdmin.post(`/api/reports/${id}/transitions`, { action: 'approve' })).statusCode).toBe(200);
-    const [m] = await t.db.insert(meetings).values({ campaignId: c.id, title: '述职评议会', meetingDate: '2019-12-20', place: '镇会议室' }).returning();
+    const [m] = await t.db
+      .insert(meetings)
+      .values({ campaignId: c.id, title: '述职评议会', meetingDate: '2019-12-20', place: '镇会议室' })
+      .returning();
     await t.db.insert(meetingAgendaItems).values({ meetingId: m.id, reporterId: r1, position: 1 });
-    expect((await s.townAdmin.post('/api/reports/publish', { campaignId: c.id })).json().published).toEqual([tree.villageA1.name]);
+    expect((await s.townAdmin.post('/api/reports/publish', { campaignId: c.id })).json().published).toEqual([
+      tree.villageA1.name,
+    ]);
     const token = (await s.townAdmin.get(`/api/reports/${id}`)).json().report.publicToken as string;
     expect(token).toMatch(/^[A-Za-z0-9_-]{20,}$/);
     const anon = await t.app.inject({ method: 'GET', url: `/api/public/reports/${token}` });
     expect(anon.statusCode).toBe(200);
     expect(anon.json().orgName).toBe(tree.villageA1.name);
-    expect(anon.json().sections.map((x: { key: string }) => x.key)).toEqual(['achievements', 'problems', 'causes', 'measures']);
-    expect((await t.app.inject({ method: 'GET', url: '/api/public/reports/AAAAAAAAAAAAAAAAAAAAAAAA' })).statusCode).toBe(404);
+    expect(anon.json().sections.map((x: { key: string }) => x.key)).toEqual([
+      'achievements',
+      'problems',
+      'causes',
+      'measures',
+    ]);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/public/reports/AAAAAAAAAAAAAAAAAAAAAAAA' })).statusCode,
+    ).toBe(404);
     // Any signed-in user may read a report published to the public, even in another county.
     expect((await s.secB1.get(`/api/reports/${id}`)).statusCode).toBe(200);
   });
 });
 
 describe('near-copy of last year (R-REP-3)', () => {
-  it('a report copied from the same organization\'s report of last year is flagged with the similarity; a rewritten one is not', async () => {
+  it("a report copied from the same organization's report of last year is flagged with the similarity; a rewritten one is not", async () => {
     // villageA1 handed in its 2025 report in the review test above; this is its 2026 round.
-    const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: 2026, state: 'published', reporterOrgIds: [tree.villageA1.id], open: ['review'] });
+    const c = await buildCampaign(t.db, {
+      organizerOrgId: tree.townA.id,
+      templateId: '003',
+      year: 2026,
+      state: 'published',
+      reporterOrgIds: [tree.villageA1.id],
+      open: ['review'],
+    });
     const id = await open(s.secA1, await reporterOf(c.id, tree.villageA1.id));
-    const copied = (await s.secA1.post(`/api/reports/${id}/check`, { sections: goodSections(0) })).json().results.find((r: { id: string }) => r.id === 'near_copy');
+    const copied = (await s.secA1.post(`/api/reports/${id}/check`, { sections: goodSections(0) }))
+      .json()
+      .results.find((r: { id: string }) => r.id === 'near_copy');
     expect(copied.level).toBe('advice');
     expect(copied.message).toMatch(/与本组织上年度述职报告的相似度为\d+%/);
-    const fresh = (await s.secA1.post(`/api/reports/${id}/check`, { sections: goodSections(1) })).json().results.find((r: { id: string }) => r.id === 'near_copy');
+    const fresh = (await s.secA1.post(`/api/reports/${id}/check`, { sections: goodSections(1) }))
+      .json()
+      .results.find((r: { id: string }) => r.id === 'near_copy');
     expect(fresh.level).toBe('pass');
     expect(fresh.message).toMatch(/与上年度报告相似度\d+%/);
   });

@@ -24,7 +24,12 @@ describe('TRUST_PROXY parsing (env.ts)', () => {
     expect(parseEnv({}).TRUST_PROXY).toBe(false);
     expect(parseEnv({ TRUST_PROXY: '' }).TRUST_PROXY).toBe(false);
     expect(parseEnv({ TRUST_PROXY: 'off' }).TRUST_PROXY).toBe(false);
-    expect(parseEnv({ TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,::1,fd00::/8' }).TRUST_PROXY).toEqual(['127.0.0.1', '10.0.0.0/8', '::1', 'fd00::/8']);
+    expect(parseEnv({ TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,::1,fd00::/8' }).TRUST_PROXY).toEqual([
+      '127.0.0.1',
+      '10.0.0.0/8',
+      '::1',
+      'fd00::/8',
+    ]);
     expect(parseEnv({ TRUST_PROXY: 'loopback' }).TRUST_PROXY).toEqual(['loopback']);
     expect(parseEnv({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
   });
@@ -45,7 +50,8 @@ describe('TRUST_PROXY behaviour: the client address comes from X-Forwarded-For o
   let plain: App, listed: App, hops: App;
   beforeAll(async () => {
     database = await freshDatabase();
-    const app = (trustProxy?: false | number | string[]) => buildApp({ database, config: { passwordCost: TEST_COST, loginRatePerMinute: 3, trustProxy } });
+    const app = (trustProxy?: false | number | string[]) =>
+      buildApp({ database, config: { passwordCost: TEST_COST, loginRatePerMinute: 3, trustProxy } });
     [plain, listed, hops] = await Promise.all([app(), app(['10.0.0.5', '198.51.100.0/24']), app(1)]);
   }, 120_000);
   afterAll(async () => {
@@ -53,10 +59,14 @@ describe('TRUST_PROXY behaviour: the client address comes from X-Forwarded-For o
     await database?.close();
   });
 
-  const attempt = (app: App, remoteAddress: string, xff?: string) => app.inject({
-    method: 'POST', url: '/api/auth/login', payload: { username: 'nobody', password: 'x' }, remoteAddress,
-    headers: xff ? { 'x-forwarded-for': xff } : {},
-  });
+  const attempt = (app: App, remoteAddress: string, xff?: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'nobody', password: 'x' },
+      remoteAddress,
+      headers: xff ? { 'x-forwarded-for': xff } : {},
+    });
   /** The address one failed login was counted against (login_attempts.ip is req.ip). */
   const seenIp = async (app: App, remoteAddress: string, xff?: string) => {
     await database.db.execute(sql`delete from login_attempts`);
@@ -144,8 +154,12 @@ describe.runIf(pgAvailable)('concurrent boot on one PostgreSQL (advisory lock in
       expect(await count(sql`select count(*)::int as n from organizations`)).toBeGreaterThan(10);
       // Last year's round (closed) and this year's (demo-round.ts).
       expect(await count(sql`select count(*)::int as n from campaigns where parent_id is null`)).toBe(2);
-      const journal = JSON.parse(readFileSync(path.join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] };
-      expect(await count(sql`select count(*)::int as n from drizzle.__drizzle_migrations`)).toBe(journal.entries.length);
+      const journal = JSON.parse(readFileSync(path.join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as {
+        entries: unknown[];
+      };
+      expect(await count(sql`select count(*)::int as n from drizzle.__drizzle_migrations`)).toBe(
+        journal.entries.length,
+      );
       // A third start later finds everything in place and changes nothing.
       const before = await count(sql`select count(*)::int as n from users`);
       expect((await prepareDatabase(b, opts)).seeded).toBeNull();

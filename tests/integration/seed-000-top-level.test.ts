@@ -28,12 +28,31 @@ beforeEach(async () => {
   tree = await buildTwoCounties(t.db);
   orgs.push(tree.townA);
   for (let i = 2; i <= 5; i++) {
-    orgs.push(await buildOrg(t.db, { parent: tree.countyA, name: `甲${i}镇党委`, code: `A-T${i}`, kind: 'committee', level: 'township' }));
+    orgs.push(
+      await buildOrg(t.db, {
+        parent: tree.countyA,
+        name: `甲${i}镇党委`,
+        code: `A-T${i}`,
+        kind: 'committee',
+        level: 'township',
+      }),
+    );
   }
-  const c = await buildCampaign(t.db, { organizerOrgId: tree.countyA.id, templateId: '000', year: 2025, state: 'published', reporterOrgIds: orgs.map((o) => o.id) , open: ['summary'], openAt: t.clock.now() });
+  const c = await buildCampaign(t.db, {
+    organizerOrgId: tree.countyA.id,
+    templateId: '000',
+    year: 2025,
+    state: 'published',
+    reporterOrgIds: orgs.map((o) => o.id),
+    open: ['summary'],
+    openAt: t.clock.now(),
+  });
   campaignId = c.id;
-  const reporters = await queryRows<{ id: number; orgId: number }>(t.db, sql`
-    select id, org_id as "orgId" from campaign_reporters where campaign_id = ${campaignId} order by id`);
+  const reporters = await queryRows<{ id: number; orgId: number }>(
+    t.db,
+    sql`
+    select id, org_id as "orgId" from campaign_reporters where campaign_id = ${campaignId} order by id`,
+  );
   for (const [i, r] of reporters.entries()) {
     await t.db.execute(sql`
       insert into evaluation_results (reporter_id, campaign_id, components, composite, rank, sector_rank, suggested_grade, final_grade)
@@ -53,12 +72,22 @@ describe('seed 000: results from the locked grades (§7)', () => {
     expect(res.statusCode, res.body).toBe(200);
     // 4 not 好; 一般 + 差 = 2 talks and 2 rectifications.
     expect(res.json()).toEqual({ flags: 4 + 2 + 2, followUps: 2 + 2 });
-    const flags = (await s.county.get(`/api/campaigns/${campaignId}/results/flags`)).json().items as { orgName: string; code: string; detail: string }[];
-    const of = (name: string) => flags.filter((f) => f.orgName === name).map((f) => f.code).sort();
+    const flags = (await s.county.get(`/api/campaigns/${campaignId}/results/flags`)).json().items as {
+      orgName: string;
+      code: string;
+      detail: string;
+    }[];
+    const of = (name: string) =>
+      flags
+        .filter((f) => f.orgName === name)
+        .map((f) => f.code)
+        .sort();
     expect(of(orgs[0]!.name)).toEqual([]);
     expect(of(orgs[1]!.name)).toEqual(['no_excellent']);
     expect(of(orgs[3]!.name)).toEqual(['no_excellent', 'rectify', 'talk']);
-    expect(flags.find((f) => f.orgName === orgs[4]!.name && f.code === 'rectify')!.detail).toBe('综合评价等次为“差”，应限期整改；问题严重的依规严肃追责问责');
+    expect(flags.find((f) => f.orgName === orgs[4]!.name && f.code === 'rectify')!.detail).toBe(
+      '综合评价等次为“差”，应限期整改；问题严重的依规严肃追责问责',
+    );
     const talks = (await s.county.get(`/api/campaigns/${campaignId}/results/follow-ups?kind=talk`)).json().items;
     expect(talks.map((f: { assigneeName: string }) => f.assigneeName)).toEqual([tree.countyA.name, tree.countyA.name]);
   });
@@ -70,15 +99,25 @@ describe('seed 000 §8: the top organizer reports its round upward too', () => {
     expect(sum.upperLevel).toEqual({ name: null, inDeployment: false });
     expect(sum.signature).toBe('中共甲县委组织部');
     // No meeting, ballot or survey took place in this record: the overview does not invent them.
-    expect(sum.sections.overview).toBe('2025年度党组织书记抓基层党建工作述职评议考核共确定述职对象5个。实地考核0个单位。'
-      + '经中共甲县委员会研究审定，5名党组织书记评定等次：“好”1个、“较好”2个、“一般”1个、“差”1个。');
+    expect(sum.sections.overview).toBe(
+      '2025年度党组织书记抓基层党建工作述职评议考核共确定述职对象5个。实地考核0个单位。' +
+        '经中共甲县委员会研究审定，5名党组织书记评定等次：“好”1个、“较好”2个、“一般”1个、“差”1个。',
+    );
     await s.county.put(`/api/campaigns/${campaignId}/summary`, {
-      achievements: '书记抓党建责任进一步压实。', problems: '个别乡镇党委书记履职不到位。', nextSteps: '抓好整改，落实约谈。',
+      achievements: '书记抓党建责任进一步压实。',
+      problems: '个别乡镇党委书记履职不到位。',
+      nextSteps: '抓好整改，落实约谈。',
     });
     const nowhere = await s.county.post(`/api/campaigns/${campaignId}/summary/submit`, {});
     expect(nowhere.statusCode).toBe(400);
-    expect(nowhere.json()).toMatchObject({ code: 'NO_UPPER_LEVEL', message: '本级的上级党组织不在本系统中，请填写接收总结报告的上级党组织（如“某某市委组织部”）' });
-    expect((await s.countyB.post(`/api/campaigns/${campaignId}/summary/submit`, { recipient: '中共某市委组织部' })).statusCode).toBe(404);
+    expect(nowhere.json()).toMatchObject({
+      code: 'NO_UPPER_LEVEL',
+      message: '本级的上级党组织不在本系统中，请填写接收总结报告的上级党组织（如“某某市委组织部”）',
+    });
+    expect(
+      (await s.countyB.post(`/api/campaigns/${campaignId}/summary/submit`, { recipient: '中共某市委组织部' }))
+        .statusCode,
+    ).toBe(404);
 
     const sent = await s.county.post(`/api/campaigns/${campaignId}/summary/submit`, { recipient: '中共某市委组织部' });
     expect(sent.json(), sent.body).toEqual({ state: 'sent', recipient: '中共某市委组织部' });
@@ -101,7 +140,10 @@ describe('seed 000 §8: the top organizer reports its round upward too', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
     expect(wb.worksheets[0]!.getRow(2).getCell(3).value).toBe(orgs[0]!.name);
-    const [audit] = await queryRows<{ detail: { recipient: string } }>(t.db, sql`select detail from audit_log where action = 'results.summary.send'`);
+    const [audit] = await queryRows<{ detail: { recipient: string } }>(
+      t.db,
+      sql`select detail from audit_log where action = 'results.summary.send'`,
+    );
     expect(audit!.detail.recipient).toBe('中共某市委组织部');
     // Nobody in this deployment receives it: it is not in any inbox.
     expect((await s.county.get('/api/summary-reports/inbox')).json().items).toEqual([]);

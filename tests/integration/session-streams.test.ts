@@ -27,14 +27,19 @@ afterAll(async () => t.close());
 /** Opens an event stream over real HTTP; `ended` resolves when the server closes it (or after `ms`, with false). */
 async function openStream(s: Session, path: string) {
   const ctrl = new AbortController();
-  const res = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { cookie: `sp_sid=${s.cookie}`, accept: 'text/event-stream' }, signal: ctrl.signal });
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+    headers: { cookie: `sp_sid=${s.cookie}`, accept: 'text/event-stream' },
+    signal: ctrl.signal,
+  });
   expect(res.status).toBe(200);
   const reader = res.body!.getReader();
   let done = false;
   const drained = (async () => {
     try {
       for (;;) if ((await reader.read()).done) break;
-    } catch { /* aborted by the test */ }
+    } catch {
+      /* aborted by the test */
+    }
     done = true;
   })();
   return {
@@ -67,14 +72,26 @@ describe('streams end with their session', () => {
     const a = { id: hashToken((await signIn(t.app, w.users.admin2.username)).cookie) };
     const b = { id: hashToken((await signIn(t.app, w.users.admin2.username)).cookie) };
     let release!: () => void;
-    const gate = new Promise<void>((r) => { release = r; });
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
     const db = new Proxy(t.db, {
-      get: (target, key, receiver) => key === 'execute'
-        ? async (...args: Parameters<typeof target.execute>) => { await gate; return target.execute(...args); }
-        : Reflect.get(target, key, receiver),
+      get: (target, key, receiver) =>
+        key === 'execute'
+          ? async (...args: Parameters<typeof target.execute>) => {
+              await gate;
+              return target.execute(...args);
+            }
+          : Reflect.get(target, key, receiver),
     });
     const registry = new SessionStreams({ ...t.app.deps, db }, t.app.log);
-    const stream = () => Object.assign(new EventEmitter(), { ended: false, end() { this.ended = true; } });
+    const stream = () =>
+      Object.assign(new EventEmitter(), {
+        ended: false,
+        end() {
+          this.ended = true;
+        },
+      });
     const first = stream();
     const second = stream();
     registry.add(a.id, first as unknown as ServerResponse);
@@ -112,7 +129,11 @@ describe('background polling is not activity', () => {
     let firstRefusal: { at: number; code: string } | null = null;
     for (let i = 1; i <= 31 * 3 && !firstRefusal; i++) {
       t.clock.advance(20_000);
-      const poll = await s.request({ method: 'GET', url: `/api/meetings/${w.meeting.id}`, headers: { 'x-background': '1' } });
+      const poll = await s.request({
+        method: 'GET',
+        url: `/api/meetings/${w.meeting.id}`,
+        headers: { 'x-background': '1' },
+      });
       if (poll.statusCode !== 200) firstRefusal = { at: i * 20, code: `${poll.statusCode} ${poll.json().code}` };
       if (i % 10 === 0) expect((await active.get('/api/auth/me')).statusCode).toBe(200);
     }

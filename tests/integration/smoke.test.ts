@@ -19,7 +19,9 @@ describe('health and OpenAPI', () => {
     expect(res.statusCode).toBe(200);
     const doc = res.json();
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/orgs/search', '/api/auth/login', '/api/audit']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/orgs/search', '/api/auth/login', '/api/audit']),
+    );
   });
 
   it('logs in and browses the tree', async () => {

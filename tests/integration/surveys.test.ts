@@ -6,7 +6,17 @@ import { buildApp } from '../../src/server/app';
 import { queryRows } from '../../src/server/db/connect';
 import { hashSurveyToken } from '../../src/server/modules/surveys/issue-tokens';
 import { freshDatabase } from '../setup/db';
-import { buildCampaign, buildOrg, buildSecretary, buildTwoCounties, buildUser, type Session, signIn, TEST_COST, testClock } from '../factories';
+import {
+  buildCampaign,
+  buildOrg,
+  buildSecretary,
+  buildTwoCounties,
+  buildUser,
+  type Session,
+  signIn,
+  TEST_COST,
+  testClock,
+} from '../factories';
 
 process.env.BALLOT_CODE_SECRET ??= 'ab'.repeat(32);
 
@@ -24,21 +34,34 @@ async function world() {
   const villageA3 = await buildOrg(db(), { parent: t.townA, name: '甲一镇北村党支部', code: 'A-T1-V3' });
   for (const o of [t.villageA1, t.villageA2, villageA3]) await buildSecretary(db(), o.id);
   const campaign = await buildCampaign(db(), {
-    organizerOrgId: t.townA.id, templateId: '003', state: 'published', reporterOrgIds: [t.villageA1.id, t.villageA2.id, villageA3.id],
+    organizerOrgId: t.townA.id,
+    templateId: '003',
+    state: 'published',
+    reporterOrgIds: [t.villageA1.id, t.villageA2.id, villageA3.id],
     // 003 plans no 实地考核 phase: the survey falls in 综合评价 (R-CAMP-8).
     open: ['evaluation'],
   });
-  const reporters = await queryRows<{ id: number; org_id: number }>(db(), sql`select id, org_id from campaign_reporters where campaign_id = ${campaign.id} order by id`);
+  const reporters = await queryRows<{ id: number; org_id: number }>(
+    db(),
+    sql`select id, org_id from campaign_reporters where campaign_id = ${campaign.id} order by id`,
+  );
   const rid = (orgId: number) => reporters.find((r) => r.org_id === orgId)!.id;
   const admin = await buildUser(db(), { role: 'org_admin', scopeOrgId: t.countyA.id });
   const otherCounty = await buildUser(db(), { role: 'org_admin', scopeOrgId: t.countyB.id });
   const leader = await buildUser(db(), { role: 'leader', scopeOrgId: t.countyA.id });
   const secretary = await buildUser(db(), { role: 'secretary', orgId: t.villageA1.id });
   return {
-    ...t, villageA3, campaign, r1: rid(t.villageA1.id), r2: rid(t.villageA2.id), r3: rid(villageA3.id),
+    ...t,
+    villageA3,
+    campaign,
+    r1: rid(t.villageA1.id),
+    r2: rid(t.villageA2.id),
+    r3: rid(villageA3.id),
     s: {
-      admin: await signIn(app, admin.username), otherCounty: await signIn(app, otherCounty.username),
-      leader: await signIn(app, leader.username), secretary: await signIn(app, secretary.username),
+      admin: await signIn(app, admin.username),
+      otherCounty: await signIn(app, otherCounty.username),
+      leader: await signIn(app, leader.username),
+      secretary: await signIn(app, secretary.username),
     },
   };
 }
@@ -52,9 +75,19 @@ beforeEach(async () => {
   logLines.length = 0;
   database = await freshDatabase();
   // Request logs at trace level, captured: no line may carry a token.
-  const stream = new Writable({ write(chunk, _enc, cb) { logLines.push(String(chunk)); cb(); } });
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      logLines.push(String(chunk));
+      cb();
+    },
+  });
   // Links are printed for phones at PUBLIC_URL, not at the address the organizer's browser used (README, "会场设置").
-  app = await buildApp({ database, clock: testClock(), config: { passwordCost: TEST_COST, publicUrl: 'http://192.168.1.10:3000' }, logger: { level: 'trace', stream } });
+  app = await buildApp({
+    database,
+    clock: testClock(),
+    config: { passwordCost: TEST_COST, publicUrl: 'http://192.168.1.10:3000' },
+    logger: { level: 'trace', stream },
+  });
   w = await world();
 }, 60_000);
 afterEach(async () => {
@@ -66,7 +99,12 @@ function upload(session: Session, url: string, file: Buffer) {
   const boundary = `----svy${Math.random().toString(16).slice(2)}`;
   const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="名单.xlsx"\r\nContent-Type: ${XLSX}\r\n\r\n`;
   const payload = Buffer.concat([Buffer.from(head), file, Buffer.from(`\r\n--${boundary}--\r\n`)]);
-  return session.request({ method: 'POST', url, payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+  return session.request({
+    method: 'POST',
+    url,
+    payload,
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  });
 }
 
 async function sheet(rows: string[][], header = ['单位*', '姓名*', '类别*', '电话']) {
@@ -89,13 +127,19 @@ async function readXlsx(buf: Buffer) {
   return out;
 }
 
-const count = async (table: string) => Number((await queryRows<{ n: number }>(db(), sql.raw(`select count(*)::int as n from ${table}`)))[0]!.n);
+const count = async (table: string) =>
+  Number((await queryRows<{ n: number }>(db(), sql.raw(`select count(*)::int as n from ${table}`)))[0]!.n);
 const answer = (token: string, answers: Record<string, string>) =>
   app.inject({ method: 'POST', url: '/api/survey/responses', payload: { token, answers } });
 
 /** 30 people for village 1 (10 两代表一委员), 12 for village 2, 3 for village 3 (fewer than the sample). */
 const listRows = () => [
-  ...Array.from({ length: 30 }, (_, i) => ['A-T1-V1', `东村${i + 1}号`, i < 10 ? '两代表一委员' : '群众', `138${String(i).padStart(8, '0')}`]),
+  ...Array.from({ length: 30 }, (_, i) => [
+    'A-T1-V1',
+    `东村${i + 1}号`,
+    i < 10 ? '两代表一委员' : '群众',
+    `138${String(i).padStart(8, '0')}`,
+  ]),
   ...Array.from({ length: 12 }, (_, i) => ['甲一镇西村党支部', `西村${i + 1}号`, i % 2 ? '群众' : '两代表一委员', '']),
   ...Array.from({ length: 3 }, (_, i) => ['A-T1-V3', `北村${i + 1}号`, '群众', '']),
 ];
@@ -118,11 +162,16 @@ describe('surveys (R-ASSESS-3)', () => {
     const dup = await w.s.admin.patch(`/api/surveys/${surveyId}`, { items: ['题一', '题一'] });
     expect(dup.statusCode).toBe(400);
     expect(dup.json().message).toBe('第2题与第1题重复');
-    const ok = await w.s.admin.patch(`/api/surveys/${surveyId}`, { items: ['总体评价', '联系服务群众', '落实基本制度'] });
+    const ok = await w.s.admin.patch(`/api/surveys/${surveyId}`, {
+      items: ['总体评价', '联系服务群众', '落实基本制度'],
+    });
     expect(ok.statusCode).toBe(200);
     items = (await w.s.admin.get(`/api/surveys/${surveyId}`)).json().items;
     expect(items.map((i) => i.text)).toEqual(['总体评价', '联系服务群众', '落实基本制度']);
-    const audit = await queryRows<{ action: string }>(db(), sql`select action from audit_log where target_type = 'survey' order by id`);
+    const audit = await queryRows<{ action: string }>(
+      db(),
+      sql`select action from audit_log where target_type = 'survey' order by id`,
+    );
     expect(audit.map((a) => a.action)).toEqual(['survey.create', 'survey.update', 'survey.update']);
   });
 
@@ -134,20 +183,30 @@ describe('surveys (R-ASSESS-3)', () => {
     expect(t['调查对象名单']![0]).toEqual(['单位*', '姓名*', '类别*', '电话']);
     expect(Object.keys(t)).toContain('填写说明');
 
-    const bad = await upload(w.s.admin, `/api/surveys/${surveyId}/respondents/import`, await sheet([
-      ...listRows(),
-      ['乙一镇南村党支部', '外县人', '群众', ''],
-      ['A-T1-V1', '某人', '干部', ''],
-    ]));
+    const bad = await upload(
+      w.s.admin,
+      `/api/surveys/${surveyId}/respondents/import`,
+      await sheet([...listRows(), ['乙一镇南村党支部', '外县人', '群众', ''], ['A-T1-V1', '某人', '干部', '']]),
+    );
     expect(bad.statusCode).toBe(400);
-    expect(bad.json().message).toMatch(/^文件有2处错误，未导入任何数据：第47行「单位」：「乙一镇南村党支部」不是本次考核的述职单位；第48行「类别」/);
+    expect(bad.json().message).toMatch(
+      /^文件有2处错误，未导入任何数据：第47行「单位」：「乙一镇南村党支部」不是本次考核的述职单位；第48行「类别」/,
+    );
     expect(bad.json().details.errors).toHaveLength(2);
     expect(await count('survey_respondents')).toBe(0);
 
-    const header = await upload(w.s.admin, `/api/surveys/${surveyId}/respondents/import`, await sheet([['x']], ['名称', '姓名', '类别', '电话']));
+    const header = await upload(
+      w.s.admin,
+      `/api/surveys/${surveyId}/respondents/import`,
+      await sheet([['x']], ['名称', '姓名', '类别', '电话']),
+    );
     expect(header.statusCode).toBe(400);
     expect(header.json().message).toMatch(/表头应为/);
-    const junk = await upload(w.s.admin, `/api/surveys/${surveyId}/respondents/import`, Buffer.from('not a spreadsheet'));
+    const junk = await upload(
+      w.s.admin,
+      `/api/surveys/${surveyId}/respondents/import`,
+      Buffer.from('not a spreadsheet'),
+    );
     expect(junk.statusCode).toBe(400);
     expect(junk.json().message).toMatch(HAN);
     expect(await count('survey_respondents')).toBe(0);
@@ -159,35 +218,65 @@ describe('surveys (R-ASSESS-3)', () => {
 
   it('adds by hand (validated), searches and filters the list', async () => {
     await replay(2);
-    const add = await w.s.admin.post(`/api/surveys/${surveyId}/respondents`, { reporterId: w.r2, name: '西村手录', category: '群众', phone: '13900001111' });
+    const add = await w.s.admin.post(`/api/surveys/${surveyId}/respondents`, {
+      reporterId: w.r2,
+      name: '西村手录',
+      category: '群众',
+      phone: '13900001111',
+    });
     expect(add.statusCode).toBe(200);
-    const badCat = await w.s.admin.post(`/api/surveys/${surveyId}/respondents`, { reporterId: w.r2, name: '某某', category: '干部' });
+    const badCat = await w.s.admin.post(`/api/surveys/${surveyId}/respondents`, {
+      reporterId: w.r2,
+      name: '某某',
+      category: '干部',
+    });
     expect(badCat.statusCode).toBe(400);
     expect(badCat.json().message).toMatch(/类别/);
-    const outside = await w.s.admin.post(`/api/surveys/${surveyId}/respondents`, { reporterId: 999999, name: '某某', category: '群众' });
+    const outside = await w.s.admin.post(`/api/surveys/${surveyId}/respondents`, {
+      reporterId: 999999,
+      name: '某某',
+      category: '群众',
+    });
     expect(outside.statusCode).toBe(400);
     expect(outside.json().message).toBe('该单位不是本次考核的述职对象');
-    const dup = await w.s.admin.post(`/api/surveys/${surveyId}/respondents`, { reporterId: w.r2, name: '西村手录', category: '群众', phone: '13900001111' });
+    const dup = await w.s.admin.post(`/api/surveys/${surveyId}/respondents`, {
+      reporterId: w.r2,
+      name: '西村手录',
+      category: '群众',
+      phone: '13900001111',
+    });
     expect(dup.statusCode).toBe(409);
 
     const q = (await w.s.admin.get(`/api/surveys/${surveyId}/respondents?q=${encodeURIComponent('手录')}`)).json();
     expect(q.total).toBe(1);
-    const byUnit = (await w.s.admin.get(`/api/surveys/${surveyId}/respondents?reporterId=${w.r1}&category=two_reps&limit=5`)).json();
+    const byUnit = (
+      await w.s.admin.get(`/api/surveys/${surveyId}/respondents?reporterId=${w.r1}&category=two_reps&limit=5`)
+    ).json();
     expect(byUnit.total).toBe(10);
     expect(byUnit.items).toHaveLength(5);
     expect(byUnit.items.every((r: { categoryLabel: string }) => r.categoryLabel === '两代表一委员')).toBe(true);
   });
 
-  const sampledNames = async (id: number) => (await queryRows<{ reporter_id: number; name: string }>(db(), sql`
-    select reporter_id, name from survey_respondents where survey_id = ${id} and sample_order is not null order by reporter_id, id`))
-    .map((r) => `${r.reporter_id}:${r.name}`);
+  const sampledNames = async (id: number) =>
+    (
+      await queryRows<{ reporter_id: number; name: string }>(
+        db(),
+        sql`
+    select reporter_id, name from survey_respondents where survey_id = ${id} and sample_order is not null order by reporter_id, id`,
+      )
+    ).map((r) => `${r.reporter_id}:${r.name}`);
 
   it('draws reproducibly: the same seed gives the same respondents, the seed is recorded and audited', async () => {
     await replay(3);
     const first = await w.s.admin.post(`/api/surveys/${surveyId}/sample`, { seed: '2025-甲一镇' });
     expect(first.statusCode).toBe(200);
     expect(first.json().seed).toBe('2025-甲一镇');
-    const units = first.json().units as Array<{ reporterId: number; listed: number; sampled: number; shortfall: number }>;
+    const units = first.json().units as Array<{
+      reporterId: number;
+      listed: number;
+      sampled: number;
+      shortfall: number;
+    }>;
     expect(units.find((u) => u.reporterId === w.r1)).toMatchObject({ listed: 30, sampled: 8, shortfall: 0 });
     expect(units.find((u) => u.reporterId === w.r3)).toMatchObject({ listed: 3, sampled: 3, shortfall: 5 });
     const a = await sampledNames(surveyId);
@@ -206,23 +295,37 @@ describe('surveys (R-ASSESS-3)', () => {
     expect(detail.survey.seed).toBe('2025-甲一镇');
 
     // A second survey over the same list with the same seed draws the same people (reproducible from the record).
-    const second = (await w.s.admin.post(`/api/campaigns/${w.campaign.id}/surveys`, { title: '复核', sampleSize: 8 })).json().id as number;
+    const second = (
+      await w.s.admin.post(`/api/campaigns/${w.campaign.id}/surveys`, { title: '复核', sampleSize: 8 })
+    ).json().id as number;
     await upload(w.s.admin, `/api/surveys/${second}/respondents/import`, await sheet(listRows()));
-    await w.s.admin.post(`/api/surveys/${second}/respondents`, { reporterId: w.r2, name: '西村手录', category: '群众', phone: '13900001111' });
+    await w.s.admin.post(`/api/surveys/${second}/respondents`, {
+      reporterId: w.r2,
+      name: '西村手录',
+      category: '群众',
+      phone: '13900001111',
+    });
     await w.s.admin.post(`/api/surveys/${second}/sample`, { seed: '2025-甲一镇' });
     expect((await sampledNames(second)).map((s) => s.split(':')[1])).toEqual(a.map((s) => s.split(':')[1]));
 
     // Without a seed one is generated and shown.
     const gen = await w.s.admin.post(`/api/surveys/${second}/sample`, {});
     expect(gen.json().seed).toMatch(/^\d{12}$/);
-    const audit = await queryRows<{ detail: { seed: string } }>(db(), sql`
-      select detail from audit_log where action = 'survey.sample' and target_id = ${String(surveyId)} order by id`);
+    const audit = await queryRows<{ detail: { seed: string } }>(
+      db(),
+      sql`
+      select detail from audit_log where action = 'survey.sample' and target_id = ${String(surveyId)} order by id`,
+    );
     expect(audit.map((r) => r.detail.seed)).toEqual(['2025-甲一镇', '另一个种子', '2025-甲一镇']);
   });
 
   it('a list edited after the draw must be redrawn before opening', async () => {
     await replay(4);
-    const add = await w.s.admin.post(`/api/surveys/${surveyId}/respondents`, { reporterId: w.r3, name: '北村补录', category: '两代表一委员' });
+    const add = await w.s.admin.post(`/api/surveys/${surveyId}/respondents`, {
+      reporterId: w.r3,
+      name: '北村补录',
+      category: '两代表一委员',
+    });
     expect(add.statusCode).toBe(200);
     const refused = await w.s.admin.post(`/api/surveys/${surveyId}/open`, {});
     expect(refused.statusCode).toBe(409);
@@ -249,9 +352,15 @@ describe('surveys (R-ASSESS-3)', () => {
     for (const r of rows) expect(String(r[1])).toMatch(/^http:\/\/192\.168\.1\.10:3000\/vote\/survey\.html#t=/);
     tokens = rows.map((r) => /#t=([A-Z0-9]+)$/.exec(String(r[1]))![1]!);
     const text = JSON.stringify(book);
-    const names = await queryRows<{ name: string }>(db(), sql`select name from survey_respondents where survey_id = ${surveyId}`);
+    const names = await queryRows<{ name: string }>(
+      db(),
+      sql`select name from survey_respondents where survey_id = ${surveyId}`,
+    );
     expect(names.some((n) => text.includes(n.name))).toBe(false);
-    const stored = await queryRows<{ token_hash: string }>(db(), sql`select token_hash from survey_tokens where voided_at is null`);
+    const stored = await queryRows<{ token_hash: string }>(
+      db(),
+      sql`select token_hash from survey_tokens where voided_at is null`,
+    );
     expect(stored.map((s) => s.token_hash).sort()).toEqual(tokens.map(hashSurveyToken).sort());
     const dump = JSON.stringify(await queryRows(db(), sql`select * from survey_tokens`));
     expect(tokens.some((t) => dump.includes(t))).toBe(false);
@@ -272,7 +381,11 @@ describe('surveys (R-ASSESS-3)', () => {
     const redraw = await w.s.admin.post(`/api/surveys/${surveyId}/sample`, { seed: 'x' });
     expect(redraw.statusCode).toBe(409);
     expect(redraw.json().message).toBe('满意度调查调查中，不能重新抽样');
-    const edit = await w.s.admin.post(`/api/surveys/${surveyId}/respondents`, { reporterId: w.r1, name: '迟到者', category: '群众' });
+    const edit = await w.s.admin.post(`/api/surveys/${surveyId}/respondents`, {
+      reporterId: w.r1,
+      name: '迟到者',
+      category: '群众',
+    });
     expect(edit.statusCode).toBe(409);
     const items2 = await w.s.admin.patch(`/api/surveys/${surveyId}`, { items: ['新题'] });
     expect(items2.statusCode).toBe(409);
@@ -283,11 +396,14 @@ describe('surveys (R-ASSESS-3)', () => {
     const res = await app.inject({ method: 'POST', url: '/api/survey/sheet', payload: { token: tokens[0] } });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
-      title: '2025年度基层党建工作满意度调查', unitName: '甲一镇东村党支部',
+      title: '2025年度基层党建工作满意度调查',
+      unitName: '甲一镇东村党支部',
       items: items.map((i) => ({ id: i.id, text: i.text })),
       levels: [
-        { value: 'satisfied', label: '满意' }, { value: 'fairly_satisfied', label: '比较满意' },
-        { value: 'basically_satisfied', label: '基本满意' }, { value: 'dissatisfied', label: '不满意' },
+        { value: 'satisfied', label: '满意' },
+        { value: 'fairly_satisfied', label: '比较满意' },
+        { value: 'basically_satisfied', label: '基本满意' },
+        { value: 'dissatisfied', label: '不满意' },
       ],
     });
   });
@@ -300,35 +416,69 @@ describe('surveys (R-ASSESS-3)', () => {
   };
   /** The story's steps in order; replay(n) takes the first n, what the tests before a test's place in the story did. */
   const steps: Array<() => Promise<void>> = [
-    async () => { // a draft of 8 per unit with three questions
+    async () => {
+      // a draft of 8 per unit with three questions
       surveyId = ok(await w.s.admin.post(`/api/campaigns/${w.campaign.id}/surveys`, {})).json().id;
       ok(await w.s.admin.patch(`/api/surveys/${surveyId}`, { sampleSize: 8 }));
       ok(await w.s.admin.patch(`/api/surveys/${surveyId}`, { items: ['总体评价', '联系服务群众', '落实基本制度'] }));
       items = (await w.s.admin.get(`/api/surveys/${surveyId}`)).json().items;
     },
-    async () => { ok(await upload(w.s.admin, `/api/surveys/${surveyId}/respondents/import`, await sheet(listRows()))); }, // the 45
-    async () => { // one more for 西村 by hand
-      ok(await w.s.admin.post(`/api/surveys/${surveyId}/respondents`, { reporterId: w.r2, name: '西村手录', category: '群众', phone: '13900001111' }));
+    async () => {
+      ok(await upload(w.s.admin, `/api/surveys/${surveyId}/respondents/import`, await sheet(listRows())));
+    }, // the 45
+    async () => {
+      // one more for 西村 by hand
+      ok(
+        await w.s.admin.post(`/api/surveys/${surveyId}/respondents`, {
+          reporterId: w.r2,
+          name: '西村手录',
+          category: '群众',
+          phone: '13900001111',
+        }),
+      );
     },
-    async () => { ok(await w.s.admin.post(`/api/surveys/${surveyId}/sample`, { seed: '2025-甲一镇' })); }, // drawn
-    async () => { // 北村's list edited after the draw, redrawn
-      ok(await w.s.admin.post(`/api/surveys/${surveyId}/respondents`, { reporterId: w.r3, name: '北村补录', category: '两代表一委员' }));
+    async () => {
+      ok(await w.s.admin.post(`/api/surveys/${surveyId}/sample`, { seed: '2025-甲一镇' }));
+    }, // drawn
+    async () => {
+      // 北村's list edited after the draw, redrawn
+      ok(
+        await w.s.admin.post(`/api/surveys/${surveyId}/respondents`, {
+          reporterId: w.r3,
+          name: '北村补录',
+          category: '两代表一委员',
+        }),
+      );
       ok(await w.s.admin.post(`/api/surveys/${surveyId}/sample`, { seed: '2025-甲一镇' }));
     },
-    async () => { // links: 6 for 东村 (.xlsx, kept in tokens), 2 for 西村 (.pdf)
-      const res = ok(await w.s.admin.post(`/api/surveys/${surveyId}/tokens`, { reporterId: w.r1, count: 6, format: 'xlsx' }));
-      tokens = (await readXlsx(res.rawPayload))['调查链接']!.slice(1).map((r) => /#t=([A-Z0-9]+)$/.exec(String(r[1]))![1]!);
+    async () => {
+      // links: 6 for 东村 (.xlsx, kept in tokens), 2 for 西村 (.pdf)
+      const res = ok(
+        await w.s.admin.post(`/api/surveys/${surveyId}/tokens`, { reporterId: w.r1, count: 6, format: 'xlsx' }),
+      );
+      tokens = (await readXlsx(res.rawPayload))
+        ['调查链接']!.slice(1)
+        .map((r) => /#t=([A-Z0-9]+)$/.exec(String(r[1]))![1]!);
       ok(await w.s.admin.post(`/api/surveys/${surveyId}/tokens`, { reporterId: w.r2, count: 2, format: 'pdf' }));
     },
-    async () => { ok(await w.s.admin.post(`/api/surveys/${surveyId}/open`, {})); },
-    async () => { ok(await answer(tokens[0]!, all('satisfied'))); }, // the first link answered
-    async () => { // two paper forms for 东村
+    async () => {
+      ok(await w.s.admin.post(`/api/surveys/${surveyId}/open`, {}));
+    },
+    async () => {
+      ok(await answer(tokens[0]!, all('satisfied')));
+    }, // the first link answered
+    async () => {
+      // two paper forms for 东村
       for (const level of ['dissatisfied', 'fairly_satisfied']) {
         ok(await w.s.admin.post(`/api/surveys/${surveyId}/paper-responses`, { reporterId: w.r1, answers: all(level) }));
       }
     },
-    async () => { ok(await answer(tokens[1]!, { ...all('basically_satisfied'), [items[2]!.id]: 'satisfied' })); }, // the second
-    async () => { ok(await w.s.admin.post(`/api/surveys/${surveyId}/close`, {})); },
+    async () => {
+      ok(await answer(tokens[1]!, { ...all('basically_satisfied'), [items[2]!.id]: 'satisfied' }));
+    }, // the second
+    async () => {
+      ok(await w.s.admin.post(`/api/surveys/${surveyId}/close`, {}));
+    },
   ];
   const replay = async (n: number) => {
     for (const step of steps.slice(0, n)) await step();
@@ -352,7 +502,11 @@ describe('surveys (R-ASSESS-3)', () => {
     const mistyped = await answer(tokens[0]!.slice(0, 10) + (tokens[0]!.endsWith('2') ? '3' : '2'), all('satisfied'));
     expect(mistyped.statusCode).toBe(400);
     expect(mistyped.json().code).toBe('TOKEN_MISTYPED');
-    const extra = await app.inject({ method: 'POST', url: '/api/survey/responses', payload: { token: tokens[0], answers: all('satisfied'), name: '张三' } });
+    const extra = await app.inject({
+      method: 'POST',
+      url: '/api/survey/responses',
+      payload: { token: tokens[0], answers: all('satisfied'), name: '张三' },
+    });
     expect(extra.statusCode).toBe(400);
     const signedIn = await w.s.admin.post('/api/survey/responses', { token: tokens[0], answers: all('satisfied') });
     expect(signedIn.statusCode).toBe(403);
@@ -367,13 +521,15 @@ describe('surveys (R-ASSESS-3)', () => {
     const status = responses.map((r) => r.statusCode);
     expect(status.filter((s) => s === 200)).toHaveLength(1);
     expect(status.filter((s) => s === 409)).toHaveLength(49);
-    expect(responses.find((r) => r.statusCode === 409)!.json().message).toBe('该调查链接已提交过问卷，每个链接只能提交一次');
+    expect(responses.find((r) => r.statusCode === 409)!.json().message).toBe(
+      '该调查链接已提交过问卷，每个链接只能提交一次',
+    );
     expect(await count('survey_responses')).toBe(1);
     const again = await app.inject({ method: 'POST', url: '/api/survey/sheet', payload: { token: tokens[0] } });
     expect(again.statusCode).toBe(409);
   });
 
-  it('staff enter paper forms one at a time, validated, within the unit\'s sample', async () => {
+  it("staff enter paper forms one at a time, validated, within the unit's sample", async () => {
     await replay(8);
     // Village 1: 8 sampled, 6 links live → 2 paper forms fit.
     const paper = (answers: Record<string, string>, reporterId = w.r1) =>
@@ -388,14 +544,22 @@ describe('surveys (R-ASSESS-3)', () => {
     const full = await paper(all('satisfied'));
     expect(full.statusCode).toBe(409);
     expect(full.json().message).toBe('甲一镇东村党支部的问卷已满：抽样8人，已发放链接6个，已录入纸质问卷2份');
-    const leader = await w.s.leader.post(`/api/surveys/${surveyId}/paper-responses`, { reporterId: w.r2, answers: all('satisfied') });
+    const leader = await w.s.leader.post(`/api/surveys/${surveyId}/paper-responses`, {
+      reporterId: w.r2,
+      answers: all('satisfied'),
+    });
     expect(leader.statusCode).toBe(403);
     expect(await count('survey_responses')).toBe(3);
   });
 
   it('scopes access: another county and secretaries see nothing; a leader reads results but no names', async () => {
     await replay(9);
-    for (const url of [`/api/surveys/${surveyId}`, `/api/surveys/${surveyId}/results`, `/api/surveys/${surveyId}/respondents`, `/api/campaigns/${w.campaign.id}/surveys`]) {
+    for (const url of [
+      `/api/surveys/${surveyId}`,
+      `/api/surveys/${surveyId}/results`,
+      `/api/surveys/${surveyId}/respondents`,
+      `/api/campaigns/${w.campaign.id}/surveys`,
+    ]) {
       const res = await w.s.otherCounty.get(url);
       expect(res.statusCode, url).toBe(404);
       expect(res.json().message).toMatch(HAN);
@@ -403,7 +567,14 @@ describe('surveys (R-ASSESS-3)', () => {
     }
     expect((await w.s.otherCounty.post(`/api/surveys/${surveyId}/tokens`, { reporterId: w.r1 })).statusCode).toBe(404);
     expect((await w.s.otherCounty.post(`/api/surveys/${surveyId}/close`, {})).statusCode).toBe(404);
-    expect((await w.s.otherCounty.post(`/api/surveys/${surveyId}/paper-responses`, { reporterId: w.r1, answers: all('satisfied') })).statusCode).toBe(404);
+    expect(
+      (
+        await w.s.otherCounty.post(`/api/surveys/${surveyId}/paper-responses`, {
+          reporterId: w.r1,
+          answers: all('satisfied'),
+        })
+      ).statusCode,
+    ).toBe(404);
     expect((await w.s.leader.get(`/api/surveys/${surveyId}/results`)).statusCode).toBe(200);
     expect((await w.s.leader.get(`/api/surveys/${surveyId}/respondents`)).statusCode).toBe(403);
     expect((await w.s.leader.post(`/api/surveys/${surveyId}/sample`, {})).statusCode).toBe(403);
@@ -417,9 +588,19 @@ describe('surveys (R-ASSESS-3)', () => {
     // 4 responses × 3 items: satisfied 3+1, fairly 3, basically 2, dissatisfied 3 → 12 answers.
     expect(u1).toMatchObject({ sampled: 8, responses: 4, linkResponses: 2, paperResponses: 2 });
     expect(u1.overall.counts).toEqual({ satisfied: 4, fairly_satisfied: 3, basically_satisfied: 2, dissatisfied: 3 });
-    expect(u1.overall.shares).toEqual({ satisfied: 33.3, fairly_satisfied: 25, basically_satisfied: 16.7, dissatisfied: 25 });
+    expect(u1.overall.shares).toEqual({
+      satisfied: 33.3,
+      fairly_satisfied: 25,
+      basically_satisfied: 16.7,
+      dissatisfied: 25,
+    });
     expect(u1.overall.score).toBe(Math.round(((4 * 100 + 3 * 80 + 2 * 60) / 12) * 100) / 100);
-    expect(u1.items[2].summary.counts).toEqual({ satisfied: 2, fairly_satisfied: 1, basically_satisfied: 0, dissatisfied: 1 });
+    expect(u1.items[2].summary.counts).toEqual({
+      satisfied: 2,
+      fairly_satisfied: 1,
+      basically_satisfied: 0,
+      dissatisfied: 1,
+    });
     expect(u1.items[2].summary.shares.satisfied).toBe(50);
     const u2 = res.units.find((u: { reporterId: number }) => u.reporterId === w.r2);
     expect(u2.overall.score).toBeNull();
@@ -446,12 +627,21 @@ describe('surveys (R-ASSESS-3)', () => {
     const late = await answer(tokens[2]!, all('satisfied'));
     expect(late.statusCode).toBe(409);
     expect(late.json().message).toBe('调查已结束，不能再提交问卷');
-    const latePaper = await w.s.admin.post(`/api/surveys/${surveyId}/paper-responses`, { reporterId: w.r2, answers: all('satisfied') });
+    const latePaper = await w.s.admin.post(`/api/surveys/${surveyId}/paper-responses`, {
+      reporterId: w.r2,
+      answers: all('satisfied'),
+    });
     expect(latePaper.statusCode).toBe(409);
     expect(await count('survey_responses')).toBe(4);
 
-    const columns = async (table: string) => (await queryRows<{ column_name: string }>(db(), sql`
-      select column_name from information_schema.columns where table_name = ${table} order by ordinal_position`)).map((c) => c.column_name);
+    const columns = async (table: string) =>
+      (
+        await queryRows<{ column_name: string }>(
+          db(),
+          sql`
+      select column_name from information_schema.columns where table_name = ${table} order by ordinal_position`,
+        )
+      ).map((c) => c.column_name);
     expect(await columns('survey_responses')).toEqual(['id', 'survey_id', 'reporter_id', 'answers', 'source']);
     expect((await columns('survey_tokens')).filter((c) => /respondent|name|phone|response/.test(c))).toEqual([]);
     expect((await columns('survey_respondents')).filter((c) => /token|response/.test(c))).toEqual([]);
@@ -461,9 +651,22 @@ describe('surveys (R-ASSESS-3)', () => {
     // No audit row and no log line carries a token or marks a link answer.
     const audit = JSON.stringify(await queryRows(db(), sql`select action, detail from audit_log`));
     expect(tokens.some((t) => audit.includes(t))).toBe(false);
-    const actions = new Set((await queryRows<{ action: string }>(db(), sql`select action from audit_log where action like 'survey.%'`)).map((a) => a.action));
-    const staffActions = ['survey.create', 'survey.update', 'survey.respondent_add', 'survey.respondent_import', 'survey.sample',
-      'survey.tokens_issue', 'survey.open', 'survey.paper_enter', 'survey.close'];
+    const actions = new Set(
+      (await queryRows<{ action: string }>(db(), sql`select action from audit_log where action like 'survey.%'`)).map(
+        (a) => a.action,
+      ),
+    );
+    const staffActions = [
+      'survey.create',
+      'survey.update',
+      'survey.respondent_add',
+      'survey.respondent_import',
+      'survey.sample',
+      'survey.tokens_issue',
+      'survey.open',
+      'survey.paper_enter',
+      'survey.close',
+    ];
     expect([...actions].filter((a) => !staffActions.includes(a))).toEqual([]);
     expect(logLines.length).toBeGreaterThan(0);
     expect(tokens.some((t) => logLines.some((l) => l.includes(t)))).toBe(false);

@@ -11,7 +11,15 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, campaignReporters, reportAttachments, reports, reportVersions } from '../../src/server/db/schema';
 import { missingAttachmentFiles, moveLegacyAttachments } from '../../src/server/uploads/legacy-attachments';
-import { buildCampaign, buildSecretary, buildTwoCounties, buildUser, setupTestApp, signIn, type Session } from '../factories';
+import {
+  buildCampaign,
+  buildSecretary,
+  buildTwoCounties,
+  buildUser,
+  setupTestApp,
+  signIn,
+  type Session,
+} from '../factories';
 import { docxBomb, docxParagraph } from '../zip-fixtures';
 import { patchSettings, upload } from './reports-helpers';
 
@@ -23,9 +31,22 @@ let year = 2000;
 
 /** A report of its own (one campaign per test, so limits can be patched freely) with the tier's 字数 limit given. */
 async function openReport(charLimit: number | null = 3000) {
-  const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: year++, state: 'published', reporterOrgIds: [tree.villageA1.id], open: ['reports'], openAt: t.app.deps.clock.now() });
-  await patchSettings(t.db, c.id, (x) => { for (const tier of x.reporterTiers) tier.charLimit = charLimit; });
-  const [r] = await t.db.select().from(campaignReporters).where(and(eq(campaignReporters.campaignId, c.id), eq(campaignReporters.orgId, tree.villageA1.id)));
+  const c = await buildCampaign(t.db, {
+    organizerOrgId: tree.townA.id,
+    templateId: '003',
+    year: year++,
+    state: 'published',
+    reporterOrgIds: [tree.villageA1.id],
+    open: ['reports'],
+    openAt: t.app.deps.clock.now(),
+  });
+  await patchSettings(t.db, c.id, (x) => {
+    for (const tier of x.reporterTiers) tier.charLimit = charLimit;
+  });
+  const [r] = await t.db
+    .select()
+    .from(campaignReporters)
+    .where(and(eq(campaignReporters.campaignId, c.id), eq(campaignReporters.orgId, tree.villageA1.id)));
   const res = await s.secA1.post('/api/reports/open', { reporterId: r.id });
   expect(res.statusCode, res.body).toBe(200);
   return { id: res.json().id as number, campaignId: c.id };
@@ -33,7 +54,8 @@ async function openReport(charLimit: number | null = 3000) {
 
 const incoming = () => readdirSync(t.app.deps.files.incoming);
 const audits = async (action: string) => (await t.db.select().from(auditLog).where(eq(auditLog.action, action))).length;
-const stored = async (id: number) => (await t.db.select({ v: reports.versionNo, n: reports.charCount }).from(reports).where(eq(reports.id, id)))[0];
+const stored = async (id: number) =>
+  (await t.db.select({ v: reports.versionNo, n: reports.charCount }).from(reports).where(eq(reports.id, id)))[0];
 
 /** A one-paragraph-per-line .docx of `n` paragraphs of `text` (no headings: all of it lands in the opening). */
 const longDocx = (n: number, text: string) => {
@@ -69,7 +91,10 @@ describe('one upload must not stop the server (issue 15)', () => {
   it('attachments stored in the database before decision 021 move to the file store at start-up, once; a missing file is named', async () => {
     const { id } = await openReport();
     const old = randomBytes(300_000);
-    const [row] = await t.db.insert(reportAttachments).values({ reportId: id, fileName: '旧附件.pdf', mimeType: 'application/pdf', size: old.length, content: old }).returning();
+    const [row] = await t.db
+      .insert(reportAttachments)
+      .values({ reportId: id, fileName: '旧附件.pdf', mimeType: 'application/pdf', size: old.length, content: old })
+      .returning();
     expect(await moveLegacyAttachments(t.db, t.app.deps.files)).toBe(1);
     const sha256 = createHash('sha256').update(old).digest('hex');
     const [moved] = await t.db.select().from(reportAttachments).where(eq(reportAttachments.id, row.id));
@@ -81,7 +106,10 @@ describe('one upload must not stop the server (issue 15)', () => {
     rmSync(t.app.deps.files.pathOf(sha256));
     expect(await missingAttachmentFiles(t.db, t.app.deps.files)).toBe(1);
     const lost = await s.secA1.get(`/api/reports/${id}/attachments/${row.id}`);
-    expect(lost.json()).toEqual({ code: 'FILE_MISSING', message: '附件文件缺失：附件目录中找不到该文件，请联系系统管理员检查 FILES_DIR 设置或从备份恢复' });
+    expect(lost.json()).toEqual({
+      code: 'FILE_MISSING',
+      message: '附件文件缺失：附件目录中找不到该文件，请联系系统管理员检查 FILES_DIR 设置或从备份恢复',
+    });
     await t.db.delete(reportAttachments).where(eq(reportAttachments.id, row.id));
   });
 
@@ -92,16 +120,22 @@ describe('one upload must not stop the server (issue 15)', () => {
     const declared = await upload(s.secA1, `/api/reports/${id}/attachments`, randomBytes(2 * MB), '视频.mp4');
     expect(declared.statusCode).toBe(413);
     expect(declared.json()).toMatchObject({
-      code: 'PAYLOAD_TOO_LARGE', message: '附件不能超过1MB（本次述职评议考核的设置），所选文件约2MB，未保存。请压缩或删减后重新上传',
+      code: 'PAYLOAD_TOO_LARGE',
+      message: '附件不能超过1MB（本次述职评议考核的设置），所选文件约2MB，未保存。请压缩或删减后重新上传',
     });
     // No Content-Length (a streamed body): stopped when the part passes the limit.
     const boundary = '----chunked';
     const body = Buffer.concat([
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="视频.mp4"\r\nContent-Type: video/mp4\r\n\r\n`),
-      randomBytes(2 * MB), Buffer.from(`\r\n--${boundary}--\r\n`),
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="视频.mp4"\r\nContent-Type: video/mp4\r\n\r\n`,
+      ),
+      randomBytes(2 * MB),
+      Buffer.from(`\r\n--${boundary}--\r\n`),
     ]);
     const streamed = await s.secA1.request({
-      method: 'POST', url: `/api/reports/${id}/attachments`, payload: Readable.from([body.subarray(0, MB), body.subarray(MB)]),
+      method: 'POST',
+      url: `/api/reports/${id}/attachments`,
+      payload: Readable.from([body.subarray(0, MB), body.subarray(MB)]),
       headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
     });
     expect(streamed.statusCode).toBe(413);
@@ -112,7 +146,15 @@ describe('one upload must not stop the server (issue 15)', () => {
   });
 
   it('an .xlsx import has its own limit (10 MB, a Chinese 413 before it is read) and a spreadsheet zip bomb is refused unread', async () => {
-    const c = await buildCampaign(t.db, { organizerOrgId: tree.townA.id, templateId: '003', year: year++, state: 'published', reporterOrgIds: [tree.villageA1.id], open: ['reports'], openAt: t.app.deps.clock.now() });
+    const c = await buildCampaign(t.db, {
+      organizerOrgId: tree.townA.id,
+      templateId: '003',
+      year: year++,
+      state: 'published',
+      reporterOrgIds: [tree.villageA1.id],
+      open: ['reports'],
+      openAt: t.app.deps.clock.now(),
+    });
     const url = `/api/campaigns/${c.id}/evaluation/inputs/import`;
     const big = await upload(s.townAdmin, url, randomBytes(11 * MB), '录入表.xlsx');
     expect(big.statusCode).toBe(413);
@@ -120,19 +162,32 @@ describe('one upload must not stop the server (issue 15)', () => {
     const bomb = await upload(s.townAdmin, url, await docxBomb({ bytes: 200 * MB }), '录入表.xlsx');
     expect(bomb.statusCode).toBe(413);
     expect(bomb.json()).toMatchObject({ code: 'UNPACKED_TOO_LARGE' });
-    expect(bomb.json().message).toMatch(/^\.xlsx 文件解压后共200MB，超过上限100MB，可能是恶意构造的压缩文件（“压缩炸弹”），未导入/);
+    expect(bomb.json().message).toMatch(
+      /^\.xlsx 文件解压后共200MB，超过上限100MB，可能是恶意构造的压缩文件（“压缩炸弹”），未导入/,
+    );
   });
 
   it('a .docx zip bomb — declaring 200 MB, or hiding it — is refused with a Chinese 413 and nothing is stored', async () => {
     const { id } = await openReport();
     const uploadsBefore = await audits('report.upload_docx');
-    const honest = await upload(s.secA1, `/api/reports/${id}/docx`, await docxBomb({ bytes: 200 * MB }), '述职报告.docx');
+    const honest = await upload(
+      s.secA1,
+      `/api/reports/${id}/docx`,
+      await docxBomb({ bytes: 200 * MB }),
+      '述职报告.docx',
+    );
     expect(honest.statusCode).toBe(413);
     expect(honest.json()).toMatchObject({
       code: 'UNPACKED_TOO_LARGE',
-      message: 'Word文件解压后共200MB，超过上限40MB，可能是恶意构造的压缩文件（“压缩炸弹”），未导入。请检查文件后重新上传',
+      message:
+        'Word文件解压后共200MB，超过上限40MB，可能是恶意构造的压缩文件（“压缩炸弹”），未导入。请检查文件后重新上传',
     });
-    const liar = await upload(s.secA1, `/api/reports/${id}/docx`, await docxBomb({ bytes: 200 * MB, lieAbout: 150_000 }), '述职报告.docx');
+    const liar = await upload(
+      s.secA1,
+      `/api/reports/${id}/docx`,
+      await docxBomb({ bytes: 200 * MB, lieAbout: 150_000 }),
+      '述职报告.docx',
+    );
     expect(liar.statusCode).toBe(413);
     expect(liar.json().message).toMatch(/^Word文件中的部件“word\/document\.xml”实际解压后比声明的0\.14MB更大/);
     expect(await stored(id)).toEqual({ v: 0, n: 0 });
@@ -142,13 +197,24 @@ describe('one upload must not stop the server (issue 15)', () => {
 
   it('a .docx far over the 字数 limit is refused at import with its count; twice the limit is still imported (to trim in the editor)', async () => {
     const { id } = await openReport(3000);
-    const far = await upload(s.secA1, `/api/reports/${id}/docx`, await longDocx(1200, '加强基层党组织建设工作'), '述职报告.docx');
+    const far = await upload(
+      s.secA1,
+      `/api/reports/${id}/docx`,
+      await longDocx(1200, '加强基层党组织建设工作'),
+      '述职报告.docx',
+    );
     expect(far.statusCode).toBe(400);
     expect(far.json()).toMatchObject({
-      code: 'REPORT_TOO_LONG', message: '导入的报告正文共13,200字，超过本次述职报告字数上限3,000字的3倍，未导入。请删减后重新上传',
+      code: 'REPORT_TOO_LONG',
+      message: '导入的报告正文共13,200字，超过本次述职报告字数上限3,000字的3倍，未导入。请删减后重新上传',
     });
     expect(await stored(id)).toEqual({ v: 0, n: 0 });
-    const twice = await upload(s.secA1, `/api/reports/${id}/docx`, await longDocx(600, '加强基层党组织建设工作'), '述职报告.docx');
+    const twice = await upload(
+      s.secA1,
+      `/api/reports/${id}/docx`,
+      await longDocx(600, '加强基层党组织建设工作'),
+      '述职报告.docx',
+    );
     expect(twice.statusCode, twice.body).toBe(200);
     expect(twice.json().charCount).toBe(6600);
   });
@@ -157,15 +223,24 @@ describe('one upload must not stop the server (issue 15)', () => {
 describe('the two reachable 500s (issue 15, HTTP surface)', () => {
   it('GET /api/reports/:id after a .docx import over the per-section limit: the import is refused with the size, the report reads; one stored over it before reads too', async () => {
     const { id } = await openReport(null);
-    const over = await upload(s.secA1, `/api/reports/${id}/docx`, await longDocx(12_000, '加强基层党组织建设'), '述职报告.docx');
+    const over = await upload(
+      s.secA1,
+      `/api/reports/${id}/docx`,
+      await longDocx(12_000, '加强基层党组织建设'),
+      '述职报告.docx',
+    );
     expect(over.statusCode).toBe(400);
     expect(over.json()).toMatchObject({
-      code: 'REPORT_TOO_LONG', message: '导入的「开头」部分共119,999个字符，超过单个部分100,000个字符的上限，未导入。请删减后重新上传',
+      code: 'REPORT_TOO_LONG',
+      message: '导入的「开头」部分共119,999个字符，超过单个部分100,000个字符的上限，未导入。请删减后重新上传',
     });
     expect((await s.secA1.get(`/api/reports/${id}`)).statusCode).toBe(200);
     // As an import before this fix stored it: the answer's schema no longer applies the input limits to stored text.
     const text = '加强基层党组织建设\n'.repeat(15_000);
-    await t.db.update(reports).set({ sections: [{ key: 'preamble', title: '', text }] }).where(eq(reports.id, id));
+    await t.db
+      .update(reports)
+      .set({ sections: [{ key: 'preamble', title: '', text }] })
+      .where(eq(reports.id, id));
     const read = await s.secA1.get(`/api/reports/${id}`);
     expect(read.statusCode, read.body.slice(0, 200)).toBe(200);
     expect(read.json().report.sections[0].text.length).toBe(text.length);
@@ -174,14 +249,27 @@ describe('the two reachable 500s (issue 15, HTTP surface)', () => {
   it('GET …/versions/:n/docx of a report stored with 150,000 lines is a Chinese 422, not a stack overflow; 10,000 lines build off the request thread', async () => {
     const { id } = await openReport(null);
     const version = async (versionNo: number, lines: number) => {
-      const sections = [{ key: 'preamble', title: '', text: Array.from({ length: lines }, (_, i) => `第${i}项`).join('\n') }];
-      await t.db.insert(reportVersions).values({ reportId: id, versionNo, reason: 'upload', sections, charCount: 1, unknownHeadings: [], createdAt: new Date() });
+      const sections = [
+        { key: 'preamble', title: '', text: Array.from({ length: lines }, (_, i) => `第${i}项`).join('\n') },
+      ];
+      await t.db.insert(reportVersions).values({
+        reportId: id,
+        versionNo,
+        reason: 'upload',
+        sections,
+        charCount: 1,
+        unknownHeadings: [],
+        createdAt: new Date(),
+      });
       await t.db.update(reports).set({ versionNo }).where(eq(reports.id, id));
     };
     await version(1, 150_000);
     const huge = await s.secA1.get(`/api/reports/${id}/versions/1/docx`);
     expect(huge.statusCode, huge.body.slice(0, 200)).toBe(422);
-    expect(huge.json()).toEqual({ code: 'REPORT_TOO_LARGE', message: '述职报告共150,000行（段落、列表项和表格行），超过可生成Word文件的上限20,000行，请删减后再下载' });
+    expect(huge.json()).toEqual({
+      code: 'REPORT_TOO_LARGE',
+      message: '述职报告共150,000行（段落、列表项和表格行），超过可生成Word文件的上限20,000行，请删减后再下载',
+    });
     await version(2, 10_000);
     const long = await s.secA1.get(`/api/reports/${id}/versions/2/docx`);
     expect(long.statusCode, long.body.slice(0, 200)).toBe(200);

@@ -13,7 +13,14 @@ import { hashCode, initCodeSecret, resetCodeSecretForTests } from '../../src/ser
 import { VOTE_FAILURE_LIMIT, VOTE_FAILURE_WINDOW_MS } from '../../src/server/modules/ballots/vote-limit';
 import { freshDatabase } from '../setup/db';
 import { TEST_COST, testClock } from '../factories';
-import { ballotCount, type BallotWorld, buildBallotWorld, roundBallotRows, roundWithCodes, vote } from './ballots-fixtures';
+import {
+  ballotCount,
+  type BallotWorld,
+  buildBallotWorld,
+  roundBallotRows,
+  roundWithCodes,
+  vote,
+} from './ballots-fixtures';
 
 /**
  * Issue 5, security and bad input on the phone endpoints: the code key comes through env.ts (required in
@@ -29,18 +36,28 @@ describe('BALLOT_CODE_SECRET through env.ts', () => {
   });
 
   it('production without the secret stops at startup with a clear Chinese message; a bad value is refused anywhere', () => {
-    expect(() => parseEnv({ NODE_ENV: 'production' })).toThrow(/BALLOT_CODE_SECRET: 生产环境（NODE_ENV=production）必须设置 BALLOT_CODE_SECRET/);
+    expect(() => parseEnv({ NODE_ENV: 'production' })).toThrow(
+      /BALLOT_CODE_SECRET: 生产环境（NODE_ENV=production）必须设置 BALLOT_CODE_SECRET/,
+    );
     expect(() => parseEnv({ NODE_ENV: 'production', BALLOT_CODE_SECRET: '' })).toThrow(/必须设置/);
     expect(() => parseEnv({ BALLOT_CODE_SECRET: 'secret' })).toThrow(/BALLOT_CODE_SECRET 应为64位十六进制字符/);
     // AUDIT_CHAIN_KEY is required in production as well (audit chain, decision 013).
-    expect(parseEnv({ NODE_ENV: 'production', BALLOT_CODE_SECRET: HEX, AUDIT_CHAIN_KEY: HEX }).BALLOT_CODE_SECRET).toBe(HEX);
+    expect(parseEnv({ NODE_ENV: 'production', BALLOT_CODE_SECRET: HEX, AUDIT_CHAIN_KEY: HEX }).BALLOT_CODE_SECRET).toBe(
+      HEX,
+    );
     expect(parseEnv({}).BALLOT_CODE_SECRET).toBeUndefined();
   });
 
   it('the server process itself refuses to start in production without it', () => {
     const out = spawnSync(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
-      env: { PATH: process.env.PATH, NODE_ENV: 'production', DATA_DIR: mkdtempSync(path.join(tmpdir(), 'spk-')), PORT: '0' },
-      encoding: 'utf8', timeout: 120_000,
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'production',
+        DATA_DIR: mkdtempSync(path.join(tmpdir(), 'spk-')),
+        PORT: '0',
+      },
+      encoding: 'utf8',
+      timeout: 120_000,
     });
     expect(out.status).toBe(1);
     expect(out.stderr).toContain('BALLOT_CODE_SECRET');
@@ -102,14 +119,16 @@ describe('phone endpoints', () => {
   /** A well-formed code (right check character) that was never issued: what a guesser sends. */
   const stranger = () => codeFromBytes(randomBytes(10));
   /** A code with a wrong check character: what a typo gives. */
-  const typo = (c: string) => c.slice(0, -1) + CODE_ALPHABET[(CODE_ALPHABET.indexOf(c.at(-1)!) + 1) % CODE_ALPHABET.length];
+  const typo = (c: string) =>
+    c.slice(0, -1) + CODE_ALPHABET[(CODE_ALPHABET.indexOf(c.at(-1)!) + 1) % CODE_ALPHABET.length];
 
   describe('R-VOTE-3 failed code attempts are limited per client address', () => {
     const venue = '198.51.100.20';
     const guesser = '203.0.113.9';
     /** The guesser's part of the first test: the limit's worth of unknown codes from one address. */
     const limitGuesser = async () => {
-      for (let i = 0; i < VOTE_FAILURE_LIMIT; i++) expect((await vote(app, one(stranger()), from(guesser))).statusCode).toBe(404);
+      for (let i = 0; i < VOTE_FAILURE_LIMIT; i++)
+        expect((await vote(app, one(stranger()), from(guesser))).statusCode).toBe(404);
     };
 
     it('successful votes and typos never count; unknown codes do, and the address then waits with RATE_LIMITED', async () => {
@@ -130,8 +149,16 @@ describe('phone endpoints', () => {
       const before = await ballotCount(database.db);
       const limited = await vote(app, one(codes[11]!), from(guesser));
       expect(limited.statusCode).toBe(429);
-      expect(limited.json()).toMatchObject({ code: 'RATE_LIMITED', message: expect.stringMatching(/次数过多.*10分钟后再试/) });
-      const sheet = await app.inject({ method: 'POST', url: '/api/vote/sheet', payload: { code: codes[11]!, roomCode }, headers: from(guesser) });
+      expect(limited.json()).toMatchObject({
+        code: 'RATE_LIMITED',
+        message: expect.stringMatching(/次数过多.*10分钟后再试/),
+      });
+      const sheet = await app.inject({
+        method: 'POST',
+        url: '/api/vote/sheet',
+        payload: { code: codes[11]!, roomCode },
+        headers: from(guesser),
+      });
       expect(sheet.statusCode).toBe(429);
       expect(await ballotCount(database.db)).toBe(before);
 
@@ -158,8 +185,11 @@ describe('phone endpoints', () => {
 
     it('the failure rows carry an address and a time only: no code, round or reporter', async () => {
       await limitGuesser();
-      const cols = await queryRows<{ column_name: string }>(database.db, sql`
-        select column_name from information_schema.columns where table_name = 'vote_failures' order by ordinal_position`);
+      const cols = await queryRows<{ column_name: string }>(
+        database.db,
+        sql`
+        select column_name from information_schema.columns where table_name = 'vote_failures' order by ordinal_position`,
+      );
       expect(cols.map((c) => c.column_name)).toEqual(['id', 'ip', 'at']);
       const dump = JSON.stringify(await queryRows(database.db, sql`select * from vote_failures`));
       for (const c of codes) {
@@ -191,15 +221,32 @@ describe('phone endpoints', () => {
         ['reporter id zero', () => vote(app, { code: c, roomCode, ballots: [{ ...ballot, reporterId: 0 }] })],
         ['reporter id negative', () => vote(app, { code: c, roomCode, ballots: [{ ...ballot, reporterId: -1 }] })],
         ['reporter id fraction', () => vote(app, { code: c, roomCode, ballots: [{ ...ballot, reporterId: 1.5 }] })],
-        ['reporter id past int4', () => vote(app, { code: c, roomCode, ballots: [{ ...ballot, reporterId: 2 ** 31 }] })],
+        [
+          'reporter id past int4',
+          () => vote(app, { code: c, roomCode, ballots: [{ ...ballot, reporterId: 2 ** 31 }] }),
+        ],
         ['grade missing', () => vote(app, { code: c, roomCode, ballots: [{ reporterId: w.r1.id }] })],
         ['grade as its label', () => vote(app, { code: c, roomCode, ballots: [{ ...ballot, grade: '好' }] })],
         ['grade a number', () => vote(app, { code: c, roomCode, ballots: [{ ...ballot, grade: 1 }] })],
         ['grade null', () => vote(app, { code: c, roomCode, ballots: [{ ...ballot, grade: null }] })],
-        ['suggestions over the limit', () => vote(app, { code: c, roomCode, ballots: [{ ...ballot, suggestions: '议'.repeat(501) }] })],
+        [
+          'suggestions over the limit',
+          () => vote(app, { code: c, roomCode, ballots: [{ ...ballot, suggestions: '议'.repeat(501) }] }),
+        ],
         ['problems not text', () => vote(app, { code: c, roomCode, ballots: [{ ...ballot, problems: ['a'] }] })],
-        ['over 200 ballots', () => vote(app, { code: c, roomCode, ballots: Array.from({ length: 201 }, (_, i) => ({ reporterId: i + 1, grade: 'good' })) })],
-        ['a valid ballot beside an unknown reporter', () => vote(app, { code: c, roomCode, ballots: [ballot, { reporterId: 999_999, grade: 'good' }] })],
+        [
+          'over 200 ballots',
+          () =>
+            vote(app, {
+              code: c,
+              roomCode,
+              ballots: Array.from({ length: 201 }, (_, i) => ({ reporterId: i + 1, grade: 'good' })),
+            }),
+        ],
+        [
+          'a valid ballot beside an unknown reporter',
+          () => vote(app, { code: c, roomCode, ballots: [ballot, { reporterId: 999_999, grade: 'good' }] }),
+        ],
       ];
       const before = await ballotCount(database.db);
       for (const [name, send] of cases) {
@@ -210,14 +257,23 @@ describe('phone endpoints', () => {
       }
       expect(await ballotCount(database.db)).toBe(before);
       // The code was not consumed by any of it: the slip still votes, for every reporter.
-      const ok = await vote(app, { code: c, roomCode, ballots: w.reporters.map((r) => ({ reporterId: r.id, grade: 'fair', problems: '问'.repeat(500) })) });
+      const ok = await vote(app, {
+        code: c,
+        roomCode,
+        ballots: w.reporters.map((r) => ({ reporterId: r.id, grade: 'fair', problems: '问'.repeat(500) })),
+      });
       expect(ok.statusCode, ok.body).toBe(200);
       expect(ok.json().accepted.sort()).toEqual(w.reporters.map((r) => r.id).sort());
       expect(await ballotCount(database.db)).toBe(before + 3);
     });
 
     it('the sheet endpoint refuses malformed bodies too', async () => {
-      for (const payload of [{}, { code: codes[15]! }, { code: codes[15]!, roomCode, extra: 1 }, { code: 5, roomCode }]) {
+      for (const payload of [
+        {},
+        { code: codes[15]! },
+        { code: codes[15]!, roomCode, extra: 1 },
+        { code: 5, roomCode },
+      ]) {
         const res = await app.inject({ method: 'POST', url: '/api/vote/sheet', payload });
         expect(res.statusCode, JSON.stringify(payload)).toBe(400);
         expect(res.json().message).toMatch(HAN);
@@ -235,11 +291,20 @@ describe('phone endpoints', () => {
         expect(res.json()).toMatchObject({ code: 'CODE_USED', message: expect.stringMatching(HAN) });
       }
       expect(await ballotCount(database.db)).toBe(before);
-      const mixed = await vote(app, { code: c, roomCode, ballots: [{ reporterId: w.r1.id, grade: 'poor' }, { reporterId: w.r2.id, grade: 'good' }] });
+      const mixed = await vote(app, {
+        code: c,
+        roomCode,
+        ballots: [
+          { reporterId: w.r1.id, grade: 'poor' },
+          { reporterId: w.r2.id, grade: 'good' },
+        ],
+      });
       expect(mixed.statusCode).toBe(200);
       expect(mixed.json()).toEqual({ accepted: [w.r2.id], alreadyVoted: [w.r1.id], pending: [] });
       expect(await ballotCount(database.db)).toBe(before + 1);
-      expect((await roundBallotRows(database.db, roundId)).filter((b) => b.reporter_id === w.r1.id && b.grade === 'poor')).toEqual([]);
+      expect(
+        (await roundBallotRows(database.db, roundId)).filter((b) => b.reporter_id === w.r1.id && b.grade === 'poor'),
+      ).toEqual([]);
     });
 
     it('after closing: refused with a Chinese message, the count unchanged', async () => {
@@ -249,7 +314,11 @@ describe('phone endpoints', () => {
       const res = await vote(app, one(codes[16]!));
       expect(res.statusCode).toBe(409);
       expect(res.json()).toMatchObject({ code: 'VOTING_CLOSED', message: '本轮测评已结束，不能再投票' });
-      const sheet = await app.inject({ method: 'POST', url: '/api/vote/sheet', payload: { code: codes[16]!, roomCode } });
+      const sheet = await app.inject({
+        method: 'POST',
+        url: '/api/vote/sheet',
+        payload: { code: codes[16]!, roomCode },
+      });
       expect(sheet.statusCode).toBe(409);
       expect(await ballotCount(database.db)).toBe(before);
     });

@@ -160,15 +160,18 @@ export function analyzeComments(input: readonly CommentIn[], options: AnalyzeOpt
   }
 
   const withVector = docs.filter((d) => d.vector);
-  const labels = clusterScalable(withVector.map((d) => d.vector!), {
-    threshold: options.threshold ?? DEFAULTS.threshold,
-    assignThreshold: options.assignThreshold ?? DEFAULTS.assignThreshold,
-    sampleSize: options.sampleSize ?? DEFAULTS.sampleSize,
-    rounds: DEFAULTS.rounds,
-    dim: ids.size,
-    rng: options.rng,
-    onProgress: (s) => options.onProgress?.(0.2 + 0.6 * s),
-  });
+  const labels = clusterScalable(
+    withVector.map((d) => d.vector!),
+    {
+      threshold: options.threshold ?? DEFAULTS.threshold,
+      assignThreshold: options.assignThreshold ?? DEFAULTS.assignThreshold,
+      sampleSize: options.sampleSize ?? DEFAULTS.sampleSize,
+      rounds: DEFAULTS.rounds,
+      dim: ids.size,
+      rng: options.rng,
+      onProgress: (s) => options.onProgress?.(0.2 + 0.6 * s),
+    },
+  );
   const clusters = new Map<number, Doc[]>();
   withVector.forEach((d, k) => {
     if (labels[k]! < 0) return;
@@ -195,9 +198,16 @@ export function analyzeComments(input: readonly CommentIn[], options: AnalyzeOpt
     const tagCount: Record<string, number> = {};
     for (const d of list) for (const t of d.tags) inc(tagCount, t, d.members.length);
     // A label whose first word covers few of the comments says little; the leading tag goes in front of it.
-    const coverage = keywords.length ? list.filter((d) => d.words.includes(keywords[0]!)).reduce((s, d) => s + d.members.length, 0) / count : 0;
+    const coverage = keywords.length
+      ? list.filter((d) => d.words.includes(keywords[0]!)).reduce((s, d) => s + d.members.length, 0) / count
+      : 0;
     const lead = topTag(tagCount);
-    const label = keywords.length === 0 ? lead ?? '其他' : coverage < 0.3 && lead ? `${lead}：${keywords.slice(0, 2).join('、')}` : keywords.slice(0, 3).join('、');
+    const label =
+      keywords.length === 0
+        ? (lead ?? '其他')
+        : coverage < 0.3 && lead
+          ? `${lead}：${keywords.slice(0, 2).join('、')}`
+          : keywords.slice(0, 3).join('、');
     const groups: Record<string, number> = {};
     for (const d of list) {
       for (const m of d.members) {
@@ -206,8 +216,14 @@ export function analyzeComments(input: readonly CommentIn[], options: AnalyzeOpt
       }
     }
     themes.push({
-      id, label, keywords, count,
-      tags: Object.entries(tagCount).filter(([, c]) => c >= count / 5).sort((a, b) => b[1] - a[1]).map(([tag, c]) => ({ tag, count: c })),
+      id,
+      label,
+      keywords,
+      count,
+      tags: Object.entries(tagCount)
+        .filter(([, c]) => c >= count / 5)
+        .sort((a, b) => b[1] - a[1])
+        .map(([tag, c]) => ({ tag, count: c })),
       quotes: pickQuotes(list, specific, quotesPer, options.rng),
       groups,
     });
@@ -219,7 +235,10 @@ export function analyzeComments(input: readonly CommentIn[], options: AnalyzeOpt
       assignment.set(specific[m]!.id, { theme: 0, tags: d.tags });
     }
   }
-  other.quotes = shuffle(otherDocs.map((d) => specific[d.first]!.text.trim()), options.rng).slice(0, quotesPer);
+  other.quotes = shuffle(
+    otherDocs.map((d) => specific[d.first]!.text.trim()),
+    options.rng,
+  ).slice(0, quotesPer);
 
   const copies: CopyGroup[] = docs
     .filter((d) => d.members.length >= 2)
@@ -264,7 +283,9 @@ function themeKeywords(list: readonly Doc[], count: number, wordDf: Map<string, 
 /** The texts nearest the theme's centre, one per copy group, then shuffled so their order says nothing. */
 function pickQuotes(list: readonly Doc[], specific: readonly CommentIn[], k: number, rng: Rng): string[] {
   const dim = new Map<number, number>();
-  for (const d of list) for (let i = 0; i < d.vector!.idx.length; i++) dim.set(d.vector!.idx[i]!, (dim.get(d.vector!.idx[i]!) ?? 0) + d.vector!.val[i]!);
+  for (const d of list)
+    for (let i = 0; i < d.vector!.idx.length; i++)
+      dim.set(d.vector!.idx[i]!, (dim.get(d.vector!.idx[i]!) ?? 0) + d.vector!.val[i]!);
   const keys = [...dim.keys()].sort((a, b) => a - b);
   const centre: SparseVector = { idx: Int32Array.from(keys), val: Float32Array.from(keys, (i) => dim.get(i)!) };
   const near = list
@@ -276,7 +297,12 @@ function pickQuotes(list: readonly Doc[], specific: readonly CommentIn[], k: num
 }
 
 /** One group's share of an analysis (the per-reporter view): its themes with its own counts and its own quotes. */
-export function groupView(analysis: Analysis, comments: readonly CommentIn[], group: string, options: { rng: Rng; quotes?: number; segment?: Segment }) {
+export function groupView(
+  analysis: Analysis,
+  comments: readonly CommentIn[],
+  group: string,
+  options: { rng: Rng; quotes?: number; segment?: Segment },
+) {
   if (analysis.hiddenGroups.includes(group)) return { hidden: true as const };
   const k = options.quotes ?? DEFAULTS.quotes;
   const mine = comments.filter((c) => c.group === group);
@@ -293,11 +319,21 @@ export function groupView(analysis: Analysis, comments: readonly CommentIn[], gr
   const quotesOf = (list: CommentIn[]) => {
     const seen = new Set<string>();
     const distinct = list.filter((c) => !seen.has(copyKey(c.text)) && seen.add(copyKey(c.text)));
-    return shuffle(distinct.map((c) => c.text.trim()), options.rng).slice(0, k);
+    return shuffle(
+      distinct.map((c) => c.text.trim()),
+      options.rng,
+    ).slice(0, k);
   };
   const themes = analysis.themes
     .filter((t) => byTheme.has(t.id))
-    .map((t) => ({ id: t.id, label: t.label, keywords: t.keywords, tags: t.tags, count: byTheme.get(t.id)!.length, quotes: quotesOf(byTheme.get(t.id)!) }))
+    .map((t) => ({
+      id: t.id,
+      label: t.label,
+      keywords: t.keywords,
+      tags: t.tags,
+      count: byTheme.get(t.id)!.length,
+      quotes: quotesOf(byTheme.get(t.id)!),
+    }))
     .sort((a, b) => b.count - a.count || a.id - b.id);
   return {
     hidden: false as const,
@@ -305,7 +341,15 @@ export function groupView(analysis: Analysis, comments: readonly CommentIn[], gr
     noProblem: byTheme.get(-1)?.length ?? 0,
     themes,
     other: { count: byTheme.get(0)?.length ?? 0, quotes: quotesOf(byTheme.get(0) ?? []) },
-    tags: Object.entries(tags).sort((a, b) => b[1] - a[1]).map(([tag, count]) => ({ tag, count })),
-    copies: analysis.copies.filter((c) => (c.groups[group] ?? 0) >= 2).map((c) => ({ text: c.text, count: c.groups[group] ?? 0, suspicious: isSuspiciousCopy(c.groups[group]!, c.text) })),
+    tags: Object.entries(tags)
+      .sort((a, b) => b[1] - a[1])
+      .map(([tag, count]) => ({ tag, count })),
+    copies: analysis.copies
+      .filter((c) => (c.groups[group] ?? 0) >= 2)
+      .map((c) => ({
+        text: c.text,
+        count: c.groups[group] ?? 0,
+        suspicious: isSuspiciousCopy(c.groups[group]!, c.text),
+      })),
   };
 }

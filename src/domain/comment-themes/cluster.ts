@@ -161,8 +161,12 @@ export function clusterScalable(vectors: readonly SparseVector[], options: Scala
   const centroids = new Centroids(options.dim);
   let pending = vectors.map((_, i) => i);
   for (let round = 0; round < options.rounds && pending.length > 1; round++) {
-    const sample = pending.length <= options.sampleSize ? pending : shuffle(pending, options.rng).slice(0, options.sampleSize);
-    const labels = averageLinkage(sample.map((i) => vectors[i]!), options.threshold);
+    const sample =
+      pending.length <= options.sampleSize ? pending : shuffle(pending, options.rng).slice(0, options.sampleSize);
+    const labels = averageLinkage(
+      sample.map((i) => vectors[i]!),
+      options.threshold,
+    );
     const members = new Map<number, number[]>();
     sample.forEach((i, k) => {
       const list = members.get(labels[k]!);

@@ -80,4 +80,5 @@ export function nearDuplicateGroups(texts: readonly string[]): Int32Array {
 }
 
 /** Whether a group of copies looks like one text handed round (串通/刷票) rather than people agreeing in few words. */
-export const isSuspiciousCopy = (count: number, text: string) => count >= SUSPICIOUS_COPIES && copyKey(text).length >= SUSPICIOUS_MIN_CHARS;
+export const isSuspiciousCopy = (count: number, text: string) =>
+  count >= SUSPICIOUS_COPIES && copyKey(text).length >= SUSPICIOUS_MIN_CHARS;

@@ -21,13 +21,20 @@ export function isNoProblem(text: string): boolean {
   if (key === '') return true;
   if (NO_PROBLEM_PATTERN.test(key)) return true;
   // "书记工作很认真，群众满意，希望继续保持" — only praise and filler left once these are dropped.
-  const rest = key.replace(NO_PROBLEM_FILLER, '').replace(/(?:工作|认真|扎实|负责|务实|尽职|尽责|踏实|肯干|热情|辛苦|到位|努力|团结|有力|有效|有方|突出|明显|成效|群众|大家|都|支持|拥护|赞成|同意|没意见|没有意见|无意见|意见|建议|问题|无|没有|没)/g, '');
+  const rest = key
+    .replace(NO_PROBLEM_FILLER, '')
+    .replace(
+      /(?:工作|认真|扎实|负责|务实|尽职|尽责|踏实|肯干|热情|辛苦|到位|努力|团结|有力|有效|有方|突出|明显|成效|群众|大家|都|支持|拥护|赞成|同意|没意见|没有意见|无意见|意见|建议|问题|无|没有|没)/g,
+      '',
+    );
   return rest.length === 0 && key.length <= 40;
 }
 
 /** Words of a comment that can tell one theme from another: no stop words, no single characters, no punctuation. */
 export function contentWords(text: string, segment: Segment): string[] {
-  return segment(normalize(text)).filter((w) => w.length >= 2 && !STOP_WORDS.has(w) && /[\p{L}\p{N}]/u.test(w) && !/^\d+$/.test(w));
+  return segment(normalize(text)).filter(
+    (w) => w.length >= 2 && !STOP_WORDS.has(w) && /[\p{L}\p{N}]/u.test(w) && !/^\d+$/.test(w),
+  );
 }
 
 /** Keyword tags of one comment (multi-label), in the order of TAG_RULES. */
@@ -57,7 +64,8 @@ export const bigramSegment: Segment = (text) => {
     let gap = '';
     for (let i = 0; i < run.length; ) {
       let hit = '';
-      for (let len = Math.min(LONGEST, run.length - i); len >= 2 && !hit; len--) if (LEXICON.has(run.slice(i, i + len))) hit = run.slice(i, i + len);
+      for (let len = Math.min(LONGEST, run.length - i); len >= 2 && !hit; len--)
+        if (LEXICON.has(run.slice(i, i + len))) hit = run.slice(i, i + len);
       if (hit) {
         pairs(gap, out);
         gap = '';

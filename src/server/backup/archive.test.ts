@@ -22,7 +22,10 @@ describe('backup archive (ustar)', () => {
   it('lists what was written, with sizes and hashes that match a re-read', () => {
     const { file, written } = sample('ok.tar');
     const entries = listTar(file);
-    expect(entries.map((e) => [e.name, e.size])).toEqual([['a/一.txt', 7], ['b.bin', 1500]]);
+    expect(entries.map((e) => [e.name, e.size])).toEqual([
+      ['a/一.txt', 7],
+      ['b.bin', 1500],
+    ]);
     expect(readEntry(file, entries[0]!).toString()).toBe('密钥\n');
     expect(entries.map((e) => hashEntry(file, e))).toEqual(written.map((w) => w.sha256));
   });

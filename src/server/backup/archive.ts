@@ -92,7 +92,11 @@ export class TarWriter {
   }
 
   abort() {
-    try { closeSync(this.fd); } catch { /* already closed */ }
+    try {
+      closeSync(this.fd);
+    } catch {
+      /* already closed */
+    }
   }
 
   private pad(size: number) {
@@ -129,7 +133,11 @@ export function listTar(path: string): TarEntry[] {
       let sum = 0;
       for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 32 : h[i]!;
       if (h.toString('ascii', 257, 262) !== 'ustar' || stored !== sum) {
-        throw new BackupError(pos === 0 ? '该文件不是本系统的备份文件（格式不符）' : '备份文件已损坏（tar 头校验失败），已拒绝恢复，数据未作任何改动');
+        throw new BackupError(
+          pos === 0
+            ? '该文件不是本系统的备份文件（格式不符）'
+            : '备份文件已损坏（tar 头校验失败），已拒绝恢复，数据未作任何改动',
+        );
       }
       const name = h.toString('utf8', 0, 100).replace(/\0.*$/s, '');
       const size = parseInt(h.toString('ascii', 124, 136).replace(/\0.*$/, '').trim(), 8);

@@ -6,7 +6,15 @@ import pg from 'pg';
 import { openPglite } from '../db/connect';
 import { claimDataDir } from '../db/data-dir-lock';
 import { BackupError, MANIFEST, MANIFEST_SUM, TarWriter } from './archive';
-import { type DataSums, latestMigration, type Manifest, pgClientRunner, pgliteRunner, readSums, sumsInTransaction } from './manifest';
+import {
+  type DataSums,
+  latestMigration,
+  type Manifest,
+  pgClientRunner,
+  pgliteRunner,
+  readSums,
+  sumsInTransaction,
+} from './manifest';
 import { findPgTool, libpqTarget, runTool } from './pg-tools';
 import { addFiles, referencedFiles } from './files';
 import { collectSecrets } from './secrets';
@@ -48,7 +56,8 @@ export async function createBackup(o: BackupOptions): Promise<BackupResult> {
     let referenced: string[];
     if (o.store.kind === 'pglite') {
       const dataDir = o.store.dataDir;
-      if (!existsSync(path.join(dataDir, 'PG_VERSION'))) throw new BackupError(`数据目录 ${dataDir} 中没有数据库（缺少 PG_VERSION），请检查 DATA_DIR`);
+      if (!existsSync(path.join(dataDir, 'PG_VERSION')))
+        throw new BackupError(`数据目录 ${dataDir} 中没有数据库（缺少 PG_VERSION），请检查 DATA_DIR`);
       // Refuses while the server (or another backup) has the directory open: PGlite is single-process.
       const release = claimDataDir(dataDir, 'backup');
       try {
@@ -57,7 +66,9 @@ export async function createBackup(o: BackupOptions): Promise<BackupResult> {
           const p = database.pglite!;
           sums = await readSums(pgliteRunner(p));
           referenced = await referencedFiles(pgliteRunner(p));
-          const [v] = (await p.query<{ v: string; n: string }>(`select version() as v, current_setting('server_version_num') as n`)).rows;
+          const [v] = (
+            await p.query<{ v: string; n: string }>(`select version() as v, current_setting('server_version_num') as n`)
+          ).rows;
           engine = { kind: 'pglite', serverVersion: v!.v, serverVersionNum: Number(v!.n), pglite: pgliteVersion() };
           const dump = await p.dumpDataDir('gzip');
           tar = new TarWriter(partial);
@@ -70,10 +81,16 @@ export async function createBackup(o: BackupOptions): Promise<BackupResult> {
       }
     } else {
       const client = new pg.Client({ connectionString: o.store.url, application_name: 'shuping-backup' });
-      client.on('error', () => { /* surfaced by the failing query */ });
+      client.on('error', () => {
+        /* surfaced by the failing query */
+      });
       await connectOrExplain(client, o.store.url);
       try {
-        const [v] = (await client.query<{ v: string; n: string }>(`select version() as v, current_setting('server_version_num') as n`)).rows;
+        const [v] = (
+          await client.query<{ v: string; n: string }>(
+            `select version() as v, current_setting('server_version_num') as n`,
+          )
+        ).rows;
         const num = Number(v!.n);
         const tool = findPgTool('pg_dump', Math.floor(num / 10000), env);
         // pg_dump is online-consistent on its own; exporting our snapshot to it makes the manifest describe exactly
@@ -83,7 +100,11 @@ export async function createBackup(o: BackupOptions): Promise<BackupResult> {
         const target = libpqTarget(o.store.url);
         const [s] = await Promise.all([
           sumsInTransaction(pgClientRunner(client)),
-          runTool(tool.path, ['-Fc', '--no-sync', `--snapshot=${snap!.s}`, '-f', dumpFile, '-d', target.dbname], target.env),
+          runTool(
+            tool.path,
+            ['-Fc', '--no-sync', `--snapshot=${snap!.s}`, '-f', dumpFile, '-d', target.dbname],
+            target.env,
+          ),
         ]);
         // In the dump's snapshot: the files its rows name (each was on disk before its row committed).
         referenced = await referencedFiles(pgClientRunner(client));
@@ -132,7 +153,9 @@ export async function connectOrExplain(client: pg.Client, url: string) {
     const err = e as { code?: string; message: string };
     const u = new URL(url);
     if (err.code === '3D000') {
-      throw new BackupError(`数据库 ${u.pathname.slice(1)} 不存在。请先创建一个空数据库（如 createdb -h ${u.hostname} -p ${u.port || 5432} -U ${u.username || 'postgres'} ${u.pathname.slice(1)}），再恢复`);
+      throw new BackupError(
+        `数据库 ${u.pathname.slice(1)} 不存在。请先创建一个空数据库（如 createdb -h ${u.hostname} -p ${u.port || 5432} -U ${u.username || 'postgres'} ${u.pathname.slice(1)}），再恢复`,
+      );
     }
     throw new BackupError(`无法连接 PostgreSQL（${u.hostname}:${u.port || 5432}）：${err.message}`);
   }

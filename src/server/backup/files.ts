@@ -57,7 +57,10 @@ export function addFiles(tar: TarWriter, filesDir: string, referenced: string[])
     }
     tar.addFile(fileEntry(sha256), file);
     const written = tar.written[tar.written.length - 1]!;
-    if (written.sha256 !== sha256) throw new BackupError(`附件文件 ${file} 的内容与其名称（SHA-256）不符，文件已损坏；请从上一份备份找回该文件后再备份`);
+    if (written.sha256 !== sha256)
+      throw new BackupError(
+        `附件文件 ${file} 的内容与其名称（SHA-256）不符，文件已损坏；请从上一份备份找回该文件后再备份`,
+      );
     info.bytes += written.bytes;
   }
   return info;
@@ -91,8 +94,12 @@ export function compareFiles(referenced: string[], filesDir: string, expected: F
   const want = expected ? expected.referenced - expected.missing.length : referenced.length;
   return {
     item: `附件文件（${referenced.length} 个）`,
-    expected: expected ? `${want} 个完好${expected.missing.length ? `，备份时已缺 ${expected.missing.length} 个` : ''}` : `${referenced.length} 个`,
+    expected: expected
+      ? `${want} 个完好${expected.missing.length ? `，备份时已缺 ${expected.missing.length} 个` : ''}`
+      : `${referenced.length} 个`,
     actual: bad.length ? `缺失或损坏 ${bad.length} 个，如 ${bad[0]}` : `${referenced.length} 个完好`,
-    ok: bad.length === (expected?.missing.length ?? 0) && referenced.length === (expected?.referenced ?? referenced.length),
+    ok:
+      bad.length === (expected?.missing.length ?? 0) &&
+      referenced.length === (expected?.referenced ?? referenced.length),
   };
 }

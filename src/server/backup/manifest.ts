@@ -123,7 +123,9 @@ export async function readSums(run: SqlRunner): Promise<DataSums> {
   }
 }
 
-interface Journal { entries: Array<{ tag: string; when: number }> }
+interface Journal {
+  entries: Array<{ tag: string; when: number }>;
+}
 
 const journal = (): Journal => JSON.parse(readFileSync(path.join(migrationsFolder, 'meta', '_journal.json'), 'utf8'));
 
@@ -140,7 +142,9 @@ export function migrationIndex(tag: string | null): number {
 }
 
 async function migrationLevel(run: SqlRunner): Promise<DataSums['migration']> {
-  const [exists] = await run.query<{ t: string | null }>(`select to_regclass('drizzle.__drizzle_migrations')::text as t`);
+  const [exists] = await run.query<{ t: string | null }>(
+    `select to_regclass('drizzle.__drizzle_migrations')::text as t`,
+  );
   if (!exists?.t) return { applied: 0, last: null };
   const [row] = await run.query<{ n: string; last: string | null }>(
     'select count(*)::text as n, max(created_at)::text as last from drizzle.__drizzle_migrations',
@@ -175,7 +179,8 @@ export function compareSums(expected: DataSums, actual: DataSums): Comparison[] 
     });
   }
   for (const a of actual.tables) {
-    if (!seen.has(a.table)) out.push({ item: a.table, expected: '（备份中无此表）', actual: `${a.rows} 行`, ok: false });
+    if (!seen.has(a.table))
+      out.push({ item: a.table, expected: '（备份中无此表）', actual: `${a.rows} 行`, ok: false });
   }
   const names = new Set([...Object.keys(expected.sequences), ...Object.keys(actual.sequences)]);
   const seqBad = [...names].filter((n) => expected.sequences[n] !== actual.sequences[n]);

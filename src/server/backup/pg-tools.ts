@@ -36,7 +36,11 @@ function majorOf(tool: string): number | null {
  * archive). Among those, the oldest wins: an archive written by the server's own major version is the one most
  * restore machines can read.
  */
-export function findPgTool(name: 'pg_dump' | 'pg_restore', minMajor: number, env: NodeJS.ProcessEnv = process.env): PgTool {
+export function findPgTool(
+  name: 'pg_dump' | 'pg_restore',
+  minMajor: number,
+  env: NodeJS.ProcessEnv = process.env,
+): PgTool {
   const found: PgTool[] = [];
   for (const c of candidates(name, env)) {
     const major = majorOf(c);
@@ -44,10 +48,12 @@ export function findPgTool(name: 'pg_dump' | 'pg_restore', minMajor: number, env
   }
   const fit = found.filter((t) => t.major >= minMajor).sort((a, b) => a.major - b.major);
   if (fit.length) return fit[0]!;
-  const have = found.length ? `已找到的版本：${[...new Set(found.map((t) => t.major))].join('、')}，均低于 ${minMajor}。` : '未找到任何版本。';
+  const have = found.length
+    ? `已找到的版本：${[...new Set(found.map((t) => t.major))].join('、')}，均低于 ${minMajor}。`
+    : '未找到任何版本。';
   throw new BackupError(
-    `缺少 ${name}：需要 PostgreSQL ${minMajor} 或更高版本的客户端工具。${have}`
-    + `请安装（Debian/Ubuntu：apt-get install -y postgresql-client-${minMajor}），或设置 PG_BIN_DIR 指向其 bin 目录。`,
+    `缺少 ${name}：需要 PostgreSQL ${minMajor} 或更高版本的客户端工具。${have}` +
+      `请安装（Debian/Ubuntu：apt-get install -y postgresql-client-${minMajor}），或设置 PG_BIN_DIR 指向其 bin 目录。`,
   );
 }
 
@@ -64,11 +70,18 @@ export function runTool(tool: string, args: string[], extraEnv: NodeJS.ProcessEn
   return new Promise((resolve, reject) => {
     const child = spawn(tool, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...extraEnv } });
     let err = '';
-    child.stderr.on('data', (d) => { err += String(d); });
+    child.stderr.on('data', (d) => {
+      err += String(d);
+    });
     child.on('error', (e) => reject(new BackupError(`无法运行 ${tool}：${e.message}`)));
     child.on('close', (code) => {
       if (code === 0) resolve();
-      else reject(new BackupError(`${path.basename(tool)} 失败（退出码 ${code}）：${err.trim().split('\n').slice(-5).join('\n')}`));
+      else
+        reject(
+          new BackupError(
+            `${path.basename(tool)} 失败（退出码 ${code}）：${err.trim().split('\n').slice(-5).join('\n')}`,
+          ),
+        );
     });
   });
 }
@@ -76,7 +89,11 @@ export function runTool(tool: string, args: string[], extraEnv: NodeJS.ProcessEn
 /** Same as {@link runTool} and returns stdout (pg_restore -l). */
 export function runToolOutput(tool: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): string {
   try {
-    return execFileSync(tool, args, { stdio: 'pipe', env: { ...process.env, ...extraEnv }, maxBuffer: 256 * 1024 * 1024 }).toString();
+    return execFileSync(tool, args, {
+      stdio: 'pipe',
+      env: { ...process.env, ...extraEnv },
+      maxBuffer: 256 * 1024 * 1024,
+    }).toString();
   } catch (e) {
     const stderr = String((e as { stderr?: Buffer }).stderr ?? (e as Error).message);
     throw new BackupError(`${path.basename(tool)} 失败：${stderr.trim().split('\n').slice(-5).join('\n')}`);

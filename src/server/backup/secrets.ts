@@ -29,9 +29,12 @@ export interface CollectedSecret {
   data?: Buffer;
 }
 
-const keyFiles = (dataDir: string) => (existsSync(dataDir)
-  ? readdirSync(dataDir).filter((n) => n.endsWith('.key') && statSync(path.join(dataDir, n)).isFile()).sort()
-  : []);
+const keyFiles = (dataDir: string) =>
+  existsSync(dataDir)
+    ? readdirSync(dataDir)
+        .filter((n) => n.endsWith('.key') && statSync(path.join(dataDir, n)).isFile())
+        .sort()
+    : [];
 
 export function collectSecrets(dataDir: string, env: NodeJS.ProcessEnv): CollectedSecret[] {
   const out: CollectedSecret[] = [];
@@ -47,7 +50,16 @@ export function collectSecrets(dataDir: string, env: NodeJS.ProcessEnv): Collect
   for (const name of files) {
     const data = readFileSync(path.join(dataDir, name));
     const known = KNOWN_SECRETS.find((k) => k.file === name);
-    out.push({ info: { name, entry: `secrets/${name}`, source: 'file', ...(known ? { env: known.env } : {}), fingerprint: fingerprint(data) }, data });
+    out.push({
+      info: {
+        name,
+        entry: `secrets/${name}`,
+        source: 'file',
+        ...(known ? { env: known.env } : {}),
+        fingerprint: fingerprint(data),
+      },
+      data,
+    });
   }
   return out;
 }
@@ -56,27 +68,43 @@ export type SecretPlan = { name: string; entry: string; action: 'write' | 'same'
 
 /** What restoring the key files would do to DATA_DIR: a different key already there counts as a non-empty target. */
 export function planSecrets(secrets: SecretInfo[], dataDir: string): SecretPlan[] {
-  return secrets.filter((s) => s.entry).map((s) => {
-    const target = path.join(dataDir, s.name);
-    if (!existsSync(target)) return { name: s.name, entry: s.entry!, action: 'write' as const };
-    return { name: s.name, entry: s.entry!, action: fingerprint(readFileSync(target)) === s.fingerprint ? 'same' as const : 'replace' as const };
-  });
+  return secrets
+    .filter((s) => s.entry)
+    .map((s) => {
+      const target = path.join(dataDir, s.name);
+      if (!existsSync(target)) return { name: s.name, entry: s.entry!, action: 'write' as const };
+      return {
+        name: s.name,
+        entry: s.entry!,
+        action: fingerprint(readFileSync(target)) === s.fingerprint ? ('same' as const) : ('replace' as const),
+      };
+    });
 }
 
 /**
  * A variable set on the target overrides the restored file; it must hold the same key or the restored codes and
  * chain are unusable. A key that came from a variable must be set again by the operator.
  */
-export function checkEnvSecrets(secrets: SecretInfo[], env: NodeJS.ProcessEnv): { comparisons: Comparison[]; warnings: string[] } {
+export function checkEnvSecrets(
+  secrets: SecretInfo[],
+  env: NodeJS.ProcessEnv,
+): { comparisons: Comparison[]; warnings: string[] } {
   const comparisons: Comparison[] = [];
   const warnings: string[] = [];
   for (const s of secrets) {
     const value = s.env ? env[s.env] : undefined;
     if (value) {
       const fp = fingerprint(value);
-      comparisons.push({ item: `密钥 ${s.name}（环境变量 ${s.env}）`, expected: `指纹 ${s.fingerprint}`, actual: `指纹 ${fp}`, ok: fp === s.fingerprint });
+      comparisons.push({
+        item: `密钥 ${s.name}（环境变量 ${s.env}）`,
+        expected: `指纹 ${s.fingerprint}`,
+        actual: `指纹 ${fp}`,
+        ok: fp === s.fingerprint,
+      });
     } else if (s.source === 'env') {
-      warnings.push(`备份时密钥 ${s.name} 来自环境变量 ${s.env}，未写入备份文件：请在本机为所有应用进程设置同一个 ${s.env}（指纹应为 ${s.fingerprint}），否则已印制的投票条/链接失效。`);
+      warnings.push(
+        `备份时密钥 ${s.name} 来自环境变量 ${s.env}，未写入备份文件：请在本机为所有应用进程设置同一个 ${s.env}（指纹应为 ${s.fingerprint}），否则已印制的投票条/链接失效。`,
+      );
     }
   }
   return { comparisons, warnings };

@@ -21,9 +21,10 @@ export function storeFromEnv(env: NodeJS.ProcessEnv = process.env): Store {
   return { kind: 'postgres', url, dataDir, filesDir };
 }
 
-export const describeStore = (s: Store) => (s.kind === 'pglite'
-  ? `内置 PGlite，数据目录 ${s.dataDir}，附件目录 ${s.filesDir}`
-  : `PostgreSQL ${redactUrl(s.url)}（密钥文件目录 ${s.dataDir}，附件目录 ${s.filesDir}）`);
+export const describeStore = (s: Store) =>
+  s.kind === 'pglite'
+    ? `内置 PGlite，数据目录 ${s.dataDir}，附件目录 ${s.filesDir}`
+    : `PostgreSQL ${redactUrl(s.url)}（密钥文件目录 ${s.dataDir}，附件目录 ${s.filesDir}）`;
 
 export function redactUrl(url: string) {
   try {
@@ -41,8 +42,11 @@ export function appVersion(): { version: string; commit: string | null } {
   const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
   let commit: string | null = null;
   try {
-    commit = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: root, stdio: 'pipe' }).toString().trim() || null;
-  } catch { /* not a git checkout (release tarball) */ }
+    commit =
+      execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: root, stdio: 'pipe' }).toString().trim() || null;
+  } catch {
+    /* not a git checkout (release tarball) */
+  }
   return { version: pkg.version, commit };
 }
 
@@ -52,9 +56,14 @@ export function pgliteVersion(): string {
   let dir = path.dirname(require.resolve('@electric-sql/pglite'));
   for (let i = 0; i < 5; i++, dir = path.dirname(dir)) {
     try {
-      const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version: string };
+      const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+        name?: string;
+        version: string;
+      };
       if (pkg.name === '@electric-sql/pglite') return pkg.version;
-    } catch { /* keep walking up */ }
+    } catch {
+      /* keep walking up */
+    }
   }
   return 'unknown';
 }

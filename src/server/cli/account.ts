@@ -34,7 +34,9 @@ async function main() {
   const [command, ...args] = process.argv.slice(2);
   const username = arg(args, 'username');
   if (!command || !['create', 'password', 'unlock'].includes(command) || !username) {
-    throw new Error('用法：npm run account -- create|password|unlock --username 用户名 [--name 姓名 --role 角色 --scope 组织代码]');
+    throw new Error(
+      '用法：npm run account -- create|password|unlock --username 用户名 [--name 姓名 --role 角色 --scope 组织代码]',
+    );
   }
   const { database, where } = await openConfigured();
   const db = database.db;
@@ -49,37 +51,73 @@ async function main() {
       const code = arg(args, 'scope');
       const [scope] = code ? await db.select().from(organizations).where(eq(organizations.code, code)) : [];
       if (code && !scope) throw new Error(`组织代码「${code}」不存在`);
-      if (!scope && role !== 'sys_admin' && role !== 'security_admin' && role !== 'auditor') throw new Error('业务角色必须用 --scope 指定组织');
+      if (!scope && role !== 'sys_admin' && role !== 'security_admin' && role !== 'auditor')
+        throw new Error('业务角色必须用 --scope 指定组织');
       const password = temporaryPassword();
       assertPasswordAcceptable(password, username);
       const passwordHash = await hashPassword(password);
       await db.transaction(async (tx) => {
-        const [u] = await tx.insert(users).values({
-          username, displayName: name, role, passwordHash, mustChangePassword: true, passwordChangedAt: now,
-          scopeOrgId: role === 'secretary' ? null : scope?.id ?? null, orgId: role === 'secretary' ? scope!.id : null,
-        }).returning({ id: users.id });
-        await writeAudit(tx, actor, { action: 'account.create', targetType: 'user', targetId: u!.id, scopePath: scope?.path ?? null, detail: { username, role, via: 'cli' } });
+        const [u] = await tx
+          .insert(users)
+          .values({
+            username,
+            displayName: name,
+            role,
+            passwordHash,
+            mustChangePassword: true,
+            passwordChangedAt: now,
+            scopeOrgId: role === 'secretary' ? null : (scope?.id ?? null),
+            orgId: role === 'secretary' ? scope!.id : null,
+          })
+          .returning({ id: users.id });
+        await writeAudit(tx, actor, {
+          action: 'account.create',
+          targetType: 'user',
+          targetId: u!.id,
+          scopePath: scope?.path ?? null,
+          detail: { username, role, via: 'cli' },
+        });
       });
-      console.log(`已创建${ROLES[role]}账号「${username}」（${scope ? scope.name : '系统级'}，${where}）。初始密码（仅显示一次，首次登录须修改）：${password}`);
+      console.log(
+        `已创建${ROLES[role]}账号「${username}」（${scope ? scope.name : '系统级'}，${where}）。初始密码（仅显示一次，首次登录须修改）：${password}`,
+      );
     } else {
       const [u] = await db.select().from(users).where(eq(users.username, username));
       if (!u) throw new Error(`账号「${username}」不存在`);
       // The row goes to the account's subtree, like the app's account rows (a 三员 at system level: none).
-      const [bound] = await db.select({ path: organizations.path }).from(organizations).where(eq(organizations.id, u.scopeOrgId ?? u.orgId ?? -1));
+      const [bound] = await db
+        .select({ path: organizations.path })
+        .from(organizations)
+        .where(eq(organizations.id, u.scopeOrgId ?? u.orgId ?? -1));
       const scopePath = bound?.path ?? null;
       if (command === 'password') {
         const password = temporaryPassword();
         const passwordHash = await hashPassword(password);
         await db.transaction(async (tx) => {
-          await tx.update(users).set({ passwordHash, mustChangePassword: true, passwordChangedAt: now }).where(eq(users.id, u.id));
+          await tx
+            .update(users)
+            .set({ passwordHash, mustChangePassword: true, passwordChangedAt: now })
+            .where(eq(users.id, u.id));
           await tx.delete(sessions).where(eq(sessions.userId, u.id));
-          await writeAudit(tx, actor, { action: 'account.password', targetType: 'user', targetId: u.id, scopePath, detail: { via: 'cli' } });
+          await writeAudit(tx, actor, {
+            action: 'account.password',
+            targetType: 'user',
+            targetId: u.id,
+            scopePath,
+            detail: { via: 'cli' },
+          });
         });
         console.log(`已重置「${username}」的密码（${where}）。临时密码（仅显示一次，首次登录须修改）：${password}`);
       } else {
         await db.transaction(async (tx) => {
           await unlockUsername(tx, username);
-          await writeAudit(tx, actor, { action: 'account.unlock', targetType: 'user', targetId: u.id, scopePath, detail: { via: 'cli' } });
+          await writeAudit(tx, actor, {
+            action: 'account.unlock',
+            targetType: 'user',
+            targetId: u.id,
+            scopePath,
+            detail: { via: 'cli' },
+          });
         });
         console.log(`已解除「${username}」的登录锁定（${where}）`);
       }

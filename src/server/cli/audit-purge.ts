@@ -15,10 +15,16 @@ async function main() {
   const { database, where } = await openConfigured();
   try {
     const now = new Date();
-    const r = await purgeAuditLog(database.db, { olderThanDays: days, now, actor: { actorId: null, actorName: '运维（audit:purge）', ip: null, at: now } });
-    console.log(r.deleted === 0
-      ? `审计日志（${where}）：没有早于 ${days} 天且位于链首的记录，未清理`
-      : `审计日志（${where}）：已清理 ${r.deleted} 条（序号至 ${r.throughSeq}），并写入清理检查点`);
+    const r = await purgeAuditLog(database.db, {
+      olderThanDays: days,
+      now,
+      actor: { actorId: null, actorName: '运维（audit:purge）', ip: null, at: now },
+    });
+    console.log(
+      r.deleted === 0
+        ? `审计日志（${where}）：没有早于 ${days} 天且位于链首的记录，未清理`
+        : `审计日志（${where}）：已清理 ${r.deleted} 条（序号至 ${r.throughSeq}），并写入清理检查点`,
+    );
   } finally {
     await database.close();
   }

@@ -53,21 +53,40 @@ async function main() {
     if (json) {
       console.log(JSON.stringify({ ...r, anchorFiles: files, ms }));
     } else {
-      console.log(`审计链校验（${where}）：已检查 ${r.checked} 条，序号 ${r.head ?? '-'}–${r.tail?.seq ?? '-'}，用时 ${ms} ms`);
-      console.log(`算法：${Object.entries(r.algs).map(([k, v]) => `${k}×${v}`).join('，') || '-'}`);
-      if (r.checkpoint) console.log(`链首经保留期清理：序号 1–${r.checkpoint.throughSeq} 已清理，检查点为序号 ${r.checkpoint.atSeq}`);
+      console.log(
+        `审计链校验（${where}）：已检查 ${r.checked} 条，序号 ${r.head ?? '-'}–${r.tail?.seq ?? '-'}，用时 ${ms} ms`,
+      );
+      console.log(
+        `算法：${
+          Object.entries(r.algs)
+            .map(([k, v]) => `${k}×${v}`)
+            .join('，') || '-'
+        }`,
+      );
+      if (r.checkpoint)
+        console.log(`链首经保留期清理：序号 1–${r.checkpoint.throughSeq} 已清理，检查点为序号 ${r.checkpoint.atSeq}`);
       if (!r.anchors) {
         console.log('锚点：未使用（没有锚点密钥，也没有用 --anchors 指定文件）——无法发现链尾被截断');
       } else {
         const a = r.anchors;
-        console.log(`锚点：${files.length ? files.join('，') : '（无锚点文件）'}；公钥指纹 ${a.keyId ?? '-'}；有效锚点 ${a.total} 个${a.purged ? `（其中 ${a.purged} 个位于已清理的链首）` : ''}`);
-        if (a.lastSeq !== null) console.log(`最近锚点：序号 ${a.lastSeq}（${a.lastAt}）${a.unanchoredFrom ? `；序号 ${a.unanchoredFrom} 起的记录尚未锚定` : ''}`);
+        console.log(
+          `锚点：${files.length ? files.join('，') : '（无锚点文件）'}；公钥指纹 ${a.keyId ?? '-'}；有效锚点 ${a.total} 个${a.purged ? `（其中 ${a.purged} 个位于已清理的链首）` : ''}`,
+        );
+        if (a.lastSeq !== null)
+          console.log(
+            `最近锚点：序号 ${a.lastSeq}（${a.lastAt}）${a.unanchoredFrom ? `；序号 ${a.unanchoredFrom} 起的记录尚未锚定` : ''}`,
+          );
       }
       if (r.tail) console.log(`链尾：序号 ${r.tail.seq}，哈希 ${r.tail.hash ?? '（无）'}`);
       if (r.ok) console.log('结果：完整');
       else {
-        const label = (b: (typeof r.breaks)[number]) => `序号 ${b.seq}（${b.reason} ${CHAIN_BREAK_LABELS[b.reason as ChainBreakReason]}）：${b.message}`;
-        console.log(`结果：断裂，共 ${r.breakCount} 处（${Object.entries(r.reasons).map(([k, v]) => `${CHAIN_BREAK_LABELS[k as ChainBreakReason]}×${v}`).join('，')}）；首个断点 ${label(r.breaks[0]!)}`);
+        const label = (b: (typeof r.breaks)[number]) =>
+          `序号 ${b.seq}（${b.reason} ${CHAIN_BREAK_LABELS[b.reason as ChainBreakReason]}）：${b.message}`;
+        console.log(
+          `结果：断裂，共 ${r.breakCount} 处（${Object.entries(r.reasons)
+            .map(([k, v]) => `${CHAIN_BREAK_LABELS[k as ChainBreakReason]}×${v}`)
+            .join('，')}）；首个断点 ${label(r.breaks[0]!)}`,
+        );
         for (const b of r.breaks.slice(1)) console.log(`  ${label(b)}`);
         if (r.breakCount > r.breaks.length) console.log(`  ……另有 ${r.breakCount - r.breaks.length} 处未列出`);
       }

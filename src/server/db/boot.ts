@@ -29,7 +29,10 @@ export interface PrepareOptions {
  * DB_POOL_SIZE=1 the migration would wait for the pool's only connection forever). If the process dies, the
  * connection closes and PostgreSQL releases the lock.
  */
-export async function prepareDatabase(database: Database, opts: PrepareOptions): Promise<{ seeded: number | null; demoYear?: number }> {
+export async function prepareDatabase(
+  database: Database,
+  opts: PrepareOptions,
+): Promise<{ seeded: number | null; demoYear?: number }> {
   const work = async () => {
     await database.migrate();
     if (opts.seedDemo !== 'auto' || !(await isDatabaseEmpty(database.db))) return { seeded: null };
@@ -42,10 +45,14 @@ export async function prepareDatabase(database: Database, opts: PrepareOptions):
   if (database.kind !== 'postgres' || !opts.databaseUrl || opts.unguarded) return work();
   // A pool of one, so a multi-host DATABASE_URL reaches the primary as the app's own pool does (hosts.ts).
   const pool = new pg.Pool(poolOptions(opts.databaseUrl, { max: 1, applicationName: 'shuping-boot' }));
-  pool.on('error', () => { /* surfaced by the query that fails */ });
+  pool.on('error', () => {
+    /* surfaced by the query that fails */
+  });
   try {
     const client = await pool.connect();
-    client.on('error', () => { /* idem */ });
+    client.on('error', () => {
+      /* idem */
+    });
     try {
       await client.query('select pg_advisory_lock($1)', [BOOT_LOCK_KEY]);
       return await work();

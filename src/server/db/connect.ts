@@ -110,7 +110,9 @@ const LAG_SQL = `select case when not pg_is_in_recovery() then null
  * its release removes it from the pool.
  */
 function guardCheckedOut(pool: pg.Pool) {
-  pool.on('connect', (client) => { client.on('error', () => {}); });
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
 }
 
 /**
@@ -128,7 +130,12 @@ export async function openPostgres(url: string, poolSize = 20, readUrl?: string)
   let readPool: pg.Pool | undefined;
   if (readUrl) {
     // Not under APP_NAME_PREFIX: the close counts the app processes by that name (closing.ts).
-    readPool = new pg.Pool(poolOptions(readUrl, { max: Math.max(2, Math.ceil(poolSize / 4)), applicationName: `shuping-read:${instanceId}` }));
+    readPool = new pg.Pool(
+      poolOptions(readUrl, {
+        max: Math.max(2, Math.ceil(poolSize / 4)),
+        applicationName: `shuping-read:${instanceId}`,
+      }),
+    );
     readPool.on('error', () => {});
     guardCheckedOut(readPool);
     const rp = readPool;
@@ -140,7 +147,9 @@ export async function openPostgres(url: string, poolSize = 20, readUrl?: string)
       },
     };
   }
-  const monitor = new pg.Pool(poolOptions(url, { max: 2, applicationName: `shuping-monitor:${instanceId}`, connectionTimeoutMillis: 3000 }));
+  const monitor = new pg.Pool(
+    poolOptions(url, { max: 2, applicationName: `shuping-monitor:${instanceId}`, connectionTimeoutMillis: 3000 }),
+  );
   monitor.on('error', () => {});
   guardCheckedOut(monitor);
   return {
@@ -149,7 +158,9 @@ export async function openPostgres(url: string, poolSize = 20, readUrl?: string)
     instanceId,
     monitor,
     replica,
-    close: async () => { await Promise.all([pool.end(), readPool?.end(), monitor.end()]); },
+    close: async () => {
+      await Promise.all([pool.end(), readPool?.end(), monitor.end()]);
+    },
     listen: async (channel, onMessage) => {
       const quoted = `"${channel.replace(/"/g, '')}"`;
       let current: { client: pg.PoolClient; detach: () => void } | null = null;
@@ -157,7 +168,10 @@ export async function openPostgres(url: string, poolSize = 20, readUrl?: string)
       let retry: NodeJS.Timeout | null = null;
       const again = () => {
         if (closed || retry) return;
-        retry = setTimeout(() => { retry = null; connect().catch(again); }, 1000);
+        retry = setTimeout(() => {
+          retry = null;
+          connect().catch(again);
+        }, 1000);
         retry.unref();
       };
       const connect = async () => {
@@ -169,7 +183,10 @@ export async function openPostgres(url: string, poolSize = 20, readUrl?: string)
         const notify = (n: pg.Notification) => {
           if (n.channel === channel && n.payload !== undefined) onMessage(n.payload);
         };
-        const detach = () => { client.removeListener('error', drop); client.removeListener('notification', notify); };
+        const detach = () => {
+          client.removeListener('error', drop);
+          client.removeListener('notification', notify);
+        };
         const drop = () => {
           if (dropped) return;
           dropped = true;
@@ -182,14 +199,23 @@ export async function openPostgres(url: string, poolSize = 20, readUrl?: string)
         try {
           await client.query(`LISTEN ${quoted}`);
         } catch (e) {
-          if (!dropped) { dropped = true; client.release(true); }
+          if (!dropped) {
+            dropped = true;
+            client.release(true);
+          }
           throw e;
         }
-        if (closed) { detach(); return void client.release(); }
+        if (closed) {
+          detach();
+          return void client.release();
+        }
         current = { client, detach };
       };
       // During a failover the first attempt may meet no primary: listen as soon as one answers, like after a drop.
-      await connect().catch((e) => { if (!isRetryableDbError(e)) throw e; again(); });
+      await connect().catch((e) => {
+        if (!isRetryableDbError(e)) throw e;
+        again();
+      });
       return async () => {
         closed = true;
         if (retry) clearTimeout(retry);
@@ -199,7 +225,11 @@ export async function openPostgres(url: string, poolSize = 20, readUrl?: string)
         await held.client.query(`UNLISTEN ${quoted}`).catch(() => {});
         // Back to the pool, which watches idle clients itself; a client that died meanwhile is destroyed.
         held.detach();
-        try { held.client.release(); } catch { /* already released */ }
+        try {
+          held.client.release();
+        } catch {
+          /* already released */
+        }
       };
     },
     // The advisory lock is held on one dedicated connection so two processes starting together
@@ -217,10 +247,14 @@ export async function openPostgres(url: string, poolSize = 20, readUrl?: string)
   };
 }
 
-export async function openDatabase(opts: { databaseUrl?: string; readUrl?: string; dataDir?: string; poolSize?: number }) {
+export async function openDatabase(opts: {
+  databaseUrl?: string;
+  readUrl?: string;
+  dataDir?: string;
+  poolSize?: number;
+}) {
   return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.poolSize, opts.readUrl) : openPglite(opts.dataDir);
 }
-
 
 /** Runs raw SQL and returns its rows; both drivers answer with `{ rows }`. */
 export async function queryRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {

@@ -64,7 +64,12 @@ export function dataDirHolder(dir: string): { pid: number; role: LockRole; since
 export function claimDataDir(dir: string, role: LockRole): () => void {
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, LOCK_FILE);
-  const body: LockBody = { pid: process.pid, role, start: procStat(process.pid)?.start ?? null, since: new Date().toISOString() };
+  const body: LockBody = {
+    pid: process.pid,
+    role,
+    start: procStat(process.pid)?.start ?? null,
+    since: new Date().toISOString(),
+  };
   // 'wx' makes the claim atomic: of two processes starting together only one creates the file.
   for (let attempt = 0; ; attempt++) {
     try {
@@ -78,17 +83,25 @@ export function claimDataDir(dir: string, role: LockRole): () => void {
     const holder = dataDirHolder(dir);
     if (holder) {
       throw new Error(
-        `数据目录 ${dir} 正被${ROLE_LABEL[holder.role]}进程（pid ${holder.pid}，自 ${holder.since}）使用。`
-        + `内置数据库只能由一个进程打开：${holder.role === 'server' ? '请先停止服务（备份需要几秒到几分钟），完成后再启动' : '请等待其完成后再试'}。`,
+        `数据目录 ${dir} 正被${ROLE_LABEL[holder.role]}进程（pid ${holder.pid}，自 ${holder.since}）使用。` +
+          `内置数据库只能由一个进程打开：${holder.role === 'server' ? '请先停止服务（备份需要几秒到几分钟），完成后再启动' : '请等待其完成后再试'}。`,
       );
     }
     // Stale (its process is gone) or our own: replace it.
-    try { unlinkSync(file); } catch { /* removed meanwhile */ }
+    try {
+      unlinkSync(file);
+    } catch {
+      /* removed meanwhile */
+    }
   }
   const release = () => {
     const now = readLock(file);
     if (now?.pid === process.pid && existsSync(file)) {
-      try { unlinkSync(file); } catch { /* gone already */ }
+      try {
+        unlinkSync(file);
+      } catch {
+        /* gone already */
+      }
     }
     process.off('exit', release);
   };

@@ -33,15 +33,23 @@ export async function runStory(lines: ((day: (n: number) => Promise<void>) => Pr
   let seq = 0;
   // Resolved when the storyline that is running waits for a day or ends: then the next one may go.
   let yieldNow = () => {};
-  const yielded = () => new Promise<void>((res) => { yieldNow = res; });
-  const day = (n: number) => new Promise<void>((go) => {
-    queue.push({ n, seq: seq++, go });
-    yieldNow();
-  });
+  const yielded = () =>
+    new Promise<void>((res) => {
+      yieldNow = res;
+    });
+  const day = (n: number) =>
+    new Promise<void>((go) => {
+      queue.push({ n, seq: seq++, go });
+      yieldNow();
+    });
   let failed: { error: unknown } | null = null;
   for (const line of lines) {
     const started = yielded();
-    void line(day).catch((error) => { failed ??= { error }; }).finally(() => yieldNow());
+    void line(day)
+      .catch((error) => {
+        failed ??= { error };
+      })
+      .finally(() => yieldNow());
     await started;
   }
   while (queue.length && !failed) {
@@ -88,27 +96,48 @@ export function demoCalendar(now: Date): DemoCalendar {
  * added to 002's phases (the notice sends teams to guide the townships): under way today, so the demo assessor scores.
  */
 export const COUNTY_PLAN: Plan = [
-  ['preparation', -52, -46], ['reports', -45, 15], ['review', -40, 20], ['field', -10, 28], ['meeting', 30, 31], ['evaluation', 32, 36],
-  ['feedback', 37, 45], ['rectification', 46, 230], ['summary', 37, 50],
+  ['preparation', -52, -46],
+  ['reports', -45, 15],
+  ['review', -40, 20],
+  ['field', -10, 28],
+  ['meeting', 30, 31],
+  ['evaluation', 32, 36],
+  ['feedback', 37, 45],
+  ['rectification', 46, 230],
+  ['summary', 37, 50],
 ];
 export const COUNTY_STAGES = { townships_systems: 14, work_committees: 28, all_levels: 45 } as const;
 export const COUNTY_RESULTS_DUE = 35;
 /** 青山镇: reports due T+5 (its meeting at T+12, seven days before). */
 const QINGSHAN_PLAN: Plan = [
-  ['preparation', -44, -41], ['reports', -40, 5], ['review', -35, 8], ['meeting', 12, 12], ['evaluation', 13, 14],
-  ['feedback', 15, 25], ['rectification', 26, 200], ['summary', 15, 28],
+  ['preparation', -44, -41],
+  ['reports', -40, 5],
+  ['review', -35, 8],
+  ['meeting', 12, 12],
+  ['evaluation', 13, 14],
+  ['feedback', 15, 25],
+  ['rectification', 26, 200],
+  ['summary', 15, 28],
 ];
 /** 柳河镇: done early — meeting at T-20, evaluation locked at T-12, feedback and rectification under way. */
 const LIUHE_PLAN: Plan = [
-  ['preparation', -47, -44], ['reports', -43, -27], ['review', -40, -24], ['meeting', -20, -20], ['evaluation', -19, -12],
-  ['feedback', -11, 5], ['rectification', -11, 180], ['summary', 6, 12],
+  ['preparation', -47, -44],
+  ['reports', -43, -27],
+  ['review', -40, -24],
+  ['meeting', -20, -20],
+  ['evaluation', -19, -12],
+  ['feedback', -11, 5],
+  ['rectification', -11, 180],
+  ['summary', 6, 12],
 ];
 const LAST_YEAR_SHIFT = -365;
 /**
  * Last year's plan kept to the four phases every round has (述职报告, 述职评议会, 综合评价, 整改): nineteen rounds
  * are walked through their phases at the first start, and each phase costs two steps per round.
  */
-const LAST_YEAR_PLAN: Plan = COUNTY_PLAN.filter(([key]) => ['reports', 'meeting', 'evaluation', 'rectification'].includes(key));
+const LAST_YEAR_PLAN: Plan = COUNTY_PLAN.filter(([key]) =>
+  ['reports', 'meeting', 'evaluation', 'rectification'].includes(key),
+);
 
 export function datedSettings(base: CampaignSettings, cal: DemoCalendar, plan: Plan, shift = 0): CampaignSettings {
   const s = structuredClone(base);
@@ -128,29 +157,65 @@ export interface As {
 }
 
 export async function accountAs(db: Db, username: string): Promise<As> {
-  const [u] = await queryRows<{ id: number; display_name: string; role: Role; scope_org_id: number | null; org_id: number | null; path: string }>(db, sql`
+  const [u] = await queryRows<{
+    id: number;
+    display_name: string;
+    role: Role;
+    scope_org_id: number | null;
+    org_id: number | null;
+    path: string;
+  }>(
+    db,
+    sql`
     select u.id, u.display_name, u.role, u.scope_org_id, u.org_id, o.path
-    from users u join organizations o on o.id = coalesce(u.scope_org_id, u.org_id) where u.username = ${username}`);
+    from users u join organizations o on o.id = coalesce(u.scope_org_id, u.org_id) where u.username = ${username}`,
+  );
   if (!u) throw new Error(`demo account ${username} missing`);
   const user: AuthUser = {
-    id: u.id, username, displayName: u.display_name, role: u.role, scopeOrgId: u.scope_org_id, orgId: u.org_id, scopePath: u.path,
+    id: u.id,
+    username,
+    displayName: u.display_name,
+    role: u.role,
+    scopeOrgId: u.scope_org_id,
+    orgId: u.org_id,
+    scopePath: u.path,
   };
   return { user, actor: (at) => ({ actorId: u.id, actorName: `${u.display_name}(${username})`, ip: null, at }) };
 }
 
 async function orgIdsByCode(db: Db) {
-  return new Map((await queryRows<{ code: string; id: number }>(db, sql`select code, id from organizations where code like 'QH%'`))
-    .map((r) => [r.code, r.id]));
+  return new Map(
+    (
+      await queryRows<{ code: string; id: number }>(db, sql`select code, id from organizations where code like 'QH%'`)
+    ).map((r) => [r.code, r.id]),
+  );
 }
 
-const PHASE_ORDER: PhaseKey[] = ['preparation', 'reports', 'review', 'meeting', 'field', 'evaluation', 'feedback', 'rectification', 'summary'];
+const PHASE_ORDER: PhaseKey[] = [
+  'preparation',
+  'reports',
+  'review',
+  'meeting',
+  'field',
+  'evaluation',
+  'feedback',
+  'rectification',
+  'summary',
+];
 
 /**
  * Follows the plan as an organizer would under decision 018: a phase opens by itself on its start day, so "open" is an
  * early opening (with a reason) only when the day has not come; "close" ends a phase still open (confirming the open
  * work it names), and is nothing when the phase has already ended by its date.
  */
-async function followPlan(db: Db, user: AuthUser, actor: AuditActor, campaignId: number, key: PhaseKey, action: 'open' | 'close') {
+async function followPlan(
+  db: Db,
+  user: AuthUser,
+  actor: AuditActor,
+  campaignId: number,
+  key: PhaseKey,
+  action: 'open' | 'close',
+) {
   const { changePhase } = await import('../modules/campaigns/transition-phase');
   const { getCampaign } = await import('../modules/campaigns/repo');
   const { phaseStatus } = await import('../../domain/campaign-phases');
@@ -161,14 +226,27 @@ async function followPlan(db: Db, user: AuthUser, actor: AuditActor, campaignId:
   if (action === 'open' && status === 'not_started') {
     await changePhase(db, user, actor, campaignId, key, 'open', { reason: '演示数据：按本级安排提前开启' });
   } else if (action === 'close' && status === 'open') {
-    await changePhase(db, user, actor, campaignId, key, 'close', { reason: '演示数据：按计划结束本阶段', confirm: true });
+    await changePhase(db, user, actor, campaignId, key, 'close', {
+      reason: '演示数据：按计划结束本阶段',
+      confirm: true,
+    });
   }
 }
 
 /** Opens (and closes) the campaign's phases in their order, each on its planned start (end) day, up to `until`. */
-async function runPhases(db: Db, as: As, cal: DemoCalendar, campaignId: number, plan: Plan, opts: {
-  shift?: number; open: PhaseKey[]; close: PhaseKey[]; day?: (n: number) => Promise<void>;
-}) {
+async function runPhases(
+  db: Db,
+  as: As,
+  cal: DemoCalendar,
+  campaignId: number,
+  plan: Plan,
+  opts: {
+    shift?: number;
+    open: PhaseKey[];
+    close: PhaseKey[];
+    day?: (n: number) => Promise<void>;
+  },
+) {
   const shift = opts.shift ?? 0;
   const events: { n: number; key: PhaseKey; action: 'open' | 'close' }[] = [];
   for (const [key, a, b] of plan) {
@@ -176,7 +254,11 @@ async function runPhases(db: Db, as: As, cal: DemoCalendar, campaignId: number, 
     if (opts.close.includes(key)) events.push({ n: b + shift, key, action: 'close' });
   }
   // Same day: opens before closes, and in the round's order (a phase opens only after the one before it).
-  events.sort((x, y) => x.n - y.n || (x.action === y.action ? PHASE_ORDER.indexOf(x.key) - PHASE_ORDER.indexOf(y.key) : x.action === 'open' ? -1 : 1));
+  events.sort(
+    (x, y) =>
+      x.n - y.n ||
+      (x.action === y.action ? PHASE_ORDER.indexOf(x.key) - PHASE_ORDER.indexOf(y.key) : x.action === 'open' ? -1 : 1),
+  );
   for (const e of events) {
     await opts.day?.(e.n);
     await followPlan(db, as.user, as.actor(cal.at(Math.min(e.n, -1))), campaignId, e.key, e.action);
@@ -207,15 +289,24 @@ export async function seedDemoLastYear(db: Db, cal: DemoCalendar) {
   const secretary = await accountAs(db, 'secretary');
   const ids = await orgIdsByCode(db);
 
-  const created = await createCampaign(db, admin.user, admin.actor(at(-53)), { templateId: '002', year: cal.year - 1, organizerOrgId: ids.get('QH')! });
+  const created = await createCampaign(db, admin.user, admin.actor(at(-53)), {
+    templateId: '002',
+    year: cal.year - 1,
+    organizerOrgId: ids.get('QH')!,
+  });
   const { campaign } = await getCampaign(db, created.id);
-  await updateSettings(db, admin.user, admin.actor(at(-53)), created.id, { settings: countyRoutes(datedSettings(campaign.settings, cal, LAST_YEAR_PLAN, S), ids) });
+  await updateSettings(db, admin.user, admin.actor(at(-53)), created.id, {
+    settings: countyRoutes(datedSettings(campaign.settings, cal, LAST_YEAR_PLAN, S), ids),
+  });
   const published = await publishCampaign(db, admin.user, admin.actor(at(-50)), created.id);
   const qingshan = published.subCampaigns.find((sub) => sub.organizer.id === ids.get('QH-T01'))!.id;
   const organizerOf = (id: number) => (id === qingshan ? town : admin);
-  for (const sub of published.subCampaigns) await submitFiling(db, organizerOf(sub.id).user, organizerOf(sub.id).actor(at(-48)), sub.id, '按县委方案执行');
-  for (const sub of published.subCampaigns) await reviewFiling(db, admin.user, admin.actor(at(-47)), sub.id, 'acknowledge');
-  for (const sub of published.subCampaigns) await publishCampaign(db, organizerOf(sub.id).user, organizerOf(sub.id).actor(at(-46)), sub.id);
+  for (const sub of published.subCampaigns)
+    await submitFiling(db, organizerOf(sub.id).user, organizerOf(sub.id).actor(at(-48)), sub.id, '按县委方案执行');
+  for (const sub of published.subCampaigns)
+    await reviewFiling(db, admin.user, admin.actor(at(-47)), sub.id, 'acknowledge');
+  for (const sub of published.subCampaigns)
+    await publishCampaign(db, organizerOf(sub.id).user, organizerOf(sub.id).actor(at(-46)), sub.id);
 
   // The rest in calendar order: phases of every round (sub-rounds before the county when closing: 002 is bottom-up,
   // the county closes its meeting after theirs), 青山镇's items, the closes.
@@ -230,7 +321,8 @@ export async function seedDemoLastYear(db: Db, cal: DemoCalendar) {
     steps.push({ n: 231, rank: k, run: () => endCampaign(db, as.user, as.actor(at(231)), id, 'close') });
   }
   const qianjin = ids.get('QH-T01-V01')!;
-  const item = (description: string) => createItem(db, town.user, town.actor(at(47)), qingshan, { orgId: qianjin, description });
+  const item = (description: string) =>
+    createItem(db, town.user, town.actor(at(47)), qingshan, { orgId: qianjin, description });
   let inspection = 0;
   let economy = 0;
   const own = (n: number, run: () => Promise<unknown>) => steps.push({ n, rank: 0, run });
@@ -240,25 +332,47 @@ export async function seedDemoLastYear(db: Db, cal: DemoCalendar) {
   });
   own(48, async () => {
     await updateItem(db, secretary.user, secretary.actor(at(48)), inspection, {
-      rootCause: '村务监督委员会作用发挥不够，公开制度执行不严', owner: '前进村党支部书记', responsibleLeader: '青山镇纪委书记',
-      measures: '每月10日前在村务公开栏和微信群同步公开财务收支，村务监督委员会逐项审核签字', deadline: cal.day(140 + S),
+      rootCause: '村务监督委员会作用发挥不够，公开制度执行不严',
+      owner: '前进村党支部书记',
+      responsibleLeader: '青山镇纪委书记',
+      measures: '每月10日前在村务公开栏和微信群同步公开财务收支，村务监督委员会逐项审核签字',
+      deadline: cal.day(140 + S),
     });
     await updateItem(db, secretary.user, secretary.actor(at(48)), economy, {
-      rootCause: '产业规划不清，党支部领办合作社起步晚', owner: '前进村党支部书记', responsibleLeader: '青山镇党委副书记',
+      rootCause: '产业规划不清，党支部领办合作社起步晚',
+      owner: '前进村党支部书记',
+      responsibleLeader: '青山镇党委副书记',
       // A long-term item: its deadline lies ahead, so it carries over without being overdue.
-      measures: '党支部领办食用菌种植合作社，三年内集体经营性收入达到20万元', deadline: cal.day(75),
+      measures: '党支部领办食用菌种植合作社，三年内集体经营性收入达到20万元',
+      deadline: cal.day(75),
     });
   });
   own(49, async () => {
     await transitionItem(db, secretary.user, secretary.actor(at(49)), inspection, 'start');
     await transitionItem(db, secretary.user, secretary.actor(at(49)), economy, 'start');
   });
-  own(85, () => addProgress(db, secretary.user, secretary.actor(at(85)), inspection, { note: '已连续三个月按时公开，村民代表会议通报整改情况', percent: 80 }));
-  own(125, () => transitionItem(db, secretary.user, secretary.actor(at(125)), inspection, 'submit', '整改完成，提交验收'));
-  own(130, () => verifyItem(db, town.user, town.actor(at(130)), inspection, {
-    result: 'pass', evidence: '村务公开栏照片及三个月财务公开台账', note: '经实地查看，公开内容完整及时，同意销号',
-  }));
-  own(165, () => addProgress(db, secretary.user, secretary.actor(at(165)), economy, { note: '合作社已注册，建成食用菌大棚8个', percent: 40 }));
+  own(85, () =>
+    addProgress(db, secretary.user, secretary.actor(at(85)), inspection, {
+      note: '已连续三个月按时公开，村民代表会议通报整改情况',
+      percent: 80,
+    }),
+  );
+  own(125, () =>
+    transitionItem(db, secretary.user, secretary.actor(at(125)), inspection, 'submit', '整改完成，提交验收'),
+  );
+  own(130, () =>
+    verifyItem(db, town.user, town.actor(at(130)), inspection, {
+      result: 'pass',
+      evidence: '村务公开栏照片及三个月财务公开台账',
+      note: '经实地查看，公开内容完整及时，同意销号',
+    }),
+  );
+  own(165, () =>
+    addProgress(db, secretary.user, secretary.actor(at(165)), economy, {
+      note: '合作社已注册，建成食用菌大棚8个',
+      percent: 40,
+    }),
+  );
   steps.sort((x, y) => x.n - y.n || x.rank - y.rank);
   for (const st of steps) await st.run();
   return { campaignId: created.id, qingshan, carried: [economy], closed: [inspection] };
@@ -326,7 +440,13 @@ export function demoReportSections(orgName: string, variant: number) {
   ];
 }
 
-const BALLOT_PROBLEMS = ['村务公开不够及时', '党员活动阵地利用不充分', '年轻党员发展偏少', '集体经济增收办法不多', '联系服务群众不够经常'];
+const BALLOT_PROBLEMS = [
+  '村务公开不够及时',
+  '党员活动阵地利用不充分',
+  '年轻党员发展偏少',
+  '集体经济增收办法不多',
+  '联系服务群众不够经常',
+];
 const BALLOT_SUGGESTIONS = ['建议每月固定主题党日', '建议发展特色产业', '建议加强流动党员管理', '建议完善村规民约'];
 
 /**
@@ -334,8 +454,14 @@ const BALLOT_SUGGESTIONS = ['建议每月固定主题党日', '建议发展特�
  * 一般 (one of them is suggested 一般, so its flags — 约谈提醒, 限期整改 — follow).
  */
 function ballotGrades(index: number, voters: number, rand: () => number): Grade[] {
-  const profile: [number, number, number, number] = index === 10 ? [0.1, 0.35, 0.5, 0.05] : index === 7 ? [0.25, 0.45, 0.3, 0]
-    : index < 3 ? [0.8, 0.2, 0, 0] : [0.55, 0.4, 0.05, 0];
+  const profile: [number, number, number, number] =
+    index === 10
+      ? [0.1, 0.35, 0.5, 0.05]
+      : index === 7
+        ? [0.25, 0.45, 0.3, 0]
+        : index < 3
+          ? [0.8, 0.2, 0, 0]
+          : [0.55, 0.4, 0.05, 0];
   const grades: Grade[] = ['good', 'fair', 'average', 'poor'];
   return Array.from({ length: voters }, () => {
     let r = rand();
@@ -352,7 +478,12 @@ function ballotGrades(index: number, voters: number, rand: () => number): Grade[
  * secretaries, the meeting with 点评 and a real ballot round, the composite evaluation locked with opinions, result
  * flags and their follow-ups, rectification items started from the meeting's 点评.
  */
-export async function seedLiuheRound(database: Database, cal: DemoCalendar, day: (n: number) => Promise<void>, campaignId: number) {
+export async function seedLiuheRound(
+  database: Database,
+  cal: DemoCalendar,
+  day: (n: number) => Promise<void>,
+  campaignId: number,
+) {
   const db = database.db;
   const { publishCampaign } = await import('../modules/campaigns/publish-campaign');
   const { openReport } = await import('../modules/reports/open-report');
@@ -391,10 +522,13 @@ export async function seedLiuheRound(database: Database, cal: DemoCalendar, day:
   await phase(-43, 'reports', 'open');
   await phase(-40, 'review', 'open');
 
-  const reporters = await queryRows<{ id: number; orgId: number; orgName: string; username: string }>(db, sql`
+  const reporters = await queryRows<{ id: number; orgId: number; orgName: string; username: string }>(
+    db,
+    sql`
     select r.id, r.org_id as "orgId", o.name as "orgName", u.username
     from campaign_reporters r join organizations o on o.id = r.org_id join users u on u.org_id = r.org_id and u.role = 'secretary'
-    where r.campaign_id = ${campaignId} and r.role = 'reporter' and r.removed_at is null order by o.code`);
+    where r.campaign_id = ${campaignId} and r.role = 'reporter' and r.removed_at is null order by o.code`,
+  );
   const authors = new Map<number, As>();
   const reportIds = new Map<number, number>();
   // Written over a week, each submitted two days later and approved two days after that.
@@ -412,11 +546,26 @@ export async function seedLiuheRound(database: Database, cal: DemoCalendar, day:
     if (act === 'write') {
       const reportId = await openReport(db, sec.user, sec.actor(cal.at(n)), r.id);
       reportIds.set(r.id, reportId);
-      await saveReport(db, sec.user, sec.actor(cal.at(n)), reportId, demoReportSections(r.orgName.replace(/党(总)?支部$/, ''), i), cal.day(n));
+      await saveReport(
+        db,
+        sec.user,
+        sec.actor(cal.at(n)),
+        reportId,
+        demoReportSections(r.orgName.replace(/党(总)?支部$/, ''), i),
+        cal.day(n),
+      );
     } else if (act === 'submit') {
       await transitionReport(db, sec.user, sec.actor(cal.at(n)), reportIds.get(r.id)!, 'submit', '', cal.day(n));
     } else {
-      await transitionReport(db, liuhe.user, liuhe.actor(cal.at(n)), reportIds.get(r.id)!, 'approve', '符合要求，同意提交述职评议会', cal.day(n));
+      await transitionReport(
+        db,
+        liuhe.user,
+        liuhe.actor(cal.at(n)),
+        reportIds.get(r.id)!,
+        'approve',
+        '符合要求，同意提交述职评议会',
+        cal.day(n),
+      );
     }
   }
   await phase(-27, 'reports', 'close');
@@ -425,8 +574,11 @@ export async function seedLiuheRound(database: Database, cal: DemoCalendar, day:
   // The meeting (一述一评), its attendance and 点评.
   await day(-25);
   const meeting = await createMeeting(db, liuhe.user, liuhe.actor(cal.at(-25)), campaignId, {
-    title: `柳河镇${cal.year}年度党组织书记抓基层党建工作述职评议会`, meetingDate: cal.day(-20), place: '柳河镇党群服务中心三楼会议室',
-    chair: '镇党委书记', recorder: '党建办工作人员',
+    title: `柳河镇${cal.year}年度党组织书记抓基层党建工作述职评议会`,
+    meetingDate: cal.day(-20),
+    place: '柳河镇党群服务中心三楼会议室',
+    chair: '镇党委书记',
+    recorder: '党建办工作人员',
   });
   await setAgenda(db, liuhe.user, liuhe.actor(cal.at(-25)), meeting.id, await defaultAgendaEntries(db, campaignId));
   const present = { committee: 7, deputies: 8, grassroots: 15 };
@@ -440,8 +592,11 @@ export async function seedLiuheRound(database: Database, cal: DemoCalendar, day:
   await phase(-20, 'meeting', 'open');
   const at = () => liuhe.actor(cal.at(-20));
   await setStep(db, liuhe.user, at(), meeting.id, 'reports');
-  const agenda = await queryRows<{ id: number; reporterId: number }>(db, sql`
-    select id, reporter_id as "reporterId" from meeting_agenda_items where meeting_id = ${meeting.id} order by position`);
+  const agenda = await queryRows<{ id: number; reporterId: number }>(
+    db,
+    sql`
+    select id, reporter_id as "reporterId" from meeting_agenda_items where meeting_id = ${meeting.id} order by position`,
+  );
   const COMMENTS = [
     '抓党建促乡村振兴思路清晰，但集体经济增收办法不多，要在发展特色产业上下功夫。',
     '“三会一课”落实不够规范，党员大会讨论交流少，要提高组织生活质量。',
@@ -450,7 +605,11 @@ export async function seedLiuheRound(database: Database, cal: DemoCalendar, day:
   ];
   for (const [i, item] of agenda.entries()) {
     await addComment(db, liuhe.user, at(), meeting.id, {
-      agendaItemId: item.id, kind: 'comment', authorName: '镇党委书记', authorRole: '主持人', body: COMMENTS[i % COMMENTS.length]!,
+      agendaItemId: item.id,
+      kind: 'comment',
+      authorName: '镇党委书记',
+      authorRole: '主持人',
+      body: COMMENTS[i % COMMENTS.length]!,
     });
   }
 
@@ -463,16 +622,29 @@ export async function seedLiuheRound(database: Database, cal: DemoCalendar, day:
   const mixer = new BallotMixer(() => db, { queued: () => {}, committed: () => {}, failed: () => {} });
   await closeVoting(db, liuhe.user, at(), round.id, undefined, { database, mixer });
   // The phone ballots, as seeded data: each code rated every reporter once (its uses), the ballots beside them.
-  const codes = await queryRows<{ id: number; category: string }>(db, sql`select id, category from ballot_codes where round_id = ${round.id} order by id`);
+  const codes = await queryRows<{ id: number; category: string }>(
+    db,
+    sql`select id, category from ballot_codes where round_id = ${round.id} order by id`,
+  );
   const uses: { codeId: number; reporterId: number }[] = [];
-  const rows: { roundId: number; reporterId: number; category: string; grade: Grade; problems: string | null; suggestions: string | null }[] = [];
+  const rows: {
+    roundId: number;
+    reporterId: number;
+    category: string;
+    grade: Grade;
+    problems: string | null;
+    suggestions: string | null;
+  }[] = [];
   for (const [i, r] of reporters.entries()) {
     const grades = ballotGrades(i, codes.length, rand);
     codes.forEach((c, k) => {
       uses.push({ codeId: c.id, reporterId: r.id });
       const lower = grades[k] !== 'good';
       rows.push({
-        roundId: round.id, reporterId: r.id, category: c.category, grade: grades[k]!,
+        roundId: round.id,
+        reporterId: r.id,
+        category: c.category,
+        grade: grades[k]!,
         problems: lower && rand() < 0.6 ? BALLOT_PROBLEMS[Math.floor(rand() * BALLOT_PROBLEMS.length)]! : null,
         suggestions: rand() < 0.25 ? BALLOT_SUGGESTIONS[Math.floor(rand() * BALLOT_SUGGESTIONS.length)]! : null,
       });
@@ -489,11 +661,24 @@ export async function seedLiuheRound(database: Database, cal: DemoCalendar, day:
   // 综合评价: 平时掌握 and 述职评议 scores, the composite, the committee's opinions, the lock.
   await phase(-19, 'evaluation', 'open');
   await day(-16);
-  await saveInputs(db, liuhe.user, liuhe.actor(cal.at(-16)), campaignId, reporters.map((r, i) => ({
-    reporterId: r.id, dailyScore: i === 10 ? 72 : 80 + ((i * 7) % 17), dailyNote: null,
-    reportScore: i === 10 ? 70 : 82 + ((i * 5) % 15), reportNote: null,
-    majorError: false, majorErrorNote: null, accountability: false, accountabilityNote: null,
-  })), 'form');
+  await saveInputs(
+    db,
+    liuhe.user,
+    liuhe.actor(cal.at(-16)),
+    campaignId,
+    reporters.map((r, i) => ({
+      reporterId: r.id,
+      dailyScore: i === 10 ? 72 : 80 + ((i * 7) % 17),
+      dailyNote: null,
+      reportScore: i === 10 ? 70 : 82 + ((i * 5) % 15),
+      reportNote: null,
+      majorError: false,
+      majorErrorNote: null,
+      accountability: false,
+      accountabilityNote: null,
+    })),
+    'form',
+  );
   await day(-15);
   const recomputeAt = liuhe.actor(cal.at(-15));
   await recomputeEvaluation(db, campaignId, { actor: recomputeAt, now: recomputeAt.at });
@@ -501,7 +686,9 @@ export async function seedLiuheRound(database: Database, cal: DemoCalendar, day:
   // 不能唯票定档 (R-GRADE-4): the committee grades the weakest village 一般, with its reason on record.
   const weakest = reporters[10]!;
   await setFinalGrade(db, liuhe.user, liuhe.actor(cal.at(-13)), campaignId, weakest.id, {
-    grade: 'average', reason: '测评中“一般”票占比较高，镇党委实地了解村务公开不及时、集体经济增收乏力等问题突出，经镇党委会议研究定为一般',
+    grade: 'average',
+    reason:
+      '测评中“一般”票占比较高，镇党委实地了解村务公开不及时、集体经济增收乏力等问题突出，经镇党委会议研究定为一般',
   });
   for (const [i, r] of reporters.entries()) {
     await setOpinion(db, liuhe.user, liuhe.actor(cal.at(-13)), campaignId, r.id, {
@@ -518,7 +705,11 @@ export async function seedLiuheRound(database: Database, cal: DemoCalendar, day:
   await phase(-11, 'feedback', 'open');
   await phase(-11, 'rectification', 'open');
   await day(-11);
-  await deriveResultFlags(db, liuhe.user, liuhe.actor(cal.at(-11)), campaignId, { talkDueDays: 30, rectifyDueDays: 90, strengthenDueDays: 180 });
+  await deriveResultFlags(db, liuhe.user, liuhe.actor(cal.at(-11)), campaignId, {
+    talkDueDays: 30,
+    rectifyDueDays: 90,
+    strengthenDueDays: 180,
+  });
   const campaign = await campaignOf(db, campaignId);
   const made: { i: number; r: (typeof reporters)[number]; id: number }[] = [];
   await day(-10);
@@ -526,7 +717,10 @@ export async function seedLiuheRound(database: Database, cal: DemoCalendar, day:
     const rep = await requireReporter(db, campaignId, r.orgId);
     const entry = (await inboxEntries(db, liuhe.user, campaign, rep)).find((e) => e.sourceType === 'comment');
     if (!entry) continue;
-    const item = await createItem(db, liuhe.user, liuhe.actor(cal.at(-10)), campaignId, { orgId: r.orgId, fromKey: entry.key });
+    const item = await createItem(db, liuhe.user, liuhe.actor(cal.at(-10)), campaignId, {
+      orgId: r.orgId,
+      fromKey: entry.key,
+    });
     // Every fourth is still to be planned by its secretary.
     if (i % 4 !== 3) made.push({ i, r, id: item.id });
   }
@@ -534,8 +728,11 @@ export async function seedLiuheRound(database: Database, cal: DemoCalendar, day:
   for (const { i, r, id } of made) {
     const sec = authors.get(r.id)!;
     await updateItem(db, sec.user, sec.actor(cal.at(-9)), id, {
-      rootCause: CAUSES[i % CAUSES.length]!, owner: `${r.orgName.replace(/党(总)?支部$/, '')}党组织书记`, responsibleLeader: '柳河镇党委副书记',
-      measures: MEASURES[i % MEASURES.length]!.replace(/^[一二三四五]是/, ''), deadline: cal.day(30 + (i % 5) * 15),
+      rootCause: CAUSES[i % CAUSES.length]!,
+      owner: `${r.orgName.replace(/党(总)?支部$/, '')}党组织书记`,
+      responsibleLeader: '柳河镇党委副书记',
+      measures: MEASURES[i % MEASURES.length]!.replace(/^[一二三四五]是/, ''),
+      deadline: cal.day(30 + (i % 5) * 15),
     });
   }
   await day(-8);
@@ -546,7 +743,10 @@ export async function seedLiuheRound(database: Database, cal: DemoCalendar, day:
   await day(-3);
   for (const { i, r, id } of made.filter((m) => m.i % 2 === 0)) {
     const sec = authors.get(r.id)!;
-    await addProgress(db, sec.user, sec.actor(cal.at(-3)), id, { note: i % 4 === 0 ? '已制定整改方案并在党员大会上通报' : '整改措施已落实一半，正在推进', percent: 30 + (i % 3) * 10 });
+    await addProgress(db, sec.user, sec.actor(cal.at(-3)), id, {
+      note: i % 4 === 0 ? '已制定整改方案并在党员大会上通报' : '整改措施已落实一半，正在推进',
+      percent: 30 + (i % 3) * 10,
+    });
   }
   return { meetingId: meeting.id, roundId: round.id, items: made.length };
 }
@@ -569,7 +769,14 @@ export async function seedDemoYear(db: Db, cal: DemoCalendar, opts: { living: Da
   let campaignId = 0;
   const subs = new Map<string, number>();
   /** A township's own plan on its own dates, filed with the county (R-CAMP-3). */
-  const ownPlan = async (as: As, n: number, code: string, plan: Plan, note: string, tweak: (s: CampaignSettings) => void = () => {}) => {
+  const ownPlan = async (
+    as: As,
+    n: number,
+    code: string,
+    plan: Plan,
+    note: string,
+    tweak: (s: CampaignSettings) => void = () => {},
+  ) => {
     const id = subs.get(code)!;
     const { campaign } = await getCampaign(db, id);
     const settings = datedSettings(campaign.settings, cal, plan);
@@ -580,31 +787,58 @@ export async function seedDemoYear(db: Db, cal: DemoCalendar, opts: { living: Da
 
   const county = async (day: (n: number) => Promise<void>) => {
     await day(-54);
-    const created = await createCampaign(db, admin.user, admin.actor(cal.at(-54)), { templateId: '002', year: cal.year, organizerOrgId: ids.get('QH')! });
+    const created = await createCampaign(db, admin.user, admin.actor(cal.at(-54)), {
+      templateId: '002',
+      year: cal.year,
+      organizerOrgId: ids.get('QH')!,
+    });
     campaignId = created.id;
     const { campaign } = await getCampaign(db, created.id);
-    await updateSettings(db, admin.user, admin.actor(cal.at(-54)), created.id, { settings: countyRoutes(datedSettings(campaign.settings, cal, COUNTY_PLAN), ids) });
+    await updateSettings(db, admin.user, admin.actor(cal.at(-54)), created.id, {
+      settings: countyRoutes(datedSettings(campaign.settings, cal, COUNTY_PLAN), ids),
+    });
     await day(-53);
     const published = await publishCampaign(db, admin.user, admin.actor(cal.at(-53)), created.id);
     for (const s of published.subCampaigns) subs.set([...ids].find(([, v]) => v === s.organizer.id)![0], s.id);
-    for (const [n, key, action] of [[-52, 'preparation', 'open'], [-46, 'preparation', 'close'], [-45, 'reports', 'open'], [-40, 'review', 'open']] as const) {
+    for (const [n, key, action] of [
+      [-52, 'preparation', 'open'],
+      [-46, 'preparation', 'close'],
+      [-45, 'reports', 'open'],
+      [-40, 'review', 'open'],
+    ] as const) {
       await day(n);
       await followPlan(db, admin.user, admin.actor(cal.at(n)), created.id, key, action);
     }
     await day(-30);
-    await (await import('../modules/assessment/demo')).seedDemoAssessment(db, { now: cal.at(-30), campaignId: created.id });
+    await (await import('../modules/assessment/demo')).seedDemoAssessment(db, {
+      now: cal.at(-30),
+      campaignId: created.id,
+    });
     await (await import('../modules/surveys/demo')).seedDemoSurvey(db, { now: cal.at(-30), campaignId: created.id });
   };
   const baishui = async (day: (n: number) => Promise<void>) => {
     await day(-48);
     await submitFiling(db, admin.user, admin.actor(cal.at(-48)), subs.get('QH-T02')!, '拟采取书面述职');
     await day(-47);
-    await reviewFiling(db, admin.user, admin.actor(cal.at(-47)), subs.get('QH-T02')!, 'return', '村党组织书记应以现场述职为主，请调整后重新报备');
+    await reviewFiling(
+      db,
+      admin.user,
+      admin.actor(cal.at(-47)),
+      subs.get('QH-T02')!,
+      'return',
+      '村党组织书记应以现场述职为主，请调整后重新报备',
+    );
   };
   const qingshan = async (day: (n: number) => Promise<void>) => {
     await day(-49);
     if (!opts.living) {
-      await submitFiling(db, town.user, town.actor(cal.at(-49)), subs.get('QH-T01')!, '按县委方案执行，镇述职评议会在县委规定时间前召开');
+      await submitFiling(
+        db,
+        town.user,
+        town.actor(cal.at(-49)),
+        subs.get('QH-T01')!,
+        '按县委方案执行，镇述职评议会在县委规定时间前召开',
+      );
       return;
     }
     await ownPlan(town, -49, 'QH-T01', QINGSHAN_PLAN, `按县委方案执行，${cal.day(12)}召开镇述职评议会`);
@@ -613,7 +847,11 @@ export async function seedDemoYear(db: Db, cal: DemoCalendar, opts: { living: Da
     await reviewFiling(db, admin.user, admin.actor(cal.at(-47)), id, 'acknowledge');
     await day(-44);
     await publishCampaign(db, town.user, town.actor(cal.at(-44)), id);
-    await runPhases(db, town, cal, id, QINGSHAN_PLAN, { open: ['preparation', 'reports'], close: ['preparation'], day });
+    await runPhases(db, town, cal, id, QINGSHAN_PLAN, {
+      open: ['preparation', 'reports'],
+      close: ['preparation'],
+      day,
+    });
     // Last year's open items and 巡察 feedback land in each village's preparation list (R-PREP-1, R-FIX-4).
     await day(-39);
     await carryOver(db, town.user, town.actor(cal.at(-39)), id);

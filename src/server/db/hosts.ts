@@ -27,12 +27,15 @@ export function parseHostList(url: string): HostList {
   const at = authority.lastIndexOf('@');
   const userinfo = at >= 0 ? authority.slice(0, at + 1) : '';
   const hostPart = at >= 0 ? authority.slice(at + 1) : authority;
-  const hosts = hostPart.split(',').filter(Boolean).map((h) => {
-    const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(h);
-    if (v6) return { host: v6[1]!, port: Number(v6[2] ?? 5432) };
-    const [host, port] = h.split(':');
-    return { host: decodeURIComponent(host ?? ''), port: Number(port || 5432) };
-  });
+  const hosts = hostPart
+    .split(',')
+    .filter(Boolean)
+    .map((h) => {
+      const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(h);
+      if (v6) return { host: v6[1]!, port: Number(v6[2] ?? 5432) };
+      const [host, port] = h.split(':');
+      return { host: decodeURIComponent(host ?? ''), port: Number(port || 5432) };
+    });
   if (hosts.some((h) => !h.host || !Number.isInteger(h.port) || h.port < 1 || h.port > 65535)) {
     throw new Error('DATABASE_URL 的主机列表格式不正确，应为 postgres://用户@主机1:端口1,主机2:端口2/库名');
   }
@@ -46,7 +49,11 @@ export function parseHostList(url: string): HostList {
   const first = hosts[0] ?? { host: 'localhost', port: 5432 };
   const hostText = first.host.includes(':') ? `[${first.host}]` : first.host;
   const path = q >= 0 ? rest.slice(0, q) : rest;
-  return { url: `${scheme}${userinfo}${hostText}:${first.port}${path}${query ? `?${query}` : ''}`, hosts: hosts.length ? hosts : [first], attrs };
+  return {
+    url: `${scheme}${userinfo}${hostText}:${first.port}${path}${query ? `?${query}` : ''}`,
+    hosts: hosts.length ? hosts : [first],
+    attrs,
+  };
 }
 
 /** SQLSTATE-like code of the error a pooled connection raises when its server is not the kind asked for. */
@@ -59,7 +66,9 @@ export const WRONG_SESSION_KIND = 'SPWRONGHOST';
  */
 export function multiHostClient(list: HostList) {
   let current = 0;
-  const next = (from: number) => { if (current === from) current = (from + 1) % list.hosts.length; };
+  const next = (from: number) => {
+    if (current === from) current = (from + 1) % list.hosts.length;
+  };
   const wantStandby = list.attrs === 'read-only' || list.attrs === 'standby' || list.attrs === 'prefer-standby';
   /** prefer-standby: after a full turn over the list without a standby, any server will do. */
   let misses = 0;
@@ -77,7 +86,10 @@ export function multiHostClient(list: HostList) {
 
     // biome-ignore lint/suspicious/noExplicitAny: pg's overloads (promise or callback) cannot be restated in a subclass
     override connect(callback?: any): any {
-      if (!callback) return new Promise((resolve, reject) => this.connect((err: Error | null) => (err ? reject(err) : resolve(this))));
+      if (!callback)
+        return new Promise((resolve, reject) =>
+          this.connect((err: Error | null) => (err ? reject(err) : resolve(this))),
+        );
       super.connect((err: Error) => {
         if (err && list.hosts.length > 1) next(this.hostIndex);
         callback(err);
@@ -88,24 +100,37 @@ export function multiHostClient(list: HostList) {
     async checkKind() {
       if (list.attrs === 'any') return;
       const { rows } = await this.query<{ recovery: boolean; ro: string }>(
-        `select pg_is_in_recovery() as recovery, current_setting('transaction_read_only') as ro`);
+        `select pg_is_in_recovery() as recovery, current_setting('transaction_read_only') as ro`,
+      );
       const { recovery, ro } = rows[0]!;
-      const ok = list.attrs === 'read-write' ? ro === 'off' && !recovery
-        : list.attrs === 'primary' ? !recovery
-          : list.attrs === 'prefer-standby' ? recovery || misses >= list.hosts.length
-            : recovery;
-      if (ok) { misses = 0; return; }
+      const ok =
+        list.attrs === 'read-write'
+          ? ro === 'off' && !recovery
+          : list.attrs === 'primary'
+            ? !recovery
+            : list.attrs === 'prefer-standby'
+              ? recovery || misses >= list.hosts.length
+              : recovery;
+      if (ok) {
+        misses = 0;
+        return;
+      }
       misses++;
       next(this.hostIndex);
       const { host, port } = list.hosts[this.hostIndex]!;
-      throw Object.assign(new Error(`${host}:${port} is ${recovery ? 'a standby' : 'read-write'}, not ${list.attrs}`), { code: WRONG_SESSION_KIND });
+      throw Object.assign(new Error(`${host}:${port} is ${recovery ? 'a standby' : 'read-write'}, not ${list.attrs}`), {
+        code: WRONG_SESSION_KIND,
+      });
     }
   }
   return { Client: MultiHostClient, wantStandby, hostNow: () => list.hosts[current]! };
 }
 
 /** pg.Pool options for a possibly multi-host URL; a plain one-host URL is passed on untouched. */
-export function poolOptions(url: string, opts: { max: number; applicationName: string; connectionTimeoutMillis?: number }): pg.PoolConfig {
+export function poolOptions(
+  url: string,
+  opts: { max: number; applicationName: string; connectionTimeoutMillis?: number },
+): pg.PoolConfig {
   const list = parseHostList(url);
   const single = list.hosts.length === 1 && list.attrs === 'any' && !url.includes('target_session_attrs');
   const base: pg.PoolConfig = {

@@ -10,7 +10,12 @@ export const REPLICA_LAG_HEADER = 'x-replica-lag-ms';
  * 027), telling the reader how far behind it was; a replica that cannot answer hands the read to the primary, so a
  * standby being rebuilt never takes a dashboard down. The use case must not write: on a standby a write fails.
  */
-export async function onReplica<T>(database: Database, primary: Db, reply: FastifyReply, read: (db: Db) => Promise<T>): Promise<T> {
+export async function onReplica<T>(
+  database: Database,
+  primary: Db,
+  reply: FastifyReply,
+  read: (db: Db) => Promise<T>,
+): Promise<T> {
   const replica = database.replica;
   if (!replica) return read(primary);
   try {

@@ -6,7 +6,16 @@ import { WRONG_SESSION_KIND } from './hosts';
  * connection timeout. The request may be sent again as it was (decision 027). Drizzle wraps the driver's error,
  * so the cause chain is searched.
  */
-const NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const NODE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 const PG_CODES = new Set([
   '57P01', // admin_shutdown (fast shutdown, pg_terminate_backend at a switchover)
   '57P02', // crash_shutdown (another backend crashed)
@@ -16,7 +25,8 @@ const PG_CODES = new Set([
   '40P01', // deadlock_detected: idem
   WRONG_SESSION_KIND,
 ]);
-const MESSAGES = /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection closed|terminating connection/i;
+const MESSAGES =
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection closed|terminating connection/i;
 
 export function isRetryableDbError(err: unknown): boolean {
   for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {

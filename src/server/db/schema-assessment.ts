@@ -1,6 +1,18 @@
 import { sql } from 'drizzle-orm';
 import {
-  boolean, customType, index, integer, jsonb, numeric, pgTable, primaryKey, serial, text, timestamp, uniqueIndex, uuid,
+  boolean,
+  customType,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
 } from 'drizzle-orm/pg-core';
 import { users } from './schema';
 import { campaignReporters, campaigns } from './schema-campaigns';
@@ -22,7 +34,9 @@ export const checklists = pgTable(
   'checklists',
   {
     id: serial('id').primaryKey(),
-    campaignId: integer('campaign_id').notNull().references(() => campaigns.id),
+    campaignId: integer('campaign_id')
+      .notNull()
+      .references(() => campaigns.id),
     title: text('title').notNull(),
     appliesTo: jsonb('applies_to').notNull().default({}),
     position: integer('position').notNull().default(0),
@@ -39,7 +53,9 @@ export const checklistItems = pgTable(
   'checklist_items',
   {
     id: serial('id').primaryKey(),
-    checklistId: integer('checklist_id').notNull().references(() => checklists.id),
+    checklistId: integer('checklist_id')
+      .notNull()
+      .references(() => checklists.id),
     section: text('section').notNull(),
     position: integer('position').notNull(),
     title: text('title').notNull(),
@@ -57,7 +73,9 @@ export const assessmentTeams = pgTable(
   'assessment_teams',
   {
     id: serial('id').primaryKey(),
-    campaignId: integer('campaign_id').notNull().references(() => campaigns.id),
+    campaignId: integer('campaign_id')
+      .notNull()
+      .references(() => campaigns.id),
     name: text('name').notNull(),
     leaderName: text('leader_name'),
     createdBy: integer('created_by').references(() => users.id),
@@ -70,8 +88,12 @@ export const assessmentTeams = pgTable(
 export const assessmentTeamMembers = pgTable(
   'assessment_team_members',
   {
-    teamId: integer('team_id').notNull().references(() => assessmentTeams.id),
-    userId: integer('user_id').notNull().references(() => users.id),
+    teamId: integer('team_id')
+      .notNull()
+      .references(() => assessmentTeams.id),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
   },
   (t) => [primaryKey({ columns: [t.teamId, t.userId] }), index('assessment_team_members_user_idx').on(t.userId)],
 );
@@ -81,13 +103,20 @@ export const assessmentAssignments = pgTable(
   'assessment_assignments',
   {
     id: serial('id').primaryKey(),
-    teamId: integer('team_id').notNull().references(() => assessmentTeams.id),
-    reporterId: integer('reporter_id').notNull().references(() => campaignReporters.id),
+    teamId: integer('team_id')
+      .notNull()
+      .references(() => assessmentTeams.id),
+    reporterId: integer('reporter_id')
+      .notNull()
+      .references(() => campaignReporters.id),
     completedAt: timestamp('completed_at', { withTimezone: true }),
     completedBy: integer('completed_by').references(() => users.id),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('assessment_assignments_reporter_uq').on(t.reporterId), index('assessment_assignments_team_idx').on(t.teamId)],
+  (t) => [
+    uniqueIndex('assessment_assignments_reporter_uq').on(t.reporterId),
+    index('assessment_assignments_team_idx').on(t.teamId),
+  ],
 );
 
 /**
@@ -99,8 +128,12 @@ export const fieldScores = pgTable(
   'field_scores',
   {
     id: serial('id').primaryKey(),
-    reporterId: integer('reporter_id').notNull().references(() => campaignReporters.id),
-    itemId: integer('item_id').notNull().references(() => checklistItems.id),
+    reporterId: integer('reporter_id')
+      .notNull()
+      .references(() => campaignReporters.id),
+    itemId: integer('item_id')
+      .notNull()
+      .references(() => checklistItems.id),
     score: points('score').notNull(),
     failed: boolean('failed').notNull().default(false),
     note: text('note'),
@@ -120,7 +153,9 @@ export const fieldScorePhotos = pgTable(
   'field_score_photos',
   {
     id: serial('id').primaryKey(),
-    scoreId: integer('score_id').notNull().references(() => fieldScores.id),
+    scoreId: integer('score_id')
+      .notNull()
+      .references(() => fieldScores.id),
     fileName: text('file_name').notNull(),
     mimeType: text('mime_type').notNull(),
     size: integer('size').notNull(),
@@ -140,7 +175,9 @@ export const surveys = pgTable(
   'surveys',
   {
     id: serial('id').primaryKey(),
-    campaignId: integer('campaign_id').notNull().references(() => campaigns.id),
+    campaignId: integer('campaign_id')
+      .notNull()
+      .references(() => campaigns.id),
     title: text('title').notNull(),
     state: text('state').notNull().default('draft'),
     sampleSize: integer('sample_size').notNull(),
@@ -158,7 +195,9 @@ export const surveyItems = pgTable(
   'survey_items',
   {
     id: serial('id').primaryKey(),
-    surveyId: integer('survey_id').notNull().references(() => surveys.id),
+    surveyId: integer('survey_id')
+      .notNull()
+      .references(() => surveys.id),
     position: integer('position').notNull(),
     text: text('text').notNull(),
   },
@@ -173,8 +212,12 @@ export const surveyRespondents = pgTable(
   'survey_respondents',
   {
     id: serial('id').primaryKey(),
-    surveyId: integer('survey_id').notNull().references(() => surveys.id),
-    reporterId: integer('reporter_id').notNull().references(() => campaignReporters.id),
+    surveyId: integer('survey_id')
+      .notNull()
+      .references(() => surveys.id),
+    reporterId: integer('reporter_id')
+      .notNull()
+      .references(() => campaignReporters.id),
     name: text('name').notNull(),
     /** two_reps (两代表一委员) | resident (群众) */
     category: text('category').notNull(),
@@ -189,13 +232,20 @@ export const surveyTokens = pgTable(
   'survey_tokens',
   {
     id: serial('id').primaryKey(),
-    surveyId: integer('survey_id').notNull().references(() => surveys.id),
-    reporterId: integer('reporter_id').notNull().references(() => campaignReporters.id),
+    surveyId: integer('survey_id')
+      .notNull()
+      .references(() => surveys.id),
+    reporterId: integer('reporter_id')
+      .notNull()
+      .references(() => campaignReporters.id),
     tokenHash: text('token_hash').notNull(),
     used: boolean('used').notNull().default(false),
     voidedAt: timestamp('voided_at', { withTimezone: true }),
   },
-  (t) => [uniqueIndex('survey_tokens_hash_uq').on(t.tokenHash), index('survey_tokens_survey_idx').on(t.surveyId, t.reporterId)],
+  (t) => [
+    uniqueIndex('survey_tokens_hash_uq').on(t.tokenHash),
+    index('survey_tokens_survey_idx').on(t.surveyId, t.reporterId),
+  ],
 );
 
 /** One response: random id, no timestamp, token or respondent (anonymous as ballots). answers = { [itemId]: SurveyLevel }. */
@@ -203,8 +253,12 @@ export const surveyResponses = pgTable(
   'survey_responses',
   {
     id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
-    surveyId: integer('survey_id').notNull().references(() => surveys.id),
-    reporterId: integer('reporter_id').notNull().references(() => campaignReporters.id),
+    surveyId: integer('survey_id')
+      .notNull()
+      .references(() => surveys.id),
+    reporterId: integer('reporter_id')
+      .notNull()
+      .references(() => campaignReporters.id),
     answers: jsonb('answers').notNull(),
     /** link | paper */
     source: text('source').notNull(),

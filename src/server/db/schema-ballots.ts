@@ -1,6 +1,17 @@
 import { sql } from 'drizzle-orm';
 import {
-  bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex, uuid,
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
 } from 'drizzle-orm/pg-core';
 import { users } from './schema';
 import { campaignReporters } from './schema-campaigns';
@@ -16,7 +27,9 @@ export const ballotRounds = pgTable(
   'ballot_rounds',
   {
     id: serial('id').primaryKey(),
-    meetingId: integer('meeting_id').notNull().references(() => meetings.id),
+    meetingId: integer('meeting_id')
+      .notNull()
+      .references(() => meetings.id),
     /** rehearsal | real */
     mode: text('mode').notNull(),
     state: text('state').notNull().default('draft'),
@@ -54,7 +67,9 @@ export const ballotCodeBatches = pgTable(
   'ballot_code_batches',
   {
     id: serial('id').primaryKey(),
-    roundId: integer('round_id').notNull().references(() => ballotRounds.id),
+    roundId: integer('round_id')
+      .notNull()
+      .references(() => ballotRounds.id),
     category: text('category').notNull(),
     count: integer('count').notNull(),
     voidedAt: timestamp('voided_at', { withTimezone: true }),
@@ -73,8 +88,12 @@ export const ballotCodes = pgTable(
   'ballot_codes',
   {
     id: serial('id').primaryKey(),
-    batchId: integer('batch_id').notNull().references(() => ballotCodeBatches.id),
-    roundId: integer('round_id').notNull().references(() => ballotRounds.id),
+    batchId: integer('batch_id')
+      .notNull()
+      .references(() => ballotCodeBatches.id),
+    roundId: integer('round_id')
+      .notNull()
+      .references(() => ballotRounds.id),
     category: text('category').notNull(),
     codeHash: text('code_hash').notNull(),
     roomFailures: integer('room_failures').notNull().default(0),
@@ -96,8 +115,12 @@ export const ballotCodes = pgTable(
 export const ballotCodeUses = pgTable(
   'ballot_code_uses',
   {
-    codeId: integer('code_id').notNull().references(() => ballotCodes.id),
-    reporterId: integer('reporter_id').notNull().references(() => campaignReporters.id),
+    codeId: integer('code_id')
+      .notNull()
+      .references(() => ballotCodes.id),
+    reporterId: integer('reporter_id')
+      .notNull()
+      .references(() => campaignReporters.id),
   },
   (t) => [primaryKey({ columns: [t.codeId, t.reporterId] })],
 );
@@ -110,8 +133,12 @@ export const ballots = pgTable(
   'ballots',
   {
     id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
-    roundId: integer('round_id').notNull().references(() => ballotRounds.id),
-    reporterId: integer('reporter_id').notNull().references(() => campaignReporters.id),
+    roundId: integer('round_id')
+      .notNull()
+      .references(() => ballotRounds.id),
+    reporterId: integer('reporter_id')
+      .notNull()
+      .references(() => campaignReporters.id),
     category: text('category').notNull(),
     grade: text('grade').notNull(),
     problems: text('problems'),
@@ -128,8 +155,12 @@ export const ballotPaperTallies = pgTable(
   'ballot_paper_tallies',
   {
     id: serial('id').primaryKey(),
-    roundId: integer('round_id').notNull().references(() => ballotRounds.id),
-    reporterId: integer('reporter_id').notNull().references(() => campaignReporters.id),
+    roundId: integer('round_id')
+      .notNull()
+      .references(() => ballotRounds.id),
+    reporterId: integer('reporter_id')
+      .notNull()
+      .references(() => campaignReporters.id),
     category: text('category').notNull(),
     /** 1 or 2 */
     entryNo: integer('entry_no').notNull(),
@@ -137,7 +168,9 @@ export const ballotPaperTallies = pgTable(
     counts: jsonb('counts').notNull(),
     problems: jsonb('problems').notNull().default([]),
     suggestions: jsonb('suggestions').notNull().default([]),
-    enteredBy: integer('entered_by').notNull().references(() => users.id),
+    enteredBy: integer('entered_by')
+      .notNull()
+      .references(() => users.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('ballot_paper_tallies_uq').on(t.roundId, t.reporterId, t.category, t.entryNo)],

@@ -1,6 +1,15 @@
 import { sql } from 'drizzle-orm';
 import {
-  boolean, date, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex,
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
 import { organizations, secretaries, users } from './schema';
@@ -19,7 +28,9 @@ export const campaigns = pgTable(
   {
     id: serial('id').primaryKey(),
     parentId: integer('parent_id').references((): AnyPgColumn => campaigns.id),
-    organizerOrgId: integer('organizer_org_id').notNull().references(() => organizations.id),
+    organizerOrgId: integer('organizer_org_id')
+      .notNull()
+      .references(() => organizations.id),
     year: integer('year').notNull(),
     title: text('title').notNull(),
     templateId: text('template_id').notNull(),
@@ -63,9 +74,15 @@ export const campaignReporters = pgTable(
   'campaign_reporters',
   {
     id: serial('id').primaryKey(),
-    campaignId: integer('campaign_id').notNull().references(() => campaigns.id),
-    orgId: integer('org_id').notNull().references(() => organizations.id),
-    reportToOrgId: integer('report_to_org_id').notNull().references(() => organizations.id),
+    campaignId: integer('campaign_id')
+      .notNull()
+      .references(() => campaigns.id),
+    orgId: integer('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    reportToOrgId: integer('report_to_org_id')
+      .notNull()
+      .references(() => organizations.id),
     /** Index of the route rule that routed it; null when it reports to its parent (R-ORG-2). */
     routeRuleIndex: integer('route_rule_index'),
     role: text('role').notNull().default('reporter'),

@@ -1,6 +1,4 @@
-import {
-  boolean, date, index, integer, pgTable, serial, text, timestamp, uniqueIndex,
-} from 'drizzle-orm/pg-core';
+import { boolean, date, index, integer, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { users } from './schema';
 import { campaignReporters, campaigns } from './schema-campaigns';
 
@@ -11,7 +9,9 @@ export const meetings = pgTable(
   'meetings',
   {
     id: serial('id').primaryKey(),
-    campaignId: integer('campaign_id').notNull().references(() => campaigns.id),
+    campaignId: integer('campaign_id')
+      .notNull()
+      .references(() => campaigns.id),
     title: text('title').notNull(),
     meetingDate: date('meeting_date').notNull(),
     place: text('place').notNull(),
@@ -49,8 +49,12 @@ export const meetingAgendaItems = pgTable(
   'meeting_agenda_items',
   {
     id: serial('id').primaryKey(),
-    meetingId: integer('meeting_id').notNull().references(() => meetings.id),
-    reporterId: integer('reporter_id').notNull().references(() => campaignReporters.id),
+    meetingId: integer('meeting_id')
+      .notNull()
+      .references(() => meetings.id),
+    reporterId: integer('reporter_id')
+      .notNull()
+      .references(() => campaignReporters.id),
     position: integer('position').notNull(),
     writtenOnly: boolean('written_only').notNull().default(false),
     /** Speaking minutes for this reporter's tier (R-REP-8), copied when the agenda is set. */
@@ -72,7 +76,9 @@ export const meetingAttendance = pgTable(
   'meeting_attendance',
   {
     id: serial('id').primaryKey(),
-    meetingId: integer('meeting_id').notNull().references(() => meetings.id),
+    meetingId: integer('meeting_id')
+      .notNull()
+      .references(() => meetings.id),
     categoryKey: text('category_key').notNull(),
     categoryLabel: text('category_label').notNull(),
     expected: integer('expected').notNull().default(0),
@@ -93,7 +99,9 @@ export const meetingAttendees = pgTable(
   'meeting_attendees',
   {
     id: serial('id').primaryKey(),
-    meetingId: integer('meeting_id').notNull().references(() => meetings.id),
+    meetingId: integer('meeting_id')
+      .notNull()
+      .references(() => meetings.id),
     categoryKey: text('category_key').notNull(),
     position: integer('position').notNull(),
     name: text('name').notNull(),
@@ -114,7 +122,9 @@ export const meetingComments = pgTable(
   'meeting_comments',
   {
     id: serial('id').primaryKey(),
-    meetingId: integer('meeting_id').notNull().references(() => meetings.id),
+    meetingId: integer('meeting_id')
+      .notNull()
+      .references(() => meetings.id),
     agendaItemId: integer('agenda_item_id').references(() => meetingAgendaItems.id),
     /** comment | question | answer */
     kind: text('kind').notNull(),

@@ -10,7 +10,9 @@ export const orgImportJobs = pgTable(
   'org_import_jobs',
   {
     id: serial('id').primaryKey(),
-    userId: integer('user_id').notNull().references(() => users.id),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
     fileName: text('file_name').notNull(),
     /** reading | checking | writing | done | failed */
     status: text('status').notNull(),
@@ -37,7 +39,9 @@ export const orgImportJobs = pgTable(
 export const orgImportStaging = pgTable(
   'org_import_staging',
   {
-    jobId: integer('job_id').notNull().references(() => orgImportJobs.id, { onDelete: 'cascade' }),
+    jobId: integer('job_id')
+      .notNull()
+      .references(() => orgImportJobs.id, { onDelete: 'cascade' }),
     /** Spreadsheet row, for the error message if the final check fails. */
     row: integer('row').notNull(),
     /** Taken from the organizations sequence when staged. */

@@ -1,7 +1,5 @@
 import { sql } from 'drizzle-orm';
-import {
-  boolean, date, index, integer, pgTable, serial, text, timestamp, uniqueIndex,
-} from 'drizzle-orm/pg-core';
+import { boolean, date, index, integer, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { organizations, users } from './schema';
 import { campaigns } from './schema-campaigns';
 
@@ -18,9 +16,15 @@ export const observerAssignments = pgTable(
   'observer_assignments',
   {
     id: serial('id').primaryKey(),
-    campaignId: integer('campaign_id').notNull().references(() => campaigns.id),
-    subCampaignId: integer('sub_campaign_id').notNull().references(() => campaigns.id),
-    userId: integer('user_id').notNull().references(() => users.id),
+    campaignId: integer('campaign_id')
+      .notNull()
+      .references(() => campaigns.id),
+    subCampaignId: integer('sub_campaign_id')
+      .notNull()
+      .references(() => campaigns.id),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
     groupName: text('group_name'),
     isLeader: boolean('is_leader').notNull().default(false),
     note: text('note'),
@@ -43,12 +47,18 @@ export const researchVisits = pgTable(
   'research_visits',
   {
     id: serial('id').primaryKey(),
-    campaignId: integer('campaign_id').notNull().references(() => campaigns.id),
-    orgId: integer('org_id').notNull().references(() => organizations.id),
+    campaignId: integer('campaign_id')
+      .notNull()
+      .references(() => campaigns.id),
+    orgId: integer('org_id')
+      .notNull()
+      .references(() => organizations.id),
     visitedOn: date('visited_on').notNull(),
     visitors: text('visitors').notNull(),
     seen: text('seen').notNull(),
-    authorId: integer('author_id').notNull().references(() => users.id),
+    authorId: integer('author_id')
+      .notNull()
+      .references(() => users.id),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -67,9 +77,15 @@ export const visitProblems = pgTable(
   'visit_problems',
   {
     id: serial('id').primaryKey(),
-    visitId: integer('visit_id').notNull().references(() => researchVisits.id),
-    campaignId: integer('campaign_id').notNull().references(() => campaigns.id),
-    orgId: integer('org_id').notNull().references(() => organizations.id),
+    visitId: integer('visit_id')
+      .notNull()
+      .references(() => researchVisits.id),
+    campaignId: integer('campaign_id')
+      .notNull()
+      .references(() => campaigns.id),
+    orgId: integer('org_id')
+      .notNull()
+      .references(() => organizations.id),
     position: integer('position').notNull(),
     text: text('text').notNull(),
     sourceType: text('source_type').notNull().default('research_visit'),

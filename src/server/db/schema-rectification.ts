@@ -1,5 +1,16 @@
 import {
-  boolean, customType, date, index, integer, jsonb, numeric, pgTable, serial, text, timestamp, uniqueIndex,
+  boolean,
+  customType,
+  date,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
 import { organizations, users } from './schema';
@@ -24,8 +35,12 @@ export const rectificationItems = pgTable(
   'rectification_items',
   {
     id: serial('id').primaryKey(),
-    campaignId: integer('campaign_id').notNull().references(() => campaigns.id),
-    orgId: integer('org_id').notNull().references(() => organizations.id),
+    campaignId: integer('campaign_id')
+      .notNull()
+      .references(() => campaigns.id),
+    orgId: integer('org_id')
+      .notNull()
+      .references(() => organizations.id),
     reporterId: integer('reporter_id').references(() => campaignReporters.id),
     parentId: integer('parent_id').references((): AnyPgColumn => rectificationItems.id),
     weight: integer('weight').notNull().default(1),
@@ -62,7 +77,9 @@ export const rectificationProgress = pgTable(
   'rectification_progress',
   {
     id: serial('id').primaryKey(),
-    itemId: integer('item_id').notNull().references(() => rectificationItems.id),
+    itemId: integer('item_id')
+      .notNull()
+      .references(() => rectificationItems.id),
     note: text('note').notNull(),
     percent: integer('percent'),
     createdBy: integer('created_by').references(() => users.id),
@@ -75,7 +92,9 @@ export const rectificationEvidence = pgTable(
   'rectification_evidence',
   {
     id: serial('id').primaryKey(),
-    itemId: integer('item_id').notNull().references(() => rectificationItems.id),
+    itemId: integer('item_id')
+      .notNull()
+      .references(() => rectificationItems.id),
     progressId: integer('progress_id').references(() => rectificationProgress.id),
     fileName: text('file_name').notNull(),
     mimeType: text('mime_type').notNull(),
@@ -92,7 +111,9 @@ export const rectificationVerifications = pgTable(
   'rectification_verifications',
   {
     id: serial('id').primaryKey(),
-    itemId: integer('item_id').notNull().references(() => rectificationItems.id),
+    itemId: integer('item_id')
+      .notNull()
+      .references(() => rectificationItems.id),
     /** pass | fail | reopen */
     result: text('result').notNull(),
     evidence: text('evidence'),
@@ -108,8 +129,12 @@ export const commitments = pgTable(
   'commitments',
   {
     id: serial('id').primaryKey(),
-    campaignId: integer('campaign_id').notNull().references(() => campaigns.id),
-    orgId: integer('org_id').notNull().references(() => organizations.id),
+    campaignId: integer('campaign_id')
+      .notNull()
+      .references(() => campaigns.id),
+    orgId: integer('org_id')
+      .notNull()
+      .references(() => organizations.id),
     reporterId: integer('reporter_id').references(() => campaignReporters.id),
     content: text('content').notNull(),
     /** draft | filed | acknowledged | returned | published */
@@ -134,9 +159,15 @@ export const resultFlags = pgTable(
   'result_flags',
   {
     id: serial('id').primaryKey(),
-    campaignId: integer('campaign_id').notNull().references(() => campaigns.id),
-    reporterId: integer('reporter_id').notNull().references(() => campaignReporters.id),
-    orgId: integer('org_id').notNull().references(() => organizations.id),
+    campaignId: integer('campaign_id')
+      .notNull()
+      .references(() => campaigns.id),
+    reporterId: integer('reporter_id')
+      .notNull()
+      .references(() => campaignReporters.id),
+    orgId: integer('org_id')
+      .notNull()
+      .references(() => organizations.id),
     code: text('code').notNull(),
     detail: text('detail').notNull(),
     createdAt: createdAt(),
@@ -153,10 +184,18 @@ export const resultFollowUps = pgTable(
   'result_follow_ups',
   {
     id: serial('id').primaryKey(),
-    campaignId: integer('campaign_id').notNull().references(() => campaigns.id),
-    reporterId: integer('reporter_id').notNull().references(() => campaignReporters.id),
-    orgId: integer('org_id').notNull().references(() => organizations.id),
-    assigneeOrgId: integer('assignee_org_id').notNull().references(() => organizations.id),
+    campaignId: integer('campaign_id')
+      .notNull()
+      .references(() => campaigns.id),
+    reporterId: integer('reporter_id')
+      .notNull()
+      .references(() => campaignReporters.id),
+    orgId: integer('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    assigneeOrgId: integer('assignee_org_id')
+      .notNull()
+      .references(() => organizations.id),
     kind: text('kind').notNull(),
     dueDate: date('due_date'),
     state: text('state').notNull().default('open'),
@@ -168,7 +207,10 @@ export const resultFollowUps = pgTable(
     doneAt: timestamp('done_at', { withTimezone: true }),
     doneBy: integer('done_by').references(() => users.id),
   },
-  (t) => [index('result_follow_ups_campaign_idx').on(t.campaignId, t.kind), index('result_follow_ups_assignee_idx').on(t.assigneeOrgId, t.state)],
+  (t) => [
+    index('result_follow_ups_campaign_idx').on(t.campaignId, t.kind),
+    index('result_follow_ups_assignee_idx').on(t.assigneeOrgId, t.state),
+  ],
 );
 
 /**
@@ -179,8 +221,12 @@ export const keyManagement = pgTable(
   'key_management',
   {
     id: serial('id').primaryKey(),
-    campaignId: integer('campaign_id').notNull().references(() => campaigns.id),
-    orgId: integer('org_id').notNull().references(() => organizations.id),
+    campaignId: integer('campaign_id')
+      .notNull()
+      .references(() => campaigns.id),
+    orgId: integer('org_id')
+      .notNull()
+      .references(() => organizations.id),
     reporterId: integer('reporter_id').references(() => campaignReporters.id),
     sector: text('sector').notNull(),
     compositeRank: integer('composite_rank'),
@@ -201,8 +247,12 @@ export const performanceScores = pgTable(
   'performance_scores',
   {
     id: serial('id').primaryKey(),
-    campaignId: integer('campaign_id').notNull().references(() => campaigns.id),
-    orgId: integer('org_id').notNull().references(() => organizations.id),
+    campaignId: integer('campaign_id')
+      .notNull()
+      .references(() => campaigns.id),
+    orgId: integer('org_id')
+      .notNull()
+      .references(() => organizations.id),
     performanceScore: numeric('performance_score', { precision: 7, scale: 2, mode: 'number' }),
     performanceRank: integer('performance_rank'),
     importedBy: integer('imported_by').references(() => users.id),
@@ -216,7 +266,9 @@ export const performanceHonours = pgTable(
   'performance_honours',
   {
     id: serial('id').primaryKey(),
-    campaignId: integer('campaign_id').notNull().references(() => campaigns.id),
+    campaignId: integer('campaign_id')
+      .notNull()
+      .references(() => campaigns.id),
     honourKey: text('honour_key').notNull(),
     places: integer('places').notNull(),
     updatedBy: integer('updated_by').references(() => users.id),
@@ -233,7 +285,9 @@ export const summaryReports = pgTable(
   'summary_reports',
   {
     id: serial('id').primaryKey(),
-    campaignId: integer('campaign_id').notNull().references(() => campaigns.id),
+    campaignId: integer('campaign_id')
+      .notNull()
+      .references(() => campaigns.id),
     state: text('state').notNull().default('draft'),
     dueDate: date('due_date'),
     /** { overview, achievements, problems, nextSteps, … } edited text per section. */

@@ -1,6 +1,16 @@
 import { sql } from 'drizzle-orm';
 import {
-  boolean, check, customType, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex,
+  boolean,
+  check,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import { campaignReporters, campaigns } from './schema-campaigns';
 import { organizations, users } from './schema';
@@ -23,9 +33,15 @@ export const reports = pgTable(
   'reports',
   {
     id: serial('id').primaryKey(),
-    reporterId: integer('reporter_id').notNull().references(() => campaignReporters.id),
-    campaignId: integer('campaign_id').notNull().references(() => campaigns.id),
-    orgId: integer('org_id').notNull().references(() => organizations.id),
+    reporterId: integer('reporter_id')
+      .notNull()
+      .references(() => campaignReporters.id),
+    campaignId: integer('campaign_id')
+      .notNull()
+      .references(() => campaigns.id),
+    orgId: integer('org_id')
+      .notNull()
+      .references(() => organizations.id),
     /** draft | submitted | returned | rewrite_ordered | resubmitted | approved | signed */
     state: text('state').notNull().default('draft'),
     /** R-REP-5: the secretary has been in office < 3 months and reports on behalf of the organization. */
@@ -58,7 +74,9 @@ export const reportVersions = pgTable(
   'report_versions',
   {
     id: serial('id').primaryKey(),
-    reportId: integer('report_id').notNull().references(() => reports.id),
+    reportId: integer('report_id')
+      .notNull()
+      .references(() => reports.id),
     versionNo: integer('version_no').notNull(),
     /** submission | upload */
     reason: text('reason').notNull(),
@@ -78,7 +96,9 @@ export const reportReviewEvents = pgTable(
   'report_review_events',
   {
     id: serial('id').primaryKey(),
-    reportId: integer('report_id').notNull().references(() => reports.id),
+    reportId: integer('report_id')
+      .notNull()
+      .references(() => reports.id),
     action: text('action').notNull(),
     fromState: text('from_state').notNull(),
     toState: text('to_state').notNull(),
@@ -99,7 +119,9 @@ export const reportAttachments = pgTable(
   'report_attachments',
   {
     id: serial('id').primaryKey(),
-    reportId: integer('report_id').notNull().references(() => reports.id),
+    reportId: integer('report_id')
+      .notNull()
+      .references(() => reports.id),
     fileName: text('file_name').notNull(),
     mimeType: text('mime_type').notNull(),
     size: integer('size').notNull(),
@@ -123,8 +145,12 @@ export const priorRectificationItems = pgTable(
   'prior_rectification_items',
   {
     id: serial('id').primaryKey(),
-    campaignId: integer('campaign_id').notNull().references(() => campaigns.id),
-    orgId: integer('org_id').notNull().references(() => organizations.id),
+    campaignId: integer('campaign_id')
+      .notNull()
+      .references(() => campaigns.id),
+    orgId: integer('org_id')
+      .notNull()
+      .references(() => organizations.id),
     reference: text('reference'),
     text: text('text').notNull(),
     createdBy: integer('created_by').references(() => users.id),
@@ -142,9 +168,15 @@ export const reportReminders = pgTable(
   'report_reminders',
   {
     id: serial('id').primaryKey(),
-    reporterId: integer('reporter_id').notNull().references(() => campaignReporters.id),
-    campaignId: integer('campaign_id').notNull().references(() => campaigns.id),
-    orgId: integer('org_id').notNull().references(() => organizations.id),
+    reporterId: integer('reporter_id')
+      .notNull()
+      .references(() => campaignReporters.id),
+    campaignId: integer('campaign_id')
+      .notNull()
+      .references(() => campaigns.id),
+    orgId: integer('org_id')
+      .notNull()
+      .references(() => organizations.id),
     /** The report's state when reminded ('none' before it was opened), and whether it was overdue. */
     reportState: text('report_state').notNull(),
     overdue: boolean('overdue').notNull().default(false),
@@ -154,5 +186,8 @@ export const reportReminders = pgTable(
     senderName: text('sender_name').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index('report_reminders_reporter_idx').on(t.reporterId, t.createdAt), index('report_reminders_org_idx').on(t.orgId, t.createdAt)],
+  (t) => [
+    index('report_reminders_reporter_idx').on(t.reporterId, t.createdAt),
+    index('report_reminders_org_idx').on(t.orgId, t.createdAt),
+  ],
 );

@@ -15,7 +15,9 @@ export const commentThemeJobs = pgTable(
   'comment_theme_jobs',
   {
     id: serial('id').primaryKey(),
-    campaignId: integer('campaign_id').notNull().references(() => campaigns.id),
+    campaignId: integer('campaign_id')
+      .notNull()
+      .references(() => campaigns.id),
     roundId: integer('round_id'),
     state: text('state').notNull().default('running'),
     /** 0–100. */
@@ -38,10 +40,18 @@ export const themeDrafts = pgTable(
   'theme_drafts',
   {
     id: serial('id').primaryKey(),
-    campaignId: integer('campaign_id').notNull().references(() => campaigns.id),
-    orgId: integer('org_id').notNull().references(() => organizations.id),
-    reporterId: integer('reporter_id').notNull().references(() => campaignReporters.id),
-    jobId: integer('job_id').notNull().references(() => commentThemeJobs.id),
+    campaignId: integer('campaign_id')
+      .notNull()
+      .references(() => campaigns.id),
+    orgId: integer('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    reporterId: integer('reporter_id')
+      .notNull()
+      .references(() => campaignReporters.id),
+    jobId: integer('job_id')
+      .notNull()
+      .references(() => commentThemeJobs.id),
     themeId: integer('theme_id').notNull(),
     label: text('label').notNull(),
     commentCount: integer('comment_count').notNull(),

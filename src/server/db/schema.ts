@@ -1,6 +1,18 @@
 import { sql } from 'drizzle-orm';
 import {
-  bigint, bigserial, boolean, date, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex,
+  bigint,
+  bigserial,
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
 
@@ -41,7 +53,9 @@ export const secretaries = pgTable(
   'secretaries',
   {
     id: serial('id').primaryKey(),
-    orgId: integer('org_id').notNull().references(() => organizations.id),
+    orgId: integer('org_id')
+      .notNull()
+      .references(() => organizations.id),
     name: text('name').notNull(),
     position: text('position').notNull(),
     phone: text('phone'),
@@ -59,7 +73,9 @@ export const committeeMembers = pgTable(
   'committee_members',
   {
     id: serial('id').primaryKey(),
-    orgId: integer('org_id').notNull().references(() => organizations.id),
+    orgId: integer('org_id')
+      .notNull()
+      .references(() => organizations.id),
     name: text('name').notNull(),
     position: text('position').notNull(),
     phone: text('phone'),
@@ -113,7 +129,9 @@ export const sessions = pgTable(
   'sessions',
   {
     id: text('id').primaryKey(),
-    userId: integer('user_id').notNull().references(() => users.id),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
     csrfToken: text('csrf_token').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull(),

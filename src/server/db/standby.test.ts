@@ -49,7 +49,12 @@ describe('standby monitor (decision 027)', () => {
 
     const c = server({ names: '*', sync: 0, streaming: 0 });
     const warnings: string[] = [];
-    const m = new StandbyMonitor(c.pool, { mode: 'continue', names: 'ANY 1 (s1)', graceMs: 5000 }, { warn: (_o, msg) => warnings.push(msg), error: () => {} }, () => now);
+    const m = new StandbyMonitor(
+      c.pool,
+      { mode: 'continue', names: 'ANY 1 (s1)', graceMs: 5000 },
+      { warn: (_o, msg) => warnings.push(msg), error: () => {} },
+      () => now,
+    );
     expect((await m.check()).state).toBe('absent');
     now = 4999;
     expect((await m.check()).state).toBe('absent');

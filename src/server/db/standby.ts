@@ -46,7 +46,10 @@ const STATUS_SQL = `select current_setting('synchronous_standby_names') as names
   (select count(*)::int from pg_stat_replication where sync_state in ('sync', 'quorum')) as sync,
   (select count(*)::int from pg_stat_replication where state = 'streaming') as streaming`;
 
-interface Logger { warn(obj: object, msg: string): void; error(obj: object, msg: string): void }
+interface Logger {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
 
 export class StandbyMonitor {
   private last: { at: number; status: StandbyStatus } | null = null;
@@ -57,12 +60,19 @@ export class StandbyMonitor {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<StandbyStatus> | null = null;
 
-  constructor(private pool: pg.Pool, private config: StandbyConfig | null, private log: Logger, private now = () => Date.now()) {}
+  constructor(
+    private pool: pg.Pool,
+    private config: StandbyConfig | null,
+    private log: Logger,
+    private now = () => Date.now(),
+  ) {}
 
   /** Checks every `everyMs` (continue mode needs a clock of its own: nobody may be asking /api/health). */
   start(everyMs = 2000) {
     if (!this.config || this.timer) return;
-    this.timer = setInterval(() => { this.check().catch(() => {}); }, everyMs);
+    this.timer = setInterval(() => {
+      this.check().catch(() => {});
+    }, everyMs);
     this.timer.unref();
   }
 
@@ -79,12 +89,16 @@ export class StandbyMonitor {
 
   check(): Promise<StandbyStatus> {
     // One check at a time: health requests and the timer share it.
-    this.running ??= this.run().finally(() => { this.running = null; });
+    this.running ??= this.run().finally(() => {
+      this.running = null;
+    });
     return this.running;
   }
 
   private async run(): Promise<StandbyStatus> {
-    const { rows } = await this.pool.query<{ names: string; commit: string; sync: number; streaming: number }>(STATUS_SQL);
+    const { rows } = await this.pool.query<{ names: string; commit: string; sync: number; streaming: number }>(
+      STATUS_SQL,
+    );
     let { names, sync, streaming } = rows[0]!;
     const configured = names.trim() !== '';
     const cfg = this.config;
@@ -94,7 +108,10 @@ export class StandbyMonitor {
     if (cfg?.mode === 'continue' && cfg.switchedBy === 'patroni') {
       if (this.wasConfigured === true && !configured) {
         this.switchedOffAt = new Date(this.now());
-        this.log.warn({ standby: 'absent', by: 'patroni' }, '同步备库不在线，Patroni 已关闭同步复制继续提交（synchronous_mode_strict 关闭）；此时确认的选票只在主库上，主库故障会丢失');
+        this.log.warn(
+          { standby: 'absent', by: 'patroni' },
+          '同步备库不在线，Patroni 已关闭同步复制继续提交（synchronous_mode_strict 关闭）；此时确认的选票只在主库上，主库故障会丢失',
+        );
       } else if (this.wasConfigured === false && configured) {
         this.log.warn({ standby: 'back', by: 'patroni', names }, '备库已重新连接，Patroni 已恢复同步复制');
         this.switchedOffAt = null;
@@ -104,7 +121,10 @@ export class StandbyMonitor {
       if (configured && sync === 0 && this.now() - this.absentSince! >= cfg.graceMs) {
         await this.setNames('');
         this.switchedOffAt = new Date(this.now());
-        this.log.warn({ standby: 'absent', names }, '同步备库不在线，已关闭同步复制继续提交（STANDBY_MODE=continue）；此时确认的选票只在主库上，主库故障会丢失');
+        this.log.warn(
+          { standby: 'absent', names },
+          '同步备库不在线，已关闭同步复制继续提交（STANDBY_MODE=continue）；此时确认的选票只在主库上，主库故障会丢失',
+        );
         names = '';
       } else if (!configured && streaming > 0) {
         await this.setNames(cfg.names);
@@ -115,11 +135,12 @@ export class StandbyMonitor {
     }
     const nowConfigured = names.trim() !== '';
     const state: StandbyStatus['state'] = nowConfigured ? (sync > 0 ? 'ok' : 'absent') : 'off';
-    const message = state === 'absent'
-      ? '同步备库不在线：数据库提交正在等待备库，投票和保存会暂停，请检查备库'
-      : state === 'off' && cfg
-        ? `同步备库不在线，已改为仅主库提交（${this.switchedOffAt ? `自 ${this.switchedOffAt.toISOString()} 起，` : ''}主库故障可能丢失此后数据）`
-        : null;
+    const message =
+      state === 'absent'
+        ? '同步备库不在线：数据库提交正在等待备库，投票和保存会暂停，请检查备库'
+        : state === 'off' && cfg
+          ? `同步备库不在线，已改为仅主库提交（${this.switchedOffAt ? `自 ${this.switchedOffAt.toISOString()} 起，` : ''}主库故障可能丢失此后数据）`
+          : null;
     const status = { state, streaming, names, switchedOffAt: this.switchedOffAt?.toISOString() ?? null, message };
     this.last = { at: this.now(), status };
     return status;
@@ -132,7 +153,10 @@ export class StandbyMonitor {
       await this.pool.query(`alter system set synchronous_standby_names = ${literal}`);
       await this.pool.query('select pg_reload_conf()');
     } catch (err) {
-      this.log.error({ err }, '无法修改 synchronous_standby_names（需要超级用户，或 GRANT ALTER SYSTEM ON PARAMETER synchronous_standby_names 和 pg_reload_conf 的执行权限）');
+      this.log.error(
+        { err },
+        '无法修改 synchronous_standby_names（需要超级用户，或 GRANT ALTER SYSTEM ON PARAMETER synchronous_standby_names 和 pg_reload_conf 的执行权限）',
+      );
       throw err;
     }
   }

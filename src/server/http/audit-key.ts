@@ -11,7 +11,13 @@ import { type KeySource, loadHexKey } from '../key-file';
 let cached: Buffer | null = null;
 
 export function initAuditKey(env: AuditKeyEnv, opts: { create?: boolean } = {}): KeySource {
-  const { key, source } = loadHexKey({ envValue: env.AUDIT_CHAIN_KEY, dataDir: env.DATA_DIR, fileName: 'audit-chain.key', label: '审计链密钥', create: opts.create });
+  const { key, source } = loadHexKey({
+    envValue: env.AUDIT_CHAIN_KEY,
+    dataDir: env.DATA_DIR,
+    fileName: 'audit-chain.key',
+    label: '审计链密钥',
+    create: opts.create,
+  });
   cached = key;
   return source;
 }
@@ -39,6 +45,9 @@ export function setChainWriteAlgForTests(alg: ChainAlg) {
 }
 
 export const chainMac: Mac = (alg, text) => {
-  if (alg === 'hmac-sm3' && !SM3_AVAILABLE) throw new Error('本机 Node.js 不支持 SM3，无法校验以 hmac-sm3 写入的审计记录');
-  return createHmac(alg === 'hmac-sm3' ? 'sm3' : 'sha256', auditKey()).update(text, 'utf8').digest('hex');
+  if (alg === 'hmac-sm3' && !SM3_AVAILABLE)
+    throw new Error('本机 Node.js 不支持 SM3，无法校验以 hmac-sm3 写入的审计记录');
+  return createHmac(alg === 'hmac-sm3' ? 'sm3' : 'sha256', auditKey())
+    .update(text, 'utf8')
+    .digest('hex');
 };

@@ -40,15 +40,21 @@ export function actorOf(req: FastifyRequest): AuditActor {
  */
 export const AUDIT_CHAIN_LOCK_KEY = 727_002;
 
-interface Tail { seq: number; hash: string | null }
+interface Tail {
+  seq: number;
+  hash: string | null;
+}
 
 async function lockedTail(tx: Tx): Promise<{ tail: Tail | null; id: number }> {
   // Its own statement: under READ COMMITTED the next statement's snapshot is taken after the lock is granted,
   // so it sees the tail the previous holder committed.
   await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY})`);
-  const [row] = await queryRows<{ id: string | number; seq: string | number | null; hash: string | null }>(tx, sql`
+  const [row] = await queryRows<{ id: string | number; seq: string | number | null; hash: string | null }>(
+    tx,
+    sql`
     select nextval(pg_get_serial_sequence('audit_log', 'id')) as id, t.seq, t.hash
-    from (select 1) one left join lateral (select seq, hash from audit_log order by seq desc limit 1) t on true`);
+    from (select 1) one left join lateral (select seq, hash from audit_log order by seq desc limit 1) t on true`,
+  );
   return { id: Number(row!.id), tail: row!.seq == null ? null : { seq: Number(row!.seq), hash: row!.hash } };
 }
 
@@ -67,7 +73,7 @@ export async function writeAudit(db: DbOrTx, actor: AuditActor, entry: AuditEntr
   const { tail, id } = await lockedTail(tx);
   // A tail without a hash was not written by the app (inserted, or blanked by someone with the database): it stays
   // unsealed and the verifier reports it. Sealing it now would vouch for whatever it says (decision 016).
-  const prevHash = !tail ? GENESIS_PREV : tail.hash ?? '';
+  const prevHash = !tail ? GENESIS_PREV : (tail.hash ?? '');
   // Hash what jsonb will hold: JSON.stringify drops undefined members and turns Dates into strings.
   const detail = entry.detail === undefined ? null : (JSON.parse(JSON.stringify(entry.detail)) as unknown);
   const alg = chainWriteAlg();

@@ -15,7 +15,9 @@ describe('sniffContentType (issue 15): the served type comes from the bytes, fro
     const wb = new ExcelJS.Workbook();
     wb.addWorksheet('表1').addRow(['名称']);
     const xlsx = Buffer.from(await wb.xlsx.writeBuffer());
-    expect(await sniffContentType(xlsx, '名单.pdf')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect(await sniffContentType(xlsx, '名单.pdf')).toBe(
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    );
   });
 
   it('an OLE file is Word, Excel or PowerPoint by its name, else nothing in particular', async () => {

@@ -12,15 +12,34 @@ const PPTX = 'application/vnd.openxmlformats-officedocument.presentationml.prese
  * cannot run as script in our origin. Never text/html, image/svg+xml or XML, whatever the uploader declared.
  */
 const SAFE_TYPES = new Set([
-  'application/pdf', 'image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/heic', 'image/heif',
-  DOCX, XLSX, PPTX, 'application/vnd.openxmlformats-officedocument.presentationml.slideshow',
-  'video/mp4', 'video/x-m4v', 'video/quicktime', 'video/vnd.avi', 'video/x-ms-asf', 'video/matroska', 'video/webm',
-  'video/mpeg', 'audio/mpeg', 'audio/mp4',
+  'application/pdf',
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+  'image/heic',
+  'image/heif',
+  DOCX,
+  XLSX,
+  PPTX,
+  'application/vnd.openxmlformats-officedocument.presentationml.slideshow',
+  'video/mp4',
+  'video/x-m4v',
+  'video/quicktime',
+  'video/vnd.avi',
+  'video/x-ms-asf',
+  'video/matroska',
+  'video/webm',
+  'video/mpeg',
+  'audio/mpeg',
+  'audio/mp4',
 ]);
 
 /** Word, Excel and PowerPoint 97–2003 are all one container (OLE compound file): its name tells which. */
 const OLE_BY_EXTENSION: Record<string, string> = {
-  doc: 'application/msword', xls: 'application/vnd.ms-excel', ppt: 'application/vnd.ms-powerpoint',
+  doc: 'application/msword',
+  xls: 'application/vnd.ms-excel',
+  ppt: 'application/vnd.ms-powerpoint',
 };
 
 const OCTET = 'application/octet-stream';
@@ -63,13 +82,17 @@ export async function sniffContentType(content: Buffer, fileName: string): Promi
 export async function sendUpload(
   reply: FastifyReply,
   file: { fileName: string } & ({ content: Buffer } | { head: Buffer; stream: Readable; size: number }),
-  fallbackName: string, opts: { inlineImages?: boolean } = {},
+  fallbackName: string,
+  opts: { inlineImages?: boolean } = {},
 ) {
   const type = await sniffContentType('content' in file ? file.content : file.head, file.fileName);
   const inline = opts.inlineImages && type.startsWith('image/');
   reply
     .header('content-type', type)
-    .header('content-disposition', `${inline ? 'inline' : 'attachment'}; filename="${fallbackName}"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`)
+    .header(
+      'content-disposition',
+      `${inline ? 'inline' : 'attachment'}; filename="${fallbackName}"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
+    )
     .header('x-content-type-options', 'nosniff')
     .header('cache-control', 'private, no-store');
   // A file on disk is streamed (never read whole into memory); its type was told from its first bytes.

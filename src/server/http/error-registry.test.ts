@@ -22,7 +22,10 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-interface Parsed { codes: Set<ErrorCode>; imports: string[] }
+interface Parsed {
+  codes: Set<ErrorCode>;
+  imports: string[];
+}
 
 function parse(file: string): Parsed {
   const sf = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
@@ -34,19 +37,32 @@ function parse(file: string): Parsed {
     if (hit) imports.push(hit);
   };
   const visit = (n: ts.Node) => {
-    if ((ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) && n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier)
-      && n.moduleSpecifier.text.startsWith('.')) resolve(n.moduleSpecifier.text);
-    if (ts.isCallExpression(n) && n.expression.kind === ts.SyntaxKind.ImportKeyword && n.arguments[0] && ts.isStringLiteral(n.arguments[0])) {
+    if (
+      (ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) &&
+      n.moduleSpecifier &&
+      ts.isStringLiteral(n.moduleSpecifier) &&
+      n.moduleSpecifier.text.startsWith('.')
+    )
+      resolve(n.moduleSpecifier.text);
+    if (
+      ts.isCallExpression(n) &&
+      n.expression.kind === ts.SyntaxKind.ImportKeyword &&
+      n.arguments[0] &&
+      ts.isStringLiteral(n.arguments[0])
+    ) {
       resolve(n.arguments[0].text);
     }
-    if ((ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) && Object.hasOwn(ERROR_CODES, n.text)) codes.add(n.text as ErrorCode);
+    if ((ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) && Object.hasOwn(ERROR_CODES, n.text))
+      codes.add(n.text as ErrorCode);
     ts.forEachChild(n, visit);
   };
   visit(sf);
   return { codes, imports };
 }
 
-const files = new Map([...sourceFiles(path.join(SRC, 'server')), ...sourceFiles(path.join(SRC, 'domain'))].map((f) => [f, parse(f)]));
+const files = new Map(
+  [...sourceFiles(path.join(SRC, 'server')), ...sourceFiles(path.join(SRC, 'domain'))].map((f) => [f, parse(f)]),
+);
 const MODULES_DIR = path.join(SRC, 'server/modules');
 const tagOf = (folder: string): ModuleTag => (folder === 'meta' ? 'system' : folder) as ModuleTag;
 
@@ -85,9 +101,13 @@ describe('error registry against the code', () => {
     const wrong: string[] = [];
     for (const [code, def] of Object.entries(ERROR_CODES) as [ErrorCode, (typeof ERROR_CODES)[ErrorCode]][]) {
       if (def.in === 'all') continue;
-      const expected = [...reach].filter(([, codes]) => codes.has(code)).map(([tag]) => tag).sort();
+      const expected = [...reach]
+        .filter(([, codes]) => codes.has(code))
+        .map(([tag]) => tag)
+        .sort();
       const listed = [...def.in].sort();
-      if (expected.join() !== listed.join()) wrong.push(`${code}: in: [${expected.map((t) => `'${t}'`).join(', ')}] (listed: ${listed.join(', ')})`);
+      if (expected.join() !== listed.join())
+        wrong.push(`${code}: in: [${expected.map((t) => `'${t}'`).join(', ')}] (listed: ${listed.join(', ')})`);
     }
     expect(wrong).toEqual([]);
   });

@@ -6,11 +6,34 @@ import { isRetryableDbError } from '../db/retryable';
 
 /** Chinese names of common fields, so a validation message names the field the user sees. */
 const FIELD_LABELS: Record<string, string> = {
-  name: '名称', code: '编码', kind: '组织类别', sector: '领域', level: '层级', parentId: '上级组织',
-  newParentId: '新上级组织', username: '用户名', password: '密码', displayName: '姓名', role: '角色',
-  scopeOrgId: '管理范围', orgId: '所在组织', position: '职务', tenureStart: '任职时间', phone: '联系电话',
-  q: '关键词', offset: '偏移量', limit: '每页条数', id: '编号', from: '开始时间', to: '结束时间',
-  file: '文件', year: '年度', title: '标题', reason: '原因', comment: '意见', date: '日期',
+  name: '名称',
+  code: '编码',
+  kind: '组织类别',
+  sector: '领域',
+  level: '层级',
+  parentId: '上级组织',
+  newParentId: '新上级组织',
+  username: '用户名',
+  password: '密码',
+  displayName: '姓名',
+  role: '角色',
+  scopeOrgId: '管理范围',
+  orgId: '所在组织',
+  position: '职务',
+  tenureStart: '任职时间',
+  phone: '联系电话',
+  q: '关键词',
+  offset: '偏移量',
+  limit: '每页条数',
+  id: '编号',
+  from: '开始时间',
+  to: '结束时间',
+  file: '文件',
+  year: '年度',
+  title: '标题',
+  reason: '原因',
+  comment: '意见',
+  date: '日期',
 };
 
 export function fieldLabel(pathParts: (string | number)[]): string {
@@ -27,10 +50,15 @@ const PG_DATA_ERROR = /^22/; // data exceptions: invalid text representation, va
  * a status from `req.file()`, inside whichever upload route is running; matching them once here covers every upload
  * route (found by bench/fuzz.ts: "no boundary", a part without headers, a body cut short each gave a 500).
  */
-const MULTIPART_PARSE_ERROR = /^(Multipart: Boundary not found|Unexpected end of (form|multipart data)|Malformed (part header|content type|urlencoded form)|Unsupported content type)/;
+const MULTIPART_PARSE_ERROR =
+  /^(Multipart: Boundary not found|Unexpected end of (form|multipart data)|Malformed (part header|content type|urlencoded form)|Unsupported content type)/;
 
 /** The answer for a code of the registry (decision 023): its status, and its default message unless given one. */
-const answer = (code: ErrorCode, message?: string) => ({ status: ERROR_CODES[code].status, code, message: message ?? ERROR_CODES[code].message });
+const answer = (code: ErrorCode, message?: string) => ({
+  status: ERROR_CODES[code].status,
+  code,
+  message: message ?? ERROR_CODES[code].message,
+});
 
 function fastifyClientError(err: FastifyError): { status: number; code: ErrorCode; message: string } | null {
   switch (err.code) {
@@ -76,13 +104,18 @@ function fastifyClientError(err: FastifyError): { status: number; code: ErrorCod
  */
 export function clientErrorHandler(err: NodeJS.ErrnoException, socket: import('node:net').Socket) {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
-  const [code, text]: [ErrorCode, string] = err.code === 'HPE_HEADER_OVERFLOW'
-    ? ['HEADERS_TOO_LARGE', 'Request Header Fields Too Large']
-    : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? ['REQUEST_TIMEOUT', 'Request Timeout'] : ['BAD_REQUEST', 'Bad Request'];
+  const [code, text]: [ErrorCode, string] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? ['HEADERS_TOO_LARGE', 'Request Header Fields Too Large']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? ['REQUEST_TIMEOUT', 'Request Timeout']
+        : ['BAD_REQUEST', 'Bad Request'];
   const { status, ...body } = answer(code);
   const json = Buffer.from(JSON.stringify(body));
   if (socket.writable) {
-    socket.write(`HTTP/1.1 ${status} ${text}\r\nContent-Length: ${json.length}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n`);
+    socket.write(
+      `HTTP/1.1 ${status} ${text}\r\nContent-Length: ${json.length}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n`,
+    );
     socket.write(json);
   }
   socket.destroy(err);
@@ -105,13 +138,17 @@ export function registerErrorHandling(app: FastifyInstance) {
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const first = err.validation[0];
-      const where = err.validationContext === 'querystring' ? '查询参数' : err.validationContext === 'params' ? '路径参数' : '';
+      const where =
+        err.validationContext === 'querystring' ? '查询参数' : err.validationContext === 'params' ? '路径参数' : '';
       const pathParts = (first?.instancePath ?? '').split('/').filter(Boolean);
       const message = `${where}字段「${fieldLabel(pathParts)}」无效：${first?.message ?? '格式不正确'}`;
       return reply.status(ERROR_CODES.VALIDATION.status).send({
         code: 'VALIDATION' satisfies ErrorCode,
         message,
-        details: { field: pathParts.join('.'), issues: err.validation.map((v) => ({ field: v.instancePath, message: v.message })) },
+        details: {
+          field: pathParts.join('.'),
+          issues: err.validation.map((v) => ({ field: v.instancePath, message: v.message })),
+        },
       });
     }
     const client = fastifyClientError(err);
@@ -131,8 +168,17 @@ export function registerErrorHandling(app: FastifyInstance) {
     // The database was away (restart, failover to the standby, decision 027): the client may send the same request
     // again. Whether a write that was under way committed is unknown to us, hence "未确认", not "未保存".
     if (isRetryableDbError(err)) {
-      req.log.warn({ reqId: req.id, dbError: (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code ?? err.message }, 'database unavailable');
-      return reply.status(503).header('retry-after', '2').send({ code: 'DB_UNAVAILABLE', message: '数据库正在切换或暂时不可用，本次操作结果未确认，请稍后刷新后重试' });
+      req.log.warn(
+        {
+          reqId: req.id,
+          dbError: (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code ?? err.message,
+        },
+        'database unavailable',
+      );
+      return reply
+        .status(503)
+        .header('retry-after', '2')
+        .send({ code: 'DB_UNAVAILABLE', message: '数据库正在切换或暂时不可用，本次操作结果未确认，请稍后刷新后重试' });
     }
     req.log.error({ err, reqId: req.id }, 'unhandled error');
     return send(reply, answer('INTERNAL', `服务器内部错误（请求编号 ${req.id}）`));
@@ -140,7 +186,12 @@ export function registerErrorHandling(app: FastifyInstance) {
 
   // Client-side routes (/orgs/12, /audit…) load the SPA when it is served; unknown /api paths stay JSON 404s.
   app.setNotFoundHandler((req, reply) => {
-    if (!req.url.startsWith('/api/') && req.method === 'GET' && typeof reply.sendFile === 'function' && app.deps.config.webDir) {
+    if (
+      !req.url.startsWith('/api/') &&
+      req.method === 'GET' &&
+      typeof reply.sendFile === 'function' &&
+      app.deps.config.webDir
+    ) {
       return reply.sendFile('index.html');
     }
     return send(reply, answer('NOT_FOUND', '请求的接口不存在'));

@@ -16,9 +16,11 @@ type Interfaces = ReturnType<typeof os.networkInterfaces>;
 
 /** This machine's IPv4 addresses on a network (not loopback), as phones would reach it. */
 export function lanAddresses(interfaces: Interfaces = os.networkInterfaces()): string[] {
-  return Object.values(interfaces).flatMap((list) => (list ?? [])
-    .filter((a) => a.family === 'IPv4' && !a.internal && !a.address.startsWith('169.254.'))
-    .map((a) => a.address));
+  return Object.values(interfaces).flatMap((list) =>
+    (list ?? [])
+      .filter((a) => a.family === 'IPv4' && !a.internal && !a.address.startsWith('169.254.'))
+      .map((a) => a.address),
+  );
 }
 
 /**
@@ -27,7 +29,8 @@ export function lanAddresses(interfaces: Interfaces = os.networkInterfaces()): s
  * opened at itself.
  */
 export function publicUrlWarning(
-  config: Pick<AppConfig, 'publicUrl' | 'listen'>, interfaces: Interfaces = os.networkInterfaces(),
+  config: Pick<AppConfig, 'publicUrl' | 'listen'>,
+  interfaces: Interfaces = os.networkInterfaces(),
 ): string | null {
   if (!config.publicUrl) return null;
   const url = new URL(config.publicUrl);

@@ -17,7 +17,10 @@ export class SessionStreams {
   private running: Promise<void> | null = null;
   private again = false;
 
-  constructor(private deps: AppDeps, private log: FastifyInstance['log']) {}
+  constructor(
+    private deps: AppDeps,
+    private log: FastifyInstance['log'],
+  ) {}
 
   add(sessionId: string, res: ServerResponse) {
     this.open.set(res, sessionId);
@@ -57,10 +60,16 @@ export class SessionStreams {
     const ids = [...new Set(this.open.values())];
     const { db, clock, config } = this.deps;
     const idleSince = new Date(clock.now().getTime() - config.idleTimeoutMinutes * 60_000);
-    const live = await queryRows<{ id: string }>(db, sql`
+    const live = await queryRows<{ id: string }>(
+      db,
+      sql`
       select s.id from sessions s join users u on u.id = s.user_id
-      where s.id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})
-        and not u.disabled and s.last_seen_at >= ${idleSince.toISOString()}::timestamptz`);
+      where s.id in (${sql.join(
+        ids.map((id) => sql`${id}`),
+        sql`, `,
+      )})
+        and not u.disabled and s.last_seen_at >= ${idleSince.toISOString()}::timestamptz`,
+    );
     const alive = new Set(live.map((r) => r.id));
     // Only the sessions asked about are judged: a stream opened while the query ran (its session not in `ids`) is
     // checked by the next sweep, not ended for being absent from an answer that never asked about it.

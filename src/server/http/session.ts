@@ -41,7 +41,8 @@ export function setSessionCookie(app: FastifyInstance, reply: FastifyReply, toke
 }
 
 function tokensEqual(a: string, b: string) {
-  const x = Buffer.from(a), y = Buffer.from(b);
+  const x = Buffer.from(a),
+    y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
@@ -86,14 +87,17 @@ export function registerSessions(app: FastifyInstance) {
     if (token && token.length <= 200) {
       const { db, clock, config } = app.deps;
       const id = hashToken(token);
-      const [row] = await queryRows<SessionRow>(db, sql`
+      const [row] = await queryRows<SessionRow>(
+        db,
+        sql`
         select s.id as session_id, s.csrf_token, s.last_seen_at, u.id as user_id, u.username,
                u.display_name, u.role, u.scope_org_id, u.org_id, u.disabled, u.must_change_password,
                u.password_changed_at, o.path as scope_path
         from sessions s
         join users u on u.id = s.user_id
         left join organizations o on o.id = coalesce(u.scope_org_id, u.org_id)
-        where s.id = ${id}`);
+        where s.id = ${id}`,
+      );
       if (row) {
         const now = clock.now();
         const lastSeen = new Date(row.last_seen_at);
@@ -118,8 +122,11 @@ export function registerSessions(app: FastifyInstance) {
             scopePath: row.scope_path ?? (isSystemRole(row.role) && row.scope_org_id === null ? '/' : null),
           } satisfies AuthUser;
           req.passwordState = passwordState({
-            mustChange: row.must_change_password, changedAt: new Date(row.password_changed_at), now,
-            maxAgeDays: config.passwordMaxAgeDays, warnDays: config.passwordWarnDays,
+            mustChange: row.must_change_password,
+            changedAt: new Date(row.password_changed_at),
+            now,
+            maxAgeDays: config.passwordMaxAgeDays,
+            warnDays: config.passwordWarnDays,
           });
         }
       }
@@ -128,8 +135,15 @@ export function registerSessions(app: FastifyInstance) {
     // Anonymous callers of a known non-public route are refused here, before body parsing and zod validation, so
     // the answer is 401 whatever they send and a handler that forgot requireUser is still closed.
     if (!req.user && req.routeOptions.url) requireUser(req);
-    if (req.passwordState?.mustChange && req.routeOptions.url && !WHILE_PASSWORD_CHANGE.has(`${req.method} ${req.routeOptions.url}`)) {
-      throw new AppError('PASSWORD_CHANGE_REQUIRED', req.passwordState.reason === 'expired' ? '密码已过期，请先修改密码' : '请先修改初始密码后再继续使用');
+    if (
+      req.passwordState?.mustChange &&
+      req.routeOptions.url &&
+      !WHILE_PASSWORD_CHANGE.has(`${req.method} ${req.routeOptions.url}`)
+    ) {
+      throw new AppError(
+        'PASSWORD_CHANGE_REQUIRED',
+        req.passwordState.reason === 'expired' ? '密码已过期，请先修改密码' : '请先修改初始密码后再继续使用',
+      );
     }
     if (SAFE_METHODS.has(req.method)) return;
     // Every state-changing request of a signed-in user must echo the token of its own session.

@@ -25,12 +25,21 @@ export class SseHub {
   private unlisten: (() => Promise<void>) | null = null;
   private listening: Promise<void> | null = null;
 
-  constructor(private database: Database, private log: FastifyInstance['log'], private opts: SseHubOptions) {}
+  constructor(
+    private database: Database,
+    private log: FastifyInstance['log'],
+    private opts: SseHubOptions,
+  ) {}
 
   private ensureListening() {
-    this.listening ??= this.database.listen(this.opts.channel, (payload) => this.poke(Number(payload)))
-      .then((u) => { this.unlisten = u; })
-      .catch((e) => { this.log.warn({ err: e }, this.opts.listenFailed); });
+    this.listening ??= this.database
+      .listen(this.opts.channel, (payload) => this.poke(Number(payload)))
+      .then((u) => {
+        this.unlisten = u;
+      })
+      .catch((e) => {
+        this.log.warn({ err: e }, this.opts.listenFailed);
+      });
     return this.listening;
   }
 
@@ -48,11 +57,14 @@ export class SseHub {
 
   poke(meetingId: number) {
     if (!Number.isInteger(meetingId) || !this.clients.has(meetingId) || this.timers.has(meetingId)) return;
-    this.timers.set(meetingId, setTimeout(() => {
-      this.timers.delete(meetingId);
-      const set = this.clients.get(meetingId);
-      if (set?.size) void this.opts.push(meetingId, set);
-    }, this.opts.debounceMs));
+    this.timers.set(
+      meetingId,
+      setTimeout(() => {
+        this.timers.delete(meetingId);
+        const set = this.clients.get(meetingId);
+        if (set?.size) void this.opts.push(meetingId, set);
+      }, this.opts.debounceMs),
+    );
   }
 
   async close() {
@@ -76,7 +88,10 @@ export function openEventStream(reply: FastifyReply): ServerResponse {
   const res = reply.raw;
   reply.server.sessionStreams.add(sessionId, res);
   res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no',
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-store',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
   });
   const beat = setInterval(() => res.write(': keep-alive\n\n'), 25_000);
   res.on('close', () => clearInterval(beat));

@@ -1,6 +1,9 @@
 import type { DbOrTx } from '../db/connect';
 import {
-  dropFieldTallies, tallyClosedSurvey, tallyCompletedAssessment, tallyReleasedRound,
+  dropFieldTallies,
+  tallyClosedSurvey,
+  tallyCompletedAssessment,
+  tallyReleasedRound,
 } from './evaluation/tallies';
 
 /**

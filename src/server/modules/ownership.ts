@@ -16,25 +16,58 @@ export const TABLE_OWNERS = {
   campaigns: ['campaigns', 'campaign_reporters'],
   oversight: ['observer_assignments', 'research_visits', 'visit_problems'],
   reports: [
-    'reports', 'report_versions', 'report_review_events', 'report_attachments', 'report_reminders',
+    'reports',
+    'report_versions',
+    'report_review_events',
+    'report_attachments',
+    'report_reminders',
     'prior_rectification_items',
   ],
   rectification: [
-    'rectification_items', 'rectification_progress', 'rectification_evidence', 'rectification_verifications', 'commitments',
+    'rectification_items',
+    'rectification_progress',
+    'rectification_evidence',
+    'rectification_verifications',
+    'commitments',
   ],
-  results: ['result_flags', 'result_follow_ups', 'key_management', 'performance_scores', 'performance_honours', 'summary_reports'],
+  results: [
+    'result_flags',
+    'result_follow_ups',
+    'key_management',
+    'performance_scores',
+    'performance_honours',
+    'summary_reports',
+  ],
   ballots: [
-    'ballot_rounds', 'ballot_code_batches', 'ballot_codes', 'ballot_code_uses', 'ballots', 'ballot_paper_tallies', 'vote_failures',
+    'ballot_rounds',
+    'ballot_code_batches',
+    'ballot_codes',
+    'ballot_code_uses',
+    'ballots',
+    'ballot_paper_tallies',
+    'vote_failures',
   ],
   meetings: ['meetings', 'meeting_agenda_items', 'meeting_attendance', 'meeting_attendees', 'meeting_comments'],
   surveys: ['surveys', 'survey_items', 'survey_respondents', 'survey_tokens', 'survey_responses'],
   assessment: [
-    'checklists', 'checklist_items', 'assessment_teams', 'assessment_team_members', 'assessment_assignments', 'field_scores',
+    'checklists',
+    'checklist_items',
+    'assessment_teams',
+    'assessment_team_members',
+    'assessment_assignments',
+    'field_scores',
     'field_score_photos',
   ],
   evaluation: [
-    'evaluation_inputs', 'evaluations', 'evaluation_results', 'grade_changes', 'evaluation_reviews',
-    'evaluation_ballot_tallies', 'evaluation_survey_tallies', 'evaluation_field_tallies', 'evaluation_tallied',
+    'evaluation_inputs',
+    'evaluations',
+    'evaluation_results',
+    'grade_changes',
+    'evaluation_reviews',
+    'evaluation_ballot_tallies',
+    'evaluation_survey_tallies',
+    'evaluation_field_tallies',
+    'evaluation_tallied',
   ],
   themes: ['comment_theme_jobs', 'theme_drafts'],
 } as const satisfies Record<string, readonly string[]>;
@@ -43,6 +76,7 @@ export type OwningModule = keyof typeof TABLE_OWNERS;
 
 /** table name → owning module. */
 export const OWNER_OF: ReadonlyMap<string, OwningModule> = new Map(
-  (Object.entries(TABLE_OWNERS) as [OwningModule, readonly string[]][]).flatMap(([m, ts]) => ts.map((t) => [t, m] as const)),
+  (Object.entries(TABLE_OWNERS) as [OwningModule, readonly string[]][]).flatMap(([m, ts]) =>
+    ts.map((t) => [t, m] as const),
+  ),
 );
-

@@ -24,7 +24,9 @@ export class FileStore {
       const p = path.join(this.incoming, name);
       try {
         if (statSync(p).mtimeMs < before) rmSync(p, { force: true });
-      } catch { /* gone already */ }
+      } catch {
+        /* gone already */
+      }
     }
   }
 

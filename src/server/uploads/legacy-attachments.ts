@@ -16,21 +16,33 @@ import type { FileStore } from './file-store';
  * (main.ts prints it), not as failing downloads weeks later.
  */
 export async function missingAttachmentFiles(db: Db, files: FileStore): Promise<number> {
-  const rows = await db.selectDistinct({ sha256: reportAttachments.sha256 }).from(reportAttachments).where(isNotNull(reportAttachments.sha256));
+  const rows = await db
+    .selectDistinct({ sha256: reportAttachments.sha256 })
+    .from(reportAttachments)
+    .where(isNotNull(reportAttachments.sha256));
   return rows.filter((r) => !files.has(r.sha256!)).length;
 }
 
 export async function moveLegacyAttachments(db: Db, files: FileStore): Promise<number> {
-  const pending = await db.select({ id: reportAttachments.id }).from(reportAttachments).where(isNotNull(reportAttachments.content));
+  const pending = await db
+    .select({ id: reportAttachments.id })
+    .from(reportAttachments)
+    .where(isNotNull(reportAttachments.content));
   let moved = 0;
   for (const { id } of pending) {
-    const [row] = await db.select({ content: reportAttachments.content }).from(reportAttachments).where(eq(reportAttachments.id, id));
+    const [row] = await db
+      .select({ content: reportAttachments.content })
+      .from(reportAttachments)
+      .where(eq(reportAttachments.id, id));
     if (!row?.content) continue;
     const sha256 = createHash('sha256').update(row.content).digest('hex');
     const tmp = path.join(files.incoming, randomUUID());
     await writeFile(tmp, row.content, { flag: 'wx', mode: 0o600 });
     await files.put(tmp, sha256);
-    await db.update(reportAttachments).set({ sha256, content: null }).where(and(eq(reportAttachments.id, id), isNotNull(reportAttachments.content)));
+    await db
+      .update(reportAttachments)
+      .set({ sha256, content: null })
+      .where(and(eq(reportAttachments.id, id), isNotNull(reportAttachments.content)));
     moved++;
   }
   return moved;

@@ -42,11 +42,12 @@ export const mbText = (bytes: number) => {
   return thousands(v >= 10 ? Math.round(v) : Math.round(v * 100) / 100);
 };
 
-export const tooLarge = (kind: UploadKind, size?: number) => new AppError(
-  'PAYLOAD_TOO_LARGE',
-  `${kind.what}不能超过${mbText(kind.maxBytes)}MB${kind.source ? `（${kind.source}）` : ''}${size ? `，所选文件约${mbText(size)}MB` : ''}，未保存。请压缩或删减后重新上传`,
-  { field: 'file', maxBytes: kind.maxBytes },
-);
+export const tooLarge = (kind: UploadKind, size?: number) =>
+  new AppError(
+    'PAYLOAD_TOO_LARGE',
+    `${kind.what}不能超过${mbText(kind.maxBytes)}MB${kind.source ? `（${kind.source}）` : ''}${size ? `，所选文件约${mbText(size)}MB` : ''}，未保存。请压缩或删减后重新上传`,
+    { field: 'file', maxBytes: kind.maxBytes },
+  );
 
 export interface ReceivedFile {
   /** The temporary file; gone after the callback unless moved (FileStore.put). */
@@ -63,7 +64,10 @@ export interface ReceivedFile {
 const MULTIPART_OVERHEAD = 64 * 1024;
 
 export async function withUpload<T>(
-  req: FastifyRequest, incomingDir: string, kind: UploadKind, use: (file: ReceivedFile) => Promise<T>,
+  req: FastifyRequest,
+  incomingDir: string,
+  kind: UploadKind,
+  use: (file: ReceivedFile) => Promise<T>,
 ): Promise<T> {
   if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', '请以文件上传方式（multipart/form-data）提交');
   // Refused before a byte of the body is read when the client says how big it is (browsers always do).
@@ -101,7 +105,14 @@ export async function withUpload<T>(
       const f = Array.isArray(v) ? v[0] : v;
       if (f && f.type === 'field' && typeof f.value === 'string') fields[k] = f.value;
     }
-    return await use({ path: tmp, name: part.filename, mimeType: part.mimetype, size, sha256: hash.digest('hex'), fields });
+    return await use({
+      path: tmp,
+      name: part.filename,
+      mimeType: part.mimetype,
+      size,
+      sha256: hash.digest('hex'),
+      fields,
+    });
   } finally {
     await rm(tmp, { force: true });
   }

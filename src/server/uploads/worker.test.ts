@@ -8,7 +8,11 @@ describe('worker slots', () => {
     await slots.acquire();
     const b = slots.acquire().then(() => order.push('b'));
     const c = slots.acquire().then(() => order.push('c'));
-    await expect(slots.acquire()).rejects.toMatchObject({ code: 'BUSY', status: 429, message: '服务器正在处理其他上传的文件，请稍后重试' });
+    await expect(slots.acquire()).rejects.toMatchObject({
+      code: 'BUSY',
+      status: 429,
+      message: '服务器正在处理其他上传的文件，请稍后重试',
+    });
     slots.release();
     await b;
     expect(order).toEqual(['b']);

@@ -8,7 +8,9 @@ import { Worker } from 'node:worker_threads';
 import { AppError } from '../../domain/errors';
 import type { ErrorCode } from '../../domain/error-codes';
 
-export type WorkerReply<T> = { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string; details?: unknown } };
+export type WorkerReply<T> =
+  | { ok: true; value: T }
+  | { ok: false; error: { code: ErrorCode; message: string; details?: unknown } };
 
 export interface WorkerLimits {
   timeoutMs: number;
@@ -27,7 +29,10 @@ export interface WorkerLimits {
 export class WorkerSlots {
   private running = 0;
   private readonly waiting: Array<() => void> = [];
-  constructor(readonly size: number, readonly queue: number) {}
+  constructor(
+    readonly size: number,
+    readonly queue: number,
+  ) {}
 
   async acquire() {
     if (this.running < this.size) {
@@ -74,13 +79,17 @@ function runOne<T>(entry: URL, input: unknown, limits: WorkerLimits): Promise<T>
       void worker.terminate();
     };
     const timer = setTimeout(() => settle(() => reject(limits.tooComplex())), limits.timeoutMs);
-    worker.once('message', (m: WorkerReply<T>) => settle(() => {
-      if (m.ok) resolve(m.value);
-      else reject(new AppError(m.error.code, m.error.message, m.error.details));
-    }));
-    worker.once('error', (e: Error & { code?: string }) => settle(() => {
-      reject(e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? limits.tooComplex() : e);
-    }));
+    worker.once('message', (m: WorkerReply<T>) =>
+      settle(() => {
+        if (m.ok) resolve(m.value);
+        else reject(new AppError(m.error.code, m.error.message, m.error.details));
+      }),
+    );
+    worker.once('error', (e: Error & { code?: string }) =>
+      settle(() => {
+        reject(e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? limits.tooComplex() : e);
+      }),
+    );
     worker.once('exit', (code) => settle(() => reject(new Error(`worker exited with code ${code} before answering`))));
   });
 }
@@ -92,6 +101,9 @@ export async function serveWorker<I, T>(job: (input: I) => Promise<T>) {
     parentPort!.postMessage({ ok: true, value: await job(workerData.input as I) } satisfies WorkerReply<T>);
   } catch (e) {
     if (!(e instanceof AppError)) throw e;
-    parentPort!.postMessage({ ok: false, error: { code: e.code, message: e.message, details: e.details } } satisfies WorkerReply<T>);
+    parentPort!.postMessage({
+      ok: false,
+      error: { code: e.code, message: e.message, details: e.details },
+    } satisfies WorkerReply<T>);
   }
 }

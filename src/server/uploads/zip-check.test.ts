@@ -6,7 +6,10 @@ import { checkZip, DOCX_ZIP, inspectZip, isZip, type ZipLimits } from './zip-che
 
 const MB = 1024 * 1024;
 const refusal = async (p: Promise<unknown>) => {
-  const e = await p.then(() => null, (x: unknown) => x);
+  const e = await p.then(
+    () => null,
+    (x: unknown) => x,
+  );
   expect(e).toBeInstanceOf(AppError);
   return e as AppError;
 };
@@ -45,7 +48,10 @@ describe('zip checks before any parser unpacks an upload (decision 021)', () => 
     const parts = await Promise.all(['a', 'b', 'c', 'd'].map((n) => part(`${n}.xml`, '<x/>')));
     expect((await refusal(checkZip(zip(parts), small))).message).toMatch(/包含4个部件，超过上限3个/);
     const hidden = zip(parts.slice(0, 2), { gapAfterFirst: zip([await part('x.xml', 'hidden')]).subarray(0, 40) });
-    expect(await refusal(checkZip(hidden, DOCX_ZIP))).toMatchObject({ code: 'INVALID_FILE', message: 'Word文件已损坏或无法读取，请检查后重新上传' });
+    expect(await refusal(checkZip(hidden, DOCX_ZIP))).toMatchObject({
+      code: 'INVALID_FILE',
+      message: 'Word文件已损坏或无法读取，请检查后重新上传',
+    });
     // Two directory entries naming one local entry (the overlapping-files bomb).
     const one = zip([parts[0]]);
     const cdAt = one.readUInt32LE(one.length - 6);

@@ -43,10 +43,14 @@ const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
 const DESCRIPTOR = 0x08074b50;
 
-const damaged = (l: ZipLimits) => new AppError('INVALID_FILE', `${l.what}已损坏或无法读取，请检查后重新上传`, { field: 'file' });
-const bomb = (l: ZipLimits, why: string) => new AppError(
-  'UNPACKED_TOO_LARGE', `${l.what}${why}，可能是恶意构造的压缩文件（“压缩炸弹”），未导入。请检查文件后重新上传`, { field: 'file' },
-);
+const damaged = (l: ZipLimits) =>
+  new AppError('INVALID_FILE', `${l.what}已损坏或无法读取，请检查后重新上传`, { field: 'file' });
+const bomb = (l: ZipLimits, why: string) =>
+  new AppError(
+    'UNPACKED_TOO_LARGE',
+    `${l.what}${why}，可能是恶意构造的压缩文件（“压缩炸弹”），未导入。请检查文件后重新上传`,
+    { field: 'file' },
+  );
 
 function findEocd(buf: Buffer): number {
   const min = Math.max(0, buf.length - 22 - 0xffff);
@@ -58,7 +62,8 @@ function findEocd(buf: Buffer): number {
  * Looks like a zip at all (a local header first, or an end-of-directory record anywhere: JSZip accepts bytes before
  * the first entry)? If not, the caller's parser fails on it with its own message.
  */
-export const isZip = (buf: Buffer) => buf.length >= 4 && (buf.readUInt32LE(0) === LOCAL || (buf.length >= 22 && findEocd(buf) >= 0));
+export const isZip = (buf: Buffer) =>
+  buf.length >= 4 && (buf.readUInt32LE(0) === LOCAL || (buf.length >= 22 && findEocd(buf) >= 0));
 
 /** The central directory, judged by its declared sizes; nothing is inflated. */
 export function inspectZip(buf: Buffer, l: ZipLimits): ZipEntry[] {
@@ -81,14 +86,18 @@ export function inspectZip(buf: Buffer, l: ZipLimits): ZipEntry[] {
     const nameLen = buf.readUInt16LE(p + 28);
     const header = buf.readUInt32LE(p + 42);
     const name = buf.toString('utf8', p + 46, p + 46 + nameLen);
-    if (packed === 0xffffffff || unpacked === 0xffffffff || (method !== 0 && method !== 8) || (flags & 1)) throw damaged(l);
+    if (packed === 0xffffffff || unpacked === 0xffffffff || (method !== 0 && method !== 8) || flags & 1)
+      throw damaged(l);
     total += unpacked;
     if (total > l.maxTotalBytes) {
       const declared = entriesTotal(buf, cdOffset, count);
       throw bomb(l, `解压后共${mbText(declared)}MB，超过上限${mbText(l.maxTotalBytes)}MB`);
     }
     if (unpacked > MB && unpacked / Math.max(packed, 1) > l.maxRatio) {
-      throw bomb(l, `中的部件“${name.slice(0, 60)}”压缩比达${thousands(Math.round(unpacked / Math.max(packed, 1)))}:1，超过上限${l.maxRatio}:1`);
+      throw bomb(
+        l,
+        `中的部件“${name.slice(0, 60)}”压缩比达${thousands(Math.round(unpacked / Math.max(packed, 1)))}:1，超过上限${l.maxRatio}:1`,
+      );
     }
     entries.push({ name, method, packed, unpacked, header, flags, dataOffset: 0 });
     p += 46 + nameLen + buf.readUInt16LE(p + 30) + buf.readUInt16LE(p + 32);
@@ -103,7 +112,11 @@ export function inspectZip(buf: Buffer, l: ZipLimits): ZipEntry[] {
     const localUnpacked = buf.readUInt32LE(e.header + 22);
     if (buf.readUInt16LE(e.header + 8) !== e.method) throw damaged(l);
     if (!descriptor && (localPacked !== e.packed || localUnpacked !== e.unpacked)) throw damaged(l);
-    if (descriptor && ((localPacked !== 0 && localPacked !== e.packed) || (localUnpacked !== 0 && localUnpacked !== e.unpacked))) throw damaged(l);
+    if (
+      descriptor &&
+      ((localPacked !== 0 && localPacked !== e.packed) || (localUnpacked !== 0 && localUnpacked !== e.unpacked))
+    )
+      throw damaged(l);
     e.dataOffset = e.header + 30 + buf.readUInt16LE(e.header + 26) + buf.readUInt16LE(e.header + 28);
     next = e.dataOffset + e.packed;
     if (next > cdOffset) throw damaged(l);

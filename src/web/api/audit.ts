@@ -8,7 +8,14 @@ export interface AuditChainReport {
   tail: { seq: number; hash: string | null } | null;
   algs: Record<string, number>;
   /** Signed anchors of the chain head kept outside the database (decision 016); null when not set up. */
-  anchors: { total: number; purged: number; lastSeq: number | null; lastAt: string | null; unanchoredFrom: number | null; keyId: string | null } | null;
+  anchors: {
+    total: number;
+    purged: number;
+    lastSeq: number | null;
+    lastAt: string | null;
+    unanchoredFrom: number | null;
+    keyId: string | null;
+  } | null;
   breakCount: number;
   /** Breaks per reason (unsealed, anchor_mismatch, …). */
   reasons: Record<string, number>;
@@ -16,8 +23,10 @@ export interface AuditChainReport {
 }
 
 export const auditApi = {
-  search: (query: AuditQuery, signal?: AbortSignal) => http.get<Page<AuditEntry>>('/api/audit', { ...query }, { signal }),
+  search: (query: AuditQuery, signal?: AbortSignal) =>
+    http.get<Page<AuditEntry>>('/api/audit', { ...query }, { signal }),
   verify: () => http.get<AuditChainReport>('/api/audit/verify'),
   /** The current filter's rows as .xlsx, with an anchor of the chain signed at export time (to print and keep). */
-  exportXlsx: (query: Omit<AuditQuery, 'offset' | 'limit'>) => downloadFile('/api/audit/export', '审计日志.xlsx', { ...query }),
+  exportXlsx: (query: Omit<AuditQuery, 'offset' | 'limit'>) =>
+    downloadFile('/api/audit/export', '审计日志.xlsx', { ...query }),
 };

@@ -3,8 +3,19 @@ import { notify } from '../lib/notify';
 
 import type { z } from 'zod';
 import type {
-  CodeCountOut, ReconciliationOut, RoundDetailOut, RoundMode, RoundOut, RoundResultsOut, RoundState, TallyRowOut,
-  PaperPairOut, PaperTallyDeletedOut, PaperTallyEnteredOut, PaperTallyIn, PaperTalliesOut,
+  CodeCountOut,
+  ReconciliationOut,
+  RoundDetailOut,
+  RoundMode,
+  RoundOut,
+  RoundResultsOut,
+  RoundState,
+  TallyRowOut,
+  PaperPairOut,
+  PaperTallyDeletedOut,
+  PaperTallyEnteredOut,
+  PaperTallyIn,
+  PaperTalliesOut,
 } from '../../server/modules/ballots/schemas';
 import type { Wire } from './types';
 
@@ -41,7 +52,11 @@ async function postDownload(path: string, body: unknown, fallbackName: string): 
     res = await fetch(buildUrl(path), {
       method: 'POST',
       credentials: 'same-origin',
-      headers: { 'content-type': 'application/json', accept: 'application/pdf, application/json', ...(token ? { 'x-csrf-token': token } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/pdf, application/json',
+        ...(token ? { 'x-csrf-token': token } : {}),
+      },
       body: JSON.stringify(body),
     });
   } catch {
@@ -50,7 +65,8 @@ async function postDownload(path: string, body: unknown, fallbackName: string): 
   }
   if (!res.ok) {
     const payload = (await res.json().catch(() => null)) as { code?: unknown; message?: unknown } | null;
-    const message = typeof payload?.message === 'string' && payload.message ? payload.message : `请求失败（${res.status}）`;
+    const message =
+      typeof payload?.message === 'string' && payload.message ? payload.message : `请求失败（${res.status}）`;
     notify.error(message);
     throw new ApiError(answerCode(payload, res.status), message, res.status);
   }
@@ -78,8 +94,10 @@ async function postDownload(path: string, body: unknown, fallbackName: string): 
 export const ballotsApi = {
   rounds: (meetingId: number, signal?: AbortSignal) =>
     http.get<{ items: BallotRound[] }>(`/api/meetings/${meetingId}/ballot-rounds`, undefined, { signal }),
-  create: (meetingId: number, mode: RoundMode) => http.post<BallotRound>(`/api/meetings/${meetingId}/ballot-rounds`, { mode }),
-  get: (roundId: number, signal?: AbortSignal) => http.get<BallotRoundDetail>(`/api/ballot-rounds/${roundId}`, undefined, { signal }),
+  create: (meetingId: number, mode: RoundMode) =>
+    http.post<BallotRound>(`/api/meetings/${meetingId}/ballot-rounds`, { mode }),
+  get: (roundId: number, signal?: AbortSignal) =>
+    http.get<BallotRoundDetail>(`/api/ballot-rounds/${roundId}`, undefined, { signal }),
   /** Issues a new batch for a category (voiding the previous one) and downloads its PDF of slips. */
   issueCodes: (roundId: number, category: string, count: number) =>
     postDownload(`/api/ballot-rounds/${roundId}/codes`, { category, count }, 'slips.pdf'),
@@ -101,7 +119,8 @@ export const ballotsApi = {
     http.post<z.infer<typeof PaperTallyEnteredOut>>(`/api/ballot-rounds/${roundId}/paper-tallies`, body),
   deletePaperTally: (roundId: number, tallyId: number) =>
     http.del<z.infer<typeof PaperTallyDeletedOut>>(`/api/ballot-rounds/${roundId}/paper-tallies/${tallyId}`),
-  results: (roundId: number, signal?: AbortSignal) => http.get<RoundResults>(`/api/ballot-rounds/${roundId}/results`, undefined, { signal }),
+  results: (roundId: number, signal?: AbortSignal) =>
+    http.get<RoundResults>(`/api/ballot-rounds/${roundId}/results`, undefined, { signal }),
   downloadResults: (roundId: number) => downloadFile(`/api/ballot-rounds/${roundId}/results.xlsx`, 'results.xlsx'),
   downloadPaperForms: (meetingId: number) => downloadFile(`/api/meetings/${meetingId}/paper-forms.docx`, 'forms.docx'),
 };

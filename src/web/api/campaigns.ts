@@ -1,9 +1,20 @@
 import type { z } from 'zod';
 import { downloadFile, http } from './client';
 import type {
-  CampaignDetail as CampaignDetailSchema, CampaignSummary as CampaignSummarySchema, GapOut, GapsOut, PhaseOut,
-  PendingWorkOut, PublishOut, ReporterOut, ReportersOut, ReportersQuery, ScopePreview as ScopePreviewSchema, SelfCommitteeBody,
-  StepPhaseOut, TemplateOut,
+  CampaignDetail as CampaignDetailSchema,
+  CampaignSummary as CampaignSummarySchema,
+  GapOut,
+  GapsOut,
+  PhaseOut,
+  PendingWorkOut,
+  PublishOut,
+  ReporterOut,
+  ReportersOut,
+  ReportersQuery,
+  ScopePreview as ScopePreviewSchema,
+  SelfCommitteeBody,
+  StepPhaseOut,
+  TemplateOut,
 } from '../../server/modules/campaigns/schemas';
 import type { CampaignSettings } from '../../domain/campaign-settings';
 import type { CampaignState, PhaseAction, PhaseKey } from '../../domain/campaign-phases';
@@ -57,7 +68,8 @@ export const campaignsApi = {
     http.get<{ items: CampaignTemplateInfo[] }>('/api/campaign-templates', { year }, { signal }),
   list: (query: CampaignListQuery, signal?: AbortSignal) =>
     http.get<{ items: CampaignSummary[]; total: number }>('/api/campaigns', { ...query }, { signal }),
-  detail: (id: number, signal?: AbortSignal) => http.get<CampaignDetail>(`/api/campaigns/${id}`, undefined, { silent: true, signal }),
+  detail: (id: number, signal?: AbortSignal) =>
+    http.get<CampaignDetail>(`/api/campaigns/${id}`, undefined, { silent: true, signal }),
   create: (input: { templateId: string; year: number; organizerOrgId: number }) =>
     http.post<Ok>('/api/campaigns', input, { silent: true }),
   saveSettings: (id: number, settings: CampaignSettings, title?: string) =>
@@ -70,10 +82,14 @@ export const campaignsApi = {
     http.get<Gaps>(`/api/campaigns/${id}/gaps`, query, { signal }),
   publish: (id: number) => http.post<PublishResult>(`/api/campaigns/${id}/publish`),
   /** open (early) / extend / close / reopen; `silent` lets the caller show the open-work warning itself. */
-  phase: (id: number, key: PhaseKey, action: PhaseAction, body: { reason?: string; end?: string; confirm?: boolean } = {}, silent = false) =>
-    http.post<{ phases: Phase[] }>(`/api/campaigns/${id}/phases/${key}/${action}`, body, { silent }),
-  pendingWork: (id: number, key: PhaseKey) =>
-    http.get<PendingWork>(`/api/campaigns/${id}/phases/${key}/pending`),
+  phase: (
+    id: number,
+    key: PhaseKey,
+    action: PhaseAction,
+    body: { reason?: string; end?: string; confirm?: boolean } = {},
+    silent = false,
+  ) => http.post<{ phases: Phase[] }>(`/api/campaigns/${id}/phases/${key}/${action}`, body, { silent }),
+  pendingWork: (id: number, key: PhaseKey) => http.get<PendingWork>(`/api/campaigns/${id}/phases/${key}/pending`),
   transition: (id: number, action: 'close' | 'archive') => http.post<Ok>(`/api/campaigns/${id}/${action}`),
   reporters: (id: number, query: ReporterQuery, signal?: AbortSignal) =>
     http.get<Reporters>(`/api/campaigns/${id}/reporters`, { ...query }, { signal }),
@@ -91,7 +107,8 @@ export const campaignsApi = {
     http.post<{ id: number; filedAt: string }>(`/api/campaigns/${id}/reporters/${rid}/self-committee/file`),
   exportReporters: (id: number, title: string, query: Omit<ReporterQuery, 'offset' | 'limit'> = {}) =>
     downloadFile(`/api/campaigns/${id}/reporters/export`, `${title}-述职对象.xlsx`, { ...query }),
-  submitFiling: (id: number, note?: string) => http.post<Ok>(`/api/campaigns/${id}/filing/submit`, note ? { note } : {}),
+  submitFiling: (id: number, note?: string) =>
+    http.post<Ok>(`/api/campaigns/${id}/filing/submit`, note ? { note } : {}),
   acknowledgeFiling: (id: number) => http.post<Ok>(`/api/campaigns/${id}/filing/acknowledge`),
   returnFiling: (id: number, reason: string) => http.post<Ok>(`/api/campaigns/${id}/filing/return`, { reason }),
 };

@@ -212,7 +212,11 @@ export function uploadFile<T>(path: string, file: Blob, opts: UploadOptions = {}
         result = await attempt();
       }
     } catch (e) {
-      handleFailure(e instanceof ApiError ? e : new ApiError('NETWORK', '网络连接失败，请检查网络后重试', 0), path, opts.silent);
+      handleFailure(
+        e instanceof ApiError ? e : new ApiError('NETWORK', '网络连接失败，请检查网络后重试', 0),
+        path,
+        opts.silent,
+      );
     }
     const payload = parseJson(result.text);
     if (result.status < 200 || result.status >= 300) {

@@ -1,8 +1,20 @@
 import type { z } from 'zod';
 import { downloadFile, http, uploadFile } from './client';
 import type {
-  AgendaInput, AttendanceInput, AttendeesImportOut, AttendeesInput, CommentInput, CommentOutT, CommentPatch, MeetingDetailT, MeetingInput, MeetingListT,
-  MeetingSummaryT, OkOut, TimerInput, TimerOutT,
+  AgendaInput,
+  AttendanceInput,
+  AttendeesImportOut,
+  AttendeesInput,
+  CommentInput,
+  CommentOutT,
+  CommentPatch,
+  MeetingDetailT,
+  MeetingInput,
+  MeetingListT,
+  MeetingSummaryT,
+  OkOut,
+  TimerInput,
+  TimerOutT,
 } from '../../server/modules/meetings/schemas';
 
 // The server's zod schemas are the contract; these are their inferred shapes.
@@ -41,26 +53,33 @@ export const meetingsApi = {
     http.get<MeetingList>(`/api/campaigns/${campaignId}/meetings`, query, { signal }),
   create: (campaignId: number, body: MeetingForm) =>
     http.post<MeetingSummary>(`/api/campaigns/${campaignId}/meetings`, body, { silent: true }),
-  detail: (id: number, opts: { silent?: boolean; background?: boolean; signal?: AbortSignal } = {}) => http.get<MeetingDetail>(`/api/meetings/${id}`, undefined, opts),
-  update: (id: number, body: Partial<MeetingForm>) => http.patch<MeetingDetail>(`/api/meetings/${id}`, body, { silent: true }),
+  detail: (id: number, opts: { silent?: boolean; background?: boolean; signal?: AbortSignal } = {}) =>
+    http.get<MeetingDetail>(`/api/meetings/${id}`, undefined, opts),
+  update: (id: number, body: Partial<MeetingForm>) =>
+    http.patch<MeetingDetail>(`/api/meetings/${id}`, body, { silent: true }),
   remove: (id: number) => http.del<z.infer<typeof OkOut>>(`/api/meetings/${id}`),
-  setAgenda: (id: number, items: z.input<typeof AgendaInput>['items']) => http.put<MeetingDetail>(`/api/meetings/${id}/agenda`, { items }),
+  setAgenda: (id: number, items: z.input<typeof AgendaInput>['items']) =>
+    http.put<MeetingDetail>(`/api/meetings/${id}/agenda`, { items }),
   defaultAgenda: (id: number) => http.post<MeetingDetail>(`/api/meetings/${id}/agenda/default`),
   setStep: (id: number, step: string) => http.put<MeetingDetail>(`/api/meetings/${id}/step`, { step }),
-  timer: (id: number, action: TimerAction, itemId?: number) => http.post<Timer>(`/api/meetings/${id}/timer`, { action, itemId }),
+  timer: (id: number, action: TimerAction, itemId?: number) =>
+    http.post<Timer>(`/api/meetings/${id}/timer`, { action, itemId }),
   saveAttendance: (id: number, rows: z.input<typeof AttendanceInput>['rows']) =>
     http.put<MeetingDetail>(`/api/meetings/${id}/attendance`, { rows }),
   /** 下一项: the next stop of the meeting's 一述一评 / 集中点评 flow. */
   advance: (id: number) => http.post<MeetingDetail>(`/api/meetings/${id}/advance`),
-  saveAttendees: (id: number, rows: AttendeeRow[]) => http.put<MeetingDetail>(`/api/meetings/${id}/attendees`, { rows }),
+  saveAttendees: (id: number, rows: AttendeeRow[]) =>
+    http.put<MeetingDetail>(`/api/meetings/${id}/attendees`, { rows }),
   importAttendees: (id: number, file: Blob) =>
     uploadFile<z.infer<typeof AttendeesImportOut>>(`/api/meetings/${id}/attendees/import`, file, { silent: true }),
-  downloadAttendeesTemplate: (id: number) => downloadFile(`/api/meetings/${id}/attendees/template.xlsx`, '参会人员名单模板.xlsx'),
+  downloadAttendeesTemplate: (id: number) =>
+    downloadFile(`/api/meetings/${id}/attendees/template.xlsx`, '参会人员名单模板.xlsx'),
   close: (id: number) => http.post<MeetingDetail>(`/api/meetings/${id}/close`),
   addComment: (id: number, body: CommentForm) => http.post<MeetingComment>(`/api/meetings/${id}/comments`, body),
   editComment: (id: number, commentId: number, body: z.input<typeof CommentPatch>) =>
     http.patch<MeetingComment>(`/api/meetings/${id}/comments/${commentId}`, body),
-  deleteComment: (id: number, commentId: number) => http.del<z.infer<typeof OkOut>>(`/api/meetings/${id}/comments/${commentId}`),
+  deleteComment: (id: number, commentId: number) =>
+    http.del<z.infer<typeof OkOut>>(`/api/meetings/${id}/comments/${commentId}`),
   downloadRecord: (id: number) => downloadFile(`/api/meetings/${id}/record.docx`, '会议记录.docx'),
   downloadSheet: (id: number) => downloadFile(`/api/meetings/${id}/sheet.xlsx`, '议程及参会人员.xlsx'),
   /** The ballots module's rounds (room code); only the organizer's admins may read them. */

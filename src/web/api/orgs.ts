@@ -1,6 +1,15 @@
 import { downloadFile, http, uploadFile, type UploadOptions } from './client';
 import type {
-  ImportResult, Member, MemberInput, OrgDetail, OrgInput, OrgNode, OrgSearchHit, Page, Secretary, SecretaryInput,
+  ImportResult,
+  Member,
+  MemberInput,
+  OrgDetail,
+  OrgInput,
+  OrgNode,
+  OrgSearchHit,
+  Page,
+  Secretary,
+  SecretaryInput,
 } from './types';
 
 export const CHILDREN_PAGE = 200;

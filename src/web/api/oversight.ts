@@ -1,8 +1,26 @@
 import type { z } from 'zod';
 import { downloadFile, http } from './client';
 import type {
-  AssignIn, AssignmentOut, AssignOut, CampaignOut, CandidatesOut, CandidateOut, GroupOut, IdOut, ObservationOut, ObserversOut,
-  OkOut, PhaseWindowOut, ProgressOut, TaskOut, TasksOut, VisitCreatedOut, VisitIn, VisitOut, VisitPatchIn, VisitsOut,
+  AssignIn,
+  AssignmentOut,
+  AssignOut,
+  CampaignOut,
+  CandidatesOut,
+  CandidateOut,
+  GroupOut,
+  IdOut,
+  ObservationOut,
+  ObserversOut,
+  OkOut,
+  PhaseWindowOut,
+  ProgressOut,
+  TaskOut,
+  TasksOut,
+  VisitCreatedOut,
+  VisitIn,
+  VisitOut,
+  VisitPatchIn,
+  VisitsOut,
 } from '../../server/modules/oversight/schemas';
 
 // The server's zod schemas are the contract; these are their inferred shapes.
@@ -30,26 +48,41 @@ export interface ProgressFilter {
 const base = (id: number) => `/api/campaigns/${id}`;
 
 export const oversightApi = {
-  observers: (id: number, query: { q?: string; groupName?: string; offset: number; limit: number }, signal?: AbortSignal) =>
-    http.get<z.infer<typeof ObserversOut>>(`${base(id)}/observers`, { ...query }, { silent: true, signal }),
+  observers: (
+    id: number,
+    query: { q?: string; groupName?: string; offset: number; limit: number },
+    signal?: AbortSignal,
+  ) => http.get<z.infer<typeof ObserversOut>>(`${base(id)}/observers`, { ...query }, { silent: true, signal }),
   candidates: (id: number, q?: string, signal?: AbortSignal) =>
     http.get<z.infer<typeof CandidatesOut>>(`${base(id)}/observers/candidates`, { q }, { signal }),
-  assign: (id: number, input: AssignInput) => http.post<z.infer<typeof AssignOut>>(`${base(id)}/observers`, input, { silent: true }),
-  withdraw: (id: number, assignmentId: number) => http.del<z.infer<typeof OkOut>>(`${base(id)}/observers/${assignmentId}`),
+  assign: (id: number, input: AssignInput) =>
+    http.post<z.infer<typeof AssignOut>>(`${base(id)}/observers`, input, { silent: true }),
+  withdraw: (id: number, assignmentId: number) =>
+    http.del<z.infer<typeof OkOut>>(`${base(id)}/observers/${assignmentId}`),
   exportGroups: (id: number) => downloadFile(`${base(id)}/observers/export`, '观察员分组名单.xlsx'),
 
-  myTasks: (query: { q?: string; status?: 'pending' | 'recorded'; offset: number; limit: number }, signal?: AbortSignal) =>
-    http.get<z.infer<typeof TasksOut>>('/api/my/tasks', { ...query }, { signal }),
+  myTasks: (
+    query: { q?: string; status?: 'pending' | 'recorded'; offset: number; limit: number },
+    signal?: AbortSignal,
+  ) => http.get<z.infer<typeof TasksOut>>('/api/my/tasks', { ...query }, { signal }),
   recordObservation: (taskId: number, note: string) =>
     http.post<z.infer<typeof ObservationOut>>(`/api/my/tasks/${taskId}/observation`, { note }, { silent: true }),
 
-  visits: (id: number, query: { q?: string; orgId?: number; from?: string; to?: string; offset: number; limit: number }, signal?: AbortSignal) =>
-    http.get<z.infer<typeof VisitsOut>>(`${base(id)}/visits`, { ...query }, { silent: true, signal }),
-  createVisit: (id: number, input: VisitInput) => http.post<z.infer<typeof VisitCreatedOut>>(`${base(id)}/visits`, input, { silent: true }),
+  visits: (
+    id: number,
+    query: { q?: string; orgId?: number; from?: string; to?: string; offset: number; limit: number },
+    signal?: AbortSignal,
+  ) => http.get<z.infer<typeof VisitsOut>>(`${base(id)}/visits`, { ...query }, { silent: true, signal }),
+  createVisit: (id: number, input: VisitInput) =>
+    http.post<z.infer<typeof VisitCreatedOut>>(`${base(id)}/visits`, input, { silent: true }),
   updateVisit: (id: number, visitId: number, patch: VisitPatch) =>
     http.patch<z.infer<typeof IdOut>>(`${base(id)}/visits/${visitId}`, patch, { silent: true }),
 
-  progress: (id: number, query: ProgressFilter & { offset: number; limit: number }, opts: { signal?: AbortSignal; background?: boolean } = {}) =>
-    http.get<Progress>(`${base(id)}/progress`, { ...query }, { silent: true, ...opts }),
-  exportProgress: (id: number, filter: ProgressFilter) => downloadFile(`${base(id)}/progress/export`, '进度.xlsx', { ...filter }),
+  progress: (
+    id: number,
+    query: ProgressFilter & { offset: number; limit: number },
+    opts: { signal?: AbortSignal; background?: boolean } = {},
+  ) => http.get<Progress>(`${base(id)}/progress`, { ...query }, { silent: true, ...opts }),
+  exportProgress: (id: number, filter: ProgressFilter) =>
+    downloadFile(`${base(id)}/progress/export`, '进度.xlsx', { ...filter }),
 };

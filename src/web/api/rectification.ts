@@ -1,8 +1,18 @@
 import type { z } from 'zod';
 import { downloadFile, http, uploadFile } from './client';
 import type {
-  CarryOverOut, CommitmentOut, CommitmentsOut, InboxEntryOut, InboxOut, ItemCreate, ItemDetailOut, ItemRowOut, ItemsOut,
-  ItemUpdate, TimelineOut, VerifyIn,
+  CarryOverOut,
+  CommitmentOut,
+  CommitmentsOut,
+  InboxEntryOut,
+  InboxOut,
+  ItemCreate,
+  ItemDetailOut,
+  ItemRowOut,
+  ItemsOut,
+  ItemUpdate,
+  TimelineOut,
+  VerifyIn,
 } from '../../server/modules/rectification/schemas';
 
 // The server's zod schemas are the contract; these are their inferred shapes.
@@ -36,27 +46,41 @@ export const rectificationApi = {
     http.get<Inbox>(`/api/campaigns/${campaignId}/rectification/inbox`, { orgId }, { signal }),
   create: (campaignId: number, input: ItemCreateInput) =>
     http.post<{ id: number }>(`/api/campaigns/${campaignId}/rectification/items`, input, { silent: true }),
-  list: (query: ItemsQuery, signal?: AbortSignal) => http.get<RectItems>('/api/rectification/items', { ...query }, { signal }),
-  detail: (id: number, signal?: AbortSignal) => http.get<RectItemDetail>(`/api/rectification/items/${id}`, undefined, { silent: true, signal }),
-  update: (id: number, input: ItemUpdateInput) => http.patch<{ id: number }>(`/api/rectification/items/${id}`, input, { silent: true }),
+  list: (query: ItemsQuery, signal?: AbortSignal) =>
+    http.get<RectItems>('/api/rectification/items', { ...query }, { signal }),
+  detail: (id: number, signal?: AbortSignal) =>
+    http.get<RectItemDetail>(`/api/rectification/items/${id}`, undefined, { silent: true, signal }),
+  update: (id: number, input: ItemUpdateInput) =>
+    http.patch<{ id: number }>(`/api/rectification/items/${id}`, input, { silent: true }),
   remove: (id: number) => http.del<{ ok: true }>(`/api/rectification/items/${id}`),
   act: (id: number, action: 'start' | 'submit', note?: string) =>
     http.post<{ status: RectStatus }>(`/api/rectification/items/${id}/actions`, note ? { action, note } : { action }),
   progress: (id: number, note: string, percent?: number) =>
-    http.post<{ id: number }>(`/api/rectification/items/${id}/progress`, percent === undefined ? { note } : { note, percent }, { silent: true }),
+    http.post<{ id: number }>(
+      `/api/rectification/items/${id}/progress`,
+      percent === undefined ? { note } : { note, percent },
+      { silent: true },
+    ),
   uploadEvidence: (id: number, file: File) =>
     uploadFile<{ id: number; fileName: string }>(`/api/rectification/items/${id}/evidence`, file),
   evidenceUrl: (id: number, evidenceId: number) => `/api/rectification/items/${id}/evidence/${evidenceId}`,
   verify: (id: number, input: VerifyInput) =>
-    http.post<{ status: RectStatus; newItemId: number | null }>(`/api/rectification/items/${id}/verifications`, input, { silent: true }),
-  bulletin: (campaignId: number) => downloadFile(`/api/campaigns/${campaignId}/rectification/bulletin.docx`, '整改进展通报.docx'),
-  carryOver: (campaignId: number) => http.post<CarryOverResult>(`/api/campaigns/${campaignId}/rectification/carry-over`),
-  commitments: (campaignId: number, signal?: AbortSignal) => http.get<Commitments>(`/api/campaigns/${campaignId}/commitments`, undefined, { signal }),
+    http.post<{ status: RectStatus; newItemId: number | null }>(`/api/rectification/items/${id}/verifications`, input, {
+      silent: true,
+    }),
+  bulletin: (campaignId: number) =>
+    downloadFile(`/api/campaigns/${campaignId}/rectification/bulletin.docx`, '整改进展通报.docx'),
+  carryOver: (campaignId: number) =>
+    http.post<CarryOverResult>(`/api/campaigns/${campaignId}/rectification/carry-over`),
+  commitments: (campaignId: number, signal?: AbortSignal) =>
+    http.get<Commitments>(`/api/campaigns/${campaignId}/commitments`, undefined, { signal }),
   createCommitment: (campaignId: number, content: string) =>
     http.post<{ id: number }>(`/api/campaigns/${campaignId}/commitments`, { content }, { silent: true }),
-  updateCommitment: (id: number, content: string) => http.patch<{ id: number }>(`/api/commitments/${id}`, { content }, { silent: true }),
+  updateCommitment: (id: number, content: string) =>
+    http.patch<{ id: number }>(`/api/commitments/${id}`, { content }, { silent: true }),
   fileCommitment: (id: number) => http.post<{ id: number }>(`/api/commitments/${id}/file`),
   reviewCommitment: (id: number, action: 'acknowledge' | 'return', reason?: string) =>
     http.post<{ id: number }>(`/api/commitments/${id}/review`, action === 'return' ? { action, reason } : { action }),
-  publishCommitments: (campaignId: number) => http.post<{ published: number }>(`/api/campaigns/${campaignId}/commitments/publish`),
+  publishCommitments: (campaignId: number) =>
+    http.post<{ published: number }>(`/api/campaigns/${campaignId}/commitments/publish`),
 };

@@ -2,8 +2,21 @@ import type { z } from 'zod';
 import { ApiError, answerCode, buildUrl, downloadFile, http, uploadFile } from './client';
 import { notify } from '../lib/notify';
 import type {
-  ImportOut, OkOut, PaperIn, PaperOut, RespondentAddedOut, RespondentIn, RespondentsOut, SampleOut, SurveyCreateIn, SurveyDetailOut,
-  SurveyListOut, SurveyOut, SurveyResultsOut, SurveyUpdateIn, TokensIn,
+  ImportOut,
+  OkOut,
+  PaperIn,
+  PaperOut,
+  RespondentAddedOut,
+  RespondentIn,
+  RespondentsOut,
+  SampleOut,
+  SurveyCreateIn,
+  SurveyDetailOut,
+  SurveyListOut,
+  SurveyOut,
+  SurveyResultsOut,
+  SurveyUpdateIn,
+  TokensIn,
 } from '../../server/modules/surveys/schemas';
 import type { Wire } from './types';
 
@@ -34,7 +47,8 @@ async function postDownload(path: string, body: unknown, fallbackName: string): 
   let res: Response;
   try {
     res = await fetch(buildUrl(path), {
-      method: 'POST', credentials: 'same-origin',
+      method: 'POST',
+      credentials: 'same-origin',
       headers: { 'content-type': 'application/json', ...(me.csrfToken ? { 'x-csrf-token': me.csrfToken } : {}) },
       body: JSON.stringify(body),
     });
@@ -44,7 +58,8 @@ async function postDownload(path: string, body: unknown, fallbackName: string): 
   }
   if (!res.ok) {
     const payload = (await res.json().catch(() => null)) as { code?: unknown; message?: unknown } | null;
-    const message = typeof payload?.message === 'string' && payload.message ? payload.message : `请求失败（${res.status}）`;
+    const message =
+      typeof payload?.message === 'string' && payload.message ? payload.message : `请求失败（${res.status}）`;
     notify.error(message);
     throw new ApiError(answerCode(payload, res.status), message, res.status);
   }
@@ -60,16 +75,21 @@ async function postDownload(path: string, body: unknown, fallbackName: string): 
 }
 
 export const surveysApi = {
-  list: (campaignId: number, signal?: AbortSignal) => http.get<SurveyList>(`/api/campaigns/${campaignId}/surveys`, undefined, { signal }),
-  create: (campaignId: number, body: z.input<typeof SurveyCreateIn>) => http.post<Survey>(`/api/campaigns/${campaignId}/surveys`, body),
-  detail: (id: number, signal?: AbortSignal) => http.get<SurveyDetail>(`/api/surveys/${id}`, undefined, { silent: true, signal }),
+  list: (campaignId: number, signal?: AbortSignal) =>
+    http.get<SurveyList>(`/api/campaigns/${campaignId}/surveys`, undefined, { signal }),
+  create: (campaignId: number, body: z.input<typeof SurveyCreateIn>) =>
+    http.post<Survey>(`/api/campaigns/${campaignId}/surveys`, body),
+  detail: (id: number, signal?: AbortSignal) =>
+    http.get<SurveyDetail>(`/api/surveys/${id}`, undefined, { silent: true, signal }),
   update: (id: number, body: SurveyPatch) => http.patch<Survey>(`/api/surveys/${id}`, body),
   open: (id: number) => http.post<Survey>(`/api/surveys/${id}/open`, {}),
   close: (id: number) => http.post<Survey>(`/api/surveys/${id}/close`, {}),
   respondents: (id: number, query: RespondentQuery, signal?: AbortSignal) =>
     http.get<Respondents>(`/api/surveys/${id}/respondents`, { ...query }, { signal }),
-  addRespondent: (id: number, body: RespondentInput) => http.post<z.infer<typeof RespondentAddedOut>>(`/api/surveys/${id}/respondents`, body, { silent: true }),
-  removeRespondent: (id: number, respondentId: number) => http.del<z.infer<typeof OkOut>>(`/api/surveys/${id}/respondents/${respondentId}`),
+  addRespondent: (id: number, body: RespondentInput) =>
+    http.post<z.infer<typeof RespondentAddedOut>>(`/api/surveys/${id}/respondents`, body, { silent: true }),
+  removeRespondent: (id: number, respondentId: number) =>
+    http.del<z.infer<typeof OkOut>>(`/api/surveys/${id}/respondents/${respondentId}`),
   template: () => downloadFile('/api/survey-respondents/template', '满意度调查对象名单模板.xlsx'),
   importRespondents: (id: number, file: File) =>
     uploadFile<z.infer<typeof ImportOut>>(`/api/surveys/${id}/respondents/import`, file, { silent: true }),
@@ -78,6 +98,7 @@ export const surveysApi = {
     postDownload(`/api/surveys/${id}/tokens`, body, body.format === 'pdf' ? 'survey-links.pdf' : 'survey-links.xlsx'),
   paper: (id: number, body: z.input<typeof PaperIn>) =>
     http.post<z.infer<typeof PaperOut>>(`/api/surveys/${id}/paper-responses`, body, { silent: true }),
-  results: (id: number, signal?: AbortSignal) => http.get<SurveyResults>(`/api/surveys/${id}/results`, undefined, { signal }),
+  results: (id: number, signal?: AbortSignal) =>
+    http.get<SurveyResults>(`/api/surveys/${id}/results`, undefined, { signal }),
   exportResults: (id: number) => downloadFile(`/api/surveys/${id}/results.xlsx`, 'survey-results.xlsx'),
 };

@@ -3,10 +3,23 @@ import type { PasswordState } from '../../domain/password-policy';
 import type { AccountAction, Role } from '../../domain/roles';
 import type { AuditEntryOut } from '../../server/modules/audit/schemas';
 import type { SessionOut } from '../../server/modules/auth/schemas';
-import type { AccountCreateIn, AccountOut, AccountUpdateIn, SecurityPolicyOut } from '../../server/modules/accounts/schemas';
 import type {
-  ImportJobOut, ImportResult as ImportResultSchema, MemberIn, MemberOut, OrgDetailOut, OrgIn, OrgNode as OrgNodeSchema,
-  OrgSearchHitOut, SecretaryIn, SecretaryOut,
+  AccountCreateIn,
+  AccountOut,
+  AccountUpdateIn,
+  SecurityPolicyOut,
+} from '../../server/modules/accounts/schemas';
+import type {
+  ImportJobOut,
+  ImportResult as ImportResultSchema,
+  MemberIn,
+  MemberOut,
+  OrgDetailOut,
+  OrgIn,
+  OrgNode as OrgNodeSchema,
+  OrgSearchHitOut,
+  SecretaryIn,
+  SecretaryOut,
 } from '../../server/modules/organizations/schemas';
 
 /** What JSON makes of a response type the server's schema declares: dates arrive as ISO strings. */
@@ -56,7 +69,11 @@ export type Secretary = z.infer<typeof SecretaryOut>;
 export type Member = z.infer<typeof MemberOut>;
 export type OrgDetail = z.infer<typeof OrgDetailOut>;
 /** The codes are the strings of /api/meta's option lists; the server's schema checks them against its enums. */
-export type OrgInput = Omit<z.input<typeof OrgIn>, 'kind' | 'sector' | 'level'> & { kind: string; sector: string; level: string };
+export type OrgInput = Omit<z.input<typeof OrgIn>, 'kind' | 'sector' | 'level'> & {
+  kind: string;
+  sector: string;
+  level: string;
+};
 export type SecretaryInput = z.input<typeof SecretaryIn>;
 export type MemberInput = z.input<typeof MemberIn>;
 export type ImportResult = z.infer<typeof ImportResultSchema>;

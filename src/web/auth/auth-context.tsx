@@ -17,7 +17,10 @@ interface AuthValue {
   password: PasswordState | null;
   /** What the user may do (sections, actions); null while signed out. */
   abilities: Abilities | null;
-  login: (username: string, password: string) => Promise<{ user: SessionUser; password: PasswordState; abilities: Abilities }>;
+  login: (
+    username: string,
+    password: string,
+  ) => Promise<{ user: SessionUser; password: PasswordState; abilities: Abilities }>;
   logout: () => Promise<void>;
   /** Changes the signed-in user's own password (the current one required) and reloads the session's state. */
   changePassword: (currentPassword: string, newPassword: string) => Promise<void>;
@@ -72,7 +75,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   // The password expired (or an administrator reset it) while signed in: the app shows the change page.
   useEffect(() => {
-    onPasswordChangeRequired(() => setPassword((p) => ({ expiresAt: p?.expiresAt ?? null, warn: false, mustChange: true, reason: p?.reason ?? 'expired' })));
+    onPasswordChangeRequired(() =>
+      setPassword((p) => ({
+        expiresAt: p?.expiresAt ?? null,
+        warn: false,
+        mustChange: true,
+        reason: p?.reason ?? 'expired',
+      })),
+    );
     return () => onPasswordChangeRequired(null);
   }, []);
 

@@ -31,7 +31,9 @@ export class ErrorBoundary extends Component<Props, State> {
 
   override render() {
     if (!this.state.error) return this.props.children;
-    const chunk = /dynamically imported module|Importing a module script failed|Failed to fetch/i.test(this.state.error.message);
+    const chunk = /dynamically imported module|Importing a module script failed|Failed to fetch/i.test(
+      this.state.error.message,
+    );
     return (
       <Result
         status="error"

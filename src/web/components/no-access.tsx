@@ -10,7 +10,13 @@ import { statusOf, useCampaign } from '../lib/query';
 export function NoAccess() {
   const { abilities } = useAuth();
   return (
-    <Result status="403" title="无权访问" subTitle="当前账号无权使用此页面。" extra={<Link to={homePath(abilities)}>返回首页</Link>} data-testid="no-access" />
+    <Result
+      status="403"
+      title="无权访问"
+      subTitle="当前账号无权使用此页面。"
+      extra={<Link to={homePath(abilities)}>返回首页</Link>}
+      data-testid="no-access"
+    />
   );
 }
 
@@ -26,7 +32,8 @@ export function RequireCampaignPage({ page, children }: { page: CampaignPage | C
   const pages = Array.isArray(page) ? page : [page];
   // The page's own components read the same cached detail (useCampaign) for their abilities.
   const { data, error, isPending } = useCampaign(id);
-  if (id === null || statusOf(error) === 404) return <Result status="404" title="方案不存在" extra={<Link to="/campaigns">返回列表</Link>} />;
+  if (id === null || statusOf(error) === 404)
+    return <Result status="404" title="方案不存在" extra={<Link to="/campaigns">返回列表</Link>} />;
   if (error) return <NoAccess />;
   if (isPending) return <Skeleton active paragraph={{ rows: 6 }} />;
   if (!pages.some((p) => data.permissions.pages[p])) return <NoAccess />;

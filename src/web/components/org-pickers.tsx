@@ -49,7 +49,12 @@ export function OrgIdSelect({ value, onChange, ...rest }: SingleProps) {
   const [picked, setPicked] = useState<OrgRef | null>(null);
   const looked = useQuery({ ...orgNameQuery(value ?? 0), enabled: value != null && picked?.id !== value });
   // The organization picked here, else the stored id's name once known, else the previous one until then.
-  const initial = picked?.id === value ? picked : value != null && looked.data !== undefined ? { id: value, name: looked.data } : picked;
+  const initial =
+    picked?.id === value
+      ? picked
+      : value != null && looked.data !== undefined
+        ? { id: value, name: looked.data }
+        : picked;
   // OrgSelect reads `initial` when it mounts, so it is remounted once the name is known.
   return (
     <OrgSelect
@@ -75,7 +80,14 @@ interface MultiProps {
 }
 
 /** Several organizations by search, for explicit lists (002: which 党委 are 县直系统党委). */
-export function OrgMultiSelect({ value = [], onChange, placeholder = '输入名称搜索并选择党组织', disabled, id, ...rest }: MultiProps) {
+export function OrgMultiSelect({
+  value = [],
+  onChange,
+  placeholder = '输入名称搜索并选择党组织',
+  disabled,
+  id,
+  ...rest
+}: MultiProps) {
   const [term, setTerm] = useState('');
   const q = useDebounced(term.trim(), 300);
   const [open, setOpen] = useState(false);
@@ -102,14 +114,18 @@ export function OrgMultiSelect({ value = [], onChange, placeholder = '输入名�
     placeholderData: keepPreviousData,
   });
   const hits = useMemo(
-    () => (search.isError ? [] : (search.data?.items ?? []).map((h) => ({ value: h.id, label: h.name, path: h.pathNames.join(' / ') }))),
+    () =>
+      search.isError
+        ? []
+        : (search.data?.items ?? []).map((h) => ({ value: h.id, label: h.name, path: h.pathNames.join(' / ') })),
     [search.isError, search.data],
   );
   const loading = search.isFetching;
 
   const options = useMemo(() => {
     const list = [...hits];
-    for (const v of value) if (!list.some((o) => o.value === v)) list.unshift({ value: v, label: names[v] ?? `#${v}`, path: '' });
+    for (const v of value)
+      if (!list.some((o) => o.value === v)) list.unshift({ value: v, label: names[v] ?? `#${v}`, path: '' });
     return list;
   }, [hits, value, names]);
 
@@ -133,7 +149,8 @@ export function OrgMultiSelect({ value = [], onChange, placeholder = '输入名�
       )}
       onChange={(v) => {
         setTerm('');
-        for (const h of hits) if (v.includes(h.value)) setPicked((m) => (m[h.value] ? m : { ...m, [h.value]: h.label }));
+        for (const h of hits)
+          if (v.includes(h.value)) setPicked((m) => (m[h.value] ? m : { ...m, [h.value]: h.label }));
         onChange?.(v);
       }}
       style={{ width: '100%' }}

@@ -39,7 +39,17 @@ const toOption = (hit: OrgSearchHit): OptionItem => ({
  * Picks one organization by searching /api/orgs/search: with 100,000 organizations a
  * pre-loaded list is out of the question, and the path tells same-named villages apart.
  */
-export function OrgSelect({ value, onChange, initial, placeholder = '输入名称或编码搜索组织', excludeIds, disabled, allowClear = true, id, ...rest }: Props) {
+export function OrgSelect({
+  value,
+  onChange,
+  initial,
+  placeholder = '输入名称或编码搜索组织',
+  excludeIds,
+  disabled,
+  allowClear = true,
+  id,
+  ...rest
+}: Props) {
   const [term, setTerm] = useState('');
   const q = useDebounced(term.trim(), 300);
   const [hits, setHits] = useState<OptionItem[]>([]);

@@ -8,7 +8,10 @@ export function ReplicaLagNotice() {
   if (!lag) return null;
   return (
     <Alert
-      type={lag.lagMs >= 60_000 ? 'warning' : 'info'} showIcon banner data-testid="replica-lag"
+      type={lag.lagMs >= 60_000 ? 'warning' : 'info'}
+      showIcon
+      banner
+      data-testid="replica-lag"
       message={`本页数据读自只读副本，比主库滞后${lagInWords(lag.lagMs)}；刚提交的操作可能稍后才显示。`}
     />
   );

@@ -30,10 +30,14 @@ export function replicaLagOf(page: string): ReplicaLag | null {
 /** The lag of the page shown, or null when its data came from the primary (or no replica is configured). */
 export function useReplicaLag(page: string): ReplicaLag | null {
   return useSyncExternalStore(
-    (l) => { listeners.add(l); return () => listeners.delete(l); },
+    (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
     () => replicaLagOf(page),
   );
 }
 
 /** "约3秒" / "不到1秒": the lag in words for the notice. */
-export const lagInWords = (ms: number) => (ms < 1000 ? '不到1秒' : ms < 120_000 ? `约${Math.round(ms / 1000)}秒` : `约${Math.round(ms / 60_000)}分钟`);
+export const lagInWords = (ms: number) =>
+  ms < 1000 ? '不到1秒' : ms < 120_000 ? `约${Math.round(ms / 1000)}秒` : `约${Math.round(ms / 60_000)}分钟`;

@@ -52,15 +52,43 @@ export default function LoginPage() {
           <Typography.Text type="secondary">党组织书记抓基层党建工作述职评议考核</Typography.Text>
         </div>
         {signOutReason === 'expired' && !error && (
-          <Alert type="warning" showIcon title={SESSION_EXPIRED_TEXT} style={{ marginBottom: 16 }} data-testid="login-expired" />
+          <Alert
+            type="warning"
+            showIcon
+            title={SESSION_EXPIRED_TEXT}
+            style={{ marginBottom: 16 }}
+            data-testid="login-expired"
+          />
         )}
         {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="login-error" />}
-        <Form<LoginForm> form={form} layout="vertical" size="large" onFinish={onFinish} requiredMark={false} autoComplete="on">
-          <Form.Item name="username" label="用户名" rules={[{ required: true, whitespace: true, message: '请输入用户名' }]}>
-            <Input prefix={<UserOutlined />} autoComplete="username" autoFocus maxLength={64} data-testid="login-username" />
+        <Form<LoginForm>
+          form={form}
+          layout="vertical"
+          size="large"
+          onFinish={onFinish}
+          requiredMark={false}
+          autoComplete="on"
+        >
+          <Form.Item
+            name="username"
+            label="用户名"
+            rules={[{ required: true, whitespace: true, message: '请输入用户名' }]}
+          >
+            <Input
+              prefix={<UserOutlined />}
+              autoComplete="username"
+              autoFocus
+              maxLength={64}
+              data-testid="login-username"
+            />
           </Form.Item>
           <Form.Item name="password" label="密码" rules={[{ required: true, message: '请输入密码' }]}>
-            <Input.Password prefix={<LockOutlined />} autoComplete="current-password" maxLength={256} data-testid="login-password" />
+            <Input.Password
+              prefix={<LockOutlined />}
+              autoComplete="current-password"
+              maxLength={256}
+              data-testid="login-password"
+            />
           </Form.Item>
           <Form.Item style={{ marginBottom: 8 }}>
             <Button type="primary" htmlType="submit" block loading={submitting} data-testid="login-submit">

@@ -8,7 +8,11 @@ export const app = document.getElementById('app')!;
 /** sessionStorage, not localStorage: a refresh keeps the code, but a shared phone forgets it when the tab closes. */
 export const store = sessionStorage;
 
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...kids: Array<Node | string>) {
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+  ...kids: Array<Node | string>
+) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
   e.append(...kids);
@@ -19,12 +23,18 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<
 export async function post<T>(url: string, body: unknown): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), credentials: 'same-origin' });
+    res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      credentials: 'same-origin',
+    });
   } catch {
     throw new Error('网络连接失败，请检查网络后重试');
   }
   const data = await res.json().catch(() => ({ message: `服务器暂时无法响应（${res.status}），请稍后重试` }));
-  if (!res.ok) throw Object.assign(new Error(data.message ?? '提交失败，请重试'), { code: data.code as string | undefined });
+  if (!res.ok)
+    throw Object.assign(new Error(data.message ?? '提交失败，请重试'), { code: data.code as string | undefined });
   return data as T;
 }
 

@@ -7,29 +7,76 @@ import './vote.css';
 import { app, el, post, readFragmentSecret, showAlert, store } from './common';
 
 type Grade = 'good' | 'fair' | 'average' | 'poor';
-const GRADES: Array<[Grade, string]> = [['good', '好'], ['fair', '较好'], ['average', '一般'], ['poor', '差']];
+const GRADES: Array<[Grade, string]> = [
+  ['good', '好'],
+  ['fair', '较好'],
+  ['average', '一般'],
+  ['poor', '差'],
+];
 const MAX_TEXT = 500;
 
-interface Form { title: string; overall: string; problems: string; suggestions: string; note: string }
-interface Reporter { reporterId: number; name: string; secretaryName: string | null; downward: boolean; done: boolean; form: Form }
-interface Sheet { meetingTitle: string; categoryLabel: string; rehearsal: boolean; reporters: Reporter[] }
+interface Form {
+  title: string;
+  overall: string;
+  problems: string;
+  suggestions: string;
+  note: string;
+}
+interface Reporter {
+  reporterId: number;
+  name: string;
+  secretaryName: string | null;
+  downward: boolean;
+  done: boolean;
+  form: Form;
+}
+interface Sheet {
+  meetingTitle: string;
+  categoryLabel: string;
+  rehearsal: boolean;
+  reporters: Reporter[];
+}
 
 const showError = (where: HTMLElement, message: string) => showAlert(where, message, 'vote-error');
-const showWaiting = (where: HTMLElement, n: number) => showAlert(where,
-  `已收到您的${n}张选票。为保护匿名，选票将与其他人的选票一起保存，请勿关闭本页面……`, 'vote-waiting', 'info');
+const showWaiting = (where: HTMLElement, n: number) =>
+  showAlert(
+    where,
+    `已收到您的${n}张选票。为保护匿名，选票将与其他人的选票一起保存，请勿关闭本页面……`,
+    'vote-waiting',
+    'info',
+  );
 
 function start() {
   const code = readFragmentSecret('c', 'vote.code');
-  const codeInput = el('input', { type: 'text', autocomplete: 'off', autocapitalize: 'characters', maxlength: '20', 'data-testid': 'vote-code', placeholder: '投票条上的投票码' }) as HTMLInputElement;
+  const codeInput = el('input', {
+    type: 'text',
+    autocomplete: 'off',
+    autocapitalize: 'characters',
+    maxlength: '20',
+    'data-testid': 'vote-code',
+    placeholder: '投票条上的投票码',
+  }) as HTMLInputElement;
   codeInput.value = code;
-  const room = el('input', { inputmode: 'numeric', pattern: '[0-9]*', maxlength: '6', autocomplete: 'off', 'data-testid': 'vote-room', placeholder: '6位数字' }) as HTMLInputElement;
+  const room = el('input', {
+    inputmode: 'numeric',
+    pattern: '[0-9]*',
+    maxlength: '6',
+    autocomplete: 'off',
+    'data-testid': 'vote-room',
+    placeholder: '6位数字',
+  }) as HTMLInputElement;
   room.value = store.getItem('vote.room') ?? '';
   const go = el('button', { type: 'submit', 'data-testid': 'vote-start' }, '开始评议') as HTMLButtonElement;
-  const form = el('form', { class: 'card' },
+  const form = el(
+    'form',
+    { class: 'card' },
     el('h2', {}, '请输入会场码'),
     el('p', { class: 'muted' }, '会场码显示在会场大屏上。投票匿名进行，系统不记录您的身份。'),
     ...(code ? [] : [el('label', { class: 'f' }, '投票码'), codeInput]),
-    el('label', { class: 'f' }, '会场码'), room, go);
+    el('label', { class: 'f' }, '会场码'),
+    room,
+    go,
+  );
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     go.disabled = true;
@@ -49,26 +96,47 @@ function start() {
 }
 
 function finished(sheet: Sheet) {
-  app.replaceChildren(el('div', { class: 'card big', 'data-testid': 'vote-finished' },
-    el('div', { class: 'done' }, '已提交'), el('p', { class: 'muted' }, `${sheet.meetingTitle}：您已完成全部评议，感谢参与。`)));
+  app.replaceChildren(
+    el(
+      'div',
+      { class: 'card big', 'data-testid': 'vote-finished' },
+      el('div', { class: 'done' }, '已提交'),
+      el('p', { class: 'muted' }, `${sheet.meetingTitle}：您已完成全部评议，感谢参与。`),
+    ),
+  );
 }
 
 function render(sheet: Sheet, auth: { code: string; roomCode: string }) {
   if (sheet.reporters.every((r) => r.done)) return finished(sheet);
-  const cards = new Map<number, { card: HTMLElement; read(): { reporterId: number; grade: Grade; problems: string; suggestions: string } | null }>();
-  const head = el('div', { class: 'card' }, el('h2', {}, sheet.meetingTitle),
+  const cards = new Map<
+    number,
+    { card: HTMLElement; read(): { reporterId: number; grade: Grade; problems: string; suggestions: string } | null }
+  >();
+  const head = el(
+    'div',
+    { class: 'card' },
+    el('h2', {}, sheet.meetingTitle),
     el('div', { class: 'muted' }, `参评人员类别：${sheet.categoryLabel}`),
-    ...(sheet.rehearsal ? [el('span', { class: 'tag' }, '演练，不计入正式结果')] : []));
+    ...(sheet.rehearsal ? [el('span', { class: 'tag' }, '演练，不计入正式结果')] : []),
+  );
   const list: HTMLElement[] = [head];
 
   async function submit(ids: number[], where: HTMLElement, button: HTMLButtonElement) {
     const ballots = ids.map((id) => cards.get(id)!.read()).filter((b) => b !== null);
     if (ballots.length < ids.length || ballots.length === 0) {
-      return showError(where, ids.length === 1 ? '请先选择总体评价（好、较好、一般、差）' : '还有述职对象未选择总体评价，请逐一选择后再全部提交');
+      return showError(
+        where,
+        ids.length === 1
+          ? '请先选择总体评价（好、较好、一般、差）'
+          : '还有述职对象未选择总体评价，请逐一选择后再全部提交',
+      );
     }
     button.disabled = true;
     let body = ballots.map((b) => ({
-      reporterId: b.reporterId, grade: b.grade, ...(b.problems ? { problems: b.problems } : {}), ...(b.suggestions ? { suggestions: b.suggestions } : {}),
+      reporterId: b.reporterId,
+      grade: b.grade,
+      ...(b.problems ? { problems: b.problems } : {}),
+      ...(b.suggestions ? { suggestions: b.suggestions } : {}),
     }));
     try {
       // A ballot is stored only together with at least the minimum group of others (匿名保护); until then the server
@@ -107,32 +175,67 @@ function render(sheet: Sheet, auth: { code: string; roomCode: string }) {
       continue;
     }
     const name = `g${r.reporterId}`;
-    const grades = el('div', { class: 'grades', role: 'radiogroup' }, ...GRADES.map(([g, label]) =>
-      el('label', {}, el('input', { type: 'radio', name, value: g, 'data-testid': `grade-${r.reporterId}-${g}` }), el('span', {}, label))));
+    const grades = el(
+      'div',
+      { class: 'grades', role: 'radiogroup' },
+      ...GRADES.map(([g, label]) =>
+        el(
+          'label',
+          {},
+          el('input', { type: 'radio', name, value: g, 'data-testid': `grade-${r.reporterId}-${g}` }),
+          el('span', {}, label),
+        ),
+      ),
+    );
     const text = (placeholder: string) => {
       const t = el('textarea', { maxlength: String(MAX_TEXT), placeholder }) as HTMLTextAreaElement;
       const n = el('div', { class: 'count' }, `0/${MAX_TEXT}`);
-      t.addEventListener('input', () => { n.textContent = `${t.value.length}/${MAX_TEXT}`; });
+      t.addEventListener('input', () => {
+        n.textContent = `${t.value.length}/${MAX_TEXT}`;
+      });
       return [t, n] as const;
     };
     const [problems, pc] = text('选填');
     const [suggestions, sc] = text('选填');
-    const button = el('button', { type: 'button', class: 'secondary', 'data-testid': `submit-${r.reporterId}` }, '提交此项') as HTMLButtonElement;
-    card.append(el('label', { class: 'f' }, r.form.overall), grades,
-      el('label', { class: 'f' }, r.form.problems), problems, pc,
-      el('label', { class: 'f' }, r.form.suggestions), suggestions, sc, button);
+    const button = el(
+      'button',
+      { type: 'button', class: 'secondary', 'data-testid': `submit-${r.reporterId}` },
+      '提交此项',
+    ) as HTMLButtonElement;
+    card.append(
+      el('label', { class: 'f' }, r.form.overall),
+      grades,
+      el('label', { class: 'f' }, r.form.problems),
+      problems,
+      pc,
+      el('label', { class: 'f' }, r.form.suggestions),
+      suggestions,
+      sc,
+      button,
+    );
     cards.set(r.reporterId, {
       card,
       read: () => {
         const picked = card.querySelector<HTMLInputElement>(`input[name="${name}"]:checked`);
-        return picked ? { reporterId: r.reporterId, grade: picked.value as Grade, problems: problems.value.trim(), suggestions: suggestions.value.trim() } : null;
+        return picked
+          ? {
+              reporterId: r.reporterId,
+              grade: picked.value as Grade,
+              problems: problems.value.trim(),
+              suggestions: suggestions.value.trim(),
+            }
+          : null;
       },
     });
     button.addEventListener('click', () => void submit([r.reporterId], card, button));
     list.push(card);
   }
   const pending = sheet.reporters.filter((r) => !r.done).map((r) => r.reporterId);
-  const all = el('button', { type: 'button', 'data-testid': 'submit-all' }, `全部提交（${pending.length}项）`) as HTMLButtonElement;
+  const all = el(
+    'button',
+    { type: 'button', 'data-testid': 'submit-all' },
+    `全部提交（${pending.length}项）`,
+  ) as HTMLButtonElement;
   const foot = el('div', { class: 'card' }, el('p', { class: 'muted' }, sheet.reporters[0]?.form.note ?? ''), all);
   all.addEventListener('click', () => void submit(pending, foot, all));
   list.push(foot);

@@ -12,7 +12,14 @@ import { chromium, type Browser } from 'playwright-core';
 export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      ...extraArgs,
+    ],
   });
   const newContext = browser.newContext.bind(browser);
   const newPage = browser.newPage.bind(browser);
@@ -46,7 +53,13 @@ export async function serveAndLaunch(app: FastifyInstance, database: { close(): 
 }
 
 /** A new page signed in through the login form, waited until the signed-in shell shows. */
-export async function signInPage(browser: Browser, base: string, username: string, password: string, o: { timeout?: number; viewport?: { width: number; height: number } } = {}) {
+export async function signInPage(
+  browser: Browser,
+  base: string,
+  username: string,
+  password: string,
+  o: { timeout?: number; viewport?: { width: number; height: number } } = {},
+) {
   const page = await browser.newPage(o.viewport ? { viewport: o.viewport } : {});
   if (o.timeout) page.setDefaultTimeout(o.timeout);
   await page.goto(`${base}/login`);

@@ -1,5 +1,13 @@
 import { AppError, notFound } from '../../../domain/errors';
-import { type AccountAction, accountActionsOf, mayActOnAccount, onBranch, pathWithin, type Role, ROLES } from '../../../domain/roles';
+import {
+  type AccountAction,
+  accountActionsOf,
+  mayActOnAccount,
+  onBranch,
+  pathWithin,
+  type Role,
+  ROLES,
+} from '../../../domain/roles';
 import type { AuthUser } from '../../http/context';
 
 /**
@@ -19,7 +27,8 @@ export const readsSecuritySettings = (user: Pick<AuthUser, 'role'>) => user.role
 
 export function assertAccountDuty(user: AuthUser, ...actions: AccountAction[]) {
   const mine = accountActionsOf(user.role);
-  if (!user.scopePath || !actions.some((a) => mine.includes(a))) throw new AppError('FORBIDDEN', '当前角色无权管理账号');
+  if (!user.scopePath || !actions.some((a) => mine.includes(a)))
+    throw new AppError('FORBIDDEN', '当前角色无权管理账号');
 }
 
 export const withinReach = (actor: AuthUser, path: string | null) =>
@@ -45,7 +54,10 @@ export function assertMayAct(actor: AuthUser, action: AccountAction, target: Acc
     throw new AppError('FORBIDDEN', '不能在账号管理中修改自己的账号（修改本人密码请使用“修改密码”）');
   }
   if (!mayActOnAccount(actor.role, action, target.role)) {
-    throw new AppError('FORBIDDEN', `${ROLES[actor.role]}无权对${ROLES[target.role]}账号进行此操作（三员分立：不能管理同级或更高级别的账号）`);
+    throw new AppError(
+      'FORBIDDEN',
+      `${ROLES[actor.role]}无权对${ROLES[target.role]}账号进行此操作（三员分立：不能管理同级或更高级别的账号）`,
+    );
   }
 }
 

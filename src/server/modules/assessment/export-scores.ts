@@ -35,7 +35,10 @@ export async function exportScores(db: DbOrTx, user: AuthUser, campaignId: numbe
   ];
   for (const r of items) {
     ws.addRow({
-      ...r, status: STATUS_LABELS[r.status], teamName: r.teamName ?? '', checklistTitle: r.checklistTitle ?? '（无适用细则）',
+      ...r,
+      status: STATUS_LABELS[r.status],
+      teamName: r.teamName ?? '',
+      checklistTitle: r.checklistTitle ?? '（无适用细则）',
       completedAt: r.completedAt ? new Date(r.completedAt) : null,
     });
   }
@@ -55,17 +58,40 @@ export async function exportScores(db: DbOrTx, user: AuthUser, campaignId: numbe
   ];
   const ids = items.map((r) => r.reporterId);
   if (ids.length) {
-    const rows = await queryRows<{ reporterId: number; section: string; title: string; method: string; maxPoints: number; score: number; failed: boolean; note: string | null; scoredBy: string | null }>(db, sql`
+    const rows = await queryRows<{
+      reporterId: number;
+      section: string;
+      title: string;
+      method: string;
+      maxPoints: number;
+      score: number;
+      failed: boolean;
+      note: string | null;
+      scoredBy: string | null;
+    }>(
+      db,
+      sql`
       select f.reporter_id as "reporterId", i.section, i.title, i.method, i.max_points::float8 as "maxPoints", f.score::float8 as score,
              f.failed, f.note, u.display_name as "scoredBy"
       from field_scores f join checklist_items i on i.id = f.item_id and i.removed_at is null left join auth_v_users u on u.id = f.scored_by
-      where f.reporter_id in (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})
-      order by f.reporter_id, i.checklist_id, i.position, i.id`);
+      where f.reporter_id in (${sql.join(
+        ids.map((i) => sql`${i}`),
+        sql`, `,
+      )})
+      order by f.reporter_id, i.checklist_id, i.position, i.id`,
+    );
     const order = new Map(items.map((r, i) => [r.reporterId, i]));
     const name = new Map(items.map((r) => [r.reporterId, r.orgName]));
     rows.sort((a, b) => order.get(a.reporterId)! - order.get(b.reporterId)!);
     for (const r of rows) {
-      detail.addRow({ ...r, orgName: name.get(r.reporterId), method: methodLabel(r.method), failed: r.failed ? '是' : '否', note: r.note ?? '', scoredBy: r.scoredBy ?? '' });
+      detail.addRow({
+        ...r,
+        orgName: name.get(r.reporterId),
+        method: methodLabel(r.method),
+        failed: r.failed ? '是' : '否',
+        note: r.note ?? '',
+        scoredBy: r.scoredBy ?? '',
+      });
     }
   }
   header(detail);

@@ -15,19 +15,39 @@ export async function getSheet(db: DbOrTx, user: AuthUser, reporterId: number) {
   const items = (list?.items ?? []).map((i) => ({ ...i, methodLabel: methodLabel(i.method) }));
   const itemIds = new Set(items.map((i) => i.id));
   const own = scores.filter((s) => itemIds.has(s.itemId));
-  const [completedBy] = ctx.completedAt ? await queryRows<{ name: string }>(db, sql`
-    select u.display_name as name from assessment_assignments a join auth_v_users u on u.id = a.completed_by where a.reporter_id = ${reporterId}`) : [];
+  const [completedBy] = ctx.completedAt
+    ? await queryRows<{ name: string }>(
+        db,
+        sql`
+    select u.display_name as name from assessment_assignments a join auth_v_users u on u.id = a.completed_by where a.reporter_id = ${reporterId}`,
+      )
+    : [];
   return {
     reporter: {
-      id: ctx.reporterId, orgName: ctx.orgName, secretaryName: ctx.secretaryName, tierKey: ctx.tierKey,
-      teamId: ctx.teamId, teamName: ctx.teamName, completedAt: ctx.completedAt, completedByName: completedBy?.name ?? null,
+      id: ctx.reporterId,
+      orgName: ctx.orgName,
+      secretaryName: ctx.secretaryName,
+      tierKey: ctx.tierKey,
+      teamId: ctx.teamId,
+      teamName: ctx.teamName,
+      completedAt: ctx.completedAt,
+      completedByName: completedBy?.name ?? null,
     },
     campaign: { id: ctx.campaign.id, title: ctx.campaign.title, year: ctx.campaign.year, state: ctx.campaign.state },
-    checklist: list ? { id: list.id, title: list.title, total: totalPoints(items.map((i) => i.maxPoints)), sections: sectionTotals(items) } : null,
+    checklist: list
+      ? {
+          id: list.id,
+          title: list.title,
+          total: totalPoints(items.map((i) => i.maxPoints)),
+          sections: sectionTotals(items),
+        }
+      : null,
     items,
     scores: own,
     summary: {
-      items: items.length, scored: own.length, failed: own.filter((s) => s.failed).length,
+      items: items.length,
+      scored: own.length,
+      failed: own.filter((s) => s.failed).length,
       score: totalPoints(own.map((s) => s.score)),
     },
     canScore: user.role === 'assessor' && member && !ctx.completedAt && ctx.campaign.state !== 'archived',

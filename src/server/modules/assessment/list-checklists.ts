@@ -20,17 +20,31 @@ export async function listChecklists(db: DbOrTx, user: AuthUser, campaignId: num
   const campaign = await getCampaignRef(db, campaignId, user);
   assertViewAll(user, campaign);
   const lists = await listChecklistRows(db, campaignId);
-  const items = await listItems(db, lists.map((l) => l.id));
+  const items = await listItems(
+    db,
+    lists.map((l) => l.id),
+  );
   const settings = campaign.settings as { reporterTiers?: { key: string; label: string }[] } | null;
   const checklists: ChecklistView[] = lists.map((l) => {
     const own = items.filter((i) => i.checklistId === l.id).map((i) => ({ ...i, methodLabel: methodLabel(i.method) }));
     return {
-      id: l.id, title: l.title, appliesTo: l.appliesTo ?? {}, position: l.position,
-      total: totalPoints(own.map((i) => i.maxPoints)), sections: sectionTotals(own), items: own,
+      id: l.id,
+      title: l.title,
+      appliesTo: l.appliesTo ?? {},
+      position: l.position,
+      total: totalPoints(own.map((i) => i.maxPoints)),
+      sections: sectionTotals(own),
+      items: own,
     };
   });
   return {
-    campaign: { id: campaign.id, title: campaign.title, year: campaign.year, state: campaign.state, organizerName: campaign.organizerName },
+    campaign: {
+      id: campaign.id,
+      title: campaign.title,
+      year: campaign.year,
+      state: campaign.state,
+      organizerName: campaign.organizerName,
+    },
     tiers: (settings?.reporterTiers ?? []).map((t) => ({ key: t.key, label: t.label })),
     templateKinds: TEMPLATE_KINDS.map((k) => ({ code: k.code, label: k.label })),
     checklists,

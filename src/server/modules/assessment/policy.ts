@@ -9,7 +9,8 @@ const deny = (message: string) => new AppError('FORBIDDEN', message);
 const covers = (user: AuthUser, c: Pick<CampaignRef, 'organizerPath'>) => pathWithin(c.organizerPath, user.scopePath);
 
 /** Checklists, teams, reopening: the organization department of the organizing level (or above). */
-export const canOrganize = (user: AuthUser, c: Pick<CampaignRef, 'organizerPath'>) => user.role === 'org_admin' && covers(user, c);
+export const canOrganize = (user: AuthUser, c: Pick<CampaignRef, 'organizerPath'>) =>
+  user.role === 'org_admin' && covers(user, c);
 export function assertOrganize(user: AuthUser, c: CampaignRef) {
   if (!canOrganize(user, c)) throw deny('无权管理该述职评议考核的实地考核');
 }

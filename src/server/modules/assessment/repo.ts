@@ -20,12 +20,20 @@ export interface CampaignRef {
  * With a `viewer`, a campaign off the viewer's branch is not found, exactly as a missing id of `what` (the object the
  * caller named: the campaign itself, or a checklist, item or team of it) — issue 15.
  */
-export async function getCampaignRef(db: DbOrTx, id: number, viewer?: AuthUser, what = '述职评议考核'): Promise<CampaignRef> {
-  const [row] = await queryRows<CampaignRef>(db, sql`
+export async function getCampaignRef(
+  db: DbOrTx,
+  id: number,
+  viewer?: AuthUser,
+  what = '述职评议考核',
+): Promise<CampaignRef> {
+  const [row] = await queryRows<CampaignRef>(
+    db,
+    sql`
     select c.id, c.title, c.year, c.state, c.organizer_org_id as "organizerOrgId", o.name as "organizerName",
            o.path as "organizerPath", c.settings
     from campaigns_v_campaigns c join organizations_v_units o on o.id = c.organizer_org_id
-    where c.id = ${id}`);
+    where c.id = ${id}`,
+  );
   if (!row) throw notFound('述职评议考核');
   hideOffBranch(viewer, row.organizerPath, what);
   return row;
@@ -43,18 +51,24 @@ export interface ChecklistRow {
 }
 
 export async function getChecklist(db: DbOrTx, id: number): Promise<ChecklistRow> {
-  const [row] = await queryRows<ChecklistRow>(db, sql`
+  const [row] = await queryRows<ChecklistRow>(
+    db,
+    sql`
     select id, campaign_id as "campaignId", title, applies_to as "appliesTo", position
-    from checklists where id = ${id} and removed_at is null`);
+    from checklists where id = ${id} and removed_at is null`,
+  );
   if (!row) throw notFound('考核细则');
   return row;
 }
 
 export async function listChecklistRows(db: DbOrTx, campaignId: number): Promise<ChecklistRow[]> {
-  return queryRows<ChecklistRow>(db, sql`
+  return queryRows<ChecklistRow>(
+    db,
+    sql`
     select id, campaign_id as "campaignId", title, applies_to as "appliesTo", position
     from checklists where campaign_id = ${campaignId} and removed_at is null
-    order by position, id`);
+    order by position, id`,
+  );
 }
 
 export interface ItemRow {
@@ -70,11 +84,17 @@ export interface ItemRow {
 
 export async function listItems(db: DbOrTx, checklistIds: number[]): Promise<ItemRow[]> {
   if (!checklistIds.length) return [];
-  return queryRows<ItemRow>(db, sql`
+  return queryRows<ItemRow>(
+    db,
+    sql`
     select id, checklist_id as "checklistId", section, position, title, max_points::float8 as "maxPoints", guidance, method
     from checklist_items
-    where removed_at is null and checklist_id in (${sql.join(checklistIds.map((i) => sql`${i}`), sql`, `)})
-    order by checklist_id, position, id`);
+    where removed_at is null and checklist_id in (${sql.join(
+      checklistIds.map((i) => sql`${i}`),
+      sql`, `,
+    )})
+    order by checklist_id, position, id`,
+  );
 }
 
 /** A reporter with what access and scoring need: campaign, organization, its team and completion. */
@@ -95,7 +115,9 @@ export interface ReporterCtx {
 }
 
 export async function getReporterCtx(db: DbOrTx, reporterId: number, viewer?: AuthUser): Promise<ReporterCtx> {
-  const [row] = await queryRows<Omit<ReporterCtx, 'campaign'>>(db, sql`
+  const [row] = await queryRows<Omit<ReporterCtx, 'campaign'>>(
+    db,
+    sql`
     select r.id as "reporterId", r.campaign_id as "campaignId", r.org_id as "orgId", o.name as "orgName", o.path as "orgPath",
            o.sector, r.tier_key as "tierKey", coalesce(s.name, (select cs.name from organizations_v_secretaries cs where cs.org_id = r.org_id and cs.tenure_end is null
              order by cs.tenure_start desc limit 1)) as "secretaryName",
@@ -105,7 +127,8 @@ export async function getReporterCtx(db: DbOrTx, reporterId: number, viewer?: Au
     left join organizations_v_secretaries s on s.id = r.secretary_id
     left join assessment_assignments a on a.reporter_id = r.id
     left join assessment_teams t on t.id = a.team_id and t.removed_at is null
-    where r.id = ${reporterId} and r.removed_at is null`);
+    where r.id = ${reporterId} and r.removed_at is null`,
+  );
   if (!row) throw notFound('述职对象');
   const campaign = await getCampaignRef(db, row.campaignId, viewer, '述职对象');
   return { ...row, teamId: row.teamName == null ? null : row.teamId, campaign };
@@ -113,9 +136,12 @@ export async function getReporterCtx(db: DbOrTx, reporterId: number, viewer?: Au
 
 export async function isTeamMember(db: DbOrTx, teamId: number | null, userId: number): Promise<boolean> {
   if (teamId == null) return false;
-  const [row] = await queryRows<{ ok: boolean }>(db, sql`
+  const [row] = await queryRows<{ ok: boolean }>(
+    db,
+    sql`
     select exists(select 1 from assessment_team_members m join assessment_teams t on t.id = m.team_id
-                  where m.team_id = ${teamId} and m.user_id = ${userId} and t.removed_at is null) as ok`);
+                  where m.team_id = ${teamId} and m.user_id = ${userId} and t.removed_at is null) as ok`,
+  );
   return row!.ok;
 }
 
@@ -140,12 +166,15 @@ export interface ScoreRow {
 }
 
 export async function listScores(db: DbOrTx, reporterId: number): Promise<ScoreRow[]> {
-  return queryRows<ScoreRow>(db, sql`
+  return queryRows<ScoreRow>(
+    db,
+    sql`
     select f.id, f.item_id as "itemId", f.score::float8 as score, f.failed, f.note, f.client_id::text as "clientId",
            u.display_name as "scoredByName", ${isoTs(sql`f.scored_at`)} as "scoredAt",
            coalesce((select json_agg(json_build_object('id', p.id, 'fileName', p.file_name, 'size', p.size) order by p.id)
                      from field_score_photos p where p.score_id = f.id and p.removed_at is null), '[]'::json) as photos
     from field_scores f left join auth_v_users u on u.id = f.scored_by
     where f.reporter_id = ${reporterId}
-    order by f.item_id`);
+    order by f.item_id`,
+  );
 }

@@ -39,14 +39,25 @@ const savedShape = sql`id, item_id as "itemId", score::float8 as score, failed, 
  * for the same (reporter, item) is a correction and updates that row. Refused once the team has
  * completed the reporter (the organizer reopens it with a reason).
  */
-export async function scoreItem(db: DbOrTx, user: AuthUser, actor: AuditActor, reporterId: number, input: ScoreInput): Promise<SavedScore> {
+export async function scoreItem(
+  db: DbOrTx,
+  user: AuthUser,
+  actor: AuditActor,
+  reporterId: number,
+  input: ScoreInput,
+): Promise<SavedScore> {
   return db.transaction(async (tx) => {
     const ctx = await getReporterCtx(tx, reporterId, user);
     assertScore(user, await isTeamMember(tx, ctx.teamId, user.id));
 
-    const [again] = await queryRows<Omit<SavedScore, 'duplicate' | 'scoredAt'> & { reporterId: number; scoredAt: string }>(tx, sql`
+    const [again] = await queryRows<
+      Omit<SavedScore, 'duplicate' | 'scoredAt'> & { reporterId: number; scoredAt: string }
+    >(
+      tx,
+      sql`
       select ${savedShape}, reporter_id as "reporterId", ${isoTs(sql`scored_at`)} as "scoredAt"
-      from field_scores where client_id = ${input.clientId}`);
+      from field_scores where client_id = ${input.clientId}`,
+    );
     if (again) {
       if (again.reporterId !== reporterId || again.itemId !== input.itemId) {
         throw new AppError('CLIENT_ID_REUSED');
@@ -56,7 +67,8 @@ export async function scoreItem(db: DbOrTx, user: AuthUser, actor: AuditActor, r
     }
 
     assertNotArchived(ctx.campaign);
-    if (ctx.completedAt) throw new AppError('ASSESSMENT_COMPLETED', `${ctx.orgName}的实地考核已提交，如需修改请组织部门退回`);
+    if (ctx.completedAt)
+      throw new AppError('ASSESSMENT_COMPLETED', `${ctx.orgName}的实地考核已提交，如需修改请组织部门退回`);
     const list = await checklistFor(tx, ctx);
     const item = list?.items.find((i) => i.id === input.itemId);
     if (!item) throw new AppError('VALIDATION', '该考核项目不属于此述职对象适用的考核细则', { field: 'itemId' });
@@ -69,18 +81,34 @@ export async function scoreItem(db: DbOrTx, user: AuthUser, actor: AuditActor, r
     await assertPhaseOpen(tx, ctx.campaignId, 'field.score', scoredAt);
     const note = input.note?.trim() || null;
 
-    const [before] = await queryRows<{ score: number; failed: boolean; note: string | null }>(tx, sql`
-      select score::float8 as score, failed, note from field_scores where reporter_id = ${reporterId} and item_id = ${item.id}`);
-    const [row] = await queryRows<Omit<SavedScore, 'duplicate'>>(tx, sql`
+    const [before] = await queryRows<{ score: number; failed: boolean; note: string | null }>(
+      tx,
+      sql`
+      select score::float8 as score, failed, note from field_scores where reporter_id = ${reporterId} and item_id = ${item.id}`,
+    );
+    const [row] = await queryRows<Omit<SavedScore, 'duplicate'>>(
+      tx,
+      sql`
       insert into field_scores (reporter_id, item_id, score, failed, note, client_id, scored_by, scored_at, received_at)
       values (${reporterId}, ${item.id}, ${input.score}, ${input.failed}, ${note}, ${input.clientId}, ${user.id}, ${scoredAt}, ${now})
       on conflict (reporter_id, item_id) do update set
         score = excluded.score, failed = excluded.failed, note = excluded.note, client_id = excluded.client_id,
         scored_by = excluded.scored_by, scored_at = excluded.scored_at, received_at = excluded.received_at
-      returning ${savedShape}, ${isoTs(sql`scored_at`)} as "scoredAt"`);
+      returning ${savedShape}, ${isoTs(sql`scored_at`)} as "scoredAt"`,
+    );
     await writeAudit(tx, actor, {
-      action: 'assessment.score.save', targetType: 'campaign_reporter', targetId: reporterId, scopePath: ctx.orgPath,
-      detail: { itemId: item.id, itemTitle: item.title, before: before ?? null, after: { score: input.score, failed: input.failed, note }, clientId: input.clientId, teamId: ctx.teamId },
+      action: 'assessment.score.save',
+      targetType: 'campaign_reporter',
+      targetId: reporterId,
+      scopePath: ctx.orgPath,
+      detail: {
+        itemId: item.id,
+        itemTitle: item.title,
+        before: before ?? null,
+        after: { score: input.score, failed: input.failed, note },
+        clientId: input.clientId,
+        teamId: ctx.teamId,
+      },
     });
     return { ...row!, duplicate: false };
   });

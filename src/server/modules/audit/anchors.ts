@@ -1,10 +1,25 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  sign,
+  verify,
+} from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
-import { type Anchor, type AnchorFields, type AnchorReason, anchorMessage, formatAnchor, parseAnchors } from '../../../domain/audit-anchor';
+import {
+  type Anchor,
+  type AnchorFields,
+  type AnchorReason,
+  anchorMessage,
+  formatAnchor,
+  parseAnchors,
+} from '../../../domain/audit-anchor';
 import { type DbOrTx, queryRows } from '../../db/connect';
 
 /**
@@ -31,7 +46,10 @@ export const anchorLogFile = (p: AnchorPaths) => path.resolve(p.logFile ?? path.
 
 /** Fingerprint of a public key: SHA-256 of its SubjectPublicKeyInfo, 16 hex. Printed in exports to pin the key. */
 export const anchorKeyId = (publicKey: KeyObject) =>
-  createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
+  createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex')
+    .slice(0, 16);
 
 export interface AnchorSigner {
   privateKey: KeyObject;
@@ -83,33 +101,50 @@ export function loadAnchorSigner(p: AnchorPaths): AnchorSigner {
  * The key that checks anchors, for the verifier: a public key file given explicitly (an auditor's own copy), else
  * derived from the private key, else DATA_DIR/audit-anchor.pub. Never generates one. Null when none exists.
  */
-export function loadAnchorPublicKey(p: AnchorPaths, publicKeyFile?: string): { publicKey: KeyObject; keyId: string; file: string } | null {
+export function loadAnchorPublicKey(
+  p: AnchorPaths,
+  publicKeyFile?: string,
+): { publicKey: KeyObject; keyId: string; file: string } | null {
   const candidates: Array<[string, 'public' | 'private']> = publicKeyFile
     ? [[path.resolve(publicKeyFile), 'public']]
-    : [[anchorKeyFile(p), 'private'], [anchorPublicKeyFile(p), 'public']];
+    : [
+        [anchorKeyFile(p), 'private'],
+        [anchorPublicKeyFile(p), 'public'],
+      ];
   for (const [file, kind] of candidates) {
     if (!existsSync(file)) {
       if (publicKeyFile) throw new Error(`未找到锚点公钥文件 ${file}`);
       continue;
     }
     const text = readFileSync(file);
-    const publicKey = ed25519(kind === 'private' ? createPublicKey(createPrivateKey(text)) : createPublicKey(text), file);
+    const publicKey = ed25519(
+      kind === 'private' ? createPublicKey(createPrivateKey(text)) : createPublicKey(text),
+      file,
+    );
     return { publicKey, keyId: anchorKeyId(publicKey), file };
   }
   return null;
 }
 
-interface Head { seq: number; hash: string; head: number; rows: number }
+interface Head {
+  seq: number;
+  hash: string;
+  head: number;
+  rows: number;
+}
 
 /**
  * The last sealed row, the lowest seq and the rows up to it, in one statement (one snapshot). A row without a hash
  * is never anchored: it proves nothing and the verifier reports it anyway.
  */
 export async function readChainHead(db: DbOrTx): Promise<Head | null> {
-  const [r] = await queryRows<{ seq: string | number; hash: string; head: string | number; rows: string | number }>(db, sql`
+  const [r] = await queryRows<{ seq: string | number; hash: string; head: string | number; rows: string | number }>(
+    db,
+    sql`
     select t.seq, t.hash, (select min(seq) from audit_log) as head,
            (select count(*) from audit_log where seq <= t.seq) as rows
-    from (select seq, hash from audit_log where hash is not null order by seq desc limit 1) t`);
+    from (select seq, hash from audit_log where hash is not null order by seq desc limit 1) t`,
+  );
   return r ? { seq: Number(r.seq), hash: r.hash, head: Number(r.head), rows: Number(r.rows) } : null;
 }
 
@@ -160,26 +195,38 @@ async function readAnchorSource(file: string): Promise<string> {
 }
 
 /** Reads and checks the anchors in the given files (log, export, copies); a missing file is a problem, not a pass. */
-export async function loadAnchors(files: string[], key: { publicKey: KeyObject; keyId: string } | null): Promise<LoadedAnchors> {
+export async function loadAnchors(
+  files: string[],
+  key: { publicKey: KeyObject; keyId: string } | null,
+): Promise<LoadedAnchors> {
   const out: LoadedAnchors = { anchors: [], problems: [], sources: files, keyId: key?.keyId ?? null };
   for (const file of files) {
     let text: string;
     try {
       text = await readAnchorSource(file);
     } catch (e) {
-      out.problems.push({ seq: 0, message: `锚点文件 ${file} 无法读取（${(e as NodeJS.ErrnoException).code ?? (e as Error).message}）` });
+      out.problems.push({
+        seq: 0,
+        message: `锚点文件 ${file} 无法读取（${(e as NodeJS.ErrnoException).code ?? (e as Error).message}）`,
+      });
       continue;
     }
     const parsed = parseAnchors(text, file);
     for (const m of parsed.malformed) {
-      out.problems.push({ seq: 0, message: `${path.basename(file)} 第 ${m.lineNo} 行：锚点格式无效（被改动或截断）：${m.text}` });
+      out.problems.push({
+        seq: 0,
+        message: `${path.basename(file)} 第 ${m.lineNo} 行：锚点格式无效（被改动或截断）：${m.text}`,
+      });
     }
     for (const a of parsed.anchors) {
       const where = `${path.basename(a.source)} 第 ${a.lineNo} 行`;
       if (!key) {
         out.problems.push({ seq: a.seq, message: `${where}：没有锚点公钥，无法核验签名` });
       } else if (a.key !== key.keyId) {
-        out.problems.push({ seq: a.seq, message: `${where}：锚点由另一把密钥签名（指纹 ${a.key}，本机公钥指纹 ${key.keyId}）` });
+        out.problems.push({
+          seq: a.seq,
+          message: `${where}：锚点由另一把密钥签名（指纹 ${a.key}，本机公钥指纹 ${key.keyId}）`,
+        });
       } else if (!verify(null, Buffer.from(anchorMessage(a), 'utf8'), key.publicKey, Buffer.from(a.sig, 'base64'))) {
         out.problems.push({ seq: a.seq, message: `${where}：锚点签名无效（锚点被改动）` });
       } else {
@@ -206,7 +253,11 @@ export class AuditAnchors {
   private queue: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly db: DbOrTx, readonly config: AuditAnchorConfig, private readonly now: () => Date) {
+  constructor(
+    private readonly db: DbOrTx,
+    readonly config: AuditAnchorConfig,
+    private readonly now: () => Date,
+  ) {
     this.signer = loadAnchorSigner(config);
     this.logFile = anchorLogFile(config);
   }

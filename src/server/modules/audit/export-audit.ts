@@ -22,13 +22,25 @@ const shanghai = (iso: string) => new Date(new Date(iso).getTime() + 8 * 3600_00
  * here, even by someone who holds the database and the chain key. The export itself is audited.
  */
 export async function exportAudit(
-  db: DbOrTx, auditor: AuthUser, actor: AuditActor, q: Omit<AuditQuery, 'offset' | 'limit'>, anchors: AuditAnchors | null,
+  db: DbOrTx,
+  auditor: AuthUser,
+  actor: AuditActor,
+  q: Omit<AuditQuery, 'offset' | 'limit'>,
+  anchors: AuditAnchors | null,
 ): Promise<{ name: string; buffer: Buffer }> {
   const page = await searchAudit(db, auditor, { ...q, offset: 0, limit: AUDIT_EXPORT_MAX });
   if (page.total > AUDIT_EXPORT_MAX) {
-    throw new AppError('AUDIT_EXPORT_TOO_LARGE', `符合条件的审计记录有 ${page.total} 条，超过单次导出上限 ${AUDIT_EXPORT_MAX} 条，请缩小时间范围或筛选条件`);
+    throw new AppError(
+      'AUDIT_EXPORT_TOO_LARGE',
+      `符合条件的审计记录有 ${page.total} 条，超过单次导出上限 ${AUDIT_EXPORT_MAX} 条，请缩小时间范围或筛选条件`,
+    );
   }
-  await writeAudit(db, actor, { action: 'audit.export', targetType: 'audit_log', scopePath: auditor.scopePath, detail: { filters: q, rows: page.total } });
+  await writeAudit(db, actor, {
+    action: 'audit.export',
+    targetType: 'audit_log',
+    scopePath: auditor.scopePath,
+    detail: { filters: q, rows: page.total },
+  });
   let line: string | null = null;
   let anchorError: string | null = null;
   if (anchors) {
@@ -57,8 +69,13 @@ export async function exportAudit(
   for (const r of page.items) {
     const detail = r.detail == null ? '' : JSON.stringify(r.detail);
     ws.addRow({
-      at: shanghai(r.at), actorName: r.actorName, action: r.action, targetType: r.targetType, targetId: r.targetId ?? '',
-      result: r.result === 'success' ? '成功' : r.result === 'failure' ? '失败' : r.result, ip: r.ip ?? '',
+      at: shanghai(r.at),
+      actorName: r.actorName,
+      action: r.action,
+      targetType: r.targetType,
+      targetId: r.targetId ?? '',
+      result: r.result === 'success' ? '成功' : r.result === 'failure' ? '失败' : r.result,
+      ip: r.ip ?? '',
       detail: detail.length > CELL_MAX ? `${detail.slice(0, CELL_MAX)}…（已截断）` : detail,
     });
   }
@@ -70,7 +87,10 @@ export async function exportAudit(
   title.font = { bold: true, size: 14 };
   const parsed = line ? parseAnchors(line, 'export').anchors[0] : undefined;
   if (parsed) {
-    as.addRow(['签名时间（北京时间）', `${shanghai(parsed.at.toISOString()).toISOString().slice(0, 19).replace('T', ' ')}（UTC ${parsed.at.toISOString()}）`]);
+    as.addRow([
+      '签名时间（北京时间）',
+      `${shanghai(parsed.at.toISOString()).toISOString().slice(0, 19).replace('T', ' ')}（UTC ${parsed.at.toISOString()}）`,
+    ]);
     as.addRow(['链尾序号', parsed.seq]);
     as.addRow(['记录数', `${parsed.rows}（序号 ${parsed.head}–${parsed.seq}）`]);
     as.addRow(['链尾哈希', parsed.hash]);
@@ -86,11 +106,14 @@ export async function exportAudit(
     '校验：运维在服务器上运行 npm run audit:verify -- --anchors <本文件.xlsx> --public-key <审计员保存的 audit-anchor.pub>；',
     '      只有纸质件时：npm run audit:verify -- --anchor 链尾序号:链尾哈希。',
     '核对公钥：签名公钥指纹应与首次保存的一致；不一致说明签名密钥被更换，需查明原因。',
-  ]) as.addRow(['', text]);
+  ])
+    as.addRow(['', text]);
   if (loaded) {
     as.addRow([]);
     const recent = loaded.anchors.slice(-RECENT_ANCHORS);
-    as.addRow([`此前的锚点（服务器锚点文件中最近 ${recent.length} 个，共 ${loaded.anchors.length} 个有效${loaded.problems.length ? `，${loaded.problems.length} 行无效` : ''}）`]).font = { bold: true };
+    as.addRow([
+      `此前的锚点（服务器锚点文件中最近 ${recent.length} 个，共 ${loaded.anchors.length} 个有效${loaded.problems.length ? `，${loaded.problems.length} 行无效` : ''}）`,
+    ]).font = { bold: true };
     for (const a of recent) as.addRow([a.at.toISOString(), a.line]);
   }
   const stamp = shanghai(actor.at.toISOString()).toISOString().slice(0, 16).replace(/[-:T]/g, '');

@@ -14,68 +14,100 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
 export async function auditRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  r.get('/api/audit', {
-    schema: {
-      summary: '查询审计日志',
-      tags: ['audit'],
-      querystring: z.object({
-        ...Filters,
-        offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
-        limit: z.coerce.number().int().min(1).max(200).default(50),
-      }),
-      response: {
-        200: z.object({
-          items: z.array(AuditEntryOut),
-          total: z.number(),
+  r.get(
+    '/api/audit',
+    {
+      schema: {
+        summary: '查询审计日志',
+        tags: ['audit'],
+        querystring: z.object({
+          ...Filters,
+          offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+          limit: z.coerce.number().int().min(1).max(200).default(50),
         }),
+        response: {
+          200: z.object({
+            items: z.array(AuditEntryOut),
+            total: z.number(),
+          }),
+        },
       },
     },
-  }, async (req) => searchAudit(app.deps.db, requireRole(req, AUDIT_READER), req.query));
+    async (req) => searchAudit(app.deps.db, requireRole(req, AUDIT_READER), req.query),
+  );
 
   // The rows of the current filter as .xlsx, with an anchor of the chain head signed now (decision 016) to print.
-  r.get('/api/audit/export', { schema: { summary: '导出审计日志（含锚点）', tags: ['audit'], querystring: z.object(Filters) } }, async (req, reply) => {
-    const auditor = requireRole(req, AUDIT_READER);
-    const { name, buffer } = await exportAudit(app.deps.db, auditor, actorOf(req), req.query, app.deps.auditAnchors);
-    return reply.header('content-type', XLSX)
-      .header('content-disposition', `attachment; filename="audit.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`)
-      .send(buffer);
-  });
+  r.get(
+    '/api/audit/export',
+    { schema: { summary: '导出审计日志（含锚点）', tags: ['audit'], querystring: z.object(Filters) } },
+    async (req, reply) => {
+      const auditor = requireRole(req, AUDIT_READER);
+      const { name, buffer } = await exportAudit(app.deps.db, auditor, actorOf(req), req.query, app.deps.auditAnchors);
+      return reply
+        .header('content-type', XLSX)
+        .header(
+          'content-disposition',
+          `attachment; filename="audit.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`,
+        )
+        .send(buffer);
+    },
+  );
 
   // The whole chain (decision 013) and this process's anchors (decision 016), as `npm run audit:verify` checks them;
   // reveals counts, seq numbers and hashes, no row content.
   let running = false;
-  r.get('/api/audit/verify', {
-    schema: {
-      summary: '校验审计链',
-      tags: ['audit'],
-      response: {
-        200: z.object({
-          ok: z.boolean(),
-          checked: z.number(),
-          head: z.number().nullable(),
-          tail: z.object({ seq: z.number(), hash: z.string().nullable() }).nullable(),
-          algs: z.record(z.string(), z.number()),
-          anchors: z.object({
-            total: z.number(), purged: z.number(), lastSeq: z.number().nullable(), lastAt: z.string().nullable(),
-            unanchoredFrom: z.number().nullable(), keyId: z.string().nullable(),
-          }).nullable(),
-          breakCount: z.number(),
-          reasons: z.record(z.string(), z.number()),
-          breaks: z.array(z.object({ seq: z.number(), reason: z.string(), message: z.string() })),
-        }),
+  r.get(
+    '/api/audit/verify',
+    {
+      schema: {
+        summary: '校验审计链',
+        tags: ['audit'],
+        response: {
+          200: z.object({
+            ok: z.boolean(),
+            checked: z.number(),
+            head: z.number().nullable(),
+            tail: z.object({ seq: z.number(), hash: z.string().nullable() }).nullable(),
+            algs: z.record(z.string(), z.number()),
+            anchors: z
+              .object({
+                total: z.number(),
+                purged: z.number(),
+                lastSeq: z.number().nullable(),
+                lastAt: z.string().nullable(),
+                unanchoredFrom: z.number().nullable(),
+                keyId: z.string().nullable(),
+              })
+              .nullable(),
+            breakCount: z.number(),
+            reasons: z.record(z.string(), z.number()),
+            breaks: z.array(z.object({ seq: z.number(), reason: z.string(), message: z.string() })),
+          }),
+        },
       },
     },
-  }, async (req) => {
-    requireRole(req, AUDIT_READER);
-    // One check at a time per process: it reads the whole log.
-    if (running) throw new AppError('AUDIT_VERIFY_RUNNING');
-    running = true;
-    try {
-      const anchors = app.deps.auditAnchors ? await app.deps.auditAnchors.load() : undefined;
-      const { ok, checked, head, tail, algs, anchors: anchorSummary, breakCount, reasons, breaks } = await verifyAuditChain(app.deps.db, { anchors });
-      return { ok, checked, head, tail, algs, anchors: anchorSummary, breakCount, reasons, breaks };
-    } finally {
-      running = false;
-    }
-  });
+    async (req) => {
+      requireRole(req, AUDIT_READER);
+      // One check at a time per process: it reads the whole log.
+      if (running) throw new AppError('AUDIT_VERIFY_RUNNING');
+      running = true;
+      try {
+        const anchors = app.deps.auditAnchors ? await app.deps.auditAnchors.load() : undefined;
+        const {
+          ok,
+          checked,
+          head,
+          tail,
+          algs,
+          anchors: anchorSummary,
+          breakCount,
+          reasons,
+          breaks,
+        } = await verifyAuditChain(app.deps.db, { anchors });
+        return { ok, checked, head, tail, algs, anchors: anchorSummary, breakCount, reasons, breaks };
+      } finally {
+        running = false;
+      }
+    },
+  );
 }

@@ -16,6 +16,13 @@ export const AuditFilters = {
 
 /** One row of the audit log as the auditor's page shows it (the web infers its type from this). */
 export const AuditEntryOut = z.object({
-  id: z.number(), at: z.string(), actorName: z.string(), action: z.string(), targetType: z.string(),
-  targetId: z.string().nullable(), result: z.string(), ip: z.string().nullable(), detail: z.unknown(),
+  id: z.number(),
+  at: z.string(),
+  actorName: z.string(),
+  action: z.string(),
+  targetType: z.string(),
+  targetId: z.string().nullable(),
+  result: z.string(),
+  ip: z.string().nullable(),
+  detail: z.unknown(),
 });

@@ -3,7 +3,6 @@ import { type DbOrTx, escapeLike } from '../../db/connect';
 import { auditLog } from '../../db/schema';
 import type { AuthUser } from '../../http/context';
 
-
 export interface AuditQuery {
   q?: string;
   action?: string;
@@ -32,7 +31,14 @@ export async function searchAudit(db: DbOrTx, auditor: AuthUser, q: AuditQuery) 
   if (q.to) conds.push(lte(auditLog.at, new Date(q.to)));
   if (q.q) {
     const pat = `%${escapeLike(q.q)}%`;
-    conds.push(or(ilike(auditLog.actorName, pat), ilike(auditLog.action, pat), ilike(auditLog.targetId, pat), sql`${auditLog.detail}::text ilike ${pat}`)!);
+    conds.push(
+      or(
+        ilike(auditLog.actorName, pat),
+        ilike(auditLog.action, pat),
+        ilike(auditLog.targetId, pat),
+        sql`${auditLog.detail}::text ilike ${pat}`,
+      )!,
+    );
   }
   const where = and(...conds);
   const rows = await db.select().from(auditLog).where(where).orderBy(desc(auditLog.id)).offset(q.offset).limit(q.limit);
@@ -40,8 +46,15 @@ export async function searchAudit(db: DbOrTx, auditor: AuthUser, q: AuditQuery) 
   return {
     total,
     items: rows.map((r) => ({
-      id: r.id, at: r.at.toISOString(), actorName: r.actorName, action: r.action, targetType: r.targetType,
-      targetId: r.targetId, result: r.result, ip: r.ip, detail: r.detail,
+      id: r.id,
+      at: r.at.toISOString(),
+      actorName: r.actorName,
+      action: r.action,
+      targetType: r.targetType,
+      targetId: r.targetId,
+      result: r.result,
+      ip: r.ip,
+      detail: r.detail,
     })),
   };
 }

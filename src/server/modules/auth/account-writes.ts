@@ -9,7 +9,17 @@ import { sessions, users } from '../../db/schema';
  */
 
 type UserRow = typeof users.$inferInsert;
-export type NewAccountRow = Pick<UserRow, 'username' | 'displayName' | 'role' | 'passwordHash' | 'scopeOrgId' | 'orgId' | 'mustChangePassword' | 'passwordChangedAt'>;
+export type NewAccountRow = Pick<
+  UserRow,
+  | 'username'
+  | 'displayName'
+  | 'role'
+  | 'passwordHash'
+  | 'scopeOrgId'
+  | 'orgId'
+  | 'mustChangePassword'
+  | 'passwordChangedAt'
+>;
 
 /** Stores a new account; answers its id. */
 export async function insertAccount(tx: DbOrTx, row: NewAccountRow): Promise<number> {
@@ -26,8 +36,13 @@ export async function updateAccountRow(tx: DbOrTx, id: number, changes: AccountC
 
 /** Makes the account change its password at the next sign-in; with a hash, that password is set first. */
 export async function requirePasswordChange(tx: DbOrTx, id: number, password?: { hash: string; at: Date }) {
-  await tx.update(users)
-    .set(password ? { passwordHash: password.hash, mustChangePassword: true, passwordChangedAt: password.at } : { mustChangePassword: true })
+  await tx
+    .update(users)
+    .set(
+      password
+        ? { passwordHash: password.hash, mustChangePassword: true, passwordChangedAt: password.at }
+        : { mustChangePassword: true },
+    )
     .where(eq(users.id, id));
 }
 

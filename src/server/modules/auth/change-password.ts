@@ -13,7 +13,11 @@ import { hashPassword } from './password-hash';
  * Clears "must change" and restarts the expiry clock; the user's other sessions end (a thief's session with them).
  */
 export async function changeOwnPassword(
-  { db, clock, config }: AppDeps, user: AuthUser, sessionId: string, ip: string, input: { currentPassword: string; newPassword: string },
+  { db, clock, config }: AppDeps,
+  user: AuthUser,
+  sessionId: string,
+  ip: string,
+  input: { currentPassword: string; newPassword: string },
 ) {
   const now = clock.now();
   assertPasswordAcceptable(input.newPassword, user.username);
@@ -24,12 +28,22 @@ export async function changeOwnPassword(
   const scopePath = account?.scope_path ?? null;
   const actor = { actorId: user.id, actorName: `${user.displayName}(${user.username})`, ip, at: now };
   await checkPassword(db, config, {
-    action: 'auth.password', username: user.username, password: input.currentPassword, ip, now, account, actor, scopePath,
+    action: 'auth.password',
+    username: user.username,
+    password: input.currentPassword,
+    ip,
+    now,
+    account,
+    actor,
+    scopePath,
     wrong: new AppError('WRONG_PASSWORD', '当前密码不正确', { field: 'currentPassword' }),
   });
   const passwordHash = await hashPassword(input.newPassword, config.passwordCost);
   await db.transaction(async (tx) => {
-    await tx.update(users).set({ passwordHash, mustChangePassword: false, passwordChangedAt: now }).where(eq(users.id, user.id));
+    await tx
+      .update(users)
+      .set({ passwordHash, mustChangePassword: false, passwordChangedAt: now })
+      .where(eq(users.id, user.id));
     await tx.delete(sessions).where(and(eq(sessions.userId, user.id), ne(sessions.id, sessionId)));
     await writeAudit(tx, actor, { action: 'auth.password', targetType: 'user', targetId: user.id, scopePath });
   });

@@ -9,10 +9,11 @@ const DAY_MS = 86_400_000;
 
 export type Reservation =
   | {
-    ok: true; /** The attempt took the last slot of the (username, address) or global limit: a wrong password now locks. */ locks: boolean;
-    /** The counts this attempt left on its two keys: a right password clears a key only while it is still the latest. */
-    taken: { pair: number; global: number };
-  }
+      ok: true /** The attempt took the last slot of the (username, address) or global limit: a wrong password now locks. */;
+      locks: boolean;
+      /** The counts this attempt left on its two keys: a right password clears a key only while it is still the latest. */
+      taken: { pair: number; global: number };
+    }
   | { ok: false; until: Date };
 
 /**
@@ -22,7 +23,9 @@ export type Reservation =
  * a right password then lifts it (clearAttempts), a wrong one leaves it. An expired lock starts the count afresh.
  */
 async function reserveKey(db: DbOrTx, username: string, ip: string, limit: number, now: Date, lockEnd: Date) {
-  const [row] = await queryRows<{ attempts: number }>(db, sql`
+  const [row] = await queryRows<{ attempts: number }>(
+    db,
+    sql`
     insert into login_guards as g (username, ip, attempts, locked_until, updated_at)
     values (${username}, ${ip}, 1, ${limit <= 1 ? lockEnd.toISOString() : null}::timestamptz, ${now.toISOString()}::timestamptz)
     on conflict (username, ip) do update set
@@ -31,19 +34,29 @@ async function reserveKey(db: DbOrTx, username: string, ip: string, limit: numbe
                           then ${lockEnd.toISOString()}::timestamptz end,
       updated_at = excluded.updated_at
     where g.locked_until is null or g.locked_until <= ${now.toISOString()}::timestamptz
-    returning attempts`);
+    returning attempts`,
+  );
   return row ? { ok: true as const, locks: Number(row.attempts) >= limit, attempts: Number(row.attempts) } : null;
 }
 
 async function lockedUntil(db: DbOrTx, username: string, ip: string, now: Date): Promise<Date> {
-  const [row] = await queryRows<{ until: string | Date | null }>(db, sql`
+  const [row] = await queryRows<{ until: string | Date | null }>(
+    db,
+    sql`
     select max(locked_until) as until from login_guards
-    where username = ${username} and ip in (${ip}, ${ANY_ADDRESS}) and locked_until > ${now.toISOString()}::timestamptz`);
+    where username = ${username} and ip in (${ip}, ${ANY_ADDRESS}) and locked_until > ${now.toISOString()}::timestamptz`,
+  );
   return row?.until ? new Date(row.until) : now;
 }
 
 /** Per (username, address) first, then the slower global limit of the username. */
-export async function reserveAttempt(db: DbOrTx, config: AppConfig, username: string, ip: string, now: Date): Promise<Reservation> {
+export async function reserveAttempt(
+  db: DbOrTx,
+  config: AppConfig,
+  username: string,
+  ip: string,
+  now: Date,
+): Promise<Reservation> {
   const lockEnd = new Date(now.getTime() + config.lockoutMinutes * 60_000);
   const pair = await reserveKey(db, username, ip, config.lockoutAttempts, now, lockEnd);
   if (!pair) return { ok: false, until: await lockedUntil(db, username, ip, now) };
@@ -59,9 +72,16 @@ export async function reserveAttempt(db: DbOrTx, config: AppConfig, username: st
  * PostgreSQL pass of login-guard under load: six passwords of a burst checked against a limit of five).
  */
 export async function clearAttempts(db: DbOrTx, username: string, ip: string, taken: { pair: number; global: number }) {
-  await db.update(loginGuards).set({ attempts: 0, lockedUntil: null })
-    .where(and(eq(loginGuards.username, username), sql`((${loginGuards.ip} = ${ip} and ${loginGuards.attempts} = ${taken.pair})
-      or (${loginGuards.ip} = ${ANY_ADDRESS} and ${loginGuards.attempts} = ${taken.global}))`));
+  await db
+    .update(loginGuards)
+    .set({ attempts: 0, lockedUntil: null })
+    .where(
+      and(
+        eq(loginGuards.username, username),
+        sql`((${loginGuards.ip} = ${ip} and ${loginGuards.attempts} = ${taken.pair})
+      or (${loginGuards.ip} = ${ANY_ADDRESS} and ${loginGuards.attempts} = ${taken.global}))`,
+      ),
+    );
 }
 
 /** Lifts every lock of a username, from every address (the security admin's unlock). */
@@ -72,9 +92,15 @@ export async function unlockUsername(db: DbOrTx, username: string) {
 /** The latest lock of a username still in force from any address, for the account list. */
 export async function activeLocks(db: DbOrTx, usernames: string[], now: Date): Promise<Map<string, Date>> {
   if (usernames.length === 0) return new Map();
-  const rows = await db.select({ username: loginGuards.username, until: sql<string | Date>`max(${loginGuards.lockedUntil})` })
+  const rows = await db
+    .select({ username: loginGuards.username, until: sql<string | Date>`max(${loginGuards.lockedUntil})` })
     .from(loginGuards)
-    .where(and(inArray(loginGuards.username, usernames), sql`${loginGuards.lockedUntil} > ${now.toISOString()}::timestamptz`))
+    .where(
+      and(
+        inArray(loginGuards.username, usernames),
+        sql`${loginGuards.lockedUntil} > ${now.toISOString()}::timestamptz`,
+      ),
+    )
     .groupBy(loginGuards.username);
   return new Map(rows.map((r) => [r.username, new Date(r.until)]));
 }
@@ -89,7 +115,11 @@ export async function overRateLimit(db: DbOrTx, config: AppConfig, ip: string, n
   // Guards untouched for a day hold nothing any more (a lock lasts minutes); usernames typed once do not pile up.
   await db.delete(loginGuards).where(lt(loginGuards.updatedAt, new Date(now.getTime() - DAY_MS)));
   const [mine] = await db.insert(loginAttempts).values({ ip, at: now }).returning({ id: loginAttempts.id });
-  const { n } = (await db.select({ n: sql<number>`count(*)::int` }).from(loginAttempts)
-    .where(and(eq(loginAttempts.ip, ip), gte(loginAttempts.at, minuteAgo), lte(loginAttempts.id, mine!.id))))[0]!;
+  const { n } = (
+    await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(loginAttempts)
+      .where(and(eq(loginAttempts.ip, ip), gte(loginAttempts.at, minuteAgo), lte(loginAttempts.id, mine!.id)))
+  )[0]!;
   return n > config.loginRatePerMinute;
 }

@@ -27,10 +27,15 @@ export async function hashPassword(password: string, cost: HashCost = DEFAULT_CO
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [alg, n, r, p, saltB64, keyB64] = stored.split('$');
   if (alg !== 'scrypt' || !saltB64 || !keyB64) return false;
-  const N = Number(n), R = Number(r), P = Number(p);
+  const N = Number(n),
+    R = Number(r),
+    P = Number(p);
   const expected = Buffer.from(keyB64, 'base64');
   const key = await scrypt(password, Buffer.from(saltB64, 'base64'), expected.length, {
-    N, r: R, p: P, maxmem: 256 * N * R,
+    N,
+    r: R,
+    p: P,
+    maxmem: 256 * N * R,
   });
   return timingSafeEqual(key, expected);
 }

@@ -11,9 +11,19 @@ const qb = new QueryBuilder();
 
 /** Who an account is, as other modules name and filter people. */
 export const userRowsAs = <A extends string>(name: A) =>
-  qb.select({
-    id: users.id, username: users.username, displayName: users.displayName, role: users.role,
-    scopeOrgId: users.scopeOrgId, orgId: users.orgId, disabled: users.disabled,
-    mustChangePassword: users.mustChangePassword, passwordChangedAt: users.passwordChangedAt, createdAt: users.createdAt,
-  }).from(users).as(name);
+  qb
+    .select({
+      id: users.id,
+      username: users.username,
+      displayName: users.displayName,
+      role: users.role,
+      scopeOrgId: users.scopeOrgId,
+      orgId: users.orgId,
+      disabled: users.disabled,
+      mustChangePassword: users.mustChangePassword,
+      passwordChangedAt: users.passwordChangedAt,
+      createdAt: users.createdAt,
+    })
+    .from(users)
+    .as(name);
 export const userRows = userRowsAs('user_rows');

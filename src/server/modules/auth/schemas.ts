@@ -7,7 +7,16 @@ import { z } from 'zod';
 import { ROLE_CODES } from '../../../domain/roles';
 
 /** The web's sections in menu order; the first one offered is the user's home page. */
-export const SECTIONS = ['assess', 'orgs', 'campaigns', 'reports', 'rectification', 'accounts', 'audit', 'tasks'] as const;
+export const SECTIONS = [
+  'assess',
+  'orgs',
+  'campaigns',
+  'reports',
+  'rectification',
+  'accounts',
+  'audit',
+  'tasks',
+] as const;
 export type Section = (typeof SECTIONS)[number];
 
 const Role = z.enum(ROLE_CODES);
@@ -40,4 +49,9 @@ export const PasswordStateOut = z.object({
 });
 
 /** A signed-in session as the web receives it: who, the CSRF token, the password's state and what the user may do. */
-export const SessionOut = z.object({ user: UserOut, csrfToken: z.string(), password: PasswordStateOut, abilities: AbilitiesOut });
+export const SessionOut = z.object({
+  user: UserOut,
+  csrfToken: z.string(),
+  password: PasswordStateOut,
+  abilities: AbilitiesOut,
+});

@@ -21,7 +21,9 @@ export const LIVE_CHANNEL = 'ballot_counts';
  * The code, its round, the meeting's agenda and the reporters this code has rated, in one statement prepared once
  * per connection (planning it cost more than running it). $1 the code hash.
  */
-const LOOKUP = definePrepared('vote_lookup', `
+const LOOKUP = definePrepared(
+  'vote_lookup',
+  `
   select c.id as code_id, c.category, c.room_failures, b.voided_at is not null as voided,
          r.id as round_id, r.meeting_id, r.state, r.mode, r.room_code, r.anonymity,
          (select array_agg(a.reporter_id) from meetings_v_agenda_items a
@@ -31,7 +33,9 @@ const LOOKUP = definePrepared('vote_lookup', `
   from ballot_codes c
   join ballot_code_batches b on b.id = c.batch_id
   join ballot_rounds r on r.id = c.round_id
-  where c.code_hash = $1::text`, ['text']);
+  where c.code_hash = $1::text`,
+  ['text'],
+);
 
 /** Live counts may lag a burst by this much; a meeting is notified at most once per window per process. */
 const NOTIFY_WINDOW_MS = 200;
@@ -50,7 +54,11 @@ export function notifyCounts(db: Db, meetingId: number) {
     open.pending = true;
     return;
   }
-  const send = () => { db.execute(sql`select pg_notify(${LIVE_CHANNEL}, ${String(meetingId)})`).catch(() => { /* closed or shutting down */ }); };
+  const send = () => {
+    db.execute(sql`select pg_notify(${LIVE_CHANNEL}, ${String(meetingId)})`).catch(() => {
+      /* closed or shutting down */
+    });
+  };
   const state = { pending: false };
   windows.set(meetingId, state);
   send();
@@ -82,9 +90,13 @@ interface CodeRow {
 
 const err = (code: ErrorCode, message: string) => new AppError(code, message);
 
-const codeUsed = (n: number) => err('CODE_USED', n === 1
-  ? '您已对该述职对象投过票，每个投票码对每位述职对象只能投一次'
-  : '您已对所选述职对象投过票，每个投票码对每位述职对象只能投一次');
+const codeUsed = (n: number) =>
+  err(
+    'CODE_USED',
+    n === 1
+      ? '您已对该述职对象投过票，每个投票码对每位述职对象只能投一次'
+      : '您已对所选述职对象投过票，每个投票码对每位述职对象只能投一次',
+  );
 
 /**
  * Checks the code and room code and returns the code's row. `asking` are the reporters a vote is for: when voting
@@ -120,7 +132,14 @@ export interface VoteSheet {
   meetingTitle: string;
   categoryLabel: string;
   rehearsal: boolean;
-  reporters: Array<{ reporterId: number; name: string; secretaryName: string | null; downward: boolean; done: boolean; form: BallotForm }>;
+  reporters: Array<{
+    reporterId: number;
+    name: string;
+    secretaryName: string | null;
+    downward: boolean;
+    done: boolean;
+    form: BallotForm;
+  }>;
 }
 
 /** What the phone shows after the code and room code are accepted: every reporter with its form text. */
@@ -139,8 +158,12 @@ export async function openVoteSheet(db: Db, rawCode: string, roomCode: string): 
       // 附件2 names the organizing committee itself; 附件1 the reporting organization (R-CAMP-4).
       const form = downward && forms.downward ? forms.downward : forms.reporter;
       return {
-        reporterId: r.reporterId, name: r.orgName, secretaryName: r.secretaryName, downward,
-        done: used.has(r.reporterId), form: fillForm(form, r.orgName),
+        reporterId: r.reporterId,
+        name: r.orgName,
+        secretaryName: r.secretaryName,
+        downward,
+        done: used.has(r.reporterId),
+        form: fillForm(form, r.orgName),
       };
     }),
   };
@@ -167,14 +190,24 @@ export interface CastAnswer {
  * pending: the phone keeps them and asks again, and asking again is the same ballot, never a second one.
  */
 export async function castBallots(
-  db: Db, mixer: BallotMixer, rawCode: string, roomCode: string, items: BallotIn[], waitMs: number,
+  db: Db,
+  mixer: BallotMixer,
+  rawCode: string,
+  roomCode: string,
+  items: BallotIn[],
+  waitMs: number,
 ): Promise<CastAnswer> {
   const seen = new Set<number>();
   for (const b of items) {
     if (seen.has(b.reporterId)) throw err('DUPLICATE_REPORTER', '同一述职对象在一次提交中只能评价一次');
     seen.add(b.reporterId);
   }
-  const row = await resolveCode(db, rawCode, roomCode, items.map((b) => b.reporterId));
+  const row = await resolveCode(
+    db,
+    rawCode,
+    roomCode,
+    items.map((b) => b.reporterId),
+  );
   const onAgenda = numbers(row.agenda);
   if (items.some((b) => !onAgenda.has(b.reporterId))) {
     throw err('UNKNOWN_REPORTER', '所评价的述职对象不在本次述职评议会名单中');
@@ -185,16 +218,29 @@ export async function castBallots(
   const meetingId = Number(row.meeting_id);
   // A rehearsal is purged afterwards and says so on every phone: it is stored at once, so a room can try its phones.
   const k = row.mode === 'real' ? Math.max(1, Number(row.anonymity?.minGroupSize ?? 1)) : 1;
-  const waits = mixer.submit({ id: Number(row.round_id), meetingId, k }, fresh.map((b) => ({
-    codeId: Number(row.code_id), category: row.category, reporterId: b.reporterId, grade: b.grade,
-    problems: b.problems?.trim() || null, suggestions: b.suggestions?.trim() || null,
-  })));
+  const waits = mixer.submit(
+    { id: Number(row.round_id), meetingId, k },
+    fresh.map((b) => ({
+      codeId: Number(row.code_id),
+      category: row.category,
+      reporterId: b.reporterId,
+      grade: b.grade,
+      problems: b.problems?.trim() || null,
+      suggestions: b.suggestions?.trim() || null,
+    })),
+  );
   const outcomes = new Map<number, Outcome | 'waiting'>(waits.map((w) => [w.reporterId, 'waiting']));
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((res) => { timer = setTimeout(res, waitMs); });
+  const timeout = new Promise<void>((res) => {
+    timer = setTimeout(res, waitMs);
+  });
   try {
     await Promise.race([
-      Promise.all(waits.map(async (w) => { outcomes.set(w.reporterId, await w.done); })),
+      Promise.all(
+        waits.map(async (w) => {
+          outcomes.set(w.reporterId, await w.done);
+        }),
+      ),
       timeout,
     ]);
   } finally {
@@ -209,7 +255,12 @@ export async function castBallots(
   };
   if (pick('closed').length && !answer.accepted.length && !answer.pending.length) {
     // Voting ended (or the slip was reprinted) while the ballots waited: the lookup now names which.
-    await resolveCode(db, rawCode, roomCode, items.map((b) => b.reporterId));
+    await resolveCode(
+      db,
+      rawCode,
+      roomCode,
+      items.map((b) => b.reporterId),
+    );
     throw err('VOTING_CLOSED', '本轮测评已结束，不能再投票');
   }
   if (!answer.accepted.length && !answer.pending.length) throw codeUsed(items.length);

@@ -24,7 +24,9 @@ export async function answerClosings(database: Database, mixer: BallotMixer, onE
       } catch (e) {
         onError(e);
       }
-      await database.db.execute(sql`select pg_notify(${FLUSHED_CHANNEL}, ${`${roundId}:${database.instanceId}`})`).catch(onError);
+      await database.db
+        .execute(sql`select pg_notify(${FLUSHED_CHANNEL}, ${`${roundId}:${database.instanceId}`})`)
+        .catch(onError);
     })();
   });
 }
@@ -32,14 +34,21 @@ export async function answerClosings(database: Database, mixer: BallotMixer, onE
 /** The closing process: waits until every other connected app process has written its waiting ballots. */
 export async function gatherWaiting(database: Database, roundId: number, maxMs = 5000) {
   if (database.kind !== 'postgres') return { others: 0, answered: 0 };
-  const rows = await queryRows<{ name: string }>(database.db, sql`
+  const rows = await queryRows<{ name: string }>(
+    database.db,
+    sql`
     select distinct application_name as name from pg_stat_activity
-    where datname = current_database() and application_name like ${`${APP_NAME_PREFIX}%`}`);
-  const others = new Set(rows.map((r) => r.name.slice(APP_NAME_PREFIX.length)).filter((id) => id !== database.instanceId));
+    where datname = current_database() and application_name like ${`${APP_NAME_PREFIX}%`}`,
+  );
+  const others = new Set(
+    rows.map((r) => r.name.slice(APP_NAME_PREFIX.length)).filter((id) => id !== database.instanceId),
+  );
   if (!others.size) return { others: 0, answered: 0 };
   const heard = new Set<string>();
   let all!: () => void;
-  const allHeard = new Promise<void>((res) => { all = res; });
+  const allHeard = new Promise<void>((res) => {
+    all = res;
+  });
   const unlisten = await database.listen(FLUSHED_CHANNEL, (payload) => {
     const [round, instance] = payload.split(':');
     if (Number(round) !== roundId || !instance || !others.has(instance)) return;
@@ -49,7 +58,12 @@ export async function gatherWaiting(database: Database, roundId: number, maxMs =
   let timer: NodeJS.Timeout | undefined;
   try {
     await database.db.execute(sql`select pg_notify(${CLOSING_CHANNEL}, ${String(roundId)})`);
-    await Promise.race([allHeard, new Promise<void>((res) => { timer = setTimeout(res, maxMs); })]);
+    await Promise.race([
+      allHeard,
+      new Promise<void>((res) => {
+        timer = setTimeout(res, maxMs);
+      }),
+    ]);
   } finally {
     clearTimeout(timer);
     await unlisten();

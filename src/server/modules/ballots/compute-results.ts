@@ -34,29 +34,54 @@ export async function computeResults(db: DbOrTx, user: AuthUser, roundId: number
   const { round, ctx } = await getRound(db, roundId, { viewer: user });
   assertRead(user, ctx.organizerPath);
   if (round.state !== 'released') {
-    throw new AppError('RESULTS_HIDDEN', round.state === 'void'
-      ? '本轮测评因计票数超过发放数已作废，没有结果'
-      : `测评${stateLabel(round.state)}，结果在投票结束、核对并发布后才能查看`);
+    throw new AppError(
+      'RESULTS_HIDDEN',
+      round.state === 'void'
+        ? '本轮测评因计票数超过发放数已作废，没有结果'
+        : `测评${stateLabel(round.state)}，结果在投票结束、核对并发布后才能查看`,
+    );
   }
   const anonymity = round.anonymity as Anonymity;
-  const phone = await db.select({ reporterId: ballots.reporterId, category: ballots.category, grade: ballots.grade,
-    problems: ballots.problems, suggestions: ballots.suggestions }).from(ballots).where(eq(ballots.roundId, roundId));
+  const phone = await db
+    .select({
+      reporterId: ballots.reporterId,
+      category: ballots.category,
+      grade: ballots.grade,
+      problems: ballots.problems,
+      suggestions: ballots.suggestions,
+    })
+    .from(ballots)
+    .where(eq(ballots.roundId, roundId));
   const { forms } = await matchedPaper(db, roundId);
   const inputs: BallotInput[] = [
-    ...phone.map((b) => ({ reporterId: String(b.reporterId), category: b.category, grade: b.grade as Grade,
-      problems: b.problems ?? undefined, suggestions: b.suggestions ?? undefined })),
+    ...phone.map((b) => ({
+      reporterId: String(b.reporterId),
+      category: b.category,
+      grade: b.grade as Grade,
+      problems: b.problems ?? undefined,
+      suggestions: b.suggestions ?? undefined,
+    })),
     ...forms,
   ];
   const reporters = await meetingReporters(db, round.meetingId);
-  const tallies = tallyBallots(inputs, { rng: cryptoRng, minGroup: anonymity.minGroupSize, reporterIds: reporters.map((r) => String(r.reporterId)) });
+  const tallies = tallyBallots(inputs, {
+    rng: cryptoRng,
+    minGroup: anonymity.minGroupSize,
+    reporterIds: reporters.map((r) => String(r.reporterId)),
+  });
   const label = (k: string) => anonymity.categories.find((c) => c.key === k)?.label ?? k;
   const points = ctx.settings.grading.points;
   const withScore = tallies.map((t) => {
     const r = reporters.find((x) => String(x.reporterId) === t.reporterId)!;
-    const score = t.overall.valid === 0 ? 0
-      : Math.round((GRADES.reduce((s, g) => s + points[g] * t.overall.counts[g], 0) / t.overall.valid) * 100) / 100;
+    const score =
+      t.overall.valid === 0
+        ? 0
+        : Math.round((GRADES.reduce((s, g) => s + points[g] * t.overall.counts[g], 0) / t.overall.valid) * 100) / 100;
     return {
-      ...t, name: r.orgName, downward: r.role === 'downward', score,
+      ...t,
+      name: r.orgName,
+      downward: r.role === 'downward',
+      score,
       byCategory: t.byCategory.map((c) => ({ ...c, label: label(c.category) })),
       pooled: t.pooled && { labels: t.pooled.categories.map(label), row: t.pooled.row },
     };
@@ -64,10 +89,17 @@ export async function computeResults(db: DbOrTx, user: AuthUser, roundId: number
   // Rank among the upward reporters by average points; the 下评 of the organizer is not ranked with them.
   const ranked = withScore.filter((t) => !t.downward).sort((a, b) => b.score - a.score);
   const results: ReporterResult[] = withScore.map((t) => ({
-    ...t, rank: t.downward ? 0 : 1 + ranked.filter((x) => x.score > t.score).length,
+    ...t,
+    rank: t.downward ? 0 : 1 + ranked.filter((x) => x.score > t.score).length,
   }));
   return {
-    round: { id: round.id, mode: round.mode as RoundMode, state: round.state as RoundState, explanation: round.explanation, mismatches: round.mismatches },
+    round: {
+      id: round.id,
+      mode: round.mode as RoundMode,
+      state: round.state as RoundState,
+      explanation: round.explanation,
+      mismatches: round.mismatches,
+    },
     meetingTitle: ctx.meeting.title,
     minGroupSize: anonymity.minGroupSize,
     note: PERCENT_NOTE,

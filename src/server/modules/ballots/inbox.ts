@@ -34,13 +34,16 @@ export async function inboxExists(db: DbOrTx, roundId: number): Promise<boolean>
  */
 export async function mixIntoBallots(db: DbOrTx, roundId: number): Promise<number> {
   if (!(await inboxExists(db, roundId))) return 0;
-  const [moved] = await queryRows<{ n: number }>(db, sql`
+  const [moved] = await queryRows<{ n: number }>(
+    db,
+    sql`
     with m as (
       insert into ballots (round_id, reporter_id, category, grade, problems, suggestions)
       select ${roundId}, reporter_id, category, grade, problems, suggestions from ${inbox(roundId)}
       order by gen_random_uuid()
       returning 1
-    ) select count(*)::int as n from m`);
+    ) select count(*)::int as n from m`,
+  );
   await dropInbox(db, roundId);
   return Number(moved?.n ?? 0);
 }

@@ -22,48 +22,94 @@ export const voteUrl = (origin: string, code: string) => `${origin}/vote/#c=${co
  * unless codes of that batch have already been used.
  */
 export async function issueCodes(
-  db: Db, user: AuthUser, actor: AuditActor, roundId: number, category: string, count: number,
+  db: Db,
+  user: AuthUser,
+  actor: AuditActor,
+  roundId: number,
+  category: string,
+  count: number,
 ): Promise<{ batchId: number; codes: string[]; meetingTitle: string; categoryLabel: string; rehearsal: boolean }> {
   const result = await db.transaction(async (tx) => {
     const { round, ctx } = await getRound(tx, roundId, { lock: true, viewer: user });
     assertManage(user, ctx.organizerPath);
-    if (!['draft', 'open'].includes(round.state)) throw new AppError('ROUND_ENDED', `测评${stateLabel(round.state)}，不能再印制投票条`);
+    if (!['draft', 'open'].includes(round.state))
+      throw new AppError('ROUND_ENDED', `测评${stateLabel(round.state)}，不能再印制投票条`);
     const cat = ctx.settings.ballots.categories.find((c) => c.key === category);
-    if (!cat) throw new AppError('VALIDATION', `参评人员类别「${category}」不在本次考核的设置中`, { field: 'category' });
-    if (cat.weight === 0) throw new AppError('VALIDATION', `「${cat.label}」不参加测评，不能发放投票码`, { field: 'category' });
-    const [used] = await queryRows<{ n: number }>(tx, sql`
+    if (!cat)
+      throw new AppError('VALIDATION', `参评人员类别「${category}」不在本次考核的设置中`, { field: 'category' });
+    if (cat.weight === 0)
+      throw new AppError('VALIDATION', `「${cat.label}」不参加测评，不能发放投票码`, { field: 'category' });
+    const [used] = await queryRows<{ n: number }>(
+      tx,
+      sql`
       select count(*)::int as n from ballot_code_uses u join ballot_codes c on c.id = u.code_id
       join ballot_code_batches b on b.id = c.batch_id
-      where b.round_id = ${roundId} and b.category = ${category} and b.voided_at is null`);
+      where b.round_id = ${roundId} and b.category = ${category} and b.voided_at is null`,
+    );
     if (Number(used?.n) > 0) throw new AppError('CODES_IN_USE', `「${cat.label}」的投票码已有人使用，不能作废重印`);
-    const voided = await tx.update(ballotCodeBatches).set({ voidedAt: actor.at })
-      .where(and(eq(ballotCodeBatches.roundId, roundId), eq(ballotCodeBatches.category, category), isNull(ballotCodeBatches.voidedAt)))
+    const voided = await tx
+      .update(ballotCodeBatches)
+      .set({ voidedAt: actor.at })
+      .where(
+        and(
+          eq(ballotCodeBatches.roundId, roundId),
+          eq(ballotCodeBatches.category, category),
+          isNull(ballotCodeBatches.voidedAt),
+        ),
+      )
       .returning({ id: ballotCodeBatches.id });
     // A vote in flight with an old slip finishes first or finds its code closed (see CAST in cast-ballots.ts).
-    if (voided.length) await tx.update(ballotCodes).set({ closed: true }).where(inArray(ballotCodes.batchId, voided.map((v) => v.id)));
-    const [batch] = await tx.insert(ballotCodeBatches).values({ roundId, category, count, createdBy: user.id }).returning();
+    if (voided.length)
+      await tx
+        .update(ballotCodes)
+        .set({ closed: true })
+        .where(
+          inArray(
+            ballotCodes.batchId,
+            voided.map((v) => v.id),
+          ),
+        );
+    const [batch] = await tx
+      .insert(ballotCodeBatches)
+      .values({ roundId, category, count, createdBy: user.id })
+      .returning();
     const codes = new Set<string>();
     while (codes.size < count) codes.add(codeFromBytes(randomBytes(10)));
     const list = [...codes];
     // Rows in an order unrelated to the printed one: a code's id says nothing about its place in the PDF.
     const stored = shuffle(list);
     for (let i = 0; i < stored.length; i += 500) {
-      await tx.insert(ballotCodes).values(stored.slice(i, i + 500).map((c) => ({
-        batchId: batch!.id, roundId, category, codeHash: hashCode(c),
-      })));
+      await tx.insert(ballotCodes).values(
+        stored.slice(i, i + 500).map((c) => ({
+          batchId: batch!.id,
+          roundId,
+          category,
+          codeHash: hashCode(c),
+        })),
+      );
     }
     await writeAudit(tx, actor, {
-      action: 'ballot_codes.issue', targetType: 'ballot_round', targetId: roundId, scopePath: ctx.organizerPath,
+      action: 'ballot_codes.issue',
+      targetType: 'ballot_round',
+      targetId: roundId,
+      scopePath: ctx.organizerPath,
       detail: { batchId: batch!.id, category, count, voidedBatches: voided.map((v) => v.id) },
     });
-    return { batchId: batch!.id, codes: list, meetingTitle: ctx.meeting.title, categoryLabel: cat.label, rehearsal: round.mode === 'rehearsal' };
+    return {
+      batchId: batch!.id,
+      codes: list,
+      meetingTitle: ctx.meeting.title,
+      categoryLabel: cat.label,
+      rehearsal: round.mode === 'rehearsal',
+    };
   });
   return result;
 }
 
 /** A4, 2 × 5 slips per page, each with the QR code, the code and how to vote. */
 export async function slipsPdf(
-  origin: string, batch: { codes: string[]; meetingTitle: string; categoryLabel: string; rehearsal: boolean },
+  origin: string,
+  batch: { codes: string[]; meetingTitle: string; categoryLabel: string; rehearsal: boolean },
 ): Promise<Buffer> {
   // Only batch-wide words go on the slips (no voter), so a printed code says nothing about who voted with it.
   return qrSlipsPdf({

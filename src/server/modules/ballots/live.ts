@@ -17,7 +17,10 @@ export class LiveCounts {
   /** Ballots waiting in this process for their batch (mixer.ts), shown apart from those stored. */
   waiting: (roundId: number) => Map<number, number> = () => new Map();
 
-  constructor(private database: Database, private log: FastifyInstance['log']) {
+  constructor(
+    private database: Database,
+    private log: FastifyInstance['log'],
+  ) {
     this.hub = new SseHub(database, log, {
       channel: LIVE_CHANNEL,
       debounceMs: 150,
@@ -34,10 +37,15 @@ export class LiveCounts {
     const waiting = this.waiting(round.id);
     const reporters = await meetingReporters(db, meetingId);
     return {
-      roundId: round.id, mode: round.mode, state: round.state,
+      roundId: round.id,
+      mode: round.mode,
+      state: round.state,
       codes: await codeCounts(db, round.id),
       reporters: reporters.map((r) => ({
-        reporterId: r.reporterId, name: r.orgName, received: counts.get(r.reporterId) ?? 0, waiting: waiting.get(r.reporterId) ?? 0,
+        reporterId: r.reporterId,
+        name: r.orgName,
+        received: counts.get(r.reporterId) ?? 0,
+        waiting: waiting.get(r.reporterId) ?? 0,
       })),
     };
   }

@@ -4,13 +4,28 @@ import { roomCodeFromBytes } from '../../../domain/ballot-codes';
 import { AppError } from '../../../domain/errors';
 import { reconcile, type Mismatch } from '../../../domain/tally';
 import type { Database, Db, DbOrTx } from '../../db/connect';
-import { ballotCodeBatches, ballotCodes, ballotCodeUses, ballotPaperTallies, ballotRounds, ballots } from '../../db/schema';
+import {
+  ballotCodeBatches,
+  ballotCodes,
+  ballotCodeUses,
+  ballotPaperTallies,
+  ballotRounds,
+  ballots,
+} from '../../db/schema';
 import { attendanceRows } from '../meetings/row-sources';
 import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
 import { assertManage } from './policy';
 import {
-  type Anonymity, codeCounts, getMeetingContext, getRound, type MeetingContext, meetingReporters, receivedCounts, type RoundRow, usesByReporter,
+  type Anonymity,
+  codeCounts,
+  getMeetingContext,
+  getRound,
+  type MeetingContext,
+  meetingReporters,
+  receivedCounts,
+  type RoundRow,
+  usesByReporter,
 } from './repo';
 import { gatherWaiting } from './closing';
 import { createInbox, dropInbox, mixIntoBallots } from './inbox';
@@ -23,28 +38,49 @@ import { assertVotingMayOpen } from '../campaigns/phase-gate';
 export const newRoomCode = () => roomCodeFromBytes(randomBytes(4));
 
 const STATE_LABELS: Record<string, string> = {
-  draft: '未开始', open: '投票中', closing: '正在结束投票', closed: '已结束（待发布）', released: '已发布', void: '已作废', purged: '已清除',
+  draft: '未开始',
+  open: '投票中',
+  closing: '正在结束投票',
+  closed: '已结束（待发布）',
+  released: '已发布',
+  void: '已作废',
+  purged: '已清除',
 };
 export const stateLabel = (s: string) => STATE_LABELS[s] ?? s;
 
 /** A rehearsal round (purged afterwards) or the one real round of a meeting. */
-export async function createRound(db: Db, user: AuthUser, actor: AuditActor, meetingId: number, mode: 'rehearsal' | 'real') {
+export async function createRound(
+  db: Db,
+  user: AuthUser,
+  actor: AuditActor,
+  meetingId: number,
+  mode: 'rehearsal' | 'real',
+) {
   const ctx = await getMeetingContext(db, meetingId, user);
   assertManage(user, ctx.organizerPath);
   if ((await meetingReporters(db, meetingId)).length === 0) {
     throw new AppError('NO_REPORTERS');
   }
   return db.transaction(async (tx) => {
-    const live = await tx.select({ id: ballotRounds.id, mode: ballotRounds.mode, state: ballotRounds.state }).from(ballotRounds)
+    const live = await tx
+      .select({ id: ballotRounds.id, mode: ballotRounds.mode, state: ballotRounds.state })
+      .from(ballotRounds)
       .where(and(eq(ballotRounds.meetingId, meetingId), inArray(ballotRounds.state, ['draft', 'open', 'closing'])));
     if (live.length) throw new AppError('ROUND_IN_PROGRESS');
-    const real = await tx.select({ id: ballotRounds.id }).from(ballotRounds)
+    const real = await tx
+      .select({ id: ballotRounds.id })
+      .from(ballotRounds)
       .where(and(eq(ballotRounds.meetingId, meetingId), eq(ballotRounds.mode, 'real')));
     if (real.length) throw new AppError('REAL_ROUND_EXISTS');
-    const [round] = await tx.insert(ballotRounds)
-      .values({ meetingId, mode, roomCode: newRoomCode(), createdBy: user.id }).returning();
+    const [round] = await tx
+      .insert(ballotRounds)
+      .values({ meetingId, mode, roomCode: newRoomCode(), createdBy: user.id })
+      .returning();
     await writeAudit(tx, actor, {
-      action: 'ballot_round.create', targetType: 'ballot_round', targetId: round!.id, scopePath: ctx.organizerPath,
+      action: 'ballot_round.create',
+      targetType: 'ballot_round',
+      targetId: round!.id,
+      scopePath: ctx.organizerPath,
       detail: { meetingId, mode },
     });
     return round!;
@@ -65,11 +101,17 @@ export async function openVoting(db: Db, user: AuthUser, actor: AuditActor, roun
       minGroupSize: ctx.settings.ballots.minGroupSize,
       categories: ctx.settings.ballots.categories.map((c) => ({ key: c.key, label: c.label })),
     };
-    const [row] = await tx.update(ballotRounds)
-      .set({ state: 'open', anonymity, openedAt: actor.at }).where(eq(ballotRounds.id, roundId)).returning();
+    const [row] = await tx
+      .update(ballotRounds)
+      .set({ state: 'open', anonymity, openedAt: actor.at })
+      .where(eq(ballotRounds.id, roundId))
+      .returning();
     await createInbox(tx, roundId);
     await writeAudit(tx, actor, {
-      action: 'ballot_round.open', targetType: 'ballot_round', targetId: roundId, scopePath: ctx.organizerPath,
+      action: 'ballot_round.open',
+      targetType: 'ballot_round',
+      targetId: roundId,
+      scopePath: ctx.organizerPath,
       detail: { anonymity },
     });
     return row!;
@@ -81,8 +123,17 @@ export async function rotateRoomCode(db: Db, user: AuthUser, actor: AuditActor, 
     const { round, ctx } = await getRound(tx, roundId, { lock: true, viewer: user });
     assertManage(user, ctx.organizerPath);
     if (!['draft', 'open'].includes(round.state)) throw new AppError('ROUND_ENDED');
-    const [row] = await tx.update(ballotRounds).set({ roomCode: newRoomCode() }).where(eq(ballotRounds.id, roundId)).returning();
-    await writeAudit(tx, actor, { action: 'ballot_round.rotate_room_code', targetType: 'ballot_round', targetId: roundId, scopePath: ctx.organizerPath });
+    const [row] = await tx
+      .update(ballotRounds)
+      .set({ roomCode: newRoomCode() })
+      .where(eq(ballotRounds.id, roundId))
+      .returning();
+    await writeAudit(tx, actor, {
+      action: 'ballot_round.rotate_room_code',
+      targetType: 'ballot_round',
+      targetId: roundId,
+      scopePath: ctx.organizerPath,
+    });
     return row!;
   });
 }
@@ -111,10 +162,14 @@ export async function reconcileRound(db: Db, roundId: number, attendees: number)
     const ballotsCounted = (phoneBy.get(r.reporterId) ?? 0) + paperForms;
     const result = reconcile({
       codes: codes.map((c) => ({
-        category: c.category, issued: c.issued,
+        category: c.category,
+        issued: c.issued,
         used: uses.find((u) => u.reporterId === r.reporterId && u.category === c.category)?.used ?? 0,
       })),
-      attendees, paperIssued, paperCollected, ballotsCounted,
+      attendees,
+      paperIssued,
+      paperCollected,
+      ballotsCounted,
     });
     return { reporterId: r.reporterId, name: r.orgName, ballotsCounted, ...result };
   });
@@ -135,21 +190,33 @@ export interface CloseDeps {
  * reconciliation runs when results are released.
  */
 export async function closeVoting(
-  db: Db, user: AuthUser, actor: AuditActor, roundId: number, given: number | undefined, deps: CloseDeps,
+  db: Db,
+  user: AuthUser,
+  actor: AuditActor,
+  roundId: number,
+  given: number | undefined,
+  deps: CloseDeps,
 ) {
   const attendeesOf = async (tx: DbOrTx, round: RoundRow, ctx: MeetingContext) => {
     // Signed-in counts kept by the meetings module, for the categories that rate (observers attend without voting).
     const rating = ctx.settings.ballots.categories.filter((c) => c.weight > 0).map((c) => c.key);
-    const present = await tx.select({ key: attendanceRows.categoryKey, present: attendanceRows.present })
-      .from(attendanceRows).where(eq(attendanceRows.meetingId, round.meetingId));
-    const attendees = given ?? (present.length ? present.filter((p) => rating.includes(p.key)).reduce((s, p) => s + p.present, 0) : undefined);
+    const present = await tx
+      .select({ key: attendanceRows.categoryKey, present: attendanceRows.present })
+      .from(attendanceRows)
+      .where(eq(attendanceRows.meetingId, round.meetingId));
+    const attendees =
+      given ??
+      (present.length ? present.filter((p) => rating.includes(p.key)).reduce((s, p) => s + p.present, 0) : undefined);
     if (attendees === undefined) {
-      throw new AppError('ATTENDEES_REQUIRED', '会议尚未登记签到人数，请在会议签到中登记或在此填写签到人数', { field: 'attendees' });
+      throw new AppError('ATTENDEES_REQUIRED', '会议尚未登记签到人数，请在会议签到中登记或在此填写签到人数', {
+        field: 'attendees',
+      });
     }
     return attendees;
   };
   const canClose = (state: string) => {
-    if (state !== 'open' && state !== 'closing') throw new AppError('NOT_OPEN', `测评${stateLabel(state)}，不能结束投票`);
+    if (state !== 'open' && state !== 'closing')
+      throw new AppError('NOT_OPEN', `测评${stateLabel(state)}，不能结束投票`);
   };
   {
     const { round, ctx } = await getRound(db, roundId, { viewer: user });
@@ -158,7 +225,10 @@ export async function closeVoting(
     await attendeesOf(db, round, ctx);
   }
   if (deps.database.kind === 'postgres') {
-    await db.update(ballotRounds).set({ state: 'closing' }).where(and(eq(ballotRounds.id, roundId), eq(ballotRounds.state, 'open')));
+    await db
+      .update(ballotRounds)
+      .set({ state: 'closing' })
+      .where(and(eq(ballotRounds.id, roundId), eq(ballotRounds.state, 'open')));
     await gatherWaiting(deps.database, roundId);
   }
   const drained = await deps.mixer.drain(roundId);
@@ -178,10 +248,17 @@ export async function closeVoting(
       const t0 = performance.now();
       if (round.mode === 'real') mixed = await mixIntoBallots(tx, roundId);
       mixMs = Math.round(performance.now() - t0);
-      const [updated] = await tx.update(ballotRounds).set({ state: 'closed', attendees, closedAt: actor.at })
-        .where(eq(ballotRounds.id, roundId)).returning();
+      const [updated] = await tx
+        .update(ballotRounds)
+        .set({ state: 'closed', attendees, closedAt: actor.at })
+        .where(eq(ballotRounds.id, roundId))
+        .returning();
       await writeAudit(tx, actor, {
-        action: 'ballot_round.close', targetType: 'ballot_round', targetId: roundId, scopePath: ctx.organizerPath, detail: { attendees },
+        action: 'ballot_round.close',
+        targetType: 'ballot_round',
+        targetId: roundId,
+        scopePath: ctx.organizerPath,
+        detail: { attendees },
       });
       return updated!;
     });
@@ -204,7 +281,13 @@ export async function closeVoting(
  * collected voids the round for good; any other mismatch needs a written explanation; paper entries that do
  * not match (or were entered once) must be resolved first.
  */
-export async function releaseResults(db: Db, user: AuthUser, actor: AuditActor, roundId: number, explanation: string | undefined) {
+export async function releaseResults(
+  db: Db,
+  user: AuthUser,
+  actor: AuditActor,
+  roundId: number,
+  explanation: string | undefined,
+) {
   return db.transaction(async (tx) => {
     const { round, ctx } = await getRound(tx, roundId, { lock: true, viewer: user });
     assertManage(user, ctx.organizerPath);
@@ -215,26 +298,43 @@ export async function releaseResults(db: Db, user: AuthUser, actor: AuditActor, 
       throw new AppError('PAPER_PENDING', `有${pending.length}组纸质表录入尚未经两人一致确认，请先处理`, { pending });
     }
     const rows = await reconcileRound(tx as unknown as Db, roundId, round.attendees ?? 0);
-    const mismatches = rows.filter((r) => r.mismatches.length)
+    const mismatches = rows
+      .filter((r) => r.mismatches.length)
       .map((r) => ({ reporterId: r.reporterId, name: r.name, mismatches: r.mismatches }));
     if (rows.some((r) => r.void)) {
-      const [row] = await tx.update(ballotRounds).set({ state: 'void', mismatches }).where(eq(ballotRounds.id, roundId)).returning();
+      const [row] = await tx
+        .update(ballotRounds)
+        .set({ state: 'void', mismatches })
+        .where(eq(ballotRounds.id, roundId))
+        .returning();
       await writeAudit(tx, actor, {
-        action: 'ballot_round.void', targetType: 'ballot_round', targetId: roundId, scopePath: ctx.organizerPath, detail: { mismatches },
+        action: 'ballot_round.void',
+        targetType: 'ballot_round',
+        targetId: roundId,
+        scopePath: ctx.organizerPath,
+        detail: { mismatches },
       });
       return row!;
     }
     const text = explanation?.trim() ?? '';
     if (mismatches.length && text.length < 10) {
-      throw new AppError('EXPLANATION_REQUIRED', '票数核对存在不一致，发布结果前须书面说明原因（不少于10字）', { field: 'explanation', mismatches });
+      throw new AppError('EXPLANATION_REQUIRED', '票数核对存在不一致，发布结果前须书面说明原因（不少于10字）', {
+        field: 'explanation',
+        mismatches,
+      });
     }
-    const [row] = await tx.update(ballotRounds)
+    const [row] = await tx
+      .update(ballotRounds)
       .set({ state: 'released', mismatches, explanation: text || null, releasedAt: actor.at })
-      .where(eq(ballotRounds.id, roundId)).returning();
+      .where(eq(ballotRounds.id, roundId))
+      .returning();
     // Released is final: evaluation counts the ballots per reporter × category once, for the composite evaluation.
     await announce(tx, 'ballots.round_released', { campaignId: ctx.meeting.campaignId, roundId });
     await writeAudit(tx, actor, {
-      action: 'ballot_round.release', targetType: 'ballot_round', targetId: roundId, scopePath: ctx.organizerPath,
+      action: 'ballot_round.release',
+      targetType: 'ballot_round',
+      targetId: roundId,
+      scopePath: ctx.organizerPath,
       detail: { explanation: text || null, mismatches: mismatches.length },
     });
     return row!;
@@ -261,7 +361,10 @@ export async function purgeRehearsal(db: Db, user: AuthUser, actor: AuditActor, 
     await tx.update(ballotRounds).set({ state: 'purged' }).where(eq(ballotRounds.id, roundId));
     deps?.mixer.forget(roundId);
     await writeAudit(tx, actor, {
-      action: 'ballot_round.purge', targetType: 'ballot_round', targetId: roundId, scopePath: ctx.organizerPath,
+      action: 'ballot_round.purge',
+      targetType: 'ballot_round',
+      targetId: roundId,
+      scopePath: ctx.organizerPath,
       detail: { ballots: inInbox },
     });
     return { ballots: inInbox };
@@ -273,18 +376,34 @@ export async function purgeRehearsal(db: Db, user: AuthUser, actor: AuditActor, 
 
 /** Paper forms issued and collected per category (R-VOTE-4), before closing. */
 export async function setPaperCounts(
-  db: Db, user: AuthUser, actor: AuditActor, roundId: number, counts: Record<string, { issued: number; collected: number }>,
+  db: Db,
+  user: AuthUser,
+  actor: AuditActor,
+  roundId: number,
+  counts: Record<string, { issued: number; collected: number }>,
 ) {
   return db.transaction(async (tx) => {
     const { round, ctx } = await getRound(tx, roundId, { lock: true, viewer: user });
     assertManage(user, ctx.organizerPath);
-    if (!['draft', 'open', 'closed'].includes(round.state)) throw new AppError('ROUND_ENDED', '测评结果已发布或作废，不能修改纸质表数量');
+    if (!['draft', 'open', 'closed'].includes(round.state))
+      throw new AppError('ROUND_ENDED', '测评结果已发布或作废，不能修改纸质表数量');
     const keys = new Set(ctx.settings.ballots.categories.map((c) => c.key));
     for (const k of Object.keys(counts)) {
-      if (!keys.has(k)) throw new AppError('VALIDATION', `参评人员类别「${k}」不在本次考核的设置中`, { field: 'counts' });
+      if (!keys.has(k))
+        throw new AppError('VALIDATION', `参评人员类别「${k}」不在本次考核的设置中`, { field: 'counts' });
     }
-    const [row] = await tx.update(ballotRounds).set({ paperCounts: counts }).where(eq(ballotRounds.id, roundId)).returning();
-    await writeAudit(tx, actor, { action: 'ballot_round.paper_counts', targetType: 'ballot_round', targetId: roundId, scopePath: ctx.organizerPath, detail: { counts } });
+    const [row] = await tx
+      .update(ballotRounds)
+      .set({ paperCounts: counts })
+      .where(eq(ballotRounds.id, roundId))
+      .returning();
+    await writeAudit(tx, actor, {
+      action: 'ballot_round.paper_counts',
+      targetType: 'ballot_round',
+      targetId: roundId,
+      scopePath: ctx.organizerPath,
+      detail: { counts },
+    });
     return row!;
   });
 }

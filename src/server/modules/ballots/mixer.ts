@@ -70,7 +70,9 @@ export const VOTE_NOT_SAVED = () => new AppError('VOTE_NOT_SAVED');
 
 class Undersized extends Error {
   /** Ballots answered already (their code had rated the reporter, or was closed); the rest are written later. */
-  constructor(public readonly answered: Map<string, Outcome>) { super('a batch group fell below the minimum'); }
+  constructor(public readonly answered: Map<string, Outcome>) {
+    super('a batch group fell below the minimum');
+  }
 }
 
 type Status = 'inserted' | 'used' | 'closed';
@@ -84,7 +86,10 @@ const outcomeOf = (st: Status): Outcome => (st === 'inserted' ? 'accepted' : st 
  * statement, SQLSTATE SB001), and the ballots inserted in the order of `ord`, a random permutation.
  * $1 the ballots as JSON, $2 the round, $3 the minimum group.
  */
-const batchStatement = (roundId: number) => definePrepared(`ballot_batch_r${Math.trunc(roundId)}`, `
+const batchStatement = (roundId: number) =>
+  definePrepared(
+    `ballot_batch_r${Math.trunc(roundId)}`,
+    `
   with lock as (
     select id from ballot_rounds where id = $2::int and state in ('open', 'closing') for share
   ), input as (
@@ -114,7 +119,9 @@ const batchStatement = (roundId: number) => definePrepared(`ballot_batch_r${Math
   select i.code_id, i.reporter_id,
          case when u.code_id is not null then 'inserted' when i.code_id in (select id from live) then 'used' else 'closed' end as status,
          (select count(*) from b)::int as written
-  from input i left join u on u.code_id = i.code_id and u.reporter_id = i.reporter_id`, ['jsonb', 'int', 'int']);
+  from input i left join u on u.code_id = i.code_id and u.reporter_id = i.reporter_id`,
+    ['jsonb', 'int', 'int'],
+  );
 
 const UNDERSIZED = 'SB001';
 
@@ -123,19 +130,39 @@ const UNDERSIZED = 'SB001';
  * close). With `k` > 1, a group that would end up smaller than k (a code raced in from another process) stores
  * nothing: the batch's outcomes are then read without writing, so those ballots can be answered and the rest wait.
  */
-export async function writeBatch(db: DbOrTx, roundId: number, items: QueuedBallot[], k: number): Promise<Map<string, Outcome>> {
+export async function writeBatch(
+  db: DbOrTx,
+  roundId: number,
+  items: QueuedBallot[],
+  k: number,
+): Promise<Map<string, Outcome>> {
   const order = shuffle(items.map((_, i) => i));
-  const input = JSON.stringify(items.map((b, i) => ({
-    code_id: b.codeId, reporter_id: b.reporterId, ord: order[i], category: b.category, grade: b.grade, problems: b.problems, suggestions: b.suggestions,
-  })));
+  const input = JSON.stringify(
+    items.map((b, i) => ({
+      code_id: b.codeId,
+      reporter_id: b.reporterId,
+      ord: order[i],
+      category: b.category,
+      grade: b.grade,
+      problems: b.problems,
+      suggestions: b.suggestions,
+    })),
+  );
   try {
-    const rows = await preparedRows<{ code_id: number; reporter_id: number; status: Status }>(db, batchStatement(roundId), [input, roundId, k]);
+    const rows = await preparedRows<{ code_id: number; reporter_id: number; status: Status }>(
+      db,
+      batchStatement(roundId),
+      [input, roundId, k],
+    );
     return new Map(rows.map((r) => [keyOf(Number(r.code_id), Number(r.reporter_id)), outcomeOf(r.status)]));
   } catch (e) {
     // The round's inbox is gone: it was closed (and mixed) or purged meanwhile.
-    if ((e as { code?: string }).code === '42P01') return new Map(items.map((b) => [keyOf(b.codeId, b.reporterId), 'closed' as Outcome]));
+    if ((e as { code?: string }).code === '42P01')
+      return new Map(items.map((b) => [keyOf(b.codeId, b.reporterId), 'closed' as Outcome]));
     if ((e as { code?: string }).code !== UNDERSIZED) throw e;
-    const rows = await queryRows<{ code_id: number; reporter_id: number; status: Status }>(db, sql`
+    const rows = await queryRows<{ code_id: number; reporter_id: number; status: Status }>(
+      db,
+      sql`
       with input as (select * from jsonb_to_recordset(${input}::jsonb) as x(code_id int, reporter_id int))
       select i.code_id, i.reporter_id,
              case when bc.id is null or bc.closed or bb.voided_at is not null or r.state not in ('open', 'closing') then 'closed'
@@ -144,9 +171,15 @@ export async function writeBatch(db: DbOrTx, roundId: number, items: QueuedBallo
       from input i
       left join ballot_codes bc on bc.id = i.code_id and bc.round_id = ${roundId}
       left join ballot_code_batches bb on bb.id = bc.batch_id
-      left join ballot_rounds r on r.id = bc.round_id`);
-    throw new Undersized(new Map(rows.filter((r) => r.status !== 'inserted')
-      .map((r) => [keyOf(Number(r.code_id), Number(r.reporter_id)), outcomeOf(r.status)])));
+      left join ballot_rounds r on r.id = bc.round_id`,
+    );
+    throw new Undersized(
+      new Map(
+        rows
+          .filter((r) => r.status !== 'inserted')
+          .map((r) => [keyOf(Number(r.code_id), Number(r.reporter_id)), outcomeOf(r.status)]),
+      ),
+    );
   }
 }
 
@@ -162,10 +195,23 @@ export class BallotMixer {
    * Queues the ballots of one code. A ballot already waiting for the same code and reporter (the phone asking
    * again, or a second phone with the same slip) is not queued twice.
    */
-  submit(round: { id: number; meetingId: number; k: number }, ballots: QueuedBallot[]): Array<{ reporterId: number; done: Promise<Outcome> }> {
+  submit(
+    round: { id: number; meetingId: number; k: number },
+    ballots: QueuedBallot[],
+  ): Array<{ reporterId: number; done: Promise<Outcome> }> {
     let q = this.rounds.get(round.id);
     if (!q) {
-      q = { roundId: round.id, meetingId: round.meetingId, k: Math.max(1, round.k), pending: new Map(), inflight: new Map(), flushing: null, again: false, draining: false, flushAll: false };
+      q = {
+        roundId: round.id,
+        meetingId: round.meetingId,
+        k: Math.max(1, round.k),
+        pending: new Map(),
+        inflight: new Map(),
+        flushing: null,
+        again: false,
+        draining: false,
+        flushAll: false,
+      };
       this.rounds.set(round.id, q);
     }
     if (q.draining) throw new AppError('VOTING_CLOSED');
@@ -174,10 +220,14 @@ export class BallotMixer {
       const same = q.pending.get(key) ?? q.inflight.get(key);
       // Only one of them is the ballot; the other learns it was "already" cast once that one is stored (the
       // phone that asked again after "pending" reads that as done: it knows it sent this ballot).
-      if (same) return { reporterId: b.reporterId, done: same.done.then((o): Outcome => (o === 'accepted' ? 'already' : o)) };
+      if (same)
+        return { reporterId: b.reporterId, done: same.done.then((o): Outcome => (o === 'accepted' ? 'already' : o)) };
       let settle!: (o: Outcome) => void;
       let fail!: (e: unknown) => void;
-      const done = new Promise<Outcome>((res, rej) => { settle = res; fail = rej; });
+      const done = new Promise<Outcome>((res, rej) => {
+        settle = res;
+        fail = rej;
+      });
       done.catch(() => {});
       q.pending.set(key, { ...b, key, done, settle, fail });
       return { reporterId: b.reporterId, done };
@@ -191,7 +241,8 @@ export class BallotMixer {
   waiting(roundId: number): Map<number, number> {
     const counts = new Map<number, number>();
     const q = this.rounds.get(roundId);
-    for (const b of [...(q?.pending.values() ?? []), ...(q?.inflight.values() ?? [])]) counts.set(b.reporterId, (counts.get(b.reporterId) ?? 0) + 1);
+    for (const b of [...(q?.pending.values() ?? []), ...(q?.inflight.values() ?? [])])
+      counts.set(b.reporterId, (counts.get(b.reporterId) ?? 0) + 1);
     return counts;
   }
 
@@ -216,13 +267,21 @@ export class BallotMixer {
    */
   async drain(roundId: number) {
     const q = this.rounds.get(roundId);
-    if (!q) return { items: [] as QueuedBallot[], settle: (_o: Map<string, Outcome>) => {}, fail: (_e: unknown) => {}, restore: () => {} };
+    if (!q)
+      return {
+        items: [] as QueuedBallot[],
+        settle: (_o: Map<string, Outcome>) => {},
+        fail: (_e: unknown) => {},
+        restore: () => {},
+      };
     q.draining = true;
     while (q.flushing) await q.flushing;
     const taken = [...q.pending.values()];
     q.pending.clear();
     for (const b of taken) q.inflight.set(b.key, b);
-    const finish = () => { for (const b of taken) q.inflight.delete(b.key); };
+    const finish = () => {
+      for (const b of taken) q.inflight.delete(b.key);
+    };
     return {
       items: taken as QueuedBallot[],
       settle: (outcome: Map<string, Outcome>) => {
@@ -231,7 +290,11 @@ export class BallotMixer {
         this.rounds.delete(roundId);
       },
       /** The close's outcome is unknown (the database went away mid-commit): the phones must ask again. */
-      fail: (e: unknown) => { finish(); for (const b of taken) b.fail(e); q.draining = false; },
+      fail: (e: unknown) => {
+        finish();
+        for (const b of taken) b.fail(e);
+        q.draining = false;
+      },
       restore: () => {
         finish();
         for (const b of taken) q.pending.set(b.key, b);
@@ -257,7 +320,11 @@ export class BallotMixer {
     }
     // One turn of the event loop first: votes whose code lookup finished meanwhile join this batch, so a busy
     // meeting writes few large batches rather than one per phone.
-    q.flushing = new Promise<void>((res) => setImmediate(res)).then(() => this.run(q)).finally(() => { q.flushing = null; });
+    q.flushing = new Promise<void>((res) => setImmediate(res))
+      .then(() => this.run(q))
+      .finally(() => {
+        q.flushing = null;
+      });
   }
 
   /** The ballots of every group that has reached k (all of them once the round is closing elsewhere). */

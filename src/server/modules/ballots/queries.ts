@@ -16,7 +16,8 @@ import { type DbOrTx, queryRows } from '../../db/connect';
  */
 export function paperEntriesMatch(a: string, b: string) {
   const same = (k: string) => sql.raw(`(${a}.counts->>'${k}') is not distinct from (${b}.counts->>'${k}')`);
-  const norm = (col: string) => sql.raw(`(select coalesce(jsonb_agg(v order by v collate "C"), '[]'::jsonb) from
+  const norm = (col: string) =>
+    sql.raw(`(select coalesce(jsonb_agg(v order by v collate "C"), '[]'::jsonb) from
       (select regexp_replace(x, '${PAPER_TEXT_TRIM_PATTERN}', '', 'g') as v from jsonb_array_elements_text(${col}) x) s where v <> '')`);
   return sql`${sql.join(PAPER_COUNT_KEYS.map(same), sql` and `)}
     and ${norm(`${a}.problems`)} = ${norm(`${b}.problems`)} and ${norm(`${a}.suggestions`)} = ${norm(`${b}.suggestions`)}`;
@@ -43,21 +44,30 @@ export function matchedPaperTallies(roundIds: SQL) {
  * the round's minimum group, as the results page): the caller must not show a text before that rule passes it.
  */
 export async function reporterPhoneBallots(db: DbOrTx, roundId: number, reporterId: number) {
-  return queryRows<{ category: string; grade: string; problems: string | null; suggestions: string | null }>(db, sql`
-    select category, grade, problems, suggestions from ballots where round_id = ${roundId} and reporter_id = ${reporterId}`);
+  return queryRows<{ category: string; grade: string; problems: string | null; suggestions: string | null }>(
+    db,
+    sql`
+    select category, grade, problems, suggestions from ballots where round_id = ${roundId} and reporter_id = ${reporterId}`,
+  );
 }
 
 /** A campaign's released real rounds with the paper forms issued and collected per category, by round id. */
 export async function releasedRoundsPaperCounts(db: DbOrTx, campaignId: number) {
-  return queryRows<{ id: number; paperCounts: Record<string, { issued: number; collected: number }> }>(db, sql`
+  return queryRows<{ id: number; paperCounts: Record<string, { issued: number; collected: number }> }>(
+    db,
+    sql`
     select br.id, br.paper_counts as "paperCounts" from ballot_rounds br join meetings_v_meetings m on m.id = br.meeting_id
-    where m.campaign_id = ${campaignId} and br.mode = 'real' and br.state = 'released' order by br.id`);
+    where m.campaign_id = ${campaignId} and br.mode = 'real' and br.state = 'released' order by br.id`,
+  );
 }
 
 /** A round's phone figures: forms (codes used at least once, one per evaluator) and ratings (ballots counted). */
 export async function phoneBallotCounts(db: DbOrTx, roundId: number) {
-  const [row] = await queryRows<{ forms: number; ratings: number }>(db, sql`
+  const [row] = await queryRows<{ forms: number; ratings: number }>(
+    db,
+    sql`
     select (select count(distinct u.code_id)::int from ballot_code_uses u join ballot_codes c on c.id = u.code_id where c.round_id = ${roundId}) as forms,
-           (select count(*)::int from ballots where round_id = ${roundId}) as ratings`);
+           (select count(*)::int from ballots where round_id = ${roundId}) as ratings`,
+  );
   return row!;
 }

@@ -28,8 +28,12 @@ export interface MeetingContext {
 export async function getMeetingContext(db: DbOrTx, meetingId: number, viewer?: AuthUser): Promise<MeetingContext> {
   const [row] = await db
     .select({
-      id: meetingRows.id, title: meetingRows.title, campaignId: meetingRows.campaignId, settings: campaignRows.settings,
-      organizerPath: orgUnits.path, organizerName: orgUnits.name,
+      id: meetingRows.id,
+      title: meetingRows.title,
+      campaignId: meetingRows.campaignId,
+      settings: campaignRows.settings,
+      organizerPath: orgUnits.path,
+      organizerName: orgUnits.name,
     })
     .from(meetingRows)
     .innerJoin(campaignRows, eq(campaignRows.id, meetingRows.campaignId))
@@ -57,9 +61,12 @@ export async function getRound(db: DbOrTx, roundId: number, opts: { lock?: boole
 
 /** The round the console follows: the newest one not purged. */
 export async function currentRound(db: DbOrTx, meetingId: number): Promise<RoundRow | null> {
-  const [row] = await db.select().from(ballotRounds)
+  const [row] = await db
+    .select()
+    .from(ballotRounds)
     .where(and(eq(ballotRounds.meetingId, meetingId), ne(ballotRounds.state, 'purged')))
-    .orderBy(desc(ballotRounds.id)).limit(1);
+    .orderBy(desc(ballotRounds.id))
+    .limit(1);
   return row ?? null;
 }
 
@@ -75,8 +82,11 @@ export interface MeetingReporter {
 export async function meetingReporters(db: DbOrTx, meetingId: number): Promise<MeetingReporter[]> {
   return db
     .select({
-      reporterId: reporterRows.id, orgName: orgUnits.name, role: reporterRows.role,
-      position: agendaItemRows.position, secretaryName: secretaryRows.name,
+      reporterId: reporterRows.id,
+      orgName: orgUnits.name,
+      role: reporterRows.role,
+      position: agendaItemRows.position,
+      secretaryName: secretaryRows.name,
     })
     .from(agendaItemRows)
     .innerJoin(reporterRows, eq(reporterRows.id, agendaItemRows.reporterId))
@@ -88,27 +98,36 @@ export async function meetingReporters(db: DbOrTx, meetingId: number): Promise<M
 
 /** Phone ballots stored per reporter, in the inbox or mixed (the live count; never the distribution). */
 export async function receivedCounts(db: DbOrTx, roundId: number) {
-  const rows = await queryRows<{ reporter_id: number; n: string | number }>(db, sql`
-    select reporter_id, count(*) as n from ${await roundBallots(db, roundId)} b group by reporter_id`);
+  const rows = await queryRows<{ reporter_id: number; n: string | number }>(
+    db,
+    sql`
+    select reporter_id, count(*) as n from ${await roundBallots(db, roundId)} b group by reporter_id`,
+  );
   return new Map(rows.map((r) => [Number(r.reporter_id), Number(r.n)]));
 }
 
 /** Codes issued (live batches) and used (codes that rated at least one reporter), per category. */
 export async function codeCounts(db: DbOrTx, roundId: number) {
-  const rows = await queryRows<{ category: string; issued: string | number; used: string | number }>(db, sql`
+  const rows = await queryRows<{ category: string; issued: string | number; used: string | number }>(
+    db,
+    sql`
     select c.category, count(*) as issued,
            count(*) filter (where exists (select 1 from ballot_code_uses u where u.code_id = c.id)) as used
     from ballot_codes c join ballot_code_batches b on b.id = c.batch_id
     where c.round_id = ${roundId} and b.voided_at is null
-    group by c.category`);
+    group by c.category`,
+  );
   return rows.map((r) => ({ category: r.category, issued: Number(r.issued), used: Number(r.used) }));
 }
 
 /** Code uses per reporter and category, for the reconciliation of each reporter. */
 export async function usesByReporter(db: DbOrTx, roundId: number) {
-  const rows = await queryRows<{ reporter_id: number; category: string; n: string | number }>(db, sql`
+  const rows = await queryRows<{ reporter_id: number; category: string; n: string | number }>(
+    db,
+    sql`
     select u.reporter_id, c.category, count(*) as n
     from ballot_code_uses u join ballot_codes c on c.id = u.code_id
-    where c.round_id = ${roundId} group by u.reporter_id, c.category`);
+    where c.round_id = ${roundId} group by u.reporter_id, c.category`,
+  );
   return rows.map((r) => ({ reporterId: Number(r.reporter_id), category: r.category, used: Number(r.n) }));
 }

@@ -20,42 +20,93 @@ export const TallyCount = z.number().int().min(0).max(100_000);
 export const MAX_BALLOT_TEXT = 500;
 
 export const RoundOut = z.object({
-  id: z.number(), meetingId: z.number(), mode: z.enum(ROUND_MODES), state: z.enum(ROUND_STATES), stateLabel: z.string(), roomCode: z.string(),
-  anonymity: z.unknown(), attendees: z.number().nullable(), paperCounts: z.unknown(), mismatches: z.unknown(),
-  explanation: z.string().nullable(), openedAt: z.date().nullable(), closedAt: z.date().nullable(), releasedAt: z.date().nullable(),
+  id: z.number(),
+  meetingId: z.number(),
+  mode: z.enum(ROUND_MODES),
+  state: z.enum(ROUND_STATES),
+  stateLabel: z.string(),
+  roomCode: z.string(),
+  anonymity: z.unknown(),
+  attendees: z.number().nullable(),
+  paperCounts: z.unknown(),
+  mismatches: z.unknown(),
+  explanation: z.string().nullable(),
+  openedAt: z.date().nullable(),
+  closedAt: z.date().nullable(),
+  releasedAt: z.date().nullable(),
   /** What the close did for ballot secrecy, and what the server keeps regardless (decision 017). */
-  secrecy: z.object({
-    mixed: z.number(), walPurged: z.boolean(), warnings: z.array(z.string()), at: z.string(), mixMs: z.number(), walMs: z.number(),
-  }).nullable(),
+  secrecy: z
+    .object({
+      mixed: z.number(),
+      walPurged: z.boolean(),
+      warnings: z.array(z.string()),
+      at: z.string(),
+      mixMs: z.number(),
+      walMs: z.number(),
+    })
+    .nullable(),
 });
 export const CodeCountOut = z.object({ category: z.string(), issued: z.number(), used: z.number() });
 export const RoundDetailOut = RoundOut.extend({ codes: z.array(CodeCountOut) });
 export const BallotText = z.string().max(MAX_BALLOT_TEXT, `不能超过${MAX_BALLOT_TEXT}字`).optional();
 /** What a voter's phone sends with every request: the printed code and the room's code. */
-export const VoteAuth = { code: z.string().min(1, '请输入投票码').max(40), roomCode: z.string().min(1, '请输入会场码').max(12) };
+export const VoteAuth = {
+  code: z.string().min(1, '请输入投票码').max(40),
+  roomCode: z.string().min(1, '请输入会场码').max(12),
+};
 /** A refusal as the voter's phone shows it. */
 export const Problem = z.object({ code: z.string(), message: z.string() });
 export const ReconciliationOut = z.object({
   codes: z.array(CodeCountOut),
-  reporters: z.array(z.object({ reporterId: z.number(), name: z.string(), ballotsCounted: z.number(), void: z.boolean(), mismatches: z.array(Problem) })),
+  reporters: z.array(
+    z.object({
+      reporterId: z.number(),
+      name: z.string(),
+      ballotsCounted: z.number(),
+      void: z.boolean(),
+      mismatches: z.array(Problem),
+    }),
+  ),
 });
 /** One tally line (src/domain/tally.ts): counts and percentages for every grade. */
 export const TallyRowOut = z.object({
-  valid: z.number(), invalid: z.number(), counts: z.record(z.enum(GRADES), z.number()), percents: z.record(z.enum(GRADES), z.number()),
-  averageOrPoor: z.number(), averageOrPoorPercent: z.number(),
+  valid: z.number(),
+  invalid: z.number(),
+  counts: z.record(z.enum(GRADES), z.number()),
+  percents: z.record(z.enum(GRADES), z.number()),
+  averageOrPoor: z.number(),
+  averageOrPoorPercent: z.number(),
 });
 export const RoundResultsOut = z.object({
-  round: z.object({ id: z.number(), mode: z.enum(ROUND_MODES), state: z.enum(ROUND_STATES), explanation: z.string().nullable(), mismatches: z.unknown() }),
-  meetingTitle: z.string(), minGroupSize: z.number(), note: z.string(), scoreFormula: z.object({ unweighted: z.string(), weighted: z.string() }),
-  results: z.array(z.object({
-    reporterId: z.string(), name: z.string(), downward: z.boolean(), rank: z.number(), score: z.number(), overall: TallyRowOut,
-    byCategory: z.array(TallyRowOut.extend({ category: z.string(), label: z.string() })),
-    pooled: z.object({ labels: z.array(z.string()), row: TallyRowOut.nullable() }).nullable(),
-    problems: z.array(z.string()).nullable(), suggestions: z.array(z.string()).nullable(),
-  })),
+  round: z.object({
+    id: z.number(),
+    mode: z.enum(ROUND_MODES),
+    state: z.enum(ROUND_STATES),
+    explanation: z.string().nullable(),
+    mismatches: z.unknown(),
+  }),
+  meetingTitle: z.string(),
+  minGroupSize: z.number(),
+  note: z.string(),
+  scoreFormula: z.object({ unweighted: z.string(), weighted: z.string() }),
+  results: z.array(
+    z.object({
+      reporterId: z.string(),
+      name: z.string(),
+      downward: z.boolean(),
+      rank: z.number(),
+      score: z.number(),
+      overall: TallyRowOut,
+      byCategory: z.array(TallyRowOut.extend({ category: z.string(), label: z.string() })),
+      pooled: z.object({ labels: z.array(z.string()), row: TallyRowOut.nullable() }).nullable(),
+      problems: z.array(z.string()).nullable(),
+      suggestions: z.array(z.string()).nullable(),
+    }),
+  ),
 });
-export const PaperCounts = z.object({ good: TallyCount, fair: TallyCount, average: TallyCount, poor: TallyCount, invalid: TallyCount }).strict();
-
+export const PaperCounts = z
+  .object({ good: TallyCount, fair: TallyCount, average: TallyCount, poor: TallyCount, invalid: TallyCount })
+  .strict();
 
 /** Paper tallies (R-VOTE-4): one reporter × category of paper forms, entered twice by two clerks. */
 export const PaperCountsIn = PaperCounts;

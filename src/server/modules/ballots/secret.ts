@@ -14,7 +14,12 @@ export type SecretSource = KeySource;
 
 /** Sets up the key at startup (main.ts), so a bad or missing key stops the process before it listens. */
 export function initCodeSecret(env: BallotSecretEnv): SecretSource {
-  const { key, source } = loadHexKey({ envValue: env.BALLOT_CODE_SECRET, dataDir: env.DATA_DIR, fileName: 'ballot-code.key', label: '投票码密钥' });
+  const { key, source } = loadHexKey({
+    envValue: env.BALLOT_CODE_SECRET,
+    dataDir: env.DATA_DIR,
+    fileName: 'ballot-code.key',
+    label: '投票码密钥',
+  });
   cached = key;
   return source;
 }
@@ -29,4 +34,5 @@ export function resetCodeSecretForTests() {
   cached = null;
 }
 
-export const hashCode = (normalized: string) => createHmac('sha256', codeSecret()).update(normalized).digest('base64url');
+export const hashCode = (normalized: string) =>
+  createHmac('sha256', codeSecret()).update(normalized).digest('base64url');

@@ -76,11 +76,14 @@ export class VoteLimiter {
   /** Addresses at or over the limit, each with the moment its count in the window falls below the limit again. */
   private async blocks(now: Date, ip?: string): Promise<Map<string, number>> {
     const since = new Date(now.getTime() - VOTE_FAILURE_WINDOW_MS);
-    const rows = await queryRows<{ ip: string; at: Date | string }>(this.db(), sql`
+    const rows = await queryRows<{ ip: string; at: Date | string }>(
+      this.db(),
+      sql`
       select ip, at from (
         select ip, at, row_number() over (partition by ip order by at desc) as rn
         from vote_failures where at > ${since.toISOString()}::timestamptz ${ip === undefined ? sql`` : sql`and ip = ${ip}`}
-      ) x where rn = ${VOTE_FAILURE_LIMIT}`);
+      ) x where rn = ${VOTE_FAILURE_LIMIT}`,
+    );
     return new Map(rows.map((r) => [r.ip, new Date(r.at).getTime() + VOTE_FAILURE_WINDOW_MS]));
   }
 
@@ -88,7 +91,9 @@ export class VoteLimiter {
     this.refreshing ??= (async () => {
       try {
         const now = this.clock.now();
-        await this.db().execute(sql`delete from vote_failures where at <= ${new Date(now.getTime() - VOTE_FAILURE_WINDOW_MS).toISOString()}::timestamptz`);
+        await this.db().execute(
+          sql`delete from vote_failures where at <= ${new Date(now.getTime() - VOTE_FAILURE_WINDOW_MS).toISOString()}::timestamptz`,
+        );
         this.blocked = await this.blocks(now);
       } catch {
         // Keep the blocks known so far; the vote itself must not fail because the limit could not be re-read.

@@ -17,7 +17,9 @@ export interface CreateInput {
 }
 
 export const yearTaken = (orgName: string, year: number) =>
-  new AppError('CAMPAIGN_EXISTS', `「${orgName}」已有${year}年度的述职评议考核，每个党组织每年只能有一个`, { field: 'year' });
+  new AppError('CAMPAIGN_EXISTS', `「${orgName}」已有${year}年度的述职评议考核，每个党组织每年只能有一个`, {
+    field: 'year',
+  });
 
 /** A draft from a template: settings as the seed sets them, phases not started, scope = the organizer's subtree. */
 export async function createCampaign(db: DbOrTx, user: AuthUser, actor: AuditActor, input: CreateInput) {
@@ -25,23 +27,33 @@ export async function createCampaign(db: DbOrTx, user: AuthUser, actor: AuditAct
     const organizer = await getOrgRef(tx, input.organizerOrgId, user);
     assertCreate(user, organizer.path);
     const built = buildFromTemplate(input.templateId, input.year);
-    const [existing] = await tx.select({ id: campaigns.id }).from(campaigns)
+    const [existing] = await tx
+      .select({ id: campaigns.id })
+      .from(campaigns)
       .where(and(eq(campaigns.organizerOrgId, organizer.id), eq(campaigns.year, input.year)));
     if (existing) throw yearTaken(organizer.name, input.year);
-    const row = (await tx.insert(campaigns).values({
-      organizerOrgId: organizer.id,
-      year: input.year,
-      title: built.title,
-      templateId: built.templateId,
-      settings: built.settings,
-      phases: startPhases(built.settings.phases),
-      scopeMatch: { subtreeOf: organizer.id },
-      createdBy: user.id,
-      createdAt: actor.at,
-      updatedAt: actor.at,
-    }).returning())[0]!;
+    const row = (
+      await tx
+        .insert(campaigns)
+        .values({
+          organizerOrgId: organizer.id,
+          year: input.year,
+          title: built.title,
+          templateId: built.templateId,
+          settings: built.settings,
+          phases: startPhases(built.settings.phases),
+          scopeMatch: { subtreeOf: organizer.id },
+          createdBy: user.id,
+          createdAt: actor.at,
+          updatedAt: actor.at,
+        })
+        .returning()
+    )[0]!;
     await writeAudit(tx, actor, {
-      action: 'campaign.create', targetType: 'campaign', targetId: row.id, scopePath: organizer.path,
+      action: 'campaign.create',
+      targetType: 'campaign',
+      targetId: row.id,
+      scopePath: organizer.path,
       detail: { templateId: built.templateId, year: input.year, organizer: organizer.name },
     });
     return presentSummary(asCampaign(row), organizer);

@@ -10,14 +10,26 @@ import { presentSummary } from './present';
 import { shanghaiDate } from '../../../domain/calendar';
 
 /** published → closed (every phase closed or past its end) → archived. */
-export async function endCampaign(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, action: 'close' | 'archive') {
+export async function endCampaign(
+  db: DbOrTx,
+  user: AuthUser,
+  actor: AuditActor,
+  id: number,
+  action: 'close' | 'archive',
+) {
   return db.transaction(async (tx) => {
     const { campaign: c, organizer } = await getCampaign(tx, id, { lock: true, viewer: user });
     assertWrite(user, organizer.path);
     const state = transitionCampaign(c.state, action, c.phases, shanghaiDate(actor.at));
-    const row = (await tx.update(campaigns).set({ state, updatedAt: actor.at }).where(eq(campaigns.id, id)).returning())[0]!;
+    const row = (
+      await tx.update(campaigns).set({ state, updatedAt: actor.at }).where(eq(campaigns.id, id)).returning()
+    )[0]!;
     await writeAudit(tx, actor, {
-      action: `campaign.${action}`, targetType: 'campaign', targetId: id, scopePath: organizer.path, detail: { from: c.state, to: state },
+      action: `campaign.${action}`,
+      targetType: 'campaign',
+      targetId: id,
+      scopePath: organizer.path,
+      detail: { from: c.state, to: state },
     });
     return presentSummary(asCampaign(row), organizer);
   });

@@ -35,12 +35,28 @@ export async function exportReporters(db: DbOrTx, user: AuthUser, id: number, f:
   ];
   ws.getRow(1).font = { bold: true };
   ws.views = [{ state: 'frozen', ySplit: 1 }];
-  items.forEach((r, i) => ws.addRow({
-    no: i + 1, org: r.org.name, code: r.org.code, sector: r.org.sectorLabel, kind: r.org.kindLabel, role: r.roleLabel,
-    reportTo: r.reportTo.name, route: r.routeRuleLabel ?? '隶属上级', secretary: r.secretary?.name ?? '（无）',
-    tenure: r.secretary?.tenureStart ?? '', short: r.secretary?.shortTenure ? '是' : '', account: r.hasAccount ? '已开通' : '未开通',
-    tier: r.tierLabel, chars: r.charLimit ?? '不限', minutes: r.speakingMinutes ?? '', written: r.writtenOnly ? '是' : '否',
-    self: r.selfCommitteeReportedOn ?? '', status: r.removedAt ? '已移出' : '在列', removedReason: r.removedReason ?? '',
-  }));
+  items.forEach((r, i) =>
+    ws.addRow({
+      no: i + 1,
+      org: r.org.name,
+      code: r.org.code,
+      sector: r.org.sectorLabel,
+      kind: r.org.kindLabel,
+      role: r.roleLabel,
+      reportTo: r.reportTo.name,
+      route: r.routeRuleLabel ?? '隶属上级',
+      secretary: r.secretary?.name ?? '（无）',
+      tenure: r.secretary?.tenureStart ?? '',
+      short: r.secretary?.shortTenure ? '是' : '',
+      account: r.hasAccount ? '已开通' : '未开通',
+      tier: r.tierLabel,
+      chars: r.charLimit ?? '不限',
+      minutes: r.speakingMinutes ?? '',
+      written: r.writtenOnly ? '是' : '否',
+      self: r.selfCommitteeReportedOn ?? '',
+      status: r.removedAt ? '已移出' : '在列',
+      removedReason: r.removedReason ?? '',
+    }),
+  );
   return { name: `${c.title}-述职对象名单.xlsx`, buffer: Buffer.from(await wb.xlsx.writeBuffer()) };
 }

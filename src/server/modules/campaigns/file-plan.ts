@@ -15,19 +15,36 @@ export async function submitFiling(db: DbOrTx, user: AuthUser, actor: AuditActor
   return db.transaction(async (tx) => {
     const { campaign: c, organizer } = await getCampaign(tx, id, { lock: true, viewer: user });
     assertWrite(user, organizer.path);
-    if (c.parentId === null) throw new AppError('FILING_NOT_REQUIRED', '本方案为最上一级，无需向上级报备', { field: 'filingState' });
+    if (c.parentId === null)
+      throw new AppError('FILING_NOT_REQUIRED', '本方案为最上一级，无需向上级报备', { field: 'filingState' });
     if (c.state !== 'draft') throw new AppError('FILING_STATE', '方案已发布，无需再报备', { field: 'state' });
     if (!['pending', 'returned'].includes(c.filingState)) {
-      throw new AppError('FILING_STATE', c.filingState === 'filed' ? '方案已报备，正在等待上级审核' : '方案已经上级确认备案', { field: 'filingState' });
+      throw new AppError(
+        'FILING_STATE',
+        c.filingState === 'filed' ? '方案已报备，正在等待上级审核' : '方案已经上级确认备案',
+        { field: 'filingState' },
+      );
     }
     // A plan that could not be published is not worth filing: same checks as publication.
     const settings = validateSettings(c.settings);
     await computeScope(tx, { settings, scopeMatch: c.scopeMatch, organizer }, { strict: true });
-    const row = (await tx.update(campaigns).set({
-      filingState: 'filed', filingNote: note?.trim() || null, filedAt: actor.at, updatedAt: actor.at,
-    }).where(eq(campaigns.id, id)).returning())[0]!;
+    const row = (
+      await tx
+        .update(campaigns)
+        .set({
+          filingState: 'filed',
+          filingNote: note?.trim() || null,
+          filedAt: actor.at,
+          updatedAt: actor.at,
+        })
+        .where(eq(campaigns.id, id))
+        .returning()
+    )[0]!;
     await writeAudit(tx, actor, {
-      action: 'campaign.filing.submit', targetType: 'campaign', targetId: id, scopePath: organizer.path,
+      action: 'campaign.filing.submit',
+      targetType: 'campaign',
+      targetId: id,
+      scopePath: organizer.path,
       detail: { parentId: c.parentId, note: note?.trim() || null },
     });
     return presentSummary(asCampaign(row), organizer);
@@ -36,7 +53,12 @@ export async function submitFiling(db: DbOrTx, user: AuthUser, actor: AuditActor
 
 /** The level above acknowledges the filed plan or returns it with a reason. */
 export async function reviewFiling(
-  db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, decision: 'acknowledge' | 'return', reason?: string,
+  db: DbOrTx,
+  user: AuthUser,
+  actor: AuditActor,
+  id: number,
+  decision: 'acknowledge' | 'return',
+  reason?: string,
 ) {
   return db.transaction(async (tx) => {
     const { campaign: c, organizer } = await getCampaign(tx, id, { lock: true, viewer: user });
@@ -53,14 +75,23 @@ export async function reviewFiling(
     const returned = decision === 'return';
     const why = reason?.trim();
     if (returned && !why) throw new AppError('REASON_REQUIRED', '退回方案须填写理由', { field: 'reason' });
-    const row = (await tx.update(campaigns).set({
-      filingState: returned ? 'returned' : 'acknowledged',
-      filingReturnReason: returned ? why : null,
-      filingReviewedAt: actor.at,
-      updatedAt: actor.at,
-    }).where(eq(campaigns.id, id)).returning())[0]!;
+    const row = (
+      await tx
+        .update(campaigns)
+        .set({
+          filingState: returned ? 'returned' : 'acknowledged',
+          filingReturnReason: returned ? why : null,
+          filingReviewedAt: actor.at,
+          updatedAt: actor.at,
+        })
+        .where(eq(campaigns.id, id))
+        .returning()
+    )[0]!;
     await writeAudit(tx, actor, {
-      action: `campaign.filing.${decision}`, targetType: 'campaign', targetId: id, scopePath: organizer.path,
+      action: `campaign.filing.${decision}`,
+      targetType: 'campaign',
+      targetId: id,
+      scopePath: organizer.path,
       detail: { parentId: c.parentId, ...(returned ? { reason: why } : {}) },
     });
     return presentSummary(asCampaign(row), organizer);

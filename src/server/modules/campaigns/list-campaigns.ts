@@ -22,13 +22,18 @@ export async function listCampaigns(db: DbOrTx, user: AuthUser, input: ListInput
   assertCampaignReader(user);
   const conds: SQL[] = [];
   if (user.role === 'secretary') {
-    const mine = db.select({ id: campaignReporters.campaignId }).from(campaignReporters)
+    const mine = db
+      .select({ id: campaignReporters.campaignId })
+      .from(campaignReporters)
       .where(and(eq(campaignReporters.orgId, user.orgId ?? -1), isNull(campaignReporters.removedAt)));
     conds.push(inArray(campaigns.id, mine));
   } else {
     conds.push(like(orgUnits.path, `${escapeLike(user.scopePath!)}%`));
   }
-  if (input.q) conds.push(sql`(${ilike(campaigns.title, `%${escapeLike(input.q)}%`)} or ${ilike(orgUnits.name, `%${escapeLike(input.q)}%`)})`);
+  if (input.q)
+    conds.push(
+      sql`(${ilike(campaigns.title, `%${escapeLike(input.q)}%`)} or ${ilike(orgUnits.name, `%${escapeLike(input.q)}%`)})`,
+    );
   if (input.year) conds.push(eq(campaigns.year, input.year));
   if (input.state) conds.push(eq(campaigns.state, input.state));
   if (input.parentId) conds.push(eq(campaigns.parentId, input.parentId));
@@ -42,10 +47,15 @@ export async function listCampaigns(db: DbOrTx, user: AuthUser, input: ListInput
     .orderBy(desc(campaigns.year), orgUnits.depth, orgUnits.code)
     .offset(input.offset)
     .limit(input.limit);
-  const { total } = (await db
-    .select({ total: sql<number>`count(*)::int` })
-    .from(campaigns)
-    .innerJoin(orgUnits, eq(orgUnits.id, campaigns.organizerOrgId))
-    .where(where))[0]!;
-  return { total, items: rows.map((r) => presentSummary(asCampaign(r.c), { id: r.c.organizerOrgId, name: r.orgName })) };
+  const { total } = (
+    await db
+      .select({ total: sql<number>`count(*)::int` })
+      .from(campaigns)
+      .innerJoin(orgUnits, eq(orgUnits.id, campaigns.organizerOrgId))
+      .where(where)
+  )[0]!;
+  return {
+    total,
+    items: rows.map((r) => presentSummary(asCampaign(r.c), { id: r.c.organizerOrgId, name: r.orgName })),
+  };
 }

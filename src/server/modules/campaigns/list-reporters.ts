@@ -18,11 +18,28 @@ export interface ReporterFilter {
 }
 
 interface Row {
-  id: number; org_id: number; org_name: string; org_code: string; sector: string; kind: string; role: 'reporter' | 'downward';
-  report_to_id: number; report_to_name: string; route_rule_index: number | null;
-  secretary_id: number | null; secretary_name: string | null; tenure_start: string | null; has_account: boolean;
-  tier_key: string; written_only: boolean; self_committee: string | null; removed_at: string | null; removed_reason: string | null;
-  sc_ratings: { good: number; fair: number; average: number; poor: number } | null; sc_participants: number | null; sc_note: string | null;
+  id: number;
+  org_id: number;
+  org_name: string;
+  org_code: string;
+  sector: string;
+  kind: string;
+  role: 'reporter' | 'downward';
+  report_to_id: number;
+  report_to_name: string;
+  route_rule_index: number | null;
+  secretary_id: number | null;
+  secretary_name: string | null;
+  tenure_start: string | null;
+  has_account: boolean;
+  tier_key: string;
+  written_only: boolean;
+  self_committee: string | null;
+  removed_at: string | null;
+  removed_reason: string | null;
+  sc_ratings: { good: number; fair: number; average: number; poor: number } | null;
+  sc_participants: number | null;
+  sc_note: string | null;
   sc_filed_at: string | null;
 }
 
@@ -48,8 +65,16 @@ const FROM = sql`
   left join organizations_v_secretaries s on s.id = r.secretary_id`;
 
 /** Reporter rows as shown and exported: secretary, account, tier limits, route. */
-export async function queryReporters(db: DbOrTx, c: Campaign, f: ReporterFilter, page: { offset: number; limit: number } | null, now: Date) {
-  const rows = await queryRows<Row>(db, sql`
+export async function queryReporters(
+  db: DbOrTx,
+  c: Campaign,
+  f: ReporterFilter,
+  page: { offset: number; limit: number } | null,
+  now: Date,
+) {
+  const rows = await queryRows<Row>(
+    db,
+    sql`
     select r.id, o.id as org_id, o.name as org_name, o.code as org_code, o.sector, o.kind, r.role,
            t.id as report_to_id, t.name as report_to_name, r.route_rule_index,
            s.id as secretary_id, s.name as secretary_name, s.tenure_start::text as tenure_start,
@@ -61,21 +86,38 @@ export async function queryReporters(db: DbOrTx, c: Campaign, f: ReporterFilter,
     ${FROM}
     where ${where(c.id, f)}
     order by r.removed_at nulls first, r.role desc, o.depth, o.code
-    ${page ? sql`offset ${page.offset} limit ${page.limit}` : sql``}`);
-  const { total } = (await queryRows<{ total: number }>(db, sql`select count(*)::int as total ${FROM} where ${where(c.id, f)}`))[0]!;
+    ${page ? sql`offset ${page.offset} limit ${page.limit}` : sql``}`,
+  );
+  const { total } = (
+    await queryRows<{ total: number }>(db, sql`select count(*)::int as total ${FROM} where ${where(c.id, f)}`)
+  )[0]!;
   const day = today(now);
   const items: ReporterOutT[] = rows.map((r) => {
     const tier = c.settings.reporterTiers.find((t) => t.key === r.tier_key);
     return {
       id: r.id,
-      org: { id: r.org_id, name: r.org_name, code: r.org_code, sector: r.sector, sectorLabel: sectorLabel(r.sector), kind: r.kind, kindLabel: kindLabel(r.kind) },
+      org: {
+        id: r.org_id,
+        name: r.org_name,
+        code: r.org_code,
+        sector: r.sector,
+        sectorLabel: sectorLabel(r.sector),
+        kind: r.kind,
+        kindLabel: kindLabel(r.kind),
+      },
       role: r.role,
       roleLabel: ROLE_LABELS[r.role],
       reportTo: { id: r.report_to_id, name: r.report_to_name },
-      routeRuleLabel: r.route_rule_index === null ? null : c.settings.routes[r.route_rule_index]?.label ?? null,
-      secretary: r.secretary_id === null ? null : {
-        id: r.secretary_id, name: r.secretary_name!, tenureStart: r.tenure_start!, shortTenure: shortTenure(r.tenure_start!, day),
-      },
+      routeRuleLabel: r.route_rule_index === null ? null : (c.settings.routes[r.route_rule_index]?.label ?? null),
+      secretary:
+        r.secretary_id === null
+          ? null
+          : {
+              id: r.secretary_id,
+              name: r.secretary_name!,
+              tenureStart: r.tenure_start!,
+              shortTenure: shortTenure(r.tenure_start!, day),
+            },
       hasAccount: r.has_account,
       tierKey: r.tier_key,
       tierLabel: tier?.label ?? r.tier_key,
@@ -83,10 +125,19 @@ export async function queryReporters(db: DbOrTx, c: Campaign, f: ReporterFilter,
       speakingMinutes: tier?.speakingMinutes ?? null,
       writtenOnly: r.written_only,
       selfCommitteeReportedOn: r.self_committee,
-      selfCommittee: r.self_committee === null ? null : {
-        date: r.self_committee, ratings: r.sc_ratings, participants: r.sc_participants, note: r.sc_note, filedAt: r.sc_filed_at,
-        late: !!c.settings.meeting.selfCommitteeReport.completeBy && r.self_committee > c.settings.meeting.selfCommitteeReport.completeBy,
-      },
+      selfCommittee:
+        r.self_committee === null
+          ? null
+          : {
+              date: r.self_committee,
+              ratings: r.sc_ratings,
+              participants: r.sc_participants,
+              note: r.sc_note,
+              filedAt: r.sc_filed_at,
+              late:
+                !!c.settings.meeting.selfCommitteeReport.completeBy &&
+                r.self_committee > c.settings.meeting.selfCommitteeReport.completeBy,
+            },
       removedAt: r.removed_at,
       removedReason: r.removed_reason,
     };
@@ -95,7 +146,11 @@ export async function queryReporters(db: DbOrTx, c: Campaign, f: ReporterFilter,
 }
 
 export async function listReporters(
-  db: DbOrTx, user: AuthUser, id: number, f: ReporterFilter & { offset: number; limit: number }, now: Date,
+  db: DbOrTx,
+  user: AuthUser,
+  id: number,
+  f: ReporterFilter & { offset: number; limit: number },
+  now: Date,
 ) {
   const { campaign: c, organizer } = await getCampaign(db, id, { viewer: user });
   assertFullRead(user, organizer.path);

@@ -6,7 +6,14 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Phase, PhaseKey } from '../../../domain/campaign-phases';
 import { AppError, notFound } from '../../../domain/errors';
-import { assertDateInPhase, assertMeetingDay, assertStep, checkStep, type StepCheck, type StepKey } from '../../../domain/phase-gates';
+import {
+  assertDateInPhase,
+  assertMeetingDay,
+  assertStep,
+  checkStep,
+  type StepCheck,
+  type StepKey,
+} from '../../../domain/phase-gates';
 import { type DbOrTx, queryRows } from '../../db/connect';
 import { campaigns } from '../../db/schema';
 import { meetingRows } from '../meetings/row-sources';
@@ -53,55 +60,81 @@ export async function pendingWork(db: DbOrTx, campaignId: number, key: PhaseKey)
   };
   const active = sql`r.campaign_id = ${campaignId} and r.removed_at is null`;
   if (key === 'preparation') {
-    const [row] = await queryRows<{ n: number }>(db, sql`
-      select count(*)::int as n from campaigns where parent_id = ${campaignId} and filing_state in ('pending', 'returned')`);
+    const [row] = await queryRows<{ n: number }>(
+      db,
+      sql`
+      select count(*)::int as n from campaigns where parent_id = ${campaignId} and filing_state in ('pending', 'returned')`,
+    );
     add(row!.n, `${row!.n}个下级方案尚未报备`);
   } else if (key === 'reports') {
-    const [row] = await queryRows<{ total: number; none: number; draft: number }>(db, sql`
+    const [row] = await queryRows<{ total: number; none: number; draft: number }>(
+      db,
+      sql`
       select count(*)::int as total,
         count(*) filter (where rp.id is null)::int as none,
         count(*) filter (where rp.state in ('draft', 'returned', 'rewrite_ordered'))::int as draft
-      from campaign_reporters r left join reports_v_states rp on rp.reporter_id = r.id where ${active}`);
+      from campaign_reporters r left join reports_v_states rp on rp.reporter_id = r.id where ${active}`,
+    );
     const { total, none, draft } = row!;
     if (none + draft > 0) {
-      const parts = [none ? `${none}份尚未开始撰写` : '', draft ? `${draft}份正在撰写或修改、尚未提交` : ''].filter(Boolean);
+      const parts = [none ? `${none}份尚未开始撰写` : '', draft ? `${draft}份正在撰写或修改、尚未提交` : ''].filter(
+        Boolean,
+      );
       items.push({ count: none + draft, text: `${total}份述职报告中有${parts.join('，')}` });
     }
   } else if (key === 'review') {
-    const [row] = await queryRows<{ waiting: number; unsigned: number }>(db, sql`
+    const [row] = await queryRows<{ waiting: number; unsigned: number }>(
+      db,
+      sql`
       select count(*) filter (where rp.state in ('submitted', 'resubmitted'))::int as waiting,
         count(*) filter (where rp.state = 'approved' and coalesce((c.settings->'report'->>'supervisorSignOffRequired')::boolean, false))::int as unsigned
-      from campaign_reporters r join reports_v_states rp on rp.reporter_id = r.id join campaigns c on c.id = r.campaign_id where ${active}`);
+      from campaign_reporters r join reports_v_states rp on rp.reporter_id = r.id join campaigns c on c.id = r.campaign_id where ${active}`,
+    );
     add(row!.waiting, `${row!.waiting}份述职报告已提交、尚未审核`);
     add(row!.unsigned, `${row!.unsigned}份述职报告尚待主管领导审阅签字`);
   } else if (key === 'meeting') {
-    const [row] = await queryRows<{ meetings: number; voting: number }>(db, sql`
+    const [row] = await queryRows<{ meetings: number; voting: number }>(
+      db,
+      sql`
       select (select count(*)::int from meetings_v_schedule m where m.campaign_id = ${campaignId} and m.state <> 'closed') as meetings,
         (select count(*)::int from ballots_v_rounds br join meetings_v_meetings m on m.id = br.meeting_id
-          where m.campaign_id = ${campaignId} and br.mode = 'real' and br.state in ('open', 'closing')) as voting`);
+          where m.campaign_id = ${campaignId} and br.mode = 'real' and br.state in ('open', 'closing')) as voting`,
+    );
     add(row!.meetings, `${row!.meetings}场述职评议会尚未结束`);
     add(row!.voting, `${row!.voting}个正式测评轮次仍在投票`);
   } else if (key === 'field') {
-    const [row] = await queryRows<{ field: number; surveys: number }>(db, sql`
+    const [row] = await queryRows<{ field: number; surveys: number }>(
+      db,
+      sql`
       select (select count(*)::int from assessment_v_assignments a join campaign_reporters r on r.id = a.reporter_id
           where r.campaign_id = ${campaignId} and r.removed_at is null and a.completed_at is null) as field,
-        (select count(*)::int from surveys_v_surveys s where s.campaign_id = ${campaignId} and s.state = 'open') as surveys`);
+        (select count(*)::int from surveys_v_surveys s where s.campaign_id = ${campaignId} and s.state = 'open') as surveys`,
+    );
     add(row!.field, `${row!.field}个单位的实地考核尚未完成`);
     add(row!.surveys, `${row!.surveys}项满意度调查尚未结束`);
   } else if (key === 'evaluation') {
-    const [row] = await queryRows<{ n: number }>(db, sql`
+    const [row] = await queryRows<{ n: number }>(
+      db,
+      sql`
       select count(*)::int as n from campaigns c where c.id = ${campaignId}
         and not exists (select 1 from evaluation_v_state e where e.campaign_id = c.id and e.state = 'locked')
-        and exists (select 1 from campaign_reporters r where ${active})`);
+        and exists (select 1 from campaign_reporters r where ${active})`,
+    );
     add(row!.n, '综合评价结果尚未锁定');
   } else if (key === 'rectification') {
-    const [row] = await queryRows<{ n: number }>(db, sql`
-      select count(*)::int as n from rectification_v_items where campaign_id = ${campaignId} and parent_id is null and status <> 'closed'`);
+    const [row] = await queryRows<{ n: number }>(
+      db,
+      sql`
+      select count(*)::int as n from rectification_v_items where campaign_id = ${campaignId} and parent_id is null and status <> 'closed'`,
+    );
     add(row!.n, `${row!.n}项整改事项尚未销号`);
   } else if (key === 'summary') {
-    const [row] = await queryRows<{ n: number }>(db, sql`
+    const [row] = await queryRows<{ n: number }>(
+      db,
+      sql`
       select count(*)::int as n from campaigns c where c.id = ${campaignId}
-        and not exists (select 1 from results_v_summary_states s where s.campaign_id = c.id and s.state in ('submitted', 'received'))`);
+        and not exists (select 1 from results_v_summary_states s where s.campaign_id = c.id and s.state in ('submitted', 'received'))`,
+    );
     add(row!.n, '总结报告尚未上报');
   }
   return { items, message: items.length ? items.map((i) => i.text).join('；') : null };
@@ -114,7 +147,10 @@ export async function assertMeetingDate(db: DbOrTx, campaignId: number, date: st
 
 /** Opening a real ballot round: the meeting phase is open and the meeting's day has come. */
 export async function assertVotingMayOpen(db: DbOrTx, meetingId: number, at: Date): Promise<void> {
-  const [m] = await db.select({ campaignId: meetingRows.campaignId, date: meetingRows.meetingDate }).from(meetingRows).where(eq(meetingRows.id, meetingId));
+  const [m] = await db
+    .select({ campaignId: meetingRows.campaignId, date: meetingRows.meetingDate })
+    .from(meetingRows)
+    .where(eq(meetingRows.id, meetingId));
   if (!m) throw notFound('述职评议会');
   await assertPhaseOpen(db, m.campaignId, 'ballot.open', at);
   assertMeetingDay(m.date, shanghaiDate(at));

@@ -22,7 +22,8 @@ export function canWriteCampaign(user: AuthUser, organizerPath: string): boolean
 }
 
 /** Reads campaigns at all (which ones: campaignAccess). */
-export const canReadCampaigns = (user: Pick<AuthUser, 'role'>) => SCOPED_READERS.has(user.role) || user.role === 'secretary';
+export const canReadCampaigns = (user: Pick<AuthUser, 'role'>) =>
+  SCOPED_READERS.has(user.role) || user.role === 'secretary';
 /** Creates campaigns (for which organizer: assertCreate). */
 export const canCreateCampaigns = (user: Pick<AuthUser, 'role'>) => user.role === 'org_admin';
 

@@ -1,4 +1,10 @@
-import { CAMPAIGN_STATE_LABELS, PHASE_STATUS_LABELS, phaseLabel, phaseStatus, type Phase } from '../../../domain/campaign-phases';
+import {
+  CAMPAIGN_STATE_LABELS,
+  PHASE_STATUS_LABELS,
+  phaseLabel,
+  phaseStatus,
+  type Phase,
+} from '../../../domain/campaign-phases';
 import { FILING_STATE_LABELS, type CampaignSummaryT } from './schemas';
 import type { Campaign } from './repo';
 
@@ -31,8 +37,18 @@ export const presentPhases = (phases: Phase[], today: string) =>
   phases.map((p) => {
     const status = phaseStatus(p, today);
     return {
-      key: p.key, label: phaseLabel(p.key), start: p.start, end: p.end, plannedEnd: p.plannedEnd ?? p.end,
-      state: p.state, stateLabel: PHASE_STATE_LABELS[p.state], status, statusLabel: PHASE_STATUS_LABELS[status],
-      openedOn: p.openedOn, closedOn: p.closedOn, reopenReason: p.reopenReason, overrides: p.overrides ?? [],
+      key: p.key,
+      label: phaseLabel(p.key),
+      start: p.start,
+      end: p.end,
+      plannedEnd: p.plannedEnd ?? p.end,
+      state: p.state,
+      stateLabel: PHASE_STATE_LABELS[p.state],
+      status,
+      statusLabel: PHASE_STATUS_LABELS[status],
+      openedOn: p.openedOn,
+      closedOn: p.closedOn,
+      reopenReason: p.reopenReason,
+      overrides: p.overrides ?? [],
     };
   });

@@ -14,9 +14,12 @@ export async function lockReporterRow(tx: DbOrTx, reporterId: number) {
 
 /** The campaign and every lower level's round under it (R-CAMP-2): a county's round spans its townships' rounds. */
 export async function campaignTree(db: DbOrTx, campaignId: number): Promise<number[]> {
-  const rows = await queryRows<{ id: number }>(db, sql`
+  const rows = await queryRows<{ id: number }>(
+    db,
+    sql`
     with recursive tree(id) as (select ${campaignId}::int union all select c.id from campaigns c join tree t on c.parent_id = t.id)
-    select id from tree`);
+    select id from tree`,
+  );
   return rows.map((r) => Number(r.id));
 }
 

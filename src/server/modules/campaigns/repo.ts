@@ -33,8 +33,12 @@ export interface OrgRef {
 export const asCampaign = (row: CampaignRow) => row as unknown as Campaign;
 
 const orgRefColumns = {
-  id: orgUnits.id, name: orgUnits.name, path: orgUnits.path,
-  kind: orgUnits.kind, level: orgUnits.level, parentId: orgUnits.parentId,
+  id: orgUnits.id,
+  name: orgUnits.name,
+  path: orgUnits.path,
+  kind: orgUnits.kind,
+  level: orgUnits.level,
+  parentId: orgUnits.parentId,
 };
 
 export async function getOrgRef(db: DbOrTx, id: number, viewer?: AuthUser): Promise<OrgRef> {
@@ -67,8 +71,14 @@ export async function loadTree(db: DbOrTx, organizerPath: string): Promise<TreeO
   const rootPath = `/${organizerPath.split('/').filter(Boolean)[0]}/`;
   const rows = await db
     .select({
-      id: orgUnits.id, parentId: orgUnits.parentId, name: orgUnits.name, code: orgUnits.code,
-      kind: orgUnits.kind, sector: orgUnits.sector, level: orgUnits.level, path: orgUnits.path,
+      id: orgUnits.id,
+      parentId: orgUnits.parentId,
+      name: orgUnits.name,
+      code: orgUnits.code,
+      kind: orgUnits.kind,
+      sector: orgUnits.sector,
+      level: orgUnits.level,
+      path: orgUnits.path,
     })
     .from(orgUnits)
     .where(like(orgUnits.path, `${escapeLike(rootPath)}%`))
@@ -78,7 +88,10 @@ export async function loadTree(db: DbOrTx, organizerPath: string): Promise<TreeO
 
 export async function currentSecretaries(db: DbOrTx, orgIds: number[]) {
   const rows = orgIds.length
-    ? await db.select().from(secretaryRows).where(and(inArray(secretaryRows.orgId, orgIds), isNull(secretaryRows.tenureEnd)))
+    ? await db
+        .select()
+        .from(secretaryRows)
+        .where(and(inArray(secretaryRows.orgId, orgIds), isNull(secretaryRows.tenureEnd)))
     : [];
   return new Map(rows.map((r) => [r.orgId, r]));
 }
@@ -96,19 +109,26 @@ export async function orgsWithSecretaryAccount(db: DbOrTx, orgIds: number[]): Pr
 export async function orgNames(db: DbOrTx, ids: number[]): Promise<Map<number, string>> {
   const unique = [...new Set(ids)];
   if (!unique.length) return new Map();
-  const rows = await db.select({ id: orgUnits.id, name: orgUnits.name }).from(orgUnits).where(inArray(orgUnits.id, unique));
+  const rows = await db
+    .select({ id: orgUnits.id, name: orgUnits.name })
+    .from(orgUnits)
+    .where(inArray(orgUnits.id, unique));
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 
 export async function childCampaigns(db: DbOrTx, parentId: number) {
   return db
     .select({
-      id: campaigns.id, title: campaigns.title, state: campaigns.state, filingState: campaigns.filingState,
-      completeBy: campaigns.completeBy, organizerOrgId: campaigns.organizerOrgId, organizerName: orgUnits.name,
+      id: campaigns.id,
+      title: campaigns.title,
+      state: campaigns.state,
+      filingState: campaigns.filingState,
+      completeBy: campaigns.completeBy,
+      organizerOrgId: campaigns.organizerOrgId,
+      organizerName: orgUnits.name,
     })
     .from(campaigns)
     .innerJoin(orgUnits, eq(orgUnits.id, campaigns.organizerOrgId))
     .where(eq(campaigns.parentId, parentId))
     .orderBy(orgUnits.depth, orgUnits.code);
 }
-

@@ -11,20 +11,40 @@ const qb = new QueryBuilder();
 
 /** A campaign as other modules read it: its organizer, year, title, state, settings, phases and place in the levels. */
 export const campaignRowsAs = <A extends string>(name: A) =>
-  qb.select({
-    id: campaigns.id, parentId: campaigns.parentId, organizerOrgId: campaigns.organizerOrgId, year: campaigns.year,
-    title: campaigns.title, templateId: campaigns.templateId, state: campaigns.state, settings: campaigns.settings,
-    phases: campaigns.phases, filingState: campaigns.filingState, completeBy: campaigns.completeBy,
-    scopeMatch: campaigns.scopeMatch, publishedAt: campaigns.publishedAt,
-  }).from(campaigns).as(name);
+  qb
+    .select({
+      id: campaigns.id,
+      parentId: campaigns.parentId,
+      organizerOrgId: campaigns.organizerOrgId,
+      year: campaigns.year,
+      title: campaigns.title,
+      templateId: campaigns.templateId,
+      state: campaigns.state,
+      settings: campaigns.settings,
+      phases: campaigns.phases,
+      filingState: campaigns.filingState,
+      completeBy: campaigns.completeBy,
+      scopeMatch: campaigns.scopeMatch,
+      publishedAt: campaigns.publishedAt,
+    })
+    .from(campaigns)
+    .as(name);
 export const campaignRows = campaignRowsAs('campaign_rows');
 
 /** Every reporter row of a campaign, removed ones and 下评 rows included (callers filter role and removedAt). */
 export const reporterRowsAs = <A extends string>(name: A) =>
-  qb.select({
-    id: campaignReporters.id, campaignId: campaignReporters.campaignId, orgId: campaignReporters.orgId,
-    reportToOrgId: campaignReporters.reportToOrgId, role: campaignReporters.role,
-    secretaryId: campaignReporters.secretaryId, tierKey: campaignReporters.tierKey,
-    writtenOnly: campaignReporters.writtenOnly, removedAt: campaignReporters.removedAt,
-  }).from(campaignReporters).as(name);
+  qb
+    .select({
+      id: campaignReporters.id,
+      campaignId: campaignReporters.campaignId,
+      orgId: campaignReporters.orgId,
+      reportToOrgId: campaignReporters.reportToOrgId,
+      role: campaignReporters.role,
+      secretaryId: campaignReporters.secretaryId,
+      tierKey: campaignReporters.tierKey,
+      writtenOnly: campaignReporters.writtenOnly,
+      removedAt: campaignReporters.removedAt,
+    })
+    .from(campaignReporters)
+    .as(name);
 export const reporterRows = reporterRowsAs('reporter_rows');

@@ -10,7 +10,10 @@ import { orgMatchSchema } from '../../../domain/routes';
 import { KIND_CODES, SECTOR_CODES } from '../../../domain/org-taxonomy';
 
 export const Reason = z.string().trim().min(1, '请填写理由').max(500);
-const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(s)), '不是有效日期');
+const IsoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
+  .refine((s) => !Number.isNaN(Date.parse(s)), '不是有效日期');
 
 export const CAMPAIGN_STATES = ['draft', 'published', 'closed', 'archived'] as const;
 export { FILING_STATES, FILING_STATE_LABELS } from '../../../domain/campaign-phases';
@@ -19,7 +22,11 @@ const Line = z.object({ label: z.string(), value: z.string() });
 const OrgRefOut = z.object({ id: z.number(), name: z.string() });
 
 export const TemplateOut = z.object({
-  id: z.string(), seedId: z.string(), name: z.string(), description: z.string(), lines: z.array(Line),
+  id: z.string(),
+  seedId: z.string(),
+  name: z.string(),
+  description: z.string(),
+  lines: z.array(Line),
 });
 
 export const CampaignSummary = z.object({
@@ -42,24 +49,42 @@ export type CampaignSummaryT = z.infer<typeof CampaignSummary>;
 
 const PhaseStatus = z.enum(['not_started', 'open', 'ended', 'closed']);
 export const PhaseOut = z.object({
-  key: z.enum(PHASE_KEYS), label: z.string(), start: z.string(), end: z.string(),
+  key: z.enum(PHASE_KEYS),
+  label: z.string(),
+  start: z.string(),
+  end: z.string(),
   /** The end in the plan, before any extension. */
   plannedEnd: z.string(),
   /** What the organizer did (stored). */
-  state: z.enum(['not_started', 'open', 'closed']), stateLabel: z.string(),
+  state: z.enum(['not_started', 'open', 'closed']),
+  stateLabel: z.string(),
   /** What the phase is today: dates decide unless overridden (R-CAMP-8). */
-  status: PhaseStatus, statusLabel: z.string(),
-  openedOn: z.string().nullable(), closedOn: z.string().nullable(), reopenReason: z.string().nullable(),
-  overrides: z.array(z.object({
-    kind: z.enum(['open_early', 'extend', 'reopen']), on: z.string(), reason: z.string(), by: z.string().nullable(),
-    end: z.object({ from: z.string(), to: z.string() }).optional(),
-  })),
+  status: PhaseStatus,
+  statusLabel: z.string(),
+  openedOn: z.string().nullable(),
+  closedOn: z.string().nullable(),
+  reopenReason: z.string().nullable(),
+  overrides: z.array(
+    z.object({
+      kind: z.enum(['open_early', 'extend', 'reopen']),
+      on: z.string(),
+      reason: z.string(),
+      by: z.string().nullable(),
+      end: z.object({ from: z.string(), to: z.string() }).optional(),
+    }),
+  ),
 });
 
 /** On a task list: the phase the task's next step belongs to, and what it waits for (R-CAMP-8). */
 export const StepPhaseOut = z.object({
-  key: z.enum(PHASE_KEYS), label: z.string(), start: z.string(), end: z.string(), status: PhaseStatus, statusLabel: z.string(),
-  allowed: z.boolean(), note: z.string(),
+  key: z.enum(PHASE_KEYS),
+  label: z.string(),
+  start: z.string(),
+  end: z.string(),
+  status: PhaseStatus,
+  statusLabel: z.string(),
+  allowed: z.boolean(),
+  note: z.string(),
 });
 export type StepPhaseOutT = z.infer<typeof StepPhaseOut>;
 
@@ -69,12 +94,26 @@ export const LevelPhasesOut = z.object({
   label: z.string(),
   organizers: z.array(z.string()),
   completeBy: z.string().nullable(),
-  phases: z.array(z.object({ key: z.enum(PHASE_KEYS), start: z.string(), end: z.string(), status: PhaseStatus, statusLabel: z.string() })),
+  phases: z.array(
+    z.object({
+      key: z.enum(PHASE_KEYS),
+      start: z.string(),
+      end: z.string(),
+      status: PhaseStatus,
+      statusLabel: z.string(),
+    }),
+  ),
 });
 
 const ChildOut = z.object({
-  id: z.number(), title: z.string(), organizer: OrgRefOut, state: z.enum(CAMPAIGN_STATES), stateLabel: z.string(),
-  filingState: z.enum(FILING_STATES), filingStateLabel: z.string(), completeBy: z.string().nullable(),
+  id: z.number(),
+  title: z.string(),
+  organizer: OrgRefOut,
+  state: z.enum(CAMPAIGN_STATES),
+  stateLabel: z.string(),
+  filingState: z.enum(FILING_STATES),
+  filingStateLabel: z.string(),
+  completeBy: z.string().nullable(),
 });
 
 export const CampaignDetail = z.object({
@@ -104,33 +143,55 @@ export const CampaignDetail = z.object({
   /** Route rules (by index) copied from the level above: shown read-only, the level above owns them. */
   inheritedRoutes: z.array(z.number()),
   filing: z.object({
-    state: z.enum(FILING_STATES), stateLabel: z.string(), note: z.string().nullable(), returnReason: z.string().nullable(),
-    filedAt: z.string().nullable(), reviewedAt: z.string().nullable(),
+    state: z.enum(FILING_STATES),
+    stateLabel: z.string(),
+    note: z.string().nullable(),
+    returnReason: z.string().nullable(),
+    filedAt: z.string().nullable(),
+    reviewedAt: z.string().nullable(),
   }),
   /** Only title, organizer and state of the level above (a township admin sees no more of it). */
-  parent: z.object({ id: z.number(), title: z.string(), organizer: OrgRefOut, state: z.enum(CAMPAIGN_STATES) }).nullable(),
+  parent: z
+    .object({ id: z.number(), title: z.string(), organizer: OrgRefOut, state: z.enum(CAMPAIGN_STATES) })
+    .nullable(),
   children: z.array(ChildOut),
   counts: z.object({ reporters: z.number(), removed: z.number(), downward: z.number(), subCampaigns: z.number() }),
   permissions: z.object({
-    canEdit: z.boolean(), canPublish: z.boolean(), canFile: z.boolean(), canReviewFiling: z.boolean(),
+    canEdit: z.boolean(),
+    canPublish: z.boolean(),
+    canFile: z.boolean(),
+    canReviewFiling: z.boolean(),
     /** The campaign's pages this user can open (pages.ts); the page offers only these. */
     pages: z.object({
-      progress: z.boolean(), meetings: z.boolean(), evaluation: z.boolean(), myResult: z.boolean(), observers: z.boolean(),
-      visits: z.boolean(), surveys: z.boolean(), assessment: z.boolean(), rectification: z.boolean(), results: z.boolean(),
+      progress: z.boolean(),
+      meetings: z.boolean(),
+      evaluation: z.boolean(),
+      myResult: z.boolean(),
+      observers: z.boolean(),
+      visits: z.boolean(),
+      surveys: z.boolean(),
+      assessment: z.boolean(),
+      rectification: z.boolean(),
+      results: z.boolean(),
     }),
     /** What the user may do on those pages (pages.ts, decision 025). */
     can: z.object({
-      manage: z.boolean(), organizeAssessment: z.boolean(), manageResults: z.boolean(), organizeRectification: z.boolean(),
+      manage: z.boolean(),
+      organizeAssessment: z.boolean(),
+      manageResults: z.boolean(),
+      organizeRectification: z.boolean(),
     }),
   }),
 });
 export type CampaignDetailT = z.infer<typeof CampaignDetail>;
 
-export const CreateBody = z.object({
-  templateId: z.string().trim().min(1).max(10),
-  year: z.number().int().min(2000).max(2099),
-  organizerOrgId: Id,
-}).strict();
+export const CreateBody = z
+  .object({
+    templateId: z.string().trim().min(1).max(10),
+    year: z.number().int().min(2000).max(2099),
+    organizerOrgId: Id,
+  })
+  .strict();
 
 export const ListQuery = z.object({
   q: z.string().trim().max(100).optional(),
@@ -144,18 +205,25 @@ export const ListQuery = z.object({
 });
 
 /** The settings are validated by validateSettings() in the use case, for its Chinese messages. */
-export const SettingsBody = z.object({
-  settings: z.record(z.string(), z.unknown()),
-  title: z.string().trim().min(1).max(100).optional(),
-}).strict();
+export const SettingsBody = z
+  .object({
+    settings: z.record(z.string(), z.unknown()),
+    title: z.string().trim().min(1).max(100).optional(),
+  })
+  .strict();
 
 export const ScopeBody = z.object({ match: orgMatchSchema.strict() }).strict();
 
 const Count = z.object({ code: z.string(), label: z.string(), count: z.number() });
 export const GapOut = z.object({
-  orgId: z.number(), orgName: z.string(), sector: z.string(), kind: z.string(),
+  orgId: z.number(),
+  orgName: z.string(),
+  sector: z.string(),
+  kind: z.string(),
   type: z.enum(['no_secretary', 'no_account', 'short_tenure', 'no_route', 'no_tier', 'removed']),
-  label: z.string(), detail: z.string(), reportToName: z.string().nullable(),
+  label: z.string(),
+  detail: z.string(),
+  reportToName: z.string().nullable(),
 });
 export const GapCount = z.object({ type: GapOut.shape.type, label: z.string(), count: z.number() });
 
@@ -165,10 +233,16 @@ export const ScopePreview = z.object({
   byKind: z.array(Count),
   planGaps: z.array(z.string()),
   /** How many report to each body: the organizer itself, and each lower body that gets a sub-campaign. */
-  byReportTo: z.array(z.object({
-    orgId: z.number(), name: z.string(), isOrganizer: z.boolean(), direct: z.number(), total: z.number(),
-    ruleLabels: z.array(z.string()),
-  })),
+  byReportTo: z.array(
+    z.object({
+      orgId: z.number(),
+      name: z.string(),
+      isOrganizer: z.boolean(),
+      direct: z.number(),
+      total: z.number(),
+      ruleLabels: z.array(z.string()),
+    }),
+  ),
   unboundRules: z.array(z.string()),
   gapCounts: z.array(GapCount),
 });
@@ -185,17 +259,21 @@ export const PublishOut = z.object({
   campaign: CampaignSummary,
   reporters: z.number(),
   downward: z.number(),
-  subCampaigns: z.array(z.object({ id: z.number(), organizer: OrgRefOut, completeBy: z.string().nullable(), orgCount: z.number() })),
+  subCampaigns: z.array(
+    z.object({ id: z.number(), organizer: OrgRefOut, completeBy: z.string().nullable(), orgCount: z.number() }),
+  ),
 });
 
 export const PhaseParams = z.object({ id: Id, key: z.enum(PHASE_KEYS), action: z.enum(PHASE_ACTIONS) });
-export const PhaseBody = z.object({
-  reason: z.string().trim().max(500).optional(),
-  /** New end date: extend, or reopen after the end has passed. */
-  end: IsoDate.optional(),
-  /** Close although work is still open (the warning was shown). */
-  confirm: z.boolean().optional(),
-}).strict();
+export const PhaseBody = z
+  .object({
+    reason: z.string().trim().max(500).optional(),
+    /** New end date: extend, or reopen after the end has passed. */
+    end: IsoDate.optional(),
+    /** Close although work is still open (the warning was shown). */
+    confirm: z.boolean().optional(),
+  })
+  .strict();
 export const PhaseKeyParams = z.object({ id: Id, key: z.enum(PHASE_KEYS) });
 export const PendingWorkOut = z.object({
   items: z.array(z.object({ count: z.number(), text: z.string() })),
@@ -208,12 +286,22 @@ export const SelfCommitteeRatings = z.object({ good: Votes, fair: Votes, average
 export const ROLE_LABELS = { reporter: '述职', downward: '下评' } as const;
 export const ReporterOut = z.object({
   id: z.number(),
-  org: z.object({ id: z.number(), name: z.string(), code: z.string(), sector: z.string(), sectorLabel: z.string(), kind: z.string(), kindLabel: z.string() }),
+  org: z.object({
+    id: z.number(),
+    name: z.string(),
+    code: z.string(),
+    sector: z.string(),
+    sectorLabel: z.string(),
+    kind: z.string(),
+    kindLabel: z.string(),
+  }),
   role: z.enum(['reporter', 'downward']),
   roleLabel: z.string(),
   reportTo: OrgRefOut,
   routeRuleLabel: z.string().nullable(),
-  secretary: z.object({ id: z.number(), name: z.string(), tenureStart: z.string(), shortTenure: z.boolean() }).nullable(),
+  secretary: z
+    .object({ id: z.number(), name: z.string(), tenureStart: z.string(), shortTenure: z.boolean() })
+    .nullable(),
   hasAccount: z.boolean(),
   tierKey: z.string(),
   tierLabel: z.string(),
@@ -222,10 +310,16 @@ export const ReporterOut = z.object({
   writtenOnly: z.boolean(),
   selfCommitteeReportedOn: z.string().nullable(),
   /** 向本级党委述职 (R-CAMP-5): the committee's rating results and whether they were filed upward. */
-  selfCommittee: z.object({
-    date: z.string(), ratings: SelfCommitteeRatings.nullable(), participants: z.number().nullable(), note: z.string().nullable(),
-    late: z.boolean(), filedAt: z.string().nullable(),
-  }).nullable(),
+  selfCommittee: z
+    .object({
+      date: z.string(),
+      ratings: SelfCommitteeRatings.nullable(),
+      participants: z.number().nullable(),
+      note: z.string().nullable(),
+      late: z.boolean(),
+      filedAt: z.string().nullable(),
+    })
+    .nullable(),
   removedAt: z.string().nullable(),
   removedReason: z.string().nullable(),
 });
@@ -246,12 +340,14 @@ export const ReportersOut = z.object({ items: z.array(ReporterOut), total: z.num
 export const AddReporterBody = z.object({ orgId: Id, reason: Reason }).strict();
 export const RemoveReporterBody = z.object({ reason: Reason }).strict();
 export const ReporterParams = z.object({ id: Id, rid: Id });
-export const SelfCommitteeBody = z.object({
-  date: IsoDate,
-  ratings: SelfCommitteeRatings,
-  participants: z.number().int().min(1).max(100_000).nullish(),
-  note: z.string().trim().max(2000).nullish(),
-}).strict();
+export const SelfCommitteeBody = z
+  .object({
+    date: IsoDate,
+    ratings: SelfCommitteeRatings,
+    participants: z.number().int().min(1).max(100_000).nullish(),
+    note: z.string().trim().max(2000).nullish(),
+  })
+  .strict();
 
 export const FilingSubmitBody = z.object({ note: z.string().trim().max(2000).optional() }).strict();
 export const FilingReturnBody = z.object({ reason: Reason }).strict();

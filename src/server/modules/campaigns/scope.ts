@@ -1,6 +1,13 @@
 import { AppError } from '../../../domain/errors';
 import { reporterTier, type CampaignSettings } from '../../../domain/campaign-settings';
-import { computeRoutes, orgMatches, selectScope, type OrgMatch, type Route, type RouteRule } from '../../../domain/routes';
+import {
+  computeRoutes,
+  orgMatches,
+  selectScope,
+  type OrgMatch,
+  type Route,
+  type RouteRule,
+} from '../../../domain/routes';
 import { kindLabel, sectorLabel } from '../../../domain/org-taxonomy';
 import type { DbOrTx } from '../../db/connect';
 import { currentSecretaries, loadTree, orgsWithSecretaryAccount, type OrgRef, type TreeOrg } from './repo';
@@ -50,10 +57,19 @@ export async function computeScope(db: DbOrTx, input: ScopeInput, opts: { strict
   const routable = summary.orgIds.filter((id) => !noRoute.includes(id));
   const raw = computeRoutes(tree, rules, routable);
   // Rule indexes refer to the settings' own list, not to the filtered one.
-  const routes = new Map([...raw].map(([id, r]) => [id, { ...r, ruleIndex: r.ruleIndex === null ? null : used[r.ruleIndex]! }]));
+  const routes = new Map(
+    [...raw].map(([id, r]) => [id, { ...r, ruleIndex: r.ruleIndex === null ? null : used[r.ruleIndex]! }]),
+  );
   return {
-    tree, byId, scopeIds: summary.orgIds, bySector: summary.bySector, byKind: summary.byKind, planGaps: summary.planGaps,
-    routes, noRoute, unboundRules: all.filter((r) => !isBound(r)).map((r) => r.label),
+    tree,
+    byId,
+    scopeIds: summary.orgIds,
+    bySector: summary.bySector,
+    byKind: summary.byKind,
+    planGaps: summary.planGaps,
+    routes,
+    noRoute,
+    unboundRules: all.filter((r) => !isBound(r)).map((r) => r.label),
   };
 }
 
@@ -137,10 +153,17 @@ export interface GapSubject {
 export function gapsOf(subjects: GapSubject[], withAccount: Set<number>, today: string): Gap[] {
   const out: Gap[] = [];
   for (const s of subjects) {
-    const add = (type: GapType, detail: string) => out.push({
-      orgId: s.org.id, orgName: s.org.name, sector: sectorLabel(s.org.sector), kind: kindLabel(s.org.kind),
-      type, label: GAP_TYPES[type], detail, reportToName: s.reportToName,
-    });
+    const add = (type: GapType, detail: string) =>
+      out.push({
+        orgId: s.org.id,
+        orgName: s.org.name,
+        sector: sectorLabel(s.org.sector),
+        kind: kindLabel(s.org.kind),
+        type,
+        label: GAP_TYPES[type],
+        detail,
+        reportToName: s.reportToName,
+      });
     if (s.removedReason !== undefined && s.removedReason !== null) add('removed', `移出理由：${s.removedReason}`);
     if (s.noRoute) add('no_route', '请为其指定听取述职的党组织（述职路由）或调整范围');
     if (s.noTier) add('no_tier', '请在“述职对象类别”中增加适用于该党组织的类别');
@@ -150,34 +173,46 @@ export function gapsOf(subjects: GapSubject[], withAccount: Set<number>, today: 
     }
     if (!withAccount.has(s.org.id)) add('no_account', `书记${s.secretary.name}尚无可登录的书记账号`);
     if (shortTenure(s.secretary.tenureStart, today)) {
-      add('short_tenure', `书记${s.secretary.name}于${formatDateProse(s.secretary.tenureStart)}任职，不足3个月，可代表党组织述职`);
+      add(
+        'short_tenure',
+        `书记${s.secretary.name}于${formatDateProse(s.secretary.tenureStart)}任职，不足3个月，可代表党组织述职`,
+      );
     }
   }
   return out;
 }
 
 /** Gaps of a draft: every organization in scope, at whatever level it will report. */
-export async function draftGaps(db: DbOrTx, settings: CampaignSettings, scope: ComputedScope, today: string): Promise<Gap[]> {
+export async function draftGaps(
+  db: DbOrTx,
+  settings: CampaignSettings,
+  scope: ComputedScope,
+  today: string,
+): Promise<Gap[]> {
   const secs = await currentSecretaries(db, scope.scopeIds);
   const withAccount = await orgsWithSecretaryAccount(db, scope.scopeIds);
   const noRoute = new Set(scope.noRoute);
-  return gapsOf(scope.scopeIds.map((id) => {
-    const org = scope.byId.get(id)!;
-    const route = scope.routes.get(id);
-    let noTier = false;
-    try {
-      reporterTier(settings, org);
-    } catch (e) {
-      if (!(e instanceof AppError)) throw e;
-      noTier = true;
-    }
-    const sec = secs.get(id);
-    return {
-      org,
-      secretary: sec ? { name: sec.name, tenureStart: sec.tenureStart } : null,
-      reportToName: route ? scope.byId.get(route.reportTo)?.name ?? null : null,
-      noRoute: noRoute.has(id),
-      noTier,
-    };
-  }), withAccount, today);
+  return gapsOf(
+    scope.scopeIds.map((id) => {
+      const org = scope.byId.get(id)!;
+      const route = scope.routes.get(id);
+      let noTier = false;
+      try {
+        reporterTier(settings, org);
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e;
+        noTier = true;
+      }
+      const sec = secs.get(id);
+      return {
+        org,
+        secretary: sec ? { name: sec.name, tenureStart: sec.tenureStart } : null,
+        reportToName: route ? (scope.byId.get(route.reportTo)?.name ?? null) : null,
+        noRoute: noRoute.has(id),
+        noTier,
+      };
+    }),
+    withAccount,
+    today,
+  );
 }

@@ -1,6 +1,15 @@
 import { eq, inArray } from 'drizzle-orm';
 import { assertLevelOrder, type MeetingWindow } from '../../../domain/campaign-order';
-import { addDays, PHASES, phaseLabel, phaseStatus, transitionPhase, type Phase, type PhaseAction, type PhaseKey } from '../../../domain/campaign-phases';
+import {
+  addDays,
+  PHASES,
+  phaseLabel,
+  phaseStatus,
+  transitionPhase,
+  type Phase,
+  type PhaseAction,
+  type PhaseKey,
+} from '../../../domain/campaign-phases';
 import { AppError } from '../../../domain/errors';
 import type { DbOrTx } from '../../db/connect';
 import { campaigns } from '../../db/schema';
@@ -27,10 +36,19 @@ async function levelOrder(tx: DbOrTx, c: Campaign, today: string) {
   const subs = (await childCampaigns(tx, c.id)).filter((s) => s.state === 'draft' || s.state === 'published');
   const ids = subs.map((s) => s.id);
   const phases = ids.length
-    ? new Map((await tx.select({ id: campaigns.id, phases: campaigns.phases }).from(campaigns).where(inArray(campaigns.id, ids)))
-      .map((r) => [r.id, r.phases as Phase[]]))
+    ? new Map(
+        (
+          await tx
+            .select({ id: campaigns.id, phases: campaigns.phases })
+            .from(campaigns)
+            .where(inArray(campaigns.id, ids))
+        ).map((r) => [r.id, r.phases as Phase[]]),
+      )
     : new Map<number, Phase[]>();
-  const children = subs.map((s) => ({ organizerName: s.organizerName, meeting: meetingOf(phases.get(s.id) ?? [], today) }));
+  const children = subs.map((s) => ({
+    organizerName: s.organizerName,
+    meeting: meetingOf(phases.get(s.id) ?? [], today),
+  }));
   return { self: meetingOf(c.phases, today), parent, children };
 }
 
@@ -47,19 +65,32 @@ export interface PhaseChange {
  * naming the open work, which must be confirmed), reopen it. Each is audited with its reason.
  */
 export async function changePhase(
-  db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, key: PhaseKey, action: PhaseAction, change: PhaseChange = {},
+  db: DbOrTx,
+  user: AuthUser,
+  actor: AuditActor,
+  id: number,
+  key: PhaseKey,
+  action: PhaseAction,
+  change: PhaseChange = {},
 ) {
   return db.transaction(async (tx) => {
     const { campaign: c, organizer } = await getCampaign(tx, id, { lock: true, viewer: user });
     assertWrite(user, organizer.path);
     const today = shanghaiDate(actor.at);
-    const phases = transitionPhase(c.phases, key, action, { campaignState: c.state, today, reason: change.reason, end: change.end, by: actor.actorName });
+    const phases = transitionPhase(c.phases, key, action, {
+      campaignState: c.state,
+      today,
+      reason: change.reason,
+      end: change.end,
+      by: actor.actorName,
+    });
     // After the campaign's own checks, so a phase already open or closed is reported as such.
     if (key === 'meeting') assertLevelOrder({ phaseKey: key, action, ...(await levelOrder(tx, c, today)) });
     const pending = action === 'close' ? await pendingWork(tx, id, key) : null;
     if (pending?.message && !change.confirm) {
       throw new AppError(
-        'PHASE_HAS_OPEN_WORK', `「${phaseLabel(key)}」阶段还有未完成的工作：${pending.message}。确认关闭后，这些工作将不能再在本阶段进行`,
+        'PHASE_HAS_OPEN_WORK',
+        `「${phaseLabel(key)}」阶段还有未完成的工作：${pending.message}。确认关闭后，这些工作将不能再在本阶段进行`,
         { field: 'confirm', pending: pending.items },
       );
     }
@@ -67,9 +98,14 @@ export async function changePhase(
     const before = c.phases.find((p) => p.key === key)!;
     const after = phases.find((p) => p.key === key)!;
     await writeAudit(tx, actor, {
-      action: `campaign.phase.${action}`, targetType: 'campaign', targetId: id, scopePath: organizer.path,
+      action: `campaign.phase.${action}`,
+      targetType: 'campaign',
+      targetId: id,
+      scopePath: organizer.path,
       detail: {
-        phase: key, phaseLabel: phaseLabel(key), start: after.start,
+        phase: key,
+        phaseLabel: phaseLabel(key),
+        start: after.start,
         ...(change.reason?.trim() && action !== 'close' ? { reason: change.reason.trim() } : {}),
         ...(before.end !== after.end ? { endFrom: before.end, endTo: after.end } : {}),
         ...(pending?.message ? { openWork: pending.message } : {}),
@@ -92,7 +128,14 @@ export async function previewPhaseClose(db: DbOrTx, user: AuthUser, id: number, 
  * with the reason given, through changePhase, so each is audited. The phases before them are opened too, as the
  * order of the round requires. Used by the demo data and the test set-up; phases already open are left alone.
  */
-export async function openPhasesThrough(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, keys: PhaseKey[], reason: string) {
+export async function openPhasesThrough(
+  db: DbOrTx,
+  user: AuthUser,
+  actor: AuditActor,
+  id: number,
+  keys: PhaseKey[],
+  reason: string,
+) {
   const today = shanghaiDate(actor.at);
   const later = addDays(today, 365);
   const last = Math.max(...keys.map((k) => PHASES.findIndex((p) => p.key === k)));
@@ -101,7 +144,8 @@ export async function openPhasesThrough(db: DbOrTx, user: AuthUser, actor: Audit
     const p = phases.find((x) => x.key === key);
     if (!p) continue;
     const status = phaseStatus(p, today);
-    const run = async (action: PhaseAction, change: PhaseChange) => (await changePhase(db, user, actor, id, key, action, change)).phases;
+    const run = async (action: PhaseAction, change: PhaseChange) =>
+      (await changePhase(db, user, actor, id, key, action, change)).phases;
     if (status === 'not_started') phases = await run('open', { reason });
     else if (status === 'ended') phases = await run('extend', { reason, end: later });
     else if (status === 'closed') phases = await run('reopen', { reason, end: p.end < today ? later : undefined });

@@ -18,8 +18,14 @@ export async function updateScope(db: DbOrTx, user: AuthUser, actor: AuditActor,
     const { campaign: c, organizer } = await getCampaign(tx, id, { lock: true, viewer: user });
     assertWrite(user, organizer.path);
     assertEditable(c);
-    const before = await computeScope(tx, { settings: c.settings, scopeMatch: c.scopeMatch, organizer }, { strict: false })
-      .then((s) => s.scopeIds.length, () => 0);
+    const before = await computeScope(
+      tx,
+      { settings: c.settings, scopeMatch: c.scopeMatch, organizer },
+      { strict: false },
+    ).then(
+      (s) => s.scopeIds.length,
+      () => 0,
+    );
     const scope = await computeScope(tx, { settings: c.settings, scopeMatch: match, organizer }, { strict: false });
     for (const ref of [match.subtreeOf, ...(match.orgIds ?? [])]) {
       // Another county's organization is answered as a missing one (issue 15).
@@ -32,9 +38,14 @@ export async function updateScope(db: DbOrTx, user: AuthUser, actor: AuditActor,
       const what = onBranch(outside.path, user.scopePath) ? `「${outside.name}」` : '范围中有党组织';
       throw new AppError('FORBIDDEN', `${what}不在您的管理范围内，不能列入述职范围`);
     }
-    const row = (await tx.update(campaigns).set({ scopeMatch: match, updatedAt: actor.at }).where(eq(campaigns.id, id)).returning())[0]!;
+    const row = (
+      await tx.update(campaigns).set({ scopeMatch: match, updatedAt: actor.at }).where(eq(campaigns.id, id)).returning()
+    )[0]!;
     await writeAudit(tx, actor, {
-      action: 'campaign.scope.update', targetType: 'campaign', targetId: id, scopePath: organizer.path,
+      action: 'campaign.scope.update',
+      targetType: 'campaign',
+      targetId: id,
+      scopePath: organizer.path,
       detail: { before: c.scopeMatch, after: match, countBefore: before, countAfter: scope.scopeIds.length },
     });
     return { campaign: presentSummary(asCampaign(row), organizer), total: scope.scopeIds.length };

@@ -20,14 +20,19 @@ function diffLines(before: { label: string; value: string }[], after: { label: s
   const b = new Map(after.map((l, i) => [key(l, i, after), l.value]));
   const out: { item: string; before: string | null; after: string | null }[] = [];
   for (const k of new Set([...a.keys(), ...b.keys()])) {
-    if (a.get(k) !== b.get(k)) out.push({ item: k.replace(/#\d+$/, ''), before: a.get(k) ?? null, after: b.get(k) ?? null });
+    if (a.get(k) !== b.get(k))
+      out.push({ item: k.replace(/#\d+$/, ''), before: a.get(k) ?? null, after: b.get(k) ?? null });
   }
   return out;
 }
 
 /** Replaces the whole settings of a draft; the phases follow the new phase plan. */
 export async function updateSettings(
-  db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, input: { settings: unknown; title?: string },
+  db: DbOrTx,
+  user: AuthUser,
+  actor: AuditActor,
+  id: number,
+  input: { settings: unknown; title?: string },
 ) {
   return db.transaction(async (tx) => {
     const { campaign: c, organizer } = await getCampaign(tx, id, { lock: true, viewer: user });
@@ -40,14 +45,23 @@ export async function updateSettings(
     await computeScope(tx, { settings, scopeMatch: c.scopeMatch, organizer }, { strict: false });
     const changes = diffLines(describeSettings(c.settings), describeSettings(settings));
     if (input.title && input.title !== c.title) changes.unshift({ item: '标题', before: c.title, after: input.title });
-    const row = (await tx.update(campaigns).set({
-      settings,
-      phases: startPhases(settings.phases),
-      title: input.title ?? c.title,
-      updatedAt: actor.at,
-    }).where(eq(campaigns.id, id)).returning())[0]!;
+    const row = (
+      await tx
+        .update(campaigns)
+        .set({
+          settings,
+          phases: startPhases(settings.phases),
+          title: input.title ?? c.title,
+          updatedAt: actor.at,
+        })
+        .where(eq(campaigns.id, id))
+        .returning()
+    )[0]!;
     await writeAudit(tx, actor, {
-      action: 'campaign.settings.update', targetType: 'campaign', targetId: id, scopePath: organizer.path,
+      action: 'campaign.settings.update',
+      targetType: 'campaign',
+      targetId: id,
+      scopePath: organizer.path,
       detail: { changes: changes.slice(0, 50), changeCount: changes.length },
     });
     return presentSummary(asCampaign(row), organizer);

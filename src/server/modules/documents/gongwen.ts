@@ -6,8 +6,21 @@
  * reader's Word supplies them, with the usual fallbacks named alongside.
  */
 import {
-  AlignmentType, BorderStyle, Document, Footer, LevelFormat, LineRuleType, Packer, PageNumber, Paragraph, Table, TableCell,
-  TableRow, TextRun, VerticalAlign, WidthType,
+  AlignmentType,
+  BorderStyle,
+  Document,
+  Footer,
+  LevelFormat,
+  LineRuleType,
+  Packer,
+  PageNumber,
+  Paragraph,
+  Table,
+  TableCell,
+  TableRow,
+  TextRun,
+  VerticalAlign,
+  WidthType,
 } from 'docx';
 import { formatDateProse } from '../../../domain/calendar';
 
@@ -69,14 +82,23 @@ export interface GongwenDoc {
 }
 
 const run = (text: string, font: string, size: number, o: { bold?: boolean } = {}) =>
-  new TextRun({ text, size, bold: o.bold, font: { ascii: GONGWEN_FONTS.latin, hAnsi: GONGWEN_FONTS.latin, eastAsia: font } });
+  new TextRun({
+    text,
+    size,
+    bold: o.bold,
+    font: { ascii: GONGWEN_FONTS.latin, hAnsi: GONGWEN_FONTS.latin, eastAsia: font },
+  });
 
 const spacing = { line: LINE, lineRule: LineRuleType.EXACT, before: 0, after: 0 };
 
 /** The date as 公文 writes it: Arabic numerals, no leading zeros. */
 export const gongwenDate = (iso: string): string => formatDateProse(iso);
 
-function para(text: string, font: string, o: { bold?: boolean; indent?: boolean; align?: (typeof AlignmentType)[keyof typeof AlignmentType] } = {}) {
+function para(
+  text: string,
+  font: string,
+  o: { bold?: boolean; indent?: boolean; align?: (typeof AlignmentType)[keyof typeof AlignmentType] } = {},
+) {
   return new Paragraph({
     spacing,
     alignment: o.align ?? AlignmentType.JUSTIFIED,
@@ -89,18 +111,28 @@ function cell(text: string, width: number, header: boolean) {
   return new TableCell({
     width: { size: width, type: WidthType.DXA },
     verticalAlign: VerticalAlign.CENTER,
-    children: [new Paragraph({
-      alignment: header ? AlignmentType.CENTER : AlignmentType.LEFT,
-      children: [run(text, header ? GONGWEN_FONTS.heading1 : GONGWEN_FONTS.body, SIZE.table)],
-    })],
+    children: [
+      new Paragraph({
+        alignment: header ? AlignmentType.CENTER : AlignmentType.LEFT,
+        children: [run(text, header ? GONGWEN_FONTS.heading1 : GONGWEN_FONTS.body, SIZE.table)],
+      }),
+    ],
   });
 }
 
 const richRuns = (runs: GongwenRun[]) =>
-  runs.map((r) => new TextRun({
-    text: r.text, size: SIZE.body, bold: r.bold, italics: r.italic, underline: r.underline ? {} : undefined, strike: r.strike,
-    font: { ascii: GONGWEN_FONTS.latin, hAnsi: GONGWEN_FONTS.latin, eastAsia: GONGWEN_FONTS.body },
-  }));
+  runs.map(
+    (r) =>
+      new TextRun({
+        text: r.text,
+        size: SIZE.body,
+        bold: r.bold,
+        italics: r.italic,
+        underline: r.underline ? {} : undefined,
+        strike: r.strike,
+        font: { ascii: GONGWEN_FONTS.latin, hAnsi: GONGWEN_FONTS.latin, eastAsia: GONGWEN_FONTS.body },
+      }),
+  );
 
 const LIST_ORDERED = 'gongwen-ordered';
 const LIST_BULLET = 'gongwen-bullet';
@@ -109,20 +141,33 @@ let listInstance = 0;
 
 function list(ordered: boolean, items: GongwenRun[][]) {
   const instance = ++listInstance;
-  return items.map((runs) => new Paragraph({
-    spacing,
-    alignment: AlignmentType.JUSTIFIED,
-    numbering: { reference: ordered ? LIST_ORDERED : LIST_BULLET, level: 0, instance },
-    children: richRuns(runs),
-  }));
+  return items.map(
+    (runs) =>
+      new Paragraph({
+        spacing,
+        alignment: AlignmentType.JUSTIFIED,
+        numbering: { reference: ordered ? LIST_ORDERED : LIST_BULLET, level: 0, instance },
+        children: richRuns(runs),
+      }),
+  );
 }
 
 /** Numbering as the body text indents it: the number where a paragraph's first character would be. */
 const LIST_LEVEL_STYLE = { paragraph: { indent: { left: 2 * 16 * 20 + 420, hanging: 420 } } };
 const NUMBERING = {
   config: [
-    { reference: LIST_ORDERED, levels: [{ level: 0, format: LevelFormat.DECIMAL, text: '%1.', alignment: AlignmentType.START, style: LIST_LEVEL_STYLE }] },
-    { reference: LIST_BULLET, levels: [{ level: 0, format: LevelFormat.BULLET, text: '•', alignment: AlignmentType.START, style: LIST_LEVEL_STYLE }] },
+    {
+      reference: LIST_ORDERED,
+      levels: [
+        { level: 0, format: LevelFormat.DECIMAL, text: '%1.', alignment: AlignmentType.START, style: LIST_LEVEL_STYLE },
+      ],
+    },
+    {
+      reference: LIST_BULLET,
+      levels: [
+        { level: 0, format: LevelFormat.BULLET, text: '•', alignment: AlignmentType.START, style: LIST_LEVEL_STYLE },
+      ],
+    },
   ],
 };
 
@@ -136,7 +181,9 @@ function table(header: string[], rows: (string | number)[][], widths?: number[])
     columnWidths: w,
     borders: { top: line, bottom: line, left: line, right: line, insideHorizontal: line, insideVertical: line },
     rows: [
-      ...(header.length ? [new TableRow({ tableHeader: true, children: header.map((h, i) => cell(h, w[i]!, true)) })] : []),
+      ...(header.length
+        ? [new TableRow({ tableHeader: true, children: header.map((h, i) => cell(h, w[i]!, true)) })]
+        : []),
       ...rows.map((r) => new TableRow({ children: r.map((v, i) => cell(String(v), w[i] ?? w[w.length - 1]!, false)) })),
     ],
   });
@@ -144,16 +191,31 @@ function table(header: string[], rows: (string | number)[][], widths?: number[])
 
 function block(b: GongwenBlock): (Paragraph | Table)[] {
   switch (b.type) {
-    case 'heading1': return [para(b.text, GONGWEN_FONTS.heading1)];
-    case 'heading2': return [para(b.text, GONGWEN_FONTS.heading2)];
-    case 'heading3': return [para(b.text, GONGWEN_FONTS.body, { bold: true })];
-    case 'heading4': return [para(b.text, GONGWEN_FONTS.body)];
-    case 'paragraph': return [para(b.text, GONGWEN_FONTS.body, { indent: b.indent })];
+    case 'heading1':
+      return [para(b.text, GONGWEN_FONTS.heading1)];
+    case 'heading2':
+      return [para(b.text, GONGWEN_FONTS.heading2)];
+    case 'heading3':
+      return [para(b.text, GONGWEN_FONTS.body, { bold: true })];
+    case 'heading4':
+      return [para(b.text, GONGWEN_FONTS.body)];
+    case 'paragraph':
+      return [para(b.text, GONGWEN_FONTS.body, { indent: b.indent })];
     case 'richParagraph':
-      return [new Paragraph({ spacing, alignment: AlignmentType.JUSTIFIED, indent: { firstLineChars: 200, firstLine: 2 * 16 * 20 }, children: richRuns(b.runs) })];
-    case 'list': return list(b.ordered, b.items);
-    case 'table': return [table(b.header, b.rows, b.widths), para('', GONGWEN_FONTS.body)];
-    case 'blank': return [para('', GONGWEN_FONTS.body)];
+      return [
+        new Paragraph({
+          spacing,
+          alignment: AlignmentType.JUSTIFIED,
+          indent: { firstLineChars: 200, firstLine: 2 * 16 * 20 },
+          children: richRuns(b.runs),
+        }),
+      ];
+    case 'list':
+      return list(b.ordered, b.items);
+    case 'table':
+      return [table(b.header, b.rows, b.widths), para('', GONGWEN_FONTS.body)];
+    case 'blank':
+      return [para('', GONGWEN_FONTS.body)];
   }
 }
 
@@ -161,15 +223,21 @@ function block(b: GongwenBlock): (Paragraph | Table)[] {
 function pageNumberFooter(align: 'right' | 'left') {
   const font = GONGWEN_FONTS.pageNumber;
   return new Footer({
-    children: [new Paragraph({
-      alignment: align === 'right' ? AlignmentType.RIGHT : AlignmentType.LEFT,
-      indent: align === 'right' ? { right: 14 * 20 } : { left: 14 * 20 },
-      children: [
-        new TextRun({ text: '— ', size: SIZE.pageNumber, font: { ascii: font, hAnsi: font, eastAsia: font } }),
-        new TextRun({ children: [PageNumber.CURRENT], size: SIZE.pageNumber, font: { ascii: font, hAnsi: font, eastAsia: font } }),
-        new TextRun({ text: ' —', size: SIZE.pageNumber, font: { ascii: font, hAnsi: font, eastAsia: font } }),
-      ],
-    })],
+    children: [
+      new Paragraph({
+        alignment: align === 'right' ? AlignmentType.RIGHT : AlignmentType.LEFT,
+        indent: align === 'right' ? { right: 14 * 20 } : { left: 14 * 20 },
+        children: [
+          new TextRun({ text: '— ', size: SIZE.pageNumber, font: { ascii: font, hAnsi: font, eastAsia: font } }),
+          new TextRun({
+            children: [PageNumber.CURRENT],
+            size: SIZE.pageNumber,
+            font: { ascii: font, hAnsi: font, eastAsia: font },
+          }),
+          new TextRun({ text: ' —', size: SIZE.pageNumber, font: { ascii: font, hAnsi: font, eastAsia: font } }),
+        ],
+      }),
+    ],
   });
 }
 
@@ -178,38 +246,78 @@ function masthead(m: NonNullable<GongwenDoc['masthead']>): Paragraph[] {
   const red = 'C00000';
   return [
     new Paragraph({
-      alignment: AlignmentType.CENTER, spacing: { line: Math.round(LINE * 1.6), lineRule: LineRuleType.EXACT },
-      children: [new TextRun({ text: m.issuer, size: 30 * PT, color: red, font: { ascii: GONGWEN_FONTS.title, hAnsi: GONGWEN_FONTS.title, eastAsia: GONGWEN_FONTS.title } })],
+      alignment: AlignmentType.CENTER,
+      spacing: { line: Math.round(LINE * 1.6), lineRule: LineRuleType.EXACT },
+      children: [
+        new TextRun({
+          text: m.issuer,
+          size: 30 * PT,
+          color: red,
+          font: { ascii: GONGWEN_FONTS.title, hAnsi: GONGWEN_FONTS.title, eastAsia: GONGWEN_FONTS.title },
+        }),
+      ],
     }),
-    para('', GONGWEN_FONTS.body), para('', GONGWEN_FONTS.body),
+    para('', GONGWEN_FONTS.body),
+    para('', GONGWEN_FONTS.body),
     new Paragraph({
-      spacing, alignment: AlignmentType.CENTER,
+      spacing,
+      alignment: AlignmentType.CENTER,
       border: { bottom: { style: BorderStyle.SINGLE, size: 12, color: red, space: 11 } },
       children: [run(m.docNumber ?? '', GONGWEN_FONTS.body, SIZE.body)],
     }),
-    para('', GONGWEN_FONTS.body), para('', GONGWEN_FONTS.body),
+    para('', GONGWEN_FONTS.body),
+    para('', GONGWEN_FONTS.body),
   ];
 }
 
 export function gongwenDocument(doc: GongwenDoc): Document {
   const children: (Paragraph | Table)[] = [
     ...(doc.masthead ? masthead(doc.masthead) : []),
-    new Paragraph({ alignment: AlignmentType.CENTER, spacing: { line: Math.round(LINE * 1.2), lineRule: LineRuleType.EXACT }, children: [run(doc.title, GONGWEN_FONTS.title, SIZE.title)] }),
+    new Paragraph({
+      alignment: AlignmentType.CENTER,
+      spacing: { line: Math.round(LINE * 1.2), lineRule: LineRuleType.EXACT },
+      children: [run(doc.title, GONGWEN_FONTS.title, SIZE.title)],
+    }),
   ];
-  if (doc.subtitle) children.push(para(doc.subtitle, GONGWEN_FONTS.heading2, { indent: false, align: AlignmentType.CENTER }));
+  if (doc.subtitle)
+    children.push(para(doc.subtitle, GONGWEN_FONTS.heading2, { indent: false, align: AlignmentType.CENTER }));
   children.push(para('', GONGWEN_FONTS.body));
-  if (doc.addressee) children.push(para(`${doc.addressee}：`, GONGWEN_FONTS.body, { indent: false, align: AlignmentType.LEFT }));
+  if (doc.addressee)
+    children.push(para(`${doc.addressee}：`, GONGWEN_FONTS.body, { indent: false, align: AlignmentType.LEFT }));
   // Not push(...block(b)): a list block of a long document spreads into too many arguments for the stack.
   for (const b of doc.blocks) for (const c of block(b)) children.push(c);
   if (doc.signature || doc.date) {
     children.push(para('', GONGWEN_FONTS.body), para('', GONGWEN_FONTS.body));
     // About four characters of space after the signature and the date (FORMATS.md).
     const right = { right: 4 * 16 * 20 };
-    if (doc.signature) children.push(new Paragraph({ spacing, alignment: AlignmentType.RIGHT, indent: right, children: [run(doc.signature, GONGWEN_FONTS.body, SIZE.body)] }));
-    if (doc.date) children.push(new Paragraph({ spacing, alignment: AlignmentType.RIGHT, indent: right, children: [run(gongwenDate(doc.date), GONGWEN_FONTS.body, SIZE.body)] }));
+    if (doc.signature)
+      children.push(
+        new Paragraph({
+          spacing,
+          alignment: AlignmentType.RIGHT,
+          indent: right,
+          children: [run(doc.signature, GONGWEN_FONTS.body, SIZE.body)],
+        }),
+      );
+    if (doc.date)
+      children.push(
+        new Paragraph({
+          spacing,
+          alignment: AlignmentType.RIGHT,
+          indent: right,
+          children: [run(gongwenDate(doc.date), GONGWEN_FONTS.body, SIZE.body)],
+        }),
+      );
   }
   if (doc.closingNote) {
-    children.push(new Paragraph({ spacing, alignment: AlignmentType.RIGHT, indent: { right: 4 * 16 * 20 }, children: [run(doc.closingNote, GONGWEN_FONTS.body, 12 * PT)] }));
+    children.push(
+      new Paragraph({
+        spacing,
+        alignment: AlignmentType.RIGHT,
+        indent: { right: 4 * 16 * 20 },
+        children: [run(doc.closingNote, GONGWEN_FONTS.body, 12 * PT)],
+      }),
+    );
   }
   return new Document({
     evenAndOddHeaderAndFooters: true,
@@ -217,23 +325,31 @@ export function gongwenDocument(doc: GongwenDoc): Document {
     styles: {
       default: {
         document: {
-          run: { size: SIZE.body, font: { ascii: GONGWEN_FONTS.latin, hAnsi: GONGWEN_FONTS.latin, eastAsia: GONGWEN_FONTS.body } },
-        },
-      },
-    },
-    sections: [{
-      properties: {
-        page: {
-          size: { width: Math.round(210 * MM), height: Math.round(297 * MM) },
-          margin: {
-            top: Math.round(37 * MM), bottom: Math.round(35 * MM), left: Math.round(28 * MM), right: Math.round(26 * MM),
-            footer: Math.round(28 * MM) - 14 * 20,
+          run: {
+            size: SIZE.body,
+            font: { ascii: GONGWEN_FONTS.latin, hAnsi: GONGWEN_FONTS.latin, eastAsia: GONGWEN_FONTS.body },
           },
         },
       },
-      footers: { default: pageNumberFooter('right'), even: pageNumberFooter('left') },
-      children,
-    }],
+    },
+    sections: [
+      {
+        properties: {
+          page: {
+            size: { width: Math.round(210 * MM), height: Math.round(297 * MM) },
+            margin: {
+              top: Math.round(37 * MM),
+              bottom: Math.round(35 * MM),
+              left: Math.round(28 * MM),
+              right: Math.round(26 * MM),
+              footer: Math.round(28 * MM) - 14 * 20,
+            },
+          },
+        },
+        footers: { default: pageNumberFooter('right'), even: pageNumberFooter('left') },
+        children,
+      },
+    ],
   });
 }
 

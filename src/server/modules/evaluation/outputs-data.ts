@@ -60,8 +60,12 @@ const forbidden = () => new AppError('FORBIDDEN', '无权生成该述职评议�
 async function campaignRow(db: DbOrTx, campaignId: number, viewer: AuthUser) {
   const [row] = await db
     .select({
-      id: campaignRows.id, year: campaignRows.year, title: campaignRows.title, settings: campaignRows.settings,
-      organizerName: orgUnits.name, organizerPath: orgUnits.path,
+      id: campaignRows.id,
+      year: campaignRows.year,
+      title: campaignRows.title,
+      settings: campaignRows.settings,
+      organizerName: orgUnits.name,
+      organizerPath: orgUnits.path,
     })
     .from(campaignRows)
     .innerJoin(orgUnits, eq(orgUnits.id, campaignRows.organizerOrgId))
@@ -89,7 +93,13 @@ export async function outputsStatus(db: DbOrTx, user: AuthUser, campaignId: numb
       .select({ id: reporterRows.id })
       .from(reporterRows)
       .innerJoin(evaluationResults, eq(evaluationResults.reporterId, reporterRows.id))
-      .where(and(eq(reporterRows.campaignId, campaignId), eq(reporterRows.orgId, user.orgId), eq(reporterRows.role, 'reporter')));
+      .where(
+        and(
+          eq(reporterRows.campaignId, campaignId),
+          eq(reporterRows.orgId, user.orgId),
+          eq(reporterRows.role, 'reporter'),
+        ),
+      );
     ownReporterId = own?.id ?? null;
   }
   if (!manage && ownReporterId === null) throw forbidden();
@@ -107,7 +117,11 @@ const notLocked = (what: string) =>
  * caller outside learns nothing about the evaluation's state.
  */
 export async function loadLocked(
-  db: DbOrTx, user: AuthUser, campaignId: number, what: string, opts: { reporterId?: number } = {},
+  db: DbOrTx,
+  user: AuthUser,
+  campaignId: number,
+  what: string,
+  opts: { reporterId?: number } = {},
 ): Promise<{ campaign: OutputCampaign; rows: OutputRow[] }> {
   const c = await campaignRow(db, campaignId, user);
   if (!canManageOutputs(user, c.organizerPath)) {
@@ -124,14 +138,21 @@ export async function loadLocked(
   if (opts.reporterId !== undefined && rows.length === 0) throw notFound('述职对象的综合评价结果');
   return {
     campaign: {
-      id: c.id, year: c.year, title: c.title, settings: c.settings as CampaignSettings,
-      organizerName: c.organizerName, organizerPath: c.organizerPath, lockedAt: ev.lockedAt, decisionNote: ev.decisionNote,
+      id: c.id,
+      year: c.year,
+      title: c.title,
+      settings: c.settings as CampaignSettings,
+      organizerName: c.organizerName,
+      organizerPath: c.organizerPath,
+      lockedAt: ev.lockedAt,
+      decisionNote: ev.decisionNote,
     },
     rows,
   };
 }
 
-const num = (v: unknown): number | null => (v === null || v === undefined || v === '' || !Number.isFinite(Number(v)) ? null : Number(v));
+const num = (v: unknown): number | null =>
+  v === null || v === undefined || v === '' || !Number.isFinite(Number(v)) ? null : Number(v);
 
 /** Reasons are stored as the evaluation module writes them: strings, or objects carrying a message. */
 function reasonText(v: unknown): string {
@@ -149,24 +170,39 @@ async function resultRows(db: DbOrTx, campaignId: number, reporterId?: number): 
   const current = secretaryRowsAs('current_secretary');
   const rows = await db
     .select({
-      reporterId: evaluationResults.reporterId, orgId: reporterRows.orgId, orgName: orgUnits.name,
-      orgCode: orgUnits.code, sector: orgUnits.sector, role: reporterRows.role,
-      frozenName: frozen.name, frozenPosition: frozen.position, currentName: current.name, currentPosition: current.position,
-      components: evaluationResults.components, composite: evaluationResults.composite, rank: evaluationResults.rank,
-      sectorRank: evaluationResults.sectorRank, suggestedGrade: evaluationResults.suggestedGrade,
-      suggestionReasons: evaluationResults.suggestionReasons, finalGrade: evaluationResults.finalGrade,
-      finalReason: evaluationResults.finalReason, opinionAchievements: evaluationResults.opinionAchievements,
-      opinionProblems: evaluationResults.opinionProblems, opinionDirection: evaluationResults.opinionDirection,
+      reporterId: evaluationResults.reporterId,
+      orgId: reporterRows.orgId,
+      orgName: orgUnits.name,
+      orgCode: orgUnits.code,
+      sector: orgUnits.sector,
+      role: reporterRows.role,
+      frozenName: frozen.name,
+      frozenPosition: frozen.position,
+      currentName: current.name,
+      currentPosition: current.position,
+      components: evaluationResults.components,
+      composite: evaluationResults.composite,
+      rank: evaluationResults.rank,
+      sectorRank: evaluationResults.sectorRank,
+      suggestedGrade: evaluationResults.suggestedGrade,
+      suggestionReasons: evaluationResults.suggestionReasons,
+      finalGrade: evaluationResults.finalGrade,
+      finalReason: evaluationResults.finalReason,
+      opinionAchievements: evaluationResults.opinionAchievements,
+      opinionProblems: evaluationResults.opinionProblems,
+      opinionDirection: evaluationResults.opinionDirection,
     })
     .from(evaluationResults)
     .innerJoin(reporterRows, eq(reporterRows.id, evaluationResults.reporterId))
     .innerJoin(orgUnits, eq(orgUnits.id, reporterRows.orgId))
     .leftJoin(frozen, eq(frozen.id, reporterRows.secretaryId))
     .leftJoin(current, and(eq(current.orgId, reporterRows.orgId), isNull(current.tenureEnd)))
-    .where(and(
-      eq(evaluationResults.campaignId, campaignId),
-      reporterId === undefined ? undefined : eq(evaluationResults.reporterId, reporterId),
-    ))
+    .where(
+      and(
+        eq(evaluationResults.campaignId, campaignId),
+        reporterId === undefined ? undefined : eq(evaluationResults.reporterId, reporterId),
+      ),
+    )
     .orderBy(sql`${evaluationResults.rank} asc nulls last`, asc(orgUnits.code));
   return rows.map((r) => {
     const comps = (r.components ?? {}) as Record<string, unknown>;
@@ -174,14 +210,25 @@ async function resultRows(db: DbOrTx, campaignId: number, reporterId?: number): 
     for (const c of COMPONENTS) if (c in comps) components[c] = num(comps[c]);
     const suggested = isGrade(r.suggestedGrade) ? r.suggestedGrade : null;
     return {
-      reporterId: r.reporterId, orgId: r.orgId, orgName: r.orgName, orgCode: r.orgCode, sector: r.sector, role: r.role,
-      secretaryName: r.frozenName ?? r.currentName, secretaryPosition: r.frozenPosition ?? r.currentPosition,
-      components, composite: num(r.composite), rank: r.rank, sectorRank: r.sectorRank,
+      reporterId: r.reporterId,
+      orgId: r.orgId,
+      orgName: r.orgName,
+      orgCode: r.orgCode,
+      sector: r.sector,
+      role: r.role,
+      secretaryName: r.frozenName ?? r.currentName,
+      secretaryPosition: r.frozenPosition ?? r.currentPosition,
+      components,
+      composite: num(r.composite),
+      rank: r.rank,
+      sectorRank: r.sectorRank,
       suggestedGrade: suggested,
       suggestionReasons: Array.isArray(r.suggestionReasons) ? r.suggestionReasons.map(reasonText) : [],
       finalGrade: isGrade(r.finalGrade) ? r.finalGrade : suggested,
       finalReason: r.finalReason,
-      opinionAchievements: r.opinionAchievements, opinionProblems: r.opinionProblems, opinionDirection: r.opinionDirection,
+      opinionAchievements: r.opinionAchievements,
+      opinionProblems: r.opinionProblems,
+      opinionDirection: r.opinionDirection,
     };
   });
 }
@@ -195,6 +242,9 @@ export const weightedComponents = (settings: CampaignSettings): Component[] =>
 
 /** How many reporters the locked evaluation ranks (the "N个党组织中排名第M位" of a letter). */
 export async function resultCount(db: DbOrTx, campaignId: number): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(evaluationResults).where(eq(evaluationResults.campaignId, campaignId));
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(evaluationResults)
+    .where(eq(evaluationResults.campaignId, campaignId));
   return Number(row?.n ?? 0);
 }

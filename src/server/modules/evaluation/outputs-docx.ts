@@ -15,7 +15,11 @@ const score = (v: number | null) => (v === null ? '—' : v.toFixed(2));
 const gradeText = (g: Grade | null) => (g ? `“${GRADE_LABELS[g]}”` : '（未确定）');
 /** A text typed in the evaluation page may hold several paragraphs; each becomes one indented paragraph. */
 const paragraphs = (text: string | null): GongwenBlock[] =>
-  (text ?? '').split(/\r?\n/).map((s) => s.trim()).filter(Boolean).map((p) => ({ type: 'paragraph', text: p }));
+  (text ?? '')
+    .split(/\r?\n/)
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((p) => ({ type: 'paragraph', text: p }));
 const who = (r: OutputRow) => (r.secretaryName ? secretaryTitle(r.orgName, '书记', r.secretaryName) : r.orgName);
 
 export interface LetterOptions {
@@ -25,7 +29,9 @@ export interface LetterOptions {
 
 /** The 整改要求 every letter ends with; the grade adds the consequences 000 §7 attaches to it. */
 export function rectificationDemands(grade: Grade | null): string[] {
-  const out = ['请针对反馈指出的问题，认真列出问题清单、责任清单、整改清单，明确整改措施和时限，逐项抓好整改落实，整改情况作为下一年度述职的重要内容。'];
+  const out = [
+    '请针对反馈指出的问题，认真列出问题清单、责任清单、整改清单，明确整改措施和时限，逐项抓好整改落实，整改情况作为下一年度述职的重要内容。',
+  ];
   if (grade && grade !== 'good') out.push('根据有关规定，综合评价等次未达到“好”的，年度考核不得评定为“优秀”等次。');
   if (grade === 'average' || grade === 'poor') {
     out.push('综合评价等次为“一般”“差”的，将进行约谈提醒、限期整改；问题严重的，依照有关规定严肃追责问责。');
@@ -39,22 +45,30 @@ function letterBlocks(c: OutputCampaign, r: OutputRow, total: number, opts: Lett
   const h1 = (text: string) => blocks.push({ type: 'heading1', text: `${CN_NUM[n++]}、${text}` });
   blocks.push({
     type: 'paragraph',
-    text: `根据${c.title}工作安排，经${c.organizerName}研究${c.decisionNote ? `（${c.decisionNote}）` : ''}，现将`
-      + `${secretaryTitle(r.orgName, r.secretaryPosition, r.secretaryName)}同志${c.year}年度抓基层党建工作述职评议考核综合评价意见反馈如下。`,
+    text:
+      `根据${c.title}工作安排，经${c.organizerName}研究${c.decisionNote ? `（${c.decisionNote}）` : ''}，现将` +
+      `${secretaryTitle(r.orgName, r.secretaryPosition, r.secretaryName)}同志${c.year}年度抓基层党建工作述职评议考核综合评价意见反馈如下。`,
   });
   h1('综合评价等次');
   blocks.push({ type: 'paragraph', text: `综合评价等次为${gradeText(r.finalGrade)}。` });
   if (opts.showScores) {
-    const parts = weightedComponents(c.settings).map((k) => `${COMPONENT_LABELS[k]}${score(r.components[k] ?? null)}分`);
+    const parts = weightedComponents(c.settings).map(
+      (k) => `${COMPONENT_LABELS[k]}${score(r.components[k] ?? null)}分`,
+    );
     blocks.push({
       type: 'paragraph',
-      text: `综合得分${score(r.composite)}分${parts.length ? `（${parts.join('，')}）` : ''}`
-        + `${r.rank !== null ? `，在参加述职评议考核的${total}个党组织中排名第${r.rank}位` : ''}`
-        + `${r.sectorRank !== null ? `，在${sectorLabel(r.sector)}领域排名第${r.sectorRank}位` : ''}。`,
+      text:
+        `综合得分${score(r.composite)}分${parts.length ? `（${parts.join('，')}）` : ''}` +
+        `${r.rank !== null ? `，在参加述职评议考核的${total}个党组织中排名第${r.rank}位` : ''}` +
+        `${r.sectorRank !== null ? `，在${sectorLabel(r.sector)}领域排名第${r.sectorRank}位` : ''}。`,
     });
   }
   // A part of the written opinion left empty (the lock warned about it) is left out, not printed as "（无）".
-  for (const [title, text] of [['主要成绩', r.opinionAchievements], ['存在问题', r.opinionProblems], ['努力方向', r.opinionDirection]] as const) {
+  for (const [title, text] of [
+    ['主要成绩', r.opinionAchievements],
+    ['存在问题', r.opinionProblems],
+    ['努力方向', r.opinionDirection],
+  ] as const) {
     const body = paragraphs(text);
     if (!body.length) continue;
     h1(title);
@@ -66,10 +80,16 @@ function letterBlocks(c: OutputCampaign, r: OutputRow, total: number, opts: Lett
 }
 
 export const letterTitle = (c: OutputCampaign) => `${c.year}年度抓基层党建工作述职评议考核反馈意见`;
-export const letterFileName = (r: OutputRow) => `反馈意见-${r.orgName}${r.secretaryName ? `-${r.secretaryName}` : ''}.docx`;
+export const letterFileName = (r: OutputRow) =>
+  `反馈意见-${r.orgName}${r.secretaryName ? `-${r.secretaryName}` : ''}.docx`;
 
 /** One reporter's 反馈意见, addressed to the secretary (主送) and signed by the organizer on the day of the lock. */
-export function feedbackLetterDocx(c: OutputCampaign, r: OutputRow, total: number, opts: LetterOptions): Promise<Buffer> {
+export function feedbackLetterDocx(
+  c: OutputCampaign,
+  r: OutputRow,
+  total: number,
+  opts: LetterOptions,
+): Promise<Buffer> {
   return gongwenBuffer({
     title: letterTitle(c),
     addressee: r.secretaryName ? `${r.secretaryName}同志` : `${r.orgName}`,
@@ -108,9 +128,10 @@ export function noticeDocx(c: OutputCampaign, rows: OutputRow[], opts: NoticeOpt
   const blocks: GongwenBlock[] = [];
   blocks.push({
     type: 'paragraph',
-    text: `根据${c.title}工作安排，${c.organizerName}组织开展了${c.year}年度党组织书记抓基层党建工作述职评议考核，`
-      + `对${rows.length}名党组织书记抓基层党建工作情况进行了评议考核。经${c.organizerName}研究${c.decisionNote ? `（${c.decisionNote}）` : ''}，`
-      + '确定综合评价等次。现将结果通报如下。',
+    text:
+      `根据${c.title}工作安排，${c.organizerName}组织开展了${c.year}年度党组织书记抓基层党建工作述职评议考核，` +
+      `对${rows.length}名党组织书记抓基层党建工作情况进行了评议考核。经${c.organizerName}研究${c.decisionNote ? `（${c.decisionNote}）` : ''}，` +
+      '确定综合评价等次。现将结果通报如下。',
   });
   let n = 0;
   const byGrade = new Map<Grade, OutputRow[]>();

@@ -12,10 +12,13 @@ const READERS: readonly Role[] = ['org_admin', 'leader', 'observer'];
 
 const covers = (user: AuthUser, organizerPath: string) => pathWithin(organizerPath, user.scopePath);
 
-export const canRead = (user: AuthUser, organizerPath: string) => READERS.includes(user.role) && covers(user, organizerPath);
-export const canManage = (user: AuthUser, organizerPath: string) => user.role === 'org_admin' && covers(user, organizerPath);
+export const canRead = (user: AuthUser, organizerPath: string) =>
+  READERS.includes(user.role) && covers(user, organizerPath);
+export const canManage = (user: AuthUser, organizerPath: string) =>
+  user.role === 'org_admin' && covers(user, organizerPath);
 /** Committee members mark 同意/有疑问 before the meeting; in the product they sign in as 领导/审核人. */
-export const canReview = (user: AuthUser, organizerPath: string) => user.role === 'leader' && covers(user, organizerPath);
+export const canReview = (user: AuthUser, organizerPath: string) =>
+  user.role === 'leader' && covers(user, organizerPath);
 
 export function assertRead(user: AuthUser, organizerPath: string) {
   if (!canRead(user, organizerPath)) throw new AppError('FORBIDDEN', '无权查看该考核的综合评价');

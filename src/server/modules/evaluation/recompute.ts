@@ -1,7 +1,16 @@
 import { sql } from 'drizzle-orm';
 import type { CampaignSettings } from '../../../domain/campaign-settings';
 import {
-  COMPONENT_LABELS, COMPONENTS, competitionRanks, compositeValue, rankNote, round2, roundHalfUp, validateWeights, weightedBallotMean, type Component,
+  COMPONENT_LABELS,
+  COMPONENTS,
+  competitionRanks,
+  compositeValue,
+  rankNote,
+  round2,
+  roundHalfUp,
+  validateWeights,
+  weightedBallotMean,
+  type Component,
 } from '../../../domain/composite';
 import { AppError } from '../../../domain/errors';
 import { suggestGrades, type AutoPoorRules, type Standing } from '../../../domain/grade-suggestion';
@@ -38,7 +47,15 @@ export interface EvaluationSummary {
   n: number;
   computedAt: string;
   weights: Partial<Record<Component, number>>;
-  checks: Array<{ label: string; bound: number; actual: number; delta: number; ok: boolean; hard: boolean; message: string }>;
+  checks: Array<{
+    label: string;
+    bound: number;
+    actual: number;
+    delta: number;
+    ok: boolean;
+    hard: boolean;
+    message: string;
+  }>;
   /** "好超出2个；较好及以下还差1个" or "符合等次比例要求" for the suggestion. */
   bins: string;
   unmet: string | null;
@@ -81,83 +98,95 @@ function ballotAggregate(campaignId: number) {
     )`;
 }
 
-export async function recomputeEvaluation(db: Db, campaignId: number, options: RecomputeOptions = {}): Promise<EvaluationSummary> {
+export async function recomputeEvaluation(
+  db: Db,
+  campaignId: number,
+  options: RecomputeOptions = {},
+): Promise<EvaluationSummary> {
   const now = options.now ?? new Date();
-  return mapLocked(() => db.transaction(async (tx) => {
-    // The aggregates look expensive to the planner, whose JIT compilation then costs more than the query itself
-    // (17–25 s of 22 s at 3,000 reporters in bench/evaluation.bench.ts); local to this transaction.
-    await tx.execute(sql`select set_config('jit', 'off', true)`);
-    // The per-reporter hash aggregates of a province (300,000 groups) stay in memory.
-    await tx.execute(sql`select set_config('work_mem', '256MB', true)`);
-    // Its aggregates have about as many groups as rows (one per reporter): workers' partial aggregates then merged by
-    // the leader took longer than one process (300,000 reporters: 9.0 s vs 8.1 s in psql on 2 idle cores).
-    await tx.execute(sql`select set_config('max_parallel_workers_per_gather', '0', true)`);
-    const { campaign, organizerPath, evaluation } = await evaluationContext(tx, campaignId, { lock: true });
-    assertOpen(evaluation);
-    const timing = phaseTimer();
-    // Rounds released and surveys closed without their tallies (data from before migration 0015, direct inserts).
-    await tallyCampaign(tx, campaignId);
-    timing('tally new sources');
-    const settings = campaign.settings;
-    const weights = activeWeights(settings);
-    const policy = policyOf(settings);
-    await checkRoundCategories(tx, campaignId, settings);
+  return mapLocked(() =>
+    db.transaction(async (tx) => {
+      // The aggregates look expensive to the planner, whose JIT compilation then costs more than the query itself
+      // (17–25 s of 22 s at 3,000 reporters in bench/evaluation.bench.ts); local to this transaction.
+      await tx.execute(sql`select set_config('jit', 'off', true)`);
+      // The per-reporter hash aggregates of a province (300,000 groups) stay in memory.
+      await tx.execute(sql`select set_config('work_mem', '256MB', true)`);
+      // Its aggregates have about as many groups as rows (one per reporter): workers' partial aggregates then merged by
+      // the leader took longer than one process (300,000 reporters: 9.0 s vs 8.1 s in psql on 2 idle cores).
+      await tx.execute(sql`select set_config('max_parallel_workers_per_gather', '0', true)`);
+      const { campaign, organizerPath, evaluation } = await evaluationContext(tx, campaignId, { lock: true });
+      assertOpen(evaluation);
+      const timing = phaseTimer();
+      // Rounds released and surveys closed without their tallies (data from before migration 0015, direct inserts).
+      await tallyCampaign(tx, campaignId);
+      timing('tally new sources');
+      const settings = campaign.settings;
+      const weights = activeWeights(settings);
+      const policy = policyOf(settings);
+      await checkRoundCategories(tx, campaignId, settings);
 
-    const inputs = await readInputs(tx, campaignId, settings);
-    timing('read inputs');
-    const rows = scoreReporters(inputs, weights);
-    await refuseIncomplete(tx, rows, weights);
-    timing('score');
+      const inputs = await readInputs(tx, campaignId, settings);
+      timing('read inputs');
+      const rows = scoreReporters(inputs, weights);
+      await refuseIncomplete(tx, rows, weights);
+      timing('score');
 
-    const { rank, groupRank, order } = competitionRanks(rows.composite, inputs.sector);
-    const standings = order.map((i) => {
-      const o = i * 5;
-      const f = inputs.flagged.get(inputs.id[i]!);
-      return {
-        reporterId: String(inputs.id[i]),
-        rank: rank[i]!,
-        ballots: { counts: { good: rows.counts[o]!, fair: rows.counts[o + 1]!, average: rows.counts[o + 2]!, poor: rows.counts[o + 3]! } },
-        majorError: f?.major_error ? (f.major_error_note?.trim() || '已记录') : null,
-        accountability: f?.accountability ? (f.accountability_note?.trim() || '已记录') : null,
-      } satisfies Standing;
-    });
-    const suggestion = suggestGrades(standings, policy);
-    timing('rank, suggestGrades');
+      const { rank, groupRank, order } = competitionRanks(rows.composite, inputs.sector);
+      const standings = order.map((i) => {
+        const o = i * 5;
+        const f = inputs.flagged.get(inputs.id[i]!);
+        return {
+          reporterId: String(inputs.id[i]),
+          rank: rank[i]!,
+          ballots: {
+            counts: {
+              good: rows.counts[o]!,
+              fair: rows.counts[o + 1]!,
+              average: rows.counts[o + 2]!,
+              poor: rows.counts[o + 3]!,
+            },
+          },
+          majorError: f?.major_error ? f.major_error_note?.trim() || '已记录' : null,
+          accountability: f?.accountability ? f.accountability_note?.trim() || '已记录' : null,
+        } satisfies Standing;
+      });
+      const suggestion = suggestGrades(standings, policy);
+      timing('rank, suggestGrades');
 
-    // Rows with the same grade, reasons and explanation (a rank group) share one group entry, hashed once; a changed
-    // reporter is sent with its group's position. A group's explanation is one string shared by its rows.
-    const groups: Array<{ k: number; g: Grade; a: string[]; s: string[] }> = [];
-    const groupHashes: number[] = [];
-    const groupOf = new Map<string, number>();
-    const changed = emptyColumns();
-    // The 14 written values of the row being fingerprinted and its group's hash.
-    const row = new Float64Array(15);
-    suggestion.grades.forEach((g) => {
-      const key = g.autoReasons.length ? `${g.explanation}\u0000${g.autoReasons.join('\u0001')}` : g.explanation;
-      let k = groupOf.get(key);
-      if (k === undefined) {
-        k = groups.length;
-        groupOf.set(key, k);
-        groups.push({ k, g: g.grade, a: g.autoReasons, s: [g.explanation] });
-        groupHashes.push(hash53(`${g.grade}\u0000${key}`));
-      }
-      // By id: within a tie suggestGrades need not keep the input order.
-      const i = inputs.index(Number(g.reporterId))!;
-      const r = rank[i] ?? null;
-      const sr = groupRank[i] ?? null;
-      // Unchanged rows are not written (no new row version, index entries or lock-trigger call), so a recompute after
-      // a few corrections writes only those reporters and updated_at stays the time of the last change. The comparison
-      // is of a 53-bit hash of everything written (evaluation_results.fingerprint); a collision (2^-53 per changed row)
-      // would leave that row as it was.
-      row[rows.fill(row, i, r, sr)] = groupHashes[k]!;
-      const fp = hashNumbers(row);
-      if (inputs.storedFp[i] !== fp) changed.push(inputs.id[i]!, rows.row(i, r, sr), k, fp, !inputs.hasRow[i]);
-    });
-    timing('fingerprints');
+      // Rows with the same grade, reasons and explanation (a rank group) share one group entry, hashed once; a changed
+      // reporter is sent with its group's position. A group's explanation is one string shared by its rows.
+      const groups: Array<{ k: number; g: Grade; a: string[]; s: string[] }> = [];
+      const groupHashes: number[] = [];
+      const groupOf = new Map<string, number>();
+      const changed = emptyColumns();
+      // The 14 written values of the row being fingerprinted and its group's hash.
+      const row = new Float64Array(15);
+      suggestion.grades.forEach((g) => {
+        const key = g.autoReasons.length ? `${g.explanation}\u0000${g.autoReasons.join('\u0001')}` : g.explanation;
+        let k = groupOf.get(key);
+        if (k === undefined) {
+          k = groups.length;
+          groupOf.set(key, k);
+          groups.push({ k, g: g.grade, a: g.autoReasons, s: [g.explanation] });
+          groupHashes.push(hash53(`${g.grade}\u0000${key}`));
+        }
+        // By id: within a tie suggestGrades need not keep the input order.
+        const i = inputs.index(Number(g.reporterId))!;
+        const r = rank[i] ?? null;
+        const sr = groupRank[i] ?? null;
+        // Unchanged rows are not written (no new row version, index entries or lock-trigger call), so a recompute after
+        // a few corrections writes only those reporters and updated_at stays the time of the last change. The comparison
+        // is of a 53-bit hash of everything written (evaluation_results.fingerprint); a collision (2^-53 per changed row)
+        // would leave that row as it was.
+        row[rows.fill(row, i, r, sr)] = groupHashes[k]!;
+        const fp = hashNumbers(row);
+        if (inputs.storedFp[i] !== fp) changed.push(inputs.id[i]!, rows.row(i, r, sr), k, fp, !inputs.hasRow[i]);
+      });
+      timing('fingerprints');
 
-    if (changed.ids.length) {
-      const c = changed.cols;
-      await tx.execute(sql`
+      if (changed.ids.length) {
+        const c = changed.cols;
+        await tx.execute(sql`
         with grp as (
           select x.k, x.g, x.a, x.s from json_to_recordset(${JSON.stringify(groups)}::json) as x(k int, g text, a jsonb, s jsonb)
         )
@@ -182,47 +211,64 @@ export async function recomputeEvaluation(db: Db, campaignId: number, options: R
           suggested_grade = excluded.suggested_grade, suggestion_reasons = excluded.suggestion_reasons,
           updated_at = excluded.updated_at, fingerprint = excluded.fingerprint
       `);
-    }
-    timing('write results');
-    const n = inputs.id.length;
-    // Reporters removed from the campaign since the last computation leave the table. Every reporter computed has a
-    // row now, so there is none to remove when the counts agree (the usual case; skips an anti-join of the province).
-    if (inputs.storedRows + changed.inserted !== n) {
-      await tx.execute(sql`
+      }
+      timing('write results');
+      const n = inputs.id.length;
+      // Reporters removed from the campaign since the last computation leave the table. Every reporter computed has a
+      // row now, so there is none to remove when the counts agree (the usual case; skips an anti-join of the province).
+      if (inputs.storedRows + changed.inserted !== n) {
+        await tx.execute(sql`
         delete from evaluation_results er where er.campaign_id = ${campaignId} and not exists (
           select 1 from campaigns_v_reporters cr where cr.id = er.reporter_id and cr.role = 'reporter' and cr.removed_at is null)`);
-    }
-    timing('delete removed');
+      }
+      timing('delete removed');
 
-    const [{ released } = { released: 0 }] = await queryRows<{ released: number }>(tx, sql`
-      select count(*)::int as released from ballots_v_released_rounds r where r.campaign_id = ${campaignId}`);
-    const summary: EvaluationSummary = {
-      n,
-      computedAt: now.toISOString(),
-      weights,
-      checks: suggestion.checks.map((c) => ({
-        label: c.label, bound: c.bound, actual: c.actual, delta: c.delta, ok: c.ok, hard: c.rule.hard !== false, message: c.message,
-      })),
-      bins: suggestion.checks.filter((c) => !c.ok).map((c) => c.message).join('；') || '符合等次比例要求',
-      unmet: suggestion.unmet,
-      autoPoor: suggestion.grades.filter((g) => g.autoReasons.length > 0).length,
-      missing: Object.fromEntries(COMPONENTS.filter((c) => w(weights, c) > 0).map((c) => [c, rows.missing[c]])),
-      rankNote: rankNote(),
-      releasedRounds: Number(released),
-    };
-    await tx.execute(sql`
+      const [{ released } = { released: 0 }] = await queryRows<{ released: number }>(
+        tx,
+        sql`
+      select count(*)::int as released from ballots_v_released_rounds r where r.campaign_id = ${campaignId}`,
+      );
+      const summary: EvaluationSummary = {
+        n,
+        computedAt: now.toISOString(),
+        weights,
+        checks: suggestion.checks.map((c) => ({
+          label: c.label,
+          bound: c.bound,
+          actual: c.actual,
+          delta: c.delta,
+          ok: c.ok,
+          hard: c.rule.hard !== false,
+          message: c.message,
+        })),
+        bins:
+          suggestion.checks
+            .filter((c) => !c.ok)
+            .map((c) => c.message)
+            .join('；') || '符合等次比例要求',
+        unmet: suggestion.unmet,
+        autoPoor: suggestion.grades.filter((g) => g.autoReasons.length > 0).length,
+        missing: Object.fromEntries(COMPONENTS.filter((c) => w(weights, c) > 0).map((c) => [c, rows.missing[c]])),
+        rankNote: rankNote(),
+        releasedRounds: Number(released),
+      };
+      await tx.execute(sql`
       insert into evaluations (campaign_id, state, summary, computed_at)
       values (${campaignId}, 'open', ${JSON.stringify(summary)}::jsonb, ${now.toISOString()}::timestamptz)
       on conflict (campaign_id) do update set summary = excluded.summary, computed_at = excluded.computed_at`);
-    if (options.actor) {
-      await writeAudit(tx, options.actor, {
-        action: 'evaluation.recompute', targetType: 'campaign', targetId: campaignId, scopePath: organizerPath,
-        detail: { n: summary.n, bins: summary.bins, autoPoor: summary.autoPoor, unmet: summary.unmet },
-      });
-    }
-    timing('summary');
-    return summary;
-  }));
+      if (options.actor) {
+        await writeAudit(tx, options.actor, {
+          action: 'evaluation.recompute',
+          targetType: 'campaign',
+          targetId: campaignId,
+          scopePath: organizerPath,
+          detail: { n: summary.n, bins: summary.bins, autoPoor: summary.autoPoor, unmet: summary.unmet },
+        });
+      }
+      timing('summary');
+      return summary;
+    }),
+  );
 }
 
 const w = (weights: Partial<Record<Component, number>>, c: Component) => weights[c] ?? 0;
@@ -277,18 +323,24 @@ const POW10 = Array.from({ length: 23 }, (_, e) => 10 ** e);
 
 /** Ballots of a category without a weight cannot be scored (ballotScore refuses them too). */
 async function checkRoundCategories(tx: DbOrTx, campaignId: number, settings: CampaignSettings) {
-  const rows = await queryRows<{ key: string }>(tx, sql`
+  const rows = await queryRows<{ key: string }>(
+    tx,
+    sql`
     select distinct c->>'key' as key from ballots_v_released_rounds r
     cross join lateral jsonb_array_elements(coalesce(r.anonymity->'categories', '[]'::jsonb)) c
     where r.campaign_id = ${campaignId}
     union
     select distinct t.category from ballots_v_paper_entries t join ballots_v_released_rounds r on r.id = t.round_id
-    where r.campaign_id = ${campaignId}`);
+    where r.campaign_id = ${campaignId}`,
+  );
   const known = new Set(settings.ballots.categories.map((c) => c.key));
   const unknown = rows.map((r) => r.key).filter((k) => k && !known.has(k));
   if (unknown.length) {
-    throw new AppError('UNKNOWN_CATEGORY', `测评中的评议人类别「${unknown.join('、')}」未在考核方案中设置权重，无法计算测评得分`,
-      { field: 'ballots.categories' });
+    throw new AppError(
+      'UNKNOWN_CATEGORY',
+      `测评中的评议人类别「${unknown.join('、')}」未在考核方案中设置权重，无法计算测评得分`,
+      { field: 'ballots.categories' },
+    );
   }
 }
 
@@ -364,10 +416,16 @@ export function idIndex(ids: ArrayLike<number>): (id: number) => number | undefi
  */
 // One array per query, in the order given: the tuple type lets callers destructure them without an index check.
 async function readPacked<const Q extends ReadonlyArray<readonly [ReturnType<typeof sql>, number]>>(
-  tx: DbOrTx, queries: Q,
+  tx: DbOrTx,
+  queries: Q,
 ): Promise<{ -readonly [K in keyof Q]: Float64Array }> {
-  const [row] = await queryRows<Record<string, string | null>>(tx, sql`select ${sql.join(
-    queries.map(([query], k) => sql`(${query}) as ${sql.raw(`p${k}`)}`), sql`, `)}`);
+  const [row] = await queryRows<Record<string, string | null>>(
+    tx,
+    sql`select ${sql.join(
+      queries.map(([query], k) => sql`(${query}) as ${sql.raw(`p${k}`)}`),
+      sql`, `,
+    )}`,
+  );
   return queries.map(([, columns], k) => {
     const p = row?.[`p${k}`];
     return p ? parsePacked(p, columns) : new Float64Array(0);
@@ -385,53 +443,80 @@ const num = (x: number) => (Number.isNaN(x) ? null : x);
 async function readInputs(tx: DbOrTx, campaignId: number, settings: CampaignSettings) {
   // Settings validation makes the category weights sum to 100; a campaign edited in the database could still have none.
   if (!settings.ballots.categories.some((c) => c.weight > 0)) {
-    throw new AppError('BALLOT_WEIGHTS_ZERO', '考核方案中参评人员各类别权重均为0，无法计算测评得分', { field: 'ballots.categories' });
+    throw new AppError('BALLOT_WEIGHTS_ZERO', '考核方案中参评人员各类别权重均为0，无法计算测评得分', {
+      field: 'ballots.categories',
+    });
   }
-  const repQ = [sql`
+  const repQ = [
+    sql`
     with rep as (
       select cr.id, o.sector from campaigns_v_reporters cr join organizations_v_units o on o.id = cr.org_id
       where cr.campaign_id = ${campaignId} and cr.role = 'reporter' and cr.removed_at is null
     ), sectors as (select array_agg(distinct sector) as a from rep)
-    select string_agg(concat_ws(',', id, array_position((select a from sectors), sector)), ';') as p from rep`, 2] as const;
+    select string_agg(concat_ws(',', id, array_position((select a from sectors), sector)), ';') as p from rep`,
+    2,
+  ] as const;
   // The tally rows themselves (reporter, category's position in the settings, counts), summed per reporter in JS:
   // grouping them in SQL with a column pair per category took 2.2 s at 300,000 reporters, reading them 0.9 s.
   // checkRoundCategories has refused categories the settings do not have.
   const keys = settings.ballots.categories.map((c) => c.key);
-  const balQ = [sql`
+  const balQ = [
+    sql`
     with ${ballotAggregate(campaignId)}
     select string_agg(concat_ws(',', reporter_id, array_position(${`{${keys.map((k) => JSON.stringify(k)).join(',')}}`}::text[], category),
       good, fair, average, poor, invalid), ';') as p
-    from votes`, 7] as const;
+    from votes`,
+    7,
+  ] as const;
   // Completed field assessments as summed at submission (tallies.ts), matched on completed_at so a stale sum never
   // counts (one assignment per reporter).
-  const fldQ = [sql`
+  const fldQ = [
+    sql`
     select string_agg(concat_ws(',', a.reporter_id, f.score, f.max_points), ';') as p
     from assessment_v_completed a
     join evaluation_field_tallies f on f.reporter_id = a.reporter_id and f.completed_at = a.completed_at
-    where a.campaign_id = ${campaignId}`, 3] as const;
+    where a.campaign_id = ${campaignId}`,
+    3,
+  ] as const;
   // Closed surveys as tallied once (tallies.ts): every known answer of the unit, all surveys together.
-  const srvQ = [sql`
+  const srvQ = [
+    sql`
     select string_agg(concat_ws(',', reporter_id, points, answers), ';') as p from (
       select t.reporter_id, sum(t.points) as points, sum(t.answers) as answers
       from evaluation_survey_tallies t join surveys_v_closed s on s.id = t.survey_id
       where s.campaign_id = ${campaignId}
       group by t.reporter_id
-    ) s`, 3] as const;
-  const inpQ = [sql`
+    ) s`,
+    3,
+  ] as const;
+  const inpQ = [
+    sql`
     select string_agg(concat_ws(',', ei.reporter_id, coalesce(ei.daily_score::text, ''), coalesce(ei.report_score::text, '')), ';') as p
     from evaluation_inputs ei join campaigns_v_reporters cr on cr.id = ei.reporter_id
-    where cr.campaign_id = ${campaignId}`, 3] as const;
+    where cr.campaign_id = ${campaignId}`,
+    3,
+  ] as const;
   // Stored rows, removed reporters' included (the delete below counts them).
-  const storedQ = [sql`
+  const storedQ = [
+    sql`
     select string_agg(concat_ws(',', reporter_id, coalesce(fingerprint::text, '')), ';') as p
-    from evaluation_results where campaign_id = ${campaignId}`, 2] as const;
+    from evaluation_results where campaign_id = ${campaignId}`,
+    2,
+  ] as const;
   const [rep, bal, fld, srv, inp, stored] = await readPacked(tx, [repQ, balQ, fldQ, srvQ, inpQ, storedQ]);
   const flaggedRows = await queryRows<{
-    reporter_id: number; major_error: boolean | null; major_error_note: string | null; accountability: boolean | null; accountability_note: string | null;
-  }>(tx, sql`
+    reporter_id: number;
+    major_error: boolean | null;
+    major_error_note: string | null;
+    accountability: boolean | null;
+    accountability_note: string | null;
+  }>(
+    tx,
+    sql`
     select ei.reporter_id, ei.major_error, ei.major_error_note, ei.accountability, ei.accountability_note
     from evaluation_inputs ei join campaigns_v_reporters cr on cr.id = ei.reporter_id
-    where cr.campaign_id = ${campaignId} and (ei.major_error or ei.accountability)`);
+    where cr.campaign_id = ${campaignId} and (ei.major_error or ei.accountability)`,
+  );
   const n = rep.length / 2;
   const id = new Float64Array(n);
   const sector = new Int32Array(n);
@@ -451,8 +536,19 @@ async function readInputs(tx: DbOrTx, campaignId: number, settings: CampaignSett
   }
   const flagged = new Map(flaggedRows.map((r) => [Number(r.reporter_id), r]));
   return {
-    id, sector, index, bal, categories: settings.ballots.categories, points: settings.grading.points,
-    fld, srv, inp, storedFp, hasRow, storedRows: stored.length / 2, flagged,
+    id,
+    sector,
+    index,
+    bal,
+    categories: settings.ballots.categories,
+    points: settings.grading.points,
+    fld,
+    srv,
+    inp,
+    storedFp,
+    hasRow,
+    storedRows: stored.length / 2,
+    flagged,
   };
 }
 
@@ -527,7 +623,13 @@ function scoreReporters(inputs: Inputs, weights: Partial<Record<Component, numbe
     const o = i * C;
     // The order of COMPONENTS: ballots, field, survey, daily, report.
     for (let j = 0; j < COMPONENTS.length; j++) if (Number.isNaN(comp[o + j]!)) missingAt[j]! += 1;
-    const scores = { ballots: num(comp[o]!), field: num(comp[o + 1]!), survey: num(comp[o + 2]!), daily: num(comp[o + 3]!), report: num(comp[o + 4]!) };
+    const scores = {
+      ballots: num(comp[o]!),
+      field: num(comp[o + 1]!),
+      survey: num(comp[o + 2]!),
+      daily: num(comp[o + 3]!),
+      report: num(comp[o + 4]!),
+    };
     composite[i] = compositeValue(scores, weights);
     comp[o + 5] = composite[i] ?? Number.NaN;
     const valid = counts[i * 5]! + counts[i * 5 + 1]! + counts[i * 5 + 2]! + counts[i * 5 + 3]!;
@@ -537,7 +639,10 @@ function scoreReporters(inputs: Inputs, weights: Partial<Record<Component, numbe
   }
   const missing = Object.fromEntries(COMPONENTS.map((c, j) => [c, missingAt[j]!])) as Record<Component, number>;
   return {
-    composite, missing, zeroWeight, none,
+    composite,
+    missing,
+    zeroWeight,
+    none,
     /** good, fair, average, poor, invalid of reporter i at i * 5 …. */
     counts,
     /** The 14 written values of reporter i, in the order of the write's unnest, into `out` (null as NaN); returns 14. */
@@ -560,8 +665,11 @@ function scoreReporters(inputs: Inputs, weights: Partial<Record<Component, numbe
 /** The changed rows, column by column, for the write's unnest. */
 function emptyColumns() {
   const out = {
-    ids: [] as number[], cols: Array.from({ length: 14 }, () => [] as Array<number | null>), keys: [] as number[],
-    fps: [] as number[], inserted: 0,
+    ids: [] as number[],
+    cols: Array.from({ length: 14 }, () => [] as Array<number | null>),
+    keys: [] as number[],
+    fps: [] as number[],
+    inserted: 0,
     push(id: number, row: Array<number | null>, k: number, fp: number, isNew: boolean) {
       out.ids.push(id);
       row.forEach((x, j) => out.cols[j]!.push(x));
@@ -574,17 +682,35 @@ function emptyColumns() {
 }
 
 /** The domain refuses a composite with every component missing, and ballots only in weight-0 categories. */
-async function refuseIncomplete(tx: DbOrTx, rows: { zeroWeight: number[]; none: number[] }, weights: Partial<Record<Component, number>>) {
-  const names = async (ids: number[]) => (await queryRows<{ name: string }>(tx, sql`
+async function refuseIncomplete(
+  tx: DbOrTx,
+  rows: { zeroWeight: number[]; none: number[] },
+  weights: Partial<Record<Component, number>>,
+) {
+  const names = async (ids: number[]) =>
+    (
+      await queryRows<{ name: string }>(
+        tx,
+        sql`
     select o.name from campaigns_v_reporters cr join organizations_v_units o on o.id = cr.org_id
-    where cr.id = any(${arrayText(ids)}::int[]) order by o.code limit 6`)).map((r) => r.name);
+    where cr.id = any(${arrayText(ids)}::int[]) order by o.code limit 6`,
+      )
+    ).map((r) => r.name);
   const list = (xs: string[]) => `${xs.slice(0, 5).join('、')}${xs.length > 5 ? '等' : ''}`;
   if (rows.zeroWeight.length) {
-    throw new AppError('BALLOT_WEIGHTS_ZERO', `${list(await names(rows.zeroWeight))}的有效测评票都来自权重为0的评议人类别，无法计算测评得分`);
+    throw new AppError(
+      'BALLOT_WEIGHTS_ZERO',
+      `${list(await names(rows.zeroWeight))}的有效测评票都来自权重为0的评议人类别，无法计算测评得分`,
+    );
   }
   if (rows.none.length) {
-    const parts = COMPONENTS.filter((c) => (weights[c] ?? 0) > 0).map((c) => COMPONENT_LABELS[c]).join('、');
-    throw new AppError('COMPONENTS_MISSING', `${list(await names(rows.none))}的各项得分（${parts}）均缺失，无法计算综合得分；请先发布测评结果或录入得分`);
+    const parts = COMPONENTS.filter((c) => (weights[c] ?? 0) > 0)
+      .map((c) => COMPONENT_LABELS[c])
+      .join('、');
+    throw new AppError(
+      'COMPONENTS_MISSING',
+      `${list(await names(rows.none))}的各项得分（${parts}）均缺失，无法计算综合得分；请先发布测评结果或录入得分`,
+    );
   }
 }
 

@@ -27,7 +27,11 @@ export async function mapLocked<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /** The campaign with its organizer path and the evaluation row (null before the first computation). */
-export async function evaluationContext(db: DbOrTx, campaignId: number, opts: { lock?: boolean; viewer?: AuthUser } = {}) {
+export async function evaluationContext(
+  db: DbOrTx,
+  campaignId: number,
+  opts: { lock?: boolean; viewer?: AuthUser } = {},
+) {
   const { campaign, organizer } = await getCampaign(db, campaignId, opts);
   const q = db.select().from(evaluations).where(eq(evaluations.campaignId, campaignId));
   const [evaluation] = opts.lock ? await q.for('no key update') : await q;
@@ -41,14 +45,27 @@ export function assertOpen(evaluation: EvaluationRow | null) {
 /** A rated reporter of this campaign (role 'reporter', not removed); anything else is refused before writing. */
 export async function campaignReporter(db: DbOrTx, campaignId: number, reporterId: number) {
   const [row] = await db
-    .select({ id: reporterRows.id, orgId: reporterRows.orgId, orgName: orgUnits.name, secretaryName: secretaryRows.name })
+    .select({
+      id: reporterRows.id,
+      orgId: reporterRows.orgId,
+      orgName: orgUnits.name,
+      secretaryName: secretaryRows.name,
+    })
     .from(reporterRows)
     .innerJoin(orgUnits, eq(orgUnits.id, reporterRows.orgId))
     .leftJoin(secretaryRows, eq(secretaryRows.id, reporterRows.secretaryId))
-    .where(and(eq(reporterRows.id, reporterId), eq(reporterRows.campaignId, campaignId),
-      eq(reporterRows.role, 'reporter'), isNull(reporterRows.removedAt)));
+    .where(
+      and(
+        eq(reporterRows.id, reporterId),
+        eq(reporterRows.campaignId, campaignId),
+        eq(reporterRows.role, 'reporter'),
+        isNull(reporterRows.removedAt),
+      ),
+    );
   if (!row) {
-    throw new AppError('REPORTER_NOT_IN_CAMPAIGN', `述职对象（编号${reporterId}）不在本次考核的述职对象名单中`, { field: 'reporterId' });
+    throw new AppError('REPORTER_NOT_IN_CAMPAIGN', `述职对象（编号${reporterId}）不在本次考核的述职对象名单中`, {
+      field: 'reporterId',
+    });
   }
   return row;
 }

@@ -49,7 +49,9 @@ async function tallyRounds(db: DbOrTx, sources: SQL) {
 }
 
 async function tallySurveys(db: DbOrTx, sources: SQL) {
-  const points = sql.raw(`case a.value ${SURVEY_LEVELS.map((l) => `when '${l}' then ${SURVEY_LEVEL_POINTS[l]}`).join(' ')} end`);
+  const points = sql.raw(
+    `case a.value ${SURVEY_LEVELS.map((l) => `when '${l}' then ${SURVEY_LEVEL_POINTS[l]}`).join(' ')} end`,
+  );
   // Unknown levels count in neither sum (the mean is the same as avg() over every known answer).
   await db.execute(sql`
     with todo as (
@@ -89,9 +91,11 @@ export async function tallyCompletedAssessment(db: DbOrTx, reporterId: number) {
 
 /** On 'assessment.reopened' and 'assessment.item_points_changed': a reporter's field scores may count differently. */
 export async function dropFieldTallies(db: DbOrTx, reporters: { reporterId: number } | { itemId: number }) {
-  await db.execute('reporterId' in reporters
-    ? sql`delete from evaluation_field_tallies where reporter_id = ${reporters.reporterId}`
-    : sql`delete from evaluation_field_tallies where reporter_id in (select reporter_id from assessment_v_item_scores where item_id = ${reporters.itemId})`);
+  await db.execute(
+    'reporterId' in reporters
+      ? sql`delete from evaluation_field_tallies where reporter_id = ${reporters.reporterId}`
+      : sql`delete from evaluation_field_tallies where reporter_id in (select reporter_id from assessment_v_item_scores where item_id = ${reporters.itemId})`,
+  );
 }
 
 /** On 'ballots.round_released', in releaseResults' transaction after the round is marked released. */

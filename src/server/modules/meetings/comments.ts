@@ -21,22 +21,43 @@ export interface CommentInput {
  * 点评, 提问 and 回答 per reporter (R-MEET-3), by the presiding secretary or other members, entered by
  * staff at the meeting. Editable until the meeting closes; every version is in the audit log.
  */
-export async function addComment(db: DbOrTx, user: AuthUser, actor: AuditActor, meetingId: number, input: CommentInput) {
+export async function addComment(
+  db: DbOrTx,
+  user: AuthUser,
+  actor: AuditActor,
+  meetingId: number,
+  input: CommentInput,
+) {
   return db.transaction(async (tx) => {
     const { meeting, campaign } = await getMeeting(tx, meetingId, { viewer: user });
     assertComment(user, campaign.organizerPath);
     assertOpen(meeting);
     await assertPhaseOpen(tx, meeting.campaignId, 'meeting.run', actor.at);
     if (input.agendaItemId != null) {
-      const [item] = await tx.select({ id: meetingAgendaItems.id }).from(meetingAgendaItems)
+      const [item] = await tx
+        .select({ id: meetingAgendaItems.id })
+        .from(meetingAgendaItems)
         .where(and(eq(meetingAgendaItems.id, input.agendaItemId), eq(meetingAgendaItems.meetingId, meetingId)));
       if (!item) throw new AppError('VALIDATION', '所选述职对象不在本次会议议程中', { field: 'agendaItemId' });
     }
-    const row = (await tx.insert(meetingComments).values({
-      meetingId, ...input, createdBy: user.id, createdAt: actor.at, updatedBy: user.id, updatedAt: actor.at,
-    }).returning())[0]!;
+    const row = (
+      await tx
+        .insert(meetingComments)
+        .values({
+          meetingId,
+          ...input,
+          createdBy: user.id,
+          createdAt: actor.at,
+          updatedBy: user.id,
+          updatedAt: actor.at,
+        })
+        .returning()
+    )[0]!;
     await writeAudit(tx, actor, {
-      action: 'meeting.comment.add', targetType: 'meeting_comment', targetId: row.id, scopePath: campaign.organizerPath,
+      action: 'meeting.comment.add',
+      targetType: 'meeting_comment',
+      targetId: row.id,
+      scopePath: campaign.organizerPath,
       detail: { meetingId, ...input },
     });
     return row;
@@ -46,8 +67,16 @@ export async function addComment(db: DbOrTx, user: AuthUser, actor: AuditActor, 
 async function loadComment(tx: DbOrTx, user: AuthUser, meetingId: number, commentId: number, at: Date) {
   const { meeting, campaign } = await getMeeting(tx, meetingId, { viewer: user });
   assertComment(user, campaign.organizerPath);
-  const [row] = await tx.select().from(meetingComments)
-    .where(and(eq(meetingComments.id, commentId), eq(meetingComments.meetingId, meetingId), isNull(meetingComments.deletedAt)))
+  const [row] = await tx
+    .select()
+    .from(meetingComments)
+    .where(
+      and(
+        eq(meetingComments.id, commentId),
+        eq(meetingComments.meetingId, meetingId),
+        isNull(meetingComments.deletedAt),
+      ),
+    )
     .for('no key update');
   if (!row) throw notFound('点评记录');
   assertOpen(meeting);
@@ -56,7 +85,11 @@ async function loadComment(tx: DbOrTx, user: AuthUser, meetingId: number, commen
 }
 
 export async function editComment(
-  db: DbOrTx, user: AuthUser, actor: AuditActor, meetingId: number, commentId: number,
+  db: DbOrTx,
+  user: AuthUser,
+  actor: AuditActor,
+  meetingId: number,
+  commentId: number,
   input: Partial<Omit<CommentInput, 'agendaItemId'>>,
 ) {
   return db.transaction(async (tx) => {
@@ -66,23 +99,42 @@ export async function editComment(
         .filter(([k, v]) => v !== undefined && v !== row[k as keyof typeof row])
         .map(([k, v]) => [k, { from: row[k as keyof typeof row], to: v }]),
     );
-    const after = (await tx.update(meetingComments).set({ ...input, updatedBy: user.id, updatedAt: actor.at })
-      .where(eq(meetingComments.id, commentId)).returning())[0]!;
+    const after = (
+      await tx
+        .update(meetingComments)
+        .set({ ...input, updatedBy: user.id, updatedAt: actor.at })
+        .where(eq(meetingComments.id, commentId))
+        .returning()
+    )[0]!;
     await writeAudit(tx, actor, {
-      action: 'meeting.comment.edit', targetType: 'meeting_comment', targetId: commentId, scopePath: campaign.organizerPath,
+      action: 'meeting.comment.edit',
+      targetType: 'meeting_comment',
+      targetId: commentId,
+      scopePath: campaign.organizerPath,
       detail: { meetingId, changes },
     });
     return after;
   });
 }
 
-export async function deleteComment(db: DbOrTx, user: AuthUser, actor: AuditActor, meetingId: number, commentId: number) {
+export async function deleteComment(
+  db: DbOrTx,
+  user: AuthUser,
+  actor: AuditActor,
+  meetingId: number,
+  commentId: number,
+) {
   await db.transaction(async (tx) => {
     const { row, campaign } = await loadComment(tx, user, meetingId, commentId, actor.at);
-    await tx.update(meetingComments).set({ deletedAt: actor.at, updatedBy: user.id, updatedAt: actor.at })
+    await tx
+      .update(meetingComments)
+      .set({ deletedAt: actor.at, updatedBy: user.id, updatedAt: actor.at })
       .where(eq(meetingComments.id, commentId));
     await writeAudit(tx, actor, {
-      action: 'meeting.comment.delete', targetType: 'meeting_comment', targetId: commentId, scopePath: campaign.organizerPath,
+      action: 'meeting.comment.delete',
+      targetType: 'meeting_comment',
+      targetId: commentId,
+      scopePath: campaign.organizerPath,
       detail: { meetingId, kind: row.kind, authorName: row.authorName, body: row.body },
     });
   });

@@ -9,9 +9,12 @@ const COMMENTERS: readonly Role[] = ['org_admin', 'leader'];
 /** The meeting belongs to the user's level or below: the campaign's organizer lies in the user's subtree. */
 const covers = (user: AuthUser, organizerPath: string) => pathWithin(organizerPath, user.scopePath);
 
-export const canManage = (user: AuthUser, organizerPath: string) => user.role === 'org_admin' && covers(user, organizerPath);
-export const canComment = (user: AuthUser, organizerPath: string) => COMMENTERS.includes(user.role) && covers(user, organizerPath);
-export const canRead = (user: AuthUser, organizerPath: string) => READERS.includes(user.role) && covers(user, organizerPath);
+export const canManage = (user: AuthUser, organizerPath: string) =>
+  user.role === 'org_admin' && covers(user, organizerPath);
+export const canComment = (user: AuthUser, organizerPath: string) =>
+  COMMENTERS.includes(user.role) && covers(user, organizerPath);
+export const canRead = (user: AuthUser, organizerPath: string) =>
+  READERS.includes(user.role) && covers(user, organizerPath);
 
 export function assertManage(user: AuthUser, organizerPath: string) {
   if (!canManage(user, organizerPath)) throw new AppError('FORBIDDEN', '无权管理该述职评议会');

@@ -27,8 +27,13 @@ export interface CampaignCtx {
 export async function getCampaignCtx(db: DbOrTx, campaignId: number, viewer?: AuthUser): Promise<CampaignCtx> {
   const [row] = await db
     .select({
-      id: campaignRows.id, title: campaignRows.title, year: campaignRows.year, state: campaignRows.state, settings: campaignRows.settings,
-      organizerName: orgUnits.name, organizerPath: orgUnits.path,
+      id: campaignRows.id,
+      title: campaignRows.title,
+      year: campaignRows.year,
+      state: campaignRows.state,
+      settings: campaignRows.settings,
+      organizerName: orgUnits.name,
+      organizerPath: orgUnits.path,
     })
     .from(campaignRows)
     .innerJoin(orgUnits, eq(orgUnits.id, campaignRows.organizerOrgId))
@@ -80,8 +85,12 @@ export interface ReporterInfo {
 export async function campaignReporterInfo(db: DbOrTx, campaignId: number): Promise<ReporterInfo[]> {
   return db
     .select({
-      id: reporterRows.id, role: reporterRows.role, tierKey: reporterRows.tierKey,
-      writtenOnly: reporterRows.writtenOnly, orgName: orgUnits.name, orgCode: orgUnits.code,
+      id: reporterRows.id,
+      role: reporterRows.role,
+      tierKey: reporterRows.tierKey,
+      writtenOnly: reporterRows.writtenOnly,
+      orgName: orgUnits.name,
+      orgCode: orgUnits.code,
       secretaryName: secretaryRows.name,
     })
     .from(reporterRows)
@@ -94,10 +103,16 @@ export async function campaignReporterInfo(db: DbOrTx, campaignId: number): Prom
 export async function agendaItems(db: DbOrTx, meetingId: number) {
   return db
     .select({
-      id: meetingAgendaItems.id, reporterId: meetingAgendaItems.reporterId, position: meetingAgendaItems.position,
-      writtenOnly: meetingAgendaItems.writtenOnly, speakingMinutes: meetingAgendaItems.speakingMinutes,
-      speechStartedAt: meetingAgendaItems.speechStartedAt, speechEndedAt: meetingAgendaItems.speechEndedAt,
-      role: reporterRows.role, tierKey: reporterRows.tierKey, orgName: orgUnits.name,
+      id: meetingAgendaItems.id,
+      reporterId: meetingAgendaItems.reporterId,
+      position: meetingAgendaItems.position,
+      writtenOnly: meetingAgendaItems.writtenOnly,
+      speakingMinutes: meetingAgendaItems.speakingMinutes,
+      speechStartedAt: meetingAgendaItems.speechStartedAt,
+      speechEndedAt: meetingAgendaItems.speechEndedAt,
+      role: reporterRows.role,
+      tierKey: reporterRows.tierKey,
+      orgName: orgUnits.name,
       secretaryName: secretaryRows.name,
     })
     .from(meetingAgendaItems)
@@ -110,11 +125,18 @@ export async function agendaItems(db: DbOrTx, meetingId: number) {
 export type AgendaRow = Awaited<ReturnType<typeof agendaItems>>[number];
 
 export async function attendanceRows(db: DbOrTx, meetingId: number) {
-  return db.select().from(meetingAttendance).where(eq(meetingAttendance.meetingId, meetingId)).orderBy(meetingAttendance.id);
+  return db
+    .select()
+    .from(meetingAttendance)
+    .where(eq(meetingAttendance.meetingId, meetingId))
+    .orderBy(meetingAttendance.id);
 }
 
 export async function attendeeRows(db: DbOrTx, meetingId: number) {
-  return db.select().from(meetingAttendees).where(eq(meetingAttendees.meetingId, meetingId))
+  return db
+    .select()
+    .from(meetingAttendees)
+    .where(eq(meetingAttendees.meetingId, meetingId))
     .orderBy(meetingAttendees.categoryKey, meetingAttendees.position);
 }
 

@@ -7,21 +7,28 @@ import { Id } from '../../http/schemas';
 import { COMMENT_KIND_KEYS, MEETING_STEP_KEYS } from '../../../domain/meeting-agenda';
 
 export const CommentParams = z.object({ id: Id, commentId: Id });
-const Text = (max: number, what: string) => z.string().trim().min(1, `请填写${what}`).max(max, `${what}不能超过${max}字`);
-const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(s)), '不是有效日期');
-const Optional = (max: number, what: string) => z.string().trim().max(max, `${what}不能超过${max}字`).nullable().optional();
+const Text = (max: number, what: string) =>
+  z.string().trim().min(1, `请填写${what}`).max(max, `${what}不能超过${max}字`);
+const IsoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
+  .refine((s) => !Number.isNaN(Date.parse(s)), '不是有效日期');
+const Optional = (max: number, what: string) =>
+  z.string().trim().max(max, `${what}不能超过${max}字`).nullable().optional();
 
 const CommentModeEnum = z.enum(['one_by_one', 'collective'], { message: '点评方式应为“一述一评”或“集中点评”' });
 
-export const MeetingInput = z.object({
-  title: Text(100, '会议名称'),
-  meetingDate: IsoDate,
-  place: Text(100, '会议地点'),
-  chair: Optional(50, '主持人'),
-  recorder: Optional(50, '记录人'),
-  /** 一述一评 / 集中点评; the campaign's setting when not given. */
-  commentMode: CommentModeEnum.optional(),
-}).strict();
+export const MeetingInput = z
+  .object({
+    title: Text(100, '会议名称'),
+    meetingDate: IsoDate,
+    place: Text(100, '会议地点'),
+    chair: Optional(50, '主持人'),
+    recorder: Optional(50, '记录人'),
+    /** 一述一评 / 集中点评; the campaign's setting when not given. */
+    commentMode: CommentModeEnum.optional(),
+  })
+  .strict();
 export type MeetingInputT = z.infer<typeof MeetingInput>;
 export const MeetingPatch = MeetingInput.partial().strict();
 
@@ -31,50 +38,71 @@ export const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 
-export const AgendaInput = z.object({
-  items: z.array(z.object({ reporterId: Id, writtenOnly: z.boolean() }).strict()).max(2000),
-}).strict();
+export const AgendaInput = z
+  .object({
+    items: z.array(z.object({ reporterId: Id, writtenOnly: z.boolean() }).strict()).max(2000),
+  })
+  .strict();
 
 export const StepInput = z.object({ step: z.enum(MEETING_STEP_KEYS) }).strict();
 
-export const TimerInput = z.object({
-  action: z.enum(['select', 'start', 'pause', 'reset', 'next']),
-  /** The agenda item to select (action 'select'). */
-  itemId: Id.optional(),
-}).strict();
+export const TimerInput = z
+  .object({
+    action: z.enum(['select', 'start', 'pause', 'reset', 'next']),
+    /** The agenda item to select (action 'select'). */
+    itemId: Id.optional(),
+  })
+  .strict();
 
-export const AttendanceInput = z.object({
-  rows: z.array(z.object({
+export const AttendanceInput = z
+  .object({
+    rows: z
+      .array(
+        z
+          .object({
+            categoryKey: z.string().trim().min(1).max(64),
+            expected: z.number().int().min(0, '应到人数不能为负').max(100_000),
+            present: z.number().int().min(0, '实到人数不能为负').max(100_000),
+            names: Optional(2000, '名单'),
+          })
+          .strict(),
+      )
+      .max(50),
+  })
+  .strict();
+
+export const AttendeeInput = z
+  .object({
     categoryKey: z.string().trim().min(1).max(64),
-    expected: z.number().int().min(0, '应到人数不能为负').max(100_000),
-    present: z.number().int().min(0, '实到人数不能为负').max(100_000),
-    names: Optional(2000, '名单'),
-  }).strict()).max(50),
-}).strict();
-
-export const AttendeeInput = z.object({
-  categoryKey: z.string().trim().min(1).max(64),
-  name: Text(50, '姓名'),
-  unit: Text(100, '所在单位'),
-  identity: Optional(50, '身份或职务'),
-  present: z.boolean(),
-}).strict();
+    name: Text(50, '姓名'),
+    unit: Text(100, '所在单位'),
+    identity: Optional(50, '身份或职务'),
+    present: z.boolean(),
+  })
+  .strict();
 export const AttendeesInput = z.object({ rows: z.array(AttendeeInput).max(2000) }).strict();
 
 export const AttendeeOut = z.object({
-  id: z.number(), categoryKey: z.string(), categoryLabel: z.string(), name: z.string(), unit: z.string(),
-  identity: z.string().nullable(), present: z.boolean(),
+  id: z.number(),
+  categoryKey: z.string(),
+  categoryLabel: z.string(),
+  name: z.string(),
+  unit: z.string(),
+  identity: z.string().nullable(),
+  present: z.boolean(),
 });
 export type AttendeeOutT = z.infer<typeof AttendeeOut>;
 
-export const CommentInput = z.object({
-  /** null: a collective comment (集中点评) on the whole meeting. */
-  agendaItemId: Id.nullable(),
-  kind: z.enum(COMMENT_KIND_KEYS),
-  authorName: Text(50, '发言人'),
-  authorRole: Text(50, '职务'),
-  body: Text(5000, '内容'),
-}).strict();
+export const CommentInput = z
+  .object({
+    /** null: a collective comment (集中点评) on the whole meeting. */
+    agendaItemId: Id.nullable(),
+    kind: z.enum(COMMENT_KIND_KEYS),
+    authorName: Text(50, '发言人'),
+    authorRole: Text(50, '职务'),
+    body: Text(5000, '内容'),
+  })
+  .strict();
 export const CommentPatch = CommentInput.omit({ agendaItemId: true }).partial().strict();
 
 export const MeetingSummary = z.object({
@@ -96,7 +124,12 @@ export const MeetingSummary = z.object({
 });
 export type MeetingSummaryT = z.infer<typeof MeetingSummary>;
 
-export const CampaignBrief = z.object({ id: z.number(), title: z.string(), year: z.number(), organizerName: z.string() });
+export const CampaignBrief = z.object({
+  id: z.number(),
+  title: z.string(),
+  year: z.number(),
+  organizerName: z.string(),
+});
 
 export const MeetingList = z.object({
   campaign: CampaignBrief,
@@ -188,7 +221,8 @@ export const MeetingDetail = z.object({
   timer: TimerOut,
   steps: z.array(z.object({ key: z.string(), label: z.string() })),
   permissions: z.object({
-    manage: z.boolean(), comment: z.boolean(),
+    manage: z.boolean(),
+    comment: z.boolean(),
     /** May run the ballot rounds (the ballots module's policy); the web app shows the 测评 tab only then. */
     ballots: z.boolean(),
   }),

@@ -26,8 +26,17 @@ export async function setAgenda(db: DbOrTx, user: AuthUser, actor: AuditActor, i
     await writePlan(tx, id, planned, meeting.timerItemId);
     await tx.update(meetings).set({ updatedAt: actor.at }).where(eq(meetings.id, id));
     await writeAudit(tx, actor, {
-      action: 'meeting.agenda', targetType: 'meeting', targetId: id, scopePath: campaign.organizerPath,
-      detail: { items: planned.map((p) => ({ reporterId: p.reporterId, writtenOnly: p.writtenOnly, minutes: p.speakingMinutes })) },
+      action: 'meeting.agenda',
+      targetType: 'meeting',
+      targetId: id,
+      scopePath: campaign.organizerPath,
+      detail: {
+        items: planned.map((p) => ({
+          reporterId: p.reporterId,
+          writtenOnly: p.writtenOnly,
+          minutes: p.speakingMinutes,
+        })),
+      },
     });
     return planned.length;
   });
@@ -40,17 +49,23 @@ export async function defaultAgendaEntries(db: DbOrTx, campaignId: number): Prom
 }
 
 async function writePlan(
-  tx: Tx | DbOrTx, meetingId: number,
-  planned: ReturnType<typeof planAgenda>, timerItemId: number | null,
+  tx: Tx | DbOrTx,
+  meetingId: number,
+  planned: ReturnType<typeof planAgenda>,
+  timerItemId: number | null,
 ) {
   const existing = await tx.select().from(meetingAgendaItems).where(eq(meetingAgendaItems.meetingId, meetingId));
   const keep = new Set(planned.map((p) => p.reporterId));
   const dropped = existing.filter((e) => !keep.has(e.reporterId));
   if (dropped.length) {
     const ids = dropped.map((d) => d.id);
-    const [commented] = await tx.select({ id: meetingComments.agendaItemId }).from(meetingComments)
-      .where(and(inArray(meetingComments.agendaItemId, ids), isNull(meetingComments.deletedAt))).limit(1);
-    if (commented) throw new AppError('AGENDA_ITEM_HAS_COMMENTS', '已有点评记录的述职对象不能移出议程', { field: 'items' });
+    const [commented] = await tx
+      .select({ id: meetingComments.agendaItemId })
+      .from(meetingComments)
+      .where(and(inArray(meetingComments.agendaItemId, ids), isNull(meetingComments.deletedAt)))
+      .limit(1);
+    if (commented)
+      throw new AppError('AGENDA_ITEM_HAS_COMMENTS', '已有点评记录的述职对象不能移出议程', { field: 'items' });
     if (timerItemId != null && ids.includes(timerItemId)) {
       throw new AppError('AGENDA_ITEM_SPEAKING', '正在发言的述职对象不能移出议程', { field: 'items' });
     }
@@ -62,7 +77,8 @@ async function writePlan(
   for (const p of planned) {
     const e = byReporter.get(p.reporterId);
     if (e) {
-      await tx.update(meetingAgendaItems)
+      await tx
+        .update(meetingAgendaItems)
         .set({ position: p.position, writtenOnly: p.writtenOnly, speakingMinutes: p.speakingMinutes })
         .where(eq(meetingAgendaItems.id, e.id));
     } else {

@@ -18,11 +18,16 @@ export async function setStep(db: DbOrTx, user: AuthUser, actor: AuditActor, id:
     assertManage(user, campaign.organizerPath);
     assertOpen(meeting);
     await assertPhaseOpen(tx, meeting.campaignId, 'meeting.run', actor.at);
-    const [row] = await tx.update(meetings)
+    const [row] = await tx
+      .update(meetings)
       .set({ currentStep: step, state: 'in_progress', updatedAt: actor.at })
-      .where(eq(meetings.id, id)).returning();
+      .where(eq(meetings.id, id))
+      .returning();
     await writeAudit(tx, actor, {
-      action: 'meeting.step', targetType: 'meeting', targetId: id, scopePath: campaign.organizerPath,
+      action: 'meeting.step',
+      targetType: 'meeting',
+      targetId: id,
+      scopePath: campaign.organizerPath,
       detail: { from: meeting.currentStep, to: step, label: stepLabel(step) },
     });
     return row;
@@ -46,14 +51,32 @@ export async function advanceMeeting(db: DbOrTx, user: AuthUser, actor: AuditAct
     const next = nextInFlow(mode, items, { step: meeting.currentStep, itemId: before.itemId });
     if (!next) throw new AppError('FLOW_END', items.length ? '议程已全部进行完毕' : '请先安排会议议程');
     if (meeting.currentStep === 'reports' && before.itemId != null && before.status !== 'idle') {
-      await tx.update(meetingAgendaItems).set({ speechEndedAt: actor.at }).where(eq(meetingAgendaItems.id, before.itemId));
+      await tx
+        .update(meetingAgendaItems)
+        .set({ speechEndedAt: actor.at })
+        .where(eq(meetingAgendaItems.id, before.itemId));
     }
-    const [row] = await tx.update(meetings)
-      .set({ currentStep: next.step, state: 'in_progress', ...timerColumns(selectSpeaker(next.itemId)), updatedAt: actor.at })
-      .where(eq(meetings.id, id)).returning();
+    const [row] = await tx
+      .update(meetings)
+      .set({
+        currentStep: next.step,
+        state: 'in_progress',
+        ...timerColumns(selectSpeaker(next.itemId)),
+        updatedAt: actor.at,
+      })
+      .where(eq(meetings.id, id))
+      .returning();
     await writeAudit(tx, actor, {
-      action: 'meeting.advance', targetType: 'meeting', targetId: id, scopePath: campaign.organizerPath,
-      detail: { mode, from: { step: meeting.currentStep, itemId: before.itemId }, to: next, label: stepLabel(next.step) },
+      action: 'meeting.advance',
+      targetType: 'meeting',
+      targetId: id,
+      scopePath: campaign.organizerPath,
+      detail: {
+        mode,
+        from: { step: meeting.currentStep, itemId: before.itemId },
+        to: next,
+        label: stepLabel(next.step),
+      },
     });
     return row;
   });
@@ -66,10 +89,17 @@ export async function closeMeeting(db: DbOrTx, user: AuthUser, actor: AuditActor
     assertManage(user, campaign.organizerPath);
     assertOpen(meeting);
     const timer = pauseTimer(timerOf(meeting), actor.at);
-    const [row] = await tx.update(meetings)
+    const [row] = await tx
+      .update(meetings)
       .set({ state: 'closed', closedAt: actor.at, updatedAt: actor.at, ...timerColumns(timer) })
-      .where(eq(meetings.id, id)).returning();
-    await writeAudit(tx, actor, { action: 'meeting.close', targetType: 'meeting', targetId: id, scopePath: campaign.organizerPath });
+      .where(eq(meetings.id, id))
+      .returning();
+    await writeAudit(tx, actor, {
+      action: 'meeting.close',
+      targetType: 'meeting',
+      targetId: id,
+      scopePath: campaign.organizerPath,
+    });
     return row;
   });
 }

@@ -25,13 +25,21 @@ export async function createOrg(db: DbOrTx, user: AuthUser, actor: AuditActor, i
       throw new AppError('DUPLICATE_CODE', `组织编码「${input.code}」已存在`, { field: 'code' });
     }
     // The path needs the new id, so insert with a placeholder and set it in the same transaction.
-    const row = (await tx
-      .insert(organizations)
-      .values({ ...input, path: '', depth: parent.depth + 1, parentId: parent.id })
-      .returning())[0]!;
+    const row = (
+      await tx
+        .insert(organizations)
+        .values({ ...input, path: '', depth: parent.depth + 1, parentId: parent.id })
+        .returning()
+    )[0]!;
     const path = `${parent.path}${row.id}/`;
     const saved = (await tx.update(organizations).set({ path }).where(eq(organizations.id, row.id)).returning())[0]!;
-    await writeAudit(tx, actor, { action: 'org.create', targetType: 'organization', targetId: row.id, scopePath: path, detail: { name: input.name, code: input.code } });
+    await writeAudit(tx, actor, {
+      action: 'org.create',
+      targetType: 'organization',
+      targetId: row.id,
+      scopePath: path,
+      detail: { name: input.name, code: input.code },
+    });
     return saved;
   });
 }

@@ -8,25 +8,38 @@ import { assertRead } from './policy';
 import { getOrg } from './repo';
 
 /** The subtree in the import layout, so an export can be edited and imported elsewhere. */
-export async function exportOrgs(db: DbOrTx, user: AuthUser, rootId: number): Promise<{ name: string; buffer: Buffer }> {
+export async function exportOrgs(
+  db: DbOrTx,
+  user: AuthUser,
+  rootId: number,
+): Promise<{ name: string; buffer: Buffer }> {
   const root = await getOrg(db, rootId, user);
   assertRead(user, root.path);
-  const rows = await queryRows<Record<string, string | null>>(db, sql`
+  const rows = await queryRows<Record<string, string | null>>(
+    db,
+    sql`
     select o.code, o.name, p.code as parent_code, o.kind, o.sector, o.level,
            s.name as sec_name, s.position as sec_position, s.tenure_start::text as tenure_start, s.phone as sec_phone
     from organizations o
     left join organizations p on p.id = o.parent_id
     left join secretaries s on s.org_id = o.id and s.tenure_end is null
     where o.path like ${`${root.path}%`}
-    order by o.depth, o.code`);
+    order by o.depth, o.code`,
+  );
   const wb = new ExcelJS.Workbook();
   const ws = addOrgSheet(wb);
   for (const r of rows) {
     ws.addRow({
-      code: r.code, name: r.name, parentCode: r.parent_code ?? '',
-      kind: kindLabel(r.kind!), sector: sectorLabel(r.sector!), level: levelLabel(r.level!),
-      secretaryName: r.sec_name ?? '', secretaryPosition: r.sec_position ?? '',
-      tenureStart: r.tenure_start ? new Date(`${r.tenure_start}T00:00:00Z`) : null, secretaryPhone: r.sec_phone ?? '',
+      code: r.code,
+      name: r.name,
+      parentCode: r.parent_code ?? '',
+      kind: kindLabel(r.kind!),
+      sector: sectorLabel(r.sector!),
+      level: levelLabel(r.level!),
+      secretaryName: r.sec_name ?? '',
+      secretaryPosition: r.sec_position ?? '',
+      tenureStart: r.tenure_start ? new Date(`${r.tenure_start}T00:00:00Z`) : null,
+      secretaryPhone: r.sec_phone ?? '',
     });
   }
   return { name: `${root.name}-组织架构.xlsx`, buffer: Buffer.from(await wb.xlsx.writeBuffer()) };

@@ -3,7 +3,13 @@ import { setImmediate } from 'node:timers/promises';
 import ExcelJS from 'exceljs';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { AppError } from '../../../domain/errors';
-import { type ExistingOrg, type ImportRowError, type PlannedOrg, planOrgImportPausing, type RawOrgRow } from '../../../domain/org-import';
+import {
+  type ExistingOrg,
+  type ImportRowError,
+  type PlannedOrg,
+  planOrgImportPausing,
+  type RawOrgRow,
+} from '../../../domain/org-import';
 import { pathWithin } from '../../../domain/roles';
 import { ORG_WRITERS } from './policy';
 import { type DbOrTx, queryRows } from '../../db/connect';
@@ -21,13 +27,19 @@ function cellText(cell: ExcelJS.Cell): string {
   return String(cell.text ?? '').trim();
 }
 
-const invalidFile = () => new AppError('INVALID_FILE', '无法读取文件：请上传用导入模板填写的 .xlsx 文件', { field: 'file' });
+const invalidFile = () =>
+  new AppError('INVALID_FILE', '无法读取文件：请上传用导入模板填写的 .xlsx 文件', { field: 'file' });
 
 /** The sheet's real name: the streaming reader only knows "SheetN", the workbook maps N to a name. */
 function sheetName(reader: object, sheetNo: string): string | undefined {
   // Fields exceljs fills while streaming but does not declare.
-  const internals = reader as { workbookRels?: { Id: string; Target: string }[]; model?: { sheets?: { name: string; rId: string }[] } };
-  const rel = internals.workbookRels?.find((r) => r.Target.replace(/^\/?(xl\/)?/, '') === `worksheets/sheet${sheetNo}.xml`);
+  const internals = reader as {
+    workbookRels?: { Id: string; Target: string }[];
+    model?: { sheets?: { name: string; rId: string }[] };
+  };
+  const rel = internals.workbookRels?.find(
+    (r) => r.Target.replace(/^\/?(xl\/)?/, '') === `worksheets/sheet${sheetNo}.xml`,
+  );
   return internals.model?.sheets?.find((s) => s.rId === rel?.Id)?.name;
 }
 
@@ -40,14 +52,20 @@ function sheetName(reader: object, sheetNo: string): string | undefined {
 export async function readOrgSheet(file: Buffer, onProgress?: (bytesRead: number) => void): Promise<RawOrgRow[]> {
   // Chunks, so progress can be told from how much of the file the unzipper has taken.
   const CHUNK = 256 * 1024;
-  const input = Readable.from((function* () {
-    for (let at = 0; at < file.length; at += CHUNK) {
-      onProgress?.(at);
-      yield file.subarray(at, at + CHUNK);
-    }
-  })());
+  const input = Readable.from(
+    (function* () {
+      for (let at = 0; at < file.length; at += CHUNK) {
+        onProgress?.(at);
+        yield file.subarray(at, at + CHUNK);
+      }
+    })(),
+  );
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
-    worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore',
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    entries: 'ignore',
   });
   const expected = ORG_COLUMNS.map((c) => c.header);
   let chosen: { rows: RawOrgRow[]; header: string[] } | null = null;
@@ -66,7 +84,8 @@ export async function readOrgSheet(file: Buffer, onProgress?: (bytesRead: number
           continue;
         }
         if (values.every((v) => v === '')) continue;
-        if (sheet.rows.length >= MAX_ROWS) throw new AppError('TOO_MANY_ROWS', `一次最多导入${MAX_ROWS}行`, { field: 'file' });
+        if (sheet.rows.length >= MAX_ROWS)
+          throw new AppError('TOO_MANY_ROWS', `一次最多导入${MAX_ROWS}行`, { field: 'file' });
         const rec = Object.fromEntries(ORG_COLUMNS.map((c, i) => [c.key, values[i]]));
         sheet.rows.push({ row: row.number, ...(rec as Omit<RawOrgRow, 'row'>) });
         // The parser resolves from memory through microtasks only, which starves timers and sockets:
@@ -88,7 +107,10 @@ export async function readOrgSheet(file: Buffer, onProgress?: (bytesRead: number
 }
 
 function invalidRows(errors: ImportRowError[]) {
-  return new AppError('IMPORT_INVALID', `导入文件有${errors.length}处错误，未导入任何数据，请修改后重新上传`, { errors: errors.slice(0, 1000), total: errors.length });
+  return new AppError('IMPORT_INVALID', `导入文件有${errors.length}处错误，未导入任何数据，请修改后重新上传`, {
+    errors: errors.slice(0, 1000),
+    total: errors.length,
+  });
 }
 
 async function loadExisting(db: DbOrTx, user: AuthUser, codes: string[]) {
@@ -99,7 +121,8 @@ async function loadExisting(db: DbOrTx, user: AuthUser, codes: string[]) {
       .select({ id: organizations.id, code: organizations.code, path: organizations.path, depth: organizations.depth })
       .from(organizations)
       .where(inArray(organizations.code, chunk));
-    for (const f of found) existing.set(f.code, { id: f.id, path: f.path, depth: f.depth, inScope: pathWithin(f.path, user.scopePath) });
+    for (const f of found)
+      existing.set(f.code, { id: f.id, path: f.path, depth: f.depth, inScope: pathWithin(f.path, user.scopePath) });
   }
   return existing;
 }
@@ -107,7 +130,8 @@ async function loadExisting(db: DbOrTx, user: AuthUser, codes: string[]) {
 export type ImportPhase = 'reading' | 'checking' | 'writing';
 
 export function assertCanImport(user: AuthUser) {
-  if (!ORG_WRITERS.has(user.role) || !user.scopePath) throw new AppError('FORBIDDEN', '只有组织部管理员或系统管理员可以导入');
+  if (!ORG_WRITERS.has(user.role) || !user.scopePath)
+    throw new AppError('FORBIDDEN', '只有组织部管理员或系统管理员可以导入');
 }
 
 /** Rows per staging statement: each is a short write, so other requests get the connection in between. */
@@ -121,30 +145,48 @@ const pause = () => setImmediate().then(() => undefined);
  * Without a job (the synchronous route) a job row is made so the staging rows have an owner.
  */
 export async function importOrgs(
-  db: DbOrTx, user: AuthUser, actor: AuditActor, file: Buffer, today: string,
+  db: DbOrTx,
+  user: AuthUser,
+  actor: AuditActor,
+  file: Buffer,
+  today: string,
   progress?: (phase: ImportPhase, done: number, total: number) => Promise<void> | void,
   jobId?: number,
 ) {
   assertCanImport(user);
   if (jobId !== undefined) return runImport(db, user, actor, file, today, jobId, progress);
-  const job = (await db.insert(orgImportJobs)
-    .values({ userId: user.id, fileName: '（同步导入）', status: 'reading', processed: 0, total: file.length })
-    .returning({ id: orgImportJobs.id }))[0]!;
+  const job = (
+    await db
+      .insert(orgImportJobs)
+      .values({ userId: user.id, fileName: '（同步导入）', status: 'reading', processed: 0, total: file.length })
+      .returning({ id: orgImportJobs.id })
+  )[0]!;
   const finish = (values: Partial<typeof orgImportJobs.$inferInsert>) =>
-    db.update(orgImportJobs).set({ ...values, updatedAt: new Date() }).where(eq(orgImportJobs.id, job.id));
+    db
+      .update(orgImportJobs)
+      .set({ ...values, updatedAt: new Date() })
+      .where(eq(orgImportJobs.id, job.id));
   try {
     const result = await runImport(db, user, actor, file, today, job.id, progress);
     await finish({ status: 'done', processed: result.orgs, result });
     return result;
   } catch (e) {
     const err = e instanceof AppError ? e : null;
-    await finish({ status: 'failed', error: { code: err?.code ?? 'INTERNAL', message: err?.message ?? '导入失败', details: err?.details ?? null } });
+    await finish({
+      status: 'failed',
+      error: { code: err?.code ?? 'INTERNAL', message: err?.message ?? '导入失败', details: err?.details ?? null },
+    });
     throw e;
   }
 }
 
 async function runImport(
-  db: DbOrTx, user: AuthUser, actor: AuditActor, file: Buffer, today: string, jobId: number,
+  db: DbOrTx,
+  user: AuthUser,
+  actor: AuditActor,
+  file: Buffer,
+  today: string,
+  jobId: number,
   progress?: (phase: ImportPhase, done: number, total: number) => Promise<void> | void,
 ) {
   let lastReport = -1;
@@ -174,7 +216,10 @@ async function runImport(
 /** Writes the plan into org_import_staging in short statements, yielding the connection between them. */
 async function stage(db: DbOrTx, jobId: number, plan: PlannedOrg[], progress: (done: number) => Promise<void> | void) {
   // Ids are taken from the sequence up front so every path can be computed before inserting.
-  const idRows = await queryRows<{ id: number }>(db, sql`select nextval(pg_get_serial_sequence('organizations', 'id'))::int as id from generate_series(1, ${plan.length})`);
+  const idRows = await queryRows<{ id: number }>(
+    db,
+    sql`select nextval(pg_get_serial_sequence('organizations', 'id'))::int as id from generate_series(1, ${plan.length})`,
+  );
   const ids = idRows.map((r) => Number(r.id));
   type Placed = { id: number; path: string; depth: number; anchor: { id: number; path: string; depth: number } };
   const placed = new Map<string, Placed>();
@@ -187,11 +232,25 @@ async function stage(db: DbOrTx, jobId: number, plan: PlannedOrg[], progress: (d
     const me = { id: ids[i]!, path: `${parent.path}${ids[i]}/`, depth: parent.depth + 1, anchor: parent.anchor };
     placed.set(p.code, me);
     return {
-      job_id: jobId, row: p.row, id: me.id, parent_id: parent.id, name: p.name, code: p.code,
-      parent_code: 'existingId' in p.parent ? '' : p.parent.code, kind: p.kind, sector: p.sector, level: p.level,
-      path: me.path, depth: me.depth, anchor_id: me.anchor.id, anchor_path: me.anchor.path, anchor_depth: me.anchor.depth,
-      secretary_name: p.secretary?.name ?? null, secretary_position: p.secretary?.position ?? null,
-      secretary_tenure_start: p.secretary?.tenureStart ?? null, secretary_phone: p.secretary?.phone ?? null,
+      job_id: jobId,
+      row: p.row,
+      id: me.id,
+      parent_id: parent.id,
+      name: p.name,
+      code: p.code,
+      parent_code: 'existingId' in p.parent ? '' : p.parent.code,
+      kind: p.kind,
+      sector: p.sector,
+      level: p.level,
+      path: me.path,
+      depth: me.depth,
+      anchor_id: me.anchor.id,
+      anchor_path: me.anchor.path,
+      anchor_depth: me.anchor.depth,
+      secretary_name: p.secretary?.name ?? null,
+      secretary_position: p.secretary?.position ?? null,
+      secretary_tenure_start: p.secretary?.tenureStart ?? null,
+      secretary_phone: p.secretary?.phone ?? null,
     };
   });
   for (let i = 0; i < staged.length; i += STAGE_BATCH) {
@@ -219,19 +278,26 @@ async function stage(db: DbOrTx, jobId: number, plan: PlannedOrg[], progress: (d
 async function moveStaged(db: DbOrTx, user: AuthUser, actor: AuditActor, jobId: number) {
   const scope = `${user.scopePath}%`;
   return db.transaction(async (tx) => {
-    const taken = await queryRows<{ row: number; code: string }>(tx, sql`
+    const taken = await queryRows<{ row: number; code: string }>(
+      tx,
+      sql`
       select s.row, s.code from org_import_staging s join organizations o on o.code = s.code
-      where s.job_id = ${jobId} order by s.row limit 1000`);
-    const lostParents = await queryRows<{ row: number; code: string; gone: boolean }>(tx, sql`
+      where s.job_id = ${jobId} order by s.row limit 1000`,
+    );
+    const lostParents = await queryRows<{ row: number; code: string; gone: boolean }>(
+      tx,
+      sql`
       select s.row, p.code, a.id is null as gone from org_import_staging s
         left join organizations a on a.id = s.anchor_id
         left join organizations p on p.id = s.parent_id
       where s.job_id = ${jobId} and s.parent_id = s.anchor_id and (a.id is null or a.path not like ${scope})
-      order by s.row limit 1000`);
+      order by s.row limit 1000`,
+    );
     const errors: ImportRowError[] = [
       ...taken.map((t) => ({ row: t.row, column: '组织编码', message: `组织编码「${t.code}」在导入期间已被占用` })),
       ...lostParents.map((l) => ({
-        row: l.row, column: '上级组织编码',
+        row: l.row,
+        column: '上级组织编码',
         message: l.gone ? '上级组织在导入期间已被删除' : `上级组织「${l.code}」在导入期间已移出您的管理范围`,
       })),
     ].sort((a, b) => a.row - b.row);
@@ -247,14 +313,21 @@ async function moveStaged(db: DbOrTx, user: AuthUser, actor: AuditActor, jobId: 
       select s.id, s.secretary_name, s.secretary_position, s.secretary_tenure_start, s.secretary_phone
       from org_import_staging s where s.job_id = ${jobId} and s.secretary_name is not null`);
     // Counted from staging, not from the insert's reply: the two drivers report affected rows differently.
-    const span = (await queryRows<{ orgs: number; secretaries: number; first: string | null; last: string | null }>(tx, sql`
+    const span = (
+      await queryRows<{ orgs: number; secretaries: number; first: string | null; last: string | null }>(
+        tx,
+        sql`
       select count(*)::int as orgs, count(secretary_name)::int as secretaries,
         (array_agg(code order by row))[1] as first, (array_agg(code order by row desc))[1] as last
-      from org_import_staging where job_id = ${jobId}`))[0]!;
+      from org_import_staging where job_id = ${jobId}`,
+      )
+    )[0]!;
     await tx.delete(orgImportStaging).where(eq(orgImportStaging.jobId, jobId));
     const result = { orgs: Number(span.orgs), secretaries: Number(span.secretaries) };
     await writeAudit(tx, actor, {
-      action: 'org.import', targetType: 'organization', scopePath: user.scopePath,
+      action: 'org.import',
+      targetType: 'organization',
+      scopePath: user.scopePath,
       detail: { ...result, firstCode: span?.first ?? undefined, lastCode: span?.last ?? undefined },
     });
     return result;

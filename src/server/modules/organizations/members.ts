@@ -17,8 +17,19 @@ export async function addMember(db: DbOrTx, user: AuthUser, actor: AuditActor, o
   return db.transaction(async (tx) => {
     const org = await getOrg(tx, orgId, user);
     assertWrite(user, org.path);
-    const m = (await tx.insert(committeeMembers).values({ orgId, ...input, phone: input.phone ?? null }).returning())[0]!;
-    await writeAudit(tx, actor, { action: 'org.member.add', targetType: 'committee_member', targetId: m.id, scopePath: org.path, detail: { name: m.name } });
+    const m = (
+      await tx
+        .insert(committeeMembers)
+        .values({ orgId, ...input, phone: input.phone ?? null })
+        .returning()
+    )[0]!;
+    await writeAudit(tx, actor, {
+      action: 'org.member.add',
+      targetType: 'committee_member',
+      targetId: m.id,
+      scopePath: org.path,
+      detail: { name: m.name },
+    });
     return m;
   });
 }
@@ -31,16 +42,29 @@ async function memberWithOrg(tx: DbOrTx, user: AuthUser, id: number) {
   return { m, org };
 }
 
-export async function updateMember(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, input: Partial<MemberInput>) {
+export async function updateMember(
+  db: DbOrTx,
+  user: AuthUser,
+  actor: AuditActor,
+  id: number,
+  input: Partial<MemberInput>,
+) {
   return db.transaction(async (tx) => {
     const { m, org } = await memberWithOrg(tx, user, id);
     // After the access check (a caller without access learns nothing): an empty change would be an UPDATE without
     // columns, a 500 from the ORM (found by bench/fuzz.ts).
-    if (!Object.values(input).some((v) => v !== undefined)) throw new AppError('VALIDATION', '请至少修改一项（姓名、职务或电话）');
+    if (!Object.values(input).some((v) => v !== undefined))
+      throw new AppError('VALIDATION', '请至少修改一项（姓名、职务或电话）');
     const [after] = await tx.update(committeeMembers).set(input).where(eq(committeeMembers.id, id)).returning();
     // Read without a lock: a removal committed since then leaves nothing to update.
     if (!after) throw notFound('班子成员');
-    await writeAudit(tx, actor, { action: 'org.member.update', targetType: 'committee_member', targetId: id, scopePath: org.path, detail: { before: { name: m.name, position: m.position }, after: input } });
+    await writeAudit(tx, actor, {
+      action: 'org.member.update',
+      targetType: 'committee_member',
+      targetId: id,
+      scopePath: org.path,
+      detail: { before: { name: m.name, position: m.position }, after: input },
+    });
     return after;
   });
 }
@@ -49,6 +73,12 @@ export async function removeMember(db: DbOrTx, user: AuthUser, actor: AuditActor
   await db.transaction(async (tx) => {
     const { m, org } = await memberWithOrg(tx, user, id);
     await tx.delete(committeeMembers).where(eq(committeeMembers.id, id));
-    await writeAudit(tx, actor, { action: 'org.member.remove', targetType: 'committee_member', targetId: id, scopePath: org.path, detail: { name: m.name, position: m.position } });
+    await writeAudit(tx, actor, {
+      action: 'org.member.remove',
+      targetType: 'committee_member',
+      targetId: id,
+      scopePath: org.path,
+      detail: { name: m.name, position: m.position },
+    });
   });
 }

@@ -32,13 +32,14 @@ export async function moveOrg(db: DbOrTx, user: AuthUser, actor: AuditActor, id:
         updatedAt: actor.at,
       })
       .where(like(organizations.path, `${org.path}%`));
-    const moved = (await tx
-      .update(organizations)
-      .set({ parentId: target.id })
-      .where(eq(organizations.id, org.id))
-      .returning())[0]!;
+    const moved = (
+      await tx.update(organizations).set({ parentId: target.id }).where(eq(organizations.id, org.id)).returning()
+    )[0]!;
     await writeAudit(tx, actor, {
-      action: 'org.move', targetType: 'organization', targetId: id, scopePath: newPath,
+      action: 'org.move',
+      targetType: 'organization',
+      targetId: id,
+      scopePath: newPath,
       detail: { fromParentId: org.parentId, toParentId: target.id, fromPath: org.path, toPath: newPath },
     });
     return moved;

@@ -21,7 +21,8 @@ export function canWriteOrg(user: AuthUser, orgPath: string): boolean {
 
 /** Tree nodes (name, code, kind) for browsing and search; more than canReadOrg only for TREE_ONLY roles. */
 /** The organization section of the web: scoped readers browse their subtree; a secretary sees only their own. */
-export const canOpenOrgSection = (user: Pick<AuthUser, 'role'>) => SCOPED_READERS.has(user.role) || user.role === 'secretary';
+export const canOpenOrgSection = (user: Pick<AuthUser, 'role'>) =>
+  SCOPED_READERS.has(user.role) || user.role === 'secretary';
 /** Reads only its own organization (no tree to browse). */
 export const readsOwnOrgOnly = (user: Pick<AuthUser, 'role'>) => user.role === 'secretary';
 /** Edits organizations somewhere (canWriteOrg decides for one organization). */

@@ -18,7 +18,9 @@ export const orgNodeColumns = {
   path: organizations.path,
   // Qualified by hand: drizzle renders ${organizations.id} as a bare "id" in single-table selects, which
   // inside this subquery meant c.id, so every node reported 0 children and the tree could not expand.
-  childCount: sql<number>`(select count(*)::int from organizations c where c.parent_id = "organizations"."id")`.as('child_count'),
+  childCount: sql<number>`(select count(*)::int from organizations c where c.parent_id = "organizations"."id")`.as(
+    'child_count',
+  ),
 };
 
 /**
@@ -45,15 +47,21 @@ export async function listChildren(db: DbOrTx, parentId: number, offset: number,
     .orderBy(asc(organizations.code))
     .offset(offset)
     .limit(limit);
-  const { total } = (await db
-    .select({ total: sql<number>`count(*)::int` })
-    .from(organizations)
-    .where(eq(organizations.parentId, parentId)))[0]!;
+  const { total } = (
+    await db
+      .select({ total: sql<number>`count(*)::int` })
+      .from(organizations)
+      .where(eq(organizations.parentId, parentId))
+  )[0]!;
   return { items, total };
 }
 
 export async function listRoots(db: DbOrTx) {
-  return db.select(orgNodeColumns).from(organizations).where(isNull(organizations.parentId)).orderBy(asc(organizations.code));
+  return db
+    .select(orgNodeColumns)
+    .from(organizations)
+    .where(isNull(organizations.parentId))
+    .orderBy(asc(organizations.code));
 }
 
 export async function orgNodeById(db: DbOrTx, id: number, viewer?: AuthUser) {

@@ -12,17 +12,33 @@ const qb = new QueryBuilder();
 
 /** The tree's units as every module names them (the columns of the view organizations_v_units). */
 export const orgUnitsAs = <A extends string>(name: A) =>
-  qb.select({
-    id: organizations.id, parentId: organizations.parentId, name: organizations.name, code: organizations.code,
-    kind: organizations.kind, sector: organizations.sector, level: organizations.level, path: organizations.path,
-    depth: organizations.depth,
-  }).from(organizations).as(name);
+  qb
+    .select({
+      id: organizations.id,
+      parentId: organizations.parentId,
+      name: organizations.name,
+      code: organizations.code,
+      kind: organizations.kind,
+      sector: organizations.sector,
+      level: organizations.level,
+      path: organizations.path,
+      depth: organizations.depth,
+    })
+    .from(organizations)
+    .as(name);
 export const orgUnits = orgUnitsAs('org_units');
 
 /** Secretaries with their tenure (a current one has no end); no phone. */
 export const secretaryRowsAs = <A extends string>(name: A) =>
-  qb.select({
-    id: secretaries.id, orgId: secretaries.orgId, name: secretaries.name, position: secretaries.position,
-    tenureStart: secretaries.tenureStart, tenureEnd: secretaries.tenureEnd,
-  }).from(secretaries).as(name);
+  qb
+    .select({
+      id: secretaries.id,
+      orgId: secretaries.orgId,
+      name: secretaries.name,
+      position: secretaries.position,
+      tenureStart: secretaries.tenureStart,
+      tenureEnd: secretaries.tenureEnd,
+    })
+    .from(secretaries)
+    .as(name);
 export const secretaryRows = secretaryRowsAs('secretary_rows');

@@ -13,7 +13,6 @@ export interface SearchInput {
   limit: number;
 }
 
-
 /** Name search within the user's scope; each hit carries its path of names for display. */
 export async function searchOrgs(db: DbOrTx, user: AuthUser, input: SearchInput) {
   assertTreeReader(user);
@@ -42,14 +41,20 @@ export async function searchOrgs(db: DbOrTx, user: AuthUser, input: SearchInput)
 
   const ancestorIds = [...new Set(items.flatMap((i) => i.path.split('/').filter(Boolean).map(Number)))];
   const names = ancestorIds.length
-    ? await db.select({ id: organizations.id, name: organizations.name }).from(organizations).where(inArray(organizations.id, ancestorIds))
+    ? await db
+        .select({ id: organizations.id, name: organizations.name })
+        .from(organizations)
+        .where(inArray(organizations.id, ancestorIds))
     : [];
   const nameOf = new Map(names.map((n) => [n.id, n.name]));
   return {
     total,
     items: items.map((i) => ({
       ...i,
-      pathNames: i.path.split('/').filter(Boolean).map((id) => nameOf.get(Number(id)) ?? ''),
+      pathNames: i.path
+        .split('/')
+        .filter(Boolean)
+        .map((id) => nameOf.get(Number(id)) ?? ''),
     })),
   };
 }

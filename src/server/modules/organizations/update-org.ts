@@ -22,17 +22,25 @@ export async function updateOrg(db: DbOrTx, user: AuthUser, actor: AuditActor, i
     if (input.code && input.code !== before.code && (await getOrgByCode(tx, input.code))) {
       throw new AppError('DUPLICATE_CODE', `组织编码「${input.code}」已存在`, { field: 'code' });
     }
-    const after = (await tx
-      .update(organizations)
-      .set({ ...input, updatedAt: actor.at })
-      .where(eq(organizations.id, id))
-      .returning())[0]!;
+    const after = (
+      await tx
+        .update(organizations)
+        .set({ ...input, updatedAt: actor.at })
+        .where(eq(organizations.id, id))
+        .returning()
+    )[0]!;
     const changes = Object.fromEntries(
       Object.entries(input)
         .filter(([k, v]) => v !== undefined && v !== before[k as keyof typeof before])
         .map(([k, v]) => [k, { from: before[k as keyof typeof before], to: v }]),
     );
-    await writeAudit(tx, actor, { action: 'org.update', targetType: 'organization', targetId: id, scopePath: before.path, detail: changes });
+    await writeAudit(tx, actor, {
+      action: 'org.update',
+      targetType: 'organization',
+      targetId: id,
+      scopePath: before.path,
+      detail: changes,
+    });
     return after;
   });
 }

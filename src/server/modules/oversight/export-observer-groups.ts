@@ -6,7 +6,8 @@ import { assertManageObservers } from './policy';
 import { getCampaignRef } from './repo';
 import { styleSheet, xlsxDate } from './xlsx';
 
-const window = (m: { start: string; end: string } | null) => (m ? (m.start === m.end ? m.start : `${m.start} 至 ${m.end}`) : '');
+const window = (m: { start: string; end: string } | null) =>
+  m ? (m.start === m.end ? m.start : `${m.start} 至 ${m.end}`) : '';
 
 /** 分组名单 as 002 attaches it: group, leader, members, the units each group guides — plus one row per task. */
 export async function exportObserverGroups(db: DbOrTx, user: AuthUser, campaignId: number) {
@@ -50,9 +51,14 @@ export async function exportObserverGroups(db: DbOrTx, user: AuthUser, campaignI
   ];
   for (const r of rows) {
     detail.addRow({
-      group: r.groupName ?? '（未分组）', name: r.userName, duty: r.groupName ? (r.isLeader ? '组长' : '成员') : '',
-      unit: r.organizerName, start: xlsxDate(r.meeting?.start), end: xlsxDate(r.meeting?.end),
-      completeBy: xlsxDate(r.completeBy), observation: r.observationNote ?? '',
+      group: r.groupName ?? '（未分组）',
+      name: r.userName,
+      duty: r.groupName ? (r.isLeader ? '组长' : '成员') : '',
+      unit: r.organizerName,
+      start: xlsxDate(r.meeting?.start),
+      end: xlsxDate(r.meeting?.end),
+      completeBy: xlsxDate(r.completeBy),
+      observation: r.observationNote ?? '',
     });
   }
   styleSheet(detail);

@@ -1,5 +1,10 @@
 import ExcelJS from 'exceljs';
-import { CAMPAIGN_STATE_LABELS, FILING_STATE_LABELS, type CampaignState, type FilingState } from '../../../domain/campaign-phases';
+import {
+  CAMPAIGN_STATE_LABELS,
+  FILING_STATE_LABELS,
+  type CampaignState,
+  type FilingState,
+} from '../../../domain/campaign-phases';
 import { levelLabel } from '../../../domain/org-taxonomy';
 import type { DbOrTx } from '../../db/connect';
 import type { AuthUser } from '../../http/context';
@@ -10,7 +15,13 @@ import { shanghaiDate } from '../../../domain/calendar';
 import { styleSheet, xlsxDate } from './xlsx';
 
 /** The progress table as the page shows it (same filters), for 组织部 to file or forward. */
-export async function exportProgress(db: DbOrTx, user: AuthUser, now: Date, campaignId: number, filter: ProgressFilter) {
+export async function exportProgress(
+  db: DbOrTx,
+  user: AuthUser,
+  now: Date,
+  campaignId: number,
+  filter: ProgressFilter,
+) {
   const campaign = await getCampaignRef(db, campaignId, user);
   assertViewProgress(user, campaign);
   const { items } = await loadProgress(db, user, campaignId, shanghaiDate(now), filter);
@@ -40,7 +51,10 @@ export async function exportProgress(db: DbOrTx, user: AuthUser, now: Date, camp
       completeBy: xlsxDate(r.completeBy),
       overdue: r.overdue ? '逾期' : '',
       openPhases: r.openPhases.map((p) => p.label).join('、'),
-      closed: r.phasesClosed, phases: r.phasesTotal, reporters: r.reporters, observers: r.observers,
+      closed: r.phasesClosed,
+      phases: r.phasesTotal,
+      reporters: r.reporters,
+      observers: r.observers,
     });
   }
   styleSheet(ws);

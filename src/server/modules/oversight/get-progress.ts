@@ -89,30 +89,51 @@ function filterOf(f: ProgressFilter): SQL {
  */
 function levelStatus(phasesCol: unknown, summaryState: string | null, today: string) {
   const phases = (Array.isArray(phasesCol) ? phasesCol : []) as Phase[];
-  const withStatus = phases.filter((p) => (PHASE_KEYS as string[]).includes(p.key)).map((p) => ({ p, status: phaseStatus(p, today) }));
-  const openPhases = withStatus.filter((x) => x.status === 'open').map(({ p }) => ({ key: p.key, label: phaseLabel(p.key) }));
-  const next = withStatus.filter((x) => x.status === 'not_started').sort((a, b) => a.p.start.localeCompare(b.p.start))[0];
+  const withStatus = phases
+    .filter((p) => (PHASE_KEYS as string[]).includes(p.key))
+    .map((p) => ({ p, status: phaseStatus(p, today) }));
+  const openPhases = withStatus
+    .filter((x) => x.status === 'open')
+    .map(({ p }) => ({ key: p.key, label: phaseLabel(p.key) }));
+  const next = withStatus
+    .filter((x) => x.status === 'not_started')
+    .sort((a, b) => a.p.start.localeCompare(b.p.start))[0];
   const resultsDue = phases.find((p) => p.key === 'summary')?.end ?? null;
   const sent = summaryState === 'submitted' || summaryState === 'received';
   return {
     openPhases,
     waiting: next ? { key: next.p.key, label: phaseLabel(next.p.key), start: next.p.start } : null,
-    resultsDue, summaryState, resultsOverdue: !!resultsDue && resultsDue < today && !sent,
+    resultsDue,
+    summaryState,
+    resultsOverdue: !!resultsDue && resultsDue < today && !sent,
   };
 }
 
-export async function loadProgress(db: DbOrTx, user: AuthUser, campaignId: number, today: string, filter: ProgressFilter, page?: { offset: number; limit: number }) {
+export async function loadProgress(
+  db: DbOrTx,
+  user: AuthUser,
+  campaignId: number,
+  today: string,
+  filter: ProgressFilter,
+  page?: { offset: number; limit: number },
+) {
   const base = progressRows(campaignId, user, today);
   const paging = page ? sql`offset ${page.offset} limit ${page.limit}` : sql``;
-  const rows = await queryRows<ProgressSqlRow & { total: number }>(db, sql`
+  const rows = await queryRows<ProgressSqlRow & { total: number }>(
+    db,
+    sql`
     ${base}
     select id, "parentId", depth, title, year, state, "filingState", "completeBy", overdue, "organizerOrgId", "organizerName",
       "organizerLevel", "phasesTotal", "phasesClosed", phases, "summaryState", reporters, observers, count(*) over ()::int as total
     from rows ${filterOf(filter)}
-    order by depth, "organizerPath" ${paging}`);
+    order by depth, "organizerPath" ${paging}`,
+  );
   return {
     total: rows[0]?.total ?? 0,
-    items: rows.map(({ total: _t, phases, summaryState, ...r }) => ({ ...r, ...levelStatus(phases, summaryState, today) })),
+    items: rows.map(({ total: _t, phases, summaryState, ...r }) => ({
+      ...r,
+      ...levelStatus(phases, summaryState, today),
+    })),
   };
 }
 
@@ -122,7 +143,18 @@ export async function loadProgress(db: DbOrTx, user: AuthUser, campaignId: numbe
  * the top campaign's own lateness shows on its row.
  */
 async function loadSummary(db: DbOrTx, user: AuthUser, campaignId: number, today: string) {
-  const s = (await queryRows<{ total: number; subCampaigns: number; overdue: number; byState: Record<string, number>; byFiling: Record<string, number>; reporters: number; observers: number }>(db, sql`
+  const s = (
+    await queryRows<{
+      total: number;
+      subCampaigns: number;
+      overdue: number;
+      byState: Record<string, number>;
+      byFiling: Record<string, number>;
+      reporters: number;
+      observers: number;
+    }>(
+      db,
+      sql`
     ${progressRows(campaignId, user, today)}
     select count(*)::int as total,
       (count(*) filter (where depth > 0))::int as "subCampaigns",
@@ -131,11 +163,16 @@ async function loadSummary(db: DbOrTx, user: AuthUser, campaignId: number, today
       coalesce((select jsonb_object_agg("filingState", n) from (select "filingState", count(*)::int n from rows where depth > 0 group by "filingState") f), '{}'::jsonb) as "byFiling",
       coalesce(sum(reporters), 0)::int as reporters,
       coalesce(sum(observers), 0)::int as observers
-    from rows`))[0]!;
+    from rows`,
+    )
+  )[0]!;
   return s;
 }
 
-export interface ProgressQuery extends ProgressFilter { offset: number; limit: number }
+export interface ProgressQuery extends ProgressFilter {
+  offset: number;
+  limit: number;
+}
 
 export async function getProgress(db: DbOrTx, user: AuthUser, now: Date, campaignId: number, query: ProgressQuery) {
   const campaign = await getCampaignRef(db, campaignId, user);
@@ -143,5 +180,11 @@ export async function getProgress(db: DbOrTx, user: AuthUser, now: Date, campaig
   const today = shanghaiDate(now);
   const { offset, limit, ...filter } = query;
   const { items, total } = await loadProgress(db, user, campaignId, today, filter, { offset, limit });
-  return { campaign: presentCampaign(campaign), today, summary: await loadSummary(db, user, campaignId, today), items, total };
+  return {
+    campaign: presentCampaign(campaign),
+    today,
+    summary: await loadSummary(db, user, campaignId, today),
+    items,
+    total,
+  };
 }

@@ -28,7 +28,12 @@ export interface TaskRow {
   meetingPhase: ReturnType<typeof stepPhase> | null;
 }
 
-export interface MyTasksQuery { q?: string; status?: 'pending' | 'recorded'; offset: number; limit: number }
+export interface MyTasksQuery {
+  q?: string;
+  status?: 'pending' | 'recorded';
+  offset: number;
+  limit: number;
+}
 
 /**
  * The signed-in person's observer assignments as tasks (R-CAMP-6). Any role may have some, so the
@@ -50,7 +55,9 @@ export async function listMyTasks(db: DbOrTx, user: AuthUser, query: MyTasksQuer
     join organizations_v_units o on o.id = sc.organizer_org_id
     join campaigns_v_campaigns pc on pc.id = a.campaign_id
     join organizations_v_units po on po.id = pc.organizer_org_id`;
-  const rows = await queryRows<Omit<TaskRow, 'meetingPhase'> & { phases: unknown }>(db, sql`
+  const rows = await queryRows<Omit<TaskRow, 'meetingPhase'> & { phases: unknown }>(
+    db,
+    sql`
     select a.id, pc.id as "campaignId", pc.title as "campaignTitle", po.name as "senderName",
       sc.id as "subCampaignId", sc.title as "subCampaignTitle", sc.state as "subCampaignState", o.name as "organizerName",
       a.group_name as "groupName", a.is_leader as "isLeader",
@@ -64,8 +71,12 @@ export async function listMyTasks(db: DbOrTx, user: AuthUser, query: MyTasksQuer
       sc.complete_by::text as "completeBy", a.observation_note as "observationNote", ${isoTs(sql`a.observed_at`)} as "observedAt"
     ${from} ${where}
     order by sc.complete_by nulls last, o.path, a.id
-    offset ${query.offset} limit ${query.limit}`);
-  const items: TaskRow[] = rows.map(({ phases, ...r }) => ({ ...r, meetingPhase: Array.isArray(phases) ? stepPhase(phases, 'meeting.run', today) : null }));
+    offset ${query.offset} limit ${query.limit}`,
+  );
+  const items: TaskRow[] = rows.map(({ phases, ...r }) => ({
+    ...r,
+    meetingPhase: Array.isArray(phases) ? stepPhase(phases, 'meeting.run', today) : null,
+  }));
   const { total } = (await queryRows<{ total: number }>(db, sql`select count(*)::int as total ${from} ${where}`))[0]!;
   return { items, total };
 }

@@ -8,18 +8,33 @@ import { assertManageObservers } from './policy';
 import { getCampaignRef } from './repo';
 
 /** Withdraws one assignment; the row stays (with any observation note) for the record. */
-export async function removeObserver(db: DbOrTx, user: AuthUser, actor: AuditActor, campaignId: number, assignmentId: number) {
+export async function removeObserver(
+  db: DbOrTx,
+  user: AuthUser,
+  actor: AuditActor,
+  campaignId: number,
+  assignmentId: number,
+) {
   await db.transaction(async (tx) => {
     const campaign = await getCampaignRef(tx, campaignId, user);
     assertManageObservers(user, campaign);
     const [row] = await tx
       .update(observerAssignments)
       .set({ removedAt: actor.at, removedBy: user.id })
-      .where(and(eq(observerAssignments.id, assignmentId), eq(observerAssignments.campaignId, campaignId), isNull(observerAssignments.removedAt)))
+      .where(
+        and(
+          eq(observerAssignments.id, assignmentId),
+          eq(observerAssignments.campaignId, campaignId),
+          isNull(observerAssignments.removedAt),
+        ),
+      )
       .returning();
     if (!row) throw notFound('观察员选派');
     await writeAudit(tx, actor, {
-      action: 'oversight.observer.remove', targetType: 'observer_assignment', targetId: assignmentId, scopePath: campaign.organizerPath,
+      action: 'oversight.observer.remove',
+      targetType: 'observer_assignment',
+      targetId: assignmentId,
+      scopePath: campaign.organizerPath,
       detail: { campaignId, userId: row.userId, subCampaignId: row.subCampaignId, groupName: row.groupName },
     });
   });

@@ -19,12 +19,20 @@ export interface CampaignRef {
  * With a `viewer`, a campaign off the viewer's branch is not found, exactly as a missing id of `what` (the object the
  * caller named) — issue 15.
  */
-export async function getCampaignRef(db: DbOrTx, id: number, viewer?: AuthUser, what = '述职评议考核'): Promise<CampaignRef> {
-  const [row] = await queryRows<CampaignRef>(db, sql`
+export async function getCampaignRef(
+  db: DbOrTx,
+  id: number,
+  viewer?: AuthUser,
+  what = '述职评议考核',
+): Promise<CampaignRef> {
+  const [row] = await queryRows<CampaignRef>(
+    db,
+    sql`
     select c.id, c.parent_id as "parentId", c.title, c.year, c.state, c.organizer_org_id as "organizerOrgId",
            o.name as "organizerName", o.path as "organizerPath"
     from campaigns_v_campaigns c join organizations_v_units o on o.id = c.organizer_org_id
-    where c.id = ${id}`);
+    where c.id = ${id}`,
+  );
   if (!row) throw notFound('述职评议考核');
   hideOffBranch(viewer, row.organizerPath, what);
   return row;
@@ -41,9 +49,15 @@ export const descendantsCte = (rootId: number): SQL => sql`
 /** Ids of the strict descendants of `rootId` among `ids`. */
 export async function descendantIds(db: DbOrTx, rootId: number, ids: number[]): Promise<Set<number>> {
   if (!ids.length) return new Set();
-  const rows = await queryRows<{ id: number }>(db, sql`
+  const rows = await queryRows<{ id: number }>(
+    db,
+    sql`
     with recursive ${descendantsCte(rootId)}
-    select id from tree where depth > 0 and id in (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`);
+    select id from tree where depth > 0 and id in (${sql.join(
+      ids.map((i) => sql`${i}`),
+      sql`, `,
+    )})`,
+  );
   return new Set(rows.map((r) => r.id));
 }
 

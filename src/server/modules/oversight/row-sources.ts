@@ -10,10 +10,16 @@ const qb = new QueryBuilder();
 
 /** Observers sent to lower-level sub-campaigns (R-CAMP-6): who, to which round, in which group; withdrawn ones too. */
 export const observerRowsAs = <A extends string>(name: A) =>
-  qb.select({
-    id: observerAssignments.id, campaignId: observerAssignments.campaignId,
-    subCampaignId: observerAssignments.subCampaignId, userId: observerAssignments.userId,
-    groupName: observerAssignments.groupName, isLeader: observerAssignments.isLeader,
-    removedAt: observerAssignments.removedAt,
-  }).from(observerAssignments).as(name);
+  qb
+    .select({
+      id: observerAssignments.id,
+      campaignId: observerAssignments.campaignId,
+      subCampaignId: observerAssignments.subCampaignId,
+      userId: observerAssignments.userId,
+      groupName: observerAssignments.groupName,
+      isLeader: observerAssignments.isLeader,
+      removedAt: observerAssignments.removedAt,
+    })
+    .from(observerAssignments)
+    .as(name);
 export const observerRows = observerRowsAs('observer_rows');

@@ -27,15 +27,29 @@ export async function carryOver(db: DbOrTx, user: AuthUser, actor: AuditActor, c
     assertOrganizerAdmin(user, campaign.organizerPath, '结转上年度整改事项');
     // Two carry-overs at once would both see "not yet carried"; the campaign row lock makes the second wait.
     await lockCampaignRow(tx, campaignId);
-    const [prev] = await queryRows<{ id: number; title: string; year: number }>(tx, sql`
+    const [prev] = await queryRows<{ id: number; title: string; year: number }>(
+      tx,
+      sql`
       select id, title, year from campaigns_v_campaigns
-      where organizer_org_id = ${campaign.organizerOrgId} and year < ${campaign.year} order by year desc limit 1`);
+      where organizer_org_id = ${campaign.organizerOrgId} and year < ${campaign.year} order by year desc limit 1`,
+    );
     if (!prev) throw new AppError('NO_PREVIOUS_CAMPAIGN');
     const items = await queryRows<{
-      id: number; orgId: number; orgName: string; description: string; status: string; sourceType: string;
-      rootCause: string | null; owner: string | null; responsibleLeader: string | null; measures: string | null;
-      evidenceRequired: boolean; reporterId: number | null;
-    }>(tx, sql`
+      id: number;
+      orgId: number;
+      orgName: string;
+      description: string;
+      status: string;
+      sourceType: string;
+      rootCause: string | null;
+      owner: string | null;
+      responsibleLeader: string | null;
+      measures: string | null;
+      evidenceRequired: boolean;
+      reporterId: number | null;
+    }>(
+      tx,
+      sql`
       select i.id, i.org_id as "orgId", o.name as "orgName", i.description, i.status, i.source_type as "sourceType",
              i.root_cause as "rootCause", i.owner, i.responsible_leader as "responsibleLeader", i.measures,
              i.evidence_required as "evidenceRequired",
@@ -43,7 +57,8 @@ export async function carryOver(db: DbOrTx, user: AuthUser, actor: AuditActor, c
                 and r.removed_at is null order by (r.role = 'reporter') desc, r.id limit 1) as "reporterId"
       from rectification_items i join organizations_v_units o on o.id = i.org_id
       where i.campaign_id = ${prev.id} and i.parent_id is null and (i.status <> 'closed' or i.source_type = 'inspection')
-      order by o.path, i.id`);
+      order by o.path, i.id`,
+    );
     const skipped: { itemId: number; orgName: string; reason: string }[] = [];
     let carried = 0;
     let priorItems = 0;
@@ -55,24 +70,47 @@ export async function carryOver(db: DbOrTx, user: AuthUser, actor: AuditActor, c
       const reference = carryReference(it.id);
       const prefix = it.sourceType === 'inspection' ? '（巡视巡察反馈）' : '';
       const added = await addPriorItemOnce(tx, {
-        campaignId, orgId: it.orgId, reference, text: `${prefix}${it.description}`, createdBy: user.id, at: actor.at,
+        campaignId,
+        orgId: it.orgId,
+        reference,
+        text: `${prefix}${it.description}`,
+        createdBy: user.id,
+        at: actor.at,
       });
       if (added) priorItems += 1;
       if (it.status === 'closed') continue;
-      const [exists] = await queryRows<{ id: number }>(tx, sql`
-        select id from rectification_items where campaign_id = ${campaignId} and carried_from_id = ${it.id} limit 1`);
+      const [exists] = await queryRows<{ id: number }>(
+        tx,
+        sql`
+        select id from rectification_items where campaign_id = ${campaignId} and carried_from_id = ${it.id} limit 1`,
+      );
       if (exists) continue;
       // Measures and owner carry on; the new deadline is the organization's to set this year.
       await tx.insert(rectificationItems).values({
-        campaignId, orgId: it.orgId, reporterId: it.reporterId, sourceType: 'carry_over', sourceId: it.id,
-        sourceText: it.description, description: it.description, rootCause: it.rootCause, owner: it.owner,
-        responsibleLeader: it.responsibleLeader, measures: it.measures, evidenceRequired: it.evidenceRequired,
-        carriedFromId: it.id, createdBy: user.id, createdAt: actor.at, updatedAt: actor.at,
+        campaignId,
+        orgId: it.orgId,
+        reporterId: it.reporterId,
+        sourceType: 'carry_over',
+        sourceId: it.id,
+        sourceText: it.description,
+        description: it.description,
+        rootCause: it.rootCause,
+        owner: it.owner,
+        responsibleLeader: it.responsibleLeader,
+        measures: it.measures,
+        evidenceRequired: it.evidenceRequired,
+        carriedFromId: it.id,
+        createdBy: user.id,
+        createdAt: actor.at,
+        updatedAt: actor.at,
       });
       carried += 1;
     }
     await writeAudit(tx, actor, {
-      action: 'rectification.carry_over', targetType: 'campaign', targetId: campaignId, scopePath: campaign.organizerPath,
+      action: 'rectification.carry_over',
+      targetType: 'campaign',
+      targetId: campaignId,
+      scopePath: campaign.organizerPath,
       detail: { fromCampaignId: prev.id, carried, priorItems, skipped: skipped.length },
     });
     return { fromCampaign: prev, carried, priorItems, skipped };

@@ -6,10 +6,22 @@ import { hideOffBranch } from '../../http/scope';
 import { isoTs } from './repo';
 
 export interface CommitmentRow {
-  id: number; campaignId: number; orgId: number; orgName: string; orgPath: string; orgParentId: number | null;
-  reportToPath: string | null; organizerPath: string; audience: string; content: string;
-  state: 'draft' | 'filed' | 'acknowledged' | 'returned' | 'published'; returnReason: string | null;
-  filedAt: string | null; acknowledgedAt: string | null; publishedAt: string | null; updatedAt: string;
+  id: number;
+  campaignId: number;
+  orgId: number;
+  orgName: string;
+  orgPath: string;
+  orgParentId: number | null;
+  reportToPath: string | null;
+  organizerPath: string;
+  audience: string;
+  content: string;
+  state: 'draft' | 'filed' | 'acknowledged' | 'returned' | 'published';
+  returnReason: string | null;
+  filedAt: string | null;
+  acknowledgedAt: string | null;
+  publishedAt: string | null;
+  updatedAt: string;
 }
 
 const ts = (col: string) => sql`case when ${sql.raw(col)} is null then null else ${isoTs(sql.raw(col))} end`;
@@ -25,8 +37,16 @@ export const commitmentSelect = sql`
   left join campaigns_v_reporters r on r.id = k.reporter_id left join organizations_v_units rt on rt.id = r.report_to_org_id`;
 
 /** With a `viewer`, a commitment of an organization off the viewer's branch is not found, like a missing id (issue 15). */
-export async function loadCommitment(db: DbOrTx, id: number, forUpdate = false, viewer?: AuthUser): Promise<CommitmentRow> {
-  const [row] = await queryRows<CommitmentRow>(db, sql`${commitmentSelect} where k.id = ${id} ${forUpdate ? sql`for update of k` : sql``}`);
+export async function loadCommitment(
+  db: DbOrTx,
+  id: number,
+  forUpdate = false,
+  viewer?: AuthUser,
+): Promise<CommitmentRow> {
+  const [row] = await queryRows<CommitmentRow>(
+    db,
+    sql`${commitmentSelect} where k.id = ${id} ${forUpdate ? sql`for update of k` : sql``}`,
+  );
   if (!row) throw notFound('公开承诺');
   hideOffBranch(viewer, row.orgPath, '公开承诺');
   return row;

@@ -32,7 +32,11 @@ const blankToNull = (v: string | null | undefined) => (v == null || v.trim() ===
 /** A deadline is a promise about the future: never before the day the item was made (R-FIX-2). */
 export function assertDeadline(deadline: string | null | undefined, createdOn: string) {
   if (deadline && deadline < createdOn) {
-    throw new AppError('VALIDATION', `整改时限（${formatDateProse(deadline)}）不能早于创建日期（${formatDateProse(createdOn)}）`, { field: 'deadline' });
+    throw new AppError(
+      'VALIDATION',
+      `整改时限（${formatDateProse(deadline)}）不能早于创建日期（${formatDateProse(createdOn)}）`,
+      { field: 'deadline' },
+    );
   }
 }
 
@@ -48,11 +52,20 @@ export function assertEvidenceWaiver(user: AuthUser, evidenceRequired: boolean |
  * 巡视/巡察 feedback. Owner, measures and deadline may follow later (the three lists fill in over time);
  * 开始整改 requires them.
  */
-export async function createItem(db: DbOrTx, user: AuthUser, actor: AuditActor, campaignId: number, input: CreateItemInput) {
+export async function createItem(
+  db: DbOrTx,
+  user: AuthUser,
+  actor: AuditActor,
+  campaignId: number,
+  input: CreateItemInput,
+) {
   const today = shanghaiDate(actor.at);
   return db.transaction(async (tx) => {
     const campaign = await campaignOf(tx, campaignId, user);
-    const [org] = await queryRows<{ path: string }>(tx, sql`select path from organizations_v_units where id = ${input.orgId}`);
+    const [org] = await queryRows<{ path: string }>(
+      tx,
+      sql`select path from organizations_v_units where id = ${input.orgId}`,
+    );
     if (!org) throw notFound('党组织');
     assertKeepItems(user, { orgId: input.orgId, orgPath: org.path });
     const rep = await requireReporter(tx, campaignId, input.orgId);
@@ -85,16 +98,35 @@ export async function createItem(db: DbOrTx, user: AuthUser, actor: AuditActor, 
     }
     if (!description) throw new AppError('VALIDATION', '问题不能为空', { field: 'description' });
 
-    const row = (await tx.insert(rectificationItems).values({
-      campaignId, orgId: input.orgId, reporterId: rep.id, parentId, weight: input.weight ?? 1,
-      ...source, description, rootCause: blankToNull(input.rootCause), owner: blankToNull(input.owner),
-      responsibleLeader: blankToNull(input.responsibleLeader), measures: blankToNull(input.measures),
-      deadline: input.deadline ?? null, evidenceRequired: input.evidenceRequired ?? true,
-      createdBy: user.id, createdAt: actor.at, updatedAt: actor.at,
-    }).returning({ id: rectificationItems.id }))[0]!;
+    const row = (
+      await tx
+        .insert(rectificationItems)
+        .values({
+          campaignId,
+          orgId: input.orgId,
+          reporterId: rep.id,
+          parentId,
+          weight: input.weight ?? 1,
+          ...source,
+          description,
+          rootCause: blankToNull(input.rootCause),
+          owner: blankToNull(input.owner),
+          responsibleLeader: blankToNull(input.responsibleLeader),
+          measures: blankToNull(input.measures),
+          deadline: input.deadline ?? null,
+          evidenceRequired: input.evidenceRequired ?? true,
+          createdBy: user.id,
+          createdAt: actor.at,
+          updatedAt: actor.at,
+        })
+        .returning({ id: rectificationItems.id })
+    )[0]!;
     await rollUpParent(tx, parentId, actor.at);
     await writeAudit(tx, actor, {
-      action: 'rectification.item.create', targetType: 'rectification_item', targetId: row.id, scopePath: org.path,
+      action: 'rectification.item.create',
+      targetType: 'rectification_item',
+      targetId: row.id,
+      scopePath: org.path,
       detail: { campaignId, orgId: input.orgId, parentId, ...source, description, deadline: input.deadline ?? null },
     });
     return { id: row.id };

@@ -11,11 +11,22 @@ export async function getItem(db: DbOrTx, user: AuthUser, today: string, id: num
   assertReadItems(user, ctx);
   type Raw = Omit<ItemRow, 'sourceLabel' | 'statusLabel'>;
   const item = (await queryRows<Raw>(db, sql`select ${itemColumns(today)} ${itemFrom} where i.id = ${id}`))[0]!;
-  const subItems = await queryRows<Raw>(db, sql`select ${itemColumns(today)} ${itemFrom} where i.parent_id = ${id} order by i.id`);
+  const subItems = await queryRows<Raw>(
+    db,
+    sql`select ${itemColumns(today)} ${itemFrom} where i.parent_id = ${id} order by i.id`,
+  );
   const timeline = await queryRows<{
-    kind: 'progress' | 'verification'; id: number; at: string; by: string | null; note: string | null;
-    percent: number | null; result: string | null; evidence: string | null;
-  }>(db, sql`
+    kind: 'progress' | 'verification';
+    id: number;
+    at: string;
+    by: string | null;
+    note: string | null;
+    percent: number | null;
+    result: string | null;
+    evidence: string | null;
+  }>(
+    db,
+    sql`
     select * from (
       select 'progress' as kind, p.id, ${isoTs(sql`p.created_at`)} as at, u.display_name as by, p.note, p.percent,
              null::text as result, null::text as evidence
@@ -23,12 +34,26 @@ export async function getItem(db: DbOrTx, user: AuthUser, today: string, id: num
       union all
       select 'verification', v.id, ${isoTs(sql`v.verified_at`)}, u.display_name, v.note, null::int, v.result, v.evidence
       from rectification_verifications v left join auth_v_users u on u.id = v.verified_by where v.item_id = ${id}
-    ) t order by at, kind, id`);
-  const evidence = await queryRows<{ id: number; fileName: string; mimeType: string; size: number; progressId: number | null; createdAt: string }>(db, sql`
+    ) t order by at, kind, id`,
+  );
+  const evidence = await queryRows<{
+    id: number;
+    fileName: string;
+    mimeType: string;
+    size: number;
+    progressId: number | null;
+    createdAt: string;
+  }>(
+    db,
+    sql`
     select id, file_name as "fileName", mime_type as "mimeType", size, progress_id as "progressId", ${isoTs(sql`created_at`)} as "createdAt"
-    from rectification_evidence where item_id = ${id} order by id`);
-  const reopened = await queryRows<{ id: number }>(db, sql`
-    select id from rectification_items where source_type = 'reopen' and source_id = ${id} order by id`);
+    from rectification_evidence where item_id = ${id} order by id`,
+  );
+  const reopened = await queryRows<{ id: number }>(
+    db,
+    sql`
+    select id from rectification_items where source_type = 'reopen' and source_id = ${id} order by id`,
+  );
   return {
     today,
     item: presentItem(item),

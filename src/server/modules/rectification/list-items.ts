@@ -7,12 +7,32 @@ import { SOURCE_LABELS, type SourceType } from './schemas';
 import { isoTs, overdueSql } from './repo';
 
 export interface ItemRow {
-  id: number; campaignId: number; campaignTitle: string; orgId: number; orgName: string; upperOrgName: string | null;
-  parentId: number | null; weight: number; sourceType: string; sourceLabel: string; sourceText: string | null;
-  description: string; rootCause: string | null; owner: string | null; responsibleLeader: string | null;
-  measures: string | null; deadline: string | null; status: RectStatus; statusLabel: string; overdue: boolean;
-  progress: number; evidenceRequired: boolean; children: number; carriedFromId: number | null;
-  createdAt: string; closedAt: string | null;
+  id: number;
+  campaignId: number;
+  campaignTitle: string;
+  orgId: number;
+  orgName: string;
+  upperOrgName: string | null;
+  parentId: number | null;
+  weight: number;
+  sourceType: string;
+  sourceLabel: string;
+  sourceText: string | null;
+  description: string;
+  rootCause: string | null;
+  owner: string | null;
+  responsibleLeader: string | null;
+  measures: string | null;
+  deadline: string | null;
+  status: RectStatus;
+  statusLabel: string;
+  overdue: boolean;
+  progress: number;
+  evidenceRequired: boolean;
+  children: number;
+  carriedFromId: number | null;
+  createdAt: string;
+  closedAt: string | null;
 }
 
 /** The columns every list and the detail show; `overdue` computed for `today` (injected clock). */
@@ -49,8 +69,14 @@ export function visibleTo(user: AuthUser): SQL {
 }
 
 export interface ItemsQuery {
-  campaignId?: number; orgId?: number; status?: RectStatus; overdue?: boolean; source?: string; q?: string;
-  offset: number; limit: number;
+  campaignId?: number;
+  orgId?: number;
+  status?: RectStatus;
+  overdue?: boolean;
+  source?: string;
+  q?: string;
+  offset: number;
+  limit: number;
 }
 
 /**
@@ -69,17 +95,26 @@ export async function listItems(db: DbOrTx, user: AuthUser, today: string, query
   }
   const conds = [...base];
   if (query.status) conds.push(sql`i.status = ${query.status}`);
-  if (query.overdue !== undefined) conds.push(query.overdue ? overdueSql('i', today) : sql`not ${overdueSql('i', today)}`);
+  if (query.overdue !== undefined)
+    conds.push(query.overdue ? overdueSql('i', today) : sql`not ${overdueSql('i', today)}`);
   const where = sql`where ${sql.join(conds, sql` and `)}`;
-  const rows = await queryRows<Omit<ItemRow, 'sourceLabel' | 'statusLabel'>>(db, sql`
+  const rows = await queryRows<Omit<ItemRow, 'sourceLabel' | 'statusLabel'>>(
+    db,
+    sql`
     select ${itemColumns(today)} ${itemFrom} ${where}
     order by ${overdueSql('i', today)} desc, (i.status = 'closed'), i.deadline nulls last, o.path, i.id
-    offset ${query.offset} limit ${query.limit}`);
-  const { total } = (await queryRows<{ total: number }>(db, sql`select count(*)::int as total ${itemFrom} ${where}`))[0]!;
+    offset ${query.offset} limit ${query.limit}`,
+  );
+  const { total } = (
+    await queryRows<{ total: number }>(db, sql`select count(*)::int as total ${itemFrom} ${where}`)
+  )[0]!;
   // The summary ignores the status/overdue filters so the filter chips show what each would give.
-  const counts = await queryRows<{ status: RectStatus; n: number; overdue: number }>(db, sql`
+  const counts = await queryRows<{ status: RectStatus; n: number; overdue: number }>(
+    db,
+    sql`
     select i.status, count(*)::int as n, count(*) filter (where ${overdueSql('i', today)})::int as overdue
-    ${itemFrom} where ${sql.join(base, sql` and `)} group by i.status`);
+    ${itemFrom} where ${sql.join(base, sql` and `)} group by i.status`,
+  );
   const byStatus = Object.fromEntries(RECT_STATUSES.map((s) => [s, counts.find((c) => c.status === s)?.n ?? 0]));
   return {
     today,

@@ -16,10 +16,12 @@ const VERIFIERS: readonly Role[] = ['org_admin', 'leader'];
 const deny = (message: string) => new AppError('FORBIDDEN', message);
 
 const isOwnSecretary = (user: AuthUser, p: OrgPlace) => user.role === 'secretary' && user.orgId === p.orgId;
-const isSubtreeAdmin = (user: AuthUser, p: OrgPlace) => user.role === 'org_admin' && pathWithin(p.orgPath, user.scopePath);
+const isSubtreeAdmin = (user: AuthUser, p: OrgPlace) =>
+  user.role === 'org_admin' && pathWithin(p.orgPath, user.scopePath);
 
 /** The rectification section of the web: the secretaries and the scoped readers. */
-export const canOpenRectification = (user: Pick<AuthUser, 'role'>) => SCOPED_READERS.includes(user.role) || user.role === 'secretary';
+export const canOpenRectification = (user: Pick<AuthUser, 'role'>) =>
+  SCOPED_READERS.includes(user.role) || user.role === 'secretary';
 /** Keeps its own organization's lists only (no organization to choose; drafts its own 公开承诺, R-FIX-3). */
 export const keepsOwnOrganization = (user: Pick<AuthUser, 'role'>) => user.role === 'secretary';
 
@@ -68,7 +70,8 @@ export function assertOrganizerAdmin(user: AuthUser, organizerPath: string, what
 
 /** 通报 readers: the organizer's staff who watch progress. */
 export function assertBulletin(user: AuthUser, organizerPath: string) {
-  if (!(VERIFIERS.includes(user.role) && pathWithin(organizerPath, user.scopePath))) throw deny('无权导出该述职评议考核的整改通报');
+  if (!(VERIFIERS.includes(user.role) && pathWithin(organizerPath, user.scopePath)))
+    throw deny('无权导出该述职评议考核的整改通报');
 }
 
 /** 公开承诺 are drafted by the organization's own secretary only (R-FIX-3). */

@@ -16,13 +16,27 @@ export async function publishedProgress(db: DbOrTx, user: AuthUser, today: strin
   const published = commitments.filter((k) => k.state === 'published');
   const orgIds = [...new Set(published.map((k) => k.orgId))];
   const items = orgIds.length
-    ? await queryRows<{ orgId: number; description: string; measures: string | null; deadline: string | null; status: RectStatus; progress: number; overdue: boolean }>(db, sql`
+    ? await queryRows<{
+        orgId: number;
+        description: string;
+        measures: string | null;
+        deadline: string | null;
+        status: RectStatus;
+        progress: number;
+        overdue: boolean;
+      }>(
+        db,
+        sql`
         select i.org_id as "orgId", i.description, i.measures, i.deadline::text as deadline, i.status, i.progress,
                ${overdueSql('i', today)} as overdue
         from rectification_items i
         where i.campaign_id = ${campaignId} and i.parent_id is null
-          and i.org_id in (${sql.join(orgIds.map((id) => sql`${id}`), sql`, `)})
-        order by i.org_id, i.id`)
+          and i.org_id in (${sql.join(
+            orgIds.map((id) => sql`${id}`),
+            sql`, `,
+          )})
+        order by i.org_id, i.id`,
+      )
     : [];
   return {
     campaign,
@@ -30,9 +44,15 @@ export async function publishedProgress(db: DbOrTx, user: AuthUser, today: strin
       const mine = published.filter((k) => k.orgId === orgId);
       const rows = items.filter((i) => i.orgId === orgId);
       return {
-        orgId, orgName: mine[0]!.orgName, commitments: mine.map((k) => ({ content: k.content, publishedAt: k.publishedAt })),
-        total: rows.length, closed: rows.filter((r) => r.status === 'closed').length,
-        items: rows.map(({ orgId: _o, ...r }) => ({ ...r, statusLabel: r.overdue ? '逾期' : RECT_STATUS_LABELS[r.status] })),
+        orgId,
+        orgName: mine[0]!.orgName,
+        commitments: mine.map((k) => ({ content: k.content, publishedAt: k.publishedAt })),
+        total: rows.length,
+        closed: rows.filter((r) => r.status === 'closed').length,
+        items: rows.map(({ orgId: _o, ...r }) => ({
+          ...r,
+          statusLabel: r.overdue ? '逾期' : RECT_STATUS_LABELS[r.status],
+        })),
       };
     }),
   };

@@ -22,13 +22,26 @@ import { createCommitment, fileCommitment, updateCommitment } from './manage-com
 import { shanghaiDate } from './repo';
 import { publishCommitments, reviewCommitment } from './review-commitments';
 import { Id, IdParams } from '../../http/schemas';
-import { ActionIn, CarryOverOut, CommitmentsOut, InboxOut, ItemCreate, ItemDetailOut, ItemsOut, ItemsQuery, ItemUpdate, ProgressIn, VerifyIn } from './schemas';
+import {
+  ActionIn,
+  CarryOverOut,
+  CommitmentsOut,
+  InboxOut,
+  ItemCreate,
+  ItemDetailOut,
+  ItemsOut,
+  ItemsQuery,
+  ItemUpdate,
+  ProgressIn,
+  VerifyIn,
+} from './schemas';
 import { transitionItem } from './transition-item';
 import { deleteItem, updateItem } from './update-item';
 import { verifyItem } from './verify-item';
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
-const disposition = (name: string, fallback: string) => `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+const disposition = (name: string, fallback: string) =>
+  `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 const IdOut = z.object({ id: z.number() });
 const Ok = z.object({ ok: z.literal(true) });
 const Content = z.string().trim().min(1, '承诺内容不能为空').max(10000);
@@ -51,137 +64,288 @@ export async function rectificationRoutes(app: FastifyInstance) {
   const tags = ['rectification'];
 
   // —— Problem inbox (R-FIX-1) ——
-  r.get('/api/campaigns/:id/rectification/inbox', {
-    schema: { summary: '问题收件箱（各来源的问题）', tags, params: IdParams, querystring: z.object({ orgId: Id.optional() }), response: { 200: InboxOut } },
-  }, async (req) => getInbox(db(), requireUser(req), req.params.id, req.query.orgId));
+  r.get(
+    '/api/campaigns/:id/rectification/inbox',
+    {
+      schema: {
+        summary: '问题收件箱（各来源的问题）',
+        tags,
+        params: IdParams,
+        querystring: z.object({ orgId: Id.optional() }),
+        response: { 200: InboxOut },
+      },
+    },
+    async (req) => getInbox(db(), requireUser(req), req.params.id, req.query.orgId),
+  );
 
-  r.post('/api/campaigns/:id/rectification/items', {
-    schema: { summary: '新建整改事项', tags, params: IdParams, body: ItemCreate, response: { 200: IdOut } },
-  }, async (req) => createItem(db(), requireUser(req), actorOf(req), req.params.id, req.body));
+  r.post(
+    '/api/campaigns/:id/rectification/items',
+    {
+      schema: { summary: '新建整改事项', tags, params: IdParams, body: ItemCreate, response: { 200: IdOut } },
+    },
+    async (req) => createItem(db(), requireUser(req), actorOf(req), req.params.id, req.body),
+  );
 
   // —— Items (R-FIX-2) ——
-  r.get('/api/rectification/items', {
-    schema: { summary: '整改事项列表', tags, querystring: ItemsQuery, response: { 200: ItemsOut } },
-  }, async (req) => listItems(db(), requireUser(req), today(), req.query));
-
-  r.get('/api/rectification/items/:id', {
-    schema: { summary: '整改事项详情', tags, params: IdParams, response: { 200: ItemDetailOut } },
-  }, async (req) => getItem(db(), requireUser(req), today(), req.params.id));
-
-  r.patch('/api/rectification/items/:id', {
-    schema: { summary: '修改整改事项', tags, params: IdParams, body: ItemUpdate, response: { 200: IdOut } },
-  }, async (req) => updateItem(db(), requireUser(req), actorOf(req), req.params.id, req.body));
-
-  r.delete('/api/rectification/items/:id', {
-    schema: { summary: '删除整改事项', tags, params: IdParams, response: { 200: Ok } },
-  }, async (req) => {
-    await deleteItem(db(), requireUser(req), actorOf(req), req.params.id);
-    return { ok: true as const };
-  });
-
-  r.post('/api/rectification/items/:id/actions', {
-    schema: {
-      summary: '开始整改或提交验收',
-      tags, params: IdParams, body: ActionIn,
-      response: { 200: z.object({ id: z.number(), status: z.enum(RECT_STATUSES), statusLabel: z.string() }) },
+  r.get(
+    '/api/rectification/items',
+    {
+      schema: { summary: '整改事项列表', tags, querystring: ItemsQuery, response: { 200: ItemsOut } },
     },
-  }, async (req) => transitionItem(db(), requireUser(req), actorOf(req), req.params.id, req.body.action, req.body.note));
+    async (req) => listItems(db(), requireUser(req), today(), req.query),
+  );
 
-  r.post('/api/rectification/items/:id/progress', {
-    schema: { summary: '填报整改进展', tags, params: IdParams, body: ProgressIn, response: { 200: IdOut } },
-  }, async (req) => addProgress(db(), requireUser(req), actorOf(req), req.params.id, req.body));
-
-  r.post('/api/rectification/items/:id/evidence', {
-    schema: {
-      summary: '上传佐证材料',
-      tags, params: IdParams, consumes: ['multipart/form-data'],
-      response: { 200: z.object({ id: z.number(), fileName: z.string(), size: z.number() }) },
+  r.get(
+    '/api/rectification/items/:id',
+    {
+      schema: { summary: '整改事项详情', tags, params: IdParams, response: { 200: ItemDetailOut } },
     },
-  }, async (req) => {
-    return withUpload(req, app.deps.files.incoming, UPLOAD_KINDS.evidence, async (file) => addEvidence(
-      db(), requireUser(req), actorOf(req), req.params.id,
-      { name: file.name, mimeType: file.mimeType, content: await readFile(file.path) }, progressIdOf(file.fields),
-    ));
-  });
+    async (req) => getItem(db(), requireUser(req), today(), req.params.id),
+  );
 
-  r.get('/api/rectification/items/:id/evidence/:evidenceId', {
-    schema: { summary: '下载佐证材料', tags, params: z.object({ id: Id, evidenceId: Id }) },
-  }, async (req, reply) => {
-    const e = await readEvidence(db(), requireUser(req), req.params.id, req.params.evidenceId);
-    return sendUpload(reply, e, 'evidence');
-  });
+  r.patch(
+    '/api/rectification/items/:id',
+    {
+      schema: { summary: '修改整改事项', tags, params: IdParams, body: ItemUpdate, response: { 200: IdOut } },
+    },
+    async (req) => updateItem(db(), requireUser(req), actorOf(req), req.params.id, req.body),
+  );
 
-  r.post('/api/rectification/items/:id/verifications', {
-    schema: {
-      summary: '验收（销号、退回或重新整改）',
-      tags, params: IdParams, body: VerifyIn,
-      response: {
-        200: z.object({ verificationId: z.number(), status: z.enum(RECT_STATUSES), statusLabel: z.string(), newItemId: z.number().nullable() }),
+  r.delete(
+    '/api/rectification/items/:id',
+    {
+      schema: { summary: '删除整改事项', tags, params: IdParams, response: { 200: Ok } },
+    },
+    async (req) => {
+      await deleteItem(db(), requireUser(req), actorOf(req), req.params.id);
+      return { ok: true as const };
+    },
+  );
+
+  r.post(
+    '/api/rectification/items/:id/actions',
+    {
+      schema: {
+        summary: '开始整改或提交验收',
+        tags,
+        params: IdParams,
+        body: ActionIn,
+        response: { 200: z.object({ id: z.number(), status: z.enum(RECT_STATUSES), statusLabel: z.string() }) },
       },
     },
-  }, async (req) => verifyItem(db(), requireUser(req), actorOf(req), req.params.id, req.body));
+    async (req) => transitionItem(db(), requireUser(req), actorOf(req), req.params.id, req.body.action, req.body.note),
+  );
+
+  r.post(
+    '/api/rectification/items/:id/progress',
+    {
+      schema: { summary: '填报整改进展', tags, params: IdParams, body: ProgressIn, response: { 200: IdOut } },
+    },
+    async (req) => addProgress(db(), requireUser(req), actorOf(req), req.params.id, req.body),
+  );
+
+  r.post(
+    '/api/rectification/items/:id/evidence',
+    {
+      schema: {
+        summary: '上传佐证材料',
+        tags,
+        params: IdParams,
+        consumes: ['multipart/form-data'],
+        response: { 200: z.object({ id: z.number(), fileName: z.string(), size: z.number() }) },
+      },
+    },
+    async (req) => {
+      return withUpload(req, app.deps.files.incoming, UPLOAD_KINDS.evidence, async (file) =>
+        addEvidence(
+          db(),
+          requireUser(req),
+          actorOf(req),
+          req.params.id,
+          { name: file.name, mimeType: file.mimeType, content: await readFile(file.path) },
+          progressIdOf(file.fields),
+        ),
+      );
+    },
+  );
+
+  r.get(
+    '/api/rectification/items/:id/evidence/:evidenceId',
+    {
+      schema: { summary: '下载佐证材料', tags, params: z.object({ id: Id, evidenceId: Id }) },
+    },
+    async (req, reply) => {
+      const e = await readEvidence(db(), requireUser(req), req.params.id, req.params.evidenceId);
+      return sendUpload(reply, e, 'evidence');
+    },
+  );
+
+  r.post(
+    '/api/rectification/items/:id/verifications',
+    {
+      schema: {
+        summary: '验收（销号、退回或重新整改）',
+        tags,
+        params: IdParams,
+        body: VerifyIn,
+        response: {
+          200: z.object({
+            verificationId: z.number(),
+            status: z.enum(RECT_STATUSES),
+            statusLabel: z.string(),
+            newItemId: z.number().nullable(),
+          }),
+        },
+      },
+    },
+    async (req) => verifyItem(db(), requireUser(req), actorOf(req), req.params.id, req.body),
+  );
 
   // —— 通报 and carry-over (R-FIX-3, R-FIX-4) ——
-  r.get('/api/campaigns/:id/rectification/bulletin.docx', { schema: { summary: '整改情况通报（.docx）', tags, params: IdParams } }, async (req, reply) => {
-    const { name, buffer } = await bulletinDocx(db(), requireUser(req), today(), req.params.id);
-    return reply.header('content-type', DOCX).header('content-disposition', disposition(name, 'bulletin.docx')).send(buffer);
-  });
+  r.get(
+    '/api/campaigns/:id/rectification/bulletin.docx',
+    { schema: { summary: '整改情况通报（.docx）', tags, params: IdParams } },
+    async (req, reply) => {
+      const { name, buffer } = await bulletinDocx(db(), requireUser(req), today(), req.params.id);
+      return reply
+        .header('content-type', DOCX)
+        .header('content-disposition', disposition(name, 'bulletin.docx'))
+        .send(buffer);
+    },
+  );
 
-  r.post('/api/campaigns/:id/rectification/carry-over', {
-    schema: { summary: '结转上年度整改事项', tags, params: IdParams, response: { 200: CarryOverOut } },
-  }, async (req) => carryOver(db(), requireUser(req), actorOf(req), req.params.id));
+  r.post(
+    '/api/campaigns/:id/rectification/carry-over',
+    {
+      schema: { summary: '结转上年度整改事项', tags, params: IdParams, response: { 200: CarryOverOut } },
+    },
+    async (req) => carryOver(db(), requireUser(req), actorOf(req), req.params.id),
+  );
 
   // —— 公开承诺 (R-FIX-3) ——
-  r.get('/api/campaigns/:id/commitments', {
-    schema: { summary: '公开承诺列表', tags, params: IdParams, response: { 200: CommitmentsOut } },
-  }, async (req) => listCommitments(db(), requireUser(req), req.params.id));
+  r.get(
+    '/api/campaigns/:id/commitments',
+    {
+      schema: { summary: '公开承诺列表', tags, params: IdParams, response: { 200: CommitmentsOut } },
+    },
+    async (req) => listCommitments(db(), requireUser(req), req.params.id),
+  );
 
-  r.post('/api/campaigns/:id/commitments', {
-    schema: { summary: '起草公开承诺', tags, params: IdParams, body: z.object({ orgId: Id.optional(), content: Content }).strict(), response: { 200: IdOut } },
-  }, async (req) => createCommitment(db(), requireUser(req), actorOf(req), req.params.id, req.body));
-
-  r.get('/api/campaigns/:id/rectification/published-progress', {
-    schema: {
-      summary: '公开的整改进展',
-      tags, params: IdParams,
-      response: {
-        200: z.object({
-          campaign: z.object({ id: z.number(), title: z.string(), audience: z.string() }),
-          units: z.array(z.object({
-            orgId: z.number(), orgName: z.string(), total: z.number(), closed: z.number(),
-            commitments: z.array(z.object({ content: z.string(), publishedAt: z.string().nullable() })),
-            items: z.array(z.object({
-              description: z.string(), measures: z.string().nullable(), deadline: z.string().nullable(), status: z.string(),
-              statusLabel: z.string(), progress: z.number(), overdue: z.boolean(),
-            })),
-          })),
-        }),
+  r.post(
+    '/api/campaigns/:id/commitments',
+    {
+      schema: {
+        summary: '起草公开承诺',
+        tags,
+        params: IdParams,
+        body: z.object({ orgId: Id.optional(), content: Content }).strict(),
+        response: { 200: IdOut },
       },
     },
-  }, async (req) => publishedProgress(db(), requireUser(req), today(), req.params.id));
+    async (req) => createCommitment(db(), requireUser(req), actorOf(req), req.params.id, req.body),
+  );
 
-  r.post('/api/campaigns/:id/commitments/publish', {
-    schema: { summary: '公开已确认的承诺', tags, params: IdParams, response: { 200: z.object({ published: z.number() }) } },
-  }, async (req) => publishCommitments(db(), requireUser(req), actorOf(req), req.params.id));
-
-  r.patch('/api/commitments/:id', {
-    schema: { summary: '修改公开承诺', tags, params: IdParams, body: z.object({ content: Content }).strict(), response: { 200: IdOut } },
-  }, async (req) => updateCommitment(db(), requireUser(req), actorOf(req), req.params.id, req.body.content));
-
-  r.post('/api/commitments/:id/file', {
-    schema: { summary: '公开承诺报组织部门', tags, params: IdParams, response: { 200: z.object({ id: z.number(), state: z.literal('filed') }) } },
-  }, async (req) => fileCommitment(db(), requireUser(req), actorOf(req), req.params.id));
-
-  r.post('/api/commitments/:id/review', {
-    schema: {
-      summary: '确认或退回公开承诺',
-      tags, params: IdParams,
-      body: z.discriminatedUnion('action', [
-        z.object({ action: z.literal('acknowledge') }).strict(),
-        z.object({ action: z.literal('return'), reason: z.string().trim().min(1, '请填写退回理由').max(500) }).strict(),
-      ]),
-      response: { 200: z.object({ id: z.number(), state: z.enum(['acknowledged', 'returned']) }) },
+  r.get(
+    '/api/campaigns/:id/rectification/published-progress',
+    {
+      schema: {
+        summary: '公开的整改进展',
+        tags,
+        params: IdParams,
+        response: {
+          200: z.object({
+            campaign: z.object({ id: z.number(), title: z.string(), audience: z.string() }),
+            units: z.array(
+              z.object({
+                orgId: z.number(),
+                orgName: z.string(),
+                total: z.number(),
+                closed: z.number(),
+                commitments: z.array(z.object({ content: z.string(), publishedAt: z.string().nullable() })),
+                items: z.array(
+                  z.object({
+                    description: z.string(),
+                    measures: z.string().nullable(),
+                    deadline: z.string().nullable(),
+                    status: z.string(),
+                    statusLabel: z.string(),
+                    progress: z.number(),
+                    overdue: z.boolean(),
+                  }),
+                ),
+              }),
+            ),
+          }),
+        },
+      },
     },
-  }, async (req) => reviewCommitment(db(), requireUser(req), actorOf(req), req.params.id, req.body.action,
-    req.body.action === 'return' ? req.body.reason : undefined));
+    async (req) => publishedProgress(db(), requireUser(req), today(), req.params.id),
+  );
+
+  r.post(
+    '/api/campaigns/:id/commitments/publish',
+    {
+      schema: {
+        summary: '公开已确认的承诺',
+        tags,
+        params: IdParams,
+        response: { 200: z.object({ published: z.number() }) },
+      },
+    },
+    async (req) => publishCommitments(db(), requireUser(req), actorOf(req), req.params.id),
+  );
+
+  r.patch(
+    '/api/commitments/:id',
+    {
+      schema: {
+        summary: '修改公开承诺',
+        tags,
+        params: IdParams,
+        body: z.object({ content: Content }).strict(),
+        response: { 200: IdOut },
+      },
+    },
+    async (req) => updateCommitment(db(), requireUser(req), actorOf(req), req.params.id, req.body.content),
+  );
+
+  r.post(
+    '/api/commitments/:id/file',
+    {
+      schema: {
+        summary: '公开承诺报组织部门',
+        tags,
+        params: IdParams,
+        response: { 200: z.object({ id: z.number(), state: z.literal('filed') }) },
+      },
+    },
+    async (req) => fileCommitment(db(), requireUser(req), actorOf(req), req.params.id),
+  );
+
+  r.post(
+    '/api/commitments/:id/review',
+    {
+      schema: {
+        summary: '确认或退回公开承诺',
+        tags,
+        params: IdParams,
+        body: z.discriminatedUnion('action', [
+          z.object({ action: z.literal('acknowledge') }).strict(),
+          z
+            .object({ action: z.literal('return'), reason: z.string().trim().min(1, '请填写退回理由').max(500) })
+            .strict(),
+        ]),
+        response: { 200: z.object({ id: z.number(), state: z.enum(['acknowledged', 'returned']) }) },
+      },
+    },
+    async (req) =>
+      reviewCommitment(
+        db(),
+        requireUser(req),
+        actorOf(req),
+        req.params.id,
+        req.body.action,
+        req.body.action === 'return' ? req.body.reason : undefined,
+      ),
+  );
 }

@@ -25,16 +25,28 @@ export const SOURCE_TYPES = Object.keys(SOURCE_LABELS) as [SourceType, ...Source
 
 const IsoDate = z.iso.date('日期格式应为 YYYY-MM-DD');
 const Opt = (max: number) => z.string().trim().max(max).nullable().optional();
-const BoolQuery = z.enum(['true', 'false']).transform((v) => v === 'true').optional();
+const BoolQuery = z
+  .enum(['true', 'false'])
+  .transform((v) => v === 'true')
+  .optional();
 
 export const COMMITMENT_STATES = ['draft', 'filed', 'acknowledged', 'returned', 'published'] as const;
 export const COMMITMENT_STATE_LABELS: Record<(typeof COMMITMENT_STATES)[number], string> = {
-  draft: '草稿', filed: '已报组织部门', acknowledged: '组织部门已确认', returned: '已退回修改', published: '已公开',
+  draft: '草稿',
+  filed: '已报组织部门',
+  acknowledged: '组织部门已确认',
+  returned: '已退回修改',
+  published: '已公开',
 };
 
 export const InboxEntryOut = z.object({
-  key: z.string(), sourceType: z.enum(SOURCE_TYPES), sourceLabel: z.string(), sourceId: z.number().nullable(),
-  text: z.string(), detail: z.string().nullable(), itemId: z.number().nullable(),
+  key: z.string(),
+  sourceType: z.enum(SOURCE_TYPES),
+  sourceLabel: z.string(),
+  sourceId: z.number().nullable(),
+  text: z.string(),
+  detail: z.string().nullable(),
+  itemId: z.number().nullable(),
 });
 export const InboxOut = z.object({
   campaign: z.object({ id: z.number(), title: z.string(), year: z.number() }),
@@ -43,25 +55,35 @@ export const InboxOut = z.object({
   pending: z.number(),
 });
 
-export const ItemCreate = z.object({
-  orgId: Id,
-  /** An inbox entry's key; absent for manually entered 巡视/巡察 feedback and for sub-items. */
-  fromKey: z.string().max(200).optional(),
-  parentId: Id.optional(),
-  description: z.string().trim().max(2000).optional(),
-  rootCause: Opt(2000), owner: Opt(100), responsibleLeader: Opt(100), measures: Opt(5000),
-  deadline: IsoDate.nullable().optional(),
-  weight: z.number().int().min(1).max(100).optional(),
-  evidenceRequired: z.boolean().optional(),
-}).strict();
+export const ItemCreate = z
+  .object({
+    orgId: Id,
+    /** An inbox entry's key; absent for manually entered 巡视/巡察 feedback and for sub-items. */
+    fromKey: z.string().max(200).optional(),
+    parentId: Id.optional(),
+    description: z.string().trim().max(2000).optional(),
+    rootCause: Opt(2000),
+    owner: Opt(100),
+    responsibleLeader: Opt(100),
+    measures: Opt(5000),
+    deadline: IsoDate.nullable().optional(),
+    weight: z.number().int().min(1).max(100).optional(),
+    evidenceRequired: z.boolean().optional(),
+  })
+  .strict();
 
-export const ItemUpdate = z.object({
-  description: z.string().trim().min(1, '问题不能为空').max(2000).optional(),
-  rootCause: Opt(2000), owner: Opt(100), responsibleLeader: Opt(100), measures: Opt(5000),
-  deadline: IsoDate.nullable().optional(),
-  weight: z.number().int().min(1).max(100).optional(),
-  evidenceRequired: z.boolean().optional(),
-}).strict();
+export const ItemUpdate = z
+  .object({
+    description: z.string().trim().min(1, '问题不能为空').max(2000).optional(),
+    rootCause: Opt(2000),
+    owner: Opt(100),
+    responsibleLeader: Opt(100),
+    measures: Opt(5000),
+    deadline: IsoDate.nullable().optional(),
+    weight: z.number().int().min(1).max(100).optional(),
+    evidenceRequired: z.boolean().optional(),
+  })
+  .strict();
 
 export const ItemsQuery = z.object({
   campaignId: Id.optional(),
@@ -75,14 +97,32 @@ export const ItemsQuery = z.object({
 });
 
 export const ItemRowOut = z.object({
-  id: z.number(), campaignId: z.number(), campaignTitle: z.string(), orgId: z.number(), orgName: z.string(),
-  upperOrgName: z.string().nullable(), parentId: z.number().nullable(), weight: z.number(),
-  sourceType: z.string(), sourceLabel: z.string(), sourceText: z.string().nullable(),
-  description: z.string(), rootCause: z.string().nullable(), owner: z.string().nullable(),
-  responsibleLeader: z.string().nullable(), measures: z.string().nullable(), deadline: z.string().nullable(),
-  status: z.enum(RECT_STATUSES), statusLabel: z.string(), overdue: z.boolean(), progress: z.number(),
-  evidenceRequired: z.boolean(), children: z.number(), carriedFromId: z.number().nullable(),
-  createdAt: z.string(), closedAt: z.string().nullable(),
+  id: z.number(),
+  campaignId: z.number(),
+  campaignTitle: z.string(),
+  orgId: z.number(),
+  orgName: z.string(),
+  upperOrgName: z.string().nullable(),
+  parentId: z.number().nullable(),
+  weight: z.number(),
+  sourceType: z.string(),
+  sourceLabel: z.string(),
+  sourceText: z.string().nullable(),
+  description: z.string(),
+  rootCause: z.string().nullable(),
+  owner: z.string().nullable(),
+  responsibleLeader: z.string().nullable(),
+  measures: z.string().nullable(),
+  deadline: z.string().nullable(),
+  status: z.enum(RECT_STATUSES),
+  statusLabel: z.string(),
+  overdue: z.boolean(),
+  progress: z.number(),
+  evidenceRequired: z.boolean(),
+  children: z.number(),
+  carriedFromId: z.number().nullable(),
+  createdAt: z.string(),
+  closedAt: z.string().nullable(),
 });
 
 export const ItemsOut = z.object({
@@ -93,11 +133,22 @@ export const ItemsOut = z.object({
 });
 
 export const TimelineOut = z.object({
-  kind: z.enum(['progress', 'verification']), id: z.number(), at: z.string(), by: z.string().nullable(),
-  note: z.string().nullable(), percent: z.number().nullable(), result: z.string().nullable(), evidence: z.string().nullable(),
+  kind: z.enum(['progress', 'verification']),
+  id: z.number(),
+  at: z.string(),
+  by: z.string().nullable(),
+  note: z.string().nullable(),
+  percent: z.number().nullable(),
+  result: z.string().nullable(),
+  evidence: z.string().nullable(),
 });
 export const EvidenceOut = z.object({
-  id: z.number(), fileName: z.string(), mimeType: z.string(), size: z.number(), progressId: z.number().nullable(), createdAt: z.string(),
+  id: z.number(),
+  fileName: z.string(),
+  mimeType: z.string(),
+  size: z.number(),
+  progressId: z.number().nullable(),
+  createdAt: z.string(),
 });
 export const ItemDetailOut = z.object({
   today: z.string(),
@@ -109,23 +160,39 @@ export const ItemDetailOut = z.object({
   can: z.object({ edit: z.boolean(), verify: z.boolean() }),
 });
 
-export const ActionIn = z.object({ action: z.enum(['start', 'submit']), note: z.string().trim().max(2000).optional() }).strict();
-export const ProgressIn = z.object({
-  note: z.string().trim().min(1, '请填写进展情况').max(5000),
-  percent: z.number().int().min(0).max(100).optional(),
-}).strict();
-export const VerifyIn = z.object({
-  result: z.enum(['pass', 'fail', 'reopen']),
-  note: z.string().trim().max(2000).optional(),
-  evidence: z.string().trim().max(2000).optional(),
-  evidenceIds: z.array(Id).max(50).optional(),
-}).strict();
+export const ActionIn = z
+  .object({ action: z.enum(['start', 'submit']), note: z.string().trim().max(2000).optional() })
+  .strict();
+export const ProgressIn = z
+  .object({
+    note: z.string().trim().min(1, '请填写进展情况').max(5000),
+    percent: z.number().int().min(0).max(100).optional(),
+  })
+  .strict();
+export const VerifyIn = z
+  .object({
+    result: z.enum(['pass', 'fail', 'reopen']),
+    note: z.string().trim().max(2000).optional(),
+    evidence: z.string().trim().max(2000).optional(),
+    evidenceIds: z.array(Id).max(50).optional(),
+  })
+  .strict();
 
 export const CommitmentOut = z.object({
-  id: z.number(), campaignId: z.number(), orgId: z.number(), orgName: z.string(), content: z.string(),
-  state: z.enum(COMMITMENT_STATES), stateLabel: z.string(), returnReason: z.string().nullable(),
-  filedAt: z.string().nullable(), acknowledgedAt: z.string().nullable(), publishedAt: z.string().nullable(),
-  updatedAt: z.string(), canEdit: z.boolean(), canReview: z.boolean(),
+  id: z.number(),
+  campaignId: z.number(),
+  orgId: z.number(),
+  orgName: z.string(),
+  content: z.string(),
+  state: z.enum(COMMITMENT_STATES),
+  stateLabel: z.string(),
+  returnReason: z.string().nullable(),
+  filedAt: z.string().nullable(),
+  acknowledgedAt: z.string().nullable(),
+  publishedAt: z.string().nullable(),
+  updatedAt: z.string(),
+  canEdit: z.boolean(),
+  canReview: z.boolean(),
 });
 export const CommitmentsOut = z.object({
   campaign: z.object({ id: z.number(), title: z.string(), audience: z.string() }),

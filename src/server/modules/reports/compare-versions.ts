@@ -27,13 +27,18 @@ export async function loadForReading(db: DbOrTx, user: AuthUser, id: number) {
 export async function readableReport(db: DbOrTx, user: AuthUser, id: number) {
   const { row, ctx } = await loadForReading(db, user, id);
   assertReadReport(user, await readScopeOf(db, ctx, user.role === 'secretary' ? user.orgId : null), {
-    everSubmitted: row.submittedAt !== null, published: row.publishedAt !== null, audience: ctx.settings.report.publicationAudience,
+    everSubmitted: row.submittedAt !== null,
+    published: row.publishedAt !== null,
+    audience: ctx.settings.report.publicationAudience,
   });
   return { row, ctx };
 }
 
 export async function loadVersion(db: DbOrTx, reportId: number, versionNo: number) {
-  const [v] = await db.select().from(reportVersions).where(and(eq(reportVersions.reportId, reportId), eq(reportVersions.versionNo, versionNo)));
+  const [v] = await db
+    .select()
+    .from(reportVersions)
+    .where(and(eq(reportVersions.reportId, reportId), eq(reportVersions.versionNo, versionNo)));
   if (!v) throw notFound(`第${versionNo}版`);
   return v;
 }

@@ -36,7 +36,12 @@ function unitsOf(blocks: RichBlock[]): Unit[] {
   const units: Unit[] = [];
   for (const b of blocks) {
     if (b.type === 'list') {
-      for (const item of b.items) units.push({ text: blocksToPlainText([{ type: 'paragraph', runs: item }]), level: 0, block: { type: 'list', ordered: b.ordered, items: [item] } });
+      for (const item of b.items)
+        units.push({
+          text: blocksToPlainText([{ type: 'paragraph', runs: item }]),
+          level: 0,
+          block: { type: 'list', ordered: b.ordered, items: [item] },
+        });
     } else {
       const text = blocksToPlainText([b]);
       if (text) units.push({ text, level: b.type === 'heading' ? b.level : 0, block: b });
@@ -50,7 +55,8 @@ function joinUnits(units: Unit[]): RichBlock[] {
   const out: RichBlock[] = [];
   for (const { block } of units) {
     const last = out[out.length - 1];
-    if (block.type === 'list' && last?.type === 'list' && last.ordered === block.ordered) last.items.push(...block.items);
+    if (block.type === 'list' && last?.type === 'list' && last.ordered === block.ordered)
+      last.items.push(...block.items);
     else out.push(block.type === 'list' ? { ...block, items: [...block.items] } : block);
   }
   return out;
@@ -98,12 +104,13 @@ export async function checkReportDocx(file: Buffer, fileName: string) {
  */
 export const FAR_OVER_LIMIT = 3;
 
-
 export const reportTooLong = (message: string, details: Record<string, unknown>) =>
   new AppError('REPORT_TOO_LONG', `${message}，未导入。请删减后重新上传`, { field: 'file', ...details });
-export const farOverLimit = (count: number, limit: number) => reportTooLong(
-  `导入的报告正文共${thousands(count)}字，超过本次述职报告字数上限${thousands(limit)}字的${FAR_OVER_LIMIT}倍`, { count, limit },
-);
+export const farOverLimit = (count: number, limit: number) =>
+  reportTooLong(
+    `导入的报告正文共${thousands(count)}字，超过本次述职报告字数上限${thousands(limit)}字的${FAR_OVER_LIMIT}倍`,
+    { count, limit },
+  );
 
 /**
  * The 字数 of the main document's text runs (<w:t>), read from its XML as a stream: a text far over its limit is
@@ -149,14 +156,28 @@ const SLOTS = new WorkerSlots(1, 8);
  * Checks the file here, then reads it on a worker thread (30 s and a 128 MB heap at most): first its 字数 against
  * FAR_OVER_LIMIT × `charLimit` (the reporter's tier; null: none), then the parse.
  */
-export async function parseReportDocxOffThread(file: Buffer, fileName: string, specs: SectionSpec[], charLimit: number | null): Promise<ParsedDocx> {
+export async function parseReportDocxOffThread(
+  file: Buffer,
+  fileName: string,
+  specs: SectionSpec[],
+  charLimit: number | null,
+): Promise<ParsedDocx> {
   await checkReportDocx(file, fileName);
-  return runWorker<ParsedDocx>(WORKER, { file, specs, charLimit }, {
-    timeoutMs: 30_000,
-    maxOldGenerationSizeMb: 128,
-    slots: SLOTS,
-    tooComplex: () => new AppError('DOCX_TOO_COMPLEX', 'Word文件内容过多或结构过于复杂，无法在规定时间内读取，未导入。请删减后重新上传', { field: 'file' }),
-  });
+  return runWorker<ParsedDocx>(
+    WORKER,
+    { file, specs, charLimit },
+    {
+      timeoutMs: 30_000,
+      maxOldGenerationSizeMb: 128,
+      slots: SLOTS,
+      tooComplex: () =>
+        new AppError(
+          'DOCX_TOO_COMPLEX',
+          'Word文件内容过多或结构过于复杂，无法在规定时间内读取，未导入。请删减后重新上传',
+          { field: 'file' },
+        ),
+    },
+  );
 }
 
 /** The parse itself (on the worker thread; checkReportDocx has judged the file). */
@@ -164,7 +185,12 @@ export async function parseReportDocx(file: Buffer, specs: SectionSpec[]): Promi
   let html: string;
   try {
     // Pictures are not report text: their bytes are never read (mammoth would inline them as base64).
-    html = (await mammoth.convertToHtml({ buffer: file }, { convertImage: mammoth.images.imgElement(async () => ({ src: '' })) })).value;
+    html = (
+      await mammoth.convertToHtml(
+        { buffer: file },
+        { convertImage: mammoth.images.imgElement(async () => ({ src: '' })) },
+      )
+    ).value;
   } catch {
     throw bad('Word文件已损坏或无法读取，请检查后重新上传');
   }
@@ -172,10 +198,14 @@ export async function parseReportDocx(file: Buffer, specs: SectionSpec[]): Promi
   if (!units.length) throw bad('Word文件中没有文字内容');
   // A first short line naming the report is its title, not a section heading.
   let title: string | null = null;
-  if (units[0]!.block.type !== 'table' && /述职报告|述职材料/.test(units[0]!.text) && [...units[0]!.text].length <= 60) title = units.shift()!.text;
+  if (units[0]!.block.type !== 'table' && /述职报告|述职材料/.test(units[0]!.text) && [...units[0]!.text].length <= 60)
+    title = units.shift()!.text;
   dropClosingLines(units);
   // Tables never start a section; everything else is split by the same rule as plain text.
-  const headings = sectionHeadings(units.map((u) => (u.block.type === 'table' ? '' : u.text)), specs);
+  const headings = sectionHeadings(
+    units.map((u) => (u.block.type === 'table' ? '' : u.text)),
+    specs,
+  );
   const preamble = { key: 'preamble', title: '', units: [] as Unit[], alsoCovers: [] as string[] };
   const parts = [preamble];
   let current = preamble;
@@ -195,7 +225,12 @@ export async function parseReportDocx(file: Buffer, specs: SectionSpec[]): Promi
   const sections: ReportSection[] = parts
     .map((p) => {
       const blocks = joinUnits(p.units);
-      const s: ReportSection = { key: p.key, title: p.title, text: blocksToPlainText(blocks), html: blocksToHtml(blocks) };
+      const s: ReportSection = {
+        key: p.key,
+        title: p.title,
+        text: blocksToPlainText(blocks),
+        html: blocksToHtml(blocks),
+      };
       return p.alsoCovers.length ? { ...s, alsoCovers: p.alsoCovers } : s;
     })
     .filter((p) => p.key !== 'preamble' || p.text);
@@ -206,7 +241,9 @@ export async function parseReportDocx(file: Buffer, specs: SectionSpec[]): Promi
   for (const u of units) if (u.level > 0 && u.level < top) top = u.level;
   const unknownHeadings = units
     .filter((l) => l.block.type !== 'table')
-    .filter((l) => (l.level > 0 ? l.level === top : TOP_NUMBERED.test(l.text) && [...l.text].length <= 40 && !/[。；;]$/.test(l.text)))
+    .filter((l) =>
+      l.level > 0 ? l.level === top : TOP_NUMBERED.test(l.text) && [...l.text].length <= 40 && !/[。；;]$/.test(l.text),
+    )
     .map((l) => l.text.trim())
     .filter((t) => !titles.has(t));
   if (!sections.some((s) => s.text.trim())) throw bad('Word文件中没有正文内容');

@@ -44,9 +44,11 @@ export const MAX_DOCX_LINES = 20_000;
 const WORKER = new URL('./report-docx-worker.ts', import.meta.url);
 const SLOTS = new WorkerSlots(1, 8);
 
-const tooLarge = (lines: number) => new AppError(
-  'REPORT_TOO_LARGE', `述职报告共${thousands(lines)}行（段落、列表项和表格行），超过可生成Word文件的上限${thousands(MAX_DOCX_LINES)}行，请删减后再下载`,
-);
+const tooLarge = (lines: number) =>
+  new AppError(
+    'REPORT_TOO_LARGE',
+    `述职报告共${thousands(lines)}行（段落、列表项和表格行），超过可生成Word文件的上限${thousands(MAX_DOCX_LINES)}行，请删减后再下载`,
+  );
 
 /**
  * A report of a few thousand 字 builds in milliseconds, here. A long one (a save allows 30 parts of 100,000
@@ -61,6 +63,11 @@ async function buildDocx(input: ReportDocxInput): Promise<Buffer> {
   }
   if (lines <= INLINE_LINES) return buildReportDocx(input);
   if (lines > MAX_DOCX_LINES) throw tooLarge(lines);
-  const out = await runWorker<Uint8Array>(WORKER, input, { timeoutMs: 60_000, maxOldGenerationSizeMb: 256, tooComplex: () => tooLarge(lines), slots: SLOTS });
+  const out = await runWorker<Uint8Array>(WORKER, input, {
+    timeoutMs: 60_000,
+    maxOldGenerationSizeMb: 256,
+    tooComplex: () => tooLarge(lines),
+    slots: SLOTS,
+  });
   return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
 }

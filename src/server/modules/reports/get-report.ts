@@ -31,28 +31,52 @@ export async function getReport(db: DbOrTx, user: AuthUser, id: number, today: s
   const { row, ctx } = await loadForReading(db, user, id);
   const scope = await readScopeOf(db, ctx, user.role === 'secretary' ? user.orgId : null);
   const published = row.publishedAt !== null;
-  assertReadReport(user, scope, { everSubmitted: row.submittedAt !== null, published, audience: ctx.settings.report.publicationAudience });
+  assertReadReport(user, scope, {
+    everSubmitted: row.submittedAt !== null,
+    published,
+    audience: ctx.settings.report.publicationAudience,
+  });
   const author = isAuthor(user, scope);
   const reviewer = isReviewer(user, scope);
   const state = stateOf(row);
   const sections = row.sections as ReportSection[];
   const signOff = ctx.settings.report.supervisorSignOffRequired;
   const [checks, deadline, events, versions, attachments, secretary, items] = await readTogether(db, [
-    () => author || reviewer ? runChecks(db, ctx, row.id, sections, today) : Promise.resolve(null),
+    () => (author || reviewer ? runChecks(db, ctx, row.id, sections, today) : Promise.resolve(null)),
     () => reportDeadline(db, ctx, today, row.submittedAt !== null),
-    () => db.select().from(reportReviewEvents).where(eq(reportReviewEvents.reportId, id)).orderBy(asc(reportReviewEvents.at), asc(reportReviewEvents.id)),
-    () => db
-      .select({ versionNo: reportVersions.versionNo, reason: reportVersions.reason, charCount: reportVersions.charCount, fileName: reportVersions.fileName, unknownHeadings: reportVersions.unknownHeadings, createdAt: reportVersions.createdAt })
-      .from(reportVersions)
-      .where(eq(reportVersions.reportId, id))
-      .orderBy(desc(reportVersions.versionNo)),
-    () => db
-      .select({ id: reportAttachments.id, fileName: reportAttachments.fileName, mimeType: reportAttachments.mimeType, size: reportAttachments.size, createdAt: reportAttachments.createdAt })
-      .from(reportAttachments)
-      .where(and(eq(reportAttachments.reportId, id), isNull(reportAttachments.removedAt)))
-      .orderBy(asc(reportAttachments.id)),
+    () =>
+      db
+        .select()
+        .from(reportReviewEvents)
+        .where(eq(reportReviewEvents.reportId, id))
+        .orderBy(asc(reportReviewEvents.at), asc(reportReviewEvents.id)),
+    () =>
+      db
+        .select({
+          versionNo: reportVersions.versionNo,
+          reason: reportVersions.reason,
+          charCount: reportVersions.charCount,
+          fileName: reportVersions.fileName,
+          unknownHeadings: reportVersions.unknownHeadings,
+          createdAt: reportVersions.createdAt,
+        })
+        .from(reportVersions)
+        .where(eq(reportVersions.reportId, id))
+        .orderBy(desc(reportVersions.versionNo)),
+    () =>
+      db
+        .select({
+          id: reportAttachments.id,
+          fileName: reportAttachments.fileName,
+          mimeType: reportAttachments.mimeType,
+          size: reportAttachments.size,
+          createdAt: reportAttachments.createdAt,
+        })
+        .from(reportAttachments)
+        .where(and(eq(reportAttachments.reportId, id), isNull(reportAttachments.removedAt)))
+        .orderBy(asc(reportAttachments.id)),
     () => secretaryOf(db, ctx),
-    () => author || reviewer ? rectificationItemsOf(db, ctx.campaignId, ctx.orgId) : Promise.resolve([]),
+    () => (author || reviewer ? rectificationItemsOf(db, ctx.campaignId, ctx.orgId) : Promise.resolve([])),
   ] as const);
   const onBehalf = checks?.onBehalf ?? row.onBehalf;
   const lateBlocked = state === 'draft' && deadline.overdue && !ctx.settings.report.lateSubmissionAllowed;
@@ -101,10 +125,20 @@ export async function getReport(db: DbOrTx, user: AuthUser, id: number, today: s
     deadline,
     checks: checks ? { results: checks.results, blocking: checks.blocking } : null,
     events: events.map((e) => ({
-      id: e.id, action: e.action, fromState: e.fromState, toState: e.toState, comment: e.comment,
-      versionNo: e.versionNo, actorName: e.actorName, at: e.at.toISOString(),
+      id: e.id,
+      action: e.action,
+      fromState: e.fromState,
+      toState: e.toState,
+      comment: e.comment,
+      versionNo: e.versionNo,
+      actorName: e.actorName,
+      at: e.at.toISOString(),
     })),
-    versions: versions.map((v) => ({ ...v, unknownHeadings: v.unknownHeadings as string[], createdAt: v.createdAt.toISOString() })),
+    versions: versions.map((v) => ({
+      ...v,
+      unknownHeadings: v.unknownHeadings as string[],
+      createdAt: v.createdAt.toISOString(),
+    })),
     attachments: attachments.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() })),
     can: {
       edit: author && isEditable(state) && ctx.campaignState === 'published',

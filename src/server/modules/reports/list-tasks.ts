@@ -88,11 +88,18 @@ export function present(r: Row, today: string) {
   });
   const state = (r.state ?? 'none') as ReportState | 'none';
   // The next step of this report and the phase it waits for (R-CAMP-8).
-  const step: StepKey | null = state === 'none' || state === 'draft'
-    ? (settings.report.lateSubmissionAllowed ? 'report.revise' : 'report.submit')
-    : state === 'returned' || state === 'rewrite_ordered' ? 'report.revise'
-    : ['submitted', 'resubmitted'].includes(state) ? 'report.review'
-      : state === 'approved' && settings.report.supervisorSignOffRequired ? 'report.sign' : null;
+  const step: StepKey | null =
+    state === 'none' || state === 'draft'
+      ? settings.report.lateSubmissionAllowed
+        ? 'report.revise'
+        : 'report.submit'
+      : state === 'returned' || state === 'rewrite_ordered'
+        ? 'report.revise'
+        : ['submitted', 'resubmitted'].includes(state)
+          ? 'report.review'
+          : state === 'approved' && settings.report.supervisorSignOffRequired
+            ? 'report.sign'
+            : null;
   return {
     task: '撰写述职报告',
     reporterId: r.reporterId,
@@ -114,7 +121,12 @@ export function present(r: Row, today: string) {
     // A round that has ended owes nothing any more: its reports never handed in are history, not overdue work.
     overdue: due.overdue && r.campaignState === 'published',
     // Reminder shown on the task list in the last three days before the due date.
-    dueSoon: !due.overdue && r.campaignState === 'published' && r.submittedAt === null && due.daysLeft !== null && due.daysLeft <= 3,
+    dueSoon:
+      !due.overdue &&
+      r.campaignState === 'published' &&
+      r.submittedAt === null &&
+      due.daysLeft !== null &&
+      due.daysLeft <= 3,
     lateSubmissionAllowed: settings.report.lateSubmissionAllowed,
     lastRemindedAt: r.lastRemindedAt,
     phase: step ? stepPhase(r.phases, step, today) : null,
@@ -125,13 +137,24 @@ export type TaskItem = ReturnType<typeof present>;
 /** A secretary's "撰写述职报告" tasks: their organization in every published campaign. */
 export async function listMyTasks(db: DbOrTx, user: AuthUser, today: string) {
   if (user.role !== 'secretary' || !user.orgId) return { items: [] as (TaskItem & { reminders: Reminder[] })[] };
-  const rows = await baseQuery(db, and(eq(reporterRows.orgId, user.orgId), isNull(reporterRows.removedAt), eq(campaignRows.state, 'published')))
-    .orderBy(asc(campaignRows.year), asc(reporterRows.id));
-  const reminders = await remindersOf(db, rows.map((r) => r.reporterId));
+  const rows = await baseQuery(
+    db,
+    and(eq(reporterRows.orgId, user.orgId), isNull(reporterRows.removedAt), eq(campaignRows.state, 'published')),
+  ).orderBy(asc(campaignRows.year), asc(reporterRows.id));
+  const reminders = await remindersOf(
+    db,
+    rows.map((r) => r.reporterId),
+  );
   return { items: rows.map((r) => ({ ...present(r, today), reminders: reminders.get(r.reporterId) ?? [] })) };
 }
 
-export interface Reminder { id: number; at: string; senderName: string; message: string; overdue: boolean }
+export interface Reminder {
+  id: number;
+  at: string;
+  senderName: string;
+  message: string;
+  overdue: boolean;
+}
 
 /** The latest reminders per reporter, for a secretary's task list. */
 export async function remindersOf(db: DbOrTx, reporterIds: number[], perReporter = 5) {
@@ -139,23 +162,38 @@ export async function remindersOf(db: DbOrTx, reporterIds: number[], perReporter
   // The newest few per reporter, ranked in SQL so one much-reminded reporter does not crowd out the rest.
   const ranked = db
     .select({
-      id: reportReminders.id, reporterId: reportReminders.reporterId, at: reportReminders.createdAt, senderName: reportReminders.senderName,
-      message: reportReminders.message, overdue: reportReminders.overdue,
-      rn: sql<number>`row_number() over (partition by ${reportReminders.reporterId} order by ${reportReminders.createdAt} desc, ${reportReminders.id} desc)`.as('rn'),
+      id: reportReminders.id,
+      reporterId: reportReminders.reporterId,
+      at: reportReminders.createdAt,
+      senderName: reportReminders.senderName,
+      message: reportReminders.message,
+      overdue: reportReminders.overdue,
+      rn: sql<number>`row_number() over (partition by ${reportReminders.reporterId} order by ${reportReminders.createdAt} desc, ${reportReminders.id} desc)`.as(
+        'rn',
+      ),
     })
     .from(reportReminders)
     .where(inArray(reportReminders.reporterId, reporterIds))
     .as('ranked');
-  const rows = await db.select().from(ranked).where(sql`${ranked.rn} <= ${perReporter}`).orderBy(desc(ranked.at), desc(ranked.id));
+  const rows = await db
+    .select()
+    .from(ranked)
+    .where(sql`${ranked.rn} <= ${perReporter}`)
+    .orderBy(desc(ranked.at), desc(ranked.id));
   const out = new Map<number, Reminder[]>();
   for (const r of rows) {
     const list = out.get(r.reporterId) ?? [];
-    list.push({ id: r.id, at: new Date(r.at).toISOString(), senderName: r.senderName, message: r.message, overdue: r.overdue });
+    list.push({
+      id: r.id,
+      at: new Date(r.at).toISOString(),
+      senderName: r.senderName,
+      message: r.message,
+      overdue: r.overdue,
+    });
     out.set(r.reporterId, list);
   }
   return out;
 }
-
 
 export interface QueueQuery {
   campaignId?: number;
@@ -188,7 +226,10 @@ export async function listReviewQueue(db: DbOrTx, user: AuthUser, q: QueueQuery,
   if (q.overdue) conds.push(isNull(reports.submittedAt));
   const where = and(...conds);
   const pendingFirst = sql`case when ${reports.state} in ('submitted','resubmitted') then 0 else 1 end`;
-  const rows = await baseQuery(db, where).orderBy(pendingFirst, asc(orgUnits.name), asc(reporterRows.id)).limit(q.overdue ? 100_000 : q.limit).offset(q.overdue ? 0 : q.offset);
+  const rows = await baseQuery(db, where)
+    .orderBy(pendingFirst, asc(orgUnits.name), asc(reporterRows.id))
+    .limit(q.overdue ? 100_000 : q.limit)
+    .offset(q.overdue ? 0 : q.offset);
   let items = rows.map((r) => present(r, today));
   let total: number;
   if (q.overdue) {
@@ -196,14 +237,16 @@ export async function listReviewQueue(db: DbOrTx, user: AuthUser, q: QueueQuery,
     total = items.length;
     items = items.slice(q.offset, q.offset + q.limit);
   } else {
-    const { n } = (await db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(reporterRows)
-      .innerJoin(campaignRows, eq(campaignRows.id, reporterRows.campaignId))
-      .innerJoin(orgUnits, eq(orgUnits.id, reporterRows.orgId))
-      .innerJoin(reportTo, eq(reportTo.id, reporterRows.reportToOrgId))
-      .leftJoin(reports, eq(reports.reporterId, reporterRows.id))
-      .where(where))[0]!;
+    const { n } = (
+      await db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(reporterRows)
+        .innerJoin(campaignRows, eq(campaignRows.id, reporterRows.campaignId))
+        .innerJoin(orgUnits, eq(orgUnits.id, reporterRows.orgId))
+        .innerJoin(reportTo, eq(reportTo.id, reporterRows.reportToOrgId))
+        .leftJoin(reports, eq(reports.reporterId, reporterRows.id))
+        .where(where)
+    )[0]!;
     total = Number(n);
   }
   return { items, total };

@@ -16,7 +16,8 @@ export const MAX_ATTACHMENTS = 10;
 // Slides and video (002: 可以附加播放视频短片、幻灯片), plus the usual office and image files.
 const ALLOWED = /\.(pptx?|pdf|docx?|xlsx?|mp4|m4v|mov|avi|wmv|mkv|webm|mp3|jpe?g|png|gif)$/i;
 
-export const attachmentLimitBytes = (maxSizeMb: number) => Math.min(Math.floor(maxSizeMb * 1024 * 1024), MAX_ATTACHMENT_BYTES);
+export const attachmentLimitBytes = (maxSizeMb: number) =>
+  Math.min(Math.floor(maxSizeMb * 1024 * 1024), MAX_ATTACHMENT_BYTES);
 
 /** The campaign's size limit as an upload kind, known before the upload is read. */
 export function attachmentUploadKind(settings: CampaignSettings): UploadKind {
@@ -29,13 +30,19 @@ export function attachmentUploadKind(settings: CampaignSettings): UploadKind {
 export function checkAttachmentFile(file: { name: string; size: number }) {
   if (file.size === 0) throw new AppError('VALIDATION', '附件是空文件', { field: 'file' });
   if (!ALLOWED.test(file.name)) {
-    throw new AppError('VALIDATION', '附件类型不支持：可上传幻灯片（ppt/pptx/pdf）、视频（mp4/mov等）、文档或图片', { field: 'file' });
+    throw new AppError('VALIDATION', '附件类型不支持：可上传幻灯片（ppt/pptx/pdf）、视频（mp4/mov等）、文档或图片', {
+      field: 'file',
+    });
   }
 }
 
 /** Records an attachment whose bytes are already in the file store under `sha256`. */
 export async function addAttachment(
-  db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, file: { name: string; mimeType: string; size: number; sha256: string },
+  db: DbOrTx,
+  user: AuthUser,
+  actor: AuditActor,
+  id: number,
+  file: { name: string; mimeType: string; size: number; sha256: string },
 ) {
   checkAttachmentFile(file);
   return db.transaction(async (tx) => {
@@ -46,31 +53,68 @@ export async function addAttachment(
     if (file.size > attachmentLimitBytes(a.maxSizeMb)) {
       throw new AppError('PAYLOAD_TOO_LARGE', `附件不能超过${a.maxSizeMb}MB`, { field: 'file' });
     }
-    const { n } = (await tx
-      .select({ n: sql<number>`count(*)::int` })
-      .from(reportAttachments)
-      .where(and(eq(reportAttachments.reportId, id), isNull(reportAttachments.removedAt))))[0]!;
-    if (Number(n) >= MAX_ATTACHMENTS) throw new AppError('TOO_MANY_ATTACHMENTS', `每份述职报告最多${MAX_ATTACHMENTS}个附件`);
-    const saved = (await tx
-      .insert(reportAttachments)
-      .values({ reportId: id, fileName: file.name.slice(0, 200), mimeType: file.mimeType || 'application/octet-stream', size: file.size, sha256: file.sha256, uploadedBy: user.id, createdAt: actor.at })
-      .returning({ id: reportAttachments.id, fileName: reportAttachments.fileName, size: reportAttachments.size }))[0]!;
-    await writeAudit(tx, actor, { action: 'report.attachment_add', targetType: 'report', targetId: id, scopePath: ctx.orgPath, detail: { attachmentId: saved.id, fileName: saved.fileName, size: saved.size, sha256: file.sha256 } });
+    const { n } = (
+      await tx
+        .select({ n: sql<number>`count(*)::int` })
+        .from(reportAttachments)
+        .where(and(eq(reportAttachments.reportId, id), isNull(reportAttachments.removedAt)))
+    )[0]!;
+    if (Number(n) >= MAX_ATTACHMENTS)
+      throw new AppError('TOO_MANY_ATTACHMENTS', `每份述职报告最多${MAX_ATTACHMENTS}个附件`);
+    const saved = (
+      await tx
+        .insert(reportAttachments)
+        .values({
+          reportId: id,
+          fileName: file.name.slice(0, 200),
+          mimeType: file.mimeType || 'application/octet-stream',
+          size: file.size,
+          sha256: file.sha256,
+          uploadedBy: user.id,
+          createdAt: actor.at,
+        })
+        .returning({ id: reportAttachments.id, fileName: reportAttachments.fileName, size: reportAttachments.size })
+    )[0]!;
+    await writeAudit(tx, actor, {
+      action: 'report.attachment_add',
+      targetType: 'report',
+      targetId: id,
+      scopePath: ctx.orgPath,
+      detail: { attachmentId: saved.id, fileName: saved.fileName, size: saved.size, sha256: file.sha256 },
+    });
     return saved;
   });
 }
 
-export async function removeAttachment(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, attachmentId: number) {
+export async function removeAttachment(
+  db: DbOrTx,
+  user: AuthUser,
+  actor: AuditActor,
+  id: number,
+  attachmentId: number,
+) {
   return db.transaction(async (tx) => {
     const { row, ctx } = await lockForAuthor(tx, user, id, actor.at);
     assertEditable(row);
     const [gone] = await tx
       .update(reportAttachments)
       .set({ removedAt: actor.at })
-      .where(and(eq(reportAttachments.id, attachmentId), eq(reportAttachments.reportId, id), isNull(reportAttachments.removedAt)))
+      .where(
+        and(
+          eq(reportAttachments.id, attachmentId),
+          eq(reportAttachments.reportId, id),
+          isNull(reportAttachments.removedAt),
+        ),
+      )
       .returning({ fileName: reportAttachments.fileName });
     if (!gone) throw notFound('附件');
-    await writeAudit(tx, actor, { action: 'report.attachment_remove', targetType: 'report', targetId: id, scopePath: ctx.orgPath, detail: { attachmentId, fileName: gone.fileName } });
+    await writeAudit(tx, actor, {
+      action: 'report.attachment_remove',
+      targetType: 'report',
+      targetId: id,
+      scopePath: ctx.orgPath,
+      detail: { attachmentId, fileName: gone.fileName },
+    });
   });
 }
 
@@ -78,9 +122,20 @@ export async function removeAttachment(db: DbOrTx, user: AuthUser, actor: AuditA
 export async function readAttachment(db: DbOrTx, user: AuthUser, id: number, attachmentId: number) {
   await readableReport(db, user, id);
   const [a] = await db
-    .select({ fileName: reportAttachments.fileName, mimeType: reportAttachments.mimeType, size: reportAttachments.size, sha256: reportAttachments.sha256 })
+    .select({
+      fileName: reportAttachments.fileName,
+      mimeType: reportAttachments.mimeType,
+      size: reportAttachments.size,
+      sha256: reportAttachments.sha256,
+    })
     .from(reportAttachments)
-    .where(and(eq(reportAttachments.id, attachmentId), eq(reportAttachments.reportId, id), isNull(reportAttachments.removedAt)));
+    .where(
+      and(
+        eq(reportAttachments.id, attachmentId),
+        eq(reportAttachments.reportId, id),
+        isNull(reportAttachments.removedAt),
+      ),
+    );
   // No hash: a row from before decision 021 that the start-up move has not reached (it runs before the server listens).
   if (!a?.sha256) throw notFound('附件');
   return { ...a, sha256: a.sha256 };

@@ -32,7 +32,14 @@ export async function openReport(db: DbOrTx, user: AuthUser, actor: AuditActor, 
       .returning({ id: reports.id });
     // A second tab opening at the same moment lost the race; the row exists now.
     const id = row?.id ?? (await findReportByReporter(tx, reporterId))!.id;
-    if (row) await writeAudit(tx, actor, { action: 'report.create', targetType: 'report', targetId: id, scopePath: ctx.orgPath, detail: { reporterId } });
+    if (row)
+      await writeAudit(tx, actor, {
+        action: 'report.create',
+        targetType: 'report',
+        targetId: id,
+        scopePath: ctx.orgPath,
+        detail: { reporterId },
+      });
     return id;
   });
 }

@@ -18,7 +18,8 @@ const REVIEWERS = new Set(['leader', 'org_admin']);
 const SCOPED_READERS = new Set(['org_admin', 'leader', 'assessor', 'observer']);
 
 /** The reports section of the web: every scoped reader and the secretaries (R-REP-7). */
-export const canOpenReports = (user: Pick<AuthUser, 'role'>) => SCOPED_READERS.has(user.role) || user.role === 'secretary';
+export const canOpenReports = (user: Pick<AuthUser, 'role'>) =>
+  SCOPED_READERS.has(user.role) || user.role === 'secretary';
 /** Writes reports (its own organization's). */
 export const writesReports = (user: Pick<AuthUser, 'role'>) => user.role === 'secretary';
 /** Reviews reports routed into its subtree (isReviewer decides for one report). */
@@ -34,10 +35,12 @@ export const isReviewer = (user: AuthUser, s: ReportScope) =>
   REVIEWERS.has(user.role) && pathWithin(s.reportToPath, user.scopePath);
 
 /** 001: a supervising leader (分管领导) of the body heard signs the approved report. */
-export const isSupervisor = (user: AuthUser, s: ReportScope) => user.role === 'leader' && pathWithin(s.reportToPath, user.scopePath);
+export const isSupervisor = (user: AuthUser, s: ReportScope) =>
+  user.role === 'leader' && pathWithin(s.reportToPath, user.scopePath);
 
 export function assertActor(user: AuthUser, s: ReportScope, actor: Actor) {
-  const ok = actor === 'author' ? isAuthor(user, s) : actor === 'reviewer' ? isReviewer(user, s) : isSupervisor(user, s);
+  const ok =
+    actor === 'author' ? isAuthor(user, s) : actor === 'reviewer' ? isReviewer(user, s) : isSupervisor(user, s);
   if (ok) return;
   const message = {
     author: '只有本组织书记可以编写和提交述职报告',
@@ -63,20 +66,28 @@ export function canReadPublished(user: AuthUser, s: ReportScope, audience: strin
     case 'committee':
       return scoped && pathWithin(s.reportToPath, user.scopePath);
     case 'own_organization':
-      return (scoped && pathWithin(s.reportToPath, user.scopePath))
-        || (user.role === 'secretary' && (user.orgId === s.orgId || user.orgId === s.orgParentId));
+      return (
+        (scoped && pathWithin(s.reportToPath, user.scopePath)) ||
+        (user.role === 'secretary' && (user.orgId === s.orgId || user.orgId === s.orgParentId))
+      );
     case 'public':
       // 社会公开: the campaign chose to publish to everyone, so any signed-in user reads it (the link needs no sign-in).
       return true;
     case 'campaign_scope':
-      return (scoped && pathWithin(s.organizerPath, user.scopePath))
-        || (user.role === 'secretary' && user.orgId !== null && (s.isCampaignReporterOrg?.(user.orgId) ?? false));
+      return (
+        (scoped && pathWithin(s.organizerPath, user.scopePath)) ||
+        (user.role === 'secretary' && user.orgId !== null && (s.isCampaignReporterOrg?.(user.orgId) ?? false))
+      );
     default:
       return false;
   }
 }
 
-export function assertReadReport(user: AuthUser, s: ReportScope, opts: { everSubmitted: boolean; published: boolean; audience: string }) {
+export function assertReadReport(
+  user: AuthUser,
+  s: ReportScope,
+  opts: { everSubmitted: boolean; published: boolean; audience: string },
+) {
   if (canReadUnpublished(user, s, opts.everSubmitted)) return;
   if (opts.published && canReadPublished(user, s, opts.audience)) return;
   throw new AppError('FORBIDDEN', '无权查看该述职报告');

@@ -15,7 +15,8 @@ export async function previewChecks(db: DbOrTx, user: AuthUser, id: number, inpu
   assertActor(user, scopeOf(ctx), 'author');
   const keys = new Set<string>();
   for (const s of sections) {
-    if (keys.has(s.key)) throw new AppError('VALIDATION', `述职报告的「${s.title || s.key}」部分重复`, { field: 'sections' });
+    if (keys.has(s.key))
+      throw new AppError('VALIDATION', `述职报告的「${s.title || s.key}」部分重复`, { field: 'sections' });
     keys.add(s.key);
   }
   const out = await runChecks(db, ctx, row.id, sections, today);

@@ -12,13 +12,24 @@ export async function addPriorItemOnce(
   tx: DbOrTx,
   item: { campaignId: number; orgId: number; reference: string; text: string; createdBy: number; at: Date },
 ): Promise<boolean> {
-  const [listed] = await tx.select({ id: priorRectificationItems.id }).from(priorRectificationItems)
-    .where(and(eq(priorRectificationItems.campaignId, item.campaignId), eq(priorRectificationItems.orgId, item.orgId),
-      eq(priorRectificationItems.reference, item.reference)))
+  const [listed] = await tx
+    .select({ id: priorRectificationItems.id })
+    .from(priorRectificationItems)
+    .where(
+      and(
+        eq(priorRectificationItems.campaignId, item.campaignId),
+        eq(priorRectificationItems.orgId, item.orgId),
+        eq(priorRectificationItems.reference, item.reference),
+      ),
+    )
     .limit(1);
   if (listed) return false;
   await tx.insert(priorRectificationItems).values({
-    campaignId: item.campaignId, orgId: item.orgId, reference: item.reference, text: item.text, createdBy: item.createdBy,
+    campaignId: item.campaignId,
+    orgId: item.orgId,
+    reference: item.reference,
+    text: item.text,
+    createdBy: item.createdBy,
     createdAt: item.at,
   });
   return true;

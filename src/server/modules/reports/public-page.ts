@@ -9,7 +9,8 @@ import { readPublicReport } from './publish-reports';
 import { sanitizeReportHtml } from './rich-text';
 import type { DbOrTx } from '../../db/connect';
 
-export const PUBLIC_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export const PUBLIC_PAGE_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const STYLE = `
 body{margin:0;background:#f5f5f5;color:#262626;font-family:"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif}
@@ -40,15 +41,21 @@ export async function renderPublicReport(db: DbOrTx, token: string): Promise<str
   const sections = r.sections
     .map((s) => {
       // Tables scroll sideways on a phone instead of widening the page.
-      const body = sanitizeReportHtml(sectionHtml(s)).replace(/<table>/g, '<div class="tbl"><table>').replace(/<\/table>/g, '</table></div>');
+      const body = sanitizeReportHtml(sectionHtml(s))
+        .replace(/<table>/g, '<div class="tbl"><table>')
+        .replace(/<\/table>/g, '</table></div>');
       return `<section class="sec">${s.title ? `<h2>${escapeHtml(s.title)}</h2>` : ''}${body}</section>`;
     })
     .join('\n');
   const date = r.publishedAt.slice(0, 10);
-  return page(title, `<h1>${escapeHtml(title)}</h1>
+  return page(
+    title,
+    `<h1>${escapeHtml(title)}</h1>
 <div class="meta">${escapeHtml(r.campaignTitle)} · 公开于${escapeHtml(date)} · 全文${r.charCount}字</div>
 ${sections}
-<footer>本页为公开的述职报告，只读。</footer>`);
+<footer>本页为公开的述职报告，只读。</footer>`,
+  );
 }
 
-export const notFoundPage = () => page('链接无效', '<h1>链接无效或报告未公开</h1><div class="meta">请向发布单位核实链接。</div>');
+export const notFoundPage = () =>
+  page('链接无效', '<h1>链接无效或报告未公开</h1><div class="meta">请向发布单位核实链接。</div>');

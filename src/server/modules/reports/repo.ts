@@ -44,7 +44,12 @@ export interface ReporterContext {
  * viewer's branch is not found, exactly as a missing id of `what` (the reporter, or the report the caller named) —
  * issue 15.
  */
-export async function loadReporter(db: DbOrTx, reporterId: number, viewer?: AuthUser, what = '述职对象'): Promise<ReporterContext> {
+export async function loadReporter(
+  db: DbOrTx,
+  reporterId: number,
+  viewer?: AuthUser,
+  what = '述职对象',
+): Promise<ReporterContext> {
   const [r] = await db
     .select({
       reporterId: reporterRows.id,
@@ -113,7 +118,13 @@ export async function meetingOf(db: DbOrTx, c: ReporterContext) {
     .orderBy(desc(meetingRows.meetingDate))
     .limit(1);
   const phase = c.phases.find((p) => p.key === 'meeting');
-  return { meetingDate: m?.date ?? null, meetingState: m?.state ?? null, phaseStart: phase?.start ?? null, phaseEnd: phase?.end ?? null, phaseState: phase?.state ?? null };
+  return {
+    meetingDate: m?.date ?? null,
+    meetingState: m?.state ?? null,
+    phaseStart: phase?.start ?? null,
+    phaseEnd: phase?.end ?? null,
+    phaseState: phase?.state ?? null,
+  };
 }
 
 /** The tenure start of the secretary the reporter was frozen with, else the current one. */
@@ -121,15 +132,29 @@ export async function secretaryOf(db: DbOrTx, c: ReporterContext) {
   const where = c.secretaryId
     ? eq(secretaryRows.id, c.secretaryId)
     : and(eq(secretaryRows.orgId, c.orgId), isNull(secretaryRows.tenureEnd));
-  const [s] = await db.select({ name: secretaryRows.name, tenureStart: secretaryRows.tenureStart }).from(secretaryRows).where(where).limit(1);
+  const [s] = await db
+    .select({ name: secretaryRows.name, tenureStart: secretaryRows.tenureStart })
+    .from(secretaryRows)
+    .where(where)
+    .limit(1);
   return s ?? null;
 }
 
 export async function rectificationItemsOf(db: DbOrTx, campaignId: number, orgId: number) {
   return db
-    .select({ id: priorRectificationItems.id, reference: priorRectificationItems.reference, text: priorRectificationItems.text })
+    .select({
+      id: priorRectificationItems.id,
+      reference: priorRectificationItems.reference,
+      text: priorRectificationItems.text,
+    })
     .from(priorRectificationItems)
-    .where(and(eq(priorRectificationItems.campaignId, campaignId), eq(priorRectificationItems.orgId, orgId), isNull(priorRectificationItems.removedAt)))
+    .where(
+      and(
+        eq(priorRectificationItems.campaignId, campaignId),
+        eq(priorRectificationItems.orgId, orgId),
+        isNull(priorRectificationItems.removedAt),
+      ),
+    )
     .orderBy(priorRectificationItems.id);
 }
 
@@ -152,7 +177,14 @@ export async function otherSignatures(db: DbOrTx, campaignId: number, exceptRepo
     .select({ id: reports.id, label: orgUnits.name, signature: reports.signature })
     .from(reports)
     .innerJoin(orgUnits, eq(orgUnits.id, reports.orgId))
-    .where(and(eq(reports.campaignId, campaignId), sql`${reports.id} <> ${exceptReportId}`, sql`${reports.signature} is not null`, sql`${reports.submittedAt} is not null`));
+    .where(
+      and(
+        eq(reports.campaignId, campaignId),
+        sql`${reports.id} <> ${exceptReportId}`,
+        sql`${reports.signature} is not null`,
+        sql`${reports.submittedAt} is not null`,
+      ),
+    );
 }
 
 export const stateOf = (r: ReportRow) => r.state as ReportState;
@@ -164,7 +196,13 @@ export async function readScopeOf(db: DbOrTx, ctx: ReporterContext, userOrgId: n
     const [hit] = await db
       .select({ id: reporterRows.id })
       .from(reporterRows)
-      .where(and(eq(reporterRows.campaignId, ctx.campaignId), eq(reporterRows.orgId, userOrgId), isNull(reporterRows.removedAt)))
+      .where(
+        and(
+          eq(reporterRows.campaignId, ctx.campaignId),
+          eq(reporterRows.orgId, userOrgId),
+          isNull(reporterRows.removedAt),
+        ),
+      )
       .limit(1);
     inCampaign = Boolean(hit);
   }

@@ -9,7 +9,8 @@ import { parseRichHtml, sectionHtml, type RichBlock } from '../../../domain/rich
 import { gongwenBuffer, type GongwenBlock } from '../documents/gongwen';
 
 const CN_NUM = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
-const NUMBERED = /^(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+部分)/;
+const NUMBERED =
+  /^(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+部分)/;
 
 function toGongwen(b: RichBlock): GongwenBlock {
   switch (b.type) {

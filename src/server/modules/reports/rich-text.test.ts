@@ -18,13 +18,16 @@ const PAYLOADS = [
 ];
 
 describe('report HTML against the sanitize-html advisories fixed after 2.17.5', () => {
-  it.each(PAYLOADS)('%s leaves no element or attribute outside the allow-list (markup in text stays escaped text)', (payload) => {
-    const out = sanitizeReportHtml(payload);
-    const tags = [...out.matchAll(/<\/?([a-zA-Z][\w-]*)([^>]*)>/g)];
-    for (const [, name, attrs] of tags) {
-      expect(name).toMatch(/^(p|br|strong|b|em|i|u|s|ol|ul|li|table|thead|tbody|tr|td|th|h[1-6])$/);
-      expect(attrs.replace('/', '').trim()).toBe('');
-    }
-    expect(out.replace(/<[^>]*>/g, '')).not.toMatch(/[<>]/); // anything else is entity-escaped text
-  });
+  it.each(PAYLOADS)(
+    '%s leaves no element or attribute outside the allow-list (markup in text stays escaped text)',
+    (payload) => {
+      const out = sanitizeReportHtml(payload);
+      const tags = [...out.matchAll(/<\/?([a-zA-Z][\w-]*)([^>]*)>/g)];
+      for (const [, name, attrs] of tags) {
+        expect(name).toMatch(/^(p|br|strong|b|em|i|u|s|ol|ul|li|table|thead|tbody|tr|td|th|h[1-6])$/);
+        expect(attrs.replace('/', '').trim()).toBe('');
+      }
+      expect(out.replace(/<[^>]*>/g, '')).not.toMatch(/[<>]/); // anything else is entity-escaped text
+    },
+  );
 });

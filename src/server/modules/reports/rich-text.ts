@@ -10,9 +10,32 @@ import type { ReportSection } from '../../../domain/report-checks';
 import { blocksToPlainText, normalizeRichHtml, parseRichHtml } from '../../../domain/rich-text';
 import { MAX_SECTION_TEXT } from './schemas';
 
-
 const OPTIONS: sanitizeHtml.IOptions = {
-  allowedTags: ['p', 'br', 'strong', 'b', 'em', 'i', 'u', 's', 'ol', 'ul', 'li', 'table', 'thead', 'tbody', 'tr', 'td', 'th', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6'],
+  allowedTags: [
+    'p',
+    'br',
+    'strong',
+    'b',
+    'em',
+    'i',
+    'u',
+    's',
+    'ol',
+    'ul',
+    'li',
+    'table',
+    'thead',
+    'tbody',
+    'tr',
+    'td',
+    'th',
+    'h1',
+    'h2',
+    'h3',
+    'h4',
+    'h5',
+    'h6',
+  ],
   allowedAttributes: {},
   allowedSchemes: [],
   disallowedTagsMode: 'discard',

@@ -3,7 +3,13 @@
  * campaign's settings and the reporter's tier, last year's open rectification items, the same
  * organization's report of last year and the campaign's other reports (by stored signature).
  */
-import { checkReport, reportText, type CheckResult, type ReportCheckSettings, type ReportSection } from '../../../domain/report-checks';
+import {
+  checkReport,
+  reportText,
+  type CheckResult,
+  type ReportCheckSettings,
+  type ReportSection,
+} from '../../../domain/report-checks';
 import type { DbOrTx } from '../../db/connect';
 import { otherSignatures, previousYearReport, rectificationItemsOf, secretaryOf, type ReporterContext } from './repo';
 import { usedSections } from './sections';

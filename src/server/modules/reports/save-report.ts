@@ -37,8 +37,14 @@ async function authorContext(db: DbOrTx, user: AuthUser, id: number, lock: boole
   const row = await getReportRow(db, id, lock);
   const ctx = await loadReporter(db, row.reporterId, user, '述职报告');
   assertActor(user, scopeOf(ctx), 'author');
-  if (ctx.campaignState !== 'published') throw new AppError('CAMPAIGN_NOT_OPEN', '该述职评议考核未发布或已结束，不能修改述职报告');
-  await assertPhaseOpen(db, ctx.campaignId, authorStep(stateOf(row), ctx.settings.report.lateSubmissionAllowed, 'report.write'), at);
+  if (ctx.campaignState !== 'published')
+    throw new AppError('CAMPAIGN_NOT_OPEN', '该述职评议考核未发布或已结束，不能修改述职报告');
+  await assertPhaseOpen(
+    db,
+    ctx.campaignId,
+    authorStep(stateOf(row), ctx.settings.report.lateSubmissionAllowed, 'report.write'),
+    at,
+  );
   return { row, ctx };
 }
 
@@ -57,13 +63,21 @@ export function assertEditable(row: ReportRow) {
 function checkSections(sections: ReportSection[]) {
   const seen = new Set<string>();
   for (const s of sections) {
-    if (seen.has(s.key)) throw new AppError('VALIDATION', `述职报告的「${s.title || s.key}」部分重复`, { field: 'sections' });
+    if (seen.has(s.key))
+      throw new AppError('VALIDATION', `述职报告的「${s.title || s.key}」部分重复`, { field: 'sections' });
     seen.add(s.key);
   }
 }
 
 /** Writes the working copy with its 字数, MinHash signature and the on-behalf mark (R-REP-5). */
-export async function writeSections(tx: DbOrTx, ctx: ReporterContext, row: ReportRow, sections: ReportSection[], today: string, at: Date) {
+export async function writeSections(
+  tx: DbOrTx,
+  ctx: ReporterContext,
+  row: ReportRow,
+  sections: ReportSection[],
+  today: string,
+  at: Date,
+) {
   checkSections(sections);
   const checks = await runChecks(tx, ctx, row.id, sections, today);
   const used = usedSections(sections);
@@ -84,25 +98,53 @@ export async function writeSections(tx: DbOrTx, ctx: ReporterContext, row: Repor
 export async function freezeVersion(
   tx: DbOrTx,
   row: ReportRow,
-  v: { reason: 'submission' | 'upload'; sections: ReportSection[]; charCount: number; unknownHeadings?: string[]; fileName?: string; userId: number; at: Date },
+  v: {
+    reason: 'submission' | 'upload';
+    sections: ReportSection[];
+    charCount: number;
+    unknownHeadings?: string[];
+    fileName?: string;
+    userId: number;
+    at: Date;
+  },
 ) {
   const versionNo = row.versionNo + 1;
   await tx.insert(reportVersions).values({
-    reportId: row.id, versionNo, reason: v.reason, sections: v.sections, charCount: v.charCount,
-    unknownHeadings: v.unknownHeadings ?? [], fileName: v.fileName ?? null, createdBy: v.userId, createdAt: v.at,
+    reportId: row.id,
+    versionNo,
+    reason: v.reason,
+    sections: v.sections,
+    charCount: v.charCount,
+    unknownHeadings: v.unknownHeadings ?? [],
+    fileName: v.fileName ?? null,
+    createdBy: v.userId,
+    createdAt: v.at,
   });
   await tx.update(reports).set({ versionNo }).where(eq(reports.id, row.id));
   return versionNo;
 }
 
-export async function saveReport(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, input: ReportSection[], today: string) {
+export async function saveReport(
+  db: DbOrTx,
+  user: AuthUser,
+  actor: AuditActor,
+  id: number,
+  input: ReportSection[],
+  today: string,
+) {
   // Sanitized and measured before the transaction: bad input changes nothing.
   const sections = normalizeSections(input);
   return db.transaction(async (tx) => {
     const { row, ctx } = await lockForAuthor(tx, user, id, actor.at);
     assertEditable(row);
     const { charCount } = await writeSections(tx, ctx, row, sections, today, actor.at);
-    await writeAudit(tx, actor, { action: 'report.save', targetType: 'report', targetId: id, scopePath: ctx.orgPath, detail: { charCount } });
+    await writeAudit(tx, actor, {
+      action: 'report.save',
+      targetType: 'report',
+      targetId: id,
+      scopePath: ctx.orgPath,
+      detail: { charCount },
+    });
     return { charCount };
   });
 }

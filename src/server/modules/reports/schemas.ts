@@ -23,64 +23,135 @@ export const Sections = z.array(Section).max(30);
  * Sections as stored, in answers: the request limits above are for input; applied to output they turned a report stored
  * over them (a .docx import before issue 15 bounded it) into a 500 on every read.
  */
-export const StoredSections = z.array(z.object({ key: z.string(), title: z.string(), text: z.string(), html: z.string().optional() }));
+export const StoredSections = z.array(
+  z.object({ key: z.string(), title: z.string(), text: z.string(), html: z.string().optional() }),
+);
 export const Place = z.object({ sectionKey: z.string(), offset: z.number(), length: z.number(), excerpt: z.string() });
 export const CheckResult = z.object({
-  id: z.string(), level: z.enum(['pass', 'advice', 'blocker']), message: z.string(),
-  places: z.array(Place).optional(), details: z.record(z.string(), z.unknown()).optional(),
+  id: z.string(),
+  level: z.enum(['pass', 'advice', 'blocker']),
+  message: z.string(),
+  places: z.array(Place).optional(),
+  details: z.record(z.string(), z.unknown()).optional(),
 });
 export const Checks = z.object({ results: z.array(CheckResult), blocking: z.boolean() });
 export const Deadline = z.object({
-  meetingDate: z.string().nullable(), meetingSource: z.enum(['meeting', 'phase']).nullable(), dueDate: z.string().nullable(),
-  daysLeft: z.number().nullable(), overdue: z.boolean(), meetingHeld: z.boolean(),
+  meetingDate: z.string().nullable(),
+  meetingSource: z.enum(['meeting', 'phase']).nullable(),
+  dueDate: z.string().nullable(),
+  daysLeft: z.number().nullable(),
+  overdue: z.boolean(),
+  meetingHeld: z.boolean(),
 });
 const Share = z.union([z.object({ num: z.number(), den: z.number() }), z.number()]).nullable();
 export const ReportView = z.object({
   report: z.object({
-    id: z.number(), reporterId: z.number(), state: z.enum(REPORT_STATES), stateLabel: z.string(), onBehalf: z.boolean(),
-    charCount: z.number(), versionNo: z.number(), submittedAt: z.string().nullable(), approvedAt: z.string().nullable(),
-    signedAt: z.string().nullable(), publishedAt: z.string().nullable(), publicToken: z.string().nullable(),
-    updatedAt: z.string(), sections: StoredSections,
+    id: z.number(),
+    reporterId: z.number(),
+    state: z.enum(REPORT_STATES),
+    stateLabel: z.string(),
+    onBehalf: z.boolean(),
+    charCount: z.number(),
+    versionNo: z.number(),
+    submittedAt: z.string().nullable(),
+    approvedAt: z.string().nullable(),
+    signedAt: z.string().nullable(),
+    publishedAt: z.string().nullable(),
+    publicToken: z.string().nullable(),
+    updatedAt: z.string(),
+    sections: StoredSections,
   }),
   reporter: z.object({
-    campaignId: z.number(), campaignTitle: z.string(), year: z.number(), orgId: z.number(), orgName: z.string(),
-    reportToName: z.string(), secretaryName: z.string().nullable(), tenureStart: z.string().nullable(),
-    tierLabel: z.string().nullable(), charLimit: z.number().nullable(), speakingMinutes: z.number().nullable(),
+    campaignId: z.number(),
+    campaignTitle: z.string(),
+    year: z.number(),
+    orgId: z.number(),
+    orgName: z.string(),
+    reportToName: z.string(),
+    secretaryName: z.string().nullable(),
+    tenureStart: z.string().nullable(),
+    tierLabel: z.string().nullable(),
+    charLimit: z.number().nullable(),
+    speakingMinutes: z.number().nullable(),
   }),
   slots: z.array(z.object({ key: z.string(), title: z.string(), required: z.boolean(), minChars: z.number() })),
   rules: z.object({
-    achievementsMaxShare: Share, blockingChecks: z.array(z.string()), lateSubmissionAllowed: z.boolean(),
-    supervisorSignOffRequired: z.boolean(), attachments: z.object({ allowed: z.boolean(), maxSizeMb: z.number() }),
+    achievementsMaxShare: Share,
+    blockingChecks: z.array(z.string()),
+    lateSubmissionAllowed: z.boolean(),
+    supervisorSignOffRequired: z.boolean(),
+    attachments: z.object({ allowed: z.boolean(), maxSizeMb: z.number() }),
     publicationAudience: z.string(),
     keyContentItems: z.array(z.object({ id: z.string(), title: z.string() })),
     rectificationItems: z.array(z.object({ id: z.number(), reference: z.string().nullable(), text: z.string() })),
   }),
   deadline: Deadline,
   checks: Checks.nullable(),
-  events: z.array(z.object({
-    id: z.number(), action: z.string(), fromState: z.string(), toState: z.string(), comment: z.string(),
-    versionNo: z.number(), actorName: z.string(), at: z.string(),
-  })),
-  versions: z.array(z.object({
-    versionNo: z.number(), reason: z.string(), charCount: z.number(), fileName: z.string().nullable(),
-    unknownHeadings: z.array(z.string()), createdAt: z.string(),
-  })),
-  attachments: z.array(z.object({ id: z.number(), fileName: z.string(), mimeType: z.string(), size: z.number(), createdAt: z.string() })),
+  events: z.array(
+    z.object({
+      id: z.number(),
+      action: z.string(),
+      fromState: z.string(),
+      toState: z.string(),
+      comment: z.string(),
+      versionNo: z.number(),
+      actorName: z.string(),
+      at: z.string(),
+    }),
+  ),
+  versions: z.array(
+    z.object({
+      versionNo: z.number(),
+      reason: z.string(),
+      charCount: z.number(),
+      fileName: z.string().nullable(),
+      unknownHeadings: z.array(z.string()),
+      createdAt: z.string(),
+    }),
+  ),
+  attachments: z.array(
+    z.object({ id: z.number(), fileName: z.string(), mimeType: z.string(), size: z.number(), createdAt: z.string() }),
+  ),
   can: z.object({
-    edit: z.boolean(), submit: z.boolean(), review: z.boolean(), sign: z.boolean(), publish: z.boolean(), final: z.boolean(),
+    edit: z.boolean(),
+    submit: z.boolean(),
+    review: z.boolean(),
+    sign: z.boolean(),
+    publish: z.boolean(),
+    final: z.boolean(),
     /** Set the prior year's rectification items to answer (the hearing body's admin, before the report is final). */
     manageItems: z.boolean(),
   }),
 });
 export const TaskItem = z.object({
-  task: z.string(), reporterId: z.number(), campaignId: z.number(), campaignTitle: z.string(), orgId: z.number(),
-  orgName: z.string(), reportToName: z.string(), reportId: z.number().nullable(), state: z.enum([...REPORT_STATES, 'none']), stateLabel: z.string(),
-  charCount: z.number(), submittedAt: z.string().nullable(), updatedAt: z.string().nullable(), publishedAt: z.string().nullable(),
-  meetingDate: z.string().nullable(), dueDate: z.string().nullable(), daysLeft: z.number().nullable(), overdue: z.boolean(),
-  dueSoon: z.boolean(), lateSubmissionAllowed: z.boolean(), lastRemindedAt: z.string().nullable(),
+  task: z.string(),
+  reporterId: z.number(),
+  campaignId: z.number(),
+  campaignTitle: z.string(),
+  orgId: z.number(),
+  orgName: z.string(),
+  reportToName: z.string(),
+  reportId: z.number().nullable(),
+  state: z.enum([...REPORT_STATES, 'none']),
+  stateLabel: z.string(),
+  charCount: z.number(),
+  submittedAt: z.string().nullable(),
+  updatedAt: z.string().nullable(),
+  publishedAt: z.string().nullable(),
+  meetingDate: z.string().nullable(),
+  dueDate: z.string().nullable(),
+  daysLeft: z.number().nullable(),
+  overdue: z.boolean(),
+  dueSoon: z.boolean(),
+  lateSubmissionAllowed: z.boolean(),
+  lastRemindedAt: z.string().nullable(),
   /** The phase the report's next step belongs to (R-CAMP-8): what it waits for, or until when it runs. */
   phase: StepPhaseOut.nullable(),
   /** 催报 received (the secretary's own task list only), newest first. */
-  reminders: z.array(z.object({ id: z.number(), at: z.string(), senderName: z.string(), message: z.string(), overdue: z.boolean() })).optional(),
+  reminders: z
+    .array(
+      z.object({ id: z.number(), at: z.string(), senderName: z.string(), message: z.string(), overdue: z.boolean() }),
+    )
+    .optional(),
 });
 export const RectItem = z.object({ id: z.number(), reference: z.string().nullable(), text: z.string() });

@@ -20,7 +20,12 @@ export interface SectionSlot {
 export function sectionSlots(settings: CampaignSettings, onBehalf: boolean): SectionSlot[] {
   return [
     { key: PREAMBLE, title: '开头（简述本单位基本情况，可不填）', required: false, minChars: 0 },
-    ...settings.report.requiredSections.map((r) => ({ key: r.key, title: r.title, required: true, minChars: r.minChars })),
+    ...settings.report.requiredSections.map((r) => ({
+      key: r.key,
+      title: r.title,
+      required: true,
+      minChars: r.minChars,
+    })),
     ...(onBehalf ? [{ key: ON_BEHALF, title: ON_BEHALF_TITLE, required: true, minChars: 0 }] : []),
   ];
 }

@@ -67,17 +67,28 @@ export async function sendReminders(db: DbOrTx, user: AuthUser, actor: AuditActo
     .orderBy(orgUnits.name)
     .limit(MAX_REMINDERS + 1);
   if (rows.length > MAX_REMINDERS) throw new AppError('VALIDATION', `一次最多催报${MAX_REMINDERS}个述职对象，请先筛选`);
-  const items = rows.map((r) => ({ row: r, task: present(r, today) })).filter((x) => !input.all?.overdue || x.task.overdue);
+  const items = rows
+    .map((r) => ({ row: r, task: present(r, today) }))
+    .filter((x) => !input.all?.overdue || x.task.overdue);
   if (!items.length) throw new AppError('NOT_FOUND', '没有可催报的述职对象（述职评议考核须已发布且未结束）');
 
   return db.transaction(async (tx) => {
     const since = new Date(actor.at.getTime() - QUIET_MS);
     const recent = new Set(
-      (await tx
-        .select({ reporterId: reportReminders.reporterId })
-        .from(reportReminders)
-        .where(and(inArray(reportReminders.reporterId, items.map((x) => x.task.reporterId)), gt(reportReminders.createdAt, since))))
-        .map((r) => r.reporterId),
+      (
+        await tx
+          .select({ reporterId: reportReminders.reporterId })
+          .from(reportReminders)
+          .where(
+            and(
+              inArray(
+                reportReminders.reporterId,
+                items.map((x) => x.task.reporterId),
+              ),
+              gt(reportReminders.createdAt, since),
+            ),
+          )
+      ).map((r) => r.reporterId),
     );
     const sent: string[] = [];
     const skipped: { orgName: string; reason: string }[] = [];
@@ -90,16 +101,30 @@ export async function sendReminders(db: DbOrTx, user: AuthUser, actor: AuditActo
         skipped.push({ orgName: task.orgName, reason: '10分钟内已催报过' });
         continue;
       }
-      const message = input.message?.trim()
-        || (task.overdue
+      const message =
+        input.message?.trim() ||
+        (task.overdue
           ? `述职报告已超过报送截止日期（${formatDateProse(task.dueDate)}），请尽快提交。`
-          : task.dueDate ? `请于${formatDateProse(task.dueDate)}前提交述职报告。` : '请抓紧撰写并提交述职报告。');
+          : task.dueDate
+            ? `请于${formatDateProse(task.dueDate)}前提交述职报告。`
+            : '请抓紧撰写并提交述职报告。');
       await tx.insert(reportReminders).values({
-        reporterId: task.reporterId, campaignId: task.campaignId, orgId: task.orgId, reportState: task.state,
-        overdue: task.overdue, dueDate: task.dueDate, message, senderId: user.id, senderName: user.displayName, createdAt: actor.at,
+        reporterId: task.reporterId,
+        campaignId: task.campaignId,
+        orgId: task.orgId,
+        reportState: task.state,
+        overdue: task.overdue,
+        dueDate: task.dueDate,
+        message,
+        senderId: user.id,
+        senderName: user.displayName,
+        createdAt: actor.at,
       });
       await writeAudit(tx, actor, {
-        action: 'report.remind', targetType: 'campaign_reporter', targetId: task.reporterId, scopePath: row.orgPath,
+        action: 'report.remind',
+        targetType: 'campaign_reporter',
+        targetId: task.reporterId,
+        scopePath: row.orgPath,
         detail: { orgName: task.orgName, state: task.state, overdue: task.overdue, dueDate: task.dueDate, message },
       });
       sent.push(task.orgName);

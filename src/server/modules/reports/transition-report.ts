@@ -16,7 +16,11 @@ import type { StepKey } from '../../../domain/phase-gates';
 
 /** The phase each review action belongs to (R-CAMP-8). */
 const STEP_OF: Record<ReviewAction, StepKey> = {
-  submit: 'report.submit', return: 'report.review', order_rewrite: 'report.review', approve: 'report.review', sign: 'report.sign',
+  submit: 'report.submit',
+  return: 'report.review',
+  order_rewrite: 'report.review',
+  approve: 'report.review',
+  sign: 'report.sign',
 };
 import { authorStep, freezeVersion } from './save-report';
 import { countReport, reportText, usedSections } from './sections';
@@ -32,7 +36,13 @@ const REWRITE_MAX_SIMILARITY = 0.8;
  * a report returned after the deadline can always be handed back).
  */
 export async function transitionReport(
-  db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, action: ReviewAction, comment: string, today: string,
+  db: DbOrTx,
+  user: AuthUser,
+  actor: AuditActor,
+  id: number,
+  action: ReviewAction,
+  comment: string,
+  today: string,
 ) {
   return db.transaction(async (tx) => {
     const row = await getReportRow(tx, id, true);
@@ -42,7 +52,10 @@ export async function transitionReport(
     const from = stateOf(row);
     const to = nextState(from, action, { signOffRequired });
     if (ctx.campaignState !== 'published') throw new AppError('CAMPAIGN_NOT_OPEN', '该述职评议考核未发布或已结束');
-    const step = action === 'submit' ? authorStep(from, ctx.settings.report.lateSubmissionAllowed, 'report.submit') : STEP_OF[action];
+    const step =
+      action === 'submit'
+        ? authorStep(from, ctx.settings.report.lateSubmissionAllowed, 'report.submit')
+        : STEP_OF[action];
     await assertPhaseOpen(tx, ctx.campaignId, step, actor.at);
     const text = comment.trim();
     if ((action === 'return' || action === 'order_rewrite') && [...text].length < 2) {
@@ -57,16 +70,29 @@ export async function transitionReport(
       if (from === 'draft') {
         const due = await reportDeadline(tx, ctx, today, false);
         if (due.dueDate && today > due.dueDate && !ctx.settings.report.lateSubmissionAllowed) {
-          throw new AppError('LATE_SUBMISSION', `已超过报送截止日期（${formatDateProse(due.dueDate)}），本次述职评议考核不允许逾期报送，请联系审核人`);
+          throw new AppError(
+            'LATE_SUBMISSION',
+            `已超过报送截止日期（${formatDateProse(due.dueDate)}），本次述职评议考核不允许逾期报送，请联系审核人`,
+          );
         }
       }
       const checks = await runChecks(tx, ctx, row.id, sections, today);
       const blockers = checks.results.filter((r) => r.level === 'blocker');
       if (blockers.length) {
-        throw new AppError('CHECKS_BLOCKING', `未通过以下检查，不能提交：${blockers.map((b) => b.message).join('；')}`, { checks: blockers.map((b) => b.id) });
+        throw new AppError(
+          'CHECKS_BLOCKING',
+          `未通过以下检查，不能提交：${blockers.map((b) => b.message).join('；')}`,
+          { checks: blockers.map((b) => b.id) },
+        );
       }
       if (from === 'rewrite_ordered') await assertRewritten(tx, row.id, sections);
-      versionNo = await freezeVersion(tx, row, { reason: 'submission', sections, charCount, userId: user.id, at: actor.at });
+      versionNo = await freezeVersion(tx, row, {
+        reason: 'submission',
+        sections,
+        charCount,
+        userId: user.id,
+        at: actor.at,
+      });
       patch.submittedAt = actor.at;
     }
     if (action === 'approve') patch.approvedAt = actor.at;
@@ -76,11 +102,21 @@ export async function transitionReport(
     }
     await tx.update(reports).set(patch).where(eq(reports.id, id));
     await tx.insert(reportReviewEvents).values({
-      reportId: id, action, fromState: from, toState: to, comment: text || ACTION_LABELS[action], versionNo,
-      actorId: actor.actorId, actorName: actor.actorName, at: actor.at,
+      reportId: id,
+      action,
+      fromState: from,
+      toState: to,
+      comment: text || ACTION_LABELS[action],
+      versionNo,
+      actorId: actor.actorId,
+      actorName: actor.actorName,
+      at: actor.at,
     });
     await writeAudit(tx, actor, {
-      action: `report.${action}`, targetType: 'report', targetId: id, scopePath: ctx.orgPath,
+      action: `report.${action}`,
+      targetType: 'report',
+      targetId: id,
+      scopePath: ctx.orgPath,
       detail: { from, to, versionNo, comment: text },
     });
     return { state: to, versionNo };
@@ -100,8 +136,14 @@ async function assertRewritten(tx: DbOrTx, reportId: number, sections: ReportSec
     .from(reportVersions)
     .where(and(eq(reportVersions.reportId, reportId), eq(reportVersions.versionNo, rejected.versionNo)));
   if (!v) return;
-  const similarity = exactJaccard(reportText(usedSections(sections)), reportText(usedSections(v.sections as ReportSection[])));
+  const similarity = exactJaccard(
+    reportText(usedSections(sections)),
+    reportText(usedSections(v.sections as ReportSection[])),
+  );
   if (similarity >= REWRITE_MAX_SIMILARITY) {
-    throw new AppError('REWRITE_UNCHANGED', `审核人已责令重写，本稿与被责令重写的第${rejected.versionNo}版相似度为${Math.round(similarity * 100)}%，请重新撰写后再提交`);
+    throw new AppError(
+      'REWRITE_UNCHANGED',
+      `审核人已责令重写，本稿与被责令重写的第${rejected.versionNo}版相似度为${Math.round(similarity * 100)}%，请重新撰写后再提交`,
+    );
   }
 }

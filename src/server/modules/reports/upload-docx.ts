@@ -10,7 +10,8 @@ import { assertEditable, checkAuthor, freezeVersion, lockForAuthor, writeSection
 import { countReport, orderSections, sectionSlots, sectionSpecs } from './sections';
 
 const n = thousands;
-const charLimitOf = (ctx: ReporterContext) => ctx.settings.reporterTiers.find((t) => t.key === ctx.tierKey)?.charLimit ?? null;
+const charLimitOf = (ctx: ReporterContext) =>
+  ctx.settings.reporterTiers.find((t) => t.key === ctx.tierKey)?.charLimit ?? null;
 
 /**
  * What the import may store: what a save may (MAX_SECTION_TEXT, MAX_SECTION_HTML — the report page reads and saves
@@ -24,10 +25,16 @@ function checkImportedSize(sections: ReportSection[], ctx: ReporterContext) {
   for (const s of sections) {
     const name = s.title || (s.key === 'preamble' ? '开头' : s.key);
     if (s.text.length > MAX_SECTION_TEXT) {
-      throw reportTooLong(`导入的「${name}」部分共${n(s.text.length)}个字符，超过单个部分${n(MAX_SECTION_TEXT)}个字符的上限`, { count, section: s.key });
+      throw reportTooLong(
+        `导入的「${name}」部分共${n(s.text.length)}个字符，超过单个部分${n(MAX_SECTION_TEXT)}个字符的上限`,
+        { count, section: s.key },
+      );
     }
     if ((s.html?.length ?? 0) > MAX_SECTION_HTML) {
-      throw reportTooLong(`导入的「${name}」部分格式内容过多（${n(s.html!.length)}个字符，上限${n(MAX_SECTION_HTML)}）`, { count, section: s.key });
+      throw reportTooLong(
+        `导入的「${name}」部分格式内容过多（${n(s.html!.length)}个字符，上限${n(MAX_SECTION_HTML)}）`,
+        { count, section: s.key },
+      );
     }
   }
 }
@@ -37,7 +44,15 @@ function checkImportedSize(sections: ReportSection[], ctx: ReporterContext) {
  * version of its own. The file is checked and parsed before anything is written — off this thread and outside any
  * transaction (decision 021) — so a bad file changes nothing and a slow one holds nothing.
  */
-export async function uploadReportDocx(db: DbOrTx, user: AuthUser, actor: AuditActor, id: number, file: Buffer, fileName: string, today: string) {
+export async function uploadReportDocx(
+  db: DbOrTx,
+  user: AuthUser,
+  actor: AuditActor,
+  id: number,
+  file: Buffer,
+  fileName: string,
+  today: string,
+) {
   const { ctx: before } = await checkAuthor(db, user, id, actor.at);
   const parsed = await parseReportDocxOffThread(file, fileName, sectionSpecs(before.settings), charLimitOf(before));
   return db.transaction(async (tx) => {
@@ -47,12 +62,32 @@ export async function uploadReportDocx(db: DbOrTx, user: AuthUser, actor: AuditA
     checkImportedSize(sections, ctx);
     const { charCount } = await writeSections(tx, ctx, row, sections, today, actor.at);
     const versionNo = await freezeVersion(tx, row, {
-      reason: 'upload', sections, charCount, unknownHeadings: parsed.unknownHeadings, fileName, userId: user.id, at: actor.at,
+      reason: 'upload',
+      sections,
+      charCount,
+      unknownHeadings: parsed.unknownHeadings,
+      fileName,
+      userId: user.id,
+      at: actor.at,
     });
     await writeAudit(tx, actor, {
-      action: 'report.upload_docx', targetType: 'report', targetId: id, scopePath: ctx.orgPath,
-      detail: { fileName, size: file.length, versionNo, sections: sections.map((s) => s.key), unknownHeadings: parsed.unknownHeadings },
+      action: 'report.upload_docx',
+      targetType: 'report',
+      targetId: id,
+      scopePath: ctx.orgPath,
+      detail: {
+        fileName,
+        size: file.length,
+        versionNo,
+        sections: sections.map((s) => s.key),
+        unknownHeadings: parsed.unknownHeadings,
+      },
     });
-    return { versionNo, charCount, sections: sections.map((s) => ({ key: s.key, title: s.title })), unknownHeadings: parsed.unknownHeadings };
+    return {
+      versionNo,
+      charCount,
+      sections: sections.map((s) => ({ key: s.key, title: s.title })),
+      unknownHeadings: parsed.unknownHeadings,
+    };
   });
 }

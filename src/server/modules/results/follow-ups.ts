@@ -40,17 +40,26 @@ const SELECT = sql`
          to_char(f.record_date, 'YYYY-MM-DD') as "recordDate", f.record_by as "recordBy", f.record_content as "recordContent"
   from result_follow_ups f join organizations_v_units o on o.id = f.org_id join organizations_v_units a on a.id = f.assignee_org_id`;
 
-export async function listFollowUps(db: DbOrTx, user: AuthUser, now: Date, campaignId: number, filter: { kind?: string; state?: string; q?: string; overdue?: boolean }) {
+export async function listFollowUps(
+  db: DbOrTx,
+  user: AuthUser,
+  now: Date,
+  campaignId: number,
+  filter: { kind?: string; state?: string; q?: string; overdue?: boolean },
+) {
   const campaign = await getCampaignRef(db, campaignId, user);
   assertViewResults(user, campaign);
   const day = today(now);
-  const rows = await queryRows<Omit<FollowUpRow, 'overdue'>>(db, sql`${SELECT}
+  const rows = await queryRows<Omit<FollowUpRow, 'overdue'>>(
+    db,
+    sql`${SELECT}
     where f.campaign_id = ${campaignId}
       ${filter.kind ? sql`and f.kind = ${filter.kind}` : sql``}
       ${filter.state ? sql`and f.state = ${filter.state}` : sql``}
       ${filter.q ? sql`and o.name like ${`%${escapeLike(filter.q)}%`}` : sql``}
       ${filter.overdue ? sql`and f.state = 'open' and f.due_date < ${day}` : sql``}
-    order by f.due_date nulls last, o.code`);
+    order by f.due_date nulls last, o.code`,
+  );
   return rows.map((r) => ({ ...r, overdue: r.state === 'open' && !!r.dueDate && r.dueDate < day }));
 }
 
@@ -65,7 +74,10 @@ async function loadForUpdate(db: DbOrTx, id: number) {
  * accountability note and closes the task; the organizer's department may do it too.
  */
 function assertAct(user: AuthUser, row: { assigneePath: string }, organizerPath: string) {
-  if (user.role !== 'org_admin' || !(pathWithin(row.assigneePath, user.scopePath) || pathWithin(organizerPath, user.scopePath))) {
+  if (
+    user.role !== 'org_admin' ||
+    !(pathWithin(row.assigneePath, user.scopePath) || pathWithin(organizerPath, user.scopePath))
+  ) {
     throw new AppError('FORBIDDEN', '无权办理该结果运用事项');
   }
 }
@@ -83,37 +95,68 @@ export async function recordFollowUp(db: DbOrTx, user: AuthUser, actor: AuditAct
     const campaign = await getCampaignRef(tx, row.campaignId, user, '结果运用事项');
     assertAct(user, row, campaign.organizerPath);
     if (row.state === 'done') throw new AppError('FOLLOW_UP_DONE');
-    if (input.recordDate > today(actor.at)) throw new AppError('VALIDATION', '办理日期不能晚于今天', { field: 'recordDate' });
-    await tx.update(resultFollowUps).set({
-      recordDate: input.recordDate, recordBy: input.recordBy, recordContent: input.recordContent,
-      ...(input.done ? { state: 'done', doneAt: actor.at, doneBy: user.id } : {}),
-    }).where(eq(resultFollowUps.id, id));
+    if (input.recordDate > today(actor.at))
+      throw new AppError('VALIDATION', '办理日期不能晚于今天', { field: 'recordDate' });
+    await tx
+      .update(resultFollowUps)
+      .set({
+        recordDate: input.recordDate,
+        recordBy: input.recordBy,
+        recordContent: input.recordContent,
+        ...(input.done ? { state: 'done', doneAt: actor.at, doneBy: user.id } : {}),
+      })
+      .where(eq(resultFollowUps.id, id));
     await writeAudit(tx, actor, {
-      ...(input.done ? { action: 'results.follow_up.done' } : { action: 'results.follow_up.record' }), targetType: 'result_follow_up', targetId: id,
-      scopePath: campaign.organizerPath, detail: { kind: row.kind, orgName: row.orgName, ...input },
+      ...(input.done ? { action: 'results.follow_up.done' } : { action: 'results.follow_up.record' }),
+      targetType: 'result_follow_up',
+      targetId: id,
+      scopePath: campaign.organizerPath,
+      detail: { kind: row.kind, orgName: row.orgName, ...input },
     });
     return { id, state: input.done ? 'done' : row.state };
   });
 }
 
 /** 问责 is decided case by case (R-USE-2 "serious cases"), so it is added by hand with its note. */
-export async function addAccountability(db: DbOrTx, user: AuthUser, actor: AuditActor, campaignId: number, input: { reporterId: number; note: string; dueDate: string | null }) {
+export async function addAccountability(
+  db: DbOrTx,
+  user: AuthUser,
+  actor: AuditActor,
+  campaignId: number,
+  input: { reporterId: number; note: string; dueDate: string | null },
+) {
   return db.transaction(async (tx) => {
     const campaign = await getCampaignRef(tx, campaignId, user);
     assertManageResults(user, campaign);
-    const [r] = await queryRows<{ orgId: number; reportToOrgId: number }>(tx, sql`
+    const [r] = await queryRows<{ orgId: number; reportToOrgId: number }>(
+      tx,
+      sql`
       select org_id as "orgId", report_to_org_id as "reportToOrgId" from campaigns_v_reporters
-      where id = ${input.reporterId} and campaign_id = ${campaignId} and removed_at is null`);
+      where id = ${input.reporterId} and campaign_id = ${campaignId} and removed_at is null`,
+    );
     if (!r) throw new AppError('REPORTER_NOT_IN_CAMPAIGN', '该述职对象不属于本次述职评议考核', { field: 'reporterId' });
-    const row = (await tx.insert(resultFollowUps).values({
-      campaignId, reporterId: input.reporterId, orgId: r.orgId, assigneeOrgId: r.reportToOrgId, kind: 'accountability',
-      dueDate: input.dueDate, recordContent: input.note, createdBy: user.id,
-    }).returning({ id: resultFollowUps.id }))[0]!;
+    const row = (
+      await tx
+        .insert(resultFollowUps)
+        .values({
+          campaignId,
+          reporterId: input.reporterId,
+          orgId: r.orgId,
+          assigneeOrgId: r.reportToOrgId,
+          kind: 'accountability',
+          dueDate: input.dueDate,
+          recordContent: input.note,
+          createdBy: user.id,
+        })
+        .returning({ id: resultFollowUps.id })
+    )[0]!;
     await writeAudit(tx, actor, {
-      action: 'results.follow_up.accountability', targetType: 'result_follow_up', targetId: row.id,
-      scopePath: campaign.organizerPath, detail: input,
+      action: 'results.follow_up.accountability',
+      targetType: 'result_follow_up',
+      targetId: row.id,
+      scopePath: campaign.organizerPath,
+      detail: input,
     });
     return row;
   });
 }
-

@@ -30,7 +30,9 @@ export interface FlagRow {
 export async function listFlags(db: DbOrTx, user: AuthUser, campaignId: number, filter: { code?: string; q?: string }) {
   const campaign = await getCampaignRef(db, campaignId, user);
   assertViewResults(user, campaign);
-  const rows = await queryRows<Omit<FlagRow, 'label'>>(db, sql`
+  const rows = await queryRows<Omit<FlagRow, 'label'>>(
+    db,
+    sql`
     select f.id, f.reporter_id as "reporterId", f.org_id as "orgId", o.name as "orgName", o.code as "orgCode",
            s.name as "secretaryName", er.final_grade as grade, f.code, f.detail
     from result_flags f
@@ -41,7 +43,8 @@ export async function listFlags(db: DbOrTx, user: AuthUser, campaignId: number, 
     where f.campaign_id = ${campaignId}
       ${filter.code ? sql`and f.code = ${filter.code}` : sql``}
       ${filter.q ? sql`and (o.name like ${`%${escapeLike(filter.q)}%`} or s.name like ${`%${escapeLike(filter.q)}%`})` : sql``}
-    order by o.code, f.code`);
+    order by o.code, f.code`,
+  );
   return rows.map((r) => ({ ...r, label: FLAG_LABELS[r.code] ?? r.code }));
 }
 
@@ -51,12 +54,22 @@ export async function exportFlags(db: DbOrTx, user: AuthUser, campaignId: number
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('结果运用');
   ws.columns = [
-    { header: '党组织', key: 'org', width: 30 }, { header: '组织编码', key: 'code', width: 14 },
-    { header: '书记', key: 'sec', width: 10 }, { header: '综合评价等次', key: 'grade', width: 12 },
-    { header: '结果运用', key: 'label', width: 18 }, { header: '说明', key: 'detail', width: 60 },
+    { header: '党组织', key: 'org', width: 30 },
+    { header: '组织编码', key: 'code', width: 14 },
+    { header: '书记', key: 'sec', width: 10 },
+    { header: '综合评价等次', key: 'grade', width: 12 },
+    { header: '结果运用', key: 'label', width: 18 },
+    { header: '说明', key: 'detail', width: 60 },
   ];
   for (const r of rows) {
-    ws.addRow({ org: r.orgName, code: r.orgCode, sec: r.secretaryName ?? '', grade: isGrade(r.grade) ? GRADE_LABELS[r.grade] : '', label: r.label, detail: r.detail });
+    ws.addRow({
+      org: r.orgName,
+      code: r.orgCode,
+      sec: r.secretaryName ?? '',
+      grade: isGrade(r.grade) ? GRADE_LABELS[r.grade] : '',
+      label: r.label,
+      detail: r.detail,
+    });
   }
   styleSheet(ws);
   return Buffer.from(await wb.xlsx.writeBuffer());

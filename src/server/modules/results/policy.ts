@@ -8,12 +8,14 @@ const covers = (user: AuthUser, c: Pick<CampaignRef, 'organizerPath'>) => pathWi
 const READ_ROLES: readonly Role[] = ['org_admin', 'leader'];
 
 /** The organizing level's organization department applies the results (R-USE-1…5) and writes the summary (R-SUM-1). */
-export const canManageResults = (user: AuthUser, c: Pick<CampaignRef, 'organizerPath'>) => user.role === 'org_admin' && covers(user, c);
+export const canManageResults = (user: AuthUser, c: Pick<CampaignRef, 'organizerPath'>) =>
+  user.role === 'org_admin' && covers(user, c);
 export function assertManageResults(user: AuthUser, c: CampaignRef) {
   if (!canManageResults(user, c)) throw deny('无权办理该述职评议考核的结果运用');
 }
 
-export const canViewResults = (user: AuthUser, c: Pick<CampaignRef, 'organizerPath'>) => READ_ROLES.includes(user.role) && covers(user, c);
+export const canViewResults = (user: AuthUser, c: Pick<CampaignRef, 'organizerPath'>) =>
+  READ_ROLES.includes(user.role) && covers(user, c);
 export function assertViewResults(user: AuthUser, c: CampaignRef) {
   if (!canViewResults(user, c)) throw deny('无权查看该述职评议考核的结果运用');
 }

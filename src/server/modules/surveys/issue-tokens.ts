@@ -28,7 +28,12 @@ export const surveyUrl = (origin: string, token: string) => `${origin}/vote/surv
  * paper forms than it has sampled respondents.
  */
 export async function issueTokens(
-  db: Db, user: AuthUser, actor: AuditActor, surveyId: number, reporterId: number, countIn?: number,
+  db: Db,
+  user: AuthUser,
+  actor: AuditActor,
+  surveyId: number,
+  reporterId: number,
+  countIn?: number,
 ) {
   return db.transaction(async (tx) => {
     const { survey, campaign } = await getSurvey(tx, surveyId, { lock: true, viewer: user });
@@ -39,22 +44,41 @@ export async function issueTokens(
     if (c.sampled === 0) throw new AppError('NOT_SAMPLED', `${unit.orgName}尚未抽取调查对象，不能发放链接`);
     const room = c.sampled - c.tokensUsed - c.paperResponses;
     const count = countIn ?? room;
-    if (count < 1) throw new AppError('SAMPLE_FULL', `${unit.orgName}的抽样对象已全部答卷或录入纸质问卷，不能再发放链接`);
+    if (count < 1)
+      throw new AppError('SAMPLE_FULL', `${unit.orgName}的抽样对象已全部答卷或录入纸质问卷，不能再发放链接`);
     if (count > room) {
-      throw new AppError('TOO_MANY_TOKENS', `${unit.orgName}最多还能发放${room}个链接（抽样${c.sampled}人，已答卷${c.tokensUsed}份，纸质问卷${c.paperResponses}份）`, { field: 'count' });
+      throw new AppError(
+        'TOO_MANY_TOKENS',
+        `${unit.orgName}最多还能发放${room}个链接（抽样${c.sampled}人，已答卷${c.tokensUsed}份，纸质问卷${c.paperResponses}份）`,
+        { field: 'count' },
+      );
     }
-    const voided = await tx.update(surveyTokens).set({ voidedAt: actor.at })
-      .where(and(eq(surveyTokens.surveyId, surveyId), eq(surveyTokens.reporterId, reporterId), isNull(surveyTokens.voidedAt), eq(surveyTokens.used, false)))
+    const voided = await tx
+      .update(surveyTokens)
+      .set({ voidedAt: actor.at })
+      .where(
+        and(
+          eq(surveyTokens.surveyId, surveyId),
+          eq(surveyTokens.reporterId, reporterId),
+          isNull(surveyTokens.voidedAt),
+          eq(surveyTokens.used, false),
+        ),
+      )
       .returning({ id: surveyTokens.id });
     const voidedCount = voided.length;
     const tokens = new Set<string>();
     while (tokens.size < count) tokens.add(codeFromBytes(randomBytes(10)));
     const list = [...tokens];
     for (let i = 0; i < list.length; i += 500) {
-      await tx.insert(surveyTokens).values(list.slice(i, i + 500).map((t) => ({ surveyId, reporterId, tokenHash: hashSurveyToken(t) })));
+      await tx
+        .insert(surveyTokens)
+        .values(list.slice(i, i + 500).map((t) => ({ surveyId, reporterId, tokenHash: hashSurveyToken(t) })));
     }
     await writeAudit(tx, actor, {
-      action: 'survey.tokens_issue', targetType: 'survey', targetId: surveyId, scopePath: campaign.organizerPath,
+      action: 'survey.tokens_issue',
+      targetType: 'survey',
+      targetId: surveyId,
+      scopePath: campaign.organizerPath,
       detail: { reporterId, count, voided: voidedCount },
     });
     return { tokens: list, surveyTitle: survey.title, unitName: unit.orgName };
@@ -72,7 +96,9 @@ export async function tokensXlsx(origin: string, batch: TokenBatch): Promise<Buf
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('调查链接', { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = [
-    { header: '序号', key: 'no', width: 8 }, { header: '调查链接', key: 'url', width: 70 }, { header: '调查码', key: 'code', width: 18 },
+    { header: '序号', key: 'no', width: 8 },
+    { header: '调查链接', key: 'url', width: 70 },
+    { header: '调查码', key: 'code', width: 18 },
   ];
   ws.getRow(1).font = { bold: true };
   batch.tokens.forEach((t, i) => ws.addRow({ no: i + 1, url: surveyUrl(origin, t), code: formatCode(t) }));
@@ -83,7 +109,8 @@ export async function tokensXlsx(origin: string, batch: TokenBatch): Promise<Buf
     `${batch.surveyTitle} — ${batch.unitName}`,
     '每个链接只能提交一次，请逐一发给抽中的调查对象（短信或微信），一人一个。',
     '本表不含调查对象姓名，系统也不记录链接发给了谁，答卷匿名。重新发放会使本单位未使用的链接作废。',
-  ]) note.addRow({ text });
+  ])
+    note.addRow({ text });
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 

@@ -24,8 +24,12 @@ export interface SurveyCampaign {
 export async function getSurveyCampaign(db: DbOrTx, campaignId: number, viewer?: AuthUser): Promise<SurveyCampaign> {
   const [row] = await db
     .select({
-      id: campaignRows.id, title: campaignRows.title, year: campaignRows.year, settings: campaignRows.settings,
-      organizerName: orgUnits.name, organizerPath: orgUnits.path,
+      id: campaignRows.id,
+      title: campaignRows.title,
+      year: campaignRows.year,
+      settings: campaignRows.settings,
+      organizerName: orgUnits.name,
+      organizerPath: orgUnits.path,
     })
     .from(campaignRows)
     .innerJoin(orgUnits, eq(orgUnits.id, campaignRows.organizerOrgId))
@@ -54,8 +58,11 @@ export function assertState(survey: SurveyRow, allowed: SurveyState[], what: str
 }
 
 export async function listItems(db: DbOrTx, surveyId: number) {
-  return db.select({ id: surveyItems.id, position: surveyItems.position, text: surveyItems.text })
-    .from(surveyItems).where(eq(surveyItems.surveyId, surveyId)).orderBy(asc(surveyItems.position), asc(surveyItems.id));
+  return db
+    .select({ id: surveyItems.id, position: surveyItems.position, text: surveyItems.text })
+    .from(surveyItems)
+    .where(eq(surveyItems.surveyId, surveyId))
+    .orderBy(asc(surveyItems.position), asc(surveyItems.id));
 }
 
 export interface SurveyUnit {
@@ -70,7 +77,10 @@ export interface SurveyUnit {
 export async function surveyUnits(db: DbOrTx, campaignId: number): Promise<SurveyUnit[]> {
   return db
     .select({
-      reporterId: reporterRows.id, orgId: orgUnits.id, orgName: orgUnits.name, orgCode: orgUnits.code,
+      reporterId: reporterRows.id,
+      orgId: orgUnits.id,
+      orgName: orgUnits.name,
+      orgCode: orgUnits.code,
       role: reporterRows.role,
     })
     .from(reporterRows)
@@ -101,7 +111,9 @@ export interface UnitCounts {
 
 /** Per unit: list size, sample, links issued/used and responses — counted in SQL, one row per unit. */
 export async function unitCounts(db: DbOrTx, surveyId: number): Promise<Map<number, UnitCounts>> {
-  const rows = await queryRows<Record<string, number | string>>(db, sql`
+  const rows = await queryRows<Record<string, number | string>>(
+    db,
+    sql`
     with r as (
       select reporter_id, count(*) as listed,
              count(*) filter (where category = 'two_reps') as two_reps,
@@ -125,18 +137,41 @@ export async function unitCounts(db: DbOrTx, surveyId: number): Promise<Map<numb
            coalesce(sampled_residents, 0) as sampled_residents,
            coalesce(tokens_live, 0) as tokens_live, coalesce(tokens_used, 0) as tokens_used,
            coalesce(link_responses, 0) as link_responses, coalesce(paper_responses, 0) as paper_responses
-    from r full join t on t.reporter_id = r.reporter_id full join s on s.reporter_id = coalesce(r.reporter_id, t.reporter_id)`);
+    from r full join t on t.reporter_id = r.reporter_id full join s on s.reporter_id = coalesce(r.reporter_id, t.reporter_id)`,
+  );
   const n = (v: unknown) => Number(v ?? 0);
-  return new Map(rows.map((r) => [n(r.reporter_id), {
-    reporterId: n(r.reporter_id), listed: n(r.listed), twoReps: n(r.two_reps), residents: n(r.residents), sampled: n(r.sampled),
-    sampledTwoReps: n(r.sampled_two_reps), sampledResidents: n(r.sampled_residents), tokensLive: n(r.tokens_live),
-    tokensUsed: n(r.tokens_used), linkResponses: n(r.link_responses), paperResponses: n(r.paper_responses),
-  }]));
+  return new Map(
+    rows.map((r) => [
+      n(r.reporter_id),
+      {
+        reporterId: n(r.reporter_id),
+        listed: n(r.listed),
+        twoReps: n(r.two_reps),
+        residents: n(r.residents),
+        sampled: n(r.sampled),
+        sampledTwoReps: n(r.sampled_two_reps),
+        sampledResidents: n(r.sampled_residents),
+        tokensLive: n(r.tokens_live),
+        tokensUsed: n(r.tokens_used),
+        linkResponses: n(r.link_responses),
+        paperResponses: n(r.paper_responses),
+      },
+    ]),
+  );
 }
 
 export const emptyUnitCounts = (reporterId: number): UnitCounts => ({
-  reporterId, listed: 0, twoReps: 0, residents: 0, sampled: 0, sampledTwoReps: 0, sampledResidents: 0,
-  tokensLive: 0, tokensUsed: 0, linkResponses: 0, paperResponses: 0,
+  reporterId,
+  listed: 0,
+  twoReps: 0,
+  residents: 0,
+  sampled: 0,
+  sampledTwoReps: 0,
+  sampledResidents: 0,
+  tokensLive: 0,
+  tokensUsed: 0,
+  linkResponses: 0,
+  paperResponses: 0,
 });
 
 /**
@@ -145,6 +180,10 @@ export const emptyUnitCounts = (reporterId: number): UnitCounts => ({
  * units identically, since each unit is drawn from its own list with its own seed).
  */
 export async function clearUnitSample(db: DbOrTx, surveyId: number, reporterId: number, at: Date) {
-  await db.execute(sql`update survey_respondents set sample_order = null where survey_id = ${surveyId} and reporter_id = ${reporterId}`);
-  await db.execute(sql`update survey_tokens set voided_at = ${at} where survey_id = ${surveyId} and reporter_id = ${reporterId} and voided_at is null and not used`);
+  await db.execute(
+    sql`update survey_respondents set sample_order = null where survey_id = ${surveyId} and reporter_id = ${reporterId}`,
+  );
+  await db.execute(
+    sql`update survey_tokens set voided_at = ${at} where survey_id = ${surveyId} and reporter_id = ${reporterId} and voided_at is null and not used`,
+  );
 }

@@ -32,13 +32,16 @@ interface TokenRow {
 async function resolveToken(db: Db, raw: string): Promise<TokenRow> {
   const token = normalizeCode(raw);
   if (codeShape(token) !== 'ok') throw err('TOKEN_MISTYPED', '调查码有误，请核对调查卡上的调查码，或重新扫描二维码');
-  const [row] = await queryRows<TokenRow>(db, sql`
+  const [row] = await queryRows<TokenRow>(
+    db,
+    sql`
     select t.id as token_id, t.used, t.voided_at is not null as voided, s.id as survey_id, s.state, s.title, o.name as unit_name
     from survey_tokens t
     join surveys s on s.id = t.survey_id
     join campaigns_v_reporters cr on cr.id = t.reporter_id
     join organizations_v_units o on o.id = cr.org_id
-    where t.token_hash = ${hashSurveyToken(token)}`);
+    where t.token_hash = ${hashSurveyToken(token)}`,
+  );
   if (!row) throw err('TOKEN_UNKNOWN', '调查链接无效，请核对链接或调查码');
   if (row.used) throw err('TOKEN_USED', '该调查链接已提交过问卷，每个链接只能提交一次');
   if (row.voided) throw err('TOKEN_VOIDED', '该调查链接已作废，请向发放人员索取新的链接');
@@ -53,19 +56,29 @@ export const LEVEL_OPTIONS = SURVEY_LEVELS.map((value) => ({ value, label: SURVE
 export async function openSurveySheet(db: Db, rawToken: string) {
   const row = await resolveToken(db, rawToken);
   const items = await listItems(db, row.survey_id);
-  return { title: row.title, unitName: row.unit_name, items: items.map((i) => ({ id: i.id, text: i.text })), levels: LEVEL_OPTIONS };
+  return {
+    title: row.title,
+    unitName: row.unit_name,
+    items: items.map((i) => ({ id: i.id, text: i.text })),
+    levels: LEVEL_OPTIONS,
+  };
 }
 
 export async function submitSurvey(db: Db, rawToken: string, answers: Record<string, unknown>) {
   const row = await resolveToken(db, rawToken);
   const items = await listItems(db, row.survey_id);
-  const clean = checkAnswers(items.map((i) => i.id), answers);
+  const clean = checkAnswers(
+    items.map((i) => i.id),
+    answers,
+  );
   const token = normalizeCode(rawToken);
   // One statement: the token live and unused, its survey open (FOR SHARE: closing waits for answers in flight),
   // the token marked used — a concurrent duplicate re-checks `not used` after the first commits and updates
   // nothing — and only for the row that was marked, the response inserted. The response carries the unit, the
   // answers and the source; never the token, a time or an address.
-  const inserted = await queryRows<{ ok: number }>(db, sql`
+  const inserted = await queryRows<{ ok: number }>(
+    db,
+    sql`
     with t as (
       select id, survey_id from survey_tokens where token_hash = ${hashSurveyToken(token)} and voided_at is null and not used
     ), s as (
@@ -77,7 +90,8 @@ export async function submitSurvey(db: Db, rawToken: string, answers: Record<str
     )
     insert into survey_responses (survey_id, reporter_id, answers, source)
     select survey_id, reporter_id, ${JSON.stringify(clean)}::jsonb, 'link' from u
-    returning 1 as ok`);
+    returning 1 as ok`,
+  );
   if (inserted.length === 0) {
     await resolveToken(db, rawToken); // says why (used meanwhile, closed meanwhile…)
     throw err('TOKEN_USED', '该调查链接已提交过问卷，每个链接只能提交一次');
@@ -90,7 +104,11 @@ export async function submitSurvey(db: Db, rawToken: string, answers: Record<str
  * responses plus live links than sampled respondents, so paper forms and links together stay within the sample.
  */
 export async function enterPaperResponse(
-  db: Db, user: AuthUser, actor: AuditActor, surveyId: number, input: { reporterId: number; answers: Record<string, unknown> },
+  db: Db,
+  user: AuthUser,
+  actor: AuditActor,
+  surveyId: number,
+  input: { reporterId: number; answers: Record<string, unknown> },
 ) {
   return db.transaction(async (tx) => {
     const { survey, campaign } = await getSurvey(tx, surveyId, { lock: true, viewer: user });
@@ -98,14 +116,23 @@ export async function enterPaperResponse(
     assertState(survey, ['open'], '录入纸质问卷');
     const unit = await getUnit(tx, survey.campaignId, input.reporterId);
     const items = await listItems(tx, surveyId);
-    const clean = checkAnswers(items.map((i) => i.id), input.answers);
+    const clean = checkAnswers(
+      items.map((i) => i.id),
+      input.answers,
+    );
     const c = (await unitCounts(tx, surveyId)).get(unit.reporterId) ?? emptyUnitCounts(unit.reporterId);
     if (c.paperResponses + c.tokensLive >= c.sampled) {
-      throw new AppError('SAMPLE_FULL', `${unit.orgName}的问卷已满：抽样${c.sampled}人，已发放链接${c.tokensLive}个，已录入纸质问卷${c.paperResponses}份`);
+      throw new AppError(
+        'SAMPLE_FULL',
+        `${unit.orgName}的问卷已满：抽样${c.sampled}人，已发放链接${c.tokensLive}个，已录入纸质问卷${c.paperResponses}份`,
+      );
     }
     await tx.insert(surveyResponses).values({ surveyId, reporterId: unit.reporterId, answers: clean, source: 'paper' });
     await writeAudit(tx, actor, {
-      action: 'survey.paper_enter', targetType: 'survey', targetId: surveyId, scopePath: campaign.organizerPath,
+      action: 'survey.paper_enter',
+      targetType: 'survey',
+      targetId: surveyId,
+      scopePath: campaign.organizerPath,
       detail: { reporterId: unit.reporterId },
     });
     return { ok: true as const, paperResponses: c.paperResponses + 1 };

@@ -2,8 +2,13 @@ import ExcelJS from 'exceljs';
 import { and, asc, count, eq, ilike, inArray, isNotNull, isNull, or, type SQL } from 'drizzle-orm';
 import { AppError, notFound } from '../../../domain/errors';
 import {
-  checkRespondent, planRespondentImport, RESPONDENT_CATEGORY_LABELS, RESPONDENT_COLUMNS, RESPONDENT_SHEET_NAME,
-  type RawRespondentRow, type RespondentCategory,
+  checkRespondent,
+  planRespondentImport,
+  RESPONDENT_CATEGORY_LABELS,
+  RESPONDENT_COLUMNS,
+  RESPONDENT_SHEET_NAME,
+  type RawRespondentRow,
+  type RespondentCategory,
 } from '../../../domain/surveys';
 import { type Db, escapeLike } from '../../db/connect';
 import { surveyRespondents } from '../../db/schema';
@@ -31,7 +36,8 @@ export async function listRespondents(db: Db, user: AuthUser, surveyId: number, 
   const where: SQL[] = [eq(surveyRespondents.surveyId, surveyId)];
   if (query.reporterId) where.push(eq(surveyRespondents.reporterId, query.reporterId));
   if (query.category) where.push(eq(surveyRespondents.category, query.category));
-  if (query.sampled !== undefined) where.push(query.sampled ? isNotNull(surveyRespondents.sampleOrder) : isNull(surveyRespondents.sampleOrder));
+  if (query.sampled !== undefined)
+    where.push(query.sampled ? isNotNull(surveyRespondents.sampleOrder) : isNull(surveyRespondents.sampleOrder));
   const q = query.q?.trim();
   if (q) {
     const like = `%${escapeLike(q)}%`;
@@ -39,21 +45,34 @@ export async function listRespondents(db: Db, user: AuthUser, surveyId: number, 
   }
   const cond = and(...where);
   const [total] = await db.select({ n: count() }).from(surveyRespondents).where(cond);
-  const rows = await db.select().from(surveyRespondents).where(cond)
-    .orderBy(asc(surveyRespondents.reporterId), asc(surveyRespondents.id)).offset(query.offset).limit(query.limit);
+  const rows = await db
+    .select()
+    .from(surveyRespondents)
+    .where(cond)
+    .orderBy(asc(surveyRespondents.reporterId), asc(surveyRespondents.id))
+    .offset(query.offset)
+    .limit(query.limit);
   return {
     total: Number(total?.n ?? 0),
     items: rows.map((r) => ({
-      id: r.id, reporterId: r.reporterId, name: r.name, category: r.category,
+      id: r.id,
+      reporterId: r.reporterId,
+      name: r.name,
+      category: r.category,
       categoryLabel: RESPONDENT_CATEGORY_LABELS[r.category as RespondentCategory] ?? r.category,
-      phone: r.phone, sampled: r.sampleOrder !== null, sampleOrder: r.sampleOrder,
+      phone: r.phone,
+      sampled: r.sampleOrder !== null,
+      sampleOrder: r.sampleOrder,
     })),
   };
 }
 
 /** Manual entry of one respondent; a unit already drawn loses its draw (the list changed). */
 export async function addRespondent(
-  db: Db, user: AuthUser, actor: AuditActor, surveyId: number,
+  db: Db,
+  user: AuthUser,
+  actor: AuditActor,
+  surveyId: number,
   input: { reporterId: number; name: string; category: string; phone?: string | null },
 ) {
   const r = checkRespondent(input);
@@ -62,34 +81,63 @@ export async function addRespondent(
     assertManage(user, campaign.organizerPath);
     assertState(survey, ['draft'], '修改调查对象名单');
     const unit = await getUnit(tx, survey.campaignId, input.reporterId);
-    const dup = await tx.select({ id: surveyRespondents.id }).from(surveyRespondents).where(and(
-      eq(surveyRespondents.surveyId, surveyId), eq(surveyRespondents.reporterId, unit.reporterId), eq(surveyRespondents.name, r.name),
-      r.phone ? eq(surveyRespondents.phone, r.phone) : isNull(surveyRespondents.phone)));
+    const dup = await tx
+      .select({ id: surveyRespondents.id })
+      .from(surveyRespondents)
+      .where(
+        and(
+          eq(surveyRespondents.surveyId, surveyId),
+          eq(surveyRespondents.reporterId, unit.reporterId),
+          eq(surveyRespondents.name, r.name),
+          r.phone ? eq(surveyRespondents.phone, r.phone) : isNull(surveyRespondents.phone),
+        ),
+      );
     if (dup.length) throw new AppError('DUPLICATE', `「${r.name}」已在${unit.orgName}的名单中`);
     await clearUnitSample(tx, surveyId, unit.reporterId, actor.at);
-    const [row] = await tx.insert(surveyRespondents).values({
-      surveyId, reporterId: unit.reporterId, name: r.name, category: r.category, phone: r.phone,
-    }).returning();
+    const [row] = await tx
+      .insert(surveyRespondents)
+      .values({
+        surveyId,
+        reporterId: unit.reporterId,
+        name: r.name,
+        category: r.category,
+        phone: r.phone,
+      })
+      .returning();
     await writeAudit(tx, actor, {
-      action: 'survey.respondent_add', targetType: 'survey', targetId: surveyId, scopePath: campaign.organizerPath,
+      action: 'survey.respondent_add',
+      targetType: 'survey',
+      targetId: surveyId,
+      scopePath: campaign.organizerPath,
       detail: { reporterId: unit.reporterId, respondentId: row!.id },
     });
     return row!;
   });
 }
 
-export async function removeRespondent(db: Db, user: AuthUser, actor: AuditActor, surveyId: number, respondentId: number) {
+export async function removeRespondent(
+  db: Db,
+  user: AuthUser,
+  actor: AuditActor,
+  surveyId: number,
+  respondentId: number,
+) {
   await db.transaction(async (tx) => {
     const { survey, campaign } = await getSurvey(tx, surveyId, { lock: true, viewer: user });
     assertManage(user, campaign.organizerPath);
     assertState(survey, ['draft'], '修改调查对象名单');
-    const [row] = await tx.select().from(surveyRespondents)
+    const [row] = await tx
+      .select()
+      .from(surveyRespondents)
       .where(and(eq(surveyRespondents.id, respondentId), eq(surveyRespondents.surveyId, surveyId)));
     if (!row) throw notFound('调查对象');
     await clearUnitSample(tx, surveyId, row.reporterId, actor.at);
     await tx.delete(surveyRespondents).where(eq(surveyRespondents.id, respondentId));
     await writeAudit(tx, actor, {
-      action: 'survey.respondent_remove', targetType: 'survey', targetId: surveyId, scopePath: campaign.organizerPath,
+      action: 'survey.respondent_remove',
+      targetType: 'survey',
+      targetId: surveyId,
+      scopePath: campaign.organizerPath,
       detail: { reporterId: row.reporterId, respondentId },
     });
   });
@@ -98,22 +146,35 @@ export async function removeRespondent(db: Db, user: AuthUser, actor: AuditActor
 export async function respondentTemplate(): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet(RESPONDENT_SHEET_NAME, { views: [{ state: 'frozen', ySplit: 1 }] });
-  ws.columns = RESPONDENT_COLUMNS.map((c) => ({ header: c.required ? `${c.header}*` : c.header, key: c.key, width: c.width }));
+  ws.columns = RESPONDENT_COLUMNS.map((c) => ({
+    header: c.required ? `${c.header}*` : c.header,
+    key: c.key,
+    width: c.width,
+  }));
   ws.getRow(1).font = { bold: true };
   ws.getColumn('phone').numFmt = '@';
   const help = wb.addWorksheet('填写说明', { views: [{ state: 'frozen', ySplit: 1 }] });
-  help.columns = [{ header: '列名', key: 'header', width: 12 }, { header: '是否必填', key: 'required', width: 10 }, { header: '说明与可选值', key: 'note', width: 80 }];
+  help.columns = [
+    { header: '列名', key: 'header', width: 12 },
+    { header: '是否必填', key: 'required', width: 10 },
+    { header: '说明与可选值', key: 'note', width: 80 },
+  ];
   help.getRow(1).font = { bold: true };
-  for (const c of RESPONDENT_COLUMNS) help.addRow({ header: c.header, required: c.required ? '必填' : '选填', note: c.note });
+  for (const c of RESPONDENT_COLUMNS)
+    help.addRow({ header: c.header, required: c.required ? '必填' : '选填', note: c.note });
   help.addRow({});
-  help.addRow({ header: '注意', note: '文件中出现的单位，其原有名单将被文件中的名单整体替换；任何一行有错误时整个文件都不会导入。' });
+  help.addRow({
+    header: '注意',
+    note: '文件中出现的单位，其原有名单将被文件中的名单整体替换；任何一行有错误时整个文件都不会导入。',
+  });
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
 const cellText = (cell: ExcelJS.Cell) => (cell.value == null ? '' : String(cell.text ?? '').trim());
 
 async function readSheet(file: Buffer): Promise<RawRespondentRow[]> {
-  const invalid = () => new AppError('INVALID_FILE', '无法读取文件：请上传用导入模板填写的 .xlsx 文件', { field: 'file' });
+  const invalid = () =>
+    new AppError('INVALID_FILE', '无法读取文件：请上传用导入模板填写的 .xlsx 文件', { field: 'file' });
   if (file.length < 4 || !file.subarray(0, 2).equals(XLSX_MAGIC)) throw invalid();
   const wb = new ExcelJS.Workbook();
   try {
@@ -157,18 +218,36 @@ export async function importRespondents(db: Db, user: AuthUser, actor: AuditActo
     const units = await surveyUnits(tx, survey.campaignId);
     const { planned, errors } = planRespondentImport(rows, units);
     if (errors.length) {
-      throw new AppError('IMPORT_INVALID', `文件有${errors.length}处错误，未导入任何数据：${errors.slice(0, 3).map((e) => e.message).join('；')}${errors.length > 3 ? '……' : ''}`, { errors: errors.slice(0, 500) });
+      throw new AppError(
+        'IMPORT_INVALID',
+        `文件有${errors.length}处错误，未导入任何数据：${errors
+          .slice(0, 3)
+          .map((e) => e.message)
+          .join('；')}${errors.length > 3 ? '……' : ''}`,
+        { errors: errors.slice(0, 500) },
+      );
     }
     const unitIds = [...new Set(planned.map((p) => p.reporterId))];
     for (const id of unitIds) await clearUnitSample(tx, surveyId, id, actor.at);
-    await tx.delete(surveyRespondents).where(and(eq(surveyRespondents.surveyId, surveyId), inArray(surveyRespondents.reporterId, unitIds)));
+    await tx
+      .delete(surveyRespondents)
+      .where(and(eq(surveyRespondents.surveyId, surveyId), inArray(surveyRespondents.reporterId, unitIds)));
     for (let i = 0; i < planned.length; i += 1000) {
-      await tx.insert(surveyRespondents).values(planned.slice(i, i + 1000).map((p) => ({
-        surveyId, reporterId: p.reporterId, name: p.name, category: p.category, phone: p.phone,
-      })));
+      await tx.insert(surveyRespondents).values(
+        planned.slice(i, i + 1000).map((p) => ({
+          surveyId,
+          reporterId: p.reporterId,
+          name: p.name,
+          category: p.category,
+          phone: p.phone,
+        })),
+      );
     }
     await writeAudit(tx, actor, {
-      action: 'survey.respondent_import', targetType: 'survey', targetId: surveyId, scopePath: campaign.organizerPath,
+      action: 'survey.respondent_import',
+      targetType: 'survey',
+      targetId: surveyId,
+      scopePath: campaign.organizerPath,
       detail: { rows: planned.length, units: unitIds },
     });
     return { imported: planned.length, units: unitIds.length };

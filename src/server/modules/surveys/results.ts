@@ -28,11 +28,14 @@ export async function computeSurveyResults(db: Db, user: AuthUser, surveyId: num
   const { survey, campaign } = await getSurvey(db, surveyId, { viewer: user });
   assertRead(user, campaign.organizerPath);
   const items = await listItems(db, surveyId);
-  const rows = await queryRows<{ reporter_id: number; item_id: string; level: string; n: number | string }>(db, sql`
+  const rows = await queryRows<{ reporter_id: number; item_id: string; level: string; n: number | string }>(
+    db,
+    sql`
     select r.reporter_id, a.key as item_id, a.value as level, count(*) as n
     from survey_responses r cross join lateral jsonb_each_text(r.answers) a
     where r.survey_id = ${surveyId}
-    group by r.reporter_id, a.key, a.value`);
+    group by r.reporter_id, a.key, a.value`,
+  );
   const byUnitItem = new Map<number, Map<number, LevelCounts>>();
   for (const r of rows) {
     const unit = byUnitItem.get(Number(r.reporter_id)) ?? new Map<number, LevelCounts>();
@@ -51,15 +54,27 @@ export async function computeSurveyResults(db: Db, user: AuthUser, surveyId: num
       const total = emptyCounts();
       for (const ic of perItem.values()) for (const l of SURVEY_LEVELS) total[l] += ic[l];
       return {
-        reporterId: u.reporterId, orgName: u.orgName, sampled: c.sampled, sampledTwoReps: c.sampledTwoReps,
-        sampledResidents: c.sampledResidents, responses: c.linkResponses + c.paperResponses,
-        linkResponses: c.linkResponses, paperResponses: c.paperResponses,
+        reporterId: u.reporterId,
+        orgName: u.orgName,
+        sampled: c.sampled,
+        sampledTwoReps: c.sampledTwoReps,
+        sampledResidents: c.sampledResidents,
+        responses: c.linkResponses + c.paperResponses,
+        linkResponses: c.linkResponses,
+        paperResponses: c.paperResponses,
         overall: summarize(total),
         items: items.map((i) => ({ itemId: i.id, summary: summarize(perItem.get(i.id) ?? {}) })),
       };
     });
   return {
-    survey: { id: survey.id, title: survey.title, state: survey.state, stateLabel: stateLabel(survey.state), seed: survey.seed, sampleSize: survey.sampleSize },
+    survey: {
+      id: survey.id,
+      title: survey.title,
+      state: survey.state,
+      stateLabel: stateLabel(survey.state),
+      seed: survey.seed,
+      sampleSize: survey.sampleSize,
+    },
     campaignTitle: campaign.title,
     items: items.map((i) => ({ id: i.id, position: i.position, text: i.text })),
     levels: SURVEY_LEVELS.map((value) => ({ value, label: SURVEY_LEVEL_LABELS[value] })),
@@ -72,24 +87,43 @@ export async function computeSurveyResults(db: Db, user: AuthUser, surveyId: num
 export async function surveyResultsXlsx(db: Db, user: AuthUser, surveyId: number) {
   const res = await computeSurveyResults(db, user, surveyId);
   const wb = new ExcelJS.Workbook();
-  const levelCols = (prefix: string) => SURVEY_LEVELS.flatMap((l) => [
-    { header: `${SURVEY_LEVEL_LABELS[l]}票数`, key: `${prefix}n_${l}`, width: 10 },
-    { header: `${SURVEY_LEVEL_LABELS[l]}得票率(%)`, key: `${prefix}p_${l}`, width: 14 },
-  ]);
-  const levelValues = (s: LevelSummary) => Object.fromEntries(SURVEY_LEVELS.flatMap((l) => [[`n_${l}`, s.counts[l]], [`p_${l}`, s.shares[l]]]));
+  const levelCols = (prefix: string) =>
+    SURVEY_LEVELS.flatMap((l) => [
+      { header: `${SURVEY_LEVEL_LABELS[l]}票数`, key: `${prefix}n_${l}`, width: 10 },
+      { header: `${SURVEY_LEVEL_LABELS[l]}得票率(%)`, key: `${prefix}p_${l}`, width: 14 },
+    ]);
+  const levelValues = (s: LevelSummary) =>
+    Object.fromEntries(
+      SURVEY_LEVELS.flatMap((l) => [
+        [`n_${l}`, s.counts[l]],
+        [`p_${l}`, s.shares[l]],
+      ]),
+    );
 
   const sum = wb.addWorksheet('汇总', { views: [{ state: 'frozen', ySplit: 1 }] });
   sum.columns = [
-    { header: '单位', key: 'unit', width: 30 }, { header: '抽样人数', key: 'sampled', width: 10 },
-    { header: '其中两代表一委员', key: 'twoReps', width: 16 }, { header: '其中群众', key: 'residents', width: 10 },
-    { header: '回收问卷', key: 'responses', width: 10 }, { header: '其中纸质', key: 'paper', width: 10 },
-    { header: '答案数', key: 'answers', width: 10 }, ...levelCols(''), { header: '满意度得分', key: 'score', width: 12 },
+    { header: '单位', key: 'unit', width: 30 },
+    { header: '抽样人数', key: 'sampled', width: 10 },
+    { header: '其中两代表一委员', key: 'twoReps', width: 16 },
+    { header: '其中群众', key: 'residents', width: 10 },
+    { header: '回收问卷', key: 'responses', width: 10 },
+    { header: '其中纸质', key: 'paper', width: 10 },
+    { header: '答案数', key: 'answers', width: 10 },
+    ...levelCols(''),
+    { header: '满意度得分', key: 'score', width: 12 },
   ];
   sum.getRow(1).font = { bold: true };
   for (const u of res.units) {
     sum.addRow({
-      unit: u.orgName, sampled: u.sampled, twoReps: u.sampledTwoReps, residents: u.sampledResidents, responses: u.responses,
-      paper: u.paperResponses, answers: u.overall.total, ...levelValues(u.overall), score: u.overall.score,
+      unit: u.orgName,
+      sampled: u.sampled,
+      twoReps: u.sampledTwoReps,
+      residents: u.sampledResidents,
+      responses: u.responses,
+      paper: u.paperResponses,
+      answers: u.overall.total,
+      ...levelValues(u.overall),
+      score: u.overall.score,
     });
   }
   sum.addRow({});
@@ -97,23 +131,40 @@ export async function surveyResultsXlsx(db: Db, user: AuthUser, surveyId: number
 
   const per = wb.addWorksheet('分题', { views: [{ state: 'frozen', ySplit: 1 }] });
   per.columns = [
-    { header: '单位', key: 'unit', width: 30 }, { header: '题号', key: 'no', width: 6 }, { header: '题目', key: 'text', width: 50 },
-    { header: '有效答卷', key: 'answers', width: 10 }, ...levelCols(''), { header: '得分', key: 'score', width: 10 },
+    { header: '单位', key: 'unit', width: 30 },
+    { header: '题号', key: 'no', width: 6 },
+    { header: '题目', key: 'text', width: 50 },
+    { header: '有效答卷', key: 'answers', width: 10 },
+    ...levelCols(''),
+    { header: '得分', key: 'score', width: 10 },
   ];
   per.getRow(1).font = { bold: true };
   for (const u of res.units) {
-    u.items.forEach((it, i) => per.addRow({
-      unit: u.orgName, no: i + 1, text: res.items[i]!.text, answers: it.summary.total, ...levelValues(it.summary), score: it.summary.score,
-    }));
+    u.items.forEach((it, i) =>
+      per.addRow({
+        unit: u.orgName,
+        no: i + 1,
+        text: res.items[i]!.text,
+        answers: it.summary.total,
+        ...levelValues(it.summary),
+        score: it.summary.score,
+      }),
+    );
   }
   const info = wb.addWorksheet('说明');
-  info.columns = [{ header: '项目', key: 'k', width: 16 }, { header: '内容', key: 'v', width: 90 }];
+  info.columns = [
+    { header: '项目', key: 'k', width: 16 },
+    { header: '内容', key: 'v', width: 90 },
+  ];
   info.getRow(1).font = { bold: true };
   info.addRow({ k: '调查', v: res.survey.title });
   info.addRow({ k: '考核', v: res.campaignTitle });
   info.addRow({ k: '状态', v: res.survey.stateLabel });
   info.addRow({ k: '随机种子', v: res.survey.seed ?? '（未抽样）' });
-  info.addRow({ k: '抽样方法', v: '各单位以「种子#组织编码」为种子，按名单顺序、按类别分层等比例抽取（FNV-1a + mulberry32 + Fisher–Yates）' });
+  info.addRow({
+    k: '抽样方法',
+    v: '各单位以「种子#组织编码」为种子，按名单顺序、按类别分层等比例抽取（FNV-1a + mulberry32 + Fisher–Yates）',
+  });
   info.addRow({ k: '计算说明', v: res.note });
   return { name: `${res.survey.title}-结果.xlsx`, buffer: Buffer.from(await wb.xlsx.writeBuffer()) };
 }

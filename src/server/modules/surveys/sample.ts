@@ -38,8 +38,15 @@ export async function drawSurveySample(db: Db, user: AuthUser, actor: AuditActor
     assertManage(user, campaign.organizerPath);
     assertState(survey, ['draft'], '重新抽样');
     const units = await surveyUnits(tx, survey.campaignId);
-    const rows = await tx.select({ id: surveyRespondents.id, reporterId: surveyRespondents.reporterId, category: surveyRespondents.category })
-      .from(surveyRespondents).where(eq(surveyRespondents.surveyId, surveyId)).orderBy(asc(surveyRespondents.id));
+    const rows = await tx
+      .select({
+        id: surveyRespondents.id,
+        reporterId: surveyRespondents.reporterId,
+        category: surveyRespondents.category,
+      })
+      .from(surveyRespondents)
+      .where(eq(surveyRespondents.surveyId, surveyId))
+      .orderBy(asc(surveyRespondents.id));
     if (rows.length === 0) throw new AppError('NO_RESPONDENTS');
     const byUnit = new Map<number, typeof rows>();
     for (const r of rows) byUnit.set(r.reporterId, [...(byUnit.get(r.reporterId) ?? []), r]);
@@ -51,10 +58,18 @@ export async function drawSurveySample(db: Db, user: AuthUser, actor: AuditActor
       const size = Math.min(survey.sampleSize, list.length);
       const picked = drawSample(list, size, unitSeed(seed, unit.orgCode), (r) => r.category);
       picked.forEach((r, i) => chosen.push({ id: r.id, ord: i + 1 }));
-      draws.push({ reporterId: unit.reporterId, orgName: unit.orgName, listed: list.length, sampled: size, shortfall: survey.sampleSize - size });
+      draws.push({
+        reporterId: unit.reporterId,
+        orgName: unit.orgName,
+        listed: list.length,
+        sampled: size,
+        shortfall: survey.sampleSize - size,
+      });
     }
     // Links printed for an earlier draw go with it (nothing has been answered: the survey is a draft).
-    await tx.execute(sql`update survey_tokens set voided_at = ${actor.at} where survey_id = ${surveyId} and voided_at is null`);
+    await tx.execute(
+      sql`update survey_tokens set voided_at = ${actor.at} where survey_id = ${surveyId} and voided_at is null`,
+    );
     await tx.execute(sql`update survey_respondents set sample_order = null where survey_id = ${surveyId}`);
     const payload = JSON.stringify(chosen);
     await tx.execute(sql`
@@ -62,8 +77,17 @@ export async function drawSurveySample(db: Db, user: AuthUser, actor: AuditActor
       from jsonb_to_recordset(${payload}::jsonb) as x(id int, ord int) where r.id = x.id`);
     await tx.update(surveys).set({ seed, sampledAt: actor.at }).where(eq(surveys.id, surveyId));
     await writeAudit(tx, actor, {
-      action: 'survey.sample', targetType: 'survey', targetId: surveyId, scopePath: campaign.organizerPath,
-      detail: { seed, previousSeed: survey.seed, sampleSize: survey.sampleSize, units: draws.length, sampled: chosen.length },
+      action: 'survey.sample',
+      targetType: 'survey',
+      targetId: surveyId,
+      scopePath: campaign.organizerPath,
+      detail: {
+        seed,
+        previousSeed: survey.seed,
+        sampleSize: survey.sampleSize,
+        units: draws.length,
+        sampled: chosen.length,
+      },
     });
     return { seed, units: draws };
   });

@@ -15,7 +15,15 @@ export type ReporterView = Exclude<ReturnType<typeof groupView>, { hidden: true 
 export interface ThemeResult {
   total: number;
   noProblem: number;
-  themes: Array<{ id: number; label: string; keywords: string[]; count: number; tags: Array<{ tag: string; count: number }>; quotes: string[]; reporters: Record<string, number> }>;
+  themes: Array<{
+    id: number;
+    label: string;
+    keywords: string[];
+    count: number;
+    tags: Array<{ tag: string; count: number }>;
+    quotes: string[];
+    reporters: Record<string, number>;
+  }>;
   other: { count: number; quotes: string[] };
   copies: Array<{ text: string; count: number; suspicious: boolean; reporters: Record<string, number> }>;
   reporters: Record<string, ReporterView>;
@@ -33,9 +41,22 @@ export function computeThemes(input: ThemeInput, rng: Rng, onProgress?: (share: 
   return {
     total: analysis.total,
     noProblem: analysis.noProblem.count,
-    themes: analysis.themes.map((t) => ({ id: t.id, label: t.label, keywords: t.keywords, count: t.count, tags: t.tags, quotes: t.quotes, reporters: t.groups })),
+    themes: analysis.themes.map((t) => ({
+      id: t.id,
+      label: t.label,
+      keywords: t.keywords,
+      count: t.count,
+      tags: t.tags,
+      quotes: t.quotes,
+      reporters: t.groups,
+    })),
     other: { count: analysis.other.count, quotes: analysis.other.quotes },
-    copies: analysis.copies.map((c) => ({ text: c.text, count: c.count, suspicious: c.suspicious, reporters: c.groups })),
+    copies: analysis.copies.map((c) => ({
+      text: c.text,
+      count: c.count,
+      suspicious: c.suspicious,
+      reporters: c.groups,
+    })),
     reporters,
   };
 }

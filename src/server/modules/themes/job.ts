@@ -22,9 +22,12 @@ export interface StoredResult extends ThemeResult {
 
 /** Rounds of the campaign whose texts can be grouped: real and released. */
 async function assertRound(db: DbOrTx, campaignId: number, roundId: number) {
-  const [round] = await queryRows<{ state: string; mode: string }>(db, sql`
+  const [round] = await queryRows<{ state: string; mode: string }>(
+    db,
+    sql`
     select br.state, br.mode from ballots_v_rounds br join meetings_v_meetings m on m.id = br.meeting_id
-    where br.id = ${roundId} and m.campaign_id = ${campaignId}`);
+    where br.id = ${roundId} and m.campaign_id = ${campaignId}`,
+  );
   if (!round) throw notFound('测评轮次');
   if (round.mode !== 'real' || round.state !== 'released') {
     throw new AppError('NOT_RELEASED', '该测评轮次尚未公布结果，不能归纳意见', { field: 'roundId' });
@@ -36,15 +39,28 @@ export async function startJob(db: Db, user: AuthUser, actor: AuditActor, campai
   const campaign = await campaignOf(db, campaignId, user);
   assertOrganizer(user, campaign.organizerPath);
   if (roundId !== null) await assertRound(db, campaignId, roundId);
-  const running = await db.select({ id: commentThemeJobs.id }).from(commentThemeJobs).where(and(
-    eq(commentThemeJobs.campaignId, campaignId), eq(commentThemeJobs.state, 'running'),
-    roundId === null ? isNull(commentThemeJobs.roundId) : eq(commentThemeJobs.roundId, roundId),
-  ));
+  const running = await db
+    .select({ id: commentThemeJobs.id })
+    .from(commentThemeJobs)
+    .where(
+      and(
+        eq(commentThemeJobs.campaignId, campaignId),
+        eq(commentThemeJobs.state, 'running'),
+        roundId === null ? isNull(commentThemeJobs.roundId) : eq(commentThemeJobs.roundId, roundId),
+      ),
+    );
   if (running.length) return { id: running[0]!.id, state: 'running' as const };
   const id = await db.transaction(async (tx) => {
-    const [row] = await tx.insert(commentThemeJobs).values({ campaignId, roundId, requestedBy: user.id, createdAt: actor.at }).returning({ id: commentThemeJobs.id });
+    const [row] = await tx
+      .insert(commentThemeJobs)
+      .values({ campaignId, roundId, requestedBy: user.id, createdAt: actor.at })
+      .returning({ id: commentThemeJobs.id });
     await writeAudit(tx, actor, {
-      action: 'themes.job.start', targetType: 'comment_theme_job', targetId: row!.id, scopePath: campaign.organizerPath, detail: { campaignId, roundId },
+      action: 'themes.job.start',
+      targetType: 'comment_theme_job',
+      targetId: row!.id,
+      scopePath: campaign.organizerPath,
+      detail: { campaignId, roundId },
     });
     return row!.id;
   });
@@ -52,7 +68,8 @@ export async function startJob(db: Db, user: AuthUser, actor: AuditActor, campai
   return { id, state: 'running' as const };
 }
 
-const setProgress = (db: Db, id: number, progress: number) => db.update(commentThemeJobs).set({ progress }).where(eq(commentThemeJobs.id, id));
+const setProgress = (db: Db, id: number, progress: number) =>
+  db.update(commentThemeJobs).set({ progress }).where(eq(commentThemeJobs.id, id));
 
 /** Exported for tests, which await it instead of polling. */
 export async function runJob(db: Db, id: number, campaignId: number, roundId: number | null) {
@@ -60,16 +77,31 @@ export async function runJob(db: Db, id: number, campaignId: number, roundId: nu
     await setProgress(db, id, 5);
     const { reporters, comments, sources } = await loadTexts(db, campaignId, roundId);
     await setProgress(db, id, 30);
-    const computed = await runWorker<ThemeResult>(WORKER, { comments }, {
-      timeoutMs: 120_000, maxOldGenerationSizeMb: 768, slots: SLOTS,
-      tooComplex: () => new AppError('THEMES_TOO_LARGE'),
-    });
-    const reporterNames = Object.fromEntries(reporters.map((r) => [String(r.id), { orgId: r.orgId, orgName: r.orgName, campaignId: r.campaignId }]));
+    const computed = await runWorker<ThemeResult>(
+      WORKER,
+      { comments },
+      {
+        timeoutMs: 120_000,
+        maxOldGenerationSizeMb: 768,
+        slots: SLOTS,
+        tooComplex: () => new AppError('THEMES_TOO_LARGE'),
+      },
+    );
+    const reporterNames = Object.fromEntries(
+      reporters.map((r) => [String(r.id), { orgId: r.orgId, orgName: r.orgName, campaignId: r.campaignId }]),
+    );
     const result: StoredResult = { ...computed, sources, reporterNames };
-    await db.update(commentThemeJobs).set({ state: 'done', progress: 100, result, finishedAt: new Date() }).where(eq(commentThemeJobs.id, id));
+    await db
+      .update(commentThemeJobs)
+      .set({ state: 'done', progress: 100, result, finishedAt: new Date() })
+      .where(eq(commentThemeJobs.id, id));
   } catch (e) {
     const message = e instanceof AppError ? e.message : '意见归纳失败，请稍后重试';
-    await db.update(commentThemeJobs).set({ state: 'failed', error: message, finishedAt: new Date() }).where(eq(commentThemeJobs.id, id)).catch(() => {});
+    await db
+      .update(commentThemeJobs)
+      .set({ state: 'failed', error: message, finishedAt: new Date() })
+      .where(eq(commentThemeJobs.id, id))
+      .catch(() => {});
   }
 }
 
@@ -86,11 +118,23 @@ export interface JobRow {
 }
 
 /** The newest job of the campaign (or round); the newest finished one is what views read. */
-export async function latestJob(db: DbOrTx, campaignId: number, roundId: number | null, finished = false): Promise<JobRow | null> {
-  const rows = await db.select().from(commentThemeJobs).where(and(
-    eq(commentThemeJobs.campaignId, campaignId),
-    roundId === null ? isNull(commentThemeJobs.roundId) : eq(commentThemeJobs.roundId, roundId),
-    finished ? eq(commentThemeJobs.state, 'done') : undefined,
-  )).orderBy(desc(commentThemeJobs.id)).limit(1);
+export async function latestJob(
+  db: DbOrTx,
+  campaignId: number,
+  roundId: number | null,
+  finished = false,
+): Promise<JobRow | null> {
+  const rows = await db
+    .select()
+    .from(commentThemeJobs)
+    .where(
+      and(
+        eq(commentThemeJobs.campaignId, campaignId),
+        roundId === null ? isNull(commentThemeJobs.roundId) : eq(commentThemeJobs.roundId, roundId),
+        finished ? eq(commentThemeJobs.state, 'done') : undefined,
+      ),
+    )
+    .orderBy(desc(commentThemeJobs.id))
+    .limit(1);
   return (rows[0] as JobRow | undefined) ?? null;
 }

@@ -64,7 +64,9 @@ export const OverviewOut = z.object({
           reporters: z.array(z.object({ orgName: z.string(), count: z.number() })),
         }),
       ),
-      reporters: z.array(z.object({ reporterId: z.number(), orgId: z.number(), orgName: z.string(), total: z.number() })),
+      reporters: z.array(
+        z.object({ reporterId: z.number(), orgId: z.number(), orgName: z.string(), total: z.number() }),
+      ),
     })
     .nullable(),
 });

@@ -16,11 +16,17 @@ export interface ReporterRow {
 }
 
 export async function campaignReportersOf(db: DbOrTx, campaignIds: number[]): Promise<ReporterRow[]> {
-  return queryRows<ReporterRow>(db, sql`
+  return queryRows<ReporterRow>(
+    db,
+    sql`
     select r.id, r.campaign_id as "campaignId", r.org_id as "orgId", o.name as "orgName", o.path as "orgPath"
     from campaigns_v_reporters r join organizations_v_units o on o.id = r.org_id
-    where r.campaign_id in (${sql.join(campaignIds.map((id) => sql`${id}`), sql`, `)}) and r.role = 'reporter' and r.removed_at is null
-    order by o.path, r.id`);
+    where r.campaign_id in (${sql.join(
+      campaignIds.map((id) => sql`${id}`),
+      sql`, `,
+    )}) and r.role = 'reporter' and r.removed_at is null
+    order by o.path, r.id`,
+  );
 }
 
 /**
@@ -36,7 +42,11 @@ export async function loadTexts(db: DbOrTx, campaignId: number, roundId: number 
   const texts: Array<{ text: string; group: string }> = [];
   const sources = { ballot: 0, comment: 0, field: 0 };
   for (const rep of reporters) {
-    for (const round of await releasedBallotTexts(db, { id: rep.id, campaignId: rep.campaignId }, roundId ?? undefined)) {
+    for (const round of await releasedBallotTexts(
+      db,
+      { id: rep.id, campaignId: rep.campaignId },
+      roundId ?? undefined,
+    )) {
       for (const text of [...round.problems, ...round.suggestions]) {
         texts.push({ text, group: String(rep.id) });
         sources.ballot++;

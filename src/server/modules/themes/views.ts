@@ -9,7 +9,16 @@ import { assertOrganizer, assertReadReporter } from './policy';
 const TOP = 30;
 
 function jobHead(job: JobRow | null) {
-  return job && { id: job.id, state: job.state, progress: job.progress, error: job.error, createdAt: job.createdAt.toISOString(), finishedAt: job.finishedAt?.toISOString() ?? null };
+  return (
+    job && {
+      id: job.id,
+      state: job.state,
+      progress: job.progress,
+      error: job.error,
+      createdAt: job.createdAt.toISOString(),
+      finishedAt: job.finishedAt?.toISOString() ?? null,
+    }
+  );
 }
 
 /** Top themes of the campaign or round across all reporters, for the organizer (chart and drill-down). */
@@ -19,9 +28,12 @@ export async function overview(db: DbOrTx, user: AuthUser, campaignId: number, r
   const job = await latestJob(db, campaignId, roundId);
   const done = job?.state === 'done' ? job : await latestJob(db, campaignId, roundId, true);
   const r = done?.result ?? null;
-  const rounds = await queryRows<{ id: number; title: string }>(db, sql`
+  const rounds = await queryRows<{ id: number; title: string }>(
+    db,
+    sql`
     select br.id, m.title from ballots_v_released_rounds br join meetings_v_meetings m on m.id = br.meeting_id
-    where br.campaign_id = ${campaignId} order by br.id`);
+    where br.campaign_id = ${campaignId} order by br.id`,
+  );
   return {
     campaign: { id: campaign.id, title: campaign.title, year: campaign.year },
     rounds,
@@ -29,25 +41,50 @@ export async function overview(db: DbOrTx, user: AuthUser, campaignId: number, r
     result: r && {
       jobId: done!.id,
       finishedAt: done!.finishedAt?.toISOString() ?? null,
-      total: r.total, noProblem: r.noProblem, sources: r.sources,
+      total: r.total,
+      noProblem: r.noProblem,
+      sources: r.sources,
       themes: r.themes.slice(0, TOP).map((t) => ({
         ...t,
-        reporters: Object.entries(t.reporters).map(([id, count]) => ({ reporterId: Number(id), orgId: r.reporterNames[id]?.orgId ?? 0, orgName: r.reporterNames[id]?.orgName ?? '', count }))
+        reporters: Object.entries(t.reporters)
+          .map(([id, count]) => ({
+            reporterId: Number(id),
+            orgId: r.reporterNames[id]?.orgId ?? 0,
+            orgName: r.reporterNames[id]?.orgName ?? '',
+            count,
+          }))
           .sort((a, b) => b.count - a.count),
       })),
       more: Math.max(0, r.themes.length - TOP),
       other: r.other,
-      copies: r.copies.filter((c) => c.suspicious).map((c) => ({
-        text: c.text, count: c.count,
-        reporters: Object.entries(c.reporters).map(([id, count]) => ({ orgName: r.reporterNames[id]?.orgName ?? '', count })),
+      copies: r.copies
+        .filter((c) => c.suspicious)
+        .map((c) => ({
+          text: c.text,
+          count: c.count,
+          reporters: Object.entries(c.reporters).map(([id, count]) => ({
+            orgName: r.reporterNames[id]?.orgName ?? '',
+            count,
+          })),
+        })),
+      reporters: Object.entries(r.reporterNames).map(([id, n]) => ({
+        reporterId: Number(id),
+        orgId: n.orgId,
+        orgName: n.orgName,
+        total: r.reporters[id]?.total ?? 0,
       })),
-      reporters: Object.entries(r.reporterNames).map(([id, n]) => ({ reporterId: Number(id), orgId: n.orgId, orgName: n.orgName, total: r.reporters[id]?.total ?? 0 })),
     },
   };
 }
 
 /** One reporter's themes with its own counts and quotes. */
-export async function reporterThemes(db: DbOrTx, user: AuthUser, campaignId: number, orgId: number, roundId: number | null) {
+export async function reporterThemes(
+  db: DbOrTx,
+  user: AuthUser,
+  campaignId: number,
+  orgId: number,
+  roundId: number | null,
+) {
   const campaign = await campaignOf(db, campaignId, user);
   await assertReadReporter(db, user, campaignId, campaign.organizerPath, orgId);
   const job = await latestJob(db, campaignId, roundId, true);
@@ -57,11 +94,18 @@ export async function reporterThemes(db: DbOrTx, user: AuthUser, campaignId: num
   const [reporterId, names] = entry;
   const view = job.result.reporters[reporterId];
   return {
-    jobId: job.id, finishedAt: job.finishedAt?.toISOString() ?? null,
+    jobId: job.id,
+    finishedAt: job.finishedAt?.toISOString() ?? null,
     campaign: { id: campaign.id, title: campaign.title, year: campaign.year },
-    reporterId: Number(reporterId), orgId, orgName: names.orgName,
-    total: view?.total ?? 0, noProblem: view?.noProblem ?? 0,
-    themes: view?.themes ?? [], other: view?.other ?? { count: 0, quotes: [] }, tags: view?.tags ?? [], copies: view?.copies ?? [],
+    reporterId: Number(reporterId),
+    orgId,
+    orgName: names.orgName,
+    total: view?.total ?? 0,
+    noProblem: view?.noProblem ?? 0,
+    themes: view?.themes ?? [],
+    other: view?.other ?? { count: 0, quotes: [] },
+    tags: view?.tags ?? [],
+    copies: view?.copies ?? [],
   };
 }
 
@@ -82,7 +126,10 @@ export async function keyContentSuggestions(db: DbOrTx, user: AuthUser, campaign
       .filter((t) => Object.keys(t.reporters).length >= Math.min(2, reporters))
       .slice(0, 8)
       .map((t) => ({
-        themeId: t.id, label: t.label, count: t.count, reporters: Object.keys(t.reporters).length,
+        themeId: t.id,
+        label: t.label,
+        count: t.count,
+        reporters: Object.keys(t.reporters).length,
         text: `针对群众反映较集中的“${t.label}”问题（${Object.keys(t.reporters).length}个单位、${t.count}条意见），作为${campaign.year + 1}年度述职重点内容`,
       })),
   };

@@ -35,21 +35,40 @@ function BindingFields({ role, account }: { role?: Role; account?: Account }) {
   if (!role) return null;
   if (role === 'secretary') {
     return (
-      <Form.Item name="orgId" label="所在组织" rules={[{ required: true, message: '书记账号必须指定所在组织' }]} extra="书记只能查看和填报本组织的信息">
-        <OrgSelect initial={account?.orgId ? { id: account.orgId, name: account.orgName ?? String(account.orgId) } : null} data-testid="account-org" />
+      <Form.Item
+        name="orgId"
+        label="所在组织"
+        rules={[{ required: true, message: '书记账号必须指定所在组织' }]}
+        extra="书记只能查看和填报本组织的信息"
+      >
+        <OrgSelect
+          initial={account?.orgId ? { id: account.orgId, name: account.orgName ?? String(account.orgId) } : null}
+          data-testid="account-org"
+        />
       </Form.Item>
     );
   }
   return (
     <>
-      <Form.Item name="scopeOrgId" label="管理范围" rules={[{ required: true, message: '请选择管理范围（该组织及其全部下级）' }]} extra="可查看或管理该组织及其全部下级">
+      <Form.Item
+        name="scopeOrgId"
+        label="管理范围"
+        rules={[{ required: true, message: '请选择管理范围（该组织及其全部下级）' }]}
+        extra="可查看或管理该组织及其全部下级"
+      >
         <OrgSelect
-          initial={account?.scopeOrgId ? { id: account.scopeOrgId, name: account.scopeOrgName ?? String(account.scopeOrgId) } : null}
+          initial={
+            account?.scopeOrgId
+              ? { id: account.scopeOrgId, name: account.scopeOrgName ?? String(account.scopeOrgId) }
+              : null
+          }
           data-testid="account-scope"
         />
       </Form.Item>
       <Form.Item name="orgId" label="所在组织（可选）">
-        <OrgSelect initial={account?.orgId ? { id: account.orgId, name: account.orgName ?? String(account.orgId) } : null} />
+        <OrgSelect
+          initial={account?.orgId ? { id: account.orgId, name: account.orgName ?? String(account.orgId) } : null}
+        />
       </Form.Item>
     </>
   );
@@ -60,7 +79,17 @@ interface CreateValues extends AccountCreateInput {
 }
 
 /** `roles`: those the signed-in user may give (below their own rank, decision 019). */
-export function CreateAccountModal({ open, roles: allowed, onClose, onSaved }: { open: boolean; roles: Role[]; onClose: () => void; onSaved: (a: Account) => void }) {
+export function CreateAccountModal({
+  open,
+  roles: allowed,
+  onClose,
+  onSaved,
+}: {
+  open: boolean;
+  roles: Role[];
+  onClose: () => void;
+  onSaved: (a: Account) => void;
+}) {
   const [form] = Form.useForm<CreateValues>();
   const { roles: allRoles } = useMeta();
   const roles = allRoles.filter((r) => allowed.includes(r.code as Role));
@@ -92,7 +121,15 @@ export function CreateAccountModal({ open, roles: allowed, onClose, onSaved }: {
   };
 
   return (
-    <Modal open={open} title="新建账号" okText="创建" onOk={() => void submit().catch(() => undefined)} confirmLoading={submitting} onCancel={onClose} forceRender>
+    <Modal
+      open={open}
+      title="新建账号"
+      okText="创建"
+      onOk={() => void submit().catch(() => undefined)}
+      confirmLoading={submitting}
+      onCancel={onClose}
+      forceRender
+    >
       <Form form={form} layout="vertical" autoComplete="off" data-testid="account-form">
         <Form.Item
           name="username"
@@ -104,17 +141,36 @@ export function CreateAccountModal({ open, roles: allowed, onClose, onSaved }: {
         >
           <Input maxLength={32} autoComplete="off" data-testid="account-username" />
         </Form.Item>
-        <Form.Item name="displayName" label="姓名" rules={[{ required: true, whitespace: true, message: '请输入姓名' }, { max: 50, message: '最多50个字' }]}>
+        <Form.Item
+          name="displayName"
+          label="姓名"
+          rules={[
+            { required: true, whitespace: true, message: '请输入姓名' },
+            { max: 50, message: '最多50个字' },
+          ]}
+        >
           <Input maxLength={50} data-testid="account-display-name" />
         </Form.Item>
         <Form.Item name="role" label="角色" rules={[{ required: true, message: '请选择角色' }]}>
           <Select options={toOptions(roles)} placeholder="请选择" data-testid="account-role" />
         </Form.Item>
         <BindingFields role={role} />
-        <Form.Item name="password" label="初始密码" rules={passwordRules(() => form.getFieldValue('username'))} extra={`${PASSWORD_HINT}；本人首次登录时须修改`} hasFeedback>
+        <Form.Item
+          name="password"
+          label="初始密码"
+          rules={passwordRules(() => form.getFieldValue('username'))}
+          extra={`${PASSWORD_HINT}；本人首次登录时须修改`}
+          hasFeedback
+        >
           <Input.Password maxLength={128} autoComplete="new-password" data-testid="account-password" />
         </Form.Item>
-        <Form.Item name="confirm" label="确认密码" dependencies={['password']} rules={confirmRules('password')} hasFeedback>
+        <Form.Item
+          name="confirm"
+          label="确认密码"
+          dependencies={['password']}
+          rules={confirmRules('password')}
+          hasFeedback
+        >
           <Input.Password maxLength={128} autoComplete="new-password" data-testid="account-password-confirm" />
         </Form.Item>
       </Form>
@@ -129,7 +185,15 @@ interface EditValues {
 }
 
 /** Name and binding (account data); the role is the security admin's (RoleModal). */
-export function EditAccountModal({ account, onClose, onSaved }: { account: Account | null; onClose: () => void; onSaved: (a: Account) => void }) {
+export function EditAccountModal({
+  account,
+  onClose,
+  onSaved,
+}: {
+  account: Account | null;
+  onClose: () => void;
+  onSaved: (a: Account) => void;
+}) {
   const [form] = Form.useForm<EditValues>();
   const { roleLabel } = useMeta();
   const [submitting, setSubmitting] = useState(false);
@@ -169,7 +233,14 @@ export function EditAccountModal({ account, onClose, onSaved }: { account: Accou
       forceRender
     >
       <Form form={form} layout="vertical">
-        <Form.Item name="displayName" label="姓名" rules={[{ required: true, whitespace: true, message: '请输入姓名' }, { max: 50, message: '最多50个字' }]}>
+        <Form.Item
+          name="displayName"
+          label="姓名"
+          rules={[
+            { required: true, whitespace: true, message: '请输入姓名' },
+            { max: 50, message: '最多50个字' },
+          ]}
+        >
           <Input maxLength={50} />
         </Form.Item>
         {/* Re-mount on account change so the pickers show the right initial labels. */}
@@ -180,7 +251,17 @@ export function EditAccountModal({ account, onClose, onSaved }: { account: Accou
 }
 
 /** The 安全管理员 changes a role (with the binding the new role needs); only roles below their own are offered. */
-export function RoleModal({ account, roles: allowed, onClose, onSaved }: { account: Account | null; roles: Role[]; onClose: () => void; onSaved: (a: Account) => void }) {
+export function RoleModal({
+  account,
+  roles: allowed,
+  onClose,
+  onSaved,
+}: {
+  account: Account | null;
+  roles: Role[];
+  onClose: () => void;
+  onSaved: (a: Account) => void;
+}) {
   const [form] = Form.useForm<{ role: Role; scopeOrgId?: number | null; orgId?: number | null }>();
   const { roles: allRoles } = useMeta();
   const role = Form.useWatch('role', form);
@@ -220,10 +301,18 @@ export function RoleModal({ account, roles: allowed, onClose, onSaved }: { accou
       onCancel={onClose}
       forceRender
     >
-      <Alert type="info" showIcon title="修改角色后该账号的登录会话立即失效，需重新登录。" style={{ marginBottom: 12 }} />
+      <Alert
+        type="info"
+        showIcon
+        title="修改角色后该账号的登录会话立即失效，需重新登录。"
+        style={{ marginBottom: 12 }}
+      />
       <Form form={form} layout="vertical">
         <Form.Item name="role" label="角色" rules={[{ required: true, message: '请选择角色' }]}>
-          <Select options={toOptions(allRoles.filter((r) => allowed.includes(r.code as Role)))} data-testid="account-role-change" />
+          <Select
+            options={toOptions(allRoles.filter((r) => allowed.includes(r.code as Role)))}
+            data-testid="account-role-change"
+          />
         </Form.Item>
         <BindingFields key={account?.id} role={role} account={account ?? undefined} />
       </Form>
@@ -231,7 +320,15 @@ export function RoleModal({ account, roles: allowed, onClose, onSaved }: { accou
   );
 }
 
-export function PasswordModal({ account, onClose, onSaved }: { account: Account | null; onClose: () => void; onSaved: () => void }) {
+export function PasswordModal({
+  account,
+  onClose,
+  onSaved,
+}: {
+  account: Account | null;
+  onClose: () => void;
+  onSaved: () => void;
+}) {
   const [form] = Form.useForm<{ password: string; confirm: string }>();
   const [submitting, setSubmitting] = useState(false);
 
@@ -263,12 +360,29 @@ export function PasswordModal({ account, onClose, onSaved }: { account: Account 
       onCancel={onClose}
       forceRender
     >
-      <Alert type="info" showIcon title="重置后请将新密码当面或通过安全渠道告知本人；本人登录后须立即修改。" style={{ marginBottom: 12 }} />
+      <Alert
+        type="info"
+        showIcon
+        title="重置后请将新密码当面或通过安全渠道告知本人；本人登录后须立即修改。"
+        style={{ marginBottom: 12 }}
+      />
       <Form form={form} layout="vertical" autoComplete="off">
-        <Form.Item name="password" label="新密码" rules={passwordRules(() => account?.username)} extra={PASSWORD_HINT} hasFeedback>
+        <Form.Item
+          name="password"
+          label="新密码"
+          rules={passwordRules(() => account?.username)}
+          extra={PASSWORD_HINT}
+          hasFeedback
+        >
           <Input.Password maxLength={128} autoComplete="new-password" />
         </Form.Item>
-        <Form.Item name="confirm" label="确认新密码" dependencies={['password']} rules={confirmRules('password')} hasFeedback>
+        <Form.Item
+          name="confirm"
+          label="确认新密码"
+          dependencies={['password']}
+          rules={confirmRules('password')}
+          hasFeedback
+        >
           <Input.Password maxLength={128} autoComplete="new-password" />
         </Form.Item>
       </Form>

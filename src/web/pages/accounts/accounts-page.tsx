@@ -1,8 +1,29 @@
 import {
-  CheckCircleOutlined, ClockCircleOutlined, EditOutlined, KeyOutlined, PlusOutlined, ReloadOutlined, SafetyOutlined, SearchOutlined, StopOutlined,
+  CheckCircleOutlined,
+  ClockCircleOutlined,
+  EditOutlined,
+  KeyOutlined,
+  PlusOutlined,
+  ReloadOutlined,
+  SafetyOutlined,
+  SearchOutlined,
+  StopOutlined,
   UnlockOutlined,
 } from '@ant-design/icons';
-import { Button, Card, Descriptions, Input, Popconfirm, Select, Space, Table, type TableColumnsType, Tag, Tooltip, Typography } from 'antd';
+import {
+  Button,
+  Card,
+  Descriptions,
+  Input,
+  Popconfirm,
+  Select,
+  Space,
+  Table,
+  type TableColumnsType,
+  Tag,
+  Tooltip,
+  Typography,
+} from 'antd';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { Account, Page, Role } from '../../api/types';
@@ -28,13 +49,30 @@ const ROLE_COLORS: Partial<Record<Role, string>> = {
 
 /** The settings the 安全管理员 answers for, read-only (they come from the server's environment). */
 function SecurityPolicyCard() {
-  const { data: policy } = useQuery({ queryKey: ['security-policy'], queryFn: ({ signal }) => usersApi.securityPolicy(signal) });
+  const { data: policy } = useQuery({
+    queryKey: ['security-policy'],
+    queryFn: ({ signal }) => usersApi.securityPolicy(signal),
+  });
   if (!policy) return null;
   return (
-    <Card size="small" title={<><SafetyOutlined /> 安全策略</>} className="page-card" style={{ marginBottom: 16 }} data-testid="security-policy">
+    <Card
+      size="small"
+      title={
+        <>
+          <SafetyOutlined /> 安全策略
+        </>
+      }
+      className="page-card"
+      style={{ marginBottom: 16 }}
+      data-testid="security-policy"
+    >
       <Descriptions size="small" column={{ xs: 1, md: 2 }}>
         <Descriptions.Item label="密码复杂度">{policy.passwordRule}</Descriptions.Item>
-        <Descriptions.Item label="密码有效期">{policy.passwordMaxAgeDays > 0 ? `${policy.passwordMaxAgeDays}天（到期前${policy.passwordWarnDays}天提醒）` : '不过期'}</Descriptions.Item>
+        <Descriptions.Item label="密码有效期">
+          {policy.passwordMaxAgeDays > 0
+            ? `${policy.passwordMaxAgeDays}天（到期前${policy.passwordWarnDays}天提醒）`
+            : '不过期'}
+        </Descriptions.Item>
         <Descriptions.Item label="登录失败锁定">{`同一地址连续错误${policy.lockoutAttempts}次锁定${policy.lockoutMinutes}分钟；所有地址合计${policy.lockoutGlobalAttempts}次锁定该账号`}</Descriptions.Item>
         <Descriptions.Item label="会话超时">{`${policy.idleTimeoutMinutes}分钟无操作自动退出`}</Descriptions.Item>
         <Descriptions.Item label="登录频率">{`每个地址每分钟最多${policy.loginRatePerMinute}次`}</Descriptions.Item>
@@ -73,7 +111,10 @@ export default function AccountsPage() {
   const reload = () => void list.refetch();
   // An action's answer is the row as it is now: shown at once, without reloading the page of rows.
   const replace = (a: Account) =>
-    queryClient.setQueryData<Page<Account>>(queryKey, (d) => d && { ...d, items: d.items.map((x) => (x.id === a.id ? a : x)) });
+    queryClient.setQueryData<Page<Account>>(
+      queryKey,
+      (d) => d && { ...d, items: d.items.map((x) => (x.id === a.id ? a : x)) },
+    );
 
   const setDisabled = async (a: Account, disabled: boolean) => {
     setBusyId(a.id);
@@ -168,7 +209,13 @@ export default function AccountsPage() {
               </Button>
             )}
             {may.has('role') && (
-              <Button type="link" size="small" icon={<SafetyOutlined />} onClick={() => setChangingRole(a)} data-testid="account-change-role">
+              <Button
+                type="link"
+                size="small"
+                icon={<SafetyOutlined />}
+                onClick={() => setChangingRole(a)}
+                data-testid="account-change-role"
+              >
                 修改角色
               </Button>
             )}
@@ -178,14 +225,26 @@ export default function AccountsPage() {
               </Button>
             )}
             {may.has('expire') && !a.mustChangePassword && (
-              <Popconfirm title="强制修改密码" description={`「${a.username}」当前的登录将失效，下次登录时须修改密码。确定吗？`} okText="确定" cancelText="取消" onConfirm={() => expire(a)}>
+              <Popconfirm
+                title="强制修改密码"
+                description={`「${a.username}」当前的登录将失效，下次登录时须修改密码。确定吗？`}
+                okText="确定"
+                cancelText="取消"
+                onConfirm={() => expire(a)}
+              >
                 <Button type="link" size="small" icon={<ClockCircleOutlined />} loading={busyId === a.id}>
                   强制改密
                 </Button>
               </Popconfirm>
             )}
             {may.has('unlock') && a.lockedUntil && (
-              <Popconfirm title="解锁账号" description={`确定解除「${a.username}」在所有地址的登录锁定吗？`} okText="解锁" cancelText="取消" onConfirm={() => unlock(a)}>
+              <Popconfirm
+                title="解锁账号"
+                description={`确定解除「${a.username}」在所有地址的登录锁定吗？`}
+                okText="解锁"
+                cancelText="取消"
+                onConfirm={() => unlock(a)}
+              >
                 <Button type="link" size="small" icon={<UnlockOutlined />} loading={busyId === a.id}>
                   解锁
                 </Button>
@@ -193,7 +252,13 @@ export default function AccountsPage() {
             )}
             {may.has('disable') &&
               (a.disabled ? (
-                <Popconfirm title="启用账号" description={`确定启用「${a.username}」吗？`} okText="启用" cancelText="取消" onConfirm={() => setDisabled(a, false)}>
+                <Popconfirm
+                  title="启用账号"
+                  description={`确定启用「${a.username}」吗？`}
+                  okText="启用"
+                  cancelText="取消"
+                  onConfirm={() => setDisabled(a, false)}
+                >
                   <Button type="link" size="small" icon={<CheckCircleOutlined />} loading={busyId === a.id}>
                     启用
                   </Button>
@@ -220,107 +285,112 @@ export default function AccountsPage() {
 
   return (
     <>
-    {can.securitySettings && <SecurityPolicyCard />}
-    <Card
-      size="small"
-      title="账号管理"
-      className="page-card"
-      extra={
-        canCreate && (
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="account-create">
-            新建账号
+      {can.securitySettings && <SecurityPolicyCard />}
+      <Card
+        size="small"
+        title="账号管理"
+        className="page-card"
+        extra={
+          canCreate && (
+            <Button
+              type="primary"
+              icon={<PlusOutlined />}
+              onClick={() => setCreating(true)}
+              data-testid="account-create"
+            >
+              新建账号
+            </Button>
+          )
+        }
+      >
+        <div className="filters">
+          <Input
+            allowClear
+            prefix={<SearchOutlined />}
+            placeholder="搜索用户名或姓名"
+            value={term}
+            onChange={(e) => setTerm(e.target.value)}
+            style={{ width: 240 }}
+            maxLength={64}
+            data-testid="account-search"
+          />
+          <Select<Role>
+            allowClear
+            placeholder="全部角色"
+            value={role}
+            onChange={setRole}
+            options={toOptions(roles) as { value: Role; label: string }[]}
+            style={{ width: 160 }}
+            data-testid="account-role-filter"
+          />
+          <Button icon={<ReloadOutlined />} onClick={reload}>
+            刷新
           </Button>
-        )
-      }
-    >
-      <div className="filters">
-        <Input
-          allowClear
-          prefix={<SearchOutlined />}
-          placeholder="搜索用户名或姓名"
-          value={term}
-          onChange={(e) => setTerm(e.target.value)}
-          style={{ width: 240 }}
-          maxLength={64}
-          data-testid="account-search"
+        </div>
+        <Table<Account>
+          rowKey="id"
+          size="middle"
+          loading={list.isFetching}
+          columns={columns}
+          dataSource={data.items}
+          scroll={{ x: 1000 }}
+          pagination={{
+            current: page,
+            pageSize,
+            total: data.total,
+            showSizeChanger: true,
+            pageSizeOptions: [10, 20, 50, 100],
+            showTotal: (t) => `共 ${t} 个账号`,
+            onChange: (p, s) => {
+              if (s !== pageSize) setPageSize(s);
+              else setPage(p);
+            },
+          }}
+          data-testid="accounts-table"
         />
-        <Select<Role>
-          allowClear
-          placeholder="全部角色"
-          value={role}
-          onChange={setRole}
-          options={toOptions(roles) as { value: Role; label: string }[]}
-          style={{ width: 160 }}
-          data-testid="account-role-filter"
-        />
-        <Button icon={<ReloadOutlined />} onClick={reload}>
-          刷新
-        </Button>
-      </div>
-      <Table<Account>
-        rowKey="id"
-        size="middle"
-        loading={list.isFetching}
-        columns={columns}
-        dataSource={data.items}
-        scroll={{ x: 1000 }}
-        pagination={{
-          current: page,
-          pageSize,
-          total: data.total,
-          showSizeChanger: true,
-          pageSizeOptions: [10, 20, 50, 100],
-          showTotal: (t) => `共 ${t} 个账号`,
-          onChange: (p, s) => {
-            if (s !== pageSize) setPageSize(s);
-            else setPage(p);
-          },
-        }}
-        data-testid="accounts-table"
-      />
-      <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginTop: 8, marginBottom: 0 }}>
-        仅列出您管理范围内的账号。三员分立：不能管理同级或更高级别的账号（系统管理员、安全管理员、安全审计员的账号由运维人员管理）；
-        角色、解锁和强制改密由安全管理员办理。
-      </Typography.Paragraph>
+        <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginTop: 8, marginBottom: 0 }}>
+          仅列出您管理范围内的账号。三员分立：不能管理同级或更高级别的账号（系统管理员、安全管理员、安全审计员的账号由运维人员管理）；
+          角色、解锁和强制改密由安全管理员办理。
+        </Typography.Paragraph>
 
-      <CreateAccountModal
-        open={creating}
-        roles={can.create}
-        onClose={() => setCreating(false)}
-        onSaved={(a) => {
-          setCreating(false);
-          notify.success(`已创建账号：${a.username}`);
-          reload();
-        }}
-      />
-      <RoleModal
-        account={changingRole}
-        roles={can.assignRole}
-        onClose={() => setChangingRole(null)}
-        onSaved={(a) => {
-          setChangingRole(null);
-          notify.success('角色已修改');
-          replace(a);
-        }}
-      />
-      <EditAccountModal
-        account={editing}
-        onClose={() => setEditing(null)}
-        onSaved={(a) => {
-          setEditing(null);
-          notify.success('账号已保存');
-          replace(a);
-        }}
-      />
-      <PasswordModal
-        account={resetting}
-        onClose={() => setResetting(null)}
-        onSaved={() => {
-          notify.success(`已重置「${resetting?.username ?? ''}」的密码`);
-          setResetting(null);
-        }}
-      />
-    </Card>
+        <CreateAccountModal
+          open={creating}
+          roles={can.create}
+          onClose={() => setCreating(false)}
+          onSaved={(a) => {
+            setCreating(false);
+            notify.success(`已创建账号：${a.username}`);
+            reload();
+          }}
+        />
+        <RoleModal
+          account={changingRole}
+          roles={can.assignRole}
+          onClose={() => setChangingRole(null)}
+          onSaved={(a) => {
+            setChangingRole(null);
+            notify.success('角色已修改');
+            replace(a);
+          }}
+        />
+        <EditAccountModal
+          account={editing}
+          onClose={() => setEditing(null)}
+          onSaved={(a) => {
+            setEditing(null);
+            notify.success('账号已保存');
+            replace(a);
+          }}
+        />
+        <PasswordModal
+          account={resetting}
+          onClose={() => setResetting(null)}
+          onSaved={() => {
+            notify.success(`已重置「${resetting?.username ?? ''}」的密码`);
+            setResetting(null);
+          }}
+        />
+      </Card>
     </>
   );
 }

@@ -22,7 +22,12 @@ function PasswordFields({ username }: { username: string }) {
   return (
     <>
       <Form.Item name="currentPassword" label="当前密码" rules={[{ required: true, message: '请输入当前密码' }]}>
-        <Input.Password prefix={<LockOutlined />} autoComplete="current-password" maxLength={256} data-testid="pw-current" />
+        <Input.Password
+          prefix={<LockOutlined />}
+          autoComplete="current-password"
+          maxLength={256}
+          data-testid="pw-current"
+        />
       </Form.Item>
       <Form.Item
         name="newPassword"
@@ -97,9 +102,10 @@ export default function ChangePasswordPage() {
     }
   };
 
-  const reason = password?.reason === 'expired'
-    ? `您的密码已于 ${password.expiresAt ? formatDateTime(password.expiresAt) : ''} 过期，请设置新密码后继续使用。`
-    : '您的密码由管理员设置，首次登录须修改为只有您本人知道的密码。';
+  const reason =
+    password?.reason === 'expired'
+      ? `您的密码已于 ${password.expiresAt ? formatDateTime(password.expiresAt) : ''} 过期，请设置新密码后继续使用。`
+      : '您的密码由管理员设置，首次登录须修改为只有您本人知道的密码。';
 
   return (
     <div className="login-screen">
@@ -112,7 +118,9 @@ export default function ChangePasswordPage() {
             {user.displayName}（{user.username}）
           </Typography.Text>
         </div>
-        {password?.mustChange && <Alert type="warning" showIcon title={reason} style={{ marginBottom: 16 }} data-testid="pw-reason" />}
+        {password?.mustChange && (
+          <Alert type="warning" showIcon title={reason} style={{ marginBottom: 16 }} data-testid="pw-reason" />
+        )}
         <Form<Values> form={form} layout="vertical" onFinish={onFinish} requiredMark={false} data-testid="pw-form">
           <PasswordFields username={user.username} />
           <Form.Item style={{ marginBottom: 8 }}>
@@ -154,7 +162,15 @@ export function ChangePasswordModal({ open, onClose }: { open: boolean; onClose:
   };
 
   return (
-    <Modal open={open} title="修改密码" okText="确认修改" onOk={() => void submit().catch(() => undefined)} confirmLoading={submitting} onCancel={onClose} forceRender>
+    <Modal
+      open={open}
+      title="修改密码"
+      okText="确认修改"
+      onOk={() => void submit().catch(() => undefined)}
+      confirmLoading={submitting}
+      onCancel={onClose}
+      forceRender
+    >
       <Form<Values> form={form} layout="vertical" autoComplete="off" data-testid="pw-modal-form">
         <PasswordFields username={user?.username ?? ''} />
       </Form>

@@ -1,6 +1,21 @@
 import { DeleteOutlined, DownloadOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
 import {
-  Alert, Button, Card, Dropdown, Form, Input, InputNumber, Modal, Popconfirm, Select, Space, Table, type TableColumnsType, Tabs, Tag, Typography,
+  Alert,
+  Button,
+  Card,
+  Dropdown,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Popconfirm,
+  Select,
+  Space,
+  Table,
+  type TableColumnsType,
+  Tabs,
+  Tag,
+  Typography,
 } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useState } from 'react';
@@ -8,8 +23,18 @@ import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { METHODS } from '../../../domain/checklist';
 import { type Sector, SECTORS } from '../../../domain/org-taxonomy';
 import {
-  type AppliesTo, assessmentApi, type Candidate, type Checklist, type ChecklistItem, type Checklists, type ItemInput, type Progress,
-  type ProgressRow, type ProgressStatus, STATUS_LABELS, type Team,
+  type AppliesTo,
+  assessmentApi,
+  type Candidate,
+  type Checklist,
+  type ChecklistItem,
+  type Checklists,
+  type ItemInput,
+  type Progress,
+  type ProgressRow,
+  type ProgressStatus,
+  STATUS_LABELS,
+  type Team,
 } from '../../api/assessment';
 import { isApiError } from '../../api/client';
 import { notify } from '../../lib/notify';
@@ -25,7 +50,10 @@ export default function AssessmentAdminPage() {
   const id = Number(useParams().id);
   const [params, setParams] = useSearchParams();
   const tab = params.get('tab') ?? 'checklists';
-  const checklists = useQuery({ queryKey: ['checklists', id], queryFn: ({ signal }) => assessmentApi.checklists(id, signal) });
+  const checklists = useQuery({
+    queryKey: ['checklists', id],
+    queryFn: ({ signal }) => assessmentApi.checklists(id, signal),
+  });
   const lists: Checklists | null = useLastData(checklists.data) ?? null;
   const error = checklists.error;
   const refetchLists = checklists.refetch;
@@ -39,7 +67,9 @@ export default function AssessmentAdminPage() {
 
   return (
     <div>
-      <Typography.Title level={4} style={{ margin: 0 }}>实地考核{lists ? ` · ${lists.campaign.title}` : ''}</Typography.Title>
+      <Typography.Title level={4} style={{ margin: 0 }}>
+        实地考核{lists ? ` · ${lists.campaign.title}` : ''}
+      </Typography.Title>
       {lists && (
         <Typography.Text type="secondary">
           组织单位：{lists.campaign.organizerName} · <Link to={`/campaigns/${id}`}>方案详情</Link>
@@ -49,7 +79,11 @@ export default function AssessmentAdminPage() {
         activeKey={tab}
         onChange={(k) => setParams({ tab: k }, { replace: true })}
         items={[
-          { key: 'checklists', label: '考核细则', children: lists && <ChecklistsTab campaignId={id} data={lists} reload={load} /> },
+          {
+            key: 'checklists',
+            label: '考核细则',
+            children: lists && <ChecklistsTab campaignId={id} data={lists} reload={load} />,
+          },
           { key: 'teams', label: '考评组', children: <TeamsTab campaignId={id} /> },
           { key: 'progress', label: '考核进度', children: <ProgressTab campaignId={id} /> },
         ]}
@@ -60,12 +94,21 @@ export default function AssessmentAdminPage() {
 
 function appliesText(a: Checklist['appliesTo'], tiers: { key: string; label: string }[]) {
   const parts: string[] = [];
-  if (a.tierKeys?.length) parts.push(`类别：${a.tierKeys.map((k) => tiers.find((t) => t.key === k)?.label ?? k).join('、')}`);
+  if (a.tierKeys?.length)
+    parts.push(`类别：${a.tierKeys.map((k) => tiers.find((t) => t.key === k)?.label ?? k).join('、')}`);
   if (a.sectors?.length) parts.push(`领域：${a.sectors.map(sectorLabel).join('、')}`);
   return parts.length ? parts.join('；') : '全部述职对象';
 }
 
-function ChecklistsTab({ campaignId, data, reload }: { campaignId: number; data: Checklists; reload: () => Promise<void> }) {
+function ChecklistsTab({
+  campaignId,
+  data,
+  reload,
+}: {
+  campaignId: number;
+  data: Checklists;
+  reload: () => Promise<void>;
+}) {
   const canEdit = useCampaign(campaignId).data?.permissions.can.organizeAssessment ?? false;
   const [editing, setEditing] = useState<{ checklist: Checklist; item: ChecklistItem | null } | null>(null);
   const [listEdit, setListEdit] = useState<Checklist | 'new' | null>(null);
@@ -80,50 +123,104 @@ function ChecklistsTab({ campaignId, data, reload }: { campaignId: number; data:
     <div>
       {canEdit && (
         <Space wrap style={{ marginBottom: 12 }}>
-          <Dropdown menu={{ items: data.templateKinds.map((k) => ({ key: k.code, label: k.label })), onClick: ({ key }) => void fromTemplate(key) }}>
-            <Button type="primary" icon={<PlusOutlined />}>从模板创建</Button>
+          <Dropdown
+            menu={{
+              items: data.templateKinds.map((k) => ({ key: k.code, label: k.label })),
+              onClick: ({ key }) => void fromTemplate(key),
+            }}
+          >
+            <Button type="primary" icon={<PlusOutlined />}>
+              从模板创建
+            </Button>
           </Dropdown>
-          <Button icon={<PlusOutlined />} onClick={() => setListEdit('new')}>新建空白细则</Button>
+          <Button icon={<PlusOutlined />} onClick={() => setListEdit('new')}>
+            新建空白细则
+          </Button>
         </Space>
       )}
-      <Alert type="info" showIcon style={{ marginBottom: 12 }} message="每个述职对象按排在最前、适用范围相符的一份考核细则评分；考核方式以看现场、访群众为主，少查资料。" />
+      <Alert
+        type="info"
+        showIcon
+        style={{ marginBottom: 12 }}
+        message="每个述职对象按排在最前、适用范围相符的一份考核细则评分；考核方式以看现场、访群众为主，少查资料。"
+      />
       {!data.checklists.length && <Typography.Paragraph type="secondary">尚未设置考核细则。</Typography.Paragraph>}
       {data.checklists.map((c) => (
         <Card
-          key={c.id} size="small" style={{ marginBottom: 12 }} data-testid={`checklist-${c.id}`}
-          title={<span>{c.title} <Tag color="red">合计 {c.total} 分</Tag></span>}
-          extra={canEdit && (
-            <Space>
-              <Button size="small" icon={<EditOutlined />} onClick={() => setListEdit(c)}>设置</Button>
-              <Button size="small" icon={<PlusOutlined />} onClick={() => setEditing({ checklist: c, item: null })}>新增项目</Button>
-              <Popconfirm title="删除该考核细则？" onConfirm={async () => { await assessmentApi.removeChecklist(c.id); await reload(); }}>
-                <Button size="small" danger icon={<DeleteOutlined />} />
-              </Popconfirm>
-            </Space>
-          )}
+          key={c.id}
+          size="small"
+          style={{ marginBottom: 12 }}
+          data-testid={`checklist-${c.id}`}
+          title={
+            <span>
+              {c.title} <Tag color="red">合计 {c.total} 分</Tag>
+            </span>
+          }
+          extra={
+            canEdit && (
+              <Space>
+                <Button size="small" icon={<EditOutlined />} onClick={() => setListEdit(c)}>
+                  设置
+                </Button>
+                <Button size="small" icon={<PlusOutlined />} onClick={() => setEditing({ checklist: c, item: null })}>
+                  新增项目
+                </Button>
+                <Popconfirm
+                  title="删除该考核细则？"
+                  onConfirm={async () => {
+                    await assessmentApi.removeChecklist(c.id);
+                    await reload();
+                  }}
+                >
+                  <Button size="small" danger icon={<DeleteOutlined />} />
+                </Popconfirm>
+              </Space>
+            )
+          }
         >
           <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
-            适用范围：{appliesText(c.appliesTo, data.tiers)} · {c.sections.map((s) => `${s.section} ${s.points}分`).join('，')}
+            适用范围：{appliesText(c.appliesTo, data.tiers)} ·{' '}
+            {c.sections.map((s) => `${s.section} ${s.points}分`).join('，')}
           </Typography.Paragraph>
           <Table
-            size="small" rowKey="id" pagination={false} dataSource={c.items} scroll={{ x: 720 }}
+            size="small"
+            rowKey="id"
+            pagination={false}
+            dataSource={c.items}
+            scroll={{ x: 720 }}
             columns={[
               { title: '部分', dataIndex: 'section', width: 110 },
               { title: '考核内容', dataIndex: 'title' },
               { title: '分值', dataIndex: 'maxPoints', width: 70, align: 'right' },
               { title: '方式', dataIndex: 'methodLabel', width: 80 },
               { title: '评分指引', dataIndex: 'guidance', ellipsis: true },
-              ...(canEdit ? [{
-                title: '操作', key: 'ops', width: 100,
-                render: (_: unknown, item: ChecklistItem) => (
-                  <Space size={4}>
-                    <Button size="small" type="link" onClick={() => setEditing({ checklist: c, item })}>编辑</Button>
-                    <Popconfirm title="删除该项目？" onConfirm={async () => { await assessmentApi.removeItem(item.id); await reload(); }}>
-                      <Button size="small" type="link" danger>删除</Button>
-                    </Popconfirm>
-                  </Space>
-                ),
-              }] : []),
+              ...(canEdit
+                ? [
+                    {
+                      title: '操作',
+                      key: 'ops',
+                      width: 100,
+                      render: (_: unknown, item: ChecklistItem) => (
+                        <Space size={4}>
+                          <Button size="small" type="link" onClick={() => setEditing({ checklist: c, item })}>
+                            编辑
+                          </Button>
+                          <Popconfirm
+                            title="删除该项目？"
+                            onConfirm={async () => {
+                              await assessmentApi.removeItem(item.id);
+                              await reload();
+                            }}
+                          >
+                            <Button size="small" type="link" danger>
+                              删除
+                            </Button>
+                          </Popconfirm>
+                        </Space>
+                      ),
+                    },
+                  ]
+                : []),
             ]}
           />
         </Card>
@@ -142,7 +239,8 @@ function ChecklistsTab({ campaignId, data, reload }: { campaignId: number; data:
       )}
       {listEdit && (
         <ChecklistModal
-          checklist={listEdit === 'new' ? null : listEdit} tiers={data.tiers}
+          checklist={listEdit === 'new' ? null : listEdit}
+          tiers={data.tiers}
           onCancel={() => setListEdit(null)}
           onSave={async (title, appliesTo) => {
             if (listEdit === 'new') await assessmentApi.createChecklist(campaignId, { title, appliesTo, items: [] });
@@ -168,7 +266,15 @@ async function submitWithErrors<T>(form: ReturnType<typeof Form.useForm<T>>[0], 
   }
 }
 
-function ItemModal({ item, onSave, onCancel }: { item: ChecklistItem | null; onSave: (i: ItemInput) => Promise<void>; onCancel: () => void }) {
+function ItemModal({
+  item,
+  onSave,
+  onCancel,
+}: {
+  item: ChecklistItem | null;
+  onSave: (i: ItemInput) => Promise<void>;
+  onCancel: () => void;
+}) {
   const [form] = Form.useForm<ItemInput>();
   const [busy, setBusy] = useState(false);
   const ok = async () => {
@@ -177,43 +283,95 @@ function ItemModal({ item, onSave, onCancel }: { item: ChecklistItem | null; onS
     await submitWithErrors(form, () => onSave(values)).finally(() => setBusy(false));
   };
   return (
-    <Modal open title={item ? '编辑考核项目' : '新增考核项目'} onOk={() => void ok()} onCancel={onCancel} confirmLoading={busy} okText="保存">
+    <Modal
+      open
+      title={item ? '编辑考核项目' : '新增考核项目'}
+      onOk={() => void ok()}
+      onCancel={onCancel}
+      confirmLoading={busy}
+      okText="保存"
+    >
       <Form form={form} layout="vertical" initialValues={item ?? { method: 'site' }}>
-        <Form.Item name="section" label="所属部分" rules={[{ required: true, whitespace: true, message: '请填写所属部分' }]}><Input maxLength={50} /></Form.Item>
-        <Form.Item name="title" label="考核内容" rules={[{ required: true, whitespace: true, message: '请填写考核内容' }]}><Input maxLength={200} /></Form.Item>
         <Form.Item
-          name="maxPoints" label="分值"
-          rules={[{ required: true, message: '请填写分值' }, { validator: async (_, v) => { if (v != null && v <= 0) throw new Error('分值必须大于0'); } }]}
+          name="section"
+          label="所属部分"
+          rules={[{ required: true, whitespace: true, message: '请填写所属部分' }]}
+        >
+          <Input maxLength={50} />
+        </Form.Item>
+        <Form.Item
+          name="title"
+          label="考核内容"
+          rules={[{ required: true, whitespace: true, message: '请填写考核内容' }]}
+        >
+          <Input maxLength={200} />
+        </Form.Item>
+        <Form.Item
+          name="maxPoints"
+          label="分值"
+          rules={[
+            { required: true, message: '请填写分值' },
+            {
+              validator: async (_, v) => {
+                if (v != null && v <= 0) throw new Error('分值必须大于0');
+              },
+            },
+          ]}
         >
           <InputNumber style={{ width: '100%' }} step={0.5} />
         </Form.Item>
         <Form.Item name="method" label="考核方式" rules={[{ required: true, message: '请选择考核方式' }]}>
           <Select options={METHODS.map((m) => ({ value: m.code, label: m.label }))} />
         </Form.Item>
-        <Form.Item name="guidance" label="评分指引"><Input.TextArea maxLength={1000} autoSize={{ minRows: 2 }} /></Form.Item>
+        <Form.Item name="guidance" label="评分指引">
+          <Input.TextArea maxLength={1000} autoSize={{ minRows: 2 }} />
+        </Form.Item>
       </Form>
     </Modal>
   );
 }
 
-function ChecklistModal({ checklist, tiers, onSave, onCancel }: {
-  checklist: Checklist | null; tiers: { key: string; label: string }[];
-  onSave: (title: string, appliesTo: AppliesTo) => Promise<void>; onCancel: () => void;
+function ChecklistModal({
+  checklist,
+  tiers,
+  onSave,
+  onCancel,
+}: {
+  checklist: Checklist | null;
+  tiers: { key: string; label: string }[];
+  onSave: (title: string, appliesTo: AppliesTo) => Promise<void>;
+  onCancel: () => void;
 }) {
   const [form] = Form.useForm<{ title: string; tierKeys: string[]; sectors: Sector[] }>();
   const [busy, setBusy] = useState(false);
   const ok = async () => {
     const v = await form.validateFields();
     setBusy(true);
-    await submitWithErrors(form, () => onSave(v.title, { tierKeys: v.tierKeys ?? [], sectors: v.sectors ?? [] })).finally(() => setBusy(false));
+    await submitWithErrors(form, () =>
+      onSave(v.title, { tierKeys: v.tierKeys ?? [], sectors: v.sectors ?? [] }),
+    ).finally(() => setBusy(false));
   };
   return (
-    <Modal open title={checklist ? '考核细则设置' : '新建考核细则'} onOk={() => void ok()} onCancel={onCancel} confirmLoading={busy} okText="保存">
+    <Modal
+      open
+      title={checklist ? '考核细则设置' : '新建考核细则'}
+      onOk={() => void ok()}
+      onCancel={onCancel}
+      confirmLoading={busy}
+      okText="保存"
+    >
       <Form
-        form={form} layout="vertical"
-        initialValues={{ title: checklist?.title, tierKeys: checklist?.appliesTo.tierKeys ?? [], sectors: checklist?.appliesTo.sectors ?? [] }}
+        form={form}
+        layout="vertical"
+        initialValues={{
+          title: checklist?.title,
+          tierKeys: checklist?.appliesTo.tierKeys ?? [],
+          sectors: checklist?.appliesTo.sectors ?? [],
+        }}
       >
-        <Form.Item name="title" label="名称" rules={[{ required: true, whitespace: true, message: '请填写名称' }]}><Input maxLength={100} /></Form.Item>
+        <Form.Item name="title" label="名称" rules={[{ required: true, whitespace: true, message: '请填写名称' }]}>
+          <Input maxLength={100} />
+        </Form.Item>
         <Form.Item name="tierKeys" label="适用的述职对象类别（不选为全部）">
           <Select mode="multiple" options={tiers.map((t) => ({ value: t.key, label: t.label }))} />
         </Form.Item>
@@ -233,7 +391,9 @@ function TeamsTab({ campaignId }: { campaignId: number }) {
   const [editing, setEditing] = useState<Team | 'new' | null>(null);
   const query = { q: q || undefined, offset: (page - 1) * 20, limit: 20 };
   const list = useQuery({
-    queryKey: ['assessment-teams', campaignId, query], queryFn: ({ signal }) => assessmentApi.teams(campaignId, query, signal), ...paged,
+    queryKey: ['assessment-teams', campaignId, query],
+    queryFn: ({ signal }) => assessmentApi.teams(campaignId, query, signal),
+    ...paged,
   });
   const data = useLastData(list.data) ?? { items: [], total: 0 };
   const reload = () => void list.refetch();
@@ -242,37 +402,104 @@ function TeamsTab({ campaignId }: { campaignId: number }) {
     { title: '考评组', dataIndex: 'name', width: 140 },
     { title: '组长', dataIndex: 'leaderName', width: 120, render: (v) => v ?? '—' },
     { title: '成员', key: 'members', render: (_, t) => t.members.map((m) => m.displayName).join('、') || '—' },
-    { title: '考核对象', key: 'reporters', render: (_, t) => t.reporters.map((r) => <Tag key={r.id} color={r.completed ? 'success' : undefined}>{r.orgName}</Tag>) },
+    {
+      title: '考核对象',
+      key: 'reporters',
+      render: (_, t) =>
+        t.reporters.map((r) => (
+          <Tag key={r.id} color={r.completed ? 'success' : undefined}>
+            {r.orgName}
+          </Tag>
+        )),
+    },
     { title: '完成', key: 'done', width: 80, render: (_, t) => `${t.completed}/${t.assigned}` },
-    ...(canEdit ? [{
-      title: '操作', key: 'ops', width: 120,
-      render: (_: unknown, t: Team) => (
-        <Space size={4}>
-          <Button size="small" type="link" onClick={() => setEditing(t)}>编辑</Button>
-          <Popconfirm title="删除该考评组？" onConfirm={async () => { await assessmentApi.removeTeam(t.id); reload(); }}>
-            <Button size="small" type="link" danger>删除</Button>
-          </Popconfirm>
-        </Space>
-      ),
-    }] : []),
+    ...(canEdit
+      ? [
+          {
+            title: '操作',
+            key: 'ops',
+            width: 120,
+            render: (_: unknown, t: Team) => (
+              <Space size={4}>
+                <Button size="small" type="link" onClick={() => setEditing(t)}>
+                  编辑
+                </Button>
+                <Popconfirm
+                  title="删除该考评组？"
+                  onConfirm={async () => {
+                    await assessmentApi.removeTeam(t.id);
+                    reload();
+                  }}
+                >
+                  <Button size="small" type="link" danger>
+                    删除
+                  </Button>
+                </Popconfirm>
+              </Space>
+            ),
+          },
+        ]
+      : []),
   ];
   return (
     <div>
       <Space wrap style={{ marginBottom: 12 }}>
-        <Input.Search allowClear placeholder="搜索考评组、成员或考核对象" value={term} onChange={(e) => { setTerm(e.target.value); setPage(1); }} style={{ width: 280 }} />
-        {canEdit && <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>新建考评组</Button>}
+        <Input.Search
+          allowClear
+          placeholder="搜索考评组、成员或考核对象"
+          value={term}
+          onChange={(e) => {
+            setTerm(e.target.value);
+            setPage(1);
+          }}
+          style={{ width: 280 }}
+        />
+        {canEdit && (
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
+            新建考评组
+          </Button>
+        )}
       </Space>
-      <Table rowKey="id" size="small" columns={columns} dataSource={data.items} scroll={{ x: 800 }}
-        pagination={{ current: page, pageSize: 20, total: data.total, onChange: setPage, showTotal: (n) => `共 ${n} 个考评组` }} />
+      <Table
+        rowKey="id"
+        size="small"
+        columns={columns}
+        dataSource={data.items}
+        scroll={{ x: 800 }}
+        pagination={{
+          current: page,
+          pageSize: 20,
+          total: data.total,
+          onChange: setPage,
+          showTotal: (n) => `共 ${n} 个考评组`,
+        }}
+      />
       {editing && (
-        <TeamModal campaignId={campaignId} team={editing === 'new' ? null : editing} onCancel={() => setEditing(null)}
-          onSaved={() => { setEditing(null); reload(); }} />
+        <TeamModal
+          campaignId={campaignId}
+          team={editing === 'new' ? null : editing}
+          onCancel={() => setEditing(null)}
+          onSaved={() => {
+            setEditing(null);
+            reload();
+          }}
+        />
       )}
     </div>
   );
 }
 
-function TeamModal({ campaignId, team, onCancel, onSaved }: { campaignId: number; team: Team | null; onCancel: () => void; onSaved: () => void }) {
+function TeamModal({
+  campaignId,
+  team,
+  onCancel,
+  onSaved,
+}: {
+  campaignId: number;
+  team: Team | null;
+  onCancel: () => void;
+  onSaved: () => void;
+}) {
   const [form] = Form.useForm<{ name: string; leaderName?: string; memberIds: number[]; reporterIds: number[] }>();
   const candidateList = useQuery({
     queryKey: ['assessment-candidates', campaignId],
@@ -293,7 +520,12 @@ function TeamModal({ campaignId, team, onCancel, onSaved }: { campaignId: number
     const v = await form.validateFields();
     setBusy(true);
     await submitWithErrors(form, async () => {
-      const input = { name: v.name, leaderName: v.leaderName || null, memberIds: v.memberIds ?? [], reporterIds: v.reporterIds ?? [] };
+      const input = {
+        name: v.name,
+        leaderName: v.leaderName || null,
+        memberIds: v.memberIds ?? [],
+        reporterIds: v.reporterIds ?? [],
+      };
       if (team) await assessmentApi.updateTeam(team.id, input);
       else await assessmentApi.createTeam(campaignId, input);
       notify.success('考评组已保存');
@@ -301,15 +533,37 @@ function TeamModal({ campaignId, team, onCancel, onSaved }: { campaignId: number
     }).finally(() => setBusy(false));
   };
   return (
-    <Modal open width={640} title={team ? '编辑考评组' : '新建考评组'} onOk={() => void ok()} onCancel={onCancel} confirmLoading={busy} okText="保存">
+    <Modal
+      open
+      width={640}
+      title={team ? '编辑考评组' : '新建考评组'}
+      onOk={() => void ok()}
+      onCancel={onCancel}
+      confirmLoading={busy}
+      okText="保存"
+    >
       <Form
-        form={form} layout="vertical"
-        initialValues={{ name: team?.name, leaderName: team?.leaderName ?? undefined, memberIds: team?.members.map((m) => m.id) ?? [], reporterIds: team?.reporters.map((r) => r.id) ?? [] }}
+        form={form}
+        layout="vertical"
+        initialValues={{
+          name: team?.name,
+          leaderName: team?.leaderName ?? undefined,
+          memberIds: team?.members.map((m) => m.id) ?? [],
+          reporterIds: team?.reporters.map((r) => r.id) ?? [],
+        }}
       >
-        <Form.Item name="name" label="名称" rules={[{ required: true, whitespace: true, message: '请填写考评组名称' }]}><Input maxLength={50} /></Form.Item>
-        <Form.Item name="leaderName" label="组长"><Input maxLength={50} /></Form.Item>
+        <Form.Item name="name" label="名称" rules={[{ required: true, whitespace: true, message: '请填写考评组名称' }]}>
+          <Input maxLength={50} />
+        </Form.Item>
+        <Form.Item name="leaderName" label="组长">
+          <Input maxLength={50} />
+        </Form.Item>
         <Form.Item name="memberIds" label="成员（考评组成员账号）">
-          <Select mode="multiple" optionFilterProp="label" options={candidates.map((c) => ({ value: c.id, label: `${c.displayName}（${c.username}）` }))} />
+          <Select
+            mode="multiple"
+            optionFilterProp="label"
+            options={candidates.map((c) => ({ value: c.id, label: `${c.displayName}（${c.username}）` }))}
+          />
         </Form.Item>
         <Form.Item name="reporterIds" label="考核对象（每个述职对象只能分到一个考评组）">
           <Select mode="multiple" optionFilterProp="label" options={options} />
@@ -336,24 +590,40 @@ function ProgressTab({ campaignId }: { campaignId: number }) {
   const list = useQuery({
     queryKey: ['assessment-progress', campaignId, query],
     // The call is silent: its failure is said here, once.
-    queryFn: ({ signal }) => assessmentApi.progress(campaignId, query, signal).catch((e: unknown) => {
-      if (!signal.aborted) notify.error(isApiError(e) ? e.message : '加载失败');
-      throw e;
-    }),
+    queryFn: ({ signal }) =>
+      assessmentApi.progress(campaignId, query, signal).catch((e: unknown) => {
+        if (!signal.aborted) notify.error(isApiError(e) ? e.message : '加载失败');
+        throw e;
+      }),
     ...paged,
   });
   const data: Progress | null = useLastData(list.data) ?? null;
 
   const columns: TableColumnsType<ProgressRow> = [
-    { title: '述职党组织', dataIndex: 'orgName', render: (v, r) => <Link to={`/campaigns/${campaignId}/assessment/reporters/${r.reporterId}`}>{v}</Link> },
+    {
+      title: '述职党组织',
+      dataIndex: 'orgName',
+      render: (v, r) => <Link to={`/campaigns/${campaignId}/assessment/reporters/${r.reporterId}`}>{v}</Link>,
+    },
     { title: '书记', dataIndex: 'secretaryName', width: 90, render: (v) => v ?? '—' },
     { title: '考评组', dataIndex: 'teamName', width: 120, render: (v) => v ?? '—' },
-    { title: '考核细则', dataIndex: 'checklistTitle', width: 200, ellipsis: true, render: (v) => v ?? <Tag color="error">无适用细则</Tag> },
+    {
+      title: '考核细则',
+      dataIndex: 'checklistTitle',
+      width: 200,
+      ellipsis: true,
+      render: (v) => v ?? <Tag color="error">无适用细则</Tag>,
+    },
     { title: '已评', key: 'scored', width: 70, render: (_, r) => `${r.scored}/${r.items}` },
     { title: '不合格', dataIndex: 'failed', width: 70 },
     { title: '得分', dataIndex: 'score', width: 70 },
     { title: '百分制', dataIndex: 'percent', width: 80, render: (v) => v ?? '—' },
-    { title: '状态', dataIndex: 'status', width: 90, render: (v: ProgressStatus) => <Tag color={STATUS_LABELS[v].color}>{STATUS_LABELS[v].label}</Tag> },
+    {
+      title: '状态',
+      dataIndex: 'status',
+      width: 90,
+      render: (v: ProgressStatus) => <Tag color={STATUS_LABELS[v].color}>{STATUS_LABELS[v].label}</Tag>,
+    },
     { title: '提交时间', dataIndex: 'completedAt', width: 150, render: (v) => (v ? formatDateTime(v) : '—') },
   ];
   const exportXlsx = async () => {
@@ -369,20 +639,67 @@ function ProgressTab({ campaignId }: { campaignId: number }) {
       {data && (
         <Space wrap style={{ marginBottom: 8 }}>
           {(Object.keys(STATUS_LABELS) as ProgressStatus[]).map((k) => (
-            <Tag key={k} color={STATUS_LABELS[k].color}>{STATUS_LABELS[k].label} {data.summary.byStatus[k] ?? 0}</Tag>
+            <Tag key={k} color={STATUS_LABELS[k].color}>
+              {STATUS_LABELS[k].label} {data.summary.byStatus[k] ?? 0}
+            </Tag>
           ))}
         </Space>
       )}
       <Space wrap style={{ marginBottom: 12, display: 'flex' }}>
-        <Input.Search allowClear placeholder="搜索述职党组织" value={term} onChange={(e) => { setTerm(e.target.value); setPage(1); }} style={{ width: 220 }} />
-        <Select allowClear placeholder="考评组" style={{ width: 160 }} value={teamId} onChange={(v) => { setTeamId(v); setPage(1); }}
-          options={teams.map((t) => ({ value: t.id, label: t.name }))} />
-        <Select allowClear placeholder="状态" style={{ width: 120 }} value={status} onChange={(v) => { setStatus(v); setPage(1); }}
-          options={(Object.keys(STATUS_LABELS) as ProgressStatus[]).map((k) => ({ value: k, label: STATUS_LABELS[k].label }))} />
-        <Button icon={<DownloadOutlined />} loading={exporting} onClick={() => void exportXlsx()}>导出得分</Button>
+        <Input.Search
+          allowClear
+          placeholder="搜索述职党组织"
+          value={term}
+          onChange={(e) => {
+            setTerm(e.target.value);
+            setPage(1);
+          }}
+          style={{ width: 220 }}
+        />
+        <Select
+          allowClear
+          placeholder="考评组"
+          style={{ width: 160 }}
+          value={teamId}
+          onChange={(v) => {
+            setTeamId(v);
+            setPage(1);
+          }}
+          options={teams.map((t) => ({ value: t.id, label: t.name }))}
+        />
+        <Select
+          allowClear
+          placeholder="状态"
+          style={{ width: 120 }}
+          value={status}
+          onChange={(v) => {
+            setStatus(v);
+            setPage(1);
+          }}
+          options={(Object.keys(STATUS_LABELS) as ProgressStatus[]).map((k) => ({
+            value: k,
+            label: STATUS_LABELS[k].label,
+          }))}
+        />
+        <Button icon={<DownloadOutlined />} loading={exporting} onClick={() => void exportXlsx()}>
+          导出得分
+        </Button>
       </Space>
-      <Table rowKey="reporterId" size="small" columns={columns} dataSource={data?.items ?? []} loading={!data} scroll={{ x: 1000 }}
-        pagination={{ current: page, pageSize: 50, total: data?.total ?? 0, onChange: setPage, showTotal: (n) => `共 ${n} 个述职对象` }} />
+      <Table
+        rowKey="reporterId"
+        size="small"
+        columns={columns}
+        dataSource={data?.items ?? []}
+        loading={!data}
+        scroll={{ x: 1000 }}
+        pagination={{
+          current: page,
+          pageSize: 50,
+          total: data?.total ?? 0,
+          onChange: setPage,
+          showTotal: (n) => `共 ${n} 个述职对象`,
+        }}
+      />
     </div>
   );
 }

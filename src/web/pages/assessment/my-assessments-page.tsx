@@ -27,13 +27,16 @@ export default function MyAssessmentsPage() {
     void load();
   }, [load]);
 
-  if (error && !data) return <Result status="warning" title="暂时无法加载" subTitle={isApiError(error) ? error.message : '加载失败'} />;
+  if (error && !data)
+    return <Result status="warning" title="暂时无法加载" subTitle={isApiError(error) ? error.message : '加载失败'} />;
   if (!data) return <Skeleton active />;
 
   return (
     <div style={{ maxWidth: 720, margin: '0 auto' }}>
       <div style={{ display: 'flex', alignItems: 'center', gap: 8, flexWrap: 'wrap', marginBottom: 8 }}>
-        <Typography.Title level={4} style={{ margin: 0, flex: '1 1 auto' }}>实地考核</Typography.Title>
+        <Typography.Title level={4} style={{ margin: 0, flex: '1 1 auto' }}>
+          实地考核
+        </Typography.Title>
         <SyncIndicator pending={pending.length} online={online} onRetry={() => void flush()} />
       </div>
       {!data.teams.length && <Empty description="暂未分配到考评组" />}
@@ -41,15 +44,22 @@ export default function MyAssessmentsPage() {
         <div key={team.id} style={{ marginBottom: 16 }}>
           <Typography.Text type="secondary">{team.campaignTitle}</Typography.Text>
           <Typography.Title level={5} style={{ margin: '4px 0 8px' }}>
-            {team.name}{team.leaderName ? `（组长：${team.leaderName}）` : ''}
+            {team.name}
+            {team.leaderName ? `（组长：${team.leaderName}）` : ''}
           </Typography.Title>
-          <div style={{ marginBottom: 8 }}><PhaseNote phase={team.phase} /></div>
+          <div style={{ marginBottom: 8 }}>
+            <PhaseNote phase={team.phase} />
+          </div>
           {team.reporters.map((r) => {
             const waiting = pending.filter((p) => p.reporterId === r.reporterId).length;
             const status = STATUS_LABELS[r.status];
             return (
               <Card
-                key={r.reporterId} size="small" hoverable style={{ marginBottom: 8 }} data-testid={`reporter-${r.reporterId}`}
+                key={r.reporterId}
+                size="small"
+                hoverable
+                style={{ marginBottom: 8 }}
+                data-testid={`reporter-${r.reporterId}`}
                 onClick={() => navigate(`/assess/${r.reporterId}`)}
               >
                 <div style={{ display: 'flex', alignItems: 'center', gap: 8, minHeight: 48 }}>
@@ -60,7 +70,11 @@ export default function MyAssessmentsPage() {
                       {waiting > 0 && <Tag color="warning">待同步 {waiting}</Tag>}
                       <Typography.Text type="secondary">{r.secretaryName ?? ''}</Typography.Text>
                     </div>
-                    <Progress percent={r.items ? Math.round((100 * r.scored) / r.items) : 0} size="small" format={() => `${r.scored}/${r.items}`} />
+                    <Progress
+                      percent={r.items ? Math.round((100 * r.scored) / r.items) : 0}
+                      size="small"
+                      format={() => `${r.scored}/${r.items}`}
+                    />
                   </div>
                   <RightOutlined />
                 </div>

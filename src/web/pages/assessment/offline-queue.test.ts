@@ -5,8 +5,15 @@ const memory = () => {
   const m = new Map<string, string>();
   return { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v) };
 };
-const entry = (itemId: number, score: number, clientId: string, reporterId = 1): QueuedScore =>
-  ({ reporterId, itemId, score, failed: false, note: null, clientId, scoredAt: '2025-11-20T01:00:00.000Z' });
+const entry = (itemId: number, score: number, clientId: string, reporterId = 1): QueuedScore => ({
+  reporterId,
+  itemId,
+  score,
+  failed: false,
+  note: null,
+  clientId,
+  scoredAt: '2025-11-20T01:00:00.000Z',
+});
 
 describe('offline score queue', () => {
   it('keeps entries across instances and lets a later value for the same item replace the unsent one', () => {
@@ -16,7 +23,10 @@ describe('offline score queue', () => {
     q.add(entry(2, 3, 'b'));
     q.add(entry(1, 7, 'c'));
     const again = new ScoreQueue(store, 'k');
-    expect(again.list().map((e) => [e.itemId, e.score, e.clientId])).toEqual([[2, 3, 'b'], [1, 7, 'c']]);
+    expect(again.list().map((e) => [e.itemId, e.score, e.clientId])).toEqual([
+      [2, 3, 'b'],
+      [1, 7, 'c'],
+    ]);
     expect(again.forReporter(2)).toEqual([]);
   });
 
@@ -47,6 +57,9 @@ describe('offline score queue', () => {
     expect(classifyFailure({ code: 'NETWORK', status: 0 }).kind).toBe('unreachable');
     expect(classifyFailure({ code: 'HTTP_502', status: 502 }).kind).toBe('unreachable');
     expect(classifyFailure({ code: 'SESSION_EXPIRED', status: 401 }).kind).toBe('unreachable');
-    expect(classifyFailure({ code: 'SCORE_ABOVE_MAX', status: 400, message: 'x' })).toEqual({ kind: 'refused', message: 'x' });
+    expect(classifyFailure({ code: 'SCORE_ABOVE_MAX', status: 400, message: 'x' })).toEqual({
+      kind: 'refused',
+      message: 'x',
+    });
   });
 });

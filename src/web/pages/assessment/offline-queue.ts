@@ -23,7 +23,10 @@ export interface KeyValueStore {
 export type SendOutcome = { kind: 'ok' } | { kind: 'refused'; message: string } | { kind: 'unreachable' };
 
 export class ScoreQueue {
-  constructor(private readonly store: KeyValueStore, private readonly key: string) {}
+  constructor(
+    private readonly store: KeyValueStore,
+    private readonly key: string,
+  ) {}
 
   list(): QueuedScore[] {
     try {
@@ -51,7 +54,9 @@ export class ScoreQueue {
    * Sends the entries in the order they were made; stops at the first unreachable one (still offline)
    * so the order is kept. Entries the server refuses are dropped and returned so the page can say why.
    */
-  async flush(send: (e: QueuedScore) => Promise<SendOutcome>): Promise<{ sent: number; refused: { entry: QueuedScore; message: string }[]; left: number }> {
+  async flush(
+    send: (e: QueuedScore) => Promise<SendOutcome>,
+  ): Promise<{ sent: number; refused: { entry: QueuedScore; message: string }[]; left: number }> {
     let sent = 0;
     const refused: { entry: QueuedScore; message: string }[] = [];
     for (const entry of this.list()) {
@@ -72,6 +77,13 @@ export class ScoreQueue {
  */
 export function classifyFailure(e: unknown): SendOutcome {
   const err = e as { code?: string; status?: number; message?: string };
-  if (err?.code === 'NETWORK' || err?.status === 0 || (err?.status ?? 0) >= 500 || err?.status === undefined || err?.status === 401) return { kind: 'unreachable' };
+  if (
+    err?.code === 'NETWORK' ||
+    err?.status === 0 ||
+    (err?.status ?? 0) >= 500 ||
+    err?.status === undefined ||
+    err?.status === 401
+  )
+    return { kind: 'unreachable' };
   return { kind: 'refused', message: err.message ?? '评分被拒绝' };
 }

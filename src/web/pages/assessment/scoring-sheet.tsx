@@ -24,9 +24,19 @@ export function SyncIndicator({ pending, online, onRetry }: { pending: number; o
   if (!pending && online) return null;
   return (
     <Space size={4} wrap>
-      {!online && <Tag color="default" data-testid="offline-tag">离线</Tag>}
+      {!online && (
+        <Tag color="default" data-testid="offline-tag">
+          离线
+        </Tag>
+      )}
       {pending > 0 && (
-        <Tag color="warning" icon={<CloudSyncOutlined />} data-testid="sync-pending" onClick={onRetry} style={{ cursor: 'pointer' }}>
+        <Tag
+          color="warning"
+          icon={<CloudSyncOutlined />}
+          data-testid="sync-pending"
+          onClick={onRetry}
+          style={{ cursor: 'pointer' }}
+        >
           待同步 {pending} 条
         </Tag>
       )}
@@ -67,7 +77,10 @@ export function ScoringSheet({ reporterId, backTo }: { reporterId: number; backT
     void load();
   }, [load]);
 
-  const queued = useMemo(() => new Map(pending.filter((p) => p.reporterId === reporterId).map((p) => [p.itemId, p])), [pending, reporterId]);
+  const queued = useMemo(
+    () => new Map(pending.filter((p) => p.reporterId === reporterId).map((p) => [p.itemId, p])),
+    [pending, reporterId],
+  );
   const scoreOf = useMemo(() => new Map((sheet?.scores ?? []).map((s) => [s.itemId, s])), [sheet]);
 
   // Drafts follow the server and the queue, except for items being edited.
@@ -100,7 +113,11 @@ export function ScoringSheet({ reporterId, backTo }: { reporterId: number; backT
         status={status === 404 ? '404' : 'warning'}
         title={status === 404 ? '不存在' : '暂时无法加载'}
         subTitle={isApiError(error) ? error.message : '加载失败'}
-        extra={<Button size="large" onClick={() => void load()}>重试</Button>}
+        extra={
+          <Button size="large" onClick={() => void load()}>
+            重试
+          </Button>
+        }
       />
     );
   }
@@ -134,8 +151,13 @@ export function ScoringSheet({ reporterId, backTo }: { reporterId: number; backT
       return;
     }
     const entry: QueuedScore = {
-      reporterId, itemId: item.id, score: d.score, failed: d.failed, note: d.note.trim() || null,
-      clientId: newClientId(), scoredAt: new Date().toISOString(),
+      reporterId,
+      itemId: item.id,
+      score: d.score,
+      failed: d.failed,
+      note: d.note.trim() || null,
+      clientId: newClientId(),
+      scoredAt: new Date().toISOString(),
     };
     const keep = () => {
       add(entry);
@@ -207,7 +229,9 @@ export function ScoringSheet({ reporterId, backTo }: { reporterId: number; backT
     <div className="assessment-sheet" style={{ maxWidth: 720, margin: '0 auto' }}>
       <div style={{ display: 'flex', alignItems: 'center', gap: 8, flexWrap: 'wrap', marginBottom: 8 }}>
         <Button type="text" icon={<ArrowLeftOutlined />} onClick={() => navigate(backTo)} aria-label="返回" />
-        <Typography.Title level={4} style={{ margin: 0, flex: '1 1 200px' }}>{sheet.reporter.orgName}</Typography.Title>
+        <Typography.Title level={4} style={{ margin: 0, flex: '1 1 200px' }}>
+          {sheet.reporter.orgName}
+        </Typography.Title>
         <SyncIndicator pending={pending.length} online={online} onRetry={() => void flush()} />
       </div>
       <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
@@ -217,94 +241,160 @@ export function ScoringSheet({ reporterId, backTo }: { reporterId: number; backT
       </Typography.Paragraph>
       {sheet.reporter.completedAt ? (
         <Alert
-          type="success" showIcon style={{ marginBottom: 12 }} data-testid="completed-banner"
+          type="success"
+          showIcon
+          style={{ marginBottom: 12 }}
+          data-testid="completed-banner"
           message={`已提交（${formatDateTime(sheet.reporter.completedAt)}${sheet.reporter.completedByName ? `，${sheet.reporter.completedByName}` : ''}）`}
           description={`得分 ${sheet.summary.score} 分，${sheet.summary.failed} 项不合格`}
-          action={sheet.canReopen ? <Button danger onClick={() => setReopenOpen(true)}>退回</Button> : undefined}
+          action={
+            sheet.canReopen ? (
+              <Button danger onClick={() => setReopenOpen(true)}>
+                退回
+              </Button>
+            ) : undefined
+          }
         />
       ) : (
         <Alert
-          type="info" style={{ marginBottom: 12 }}
+          type="info"
+          style={{ marginBottom: 12 }}
           message={`已评 ${doneCount}/${sheet.items.length} 项 · 当前得分 ${sheet.summary.score} 分`}
         />
       )}
 
       {sections.map((section) => (
         <div key={section} style={{ marginBottom: 12 }}>
-          <Typography.Title level={5} style={{ margin: '12px 0 8px' }}>{section}</Typography.Title>
-          {sheet.items.filter((i) => i.section === section).map((item) => {
-            const d = drafts[item.id] ?? { score: null, failed: false, note: '' };
-            const st = stateOf(item);
-            const saved = scoreOf.get(item.id);
-            return (
-              <Card key={item.id} size="small" style={{ marginBottom: 8 }} data-testid={`item-${item.id}`}>
-                <div style={{ display: 'flex', justifyContent: 'space-between', gap: 8 }}>
-                  <Typography.Text strong>{item.title}</Typography.Text>
-                  <span style={{ whiteSpace: 'nowrap' }}>
-                    {st === 'saved' && <Tag color="success">已保存</Tag>}
-                    {st === 'queued' && <Tag color="warning">待同步</Tag>}
-                    {st === 'unsaved' && <Tag color="processing">未保存</Tag>}
-                  </span>
-                </div>
-                <Typography.Text type="secondary" style={{ fontSize: 13 }}>
-                  {item.methodLabel} · 分值 {item.maxPoints} 分{item.guidance ? ` · ${item.guidance}` : ''}
-                </Typography.Text>
-                {canScore ? (
-                  <div style={{ marginTop: 8 }}>
-                    <Space.Compact style={{ width: '100%' }}>
-                      <InputNumber
-                        aria-label="得分" size="large" style={{ width: '100%' }} min={0} step={0.5} inputMode="decimal"
-                        placeholder={`0–${item.maxPoints}`} value={d.score}
-                        onChange={(v) => edit(item.id, { score: typeof v === 'number' ? v : null })}
-                      />
-                      <Button size="large" onClick={() => edit(item.id, { score: item.maxPoints })}>满分</Button>
-                    </Space.Compact>
-                    <div style={{ display: 'flex', alignItems: 'center', gap: 8, margin: '10px 0' }}>
-                      <Switch aria-label="不合格" checked={d.failed} onChange={(v) => edit(item.id, { failed: v })} />
-                      <span>不合格</span>
-                    </div>
-                    {(d.failed || d.note) && (
-                      <Input.TextArea
-                        aria-label="问题说明" placeholder="问题说明（不合格必填）" autoSize={{ minRows: 2, maxRows: 5 }} maxLength={2000}
-                        value={d.note} onChange={(e) => edit(item.id, { note: e.target.value })}
-                      />
-                    )}
-                    {errors[item.id] && <Alert type="error" showIcon message={errors[item.id]} style={{ marginTop: 8 }} />}
-                    <div style={{ display: 'flex', gap: 8, marginTop: 10 }}>
-                      <Button type="primary" size="large" block loading={saving === item.id} onClick={() => void save(item)}>保存本项</Button>
-                      <PhotoButton disabled={!saved} onPick={(f) => void photo(item, f)} />
-                    </div>
-                    {saved?.photos.length ? <Photos reporterId={reporterId} photos={saved.photos} /> : null}
+          <Typography.Title level={5} style={{ margin: '12px 0 8px' }}>
+            {section}
+          </Typography.Title>
+          {sheet.items
+            .filter((i) => i.section === section)
+            .map((item) => {
+              const d = drafts[item.id] ?? { score: null, failed: false, note: '' };
+              const st = stateOf(item);
+              const saved = scoreOf.get(item.id);
+              return (
+                <Card key={item.id} size="small" style={{ marginBottom: 8 }} data-testid={`item-${item.id}`}>
+                  <div style={{ display: 'flex', justifyContent: 'space-between', gap: 8 }}>
+                    <Typography.Text strong>{item.title}</Typography.Text>
+                    <span style={{ whiteSpace: 'nowrap' }}>
+                      {st === 'saved' && <Tag color="success">已保存</Tag>}
+                      {st === 'queued' && <Tag color="warning">待同步</Tag>}
+                      {st === 'unsaved' && <Tag color="processing">未保存</Tag>}
+                    </span>
                   </div>
-                ) : (
-                  <div style={{ marginTop: 6 }}>
-                    {saved ? (
-                      <>
-                        <Typography.Text>得分：<b>{saved.score}</b></Typography.Text>
-                        {saved.failed && <Tag color="error" style={{ marginLeft: 8 }}>不合格</Tag>}
-                        {saved.note && <div>问题说明：{saved.note}</div>}
-                        {saved.photos.length > 0 && <Photos reporterId={reporterId} photos={saved.photos} />}
-                      </>
-                    ) : <Typography.Text type="secondary">未评分</Typography.Text>}
-                  </div>
-                )}
-              </Card>
-            );
-          })}
+                  <Typography.Text type="secondary" style={{ fontSize: 13 }}>
+                    {item.methodLabel} · 分值 {item.maxPoints} 分{item.guidance ? ` · ${item.guidance}` : ''}
+                  </Typography.Text>
+                  {canScore ? (
+                    <div style={{ marginTop: 8 }}>
+                      <Space.Compact style={{ width: '100%' }}>
+                        <InputNumber
+                          aria-label="得分"
+                          size="large"
+                          style={{ width: '100%' }}
+                          min={0}
+                          step={0.5}
+                          inputMode="decimal"
+                          placeholder={`0–${item.maxPoints}`}
+                          value={d.score}
+                          onChange={(v) => edit(item.id, { score: typeof v === 'number' ? v : null })}
+                        />
+                        <Button size="large" onClick={() => edit(item.id, { score: item.maxPoints })}>
+                          满分
+                        </Button>
+                      </Space.Compact>
+                      <div style={{ display: 'flex', alignItems: 'center', gap: 8, margin: '10px 0' }}>
+                        <Switch aria-label="不合格" checked={d.failed} onChange={(v) => edit(item.id, { failed: v })} />
+                        <span>不合格</span>
+                      </div>
+                      {(d.failed || d.note) && (
+                        <Input.TextArea
+                          aria-label="问题说明"
+                          placeholder="问题说明（不合格必填）"
+                          autoSize={{ minRows: 2, maxRows: 5 }}
+                          maxLength={2000}
+                          value={d.note}
+                          onChange={(e) => edit(item.id, { note: e.target.value })}
+                        />
+                      )}
+                      {errors[item.id] && (
+                        <Alert type="error" showIcon message={errors[item.id]} style={{ marginTop: 8 }} />
+                      )}
+                      <div style={{ display: 'flex', gap: 8, marginTop: 10 }}>
+                        <Button
+                          type="primary"
+                          size="large"
+                          block
+                          loading={saving === item.id}
+                          onClick={() => void save(item)}
+                        >
+                          保存本项
+                        </Button>
+                        <PhotoButton disabled={!saved} onPick={(f) => void photo(item, f)} />
+                      </div>
+                      {saved?.photos.length ? <Photos reporterId={reporterId} photos={saved.photos} /> : null}
+                    </div>
+                  ) : (
+                    <div style={{ marginTop: 6 }}>
+                      {saved ? (
+                        <>
+                          <Typography.Text>
+                            得分：<b>{saved.score}</b>
+                          </Typography.Text>
+                          {saved.failed && (
+                            <Tag color="error" style={{ marginLeft: 8 }}>
+                              不合格
+                            </Tag>
+                          )}
+                          {saved.note && <div>问题说明：{saved.note}</div>}
+                          {saved.photos.length > 0 && <Photos reporterId={reporterId} photos={saved.photos} />}
+                        </>
+                      ) : (
+                        <Typography.Text type="secondary">未评分</Typography.Text>
+                      )}
+                    </div>
+                  )}
+                </Card>
+              );
+            })}
         </div>
       ))}
 
       {canScore && (
         <Button
-          type="primary" size="large" block style={{ height: 52, marginBottom: 24 }} loading={completing}
-          disabled={pending.length > 0 || doneCount < sheet.items.length} onClick={() => void complete()}
+          type="primary"
+          size="large"
+          block
+          style={{ height: 52, marginBottom: 24 }}
+          loading={completing}
+          disabled={pending.length > 0 || doneCount < sheet.items.length}
+          onClick={() => void complete()}
         >
-          {pending.length > 0 ? '请等待离线评分同步后提交' : doneCount < sheet.items.length ? `还有 ${sheet.items.length - doneCount} 项未评分` : '提交考核'}
+          {pending.length > 0
+            ? '请等待离线评分同步后提交'
+            : doneCount < sheet.items.length
+              ? `还有 ${sheet.items.length - doneCount} 项未评分`
+              : '提交考核'}
         </Button>
       )}
 
-      <Modal title="退回实地考核" open={reopenOpen} onOk={() => void reopen()} onCancel={() => setReopenOpen(false)} okButtonProps={{ disabled: !reason.trim() }} okText="退回">
-        <Input.TextArea aria-label="退回原因" placeholder="退回原因（必填）" value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} />
+      <Modal
+        title="退回实地考核"
+        open={reopenOpen}
+        onOk={() => void reopen()}
+        onCancel={() => setReopenOpen(false)}
+        okButtonProps={{ disabled: !reason.trim() }}
+        okText="退回"
+      >
+        <Input.TextArea
+          aria-label="退回原因"
+          placeholder="退回原因（必填）"
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          maxLength={500}
+        />
       </Modal>
     </div>
   );
@@ -314,11 +404,21 @@ function PhotoButton({ disabled, onPick }: { disabled: boolean; onPick: (f: File
   const input = useRef<HTMLInputElement>(null);
   return (
     <>
-      <Button size="large" icon={<CameraOutlined />} disabled={disabled} title={disabled ? '先保存本项再拍照' : '拍照'} onClick={() => input.current?.click()}>
+      <Button
+        size="large"
+        icon={<CameraOutlined />}
+        disabled={disabled}
+        title={disabled ? '先保存本项再拍照' : '拍照'}
+        onClick={() => input.current?.click()}
+      >
         拍照
       </Button>
       <input
-        ref={input} type="file" accept="image/jpeg,image/png,image/webp" capture="environment" hidden
+        ref={input}
+        type="file"
+        accept="image/jpeg,image/png,image/webp"
+        capture="environment"
+        hidden
         onChange={(e) => {
           onPick(e.target.files?.[0]);
           e.target.value = '';
@@ -333,7 +433,11 @@ function Photos({ reporterId, photos }: { reporterId: number; photos: { id: numb
     <Space wrap style={{ marginTop: 8 }}>
       {photos.map((p) => (
         <a key={p.id} href={assessmentApi.photoUrl(reporterId, p.id)} target="_blank" rel="noreferrer">
-          <img src={assessmentApi.photoUrl(reporterId, p.id)} alt={p.fileName} style={{ width: 64, height: 64, objectFit: 'cover', borderRadius: 4 }} />
+          <img
+            src={assessmentApi.photoUrl(reporterId, p.id)}
+            alt={p.fileName}
+            style={{ width: 64, height: 64, objectFit: 'cover', borderRadius: 4 }}
+          />
         </a>
       ))}
     </Space>

@@ -39,7 +39,12 @@ export function useScoreQueue(onSynced?: () => void) {
       const res = await queue.flush(async (e) => {
         try {
           await assessmentApi.score(e.reporterId, {
-            itemId: e.itemId, score: e.score, failed: e.failed, note: e.note, clientId: e.clientId, scoredAt: e.scoredAt,
+            itemId: e.itemId,
+            score: e.score,
+            failed: e.failed,
+            note: e.note,
+            clientId: e.clientId,
+            scoredAt: e.scoredAt,
           });
           return { kind: 'ok' };
         } catch (err) {
@@ -74,10 +79,13 @@ export function useScoreQueue(onSynced?: () => void) {
     };
   }, [flush, queue]);
 
-  const add = useCallback((e: QueuedScore) => {
-    queue.add(e);
-    refresh();
-  }, [queue, refresh]);
+  const add = useCallback(
+    (e: QueuedScore) => {
+      queue.add(e);
+      refresh();
+    },
+    [queue, refresh],
+  );
 
   return { pending, online, add, flush };
 }

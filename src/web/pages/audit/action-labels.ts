@@ -2,7 +2,11 @@
  * Labels of the audit page. The actions and their Chinese labels are the server's registry (src/domain/audit-actions.ts,
  * decision 023); a code missing there does not compile on the server, and an old row's unknown code still shows, raw.
  */
-export { AUDIT_ACTION_LABELS as ACTION_LABELS, AUDIT_MODULES, auditModuleOf as moduleOf } from '../../../domain/audit-actions';
+export {
+  AUDIT_ACTION_LABELS as ACTION_LABELS,
+  AUDIT_MODULES,
+  auditModuleOf as moduleOf,
+} from '../../../domain/audit-actions';
 
 export const TARGET_LABELS: Readonly<Record<string, string>> = {
   user: '账号',

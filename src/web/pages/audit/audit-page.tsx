@@ -6,7 +6,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { paged, usePage } from '../../lib/query';
 import { CHAIN_BREAK_LABELS } from '../../../domain/audit-chain';
 import { type AuditChainReport, auditApi } from '../../api/audit';
-import type { AuditEntry, } from '../../api/types';
+import type { AuditEntry } from '../../api/types';
 import { formatDateTime, shanghaiDayEnd, shanghaiDayStart } from '../../lib/time';
 import { useDebounced } from '../../lib/use-debounced';
 import { ACTION_LABELS, AUDIT_MODULES, moduleOf, TARGET_LABELS } from './action-labels';
@@ -29,7 +29,11 @@ function actionOptions(prefix: string | undefined) {
 type RangeValue = [Dayjs | null, Dayjs | null] | null;
 
 function DetailView({ detail }: { detail: unknown }) {
-  if (detail === null || detail === undefined || (typeof detail === 'object' && !Object.keys(detail as object).length)) {
+  if (
+    detail === null ||
+    detail === undefined ||
+    (typeof detail === 'object' && !Object.keys(detail as object).length)
+  ) {
     return <Typography.Text type="secondary">无详细信息</Typography.Text>;
   }
   return <pre className="audit-detail">{JSON.stringify(detail, null, 2)}</pre>;
@@ -50,7 +54,11 @@ export default function AuditPage() {
   const [exporting, setExporting] = useState(false);
   const verifyChain = useCallback(() => {
     setVerifying(true);
-    auditApi.verify().then(setChain).catch(() => undefined).finally(() => setVerifying(false));
+    auditApi
+      .verify()
+      .then(setChain)
+      .catch(() => undefined)
+      .finally(() => setVerifying(false));
   }, []);
 
   const from = range?.[0] ? shanghaiDayStart(range[0].format('YYYY-MM-DD')) : undefined;
@@ -74,7 +82,11 @@ export default function AuditPage() {
   const filters = { q: q || undefined, action: actionFilter, actor: actor || undefined, result, from, to };
   const [page, setPage] = usePage([filters, pageSize]);
   const query = { ...filters, offset: (page - 1) * pageSize, limit: pageSize };
-  const list = useQuery({ queryKey: ['audit', query], queryFn: ({ signal }) => auditApi.search(query, signal), ...paged });
+  const list = useQuery({
+    queryKey: ['audit', query],
+    queryFn: ({ signal }) => auditApi.search(query, signal),
+    ...paged,
+  });
   const data = list.data ?? { items: [], total: 0 };
 
   const resetFilters = useCallback(() => {
@@ -121,7 +133,14 @@ export default function AuditPage() {
       dataIndex: 'result',
       key: 'result',
       width: 80,
-      render: (v: string) => (v === 'success' ? <Tag color="green">成功</Tag> : v === 'failure' ? <Tag color="red">失败</Tag> : <Tag>{v}</Tag>),
+      render: (v: string) =>
+        v === 'success' ? (
+          <Tag color="green">成功</Tag>
+        ) : v === 'failure' ? (
+          <Tag color="red">失败</Tag>
+        ) : (
+          <Tag>{v}</Tag>
+        ),
     },
     { title: 'IP 地址', dataIndex: 'ip', key: 'ip', width: 140, render: (v: string | null) => v ?? '—' },
   ];
@@ -131,14 +150,23 @@ export default function AuditPage() {
       size="small"
       title="审计日志"
       className="page-card"
-      extra={(
+      extra={
         <>
-          <Button size="small" icon={<DownloadOutlined />} loading={exporting} onClick={exportXlsx} style={{ marginRight: 8 }} data-testid="audit-export">
+          <Button
+            size="small"
+            icon={<DownloadOutlined />}
+            loading={exporting}
+            onClick={exportXlsx}
+            style={{ marginRight: 8 }}
+            data-testid="audit-export"
+          >
             导出（含锚点）
           </Button>
-          <Button size="small" loading={verifying} onClick={verifyChain} data-testid="audit-verify">校验审计链</Button>
+          <Button size="small" loading={verifying} onClick={verifyChain} data-testid="audit-verify">
+            校验审计链
+          </Button>
         </>
-      )}
+      }
     >
       {chain && (
         <Alert
@@ -147,12 +175,22 @@ export default function AuditPage() {
           showIcon
           closable
           onClose={() => setChain(null)}
-          message={chain.ok
-            ? `审计链完整：已校验 ${chain.checked} 条记录（序号 ${chain.head ?? '-'}–${chain.tail?.seq ?? '-'}，${Object.entries(chain.algs).map(([k, v]) => `${k}×${v}`).join('，')}）`
-            : `审计链断裂：共 ${chain.breakCount} 处（${Object.entries(chain.reasons).map(([k, v]) => `${BREAK_LABELS[k] ?? k}×${v}`).join('，')}），首个断点序号 ${chain.breaks[0]?.seq}：${chain.breaks[0]?.message}`}
-          description={chain.anchors
-            ? `锚点：已核对 ${chain.anchors.total} 个签名锚点${chain.anchors.lastSeq !== null ? `，最近锚定至序号 ${chain.anchors.lastSeq}（${formatDateTime(chain.anchors.lastAt!)}）` : ''}；签名公钥指纹 ${chain.anchors.keyId ?? '-'}。导出时会签发新锚点，请打印或另存到本机以外。`
-            : '本系统未启用审计链锚点，无法发现链尾被截断。'}
+          message={
+            chain.ok
+              ? `审计链完整：已校验 ${chain.checked} 条记录（序号 ${chain.head ?? '-'}–${chain.tail?.seq ?? '-'}，${Object.entries(
+                  chain.algs,
+                )
+                  .map(([k, v]) => `${k}×${v}`)
+                  .join('，')}）`
+              : `审计链断裂：共 ${chain.breakCount} 处（${Object.entries(chain.reasons)
+                  .map(([k, v]) => `${BREAK_LABELS[k] ?? k}×${v}`)
+                  .join('，')}），首个断点序号 ${chain.breaks[0]?.seq}：${chain.breaks[0]?.message}`
+          }
+          description={
+            chain.anchors
+              ? `锚点：已核对 ${chain.anchors.total} 个签名锚点${chain.anchors.lastSeq !== null ? `，最近锚定至序号 ${chain.anchors.lastSeq}（${formatDateTime(chain.anchors.lastAt!)}）` : ''}；签名公钥指纹 ${chain.anchors.keyId ?? '-'}。导出时会签发新锚点，请打印或另存到本机以外。`
+              : '本系统未启用审计链锚点，无法发现链尾被截断。'
+          }
         />
       )}
       <div className="filters">

@@ -1,4 +1,12 @@
-import { ArrowLeftOutlined, EyeOutlined, FundOutlined, TeamOutlined, CarOutlined, ScheduleOutlined, CheckSquareOutlined } from '@ant-design/icons';
+import {
+  ArrowLeftOutlined,
+  EyeOutlined,
+  FundOutlined,
+  TeamOutlined,
+  CarOutlined,
+  ScheduleOutlined,
+  CheckSquareOutlined,
+} from '@ant-design/icons';
 import { TrophyOutlined } from '@ant-design/icons';
 import { SmileOutlined } from '@ant-design/icons';
 import { Button, Card, Result, Skeleton, Space, Tabs, Typography } from 'antd';
@@ -23,7 +31,9 @@ export default function CampaignDetailPage() {
   const id = raw && /^\d+$/.test(raw) ? Number(raw) : null;
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
-  const tab = (TABS as readonly string[]).includes(params.get('tab') ?? '') ? (params.get('tab') as TabKey) : 'overview';
+  const tab = (TABS as readonly string[]).includes(params.get('tab') ?? '')
+    ? (params.get('tab') as TabKey)
+    : 'overview';
   const query = useCampaign(id);
   const detail = query.data ?? null;
   const { refetch } = query;
@@ -77,21 +87,48 @@ export default function CampaignDetailPage() {
     { page: 'visits', to: `${base}/visits`, label: '调研走访', icon: <CarOutlined /> },
     { page: 'surveys', to: `${base}/surveys`, label: '满意度调查', icon: <SmileOutlined /> },
     { page: 'assessment', to: `${base}/assessment`, label: '实地考核', icon: <FundOutlined /> },
-    { page: 'rectification', to: `/rectification?campaignId=${campaign.id}`, label: '问题整改', icon: <CheckSquareOutlined /> },
+    {
+      page: 'rectification',
+      to: `/rectification?campaignId=${campaign.id}`,
+      label: '问题整改',
+      icon: <CheckSquareOutlined />,
+    },
     { page: 'results', to: `${base}/results`, label: '结果运用与总结', icon: <FundOutlined /> },
   ];
 
   const items = [
-    { key: 'overview', label: '概况', children: <OverviewTab detail={detail} onChanged={load} canManage={canManage} /> },
+    {
+      key: 'overview',
+      label: '概况',
+      children: <OverviewTab detail={detail} onChanged={load} canManage={canManage} />,
+    },
     ...(full
       ? [
-          { key: 'settings', label: '方案设置', children: <SettingsTab detail={detail} editable={detail.permissions.canEdit} onChanged={load} /> },
-          { key: 'scope', label: '述职范围', children: <ScopeTab detail={detail} canManage={canManage} onChanged={load} /> },
-          ...(published ? [{ key: 'reporters', label: `述职对象（${detail.counts.reporters + detail.counts.downward}）`, children: <ReportersTab detail={detail} canManage={canManage} /> }] : []),
+          {
+            key: 'settings',
+            label: '方案设置',
+            children: <SettingsTab detail={detail} editable={detail.permissions.canEdit} onChanged={load} />,
+          },
+          {
+            key: 'scope',
+            label: '述职范围',
+            children: <ScopeTab detail={detail} canManage={canManage} onChanged={load} />,
+          },
+          ...(published
+            ? [
+                {
+                  key: 'reporters',
+                  label: `述职对象（${detail.counts.reporters + detail.counts.downward}）`,
+                  children: <ReportersTab detail={detail} canManage={canManage} />,
+                },
+              ]
+            : []),
           {
             key: 'subs',
             label: campaign.parentId
-              ? detail.children.length ? `方案报备 · 下级方案（${detail.children.length}）` : '方案报备'
+              ? detail.children.length
+                ? `方案报备 · 下级方案（${detail.children.length}）`
+                : '方案报备'
               : `下级方案（${detail.children.length}）`,
             children: <FilingsTab detail={detail} canManage={canManage} onChanged={load} />,
           },
@@ -102,7 +139,13 @@ export default function CampaignDetailPage() {
   return (
     <Card size="small" className="page-card">
       <div className="campaign-header">
-        <Button type="text" size="small" icon={<ArrowLeftOutlined />} onClick={() => navigate('/campaigns')} aria-label="返回列表" />
+        <Button
+          type="text"
+          size="small"
+          icon={<ArrowLeftOutlined />}
+          onClick={() => navigate('/campaigns')}
+          aria-label="返回列表"
+        />
         <Typography.Title level={4} data-testid="campaign-title">
           {campaign.title}
         </Typography.Title>
@@ -112,14 +155,20 @@ export default function CampaignDetailPage() {
       {published && (
         <div className="campaign-links" data-testid="campaign-links">
           {/* Only what this user can open (the server's permissions.pages): nothing here leads to 无权访问. */}
-          {links.filter((l) => pages[l.page]).map((l) => (
-            <Link key={l.page} to={l.to}>
-              <Button size="small" icon={l.icon} data-testid={`campaign-link-${l.page}`}>{l.label}</Button>
-            </Link>
-          ))}
+          {links
+            .filter((l) => pages[l.page])
+            .map((l) => (
+              <Link key={l.page} to={l.to}>
+                <Button size="small" icon={l.icon} data-testid={`campaign-link-${l.page}`}>
+                  {l.label}
+                </Button>
+              </Link>
+            ))}
           {full && detail.children.length > 0 && (
             <Link to={`${base}?tab=subs`}>
-              <Button size="small" icon={<TeamOutlined />}>下级方案 {detail.children.length}</Button>
+              <Button size="small" icon={<TeamOutlined />}>
+                下级方案 {detail.children.length}
+              </Button>
             </Link>
           )}
         </div>

@@ -34,7 +34,11 @@ export default function CampaignListPage() {
   // A sub-campaign row names its parent; a township admin may not list the county's campaign, but
   // its own campaign's detail carries the parent's title (one detail per parent not on this page).
   const onPage = new Map(data.items.map((c) => [c.id, `${c.title}（${c.organizer.name}）`]));
-  const askVia = [...new Map(data.items.filter((c) => c.parentId !== null && !onPage.has(c.parentId)).map((c) => [c.parentId!, c.id])).values()];
+  const askVia = [
+    ...new Map(
+      data.items.filter((c) => c.parentId !== null && !onPage.has(c.parentId)).map((c) => [c.parentId!, c.id]),
+    ).values(),
+  ];
   const details = useQueries({
     queries: askVia.map(campaignQuery),
   });
@@ -90,8 +94,15 @@ export default function CampaignListPage() {
         abilities.campaigns.create && (
           <>
             {/* R-SUM-2: the levels below report their rounds here. */}
-            <Button onClick={() => navigate('/summary-inbox')} style={{ marginRight: 8 }}>下级总结报告</Button>
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate('/campaigns/new')} data-testid="campaign-create">
+            <Button onClick={() => navigate('/summary-inbox')} style={{ marginRight: 8 }}>
+              下级总结报告
+            </Button>
+            <Button
+              type="primary"
+              icon={<PlusOutlined />}
+              onClick={() => navigate('/campaigns/new')}
+              data-testid="campaign-create"
+            >
               新建
             </Button>
           </>

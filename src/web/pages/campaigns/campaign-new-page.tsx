@@ -1,5 +1,18 @@
 import { ArrowLeftOutlined, CheckCircleFilled } from '@ant-design/icons';
-import { Button, Card, Col, Collapse, Descriptions, Empty, Form, InputNumber, Row, Skeleton, Space, Typography } from 'antd';
+import {
+  Button,
+  Card,
+  Col,
+  Collapse,
+  Descriptions,
+  Empty,
+  Form,
+  InputNumber,
+  Row,
+  Skeleton,
+  Space,
+  Typography,
+} from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
@@ -31,7 +44,10 @@ export default function CampaignNewPage() {
     queryFn: ({ signal }) => orgsApi.detail(user.scopeOrgId!, signal),
     enabled: !!user.scopeOrgId,
   });
-  const scopeOrg: OrgRef | null = useMemo(() => (scope.data ? { id: scope.data.org.id, name: scope.data.org.name } : null), [scope.data]);
+  const scopeOrg: OrgRef | null = useMemo(
+    () => (scope.data ? { id: scope.data.org.id, name: scope.data.org.name } : null),
+    [scope.data],
+  );
   // A form default, not a fetch: filled once the organization is known, unless one was already chosen.
   useEffect(() => {
     if (scopeOrg && !form.getFieldValue('organizerOrgId')) form.setFieldValue('organizerOrgId', scopeOrg.id);
@@ -77,7 +93,13 @@ export default function CampaignNewPage() {
       className="page-card"
       title={
         <Space>
-          <Button type="text" size="small" icon={<ArrowLeftOutlined />} onClick={() => navigate('/campaigns')} aria-label="返回" />
+          <Button
+            type="text"
+            size="small"
+            icon={<ArrowLeftOutlined />}
+            onClick={() => navigate('/campaigns')}
+            aria-label="返回"
+          />
           新建述职评议考核
         </Space>
       }
@@ -175,7 +197,13 @@ export default function CampaignNewPage() {
         >
           <OrgSelect key={scopeOrg?.id ?? 'none'} initial={scopeOrg} data-testid="campaign-organizer" />
         </Form.Item>
-        <Button type="primary" htmlType="submit" loading={saving} disabled={!templateId} data-testid="campaign-create-submit">
+        <Button
+          type="primary"
+          htmlType="submit"
+          loading={saving}
+          disabled={!templateId}
+          data-testid="campaign-create-submit"
+        >
           创建方案
         </Button>
       </Form>

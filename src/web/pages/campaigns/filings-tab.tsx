@@ -1,4 +1,16 @@
-import { Alert, Button, Card, Descriptions, Input, Modal, Popconfirm, Space, Table, type TableColumnsType, Typography } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  Descriptions,
+  Input,
+  Modal,
+  Popconfirm,
+  Space,
+  Table,
+  type TableColumnsType,
+  Typography,
+} from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { campaignsApi, type CampaignChild, type CampaignDetail } from '../../api/campaigns';
@@ -72,7 +84,13 @@ export function FilingsTab({ detail, canManage, onChanged }: Props) {
               description={`确认「${c.organizer.name}」报备的方案？确认后下级即可发布。`}
               okText="确认"
               cancelText="取消"
-              onConfirm={() => act(`ack:${c.id}`, () => campaignsApi.acknowledgeFiling(c.id), `已确认「${c.organizer.name}」的方案报备`)}
+              onConfirm={() =>
+                act(
+                  `ack:${c.id}`,
+                  () => campaignsApi.acknowledgeFiling(c.id),
+                  `已确认「${c.organizer.name}」的方案报备`,
+                )
+              }
             >
               <Button type="link" size="small" loading={busy === `ack:${c.id}`} data-testid={`filing-ack-${c.id}`}>
                 确认
@@ -113,13 +131,24 @@ export function FilingsTab({ detail, canManage, onChanged }: Props) {
               },
               { key: 'state', label: '报备状态', children: <FilingTag state={filing.state} /> },
               { key: 'due', label: '本级完成时限', children: cnDate(campaign.completeBy) },
-              ...(filing.filedAt ? [{ key: 'filed', label: '报备时间', children: formatDateTime(filing.filedAt) }] : []),
+              ...(filing.filedAt
+                ? [{ key: 'filed', label: '报备时间', children: formatDateTime(filing.filedAt) }]
+                : []),
               ...(filing.note ? [{ key: 'note', label: '报备说明', children: filing.note }] : []),
-              ...(filing.reviewedAt ? [{ key: 'rev', label: '上级处理时间', children: formatDateTime(filing.reviewedAt) }] : []),
+              ...(filing.reviewedAt
+                ? [{ key: 'rev', label: '上级处理时间', children: formatDateTime(filing.reviewedAt) }]
+                : []),
             ]}
           />
           {filing.state === 'returned' && filing.returnReason && (
-            <Alert type="error" showIcon style={{ marginTop: 8 }} title="上级退回了本级方案，请修改后重新报备" description={`退回理由：${filing.returnReason}`} data-testid="filing-return-reason" />
+            <Alert
+              type="error"
+              showIcon
+              style={{ marginTop: 8 }}
+              title="上级退回了本级方案，请修改后重新报备"
+              description={`退回理由：${filing.returnReason}`}
+              data-testid="filing-return-reason"
+            />
           )}
           {canSubmit && (
             <Button
@@ -149,7 +178,9 @@ export function FilingsTab({ detail, canManage, onChanged }: Props) {
             data-testid="sub-campaigns-table"
           />
         ) : (
-          <Typography.Text type="secondary">{campaign.state === 'draft' ? '发布后为下级党组织生成各自的方案。' : '没有下级方案。'}</Typography.Text>
+          <Typography.Text type="secondary">
+            {campaign.state === 'draft' ? '发布后为下级党组织生成各自的方案。' : '没有下级方案。'}
+          </Typography.Text>
         )}
       </Card>
 
@@ -162,14 +193,24 @@ export function FilingsTab({ detail, canManage, onChanged }: Props) {
         onCancel={() => setNoteFor(null)}
         onOk={async () => {
           const ok = returning
-            ? await act(`ret:${returning.id}`, () => campaignsApi.returnFiling(returning.id, text.trim()), `已退回「${returning.organizer.name}」的方案`)
-            : await act('submit', () => campaignsApi.submitFiling(campaign.id, text.trim() || undefined), '已向上级报备方案');
+            ? await act(
+                `ret:${returning.id}`,
+                () => campaignsApi.returnFiling(returning.id, text.trim()),
+                `已退回「${returning.organizer.name}」的方案`,
+              )
+            : await act(
+                'submit',
+                () => campaignsApi.submitFiling(campaign.id, text.trim() || undefined),
+                '已向上级报备方案',
+              );
           if (ok) setNoteFor(null);
         }}
         destroyOnHidden
       >
         <Typography.Paragraph type="secondary">
-          {returning ? '请写明需要修改的内容，下级将看到退回理由。' : '可附上说明（如对模板所作的调整），上级确认后生效。'}
+          {returning
+            ? '请写明需要修改的内容，下级将看到退回理由。'
+            : '可附上说明（如对模板所作的调整），上级确认后生效。'}
         </Typography.Paragraph>
         <Input.TextArea
           rows={3}

@@ -54,7 +54,13 @@ export function OverviewTab({ detail, canManage, onChanged }: Props) {
           },
           { key: 'mode', label: '组织方式', children: detail.organizingModeLabel },
           ...(detail.parent
-            ? [{ key: 'parent', label: '上级方案', children: <Link to={`/campaigns/${detail.parent.id}`}>{detail.parent.title}</Link> }]
+            ? [
+                {
+                  key: 'parent',
+                  label: '上级方案',
+                  children: <Link to={`/campaigns/${detail.parent.id}`}>{detail.parent.title}</Link>,
+                },
+              ]
             : []),
           ...(c.completeBy ? [{ key: 'due', label: '本级完成时限', children: cnDate(c.completeBy) }] : []),
           ...(c.publishedAt ? [{ key: 'pub', label: '发布时间', children: formatDateTime(c.publishedAt) }] : []),
@@ -117,7 +123,6 @@ export function OverviewTab({ detail, canManage, onChanged }: Props) {
           data-testid="settings-summary"
         />
       </Card>
-
     </Space>
   );
 }

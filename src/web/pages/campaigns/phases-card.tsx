@@ -1,4 +1,18 @@
-import { Alert, Button, Card, DatePicker, Input, Modal, Space, Steps, Table, type TableColumnsType, Tag, Tooltip, Typography } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  DatePicker,
+  Input,
+  Modal,
+  Space,
+  Steps,
+  Table,
+  type TableColumnsType,
+  Tag,
+  Tooltip,
+  Typography,
+} from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { campaignsApi, type CampaignDetail, type LevelPhases, type Phase } from '../../api/campaigns';
@@ -65,7 +79,8 @@ export function PhasesCard({ detail, canManage, onChanged }: Props) {
     setEnd(action === 'extend' || (action === 'reopen' && phase.end < detail.today) ? null : phase.end);
     setDialog({ phase, action });
   };
-  const needsEnd = dialog && (dialog.action === 'extend' || (dialog.action === 'reopen' && dialog.phase.end < detail.today));
+  const needsEnd =
+    dialog && (dialog.action === 'extend' || (dialog.action === 'reopen' && dialog.phase.end < detail.today));
 
   const columns: TableColumnsType<Phase> = [
     { title: '阶段', dataIndex: 'label', key: 'label', width: 100 },
@@ -77,7 +92,9 @@ export function PhasesCard({ detail, canManage, onChanged }: Props) {
         <div>
           <div>{range(p.start, p.end)}</div>
           {p.plannedEnd !== p.end && (
-            <Typography.Text type="secondary" style={{ fontSize: 12 }}>原定{cnDate(p.plannedEnd)}结束</Typography.Text>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              原定{cnDate(p.plannedEnd)}结束
+            </Typography.Text>
           )}
         </div>
       ),
@@ -89,12 +106,22 @@ export function PhasesCard({ detail, canManage, onChanged }: Props) {
       render: (_, p) => (
         <div data-testid={`phase-status-${p.key}`}>
           <Tag color={STATUS_COLORS[p.status]}>{p.statusLabel}</Tag>
-          {p.closedOn && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{cnDate(p.closedOn)}关闭</Typography.Text>}
+          {p.closedOn && (
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {cnDate(p.closedOn)}关闭
+            </Typography.Text>
+          )}
           {p.overrides.map((o, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: the overrides are an append-only log; a place in it is its identity
             <div key={i} style={{ fontSize: 12, color: '#d46b08' }}>
-              {cnDate(o.on)}{OVERRIDE_LABELS[o.kind]}{o.end ? `至${cnDate(o.end.to)}` : ''}：{o.reason}
-              {o.by ? <Typography.Text type="secondary" style={{ fontSize: 12 }}>（{o.by}）</Typography.Text> : null}
+              {cnDate(o.on)}
+              {OVERRIDE_LABELS[o.kind]}
+              {o.end ? `至${cnDate(o.end.to)}` : ''}：{o.reason}
+              {o.by ? (
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                  （{o.by}）
+                </Typography.Text>
+              ) : null}
             </div>
           ))}
         </div>
@@ -109,16 +136,45 @@ export function PhasesCard({ detail, canManage, onChanged }: Props) {
         !canManage || !published ? null : (
           <Space size={0} wrap>
             {p.status === 'not_started' && (
-              <Button type="link" size="small" onClick={() => openDialog(p, 'open')} data-testid={`phase-open-${p.key}`}>提前开启</Button>
+              <Button
+                type="link"
+                size="small"
+                onClick={() => openDialog(p, 'open')}
+                data-testid={`phase-open-${p.key}`}
+              >
+                提前开启
+              </Button>
             )}
             {(p.status === 'open' || p.status === 'ended') && (
-              <Button type="link" size="small" onClick={() => openDialog(p, 'extend')} data-testid={`phase-extend-${p.key}`}>延长</Button>
+              <Button
+                type="link"
+                size="small"
+                onClick={() => openDialog(p, 'extend')}
+                data-testid={`phase-extend-${p.key}`}
+              >
+                延长
+              </Button>
             )}
             {(p.status === 'open' || p.status === 'ended') && (
-              <Button type="link" size="small" loading={busy === `${p.key}:close`} onClick={() => close(p)} data-testid={`phase-close-${p.key}`}>关闭</Button>
+              <Button
+                type="link"
+                size="small"
+                loading={busy === `${p.key}:close`}
+                onClick={() => close(p)}
+                data-testid={`phase-close-${p.key}`}
+              >
+                关闭
+              </Button>
             )}
             {p.status === 'closed' && (
-              <Button type="link" size="small" onClick={() => openDialog(p, 'reopen')} data-testid={`phase-reopen-${p.key}`}>重新开启</Button>
+              <Button
+                type="link"
+                size="small"
+                onClick={() => openDialog(p, 'reopen')}
+                data-testid={`phase-reopen-${p.key}`}
+              >
+                重新开启
+              </Button>
             )}
           </Space>
         ),
@@ -126,13 +182,19 @@ export function PhasesCard({ detail, canManage, onChanged }: Props) {
   ];
 
   const current = detail.phases.findIndex((p) => p.status === 'open' || p.status === 'not_started');
-  const title = dialog ? `${dialog.action === 'open' ? '提前开启' : dialog.action === 'extend' ? '延长' : '重新开启'}「${dialog.phase.label}」阶段` : '';
+  const title = dialog
+    ? `${dialog.action === 'open' ? '提前开启' : dialog.action === 'extend' ? '延长' : '重新开启'}「${dialog.phase.label}」阶段`
+    : '';
 
   return (
     <Card
       size="small"
       title="工作阶段"
-      extra={<Typography.Text type="secondary">各阶段按计划日期自动开始和截止；提前开启、延长、关闭须由组织单位操作并记录理由</Typography.Text>}
+      extra={
+        <Typography.Text type="secondary">
+          各阶段按计划日期自动开始和截止；提前开启、延长、关闭须由组织单位操作并记录理由
+        </Typography.Text>
+      }
     >
       <div style={{ overflowX: 'auto', paddingBottom: 8 }}>
         <Steps
@@ -142,13 +204,22 @@ export function PhasesCard({ detail, canManage, onChanged }: Props) {
           items={detail.phases.map((p) => ({
             title: p.label,
             status: p.status === 'closed' || p.status === 'ended' ? 'finish' : p.status === 'open' ? 'process' : 'wait',
-            content: <span style={{ fontSize: 12 }}>{p.start.slice(5)}～{p.end.slice(5)}</span>,
+            content: (
+              <span style={{ fontSize: 12 }}>
+                {p.start.slice(5)}～{p.end.slice(5)}
+              </span>
+            ),
           }))}
         />
       </div>
       <Table<Phase>
-        rowKey="key" size="small" pagination={false} columns={columns} dataSource={detail.phases}
-        scroll={{ x: 780 + detail.levels.length * 170 }} data-testid="phases-table"
+        rowKey="key"
+        size="small"
+        pagination={false}
+        columns={columns}
+        dataSource={detail.phases}
+        scroll={{ x: 780 + detail.levels.length * 170 }}
+        data-testid="phases-table"
       />
 
       <Modal
@@ -156,14 +227,24 @@ export function PhasesCard({ detail, canManage, onChanged }: Props) {
         title={title}
         okText="确定"
         cancelText="取消"
-        okButtonProps={{ disabled: !reason.trim() || (!!needsEnd && !end), loading: !!dialog && busy === `${dialog.phase.key}:${dialog.action}` }}
+        okButtonProps={{
+          disabled: !reason.trim() || (!!needsEnd && !end),
+          loading: !!dialog && busy === `${dialog.phase.key}:${dialog.action}`,
+        }}
         onCancel={() => setDialog(null)}
         onOk={async () => {
           if (!dialog) return;
           const { phase: p, action } = dialog;
           const body = { reason: reason.trim(), ...(needsEnd && end ? { end } : {}) };
           const done = action === 'open' ? '已提前开启' : action === 'extend' ? `已延长至${cnDate(end)}` : '已重新开启';
-          if (await run(`${p.key}:${action}`, () => campaignsApi.phase(c.id, p.key, action, body), `「${p.label}」阶段${done}`)) setDialog(null);
+          if (
+            await run(
+              `${p.key}:${action}`,
+              () => campaignsApi.phase(c.id, p.key, action, body),
+              `「${p.label}」阶段${done}`,
+            )
+          )
+            setDialog(null);
         }}
         destroyOnHidden
       >
@@ -177,14 +258,21 @@ export function PhasesCard({ detail, canManage, onChanged }: Props) {
                 style={{ width: '100%' }}
                 placeholder="新的结束日期"
                 value={end ? dayjs(end) : null}
-                disabledDate={(d) => d.format('YYYY-MM-DD') < detail.today || d.format('YYYY-MM-DD') <= dialog.phase.end}
+                disabledDate={(d) =>
+                  d.format('YYYY-MM-DD') < detail.today || d.format('YYYY-MM-DD') <= dialog.phase.end
+                }
                 onChange={(d) => setEnd(d ? d.format('YYYY-MM-DD') : null)}
                 data-testid="phase-end"
               />
             )}
             <Input.TextArea
-              rows={3} maxLength={500} showCount value={reason} onChange={(e) => setReason(e.target.value)}
-              placeholder="请填写理由" data-testid="phase-reason"
+              rows={3}
+              maxLength={500}
+              showCount
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+              placeholder="请填写理由"
+              data-testid="phase-reason"
             />
           </Space>
         )}
@@ -200,7 +288,14 @@ export function PhasesCard({ detail, canManage, onChanged }: Props) {
         onOk={async () => {
           if (!closing) return;
           const p = closing.phase;
-          if (await run(`${p.key}:confirm`, () => campaignsApi.phase(c.id, p.key, 'close', { confirm: true }), `「${p.label}」阶段已关闭`)) setClosing(null);
+          if (
+            await run(
+              `${p.key}:confirm`,
+              () => campaignsApi.phase(c.id, p.key, 'close', { confirm: true }),
+              `「${p.label}」阶段已关闭`,
+            )
+          )
+            setClosing(null);
         }}
         destroyOnHidden
       >
@@ -215,7 +310,10 @@ function levelColumns(levels: LevelPhases[]): TableColumnsType<Phase> {
   return levels.map((l, i) => ({
     title: (
       <Tooltip title={l.organizers.join('、')}>
-        <span>{l.relation === 'parent' ? `上级（${l.organizers[0]}）` : l.label}{l.completeBy ? `，${cnDate(l.completeBy)}前完成` : ''}</span>
+        <span>
+          {l.relation === 'parent' ? `上级（${l.organizers[0]}）` : l.label}
+          {l.completeBy ? `，${cnDate(l.completeBy)}前完成` : ''}
+        </span>
       </Tooltip>
     ),
     key: `level-${i}`,
@@ -224,9 +322,14 @@ function levelColumns(levels: LevelPhases[]): TableColumnsType<Phase> {
       const x = l.phases.find((q) => q.key === p.key);
       return x ? (
         <span style={{ fontSize: 12 }}>
-          {x.start.slice(5)}～{x.end.slice(5)} <Tag color={STATUS_COLORS[x.status]} style={{ fontSize: 11 }}>{x.statusLabel}</Tag>
+          {x.start.slice(5)}～{x.end.slice(5)}{' '}
+          <Tag color={STATUS_COLORS[x.status]} style={{ fontSize: 11 }}>
+            {x.statusLabel}
+          </Tag>
         </span>
-      ) : '—';
+      ) : (
+        '—'
+      );
     },
   }));
 }

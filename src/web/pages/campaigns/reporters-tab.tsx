@@ -1,6 +1,19 @@
 import { DownloadOutlined, PlusOutlined, ReloadOutlined, SearchOutlined } from '@ant-design/icons';
 import {
-  Button, DatePicker, Form, Input, InputNumber, Modal, Select, Space, Switch, Table, type TableColumnsType, Tag, Tooltip, Typography,
+  Button,
+  DatePicker,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Select,
+  Space,
+  Switch,
+  Table,
+  type TableColumnsType,
+  Tag,
+  Tooltip,
+  Typography,
 } from 'antd';
 import dayjs from 'dayjs';
 import { useQuery } from '@tanstack/react-query';
@@ -31,7 +44,13 @@ export function ReportersTab({ detail, canManage }: Props) {
   const [page, setPage] = usePage([q, sector, kind, role, showRemoved]);
   const [pageSize, setPageSize] = useState(20);
   const query: ReporterQuery = {
-    q: q || undefined, sector, kind, role, status: showRemoved ? 'all' : 'active', offset: (page - 1) * pageSize, limit: pageSize,
+    q: q || undefined,
+    sector,
+    kind,
+    role,
+    status: showRemoved ? 'all' : 'active',
+    offset: (page - 1) * pageSize,
+    limit: pageSize,
   };
   const list = useQuery({
     queryKey: ['campaign-reporters', campaign.id, query],
@@ -71,7 +90,11 @@ export function ReportersTab({ detail, canManage }: Props) {
         <div style={{ minWidth: 180 }}>
           <div>
             {r.org.name}
-            {r.role === 'downward' && <Tag color="purple" style={{ marginInlineStart: 6 }}>{r.roleLabel}</Tag>}
+            {r.role === 'downward' && (
+              <Tag color="purple" style={{ marginInlineStart: 6 }}>
+                {r.roleLabel}
+              </Tag>
+            )}
           </div>
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
             {r.org.sectorLabel} · {r.org.kindLabel}
@@ -95,7 +118,7 @@ export function ReportersTab({ detail, canManage }: Props) {
         </Space>
       ),
     },
-        {
+    {
       title: '述职对象类别',
       key: 'tier',
       width: 200,
@@ -103,7 +126,11 @@ export function ReportersTab({ detail, canManage }: Props) {
         <div>
           <div>{r.tierLabel}</div>
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-            {[r.charLimit ? `${r.charLimit}字以内` : '不限字数', r.speakingMinutes ? `发言${r.speakingMinutes}分钟` : '', r.writtenOnly ? '可书面述职' : '']
+            {[
+              r.charLimit ? `${r.charLimit}字以内` : '不限字数',
+              r.speakingMinutes ? `发言${r.speakingMinutes}分钟` : '',
+              r.writtenOnly ? '可书面述职' : '',
+            ]
               .filter(Boolean)
               .join('，')}
           </Typography.Text>
@@ -140,8 +167,18 @@ export function ReportersTab({ detail, canManage }: Props) {
                     <>
                       <div>
                         {cnDate(sc.date)}
-                        {sc.late && <Tag color="orange" style={{ marginLeft: 4 }}>逾期</Tag>}
-                        {sc.filedAt ? <Tag color="green" style={{ marginLeft: 4 }}>已报备</Tag> : <Tag style={{ marginLeft: 4 }}>未报备</Tag>}
+                        {sc.late && (
+                          <Tag color="orange" style={{ marginLeft: 4 }}>
+                            逾期
+                          </Tag>
+                        )}
+                        {sc.filedAt ? (
+                          <Tag color="green" style={{ marginLeft: 4 }}>
+                            已报备
+                          </Tag>
+                        ) : (
+                          <Tag style={{ marginLeft: 4 }}>未报备</Tag>
+                        )}
                       </div>
                       {sc.ratings && (
                         <Typography.Text type="secondary" style={{ fontSize: 12 }}>
@@ -155,11 +192,22 @@ export function ReportersTab({ detail, canManage }: Props) {
                   )}
                   {editable && (
                     <Space size={0}>
-                      <Button type="link" size="small" onClick={() => setSelfEditing(r)} data-testid={`self-committee-edit-${r.id}`}>
+                      <Button
+                        type="link"
+                        size="small"
+                        onClick={() => setSelfEditing(r)}
+                        data-testid={`self-committee-edit-${r.id}`}
+                      >
                         {sc ? '修改' : '记录'}
                       </Button>
                       {sc && (
-                        <Button type="link" size="small" loading={busyId === r.id} onClick={() => fileSelf(r)} data-testid={`self-committee-file-${r.id}`}>
+                        <Button
+                          type="link"
+                          size="small"
+                          loading={busyId === r.id}
+                          onClick={() => fileSelf(r)}
+                          data-testid={`self-committee-file-${r.id}`}
+                        >
                           报备
                         </Button>
                       )}
@@ -192,7 +240,13 @@ export function ReportersTab({ detail, canManage }: Props) {
             width: 80,
             render: (_: unknown, r: Reporter) =>
               !r.removedAt && (
-                <Button type="link" size="small" danger onClick={() => setRemoving(r)} data-testid={`reporter-remove-${r.id}`}>
+                <Button
+                  type="link"
+                  size="small"
+                  danger
+                  onClick={() => setRemoving(r)}
+                  data-testid={`reporter-remove-${r.id}`}
+                >
                   移出
                 </Button>
               ),
@@ -214,8 +268,22 @@ export function ReportersTab({ detail, canManage }: Props) {
           maxLength={64}
           data-testid="reporter-search"
         />
-        <Select allowClear placeholder="全部领域" value={sector} onChange={setSector} options={toOptions(sectors) as { value: NonNullable<ReporterQuery['sector']>; label: string }[]} style={{ width: 170 }} />
-        <Select allowClear placeholder="全部类别" value={kind} onChange={setKind} options={toOptions(kinds) as { value: NonNullable<ReporterQuery['kind']>; label: string }[]} style={{ width: 130 }} />
+        <Select
+          allowClear
+          placeholder="全部领域"
+          value={sector}
+          onChange={setSector}
+          options={toOptions(sectors) as { value: NonNullable<ReporterQuery['sector']>; label: string }[]}
+          style={{ width: 170 }}
+        />
+        <Select
+          allowClear
+          placeholder="全部类别"
+          value={kind}
+          onChange={setKind}
+          options={toOptions(kinds) as { value: NonNullable<ReporterQuery['kind']>; label: string }[]}
+          style={{ width: 130 }}
+        />
         <Select
           allowClear
           placeholder="述职与下评"
@@ -240,7 +308,13 @@ export function ReportersTab({ detail, canManage }: Props) {
           onClick={async () => {
             setExporting(true);
             try {
-              await campaignsApi.exportReporters(campaign.id, campaign.title, { q: q || undefined, sector, kind, role, status: showRemoved ? 'all' : 'active' });
+              await campaignsApi.exportReporters(campaign.id, campaign.title, {
+                q: q || undefined,
+                sector,
+                kind,
+                role,
+                status: showRemoved ? 'all' : 'active',
+              });
             } catch {
               // shown by the client
             } finally {
@@ -326,11 +400,26 @@ interface SelfCommitteeForm {
 }
 
 /** 向本级党委述职 (R-CAMP-5): the day, the committee's rating ballots by grade, how many took part. */
-function SelfCommitteeModal({ reporter, campaignId, onClose, onSaved }: { reporter: Reporter | null; campaignId: number; onClose: () => void; onSaved: (late: boolean) => void }) {
+function SelfCommitteeModal({
+  reporter,
+  campaignId,
+  onClose,
+  onSaved,
+}: {
+  reporter: Reporter | null;
+  campaignId: number;
+  onClose: () => void;
+  onSaved: (late: boolean) => void;
+}) {
   const [form] = Form.useForm<SelfCommitteeForm>();
   const [saving, setSaving] = useState(false);
   const sc = reporter?.selfCommittee;
-  const grades = [['good', '好'], ['fair', '较好'], ['average', '一般'], ['poor', '差']] as const;
+  const grades = [
+    ['good', '好'],
+    ['fair', '较好'],
+    ['average', '一般'],
+    ['poor', '差'],
+  ] as const;
   return (
     <Modal
       open={!!reporter}
@@ -342,22 +431,31 @@ function SelfCommitteeModal({ reporter, campaignId, onClose, onSaved }: { report
       onOk={() => form.submit()}
       destroyOnHidden
     >
-      <Typography.Paragraph type="secondary">记录述职日期和本级党委（委员会）评议测评的结果；保存后可“报备”给上级组织部门，报备后不能再修改。</Typography.Paragraph>
+      <Typography.Paragraph type="secondary">
+        记录述职日期和本级党委（委员会）评议测评的结果；保存后可“报备”给上级组织部门，报备后不能再修改。
+      </Typography.Paragraph>
       <Form
         form={form}
         layout="vertical"
         preserve={false}
         initialValues={{
-          date: sc ? dayjs(sc.date) : undefined, good: sc?.ratings?.good ?? 0, fair: sc?.ratings?.fair ?? 0,
-          average: sc?.ratings?.average ?? 0, poor: sc?.ratings?.poor ?? 0, participants: sc?.participants ?? null, note: sc?.note ?? '',
+          date: sc ? dayjs(sc.date) : undefined,
+          good: sc?.ratings?.good ?? 0,
+          fair: sc?.ratings?.fair ?? 0,
+          average: sc?.ratings?.average ?? 0,
+          poor: sc?.ratings?.poor ?? 0,
+          participants: sc?.participants ?? null,
+          note: sc?.note ?? '',
         }}
         onFinish={async (v) => {
           if (!reporter) return;
           setSaving(true);
           try {
             const res = await campaignsApi.selfCommittee(campaignId, reporter.id, {
-              date: v.date.format('YYYY-MM-DD'), ratings: { good: v.good, fair: v.fair, average: v.average, poor: v.poor },
-              participants: v.participants ?? null, note: v.note?.trim() || null,
+              date: v.date.format('YYYY-MM-DD'),
+              ratings: { good: v.good, fair: v.fair, average: v.average, poor: v.poor },
+              participants: v.participants ?? null,
+              note: v.note?.trim() || null,
             });
             onSaved(res.late);
           } catch (e) {
@@ -388,7 +486,17 @@ function SelfCommitteeModal({ reporter, campaignId, onClose, onSaved }: { report
   );
 }
 
-function AddReporterModal({ open, campaignId, onClose, onSaved }: { open: boolean; campaignId: number; onClose: () => void; onSaved: () => void }) {
+function AddReporterModal({
+  open,
+  campaignId,
+  onClose,
+  onSaved,
+}: {
+  open: boolean;
+  campaignId: number;
+  onClose: () => void;
+  onSaved: () => void;
+}) {
   const [form] = Form.useForm<{ orgId: number; reason: string }>();
   const [saving, setSaving] = useState(false);
   return (
@@ -421,7 +529,11 @@ function AddReporterModal({ open, campaignId, onClose, onSaved }: { open: boolea
         <Form.Item name="orgId" label="党组织" rules={[{ required: true, message: '请选择党组织' }]}>
           <OrgSelect data-testid="reporter-add-org" />
         </Form.Item>
-        <Form.Item name="reason" label="理由" rules={[{ required: true, whitespace: true, message: '请填写理由（将记入审计日志）' }]}>
+        <Form.Item
+          name="reason"
+          label="理由"
+          rules={[{ required: true, whitespace: true, message: '请填写理由（将记入审计日志）' }]}
+        >
           <Input.TextArea rows={3} maxLength={500} showCount data-testid="reporter-add-reason" />
         </Form.Item>
       </Form>
@@ -429,7 +541,17 @@ function AddReporterModal({ open, campaignId, onClose, onSaved }: { open: boolea
   );
 }
 
-function RemoveReporterModal({ reporter, campaignId, onClose, onSaved }: { reporter: Reporter | null; campaignId: number; onClose: () => void; onSaved: () => void }) {
+function RemoveReporterModal({
+  reporter,
+  campaignId,
+  onClose,
+  onSaved,
+}: {
+  reporter: Reporter | null;
+  campaignId: number;
+  onClose: () => void;
+  onSaved: () => void;
+}) {
   const [form] = Form.useForm<{ reason: string }>();
   const [saving, setSaving] = useState(false);
   return (
@@ -444,7 +566,9 @@ function RemoveReporterModal({ reporter, campaignId, onClose, onSaved }: { repor
       onOk={() => form.submit()}
       destroyOnHidden
     >
-      <Typography.Paragraph type="secondary">移出后该党组织仍保留在名单中（标为“已移出”），理由记入审计日志。</Typography.Paragraph>
+      <Typography.Paragraph type="secondary">
+        移出后该党组织仍保留在名单中（标为“已移出”），理由记入审计日志。
+      </Typography.Paragraph>
       <Form
         form={form}
         layout="vertical"

@@ -1,11 +1,35 @@
 import { ReloadOutlined, SaveOutlined, SendOutlined, WarningOutlined } from '@ant-design/icons';
 import {
-  Alert, App, Button, Card, Col, Empty, Form, Input, InputNumber, Row, Select, Space, Spin, Statistic, Table, Tag, Typography,
+  Alert,
+  App,
+  Button,
+  Card,
+  Col,
+  Empty,
+  Form,
+  Input,
+  InputNumber,
+  Row,
+  Select,
+  Space,
+  Spin,
+  Statistic,
+  Table,
+  Tag,
+  Typography,
 } from 'antd';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { isApiError } from '../../api/client';
-import { campaignsApi, type CampaignDetail, type Gap, type Gaps, type GapType, type OrgMatch, type ScopePreview } from '../../api/campaigns';
+import {
+  campaignsApi,
+  type CampaignDetail,
+  type Gap,
+  type Gaps,
+  type GapType,
+  type OrgMatch,
+  type ScopePreview,
+} from '../../api/campaigns';
 import { OrgIdSelect, OrgMultiSelect } from '../../components/org-pickers';
 import { toOptions, useMeta } from '../../lib/meta';
 import { notify } from '../../lib/notify';
@@ -63,7 +87,12 @@ export function ScopeTab({ detail, canManage, onChanged }: Props) {
   // An empty scope is a normal state of a new draft: shown in place rather than as a toast.
   const loading = previewQuery.isFetching;
   // Cleared while it is asked again, as the reload starts from a clean slate.
-  const previewError = previewQuery.error && !loading ? (isApiError(previewQuery.error) ? previewQuery.error.message : '无法预览述职范围') : null;
+  const previewError =
+    previewQuery.error && !loading
+      ? isApiError(previewQuery.error)
+        ? previewQuery.error.message
+        : '无法预览述职范围'
+      : null;
   const load = () => {
     if (draft) void previewQuery.refetch();
   };
@@ -94,25 +123,36 @@ export function ScopeTab({ detail, canManage, onChanged }: Props) {
       content: (
         <div data-testid="publish-confirm">
           <p>
-            述职范围共 <b>{preview.total}</b> 个党组织（{preview.bySector.map((s) => `${s.label}${s.count}个`).join('、')}）。
+            述职范围共 <b>{preview.total}</b> 个党组织（
+            {preview.bySector.map((s) => `${s.label}${s.count}个`).join('、')}）。
           </p>
           <p>
             其中 <b>{own?.direct ?? 0}</b> 个向{own?.name ?? '本级'}述职，成为本方案的述职对象
-            {detail.settings && (detail.settings as { meeting?: { downwardReview?: boolean } }).meeting?.downwardReview ? '；本级书记另接受“下评”' : ''}。
+            {detail.settings && (detail.settings as { meeting?: { downwardReview?: boolean } }).meeting?.downwardReview
+              ? '；本级书记另接受“下评”'
+              : ''}
+            。
           </p>
           {subs.length > 0 && (
             <p>
-              其余 {subs.reduce((s, b) => s + b.total, 0)} 个由下级党组织听取，将生成 <b>{subs.length}</b> 个下级方案（下级须向本级报备后发布）：
-              {subs.slice(0, 12).map((b) => `${b.name}（${b.total}个）`).join('、')}
+              其余 {subs.reduce((s, b) => s + b.total, 0)} 个由下级党组织听取，将生成 <b>{subs.length}</b>{' '}
+              个下级方案（下级须向本级报备后发布）：
+              {subs
+                .slice(0, 12)
+                .map((b) => `${b.name}（${b.total}个）`)
+                .join('、')}
               {subs.length > 12 && ` 等`}
             </p>
           )}
           {gapTotal > 0 && (
             <p style={{ color: '#d46b08' }}>
-              需处理的问题 {gapTotal} 项（{preview.gapCounts.map((g) => `${g.label}${g.count}`).join('、')}），发布后这些党组织仍在述职对象中，请尽快处理。
+              需处理的问题 {gapTotal} 项（{preview.gapCounts.map((g) => `${g.label}${g.count}`).join('、')}
+              ），发布后这些党组织仍在述职对象中，请尽快处理。
             </p>
           )}
-          {preview.planGaps.length > 0 && <p style={{ color: '#d46b08' }}>与方案计划不一致：{preview.planGaps.join('；')}</p>}
+          {preview.planGaps.length > 0 && (
+            <p style={{ color: '#d46b08' }}>与方案计划不一致：{preview.planGaps.join('；')}</p>
+          )}
           <p>发布后方案设置和范围条件不能再修改，述职对象的增减须说明理由并记入审计日志。</p>
         </div>
       ),
@@ -136,7 +176,11 @@ export function ScopeTab({ detail, canManage, onChanged }: Props) {
 
   return (
     <Space orientation="vertical" size={12} style={{ width: '100%' }}>
-      <Card size="small" title="述职范围条件" extra={<Typography.Text type="secondary">各条件同时满足；留空表示不限</Typography.Text>}>
+      <Card
+        size="small"
+        title="述职范围条件"
+        extra={<Typography.Text type="secondary">各条件同时满足；留空表示不限</Typography.Text>}
+      >
         <Form<OrgMatch> form={form} layout="vertical" disabled={!editable} data-testid="scope-form">
           <Row gutter={12}>
             <Col xs={24} md={12}>
@@ -156,12 +200,24 @@ export function ScopeTab({ detail, canManage, onChanged }: Props) {
             </Col>
             <Col xs={24} md={8}>
               <Form.Item name="sectors" label="领域">
-                <Select mode="multiple" allowClear options={toOptions(sectors)} placeholder="不限" data-testid="scope-sectors" />
+                <Select
+                  mode="multiple"
+                  allowClear
+                  options={toOptions(sectors)}
+                  placeholder="不限"
+                  data-testid="scope-sectors"
+                />
               </Form.Item>
             </Col>
             <Col xs={24} md={8}>
               <Form.Item name="kinds" label="组织类别">
-                <Select mode="multiple" allowClear options={toOptions(kinds)} placeholder="不限" data-testid="scope-kinds" />
+                <Select
+                  mode="multiple"
+                  allowClear
+                  options={toOptions(kinds)}
+                  placeholder="不限"
+                  data-testid="scope-kinds"
+                />
               </Form.Item>
             </Col>
             <Col xs={24} md={8}>
@@ -197,7 +253,11 @@ export function ScopeTab({ detail, canManage, onChanged }: Props) {
           {draft && canManage && !detail.permissions.canPublish && c.parentId !== null && (
             <Typography.Text type="warning">本级方案须先向上级报备并经确认后才能发布（见“方案报备”）。</Typography.Text>
           )}
-          {!draft && <Typography.Text type="secondary">方案已发布，述职对象的增减在“述职对象”中进行，须说明理由并记入审计日志。</Typography.Text>}
+          {!draft && (
+            <Typography.Text type="secondary">
+              方案已发布，述职对象的增减在“述职对象”中进行，须说明理由并记入审计日志。
+            </Typography.Text>
+          )}
         </Space>
       </Card>
 
@@ -231,7 +291,11 @@ function PreviewView({ preview }: { preview: ScopePreview }) {
             <Statistic title="述职党组织" value={preview.total} suffix="个" data-testid="scope-total" />
           </Col>
           <Col xs={12} md={4}>
-            <Statistic title="将生成下级方案" value={preview.byReportTo.filter((b) => !b.isOrganizer).length} suffix="个" />
+            <Statistic
+              title="将生成下级方案"
+              value={preview.byReportTo.filter((b) => !b.isOrganizer).length}
+              suffix="个"
+            />
           </Col>
           <Col xs={24} md={8}>
             <Typography.Text type="secondary">按领域</Typography.Text>
@@ -260,7 +324,13 @@ function PreviewView({ preview }: { preview: ScopePreview }) {
             type="warning"
             showIcon
             title="与方案计划的构成不一致"
-            description={<ul style={{ margin: 0, paddingInlineStart: 18 }}>{preview.planGaps.map((g) => <li key={g}>{g}</li>)}</ul>}
+            description={
+              <ul style={{ margin: 0, paddingInlineStart: 18 }}>
+                {preview.planGaps.map((g) => (
+                  <li key={g}>{g}</li>
+                ))}
+              </ul>
+            }
             data-testid="scope-plan-gaps"
           />
         )}
@@ -290,7 +360,12 @@ function PreviewView({ preview }: { preview: ScopePreview }) {
               title: '依据',
               key: 'rule',
               width: 260,
-              render: (_, r) => (r.ruleLabels.length ? r.ruleLabels.join('；') : <Typography.Text type="secondary">上级党组织（默认）</Typography.Text>),
+              render: (_, r) =>
+                r.ruleLabels.length ? (
+                  r.ruleLabels.join('；')
+                ) : (
+                  <Typography.Text type="secondary">上级党组织（默认）</Typography.Text>
+                ),
             },
           ]}
         />
@@ -308,7 +383,9 @@ function GapsCard({ campaignId }: { campaignId: number }) {
   const pageSize = 20;
   const query = { type, q: q || undefined, offset: (page - 1) * pageSize, limit: pageSize };
   const list = useQuery({
-    queryKey: ['campaign-gaps', campaignId, query], queryFn: ({ signal }) => campaignsApi.gaps(campaignId, query, signal), ...paged,
+    queryKey: ['campaign-gaps', campaignId, query],
+    queryFn: ({ signal }) => campaignsApi.gaps(campaignId, query, signal),
+    ...paged,
   });
   const data: Gaps | null = list.data ?? null;
   const loading = list.isFetching;
@@ -334,7 +411,15 @@ function GapsCard({ campaignId }: { campaignId: number }) {
           options={(data?.counts ?? []).map((c) => ({ value: c.type, label: `${c.label}（${c.count}）` }))}
           style={{ width: 200 }}
         />
-        <Input allowClear placeholder="搜索党组织" value={term} onChange={(e) => setTerm(e.target.value)} style={{ width: 200 }} maxLength={64} data-testid="gaps-search" />
+        <Input
+          allowClear
+          placeholder="搜索党组织"
+          value={term}
+          onChange={(e) => setTerm(e.target.value)}
+          style={{ width: 200 }}
+          maxLength={64}
+          data-testid="gaps-search"
+        />
       </div>
       <Table<Gap>
         rowKey={(g) => `${g.orgId}:${g.type}`}
@@ -343,7 +428,14 @@ function GapsCard({ campaignId }: { campaignId: number }) {
         dataSource={data?.items ?? []}
         locale={{ emptyText: '范围内的党组织均已配备书记和账号，没有需处理的问题' }}
         scroll={{ x: 720 }}
-        pagination={{ current: page, pageSize, total: data?.total ?? 0, showSizeChanger: false, onChange: setPage, showTotal: (t) => `共 ${t} 项` }}
+        pagination={{
+          current: page,
+          pageSize,
+          total: data?.total ?? 0,
+          showSizeChanger: false,
+          onChange: setPage,
+          showTotal: (t) => `共 ${t} 项`,
+        }}
         columns={[
           { title: '党组织', dataIndex: 'orgName', key: 'org' },
           { title: '问题', key: 'type', width: 150, render: (_, g) => <Tag color="orange">{g.label}</Tag> },

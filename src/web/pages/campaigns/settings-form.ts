@@ -41,8 +41,13 @@ export const shareRule = {
 export type SettingsForm = Omit<CampaignSettings, 'report' | 'grading'> & {
   report: Omit<CampaignSettings['report'], 'achievementsMaxShare'> & { achievementsMaxShare: string };
   grading: Omit<CampaignSettings['grading'], 'quotas' | 'autoPoor'> & {
-    quotas: (Omit<CampaignSettings['grading']['quotas'][number], 'share'> & { by: 'share' | 'count'; share?: string })[];
-    autoPoor: Omit<CampaignSettings['grading']['autoPoor'], 'averageOrPoorShareAbove'> & { averageOrPoorShareAbove: string };
+    quotas: (Omit<CampaignSettings['grading']['quotas'][number], 'share'> & {
+      by: 'share' | 'count';
+      share?: string;
+    })[];
+    autoPoor: Omit<CampaignSettings['grading']['autoPoor'], 'averageOrPoorShareAbove'> & {
+      averageOrPoorShareAbove: string;
+    };
   };
 };
 
@@ -53,8 +58,15 @@ export function toForm(s: CampaignSettings): SettingsForm {
     report: { ...c.report, achievementsMaxShare: shareToText(c.report.achievementsMaxShare) },
     grading: {
       ...c.grading,
-      quotas: c.grading.quotas.map((q) => ({ ...q, by: q.share === undefined ? 'count' : 'share', share: shareToText(q.share) })),
-      autoPoor: { ...c.grading.autoPoor, averageOrPoorShareAbove: shareToText(c.grading.autoPoor.averageOrPoorShareAbove) },
+      quotas: c.grading.quotas.map((q) => ({
+        ...q,
+        by: q.share === undefined ? 'count' : 'share',
+        share: shareToText(q.share),
+      })),
+      autoPoor: {
+        ...c.grading.autoPoor,
+        averageOrPoorShareAbove: shareToText(c.grading.autoPoor.averageOrPoorShareAbove),
+      },
     },
   };
 }
@@ -86,7 +98,10 @@ function cleanCriteria<M extends { sectors?: unknown[]; kinds?: unknown[]; level
 export function fromForm(v: SettingsForm, original: CampaignSettings, year: number): CampaignSettings {
   const { quotas, autoPoor, ...grading } = v.grading;
   const downwardReview = !!v.meeting.downwardReview;
-  const downward = v.meeting.ballotForms?.downward ?? original.meeting.ballotForms.downward ?? (downwardReview ? defaultDownwardForm(year) : null);
+  const downward =
+    v.meeting.ballotForms?.downward ??
+    original.meeting.ballotForms.downward ??
+    (downwardReview ? defaultDownwardForm(year) : null);
   return {
     ...original,
     ...v,
@@ -111,7 +126,11 @@ export function fromForm(v: SettingsForm, original: CampaignSettings, year: numb
     summary: { ...original.summary, ...v.summary, upperBody: v.summary?.upperBody?.trim() || null },
     reporterTiers: (v.reporterTiers ?? []).map((t) => ({ ...t, match: cleanCriteria(t.match) })),
     routes: (v.routes ?? []).map((r) => ({ ...r, match: cleanCriteria(r.match) })),
-    keyContentItems: (v.keyContentItems ?? []).map((k, i) => ({ id: k.id || `k${i + 1}`, title: k.title, description: k.description ?? '' })),
+    keyContentItems: (v.keyContentItems ?? []).map((k, i) => ({
+      id: k.id || `k${i + 1}`,
+      title: k.title,
+      description: k.description ?? '',
+    })),
   };
 }
 

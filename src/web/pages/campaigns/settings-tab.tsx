@@ -1,6 +1,18 @@
 import { DeleteOutlined, PlusOutlined, SaveOutlined, UndoOutlined } from '@ant-design/icons';
 import {
-  Alert, Button, Col, Collapse, DatePicker, Form, Input, InputNumber, Row, Select, Space, Switch, Typography,
+  Alert,
+  Button,
+  Col,
+  Collapse,
+  DatePicker,
+  Form,
+  Input,
+  InputNumber,
+  Row,
+  Select,
+  Space,
+  Switch,
+  Typography,
 } from 'antd';
 import dayjs from 'dayjs';
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
@@ -31,7 +43,16 @@ const PHASE_OPTIONS = PHASES.map((p) => ({ value: p.key, label: p.label }));
 const GRADE_OPTIONS = GRADES.map((g) => ({ value: g, label: GRADE_LABELS[g] }));
 
 const PANELS = [
-  'keyContentItems', 'phases', 'organizing', 'reporterTiers', 'report', 'meeting', 'ballots', 'grading', 'routes', 'other',
+  'keyContentItems',
+  'phases',
+  'organizing',
+  'reporterTiers',
+  'report',
+  'meeting',
+  'ballots',
+  'grading',
+  'routes',
+  'other',
 ] as const;
 /** Which section a server field path opens. */
 function panelOf(path: (string | number)[]): string {
@@ -44,7 +65,9 @@ function panelOf(path: (string | number)[]): string {
 const ListError = ({ errors }: { errors: ReactNode[] }) => (errors.length ? <Form.ErrorList errors={errors} /> : null);
 
 function RemoveButton({ onClick, disabled }: { onClick: () => void; disabled: boolean }) {
-  return <Button type="text" danger icon={<DeleteOutlined />} onClick={onClick} disabled={disabled} aria-label="删除" />;
+  return (
+    <Button type="text" danger icon={<DeleteOutlined />} onClick={onClick} disabled={disabled} aria-label="删除" />
+  );
 }
 
 export function SettingsTab({ detail, editable, onChanged }: Props) {
@@ -111,7 +134,9 @@ export function SettingsTab({ detail, editable, onChanged }: Props) {
             <>
               {fields.map((f, i) => (
                 <Row key={f.key} gutter={8} align="top" wrap={false}>
-                  <Col flex="32px" style={{ paddingTop: 5 }}>{i + 1}.</Col>
+                  <Col flex="32px" style={{ paddingTop: 5 }}>
+                    {i + 1}.
+                  </Col>
                   <Col flex="auto">
                     <Form.Item name={[f.name, 'title']} rules={req('请填写重点内容标题')} style={{ marginBottom: 4 }}>
                       <Input placeholder="标题" maxLength={200} />
@@ -131,7 +156,9 @@ export function SettingsTab({ detail, editable, onChanged }: Props) {
                 icon={<PlusOutlined />}
                 disabled={!editable}
                 onClick={() => {
-                  const used = new Set(((form.getFieldValue('keyContentItems') ?? []) as { id: string }[]).map((k) => k.id));
+                  const used = new Set(
+                    ((form.getFieldValue('keyContentItems') ?? []) as { id: string }[]).map((k) => k.id),
+                  );
                   let n = fields.length + 1;
                   while (used.has(`k${n}`)) n++;
                   add({ id: `k${n}`, title: '', description: '' });
@@ -166,7 +193,12 @@ export function SettingsTab({ detail, editable, onChanged }: Props) {
                 </Space>
               ))}
               <ListError errors={errors} />
-              <Button type="dashed" icon={<PlusOutlined />} disabled={!editable} onClick={() => add({ key: undefined, start: null, end: null })}>
+              <Button
+                type="dashed"
+                icon={<PlusOutlined />}
+                disabled={!editable}
+                onClick={() => add({ key: undefined, start: null, end: null })}
+              >
                 添加阶段
               </Button>
             </>
@@ -284,7 +316,16 @@ export function SettingsTab({ detail, editable, onChanged }: Props) {
                 type="dashed"
                 icon={<PlusOutlined />}
                 disabled={!editable}
-                onClick={() => add({ key: `tier${Date.now() % 100000}`, label: '', match: {}, charLimit: 1500, speakingMinutes: 5, writtenOnlyAllowed: false })}
+                onClick={() =>
+                  add({
+                    key: `tier${Date.now() % 100000}`,
+                    label: '',
+                    match: {},
+                    charLimit: 1500,
+                    speakingMinutes: 5,
+                    writtenOnlyAllowed: false,
+                  })
+                }
               >
                 添加类别
               </Button>
@@ -305,7 +346,12 @@ export function SettingsTab({ detail, editable, onChanged }: Props) {
               </Form.Item>
             </Col>
             <Col xs={24} sm={12} md={8}>
-              <Form.Item name={['report', 'achievementsMaxShare']} label="成绩部分篇幅上限" rules={[shareRule]} extra="如“1/3”，留空表示不限">
+              <Form.Item
+                name={['report', 'achievementsMaxShare']}
+                label="成绩部分篇幅上限"
+                rules={[shareRule]}
+                extra="如“1/3”，留空表示不限"
+              >
                 <Input placeholder="不限" />
               </Form.Item>
             </Col>
@@ -316,7 +362,12 @@ export function SettingsTab({ detail, editable, onChanged }: Props) {
             </Col>
           </Row>
           <Form.Item name={['report', 'blockingChecks']} label="未通过时阻止提交的检查">
-            <Select mode="multiple" allowClear options={REPORT_CHECKS.map((c) => ({ value: c.code, label: c.label }))} placeholder="无" />
+            <Select
+              mode="multiple"
+              allowClear
+              options={REPORT_CHECKS.map((c) => ({ value: c.code, label: c.label }))}
+              placeholder="无"
+            />
           </Form.Item>
           <Space wrap size="large">
             <Form.Item name={['report', 'lateSubmissionAllowed']} label="允许逾期报送" valuePropName="checked">
@@ -374,7 +425,11 @@ export function SettingsTab({ detail, editable, onChanged }: Props) {
             <Switch checkedChildren="开展" unCheckedChildren="不开展" data-testid="setting-downward" />
           </Form.Item>
           <Space wrap size="large" align="start">
-            <Form.Item name={['meeting', 'selfCommitteeReport', 'enabled']} label="向本级党委述职" valuePropName="checked">
+            <Form.Item
+              name={['meeting', 'selfCommitteeReport', 'enabled']}
+              label="向本级党委述职"
+              valuePropName="checked"
+            >
               <Switch checkedChildren="开展" unCheckedChildren="不开展" data-testid="setting-self-committee" />
             </Form.Item>
             <Form.Item name={['meeting', 'selfCommitteeReport', 'completeBy']} label="完成时间" {...dateProps}>
@@ -387,7 +442,11 @@ export function SettingsTab({ detail, editable, onChanged }: Props) {
               <Switch />
             </Form.Item>
             <Form.Item name={['meeting', 'commentMode']} label="点评方式" extra="会场控制台按此顺序进行">
-              <Select style={{ width: 260 }} options={COMMENT_MODES.map((m) => ({ value: m.code, label: m.label }))} data-testid="setting-comment-mode" />
+              <Select
+                style={{ width: 260 }}
+                options={COMMENT_MODES.map((m) => ({ value: m.code, label: m.label }))}
+                data-testid="setting-comment-mode"
+              />
             </Form.Item>
           </Space>
         </>
@@ -422,12 +481,19 @@ export function SettingsTab({ detail, editable, onChanged }: Props) {
                   >
                     添加类别
                   </Button>
-                  <Typography.Text type={categorySum === 100 ? 'secondary' : 'danger'}>权重合计 {categorySum}%（应为100%；权重0表示列席不测评）</Typography.Text>
+                  <Typography.Text type={categorySum === 100 ? 'secondary' : 'danger'}>
+                    权重合计 {categorySum}%（应为100%；权重0表示列席不测评）
+                  </Typography.Text>
                 </Space>
               </>
             )}
           </Form.List>
-          <Form.Item name={['ballots', 'minGroupSize']} label="分类统计最少人数" style={{ marginTop: 16 }} extra="人数少于此数的类别不单独统计，避免推断个人投票">
+          <Form.Item
+            name={['ballots', 'minGroupSize']}
+            label="分类统计最少人数"
+            style={{ marginTop: 16 }}
+            extra="人数少于此数的类别不单独统计，避免推断个人投票"
+          >
             <InputNumber<number> min={1} precision={0} suffix="人" style={{ width: 160 }} />
           </Form.Item>
         </>
@@ -442,7 +508,14 @@ export function SettingsTab({ detail, editable, onChanged }: Props) {
           <Space wrap style={{ display: 'flex', marginTop: 8 }}>
             {GRADES.map((g) => (
               <Form.Item key={g} name={['grading', 'points', g]} rules={req('请填写分值')}>
-                <InputNumber<number> min={0} max={100} precision={0} prefix={GRADE_LABELS[g]} suffix="分" style={{ width: 160 }} />
+                <InputNumber<number>
+                  min={0}
+                  max={100}
+                  precision={0}
+                  prefix={GRADE_LABELS[g]}
+                  suffix="分"
+                  style={{ width: 160 }}
+                />
               </Form.Item>
             ))}
           </Space>
@@ -456,10 +529,22 @@ export function SettingsTab({ detail, editable, onChanged }: Props) {
                       <Select mode="multiple" options={GRADE_OPTIONS} placeholder="等次" style={{ minWidth: 180 }} />
                     </Form.Item>
                     <Form.Item name={[f.name, 'op']}>
-                      <Select style={{ width: 100 }} options={[{ value: 'max', label: '不超过' }, { value: 'min', label: '不少于' }]} />
+                      <Select
+                        style={{ width: 100 }}
+                        options={[
+                          { value: 'max', label: '不超过' },
+                          { value: 'min', label: '不少于' },
+                        ]}
+                      />
                     </Form.Item>
                     <Form.Item name={[f.name, 'by']}>
-                      <Select style={{ width: 90 }} options={[{ value: 'share', label: '比例' }, { value: 'count', label: '个数' }]} />
+                      <Select
+                        style={{ width: 90 }}
+                        options={[
+                          { value: 'share', label: '比例' },
+                          { value: 'count', label: '个数' },
+                        ]}
+                      />
                     </Form.Item>
                     <Form.Item noStyle shouldUpdate>
                       {() =>
@@ -507,7 +592,11 @@ export function SettingsTab({ detail, editable, onChanged }: Props) {
           </Form.List>
           <Typography.Text strong>直接确定为“差”的情形</Typography.Text>
           <Space wrap size="large" align="start" style={{ display: 'flex', marginTop: 8 }}>
-            <Form.Item name={['grading', 'autoPoor', 'averageOrPoorShareAbove']} label="“一般”“差”票超过" rules={[shareRule]}>
+            <Form.Item
+              name={['grading', 'autoPoor', 'averageOrPoorShareAbove']}
+              label="“一般”“差”票超过"
+              rules={[shareRule]}
+            >
               <Input placeholder="不适用" style={{ width: 130 }} />
             </Form.Item>
             <Form.Item name={['grading', 'autoPoor', 'majorError']} label="重大失误" valuePropName="checked">
@@ -521,11 +610,20 @@ export function SettingsTab({ detail, editable, onChanged }: Props) {
           <Space wrap style={{ display: 'flex', marginTop: 8 }}>
             {COMPONENTS.map((c) => (
               <Form.Item key={c} name={['grading', 'compositeWeights', c]} rules={req('请填写权重')}>
-                <InputNumber<number> min={0} max={100} precision={0} prefix={COMPONENT_LABELS[c]} suffix="%" style={{ width: 190 }} />
+                <InputNumber<number>
+                  min={0}
+                  max={100}
+                  precision={0}
+                  prefix={COMPONENT_LABELS[c]}
+                  suffix="%"
+                  style={{ width: 190 }}
+                />
               </Form.Item>
             ))}
           </Space>
-          <Typography.Paragraph type={weightSum === 100 ? 'secondary' : 'danger'}>合计 {weightSum}%（应为100%）</Typography.Paragraph>
+          <Typography.Paragraph type={weightSum === 100 ? 'secondary' : 'danger'}>
+            合计 {weightSum}%（应为100%）
+          </Typography.Paragraph>
           <Space wrap size="large" align="start">
             <Form.Item name={['fieldAssessment', 'enabled']} label="实地考核" valuePropName="checked">
               <Switch checkedChildren="开展" unCheckedChildren="不开展" />
@@ -542,8 +640,12 @@ export function SettingsTab({ detail, editable, onChanged }: Props) {
             <Form.Item name={['keyManagement', 'scope']} label="重点管理名单确定范围">
               <Select style={{ width: 320 }} options={KEY_SCOPES.map((k) => ({ value: k.code, label: k.label }))} />
             </Form.Item>
-            <Form.Item name={['grading', 'lowerShareStatedAtLock']} label="“较好”及以下比例" valuePropName="checked"
-              extra="方案未规定比例时，由党委（党组）在审定等次时确定">
+            <Form.Item
+              name={['grading', 'lowerShareStatedAtLock']}
+              label="“较好”及以下比例"
+              valuePropName="checked"
+              extra="方案未规定比例时，由党委（党组）在审定等次时确定"
+            >
               <Switch checkedChildren="锁定时确定" unCheckedChildren="不需要" />
             </Form.Item>
           </Space>
@@ -560,61 +662,81 @@ export function SettingsTab({ detail, editable, onChanged }: Props) {
               <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
                 未匹配任何规则的党组织向其上级党组织述职；符合规则的改向指定党组织述职，按顺序第一个符合的规则生效。
               </Typography.Paragraph>
-              {fields.map((f, i) => inherited.has(i) ? (
-                <InheritedRoute key={f.key} index={i} rule={form.getFieldValue(['routes', f.name])} names={detail.orgNames} />
-              ) : (
-                <div key={f.key} className="campaign-subform" data-testid={`route-rule-${i}`}>
-                  <Row gutter={8}>
-                    <Col xs={24} md={11}>
-                      <Form.Item name={[f.name, 'label']} label="规则名称" rules={req('请填写规则名称')}>
-                        <Input />
-                      </Form.Item>
-                    </Col>
-                    <Col xs={22} md={12}>
-                      <Form.Item name={[f.name, 'reportTo']} label="向哪个党组织述职" rules={req('请选择听取述职的党组织')}>
-                        <OrgIdSelect placeholder="搜索并选择党组织" data-testid={`route-target-${i}`} />
-                      </Form.Item>
-                    </Col>
-                    <Col xs={2} md={1} style={{ paddingTop: 30 }}>
-                      <RemoveButton onClick={() => remove(f.name)} disabled={!editable} />
-                    </Col>
-                  </Row>
-                  <Row gutter={8}>
-                    <Col xs={24} md={6}>
-                      <Form.Item name={[f.name, 'match', 'sectors']} label="领域">
-                        <Select mode="multiple" allowClear options={sectorOpts} placeholder="不限" />
-                      </Form.Item>
-                    </Col>
-                    <Col xs={24} md={6}>
-                      <Form.Item name={[f.name, 'match', 'kinds']} label="组织类别">
-                        <Select mode="multiple" allowClear options={kindOpts} placeholder="不限" />
-                      </Form.Item>
-                    </Col>
-                    <Col xs={24} md={12}>
-                      <Form.Item noStyle shouldUpdate>
-                        {() =>
-                          Array.isArray(form.getFieldValue(['routes', f.name, 'match', 'orgIds'])) ? (
-                            <Form.Item name={[f.name, 'match', 'orgIds']} label="指定党组织" rules={[{ required: true, type: 'array', min: 1, message: '请选择适用的党组织' }]}>
-                              <OrgMultiSelect data-testid={`route-orgs-${i}`} />
-                            </Form.Item>
-                          ) : (
-                            <Button
-                              type="link"
-                              style={{ marginTop: 30 }}
-                              disabled={!editable}
-                              onClick={() => form.setFieldValue(['routes', f.name, 'match', 'orgIds'], [])}
-                            >
-                              限定为指定的党组织
-                            </Button>
-                          )
-                        }
-                      </Form.Item>
-                    </Col>
-                  </Row>
-                </div>
-              ))}
+              {fields.map((f, i) =>
+                inherited.has(i) ? (
+                  <InheritedRoute
+                    key={f.key}
+                    index={i}
+                    rule={form.getFieldValue(['routes', f.name])}
+                    names={detail.orgNames}
+                  />
+                ) : (
+                  <div key={f.key} className="campaign-subform" data-testid={`route-rule-${i}`}>
+                    <Row gutter={8}>
+                      <Col xs={24} md={11}>
+                        <Form.Item name={[f.name, 'label']} label="规则名称" rules={req('请填写规则名称')}>
+                          <Input />
+                        </Form.Item>
+                      </Col>
+                      <Col xs={22} md={12}>
+                        <Form.Item
+                          name={[f.name, 'reportTo']}
+                          label="向哪个党组织述职"
+                          rules={req('请选择听取述职的党组织')}
+                        >
+                          <OrgIdSelect placeholder="搜索并选择党组织" data-testid={`route-target-${i}`} />
+                        </Form.Item>
+                      </Col>
+                      <Col xs={2} md={1} style={{ paddingTop: 30 }}>
+                        <RemoveButton onClick={() => remove(f.name)} disabled={!editable} />
+                      </Col>
+                    </Row>
+                    <Row gutter={8}>
+                      <Col xs={24} md={6}>
+                        <Form.Item name={[f.name, 'match', 'sectors']} label="领域">
+                          <Select mode="multiple" allowClear options={sectorOpts} placeholder="不限" />
+                        </Form.Item>
+                      </Col>
+                      <Col xs={24} md={6}>
+                        <Form.Item name={[f.name, 'match', 'kinds']} label="组织类别">
+                          <Select mode="multiple" allowClear options={kindOpts} placeholder="不限" />
+                        </Form.Item>
+                      </Col>
+                      <Col xs={24} md={12}>
+                        <Form.Item noStyle shouldUpdate>
+                          {() =>
+                            Array.isArray(form.getFieldValue(['routes', f.name, 'match', 'orgIds'])) ? (
+                              <Form.Item
+                                name={[f.name, 'match', 'orgIds']}
+                                label="指定党组织"
+                                rules={[{ required: true, type: 'array', min: 1, message: '请选择适用的党组织' }]}
+                              >
+                                <OrgMultiSelect data-testid={`route-orgs-${i}`} />
+                              </Form.Item>
+                            ) : (
+                              <Button
+                                type="link"
+                                style={{ marginTop: 30 }}
+                                disabled={!editable}
+                                onClick={() => form.setFieldValue(['routes', f.name, 'match', 'orgIds'], [])}
+                              >
+                                限定为指定的党组织
+                              </Button>
+                            )
+                          }
+                        </Form.Item>
+                      </Col>
+                    </Row>
+                  </div>
+                ),
+              )}
               <ListError errors={errors} />
-              <Button type="dashed" icon={<PlusOutlined />} disabled={!editable} onClick={() => add({ label: '', match: {}, reportTo: null })}>
+              <Button
+                type="dashed"
+                icon={<PlusOutlined />}
+                disabled={!editable}
+                onClick={() => add({ label: '', match: {}, reportTo: null })}
+              >
                 添加路由规则
               </Button>
             </>
@@ -633,7 +755,11 @@ export function SettingsTab({ detail, editable, onChanged }: Props) {
           <Form.Item name={['summary', 'resultsDueDate']} label="评议结果报送截止" {...dateProps}>
             <DatePicker placeholder="不限" />
           </Form.Item>
-          <Form.Item name={['summary', 'upperBody']} label="上级党组织（不在本系统中时）" extra="本级为系统中最高一级时，总结报告报送此单位">
+          <Form.Item
+            name={['summary', 'upperBody']}
+            label="上级党组织（不在本系统中时）"
+            extra="本级为系统中最高一级时，总结报告报送此单位"
+          >
             <Input style={{ width: 260 }} maxLength={100} placeholder="如：某某市委组织部" />
           </Form.Item>
         </Space>
@@ -656,7 +782,15 @@ export function SettingsTab({ detail, editable, onChanged }: Props) {
           type="info"
           showIcon
           style={{ marginBottom: 12 }}
-          title={campaign.state !== 'draft' ? '方案已发布，设置不能再修改（阶段的开启与关闭在“概况”中进行）。' : campaign.filingState === 'filed' ? '方案已报上级备案，等待审核期间不能修改。' : campaign.filingState === 'acknowledged' ? '方案已经上级确认备案，不能再修改。' : '您无权修改本方案的设置。'}
+          title={
+            campaign.state !== 'draft'
+              ? '方案已发布，设置不能再修改（阶段的开启与关闭在“概况”中进行）。'
+              : campaign.filingState === 'filed'
+                ? '方案已报上级备案，等待审核期间不能修改。'
+                : campaign.filingState === 'acknowledged'
+                  ? '方案已经上级确认备案，不能再修改。'
+                  : '您无权修改本方案的设置。'
+          }
         />
       )}
       <Form.Item label="方案名称" required>
@@ -705,9 +839,17 @@ export function SettingsTab({ detail, editable, onChanged }: Props) {
  * A route rule copied from the level above (a township's round inherits the county's): shown as text, with the
  * names the server sent — its targets often lie outside this user's subtree, and the level above owns the rule.
  */
-function InheritedRoute({ index, rule, names }: { index: number; rule: CampaignSettings['routes'][number]; names: Record<string, string> }) {
+function InheritedRoute({
+  index,
+  rule,
+  names,
+}: {
+  index: number;
+  rule: CampaignSettings['routes'][number];
+  names: Record<string, string>;
+}) {
   const { sectorLabel, kindLabel } = useMeta();
-  const name = (id: number | null) => (id === null ? '上级党组织' : names[String(id)] ?? `组织 #${id}`);
+  const name = (id: number | null) => (id === null ? '上级党组织' : (names[String(id)] ?? `组织 #${id}`));
   const m = rule.match;
   const parts = [
     m.sectors?.length ? `领域：${m.sectors.map(sectorLabel).join('、')}` : null,
@@ -718,7 +860,9 @@ function InheritedRoute({ index, rule, names }: { index: number; rule: CampaignS
     <div className="campaign-subform" data-testid={`route-rule-${index}`}>
       <Typography.Text strong>{rule.label}</Typography.Text>
       <Typography.Text type="secondary">（上级方案规定，本级不能修改）</Typography.Text>
-      <div data-testid={`route-target-${index}`}>向「{name(rule.reportTo)}」述职{parts.length ? `；${parts.join('；')}` : ''}</div>
+      <div data-testid={`route-target-${index}`}>
+        向「{name(rule.reportTo)}」述职{parts.length ? `；${parts.join('；')}` : ''}
+      </div>
     </div>
   );
 }

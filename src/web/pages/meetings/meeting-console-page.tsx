@@ -1,5 +1,10 @@
 import {
-  CaretRightOutlined, FastForwardOutlined, FullscreenOutlined, PauseOutlined, RedoOutlined, StepForwardOutlined,
+  CaretRightOutlined,
+  FastForwardOutlined,
+  FullscreenOutlined,
+  PauseOutlined,
+  RedoOutlined,
+  StepForwardOutlined,
 } from '@ant-design/icons';
 import { Button, Drawer, Select, Space, Spin } from 'antd';
 import QRCode from 'qrcode';
@@ -7,7 +12,13 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { isApiError } from '../../api/client';
-import { meetingsApi, type BallotRound, type LiveCounts, type MeetingDetail, type TimerAction } from '../../api/meetings';
+import {
+  meetingsApi,
+  type BallotRound,
+  type LiveCounts,
+  type MeetingDetail,
+  type TimerAction,
+} from '../../api/meetings';
 import { nextSpeaker } from '../../../domain/meeting-agenda';
 import { formatClock, timerView } from '../../../domain/meeting-timer';
 import { keys } from '../../lib/query';
@@ -101,14 +112,23 @@ export default function MeetingConsolePage() {
   };
 
   if (!d) {
-    return <div className="console console-center">{error ? <div className="console-error">{error}</div> : <Spin size="large" />}</div>;
+    return (
+      <div className="console console-center">
+        {error ? <div className="console-error">{error}</div> : <Spin size="large" />}
+      </div>
+    );
   }
 
   const manage = d.permissions.manage && d.meeting.state !== 'closed';
   const current = d.agenda.find((a) => a.id === d.timer.itemId) ?? null;
   const next = nextSpeaker(d.agenda, d.timer.itemId);
   const view = timerView(
-    { itemId: d.timer.itemId, status: d.timer.status, startedAt: d.timer.startedAt ? new Date(d.timer.startedAt) : null, elapsedMs: d.timer.elapsedMs },
+    {
+      itemId: d.timer.itemId,
+      status: d.timer.status,
+      startedAt: d.timer.startedAt ? new Date(d.timer.startedAt) : null,
+      elapsedMs: d.timer.elapsedMs,
+    },
     new Date(now + offset),
     current?.speakingMinutes ?? null,
   );
@@ -124,49 +144,132 @@ export default function MeetingConsolePage() {
         <div className="console-title">{d.meeting.title}</div>
         <div className="console-steps">
           {d.steps.map((s) => (
-            <button key={s.key} type="button" disabled={!manage || busy}
+            <button
+              key={s.key}
+              type="button"
+              disabled={!manage || busy}
               className={`console-step${d.meeting.currentStep === s.key ? ' is-current' : ''}`}
-              onClick={() => act(() => meetingsApi.setStep(meetingId, s.key))}>{s.label}</button>
+              onClick={() => act(() => meetingsApi.setStep(meetingId, s.key))}
+            >
+              {s.label}
+            </button>
           ))}
         </div>
-        <Button type="text" className="console-fullscreen" icon={<FullscreenOutlined />} aria-label="全屏"
-          onClick={() => void document.documentElement.requestFullscreen?.().catch(() => {})} />
+        <Button
+          type="text"
+          className="console-fullscreen"
+          icon={<FullscreenOutlined />}
+          aria-label="全屏"
+          onClick={() => void document.documentElement.requestFullscreen?.().catch(() => {})}
+        />
       </header>
 
       <main className="console-main">
         <section className="console-speaker">
-          <div className="console-label" data-testid="console-flow">{commenting_ ? '正在点评' : '正在述职'}（{d.flow.modeLabel}）</div>
-          <div className="console-now" data-testid="console-speaker">{current ? current.orgName : '尚未开始'}</div>
+          <div className="console-label" data-testid="console-flow">
+            {commenting_ ? '正在点评' : '正在述职'}（{d.flow.modeLabel}）
+          </div>
+          <div className="console-now" data-testid="console-speaker">
+            {current ? current.orgName : '尚未开始'}
+          </div>
           {current && (
             <div className="console-sub">
-              {current.secretaryName ? `书记 ${current.secretaryName}` : ''}{current.role === 'downward' ? '（下评）' : ''}
+              {current.secretaryName ? `书记 ${current.secretaryName}` : ''}
+              {current.role === 'downward' ? '（下评）' : ''}
               {current.speakingMinutes ? `　发言时间 ${current.speakingMinutes} 分钟` : ''}
             </div>
           )}
-          <div className={`console-clock${view.overrun ? ' is-over' : ''}${d.timer.status === 'paused' ? ' is-paused' : ''}`} data-testid="console-clock">
+          <div
+            className={`console-clock${view.overrun ? ' is-over' : ''}${d.timer.status === 'paused' ? ' is-paused' : ''}`}
+            data-testid="console-clock"
+          >
             {clock}
           </div>
           <div className="console-clock-note">
-            {d.timer.status === 'running' ? (view.overrun ? '已超时' : '计时中') : d.timer.status === 'paused' ? '已暂停' : current ? '待开始' : ''}
+            {d.timer.status === 'running'
+              ? view.overrun
+                ? '已超时'
+                : '计时中'
+              : d.timer.status === 'paused'
+                ? '已暂停'
+                : current
+                  ? '待开始'
+                  : ''}
           </div>
-          <div className="console-next" data-testid="console-next">下一项：{d.flow.next ?? '—'}</div>
+          <div className="console-next" data-testid="console-next">
+            下一项：{d.flow.next ?? '—'}
+          </div>
 
           {manage && (
             <Space wrap className="console-controls" size="middle">
-              {d.timer.status === 'running'
-                ? <Button size="large" icon={<PauseOutlined />} disabled={busy} onClick={() => timerAct('pause')} data-testid="timer-pause">暂停</Button>
-                : <Button size="large" type="primary" icon={<CaretRightOutlined />} disabled={busy || !current} onClick={() => timerAct('start')} data-testid="timer-start">开始</Button>}
-              <Button size="large" type={d.timer.status === 'running' ? 'default' : 'primary'} icon={<FastForwardOutlined />} disabled={busy || !d.flow.next}
-                onClick={() => act(() => meetingsApi.advance(meetingId))} data-testid="flow-next">下一项</Button>
-              <Button size="large" icon={<StepForwardOutlined />} disabled={busy || !next} onClick={() => timerAct('next')} data-testid="timer-next">下一位述职</Button>
-              <Button size="large" icon={<RedoOutlined />} disabled={busy || !current} onClick={() => timerAct('reset')}>重新计时</Button>
-              <Select size="large" style={{ minWidth: 260 }} placeholder="选择发言人" value={current?.id}
+              {d.timer.status === 'running' ? (
+                <Button
+                  size="large"
+                  icon={<PauseOutlined />}
+                  disabled={busy}
+                  onClick={() => timerAct('pause')}
+                  data-testid="timer-pause"
+                >
+                  暂停
+                </Button>
+              ) : (
+                <Button
+                  size="large"
+                  type="primary"
+                  icon={<CaretRightOutlined />}
+                  disabled={busy || !current}
+                  onClick={() => timerAct('start')}
+                  data-testid="timer-start"
+                >
+                  开始
+                </Button>
+              )}
+              <Button
+                size="large"
+                type={d.timer.status === 'running' ? 'default' : 'primary'}
+                icon={<FastForwardOutlined />}
+                disabled={busy || !d.flow.next}
+                onClick={() => act(() => meetingsApi.advance(meetingId))}
+                data-testid="flow-next"
+              >
+                下一项
+              </Button>
+              <Button
+                size="large"
+                icon={<StepForwardOutlined />}
+                disabled={busy || !next}
+                onClick={() => timerAct('next')}
+                data-testid="timer-next"
+              >
+                下一位述职
+              </Button>
+              <Button
+                size="large"
+                icon={<RedoOutlined />}
+                disabled={busy || !current}
+                onClick={() => timerAct('reset')}
+              >
+                重新计时
+              </Button>
+              <Select
+                size="large"
+                style={{ minWidth: 260 }}
+                placeholder="选择发言人"
+                value={current?.id}
                 options={speakers.map((a) => ({ value: a.id, label: `${a.position}. ${a.orgName}` }))}
-                onChange={(v) => timerAct('select', v)} />
+                onChange={(v) => timerAct('select', v)}
+              />
             </Space>
           )}
           {d.permissions.comment && d.meeting.state !== 'closed' && (
-            <Button size="large" className="console-comment-button" onClick={() => setCommenting(true)} data-testid="console-comment">记录点评 / 问答</Button>
+            <Button
+              size="large"
+              className="console-comment-button"
+              onClick={() => setCommenting(true)}
+              data-testid="console-comment"
+            >
+              记录点评 / 问答
+            </Button>
           )}
         </section>
 
@@ -177,7 +280,9 @@ export default function MeetingConsolePage() {
             <ol>
               {d.agenda.map((a) => (
                 <li key={a.id} className={a.id === current?.id ? 'is-current' : a.speechEndedAt ? 'is-done' : ''}>
-                  {a.orgName}{a.writtenOnly ? '（书面述职）' : ''}{a.commentCount ? `　点评 ${a.commentCount}` : ''}
+                  {a.orgName}
+                  {a.writtenOnly ? '（书面述职）' : ''}
+                  {a.commentCount ? `　点评 ${a.commentCount}` : ''}
                 </li>
               ))}
             </ol>
@@ -185,12 +290,23 @@ export default function MeetingConsolePage() {
         </aside>
       </main>
 
-      <Drawer open={commenting} onClose={() => setCommenting(false)} placement="bottom" size={420} title={`记录点评 / 问答${current ? `：${current.orgName}` : ''}`}>
-        <CommentEditor meetingId={meetingId} agenda={d.agenda} defaultItemId={current?.id ?? null} large
+      <Drawer
+        open={commenting}
+        onClose={() => setCommenting(false)}
+        placement="bottom"
+        size={420}
+        title={`记录点评 / 问答${current ? `：${current.orgName}` : ''}`}
+      >
+        <CommentEditor
+          meetingId={meetingId}
+          agenda={d.agenda}
+          defaultItemId={current?.id ?? null}
+          large
           onSaved={async () => {
             setCommenting(false);
             await load();
-          }} />
+          }}
+        />
       </Drawer>
     </div>
   );
@@ -201,8 +317,14 @@ export default function MeetingConsolePage() {
  * open, and ballots received per reporter over its live stream. Counts only — the distribution stays
  * hidden until the round is released (R-VOTE-5).
  */
-function BallotsArea({ meetingId, agenda, canManage }: {
-  meetingId: number; agenda: MeetingDetail['agenda']; canManage: boolean;
+function BallotsArea({
+  meetingId,
+  agenda,
+  canManage,
+}: {
+  meetingId: number;
+  agenda: MeetingDetail['agenda'];
+  canManage: boolean;
 }) {
   const rounds = useQuery({
     queryKey: roundsKey(meetingId),
@@ -232,7 +354,9 @@ function BallotsArea({ meetingId, agenda, canManage }: {
 
   useEffect(() => {
     if (!voteUrl) return;
-    QRCode.toDataURL(voteUrl, { margin: 1, width: 320, errorCorrectionLevel: 'M' }).then(setQr).catch(() => setQr(null));
+    QRCode.toDataURL(voteUrl, { margin: 1, width: 320, errorCorrectionLevel: 'M' })
+      .then(setQr)
+      .catch(() => setQr(null));
   }, [voteUrl]);
 
   const open = round && round !== 'unavailable' && round.state === 'open';
@@ -247,18 +371,33 @@ function BallotsArea({ meetingId, agenda, canManage }: {
           {qr && <img src={qr} alt="手机测评二维码" className="console-qr" data-vote-url={voteUrl} />}
           <div>
             <div className="console-room-label">会场码</div>
-            <div className="console-room" data-testid="console-room-code">{(round as BallotRound).roomCode}</div>
-            <div className="console-vote-hint">扫码或打开 <span data-testid="console-vote-url">{voteUrl}</span>，输入投票码和会场码</div>
+            <div className="console-room" data-testid="console-room-code">
+              {(round as BallotRound).roomCode}
+            </div>
+            <div className="console-vote-hint">
+              扫码或打开 <span data-testid="console-vote-url">{voteUrl}</span>，输入投票码和会场码
+            </div>
           </div>
         </div>
       ) : (
         <div className="console-vote-hint">
-          {round === 'unavailable' ? '测评信息暂不可用' : !canManage ? '测评信息由会议管理员显示' : live?.state ? `测评${live.state === 'closed' ? '已结束' : '未开放'}` : '尚未开始测评'}
+          {round === 'unavailable'
+            ? '测评信息暂不可用'
+            : !canManage
+              ? '测评信息由会议管理员显示'
+              : live?.state
+                ? `测评${live.state === 'closed' ? '已结束' : '未开放'}`
+                : '尚未开始测评'}
         </div>
       )}
       {live?.roundId != null && (
         <table className="console-counts">
-          <thead><tr><th>述职对象</th><th>已收票数</th></tr></thead>
+          <thead>
+            <tr>
+              <th>述职对象</th>
+              <th>已收票数</th>
+            </tr>
+          </thead>
           <tbody>
             {agenda.map((a) => {
               const r = received.get(a.reporterId);
@@ -266,7 +405,10 @@ function BallotsArea({ meetingId, agenda, canManage }: {
               return (
                 <tr key={a.id}>
                   <td>{a.orgName}</td>
-                  <td>{r?.received ?? 0}{r?.waiting ? <span className="console-waiting">（另有{r.waiting}张待成批保存）</span> : null}</td>
+                  <td>
+                    {r?.received ?? 0}
+                    {r?.waiting ? <span className="console-waiting">（另有{r.waiting}张待成批保存）</span> : null}
+                  </td>
                 </tr>
               );
             })}

@@ -17,7 +17,8 @@ export function MeetingFormModal({ open, title, initial, onCancel, onSubmit }: P
   const [form] = Form.useForm();
   const [saving, setSaving] = useState(false);
   useEffect(() => {
-    if (open) form.setFieldsValue({ ...initial, meetingDate: initial?.meetingDate ? dayjs(initial.meetingDate) : undefined });
+    if (open)
+      form.setFieldsValue({ ...initial, meetingDate: initial?.meetingDate ? dayjs(initial.meetingDate) : undefined });
   }, [open, initial, form]);
 
   const submit = async () => {
@@ -25,15 +26,23 @@ export function MeetingFormModal({ open, title, initial, onCancel, onSubmit }: P
     setSaving(true);
     try {
       await onSubmit({
-        title: v.title, place: v.place, meetingDate: v.meetingDate.format('YYYY-MM-DD'),
-        chair: v.chair?.trim() || null, recorder: v.recorder?.trim() || null,
+        title: v.title,
+        place: v.place,
+        meetingDate: v.meetingDate.format('YYYY-MM-DD'),
+        chair: v.chair?.trim() || null,
+        recorder: v.recorder?.trim() || null,
         ...(v.commentMode ? { commentMode: v.commentMode } : {}),
       });
       form.resetFields();
     } catch (e) {
       if (isApiError(e)) {
         const field = (e.details as { field?: string } | undefined)?.field;
-        form.setFields([{ name: field && ['title', 'place', 'meetingDate', 'chair', 'recorder'].includes(field) ? field : 'title', errors: [e.message] }]);
+        form.setFields([
+          {
+            name: field && ['title', 'place', 'meetingDate', 'chair', 'recorder'].includes(field) ? field : 'title',
+            errors: [e.message],
+          },
+        ]);
       }
     } finally {
       setSaving(false);
@@ -41,15 +50,31 @@ export function MeetingFormModal({ open, title, initial, onCancel, onSubmit }: P
   };
 
   return (
-    <Modal open={open} title={title} onCancel={onCancel} onOk={submit} confirmLoading={saving} okText="保存" destroyOnHidden>
+    <Modal
+      open={open}
+      title={title}
+      onCancel={onCancel}
+      onOk={submit}
+      confirmLoading={saving}
+      okText="保存"
+      destroyOnHidden
+    >
       <Form form={form} layout="vertical" data-testid="meeting-form">
-        <Form.Item name="title" label="会议名称" rules={[{ required: true, whitespace: true, message: '请填写会议名称' }, { max: 100 }]}>
+        <Form.Item
+          name="title"
+          label="会议名称"
+          rules={[{ required: true, whitespace: true, message: '请填写会议名称' }, { max: 100 }]}
+        >
           <Input placeholder="如：2025年度党组织书记抓基层党建工作述职评议会" data-testid="meeting-title" />
         </Form.Item>
         <Form.Item name="meetingDate" label="日期" rules={[{ required: true, message: '请选择日期' }]}>
           <DatePicker style={{ width: '100%' }} data-testid="meeting-date" />
         </Form.Item>
-        <Form.Item name="place" label="地点" rules={[{ required: true, whitespace: true, message: '请填写地点' }, { max: 100 }]}>
+        <Form.Item
+          name="place"
+          label="地点"
+          rules={[{ required: true, whitespace: true, message: '请填写地点' }, { max: 100 }]}
+        >
           <Input data-testid="meeting-place" />
         </Form.Item>
         <Form.Item name="chair" label="主持人" rules={[{ max: 50 }]}>
@@ -59,10 +84,13 @@ export function MeetingFormModal({ open, title, initial, onCancel, onSubmit }: P
           <Input />
         </Form.Item>
         <Form.Item name="commentMode" label="点评方式" extra="不选则按方案设置。会场控制台的“下一项”按此顺序进行。">
-          <Radio.Group data-testid="meeting-comment-mode" options={[
-            { value: 'one_by_one', label: '一述一评（每位书记述职后当场点评）' },
-            { value: 'collective', label: '集中点评（全部述职、提问后逐一点评）' },
-          ]} />
+          <Radio.Group
+            data-testid="meeting-comment-mode"
+            options={[
+              { value: 'one_by_one', label: '一述一评（每位书记述职后当场点评）' },
+              { value: 'collective', label: '集中点评（全部述职、提问后逐一点评）' },
+            ]}
+          />
         </Form.Item>
       </Form>
     </Modal>

@@ -1,6 +1,17 @@
 import { DeleteOutlined, EditOutlined } from '@ant-design/icons';
 import {
-  Alert, Button, Form, Input, InputNumber, Modal, Popconfirm, Space, Table, Tag, Typography, type TableColumnsType,
+  Alert,
+  Button,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Popconfirm,
+  Space,
+  Table,
+  Tag,
+  Typography,
+  type TableColumnsType,
 } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
@@ -9,7 +20,6 @@ import { ballotsApi, type PaperTallyCounts, type PaperTallyPair } from '../../ap
 import { meetingsApi } from '../../api/meetings';
 import { notify } from '../../lib/notify';
 import { keys } from '../../lib/query';
-
 
 type CountKey = keyof PaperTallyCounts;
 const COUNT_KEYS: CountKey[] = [...GRADES, 'invalid'];
@@ -41,7 +51,11 @@ const STATUS: Record<string, { color: string; text: string }> = {
   mismatch: { color: 'error', text: '两次不一致，未计入' },
 };
 
-const lines = (text: string | undefined) => (text ?? '').split('\n').map((t) => t.trim()).filter(Boolean);
+const lines = (text: string | undefined) =>
+  (text ?? '')
+    .split('\n')
+    .map((t) => t.trim())
+    .filter(Boolean);
 const summary = (e: Entry) => COUNT_KEYS.map((k) => `${COUNT_LABELS[k]} ${e.counts[k]}`).join('　');
 
 /**
@@ -50,7 +64,14 @@ const summary = (e: Entry) => COUNT_KEYS.map((k) => `${COUNT_LABELS[k]} ${e.coun
  * entries agree is counted. A mismatch is shown field by field so the clerks can check the forms and delete the
  * wrong entry, which is then typed in again.
  */
-export function PaperTallyPanel({ meetingId, roundId, reporters, categories, editable, onChanged }: {
+export function PaperTallyPanel({
+  meetingId,
+  roundId,
+  reporters,
+  categories,
+  editable,
+  onChanged,
+}: {
   meetingId: number;
   roundId: number;
   reporters: PaperReporter[];
@@ -88,10 +109,16 @@ export function PaperTallyPanel({ meetingId, roundId, reporters, categories, edi
   }, [meetingId, refetch]);
 
   const byKey = new Map((pairs ?? []).map((p) => [`${p.reporterId}:${p.category}`, p]));
-  const rows: Row[] = reporters.flatMap((r) => categories.map((c) => ({
-    key: `${r.reporterId}:${c.key}`, reporterId: r.reporterId, reporterName: r.name, category: c.key, categoryLabel: c.label,
-    pair: byKey.get(`${r.reporterId}:${c.key}`) ?? null,
-  })));
+  const rows: Row[] = reporters.flatMap((r) =>
+    categories.map((c) => ({
+      key: `${r.reporterId}:${c.key}`,
+      reporterId: r.reporterId,
+      reporterName: r.name,
+      category: c.key,
+      categoryLabel: c.label,
+      pair: byKey.get(`${r.reporterId}:${c.key}`) ?? null,
+    })),
+  );
   const tally = { matched: 0, waiting_second: 0, mismatch: 0 } as Record<string, number>;
   for (const p of pairs ?? []) tally[p.status] = (tally[p.status] ?? 0) + 1;
 
@@ -105,9 +132,17 @@ export function PaperTallyPanel({ meetingId, roundId, reporters, categories, edi
     setBusy(true);
     try {
       const out = await ballotsApi.enterPaperTally(roundId, {
-        reporterId: entering.reporterId, category: entering.category,
-        counts: { good: Number(v.good), fair: Number(v.fair), average: Number(v.average), poor: Number(v.poor), invalid: Number(v.invalid) },
-        problems: lines(v.problems), suggestions: lines(v.suggestions),
+        reporterId: entering.reporterId,
+        category: entering.category,
+        counts: {
+          good: Number(v.good),
+          fair: Number(v.fair),
+          average: Number(v.average),
+          poor: Number(v.poor),
+          invalid: Number(v.invalid),
+        },
+        problems: lines(v.problems),
+        suggestions: lines(v.suggestions),
       });
       notify.success(`已保存第${out.entryNo === 1 ? '一' : '二'}次录入`);
       setEntering(null);
@@ -151,21 +186,38 @@ export function PaperTallyPanel({ meetingId, roundId, reporters, categories, edi
     { title: '第一次录入', key: 'e1', render: entryCell(1) },
     { title: '第二次录入', key: 'e2', render: entryCell(2) },
     {
-      title: '状态', key: 'status', width: 150,
+      title: '状态',
+      key: 'status',
+      width: 150,
       render: (_, row) => {
         const s = STATUS[row.pair?.status ?? 'none']!;
-        return <Tag color={s.color} data-testid={`paper-status-${row.reporterId}-${row.category}`}>{s.text}</Tag>;
+        return (
+          <Tag color={s.color} data-testid={`paper-status-${row.reporterId}-${row.category}`}>
+            {s.text}
+          </Tag>
+        );
       },
     },
-    ...(editable ? [{
-      title: '操作', key: 'op', width: 110,
-      render: (_: unknown, row: Row) => (row.pair?.entries.length ?? 0) < 2
-        ? (
-          <Button size="small" icon={<EditOutlined />} onClick={() => open(row)} data-testid={`paper-enter-${row.reporterId}-${row.category}`}>
-            {row.pair ? '第二次录入' : '录入'}
-          </Button>
-        ) : null,
-    }] : []),
+    ...(editable
+      ? [
+          {
+            title: '操作',
+            key: 'op',
+            width: 110,
+            render: (_: unknown, row: Row) =>
+              (row.pair?.entries.length ?? 0) < 2 ? (
+                <Button
+                  size="small"
+                  icon={<EditOutlined />}
+                  onClick={() => open(row)}
+                  data-testid={`paper-enter-${row.reporterId}-${row.category}`}
+                >
+                  {row.pair ? '第二次录入' : '录入'}
+                </Button>
+              ) : null,
+          },
+        ]
+      : []),
   ];
 
   return (
@@ -175,14 +227,20 @@ export function PaperTallyPanel({ meetingId, roundId, reporters, categories, edi
         <Space>
           <Tag color="success">已计入 {tally.matched}</Tag>
           <Tag color="processing">待第二次录入 {tally.waiting_second}</Tag>
-          <Tag color={tally.mismatch ? 'error' : 'default'} data-testid="paper-mismatch-count">不一致 {tally.mismatch}</Tag>
+          <Tag color={tally.mismatch ? 'error' : 'default'} data-testid="paper-mismatch-count">
+            不一致 {tally.mismatch}
+          </Tag>
         </Space>
       </Space>
       <Typography.Text type="secondary">
         按述职对象和参评人员类别汇总纸质评议表后录入；须由两名工作人员分别录入，两次一致的才计入测评结果。不一致的，请核对纸质表后删除错误的一次并重新录入。
       </Typography.Text>
       <Table<Row>
-        size="small" rowKey="key" dataSource={rows} columns={columns} loading={pairs === null}
+        size="small"
+        rowKey="key"
+        dataSource={rows}
+        columns={columns}
+        loading={pairs === null}
         pagination={{ pageSize: 30, hideOnSinglePage: true }}
         expandable={{
           // Mismatches open by themselves: they block the release until resolved.
@@ -193,19 +251,39 @@ export function PaperTallyPanel({ meetingId, roundId, reporters, categories, edi
         }}
       />
       <Modal
-        open={entering !== null} title={entering ? `录入纸质表：${entering.reporterName}（${entering.categoryLabel}）` : ''}
-        okText="保存录入" confirmLoading={busy} onOk={() => submit().catch(() => {})} onCancel={() => setEntering(null)} destroyOnHidden
+        open={entering !== null}
+        title={entering ? `录入纸质表：${entering.reporterName}（${entering.categoryLabel}）` : ''}
+        okText="保存录入"
+        confirmLoading={busy}
+        onOk={() => submit().catch(() => {})}
+        onCancel={() => setEntering(null)}
+        destroyOnHidden
         okButtonProps={{ 'data-testid': 'paper-submit' } as Record<`data-${string}`, string>}
       >
         {entering?.pair && (
-          <Alert type="info" showIcon style={{ marginBottom: 12 }}
-            message="这是第二次录入：请按纸质表独立录入，不要参照第一次录入的结果。" />
+          <Alert
+            type="info"
+            showIcon
+            style={{ marginBottom: 12 }}
+            message="这是第二次录入：请按纸质表独立录入，不要参照第一次录入的结果。"
+          />
         )}
         <Form form={form} layout="vertical" initialValues={initial}>
           <Space wrap>
             {COUNT_KEYS.map((k) => (
-              <Form.Item key={k} name={k} label={`${COUNT_LABELS[k]}（张）`} rules={[{ required: true, message: '请填写张数' }]}>
-                <InputNumber min={0} max={100000} precision={0} style={{ width: 90 }} data-testid={`paper-count-${k}`} />
+              <Form.Item
+                key={k}
+                name={k}
+                label={`${COUNT_LABELS[k]}（张）`}
+                rules={[{ required: true, message: '请填写张数' }]}
+              >
+                <InputNumber
+                  min={0}
+                  max={100000}
+                  precision={0}
+                  style={{ width: 90 }}
+                  data-testid={`paper-count-${k}`}
+                />
               </Form.Item>
             ))}
           </Space>
@@ -222,38 +300,112 @@ export function PaperTallyPanel({ meetingId, roundId, reporters, categories, edi
 }
 
 /** The two entries side by side, differing fields marked, with the delete that resolves the mismatch. */
-function MismatchView({ pair, editable, busy, onDelete }: {
-  pair: PaperTallyPair; editable: boolean; busy: boolean; onDelete: (e: Entry) => void;
+function MismatchView({
+  pair,
+  editable,
+  busy,
+  onDelete,
+}: {
+  pair: PaperTallyPair;
+  editable: boolean;
+  busy: boolean;
+  onDelete: (e: Entry) => void;
 }) {
   const [a, b] = [pair.entries.find((e) => e.entryNo === 1)!, pair.entries.find((e) => e.entryNo === 2)!];
-  const norm = (l: string[]) => JSON.stringify(l.map((t) => t.trim()).filter(Boolean).sort());
+  const norm = (l: string[]) =>
+    JSON.stringify(
+      l
+        .map((t) => t.trim())
+        .filter(Boolean)
+        .sort(),
+    );
   const rows = [
-    ...COUNT_KEYS.map((k) => ({ key: k, field: COUNT_LABELS[k], a: String(a.counts[k]), b: String(b.counts[k]), diff: a.counts[k] !== b.counts[k] })),
-    { key: 'problems', field: '问题和不足', a: a.problems.join('\n') || '—', b: b.problems.join('\n') || '—', diff: norm(a.problems) !== norm(b.problems) },
-    { key: 'suggestions', field: '意见建议', a: a.suggestions.join('\n') || '—', b: b.suggestions.join('\n') || '—', diff: norm(a.suggestions) !== norm(b.suggestions) },
+    ...COUNT_KEYS.map((k) => ({
+      key: k,
+      field: COUNT_LABELS[k],
+      a: String(a.counts[k]),
+      b: String(b.counts[k]),
+      diff: a.counts[k] !== b.counts[k],
+    })),
+    {
+      key: 'problems',
+      field: '问题和不足',
+      a: a.problems.join('\n') || '—',
+      b: b.problems.join('\n') || '—',
+      diff: norm(a.problems) !== norm(b.problems),
+    },
+    {
+      key: 'suggestions',
+      field: '意见建议',
+      a: a.suggestions.join('\n') || '—',
+      b: b.suggestions.join('\n') || '—',
+      diff: norm(a.suggestions) !== norm(b.suggestions),
+    },
   ];
   const cell = (v: string, r: { diff: boolean }) => (
-    <Typography.Text type={r.diff ? 'danger' : undefined} strong={r.diff} style={{ whiteSpace: 'pre-wrap' }}>{v}</Typography.Text>
+    <Typography.Text type={r.diff ? 'danger' : undefined} strong={r.diff} style={{ whiteSpace: 'pre-wrap' }}>
+      {v}
+    </Typography.Text>
   );
-  const del = (e: Entry) => editable && (
-    <Popconfirm title={`删除第${e.entryNo === 1 ? '一' : '二'}次录入？`} description="删除后须重新录入。" okText="删除" okButtonProps={{ danger: true }}
-      onConfirm={() => onDelete(e)}>
-      <Button size="small" danger icon={<DeleteOutlined />} loading={busy} data-testid={`paper-delete-${pair.reporterId}-${pair.category}-${e.entryNo}`}>
-        删除此次录入
-      </Button>
-    </Popconfirm>
-  );
+  const del = (e: Entry) =>
+    editable && (
+      <Popconfirm
+        title={`删除第${e.entryNo === 1 ? '一' : '二'}次录入？`}
+        description="删除后须重新录入。"
+        okText="删除"
+        okButtonProps={{ danger: true }}
+        onConfirm={() => onDelete(e)}
+      >
+        <Button
+          size="small"
+          danger
+          icon={<DeleteOutlined />}
+          loading={busy}
+          data-testid={`paper-delete-${pair.reporterId}-${pair.category}-${e.entryNo}`}
+        >
+          删除此次录入
+        </Button>
+      </Popconfirm>
+    );
   return (
-    <Space direction="vertical" style={{ width: '100%' }} data-testid={`paper-mismatch-${pair.reporterId}-${pair.category}`}>
+    <Space
+      direction="vertical"
+      style={{ width: '100%' }}
+      data-testid={`paper-mismatch-${pair.reporterId}-${pair.category}`}
+    >
       <Alert type="error" showIcon message="两次录入不一致" description={pair.differences.join('；')} />
       <Table
-        size="small" rowKey="key" pagination={false} dataSource={rows}
+        size="small"
+        rowKey="key"
+        pagination={false}
+        dataSource={rows}
         rowClassName={(r) => (r.diff ? 'paper-diff-row' : '')}
         columns={[
           { title: '项目', dataIndex: 'field', width: 120 },
-          { title: <Space>第一次录入（{a.enteredBy}）{del(a)}</Space>, dataIndex: 'a', render: cell },
-          { title: <Space>第二次录入（{b.enteredBy}）{del(b)}</Space>, dataIndex: 'b', render: cell },
-          { title: '', key: 'd', width: 80, render: (_: unknown, r) => (r.diff ? <Tag color="error">不一致</Tag> : null) },
+          {
+            title: (
+              <Space>
+                第一次录入（{a.enteredBy}）{del(a)}
+              </Space>
+            ),
+            dataIndex: 'a',
+            render: cell,
+          },
+          {
+            title: (
+              <Space>
+                第二次录入（{b.enteredBy}）{del(b)}
+              </Space>
+            ),
+            dataIndex: 'b',
+            render: cell,
+          },
+          {
+            title: '',
+            key: 'd',
+            width: 80,
+            render: (_: unknown, r) => (r.diff ? <Tag color="error">不一致</Tag> : null),
+          },
         ]}
       />
     </Space>

@@ -24,7 +24,15 @@ export function useVoteAddress(): { url: string | null; warning: string | null }
 
 export function VoteAddressWarning({ warning }: { warning: string | null }) {
   if (!warning) return null;
-  return <Alert type="warning" showIcon data-testid="vote-address-warning" message="手机可能打不开投票页" description={warning} />;
+  return (
+    <Alert
+      type="warning"
+      showIcon
+      data-testid="vote-address-warning"
+      message="手机可能打不开投票页"
+      description={warning}
+    />
+  );
 }
 
 /**
@@ -42,7 +50,9 @@ export function StandbyWarning() {
   const h = health.data;
   const message = health.isError
     ? '无法连接服务器或数据库，正在重试'
-    : h?.status === 'degraded' ? (h.standby?.message ?? '数据库冗余不完整') : null;
+    : h?.status === 'degraded'
+      ? (h.standby?.message ?? '数据库冗余不完整')
+      : null;
   if (!message) return null;
   return <Alert type="error" showIcon data-testid="standby-warning" message="数据库备库异常" description={message} />;
 }

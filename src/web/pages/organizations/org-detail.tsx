@@ -86,7 +86,11 @@ export function OrgDetail({ orgId, canEdit, onOpen, onUpdated, onCreated, onMove
   });
   const detail: OrgDetailData | null = query.data ?? null;
   const failure = query.error;
-  const error = failure ? (isApiError(failure) ? { code: failure.code as string, message: failure.message } : { code: 'UNKNOWN', message: '加载失败' }) : null;
+  const error = failure
+    ? isApiError(failure)
+      ? { code: failure.code as string, message: failure.message }
+      : { code: 'UNKNOWN', message: '加载失败' }
+    : null;
   const setDetail = (update: (d: OrgDetailData | undefined) => OrgDetailData | undefined) =>
     queryClient.setQueryData<OrgDetailData>(['org', orgId], update);
   const refetch = query.refetch;
@@ -137,8 +141,8 @@ export function OrgDetail({ orgId, canEdit, onOpen, onUpdated, onCreated, onMove
       title: '确认移动组织？',
       content: (
         <div data-testid="move-confirm">
-          将「{org.name}」{org.childCount > 0 ? `及其全部 ${org.childCount} 个直属下级（含所有下级）` : ''}移动到「{target.name}」之下。
-          移动后，上级党组织及管理范围随之变化。
+          将「{org.name}」{org.childCount > 0 ? `及其全部 ${org.childCount} 个直属下级（含所有下级）` : ''}移动到「
+          {target.name}」之下。 移动后，上级党组织及管理范围随之变化。
         </div>
       ),
       okText: '确认移动',
@@ -194,7 +198,12 @@ export function OrgDetail({ orgId, canEdit, onOpen, onUpdated, onCreated, onMove
             width: 140,
             render: (_: unknown, m: Member) => (
               <Space size={0}>
-                <Button type="link" size="small" icon={<EditOutlined />} onClick={() => setDialog({ kind: 'member', member: m })}>
+                <Button
+                  type="link"
+                  size="small"
+                  icon={<EditOutlined />}
+                  onClick={() => setDialog({ kind: 'member', member: m })}
+                >
                   编辑
                 </Button>
                 <Popconfirm
@@ -224,7 +233,10 @@ export function OrgDetail({ orgId, canEdit, onOpen, onUpdated, onCreated, onMove
             <Breadcrumb
               style={{ marginBottom: 8 }}
               items={[
-                ...ancestors.map((a) => ({ key: a.id, title: <Typography.Link onClick={() => onOpen(a.id)}>{a.name}</Typography.Link> })),
+                ...ancestors.map((a) => ({
+                  key: a.id,
+                  title: <Typography.Link onClick={() => onOpen(a.id)}>{a.name}</Typography.Link>,
+                })),
                 { key: org.id, title: org.name },
               ]}
             />
@@ -243,7 +255,11 @@ export function OrgDetail({ orgId, canEdit, onOpen, onUpdated, onCreated, onMove
                 <Button icon={<EditOutlined />} onClick={() => setDialog({ kind: 'edit' })} data-testid="org-edit">
                   编辑
                 </Button>
-                <Button icon={<PlusOutlined />} onClick={() => setDialog({ kind: 'create' })} data-testid="org-add-child">
+                <Button
+                  icon={<PlusOutlined />}
+                  onClick={() => setDialog({ kind: 'create' })}
+                  data-testid="org-add-child"
+                >
                   新建下级组织
                 </Button>
                 {org.parentId != null && (
@@ -271,7 +287,13 @@ export function OrgDetail({ orgId, canEdit, onOpen, onUpdated, onCreated, onMove
           title="书记"
           extra={
             canEdit && (
-              <Button size="small" type="primary" icon={<UserSwitchOutlined />} onClick={() => setDialog({ kind: 'secretary' })} data-testid="secretary-change">
+              <Button
+                size="small"
+                type="primary"
+                icon={<UserSwitchOutlined />}
+                onClick={() => setDialog({ kind: 'secretary' })}
+                data-testid="secretary-change"
+              >
                 {secretary ? '更换书记' : '设置书记'}
               </Button>
             )
@@ -315,7 +337,12 @@ export function OrgDetail({ orgId, canEdit, onOpen, onUpdated, onCreated, onMove
           title={`班子成员（${members.length}）`}
           extra={
             canEdit && (
-              <Button size="small" icon={<PlusOutlined />} onClick={() => setDialog({ kind: 'member' })} data-testid="member-add">
+              <Button
+                size="small"
+                icon={<PlusOutlined />}
+                onClick={() => setDialog({ kind: 'member' })}
+                data-testid="member-add"
+              >
                 添加成员
               </Button>
             )
@@ -338,7 +365,9 @@ export function OrgDetail({ orgId, canEdit, onOpen, onUpdated, onCreated, onMove
       <OrgFormModal
         open={dialog?.kind === 'edit' || dialog?.kind === 'create'}
         org={dialog?.kind === 'edit' ? org : undefined}
-        parent={dialog?.kind === 'create' ? { id: org.id, name: org.name, level: org.level, sector: org.sector } : undefined}
+        parent={
+          dialog?.kind === 'create' ? { id: org.id, name: org.name, level: org.level, sector: org.sector } : undefined
+        }
         onClose={close}
         onSaved={(saved) => {
           const creating = dialog?.kind === 'create';

@@ -54,7 +54,8 @@ export function OrgFormModal({ open, org, parent, onClose, onSaved }: OrgFormMod
   const opening = open ? (org ? `edit:${org.id}` : `create:${parent?.id}`) : '';
   const fill = useEffectEvent(() => {
     form.resetFields();
-    if (org) form.setFieldsValue({ name: org.name, code: org.code, kind: org.kind, sector: org.sector, level: org.level });
+    if (org)
+      form.setFieldsValue({ name: org.name, code: org.code, kind: org.kind, sector: org.sector, level: org.level });
     else form.setFieldsValue({ sector: parent?.sector, level: parent?.level ? LEVEL_BELOW[parent.level] : undefined });
   });
   useEffect(() => {
@@ -62,19 +63,21 @@ export function OrgFormModal({ open, org, parent, onClose, onSaved }: OrgFormMod
   }, [opening]);
 
   const submit = () =>
-    form.validateFields().then((values) =>
-      run(async () => {
-        try {
-          const input = { ...values, name: values.name.trim(), code: values.code.trim() };
-          const res = editing ? await orgsApi.update(org.id, input) : await orgsApi.create(parent!.id, input);
-          onSaved({ ...(org ?? { childCount: 0 }), ...res.org });
-        } catch (e) {
-          showFormError(form, e);
-        }
-      }),
-    )
-    // A failed validation is already shown on the fields.
-    .catch(() => undefined);
+    form
+      .validateFields()
+      .then((values) =>
+        run(async () => {
+          try {
+            const input = { ...values, name: values.name.trim(), code: values.code.trim() };
+            const res = editing ? await orgsApi.update(org.id, input) : await orgsApi.create(parent!.id, input);
+            onSaved({ ...(org ?? { childCount: 0 }), ...res.org });
+          } catch (e) {
+            showFormError(form, e);
+          }
+        }),
+      )
+      // A failed validation is already shown on the fields.
+      .catch(() => undefined);
 
   return (
     <Modal
@@ -87,7 +90,14 @@ export function OrgFormModal({ open, org, parent, onClose, onSaved }: OrgFormMod
       forceRender
     >
       <Form form={form} layout="vertical" data-testid="org-form">
-        <Form.Item name="name" label="组织名称" rules={[{ required: true, whitespace: true, message: '请输入组织名称' }, { max: 100, message: '最多100个字' }]}>
+        <Form.Item
+          name="name"
+          label="组织名称"
+          rules={[
+            { required: true, whitespace: true, message: '请输入组织名称' },
+            { max: 100, message: '最多100个字' },
+          ]}
+        >
           <Input placeholder="如：某某村党支部" maxLength={100} showCount data-testid="org-form-name" />
         </Form.Item>
         <Form.Item
@@ -144,23 +154,25 @@ export function SecretaryModal({ open, orgId, current, onClose, onSaved }: Secre
   }, [open, form, today]);
 
   const submit = () =>
-    form.validateFields().then((values) =>
-      run(async () => {
-        try {
-          const res = await orgsApi.appointSecretary(orgId, {
-            name: values.name.trim(),
-            position: values.position.trim(),
-            tenureStart: values.tenureStart.format('YYYY-MM-DD'),
-            phone: values.phone?.trim() || null,
-          });
-          onSaved(res.secretary);
-        } catch (e) {
-          showFormError(form, e);
-        }
-      }),
-    )
-    // A failed validation is already shown on the fields.
-    .catch(() => undefined);
+    form
+      .validateFields()
+      .then((values) =>
+        run(async () => {
+          try {
+            const res = await orgsApi.appointSecretary(orgId, {
+              name: values.name.trim(),
+              position: values.position.trim(),
+              tenureStart: values.tenureStart.format('YYYY-MM-DD'),
+              phone: values.phone?.trim() || null,
+            });
+            onSaved(res.secretary);
+          } catch (e) {
+            showFormError(form, e);
+          }
+        }),
+      )
+      // A failed validation is already shown on the fields.
+      .catch(() => undefined);
 
   return (
     <Modal
@@ -178,10 +190,24 @@ export function SecretaryModal({ open, orgId, current, onClose, onSaved }: Secre
         </p>
       )}
       <Form form={form} layout="vertical">
-        <Form.Item name="name" label="姓名" rules={[{ required: true, whitespace: true, message: '请输入姓名' }, { max: 50, message: '最多50个字' }]}>
+        <Form.Item
+          name="name"
+          label="姓名"
+          rules={[
+            { required: true, whitespace: true, message: '请输入姓名' },
+            { max: 50, message: '最多50个字' },
+          ]}
+        >
           <Input maxLength={50} data-testid="secretary-form-name" />
         </Form.Item>
-        <Form.Item name="position" label="职务" rules={[{ required: true, whitespace: true, message: '请输入职务' }, { max: 50, message: '最多50个字' }]}>
+        <Form.Item
+          name="position"
+          label="职务"
+          rules={[
+            { required: true, whitespace: true, message: '请输入职务' },
+            { max: 50, message: '最多50个字' },
+          ]}
+        >
           <Input maxLength={50} placeholder="如：党支部书记、党委书记" data-testid="secretary-form-position" />
         </Form.Item>
         <Form.Item
@@ -225,19 +251,25 @@ export function MemberModal({ open, orgId, member, onClose, onSaved }: MemberMod
   }, [open, member, form]);
 
   const submit = () =>
-    form.validateFields().then((values) =>
-      run(async () => {
-        try {
-          const input = { name: values.name.trim(), position: values.position.trim(), phone: values.phone?.trim() || null };
-          const res = member ? await orgsApi.updateMember(member.id, input) : await orgsApi.addMember(orgId, input);
-          onSaved(res.member);
-        } catch (e) {
-          showFormError(form, e);
-        }
-      }),
-    )
-    // A failed validation is already shown on the fields.
-    .catch(() => undefined);
+    form
+      .validateFields()
+      .then((values) =>
+        run(async () => {
+          try {
+            const input = {
+              name: values.name.trim(),
+              position: values.position.trim(),
+              phone: values.phone?.trim() || null,
+            };
+            const res = member ? await orgsApi.updateMember(member.id, input) : await orgsApi.addMember(orgId, input);
+            onSaved(res.member);
+          } catch (e) {
+            showFormError(form, e);
+          }
+        }),
+      )
+      // A failed validation is already shown on the fields.
+      .catch(() => undefined);
 
   return (
     <Modal
@@ -250,10 +282,24 @@ export function MemberModal({ open, orgId, member, onClose, onSaved }: MemberMod
       forceRender
     >
       <Form form={form} layout="vertical">
-        <Form.Item name="name" label="姓名" rules={[{ required: true, whitespace: true, message: '请输入姓名' }, { max: 50, message: '最多50个字' }]}>
+        <Form.Item
+          name="name"
+          label="姓名"
+          rules={[
+            { required: true, whitespace: true, message: '请输入姓名' },
+            { max: 50, message: '最多50个字' },
+          ]}
+        >
           <Input maxLength={50} />
         </Form.Item>
-        <Form.Item name="position" label="职务" rules={[{ required: true, whitespace: true, message: '请输入职务' }, { max: 50, message: '最多50个字' }]}>
+        <Form.Item
+          name="position"
+          label="职务"
+          rules={[
+            { required: true, whitespace: true, message: '请输入职务' },
+            { max: 50, message: '最多50个字' },
+          ]}
+        >
           <Input maxLength={50} placeholder="如：副书记、组织委员、宣传委员、纪检委员" />
         </Form.Item>
         <Form.Item name="phone" label="联系电话" rules={[{ pattern: PHONE_RULE, message: '请输入有效的电话号码' }]}>

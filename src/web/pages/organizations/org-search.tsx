@@ -15,7 +15,13 @@ export const isSearching = (c: OrgSearchCriteria) => !!(c.q.trim() || c.sector |
 const PAGE_SIZE = 20;
 
 /** The sector and kind filters that sit beside the search box. */
-export function OrgSearchFilters({ value, onChange }: { value: OrgSearchCriteria; onChange: (c: OrgSearchCriteria) => void }) {
+export function OrgSearchFilters({
+  value,
+  onChange,
+}: {
+  value: OrgSearchCriteria;
+  onChange: (c: OrgSearchCriteria) => void;
+}) {
   const { sectors, kinds } = useMeta();
   return (
     <>
@@ -78,7 +84,9 @@ export function OrgSearchResults({ criteria, selectedId, onOpen }: ResultsProps)
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>
           {data ? `共找到 ${data.total} 个组织` : '正在搜索…'}
         </Typography.Text>
-        {data && !data.items.length && !loading && <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="没有匹配的组织" />}
+        {data && !data.items.length && !loading && (
+          <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="没有匹配的组织" />
+        )}
         {/* biome-ignore lint/a11y/useSemanticElements: antd's block layout; the roles say what ul/li would */}
         <div role="list">
           {data?.items.map((hit) => (

@@ -19,7 +19,8 @@ export default function OrgTreePage() {
 
   // A secretary sees one organization, their own: no tree to browse.
   if (abilities.orgs.ownOnly) {
-    if (!user.orgId) return <Result status="warning" title="账号尚未关联党组织" subTitle="请联系组织部管理员设置所在组织。" />;
+    if (!user.orgId)
+      return <Result status="warning" title="账号尚未关联党组织" subTitle="请联系组织部管理员设置所在组织。" />;
     if (orgId !== user.orgId) return <Navigate to={`/orgs/${user.orgId}`} replace />;
     return <OwnOrganization orgId={user.orgId} />;
   }
@@ -93,7 +94,10 @@ function OrgBrowser({ orgId, canEdit }: { orgId: number | null; canEdit: boolean
                 maxLength={100}
                 data-testid="org-search"
               />
-              <OrgSearchFilters value={{ q: term, ...filters }} onChange={({ sector, kind }) => setFilters({ sector, kind })} />
+              <OrgSearchFilters
+                value={{ q: term, ...filters }}
+                onChange={({ sector, kind }) => setFilters({ sector, kind })}
+              />
             </div>
             {searching && (
               <OrgSearchResults criteria={criteria} selectedId={orgId} onOpen={(hit) => open(hit.id, true)} />
@@ -111,7 +115,12 @@ function OrgBrowser({ orgId, canEdit }: { orgId: number | null; canEdit: boolean
         </Col>
         <Col xs={24} lg={15} xxl={17} style={{ display: showDetail ? undefined : 'none' }}>
           {!isDesktop && orgId !== null && (
-            <Button type="link" icon={<ArrowLeftOutlined />} onClick={() => navigate('/orgs')} style={{ paddingInline: 0, marginBottom: 4 }}>
+            <Button
+              type="link"
+              icon={<ArrowLeftOutlined />}
+              onClick={() => navigate('/orgs')}
+              style={{ paddingInline: 0, marginBottom: 4 }}
+            >
               返回组织列表
             </Button>
           )}

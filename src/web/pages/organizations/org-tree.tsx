@@ -1,6 +1,15 @@
 import { ReloadOutlined } from '@ant-design/icons';
 import { Empty, Spin, Tree, type TreeDataNode as DataNode, type TreeProps, Typography } from 'antd';
-import { useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState, type ComponentRef, type Ref } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useImperativeHandle,
+  useMemo,
+  useRef,
+  useState,
+  type ComponentRef,
+  type Ref,
+} from 'react';
 import { CHILDREN_PAGE, orgsApi } from '../../api/orgs';
 import type { OrgNode } from '../../api/types';
 import { useMeta } from '../../lib/meta';
@@ -59,20 +68,23 @@ export function OrgTree({ selectedId, onSelect, height, visible = true, ref }: P
     for (const n of items) nodes.current.set(n.id, n);
   }, []);
 
-  const fetchFirstPage = useCallback(async (parentId: number): Promise<ChildPage> => {
-    let page: ChildPage;
-    try {
-      const res = await orgsApi.children(parentId, 0, CHILDREN_PAGE);
-      remember(res.items);
-      page = { items: res.items, total: res.total };
-    } catch {
-      // Resolve, never reject: the Tree retries a rejected loadData by itself, up to ten times.
-      page = { items: [], total: 0, failed: true };
-    }
-    pagesRef.current = new Map(pagesRef.current).set(parentId, page);
-    setPages((prev) => new Map(prev).set(parentId, page));
-    return page;
-  }, [remember]);
+  const fetchFirstPage = useCallback(
+    async (parentId: number): Promise<ChildPage> => {
+      let page: ChildPage;
+      try {
+        const res = await orgsApi.children(parentId, 0, CHILDREN_PAGE);
+        remember(res.items);
+        page = { items: res.items, total: res.total };
+      } catch {
+        // Resolve, never reject: the Tree retries a rejected loadData by itself, up to ten times.
+        page = { items: [], total: 0, failed: true };
+      }
+      pagesRef.current = new Map(pagesRef.current).set(parentId, page);
+      setPages((prev) => new Map(prev).set(parentId, page));
+      return page;
+    },
+    [remember],
+  );
 
   const loadRoots = useCallback(async () => {
     setRootsFailed(false);
@@ -96,25 +108,28 @@ export function OrgTree({ selectedId, onSelect, height, visible = true, ref }: P
     void loadRoots();
   }, [loadRoots]);
 
-  const loadMore = useCallback(async (parentId: number) => {
-    const current = pagesRef.current.get(parentId);
-    if (!current || current.loadingMore) return;
-    setPages((prev) => new Map(prev).set(parentId, { ...current, loadingMore: true }));
-    try {
-      const page = await orgsApi.children(parentId, current.items.length, CHILDREN_PAGE);
-      remember(page.items);
-      setPages((prev) => {
-        const now = prev.get(parentId) ?? current;
-        const seen = new Set(now.items.map((i) => i.id));
-        return new Map(prev).set(parentId, {
-          items: [...now.items, ...page.items.filter((i) => !seen.has(i.id))],
-          total: page.total,
+  const loadMore = useCallback(
+    async (parentId: number) => {
+      const current = pagesRef.current.get(parentId);
+      if (!current || current.loadingMore) return;
+      setPages((prev) => new Map(prev).set(parentId, { ...current, loadingMore: true }));
+      try {
+        const page = await orgsApi.children(parentId, current.items.length, CHILDREN_PAGE);
+        remember(page.items);
+        setPages((prev) => {
+          const now = prev.get(parentId) ?? current;
+          const seen = new Set(now.items.map((i) => i.id));
+          return new Map(prev).set(parentId, {
+            items: [...now.items, ...page.items.filter((i) => !seen.has(i.id))],
+            total: page.total,
+          });
         });
-      });
-    } catch {
-      setPages((prev) => new Map(prev).set(parentId, { ...current, loadingMore: false }));
-    }
-  }, [remember]);
+      } catch {
+        setPages((prev) => new Map(prev).set(parentId, { ...current, loadingMore: false }));
+      }
+    },
+    [remember],
+  );
 
   const patch = useCallback((org: Partial<OrgNode> & { id: number }) => {
     const before = nodes.current.get(org.id);
@@ -125,7 +140,10 @@ export function OrgTree({ selectedId, onSelect, height, visible = true, ref }: P
     setPages((prev) => {
       const page = before.parentId != null ? prev.get(before.parentId) : undefined;
       if (!page) return prev;
-      return new Map(prev).set(before.parentId!, { ...page, items: page.items.map((n) => (n.id === org.id ? after : n)) });
+      return new Map(prev).set(before.parentId!, {
+        ...page,
+        items: page.items.map((n) => (n.id === org.id ? after : n)),
+      });
     });
   }, []);
 
@@ -143,7 +161,9 @@ export function OrgTree({ selectedId, onSelect, height, visible = true, ref }: P
         for (const a of ancestorIds) {
           if (!pagesRef.current.has(a) && nodes.current.has(a)) await fetchFirstPage(a);
         }
-        setExpandedKeys((keys) => [...new Set([...keys, ...ancestorIds.filter((a) => nodes.current.has(a)).map(keyOf)])]);
+        setExpandedKeys((keys) => [
+          ...new Set([...keys, ...ancestorIds.filter((a) => nodes.current.has(a)).map(keyOf)]),
+        ]);
         if (nodes.current.has(id)) {
           pendingScroll.current = id;
           setScrollTick((t) => t + 1);
@@ -152,7 +172,6 @@ export function OrgTree({ selectedId, onSelect, height, visible = true, ref }: P
     }),
     [fetchFirstPage, loadRoots, patch],
   );
-
 
   const treeData = useMemo<DataNode[]>(() => {
     const build = (node: OrgNode): DataNode => {

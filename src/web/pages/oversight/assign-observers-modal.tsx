@@ -17,7 +17,17 @@ interface Values {
 }
 
 /** One line of the 分组名单: people, the sub-campaigns they cover, optionally a group and its leader. */
-export function AssignObserversModal({ campaignId, open, onClose, onDone }: { campaignId: number; open: boolean; onClose: () => void; onDone: () => void }) {
+export function AssignObserversModal({
+  campaignId,
+  open,
+  onClose,
+  onDone,
+}: {
+  campaignId: number;
+  open: boolean;
+  onClose: () => void;
+  onDone: () => void;
+}) {
   const [form] = Form.useForm<Values>();
   const [term, setTerm] = useState('');
   const q = useDebounced(term.trim(), 300);
@@ -67,8 +77,11 @@ export function AssignObserversModal({ campaignId, open, onClose, onDone }: { ca
     setSaving(true);
     try {
       await oversightApi.assign(campaignId, {
-        userIds: v.userIds, subCampaignIds: v.subCampaignIds,
-        groupName: v.groupName?.trim() || null, leaderUserId: v.leaderUserId ?? null, note: v.note?.trim() || null,
+        userIds: v.userIds,
+        subCampaignIds: v.subCampaignIds,
+        groupName: v.groupName?.trim() || null,
+        leaderUserId: v.leaderUserId ?? null,
+        note: v.note?.trim() || null,
       });
       onDone();
     } catch (e) {
@@ -79,7 +92,16 @@ export function AssignObserversModal({ campaignId, open, onClose, onDone }: { ca
   };
 
   return (
-    <Modal title="选派观察员" open={open} onCancel={onClose} onOk={submit} confirmLoading={saving} okText="选派" width={640} destroyOnHidden>
+    <Modal
+      title="选派观察员"
+      open={open}
+      onCancel={onClose}
+      onOk={submit}
+      confirmLoading={saving}
+      okText="选派"
+      width={640}
+      destroyOnHidden
+    >
       <Form form={form} layout="vertical">
         <Form.Item name="userIds" label="观察员" rules={[{ required: true, message: '请选择至少一名人员' }]}>
           <Select
@@ -87,16 +109,26 @@ export function AssignObserversModal({ campaignId, open, onClose, onDone }: { ca
             showSearch={{ filterOption: false, onSearch: setTerm }}
             placeholder="输入姓名或用户名搜索"
             notFoundContent={searching ? <Spin size="small" /> : '无匹配人员'}
-            options={candidates.map((c) => ({ value: c.id, label: `${c.displayName}（${ROLE_LABELS[c.role] ?? c.role}${c.scopeOrgName ? ` · ${c.scopeOrgName}` : ''}）` }))}
+            options={candidates.map((c) => ({
+              value: c.id,
+              label: `${c.displayName}（${ROLE_LABELS[c.role] ?? c.role}${c.scopeOrgName ? ` · ${c.scopeOrgName}` : ''}）`,
+            }))}
             data-testid="assign-users"
           />
         </Form.Item>
-        <Form.Item name="subCampaignIds" label="指导的下级方案" rules={[{ required: true, message: '请选择至少一个下级方案' }]}>
+        <Form.Item
+          name="subCampaignIds"
+          label="指导的下级方案"
+          rules={[{ required: true, message: '请选择至少一个下级方案' }]}
+        >
           <Select
             mode="multiple"
             showSearch={{ optionFilterProp: 'label' }}
             placeholder="选择下级方案"
-            options={targets.map((t) => ({ value: t.id, label: t.completeBy ? `${t.organizerName}（${formatDateProse(t.completeBy)}前完成）` : t.organizerName }))}
+            options={targets.map((t) => ({
+              value: t.id,
+              label: t.completeBy ? `${t.organizerName}（${formatDateProse(t.completeBy)}前完成）` : t.organizerName,
+            }))}
             data-testid="assign-targets"
           />
         </Form.Item>
@@ -104,7 +136,12 @@ export function AssignObserversModal({ campaignId, open, onClose, onDone }: { ca
           <Input maxLength={50} allowClear />
         </Form.Item>
         <Form.Item name="leaderUserId" label="组长" dependencies={['groupName']}>
-          <Select allowClear disabled={!groupName?.trim()} options={leaderOptions} placeholder={groupName?.trim() ? '从所选人员中指定' : '填写组别后可指定组长'} />
+          <Select
+            allowClear
+            disabled={!groupName?.trim()}
+            options={leaderOptions}
+            placeholder={groupName?.trim() ? '从所选人员中指定' : '填写组别后可指定组长'}
+          />
         </Form.Item>
         <Form.Item name="note" label="任务说明">
           <Input.TextArea maxLength={500} rows={2} placeholder="如：参加述职评议会并作点评" />

@@ -9,18 +9,30 @@ import { useCampaign } from '../../lib/query';
 
 // The words come from src/domain (the same the server sends and exports); only the colours are this page's.
 const withColors = <K extends string>(labels: Record<K, string>, colors: Record<K, string>) =>
-  Object.fromEntries(Object.entries<string>(labels).map(([k, label]) => [k, { label, color: colors[k as K] }])) as Record<string, { label: string; color: string }>;
+  Object.fromEntries(
+    Object.entries<string>(labels).map(([k, label]) => [k, { label, color: colors[k as K] }]),
+  ) as Record<string, { label: string; color: string }>;
 
 export const STATE_LABELS = withColors(CAMPAIGN_STATE_LABELS, {
-  draft: 'default', published: 'processing', closed: 'success', archived: 'default',
+  draft: 'default',
+  published: 'processing',
+  closed: 'success',
+  archived: 'default',
 });
 
 export const FILING_LABELS = withColors(FILING_STATE_LABELS, {
-  not_required: 'default', pending: 'warning', filed: 'processing', acknowledged: 'success', returned: 'error',
+  not_required: 'default',
+  pending: 'warning',
+  filed: 'processing',
+  acknowledged: 'success',
+  returned: 'error',
 });
 
 export const ROLE_LABELS: Record<string, string> = {
-  org_admin: '组织部管理员', leader: '领导/审核人', assessor: '考评组成员', observer: '观察员',
+  org_admin: '组织部管理员',
+  leader: '领导/审核人',
+  assessor: '考评组成员',
+  observer: '观察员',
 };
 
 export const StateTag = ({ state }: { state: string }) => {
@@ -52,14 +64,18 @@ export function CampaignHeader({ campaign, extra }: { campaign: CampaignBrief | 
   const tabs = OVERSIGHT_TABS.filter((t) => pages?.[t.value]).map(({ value, label }) => ({ value, label }));
   const current = OVERSIGHT_TABS.find((t) => location.pathname.endsWith(`/${t.value}`))?.value ?? 'progress';
   return (
-    <div className="oversight-header" style={{ display: 'flex', flexWrap: 'wrap', gap: 12, alignItems: 'center', marginBottom: 12 }}>
+    <div
+      className="oversight-header"
+      style={{ display: 'flex', flexWrap: 'wrap', gap: 12, alignItems: 'center', marginBottom: 12 }}
+    >
       <div style={{ flex: '1 1 320px', minWidth: 0 }}>
         <Typography.Title level={4} style={{ margin: 0 }}>
           {campaign ? campaign.title : '述职评议考核'}
         </Typography.Title>
         {campaign && (
           <Typography.Text type="secondary">
-            组织单位：{campaign.organizerName} · {campaign.year}年度 · <Link to={`/campaigns/${campaign.id}`}>方案详情</Link>
+            组织单位：{campaign.organizerName} · {campaign.year}年度 ·{' '}
+            <Link to={`/campaigns/${campaign.id}`}>方案详情</Link>
           </Typography.Text>
         )}
       </div>

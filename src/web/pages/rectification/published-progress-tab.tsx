@@ -3,10 +3,19 @@ import { useQuery } from '@tanstack/react-query';
 import { http } from '../../api/client';
 
 interface PublishedItem {
-  description: string; measures: string | null; deadline: string | null; status: string; statusLabel: string; progress: number; overdue: boolean;
+  description: string;
+  measures: string | null;
+  deadline: string | null;
+  status: string;
+  statusLabel: string;
+  progress: number;
+  overdue: boolean;
 }
 interface PublishedUnit {
-  orgId: number; orgName: string; total: number; closed: number;
+  orgId: number;
+  orgName: string;
+  total: number;
+  closed: number;
   commitments: { content: string; publishedAt: string | null }[];
   items: PublishedItem[];
 }
@@ -16,7 +25,9 @@ export function PublishedProgressTab({ campaignId }: { campaignId: number }) {
   const progress = useQuery({
     queryKey: ['published-progress', campaignId],
     queryFn: ({ signal }) =>
-      http.get<{ units: PublishedUnit[] }>(`/api/campaigns/${campaignId}/rectification/published-progress`, undefined, { signal }),
+      http.get<{ units: PublishedUnit[] }>(`/api/campaigns/${campaignId}/rectification/published-progress`, undefined, {
+        signal,
+      }),
   });
   // A failed load reads as nothing published (the client has said why).
   const units: PublishedUnit[] | null = progress.data?.units ?? (progress.isError ? [] : null);
@@ -24,18 +35,48 @@ export function PublishedProgressTab({ campaignId }: { campaignId: number }) {
   return (
     <Space direction="vertical" style={{ width: '100%' }} data-testid="published-progress">
       {(units ?? []).map((u) => (
-        <Card key={u.orgId} size="small" title={u.orgName} extra={<span>已销号 {u.closed}/{u.total}</span>} loading={!units}>
+        <Card
+          key={u.orgId}
+          size="small"
+          title={u.orgName}
+          extra={
+            <span>
+              已销号 {u.closed}/{u.total}
+            </span>
+          }
+          loading={!units}
+        >
           {u.commitments.map((c, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: published commitments are read-only text, never reordered
-            <Typography.Paragraph key={i} style={{ whiteSpace: 'pre-wrap' }}>{c.content}</Typography.Paragraph>
+            <Typography.Paragraph key={i} style={{ whiteSpace: 'pre-wrap' }}>
+              {c.content}
+            </Typography.Paragraph>
           ))}
-          <Table<PublishedItem> size="small" rowKey={(_, i) => String(i)} pagination={false} dataSource={u.items}
+          <Table<PublishedItem>
+            size="small"
+            rowKey={(_, i) => String(i)}
+            pagination={false}
+            dataSource={u.items}
             columns={[
-              { title: '问题', dataIndex: 'description' }, { title: '整改措施', dataIndex: 'measures' },
+              { title: '问题', dataIndex: 'description' },
+              { title: '整改措施', dataIndex: 'measures' },
               { title: '时限', dataIndex: 'deadline', width: 110 },
-              { title: '进度', dataIndex: 'progress', width: 120, render: (p: number) => <Progress percent={p} size="small" /> },
-              { title: '状态', dataIndex: 'statusLabel', width: 90, render: (v: string, r) => <Tag color={r.overdue ? 'red' : r.status === 'closed' ? 'green' : 'blue'}>{v}</Tag> },
-            ]} />
+              {
+                title: '进度',
+                dataIndex: 'progress',
+                width: 120,
+                render: (p: number) => <Progress percent={p} size="small" />,
+              },
+              {
+                title: '状态',
+                dataIndex: 'statusLabel',
+                width: 90,
+                render: (v: string, r) => (
+                  <Tag color={r.overdue ? 'red' : r.status === 'closed' ? 'green' : 'blue'}>{v}</Tag>
+                ),
+              },
+            ]}
+          />
         </Card>
       ))}
     </Space>

@@ -21,10 +21,17 @@ export const SOURCE_OPTIONS = [
 ];
 
 const COLORS: Record<RectStatus, string> = {
-  not_started: 'default', in_progress: 'processing', pending_verification: 'warning', closed: 'success',
+  not_started: 'default',
+  in_progress: 'processing',
+  pending_verification: 'warning',
+  closed: 'success',
 };
 
 /** Overdue items are red whatever their status (R-FIX-2: flagged and escalated). */
 export function StatusTag({ item }: { item: Pick<RectItem, 'status' | 'statusLabel' | 'overdue'> }) {
-  return <Tag color={item.overdue ? 'error' : COLORS[item.status]} data-testid="rect-status">{item.statusLabel}</Tag>;
+  return (
+    <Tag color={item.overdue ? 'error' : COLORS[item.status]} data-testid="rect-status">
+      {item.statusLabel}
+    </Tag>
+  );
 }

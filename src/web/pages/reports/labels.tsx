@@ -21,10 +21,25 @@ export function StateTag({ state, label }: { state: ReportState | 'none'; label:
   );
 }
 
-export function DueTag({ dueDate, daysLeft, overdue, submitted }: { dueDate: string | null; daysLeft: number | null; overdue: boolean; submitted: boolean }) {
+export function DueTag({
+  dueDate,
+  daysLeft,
+  overdue,
+  submitted,
+}: {
+  dueDate: string | null;
+  daysLeft: number | null;
+  overdue: boolean;
+  submitted: boolean;
+}) {
   if (!dueDate) return <Tag>未定报送时间</Tag>;
   if (overdue) return <Tag color="error">已逾期（截止{dueDate}）</Tag>;
-  if (!submitted && daysLeft !== null && daysLeft <= 3) return <Tag color="warning">{daysLeft === 0 ? '今天截止' : `还剩${daysLeft}天`}（截止{dueDate}）</Tag>;
+  if (!submitted && daysLeft !== null && daysLeft <= 3)
+    return (
+      <Tag color="warning">
+        {daysLeft === 0 ? '今天截止' : `还剩${daysLeft}天`}（截止{dueDate}）
+      </Tag>
+    );
   return <Tag>截止{dueDate}</Tag>;
 }
 

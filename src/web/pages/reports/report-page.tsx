@@ -1,9 +1,32 @@
 import {
-  CheckCircleFilled, CloseCircleFilled, DownloadOutlined, ExclamationCircleFilled, UploadOutlined,
+  CheckCircleFilled,
+  CloseCircleFilled,
+  DownloadOutlined,
+  ExclamationCircleFilled,
+  UploadOutlined,
 } from '@ant-design/icons';
 import {
-  Alert, Button, Card, Col, Descriptions, Empty, Input, List, Popconfirm, Result, Row, Select, Space, Spin, Table, Tabs, Tag,
-  Timeline, Typography, Upload, type ButtonProps,
+  Alert,
+  Button,
+  Card,
+  Col,
+  Descriptions,
+  Empty,
+  Input,
+  List,
+  Popconfirm,
+  Result,
+  Row,
+  Select,
+  Space,
+  Spin,
+  Table,
+  Tabs,
+  Tag,
+  Timeline,
+  Typography,
+  Upload,
+  type ButtonProps,
 } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { useCallback, useMemo, useRef, useState } from 'react';
@@ -11,7 +34,15 @@ import { Link, Navigate, useParams } from 'react-router-dom';
 import { sectionHtml } from '../../../domain/rich-text';
 import { countChars } from '../../../domain/word-count';
 import { isApiError } from '../../api/client';
-import { reportsApi, type CheckResult, type DiffRow, type Place, type ReportView, type ReviewAction, type Section } from '../../api/reports';
+import {
+  reportsApi,
+  type CheckResult,
+  type DiffRow,
+  type Place,
+  type ReportView,
+  type ReviewAction,
+  type Section,
+} from '../../api/reports';
 import { notify } from '../../lib/notify';
 import { ACTION_LABELS, DueTag, formatSize, formatTime, StateTag } from './labels';
 import { RichEditor, type RichEditorHandle } from './rich-editor';
@@ -24,12 +55,18 @@ const LEVEL_ICON = {
   advice: <ExclamationCircleFilled style={{ color: '#faad14' }} />,
   blocker: <CloseCircleFilled style={{ color: '#ff4d4f' }} />,
 };
-const LEVEL_TAG = { pass: null, advice: <Tag color="warning">建议</Tag>, blocker: <Tag color="error">须修改后提交</Tag> };
+const LEVEL_TAG = {
+  pass: null,
+  advice: <Tag color="warning">建议</Tag>,
+  blocker: <Tag color="error">须修改后提交</Tag>,
+};
 
 /** The editor works on every slot of the campaign plus anything an upload brought in. */
 function editorSections(view: ReportView): Section[] {
   const byKey = new Map(view.report.sections.map((s) => [s.key, s]));
-  const fromSlots = view.slots.map((slot) => byKey.get(slot.key) ?? { key: slot.key, title: slot.key === 'preamble' ? '' : slot.title, text: '' });
+  const fromSlots = view.slots.map(
+    (slot) => byKey.get(slot.key) ?? { key: slot.key, title: slot.key === 'preamble' ? '' : slot.title, text: '' },
+  );
   const extra = view.report.sections.filter((s) => !view.slots.some((slot) => slot.key === s.key));
   return [...fromSlots, ...extra];
 }
@@ -37,7 +74,15 @@ function editorSections(view: ReportView): Section[] {
 const totalChars = (sections: Section[]) =>
   sections.filter((s) => s.text.trim()).reduce((n, s) => n + countChars(s.title) + countChars(s.text), 0);
 
-function ChecksPanel({ checks, onPlace, loading }: { checks: CheckResult[] | null; onPlace: (p: Place) => void; loading: boolean }) {
+function ChecksPanel({
+  checks,
+  onPlace,
+  loading,
+}: {
+  checks: CheckResult[] | null;
+  onPlace: (p: Place) => void;
+  loading: boolean;
+}) {
   if (!checks) return null;
   const order = { blocker: 0, advice: 1, pass: 2 };
   const sorted = [...checks].sort((a, b) => order[a.level] - order[b.level]);
@@ -57,8 +102,14 @@ function ChecksPanel({ checks, onPlace, loading }: { checks: CheckResult[] | nul
             {!!c.places?.length && (
               <div style={{ marginTop: 4, marginInlineStart: 22 }}>
                 {c.places.slice(0, 5).map((p, i) => (
-                  // biome-ignore lint/suspicious/noArrayIndexKey: a check's places are a fixed answer, never reordered
-                  <Button key={i} size="small" type="link" onClick={() => onPlace(p)} style={{ paddingInline: 4, height: 'auto', whiteSpace: 'normal', textAlign: 'left' }}>
+                  <Button
+                    // biome-ignore lint/suspicious/noArrayIndexKey: a check's places are a fixed answer, never reordered
+                    key={i}
+                    size="small"
+                    type="link"
+                    onClick={() => onPlace(p)}
+                    style={{ paddingInline: 4, height: 'auto', whiteSpace: 'normal', textAlign: 'left' }}
+                  >
                     定位：{p.excerpt || '（该部分）'}
                   </Button>
                 ))}
@@ -75,7 +126,10 @@ function ChecksPanel({ checks, onPlace, loading }: { checks: CheckResult[] | nul
 function VersionsTab({ view }: { view: ReportView }) {
   const [pair, setPair] = useState<[number | null, number | null]>([null, null]);
   const [rows, setRows] = useState<DiffRow[] | null>(null);
-  const options = [{ value: 0, label: '当前稿' }, ...view.versions.map((v) => ({ value: v.versionNo, label: `第${v.versionNo}版` }))];
+  const options = [
+    { value: 0, label: '当前稿' },
+    ...view.versions.map((v) => ({ value: v.versionNo, label: `第${v.versionNo}版` })),
+  ];
   const name = `${view.reporter.orgName}述职报告`;
   const compare = async () => {
     if (pair[0] === null || pair[1] === null) return;
@@ -91,18 +145,33 @@ function VersionsTab({ view }: { view: ReportView }) {
         locale={{ emptyText: '尚无版本：上传Word文件或提交后生成' }}
         columns={[
           { title: '版本', dataIndex: 'versionNo', render: (v) => `第${v}版` },
-          { title: '来源', dataIndex: 'reason', render: (r, v) => (r === 'upload' ? `上传 ${v.fileName ?? ''}` : '提交') },
+          {
+            title: '来源',
+            dataIndex: 'reason',
+            render: (r, v) => (r === 'upload' ? `上传 ${v.fileName ?? ''}` : '提交'),
+          },
           { title: '字数', dataIndex: 'charCount' },
           { title: '时间', dataIndex: 'createdAt', render: formatTime },
           {
             title: '未识别的标题',
             dataIndex: 'unknownHeadings',
-            render: (h: string[]) => (h.length ? h.map((x) => <Tag key={x} color="warning">{x}</Tag>) : '—'),
+            render: (h: string[]) =>
+              h.length
+                ? h.map((x) => (
+                    <Tag key={x} color="warning">
+                      {x}
+                    </Tag>
+                  ))
+                : '—',
           },
           {
             title: '下载',
             render: (_, v) => (
-              <Button size="small" icon={<DownloadOutlined />} onClick={() => reportsApi.downloadDocx(view.report.id, v.versionNo, name)}>
+              <Button
+                size="small"
+                icon={<DownloadOutlined />}
+                onClick={() => reportsApi.downloadDocx(view.report.id, v.versionNo, name)}
+              >
                 Word
               </Button>
             ),
@@ -111,9 +180,21 @@ function VersionsTab({ view }: { view: ReportView }) {
       />
       <Space wrap>
         <span>比较</span>
-        <Select style={{ width: 120 }} options={options} value={pair[0]} onChange={(v) => setPair([v, pair[1]])} placeholder="旧版本" />
+        <Select
+          style={{ width: 120 }}
+          options={options}
+          value={pair[0]}
+          onChange={(v) => setPair([v, pair[1]])}
+          placeholder="旧版本"
+        />
         <span>与</span>
-        <Select style={{ width: 120 }} options={options} value={pair[1]} onChange={(v) => setPair([pair[0], v])} placeholder="新版本" />
+        <Select
+          style={{ width: 120 }}
+          options={options}
+          value={pair[1]}
+          onChange={(v) => setPair([pair[0], v])}
+          placeholder="新版本"
+        />
         <Button onClick={compare} disabled={pair[0] === null || pair[1] === null || pair[0] === pair[1]}>
           比较
         </Button>
@@ -164,11 +245,26 @@ function AttachmentsTab({ view, reload }: { view: ReportView; reload: () => void
         renderItem={(a) => (
           <List.Item
             actions={[
-              <Button key="d" size="small" onClick={() => reportsApi.downloadAttachment(view.report.id, a.id, a.fileName)}>下载</Button>,
+              <Button
+                key="d"
+                size="small"
+                onClick={() => reportsApi.downloadAttachment(view.report.id, a.id, a.fileName)}
+              >
+                下载
+              </Button>,
               ...(view.can.edit
                 ? [
-                    <Popconfirm key="r" title="删除这个附件？" onConfirm={async () => { await reportsApi.removeAttachment(view.report.id, a.id); reload(); }}>
-                      <Button size="small" danger>删除</Button>
+                    <Popconfirm
+                      key="r"
+                      title="删除这个附件？"
+                      onConfirm={async () => {
+                        await reportsApi.removeAttachment(view.report.id, a.id);
+                        reload();
+                      }}
+                    >
+                      <Button size="small" danger>
+                        删除
+                      </Button>
                     </Popconfirm>,
                   ]
                 : []),
@@ -198,11 +294,24 @@ function RectificationTab({ view, reload }: { view: ReportView; reload: () => vo
         locale={{ emptyText: '没有需要回应的上年度整改事项' }}
         renderItem={(i) => (
           <List.Item
-            actions={canManage ? [
-              <Popconfirm key="r" title="删除这个整改事项？" onConfirm={async () => { await reportsApi.removeRectItem(view.report.reporterId, i.id); reload(); }}>
-                <Button size="small" danger>删除</Button>
-              </Popconfirm>,
-            ] : []}
+            actions={
+              canManage
+                ? [
+                    <Popconfirm
+                      key="r"
+                      title="删除这个整改事项？"
+                      onConfirm={async () => {
+                        await reportsApi.removeRectItem(view.report.reporterId, i.id);
+                        reload();
+                      }}
+                    >
+                      <Button size="small" danger>
+                        删除
+                      </Button>
+                    </Popconfirm>,
+                  ]
+                : []
+            }
           >
             {i.reference && <Tag>{i.reference}</Tag>}
             {i.text}
@@ -211,13 +320,22 @@ function RectificationTab({ view, reload }: { view: ReportView; reload: () => vo
       />
       {canManage && (
         <Space.Compact style={{ width: '100%' }}>
-          <Input style={{ width: 160 }} placeholder="编号（可选）" value={ref} onChange={(e) => setRef(e.target.value)} maxLength={50} />
+          <Input
+            style={{ width: 160 }}
+            placeholder="编号（可选）"
+            value={ref}
+            onChange={(e) => setRef(e.target.value)}
+            maxLength={50}
+          />
           <Input placeholder="整改事项内容" value={text} onChange={(e) => setText(e.target.value)} maxLength={2000} />
           <Button
             type="primary"
             disabled={text.trim().length < 2}
             onClick={async () => {
-              await reportsApi.addRectItem(view.report.reporterId, { reference: ref.trim() || null, text: text.trim() });
+              await reportsApi.addRectItem(view.report.reporterId, {
+                reference: ref.trim() || null,
+                text: text.trim(),
+              });
               setRef('');
               setText('');
               reload();
@@ -229,7 +347,9 @@ function RectificationTab({ view, reload }: { view: ReportView; reload: () => vo
       )}
       <Typography.Title level={5}>年度重点内容</Typography.Title>
       <ol style={{ paddingInlineStart: 20 }}>
-        {view.rules.keyContentItems.map((k) => <li key={k.id}>{k.title}</li>)}
+        {view.rules.keyContentItems.map((k) => (
+          <li key={k.id}>{k.title}</li>
+        ))}
       </ol>
     </Space>
   );
@@ -265,14 +385,38 @@ function ReviewPanel({ view, onDone }: { view: ReportView; onDone: () => void })
       <Space style={{ marginTop: 8 }} wrap>
         {view.can.review && (
           <>
-            <Button type="primary" loading={busy === 'approve'} onClick={() => act('approve')} data-testid="review-approve">审核通过</Button>
-            <Button loading={busy === 'return'} onClick={() => act('return')} disabled={comment.trim().length < 2} data-testid="review-return">退回修改</Button>
-            <Popconfirm title="责令重写后，书记须重新撰写报告。确定吗？" onConfirm={() => act('order_rewrite')} okButtonProps={{ 'data-testid': 'confirm-rewrite' } as ButtonProps}>
-              <Button danger loading={busy === 'order_rewrite'} disabled={comment.trim().length < 2}>责令重写</Button>
+            <Button
+              type="primary"
+              loading={busy === 'approve'}
+              onClick={() => act('approve')}
+              data-testid="review-approve"
+            >
+              审核通过
+            </Button>
+            <Button
+              loading={busy === 'return'}
+              onClick={() => act('return')}
+              disabled={comment.trim().length < 2}
+              data-testid="review-return"
+            >
+              退回修改
+            </Button>
+            <Popconfirm
+              title="责令重写后，书记须重新撰写报告。确定吗？"
+              onConfirm={() => act('order_rewrite')}
+              okButtonProps={{ 'data-testid': 'confirm-rewrite' } as ButtonProps}
+            >
+              <Button danger loading={busy === 'order_rewrite'} disabled={comment.trim().length < 2}>
+                责令重写
+              </Button>
             </Popconfirm>
           </>
         )}
-        {view.can.sign && <Button type="primary" loading={busy === 'sign'} onClick={() => act('sign')} data-testid="review-sign">审阅签字</Button>}
+        {view.can.sign && (
+          <Button type="primary" loading={busy === 'sign'} onClick={() => act('sign')} data-testid="review-sign">
+            审阅签字
+          </Button>
+        )}
       </Space>
     </Card>
   );
@@ -363,7 +507,8 @@ export default function ReportPage() {
   };
   const goTo = (p: Place) => {
     const ed = editors.current.get(p.sectionKey);
-    if (!ed?.locate(p.excerpt)) document.getElementById(`section-${p.sectionKey}`)?.scrollIntoView({ behavior: 'smooth', block: 'center' });
+    if (!ed?.locate(p.excerpt))
+      document.getElementById(`section-${p.sectionKey}`)?.scrollIntoView({ behavior: 'smooth', block: 'center' });
   };
   const slotOf = (key: string) => view.slots.find((s) => s.key === key);
   const unknownHeadings = view.versions[0]?.reason === 'upload' ? view.versions[0].unknownHeadings : [];
@@ -375,23 +520,45 @@ export default function ReportPage() {
           {reporter.orgName} · 述职报告
         </Typography.Title>
         <StateTag state={report.state} label={report.stateLabel} />
-        <DueTag dueDate={deadline.dueDate} daysLeft={deadline.daysLeft} overdue={deadline.overdue} submitted={!!report.submittedAt} />
+        <DueTag
+          dueDate={deadline.dueDate}
+          daysLeft={deadline.daysLeft}
+          overdue={deadline.overdue}
+          submitted={!!report.submittedAt}
+        />
         {report.onBehalf && <Tag color="purple">代表党组织述职（书记任职不足3个月）</Tag>}
         {report.publishedAt && <Tag color="green">已公开</Tag>}
         {report.publicToken && (
-          <a href={`/p/reports/${report.publicToken}`} target="_blank" rel="noreferrer" data-testid="report-public-link">公开链接</a>
+          <a
+            href={`/p/reports/${report.publicToken}`}
+            target="_blank"
+            rel="noreferrer"
+            data-testid="report-public-link"
+          >
+            公开链接
+          </a>
         )}
       </Space>
       <Descriptions size="small" column={{ xs: 1, sm: 2, lg: 3 }} style={{ marginBottom: 12 }}>
         <Descriptions.Item label="述职评议考核">{reporter.campaignTitle}</Descriptions.Item>
         <Descriptions.Item label="听取述职">{reporter.reportToName}</Descriptions.Item>
         <Descriptions.Item label="书记">{reporter.secretaryName ?? '—'}</Descriptions.Item>
-        <Descriptions.Item label="述职评议会">{deadline.meetingDate ?? '待定'}{deadline.meetingSource === 'phase' ? '（按方案阶段）' : ''}</Descriptions.Item>
+        <Descriptions.Item label="述职评议会">
+          {deadline.meetingDate ?? '待定'}
+          {deadline.meetingSource === 'phase' ? '（按方案阶段）' : ''}
+        </Descriptions.Item>
         <Descriptions.Item label="字数要求">{limit ? `${limit}字以内` : '不限'}</Descriptions.Item>
-        <Descriptions.Item label="现场述职">{reporter.speakingMinutes ? `${reporter.speakingMinutes}分钟` : '—'}</Descriptions.Item>
+        <Descriptions.Item label="现场述职">
+          {reporter.speakingMinutes ? `${reporter.speakingMinutes}分钟` : '—'}
+        </Descriptions.Item>
       </Descriptions>
       {deadline.overdue && !view.rules.lateSubmissionAllowed && report.state === 'draft' && (
-        <Alert type="error" showIcon style={{ marginBottom: 12 }} title={`已超过报送截止日期（${formatDateProse(deadline.dueDate)}），本次述职评议考核不允许逾期报送，请联系审核人。`} />
+        <Alert
+          type="error"
+          showIcon
+          style={{ marginBottom: 12 }}
+          title={`已超过报送截止日期（${formatDateProse(deadline.dueDate)}），本次述职评议考核不允许逾期报送，请联系审核人。`}
+        />
       )}
       {view.events.length > 0 && ['returned', 'rewrite_ordered'].includes(report.state) && (
         <Alert
@@ -428,11 +595,19 @@ export default function ReportPage() {
                   }
                 }}
               >
-                <Button icon={<UploadOutlined />} data-testid="report-docx-upload">上传Word文件（.docx）</Button>
+                <Button icon={<UploadOutlined />} data-testid="report-docx-upload">
+                  上传Word文件（.docx）
+                </Button>
               </Upload>
-              <Button onClick={save} loading={saving} disabled={!dirty} data-testid="report-save">保存草稿</Button>
+              <Button onClick={save} loading={saving} disabled={!dirty} data-testid="report-save">
+                保存草稿
+              </Button>
               <Popconfirm
-                title={blocking ? '仍有须修改的检查项，提交将被拒绝。' : '提交后将由审核人审核，审核期间不能修改。确定提交吗？'}
+                title={
+                  blocking
+                    ? '仍有须修改的检查项，提交将被拒绝。'
+                    : '提交后将由审核人审核，审核期间不能修改。确定提交吗？'
+                }
                 onConfirm={submit}
                 okButtonProps={{ 'data-testid': 'confirm-submit' } as ButtonProps}
               >
@@ -444,7 +619,11 @@ export default function ReportPage() {
           )}
           <div style={{ marginBottom: 8 }} data-testid="report-charcount">
             全文<b>{chars}</b>字{limit ? `，限${limit}字` : ''}
-            {limit && chars > limit && <Tag color="error" style={{ marginInlineStart: 8 }}>超出{chars - limit}字</Tag>}
+            {limit && chars > limit && (
+              <Tag color="error" style={{ marginInlineStart: 8 }}>
+                超出{chars - limit}字
+              </Tag>
+            )}
           </div>
           {sections.map((s) => {
             const slot = slotOf(s.key);
@@ -462,7 +641,11 @@ export default function ReportPage() {
                     {!slot && <Tag>上传带入</Tag>}
                   </Space>
                 }
-                extra={<span className="section-count">{n}字{slot?.minChars ? `（不少于${slot.minChars}字）` : ''}</span>}
+                extra={
+                  <span className="section-count">
+                    {n}字{slot?.minChars ? `（不少于${slot.minChars}字）` : ''}
+                  </span>
+                }
               >
                 {can.edit || s.text ? (
                   <RichEditor
@@ -473,11 +656,15 @@ export default function ReportPage() {
                     html={s.html ?? sectionHtml(s)}
                     editable={can.edit}
                     onChange={(html, text) => update(s.key, { html, text })}
-                    placeholder={slot?.key === 'preamble' ? '可简述本单位基本情况' : `请填写“${slot?.title ?? s.title}”`}
+                    placeholder={
+                      slot?.key === 'preamble' ? '可简述本单位基本情况' : `请填写“${slot?.title ?? s.title}”`
+                    }
                     testId={can.edit ? `section-text-${s.key}` : `section-view-${s.key}`}
                   />
                 ) : (
-                  <Typography.Text type="secondary" data-testid={`section-view-${s.key}`}>（未填写）</Typography.Text>
+                  <Typography.Text type="secondary" data-testid={`section-view-${s.key}`}>
+                    （未填写）
+                  </Typography.Text>
                 )}
               </Card>
             );
@@ -489,9 +676,15 @@ export default function ReportPage() {
             {liveChecks ? (
               <ChecksPanel checks={liveChecks} onPlace={goTo} loading={checking} />
             ) : (
-              <Card size="small"><Empty description="已公开的报告不显示检查结果" /></Card>
+              <Card size="small">
+                <Empty description="已公开的报告不显示检查结果" />
+              </Card>
             )}
-            <Button icon={<DownloadOutlined />} onClick={() => reportsApi.downloadDocx(reportId, 0, `${reporter.orgName}述职报告`)} data-testid="report-download">
+            <Button
+              icon={<DownloadOutlined />}
+              onClick={() => reportsApi.downloadDocx(reportId, 0, `${reporter.orgName}述职报告`)}
+              data-testid="report-download"
+            >
               下载Word（公文格式）
             </Button>
           </Space>
@@ -509,7 +702,8 @@ export default function ReportPage() {
                     key: e.id,
                     content: (
                       <div>
-                        <b>{ACTION_LABELS[e.action] ?? e.action}</b>（第{e.versionNo}版） {e.actorName} · {formatTime(e.at)}
+                        <b>{ACTION_LABELS[e.action] ?? e.action}</b>（第{e.versionNo}版） {e.actorName} ·{' '}
+                        {formatTime(e.at)}
                         <div>{e.comment}</div>
                       </div>
                     ),
@@ -520,7 +714,11 @@ export default function ReportPage() {
               ),
             },
             { key: 'versions', label: `版本（${view.versions.length}）`, children: <VersionsTab view={view} /> },
-            { key: 'attachments', label: `附件（${view.attachments.length}）`, children: <AttachmentsTab view={view} reload={load} /> },
+            {
+              key: 'attachments',
+              label: `附件（${view.attachments.length}）`,
+              children: <AttachmentsTab view={view} reload={load} />,
+            },
             { key: 'items', label: '整改事项与重点内容', children: <RectificationTab view={view} reload={load} /> },
           ]}
         />

@@ -1,4 +1,22 @@
-import { Alert, Button, Card, Empty, Input, List, Modal, Popconfirm, Select, Space, Spin, Switch, Table, Tabs, Tag, Typography, type ButtonProps } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  Empty,
+  Input,
+  List,
+  Modal,
+  Popconfirm,
+  Select,
+  Space,
+  Spin,
+  Switch,
+  Table,
+  Tabs,
+  Tag,
+  Typography,
+  type ButtonProps,
+} from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
@@ -47,7 +65,9 @@ function MyTasks() {
                   <div>
                     {t.reminders.map((r) => (
                       <div key={r.id}>
-                        <Typography.Text type="secondary">{formatTime(r.at)} · {r.senderName}</Typography.Text>
+                        <Typography.Text type="secondary">
+                          {formatTime(r.at)} · {r.senderName}
+                        </Typography.Text>
                         {r !== t.reminders![0] && <span>：{r.message}</span>}
                       </div>
                     ))}
@@ -86,7 +106,11 @@ function ReviewQueue() {
   const [page, setPage] = useState(1);
   const debouncedQ = useDebounced(q, 300);
   const query = { state, q: debouncedQ || undefined, overdue, campaignId, offset: (page - 1) * PAGE, limit: PAGE };
-  const queue = useQuery({ queryKey: ['reports', 'queue', query], queryFn: ({ signal }) => reportsApi.queue(query, signal), ...paged });
+  const queue = useQuery({
+    queryKey: ['reports', 'queue', query],
+    queryFn: ({ signal }) => reportsApi.queue(query, signal),
+    ...paged,
+  });
   const data = queue.data ?? (queue.isError ? { items: [], total: 0 } : null);
   const load = () => void queue.refetch();
   // The campaign filter offers every campaign seen so far in the queue.
@@ -107,11 +131,19 @@ function ReviewQueue() {
       title: '催报',
       content: (
         <div data-testid="remind-result">
-          <p>已催报{r.sent.length}个{r.sent.length ? `：${r.sent.join('、')}` : ''}</p>
+          <p>
+            已催报{r.sent.length}个{r.sent.length ? `：${r.sent.join('、')}` : ''}
+          </p>
           {r.skipped.length > 0 && (
             <>
               <p>未催报{r.skipped.length}个：</p>
-              <ul>{r.skipped.map((x) => <li key={x.orgName}>{x.orgName}：{x.reason}</li>)}</ul>
+              <ul>
+                {r.skipped.map((x) => (
+                  <li key={x.orgName}>
+                    {x.orgName}：{x.reason}
+                  </li>
+                ))}
+              </ul>
             </>
           )}
         </div>
@@ -137,11 +169,19 @@ function ReviewQueue() {
       content: (
         <div>
           <p>公开范围：{r.audience}</p>
-          <p>已公开{r.published.length}份{r.published.length ? `：${r.published.join('、')}` : ''}</p>
+          <p>
+            已公开{r.published.length}份{r.published.length ? `：${r.published.join('、')}` : ''}
+          </p>
           {r.skipped.length > 0 && (
             <>
               <p>未公开{r.skipped.length}份：</p>
-              <ul>{r.skipped.map((s) => <li key={s.orgName}>{s.orgName}：{s.reason}</li>)}</ul>
+              <ul>
+                {r.skipped.map((s) => (
+                  <li key={s.orgName}>
+                    {s.orgName}：{s.reason}
+                  </li>
+                ))}
+              </ul>
             </>
           )}
         </div>
@@ -158,13 +198,42 @@ function ReviewQueue() {
           placeholder="述职评议考核"
           style={{ width: 260 }}
           value={campaignId}
-          onChange={(v) => { setCampaignId(v); setPage(1); }}
+          onChange={(v) => {
+            setCampaignId(v);
+            setPage(1);
+          }}
           options={[...campaigns].map(([value, label]) => ({ value, label }))}
         />
-        <Select allowClear placeholder="状态" style={{ width: 140 }} value={state} onChange={(v) => { setState(v); setPage(1); }} options={STATE_FILTERS} data-testid="queue-state" />
-        <Input.Search allowClear placeholder="按党组织名称搜索" style={{ width: 220 }} value={q} onChange={(e) => { setQ(e.target.value); setPage(1); }} />
+        <Select
+          allowClear
+          placeholder="状态"
+          style={{ width: 140 }}
+          value={state}
+          onChange={(v) => {
+            setState(v);
+            setPage(1);
+          }}
+          options={STATE_FILTERS}
+          data-testid="queue-state"
+        />
+        <Input.Search
+          allowClear
+          placeholder="按党组织名称搜索"
+          style={{ width: 220 }}
+          value={q}
+          onChange={(e) => {
+            setQ(e.target.value);
+            setPage(1);
+          }}
+        />
         <Space>
-          <Switch checked={overdue} onChange={(v) => { setOverdue(v); setPage(1); }} />
+          <Switch
+            checked={overdue}
+            onChange={(v) => {
+              setOverdue(v);
+              setPage(1);
+            }}
+          />
           只看逾期未交
         </Space>
         <Button disabled={!selected.length} onClick={() => remind(selected)} data-testid="remind-selected">
@@ -193,20 +262,47 @@ function ReviewQueue() {
         rowKey="reporterId"
         loading={!data}
         dataSource={data?.items}
-        pagination={{ current: page, pageSize: PAGE, total: data?.total ?? 0, onChange: setPage, showTotal: (n) => `共${n}个述职对象`, showSizeChanger: false }}
+        pagination={{
+          current: page,
+          pageSize: PAGE,
+          total: data?.total ?? 0,
+          onChange: setPage,
+          showTotal: (n) => `共${n}个述职对象`,
+          showSizeChanger: false,
+        }}
         scroll={{ x: 860 }}
         rowSelection={{
           selectedRowKeys: selected,
           onChange: (keys) => setSelected(keys as number[]),
           getCheckboxProps: (r) => ({ disabled: !remindable(r) }),
         }}
-        onRow={(r) => ({ onClick: () => r.reportId && r.state !== 'draft' && navigate(`/reports/${r.reportId}`), style: { cursor: r.reportId ? 'pointer' : 'default' } })}
+        onRow={(r) => ({
+          onClick: () => r.reportId && r.state !== 'draft' && navigate(`/reports/${r.reportId}`),
+          style: { cursor: r.reportId ? 'pointer' : 'default' },
+        })}
         columns={[
-          { title: '党组织', dataIndex: 'orgName', render: (n, r) => (r.reportId && r.state !== 'draft' ? <Link to={`/reports/${r.reportId}`} data-testid="queue-open">{n}</Link> : n) },
+          {
+            title: '党组织',
+            dataIndex: 'orgName',
+            render: (n, r) =>
+              r.reportId && r.state !== 'draft' ? (
+                <Link to={`/reports/${r.reportId}`} data-testid="queue-open">
+                  {n}
+                </Link>
+              ) : (
+                n
+              ),
+          },
           { title: '述职评议考核', dataIndex: 'campaignTitle', responsive: ['lg'] },
           { title: '状态', dataIndex: 'state', render: (s, r) => <StateTag state={s} label={r.stateLabel} /> },
           { title: '字数', dataIndex: 'charCount', width: 70 },
-          { title: '报送截止', dataIndex: 'dueDate', render: (_, r) => <DueTag dueDate={r.dueDate} daysLeft={r.daysLeft} overdue={r.overdue} submitted={!!r.submittedAt} /> },
+          {
+            title: '报送截止',
+            dataIndex: 'dueDate',
+            render: (_, r) => (
+              <DueTag dueDate={r.dueDate} daysLeft={r.daysLeft} overdue={r.overdue} submitted={!!r.submittedAt} />
+            ),
+          },
           { title: '所处阶段', key: 'phase', responsive: ['md'], render: (_, r) => <PhaseNote phase={r.phase} /> },
           { title: '提交时间', dataIndex: 'submittedAt', render: (t) => (t ? formatTime(t) : '—'), responsive: ['md'] },
           {
@@ -215,9 +311,15 @@ function ReviewQueue() {
             render: (at, r) => (
               <Space size={4} wrap onClick={(e) => e.stopPropagation()}>
                 {remindable(r) && (
-                  <Button size="small" onClick={() => remind([r.reporterId])} data-testid="remind-one">催报</Button>
+                  <Button size="small" onClick={() => remind([r.reporterId])} data-testid="remind-one">
+                    催报
+                  </Button>
                 )}
-                {at && <Typography.Text type="secondary" style={{ fontSize: 12 }}>上次{formatTime(at)}</Typography.Text>}
+                {at && (
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                    上次{formatTime(at)}
+                  </Typography.Text>
+                )}
               </Space>
             ),
           },
@@ -233,18 +335,38 @@ function Published() {
   const [q, setQ] = useState('');
   const debouncedQ = useDebounced(q, 300);
   const query = { q: debouncedQ || undefined, offset: (page - 1) * PAGE, limit: PAGE };
-  const published = useQuery({ queryKey: ['reports', 'published', query], queryFn: ({ signal }) => reportsApi.published(query, signal), ...paged });
+  const published = useQuery({
+    queryKey: ['reports', 'published', query],
+    queryFn: ({ signal }) => reportsApi.published(query, signal),
+    ...paged,
+  });
   const data = published.data ?? (published.isError ? { items: [], total: 0 } : null);
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
-      <Input.Search allowClear placeholder="按党组织名称搜索" style={{ maxWidth: 260 }} value={q} onChange={(e) => { setQ(e.target.value); setPage(1); }} data-testid="published-search" />
+      <Input.Search
+        allowClear
+        placeholder="按党组织名称搜索"
+        style={{ maxWidth: 260 }}
+        value={q}
+        onChange={(e) => {
+          setQ(e.target.value);
+          setPage(1);
+        }}
+        data-testid="published-search"
+      />
       <Table
         size="small"
         rowKey="id"
         loading={!data}
         dataSource={data?.items}
         locale={{ emptyText: '暂无公开的述职报告' }}
-        pagination={{ current: page, pageSize: PAGE, total: data?.total ?? 0, onChange: setPage, showSizeChanger: false }}
+        pagination={{
+          current: page,
+          pageSize: PAGE,
+          total: data?.total ?? 0,
+          onChange: setPage,
+          showSizeChanger: false,
+        }}
         scroll={{ x: 560 }}
         columns={[
           { title: '党组织', dataIndex: 'orgName', render: (n, r) => <Link to={`/reports/${r.id}`}>{n}</Link> },
@@ -261,7 +383,19 @@ export default function ReportsHomePage() {
   const can = useAbilities().reports;
   const items = [
     ...(can.write ? [{ key: 'tasks', label: '我的述职报告', children: <MyTasks /> }] : []),
-    ...(can.review ? [{ key: 'queue', label: (<span>审核<Tag style={{ marginInlineStart: 6 }}>述职报告</Tag></span>), children: <ReviewQueue /> }] : []),
+    ...(can.review
+      ? [
+          {
+            key: 'queue',
+            label: (
+              <span>
+                审核<Tag style={{ marginInlineStart: 6 }}>述职报告</Tag>
+              </span>
+            ),
+            children: <ReviewQueue />,
+          },
+        ]
+      : []),
     { key: 'published', label: '已公开的述职报告', children: <Published /> },
   ];
   return (

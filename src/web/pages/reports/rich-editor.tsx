@@ -26,13 +26,30 @@ interface Props {
 
 const extensions = [
   StarterKit.configure({
-    heading: false, code: false, codeBlock: false, blockquote: false, horizontalRule: false, link: false,
+    heading: false,
+    code: false,
+    codeBlock: false,
+    blockquote: false,
+    horizontalRule: false,
+    link: false,
   }),
   TableKit.configure({ table: { resizable: false } }),
 ];
 
-function ToolButton({ editor, label, title, active, onClick, disabled }: {
-  editor: Editor; label: ReactNode; title: string; active?: boolean; onClick: () => void; disabled?: boolean;
+function ToolButton({
+  editor,
+  label,
+  title,
+  active,
+  onClick,
+  disabled,
+}: {
+  editor: Editor;
+  label: ReactNode;
+  title: string;
+  active?: boolean;
+  onClick: () => void;
+  disabled?: boolean;
 }) {
   return (
     <Tooltip title={title} mouseEnterDelay={0.6}>
@@ -56,11 +73,34 @@ function Toolbar({ editor, testId }: { editor: Editor; testId: string }) {
   const inTable = editor.isActive('table');
   return (
     <Space size={4} wrap className="rich-toolbar" data-testid={`${testId}-toolbar`}>
-      <ToolButton editor={editor} label={<b>B</b>} title="加粗" active={editor.isActive('bold')} onClick={() => chain().toggleBold().run()} />
-      <ToolButton editor={editor} label="1." title="编号列表" active={editor.isActive('orderedList')} onClick={() => chain().toggleOrderedList().run()} />
-      <ToolButton editor={editor} label="•" title="项目符号列表" active={editor.isActive('bulletList')} onClick={() => chain().toggleBulletList().run()} />
+      <ToolButton
+        editor={editor}
+        label={<b>B</b>}
+        title="加粗"
+        active={editor.isActive('bold')}
+        onClick={() => chain().toggleBold().run()}
+      />
+      <ToolButton
+        editor={editor}
+        label="1."
+        title="编号列表"
+        active={editor.isActive('orderedList')}
+        onClick={() => chain().toggleOrderedList().run()}
+      />
+      <ToolButton
+        editor={editor}
+        label="•"
+        title="项目符号列表"
+        active={editor.isActive('bulletList')}
+        onClick={() => chain().toggleBulletList().run()}
+      />
       {!inTable ? (
-        <ToolButton editor={editor} label="表格" title="插入表格（3行×3列）" onClick={() => chain().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run()} />
+        <ToolButton
+          editor={editor}
+          label="表格"
+          title="插入表格（3行×3列）"
+          onClick={() => chain().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run()}
+        />
       ) : (
         <Dropdown
           trigger={['click']}
@@ -83,16 +123,33 @@ function Toolbar({ editor, testId }: { editor: Editor; testId: string }) {
             },
           }}
         >
-          <Button size="small" onMouseDown={(e) => e.preventDefault()}>表格 ▾</Button>
+          <Button size="small" onMouseDown={(e) => e.preventDefault()}>
+            表格 ▾
+          </Button>
         </Dropdown>
       )}
-      <ToolButton editor={editor} label="↶" title="撤销" disabled={!editor.can().undo()} onClick={() => chain().undo().run()} />
-      <ToolButton editor={editor} label="↷" title="重做" disabled={!editor.can().redo()} onClick={() => chain().redo().run()} />
+      <ToolButton
+        editor={editor}
+        label="↶"
+        title="撤销"
+        disabled={!editor.can().undo()}
+        onClick={() => chain().undo().run()}
+      />
+      <ToolButton
+        editor={editor}
+        label="↷"
+        title="重做"
+        disabled={!editor.can().redo()}
+        onClick={() => chain().redo().run()}
+      />
     </Space>
   );
 }
 
-export const RichEditor = forwardRef<RichEditorHandle, Props>(function RichEditor({ html, editable, onChange, testId, placeholder }, ref) {
+export const RichEditor = forwardRef<RichEditorHandle, Props>(function RichEditor(
+  { html, editable, onChange, testId, placeholder },
+  ref,
+) {
   const editor = useEditor({
     extensions,
     content: html,
@@ -109,37 +166,42 @@ export const RichEditor = forwardRef<RichEditorHandle, Props>(function RichEdito
 
   // A reload (save, upload) brings new HTML from the server: replace the content without an update event.
   useEffect(() => {
-    if (editor && !editor.isDestroyed && html !== editor.getHTML()) editor.commands.setContent(html, { emitUpdate: false });
+    if (editor && !editor.isDestroyed && html !== editor.getHTML())
+      editor.commands.setContent(html, { emitUpdate: false });
   }, [editor, html]);
   useEffect(() => {
     if (editor && !editor.isDestroyed) editor.setEditable(editable, false);
   }, [editor, editable]);
 
-  useImperativeHandle(ref, () => ({
-    locate(excerpt: string) {
-      if (!editor) return false;
-      const needle = excerpt.replace(/…$/, '').slice(0, 20);
-      let found: { from: number; to: number; pos: number } | null = null;
-      editor.state.doc.descendants((node, pos) => {
-        if (found) return false;
-        if (!node.isTextblock) return true;
-        const i = needle ? node.textContent.indexOf(needle) : 0;
-        // Text offsets map 1:1 to positions inside a textblock of plain text nodes.
-        if (i >= 0) found = { from: pos + 1 + i, to: pos + 1 + i + needle.length, pos };
-        return false;
-      });
-      if (!found) return false;
-      const { from, to, pos } = found;
-      const dom = editor.view.nodeDOM(pos) as HTMLElement | null;
-      dom?.scrollIntoView?.({ behavior: 'smooth', block: 'center' });
-      if (editor.isEditable) editor.chain().focus().setTextSelection({ from, to }).run();
-      else if (dom?.classList) {
-        dom.classList.add('report-mark-block');
-        setTimeout(() => dom.classList.remove('report-mark-block'), 3000);
-      }
-      return true;
-    },
-  }), [editor]);
+  useImperativeHandle(
+    ref,
+    () => ({
+      locate(excerpt: string) {
+        if (!editor) return false;
+        const needle = excerpt.replace(/…$/, '').slice(0, 20);
+        let found: { from: number; to: number; pos: number } | null = null;
+        editor.state.doc.descendants((node, pos) => {
+          if (found) return false;
+          if (!node.isTextblock) return true;
+          const i = needle ? node.textContent.indexOf(needle) : 0;
+          // Text offsets map 1:1 to positions inside a textblock of plain text nodes.
+          if (i >= 0) found = { from: pos + 1 + i, to: pos + 1 + i + needle.length, pos };
+          return false;
+        });
+        if (!found) return false;
+        const { from, to, pos } = found;
+        const dom = editor.view.nodeDOM(pos) as HTMLElement | null;
+        dom?.scrollIntoView?.({ behavior: 'smooth', block: 'center' });
+        if (editor.isEditable) editor.chain().focus().setTextSelection({ from, to }).run();
+        else if (dom?.classList) {
+          dom.classList.add('report-mark-block');
+          setTimeout(() => dom.classList.remove('report-mark-block'), 3000);
+        }
+        return true;
+      },
+    }),
+    [editor],
+  );
 
   if (!editor) return null;
   const empty = editor.isEmpty;

@@ -17,14 +17,26 @@ export function MyThemesCard({ campaignId, orgId }: { campaignId: number; orgId:
   const e = query.error;
   const state: 'loading' | 'none' | 'ready' | 'error' = query.isPending
     ? 'loading'
-    : e ? (isApiError(e) && (e.code === 'NO_THEMES' || e.status === 404) ? 'none' : 'error') : 'ready';
+    : e
+      ? isApiError(e) && (e.code === 'NO_THEMES' || e.status === 404)
+        ? 'none'
+        : 'error'
+      : 'ready';
   if (state === 'error') return null;
   return (
     <Card
-      title="群众评议意见归纳" loading={state === 'loading'} data-testid="my-themes"
-      extra={state === 'ready' && <Button onClick={() => themesApi.docx(campaignId, orgId, null)}>下载（.docx）</Button>}
+      title="群众评议意见归纳"
+      loading={state === 'loading'}
+      data-testid="my-themes"
+      extra={
+        state === 'ready' && <Button onClick={() => themesApi.docx(campaignId, orgId, null)}>下载（.docx）</Button>
+      }
     >
-      {state === 'none' || !data ? <Empty description="组织部门尚未进行意见归纳" /> : <ReporterThemeList reporter={data} />}
+      {state === 'none' || !data ? (
+        <Empty description="组织部门尚未进行意见归纳" />
+      ) : (
+        <ReporterThemeList reporter={data} />
+      )}
     </Card>
   );
 }

@@ -19,7 +19,13 @@ export default function ResultsPage() {
   const tab = params.get('tab') ?? 'dashboard';
   return (
     <Card size="small" className="page-card" data-testid="results-page">
-      <Breadcrumb items={[{ title: <Link to="/campaigns">述职评议考核</Link> }, { title: <Link to={`/campaigns/${campaignId}`}>{title || '…'}</Link> }, { title: '结果运用' }]} />
+      <Breadcrumb
+        items={[
+          { title: <Link to="/campaigns">述职评议考核</Link> },
+          { title: <Link to={`/campaigns/${campaignId}`}>{title || '…'}</Link> },
+          { title: '结果运用' },
+        ]}
+      />
       <Tabs
         activeKey={tab}
         onChange={(k) => setParams({ tab: k }, { replace: true })}
@@ -28,9 +34,21 @@ export default function ResultsPage() {
           { key: 'dashboard', label: '数据看板', children: <DashboardTab campaignId={campaignId} /> },
           { key: 'flags', label: '结果运用', children: <FlagsTab campaignId={campaignId} canManage={canManage} /> },
           { key: 'keys', label: '重点管理', children: <KeysTab campaignId={campaignId} canManage={canManage} /> },
-          { key: 'parallel', label: '平行考核', children: <ParallelTab campaignId={campaignId} canManage={canManage} /> },
+          {
+            key: 'parallel',
+            label: '平行考核',
+            children: <ParallelTab campaignId={campaignId} canManage={canManage} />,
+          },
           { key: 'summary', label: '总结报告', children: <SummaryTab campaignId={campaignId} canManage={canManage} /> },
-          ...(canManage ? [{ key: 'themes', label: '意见归纳', children: <ThemesTab campaignId={campaignId} canManage={canManage} /> }] : []),
+          ...(canManage
+            ? [
+                {
+                  key: 'themes',
+                  label: '意见归纳',
+                  children: <ThemesTab campaignId={campaignId} canManage={canManage} />,
+                },
+              ]
+            : []),
         ]}
       />
     </Card>

@@ -16,28 +16,82 @@ function ThemesChart({ themes, onPick }: { themes: Theme[]; onPick: (id: number)
       grid: { left: 8, right: 40, top: 8, bottom: 8, containLabel: true },
       xAxis: { type: 'value', minInterval: 1 },
       yAxis: { type: 'category', data: top.map((t) => t.label), axisLabel: { width: 220, overflow: 'truncate' } },
-      series: [{ type: 'bar', name: '意见条数', data: top.map((t) => ({ value: t.count, id: t.id })), itemStyle: { color: '#c8161d' }, label: { show: true, position: 'right' } }],
+      series: [
+        {
+          type: 'bar',
+          name: '意见条数',
+          data: top.map((t) => ({ value: t.count, id: t.id })),
+          itemStyle: { color: '#c8161d' },
+          label: { show: true, position: 'right' },
+        },
+      ],
     };
   }, [themes]);
   const el = useEChart(option, (p) => onPick((p.data as { id: number }).id));
-  return <div ref={el} style={{ width: '100%', height: Math.max(160, Math.min(themes.length, 15) * 28 + 24) }} data-testid="themes-chart" role="img" aria-label="意见主题分布" />;
+  return (
+    <div
+      ref={el}
+      style={{ width: '100%', height: Math.max(160, Math.min(themes.length, 15) * 28 + 24) }}
+      data-testid="themes-chart"
+      role="img"
+      aria-label="意见主题分布"
+    />
+  );
 }
 
 const Quotes = ({ quotes }: { quotes: string[] }) => (
-  <List size="small" dataSource={quotes} renderItem={(q) => <List.Item>“{q}”</List.Item>} locale={{ emptyText: '无引文' }} />
+  <List
+    size="small"
+    dataSource={quotes}
+    renderItem={(q) => <List.Item>“{q}”</List.Item>}
+    locale={{ emptyText: '无引文' }}
+  />
 );
 
 /** One reporter's themes with tags and shuffled quotes; the organizer also turns a theme into a draft item. */
-export function ReporterThemeList({ reporter, onDraft }: { reporter: ReporterThemes; onDraft?: (themeId: number) => void }) {
+export function ReporterThemeList({
+  reporter,
+  onDraft,
+}: {
+  reporter: ReporterThemes;
+  onDraft?: (themeId: number) => void;
+}) {
   return (
     <List
       data-testid="reporter-themes"
-      header={<Typography.Text>{reporter.total}条意见，{reporter.noProblem}条无具体问题{reporter.copies.some((c) => c.suspicious) ? '；有内容雷同的意见' : ''}</Typography.Text>}
+      header={
+        <Typography.Text>
+          {reporter.total}条意见，{reporter.noProblem}条无具体问题
+          {reporter.copies.some((c) => c.suspicious) ? '；有内容雷同的意见' : ''}
+        </Typography.Text>
+      }
       dataSource={reporter.themes}
       locale={{ emptyText: '没有达到最小分组人数、可以归纳的具体意见' }}
       renderItem={(t) => (
-        <List.Item actions={onDraft ? [<Button key="d" size="small" onClick={() => onDraft(t.id)}>生成整改草稿</Button>] : []}>
-          <List.Item.Meta title={`${t.label}（${t.count}条）`} description={<><Space wrap>{t.tags.map((x) => <Tag key={x.tag}>{x.tag}</Tag>)}</Space><Quotes quotes={t.quotes} /></>} />
+        <List.Item
+          actions={
+            onDraft
+              ? [
+                  <Button key="d" size="small" onClick={() => onDraft(t.id)}>
+                    生成整改草稿
+                  </Button>,
+                ]
+              : []
+          }
+        >
+          <List.Item.Meta
+            title={`${t.label}（${t.count}条）`}
+            description={
+              <>
+                <Space wrap>
+                  {t.tags.map((x) => (
+                    <Tag key={x.tag}>{x.tag}</Tag>
+                  ))}
+                </Space>
+                <Quotes quotes={t.quotes} />
+              </>
+            }
+          />
         </List.Item>
       )}
     />
@@ -100,43 +154,103 @@ export function ThemesTab({ campaignId, canManage }: { campaignId: number; canMa
         <Select
           style={{ minWidth: 240 }}
           value={roundId ?? 0}
-          onChange={(v) => { setRoundId(v || null); setPicked(null); }}
-          options={[{ value: 0, label: '全部（测评意见、点评、实地考核记录）' }, ...(data?.rounds ?? []).map((x) => ({ value: x.id, label: `${x.title}（测评意见）` }))]}
+          onChange={(v) => {
+            setRoundId(v || null);
+            setPicked(null);
+          }}
+          options={[
+            { value: 0, label: '全部（测评意见、点评、实地考核记录）' },
+            ...(data?.rounds ?? []).map((x) => ({ value: x.id, label: `${x.title}（测评意见）` })),
+          ]}
         />
-        {canManage && <Button type="primary" loading={busy || running} onClick={start}>{r ? '重新归纳' : '生成意见归纳'}</Button>}
-        <Button disabled={!r} onClick={() => themesApi.xlsx(campaignId, roundId)}>导出全部主题（.xlsx）</Button>
+        {canManage && (
+          <Button type="primary" loading={busy || running} onClick={start}>
+            {r ? '重新归纳' : '生成意见归纳'}
+          </Button>
+        )}
+        <Button disabled={!r} onClick={() => themesApi.xlsx(campaignId, roundId)}>
+          导出全部主题（.xlsx）
+        </Button>
       </Space>
       {running && <Progress percent={data?.job?.progress ?? 0} status="active" aria-label="归纳进度" />}
       {data?.job?.state === 'failed' && <Alert type="error" showIcon message={data.job.error ?? '意见归纳失败'} />}
-      <Typography.Text type="secondary">只归纳已公布结果、且达到最小分组人数的测评意见；引文随机排列，不含票号、时间和填写人。</Typography.Text>
-      {!r ? <Empty description="尚未归纳" /> : (
+      <Typography.Text type="secondary">
+        只归纳已公布结果、且达到最小分组人数的测评意见；引文随机排列，不含票号、时间和填写人。
+      </Typography.Text>
+      {!r ? (
+        <Empty description="尚未归纳" />
+      ) : (
         <>
           <Typography.Text>
-            共{r.total}条意见（测评{r.sources.ballot}、点评{r.sources.comment}、实地考核{r.sources.field}），其中{r.noProblem}条无具体问题；归纳为{r.themes.length + r.more}个主题，{r.other.count}条未归类。
+            共{r.total}条意见（测评{r.sources.ballot}、点评{r.sources.comment}、实地考核{r.sources.field}），其中
+            {r.noProblem}条无具体问题；归纳为{r.themes.length + r.more}个主题，{r.other.count}条未归类。
           </Typography.Text>
           {r.copies.length > 0 && (
-            <Alert type="warning" showIcon message="内容雷同的意见（可能存在串通、刷票）" description={r.copies.map((c) => `“${c.text}”×${c.count}（${c.reporters.map((x) => x.orgName).join('、')}）`).join('；')} />
+            <Alert
+              type="warning"
+              showIcon
+              message="内容雷同的意见（可能存在串通、刷票）"
+              description={r.copies
+                .map((c) => `“${c.text}”×${c.count}（${c.reporters.map((x) => x.orgName).join('、')}）`)
+                .join('；')}
+            />
           )}
-          <Card size="small" title="主要问题主题（点击查看引文）"><ThemesChart themes={r.themes} onPick={setPicked} /></Card>
+          <Card size="small" title="主要问题主题（点击查看引文）">
+            <ThemesChart themes={r.themes} onPick={setPicked} />
+          </Card>
           {theme && (
             <Card size="small" title={`${theme.label}（${theme.count}条）`} data-testid="theme-detail">
-              <Space wrap>{theme.tags.map((t) => <Tag key={t.tag}>{t.tag} {t.count}</Tag>)}</Space>
+              <Space wrap>
+                {theme.tags.map((t) => (
+                  <Tag key={t.tag}>
+                    {t.tag} {t.count}
+                  </Tag>
+                ))}
+              </Space>
               <Quotes quotes={theme.quotes} />
-              <Typography.Text type="secondary">涉及：{theme.reporters.map((x) => `${x.orgName}（${x.count}）`).join('、')}</Typography.Text>
+              <Typography.Text type="secondary">
+                涉及：{theme.reporters.map((x) => `${x.orgName}（${x.count}）`).join('、')}
+              </Typography.Text>
             </Card>
           )}
           {roundId === null && (
-            <Card size="small" title="下年度重点内容建议" extra={<Button size="small" onClick={() => themesApi.suggestions(campaignId).then(setSuggestions)}>生成建议</Button>}>
-              {suggestions && <List size="small" dataSource={suggestions.suggestions} renderItem={(x) => <List.Item><Typography.Text copyable>{x.text}</Typography.Text></List.Item>} locale={{ emptyText: '暂无多个单位共有的主题' }} />}
+            <Card
+              size="small"
+              title="下年度重点内容建议"
+              extra={
+                <Button size="small" onClick={() => themesApi.suggestions(campaignId).then(setSuggestions)}>
+                  生成建议
+                </Button>
+              }
+            >
+              {suggestions && (
+                <List
+                  size="small"
+                  dataSource={suggestions.suggestions}
+                  renderItem={(x) => (
+                    <List.Item>
+                      <Typography.Text copyable>{x.text}</Typography.Text>
+                    </List.Item>
+                  )}
+                  locale={{ emptyText: '暂无多个单位共有的主题' }}
+                />
+              )}
             </Card>
           )}
           <Card size="small" title="各述职对象的意见归纳">
             <Space wrap>
               <Select
-                showSearch optionFilterProp="label" placeholder="选择述职对象" style={{ minWidth: 260 }} value={orgId ?? undefined}
-                onChange={setOrgId} options={r.reporters.map((x) => ({ value: x.orgId, label: `${x.orgName}（${x.total}条）` }))}
+                showSearch
+                optionFilterProp="label"
+                placeholder="选择述职对象"
+                style={{ minWidth: 260 }}
+                value={orgId ?? undefined}
+                onChange={setOrgId}
+                options={r.reporters.map((x) => ({ value: x.orgId, label: `${x.orgName}（${x.total}条）` }))}
               />
-              <Button disabled={!orgId} onClick={() => orgId && themesApi.docx(campaignId, orgId, roundId)}>下载群众评议意见归纳（.docx）</Button>
+              <Button disabled={!orgId} onClick={() => orgId && themesApi.docx(campaignId, orgId, roundId)}>
+                下载群众评议意见归纳（.docx）
+              </Button>
             </Space>
             {reporter && <ReporterThemeList reporter={reporter} onDraft={canManage ? draft : undefined} />}
           </Card>
