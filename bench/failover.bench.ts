@@ -108,7 +108,7 @@ interface Answer {
 }
 interface RoundRow {
   n: number;
-  kind: 'kill' | 'partition';
+  kind: 'kill' | 'partition' | 'etcd';
   killAfterMs: number;
   sent: number;
   acked: number;
@@ -145,7 +145,7 @@ async function main() {
     MANAGER === 'patroni' ? await PatroniCluster.create(STANDBY_MODE === 'wait') : await PgCluster.create(true);
   cleanups.push(() => cluster.dispose());
   console.log(
-    `  cluster (${cluster.manager === 'patroni' ? 'Patroni + etcd' : 'script: pg_ctl promote, pg_rewind'}): primary :${cluster.nodes[0].port}, synchronous standby :${cluster.nodes[1].port} through proxy :${cluster.proxy.port} (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+    `  cluster (${cluster instanceof PatroniCluster ? `Patroni + etcd (${cluster.etcd.length} members); passwords (scram-sha-256) for the superuser, replication and pg_rewind roles, REST API basic auth; watchdog ${cluster.watchdogState()}` : 'script: pg_ctl promote, pg_rewind'}): primary :${cluster.nodes[0].port}, synchronous standby :${cluster.nodes[1].port} through proxy :${cluster.proxy.port} (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
   );
 
   // ---- the world: campaign, meeting, an open real round, codes ---------------------------------------------
@@ -262,6 +262,12 @@ async function main() {
   // ---- the rounds --------------------------------------------------------------------------------------------
   const kinds: RoundRow['kind'][] = Array(ROUNDS).fill('kill');
   if (ROUNDS >= 2) kinds[between(1, ROUNDS)] = 'partition';
+  // Under Patroni one kill round also loses an etcd member first (a dead DCS machine): the other two keep the quorum,
+  // Patroni still promotes; the member rejoins after the rebuild.
+  if (cluster instanceof PatroniCluster && ROUNDS >= 3) {
+    const free = kinds.flatMap((k, i) => (k === 'kill' && i > 0 ? [i] : []));
+    kinds[free[between(0, free.length)]!] = 'etcd';
+  }
   const table: RoundRow[] = [];
   for (let n = 1; n <= ROUNDS; n++) {
     const kind = kinds[n - 1]!;
@@ -306,6 +312,12 @@ async function main() {
         // Acknowledged after the cut + a moment for answers already on their way: none may be (nothing commits).
         row.ackedWhileCut = answers.filter((a) => a.acked && a.at > cutAt + 500).length;
       }
+    }
+    let etcdMember = -1;
+    if (kind === 'etcd' && cluster instanceof PatroniCluster) {
+      etcdMember = between(0, cluster.etcd.length);
+      cluster.killEtcdMember(etcdMember);
+      await sleep(1000);
     }
     const killAt = Date.now();
     cluster.kill9(cluster.primary);
@@ -352,6 +364,10 @@ async function main() {
         ? 'pg_rewind'
         : `${rb.how}${cluster.lastRewindError ? ` (${cluster.lastRewindError.split('\n').filter(Boolean).at(-1)})` : ''}`;
     row.streamingMs = rb.ms;
+    if (etcdMember >= 0 && cluster instanceof PatroniCluster) {
+      cluster.startEtcdMember(etcdMember);
+      await cluster.waitEtcd(60_000);
+    }
     await sleep(1000);
     await phones.stop();
     queue.unshift(...slice);
@@ -373,7 +389,7 @@ async function main() {
     });
     table.push(row as RoundRow);
     process.stdout.write(
-      `  round ${n}/${ROUNDS} ${kind}: ${mine.length} sent, ${row.acked} acknowledged; promoted ${row.promoteMs} ms, standby rebuilt (${row.rebuild}) and streaming ${row.streamingMs} ms, first acknowledged vote ${row.firstAckMs ?? '—'} ms after the kill${kind === 'partition' ? `; cut → degraded ${row.detectMs} ms` : ''}${row.promotedBy ? `; promoted ${row.promotedBy}` : ''}; load ${load()}\n`,
+      `  round ${n}/${ROUNDS} ${kind}: ${mine.length} sent, ${row.acked} acknowledged; promoted ${row.promoteMs} ms, standby rebuilt (${row.rebuild}) and streaming ${row.streamingMs} ms, first acknowledged vote ${row.firstAckMs ?? '—'} ms after the kill${kind === 'partition' ? `; cut → degraded ${row.detectMs} ms` : ''}${kind === 'etcd' ? `; etcd member ${etcdMember + 1} of 3 dead from 1 s before the kill until after the rebuild` : ''}${row.promotedBy ? `; promoted ${row.promotedBy}` : ''}; load ${load()}\n`,
     );
   }
   // A last batch with nothing killed.
@@ -514,7 +530,7 @@ async function main() {
 
   // ---- report ------------------------------------------------------------------------------------------------
   console.log(
-    `\n[failover] ${cluster.manager === 'patroni' ? 'Patroni + etcd' : 'script'}: ${table.length} rounds (${kinds.filter((k) => k === 'kill').length} kill -9 of the primary, ${kinds.filter((k) => k === 'partition').length} partition of the standby then kill -9), seed ${SEED},` +
+    `\n[failover] ${cluster instanceof PatroniCluster ? `Patroni + etcd (${cluster.etcd.length} members, passwords, REST auth, watchdog ${cluster.watchdogState().startsWith('active') ? 'active' : 'unavailable'})` : 'script'}: ${table.length} rounds (${kinds.filter((k) => k === 'kill').length} kill -9 of the primary, ${kinds.filter((k) => k === 'partition').length} partition of the standby then kill -9${kinds.includes('etcd') ? `, ${kinds.filter((k) => k === 'etcd').length} with an etcd member dead then kill -9` : ''}), seed ${SEED},` +
       ` ${CLIENTS} concurrent phones, kill ${KILL_AFTER_MS.join('–')} ms after the round's first answer, ${elapsed.toFixed(0)} s, load ${load()} (${os.cpus().length} cores)`,
   );
   console.log(

@@ -1,12 +1,16 @@
-// The failover proof's cluster with Patroni + etcd doing the failover (issue 19, decision 027 "Patroni"): one etcd
-// (temp data dir, free ports) and two Patroni 3 nodes managing PostgreSQL 15 (Debian packages: /usr/bin/patroni,
-// /usr/bin/etcd). Patroni bootstraps the first node (initdb), clones the second (pg_basebackup), keeps
+// The failover proof's cluster with Patroni + etcd doing the failover (issue 19, decision 027 "Patroni"): a
+// three-member etcd cluster (temp data dirs, free ports; one member may die and the DCS keeps its quorum) and two
+// Patroni 3 nodes managing PostgreSQL 15 (Debian packages: /usr/bin/patroni, /usr/bin/etcd). Production settings:
+// TCP connections need passwords (scram-sha-256; superuser, a replication role and a pg_rewind role, each its own),
+// Patroni's REST API needs basic auth for its unsafe endpoints, the watchdog is asked for ('automatic': used when the
+// machine has /dev/watchdog, reported when it has not). Patroni bootstraps the first node (initdb), clones the second (pg_basebackup), keeps
 // synchronous_standby_names itself (synchronous_mode + synchronous_mode_strict: with no synchronous standby commits
 // wait, as STANDBY_MODE=wait expects), promotes the synchronous standby when the leader key expires (ttl) and rewinds
 // a former primary that comes back (use_pg_rewind; a new base backup when rewinding fails). The script only kills
 // and restarts. Each node's connect_address (what the other node's primary_conninfo and pg_rewind use) is a
 // CuttableProxy of its own, so the partition round can cut replication. Same public surface as PgCluster.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
   closeSync,
@@ -53,6 +57,12 @@ interface PatroniNode extends Node {
   patroniLog: string;
   proc?: ChildProcess;
 }
+interface EtcdMember {
+  name: string;
+  client: number;
+  peer: number;
+  proc?: ChildProcess;
+}
 interface ClusterJson {
   members: Array<{ name: string; role: string; state: string; timeline?: number }>;
 }
@@ -84,8 +94,14 @@ export class PatroniCluster implements FailoverCluster {
   lastRewindError = '';
   /** How the last promotion happened and what it waited for (printed by the proof). */
   lastPromote = '';
-  private etcd?: ChildProcess;
-  private etcdPort = 0;
+  readonly etcd: EtcdMember[] = [];
+  /** Passwords of this run: the app's superuser, replication, pg_rewind, Patroni's REST API. */
+  private readonly secret = {
+    superuser: randomBytes(12).toString('hex'),
+    replication: randomBytes(12).toString('hex'),
+    rewind: randomBytes(12).toString('hex'),
+    rest: randomBytes(12).toString('hex'),
+  };
 
   /**
    * strict (STANDBY_MODE=wait): with the synchronous standby gone commits wait. Not strict (STANDBY_MODE=continue):
@@ -133,33 +149,42 @@ export class PatroniCluster implements FailoverCluster {
     return this.primary === 0 ? 1 : 0;
   }
   url(i: 0 | 1) {
-    return `postgres://postgres@127.0.0.1:${this.nodes[i].port}/postgres`;
+    return `postgres://postgres:${this.secret.superuser}@127.0.0.1:${this.nodes[i].port}/postgres`;
   }
   get multiUrl() {
-    return `postgres://postgres@127.0.0.1:${this.nodes[0].port},127.0.0.1:${this.nodes[1].port}/postgres?target_session_attrs=read-write`;
+    return `postgres://postgres:${this.secret.superuser}@127.0.0.1:${this.nodes[0].port},127.0.0.1:${this.nodes[1].port}/postgres?target_session_attrs=read-write`;
   }
 
   private async startEtcd() {
-    this.etcdPort = await freePort();
-    const peer = await freePort();
-    const log = openSync(path.join(this.dir, 'etcd.log'), 'a');
-    this.etcd = spawn(
+    for (const name of ['e1', 'e2', 'e3']) this.etcd.push({ name, client: await freePort(), peer: await freePort() });
+    for (let k = 0; k < this.etcd.length; k++) this.startEtcdMember(k);
+    await this.waitEtcd(60_000);
+  }
+
+  /** One etcd member (again): with its data directory in place etcd rejoins and ignores the initial-cluster flags. */
+  startEtcdMember(k: number) {
+    const m = this.etcd[k]!;
+    const log = openSync(path.join(this.dir, `etcd-${m.name}.log`), 'a');
+    const initial = this.etcd.map((e) => `${e.name}=http://127.0.0.1:${e.peer}`).join(',');
+    m.proc = spawn(
       '/usr/bin/etcd',
       [
         '--name',
-        'shuping',
+        m.name,
         '--data-dir',
-        path.join(this.dir, 'etcd'),
+        path.join(this.dir, `etcd-${m.name}`),
         '--listen-client-urls',
-        `http://127.0.0.1:${this.etcdPort}`,
+        `http://127.0.0.1:${m.client}`,
         '--advertise-client-urls',
-        `http://127.0.0.1:${this.etcdPort}`,
+        `http://127.0.0.1:${m.client}`,
         '--listen-peer-urls',
-        `http://127.0.0.1:${peer}`,
+        `http://127.0.0.1:${m.peer}`,
         '--initial-advertise-peer-urls',
-        `http://127.0.0.1:${peer}`,
+        `http://127.0.0.1:${m.peer}`,
         '--initial-cluster',
-        `shuping=http://127.0.0.1:${peer}`,
+        initial,
+        '--initial-cluster-token',
+        path.basename(this.dir),
         '--initial-cluster-state',
         'new',
         '--log-level',
@@ -168,17 +193,53 @@ export class PatroniCluster implements FailoverCluster {
       { stdio: ['ignore', log, log] },
     );
     closeSync(log);
-    for (let k = 0; k < 300; k++) {
-      try {
-        const r = await fetch(`http://127.0.0.1:${this.etcdPort}/health`, { signal: AbortSignal.timeout(2000) });
-        if (r.ok) return;
-      } catch {
-        /* not up yet */
+  }
+
+  /** A dead DCS machine: SIGKILL to one etcd member. */
+  killEtcdMember(k: number) {
+    const m = this.etcd[k]!;
+    m.proc?.kill('SIGKILL');
+    m.proc = undefined;
+  }
+
+  /** Every running member answers /health true (it needs the quorum). */
+  async waitEtcd(timeoutMs: number) {
+    const t0 = Date.now();
+    for (;;) {
+      const up = this.etcd.filter((m) => m.proc);
+      const ok = await Promise.all(
+        up.map(async (m) => {
+          try {
+            const r = await fetch(`http://127.0.0.1:${m.client}/health`, { signal: AbortSignal.timeout(2000) });
+            return r.ok && ((await r.json()) as { health?: string }).health === 'true';
+          } catch {
+            return false;
+          }
+        }),
+      );
+      if (ok.every(Boolean)) return Date.now() - t0;
+      if (Date.now() - t0 > timeoutMs) {
+        const tails = this.etcd
+          .map((m) => {
+            try {
+              return `${m.name}: ${readFileSync(path.join(this.dir, `etcd-${m.name}.log`), 'utf8').slice(-400)}`;
+            } catch {
+              return '';
+            }
+          })
+          .join('\n');
+        throw new Error(`etcd not healthy after ${timeoutMs} ms:\n${tails}`);
       }
-      if (this.etcd.exitCode !== null) break;
       await sleep(200);
     }
-    throw new Error(`etcd did not start: ${readFileSync(path.join(this.dir, 'etcd.log'), 'utf8').slice(-800)}`);
+  }
+
+  /** What Patroni said about the watchdog (production asks for it; this machine has no /dev/watchdog). */
+  watchdogState() {
+    const log = this.logTail(this.primary, 1 << 20);
+    if (/watchdog activated/i.test(log)) return 'active';
+    const m = log.match(/[^\n]*watchdog[^\n]*/i);
+    return m ? `not active: ${m[0].replace(/^.*?(INFO|WARNING|ERROR):\s*/, '').slice(0, 140)}` : 'not mentioned';
   }
 
   private writeConfig(n: PatroniNode) {
@@ -186,8 +247,12 @@ export class PatroniCluster implements FailoverCluster {
       scope: 'shuping',
       namespace: '/service/',
       name: n.name,
-      restapi: { listen: `127.0.0.1:${n.rest}`, connect_address: `127.0.0.1:${n.rest}` },
-      etcd3: { hosts: [`127.0.0.1:${this.etcdPort}`] },
+      restapi: {
+        listen: `127.0.0.1:${n.rest}`,
+        connect_address: `127.0.0.1:${n.rest}`,
+        authentication: { username: 'patroni', password: this.secret.rest },
+      },
+      etcd3: { hosts: this.etcd.map((m) => `127.0.0.1:${m.client}`) },
       bootstrap: {
         dcs: {
           ttl: TTL,
@@ -211,9 +276,9 @@ export class PatroniCluster implements FailoverCluster {
         bin_dir: PG_BIN,
         pgpass: path.join(this.dir, `${n.name}.pgpass`),
         authentication: {
-          superuser: { username: 'postgres' },
-          replication: { username: 'postgres' },
-          rewind: { username: 'postgres' },
+          superuser: { username: 'postgres', password: this.secret.superuser },
+          replication: { username: 'replicator', password: this.secret.replication },
+          rewind: { username: 'rewinder', password: this.secret.rewind },
         },
         parameters: {
           unix_socket_directories: this.dir,
@@ -221,13 +286,20 @@ export class PatroniCluster implements FailoverCluster {
           log_directory: path.dirname(n.logFile),
           log_filename: 'postgresql.log',
         },
-        pg_hba: ['local all all trust', 'host all all 127.0.0.1/32 trust', 'host replication all 127.0.0.1/32 trust'],
+        // Over TCP every role needs its password; the unix socket (a directory only this run uses) stays the
+        // operator's way in on the machine itself, as peer authentication is in production.
+        pg_hba: [
+          'local all all trust',
+          'host replication replicator 127.0.0.1/32 scram-sha-256',
+          'host all all 127.0.0.1/32 scram-sha-256',
+        ],
         basebackup: [{ checkpoint: 'fast' }],
         // As PgCluster: when pg_rewind cannot rewind, a fresh base backup.
         remove_data_directory_on_rewind_failure: true,
         remove_data_directory_on_diverged_timelines: true,
       },
-      watchdog: { mode: 'off' },
+      // Production: 'required' on machines with a watchdog device; 'automatic' here so the proof says what it found.
+      watchdog: { mode: 'automatic', device: '/dev/watchdog', safety_margin: 5 },
       tags: { nofailover: false, noloadbalance: false, clonefrom: false, nosync: false },
     };
     // YAML is a superset of JSON.
@@ -258,6 +330,10 @@ export class PatroniCluster implements FailoverCluster {
     try {
       const r = await fetch(`http://127.0.0.1:${this.nodes[i].rest}${p}`, {
         ...init,
+        headers: {
+          ...(init?.headers as Record<string, string> | undefined),
+          authorization: `Basic ${Buffer.from(`patroni:${this.secret.rest}`).toString('base64')}`,
+        },
         signal: AbortSignal.timeout(5000),
       });
       return { status: r.status, text: await r.text() };
@@ -466,21 +542,7 @@ export class PatroniCluster implements FailoverCluster {
   }
 
   async psql(i: 0 | 1, query: string) {
-    return (
-      await asPg(`${PG_BIN}/psql`, [
-        '-h',
-        '127.0.0.1',
-        '-p',
-        String(this.nodes[i].port),
-        '-U',
-        'postgres',
-        '-d',
-        'postgres',
-        '-At',
-        '-c',
-        query,
-      ])
-    ).trim();
+    return (await asPg(`${PG_BIN}/psql`, ['-d', this.url(i), '-At', '-c', query])).trim();
   }
 
   /** SIGTERM to each Patroni (it stops its PostgreSQL), SIGKILL after 30 s; then etcd; keepDir for a post-mortem. */
@@ -516,7 +578,7 @@ export class PatroniCluster implements FailoverCluster {
     }
     // A second call (the bench's cleanup after its own dispose) must not signal pids that may have been reused.
     for (const n of this.nodes ?? []) n.proc = undefined;
-    if (this.etcd?.exitCode === null && this.etcd.signalCode === null) this.etcd.kill('SIGKILL');
+    for (let k = 0; k < this.etcd.length; k++) this.killEtcdMember(k);
     if (keepDir) console.log(`  kept ${this.dir}`);
     else rmSync(this.dir, { recursive: true, force: true });
   }
