@@ -2,8 +2,50 @@
  * Boundaries the code keeps (decision 028). `npm run lint` runs this over src/; a rule broken is a lint failure.
  * @type {import('dependency-cruiser').IConfiguration}
  */
+// The module map of docs/architecture.md: which other modules a module's files may import (their queries.ts,
+// row-sources.ts, policy.ts, schemas.ts or use cases). A DAG, so no module-level cycle can come back. Files beside the
+// module folders compose across all of them and may be imported by any module: events.ts (who reacts to what),
+// abilities.ts (the pages and actions a user is offered, from every module's policy), ownership.ts.
+const MODULE_DEPS = {
+  organizations: [],
+  auth: [],
+  audit: [],
+  meta: [],
+  documents: [],
+  accounts: ['auth', 'organizations'],
+  campaigns: ['auth', 'organizations'],
+  oversight: ['campaigns', 'organizations'],
+  meetings: ['auth', 'campaigns', 'organizations', 'oversight', 'documents'],
+  ballots: ['auth', 'campaigns', 'meetings', 'organizations', 'documents'],
+  surveys: ['ballots', 'campaigns', 'organizations', 'documents'],
+  assessment: ['campaigns'],
+  evaluation: ['ballots', 'campaigns', 'organizations', 'documents'],
+  reports: ['campaigns', 'meetings', 'organizations', 'documents'],
+  rectification: ['assessment', 'ballots', 'campaigns', 'meetings', 'oversight', 'reports', 'surveys', 'documents'],
+  results: ['ballots', 'campaigns', 'oversight', 'documents'],
+  themes: ['assessment', 'ballots', 'campaigns', 'meetings', 'rectification', 'documents'],
+};
+const moduleDirection = Object.entries(MODULE_DEPS).map(([name, deps]) => ({
+  name: `module-direction-${name}`,
+  comment: `${name} may import ${deps.length ? deps.join(', ') : 'no other module'} (MODULE_DEPS, docs/architecture.md).`,
+  severity: 'error',
+  from: { path: `^src/server/modules/${name}/` },
+  to: {
+    path: '^src/server/modules/[^/]+/',
+    pathNot: [`^src/server/modules/(${[name, ...deps].join('|')})/`],
+  },
+}));
+
 module.exports = {
   forbidden: [
+    ...moduleDirection,
+    {
+      name: 'module-in-map',
+      comment: 'A new module folder names the modules it may import in MODULE_DEPS first.',
+      severity: 'error',
+      from: { path: `^src/server/modules/(?!(${Object.keys(MODULE_DEPS).join('|')})/)[^/]+/` },
+      to: { path: '^src/server/modules/' },
+    },
     {
       name: 'domain-is-pure',
       comment: 'src/domain holds rules only: no server, no web, no database, no HTTP, no files, no processes.',
@@ -50,9 +92,8 @@ module.exports = {
     {
       name: 'no-circular-modules',
       comment:
-        'No file-level import cycle through the server modules. Module-level cycles (campaigns↔six modules, ' +
-        'ballots↔meetings) are counted in decision 028, not checked: folder rules cannot yet exclude cycles through ' +
-        'src/server/db. Cycles elsewhere in the server are known and left: the Drizzle schema files import schema.ts, ' +
+        'No file-level import cycle through the server modules (module-level cycles cannot happen: MODULE_DEPS is ' +
+        'a DAG). Cycles elsewhere in the server are known and left: the Drizzle schema files import schema.ts, ' +
         'which re-exports them; http/context↔session-streams; backup/files↔manifest.',
       severity: 'error',
       from: { path: '^src/server/modules/' },

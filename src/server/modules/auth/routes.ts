@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { sessions } from '../../db/schema';
 import { actorOf, writeAudit } from '../../http/audit';
 import { requireUser, SESSION_COOKIE, setSessionCookie } from '../../http/session';
-import { userAbilities } from './abilities';
+import { userAbilities } from '../abilities';
 import { changeOwnPassword } from './change-password';
 import { login } from './login';
 import { SessionOut } from './schemas';

@@ -13,6 +13,7 @@ import {
   ballots,
 } from '../../db/schema';
 import { attendanceRows } from '../meetings/row-sources';
+import { assertVotingMayOpen } from '../meetings/queries';
 import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
 import { assertManage } from './policy';
@@ -33,7 +34,6 @@ import { type BallotMixer, type Outcome, VOTE_NOT_SAVED, writeBatch } from './mi
 import { purgeTraces } from './traces';
 import { matchedPaper } from './paper-tallies';
 import { announce } from '../events';
-import { assertVotingMayOpen } from '../campaigns/phase-gate';
 
 export const newRoomCode = () => roomCodeFromBytes(randomBytes(4));
 

@@ -10,7 +10,7 @@ import { orgUnits } from '../organizations/row-sources';
 import type { AuthUser } from '../../http/context';
 import { assertCampaignReader, campaignAccess, canWriteCampaign } from './policy';
 import { childCampaigns, getCampaign, type Campaign } from './repo';
-import { campaignAbilities, campaignPages } from './pages';
+import { campaignAbilities, campaignPages } from '../abilities';
 import { presentPhases, presentSummary } from './present';
 import { FILING_STATE_LABELS, type CampaignDetailT } from './schemas';
 

@@ -6,17 +6,9 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Phase, PhaseKey } from '../../../domain/campaign-phases';
 import { AppError, notFound } from '../../../domain/errors';
-import {
-  assertDateInPhase,
-  assertMeetingDay,
-  assertStep,
-  checkStep,
-  type StepCheck,
-  type StepKey,
-} from '../../../domain/phase-gates';
+import { assertDateInPhase, assertStep, checkStep, type StepCheck, type StepKey } from '../../../domain/phase-gates';
 import { type DbOrTx, queryRows } from '../../db/connect';
 import { campaigns } from '../../db/schema';
-import { meetingRows } from '../meetings/row-sources';
 import { shanghaiDate } from '../../../domain/calendar';
 
 async function phasesOf(db: DbOrTx, campaignId: number): Promise<Phase[]> {
@@ -143,15 +135,4 @@ export async function pendingWork(db: DbOrTx, campaignId: number, key: PhaseKey)
 /** A meeting's date must fall inside its campaign's meeting phase (R-CAMP-8). */
 export async function assertMeetingDate(db: DbOrTx, campaignId: number, date: string): Promise<void> {
   assertDateInPhase(await phasesOf(db, campaignId), 'meeting', date, '会议日期', 'meetingDate');
-}
-
-/** Opening a real ballot round: the meeting phase is open and the meeting's day has come. */
-export async function assertVotingMayOpen(db: DbOrTx, meetingId: number, at: Date): Promise<void> {
-  const [m] = await db
-    .select({ campaignId: meetingRows.campaignId, date: meetingRows.meetingDate })
-    .from(meetingRows)
-    .where(eq(meetingRows.id, meetingId));
-  if (!m) throw notFound('述职评议会');
-  await assertPhaseOpen(db, m.campaignId, 'ballot.open', at);
-  assertMeetingDay(m.date, shanghaiDate(at));
 }

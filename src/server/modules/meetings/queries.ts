@@ -1,5 +1,10 @@
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { shanghaiDate } from '../../../domain/calendar';
+import { notFound } from '../../../domain/errors';
+import { assertMeetingDay } from '../../../domain/phase-gates';
 import { type DbOrTx, queryRows } from '../../db/connect';
+import { meetings } from '../../db/schema';
+import { assertPhaseOpen } from '../campaigns/phase-gate';
 
 /** What the meetings module offers other modules to read (decision 022): typed rows, not its base tables. */
 
@@ -24,4 +29,18 @@ export async function reporterComments(db: DbOrTx, reporterId: number) {
     where a.reporter_id = ${reporterId} and c.kind = 'comment' and c.deleted_at is null
     order by c.created_at, c.id`,
   );
+}
+
+/**
+ * Opening a real ballot round: the meeting phase is open and the meeting's day has come. Here, not in campaigns'
+ * phase gate, because it reads the meeting (meetings → campaigns, never the other way).
+ */
+export async function assertVotingMayOpen(db: DbOrTx, meetingId: number, at: Date): Promise<void> {
+  const [m] = await db
+    .select({ campaignId: meetings.campaignId, date: meetings.meetingDate })
+    .from(meetings)
+    .where(eq(meetings.id, meetingId));
+  if (!m) throw notFound('述职评议会');
+  await assertPhaseOpen(db, m.campaignId, 'ballot.open', at);
+  assertMeetingDay(m.date, shanghaiDate(at));
 }
