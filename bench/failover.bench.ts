@@ -30,14 +30,12 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { sql } from 'drizzle-orm';
 import { codeFromBytes } from '../src/domain/ballot-codes';
-import { GRADES } from '../src/domain/grades';
 import { buildApp } from '../src/server/app';
 import { type Db, openPostgres, queryRows } from '../src/server/db/connect';
-import { hashCode } from '../src/server/modules/ballots/secret';
-import { buildBallotWorld, roundWithCodes } from '../tests/integration/ballots-fixtures';
 import { signIn } from '../tests/factories';
 import { PatroniCluster } from './lib/patroni-cluster';
 import { type FailoverCluster, PgCluster } from './lib/pg-cluster';
+import { phoneWorld, seeded } from './lib/phone-world';
 import { freePort, PG_BIN } from './lib/pg-server';
 import { p99 } from './lib/http-load';
 import {
@@ -66,18 +64,7 @@ const MANAGER =
 const STANDBY_MODE = process.env.FAILOVER_STANDBY_MODE ?? 'wait';
 const KILL_AFTER_MS: [number, number] = [100, 2000];
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = rng(SEED);
-const between = (lo: number, hi: number) => Math.floor(lo + rand() * (hi - lo));
+const { rand, between } = seeded(SEED);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const load = () =>
   os
@@ -151,48 +138,8 @@ async function main() {
   // ---- the world: campaign, meeting, an open real round, codes ---------------------------------------------
   const setupDb = await openPostgres(cluster.multiUrl, 5);
   await setupDb.migrate();
-  const setupApp = await buildApp({ database: setupDb, config: { passwordCost: { N: 1024, r: 8, p: 1 } } });
-  const w = await buildBallotWorld(setupDb.db, setupApp);
-  const { round, codes: first } = await roundWithCodes(setupDb.db, w, { mode: 'real', codes: { committee: 1 } });
-  const [batch] = await queryRows<{ id: number }>(
-    setupDb.db,
-    sql`select id from ballot_code_batches where round_id = ${round.id}`,
-  );
   const total = THROUGHPUT_CODES * 2 + (PER_ROUND + 500) * (ROUNDS + 1) + 200;
-  const codes = new Set<string>([first.committee![0]!]);
-  while (codes.size < total) codes.add(codeFromBytes(Uint8Array.from({ length: 10 }, () => between(0, 256))));
-  const all = [...codes];
-  for (let i = 1; i < all.length; i += 1000) {
-    const chunk = all.slice(i, i + 1000).map((c) => sql`(${batch!.id}, ${round.id}, 'committee', ${hashCode(c)})`);
-    await setupDb.db.execute(
-      sql`insert into ballot_codes (batch_id, round_id, category, code_hash) values ${sql.join(chunk, sql`, `)}`,
-    );
-  }
-  const reporters = [w.r1.id, w.r2.id, w.down.id];
-  const queue: Sent[] = all.map((code) => {
-    const pick = reporters.filter(() => rand() < 0.6);
-    const reps = pick.length ? pick : [reporters[between(0, 3)]!];
-    const ballots = new Map(
-      reps.map((id) => [
-        id,
-        { reporterId: id, grade: GRADES[between(0, 4)], ...(rand() < 0.3 ? { problems: '会议记录不全' } : {}) },
-      ]),
-    );
-    return {
-      code,
-      reporters: reps,
-      ballots,
-      roomCode: round.roomCode,
-      round: 0,
-      first: 'unsent',
-      acked: new Set(),
-      waiting: [],
-      unknown: new Set(),
-      detail: 'not sent',
-    } satisfies Sent;
-  });
-  const adminCookie = w.sessions.admin.cookie;
-  await setupApp.close();
+  const { w, round, queue, adminCookie } = await phoneWorld(setupDb, total, { rand, between });
   await setupDb.close();
 
   const port = await freePort();
@@ -495,7 +442,7 @@ async function main() {
   let recLine = '';
   try {
     const admin = await signIn(app, w.users.admin.username);
-    const rec = (await admin.get(`/api/ballot-rounds/${round.id}/reconciliation?attendees=${all.length}`)).json() as {
+    const rec = (await admin.get(`/api/ballot-rounds/${round.id}/reconciliation?attendees=${total}`)).json() as {
       codes: Array<{ category: string; issued: number; used: number }>;
       reporters: Array<{ ballotsCounted: number }>;
     };
