@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app';
 import { type Database, openPglite, queryRows } from '../../src/server/db/connect';
 import { hashCode } from '../../src/server/modules/ballots/secret';
@@ -27,6 +27,9 @@ import { type BallotWorld, buildBallotWorld, roundWithCodes, vote } from './ball
  * Runs on PGlite (its data directory is a temporary folder here) and, with TEST_DATABASE_URL, on PostgreSQL; the
  * file methods there need TEST_PG_DATA_DIR (scripts/test.mjs sets it, and starts the server with
  * track_commit_timestamp on, so commit times are one more thing to try).
+ *
+ * Each test reads the whole database, its files and the whole server log, so each takes a database, a data directory
+ * (on PGlite), an app and a captured log of its own (beforeEach), and the tests run in any order (decision 024).
  */
 const N = 60;
 const BOUND = 7;
@@ -42,7 +45,8 @@ let app: Awaited<ReturnType<typeof buildApp>>;
 let w: BallotWorld;
 const logLines: string[] = [];
 
-beforeAll(async () => {
+beforeEach(async () => {
+  logLines.length = 0;
   if (process.env.TEST_DATABASE_URL) {
     database = await freshDatabase();
     dataDir = process.env.TEST_PG_DATA_DIR ?? null;
@@ -67,10 +71,11 @@ beforeAll(async () => {
   w = await buildBallotWorld(database.db, app);
 }, 120_000);
 
-afterAll(async () => {
+afterEach(async () => {
   await app?.close();
   await database?.close();
   if (pgliteDir) rmSync(pgliteDir, { recursive: true, force: true });
+  pgliteDir = null;
 });
 
 /** Every file under `dir` (optionally only those under `sub`), skipping what cannot be read. */
@@ -181,6 +186,8 @@ describe('ballot secrecy against the operator (R-VOTE-2, decision 017)', () => {
     expect((await w.sessions.admin.post(`/api/ballot-rounds/${round.id}/purge`, { confirm: true })).json()).toEqual({
       ballots: 12,
     });
+    // The server log: a vote leaves no line.
+    expect(logLines.filter((l) => l.includes('/api/vote'))).toEqual([]);
     const found = await ourDataFiles();
     if (!found) return;
     expect(markersInFiles([...found.heap, ...found.wal], 'R')).toEqual([]);

@@ -4,7 +4,7 @@ import { normalizeCode } from '../../src/domain/ballot-codes';
 import { inboxName } from '../../src/server/modules/ballots/inbox';
 import { writeBatch } from '../../src/server/modules/ballots/mixer';
 import { hashCode } from '../../src/server/modules/ballots/secret';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { buildApp } from '../../src/server/app';
 import { definePrepared, preparedRows, queryRows } from '../../src/server/db/connect';
 import { freshDatabase } from '../setup/db';
@@ -12,6 +12,7 @@ import { TEST_COST, testClock } from '../factories';
 import {
   ballotCount,
   type BallotWorld,
+  buildBallotMeeting,
   buildBallotWorld,
   roundBallotRows,
   roundWithCodes,
@@ -22,20 +23,46 @@ import {
  * The code lookup runs as a prepared statement (on PGlite its values travel as literals of an EXECUTE) and ballots
  * are written in batches (mixer.ts). Whatever a phone sends must arrive in the ballot byte for byte and never
  * become SQL; a batch and a close never interleave, so a vote racing the close is counted or refused, never lost.
+ *
+ * Tests run in any order (decision 024): the file's database holds one ballot world, and every test takes a meeting of
+ * its own (beforeEach), so its rounds — a meeting holds one open round and one real round — are its own. A test that
+ * counts the ballots of the whole database, or watches the database's lock waits, takes a database of its own
+ * (ownDatabase).
  */
 let app: Awaited<ReturnType<typeof buildApp>>;
 let database: Awaited<ReturnType<typeof freshDatabase>>;
 let w: BallotWorld;
+let shared: { app: typeof app; database: typeof database; world: BallotWorld };
+
+async function ballotApp() {
+  const d = await freshDatabase();
+  const a = await buildApp({ database: d, clock: testClock(), config: { passwordCost: TEST_COST } });
+  return { app: a, database: d, world: await buildBallotWorld(d.db, a) };
+}
 
 beforeAll(async () => {
-  database = await freshDatabase();
-  app = await buildApp({ database, clock: testClock(), config: { passwordCost: TEST_COST } });
-  w = await buildBallotWorld(database.db, app);
+  shared = await ballotApp();
 }, 60_000);
 afterAll(async () => {
-  await app?.close();
-  await database?.close();
+  await shared?.app.close();
+  await shared?.database.close();
 });
+let meetings = 0;
+beforeEach(async () => {
+  ({ app, database } = shared);
+  const meeting = await buildBallotMeeting(database.db, shared.world, `甲一镇述职评议会（第${++meetings}场）`);
+  w = { ...shared.world, meeting };
+}, 60_000);
+
+/** For a test that reads the whole database: a fresh one with the same ballot world, closed after the test. */
+async function ownDatabase() {
+  const own = await ballotApp();
+  onTestFinished(async () => {
+    await own.app.close();
+    await own.database.close();
+  });
+  ({ app, database, world: w } = own);
+}
 
 const NASTY = [
   "x'); delete from ballots; --",
@@ -80,7 +107,6 @@ async function raceTheClose(mode: 'rehearsal' | 'real', closeAfter: number) {
 }
 
 describe('ballot cast statement', () => {
-  // First: the other tests leave their round open.
   it('closing waits for votes in flight: no ballot lands after the close, every acknowledged one is counted', async () => {
     const n = 60;
     const { round, codes } = await roundWithCodes(database.db, w, { mode: 'rehearsal', codes: { committee: n } });
@@ -109,7 +135,7 @@ describe('ballot cast statement', () => {
       sql`select count(*)::int as n from ballot_codes where round_id = ${round.id} and not closed`,
     );
     expect(Number(codesOpen!.n)).toBe(0);
-    // Rehearsal: cleared, so the next test counts from zero.
+    // A rehearsal is cleared by its purge, which answers with the number of ballots it removed.
     expect((await w.sessions.admin.post(`/api/ballot-rounds/${round.id}/purge`, { confirm: true })).json()).toEqual({
       ballots: atClose,
     });
@@ -130,6 +156,8 @@ describe('ballot cast statement', () => {
   it.skipIf(!process.env.TEST_DATABASE_URL)(
     'on PostgreSQL a vote in flight is counted before the close returns; a vote during the close is refused',
     async () => {
+      // pg_stat_activity of the whole database: no other test's connection may be waiting there.
+      await ownDatabase();
       const pool = (database.db as unknown as { $client: pg.Pool }).$client;
       const waitingOnLock = async () => {
         for (let i = 0; i < 200; i++) {
@@ -205,6 +233,8 @@ describe('ballot cast statement', () => {
   );
 
   it('stores free texts exactly as sent, SQL-looking or not, and a quote in the room code is only a wrong room code', async () => {
+    // Counts the phone ballots of the whole database (ballotCount): a bad vote must land nowhere.
+    await ownDatabase();
     const { round, codes } = await roundWithCodes(database.db, w, {
       mode: 'rehearsal',
       codes: { committee: NASTY.length + 1 },
@@ -309,7 +339,6 @@ describe('ballot cast statement', () => {
     );
   }, 120_000);
 
-  // Last: a meeting has one real round, and after it no rehearsal can be created.
   it('a real round: votes racing the close are stored in batches or at the close, or refused with VOTING_CLOSED; never a 5xx', async () => {
     const round = await raceTheClose('real', 30);
     const [uses] = await queryRows<{ n: number }>(
