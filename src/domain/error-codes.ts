@@ -295,7 +295,7 @@ export const ERROR_CODES = {
   },
   NO_SPEAKER: { status: 409, message: '请先选择发言人', in: ['meetings'] },
   NOT_FOUND: { status: 404, message: '请求的数据不存在', in: 'all' },
-  NOTE_REQUIRED: { status: 400, message: '判定为不合格的项目须填写问题说明', in: ['assessment', 'auth', 'campaigns'] },
+  NOTE_REQUIRED: { status: 400, message: '判定为不合格的项目须填写问题说明', in: ['assessment'] },
   OUTSIDE_PHASE: {
     status: 400,
     message: '日期不在所属阶段内',
@@ -523,11 +523,11 @@ export const ERROR_CODES = {
       'themes',
     ],
   },
-  SCORE_ABOVE_MAX: { status: 400, message: '得分超过该项分值', in: ['assessment', 'auth', 'campaigns'] },
+  SCORE_ABOVE_MAX: { status: 400, message: '得分超过该项分值', in: ['assessment'] },
   TRANSITION_REFUSED: {
     status: 409,
     message: '只有草稿或被退回的承诺才能报送',
-    in: ['auth', 'rectification', 'reports', 'themes'],
+    in: ['rectification', 'reports', 'themes'],
   },
   TREE_CYCLE: {
     status: 400,
@@ -613,7 +613,7 @@ export const ERROR_CODES = {
   CAMPAIGN_ARCHIVED: {
     status: 409,
     message: '该述职评议考核已归档，不能再修改实地考核',
-    in: ['assessment', 'auth', 'campaigns', 'oversight'],
+    in: ['assessment', 'oversight'],
   },
   CHECKLIST_SCORED: { status: 409, message: '该考核细则已有评分，不能删除', in: ['assessment'] },
   CLIENT_ID_REUSED: { status: 409, message: '该评分编号已用于其他考核项目，请刷新页面后重新评分', in: ['assessment'] },
