@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import mammoth from 'mammoth';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { Role } from '../../src/domain/roles';
 import { queryRows } from '../../src/server/db/connect';
 import { observerAssignments } from '../../src/server/db/schema';
@@ -13,7 +13,6 @@ import {
   buildOrg,
   buildReporter,
   buildSecretary,
-  buildTwoCounties,
   buildUser,
   setupTestApp,
   signIn,
@@ -21,25 +20,49 @@ import {
   type Session,
 } from '../factories';
 
+/**
+ * Every test starts from its own two counties (beforeEach: organizations, the two townships' 001 rounds with their
+ * reporters, accounts and sessions) in the file's database and builds the meetings it needs, so tests run in any order.
+ * The tests that count audit rows of the whole database take a database of their own (ownDatabase).
+ */
+let shared: Awaited<ReturnType<typeof setupTestApp>>;
 let t: Awaited<ReturnType<typeof setupTestApp>>;
-let tree: Awaited<ReturnType<typeof buildTwoCounties>>;
-const s: Record<string, Session> = {};
+let tree: Awaited<ReturnType<typeof buildTree>>;
+let s: Record<string, Session> = {};
 let campaignId: number;
 let otherCampaignId: number;
-const rep: Record<string, number> = {};
+let rep: Record<string, number> = {};
+let worlds = 0;
 
 const count = async (table: string, where = 'true') =>
   (await queryRows<{ n: number }>(t.db, sql.raw(`select count(*)::int as n from ${table} where ${where}`)))[0].n;
 const audits = async (action: string) => count('audit_log', `action = '${action}'`);
 
-beforeAll(async () => {
-  t = await setupTestApp();
-  tree = await buildTwoCounties(t.db);
+/** buildTwoCounties' tree with the organization codes prefixed per world (codes are unique in the database). */
+async function buildTree(n: number) {
+  const db = t.db;
+  const org = (x: Parameters<typeof buildOrg>[1] & { code: string }) => buildOrg(db, { ...x, code: `W${n}-${x.code}` });
+  const countyA = await org({ name: '甲县委', code: 'A', kind: 'committee', sector: 'organ', level: 'county' });
+  const townA = await org({ parent: countyA, name: '甲一镇党委', code: 'A-T1', kind: 'committee', level: 'township' });
+  const villageA1 = await org({ parent: townA, name: '甲一镇东村党支部', code: 'A-T1-V1' });
+  const villageA2 = await org({ parent: townA, name: '甲一镇西村党支部', code: 'A-T1-V2' });
+  const countyB = await org({ name: '乙县委', code: 'B', kind: 'committee', sector: 'organ', level: 'county' });
+  const townB = await org({ parent: countyB, name: '乙一镇党委', code: 'B-T1', kind: 'committee', level: 'township' });
+  const villageB1 = await org({ parent: townB, name: '乙一镇南村党支部', code: 'B-T1-V1' });
+  return { countyA, townA, villageA1, villageA2, countyB, townB, villageB1 };
+}
+
+/** The two counties, both townships' published 001 rounds with their reporters, and the signed-in accounts. */
+async function buildWorld() {
+  const n = ++worlds;
+  s = {};
+  rep = {};
+  tree = await buildTree(n);
   // A university-style round (001): 分党委 speak 8 minutes and must report on site; 党支部 speak 5 and may report in writing.
   const subCommittee = await buildOrg(t.db, {
     parent: tree.townA,
     name: '甲一镇机关总支',
-    code: 'A-T1-G1',
+    code: `W${n}-A-T1-G1`,
     kind: 'general_branch',
   });
   const c = await buildCampaign(t.db, {
@@ -112,17 +135,36 @@ beforeAll(async () => {
     ['secA1', 'secretary', { orgId: tree.villageA1.id }],
     ['auditorA', 'auditor', { scopeOrgId: tree.countyA.id }],
   ];
-  for (const [username, role, scope] of accounts) {
+  for (const [name, role, scope] of accounts) {
+    const username = `${name}_${n}`;
     const u = await buildUser(t.db, { role, username, ...scope });
-    s[username] = await signIn(t.app, username);
-    if (username === 'observerA') {
+    s[name] = await signIn(t.app, username);
+    if (name === 'observerA') {
       await t.db
         .insert(observerAssignments)
         .values({ campaignId, subCampaignId: campaignId, userId: u.id, groupName: '第一指导组', isLeader: true });
     }
   }
+}
+
+// Every test signs its own accounts in: more logins a minute than the production default allows one address.
+const config = { loginRatePerMinute: 10_000 };
+beforeAll(async () => {
+  shared = await setupTestApp({ config });
 });
-afterAll(async () => t.close());
+afterAll(async () => shared?.close());
+beforeEach(async () => {
+  t = shared;
+  await buildWorld();
+});
+
+/** For a test that counts rows of the whole database: a fresh one with the same world, closed after the test. */
+async function ownDatabase() {
+  t = await setupTestApp({ config });
+  const own = t;
+  onTestFinished(() => own.close());
+  await buildWorld();
+}
 
 const newMeeting = async (title = '甲一镇述职评议会') => {
   const res = await s.townA.post(`/api/campaigns/${campaignId}/meetings`, {
@@ -136,8 +178,16 @@ const newMeeting = async (title = '甲一镇述职评议会') => {
   return res.json().id as number;
 };
 
+/** The meeting's default agenda (every reporter, 下评 last); its items. */
+const defaultAgenda = async (id: number) => {
+  const res = await s.townA.post(`/api/meetings/${id}/agenda/default`);
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json().agenda as { id: number; speakingMinutes: number | null; writtenOnly: boolean }[];
+};
+
 describe('R-MEET-1 meetings of a campaign: access per role', () => {
   it("the organizer's admin (and the county above) create; others, and another county, are denied", async () => {
+    await ownDatabase();
     const body = { title: '述职评议会', meetingDate: '2026-01-10', place: '会议室' };
     const got: Record<string, number> = {};
     for (const u of ['adminA', 'townA', 'adminB', 'leaderA', 'assessorA', 'observerA', 'secA1', 'auditorA']) {
@@ -158,6 +208,15 @@ describe('R-MEET-1 meetings of a campaign: access per role', () => {
   });
 
   it('several meetings per campaign are listed with search and paging; readers of the county read, 北岭 (county B) does not', async () => {
+    // The campaign's two meetings, created by the county's and the township's admin as in the test above.
+    for (const u of ['adminA', 'townA']) {
+      const made = await s[u].post(`/api/campaigns/${campaignId}/meetings`, {
+        title: '述职评议会',
+        meetingDate: '2026-01-10',
+        place: '会议室',
+      });
+      expect(made.statusCode, made.body).toBe(200);
+    }
     const got: Record<string, number> = {};
     for (const u of ['adminA', 'leaderA', 'assessorA', 'observerA', 'adminB', 'leaderB', 'secA1', 'auditorA']) {
       got[u] = (await s[u].get(`/api/campaigns/${campaignId}/meetings`)).statusCode;
@@ -203,6 +262,7 @@ describe('R-MEET-1 meetings of a campaign: access per role', () => {
   });
 
   it('edits date/place/title and deletes an untouched meeting; each audited', async () => {
+    await ownDatabase();
     const id = await newMeeting('待删除的会议');
     const patched = await s.townA.patch(`/api/meetings/${id}`, { place: '党群服务中心' });
     expect(patched.statusCode).toBe(200);
@@ -229,7 +289,7 @@ describe('R-MEET-1 meetings of a campaign: access per role', () => {
 
 describe('R-MEET-1 agenda and R-REP-8 speaking minutes', () => {
   let id: number;
-  beforeAll(async () => {
+  beforeEach(async () => {
     id = await newMeeting('议程测试');
   });
 
@@ -251,6 +311,7 @@ describe('R-MEET-1 agenda and R-REP-8 speaking minutes', () => {
   });
 
   it('reorders (up/down) keeping each item, and refuses duplicates or a reporter of another campaign', async () => {
+    await defaultAgenda(id);
     const before = (await s.townA.get(`/api/meetings/${id}`)).json().agenda as { id: number; reporterId: number }[];
     const order = [rep.sub, rep.v1, rep.down];
     const res = await s.townA.put(`/api/meetings/${id}/agenda`, {
@@ -311,6 +372,7 @@ describe('R-MEET-4 written-only reporting', () => {
 
 describe('R-MEET-2 attendance by category and observers', () => {
   it("lists the campaign's ballot categories with expected and signed-in counts, and the observers sent (R-CAMP-6)", async () => {
+    await ownDatabase();
     const id = await newMeeting('参会人员测试');
     const detail = (await s.townA.get(`/api/meetings/${id}`)).json();
     const keys = detail.attendance.map((a: { categoryKey: string }) => a.categoryKey);
@@ -351,13 +413,15 @@ describe('R-MEET-2 attendance by category and observers', () => {
 describe('R-MEET-3 comments and Q&A per reporter', () => {
   let id: number;
   let itemId: number;
-  beforeAll(async () => {
+  /** A meeting with the default agenda; itemId is its first speaker. */
+  async function setUp() {
     id = await newMeeting('点评测试');
-    const res = await s.townA.post(`/api/meetings/${id}/agenda/default`);
-    itemId = res.json().agenda[0].id;
-  });
+    itemId = (await defaultAgenda(id))[0].id;
+  }
+  beforeEach(setUp);
 
-  it("the presiding secretary's comment, a question and its answer are recorded by admin or leader; observers read only", async () => {
+  /** The presiding secretary's comment, a question and its answer on the first speaker, and a general comment. */
+  async function recordComments() {
     const post = (u: string, body: object) => s[u].post(`/api/meetings/${id}/comments`, body);
     const comment = {
       agendaItemId: itemId,
@@ -393,6 +457,12 @@ describe('R-MEET-3 comments and Q&A per reporter', () => {
       (await post('townA', { ...comment, agendaItemId: null, authorName: '王书记', body: '集中点评：整体较好。' }))
         .statusCode,
     ).toBe(200);
+    return comment;
+  }
+
+  it("the presiding secretary's comment, a question and its answer are recorded by admin or leader; observers read only", async () => {
+    const post = (u: string, body: object) => s[u].post(`/api/meetings/${id}/comments`, body);
+    const comment = await recordComments();
     const denied: Record<string, number> = {};
     for (const u of ['observerA', 'assessorA', 'adminB', 'leaderB', 'secA1'])
       denied[u] = (await post(u, comment)).statusCode;
@@ -441,6 +511,9 @@ describe('R-MEET-3 comments and Q&A per reporter', () => {
   });
 
   it('edits and deletes are audited; a commented reporter cannot be dropped from the agenda', async () => {
+    await ownDatabase();
+    await setUp();
+    await recordComments();
     const list = (await s.townA.get(`/api/meetings/${id}`)).json().comments as { id: number; body: string }[];
     const edit = await s.leaderA.patch(`/api/meetings/${id}/comments/${list[0].id}`, { body: '修改后的点评。' });
     expect(edit.statusCode, edit.body).toBe(200);
@@ -459,6 +532,7 @@ describe('R-MEET-3 comments and Q&A per reporter', () => {
   });
 
   it('after the meeting closes the record is final: no comment, edit, attendance or timer change', async () => {
+    await recordComments();
     const list = (await s.townA.get(`/api/meetings/${id}`)).json().comments as { id: number }[];
     expect((await s.leaderA.post(`/api/meetings/${id}/close`)).statusCode).toBe(403);
     const closed = await s.townA.post(`/api/meetings/${id}/close`);
@@ -487,12 +561,15 @@ describe('R-MEET-3 comments and Q&A per reporter', () => {
 describe('R-REP-8 console timer and agenda step (R-MEET-1)', () => {
   let id: number;
   let items: { id: number; speakingMinutes: number | null; writtenOnly: boolean }[];
-  beforeAll(async () => {
+  /** A meeting with the default agenda. */
+  async function setUp() {
     id = await newMeeting('计时测试');
-    items = (await s.townA.post(`/api/meetings/${id}/agenda/default`)).json().agenda;
-  });
+    items = await defaultAgenda(id);
+  }
+  beforeEach(setUp);
 
-  it('the timer state lives on the server: a second screen sees the same speaker and elapsed time', async () => {
+  /** The first speaker is called, timed for 9 minutes and paused. */
+  async function timeFirstSpeaker() {
     expect((await s.townA.post(`/api/meetings/${id}/timer`, { action: 'start' })).statusCode).toBe(409);
     const next = await s.townA.post(`/api/meetings/${id}/timer`, { action: 'next' });
     expect(next.json()).toMatchObject({ itemId: items[0].id, status: 'idle', elapsedMs: 0 });
@@ -502,15 +579,10 @@ describe('R-REP-8 console timer and agenda step (R-MEET-1)', () => {
     const paused = await s.townA.post(`/api/meetings/${id}/timer`, { action: 'pause' });
     // 9 minutes of an 8-minute slot (分党委): the console shows the overrun in red.
     expect(paused.json()).toMatchObject({ status: 'paused', elapsedMs: 540_000 });
-    expect(items[0].speakingMinutes).toBe(8);
+  }
 
-    const other = (await s.observerA.get(`/api/meetings/${id}`)).json();
-    expect(other.timer).toMatchObject({ itemId: items[0].id, status: 'paused', elapsedMs: 540_000 });
-    expect(other.meeting).toMatchObject({ state: 'in_progress', currentStep: 'reports' });
-    expect(other.agenda[0].speechStartedAt).not.toBeNull();
-  });
-
-  it('next skips written-only reporters and records when the previous speaker finished; the end is reported', async () => {
+  /** `next` through the rest of the agenda, past the written-only reporter, to its end. */
+  async function callTheRest() {
     const res = await s.townA.post(`/api/meetings/${id}/timer`, { action: 'next' });
     const expected = items.find((i, k) => k > 0 && !i.writtenOnly)!;
     expect(res.json()).toMatchObject({ itemId: expected.id, status: 'idle', elapsedMs: 0 });
@@ -521,9 +593,29 @@ describe('R-REP-8 console timer and agenda step (R-MEET-1)', () => {
     const end = await s.townA.post(`/api/meetings/${id}/timer`, { action: 'next' });
     expect(end.statusCode).toBe(409);
     expect(end.json().message).toContain('最后一位');
+  }
+
+  it('the timer state lives on the server: a second screen sees the same speaker and elapsed time', async () => {
+    await timeFirstSpeaker();
+    expect(items[0].speakingMinutes).toBe(8);
+
+    const other = (await s.observerA.get(`/api/meetings/${id}`)).json();
+    expect(other.timer).toMatchObject({ itemId: items[0].id, status: 'paused', elapsedMs: 540_000 });
+    expect(other.meeting).toMatchObject({ state: 'in_progress', currentStep: 'reports' });
+    expect(other.agenda[0].speechStartedAt).not.toBeNull();
+  });
+
+  it('next skips written-only reporters and records when the previous speaker finished; the end is reported', async () => {
+    await timeFirstSpeaker();
+    await callTheRest();
   });
 
   it('the step moves through reports → questions → comments → rating → guidance → summary; bad steps are refused', async () => {
+    // Counts audit rows of the whole database: its own, with the timer run of the two tests above.
+    await ownDatabase();
+    await setUp();
+    await timeFirstSpeaker();
+    await callTheRest();
     for (const step of ['questions', 'comments', 'rating', 'guidance', 'summary']) {
       const res = await s.townA.put(`/api/meetings/${id}/step`, { step });
       expect(res.statusCode).toBe(200);
@@ -614,7 +706,7 @@ describe('live console: changes pushed by server-sent events (decision 007)', ()
 
 describe('meeting record exports', () => {
   let id: number;
-  beforeAll(async () => {
+  beforeEach(async () => {
     id = await newMeeting('2025年度述职评议会');
     const item = (await s.townA.post(`/api/meetings/${id}/agenda/default`)).json().agenda[0].id;
     await s.townA.post(`/api/meetings/${id}/comments`, {

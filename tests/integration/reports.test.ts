@@ -1,7 +1,7 @@
 import JSZip from 'jszip';
 import mammoth from 'mammoth';
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import {
   auditLog,
   campaignReporters,
@@ -12,24 +12,23 @@ import {
 } from '../../src/server/db/schema';
 import { computeDueDate } from '../../src/server/modules/reports/due-date';
 import { nextState } from '../../src/domain/report-review';
-import {
-  buildCampaign,
-  buildSecretary,
-  buildTwoCounties,
-  buildUser,
-  setupTestApp,
-  signIn,
-  type Session,
-} from '../factories';
+import { buildCampaign, buildOrg, buildSecretary, buildUser, setupTestApp, signIn, type Session } from '../factories';
 import { goodSections, makeReportDocx, patchSettings, upload } from './reports-helpers';
 
+/**
+ * Every test starts from its own two counties (beforeEach: organizations, secretaries, accounts, sessions and the
+ * two townships' 2025 rounds) in the file's database, so tests run in any order. The two that count audit rows of the
+ * whole database take a database of their own (ownDatabase).
+ */
+let shared: Awaited<ReturnType<typeof setupTestApp>>;
 let t: Awaited<ReturnType<typeof setupTestApp>>;
-let tree: Awaited<ReturnType<typeof buildTwoCounties>>;
+let tree: Awaited<ReturnType<typeof buildTree>>;
 let campaignId: number;
 let reporterA1: number;
 let reporterA2: number;
 let reporterB1: number;
-const s: Record<string, Session> = {};
+let s: Record<string, Session> = {};
+let worlds = 0;
 
 async function reporterOf(campaign: number, orgId: number) {
   const [r] = await t.db
@@ -46,10 +45,25 @@ async function open(session: Session, reporterId: number) {
 const auditCount = async (action: string) =>
   (await t.db.select().from(auditLog).where(eq(auditLog.action, action))).length;
 
-beforeAll(async () => {
-  // The publication test moves the clock past the meeting; sessions must outlive that jump.
-  t = await setupTestApp({ config: { idleTimeoutMinutes: 60 * 24 * 30 } });
-  tree = await buildTwoCounties(t.db);
+/** buildTwoCounties' tree with the organization codes prefixed per world (codes are unique in the database). */
+async function buildTree(n: number) {
+  const db = t.db;
+  const org = (x: Parameters<typeof buildOrg>[1] & { code: string }) => buildOrg(db, { ...x, code: `W${n}-${x.code}` });
+  const countyA = await org({ name: '甲县委', code: 'A', kind: 'committee', sector: 'organ', level: 'county' });
+  const townA = await org({ parent: countyA, name: '甲一镇党委', code: 'A-T1', kind: 'committee', level: 'township' });
+  const villageA1 = await org({ parent: townA, name: '甲一镇东村党支部', code: 'A-T1-V1' });
+  const villageA2 = await org({ parent: townA, name: '甲一镇西村党支部', code: 'A-T1-V2' });
+  const countyB = await org({ name: '乙县委', code: 'B', kind: 'committee', sector: 'organ', level: 'county' });
+  const townB = await org({ parent: countyB, name: '乙一镇党委', code: 'B-T1', kind: 'committee', level: 'township' });
+  const villageB1 = await org({ parent: townB, name: '乙一镇南村党支部', code: 'B-T1-V1' });
+  return { countyA, townA, villageA1, villageA2, countyB, townB, villageB1 };
+}
+
+/** The two counties, their secretaries and signed-in accounts, and each township's 2025 round, in the database `t`. */
+async function buildWorld() {
+  const n = ++worlds;
+  s = {};
+  tree = await buildTree(n);
   await buildSecretary(t.db, tree.villageA1.id, { name: '王前进', tenureStart: '2019-03-01' });
   // In office since October: under three months at the November test date (R-REP-5).
   await buildSecretary(t.db, tree.villageA2.id, { name: '李新任', tenureStart: '2025-10-08' });
@@ -85,8 +99,47 @@ beforeAll(async () => {
   reporterA1 = await reporterOf(c.id, tree.villageA1.id);
   reporterA2 = await reporterOf(c.id, tree.villageA2.id);
   reporterB1 = await reporterOf(cb.id, tree.villageB1.id);
+}
+
+const config = {
+  // The publication test moves the clock past the meeting; sessions must outlive that jump.
+  idleTimeoutMinutes: 60 * 24 * 30,
+  // Every test signs its own accounts in: more logins a minute than the production default allows one address.
+  loginRatePerMinute: 10_000,
+};
+beforeAll(async () => {
+  shared = await setupTestApp({ config });
 });
-afterAll(async () => t?.close());
+afterAll(async () => shared?.close());
+beforeEach(async () => {
+  t = shared;
+  await buildWorld();
+});
+
+/** For a test that counts rows of the whole database: a fresh one with the same world, closed after the test. */
+async function ownDatabase() {
+  t = await setupTestApp({ config });
+  const own = t;
+  onTestFinished(() => own.close());
+  await buildWorld();
+}
+
+/** The extra part a secretary under three months in office writes (R-REP-5). */
+const ON_BEHALF = {
+  key: 'on_behalf',
+  title: '调研了解的党建突出问题、履职尽责抓党建的认识体会和思路举措',
+  text: '到任后走访调研全部6个村民小组，深刻认识到支部凝聚力不足，下步思路是以项目聚人心。',
+};
+
+/** The secretary opens the reporter's report, saves the sections and submits them. */
+async function handIn(session: Session, reporterId: number, sections: { key: string; title: string; text: string }[]) {
+  const id = await open(session, reporterId);
+  expect((await session.put(`/api/reports/${id}/sections`, { sections })).statusCode).toBe(200);
+  const sub = await session.post(`/api/reports/${id}/transitions`, { action: 'submit' });
+  expect(sub.statusCode, sub.body).toBe(200);
+  expect(sub.json().state).toBe('submitted');
+  return id;
+}
 
 describe('authoring and .docx (R-REP-6)', () => {
   it('R-REP-6 a .docx with Heading 1 parts and a table uploads into the right sections; unknown headings are flagged; downloads in 公文 layout', async () => {
@@ -222,6 +275,7 @@ describe('review (R-REP-4)', () => {
   });
 
   it('R-REP-4 submit → return with reasons → resubmit → approve, each with a comment, an event and an audit row; refused steps change nothing', async () => {
+    await ownDatabase();
     const id = await open(s.secA1, reporterA1);
     const put = await s.secA1.put(`/api/reports/${id}/sections`, {
       sections: [{ key: 'achievements', title: '工作成效', text: '只写了成绩。' }],
@@ -292,14 +346,7 @@ describe('review (R-REP-4)', () => {
 
   it('R-REP-4 ordering a rewrite: handing back the same text is refused, a rewritten one is taken', async () => {
     const id = await open(s.secA2, reporterA2);
-    const sections = [
-      ...goodSections(1),
-      {
-        key: 'on_behalf',
-        title: '调研了解的党建突出问题、履职尽责抓党建的认识体会和思路举措',
-        text: '到任后走访调研全部6个村民小组，深刻认识到支部凝聚力不足，下步思路是以项目聚人心。',
-      },
-    ];
+    const sections = [...goodSections(1), ON_BEHALF];
     expect((await s.secA2.put(`/api/reports/${id}/sections`, { sections })).statusCode).toBe(200);
     expect((await s.secA2.post(`/api/reports/${id}/transitions`, { action: 'submit' })).json().state).toBe('submitted');
     expect(
@@ -324,7 +371,8 @@ describe('review (R-REP-4)', () => {
 
   it('R-REP-4 where the plan requires it, the supervising leader signs after approval; an admin cannot sign', async () => {
     await patchSettings(t.db, campaignId, (x) => void (x.report.supervisorSignOffRequired = true));
-    const id = await open(s.secA2, reporterA2);
+    // A report handed in and waiting for review.
+    const id = await handIn(s.secA2, reporterA2, [...goodSections(1), ON_BEHALF]);
     expect((await s.townAdmin.post(`/api/reports/${id}/transitions`, { action: 'approve' })).json().state).toBe(
       'approved',
     );
@@ -590,6 +638,7 @@ describe('attachments (R-REP-6)', () => {
 
 describe('publication (R-REP-7)', () => {
   it("R-REP-7 after the meeting approved reports are published to the campaign's audience, read-only", async () => {
+    await ownDatabase();
     const c = await buildCampaign(t.db, {
       organizerOrgId: tree.townA.id,
       templateId: '003',
@@ -688,7 +737,8 @@ describe('public link (R-REP-7)', () => {
 
 describe('near-copy of last year (R-REP-3)', () => {
   it("a report copied from the same organization's report of last year is flagged with the similarity; a rewritten one is not", async () => {
-    // villageA1 handed in its 2025 report in the review test above; this is its 2026 round.
+    // villageA1 hands in its 2025 report (as in the review test above); this is its 2026 round.
+    await handIn(s.secA1, reporterA1, goodSections());
     const c = await buildCampaign(t.db, {
       organizerOrgId: tree.townA.id,
       templateId: '003',
