@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type SQL, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import ExcelJS from 'exceljs';
 import { parseAnchors } from '../../src/domain/audit-anchor';
 import { canonicalAuditRow, GENESIS_PREV } from '../../src/domain/audit-chain';
@@ -78,6 +78,10 @@ function expectLinear(rows: Row[], firstSeq = 1) {
   });
 }
 
+/**
+ * Every test here reads or tampers with the whole audit chain of its database, so every test takes a database of its
+ * own (decision 024): the tests run in any order and alone.
+ */
 describe('audit chain through real routes (decision 013)', () => {
   let t: Awaited<ReturnType<typeof setupTestApp>>;
   let tree: Awaited<ReturnType<typeof buildTwoCounties>>;
@@ -95,16 +99,23 @@ describe('audit chain through real routes (decision 013)', () => {
     });
   };
 
-  beforeAll(async () => {
+  /**
+   * The test's own database: a tree and an admin whose sign-in is seq 1; then `orgs` organizations created through the
+   * route (seq 2 …), for a test that tampers with rows further down the chain. Closed when the test finishes.
+   */
+  async function ownChain(orgs = 0) {
     // The app clock at the real time: the trigger's 180-day purge window is measured by the database clock.
-    t = await setupTestApp({ start: new Date() });
+    const own = await setupTestApp({ start: new Date() });
+    t = own;
+    onTestFinished(() => own.close());
     tree = await buildTwoCounties(t.db);
     await buildUser(t.db, { role: 'org_admin', username: 'chainAdmin', scopeOrgId: tree.countyA.id });
     admin = await signIn(t.app, 'chainAdmin');
-  });
-  afterAll(async () => t.close());
+    for (let i = 0; i < orgs; i++) expect((await createOrg()).statusCode).toBe(200);
+  }
 
   it('rows written by routes form one chain from the genesis, with the algorithm named on every row', async () => {
+    await ownChain();
     for (let i = 0; i < 3; i++) expect((await createOrg()).statusCode).toBe(200);
     const rows = await chainRows(t.db);
     expect(rows.map((r) => r.action)).toEqual(['auth.login', 'org.create', 'org.create', 'org.create']);
@@ -117,6 +128,7 @@ describe('audit chain through real routes (decision 013)', () => {
   });
 
   it('20 concurrent state-changing requests keep the chain linear and gapless (no fork)', async () => {
+    await ownChain();
     const before = (await chainRows(t.db)).length;
     const res = await Promise.all(Array.from({ length: 20 }, () => createOrg()));
     expect(res.map((r) => r.statusCode)).toEqual(Array(20).fill(200));
@@ -128,6 +140,7 @@ describe('audit chain through real routes (decision 013)', () => {
   });
 
   it('a rolled-back transaction leaves no gap; a write outside a transaction chains too', async () => {
+    await ownChain();
     const actor: AuditActor = { actorId: null, actorName: '测试', ip: null, at: t.clock.now() };
     await expect(
       t.db.transaction(async (tx) => {
@@ -147,6 +160,7 @@ describe('audit chain through real routes (decision 013)', () => {
   });
 
   it('the SHA-256 fallback (a Node without SM3) writes rows that chain with the SM3 ones', async () => {
+    await ownChain();
     setChainWriteAlgForTests('hmac-sha256');
     try {
       expect((await createOrg()).statusCode).toBe(200);
@@ -162,6 +176,7 @@ describe('audit chain through real routes (decision 013)', () => {
   });
 
   it('the auditor checks the chain from the audit page (GET /api/audit/verify); nobody else may', async () => {
+    await ownChain();
     await buildUser(t.db, { role: 'auditor', username: 'chainAuditor', scopeOrgId: tree.countyA.id });
     const auditor = await signIn(t.app, 'chainAuditor');
     const res = await auditor.get('/api/audit/verify');
@@ -173,6 +188,7 @@ describe('audit chain through real routes (decision 013)', () => {
   });
 
   it('the app cannot change or remove a row: the trigger refuses', async () => {
+    await ownChain();
     expect((await createOrg()).statusCode).toBe(200);
     expect((await chainRows(t.db)).length).toBeGreaterThanOrEqual(2);
     expect(await refusal(t.db.execute(sql`update audit_log set detail = '{}' where seq = 2`))).toContain('append-only');
@@ -202,6 +218,7 @@ describe('audit chain through real routes (decision 013)', () => {
   });
 
   it('a change whose audit row cannot be written does not happen (the audit write is part of its transaction)', async () => {
+    await ownChain();
     const before = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from organizations`);
     await t.db.execute(
       sql`alter table audit_log add constraint audit_blocked_for_test check (action <> 'org.create') not valid`,
@@ -217,6 +234,7 @@ describe('audit chain through real routes (decision 013)', () => {
   });
 
   it('an edited detail is reported at its seq (hash mismatch), and only there; restoring it heals the chain', async () => {
+    await ownChain(7); // seq 3 is an org.create
     const [row] = await queryRows<{ detail: unknown }>(t.db, sql`select detail from audit_log where seq = 3`);
     await asDba(t.db, sql`update audit_log set detail = jsonb_set(detail, '{name}', '"改过的名字"') where seq = 3`);
     const report = await verifyAuditChain(t.db);
@@ -228,6 +246,7 @@ describe('audit chain through real routes (decision 013)', () => {
   });
 
   it('an edited timestamp or actor is reported too', async () => {
+    await ownChain(7); // seq 5 and 6 in the middle of the chain
     await asDba(t.db, sql`update audit_log set at = at + interval '1 millisecond' where seq = 5`);
     expect((await verifyAuditChain(t.db)).breaks[0]).toMatchObject({ seq: 5, reason: 'hash_mismatch' });
     await asDba(t.db, sql`update audit_log set at = at - interval '1 millisecond' where seq = 5`);
@@ -237,7 +256,8 @@ describe('audit chain through real routes (decision 013)', () => {
 
   describe('on a chain written directly', () => {
     let fresh: Awaited<ReturnType<typeof setupTestApp>>;
-    beforeAll(async () => {
+    // Each test its own six rows (seq 1–6) written without a route: no sign-in row before them.
+    beforeEach(async () => {
       fresh = await setupTestApp({ start: new Date() });
       const actor: AuditActor = { actorId: 1, actorName: '甲', ip: '10.0.0.1', at: fresh.clock.now() };
       for (let i = 0; i < 6; i++)
@@ -248,7 +268,7 @@ describe('audit chain through real routes (decision 013)', () => {
           detail: { i },
         });
     });
-    afterAll(async () => fresh.close());
+    afterEach(async () => fresh.close());
 
     it('a deleted middle row is reported as a gap at its seq; putting it back heals the chain', async () => {
       expect((await verifyAuditChain(fresh.db)).ok).toBe(true);
@@ -288,30 +308,38 @@ describe('audit chain through real routes (decision 013)', () => {
   });
 });
 
+/** Each test its own database (it checks the whole chain), its clock 400 days back. */
 describe('rows older than the chain, and the retention purge', () => {
   let t: Awaited<ReturnType<typeof setupTestApp>>;
   const start = new Date(Date.now() - 400 * DAY);
-  beforeAll(async () => {
+  beforeEach(async () => {
     t = await setupTestApp({ start });
   });
-  afterAll(async () => t.close());
+  afterEach(async () => t.close());
 
-  it('rows without a hash (e.g. numbered by migration 0017 and never sealed) are reported, and stay so after more writes', async () => {
-    await asDba(
+  /** Three rows older than the chain (seq 1–3, never sealed), as migration 0017 numbered them. */
+  const insertUnsealed = () =>
+    asDba(
       t.db,
       ...[1, 2, 3].map(
         (i) => sql`insert into audit_log (seq, at, actor_name, action, target_type, result, detail)
       values (${i}, ${new Date(start.getTime() + i * 1000).toISOString()}::timestamptz, '旧记录', 'org.create', 'organization', 'success', ${JSON.stringify({ old: i })}::jsonb)`,
       ),
     );
-    const before = await verifyAuditChain(t.db);
-    expect(before.breaks.map((b) => b.reason)).toEqual(['unsealed', 'unsealed', 'unsealed']);
-    // The next write chains after them without sealing them (decision 016: the old code sealed them here).
-    await writeAudit(
+  /** The next write (seq 4), on the app clock. */
+  const writeNext = () =>
+    writeAudit(
       t.db,
       { actorId: null, actorName: '测试', ip: null, at: t.clock.now() },
       { action: 'org.create', targetType: 'organization' },
     );
+
+  it('rows without a hash (e.g. numbered by migration 0017 and never sealed) are reported, and stay so after more writes', async () => {
+    await insertUnsealed();
+    const before = await verifyAuditChain(t.db);
+    expect(before.breaks.map((b) => b.reason)).toEqual(['unsealed', 'unsealed', 'unsealed']);
+    // The next write chains after them without sealing them (decision 016: the old code sealed them here).
+    await writeNext();
     const after = await verifyAuditChain(t.db);
     expect(after.breaks.map((b) => [b.seq, b.reason])).toEqual([
       [1, 'unsealed'],
@@ -330,9 +358,12 @@ describe('rows older than the chain, and the retention purge', () => {
   });
 
   it('purges only rows older than the window from the head, leaves a checkpoint, and the chain still verifies', async () => {
+    // What the test above leaves: seq 1–3 unsealed, seq 4 written after them.
+    await insertUnsealed();
+    await writeNext();
     const tree = await buildTwoCounties(t.db);
     await buildUser(t.db, { role: 'org_admin', username: 'purgeAdmin', scopeOrgId: tree.countyA.id });
-    // seq 1–3 unsealed, seq 4 written by the test above, 400 days ago: the purge removes all four.
+    // seq 1–3 unsealed, seq 4 written after them, 400 days ago: the purge removes all four.
     t.clock.advance(300 * DAY); // now 100 days ago
     const admin = await signIn(t.app, 'purgeAdmin'); // seq 5
     const res = await admin.post('/api/orgs', {

@@ -1,16 +1,8 @@
 import mammoth from 'mammoth';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/server/db/connect';
-import {
-  buildCampaign,
-  buildMeeting,
-  buildTwoCounties,
-  buildUser,
-  setupTestApp,
-  signIn,
-  type Session,
-} from '../factories';
+import { buildCampaign, buildMeeting, buildOrg, buildUser, setupTestApp, signIn, type Session } from '../factories';
 import { goodSections, patchSettings, upload } from './reports-helpers';
 
 /** Sets a campaign's publication audience (R-REP-7 setting); returns the one it had. */
@@ -23,12 +15,20 @@ async function patchAudience(id: number, audience: string) {
   return was;
 }
 
+/**
+ * Every test starts from its own two counties, accounts and two published 003 rounds (beforeEach) in the file's
+ * database, and builds the items it needs with the helpers below (`upTo`, `priorItems`), so the tests run in any order
+ * (decision 024). Counts of whole tables are taken before and after a step inside one test, so other tests' rows in the
+ * same database do not change them.
+ */
 let t: Awaited<ReturnType<typeof setupTestApp>>;
-let tree: Awaited<ReturnType<typeof buildTwoCounties>>;
-const s: Record<string, Session> = {};
+let tree: Awaited<ReturnType<typeof buildCounties>>;
+let s: Record<string, Session> = {};
+let users: Record<string, string> = {};
 let campaignId = 0;
 let campaignB = 0;
 const rep: Record<string, number> = {};
+let worlds = 0;
 
 const count = async (table: string, where = 'true') =>
   (await queryRows<{ n: number }>(t.db, sql.raw(`select count(*)::int as n from ${table} where ${where}`)))[0].n;
@@ -80,11 +80,46 @@ async function manualItem(who: Session, o: Record<string, unknown> = {}) {
   return res.json().id as number;
 }
 
+/** buildTwoCounties's tree (same names) with the organization codes suffixed, so each test builds its own. */
+async function buildCounties(n: number) {
+  const org = (o: Parameters<typeof buildOrg>[1] & { code: string }) =>
+    buildOrg(t.db, { ...o, code: `${o.code}-R${n}` });
+  const countyA = await org({ name: '甲县委', code: 'A', kind: 'committee', sector: 'organ', level: 'county' });
+  const townA = await org({
+    parent: countyA,
+    name: '甲一镇党委',
+    code: 'A-T1',
+    kind: 'committee',
+    level: 'township',
+  });
+  const villageA1 = await org({ parent: townA, name: '甲一镇东村党支部', code: 'A-T1-V1' });
+  const villageA2 = await org({ parent: townA, name: '甲一镇西村党支部', code: 'A-T1-V2' });
+  const countyB = await org({ name: '乙县委', code: 'B', kind: 'committee', sector: 'organ', level: 'county' });
+  const townB = await org({
+    parent: countyB,
+    name: '乙一镇党委',
+    code: 'B-T1',
+    kind: 'committee',
+    level: 'township',
+  });
+  const villageB1 = await org({ parent: townB, name: '乙一镇南村党支部', code: 'B-T1-V1' });
+  return { countyA, townA, villageA1, villageA2, countyB, townB, villageB1 };
+}
+
 beforeAll(async () => {
-  // Sessions must outlive the clock jumps of the overdue tests.
-  t = await setupTestApp({ start: shanghaiNoon('2025-11-20'), config: { idleTimeoutMinutes: 60 * 24 * 365 } });
-  tree = await buildTwoCounties(t.db);
-  const users = {
+  // Sessions must outlive the clock jumps of the overdue tests; every test signs its own accounts in.
+  t = await setupTestApp({
+    start: shanghaiNoon('2025-11-20'),
+    config: { idleTimeoutMinutes: 60 * 24 * 365, loginRatePerMinute: 10_000 },
+  });
+});
+afterAll(async () => t?.close());
+
+beforeEach(async () => {
+  const n = ++worlds;
+  t.clock.set(shanghaiNoon('2025-11-20'));
+  tree = await buildCounties(n);
+  const accounts = {
     townAdmin: { role: 'org_admin', scopeOrgId: tree.townA.id },
     countyAdmin: { role: 'org_admin', scopeOrgId: tree.countyA.id },
     adminB: { role: 'org_admin', scopeOrgId: tree.countyB.id },
@@ -95,9 +130,12 @@ beforeAll(async () => {
     secA2: { role: 'secretary', orgId: tree.villageA2.id },
     secB1: { role: 'secretary', orgId: tree.villageB1.id },
   } as const;
-  for (const [username, o] of Object.entries(users)) {
-    await buildUser(t.db, { username, ...o });
-    s[username] = await signIn(t.app, username);
+  s = {};
+  users = {};
+  for (const [key, o] of Object.entries(accounts)) {
+    users[key] = `${key}_${n}`;
+    await buildUser(t.db, { username: users[key], ...o });
+    s[key] = await signIn(t.app, users[key]);
   }
   campaignId = (
     await buildCampaign(t.db, {
@@ -123,11 +161,64 @@ beforeAll(async () => {
   rep.A2 = await reporterOf(campaignId, tree.villageA2.id);
   rep.B1 = await reporterOf(campaignB, tree.villageB1.id);
 });
-afterAll(async () => t?.close());
+
+/**
+ * The life of one 巡察 item of villageA1 (due 2025-12-01) as the status-transition tests walk it, step by step; each
+ * step checks its own outcome. `upTo(step)` replays the steps through `step` and returns the item's id.
+ */
+const STEPS = ['started', 'overdue', 'submitted', 'closed', 'reopened'] as const;
+type Step = (typeof STEPS)[number];
+async function upTo(last: Step) {
+  const id = await manualItem(s.secA1, { deadline: '2025-12-01' });
+  for (const step of STEPS.slice(0, STEPS.indexOf(last) + 1)) {
+    if (step === 'started') {
+      expect((await act(s.secA1, id, 'start')).json().status).toBe('in_progress');
+      const progress = await s.secA1.post(`/api/rectification/items/${id}/progress`, {
+        note: '已整理两个月记录',
+        percent: 60,
+      });
+      expect(progress.statusCode, progress.body).toBe(200);
+    } else if (step === 'overdue') {
+      t.clock.set(shanghaiNoon('2025-12-02'));
+      expect((await item(s.secA1, id)).item.overdue).toBe(true);
+    } else if (step === 'submitted') {
+      expect((await act(s.secA1, id, 'submit')).json().status).toBe('pending_verification');
+    } else if (step === 'closed') {
+      expect((await verify(s.townAdmin, id, { result: 'fail', note: '记录仍不完整' })).json().status).toBe(
+        'in_progress',
+      );
+      const ok = await upload(
+        s.secA1,
+        `/api/rectification/items/${id}/evidence`,
+        Buffer.from('%PDF-1.4 记录'),
+        '会议记录.pdf',
+        'application/pdf',
+      );
+      expect(ok.statusCode, ok.body).toBe(200);
+      expect((await act(s.secA1, id, 'submit')).json().status).toBe('pending_verification');
+      const pass = await verify(s.townAdmin, id, { result: 'pass', evidenceIds: [ok.json().id], note: '记录齐全' });
+      expect(pass.statusCode, pass.body).toBe(200);
+    } else {
+      const res = await verify(s.townAdmin, id, { result: 'reopen', note: '群众反映问题反弹' });
+      expect(res.statusCode, res.body).toBe(200);
+    }
+  }
+  return id;
+}
+
+/**
+ * The items of villageA1 the later tests find when the file runs in order: the 巡察 item verified and reopened (its
+ * follow-up in progress), and an open 巡察 item due 2025-12-31. The clock is left on 2025-12-02.
+ */
+async function priorItems() {
+  await upTo('reopened');
+  await manualItem(s.townAdmin, { description: '巡察反馈：村级财务公开不及时' });
+}
 
 describe('R-FIX-1 problem inbox: every source lands in one list per organization', () => {
   let meetingId = 0;
-  beforeAll(async () => {
+  // Each test its own sources of villageA1 (and a comment and ballots of villageA2) in its own campaign.
+  beforeEach(async () => {
     meetingId = (await buildMeeting(t.db, { campaignId })).id;
     const [a1] = await queryRows<{ id: number }>(
       t.db,
@@ -193,7 +284,7 @@ describe('R-FIX-1 problem inbox: every source lands in one list per organization
       t.db,
       sql`
       insert into research_visits (campaign_id, org_id, visited_on, visitors, seen, author_id)
-      values (${campaignId}, ${tree.villageA1.id}, '2025-11-10', '组织委员', '走访', (select id from users where username = 'townAdmin')) returning id`,
+      values (${campaignId}, ${tree.villageA1.id}, '2025-11-10', '组织委员', '走访', (select id from users where username = ${users.townAdmin})) returning id`,
     );
     await t.db.execute(
       sql`insert into visit_problems (visit_id, campaign_id, org_id, position, text, source_id) values (${visit.id}, ${campaignId}, ${tree.villageA1.id}, 1, '党务公开栏内容陈旧', ${visit.id})`,
@@ -321,9 +412,8 @@ describe('R-FIX-2 items: bad input is refused in Chinese and saves nothing', () 
 });
 
 describe('R-FIX-2 status transitions, overdue on the injected clock, verification records', () => {
-  let id = 0;
   it('start → progress with percent → submit; a progress note before starting is refused', async () => {
-    id = await manualItem(s.secA1, { deadline: '2025-12-01' });
+    const id = await manualItem(s.secA1, { deadline: '2025-12-01' });
     const early = await s.secA1.post(`/api/rectification/items/${id}/progress`, { note: '已整理', percent: 10 });
     expect([early.statusCode, early.json().message]).toEqual([409, '请先“开始整改”再填报进展']);
     expect((await act(s.secA1, id, 'start')).json().status).toBe('in_progress');
@@ -340,6 +430,7 @@ describe('R-FIX-2 status transitions, overdue on the injected clock, verificatio
   });
 
   it('the day after the deadline the item is overdue (red), listed for the upper level; not on the deadline itself', async () => {
+    const id = await upTo('started');
     t.clock.set(shanghaiNoon('2025-12-01'));
     expect((await item(s.secA1, id)).item.overdue).toBe(false);
     t.clock.set(shanghaiNoon('2025-12-02'));
@@ -359,6 +450,7 @@ describe('R-FIX-2 status transitions, overdue on the injected clock, verificatio
   });
 
   it('closing an item that is not 待验收 is a Chinese 409 and writes no verification', async () => {
+    const id = await upTo('overdue');
     const before = await count('rectification_verifications');
     const res = await verify(s.townAdmin, id, { result: 'pass', evidence: '已查看' });
     expect([res.statusCode, res.json().code]).toEqual([409, 'TRANSITION_REFUSED']);
@@ -367,6 +459,7 @@ describe('R-FIX-2 status transitions, overdue on the injected clock, verificatio
   });
 
   it('the secretary cannot verify their own item; pass without evidence is refused where evidence is required', async () => {
+    const id = await upTo('overdue');
     expect((await act(s.secA1, id, 'submit')).json().status).toBe('pending_verification');
     expect((await item(s.secA1, id)).item.overdue).toBe(true); // 待验收 is not closed yet
     const before = await count('rectification_verifications');
@@ -382,6 +475,7 @@ describe('R-FIX-2 status transitions, overdue on the injected clock, verificatio
   });
 
   it('fail sends back; evidence uploaded (type/size checked); pass closes with the files cited', async () => {
+    const id = await upTo('submitted');
     const back = await verify(s.townAdmin, id, { result: 'fail', note: '记录仍不完整' });
     expect(back.json().status).toBe('in_progress');
     const bad = await upload(s.secA1, `/api/rectification/items/${id}/evidence`, Buffer.from('MZ'), 'virus.exe');
@@ -437,6 +531,7 @@ describe('R-FIX-2 status transitions, overdue on the injected clock, verificatio
   });
 
   it('reopen is a new verification record and a new item pointing back; the closed one stays closed', async () => {
+    const id = await upTo('closed');
     const res = await verify(s.townAdmin, id, { result: 'reopen', note: '群众反映问题反弹' });
     expect(res.statusCode, res.body).toBe(200);
     const d = await item(s.townAdmin, id);
@@ -451,6 +546,7 @@ describe('R-FIX-2 status transitions, overdue on the injected clock, verificatio
   });
 
   it('verification records are append-only: the database refuses UPDATE and DELETE', async () => {
+    const id = await upTo('reopened');
     const [v] = await queryRows<{ id: number }>(
       t.db,
       sql`select id from rectification_verifications where item_id = ${id} order by id limit 1`,
@@ -531,6 +627,7 @@ describe('R-FIX-3 commitments (公开承诺) and the progress 通报', () => {
   });
 
   it("draft → filed → returned → filed → acknowledged → published to the campaign's audience", async () => {
+    await priorItems();
     const created = await s.secA1.post(`/api/campaigns/${campaignId}/commitments`, {
       content: '一、年底前完成阵地改造。',
     });
@@ -604,6 +701,7 @@ describe('R-FIX-3 commitments (公开承诺) and the progress 通报', () => {
   });
 
   it("the 通报 .docx lists items per unit with status and overdue; only the organizer's staff export it", async () => {
+    await priorItems();
     t.clock.set(shanghaiNoon('2026-01-05')); // past the 2025-12-31 deadlines of the open items
     const res = await s.townAdmin.get(`/api/campaigns/${campaignId}/rectification/bulletin.docx`);
     t.clock.set(shanghaiNoon('2025-12-02'));
@@ -625,7 +723,8 @@ describe('R-FIX-3 commitments (公开承诺) and the progress 通报', () => {
 describe("R-FIX-4 / R-PREP-1 carry-over into next year's campaign and its report check", () => {
   let next = 0;
   let nextRep = 0;
-  it("imports open items and 巡察 feedback into each reporter's preparation list and as carry_over items, idempotently", async () => {
+  /** The township's round of the next year (2026) and its villageA1 reporter. */
+  async function buildNext() {
     next = (
       await buildCampaign(t.db, {
         organizerOrgId: tree.townA.id,
@@ -637,6 +736,11 @@ describe("R-FIX-4 / R-PREP-1 carry-over into next year's campaign and its report
       })
     ).id;
     nextRep = await reporterOf(next, tree.villageA1.id);
+  }
+
+  it("imports open items and 巡察 feedback into each reporter's preparation list and as carry_over items, idempotently", async () => {
+    await priorItems();
+    await buildNext();
     const open = await queryRows<{ id: number }>(
       t.db,
       sql`
@@ -690,6 +794,11 @@ describe("R-FIX-4 / R-PREP-1 carry-over into next year's campaign and its report
   });
 
   it("next year's report check lists an unanswered carried item and passes once the report answers each", async () => {
+    // The test above: this year's items carried into next year's round.
+    await priorItems();
+    await buildNext();
+    const carried = await s.townAdmin.post(`/api/campaigns/${next}/rectification/carry-over`);
+    expect(carried.statusCode, carried.body).toBe(200);
     const open = await s.secA1.post('/api/reports/open', { reporterId: nextRep });
     expect(open.statusCode, open.body).toBe(200);
     const reportId = open.json().id;
@@ -721,6 +830,7 @@ describe("R-FIX-4 / R-PREP-1 carry-over into next year's campaign and its report
 
 describe("access: own organization, the upper level's subtree, never across counties; observers read only", () => {
   it('list scoping by role', async () => {
+    await priorItems();
     const ids = async (who: string) =>
       ((await s[who].get('/api/rectification/items?limit=500')).json().items as { orgId: number }[]).map(
         (i) => i.orgId,
@@ -735,6 +845,7 @@ describe("access: own organization, the upper level's subtree, never across coun
   });
 
   it('single items: another village, another county denied; an observer reads but changes nothing', async () => {
+    await priorItems();
     const [anItem] = await queryRows<{ id: number }>(
       t.db,
       sql`
