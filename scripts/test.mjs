@@ -3,7 +3,7 @@
 // First it installs the machine packages that needs when missing (scripts/system-deps.mjs: apt-get as root,
 // otherwise it names the command), so a fresh machine needs only `npm install && npm test`.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, chmodSync } from 'node:fs';
+import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,15 +29,14 @@ if (!ensureSystemDeps({ e2e })) process.exit(1);
 console.log('== lint (Biome, dependency-cruiser, tsc) ==');
 if (spawnSync('npm', ['run', 'lint'], { stdio: 'inherit' }).status !== 0) process.exit(1);
 
-// Integration files converted to tests that each build what they need run in a shuffled order (the seed is printed;
-// rerun one with --sequence.seed=N); the rest stay in file order until converted (decision 024).
-const shuffled = JSON.parse(readFileSync('tests/integration/shuffled.json', 'utf8')).files;
-const ordered = (args) => ['vitest', 'run', ...args, ...shuffled.flatMap((f) => ['--exclude', f])];
-const inShuffledOrder = ['vitest', 'run', '--sequence.shuffle', ...shuffled];
+// Unit tests in file order; the integration tests in a shuffled order, files and tests (the seed is printed as
+// "Running tests with seed …"; rerun one with --sequence.seed=N): each test builds what it needs (decision 024).
+const unit = ['vitest', 'run', 'src'];
+const inShuffledOrder = ['vitest', 'run', '--sequence.shuffle', 'tests/integration'];
 
 let failed = 0;
 console.log('== unit + integration (PGlite) ==');
-failed |= run(ordered([]));
+failed |= run(unit);
 failed |= run(inShuffledOrder);
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'shuping-pg-'));
@@ -66,7 +65,6 @@ try {
   ]);
   console.log(`== integration (PostgreSQL 15 on port ${port}) ==`);
   const pgEnv = { TEST_DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/postgres`, TEST_PG_DATA_DIR: data };
-  failed |= run(ordered(['tests/integration']), pgEnv);
   failed |= run(inShuffledOrder, pgEnv);
 } finally {
   try {
