@@ -30,6 +30,7 @@ import { accountRoutes } from './modules/accounts/routes';
 import { AuditAnchors } from './modules/audit/anchors';
 import { auditRoutes } from './modules/audit/routes';
 import { metaRoutes } from './modules/meta/routes';
+import { HealthOut } from './modules/meta/schemas';
 import { reportRoutes } from './modules/reports/routes';
 import { campaignRoutes } from './modules/campaigns/routes';
 import { oversightRoutes } from './modules/oversight/routes';
@@ -216,19 +217,7 @@ export async function buildApp(opts: BuildAppOptions) {
         summary: '健康检查（数据库可用；配置同步备库时报告其状态）',
         tags: ['system'],
         response: {
-          200: z.object({
-            status: z.enum(['ok', 'degraded']),
-            db: z.enum(['pglite', 'postgres']),
-            /** Present when a synchronous standby is configured or expected (decision 027). */
-            standby: z
-              .object({
-                state: z.enum(['ok', 'absent', 'off']),
-                streaming: z.number(),
-                switchedOffAt: z.string().nullable(),
-                message: z.string().nullable(),
-              })
-              .optional(),
-          }),
+          200: HealthOut,
         },
       },
     },

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { downloadFile, http, uploadFile } from './client';
+import type { QueryIn } from './types';
 import type {
   AppliesTo as AppliesToIn,
   CandidatesOut,
@@ -13,7 +14,9 @@ import type {
   MyAssignmentsOut,
   Ok,
   PhotoOut,
+  ProgressFilterQuery,
   ProgressOut,
+  ProgressQuery as ProgressQuerySchema,
   ProgressStatus,
   SavedScoreOut,
   ScoreIn,
@@ -21,6 +24,7 @@ import type {
   TeamBody,
   TeamPatch,
   TeamsOut,
+  TeamsQuery as TeamsQuerySchema,
 } from '../../server/modules/assessment/schemas';
 
 // The server's zod schemas are the contract; these are their inferred shapes.
@@ -41,12 +45,9 @@ export type AppliesTo = z.input<typeof AppliesToIn>;
 export type ItemInput = z.input<typeof Item>;
 export type TeamInput = z.input<typeof TeamBody>;
 export type ScoreInput = z.input<typeof ScoreIn>;
-/** A query string stays written out: its zod schema coerces (`z.input` is `unknown`). */
-export interface ProgressFilter {
-  q?: string;
-  teamId?: number;
-  status?: ProgressStatus;
-}
+export type ProgressFilter = QueryIn<typeof ProgressFilterQuery>;
+export type ProgressQuery = QueryIn<typeof ProgressQuerySchema>;
+export type TeamsQuery = QueryIn<typeof TeamsQuerySchema>;
 
 export const STATUS_LABELS: Record<ProgressStatus, { label: string; color: string }> = {
   unassigned: { label: '未分组', color: 'default' },
@@ -73,7 +74,7 @@ export const assessmentApi = {
     http.patch<z.infer<typeof IdOut>>(`/api/checklist-items/${id}`, patch, { silent: true }),
   removeItem: (id: number) => http.del<z.infer<typeof Ok>>(`/api/checklist-items/${id}`),
 
-  teams: (campaignId: number, query: { q?: string; offset: number; limit: number }, signal?: AbortSignal) =>
+  teams: (campaignId: number, query: TeamsQuery, signal?: AbortSignal) =>
     http.get<Teams>(`${c(campaignId)}/assessment-teams`, { ...query }, { signal }),
   candidates: (campaignId: number, q?: string, signal?: AbortSignal) =>
     http.get<z.infer<typeof CandidatesOut>>(`${c(campaignId)}/assessment-teams/candidates`, { q }, { signal }),
@@ -83,7 +84,7 @@ export const assessmentApi = {
     http.patch<z.infer<typeof IdOut>>(`/api/assessment-teams/${id}`, patch, { silent: true }),
   removeTeam: (id: number) => http.del<z.infer<typeof Ok>>(`/api/assessment-teams/${id}`),
 
-  progress: (campaignId: number, query: ProgressFilter & { offset: number; limit: number }, signal?: AbortSignal) =>
+  progress: (campaignId: number, query: ProgressQuery, signal?: AbortSignal) =>
     http.get<Progress>(`${c(campaignId)}/assessment/progress`, { ...query }, { silent: true, signal }),
   exportScores: (campaignId: number, filter: ProgressFilter) =>
     downloadFile(`${c(campaignId)}/assessment/export`, '实地考核得分.xlsx', { ...filter }),

@@ -8,7 +8,10 @@ import type {
   RoundDetailOut,
   RoundMode,
   RoundOut,
+  RoundPaperCountsIn,
   RoundResultsOut,
+  RoundsOut,
+  PurgedOut,
   RoundState,
   TallyRowOut,
   PaperPairOut,
@@ -17,13 +20,14 @@ import type {
   PaperTallyIn,
   PaperTalliesOut,
 } from '../../server/modules/ballots/schemas';
-import type { Wire } from './types';
+import type { SessionResponse, Wire } from './types';
 
 // The server's zod schemas (ballots/schemas.ts) are the contract; these are their shapes as JSON (decision 025).
 export type { RoundMode, RoundState };
 
 /** `secrecy`: what the close did for ballot secrecy (decision 017); null before the close and for rehearsals. */
 export type BallotRound = Wire<z.infer<typeof RoundOut>>;
+export type BallotRounds = Wire<z.infer<typeof RoundsOut>>;
 export type CodeCount = z.infer<typeof CodeCountOut>;
 export type BallotRoundDetail = Wire<z.infer<typeof RoundDetailOut>>;
 export type Reconciliation = z.infer<typeof ReconciliationOut>;
@@ -37,10 +41,12 @@ export type ReporterResult = RoundResults['results'][number];
 export type PaperTallyPair = z.infer<typeof PaperPairOut>;
 export type PaperTallyInput = z.input<typeof PaperTallyIn>;
 export type PaperTallyCounts = PaperTallyPair['entries'][number]['counts'];
+/** Paper forms issued and collected, per category. */
+export type RoundPaperCounts = z.input<typeof RoundPaperCountsIn>['counts'];
 
 /** GET /api/auth/me carries the CSRF token; needed because the code slips come back from a POST as a PDF. */
 async function csrfToken(): Promise<string | null> {
-  const me = await http.get<{ csrfToken?: string }>('/api/auth/me');
+  const me = await http.get<SessionResponse>('/api/auth/me');
   return me.csrfToken ?? null;
 }
 
@@ -93,7 +99,7 @@ async function postDownload(path: string, body: unknown, fallbackName: string): 
 
 export const ballotsApi = {
   rounds: (meetingId: number, signal?: AbortSignal) =>
-    http.get<{ items: BallotRound[] }>(`/api/meetings/${meetingId}/ballot-rounds`, undefined, { signal }),
+    http.get<BallotRounds>(`/api/meetings/${meetingId}/ballot-rounds`, undefined, { signal }),
   create: (meetingId: number, mode: RoundMode) =>
     http.post<BallotRound>(`/api/meetings/${meetingId}/ballot-rounds`, { mode }),
   get: (roundId: number, signal?: AbortSignal) =>
@@ -107,9 +113,10 @@ export const ballotsApi = {
     http.post<BallotRound>(`/api/ballot-rounds/${roundId}/close`, attendees === undefined ? {} : { attendees }),
   release: (roundId: number, explanation?: string) =>
     http.post<BallotRound>(`/api/ballot-rounds/${roundId}/release`, explanation ? { explanation } : {}),
-  paperCounts: (roundId: number, counts: Record<string, { issued: number; collected: number }>) =>
+  paperCounts: (roundId: number, counts: RoundPaperCounts) =>
     http.post<BallotRound>(`/api/ballot-rounds/${roundId}/paper-counts`, { counts }),
-  purge: (roundId: number) => http.post<{ ballots: number }>(`/api/ballot-rounds/${roundId}/purge`, { confirm: true }),
+  purge: (roundId: number) =>
+    http.post<z.infer<typeof PurgedOut>>(`/api/ballot-rounds/${roundId}/purge`, { confirm: true }),
   reconciliation: (roundId: number, attendees?: number, signal?: AbortSignal) =>
     http.get<Reconciliation>(`/api/ballot-rounds/${roundId}/reconciliation`, { attendees }, { signal }),
   paperTallies: (roundId: number, opts: { background?: boolean; signal?: AbortSignal } = {}) =>

@@ -1,9 +1,12 @@
 import type { z } from 'zod';
 import { downloadFile, http, uploadFile } from './client';
+import type { Grade } from '../../domain/grades';
+import type { QueryIn } from './types';
 import type {
   ChangedOut,
   EvaluationItem as EvaluationItemT,
   EvaluationOutT,
+  EvaluationQuery as EvaluationQuerySchema,
   HistoryOutT,
   InputRowT,
   InputsOutT,
@@ -12,6 +15,7 @@ import type {
   MineOutT,
   Ok,
   OpinionBody,
+  ReviewBody,
   SavedOut,
   SummaryOutT,
 } from '../../server/modules/evaluation/schemas';
@@ -25,16 +29,9 @@ export type Inputs = InputsOutT;
 export type GradeHistory = HistoryOutT;
 export type LockPreview = LockPreviewOutT;
 export type MyResult = MineOutT;
-export type Grade = 'good' | 'fair' | 'average' | 'poor';
-
-export interface EvaluationQuery {
-  q?: string;
-  sector?: string;
-  grade?: Grade;
-  autoPoor?: boolean;
-  offset: number;
-  limit: number;
-}
+export type { Grade };
+export type EvaluationQuery = QueryIn<typeof EvaluationQuerySchema>;
+export type ReviewStance = z.input<typeof ReviewBody>['stance'];
 
 const base = (id: number) => `/api/campaigns/${id}/evaluation`;
 
@@ -58,7 +55,7 @@ export const evaluationApi = {
     http.del<z.infer<typeof ChangedOut>>(`${base(id)}/results/${reporterId}/decision`),
   opinion: (id: number, reporterId: number, body: z.input<typeof OpinionBody>) =>
     http.put<z.infer<typeof Ok>>(`${base(id)}/results/${reporterId}/opinion`, body, { silent: true }),
-  review: (id: number, reporterId: number, stance: 'agree' | 'question', note: string | null) =>
+  review: (id: number, reporterId: number, stance: ReviewStance, note: string | null) =>
     http.put<z.infer<typeof Ok>>(`${base(id)}/results/${reporterId}/review`, { stance, note }, { silent: true }),
   history: (id: number, reporterId: number, signal?: AbortSignal) =>
     http.get<GradeHistory>(`${base(id)}/results/${reporterId}/history`, undefined, { signal }),

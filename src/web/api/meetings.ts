@@ -8,14 +8,19 @@ import type {
   CommentInput,
   CommentOutT,
   CommentPatch,
+  ListQuery,
   MeetingDetailT,
   MeetingInput,
   MeetingListT,
+  MeetingPatch as MeetingPatchSchema,
   MeetingSummaryT,
   OkOut,
   TimerInput,
   TimerOutT,
 } from '../../server/modules/meetings/schemas';
+import type { LiveCountsOut } from '../../server/modules/ballots/schemas';
+import type { BallotRound, BallotRounds } from './ballots';
+import type { QueryIn } from './types';
 
 // The server's zod schemas are the contract; these are their inferred shapes.
 export type MeetingDetail = MeetingDetailT;
@@ -32,31 +37,21 @@ export type MeetingForm = z.input<typeof MeetingInput>;
 export type CommentForm = z.input<typeof CommentInput>;
 export type TimerAction = z.input<typeof TimerInput>['action'];
 
+export type MeetingListQuery = QueryIn<typeof ListQuery>;
+export type MeetingPatch = z.input<typeof MeetingPatchSchema>;
 /** The ballots module's live count event (GET /api/meetings/:id/live): received per reporter, never grades. */
-export interface LiveCounts {
-  roundId: number | null;
-  mode: string | null;
-  state: string | null;
-  codes: { category: string; issued: number; used: number }[];
-  reporters: { reporterId: number; name: string; received: number; waiting: number }[];
-}
-export interface BallotRound {
-  id: number;
-  mode: string;
-  state: string;
-  stateLabel: string;
-  roomCode: string;
-}
+export type LiveCounts = z.infer<typeof LiveCountsOut>;
+/** The ballots module's rounds, as the console reads them (room code, state). */
+export type { BallotRound };
 
 export const meetingsApi = {
-  list: (campaignId: number, query: { q?: string; offset?: number; limit?: number }, signal?: AbortSignal) =>
+  list: (campaignId: number, query: MeetingListQuery, signal?: AbortSignal) =>
     http.get<MeetingList>(`/api/campaigns/${campaignId}/meetings`, query, { signal }),
   create: (campaignId: number, body: MeetingForm) =>
     http.post<MeetingSummary>(`/api/campaigns/${campaignId}/meetings`, body, { silent: true }),
   detail: (id: number, opts: { silent?: boolean; background?: boolean; signal?: AbortSignal } = {}) =>
     http.get<MeetingDetail>(`/api/meetings/${id}`, undefined, opts),
-  update: (id: number, body: Partial<MeetingForm>) =>
-    http.patch<MeetingDetail>(`/api/meetings/${id}`, body, { silent: true }),
+  update: (id: number, body: MeetingPatch) => http.patch<MeetingDetail>(`/api/meetings/${id}`, body, { silent: true }),
   remove: (id: number) => http.del<z.infer<typeof OkOut>>(`/api/meetings/${id}`),
   setAgenda: (id: number, items: z.input<typeof AgendaInput>['items']) =>
     http.put<MeetingDetail>(`/api/meetings/${id}/agenda`, { items }),
@@ -84,7 +79,7 @@ export const meetingsApi = {
   downloadSheet: (id: number) => downloadFile(`/api/meetings/${id}/sheet.xlsx`, '议程及参会人员.xlsx'),
   /** The ballots module's rounds (room code); only the organizer's admins may read them. */
   ballotRounds: (id: number, opts: { background?: boolean; signal?: AbortSignal } = {}) =>
-    http.get<{ items: BallotRound[] }>(`/api/meetings/${id}/ballot-rounds`, undefined, { silent: true, ...opts }),
+    http.get<BallotRounds>(`/api/meetings/${id}/ballot-rounds`, undefined, { silent: true, ...opts }),
   liveUrl: (id: number) => `/api/meetings/${id}/live`,
   /** Server-sent `changed` events whenever the meeting (timer, step, agenda, comments, ballot round) changes. */
   eventsUrl: (id: number) => `/api/meetings/${id}/events`,

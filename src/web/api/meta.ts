@@ -1,14 +1,12 @@
+import type { z } from 'zod';
 import { http } from './client';
-import type { Meta } from './types';
+import type { HealthOut, MetaOut } from '../../server/modules/meta/schemas';
 
+// The server's zod schemas (meta/schemas.ts) are the contract; these are their inferred shapes (decision 025).
 /** /api/health (decision 027: degraded when the synchronous standby is away). */
-export interface Health {
-  status: 'ok' | 'degraded';
-  db: string;
-  standby?: { state: 'ok' | 'absent' | 'off'; streaming: number; switchedOffAt: string | null; message: string | null };
-}
+export type Health = z.infer<typeof HealthOut>;
 
 export const metaApi = {
-  get: () => http.get<Meta>('/api/meta', undefined, { silent: true }),
+  get: () => http.get<z.infer<typeof MetaOut>>('/api/meta', undefined, { silent: true }),
   health: (signal?: AbortSignal) => http.get<Health>('/api/health', undefined, { silent: true, signal }),
 };

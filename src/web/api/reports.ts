@@ -2,16 +2,36 @@ import { downloadFile, http, uploadFile, type UploadOptions } from './client';
 
 import type { z } from 'zod';
 import type {
+  AttachmentOut,
   CheckResult as CheckResultSchema,
   Checks as ChecksSchema,
   Deadline as DeadlineSchema,
+  DiffOut,
+  DiffRowOut,
+  DocxOut,
+  IdOut,
+  OkOut,
   Place as PlaceSchema,
+  PublishedOut,
+  PublishedQuery as PublishedQuerySchema,
+  PublishedReportOut,
+  PublishOut,
+  QueueOut,
+  QueueQuery as QueueQuerySchema,
   RectItem as RectItemSchema,
+  RectItemIn,
+  RectItemsOut,
+  RemindIn,
+  RemindOut,
   ReportView as ReportViewSchema,
+  SavedOut,
   Section as SectionSchema,
   TaskItem as TaskItemSchema,
+  TasksOut,
+  TransitionOut,
 } from '../../server/modules/reports/schemas';
 import type { ReportState, ReviewAction } from '../../domain/report-review';
+import type { QueryIn } from './types';
 
 export type { ReportState, ReviewAction };
 
@@ -27,86 +47,52 @@ export type ReportView = z.infer<typeof ReportViewSchema>;
 export type TaskItem = z.infer<typeof TaskItemSchema>;
 export type Reminder = NonNullable<TaskItem['reminders']>[number];
 export type RectItem = z.infer<typeof RectItemSchema>;
-export interface RemindInput {
-  reporterIds?: number[];
-  all?: {
-    campaignId?: number;
-    q?: string;
-    overdue?: boolean;
-    state?: 'none' | 'draft' | 'returned' | 'rewrite_ordered';
-  };
-  message?: string;
-}
-export interface DiffRow {
-  kind: 'same' | 'changed' | 'removed' | 'added';
-  left: string | null;
-  right: string | null;
-}
-export interface QueueQuery {
-  campaignId?: number;
-  state?: string;
-  q?: string;
-  overdue?: boolean;
-  offset?: number;
-  limit?: number;
-}
-export interface PublishedItem {
-  id: number;
-  reporterId: number;
-  campaignId: number;
-  orgName: string;
-  campaignTitle: string;
-  publishedAt: string;
-  charCount: number;
-}
+export type RemindInput = z.input<typeof RemindIn>;
+export type RemindResult = z.infer<typeof RemindOut>;
+export type DiffRow = z.infer<typeof DiffRowOut>;
+export type QueueQuery = QueryIn<typeof QueueQuerySchema>;
+export type PublishedQuery = QueryIn<typeof PublishedQuerySchema>;
+export type PublishedItem = z.infer<typeof PublishedReportOut>;
+export type DocxResult = z.infer<typeof DocxOut>;
+type Ok = z.infer<typeof OkOut>;
 
 export const reportsApi = {
-  tasks: (signal?: AbortSignal) => http.get<{ items: TaskItem[] }>('/api/reports/tasks', undefined, { signal }),
+  tasks: (signal?: AbortSignal) => http.get<z.infer<typeof TasksOut>>('/api/reports/tasks', undefined, { signal }),
   queue: (q: QueueQuery, signal?: AbortSignal) =>
-    http.get<{ items: TaskItem[]; total: number }>(
+    http.get<z.infer<typeof QueueOut>>(
       '/api/reports/queue',
       { ...q, overdue: q.overdue ? 'true' : undefined },
       { signal },
     ),
-  published: (q: { campaignId?: number; q?: string; offset?: number; limit?: number }, signal?: AbortSignal) =>
-    http.get<{ items: PublishedItem[]; total: number }>('/api/reports/published', q, { signal }),
+  published: (q: PublishedQuery, signal?: AbortSignal) =>
+    http.get<z.infer<typeof PublishedOut>>('/api/reports/published', q, { signal }),
   open: (reporterId: number, signal?: AbortSignal) =>
-    http.post<{ id: number }>('/api/reports/open', { reporterId }, { signal }),
+    http.post<z.infer<typeof IdOut>>('/api/reports/open', { reporterId }, { signal }),
   get: (id: number, signal?: AbortSignal) => http.get<ReportView>(`/api/reports/${id}`, undefined, { signal }),
   save: (id: number, sections: Section[]) =>
-    http.put<{ charCount: number }>(`/api/reports/${id}/sections`, { sections }),
+    http.put<z.infer<typeof SavedOut>>(`/api/reports/${id}/sections`, { sections }),
   check: (id: number, sections: Section[], signal?: AbortSignal) =>
     http.post<Checks>(`/api/reports/${id}/check`, { sections }, { silent: true, signal }),
   uploadDocx: (id: number, file: Blob, opts: UploadOptions = {}) =>
-    uploadFile<{
-      versionNo: number;
-      charCount: number;
-      unknownHeadings: string[];
-      sections: { key: string; title: string }[];
-    }>(`/api/reports/${id}/docx`, file, opts),
+    uploadFile<DocxResult>(`/api/reports/${id}/docx`, file, opts),
   transition: (id: number, action: ReviewAction, comment: string) =>
-    http.post<{ state: ReportState; versionNo: number }>(`/api/reports/${id}/transitions`, { action, comment }),
+    http.post<z.infer<typeof TransitionOut>>(`/api/reports/${id}/transitions`, { action, comment }),
   diff: (id: number, from: number, to: number) =>
-    http.get<{ from: number; to: number; changed: number; rows: DiffRow[] }>(`/api/reports/${id}/diff`, { from, to }),
+    http.get<z.infer<typeof DiffOut>>(`/api/reports/${id}/diff`, { from, to }),
   downloadDocx: (id: number, versionNo: number, name: string) =>
     downloadFile(`/api/reports/${id}/versions/${versionNo}/docx`, `${name}.docx`),
   uploadAttachment: (id: number, file: Blob, opts: UploadOptions = {}) =>
-    uploadFile<{ id: number; fileName: string; size: number }>(`/api/reports/${id}/attachments`, file, opts),
+    uploadFile<z.infer<typeof AttachmentOut>>(`/api/reports/${id}/attachments`, file, opts),
   downloadAttachment: (id: number, attachmentId: number, name: string) =>
     downloadFile(`/api/reports/${id}/attachments/${attachmentId}`, name),
   removeAttachment: (id: number, attachmentId: number) =>
-    http.del<{ ok: true }>(`/api/reports/${id}/attachments/${attachmentId}`),
+    http.del<Ok>(`/api/reports/${id}/attachments/${attachmentId}`),
   rectItems: (reporterId: number) =>
-    http.get<{ items: RectItem[] }>(`/api/reporters/${reporterId}/rectification-items`),
-  addRectItem: (reporterId: number, input: { reference?: string | null; text: string }) =>
+    http.get<z.infer<typeof RectItemsOut>>(`/api/reporters/${reporterId}/rectification-items`),
+  addRectItem: (reporterId: number, input: z.input<typeof RectItemIn>) =>
     http.post<RectItem>(`/api/reporters/${reporterId}/rectification-items`, input),
   removeRectItem: (reporterId: number, itemId: number) =>
-    http.del<{ ok: true }>(`/api/reporters/${reporterId}/rectification-items/${itemId}`),
-  remind: (input: RemindInput) =>
-    http.post<{ sent: string[]; skipped: { orgName: string; reason: string }[] }>('/api/reports/reminders', input),
-  publish: (campaignId: number) =>
-    http.post<{ published: string[]; skipped: { orgName: string; reason: string }[]; audience: string }>(
-      '/api/reports/publish',
-      { campaignId },
-    ),
+    http.del<Ok>(`/api/reporters/${reporterId}/rectification-items/${itemId}`),
+  remind: (input: RemindInput) => http.post<RemindResult>('/api/reports/reminders', input),
+  publish: (campaignId: number) => http.post<z.infer<typeof PublishOut>>('/api/reports/publish', { campaignId }),
 };

@@ -9,6 +9,7 @@ import type {
   RespondentAddedOut,
   RespondentIn,
   RespondentsOut,
+  RespondentsQuery,
   SampleOut,
   SurveyCreateIn,
   SurveyDetailOut,
@@ -18,7 +19,7 @@ import type {
   SurveyUpdateIn,
   TokensIn,
 } from '../../server/modules/surveys/schemas';
-import type { Wire } from './types';
+import type { QueryIn, SessionResponse, Wire } from './types';
 
 // The server's zod schemas are the contract; these are their shapes as JSON (dates arrive as ISO strings).
 export type Survey = Wire<z.infer<typeof SurveyOut>>;
@@ -32,18 +33,11 @@ export type SurveyResults = z.infer<typeof SurveyResultsOut>;
 export type SurveyPatch = z.input<typeof SurveyUpdateIn>;
 export type RespondentInput = z.input<typeof RespondentIn>;
 
-export interface RespondentQuery {
-  reporterId?: number;
-  q?: string;
-  category?: 'two_reps' | 'resident';
-  sampled?: 'true' | 'false';
-  offset: number;
-  limit: number;
-}
+export type RespondentQuery = QueryIn<typeof RespondentsQuery>;
 
 /** POST answering a file (the links .xlsx / PDF): plaintext tokens exist only in this response. */
 async function postDownload(path: string, body: unknown, fallbackName: string): Promise<void> {
-  const me = await http.get<{ csrfToken?: string }>('/api/auth/me');
+  const me = await http.get<SessionResponse>('/api/auth/me');
   let res: Response;
   try {
     res = await fetch(buildUrl(path), {

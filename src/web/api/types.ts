@@ -3,6 +3,7 @@ import type { PasswordState } from '../../domain/password-policy';
 import type { AccountAction, Role } from '../../domain/roles';
 import type { AuditEntryOut } from '../../server/modules/audit/schemas';
 import type { SessionOut } from '../../server/modules/auth/schemas';
+import type { MetaOut, OptionOut } from '../../server/modules/meta/schemas';
 import type {
   AccountCreateIn,
   AccountOut,
@@ -31,6 +32,21 @@ export type Wire<T> = T extends Date
       ? { [K in keyof T]: Wire<T[K]> }
       : T;
 
+/**
+ * What a page passes for a route's query string, derived from the route's zod schema: its `z.input`, with two
+ * readings the client makes true (it writes each value into the URL as `String(value)`). A key the schema coerces
+ * (`z.coerce.number()` takes `unknown` as input) takes what the schema makes of it, a number; a 'true'/'false' flag
+ * the schema turns into a boolean takes a boolean. Optional keys stay optional (defaults included).
+ */
+export type QueryIn<S extends z.ZodType> = {
+  [K in keyof z.input<S>]: QueryValueIn<z.input<S>[K], K extends keyof z.output<S> ? z.output<S>[K] : never>;
+};
+type QueryValueIn<In, Out> = unknown extends In
+  ? Out | undefined
+  : [Exclude<In, undefined>] extends ['true' | 'false']
+    ? boolean | Extract<In, undefined>
+    : In;
+
 export type { AccountAction, PasswordState, Role };
 
 export type SessionResponse = z.infer<typeof SessionOut>;
@@ -41,28 +57,14 @@ export type Section = Abilities['sections'][number];
 
 export type SecurityPolicy = z.infer<typeof SecurityPolicyOut>;
 
-export interface Option {
-  code: string;
-  label: string;
-}
-
-export interface Meta {
-  kinds: Option[];
-  sectors: Option[];
-  levels: Option[];
-  roles: Option[];
-  /** The vote page's configured address (PUBLIC_URL) and what is wrong with it; absent until /api/meta answered. */
-  vote?: { publicUrl: string | null; warning: string | null };
-}
+type MetaAnswer = z.infer<typeof MetaOut>;
+export type Option = z.infer<typeof OptionOut>;
+/** /api/meta's lists; `vote` (the vote page's configured address) is absent until /api/meta answered. */
+export type Meta = Omit<MetaAnswer, 'vote'> & Partial<Pick<MetaAnswer, 'vote'>>;
 
 // Organizations (organizations/schemas.ts) and accounts (accounts/schemas.ts): inferred from the server's schemas.
 export type OrgNode = z.infer<typeof OrgNodeSchema>;
 export type OrgSearchHit = z.infer<typeof OrgSearchHitOut>;
-
-export interface Page<T> {
-  items: T[];
-  total: number;
-}
 
 /** `tenureStart` and `tenureEnd` are YYYY-MM-DD. */
 export type Secretary = z.infer<typeof SecretaryOut>;
@@ -79,11 +81,8 @@ export type MemberInput = z.input<typeof MemberIn>;
 export type ImportResult = z.infer<typeof ImportResultSchema>;
 export type ImportJob = z.infer<typeof ImportJobOut>;
 
-export interface ImportRowError {
-  row: number;
-  column: string;
-  message: string;
-}
+/** One row the org import refused (the IMPORT_INVALID error's `details.errors`). */
+export type { ImportRowError } from '../../domain/org-import';
 
 /** `actions`: what the signed-in user may do to this account (decided by the server, decision 019). */
 export type Account = z.infer<typeof AccountOut>;
@@ -91,14 +90,3 @@ export type AccountCreateInput = z.input<typeof AccountCreateIn>;
 export type AccountUpdateInput = z.input<typeof AccountUpdateIn>;
 
 export type AuditEntry = z.infer<typeof AuditEntryOut>;
-
-export interface AuditQuery {
-  q?: string;
-  action?: string;
-  actor?: string;
-  result?: 'success' | 'failure';
-  from?: string;
-  to?: string;
-  offset: number;
-  limit: number;
-}

@@ -4,9 +4,11 @@
  * bar and kept in sessionStorage only, so a refresh still works and a shared phone does not keep it.
  */
 import './vote.css';
+import type { z } from 'zod';
+import type { Grade } from '../../domain/grades';
+import type { CastOut, VoteSheetOut } from '../../server/modules/ballots/schemas';
 import { app, el, post, readFragmentSecret, showAlert, store } from './common';
 
-type Grade = 'good' | 'fair' | 'average' | 'poor';
 const GRADES: Array<[Grade, string]> = [
   ['good', '好'],
   ['fair', '较好'],
@@ -15,27 +17,9 @@ const GRADES: Array<[Grade, string]> = [
 ];
 const MAX_TEXT = 500;
 
-interface Form {
-  title: string;
-  overall: string;
-  problems: string;
-  suggestions: string;
-  note: string;
-}
-interface Reporter {
-  reporterId: number;
-  name: string;
-  secretaryName: string | null;
-  downward: boolean;
-  done: boolean;
-  form: Form;
-}
-interface Sheet {
-  meetingTitle: string;
-  categoryLabel: string;
-  rehearsal: boolean;
-  reporters: Reporter[];
-}
+// The server's zod schemas (ballots/schemas.ts) are the contract; type-only imports, so nothing reaches this bundle.
+type Sheet = z.infer<typeof VoteSheetOut>;
+type CastAnswer = z.infer<typeof CastOut>;
 
 const showError = (where: HTMLElement, message: string) => showAlert(where, message, 'vote-error');
 const showWaiting = (where: HTMLElement, n: number) =>
@@ -142,9 +126,9 @@ function render(sheet: Sheet, auth: { code: string; roomCode: string }) {
       // A ballot is stored only together with at least the minimum group of others (匿名保护); until then the server
       // answers "pending" and this page asks again with the same ballots — never a second ballot.
       for (let again = false; ; again = true) {
-        let res: { accepted: number[]; alreadyVoted: number[]; pending: number[] };
+        let res: CastAnswer;
         try {
-          res = await post('/api/vote/ballots', { ...auth, ballots: body });
+          res = await post<CastAnswer>('/api/vote/ballots', { ...auth, ballots: body });
         } catch (e) {
           // Asked again after "pending": "already voted" means the ballots this page sent were stored meanwhile.
           if (!again || (e as { code?: string }).code !== 'CODE_USED') throw e;

@@ -4,18 +4,12 @@
  * never send to a server; it is moved to sessionStorage and removed from the address bar (as ballot codes).
  */
 import './vote.css';
+import type { z } from 'zod';
+import type { SheetOut } from '../../server/modules/surveys/schemas';
 import { app, el, post, readFragmentSecret, showAlert, store } from './common';
 
-interface Level {
-  value: string;
-  label: string;
-}
-interface Sheet {
-  title: string;
-  unitName: string;
-  items: Array<{ id: number; text: string }>;
-  levels: Level[];
-}
+// The server's zod schema (surveys/schemas.ts) is the contract; a type-only import, so nothing reaches this bundle.
+type Sheet = z.infer<typeof SheetOut>;
 
 const showError = (where: HTMLElement, message: string) => showAlert(where, message, 'survey-error');
 

@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Id } from '../../http/schemas';
-import { ROLE_CODES } from '../../../domain/roles';
 import { actorOf } from '../../http/audit';
 import { PASSWORD_RULE_TEXT } from '../../../domain/password-policy';
 import { requireRole, requireUser } from '../../http/session';
@@ -15,9 +14,16 @@ import {
   unlockAccount,
   updateAccount,
 } from './manage-accounts';
-import { AccountCreateIn, AccountOut, AccountUpdateIn, SecurityPolicyOut } from './schemas';
-
-const Ok = z.object({ ok: z.boolean() });
+import {
+  AccountCreateIn,
+  AccountSavedOut,
+  AccountsOut,
+  AccountsQuery,
+  AccountUpdateIn,
+  OkOut as Ok,
+  PasswordIn,
+  SecurityPolicyOut,
+} from './schemas';
 
 export async function accountRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -30,13 +36,8 @@ export async function accountRoutes(app: FastifyInstance) {
       schema: {
         summary: '账号列表（按管理职责筛选）',
         tags,
-        querystring: z.object({
-          q: z.string().trim().max(64).optional(),
-          role: z.enum(ROLE_CODES).optional(),
-          offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
-          limit: z.coerce.number().int().min(1).max(100).default(20),
-        }),
-        response: { 200: z.object({ items: z.array(AccountOut), total: z.number() }) },
+        querystring: AccountsQuery,
+        response: { 200: AccountsOut },
       },
     },
     async (req) => listAccounts(db, requireUser(req), clock.now(), req.query),
@@ -49,7 +50,7 @@ export async function accountRoutes(app: FastifyInstance) {
         summary: '新建账号',
         tags,
         body: AccountCreateIn,
-        response: { 200: z.object({ user: AccountOut }) },
+        response: { 200: AccountSavedOut },
       },
     },
     async (req) => ({ user: await createAccount(db, requireUser(req), actorOf(req), config, req.body) }),
@@ -63,7 +64,7 @@ export async function accountRoutes(app: FastifyInstance) {
         tags,
         params: z.object({ id: Id }),
         body: AccountUpdateIn,
-        response: { 200: z.object({ user: AccountOut }) },
+        response: { 200: AccountSavedOut },
       },
     },
     async (req) => {
@@ -92,7 +93,7 @@ export async function accountRoutes(app: FastifyInstance) {
         summary: '重置账号密码（下次登录须修改）',
         tags,
         params: z.object({ id: Id }),
-        body: z.object({ password: z.string().min(1).max(128) }).strict(),
+        body: PasswordIn,
         response: { 200: Ok },
       },
     },

@@ -53,6 +53,18 @@ export const AccountUpdateIn = z
     disabled: z.boolean().optional(),
   })
   .strict();
+/** The account list's filters and page. */
+export const AccountsQuery = z.object({
+  q: z.string().trim().max(64).optional(),
+  role: z.enum(ROLE_CODES).optional(),
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+export const AccountsOut = z.object({ items: z.array(AccountOut), total: z.number() });
+/** What creating or changing an account answers. */
+export const AccountSavedOut = z.object({ user: AccountOut });
+export const PasswordIn = z.object({ password: z.string().min(1).max(128) }).strict();
+export const OkOut = z.object({ ok: z.boolean() });
 export const SecurityPolicyOut = z.object({
   passwordRule: z.string(),
   passwordMaxAgeDays: z.number(),

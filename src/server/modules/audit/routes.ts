@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { AppError } from '../../../domain/errors';
 import { actorOf } from '../../http/audit';
 import { requireRole } from '../../http/session';
@@ -8,7 +7,7 @@ import { exportAudit } from './export-audit';
 import { searchAudit } from './search-audit';
 import { AUDIT_READER } from './policy';
 import { verifyAuditChain } from './verify-chain';
-import { AuditEntryOut, AuditFilters as Filters } from './schemas';
+import { AuditExportQuery, AuditPageOut, AuditQuery, ChainReportOut } from './schemas';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -20,17 +19,8 @@ export async function auditRoutes(app: FastifyInstance) {
       schema: {
         summary: '查询审计日志',
         tags: ['audit'],
-        querystring: z.object({
-          ...Filters,
-          offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
-          limit: z.coerce.number().int().min(1).max(200).default(50),
-        }),
-        response: {
-          200: z.object({
-            items: z.array(AuditEntryOut),
-            total: z.number(),
-          }),
-        },
+        querystring: AuditQuery,
+        response: { 200: AuditPageOut },
       },
     },
     async (req) => searchAudit(app.deps.db, requireRole(req, AUDIT_READER), req.query),
@@ -39,7 +29,7 @@ export async function auditRoutes(app: FastifyInstance) {
   // The rows of the current filter as .xlsx, with an anchor of the chain head signed now (decision 016) to print.
   r.get(
     '/api/audit/export',
-    { schema: { summary: '导出审计日志（含锚点）', tags: ['audit'], querystring: z.object(Filters) } },
+    { schema: { summary: '导出审计日志（含锚点）', tags: ['audit'], querystring: AuditExportQuery } },
     async (req, reply) => {
       const auditor = requireRole(req, AUDIT_READER);
       const { name, buffer } = await exportAudit(app.deps.db, auditor, actorOf(req), req.query, app.deps.auditAnchors);
@@ -62,28 +52,7 @@ export async function auditRoutes(app: FastifyInstance) {
       schema: {
         summary: '校验审计链',
         tags: ['audit'],
-        response: {
-          200: z.object({
-            ok: z.boolean(),
-            checked: z.number(),
-            head: z.number().nullable(),
-            tail: z.object({ seq: z.number(), hash: z.string().nullable() }).nullable(),
-            algs: z.record(z.string(), z.number()),
-            anchors: z
-              .object({
-                total: z.number(),
-                purged: z.number(),
-                lastSeq: z.number().nullable(),
-                lastAt: z.string().nullable(),
-                unanchoredFrom: z.number().nullable(),
-                keyId: z.string().nullable(),
-              })
-              .nullable(),
-            breakCount: z.number(),
-            reasons: z.record(z.string(), z.number()),
-            breaks: z.array(z.object({ seq: z.number(), reason: z.string(), message: z.string() })),
-          }),
-        },
+        response: { 200: ChainReportOut },
       },
     },
     async (req) => {

@@ -8,7 +8,7 @@ import { requireUser, SESSION_COOKIE, setSessionCookie } from '../../http/sessio
 import { userAbilities } from '../abilities';
 import { changeOwnPassword } from './change-password';
 import { login } from './login';
-import { SessionOut } from './schemas';
+import { OkOut, SessionOut } from './schemas';
 
 export async function authRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -44,7 +44,7 @@ export async function authRoutes(app: FastifyInstance) {
   r.post(
     '/api/auth/logout',
     {
-      schema: { summary: '退出登录', tags: ['auth'], response: { 200: z.object({ ok: z.boolean() }) } },
+      schema: { summary: '退出登录', tags: ['auth'], response: { 200: OkOut } },
     },
     async (req, reply) => {
       const user = requireUser(req);
@@ -84,7 +84,7 @@ export async function authRoutes(app: FastifyInstance) {
         body: z
           .object({ currentPassword: z.string().min(1).max(256), newPassword: z.string().min(1).max(256) })
           .strict(),
-        response: { 200: z.object({ ok: z.boolean() }) },
+        response: { 200: OkOut },
       },
     },
     async (req) => {

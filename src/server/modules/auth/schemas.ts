@@ -48,6 +48,8 @@ export const PasswordStateOut = z.object({
   warn: z.boolean(),
 });
 
+export const OkOut = z.object({ ok: z.boolean() });
+
 /** A signed-in session as the web receives it: who, the CSRF token, the password's state and what the user may do. */
 export const SessionOut = z.object({
   user: UserOut,

@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerResponse } from 'node:http';
+import type { z } from 'zod';
 import type { Database } from '../../db/connect';
 import { SseHub } from '../../http/sse-hub';
 import { LIVE_CHANNEL } from './cast-ballots';
 import { codeCounts, currentRound, meetingReporters, receivedCounts } from './repo';
+import type { LiveCountsOut, RoundMode, RoundState } from './schemas';
 
 /**
  * Live counts for the console (R-VOTE-5): ballots received per reporter, never the grades. A stored batch notifies
@@ -29,7 +31,8 @@ export class LiveCounts {
     });
   }
 
-  async snapshot(meetingId: number) {
+  /** What each `counts` event carries; its shape is `LiveCountsOut` (schemas.ts), which the console is typed by. */
+  async snapshot(meetingId: number): Promise<z.infer<typeof LiveCountsOut>> {
     const db = this.database.db;
     const round = await currentRound(db, meetingId);
     if (!round) return { roundId: null, mode: null, state: null, codes: [], reporters: [] };
@@ -38,8 +41,8 @@ export class LiveCounts {
     const reporters = await meetingReporters(db, meetingId);
     return {
       roundId: round.id,
-      mode: round.mode,
-      state: round.state,
+      mode: round.mode as RoundMode,
+      state: round.state as RoundState,
       codes: await codeCounts(db, round.id),
       reporters: reporters.map((r) => ({
         reporterId: r.reporterId,

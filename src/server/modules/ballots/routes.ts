@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { Id, IdParams } from '../../http/schemas';
+import type { z } from 'zod';
+import { IdParams } from '../../http/schemas';
 import { AppError } from '../../../domain/errors';
-import { GRADES } from '../../../domain/grades';
 import { actorOf } from '../../http/audit';
 import { requireUser } from '../../http/session';
 import { openEventStream } from '../../http/sse-hub';
@@ -34,17 +33,27 @@ import { ballotRounds } from '../../db/schema';
 import { desc, eq, sql } from 'drizzle-orm';
 import { publicOrigin } from '../../http/public-url';
 import {
-  BallotText as Text,
+  CastIn,
+  CastOut,
+  CloseIn,
+  CodesIn,
+  EmptyIn,
   Problem,
+  PurgedOut,
+  PurgeIn,
   ReconciliationOut,
+  ReconciliationQuery,
+  ReleaseIn,
+  RoundCreateIn,
   RoundDetailOut,
   RoundOut,
-  ROUND_MODES,
+  RoundPaperCountsIn,
   type RoundMode,
   RoundResultsOut,
+  RoundsOut,
   type RoundState,
-  TallyCount as Count,
-  VoteAuth,
+  VoteSheetIn,
+  VoteSheetOut,
 } from './schemas';
 import { PaperTalliesOut, PaperTallyDeletedOut, PaperTallyEnteredOut, PaperTallyIn, PaperTallyParams } from './schemas';
 
@@ -141,29 +150,9 @@ export async function ballotRoutes(app: FastifyInstance) {
       schema: {
         summary: '凭投票码和会场码取得测评表（手机投票，公开）',
         tags,
-        body: z.object(VoteAuth).strict(),
+        body: VoteSheetIn,
         response: {
-          200: z.object({
-            meetingTitle: z.string(),
-            categoryLabel: z.string(),
-            rehearsal: z.boolean(),
-            reporters: z.array(
-              z.object({
-                reporterId: z.number(),
-                name: z.string(),
-                secretaryName: z.string().nullable(),
-                downward: z.boolean(),
-                done: z.boolean(),
-                form: z.object({
-                  title: z.string(),
-                  overall: z.string(),
-                  problems: z.string(),
-                  suggestions: z.string(),
-                  note: z.string(),
-                }),
-              }),
-            ),
-          }),
+          200: VoteSheetOut,
           '4xx': Problem,
         },
       },
@@ -183,35 +172,10 @@ export async function ballotRoutes(app: FastifyInstance) {
       schema: {
         summary: '提交选票（手机投票，公开）',
         tags,
-        body: z
-          .object({
-            ...VoteAuth,
-            ballots: z
-              .array(
-                z
-                  .object({
-                    reporterId: Id,
-                    grade: z.enum(GRADES),
-                    problems: Text,
-                    suggestions: Text,
-                  })
-                  .strict(),
-              )
-              .min(1, '请至少评价一位述职对象')
-              .max(200),
-          })
-          .strict(),
+        body: CastIn,
         response: {
-          200: z.object({
-            accepted: z.array(z.number()),
-            alreadyVoted: z.array(z.number()),
-            pending: z.array(z.number()),
-          }),
-          202: z.object({
-            accepted: z.array(z.number()),
-            alreadyVoted: z.array(z.number()),
-            pending: z.array(z.number()),
-          }),
+          200: CastOut,
+          202: CastOut,
           '4xx': Problem,
           503: Problem,
         },
@@ -236,7 +200,7 @@ export async function ballotRoutes(app: FastifyInstance) {
         summary: '会议的测评轮次列表',
         tags,
         params: IdParams,
-        response: { 200: z.object({ items: z.array(RoundOut) }) },
+        response: { 200: RoundsOut },
       },
     },
     async (req) => {
@@ -258,7 +222,7 @@ export async function ballotRoutes(app: FastifyInstance) {
         summary: '新建测评轮次（演练或正式）',
         tags,
         params: IdParams,
-        body: z.object({ mode: z.enum(ROUND_MODES) }).strict(),
+        body: RoundCreateIn,
         response: { 200: RoundOut },
       },
     },
@@ -293,7 +257,7 @@ export async function ballotRoutes(app: FastifyInstance) {
         summary: '生成投票码并打印投票条（PDF）',
         tags,
         params: IdParams,
-        body: z.object({ category: z.string().min(1).max(64), count: z.number().int().min(1).max(2000) }).strict(),
+        body: CodesIn,
         produces: ['application/pdf'],
       },
     },
@@ -332,30 +296,20 @@ export async function ballotRoutes(app: FastifyInstance) {
       await announce(round.meetingId);
       return presentRound(round);
     });
-  const Empty = z.object({}).strict().optional();
-  transition('/api/ballot-rounds/:id/open', '开始投票', Empty, (req) =>
+  transition('/api/ballot-rounds/:id/open', '开始投票', EmptyIn, (req) =>
     openVoting(db(), requireUser(req), actorOf(req), req.params.id),
   );
-  transition('/api/ballot-rounds/:id/room-code', '更换会场码', Empty, (req) =>
+  transition('/api/ballot-rounds/:id/room-code', '更换会场码', EmptyIn, (req) =>
     rotateRoomCode(db(), requireUser(req), actorOf(req), req.params.id),
   );
-  transition(
-    '/api/ballot-rounds/:id/close',
-    '结束投票（登记签到人数）',
-    z.object({ attendees: Count.optional() }).strict(),
-    (req) => closeVoting(db(), requireUser(req), actorOf(req), req.params.id, req.body.attendees, closeDeps),
+  transition('/api/ballot-rounds/:id/close', '结束投票（登记签到人数）', CloseIn, (req) =>
+    closeVoting(db(), requireUser(req), actorOf(req), req.params.id, req.body.attendees, closeDeps),
   );
-  transition(
-    '/api/ballot-rounds/:id/release',
-    '发布测评结果',
-    z.object({ explanation: z.string().max(2000).optional() }).strict(),
-    (req) => releaseResults(db(), requireUser(req), actorOf(req), req.params.id, req.body.explanation),
+  transition('/api/ballot-rounds/:id/release', '发布测评结果', ReleaseIn, (req) =>
+    releaseResults(db(), requireUser(req), actorOf(req), req.params.id, req.body.explanation),
   );
-  transition(
-    '/api/ballot-rounds/:id/paper-counts',
-    '登记纸质表发放与回收数',
-    z.object({ counts: z.record(z.string().max(64), z.object({ issued: Count, collected: Count }).strict()) }).strict(),
-    (req) => setPaperCounts(db(), requireUser(req), actorOf(req), req.params.id, req.body.counts),
+  transition('/api/ballot-rounds/:id/paper-counts', '登记纸质表发放与回收数', RoundPaperCountsIn, (req) =>
+    setPaperCounts(db(), requireUser(req), actorOf(req), req.params.id, req.body.counts),
   );
 
   r.post(
@@ -365,8 +319,8 @@ export async function ballotRoutes(app: FastifyInstance) {
         summary: '清除演练测评数据',
         tags,
         params: IdParams,
-        body: z.object({ confirm: z.literal(true) }).strict(),
-        response: { 200: z.object({ ballots: z.number() }) },
+        body: PurgeIn,
+        response: { 200: PurgedOut },
       },
     },
     async (req) => purgeRehearsal(db(), requireUser(req), actorOf(req), req.params.id, closeDeps),
@@ -379,7 +333,7 @@ export async function ballotRoutes(app: FastifyInstance) {
         summary: '票数核对（发放、收回与计票）',
         tags,
         params: IdParams,
-        querystring: z.object({ attendees: z.coerce.number().int().min(0).max(100_000).optional() }),
+        querystring: ReconciliationQuery,
         response: {
           200: ReconciliationOut,
         },

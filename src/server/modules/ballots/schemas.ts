@@ -46,8 +46,36 @@ export const RoundOut = z.object({
     })
     .nullable(),
 });
+export const RoundsOut = z.object({ items: z.array(RoundOut) });
 export const CodeCountOut = z.object({ category: z.string(), issued: z.number(), used: z.number() });
 export const RoundDetailOut = RoundOut.extend({ codes: z.array(CodeCountOut) });
+
+/** The console's live counts (`event: counts` on GET /api/meetings/:id/live, R-VOTE-5): per reporter, never grades. */
+export const LiveCountsOut = z.object({
+  roundId: z.number().nullable(),
+  mode: z.enum(ROUND_MODES).nullable(),
+  state: z.enum(ROUND_STATES).nullable(),
+  codes: z.array(CodeCountOut),
+  /** `waiting`: ballots held in the casting process for their batch (mixer.ts), not stored yet. */
+  reporters: z.array(z.object({ reporterId: z.number(), name: z.string(), received: z.number(), waiting: z.number() })),
+});
+
+// —— The organizer's requests ——
+export const RoundCreateIn = z.object({ mode: z.enum(ROUND_MODES) }).strict();
+/** A batch of codes for one category (the answer is the PDF of slips). */
+export const CodesIn = z
+  .object({ category: z.string().min(1).max(64), count: z.number().int().min(1).max(2000) })
+  .strict();
+export const EmptyIn = z.object({}).strict().optional();
+export const CloseIn = z.object({ attendees: TallyCount.optional() }).strict();
+export const ReleaseIn = z.object({ explanation: z.string().max(2000).optional() }).strict();
+/** Paper forms issued and collected, per category. */
+export const RoundPaperCountsIn = z
+  .object({ counts: z.record(z.string().max(64), z.object({ issued: TallyCount, collected: TallyCount }).strict()) })
+  .strict();
+export const PurgeIn = z.object({ confirm: z.literal(true) }).strict();
+export const PurgedOut = z.object({ ballots: z.number() });
+export const ReconciliationQuery = z.object({ attendees: z.coerce.number().int().min(0).max(100_000).optional() });
 export const BallotText = z.string().max(MAX_BALLOT_TEXT, `不能超过${MAX_BALLOT_TEXT}字`).optional();
 /** What a voter's phone sends with every request: the printed code and the room's code. */
 export const VoteAuth = {
@@ -56,6 +84,55 @@ export const VoteAuth = {
 };
 /** A refusal as the voter's phone shows it. */
 export const Problem = z.object({ code: z.string(), message: z.string() });
+
+// —— The phone page (public) ——
+export const VoteSheetIn = z.object(VoteAuth).strict();
+/** The ballot form of one code: the reporters to rate, and each one's form wording. */
+export const VoteSheetOut = z.object({
+  meetingTitle: z.string(),
+  categoryLabel: z.string(),
+  rehearsal: z.boolean(),
+  reporters: z.array(
+    z.object({
+      reporterId: z.number(),
+      name: z.string(),
+      secretaryName: z.string().nullable(),
+      downward: z.boolean(),
+      done: z.boolean(),
+      form: z.object({
+        title: z.string(),
+        overall: z.string(),
+        problems: z.string(),
+        suggestions: z.string(),
+        note: z.string(),
+      }),
+    }),
+  ),
+});
+export const CastIn = z
+  .object({
+    ...VoteAuth,
+    ballots: z
+      .array(
+        z
+          .object({
+            reporterId: Id,
+            grade: z.enum(GRADES),
+            problems: BallotText,
+            suggestions: BallotText,
+          })
+          .strict(),
+      )
+      .min(1, '请至少评价一位述职对象')
+      .max(200),
+  })
+  .strict();
+/** What a cast answers (200, or 202 while some ballots wait for their group): reporter ids by outcome. */
+export const CastOut = z.object({
+  accepted: z.array(z.number()),
+  alreadyVoted: z.array(z.number()),
+  pending: z.array(z.number()),
+});
 export const ReconciliationOut = z.object({
   codes: z.array(CodeCountOut),
   reporters: z.array(

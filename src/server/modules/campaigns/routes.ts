@@ -4,7 +4,6 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { actorOf } from '../../http/audit';
 import { requireUser } from '../../http/session';
 import { createCampaign } from './create-campaign';
@@ -23,28 +22,35 @@ import { IdParams } from '../../http/schemas';
 import {
   AddReporterBody,
   CampaignDetail,
-  CampaignSummary,
+  CampaignsOut,
   CreateBody,
   FilingReturnBody,
   FilingSubmitBody,
   GapsOut,
   GapsQuery,
+  IdOut,
   ListQuery,
   PendingWorkOut,
   PhaseBody,
   PhaseKeyParams,
-  PhaseOut,
   PhaseParams,
+  PhasesOut,
   PublishOut,
   RemoveReporterBody,
   ReporterParams,
+  ReportersExportQuery,
   ReportersOut,
   ReportersQuery,
   ScopeBody,
   ScopePreview,
+  ScopeSavedOut,
   SelfCommitteeBody,
+  SelfCommitteeFiledOut,
+  SelfCommitteeOut,
   SettingsBody,
-  TemplateOut,
+  SummaryOut,
+  TemplatesOut,
+  TemplatesQuery,
 } from './schemas';
 import { changePhase, previewPhaseClose } from './transition-phase';
 import { updateScope } from './update-scope';
@@ -53,7 +59,6 @@ import { updateSettings } from './update-settings';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const contentDisposition = (name: string) =>
   `attachment; filename="export.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`;
-const Summary = z.object({ campaign: CampaignSummary });
 
 export async function campaignRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -67,8 +72,8 @@ export async function campaignRoutes(app: FastifyInstance) {
       schema: {
         summary: '述职评议考核模板列表',
         tags,
-        querystring: z.object({ year: z.coerce.number().int().min(2000).max(2099).optional() }),
-        response: { 200: z.object({ items: z.array(TemplateOut) }) },
+        querystring: TemplatesQuery,
+        response: { 200: TemplatesOut },
       },
     },
     async (req) => {
@@ -84,7 +89,7 @@ export async function campaignRoutes(app: FastifyInstance) {
         summary: '述职评议考核列表',
         tags,
         querystring: ListQuery,
-        response: { 200: z.object({ items: z.array(CampaignSummary), total: z.number() }) },
+        response: { 200: CampaignsOut },
       },
     },
     async (req) => listCampaigns(db(), requireUser(req), req.query),
@@ -93,7 +98,7 @@ export async function campaignRoutes(app: FastifyInstance) {
   r.post(
     '/api/campaigns',
     {
-      schema: { summary: '从模板新建述职评议考核', tags, body: CreateBody, response: { 200: Summary } },
+      schema: { summary: '从模板新建述职评议考核', tags, body: CreateBody, response: { 200: SummaryOut } },
     },
     async (req) => ({ campaign: await createCampaign(db(), requireUser(req), actorOf(req), req.body) }),
   );
@@ -109,7 +114,7 @@ export async function campaignRoutes(app: FastifyInstance) {
   r.put(
     '/api/campaigns/:id/settings',
     {
-      schema: { summary: '修改方案设置', tags, params: IdParams, body: SettingsBody, response: { 200: Summary } },
+      schema: { summary: '修改方案设置', tags, params: IdParams, body: SettingsBody, response: { 200: SummaryOut } },
     },
     async (req) => ({ campaign: await updateSettings(db(), requireUser(req), actorOf(req), req.params.id, req.body) }),
   );
@@ -122,7 +127,7 @@ export async function campaignRoutes(app: FastifyInstance) {
         tags,
         params: IdParams,
         body: ScopeBody,
-        response: { 200: Summary.extend({ total: z.number() }) },
+        response: { 200: ScopeSavedOut },
       },
     },
     async (req) => updateScope(db(), requireUser(req), actorOf(req), req.params.id, req.body.match),
@@ -166,7 +171,7 @@ export async function campaignRoutes(app: FastifyInstance) {
         tags,
         params: PhaseParams,
         body: PhaseBody.nullish(),
-        response: { 200: z.object({ phases: z.array(PhaseOut) }) },
+        response: { 200: PhasesOut },
       },
     },
     async (req) =>
@@ -201,7 +206,7 @@ export async function campaignRoutes(app: FastifyInstance) {
     r.post(
       `/api/campaigns/:id/${action}`,
       {
-        schema: { summary, tags, params: IdParams, response: { 200: Summary } },
+        schema: { summary, tags, params: IdParams, response: { 200: SummaryOut } },
       },
       async (req) => ({ campaign: await endCampaign(db(), requireUser(req), actorOf(req), req.params.id, action) }),
     );
@@ -228,7 +233,7 @@ export async function campaignRoutes(app: FastifyInstance) {
         summary: '导出述职对象名单（.xlsx）',
         tags,
         params: IdParams,
-        querystring: ReportersQuery.omit({ offset: true, limit: true }),
+        querystring: ReportersExportQuery,
       },
     },
     async (req, reply) => {
@@ -246,7 +251,7 @@ export async function campaignRoutes(app: FastifyInstance) {
         tags,
         params: IdParams,
         body: AddReporterBody,
-        response: { 200: z.object({ id: z.number() }) },
+        response: { 200: IdOut },
       },
     },
     async (req) => addReporter(db(), requireUser(req), actorOf(req), req.params.id, req.body.orgId, req.body.reason),
@@ -260,7 +265,7 @@ export async function campaignRoutes(app: FastifyInstance) {
         tags,
         params: ReporterParams,
         body: RemoveReporterBody,
-        response: { 200: z.object({ id: z.number() }) },
+        response: { 200: IdOut },
       },
     },
     async (req) => removeReporter(db(), requireUser(req), actorOf(req), req.params.id, req.params.rid, req.body.reason),
@@ -274,7 +279,7 @@ export async function campaignRoutes(app: FastifyInstance) {
         tags,
         params: ReporterParams,
         body: SelfCommitteeBody,
-        response: { 200: z.object({ id: z.number(), selfCommitteeReportedOn: z.string(), late: z.boolean() }) },
+        response: { 200: SelfCommitteeOut },
       },
     },
     async (req) => recordSelfCommittee(db(), requireUser(req), actorOf(req), req.params.id, req.params.rid, req.body),
@@ -287,7 +292,7 @@ export async function campaignRoutes(app: FastifyInstance) {
         summary: '报备向本级党委述职评议结果',
         tags,
         params: ReporterParams,
-        response: { 200: z.object({ id: z.number(), filedAt: z.string() }) },
+        response: { 200: SelfCommitteeFiledOut },
       },
     },
     async (req) => fileSelfCommittee(db(), requireUser(req), actorOf(req), req.params.id, req.params.rid),
@@ -301,7 +306,7 @@ export async function campaignRoutes(app: FastifyInstance) {
         tags,
         params: IdParams,
         body: FilingSubmitBody.nullish(),
-        response: { 200: Summary },
+        response: { 200: SummaryOut },
       },
     },
     async (req) => ({
@@ -312,7 +317,7 @@ export async function campaignRoutes(app: FastifyInstance) {
   r.post(
     '/api/campaigns/:id/filing/acknowledge',
     {
-      schema: { summary: '确认下级方案报备', tags, params: IdParams, response: { 200: Summary } },
+      schema: { summary: '确认下级方案报备', tags, params: IdParams, response: { 200: SummaryOut } },
     },
     async (req) => ({
       campaign: await reviewFiling(db(), requireUser(req), actorOf(req), req.params.id, 'acknowledge'),
@@ -327,7 +332,7 @@ export async function campaignRoutes(app: FastifyInstance) {
         tags,
         params: IdParams,
         body: FilingReturnBody,
-        response: { 200: Summary },
+        response: { 200: SummaryOut },
       },
     },
     async (req) => ({

@@ -193,6 +193,9 @@ export const CreateBody = z
   })
   .strict();
 
+export const TemplatesQuery = z.object({ year: z.coerce.number().int().min(2000).max(2099).optional() });
+export const TemplatesOut = z.object({ items: z.array(TemplateOut) });
+
 export const ListQuery = z.object({
   q: z.string().trim().max(100).optional(),
   year: z.coerce.number().int().min(2000).max(2099).optional(),
@@ -203,6 +206,11 @@ export const ListQuery = z.object({
   offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
+
+export const CampaignsOut = z.object({ items: z.array(CampaignSummary), total: z.number() });
+/** What creating a campaign, saving its settings, ending it or a filing step answers. */
+export const SummaryOut = z.object({ campaign: CampaignSummary });
+export const ScopeSavedOut = SummaryOut.extend({ total: z.number() });
 
 /** The settings are validated by validateSettings() in the use case, for its Chinese messages. */
 export const SettingsBody = z
@@ -274,6 +282,7 @@ export const PhaseBody = z
     confirm: z.boolean().optional(),
   })
   .strict();
+export const PhasesOut = z.object({ phases: z.array(PhaseOut) });
 export const PhaseKeyParams = z.object({ id: Id, key: z.enum(PHASE_KEYS) });
 export const PendingWorkOut = z.object({
   items: z.array(z.object({ count: z.number(), text: z.string() })),
@@ -348,6 +357,12 @@ export const SelfCommitteeBody = z
     note: z.string().trim().max(2000).nullish(),
   })
   .strict();
+
+export const IdOut = z.object({ id: z.number() });
+export const SelfCommitteeOut = z.object({ id: z.number(), selfCommitteeReportedOn: z.string(), late: z.boolean() });
+export const SelfCommitteeFiledOut = z.object({ id: z.number(), filedAt: z.string() });
+/** The reporter list's export: the list's filters, every row. */
+export const ReportersExportQuery = ReportersQuery.omit({ offset: true, limit: true });
 
 export const FilingSubmitBody = z.object({ note: z.string().trim().max(2000).optional() }).strict();
 export const FilingReturnBody = z.object({ reason: Reason }).strict();

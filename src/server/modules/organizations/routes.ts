@@ -1,9 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { Id, IdParams } from '../../http/schemas';
+import type { z } from 'zod';
+import { IdParams } from '../../http/schemas';
 import { AppError } from '../../../domain/errors';
-import { KIND_CODES, SECTOR_CODES } from '../../../domain/org-taxonomy';
 import { actorOf } from '../../http/audit';
 import { requireUser } from '../../http/session';
 import { UPLOAD_KINDS, withUpload } from '../../uploads/receive';
@@ -22,17 +21,24 @@ import { searchOrgs } from './search-orgs';
 import { updateOrg } from './update-org';
 import { shanghaiDate } from '../../../domain/calendar';
 import {
-  ImportJobOut,
+  ChildrenOut,
+  ChildrenQuery,
+  type ImportJobOut,
+  ImportJobStateOut,
   ImportResult,
   MemberIn,
-  MemberOut,
+  MemberSavedOut,
+  MoveIn,
+  OkOut,
+  OrgCreateIn,
   OrgDetailOut,
   OrgIn,
-  OrgNode,
-  OrgOut,
-  OrgSearchHitOut,
+  OrgSavedOut,
+  OrgSearchOut,
+  OrgSearchQuery,
+  RootsOut,
   SecretaryIn,
-  SecretaryOut,
+  SecretarySavedOut,
 } from './schemas';
 
 function presentJob(job: ImportJobRow): z.infer<typeof ImportJobOut> {
@@ -47,7 +53,6 @@ function presentJob(job: ImportJobRow): z.infer<typeof ImportJobOut> {
     createdAt: job.createdAt.toISOString(),
   };
 }
-const Page = { offset: z.coerce.number().int().min(0).max(10_000_000).default(0) };
 
 function contentDisposition(name: string) {
   return `attachment; filename="export.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`;
@@ -61,7 +66,7 @@ export async function organizationRoutes(app: FastifyInstance) {
 
   r.get(
     '/api/orgs/roots',
-    { schema: { summary: '组织树的顶级组织', tags, response: { 200: z.object({ items: z.array(OrgNode) }) } } },
+    { schema: { summary: '组织树的顶级组织', tags, response: { 200: RootsOut } } },
     async (req) => treeRoots(db(), requireUser(req)),
   );
 
@@ -72,8 +77,8 @@ export async function organizationRoutes(app: FastifyInstance) {
         summary: '下级组织',
         tags,
         params: IdParams,
-        querystring: z.object({ ...Page, limit: z.coerce.number().int().min(1).max(500).default(200) }),
-        response: { 200: z.object({ items: z.array(OrgNode), total: z.number() }) },
+        querystring: ChildrenQuery,
+        response: { 200: ChildrenOut },
       },
     },
     async (req) => treeChildren(db(), requireUser(req), req.params.id, req.query.offset, req.query.limit),
@@ -85,14 +90,8 @@ export async function organizationRoutes(app: FastifyInstance) {
       schema: {
         summary: '搜索组织',
         tags,
-        querystring: z.object({
-          q: z.string().trim().max(100).optional(),
-          sector: z.enum(SECTOR_CODES).optional(),
-          kind: z.enum(KIND_CODES).optional(),
-          ...Page,
-          limit: z.coerce.number().int().min(1).max(100).default(20),
-        }),
-        response: { 200: z.object({ items: z.array(OrgSearchHitOut), total: z.number() }) },
+        querystring: OrgSearchQuery,
+        response: { 200: OrgSearchOut },
       },
     },
     async (req) => searchOrgs(db(), requireUser(req), req.query),
@@ -136,7 +135,7 @@ export async function organizationRoutes(app: FastifyInstance) {
         summary: '后台导入组织（返回任务）',
         tags,
         consumes: ['multipart/form-data'],
-        response: { 202: z.object({ job: ImportJobOut }) },
+        response: { 202: ImportJobStateOut },
       },
     },
     async (req, reply) => {
@@ -154,7 +153,7 @@ export async function organizationRoutes(app: FastifyInstance) {
   r.get(
     '/api/orgs/import-jobs/:id',
     {
-      schema: { summary: '导入任务状态', tags, params: IdParams, response: { 200: z.object({ job: ImportJobOut }) } },
+      schema: { summary: '导入任务状态', tags, params: IdParams, response: { 200: ImportJobStateOut } },
     },
     async (req) => ({ job: presentJob(await getImportJob(db(), requireUser(req), req.params.id)) }),
   );
@@ -190,8 +189,8 @@ export async function organizationRoutes(app: FastifyInstance) {
       schema: {
         summary: '新建组织',
         tags,
-        body: z.object({ parentId: Id, ...OrgIn.shape }).strict(),
-        response: { 200: z.object({ org: OrgOut }) },
+        body: OrgCreateIn,
+        response: { 200: OrgSavedOut },
       },
     },
     async (req) => ({ org: await createOrg(db(), requireUser(req), actorOf(req), req.body) }),
@@ -205,7 +204,7 @@ export async function organizationRoutes(app: FastifyInstance) {
         tags,
         params: IdParams,
         body: OrgIn.partial().strict(),
-        response: { 200: z.object({ org: OrgOut }) },
+        response: { 200: OrgSavedOut },
       },
     },
     async (req) => ({ org: await updateOrg(db(), requireUser(req), actorOf(req), req.params.id, req.body) }),
@@ -218,8 +217,8 @@ export async function organizationRoutes(app: FastifyInstance) {
         summary: '移动组织到新的上级',
         tags,
         params: IdParams,
-        body: z.object({ newParentId: Id }).strict(),
-        response: { 200: z.object({ org: OrgOut }) },
+        body: MoveIn,
+        response: { 200: OrgSavedOut },
       },
     },
     async (req) => ({ org: await moveOrg(db(), requireUser(req), actorOf(req), req.params.id, req.body.newParentId) }),
@@ -233,7 +232,7 @@ export async function organizationRoutes(app: FastifyInstance) {
         tags,
         params: IdParams,
         body: SecretaryIn.strict(),
-        response: { 200: z.object({ secretary: SecretaryOut }) },
+        response: { 200: SecretarySavedOut },
       },
     },
     async (req) => {
@@ -252,7 +251,7 @@ export async function organizationRoutes(app: FastifyInstance) {
         tags,
         params: IdParams,
         body: MemberIn.strict(),
-        response: { 200: z.object({ member: MemberOut }) },
+        response: { 200: MemberSavedOut },
       },
     },
     async (req) => ({ member: await addMember(db(), requireUser(req), actorOf(req), req.params.id, req.body) }),
@@ -266,7 +265,7 @@ export async function organizationRoutes(app: FastifyInstance) {
         tags,
         params: IdParams,
         body: MemberIn.partial().strict(),
-        response: { 200: z.object({ member: MemberOut }) },
+        response: { 200: MemberSavedOut },
       },
     },
     async (req) => ({ member: await updateMember(db(), requireUser(req), actorOf(req), req.params.id, req.body) }),
@@ -275,7 +274,7 @@ export async function organizationRoutes(app: FastifyInstance) {
   r.delete(
     '/api/members/:id',
     {
-      schema: { summary: '删除班子成员', tags, params: IdParams, response: { 200: z.object({ ok: z.boolean() }) } },
+      schema: { summary: '删除班子成员', tags, params: IdParams, response: { 200: OkOut } },
     },
     async (req) => {
       await removeMember(db(), requireUser(req), actorOf(req), req.params.id);

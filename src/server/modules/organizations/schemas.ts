@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { KIND_CODES, LEVEL_CODES, SECTOR_CODES } from '../../../domain/org-taxonomy';
+import { Id } from '../../http/schemas';
 
 const Text = (max: number) => z.string().trim().min(1).max(max);
 const IsoDate = z
@@ -70,3 +71,25 @@ export const OrgIn = z.object({
 });
 export const SecretaryIn = z.object({ name: Text(50), position: Text(50), tenureStart: IsoDate, phone: Phone });
 export const MemberIn = z.object({ name: Text(50), position: Text(50), phone: Phone });
+
+const Offset = z.coerce.number().int().min(0).max(10_000_000).default(0);
+/** One page of a node's children in the tree. */
+export const ChildrenQuery = z.object({ offset: Offset, limit: z.coerce.number().int().min(1).max(500).default(200) });
+export const OrgSearchQuery = z.object({
+  q: z.string().trim().max(100).optional(),
+  sector: z.enum(SECTOR_CODES).optional(),
+  kind: z.enum(KIND_CODES).optional(),
+  offset: Offset,
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+export const RootsOut = z.object({ items: z.array(OrgNode) });
+export const ChildrenOut = z.object({ items: z.array(OrgNode), total: z.number() });
+export const OrgSearchOut = z.object({ items: z.array(OrgSearchHitOut), total: z.number() });
+export const OrgCreateIn = z.object({ parentId: Id, ...OrgIn.shape }).strict();
+export const MoveIn = z.object({ newParentId: Id }).strict();
+/** What creating, changing or moving an organization answers (no child count: the tree keeps its own). */
+export const OrgSavedOut = z.object({ org: OrgOut });
+export const SecretarySavedOut = z.object({ secretary: SecretaryOut });
+export const MemberSavedOut = z.object({ member: MemberOut });
+export const ImportJobStateOut = z.object({ job: ImportJobOut });
+export const OkOut = z.object({ ok: z.boolean() });

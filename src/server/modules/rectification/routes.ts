@@ -3,7 +3,6 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../../domain/errors';
-import { RECT_STATUSES } from '../../../domain/rectification-status';
 import { actorOf } from '../../http/audit';
 import { sendUpload } from '../../http/download';
 import { requireUser } from '../../http/session';
@@ -24,15 +23,28 @@ import { publishCommitments, reviewCommitment } from './review-commitments';
 import { Id, IdParams } from '../../http/schemas';
 import {
   ActionIn,
+  ActionOut,
   CarryOverOut,
+  CommitmentFiledOut,
+  CommitmentIn,
+  CommitmentPatchIn,
+  CommitmentReviewedOut,
+  CommitmentReviewIn,
   CommitmentsOut,
+  CommitmentsPublishedOut,
+  EvidenceAddedOut,
+  IdOut,
   InboxOut,
+  InboxQuery,
   ItemCreate,
   ItemDetailOut,
   ItemsOut,
   ItemsQuery,
   ItemUpdate,
+  OkOut,
   ProgressIn,
+  PublishedProgressOut,
+  VerifiedOut,
   VerifyIn,
 } from './schemas';
 import { transitionItem } from './transition-item';
@@ -42,9 +54,6 @@ import { verifyItem } from './verify-item';
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const disposition = (name: string, fallback: string) =>
   `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(name)}`;
-const IdOut = z.object({ id: z.number() });
-const Ok = z.object({ ok: z.literal(true) });
-const Content = z.string().trim().min(1, '承诺内容不能为空').max(10000);
 
 /** The progress note an evidence file belongs to, from the form field sent before the file. */
 function progressIdOf(fields: Record<string, string>) {
@@ -71,7 +80,7 @@ export async function rectificationRoutes(app: FastifyInstance) {
         summary: '问题收件箱（各来源的问题）',
         tags,
         params: IdParams,
-        querystring: z.object({ orgId: Id.optional() }),
+        querystring: InboxQuery,
         response: { 200: InboxOut },
       },
     },
@@ -114,7 +123,7 @@ export async function rectificationRoutes(app: FastifyInstance) {
   r.delete(
     '/api/rectification/items/:id',
     {
-      schema: { summary: '删除整改事项', tags, params: IdParams, response: { 200: Ok } },
+      schema: { summary: '删除整改事项', tags, params: IdParams, response: { 200: OkOut } },
     },
     async (req) => {
       await deleteItem(db(), requireUser(req), actorOf(req), req.params.id);
@@ -130,7 +139,7 @@ export async function rectificationRoutes(app: FastifyInstance) {
         tags,
         params: IdParams,
         body: ActionIn,
-        response: { 200: z.object({ id: z.number(), status: z.enum(RECT_STATUSES), statusLabel: z.string() }) },
+        response: { 200: ActionOut },
       },
     },
     async (req) => transitionItem(db(), requireUser(req), actorOf(req), req.params.id, req.body.action, req.body.note),
@@ -152,7 +161,7 @@ export async function rectificationRoutes(app: FastifyInstance) {
         tags,
         params: IdParams,
         consumes: ['multipart/form-data'],
-        response: { 200: z.object({ id: z.number(), fileName: z.string(), size: z.number() }) },
+        response: { 200: EvidenceAddedOut },
       },
     },
     async (req) => {
@@ -188,14 +197,7 @@ export async function rectificationRoutes(app: FastifyInstance) {
         tags,
         params: IdParams,
         body: VerifyIn,
-        response: {
-          200: z.object({
-            verificationId: z.number(),
-            status: z.enum(RECT_STATUSES),
-            statusLabel: z.string(),
-            newItemId: z.number().nullable(),
-          }),
-        },
+        response: { 200: VerifiedOut },
       },
     },
     async (req) => verifyItem(db(), requireUser(req), actorOf(req), req.params.id, req.body),
@@ -238,7 +240,7 @@ export async function rectificationRoutes(app: FastifyInstance) {
         summary: '起草公开承诺',
         tags,
         params: IdParams,
-        body: z.object({ orgId: Id.optional(), content: Content }).strict(),
+        body: CommitmentIn,
         response: { 200: IdOut },
       },
     },
@@ -252,31 +254,7 @@ export async function rectificationRoutes(app: FastifyInstance) {
         summary: '公开的整改进展',
         tags,
         params: IdParams,
-        response: {
-          200: z.object({
-            campaign: z.object({ id: z.number(), title: z.string(), audience: z.string() }),
-            units: z.array(
-              z.object({
-                orgId: z.number(),
-                orgName: z.string(),
-                total: z.number(),
-                closed: z.number(),
-                commitments: z.array(z.object({ content: z.string(), publishedAt: z.string().nullable() })),
-                items: z.array(
-                  z.object({
-                    description: z.string(),
-                    measures: z.string().nullable(),
-                    deadline: z.string().nullable(),
-                    status: z.string(),
-                    statusLabel: z.string(),
-                    progress: z.number(),
-                    overdue: z.boolean(),
-                  }),
-                ),
-              }),
-            ),
-          }),
-        },
+        response: { 200: PublishedProgressOut },
       },
     },
     async (req) => publishedProgress(db(), requireUser(req), today(), req.params.id),
@@ -289,7 +267,7 @@ export async function rectificationRoutes(app: FastifyInstance) {
         summary: '公开已确认的承诺',
         tags,
         params: IdParams,
-        response: { 200: z.object({ published: z.number() }) },
+        response: { 200: CommitmentsPublishedOut },
       },
     },
     async (req) => publishCommitments(db(), requireUser(req), actorOf(req), req.params.id),
@@ -302,7 +280,7 @@ export async function rectificationRoutes(app: FastifyInstance) {
         summary: '修改公开承诺',
         tags,
         params: IdParams,
-        body: z.object({ content: Content }).strict(),
+        body: CommitmentPatchIn,
         response: { 200: IdOut },
       },
     },
@@ -316,7 +294,7 @@ export async function rectificationRoutes(app: FastifyInstance) {
         summary: '公开承诺报组织部门',
         tags,
         params: IdParams,
-        response: { 200: z.object({ id: z.number(), state: z.literal('filed') }) },
+        response: { 200: CommitmentFiledOut },
       },
     },
     async (req) => fileCommitment(db(), requireUser(req), actorOf(req), req.params.id),
@@ -329,13 +307,8 @@ export async function rectificationRoutes(app: FastifyInstance) {
         summary: '确认或退回公开承诺',
         tags,
         params: IdParams,
-        body: z.discriminatedUnion('action', [
-          z.object({ action: z.literal('acknowledge') }).strict(),
-          z
-            .object({ action: z.literal('return'), reason: z.string().trim().min(1, '请填写退回理由').max(500) })
-            .strict(),
-        ]),
-        response: { 200: z.object({ id: z.number(), state: z.enum(['acknowledged', 'returned']) }) },
+        body: CommitmentReviewIn,
+        response: { 200: CommitmentReviewedOut },
       },
     },
     async (req) =>

@@ -39,6 +39,10 @@ export const COMMITMENT_STATE_LABELS: Record<(typeof COMMITMENT_STATES)[number],
   published: '已公开',
 };
 
+export const IdOut = z.object({ id: z.number() });
+export const OkOut = z.object({ ok: z.literal(true) });
+
+export const InboxQuery = z.object({ orgId: Id.optional() });
 export const InboxEntryOut = z.object({
   key: z.string(),
   sourceType: z.enum(SOURCE_TYPES),
@@ -163,6 +167,7 @@ export const ItemDetailOut = z.object({
 export const ActionIn = z
   .object({ action: z.enum(['start', 'submit']), note: z.string().trim().max(2000).optional() })
   .strict();
+export const ActionOut = z.object({ id: z.number(), status: z.enum(RECT_STATUSES), statusLabel: z.string() });
 export const ProgressIn = z
   .object({
     note: z.string().trim().min(1, '请填写进展情况').max(5000),
@@ -177,6 +182,48 @@ export const VerifyIn = z
     evidenceIds: z.array(Id).max(50).optional(),
   })
   .strict();
+export const VerifiedOut = z.object({
+  verificationId: z.number(),
+  status: z.enum(RECT_STATUSES),
+  statusLabel: z.string(),
+  newItemId: z.number().nullable(),
+});
+/** What uploading an evidence file answers. */
+export const EvidenceAddedOut = z.object({ id: z.number(), fileName: z.string(), size: z.number() });
+
+const Content = z.string().trim().min(1, '承诺内容不能为空').max(10000);
+export const CommitmentIn = z.object({ orgId: Id.optional(), content: Content }).strict();
+export const CommitmentPatchIn = z.object({ content: Content }).strict();
+export const CommitmentFiledOut = z.object({ id: z.number(), state: z.literal('filed') });
+export const CommitmentReviewIn = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('acknowledge') }).strict(),
+  z.object({ action: z.literal('return'), reason: z.string().trim().min(1, '请填写退回理由').max(500) }).strict(),
+]);
+export const CommitmentReviewedOut = z.object({ id: z.number(), state: z.enum(['acknowledged', 'returned']) });
+export const CommitmentsPublishedOut = z.object({ published: z.number() });
+export const PublishedProgressOut = z.object({
+  campaign: z.object({ id: z.number(), title: z.string(), audience: z.string() }),
+  units: z.array(
+    z.object({
+      orgId: z.number(),
+      orgName: z.string(),
+      total: z.number(),
+      closed: z.number(),
+      commitments: z.array(z.object({ content: z.string(), publishedAt: z.string().nullable() })),
+      items: z.array(
+        z.object({
+          description: z.string(),
+          measures: z.string().nullable(),
+          deadline: z.string().nullable(),
+          status: z.string(),
+          statusLabel: z.string(),
+          progress: z.number(),
+          overdue: z.boolean(),
+        }),
+      ),
+    }),
+  ),
+});
 
 export const CommitmentOut = z.object({
   id: z.number(),

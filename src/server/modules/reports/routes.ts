@@ -24,15 +24,39 @@ import { openReport } from './open-report';
 import { listPublished, publishReports, readPublicReport } from './publish-reports';
 import { previewChecks } from './preview-checks';
 import { notFoundPage, PUBLIC_PAGE_CSP, renderPublicReport } from './public-page';
-import { REPORT_STATES, REVIEW_ACTIONS } from '../../../domain/report-review';
 import { checkAuthor, saveReport } from './save-report';
-import { MAX_REMINDERS, sendReminders } from './send-reminders';
+import { sendReminders } from './send-reminders';
 import { shanghaiDate } from '../../../domain/calendar';
 import { transitionReport } from './transition-report';
 import { uploadReportDocx } from './upload-docx';
-import { Checks, RectItem, ReportView, Sections, StoredSections, TaskItem } from './schemas';
-
-const Ok = z.object({ ok: z.literal(true) });
+import {
+  AttachmentOut,
+  Checks,
+  DiffOut,
+  DiffQuery,
+  DocxOut,
+  IdOut,
+  OkOut as Ok,
+  OpenIn,
+  PublicReportOut,
+  PublishedOut,
+  PublishedQuery,
+  PublishIn,
+  PublishOut,
+  QueueOut,
+  QueueQuery,
+  RectItem,
+  RectItemIn,
+  RectItemsOut,
+  RemindIn,
+  RemindOut,
+  ReportView,
+  SavedOut,
+  SectionsIn,
+  TasksOut,
+  TransitionIn,
+  TransitionOut,
+} from './schemas';
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const disposition = (name: string) =>
@@ -46,7 +70,7 @@ export async function reportRoutes(app: FastifyInstance) {
 
   r.get(
     '/api/reports/tasks',
-    { schema: { summary: '我的述职报告任务', tags, response: { 200: z.object({ items: z.array(TaskItem) }) } } },
+    { schema: { summary: '我的述职报告任务', tags, response: { 200: TasksOut } } },
     async (req) => listMyTasks(db(), requireUser(req), today()),
   );
 
@@ -56,15 +80,8 @@ export async function reportRoutes(app: FastifyInstance) {
       schema: {
         summary: '审核队列',
         tags,
-        querystring: z.object({
-          campaignId: Id.optional(),
-          state: z.enum([...REPORT_STATES, 'none', 'pending']).optional(),
-          q: z.string().trim().max(100).optional(),
-          overdue: z.enum(['true', 'false']).optional(),
-          offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
-          limit: z.coerce.number().int().min(1).max(100).default(20),
-        }),
-        response: { 200: z.object({ items: z.array(TaskItem), total: z.number() }) },
+        querystring: QueueQuery,
+        response: { 200: QueueOut },
       },
     },
     async (req) =>
@@ -77,27 +94,8 @@ export async function reportRoutes(app: FastifyInstance) {
       schema: {
         summary: '催报',
         tags,
-        body: z
-          .object({
-            reporterIds: z.array(Id).min(1).max(MAX_REMINDERS).optional(),
-            all: z
-              .object({
-                campaignId: Id.optional(),
-                q: z.string().trim().max(100).optional(),
-                overdue: z.boolean().optional(),
-                state: z.enum(['none', 'draft', 'returned', 'rewrite_ordered']).optional(),
-              })
-              .strict()
-              .optional(),
-            message: z.string().trim().max(200, '催报内容不能超过200字').optional(),
-          })
-          .strict(),
-        response: {
-          200: z.object({
-            sent: z.array(z.string()),
-            skipped: z.array(z.object({ orgName: z.string(), reason: z.string() })),
-          }),
-        },
+        body: RemindIn,
+        response: { 200: RemindOut },
       },
     },
     async (req) => sendReminders(db(), requireUser(req), actorOf(req), req.body, today()),
@@ -109,28 +107,8 @@ export async function reportRoutes(app: FastifyInstance) {
       schema: {
         summary: '已公开的述职报告',
         tags,
-        querystring: z.object({
-          campaignId: Id.optional(),
-          q: z.string().trim().max(100).optional(),
-          offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
-          limit: z.coerce.number().int().min(1).max(100).default(20),
-        }),
-        response: {
-          200: z.object({
-            items: z.array(
-              z.object({
-                id: z.number(),
-                reporterId: z.number(),
-                campaignId: z.number(),
-                orgName: z.string(),
-                campaignTitle: z.string(),
-                publishedAt: z.string(),
-                charCount: z.number(),
-              }),
-            ),
-            total: z.number(),
-          }),
-        },
+        querystring: PublishedQuery,
+        response: { 200: PublishedOut },
       },
     },
     async (req) => listPublished(db(), requireUser(req), req.query),
@@ -142,8 +120,8 @@ export async function reportRoutes(app: FastifyInstance) {
       schema: {
         summary: '打开（或新建）本人的述职报告',
         tags,
-        body: z.object({ reporterId: Id }).strict(),
-        response: { 200: z.object({ id: z.number() }) },
+        body: OpenIn,
+        response: { 200: IdOut },
       },
     },
     async (req) => ({ id: await openReport(db(), requireUser(req), actorOf(req), req.body.reporterId) }),
@@ -155,14 +133,8 @@ export async function reportRoutes(app: FastifyInstance) {
       schema: {
         summary: '公开述职报告',
         tags,
-        body: z.object({ campaignId: Id }).strict(),
-        response: {
-          200: z.object({
-            published: z.array(z.string()),
-            skipped: z.array(z.object({ orgName: z.string(), reason: z.string() })),
-            audience: z.string(),
-          }),
-        },
+        body: PublishIn,
+        response: { 200: PublishOut },
       },
     },
     async (req) => publishReports(db(), requireUser(req), actorOf(req), req.body.campaignId, today()),
@@ -181,8 +153,8 @@ export async function reportRoutes(app: FastifyInstance) {
         summary: '保存述职报告各部分',
         tags,
         params: IdParams,
-        body: z.object({ sections: Sections }).strict(),
-        response: { 200: z.object({ charCount: z.number() }) },
+        body: SectionsIn,
+        response: { 200: SavedOut },
       },
     },
     async (req) => saveReport(db(), requireUser(req), actorOf(req), req.params.id, req.body.sections, today()),
@@ -195,7 +167,7 @@ export async function reportRoutes(app: FastifyInstance) {
         summary: '运行提交前检查',
         tags,
         params: IdParams,
-        body: z.object({ sections: Sections }).strict(),
+        body: SectionsIn,
         response: { 200: Checks },
       },
     },
@@ -210,14 +182,7 @@ export async function reportRoutes(app: FastifyInstance) {
         tags,
         params: IdParams,
         consumes: ['multipart/form-data'],
-        response: {
-          200: z.object({
-            versionNo: z.number(),
-            charCount: z.number(),
-            unknownHeadings: z.array(z.string()),
-            sections: z.array(z.object({ key: z.string(), title: z.string() })),
-          }),
-        },
+        response: { 200: DocxOut },
       },
     },
     async (req) => {
@@ -235,8 +200,8 @@ export async function reportRoutes(app: FastifyInstance) {
         summary: '提交、退回、责令重写、通过或签字',
         tags,
         params: IdParams,
-        body: z.object({ action: z.enum(REVIEW_ACTIONS), comment: z.string().max(2000).default('') }).strict(),
-        response: { 200: z.object({ state: z.enum(REPORT_STATES), versionNo: z.number() }) },
+        body: TransitionIn,
+        response: { 200: TransitionOut },
       },
     },
     async (req) =>
@@ -272,24 +237,8 @@ export async function reportRoutes(app: FastifyInstance) {
         summary: '比较两版述职报告',
         tags,
         params: IdParams,
-        querystring: z.object({
-          from: z.coerce.number().int().min(0).max(100_000),
-          to: z.coerce.number().int().min(0).max(100_000),
-        }),
-        response: {
-          200: z.object({
-            from: z.number(),
-            to: z.number(),
-            changed: z.number(),
-            rows: z.array(
-              z.object({
-                kind: z.enum(['same', 'changed', 'removed', 'added']),
-                left: z.string().nullable(),
-                right: z.string().nullable(),
-              }),
-            ),
-          }),
-        },
+        querystring: DiffQuery,
+        response: { 200: DiffOut },
       },
     },
     async (req) => compareVersions(db(), requireUser(req), req.params.id, req.query.from, req.query.to),
@@ -303,7 +252,7 @@ export async function reportRoutes(app: FastifyInstance) {
         tags,
         params: IdParams,
         consumes: ['multipart/form-data'],
-        response: { 200: z.object({ id: z.number(), fileName: z.string(), size: z.number() }) },
+        response: { 200: AttachmentOut },
       },
     },
     async (req) => {
@@ -363,7 +312,7 @@ export async function reportRoutes(app: FastifyInstance) {
         summary: '述职报告中的上年度整改事项',
         tags,
         params: IdParams,
-        response: { 200: z.object({ items: z.array(RectItem) }) },
+        response: { 200: RectItemsOut },
       },
     },
     async (req) => listRectificationItems(db(), requireUser(req), req.params.id),
@@ -376,12 +325,7 @@ export async function reportRoutes(app: FastifyInstance) {
         summary: '添加上年度整改事项',
         tags,
         params: IdParams,
-        body: z
-          .object({
-            reference: z.string().trim().max(50).nullable().optional(),
-            text: z.string().trim().min(2, '请填写整改事项内容').max(2000),
-          })
-          .strict(),
+        body: RectItemIn,
         response: { 200: RectItem },
       },
     },
@@ -407,15 +351,7 @@ export async function reportRoutes(app: FastifyInstance) {
         summary: '公开的述职报告（凭链接，公开）',
         tags,
         params: z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{10,64}$/, '链接无效') }),
-        response: {
-          200: z.object({
-            orgName: z.string(),
-            campaignTitle: z.string(),
-            publishedAt: z.string(),
-            charCount: z.number(),
-            sections: StoredSections,
-          }),
-        },
+        response: { 200: PublicReportOut },
       },
     },
     async (req) => readPublicReport(db(), req.params.token),

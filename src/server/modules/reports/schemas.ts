@@ -3,7 +3,8 @@
  * file imports only zod, src/domain and other schemas.ts files, so the web's program stays free of server code.
  */
 import { z } from 'zod';
-import { REPORT_STATES } from '../../../domain/report-review';
+import { REPORT_STATES, REVIEW_ACTIONS } from '../../../domain/report-review';
+import { Id } from '../../http/schemas';
 import { StepPhaseOut } from '../campaigns/schemas';
 
 /** One section's limits, for a save and a .docx import alike (rich-text.ts and upload-docx.ts check them too). */
@@ -155,3 +156,108 @@ export const TaskItem = z.object({
     .optional(),
 });
 export const RectItem = z.object({ id: z.number(), reference: z.string().nullable(), text: z.string() });
+
+export const OkOut = z.object({ ok: z.literal(true) });
+const Search = z.string().trim().max(100).optional();
+const Offset = z.coerce.number().int().min(0).max(10_000_000).default(0);
+const Limit = z.coerce.number().int().min(1).max(100).default(20);
+
+export const TasksOut = z.object({ items: z.array(TaskItem) });
+/** The reviewer's queue: `state` also takes 'none' (not started) and 'pending' (waiting for this reviewer). */
+export const QueueQuery = z.object({
+  campaignId: Id.optional(),
+  state: z.enum([...REPORT_STATES, 'none', 'pending']).optional(),
+  q: Search,
+  overdue: z.enum(['true', 'false']).optional(),
+  offset: Offset,
+  limit: Limit,
+});
+export const QueueOut = z.object({ items: z.array(TaskItem), total: z.number() });
+
+/** The longest list of reporters one reminder may name. */
+export const MAX_REMINDERS = 500;
+/** 催报: the reporters named, or every one of the reviewer's queue matching `all` (the list as shown). */
+export const RemindIn = z
+  .object({
+    reporterIds: z.array(Id).min(1).max(MAX_REMINDERS).optional(),
+    all: z
+      .object({
+        campaignId: Id.optional(),
+        q: Search,
+        overdue: z.boolean().optional(),
+        state: z.enum(['none', 'draft', 'returned', 'rewrite_ordered']).optional(),
+      })
+      .strict()
+      .optional(),
+    message: z.string().trim().max(200, '催报内容不能超过200字').optional(),
+  })
+  .strict();
+/** Org names reminded, and those skipped with why. */
+export const RemindOut = z.object({
+  sent: z.array(z.string()),
+  skipped: z.array(z.object({ orgName: z.string(), reason: z.string() })),
+});
+
+export const PublishedQuery = z.object({ campaignId: Id.optional(), q: Search, offset: Offset, limit: Limit });
+export const PublishedReportOut = z.object({
+  id: z.number(),
+  reporterId: z.number(),
+  campaignId: z.number(),
+  orgName: z.string(),
+  campaignTitle: z.string(),
+  publishedAt: z.string(),
+  charCount: z.number(),
+});
+export const PublishedOut = z.object({ items: z.array(PublishedReportOut), total: z.number() });
+
+export const OpenIn = z.object({ reporterId: Id }).strict();
+export const IdOut = z.object({ id: z.number() });
+export const PublishIn = z.object({ campaignId: Id }).strict();
+export const PublishOut = z.object({
+  published: z.array(z.string()),
+  skipped: z.array(z.object({ orgName: z.string(), reason: z.string() })),
+  audience: z.string(),
+});
+
+export const SectionsIn = z.object({ sections: Sections }).strict();
+export const SavedOut = z.object({ charCount: z.number() });
+/** A .docx read into a new version: the headings it did not recognise, and the sections it filled. */
+export const DocxOut = z.object({
+  versionNo: z.number(),
+  charCount: z.number(),
+  unknownHeadings: z.array(z.string()),
+  sections: z.array(z.object({ key: z.string(), title: z.string() })),
+});
+export const TransitionIn = z
+  .object({ action: z.enum(REVIEW_ACTIONS), comment: z.string().max(2000).default('') })
+  .strict();
+export const TransitionOut = z.object({ state: z.enum(REPORT_STATES), versionNo: z.number() });
+
+export const DiffQuery = z.object({
+  from: z.coerce.number().int().min(0).max(100_000),
+  to: z.coerce.number().int().min(0).max(100_000),
+});
+export const DiffRowOut = z.object({
+  kind: z.enum(['same', 'changed', 'removed', 'added']),
+  left: z.string().nullable(),
+  right: z.string().nullable(),
+});
+export const DiffOut = z.object({ from: z.number(), to: z.number(), changed: z.number(), rows: z.array(DiffRowOut) });
+
+export const AttachmentOut = z.object({ id: z.number(), fileName: z.string(), size: z.number() });
+export const RectItemsOut = z.object({ items: z.array(RectItem) });
+export const RectItemIn = z
+  .object({
+    reference: z.string().trim().max(50).nullable().optional(),
+    text: z.string().trim().min(2, '请填写整改事项内容').max(2000),
+  })
+  .strict();
+
+/** A published report as anyone with its link reads it. */
+export const PublicReportOut = z.object({
+  orgName: z.string(),
+  campaignTitle: z.string(),
+  publishedAt: z.string(),
+  charCount: z.number(),
+  sections: StoredSections,
+});

@@ -15,12 +15,12 @@ import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
 import { baseQuery, present } from './list-tasks';
 import { formatDateProse } from '../../../domain/calendar';
+import { MAX_REMINDERS } from './schemas';
 
 /** States in which the report waits for the secretary, so a reminder makes sense. */
 const AWAITING = new Set(['none', 'draft', 'returned', 'rewrite_ordered']);
 /** A second reminder to the same reporter within this time is skipped (a double click, two reviewers). */
 const QUIET_MS = 10 * 60 * 1000;
-export const MAX_REMINDERS = 500;
 
 export interface RemindInput {
   reporterIds?: number[];

@@ -23,30 +23,35 @@ import {
   summaryInbox,
 } from './summary-report';
 import {
+  AccountabilityIn,
   DashboardOut,
   DeriveOut,
   FlagsOut,
+  FlagsQuery,
+  FollowUpRecordIn,
   FollowUpsOut,
+  FollowUpsQuery,
   HonoursBody,
   IdOut,
   IdStateOut,
   InboxOut,
+  KeyActionIn,
+  KeyAddIn,
   KeysOut,
+  KeysQuery,
   ParallelOut,
   PerformanceImportOut,
   ProposeOut,
   SavedCountOut,
   SavedOut,
-  SectionKeys,
   StateOut,
   SubmittedOut,
+  SummaryIn,
   SummaryOut,
+  SummarySubmitIn,
 } from './schemas';
 
 const CampaignParams = z.object({ id: Id });
-const Text = (max: number) => z.string().trim().min(1).max(max);
-const IsoDate = z.iso.date('日期格式应为 YYYY-MM-DD');
-const Search = z.string().trim().max(100).optional();
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const disposition = (name: string, ext: string) =>
@@ -84,10 +89,7 @@ export async function resultRoutes(app: FastifyInstance) {
         summary: '结果运用清单',
         tags,
         params: CampaignParams,
-        querystring: z.object({
-          code: z.enum(['no_excellent', 'talk', 'rectify', 'three_years_fair']).optional(),
-          q: Search,
-        }),
+        querystring: FlagsQuery,
         response: { 200: FlagsOut },
       },
     },
@@ -113,15 +115,7 @@ export async function resultRoutes(app: FastifyInstance) {
         summary: '约谈、限期整改、加强等事项',
         tags,
         params: CampaignParams,
-        querystring: z.object({
-          kind: z.enum(['talk', 'rectify', 'strengthen', 'accountability']).optional(),
-          state: z.enum(['open', 'done']).optional(),
-          q: Search,
-          overdue: z
-            .enum(['true', 'false'])
-            .transform((v) => v === 'true')
-            .optional(),
-        }),
+        querystring: FollowUpsQuery,
         response: { 200: FollowUpsOut },
       },
     },
@@ -139,14 +133,7 @@ export async function resultRoutes(app: FastifyInstance) {
         summary: '记录或办结结果运用事项',
         tags,
         params: z.object({ id: Id }),
-        body: z
-          .object({
-            recordDate: IsoDate,
-            recordBy: Text(200),
-            recordContent: Text(5000),
-            done: z.boolean().default(false),
-          })
-          .strict(),
+        body: FollowUpRecordIn,
         response: { 200: IdStateOut },
       },
     },
@@ -160,7 +147,7 @@ export async function resultRoutes(app: FastifyInstance) {
         summary: '登记追责问责',
         tags,
         params: CampaignParams,
-        body: z.object({ reporterId: Id, note: Text(5000), dueDate: IsoDate.nullable().default(null) }).strict(),
+        body: AccountabilityIn,
         response: { 200: IdOut },
       },
     },
@@ -182,10 +169,7 @@ export async function resultRoutes(app: FastifyInstance) {
         summary: '重点管理名单',
         tags,
         params: CampaignParams,
-        querystring: z.object({
-          state: z.enum(['proposed', 'listed', 'removed', 'upgraded']).optional(),
-          sector: z.string().max(40).optional(),
-        }),
+        querystring: KeysQuery,
         response: { 200: KeysOut },
       },
     },
@@ -199,7 +183,7 @@ export async function resultRoutes(app: FastifyInstance) {
         summary: '增列重点管理对象',
         tags,
         params: CampaignParams,
-        body: z.object({ orgId: Id, reason: Text(2000) }).strict(),
+        body: KeyAddIn,
         response: { 200: IdStateOut },
       },
     },
@@ -214,11 +198,7 @@ export async function resultRoutes(app: FastifyInstance) {
         summary: '调出、确认或晋位升级重点管理对象',
         tags,
         params: z.object({ id: Id, itemId: Id }),
-        body: z.discriminatedUnion('action', [
-          z.object({ action: z.literal('remove'), reason: Text(2000) }).strict(),
-          z.object({ action: z.literal('confirm') }).strict(),
-          z.object({ action: z.literal('upgrade'), note: Text(2000) }).strict(),
-        ]),
+        body: KeyActionIn,
         response: { 200: IdStateOut },
       },
     },
@@ -320,14 +300,7 @@ export async function resultRoutes(app: FastifyInstance) {
         summary: '保存总结报告',
         tags,
         params: CampaignParams,
-        body: z
-          .object(
-            Object.fromEntries(SectionKeys.map((k) => [k, z.string().max(20_000).optional()])) as Record<
-              (typeof SectionKeys)[number],
-              z.ZodOptional<z.ZodString>
-            >,
-          )
-          .strict(),
+        body: SummaryIn,
         response: { 200: SavedOut },
       },
     },
@@ -341,11 +314,7 @@ export async function resultRoutes(app: FastifyInstance) {
         summary: '上报总结报告',
         tags,
         params: CampaignParams,
-        // The upper body outside this deployment, for a top organizer (000 §8); the settings' value when not given.
-        body: z
-          .object({ recipient: z.string().trim().max(100, '上级党组织名称不能超过100字').optional() })
-          .strict()
-          .nullish(),
+        body: SummarySubmitIn.nullish(),
         response: { 200: SubmittedOut },
       },
     },

@@ -1,6 +1,46 @@
 import { z } from 'zod';
+import { Id } from '../../http/schemas';
 
-/** Response shapes of the results routes; the web client infers its types from them. */
+/** Request and response shapes of the results routes; the web client infers its types from them. */
+const Text = (max: number) => z.string().trim().min(1).max(max);
+const IsoDate = z.iso.date('日期格式应为 YYYY-MM-DD');
+const Search = z.string().trim().max(100).optional();
+
+export const FlagsQuery = z.object({
+  code: z.enum(['no_excellent', 'talk', 'rectify', 'three_years_fair']).optional(),
+  q: Search,
+});
+export const FollowUpsQuery = z.object({
+  kind: z.enum(['talk', 'rectify', 'strengthen', 'accountability']).optional(),
+  state: z.enum(['open', 'done']).optional(),
+  q: Search,
+  overdue: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
+});
+export const FollowUpRecordIn = z
+  .object({
+    recordDate: IsoDate,
+    recordBy: Text(200),
+    recordContent: Text(5000),
+    done: z.boolean().default(false),
+  })
+  .strict();
+export const AccountabilityIn = z
+  .object({ reporterId: Id, note: Text(5000), dueDate: IsoDate.nullable().default(null) })
+  .strict();
+export const KeysQuery = z.object({
+  state: z.enum(['proposed', 'listed', 'removed', 'upgraded']).optional(),
+  sector: z.string().max(40).optional(),
+});
+export const KeyAddIn = z.object({ orgId: Id, reason: Text(2000) }).strict();
+export const KeyActionIn = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('remove'), reason: Text(2000) }).strict(),
+  z.object({ action: z.literal('confirm') }).strict(),
+  z.object({ action: z.literal('upgrade'), note: Text(2000) }).strict(),
+]);
+
 export const FlagOut = z.object({
   id: z.number(),
   reporterId: z.number(),
@@ -91,6 +131,19 @@ export const ParallelRowOut = z.object({
 });
 /** The keys of SUMMARY_SECTIONS (summary-report.ts), repeated here so the web client imports no server code. */
 export const SectionKeys = ['overview', 'achievements', 'problems', 'nextSteps'] as const;
+/** Saving the summary: any of its sections' texts. */
+export const SummaryIn = z
+  .object(
+    Object.fromEntries(SectionKeys.map((k) => [k, z.string().max(20_000).optional()])) as Record<
+      (typeof SectionKeys)[number],
+      z.ZodOptional<z.ZodString>
+    >,
+  )
+  .strict();
+/** The upper body outside this deployment, for a top organizer (000 §8); the settings' value when not given. */
+export const SummarySubmitIn = z
+  .object({ recipient: z.string().trim().max(100, '上级党组织名称不能超过100字').optional() })
+  .strict();
 export const SummaryOut = z.object({
   campaignId: z.number(),
   title: z.string(),

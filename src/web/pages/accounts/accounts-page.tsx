@@ -26,8 +26,8 @@ import {
 } from 'antd';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import type { Account, Page, Role } from '../../api/types';
-import { usersApi } from '../../api/users';
+import type { Account, Role } from '../../api/types';
+import { type AccountList, usersApi } from '../../api/users';
 import { useAbilities } from '../../auth/auth-context';
 import { paged, usePage } from '../../lib/query';
 import { toOptions, useMeta } from '../../lib/meta';
@@ -111,7 +111,7 @@ export default function AccountsPage() {
   const reload = () => void list.refetch();
   // An action's answer is the row as it is now: shown at once, without reloading the page of rows.
   const replace = (a: Account) =>
-    queryClient.setQueryData<Page<Account>>(
+    queryClient.setQueryData<AccountList>(
       queryKey,
       (d) => d && { ...d, items: d.items.map((x) => (x.id === a.id ? a : x)) },
     );

@@ -8,6 +8,7 @@ import {
   type Grade,
   type GradeHistory,
   type LockPreview,
+  type ReviewStance,
 } from '../../api/evaluation';
 import { isApiError } from '../../api/client';
 import { notify } from '../../lib/notify';
@@ -257,7 +258,7 @@ export function ReviewModal({
   item: EvaluationItem | null;
   onClose: (saved: boolean) => void;
 }) {
-  const [stance, setStance] = useState<'agree' | 'question'>('agree');
+  const [stance, setStance] = useState<ReviewStance>('agree');
   const [note, setNote] = useState('');
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {

@@ -1,8 +1,8 @@
 import { CloseOutlined, DownloadOutlined, UploadOutlined } from '@ant-design/icons';
 import { Alert, Button, Modal, Progress, Space, Table, Typography, Upload } from 'antd';
 import { useState } from 'react';
-import { http, isApiError, uploadFile } from '../../api/client';
-import { IMPORT_TEMPLATE_URL } from '../../api/orgs';
+import { isApiError } from '../../api/client';
+import { IMPORT_TEMPLATE_URL, orgsApi } from '../../api/orgs';
 import type { ImportJob, ImportResult, ImportRowError } from '../../api/types';
 import { notify } from '../../lib/notify';
 
@@ -54,7 +54,7 @@ export function ImportPanel({ onImported }: Props) {
     setPercent(0);
     setStage('正在上传文件…');
     try {
-      let { job } = await uploadFile<{ job: ImportJob }>('/api/orgs/import-jobs', file, {
+      let { job } = await orgsApi.startImport(file, {
         silent: true,
         onProgress: (p) => setPercent(Math.round((p * UPLOAD_SHARE) / 100)),
       });
@@ -64,7 +64,7 @@ export function ImportPanel({ onImported }: Props) {
         setPercent(Math.round(st.from + (st.to - st.from) * within));
         setStage(st.text);
         await sleep(700);
-        ({ job } = await http.get<{ job: ImportJob }>(`/api/orgs/import-jobs/${job.id}`, undefined, { silent: true }));
+        ({ job } = await orgsApi.importJob(job.id));
       }
       if (job.status === 'done' && job.result) {
         setResult(job.result);

@@ -1,14 +1,11 @@
 import { Empty, Pagination, Select, Spin, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
-import { orgsApi } from '../../api/orgs';
-import type { OrgSearchHit, Page } from '../../api/types';
+import { type OrgSearchPage, type OrgSearchQuery, orgsApi } from '../../api/orgs';
+import type { OrgSearchHit } from '../../api/types';
 import { toOptions, useMeta } from '../../lib/meta';
 
-export interface OrgSearchCriteria {
-  q: string;
-  sector?: string;
-  kind?: string;
-}
+/** The search box (as typed) and the filters beside it: the search's own filters. */
+export type OrgSearchCriteria = Pick<OrgSearchQuery, 'sector' | 'kind'> & { q: string };
 
 export const isSearching = (c: OrgSearchCriteria) => !!(c.q.trim() || c.sector || c.kind);
 
@@ -57,7 +54,7 @@ interface ResultsProps {
 export function OrgSearchResults({ criteria, selectedId, onOpen }: ResultsProps) {
   const { kindLabel, sectorLabel } = useMeta();
   const [page, setPage] = useState(1);
-  const [data, setData] = useState<Page<OrgSearchHit> | null>(null);
+  const [data, setData] = useState<OrgSearchPage | null>(null);
   const [loading, setLoading] = useState(false);
   const { q, sector, kind } = criteria;
 

@@ -10,16 +10,12 @@ import {
   type ComponentRef,
   type Ref,
 } from 'react';
-import { CHILDREN_PAGE, orgsApi } from '../../api/orgs';
+import { CHILDREN_PAGE, type OrgChildren, orgsApi } from '../../api/orgs';
 import type { OrgNode } from '../../api/types';
 import { useMeta } from '../../lib/meta';
 
-interface ChildPage {
-  items: OrgNode[];
-  total: number;
-  loadingMore?: boolean;
-  failed?: boolean;
-}
+/** The children loaded so far (the server's page answer, pages appended) and their load state. */
+type ChildPage = OrgChildren & { loadingMore?: boolean; failed?: boolean };
 
 export interface OrgTreeHandle {
   /** Re-reads the first page of a node's children (after create / move / import). */

@@ -37,9 +37,9 @@ export default function ProgressPage() {
   const id = Number(useParams().id);
   const [term, setTerm] = useState('');
   const q = useDebounced(term.trim(), 400);
-  const [state, setState] = useState<string>();
-  const [filing, setFiling] = useState<string>();
-  const [overdue, setOverdue] = useState<'true' | 'false'>();
+  const [state, setState] = useState<ProgressFilter['state']>();
+  const [filing, setFiling] = useState<ProgressFilter['filing']>();
+  const [overdue, setOverdue] = useState<boolean>();
   const [pageSize, setPageSize] = useState(50);
   // Set by the 30 s timer for the load it triggers: that load is background (x-background), not the user's activity.
   const timerLoad = useRef(false);
@@ -246,8 +246,8 @@ export default function ProgressPage() {
         <Select
           allowClear
           placeholder="是否逾期"
-          value={overdue}
-          onChange={setOverdue}
+          value={overdue === undefined ? undefined : String(overdue)}
+          onChange={(v?: string) => setOverdue(v === undefined ? undefined : v === 'true')}
           style={{ width: 120 }}
           options={[
             { value: 'true', label: '逾期' },

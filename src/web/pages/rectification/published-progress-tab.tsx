@@ -1,33 +1,12 @@
 import { Card, Empty, Progress, Space, Table, Tag, Typography } from 'antd';
 import { useQuery } from '@tanstack/react-query';
-import { http } from '../../api/client';
-
-interface PublishedItem {
-  description: string;
-  measures: string | null;
-  deadline: string | null;
-  status: string;
-  statusLabel: string;
-  progress: number;
-  overdue: boolean;
-}
-interface PublishedUnit {
-  orgId: number;
-  orgName: string;
-  total: number;
-  closed: number;
-  commitments: { content: string; publishedAt: string | null }[];
-  items: PublishedItem[];
-}
+import { type PublishedItem, type PublishedUnit, rectificationApi } from '../../api/rectification';
 
 /** What the campaign's audience reads once a unit's 公开承诺 is published (R-FIX-3): its commitment and progress. */
 export function PublishedProgressTab({ campaignId }: { campaignId: number }) {
   const progress = useQuery({
     queryKey: ['published-progress', campaignId],
-    queryFn: ({ signal }) =>
-      http.get<{ units: PublishedUnit[] }>(`/api/campaigns/${campaignId}/rectification/published-progress`, undefined, {
-        signal,
-      }),
+    queryFn: ({ signal }) => rectificationApi.publishedProgress(campaignId, signal),
   });
   // A failed load reads as nothing published (the client has said why).
   const units: PublishedUnit[] | null = progress.data?.units ?? (progress.isError ? [] : null);

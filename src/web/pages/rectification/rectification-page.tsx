@@ -25,7 +25,14 @@ import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { campaignsApi } from '../../api/campaigns';
 import { isApiError } from '../../api/client';
-import { type Commitment, type Inbox, type RectItem, rectificationApi, type RectStatus } from '../../api/rectification';
+import {
+  type Commitment,
+  type Inbox,
+  type ItemsQuery,
+  type RectItem,
+  rectificationApi,
+  type RectStatus,
+} from '../../api/rectification';
 import { useAbilities, useUser } from '../../auth/auth-context';
 import { paged, usePage, useCampaign } from '../../lib/query';
 import { OrgSelect } from '../../components/org-select';
@@ -147,7 +154,7 @@ function ItemsTab({ campaignId }: { campaignId?: number }) {
   const narrow = screens.md === false;
   const [status, setStatus] = useState<RectStatus | undefined>();
   const [overdue, setOverdue] = useState<boolean | undefined>();
-  const [source, setSource] = useState<string | undefined>();
+  const [source, setSource] = useState<ItemsQuery['source']>();
   const [orgId, setOrgId] = useState<number | null>(null);
   const [term, setTerm] = useState('');
   const q = useDebounced(term.trim(), 400);

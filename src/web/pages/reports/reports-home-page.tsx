@@ -20,7 +20,7 @@ import {
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import { reportsApi, type TaskItem } from '../../api/reports';
+import { type QueueQuery, reportsApi, type TaskItem } from '../../api/reports';
 import { useAbilities } from '../../auth/auth-context';
 import { paged } from '../../lib/query';
 import { useDebounced } from '../../lib/use-debounced';
@@ -99,7 +99,7 @@ const STATE_FILTERS = [
 function ReviewQueue() {
   const canPublish = useAbilities().reports.publish;
   const navigate = useNavigate();
-  const [state, setState] = useState<string | undefined>();
+  const [state, setState] = useState<QueueQuery['state']>();
   const [q, setQ] = useState('');
   const [overdue, setOverdue] = useState(false);
   const [campaignId, setCampaignId] = useState<number | undefined>();

@@ -18,7 +18,7 @@ import dayjs from 'dayjs';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { isApiError } from '../../api/client';
-import { type FollowUp, type ResultFlag, resultsApi } from '../../api/results';
+import { type FlagsFilter, type FollowUp, type FollowUpsFilter, type ResultFlag, resultsApi } from '../../api/results';
 import { notify } from '../../lib/notify';
 import { useLastData } from '../../lib/query';
 import { useDebounced } from '../../lib/use-debounced';
@@ -38,10 +38,10 @@ const KIND_LABELS: Record<string, string> = {
 
 /** Flags from the locked grades (R-USE-1…3) and the follow-up tasks they create. */
 export function FlagsTab({ campaignId, canManage }: { campaignId: number; canManage: boolean }) {
-  const [code, setCode] = useState<string>();
+  const [code, setCode] = useState<FlagsFilter['code']>();
   const [q, setQ] = useState('');
   const query = useDebounced(q, 300);
-  const [kind, setKind] = useState<string>();
+  const [kind, setKind] = useState<FollowUpsFilter['kind']>();
   const [onlyOverdue, setOnlyOverdue] = useState(false);
   const [recording, setRecording] = useState<FollowUp | null>(null);
   const flagQuery = { code, q: query };

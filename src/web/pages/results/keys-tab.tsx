@@ -3,7 +3,7 @@ import { Alert, Button, Form, Input, Modal, Popconfirm, Select, Space, Table, Ta
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { isApiError } from '../../api/client';
-import { type KeyItem, type KeyScope, type KeySector, resultsApi } from '../../api/results';
+import { type KeyItem, type KeySector, type KeysFilter, type KeysView, resultsApi } from '../../api/results';
 import { OrgSelect } from '../../components/org-select';
 import { notify } from '../../lib/notify';
 import { useLastData } from '../../lib/query';
@@ -17,13 +17,13 @@ const STATE_COLOR: Record<string, string> = {
 
 /** 重点管理 (R-USE-4): the weakest per sector, adjusted with reasons, tracked until 晋位升级. */
 export function KeysTab({ campaignId, canManage }: { campaignId: number; canManage: boolean }) {
-  const [state, setState] = useState<string>();
+  const [state, setState] = useState<KeysFilter['state']>();
   const [dialog, setDialog] = useState<{ kind: 'add' } | { kind: 'remove' | 'upgrade'; item: KeyItem } | null>(null);
   const list = useQuery({
     queryKey: ['key-management', campaignId, state],
     queryFn: ({ signal }) => resultsApi.keys(campaignId, { state }, signal),
   });
-  const data: { scope: KeyScope; items: KeyItem[]; sectors: KeySector[] } | null = useLastData(list.data) ?? null;
+  const data: KeysView | null = useLastData(list.data) ?? null;
   const error = list.error ? (isApiError(list.error) ? list.error.message : '加载失败') : null;
   const load = () => void list.refetch();
   const propose = async () => {

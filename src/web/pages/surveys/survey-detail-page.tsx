@@ -316,7 +316,10 @@ function ItemsTab({ detail, reload }: TabProps) {
 
 function RespondentsTab({ detail, reload }: TabProps) {
   const draft = detail.survey.state === 'draft';
-  const [query, setQuery] = useState<RespondentQuery>({ offset: 0, limit: 20 });
+  const [query, setQuery] = useState<RespondentQuery & Required<Pick<RespondentQuery, 'offset' | 'limit'>>>({
+    offset: 0,
+    limit: 20,
+  });
   const [importErrors, setImportErrors] = useState<string[]>([]);
   const [form] = Form.useForm<{ reporterId: number; name: string; category: string; phone?: string }>();
   const units = useMemo(() => detail.units.map((u) => ({ value: u.reporterId, label: u.orgName })), [detail.units]);
@@ -477,7 +480,9 @@ function RespondentsTab({ detail, reload }: TabProps) {
             { value: 'true', label: '抽中' },
             { value: 'false', label: '未抽中' },
           ]}
-          onChange={(v?: 'true' | 'false') => setQuery((q) => ({ ...q, sampled: v, offset: 0 }))}
+          onChange={(v?: 'true' | 'false') =>
+            setQuery((q) => ({ ...q, sampled: v === undefined ? undefined : v === 'true', offset: 0 }))
+          }
         />
         <Input.Search
           allowClear
