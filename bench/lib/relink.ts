@@ -5,8 +5,8 @@
 // columns and the raw files of each data directory, WAL included. None may pair more than 7 (the test's bound:
 // chance pairs about Poisson(1) of 60, P(≥ 8) < 1e-5). The methods are the test's, in the same order.
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, type Stats, statSync } from 'node:fs';
 import path from 'node:path';
+import { dataFiles, matchesIn } from '../../tests/setup/data-files';
 import { sql } from 'drizzle-orm';
 import { buildApp } from '../../src/server/app';
 import { type Db, openPostgres, queryRows } from '../../src/server/db/connect';
@@ -20,31 +20,6 @@ import { csrfOf, request } from './phones';
 const N = 60;
 const BOUND = 7;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function files(dir: string, keep: (rel: string) => boolean): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    let names: string[];
-    try {
-      names = readdirSync(d);
-    } catch {
-      return;
-    }
-    for (const n of names) {
-      const p = path.join(d, n);
-      let st: Stats;
-      try {
-        st = statSync(p);
-      } catch {
-        continue;
-      }
-      if (st.isDirectory()) walk(p);
-      else if (st.isFile() && keep(path.relative(dir, p))) out.push(p);
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
 
 const byOrder = (ranked: number[]) => ranked.filter((i, rank) => i === rank).length;
 const ctidKey = (ctid: string) => {
@@ -211,21 +186,9 @@ export async function relinkRound(o: {
         sql`select oid::int as oid from pg_database where datname = current_database()`,
       );
       const dir = o.cluster.nodes[i].dataDir;
-      const found = (paths: string[]) => {
-        const out: number[] = [];
-        for (const p of paths) {
-          let text: string;
-          try {
-            text = readFileSync(p).toString('latin1');
-          } catch {
-            continue;
-          }
-          for (const m of text.matchAll(MARKER)) out.push(Number(m[1]));
-        }
-        return out;
-      };
-      const inHeap = found(files(dir, (r) => r.startsWith(path.join('base', String(dbOid!.oid)))));
-      const inWal = found(files(dir, (r) => r.startsWith('pg_wal')));
+      const found = (paths: string[]) => matchesIn(paths, MARKER).map((m) => Number(m[1]));
+      const inHeap = found(dataFiles(dir, (r) => r.startsWith(path.join('base', String(dbOid!.oid)))));
+      const inWal = found(dataFiles(dir, (r) => r.startsWith('pg_wal')));
       links['data file byte order'] = byOrder(inHeap);
       links['WAL byte order'] = byOrder(inWal);
       const asTable = inWal.length > 0 && inWal.length % N === 0 && inWal.every((x, k) => x === inHeap[k % N]);

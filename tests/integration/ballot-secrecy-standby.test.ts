@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { dataFiles, matchesIn } from '../setup/data-files';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgCluster } from '../../bench/lib/pg-cluster';
 import { buildApp } from '../../src/server/app';
@@ -25,26 +25,10 @@ const run = randomBytes(4).toString('hex').toUpperCase();
 const marker = (i: number) => `SCRT${run}W${String(i).padStart(3, '0')}Z`;
 const MARKER = new RegExp(`SCRT${run}W(\\d{3})Z`, 'g');
 
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (e.isFile()) out.push(path.join(e.parentPath, e.name));
-  }
-  return out;
-}
-
 function markersIn(paths: string[]): number[] {
-  const found: number[] = [];
-  for (const p of paths) {
-    let text: string;
-    try {
-      text = readFileSync(p).toString('latin1');
-    } catch {
-      continue;
-    }
-    for (const m of text.matchAll(MARKER)) found.push(Number(m[1]));
-  }
-  return found.sort((a, b) => a - b);
+  return matchesIn(paths, MARKER)
+    .map((m) => Number(m[1]))
+    .sort((a, b) => a - b);
 }
 
 let cluster: PgCluster;
@@ -93,10 +77,10 @@ describe.runIf(onPostgres)('ballot secrecy with a synchronous standby (issue 19,
       ['standby', cluster.standby],
     ] as const) {
       const dir = cluster.nodes[i].dataDir;
-      const wal = filesUnder(path.join(dir, 'pg_wal'));
+      const wal = dataFiles(path.join(dir, 'pg_wal'));
       expect(markersIn(wal), `ballot texts in the ${label}'s WAL`).toEqual([]);
       // The scan can see them: each ballot is in the table files once (the standby's flushed by its restartpoint).
-      expect(markersIn(filesUnder(path.join(dir, 'base'))), `ballot texts in the ${label}'s tables`).toEqual([
+      expect(markersIn(dataFiles(path.join(dir, 'base'))), `ballot texts in the ${label}'s tables`).toEqual([
         ...Array(N).keys(),
       ]);
     }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -10,6 +10,7 @@ import { type Database, openPglite, queryRows } from '../../src/server/db/connec
 import { hashCode } from '../../src/server/modules/ballots/secret';
 import { freshDatabase } from '../setup/db';
 import { PGLITE_TEMPLATE } from '../setup/paths';
+import { dataFiles, matchesIn } from '../setup/data-files';
 import { TEST_COST, testClock } from '../factories';
 import { type BallotWorld, buildBallotWorld, roundWithCodes, vote } from './ballots-fixtures';
 
@@ -78,45 +79,11 @@ afterEach(async () => {
   pgliteDir = null;
 });
 
-/** Every file under `dir` (optionally only those under `sub`), skipping what cannot be read. */
-function files(dir: string, keep: (rel: string) => boolean): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    let names: string[];
-    try {
-      names = readdirSync(d);
-    } catch {
-      return;
-    }
-    for (const n of names) {
-      const p = path.join(d, n);
-      let st: ReturnType<typeof statSync>;
-      try {
-        st = statSync(p);
-      } catch {
-        continue;
-      }
-      if (st.isDirectory()) walk(p);
-      else if (st.isFile() && keep(path.relative(dir, p))) out.push(p);
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
-
 /** Markers of `kind` found in the files, in file-then-byte order: what reading the raw files gives. */
 function markersInFiles(paths: string[], kind: string): number[] {
-  const found: number[] = [];
-  for (const p of paths) {
-    let text: string;
-    try {
-      text = readFileSync(p).toString('latin1');
-    } catch {
-      continue;
-    }
-    for (const m of text.matchAll(MARKER)) if (m[1] === kind) found.push(Number(m[2]));
-  }
-  return found;
+  return matchesIn(paths, MARKER)
+    .filter((m) => m[1] === kind)
+    .map((m) => Number(m[2]));
 }
 
 /** How many of the ranked ballots sit at the rank of their own cast: a guess by order. */
@@ -125,14 +92,17 @@ const byOrder = (ranked: number[]) => ranked.filter((i, rank) => i === rank).len
 async function ourDataFiles() {
   if (!dataDir) return null;
   if (database.kind === 'pglite')
-    return { heap: files(dataDir, (r) => !r.startsWith('pg_wal')), wal: files(dataDir, (r) => r.startsWith('pg_wal')) };
+    return {
+      heap: dataFiles(dataDir, (r) => !r.startsWith('pg_wal')),
+      wal: dataFiles(dataDir, (r) => r.startsWith('pg_wal')),
+    };
   const [db] = await queryRows<{ oid: number }>(
     database.db,
     sql`select oid::int as oid from pg_database where datname = current_database()`,
   );
   return {
-    heap: files(dataDir, (r) => r.startsWith(path.join('base', String(db!.oid)))),
-    wal: files(dataDir, (r) => r.startsWith('pg_wal')),
+    heap: dataFiles(dataDir, (r) => r.startsWith(path.join('base', String(db!.oid)))),
+    wal: dataFiles(dataDir, (r) => r.startsWith('pg_wal')),
   };
 }
 
