@@ -9,18 +9,12 @@ import { buildApp } from '../../src/server/app';
 import { type Database, queryRows } from '../../src/server/db/connect';
 import { hashCode } from '../../src/server/modules/ballots/secret';
 import { buildBallotWorld, roundWithCodes } from '../../tests/integration/ballots-fixtures';
+import { prng } from './fuzz';
 import type { Sent } from './phones';
 
-/** mulberry32: the same seed replays the same run. */
+/** The same seed replays the same run (fuzz.ts's mulberry32): `rand` in [0, 1), `between(lo, hi)` in [lo, hi). */
 export function seeded(seed: number) {
-  let a = seed >>> 0;
-  const rand = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const { next: rand } = prng(seed);
   const between = (lo: number, hi: number) => Math.floor(lo + rand() * (hi - lo));
   return { rand, between };
 }
