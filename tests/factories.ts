@@ -99,39 +99,20 @@ export async function buildUser(
   return row;
 }
 
-/** Two counties, each with a township and two villages: the smallest tree that shows scoping. */
-export async function buildTwoCounties(db: Db) {
-  const countyA = await buildOrg(db, {
-    name: '甲县委',
-    code: 'A',
-    kind: 'committee',
-    sector: 'organ',
-    level: 'county',
-  });
-  const townA = await buildOrg(db, {
-    parent: countyA,
-    name: '甲一镇党委',
-    code: 'A-T1',
-    kind: 'committee',
-    level: 'township',
-  });
-  const villageA1 = await buildOrg(db, { parent: townA, name: '甲一镇东村党支部', code: 'A-T1-V1' });
-  const villageA2 = await buildOrg(db, { parent: townA, name: '甲一镇西村党支部', code: 'A-T1-V2' });
-  const countyB = await buildOrg(db, {
-    name: '乙县委',
-    code: 'B',
-    kind: 'committee',
-    sector: 'organ',
-    level: 'county',
-  });
-  const townB = await buildOrg(db, {
-    parent: countyB,
-    name: '乙一镇党委',
-    code: 'B-T1',
-    kind: 'committee',
-    level: 'township',
-  });
-  const villageB1 = await buildOrg(db, { parent: townB, name: '乙一镇南村党支部', code: 'B-T1-V1' });
+/**
+ * Two counties, each with a township and two villages: the smallest tree that shows scoping. `codePrefix` lets a test
+ * build its own copy in a shared database (organization codes are unique).
+ */
+export async function buildTwoCounties(db: Db, { codePrefix = '' }: { codePrefix?: string } = {}) {
+  const org = (x: Parameters<typeof buildOrg>[1] & { code: string }) =>
+    buildOrg(db, { ...x, code: `${codePrefix}${x.code}` });
+  const countyA = await org({ name: '甲县委', code: 'A', kind: 'committee', sector: 'organ', level: 'county' });
+  const townA = await org({ parent: countyA, name: '甲一镇党委', code: 'A-T1', kind: 'committee', level: 'township' });
+  const villageA1 = await org({ parent: townA, name: '甲一镇东村党支部', code: 'A-T1-V1' });
+  const villageA2 = await org({ parent: townA, name: '甲一镇西村党支部', code: 'A-T1-V2' });
+  const countyB = await org({ name: '乙县委', code: 'B', kind: 'committee', sector: 'organ', level: 'county' });
+  const townB = await org({ parent: countyB, name: '乙一镇党委', code: 'B-T1', kind: 'committee', level: 'township' });
+  const villageB1 = await org({ parent: townB, name: '乙一镇南村党支部', code: 'B-T1-V1' });
   return { countyA, townA, villageA1, villageA2, countyB, townB, villageB1 };
 }
 

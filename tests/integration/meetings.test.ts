@@ -13,6 +13,7 @@ import {
   buildOrg,
   buildReporter,
   buildSecretary,
+  buildTwoCounties,
   buildUser,
   setupTestApp,
   signIn,
@@ -27,7 +28,7 @@ import {
  */
 let shared: Awaited<ReturnType<typeof setupTestApp>>;
 let t: Awaited<ReturnType<typeof setupTestApp>>;
-let tree: Awaited<ReturnType<typeof buildTree>>;
+let tree: Awaited<ReturnType<typeof buildTwoCounties>>;
 let s: Record<string, Session> = {};
 let campaignId: number;
 let otherCampaignId: number;
@@ -38,26 +39,12 @@ const count = async (table: string, where = 'true') =>
   (await queryRows<{ n: number }>(t.db, sql.raw(`select count(*)::int as n from ${table} where ${where}`)))[0].n;
 const audits = async (action: string) => count('audit_log', `action = '${action}'`);
 
-/** buildTwoCounties' tree with the organization codes prefixed per world (codes are unique in the database). */
-async function buildTree(n: number) {
-  const db = t.db;
-  const org = (x: Parameters<typeof buildOrg>[1] & { code: string }) => buildOrg(db, { ...x, code: `W${n}-${x.code}` });
-  const countyA = await org({ name: '甲县委', code: 'A', kind: 'committee', sector: 'organ', level: 'county' });
-  const townA = await org({ parent: countyA, name: '甲一镇党委', code: 'A-T1', kind: 'committee', level: 'township' });
-  const villageA1 = await org({ parent: townA, name: '甲一镇东村党支部', code: 'A-T1-V1' });
-  const villageA2 = await org({ parent: townA, name: '甲一镇西村党支部', code: 'A-T1-V2' });
-  const countyB = await org({ name: '乙县委', code: 'B', kind: 'committee', sector: 'organ', level: 'county' });
-  const townB = await org({ parent: countyB, name: '乙一镇党委', code: 'B-T1', kind: 'committee', level: 'township' });
-  const villageB1 = await org({ parent: townB, name: '乙一镇南村党支部', code: 'B-T1-V1' });
-  return { countyA, townA, villageA1, villageA2, countyB, townB, villageB1 };
-}
-
 /** The two counties, both townships' published 001 rounds with their reporters, and the signed-in accounts. */
 async function buildWorld() {
   const n = ++worlds;
   s = {};
   rep = {};
-  tree = await buildTree(n);
+  tree = await buildTwoCounties(t.db, { codePrefix: `W${n}-` });
   // A university-style round (001): 分党委 speak 8 minutes and must report on site; 党支部 speak 5 and may report in writing.
   const subCommittee = await buildOrg(t.db, {
     parent: tree.townA,

@@ -12,7 +12,15 @@ import {
 } from '../../src/server/db/schema';
 import { computeDueDate } from '../../src/server/modules/reports/due-date';
 import { nextState } from '../../src/domain/report-review';
-import { buildCampaign, buildOrg, buildSecretary, buildUser, setupTestApp, signIn, type Session } from '../factories';
+import {
+  buildCampaign,
+  buildTwoCounties,
+  buildSecretary,
+  buildUser,
+  setupTestApp,
+  signIn,
+  type Session,
+} from '../factories';
 import { goodSections, makeReportDocx, patchSettings, upload } from './reports-helpers';
 
 /**
@@ -22,7 +30,7 @@ import { goodSections, makeReportDocx, patchSettings, upload } from './reports-h
  */
 let shared: Awaited<ReturnType<typeof setupTestApp>>;
 let t: Awaited<ReturnType<typeof setupTestApp>>;
-let tree: Awaited<ReturnType<typeof buildTree>>;
+let tree: Awaited<ReturnType<typeof buildTwoCounties>>;
 let campaignId: number;
 let reporterA1: number;
 let reporterA2: number;
@@ -45,25 +53,11 @@ async function open(session: Session, reporterId: number) {
 const auditCount = async (action: string) =>
   (await t.db.select().from(auditLog).where(eq(auditLog.action, action))).length;
 
-/** buildTwoCounties' tree with the organization codes prefixed per world (codes are unique in the database). */
-async function buildTree(n: number) {
-  const db = t.db;
-  const org = (x: Parameters<typeof buildOrg>[1] & { code: string }) => buildOrg(db, { ...x, code: `W${n}-${x.code}` });
-  const countyA = await org({ name: '甲县委', code: 'A', kind: 'committee', sector: 'organ', level: 'county' });
-  const townA = await org({ parent: countyA, name: '甲一镇党委', code: 'A-T1', kind: 'committee', level: 'township' });
-  const villageA1 = await org({ parent: townA, name: '甲一镇东村党支部', code: 'A-T1-V1' });
-  const villageA2 = await org({ parent: townA, name: '甲一镇西村党支部', code: 'A-T1-V2' });
-  const countyB = await org({ name: '乙县委', code: 'B', kind: 'committee', sector: 'organ', level: 'county' });
-  const townB = await org({ parent: countyB, name: '乙一镇党委', code: 'B-T1', kind: 'committee', level: 'township' });
-  const villageB1 = await org({ parent: townB, name: '乙一镇南村党支部', code: 'B-T1-V1' });
-  return { countyA, townA, villageA1, villageA2, countyB, townB, villageB1 };
-}
-
 /** The two counties, their secretaries and signed-in accounts, and each township's 2025 round, in the database `t`. */
 async function buildWorld() {
   const n = ++worlds;
   s = {};
-  tree = await buildTree(n);
+  tree = await buildTwoCounties(t.db, { codePrefix: `W${n}-` });
   await buildSecretary(t.db, tree.villageA1.id, { name: '王前进', tenureStart: '2019-03-01' });
   // In office since October: under three months at the November test date (R-REP-5).
   await buildSecretary(t.db, tree.villageA2.id, { name: '李新任', tenureStart: '2025-10-08' });
