@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import { sql } from 'drizzle-orm';
 import { methodLabel } from '../../../domain/checklist';
 import { type DbOrTx, queryRows } from '../../db/connect';
@@ -6,18 +5,14 @@ import type { AuthUser } from '../../http/context';
 import { computeProgress, type ProgressFilter, STATUS_LABELS } from './list-progress';
 import { assertViewAll } from './policy';
 import { getCampaignRef } from './repo';
-
-const header = (ws: ExcelJS.Worksheet) => {
-  ws.getRow(1).font = { bold: true };
-  ws.views = [{ state: 'frozen', ySplit: 1 }];
-};
+import { newWorkbook, styleSheet, workbookBuffer } from '../documents/xlsx';
 
 /** 实地考核得分: one row per reporter (as the progress table, same filters) and one per scored item. */
 export async function exportScores(db: DbOrTx, user: AuthUser, campaignId: number, filter: ProgressFilter) {
   const campaign = await getCampaignRef(db, campaignId, user);
   assertViewAll(user, campaign);
   const { items } = await computeProgress(db, user, campaign, { ...filter, offset: 0, limit: undefined });
-  const wb = new ExcelJS.Workbook();
+  const wb = newWorkbook();
   const ws = wb.addWorksheet('得分汇总');
   ws.columns = [
     { header: '述职党组织', key: 'orgName', width: 32 },
@@ -42,7 +37,7 @@ export async function exportScores(db: DbOrTx, user: AuthUser, campaignId: numbe
       completedAt: r.completedAt ? new Date(r.completedAt) : null,
     });
   }
-  header(ws);
+  styleSheet(ws);
 
   const detail = wb.addWorksheet('评分明细');
   detail.columns = [
@@ -94,7 +89,7 @@ export async function exportScores(db: DbOrTx, user: AuthUser, campaignId: numbe
       });
     }
   }
-  header(detail);
-  const buffer = Buffer.from(await wb.xlsx.writeBuffer());
+  styleSheet(detail);
+  const buffer = await workbookBuffer(wb);
   return { name: `${campaign.title}-实地考核得分.xlsx`, buffer };
 }

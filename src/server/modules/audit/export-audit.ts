@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import { parseAnchors } from '../../../domain/audit-anchor';
 import { AppError } from '../../../domain/errors';
 import type { DbOrTx } from '../../db/connect';
@@ -6,6 +5,7 @@ import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
 import { ANCHOR_SHEET, type AuditAnchors } from './anchors';
 import { type AuditQuery, searchAudit } from './search-audit';
+import { newWorkbook, styleSheet, workbookBuffer } from '../documents/xlsx';
 
 export const AUDIT_EXPORT_MAX = 50_000;
 /** Excel refuses longer cells. */
@@ -52,7 +52,7 @@ export async function exportAudit(
   }
   const loaded = anchors ? await anchors.load().catch(() => null) : null;
 
-  const wb = new ExcelJS.Workbook();
+  const wb = newWorkbook();
   const ws = wb.addWorksheet('审计日志');
   ws.columns = [
     { header: '时间（北京时间）', key: 'at', width: 20, style: { numFmt: 'yyyy-mm-dd hh:mm:ss' } },
@@ -64,8 +64,7 @@ export async function exportAudit(
     { header: 'IP 地址', key: 'ip', width: 16 },
     { header: '详情', key: 'detail', width: 60 },
   ];
-  ws.getRow(1).font = { bold: true };
-  ws.views = [{ state: 'frozen', ySplit: 1 }];
+  styleSheet(ws);
   for (const r of page.items) {
     const detail = r.detail == null ? '' : JSON.stringify(r.detail);
     ws.addRow({
@@ -117,5 +116,5 @@ export async function exportAudit(
     for (const a of recent) as.addRow([a.at.toISOString(), a.line]);
   }
   const stamp = shanghai(actor.at.toISOString()).toISOString().slice(0, 16).replace(/[-:T]/g, '');
-  return { name: `审计日志-${stamp}.xlsx`, buffer: Buffer.from(await wb.xlsx.writeBuffer()) };
+  return { name: `审计日志-${stamp}.xlsx`, buffer: await workbookBuffer(wb) };
 }

@@ -11,7 +11,6 @@ import {
   VerticalAlign,
   WidthType,
 } from 'docx';
-import ExcelJS from 'exceljs';
 import { fillForm } from '../../../domain/ballot-codes';
 import type { BallotForm } from '../../../domain/campaign-settings';
 import { GRADE_LABELS, GRADES } from '../../../domain/grades';
@@ -21,6 +20,7 @@ import type { AuthUser } from '../../http/context';
 import { assertManage } from './policy';
 import { getMeetingContext, meetingReporters } from './repo';
 import { computeResults, cryptoRng } from './compute-results';
+import { newWorkbook, styleSheet, workbookBuffer } from '../documents/xlsx';
 
 const FANGSONG = '仿宋_GB2312';
 const mm = (v: number) => Math.round((v / 25.4) * 1440);
@@ -125,8 +125,8 @@ export async function resultsXlsx(
   roundId: number,
 ): Promise<{ name: string; buffer: Buffer }> {
   const data = await computeResults(db, user, roundId);
-  const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet('测评结果', { views: [{ state: 'frozen', ySplit: 1 }] });
+  const wb = newWorkbook();
+  const ws = wb.addWorksheet('测评结果');
   ws.columns = [
     { header: '排名', width: 6 },
     { header: '述职对象', width: 30 },
@@ -152,14 +152,14 @@ export async function resultsXlsx(
       r.score,
     ]);
   }
-  ws.getRow(1).font = { bold: true };
+  styleSheet(ws);
   ws.addRow([]);
   ws.addRow([data.note]);
   ws.addRow([data.scoreFormula.unweighted]);
   ws.addRow([data.scoreFormula.weighted]);
   ws.addRow([`分类统计和意见建议仅在不少于${data.minGroupSize}票时显示。`]);
 
-  const cat = wb.addWorksheet('分类统计', { views: [{ state: 'frozen', ySplit: 1 }] });
+  const cat = wb.addWorksheet('分类统计');
   cat.addRow([
     '述职对象',
     '参评人员类别',
@@ -180,9 +180,9 @@ export async function resultsXlsx(
       ]);
     }
   }
-  cat.getRow(1).font = { bold: true };
+  styleSheet(cat);
 
-  const texts = wb.addWorksheet('问题和意见建议', { views: [{ state: 'frozen', ySplit: 1 }] });
+  const texts = wb.addWorksheet('问题和意见建议');
   texts.addRow(['述职对象', '类型', '内容（随机排序）']);
   for (const r of data.results) {
     if (r.problems === null) texts.addRow([r.name, '—', `不足${data.minGroupSize}票，不显示文字意见`]);
@@ -190,7 +190,7 @@ export async function resultsXlsx(
     for (const t of shuffle(r.suggestions ?? [], cryptoRng)) texts.addRow([r.name, '意见建议', t]);
   }
   texts.getColumn(3).width = 80;
-  texts.getRow(1).font = { bold: true };
-  const buffer = Buffer.from(await wb.xlsx.writeBuffer());
+  styleSheet(texts);
+  const buffer = await workbookBuffer(wb);
   return { name: `${data.meetingTitle}测评结果.xlsx`, buffer };
 }

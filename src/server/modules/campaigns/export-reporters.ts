@@ -1,16 +1,16 @@
-import ExcelJS from 'exceljs';
 import type { DbOrTx } from '../../db/connect';
 import type { AuthUser } from '../../http/context';
 import { assertFullRead } from './policy';
 import { getCampaign } from './repo';
 import { queryReporters, type ReporterFilter } from './list-reporters';
+import { newWorkbook, styleSheet, workbookBuffer } from '../documents/xlsx';
 
 /** The reporters list as 组织部 keeps it: one row per reporter, filters as on the page. */
 export async function exportReporters(db: DbOrTx, user: AuthUser, id: number, f: ReporterFilter, now: Date) {
   const { campaign: c, organizer } = await getCampaign(db, id, { viewer: user });
   assertFullRead(user, organizer.path);
   const { items } = await queryReporters(db, c, f, null, now);
-  const wb = new ExcelJS.Workbook();
+  const wb = newWorkbook();
   const ws = wb.addWorksheet('述职对象');
   ws.columns = [
     { header: '序号', key: 'no', width: 6 },
@@ -33,8 +33,7 @@ export async function exportReporters(db: DbOrTx, user: AuthUser, id: number, f:
     { header: '状态', key: 'status', width: 10 },
     { header: '移出理由', key: 'removedReason', width: 30 },
   ];
-  ws.getRow(1).font = { bold: true };
-  ws.views = [{ state: 'frozen', ySplit: 1 }];
+  styleSheet(ws);
   items.forEach((r, i) =>
     ws.addRow({
       no: i + 1,
@@ -58,5 +57,5 @@ export async function exportReporters(db: DbOrTx, user: AuthUser, id: number, f:
       removedReason: r.removedReason ?? '',
     }),
   );
-  return { name: `${c.title}-述职对象名单.xlsx`, buffer: Buffer.from(await wb.xlsx.writeBuffer()) };
+  return { name: `${c.title}-述职对象名单.xlsx`, buffer: await workbookBuffer(wb) };
 }

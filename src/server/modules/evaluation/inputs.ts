@@ -10,6 +10,7 @@ import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
 import { assertManage } from './policy';
 import { assertOpen, evaluationContext, mapLocked } from './repo';
+import { addSheet, newWorkbook, workbookBuffer } from '../documents/xlsx';
 
 /** What the organizer records per reporter (R-GRADE-1 平时掌握 / 述职评议, R-GRADE-3 major error, accountability). */
 export interface EvaluationInput {
@@ -158,10 +159,12 @@ export async function inputsTemplate(db: Db, user: AuthUser, campaignId: number)
       and(eq(reporterRows.campaignId, campaignId), eq(reporterRows.role, 'reporter'), isNull(reporterRows.removedAt)),
     )
     .orderBy(orgUnits.code);
-  const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet('平时掌握等录入', { views: [{ state: 'frozen', ySplit: 1 }] });
-  ws.columns = HEADERS.map((h, k) => ({ header: h, width: [14, 30, 12, 30, 12, 30, 10, 30, 10, 30][k] }));
-  ws.getRow(1).font = { bold: true };
+  const wb = newWorkbook();
+  const ws = addSheet(
+    wb,
+    '平时掌握等录入',
+    HEADERS.map((h, k) => ({ header: h, width: [14, 30, 12, 30, 12, 30, 10, 30, 10, 30][k] })),
+  );
   const yn = (b: boolean | undefined) => (b ? '是' : '否');
   for (const r of rows) {
     ws.addRow([
@@ -177,7 +180,7 @@ export async function inputsTemplate(db: Db, user: AuthUser, campaignId: number)
       r.i?.accountabilityNote ?? '',
     ]);
   }
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  return workbookBuffer(wb);
 }
 
 const cellText = (v: ExcelJS.CellValue): string => {

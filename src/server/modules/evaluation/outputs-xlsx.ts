@@ -2,15 +2,14 @@
  * Excel outputs of the locked evaluation (R-GRADE-6): the ranking table and the cadre-file sheets (干部档案).
  * FORMATS.md: Chinese header row, frozen; numbers as numbers; dates as dates.
  */
-import ExcelJS from 'exceljs';
 import { COMPONENT_LABELS } from '../../../domain/composite';
 import { GRADE_LABELS, type Grade } from '../../../domain/grades';
 import { sectorLabel } from '../../../domain/org-taxonomy';
 import { type OutputCampaign, type OutputRow, shanghaiDate, weightedComponents } from './outputs-data';
 import { formatDateProse } from '../../../domain/calendar';
+import { addSheet, newWorkbook, styleSheet, workbookBuffer, xlsxDate } from '../documents/xlsx';
 
 const label = (g: Grade | null) => (g ? GRADE_LABELS[g] : '');
-const asDate = (iso: string) => new Date(`${iso}T00:00:00Z`);
 const opinion = (r: OutputRow) =>
   [
     r.opinionAchievements && `主要成绩：${r.opinionAchievements}`,
@@ -23,8 +22,8 @@ const opinion = (r: OutputRow) =>
 /** 排名表: rank, organization, sector, each weighted component, composite, suggested and final grade, reason. */
 export async function rankingXlsx(c: OutputCampaign, rows: OutputRow[]): Promise<Buffer> {
   const comps = weightedComponents(c.settings);
-  const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet('综合评价排名', { views: [{ state: 'frozen', ySplit: 1 }] });
+  const wb = newWorkbook();
+  const ws = wb.addWorksheet('综合评价排名');
   ws.columns = [
     { header: '排名', width: 6 },
     { header: '党组织', width: 30 },
@@ -54,12 +53,12 @@ export async function rankingXlsx(c: OutputCampaign, rows: OutputRow[]): Promise
     ]);
   }
   for (let i = 0; i < comps.length + 1; i++) ws.getColumn(5 + i).numFmt = '0.00';
-  ws.getRow(1).font = { bold: true };
+  styleSheet(ws);
   ws.addRow([]);
   ws.addRow([
     `${c.organizerName}于${formatDateProse(shanghaiDate(c.lockedAt))}研究确定${c.decisionNote ? `（${c.decisionNote}）` : ''}；得分保留两位小数（四舍五入），排名按综合得分从高到低。`,
   ]);
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  return workbookBuffer(wb);
 }
 
 /** Excel sheet names: at most 31 characters, none of []:*?/\, unique in the book. */
@@ -86,10 +85,9 @@ const CADRE_FIELDS = [
  * into the cadre file (label | value), so each sheet prints on one page.
  */
 export async function cadreSheetsXlsx(c: OutputCampaign, rows: OutputRow[]): Promise<Buffer> {
-  const decided = asDate(shanghaiDate(c.lockedAt));
-  const wb = new ExcelJS.Workbook();
-  const index = wb.addWorksheet('名册', { views: [{ state: 'frozen', ySplit: 1 }] });
-  index.columns = [
+  const decided = xlsxDate(shanghaiDate(c.lockedAt));
+  const wb = newWorkbook();
+  const index = addSheet(wb, '名册', [
     { header: '序号', width: 6 },
     { header: '姓名', width: 10 },
     { header: '职务', width: 10 },
@@ -98,8 +96,7 @@ export async function cadreSheetsXlsx(c: OutputCampaign, rows: OutputRow[]): Pro
     { header: '综合评价等次', width: 12 },
     { header: '党委研究确定日期', width: 16 },
     { header: '工作表', width: 20 },
-  ];
-  index.getRow(1).font = { bold: true };
+  ]);
   index.getColumn(7).numFmt = 'yyyy"年"m"月"d"日"';
   const used = new Set(['名册']);
   rows.forEach((r, i) => {
@@ -150,5 +147,5 @@ export async function cadreSheetsXlsx(c: OutputCampaign, rows: OutputRow[]): Pro
     ws.getCell(`A${CADRE_FIELDS.length + 3}`).value =
       `填报单位：${c.organizerName}${c.decisionNote ? `（${c.decisionNote}）` : ''}`;
   });
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  return workbookBuffer(wb);
 }

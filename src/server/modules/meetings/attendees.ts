@@ -8,6 +8,7 @@ import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
 import { assertManage } from './policy';
 import { assertOpen, attendeeRows, getMeeting } from './repo';
+import { newWorkbook, styleSheet, workbookBuffer } from '../documents/xlsx';
 
 export interface AttendeeIn {
   categoryKey: string;
@@ -210,10 +211,10 @@ export async function importAttendees(db: DbOrTx, user: AuthUser, actor: AuditAc
 export async function attendeesTemplate(db: DbOrTx, user: AuthUser, id: number): Promise<Buffer> {
   const { campaign } = await getMeeting(db, id, { viewer: user });
   assertManage(user, campaign.organizerPath);
-  const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet('参会人员名单', { views: [{ state: 'frozen', ySplit: 1 }] });
+  const wb = newWorkbook();
+  const ws = wb.addWorksheet('参会人员名单');
   ws.addRow([...HEADERS]);
-  ws.getRow(1).font = { bold: true };
+  styleSheet(ws);
   ws.columns.forEach((c, i) => {
     c.width = [24, 12, 28, 16, 10][i];
   });
@@ -232,5 +233,5 @@ export async function attendeesTemplate(db: DbOrTx, user: AuthUser, id: number):
   help.columns.forEach((c, i) => {
     c.width = [14, 40, 60][i];
   });
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  return workbookBuffer(wb);
 }

@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import { commentModeLabel } from '../../../domain/campaign-settings';
 import { secretaryTitle } from '../../../domain/org-names';
 import {
@@ -17,6 +16,7 @@ import type { MeetingRounds } from './rounds-port';
 import { presentAttendance, presentAttendee, ROLE_LABELS } from './present';
 import { agendaItems, assignedObservers, attendanceRows, attendeeRows, commentRows, getMeeting } from './repo';
 import { readTogether } from '../../db/parallel';
+import { addSheet, newWorkbook, workbookBuffer, xlsxDate } from '../documents/xlsx';
 
 /** Excel has no time zones: write the Asia/Shanghai wall-clock time people saw in the room. */
 const shanghai = (d: Date | null) => (d ? new Date(d.getTime() + 8 * 3600_000) : null);
@@ -154,20 +154,16 @@ export async function meetingRecordDocx(db: DbOrTx, user: AuthUser, id: number, 
 /** Agenda and attendance as .xlsx, one sheet per table, Chinese headers frozen (FORMATS.md). */
 export async function meetingSheetXlsx(db: DbOrTx, user: AuthUser, id: number) {
   const { meeting, agenda, attendance, comments, attendees } = await load(db, user, id);
-  const wb = new ExcelJS.Workbook();
-  const sheet = (name: string, columns: { header: string; key: string; width: number }[]) => {
-    const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
-    ws.columns = columns;
-    ws.getRow(1).font = { bold: true };
-    return ws;
-  };
+  const wb = newWorkbook();
+  const sheet = (name: string, columns: { header: string; key: string; width: number }[]) =>
+    addSheet(wb, name, columns);
   const info = sheet('会议', [
     { header: '项目', key: 'k', width: 14 },
     { header: '内容', key: 'v', width: 50 },
   ]);
   info.addRows([
     { k: '会议名称', v: meeting.title },
-    { k: '日期', v: new Date(`${meeting.meetingDate}T00:00:00Z`) },
+    { k: '日期', v: xlsxDate(meeting.meetingDate) },
     { k: '地点', v: meeting.place },
     { k: '主持人', v: meeting.chair ?? '' },
     { k: '记录人', v: meeting.recorder ?? '' },
@@ -254,5 +250,5 @@ export async function meetingSheetXlsx(db: DbOrTx, user: AuthUser, id: number) {
     });
   }
   cm.getColumn('at').numFmt = 'yyyy-mm-dd hh:mm';
-  return { name: `${meeting.title}议程及参会人员.xlsx`, buffer: Buffer.from(await wb.xlsx.writeBuffer()) };
+  return { name: `${meeting.title}议程及参会人员.xlsx`, buffer: await workbookBuffer(wb) };
 }

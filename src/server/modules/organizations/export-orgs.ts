@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import { sql } from 'drizzle-orm';
 import { kindLabel, levelLabel, sectorLabel } from '../../../domain/org-taxonomy';
 import { type DbOrTx, queryRows } from '../../db/connect';
@@ -6,6 +5,7 @@ import type { AuthUser } from '../../http/context';
 import { addOrgSheet } from './import-template';
 import { assertRead } from './policy';
 import { getOrg } from './repo';
+import { newWorkbook, workbookBuffer, xlsxDate } from '../documents/xlsx';
 
 /** The subtree in the import layout, so an export can be edited and imported elsewhere. */
 export async function exportOrgs(
@@ -26,7 +26,7 @@ export async function exportOrgs(
     where o.path like ${`${root.path}%`}
     order by o.depth, o.code`,
   );
-  const wb = new ExcelJS.Workbook();
+  const wb = newWorkbook();
   const ws = addOrgSheet(wb);
   for (const r of rows) {
     ws.addRow({
@@ -38,9 +38,9 @@ export async function exportOrgs(
       level: levelLabel(r.level!),
       secretaryName: r.sec_name ?? '',
       secretaryPosition: r.sec_position ?? '',
-      tenureStart: r.tenure_start ? new Date(`${r.tenure_start}T00:00:00Z`) : null,
+      tenureStart: xlsxDate(r.tenure_start),
       secretaryPhone: r.sec_phone ?? '',
     });
   }
-  return { name: `${root.name}-组织架构.xlsx`, buffer: Buffer.from(await wb.xlsx.writeBuffer()) };
+  return { name: `${root.name}-组织架构.xlsx`, buffer: await workbookBuffer(wb) };
 }

@@ -1,10 +1,9 @@
-import ExcelJS from 'exceljs';
 import type { DbOrTx } from '../../db/connect';
 import type { AuthUser } from '../../http/context';
 import { loadAssignments, loadGroups } from './list-observers';
 import { assertManageObservers } from './policy';
 import { getCampaignRef } from './repo';
-import { styleSheet, xlsxDate } from './xlsx';
+import { newWorkbook, styleSheet, workbookBuffer, xlsxDate } from '../documents/xlsx';
 
 const window = (m: { start: string; end: string } | null) =>
   m ? (m.start === m.end ? m.start : `${m.start} 至 ${m.end}`) : '';
@@ -16,7 +15,7 @@ export async function exportObserverGroups(db: DbOrTx, user: AuthUser, campaignI
   const groups = await loadGroups(db, campaignId);
   const rows = await loadAssignments(db, campaignId, {});
 
-  const wb = new ExcelJS.Workbook();
+  const wb = newWorkbook();
   const ws = wb.addWorksheet('分组名单');
   ws.columns = [
     { header: '组别', key: 'group', width: 14 },
@@ -62,5 +61,5 @@ export async function exportObserverGroups(db: DbOrTx, user: AuthUser, campaignI
     });
   }
   styleSheet(detail);
-  return { name: `${campaign.title}-观察员分组名单.xlsx`, buffer: Buffer.from(await wb.xlsx.writeBuffer()) };
+  return { name: `${campaign.title}-观察员分组名单.xlsx`, buffer: await workbookBuffer(wb) };
 }

@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import {
   CAMPAIGN_STATE_LABELS,
   FILING_STATE_LABELS,
@@ -12,7 +11,7 @@ import { loadProgress, type ProgressFilter } from './get-progress';
 import { assertViewProgress } from './policy';
 import { getCampaignRef } from './repo';
 import { shanghaiDate } from '../../../domain/calendar';
-import { styleSheet, xlsxDate } from './xlsx';
+import { newWorkbook, styleSheet, workbookBuffer, xlsxDate } from '../documents/xlsx';
 
 /** The progress table as the page shows it (same filters), for 组织部 to file or forward. */
 export async function exportProgress(
@@ -25,7 +24,7 @@ export async function exportProgress(
   const campaign = await getCampaignRef(db, campaignId, user);
   assertViewProgress(user, campaign);
   const { items } = await loadProgress(db, user, campaignId, shanghaiDate(now), filter);
-  const wb = new ExcelJS.Workbook();
+  const wb = newWorkbook();
   const ws = wb.addWorksheet('进度');
   ws.columns = [
     { header: '组织单位', key: 'organizer', width: 28 },
@@ -58,5 +57,5 @@ export async function exportProgress(
     });
   }
   styleSheet(ws);
-  return { name: `${campaign.title}-进度.xlsx`, buffer: Buffer.from(await wb.xlsx.writeBuffer()) };
+  return { name: `${campaign.title}-进度.xlsx`, buffer: await workbookBuffer(wb) };
 }

@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import { and, eq, sql } from 'drizzle-orm';
 import { AppError, notFound } from '../../../domain/errors';
 import { GRADE_LABELS, isGrade } from '../../../domain/grades';
@@ -11,10 +10,10 @@ import { type DbOrTx, queryRows } from '../../db/connect';
 import { keyManagement } from '../../db/schema';
 import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
-import { styleSheet } from '../oversight/xlsx';
 import { assertManageResults, assertViewResults } from './policy';
 import { descendantsCte } from '../oversight/repo';
 import { assertLocked, getCampaignRef, gradedReporters } from './repo';
+import { newWorkbook, styleSheet, workbookBuffer } from '../documents/xlsx';
 
 export const KEY_STATE_LABELS: Record<string, string> = {
   proposed: '拟列入',
@@ -389,7 +388,7 @@ export async function adjustKeyManagement(
 
 export async function exportKeyManagement(db: DbOrTx, user: AuthUser, campaignId: number): Promise<Buffer> {
   const { items } = await listKeyManagement(db, user, campaignId, {});
-  const wb = new ExcelJS.Workbook();
+  const wb = newWorkbook();
   const ws = wb.addWorksheet('重点管理名单');
   ws.columns = [
     { header: '党组织', key: 'org', width: 30 },
@@ -414,5 +413,5 @@ export async function exportKeyManagement(db: DbOrTx, user: AuthUser, campaignId
     });
   }
   styleSheet(ws);
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  return workbookBuffer(wb);
 }

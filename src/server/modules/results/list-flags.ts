@@ -1,11 +1,10 @@
-import ExcelJS from 'exceljs';
 import { sql } from 'drizzle-orm';
 import { GRADE_LABELS, isGrade } from '../../../domain/grades';
 import { type DbOrTx, escapeLike, queryRows } from '../../db/connect';
 import type { AuthUser } from '../../http/context';
-import { styleSheet } from '../oversight/xlsx';
 import { assertViewResults } from './policy';
 import { getCampaignRef } from './repo';
+import { newWorkbook, styleSheet, workbookBuffer } from '../documents/xlsx';
 
 export const FLAG_LABELS: Record<string, string> = {
   no_excellent: '年度考核不得评优秀',
@@ -51,7 +50,7 @@ export async function listFlags(db: DbOrTx, user: AuthUser, campaignId: number, 
 /** The list the cadre-assessment office needs (R-USE-1): who may not be rated 优秀, and why. */
 export async function exportFlags(db: DbOrTx, user: AuthUser, campaignId: number): Promise<Buffer> {
   const rows = await listFlags(db, user, campaignId, {});
-  const wb = new ExcelJS.Workbook();
+  const wb = newWorkbook();
   const ws = wb.addWorksheet('结果运用');
   ws.columns = [
     { header: '党组织', key: 'org', width: 30 },
@@ -72,5 +71,5 @@ export async function exportFlags(db: DbOrTx, user: AuthUser, campaignId: number
     });
   }
   styleSheet(ws);
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  return workbookBuffer(wb);
 }

@@ -7,15 +7,15 @@ import { type DbOrTx, queryRows } from '../../db/connect';
 import { performanceHonours, performanceScores } from '../../db/schema';
 import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
-import { styleSheet } from '../oversight/xlsx';
 import { assertManageResults, assertViewResults } from './policy';
 import { getCampaignRef, gradedReporters } from './repo';
+import { newWorkbook, styleSheet, workbookBuffer } from '../documents/xlsx';
 
 const HEADERS = ['组织编码', '党组织名称', '绩效得分', '绩效排名'] as const;
 const MAX_ROWS = 20_000;
 
 export async function performanceTemplate(): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = newWorkbook();
   const ws = wb.addWorksheet('绩效考核结果');
   ws.addRow([...HEADERS]);
   ws.addRow(['示例：QH-001', '某某村党支部（可不填）', 92.5, 1]);
@@ -23,7 +23,7 @@ export async function performanceTemplate(): Promise<Buffer> {
     c.width = 18;
   });
   styleSheet(ws);
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  return workbookBuffer(wb);
 }
 
 const cellText = (v: ExcelJS.CellValue): string => {
@@ -241,7 +241,7 @@ export async function parallelView(db: DbOrTx, user: AuthUser, campaignId: numbe
 export async function exportParallel(db: DbOrTx, user: AuthUser, campaignId: number): Promise<Buffer> {
   const view = await parallelView(db, user, campaignId);
   if (!view.locked) throw new AppError('EVALUATION_NOT_LOCKED');
-  const wb = new ExcelJS.Workbook();
+  const wb = newWorkbook();
   const ws = wb.addWorksheet('平行考核');
   ws.columns = [
     { header: '组织编码', key: 'code', width: 14 },
@@ -281,5 +281,5 @@ export async function exportParallel(db: DbOrTx, user: AuthUser, campaignId: num
     });
   }
   styleSheet(ws);
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  return workbookBuffer(wb);
 }

@@ -1,5 +1,4 @@
 import { assertPhaseOpen } from '../campaigns/phase-gate';
-import ExcelJS from 'exceljs';
 import { eq, sql } from 'drizzle-orm';
 import { AppError } from '../../../domain/errors';
 import { GRADE_LABELS, GRADES, type Grade, isGrade } from '../../../domain/grades';
@@ -19,11 +18,11 @@ import { summaryReports } from '../../db/schema';
 import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
 import { type GongwenBlock, gongwenBuffer } from '../documents/gongwen';
-import { styleSheet } from '../oversight/xlsx';
 import { listPaperTallies } from '../ballots/paper-tallies';
 import { phoneBallotCounts, releasedRoundsPaperCounts } from '../ballots/queries';
 import { assertManageResults, assertReceiveSummary, assertViewResults } from './policy';
 import { addDays, getCampaignRef, gradedReporters, today } from './repo';
+import { newWorkbook, styleSheet, workbookBuffer } from '../documents/xlsx';
 
 export const SUMMARY_SECTIONS = [
   { key: 'overview', title: '基本情况' },
@@ -532,8 +531,8 @@ export async function resultsTable(db: DbOrTx, user: AuthUser, campaignId: numbe
 
 async function renderResultsTable(db: DbOrTx, campaignId: number): Promise<Buffer> {
   const reporters = await gradedReporters(db, campaignId);
-  const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet('综合评价结果', { views: [{ state: 'frozen', ySplit: 1 }] });
+  const wb = newWorkbook();
+  const ws = wb.addWorksheet('综合评价结果');
   ws.columns = [
     { header: '排名', key: 'rank', width: 8 },
     { header: '领域排名', key: 'srank', width: 10 },
@@ -557,5 +556,5 @@ async function renderResultsTable(db: DbOrTx, campaignId: number): Promise<Buffe
     });
   }
   styleSheet(ws);
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  return workbookBuffer(wb);
 }

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
-import ExcelJS from 'exceljs';
 import { codeFromBytes, formatCode } from '../../../domain/ballot-codes';
 import { AppError } from '../../../domain/errors';
 import type { Db } from '../../db/connect';
@@ -11,6 +10,7 @@ import { hashCode } from '../ballots/secret';
 import { qrSlipsPdf } from '../documents/qr-slips';
 import { assertManage } from './policy';
 import { assertState, emptyUnitCounts, getSurvey, getUnit, unitCounts } from './repo';
+import { addSheet, newWorkbook, workbookBuffer } from '../documents/xlsx';
 
 /**
  * Survey tokens are ballot-style codes (same alphabet and check character) hashed with the ballot code key under
@@ -93,14 +93,12 @@ export interface TokenBatch {
 
 /** .xlsx: one row per link (number, link, code) and no names. */
 export async function tokensXlsx(origin: string, batch: TokenBatch): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet('调查链接', { views: [{ state: 'frozen', ySplit: 1 }] });
-  ws.columns = [
+  const wb = newWorkbook();
+  const ws = addSheet(wb, '调查链接', [
     { header: '序号', key: 'no', width: 8 },
     { header: '调查链接', key: 'url', width: 70 },
     { header: '调查码', key: 'code', width: 18 },
-  ];
-  ws.getRow(1).font = { bold: true };
+  ]);
   batch.tokens.forEach((t, i) => ws.addRow({ no: i + 1, url: surveyUrl(origin, t), code: formatCode(t) }));
   const note = wb.addWorksheet('说明');
   note.columns = [{ header: '说明', key: 'text', width: 100 }];
@@ -111,7 +109,7 @@ export async function tokensXlsx(origin: string, batch: TokenBatch): Promise<Buf
     '本表不含调查对象姓名，系统也不记录链接发给了谁，答卷匿名。重新发放会使本单位未使用的链接作废。',
   ])
     note.addRow({ text });
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  return workbookBuffer(wb);
 }
 
 /** A4, 2 × 5 slips per page with the QR code and the code, as the ballot slips. */

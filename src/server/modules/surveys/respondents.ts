@@ -16,6 +16,7 @@ import { type AuditActor, writeAudit } from '../../http/audit';
 import type { AuthUser } from '../../http/context';
 import { assertManage } from './policy';
 import { assertState, clearUnitSample, getSurvey, getUnit, surveyUnits } from './repo';
+import { addSheet, newWorkbook, workbookBuffer } from '../documents/xlsx';
 
 const MAX_ROWS = 50_000;
 const XLSX_MAGIC = Buffer.from([0x50, 0x4b]);
@@ -144,22 +145,22 @@ export async function removeRespondent(
 }
 
 export async function respondentTemplate(): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet(RESPONDENT_SHEET_NAME, { views: [{ state: 'frozen', ySplit: 1 }] });
-  ws.columns = RESPONDENT_COLUMNS.map((c) => ({
-    header: c.required ? `${c.header}*` : c.header,
-    key: c.key,
-    width: c.width,
-  }));
-  ws.getRow(1).font = { bold: true };
+  const wb = newWorkbook();
+  const ws = addSheet(
+    wb,
+    RESPONDENT_SHEET_NAME,
+    RESPONDENT_COLUMNS.map((c) => ({
+      header: c.required ? `${c.header}*` : c.header,
+      key: c.key,
+      width: c.width,
+    })),
+  );
   ws.getColumn('phone').numFmt = '@';
-  const help = wb.addWorksheet('填写说明', { views: [{ state: 'frozen', ySplit: 1 }] });
-  help.columns = [
+  const help = addSheet(wb, '填写说明', [
     { header: '列名', key: 'header', width: 12 },
     { header: '是否必填', key: 'required', width: 10 },
     { header: '说明与可选值', key: 'note', width: 80 },
-  ];
-  help.getRow(1).font = { bold: true };
+  ]);
   for (const c of RESPONDENT_COLUMNS)
     help.addRow({ header: c.header, required: c.required ? '必填' : '选填', note: c.note });
   help.addRow({});
@@ -167,7 +168,7 @@ export async function respondentTemplate(): Promise<Buffer> {
     header: '注意',
     note: '文件中出现的单位，其原有名单将被文件中的名单整体替换；任何一行有错误时整个文件都不会导入。',
   });
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  return workbookBuffer(wb);
 }
 
 const cellText = (cell: ExcelJS.Cell) => (cell.value == null ? '' : String(cell.text ?? '').trim());

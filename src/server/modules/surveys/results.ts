@@ -1,11 +1,11 @@
 import { sql } from 'drizzle-orm';
-import ExcelJS from 'exceljs';
 import { SURVEY_LEVEL_LABELS, SURVEY_LEVELS, type SurveyLevel } from '../../../domain/grades';
 import { emptyCounts, type LevelCounts, type LevelSummary, summarize, SURVEY_NOTE } from '../../../domain/surveys';
 import { type Db, queryRows } from '../../db/connect';
 import type { AuthUser } from '../../http/context';
 import { assertRead } from './policy';
 import { emptyUnitCounts, getSurvey, listItems, stateLabel, surveyUnits, unitCounts } from './repo';
+import { addSheet, newWorkbook, workbookBuffer } from '../documents/xlsx';
 
 export interface UnitResult {
   reporterId: number;
@@ -86,7 +86,7 @@ export async function computeSurveyResults(db: Db, user: AuthUser, surveyId: num
 /** 满意度 tables (FORMATS.md): 汇总 per unit, 分题 per unit and item; numbers as numbers, header frozen. */
 export async function surveyResultsXlsx(db: Db, user: AuthUser, surveyId: number) {
   const res = await computeSurveyResults(db, user, surveyId);
-  const wb = new ExcelJS.Workbook();
+  const wb = newWorkbook();
   const levelCols = (prefix: string) =>
     SURVEY_LEVELS.flatMap((l) => [
       { header: `${SURVEY_LEVEL_LABELS[l]}票数`, key: `${prefix}n_${l}`, width: 10 },
@@ -100,8 +100,7 @@ export async function surveyResultsXlsx(db: Db, user: AuthUser, surveyId: number
       ]),
     );
 
-  const sum = wb.addWorksheet('汇总', { views: [{ state: 'frozen', ySplit: 1 }] });
-  sum.columns = [
+  const sum = addSheet(wb, '汇总', [
     { header: '单位', key: 'unit', width: 30 },
     { header: '抽样人数', key: 'sampled', width: 10 },
     { header: '其中两代表一委员', key: 'twoReps', width: 16 },
@@ -111,8 +110,7 @@ export async function surveyResultsXlsx(db: Db, user: AuthUser, surveyId: number
     { header: '答案数', key: 'answers', width: 10 },
     ...levelCols(''),
     { header: '满意度得分', key: 'score', width: 12 },
-  ];
-  sum.getRow(1).font = { bold: true };
+  ]);
   for (const u of res.units) {
     sum.addRow({
       unit: u.orgName,
@@ -129,16 +127,14 @@ export async function surveyResultsXlsx(db: Db, user: AuthUser, surveyId: number
   sum.addRow({});
   sum.addRow({ unit: `注：${res.note}` });
 
-  const per = wb.addWorksheet('分题', { views: [{ state: 'frozen', ySplit: 1 }] });
-  per.columns = [
+  const per = addSheet(wb, '分题', [
     { header: '单位', key: 'unit', width: 30 },
     { header: '题号', key: 'no', width: 6 },
     { header: '题目', key: 'text', width: 50 },
     { header: '有效答卷', key: 'answers', width: 10 },
     ...levelCols(''),
     { header: '得分', key: 'score', width: 10 },
-  ];
-  per.getRow(1).font = { bold: true };
+  ]);
   for (const u of res.units) {
     u.items.forEach((it, i) =>
       per.addRow({
@@ -166,5 +162,5 @@ export async function surveyResultsXlsx(db: Db, user: AuthUser, surveyId: number
     v: '各单位以「种子#组织编码」为种子，按名单顺序、按类别分层等比例抽取（FNV-1a + mulberry32 + Fisher–Yates）',
   });
   info.addRow({ k: '计算说明', v: res.note });
-  return { name: `${res.survey.title}-结果.xlsx`, buffer: Buffer.from(await wb.xlsx.writeBuffer()) };
+  return { name: `${res.survey.title}-结果.xlsx`, buffer: await workbookBuffer(wb) };
 }

@@ -1,9 +1,9 @@
-import ExcelJS from 'exceljs';
 import { formatDateProse, shanghaiDate } from '../../../domain/calendar';
 import type { DbOrTx } from '../../db/connect';
 import type { AuthUser } from '../../http/context';
 import { gongwenBuffer, type GongwenBlock } from '../documents/gongwen';
 import { overview, reporterThemes } from './views';
+import { newWorkbook, workbookBuffer } from '../documents/xlsx';
 
 /** "群众评议意见归纳" of one reporter, to attach to the feedback letter: themes, counts, quotes, no-problem share. */
 export async function reporterDocx(
@@ -57,7 +57,7 @@ export async function reporterDocx(
 /** Every theme of the campaign (or round): one sheet of themes, one of themes per reporter, one of copy groups. */
 export async function themesXlsx(db: DbOrTx, user: AuthUser, campaignId: number, roundId: number | null) {
   const o = await overview(db, user, campaignId, roundId);
-  const wb = new ExcelJS.Workbook();
+  const wb = newWorkbook();
   const all = wb.addWorksheet('意见主题');
   all.addRow(['序号', '主题', '关键词', '意见条数', '涉及单位数', '标签', '代表性意见']);
   const r = o.result;
@@ -82,7 +82,7 @@ export async function themesXlsx(db: DbOrTx, user: AuthUser, campaignId: number,
     copies.addRow([c.text, c.count, c.reporters.map((x) => `${x.orgName}（${x.count}）`).join('、')]);
   for (const ws of [all, per, copies]) ws.getRow(1).font = { bold: true };
   all.columns.forEach((c, i) => (c.width = [6, 28, 28, 10, 12, 24, 80][i]));
-  const buffer = Buffer.from(await wb.xlsx.writeBuffer());
+  const buffer = await workbookBuffer(wb);
   return {
     buffer,
     name: `意见归纳-${o.campaign.title}${r ? `-${formatDateProse(shanghaiDate(new Date(r.finishedAt ?? Date.now())))}` : ''}.xlsx`,
